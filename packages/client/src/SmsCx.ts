@@ -1,0 +1,70 @@
+/**
+ * Everything at once: the services of every API group over one transport.
+ *
+ * @example
+ * ```ts
+ * import { Sms, SmsCx } from "@smscx/client"
+ * import { Effect, Redacted } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const sms = yield* Sms
+ *   return yield* sms.sendSms({ to: ["+31612469000"], from: "InfoText", text: "Hi" })
+ * })
+ * program.pipe(Effect.provide(SmsCx.layer({ apiKey: Redacted.make("...") })), Effect.runPromise)
+ * ```
+ *
+ * @since 0.1.0
+ */
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Transport from "@smscx/transport/Transport"
+import type * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as DefaultHttpClient from "#defaultHttpClient"
+import { Account } from "./Account.js"
+import { Oauth } from "./Oauth.js"
+import { Sms } from "./Sms.js"
+
+/**
+ * The service of every API group, by its accessor name (the lowerCamelCase tag).
+ * @since 0.1.0
+ * @category groups
+ */
+export const groups = { account: Account, oauth: Oauth, sms: Sms } as const
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Services = Account | Oauth | Sms
+
+/**
+ * Every service over a transport, with the HTTP client left for you to provide (a test double,
+ * the sandbox's in-process client, your own configured client).
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerWithoutHttpClient = (
+  options: Transport.Options
+): Layer.Layer<Services, never, HttpClient.HttpClient> =>
+  Layer.mergeAll(Account.layer, Oauth.layer, Sms.layer).pipe(Layer.provide(Transport.layer(options)))
+
+/**
+ * Every service, over the runtime's best HTTP client: Node's `http` module with keep-alive on
+ * Node, `fetch` elsewhere.
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Transport.Options): Layer.Layer<Services> =>
+  layerWithoutHttpClient(options).pipe(Layer.provide(DefaultHttpClient.layer))
+
+/**
+ * Like `layer`, with the options read through `Config`: by default from the `SMSCX_*`
+ * environment variables (see `Transport.config`).
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  config: Config.Config<Transport.Options> = Transport.config
+): Layer.Layer<Services, ConfigError.ConfigError> => Layer.unwrapEffect(Effect.map(config, layer))

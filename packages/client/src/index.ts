@@ -1,0 +1,40 @@
+/**
+ * The Effect services of the SMS.CX API: `import { Sms, SmsCx } from "@smscx/client"`.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * @since 0.1.0
+ */
+export { Account } from "./Account.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as ApiService from "./ApiService.js"
+
+/**
+ * @since 0.1.0
+ */
+export { Oauth } from "./Oauth.js"
+
+/**
+ * @since 0.1.0
+ */
+export { Sms } from "./Sms.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as SmsCx from "./SmsCx.js"
+
+/**
+ * @since 0.1.0
+ */
+export * from "@smscx/core/Errors"
+
+/**
+ * @since 0.1.0
+ */
+export { Transport } from "@smscx/transport"

@@ -1,0 +1,143 @@
+/**
+ * How a non-2xx answer of the API becomes an exception: the rules of `spec/error-mapping.json`
+ * (the vendor clients' own decision), tried in order.
+ *
+ * @since 0.1.0
+ */
+import * as Errors from "./Errors.js"
+
+/**
+ * One mapping rule: a status (or status range) and optionally the body's `error.type` and
+ * `error.code`s it applies to.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Rule {
+  readonly status?: number
+  readonly statusRange?: readonly [number, number]
+  readonly type?: string
+  readonly codes?: ReadonlyArray<number>
+  readonly exception: Errors.ApiExceptionTag
+}
+
+/**
+ * The rules, in the order they are tried; anything no rule matches is an `ApiException`.
+ *
+ * @since 0.1.0
+ * @category rules
+ */
+export const rules: ReadonlyArray<Rule> = [
+  { status: 400, type: "insufficient_credit", exception: "InsufficientBalanceException" },
+  { status: 400, type: "duplicate_id", exception: "DuplicateIdException" },
+  { status: 400, type: "duplicate_value", exception: "DuplicateValueException" },
+  { status: 400, type: "otp_verified", exception: "OtpAlreadyVerifiedException" },
+  { status: 400, type: "otp_cancelled", exception: "OtpCancelledException" },
+  { status: 400, type: "otp_expired", exception: "OtpExpiredException" },
+  { status: 400, type: "otp_failed", exception: "OtpFailedException" },
+  { status: 400, type: "invalid_pin", exception: "InvalidPinException" },
+  { status: 400, type: "invalid_param", codes: [1207, 1210], exception: "InvalidPhoneNumberException" },
+  { status: 400, type: "invalid_scope", exception: "InvalidScopeException" },
+  { status: 400, type: "invalid_param", exception: "InvalidRequestException" },
+  { status: 400, exception: "InvalidRequestException" },
+  { status: 401, exception: "InvalidCredentialsException" },
+  { status: 403, type: "insufficient_scope", exception: "InsufficientScopeException" },
+  { status: 403, type: "no_coverage", exception: "NoCoverageException" },
+  { status: 403, type: "access_denied", codes: [1132, 1133], exception: "TemplateNotApprovedException" },
+  { status: 403, type: "access_denied", codes: [1606, 1608], exception: "ChannelNotActiveException" },
+  { status: 403, type: "access_denied", codes: [2030], exception: "OtpCancelledException" },
+  { status: 403, type: "access_denied", codes: [2031], exception: "OtpActionNotAllowedException" },
+  { status: 403, type: "access_denied", exception: "AccessDeniedException" },
+  { status: 403, exception: "InsufficientScopeException" },
+  { status: 404, exception: "ResourceNotFoundException" },
+  { status: 405, exception: "ApiMethodNotAllowedException" },
+  { status: 429, exception: "RateLimitExcedeedException" },
+  { statusRange: [500, 599], exception: "ServerErrorException" }
+]
+
+/**
+ * The exception tag for a status and the body's `error.type` / `error.code`.
+ *
+ * @since 0.1.0
+ * @category mapping
+ */
+export const exceptionTag = (status: number, type?: string, code?: number): Errors.ApiExceptionTag => {
+  for (const rule of rules) {
+    if (rule.status !== undefined && rule.status !== status) continue
+    if (rule.statusRange !== undefined && (status < rule.statusRange[0] || status > rule.statusRange[1])) continue
+    if (rule.type !== undefined && rule.type !== type) continue
+    if (rule.codes !== undefined && (code === undefined || !rule.codes.includes(code))) continue
+    return rule.exception
+  }
+  return "ApiException"
+}
+
+const intHeader = (headers: Readonly<Record<string, string>>, name: string): number | undefined => {
+  const raw = headers[name]
+  if (raw === undefined || raw.trim() === "") return undefined
+  const n = Number(raw)
+  return Number.isFinite(n) ? n : undefined
+}
+
+/**
+ * Reads `X-Rate-Limit-Limit`, `X-Rate-Limit-Remaining` and `X-Rate-Limit-Reset` from
+ * lower-cased response headers.
+ *
+ * @since 0.1.0
+ * @category mapping
+ */
+export const rateLimitOf = (headers: Readonly<Record<string, string>>): Errors.RateLimit => {
+  const limit = intHeader(headers, "x-rate-limit-limit")
+  const remaining = intHeader(headers, "x-rate-limit-remaining")
+  const reset = intHeader(headers, "x-rate-limit-reset")
+  return {
+    ...(limit === undefined ? {} : { limit }),
+    ...(remaining === undefined ? {} : { remaining }),
+    ...(reset === undefined ? {} : { reset })
+  }
+}
+
+const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
+
+/**
+ * Builds the exception for a non-2xx answer from its status, lower-cased headers and raw body
+ * text. A body that is not the API's JSON envelope (say, a proxy's HTML 502) is still mapped
+ * by status, and its raw text is kept in `body`.
+ *
+ * @since 0.1.0
+ * @category mapping
+ */
+export const fromResponse = (
+  status: number,
+  headers: Readonly<Record<string, string>>,
+  text: string
+): Errors.ApiError => {
+  let body: unknown = text
+  try {
+    body = text === "" ? text : JSON.parse(text)
+  } catch {
+    // not JSON: keep the raw text
+  }
+  const envelope = isRecord(body) && isRecord(body.error) ? body.error : undefined
+  const type = typeof envelope?.type === "string" ? envelope.type : undefined
+  const code = typeof envelope?.code === "number" ? envelope.code : undefined
+  const uri = typeof envelope?.uri === "string" ? envelope.uri : undefined
+  const invalid = isRecord(body) && Array.isArray(body.invalid)
+    ? body.invalid.filter((n): n is string => typeof n === "string")
+    : undefined
+  const message = typeof envelope?.message === "string" && envelope.message !== ""
+    ? envelope.message
+    : `HTTP ${status}${typeof body === "string" && body !== "" ? `: ${body.slice(0, 200)}` : ""}`
+  const Exception = Errors.ApiExceptions[exceptionTag(status, type, code)]
+  return new Exception({
+    status,
+    message,
+    body,
+    headers: { ...headers },
+    rateLimit: rateLimitOf(headers),
+    ...(type === undefined ? {} : { type }),
+    ...(code === undefined ? {} : { code }),
+    ...(uri === undefined ? {} : { uri }),
+    ...(invalid === undefined ? {} : { invalid })
+  }, { disableValidation: true })
+}

@@ -1,0 +1,234 @@
+/**
+ * The declarative description of one API operation: method, path, path parameters, the query
+ * or body it takes, the response it gives and the exceptions it documents. The Effect service
+ * methods, the Promise facade and the sandbox's request validation are derived from it.
+ *
+ * @since 0.1.0
+ */
+import * as Schema from "effect/Schema"
+import type * as Errors from "./Errors.js"
+
+/**
+ * What an operation takes besides its path parameters.
+ * @since 0.1.0
+ * @category models
+ */
+export type Input =
+  | { readonly _tag: "None" }
+  | { readonly _tag: "Query"; readonly schema: Schema.Schema.AnyNoContext }
+  | { readonly _tag: "Json"; readonly schema: Schema.Schema.AnyNoContext }
+  | { readonly _tag: "Form"; readonly schema: Schema.Schema.AnyNoContext }
+
+/**
+ * What an operation answers with on success.
+ * @since 0.1.0
+ * @category models
+ */
+export type Success =
+  | { readonly _tag: "Json"; readonly schema: Schema.Schema.AnyNoContext }
+  | { readonly _tag: "File"; readonly contentType: string }
+  | { readonly _tag: "Empty" }
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const noInput = { _tag: "None" } as const
+/**
+ * Query parameters, named as on the wire (snake_case).
+ * @since 0.1.0
+ * @category constructors
+ */
+export const query = <S extends Schema.Schema.AnyNoContext>(schema: S) => ({ _tag: "Query", schema }) as const
+/**
+ * A JSON body, fields named as on the wire (lowerCamelCase).
+ * @since 0.1.0
+ * @category constructors
+ */
+export const jsonBody = <S extends Schema.Schema.AnyNoContext>(schema: S) => ({ _tag: "Json", schema }) as const
+/**
+ * An `application/x-www-form-urlencoded` body.
+ * @since 0.1.0
+ * @category constructors
+ */
+export const formBody = <S extends Schema.Schema.AnyNoContext>(schema: S) => ({ _tag: "Form", schema }) as const
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const jsonResponse = <S extends Schema.Schema.AnyNoContext>(schema: S) => ({ _tag: "Json", schema }) as const
+/**
+ * A file (CSV or XLSX export), answered as bytes.
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fileResponse = (contentType: string) => ({ _tag: "File", contentType }) as const
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const emptyResponse = { _tag: "Empty" } as const
+
+/**
+ * How an operation authenticates: the account's API key or an OAuth bearer token, or (for
+ * `POST /oauth/token` only) HTTP Basic with the application's id and secret.
+ * @since 0.1.0
+ * @category models
+ */
+export type Auth = "apiKeyOrBearer" | "basic"
+
+/**
+ * The schemas of an operation's path parameters, by name.
+ * @since 0.1.0
+ * @category models
+ */
+export type PathFields = { readonly [name: string]: Schema.Schema.AnyNoContext }
+
+/**
+ * The names of a path template's parameters, in path order.
+ * @since 0.1.0
+ * @category type-level
+ */
+export type PathNames<P extends string> = P extends `${string}{${infer Name}}${infer Rest}` ? [Name, ...PathNames<Rest>]
+  : []
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Operation<
+  Id extends string = string,
+  Path extends string = string,
+  PathParams extends PathFields = PathFields,
+  In extends Input = Input,
+  Out extends Success = Success,
+  E extends Errors.ApiExceptionClass = Errors.ApiExceptionClass
+> {
+  readonly id: Id
+  readonly group: string
+  readonly method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE"
+  readonly path: Path
+  readonly pathParams: PathParams
+  readonly input: In
+  readonly success: Out
+  readonly errors: ReadonlyArray<E>
+  readonly auth: Auth
+  /** The body field that carries a client-generated idempotency UUID, when the operation takes one. */
+  readonly idempotencyKey: string | undefined
+  /** Whether the API bills the call (`x-smscx-cost`). */
+  readonly billed: boolean
+  /** Derived: path parameter names in path order. */
+  readonly pathParamNames: ReadonlyArray<string>
+  /** Derived: the path parameters as one schema. */
+  readonly pathSchema: Schema.Schema.AnyNoContext
+  /** Derived: the tags of `errors`. */
+  readonly errorTags: ReadonlySet<string>
+  /** Derived: `Group.operationId`, the span name. */
+  readonly spanName: string
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Any = Operation<string, string, any, Input, Success, any>
+
+/**
+ * Describes an operation; derives the path parameter order, the path schema and the error tags.
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = <
+  const Id extends string,
+  const Path extends string,
+  const PathParams extends PathFields,
+  const In extends Input,
+  const Out extends Success,
+  const E extends Errors.ApiExceptionClass
+>(
+  o: {
+    readonly id: Id
+    readonly group: string
+    readonly method: Operation["method"]
+    readonly path: Path
+    readonly pathParams: PathParams
+    readonly input: In
+    readonly success: Out
+    readonly errors: ReadonlyArray<E>
+    readonly auth: Auth
+    readonly idempotencyKey: string | undefined
+    readonly billed: boolean
+  }
+): Operation<Id, Path, PathParams, In, Out, E> => ({
+  ...o,
+  pathParamNames: Array.from(o.path.matchAll(/\{([^}]+)\}/g), (m) => m[1]!),
+  // every field is context-free (PathFields), so the struct is too
+  pathSchema: Schema.Struct(o.pathParams as PathFields) as Schema.Schema.AnyNoContext,
+  errorTags: new Set(o.errors.map((e) => e.prototype._tag as string)),
+  spanName: `${o.group}.${o.id}`
+})
+
+// ---------------------------------------------------------------------------
+// What a method derived from an operation takes and gives
+// ---------------------------------------------------------------------------
+
+type FieldType<F> = F extends Schema.Schema.AnyNoContext ? Schema.Schema.Type<F> : never
+
+/**
+ * The positional path arguments of an operation, in path order.
+ * @since 0.1.0
+ * @category type-level
+ */
+export type PathArgs<O extends Any> = O extends Operation<any, infer P, infer F, any, any, any>
+  ? { [K in keyof PathNames<P>]: FieldType<F[PathNames<P>[K] & keyof F]> }
+  : never
+
+/**
+ * The input object of an operation (body fields or query parameters).
+ * @since 0.1.0
+ * @category type-level
+ */
+export type InputOf<O extends Any> = O["input"] extends { readonly schema: infer S extends Schema.Schema.AnyNoContext }
+  ? Schema.Schema.Type<S>
+  : never
+
+/**
+ * The trailing input argument: required when a field of it is, optional otherwise, absent when
+ * the operation takes none.
+ * @since 0.1.0
+ * @category type-level
+ */
+export type InputArgs<O extends Any> = O["input"] extends { readonly _tag: "None" } ? []
+  : {} extends InputOf<O> ? [input?: InputOf<O>]
+  : [input: InputOf<O>]
+
+/**
+ * All the arguments of a method derived from an operation.
+ * @since 0.1.0
+ * @category type-level
+ */
+export type Args<O extends Any> = [...PathArgs<O>, ...InputArgs<O>]
+
+/**
+ * What the method succeeds with.
+ * @since 0.1.0
+ * @category type-level
+ */
+export type SuccessOf<O extends Any> = O["success"] extends { readonly _tag: "Json"; readonly schema: infer S }
+  ? Schema.Schema.Type<S>
+  : O["success"] extends { readonly _tag: "File" } ? Uint8Array
+  : void
+
+/**
+ * The API exceptions the operation documents (plus the ones every operation can meet).
+ * @since 0.1.0
+ * @category type-level
+ */
+export type ErrorOf<O extends Any> = O extends Operation<any, any, any, any, any, infer E> ? InstanceType<E> : never
+
+/**
+ * Every way a method derived from the operation can fail.
+ * @since 0.1.0
+ * @category type-level
+ */
+export type FailureOf<O extends Any> = ErrorOf<O> | Errors.ClientError

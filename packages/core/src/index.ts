@@ -1,0 +1,32 @@
+/**
+ * @since 0.1.0
+ */
+
+/**
+ * One declarative entry per API operation, grouped by API tag.
+ * @since 0.1.0
+ */
+export * as Api from "./Api.js"
+
+/**
+ * How a non-2xx answer becomes an exception.
+ * @since 0.1.0
+ */
+export * as ErrorMapping from "./ErrorMapping.js"
+
+/**
+ * @since 0.1.0
+ */
+export * from "./Errors.js"
+
+/**
+ * Effect Schemas of every component of the API.
+ * @since 0.1.0
+ */
+export * as Generated from "./Generated.js"
+
+/**
+ * The declarative description of an operation.
+ * @since 0.1.0
+ */
+export * as Operation from "./Operation.js"

@@ -1,0 +1,302 @@
+/**
+ * The one HTTP layer every API group uses: base URL, authentication (API key, bearer token or
+ * OAuth client credentials), request validation and encoding, response and error decoding,
+ * retries after 429, timeouts, and a span per operation.
+ *
+ * @since 0.1.0
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import { Api } from "@smscx/core"
+import * as ErrorMapping from "@smscx/core/ErrorMapping"
+import * as Errors from "@smscx/core/Errors"
+import type * as Operation from "@smscx/core/Operation"
+import * as Config from "effect/Config"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import type * as ParseResult from "effect/ParseResult"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import * as Auth from "./internal/auth.js"
+import * as Request from "./internal/request.js"
+import * as RetryPolicy from "./RetryPolicy.js"
+
+/**
+ * @since 0.1.0
+ * @category constants
+ */
+export const DEFAULT_BASE_URL = "https://api.sms.cx"
+
+/**
+ * @since 0.1.0
+ * @category constants
+ */
+export const VERSION = "0.1.0"
+
+/**
+ * How the client authenticates: the account's API key, a bearer token you obtained, or an
+ * OAuth application whose tokens the client fetches, caches and refreshes itself.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Credentials =
+  | { readonly apiKey: Redacted.Redacted | string }
+  | { readonly accessToken: Redacted.Redacted | string }
+  | {
+    readonly applicationId: string
+    readonly applicationSecret: Redacted.Redacted | string
+    /** The scopes to ask for, e.g. `"sms account"`; all of the application's scopes when absent. */
+    readonly scope?: string | ReadonlyArray<string>
+  }
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Options = Credentials & {
+  /** Default `https://api.sms.cx`; point it at a sandbox in tests. */
+  readonly baseUrl?: string
+  /** Per attempt, from sending the request to reading the whole answer. Default 60 s. */
+  readonly timeout?: Duration.DurationInput
+  /** Retries after 429 (honouring `X-Rate-Limit-Reset`); `false` turns them off. */
+  readonly retry?: RetryPolicy.Options | false
+  /** Sent as `User-Agent`. Default `smscx-ts/<version>`. */
+  readonly userAgent?: string
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  readonly baseUrl: string
+  /**
+   * Performs one operation: `args` are its path parameters in path order, then its input object.
+   */
+  readonly call: <O extends Operation.Any>(
+    operation: O,
+    args: ReadonlyArray<unknown>
+  ) => Effect.Effect<Operation.SuccessOf<O>, Operation.FailureOf<O>>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class Transport extends Context.Tag("@smscx/transport/Transport")<Transport, Service>() {}
+
+const redact = (secret: Redacted.Redacted | string): Redacted.Redacted =>
+  Redacted.isRedacted(secret) ? secret : Redacted.make(secret)
+
+const credentialsOf = (options: Options): Auth.Credentials | undefined => {
+  const o = options as Partial<Record<string, unknown>>
+  if (o.apiKey !== undefined) return { _tag: "ApiKey", apiKey: redact(o.apiKey as string) }
+  if (o.accessToken !== undefined) return { _tag: "AccessToken", accessToken: redact(o.accessToken as string) }
+  if (typeof o.applicationId === "string" && o.applicationSecret !== undefined) {
+    const scope = o.scope as string | ReadonlyArray<string> | undefined
+    return {
+      _tag: "Application",
+      applicationId: o.applicationId,
+      applicationSecret: redact(o.applicationSecret as string),
+      scope: typeof scope === "string" ? scope : scope?.join(" ")
+    }
+  }
+  return undefined
+}
+
+const decoders = new WeakMap<Schema.Schema.AnyNoContext, (u: unknown) => Effect.Effect<unknown, ParseResult.ParseError>>()
+const decoderOf = (schema: Schema.Schema.AnyNoContext) => {
+  let decode = decoders.get(schema)
+  if (decode === undefined) {
+    // unknown fields of an answer are kept: the API may add fields before the SDK knows them
+    decode = Schema.decodeUnknown(schema, { onExcessProperty: "preserve" })
+    decoders.set(schema, decode)
+  }
+  return decode
+}
+
+const readSuccess = (
+  operation: Operation.Any,
+  response: HttpClientResponse.HttpClientResponse
+): Effect.Effect<unknown, Errors.DecodeError | HttpClientError.ResponseError> => {
+  const success = operation.success
+  switch (success._tag) {
+    case "Empty":
+      return Effect.asVoid(response.text)
+    case "File":
+      return Effect.map(response.arrayBuffer, (buffer) => new Uint8Array(buffer))
+    case "Json":
+      return Effect.flatMap(response.text, (text) => {
+        let json: unknown
+        try {
+          json = JSON.parse(text)
+        } catch {
+          return Effect.fail(
+            new Errors.DecodeError({
+              operation: operation.id,
+              status: response.status,
+              message: `${operation.id}: the answer is not JSON`,
+              body: text
+            })
+          )
+        }
+        return Effect.mapError(decoderOf(success.schema)(json), (error) =>
+          new Errors.DecodeError({
+            operation: operation.id,
+            status: response.status,
+            message: `${operation.id}: the answer does not fit its schema\n${error.message}`,
+            body: json
+          }))
+      })
+  }
+}
+
+/**
+ * Keeps an API error inside the operation's documented set; anything else keeps its fields as
+ * an `ApiException`, so that a method's error type never lies.
+ */
+const narrow = (operation: Operation.Any, error: Errors.ApiError): Errors.ApiError => {
+  if (operation.errorTags.has(error._tag)) return error
+  const { _tag, ...fields } = error
+  return new Errors.ApiException(fields, { disableValidation: true })
+}
+
+const toTransportError = (error: HttpClientError.HttpClientError) =>
+  new Errors.TransportError({
+    reason: error._tag === "RequestError" ? error.reason : "Transport",
+    method: error.request.method,
+    url: error.request.url,
+    message: error.message,
+    cause: error.cause
+  })
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Options): Effect.Effect<Service, never, HttpClient.HttpClient> =>
+  Effect.gen(function*() {
+    const http = yield* HttpClient.HttpClient
+    const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "")
+    const timeout = Duration.decode(options.timeout ?? Duration.seconds(60))
+    const schedule = RetryPolicy.rateLimit(options.retry ?? {})
+    const userAgent = options.userAgent ?? `smscx-ts/${VERSION}`
+    const credentials = credentialsOf(options)
+
+    /** One attempt: send, then read the answer as the operation's success or as its API error. */
+    const send = (operation: Operation.Any, request: HttpClientRequest.HttpClientRequest) =>
+      http.execute(request).pipe(
+        Effect.flatMap((response): Effect.Effect<unknown, Errors.ApiError | Errors.DecodeError | HttpClientError.ResponseError> =>
+          response.status >= 200 && response.status < 300
+            ? readSuccess(operation, response)
+            : Effect.flatMap(response.text, (text) =>
+              Effect.fail(ErrorMapping.fromResponse(response.status, response.headers, text)))
+        ),
+        Effect.timeoutFail({
+          duration: timeout,
+          onTimeout: () =>
+            new Errors.TransportError({
+              reason: "Timeout",
+              method: request.method,
+              url: request.url,
+              message: `${request.method} ${request.url} timed out after ${Duration.format(timeout)}`
+            })
+        }),
+        Effect.catchTags({ RequestError: toTransportError, ResponseError: toTransportError })
+      )
+
+    const call = <O extends Operation.Any>(operation: O, args: ReadonlyArray<unknown>) =>
+      Effect.gen(function*() {
+        if (credentials === undefined) return yield* missingCredentials(operation)
+        const request = HttpClientRequest.setHeaders(yield* Request.build(operation, args, baseUrl), {
+          "user-agent": userAgent,
+          accept: "application/json"
+        })
+        // A 401 on a cached OAuth token (revoked, expired early) fetches a new token once.
+        const attempt = Effect.gen(function*() {
+          const [authorized, token] = yield* authorizer.authorize(operation, request)
+          const first = yield* Effect.either(send(operation, authorized))
+          if (Either.isRight(first)) return first.right
+          if (first.left._tag !== "InvalidCredentialsException" || !(yield* authorizer.invalidate(token))) {
+            return yield* Effect.fail(first.left)
+          }
+          const [again] = yield* authorizer.authorize(operation, request)
+          return yield* send(operation, again)
+        })
+        return yield* Effect.retry(attempt, schedule)
+      }).pipe(
+        Effect.mapError((error) => Errors.isApiError(error) ? narrow(operation, error) : error),
+        Effect.withSpan(operation.spanName, {
+          kind: "client",
+          attributes: { "smscx.operation": operation.id, "http.request.method": operation.method, "url.template": operation.path }
+        })
+      ) as Effect.Effect<Operation.SuccessOf<O>, Operation.FailureOf<O>>
+
+    const fetchToken: Auth.FetchToken = Effect.suspend(() =>
+      call(Api.Oauth.getAccessToken, [
+        credentials?._tag === "Application" && credentials.scope !== undefined
+          ? { grant_type: "client_credentials", scope: credentials.scope }
+          : { grant_type: "client_credentials" }
+      ])
+    )
+    const authorizer = yield* Auth.make(credentials ?? { _tag: "AccessToken", accessToken: Redacted.make("") }, fetchToken)
+
+    return Transport.of({ baseUrl, call })
+  })
+
+const missingCredentials = (operation: Operation.Any) =>
+  new Errors.RequestValidationError({
+    operation: operation.id,
+    message: "no credentials: give apiKey, accessToken, or applicationId and applicationSecret",
+    issues: []
+  })
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options): Layer.Layer<Transport, never, HttpClient.HttpClient> =>
+  Layer.effect(Transport, make(options))
+
+/**
+ * The options from `SMSCX_*` environment variables (through `Config`): `SMSCX_API_KEY`, or
+ * `SMSCX_ACCESS_TOKEN`, or `SMSCX_APPLICATION_ID` + `SMSCX_APPLICATION_SECRET` (+ `SMSCX_SCOPE`);
+ * and optionally `SMSCX_BASE_URL`, `SMSCX_TIMEOUT` (a duration, e.g. `30 seconds`) and
+ * `SMSCX_MAX_RETRIES` (0 turns retries off).
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const config: Config.Config<Options> = Config.all({
+  credentials: Config.orElse(
+    Config.map(Config.redacted("SMSCX_API_KEY"), (apiKey): Credentials => ({ apiKey })),
+    () =>
+      Config.orElse(
+        Config.map(Config.redacted("SMSCX_ACCESS_TOKEN"), (accessToken): Credentials => ({ accessToken })),
+        () =>
+          Config.map(
+            Config.all({
+              applicationId: Config.string("SMSCX_APPLICATION_ID"),
+              applicationSecret: Config.redacted("SMSCX_APPLICATION_SECRET"),
+              scope: Config.option(Config.string("SMSCX_SCOPE"))
+            }),
+            ({ scope, ...app }): Credentials => Option.isSome(scope) ? { ...app, scope: scope.value } : app
+          )
+      )
+  ),
+  baseUrl: Config.option(Config.string("SMSCX_BASE_URL")),
+  timeout: Config.option(Config.duration("SMSCX_TIMEOUT")),
+  maxRetries: Config.option(Config.integer("SMSCX_MAX_RETRIES"))
+}).pipe(Config.map(({ baseUrl, credentials, maxRetries, timeout }): Options => ({
+  ...credentials,
+  ...(Option.isSome(baseUrl) ? { baseUrl: baseUrl.value } : {}),
+  ...(Option.isSome(timeout) ? { timeout: timeout.value } : {}),
+  ...(Option.isSome(maxRetries) ? { retry: maxRetries.value > 0 ? { maxRetries: maxRetries.value } : false } : {})
+})))

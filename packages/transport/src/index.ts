@@ -1,0 +1,15 @@
+/**
+ * @since 0.1.0
+ */
+
+/**
+ * When the SDK retries: after 429, honouring `X-Rate-Limit-Reset`.
+ * @since 0.1.0
+ */
+export * as RetryPolicy from "./RetryPolicy.js"
+
+/**
+ * The HTTP layer every API group uses.
+ * @since 0.1.0
+ */
+export * as Transport from "./Transport.js"

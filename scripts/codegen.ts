@@ -1,0 +1,331 @@
+/**
+ * Generates `packages/core/src/Generated.ts` (one Effect Schema per component of the
+ * reference OpenAPI document) and `packages/core/src/Api.ts` (one declarative
+ * operation entry per API operation of the groups the SDK exposes) from `spec/`.
+ *
+ * Run `pnpm codegen` after changing `spec/` or `GROUPS`; `pnpm codegen --check`
+ * fails when the committed files are stale (CI runs it).
+ */
+import { readFileSync, writeFileSync } from "node:fs"
+import { fileURLToPath } from "node:url"
+
+/** The API groups the SDK exposes; a group joins by being listed here. */
+const GROUPS = ["Account", "Oauth", "Sms"]
+
+type Json = any
+
+const root = fileURLToPath(new URL("..", import.meta.url))
+const spec: Json = JSON.parse(readFileSync(`${root}spec/smscx-openapi.json`, "utf8"))
+const mapping: Json = JSON.parse(readFileSync(`${root}spec/error-mapping.json`, "utf8"))
+const schemas: Record<string, Json> = spec.components.schemas
+
+const refName = (ref: string) => ref.replace("#/components/schemas/", "")
+const lit = (v: unknown) => JSON.stringify(v)
+const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
+
+// ---------------------------------------------------------------------------
+// JSON Schema -> Effect Schema source
+// ---------------------------------------------------------------------------
+
+const refsOf = (s: Json, out = new Set<string>()): Set<string> => {
+  if (Array.isArray(s)) s.forEach((x) => refsOf(x, out))
+  else if (s && typeof s === "object") {
+    if (typeof s.$ref === "string") out.add(refName(s.$ref))
+    Object.values(s).forEach((x) => refsOf(x, out))
+  }
+  return out
+}
+
+const describe = (s: Json): string => {
+  const ann: Array<string> = []
+  if (typeof s.description === "string" && s.description.trim() !== "") {
+    ann.push(`description: ${lit(s.description.trim())}`)
+  }
+  return ann.length ? `.annotations({ ${ann.join(", ")} })` : ""
+}
+
+const checks = (s: Json): Array<string> => {
+  const out: Array<string> = []
+  if (s.minLength !== undefined && s.minLength === s.maxLength) out.push(`Schema.length(${s.minLength})`)
+  else {
+    if (s.minLength !== undefined && s.minLength > 0) out.push(`Schema.minLength(${s.minLength})`)
+    if (s.maxLength !== undefined) out.push(`Schema.maxLength(${s.maxLength})`)
+  }
+  if (s.pattern !== undefined) out.push(`Schema.pattern(new RegExp(${lit(s.pattern)}))`)
+  if (s.minimum !== undefined) out.push(`Schema.greaterThanOrEqualTo(${s.minimum})`)
+  if (s.maximum !== undefined) out.push(`Schema.lessThanOrEqualTo(${s.maximum})`)
+  if (s.minItems !== undefined && s.minItems > 0) out.push(`Schema.minItems(${s.minItems})`)
+  if (s.maxItems !== undefined) out.push(`Schema.maxItems(${s.maxItems})`)
+  return out
+}
+
+const withChecks = (base: string, s: Json) => {
+  const c = checks(s)
+  return c.length ? `${base}.pipe(${c.join(", ")})` : base
+}
+
+const scalar = (type: string, s: Json): string => {
+  switch (type) {
+    case "string":
+      if (s.enum) return `Schema.Literal(${s.enum.map(lit).join(", ")})`
+      if (s.format === "binary") return "Schema.Uint8ArrayFromSelf"
+      return withChecks("Schema.String", s)
+    case "integer":
+      if (s.enum) return `Schema.Literal(${s.enum.map(lit).join(", ")})`
+      return withChecks("Schema.Int", s)
+    case "number":
+      return withChecks("Schema.Number", s)
+    case "boolean":
+      return "Schema.Boolean"
+    case "null":
+      return "Schema.Null"
+    case "array":
+      return withChecks(`Schema.Array(${toSchema(s.items ?? {})})`, s)
+    case "object":
+      return objectSchema(s)
+    default:
+      throw new Error(`unsupported type ${type} in ${lit(s).slice(0, 200)}`)
+  }
+}
+
+const objectSchema = (s: Json): string => {
+  const props: Record<string, Json> = s.properties ?? {}
+  const required = new Set<string>(s.required ?? [])
+  // descriptions go on the property, not its schema, so validation messages stay "Expected a string ..."
+  const fields = Object.entries(props).map(([name, p]) => {
+    const inner = toSchema(p)
+    const doc = describe(p)
+    const field = required.has(name) ? (doc ? `Schema.propertySignature(${inner})` : inner) : `Schema.optional(${inner})`
+    return `${lit(name)}: ${field}${doc}`
+  })
+  const extra = s.additionalProperties
+  const record = extra === undefined || extra === false
+    ? undefined
+    : `Schema.Record({ key: Schema.String, value: ${extra === true ? "Schema.Unknown" : toSchema(extra)} })`
+  if (fields.length === 0) return record ?? "Schema.Record({ key: Schema.String, value: Schema.Unknown })"
+  return `Schema.Struct({ ${fields.join(", ")} }${record ? `, ${record}` : ""})`
+}
+
+function toSchema(s: Json): string {
+  if (s === true || s === undefined || (typeof s === "object" && Object.keys(s).length === 0)) return "Schema.Unknown"
+  if (s.$ref) return refName(s.$ref)
+  if (s.anyOf || s.oneOf) {
+    const members = (s.anyOf ?? s.oneOf).map(toSchema)
+    return members.length === 1 ? members[0] : `Schema.Union(${members.join(", ")})`
+  }
+  if (s.allOf) {
+    const members: Array<string> = s.allOf.map(toSchema)
+    return members.reduce((acc, m) => `Schema.extend(${acc}, ${m})`)
+  }
+  if (s.enum && s.type === undefined) return `Schema.Literal(${s.enum.map(lit).join(", ")})`
+  if (Array.isArray(s.type)) {
+    const nonNull = s.type.filter((t: string) => t !== "null")
+    const inner = nonNull.length === 1 ? scalar(nonNull[0], s) : `Schema.Union(${nonNull.map((t: string) => scalar(t, s)).join(", ")})`
+    return s.type.includes("null") ? `Schema.NullOr(${inner})` : inner
+  }
+  if (s.type === undefined && s.properties) return objectSchema(s)
+  return scalar(s.type, s)
+}
+
+// Topological order, so that every schema is declared before it is used.
+const ordered: Array<string> = []
+{
+  const state = new Map<string, "visiting" | "done">()
+  const visit = (name: string) => {
+    if (state.get(name) === "done") return
+    if (state.get(name) === "visiting") throw new Error(`recursive schema ${name}: needs Schema.suspend`)
+    state.set(name, "visiting")
+    refsOf(schemas[name]).forEach(visit)
+    state.set(name, "done")
+    ordered.push(name)
+  }
+  Object.keys(schemas).sort().forEach(visit)
+}
+
+const generated = [
+  "/**",
+  " * Effect Schemas of every component of the SMS.CX API v1.0.2, generated by `pnpm codegen`",
+  " * from `spec/smscx-openapi.json`. Do not edit: change the spec or `scripts/codegen.ts`.",
+  " *",
+  " * Field names are the API's own JSON names; request constraints (lengths, patterns, ranges,",
+  " * enums, the 25,000-recipient bound) are checked before a request is sent.",
+  " *",
+  " * @since 0.1.0",
+  " */",
+  "import * as Schema from \"effect/Schema\"",
+  "",
+  ...ordered.flatMap((name) => {
+    const s = schemas[name]
+    const doc = typeof s.description === "string" ? s.description.trim().replace(/\*\//g, "*\\/") : undefined
+    return [
+      "/**",
+      ...(doc ? doc.split("\n").map((l: string) => ` * ${l}`.trimEnd()) : []),
+      " * @since 0.1.0",
+      " * @category schemas",
+      " */",
+      `export const ${name} = /*#__PURE__*/ ${toSchema(s)}.annotations({ identifier: ${lit(name)} })`,
+      "/**",
+      " * @since 0.1.0",
+      " * @category models",
+      " */",
+      `export type ${name} = typeof ${name}.Type`,
+      ""
+    ]
+  })
+].join("\n")
+
+// ---------------------------------------------------------------------------
+// Operations -> declarative entries
+// ---------------------------------------------------------------------------
+
+/** Applies error-mapping.json's rules, in order, to one documented error row. */
+const exceptionFor = (status: number, type?: string, code?: number): string => {
+  for (const rule of mapping.rules) {
+    if (rule.otherwise) return rule.exception
+    if (rule.statusRange && (status < rule.statusRange[0] || status > rule.statusRange[1])) continue
+    if (rule.status !== undefined && rule.status !== status) continue
+    if (rule.type !== undefined && rule.type !== type) continue
+    if (rule.codes !== undefined && (code === undefined || !rule.codes.includes(code))) continue
+    return rule.exception
+  }
+  throw new Error("error-mapping.json has no fallback rule")
+}
+
+/** The documented error type of each generic error response model. */
+const MODEL_TYPES: Record<string, string | undefined> = {
+  Model403InsufficientScope: "insufficient_scope"
+}
+
+const operations: Array<Json> = []
+for (const [path, item] of Object.entries<Json>(spec.paths)) {
+  for (const [method, op] of Object.entries<Json>(item)) {
+    if (!["get", "post", "patch", "put", "delete"].includes(method)) continue
+    if (!GROUPS.includes(op.tags[0])) continue
+    operations.push({ ...op, path, method: method.toUpperCase() })
+  }
+}
+
+const opEntry = (op: Json): string => {
+  const params: Array<Json> = op.parameters ?? []
+  const pathParams = params.filter((p) => p.in === "path")
+  const queryParams = params.filter((p) => p.in === "query")
+  const exceptions = new Set<string>()
+  for (const row of op["x-smscx-errors"] ?? []) exceptions.add(exceptionFor(row.status, row.type, row.code))
+  for (const [status, res] of Object.entries<Json>(op.responses)) {
+    const n = Number(status)
+    if (n < 400) continue
+    const model = res.content?.["application/json"]?.schema?.$ref
+    exceptions.add(exceptionFor(n, model ? MODEL_TYPES[refName(model)] : undefined))
+  }
+  exceptions.add("ServerErrorException")
+  exceptions.add("ApiException")
+
+  let input = "Operation.noInput"
+  const body = op.requestBody?.content
+  if (body?.["application/json"]) input = `Operation.jsonBody(${toSchema(body["application/json"].schema)})`
+  else if (body?.["application/x-www-form-urlencoded"]) {
+    input = `Operation.formBody(${toSchema(body["application/x-www-form-urlencoded"].schema)})`
+  } else if (queryParams.length) {
+    input = `Operation.query(${
+      objectSchema({
+        properties: Object.fromEntries(queryParams.map((p) => [p.name, { ...p.schema, description: p.description }])),
+        required: queryParams.filter((p) => p.required).map((p) => p.name)
+      })
+    })`
+  }
+  const ok = op.responses["200"] ?? op.responses["201"]
+  const [contentType, media] = Object.entries<Json>(ok?.content ?? {})[0] ?? []
+  const success = contentType === undefined
+    ? "Operation.emptyResponse"
+    : contentType === "application/json"
+    ? `Operation.jsonResponse(${toSchema(media.schema)})`
+    : `Operation.fileResponse(${lit(contentType)})`
+  const auth = op.security?.some((s: Json) => "BasicAuth" in s) ? "basic" : "apiKeyOrBearer"
+  const bodySchema = body?.["application/json"]?.schema
+  const idempotent = bodySchema?.$ref && schemas[refName(bodySchema.$ref)]?.properties?.idempotencyId !== undefined
+  const doc = [op.summary, "", ...(op.description ?? "").trim().split("\n")].map((l: string) =>
+    `   * ${l.replace(/\*\//g, "*\\/")}`.trimEnd()
+  )
+  return [
+    "  /**",
+    ...doc,
+    `   *`,
+    `   * \`${op.method} ${op.path}\`${op["x-smscx-cost"] ? " (billed)" : ""}`,
+    "   * @since 0.1.0",
+    "   */",
+    `  ${op.operationId}: /*#__PURE__*/ Operation.make({`,
+    `    id: ${lit(op.operationId)},`,
+    `    group: ${lit(op.tags[0])},`,
+    `    method: ${lit(op.method)},`,
+    `    path: ${lit(op.path)},`,
+    `    pathParams: {${pathParams.length ? ` ${pathParams.map((p) => `${lit(p.name)}: ${toSchema(p.schema)}`).join(", ")} ` : ""}},`,
+    `    input: ${input},`,
+    `    success: ${success},`,
+    `    errors: [${[...exceptions].sort().map((e) => `Errors.${e}`).join(", ")}],`,
+    `    auth: ${lit(auth)},`,
+    `    idempotencyKey: ${idempotent ? lit("idempotencyId") : "undefined"},`,
+    `    billed: ${Boolean(op["x-smscx-cost"])}`,
+    "  }),"
+  ].join("\n")
+}
+
+const groups = GROUPS.map((group) => {
+  const ops = operations.filter((o) => o.tags[0] === group)
+  const tag = spec.tags?.find((t: Json) => t.name === group)
+  return [
+    "/**",
+    ` * ${tag?.description ?? `The ${group} API group.`}`,
+    " * @since 0.1.0",
+    " * @category operations",
+    " */",
+    `export const ${pascal(group)} = {`,
+    ops.map(opEntry).join("\n"),
+    "} as const",
+    ""
+  ].join("\n")
+})
+
+const api = [
+  "/**",
+  " * One declarative entry per operation of the SMS.CX API, grouped by API tag; generated by",
+  " * `pnpm codegen` from `spec/smscx-openapi.json` and `spec/error-mapping.json`. The Effect",
+  " * services, the Promise facade and the sandbox's request validation are all derived from",
+  " * these entries. Do not edit: change the spec or `scripts/codegen.ts`.",
+  " *",
+  " * @since 0.1.0",
+  " */",
+  "import * as Schema from \"effect/Schema\"",
+  "import * as Errors from \"./Errors.js\"",
+  "import {",
+  `  ${[...new Set(operations.flatMap((o) => [...refsOf(o.requestBody ?? {}), ...refsOf(o.responses["200"] ?? {}), ...refsOf(o.parameters ?? [])]))].filter((n) => !n.startsWith("Model")).sort().join(",\n  ")}`,
+  "} from \"./Generated.js\"",
+  "import * as Operation from \"./Operation.js\"",
+  "",
+  ...groups
+].join("\n")
+
+const outputs: Array<[string, string]> = [
+  ["packages/core/src/Generated.ts", generated],
+  ["packages/core/src/Api.ts", api]
+]
+const check = process.argv.includes("--check")
+let stale = false
+for (const [file, text] of outputs) {
+  const path = `${root}${file}`
+  if (check) {
+    let current = ""
+    try {
+      current = readFileSync(path, "utf8")
+    } catch {
+      // a missing file is stale
+    }
+    if (current !== text) {
+      stale = true
+      console.error(`${file} is stale: run pnpm codegen`)
+    }
+  } else {
+    writeFileSync(path, text)
+    console.log(`wrote ${file}`)
+  }
+}
+if (stale) process.exit(1)
