@@ -38,3 +38,8 @@ export * from "@smscx/core/Errors"
  * @since 0.1.0
  */
 export { Transport } from "@smscx/transport"
+
+/**
+ * @since 0.1.0
+ */
+export { Api, Generated, Operation } from "@smscx/core"

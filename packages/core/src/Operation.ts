@@ -25,7 +25,12 @@ export type Input =
  * @category models
  */
 export type Success =
-  | { readonly _tag: "Json"; readonly schema: Schema.Schema.AnyNoContext }
+  | {
+    readonly _tag: "Json"
+    readonly schema: Schema.Schema.AnyNoContext
+    /** A fast check, compiled from the same spec, that the answer fits `schema` as it is. */
+    readonly isValid: ((u: unknown) => boolean) | undefined
+  }
   | { readonly _tag: "File"; readonly contentType: string }
   | { readonly _tag: "Empty" }
 
@@ -56,7 +61,8 @@ export const formBody = <S extends Schema.Schema.AnyNoContext>(schema: S) => ({ 
  * @since 0.1.0
  * @category constructors
  */
-export const jsonResponse = <S extends Schema.Schema.AnyNoContext>(schema: S) => ({ _tag: "Json", schema }) as const
+export const jsonResponse = <S extends Schema.Schema.AnyNoContext>(schema: S, isValid?: (u: unknown) => boolean) =>
+  ({ _tag: "Json", schema, isValid }) as const
 /**
  * A file (CSV or XLSX export), answered as bytes.
  * @since 0.1.0
@@ -180,8 +186,11 @@ type FieldType<F> = F extends Schema.Schema.AnyNoContext ? Schema.Schema.Type<F>
  * @category type-level
  */
 export type PathArgs<O extends Any> = O extends Operation<any, infer P, infer F, any, any, any>
-  ? { [K in keyof PathNames<P>]: FieldType<F[PathNames<P>[K] & keyof F]> }
+  ? PathValues<PathNames<P>, F>
   : never
+
+// Names is a type parameter here, so the mapped type keeps the tuple's shape.
+type PathValues<Names extends ReadonlyArray<string>, F> = { [K in keyof Names]: FieldType<F[Names[K] & keyof F]> }
 
 /**
  * The input object of an operation (body fields or query parameters).

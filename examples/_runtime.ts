@@ -1,0 +1,58 @@
+/**
+ * What every example runs on: the real API when `SMSCX_API_KEY` (or the other `SMSCX_*`
+ * credentials) is set, otherwise the sandbox, in-process, with nothing sent anywhere.
+ */
+import { SmsCx } from "@smscx/client"
+import { SmsCx as PromiseClient } from "@smscx/promise"
+import { Sandbox } from "@smscx/sandbox"
+import { Effect, Layer } from "effect"
+
+const hasCredentials = ["SMSCX_API_KEY", "SMSCX_ACCESS_TOKEN", "SMSCX_APPLICATION_ID"].some((name) =>
+  (process.env[name] ?? "") !== ""
+)
+
+/** The API key the sandbox accepts in the examples (any non-empty key would do). */
+const sandboxKey = "sandbox-example-key"
+const sandboxUrl = "http://sandbox.local"
+
+const announce = () =>
+  console.error(
+    hasCredentials
+      ? "SMSCX_* credentials found: calling the real SMS.CX API"
+      : "No SMSCX_API_KEY set: running against the embedded sandbox (in-process, nothing is sent)"
+  )
+
+/** The Effect services, on the real API or the sandbox. */
+export const SmsCxLive = Layer.unwrapEffect(Effect.sync(() => {
+  announce()
+  return hasCredentials
+    ? SmsCx.layerConfig()
+    : SmsCx.layerWithoutHttpClient({ apiKey: sandboxKey, baseUrl: sandboxUrl }).pipe(
+      Layer.provide(Sandbox.layerHttpClient())
+    )
+}))
+
+/** The Promise client, on the real API or the sandbox. */
+export const makeClient = (): PromiseClient => {
+  announce()
+  if (hasCredentials) {
+    const env = process.env
+    return env.SMSCX_API_KEY
+      ? new PromiseClient({ apiKey: env.SMSCX_API_KEY, ...(env.SMSCX_BASE_URL ? { baseUrl: env.SMSCX_BASE_URL } : {}) })
+      : env.SMSCX_ACCESS_TOKEN
+      ? new PromiseClient({ accessToken: env.SMSCX_ACCESS_TOKEN })
+      : new PromiseClient({
+        applicationId: env.SMSCX_APPLICATION_ID ?? "",
+        applicationSecret: env.SMSCX_APPLICATION_SECRET ?? "",
+        ...(env.SMSCX_SCOPE ? { scope: env.SMSCX_SCOPE } : {})
+      })
+  }
+  return new PromiseClient({ apiKey: sandboxKey, baseUrl: sandboxUrl, fetch: Sandbox.inProcessFetch().fetch })
+}
+
+/** Where the examples send: set `SMSCX_EXAMPLE_TO` before running them on the real API. */
+export const exampleRecipient = process.env.SMSCX_EXAMPLE_TO ?? "+31612469000"
+
+/** A date-time `minutes` from now, in the API's documented `YYYY-MM-DD HH:MM:SS` (UTC) form. */
+export const inMinutes = (minutes: number) =>
+  new Date(Date.now() + minutes * 60_000).toISOString().slice(0, 19).replace("T", " ")

@@ -1,0 +1,20 @@
+/**
+ * The Promise facade of the SMS.CX SDK: `import { SmsCx } from "@smscx/promise"`.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * @since 0.1.0
+ */
+export { type CallOptions, type Options, SmsCx } from "./SmsCx.js"
+
+/**
+ * @since 0.1.0
+ */
+export * from "@smscx/core/Errors"
+
+/**
+ * @since 0.1.0
+ */
+export { Generated } from "@smscx/core"
