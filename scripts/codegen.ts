@@ -6,8 +6,6 @@
  * Run `pnpm codegen` after changing `spec/` or `GROUPS`; `pnpm codegen --check`
  * fails when the committed files are stale (CI runs it).
  */
-import Ajv from "ajv"
-import standaloneCode from "ajv/dist/standalone/index.js"
 import { readFileSync, writeFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 
@@ -38,13 +36,10 @@ const refsOf = (s: Json, out = new Set<string>()): Set<string> => {
   return out
 }
 
-const describe = (s: Json): string => {
-  const ann: Array<string> = []
-  if (typeof s.description === "string" && s.description.trim() !== "") {
-    ann.push(`description: ${lit(s.description.trim())}`)
-  }
-  return ann.length ? `.annotations({ ${ann.join(", ")} })` : ""
-}
+const jsdoc = (description: unknown): string =>
+  typeof description === "string" && description.trim() !== ""
+    ? `\n/** ${description.trim().replace(/\*\//g, "*\\/").replace(/\s*\n\s*/g, " ")} */\n`
+    : ""
 
 const checks = (s: Json): Array<string> => {
   const out: Array<string> = []
@@ -93,12 +88,11 @@ const scalar = (type: string, s: Json): string => {
 const objectSchema = (s: Json): string => {
   const props: Record<string, Json> = s.properties ?? {}
   const required = new Set<string>(s.required ?? [])
-  // descriptions go on the property, not its schema, so validation messages stay "Expected a string ..."
+  // descriptions are JSDoc, shown on hover, rather than annotations: kept out of every bundle
   const fields = Object.entries(props).map(([name, p]) => {
     const inner = toSchema(p)
-    const doc = describe(p)
-    const field = required.has(name) ? (doc ? `Schema.propertySignature(${inner})` : inner) : `Schema.optional(${inner})`
-    return `${lit(name)}: ${field}${doc}`
+    const field = required.has(name) ? inner : `Schema.optional(${inner})`
+    return `${jsdoc(p.description)}${lit(name)}: ${field}`
   })
   const extra = s.additionalProperties
   const record = extra === undefined || extra === false
@@ -198,67 +192,6 @@ const MODEL_TYPES: Record<string, string | undefined> = {
   Model403InsufficientScope: "insufficient_scope"
 }
 
-// ---------------------------------------------------------------------------
-// Response validators: compiled ahead of time by ajv (standalone code, no eval at run time).
-// The transport accepts an answer these pass as is (its type has no transformations), and
-// decodes with the Effect Schema otherwise, for its error message. Decoding a 25,000-message
-// answer this way costs ~1.2x JSON.parse instead of ~6-12x.
-// ---------------------------------------------------------------------------
-
-const stripDocs = (s: Json): Json =>
-  Array.isArray(s)
-    ? s.map(stripDocs)
-    : s && typeof s === "object"
-    ? Object.fromEntries(
-      Object.entries(s).filter(([k]) => k !== "description" && !k.startsWith("x-")).map(([k, v]) => [
-        k,
-        k === "properties" ? Object.fromEntries(Object.entries(v as Json).map(([p, ps]) => [p, stripDocs(ps)])) : stripDocs(v)
-      ])
-    )
-    : s
-
-const validatorNames = new Map<string, string>()
-const validatorFor = (schema: Json): string => {
-  const key = schema.$ref ?? lit(schema)
-  let name = validatorNames.get(key)
-  if (name === undefined) {
-    name = schema.$ref ? `is${refName(schema.$ref)}` : `isInline${validatorNames.size}`
-    validatorNames.set(key, name)
-  }
-  return name
-}
-
-const validatorsModule = () => {
-  // unicode: false counts lengths in UTF-16 units, as Effect Schema's minLength/maxLength do
-  const ajv = new (Ajv as any)({
-    strict: false,
-    unicode: false,
-    validateFormats: false,
-    messages: false,
-    code: { esm: true, source: true, lines: false, optimize: true },
-    logger: false
-  })
-  for (const [name, s] of Object.entries(schemas)) ajv.addSchema(stripDocs(s), `#/components/schemas/${name}`)
-  const refs: Record<string, string> = {}
-  for (const [key, name] of validatorNames) {
-    if (key.startsWith("#/")) refs[name] = key
-    else {
-      ajv.addSchema(stripDocs(JSON.parse(key)), `#/inline/${name}`)
-      refs[name] = `#/inline/${name}`
-    }
-  }
-  return [
-    "// @ts-nocheck",
-    "/**",
-    " * Validators of the API's JSON answers, compiled by ajv from `spec/smscx-openapi.json` by",
-    " * `pnpm codegen`. Do not edit.",
-    " * @internal",
-    " */",
-    (standaloneCode as any)(ajv, refs).replace(/^"use strict";/, ""),
-    ""
-  ].join("\n")
-}
-
 const operations: Array<Json> = []
 for (const [path, item] of Object.entries<Json>(spec.paths)) {
   for (const [method, op] of Object.entries<Json>(item)) {
@@ -301,7 +234,7 @@ const opEntry = (op: Json): string => {
   const success = contentType === undefined
     ? "Operation.emptyResponse"
     : contentType === "application/json"
-    ? `Operation.jsonResponse(${toSchema(media.schema)}, Validators.${validatorFor(media.schema)})`
+    ? `Operation.jsonResponse(${toSchema(media.schema)})`
     : `Operation.fileResponse(${lit(contentType)})`
   const auth = op.security?.some((s: Json) => "BasicAuth" in s) ? "basic" : "apiKeyOrBearer"
   const bodySchema = body?.["application/json"]?.schema
@@ -362,7 +295,6 @@ const api = [
   "import {",
   `  ${[...new Set(operations.flatMap((o) => [...refsOf(o.requestBody ?? {}), ...refsOf(o.responses["200"] ?? {}), ...refsOf(o.parameters ?? [])]))].filter((n) => !n.startsWith("Model")).sort().join(",\n  ")}`,
   "} from \"./Generated.js\"",
-  "import * as Validators from \"./internal/validators.js\"",
   "import * as Operation from \"./Operation.js\"",
   "",
   ...groups
@@ -370,8 +302,7 @@ const api = [
 
 const outputs: Array<[string, string]> = [
   ["packages/core/src/Generated.ts", generated],
-  ["packages/core/src/Api.ts", api],
-  ["packages/core/src/internal/validators.ts", validatorsModule()]
+  ["packages/core/src/Api.ts", api]
 ]
 const check = process.argv.includes("--check")
 let stale = false

@@ -309,7 +309,8 @@ const apiTags: ReadonlySet<string> = new Set(Object.keys(ApiExceptions))
  * @since 0.1.0
  * @category guards
  */
-export const isApiError = (u: unknown): u is ApiError => Predicate.isTagged(u, "_tag") && apiTags.has(u._tag as string)
+export const isApiError = (u: unknown): u is ApiError =>
+  Predicate.hasProperty(u, "_tag") && typeof u._tag === "string" && apiTags.has(u._tag)
 
 /**
  * A request that breaks the operation's schema (too long `from`, a bad UUID, more than 25,000

@@ -24,7 +24,11 @@ export type Accepted = typeof Accepted.Type
  * @since 0.1.0
  * @category schemas
  */
-export const AccountBalance = /*#__PURE__*/ Schema.Struct({ "balance": Schema.propertySignature(Schema.Number).annotations({ description: "Balance of the account" }), "currency": Schema.propertySignature(Schema.Literal("eur", "usd")).annotations({ description: "Currency of the account" }), "billing": Schema.Literal("prepaid", "postpaid") }).annotations({ identifier: "AccountBalance" })
+export const AccountBalance = /*#__PURE__*/ Schema.Struct({ 
+/** Balance of the account */
+"balance": Schema.Number, 
+/** Currency of the account */
+"currency": Schema.Literal("eur", "usd"), "billing": Schema.Literal("prepaid", "postpaid") }).annotations({ identifier: "AccountBalance" })
 /**
  * @since 0.1.0
  * @category models
@@ -35,7 +39,15 @@ export type AccountBalance = typeof AccountBalance.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Error = /*#__PURE__*/ Schema.Struct({ "type": Schema.propertySignature(Schema.Literal("access_denied", "duplicate_id", "duplicate_value", "insufficient_credit", "insufficient_scope", "invalid_api_key", "invalid_body", "invalid_client", "invalid_method", "invalid_param", "invalid_request", "invalid_scope", "no_coverage", "not_found", "rate_limit", "server_error", "unsupported_grant_type", "invalid_pin", "otp_expired", "otp_failed", "otp_cancelled", "otp_verified")).annotations({ description: "The type of error returned" }), "message": Schema.propertySignature(Schema.String).annotations({ description: "Short, human-readable description of the error" }), "uri": Schema.propertySignature(Schema.String).annotations({ description: "URI reference in the documentation that provides further information" }), "code": Schema.propertySignature(Schema.Int).annotations({ description: "An internal code of the error" }) }).annotations({ identifier: "Error" })
+export const Error = /*#__PURE__*/ Schema.Struct({ 
+/** The type of error returned */
+"type": Schema.Literal("access_denied", "duplicate_id", "duplicate_value", "insufficient_credit", "insufficient_scope", "invalid_api_key", "invalid_body", "invalid_client", "invalid_method", "invalid_param", "invalid_request", "invalid_scope", "no_coverage", "not_found", "rate_limit", "server_error", "unsupported_grant_type", "invalid_pin", "otp_expired", "otp_failed", "otp_cancelled", "otp_verified"), 
+/** Short, human-readable description of the error */
+"message": Schema.String, 
+/** URI reference in the documentation that provides further information */
+"uri": Schema.String, 
+/** An internal code of the error */
+"code": Schema.Int }).annotations({ identifier: "Error" })
 /**
  * @since 0.1.0
  * @category models
@@ -57,7 +69,9 @@ export type Model400InvalidParamGroups = typeof Model400InvalidParamGroups.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Model400InvalidPhoneNumbers = /*#__PURE__*/ Schema.Struct({ "error": Error, "invalid": Schema.propertySignature(Schema.Array(Schema.String)).annotations({ description: "Array of invalid phone numbers" }) }).annotations({ identifier: "Model400InvalidPhoneNumbers" })
+export const Model400InvalidPhoneNumbers = /*#__PURE__*/ Schema.Struct({ "error": Error, 
+/** Array of invalid phone numbers */
+"invalid": Schema.Array(Schema.String) }).annotations({ identifier: "Model400InvalidPhoneNumbers" })
 /**
  * @since 0.1.0
  * @category models
@@ -79,7 +93,13 @@ export type AddContactsToGroup400Response = typeof AddContactsToGroup400Response
  * @since 0.1.0
  * @category schemas
  */
-export const AddContactsToGroupRequest = /*#__PURE__*/ Schema.Struct({ "allowInvalid": Schema.optional(Schema.Boolean).annotations({ description: "Set value `true` to not throw an error if invalid numbers are detected" }), "countryIso": Schema.optional(Schema.String.pipe(Schema.length(2))).annotations({ description: "Two-letter country ISO of the phone number you want to validate. If an international E.164 phone number format is provided the **countryIso** will be ignored" }), "phoneNumbers": Schema.optional(Schema.Array(Schema.String)).annotations({ description: "An array of objects if you want to add custom fields data to your contacts" }) }).annotations({ identifier: "AddContactsToGroupRequest" })
+export const AddContactsToGroupRequest = /*#__PURE__*/ Schema.Struct({ 
+/** Set value `true` to not throw an error if invalid numbers are detected */
+"allowInvalid": Schema.optional(Schema.Boolean), 
+/** Two-letter country ISO of the phone number you want to validate. If an international E.164 phone number format is provided the **countryIso** will be ignored */
+"countryIso": Schema.optional(Schema.String.pipe(Schema.length(2))), 
+/** An array of objects if you want to add custom fields data to your contacts */
+"phoneNumbers": Schema.optional(Schema.Array(Schema.String)) }).annotations({ identifier: "AddContactsToGroupRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -90,7 +110,19 @@ export type AddContactsToGroupRequest = typeof AddContactsToGroupRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoGroupsAddContactsResponse = /*#__PURE__*/ Schema.Struct({ "totalCost": Schema.propertySignature(Schema.Number).annotations({ description: "Total cost to send a message to the phone numbers added to group" }), "totalValid": Schema.propertySignature(Schema.Int).annotations({ description: "Total valid phone numbers added to the group" }), "totalInvalid": Schema.propertySignature(Schema.Int).annotations({ description: "Total invalid phone numbers" }), "totalDuplicates": Schema.propertySignature(Schema.Int).annotations({ description: "Total duplicates phone numbers found" }), "totalPhoneNumbers": Schema.propertySignature(Schema.Int).annotations({ description: "Total submitted phone numbers to be added to the group" }), "invalid": Schema.propertySignature(Schema.Array(Schema.String)).annotations({ description: "List with all the invalid phone numbers detected" }) }).annotations({ identifier: "InfoGroupsAddContactsResponse" })
+export const InfoGroupsAddContactsResponse = /*#__PURE__*/ Schema.Struct({ 
+/** Total cost to send a message to the phone numbers added to group */
+"totalCost": Schema.Number, 
+/** Total valid phone numbers added to the group */
+"totalValid": Schema.Int, 
+/** Total invalid phone numbers */
+"totalInvalid": Schema.Int, 
+/** Total duplicates phone numbers found */
+"totalDuplicates": Schema.Int, 
+/** Total submitted phone numbers to be added to the group */
+"totalPhoneNumbers": Schema.Int, 
+/** List with all the invalid phone numbers detected */
+"invalid": Schema.Array(Schema.String) }).annotations({ identifier: "InfoGroupsAddContactsResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -112,7 +144,9 @@ export type AddContactsToGroupResponse = typeof AddContactsToGroupResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CustomFieldsObj = /*#__PURE__*/ Schema.Struct({ "customFieldName": Schema.optional(Schema.Record({ key: Schema.String, value: Schema.String })).annotations({ description: "The name of the custom field" }) }).annotations({ identifier: "CustomFieldsObj" })
+export const CustomFieldsObj = /*#__PURE__*/ Schema.Struct({ 
+/** The name of the custom field */
+"customFieldName": Schema.optional(Schema.Record({ key: Schema.String, value: Schema.String })) }).annotations({ identifier: "CustomFieldsObj" })
 /**
  * @since 0.1.0
  * @category models
@@ -134,7 +168,27 @@ export type GroupAddCustomFields = typeof GroupAddCustomFields.Type
  * @since 0.1.0
  * @category schemas
  */
-export const GroupAdd = /*#__PURE__*/ Schema.Struct({ "phoneNumber": Schema.propertySignature(Schema.String).annotations({ description: "Phone number in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number" }), "firstName": Schema.optional(Schema.String).annotations({ description: "Data field for first name of the contact. Use placeholder **{{firstName}}** in text message for data replacement" }), "lastName": Schema.optional(Schema.String).annotations({ description: "Data field for last name of the contact. Use placeholder **{{lastName}}** in text message for data replacement" }), "email": Schema.optional(Schema.String).annotations({ description: "Data field for email of the contact. Use placeholder **{{email}}** in text message for data replacement" }), "field1": Schema.optional(Schema.String).annotations({ description: "Data field for extra information of the contact. Use placeholder **{{field1}}** in text message for data replacement" }), "field2": Schema.optional(Schema.String).annotations({ description: "Data field for extra information of the contact. Use placeholder **{{field2}}** in text message for data replacement" }), "field3": Schema.optional(Schema.String).annotations({ description: "Data field for extra information of the contact. Use placeholder **{{field3}}** in text message for data replacement" }), "field4": Schema.optional(Schema.String).annotations({ description: "Data field for extra information of the contact. Use placeholder **{{field4}}** in text message for data replacement" }), "field5": Schema.optional(Schema.String).annotations({ description: "Data field for extra information of the contact. Use placeholder **{{field5}}** in text message for data replacement" }), "countryIso": Schema.optional(Schema.String.pipe(Schema.length(2))).annotations({ description: "Two-letter country ISO of the phone number you want to validate. Please note that if an international E.164 phone number format is provided, the **countryIso** will be ignored" }), "customFields": Schema.optional(GroupAddCustomFields) }).annotations({ identifier: "GroupAdd" })
+export const GroupAdd = /*#__PURE__*/ Schema.Struct({ 
+/** Phone number in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number */
+"phoneNumber": Schema.String, 
+/** Data field for first name of the contact. Use placeholder **{{firstName}}** in text message for data replacement */
+"firstName": Schema.optional(Schema.String), 
+/** Data field for last name of the contact. Use placeholder **{{lastName}}** in text message for data replacement */
+"lastName": Schema.optional(Schema.String), 
+/** Data field for email of the contact. Use placeholder **{{email}}** in text message for data replacement */
+"email": Schema.optional(Schema.String), 
+/** Data field for extra information of the contact. Use placeholder **{{field1}}** in text message for data replacement */
+"field1": Schema.optional(Schema.String), 
+/** Data field for extra information of the contact. Use placeholder **{{field2}}** in text message for data replacement */
+"field2": Schema.optional(Schema.String), 
+/** Data field for extra information of the contact. Use placeholder **{{field3}}** in text message for data replacement */
+"field3": Schema.optional(Schema.String), 
+/** Data field for extra information of the contact. Use placeholder **{{field4}}** in text message for data replacement */
+"field4": Schema.optional(Schema.String), 
+/** Data field for extra information of the contact. Use placeholder **{{field5}}** in text message for data replacement */
+"field5": Schema.optional(Schema.String), 
+/** Two-letter country ISO of the phone number you want to validate. Please note that if an international E.164 phone number format is provided, the **countryIso** will be ignored */
+"countryIso": Schema.optional(Schema.String.pipe(Schema.length(2))), "customFields": Schema.optional(GroupAddCustomFields) }).annotations({ identifier: "GroupAdd" })
 /**
  * @since 0.1.0
  * @category models
@@ -145,7 +199,11 @@ export type GroupAdd = typeof GroupAdd.Type
  * @since 0.1.0
  * @category schemas
  */
-export const AddContactsToGroupWithFieldsRequest = /*#__PURE__*/ Schema.Struct({ "phoneNumbers": Schema.propertySignature(Schema.Array(GroupAdd)).annotations({ description: "An array of objects if you want to add custom fields data to your contacts" }), "allowInvalid": Schema.optional(Schema.Boolean).annotations({ description: "Set value `true` to not throw an error if invalid numbers are detected" }) }).annotations({ identifier: "AddContactsToGroupWithFieldsRequest" })
+export const AddContactsToGroupWithFieldsRequest = /*#__PURE__*/ Schema.Struct({ 
+/** An array of objects if you want to add custom fields data to your contacts */
+"phoneNumbers": Schema.Array(GroupAdd), 
+/** Set value `true` to not throw an error if invalid numbers are detected */
+"allowInvalid": Schema.optional(Schema.Boolean) }).annotations({ identifier: "AddContactsToGroupWithFieldsRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -332,7 +390,9 @@ export type ApplicationsListResponse = typeof ApplicationsListResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoId = /*#__PURE__*/ Schema.Struct({ "id": Schema.propertySignature(Schema.String).annotations({ description: "Identifier" }) }).annotations({ identifier: "InfoId" })
+export const InfoId = /*#__PURE__*/ Schema.Struct({ 
+/** Identifier */
+"id": Schema.String }).annotations({ identifier: "InfoId" })
 /**
  * @since 0.1.0
  * @category models
@@ -365,7 +425,35 @@ export type InfoAttachment = typeof InfoAttachment.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataShortlinkDetail = /*#__PURE__*/ Schema.Struct({ "hitId": Schema.Int, "device": Schema.propertySignature(Schema.NullOr(Schema.Literal(null, "mobile", "tablet", "desktop"))).annotations({ description: "Type of device of the visitor" }), "browser": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "Type of browser of the visitor that accessed the short link" }), "browserVersion": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "Browser version of the device that accessed the short link" }), "os": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "Operating system of the visitor that accessed the short link (eg. Android, Windows, Linux, etc.)" }), "osVersion": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "Version of the operating system" }), "brand": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "Brand of phone/tablet of the visitor that accessed the short link" }), "model": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "Model of phone/tabled of the visitor that accessed the short link (eg. P30 Pro, Galaxy S8, etc.)" }), "screenResolution": Schema.NullOr(Schema.String), "acceptLanguage": Schema.NullOr(Schema.String), "referrer": Schema.NullOr(Schema.String), "ipAddress": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "Anonymized IP address without the last byte. Eg. `204.79.200.0`" }), "countryIso": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "Two-letter country ISO of the visitor that accessed the short link" }), "city": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "The city of the visitor that accessed the short link" }), "datetime": Schema.String, "phoneNumber": Schema.optional(Schema.NullOr(Schema.String)).annotations({ description: "Phone number of the visitor that made the hit to the shortlink (works if link tracking option is used when sending a message). If short link tracking was enabled, this parameter will not be null." }), "phoneNumberCountryIso": Schema.optional(Schema.NullOr(Schema.String.pipe(Schema.length(2)))).annotations({ description: "The country code of the phone number in ISO-3166 alpha 2 format (eg. DE, IT, FR)" }), "campaignId": Schema.optional(Schema.NullOr(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))))).annotations({ description: "Identifier of the campaign from which the contact has unsubscribed. If short link tracking was enabled, this parameter will not be null." }), "groupId": Schema.optional(Schema.NullOr(Schema.String)).annotations({ description: "Identifier of the group the contact was in. If short link tracking was enabled, this parameter will not be null." }) }).annotations({ identifier: "DataShortlinkDetail" })
+export const DataShortlinkDetail = /*#__PURE__*/ Schema.Struct({ "hitId": Schema.Int, 
+/** Type of device of the visitor */
+"device": Schema.NullOr(Schema.Literal(null, "mobile", "tablet", "desktop")), 
+/** Type of browser of the visitor that accessed the short link */
+"browser": Schema.NullOr(Schema.String), 
+/** Browser version of the device that accessed the short link */
+"browserVersion": Schema.NullOr(Schema.String), 
+/** Operating system of the visitor that accessed the short link (eg. Android, Windows, Linux, etc.) */
+"os": Schema.NullOr(Schema.String), 
+/** Version of the operating system */
+"osVersion": Schema.NullOr(Schema.String), 
+/** Brand of phone/tablet of the visitor that accessed the short link */
+"brand": Schema.NullOr(Schema.String), 
+/** Model of phone/tabled of the visitor that accessed the short link (eg. P30 Pro, Galaxy S8, etc.) */
+"model": Schema.NullOr(Schema.String), "screenResolution": Schema.NullOr(Schema.String), "acceptLanguage": Schema.NullOr(Schema.String), "referrer": Schema.NullOr(Schema.String), 
+/** Anonymized IP address without the last byte. Eg. `204.79.200.0` */
+"ipAddress": Schema.NullOr(Schema.String), 
+/** Two-letter country ISO of the visitor that accessed the short link */
+"countryIso": Schema.NullOr(Schema.String), 
+/** The city of the visitor that accessed the short link */
+"city": Schema.NullOr(Schema.String), "datetime": Schema.String, 
+/** Phone number of the visitor that made the hit to the shortlink (works if link tracking option is used when sending a message). If short link tracking was enabled, this parameter will not be null. */
+"phoneNumber": Schema.optional(Schema.NullOr(Schema.String)), 
+/** The country code of the phone number in ISO-3166 alpha 2 format (eg. DE, IT, FR) */
+"phoneNumberCountryIso": Schema.optional(Schema.NullOr(Schema.String.pipe(Schema.length(2)))), 
+/** Identifier of the campaign from which the contact has unsubscribed. If short link tracking was enabled, this parameter will not be null. */
+"campaignId": Schema.optional(Schema.NullOr(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))))), 
+/** Identifier of the group the contact was in. If short link tracking was enabled, this parameter will not be null. */
+"groupId": Schema.optional(Schema.NullOr(Schema.String)) }).annotations({ identifier: "DataShortlinkDetail" })
 /**
  * @since 0.1.0
  * @category models
@@ -376,7 +464,13 @@ export type DataShortlinkDetail = typeof DataShortlinkDetail.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Paging = /*#__PURE__*/ Schema.Struct({ "next": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "Cursor for next page" }), "previous": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "Cursor for previous page" }), "size": Schema.optional(Schema.Int.pipe(Schema.greaterThanOrEqualTo(0), Schema.lessThanOrEqualTo(500))).annotations({ description: "Size (limit) of the data returned" }) }).annotations({ identifier: "Paging" })
+export const Paging = /*#__PURE__*/ Schema.Struct({ 
+/** Cursor for next page */
+"next": Schema.NullOr(Schema.String), 
+/** Cursor for previous page */
+"previous": Schema.NullOr(Schema.String), 
+/** Size (limit) of the data returned */
+"size": Schema.optional(Schema.Int.pipe(Schema.greaterThanOrEqualTo(0), Schema.lessThanOrEqualTo(500))) }).annotations({ identifier: "Paging" })
 /**
  * @since 0.1.0
  * @category models
@@ -420,7 +514,17 @@ export type AttachmentListResponse = typeof AttachmentListResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataLookupCampaigns = /*#__PURE__*/ Schema.Struct({ "id": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique identifier for the bulk lookup campaign" }), "totalPhoneNumbers": Schema.propertySignature(Schema.Int).annotations({ description: "Total phone numbers submitted for lookup" }), "totalValid": Schema.propertySignature(Schema.Int).annotations({ description: "Total valid phone numbers" }), "totalCost": Schema.propertySignature(Schema.Number).annotations({ description: "The total cost of bulk phone number lookup" }), "datetimeAdded": Schema.propertySignature(Schema.String).annotations({ description: "Date and time of the bulk lookup request" }) }).annotations({ identifier: "DataLookupCampaigns" })
+export const DataLookupCampaigns = /*#__PURE__*/ Schema.Struct({ 
+/** Unique identifier for the bulk lookup campaign */
+"id": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Total phone numbers submitted for lookup */
+"totalPhoneNumbers": Schema.Int, 
+/** Total valid phone numbers */
+"totalValid": Schema.Int, 
+/** The total cost of bulk phone number lookup */
+"totalCost": Schema.Number, 
+/** Date and time of the bulk lookup request */
+"datetimeAdded": Schema.String }).annotations({ identifier: "DataLookupCampaigns" })
 /**
  * @since 0.1.0
  * @category models
@@ -442,7 +546,37 @@ export type BulkLookupCampaignsResponse = typeof BulkLookupCampaignsResponse.Typ
  * @since 0.1.0
  * @category schemas
  */
-export const DataShortlinkHit = /*#__PURE__*/ Schema.Struct({ "hitId": Schema.Int, "shortlinkId": Schema.propertySignature(Schema.String).annotations({ description: "ID of the short link" }), "url": Schema.propertySignature(Schema.String).annotations({ description: "URL of the short link" }), "device": Schema.propertySignature(Schema.Literal("mobile", "tablet", "desktop")).annotations({ description: "Type of device of the visitor" }), "browser": Schema.propertySignature(Schema.String).annotations({ description: "Type of browser of the visitor that accessed the short link" }), "browserVersion": Schema.propertySignature(Schema.String).annotations({ description: "Browser version of the device that accessed the short link" }), "os": Schema.propertySignature(Schema.String).annotations({ description: "Operating system of the visitor that accessed the short link (eg. Android, Windows, Linux, etc.)" }), "osVersion": Schema.propertySignature(Schema.String).annotations({ description: "Version of the operating system" }), "brand": Schema.propertySignature(Schema.String).annotations({ description: "Brand of phone/tablet of the visitor that accessed the short link" }), "model": Schema.propertySignature(Schema.String).annotations({ description: "Model of phone/tabled of the visitor that accessed the short link (eg. P30 Pro, Galaxy S8, etc.)" }), "screenResolution": Schema.String, "acceptLanguage": Schema.String, "referrer": Schema.NullOr(Schema.String), "ipAddress": Schema.propertySignature(Schema.String).annotations({ description: "Anonymized IP address without the last byte. Eg. `204.79.200.0`" }), "countryIso": Schema.propertySignature(Schema.String).annotations({ description: "Two-letter country ISO of the visitor that accessed the short link" }), "city": Schema.propertySignature(Schema.String).annotations({ description: "The city of the visitor that accessed the short link" }), "datetime": Schema.String, "phoneNumber": Schema.optional(Schema.String).annotations({ description: "Phone number of the visitor that made the hit to the shortlink (works if link tracking option is used when sending a message). If short link tracking was enabled, this parameter will not be null." }), "campaignId": Schema.optional(Schema.NullOr(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))))).annotations({ description: "Identifier of the campaign from which the contact has made the visit. If short link tracking was enabled, this parameter will not be null." }), "groupId": Schema.optional(Schema.NullOr(Schema.String)).annotations({ description: "Identifier of the group the contact is in. If short link tracking was enabled, this parameter will not be null." }) }).annotations({ identifier: "DataShortlinkHit" })
+export const DataShortlinkHit = /*#__PURE__*/ Schema.Struct({ "hitId": Schema.Int, 
+/** ID of the short link */
+"shortlinkId": Schema.String, 
+/** URL of the short link */
+"url": Schema.String, 
+/** Type of device of the visitor */
+"device": Schema.Literal("mobile", "tablet", "desktop"), 
+/** Type of browser of the visitor that accessed the short link */
+"browser": Schema.String, 
+/** Browser version of the device that accessed the short link */
+"browserVersion": Schema.String, 
+/** Operating system of the visitor that accessed the short link (eg. Android, Windows, Linux, etc.) */
+"os": Schema.String, 
+/** Version of the operating system */
+"osVersion": Schema.String, 
+/** Brand of phone/tablet of the visitor that accessed the short link */
+"brand": Schema.String, 
+/** Model of phone/tabled of the visitor that accessed the short link (eg. P30 Pro, Galaxy S8, etc.) */
+"model": Schema.String, "screenResolution": Schema.String, "acceptLanguage": Schema.String, "referrer": Schema.NullOr(Schema.String), 
+/** Anonymized IP address without the last byte. Eg. `204.79.200.0` */
+"ipAddress": Schema.String, 
+/** Two-letter country ISO of the visitor that accessed the short link */
+"countryIso": Schema.String, 
+/** The city of the visitor that accessed the short link */
+"city": Schema.String, "datetime": Schema.String, 
+/** Phone number of the visitor that made the hit to the shortlink (works if link tracking option is used when sending a message). If short link tracking was enabled, this parameter will not be null. */
+"phoneNumber": Schema.optional(Schema.String), 
+/** Identifier of the campaign from which the contact has made the visit. If short link tracking was enabled, this parameter will not be null. */
+"campaignId": Schema.optional(Schema.NullOr(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))))), 
+/** Identifier of the group the contact is in. If short link tracking was enabled, this parameter will not be null. */
+"groupId": Schema.optional(Schema.NullOr(Schema.String)) }).annotations({ identifier: "DataShortlinkHit" })
 /**
  * @since 0.1.0
  * @category models
@@ -453,7 +587,9 @@ export type DataShortlinkHit = typeof DataShortlinkHit.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CallBackRequestAttachmentHit = /*#__PURE__*/ Schema.Struct({ "event": Schema.Literal("attachment_hit", "attachment_hit_update"), "data": Schema.propertySignature(Schema.Array(DataShortlinkHit)).annotations({ description: "Event type data, grouped in multiple objects (up to 200 in a request)" }) }).annotations({ identifier: "CallBackRequestAttachmentHit" })
+export const CallBackRequestAttachmentHit = /*#__PURE__*/ Schema.Struct({ "event": Schema.Literal("attachment_hit", "attachment_hit_update"), 
+/** Event type data, grouped in multiple objects (up to 200 in a request) */
+"data": Schema.Array(DataShortlinkHit) }).annotations({ identifier: "CallBackRequestAttachmentHit" })
 /**
  * @since 0.1.0
  * @category models
@@ -464,7 +600,19 @@ export type CallBackRequestAttachmentHit = typeof CallBackRequestAttachmentHit.T
  * @since 0.1.0
  * @category schemas
  */
-export const DataDlrUpdate = /*#__PURE__*/ Schema.Struct({ "campaignId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Identifier of the sent campaign" }), "msgId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Identifier of the sent message" }), "statusCode": Schema.propertySignature(Schema.Int).annotations({ description: "Numeric value of the delivery report" }), "status": Schema.propertySignature(Schema.Literal("ACCEPTED", "SENT", "DELIVERED", "FAILED", "SCHEDULED", "REJECTED", "NO COVERAGE")).annotations({ description: "Delivery report of the sent SMS" }), "errorCode": Schema.propertySignature(Schema.NullOr(Schema.Int)).annotations({ description: "A code that give detailed information about a failed delivery. See the [list of error codes](#error-codes) for more details. A non-null value indicates that the message could not be delivered." }), "datetime": Schema.String, "trackData": Schema.optional(Schema.NullOr(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))))).annotations({ description: "Identifier of the message ID provided by client for tracking purposes" }) }).annotations({ identifier: "DataDlrUpdate" })
+export const DataDlrUpdate = /*#__PURE__*/ Schema.Struct({ 
+/** Identifier of the sent campaign */
+"campaignId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Identifier of the sent message */
+"msgId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Numeric value of the delivery report */
+"statusCode": Schema.Int, 
+/** Delivery report of the sent SMS */
+"status": Schema.Literal("ACCEPTED", "SENT", "DELIVERED", "FAILED", "SCHEDULED", "REJECTED", "NO COVERAGE"), 
+/** A code that give detailed information about a failed delivery. See the [list of error codes](#error-codes) for more details. A non-null value indicates that the message could not be delivered. */
+"errorCode": Schema.NullOr(Schema.Int), "datetime": Schema.String, 
+/** Identifier of the message ID provided by client for tracking purposes */
+"trackData": Schema.optional(Schema.NullOr(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))))) }).annotations({ identifier: "DataDlrUpdate" })
 /**
  * @since 0.1.0
  * @category models
@@ -475,7 +623,9 @@ export type DataDlrUpdate = typeof DataDlrUpdate.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CallBackRequestDlrUpdate = /*#__PURE__*/ Schema.Struct({ "event": Schema.optional(Schema.Literal("dlr_update")), "data": Schema.propertySignature(Schema.Array(DataDlrUpdate)).annotations({ description: "Event data, grouped in multiple objects (up to 200 in a request)" }) }).annotations({ identifier: "CallBackRequestDlrUpdate" })
+export const CallBackRequestDlrUpdate = /*#__PURE__*/ Schema.Struct({ "event": Schema.optional(Schema.Literal("dlr_update")), 
+/** Event data, grouped in multiple objects (up to 200 in a request) */
+"data": Schema.Array(DataDlrUpdate) }).annotations({ identifier: "CallBackRequestDlrUpdate" })
 /**
  * @since 0.1.0
  * @category models
@@ -486,7 +636,21 @@ export type CallBackRequestDlrUpdate = typeof CallBackRequestDlrUpdate.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataNewOptout = /*#__PURE__*/ Schema.Struct({ "hitId": Schema.Int, "optoutId": Schema.propertySignature(Schema.String).annotations({ description: "ID of the optout link" }), "optoutUrl": Schema.propertySignature(Schema.String).annotations({ description: "URL of the optout link" }), "optoutType": Schema.propertySignature(Schema.Literal("admin", "link")).annotations({ description: "The method by which the contact has unsubscribed. Value `link` means he clicked on the optout link and submitted the form and value `admin` it means that the client was added to the optout list by you" }), "countryIso": Schema.propertySignature(Schema.String).annotations({ description: "Two-letter country ISO of the phone number that unsubscribed." }), "datetime": Schema.String, "phoneNumber": Schema.optional(Schema.String).annotations({ description: "Phone number that choose to opt out." }), "campaignId": Schema.optional(Schema.NullOr(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))))).annotations({ description: "Identifier of the campaign from which the contact has unsubscribed. If optout tracking was enabled, this parameter will not be null." }), "groupId": Schema.optional(Schema.NullOr(Schema.String)).annotations({ description: "Identifier of the group the contact was in. If optout tracking was enabled, this parameter will not be null." }) }).annotations({ identifier: "DataNewOptout" })
+export const DataNewOptout = /*#__PURE__*/ Schema.Struct({ "hitId": Schema.Int, 
+/** ID of the optout link */
+"optoutId": Schema.String, 
+/** URL of the optout link */
+"optoutUrl": Schema.String, 
+/** The method by which the contact has unsubscribed. Value `link` means he clicked on the optout link and submitted the form and value `admin` it means that the client was added to the optout list by you */
+"optoutType": Schema.Literal("admin", "link"), 
+/** Two-letter country ISO of the phone number that unsubscribed. */
+"countryIso": Schema.String, "datetime": Schema.String, 
+/** Phone number that choose to opt out. */
+"phoneNumber": Schema.optional(Schema.String), 
+/** Identifier of the campaign from which the contact has unsubscribed. If optout tracking was enabled, this parameter will not be null. */
+"campaignId": Schema.optional(Schema.NullOr(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))))), 
+/** Identifier of the group the contact was in. If optout tracking was enabled, this parameter will not be null. */
+"groupId": Schema.optional(Schema.NullOr(Schema.String)) }).annotations({ identifier: "DataNewOptout" })
 /**
  * @since 0.1.0
  * @category models
@@ -497,7 +661,9 @@ export type DataNewOptout = typeof DataNewOptout.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CallBackRequestNewOptout = /*#__PURE__*/ Schema.Struct({ "event": Schema.optional(Schema.Literal("new_optout")), "data": Schema.propertySignature(Schema.Array(DataNewOptout)).annotations({ description: "Event data, grouped in multiple objects (up to 200 in a request)" }) }).annotations({ identifier: "CallBackRequestNewOptout" })
+export const CallBackRequestNewOptout = /*#__PURE__*/ Schema.Struct({ "event": Schema.optional(Schema.Literal("new_optout")), 
+/** Event data, grouped in multiple objects (up to 200 in a request) */
+"data": Schema.Array(DataNewOptout) }).annotations({ identifier: "CallBackRequestNewOptout" })
 /**
  * @since 0.1.0
  * @category models
@@ -508,7 +674,11 @@ export type CallBackRequestNewOptout = typeof CallBackRequestNewOptout.Type
  * @since 0.1.0
  * @category schemas
  */
-export const OriginalNetwork = /*#__PURE__*/ Schema.Struct({ "name": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "Name of the network operator" }), "mnc": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "Mobile network code" }) }).annotations({ identifier: "OriginalNetwork" })
+export const OriginalNetwork = /*#__PURE__*/ Schema.Struct({ 
+/** Name of the network operator */
+"name": Schema.NullOr(Schema.String), 
+/** Mobile network code */
+"mnc": Schema.NullOr(Schema.String) }).annotations({ identifier: "OriginalNetwork" })
 /**
  * @since 0.1.0
  * @category models
@@ -519,7 +689,11 @@ export type OriginalNetwork = typeof OriginalNetwork.Type
  * @since 0.1.0
  * @category schemas
  */
-export const PortedNetwork = /*#__PURE__*/ Schema.Struct({ "name": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "Name of the network operator" }), "mnc": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "Mobile network code" }) }).annotations({ identifier: "PortedNetwork" })
+export const PortedNetwork = /*#__PURE__*/ Schema.Struct({ 
+/** Name of the network operator */
+"name": Schema.NullOr(Schema.String), 
+/** Mobile network code */
+"mnc": Schema.NullOr(Schema.String) }).annotations({ identifier: "PortedNetwork" })
 /**
  * @since 0.1.0
  * @category models
@@ -530,7 +704,17 @@ export type PortedNetwork = typeof PortedNetwork.Type
  * @since 0.1.0
  * @category schemas
  */
-export const RoamingNetwork = /*#__PURE__*/ Schema.Struct({ "countryIso": Schema.propertySignature(Schema.NullOr(Schema.String.pipe(Schema.length(2)))).annotations({ description: "Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. `DE`, `FR`, `IT`" }), "countryName": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "Name of the country where the phone number is roaming" }), "mcc": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "Mobile country code" }), "mnc": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "Mobile network code" }), "name": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "Roaming network name" }) }).annotations({ identifier: "RoamingNetwork" })
+export const RoamingNetwork = /*#__PURE__*/ Schema.Struct({ 
+/** Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. `DE`, `FR`, `IT` */
+"countryIso": Schema.NullOr(Schema.String.pipe(Schema.length(2))), 
+/** Name of the country where the phone number is roaming */
+"countryName": Schema.NullOr(Schema.String), 
+/** Mobile country code */
+"mcc": Schema.NullOr(Schema.String), 
+/** Mobile network code */
+"mnc": Schema.NullOr(Schema.String), 
+/** Roaming network name */
+"name": Schema.NullOr(Schema.String) }).annotations({ identifier: "RoamingNetwork" })
 /**
  * @since 0.1.0
  * @category models
@@ -541,7 +725,35 @@ export type RoamingNetwork = typeof RoamingNetwork.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataNumberLookupWebhook = /*#__PURE__*/ Schema.Struct({ "phoneNumber": Schema.propertySignature(Schema.String).annotations({ description: "Phone number in international E.164 format" }), "lookupBulkId": Schema.propertySignature(Schema.NullOr(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))))).annotations({ description: "Unique bulk lookup identifier" }), "lookupId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique lookup identifier" }), "cost": Schema.propertySignature(Schema.Number).annotations({ description: "The cost of phone number lookup" }), "mcc": Schema.propertySignature(Schema.String).annotations({ description: "Mobile country code. [See full list of MCC](https://www.itu.int/dms_pub/itu-t/opb/sp/T-SP-E.212B-2018-PDF-E.pdf)" }), "mccmnc": Schema.propertySignature(Schema.String).annotations({ description: "Mobile country code + Mobile network code. [See full list of MCC + MNC](https://www.itu.int/dms_pub/itu-t/opb/sp/T-SP-E.212B-2018-PDF-E.pdf)" }), "countryIso": Schema.propertySignature(Schema.String.pipe(Schema.length(2))).annotations({ description: "Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. `DE`, `FR`, `IT`" }), "countryName": Schema.propertySignature(Schema.String).annotations({ description: "Name of the country of the phone number" }), "countryNameLocale": Schema.propertySignature(Schema.String).annotations({ description: "Name of the country in local language" }), "status": Schema.propertySignature(Schema.Literal("ACTIVE", "ABSENT", "BARRED", "UNKNOWN", "FAILED")).annotations({ description: "Status of the phone number" }), "statusDescription": Schema.propertySignature(Schema.String).annotations({ description: "Short description of the status" }), "ported": Schema.propertySignature(Schema.Boolean).annotations({ description: "Returns `true` if the phone number is ported to other mobile network, `false` otherwise" }), "roaming": Schema.propertySignature(Schema.Boolean).annotations({ description: "Returns `true` if the phone number is roaming in other network, `false` otherwise" }), "originalNetwork": OriginalNetwork, "portedNetwork": PortedNetwork, "roamingNetwork": RoamingNetwork, "datetime": Schema.propertySignature(Schema.String).annotations({ description: "Date and time of the phone number lookup request" }) }).annotations({ identifier: "DataNumberLookupWebhook" })
+export const DataNumberLookupWebhook = /*#__PURE__*/ Schema.Struct({ 
+/** Phone number in international E.164 format */
+"phoneNumber": Schema.String, 
+/** Unique bulk lookup identifier */
+"lookupBulkId": Schema.NullOr(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
+/** Unique lookup identifier */
+"lookupId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** The cost of phone number lookup */
+"cost": Schema.Number, 
+/** Mobile country code. [See full list of MCC](https://www.itu.int/dms_pub/itu-t/opb/sp/T-SP-E.212B-2018-PDF-E.pdf) */
+"mcc": Schema.String, 
+/** Mobile country code + Mobile network code. [See full list of MCC + MNC](https://www.itu.int/dms_pub/itu-t/opb/sp/T-SP-E.212B-2018-PDF-E.pdf) */
+"mccmnc": Schema.String, 
+/** Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. `DE`, `FR`, `IT` */
+"countryIso": Schema.String.pipe(Schema.length(2)), 
+/** Name of the country of the phone number */
+"countryName": Schema.String, 
+/** Name of the country in local language */
+"countryNameLocale": Schema.String, 
+/** Status of the phone number */
+"status": Schema.Literal("ACTIVE", "ABSENT", "BARRED", "UNKNOWN", "FAILED"), 
+/** Short description of the status */
+"statusDescription": Schema.String, 
+/** Returns `true` if the phone number is ported to other mobile network, `false` otherwise */
+"ported": Schema.Boolean, 
+/** Returns `true` if the phone number is roaming in other network, `false` otherwise */
+"roaming": Schema.Boolean, "originalNetwork": OriginalNetwork, "portedNetwork": PortedNetwork, "roamingNetwork": RoamingNetwork, 
+/** Date and time of the phone number lookup request */
+"datetime": Schema.String }).annotations({ identifier: "DataNumberLookupWebhook" })
 /**
  * @since 0.1.0
  * @category models
@@ -552,7 +764,9 @@ export type DataNumberLookupWebhook = typeof DataNumberLookupWebhook.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CallBackRequestNumberLookup = /*#__PURE__*/ Schema.Struct({ "event": Schema.optional(Schema.Literal("otp_update")), "data": Schema.propertySignature(Schema.Array(DataNumberLookupWebhook)).annotations({ description: "Event data, grouped in multiple objects (up to 200 in a request)" }) }).annotations({ identifier: "CallBackRequestNumberLookup" })
+export const CallBackRequestNumberLookup = /*#__PURE__*/ Schema.Struct({ "event": Schema.optional(Schema.Literal("otp_update")), 
+/** Event data, grouped in multiple objects (up to 200 in a request) */
+"data": Schema.Array(DataNumberLookupWebhook) }).annotations({ identifier: "CallBackRequestNumberLookup" })
 /**
  * @since 0.1.0
  * @category models
@@ -563,7 +777,33 @@ export type CallBackRequestNumberLookup = typeof CallBackRequestNumberLookup.Typ
  * @since 0.1.0
  * @category schemas
  */
-export const DataOtp = /*#__PURE__*/ Schema.Struct({ "otpId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique identifier of the OTP request" }), "trackId": Schema.propertySignature(Schema.NullOr(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))))).annotations({ description: "Client provided UUID (v1-v5) for tracking purposes" }), "phoneNumber": Schema.propertySignature(Schema.String).annotations({ description: "The phone number where the pin was sent" }), "countryIso": Schema.propertySignature(Schema.String.pipe(Schema.length(2))).annotations({ description: "The country ISO of the phone numver. Eg. `DE`, `FR`, `IT`" }), "status": Schema.propertySignature(Schema.Literal("PENDING", "VERIFIED", "EXPIRED", "CANCELLED", "FAILED")).annotations({ description: "Status of the OTP request. The initial status is `PENDING`" }), "cost": Schema.propertySignature(Schema.Number).annotations({ description: "The cost of the OTP request" }), "parts": Schema.propertySignature(Schema.Int.pipe(Schema.greaterThanOrEqualTo(1))).annotations({ description: "Message parts" }), "maxAttempts": Schema.propertySignature(Schema.Int.pipe(Schema.greaterThanOrEqualTo(1), Schema.lessThanOrEqualTo(10))).annotations({ description: "Number of attempts to allow the OTP to be verified before marking it as failed" }), "attempts": Schema.propertySignature(Schema.Int.pipe(Schema.greaterThanOrEqualTo(0), Schema.lessThanOrEqualTo(10))).annotations({ description: "Number of unsuccessful attempts made to validate the pin" }), "ttl": Schema.propertySignature(Schema.Int.pipe(Schema.greaterThanOrEqualTo(60), Schema.lessThanOrEqualTo(1800))).annotations({ description: "The time to live (ttl) defines the time in seconds that a pin is valid. Min 1 minute (60 seconds) and max 30 minutes (1800 seconds)" }), "otpCallbackUrl": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "The webhook where request will be made with status updates for the OTP validation" }), "dateCreated": Schema.propertySignature(Schema.String).annotations({ description: "Datetime of the OTP request" }), "dateExpires": Schema.propertySignature(Schema.String).annotations({ description: "Datetime of the OTP request expiration. After this date and time the pin will no longer be valid" }) }).annotations({ identifier: "DataOtp" })
+export const DataOtp = /*#__PURE__*/ Schema.Struct({ 
+/** Unique identifier of the OTP request */
+"otpId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Client provided UUID (v1-v5) for tracking purposes */
+"trackId": Schema.NullOr(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
+/** The phone number where the pin was sent */
+"phoneNumber": Schema.String, 
+/** The country ISO of the phone numver. Eg. `DE`, `FR`, `IT` */
+"countryIso": Schema.String.pipe(Schema.length(2)), 
+/** Status of the OTP request. The initial status is `PENDING` */
+"status": Schema.Literal("PENDING", "VERIFIED", "EXPIRED", "CANCELLED", "FAILED"), 
+/** The cost of the OTP request */
+"cost": Schema.Number, 
+/** Message parts */
+"parts": Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)), 
+/** Number of attempts to allow the OTP to be verified before marking it as failed */
+"maxAttempts": Schema.Int.pipe(Schema.greaterThanOrEqualTo(1), Schema.lessThanOrEqualTo(10)), 
+/** Number of unsuccessful attempts made to validate the pin */
+"attempts": Schema.Int.pipe(Schema.greaterThanOrEqualTo(0), Schema.lessThanOrEqualTo(10)), 
+/** The time to live (ttl) defines the time in seconds that a pin is valid. Min 1 minute (60 seconds) and max 30 minutes (1800 seconds) */
+"ttl": Schema.Int.pipe(Schema.greaterThanOrEqualTo(60), Schema.lessThanOrEqualTo(1800)), 
+/** The webhook where request will be made with status updates for the OTP validation */
+"otpCallbackUrl": Schema.NullOr(Schema.String), 
+/** Datetime of the OTP request */
+"dateCreated": Schema.String, 
+/** Datetime of the OTP request expiration. After this date and time the pin will no longer be valid */
+"dateExpires": Schema.String }).annotations({ identifier: "DataOtp" })
 /**
  * @since 0.1.0
  * @category models
@@ -574,7 +814,9 @@ export type DataOtp = typeof DataOtp.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CallBackRequestOtpUpdate = /*#__PURE__*/ Schema.Struct({ "event": Schema.optional(Schema.Literal("otp_update")), "data": Schema.propertySignature(Schema.Array(DataOtp)).annotations({ description: "Event data, grouped in multiple objects (up to 200 in a request)" }) }).annotations({ identifier: "CallBackRequestOtpUpdate" })
+export const CallBackRequestOtpUpdate = /*#__PURE__*/ Schema.Struct({ "event": Schema.optional(Schema.Literal("otp_update")), 
+/** Event data, grouped in multiple objects (up to 200 in a request) */
+"data": Schema.Array(DataOtp) }).annotations({ identifier: "CallBackRequestOtpUpdate" })
 /**
  * @since 0.1.0
  * @category models
@@ -585,7 +827,21 @@ export type CallBackRequestOtpUpdate = typeof CallBackRequestOtpUpdate.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataReceiveSms = /*#__PURE__*/ Schema.Struct({ "msgId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Identifier of the received message" }), "from": Schema.propertySignature(Schema.String).annotations({ description: "The phone number that sent the SMS, in international E.164 format" }), "countryIso": Schema.propertySignature(Schema.String.pipe(Schema.length(2))).annotations({ description: "Two-letter country ISO of the phone number that sent the SMS" }), "to": Schema.propertySignature(Schema.String).annotations({ description: "The short code or virtual phone number that received the SMS" }), "text": Schema.propertySignature(Schema.String).annotations({ description: "The text of the received SMS" }), "cost": Schema.propertySignature(Schema.Number).annotations({ description: "The cost of receiving the SMS. It is usually free to receive SMS, but in some countries some charges may apply" }), "receivedAt": Schema.propertySignature(Schema.String).annotations({ description: "Date and time of receiving the text message" }) }).annotations({ identifier: "DataReceiveSms" })
+export const DataReceiveSms = /*#__PURE__*/ Schema.Struct({ 
+/** Identifier of the received message */
+"msgId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** The phone number that sent the SMS, in international E.164 format */
+"from": Schema.String, 
+/** Two-letter country ISO of the phone number that sent the SMS */
+"countryIso": Schema.String.pipe(Schema.length(2)), 
+/** The short code or virtual phone number that received the SMS */
+"to": Schema.String, 
+/** The text of the received SMS */
+"text": Schema.String, 
+/** The cost of receiving the SMS. It is usually free to receive SMS, but in some countries some charges may apply */
+"cost": Schema.Number, 
+/** Date and time of receiving the text message */
+"receivedAt": Schema.String }).annotations({ identifier: "DataReceiveSms" })
 /**
  * @since 0.1.0
  * @category models
@@ -596,7 +852,9 @@ export type DataReceiveSms = typeof DataReceiveSms.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CallBackRequestReceiveSms = /*#__PURE__*/ Schema.Struct({ "event": Schema.optional(Schema.Literal("receive_sms")), "data": Schema.propertySignature(Schema.Array(DataReceiveSms)).annotations({ description: "Event data, grouped in multiple objects (up to 200 in a request)" }) }).annotations({ identifier: "CallBackRequestReceiveSms" })
+export const CallBackRequestReceiveSms = /*#__PURE__*/ Schema.Struct({ "event": Schema.optional(Schema.Literal("receive_sms")), 
+/** Event data, grouped in multiple objects (up to 200 in a request) */
+"data": Schema.Array(DataReceiveSms) }).annotations({ identifier: "CallBackRequestReceiveSms" })
 /**
  * @since 0.1.0
  * @category models
@@ -607,7 +865,9 @@ export type CallBackRequestReceiveSms = typeof CallBackRequestReceiveSms.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CallBackRequestShortlinkHit = /*#__PURE__*/ Schema.Struct({ "event": Schema.Literal("shortlink_hit", "shortlink_hit_update"), "data": Schema.propertySignature(Schema.Array(DataShortlinkHit)).annotations({ description: "Event type data, grouped in multiple objects (up to 200 in a request)" }) }).annotations({ identifier: "CallBackRequestShortlinkHit" })
+export const CallBackRequestShortlinkHit = /*#__PURE__*/ Schema.Struct({ "event": Schema.Literal("shortlink_hit", "shortlink_hit_update"), 
+/** Event type data, grouped in multiple objects (up to 200 in a request) */
+"data": Schema.Array(DataShortlinkHit) }).annotations({ identifier: "CallBackRequestShortlinkHit" })
 /**
  * @since 0.1.0
  * @category models
@@ -640,7 +900,9 @@ export type Campaigns = typeof Campaigns.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoOtp = /*#__PURE__*/ Schema.Struct({ "id": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Identifier of the OTP" }) }).annotations({ identifier: "InfoOtp" })
+export const InfoOtp = /*#__PURE__*/ Schema.Struct({ 
+/** Identifier of the OTP */
+"id": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) }).annotations({ identifier: "InfoOtp" })
 /**
  * @since 0.1.0
  * @category models
@@ -662,7 +924,17 @@ export type CancelOtpResponse = typeof CancelOtpResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoCancelRent = /*#__PURE__*/ Schema.Struct({ "rentId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique identifier of the active rent" }), "numberId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique identifier of phone number" }), "phoneNumber": Schema.propertySignature(Schema.String).annotations({ description: "Rented phone number in international E.164 format" }), "countryIso": Schema.propertySignature(Schema.String.pipe(Schema.length(2))).annotations({ description: "Two-letter country code in ISO-3166 alpha 2 standard. Eg. `DE`, `FR`, `IT`" }), "creditReturned": Schema.propertySignature(Schema.Number).annotations({ description: "Credit returned to your account balance. Please note that the one-time setup cost (provision cost) is not returned, only the rent cost of the number" }) }).annotations({ identifier: "InfoCancelRent" })
+export const InfoCancelRent = /*#__PURE__*/ Schema.Struct({ 
+/** Unique identifier of the active rent */
+"rentId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Unique identifier of phone number */
+"numberId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Rented phone number in international E.164 format */
+"phoneNumber": Schema.String, 
+/** Two-letter country code in ISO-3166 alpha 2 standard. Eg. `DE`, `FR`, `IT` */
+"countryIso": Schema.String.pipe(Schema.length(2)), 
+/** Credit returned to your account balance. Please note that the one-time setup cost (provision cost) is not returned, only the rent cost of the number */
+"creditReturned": Schema.Number }).annotations({ identifier: "InfoCancelRent" })
 /**
  * @since 0.1.0
  * @category models
@@ -706,7 +978,17 @@ export type CharactersReplaced = typeof CharactersReplaced.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoConversation = /*#__PURE__*/ Schema.Struct({ "conversationId": Schema.propertySignature(Schema.String).annotations({ description: "Unique identifier of the conversation" }), "phoneNumber": Schema.propertySignature(Schema.String).annotations({ description: "Phone number in international E.164 format" }), "countryIso": Schema.propertySignature(Schema.String.pipe(Schema.length(2))).annotations({ description: "Two-letter country ISO of the phone number" }), "firstName": Schema.propertySignature(Schema.String).annotations({ description: "First name of the contact" }), "lastName": Schema.propertySignature(Schema.String).annotations({ description: "Last name of the contact" }) }).annotations({ identifier: "InfoConversation" })
+export const InfoConversation = /*#__PURE__*/ Schema.Struct({ 
+/** Unique identifier of the conversation */
+"conversationId": Schema.String, 
+/** Phone number in international E.164 format */
+"phoneNumber": Schema.String, 
+/** Two-letter country ISO of the phone number */
+"countryIso": Schema.String.pipe(Schema.length(2)), 
+/** First name of the contact */
+"firstName": Schema.String, 
+/** Last name of the contact */
+"lastName": Schema.String }).annotations({ identifier: "InfoConversation" })
 /**
  * @since 0.1.0
  * @category models
@@ -717,7 +999,19 @@ export type InfoConversation = typeof InfoConversation.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataConversation = /*#__PURE__*/ Schema.Struct({ "msgId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique identifier of the message" }), "type": Schema.propertySignature(Schema.Literal("sent", "received")).annotations({ description: "Direction of the message: sent, received" }), "text": Schema.propertySignature(Schema.String).annotations({ description: "Text message" }), "richMedia": Schema.Record({ key: Schema.String, value: Schema.Unknown }), "status": Schema.propertySignature(Schema.Literal("DELIVERED", "SENT", "FAILED", "SCHEDULED")).annotations({ description: "Delivery report of the message" }), "cost": Schema.propertySignature(Schema.Number).annotations({ description: "Cost of the message" }), "channel": Schema.Literal("sms", "viber", "whatsapp"), "datetime": Schema.propertySignature(Schema.String).annotations({ description: "Date time of the sent/received message" }) }).annotations({ identifier: "DataConversation" })
+export const DataConversation = /*#__PURE__*/ Schema.Struct({ 
+/** Unique identifier of the message */
+"msgId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Direction of the message: sent, received */
+"type": Schema.Literal("sent", "received"), 
+/** Text message */
+"text": Schema.String, "richMedia": Schema.Record({ key: Schema.String, value: Schema.Unknown }), 
+/** Delivery report of the message */
+"status": Schema.Literal("DELIVERED", "SENT", "FAILED", "SCHEDULED"), 
+/** Cost of the message */
+"cost": Schema.Number, "channel": Schema.Literal("sms", "viber", "whatsapp"), 
+/** Date time of the sent/received message */
+"datetime": Schema.String }).annotations({ identifier: "DataConversation" })
 /**
  * @since 0.1.0
  * @category models
@@ -750,7 +1044,9 @@ export type ConversationReadResponse = typeof ConversationReadResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ConversationReplySmsRequest = /*#__PURE__*/ Schema.Struct({ "text": Schema.propertySignature(Schema.String).annotations({ description: "The reply text message" }) }).annotations({ identifier: "ConversationReplySmsRequest" })
+export const ConversationReplySmsRequest = /*#__PURE__*/ Schema.Struct({ 
+/** The reply text message */
+"text": Schema.String }).annotations({ identifier: "ConversationReplySmsRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -761,7 +1057,23 @@ export type ConversationReplySmsRequest = typeof ConversationReplySmsRequest.Typ
  * @since 0.1.0
  * @category schemas
  */
-export const InfoConversationReply = /*#__PURE__*/ Schema.Struct({ "campaignId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique identifier of the campaign" }), "totalPhoneNumbers": Schema.propertySignature(Schema.Int).annotations({ description: "Total phone numbers submitted for processing" }), "totalValid": Schema.propertySignature(Schema.Int).annotations({ description: "Total valid phone numbers after validation" }), "totalInvalid": Schema.propertySignature(Schema.Int).annotations({ description: "Total invalid phone numbers after validation" }), "totalCost": Schema.propertySignature(Schema.Number).annotations({ description: "Total cost of sending the message" }), "totalParts": Schema.propertySignature(Schema.Int).annotations({ description: "Total message parts" }), "dlrCallbackUrl": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "Callback URL for receiving the delivery report" }), "scheduled": Schema.propertySignature(Schema.Boolean).annotations({ description: "Confirmation that the message/campaign was scheduled at a later date" }) }).annotations({ identifier: "InfoConversationReply" })
+export const InfoConversationReply = /*#__PURE__*/ Schema.Struct({ 
+/** Unique identifier of the campaign */
+"campaignId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Total phone numbers submitted for processing */
+"totalPhoneNumbers": Schema.Int, 
+/** Total valid phone numbers after validation */
+"totalValid": Schema.Int, 
+/** Total invalid phone numbers after validation */
+"totalInvalid": Schema.Int, 
+/** Total cost of sending the message */
+"totalCost": Schema.Number, 
+/** Total message parts */
+"totalParts": Schema.Int, 
+/** Callback URL for receiving the delivery report */
+"dlrCallbackUrl": Schema.NullOr(Schema.String), 
+/** Confirmation that the message/campaign was scheduled at a later date */
+"scheduled": Schema.Boolean }).annotations({ identifier: "InfoConversationReply" })
 /**
  * @since 0.1.0
  * @category models
@@ -772,7 +1084,13 @@ export type InfoConversationReply = typeof InfoConversationReply.Type
  * @since 0.1.0
  * @category schemas
  */
-export const TextAnalysis = /*#__PURE__*/ Schema.Struct({ "length": Schema.propertySignature(Schema.Int).annotations({ description: "Total character length of the message" }), "unicode": Schema.propertySignature(Schema.Boolean).annotations({ description: "Will be `true` if the message contains characters that are not in the [GSM-7 character set](https://en.wikipedia.org/wiki/GSM_03.38)" }), "parts": Schema.propertySignature(Schema.Int.pipe(Schema.greaterThanOrEqualTo(1))).annotations({ description: "Message parts" }) }).annotations({ identifier: "TextAnalysis" })
+export const TextAnalysis = /*#__PURE__*/ Schema.Struct({ 
+/** Total character length of the message */
+"length": Schema.Int, 
+/** Will be `true` if the message contains characters that are not in the [GSM-7 character set](https://en.wikipedia.org/wiki/GSM_03.38) */
+"unicode": Schema.Boolean, 
+/** Message parts */
+"parts": Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)) }).annotations({ identifier: "TextAnalysis" })
 /**
  * @since 0.1.0
  * @category models
@@ -783,7 +1101,25 @@ export type TextAnalysis = typeof TextAnalysis.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataConversationReply = /*#__PURE__*/ Schema.Struct({ "msgId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique identifier of the message" }), "status": Schema.propertySignature(Schema.Literal("DELIVERED", "SENT", "FAILED", "SCHEDULED")).annotations({ description: "Delivery report of the message" }), "createdAt": Schema.propertySignature(Schema.String).annotations({ description: "Date time of the sent message" }), "cost": Schema.propertySignature(Schema.Number).annotations({ description: "Cost of the message" }), "to": Schema.propertySignature(Schema.String).annotations({ description: "Destination phone number in international E.164 format" }), "countryIso": Schema.propertySignature(Schema.String.pipe(Schema.length(2))).annotations({ description: "Two-letter country ISO of the phone number" }), "from": Schema.propertySignature(Schema.String).annotations({ description: "Originator (Sender name) of the message" }), "text": Schema.propertySignature(Schema.String).annotations({ description: "Text message" }), "parts": Schema.propertySignature(Schema.Int).annotations({ description: "Message parts" }), "textAnalysis": TextAnalysis }).annotations({ identifier: "DataConversationReply" })
+export const DataConversationReply = /*#__PURE__*/ Schema.Struct({ 
+/** Unique identifier of the message */
+"msgId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Delivery report of the message */
+"status": Schema.Literal("DELIVERED", "SENT", "FAILED", "SCHEDULED"), 
+/** Date time of the sent message */
+"createdAt": Schema.String, 
+/** Cost of the message */
+"cost": Schema.Number, 
+/** Destination phone number in international E.164 format */
+"to": Schema.String, 
+/** Two-letter country ISO of the phone number */
+"countryIso": Schema.String.pipe(Schema.length(2)), 
+/** Originator (Sender name) of the message */
+"from": Schema.String, 
+/** Text message */
+"text": Schema.String, 
+/** Message parts */
+"parts": Schema.Int, "textAnalysis": TextAnalysis }).annotations({ identifier: "DataConversationReply" })
 /**
  * @since 0.1.0
  * @category models
@@ -805,7 +1141,9 @@ export type ConversationReplySmsResponse = typeof ConversationReplySmsResponse.T
  * @since 0.1.0
  * @category schemas
  */
-export const ConversationReplyViberRequest = /*#__PURE__*/ Schema.Struct({ "text": Schema.propertySignature(Schema.String.pipe(Schema.maxLength(1000))).annotations({ description: "The reply text message" }), "richMedia": Schema.Record({ key: Schema.String, value: Schema.Unknown }) }).annotations({ identifier: "ConversationReplyViberRequest" })
+export const ConversationReplyViberRequest = /*#__PURE__*/ Schema.Struct({ 
+/** The reply text message */
+"text": Schema.String.pipe(Schema.maxLength(1000)), "richMedia": Schema.Record({ key: Schema.String, value: Schema.Unknown }) }).annotations({ identifier: "ConversationReplyViberRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -816,7 +1154,35 @@ export type ConversationReplyViberRequest = typeof ConversationReplyViberRequest
  * @since 0.1.0
  * @category schemas
  */
-export const DataViber = /*#__PURE__*/ Schema.Struct({ "msgId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique message identifier needed to track the delivery report" }), "status": Schema.propertySignature(Schema.Literal("ACCEPTED", "SCHEDULED", "REJECTED", "NO COVERAGE")).annotations({ description: "Possible status of the message at request time:  * `ACCEPTED` - Message has been accepted for delivery  * `SCHEDULED` - Message has been scheduled at the date time specified  * `REJECTED` - Message was rejected because the number has opted out from receiving messages (no balance deduction, cost zero)  * `NO COVERAGE` - There is no coverage for this destination, no pricing is set (no balance deduction, cost zero)   The final delivery report (DELIVERED, FAILED) will be sent to the URL provided in the `dlrCallbackUrl` parameter or you can query the status at the resource GET `/reports/single/{msgId}`" }), "statusCode": Schema.propertySignature(Schema.Int).annotations({ description: "Status code for the delivery report" }), "errorCode": Schema.propertySignature(Schema.NullOr(Schema.Int)).annotations({ description: "Status code for the failed delivery report" }), "createdAt": Schema.propertySignature(Schema.String).annotations({ description: "Date and time of sending the message" }), "inQuietHours": Schema.propertySignature(Schema.Boolean).annotations({ description: "If the date of send or the schedule date of a message is detected to be in the quiet hours of the destination phone number, this parameter will be set to `true`. This parameter is `false` if no quiet hours detected" }), "cost": Schema.propertySignature(Schema.Number).annotations({ description: "The cost of sending a message, in the currency of the account (**eur** or **usd**)." }), "to": Schema.propertySignature(Schema.String).annotations({ description: "Destination phone number in E.164 format" }), "countryIso": Schema.propertySignature(Schema.String.pipe(Schema.length(2))).annotations({ description: "Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. DE, FR, IT" }), "from": Schema.propertySignature(Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15))).annotations({ description: "Originator (sender name) of the message" }), "text": Schema.propertySignature(Schema.String).annotations({ description: "The text message sent with all the fields/variables replaced (if any)." }), "parts": Schema.propertySignature(Schema.Int.pipe(Schema.greaterThanOrEqualTo(1), Schema.lessThanOrEqualTo(1))).annotations({ description: "Message parts. For Viber/Whatsapp/Multichannel this variable is always with value 1" }), "trackData": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Client own UUID (v1-v5) provided to track messages" }), "scheduledAt": Schema.optional(Schema.String).annotations({ description: "Date and time when the message was scheduled. If the date and time of sending or scheduling is detected to be in the quiet hours interval, the API will schedule the sending of the Viber message at the end of the quiet hours. Eg. If quiet hours is defined between 21:30 and 09:30 and the message sending is at 21:55, then the API will schedule the message the next day at 09:31" }) }).annotations({ identifier: "DataViber" })
+export const DataViber = /*#__PURE__*/ Schema.Struct({ 
+/** Unique message identifier needed to track the delivery report */
+"msgId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Possible status of the message at request time:  * `ACCEPTED` - Message has been accepted for delivery  * `SCHEDULED` - Message has been scheduled at the date time specified  * `REJECTED` - Message was rejected because the number has opted out from receiving messages (no balance deduction, cost zero)  * `NO COVERAGE` - There is no coverage for this destination, no pricing is set (no balance deduction, cost zero)   The final delivery report (DELIVERED, FAILED) will be sent to the URL provided in the `dlrCallbackUrl` parameter or you can query the status at the resource GET `/reports/single/{msgId}` */
+"status": Schema.Literal("ACCEPTED", "SCHEDULED", "REJECTED", "NO COVERAGE"), 
+/** Status code for the delivery report */
+"statusCode": Schema.Int, 
+/** Status code for the failed delivery report */
+"errorCode": Schema.NullOr(Schema.Int), 
+/** Date and time of sending the message */
+"createdAt": Schema.String, 
+/** If the date of send or the schedule date of a message is detected to be in the quiet hours of the destination phone number, this parameter will be set to `true`. This parameter is `false` if no quiet hours detected */
+"inQuietHours": Schema.Boolean, 
+/** The cost of sending a message, in the currency of the account (**eur** or **usd**). */
+"cost": Schema.Number, 
+/** Destination phone number in E.164 format */
+"to": Schema.String, 
+/** Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. DE, FR, IT */
+"countryIso": Schema.String.pipe(Schema.length(2)), 
+/** Originator (sender name) of the message */
+"from": Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15)), 
+/** The text message sent with all the fields/variables replaced (if any). */
+"text": Schema.String, 
+/** Message parts. For Viber/Whatsapp/Multichannel this variable is always with value 1 */
+"parts": Schema.Int.pipe(Schema.greaterThanOrEqualTo(1), Schema.lessThanOrEqualTo(1)), 
+/** Client own UUID (v1-v5) provided to track messages */
+"trackData": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
+/** Date and time when the message was scheduled. If the date and time of sending or scheduling is detected to be in the quiet hours interval, the API will schedule the sending of the Viber message at the end of the quiet hours. Eg. If quiet hours is defined between 21:30 and 09:30 and the message sending is at 21:55, then the API will schedule the message the next day at 09:31 */
+"scheduledAt": Schema.optional(Schema.String) }).annotations({ identifier: "DataViber" })
 /**
  * @since 0.1.0
  * @category models
@@ -838,7 +1204,9 @@ export type ConversationReplyViberRespone = typeof ConversationReplyViberRespone
  * @since 0.1.0
  * @category schemas
  */
-export const ConversationReplyWhatsappRequest = /*#__PURE__*/ Schema.Struct({ "text": Schema.propertySignature(Schema.String.pipe(Schema.maxLength(1000))).annotations({ description: "The reply text message" }), "richMedia": Schema.Record({ key: Schema.String, value: Schema.Unknown }) }).annotations({ identifier: "ConversationReplyWhatsappRequest" })
+export const ConversationReplyWhatsappRequest = /*#__PURE__*/ Schema.Struct({ 
+/** The reply text message */
+"text": Schema.String.pipe(Schema.maxLength(1000)), "richMedia": Schema.Record({ key: Schema.String, value: Schema.Unknown }) }).annotations({ identifier: "ConversationReplyWhatsappRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -860,7 +1228,23 @@ export type ConversationReplyWhatsappResponse = typeof ConversationReplyWhatsapp
  * @since 0.1.0
  * @category schemas
  */
-export const DataConversations = /*#__PURE__*/ Schema.Struct({ "conversationId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique identifier of the conversation" }), "phoneNumber": Schema.propertySignature(Schema.String).annotations({ description: "Phone number in international E.164 format" }), "countryIso": Schema.propertySignature(Schema.String.pipe(Schema.length(2))).annotations({ description: "Two-letter country ISO of the phone number" }), "firstName": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "First name of the contact" }), "lastName": Schema.propertySignature(Schema.String).annotations({ description: "Last name of the contact" }), "unreadMessages": Schema.propertySignature(Schema.Int).annotations({ description: "New messages in this conversation that were not read" }), "lastReply": Schema.propertySignature(Schema.String).annotations({ description: "Preview of the last message in the converstion" }), "lastUpdate": Schema.propertySignature(Schema.String).annotations({ description: "Date and time of last reply from the contact to this conversation" }) }).annotations({ identifier: "DataConversations" })
+export const DataConversations = /*#__PURE__*/ Schema.Struct({ 
+/** Unique identifier of the conversation */
+"conversationId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Phone number in international E.164 format */
+"phoneNumber": Schema.String, 
+/** Two-letter country ISO of the phone number */
+"countryIso": Schema.String.pipe(Schema.length(2)), 
+/** First name of the contact */
+"firstName": Schema.NullOr(Schema.String), 
+/** Last name of the contact */
+"lastName": Schema.String, 
+/** New messages in this conversation that were not read */
+"unreadMessages": Schema.Int, 
+/** Preview of the last message in the converstion */
+"lastReply": Schema.String, 
+/** Date and time of last reply from the contact to this conversation */
+"lastUpdate": Schema.String }).annotations({ identifier: "DataConversations" })
 /**
  * @since 0.1.0
  * @category models
@@ -893,7 +1277,11 @@ export type CountryPriceObj = typeof CountryPriceObj.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CountryPriceObj1 = /*#__PURE__*/ Schema.Struct({ "countryCode": Schema.propertySignature(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(50), Schema.pattern(new RegExp("^[a-zA-Z0-9_]$")))).annotations({ description: "The name of the custom field" }), "customValue": Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(100))).annotations({ description: "The value of the defined custom field" }) }).annotations({ identifier: "CountryPriceObj1" })
+export const CountryPriceObj1 = /*#__PURE__*/ Schema.Struct({ 
+/** The name of the custom field */
+"countryCode": Schema.String.pipe(Schema.minLength(1), Schema.maxLength(50), Schema.pattern(new RegExp("^[a-zA-Z0-9_]$"))), 
+/** The value of the defined custom field */
+"customValue": Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(100))) }).annotations({ identifier: "CountryPriceObj1" })
 /**
  * @since 0.1.0
  * @category models
@@ -904,7 +1292,9 @@ export type CountryPriceObj1 = typeof CountryPriceObj1.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CustomFields = /*#__PURE__*/ Schema.Struct({ "customFieldName": Schema.propertySignature(Schema.Record({ key: Schema.String, value: Schema.String })).annotations({ description: "The name of the custom field" }) }).annotations({ identifier: "CustomFields" })
+export const CustomFields = /*#__PURE__*/ Schema.Struct({ 
+/** The name of the custom field */
+"customFieldName": Schema.Record({ key: Schema.String, value: Schema.String }) }).annotations({ identifier: "CustomFields" })
 /**
  * @since 0.1.0
  * @category models
@@ -915,7 +1305,11 @@ export type CustomFields = typeof CustomFields.Type
  * @since 0.1.0
  * @category schemas
  */
-export const RentCost = /*#__PURE__*/ Schema.Struct({ "days": Schema.propertySignature(Schema.Literal(1, 7, 30)).annotations({ description: "Rent period (in days)" }), "cost": Schema.propertySignature(Schema.Number).annotations({ description: "Cost to rent the number for 1, 7 or 30 days" }) }).annotations({ identifier: "RentCost" })
+export const RentCost = /*#__PURE__*/ Schema.Struct({ 
+/** Rent period (in days) */
+"days": Schema.Literal(1, 7, 30), 
+/** Cost to rent the number for 1, 7 or 30 days */
+"cost": Schema.Number }).annotations({ identifier: "RentCost" })
 /**
  * @since 0.1.0
  * @category models
@@ -926,7 +1320,35 @@ export type RentCost = typeof RentCost.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataAvailableNumbersRent = /*#__PURE__*/ Schema.Struct({ "numberId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique identifier of phone number" }), "phoneNumber": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "Phone number in international E.164 format. In some cases this value might be `null` as the phone number will be selected random from a pool of numbers" }), "countryIso": Schema.propertySignature(Schema.String.pipe(Schema.length(2))).annotations({ description: "Two-letter country ISO of the phone number" }), "networkOperator": Schema.propertySignature(Schema.String).annotations({ description: "Network operator of the phone number" }), "features": Schema.propertySignature(Schema.Int).annotations({ description: "Sum of features of the phone number, in numerical value. The following are the corresponding values for each feature:  - `1` for receiving SMS (inbound SMS)  - `2` for sending SMS (outbound SMS)  - `4` for voice.      <br> <br>  A phone number with feature `1` can only receive SMS, with feature `2` can only send SMS, and with feature value `3` (1 + 2) cand send and receive SMS" }), "numberType": Schema.propertySignature(Schema.Literal("mobile", "landline")).annotations({ description: "Type of phone number" }), "inboundSmsCost": Schema.propertySignature(Schema.Number).annotations({ description: "Cost for receiving a SMS on this phone number (most of the time receiving is free, meaning this has value 0)" }), "outboundSmsCost": Schema.propertySignature(Schema.NullOr(Schema.Number)).annotations({ description: "Cost for sending a SMS from this phone number. If the number doesn't have outbound SMS as a feature, this parameter will be `null`" }), "setupCost": Schema.propertySignature(Schema.Number).annotations({ description: "One time setup fee for the rented phone number (if applicable)" }), "rentCost": Schema.propertySignature(Schema.Array(RentCost)).annotations({ description: "Array of objects with cost for every period (in days). If the phone number has a minimum rent period of 30 days, this array will contain only one object with cost for 30 days. If minimum rent is 1 day, then this array will contain 3 objects with cost for 1, 7, 30 days" }), "minRent": Schema.propertySignature(Schema.Literal(1, 7, 30)).annotations({ description: "Minimum period that this phone number must be rented (in days)" }), "setupTime": Schema.propertySignature(Schema.Literal("instant", "delayed")).annotations({ description: "The time to setup the number. instant - the number is available immediately, delayed - the number will be available after a period of time (between 10 minutes and few days)" }), "registration": Schema.propertySignature(Schema.Boolean).annotations({ description: "Indicates if the phone number requires registration" }), "datetime": Schema.String, "inboundSmsSender": Schema.optional(Schema.Boolean).annotations({ description: "Indicates if the phone number can receive SMS from alphanumeric sender ID" }) }).annotations({ identifier: "DataAvailableNumbersRent" })
+export const DataAvailableNumbersRent = /*#__PURE__*/ Schema.Struct({ 
+/** Unique identifier of phone number */
+"numberId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Phone number in international E.164 format. In some cases this value might be `null` as the phone number will be selected random from a pool of numbers */
+"phoneNumber": Schema.NullOr(Schema.String), 
+/** Two-letter country ISO of the phone number */
+"countryIso": Schema.String.pipe(Schema.length(2)), 
+/** Network operator of the phone number */
+"networkOperator": Schema.String, 
+/** Sum of features of the phone number, in numerical value. The following are the corresponding values for each feature:  - `1` for receiving SMS (inbound SMS)  - `2` for sending SMS (outbound SMS)  - `4` for voice.      <br> <br>  A phone number with feature `1` can only receive SMS, with feature `2` can only send SMS, and with feature value `3` (1 + 2) cand send and receive SMS */
+"features": Schema.Int, 
+/** Type of phone number */
+"numberType": Schema.Literal("mobile", "landline"), 
+/** Cost for receiving a SMS on this phone number (most of the time receiving is free, meaning this has value 0) */
+"inboundSmsCost": Schema.Number, 
+/** Cost for sending a SMS from this phone number. If the number doesn't have outbound SMS as a feature, this parameter will be `null` */
+"outboundSmsCost": Schema.NullOr(Schema.Number), 
+/** One time setup fee for the rented phone number (if applicable) */
+"setupCost": Schema.Number, 
+/** Array of objects with cost for every period (in days). If the phone number has a minimum rent period of 30 days, this array will contain only one object with cost for 30 days. If minimum rent is 1 day, then this array will contain 3 objects with cost for 1, 7, 30 days */
+"rentCost": Schema.Array(RentCost), 
+/** Minimum period that this phone number must be rented (in days) */
+"minRent": Schema.Literal(1, 7, 30), 
+/** The time to setup the number. instant - the number is available immediately, delayed - the number will be available after a period of time (between 10 minutes and few days) */
+"setupTime": Schema.Literal("instant", "delayed"), 
+/** Indicates if the phone number requires registration */
+"registration": Schema.Boolean, "datetime": Schema.String, 
+/** Indicates if the phone number can receive SMS from alphanumeric sender ID */
+"inboundSmsSender": Schema.optional(Schema.Boolean) }).annotations({ identifier: "DataAvailableNumbersRent" })
 /**
  * @since 0.1.0
  * @category models
@@ -937,7 +1359,19 @@ export type DataAvailableNumbersRent = typeof DataAvailableNumbersRent.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataGroups = /*#__PURE__*/ Schema.Struct({ "id": Schema.propertySignature(Schema.Int).annotations({ description: "Group identifier" }), "name": Schema.propertySignature(Schema.String.pipe(Schema.minLength(3), Schema.maxLength(40))).annotations({ description: "Name of the group" }), "totalPhoneNumbers": Schema.propertySignature(Schema.Int).annotations({ description: "Total phone numbers in the group" }), "totalCost": Schema.propertySignature(Schema.Number).annotations({ description: "Total cost for sending one SMS to the group" }), "totalOptouts": Schema.propertySignature(Schema.Int).annotations({ description: "Total contacts that opted out" }), "createdAt": Schema.propertySignature(Schema.String).annotations({ description: "Date and time when the group was created" }) }).annotations({ identifier: "DataGroups" })
+export const DataGroups = /*#__PURE__*/ Schema.Struct({ 
+/** Group identifier */
+"id": Schema.Int, 
+/** Name of the group */
+"name": Schema.String.pipe(Schema.minLength(3), Schema.maxLength(40)), 
+/** Total phone numbers in the group */
+"totalPhoneNumbers": Schema.Int, 
+/** Total cost for sending one SMS to the group */
+"totalCost": Schema.Number, 
+/** Total contacts that opted out */
+"totalOptouts": Schema.Int, 
+/** Date and time when the group was created */
+"createdAt": Schema.String }).annotations({ identifier: "DataGroups" })
 /**
  * @since 0.1.0
  * @category models
@@ -959,7 +1393,35 @@ export type DataGroupsDetails = typeof DataGroupsDetails.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataMultichannel = /*#__PURE__*/ Schema.Struct({ "msgId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique message identifier needed to track the delivery report" }), "status": Schema.propertySignature(Schema.Literal("ACCEPTED", "SCHEDULED", "REJECTED", "NO COVERAGE")).annotations({ description: "Possible status of the message at request time:  * `ACCEPTED` - Message has been accepted for delivery  * `SCHEDULED` - Message has been scheduled at the date time specified  * `REJECTED` - Message was rejected because the number has opted out from receiving messages (no balance deduction, cost zero)  * `NO COVERAGE` - There is no coverage for this destination, no pricing is set (no balance deduction, cost zero)   The final delivery report (DELIVERED, FAILED) will be sent to the URL provided in the `dlrCallbackUrl` parameter or you can query the status at the resource GET `/reports/single/{msgId}`" }), "statusCode": Schema.propertySignature(Schema.Int).annotations({ description: "Status code for the delivery report" }), "errorCode": Schema.propertySignature(Schema.NullOr(Schema.Int)).annotations({ description: "Status code for the failed delivery report" }), "createdAt": Schema.propertySignature(Schema.String).annotations({ description: "Date and time of sending the message" }), "inQuietHours": Schema.propertySignature(Schema.Boolean).annotations({ description: "If the date of send or the schedule date of a message is detected to be in the quiet hours of the destination phone number, this parameter will be set to `true`. This parameter is `false` if no quiet hours detected" }), "cost": Schema.propertySignature(Schema.Number).annotations({ description: "The cost of sending a message, in the currency of the account (**eur** or **usd**)." }), "to": Schema.propertySignature(Schema.String).annotations({ description: "Destination phone number in E.164 format" }), "countryIso": Schema.propertySignature(Schema.String.pipe(Schema.length(2))).annotations({ description: "Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. DE, FR, IT" }), "from": Schema.propertySignature(Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15))).annotations({ description: "Originator (sender name) of the message" }), "text": Schema.propertySignature(Schema.String).annotations({ description: "The text message sent with all the fields/variables replaced (if any)." }), "parts": Schema.propertySignature(Schema.Int.pipe(Schema.greaterThanOrEqualTo(1), Schema.lessThanOrEqualTo(1))).annotations({ description: "Message parts. For Viber/Whatsapp/Multichannel this variable is always with value 1" }), "channel": Schema.Literal("viber", "whatsapp", "sms"), "trackData": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Client own UUID (v1-v5) provided to track messages" }), "scheduledAt": Schema.optional(Schema.String).annotations({ description: "Date and time when the Whatsapp message was scheduled. If the date and time of sending or scheduling is detected to be in the quiet hours interval, the API will schedule the sending of the Whatsapp message at the end of the quiet hours. Eg. If quiet hours is defined between 21:30 and 09:30 and the message sending is at 21:55, then the API will schedule the message the next day at 09:31" }) }).annotations({ identifier: "DataMultichannel" })
+export const DataMultichannel = /*#__PURE__*/ Schema.Struct({ 
+/** Unique message identifier needed to track the delivery report */
+"msgId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Possible status of the message at request time:  * `ACCEPTED` - Message has been accepted for delivery  * `SCHEDULED` - Message has been scheduled at the date time specified  * `REJECTED` - Message was rejected because the number has opted out from receiving messages (no balance deduction, cost zero)  * `NO COVERAGE` - There is no coverage for this destination, no pricing is set (no balance deduction, cost zero)   The final delivery report (DELIVERED, FAILED) will be sent to the URL provided in the `dlrCallbackUrl` parameter or you can query the status at the resource GET `/reports/single/{msgId}` */
+"status": Schema.Literal("ACCEPTED", "SCHEDULED", "REJECTED", "NO COVERAGE"), 
+/** Status code for the delivery report */
+"statusCode": Schema.Int, 
+/** Status code for the failed delivery report */
+"errorCode": Schema.NullOr(Schema.Int), 
+/** Date and time of sending the message */
+"createdAt": Schema.String, 
+/** If the date of send or the schedule date of a message is detected to be in the quiet hours of the destination phone number, this parameter will be set to `true`. This parameter is `false` if no quiet hours detected */
+"inQuietHours": Schema.Boolean, 
+/** The cost of sending a message, in the currency of the account (**eur** or **usd**). */
+"cost": Schema.Number, 
+/** Destination phone number in E.164 format */
+"to": Schema.String, 
+/** Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. DE, FR, IT */
+"countryIso": Schema.String.pipe(Schema.length(2)), 
+/** Originator (sender name) of the message */
+"from": Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15)), 
+/** The text message sent with all the fields/variables replaced (if any). */
+"text": Schema.String, 
+/** Message parts. For Viber/Whatsapp/Multichannel this variable is always with value 1 */
+"parts": Schema.Int.pipe(Schema.greaterThanOrEqualTo(1), Schema.lessThanOrEqualTo(1)), "channel": Schema.Literal("viber", "whatsapp", "sms"), 
+/** Client own UUID (v1-v5) provided to track messages */
+"trackData": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
+/** Date and time when the Whatsapp message was scheduled. If the date and time of sending or scheduling is detected to be in the quiet hours interval, the API will schedule the sending of the Whatsapp message at the end of the quiet hours. Eg. If quiet hours is defined between 21:30 and 09:30 and the message sending is at 21:55, then the API will schedule the message the next day at 09:31 */
+"scheduledAt": Schema.optional(Schema.String) }).annotations({ identifier: "DataMultichannel" })
 /**
  * @since 0.1.0
  * @category models
@@ -970,7 +1432,33 @@ export type DataMultichannel = typeof DataMultichannel.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataNumberLookup = /*#__PURE__*/ Schema.Struct({ "phoneNumber": Schema.propertySignature(Schema.String).annotations({ description: "Phone number in international E.164 format" }), "lookupId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique lookup identifier" }), "cost": Schema.propertySignature(Schema.Number).annotations({ description: "The cost of phone number lookup" }), "mcc": Schema.propertySignature(Schema.String).annotations({ description: "Mobile country code. [See full list of MCC](https://www.itu.int/dms_pub/itu-t/opb/sp/T-SP-E.212B-2018-PDF-E.pdf)" }), "mccmnc": Schema.propertySignature(Schema.String).annotations({ description: "Mobile country code + Mobile network code. [See full list of MCC + MNC](https://www.itu.int/dms_pub/itu-t/opb/sp/T-SP-E.212B-2018-PDF-E.pdf)" }), "countryIso": Schema.propertySignature(Schema.String.pipe(Schema.length(2))).annotations({ description: "Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. `DE`, `FR`, `IT`" }), "countryName": Schema.propertySignature(Schema.String).annotations({ description: "Name of the country of the phone number" }), "countryNameLocale": Schema.propertySignature(Schema.String).annotations({ description: "Name of the country in local language" }), "status": Schema.propertySignature(Schema.Literal("ACTIVE", "ABSENT", "BARRED", "UNKNOWN", "FAILED")).annotations({ description: "Status of the phone number" }), "statusDescription": Schema.propertySignature(Schema.String).annotations({ description: "Short description of the status" }), "ported": Schema.propertySignature(Schema.Boolean).annotations({ description: "Returns `true` if the phone number is ported to other mobile network, `false` otherwise" }), "roaming": Schema.propertySignature(Schema.Boolean).annotations({ description: "Returns `true` if the phone number is roaming in other network, `false` otherwise" }), "originalNetwork": OriginalNetwork, "portedNetwork": PortedNetwork, "roamingNetwork": RoamingNetwork, "datetime": Schema.propertySignature(Schema.String).annotations({ description: "Date and time of the phone number lookup request" }) }).annotations({ identifier: "DataNumberLookup" })
+export const DataNumberLookup = /*#__PURE__*/ Schema.Struct({ 
+/** Phone number in international E.164 format */
+"phoneNumber": Schema.String, 
+/** Unique lookup identifier */
+"lookupId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** The cost of phone number lookup */
+"cost": Schema.Number, 
+/** Mobile country code. [See full list of MCC](https://www.itu.int/dms_pub/itu-t/opb/sp/T-SP-E.212B-2018-PDF-E.pdf) */
+"mcc": Schema.String, 
+/** Mobile country code + Mobile network code. [See full list of MCC + MNC](https://www.itu.int/dms_pub/itu-t/opb/sp/T-SP-E.212B-2018-PDF-E.pdf) */
+"mccmnc": Schema.String, 
+/** Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. `DE`, `FR`, `IT` */
+"countryIso": Schema.String.pipe(Schema.length(2)), 
+/** Name of the country of the phone number */
+"countryName": Schema.String, 
+/** Name of the country in local language */
+"countryNameLocale": Schema.String, 
+/** Status of the phone number */
+"status": Schema.Literal("ACTIVE", "ABSENT", "BARRED", "UNKNOWN", "FAILED"), 
+/** Short description of the status */
+"statusDescription": Schema.String, 
+/** Returns `true` if the phone number is ported to other mobile network, `false` otherwise */
+"ported": Schema.Boolean, 
+/** Returns `true` if the phone number is roaming in other network, `false` otherwise */
+"roaming": Schema.Boolean, "originalNetwork": OriginalNetwork, "portedNetwork": PortedNetwork, "roamingNetwork": RoamingNetwork, 
+/** Date and time of the phone number lookup request */
+"datetime": Schema.String }).annotations({ identifier: "DataNumberLookup" })
 /**
  * @since 0.1.0
  * @category models
@@ -981,7 +1469,15 @@ export type DataNumberLookup = typeof DataNumberLookup.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataNumberValidate = /*#__PURE__*/ Schema.Struct({ "phoneNumber": Schema.propertySignature(Schema.String).annotations({ description: "Phone number in international E.164 format" }), "countryIso": Schema.propertySignature(Schema.String).annotations({ description: "Two-letter country ISO of the phone number" }), "networkOperator": Schema.propertySignature(Schema.String).annotations({ description: "Network operator of the phone number" }), "timezone": Schema.propertySignature(Schema.String).annotations({ description: "Timezone of the phone number based on the country iso" }) }).annotations({ identifier: "DataNumberValidate" })
+export const DataNumberValidate = /*#__PURE__*/ Schema.Struct({ 
+/** Phone number in international E.164 format */
+"phoneNumber": Schema.String, 
+/** Two-letter country ISO of the phone number */
+"countryIso": Schema.String, 
+/** Network operator of the phone number */
+"networkOperator": Schema.String, 
+/** Timezone of the phone number based on the country iso */
+"timezone": Schema.String }).annotations({ identifier: "DataNumberValidate" })
 /**
  * @since 0.1.0
  * @category models
@@ -992,7 +1488,17 @@ export type DataNumberValidate = typeof DataNumberValidate.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataNumbersLookup = /*#__PURE__*/ Schema.Struct({ "phoneNumber": Schema.propertySignature(Schema.String).annotations({ description: "Phone number in international E.164 format" }), "countryIso": Schema.propertySignature(Schema.String.pipe(Schema.length(2))).annotations({ description: "Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. `DE`, `FR`, `IT`" }), "cost": Schema.propertySignature(Schema.Number).annotations({ description: "The cost of phone number lookup" }), "lookupId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique lookup identifier" }), "datetime": Schema.propertySignature(Schema.String).annotations({ description: "Date and time of the phone number lookup request" }) }).annotations({ identifier: "DataNumbersLookup" })
+export const DataNumbersLookup = /*#__PURE__*/ Schema.Struct({ 
+/** Phone number in international E.164 format */
+"phoneNumber": Schema.String, 
+/** Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. `DE`, `FR`, `IT` */
+"countryIso": Schema.String.pipe(Schema.length(2)), 
+/** The cost of phone number lookup */
+"cost": Schema.Number, 
+/** Unique lookup identifier */
+"lookupId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Date and time of the phone number lookup request */
+"datetime": Schema.String }).annotations({ identifier: "DataNumbersLookup" })
 /**
  * @since 0.1.0
  * @category models
@@ -1003,7 +1509,15 @@ export type DataNumbersLookup = typeof DataNumbersLookup.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataNumbersValidate = /*#__PURE__*/ Schema.Struct({ "phoneNumber": Schema.propertySignature(Schema.String).annotations({ description: "Phone number in international E.164 format" }), "invalid": Schema.Boolean, "countryIso": Schema.optional(Schema.String).annotations({ description: "Two-letter country ISO of the phone number" }), "networkOperator": Schema.optional(Schema.String).annotations({ description: "Network operator of the phone number" }), "timezone": Schema.optional(Schema.String).annotations({ description: "Timezone of the phone number based on the country iso" }) }).annotations({ identifier: "DataNumbersValidate" })
+export const DataNumbersValidate = /*#__PURE__*/ Schema.Struct({ 
+/** Phone number in international E.164 format */
+"phoneNumber": Schema.String, "invalid": Schema.Boolean, 
+/** Two-letter country ISO of the phone number */
+"countryIso": Schema.optional(Schema.String), 
+/** Network operator of the phone number */
+"networkOperator": Schema.optional(Schema.String), 
+/** Timezone of the phone number based on the country iso */
+"timezone": Schema.optional(Schema.String) }).annotations({ identifier: "DataNumbersValidate" })
 /**
  * @since 0.1.0
  * @category models
@@ -1014,7 +1528,23 @@ export type DataNumbersValidate = typeof DataNumbersValidate.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataOptouts = /*#__PURE__*/ Schema.Struct({ "id": Schema.propertySignature(Schema.Int).annotations({ description: "Identifier of the optout" }), "phoneNumber": Schema.propertySignature(Schema.String).annotations({ description: "Phone number in international E.164 format" }), "countryIso": Schema.propertySignature(Schema.String.pipe(Schema.length(2))).annotations({ description: "Two-letter country ISO of the phone number that unsubscribed" }), "optoutFrom": Schema.propertySignature(Schema.Literal("admin", "link")).annotations({ description: "Type of optout. **admin** if the contact has been manually added by the admin or **link** if the contact has clicked the optout link" }), "datetime": Schema.String, "campaignId": Schema.optional(Schema.NullOr(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))))).annotations({ description: "Identifier of the campaign from which the contact has unsubscribed" }), "groupId": Schema.optional(Schema.NullOr(Schema.String)).annotations({ description: "Identifier of the group the contact was in" }), "groupName": Schema.optional(Schema.NullOr(Schema.String)).annotations({ description: "Name of the group the contact was in" }), "campaignName": Schema.optional(Schema.NullOr(Schema.String)).annotations({ description: "Name of the campaign from which the contact has unsubscribed" }) }).annotations({ identifier: "DataOptouts" })
+export const DataOptouts = /*#__PURE__*/ Schema.Struct({ 
+/** Identifier of the optout */
+"id": Schema.Int, 
+/** Phone number in international E.164 format */
+"phoneNumber": Schema.String, 
+/** Two-letter country ISO of the phone number that unsubscribed */
+"countryIso": Schema.String.pipe(Schema.length(2)), 
+/** Type of optout. **admin** if the contact has been manually added by the admin or **link** if the contact has clicked the optout link */
+"optoutFrom": Schema.Literal("admin", "link"), "datetime": Schema.String, 
+/** Identifier of the campaign from which the contact has unsubscribed */
+"campaignId": Schema.optional(Schema.NullOr(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))))), 
+/** Identifier of the group the contact was in */
+"groupId": Schema.optional(Schema.NullOr(Schema.String)), 
+/** Name of the group the contact was in */
+"groupName": Schema.optional(Schema.NullOr(Schema.String)), 
+/** Name of the campaign from which the contact has unsubscribed */
+"campaignName": Schema.optional(Schema.NullOr(Schema.String)) }).annotations({ identifier: "DataOptouts" })
 /**
  * @since 0.1.0
  * @category models
@@ -1025,7 +1555,13 @@ export type DataOptouts = typeof DataOptouts.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataOriginatorsList = /*#__PURE__*/ Schema.Struct({ "id": Schema.propertySignature(Schema.Int).annotations({ description: "Identifier of the originator" }), "originator": Schema.propertySignature(Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15), Schema.pattern(new RegExp("^[a-zA-Z0-9]+$")))).annotations({ description: "Originator or sender name. Represents the `from` parameter in the API requests that send messages" }), "isDefault": Schema.Boolean, "approved": Schema.propertySignature(Schema.Boolean).annotations({ description: "Approval status of the originator" }), "createdAt": Schema.String }).annotations({ identifier: "DataOriginatorsList" })
+export const DataOriginatorsList = /*#__PURE__*/ Schema.Struct({ 
+/** Identifier of the originator */
+"id": Schema.Int, 
+/** Originator or sender name. Represents the `from` parameter in the API requests that send messages */
+"originator": Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15), Schema.pattern(new RegExp("^[a-zA-Z0-9]+$"))), "isDefault": Schema.Boolean, 
+/** Approval status of the originator */
+"approved": Schema.Boolean, "createdAt": Schema.String }).annotations({ identifier: "DataOriginatorsList" })
 /**
  * @since 0.1.0
  * @category models
@@ -1036,7 +1572,11 @@ export type DataOriginatorsList = typeof DataOriginatorsList.Type
  * @since 0.1.0
  * @category schemas
  */
-export const RenewCost = /*#__PURE__*/ Schema.Struct({ "days": Schema.propertySignature(Schema.Literal(1, 7, 30)).annotations({ description: "Rent period (in days)" }), "cost": Schema.propertySignature(Schema.Number).annotations({ description: "Cost to rent the number for 1, 7 or 30 days" }) }).annotations({ identifier: "RenewCost" })
+export const RenewCost = /*#__PURE__*/ Schema.Struct({ 
+/** Rent period (in days) */
+"days": Schema.Literal(1, 7, 30), 
+/** Cost to rent the number for 1, 7 or 30 days */
+"cost": Schema.Number }).annotations({ identifier: "RenewCost" })
 /**
  * @since 0.1.0
  * @category models
@@ -1047,7 +1587,11 @@ export type RenewCost = typeof RenewCost.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InboundSms = /*#__PURE__*/ Schema.Struct({ "total": Schema.propertySignature(Schema.Int).annotations({ description: "Total SMS received on the phone number" }), "cost": Schema.propertySignature(Schema.Number).annotations({ description: "Total cost for receiving SMS" }) }).annotations({ identifier: "InboundSms" })
+export const InboundSms = /*#__PURE__*/ Schema.Struct({ 
+/** Total SMS received on the phone number */
+"total": Schema.Int, 
+/** Total cost for receiving SMS */
+"cost": Schema.Number }).annotations({ identifier: "InboundSms" })
 /**
  * @since 0.1.0
  * @category models
@@ -1058,7 +1602,11 @@ export type InboundSms = typeof InboundSms.Type
  * @since 0.1.0
  * @category schemas
  */
-export const OutboundSms = /*#__PURE__*/ Schema.Struct({ "total": Schema.propertySignature(Schema.Int).annotations({ description: "Total SMS sent from the phone number" }), "cost": Schema.propertySignature(Schema.Number).annotations({ description: "Total cost for sending SMS" }) }).annotations({ identifier: "OutboundSms" })
+export const OutboundSms = /*#__PURE__*/ Schema.Struct({ 
+/** Total SMS sent from the phone number */
+"total": Schema.Int, 
+/** Total cost for sending SMS */
+"cost": Schema.Number }).annotations({ identifier: "OutboundSms" })
 /**
  * @since 0.1.0
  * @category models
@@ -1069,7 +1617,49 @@ export type OutboundSms = typeof OutboundSms.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataRentedNumbers = /*#__PURE__*/ Schema.Struct({ "rentId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique identifier of the rent operation" }), "numberId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique identifier of the phone number" }), "phoneNumber": Schema.propertySignature(Schema.String).annotations({ description: "Phone number that is rented in international E.164 format" }), "countryIso": Schema.propertySignature(Schema.String.pipe(Schema.length(2))).annotations({ description: "Two-letter country code in ISO-3166 alpha 2 standard. Eg. `DE`, `FR`, `IT`" }), "networkOperator": Schema.propertySignature(Schema.String).annotations({ description: "Network operator of the phone number" }), "features": Schema.propertySignature(Schema.Int).annotations({ description: "Sum of features of the phone number, in numerical value. The following are the corresponding values for each feature:  - `1` for receiving SMS (inbound SMS)  - `2` for sending SMS (outbound SMS)  - `4` for voice.      <br> <br>  A phone number with feature `1` can only receive SMS, with feature `2` can only send SMS, and with feature value `3` (1 + 2) cand send and receive SMS" }), "numberType": Schema.propertySignature(Schema.Literal("mobile", "landline")).annotations({ description: "Type of phone number." }), "rentCost": Schema.propertySignature(Schema.Number).annotations({ description: "Cost of renting the phone number for the current period" }), "setupCost": Schema.propertySignature(Schema.Number).annotations({ description: "The one time setup fee that was charged at the initial rent of the phone number (if applicable)" }), "rentPeriod": Schema.propertySignature(Schema.Literal(1, 7, 30)).annotations({ description: "Current period of the phone number rent (in days)" }), "rentStart": Schema.propertySignature(Schema.String).annotations({ description: "Start date and time of the rent period (UTC)" }), "rentEnd": Schema.propertySignature(Schema.String).annotations({ description: "End date and time of the rent period (UTC)" }), "inboundSmsCost": Schema.propertySignature(Schema.Number).annotations({ description: "Cost for receiving a SMS on this phone number (most of the time receiving is free, meaning this has value 0)" }), "outboundSmsCost": Schema.propertySignature(Schema.NullOr(Schema.Number)).annotations({ description: "Cost for sending a SMS from this phone number. If the number doesn't have outbound SMS as a feature, this parameter will be `null`" }), "renewCost": Schema.propertySignature(Schema.Array(RenewCost)).annotations({ description: "Array of objects with cost for rent renewal. If the number has minimum rent period of 30 days, this array will contain only one object with 30 days" }), "inboundSms": InboundSms, "outboundSms": OutboundSms, "minRent": Schema.propertySignature(Schema.Literal(1, 7, 30)).annotations({ description: "Minimum period that this phone number can be rented/renewed (in days)" }), "callbackUrl": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "Callback URL (or webhook) to get the received SMS on the rented phone number" }), "autoRenew": Schema.propertySignature(Schema.Boolean).annotations({ description: "Automatically renews the rent for the number with the same period as the current subscription" }), "activeRent": Schema.propertySignature(Schema.Boolean).annotations({ description: "Indicates if the rent is active (not canceled or subscription not expired)" }), "approved": Schema.propertySignature(Schema.Boolean).annotations({ description: "If the phone number requires registration, this parameter indicates if the phone number was approved. Value `true` means number approved, `false` means processing" }), "datetime": Schema.String, "inboundSmsSender": Schema.optional(Schema.Boolean).annotations({ description: "Indicates if the phone number can receive SMS from alphanumeric sender ID" }) }).annotations({ identifier: "DataRentedNumbers" })
+export const DataRentedNumbers = /*#__PURE__*/ Schema.Struct({ 
+/** Unique identifier of the rent operation */
+"rentId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Unique identifier of the phone number */
+"numberId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Phone number that is rented in international E.164 format */
+"phoneNumber": Schema.String, 
+/** Two-letter country code in ISO-3166 alpha 2 standard. Eg. `DE`, `FR`, `IT` */
+"countryIso": Schema.String.pipe(Schema.length(2)), 
+/** Network operator of the phone number */
+"networkOperator": Schema.String, 
+/** Sum of features of the phone number, in numerical value. The following are the corresponding values for each feature:  - `1` for receiving SMS (inbound SMS)  - `2` for sending SMS (outbound SMS)  - `4` for voice.      <br> <br>  A phone number with feature `1` can only receive SMS, with feature `2` can only send SMS, and with feature value `3` (1 + 2) cand send and receive SMS */
+"features": Schema.Int, 
+/** Type of phone number. */
+"numberType": Schema.Literal("mobile", "landline"), 
+/** Cost of renting the phone number for the current period */
+"rentCost": Schema.Number, 
+/** The one time setup fee that was charged at the initial rent of the phone number (if applicable) */
+"setupCost": Schema.Number, 
+/** Current period of the phone number rent (in days) */
+"rentPeriod": Schema.Literal(1, 7, 30), 
+/** Start date and time of the rent period (UTC) */
+"rentStart": Schema.String, 
+/** End date and time of the rent period (UTC) */
+"rentEnd": Schema.String, 
+/** Cost for receiving a SMS on this phone number (most of the time receiving is free, meaning this has value 0) */
+"inboundSmsCost": Schema.Number, 
+/** Cost for sending a SMS from this phone number. If the number doesn't have outbound SMS as a feature, this parameter will be `null` */
+"outboundSmsCost": Schema.NullOr(Schema.Number), 
+/** Array of objects with cost for rent renewal. If the number has minimum rent period of 30 days, this array will contain only one object with 30 days */
+"renewCost": Schema.Array(RenewCost), "inboundSms": InboundSms, "outboundSms": OutboundSms, 
+/** Minimum period that this phone number can be rented/renewed (in days) */
+"minRent": Schema.Literal(1, 7, 30), 
+/** Callback URL (or webhook) to get the received SMS on the rented phone number */
+"callbackUrl": Schema.NullOr(Schema.String), 
+/** Automatically renews the rent for the number with the same period as the current subscription */
+"autoRenew": Schema.Boolean, 
+/** Indicates if the rent is active (not canceled or subscription not expired) */
+"activeRent": Schema.Boolean, 
+/** If the phone number requires registration, this parameter indicates if the phone number was approved. Value `true` means number approved, `false` means processing */
+"approved": Schema.Boolean, "datetime": Schema.String, 
+/** Indicates if the phone number can receive SMS from alphanumeric sender ID */
+"inboundSmsSender": Schema.optional(Schema.Boolean) }).annotations({ identifier: "DataRentedNumbers" })
 /**
  * @since 0.1.0
  * @category models
@@ -1080,7 +1670,37 @@ export type DataRentedNumbers = typeof DataRentedNumbers.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataReportCampaign = /*#__PURE__*/ Schema.Struct({ "msgId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique message identifier" }), "status": Schema.propertySignature(Schema.Literal("ACCEPTED", "SENT", "DELIVERED", "FAILED", "SCHEDULED", "REJECTED", "NO COVERAGE")).annotations({ description: "Delivery report of the message" }), "statusCode": Schema.propertySignature(Schema.Int).annotations({ description: "Status code for the delivery report" }), "errorCode": Schema.propertySignature(Schema.NullOr(Schema.Int)).annotations({ description: "Status code for the failed delivery report" }), "inQuietHours": Schema.propertySignature(Schema.Boolean).annotations({ description: "Specified if the sending was between the saved quiet hours" }), "createdAt": Schema.propertySignature(Schema.String).annotations({ description: "Date and time of sending the message" }), "updatedAt": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "Date and time of last delivery report update of the message" }), "cost": Schema.propertySignature(Schema.Number).annotations({ description: "The cost of sending a message, in the currency of the account (**eur** or **usd**). It is calculated as ***cost per message part x parts***. Eg. 3 x 0.041 = 0.123  <br>This parameter has value zero (0) if the status of the message is `REJECTED` or `NO COVERAGE`" }), "to": Schema.propertySignature(Schema.String).annotations({ description: "Destination phone number in E.164 format" }), "countryIso": Schema.propertySignature(Schema.String.pipe(Schema.length(2))).annotations({ description: "Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. DE, FR, IT" }), "from": Schema.propertySignature(Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15))).annotations({ description: "Originator (sender name) of the message" }), "text": Schema.propertySignature(Schema.String).annotations({ description: "Content of the message" }), "source": Schema.propertySignature(Schema.Literal("api", "webapp", "smpp", "plugin", "alerts", "excel")).annotations({ description: "Source of the message sending" }), "channel": Schema.propertySignature(Schema.Literal("sms", "viber", "whatsapp")).annotations({ description: "Channel that sent the message" }), "textAnalysis": TextAnalysis, "scheduledAt": Schema.optional(Schema.NullOr(Schema.String)).annotations({ description: "Date and time when the message was scheduled" }) }).annotations({ identifier: "DataReportCampaign" })
+export const DataReportCampaign = /*#__PURE__*/ Schema.Struct({ 
+/** Unique message identifier */
+"msgId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Delivery report of the message */
+"status": Schema.Literal("ACCEPTED", "SENT", "DELIVERED", "FAILED", "SCHEDULED", "REJECTED", "NO COVERAGE"), 
+/** Status code for the delivery report */
+"statusCode": Schema.Int, 
+/** Status code for the failed delivery report */
+"errorCode": Schema.NullOr(Schema.Int), 
+/** Specified if the sending was between the saved quiet hours */
+"inQuietHours": Schema.Boolean, 
+/** Date and time of sending the message */
+"createdAt": Schema.String, 
+/** Date and time of last delivery report update of the message */
+"updatedAt": Schema.NullOr(Schema.String), 
+/** The cost of sending a message, in the currency of the account (**eur** or **usd**). It is calculated as ***cost per message part x parts***. Eg. 3 x 0.041 = 0.123  <br>This parameter has value zero (0) if the status of the message is `REJECTED` or `NO COVERAGE` */
+"cost": Schema.Number, 
+/** Destination phone number in E.164 format */
+"to": Schema.String, 
+/** Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. DE, FR, IT */
+"countryIso": Schema.String.pipe(Schema.length(2)), 
+/** Originator (sender name) of the message */
+"from": Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15)), 
+/** Content of the message */
+"text": Schema.String, 
+/** Source of the message sending */
+"source": Schema.Literal("api", "webapp", "smpp", "plugin", "alerts", "excel"), 
+/** Channel that sent the message */
+"channel": Schema.Literal("sms", "viber", "whatsapp"), "textAnalysis": TextAnalysis, 
+/** Date and time when the message was scheduled */
+"scheduledAt": Schema.optional(Schema.NullOr(Schema.String)) }).annotations({ identifier: "DataReportCampaign" })
 /**
  * @since 0.1.0
  * @category models
@@ -1091,7 +1711,37 @@ export type DataReportCampaign = typeof DataReportCampaign.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataReports = /*#__PURE__*/ Schema.Struct({ "msgId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique message identifier" }), "status": Schema.propertySignature(Schema.Literal("ACCEPTED", "SENT", "DELIVERED", "FAILED", "SCHEDULED", "REJECTED", "NO COVERAGE")).annotations({ description: "Delivery report of the message" }), "statusCode": Schema.propertySignature(Schema.Int).annotations({ description: "Status code for the delivery report" }), "errorCode": Schema.propertySignature(Schema.NullOr(Schema.Int)).annotations({ description: "Status code for the failed delivery report" }), "inQuietHours": Schema.propertySignature(Schema.Boolean).annotations({ description: "Specified if the sending was between the saved quiet hours" }), "createdAt": Schema.propertySignature(Schema.String).annotations({ description: "Date and time of sending the message" }), "updatedAt": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "Date and time of last delivery report update of the message" }), "cost": Schema.propertySignature(Schema.Number).annotations({ description: "The cost of sending a message, in the currency of the account (**eur** or **usd**). It is calculated as ***cost per message part x parts***. Eg. 3 x 0.041 = 0.123  <br>This parameter has value zero (0) if the status of the message is `REJECTED` or `NO COVERAGE`" }), "to": Schema.propertySignature(Schema.String).annotations({ description: "Destination phone number in E.164 format" }), "countryIso": Schema.propertySignature(Schema.String.pipe(Schema.length(2))).annotations({ description: "Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. DE, FR, IT" }), "from": Schema.propertySignature(Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15))).annotations({ description: "Originator (sender name) of the message" }), "source": Schema.propertySignature(Schema.Literal("api", "webapp", "smpp", "plugin", "alerts", "excel")).annotations({ description: "Source of the message sending" }), "channel": Schema.propertySignature(Schema.Literal("sms", "viber", "whatsapp")).annotations({ description: "Channel that sent the message" }), "text": Schema.propertySignature(Schema.String).annotations({ description: "Content of the message" }), "textAnalysis": TextAnalysis, "scheduledAt": Schema.optional(Schema.NullOr(Schema.String)).annotations({ description: "Date and time when the message was scheduled" }) }).annotations({ identifier: "DataReports" })
+export const DataReports = /*#__PURE__*/ Schema.Struct({ 
+/** Unique message identifier */
+"msgId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Delivery report of the message */
+"status": Schema.Literal("ACCEPTED", "SENT", "DELIVERED", "FAILED", "SCHEDULED", "REJECTED", "NO COVERAGE"), 
+/** Status code for the delivery report */
+"statusCode": Schema.Int, 
+/** Status code for the failed delivery report */
+"errorCode": Schema.NullOr(Schema.Int), 
+/** Specified if the sending was between the saved quiet hours */
+"inQuietHours": Schema.Boolean, 
+/** Date and time of sending the message */
+"createdAt": Schema.String, 
+/** Date and time of last delivery report update of the message */
+"updatedAt": Schema.NullOr(Schema.String), 
+/** The cost of sending a message, in the currency of the account (**eur** or **usd**). It is calculated as ***cost per message part x parts***. Eg. 3 x 0.041 = 0.123  <br>This parameter has value zero (0) if the status of the message is `REJECTED` or `NO COVERAGE` */
+"cost": Schema.Number, 
+/** Destination phone number in E.164 format */
+"to": Schema.String, 
+/** Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. DE, FR, IT */
+"countryIso": Schema.String.pipe(Schema.length(2)), 
+/** Originator (sender name) of the message */
+"from": Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15)), 
+/** Source of the message sending */
+"source": Schema.Literal("api", "webapp", "smpp", "plugin", "alerts", "excel"), 
+/** Channel that sent the message */
+"channel": Schema.Literal("sms", "viber", "whatsapp"), 
+/** Content of the message */
+"text": Schema.String, "textAnalysis": TextAnalysis, 
+/** Date and time when the message was scheduled */
+"scheduledAt": Schema.optional(Schema.NullOr(Schema.String)) }).annotations({ identifier: "DataReports" })
 /**
  * @since 0.1.0
  * @category models
@@ -1113,7 +1763,17 @@ export type Group = typeof Group.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Status = /*#__PURE__*/ Schema.Struct({ "accepted": Schema.propertySignature(Schema.Int).annotations({ description: "Total accepted messages" }), "delivered": Schema.propertySignature(Schema.Int).annotations({ description: "Total delivered messages" }), "failed": Schema.propertySignature(Schema.Int).annotations({ description: "Total failed messages" }), "scheduled": Schema.propertySignature(Schema.Int).annotations({ description: "Total scheduled messages" }), "noCoverage": Schema.propertySignature(Schema.Int).annotations({ description: "Total no coverage messages" }) }).annotations({ identifier: "Status" })
+export const Status = /*#__PURE__*/ Schema.Struct({ 
+/** Total accepted messages */
+"accepted": Schema.Int, 
+/** Total delivered messages */
+"delivered": Schema.Int, 
+/** Total failed messages */
+"failed": Schema.Int, 
+/** Total scheduled messages */
+"scheduled": Schema.Int, 
+/** Total no coverage messages */
+"noCoverage": Schema.Int }).annotations({ identifier: "Status" })
 /**
  * @since 0.1.0
  * @category models
@@ -1124,7 +1784,25 @@ export type Status = typeof Status.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataReportsCampaigns = /*#__PURE__*/ Schema.Struct({ "id": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique identifier of the campaign" }), "name": Schema.propertySignature(Schema.String).annotations({ description: "Name of the sent campaign" }), "from": Schema.propertySignature(Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15))).annotations({ description: "Originator (sender name) of the message" }), "groups": Schema.Array(Group), "totalPhoneNumers": Schema.propertySignature(Schema.Int).annotations({ description: "Total recipients of the sent campaign" }), "parts": Schema.propertySignature(Schema.Int).annotations({ description: "Total parts of the sent campaign" }), "cost": Schema.propertySignature(Schema.Number).annotations({ description: "Total cost of the sent campaign" }), "text": Schema.propertySignature(Schema.String).annotations({ description: "Content of the message" }), "source": Schema.propertySignature(Schema.Literal("api", "webapp", "smpp", "plugin", "alerts", "excel")).annotations({ description: "Source of the message sending" }), "channel": Schema.propertySignature(Schema.Literal("sms", "viber", "whatsapp")).annotations({ description: "Channel that sent the message" }), "datetimeAdded": Schema.String, "datetimeScheduled": Schema.NullOr(Schema.String), "status": Schema.optional(Status) }).annotations({ identifier: "DataReportsCampaigns" })
+export const DataReportsCampaigns = /*#__PURE__*/ Schema.Struct({ 
+/** Unique identifier of the campaign */
+"id": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Name of the sent campaign */
+"name": Schema.String, 
+/** Originator (sender name) of the message */
+"from": Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15)), "groups": Schema.Array(Group), 
+/** Total recipients of the sent campaign */
+"totalPhoneNumers": Schema.Int, 
+/** Total parts of the sent campaign */
+"parts": Schema.Int, 
+/** Total cost of the sent campaign */
+"cost": Schema.Number, 
+/** Content of the message */
+"text": Schema.String, 
+/** Source of the message sending */
+"source": Schema.Literal("api", "webapp", "smpp", "plugin", "alerts", "excel"), 
+/** Channel that sent the message */
+"channel": Schema.Literal("sms", "viber", "whatsapp"), "datetimeAdded": Schema.String, "datetimeScheduled": Schema.NullOr(Schema.String), "status": Schema.optional(Status) }).annotations({ identifier: "DataReportsCampaigns" })
 /**
  * @since 0.1.0
  * @category models
@@ -1135,7 +1813,17 @@ export type DataReportsCampaigns = typeof DataReportsCampaigns.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataShortlinkList = /*#__PURE__*/ Schema.Struct({ "id": Schema.propertySignature(Schema.String).annotations({ description: "Identifier of the shortlink" }), "name": Schema.propertySignature(Schema.String).annotations({ description: "Name of the shortlink" }), "shortUrl": Schema.propertySignature(Schema.String).annotations({ description: "Short link that redirects to the long URL" }), "originalUrl": Schema.propertySignature(Schema.String).annotations({ description: "Original long URL that was transformed to a short link" }), "hits": Schema.propertySignature(Schema.Int).annotations({ description: "Number of hits to the short link" }), "dateCreated": Schema.String }).annotations({ identifier: "DataShortlinkList" })
+export const DataShortlinkList = /*#__PURE__*/ Schema.Struct({ 
+/** Identifier of the shortlink */
+"id": Schema.String, 
+/** Name of the shortlink */
+"name": Schema.String, 
+/** Short link that redirects to the long URL */
+"shortUrl": Schema.String, 
+/** Original long URL that was transformed to a short link */
+"originalUrl": Schema.String, 
+/** Number of hits to the short link */
+"hits": Schema.Int, "dateCreated": Schema.String }).annotations({ identifier: "DataShortlinkList" })
 /**
  * @since 0.1.0
  * @category models
@@ -1146,7 +1834,35 @@ export type DataShortlinkList = typeof DataShortlinkList.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataSms = /*#__PURE__*/ Schema.Struct({ "msgId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique message identifier needed to track the delivery report" }), "status": Schema.propertySignature(Schema.Literal("ACCEPTED", "SCHEDULED", "REJECTED", "NO COVERAGE")).annotations({ description: "Possible status of the message at request time:  * `ACCEPTED` - Message has been accepted for delivery  * `SCHEDULED` - Message has been scheduled at the date time specified  * `REJECTED` - Message was rejected because the number has opted out from receiving messages (no balance deduction, cost zero)  * `NO COVERAGE` - There is no coverage for this destination or no pricing is set (no balance deduction, cost zero)   The final delivery report (DELIVERED, FAILED) will be sent to the URL provided in the `dlrCallbackUrl` parameter or you can query the status at the resource GET `/reports/single/{msgId}`" }), "statusCode": Schema.propertySignature(Schema.Int).annotations({ description: "Status code for the delivery report" }), "errorCode": Schema.propertySignature(Schema.NullOr(Schema.Int)).annotations({ description: "Status code for the failed delivery report" }), "createdAt": Schema.propertySignature(Schema.String).annotations({ description: "Date and time of sending the message" }), "inQuietHours": Schema.propertySignature(Schema.Boolean).annotations({ description: "If the date of send or the schedule date of a message is detected to be in the quiet hours of the destination phone number, this parameter will be set to `true`. This parameter is `false` if no quiet hours detected" }), "cost": Schema.propertySignature(Schema.Number).annotations({ description: "The cost of sending a message, in the currency of the account (**eur** or **usd**). It is calculated as ***cost per message part x parts***. Eg. 3 x 0.041 = 0.123  <br>This parameter has value zero (0) if the status of the message is `REJECTED` or `NO COVERAGE`" }), "to": Schema.propertySignature(Schema.String).annotations({ description: "Destination phone number in E.164 format" }), "countryIso": Schema.propertySignature(Schema.String.pipe(Schema.length(2))).annotations({ description: "Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. DE, FR, IT" }), "from": Schema.propertySignature(Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15))).annotations({ description: "Originator (sender name) of the message" }), "text": Schema.propertySignature(Schema.String).annotations({ description: "The text message sent with all the fields/variables replaced (if any)." }), "parts": Schema.propertySignature(Schema.Int.pipe(Schema.greaterThanOrEqualTo(1))).annotations({ description: "Message parts" }), "textAnalysis": TextAnalysis, "trackData": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Client own UUID (v1-v5) provided to track messages" }), "scheduledAt": Schema.optional(Schema.String).annotations({ description: "Date and time when the message was scheduled. If the date and time of sending or scheduling is detected to be in the quiet hours interval, the API will schedule the sending of the SMS at the end of the quiet hours. Eg. If quiet hours is defined between 21:30 and 09:30 and the message sending is at 21:55, then the API will schedule the message the next day at 09:31" }) }).annotations({ identifier: "DataSms" })
+export const DataSms = /*#__PURE__*/ Schema.Struct({ 
+/** Unique message identifier needed to track the delivery report */
+"msgId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Possible status of the message at request time:  * `ACCEPTED` - Message has been accepted for delivery  * `SCHEDULED` - Message has been scheduled at the date time specified  * `REJECTED` - Message was rejected because the number has opted out from receiving messages (no balance deduction, cost zero)  * `NO COVERAGE` - There is no coverage for this destination or no pricing is set (no balance deduction, cost zero)   The final delivery report (DELIVERED, FAILED) will be sent to the URL provided in the `dlrCallbackUrl` parameter or you can query the status at the resource GET `/reports/single/{msgId}` */
+"status": Schema.Literal("ACCEPTED", "SCHEDULED", "REJECTED", "NO COVERAGE"), 
+/** Status code for the delivery report */
+"statusCode": Schema.Int, 
+/** Status code for the failed delivery report */
+"errorCode": Schema.NullOr(Schema.Int), 
+/** Date and time of sending the message */
+"createdAt": Schema.String, 
+/** If the date of send or the schedule date of a message is detected to be in the quiet hours of the destination phone number, this parameter will be set to `true`. This parameter is `false` if no quiet hours detected */
+"inQuietHours": Schema.Boolean, 
+/** The cost of sending a message, in the currency of the account (**eur** or **usd**). It is calculated as ***cost per message part x parts***. Eg. 3 x 0.041 = 0.123  <br>This parameter has value zero (0) if the status of the message is `REJECTED` or `NO COVERAGE` */
+"cost": Schema.Number, 
+/** Destination phone number in E.164 format */
+"to": Schema.String, 
+/** Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. DE, FR, IT */
+"countryIso": Schema.String.pipe(Schema.length(2)), 
+/** Originator (sender name) of the message */
+"from": Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15)), 
+/** The text message sent with all the fields/variables replaced (if any). */
+"text": Schema.String, 
+/** Message parts */
+"parts": Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)), "textAnalysis": TextAnalysis, 
+/** Client own UUID (v1-v5) provided to track messages */
+"trackData": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
+/** Date and time when the message was scheduled. If the date and time of sending or scheduling is detected to be in the quiet hours interval, the API will schedule the sending of the SMS at the end of the quiet hours. Eg. If quiet hours is defined between 21:30 and 09:30 and the message sending is at 21:55, then the API will schedule the message the next day at 09:31 */
+"scheduledAt": Schema.optional(Schema.String) }).annotations({ identifier: "DataSms" })
 /**
  * @since 0.1.0
  * @category models
@@ -1223,7 +1939,13 @@ export type DataSummaryDelivery = typeof DataSummaryDelivery.Type
  * @since 0.1.0
  * @category schemas
  */
-export const RichMedia = /*#__PURE__*/ Schema.Struct({ "imageUrl": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "The image that appear above the call to action button" }), "buttonCaption": Schema.propertySignature(Schema.NullOr(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(30)))).annotations({ description: "The caption on the call to action button. Eg. *Click Here*, *Shop Now*" }), "targetUrl": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "The URL opened if the button is clicked" }) }).annotations({ identifier: "RichMedia" })
+export const RichMedia = /*#__PURE__*/ Schema.Struct({ 
+/** The image that appear above the call to action button */
+"imageUrl": Schema.NullOr(Schema.String), 
+/** The caption on the call to action button. Eg. *Click Here*, *Shop Now* */
+"buttonCaption": Schema.NullOr(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(30))), 
+/** The URL opened if the button is clicked */
+"targetUrl": Schema.NullOr(Schema.String) }).annotations({ identifier: "RichMedia" })
 /**
  * @since 0.1.0
  * @category models
@@ -1234,7 +1956,19 @@ export type RichMedia = typeof RichMedia.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataTemplate = /*#__PURE__*/ Schema.Struct({ "id": Schema.propertySignature(Schema.Int).annotations({ description: "Identifier of the template" }), "name": Schema.propertySignature(Schema.String).annotations({ description: "Name of the template" }), "text": Schema.propertySignature(Schema.String).annotations({ description: "Text of the template" }), "channel": Schema.propertySignature(Schema.Literal("sms", "viber", "whatsapp")).annotations({ description: "Channel for wich the template can be used" }), "type": Schema.NullOr(Schema.String), "richMedia": RichMedia, "createdAt": Schema.String, "approved": Schema.propertySignature(Schema.Boolean).annotations({ description: "Approval status of the template (for channel `sms` this variable is always `true`)" }), "locked": Schema.propertySignature(Schema.Boolean).annotations({ description: "If a Viber or Whatsapp template is approved it cannot be edited, so this parameter will be **true**" }) }).annotations({ identifier: "DataTemplate" })
+export const DataTemplate = /*#__PURE__*/ Schema.Struct({ 
+/** Identifier of the template */
+"id": Schema.Int, 
+/** Name of the template */
+"name": Schema.String, 
+/** Text of the template */
+"text": Schema.String, 
+/** Channel for wich the template can be used */
+"channel": Schema.Literal("sms", "viber", "whatsapp"), "type": Schema.NullOr(Schema.String), "richMedia": RichMedia, "createdAt": Schema.String, 
+/** Approval status of the template (for channel `sms` this variable is always `true`) */
+"approved": Schema.Boolean, 
+/** If a Viber or Whatsapp template is approved it cannot be edited, so this parameter will be **true** */
+"locked": Schema.Boolean }).annotations({ identifier: "DataTemplate" })
 /**
  * @since 0.1.0
  * @category models
@@ -1245,7 +1979,17 @@ export type DataTemplate = typeof DataTemplate.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataTemplatesList = /*#__PURE__*/ Schema.Struct({ "id": Schema.propertySignature(Schema.Int).annotations({ description: "Identifier of the template" }), "name": Schema.propertySignature(Schema.String).annotations({ description: "Name of the template" }), "channel": Schema.propertySignature(Schema.Literal("sms", "viber", "whatsapp")).annotations({ description: "Channel for wich the template can be used" }), "text": Schema.propertySignature(Schema.String).annotations({ description: "Text of the template" }), "createdAt": Schema.String, "approved": Schema.propertySignature(Schema.Boolean).annotations({ description: "Approval status of the template (for channel `sms` this variable is always `true`)" }) }).annotations({ identifier: "DataTemplatesList" })
+export const DataTemplatesList = /*#__PURE__*/ Schema.Struct({ 
+/** Identifier of the template */
+"id": Schema.Int, 
+/** Name of the template */
+"name": Schema.String, 
+/** Channel for wich the template can be used */
+"channel": Schema.Literal("sms", "viber", "whatsapp"), 
+/** Text of the template */
+"text": Schema.String, "createdAt": Schema.String, 
+/** Approval status of the template (for channel `sms` this variable is always `true`) */
+"approved": Schema.Boolean }).annotations({ identifier: "DataTemplatesList" })
 /**
  * @since 0.1.0
  * @category models
@@ -1256,7 +2000,35 @@ export type DataTemplatesList = typeof DataTemplatesList.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataWhatsapp = /*#__PURE__*/ Schema.Struct({ "msgId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique message identifier needed to track the delivery report" }), "status": Schema.propertySignature(Schema.Literal("ACCEPTED", "SCHEDULED", "REJECTED", "NO COVERAGE")).annotations({ description: "Possible status of the message at request time:  * `ACCEPTED` - Message has been accepted for delivery  * `SCHEDULED` - Message has been scheduled at the date time specified  * `REJECTED` - Message was rejected because the number has opted out from receiving messages (no balance deduction, cost zero)  * `NO COVERAGE` - There is no coverage for this destination, no pricing is set (no balance deduction, cost zero)   The final delivery report (DELIVERED, FAILED) will be sent to the URL provided in the `dlrCallbackUrl` parameter or you can query the status at the resource GET `/reports/single/{msgId}`" }), "statusCode": Schema.propertySignature(Schema.Int).annotations({ description: "Status code for the delivery report" }), "errorCode": Schema.propertySignature(Schema.NullOr(Schema.Int)).annotations({ description: "Status code for the failed delivery report" }), "createdAt": Schema.propertySignature(Schema.String).annotations({ description: "Date and time of sending the message" }), "inQuietHours": Schema.propertySignature(Schema.Boolean).annotations({ description: "If the date of send or the schedule date of a message is detected to be in the quiet hours of the destination phone number, this parameter will be set to `true`. This parameter is `false` if no quiet hours detected" }), "cost": Schema.propertySignature(Schema.Number).annotations({ description: "The cost of sending a message, in the currency of the account (**eur** or **usd**)." }), "to": Schema.propertySignature(Schema.String).annotations({ description: "Destination phone number in E.164 format" }), "countryIso": Schema.propertySignature(Schema.String.pipe(Schema.length(2))).annotations({ description: "Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. DE, FR, IT" }), "from": Schema.propertySignature(Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15))).annotations({ description: "Originator (sender name) of the message" }), "text": Schema.propertySignature(Schema.String).annotations({ description: "The text message sent with all the fields/variables replaced (if any)." }), "parts": Schema.propertySignature(Schema.Int.pipe(Schema.greaterThanOrEqualTo(1), Schema.lessThanOrEqualTo(1))).annotations({ description: "Message parts. For Viber/Whatsapp/Multichannel this variable is always with value 1" }), "trackData": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Client own UUID (v1-v5) provided to track messages" }), "scheduledAt": Schema.optional(Schema.String).annotations({ description: "Date and time when the Whatsapp message was scheduled. If the date and time of sending or scheduling is detected to be in the quiet hours interval, the API will schedule the sending of the Whatsapp message at the end of the quiet hours. Eg. If quiet hours is defined between 21:30 and 09:30 and the message sending is at 21:55, then the API will schedule the message the next day at 09:31" }) }).annotations({ identifier: "DataWhatsapp" })
+export const DataWhatsapp = /*#__PURE__*/ Schema.Struct({ 
+/** Unique message identifier needed to track the delivery report */
+"msgId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Possible status of the message at request time:  * `ACCEPTED` - Message has been accepted for delivery  * `SCHEDULED` - Message has been scheduled at the date time specified  * `REJECTED` - Message was rejected because the number has opted out from receiving messages (no balance deduction, cost zero)  * `NO COVERAGE` - There is no coverage for this destination, no pricing is set (no balance deduction, cost zero)   The final delivery report (DELIVERED, FAILED) will be sent to the URL provided in the `dlrCallbackUrl` parameter or you can query the status at the resource GET `/reports/single/{msgId}` */
+"status": Schema.Literal("ACCEPTED", "SCHEDULED", "REJECTED", "NO COVERAGE"), 
+/** Status code for the delivery report */
+"statusCode": Schema.Int, 
+/** Status code for the failed delivery report */
+"errorCode": Schema.NullOr(Schema.Int), 
+/** Date and time of sending the message */
+"createdAt": Schema.String, 
+/** If the date of send or the schedule date of a message is detected to be in the quiet hours of the destination phone number, this parameter will be set to `true`. This parameter is `false` if no quiet hours detected */
+"inQuietHours": Schema.Boolean, 
+/** The cost of sending a message, in the currency of the account (**eur** or **usd**). */
+"cost": Schema.Number, 
+/** Destination phone number in E.164 format */
+"to": Schema.String, 
+/** Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. DE, FR, IT */
+"countryIso": Schema.String.pipe(Schema.length(2)), 
+/** Originator (sender name) of the message */
+"from": Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15)), 
+/** The text message sent with all the fields/variables replaced (if any). */
+"text": Schema.String, 
+/** Message parts. For Viber/Whatsapp/Multichannel this variable is always with value 1 */
+"parts": Schema.Int.pipe(Schema.greaterThanOrEqualTo(1), Schema.lessThanOrEqualTo(1)), 
+/** Client own UUID (v1-v5) provided to track messages */
+"trackData": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
+/** Date and time when the Whatsapp message was scheduled. If the date and time of sending or scheduling is detected to be in the quiet hours interval, the API will schedule the sending of the Whatsapp message at the end of the quiet hours. Eg. If quiet hours is defined between 21:30 and 09:30 and the message sending is at 21:55, then the API will schedule the message the next day at 09:31 */
+"scheduledAt": Schema.optional(Schema.String) }).annotations({ identifier: "DataWhatsapp" })
 /**
  * @since 0.1.0
  * @category models
@@ -1267,7 +2039,13 @@ export type DataWhatsapp = typeof DataWhatsapp.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoGroupsContactDeleted = /*#__PURE__*/ Schema.Struct({ "id": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Identifier of the deleted phone number" }), "phoneNumber": Schema.propertySignature(Schema.String).annotations({ description: "Deleted phone number in international E.164 format" }), "countryIso": Schema.propertySignature(Schema.String).annotations({ description: "Two-letter country ISO of the deleted phone number" }) }).annotations({ identifier: "InfoGroupsContactDeleted" })
+export const InfoGroupsContactDeleted = /*#__PURE__*/ Schema.Struct({ 
+/** Identifier of the deleted phone number */
+"id": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Deleted phone number in international E.164 format */
+"phoneNumber": Schema.String, 
+/** Two-letter country ISO of the deleted phone number */
+"countryIso": Schema.String }).annotations({ identifier: "InfoGroupsContactDeleted" })
 /**
  * @since 0.1.0
  * @category models
@@ -1289,7 +2067,13 @@ export type DeleteContact = typeof DeleteContact.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoDeleteGroup = /*#__PURE__*/ Schema.Struct({ "id": Schema.propertySignature(Schema.Int).annotations({ description: "Identifier of the deleted group" }), "name": Schema.propertySignature(Schema.String).annotations({ description: "Name of the deleted group" }), "totalPhoneNumbers": Schema.propertySignature(Schema.Int).annotations({ description: "Total phone numbers in the deleted group" }) }).annotations({ identifier: "InfoDeleteGroup" })
+export const InfoDeleteGroup = /*#__PURE__*/ Schema.Struct({ 
+/** Identifier of the deleted group */
+"id": Schema.Int, 
+/** Name of the deleted group */
+"name": Schema.String, 
+/** Total phone numbers in the deleted group */
+"totalPhoneNumbers": Schema.Int }).annotations({ identifier: "InfoDeleteGroup" })
 /**
  * @since 0.1.0
  * @category models
@@ -1311,7 +2095,19 @@ export type DeleteGroup = typeof DeleteGroup.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoDeleteScheduledCampaign = /*#__PURE__*/ Schema.Struct({ "campaignId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Identifier of the deleted scheduled campaign" }), "totalPhoneNumbers": Schema.propertySignature(Schema.Int).annotations({ description: "Total phone numbers in campaign" }), "totalParts": Schema.propertySignature(Schema.Int).annotations({ description: "Total parts of the campaign" }), "phoneNumbersDeleted": Schema.propertySignature(Schema.Int).annotations({ description: "Unique destinations deleted" }), "partsDeleted": Schema.propertySignature(Schema.Int).annotations({ description: "Message parts" }), "creditReturned": Schema.propertySignature(Schema.Number).annotations({ description: "Credit returned to the user balance after deleting the scheduled messages" }), "channel": Schema.Literal("sms", "viber", "whatsapp", "multichannel") }).annotations({ identifier: "InfoDeleteScheduledCampaign" })
+export const InfoDeleteScheduledCampaign = /*#__PURE__*/ Schema.Struct({ 
+/** Identifier of the deleted scheduled campaign */
+"campaignId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Total phone numbers in campaign */
+"totalPhoneNumbers": Schema.Int, 
+/** Total parts of the campaign */
+"totalParts": Schema.Int, 
+/** Unique destinations deleted */
+"phoneNumbersDeleted": Schema.Int, 
+/** Message parts */
+"partsDeleted": Schema.Int, 
+/** Credit returned to the user balance after deleting the scheduled messages */
+"creditReturned": Schema.Number, "channel": Schema.Literal("sms", "viber", "whatsapp", "multichannel") }).annotations({ identifier: "InfoDeleteScheduledCampaign" })
 /**
  * @since 0.1.0
  * @category models
@@ -1333,7 +2129,13 @@ export type DeleteScheduledCampaign = typeof DeleteScheduledCampaign.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoDeleteScheduledMsg = /*#__PURE__*/ Schema.Struct({ "msgId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Identifier of the deleted scheduled message" }), "parts": Schema.propertySignature(Schema.Int.pipe(Schema.greaterThanOrEqualTo(1))).annotations({ description: "Message parts" }), "creditReturned": Schema.propertySignature(Schema.Number).annotations({ description: "Credit returned to the user balance" }), "channel": Schema.Literal("sms", "viber", "whatsapp", "multichannel") }).annotations({ identifier: "InfoDeleteScheduledMsg" })
+export const InfoDeleteScheduledMsg = /*#__PURE__*/ Schema.Struct({ 
+/** Identifier of the deleted scheduled message */
+"msgId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Message parts */
+"parts": Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)), 
+/** Credit returned to the user balance */
+"creditReturned": Schema.Number, "channel": Schema.Literal("sms", "viber", "whatsapp", "multichannel") }).annotations({ identifier: "InfoDeleteScheduledMsg" })
 /**
  * @since 0.1.0
  * @category models
@@ -1355,7 +2157,11 @@ export type DeleteScheduledMsg = typeof DeleteScheduledMsg.Type
  * @since 0.1.0
  * @category schemas
  */
-export const EditRentRequest = /*#__PURE__*/ Schema.Struct({ "autoRenew": Schema.optional(Schema.Boolean).annotations({ description: "Auto renew the rent of the phone number at the end of the rental period" }), "callbackUrl": Schema.optional(Schema.NullOr(Schema.String)).annotations({ description: "Callback URL (or webhook) to get the SMS that is received on the rented phone number (inbound SMS)" }) }).annotations({ identifier: "EditRentRequest" })
+export const EditRentRequest = /*#__PURE__*/ Schema.Struct({ 
+/** Auto renew the rent of the phone number at the end of the rental period */
+"autoRenew": Schema.optional(Schema.Boolean), 
+/** Callback URL (or webhook) to get the SMS that is received on the rented phone number (inbound SMS) */
+"callbackUrl": Schema.optional(Schema.NullOr(Schema.String)) }).annotations({ identifier: "EditRentRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -1400,7 +2206,9 @@ export type ErrorEnvelope = typeof ErrorEnvelope.Type
  * @since 0.1.0
  * @category schemas
  */
-export const NetworkOperator = /*#__PURE__*/ Schema.Struct({ "operatorName": Schema.propertySignature(Schema.Record({ key: Schema.String, value: Schema.Number })).annotations({ description: "The name of the network operator" }) }).annotations({ identifier: "NetworkOperator" })
+export const NetworkOperator = /*#__PURE__*/ Schema.Struct({ 
+/** The name of the network operator */
+"operatorName": Schema.Record({ key: Schema.String, value: Schema.Number }) }).annotations({ identifier: "NetworkOperator" })
 /**
  * @since 0.1.0
  * @category models
@@ -1411,7 +2219,9 @@ export type NetworkOperator = typeof NetworkOperator.Type
  * @since 0.1.0
  * @category schemas
  */
-export const PricingSmsResponse = /*#__PURE__*/ Schema.Struct({ "countryCode": Schema.propertySignature(Schema.Record({ key: Schema.String, value: NetworkOperator })).annotations({ description: "Every **countryCode** object contains objects of network operators and their coresponding pricing" }) }).annotations({ identifier: "PricingSmsResponse" })
+export const PricingSmsResponse = /*#__PURE__*/ Schema.Struct({ 
+/** Every **countryCode** object contains objects of network operators and their coresponding pricing */
+"countryCode": Schema.Record({ key: Schema.String, value: NetworkOperator }) }).annotations({ identifier: "PricingSmsResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -1422,7 +2232,11 @@ export type PricingSmsResponse = typeof PricingSmsResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ViberWhatsappPricing = /*#__PURE__*/ Schema.Struct({ "TRANSACTIONAL": Schema.propertySignature(Schema.Number).annotations({ description: "Price for a transactional message (only text)" }), "PROMOTIONAL": Schema.propertySignature(Schema.Number).annotations({ description: "Price for a promotional message (text and rich media)" }) }).annotations({ identifier: "ViberWhatsappPricing" })
+export const ViberWhatsappPricing = /*#__PURE__*/ Schema.Struct({ 
+/** Price for a transactional message (only text) */
+"TRANSACTIONAL": Schema.Number, 
+/** Price for a promotional message (text and rich media) */
+"PROMOTIONAL": Schema.Number }).annotations({ identifier: "ViberWhatsappPricing" })
 /**
  * @since 0.1.0
  * @category models
@@ -1455,7 +2269,13 @@ export type GetChannelPricing200Response = typeof GetChannelPricing200Response.T
  * @since 0.1.0
  * @category schemas
  */
-export const InfoInboundSms = /*#__PURE__*/ Schema.Struct({ "rentId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique identifier of the rent operation" }), "phoneNumber": Schema.propertySignature(Schema.String).annotations({ description: "Phone number in international E.164 format" }), "countryIso": Schema.propertySignature(Schema.String.pipe(Schema.length(2))).annotations({ description: "Two-letter country ISO of the phone number" }) }).annotations({ identifier: "InfoInboundSms" })
+export const InfoInboundSms = /*#__PURE__*/ Schema.Struct({ 
+/** Unique identifier of the rent operation */
+"rentId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Phone number in international E.164 format */
+"phoneNumber": Schema.String, 
+/** Two-letter country ISO of the phone number */
+"countryIso": Schema.String.pipe(Schema.length(2)) }).annotations({ identifier: "InfoInboundSms" })
 /**
  * @since 0.1.0
  * @category models
@@ -1466,7 +2286,9 @@ export type InfoInboundSms = typeof InfoInboundSms.Type
  * @since 0.1.0
  * @category schemas
  */
-export const GetInboundSMSResponse = /*#__PURE__*/ Schema.Struct({ "info": InfoInboundSms, "data": Schema.propertySignature(Schema.Array(DataReceiveSms)).annotations({ description: "List of received SMS (newest received first in list)" }), "paging": Paging }).annotations({ identifier: "GetInboundSMSResponse" })
+export const GetInboundSMSResponse = /*#__PURE__*/ Schema.Struct({ "info": InfoInboundSms, 
+/** List of received SMS (newest received first in list) */
+"data": Schema.Array(DataReceiveSms), "paging": Paging }).annotations({ identifier: "GetInboundSMSResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -1477,7 +2299,49 @@ export type GetInboundSMSResponse = typeof GetInboundSMSResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoRentStatus = /*#__PURE__*/ Schema.Struct({ "rentId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique identifier of the rent operation" }), "numberId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique identifier of the phone number" }), "phoneNumber": Schema.propertySignature(Schema.String).annotations({ description: "Phone number that is rented in international E.164 format" }), "countryIso": Schema.propertySignature(Schema.String.pipe(Schema.length(2))).annotations({ description: "Two-letter country code in ISO-3166 alpha 2 standard. Eg. `DE`, `FR`, `IT`" }), "networkOperator": Schema.propertySignature(Schema.String).annotations({ description: "Network operator of the phone number" }), "features": Schema.propertySignature(Schema.Int).annotations({ description: "Sum of features of the phone number, in numerical value. The following are the corresponding values for each feature:  - `1` for receiving SMS (inbound SMS)  - `2` for sending SMS (outbound SMS)  - `4` for voice.      <br> <br>  A phone number with feature `1` can only receive SMS, with feature `2` can only send SMS, and with feature value `3` (1 + 2) cand send and receive SMS" }), "numberType": Schema.propertySignature(Schema.Literal("mobile", "landline")).annotations({ description: "Type of phone number." }), "rentCost": Schema.propertySignature(Schema.Number).annotations({ description: "Cost of renting the phone number for the current period" }), "setupCost": Schema.propertySignature(Schema.Number).annotations({ description: "The one time setup fee that was charged at the initial rent of the phone number (if applicable)" }), "rentPeriod": Schema.propertySignature(Schema.Literal(1, 7, 30)).annotations({ description: "Current period of the phone number rent (in days)" }), "rentStart": Schema.propertySignature(Schema.String).annotations({ description: "Start date and time of the rent period (UTC)" }), "rentEnd": Schema.propertySignature(Schema.String).annotations({ description: "End date and time of the rent period (UTC)" }), "inboundSmsCost": Schema.propertySignature(Schema.Number).annotations({ description: "Cost for receiving a SMS on this phone number (most of the time receiving is free, meaning this has value 0)" }), "outboundSmsCost": Schema.propertySignature(Schema.NullOr(Schema.Number)).annotations({ description: "Cost for sending a SMS from this phone number. If the number doesn't have outbound SMS as a feature, this parameter will be `null`" }), "renewCost": Schema.propertySignature(Schema.Array(RenewCost)).annotations({ description: "Array of objects with cost for rent renewal. If the number has minimum rent period of 30 days, this array will contain only one object with 30 days" }), "inboundSms": InboundSms, "outboundSms": OutboundSms, "minRent": Schema.propertySignature(Schema.Literal(1, 7, 30)).annotations({ description: "Minimum period that this phone number can be rented/renewed (in days)" }), "callbackUrl": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "Callback URL (or webhook) to get the SMS received on the rented phone number (inbound SMS)" }), "autoRenew": Schema.propertySignature(Schema.Boolean).annotations({ description: "Automatically renews the rent for the number with the same period as the current subscription" }), "activeRent": Schema.propertySignature(Schema.Boolean).annotations({ description: "Indicates if the rent is active (not canceled or subscription not expired)" }), "approved": Schema.propertySignature(Schema.Boolean).annotations({ description: "If the phone number requires registration, this parameter indicates if the phone number was approved. Value `true` means number approved, `false` means processing" }), "datetime": Schema.String, "inboundSmsSender": Schema.optional(Schema.Boolean).annotations({ description: "Indicates if the phone number can receive SMS from alphanumeric sender ID" }) }).annotations({ identifier: "InfoRentStatus" })
+export const InfoRentStatus = /*#__PURE__*/ Schema.Struct({ 
+/** Unique identifier of the rent operation */
+"rentId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Unique identifier of the phone number */
+"numberId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Phone number that is rented in international E.164 format */
+"phoneNumber": Schema.String, 
+/** Two-letter country code in ISO-3166 alpha 2 standard. Eg. `DE`, `FR`, `IT` */
+"countryIso": Schema.String.pipe(Schema.length(2)), 
+/** Network operator of the phone number */
+"networkOperator": Schema.String, 
+/** Sum of features of the phone number, in numerical value. The following are the corresponding values for each feature:  - `1` for receiving SMS (inbound SMS)  - `2` for sending SMS (outbound SMS)  - `4` for voice.      <br> <br>  A phone number with feature `1` can only receive SMS, with feature `2` can only send SMS, and with feature value `3` (1 + 2) cand send and receive SMS */
+"features": Schema.Int, 
+/** Type of phone number. */
+"numberType": Schema.Literal("mobile", "landline"), 
+/** Cost of renting the phone number for the current period */
+"rentCost": Schema.Number, 
+/** The one time setup fee that was charged at the initial rent of the phone number (if applicable) */
+"setupCost": Schema.Number, 
+/** Current period of the phone number rent (in days) */
+"rentPeriod": Schema.Literal(1, 7, 30), 
+/** Start date and time of the rent period (UTC) */
+"rentStart": Schema.String, 
+/** End date and time of the rent period (UTC) */
+"rentEnd": Schema.String, 
+/** Cost for receiving a SMS on this phone number (most of the time receiving is free, meaning this has value 0) */
+"inboundSmsCost": Schema.Number, 
+/** Cost for sending a SMS from this phone number. If the number doesn't have outbound SMS as a feature, this parameter will be `null` */
+"outboundSmsCost": Schema.NullOr(Schema.Number), 
+/** Array of objects with cost for rent renewal. If the number has minimum rent period of 30 days, this array will contain only one object with 30 days */
+"renewCost": Schema.Array(RenewCost), "inboundSms": InboundSms, "outboundSms": OutboundSms, 
+/** Minimum period that this phone number can be rented/renewed (in days) */
+"minRent": Schema.Literal(1, 7, 30), 
+/** Callback URL (or webhook) to get the SMS received on the rented phone number (inbound SMS) */
+"callbackUrl": Schema.NullOr(Schema.String), 
+/** Automatically renews the rent for the number with the same period as the current subscription */
+"autoRenew": Schema.Boolean, 
+/** Indicates if the rent is active (not canceled or subscription not expired) */
+"activeRent": Schema.Boolean, 
+/** If the phone number requires registration, this parameter indicates if the phone number was approved. Value `true` means number approved, `false` means processing */
+"approved": Schema.Boolean, "datetime": Schema.String, 
+/** Indicates if the phone number can receive SMS from alphanumeric sender ID */
+"inboundSmsSender": Schema.optional(Schema.Boolean) }).annotations({ identifier: "InfoRentStatus" })
 /**
  * @since 0.1.0
  * @category models
@@ -1499,7 +2363,9 @@ export type GetRentStatusResponse = typeof GetRentStatusResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ReportsSummaryChannelResponseDataValue = /*#__PURE__*/ Schema.extend(DataSummary, Schema.Struct({ "value": Schema.optional(Schema.Literal("sms", "viber", "whatsapp", "multichannel")).annotations({ description: "Channel from where the messages were sent" }) })).annotations({ identifier: "ReportsSummaryChannelResponseDataValue" })
+export const ReportsSummaryChannelResponseDataValue = /*#__PURE__*/ Schema.extend(DataSummary, Schema.Struct({ 
+/** Channel from where the messages were sent */
+"value": Schema.optional(Schema.Literal("sms", "viber", "whatsapp", "multichannel")) })).annotations({ identifier: "ReportsSummaryChannelResponseDataValue" })
 /**
  * @since 0.1.0
  * @category models
@@ -1565,7 +2431,9 @@ export type ReportsSummaryDeliveryResponse = typeof ReportsSummaryDeliveryRespon
  * @since 0.1.0
  * @category schemas
  */
-export const ReportsSummarySourceResponseDataValue = /*#__PURE__*/ Schema.extend(DataSummary, Schema.Struct({ "value": Schema.optional(Schema.Literal("api", "excel", "campaigns", "smpp", "plugin", "alerts")).annotations({ description: "Source from where the messages were sent" }) })).annotations({ identifier: "ReportsSummarySourceResponseDataValue" })
+export const ReportsSummarySourceResponseDataValue = /*#__PURE__*/ Schema.extend(DataSummary, Schema.Struct({ 
+/** Source from where the messages were sent */
+"value": Schema.optional(Schema.Literal("api", "excel", "campaigns", "smpp", "plugin", "alerts")) })).annotations({ identifier: "ReportsSummarySourceResponseDataValue" })
 /**
  * @since 0.1.0
  * @category models
@@ -1620,7 +2488,17 @@ export type GetSummaryReports200Response = typeof GetSummaryReports200Response.T
  * @since 0.1.0
  * @category schemas
  */
-export const InfoGroups = /*#__PURE__*/ Schema.Struct({ "id": Schema.propertySignature(Schema.Int).annotations({ description: "Identifier of the group" }), "name": Schema.propertySignature(Schema.String).annotations({ description: "Name of the group" }), "totalPhoneNumbers": Schema.propertySignature(Schema.Int).annotations({ description: "Total phone numbers in group" }), "totalCost": Schema.propertySignature(Schema.Number).annotations({ description: "Total cost of sending one message to the group" }), "totalOptouts": Schema.propertySignature(Schema.Int).annotations({ description: "Total contacts that opted out" }), "createdAt": Schema.String }).annotations({ identifier: "InfoGroups" })
+export const InfoGroups = /*#__PURE__*/ Schema.Struct({ 
+/** Identifier of the group */
+"id": Schema.Int, 
+/** Name of the group */
+"name": Schema.String, 
+/** Total phone numbers in group */
+"totalPhoneNumbers": Schema.Int, 
+/** Total cost of sending one message to the group */
+"totalCost": Schema.Number, 
+/** Total contacts that opted out */
+"totalOptouts": Schema.Int, "createdAt": Schema.String }).annotations({ identifier: "InfoGroups" })
 /**
  * @since 0.1.0
  * @category models
@@ -1642,7 +2520,11 @@ export type GroupDetailsResponse = typeof GroupDetailsResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoGroup = /*#__PURE__*/ Schema.Struct({ "id": Schema.propertySignature(Schema.Int).annotations({ description: "The id of the group" }), "name": Schema.propertySignature(Schema.String.pipe(Schema.minLength(3), Schema.maxLength(40))).annotations({ description: "The name of the group" }) }).annotations({ identifier: "InfoGroup" })
+export const InfoGroup = /*#__PURE__*/ Schema.Struct({ 
+/** The id of the group */
+"id": Schema.Int, 
+/** The name of the group */
+"name": Schema.String.pipe(Schema.minLength(3), Schema.maxLength(40)) }).annotations({ identifier: "InfoGroup" })
 /**
  * @since 0.1.0
  * @category models
@@ -1675,7 +2557,15 @@ export type GroupsList = typeof GroupsList.Type
  * @since 0.1.0
  * @category schemas
  */
-export const OriginalText = /*#__PURE__*/ Schema.Struct({ "text": Schema.propertySignature(Schema.String).annotations({ description: "Text before the transliteration" }), "length": Schema.propertySignature(Schema.Int).annotations({ description: "Length of the original text" }), "parts": Schema.propertySignature(Schema.Int).annotations({ description: "Parts of the original text" }), "encoding": Schema.propertySignature(Schema.Literal("GSM-7", "UCS-2")).annotations({ description: "Encoding of the original text" }) }).annotations({ identifier: "OriginalText" })
+export const OriginalText = /*#__PURE__*/ Schema.Struct({ 
+/** Text before the transliteration */
+"text": Schema.String, 
+/** Length of the original text */
+"length": Schema.Int, 
+/** Parts of the original text */
+"parts": Schema.Int, 
+/** Encoding of the original text */
+"encoding": Schema.Literal("GSM-7", "UCS-2") }).annotations({ identifier: "OriginalText" })
 /**
  * @since 0.1.0
  * @category models
@@ -1686,7 +2576,15 @@ export type OriginalText = typeof OriginalText.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ReplacedText = /*#__PURE__*/ Schema.Struct({ "text": Schema.propertySignature(Schema.String).annotations({ description: "Text after the conversion of Unicode characters to GSM alphabet" }), "length": Schema.propertySignature(Schema.Int).annotations({ description: "Length of the converted text" }), "parts": Schema.propertySignature(Schema.Int).annotations({ description: "Message parts" }), "encoding": Schema.propertySignature(Schema.Literal("GSM-7", "UCS-2")).annotations({ description: "Encoding of the converted text" }), "characters": CharactersReplaced }).annotations({ identifier: "ReplacedText" })
+export const ReplacedText = /*#__PURE__*/ Schema.Struct({ 
+/** Text after the conversion of Unicode characters to GSM alphabet */
+"text": Schema.String, 
+/** Length of the converted text */
+"length": Schema.Int, 
+/** Message parts */
+"parts": Schema.Int, 
+/** Encoding of the converted text */
+"encoding": Schema.Literal("GSM-7", "UCS-2"), "characters": CharactersReplaced }).annotations({ identifier: "ReplacedText" })
 /**
  * @since 0.1.0
  * @category models
@@ -1708,7 +2606,19 @@ export type Text = typeof Text.Type
  * @since 0.1.0
  * @category schemas
  */
-export const TransliterationAnalysis = /*#__PURE__*/ Schema.Struct({ "totalOriginalCost": Schema.propertySignature(Schema.Number).annotations({ description: "Total cost of sending the text before the conversion of Unicode characters to GSM alphabet" }), "totalOriginalParts": Schema.propertySignature(Schema.Int).annotations({ description: "Total parts before the conversion of Unicode characters to GSM alphabet" }), "totalReplacedCost": Schema.propertySignature(Schema.Number).annotations({ description: "Total cost of sending the text with the converted (replaced) text" }), "totalReplacedParts": Schema.propertySignature(Schema.Int).annotations({ description: "Total parts of the sending with the converted (replaced) text" }), "totalCostSaved": Schema.propertySignature(Schema.Int).annotations({ description: "Total cost saved by sending with the text converted to GSM-7 alphabet" }), "totalPartsSaved": Schema.propertySignature(Schema.Int).annotations({ description: "Total parts saved by sending with the text converted to GSM-7 alphabet" }), "text": Text }).annotations({ identifier: "TransliterationAnalysis" })
+export const TransliterationAnalysis = /*#__PURE__*/ Schema.Struct({ 
+/** Total cost of sending the text before the conversion of Unicode characters to GSM alphabet */
+"totalOriginalCost": Schema.Number, 
+/** Total parts before the conversion of Unicode characters to GSM alphabet */
+"totalOriginalParts": Schema.Int, 
+/** Total cost of sending the text with the converted (replaced) text */
+"totalReplacedCost": Schema.Number, 
+/** Total parts of the sending with the converted (replaced) text */
+"totalReplacedParts": Schema.Int, 
+/** Total cost saved by sending with the text converted to GSM-7 alphabet */
+"totalCostSaved": Schema.Int, 
+/** Total parts saved by sending with the text converted to GSM-7 alphabet */
+"totalPartsSaved": Schema.Int, "text": Text }).annotations({ identifier: "TransliterationAnalysis" })
 /**
  * @since 0.1.0
  * @category models
@@ -1719,7 +2629,27 @@ export type TransliterationAnalysis = typeof TransliterationAnalysis.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Info = /*#__PURE__*/ Schema.Struct({ "campaignId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique identifier of the campaign" }), "totalPhoneNumbers": Schema.propertySignature(Schema.Int).annotations({ description: "Total phone numbers submitted for processing" }), "totalValid": Schema.propertySignature(Schema.Int).annotations({ description: "Total valid phone numbers after validation" }), "totalInvalid": Schema.propertySignature(Schema.Int).annotations({ description: "Total invalid phone numbers after validation" }), "totalCost": Schema.propertySignature(Schema.Number).annotations({ description: "Total cost of sending the message" }), "totalParts": Schema.propertySignature(Schema.Int).annotations({ description: "Total message parts" }), "dlrCallbackUrl": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "Callback URL for receiving the delivery report" }), "scheduled": Schema.propertySignature(Schema.Boolean).annotations({ description: "Confirmation that the message/campaign was scheduled at a later date" }), "transliterationAnalysis": Schema.optional(TransliterationAnalysis), "totalInQuietHours": Schema.optional(Schema.Int).annotations({ description: "Total phone numbers that were detected to be inside the interval of quiet hours" }), "invalid": Schema.optional(Schema.Array(Schema.String)).annotations({ description: "An array with numbers that were detected to be invalid" }) }).annotations({ identifier: "Info" })
+export const Info = /*#__PURE__*/ Schema.Struct({ 
+/** Unique identifier of the campaign */
+"campaignId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Total phone numbers submitted for processing */
+"totalPhoneNumbers": Schema.Int, 
+/** Total valid phone numbers after validation */
+"totalValid": Schema.Int, 
+/** Total invalid phone numbers after validation */
+"totalInvalid": Schema.Int, 
+/** Total cost of sending the message */
+"totalCost": Schema.Number, 
+/** Total message parts */
+"totalParts": Schema.Int, 
+/** Callback URL for receiving the delivery report */
+"dlrCallbackUrl": Schema.NullOr(Schema.String), 
+/** Confirmation that the message/campaign was scheduled at a later date */
+"scheduled": Schema.Boolean, "transliterationAnalysis": Schema.optional(TransliterationAnalysis), 
+/** Total phone numbers that were detected to be inside the interval of quiet hours */
+"totalInQuietHours": Schema.optional(Schema.Int), 
+/** An array with numbers that were detected to be invalid */
+"invalid": Schema.optional(Schema.Array(Schema.String)) }).annotations({ identifier: "Info" })
 /**
  * @since 0.1.0
  * @category models
@@ -1730,7 +2660,31 @@ export type Info = typeof Info.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoCampaign = /*#__PURE__*/ Schema.Struct({ "campaignId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique identifier of the campaign" }), "totalPhoneNumbers": Schema.propertySignature(Schema.Int).annotations({ description: "Total phone numbers submitted for processing" }), "totalValid": Schema.propertySignature(Schema.Int).annotations({ description: "Total valid phone numbers after validation" }), "totalInvalid": Schema.propertySignature(Schema.Int).annotations({ description: "Total invalid phone numbers after validation" }), "totalCost": Schema.propertySignature(Schema.Number).annotations({ description: "Total cost of sending the message" }), "totalParts": Schema.propertySignature(Schema.Int).annotations({ description: "Total message parts" }), "duplicatesRemoved": Schema.propertySignature(Schema.Int).annotations({ description: "Count of duplicate phone numbers removed" }), "dlrCallbackUrl": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "Callback URL for receiving the delivery report" }), "groups": Schema.propertySignature(Schema.Array(Group)).annotations({ description: "Array of destination groups" }), "scheduled": Schema.propertySignature(Schema.Boolean).annotations({ description: "Confirmation that the message/campaign was scheduled at a later date" }), "transliterationAnalysis": Schema.optional(TransliterationAnalysis), "totalInQuietHours": Schema.optional(Schema.Int).annotations({ description: "Total phone numbers that were detected to be inside the interval of quiet hours" }), "invalid": Schema.optional(Schema.Array(Schema.String)).annotations({ description: "An array with numbers that were detected to be invalid" }) }).annotations({ identifier: "InfoCampaign" })
+export const InfoCampaign = /*#__PURE__*/ Schema.Struct({ 
+/** Unique identifier of the campaign */
+"campaignId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Total phone numbers submitted for processing */
+"totalPhoneNumbers": Schema.Int, 
+/** Total valid phone numbers after validation */
+"totalValid": Schema.Int, 
+/** Total invalid phone numbers after validation */
+"totalInvalid": Schema.Int, 
+/** Total cost of sending the message */
+"totalCost": Schema.Number, 
+/** Total message parts */
+"totalParts": Schema.Int, 
+/** Count of duplicate phone numbers removed */
+"duplicatesRemoved": Schema.Int, 
+/** Callback URL for receiving the delivery report */
+"dlrCallbackUrl": Schema.NullOr(Schema.String), 
+/** Array of destination groups */
+"groups": Schema.Array(Group), 
+/** Confirmation that the message/campaign was scheduled at a later date */
+"scheduled": Schema.Boolean, "transliterationAnalysis": Schema.optional(TransliterationAnalysis), 
+/** Total phone numbers that were detected to be inside the interval of quiet hours */
+"totalInQuietHours": Schema.optional(Schema.Int), 
+/** An array with numbers that were detected to be invalid */
+"invalid": Schema.optional(Schema.Array(Schema.String)) }).annotations({ identifier: "InfoCampaign" })
 /**
  * @since 0.1.0
  * @category models
@@ -1741,7 +2695,9 @@ export type InfoCampaign = typeof InfoCampaign.Type
  * @since 0.1.0
  * @category schemas
  */
-export const PhoneNumbersByCountry = /*#__PURE__*/ Schema.Struct({ "countryCode": Schema.propertySignature(Schema.Record({ key: Schema.String, value: Schema.Int })).annotations({ description: "Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. DE, FR, IT" }) }).annotations({ identifier: "PhoneNumbersByCountry" })
+export const PhoneNumbersByCountry = /*#__PURE__*/ Schema.Struct({ 
+/** Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. DE, FR, IT */
+"countryCode": Schema.Record({ key: Schema.String, value: Schema.Int }) }).annotations({ identifier: "PhoneNumbersByCountry" })
 /**
  * @since 0.1.0
  * @category models
@@ -1752,7 +2708,15 @@ export type PhoneNumbersByCountry = typeof PhoneNumbersByCountry.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoLookupDetails = /*#__PURE__*/ Schema.Struct({ "lookupBulkId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique identifier for the bulk lookup request" }), "totalPhoneNumbers": Schema.propertySignature(Schema.Int).annotations({ description: "Total phone numbers submitted for lookup" }), "totalValid": Schema.propertySignature(Schema.Int).annotations({ description: "Total valid phone numbers" }), "totalCost": Schema.propertySignature(Schema.Number).annotations({ description: "The total cost of bulk phone number lookup" }), "phoneNumbersByCountry": PhoneNumbersByCountry }).annotations({ identifier: "InfoLookupDetails" })
+export const InfoLookupDetails = /*#__PURE__*/ Schema.Struct({ 
+/** Unique identifier for the bulk lookup request */
+"lookupBulkId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Total phone numbers submitted for lookup */
+"totalPhoneNumbers": Schema.Int, 
+/** Total valid phone numbers */
+"totalValid": Schema.Int, 
+/** The total cost of bulk phone number lookup */
+"totalCost": Schema.Number, "phoneNumbersByCountry": PhoneNumbersByCountry }).annotations({ identifier: "InfoLookupDetails" })
 /**
  * @since 0.1.0
  * @category models
@@ -1763,7 +2727,27 @@ export type InfoLookupDetails = typeof InfoLookupDetails.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoMultichannel = /*#__PURE__*/ Schema.Struct({ "campaignId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique identifier of the campaign" }), "totalPhoneNumbers": Schema.propertySignature(Schema.Int).annotations({ description: "Total phone numbers submitted for processing" }), "totalValid": Schema.propertySignature(Schema.Int).annotations({ description: "Total valid phone numbers after validation" }), "totalInvalid": Schema.propertySignature(Schema.Int).annotations({ description: "Total invalid phone numbers after validation" }), "totalCost": Schema.propertySignature(Schema.Number).annotations({ description: "Total cost of sending the message" }), "totalParts": Schema.propertySignature(Schema.Int).annotations({ description: "Total message parts" }), "dlrCallbackUrl": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "Callback URL for receiving the delivery report" }), "scheduled": Schema.propertySignature(Schema.Boolean).annotations({ description: "Confirmation that the message/campaign was scheduled at a later date" }), "totalInQuietHours": Schema.optional(Schema.Int).annotations({ description: "Total phone numbers that were detected to be inside the interval of quiet hours" }), "invalid": Schema.optional(Schema.Array(Schema.String)).annotations({ description: "An array with numbers that were detected to be invalid" }) }).annotations({ identifier: "InfoMultichannel" })
+export const InfoMultichannel = /*#__PURE__*/ Schema.Struct({ 
+/** Unique identifier of the campaign */
+"campaignId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Total phone numbers submitted for processing */
+"totalPhoneNumbers": Schema.Int, 
+/** Total valid phone numbers after validation */
+"totalValid": Schema.Int, 
+/** Total invalid phone numbers after validation */
+"totalInvalid": Schema.Int, 
+/** Total cost of sending the message */
+"totalCost": Schema.Number, 
+/** Total message parts */
+"totalParts": Schema.Int, 
+/** Callback URL for receiving the delivery report */
+"dlrCallbackUrl": Schema.NullOr(Schema.String), 
+/** Confirmation that the message/campaign was scheduled at a later date */
+"scheduled": Schema.Boolean, 
+/** Total phone numbers that were detected to be inside the interval of quiet hours */
+"totalInQuietHours": Schema.optional(Schema.Int), 
+/** An array with numbers that were detected to be invalid */
+"invalid": Schema.optional(Schema.Array(Schema.String)) }).annotations({ identifier: "InfoMultichannel" })
 /**
  * @since 0.1.0
  * @category models
@@ -1774,7 +2758,31 @@ export type InfoMultichannel = typeof InfoMultichannel.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoMultichannelCampaign = /*#__PURE__*/ Schema.Struct({ "campaignId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique identifier of the campaign" }), "totalPhoneNumbers": Schema.propertySignature(Schema.Int).annotations({ description: "Total phone numbers submitted for processing" }), "totalValid": Schema.propertySignature(Schema.Int).annotations({ description: "Total valid phone numbers after validation" }), "totalInvalid": Schema.propertySignature(Schema.Int).annotations({ description: "Total invalid phone numbers after validation" }), "totalCost": Schema.propertySignature(Schema.Number).annotations({ description: "Total cost of sending the message" }), "totalParts": Schema.propertySignature(Schema.Int).annotations({ description: "Total message parts" }), "duplicatesRemoved": Schema.propertySignature(Schema.Int).annotations({ description: "Count of duplicate phone numbers removed" }), "dlrCallbackUrl": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "Callback URL for receiving the delivery report" }), "groups": Schema.propertySignature(Schema.Array(Group)).annotations({ description: "Array of destination groups" }), "scheduled": Schema.propertySignature(Schema.Boolean).annotations({ description: "Confirmation that the message/campaign was scheduled at a later date" }), "totalInQuietHours": Schema.optional(Schema.Int).annotations({ description: "Total phone numbers that were detected to be inside the interval of quiet hours" }), "invalid": Schema.optional(Schema.Array(Schema.String)).annotations({ description: "An array with numbers that were detected to be invalid" }) }).annotations({ identifier: "InfoMultichannelCampaign" })
+export const InfoMultichannelCampaign = /*#__PURE__*/ Schema.Struct({ 
+/** Unique identifier of the campaign */
+"campaignId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Total phone numbers submitted for processing */
+"totalPhoneNumbers": Schema.Int, 
+/** Total valid phone numbers after validation */
+"totalValid": Schema.Int, 
+/** Total invalid phone numbers after validation */
+"totalInvalid": Schema.Int, 
+/** Total cost of sending the message */
+"totalCost": Schema.Number, 
+/** Total message parts */
+"totalParts": Schema.Int, 
+/** Count of duplicate phone numbers removed */
+"duplicatesRemoved": Schema.Int, 
+/** Callback URL for receiving the delivery report */
+"dlrCallbackUrl": Schema.NullOr(Schema.String), 
+/** Array of destination groups */
+"groups": Schema.Array(Group), 
+/** Confirmation that the message/campaign was scheduled at a later date */
+"scheduled": Schema.Boolean, 
+/** Total phone numbers that were detected to be inside the interval of quiet hours */
+"totalInQuietHours": Schema.optional(Schema.Int), 
+/** An array with numbers that were detected to be invalid */
+"invalid": Schema.optional(Schema.Array(Schema.String)) }).annotations({ identifier: "InfoMultichannelCampaign" })
 /**
  * @since 0.1.0
  * @category models
@@ -1785,7 +2793,11 @@ export type InfoMultichannelCampaign = typeof InfoMultichannelCampaign.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoNewGroup = /*#__PURE__*/ Schema.Struct({ "id": Schema.propertySignature(Schema.Int).annotations({ description: "The id of the new group created" }), "name": Schema.propertySignature(Schema.String.pipe(Schema.minLength(3), Schema.maxLength(40))).annotations({ description: "The name of the new group" }) }).annotations({ identifier: "InfoNewGroup" })
+export const InfoNewGroup = /*#__PURE__*/ Schema.Struct({ 
+/** The id of the new group created */
+"id": Schema.Int, 
+/** The name of the new group */
+"name": Schema.String.pipe(Schema.minLength(3), Schema.maxLength(40)) }).annotations({ identifier: "InfoNewGroup" })
 /**
  * @since 0.1.0
  * @category models
@@ -1796,7 +2808,19 @@ export type InfoNewGroup = typeof InfoNewGroup.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoNumbersLookup = /*#__PURE__*/ Schema.Struct({ "lookupBulkId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique identifier for the bulk lookup request" }), "totalPhoneNumbers": Schema.propertySignature(Schema.Int).annotations({ description: "Total phone numbers submitted for lookup" }), "totalValid": Schema.propertySignature(Schema.Int).annotations({ description: "Total valid phone numbers" }), "totalInvalid": Schema.propertySignature(Schema.Int).annotations({ description: "Total invalid phone numbers" }), "totalCost": Schema.propertySignature(Schema.Number).annotations({ description: "The total cost of bulk phone number lookup" }), "invalid": Schema.propertySignature(Schema.Array(Schema.String)).annotations({ description: "List with all the invalid phone numbers detected" }) }).annotations({ identifier: "InfoNumbersLookup" })
+export const InfoNumbersLookup = /*#__PURE__*/ Schema.Struct({ 
+/** Unique identifier for the bulk lookup request */
+"lookupBulkId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Total phone numbers submitted for lookup */
+"totalPhoneNumbers": Schema.Int, 
+/** Total valid phone numbers */
+"totalValid": Schema.Int, 
+/** Total invalid phone numbers */
+"totalInvalid": Schema.Int, 
+/** The total cost of bulk phone number lookup */
+"totalCost": Schema.Number, 
+/** List with all the invalid phone numbers detected */
+"invalid": Schema.Array(Schema.String) }).annotations({ identifier: "InfoNumbersLookup" })
 /**
  * @since 0.1.0
  * @category models
@@ -1807,7 +2831,13 @@ export type InfoNumbersLookup = typeof InfoNumbersLookup.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoNumbersValidate = /*#__PURE__*/ Schema.Struct({ "totalPhoneNumbers": Schema.propertySignature(Schema.Int).annotations({ description: "Total phone numbers submitted for validation" }), "totalValid": Schema.propertySignature(Schema.Int).annotations({ description: "Total valid phone numbers" }), "totalInvalid": Schema.propertySignature(Schema.Int).annotations({ description: "Total invalid phone numbers" }) }).annotations({ identifier: "InfoNumbersValidate" })
+export const InfoNumbersValidate = /*#__PURE__*/ Schema.Struct({ 
+/** Total phone numbers submitted for validation */
+"totalPhoneNumbers": Schema.Int, 
+/** Total valid phone numbers */
+"totalValid": Schema.Int, 
+/** Total invalid phone numbers */
+"totalInvalid": Schema.Int }).annotations({ identifier: "InfoNumbersValidate" })
 /**
  * @since 0.1.0
  * @category models
@@ -1851,7 +2881,11 @@ export type InfoOptoutsNew = typeof InfoOptoutsNew.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoOriginator = /*#__PURE__*/ Schema.Struct({ "id": Schema.propertySignature(Schema.Int).annotations({ description: "Identifier of the originator" }), "originator": Schema.propertySignature(Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15), Schema.pattern(new RegExp("^[a-zA-Z0-9]+$")))).annotations({ description: "Originator submitted for approval" }) }).annotations({ identifier: "InfoOriginator" })
+export const InfoOriginator = /*#__PURE__*/ Schema.Struct({ 
+/** Identifier of the originator */
+"id": Schema.Int, 
+/** Originator submitted for approval */
+"originator": Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15), Schema.pattern(new RegExp("^[a-zA-Z0-9]+$"))) }).annotations({ identifier: "InfoOriginator" })
 /**
  * @since 0.1.0
  * @category models
@@ -1862,7 +2896,11 @@ export type InfoOriginator = typeof InfoOriginator.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoPhoneNumberUpdate = /*#__PURE__*/ Schema.Struct({ "id": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Identifier of the updated phone number" }), "groupId": Schema.propertySignature(Schema.String).annotations({ description: "Identifier of the group" }) }).annotations({ identifier: "InfoPhoneNumberUpdate" })
+export const InfoPhoneNumberUpdate = /*#__PURE__*/ Schema.Struct({ 
+/** Identifier of the updated phone number */
+"id": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Identifier of the group */
+"groupId": Schema.String }).annotations({ identifier: "InfoPhoneNumberUpdate" })
 /**
  * @since 0.1.0
  * @category models
@@ -1873,7 +2911,25 @@ export type InfoPhoneNumberUpdate = typeof InfoPhoneNumberUpdate.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoRenewNumber = /*#__PURE__*/ Schema.Struct({ "rentId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique identifier of the rent operation" }), "numberId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique identifier of phone number" }), "phoneNumber": Schema.propertySignature(Schema.String).annotations({ description: "Rented phone number in international E.164 format" }), "countryIso": Schema.propertySignature(Schema.String.pipe(Schema.length(2))).annotations({ description: "Two-letter country code in ISO-3166 alpha 2 standard. Eg. `DE`, `FR`, `IT`" }), "rentStart": Schema.propertySignature(Schema.String).annotations({ description: "Start date and time of the rent period (UTC)" }), "rentEnd": Schema.propertySignature(Schema.String).annotations({ description: "End date and time of the rent period (UTC)" }), "rentCost": Schema.propertySignature(Schema.Number).annotations({ description: "Cost of renting the phone number" }), "autoRenew": Schema.propertySignature(Schema.Boolean).annotations({ description: "Automatically renews the rent for the number with the same period as the current subscription" }), "callbackUrl": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "Callback URL (or webhook) to get the SMS that is received on the rented phone number (inbound SMS)" }), "datetime": Schema.String }).annotations({ identifier: "InfoRenewNumber" })
+export const InfoRenewNumber = /*#__PURE__*/ Schema.Struct({ 
+/** Unique identifier of the rent operation */
+"rentId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Unique identifier of phone number */
+"numberId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Rented phone number in international E.164 format */
+"phoneNumber": Schema.String, 
+/** Two-letter country code in ISO-3166 alpha 2 standard. Eg. `DE`, `FR`, `IT` */
+"countryIso": Schema.String.pipe(Schema.length(2)), 
+/** Start date and time of the rent period (UTC) */
+"rentStart": Schema.String, 
+/** End date and time of the rent period (UTC) */
+"rentEnd": Schema.String, 
+/** Cost of renting the phone number */
+"rentCost": Schema.Number, 
+/** Automatically renews the rent for the number with the same period as the current subscription */
+"autoRenew": Schema.Boolean, 
+/** Callback URL (or webhook) to get the SMS that is received on the rented phone number (inbound SMS) */
+"callbackUrl": Schema.NullOr(Schema.String), "datetime": Schema.String }).annotations({ identifier: "InfoRenewNumber" })
 /**
  * @since 0.1.0
  * @category models
@@ -1884,7 +2940,29 @@ export type InfoRenewNumber = typeof InfoRenewNumber.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoRentNumber = /*#__PURE__*/ Schema.Struct({ "rentId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique identifier of the rent operation" }), "numberId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique identifier of phone number" }), "phoneNumber": Schema.propertySignature(Schema.String).annotations({ description: "Rented phone number in international E.164 format" }), "countryIso": Schema.propertySignature(Schema.String.pipe(Schema.length(2))).annotations({ description: "Two-letter country code in ISO-3166 alpha 2 standard. Eg. `DE`, `FR`, `IT`" }), "rentStart": Schema.propertySignature(Schema.String).annotations({ description: "Start date and time of the rent period (UTC)" }), "rentEnd": Schema.propertySignature(Schema.String).annotations({ description: "End date and time of the rent period (UTC)" }), "rentCost": Schema.propertySignature(Schema.Number).annotations({ description: "Cost of renting the phone number" }), "setupCost": Schema.propertySignature(Schema.Number).annotations({ description: "The one time setup fee charged at the initial rent of the phone number (if applicable)" }), "autoRenew": Schema.propertySignature(Schema.Boolean).annotations({ description: "Automatically renews the rent for the number with the same period as the current subscription" }), "callbackUrl": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "Callback URL (or webhook) to get the SMS that is received on the rented phone number (inbound SMS)" }), "approved": Schema.propertySignature(Schema.Boolean).annotations({ description: "If the phone number requires registration, this parameter indicates if the phone number was approved. Value `true` means number approved, `false` means processing" }), "datetime": Schema.String }).annotations({ identifier: "InfoRentNumber" })
+export const InfoRentNumber = /*#__PURE__*/ Schema.Struct({ 
+/** Unique identifier of the rent operation */
+"rentId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Unique identifier of phone number */
+"numberId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Rented phone number in international E.164 format */
+"phoneNumber": Schema.String, 
+/** Two-letter country code in ISO-3166 alpha 2 standard. Eg. `DE`, `FR`, `IT` */
+"countryIso": Schema.String.pipe(Schema.length(2)), 
+/** Start date and time of the rent period (UTC) */
+"rentStart": Schema.String, 
+/** End date and time of the rent period (UTC) */
+"rentEnd": Schema.String, 
+/** Cost of renting the phone number */
+"rentCost": Schema.Number, 
+/** The one time setup fee charged at the initial rent of the phone number (if applicable) */
+"setupCost": Schema.Number, 
+/** Automatically renews the rent for the number with the same period as the current subscription */
+"autoRenew": Schema.Boolean, 
+/** Callback URL (or webhook) to get the SMS that is received on the rented phone number (inbound SMS) */
+"callbackUrl": Schema.NullOr(Schema.String), 
+/** If the phone number requires registration, this parameter indicates if the phone number was approved. Value `true` means number approved, `false` means processing */
+"approved": Schema.Boolean, "datetime": Schema.String }).annotations({ identifier: "InfoRentNumber" })
 /**
  * @since 0.1.0
  * @category models
@@ -1917,7 +2995,9 @@ export type InfoReports = typeof InfoReports.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoReportsCampaigns = /*#__PURE__*/ Schema.Struct({ "totalCampaigns": Schema.propertySignature(Schema.Int).annotations({ description: "Total number of sent campaigns" }) }).annotations({ identifier: "InfoReportsCampaigns" })
+export const InfoReportsCampaigns = /*#__PURE__*/ Schema.Struct({ 
+/** Total number of sent campaigns */
+"totalCampaigns": Schema.Int }).annotations({ identifier: "InfoReportsCampaigns" })
 /**
  * @since 0.1.0
  * @category models
@@ -1928,7 +3008,17 @@ export type InfoReportsCampaigns = typeof InfoReportsCampaigns.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoShortlinkDetail = /*#__PURE__*/ Schema.Struct({ "id": Schema.propertySignature(Schema.String).annotations({ description: "Identifier of the shortlink" }), "name": Schema.propertySignature(Schema.String).annotations({ description: "Name of the shortlink" }), "shortUrl": Schema.propertySignature(Schema.String).annotations({ description: "Short link that redirects to the long URL" }), "originalUrl": Schema.propertySignature(Schema.String).annotations({ description: "Original long URL that was transformed to a short link" }), "dateCreated": Schema.String, "hits": Schema.propertySignature(Schema.Int).annotations({ description: "Number of hits to the short link" }) }).annotations({ identifier: "InfoShortlinkDetail" })
+export const InfoShortlinkDetail = /*#__PURE__*/ Schema.Struct({ 
+/** Identifier of the shortlink */
+"id": Schema.String, 
+/** Name of the shortlink */
+"name": Schema.String, 
+/** Short link that redirects to the long URL */
+"shortUrl": Schema.String, 
+/** Original long URL that was transformed to a short link */
+"originalUrl": Schema.String, "dateCreated": Schema.String, 
+/** Number of hits to the short link */
+"hits": Schema.Int }).annotations({ identifier: "InfoShortlinkDetail" })
 /**
  * @since 0.1.0
  * @category models
@@ -1939,7 +3029,15 @@ export type InfoShortlinkDetail = typeof InfoShortlinkDetail.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoShortlinkNew = /*#__PURE__*/ Schema.Struct({ "id": Schema.propertySignature(Schema.String).annotations({ description: "Identifier of the shortlink" }), "name": Schema.propertySignature(Schema.String).annotations({ description: "Name of the shortlink" }), "originalUrl": Schema.propertySignature(Schema.String).annotations({ description: "Original long URL that was transformed to a short link" }), "shortUrl": Schema.propertySignature(Schema.String).annotations({ description: "Short link that redirects to the long URL" }) }).annotations({ identifier: "InfoShortlinkNew" })
+export const InfoShortlinkNew = /*#__PURE__*/ Schema.Struct({ 
+/** Identifier of the shortlink */
+"id": Schema.String, 
+/** Name of the shortlink */
+"name": Schema.String, 
+/** Original long URL that was transformed to a short link */
+"originalUrl": Schema.String, 
+/** Short link that redirects to the long URL */
+"shortUrl": Schema.String }).annotations({ identifier: "InfoShortlinkNew" })
 /**
  * @since 0.1.0
  * @category models
@@ -1950,7 +3048,17 @@ export type InfoShortlinkNew = typeof InfoShortlinkNew.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoTemplate = /*#__PURE__*/ Schema.Struct({ "id": Schema.propertySignature(Schema.Int).annotations({ description: "Identifier of  the template" }), "name": Schema.propertySignature(Schema.String).annotations({ description: "Name of the template" }), "text": Schema.propertySignature(Schema.String).annotations({ description: "Text of the template" }), "channel": Schema.Literal("sms", "viber", "whatsapp"), "type": Schema.optional(Schema.Literal("transactional", "promotional")).annotations({ description: "Only for channel viber or whatsapp" }), "approved": Schema.optional(Schema.Boolean).annotations({ description: "Only for channel viber or whatsapp" }) }).annotations({ identifier: "InfoTemplate" })
+export const InfoTemplate = /*#__PURE__*/ Schema.Struct({ 
+/** Identifier of  the template */
+"id": Schema.Int, 
+/** Name of the template */
+"name": Schema.String, 
+/** Text of the template */
+"text": Schema.String, "channel": Schema.Literal("sms", "viber", "whatsapp"), 
+/** Only for channel viber or whatsapp */
+"type": Schema.optional(Schema.Literal("transactional", "promotional")), 
+/** Only for channel viber or whatsapp */
+"approved": Schema.optional(Schema.Boolean) }).annotations({ identifier: "InfoTemplate" })
 /**
  * @since 0.1.0
  * @category models
@@ -1961,7 +3069,9 @@ export type InfoTemplate = typeof InfoTemplate.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoTemplateUpdate = /*#__PURE__*/ Schema.Struct({ "id": Schema.propertySignature(Schema.Int).annotations({ description: "Identifier of the updated template" }) }).annotations({ identifier: "InfoTemplateUpdate" })
+export const InfoTemplateUpdate = /*#__PURE__*/ Schema.Struct({ 
+/** Identifier of the updated template */
+"id": Schema.Int }).annotations({ identifier: "InfoTemplateUpdate" })
 /**
  * @since 0.1.0
  * @category models
@@ -1972,7 +3082,27 @@ export type InfoTemplateUpdate = typeof InfoTemplateUpdate.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoViber = /*#__PURE__*/ Schema.Struct({ "campaignId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique identifier of the campaign" }), "totalPhoneNumbers": Schema.propertySignature(Schema.Int).annotations({ description: "Total phone numbers submitted for processing" }), "totalValid": Schema.propertySignature(Schema.Int).annotations({ description: "Total valid phone numbers after validation" }), "totalInvalid": Schema.propertySignature(Schema.Int).annotations({ description: "Total invalid phone numbers after validation" }), "totalCost": Schema.propertySignature(Schema.Number).annotations({ description: "Total cost of sending the message" }), "totalParts": Schema.propertySignature(Schema.Int).annotations({ description: "Total message parts" }), "dlrCallbackUrl": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "Callback URL for receiving the delivery report" }), "scheduled": Schema.propertySignature(Schema.Boolean).annotations({ description: "Confirmation that the message/campaign was scheduled at a later date" }), "totalInQuietHours": Schema.optional(Schema.Int).annotations({ description: "Total phone numbers that were detected to be inside the interval of quiet hours" }), "invalid": Schema.optional(Schema.Array(Schema.String)).annotations({ description: "An array with numbers that were detected to be invalid" }) }).annotations({ identifier: "InfoViber" })
+export const InfoViber = /*#__PURE__*/ Schema.Struct({ 
+/** Unique identifier of the campaign */
+"campaignId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Total phone numbers submitted for processing */
+"totalPhoneNumbers": Schema.Int, 
+/** Total valid phone numbers after validation */
+"totalValid": Schema.Int, 
+/** Total invalid phone numbers after validation */
+"totalInvalid": Schema.Int, 
+/** Total cost of sending the message */
+"totalCost": Schema.Number, 
+/** Total message parts */
+"totalParts": Schema.Int, 
+/** Callback URL for receiving the delivery report */
+"dlrCallbackUrl": Schema.NullOr(Schema.String), 
+/** Confirmation that the message/campaign was scheduled at a later date */
+"scheduled": Schema.Boolean, 
+/** Total phone numbers that were detected to be inside the interval of quiet hours */
+"totalInQuietHours": Schema.optional(Schema.Int), 
+/** An array with numbers that were detected to be invalid */
+"invalid": Schema.optional(Schema.Array(Schema.String)) }).annotations({ identifier: "InfoViber" })
 /**
  * @since 0.1.0
  * @category models
@@ -1983,7 +3113,31 @@ export type InfoViber = typeof InfoViber.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoViberCampaign = /*#__PURE__*/ Schema.Struct({ "campaignId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique identifier of the campaign" }), "totalPhoneNumbers": Schema.propertySignature(Schema.Int).annotations({ description: "Total phone numbers submitted for processing" }), "totalValid": Schema.propertySignature(Schema.Int).annotations({ description: "Total valid phone numbers after validation" }), "totalInvalid": Schema.propertySignature(Schema.Int).annotations({ description: "Total invalid phone numbers after validation" }), "totalCost": Schema.propertySignature(Schema.Number).annotations({ description: "Total cost of sending the message" }), "totalParts": Schema.propertySignature(Schema.Int).annotations({ description: "Total message parts" }), "duplicatesRemoved": Schema.propertySignature(Schema.Int).annotations({ description: "Count of duplicate phone numbers removed" }), "dlrCallbackUrl": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "Callback URL for receiving the delivery report" }), "groups": Schema.propertySignature(Schema.Array(Group)).annotations({ description: "Array of destination groups" }), "scheduled": Schema.propertySignature(Schema.Boolean).annotations({ description: "Confirmation that the message/campaign was scheduled at a later date" }), "totalInQuietHours": Schema.optional(Schema.Int).annotations({ description: "Total phone numbers that were detected to be inside the interval of quiet hours" }), "invalid": Schema.optional(Schema.Array(Schema.String)).annotations({ description: "An array with numbers that were detected to be invalid" }) }).annotations({ identifier: "InfoViberCampaign" })
+export const InfoViberCampaign = /*#__PURE__*/ Schema.Struct({ 
+/** Unique identifier of the campaign */
+"campaignId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Total phone numbers submitted for processing */
+"totalPhoneNumbers": Schema.Int, 
+/** Total valid phone numbers after validation */
+"totalValid": Schema.Int, 
+/** Total invalid phone numbers after validation */
+"totalInvalid": Schema.Int, 
+/** Total cost of sending the message */
+"totalCost": Schema.Number, 
+/** Total message parts */
+"totalParts": Schema.Int, 
+/** Count of duplicate phone numbers removed */
+"duplicatesRemoved": Schema.Int, 
+/** Callback URL for receiving the delivery report */
+"dlrCallbackUrl": Schema.NullOr(Schema.String), 
+/** Array of destination groups */
+"groups": Schema.Array(Group), 
+/** Confirmation that the message/campaign was scheduled at a later date */
+"scheduled": Schema.Boolean, 
+/** Total phone numbers that were detected to be inside the interval of quiet hours */
+"totalInQuietHours": Schema.optional(Schema.Int), 
+/** An array with numbers that were detected to be invalid */
+"invalid": Schema.optional(Schema.Array(Schema.String)) }).annotations({ identifier: "InfoViberCampaign" })
 /**
  * @since 0.1.0
  * @category models
@@ -1994,7 +3148,27 @@ export type InfoViberCampaign = typeof InfoViberCampaign.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoWhatsapp = /*#__PURE__*/ Schema.Struct({ "campaignId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique identifier of the campaign" }), "totalPhoneNumbers": Schema.propertySignature(Schema.Int).annotations({ description: "Total phone numbers submitted for processing" }), "totalValid": Schema.propertySignature(Schema.Int).annotations({ description: "Total valid phone numbers after validation" }), "totalInvalid": Schema.propertySignature(Schema.Int).annotations({ description: "Total invalid phone numbers after validation" }), "totalCost": Schema.propertySignature(Schema.Number).annotations({ description: "Total cost of sending the message" }), "totalParts": Schema.propertySignature(Schema.Int).annotations({ description: "Total message parts" }), "dlrCallbackUrl": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "Callback URL for receiving the delivery report" }), "scheduled": Schema.propertySignature(Schema.Boolean).annotations({ description: "Confirmation that the message/campaign was scheduled at a later date" }), "totalInQuietHours": Schema.optional(Schema.Int).annotations({ description: "Total phone numbers that were detected to be inside the interval of quiet hours" }), "invalid": Schema.optional(Schema.Array(Schema.String)).annotations({ description: "An array with numbers that were detected to be invalid" }) }).annotations({ identifier: "InfoWhatsapp" })
+export const InfoWhatsapp = /*#__PURE__*/ Schema.Struct({ 
+/** Unique identifier of the campaign */
+"campaignId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Total phone numbers submitted for processing */
+"totalPhoneNumbers": Schema.Int, 
+/** Total valid phone numbers after validation */
+"totalValid": Schema.Int, 
+/** Total invalid phone numbers after validation */
+"totalInvalid": Schema.Int, 
+/** Total cost of sending the message */
+"totalCost": Schema.Number, 
+/** Total message parts */
+"totalParts": Schema.Int, 
+/** Callback URL for receiving the delivery report */
+"dlrCallbackUrl": Schema.NullOr(Schema.String), 
+/** Confirmation that the message/campaign was scheduled at a later date */
+"scheduled": Schema.Boolean, 
+/** Total phone numbers that were detected to be inside the interval of quiet hours */
+"totalInQuietHours": Schema.optional(Schema.Int), 
+/** An array with numbers that were detected to be invalid */
+"invalid": Schema.optional(Schema.Array(Schema.String)) }).annotations({ identifier: "InfoWhatsapp" })
 /**
  * @since 0.1.0
  * @category models
@@ -2104,7 +3278,9 @@ export type Model500ServerError = typeof Model500ServerError.Type
  * @since 0.1.0
  * @category schemas
  */
-export const NewGroupRequest = /*#__PURE__*/ Schema.Struct({ "name": Schema.propertySignature(Schema.String.pipe(Schema.minLength(3), Schema.maxLength(60))).annotations({ description: "Name of the group" }) }).annotations({ identifier: "NewGroupRequest" })
+export const NewGroupRequest = /*#__PURE__*/ Schema.Struct({ 
+/** Name of the group */
+"name": Schema.String.pipe(Schema.minLength(3), Schema.maxLength(60)) }).annotations({ identifier: "NewGroupRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -2126,7 +3302,27 @@ export type NewGroupResponse = typeof NewGroupResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const NewOtpRequest = /*#__PURE__*/ Schema.Struct({ "phoneNumber": Schema.propertySignature(Schema.String).annotations({ description: "Phone number in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number" }), "countryIso": Schema.optional(Schema.String.pipe(Schema.length(2))).annotations({ description: "Country ISO (two-letter) of the destination phone numbers (if provided in national format). Please note that if an international E.164 phone number format is provided in the `to` parameter, the **countryIso** will be ignored. Eg. **FR** for France, **GB** for United Kingdom. Note: It is \"GB\", not \"UK\", as per the ISO-3166 alpha 2" }), "from": Schema.optional(Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15))).annotations({ description: "The originator (sender name) of the text message (min 3, max 11 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) Note: This parameter is optional and can be used only if you want to overwrite the OTP settings of your SMS API application" }), "template": Schema.optional(Schema.String).annotations({ description: "The text message that will be delivered to the mobile number. It must contain the placeholder `{{pin}}`.    Note: This parameter is optional and can be used only if you want to overwrite the OTP settings of your SMS API application. [General placeholders](#) can be used in the text template." }), "trackId": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Client provided UUID (v1-v5) for tracking purposes" }), "ttl": Schema.optional(Schema.Int.pipe(Schema.greaterThanOrEqualTo(60), Schema.lessThanOrEqualTo(1800))).annotations({ description: "The time to live (ttl) defines the time in seconds that a pin is valid. Min 1 minute (60 seconds) and max 30 minutes (1800 seconds)   Note: If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#)" }), "maxAttempts": Schema.optional(Schema.Int.pipe(Schema.greaterThanOrEqualTo(1), Schema.lessThanOrEqualTo(10))).annotations({ description: "Number of attempts to allow the OTP to be verified before marking it as failed  Note: If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#)" }), "pinType": Schema.optional(Schema.Literal("letters", "numbers", "alphanumeric")).annotations({ description: "Type of pin that will be generated for each mobile phone and will replace the placeholder {{pin}  Note: If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#)" }), "pinLength": Schema.optional(Schema.Int.pipe(Schema.greaterThanOrEqualTo(4), Schema.lessThanOrEqualTo(10))).annotations({ description: "Character length of the pin   Note: If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#)" }), "otpCallbackUrl": Schema.optional(Schema.String).annotations({ description: "A valid URL to receive status updates for the OTP verification.   Note: If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#)" }) }).annotations({ identifier: "NewOtpRequest" })
+export const NewOtpRequest = /*#__PURE__*/ Schema.Struct({ 
+/** Phone number in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number */
+"phoneNumber": Schema.String, 
+/** Country ISO (two-letter) of the destination phone numbers (if provided in national format). Please note that if an international E.164 phone number format is provided in the `to` parameter, the **countryIso** will be ignored. Eg. **FR** for France, **GB** for United Kingdom. Note: It is "GB", not "UK", as per the ISO-3166 alpha 2 */
+"countryIso": Schema.optional(Schema.String.pipe(Schema.length(2))), 
+/** The originator (sender name) of the text message (min 3, max 11 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) Note: This parameter is optional and can be used only if you want to overwrite the OTP settings of your SMS API application */
+"from": Schema.optional(Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15))), 
+/** The text message that will be delivered to the mobile number. It must contain the placeholder `{{pin}}`.    Note: This parameter is optional and can be used only if you want to overwrite the OTP settings of your SMS API application. [General placeholders](#) can be used in the text template. */
+"template": Schema.optional(Schema.String), 
+/** Client provided UUID (v1-v5) for tracking purposes */
+"trackId": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
+/** The time to live (ttl) defines the time in seconds that a pin is valid. Min 1 minute (60 seconds) and max 30 minutes (1800 seconds)   Note: If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
+"ttl": Schema.optional(Schema.Int.pipe(Schema.greaterThanOrEqualTo(60), Schema.lessThanOrEqualTo(1800))), 
+/** Number of attempts to allow the OTP to be verified before marking it as failed  Note: If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
+"maxAttempts": Schema.optional(Schema.Int.pipe(Schema.greaterThanOrEqualTo(1), Schema.lessThanOrEqualTo(10))), 
+/** Type of pin that will be generated for each mobile phone and will replace the placeholder {{pin}  Note: If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
+"pinType": Schema.optional(Schema.Literal("letters", "numbers", "alphanumeric")), 
+/** Character length of the pin   Note: If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
+"pinLength": Schema.optional(Schema.Int.pipe(Schema.greaterThanOrEqualTo(4), Schema.lessThanOrEqualTo(10))), 
+/** A valid URL to receive status updates for the OTP verification.   Note: If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
+"otpCallbackUrl": Schema.optional(Schema.String) }).annotations({ identifier: "NewOtpRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -2137,7 +3333,33 @@ export type NewOtpRequest = typeof NewOtpRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const NewOtpResponse = /*#__PURE__*/ Schema.Struct({ "otpId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique identifier of the OTP request" }), "trackId": Schema.propertySignature(Schema.NullOr(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))))).annotations({ description: "Client provided UUID (v1-v5) for tracking purposes" }), "phoneNumber": Schema.propertySignature(Schema.String).annotations({ description: "The phone number where the pin was sent" }), "countryIso": Schema.propertySignature(Schema.String.pipe(Schema.length(2))).annotations({ description: "The country ISO of the phone numver. Eg. `DE`, `FR`, `IT`" }), "status": Schema.propertySignature(Schema.Literal("PENDING", "VERIFIED", "EXPIRED", "CANCELLED", "FAILED")).annotations({ description: "Status of the OTP request. The initial status is `PENDING`" }), "cost": Schema.propertySignature(Schema.Number).annotations({ description: "The cost of the OTP request" }), "parts": Schema.propertySignature(Schema.Int.pipe(Schema.greaterThanOrEqualTo(1))).annotations({ description: "Message parts" }), "maxAttempts": Schema.propertySignature(Schema.Int.pipe(Schema.greaterThanOrEqualTo(1), Schema.lessThanOrEqualTo(10))).annotations({ description: "Number of attempts to allow the OTP to be verified before marking it as failed Note: If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#)" }), "attempts": Schema.propertySignature(Schema.Int.pipe(Schema.greaterThanOrEqualTo(0), Schema.lessThanOrEqualTo(10))).annotations({ description: "Number of unsuccessful attempts made to validate the pin" }), "ttl": Schema.propertySignature(Schema.Int.pipe(Schema.greaterThanOrEqualTo(60), Schema.lessThanOrEqualTo(1800))).annotations({ description: "The time to live (ttl) defines the time in seconds that a pin is valid. Min 1 minute (60 seconds) and max 30 minutes (1800 seconds)  Note: If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#)" }), "otpCallbackUrl": Schema.propertySignature(Schema.NullOr(Schema.String)).annotations({ description: "The webhook where request will be made with status upddates for the OTP" }), "dateCreated": Schema.propertySignature(Schema.String).annotations({ description: "Datetime of the OTP request" }), "dateExpires": Schema.propertySignature(Schema.String).annotations({ description: "Datetime of the OTP request expiration. After this date and time the pin will no longer be valid" }) }).annotations({ identifier: "NewOtpResponse" })
+export const NewOtpResponse = /*#__PURE__*/ Schema.Struct({ 
+/** Unique identifier of the OTP request */
+"otpId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Client provided UUID (v1-v5) for tracking purposes */
+"trackId": Schema.NullOr(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
+/** The phone number where the pin was sent */
+"phoneNumber": Schema.String, 
+/** The country ISO of the phone numver. Eg. `DE`, `FR`, `IT` */
+"countryIso": Schema.String.pipe(Schema.length(2)), 
+/** Status of the OTP request. The initial status is `PENDING` */
+"status": Schema.Literal("PENDING", "VERIFIED", "EXPIRED", "CANCELLED", "FAILED"), 
+/** The cost of the OTP request */
+"cost": Schema.Number, 
+/** Message parts */
+"parts": Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)), 
+/** Number of attempts to allow the OTP to be verified before marking it as failed Note: If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
+"maxAttempts": Schema.Int.pipe(Schema.greaterThanOrEqualTo(1), Schema.lessThanOrEqualTo(10)), 
+/** Number of unsuccessful attempts made to validate the pin */
+"attempts": Schema.Int.pipe(Schema.greaterThanOrEqualTo(0), Schema.lessThanOrEqualTo(10)), 
+/** The time to live (ttl) defines the time in seconds that a pin is valid. Min 1 minute (60 seconds) and max 30 minutes (1800 seconds)  Note: If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
+"ttl": Schema.Int.pipe(Schema.greaterThanOrEqualTo(60), Schema.lessThanOrEqualTo(1800)), 
+/** The webhook where request will be made with status upddates for the OTP */
+"otpCallbackUrl": Schema.NullOr(Schema.String), 
+/** Datetime of the OTP request */
+"dateCreated": Schema.String, 
+/** Datetime of the OTP request expiration. After this date and time the pin will no longer be valid */
+"dateExpires": Schema.String }).annotations({ identifier: "NewOtpResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -2181,7 +3403,13 @@ export type NumbersBulkLookupResult = typeof NumbersBulkLookupResult.Type
  * @since 0.1.0
  * @category schemas
  */
-export const NumbersLookupRequest = /*#__PURE__*/ Schema.Struct({ "phoneNumbers": Schema.propertySignature(Schema.Array(Schema.String)).annotations({ description: "Array of phone numbers in international E.164 format or national format. If national format is provided, for better validation/lookup you must use the parameter `countryIso` to provide the country code of the destination phone number." }), "countryIso": Schema.optional(Schema.String.pipe(Schema.length(2))).annotations({ description: "Two-letter country ISO of the phone number you want to lookup. If an international E.164 phone number format is provided the **countryIso** will be ignored" }), "lookupCallbackUrl": Schema.optional(Schema.String).annotations({ description: "A valid URL to receive results for the phone number lookup.   Note: If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#)" }) }).annotations({ identifier: "NumbersLookupRequest" })
+export const NumbersLookupRequest = /*#__PURE__*/ Schema.Struct({ 
+/** Array of phone numbers in international E.164 format or national format. If national format is provided, for better validation/lookup you must use the parameter `countryIso` to provide the country code of the destination phone number. */
+"phoneNumbers": Schema.Array(Schema.String), 
+/** Two-letter country ISO of the phone number you want to lookup. If an international E.164 phone number format is provided the **countryIso** will be ignored */
+"countryIso": Schema.optional(Schema.String.pipe(Schema.length(2))), 
+/** A valid URL to receive results for the phone number lookup.   Note: If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
+"lookupCallbackUrl": Schema.optional(Schema.String) }).annotations({ identifier: "NumbersLookupRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -2203,7 +3431,11 @@ export type NumbersLookupResponse = typeof NumbersLookupResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const NumbersValidateRequest = /*#__PURE__*/ Schema.Struct({ "phoneNumbers": Schema.propertySignature(Schema.Array(Schema.String)).annotations({ description: "Array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number." }), "countryIso": Schema.optional(Schema.String.pipe(Schema.length(2))).annotations({ description: "Two-letter country ISO of the phone number you want to validate. If an international E.164 phone number format is provided the **countryIso** will be ignored" }) }).annotations({ identifier: "NumbersValidateRequest" })
+export const NumbersValidateRequest = /*#__PURE__*/ Schema.Struct({ 
+/** Array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number. */
+"phoneNumbers": Schema.Array(Schema.String), 
+/** Two-letter country ISO of the phone number you want to validate. If an international E.164 phone number format is provided the **countryIso** will be ignored */
+"countryIso": Schema.optional(Schema.String.pipe(Schema.length(2))) }).annotations({ identifier: "NumbersValidateRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -2225,7 +3457,9 @@ export type NumbersValidateResponse = typeof NumbersValidateResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const OauthTokenResponse = /*#__PURE__*/ Schema.Struct({ "access_token": Schema.String, "expires_in": Schema.propertySignature(Schema.Int).annotations({ description: "Expiration time of token in seconds. This value is set in the Admin Dashboard and can be: 1 day, 1 week, never" }), "token_type": Schema.optional(Schema.Literal("Bearer")), "scope": Schema.String }).annotations({ identifier: "OauthTokenResponse" })
+export const OauthTokenResponse = /*#__PURE__*/ Schema.Struct({ "access_token": Schema.String, 
+/** Expiration time of token in seconds. This value is set in the Admin Dashboard and can be: 1 day, 1 week, never */
+"expires_in": Schema.Int, "token_type": Schema.optional(Schema.Literal("Bearer")), "scope": Schema.String }).annotations({ identifier: "OauthTokenResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -2324,7 +3558,13 @@ export type RenewNumberResponse = typeof RenewNumberResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const RenewRentRequest = /*#__PURE__*/ Schema.Struct({ "rentPeriod": Schema.optional(Schema.Literal(1, 7, 30)).annotations({ description: "Rental period of the phone number (in days). This parameter is optional. If not present, the phone number rent will renew with the current rent period." }), "autoRenew": Schema.optional(Schema.Boolean).annotations({ description: "Auto renew the rent of the phone number at the end of the rental period" }), "callbackUrl": Schema.optional(Schema.NullOr(Schema.String)).annotations({ description: "Callback URL (or webhook) to get the SMS that is received on the rented phone number (inbound SMS)" }) }).annotations({ identifier: "RenewRentRequest" })
+export const RenewRentRequest = /*#__PURE__*/ Schema.Struct({ 
+/** Rental period of the phone number (in days). This parameter is optional. If not present, the phone number rent will renew with the current rent period. */
+"rentPeriod": Schema.optional(Schema.Literal(1, 7, 30)), 
+/** Auto renew the rent of the phone number at the end of the rental period */
+"autoRenew": Schema.optional(Schema.Boolean), 
+/** Callback URL (or webhook) to get the SMS that is received on the rented phone number (inbound SMS) */
+"callbackUrl": Schema.optional(Schema.NullOr(Schema.String)) }).annotations({ identifier: "RenewRentRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -2335,7 +3575,17 @@ export type RenewRentRequest = typeof RenewRentRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const RentNumberRequest = /*#__PURE__*/ Schema.Struct({ "numberId": Schema.propertySignature(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Unique identifier of the phone number from the available rental list" }), "rentPeriod": Schema.propertySignature(Schema.Literal(1, 7, 30)).annotations({ description: "Rental period of the phone number (in days)" }), "autoRenew": Schema.optional(Schema.Boolean).annotations({ description: "Auto renew the rental of the phone number at the end of the rental period" }), "callbackUrl": Schema.optional(Schema.NullOr(Schema.String)).annotations({ description: "Callback URL (or webhook) to get the received SMS on the rented phone number" }), "registrationId": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Applicable if the phone number requires registration. Unique identifier of the registration details for this phone number" }) }).annotations({ identifier: "RentNumberRequest" })
+export const RentNumberRequest = /*#__PURE__*/ Schema.Struct({ 
+/** Unique identifier of the phone number from the available rental list */
+"numberId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/** Rental period of the phone number (in days) */
+"rentPeriod": Schema.Literal(1, 7, 30), 
+/** Auto renew the rental of the phone number at the end of the rental period */
+"autoRenew": Schema.optional(Schema.Boolean), 
+/** Callback URL (or webhook) to get the received SMS on the rented phone number */
+"callbackUrl": Schema.optional(Schema.NullOr(Schema.String)), 
+/** Applicable if the phone number requires registration. Unique identifier of the registration details for this phone number */
+"registrationId": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) }).annotations({ identifier: "RentNumberRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -2357,7 +3607,9 @@ export type RentNumberResponse = typeof RentNumberResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const RentNumbersResponse = /*#__PURE__*/ Schema.Struct({ "data": Schema.propertySignature(Schema.Array(DataAvailableNumbersRent)).annotations({ description: "List of available phone numbers for rent" }) }).annotations({ identifier: "RentNumbersResponse" })
+export const RentNumbersResponse = /*#__PURE__*/ Schema.Struct({ 
+/** List of available phone numbers for rent */
+"data": Schema.Array(DataAvailableNumbersRent) }).annotations({ identifier: "RentNumbersResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -2368,7 +3620,13 @@ export type RentNumbersResponse = typeof RentNumbersResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const RentalCost = /*#__PURE__*/ Schema.Struct({ "1": Schema.propertySignature(Schema.Number).annotations({ description: "Cost to rent the number for 1 day" }), "7": Schema.propertySignature(Schema.Number).annotations({ description: "Cost to rent the number for 7 days (1 week)" }), "30": Schema.propertySignature(Schema.Number).annotations({ description: "Cost to rent the number for 1 month" }) }).annotations({ identifier: "RentalCost" })
+export const RentalCost = /*#__PURE__*/ Schema.Struct({ 
+/** Cost to rent the number for 1 day */
+"1": Schema.Number, 
+/** Cost to rent the number for 7 days (1 week) */
+"7": Schema.Number, 
+/** Cost to rent the number for 1 month */
+"30": Schema.Number }).annotations({ identifier: "RentalCost" })
 /**
  * @since 0.1.0
  * @category models
@@ -2379,7 +3637,9 @@ export type RentalCost = typeof RentalCost.Type
  * @since 0.1.0
  * @category schemas
  */
-export const RentedNumbersResponse = /*#__PURE__*/ Schema.Struct({ "data": Schema.propertySignature(Schema.Array(DataRentedNumbers)).annotations({ description: "List of rented phone numbers" }) }).annotations({ identifier: "RentedNumbersResponse" })
+export const RentedNumbersResponse = /*#__PURE__*/ Schema.Struct({ 
+/** List of rented phone numbers */
+"data": Schema.Array(DataRentedNumbers) }).annotations({ identifier: "RentedNumbersResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -2434,7 +3694,11 @@ export type ReportsCampaignsRespone = typeof ReportsCampaignsRespone.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Strategy = /*#__PURE__*/ Schema.Struct({ "channel": Schema.Literal("viber", "whatsapp", "sms"), "templateId": Schema.optional(Schema.Int).annotations({ description: "Identifier of the approved Viber or Whatsapp template" }), "text": Schema.optional(Schema.String).annotations({ description: "The text message for channel SMS (failover)" }) }).annotations({ identifier: "Strategy" })
+export const Strategy = /*#__PURE__*/ Schema.Struct({ "channel": Schema.Literal("viber", "whatsapp", "sms"), 
+/** Identifier of the approved Viber or Whatsapp template */
+"templateId": Schema.optional(Schema.Int), 
+/** The text message for channel SMS (failover) */
+"text": Schema.optional(Schema.String) }).annotations({ identifier: "Strategy" })
 /**
  * @since 0.1.0
  * @category models
@@ -2445,7 +3709,29 @@ export type Strategy = typeof Strategy.Type
  * @since 0.1.0
  * @category schemas
  */
-export const SendMultichannelCampaignRequest = /*#__PURE__*/ Schema.Struct({ "groups": Schema.propertySignature(Schema.Array(Schema.Int)).annotations({ description: "An array of identifiers for groups of contacts" }), "from": Schema.propertySignature(Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15))).annotations({ description: "The originator (sender name) of the text message (min 3, max 11 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#)" }), "strategy": Schema.propertySignature(Schema.Array(Strategy)).annotations({ description: "An array of objects, in the order of sending. The API will try sending the message with the first channel in the strategy. If the delivery failed (Eg. Viber not installed, `ttl` has expired), then it will trigger the sending with the next channel in the strategy object. The last failover object must be always `sms`. Possible values for `strategy.channel`: `viber`, `whatsapp`, `sms`. Objects with channel `viber` and `whatsapp` have element `templateId` (the ID of the approved text template), and failover object with channel `sms` have the element `text`" }), "ttl": Schema.optional(Schema.Int).annotations({ description: "The time to live (ttl) defines the time in seconds that a channel has to deliver the message to the destination. After the time to live has expired and no `Delivered` report received, the next channel in the strategy will be triggered. This procedure is repeated until the last failover channel (`sms`) is triggered. Default `ttl` is 300 seconds (5 minutes). Max value 1209600 seconds (14 days)" }), "scheduledDate": Schema.optional(Schema.String).annotations({ description: "If you want to schedule the Multichannel message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Multichannel message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly" }), "isUtc": Schema.optional(Schema.Boolean).annotations({ description: "If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC." }), "dlrCallbackUrl": Schema.optional(Schema.String).annotations({ description: "A valid URL to receive the delivery report update for the sent Multichannel message. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#)" }), "shortResponse": Schema.optional(Schema.Boolean).annotations({ description: "If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith" }), "noTextDetails": Schema.optional(Schema.Boolean).annotations({ description: "The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith)" }), "showTimezone": Schema.optional(Schema.Boolean).annotations({ description: "Shows the parameter `timezone` in the response, for each phone number" }), "idempotencyId": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "A unique idempotency id generated by the client. For more information, refer to [Idempotent requests](#). The API will return an error if the value provided is not a valid UUID (v1-v5)" }) }).annotations({ identifier: "SendMultichannelCampaignRequest" })
+export const SendMultichannelCampaignRequest = /*#__PURE__*/ Schema.Struct({ 
+/** An array of identifiers for groups of contacts */
+"groups": Schema.Array(Schema.Int), 
+/** The originator (sender name) of the text message (min 3, max 11 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) */
+"from": Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15)), 
+/** An array of objects, in the order of sending. The API will try sending the message with the first channel in the strategy. If the delivery failed (Eg. Viber not installed, `ttl` has expired), then it will trigger the sending with the next channel in the strategy object. The last failover object must be always `sms`. Possible values for `strategy.channel`: `viber`, `whatsapp`, `sms`. Objects with channel `viber` and `whatsapp` have element `templateId` (the ID of the approved text template), and failover object with channel `sms` have the element `text` */
+"strategy": Schema.Array(Strategy), 
+/** The time to live (ttl) defines the time in seconds that a channel has to deliver the message to the destination. After the time to live has expired and no `Delivered` report received, the next channel in the strategy will be triggered. This procedure is repeated until the last failover channel (`sms`) is triggered. Default `ttl` is 300 seconds (5 minutes). Max value 1209600 seconds (14 days) */
+"ttl": Schema.optional(Schema.Int), 
+/** If you want to schedule the Multichannel message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Multichannel message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
+"scheduledDate": Schema.optional(Schema.String), 
+/** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
+"isUtc": Schema.optional(Schema.Boolean), 
+/** A valid URL to receive the delivery report update for the sent Multichannel message. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
+"dlrCallbackUrl": Schema.optional(Schema.String), 
+/** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
+"shortResponse": Schema.optional(Schema.Boolean), 
+/** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
+"noTextDetails": Schema.optional(Schema.Boolean), 
+/** Shows the parameter `timezone` in the response, for each phone number */
+"showTimezone": Schema.optional(Schema.Boolean), 
+/** A unique idempotency id generated by the client. For more information, refer to [Idempotent requests](#). The API will return an error if the value provided is not a valid UUID (v1-v5) */
+"idempotencyId": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) }).annotations({ identifier: "SendMultichannelCampaignRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -2456,7 +3742,27 @@ export type SendMultichannelCampaignRequest = typeof SendMultichannelCampaignReq
  * @since 0.1.0
  * @category schemas
  */
-export const SendMultichannelCampaignRequestEstimate = /*#__PURE__*/ Schema.Struct({ "groups": Schema.propertySignature(Schema.Array(Schema.Int)).annotations({ description: "An array of identifiers for groups of contacts" }), "from": Schema.propertySignature(Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15))).annotations({ description: "The originator (sender name) of the text message (min 3, max 11 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#)" }), "strategy": Schema.propertySignature(Schema.Array(Strategy)).annotations({ description: "An array of objects, in the order of sending. The API will try sending the message with the first channel in the strategy. If the delivery failed (Eg. Viber not installed, `ttl` has expired), then it will trigger the sending with the next channel in the strategy object. The last failover object must be always `sms`. Possible values for `strategy.channel`: `viber`, `whatsapp`, `sms`. Objects with channel `viber` and `whatsapp` have element `templateId` (the ID of the approved text template), and failover object with channel `sms` have the element `text`" }), "ttl": Schema.optional(Schema.Int).annotations({ description: "The time to live (ttl) defines the time in seconds that a channel has to deliver the message to the destination. After the time to live has expired and no `Delivered` report received, the next channel in the strategy will be triggered. This procedure is repeated until the last failover channel (`sms`) is triggered. Default `ttl` is 300 seconds (5 minutes). Max value 1209600 seconds (14 days)" }), "scheduledDate": Schema.optional(Schema.String).annotations({ description: "If you want to schedule the Multichannel message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Multichannel message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly" }), "isUtc": Schema.optional(Schema.Boolean).annotations({ description: "If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC." }), "dlrCallbackUrl": Schema.optional(Schema.String).annotations({ description: "A valid URL to receive the delivery report update for the sent Multichannel message. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#)" }), "shortResponse": Schema.optional(Schema.Boolean).annotations({ description: "If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith" }), "noTextDetails": Schema.optional(Schema.Boolean).annotations({ description: "The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith)" }), "showTimezone": Schema.optional(Schema.Boolean).annotations({ description: "Shows the parameter `timezone` in the response, for each phone number" }) }).annotations({ identifier: "SendMultichannelCampaignRequestEstimate" })
+export const SendMultichannelCampaignRequestEstimate = /*#__PURE__*/ Schema.Struct({ 
+/** An array of identifiers for groups of contacts */
+"groups": Schema.Array(Schema.Int), 
+/** The originator (sender name) of the text message (min 3, max 11 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) */
+"from": Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15)), 
+/** An array of objects, in the order of sending. The API will try sending the message with the first channel in the strategy. If the delivery failed (Eg. Viber not installed, `ttl` has expired), then it will trigger the sending with the next channel in the strategy object. The last failover object must be always `sms`. Possible values for `strategy.channel`: `viber`, `whatsapp`, `sms`. Objects with channel `viber` and `whatsapp` have element `templateId` (the ID of the approved text template), and failover object with channel `sms` have the element `text` */
+"strategy": Schema.Array(Strategy), 
+/** The time to live (ttl) defines the time in seconds that a channel has to deliver the message to the destination. After the time to live has expired and no `Delivered` report received, the next channel in the strategy will be triggered. This procedure is repeated until the last failover channel (`sms`) is triggered. Default `ttl` is 300 seconds (5 minutes). Max value 1209600 seconds (14 days) */
+"ttl": Schema.optional(Schema.Int), 
+/** If you want to schedule the Multichannel message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Multichannel message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
+"scheduledDate": Schema.optional(Schema.String), 
+/** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
+"isUtc": Schema.optional(Schema.Boolean), 
+/** A valid URL to receive the delivery report update for the sent Multichannel message. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
+"dlrCallbackUrl": Schema.optional(Schema.String), 
+/** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
+"shortResponse": Schema.optional(Schema.Boolean), 
+/** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
+"noTextDetails": Schema.optional(Schema.Boolean), 
+/** Shows the parameter `timezone` in the response, for each phone number */
+"showTimezone": Schema.optional(Schema.Boolean) }).annotations({ identifier: "SendMultichannelCampaignRequestEstimate" })
 /**
  * @since 0.1.0
  * @category models
@@ -2478,7 +3784,35 @@ export type SendMultichannelCampaignResponse = typeof SendMultichannelCampaignRe
  * @since 0.1.0
  * @category schemas
  */
-export const SendMultichannelMessageRequest = /*#__PURE__*/ Schema.Struct({ "to": Schema.propertySignature(Schema.Array(Schema.String).pipe(Schema.maxItems(25000))).annotations({ description: "A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number." }), "from": Schema.propertySignature(Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15))).annotations({ description: "The originator (sender name) of the text message (min 3, max 11 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#)" }), "strategy": Schema.propertySignature(Schema.Array(Strategy)).annotations({ description: "An array of objects, in the order of sending. The API will try sending the message with the first channel in the strategy. If the delivery failed (Eg. Viber not installed, `ttl` has expired), then it will trigger the sending with the next channel in the strategy object. The last failover object must be always `sms`. Possible values for `strategy.channel`: `viber`, `whatsapp`, `sms`. Objects with channel `viber` and `whatsapp` have element `templateId` (the ID of the approved text template), and failover object with channel `sms` have the element `text`" }), "ttl": Schema.optional(Schema.Int).annotations({ description: "The time to live (ttl) defines the time in seconds that a channel has to deliver the message to the destination. After the time to live has expired and no `Delivered` report received, the next channel in the strategy will be triggered. This procedure is repeated until the last failover channel (`sms`) is triggered. Default `ttl` is 300 seconds (5 minutes). Max value 1209600 seconds (14 days)" }), "countryIso": Schema.optional(Schema.String.pipe(Schema.length(2))).annotations({ description: "Country ISO (two-letter) of the destination phone numbers (if provided in national format). Please note that if an international E.164 phone number format is provided in the `to` parameter, the **countryIso** will be ignored. Eg. **FR** for France, **GB** for United Kingdom. Note: It is \"GB\", not \"UK\", as per the ISO-3166 alpha 2." }), "allowInvalid": Schema.optional(Schema.Boolean).annotations({ description: "By default an error will be thrown if any invalid numbers are detected in the `to` parameter. Set this parameter to `true` if you want to process the request even if invalid numbers are detected. The response will contain in the `info` object the property `invalid`, wich is an array with the detected invalid phone numbers" }), "scheduledDate": Schema.optional(Schema.String).annotations({ description: "If you want to schedule the Multichannel message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Multichannel message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly" }), "isUtc": Schema.optional(Schema.Boolean).annotations({ description: "If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC." }), "dlrCallbackUrl": Schema.optional(Schema.String).annotations({ description: "A valid URL to receive the delivery report update for the sent Multichannel message. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#)" }), "trackData": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter" }), "shortResponse": Schema.optional(Schema.Boolean).annotations({ description: "If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith" }), "noTextDetails": Schema.optional(Schema.Boolean).annotations({ description: "The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith)" }), "showTimezone": Schema.optional(Schema.Boolean).annotations({ description: "Shows the parameter `timezone` in the response, for each phone number" }), "idempotencyId": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "A unique idempotency id generated by the client. For more information, refer to [Idempotent requests](#). The API will return an error if the value provided is not a valid UUID (v1-v5)" }) }).annotations({ identifier: "SendMultichannelMessageRequest" })
+export const SendMultichannelMessageRequest = /*#__PURE__*/ Schema.Struct({ 
+/** A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number. */
+"to": Schema.Array(Schema.String).pipe(Schema.maxItems(25000)), 
+/** The originator (sender name) of the text message (min 3, max 11 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) */
+"from": Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15)), 
+/** An array of objects, in the order of sending. The API will try sending the message with the first channel in the strategy. If the delivery failed (Eg. Viber not installed, `ttl` has expired), then it will trigger the sending with the next channel in the strategy object. The last failover object must be always `sms`. Possible values for `strategy.channel`: `viber`, `whatsapp`, `sms`. Objects with channel `viber` and `whatsapp` have element `templateId` (the ID of the approved text template), and failover object with channel `sms` have the element `text` */
+"strategy": Schema.Array(Strategy), 
+/** The time to live (ttl) defines the time in seconds that a channel has to deliver the message to the destination. After the time to live has expired and no `Delivered` report received, the next channel in the strategy will be triggered. This procedure is repeated until the last failover channel (`sms`) is triggered. Default `ttl` is 300 seconds (5 minutes). Max value 1209600 seconds (14 days) */
+"ttl": Schema.optional(Schema.Int), 
+/** Country ISO (two-letter) of the destination phone numbers (if provided in national format). Please note that if an international E.164 phone number format is provided in the `to` parameter, the **countryIso** will be ignored. Eg. **FR** for France, **GB** for United Kingdom. Note: It is "GB", not "UK", as per the ISO-3166 alpha 2. */
+"countryIso": Schema.optional(Schema.String.pipe(Schema.length(2))), 
+/** By default an error will be thrown if any invalid numbers are detected in the `to` parameter. Set this parameter to `true` if you want to process the request even if invalid numbers are detected. The response will contain in the `info` object the property `invalid`, wich is an array with the detected invalid phone numbers */
+"allowInvalid": Schema.optional(Schema.Boolean), 
+/** If you want to schedule the Multichannel message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Multichannel message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
+"scheduledDate": Schema.optional(Schema.String), 
+/** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
+"isUtc": Schema.optional(Schema.Boolean), 
+/** A valid URL to receive the delivery report update for the sent Multichannel message. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
+"dlrCallbackUrl": Schema.optional(Schema.String), 
+/** Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter */
+"trackData": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
+/** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
+"shortResponse": Schema.optional(Schema.Boolean), 
+/** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
+"noTextDetails": Schema.optional(Schema.Boolean), 
+/** Shows the parameter `timezone` in the response, for each phone number */
+"showTimezone": Schema.optional(Schema.Boolean), 
+/** A unique idempotency id generated by the client. For more information, refer to [Idempotent requests](#). The API will return an error if the value provided is not a valid UUID (v1-v5) */
+"idempotencyId": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) }).annotations({ identifier: "SendMultichannelMessageRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -2489,7 +3823,33 @@ export type SendMultichannelMessageRequest = typeof SendMultichannelMessageReque
  * @since 0.1.0
  * @category schemas
  */
-export const SendMultichannelMessageRequestEstimate = /*#__PURE__*/ Schema.Struct({ "to": Schema.propertySignature(Schema.Array(Schema.String).pipe(Schema.maxItems(25000))).annotations({ description: "A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number." }), "from": Schema.propertySignature(Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15))).annotations({ description: "The originator (sender name) of the text message (min 3, max 11 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#)" }), "strategy": Schema.propertySignature(Schema.Array(Strategy)).annotations({ description: "An array of objects, in the order of sending. The API will try sending the message with the first channel in the strategy. If the delivery failed (Eg. Viber not installed, `ttl` has expired), then it will trigger the sending with the next channel in the strategy object. The last failover object must be always `sms`. Possible values for `strategy.channel`: `viber`, `whatsapp`, `sms`. Objects with channel `viber` and `whatsapp` have element `templateId` (the ID of the approved text template), and failover object with channel `sms` have the element `text`" }), "ttl": Schema.optional(Schema.Int).annotations({ description: "The time to live (ttl) defines the time in seconds that a channel has to deliver the message to the destination. After the time to live has expired and no `Delivered` report received, the next channel in the strategy will be triggered. This procedure is repeated until the last failover channel (`sms`) is triggered. Default `ttl` is 300 seconds (5 minutes). Max value 1209600 seconds (14 days)" }), "countryIso": Schema.optional(Schema.String.pipe(Schema.length(2))).annotations({ description: "Country ISO (two-letter) of the destination phone numbers (if provided in national format). Please note that if an international E.164 phone number format is provided in the `to` parameter, the **countryIso** will be ignored. Eg. **FR** for France, **GB** for United Kingdom. Note: It is \"GB\", not \"UK\", as per the ISO-3166 alpha 2." }), "allowInvalid": Schema.optional(Schema.Boolean).annotations({ description: "By default an error will be thrown if any invalid numbers are detected in the `to` parameter. Set this parameter to `true` if you want to process the request even if invalid numbers are detected. The response will contain in the `info` object the property `invalid`, wich is an array with the detected invalid phone numbers" }), "scheduledDate": Schema.optional(Schema.String).annotations({ description: "If you want to schedule the Multichannel message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Multichannel message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly" }), "isUtc": Schema.optional(Schema.Boolean).annotations({ description: "If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC." }), "dlrCallbackUrl": Schema.optional(Schema.String).annotations({ description: "A valid URL to receive the delivery report update for the sent Multichannel message. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#)" }), "trackData": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter" }), "shortResponse": Schema.optional(Schema.Boolean).annotations({ description: "If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith" }), "noTextDetails": Schema.optional(Schema.Boolean).annotations({ description: "The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith)" }), "showTimezone": Schema.optional(Schema.Boolean).annotations({ description: "Shows the parameter `timezone` in the response, for each phone number" }) }).annotations({ identifier: "SendMultichannelMessageRequestEstimate" })
+export const SendMultichannelMessageRequestEstimate = /*#__PURE__*/ Schema.Struct({ 
+/** A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number. */
+"to": Schema.Array(Schema.String).pipe(Schema.maxItems(25000)), 
+/** The originator (sender name) of the text message (min 3, max 11 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) */
+"from": Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15)), 
+/** An array of objects, in the order of sending. The API will try sending the message with the first channel in the strategy. If the delivery failed (Eg. Viber not installed, `ttl` has expired), then it will trigger the sending with the next channel in the strategy object. The last failover object must be always `sms`. Possible values for `strategy.channel`: `viber`, `whatsapp`, `sms`. Objects with channel `viber` and `whatsapp` have element `templateId` (the ID of the approved text template), and failover object with channel `sms` have the element `text` */
+"strategy": Schema.Array(Strategy), 
+/** The time to live (ttl) defines the time in seconds that a channel has to deliver the message to the destination. After the time to live has expired and no `Delivered` report received, the next channel in the strategy will be triggered. This procedure is repeated until the last failover channel (`sms`) is triggered. Default `ttl` is 300 seconds (5 minutes). Max value 1209600 seconds (14 days) */
+"ttl": Schema.optional(Schema.Int), 
+/** Country ISO (two-letter) of the destination phone numbers (if provided in national format). Please note that if an international E.164 phone number format is provided in the `to` parameter, the **countryIso** will be ignored. Eg. **FR** for France, **GB** for United Kingdom. Note: It is "GB", not "UK", as per the ISO-3166 alpha 2. */
+"countryIso": Schema.optional(Schema.String.pipe(Schema.length(2))), 
+/** By default an error will be thrown if any invalid numbers are detected in the `to` parameter. Set this parameter to `true` if you want to process the request even if invalid numbers are detected. The response will contain in the `info` object the property `invalid`, wich is an array with the detected invalid phone numbers */
+"allowInvalid": Schema.optional(Schema.Boolean), 
+/** If you want to schedule the Multichannel message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Multichannel message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
+"scheduledDate": Schema.optional(Schema.String), 
+/** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
+"isUtc": Schema.optional(Schema.Boolean), 
+/** A valid URL to receive the delivery report update for the sent Multichannel message. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
+"dlrCallbackUrl": Schema.optional(Schema.String), 
+/** Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter */
+"trackData": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
+/** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
+"shortResponse": Schema.optional(Schema.Boolean), 
+/** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
+"noTextDetails": Schema.optional(Schema.Boolean), 
+/** Shows the parameter `timezone` in the response, for each phone number */
+"showTimezone": Schema.optional(Schema.Boolean) }).annotations({ identifier: "SendMultichannelMessageRequestEstimate" })
 /**
  * @since 0.1.0
  * @category models
@@ -2511,7 +3871,11 @@ export type SendMultichannelMessageResponse = typeof SendMultichannelMessageResp
  * @since 0.1.0
  * @category schemas
  */
-export const Transliteration = /*#__PURE__*/ Schema.Struct({ "alphabet": Schema.propertySignature(Schema.Literal("NONE", "NON_GSM", "POLISH", "TURKISH", "GREEK", "ROMANIAN", "RUSSIAN_CYRILLIC", "BULGARIAN_CYRILLIC", "UKRAINIAN_CYRILLIC", "BELARUSIAN_CYRILLIC", "SERBIAN_CYRILLIC")).annotations({ description: "Set the alphabet for which the transliteration will be done. If `NON_GSM` is set then all characters that are not in the GSM-7 alphabet will be mapped to a similar character in the GSM alphabet. Characters that have no equivalent  in the GSM alphabet will be replaced by a question mark `?`" }), "removeEmojis": Schema.optional(Schema.Boolean).annotations({ description: "This is optional and defaults to `false`. If set to `true` all Emojis found in the text will be removed" }) }).annotations({ identifier: "Transliteration" })
+export const Transliteration = /*#__PURE__*/ Schema.Struct({ 
+/** Set the alphabet for which the transliteration will be done. If `NON_GSM` is set then all characters that are not in the GSM-7 alphabet will be mapped to a similar character in the GSM alphabet. Characters that have no equivalent  in the GSM alphabet will be replaced by a question mark `?` */
+"alphabet": Schema.Literal("NONE", "NON_GSM", "POLISH", "TURKISH", "GREEK", "ROMANIAN", "RUSSIAN_CYRILLIC", "BULGARIAN_CYRILLIC", "UKRAINIAN_CYRILLIC", "BELARUSIAN_CYRILLIC", "SERBIAN_CYRILLIC"), 
+/** This is optional and defaults to `false`. If set to `true` all Emojis found in the text will be removed */
+"removeEmojis": Schema.optional(Schema.Boolean) }).annotations({ identifier: "Transliteration" })
 /**
  * @since 0.1.0
  * @category models
@@ -2522,7 +3886,27 @@ export type Transliteration = typeof Transliteration.Type
  * @since 0.1.0
  * @category schemas
  */
-export const SendSmsCampaignRequest = /*#__PURE__*/ Schema.Struct({ "groups": Schema.propertySignature(Schema.Array(Schema.Int)).annotations({ description: "An array of identifiers for groups of contacts" }), "from": Schema.propertySignature(Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15))).annotations({ description: "The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#)" }), "text": Schema.propertySignature(Schema.String).annotations({ description: "A standard GSM message is limited to 160 characters. If a text message contains even one (or more) Unicode characters (for example ç, ö, ü) the character limit then becomes 70 characters per message part. Long text messages are concatenated into a multipart SMS. A text message can have up to 1530 characters (10 message parts).   <br><br>   You can use custom fields in the text, by using the name of the field between two curly braces. The placeholders will be replaced with the availale data. If no data is found the placeholder will be replaced by a blank string. Available fields are:   - `{{firstName}}` - will be replaced with data saved when the contact was added to group  - `{{lastName}}` - will be replaced with data saved when the contact was added to group  - `{{email}}` - will be replaced with data saved when the contact was added to group  - `{{field1}}` - `{{field5}}` - will be replaced with data saved when the contact was added to group<br>   - `{{<CUSTOM-FIELD>}}` - Eg. **{{height}}** cand be used as placeholder if this custom field was added when [validating the contact to a group](#add-contacts-to-a-group)   - `{{optoutLink}}`  - `{{shortlink:<ID>}}`  - `{{attachement:<ID>}}`  <br> <br>   The placeholder `{{shortlink:<ID>}}` is used when you want to track a shortlink. The API will generate a unique string for every contact, and doing so you will know what phone number clicked on the link. Eg. `{{shortlink:bVc}}` will be replaced by **ht<span>tps://</span>en.ax/bVc/r2N**  <br><br>  General placeholders can be used in the text, which will be replaced with data. Available general placeholders are:   - `{{numbers}}` - will be replaced with a random number. Default length of the number is 4 characters. Eg. **9765**  - `{{numbers:8}}` - will be replaced with a random number with length of 8 characters. The minimum number length can be 1 and maximum length can be 20  - `{{letters}}` - will be replaced with a random string of letters. Default length of the string is 4 characters. Eg. **AJKV**  - `{{letters:10}}` - will be replaced with a random string with length of 10 characters. The minimum string length can be 1 and maximum length can be 20  - `{{alphanumeric}}` - will be replaced with a random string of letters and numbers. Default length of the string is 4 characters. Eg. **BH4V**  - `{{alphanumeric:6}}` - will be replaced with a random string of letters and numbers with length of 6 characters. The minimum alphanumeric string length can be 1 and maximum length can be 20  - `{{today}}` - will be replaced with today date in following example format: **7 Aug 2022**" }), "scheduledDate": Schema.optional(Schema.String).annotations({ description: "If you want to schedule the SMS at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a SMS to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly" }), "isUtc": Schema.optional(Schema.Boolean).annotations({ description: "If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC." }), "dlrCallbackUrl": Schema.optional(Schema.String).annotations({ description: "A valid URL to receive the delivery report update for the sent SMS. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#)" }), "shortResponse": Schema.optional(Schema.Boolean).annotations({ description: "If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith" }), "noTextDetails": Schema.optional(Schema.Boolean).annotations({ description: "The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith)" }), "showTimezone": Schema.optional(Schema.Boolean).annotations({ description: "Shows the parameter `timezone` in the response, for each phone number" }), "idempotencyId": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "A unique idempotency id generated by the client. For more information, refer to [Idempotent requests](#). The API will return an error if the value provided is not a valid UUID (v1-v5)" }), "transliteration": Schema.optional(Transliteration) }).annotations({ identifier: "SendSmsCampaignRequest" })
+export const SendSmsCampaignRequest = /*#__PURE__*/ Schema.Struct({ 
+/** An array of identifiers for groups of contacts */
+"groups": Schema.Array(Schema.Int), 
+/** The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) */
+"from": Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15)), 
+/** A standard GSM message is limited to 160 characters. If a text message contains even one (or more) Unicode characters (for example ç, ö, ü) the character limit then becomes 70 characters per message part. Long text messages are concatenated into a multipart SMS. A text message can have up to 1530 characters (10 message parts).   <br><br>   You can use custom fields in the text, by using the name of the field between two curly braces. The placeholders will be replaced with the availale data. If no data is found the placeholder will be replaced by a blank string. Available fields are:   - `{{firstName}}` - will be replaced with data saved when the contact was added to group  - `{{lastName}}` - will be replaced with data saved when the contact was added to group  - `{{email}}` - will be replaced with data saved when the contact was added to group  - `{{field1}}` - `{{field5}}` - will be replaced with data saved when the contact was added to group<br>   - `{{<CUSTOM-FIELD>}}` - Eg. **{{height}}** cand be used as placeholder if this custom field was added when [validating the contact to a group](#add-contacts-to-a-group)   - `{{optoutLink}}`  - `{{shortlink:<ID>}}`  - `{{attachement:<ID>}}`  <br> <br>   The placeholder `{{shortlink:<ID>}}` is used when you want to track a shortlink. The API will generate a unique string for every contact, and doing so you will know what phone number clicked on the link. Eg. `{{shortlink:bVc}}` will be replaced by **ht<span>tps://</span>en.ax/bVc/r2N**  <br><br>  General placeholders can be used in the text, which will be replaced with data. Available general placeholders are:   - `{{numbers}}` - will be replaced with a random number. Default length of the number is 4 characters. Eg. **9765**  - `{{numbers:8}}` - will be replaced with a random number with length of 8 characters. The minimum number length can be 1 and maximum length can be 20  - `{{letters}}` - will be replaced with a random string of letters. Default length of the string is 4 characters. Eg. **AJKV**  - `{{letters:10}}` - will be replaced with a random string with length of 10 characters. The minimum string length can be 1 and maximum length can be 20  - `{{alphanumeric}}` - will be replaced with a random string of letters and numbers. Default length of the string is 4 characters. Eg. **BH4V**  - `{{alphanumeric:6}}` - will be replaced with a random string of letters and numbers with length of 6 characters. The minimum alphanumeric string length can be 1 and maximum length can be 20  - `{{today}}` - will be replaced with today date in following example format: **7 Aug 2022** */
+"text": Schema.String, 
+/** If you want to schedule the SMS at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a SMS to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
+"scheduledDate": Schema.optional(Schema.String), 
+/** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
+"isUtc": Schema.optional(Schema.Boolean), 
+/** A valid URL to receive the delivery report update for the sent SMS. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
+"dlrCallbackUrl": Schema.optional(Schema.String), 
+/** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
+"shortResponse": Schema.optional(Schema.Boolean), 
+/** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
+"noTextDetails": Schema.optional(Schema.Boolean), 
+/** Shows the parameter `timezone` in the response, for each phone number */
+"showTimezone": Schema.optional(Schema.Boolean), 
+/** A unique idempotency id generated by the client. For more information, refer to [Idempotent requests](#). The API will return an error if the value provided is not a valid UUID (v1-v5) */
+"idempotencyId": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), "transliteration": Schema.optional(Transliteration) }).annotations({ identifier: "SendSmsCampaignRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -2533,7 +3917,25 @@ export type SendSmsCampaignRequest = typeof SendSmsCampaignRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const SendSmsCampaignRequestEstimate = /*#__PURE__*/ Schema.Struct({ "groups": Schema.propertySignature(Schema.Array(Schema.Int)).annotations({ description: "An array of identifiers for groups of contacts" }), "from": Schema.propertySignature(Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15))).annotations({ description: "The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#)" }), "text": Schema.propertySignature(Schema.String).annotations({ description: "A standard GSM message is limited to 160 characters. If a text message contains even one (or more) Unicode characters (for example ç, ö, ü) the character limit then becomes 70 characters per message part. Long text messages are concatenated into a multipart SMS. A text message can have up to 1530 characters (10 message parts).   <br><br>   You can use custom fields in the text, by using the name of the field between two curly braces. The placeholders will be replaced with the availale data. If no data is found the placeholder will be replaced by a blank string. Available fields are:   - `{{firstName}}` - will be replaced with data saved when the contact was added to group  - `{{lastName}}` - will be replaced with data saved when the contact was added to group  - `{{email}}` - will be replaced with data saved when the contact was added to group  - `{{field1}}` - `{{field5}}` - will be replaced with data saved when the contact was added to group<br>   - `{{<CUSTOM-FIELD>}}` - Eg. **{{height}}** cand be used as placeholder if this custom field was added when [validating the contact to a group](#add-contacts-to-a-group)   - `{{optoutLink}}`  - `{{shortlink:<ID>}}`  - `{{attachement:<ID>}}`  <br> <br>   The placeholder `{{shortlink:<ID>}}` is used when you want to track a shortlink. The API will generate a unique string for every contact, and doing so you will know what phone number clicked on the link. Eg. `{{shortlink:bVc}}` will be replaced by **ht<span>tps://</span>en.ax/bVc/r2N**  <br><br>  General placeholders can be used in the text, which will be replaced with data. Available general placeholders are:   - `{{numbers}}` - will be replaced with a random number. Default length of the number is 4 characters. Eg. **9765**  - `{{numbers:8}}` - will be replaced with a random number with length of 8 characters. The minimum number length can be 1 and maximum length can be 20  - `{{letters}}` - will be replaced with a random string of letters. Default length of the string is 4 characters. Eg. **AJKV**  - `{{letters:10}}` - will be replaced with a random string with length of 10 characters. The minimum string length can be 1 and maximum length can be 20  - `{{alphanumeric}}` - will be replaced with a random string of letters and numbers. Default length of the string is 4 characters. Eg. **BH4V**  - `{{alphanumeric:6}}` - will be replaced with a random string of letters and numbers with length of 6 characters. The minimum alphanumeric string length can be 1 and maximum length can be 20  - `{{today}}` - will be replaced with today date in following example format: **7 Aug 2022**" }), "scheduledDate": Schema.optional(Schema.String).annotations({ description: "If you want to schedule the SMS at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a SMS to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly" }), "isUtc": Schema.optional(Schema.Boolean).annotations({ description: "If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC." }), "dlrCallbackUrl": Schema.optional(Schema.String).annotations({ description: "A valid URL to receive the delivery report update for the sent SMS. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#)" }), "shortResponse": Schema.optional(Schema.Boolean).annotations({ description: "If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith" }), "noTextDetails": Schema.optional(Schema.Boolean).annotations({ description: "The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith)" }), "showTimezone": Schema.optional(Schema.Boolean).annotations({ description: "Shows the parameter `timezone` in the response, for each phone number" }), "transliteration": Schema.optional(Transliteration) }).annotations({ identifier: "SendSmsCampaignRequestEstimate" })
+export const SendSmsCampaignRequestEstimate = /*#__PURE__*/ Schema.Struct({ 
+/** An array of identifiers for groups of contacts */
+"groups": Schema.Array(Schema.Int), 
+/** The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) */
+"from": Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15)), 
+/** A standard GSM message is limited to 160 characters. If a text message contains even one (or more) Unicode characters (for example ç, ö, ü) the character limit then becomes 70 characters per message part. Long text messages are concatenated into a multipart SMS. A text message can have up to 1530 characters (10 message parts).   <br><br>   You can use custom fields in the text, by using the name of the field between two curly braces. The placeholders will be replaced with the availale data. If no data is found the placeholder will be replaced by a blank string. Available fields are:   - `{{firstName}}` - will be replaced with data saved when the contact was added to group  - `{{lastName}}` - will be replaced with data saved when the contact was added to group  - `{{email}}` - will be replaced with data saved when the contact was added to group  - `{{field1}}` - `{{field5}}` - will be replaced with data saved when the contact was added to group<br>   - `{{<CUSTOM-FIELD>}}` - Eg. **{{height}}** cand be used as placeholder if this custom field was added when [validating the contact to a group](#add-contacts-to-a-group)   - `{{optoutLink}}`  - `{{shortlink:<ID>}}`  - `{{attachement:<ID>}}`  <br> <br>   The placeholder `{{shortlink:<ID>}}` is used when you want to track a shortlink. The API will generate a unique string for every contact, and doing so you will know what phone number clicked on the link. Eg. `{{shortlink:bVc}}` will be replaced by **ht<span>tps://</span>en.ax/bVc/r2N**  <br><br>  General placeholders can be used in the text, which will be replaced with data. Available general placeholders are:   - `{{numbers}}` - will be replaced with a random number. Default length of the number is 4 characters. Eg. **9765**  - `{{numbers:8}}` - will be replaced with a random number with length of 8 characters. The minimum number length can be 1 and maximum length can be 20  - `{{letters}}` - will be replaced with a random string of letters. Default length of the string is 4 characters. Eg. **AJKV**  - `{{letters:10}}` - will be replaced with a random string with length of 10 characters. The minimum string length can be 1 and maximum length can be 20  - `{{alphanumeric}}` - will be replaced with a random string of letters and numbers. Default length of the string is 4 characters. Eg. **BH4V**  - `{{alphanumeric:6}}` - will be replaced with a random string of letters and numbers with length of 6 characters. The minimum alphanumeric string length can be 1 and maximum length can be 20  - `{{today}}` - will be replaced with today date in following example format: **7 Aug 2022** */
+"text": Schema.String, 
+/** If you want to schedule the SMS at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a SMS to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
+"scheduledDate": Schema.optional(Schema.String), 
+/** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
+"isUtc": Schema.optional(Schema.Boolean), 
+/** A valid URL to receive the delivery report update for the sent SMS. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
+"dlrCallbackUrl": Schema.optional(Schema.String), 
+/** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
+"shortResponse": Schema.optional(Schema.Boolean), 
+/** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
+"noTextDetails": Schema.optional(Schema.Boolean), 
+/** Shows the parameter `timezone` in the response, for each phone number */
+"showTimezone": Schema.optional(Schema.Boolean), "transliteration": Schema.optional(Transliteration) }).annotations({ identifier: "SendSmsCampaignRequestEstimate" })
 /**
  * @since 0.1.0
  * @category models
@@ -2555,7 +3957,33 @@ export type SendSmsCampaignResponse = typeof SendSmsCampaignResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const SendSmsMessageRequest = /*#__PURE__*/ Schema.Struct({ "to": Schema.propertySignature(Schema.Array(Schema.String).pipe(Schema.maxItems(25000))).annotations({ description: "A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number." }), "from": Schema.propertySignature(Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15))).annotations({ description: "The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#)" }), "text": Schema.propertySignature(Schema.String).annotations({ description: "A standard GSM message is limited to 160 characters. If a text message contains even one (or more) Unicode characters (for example ç, ö, ü) the character limit then becomes 70 characters per message part. Long text messages are concatenated into a multipart SMS. A text message can have up to 1530 characters (10 message parts).   <br><br>   You can use custom fields in the text, by using the name of the field between two curly braces. The placeholders will be replaced with the availale data. If no data is found the placeholder will be replaced by a blank string. Available fields are:   - `{{optoutLink}}`  - `{{shortlink:<ID>}}`  - `{{attachement:<ID>}}`  <br> <br>   The placeholder `{{shortlink:<ID>}}` is used when you want to track a shortlink. The API will generate a unique string for every contact, and doing so you will know what phone number clicked on the link. Eg. `{{shortlink:bVc}}` will be replaced by **ht<span>tps://</span>en.ax/bVc/r2N**  <br><br>  General placeholders can be used in the text, which will be replaced with data. Available general placeholders are:   - `{{numbers}}` - will be replaced with a random number. Default length of the number is 4 characters. Eg. **9765**  - `{{numbers:8}}` - will be replaced with a random number with length of 8 characters. The minimum number length can be 1 and maximum length can be 20  - `{{letters}}` - will be replaced with a random string of letters. Default length of the string is 4 characters. Eg. **AJKV**  - `{{letters:10}}` - will be replaced with a random string with length of 10 characters. The minimum string length can be 1 and maximum length can be 20  - `{{alphanumeric}}` - will be replaced with a random string of letters and numbers. Default length of the string is 4 characters. Eg. **BH4V**  - `{{alphanumeric:6}}` - will be replaced with a random string of letters and numbers with length of 6 characters. The minimum alphanumeric string length can be 1 and maximum length can be 20  - `{{today}}` - will be replaced with today date in following example format: **7 Aug 2022**" }), "countryIso": Schema.optional(Schema.String.pipe(Schema.length(2))).annotations({ description: "Country ISO (two-letter) of the destination phone numbers (if provided in national format). Please note that if an international E.164 phone number format is provided in the `to` parameter, the **countryIso** will be ignored. Eg. **FR** for France, **GB** for United Kingdom. Note: It is \"GB\", not \"UK\", as per the ISO-3166 alpha 2." }), "allowInvalid": Schema.optional(Schema.Boolean).annotations({ description: "By default an error will be thrown if any invalid numbers are detected in the `to` parameter. Set this parameter to `true` if you want to process the request even if invalid numbers are detected. The response will contain in the `info` object the property `invalid`, wich is an array with the detected invalid phone numbers" }), "scheduledDate": Schema.optional(Schema.String).annotations({ description: "If you want to schedule the SMS at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a SMS to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly" }), "isUtc": Schema.optional(Schema.Boolean).annotations({ description: "If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC." }), "dlrCallbackUrl": Schema.optional(Schema.String).annotations({ description: "A valid URL to receive the delivery report update for the sent SMS. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#)" }), "trackData": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter" }), "shortResponse": Schema.optional(Schema.Boolean).annotations({ description: "If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith" }), "noTextDetails": Schema.optional(Schema.Boolean).annotations({ description: "The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith)" }), "showTimezone": Schema.optional(Schema.Boolean).annotations({ description: "Shows the parameter `timezone` in the response, for each phone number" }), "idempotencyId": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "A unique idempotency id generated by the client. For more information, refer to [Idempotent requests](#). The API will return an error if the value provided is not a valid UUID (v1-v5)" }), "transliteration": Schema.optional(Transliteration) }).annotations({ identifier: "SendSmsMessageRequest" })
+export const SendSmsMessageRequest = /*#__PURE__*/ Schema.Struct({ 
+/** A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number. */
+"to": Schema.Array(Schema.String).pipe(Schema.maxItems(25000)), 
+/** The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) */
+"from": Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15)), 
+/** A standard GSM message is limited to 160 characters. If a text message contains even one (or more) Unicode characters (for example ç, ö, ü) the character limit then becomes 70 characters per message part. Long text messages are concatenated into a multipart SMS. A text message can have up to 1530 characters (10 message parts).   <br><br>   You can use custom fields in the text, by using the name of the field between two curly braces. The placeholders will be replaced with the availale data. If no data is found the placeholder will be replaced by a blank string. Available fields are:   - `{{optoutLink}}`  - `{{shortlink:<ID>}}`  - `{{attachement:<ID>}}`  <br> <br>   The placeholder `{{shortlink:<ID>}}` is used when you want to track a shortlink. The API will generate a unique string for every contact, and doing so you will know what phone number clicked on the link. Eg. `{{shortlink:bVc}}` will be replaced by **ht<span>tps://</span>en.ax/bVc/r2N**  <br><br>  General placeholders can be used in the text, which will be replaced with data. Available general placeholders are:   - `{{numbers}}` - will be replaced with a random number. Default length of the number is 4 characters. Eg. **9765**  - `{{numbers:8}}` - will be replaced with a random number with length of 8 characters. The minimum number length can be 1 and maximum length can be 20  - `{{letters}}` - will be replaced with a random string of letters. Default length of the string is 4 characters. Eg. **AJKV**  - `{{letters:10}}` - will be replaced with a random string with length of 10 characters. The minimum string length can be 1 and maximum length can be 20  - `{{alphanumeric}}` - will be replaced with a random string of letters and numbers. Default length of the string is 4 characters. Eg. **BH4V**  - `{{alphanumeric:6}}` - will be replaced with a random string of letters and numbers with length of 6 characters. The minimum alphanumeric string length can be 1 and maximum length can be 20  - `{{today}}` - will be replaced with today date in following example format: **7 Aug 2022** */
+"text": Schema.String, 
+/** Country ISO (two-letter) of the destination phone numbers (if provided in national format). Please note that if an international E.164 phone number format is provided in the `to` parameter, the **countryIso** will be ignored. Eg. **FR** for France, **GB** for United Kingdom. Note: It is "GB", not "UK", as per the ISO-3166 alpha 2. */
+"countryIso": Schema.optional(Schema.String.pipe(Schema.length(2))), 
+/** By default an error will be thrown if any invalid numbers are detected in the `to` parameter. Set this parameter to `true` if you want to process the request even if invalid numbers are detected. The response will contain in the `info` object the property `invalid`, wich is an array with the detected invalid phone numbers */
+"allowInvalid": Schema.optional(Schema.Boolean), 
+/** If you want to schedule the SMS at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a SMS to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
+"scheduledDate": Schema.optional(Schema.String), 
+/** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
+"isUtc": Schema.optional(Schema.Boolean), 
+/** A valid URL to receive the delivery report update for the sent SMS. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
+"dlrCallbackUrl": Schema.optional(Schema.String), 
+/** Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter */
+"trackData": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
+/** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
+"shortResponse": Schema.optional(Schema.Boolean), 
+/** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
+"noTextDetails": Schema.optional(Schema.Boolean), 
+/** Shows the parameter `timezone` in the response, for each phone number */
+"showTimezone": Schema.optional(Schema.Boolean), 
+/** A unique idempotency id generated by the client. For more information, refer to [Idempotent requests](#). The API will return an error if the value provided is not a valid UUID (v1-v5) */
+"idempotencyId": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), "transliteration": Schema.optional(Transliteration) }).annotations({ identifier: "SendSmsMessageRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -2577,7 +4005,31 @@ export type SendSmsMessageResponse = typeof SendSmsMessageResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const SendSmsRequestEstimate = /*#__PURE__*/ Schema.Struct({ "to": Schema.propertySignature(Schema.Array(Schema.String).pipe(Schema.maxItems(25000))).annotations({ description: "A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number." }), "from": Schema.propertySignature(Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15))).annotations({ description: "The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#)" }), "text": Schema.propertySignature(Schema.String).annotations({ description: "A standard GSM message is limited to 160 characters. If a text message contains even one (or more) Unicode characters (for example ç, ö, ü) the character limit then becomes 70 characters per message part. Long text messages are concatenated into a multipart SMS. A text message can have up to 1530 characters (10 message parts).   <br><br>   You can use custom fields in the text, by using the name of the field between two curly braces. The placeholders will be replaced with the availale data. If no data is found the placeholder will be replaced by a blank string. Available fields are:   - `{{optoutLink}}`  - `{{shortlink:<ID>}}`  - `{{attachement:<ID>}}`  <br> <br>   The placeholder `{{shortlink:<ID>}}` is used when you want to track a shortlink. The API will generate a unique string for every contact, and doing so you will know what phone number clicked on the link. Eg. `{{shortlink:bVc}}` will be replaced by **ht<span>tps://</span>en.ax/bVc/r2N**  <br><br>  General placeholders can be used in the text, which will be replaced with data. Available general placeholders are:   - `{{numbers}}` - will be replaced with a random number. Default length of the number is 4 characters. Eg. **9765**  - `{{numbers:8}}` - will be replaced with a random number with length of 8 characters. The minimum number length can be 1 and maximum length can be 20  - `{{letters}}` - will be replaced with a random string of letters. Default length of the string is 4 characters. Eg. **AJKV**  - `{{letters:10}}` - will be replaced with a random string with length of 10 characters. The minimum string length can be 1 and maximum length can be 20  - `{{alphanumeric}}` - will be replaced with a random string of letters and numbers. Default length of the string is 4 characters. Eg. **BH4V**  - `{{alphanumeric:6}}` - will be replaced with a random string of letters and numbers with length of 6 characters. The minimum alphanumeric string length can be 1 and maximum length can be 20  - `{{today}}` - will be replaced with today date in following example format: **7 Aug 2022**" }), "countryIso": Schema.optional(Schema.String.pipe(Schema.length(2))).annotations({ description: "Country ISO (two-letter) of the destination phone numbers (if provided in national format). Please note that if an international E.164 phone number format is provided in the `to` parameter, the **countryIso** will be ignored. Eg. **FR** for France, **GB** for United Kingdom. Note: It is \"GB\", not \"UK\", as per the ISO-3166 alpha 2." }), "allowInvalid": Schema.optional(Schema.Boolean).annotations({ description: "By default an error will be thrown if any invalid numbers are detected in the `to` parameter. Set this parameter to `true` if you want to process the request even if invalid numbers are detected. The response will contain in the `info` object the property `invalid`, wich is an array with the detected invalid phone numbers" }), "scheduledDate": Schema.optional(Schema.String).annotations({ description: "If you want to schedule the SMS at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a SMS to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly" }), "isUtc": Schema.optional(Schema.Boolean).annotations({ description: "If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC." }), "dlrCallbackUrl": Schema.optional(Schema.String).annotations({ description: "A valid URL to receive the delivery report update for the sent SMS. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#)" }), "trackData": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter" }), "shortResponse": Schema.optional(Schema.Boolean).annotations({ description: "If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith" }), "noTextDetails": Schema.optional(Schema.Boolean).annotations({ description: "The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith)" }), "showTimezone": Schema.optional(Schema.Boolean).annotations({ description: "Shows the parameter `timezone` in the response, for each phone number" }), "transliteration": Schema.optional(Transliteration) }).annotations({ identifier: "SendSmsRequestEstimate" })
+export const SendSmsRequestEstimate = /*#__PURE__*/ Schema.Struct({ 
+/** A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number. */
+"to": Schema.Array(Schema.String).pipe(Schema.maxItems(25000)), 
+/** The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) */
+"from": Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15)), 
+/** A standard GSM message is limited to 160 characters. If a text message contains even one (or more) Unicode characters (for example ç, ö, ü) the character limit then becomes 70 characters per message part. Long text messages are concatenated into a multipart SMS. A text message can have up to 1530 characters (10 message parts).   <br><br>   You can use custom fields in the text, by using the name of the field between two curly braces. The placeholders will be replaced with the availale data. If no data is found the placeholder will be replaced by a blank string. Available fields are:   - `{{optoutLink}}`  - `{{shortlink:<ID>}}`  - `{{attachement:<ID>}}`  <br> <br>   The placeholder `{{shortlink:<ID>}}` is used when you want to track a shortlink. The API will generate a unique string for every contact, and doing so you will know what phone number clicked on the link. Eg. `{{shortlink:bVc}}` will be replaced by **ht<span>tps://</span>en.ax/bVc/r2N**  <br><br>  General placeholders can be used in the text, which will be replaced with data. Available general placeholders are:   - `{{numbers}}` - will be replaced with a random number. Default length of the number is 4 characters. Eg. **9765**  - `{{numbers:8}}` - will be replaced with a random number with length of 8 characters. The minimum number length can be 1 and maximum length can be 20  - `{{letters}}` - will be replaced with a random string of letters. Default length of the string is 4 characters. Eg. **AJKV**  - `{{letters:10}}` - will be replaced with a random string with length of 10 characters. The minimum string length can be 1 and maximum length can be 20  - `{{alphanumeric}}` - will be replaced with a random string of letters and numbers. Default length of the string is 4 characters. Eg. **BH4V**  - `{{alphanumeric:6}}` - will be replaced with a random string of letters and numbers with length of 6 characters. The minimum alphanumeric string length can be 1 and maximum length can be 20  - `{{today}}` - will be replaced with today date in following example format: **7 Aug 2022** */
+"text": Schema.String, 
+/** Country ISO (two-letter) of the destination phone numbers (if provided in national format). Please note that if an international E.164 phone number format is provided in the `to` parameter, the **countryIso** will be ignored. Eg. **FR** for France, **GB** for United Kingdom. Note: It is "GB", not "UK", as per the ISO-3166 alpha 2. */
+"countryIso": Schema.optional(Schema.String.pipe(Schema.length(2))), 
+/** By default an error will be thrown if any invalid numbers are detected in the `to` parameter. Set this parameter to `true` if you want to process the request even if invalid numbers are detected. The response will contain in the `info` object the property `invalid`, wich is an array with the detected invalid phone numbers */
+"allowInvalid": Schema.optional(Schema.Boolean), 
+/** If you want to schedule the SMS at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a SMS to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
+"scheduledDate": Schema.optional(Schema.String), 
+/** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
+"isUtc": Schema.optional(Schema.Boolean), 
+/** A valid URL to receive the delivery report update for the sent SMS. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
+"dlrCallbackUrl": Schema.optional(Schema.String), 
+/** Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter */
+"trackData": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
+/** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
+"shortResponse": Schema.optional(Schema.Boolean), 
+/** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
+"noTextDetails": Schema.optional(Schema.Boolean), 
+/** Shows the parameter `timezone` in the response, for each phone number */
+"showTimezone": Schema.optional(Schema.Boolean), "transliteration": Schema.optional(Transliteration) }).annotations({ identifier: "SendSmsRequestEstimate" })
 /**
  * @since 0.1.0
  * @category models
@@ -2588,7 +4040,27 @@ export type SendSmsRequestEstimate = typeof SendSmsRequestEstimate.Type
  * @since 0.1.0
  * @category schemas
  */
-export const SendViberCampaignRequest = /*#__PURE__*/ Schema.Struct({ "groups": Schema.propertySignature(Schema.Array(Schema.Int)).annotations({ description: "An array of identifiers for groups of contacts" }), "from": Schema.propertySignature(Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15))).annotations({ description: "The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#)" }), "templateId": Schema.propertySignature(Schema.Int).annotations({ description: "Identifier of the approved Viber template" }), "customFields": Schema.optional(CustomFields), "scheduledDate": Schema.optional(Schema.String).annotations({ description: "If you want to schedule the Viber message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Viber message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly" }), "isUtc": Schema.optional(Schema.Boolean).annotations({ description: "If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC." }), "dlrCallbackUrl": Schema.optional(Schema.String).annotations({ description: "A valid URL to receive the delivery report update for the sent Viber. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#)" }), "shortResponse": Schema.optional(Schema.Boolean).annotations({ description: "If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith" }), "noTextDetails": Schema.optional(Schema.Boolean).annotations({ description: "The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith)" }), "showTimezone": Schema.optional(Schema.Boolean).annotations({ description: "Shows the parameter `timezone` in the response, for each phone number" }), "idempotencyId": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "A unique idempotency id generated by the client. For more information, refer to [Idempotent requests](#). The API will return an error if the value provided is not a valid UUID (v1-v5)" }) }).annotations({ identifier: "SendViberCampaignRequest" })
+export const SendViberCampaignRequest = /*#__PURE__*/ Schema.Struct({ 
+/** An array of identifiers for groups of contacts */
+"groups": Schema.Array(Schema.Int), 
+/** The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) */
+"from": Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15)), 
+/** Identifier of the approved Viber template */
+"templateId": Schema.Int, "customFields": Schema.optional(CustomFields), 
+/** If you want to schedule the Viber message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Viber message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
+"scheduledDate": Schema.optional(Schema.String), 
+/** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
+"isUtc": Schema.optional(Schema.Boolean), 
+/** A valid URL to receive the delivery report update for the sent Viber. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
+"dlrCallbackUrl": Schema.optional(Schema.String), 
+/** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
+"shortResponse": Schema.optional(Schema.Boolean), 
+/** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
+"noTextDetails": Schema.optional(Schema.Boolean), 
+/** Shows the parameter `timezone` in the response, for each phone number */
+"showTimezone": Schema.optional(Schema.Boolean), 
+/** A unique idempotency id generated by the client. For more information, refer to [Idempotent requests](#). The API will return an error if the value provided is not a valid UUID (v1-v5) */
+"idempotencyId": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) }).annotations({ identifier: "SendViberCampaignRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -2599,7 +4071,25 @@ export type SendViberCampaignRequest = typeof SendViberCampaignRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const SendViberCampaignRequestEstimate = /*#__PURE__*/ Schema.Struct({ "groups": Schema.propertySignature(Schema.Array(Schema.Int)).annotations({ description: "An array of identifiers for groups of contacts" }), "from": Schema.propertySignature(Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15))).annotations({ description: "The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#)" }), "templateId": Schema.propertySignature(Schema.Int).annotations({ description: "Identifier of the approved Viber template" }), "customFields": Schema.optional(CustomFields), "scheduledDate": Schema.optional(Schema.String).annotations({ description: "If you want to schedule the Viber message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Viber message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly" }), "isUtc": Schema.optional(Schema.Boolean).annotations({ description: "If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC." }), "dlrCallbackUrl": Schema.optional(Schema.String).annotations({ description: "A valid URL to receive the delivery report update for the sent Viber. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#)" }), "shortResponse": Schema.optional(Schema.Boolean).annotations({ description: "If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith" }), "noTextDetails": Schema.optional(Schema.Boolean).annotations({ description: "The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith)" }), "showTimezone": Schema.optional(Schema.Boolean).annotations({ description: "Shows the parameter `timezone` in the response, for each phone number" }) }).annotations({ identifier: "SendViberCampaignRequestEstimate" })
+export const SendViberCampaignRequestEstimate = /*#__PURE__*/ Schema.Struct({ 
+/** An array of identifiers for groups of contacts */
+"groups": Schema.Array(Schema.Int), 
+/** The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) */
+"from": Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15)), 
+/** Identifier of the approved Viber template */
+"templateId": Schema.Int, "customFields": Schema.optional(CustomFields), 
+/** If you want to schedule the Viber message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Viber message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
+"scheduledDate": Schema.optional(Schema.String), 
+/** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
+"isUtc": Schema.optional(Schema.Boolean), 
+/** A valid URL to receive the delivery report update for the sent Viber. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
+"dlrCallbackUrl": Schema.optional(Schema.String), 
+/** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
+"shortResponse": Schema.optional(Schema.Boolean), 
+/** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
+"noTextDetails": Schema.optional(Schema.Boolean), 
+/** Shows the parameter `timezone` in the response, for each phone number */
+"showTimezone": Schema.optional(Schema.Boolean) }).annotations({ identifier: "SendViberCampaignRequestEstimate" })
 /**
  * @since 0.1.0
  * @category models
@@ -2621,7 +4111,33 @@ export type SendViberCampaignResponse = typeof SendViberCampaignResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const SendViberMessageRequest = /*#__PURE__*/ Schema.Struct({ "to": Schema.propertySignature(Schema.Array(Schema.String).pipe(Schema.maxItems(25000))).annotations({ description: "A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number." }), "from": Schema.propertySignature(Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15))).annotations({ description: "The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#)" }), "templateId": Schema.propertySignature(Schema.Int).annotations({ description: "Identifier of the approved Viber template" }), "customFields": Schema.optional(CustomFields), "countryIso": Schema.optional(Schema.String.pipe(Schema.length(2))).annotations({ description: "Country ISO (two-letter) of the destination phone numbers (if provided in national format). Please note that if an international E.164 phone number format is provided in the `to` parameter, the **countryIso** will be ignored. Eg. **FR** for France, **GB** for United Kingdom. Note: It is \"GB\", not \"UK\", as per the ISO-3166 alpha 2." }), "allowInvalid": Schema.optional(Schema.Boolean).annotations({ description: "By default an error will be thrown if any invalid numbers are detected in the `to` parameter. Set this parameter to `true` if you want to process the request even if invalid numbers are detected. The response will contain in the `info` object the property `invalid`, wich is an array with the detected invalid phone numbers" }), "scheduledDate": Schema.optional(Schema.String).annotations({ description: "If you want to schedule the Viber message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Viber message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly" }), "isUtc": Schema.optional(Schema.Boolean).annotations({ description: "If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC." }), "dlrCallbackUrl": Schema.optional(Schema.String).annotations({ description: "A valid URL to receive the delivery report update for the sent Viber message. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#)" }), "trackData": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter" }), "shortResponse": Schema.optional(Schema.Boolean).annotations({ description: "If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith" }), "noTextDetails": Schema.optional(Schema.Boolean).annotations({ description: "The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith)" }), "showTimezone": Schema.optional(Schema.Boolean).annotations({ description: "Shows the parameter `timezone` in the response, for each phone number" }), "idempotencyId": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "A unique idempotency id generated by the client. For more information, refer to [Idempotent requests](#). The API will return an error if the value provided is not a valid UUID (v1-v5)" }) }).annotations({ identifier: "SendViberMessageRequest" })
+export const SendViberMessageRequest = /*#__PURE__*/ Schema.Struct({ 
+/** A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number. */
+"to": Schema.Array(Schema.String).pipe(Schema.maxItems(25000)), 
+/** The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) */
+"from": Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15)), 
+/** Identifier of the approved Viber template */
+"templateId": Schema.Int, "customFields": Schema.optional(CustomFields), 
+/** Country ISO (two-letter) of the destination phone numbers (if provided in national format). Please note that if an international E.164 phone number format is provided in the `to` parameter, the **countryIso** will be ignored. Eg. **FR** for France, **GB** for United Kingdom. Note: It is "GB", not "UK", as per the ISO-3166 alpha 2. */
+"countryIso": Schema.optional(Schema.String.pipe(Schema.length(2))), 
+/** By default an error will be thrown if any invalid numbers are detected in the `to` parameter. Set this parameter to `true` if you want to process the request even if invalid numbers are detected. The response will contain in the `info` object the property `invalid`, wich is an array with the detected invalid phone numbers */
+"allowInvalid": Schema.optional(Schema.Boolean), 
+/** If you want to schedule the Viber message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Viber message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
+"scheduledDate": Schema.optional(Schema.String), 
+/** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
+"isUtc": Schema.optional(Schema.Boolean), 
+/** A valid URL to receive the delivery report update for the sent Viber message. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
+"dlrCallbackUrl": Schema.optional(Schema.String), 
+/** Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter */
+"trackData": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
+/** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
+"shortResponse": Schema.optional(Schema.Boolean), 
+/** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
+"noTextDetails": Schema.optional(Schema.Boolean), 
+/** Shows the parameter `timezone` in the response, for each phone number */
+"showTimezone": Schema.optional(Schema.Boolean), 
+/** A unique idempotency id generated by the client. For more information, refer to [Idempotent requests](#). The API will return an error if the value provided is not a valid UUID (v1-v5) */
+"idempotencyId": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) }).annotations({ identifier: "SendViberMessageRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -2632,7 +4148,31 @@ export type SendViberMessageRequest = typeof SendViberMessageRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const SendViberMessageRequestEstimate = /*#__PURE__*/ Schema.Struct({ "to": Schema.propertySignature(Schema.Array(Schema.String).pipe(Schema.maxItems(25000))).annotations({ description: "A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number." }), "from": Schema.propertySignature(Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15))).annotations({ description: "The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#)" }), "templateId": Schema.propertySignature(Schema.Int).annotations({ description: "Identifier of the approved Viber template" }), "customFields": Schema.optional(CustomFields), "countryIso": Schema.optional(Schema.String.pipe(Schema.length(2))).annotations({ description: "Country ISO (two-letter) of the destination phone numbers (if provided in national format). Please note that if an international E.164 phone number format is provided in the `to` parameter, the **countryIso** will be ignored. Eg. **FR** for France, **GB** for United Kingdom. Note: It is \"GB\", not \"UK\", as per the ISO-3166 alpha 2." }), "allowInvalid": Schema.optional(Schema.Boolean).annotations({ description: "By default an error will be thrown if any invalid numbers are detected in the `to` parameter. Set this parameter to `true` if you want to process the request even if invalid numbers are detected. The response will contain in the `info` object the property `invalid`, wich is an array with the detected invalid phone numbers" }), "scheduledDate": Schema.optional(Schema.String).annotations({ description: "If you want to schedule the Viber message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Viber message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly" }), "isUtc": Schema.optional(Schema.Boolean).annotations({ description: "If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC." }), "dlrCallbackUrl": Schema.optional(Schema.String).annotations({ description: "A valid URL to receive the delivery report update for the sent Viber message. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#)" }), "trackData": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter" }), "shortResponse": Schema.optional(Schema.Boolean).annotations({ description: "If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith" }), "noTextDetails": Schema.optional(Schema.Boolean).annotations({ description: "The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith)" }), "showTimezone": Schema.optional(Schema.Boolean).annotations({ description: "Shows the parameter `timezone` in the response, for each phone number" }) }).annotations({ identifier: "SendViberMessageRequestEstimate" })
+export const SendViberMessageRequestEstimate = /*#__PURE__*/ Schema.Struct({ 
+/** A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number. */
+"to": Schema.Array(Schema.String).pipe(Schema.maxItems(25000)), 
+/** The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) */
+"from": Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15)), 
+/** Identifier of the approved Viber template */
+"templateId": Schema.Int, "customFields": Schema.optional(CustomFields), 
+/** Country ISO (two-letter) of the destination phone numbers (if provided in national format). Please note that if an international E.164 phone number format is provided in the `to` parameter, the **countryIso** will be ignored. Eg. **FR** for France, **GB** for United Kingdom. Note: It is "GB", not "UK", as per the ISO-3166 alpha 2. */
+"countryIso": Schema.optional(Schema.String.pipe(Schema.length(2))), 
+/** By default an error will be thrown if any invalid numbers are detected in the `to` parameter. Set this parameter to `true` if you want to process the request even if invalid numbers are detected. The response will contain in the `info` object the property `invalid`, wich is an array with the detected invalid phone numbers */
+"allowInvalid": Schema.optional(Schema.Boolean), 
+/** If you want to schedule the Viber message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Viber message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
+"scheduledDate": Schema.optional(Schema.String), 
+/** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
+"isUtc": Schema.optional(Schema.Boolean), 
+/** A valid URL to receive the delivery report update for the sent Viber message. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
+"dlrCallbackUrl": Schema.optional(Schema.String), 
+/** Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter */
+"trackData": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
+/** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
+"shortResponse": Schema.optional(Schema.Boolean), 
+/** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
+"noTextDetails": Schema.optional(Schema.Boolean), 
+/** Shows the parameter `timezone` in the response, for each phone number */
+"showTimezone": Schema.optional(Schema.Boolean) }).annotations({ identifier: "SendViberMessageRequestEstimate" })
 /**
  * @since 0.1.0
  * @category models
@@ -2654,7 +4194,33 @@ export type SendViberMessageResponse = typeof SendViberMessageResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const SendWhatsappMessageRequest = /*#__PURE__*/ Schema.Struct({ "to": Schema.propertySignature(Schema.Array(Schema.String).pipe(Schema.maxItems(25000))).annotations({ description: "A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number." }), "from": Schema.propertySignature(Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15))).annotations({ description: "The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#)" }), "templateId": Schema.propertySignature(Schema.Int).annotations({ description: "Identifier of the approved Whatsapp template" }), "customFields": Schema.optional(CustomFields), "countryIso": Schema.optional(Schema.String.pipe(Schema.length(2))).annotations({ description: "Country ISO (two-letter) of the destination phone numbers (if provided in national format). Please note that if an international E.164 phone number format is provided in the `to` parameter, the **countryIso** will be ignored. Eg. **FR** for France, **GB** for United Kingdom. Note: It is \"GB\", not \"UK\", as per the ISO-3166 alpha 2." }), "allowInvalid": Schema.optional(Schema.Boolean).annotations({ description: "By default an error will be thrown if any invalid numbers are detected in the `to` parameter. Set this parameter to `true` if you want to process the request even if invalid numbers are detected. The response will contain in the `info` object the property `invalid`, wich is an array with the detected invalid phone numbers" }), "scheduledDate": Schema.optional(Schema.String).annotations({ description: "If you want to schedule the Whatsapp message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Whatsapp message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly" }), "isUtc": Schema.optional(Schema.Boolean).annotations({ description: "If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC." }), "dlrCallbackUrl": Schema.optional(Schema.String).annotations({ description: "A valid URL to receive the delivery report update for the sent Whatsapp message. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#)" }), "trackData": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter" }), "shortResponse": Schema.optional(Schema.Boolean).annotations({ description: "If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith" }), "noTextDetails": Schema.optional(Schema.Boolean).annotations({ description: "The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith)" }), "showTimezone": Schema.optional(Schema.Boolean).annotations({ description: "Shows the parameter `timezone` in the response, for each phone number" }), "idempotencyId": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "A unique idempotency id generated by the client. For more information, refer to [Idempotent requests](#). The API will return an error if the value provided is not a valid UUID (v1-v5)" }) }).annotations({ identifier: "SendWhatsappMessageRequest" })
+export const SendWhatsappMessageRequest = /*#__PURE__*/ Schema.Struct({ 
+/** A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number. */
+"to": Schema.Array(Schema.String).pipe(Schema.maxItems(25000)), 
+/** The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) */
+"from": Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15)), 
+/** Identifier of the approved Whatsapp template */
+"templateId": Schema.Int, "customFields": Schema.optional(CustomFields), 
+/** Country ISO (two-letter) of the destination phone numbers (if provided in national format). Please note that if an international E.164 phone number format is provided in the `to` parameter, the **countryIso** will be ignored. Eg. **FR** for France, **GB** for United Kingdom. Note: It is "GB", not "UK", as per the ISO-3166 alpha 2. */
+"countryIso": Schema.optional(Schema.String.pipe(Schema.length(2))), 
+/** By default an error will be thrown if any invalid numbers are detected in the `to` parameter. Set this parameter to `true` if you want to process the request even if invalid numbers are detected. The response will contain in the `info` object the property `invalid`, wich is an array with the detected invalid phone numbers */
+"allowInvalid": Schema.optional(Schema.Boolean), 
+/** If you want to schedule the Whatsapp message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Whatsapp message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
+"scheduledDate": Schema.optional(Schema.String), 
+/** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
+"isUtc": Schema.optional(Schema.Boolean), 
+/** A valid URL to receive the delivery report update for the sent Whatsapp message. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
+"dlrCallbackUrl": Schema.optional(Schema.String), 
+/** Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter */
+"trackData": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
+/** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
+"shortResponse": Schema.optional(Schema.Boolean), 
+/** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
+"noTextDetails": Schema.optional(Schema.Boolean), 
+/** Shows the parameter `timezone` in the response, for each phone number */
+"showTimezone": Schema.optional(Schema.Boolean), 
+/** A unique idempotency id generated by the client. For more information, refer to [Idempotent requests](#). The API will return an error if the value provided is not a valid UUID (v1-v5) */
+"idempotencyId": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) }).annotations({ identifier: "SendWhatsappMessageRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -2665,7 +4231,31 @@ export type SendWhatsappMessageRequest = typeof SendWhatsappMessageRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const SendWhatsappMessageRequestEstimate = /*#__PURE__*/ Schema.Struct({ "to": Schema.propertySignature(Schema.Array(Schema.String).pipe(Schema.maxItems(25000))).annotations({ description: "A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number." }), "from": Schema.propertySignature(Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15))).annotations({ description: "The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#)" }), "templateId": Schema.propertySignature(Schema.Int).annotations({ description: "Identifier of the approved Viber template" }), "customFields": Schema.optional(CustomFields), "countryIso": Schema.optional(Schema.String.pipe(Schema.length(2))).annotations({ description: "Country ISO (two-letter) of the destination phone numbers (if provided in national format). Please note that if an international E.164 phone number format is provided in the `to` parameter, the **countryIso** will be ignored. Eg. **FR** for France, **GB** for United Kingdom. Note: It is \"GB\", not \"UK\", as per the ISO-3166 alpha 2." }), "allowInvalid": Schema.optional(Schema.Boolean).annotations({ description: "By default an error will be thrown if any invalid numbers are detected in the `to` parameter. Set this parameter to `true` if you want to process the request even if invalid numbers are detected. The response will contain in the `info` object the property `invalid`, wich is an array with the detected invalid phone numbers" }), "scheduledDate": Schema.optional(Schema.String).annotations({ description: "If you want to schedule the Whatsapp message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Whatsapp message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly" }), "isUtc": Schema.optional(Schema.Boolean).annotations({ description: "If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC." }), "dlrCallbackUrl": Schema.optional(Schema.String).annotations({ description: "A valid URL to receive the delivery report update for the sent Whatsapp message. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#)" }), "trackData": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))).annotations({ description: "Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter" }), "shortResponse": Schema.optional(Schema.Boolean).annotations({ description: "If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith" }), "noTextDetails": Schema.optional(Schema.Boolean).annotations({ description: "The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith)" }), "showTimezone": Schema.optional(Schema.Boolean).annotations({ description: "Shows the parameter `timezone` in the response, for each phone number" }) }).annotations({ identifier: "SendWhatsappMessageRequestEstimate" })
+export const SendWhatsappMessageRequestEstimate = /*#__PURE__*/ Schema.Struct({ 
+/** A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number. */
+"to": Schema.Array(Schema.String).pipe(Schema.maxItems(25000)), 
+/** The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) */
+"from": Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15)), 
+/** Identifier of the approved Viber template */
+"templateId": Schema.Int, "customFields": Schema.optional(CustomFields), 
+/** Country ISO (two-letter) of the destination phone numbers (if provided in national format). Please note that if an international E.164 phone number format is provided in the `to` parameter, the **countryIso** will be ignored. Eg. **FR** for France, **GB** for United Kingdom. Note: It is "GB", not "UK", as per the ISO-3166 alpha 2. */
+"countryIso": Schema.optional(Schema.String.pipe(Schema.length(2))), 
+/** By default an error will be thrown if any invalid numbers are detected in the `to` parameter. Set this parameter to `true` if you want to process the request even if invalid numbers are detected. The response will contain in the `info` object the property `invalid`, wich is an array with the detected invalid phone numbers */
+"allowInvalid": Schema.optional(Schema.Boolean), 
+/** If you want to schedule the Whatsapp message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Whatsapp message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
+"scheduledDate": Schema.optional(Schema.String), 
+/** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
+"isUtc": Schema.optional(Schema.Boolean), 
+/** A valid URL to receive the delivery report update for the sent Whatsapp message. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
+"dlrCallbackUrl": Schema.optional(Schema.String), 
+/** Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter */
+"trackData": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
+/** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
+"shortResponse": Schema.optional(Schema.Boolean), 
+/** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
+"noTextDetails": Schema.optional(Schema.Boolean), 
+/** Shows the parameter `timezone` in the response, for each phone number */
+"showTimezone": Schema.optional(Schema.Boolean) }).annotations({ identifier: "SendWhatsappMessageRequestEstimate" })
 /**
  * @since 0.1.0
  * @category models
@@ -2709,7 +4299,11 @@ export type ShortlinkDetailsResponse = typeof ShortlinkDetailsResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ShortlinkNewRequest = /*#__PURE__*/ Schema.Struct({ "url": Schema.propertySignature(Schema.String).annotations({ description: "A valid URL" }), "name": Schema.optional(Schema.String.pipe(Schema.minLength(3), Schema.maxLength(25))).annotations({ description: "If this parameter is omitted the name of the shortlink will be set by the API eg. \"Short link \\\\#433\"" }) }).annotations({ identifier: "ShortlinkNewRequest" })
+export const ShortlinkNewRequest = /*#__PURE__*/ Schema.Struct({ 
+/** A valid URL */
+"url": Schema.String, 
+/** If this parameter is omitted the name of the shortlink will be set by the API eg. "Short link \\#433" */
+"name": Schema.optional(Schema.String.pipe(Schema.minLength(3), Schema.maxLength(25))) }).annotations({ identifier: "ShortlinkNewRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -2731,7 +4325,11 @@ export type ShortlinkNewResponse = typeof ShortlinkNewResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ShortlinkUpdateRequest = /*#__PURE__*/ Schema.Struct({ "name": Schema.propertySignature(Schema.String.pipe(Schema.minLength(3), Schema.maxLength(25))).annotations({ description: "New name for the shortlink" }), "url": Schema.propertySignature(Schema.String).annotations({ description: "New long URL" }) }).annotations({ identifier: "ShortlinkUpdateRequest" })
+export const ShortlinkUpdateRequest = /*#__PURE__*/ Schema.Struct({ 
+/** New name for the shortlink */
+"name": Schema.String.pipe(Schema.minLength(3), Schema.maxLength(25)), 
+/** New long URL */
+"url": Schema.String }).annotations({ identifier: "ShortlinkUpdateRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -2797,7 +4395,13 @@ export type TemplatesListResponse = typeof TemplatesListResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const TemplatesNewRequest = /*#__PURE__*/ Schema.Struct({ "text": Schema.propertySignature(Schema.String).annotations({ description: "Template text. For channels `viber` and `whatsapp` the max. length is 1000 characters" }), "name": Schema.optional(Schema.String.pipe(Schema.minLength(3), Schema.maxLength(100))).annotations({ description: "The name of the template. If this parameter is omitted the name of the template will be set by the API eg. \"Template 2021-06-11 21:00:00\"" }), "channel": Schema.optional(Schema.Literal("sms", "viber", "whatsapp")).annotations({ description: "The channel for wich the template is saved" }), "richMedia": Schema.optional(RichMedia) }).annotations({ identifier: "TemplatesNewRequest" })
+export const TemplatesNewRequest = /*#__PURE__*/ Schema.Struct({ 
+/** Template text. For channels `viber` and `whatsapp` the max. length is 1000 characters */
+"text": Schema.String, 
+/** The name of the template. If this parameter is omitted the name of the template will be set by the API eg. "Template 2021-06-11 21:00:00" */
+"name": Schema.optional(Schema.String.pipe(Schema.minLength(3), Schema.maxLength(100))), 
+/** The channel for wich the template is saved */
+"channel": Schema.optional(Schema.Literal("sms", "viber", "whatsapp")), "richMedia": Schema.optional(RichMedia) }).annotations({ identifier: "TemplatesNewRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -2819,7 +4423,13 @@ export type TemplatesNewResponse = typeof TemplatesNewResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const TemplatesUpdateRequest = /*#__PURE__*/ Schema.Struct({ "name": Schema.optional(Schema.String.pipe(Schema.minLength(3), Schema.maxLength(100))).annotations({ description: "The name of the template. If this parameter is omitted the name of the template will be set by the API eg. \"Template 2021-06-11 21:00:00\"" }), "text": Schema.optional(Schema.String).annotations({ description: "Template text. For channels `viber` and `whatsapp` the max. length is 1000 characters" }), "channel": Schema.optional(Schema.Literal("sms", "viber", "whatsapp")).annotations({ description: "The channel for wich the template is saved" }), "richMedia": Schema.optional(RichMedia) }).annotations({ identifier: "TemplatesUpdateRequest" })
+export const TemplatesUpdateRequest = /*#__PURE__*/ Schema.Struct({ 
+/** The name of the template. If this parameter is omitted the name of the template will be set by the API eg. "Template 2021-06-11 21:00:00" */
+"name": Schema.optional(Schema.String.pipe(Schema.minLength(3), Schema.maxLength(100))), 
+/** Template text. For channels `viber` and `whatsapp` the max. length is 1000 characters */
+"text": Schema.optional(Schema.String), 
+/** The channel for wich the template is saved */
+"channel": Schema.optional(Schema.Literal("sms", "viber", "whatsapp")), "richMedia": Schema.optional(RichMedia) }).annotations({ identifier: "TemplatesUpdateRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -2841,7 +4451,13 @@ export type TemplatesUpdateResponse = typeof TemplatesUpdateResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const TwoWay = /*#__PURE__*/ Schema.Struct({ "type": Schema.propertySignature(Schema.Literal("VLN", "SHORT_CODE", "10DLC")).annotations({ description: "The type of number to send and receive SMS: VLN (Virtual Local Number), Short code, 10DLC (10 Digits Long Code)" }), "countryIso": Schema.propertySignature(Schema.String.pipe(Schema.length(2))).annotations({ description: "Two-letter country code (ISO-3166 alpha 2) of the destination where two-way messaging will be used" }), "expireDate": Schema.propertySignature(Schema.String).annotations({ description: "The date in UTC when the two-way messaging number subscription will expire" }) }).annotations({ identifier: "TwoWay" })
+export const TwoWay = /*#__PURE__*/ Schema.Struct({ 
+/** The type of number to send and receive SMS: VLN (Virtual Local Number), Short code, 10DLC (10 Digits Long Code) */
+"type": Schema.Literal("VLN", "SHORT_CODE", "10DLC"), 
+/** Two-letter country code (ISO-3166 alpha 2) of the destination where two-way messaging will be used */
+"countryIso": Schema.String.pipe(Schema.length(2)), 
+/** The date in UTC when the two-way messaging number subscription will expire */
+"expireDate": Schema.String }).annotations({ identifier: "TwoWay" })
 /**
  * @since 0.1.0
  * @category models
@@ -2852,7 +4468,25 @@ export type TwoWay = typeof TwoWay.Type
  * @since 0.1.0
  * @category schemas
  */
-export const UpdateNumberRequest = /*#__PURE__*/ Schema.Struct({ "phoneNumber": Schema.optional(Schema.String).annotations({ description: "Phone number in international E.164 format to replace the current phone number." }), "firstName": Schema.optional(Schema.String).annotations({ description: "Data field for first name of the contact. Use placeholder **{{firstName}}** in text message for data replacement" }), "lastName": Schema.optional(Schema.String).annotations({ description: "Data field for last name of the contact. Use placeholder **{{lastName}}** in text message for data replacement" }), "email": Schema.optional(Schema.String).annotations({ description: "Data field for email of the contact. Use placeholder **{{email}}** in text message for data replacement" }), "field1": Schema.optional(Schema.String).annotations({ description: "Data field for extra information of the contact. Use placeholder **{{field1}}** in text message for data replacement" }), "field2": Schema.optional(Schema.String).annotations({ description: "Data field for extra information of the contact. Use placeholder **{{field2}}** in text message for data replacement" }), "field3": Schema.optional(Schema.String).annotations({ description: "Data field for extra information of the contact. Use placeholder **{{field3}}** in text message for data replacement" }), "field4": Schema.optional(Schema.String).annotations({ description: "Data field for extra information of the contact. Use placeholder **{{field4}}** in text message for data replacement" }), "field5": Schema.optional(Schema.String).annotations({ description: "Data field for extra information of the contact. Use placeholder **{{field5}}** in text message for data replacement" }), "customFields": Schema.optional(CustomFieldsObj) }).annotations({ identifier: "UpdateNumberRequest" })
+export const UpdateNumberRequest = /*#__PURE__*/ Schema.Struct({ 
+/** Phone number in international E.164 format to replace the current phone number. */
+"phoneNumber": Schema.optional(Schema.String), 
+/** Data field for first name of the contact. Use placeholder **{{firstName}}** in text message for data replacement */
+"firstName": Schema.optional(Schema.String), 
+/** Data field for last name of the contact. Use placeholder **{{lastName}}** in text message for data replacement */
+"lastName": Schema.optional(Schema.String), 
+/** Data field for email of the contact. Use placeholder **{{email}}** in text message for data replacement */
+"email": Schema.optional(Schema.String), 
+/** Data field for extra information of the contact. Use placeholder **{{field1}}** in text message for data replacement */
+"field1": Schema.optional(Schema.String), 
+/** Data field for extra information of the contact. Use placeholder **{{field2}}** in text message for data replacement */
+"field2": Schema.optional(Schema.String), 
+/** Data field for extra information of the contact. Use placeholder **{{field3}}** in text message for data replacement */
+"field3": Schema.optional(Schema.String), 
+/** Data field for extra information of the contact. Use placeholder **{{field4}}** in text message for data replacement */
+"field4": Schema.optional(Schema.String), 
+/** Data field for extra information of the contact. Use placeholder **{{field5}}** in text message for data replacement */
+"field5": Schema.optional(Schema.String), "customFields": Schema.optional(CustomFieldsObj) }).annotations({ identifier: "UpdateNumberRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -2874,7 +4508,9 @@ export type UpdateNumberResponse = typeof UpdateNumberResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const VerifyPinRequest = /*#__PURE__*/ Schema.Struct({ "pin": Schema.propertySignature(Schema.String).annotations({ description: "The PIN code received on the mobile number" }) }).annotations({ identifier: "VerifyPinRequest" })
+export const VerifyPinRequest = /*#__PURE__*/ Schema.Struct({ 
+/** The PIN code received on the mobile number */
+"pin": Schema.String }).annotations({ identifier: "VerifyPinRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -2885,7 +4521,9 @@ export type VerifyPinRequest = typeof VerifyPinRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const VerifyPinResponse = /*#__PURE__*/ Schema.Struct({ "status": Schema.optional(Schema.String).annotations({ description: "Will have value `VERIFIED` if the pin entered is correct" }) }).annotations({ identifier: "VerifyPinResponse" })
+export const VerifyPinResponse = /*#__PURE__*/ Schema.Struct({ 
+/** Will have value `VERIFIED` if the pin entered is correct */
+"status": Schema.optional(Schema.String) }).annotations({ identifier: "VerifyPinResponse" })
 /**
  * @since 0.1.0
  * @category models

@@ -25,12 +25,7 @@ export type Input =
  * @category models
  */
 export type Success =
-  | {
-    readonly _tag: "Json"
-    readonly schema: Schema.Schema.AnyNoContext
-    /** A fast check, compiled from the same spec, that the answer fits `schema` as it is. */
-    readonly isValid: ((u: unknown) => boolean) | undefined
-  }
+  | { readonly _tag: "Json"; readonly schema: Schema.Schema.AnyNoContext }
   | { readonly _tag: "File"; readonly contentType: string }
   | { readonly _tag: "Empty" }
 
@@ -61,8 +56,7 @@ export const formBody = <S extends Schema.Schema.AnyNoContext>(schema: S) => ({ 
  * @since 0.1.0
  * @category constructors
  */
-export const jsonResponse = <S extends Schema.Schema.AnyNoContext>(schema: S, isValid?: (u: unknown) => boolean) =>
-  ({ _tag: "Json", schema, isValid }) as const
+export const jsonResponse = <S extends Schema.Schema.AnyNoContext>(schema: S) => ({ _tag: "Json", schema }) as const
 /**
  * A file (CSV or XLSX export), answered as bytes.
  * @since 0.1.0
@@ -170,7 +164,8 @@ export const make = <
   pathParamNames: Array.from(o.path.matchAll(/\{([^}]+)\}/g), (m) => m[1]!),
   // every field is context-free (PathFields), so the struct is too
   pathSchema: Schema.Struct(o.pathParams as PathFields) as Schema.Schema.AnyNoContext,
-  errorTags: new Set(o.errors.map((e) => e.prototype._tag as string)),
+  // the tag is a static of a TaggedError class (instances get it in their constructor)
+  errorTags: new Set(o.errors.map((e) => e._tag as string)),
   spanName: `${o.group}.${o.id}`
 })
 

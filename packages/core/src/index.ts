@@ -26,6 +26,12 @@ export * from "./Errors.js"
 export * as Generated from "./Generated.js"
 
 /**
+ * A fast check that a JSON value fits a schema as it is.
+ * @since 0.1.0
+ */
+export * as JsonGuard from "./JsonGuard.js"
+
+/**
  * The declarative description of an operation.
  * @since 0.1.0
  */

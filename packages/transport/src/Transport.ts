@@ -12,6 +12,7 @@ import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { Api } from "@smscx/core"
 import * as ErrorMapping from "@smscx/core/ErrorMapping"
 import * as Errors from "@smscx/core/Errors"
+import * as JsonGuard from "@smscx/core/JsonGuard"
 import type * as Operation from "@smscx/core/Operation"
 import * as Config from "effect/Config"
 import * as Context from "effect/Context"
@@ -115,8 +116,8 @@ const decoders = new WeakMap<Schema.Schema.AnyNoContext, (u: unknown) => Effect.
 const decoderOf = (schema: Schema.Schema.AnyNoContext) => {
   let decode = decoders.get(schema)
   if (decode === undefined) {
-    // unknown fields of an answer are kept (as the compiled check keeps them): the API may add
-    // fields before the SDK knows them
+    // unknown fields of an answer are kept (as the guard keeps them): the API may add fields
+    // before the SDK knows them
     decode = Schema.decodeUnknown(schema, { onExcessProperty: "preserve" })
     decoders.set(schema, decode)
   }
@@ -148,8 +149,8 @@ const readSuccess = (
             })
           )
         }
-        // the compiled check accepts almost every answer at a fraction of a full decode's cost
-        if (success.isValid?.(json) === true) return Effect.succeed(json)
+        // the guard accepts a fitting answer at a fraction of a full decode's cost
+        if (JsonGuard.of(success.schema)?.(json) === true) return Effect.succeed(json)
         return Effect.mapError(decoderOf(success.schema)(json), (error) =>
           new Errors.DecodeError({
             operation: operation.id,

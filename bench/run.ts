@@ -1,0 +1,244 @@
+/**
+ * `pnpm bench`: the SDK's speed and size, each as a ratio against a baseline measured in the same
+ * run. Nothing here is a test: it prints figures.
+ *
+ * 1. sendSms round trips against the sandbox over loopback (the sandbox in a child process):
+ *    bare `node:http` with a keep-alive agent, bare `fetch`, and the SDK (Effect and Promise, on
+ *    its default Node client and on fetch), sequential and 16 in flight. Target: SDK <= 1.15x.
+ * 2. Decoding a 25,000-recipient sendSms answer vs JSON.parse alone. Target: <= 3x.
+ * 3. esbuild bundles (minified + gzip) of a program sending one SMS. Target: <= 100 KB gz.
+ */
+import { spawn } from "node:child_process"
+import { once } from "node:events"
+import * as Http from "node:http"
+import { createInterface } from "node:readline"
+import { gzipSync } from "node:zlib"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import { Api, JsonGuard } from "@smscx/core"
+import { Sms, SmsCx } from "@smscx/client"
+import { SmsCx as PromiseClient } from "@smscx/promise"
+import { Sandbox } from "@smscx/sandbox"
+import { Effect, Layer, ManagedRuntime } from "effect"
+import * as esbuild from "esbuild"
+
+const quick = process.argv.includes("--quick")
+const SEQUENTIAL = quick ? 300 : 3000
+const CONCURRENT = quick ? 600 : 6000
+const IN_FLIGHT = 16
+const ROUNDS = quick ? 1 : 3
+const apiKey = "bench-key"
+const request = { to: ["+31612469000"], from: "InfoText", text: "Your order has shipped." }
+const body = JSON.stringify(request)
+
+const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })
+
+// ---------------------------------------------------------------------------
+// 1. Round trips
+// ---------------------------------------------------------------------------
+
+type Send = () => Promise<unknown>
+interface Client {
+  readonly name: string
+  readonly send: Send
+  readonly close: () => Promise<void>
+}
+
+const nodeHttpClient = (url: string): Client => {
+  const agent = new Http.Agent({ keepAlive: true })
+  const target = new URL("/sms", url)
+  const send: Send = () =>
+    new Promise((resolve, reject) => {
+      const req = Http.request(target, {
+        method: "POST",
+        agent,
+        headers: { "content-type": "application/json", "x-api-key": apiKey, "content-length": Buffer.byteLength(body) }
+      }, (res) => {
+        const chunks: Array<Buffer> = []
+        res.on("data", (c: Buffer) => chunks.push(c))
+        res.on("end", () => {
+          const json = JSON.parse(Buffer.concat(chunks).toString("utf8"))
+          res.statusCode === 200 ? resolve(json) : reject(new Error(`HTTP ${res.statusCode}`))
+        })
+        res.on("error", reject)
+      })
+      req.on("error", reject)
+      req.end(body)
+    })
+  return { name: "bare node:http (keep-alive)", send, close: async () => agent.destroy() }
+}
+
+const fetchClient = (url: string): Client => {
+  const target = new URL("/sms", url)
+  const send: Send = async () => {
+    const res = await fetch(target, { method: "POST", headers: { "content-type": "application/json", "x-api-key": apiKey }, body })
+    const json = await res.json()
+    if (res.status !== 200) throw new Error(`HTTP ${res.status}`)
+    return json
+  }
+  return { name: "bare fetch", send, close: async () => {} }
+}
+
+const effectClient = (url: string, transport: "node" | "fetch"): Client => {
+  const layer = transport === "node"
+    ? SmsCx.layer({ apiKey, baseUrl: url, retry: false })
+    : SmsCx.layerWithoutHttpClient({ apiKey, baseUrl: url, retry: false }).pipe(Layer.provide(FetchHttpClient.layer))
+  const runtime = ManagedRuntime.make(layer)
+  const sendSms = Effect.flatMap(Sms, (sms) => sms.sendSms(request))
+  return {
+    name: `SDK Effect (${transport === "node" ? "default: node:http" : "fetch"})`,
+    send: () => runtime.runPromise(sendSms),
+    close: () => runtime.dispose()
+  }
+}
+
+const promiseClient = (url: string, transport: "node" | "fetch"): Client => {
+  const client = new PromiseClient({ apiKey, baseUrl: url, retry: false, ...(transport === "fetch" ? { fetch } : {}) })
+  return {
+    name: `SDK Promise (${transport === "node" ? "default: node:http" : "fetch"})`,
+    send: () => client.sms.sendSms(request),
+    close: () => client.close()
+  }
+}
+
+const sequential = async (send: Send, n: number) => {
+  const start = performance.now()
+  for (let i = 0; i < n; i++) await send()
+  return ((performance.now() - start) * 1000) / n // µs per call
+}
+
+const concurrent = async (send: Send, n: number, inFlight: number) => {
+  let next = 0
+  const start = performance.now()
+  await Promise.all(Array.from({ length: inFlight }, async () => {
+    while (next++ < n) await send()
+  }))
+  return n / ((performance.now() - start) / 1000) // requests per second
+}
+
+const startSandbox = async () => {
+  const child = spawn(process.execPath, ["--import", "tsx", new URL("server.ts", import.meta.url).pathname], {
+    stdio: ["ignore", "pipe", "inherit"]
+  })
+  const lines = createInterface({ input: child.stdout })
+  const [line] = (await once(lines, "line")) as [string]
+  return { url: (JSON.parse(line) as { url: string }).url, stop: () => child.kill("SIGTERM") }
+}
+
+const roundTrips = async () => {
+  const sandbox = await startSandbox()
+  console.log(`\n## sendSms round trips against the sandbox at ${sandbox.url} (child process, loopback)`)
+  console.log(`sequential: ${SEQUENTIAL} calls; concurrent: ${CONCURRENT} calls, ${IN_FLIGHT} in flight; best of ${ROUNDS}\n`)
+  const makers = [
+    () => nodeHttpClient(sandbox.url),
+    () => fetchClient(sandbox.url),
+    () => effectClient(sandbox.url, "node"),
+    () => promiseClient(sandbox.url, "node"),
+    () => effectClient(sandbox.url, "fetch"),
+    () => promiseClient(sandbox.url, "fetch")
+  ]
+  const results: Array<{ name: string; us: number; rps: number }> = []
+  for (const make of makers) {
+    const client = make()
+    await sequential(client.send, Math.min(300, SEQUENTIAL)) // warm up: JIT, connections
+    let us = Infinity
+    let rps = 0
+    for (let round = 0; round < ROUNDS; round++) {
+      us = Math.min(us, await sequential(client.send, SEQUENTIAL))
+      rps = Math.max(rps, await concurrent(client.send, CONCURRENT, IN_FLIGHT))
+    }
+    await client.close()
+    results.push({ name: client.name, us, rps })
+  }
+  sandbox.stop()
+  const [node, fetchBase] = results
+  console.log("| client | µs/call sequential | req/s at 16 in flight | vs node:http (seq / 16) | vs fetch (seq / 16) |")
+  console.log("|---|---:|---:|---:|---:|")
+  for (const r of results) {
+    const vs = (b: { us: number; rps: number }) => `${fmt(r.us / b.us, 2)}x / ${fmt(b.rps / r.rps, 2)}x`
+    console.log(`| ${r.name} | ${fmt(r.us)} | ${fmt(r.rps)} | ${vs(node!)} | ${vs(fetchBase!)} |`)
+  }
+  console.log("\n(ratios are cost ratios: time per call, and baseline req/s over the client's; target <= 1.15x for the SDK on its default client vs node:http, and on fetch vs fetch)")
+}
+
+// ---------------------------------------------------------------------------
+// 2. Decoding a 25,000-recipient answer
+// ---------------------------------------------------------------------------
+
+const decoding = async () => {
+  const N = 25_000
+  const to = Array.from({ length: N }, (_, i) => `+3161${String(2000000 + i).padStart(7, "0")}`)
+  const sandbox = Sandbox.inProcessFetch({ apiKeys: [apiKey], balance: 1_000_000_000 })
+  const res = await sandbox.fetch("http://sandbox.local/sms", {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-api-key": apiKey },
+    body: JSON.stringify({ to, from: "InfoText", text: "Your order has shipped." })
+  })
+  const text = await res.text()
+  await sandbox.close?.()
+  if (res.status !== 200) throw new Error(`the sandbox answered ${res.status}: ${text.slice(0, 300)}`)
+  const guard = JsonGuard.of(Api.Sms.sendSms.success.schema)!
+  const time = (f: () => unknown, n = quick ? 5 : 20) => {
+    for (let i = 0; i < 3; i++) f()
+    const start = performance.now()
+    for (let i = 0; i < n; i++) f()
+    return (performance.now() - start) / n
+  }
+  const parse = time(() => JSON.parse(text))
+  const decode = time(() => {
+    const json = JSON.parse(text)
+    if (!guard(json)) throw new Error("the schema guard rejected the sandbox's answer")
+    return json
+  })
+  // the whole SDK call over an in-memory HttpClient: validating 25,000 recipients, encoding the
+  // body, decoding the answer
+  const memory = Layer.succeed(HttpClient.HttpClient, HttpClient.make((req) =>
+    Effect.sync(() => HttpClientResponse.fromWeb(req, new Response(text, { status: 200 })))))
+  const runtime = ManagedRuntime.make(SmsCx.layerWithoutHttpClient({ apiKey, retry: false }).pipe(Layer.provide(memory)))
+  const call = Effect.flatMap(Sms, (sms) => sms.sendSms({ to, from: "InfoText", text: "Your order has shipped." }))
+  await runtime.runPromise(call)
+  const start = performance.now()
+  const calls = quick ? 3 : 10
+  for (let i = 0; i < calls; i++) await runtime.runPromise(call)
+  const whole = (performance.now() - start) / calls
+  await runtime.dispose()
+  console.log(`\n## Decoding a 25,000-recipient sendSms answer (${fmt(text.length / 1e6, 1)} MB)\n`)
+  console.log("| step | ms | vs JSON.parse |")
+  console.log("|---|---:|---:|")
+  console.log(`| JSON.parse alone | ${fmt(parse, 1)} | 1.00x |`)
+  console.log(`| SDK decode (JSON.parse + schema guard) | ${fmt(decode, 1)} | ${fmt(decode / parse, 2)}x |`)
+  console.log(`| whole SDK call, in-memory HTTP (validate 25,000 recipients, encode, decode) | ${fmt(whole, 1)} | ${fmt(whole / parse, 2)}x |`)
+  console.log("\n(target: SDK decode <= 3x JSON.parse)")
+}
+
+// ---------------------------------------------------------------------------
+// 3. Bundle size
+// ---------------------------------------------------------------------------
+
+const bundles = async () => {
+  console.log("\n## esbuild bundle of a program that sends one SMS (minified, ESM)\n")
+  console.log("| entry | platform | min bytes | min+gz bytes |")
+  console.log("|---|---|---:|---:|")
+  for (const entry of ["effect-send-sms", "effect-send-sms-barrel", "promise-send-sms"]) {
+    for (const platform of ["node", "browser"] as const) {
+      const result = await esbuild.build({
+        entryPoints: [new URL(`bundle/${entry}.ts`, import.meta.url).pathname],
+        bundle: true,
+        minify: true,
+        format: "esm",
+        platform,
+        write: false,
+        logLevel: "silent",
+        ...(platform === "browser" ? { define: { "process.env.SMSCX_API_KEY": "undefined" } } : {})
+      })
+      const code = result.outputFiles[0]!.contents
+      console.log(`| ${entry} | ${platform} | ${fmt(code.length)} | ${fmt(gzipSync(code).length)} |`)
+    }
+  }
+  console.log("\n(target: <= 100 KB min+gz; platform node uses node:http, browser uses fetch; -barrel imports from \"effect\" rather than \"effect/Effect\", which esbuild does not shake as well)")
+}
+
+await roundTrips()
+await decoding()
+await bundles()

@@ -1,0 +1,122 @@
+/**
+ * A fast yes/no check that a parsed JSON value fits a schema as it is, compiled once from the
+ * schema's AST into plain closures.
+ *
+ * Why: `Schema.decodeUnknown` builds issues and results as it goes, which costs 6-12x
+ * `JSON.parse` on a 25,000-message answer. The answers of this API have no transformations
+ * (their type is their JSON), so a value this guard accepts is the decoded value; anything it
+ * rejects goes through the full decode, for its error message. Being compiled from the same
+ * AST, it cannot drift from the schema.
+ *
+ * @since 0.1.0
+ */
+import * as Option from "effect/Option"
+import type * as Schema from "effect/Schema"
+import * as AST from "effect/SchemaAST"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Guard = (u: unknown) => boolean
+
+const parseOptions: AST.ParseOptions = {}
+
+class Unsupported {
+  constructor(readonly tag: string) {}
+}
+
+const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
+
+const compile = (ast: AST.AST): Guard => {
+  switch (ast._tag) {
+    case "StringKeyword":
+      return (u) => typeof u === "string"
+    case "NumberKeyword":
+      return (u) => typeof u === "number"
+    case "BooleanKeyword":
+      return (u) => typeof u === "boolean"
+    case "UnknownKeyword":
+    case "AnyKeyword":
+      return () => true
+    case "Literal": {
+      const literal = ast.literal
+      return (u) => u === literal
+    }
+    case "Union": {
+      if (ast.types.every(AST.isLiteral)) {
+        const literals = new Set(ast.types.map((t) => (t as AST.Literal).literal))
+        return (u) => literals.has(u as AST.LiteralValue)
+      }
+      const members = ast.types.map(compile)
+      return (u) => {
+        for (const member of members) if (member(u)) return true
+        return false
+      }
+    }
+    case "Refinement": {
+      const from = compile(ast.from)
+      const filter = ast.filter
+      return (u) => from(u) && Option.isNone(filter(u, parseOptions, ast))
+    }
+    case "TupleType": {
+      if (ast.elements.length !== 0 || ast.rest.length !== 1) throw new Unsupported("TupleType")
+      const item = compile(ast.rest[0]!.type)
+      return (u) => {
+        if (!Array.isArray(u)) return false
+        for (let i = 0; i < u.length; i++) if (!item(u[i])) return false
+        return true
+      }
+    }
+    case "TypeLiteral": {
+      const properties = ast.propertySignatures.map((ps) => {
+        if (typeof ps.name !== "string") throw new Unsupported("symbol key")
+        return { name: ps.name, optional: ps.isOptional, guard: compile(ps.type) }
+      })
+      const indexes = ast.indexSignatures.map((is) => {
+        if (is.parameter._tag !== "StringKeyword") throw new Unsupported("index signature parameter")
+        return compile(is.type)
+      })
+      return (u) => {
+        if (!isRecord(u)) return false
+        for (const p of properties) {
+          const value = u[p.name]
+          if (value === undefined ? !p.optional : !p.guard(value)) return false
+        }
+        // every key, named or not, meets the index signatures: never laxer than the decode
+        if (indexes.length > 0) {
+          for (const key in u) for (const index of indexes) if (!index(u[key])) return false
+        }
+        return true
+      }
+    }
+    case "Suspend": {
+      let guard: Guard | undefined
+      return (u) => (guard ??= compile(ast.f()))(u)
+    }
+    default:
+      // transformations and declarations change or need more than the JSON: decode instead
+      throw new Unsupported(ast._tag)
+  }
+}
+
+const guards = new WeakMap<AST.AST, Guard | undefined>()
+
+/**
+ * The guard of a schema whose type is plain JSON; `undefined` when the schema transforms its
+ * input (then only a decode will do).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const of = (schema: Schema.Schema.AnyNoContext): Guard | undefined => {
+  if (guards.has(schema.ast)) return guards.get(schema.ast)
+  let guard: Guard | undefined
+  try {
+    guard = compile(schema.ast)
+  } catch (e) {
+    if (!(e instanceof Unsupported)) throw e
+  }
+  guards.set(schema.ast, guard)
+  return guard
+}
