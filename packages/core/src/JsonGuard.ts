@@ -36,6 +36,8 @@ const compile = (ast: AST.AST): Guard => {
       return (u) => typeof u === "number"
     case "BooleanKeyword":
       return (u) => typeof u === "boolean"
+    case "UndefinedKeyword":
+      return (u) => u === undefined
     case "UnknownKeyword":
     case "AnyKeyword":
       return () => true
