@@ -93,10 +93,11 @@ export type PathNames<P extends string> = P extends `${string}{${infer Name}}${i
   : []
 
 /**
+ * What an operation entry declares.
  * @since 0.1.0
  * @category models
  */
-export interface Operation<
+export interface Description<
   Id extends string = string,
   Path extends string = string,
   PathParams extends PathFields = PathFields,
@@ -117,13 +118,28 @@ export interface Operation<
   readonly idempotencyKey: string | undefined
   /** Whether the API bills the call (`x-smscx-cost`). */
   readonly billed: boolean
-  /** Derived: path parameter names in path order. */
+}
+
+/**
+ * An operation entry: its description and what is derived from it once.
+ * @since 0.1.0
+ * @category models
+ */
+export interface Operation<
+  Id extends string = string,
+  Path extends string = string,
+  PathParams extends PathFields = PathFields,
+  In extends Input = Input,
+  Out extends Success = Success,
+  E extends Errors.ApiExceptionClass = Errors.ApiExceptionClass
+> extends Description<Id, Path, PathParams, In, Out, E> {
+  /** Path parameter names in path order. */
   readonly pathParamNames: ReadonlyArray<string>
-  /** Derived: the path parameters as one schema. */
+  /** The path parameters as one schema. */
   readonly pathSchema: Schema.Schema.AnyNoContext
-  /** Derived: the tags of `errors`. */
+  /** The tags of `errors`. */
   readonly errorTags: ReadonlySet<string>
-  /** Derived: `Group.operationId`, the span name. */
+  /** `Group.operationId`, the span name. */
   readonly spanName: string
 }
 
@@ -145,21 +161,7 @@ export const make = <
   const In extends Input,
   const Out extends Success,
   const E extends Errors.ApiExceptionClass
->(
-  o: {
-    readonly id: Id
-    readonly group: string
-    readonly method: Operation["method"]
-    readonly path: Path
-    readonly pathParams: PathParams
-    readonly input: In
-    readonly success: Out
-    readonly errors: ReadonlyArray<E>
-    readonly auth: Auth
-    readonly idempotencyKey: string | undefined
-    readonly billed: boolean
-  }
-): Operation<Id, Path, PathParams, In, Out, E> => ({
+>(o: Description<Id, Path, PathParams, In, Out, E>): Operation<Id, Path, PathParams, In, Out, E> => ({
   ...o,
   pathParamNames: Array.from(o.path.matchAll(/\{([^}]+)\}/g), (m) => m[1]!),
   // every field is context-free (PathFields), so the struct is too
