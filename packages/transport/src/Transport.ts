@@ -124,6 +124,30 @@ const decoderOf = (schema: Schema.Schema.AnyNoContext) => {
   return decode
 }
 
+/** Fields of an answer whose values are credentials (the token endpoint's). */
+const SECRET_FIELDS: ReadonlySet<string> = new Set(["access_token", "refresh_token"])
+/** The same fields in a body that is not JSON (a form-encoded token answer, say). */
+const SECRET_TEXT = /((?:access|refresh)_token["']?\s*[:=]\s*["']?)[^"'&\s,}]+/g
+
+/**
+ * A DecodeError keeps the answer that did not fit, for debugging, but never a credential in it:
+ * a token answer missing `scope` would otherwise print its access token. Collects the values
+ * it hides into `found`.
+ */
+const withoutSecrets = (json: unknown, found: Array<string>): unknown => {
+  if (Array.isArray(json)) return json.map((item) => withoutSecrets(item, found))
+  if (typeof json !== "object" || json === null) return json
+  return Object.fromEntries(Object.entries(json).map(([key, value]) => {
+    if (!SECRET_FIELDS.has(key)) return [key, withoutSecrets(value, found)]
+    if (typeof value === "string" && value !== "") found.push(value)
+    return [key, "<redacted>"]
+  }))
+}
+
+/** The parse error's message quotes the values it rejects: hide the credentials among them. */
+const hide = (text: string, secrets: ReadonlyArray<string>) =>
+  secrets.reduce((out, secret) => out.split(secret).join("<redacted>"), text)
+
 const readSuccess = (
   operation: Operation.Any,
   response: HttpClientResponse.HttpClientResponse
@@ -145,19 +169,22 @@ const readSuccess = (
               operation: operation.id,
               status: response.status,
               message: `${operation.id}: the answer is not JSON`,
-              body: text
+              body: text.replace(SECRET_TEXT, "$1<redacted>")
             })
           )
         }
         // the guard accepts a fitting answer at a fraction of a full decode's cost
         if (JsonGuard.of(success.schema)?.(json) === true) return Effect.succeed(json)
-        return Effect.mapError(decoderOf(success.schema)(json), (error) =>
-          new Errors.DecodeError({
+        return Effect.mapError(decoderOf(success.schema)(json), (error) => {
+          const secrets: Array<string> = []
+          const body = withoutSecrets(json, secrets)
+          return new Errors.DecodeError({
             operation: operation.id,
             status: response.status,
-            message: `${operation.id}: the answer does not fit its schema\n${error.message}`,
-            body: json
-          }))
+            message: hide(`${operation.id}: the answer does not fit its schema\n${error.message}`, secrets),
+            body
+          })
+        })
       })
   }
 }
@@ -168,8 +195,9 @@ const readSuccess = (
  */
 const narrow = (operation: Operation.Any, error: Errors.ApiError): Errors.ApiError => {
   if (operation.errorTags.has(error._tag)) return error
+  // `message` is an own but non-enumerable property of an Error: the spread does not copy it
   const { _tag, ...fields } = error
-  return new Errors.ApiException(fields, { disableValidation: true })
+  return new Errors.ApiException({ ...fields, message: error.message }, { disableValidation: true })
 }
 
 const toTransportError = (error: HttpClientError.HttpClientError) =>
