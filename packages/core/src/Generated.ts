@@ -8,12 +8,13 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
+import * as Formats from "./internal/formats.js"
 
 /**
  * @since 0.1.0
  * @category schemas
  */
-export const Accepted = /*#__PURE__*/ Schema.Struct({ "parts": Schema.Int, "costParts": Schema.Number }).annotations({ identifier: "Accepted" })
+export const Accepted = /*#__PURE__*/ Schema.Struct({ "parts": Schema.Int, "costParts": Schema.Finite }).annotations({ identifier: "Accepted" })
 /**
  * @since 0.1.0
  * @category models
@@ -26,7 +27,7 @@ export type Accepted = typeof Accepted.Type
  */
 export const AccountBalance = /*#__PURE__*/ Schema.Struct({ 
 /** Balance of the account */
-"balance": Schema.Number, 
+"balance": Schema.Finite, 
 /** Currency of the account */
 "currency": Schema.Literal("eur", "usd"), "billing": Schema.Literal("prepaid", "postpaid") }).annotations({ identifier: "AccountBalance" })
 /**
@@ -112,7 +113,7 @@ export type AddContactsToGroupRequest = typeof AddContactsToGroupRequest.Type
  */
 export const InfoGroupsAddContactsResponse = /*#__PURE__*/ Schema.Struct({ 
 /** Total cost to send a message to the phone numbers added to group */
-"totalCost": Schema.Number, 
+"totalCost": Schema.Finite, 
 /** Total valid phone numbers added to the group */
 "totalValid": Schema.Int, 
 /** Total invalid phone numbers */
@@ -214,7 +215,7 @@ export type AddContactsToGroupWithFieldsRequest = typeof AddContactsToGroupWithF
  * @since 0.1.0
  * @category schemas
  */
-export const Alerts = /*#__PURE__*/ Schema.Struct({ "phoneNumbers": Schema.Int, "parts": Schema.Int, "costParts": Schema.Number }).annotations({ identifier: "Alerts" })
+export const Alerts = /*#__PURE__*/ Schema.Struct({ "phoneNumbers": Schema.Int, "parts": Schema.Int, "costParts": Schema.Finite }).annotations({ identifier: "Alerts" })
 /**
  * @since 0.1.0
  * @category models
@@ -522,7 +523,7 @@ export const DataLookupCampaigns = /*#__PURE__*/ Schema.Struct({
 /** Total valid phone numbers */
 "totalValid": Schema.Int, 
 /** The total cost of bulk phone number lookup */
-"totalCost": Schema.Number, 
+"totalCost": Schema.Finite, 
 /** Date and time of the bulk lookup request */
 "datetimeAdded": Schema.String }).annotations({ identifier: "DataLookupCampaigns" })
 /**
@@ -733,7 +734,7 @@ export const DataNumberLookupWebhook = /*#__PURE__*/ Schema.Struct({
 /** Unique lookup identifier */
 "lookupId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** The cost of phone number lookup */
-"cost": Schema.Number, 
+"cost": Schema.Finite, 
 /** Mobile country code. [See full list of MCC](https://www.itu.int/dms_pub/itu-t/opb/sp/T-SP-E.212B-2018-PDF-E.pdf) */
 "mcc": Schema.String, 
 /** Mobile country code + Mobile network code. [See full list of MCC + MNC](https://www.itu.int/dms_pub/itu-t/opb/sp/T-SP-E.212B-2018-PDF-E.pdf) */
@@ -789,7 +790,7 @@ export const DataOtp = /*#__PURE__*/ Schema.Struct({
 /** Status of the OTP request. The initial status is `PENDING` */
 "status": Schema.Literal("PENDING", "VERIFIED", "EXPIRED", "CANCELLED", "FAILED"), 
 /** The cost of the OTP request */
-"cost": Schema.Number, 
+"cost": Schema.Finite, 
 /** Message parts */
 "parts": Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)), 
 /** Number of attempts to allow the OTP to be verified before marking it as failed */
@@ -839,7 +840,7 @@ export const DataReceiveSms = /*#__PURE__*/ Schema.Struct({
 /** The text of the received SMS */
 "text": Schema.String, 
 /** The cost of receiving the SMS. It is usually free to receive SMS, but in some countries some charges may apply */
-"cost": Schema.Number, 
+"cost": Schema.Finite, 
 /** Date and time of receiving the text message */
 "receivedAt": Schema.String }).annotations({ identifier: "DataReceiveSms" })
 /**
@@ -889,7 +890,7 @@ export type CallbackEventTypes = typeof CallbackEventTypes.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Campaigns = /*#__PURE__*/ Schema.Struct({ "phoneNumbers": Schema.Int, "parts": Schema.Int, "costParts": Schema.Number }).annotations({ identifier: "Campaigns" })
+export const Campaigns = /*#__PURE__*/ Schema.Struct({ "phoneNumbers": Schema.Int, "parts": Schema.Int, "costParts": Schema.Finite }).annotations({ identifier: "Campaigns" })
 /**
  * @since 0.1.0
  * @category models
@@ -934,7 +935,7 @@ export const InfoCancelRent = /*#__PURE__*/ Schema.Struct({
 /** Two-letter country code in ISO-3166 alpha 2 standard. Eg. `DE`, `FR`, `IT` */
 "countryIso": Schema.String.pipe(Schema.length(2)), 
 /** Credit returned to your account balance. Please note that the one-time setup cost (provision cost) is not returned, only the rent cost of the number */
-"creditReturned": Schema.Number }).annotations({ identifier: "InfoCancelRent" })
+"creditReturned": Schema.Finite }).annotations({ identifier: "InfoCancelRent" })
 /**
  * @since 0.1.0
  * @category models
@@ -1009,7 +1010,7 @@ export const DataConversation = /*#__PURE__*/ Schema.Struct({
 /** Delivery report of the message */
 "status": Schema.Literal("DELIVERED", "SENT", "FAILED", "SCHEDULED"), 
 /** Cost of the message */
-"cost": Schema.Number, "channel": Schema.Literal("sms", "viber", "whatsapp"), 
+"cost": Schema.Finite, "channel": Schema.Literal("sms", "viber", "whatsapp"), 
 /** Date time of the sent/received message */
 "datetime": Schema.String }).annotations({ identifier: "DataConversation" })
 /**
@@ -1067,7 +1068,7 @@ export const InfoConversationReply = /*#__PURE__*/ Schema.Struct({
 /** Total invalid phone numbers after validation */
 "totalInvalid": Schema.Int, 
 /** Total cost of sending the message */
-"totalCost": Schema.Number, 
+"totalCost": Schema.Finite, 
 /** Total message parts */
 "totalParts": Schema.Int, 
 /** Callback URL for receiving the delivery report */
@@ -1109,7 +1110,7 @@ export const DataConversationReply = /*#__PURE__*/ Schema.Struct({
 /** Date time of the sent message */
 "createdAt": Schema.String, 
 /** Cost of the message */
-"cost": Schema.Number, 
+"cost": Schema.Finite, 
 /** Destination phone number in international E.164 format */
 "to": Schema.String, 
 /** Two-letter country ISO of the phone number */
@@ -1168,7 +1169,7 @@ export const DataViber = /*#__PURE__*/ Schema.Struct({
 /** If the date of send or the schedule date of a message is detected to be in the quiet hours of the destination phone number, this parameter will be set to `true`. This parameter is `false` if no quiet hours detected */
 "inQuietHours": Schema.Boolean, 
 /** The cost of sending a message, in the currency of the account (**eur** or **usd**). */
-"cost": Schema.Number, 
+"cost": Schema.Finite, 
 /** Destination phone number in E.164 format */
 "to": Schema.String, 
 /** Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. DE, FR, IT */
@@ -1309,7 +1310,7 @@ export const RentCost = /*#__PURE__*/ Schema.Struct({
 /** Rent period (in days) */
 "days": Schema.Literal(1, 7, 30), 
 /** Cost to rent the number for 1, 7 or 30 days */
-"cost": Schema.Number }).annotations({ identifier: "RentCost" })
+"cost": Schema.Finite }).annotations({ identifier: "RentCost" })
 /**
  * @since 0.1.0
  * @category models
@@ -1334,11 +1335,11 @@ export const DataAvailableNumbersRent = /*#__PURE__*/ Schema.Struct({
 /** Type of phone number */
 "numberType": Schema.Literal("mobile", "landline"), 
 /** Cost for receiving a SMS on this phone number (most of the time receiving is free, meaning this has value 0) */
-"inboundSmsCost": Schema.Number, 
+"inboundSmsCost": Schema.Finite, 
 /** Cost for sending a SMS from this phone number. If the number doesn't have outbound SMS as a feature, this parameter will be `null` */
-"outboundSmsCost": Schema.NullOr(Schema.Number), 
+"outboundSmsCost": Schema.NullOr(Schema.Finite), 
 /** One time setup fee for the rented phone number (if applicable) */
-"setupCost": Schema.Number, 
+"setupCost": Schema.Finite, 
 /** Array of objects with cost for every period (in days). If the phone number has a minimum rent period of 30 days, this array will contain only one object with cost for 30 days. If minimum rent is 1 day, then this array will contain 3 objects with cost for 1, 7, 30 days */
 "rentCost": Schema.Array(RentCost), 
 /** Minimum period that this phone number must be rented (in days) */
@@ -1367,7 +1368,7 @@ export const DataGroups = /*#__PURE__*/ Schema.Struct({
 /** Total phone numbers in the group */
 "totalPhoneNumbers": Schema.Int, 
 /** Total cost for sending one SMS to the group */
-"totalCost": Schema.Number, 
+"totalCost": Schema.Finite, 
 /** Total contacts that opted out */
 "totalOptouts": Schema.Int, 
 /** Date and time when the group was created */
@@ -1407,7 +1408,7 @@ export const DataMultichannel = /*#__PURE__*/ Schema.Struct({
 /** If the date of send or the schedule date of a message is detected to be in the quiet hours of the destination phone number, this parameter will be set to `true`. This parameter is `false` if no quiet hours detected */
 "inQuietHours": Schema.Boolean, 
 /** The cost of sending a message, in the currency of the account (**eur** or **usd**). */
-"cost": Schema.Number, 
+"cost": Schema.Finite, 
 /** Destination phone number in E.164 format */
 "to": Schema.String, 
 /** Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. DE, FR, IT */
@@ -1438,7 +1439,7 @@ export const DataNumberLookup = /*#__PURE__*/ Schema.Struct({
 /** Unique lookup identifier */
 "lookupId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** The cost of phone number lookup */
-"cost": Schema.Number, 
+"cost": Schema.Finite, 
 /** Mobile country code. [See full list of MCC](https://www.itu.int/dms_pub/itu-t/opb/sp/T-SP-E.212B-2018-PDF-E.pdf) */
 "mcc": Schema.String, 
 /** Mobile country code + Mobile network code. [See full list of MCC + MNC](https://www.itu.int/dms_pub/itu-t/opb/sp/T-SP-E.212B-2018-PDF-E.pdf) */
@@ -1494,7 +1495,7 @@ export const DataNumbersLookup = /*#__PURE__*/ Schema.Struct({
 /** Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. `DE`, `FR`, `IT` */
 "countryIso": Schema.String.pipe(Schema.length(2)), 
 /** The cost of phone number lookup */
-"cost": Schema.Number, 
+"cost": Schema.Finite, 
 /** Unique lookup identifier */
 "lookupId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** Date and time of the phone number lookup request */
@@ -1576,7 +1577,7 @@ export const RenewCost = /*#__PURE__*/ Schema.Struct({
 /** Rent period (in days) */
 "days": Schema.Literal(1, 7, 30), 
 /** Cost to rent the number for 1, 7 or 30 days */
-"cost": Schema.Number }).annotations({ identifier: "RenewCost" })
+"cost": Schema.Finite }).annotations({ identifier: "RenewCost" })
 /**
  * @since 0.1.0
  * @category models
@@ -1591,7 +1592,7 @@ export const InboundSms = /*#__PURE__*/ Schema.Struct({
 /** Total SMS received on the phone number */
 "total": Schema.Int, 
 /** Total cost for receiving SMS */
-"cost": Schema.Number }).annotations({ identifier: "InboundSms" })
+"cost": Schema.Finite }).annotations({ identifier: "InboundSms" })
 /**
  * @since 0.1.0
  * @category models
@@ -1606,7 +1607,7 @@ export const OutboundSms = /*#__PURE__*/ Schema.Struct({
 /** Total SMS sent from the phone number */
 "total": Schema.Int, 
 /** Total cost for sending SMS */
-"cost": Schema.Number }).annotations({ identifier: "OutboundSms" })
+"cost": Schema.Finite }).annotations({ identifier: "OutboundSms" })
 /**
  * @since 0.1.0
  * @category models
@@ -1633,9 +1634,9 @@ export const DataRentedNumbers = /*#__PURE__*/ Schema.Struct({
 /** Type of phone number. */
 "numberType": Schema.Literal("mobile", "landline"), 
 /** Cost of renting the phone number for the current period */
-"rentCost": Schema.Number, 
+"rentCost": Schema.Finite, 
 /** The one time setup fee that was charged at the initial rent of the phone number (if applicable) */
-"setupCost": Schema.Number, 
+"setupCost": Schema.Finite, 
 /** Current period of the phone number rent (in days) */
 "rentPeriod": Schema.Literal(1, 7, 30), 
 /** Start date and time of the rent period (UTC) */
@@ -1643,9 +1644,9 @@ export const DataRentedNumbers = /*#__PURE__*/ Schema.Struct({
 /** End date and time of the rent period (UTC) */
 "rentEnd": Schema.String, 
 /** Cost for receiving a SMS on this phone number (most of the time receiving is free, meaning this has value 0) */
-"inboundSmsCost": Schema.Number, 
+"inboundSmsCost": Schema.Finite, 
 /** Cost for sending a SMS from this phone number. If the number doesn't have outbound SMS as a feature, this parameter will be `null` */
-"outboundSmsCost": Schema.NullOr(Schema.Number), 
+"outboundSmsCost": Schema.NullOr(Schema.Finite), 
 /** Array of objects with cost for rent renewal. If the number has minimum rent period of 30 days, this array will contain only one object with 30 days */
 "renewCost": Schema.Array(RenewCost), "inboundSms": InboundSms, "outboundSms": OutboundSms, 
 /** Minimum period that this phone number can be rented/renewed (in days) */
@@ -1686,7 +1687,7 @@ export const DataReportCampaign = /*#__PURE__*/ Schema.Struct({
 /** Date and time of last delivery report update of the message */
 "updatedAt": Schema.NullOr(Schema.String), 
 /** The cost of sending a message, in the currency of the account (**eur** or **usd**). It is calculated as ***cost per message part x parts***. Eg. 3 x 0.041 = 0.123  <br>This parameter has value zero (0) if the status of the message is `REJECTED` or `NO COVERAGE` */
-"cost": Schema.Number, 
+"cost": Schema.Finite, 
 /** Destination phone number in E.164 format */
 "to": Schema.String, 
 /** Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. DE, FR, IT */
@@ -1727,7 +1728,7 @@ export const DataReports = /*#__PURE__*/ Schema.Struct({
 /** Date and time of last delivery report update of the message */
 "updatedAt": Schema.NullOr(Schema.String), 
 /** The cost of sending a message, in the currency of the account (**eur** or **usd**). It is calculated as ***cost per message part x parts***. Eg. 3 x 0.041 = 0.123  <br>This parameter has value zero (0) if the status of the message is `REJECTED` or `NO COVERAGE` */
-"cost": Schema.Number, 
+"cost": Schema.Finite, 
 /** Destination phone number in E.164 format */
 "to": Schema.String, 
 /** Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. DE, FR, IT */
@@ -1796,7 +1797,7 @@ export const DataReportsCampaigns = /*#__PURE__*/ Schema.Struct({
 /** Total parts of the sent campaign */
 "parts": Schema.Int, 
 /** Total cost of the sent campaign */
-"cost": Schema.Number, 
+"cost": Schema.Finite, 
 /** Content of the message */
 "text": Schema.String, 
 /** Source of the message sending */
@@ -1848,7 +1849,7 @@ export const DataSms = /*#__PURE__*/ Schema.Struct({
 /** If the date of send or the schedule date of a message is detected to be in the quiet hours of the destination phone number, this parameter will be set to `true`. This parameter is `false` if no quiet hours detected */
 "inQuietHours": Schema.Boolean, 
 /** The cost of sending a message, in the currency of the account (**eur** or **usd**). It is calculated as ***cost per message part x parts***. Eg. 3 x 0.041 = 0.123  <br>This parameter has value zero (0) if the status of the message is `REJECTED` or `NO COVERAGE` */
-"cost": Schema.Number, 
+"cost": Schema.Finite, 
 /** Destination phone number in E.164 format */
 "to": Schema.String, 
 /** Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. DE, FR, IT */
@@ -1856,9 +1857,9 @@ export const DataSms = /*#__PURE__*/ Schema.Struct({
 /** Originator (sender name) of the message */
 "from": Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15)), 
 /** The text message sent with all the fields/variables replaced (if any). */
-"text": Schema.String, 
+"text": Schema.optional(Schema.String), 
 /** Message parts */
-"parts": Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)), "textAnalysis": TextAnalysis, 
+"parts": Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)), "textAnalysis": Schema.optional(TextAnalysis), 
 /** Client own UUID (v1-v5) provided to track messages */
 "trackData": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
 /** Date and time when the message was scheduled. If the date and time of sending or scheduling is detected to be in the quiet hours interval, the API will schedule the sending of the SMS at the end of the quiet hours. Eg. If quiet hours is defined between 21:30 and 09:30 and the message sending is at 21:55, then the API will schedule the message the next day at 09:31 */
@@ -1873,7 +1874,7 @@ export type DataSms = typeof DataSms.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataSummary = /*#__PURE__*/ Schema.Struct({ "phoneNumbers": Schema.Int, "parts": Schema.Int, "costParts": Schema.Number }).annotations({ identifier: "DataSummary" })
+export const DataSummary = /*#__PURE__*/ Schema.Struct({ "phoneNumbers": Schema.Int, "parts": Schema.Int, "costParts": Schema.Finite }).annotations({ identifier: "DataSummary" })
 /**
  * @since 0.1.0
  * @category models
@@ -1884,7 +1885,7 @@ export type DataSummary = typeof DataSummary.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Delivered = /*#__PURE__*/ Schema.Struct({ "parts": Schema.Int, "costParts": Schema.Number }).annotations({ identifier: "Delivered" })
+export const Delivered = /*#__PURE__*/ Schema.Struct({ "parts": Schema.Int, "costParts": Schema.Finite }).annotations({ identifier: "Delivered" })
 /**
  * @since 0.1.0
  * @category models
@@ -1895,7 +1896,7 @@ export type Delivered = typeof Delivered.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Failed = /*#__PURE__*/ Schema.Struct({ "parts": Schema.Int, "costParts": Schema.Number }).annotations({ identifier: "Failed" })
+export const Failed = /*#__PURE__*/ Schema.Struct({ "parts": Schema.Int, "costParts": Schema.Finite }).annotations({ identifier: "Failed" })
 /**
  * @since 0.1.0
  * @category models
@@ -1906,7 +1907,7 @@ export type Failed = typeof Failed.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Scheduled = /*#__PURE__*/ Schema.Struct({ "parts": Schema.Int, "costParts": Schema.Number }).annotations({ identifier: "Scheduled" })
+export const Scheduled = /*#__PURE__*/ Schema.Struct({ "parts": Schema.Int, "costParts": Schema.Finite }).annotations({ identifier: "Scheduled" })
 /**
  * @since 0.1.0
  * @category models
@@ -1917,7 +1918,7 @@ export type Scheduled = typeof Scheduled.Type
  * @since 0.1.0
  * @category schemas
  */
-export const NoCoverage = /*#__PURE__*/ Schema.Struct({ "parts": Schema.Int, "costParts": Schema.Number }).annotations({ identifier: "NoCoverage" })
+export const NoCoverage = /*#__PURE__*/ Schema.Struct({ "parts": Schema.Int, "costParts": Schema.Finite }).annotations({ identifier: "NoCoverage" })
 /**
  * @since 0.1.0
  * @category models
@@ -2014,7 +2015,7 @@ export const DataWhatsapp = /*#__PURE__*/ Schema.Struct({
 /** If the date of send or the schedule date of a message is detected to be in the quiet hours of the destination phone number, this parameter will be set to `true`. This parameter is `false` if no quiet hours detected */
 "inQuietHours": Schema.Boolean, 
 /** The cost of sending a message, in the currency of the account (**eur** or **usd**). */
-"cost": Schema.Number, 
+"cost": Schema.Finite, 
 /** Destination phone number in E.164 format */
 "to": Schema.String, 
 /** Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. DE, FR, IT */
@@ -2107,7 +2108,7 @@ export const InfoDeleteScheduledCampaign = /*#__PURE__*/ Schema.Struct({
 /** Message parts */
 "partsDeleted": Schema.Int, 
 /** Credit returned to the user balance after deleting the scheduled messages */
-"creditReturned": Schema.Number, "channel": Schema.Literal("sms", "viber", "whatsapp", "multichannel") }).annotations({ identifier: "InfoDeleteScheduledCampaign" })
+"creditReturned": Schema.Finite, "channel": Schema.Literal("sms", "viber", "whatsapp", "multichannel") }).annotations({ identifier: "InfoDeleteScheduledCampaign" })
 /**
  * @since 0.1.0
  * @category models
@@ -2135,7 +2136,7 @@ export const InfoDeleteScheduledMsg = /*#__PURE__*/ Schema.Struct({
 /** Message parts */
 "parts": Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)), 
 /** Credit returned to the user balance */
-"creditReturned": Schema.Number, "channel": Schema.Literal("sms", "viber", "whatsapp", "multichannel") }).annotations({ identifier: "InfoDeleteScheduledMsg" })
+"creditReturned": Schema.Finite, "channel": Schema.Literal("sms", "viber", "whatsapp", "multichannel") }).annotations({ identifier: "InfoDeleteScheduledMsg" })
 /**
  * @since 0.1.0
  * @category models
@@ -2161,7 +2162,7 @@ export const EditRentRequest = /*#__PURE__*/ Schema.Struct({
 /** Auto renew the rent of the phone number at the end of the rental period */
 "autoRenew": Schema.optional(Schema.Boolean), 
 /** Callback URL (or webhook) to get the SMS that is received on the rented phone number (inbound SMS) */
-"callbackUrl": Schema.optional(Schema.NullOr(Schema.String)) }).annotations({ identifier: "EditRentRequest" })
+"callbackUrl": Schema.optional(Schema.NullOr(Formats.Uri)) }).annotations({ identifier: "EditRentRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -2203,12 +2204,11 @@ export const ErrorEnvelope = /*#__PURE__*/ Schema.Struct({ "error": Error, "inva
 export type ErrorEnvelope = typeof ErrorEnvelope.Type
 
 /**
+ * The name of the network operator Keyed by operatorName.
  * @since 0.1.0
  * @category schemas
  */
-export const NetworkOperator = /*#__PURE__*/ Schema.Struct({ 
-/** The name of the network operator */
-"operatorName": Schema.Record({ key: Schema.String, value: Schema.Number }) }).annotations({ identifier: "NetworkOperator" })
+export const NetworkOperator = /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Record({ key: Schema.String, value: Schema.Finite }) }).annotations({ identifier: "NetworkOperator" })
 /**
  * @since 0.1.0
  * @category models
@@ -2216,12 +2216,11 @@ export const NetworkOperator = /*#__PURE__*/ Schema.Struct({
 export type NetworkOperator = typeof NetworkOperator.Type
 
 /**
+ * Every **countryCode** object contains objects of network operators and their coresponding pricing Keyed by countryCode.
  * @since 0.1.0
  * @category schemas
  */
-export const PricingSmsResponse = /*#__PURE__*/ Schema.Struct({ 
-/** Every **countryCode** object contains objects of network operators and their coresponding pricing */
-"countryCode": Schema.Record({ key: Schema.String, value: NetworkOperator }) }).annotations({ identifier: "PricingSmsResponse" })
+export const PricingSmsResponse = /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Record({ key: Schema.String, value: NetworkOperator }) }).annotations({ identifier: "PricingSmsResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -2234,9 +2233,9 @@ export type PricingSmsResponse = typeof PricingSmsResponse.Type
  */
 export const ViberWhatsappPricing = /*#__PURE__*/ Schema.Struct({ 
 /** Price for a transactional message (only text) */
-"TRANSACTIONAL": Schema.Number, 
+"TRANSACTIONAL": Schema.Finite, 
 /** Price for a promotional message (text and rich media) */
-"PROMOTIONAL": Schema.Number }).annotations({ identifier: "ViberWhatsappPricing" })
+"PROMOTIONAL": Schema.Finite }).annotations({ identifier: "ViberWhatsappPricing" })
 /**
  * @since 0.1.0
  * @category models
@@ -2244,10 +2243,11 @@ export const ViberWhatsappPricing = /*#__PURE__*/ Schema.Struct({
 export type ViberWhatsappPricing = typeof ViberWhatsappPricing.Type
 
 /**
+ * Keyed by countryCode.
  * @since 0.1.0
  * @category schemas
  */
-export const PricingViberWhatsappResponse = /*#__PURE__*/ Schema.Struct({ "countryCode": ViberWhatsappPricing }).annotations({ identifier: "PricingViberWhatsappResponse" })
+export const PricingViberWhatsappResponse = /*#__PURE__*/ Schema.Record({ key: Schema.String, value: ViberWhatsappPricing }).annotations({ identifier: "PricingViberWhatsappResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -2315,9 +2315,9 @@ export const InfoRentStatus = /*#__PURE__*/ Schema.Struct({
 /** Type of phone number. */
 "numberType": Schema.Literal("mobile", "landline"), 
 /** Cost of renting the phone number for the current period */
-"rentCost": Schema.Number, 
+"rentCost": Schema.Finite, 
 /** The one time setup fee that was charged at the initial rent of the phone number (if applicable) */
-"setupCost": Schema.Number, 
+"setupCost": Schema.Finite, 
 /** Current period of the phone number rent (in days) */
 "rentPeriod": Schema.Literal(1, 7, 30), 
 /** Start date and time of the rent period (UTC) */
@@ -2325,9 +2325,9 @@ export const InfoRentStatus = /*#__PURE__*/ Schema.Struct({
 /** End date and time of the rent period (UTC) */
 "rentEnd": Schema.String, 
 /** Cost for receiving a SMS on this phone number (most of the time receiving is free, meaning this has value 0) */
-"inboundSmsCost": Schema.Number, 
+"inboundSmsCost": Schema.Finite, 
 /** Cost for sending a SMS from this phone number. If the number doesn't have outbound SMS as a feature, this parameter will be `null` */
-"outboundSmsCost": Schema.NullOr(Schema.Number), 
+"outboundSmsCost": Schema.NullOr(Schema.Finite), 
 /** Array of objects with cost for rent renewal. If the number has minimum rent period of 30 days, this array will contain only one object with 30 days */
 "renewCost": Schema.Array(RenewCost), "inboundSms": InboundSms, "outboundSms": OutboundSms, 
 /** Minimum period that this phone number can be rented/renewed (in days) */
@@ -2496,7 +2496,7 @@ export const InfoGroups = /*#__PURE__*/ Schema.Struct({
 /** Total phone numbers in group */
 "totalPhoneNumbers": Schema.Int, 
 /** Total cost of sending one message to the group */
-"totalCost": Schema.Number, 
+"totalCost": Schema.Finite, 
 /** Total contacts that opted out */
 "totalOptouts": Schema.Int, "createdAt": Schema.String }).annotations({ identifier: "InfoGroups" })
 /**
@@ -2608,15 +2608,15 @@ export type Text = typeof Text.Type
  */
 export const TransliterationAnalysis = /*#__PURE__*/ Schema.Struct({ 
 /** Total cost of sending the text before the conversion of Unicode characters to GSM alphabet */
-"totalOriginalCost": Schema.Number, 
+"totalOriginalCost": Schema.Finite, 
 /** Total parts before the conversion of Unicode characters to GSM alphabet */
 "totalOriginalParts": Schema.Int, 
 /** Total cost of sending the text with the converted (replaced) text */
-"totalReplacedCost": Schema.Number, 
+"totalReplacedCost": Schema.Finite, 
 /** Total parts of the sending with the converted (replaced) text */
 "totalReplacedParts": Schema.Int, 
 /** Total cost saved by sending with the text converted to GSM-7 alphabet */
-"totalCostSaved": Schema.Int, 
+"totalCostSaved": Schema.Finite, 
 /** Total parts saved by sending with the text converted to GSM-7 alphabet */
 "totalPartsSaved": Schema.Int, "text": Text }).annotations({ identifier: "TransliterationAnalysis" })
 /**
@@ -2639,7 +2639,7 @@ export const Info = /*#__PURE__*/ Schema.Struct({
 /** Total invalid phone numbers after validation */
 "totalInvalid": Schema.Int, 
 /** Total cost of sending the message */
-"totalCost": Schema.Number, 
+"totalCost": Schema.Finite, 
 /** Total message parts */
 "totalParts": Schema.Int, 
 /** Callback URL for receiving the delivery report */
@@ -2670,7 +2670,7 @@ export const InfoCampaign = /*#__PURE__*/ Schema.Struct({
 /** Total invalid phone numbers after validation */
 "totalInvalid": Schema.Int, 
 /** Total cost of sending the message */
-"totalCost": Schema.Number, 
+"totalCost": Schema.Finite, 
 /** Total message parts */
 "totalParts": Schema.Int, 
 /** Count of duplicate phone numbers removed */
@@ -2716,7 +2716,7 @@ export const InfoLookupDetails = /*#__PURE__*/ Schema.Struct({
 /** Total valid phone numbers */
 "totalValid": Schema.Int, 
 /** The total cost of bulk phone number lookup */
-"totalCost": Schema.Number, "phoneNumbersByCountry": PhoneNumbersByCountry }).annotations({ identifier: "InfoLookupDetails" })
+"totalCost": Schema.Finite, "phoneNumbersByCountry": PhoneNumbersByCountry }).annotations({ identifier: "InfoLookupDetails" })
 /**
  * @since 0.1.0
  * @category models
@@ -2737,7 +2737,7 @@ export const InfoMultichannel = /*#__PURE__*/ Schema.Struct({
 /** Total invalid phone numbers after validation */
 "totalInvalid": Schema.Int, 
 /** Total cost of sending the message */
-"totalCost": Schema.Number, 
+"totalCost": Schema.Finite, 
 /** Total message parts */
 "totalParts": Schema.Int, 
 /** Callback URL for receiving the delivery report */
@@ -2768,7 +2768,7 @@ export const InfoMultichannelCampaign = /*#__PURE__*/ Schema.Struct({
 /** Total invalid phone numbers after validation */
 "totalInvalid": Schema.Int, 
 /** Total cost of sending the message */
-"totalCost": Schema.Number, 
+"totalCost": Schema.Finite, 
 /** Total message parts */
 "totalParts": Schema.Int, 
 /** Count of duplicate phone numbers removed */
@@ -2818,7 +2818,7 @@ export const InfoNumbersLookup = /*#__PURE__*/ Schema.Struct({
 /** Total invalid phone numbers */
 "totalInvalid": Schema.Int, 
 /** The total cost of bulk phone number lookup */
-"totalCost": Schema.Number, 
+"totalCost": Schema.Finite, 
 /** List with all the invalid phone numbers detected */
 "invalid": Schema.Array(Schema.String) }).annotations({ identifier: "InfoNumbersLookup" })
 /**
@@ -2925,7 +2925,7 @@ export const InfoRenewNumber = /*#__PURE__*/ Schema.Struct({
 /** End date and time of the rent period (UTC) */
 "rentEnd": Schema.String, 
 /** Cost of renting the phone number */
-"rentCost": Schema.Number, 
+"rentCost": Schema.Finite, 
 /** Automatically renews the rent for the number with the same period as the current subscription */
 "autoRenew": Schema.Boolean, 
 /** Callback URL (or webhook) to get the SMS that is received on the rented phone number (inbound SMS) */
@@ -2954,9 +2954,9 @@ export const InfoRentNumber = /*#__PURE__*/ Schema.Struct({
 /** End date and time of the rent period (UTC) */
 "rentEnd": Schema.String, 
 /** Cost of renting the phone number */
-"rentCost": Schema.Number, 
+"rentCost": Schema.Finite, 
 /** The one time setup fee charged at the initial rent of the phone number (if applicable) */
-"setupCost": Schema.Number, 
+"setupCost": Schema.Finite, 
 /** Automatically renews the rent for the number with the same period as the current subscription */
 "autoRenew": Schema.Boolean, 
 /** Callback URL (or webhook) to get the SMS that is received on the rented phone number (inbound SMS) */
@@ -2973,7 +2973,7 @@ export type InfoRentNumber = typeof InfoRentNumber.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoReportCampaign = /*#__PURE__*/ Schema.Struct({ "campaignId": Schema.String, "campaignName": Schema.String, "totalPhoneNumbers": Schema.Int, "totalCost": Schema.Number, "totalParts": Schema.Int, "channel": Schema.String }).annotations({ identifier: "InfoReportCampaign" })
+export const InfoReportCampaign = /*#__PURE__*/ Schema.Struct({ "campaignId": Schema.String, "campaignName": Schema.String, "totalPhoneNumbers": Schema.Int, "totalCost": Schema.Finite, "totalParts": Schema.Int, "channel": Schema.String }).annotations({ identifier: "InfoReportCampaign" })
 /**
  * @since 0.1.0
  * @category models
@@ -2984,7 +2984,7 @@ export type InfoReportCampaign = typeof InfoReportCampaign.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoReports = /*#__PURE__*/ Schema.Struct({ "totalPhoneNumbers": Schema.Int, "totalCost": Schema.Number, "totalParts": Schema.Int }).annotations({ identifier: "InfoReports" })
+export const InfoReports = /*#__PURE__*/ Schema.Struct({ "totalPhoneNumbers": Schema.Int, "totalCost": Schema.Finite, "totalParts": Schema.Int }).annotations({ identifier: "InfoReports" })
 /**
  * @since 0.1.0
  * @category models
@@ -3092,7 +3092,7 @@ export const InfoViber = /*#__PURE__*/ Schema.Struct({
 /** Total invalid phone numbers after validation */
 "totalInvalid": Schema.Int, 
 /** Total cost of sending the message */
-"totalCost": Schema.Number, 
+"totalCost": Schema.Finite, 
 /** Total message parts */
 "totalParts": Schema.Int, 
 /** Callback URL for receiving the delivery report */
@@ -3123,7 +3123,7 @@ export const InfoViberCampaign = /*#__PURE__*/ Schema.Struct({
 /** Total invalid phone numbers after validation */
 "totalInvalid": Schema.Int, 
 /** Total cost of sending the message */
-"totalCost": Schema.Number, 
+"totalCost": Schema.Finite, 
 /** Total message parts */
 "totalParts": Schema.Int, 
 /** Count of duplicate phone numbers removed */
@@ -3158,7 +3158,7 @@ export const InfoWhatsapp = /*#__PURE__*/ Schema.Struct({
 /** Total invalid phone numbers after validation */
 "totalInvalid": Schema.Int, 
 /** Total cost of sending the message */
-"totalCost": Schema.Number, 
+"totalCost": Schema.Finite, 
 /** Total message parts */
 "totalParts": Schema.Int, 
 /** Callback URL for receiving the delivery report */
@@ -3322,7 +3322,7 @@ export const NewOtpRequest = /*#__PURE__*/ Schema.Struct({
 /** Character length of the pin   Note: If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
 "pinLength": Schema.optional(Schema.Int.pipe(Schema.greaterThanOrEqualTo(4), Schema.lessThanOrEqualTo(10))), 
 /** A valid URL to receive status updates for the OTP verification.   Note: If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"otpCallbackUrl": Schema.optional(Schema.String) }).annotations({ identifier: "NewOtpRequest" })
+"otpCallbackUrl": Schema.optional(Formats.Uri) }).annotations({ identifier: "NewOtpRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -3345,7 +3345,7 @@ export const NewOtpResponse = /*#__PURE__*/ Schema.Struct({
 /** Status of the OTP request. The initial status is `PENDING` */
 "status": Schema.Literal("PENDING", "VERIFIED", "EXPIRED", "CANCELLED", "FAILED"), 
 /** The cost of the OTP request */
-"cost": Schema.Number, 
+"cost": Schema.Finite, 
 /** Message parts */
 "parts": Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)), 
 /** Number of attempts to allow the OTP to be verified before marking it as failed Note: If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
@@ -3409,7 +3409,7 @@ export const NumbersLookupRequest = /*#__PURE__*/ Schema.Struct({
 /** Two-letter country ISO of the phone number you want to lookup. If an international E.164 phone number format is provided the **countryIso** will be ignored */
 "countryIso": Schema.optional(Schema.String.pipe(Schema.length(2))), 
 /** A valid URL to receive results for the phone number lookup.   Note: If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"lookupCallbackUrl": Schema.optional(Schema.String) }).annotations({ identifier: "NumbersLookupRequest" })
+"lookupCallbackUrl": Schema.optional(Formats.Uri) }).annotations({ identifier: "NumbersLookupRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -3564,7 +3564,7 @@ export const RenewRentRequest = /*#__PURE__*/ Schema.Struct({
 /** Auto renew the rent of the phone number at the end of the rental period */
 "autoRenew": Schema.optional(Schema.Boolean), 
 /** Callback URL (or webhook) to get the SMS that is received on the rented phone number (inbound SMS) */
-"callbackUrl": Schema.optional(Schema.NullOr(Schema.String)) }).annotations({ identifier: "RenewRentRequest" })
+"callbackUrl": Schema.optional(Schema.NullOr(Formats.Uri)) }).annotations({ identifier: "RenewRentRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -3583,7 +3583,7 @@ export const RentNumberRequest = /*#__PURE__*/ Schema.Struct({
 /** Auto renew the rental of the phone number at the end of the rental period */
 "autoRenew": Schema.optional(Schema.Boolean), 
 /** Callback URL (or webhook) to get the received SMS on the rented phone number */
-"callbackUrl": Schema.optional(Schema.NullOr(Schema.String)), 
+"callbackUrl": Schema.optional(Schema.NullOr(Formats.Uri)), 
 /** Applicable if the phone number requires registration. Unique identifier of the registration details for this phone number */
 "registrationId": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) }).annotations({ identifier: "RentNumberRequest" })
 /**
@@ -3622,11 +3622,11 @@ export type RentNumbersResponse = typeof RentNumbersResponse.Type
  */
 export const RentalCost = /*#__PURE__*/ Schema.Struct({ 
 /** Cost to rent the number for 1 day */
-"1": Schema.Number, 
+"1": Schema.Finite, 
 /** Cost to rent the number for 7 days (1 week) */
-"7": Schema.Number, 
+"7": Schema.Finite, 
 /** Cost to rent the number for 1 month */
-"30": Schema.Number }).annotations({ identifier: "RentalCost" })
+"30": Schema.Finite }).annotations({ identifier: "RentalCost" })
 /**
  * @since 0.1.0
  * @category models
@@ -3719,11 +3719,11 @@ export const SendMultichannelCampaignRequest = /*#__PURE__*/ Schema.Struct({
 /** The time to live (ttl) defines the time in seconds that a channel has to deliver the message to the destination. After the time to live has expired and no `Delivered` report received, the next channel in the strategy will be triggered. This procedure is repeated until the last failover channel (`sms`) is triggered. Default `ttl` is 300 seconds (5 minutes). Max value 1209600 seconds (14 days) */
 "ttl": Schema.optional(Schema.Int), 
 /** If you want to schedule the Multichannel message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Multichannel message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
-"scheduledDate": Schema.optional(Schema.String), 
+"scheduledDate": Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
 "isUtc": Schema.optional(Schema.Boolean), 
 /** A valid URL to receive the delivery report update for the sent Multichannel message. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"dlrCallbackUrl": Schema.optional(Schema.String), 
+"dlrCallbackUrl": Schema.optional(Formats.Uri), 
 /** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
 "shortResponse": Schema.optional(Schema.Boolean), 
 /** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
@@ -3752,11 +3752,11 @@ export const SendMultichannelCampaignRequestEstimate = /*#__PURE__*/ Schema.Stru
 /** The time to live (ttl) defines the time in seconds that a channel has to deliver the message to the destination. After the time to live has expired and no `Delivered` report received, the next channel in the strategy will be triggered. This procedure is repeated until the last failover channel (`sms`) is triggered. Default `ttl` is 300 seconds (5 minutes). Max value 1209600 seconds (14 days) */
 "ttl": Schema.optional(Schema.Int), 
 /** If you want to schedule the Multichannel message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Multichannel message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
-"scheduledDate": Schema.optional(Schema.String), 
+"scheduledDate": Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
 "isUtc": Schema.optional(Schema.Boolean), 
 /** A valid URL to receive the delivery report update for the sent Multichannel message. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"dlrCallbackUrl": Schema.optional(Schema.String), 
+"dlrCallbackUrl": Schema.optional(Formats.Uri), 
 /** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
 "shortResponse": Schema.optional(Schema.Boolean), 
 /** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
@@ -3798,11 +3798,11 @@ export const SendMultichannelMessageRequest = /*#__PURE__*/ Schema.Struct({
 /** By default an error will be thrown if any invalid numbers are detected in the `to` parameter. Set this parameter to `true` if you want to process the request even if invalid numbers are detected. The response will contain in the `info` object the property `invalid`, wich is an array with the detected invalid phone numbers */
 "allowInvalid": Schema.optional(Schema.Boolean), 
 /** If you want to schedule the Multichannel message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Multichannel message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
-"scheduledDate": Schema.optional(Schema.String), 
+"scheduledDate": Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
 "isUtc": Schema.optional(Schema.Boolean), 
 /** A valid URL to receive the delivery report update for the sent Multichannel message. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"dlrCallbackUrl": Schema.optional(Schema.String), 
+"dlrCallbackUrl": Schema.optional(Formats.Uri), 
 /** Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter */
 "trackData": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
 /** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
@@ -3837,11 +3837,11 @@ export const SendMultichannelMessageRequestEstimate = /*#__PURE__*/ Schema.Struc
 /** By default an error will be thrown if any invalid numbers are detected in the `to` parameter. Set this parameter to `true` if you want to process the request even if invalid numbers are detected. The response will contain in the `info` object the property `invalid`, wich is an array with the detected invalid phone numbers */
 "allowInvalid": Schema.optional(Schema.Boolean), 
 /** If you want to schedule the Multichannel message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Multichannel message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
-"scheduledDate": Schema.optional(Schema.String), 
+"scheduledDate": Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
 "isUtc": Schema.optional(Schema.Boolean), 
 /** A valid URL to receive the delivery report update for the sent Multichannel message. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"dlrCallbackUrl": Schema.optional(Schema.String), 
+"dlrCallbackUrl": Schema.optional(Formats.Uri), 
 /** Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter */
 "trackData": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
 /** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
@@ -3894,11 +3894,11 @@ export const SendSmsCampaignRequest = /*#__PURE__*/ Schema.Struct({
 /** A standard GSM message is limited to 160 characters. If a text message contains even one (or more) Unicode characters (for example ç, ö, ü) the character limit then becomes 70 characters per message part. Long text messages are concatenated into a multipart SMS. A text message can have up to 1530 characters (10 message parts).   <br><br>   You can use custom fields in the text, by using the name of the field between two curly braces. The placeholders will be replaced with the availale data. If no data is found the placeholder will be replaced by a blank string. Available fields are:   - `{{firstName}}` - will be replaced with data saved when the contact was added to group  - `{{lastName}}` - will be replaced with data saved when the contact was added to group  - `{{email}}` - will be replaced with data saved when the contact was added to group  - `{{field1}}` - `{{field5}}` - will be replaced with data saved when the contact was added to group<br>   - `{{<CUSTOM-FIELD>}}` - Eg. **{{height}}** cand be used as placeholder if this custom field was added when [validating the contact to a group](#add-contacts-to-a-group)   - `{{optoutLink}}`  - `{{shortlink:<ID>}}`  - `{{attachement:<ID>}}`  <br> <br>   The placeholder `{{shortlink:<ID>}}` is used when you want to track a shortlink. The API will generate a unique string for every contact, and doing so you will know what phone number clicked on the link. Eg. `{{shortlink:bVc}}` will be replaced by **ht<span>tps://</span>en.ax/bVc/r2N**  <br><br>  General placeholders can be used in the text, which will be replaced with data. Available general placeholders are:   - `{{numbers}}` - will be replaced with a random number. Default length of the number is 4 characters. Eg. **9765**  - `{{numbers:8}}` - will be replaced with a random number with length of 8 characters. The minimum number length can be 1 and maximum length can be 20  - `{{letters}}` - will be replaced with a random string of letters. Default length of the string is 4 characters. Eg. **AJKV**  - `{{letters:10}}` - will be replaced with a random string with length of 10 characters. The minimum string length can be 1 and maximum length can be 20  - `{{alphanumeric}}` - will be replaced with a random string of letters and numbers. Default length of the string is 4 characters. Eg. **BH4V**  - `{{alphanumeric:6}}` - will be replaced with a random string of letters and numbers with length of 6 characters. The minimum alphanumeric string length can be 1 and maximum length can be 20  - `{{today}}` - will be replaced with today date in following example format: **7 Aug 2022** */
 "text": Schema.String, 
 /** If you want to schedule the SMS at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a SMS to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
-"scheduledDate": Schema.optional(Schema.String), 
+"scheduledDate": Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
 "isUtc": Schema.optional(Schema.Boolean), 
 /** A valid URL to receive the delivery report update for the sent SMS. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"dlrCallbackUrl": Schema.optional(Schema.String), 
+"dlrCallbackUrl": Schema.optional(Formats.Uri), 
 /** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
 "shortResponse": Schema.optional(Schema.Boolean), 
 /** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
@@ -3925,11 +3925,11 @@ export const SendSmsCampaignRequestEstimate = /*#__PURE__*/ Schema.Struct({
 /** A standard GSM message is limited to 160 characters. If a text message contains even one (or more) Unicode characters (for example ç, ö, ü) the character limit then becomes 70 characters per message part. Long text messages are concatenated into a multipart SMS. A text message can have up to 1530 characters (10 message parts).   <br><br>   You can use custom fields in the text, by using the name of the field between two curly braces. The placeholders will be replaced with the availale data. If no data is found the placeholder will be replaced by a blank string. Available fields are:   - `{{firstName}}` - will be replaced with data saved when the contact was added to group  - `{{lastName}}` - will be replaced with data saved when the contact was added to group  - `{{email}}` - will be replaced with data saved when the contact was added to group  - `{{field1}}` - `{{field5}}` - will be replaced with data saved when the contact was added to group<br>   - `{{<CUSTOM-FIELD>}}` - Eg. **{{height}}** cand be used as placeholder if this custom field was added when [validating the contact to a group](#add-contacts-to-a-group)   - `{{optoutLink}}`  - `{{shortlink:<ID>}}`  - `{{attachement:<ID>}}`  <br> <br>   The placeholder `{{shortlink:<ID>}}` is used when you want to track a shortlink. The API will generate a unique string for every contact, and doing so you will know what phone number clicked on the link. Eg. `{{shortlink:bVc}}` will be replaced by **ht<span>tps://</span>en.ax/bVc/r2N**  <br><br>  General placeholders can be used in the text, which will be replaced with data. Available general placeholders are:   - `{{numbers}}` - will be replaced with a random number. Default length of the number is 4 characters. Eg. **9765**  - `{{numbers:8}}` - will be replaced with a random number with length of 8 characters. The minimum number length can be 1 and maximum length can be 20  - `{{letters}}` - will be replaced with a random string of letters. Default length of the string is 4 characters. Eg. **AJKV**  - `{{letters:10}}` - will be replaced with a random string with length of 10 characters. The minimum string length can be 1 and maximum length can be 20  - `{{alphanumeric}}` - will be replaced with a random string of letters and numbers. Default length of the string is 4 characters. Eg. **BH4V**  - `{{alphanumeric:6}}` - will be replaced with a random string of letters and numbers with length of 6 characters. The minimum alphanumeric string length can be 1 and maximum length can be 20  - `{{today}}` - will be replaced with today date in following example format: **7 Aug 2022** */
 "text": Schema.String, 
 /** If you want to schedule the SMS at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a SMS to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
-"scheduledDate": Schema.optional(Schema.String), 
+"scheduledDate": Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
 "isUtc": Schema.optional(Schema.Boolean), 
 /** A valid URL to receive the delivery report update for the sent SMS. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"dlrCallbackUrl": Schema.optional(Schema.String), 
+"dlrCallbackUrl": Schema.optional(Formats.Uri), 
 /** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
 "shortResponse": Schema.optional(Schema.Boolean), 
 /** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
@@ -3969,11 +3969,11 @@ export const SendSmsMessageRequest = /*#__PURE__*/ Schema.Struct({
 /** By default an error will be thrown if any invalid numbers are detected in the `to` parameter. Set this parameter to `true` if you want to process the request even if invalid numbers are detected. The response will contain in the `info` object the property `invalid`, wich is an array with the detected invalid phone numbers */
 "allowInvalid": Schema.optional(Schema.Boolean), 
 /** If you want to schedule the SMS at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a SMS to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
-"scheduledDate": Schema.optional(Schema.String), 
+"scheduledDate": Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
 "isUtc": Schema.optional(Schema.Boolean), 
 /** A valid URL to receive the delivery report update for the sent SMS. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"dlrCallbackUrl": Schema.optional(Schema.String), 
+"dlrCallbackUrl": Schema.optional(Formats.Uri), 
 /** Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter */
 "trackData": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
 /** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
@@ -4017,11 +4017,11 @@ export const SendSmsRequestEstimate = /*#__PURE__*/ Schema.Struct({
 /** By default an error will be thrown if any invalid numbers are detected in the `to` parameter. Set this parameter to `true` if you want to process the request even if invalid numbers are detected. The response will contain in the `info` object the property `invalid`, wich is an array with the detected invalid phone numbers */
 "allowInvalid": Schema.optional(Schema.Boolean), 
 /** If you want to schedule the SMS at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a SMS to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
-"scheduledDate": Schema.optional(Schema.String), 
+"scheduledDate": Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
 "isUtc": Schema.optional(Schema.Boolean), 
 /** A valid URL to receive the delivery report update for the sent SMS. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"dlrCallbackUrl": Schema.optional(Schema.String), 
+"dlrCallbackUrl": Schema.optional(Formats.Uri), 
 /** Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter */
 "trackData": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
 /** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
@@ -4048,11 +4048,11 @@ export const SendViberCampaignRequest = /*#__PURE__*/ Schema.Struct({
 /** Identifier of the approved Viber template */
 "templateId": Schema.Int, "customFields": Schema.optional(CustomFields), 
 /** If you want to schedule the Viber message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Viber message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
-"scheduledDate": Schema.optional(Schema.String), 
+"scheduledDate": Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
 "isUtc": Schema.optional(Schema.Boolean), 
 /** A valid URL to receive the delivery report update for the sent Viber. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"dlrCallbackUrl": Schema.optional(Schema.String), 
+"dlrCallbackUrl": Schema.optional(Formats.Uri), 
 /** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
 "shortResponse": Schema.optional(Schema.Boolean), 
 /** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
@@ -4079,11 +4079,11 @@ export const SendViberCampaignRequestEstimate = /*#__PURE__*/ Schema.Struct({
 /** Identifier of the approved Viber template */
 "templateId": Schema.Int, "customFields": Schema.optional(CustomFields), 
 /** If you want to schedule the Viber message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Viber message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
-"scheduledDate": Schema.optional(Schema.String), 
+"scheduledDate": Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
 "isUtc": Schema.optional(Schema.Boolean), 
 /** A valid URL to receive the delivery report update for the sent Viber. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"dlrCallbackUrl": Schema.optional(Schema.String), 
+"dlrCallbackUrl": Schema.optional(Formats.Uri), 
 /** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
 "shortResponse": Schema.optional(Schema.Boolean), 
 /** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
@@ -4123,11 +4123,11 @@ export const SendViberMessageRequest = /*#__PURE__*/ Schema.Struct({
 /** By default an error will be thrown if any invalid numbers are detected in the `to` parameter. Set this parameter to `true` if you want to process the request even if invalid numbers are detected. The response will contain in the `info` object the property `invalid`, wich is an array with the detected invalid phone numbers */
 "allowInvalid": Schema.optional(Schema.Boolean), 
 /** If you want to schedule the Viber message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Viber message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
-"scheduledDate": Schema.optional(Schema.String), 
+"scheduledDate": Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
 "isUtc": Schema.optional(Schema.Boolean), 
 /** A valid URL to receive the delivery report update for the sent Viber message. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"dlrCallbackUrl": Schema.optional(Schema.String), 
+"dlrCallbackUrl": Schema.optional(Formats.Uri), 
 /** Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter */
 "trackData": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
 /** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
@@ -4160,11 +4160,11 @@ export const SendViberMessageRequestEstimate = /*#__PURE__*/ Schema.Struct({
 /** By default an error will be thrown if any invalid numbers are detected in the `to` parameter. Set this parameter to `true` if you want to process the request even if invalid numbers are detected. The response will contain in the `info` object the property `invalid`, wich is an array with the detected invalid phone numbers */
 "allowInvalid": Schema.optional(Schema.Boolean), 
 /** If you want to schedule the Viber message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Viber message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
-"scheduledDate": Schema.optional(Schema.String), 
+"scheduledDate": Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
 "isUtc": Schema.optional(Schema.Boolean), 
 /** A valid URL to receive the delivery report update for the sent Viber message. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"dlrCallbackUrl": Schema.optional(Schema.String), 
+"dlrCallbackUrl": Schema.optional(Formats.Uri), 
 /** Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter */
 "trackData": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
 /** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
@@ -4206,11 +4206,11 @@ export const SendWhatsappMessageRequest = /*#__PURE__*/ Schema.Struct({
 /** By default an error will be thrown if any invalid numbers are detected in the `to` parameter. Set this parameter to `true` if you want to process the request even if invalid numbers are detected. The response will contain in the `info` object the property `invalid`, wich is an array with the detected invalid phone numbers */
 "allowInvalid": Schema.optional(Schema.Boolean), 
 /** If you want to schedule the Whatsapp message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Whatsapp message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
-"scheduledDate": Schema.optional(Schema.String), 
+"scheduledDate": Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
 "isUtc": Schema.optional(Schema.Boolean), 
 /** A valid URL to receive the delivery report update for the sent Whatsapp message. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"dlrCallbackUrl": Schema.optional(Schema.String), 
+"dlrCallbackUrl": Schema.optional(Formats.Uri), 
 /** Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter */
 "trackData": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
 /** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
@@ -4243,11 +4243,11 @@ export const SendWhatsappMessageRequestEstimate = /*#__PURE__*/ Schema.Struct({
 /** By default an error will be thrown if any invalid numbers are detected in the `to` parameter. Set this parameter to `true` if you want to process the request even if invalid numbers are detected. The response will contain in the `info` object the property `invalid`, wich is an array with the detected invalid phone numbers */
 "allowInvalid": Schema.optional(Schema.Boolean), 
 /** If you want to schedule the Whatsapp message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Whatsapp message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
-"scheduledDate": Schema.optional(Schema.String), 
+"scheduledDate": Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
 "isUtc": Schema.optional(Schema.Boolean), 
 /** A valid URL to receive the delivery report update for the sent Whatsapp message. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"dlrCallbackUrl": Schema.optional(Schema.String), 
+"dlrCallbackUrl": Schema.optional(Formats.Uri), 
 /** Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter */
 "trackData": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
 /** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */

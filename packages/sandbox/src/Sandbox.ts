@@ -1,0 +1,336 @@
+/**
+ * A stateful local simulator of the SMS.CX API, for tests, examples and benchmarks. Its routes
+ * are derived from the SDK's operation entries (`Api`), whose schemas validate every request
+ * and check every answer. It keeps a prepaid balance, sent and scheduled messages, contact
+ * groups and OAuth tokens; it authenticates, rate limits and answers errors as the API
+ * documents them.
+ *
+ * Serve it in-process (`layerHttpClient`, `inProcessFetch`: nothing touches the network) or on
+ * loopback (`layerServer`, `start`, the `pnpm sandbox` CLI).
+ *
+ * @since 0.1.0
+ */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpApp from "@effect/platform/HttpApp"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpServer from "@effect/platform/HttpServer"
+import type { ServeError } from "@effect/platform/HttpServerError"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import type * as Generated from "@smscx/core/Generated"
+import * as Cause from "effect/Cause"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Scope from "effect/Scope"
+import { createServer } from "node:http"
+import * as App from "./internal/app.js"
+import { fromMicros, toMicros } from "./internal/money.js"
+import type * as State from "./internal/state.js"
+
+/**
+ * An OAuth application the sandbox accepts at `POST /oauth/token`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Application {
+  readonly applicationId: string
+  readonly applicationSecret: string
+  /** The scopes its tokens may carry (e.g. `["sms"]`); every scope when absent. */
+  readonly scopes?: ReadonlyArray<string>
+}
+
+/**
+ * A contact of a demo group (`sendSmsCampaign`, `estimateSmsCampaign`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Contact = State.Contact
+
+/**
+ * A contact group, addressed by id in campaign sends.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Group = State.Group
+
+/**
+ * A message the sandbox sent or scheduled (estimates keep nothing).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Message = State.Message
+
+/**
+ * A send: its campaign id and messages.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Campaign = State.Campaign
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** The API keys accepted in `X-API-KEY`; none: any non-empty key. */
+  readonly apiKeys?: ReadonlyArray<string>
+  /** The OAuth applications accepted; none: any non-empty id and secret, with every scope. */
+  readonly applications?: ReadonlyArray<Application>
+  /** The prepaid balance to start with. Default 100. */
+  readonly balance?: number
+  /** Default `eur`. */
+  readonly currency?: Generated.AccountBalance["currency"]
+  /** Requests per window per credential. Default 1000 per second. */
+  readonly rateLimit?: { readonly limit: number; readonly windowSeconds: number }
+  /** Lifetime of the access tokens issued; 0: they never expire. Default 86400 (one day). */
+  readonly tokenLifetimeSeconds?: number
+  /** Channel status (`GET /account/channels/status`). Default: all active. */
+  readonly channels?: Partial<Generated.ChannelsStatus>
+  /** Contact groups for campaign sends. Default `defaultGroups`. */
+  readonly groups?: ReadonlyArray<Group>
+}
+
+/**
+ * A running sandbox: its HTTP app, and its state for tests to look at.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** The web handler: serve it with any `HttpServer`, or call it in-process. */
+  readonly app: HttpApp.Default
+  readonly balance: Effect.Effect<number>
+  readonly setBalance: (amount: number) => Effect.Effect<void>
+  /** Every message sent or scheduled, oldest first. */
+  readonly messages: Effect.Effect<ReadonlyArray<Message>>
+  readonly campaigns: Effect.Effect<ReadonlyArray<Campaign>>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class Sandbox extends Context.Tag("@smscx/sandbox/Sandbox")<Sandbox, Service>() {}
+
+/**
+ * The base URL for in-process clients; any host works, since nothing reaches the network.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const baseUrl = "http://sandbox.local"
+
+/**
+ * The demo contact groups: 1 and 2 share a number (campaigns remove the duplicate), 3 is
+ * empty.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultGroups: ReadonlyArray<Group> = [
+  {
+    id: 1,
+    name: "Demo customers",
+    contacts: [
+      { phoneNumber: "+31612345678", firstName: "Jan", lastName: "Jansen", email: "jan@example.com" },
+      { phoneNumber: "+4915123456789", firstName: "Anna", lastName: "Schmidt", email: "anna@example.com" },
+      { phoneNumber: "+33612345678", firstName: "Marie", lastName: "Dubois", email: "marie@example.com" }
+    ]
+  },
+  {
+    id: 2,
+    name: "Demo partners",
+    contacts: [
+      { phoneNumber: "+31612345678", firstName: "Jan", lastName: "Jansen" },
+      { phoneNumber: "+447400123456", firstName: "Oliver", lastName: "Smith" },
+      { phoneNumber: "+40721234567", firstName: "Andrei", lastName: "Popescu", customFields: { city: "Cluj" } }
+    ]
+  },
+  { id: 3, name: "Empty group", contacts: [] }
+]
+
+const configOf = (options: Options): App.Config => ({
+  apiKeys: options.apiKeys ?? [],
+  applications: options.applications ?? [],
+  balanceMicros: toMicros(options.balance ?? 100),
+  currency: options.currency ?? "eur",
+  rateLimit: options.rateLimit ?? { limit: 1000, windowSeconds: 1 },
+  tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 86_400,
+  channels: { sms: true, viber: true, whatsapp: true, multichannel: true, ...options.channels },
+  groups: options.groups ?? defaultGroups
+})
+
+/**
+ * A new sandbox with its own state.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: (options?: Options) => Effect.Effect<Service> = Effect.fn("Sandbox.make")(
+  function*(options: Options = {}) {
+    const { app, store } = yield* App.make(configOf(options))
+    const service: Service = {
+      app,
+      balance: Effect.map(store.balanceMicros, fromMicros),
+      setBalance: (amount) => store.setBalanceMicros(toMicros(amount)),
+      messages: store.messages,
+      campaigns: store.campaigns
+    }
+    return service
+  }
+)
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options = {}): Layer.Layer<Sandbox> => Layer.effect(Sandbox, make(options))
+
+const toRequest = (input: RequestInfo | URL, init: RequestInit | undefined, base: string): Request =>
+  input instanceof Request
+    ? init === undefined ? input : new Request(input, init)
+    : new Request(new URL(String(input), base), init)
+
+const webFetch = (handler: (request: Request) => Promise<Response>): typeof globalThis.fetch => (input, init) =>
+  handler(toRequest(input, init, baseUrl))
+
+/**
+ * An `HttpClient` answered by a new sandbox in-process, without a socket; the sandbox itself is
+ * provided too, for tests to inspect. The sandbox runs with the services of the fiber that
+ * builds the layer, so a `TestClock` there drives token expiry, rate-limit windows and
+ * scheduled dates.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerHttpClient = (options: Options = {}): Layer.Layer<HttpClient.HttpClient | Sandbox> =>
+  FetchHttpClient.layer.pipe(
+    Layer.provide(Layer.effect(
+      FetchHttpClient.Fetch,
+      Effect.gen(function*() {
+        const sandbox = yield* Sandbox
+        const runtime = yield* Effect.runtime<never>()
+        return webFetch(HttpApp.toWebHandlerRuntime(runtime)(sandbox.app))
+      })
+    )),
+    Layer.provideMerge(layer(options))
+  )
+
+/**
+ * Where a server listens. Default: a random free port on 127.0.0.1.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ServerOptions {
+  readonly port?: number
+  readonly host?: string
+}
+
+/**
+ * A new sandbox served over HTTP with Node's `http` server, on loopback unless told otherwise.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerServer = (
+  options: Options & ServerOptions = {}
+): Layer.Layer<Sandbox | HttpServer.HttpServer, ServeError> =>
+  Layer.unwrapEffect(Effect.map(Sandbox, (sandbox) => HttpServer.serve(sandbox.app))).pipe(
+    Layer.provideMerge(
+      NodeHttpServer.layer(() => createServer(), { port: options.port ?? 0, host: options.host ?? "127.0.0.1" })
+    ),
+    Layer.provideMerge(layer(options))
+  )
+
+/**
+ * The URL of a server address.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const urlOf = (address: HttpServer.Address): string => {
+  if (address._tag === "UnixAddress") return `http+unix://${encodeURIComponent(address.path)}`
+  const host = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname
+  return `http://${host}:${address.port}`
+}
+
+/**
+ * A sandbox listening on a socket, for code that does not use Effect.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Server {
+  /** E.g. `http://127.0.0.1:41234`. */
+  readonly url: string
+  /** `fetch`, with paths (`/sms`) resolved against `url`. */
+  readonly fetch: typeof globalThis.fetch
+  readonly close: () => Promise<void>
+}
+
+const squash = (cause: Cause.Cause<unknown>): unknown => Cause.squash(cause)
+
+/**
+ * Starts a sandbox on loopback (port 0: a random free port).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const start = async (options: Options & ServerOptions = {}): Promise<Server> => {
+  const scope = Effect.runSync(Scope.make())
+  const close = () => Effect.runPromise(Scope.close(scope, Exit.void))
+  const built = await Effect.runPromiseExit(Layer.buildWithScope(layerServer(options), scope))
+  if (Exit.isFailure(built)) {
+    await close()
+    throw squash(built.cause)
+  }
+  const url = urlOf(Context.get(built.value, HttpServer.HttpServer).address)
+  return {
+    url,
+    fetch: (input, init) => globalThis.fetch(input instanceof Request ? input : new URL(String(input), url), init),
+    close
+  }
+}
+
+/**
+ * A `fetch` answered by a sandbox in-process.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface InProcess {
+  /** Resolves paths (`/sms`) against `baseUrl`; any host is answered by the sandbox. */
+  readonly fetch: typeof globalThis.fetch
+  /** Later calls of `fetch` fail, as against a stopped server. */
+  readonly close: () => Promise<void>
+  /** The sandbox, to inspect its state (its effects run with `Effect.runPromise`). */
+  readonly sandbox: Service
+}
+
+/**
+ * A new sandbox answering `fetch` in-process, for the Promise client
+ * (`new SmsCx({ apiKey, baseUrl: Sandbox.baseUrl, fetch })`) and examples.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const inProcessFetch = (options: Options = {}): InProcess => {
+  const sandbox = Effect.runSync(make(options))
+  const handler = webFetch(HttpApp.toWebHandler(sandbox.app))
+  let closed = false
+  return {
+    fetch: (input, init) =>
+      closed ? Promise.reject(new TypeError("fetch failed: the sandbox is closed")) : handler(input, init),
+    close: async () => {
+      closed = true
+    },
+    sandbox
+  }
+}

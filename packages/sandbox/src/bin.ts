@@ -1,0 +1,129 @@
+/**
+ * The sandbox as a command:
+ *
+ * `pnpm sandbox [--port 4010] [--host 127.0.0.1] [--api-key KEY ...] [--application ID:SECRET ...]
+ * [--balance N] [--currency eur|usd] [--rate-limit N/SECONDS] [--token-lifetime SECONDS]`
+ *
+ * Listens on loopback unless `--host` says otherwise; prints its URL and which credentials it
+ * accepts (counts only: never the keys or secrets themselves).
+ *
+ * @since 0.1.0
+ */
+import * as HttpServer from "@effect/platform/HttpServer"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as Console from "effect/Console"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import { parseArgs } from "node:util"
+import * as Sandbox from "./Sandbox.js"
+
+class UsageError extends Data.TaggedError("UsageError")<{ readonly message: string }> {}
+
+const usage = `Usage: pnpm sandbox [options]
+
+  --port N                 port to listen on (default 4010; 0: a random free port)
+  --host HOST              address to bind (default 127.0.0.1)
+  --api-key KEY            an accepted X-API-KEY (repeatable; none: any non-empty key)
+  --application ID:SECRET  an accepted OAuth application (repeatable; none: any non-empty pair)
+  --balance N              starting prepaid balance (default 100)
+  --currency eur|usd       account currency (default eur)
+  --rate-limit N/SECONDS   requests per window per credential (default 1000/1)
+  --token-lifetime SECONDS access token lifetime, 0 for tokens that never expire (default 86400)
+  -h, --help               show this help`
+
+const number = (name: string, raw: string, check: (n: number) => boolean) => {
+  const n = Number(raw)
+  return raw.trim() !== "" && Number.isFinite(n) && check(n)
+    ? Effect.succeed(n)
+    : Effect.fail(new UsageError({ message: `--${name}: not a valid value: ${raw}` }))
+}
+
+const parse = Effect.gen(function*() {
+  const { values } = yield* Effect.try({
+    try: () =>
+      parseArgs({
+        options: {
+          port: { type: "string", default: "4010" },
+          host: { type: "string", default: "127.0.0.1" },
+          "api-key": { type: "string", multiple: true, default: [] },
+          application: { type: "string", multiple: true, default: [] },
+          balance: { type: "string", default: "100" },
+          currency: { type: "string", default: "eur" },
+          "rate-limit": { type: "string", default: "1000/1" },
+          "token-lifetime": { type: "string", default: "86400" },
+          help: { type: "boolean", short: "h", default: false }
+        },
+        strict: true,
+        allowPositionals: false
+      }),
+    catch: (error) => new UsageError({ message: error instanceof Error ? error.message : String(error) })
+  })
+  if (values.help) return undefined
+  const port = yield* number("port", values.port, (n) => Number.isInteger(n) && n >= 0 && n <= 65_535)
+  const balance = yield* number("balance", values.balance, (n) => n >= 0)
+  const tokenLifetimeSeconds = yield* number("token-lifetime", values["token-lifetime"], (n) => Number.isInteger(n) && n >= 0)
+  const [limitRaw = "", windowRaw = "1"] = values["rate-limit"].split("/")
+  const limit = yield* number("rate-limit", limitRaw, (n) => Number.isInteger(n) && n > 0)
+  const windowSeconds = yield* number("rate-limit", windowRaw, (n) => n > 0)
+  const currency = values.currency
+  if (currency !== "eur" && currency !== "usd") {
+    return yield* new UsageError({ message: `--currency: eur or usd, not ${currency}` })
+  }
+  const applications: Array<Sandbox.Application> = []
+  for (const raw of values.application) {
+    const colon = raw.indexOf(":")
+    if (colon <= 0 || colon === raw.length - 1) {
+      return yield* new UsageError({ message: "--application: expected ID:SECRET" })
+    }
+    applications.push({ applicationId: raw.slice(0, colon), applicationSecret: raw.slice(colon + 1) })
+  }
+  const options: Sandbox.Options & Sandbox.ServerOptions = {
+    port,
+    host: values.host,
+    apiKeys: values["api-key"],
+    applications,
+    balance,
+    currency,
+    rateLimit: { limit, windowSeconds },
+    tokenLifetimeSeconds
+  }
+  return options
+})
+
+const loopback = (host: string) => host === "localhost" || host === "::1" || host.startsWith("127.")
+
+const announce = (options: Sandbox.Options & Sandbox.ServerOptions) =>
+  Layer.effectDiscard(Effect.gen(function*() {
+    const server = yield* HttpServer.HttpServer
+    const keys = options.apiKeys?.length ?? 0
+    const apps = options.applications?.length ?? 0
+    yield* Console.log(`SMS.CX sandbox listening on ${Sandbox.urlOf(server.address)}`)
+    yield* Console.log(`  API keys (X-API-KEY): ${keys === 0 ? "any non-empty key" : `${keys} configured`}`)
+    yield* Console.log(
+      `  OAuth applications (POST /oauth/token): ${apps === 0 ? "any non-empty id and secret" : `${apps} configured`}`
+    )
+    yield* Console.log(
+      `  Balance ${options.balance} ${options.currency} (prepaid); rate limit ${options.rateLimit?.limit} requests ` +
+        `per ${options.rateLimit?.windowSeconds} s per credential`
+    )
+    if (!loopback(options.host ?? "127.0.0.1")) {
+      yield* Console.warn(`  Warning: bound to ${options.host}, reachable beyond this machine`)
+    }
+  }))
+
+const main = Effect.gen(function*() {
+  const options = yield* parse
+  if (options === undefined) return yield* Console.log(usage)
+  return yield* Layer.launch(announce(options).pipe(Layer.provideMerge(Sandbox.layerServer(options))))
+}).pipe(
+  Effect.catchTag("UsageError", (error) =>
+    Effect.zipRight(
+      Console.error(`${error.message}\n\n${usage}`),
+      Effect.sync(() => {
+        process.exitCode = 2
+      })
+    ))
+)
+
+NodeRuntime.runMain(main)

@@ -1,0 +1,137 @@
+/**
+ * One request, start to end: rate limit, route, authentication, validation, idempotency, the
+ * operation's handler, and the headers every answer carries.
+ */
+import type * as HttpApp from "@effect/platform/HttpApp"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import type * as Generated from "@smscx/core/Generated"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Account from "./account.js"
+import * as Auth from "./auth.js"
+import { ApiFailure, body as errorBody, fail, failure, Generic } from "./errors.js"
+import * as Oauth from "./oauth.js"
+import * as RateLimiter from "./rateLimiter.js"
+import * as Router from "./router.js"
+import * as Sms from "./sms.js"
+import * as State from "./state.js"
+
+/** Resolved options. @internal */
+export interface Config {
+  readonly apiKeys: ReadonlyArray<string>
+  readonly applications: ReadonlyArray<Auth.Application>
+  readonly balanceMicros: number
+  readonly currency: Generated.AccountBalance["currency"]
+  readonly rateLimit: { readonly limit: number; readonly windowSeconds: number }
+  readonly tokenLifetimeSeconds: number
+  readonly channels: Generated.ChannelsStatus
+  readonly groups: ReadonlyArray<State.Group>
+}
+
+/** @internal */
+export interface Instance {
+  readonly app: HttpApp.Default
+  readonly store: State.Store
+  readonly routes: ReadonlyArray<Router.Route>
+}
+
+interface Answer {
+  readonly status: number
+  readonly body: unknown
+  readonly headers: Readonly<Record<string, string>>
+}
+
+const urlOf = (request: HttpServerRequest.HttpServerRequest) =>
+  Effect.try({ try: () => new URL(request.url, "http://sandbox.local"), catch: () => failure(Generic.notFound) })
+
+/** @internal */
+export const make = (config: Config): Effect.Effect<Instance> =>
+  Effect.gen(function*() {
+    const store = yield* State.make({ balanceMicros: config.balanceMicros, groups: config.groups })
+    const limiter = RateLimiter.make(config.rateLimit.limit, config.rateLimit.windowSeconds)
+    const auth = Auth.make({ apiKeys: config.apiKeys, applications: config.applications, store })
+    const routes = [
+      ...Sms.routes(store),
+      ...Account.routes(store, { currency: config.currency, channels: config.channels }),
+      ...Oauth.routes(store, { tokenLifetimeSeconds: config.tokenLifetimeSeconds })
+    ]
+
+    const serve = (request: HttpServerRequest.HttpServerRequest): Effect.Effect<Answer, ApiFailure> =>
+      Effect.gen(function*() {
+        const url = yield* urlOf(request)
+        const found = Router.match(routes, request.method, url.pathname)
+        if (found._tag === "NotFound") return yield* fail(Generic.notFound)
+        if (found._tag === "MethodNotAllowed") {
+          return yield* fail(Generic.invalidMethod(request.method), { headers: { Allow: found.allow.join(", ") } })
+        }
+        const { params, route } = found
+        const operation = route.operation
+        const principal = yield* auth.authenticate(operation, request.headers)
+        const path = yield* route.decodePath(params)
+        const raw = yield* Router.readInput(route, url, request.text)
+        const input = yield* route.decodeInput(raw)
+        const run = route.handle({ path, input, principal } as Router.Incoming<typeof operation>).pipe(
+          Effect.flatMap((reply) =>
+            Effect.map(route.encode(reply.body), (encoded): Answer => ({
+              status: 200,
+              body: encoded,
+              headers: reply.headers ?? {}
+            }))
+          ),
+          // an answer that does not fit the operation's schema is a sandbox bug: a 500
+          Effect.catchTag("ParseError", Effect.die)
+        )
+        const key = operation.idempotencyKey
+        const id = key === undefined ? undefined : (input as Record<string, unknown>)[key]
+        if (typeof id !== "string") return yield* run
+        // the header confirms the id was understood, whatever the outcome
+        const echo = { "X-Idempotency-Id": id }
+        const answer = yield* store.idempotent(`${operation.id}:${id}`, run).pipe(
+          Effect.mapError((error) =>
+            new ApiFailure({
+              status: error.status,
+              type: error.type,
+              code: error.code,
+              message: error.message,
+              ...(error.invalid === undefined ? {} : { invalid: error.invalid }),
+              headers: { ...error.headers, ...echo }
+            })
+          )
+        )
+        return { ...answer, headers: { ...answer.headers, ...echo } }
+      })
+
+    const app: HttpApp.Default = Effect.gen(function*() {
+      const request = yield* HttpServerRequest.HttpServerRequest
+      const started = yield* Clock.currentTimeMillis
+      const decision = yield* limiter.take(Auth.bucketOf(request.headers))
+      const answer = yield* (decision.allowed
+        ? serve(request)
+        : fail(Generic.rateLimit, { headers: { "X-Rate-Limit-Reset": String(decision.resetSeconds) } })).pipe(
+          Effect.catchAll((error) =>
+            Effect.succeed<Answer>({ status: error.status, body: errorBody(error), headers: error.headers ?? {} })
+          ),
+          Effect.catchAllCause((cause) =>
+            Effect.as(
+              Effect.logError("sandbox: unexpected failure", cause),
+              { status: 500, body: errorBody(failure(Generic.serverError)), headers: {} }
+            )
+          )
+        )
+      const finished = yield* Clock.currentTimeMillis
+      return HttpServerResponse.text(JSON.stringify(answer.body), {
+        status: answer.status,
+        contentType: "application/json",
+        headers: {
+          ...answer.headers,
+          "X-Request-Id": crypto.randomUUID(),
+          "X-Response-Time": `${finished - started}ms`,
+          "X-Rate-Limit-Limit": String(decision.limit),
+          "X-Rate-Limit-Remaining": String(decision.remaining)
+        }
+      })
+    })
+
+    return { app, store, routes }
+  })

@@ -1,0 +1,155 @@
+/**
+ * Who is calling: an API key (`X-API-KEY`), a bearer token from `POST /oauth/token`, or, for
+ * that endpoint only, an application's id and secret (HTTP Basic); and whether a token's scopes
+ * cover an operation.
+ */
+import type * as Operation from "@smscx/core/Operation"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Encoding from "effect/Encoding"
+import { type ApiFailure, fail, Generic, spec } from "./errors.js"
+import type { Store } from "./state.js"
+
+/**
+ * The API's scope names: its tags in lowerCamelCase (the token endpoint's own tag excepted).
+ * @internal
+ */
+export const knownScopes: ReadonlyArray<string> = [
+  "account",
+  "applications",
+  "attachments",
+  "conversations",
+  "groups",
+  "multichannel",
+  "numbers",
+  "optouts",
+  "originators",
+  "otp",
+  "reports",
+  "shortlinks",
+  "sms",
+  "templates",
+  "viber",
+  "whatsapp"
+]
+
+/** The scope an operation needs: its group in lowerCamelCase. @internal */
+export const scopeOf = (operation: Operation.Any): string =>
+  operation.group.charAt(0).toLowerCase() + operation.group.slice(1)
+
+/** @internal */
+export interface Application {
+  readonly applicationId: string
+  readonly applicationSecret: string
+  readonly scopes?: ReadonlyArray<string>
+}
+
+/** @internal */
+export type Principal =
+  | { readonly _tag: "ApiKey" }
+  | { readonly _tag: "Token"; readonly applicationId: string; readonly scopes: ReadonlySet<string> }
+  | { readonly _tag: "Application"; readonly applicationId: string; readonly scopes: ReadonlySet<string> }
+
+/** The documented token endpoint errors. @internal */
+export const OauthErrors = {
+  invalidRequest: spec(400, "invalid_request", 1600, "The request is missing a required parameter (grant_type)"),
+  invalidScope: spec(400, "invalid_scope", 1600, "The requested scope is invalid, unknown, or malformed"),
+  unsupportedGrantType: spec(
+    400,
+    "unsupported_grant_type",
+    1600,
+    "The grant type is not supported (only client_credentials)"
+  ),
+  invalidClient: spec(401, "invalid_client", 1600, "Invalid client")
+} as const
+
+type Headers = Readonly<Record<string, string | undefined>>
+
+const bearerOf = (headers: Headers) => {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(headers["authorization"] ?? "")
+  return match === null ? undefined : match[1]!
+}
+
+const basicOf = (headers: Headers) => {
+  const match = /^Basic\s+(\S+)\s*$/i.exec(headers["authorization"] ?? "")
+  if (match === null) return undefined
+  const decoded = Encoding.decodeBase64String(match[1]!)
+  if (Either.isLeft(decoded)) return undefined
+  const colon = decoded.right.indexOf(":")
+  if (colon < 0) return undefined
+  return { id: decoded.right.slice(0, colon), secret: decoded.right.slice(colon + 1) }
+}
+
+/**
+ * The credential a request is counted against for rate limiting.
+ * @internal
+ */
+export const bucketOf = (headers: Headers): string => {
+  const key = headers["x-api-key"]
+  if (key !== undefined) return `key:${key}`
+  const bearer = bearerOf(headers)
+  if (bearer !== undefined) return `token:${bearer}`
+  const basic = basicOf(headers)
+  if (basic !== undefined) return `application:${basic.id}`
+  return "anonymous"
+}
+
+/** @internal */
+export interface Authenticator {
+  readonly authenticate: (operation: Operation.Any, headers: Headers) => Effect.Effect<Principal, ApiFailure>
+  /** The application's id and allowed scopes, when the id and secret are right. */
+  readonly application: (id: string, secret: string) => Application | undefined
+}
+
+/** @internal */
+export const make = (options: {
+  readonly apiKeys: ReadonlyArray<string>
+  readonly applications: ReadonlyArray<Application>
+  readonly store: Store
+}): Authenticator => {
+  const apiKeys = new Set(options.apiKeys)
+  const application = (id: string, secret: string): Application | undefined => {
+    if (id === "" || secret === "") return undefined
+    // none configured: any non-empty pair is an application with every scope
+    if (options.applications.length === 0) return { applicationId: id, applicationSecret: secret }
+    return options.applications.find((a) => a.applicationId === id && a.applicationSecret === secret)
+  }
+
+  const basic = (headers: Headers) => {
+    const credentials = basicOf(headers)
+    const app = credentials === undefined ? undefined : application(credentials.id, credentials.secret)
+    return app === undefined
+      ? fail(OauthErrors.invalidClient, { headers: { "WWW-Authenticate": "Basic realm=\"SMS.CX\"" } })
+      : Effect.succeed<Principal>({
+        _tag: "Application",
+        applicationId: app.applicationId,
+        scopes: new Set(app.scopes ?? knownScopes)
+      })
+  }
+
+  const keyOrToken = (operation: Operation.Any, headers: Headers) =>
+    Effect.gen(function*() {
+      const key = headers["x-api-key"]
+      if (key !== undefined) {
+        if (key.trim() === "" || (apiKeys.size > 0 && !apiKeys.has(key))) return yield* fail(Generic.invalidApiKey)
+        return { _tag: "ApiKey" } as const
+      }
+      const bearer = bearerOf(headers)
+      if (bearer === undefined) return yield* fail(Generic.missingApiKey)
+      const token = yield* options.store.findToken(bearer)
+      const now = yield* Clock.currentTimeMillis
+      if (token === undefined || (token.expiresAt !== undefined && now >= token.expiresAt)) {
+        return yield* fail(Generic.invalidToken)
+      }
+      const scope = scopeOf(operation)
+      if (!token.scopes.has(scope)) return yield* fail(Generic.insufficientScope(scope))
+      return { _tag: "Token", applicationId: token.applicationId, scopes: token.scopes } as const
+    })
+
+  return {
+    application,
+    authenticate: (operation, headers) =>
+      operation.auth === "basic" ? basic(headers) : keyOrToken(operation, headers)
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * The API's error answers: `{"error": {"type", "code", "message", "uri"}}`, plus a top-level
+ * `invalid` list of phone numbers for 1207/1210.
+ */
+import type * as Generated from "@smscx/core/Generated"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+
+/** @internal */
+export type ErrorType = Generated.Error["type"]
+
+/** One documented error: what the API answers for it. @internal */
+export interface ErrorSpec {
+  readonly status: number
+  readonly type: ErrorType
+  readonly code: number
+  readonly message: string
+}
+
+/** @internal */
+export const spec = (status: number, type: ErrorType, code: number, message: string): ErrorSpec => ({
+  status,
+  type,
+  code,
+  message
+})
+
+/** A request the sandbox answers with an API error. @internal */
+export class ApiFailure extends Schema.TaggedError<ApiFailure>()("ApiFailure", {
+  status: Schema.Int,
+  type: Schema.String,
+  code: Schema.Int,
+  message: Schema.String,
+  invalid: Schema.optional(Schema.Array(Schema.String)),
+  headers: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.String }))
+}) {}
+
+/** @internal */
+export const failure = (
+  error: ErrorSpec,
+  extra: { readonly invalid?: ReadonlyArray<string>; readonly headers?: Record<string, string> } = {}
+): ApiFailure => new ApiFailure({ ...error, ...extra })
+
+/** @internal */
+export const fail = (
+  error: ErrorSpec,
+  extra?: { readonly invalid?: ReadonlyArray<string>; readonly headers?: Record<string, string> }
+): Effect.Effect<never, ApiFailure> => Effect.fail(failure(error, extra))
+
+/** The error body on the wire. @internal */
+export const body = (error: ApiFailure): Record<string, unknown> => ({
+  error: {
+    type: error.type,
+    code: error.code,
+    message: error.message,
+    uri: "https://docs.sms.cx/#error-codes"
+  },
+  ...(error.invalid === undefined ? {} : { invalid: error.invalid })
+})
+
+/**
+ * Errors every operation can meet. The spec documents their status and type but no code, so
+ * the sandbox numbers them itself, below the documented 11xx range.
+ * @internal
+ */
+export const Generic = {
+  invalidParam: (field: string): ErrorSpec =>
+    spec(400, "invalid_param", 1000, `The parameter \`${field}\` is not valid`),
+  missingApiKey: spec(401, "invalid_api_key", 1001, "No API key or access token provided"),
+  invalidApiKey: spec(401, "invalid_api_key", 1001, "The API key provided is not valid"),
+  invalidToken: spec(401, "invalid_api_key", 1002, "The access token provided is not valid or has expired"),
+  insufficientScope: (scope: string): ErrorSpec =>
+    spec(403, "insufficient_scope", 1003, `The access token does not have the scope \`${scope}\``),
+  notFound: spec(404, "not_found", 1004, "The requested resource does not exist"),
+  invalidMethod: (method: string): ErrorSpec =>
+    spec(405, "invalid_method", 1005, `The method ${method} is not allowed for this resource`),
+  rateLimit: spec(429, "rate_limit", 1006, "Too many requests"),
+  invalidBody: spec(400, "invalid_body", 1007, "The request body is not valid JSON"),
+  serverError: spec(500, "server_error", 1008, "Internal server error")
+} as const

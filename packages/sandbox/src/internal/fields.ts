@@ -1,0 +1,67 @@
+/**
+ * Turns schema validation issues into the API's documented error for the offending field: each
+ * operation has a small table, field path → error, ordered as the API checks its fields.
+ */
+import * as ParseResult from "effect/ParseResult"
+import { type ApiFailure, type ErrorSpec, failure, Generic } from "./errors.js"
+
+/** @internal */
+export interface FieldRule {
+  /** When the field is absent; `invalid` otherwise. */
+  readonly missing?: ErrorSpec
+  /** Gets the field's raw value when a function. */
+  readonly invalid: ErrorSpec | ((value: unknown) => ErrorSpec)
+}
+
+/**
+ * Field paths use dots (`transliteration.alphabet`); a rule covers the fields under it. A nested
+ * field's rule goes before its parent's: a bad field of an optional object also fails the
+ * object's `undefined` alternative, at the parent's path.
+ * @internal
+ */
+export type Table = ReadonlyArray<readonly [path: string, rule: FieldRule]>
+
+const valueAt = (input: unknown, path: ReadonlyArray<string>): unknown => {
+  let value = input
+  for (const key of path) {
+    if (typeof value !== "object" || value === null) return undefined
+    value = (value as Record<string, unknown>)[key]
+  }
+  return value
+}
+
+const isPrefix = (prefix: ReadonlyArray<string>, path: ReadonlyArray<string>) =>
+  prefix.length <= path.length && prefix.every((key, i) => path[i] === key)
+
+/**
+ * The failure for a parse error: the issue whose rule comes first in the table wins; an issue
+ * no rule covers gets the generic invalid-parameter error.
+ * @internal
+ */
+export const toFailure = (table: Table, error: ParseResult.ParseError, input: unknown): ApiFailure => {
+  const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
+  const rules = table.map(([path, rule]) => ({ path: path.split("."), rule }))
+  let best: { readonly index: number; readonly spec: ErrorSpec } | undefined
+  for (const issue of issues) {
+    const path = issue.path.map(String)
+    // the most specific rule covering the issue
+    let index = -1
+    for (let i = 0; i < rules.length; i++) {
+      if (isPrefix(rules[i]!.path, path) && (index < 0 || rules[i]!.path.length > rules[index]!.path.length)) index = i
+    }
+    if (index < 0) {
+      best ??= { index: rules.length, spec: Generic.invalidParam(path.join(".") || "body") }
+      continue
+    }
+    if (best !== undefined && best.index <= index) continue
+    const { path: rulePath, rule } = rules[index]!
+    const missing = issue._tag === "Missing" && path.length === rulePath.length
+    const spec = missing && rule.missing !== undefined
+      ? rule.missing
+      : typeof rule.invalid === "function"
+      ? rule.invalid(valueAt(input, rulePath))
+      : rule.invalid
+    best = { index, spec }
+  }
+  return failure(best?.spec ?? Generic.invalidParam("body"))
+}

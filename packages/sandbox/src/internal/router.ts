@@ -1,0 +1,176 @@
+/**
+ * Routes derived from the SDK's operation entries: the method and path template give the
+ * route, the entry's own schemas validate path parameters and input and check every answer, so
+ * the sandbox cannot drift from the SDK.
+ */
+import type * as Operation from "@smscx/core/Operation"
+import * as Effect from "effect/Effect"
+import type * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import type { Principal } from "./auth.js"
+import { type ApiFailure, fail, Generic } from "./errors.js"
+import * as Fields from "./fields.js"
+
+/** The decoded path parameters of an operation. @internal */
+export type PathOf<O extends Operation.Any> = {
+  readonly [K in keyof O["pathParams"]]: Schema.Schema.Type<O["pathParams"][K]>
+}
+
+/** The decoded input of an operation; undefined when it takes none. @internal */
+export type InputOf<O extends Operation.Any> = O["input"] extends { readonly _tag: "None" } ? undefined
+  : Operation.InputOf<O>
+
+/** @internal */
+export interface Incoming<O extends Operation.Any> {
+  readonly path: PathOf<O>
+  readonly input: InputOf<O>
+  readonly principal: Principal
+}
+
+/** @internal */
+export interface Reply<A> {
+  readonly body: A
+  readonly headers?: Readonly<Record<string, string>>
+}
+
+/** @internal */
+export interface Route {
+  readonly operation: Operation.Any
+  readonly segments: ReadonlyArray<string | { readonly param: string }>
+  readonly decodePath: (params: Readonly<Record<string, string>>) => Effect.Effect<unknown, ApiFailure>
+  /** Validates the raw input (body object, form or query fields). */
+  readonly decodeInput: (raw: Record<string, unknown>) => Effect.Effect<unknown, ApiFailure>
+  readonly handle: (request: Incoming<Operation.Any>) => Effect.Effect<Reply<unknown>, ApiFailure>
+  /** Checks an answer against the operation's success schema and gives its wire form. */
+  readonly encode: (body: unknown) => Effect.Effect<unknown, ParseResult.ParseError>
+}
+
+const decodeOptions = { errors: "all", onExcessProperty: "ignore" } as const
+
+/** @internal */
+export const make = <O extends Operation.Any>(operation: O, options: {
+  /** Field → documented error; fields it does not name get the generic invalid-parameter error. */
+  readonly fields?: Fields.Table
+  /** Leniencies of the API before validation (e.g. a single `to` string). */
+  readonly normalize?: (raw: Record<string, unknown>) => Record<string, unknown>
+  readonly handle: (request: Incoming<O>) => Effect.Effect<Reply<Operation.SuccessOf<O>>, ApiFailure>
+}): Route => {
+  const table = options.fields ?? []
+  const decodePath = Schema.decodeUnknown(operation.pathSchema, decodeOptions)
+  const input = operation.input
+  const decodeInput = input._tag === "None" ? undefined : Schema.decodeUnknown(input.schema, decodeOptions)
+  const success = operation.success
+  const encode = success._tag === "Json"
+    // extra fields a handler adds on purpose (e.g. `timezone`) are kept
+    ? Schema.encodeUnknown(success.schema, { onExcessProperty: "preserve" })
+    : Effect.succeed
+  const normalize = options.normalize ?? ((raw) => raw)
+  return {
+    operation,
+    segments: operation.path.split("/").filter((s) => s !== "").map((s) => {
+      const param = /^\{(.+)\}$/.exec(s)
+      return param === null ? s : { param: param[1]! }
+    }),
+    decodePath: (params) => Effect.mapError(decodePath(params), (error) => Fields.toFailure(table, error, params)),
+    decodeInput: (raw) => {
+      if (decodeInput === undefined) return Effect.void
+      const value = normalize(raw)
+      return Effect.mapError(decodeInput(value), (error) => Fields.toFailure(table, error, value))
+    },
+    // the typed handler sees exactly what decodePath/decodeInput produced for this operation
+    handle: options.handle as unknown as Route["handle"],
+    encode
+  }
+}
+
+/** @internal */
+export type Match =
+  | { readonly _tag: "Found"; readonly route: Route; readonly params: Readonly<Record<string, string>> }
+  | { readonly _tag: "MethodNotAllowed"; readonly allow: ReadonlyArray<string> }
+  | { readonly _tag: "NotFound" }
+
+const decodeSegment = (segment: string) => {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return segment
+  }
+}
+
+const matchPath = (route: Route, segments: ReadonlyArray<string>): Record<string, string> | undefined => {
+  if (route.segments.length !== segments.length) return undefined
+  const params: Record<string, string> = {}
+  for (let i = 0; i < segments.length; i++) {
+    const expected = route.segments[i]!
+    const actual = segments[i]!
+    if (typeof expected === "string") {
+      if (expected !== actual) return undefined
+    } else {
+      params[expected.param] = decodeSegment(actual)
+    }
+  }
+  return params
+}
+
+const literals = (route: Route) => route.segments.filter((s) => typeof s === "string").length
+
+/** The route for a method and path: the template with the most literal segments wins. @internal */
+export const match = (routes: ReadonlyArray<Route>, method: string, pathname: string): Match => {
+  const segments = pathname.split("/").filter((s) => s !== "")
+  const candidates = routes.flatMap((route) => {
+    const params = matchPath(route, segments)
+    return params === undefined ? [] : [{ route, params }]
+  })
+  if (candidates.length === 0) return { _tag: "NotFound" }
+  const allowed = candidates.filter((c) => c.route.operation.method === method.toUpperCase())
+  if (allowed.length === 0) {
+    return { _tag: "MethodNotAllowed", allow: [...new Set(candidates.map((c) => c.route.operation.method))] }
+  }
+  const best = allowed.reduce((a, b) => literals(b.route) > literals(a.route) ? b : a)
+  return { _tag: "Found", route: best.route, params: best.params }
+}
+
+/** Query or form fields; a repeated name becomes an array. @internal */
+export const fieldsOf = (params: URLSearchParams): Record<string, unknown> => {
+  const fields: Record<string, unknown> = {}
+  for (const key of new Set(params.keys())) {
+    const values = params.getAll(key)
+    fields[key] = values.length === 1 ? values[0] : values
+  }
+  return fields
+}
+
+/** The raw input of a request, before validation. @internal */
+export const readInput = (
+  route: Route,
+  url: URL,
+  body: Effect.Effect<string, unknown>
+): Effect.Effect<Record<string, unknown>, ApiFailure> => {
+  const input = route.operation.input
+  switch (input._tag) {
+    case "None":
+      return Effect.succeed({})
+    case "Query":
+      return Effect.succeed(fieldsOf(url.searchParams))
+    case "Form":
+      return body.pipe(
+        Effect.map((text) => fieldsOf(new URLSearchParams(text))),
+        Effect.orElse(() => fail(Generic.invalidBody))
+      )
+    case "Json":
+      return body.pipe(
+        Effect.orElse(() => fail(Generic.invalidBody)),
+        Effect.flatMap((text) => {
+          if (text.trim() === "") return Effect.succeed({})
+          return Effect.try({ try: () => JSON.parse(text) as unknown, catch: () => Generic.invalidBody }).pipe(
+            Effect.filterOrFail(
+              (json): json is Record<string, unknown> =>
+                typeof json === "object" && json !== null && !Array.isArray(json),
+              () => Generic.invalidBody
+            ),
+            Effect.catchAll(fail)
+          )
+        })
+      )
+  }
+}

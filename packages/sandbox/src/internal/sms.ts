@@ -1,0 +1,483 @@
+/**
+ * The Sms group: send and estimate to numbers or to contact groups, delete scheduled messages
+ * and campaigns (with a refund).
+ */
+import { Api } from "@smscx/core"
+import type * as Generated from "@smscx/core/Generated"
+import type * as Operation from "@smscx/core/Operation"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Dates from "./dates.js"
+import { type ApiFailure, type ErrorSpec, fail, Generic, spec } from "./errors.js"
+import type * as Fields from "./fields.js"
+import * as MessageParts from "./messageParts.js"
+import { fromMicros } from "./money.js"
+import * as Phone from "./phone.js"
+import * as Placeholders from "./placeholders.js"
+import * as Pricing from "./pricing.js"
+import * as Router from "./router.js"
+import type * as State from "./state.js"
+import * as Transliteration from "./transliteration.js"
+
+/** The documented errors of the Sms operations. @internal */
+export const SmsErrors = {
+  groupsMissing: spec(400, "invalid_param", 1101, "The parameter `groups` is empty or not set"),
+  groupEmpty: spec(400, "invalid_param", 1102, "Group is empty"),
+  tooManyNumbers: spec(400, "invalid_param", 1103, "The phone numbers array is too big (max. allowed: 25000 numbers)"),
+  toMissing: spec(400, "invalid_param", 1104, "The parameter `to` is empty or not set"),
+  fromMissing: spec(400, "invalid_param", 1105, "The parameter `from` is empty or not set"),
+  fromInvalid: spec(400, "invalid_param", 1106, "The parameter `from` is not valid (min 3, max 15 characters)"),
+  textMissing: spec(400, "invalid_param", 1107, "The parameter `text` is empty or not set"),
+  scheduledDateInvalid: spec(400, "invalid_param", 1108, "The parameter `scheduledDate` is not a valid date"),
+  dlrCallbackUrlInvalid: spec(400, "invalid_param", 1109, "The parameter `dlrCallbackUrl` is not a valid URL"),
+  alphabetInvalid: spec(
+    400,
+    "invalid_param",
+    1110,
+    "Invalid alphabet. Must be one of: `NONE`, `NON_GSM`, `RUSSIAN_CYRILLIC`, `BULGARIAN_CYRILLIC`, " +
+      "`UKRAINIAN_CYRILLIC`, `MACEDONIAN_CYRILLIC`, `BELARUSIAN_CYRILLIC`, `SERBIAN_CYRILLIC`, `POLISH`, " +
+      "`ROMANIAN`, `TURKISH`, `GREEK`"
+  ),
+  idempotencyIdInvalid: spec(400, "invalid_param", 1111, "Idempotency Id provided is not a valid UUID (v1-v5)"),
+  trackedLinkNotFound: spec(
+    400,
+    "invalid_param",
+    1112,
+    "The shortlink/attachment ID provided for tracking is invalid or not found"
+  ),
+  insufficientCredit: spec(400, "insufficient_credit", 1113, "Insufficient credit"),
+  scheduledDateInPast: spec(400, "invalid_param", 1116, "The scheduled date is in the past"),
+  noCoverage: spec(403, "no_coverage", 1119, "No coverage or restricted destination"),
+  transliterationInvalid: spec(400, "invalid_param", 1135, "The parameter 'transliteration' should be an object"),
+  placeholderLength: (name: string) =>
+    spec(400, "invalid_param", 1136, `Invalid number of characters for the placeholder {{${name}}}`),
+  placeholderRange: spec(400, "invalid_param", 1137, "Number of characters for placeholders can be between 1 and 20"),
+  groupInvalid: spec(400, "invalid_param", 1140, "Group ID is not a valid group"),
+  phoneNumberInvalid: spec(400, "invalid_param", 1207, "The phone number provided is not valid"),
+  phoneNumbersInvalid: spec(400, "invalid_param", 1210, "The phone numbers provided are invalid"),
+  removeEmojisInvalid: spec(400, "invalid_param", 1503, "The parameter `removeEmojis` is not boolean (true or false)"),
+  textTooLong: spec(
+    400,
+    "invalid_param",
+    Generic.invalidParam("text").code,
+    `The parameter \`text\` is too long (max. ${MessageParts.MAX_PARTS} message parts)`
+  ),
+  msgNotFound: spec(404, "not_found", 1100, "Message ID provided was not found or is not scheduled"),
+  msgIdInvalid: spec(400, "invalid_param", 1115, "Message ID provided is not valid"),
+  onlyScheduled: spec(403, "access_denied", 1118, "Only scheduled campaigns/messages can be deleted"),
+  campaignNotFound: spec(404, "not_found", 1150, "Campaign ID provided was not found or is not scheduled"),
+  campaignIdInvalid: spec(400, "invalid_param", 1155, "Campaign ID provided is not valid")
+} as const
+
+const E = SmsErrors
+const MAX_RECIPIENTS = 25_000
+
+const composeFields: Fields.Table = [
+  ["from", { missing: E.fromMissing, invalid: (v) => v === "" ? E.fromMissing : E.fromInvalid }],
+  ["text", { missing: E.textMissing, invalid: E.textMissing }],
+  ["scheduledDate", { invalid: E.scheduledDateInvalid }],
+  ["dlrCallbackUrl", { invalid: E.dlrCallbackUrlInvalid }],
+  ["idempotencyId", { invalid: E.idempotencyIdInvalid }],
+  // before their parent: an optional object's bad field also fails the object's `undefined` branch
+  ["transliteration.alphabet", { missing: E.alphabetInvalid, invalid: E.alphabetInvalid }],
+  ["transliteration.removeEmojis", { invalid: E.removeEmojisInvalid }],
+  ["transliteration", { invalid: E.transliterationInvalid }]
+]
+
+const toFields: Fields.Table = [
+  ["to", {
+    missing: E.toMissing,
+    invalid: (v) => Array.isArray(v) && v.length > MAX_RECIPIENTS ? E.tooManyNumbers : E.toMissing
+  }],
+  ...composeFields
+]
+
+const groupFields: Fields.Table = [
+  ["groups", { missing: E.groupsMissing, invalid: (v) => Array.isArray(v) ? E.groupInvalid : E.groupsMissing }],
+  ...composeFields
+]
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+/** The API's leniencies: `to` may be one string, numbers may be JSON numbers, a bad `trackData` is dropped. */
+const normalizeSms = (raw: Record<string, unknown>): Record<string, unknown> => {
+  const out = { ...raw }
+  if (typeof out.to === "string") out.to = [out.to]
+  if (Array.isArray(out.to)) out.to = out.to.map((n: unknown) => typeof n === "number" ? String(n) : n)
+  if (out.trackData !== undefined && !(typeof out.trackData === "string" && uuid.test(out.trackData))) {
+    delete out.trackData
+  }
+  return out
+}
+
+// The spec lists no values for `statusCode`; these are the sandbox's own.
+const statusCodes: Record<Generated.DataSms["status"], number> = {
+  ACCEPTED: 1,
+  SCHEDULED: 2,
+  REJECTED: 3,
+  "NO COVERAGE": 4
+}
+
+/** What every send or estimate takes besides its recipients. */
+interface Compose {
+  readonly from: string
+  readonly text: string
+  readonly scheduledDate?: string | undefined
+  readonly isUtc?: boolean | undefined
+  readonly dlrCallbackUrl?: string | undefined
+  readonly shortResponse?: boolean | undefined
+  readonly noTextDetails?: boolean | undefined
+  readonly showTimezone?: boolean | undefined
+  readonly transliteration?: Generated.Transliteration | undefined
+  readonly trackData?: string | undefined
+}
+
+interface Recipient {
+  readonly number: Phone.PhoneNumber
+  readonly contact?: Readonly<Record<string, string | undefined>>
+}
+
+interface Priced {
+  readonly message: State.StoredMessage
+  readonly data: Generated.DataSms
+}
+
+interface Outcome {
+  readonly campaignId: string
+  readonly priced: ReadonlyArray<Priced>
+  readonly totalMicros: number
+  readonly totalParts: number
+  readonly scheduled: boolean
+  readonly createdAt: number
+}
+
+const isHttpUrl = (raw: string) => {
+  try {
+    const url = new URL(raw)
+    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== ""
+  } catch {
+    return false
+  }
+}
+
+const placeholderError = (problem: Placeholders.Problem): ErrorSpec => {
+  switch (problem._tag) {
+    case "InvalidLength":
+      return E.placeholderLength(problem.name)
+    case "LengthOutOfRange":
+      return E.placeholderRange
+    case "UnknownLink":
+      return E.trackedLinkNotFound
+  }
+}
+
+/** The checks of a composition no schema can state; gives the parsed schedule. */
+const checkCompose = (compose: Compose, now: number): Effect.Effect<Dates.Scheduled | undefined, ApiFailure> =>
+  Effect.gen(function*() {
+    if (compose.text.trim() === "") return yield* fail(E.textMissing)
+    const problem = Placeholders.check(compose.text)
+    if (problem !== undefined) return yield* fail(placeholderError(problem))
+    if (compose.dlrCallbackUrl !== undefined && !isHttpUrl(compose.dlrCallbackUrl)) {
+      return yield* fail(E.dlrCallbackUrlInvalid)
+    }
+    if (compose.scheduledDate === undefined) return undefined
+    const scheduled = Dates.parse(compose.scheduledDate)
+    if (scheduled === undefined) return yield* fail(E.scheduledDateInvalid)
+    // a local wall-clock time is checked per destination, once its time zone is known
+    const local = scheduled._tag === "WallClock" && compose.isUtc === false
+    if (!local && scheduled.millis <= now) return yield* fail(E.scheduledDateInPast)
+    return scheduled
+  })
+
+/** Renders, transliterates, prices and schedules one message per recipient. */
+const price = (
+  compose: Compose,
+  recipients: ReadonlyArray<Recipient>,
+  scheduled: Dates.Scheduled | undefined,
+  now: number
+): Effect.Effect<Outcome, ApiFailure> =>
+  Effect.gen(function*() {
+    const campaignId = crypto.randomUUID()
+    const transliterate = (text: string) =>
+      compose.transliteration === undefined
+        ? text
+        : Transliteration.transliterate(
+          text,
+          compose.transliteration.alphabet,
+          compose.transliteration.removeEmojis === true
+        )
+    const finalText = (recipient: Recipient) =>
+      transliterate(Placeholders.render(compose.text, {
+        now,
+        random: Math.random,
+        ...(recipient.contact === undefined ? {} : { contact: recipient.contact })
+      }))
+    // without placeholders every recipient gets the same text: analyse it once
+    const shared = Placeholders.hasPlaceholders(compose.text) ? undefined : transliterate(compose.text)
+    const sharedAnalysis = shared === undefined ? undefined : MessageParts.analyze(shared)
+
+    const priced: Array<Priced> = []
+    let totalMicros = 0
+    let totalParts = 0
+    for (const recipient of recipients) {
+      const { countryIso, e164 } = recipient.number
+      const zone = Pricing.timeZone(countryIso)
+      const scheduledAt = scheduled === undefined ? undefined : Dates.instantAt(scheduled, compose.isUtc !== false, zone)
+      if (scheduledAt !== undefined && scheduledAt <= now) return yield* fail(E.scheduledDateInPast)
+      const text = shared ?? finalText(recipient)
+      const analysis = sharedAnalysis ?? MessageParts.analyze(text)
+      if (analysis.parts > MessageParts.MAX_PARTS) return yield* fail(E.textTooLong)
+      const partPrice = Pricing.smsPartPrice(countryIso)
+      const costMicros = partPrice === undefined ? 0 : partPrice * analysis.parts
+      const status: Generated.DataSms["status"] = partPrice === undefined
+        ? "NO COVERAGE"
+        : scheduledAt === undefined
+        ? "ACCEPTED"
+        : "SCHEDULED"
+      if (partPrice !== undefined) {
+        totalMicros += costMicros
+        totalParts += analysis.parts
+      }
+      const message: State.StoredMessage = {
+        msgId: crypto.randomUUID(),
+        campaignId,
+        to: e164,
+        countryIso,
+        from: compose.from,
+        text,
+        parts: analysis.parts,
+        costMicros,
+        status,
+        createdAt: now,
+        scheduledAt: partPrice === undefined ? undefined : scheduledAt,
+        trackData: compose.trackData
+      }
+      const data: Generated.DataSms = {
+        msgId: message.msgId,
+        status,
+        statusCode: statusCodes[status],
+        errorCode: null,
+        createdAt: new Date(now).toISOString(),
+        inQuietHours: false,
+        cost: fromMicros(costMicros),
+        to: e164,
+        countryIso,
+        from: compose.from,
+        parts: analysis.parts,
+        // `noTextDetails` leaves the text and its analysis out, as documented
+        ...(compose.noTextDetails === true ? {} : {
+          text,
+          textAnalysis: { length: analysis.length, unicode: analysis.unicode, parts: analysis.parts }
+        }),
+        ...(compose.trackData === undefined ? {} : { trackData: compose.trackData }),
+        ...(message.scheduledAt === undefined ? {} : { scheduledAt: new Date(message.scheduledAt).toISOString() }),
+        // not in the response schema; kept on the wire as the API documents it
+        ...(compose.showTimezone === true && zone !== undefined ? { timezone: zone } : {})
+      }
+      priced.push({ message, data })
+    }
+    if (totalParts === 0) return yield* fail(E.noCoverage)
+    return { campaignId, priced, totalMicros, totalParts, scheduled: scheduled !== undefined, createdAt: now }
+  })
+
+/** Debits and keeps the messages (a send), or only checks the balance (an estimate). */
+const settle = (store: State.Store, operation: string, outcome: Outcome, send: boolean) =>
+  Effect.gen(function*() {
+    if (!send) {
+      const balance = yield* store.balanceMicros
+      return outcome.totalMicros > balance ? yield* fail(E.insufficientCredit) : undefined
+    }
+    const committed = yield* store.commit(
+      {
+        campaignId: outcome.campaignId,
+        operation,
+        msgIds: outcome.priced.map((p) => p.message.msgId),
+        scheduled: outcome.scheduled,
+        createdAt: outcome.createdAt
+      },
+      outcome.priced.map((p) => p.message)
+    )
+    return committed ? undefined : yield* fail(E.insufficientCredit)
+  })
+
+type NumbersInput = Compose & {
+  readonly to: ReadonlyArray<string>
+  readonly countryIso?: string | undefined
+  readonly allowInvalid?: boolean | undefined
+}
+
+const toNumbers = (store: State.Store, operation: string, send: boolean) => (input: NumbersInput) =>
+  Effect.gen(function*() {
+    const now = yield* Clock.currentTimeMillis
+    if (input.to.length === 0) return yield* fail(E.toMissing)
+    const scheduled = yield* checkCompose(input, now)
+    const recipients: Array<Recipient> = []
+    const invalid: Array<string> = []
+    for (const raw of input.to) {
+      const number = Phone.validate(raw, input.countryIso)
+      if (number === undefined) invalid.push(raw)
+      else recipients.push({ number })
+    }
+    if (invalid.length > 0 && (input.allowInvalid !== true || recipients.length === 0)) {
+      return yield* fail(invalid.length === 1 ? E.phoneNumberInvalid : E.phoneNumbersInvalid, { invalid })
+    }
+    const outcome = yield* price(input, recipients, scheduled, now)
+    yield* settle(store, operation, outcome, send)
+    const answer: Operation.SuccessOf<typeof Api.Sms.sendSms> = {
+      info: {
+        campaignId: outcome.campaignId,
+        totalPhoneNumbers: input.to.length,
+        totalValid: recipients.length,
+        totalInvalid: invalid.length,
+        totalCost: fromMicros(outcome.totalMicros),
+        totalParts: outcome.totalParts,
+        dlrCallbackUrl: input.dlrCallbackUrl ?? null,
+        scheduled: outcome.scheduled,
+        totalInQuietHours: 0,
+        ...(input.allowInvalid === true ? { invalid } : {})
+      },
+      data: input.shortResponse === true ? [] : outcome.priced.map((p) => p.data)
+    }
+    return answer
+  })
+
+type GroupsInput = Compose & { readonly groups: ReadonlyArray<number> }
+
+const contactFields = (contact: State.Contact): Record<string, string | undefined> => ({
+  ...contact.customFields,
+  phoneNumber: contact.phoneNumber,
+  firstName: contact.firstName,
+  lastName: contact.lastName,
+  email: contact.email
+})
+
+const toGroups = (store: State.Store, operation: string, send: boolean) => (input: GroupsInput) =>
+  Effect.gen(function*() {
+    const now = yield* Clock.currentTimeMillis
+    if (input.groups.length === 0) return yield* fail(E.groupsMissing)
+    const groups: Array<State.Group> = []
+    for (const id of new Set(input.groups)) {
+      const group = store.group(id)
+      if (group === undefined) return yield* fail(E.groupInvalid)
+      if (group.contacts.length === 0) return yield* fail(E.groupEmpty)
+      groups.push(group)
+    }
+    const submitted = groups.reduce((sum, g) => sum + g.contacts.length, 0)
+    if (submitted > MAX_RECIPIENTS) return yield* fail(E.tooManyNumbers)
+    const scheduled = yield* checkCompose(input, now)
+    const seen = new Set<string>()
+    const recipients: Array<Recipient> = []
+    const invalid: Array<string> = []
+    let duplicates = 0
+    for (const group of groups) {
+      for (const contact of group.contacts) {
+        const number = Phone.validate(contact.phoneNumber)
+        if (number === undefined) {
+          invalid.push(contact.phoneNumber)
+        } else if (seen.has(number.e164)) {
+          duplicates++
+        } else {
+          seen.add(number.e164)
+          recipients.push({ number, contact: contactFields(contact) })
+        }
+      }
+    }
+    const outcome = yield* price(input, recipients, scheduled, now)
+    yield* settle(store, operation, outcome, send)
+    const answer: Operation.SuccessOf<typeof Api.Sms.sendSmsCampaign> = {
+      info: {
+        campaignId: outcome.campaignId,
+        totalPhoneNumbers: submitted,
+        totalValid: recipients.length,
+        totalInvalid: invalid.length,
+        totalCost: fromMicros(outcome.totalMicros),
+        totalParts: outcome.totalParts,
+        duplicatesRemoved: duplicates,
+        dlrCallbackUrl: input.dlrCallbackUrl ?? null,
+        groups: groups.map((g) => ({ id: g.id, name: g.name, phoneNumbers: g.contacts.length })),
+        scheduled: outcome.scheduled,
+        totalInQuietHours: 0,
+        ...(invalid.length > 0 ? { invalid } : {})
+      },
+      data: input.shortResponse === true ? [] : outcome.priced.map((p) => p.data)
+    }
+    return answer
+  })
+
+/** @internal */
+export const routes = (store: State.Store): ReadonlyArray<Router.Route> => [
+  Router.make(Api.Sms.sendSms, {
+    fields: toFields,
+    normalize: normalizeSms,
+    handle: ({ input }) => Effect.map(toNumbers(store, "sendSms", true)(input), (body) => ({ body }))
+  }),
+  Router.make(Api.Sms.estimateSms, {
+    fields: toFields,
+    normalize: normalizeSms,
+    handle: ({ input }) => Effect.map(toNumbers(store, "estimateSms", false)(input), (body) => ({ body }))
+  }),
+  Router.make(Api.Sms.sendSmsCampaign, {
+    fields: groupFields,
+    handle: ({ input }) => Effect.map(toGroups(store, "sendSmsCampaign", true)(input), (body) => ({ body }))
+  }),
+  Router.make(Api.Sms.estimateSmsCampaign, {
+    fields: groupFields,
+    handle: ({ input }) => Effect.map(toGroups(store, "estimateSmsCampaign", false)(input), (body) => ({ body }))
+  }),
+  Router.make(Api.Sms.deleteScheduledSms, {
+    fields: [["msgId", { missing: E.msgIdInvalid, invalid: E.msgIdInvalid }]],
+    handle: ({ path }) =>
+      Effect.gen(function*() {
+        const now = yield* Clock.currentTimeMillis
+        const result = yield* store.deleteMessage(path.msgId, now)
+        switch (result._tag) {
+          case "NotFound":
+            return yield* fail(E.msgNotFound)
+          case "AlreadySent":
+            return yield* fail(E.onlyScheduled)
+          case "Deleted":
+            return {
+              body: {
+                info: {
+                  msgId: result.message.msgId,
+                  parts: result.message.parts,
+                  creditReturned: fromMicros(result.message.costMicros),
+                  channel: "sms"
+                }
+              }
+            } as const
+        }
+      })
+  }),
+  Router.make(Api.Sms.deleteScheduledSmsCampaign, {
+    fields: [["campaignId", { missing: E.campaignIdInvalid, invalid: E.campaignIdInvalid }]],
+    handle: ({ path }) =>
+      Effect.gen(function*() {
+        const now = yield* Clock.currentTimeMillis
+        const result = yield* store.deleteCampaign(path.campaignId, now)
+        switch (result._tag) {
+          case "NotFound":
+            return yield* fail(E.campaignNotFound)
+          case "AlreadySent":
+            return yield* fail(E.onlyScheduled)
+          case "Deleted": {
+            const sum = (ms: ReadonlyArray<State.StoredMessage>, f: (m: State.StoredMessage) => number) =>
+              ms.reduce((total, m) => total + f(m), 0)
+            return {
+              body: {
+                info: {
+                  campaignId: result.campaign.campaignId,
+                  totalPhoneNumbers: result.messages.length,
+                  totalParts: sum(result.messages, (m) => m.parts),
+                  phoneNumbersDeleted: result.deleted.length,
+                  partsDeleted: sum(result.deleted, (m) => m.parts),
+                  creditReturned: fromMicros(sum(result.deleted, (m) => m.costMicros)),
+                  channel: "sms"
+                }
+              }
+            } as const
+          }
+        }
+      })
+  })
+]

@@ -1,0 +1,229 @@
+/**
+ * The state of one sandbox: balance, sent and scheduled messages, campaigns, contact groups,
+ * idempotent answers and OAuth tokens.
+ */
+import * as Effect from "effect/Effect"
+import { fromMicros } from "./money.js"
+
+/** @internal */
+export type MessageStatus = "ACCEPTED" | "SCHEDULED" | "NO COVERAGE" | "DELETED"
+
+/** A message as the sandbox keeps it. @internal */
+export interface StoredMessage {
+  readonly msgId: string
+  readonly campaignId: string
+  readonly to: string
+  readonly countryIso: string
+  readonly from: string
+  readonly text: string
+  readonly parts: number
+  readonly costMicros: number
+  status: MessageStatus
+  readonly createdAt: number
+  readonly scheduledAt: number | undefined
+  readonly trackData: string | undefined
+}
+
+/** @internal */
+export interface StoredCampaign {
+  readonly campaignId: string
+  readonly operation: string
+  readonly msgIds: ReadonlyArray<string>
+  readonly scheduled: boolean
+  readonly createdAt: number
+}
+
+/** A message, as tests see it. @internal */
+export interface Message {
+  readonly msgId: string
+  readonly campaignId: string
+  readonly to: string
+  readonly countryIso: string
+  readonly from: string
+  readonly text: string
+  readonly parts: number
+  readonly cost: number
+  readonly status: MessageStatus
+  readonly createdAt: string
+  readonly scheduledAt: string | undefined
+  readonly trackData: string | undefined
+}
+
+/** @internal */
+export interface Campaign {
+  readonly campaignId: string
+  /** The operation that created it (`sendSms`, `sendSmsCampaign`). */
+  readonly operation: string
+  readonly msgIds: ReadonlyArray<string>
+  readonly scheduled: boolean
+  readonly createdAt: string
+}
+
+/** @internal */
+export interface Contact {
+  readonly phoneNumber: string
+  readonly firstName?: string
+  readonly lastName?: string
+  readonly email?: string
+  /** More fields for `{{name}}` placeholders. */
+  readonly customFields?: Readonly<Record<string, string>>
+}
+
+/** @internal */
+export interface Group {
+  readonly id: number
+  readonly name: string
+  readonly contacts: ReadonlyArray<Contact>
+}
+
+/** @internal */
+export interface Token {
+  readonly value: string
+  readonly applicationId: string
+  readonly scopes: ReadonlySet<string>
+  /** Epoch millis; undefined when the token never expires. */
+  readonly expiresAt: number | undefined
+}
+
+/** @internal */
+export type DeleteMessageResult =
+  | { readonly _tag: "Deleted"; readonly message: StoredMessage }
+  | { readonly _tag: "NotFound" }
+  | { readonly _tag: "AlreadySent" }
+
+/** @internal */
+export type DeleteCampaignResult =
+  | {
+    readonly _tag: "Deleted"
+    readonly campaign: StoredCampaign
+    readonly messages: ReadonlyArray<StoredMessage>
+    readonly deleted: ReadonlyArray<StoredMessage>
+  }
+  | { readonly _tag: "NotFound" }
+  | { readonly _tag: "AlreadySent" }
+
+/** @internal */
+export interface Store {
+  readonly balanceMicros: Effect.Effect<number>
+  readonly setBalanceMicros: (micros: number) => Effect.Effect<void>
+  readonly messages: Effect.Effect<ReadonlyArray<Message>>
+  readonly campaigns: Effect.Effect<ReadonlyArray<Campaign>>
+  readonly group: (id: number) => Group | undefined
+  /** Debits the messages' cost and keeps them; false (and no change) when the balance is short. */
+  readonly commit: (campaign: StoredCampaign, messages: ReadonlyArray<StoredMessage>) => Effect.Effect<boolean>
+  readonly deleteMessage: (msgId: string, now: number) => Effect.Effect<DeleteMessageResult>
+  readonly deleteCampaign: (campaignId: string, now: number) => Effect.Effect<DeleteCampaignResult>
+  /** Runs `effect` once per key; later calls with the key get its first success again. */
+  readonly idempotent: <A, E>(key: string, effect: Effect.Effect<A, E>) => Effect.Effect<A, E>
+  readonly saveToken: (token: Token) => Effect.Effect<void>
+  readonly findToken: (value: string) => Effect.Effect<Token | undefined>
+}
+
+const iso = (millis: number) => new Date(millis).toISOString()
+
+const view = (m: StoredMessage): Message => ({
+  msgId: m.msgId,
+  campaignId: m.campaignId,
+  to: m.to,
+  countryIso: m.countryIso,
+  from: m.from,
+  text: m.text,
+  parts: m.parts,
+  cost: fromMicros(m.costMicros),
+  status: m.status,
+  createdAt: iso(m.createdAt),
+  scheduledAt: m.scheduledAt === undefined ? undefined : iso(m.scheduledAt),
+  trackData: m.trackData
+})
+
+/** A scheduled message can be deleted until its time comes. */
+const pending = (m: StoredMessage, now: number) =>
+  m.status === "SCHEDULED" && m.scheduledAt !== undefined && m.scheduledAt > now
+
+/** @internal */
+export const make = (options: {
+  readonly balanceMicros: number
+  readonly groups: ReadonlyArray<Group>
+}): Effect.Effect<Store> =>
+  Effect.gen(function*() {
+    // Mutated only inside single `Effect.sync` steps, which nothing can interleave.
+    let balance = options.balanceMicros
+    const messages = new Map<string, StoredMessage>()
+    const campaigns = new Map<string, StoredCampaign>()
+    const groups = new Map(options.groups.map((g) => [g.id, g]))
+    const answers = new Map<string, unknown>()
+    const tokens = new Map<string, Token>()
+    // one idempotent request at a time, so two concurrent repeats cannot both run
+    const idempotencyLock = yield* Effect.makeSemaphore(1)
+
+    const store: Store = {
+      balanceMicros: Effect.sync(() => balance),
+      setBalanceMicros: (micros) =>
+        Effect.sync(() => {
+          balance = micros
+        }),
+      messages: Effect.sync(() => Array.from(messages.values(), view)),
+      campaigns: Effect.sync(() =>
+        Array.from(campaigns.values(), (c) => ({
+          campaignId: c.campaignId,
+          operation: c.operation,
+          msgIds: c.msgIds,
+          scheduled: c.scheduled,
+          createdAt: iso(c.createdAt)
+        }))
+      ),
+      group: (id) => groups.get(id),
+      commit: (campaign, batch) =>
+        Effect.sync(() => {
+          const total = batch.reduce((sum, m) => sum + m.costMicros, 0)
+          if (total > balance) return false
+          balance -= total
+          campaigns.set(campaign.campaignId, campaign)
+          for (const m of batch) messages.set(m.msgId, m)
+          return true
+        }),
+      deleteMessage: (msgId, now) =>
+        Effect.sync((): DeleteMessageResult => {
+          const message = messages.get(msgId)
+          if (message === undefined || message.scheduledAt === undefined || message.status === "DELETED") {
+            return { _tag: "NotFound" }
+          }
+          if (!pending(message, now)) return { _tag: "AlreadySent" }
+          message.status = "DELETED"
+          balance += message.costMicros
+          return { _tag: "Deleted", message }
+        }),
+      deleteCampaign: (campaignId, now) =>
+        Effect.sync((): DeleteCampaignResult => {
+          const campaign = campaigns.get(campaignId)
+          if (campaign === undefined || !campaign.scheduled) return { _tag: "NotFound" }
+          const all = campaign.msgIds.flatMap((id) => {
+            const m = messages.get(id)
+            return m === undefined ? [] : [m]
+          })
+          if (all.every((m) => m.status !== "SCHEDULED")) return { _tag: "NotFound" }
+          const deleted = all.filter((m) => pending(m, now))
+          if (deleted.length === 0) return { _tag: "AlreadySent" }
+          for (const m of deleted) {
+            m.status = "DELETED"
+            balance += m.costMicros
+          }
+          return { _tag: "Deleted", campaign, messages: all, deleted }
+        }),
+      idempotent: <A, E>(key: string, effect: Effect.Effect<A, E>) =>
+        idempotencyLock.withPermits(1)(Effect.suspend(() =>
+          answers.has(key)
+            ? Effect.succeed(answers.get(key) as A)
+            : Effect.tap(effect, (answer) =>
+              Effect.sync(() => {
+                answers.set(key, answer)
+              }))
+        )),
+      saveToken: (token) =>
+        Effect.sync(() => {
+          tokens.set(token.value, token)
+        }),
+      findToken: (value) => Effect.sync(() => tokens.get(value))
+    }
+    return store
+  })

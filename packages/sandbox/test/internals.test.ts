@@ -1,0 +1,83 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as Dates from "../src/internal/dates.js"
+import * as MessageParts from "../src/internal/messageParts.js"
+import * as Phone from "../src/internal/phone.js"
+import * as Transliteration from "../src/internal/transliteration.js"
+
+describe("message parts", () => {
+  const parts = (text: string) => MessageParts.analyze(text).parts
+  it("GSM-7: 160 in one part, then 153 per part", () => {
+    assert.deepStrictEqual(
+      [parts("a"), parts("a".repeat(160)), parts("a".repeat(161)), parts("a".repeat(306)), parts("a".repeat(307))],
+      [1, 1, 2, 2, 3]
+    )
+  })
+  it("GSM-7 extension characters take two septets and are not split across parts", () => {
+    assert.deepStrictEqual([parts("€".repeat(80)), parts("€".repeat(81))], [1, 2])
+    // 152 septets, then "€" (2) does not fit in the 153rd: it opens the next part
+    assert.strictEqual(parts("a".repeat(152) + "€" + "a".repeat(152)), 3)
+    assert.deepStrictEqual(MessageParts.analyze("[x]"), { length: 3, unicode: false, encoding: "GSM-7", parts: 1 })
+  })
+  it("UCS-2: 70 in one part, then 67 per part; surrogate pairs stay whole", () => {
+    assert.deepStrictEqual([parts("ж".repeat(70)), parts("ж".repeat(71)), parts("ж".repeat(134)), parts("ж".repeat(135))], [
+      1,
+      2,
+      2,
+      3
+    ])
+    const emoji = MessageParts.analyze("😀".repeat(35))
+    assert.deepStrictEqual([emoji.length, emoji.unicode, emoji.parts], [35, true, 1])
+    // 66 units + a 2-unit emoji: it moves to the next part
+    assert.strictEqual(parts("ж".repeat(66) + "😀" + "ж".repeat(5)), 2)
+    assert.strictEqual(parts("ж".repeat(66) + "😀" + "ж".repeat(66)), 3)
+  })
+})
+
+describe("scheduled dates", () => {
+  it("parses the documented form and ISO 8601 with an offset", () => {
+    assert.deepStrictEqual(Dates.parse("2025-06-02 09:30:00"), {
+      _tag: "WallClock",
+      millis: Date.parse("2025-06-02T09:30:00Z")
+    })
+    assert.deepStrictEqual(Dates.parse("2025-06-02T11:30:00.250+02:00"), {
+      _tag: "Instant",
+      millis: Date.parse("2025-06-02T09:30:00.250Z")
+    })
+    assert.deepStrictEqual(Dates.parse("2025-06-02T09:30:00Z")?._tag, "Instant")
+    for (const bad of ["2025-13-01 00:00:00", "2025-02-29 10:00:00", "yesterday", "2025-06-02", "2025-06-02T09:30:00+25:00"]) {
+      assert.isUndefined(Dates.parse(bad), bad)
+    }
+  })
+  it("a local wall-clock time becomes the destination's instant, across DST", () => {
+    const winter = Dates.parse("2025-01-15 10:00:00")!
+    const summer = Dates.parse("2025-07-15 10:00:00")!
+    assert.strictEqual(Dates.instantAt(winter, false, "Europe/Bucharest"), Date.parse("2025-01-15T08:00:00Z"))
+    assert.strictEqual(Dates.instantAt(summer, false, "America/New_York"), Date.parse("2025-07-15T14:00:00Z"))
+    assert.strictEqual(Dates.instantAt(summer, true, "America/New_York"), Date.parse("2025-07-15T10:00:00Z"))
+  })
+})
+
+describe("phone numbers", () => {
+  it("E.164, national with a country, or international digits without +", () => {
+    assert.deepStrictEqual(Phone.validate("+31 6 12345678"), { e164: "+31612345678", countryIso: "NL" })
+    assert.deepStrictEqual(Phone.validate("0612345678", "nl"), { e164: "+31612345678", countryIso: "NL" })
+    assert.deepStrictEqual(Phone.validate("4915123456789"), { e164: "+4915123456789", countryIso: "DE" })
+    assert.isUndefined(Phone.validate("0612345678"))
+    assert.isUndefined(Phone.validate("+3161234"))
+    // non-geographic numbers have no country to deliver to
+    assert.isUndefined(Phone.validate("+80012345678"))
+  })
+})
+
+describe("transliteration", () => {
+  it("maps each alphabet to GSM-7 look-alikes", () => {
+    assert.strictEqual(Transliteration.transliterate("Ştiinţă şi artă", "ROMANIAN", false), "Stiinta si arta")
+    assert.strictEqual(Transliteration.transliterate("Щука", "BULGARIAN_CYRILLIC", false), "Shtuka")
+    assert.strictEqual(Transliteration.transliterate("Щука", "RUSSIAN_CYRILLIC", false), "Shchuka")
+    assert.strictEqual(Transliteration.transliterate("Καλημέρα", "GREEK", false), "KAΛHMEPA")
+    assert.strictEqual(Transliteration.transliterate("“Ça va” — 日本", "NON_GSM", false), "\"Ça va\" - ??")
+    assert.strictEqual(Transliteration.transliterate("Zażółć 日本", "POLISH", false), "Zazolc 日本")
+    assert.strictEqual(Transliteration.transliterate("ok 👍🏽!", "NONE", true), "ok !")
+    assert.isFalse(MessageParts.analyze(Transliteration.transliterate("Привет, мир", "RUSSIAN_CYRILLIC", false)).unicode)
+  })
+})

@@ -1,0 +1,83 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Api } from "@smscx/core"
+import type * as Operation from "@smscx/core/Operation"
+import { Sandbox } from "@smscx/sandbox"
+import * as Effect from "effect/Effect"
+import * as TestClock from "effect/TestClock"
+import * as App from "../src/internal/app.js"
+import * as Router from "../src/internal/router.js"
+import { API_KEY, call, failure, provide, success } from "./utils.js"
+
+describe("routing", () => {
+  it.effect("every operation of Api has its route", () =>
+    Effect.gen(function*() {
+      const service = yield* Sandbox.make()
+      assert.isDefined(service.app)
+      const instance = yield* App.make({
+        apiKeys: [],
+        applications: [],
+        balanceMicros: 0,
+        currency: "eur",
+        rateLimit: { limit: 1, windowSeconds: 1 },
+        tokenLifetimeSeconds: 1,
+        channels: { sms: true, viber: true, whatsapp: true, multichannel: true },
+        groups: []
+      })
+      const operations: ReadonlyArray<Operation.Any> = [
+        ...Object.values(Api.Sms),
+        ...Object.values(Api.Account),
+        ...Object.values(Api.Oauth)
+      ]
+      for (const operation of operations) {
+        const path = operation.path.replace(/\{[^}]+\}/g, "x")
+        const found = Router.match(instance.routes, operation.method, path)
+        assert.strictEqual(found._tag === "Found" ? found.route.operation : undefined, operation, operation.id)
+      }
+      assert.strictEqual(instance.routes.length, operations.length)
+    }))
+
+  it.effect("an unknown path is 404 not_found; a known path with another method 405 invalid_method", () =>
+    Effect.gen(function*() {
+      yield* failure(yield* call("GET", "/nothing/here"), 404, "not_found", 1004)
+      const wrong = yield* call("GET", "/sms")
+      yield* failure(wrong, 405, "invalid_method", 1005)
+      assert.strictEqual(wrong.headers["allow"], "POST")
+      yield* failure(yield* call("PUT", "/sms/scheduled/0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11"), 405, "invalid_method", 1005)
+    }).pipe(provide()))
+
+  it.effect("every answer carries X-Request-Id and the rate-limit headers", () =>
+    Effect.gen(function*() {
+      for (const answer of [yield* call("GET", "/account/balance"), yield* call("GET", "/nowhere"), yield* call("GET", "/account/balance", { headers: {} })]) {
+        assert.match(answer.headers["x-request-id"] ?? "", /^[0-9a-f-]{36}$/)
+        assert.strictEqual(answer.headers["x-rate-limit-limit"], "1000")
+        assert.isDefined(answer.headers["x-rate-limit-remaining"])
+        assert.isUndefined(answer.headers["x-rate-limit-reset"])
+      }
+    }).pipe(provide()))
+})
+
+describe("rate limit", () => {
+  it.effect("over the limit: 429 rate_limit with Limit, Remaining and Reset; the next window is open", () =>
+    Effect.gen(function*() {
+      const remaining: Array<string | undefined> = []
+      for (let i = 0; i < 3; i++) {
+        const answer = yield* call("GET", "/account/balance")
+        yield* success(Api.Account.getAccountBalance, answer)
+        remaining.push(answer.headers["x-rate-limit-remaining"])
+      }
+      assert.deepStrictEqual(remaining, ["2", "1", "0"])
+      yield* TestClock.adjust("15 seconds")
+      const limited = yield* call("GET", "/account/balance")
+      yield* failure(limited, 429, "rate_limit", 1006)
+      assert.deepStrictEqual(
+        [limited.headers["x-rate-limit-limit"], limited.headers["x-rate-limit-remaining"], limited.headers["x-rate-limit-reset"]],
+        ["3", "0", "45"]
+      )
+      // counted per credential: another key still has its own window
+      yield* success(Api.Account.getAccountBalance, yield* call("GET", "/account/balance", { headers: { "X-API-KEY": "second-key" } }))
+      yield* TestClock.adjust("45 seconds")
+      const again = yield* call("GET", "/account/balance")
+      yield* success(Api.Account.getAccountBalance, again)
+      assert.strictEqual(again.headers["x-rate-limit-remaining"], "2")
+    }).pipe(provide({ apiKeys: [API_KEY, "second-key"], rateLimit: { limit: 3, windowSeconds: 60 } })))
+})

@@ -1,0 +1,432 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Api } from "@smscx/core"
+import * as Effect from "effect/Effect"
+import * as TestClock from "effect/TestClock"
+import { API_KEY, call, failure, NOW, provide, sandbox, success } from "./utils.js"
+
+const NL = "+31612345678"
+const DE = "+4915123456789"
+const GB = "+447400123456"
+const JP = "+819012345678"
+const send = (body: object) => call("POST", "/sms", { body: { from: "InfoText", text: "Hello", ...body } })
+
+describe("sendSms", () => {
+  it.effect("sends, debits price x parts per recipient and keeps the messages", () =>
+    Effect.gen(function*() {
+      const body = yield* success(Api.Sms.sendSms, yield* send({ to: [NL, DE] }))
+      assert.deepStrictEqual(
+        { ...body.info, campaignId: "" },
+        {
+          campaignId: "",
+          totalPhoneNumbers: 2,
+          totalValid: 2,
+          totalInvalid: 0,
+          totalCost: 0.151,
+          totalParts: 2,
+          dlrCallbackUrl: null,
+          scheduled: false,
+          totalInQuietHours: 0
+        }
+      )
+      assert.deepStrictEqual(
+        body.data.map((m) => [m.to, m.countryIso, m.status, m.cost, m.parts, m.text, m.createdAt]),
+        [
+          [NL, "NL", "ACCEPTED", 0.072, 1, "Hello", new Date(NOW).toISOString()],
+          [DE, "DE", "ACCEPTED", 0.079, 1, "Hello", new Date(NOW).toISOString()]
+        ]
+      )
+      const state = yield* sandbox
+      assert.strictEqual(yield* state.balance, 99.849)
+      const messages = yield* state.messages
+      assert.deepStrictEqual(messages.map((m) => m.msgId), body.data.map((m) => m.msgId))
+      assert.isTrue(messages.every((m) => m.campaignId === body.info.campaignId))
+    }).pipe(provide()))
+
+  it.effect("bills every part: 161 GSM-7 characters are 2 parts, 71 UCS-2 characters are 2 parts", () =>
+    Effect.gen(function*() {
+      const gsm = yield* success(Api.Sms.sendSms, yield* send({ to: [NL], text: "a".repeat(161) }))
+      assert.deepStrictEqual(gsm.data[0]!.textAnalysis, { length: 161, unicode: false, parts: 2 })
+      assert.strictEqual(gsm.info.totalCost, 0.144)
+      const single = yield* success(Api.Sms.sendSms, yield* send({ to: [NL], text: "a".repeat(160) }))
+      assert.strictEqual(single.data[0]!.parts, 1)
+      const ucs2 = yield* success(Api.Sms.sendSms, yield* send({ to: [NL], text: "ж".repeat(71) }))
+      assert.deepStrictEqual(ucs2.data[0]!.textAnalysis, { length: 71, unicode: true, parts: 2 })
+      assert.strictEqual(yield* (yield* sandbox).balance, 99.64)
+    }).pipe(provide()))
+
+  it.effect("takes `to` as one string, and national numbers with countryIso", () =>
+    Effect.gen(function*() {
+      const one = yield* success(Api.Sms.sendSms, yield* send({ to: NL }))
+      assert.strictEqual(one.data[0]!.to, NL)
+      const national = yield* success(Api.Sms.sendSms, yield* send({ to: ["0612345678"], countryIso: "NL" }))
+      assert.strictEqual(national.data[0]!.to, NL)
+    }).pipe(provide()))
+
+  it.effect("rejects one invalid number with 1207 and several with 1210, listing them", () =>
+    Effect.gen(function*() {
+      const one = yield* failure(yield* send({ to: [NL, "+3161234"] }), 400, "invalid_param", 1207)
+      assert.deepStrictEqual(one.invalid, ["+3161234"])
+      const several = yield* failure(yield* send({ to: ["12", NL, "nope"] }), 400, "invalid_param", 1210)
+      assert.deepStrictEqual(several.invalid, ["12", "nope"])
+      assert.strictEqual(yield* (yield* sandbox).balance, 100)
+    }).pipe(provide()))
+
+  it.effect("allowInvalid skips invalid numbers and lists them in info.invalid", () =>
+    Effect.gen(function*() {
+      const body = yield* success(Api.Sms.sendSms, yield* send({ to: [NL, "+3161234"], allowInvalid: true }))
+      assert.deepStrictEqual(
+        [body.info.totalPhoneNumbers, body.info.totalValid, body.info.totalInvalid, body.info.invalid],
+        [2, 1, 1, ["+3161234"]]
+      )
+      assert.strictEqual(body.data.length, 1)
+      assert.strictEqual(yield* (yield* sandbox).balance, 99.928)
+      // nothing valid left to send
+      yield* failure(yield* send({ to: ["+3161234"], allowInvalid: true }), 400, "invalid_param", 1207)
+    }).pipe(provide()))
+
+  const invalid: ReadonlyArray<{ readonly name: string; readonly body: object; readonly code: number }> = [
+    { name: "to missing", body: { to: undefined }, code: 1104 },
+    { name: "to empty", body: { to: [] }, code: 1104 },
+    { name: "to not a list", body: { to: { n: 1 } }, code: 1104 },
+    { name: "to over 25000", body: { to: Array.from({ length: 25_001 }, () => NL) }, code: 1103 },
+    { name: "from missing", body: { from: undefined }, code: 1105 },
+    { name: "from empty", body: { from: "" }, code: 1105 },
+    { name: "from too short", body: { from: "AB" }, code: 1106 },
+    { name: "from too long", body: { from: "A".repeat(16) }, code: 1106 },
+    { name: "text missing", body: { text: undefined }, code: 1107 },
+    { name: "text blank", body: { text: "  " }, code: 1107 },
+    { name: "scheduledDate not a date", body: { scheduledDate: "tomorrow" }, code: 1108 },
+    { name: "scheduledDate impossible", body: { scheduledDate: "2025-02-30 10:00:00" }, code: 1108 },
+    { name: "dlrCallbackUrl not a URL", body: { dlrCallbackUrl: "not a url" }, code: 1109 },
+    { name: "dlrCallbackUrl not http", body: { dlrCallbackUrl: "ftp://example.com/dlr" }, code: 1109 },
+    { name: "alphabet unknown", body: { transliteration: { alphabet: "KLINGON" } }, code: 1110 },
+    { name: "alphabet missing", body: { transliteration: {} }, code: 1110 },
+    { name: "idempotencyId not a UUID", body: { idempotencyId: "abc" }, code: 1111 },
+    { name: "tracked shortlink unknown", body: { text: "Track {{shortlink:bVc}}" }, code: 1112 },
+    { name: "scheduledDate in the past", body: { scheduledDate: "2025-06-01 11:59:59" }, code: 1116 },
+    { name: "transliteration not an object", body: { transliteration: "NON_GSM" }, code: 1135 },
+    { name: "placeholder length not a number", body: { text: "Code {{numbers:x}}" }, code: 1136 },
+    { name: "placeholder length over 20", body: { text: "Code {{letters:21}}" }, code: 1137 },
+    { name: "removeEmojis not boolean", body: { transliteration: { alphabet: "NONE", removeEmojis: "yes" } }, code: 1503 },
+    { name: "countryIso not two letters (generic)", body: { countryIso: "NLD" }, code: 1000 },
+    { name: "text over 10 parts (generic)", body: { text: "a".repeat(1531) }, code: 1000 }
+  ]
+  it.effect.each(invalid)("400 for $name", ({ body, code }) =>
+    Effect.gen(function*() {
+      yield* failure(yield* send({ to: [NL], ...body }), 400, "invalid_param", code)
+      assert.strictEqual((yield* (yield* sandbox).messages).length, 0)
+    }).pipe(provide()))
+
+  it.effect("answers 400 invalid_body to a body that is not a JSON object", () =>
+    Effect.gen(function*() {
+      yield* failure(
+        yield* call("POST", "/sms", { headers: { "X-API-KEY": API_KEY, "Content-Type": "application/json" }, body: [1] }),
+        400,
+        "invalid_body",
+        1007
+      )
+      yield* failure(yield* call("POST", "/sms", { text: "{\"to\": [" }), 400, "invalid_body", 1007)
+      // an empty body is an empty object: its first missing field answers
+      yield* failure(yield* call("POST", "/sms", { text: "" }), 400, "invalid_param", 1104)
+    }).pipe(provide()))
+
+  it.effect("1530 GSM-7 characters are the ceiling: 10 parts", () =>
+    Effect.gen(function*() {
+      const body = yield* success(Api.Sms.sendSms, yield* send({ to: [NL], text: "a".repeat(1530) }))
+      assert.strictEqual(body.data[0]!.parts, 10)
+    }).pipe(provide()))
+
+  it.effect("insufficient credit: 400 1113 and nothing changes", () =>
+    Effect.gen(function*() {
+      yield* failure(yield* send({ to: [NL, DE] }), 400, "insufficient_credit", 1113)
+      const state = yield* sandbox
+      assert.strictEqual(yield* state.balance, 0.1)
+      assert.deepStrictEqual(yield* state.messages, [])
+      // one message still fits
+      yield* success(Api.Sms.sendSms, yield* send({ to: [NL] }))
+      assert.strictEqual(yield* state.balance, 0.028)
+    }).pipe(provide({ balance: 0.1 })))
+
+  it.effect("no covered recipient: 403 1119; some covered: NO COVERAGE at cost 0 for the others", () =>
+    Effect.gen(function*() {
+      yield* failure(yield* send({ to: [JP] }), 403, "no_coverage", 1119)
+      const body = yield* success(Api.Sms.sendSms, yield* send({ to: [NL, JP] }))
+      assert.deepStrictEqual(body.data.map((m) => [m.status, m.cost]), [["ACCEPTED", 0.072], ["NO COVERAGE", 0]])
+      assert.strictEqual(body.info.totalCost, 0.072)
+      assert.strictEqual(yield* (yield* sandbox).balance, 99.928)
+    }).pipe(provide()))
+
+  it.effect("an idempotent repeat gets the original answer, is not billed twice, and echoes the id", () =>
+    Effect.gen(function*() {
+      const idempotencyId = "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b"
+      const first = yield* send({ to: [NL], idempotencyId })
+      const again = yield* send({ to: [NL], idempotencyId })
+      assert.strictEqual(first.headers["x-idempotency-id"], idempotencyId)
+      assert.strictEqual(again.headers["x-idempotency-id"], idempotencyId)
+      assert.deepStrictEqual(yield* success(Api.Sms.sendSms, again), yield* success(Api.Sms.sendSms, first))
+      const state = yield* sandbox
+      assert.strictEqual(yield* state.balance, 99.928)
+      assert.strictEqual((yield* state.messages).length, 1)
+      // another id is another send
+      yield* send({ to: [NL], idempotencyId: "7f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b" })
+      assert.strictEqual(yield* state.balance, 99.856)
+      // a failed request is not remembered: once it can succeed, the same id sends
+      const retried = "9f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b"
+      const failed = yield* send({ to: [NL], text: " ", idempotencyId: retried })
+      yield* failure(failed, 400, "invalid_param", 1107)
+      assert.strictEqual(failed.headers["x-idempotency-id"], retried)
+      yield* success(Api.Sms.sendSms, yield* send({ to: [NL], idempotencyId: retried }))
+      assert.strictEqual(yield* state.balance, 99.784)
+    }).pipe(provide()))
+
+  it.effect("shortResponse empties data; noTextDetails leaves the text out; trackData is echoed", () =>
+    Effect.gen(function*() {
+      const short = yield* success(Api.Sms.sendSms, yield* send({ to: [NL], shortResponse: true }))
+      assert.deepStrictEqual(short.data, [])
+      assert.strictEqual(short.info.totalCost, 0.072)
+      const trackData = "5d3f3f66-0a55-4b8f-9bb2-2d3f0e4f5a6b"
+      const body = yield* success(Api.Sms.sendSms, yield* send({ to: [NL], noTextDetails: true, trackData }))
+      assert.isUndefined(body.data[0]!.text)
+      assert.isUndefined(body.data[0]!.textAnalysis)
+      assert.strictEqual(body.data[0]!.trackData, trackData)
+      // an invalid trackData is dropped, as documented, not an error
+      const dropped = yield* success(Api.Sms.sendSms, yield* send({ to: [NL], trackData: "not-a-uuid" }))
+      assert.isUndefined(dropped.data[0]!.trackData)
+      assert.strictEqual(yield* (yield* sandbox).balance, 99.784)
+    }).pipe(provide()))
+
+  it.effect("showTimezone adds each destination's time zone", () =>
+    Effect.gen(function*() {
+      const answer = yield* send({ to: [NL, GB], showTimezone: true })
+      yield* success(Api.Sms.sendSms, answer, "ignore")
+      const data = (answer.json as { data: Array<{ timezone: string }> }).data
+      assert.deepStrictEqual(data.map((m) => m.timezone), ["Europe/Amsterdam", "Europe/London"])
+    }).pipe(provide()))
+
+  it.effect("replaces placeholders and transliterates before counting parts", () =>
+    Effect.gen(function*() {
+      const code = yield* success(Api.Sms.sendSms, yield* send({ to: [NL], text: "Code {{numbers:6}}" }))
+      assert.match(code.data[0]!.text ?? "", /^Code \d{6}$/)
+      const polish = yield* success(
+        Api.Sms.sendSms,
+        yield* send({ to: [NL], text: "Zażółć gęślą jaźń", transliteration: { alphabet: "POLISH" } })
+      )
+      assert.deepStrictEqual([polish.data[0]!.text, polish.data[0]!.textAnalysis?.unicode], ["Zazolc gesla jazn", false])
+      const russian = yield* success(
+        Api.Sms.sendSms,
+        yield* send({ to: [NL], text: "Привет 👋", transliteration: { alphabet: "RUSSIAN_CYRILLIC", removeEmojis: true } })
+      )
+      assert.strictEqual(russian.data[0]!.text, "Privet ")
+    }).pipe(provide()))
+})
+
+describe("estimateSms", () => {
+  it.effect("prices like a send, but debits and keeps nothing", () =>
+    Effect.gen(function*() {
+      const answer = yield* call("POST", "/sms/estimate", { body: { to: [NL, DE, JP], from: "InfoText", text: "Hi" } })
+      const body = yield* success(Api.Sms.estimateSms, answer)
+      assert.strictEqual(body.info.totalCost, 0.151)
+      assert.deepStrictEqual(body.data.map((m) => m.status), ["ACCEPTED", "ACCEPTED", "NO COVERAGE"])
+      const state = yield* sandbox
+      assert.strictEqual(yield* state.balance, 100)
+      assert.deepStrictEqual(yield* state.messages, [])
+    }).pipe(provide()))
+
+  it.effect("documents insufficient credit (1113) and invalid numbers (1207) too", () =>
+    Effect.gen(function*() {
+      const estimate = (body: object) =>
+        call("POST", "/sms/estimate", { body: { from: "InfoText", text: "Hi", ...body } })
+      yield* failure(yield* estimate({ to: [NL] }), 400, "insufficient_credit", 1113)
+      yield* failure(yield* estimate({ to: ["+3161234"] }), 400, "invalid_param", 1207)
+    }).pipe(provide({ balance: 0.05 })))
+})
+
+describe("scheduled messages", () => {
+  it.effect("a future scheduledDate schedules and bills; deleting refunds; a second delete is 404", () =>
+    Effect.gen(function*() {
+      const body = yield* success(Api.Sms.sendSms, yield* send({ to: [NL], scheduledDate: "2025-06-02 09:30:00" }))
+      const message = body.data[0]!
+      assert.isTrue(body.info.scheduled)
+      assert.deepStrictEqual([message.status, message.scheduledAt], ["SCHEDULED", "2025-06-02T09:30:00.000Z"])
+      const state = yield* sandbox
+      assert.strictEqual(yield* state.balance, 99.928)
+
+      const deleted = yield* success(
+        Api.Sms.deleteScheduledSms,
+        yield* call("DELETE", `/sms/scheduled/${message.msgId}`)
+      )
+      assert.deepStrictEqual(deleted.info, { msgId: message.msgId, parts: 1, creditReturned: 0.072, channel: "sms" })
+      assert.strictEqual(yield* state.balance, 100)
+      assert.strictEqual((yield* state.messages)[0]!.status, "DELETED")
+      yield* failure(yield* call("DELETE", `/sms/scheduled/${message.msgId}`), 404, "not_found", 1100)
+    }).pipe(provide()))
+
+  it.effect("accepts ISO 8601 with an offset, and local time with isUtc: false", () =>
+    Effect.gen(function*() {
+      const iso = yield* success(Api.Sms.sendSms, yield* send({ to: [NL], scheduledDate: "2025-06-02T11:30:00+02:00" }))
+      assert.strictEqual(iso.data[0]!.scheduledAt, "2025-06-02T09:30:00.000Z")
+      const local = yield* success(
+        Api.Sms.sendSms,
+        yield* send({ to: [NL, GB], scheduledDate: "2025-06-02 11:30:00", isUtc: false })
+      )
+      // Amsterdam is UTC+2 in June, London UTC+1
+      assert.deepStrictEqual(local.data.map((m) => m.scheduledAt), [
+        "2025-06-02T09:30:00.000Z",
+        "2025-06-02T10:30:00.000Z"
+      ])
+    }).pipe(provide()))
+
+  it.effect("a scheduled message whose time has come cannot be deleted: 403 1118", () =>
+    Effect.gen(function*() {
+      const body = yield* success(Api.Sms.sendSms, yield* send({ to: [NL], scheduledDate: "2025-06-01 13:00:00" }))
+      yield* TestClock.adjust("2 hours")
+      yield* failure(
+        yield* call("DELETE", `/sms/scheduled/${body.data[0]!.msgId}`),
+        403,
+        "access_denied",
+        1118
+      )
+      assert.strictEqual(yield* (yield* sandbox).balance, 99.928)
+    }).pipe(provide()))
+
+  it.effect("deleting a message that was not scheduled, or is unknown, is 404 1100; a bad id is 400 1115", () =>
+    Effect.gen(function*() {
+      const body = yield* success(Api.Sms.sendSms, yield* send({ to: [NL] }))
+      yield* failure(yield* call("DELETE", `/sms/scheduled/${body.data[0]!.msgId}`), 404, "not_found", 1100)
+      yield* failure(
+        yield* call("DELETE", "/sms/scheduled/0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11"),
+        404,
+        "not_found",
+        1100
+      )
+      yield* failure(yield* call("DELETE", "/sms/scheduled/not-a-msg-id"), 400, "invalid_param", 1115)
+    }).pipe(provide()))
+})
+
+describe("campaigns", () => {
+  const campaign = (path: string, body: object) =>
+    call("POST", path, { body: { from: "InfoText", text: "Hi {{firstName}}{{city}}", ...body } })
+
+  it.effect("sends to groups: duplicates removed, contact fields filled in, billed", () =>
+    Effect.gen(function*() {
+      const answer = yield* campaign("/sms/campaign", { groups: [1, 2] })
+      const body = yield* success(Api.Sms.sendSmsCampaign, answer)
+      assert.deepStrictEqual(
+        { ...body.info, campaignId: "" },
+        {
+          campaignId: "",
+          totalPhoneNumbers: 6,
+          totalValid: 5,
+          totalInvalid: 0,
+          totalCost: 0.306,
+          totalParts: 5,
+          duplicatesRemoved: 1,
+          dlrCallbackUrl: null,
+          groups: [
+            { id: 1, name: "Demo customers", phoneNumbers: 3 },
+            { id: 2, name: "Demo partners", phoneNumbers: 3 }
+          ],
+          scheduled: false,
+          totalInQuietHours: 0
+        }
+      )
+      assert.deepStrictEqual(body.data.map((m) => m.text), ["Hi Jan", "Hi Anna", "Hi Marie", "Hi Oliver", "Hi AndreiCluj"])
+      assert.strictEqual(yield* (yield* sandbox).balance, 99.694)
+    }).pipe(provide()))
+
+  it.effect("estimates without billing", () =>
+    Effect.gen(function*() {
+      const body = yield* success(Api.Sms.estimateSmsCampaign, yield* campaign("/sms/campaign/estimate", { groups: [2] }))
+      assert.strictEqual(body.info.totalCost, 0.159)
+      assert.strictEqual(yield* (yield* sandbox).balance, 100)
+    }).pipe(provide()))
+
+  it.effect("groups: missing or empty list 1101, unknown id 1140, empty group 1102", () =>
+    Effect.gen(function*() {
+      for (const path of ["/sms/campaign", "/sms/campaign/estimate"]) {
+        yield* failure(yield* campaign(path, {}), 400, "invalid_param", 1101)
+        yield* failure(yield* campaign(path, { groups: [] }), 400, "invalid_param", 1101)
+        yield* failure(yield* campaign(path, { groups: [99] }), 400, "invalid_param", 1140)
+        yield* failure(yield* campaign(path, { groups: ["one"] }), 400, "invalid_param", 1140)
+        yield* failure(yield* campaign(path, { groups: [1, 3] }), 400, "invalid_param", 1102)
+        yield* failure(yield* campaign(path, { groups: [1], from: "AB" }), 400, "invalid_param", 1106)
+      }
+    }).pipe(provide()))
+
+  it.effect("is idempotent too", () =>
+    Effect.gen(function*() {
+      const idempotencyId = "8a1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b"
+      const first = yield* campaign("/sms/campaign", { groups: [1], idempotencyId })
+      const again = yield* campaign("/sms/campaign", { groups: [1], idempotencyId })
+      assert.deepStrictEqual(again.json, first.json)
+      assert.strictEqual(again.headers["x-idempotency-id"], idempotencyId)
+      assert.strictEqual(yield* (yield* sandbox).balance, 99.781)
+    }).pipe(provide()))
+
+  it.effect("a scheduled campaign is deleted with a refund; then 404 1150", () =>
+    Effect.gen(function*() {
+      const body = yield* success(
+        Api.Sms.sendSmsCampaign,
+        yield* campaign("/sms/campaign", { groups: [1], scheduledDate: "2025-06-03 08:00:00" })
+      )
+      const state = yield* sandbox
+      assert.strictEqual(yield* state.balance, 99.781)
+      const path = `/sms/scheduled/campaign/${body.info.campaignId}`
+      const deleted = yield* success(Api.Sms.deleteScheduledSmsCampaign, yield* call("DELETE", path))
+      assert.deepStrictEqual(deleted.info, {
+        campaignId: body.info.campaignId,
+        totalPhoneNumbers: 3,
+        totalParts: 3,
+        phoneNumbersDeleted: 3,
+        partsDeleted: 3,
+        creditReturned: 0.219,
+        channel: "sms"
+      })
+      assert.strictEqual(yield* state.balance, 100)
+      yield* failure(yield* call("DELETE", path), 404, "not_found", 1150)
+    }).pipe(provide()))
+
+  it.effect("deletes what is left of a sendSms campaign after one message was deleted", () =>
+    Effect.gen(function*() {
+      const body = yield* success(Api.Sms.sendSms, yield* send({ to: [NL, DE], scheduledDate: "2025-06-03 08:00:00" }))
+      yield* call("DELETE", `/sms/scheduled/${body.data[0]!.msgId}`)
+      const deleted = yield* success(
+        Api.Sms.deleteScheduledSmsCampaign,
+        yield* call("DELETE", `/sms/scheduled/campaign/${body.info.campaignId}`)
+      )
+      assert.deepStrictEqual(
+        [deleted.info.totalPhoneNumbers, deleted.info.phoneNumbersDeleted, deleted.info.creditReturned],
+        [2, 1, 0.079]
+      )
+      assert.strictEqual(yield* (yield* sandbox).balance, 100)
+    }).pipe(provide()))
+
+  it.effect("campaign ids: bad 400 1155, unknown or not scheduled 404 1150, already sent 403 1118", () =>
+    Effect.gen(function*() {
+      yield* failure(yield* call("DELETE", "/sms/scheduled/campaign/123"), 400, "invalid_param", 1155)
+      yield* failure(
+        yield* call("DELETE", "/sms/scheduled/campaign/0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11"),
+        404,
+        "not_found",
+        1150
+      )
+      const now = yield* success(Api.Sms.sendSmsCampaign, yield* campaign("/sms/campaign", { groups: [1] }))
+      yield* failure(
+        yield* call("DELETE", `/sms/scheduled/campaign/${now.info.campaignId}`),
+        404,
+        "not_found",
+        1150
+      )
+      const later = yield* success(
+        Api.Sms.sendSmsCampaign,
+        yield* campaign("/sms/campaign", { groups: [1], scheduledDate: "2025-06-01 12:30:00" })
+      )
+      yield* TestClock.adjust("1 hour")
+      yield* failure(
+        yield* call("DELETE", `/sms/scheduled/campaign/${later.info.campaignId}`),
+        403,
+        "access_denied",
+        1118
+      )
+    }).pipe(provide()))
+})
