@@ -267,6 +267,8 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
         Effect.mapError((error) => Errors.isApiError(error) ? narrow(operation, error) : error),
         Effect.withSpan(operation.spanName, {
           kind: "client",
+          // a stack trace per call costs more than the rest of the span
+          captureStackTrace: false,
           attributes: { "smscx.operation": operation.id, "http.request.method": operation.method, "url.template": operation.path }
         })
       ) as Effect.Effect<Operation.SuccessOf<O>, Operation.FailureOf<O>>
