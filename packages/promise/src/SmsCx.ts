@@ -79,6 +79,7 @@ export interface SmsCx extends GroupsOf {}
  */
 export class SmsCx implements AsyncDisposable {
   readonly #runtime: ManagedRuntime.ManagedRuntime<Client.Services, never>
+  #closed = false
 
   constructor(options: Options) {
     const { fetch, ...transport } = options
@@ -110,14 +111,19 @@ export class SmsCx implements AsyncDisposable {
   }
 
   async #run<A, E>(effect: Effect.Effect<A, E, Client.Services>, signal: AbortSignal | undefined): Promise<A> {
+    // a disposed runtime dies with a bare string: reject with an Error instead
+    if (this.#closed) throw new Error("SmsCx: the client is closed")
     const exit = await this.#runtime.runPromiseExit(effect, signal === undefined ? undefined : { signal })
     if (Exit.isSuccess(exit)) return exit.value
+    // an aborted call rejects with the signal's reason, as fetch does
+    if (signal?.aborted === true && Cause.isInterruptedOnly(exit.cause)) throw signal.reason
     // the error itself, not a FiberFailure, so that instanceof and _tag work
     throw Cause.squash(exit.cause)
   }
 
   /** Releases the client's connections; later calls reject. */
   close(): Promise<void> {
+    this.#closed = true
     return this.#runtime.dispose()
   }
 

@@ -1,0 +1,141 @@
+/**
+ * The SDK against an in-process sandbox: `SmsCx.layerWithoutHttpClient` over the sandbox's
+ * `HttpClient`, with the sandbox's state and every request the SDK sent, for tests to look at.
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import { SmsCx } from "@smscx/client"
+import type * as Transport from "@smscx/transport/Transport"
+import * as Chunk from "effect/Chunk"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as TestClock from "effect/TestClock"
+import * as TestServices from "effect/TestServices"
+// @smscx/sandbox is not a dependency of @smscx/client (yet): reach it by path
+import { Sandbox } from "@smscx/sandbox"
+
+export { Sandbox }
+
+export const API_KEY = "test-key"
+
+/** 2025-06-01T12:00:00Z: tests set the TestClock here, so scheduled dates are deterministic. */
+export const NOW = Date.parse("2025-06-01T12:00:00Z")
+
+/** Numbers the sandbox covers, with their transactional price per part. */
+export const NL = "+31612345678" // 0.072
+export const DE = "+4915123456789" // 0.079
+export const GB = "+447400123456" // 0.041
+/** Too short to be a Dutch mobile number. */
+export const INVALID = "+3161234"
+export const UNKNOWN_ID = "0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11"
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+/** One request the SDK sent, as it reached the wire. */
+export interface Sent {
+  readonly method: string
+  /** The path, without the base URL. */
+  readonly path: string
+  readonly headers: Readonly<Record<string, string>>
+  /** The body as text ("" without one). */
+  readonly body: string
+  /** The answer's status and (lower-cased) headers, once it came. */
+  readonly response?: { readonly status: number; readonly headers: Readonly<Record<string, string>> }
+}
+
+/** Every request the SDK sent, oldest first. */
+export class Requests extends Context.Tag("test/Requests")<Requests, Effect.Effect<ReadonlyArray<Sent>>>() {}
+
+const decoder = new TextDecoder()
+const bodyText = (request: HttpClientRequest.HttpClientRequest): string => {
+  const body = request.body
+  switch (body._tag) {
+    case "Uint8Array":
+      return decoder.decode(body.body)
+    case "Raw":
+      return String(body.body)
+    default:
+      return ""
+  }
+}
+
+/** Wraps the `HttpClient` below it, recording each request. */
+const recording = Layer.effectContext(Effect.gen(function*() {
+  const client = yield* HttpClient.HttpClient
+  const log: Array<Sent> = []
+  const recorded = HttpClient.transform(client, (response, request) =>
+    Effect.suspend(() => {
+      const index = log.push({
+        method: request.method,
+        path: request.url.replace(Sandbox.baseUrl, ""),
+        headers: request.headers,
+        body: bodyText(request)
+      }) - 1
+      return Effect.tap(response, (r) =>
+        Effect.sync(() => {
+          log[index] = { ...log[index]!, response: { status: r.status, headers: r.headers } }
+        }))
+    }))
+  return Context.make(HttpClient.HttpClient, recorded).pipe(
+    Context.add(Requests, Effect.sync(() => log.slice()))
+  )
+}))
+
+/**
+ * The SDK's services (API key `API_KEY` unless `client` says otherwise) over a new in-process
+ * sandbox (accepting only `API_KEY` unless `sandbox` says otherwise), plus the sandbox's
+ * state, the recorded requests and the (recording) `HttpClient`, to build more clients on.
+ */
+export const layer = (
+  client: Transport.Options = { apiKey: API_KEY },
+  sandbox: Sandbox.Options = {}
+) => {
+  const http = Sandbox.layerHttpClient({ apiKeys: [API_KEY], ...sandbox })
+  const recorded = recording.pipe(Layer.provide(http))
+  return Layer.mergeAll(
+    SmsCx.layerWithoutHttpClient({ baseUrl: Sandbox.baseUrl, ...client }).pipe(Layer.provide(recorded)),
+    recorded,
+    Layer.project(http, Sandbox.Sandbox, Sandbox.Sandbox, (s) => s)
+  )
+}
+
+/** Runs a test against `layer(client, sandbox)`, the TestClock set to `NOW` first. */
+export const provide = (client?: Transport.Options, sandbox?: Sandbox.Options) =>
+<A, E, R>(
+  effect: Effect.Effect<A, E, R>
+) => Effect.zipRight(TestClock.setTime(NOW), effect).pipe(Effect.provide(layer(client, sandbox)))
+
+/** The sandbox's state. */
+export const sandbox = Sandbox.Sandbox
+
+/** The requests sent so far to `path`. */
+export const sentTo = (path: string) =>
+  Requests.pipe(
+    Effect.flatten,
+    Effect.map((all) => all.filter((r) => r.path === path || r.path.startsWith(`${path}?`)))
+  )
+
+/**
+ * Waits (in real time, briefly) until some fiber sleeps on the TestClock: a forked call that
+ * is waiting to retry. Fails after about two seconds.
+ */
+export const untilSleeping = Effect.gen(function*() {
+  for (let i = 0; i < 2000; i++) {
+    if (Chunk.isNonEmpty(yield* TestClock.sleeps())) return
+    yield* TestServices.provideLive(Effect.sleep("1 millis"))
+  }
+  return yield* Effect.dieMessage("nothing ever slept on the TestClock")
+})
+
+/** Joins a fiber that must be done by now (waiting briefly, in real time, for it to settle). */
+export const joinNow = <A, E>(fiber: Fiber.Fiber<A, E>) =>
+  Effect.gen(function*() {
+    for (let i = 0; i < 2000; i++) {
+      const exit = yield* Fiber.poll(fiber)
+      if (Option.isSome(exit)) return yield* exit.value
+      yield* TestServices.provideLive(Effect.sleep("1 millis"))
+    }
+    return yield* Effect.dieMessage("the fiber is still running")
+  })

@@ -1,0 +1,366 @@
+import {
+  InsufficientBalanceException,
+  InsufficientScopeException,
+  InvalidCredentialsException,
+  InvalidPhoneNumberException,
+  RateLimitExcedeedException,
+  RequestValidationError,
+  ResourceNotFoundException,
+  SmsCx,
+  TransportError
+} from "@smscx/promise"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Runtime from "effect/Runtime"
+import { inspect } from "node:util"
+import { afterEach, assert, describe, expect, it } from "vitest"
+// @smscx/sandbox is not a dependency of @smscx/promise (yet): reach it by path
+import { Sandbox } from "@smscx/sandbox"
+
+const API_KEY = "sk-test-Qm7Vd9XbL2"
+const APP = { applicationId: "app-1", applicationSecret: "app-secret-Zq8xW2" }
+const NL = "+31612345678" // 0.072 a part
+const DE = "+4915123456789" // 0.079 a part
+const INVALID = "+3161234"
+const UNKNOWN_ID = "0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11"
+/** Far enough ahead of the real clock the Promise client runs on. */
+const LATER = "2099-01-01 10:00:00"
+const hello = { from: "InfoText", text: "Hello" } as const
+
+/** Everything opened by a test, closed after it. */
+const opened: Array<() => Promise<void>> = []
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((close) => close()))
+})
+
+/** A client of a new in-process sandbox (accepting `API_KEY` and `APP` unless told otherwise). */
+const setup = (
+  client: Partial<ConstructorParameters<typeof SmsCx>[0]> = {},
+  sandbox: Sandbox.Options = {}
+) => {
+  const server = Sandbox.inProcessFetch({ apiKeys: [API_KEY], applications: [APP], ...sandbox })
+  const credentials = "apiKey" in client || "accessToken" in client || "applicationId" in client
+    ? client
+    : { apiKey: API_KEY, ...client }
+  const options = { ...credentials, baseUrl: Sandbox.baseUrl, fetch: server.fetch }
+  const smscx = new SmsCx(options as ConstructorParameters<typeof SmsCx>[0])
+  opened.push(() => smscx.close(), server.close)
+  const state = {
+    balance: () => Effect.runPromise(server.sandbox.balance),
+    messages: () => Effect.runPromise(server.sandbox.messages)
+  }
+  return { client: smscx, server, state }
+}
+
+/** Rejects after `millis`: a bound for what must settle promptly. */
+const within = <A>(millis: number, promise: Promise<A>): Promise<A> =>
+  Promise.race([
+    promise,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`not settled within ${millis} ms`)), millis))
+  ])
+
+/** What a promise rejected with; fails the test if it resolved. */
+const rejection = (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then((value) => assert.fail(`resolved with ${JSON.stringify(value)}`), (error: unknown) => error)
+
+describe("every operation through the Promise client", () => {
+  it("sms.sendSms and sms.estimateSms: priced, billed (the estimate not)", async () => {
+    const { client, state } = setup()
+    const estimate = await client.sms.estimateSms({ to: [NL, DE], ...hello })
+    assert.deepStrictEqual([estimate.info.totalCost, estimate.info.totalParts], [0.151, 2])
+    assert.strictEqual(await state.balance(), 100)
+    assert.deepStrictEqual(await state.messages(), [])
+
+    const sent = await client.sms.sendSms({ to: [NL, DE], ...hello })
+    assert.strictEqual(sent.info.totalCost, estimate.info.totalCost)
+    assert.deepStrictEqual(sent.data.map((m) => [m.to, m.status, m.cost]), [[NL, "ACCEPTED", 0.072], [DE, "ACCEPTED", 0.079]])
+    assert.strictEqual(await state.balance(), 99.849)
+    assert.deepStrictEqual((await state.messages()).map((m) => m.msgId), sent.data.map((m) => m.msgId))
+  })
+
+  it("sms.deleteScheduledSms(msgId) refunds a scheduled send", async () => {
+    const { client, state } = setup()
+    const sent = await client.sms.sendSms({ to: [NL], ...hello, scheduledDate: LATER })
+    const message = sent.data[0]!
+    assert.strictEqual(message.status, "SCHEDULED")
+    assert.strictEqual(await state.balance(), 99.928)
+    const deleted = await client.sms.deleteScheduledSms(message.msgId)
+    assert.deepStrictEqual(deleted.info, { msgId: message.msgId, parts: 1, creditReturned: 0.072, channel: "sms" })
+    assert.strictEqual(await state.balance(), 100)
+    assert.strictEqual((await state.messages())[0]!.status, "DELETED")
+  })
+
+  it("sms.sendSmsCampaign, estimateSmsCampaign and deleteScheduledSmsCampaign(campaignId)", async () => {
+    const { client, state } = setup()
+    const estimate = await client.sms.estimateSmsCampaign({ groups: [2], from: "InfoText", text: "Hi" })
+    assert.deepStrictEqual([estimate.info.totalValid, estimate.info.totalCost], [3, 0.159])
+    assert.strictEqual(await state.balance(), 100)
+
+    const sent = await client.sms.sendSmsCampaign({ groups: [1, 2], from: "InfoText", text: "Hi {{firstName}}" })
+    assert.deepStrictEqual(
+      [sent.info.totalPhoneNumbers, sent.info.totalValid, sent.info.duplicatesRemoved, sent.info.totalCost],
+      [6, 5, 1, 0.306]
+    )
+    assert.strictEqual(sent.data[0]!.text, "Hi Jan")
+    assert.strictEqual(await state.balance(), 99.694)
+
+    const scheduled = await client.sms.sendSmsCampaign({ groups: [1], from: "InfoText", text: "Hi", scheduledDate: LATER })
+    assert.strictEqual(await state.balance(), 99.475)
+    const deleted = await client.sms.deleteScheduledSmsCampaign(scheduled.info.campaignId)
+    assert.deepStrictEqual(
+      [deleted.info.campaignId, deleted.info.phoneNumbersDeleted, deleted.info.creditReturned],
+      [scheduled.info.campaignId, 3, 0.219]
+    )
+    assert.strictEqual(await state.balance(), 99.694)
+  })
+
+  it("account.getAccountBalance, getChannelsStatus, getChannelPricing, getChannelPricingByCountryIso", async () => {
+    const { client } = setup({}, { balance: 12.5, currency: "usd", channels: { whatsapp: false } })
+    assert.deepStrictEqual(await client.account.getAccountBalance(), { balance: 12.5, currency: "usd", billing: "prepaid" })
+    assert.deepStrictEqual(await client.account.getChannelsStatus(), {
+      sms: true,
+      viber: true,
+      whatsapp: false,
+      multichannel: true
+    })
+    const all = await client.account.getChannelPricing("sms", "transactional")
+    assert.sameMembers(Object.keys(all), ["countryCode", "NL", "DE", "FR", "GB", "RO", "US"])
+    assert.deepStrictEqual(await client.account.getChannelPricingByCountryIso("sms", "transactional", "NL"), {
+      countryCode: {
+        "20404": { operatorName: { Vodafone: 0.072 } },
+        "20408": { operatorName: { KPN: 0.072 } },
+        "20416": { operatorName: { Odido: 0.072 } }
+      }
+    })
+  })
+
+  it("oauth.getAccessToken: a token that works as { accessToken } within its scope", async () => {
+    const { client: app, server } = setup(APP)
+    const token = await app.oauth.getAccessToken({ grant_type: "client_credentials", scope: "sms" })
+    assert.deepStrictEqual([token.token_type, token.expires_in, token.scope], ["Bearer", 86_400, "sms"])
+
+    const bearer = new SmsCx({ accessToken: token.access_token, baseUrl: Sandbox.baseUrl, fetch: server.fetch })
+    opened.push(() => bearer.close())
+    const sent = await bearer.sms.sendSms({ to: [NL], ...hello })
+    assert.strictEqual(sent.data[0]!.status, "ACCEPTED")
+    const error = await rejection(bearer.account.getAccountBalance())
+    assert.instanceOf(error, InsufficientScopeException)
+    assert.strictEqual((error as InsufficientScopeException).code, 1003)
+  })
+
+  it("a client configured with an application fetches its token itself", async () => {
+    // no API key works on this sandbox: only the application's token can
+    const { client, state } = setup({ ...APP, scope: "sms account" }, { apiKeys: ["other"] })
+    const sent = await client.sms.sendSms({ to: [NL], ...hello })
+    assert.strictEqual(sent.info.totalCost, 0.072)
+    assert.strictEqual((await client.account.getAccountBalance()).balance, 99.928)
+    assert.strictEqual(await state.balance(), 99.928)
+  })
+})
+
+describe("rejections are the SDK's tagged errors themselves", () => {
+  it("an invalid number: InvalidPhoneNumberException, not a FiberFailure", async () => {
+    const { client, state } = setup()
+    const call = client.sms.sendSms({ to: [NL, INVALID], ...hello })
+    await expect(call).rejects.toBeInstanceOf(InvalidPhoneNumberException)
+    const error = await rejection(client.sms.sendSms({ to: [NL, INVALID], ...hello }))
+    assert.instanceOf(error, InvalidPhoneNumberException)
+    assert.instanceOf(error, Error)
+    assert.isFalse(Runtime.isFiberFailure(error))
+    const e = error as InvalidPhoneNumberException
+    assert.deepStrictEqual([e._tag, e.status, e.code, e.invalid], ["InvalidPhoneNumberException", 400, 1207, [INVALID]])
+    assert.strictEqual(await state.balance(), 100)
+    // allowInvalid sends to the others
+    const sent = await client.sms.sendSms({ to: [NL, INVALID], ...hello, allowInvalid: true })
+    assert.deepStrictEqual(sent.info.invalid, [INVALID])
+  })
+
+  it("bad input: RequestValidationError, and nothing reaches the sandbox", async () => {
+    const { client, state } = setup()
+    await expect(client.sms.sendSms({ to: [NL], from: "A".repeat(16), text: "Hi" })).rejects.toBeInstanceOf(
+      RequestValidationError
+    )
+    const error = await rejection(client.sms.sendSms({ to: Array.from({ length: 25_001 }, () => NL), ...hello }))
+    assert.instanceOf(error, RequestValidationError)
+    assert.deepStrictEqual([(error as RequestValidationError)._tag, (error as RequestValidationError).operation], [
+      "RequestValidationError",
+      "sendSms"
+    ])
+    assert.instanceOf(await rejection(client.sms.deleteScheduledSms("not-an-id")), RequestValidationError)
+    assert.deepStrictEqual(await state.messages(), [])
+    assert.strictEqual(await state.balance(), 100)
+  })
+
+  it("InsufficientBalanceException, ResourceNotFoundException, InvalidCredentialsException", async () => {
+    const { client, state } = setup({}, { balance: 0.01 })
+    const poor = await rejection(client.sms.sendSms({ to: [NL], ...hello }))
+    assert.instanceOf(poor, InsufficientBalanceException)
+    assert.strictEqual(await state.balance(), 0.01)
+    const missing = await rejection(client.sms.deleteScheduledSms(UNKNOWN_ID))
+    assert.instanceOf(missing, ResourceNotFoundException)
+    assert.strictEqual((missing as ResourceNotFoundException).code, 1100)
+
+    const { client: wrong } = setup({ apiKey: "wrong" })
+    const denied = await rejection(wrong.account.getAccountBalance())
+    assert.instanceOf(denied, InvalidCredentialsException)
+    assert.strictEqual((denied as InvalidCredentialsException)._tag, "InvalidCredentialsException")
+  })
+
+  it("RateLimitExcedeedException with its rate-limit fields (retry: false)", async () => {
+    const { client } = setup({ retry: false }, { rateLimit: { limit: 1, windowSeconds: 5 } })
+    await client.account.getAccountBalance()
+    const error = await rejection(client.account.getAccountBalance())
+    assert.instanceOf(error, RateLimitExcedeedException)
+    const e = error as RateLimitExcedeedException
+    assert.deepStrictEqual(e.rateLimit, { limit: 1, remaining: 0, reset: 5 })
+    assert.isTrue(Duration.equals(e.retryAfter!, Duration.seconds(5)))
+  })
+
+  it("no answer: TransportError", async () => {
+    const failing: typeof fetch = () => Promise.reject(new TypeError("fetch failed: connection refused"))
+    const client = new SmsCx({ apiKey: API_KEY, baseUrl: Sandbox.baseUrl, fetch: failing })
+    opened.push(() => client.close())
+    const error = await rejection(client.account.getAccountBalance())
+    assert.instanceOf(error, TransportError)
+    assert.deepStrictEqual(
+      [(error as TransportError).reason, (error as TransportError).method, (error as TransportError).url],
+      ["Transport", "GET", `${Sandbox.baseUrl}/account/balance`]
+    )
+  })
+})
+
+describe("{ signal } as the last argument", () => {
+  /** A fetch that never answers; it rejects only when its signal aborts. */
+  const hanging = () => {
+    const signals: Array<AbortSignal> = []
+    const fetch: typeof globalThis.fetch = (_input, init) =>
+      new Promise((_, reject) => {
+        const signal = init?.signal
+        if (signal == null) return
+        signals.push(signal)
+        signal.addEventListener("abort", () => reject(signal.reason))
+      })
+    return { fetch, signals }
+  }
+
+  it("aborting rejects the pending call promptly, and aborts its request", async () => {
+    const { fetch, signals } = hanging()
+    const client = new SmsCx({ apiKey: API_KEY, baseUrl: Sandbox.baseUrl, fetch })
+    opened.push(() => client.close())
+    const controller = new AbortController()
+    const call = rejection(client.sms.sendSms({ to: [NL], ...hello }, { signal: controller.signal }))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    assert.strictEqual(signals.length, 1)
+    const started = Date.now()
+    controller.abort()
+    const error = await within(1000, call)
+    assert.isBelow(Date.now() - started, 1000)
+    // the signal's own reason, as fetch rejects
+    assert.strictEqual(error, controller.signal.reason)
+    assert.strictEqual((error as DOMException).name, "AbortError")
+    assert.isTrue(signals[0]!.aborted)
+  })
+
+  it("an aborted signal rejects at once", async () => {
+    const { fetch } = hanging()
+    const client = new SmsCx({ apiKey: API_KEY, baseUrl: Sandbox.baseUrl, fetch })
+    opened.push(() => client.close())
+    const signal = AbortSignal.abort(new Error("changed my mind"))
+    const error = await within(1000, rejection(client.account.getAccountBalance({ signal })))
+    assert.strictEqual(error, signal.reason)
+  })
+
+  it("a signal that is not aborted changes nothing, whatever the arity", async () => {
+    const { client, state } = setup()
+    const { signal } = new AbortController()
+    assert.strictEqual((await client.account.getAccountBalance({ signal })).balance, 100)
+    const pricing = await client.account.getChannelPricingByCountryIso("viber", "transactional", "DE", { signal })
+    assert.deepStrictEqual(pricing, { countryCode: { TRANSACTIONAL: 0.031, PROMOTIONAL: 0.045 } })
+    const sent = await client.sms.sendSms({ to: [NL], ...hello, scheduledDate: LATER }, { signal })
+    const deleted = await client.sms.deleteScheduledSms(sent.data[0]!.msgId, { signal })
+    assert.strictEqual(deleted.info.creditReturned, 0.072)
+    assert.strictEqual(await state.balance(), 100)
+  })
+})
+
+describe("lifecycle", () => {
+  it("close() resolves; later calls reject with an Error", async () => {
+    const { client } = setup()
+    await client.account.getAccountBalance()
+    await expect(client.close()).resolves.toBeUndefined()
+    const error = await rejection(client.account.getAccountBalance())
+    assert.instanceOf(error, Error)
+  })
+
+  it("await using closes the client at the end of its block", async () => {
+    const server = Sandbox.inProcessFetch({ apiKeys: [API_KEY] })
+    let escaped: SmsCx | undefined
+    {
+      await using client = new SmsCx({ apiKey: API_KEY, baseUrl: Sandbox.baseUrl, fetch: server.fetch })
+      escaped = client
+      assert.strictEqual((await client.account.getAccountBalance()).balance, 100)
+    }
+    assert.instanceOf(await rejection(escaped.account.getAccountBalance()), Error)
+  })
+
+  it("over a real loopback socket, with the default Node HTTP client", async () => {
+    const server = await Sandbox.start({ port: 0, apiKeys: [API_KEY] })
+    opened.push(server.close)
+    assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/)
+    const client = new SmsCx({ apiKey: API_KEY, baseUrl: server.url })
+    try {
+      const sent = await client.sms.sendSms({ to: [NL], ...hello })
+      assert.deepStrictEqual([sent.data[0]!.status, sent.info.totalCost], ["ACCEPTED", 0.072])
+      assert.strictEqual((await client.account.getAccountBalance()).balance, 99.928)
+      assert.instanceOf(await rejection(client.sms.sendSms({ to: [INVALID], ...hello })), InvalidPhoneNumberException)
+    } finally {
+      await client.close()
+    }
+  })
+})
+
+describe("secrets never show", () => {
+  const secrets = [API_KEY, APP.applicationSecret, btoa(`${APP.applicationId}:${APP.applicationSecret}`)]
+  const assertNoSecret = (text: string) => {
+    for (const secret of secrets) assert.notInclude(text, secret)
+  }
+
+  it("in util.inspect of a client", () => {
+    for (const options of [{ apiKey: API_KEY }, APP]) {
+      const client = new SmsCx({ ...options, baseUrl: Sandbox.baseUrl })
+      opened.push(() => client.close())
+      assertNoSecret(inspect(client, { depth: null, showHidden: true, getters: true }))
+      assertNoSecret(JSON.stringify(client))
+    }
+  })
+
+  it("in a rejection: JSON.stringify, String and inspect", async () => {
+    // the sandbox knows neither: the API key and the application's secret are rejected
+    const sandbox = { apiKeys: ["other"], applications: [{ applicationId: APP.applicationId, applicationSecret: "other" }] }
+    const { client: keyed } = setup({ apiKey: API_KEY }, sandbox)
+    const { client: app } = setup(APP, sandbox)
+    const failing: typeof fetch = () => Promise.reject(new TypeError("fetch failed"))
+    const offline = new SmsCx({ apiKey: API_KEY, baseUrl: Sandbox.baseUrl, fetch: failing })
+    opened.push(() => offline.close())
+
+    const errors = [
+      await rejection(keyed.sms.sendSms({ to: [NL], ...hello })),
+      await rejection(app.sms.sendSms({ to: [NL], ...hello })),
+      await rejection(app.oauth.getAccessToken({ grant_type: "client_credentials" })),
+      await rejection(keyed.sms.sendSms({ to: [NL], from: "A".repeat(16), text: "Hi" })),
+      await rejection(offline.account.getAccountBalance())
+    ]
+    assert.deepStrictEqual(errors.map((e) => (e as { _tag: string })._tag), [
+      "InvalidCredentialsException",
+      "InvalidCredentialsException",
+      "InvalidCredentialsException",
+      "RequestValidationError",
+      "TransportError"
+    ])
+    for (const error of errors) {
+      assertNoSecret(JSON.stringify(error))
+      assertNoSecret(String(error))
+      assertNoSecret(inspect(error, { depth: null, showHidden: true }))
+    }
+  })
+})
