@@ -5,6 +5,7 @@ import {
   Account,
   InsufficientScopeException,
   InvalidCredentialsException,
+  InvalidScopeException,
   Oauth,
   RequestValidationError,
   Sms,
@@ -96,6 +97,16 @@ describe("OAuth client credentials, fetched by the transport", () => {
       yield* account.getAccountBalance()
       assert.strictEqual((yield* sentTo("/oauth/token")).length, 1)
     }).pipe(provide(client, server({ tokenLifetimeSeconds: 0 }))))
+
+  it.effect("a token fetch that fails keeps getAccessToken's own error, whatever the call", () =>
+    Effect.gen(function*() {
+      // the application has no "viber" scope: the token fetch answers 400 invalid_scope
+      const error = yield* Effect.flip((yield* Sms).sendSms(hello))
+      assert.instanceOf(error, InvalidScopeException)
+      assert.strictEqual(error._tag, "InvalidScopeException")
+      assert.strictEqual((error as InvalidScopeException).status, 400)
+      assert.deepStrictEqual(yield* sentTo("/sms"), [])
+    }).pipe(provide({ ...APP, scope: "sms viber" }, server({ applications: [{ ...APP, scopes: ["sms"] }] }))))
 
   it.effect("a 401 on a cached token fetches a new token once and retries; a second 401 is the error", () =>
     Effect.gen(function*() {

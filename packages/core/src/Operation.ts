@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
+import type { Oauth } from "./Api.js"
 import type * as Errors from "./Errors.js"
 
 /**
@@ -233,8 +234,17 @@ export type SuccessOf<O extends Any> = O["success"] extends { readonly _tag: "Js
 export type ErrorOf<O extends Any> = O extends Operation<any, any, any, any, any, infer E> ? InstanceType<E> : never
 
 /**
- * Every way a method derived from the operation can fail.
+ * Every way a method derived from the operation can fail: the exceptions it documents, those of a
+ * token fetch, and the SDK's own errors.
  * @since 0.1.0
  * @category type-level
  */
-export type FailureOf<O extends Any> = ErrorOf<O> | Errors.ClientError
+export type FailureOf<O extends Any> = ErrorOf<O> | TokenError | Errors.ClientError
+
+/**
+ * What any call can meet when the client fetches its OAuth token first (client credentials):
+ * the errors `POST /oauth/token` documents.
+ * @since 0.1.0
+ * @category type-level
+ */
+export type TokenError = ErrorOf<typeof Oauth.getAccessToken>

@@ -191,7 +191,8 @@ const readSuccess = (
 
 /**
  * Keeps an API error inside the operation's documented set; anything else keeps its fields as
- * an `ApiException`, so that a method's error type never lies.
+ * an `ApiException`, so that a method's error type never lies. Applied to each answer by the
+ * operation that got it: a failed token fetch keeps `getAccessToken`'s own errors.
  */
 const narrow = (operation: Operation.Any, error: Errors.ApiError): Errors.ApiError => {
   if (operation.errorTags.has(error._tag)) return error
@@ -229,7 +230,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
           response.status >= 200 && response.status < 300
             ? readSuccess(operation, response)
             : Effect.flatMap(response.text, (text) =>
-              Effect.fail(ErrorMapping.fromResponse(response.status, response.headers, text)))
+              Effect.fail(narrow(operation, ErrorMapping.fromResponse(response.status, response.headers, text))))
         ),
         Effect.timeoutFail({
           duration: timeout,
@@ -264,7 +265,6 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
         })
         return yield* Effect.retry(attempt, schedule)
       }).pipe(
-        Effect.mapError((error) => Errors.isApiError(error) ? narrow(operation, error) : error),
         Effect.withSpan(operation.spanName, {
           kind: "client",
           // a stack trace per call costs more than the rest of the span
