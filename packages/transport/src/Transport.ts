@@ -24,6 +24,7 @@ import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import * as HttpTimeout from "./HttpTimeout.js"
 import * as Auth from "./internal/auth.js"
 import * as Request from "./internal/request.js"
 import * as RetryPolicy from "./RetryPolicy.js"
@@ -201,14 +202,24 @@ const narrow = (operation: Operation.Any, error: Errors.ApiError): Errors.ApiErr
   return new Errors.ApiException({ ...fields, message: error.message }, { disableValidation: true })
 }
 
-const toTransportError = (error: HttpClientError.HttpClientError) =>
+const timedOut = (request: HttpClientRequest.HttpClientRequest, timeout: Duration.Duration) =>
   new Errors.TransportError({
-    reason: error._tag === "RequestError" ? error.reason : "Transport",
-    method: error.request.method,
-    url: error.request.url,
-    message: error.message,
-    cause: error.cause
+    reason: "Timeout",
+    method: request.method,
+    url: request.url,
+    message: `${request.method} ${request.url} timed out after ${Duration.format(timeout)}`
   })
+
+const toTransportError = (error: HttpClientError.HttpClientError) =>
+  error.cause instanceof HttpTimeout.TimeoutCause
+    ? timedOut(error.request, error.cause.duration)
+    : new Errors.TransportError({
+      reason: error._tag === "RequestError" ? error.reason : "Transport",
+      method: error.request.method,
+      url: error.request.url,
+      message: error.message,
+      cause: error.cause
+    })
 
 /**
  * @since 0.1.0
@@ -223,25 +234,22 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
     const userAgent = options.userAgent ?? `smscx-ts/${VERSION}`
     const credentials = credentialsOf(options)
 
+    const deadline = Option.some(timeout)
+    const withDeadline = HttpTimeout.NativeTimeout in http
+      ? (request: HttpClientRequest.HttpClientRequest) =>
+        Effect.locally(http.execute(request), HttpTimeout.current, deadline)
+      : (request: HttpClientRequest.HttpClientRequest) =>
+        Effect.timeoutFail(http.execute(request), { duration: timeout, onTimeout: () => timedOut(request, timeout) })
+
     /** One attempt: send, then read the answer as the operation's success or as its API error. */
     const send = (operation: Operation.Any, request: HttpClientRequest.HttpClientRequest) =>
-      http.execute(request).pipe(
+      withDeadline(request).pipe(
         Effect.flatMap((response): Effect.Effect<unknown, Errors.ApiError | Errors.DecodeError | HttpClientError.ResponseError> =>
           response.status >= 200 && response.status < 300
             ? readSuccess(operation, response)
             : Effect.flatMap(response.text, (text) =>
               Effect.fail(narrow(operation, ErrorMapping.fromResponse(response.status, response.headers, text))))
         ),
-        Effect.timeoutFail({
-          duration: timeout,
-          onTimeout: () =>
-            new Errors.TransportError({
-              reason: "Timeout",
-              method: request.method,
-              url: request.url,
-              message: `${request.method} ${request.url} timed out after ${Duration.format(timeout)}`
-            })
-        }),
         Effect.catchTags({ RequestError: toTransportError, ResponseError: toTransportError })
       )
 
@@ -263,7 +271,14 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
           const [again] = yield* authorizer.authorize(operation, request)
           return yield* send(operation, again)
         })
-        return yield* Effect.retry(attempt, schedule)
+        // the schedule starts only once an attempt has failed: most calls never need it
+        return yield* Effect.catchAll(attempt, (first) => {
+          let replayed = false
+          return Effect.retry(
+            Effect.suspend(() => replayed ? attempt : (replayed = true, Effect.fail(first))),
+            schedule
+          )
+        })
       }).pipe(
         Effect.withSpan(operation.spanName, {
           kind: "client",

@@ -13,3 +13,9 @@ export * as RetryPolicy from "./RetryPolicy.js"
  * @since 0.1.0
  */
 export * as Transport from "./Transport.js"
+
+/**
+ * The per-attempt deadline, for HTTP clients that enforce it themselves.
+ * @since 0.1.0
+ */
+export * as HttpTimeout from "./HttpTimeout.js"
