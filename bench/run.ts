@@ -150,7 +150,7 @@ const roundTrips = async () => {
   const results: Array<{ name: string; us: number; cpu: number; rps: number }> = []
   for (const make of makers) {
     const client = make()
-    await sequential(client.send, Math.min(300, SEQUENTIAL)) // warm up: JIT, connections
+    await sequential(client.send, Math.min(1000, SEQUENTIAL)) // warm up: JIT, connections
     let us = Infinity
     let cpu = Infinity
     let rps = 0

@@ -295,6 +295,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
           : { grant_type: "client_credentials" }
       ])
     )
+    // without credentials every call fails before it is authorized (missingCredentials)
     const authorizer = yield* Auth.make(credentials ?? { _tag: "AccessToken", accessToken: Redacted.make("") }, fetchToken)
 
     return Transport.of({ baseUrl, call })

@@ -33,20 +33,11 @@ export interface StoredCampaign {
   readonly createdAt: number
 }
 
-/** A message, as tests see it. @internal */
-export interface Message {
-  readonly msgId: string
-  readonly campaignId: string
-  readonly to: string
-  readonly countryIso: string
-  readonly from: string
-  readonly text: string
-  readonly parts: number
+/** A message, as tests see it: money in the account's currency, dates as ISO strings. @internal */
+export interface Message extends Readonly<Omit<StoredMessage, "costMicros" | "createdAt" | "scheduledAt">> {
   readonly cost: number
-  readonly status: MessageStatus
   readonly createdAt: string
   readonly scheduledAt: string | undefined
-  readonly trackData: string | undefined
 }
 
 /** @internal */
