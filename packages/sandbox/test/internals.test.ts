@@ -1,7 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
 import * as Dates from "../src/internal/dates.js"
 import * as MessageParts from "../src/internal/messageParts.js"
 import * as Phone from "../src/internal/phone.js"
+import * as State from "../src/internal/state.js"
 import * as Transliteration from "../src/internal/transliteration.js"
 
 describe("message parts", () => {
@@ -80,4 +82,21 @@ describe("transliteration", () => {
     assert.strictEqual(Transliteration.transliterate("ok 👍🏽!", "NONE", true), "ok !")
     assert.isFalse(MessageParts.analyze(Transliteration.transliterate("Привет, мир", "RUSSIAN_CYRILLIC", false)).unicode)
   })
+})
+
+describe("idempotent answers", () => {
+  it.effect("are replayed, and the oldest are forgotten past the bound", () =>
+    Effect.gen(function*() {
+      const store = yield* State.make({ balanceMicros: 0, groups: [], maxRememberedAnswers: 2 })
+      let runs = 0
+      const answer = (key: string) => store.idempotent(key, Effect.sync(() => `${key}#${++runs}`))
+      assert.strictEqual(yield* answer("a"), "a#1")
+      assert.strictEqual(yield* answer("a"), "a#1")
+      yield* answer("b")
+      yield* answer("c")
+      // "a" was the oldest of three: performed again; "c" is still replayed
+      assert.strictEqual(yield* answer("a"), "a#4")
+      assert.strictEqual(yield* answer("c"), "c#3")
+      assert.strictEqual(runs, 4)
+    }))
 })

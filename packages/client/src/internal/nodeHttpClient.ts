@@ -25,16 +25,21 @@ import * as Https from "node:https"
 class BufferedResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
   readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
   readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
-  readonly headers: Headers.Headers
-
   constructor(
     readonly request: HttpClientRequest.HttpClientRequest,
     readonly status: number,
-    headers: Http.IncomingHttpHeaders,
+    private readonly rawHeaders: Http.IncomingHttpHeaders,
     private readonly body: Buffer
   ) {
     super()
-    this.headers = Headers.fromInput(headers as Record<string, string | ReadonlyArray<string> | undefined>)
+  }
+
+  // built on first use: a successful answer is usually read without its headers
+  private cachedHeaders: Headers.Headers | undefined
+  get headers(): Headers.Headers {
+    return this.cachedHeaders ??= Headers.fromInput(
+      this.rawHeaders as Record<string, string | ReadonlyArray<string> | undefined>
+    )
   }
 
   private decodeError(cause: unknown) {

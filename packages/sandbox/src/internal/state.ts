@@ -5,6 +5,9 @@
 import * as Effect from "effect/Effect"
 import { fromMicros } from "./money.js"
 
+/** How many idempotent answers the sandbox replays; older ones are forgotten. @internal */
+export const MAX_REMEMBERED_ANSWERS = 100_000
+
 /** @internal */
 export type MessageStatus = "ACCEPTED" | "SCHEDULED" | "NO COVERAGE" | "DELETED"
 
@@ -135,6 +138,7 @@ const pending = (m: StoredMessage, now: number) =>
 export const make = (options: {
   readonly balanceMicros: number
   readonly groups: ReadonlyArray<Group>
+  readonly maxRememberedAnswers?: number
 }): Effect.Effect<Store> =>
   Effect.gen(function*() {
     // Mutated only inside single `Effect.sync` steps, which nothing can interleave.
@@ -143,6 +147,7 @@ export const make = (options: {
     const campaigns = new Map<string, StoredCampaign>()
     const groups = new Map(options.groups.map((g) => [g.id, g]))
     const answers = new Map<string, unknown>()
+    const maxAnswers = options.maxRememberedAnswers ?? MAX_REMEMBERED_ANSWERS
     const tokens = new Map<string, Token>()
     // one idempotent request at a time, so two concurrent repeats cannot both run
     const idempotencyLock = yield* Effect.makeSemaphore(1)
@@ -208,6 +213,9 @@ export const make = (options: {
             : Effect.tap(effect, (answer) =>
               Effect.sync(() => {
                 answers.set(key, answer)
+                // bounded, oldest first (a Map iterates in insertion order): a long load test
+                // against the sandbox must not grow it without end
+                if (answers.size > maxAnswers) answers.delete(answers.keys().next().value!)
               }))
         )),
       saveToken: (token) =>
