@@ -13,11 +13,10 @@ import { once } from "node:events"
 import * as Http from "node:http"
 import { createInterface } from "node:readline"
 import { gzipSync } from "node:zlib"
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { Api, JsonGuard } from "@smscx/core"
-import { Sms, SmsCx } from "@smscx/client"
+import { FetchClient, Sms, SmsCx } from "@smscx/client"
 import { SmsCx as PromiseClient } from "@smscx/promise"
 import { Sandbox } from "@smscx/sandbox"
 import { Effect, Layer, ManagedRuntime } from "effect"
@@ -89,11 +88,11 @@ const fetchClient = (url: string): Client => {
 const effectClient = (url: string, transport: "node" | "fetch"): Client => {
   const layer = transport === "node"
     ? SmsCx.layer({ apiKey, baseUrl: url, retry: false })
-    : SmsCx.layerWithoutHttpClient({ apiKey, baseUrl: url, retry: false }).pipe(Layer.provide(FetchHttpClient.layer))
+    : SmsCx.layerWithoutHttpClient({ apiKey, baseUrl: url, retry: false }).pipe(Layer.provide(FetchClient.layer))
   const runtime = ManagedRuntime.make(layer)
   const sendSms = Effect.flatMap(Sms, (sms) => sms.sendSms(request))
   return {
-    name: `SDK Effect (${transport === "node" ? "default: node:http" : "fetch"})`,
+    name: `SDK Effect (${transport === "node" ? "default: node:http" : "FetchClient"})`,
     send: () => runtime.runPromise(sendSms),
     close: () => runtime.dispose()
   }
@@ -102,7 +101,7 @@ const effectClient = (url: string, transport: "node" | "fetch"): Client => {
 const promiseClient = (url: string, transport: "node" | "fetch"): Client => {
   const client = new PromiseClient({ apiKey, baseUrl: url, retry: false, ...(transport === "fetch" ? { fetch } : {}) })
   return {
-    name: `SDK Promise (${transport === "node" ? "default: node:http" : "fetch"})`,
+    name: `SDK Promise (${transport === "node" ? "default: node:http" : "{ fetch }"})`,
     send: () => client.sms.sendSms(request),
     close: () => client.close()
   }

@@ -15,6 +15,12 @@ export { Account } from "./Account.js"
 export * as ApiService from "./ApiService.js"
 
 /**
+ * The SDK's `fetch`-based HTTP client.
+ * @since 0.1.0
+ */
+export * as FetchClient from "./FetchClient.js"
+
+/**
  * @since 0.1.0
  */
 export { Oauth } from "./Oauth.js"

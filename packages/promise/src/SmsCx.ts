@@ -16,8 +16,7 @@
  *
  * @since 0.1.0
  */
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import { SmsCx as Client } from "@smscx/client"
+import { FetchClient, SmsCx as Client } from "@smscx/client"
 import type * as Transport from "@smscx/transport/Transport"
 import * as Cause from "effect/Cause"
 import type * as Context from "effect/Context"
@@ -86,10 +85,7 @@ export class SmsCx implements AsyncDisposable {
     this.#runtime = ManagedRuntime.make(
       fetch === undefined
         ? Client.layer(transport)
-        : Client.layerWithoutHttpClient(transport).pipe(
-          Layer.provide(FetchHttpClient.layer),
-          Layer.provide(Layer.succeed(FetchHttpClient.Fetch, fetch))
-        )
+        : Client.layerWithoutHttpClient(transport).pipe(Layer.provide(FetchClient.layerWith(fetch)))
     )
     const self = this as unknown as Record<string, unknown>
     for (const [name, tag] of Object.entries(Client.groups)) {

@@ -1,11 +1,11 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { assert, describe, it } from "@effect/vitest"
-import { SmsCx } from "@smscx/client"
-import { Account, TransportError } from "@smscx/client"
+import { Account, FetchClient, SmsCx, TransportError } from "@smscx/client"
 import { HttpTimeout } from "@smscx/transport"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import type * as Layer from "effect/Layer"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 import * as NodeHttpClient from "../src/internal/nodeHttpClient.js"
@@ -34,7 +34,12 @@ const echo: Http.RequestListener = (req, res) => {
   })
 }
 
-describe("the default Node HTTP client", () => {
+const clients: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient>]> = [
+  ["the default Node client", NodeHttpClient.layer],
+  ["FetchClient", FetchClient.layer]
+]
+
+describe.each(clients)("%s", (_, clientLayer) => {
   it.live("sends method, URL, query, headers and body; reads status, headers and the whole body", () =>
     Effect.gen(function*() {
       const url = yield* server(echo)
@@ -56,10 +61,10 @@ describe("the default Node HTTP client", () => {
       assert.strictEqual(sent!.headers["content-type"], "application/json")
       assert.strictEqual(sent!.headers["content-length"], "23")
       assert.deepStrictEqual(response.cookies.cookies["b"]?.value, "2")
-    }).pipe(Effect.scoped, Effect.provide(NodeHttpClient.layer)))
+    }).pipe(Effect.scoped, Effect.provide(clientLayer)))
 
   it("enforces the transport's deadline itself", () => {
-    assert.isTrue(HttpTimeout.NativeTimeout in Effect.runSync(Effect.provide(HttpClient.HttpClient, NodeHttpClient.layer)))
+    assert.isTrue(HttpTimeout.NativeTimeout in Effect.runSync(Effect.provide(HttpClient.HttpClient, clientLayer)))
   })
 
   it.live("an answer slower than the deadline is a TransportError with reason Timeout, promptly", () =>
@@ -69,7 +74,7 @@ describe("the default Node HTTP client", () => {
       const started = Date.now()
       const error = yield* Effect.flip(Effect.flatMap(Account, (a) => a.getAccountBalance()).pipe(
         Effect.provide(SmsCx.layerWithoutHttpClient({ apiKey: "k", baseUrl: url, timeout: "200 millis" })),
-        Effect.provide(NodeHttpClient.layer)
+        Effect.provide(clientLayer)
       ))
       assert.instanceOf(error, TransportError)
       assert.strictEqual((error as TransportError).reason, "Timeout")
@@ -83,7 +88,7 @@ describe("the default Node HTTP client", () => {
       const url = yield* Effect.scoped(server(echo))
       const result = yield* Effect.either(Effect.flatMap(Account, (a) => a.getAccountBalance()).pipe(
         Effect.provide(SmsCx.layerWithoutHttpClient({ apiKey: "k", baseUrl: url, retry: false })),
-        Effect.provide(NodeHttpClient.layer)
+        Effect.provide(clientLayer)
       ))
       assert.isTrue(Either.isLeft(result))
       const error = (result as Either.Left<unknown, unknown>).left
@@ -99,6 +104,6 @@ describe("the default Node HTTP client", () => {
       yield* client.get(url).pipe(Effect.timeout("100 millis"), Effect.ignore)
       yield* Effect.sleep("100 millis")
       assert.isTrue(closed)
-    }).pipe(Effect.scoped, Effect.provide(NodeHttpClient.layer)))
+    }).pipe(Effect.scoped, Effect.provide(clientLayer)))
 })
 
