@@ -129,6 +129,8 @@ const startSandbox = async () => {
   const child = spawn(process.execPath, ["--import", "tsx", new URL("server.ts", import.meta.url).pathname], {
     stdio: ["ignore", "pipe", "inherit"]
   })
+  // never leave the sandbox behind, whatever happens to this process
+  process.on("exit", () => child.kill("SIGTERM"))
   const lines = createInterface({ input: child.stdout })
   const [line] = (await once(lines, "line")) as [string]
   return { url: (JSON.parse(line) as { url: string }).url, stop: () => child.kill("SIGTERM") }

@@ -16,7 +16,7 @@ export interface Recorded {
   /** The full URL, query included. */
   readonly url: URL
   readonly headers: Readonly<Record<string, string>>
-  /** The body as text (JSON and form bodies are bytes). */
+  /** The body as text. */
   readonly body: string | undefined
   readonly contentType: string | undefined
 }
@@ -31,6 +31,8 @@ const bodyOf = (request: HttpClientRequest.HttpClientRequest): string | undefine
   switch (body._tag) {
     case "Uint8Array":
       return new TextDecoder().decode(body.body)
+    case "Raw":
+      return typeof body.body === "string" ? body.body : `<Raw>`
     case "Empty":
       return undefined
     default:

@@ -1,4 +1,6 @@
+import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as UrlParams from "@effect/platform/UrlParams"
 import { RequestValidationError } from "@smscx/core/Errors"
 import type * as Operation from "@smscx/core/Operation"
 import * as Effect from "effect/Effect"
@@ -62,14 +64,21 @@ export const build = (
     switch (input._tag) {
       case "Query":
         return HttpClientRequest.setUrlParams(request, definedEntries(encoded))
+      // bodies stay strings (Raw): encoding them to bytes here would be undone by every client,
+      // and Node's fetch mishandles byte bodies when undici 7 is its global dispatcher
       case "Form":
-        return HttpClientRequest.bodyUrlParams(request, definedEntries(encoded))
+        return HttpClientRequest.setBody(
+          request,
+          HttpBody.raw(UrlParams.toString(UrlParams.fromInput(definedEntries(encoded))), {
+            contentType: "application/x-www-form-urlencoded"
+          })
+        )
       case "Json": {
         const key = operation.idempotencyKey
         const body = key !== undefined && (encoded as Record<string, unknown>)[key] === undefined
           ? { ...(encoded as object), [key]: crypto.randomUUID() }
           : encoded
-        return HttpClientRequest.bodyText(request, JSON.stringify(body), "application/json")
+        return HttpClientRequest.setBody(request, HttpBody.raw(JSON.stringify(body), { contentType: "application/json" }))
       }
     }
   })
