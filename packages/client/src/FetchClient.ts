@@ -11,16 +11,14 @@
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
-import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as UrlParams from "@effect/platform/UrlParams"
 import { HttpTimeout } from "@smscx/transport"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import { bodyOf, BufferedResponse, requestError } from "./internal/bufferedResponse.js"
+import { bodyOf, BufferedResponse, makeClient, requestError } from "./internal/bufferedClient.js"
 
 const send = (
   fetch: typeof globalThis.fetch,
@@ -65,15 +63,7 @@ const send = (
  * @category constructors
  */
 export const make = (fetch: typeof globalThis.fetch): HttpClient.HttpClient =>
-  Object.assign(
-    HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
-      (request) =>
-        Effect.flatMap(request, (request) =>
-          Effect.flatMap(FiberRef.get(HttpTimeout.current), (deadline) => send(fetch, request, deadline))),
-      Effect.succeed
-    ),
-    { [HttpTimeout.NativeTimeout]: true }
-  )
+  makeClient((request, deadline) => send(fetch, request, deadline))
 
 /**
  * The client over the `fetch` in the context (`FetchHttpClient.Fetch` of `@effect/platform`),
