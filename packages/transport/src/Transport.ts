@@ -21,12 +21,12 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import type * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as HttpTimeout from "./HttpTimeout.js"
 import * as Auth from "./internal/auth.js"
 import * as Request from "./internal/request.js"
+import { schemaMemo } from "./internal/schemaMemo.js"
 import * as RetryPolicy from "./RetryPolicy.js"
 
 /**
@@ -113,17 +113,9 @@ const credentialsOf = (options: Options): Auth.Credentials | undefined => {
   return undefined
 }
 
-const decoders = new WeakMap<Schema.Schema.AnyNoContext, (u: unknown) => Effect.Effect<unknown, ParseResult.ParseError>>()
-const decoderOf = (schema: Schema.Schema.AnyNoContext) => {
-  let decode = decoders.get(schema)
-  if (decode === undefined) {
-    // unknown fields of an answer are kept (as the guard keeps them): the API may add fields
-    // before the SDK knows them
-    decode = Schema.decodeUnknown(schema, { onExcessProperty: "preserve" })
-    decoders.set(schema, decode)
-  }
-  return decode
-}
+// unknown fields of an answer are kept (as the guard keeps them): the API may add fields before
+// the SDK knows them
+const decoderOf = schemaMemo((schema) => Schema.decodeUnknown(schema, { onExcessProperty: "preserve" }))
 
 /** Fields of an answer whose values are credentials (the token endpoint's). */
 const SECRET_FIELDS: ReadonlySet<string> = new Set(["access_token", "refresh_token"])

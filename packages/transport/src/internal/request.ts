@@ -6,18 +6,11 @@ import type * as Operation from "@smscx/core/Operation"
 import * as Effect from "effect/Effect"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import { schemaMemo } from "./schemaMemo.js"
 
 const parseOptions = { errors: "all", onExcessProperty: "error" } as const
 
-const encoders = new WeakMap<Schema.Schema.AnyNoContext, (u: unknown) => Effect.Effect<unknown, ParseResult.ParseError>>()
-const encoderOf = (schema: Schema.Schema.AnyNoContext) => {
-  let encode = encoders.get(schema)
-  if (encode === undefined) {
-    encode = Schema.encodeUnknown(schema, parseOptions)
-    encoders.set(schema, encode)
-  }
-  return encode
-}
+const encoderOf = schemaMemo((schema) => Schema.encodeUnknown(schema, parseOptions))
 
 /** @internal */
 export const validationError = (operation: Operation.Any, error: ParseResult.ParseError) =>
