@@ -8,7 +8,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
-import { fixSchemas } from "./spec-fixes.js"
+import { fixPaths, fixSchemas } from "./spec-fixes.js"
 
 /** The API groups the SDK exposes; a group joins by being listed here. */
 const GROUPS = ["Account", "Oauth", "Sms"]
@@ -19,6 +19,7 @@ const root = fileURLToPath(new URL("..", import.meta.url))
 const spec: Json = JSON.parse(readFileSync(`${root}spec/smscx-openapi.json`, "utf8"))
 const mapping: Json = JSON.parse(readFileSync(`${root}spec/error-mapping.json`, "utf8"))
 const schemas: Record<string, Json> = fixSchemas(spec.components.schemas)
+spec.paths = fixPaths(spec.paths)
 
 const refName = (ref: string) => ref.replace("#/components/schemas/", "")
 const lit = (v: unknown) => JSON.stringify(v)

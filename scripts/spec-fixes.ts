@@ -20,6 +20,40 @@ const DOCUMENTED_FIXES: Record<string, (s: Json) => Json> = {
   })
 }
 
+/** A two-letter country code: ISO 3166-1 alpha-2 is letters only ("1!" and ".." are not countries). */
+const COUNTRY_ISO = { pattern: "^[A-Za-z]{2}$" }
+const COUNTRY_ISO_NAMES = new Set(["countryIso", "country_iso"])
+
+/**
+ * Country codes the SDK sends are checked as what the docs call them (ISO 3166 alpha-2), not
+ * only by length: a path parameter of `..` would otherwise turn into another resource once the
+ * URL is normalised. Answers keep the vendor's looser schema.
+ */
+const REQUEST_FIXES: Record<string, (s: Json) => Json> = {
+  AddContactsToGroupRequest: (s) => withCountryIsoPattern(s),
+  GroupAdd: (s) => withCountryIsoPattern(s)
+}
+
+const withCountryIsoPattern = (s: Json): Json => ({
+  ...s,
+  properties: { ...s.properties, countryIso: { ...s.properties.countryIso, ...COUNTRY_ISO } }
+})
+
+/** The spec's paths with the request fixes applied to their parameters (a copy). */
+export const fixPaths = (paths: Record<string, Json>): Record<string, Json> =>
+  Object.fromEntries(Object.entries(paths).map(([path, item]) => [
+    path,
+    Object.fromEntries(Object.entries<Json>(item).map(([method, op]) => [
+      method,
+      op.parameters === undefined ? op : {
+        ...op,
+        parameters: op.parameters.map((p: Json) =>
+          COUNTRY_ISO_NAMES.has(p.name) && p.schema?.type === "string" ? { ...p, schema: { ...p.schema, ...COUNTRY_ISO } } : p
+        )
+      }
+    ]))
+  ]))
+
 /**
  * Objects whose one property the vendor's clients name after a placeholder: the pricing
  * answers' `countryCode` stands for each country's code and `operatorName` for each operator's
@@ -36,6 +70,7 @@ const PLACEHOLDER_KEYS: Record<string, string> = {
 export const fixSchemas = (components: Record<string, Json>): Record<string, Json> => {
   const schemas = { ...components }
   for (const [name, fix] of Object.entries(DOCUMENTED_FIXES)) schemas[name] = fix(schemas[name])
+  for (const [name, fix] of Object.entries(REQUEST_FIXES)) schemas[name] = fix(schemas[name])
   for (const [name, key] of Object.entries(PLACEHOLDER_KEYS)) {
     const { description, properties } = schemas[name]
     schemas[name] = {

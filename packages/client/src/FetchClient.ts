@@ -3,8 +3,9 @@
  * Deno, edge runtimes, browsers), and what to give `SmsCx.layerWithoutHttpClient` to send
  * through a `fetch` of your own (a proxy-aware one, or the sandbox's in-process one).
  *
- * Like the Node client it reads answers whole, enforces the transport's deadline itself (with
- * `AbortSignal.timeout`), and leaves spans to the transport, which spans each operation.
+ * Like the Node client it reads answers whole (up to the transport's `maxResponseBytes`),
+ * enforces the transport's deadline itself (with one timer per request), and leaves spans to
+ * the transport, which spans each operation.
  *
  * @since 0.1.0
  */
@@ -13,17 +14,53 @@ import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as UrlParams from "@effect/platform/UrlParams"
-import { HttpTimeout } from "@smscx/transport"
+import { HttpLimits, HttpTimeout } from "@smscx/transport"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import { bodyOf, BufferedResponse, makeClient, requestError } from "./internal/bufferedClient.js"
 
+/** Reads a body up to `limit` bytes; past it, stops reading and gives undefined. */
+const readLimited = async (response: Response, limit: number): Promise<Uint8Array | undefined> => {
+  const declared = Number(response.headers.get("content-length") ?? Number.NaN)
+  if (declared > limit) {
+    await response.body?.cancel().catch(() => {})
+    return undefined
+  }
+  if (response.body === null) return new Uint8Array(0)
+  const reader = response.body.getReader()
+  const chunks: Array<Uint8Array> = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > limit) {
+      await reader.cancel().catch(() => {})
+      return undefined
+    }
+    chunks.push(value)
+  }
+  if (chunks.length === 1) return chunks[0]!
+  const bytes = new Uint8Array(size)
+  let offset = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return bytes
+}
+
+class Aborted {
+  constructor(readonly cause: unknown) {}
+}
+
 const send = (
   fetch: typeof globalThis.fetch,
   request: HttpClientRequest.HttpClientRequest,
-  deadline: Option.Option<Duration.Duration>
+  deadline: Option.Option<Duration.Duration>,
+  limit: number
 ) => {
   const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
   if (url._tag === "Left") return Effect.fail(requestError(request, "InvalidUrl", url.left))
@@ -32,28 +69,36 @@ const send = (
   const headers: Record<string, string> = { ...request.headers }
   if (body !== undefined && request.body.contentType !== undefined) headers["content-type"] ??= request.body.contentType
   return Effect.tryPromise({
-    // `interrupted` aborts when the call is interrupted; the deadline adds its own timer
+    // One controller, aborted by the call's interruption or by our own timer. Not
+    // AbortSignal.timeout + AbortSignal.any: on Node 20 the timeout signal can be garbage
+    // collected before it fires, and the deadline never comes.
     try: async (interrupted) => {
-      const signal = Option.isSome(deadline)
-        ? AbortSignal.any([interrupted, AbortSignal.timeout(Duration.toMillis(deadline.value))])
-        : interrupted
-      const response = await fetch(url.right, {
-        method: request.method,
-        headers,
-        ...(body === undefined ? {} : { body: body as BodyInit }),
-        signal
-      })
-      const bytes = new Uint8Array(await response.arrayBuffer())
-      return new BufferedResponse(request, response.status, () => Headers.fromInput(response.headers), bytes)
+      const controller = new AbortController()
+      const abort = () => controller.abort(new Aborted(interrupted.reason))
+      interrupted.addEventListener("abort", abort, { once: true })
+      const timer = Option.isSome(deadline)
+        ? setTimeout(() => controller.abort(new HttpTimeout.TimeoutCause(deadline.value)), Duration.toMillis(deadline.value))
+        : undefined
+      try {
+        const response = await fetch(url.right, {
+          method: request.method,
+          headers,
+          ...(body === undefined ? {} : { body: body as BodyInit }),
+          signal: controller.signal
+        })
+        // the deadline covers the whole answer, not only its headers
+        const bytes = await readLimited(response, limit)
+        if (bytes === undefined) throw new HttpLimits.ResponseTooLargeCause(limit)
+        return new BufferedResponse(request, response.status, () => Headers.fromInput(response.headers), bytes)
+      } catch (error) {
+        // what aborted the request, rather than the fetch's AbortError
+        throw controller.signal.aborted ? controller.signal.reason : error
+      } finally {
+        if (timer !== undefined) clearTimeout(timer)
+        interrupted.removeEventListener("abort", abort)
+      }
     },
-    catch: (cause) =>
-      requestError(
-        request,
-        "Transport",
-        cause instanceof DOMException && cause.name === "TimeoutError" && Option.isSome(deadline)
-          ? new HttpTimeout.TimeoutCause(deadline.value)
-          : cause
-      )
+    catch: (cause) => requestError(request, "Transport", cause instanceof Aborted ? cause.cause : cause)
   })
 }
 
@@ -63,7 +108,7 @@ const send = (
  * @category constructors
  */
 export const make = (fetch: typeof globalThis.fetch): HttpClient.HttpClient =>
-  makeClient((request, deadline) => send(fetch, request, deadline))
+  makeClient((request, deadline, limit) => send(fetch, request, deadline, limit))
 
 /**
  * The client over the `fetch` in the context (`FetchHttpClient.Fetch` of `@effect/platform`),

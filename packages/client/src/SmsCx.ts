@@ -16,6 +16,7 @@
  * @since 0.1.0
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
+import type { InvalidOptionsError } from "@smscx/core/Errors"
 import * as Transport from "@smscx/transport/Transport"
 import type * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
@@ -47,7 +48,7 @@ export type Services = Account | Oauth | Sms
  */
 export const layerWithoutHttpClient = (
   options: Transport.Options
-): Layer.Layer<Services, never, HttpClient.HttpClient> =>
+): Layer.Layer<Services, InvalidOptionsError, HttpClient.HttpClient> =>
   Layer.mergeAll(Account.layer, Oauth.layer, Sms.layer).pipe(Layer.provide(Transport.layer(options)))
 
 /**
@@ -56,7 +57,7 @@ export const layerWithoutHttpClient = (
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Transport.Options): Layer.Layer<Services> =>
+export const layer = (options: Transport.Options): Layer.Layer<Services, InvalidOptionsError> =>
   layerWithoutHttpClient(options).pipe(Layer.provide(DefaultHttpClient.layer))
 
 /**
@@ -67,4 +68,4 @@ export const layer = (options: Transport.Options): Layer.Layer<Services> =>
  */
 export const layerConfig = (
   config: Config.Config<Transport.Options> = Transport.config
-): Layer.Layer<Services, ConfigError.ConfigError> => Layer.unwrapEffect(Effect.map(config, layer))
+): Layer.Layer<Services, ConfigError.ConfigError | InvalidOptionsError> => Layer.unwrapEffect(Effect.map(config, layer))

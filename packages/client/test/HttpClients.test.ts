@@ -8,6 +8,8 @@ import * as Either from "effect/Either"
 import type * as Layer from "effect/Layer"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
+import * as v8 from "node:v8"
+import * as vm from "node:vm"
 import * as NodeHttpClient from "../src/internal/nodeHttpClient.js"
 
 /** A loopback server for one test; `handler` answers (or does not). */
@@ -32,6 +34,27 @@ const echo: Http.RequestListener = (req, res) => {
     res.writeHead(201, { "content-type": "application/json", "x-rate-limit-limit": "100", "set-cookie": ["a=1", "b=2"] })
     res.end(JSON.stringify({ ok: true, body }))
   })
+}
+
+/** The engine's garbage collector (what `--expose-gc` gives), to collect while a request waits. */
+const gc: () => void = (() => {
+  v8.setFlagsFromString("--expose-gc")
+  return vm.runInNewContext("gc") as () => void
+})()
+
+/** A server that streams `total` bytes of JSON-ish filler in 64 KiB chunks; counts what it wrote. */
+const streaming = (total: number, declareLength: boolean, written: { bytes: number }): Http.RequestListener => (_, res) => {
+  res.writeHead(200, { "content-type": "application/json", ...(declareLength ? { "content-length": String(total) } : {}) })
+  const chunk = Buffer.alloc(64 * 1024, 0x20)
+  const pump = () => {
+    while (written.bytes < total) {
+      written.bytes += chunk.byteLength
+      if (!res.write(chunk)) return void res.once("drain", pump)
+    }
+    res.end()
+  }
+  res.on("close", () => written.bytes = Math.min(written.bytes, total))
+  pump()
 }
 
 const clients: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient>]> = [
@@ -81,6 +104,41 @@ describe.each(clients)("%s", (_, clientLayer) => {
       assert.match(error.message, /timed out after 200ms/)
       assert.isBelow(Date.now() - started, 2000)
     }).pipe(Effect.scoped))
+
+  it.live("the deadline fires even when the garbage collector runs while the request waits", () =>
+    Effect.gen(function*() {
+      const url = yield* server(() => {})
+      const fiber = yield* Effect.fork(Effect.flip(Effect.flatMap(Account, (a) => a.getAccountBalance()).pipe(
+        Effect.provide(SmsCx.layerWithoutHttpClient({ apiKey: "k", baseUrl: url, timeout: "300 millis", retry: false })),
+        Effect.provide(clientLayer)
+      )))
+      // collect repeatedly while the request is pending: a deadline held only by a collectable
+      // AbortSignal (AbortSignal.timeout under AbortSignal.any, on Node 20) is lost here
+      for (let i = 0; i < 5; i++) {
+        yield* Effect.sleep("50 millis")
+        gc()
+      }
+      const error = yield* Effect.timeout(Effect.fromFiber(fiber), "5 seconds")
+      assert.instanceOf(error, TransportError)
+      assert.strictEqual((error as TransportError).reason, "Timeout")
+    }).pipe(Effect.scoped))
+
+  for (const declareLength of [true, false]) {
+    it.live(`an answer over maxResponseBytes (${declareLength ? "declared" : "chunked"}) stops reading: ResponseTooLarge`, () =>
+      Effect.gen(function*() {
+        const written = { bytes: 0 }
+        const total = 256 * 1024 * 1024
+        const url = yield* server(streaming(total, declareLength, written))
+        const error = yield* Effect.flip(Effect.flatMap(Account, (a) => a.getAccountBalance()).pipe(
+          Effect.provide(SmsCx.layerWithoutHttpClient({ apiKey: "k", baseUrl: url, maxResponseBytes: 1024 * 1024, retry: false })),
+          Effect.provide(clientLayer)
+        ))
+        assert.instanceOf(error, TransportError)
+        assert.strictEqual((error as TransportError).reason, "ResponseTooLarge")
+        assert.include(error.message, "1048576 bytes")
+        assert.isBelow(written.bytes, total, "the client stopped reading long before the end")
+      }).pipe(Effect.scoped))
+  }
 
   it.live("a refused connection is a TransportError with reason Transport", () =>
     Effect.gen(function*() {

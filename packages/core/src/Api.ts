@@ -106,7 +106,7 @@ export const Account = {
     group: "Account",
     method: "GET",
     path: "/account/pricing/{channel}/{trafficType}/{countryIso}",
-    pathParams: { "channel": Schema.Literal("sms", "viber", "whatsapp"), "trafficType": Schema.Literal("transactional", "promotional", "2way"), "countryIso": Schema.String.pipe(Schema.length(2)) },
+    pathParams: { "channel": Schema.Literal("sms", "viber", "whatsapp"), "trafficType": Schema.Literal("transactional", "promotional", "2way"), "countryIso": Schema.String.pipe(Schema.length(2), Schema.pattern(new RegExp("^[A-Za-z]{2}$"))) },
     input: Operation.noInput,
     success: Operation.jsonResponse(GetChannelPricing200Response),
     errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],

@@ -72,6 +72,10 @@ export const exceptionTag = (status: number, type?: string, code?: number): Erro
   return "ApiException"
 }
 
+const MESSAGE_LENGTH = 500
+
+const clip = (text: string) => text.length <= MESSAGE_LENGTH ? text : `${text.slice(0, MESSAGE_LENGTH)}…`
+
 const intHeader = (headers: Readonly<Record<string, string>>, name: string): number | undefined => {
   const raw = headers[name]
   if (raw === undefined || raw.trim() === "") return undefined
@@ -125,9 +129,10 @@ export const fromResponse = (
   const invalid = isRecord(body) && Array.isArray(body.invalid)
     ? body.invalid.filter((n): n is string => typeof n === "string")
     : undefined
+  // the message stays short whatever the server sends; the whole answer is in `body`
   const message = typeof envelope?.message === "string" && envelope.message !== ""
-    ? envelope.message
-    : `HTTP ${status}${typeof body === "string" && body !== "" ? `: ${body.slice(0, 200)}` : ""}`
+    ? clip(envelope.message)
+    : `HTTP ${status}${typeof body === "string" && body !== "" ? `: ${clip(body)}` : ""}`
   const Exception = Errors.ApiExceptions[exceptionTag(status, type, code)]
   return new Exception({
     status,

@@ -313,6 +313,24 @@ export const isApiError = (u: unknown): u is ApiError =>
   Predicate.hasProperty(u, "_tag") && typeof u._tag === "string" && apiTags.has(u._tag)
 
 /**
+ * One problem with a value: where it is (`["data", 0, "msgId"]`) and what is wrong, with at most
+ * a short excerpt of the offending value (an error message never embeds a whole value).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Issue = Schema.Struct({
+  path: Schema.Array(Schema.Union(Schema.String, Schema.Number)),
+  message: Schema.String
+}).annotations({ identifier: "@smscx/core/Issue" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Issue = typeof Issue.Type
+
+/**
  * A request that breaks the operation's schema (too long `from`, a bad UUID, more than 25,000
  * recipients, a missing required field, ...). Raised before anything is sent; the vendor's
  * clients call these `ApiValueError` / `ApiTypeError`.
@@ -323,7 +341,7 @@ export const isApiError = (u: unknown): u is ApiError =>
 export class RequestValidationError extends Schema.TaggedError<RequestValidationError>()("RequestValidationError", {
   operation: Schema.String,
   message: Schema.String,
-  issues: Schema.Array(Schema.Struct({ path: Schema.Array(Schema.Union(Schema.String, Schema.Number)), message: Schema.String }))
+  issues: Schema.Array(Issue)
 }) {}
 
 /**
@@ -334,7 +352,13 @@ export class RequestValidationError extends Schema.TaggedError<RequestValidation
  * @category errors
  */
 export class TransportError extends Schema.TaggedError<TransportError>()("TransportError", {
-  reason: Schema.Literal("Transport", "Timeout", "InvalidUrl", "Encode"),
+  /**
+   * `Transport`: the connection failed; `Timeout`: the deadline passed; `ResponseTooLarge`: the
+   * answer passed `maxResponseBytes` (reading stopped there); `Closed`: the client was closed
+   * while the call was in flight, or before it started; `InvalidUrl`, `Encode`: the request could
+   * not be sent as built.
+   */
+  reason: Schema.Literal("Transport", "Timeout", "ResponseTooLarge", "Closed", "InvalidUrl", "Encode"),
   method: Schema.String,
   url: Schema.String,
   message: Schema.String,
@@ -350,8 +374,28 @@ export class TransportError extends Schema.TaggedError<TransportError>()("Transp
 export class DecodeError extends Schema.TaggedError<DecodeError>()("DecodeError", {
   operation: Schema.String,
   status: Schema.Number,
+  /** Short: the first few issues with their paths. */
   message: Schema.String,
+  /** Every issue found, each with its path. */
+  issues: Schema.optionalWith(Schema.Array(Issue), { default: () => [] }),
+  /** The answer as received (credentials in it replaced by `<redacted>`). */
   body: Schema.Unknown
+}) {}
+
+/**
+ * Options a client was built with that cannot work: a `baseUrl` that is not an http(s) URL, a
+ * credential or user agent that cannot be sent as an HTTP header (CR/LF, characters outside
+ * Latin-1), a timeout or retry setting that is not a finite, bounded number. Raised when the
+ * client is built (the layer fails, the Promise client's constructor throws); nothing is sent.
+ * The message names the option, never a secret's value.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidOptionsError extends Schema.TaggedError<InvalidOptionsError>()("InvalidOptionsError", {
+  /** The option at fault, e.g. `baseUrl`, `retry.maxRetries`. */
+  option: Schema.String,
+  message: Schema.String
 }) {}
 
 /**

@@ -98,7 +98,7 @@ export const AddContactsToGroupRequest = /*#__PURE__*/ Schema.Struct({
 /** Set value `true` to not throw an error if invalid numbers are detected */
 "allowInvalid": Schema.optional(Schema.Boolean), 
 /** Two-letter country ISO of the phone number you want to validate. If an international E.164 phone number format is provided the **countryIso** will be ignored */
-"countryIso": Schema.optional(Schema.String.pipe(Schema.length(2))), 
+"countryIso": Schema.optional(Schema.String.pipe(Schema.length(2), Schema.pattern(new RegExp("^[A-Za-z]{2}$")))), 
 /** An array of objects if you want to add custom fields data to your contacts */
 "phoneNumbers": Schema.optional(Schema.Array(Schema.String)) }).annotations({ identifier: "AddContactsToGroupRequest" })
 /**
@@ -189,7 +189,7 @@ export const GroupAdd = /*#__PURE__*/ Schema.Struct({
 /** Data field for extra information of the contact. Use placeholder **{{field5}}** in text message for data replacement */
 "field5": Schema.optional(Schema.String), 
 /** Two-letter country ISO of the phone number you want to validate. Please note that if an international E.164 phone number format is provided, the **countryIso** will be ignored */
-"countryIso": Schema.optional(Schema.String.pipe(Schema.length(2))), "customFields": Schema.optional(GroupAddCustomFields) }).annotations({ identifier: "GroupAdd" })
+"countryIso": Schema.optional(Schema.String.pipe(Schema.length(2), Schema.pattern(new RegExp("^[A-Za-z]{2}$")))), "customFields": Schema.optional(GroupAddCustomFields) }).annotations({ identifier: "GroupAdd" })
 /**
  * @since 0.1.0
  * @category models

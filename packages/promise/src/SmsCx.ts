@@ -16,12 +16,15 @@
  *
  * @since 0.1.0
  */
-import { FetchClient, SmsCx as Client } from "@smscx/client"
-import type * as Transport from "@smscx/transport/Transport"
+import { FetchClient, InvalidOptionsError, SmsCx as Client, TransportError } from "@smscx/client"
+import type * as Operation from "@smscx/core/Operation"
+import * as Transport from "@smscx/transport/Transport"
 import * as Cause from "effect/Cause"
 import type * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 
@@ -77,11 +80,19 @@ export interface SmsCx extends GroupsOf {}
  * @category clients
  */
 export class SmsCx implements AsyncDisposable {
-  readonly #runtime: ManagedRuntime.ManagedRuntime<Client.Services, never>
+  readonly #runtime: ManagedRuntime.ManagedRuntime<Client.Services, InvalidOptionsError>
+  /** Calls in flight: `close()` interrupts them, so that none outlives the client. */
+  readonly #inflight = new Set<Fiber.RuntimeFiber<unknown, unknown>>()
   #closed = false
 
+  /** @throws InvalidOptionsError when an option cannot work (named in its message); nothing is sent. */
   constructor(options: Options) {
     const { fetch, ...transport } = options
+    const invalid = Transport.validate(transport)
+    if (Either.isLeft(invalid)) throw invalid.left
+    if (fetch !== undefined && typeof fetch !== "function") {
+      throw new InvalidOptionsError({ option: "fetch", message: "smscx: option fetch must be a function" })
+    }
     this.#runtime = ManagedRuntime.make(
       fetch === undefined
         ? Client.layer(transport)
@@ -99,31 +110,60 @@ export class SmsCx implements AsyncDisposable {
             tag as unknown as Context.Tag<Client.Services, Record<string, (...a: Array<unknown>) => Effect.Effect<unknown, unknown>>>,
             (service) => service[id]!(...args.slice(0, arity))
           )
-          return this.#run(call, callOptions?.signal)
+          return this.#run(operation, call, callOptions?.signal)
         }
       }
       self[name] = Object.freeze(methods)
     }
   }
 
-  async #run<A, E>(effect: Effect.Effect<A, E, Client.Services>, signal: AbortSignal | undefined): Promise<A> {
-    // a disposed runtime dies with a bare string: reject with an Error instead
-    if (this.#closed) throw new Error("SmsCx: the client is closed")
-    const exit = await this.#runtime.runPromiseExit(effect, signal === undefined ? undefined : { signal })
-    if (Exit.isSuccess(exit)) return exit.value
-    // an aborted call rejects with the signal's reason, as fetch does
-    if (signal?.aborted === true && Cause.isInterruptedOnly(exit.cause)) throw signal.reason
-    // the error itself, not a FiberFailure, so that instanceof and _tag work
-    throw Cause.squash(exit.cause)
+  async #run<A, E>(
+    operation: Operation.Any,
+    effect: Effect.Effect<A, E, Client.Services>,
+    signal: AbortSignal | undefined
+  ): Promise<A> {
+    if (this.#closed) throw closed(operation, "the client is closed")
+    if (signal?.aborted === true) throw signal.reason
+    const fiber = this.#runtime.runFork(effect)
+    this.#inflight.add(fiber)
+    const abort = () => fiber.unsafeInterruptAsFork(fiber.id())
+    signal?.addEventListener("abort", abort, { once: true })
+    try {
+      const exit = await new Promise<Exit.Exit<A, E | InvalidOptionsError>>((resolve) => fiber.addObserver(resolve))
+      if (Exit.isSuccess(exit)) return exit.value
+      if (Cause.isInterruptedOnly(exit.cause)) {
+        // an aborted call rejects with the signal's reason, as fetch does
+        if (isAborted(signal)) throw signal!.reason
+        if (this.#closed) throw closed(operation, "the client was closed while the call was in flight")
+      }
+      // the error itself, not a FiberFailure, so that instanceof and _tag work
+      throw Cause.squash(exit.cause)
+    } finally {
+      this.#inflight.delete(fiber)
+      signal?.removeEventListener("abort", abort)
+    }
   }
 
-  /** Releases the client's connections; later calls reject. */
-  close(): Promise<void> {
+  /** Ends the calls in flight (they reject with a `TransportError`, reason `Closed`) and releases the connections; later calls reject the same way. */
+  async close(): Promise<void> {
+    if (this.#closed) return
     this.#closed = true
-    return this.#runtime.dispose()
+    await Effect.runPromise(Fiber.interruptAll(this.#inflight))
+    await this.#runtime.dispose()
   }
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.close()
   }
 }
+
+// a function, so that TypeScript does not keep the narrowing from before the await
+const isAborted = (signal: AbortSignal | undefined) => signal?.aborted === true
+
+const closed = (operation: Operation.Any, why: string) =>
+  new TransportError({
+    reason: "Closed",
+    method: operation.method,
+    url: operation.path,
+    message: `${operation.method} ${operation.path}: ${why}`
+  })

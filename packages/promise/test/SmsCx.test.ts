@@ -6,12 +6,15 @@ import {
   RateLimitExcedeedException,
   RequestValidationError,
   ResourceNotFoundException,
+  InvalidOptionsError,
   SmsCx,
   TransportError
 } from "@smscx/promise"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Runtime from "effect/Runtime"
+import * as Http from "node:http"
+import type { AddressInfo } from "node:net"
 import { inspect } from "node:util"
 import { afterEach, assert, describe, expect, it } from "vitest"
 // @smscx/sandbox is not a dependency of @smscx/promise (yet): reach it by path
@@ -284,12 +287,70 @@ describe("{ signal } as the last argument", () => {
 })
 
 describe("lifecycle", () => {
-  it("close() resolves; later calls reject with an Error", async () => {
+  it("close() resolves; later calls reject with TransportError (reason Closed)", async () => {
     const { client } = setup()
     await client.account.getAccountBalance()
     await expect(client.close()).resolves.toBeUndefined()
     const error = await rejection(client.account.getAccountBalance())
-    assert.instanceOf(error, Error)
+    assert.instanceOf(error, TransportError)
+    assert.strictEqual((error as TransportError).reason, "Closed")
+    await expect(client.close()).resolves.toBeUndefined()
+  })
+
+  // a server that accepts the connection and never answers
+  const hanging = async () => {
+    const server = Http.createServer(() => {})
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+    opened.push(() =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      })
+    )
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  }
+
+  for (const fetch of [undefined, globalThis.fetch]) {
+    const label = fetch === undefined ? "the default Node client" : "globalThis.fetch"
+    it(`${label}: a server that never answers times out after \`timeout\``, async () => {
+      const client = new SmsCx({ apiKey: API_KEY, baseUrl: await hanging(), timeout: "500 millis", ...(fetch ? { fetch } : {}) })
+      opened.push(() => client.close())
+      const error = await rejection(client.account.getAccountBalance())
+      assert.instanceOf(error, TransportError)
+      assert.strictEqual((error as TransportError).reason, "Timeout")
+    })
+
+    it(`${label}: close() ends the calls in flight`, async () => {
+      const client = new SmsCx({ apiKey: API_KEY, baseUrl: await hanging(), ...(fetch ? { fetch } : {}) })
+      const pending = Promise.all([rejection(client.account.getAccountBalance()), rejection(client.sms.sendSms({ to: [NL], ...hello }))])
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      await client.close()
+      for (const error of await pending) {
+        assert.instanceOf(error, TransportError)
+        assert.strictEqual((error as TransportError).reason, "Closed")
+      }
+    })
+  }
+
+  it("options that cannot work throw InvalidOptionsError from the constructor, naming the option", () => {
+    const cases: ReadonlyArray<readonly [ConstructorParameters<typeof SmsCx>[0], string]> = [
+      [{ apiKey: "key\r\nX-Injected: 1" }, "apiKey"],
+      [{ apiKey: API_KEY, baseUrl: "ftp://example.com" }, "baseUrl"],
+      [{ apiKey: API_KEY, timeout: Number.NaN }, "timeout"],
+      [{ apiKey: API_KEY, retry: { maxRetries: Infinity } }, "retry.maxRetries"],
+      [{ apiKey: API_KEY, fetch: "not a function" as never }, "fetch"]
+    ]
+    for (const [options, option] of cases) {
+      let thrown: unknown
+      try {
+        new SmsCx(options)
+      } catch (error) {
+        thrown = error
+      }
+      assert.instanceOf(thrown, InvalidOptionsError)
+      assert.strictEqual((thrown as InvalidOptionsError).option, option)
+      assert.notInclude((thrown as Error).message, "X-Injected")
+    }
   })
 
   it("await using closes the client at the end of its block", async () => {
@@ -300,7 +361,7 @@ describe("lifecycle", () => {
       escaped = client
       assert.strictEqual((await client.account.getAccountBalance()).balance, 100)
     }
-    assert.instanceOf(await rejection(escaped.account.getAccountBalance()), Error)
+    assert.instanceOf(await rejection(escaped.account.getAccountBalance()), TransportError)
   })
 
   it("over a real loopback socket, with the default Node HTTP client", async () => {

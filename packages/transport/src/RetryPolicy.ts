@@ -28,6 +28,14 @@ export interface Options {
  */
 export const defaults = { maxRetries: 3, maxDelay: Duration.seconds(60), baseDelay: Duration.millis(500) } as const
 
+/**
+ * The shortest wait before a retry, whatever the server says: `X-Rate-Limit-Reset: 0` must not
+ * turn retries into a burst.
+ * @since 0.1.0
+ * @category defaults
+ */
+export const minDelay: Duration.Duration = Duration.millis(100)
+
 const isRateLimited = (e: unknown): e is RateLimitExcedeedException =>
   Predicate.isTagged(e, "RateLimitExcedeedException")
 
@@ -46,6 +54,6 @@ export const rateLimit = (options: Options | false = {}): Schedule.Schedule<unkn
     Schedule.intersect(Schedule.recurs(maxRetries)),
     Schedule.intersect(Schedule.identity<unknown>()),
     Schedule.whileInput((e: unknown) => isRateLimited(e) && Duration.lessThanOrEqualTo(waitFor(e, Duration.zero), maxDelay)),
-    Schedule.modifyDelay(([, e], backoff) => isRateLimited(e) ? waitFor(e, backoff) : backoff)
+    Schedule.modifyDelay(([, e], backoff) => Duration.max(isRateLimited(e) ? waitFor(e, backoff) : backoff, minDelay))
   )
 }

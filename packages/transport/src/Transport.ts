@@ -23,8 +23,12 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
+import * as HttpLimits from "./HttpLimits.js"
 import * as HttpTimeout from "./HttpTimeout.js"
 import * as Auth from "./internal/auth.js"
+import * as Issues from "./internal/issues.js"
+import * as ResolvedOptions from "./internal/options.js"
 import * as Request from "./internal/request.js"
 import { schemaMemo } from "./internal/schemaMemo.js"
 import * as RetryPolicy from "./RetryPolicy.js"
@@ -71,6 +75,11 @@ export type Options = Credentials & {
   readonly retry?: RetryPolicy.Options | false
   /** Sent as `User-Agent`. Default `smscx-ts/<version>`. */
   readonly userAgent?: string
+  /**
+   * The largest answer accepted, in bytes; reading stops there and the call fails with a
+   * `TransportError` (reason `ResponseTooLarge`). Default 128 MiB.
+   */
+  readonly maxResponseBytes?: number
 }
 
 /**
@@ -94,52 +103,46 @@ export interface Service {
  */
 export class Transport extends Context.Tag("@smscx/transport/Transport")<Transport, Service>() {}
 
-const redact = (secret: Redacted.Redacted | string): Redacted.Redacted =>
-  Redacted.isRedacted(secret) ? secret : Redacted.make(secret)
-
-const credentialsOf = (options: Options): Auth.Credentials | undefined => {
-  const o = options as Partial<Record<string, unknown>>
-  if (o.apiKey !== undefined) return { _tag: "ApiKey", apiKey: redact(o.apiKey as string) }
-  if (o.accessToken !== undefined) return { _tag: "AccessToken", accessToken: redact(o.accessToken as string) }
-  if (typeof o.applicationId === "string" && o.applicationSecret !== undefined) {
-    const scope = o.scope as string | ReadonlyArray<string> | undefined
-    return {
-      _tag: "Application",
-      applicationId: o.applicationId,
-      applicationSecret: redact(o.applicationSecret as string),
-      scope: typeof scope === "string" ? scope : scope?.join(" ")
-    }
-  }
-  return undefined
-}
-
 // unknown fields of an answer are kept (as the guard keeps them): the API may add fields before
 // the SDK knows them
 const decoderOf = schemaMemo((schema) => Schema.decodeUnknown(schema, { onExcessProperty: "preserve" }))
 
-/** Fields of an answer whose values are credentials (the token endpoint's). */
-const SECRET_FIELDS: ReadonlySet<string> = new Set(["access_token", "refresh_token"])
 /** The same fields in a body that is not JSON (a form-encoded token answer, say). */
 const SECRET_TEXT = /((?:access|refresh)_token["']?\s*[:=]\s*["']?)[^"'&\s,}]+/g
 
+/** Levels of an answer a DecodeError keeps; deeper parts are summarised (nothing real is that deep). */
+const KEPT_DEPTH = 32
+
 /**
- * A DecodeError keeps the answer that did not fit, for debugging, but never a credential in it:
- * a token answer missing `scope` would otherwise print its access token. Collects the values
- * it hides into `found`.
+ * A DecodeError keeps the answer that did not fit, for debugging, but never a credential in it
+ * (whatever its type: a malformed token answer may carry a number), and never more levels than
+ * any real answer has.
  */
-const withoutSecrets = (json: unknown, found: Array<string>): unknown => {
-  if (Array.isArray(json)) return json.map((item) => withoutSecrets(item, found))
+const withoutSecrets = (json: unknown, depth = 0): unknown => {
   if (typeof json !== "object" || json === null) return json
-  return Object.fromEntries(Object.entries(json).map(([key, value]) => {
-    if (!SECRET_FIELDS.has(key)) return [key, withoutSecrets(value, found)]
-    if (typeof value === "string" && value !== "") found.push(value)
-    return [key, "<redacted>"]
-  }))
+  if (depth >= KEPT_DEPTH) return `<${Issues.excerpt(json)}, nested too deeply to keep>`
+  if (Array.isArray(json)) return json.map((item) => withoutSecrets(item, depth + 1))
+  return Object.fromEntries(
+    Object.entries(json).map(([key, value]) =>
+      Issues.SECRET_FIELDS.has(key) ? [key, "<redacted>"] : [key, withoutSecrets(value, depth + 1)]
+    )
+  )
 }
 
-/** The parse error's message quotes the values it rejects: hide the credentials among them. */
-const hide = (text: string, secrets: ReadonlyArray<string>) =>
-  secrets.reduce((out, secret) => out.split(secret).join("<redacted>"), text)
+const decodeError = (
+  operation: Operation.Any,
+  response: HttpClientResponse.HttpClientResponse,
+  headline: string,
+  issues: ReadonlyArray<Errors.Issue>,
+  body: unknown
+) =>
+  new Errors.DecodeError({
+    operation: operation.id,
+    status: response.status,
+    message: Issues.message(`${operation.id}: ${headline}`, issues),
+    issues: [...issues],
+    body
+  })
 
 const readSuccess = (
   operation: Operation.Any,
@@ -157,28 +160,31 @@ const readSuccess = (
         try {
           json = JSON.parse(text)
         } catch {
-          return Effect.fail(
-            new Errors.DecodeError({
-              operation: operation.id,
-              status: response.status,
-              message: `${operation.id}: the answer is not JSON`,
-              body: text.replace(SECRET_TEXT, "$1<redacted>")
-            })
-          )
+          return Effect.fail(decodeError(operation, response, "the answer is not JSON", [], text.replace(SECRET_TEXT, "$1<redacted>")))
         }
         // the guard accepts a fitting answer at a fraction of a full decode's cost
         if (JsonGuard.of(success.schema)?.(json) === true) return Effect.succeed(json)
-        return Effect.mapError(decoderOf(success.schema)(json), (error) => {
-          const secrets: Array<string> = []
-          const body = withoutSecrets(json, secrets)
-          return new Errors.DecodeError({
-            operation: operation.id,
-            status: response.status,
-            message: hide(`${operation.id}: the answer does not fit its schema\n${error.message}`, secrets),
-            body
-          })
-        })
-      })
+        return Effect.mapError(
+          decoderOf(success.schema)(json),
+          (error) =>
+            decodeError(operation, response, "the answer does not fit its schema", Issues.collect(error.issue), withoutSecrets(json))
+        )
+      }).pipe(
+        // a stack overflow in the decode (an answer nested thousands deep) is still a DecodeError
+        Effect.catchAllDefect((defect) =>
+          Effect.fail(
+            decodeError(operation, response, "the answer cannot be decoded", [{ path: [], message: describeDefect(defect) }], undefined)
+          )
+        )
+      )
+  }
+}
+
+const describeDefect = (defect: unknown): string => {
+  try {
+    return defect instanceof Error ? `${defect.name}: ${defect.message}`.slice(0, 200) : "an unexpected failure"
+  } catch {
+    return "an unexpected failure"
   }
 }
 
@@ -202,9 +208,19 @@ const timedOut = (request: HttpClientRequest.HttpClientRequest, timeout: Duratio
     message: `${request.method} ${request.url} timed out after ${Duration.format(timeout)}`
   })
 
+const tooLarge = (request: HttpClientRequest.HttpClientRequest, limit: number) =>
+  new Errors.TransportError({
+    reason: "ResponseTooLarge",
+    method: request.method,
+    url: request.url,
+    message: `${request.method} ${request.url}: the answer is larger than maxResponseBytes (${limit} bytes)`
+  })
+
 const toTransportError = (error: HttpClientError.HttpClientError) =>
   error.cause instanceof HttpTimeout.TimeoutCause
     ? timedOut(error.request, error.cause.duration)
+    : error.cause instanceof HttpLimits.ResponseTooLargeCause
+    ? tooLarge(error.request, error.cause.limit)
     : new Errors.TransportError({
       reason: error._tag === "RequestError" ? error.reason : "Transport",
       method: error.request.method,
@@ -213,23 +229,37 @@ const toTransportError = (error: HttpClientError.HttpClientError) =>
       cause: error.cause
     })
 
+const defaults = {
+  baseUrl: DEFAULT_BASE_URL,
+  timeout: Duration.seconds(60),
+  userAgent: `smscx-ts/${VERSION}`,
+  maxResponseBytes: HttpLimits.DEFAULT_MAX_RESPONSE_BYTES
+}
+
 /**
+ * The transport, once its options are checked (an `InvalidOptionsError` names the first one at
+ * fault). Token fetches run in its scope.
+ *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options): Effect.Effect<Service, never, HttpClient.HttpClient> =>
+export const make = (
+  options: Options
+): Effect.Effect<Service, Errors.InvalidOptionsError, HttpClient.HttpClient | Scope.Scope> =>
   Effect.gen(function*() {
     const http = yield* HttpClient.HttpClient
-    const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "")
-    const timeout = Duration.decode(options.timeout ?? Duration.seconds(60))
-    const schedule = RetryPolicy.rateLimit(options.retry ?? {})
-    const userAgent = options.userAgent ?? `smscx-ts/${VERSION}`
-    const credentials = credentialsOf(options)
+    const resolved = yield* ResolvedOptions.resolve(options, defaults)
+    const { baseUrl, credentials, maxResponseBytes, timeout, userAgent } = resolved
+    const schedule = RetryPolicy.rateLimit(resolved.retry)
 
     const deadline = Option.some(timeout)
-    const withDeadline = HttpTimeout.NativeTimeout in http
-      ? (request: HttpClientRequest.HttpClientRequest) =>
-        Effect.locally(http.execute(request), HttpTimeout.current, deadline)
+    const native = HttpTimeout.NativeTimeout in http
+    const limited = maxResponseBytes === HttpLimits.DEFAULT_MAX_RESPONSE_BYTES
+      ? (request: HttpClientRequest.HttpClientRequest) => http.execute(request)
+      : (request: HttpClientRequest.HttpClientRequest) =>
+        Effect.locally(http.execute(request), HttpLimits.maxResponseBytes, maxResponseBytes)
+    const withDeadline = native
+      ? (request: HttpClientRequest.HttpClientRequest) => Effect.locally(limited(request), HttpTimeout.current, deadline)
       : (request: HttpClientRequest.HttpClientRequest) =>
         Effect.timeoutFail(http.execute(request), { duration: timeout, onTimeout: () => timedOut(request, timeout) })
 
@@ -245,33 +275,56 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
         Effect.catchTags({ RequestError: toTransportError, ResponseError: toTransportError })
       )
 
-    const call = <O extends Operation.Any>(operation: O, args: ReadonlyArray<unknown>) =>
+    /** One attempt of a call: authorize, send; after a 401 on a cached OAuth token, a new token once. */
+    const attempt = (operation: Operation.Any, request: HttpClientRequest.HttpClientRequest) =>
+      Effect.gen(function*() {
+        const [authorized, token] = yield* authorizer.authorize(operation, request)
+        const first = yield* Effect.either(send(operation, authorized))
+        if (Either.isRight(first)) return first.right
+        if (first.left._tag !== "InvalidCredentialsException" || !(yield* authorizer.invalidate(token))) {
+          return yield* Effect.fail(first.left)
+        }
+        const [again] = yield* authorizer.authorize(operation, request)
+        return yield* send(operation, again)
+      })
+
+    /**
+     * A call: build the request once, then attempts under the retry schedule (when `retrying`).
+     * Whatever escapes as a defect (a header a client refuses, a stack overflow) becomes a
+     * TransportError here: a method fails only with the errors it declares.
+     */
+    const perform = (operation: Operation.Any, args: ReadonlyArray<unknown>, retrying: boolean) =>
       Effect.gen(function*() {
         if (credentials === undefined) return yield* missingCredentials(operation)
         const request = HttpClientRequest.setHeaders(yield* Request.build(operation, args, baseUrl), {
           "user-agent": userAgent,
           accept: "application/json"
         })
-        // A 401 on a cached OAuth token (revoked, expired early) fetches a new token once.
-        const attempt = Effect.gen(function*() {
-          const [authorized, token] = yield* authorizer.authorize(operation, request)
-          const first = yield* Effect.either(send(operation, authorized))
-          if (Either.isRight(first)) return first.right
-          if (first.left._tag !== "InvalidCredentialsException" || !(yield* authorizer.invalidate(token))) {
-            return yield* Effect.fail(first.left)
-          }
-          const [again] = yield* authorizer.authorize(operation, request)
-          return yield* send(operation, again)
-        })
+        const first = attempt(operation, request)
+        if (!retrying) return yield* first
         // the schedule starts only once an attempt has failed: most calls never need it
-        return yield* Effect.catchAll(attempt, (first) => {
+        return yield* Effect.catchAll(first, (failure) => {
           let replayed = false
           return Effect.retry(
-            Effect.suspend(() => replayed ? attempt : (replayed = true, Effect.fail(first))),
+            Effect.suspend(() => replayed ? attempt(operation, request) : (replayed = true, Effect.fail(failure))),
             schedule
           )
         })
       }).pipe(
+        Effect.catchAllDefect((defect) =>
+          Effect.fail(
+            new Errors.TransportError({
+              reason: "Transport",
+              method: operation.method,
+              url: baseUrl + operation.path,
+              message: `${operation.method} ${baseUrl}${operation.path}: unexpected failure: ${describeDefect(defect)}`
+            })
+          )
+        )
+      )
+
+    const call = <O extends Operation.Any>(operation: O, args: ReadonlyArray<unknown>) =>
+      perform(operation, args, true).pipe(
         Effect.withSpan(operation.spanName, {
           kind: "client",
           // a stack trace per call costs more than the rest of the span
@@ -280,18 +333,30 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
         })
       ) as Effect.Effect<Operation.SuccessOf<O>, Operation.FailureOf<O>>
 
+    // One attempt: the call that needs the token retries as a whole (one retry budget per call,
+    // and no retry nested inside another).
     const fetchToken: Auth.FetchToken = Effect.suspend(() =>
-      call(Api.Oauth.getAccessToken, [
+      perform(Api.Oauth.getAccessToken, [
         credentials?._tag === "Application" && credentials.scope !== undefined
           ? { grant_type: "client_credentials", scope: credentials.scope }
           : { grant_type: "client_credentials" }
-      ])
-    )
+      ], false).pipe(Effect.withSpan(Api.Oauth.getAccessToken.spanName, { kind: "client", captureStackTrace: false }))
+    ) as Auth.FetchToken
     // without credentials every call fails before it is authorized (missingCredentials)
     const authorizer = yield* Auth.make(credentials ?? { _tag: "AccessToken", accessToken: Redacted.make("") }, fetchToken)
 
     return Transport.of({ baseUrl, call })
   })
+
+/**
+ * Checks options as `make` does, without building anything: for constructors that must throw
+ * at once (the Promise client's).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const validate = (options: Options): Either.Either<Options, Errors.InvalidOptionsError> =>
+  Either.map(ResolvedOptions.resolve(options, defaults), () => options)
 
 const missingCredentials = (operation: Operation.Any) =>
   new Errors.RequestValidationError({
@@ -304,8 +369,8 @@ const missingCredentials = (operation: Operation.Any) =>
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options): Layer.Layer<Transport, never, HttpClient.HttpClient> =>
-  Layer.effect(Transport, make(options))
+export const layer = (options: Options): Layer.Layer<Transport, Errors.InvalidOptionsError, HttpClient.HttpClient> =>
+  Layer.scoped(Transport, make(options))
 
 /**
  * The options from `SMSCX_*` environment variables (through `Config`): `SMSCX_API_KEY`, or

@@ -19,3 +19,9 @@ export * as Transport from "./Transport.js"
  * @since 0.1.0
  */
 export * as HttpTimeout from "./HttpTimeout.js"
+
+/**
+ * The largest answer accepted, for HTTP clients that read answers themselves.
+ * @since 0.1.0
+ */
+export * as HttpLimits from "./HttpLimits.js"

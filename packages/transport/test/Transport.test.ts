@@ -76,7 +76,7 @@ const withTransport = <A, E>(
   options: Transport.Options,
   fake: FakeHttp.Fake,
   f: (transport: Transport.Service) => Effect.Effect<A, E>
-) => Effect.flatMap(Transport.make(options), f).pipe(Effect.provide(fake.layer))
+) => Effect.flatMap(Transport.make(options), f).pipe(Effect.scoped, Effect.provide(fake.layer))
 
 const call = <O extends Operation.Any>(operation: O, ...args: ReadonlyArray<unknown>) => (t: Transport.Service) =>
   t.call(operation, args)
@@ -90,7 +90,7 @@ const isToken = (r: FakeHttp.Recorded) => r.url.pathname === "/oauth/token"
 // ---------------------------------------------------------------------------
 
 describe("request building", () => {
-  it.effect("GET: default base URL, X-API-KEY, user-agent, accept; the answer is decoded", () => {
+  it.scoped("GET: default base URL, X-API-KEY, user-agent, accept; the answer is decoded", () => {
     const fake = FakeHttp.always(() => FakeHttp.json(200, balance))
     return Effect.gen(function*() {
       const transport = yield* Transport.make({ apiKey: API_KEY })
@@ -131,12 +131,28 @@ describe("request building", () => {
       Effect.gen(function*() {
         const answer = yield* t.call(Api.Account.getChannelPricingByCountryIso, ["sms", "transactional", "NL"])
         assert.deepStrictEqual(answer, pricing)
-        yield* t.call(Api.Account.getChannelPricingByCountryIso, ["viber", "2way", "N/"])
         yield* t.call(Api.Account.getChannelPricing, ["whatsapp", "promotional"])
+        // a free-form path parameter (shortlink ids, phone numbers) is percent-encoded
+        const thing = Operation.make({
+          id: "getThing",
+          group: "Things",
+          method: "GET",
+          path: "/things/{name}",
+          pathParams: { name: Schema.String },
+          input: Operation.noInput,
+          success: Operation.emptyResponse,
+          errors: [],
+          auth: "apiKeyOrBearer",
+          idempotencyKey: undefined,
+          billed: false
+        })
+        yield* t.call(thing, ["a/b?c#d e+%2e"])
+        yield* t.call(thing, ["..."])
         assert.deepStrictEqual(fake.requests.map((r) => `${r.method} ${r.url.pathname}`), [
           "GET /account/pricing/sms/transactional/NL",
-          "GET /account/pricing/viber/2way/N%2F",
-          "GET /account/pricing/whatsapp/promotional"
+          "GET /account/pricing/whatsapp/promotional",
+          "GET /things/a%2Fb%3Fc%23d%20e%2B%252e",
+          "GET /things/..."
         ])
       }))
   })
@@ -733,15 +749,14 @@ describe("transport failures", () => {
       }))
   })
 
-  it.effect("a base URL that is not a URL is a TransportError (reason InvalidUrl), nothing sent", () => {
+  it.effect("a base URL that is not a URL fails the transport's construction, nothing sent", () => {
     const fake = FakeHttp.always(() => FakeHttp.json(200, balance))
-    return withTransport({ apiKey: API_KEY, baseUrl: "not a url" }, fake, (t) =>
-      Effect.gen(function*() {
-        const error = yield* Effect.flip(t.call(Api.Account.getAccountBalance, []))
-        assert.instanceOf(error, Errors.TransportError)
-        if (error instanceof Errors.TransportError) assert.strictEqual(error.reason, "InvalidUrl")
-        assert.strictEqual(fake.requests.length, 0)
-      }))
+    return Effect.gen(function*() {
+      const error = yield* Effect.flip(Effect.scoped(Transport.make({ apiKey: API_KEY, baseUrl: "not a url" })))
+      assert.instanceOf(error, Errors.InvalidOptionsError)
+      assert.strictEqual(error.option, "baseUrl")
+      assert.strictEqual(fake.requests.length, 0)
+    }).pipe(Effect.provide(fake.layer))
   })
 
   it.effect("a 200 that is not JSON is a DecodeError keeping the raw body", () => {

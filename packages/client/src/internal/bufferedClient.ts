@@ -10,7 +10,7 @@ import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as UrlParams from "@effect/platform/UrlParams"
 import * as HttpClient from "@effect/platform/HttpClient"
-import { HttpTimeout } from "@smscx/transport"
+import { HttpLimits, HttpTimeout } from "@smscx/transport"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
@@ -145,13 +145,18 @@ export const requestError = (
 export const makeClient = (
   send: (
     request: HttpClientRequest.HttpClientRequest,
-    deadline: Option.Option<Duration.Duration>
+    deadline: Option.Option<Duration.Duration>,
+    maxResponseBytes: number
   ) => Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>
 ): HttpClient.HttpClient =>
   Object.assign(
     HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
       (request) =>
-        Effect.flatMap(request, (request) => Effect.flatMap(FiberRef.get(HttpTimeout.current), (deadline) => send(request, deadline))),
+        Effect.flatMap(request, (request) =>
+          Effect.flatMap(
+            FiberRef.get(HttpTimeout.current),
+            (deadline) => Effect.flatMap(FiberRef.get(HttpLimits.maxResponseBytes), (limit) => send(request, deadline, limit))
+          )),
       Effect.succeed
     ),
     { [HttpTimeout.NativeTimeout]: true }

@@ -4,7 +4,7 @@ import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as UrlParams from "@effect/platform/UrlParams"
-import { HttpTimeout } from "@smscx/transport"
+import { HttpLimits, HttpTimeout } from "@smscx/transport"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -16,7 +16,8 @@ import { bodyOf, BufferedResponse, makeClient, requestError } from "./bufferedCl
 const send = (
   agents: Agents,
   request: HttpClientRequest.HttpClientRequest,
-  deadline: Option.Option<Duration.Duration>
+  deadline: Option.Option<Duration.Duration>,
+  limit: number
 ) =>
   Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>((resume) => {
     const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
@@ -52,7 +53,18 @@ const send = (
     nodeRequest.on("error", fail)
     nodeRequest.on("response", (response) => {
       const chunks: Array<Buffer> = []
-      response.on("data", (chunk: Buffer) => chunks.push(chunk))
+      let size = 0
+      const tooLarge = () => {
+        fail(new HttpLimits.ResponseTooLargeCause(limit))
+        nodeRequest.destroy()
+      }
+      if (Number(response.headers["content-length"] ?? Number.NaN) > limit) return tooLarge()
+      response.on("data", (chunk: Buffer) => {
+        size += chunk.byteLength
+        // stop reading at the limit: a hostile server cannot make the client buffer more
+        if (size > limit) return tooLarge()
+        chunks.push(chunk)
+      })
       response.on("error", fail)
       response.on("end", () =>
         finish(Effect.succeed(
@@ -78,7 +90,7 @@ interface Agents {
 }
 
 const make = (agents: Agents): HttpClient.HttpClient =>
-  makeClient((request, deadline) => send(agents, request, deadline))
+  makeClient((request, deadline, limit) => send(agents, request, deadline, limit))
 
 /**
  * Node's own `http` module with keep-alive agents: on Node it costs less than half of what

@@ -1,11 +1,14 @@
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type { Api } from "@smscx/core"
-import { RequestValidationError } from "@smscx/core/Errors"
+import { DecodeError, RequestValidationError } from "@smscx/core/Errors"
 import type * as Operation from "@smscx/core/Operation"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
-import * as Ref from "effect/Ref"
+import * as Deferred from "effect/Deferred"
+import * as FiberId from "effect/FiberId"
+import type * as Scope from "effect/Scope"
+import { isHeaderValue } from "./options.js"
 
 /** The credentials a client is configured with. @internal */
 export type Credentials =
@@ -54,8 +57,29 @@ const missingApplication = (operation: Operation.Any) =>
     issues: []
   })
 
+/**
+ * A token fetch that every caller waiting at the time shares, whatever its outcome: it runs in
+ * its own fiber (in the transport's scope), so a waiter that is interrupted or times out does not
+ * cancel it for the others, and one failure fails all of them at once. The next call after a
+ * failure starts a new fetch. No lock is held while a fetch runs or while a call waits to retry.
+ */
+interface Inflight {
+  readonly deferred: Deferred.Deferred<Redacted.Redacted, TokenFailure>
+}
+
+type TokenFailure = Operation.FailureOf<typeof Api.Oauth.getAccessToken>
+
+/** A token the API gave that cannot go in a header would make every call throw: refuse it once. */
+const unusableToken = () =>
+  new DecodeError({
+    operation: "getAccessToken",
+    status: 200,
+    message: "getAccessToken: the access_token cannot be sent in an HTTP header (line break, control character or non-Latin-1)",
+    body: "<redacted>"
+  })
+
 /** @internal */
-export const make = (credentials: Credentials, fetchToken: FetchToken): Effect.Effect<Authorizer> =>
+export const make = (credentials: Credentials, fetchToken: FetchToken): Effect.Effect<Authorizer, never, Scope.Scope> =>
   Effect.gen(function*() {
     const basic = (operation: Operation.Any, request: HttpClientRequest.HttpClientRequest) =>
       credentials._tag === "Application"
@@ -76,22 +100,42 @@ export const make = (credentials: Credentials, fetchToken: FetchToken): Effect.E
       }
     }
 
-    const cache = yield* Ref.make<CachedToken | undefined>(undefined)
-    // One fetch at a time: calls that start together wait for the first fetch and share its token.
-    const lock = yield* Effect.makeSemaphore(1)
-    const currentToken = lock.withPermits(1)(Effect.gen(function*() {
-      const now = yield* Clock.currentTimeMillis
-      const cached = yield* Ref.get(cache)
-      if (cached !== undefined && (cached.refreshAt === undefined || now < cached.refreshAt)) return cached.token
-      const answer = yield* fetchToken
-      const lifetime = answer.expires_in * 1000
-      const token = Redacted.make(answer.access_token)
-      yield* Ref.set(cache, {
-        token,
-        refreshAt: lifetime > 0 ? now + lifetime - refreshMargin(lifetime) : undefined
-      })
-      return token
-    }))
+    const scope = yield* Effect.scope
+    let cached: CachedToken | undefined
+    let inflight: Inflight | undefined
+
+    const fetchAndCache = (deferred: Deferred.Deferred<Redacted.Redacted, TokenFailure>) =>
+      Effect.gen(function*() {
+        const answer = yield* fetchToken
+        if (!isHeaderValue(answer.access_token)) return yield* unusableToken()
+        const now = yield* Clock.currentTimeMillis
+        const lifetime = answer.expires_in * 1000
+        const token = Redacted.make(answer.access_token)
+        cached = { token, refreshAt: lifetime > 0 ? now + lifetime - refreshMargin(lifetime) : undefined }
+        return token
+      }).pipe(
+        Effect.exit,
+        Effect.flatMap((exit) => {
+          inflight = undefined
+          return Deferred.done(deferred, exit)
+        }),
+        // the transport is closing: its waiters end too
+        Effect.onInterrupt(() => {
+          inflight = undefined
+          return Deferred.interrupt(deferred)
+        })
+      )
+
+    const currentToken = Effect.flatMap(Clock.currentTimeMillis, (now) => {
+      // from here to the fork nothing yields, so two calls cannot both start a fetch
+      if (cached !== undefined && (cached.refreshAt === undefined || now < cached.refreshAt)) {
+        return Effect.succeed(cached.token)
+      }
+      if (inflight !== undefined) return Deferred.await(inflight.deferred)
+      const deferred = Deferred.unsafeMake<Redacted.Redacted, TokenFailure>(FiberId.none)
+      inflight = { deferred }
+      return Effect.zipRight(Effect.forkIn(fetchAndCache(deferred), scope), Deferred.await(deferred))
+    })
 
     return {
       authorize: (operation, request) =>
@@ -100,8 +144,10 @@ export const make = (credentials: Credentials, fetchToken: FetchToken): Effect.E
           : Effect.map(currentToken, (token) => [HttpClientRequest.bearerToken(request, token), token] as const),
       // A token another call already replaced stays; the retry then uses the new one.
       invalidate: (used) =>
-        used === undefined
-          ? Effect.succeed(false)
-          : Effect.as(Ref.update(cache, (cached) => cached?.token === used ? undefined : cached), true)
+        Effect.sync(() => {
+          if (used === undefined) return false
+          if (cached?.token === used) cached = undefined
+          return true
+        })
     }
   })

@@ -4,33 +4,69 @@ import * as UrlParams from "@effect/platform/UrlParams"
 import { RequestValidationError } from "@smscx/core/Errors"
 import type * as Operation from "@smscx/core/Operation"
 import * as Effect from "effect/Effect"
-import * as ParseResult from "effect/ParseResult"
+import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import * as Issues from "./issues.js"
+import * as PlainInput from "./plainInput.js"
 import { schemaMemo } from "./schemaMemo.js"
 
 const parseOptions = { errors: "all", onExcessProperty: "error" } as const
 
 const encoderOf = schemaMemo((schema) => Schema.encodeUnknown(schema, parseOptions))
 
-/** @internal */
-export const validationError = (operation: Operation.Any, error: ParseResult.ParseError) =>
+const invalid = (operation: Operation.Any, issues: ReadonlyArray<{ path: ReadonlyArray<string | number>; message: string }>) =>
   new RequestValidationError({
     operation: operation.id,
-    message: `${operation.id}: invalid request\n${ParseResult.TreeFormatter.formatErrorSync(error)}`,
-    issues: ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => ({
-      path: issue.path.map((key) => typeof key === "symbol" ? String(key) : key),
-      message: issue.message
-    }))
+    message: Issues.message(`${operation.id}: invalid request`, issues),
+    issues: issues.map((issue) => ({ path: [...issue.path], message: issue.message }))
   })
+
+/** @internal */
+export const validationError = (operation: Operation.Any, error: ParseResult.ParseError) =>
+  invalid(operation, Issues.collect(error.issue))
+
+/**
+ * Whatever went wrong while reading the input or building the request that is not a schema
+ * issue (a stack overflow, a string too long to serialize): still a RequestValidationError,
+ * nothing is sent.
+ * @internal
+ */
+export const unexpected = (operation: Operation.Any, defect: unknown) =>
+  invalid(operation, [{ path: [], message: `cannot be sent: ${describe(defect)}` }])
+
+const describe = (defect: unknown): string => {
+  try {
+    return defect instanceof Error ? `${defect.name}: ${defect.message}`.slice(0, 200) : "an unexpected failure"
+  } catch {
+    return "an unexpected failure"
+  }
+}
 
 /** Checks a value against a schema and gives its wire form, or a typed validation error. */
 const encode = (operation: Operation.Any, schema: Schema.Schema.AnyNoContext, value: unknown) =>
   Effect.mapError(encoderOf(schema)(value), (error) => validationError(operation, error))
 
+/** Own, plain data (see PlainInput), or a typed validation error naming what could not be read. */
+const plain = (operation: Operation.Any, path: ReadonlyArray<string | number>, value: unknown) => {
+  const read = PlainInput.read(value)
+  return read._tag === "Ok"
+    ? Effect.succeed(read.value)
+    : Effect.fail(invalid(operation, [{ path: [...path, ...read.path], message: read.reason }]))
+}
+
 const definedEntries = (value: unknown): Array<[string, string]> =>
   Object.entries(value as Record<string, unknown>).flatMap(([key, v]) =>
     v === undefined ? [] : Array.isArray(v) ? v.map((item): [string, string] => [key, String(item)]) : [[key, String(v)]]
   )
+
+/**
+ * A path segment that cannot change the path: percent-encoded, and never empty or a dot
+ * segment, which URL parsing would drop or resolve (`/pricing/sms/..` is another resource).
+ */
+const segment = (value: unknown): string | undefined => {
+  const encoded = encodeURIComponent(String(value))
+  return encoded === "" || encoded === "." || encoded === ".." ? undefined : encoded
+}
 
 /**
  * Validates a call's arguments against its operation and builds the request, without
@@ -46,13 +82,24 @@ export const build = (
   Effect.gen(function*() {
     const names = operation.pathParamNames
     const path: Record<string, unknown> = {}
-    for (let i = 0; i < names.length; i++) path[names[i]!] = args[i]
-    if (names.length > 0) yield* encode(operation, operation.pathSchema, path)
-    const url = baseUrl + operation.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(String(path[name])))
+    let url = baseUrl + operation.path
+    if (names.length > 0) {
+      for (let i = 0; i < names.length; i++) path[names[i]!] = yield* plain(operation, [names[i]!], args[i])
+      yield* encode(operation, operation.pathSchema, path)
+      const segments: Record<string, string> = {}
+      for (const name of names) {
+        const encoded = segment(path[name])
+        if (encoded === undefined) {
+          return yield* invalid(operation, [{ path: [name], message: "must not be empty, \".\" or \"..\"" }])
+        }
+        segments[name] = encoded
+      }
+      url = baseUrl + operation.path.replace(/\{([^}]+)\}/g, (_, name: string) => segments[name]!)
+    }
     const request = HttpClientRequest.make(operation.method)(url)
     const input = operation.input
     if (input._tag === "None") return request
-    const raw = args[names.length] ?? {}
+    const raw = yield* plain(operation, [], args[names.length] ?? {})
     const encoded = yield* encode(operation, input.schema, raw)
     switch (input._tag) {
       case "Query":
@@ -68,10 +115,12 @@ export const build = (
         )
       case "Json": {
         const key = operation.idempotencyKey
-        const body = key !== undefined && (encoded as Record<string, unknown>)[key] === undefined
+        // own fields only: an inherited value is not the caller's
+        const body = key !== undefined &&
+            (!Object.hasOwn(encoded as object, key) || (encoded as Record<string, unknown>)[key] === undefined)
           ? { ...(encoded as object), [key]: crypto.randomUUID() }
           : encoded
         return HttpClientRequest.setBody(request, HttpBody.raw(JSON.stringify(body), { contentType: "application/json" }))
       }
     }
-  })
+  }).pipe(Effect.catchAllDefect((defect) => Effect.fail(unexpected(operation, defect))))

@@ -1,0 +1,161 @@
+/**
+ * The client's options, checked once when it is built. A value that could only fail later (a
+ * header Node refuses with a TypeError, a URL scheme no client speaks, a timeout `setTimeout`
+ * overflows) fails here with an InvalidOptionsError that names the option, never a secret.
+ */
+import { InvalidOptionsError } from "@smscx/core/Errors"
+import * as Duration from "effect/Duration"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import type * as RetryPolicy from "../RetryPolicy.js"
+import type * as Auth from "./auth.js"
+
+/** The longest deadline a timer can hold (`setTimeout` takes a 32-bit signed count of ms). */
+const MAX_TIMER_MILLIS = 2 ** 31 - 1
+/** More retries than this is a loop, not a policy. @internal */
+export const MAX_RETRIES = 100
+
+/** What an HTTP header value may hold: visible Latin-1 and spaces, no CR, LF or other controls. @internal */
+export const isHeaderValue = (value: string): boolean => /^[\t\x20-\x7e\x80-\xff]*$/.test(value)
+
+/** @internal */
+export interface Resolved {
+  readonly credentials: Auth.Credentials | undefined
+  readonly baseUrl: string
+  readonly timeout: Duration.Duration
+  readonly retry: RetryPolicy.Options | false
+  readonly userAgent: string
+  readonly maxResponseBytes: number
+}
+
+/** @internal */
+export interface Input {
+  readonly apiKey?: unknown
+  readonly accessToken?: unknown
+  readonly applicationId?: unknown
+  readonly applicationSecret?: unknown
+  readonly scope?: unknown
+  readonly baseUrl?: unknown
+  readonly timeout?: unknown
+  readonly retry?: unknown
+  readonly userAgent?: unknown
+  readonly maxResponseBytes?: unknown
+}
+
+class Invalid {
+  constructor(readonly option: string, readonly problem: string) {}
+}
+
+const check = (condition: boolean, option: string, problem: string) => {
+  if (!condition) throw new Invalid(option, problem)
+}
+
+/** A secret, as given or redacted, checked to be sendable; its value never appears in a message. */
+const secret = (value: unknown, option: string): Redacted.Redacted => {
+  const text = Redacted.isRedacted(value) ? Redacted.value(value) : value
+  check(typeof text === "string", option, "must be a string or a Redacted string")
+  check((text as string).length > 0, option, "must not be empty")
+  check(
+    isHeaderValue(text as string),
+    option,
+    "contains characters that cannot be sent in an HTTP header (a line break, a control character, or one outside Latin-1)"
+  )
+  return Redacted.isRedacted(value) ? value as Redacted.Redacted : Redacted.make(text as string)
+}
+
+const duration = (value: unknown, option: string, { max, min }: { readonly min: number; readonly max: number }) => {
+  // Duration reads NaN as zero: a number must be a real one first
+  check(typeof value !== "number" || Number.isFinite(value), option, "must be a finite duration")
+  const decoded = Duration.decodeUnknown(value)
+  check(Option.isSome(decoded), option, "must be a duration (e.g. \"30 seconds\", or milliseconds as a number)")
+  const millis = Duration.toMillis(Option.getOrThrow(decoded))
+  check(Number.isFinite(millis) && millis >= min && millis <= max, option, `must be between ${min} ms and ${max} ms`)
+  return Duration.millis(millis)
+}
+
+const credentialsOf = (o: Input): Auth.Credentials | undefined => {
+  if (o.apiKey !== undefined) return { _tag: "ApiKey", apiKey: secret(o.apiKey, "apiKey") }
+  if (o.accessToken !== undefined) return { _tag: "AccessToken", accessToken: secret(o.accessToken, "accessToken") }
+  if (o.applicationId === undefined && o.applicationSecret === undefined) return undefined
+  check(typeof o.applicationId === "string" && o.applicationId !== "", "applicationId", "must be a non-empty string")
+  const applicationId = o.applicationId as string
+  // HTTP Basic: `id:secret`, so the id cannot hold a colon; btoa takes Latin-1 only
+  check(!applicationId.includes(":") && isHeaderValue(applicationId), "applicationId", "must be Latin-1 text without ':' or line breaks")
+  check(o.applicationSecret !== undefined, "applicationSecret", "is required with applicationId")
+  const applicationSecret = secret(o.applicationSecret, "applicationSecret")
+  const scopes = o.scope === undefined ? undefined : typeof o.scope === "string" ? [o.scope] : o.scope
+  check(
+    scopes === undefined || (Array.isArray(scopes) && scopes.every((s) => typeof s === "string" && isHeaderValue(s))),
+    "scope",
+    "must be a string or an array of strings"
+  )
+  return { _tag: "Application", applicationId, applicationSecret, scope: scopes === undefined ? undefined : (scopes as Array<string>).join(" ") }
+}
+
+/** The base URL: http(s), nothing after the path, no credentials (they would be printed, and sent). */
+const baseUrlOf = (value: unknown, fallback: string): string => {
+  if (value === undefined) return fallback
+  check(typeof value === "string", "baseUrl", "must be a string")
+  let url: URL
+  try {
+    url = new URL(value as string)
+  } catch {
+    throw new Invalid("baseUrl", "is not an absolute URL")
+  }
+  check(url.protocol === "http:" || url.protocol === "https:", "baseUrl", `must be http: or https:, not ${url.protocol.slice(0, 20)}`)
+  check(url.username === "" && url.password === "", "baseUrl", "must not carry credentials (user:password@); use apiKey, accessToken or an application")
+  check(url.search === "" && url.hash === "", "baseUrl", "must not have a query or a fragment")
+  return url.href.replace(/\/+$/, "")
+}
+
+const retryOf = (value: unknown): RetryPolicy.Options | false => {
+  if (value === undefined) return {}
+  if (value === false) return false
+  check(typeof value === "object" && value !== null, "retry", "must be false or { maxRetries, maxDelay, baseDelay }")
+  const { baseDelay, maxDelay, maxRetries } = value as Record<string, unknown>
+  check(
+    maxRetries === undefined || (Number.isInteger(maxRetries) && (maxRetries as number) >= 0 && (maxRetries as number) <= MAX_RETRIES),
+    "retry.maxRetries",
+    `must be a whole number from 0 to ${MAX_RETRIES}`
+  )
+  return {
+    ...(maxRetries === undefined ? {} : { maxRetries: maxRetries as number }),
+    ...(maxDelay === undefined ? {} : { maxDelay: duration(maxDelay, "retry.maxDelay", { min: 0, max: MAX_TIMER_MILLIS }) }),
+    ...(baseDelay === undefined ? {} : { baseDelay: duration(baseDelay, "retry.baseDelay", { min: 1, max: MAX_TIMER_MILLIS }) })
+  }
+}
+
+/**
+ * The options checked and resolved, or the first one at fault.
+ * @internal
+ */
+export const resolve = (
+  options: Input,
+  defaults: { readonly baseUrl: string; readonly timeout: Duration.Duration; readonly userAgent: string; readonly maxResponseBytes: number }
+): Either.Either<Resolved, InvalidOptionsError> => {
+  try {
+    check(typeof options === "object" && options !== null, "options", "must be an object")
+    const userAgent = options.userAgent ?? defaults.userAgent
+    check(typeof userAgent === "string" && isHeaderValue(userAgent), "userAgent", "must be Latin-1 text without line breaks")
+    const maxResponseBytes = options.maxResponseBytes ?? defaults.maxResponseBytes
+    check(
+      Number.isSafeInteger(maxResponseBytes) && (maxResponseBytes as number) > 0,
+      "maxResponseBytes",
+      "must be a positive whole number of bytes"
+    )
+    return Either.right({
+      credentials: credentialsOf(options),
+      baseUrl: baseUrlOf(options.baseUrl, defaults.baseUrl),
+      timeout: options.timeout === undefined
+        ? defaults.timeout
+        : duration(options.timeout, "timeout", { min: 1, max: MAX_TIMER_MILLIS }),
+      retry: retryOf(options.retry),
+      userAgent: userAgent as string,
+      maxResponseBytes: maxResponseBytes as number
+    })
+  } catch (error) {
+    const { option, problem } = error instanceof Invalid ? error : new Invalid("options", "cannot be read")
+    return Either.left(new InvalidOptionsError({ option, message: `smscx: option ${option} ${problem}` }))
+  }
+}
