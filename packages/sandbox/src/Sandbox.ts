@@ -8,6 +8,17 @@
  * Serve it in-process (`layerHttpClient`, `inProcessFetch`: nothing touches the network) or on
  * loopback (`layerServer`, `start`, the `pnpm sandbox` CLI).
  *
+ * Idempotency: a send with an `idempotencyId` is performed and billed once. Its records belong
+ * to the account the credential acts for: each API key has its own, and all the tokens of one
+ * OAuth application share the application's. The same id with the same request (the same
+ * decoded fields, in any order) gets the original answer again, with its `X-Idempotency-Id`
+ * header; the same id with a different request is answered 400 `invalid_param` (code 1000,
+ * "already used with a different request") and nothing is performed or billed. A failed
+ * request is not remembered: its id can be used again.
+ *
+ * Request bodies are read up to `maxBodyBytes` (default 16 MiB); a larger body is answered 413
+ * `invalid_body` (code 1009), and is not read further.
+ *
  * @since 0.1.0
  */
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
@@ -25,6 +36,7 @@ import * as Layer from "effect/Layer"
 import * as Scope from "effect/Scope"
 import { createServer } from "node:http"
 import * as App from "./internal/app.js"
+import { DEFAULT_MAX_BODY_BYTES } from "./internal/body.js"
 import { fromMicros, toMicros } from "./internal/money.js"
 import type * as State from "./internal/state.js"
 
@@ -94,6 +106,13 @@ export interface Options {
   readonly channels?: Partial<Generated.ChannelsStatus>
   /** Contact groups for campaign sends. Default `defaultGroups`. */
   readonly groups?: ReadonlyArray<Group>
+  /**
+   * The largest request body accepted, in bytes: a larger one is answered 413 `invalid_body`
+   * (code 1009) without being read further (a declared `Content-Length` over it, without being
+   * read at all). Default 16 MiB, far above the largest real request (25,000 recipients with
+   * every option is under 1 MB).
+   */
+  readonly maxBodyBytes?: number
 }
 
 /**
@@ -163,7 +182,8 @@ const configOf = (options: Options): App.Config => ({
   rateLimit: options.rateLimit ?? { limit: 1000, windowSeconds: 1 },
   tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 86_400,
   channels: { sms: true, viber: true, whatsapp: true, multichannel: true, ...options.channels },
-  groups: options.groups ?? defaultGroups
+  groups: options.groups ?? defaultGroups,
+  maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
 })
 
 /**

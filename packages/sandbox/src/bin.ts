@@ -2,7 +2,8 @@
  * The sandbox as a command:
  *
  * `pnpm sandbox [--port 4010] [--host 127.0.0.1] [--api-key KEY ...] [--application ID:SECRET ...]
- * [--balance N] [--currency eur|usd] [--rate-limit N/SECONDS] [--token-lifetime SECONDS]`
+ * [--balance N] [--currency eur|usd] [--rate-limit N/SECONDS] [--token-lifetime SECONDS]
+ * [--max-body-bytes N]`
  *
  * Listens on loopback unless `--host` says otherwise; prints its URL and which credentials it
  * accepts (counts only: never the keys or secrets themselves).
@@ -16,6 +17,7 @@ import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { parseArgs } from "node:util"
+import { DEFAULT_MAX_BODY_BYTES } from "./internal/body.js"
 import * as Sandbox from "./Sandbox.js"
 
 class UsageError extends Data.TaggedError("UsageError")<{ readonly message: string }> {}
@@ -30,6 +32,7 @@ const usage = `Usage: pnpm sandbox [options]
   --currency eur|usd       account currency (default eur)
   --rate-limit N/SECONDS   requests per window per credential (default 1000/1)
   --token-lifetime SECONDS access token lifetime, 0 for tokens that never expire (default 86400)
+  --max-body-bytes N       largest request body accepted; larger ones get 413 (default 16777216, 16 MiB)
   -h, --help               show this help`
 
 const number = (name: string, raw: string, check: (n: number) => boolean) => {
@@ -52,6 +55,7 @@ const parse = Effect.gen(function*() {
           currency: { type: "string", default: "eur" },
           "rate-limit": { type: "string", default: "1000/1" },
           "token-lifetime": { type: "string", default: "86400" },
+          "max-body-bytes": { type: "string", default: String(DEFAULT_MAX_BODY_BYTES) },
           help: { type: "boolean", short: "h", default: false }
         },
         strict: true,
@@ -63,6 +67,7 @@ const parse = Effect.gen(function*() {
   const port = yield* number("port", values.port, (n) => Number.isInteger(n) && n >= 0 && n <= 65_535)
   const balance = yield* number("balance", values.balance, (n) => n >= 0)
   const tokenLifetimeSeconds = yield* number("token-lifetime", values["token-lifetime"], (n) => Number.isInteger(n) && n >= 0)
+  const maxBodyBytes = yield* number("max-body-bytes", values["max-body-bytes"], (n) => Number.isInteger(n) && n > 0)
   const [limitRaw = "", windowRaw = "1"] = values["rate-limit"].split("/")
   const limit = yield* number("rate-limit", limitRaw, (n) => Number.isInteger(n) && n > 0)
   const windowSeconds = yield* number("rate-limit", windowRaw, (n) => n > 0)
@@ -86,7 +91,8 @@ const parse = Effect.gen(function*() {
     balance,
     currency,
     rateLimit: { limit, windowSeconds },
-    tokenLifetimeSeconds
+    tokenLifetimeSeconds,
+    maxBodyBytes
   }
   return options
 })
@@ -103,6 +109,7 @@ const announce = (options: Sandbox.Options & Sandbox.ServerOptions) =>
     yield* Console.log(
       `  OAuth applications (POST /oauth/token): ${apps === 0 ? "any non-empty id and secret" : `${apps} configured`}`
     )
+    yield* Console.log(`  Request bodies up to ${options.maxBodyBytes} bytes`)
     yield* Console.log(
       `  Balance ${options.balance} ${options.currency} (prepaid); rate limit ${options.rateLimit?.limit} requests ` +
         `per ${options.rateLimit?.windowSeconds} s per credential`

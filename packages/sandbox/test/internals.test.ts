@@ -1,8 +1,12 @@
 import { assert, describe, it } from "@effect/vitest"
+import { Api } from "@smscx/core"
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Dates from "../src/internal/dates.js"
 import * as MessageParts from "../src/internal/messageParts.js"
 import * as Phone from "../src/internal/phone.js"
+import * as Router from "../src/internal/router.js"
 import * as State from "../src/internal/state.js"
 import * as Transliteration from "../src/internal/transliteration.js"
 
@@ -89,7 +93,7 @@ describe("idempotent answers", () => {
     Effect.gen(function*() {
       const store = yield* State.make({ balanceMicros: 0, groups: [], maxRememberedAnswers: 2 })
       let runs = 0
-      const answer = (key: string) => store.idempotent(key, Effect.sync(() => `${key}#${++runs}`))
+      const answer = (key: string) => store.idempotent(key, "request", Effect.sync(() => `${key}#${++runs}`))
       assert.strictEqual(yield* answer("a"), "a#1")
       assert.strictEqual(yield* answer("a"), "a#1")
       yield* answer("b")
@@ -98,5 +102,46 @@ describe("idempotent answers", () => {
       assert.strictEqual(yield* answer("a"), "a#4")
       assert.strictEqual(yield* answer("c"), "c#3")
       assert.strictEqual(runs, 4)
+    }))
+
+  it.effect("another request under a remembered key is a conflict, and is not run", () =>
+    Effect.gen(function*() {
+      const store = yield* State.make({ balanceMicros: 0, groups: [] })
+      let runs = 0
+      const run = Effect.sync(() => ++runs)
+      assert.strictEqual(yield* store.idempotent("k", "first", run), 1)
+      const conflict = yield* Effect.flip(store.idempotent("k", "second", run))
+      assert.strictEqual(conflict._tag, "IdempotencyConflict")
+      assert.strictEqual(yield* store.idempotent("k", "first", run), 1)
+      assert.strictEqual(runs, 1)
+    }))
+})
+
+describe("input too deep to look at", () => {
+  it.effect("a stack overflow while validating input is a 400 invalid_body, never a 500", () =>
+    Effect.gen(function*() {
+      const recurse = (n: number): number => n <= 0 ? 0 : 1 + recurse(n - 1)
+      const overflows: ReadonlyArray<() => number> = [
+        () => recurse(Number.MAX_SAFE_INTEGER),
+        // as the ParseResult formatters throw it: wrapped by `Effect.runSync`
+        () => Effect.runSync(Effect.sync(() => recurse(Number.MAX_SAFE_INTEGER)))
+      ]
+      for (const overflow of overflows) {
+        const route = Router.make(Api.Sms.sendSms, {
+          normalize: (raw) => ({ ...raw, depth: overflow() }),
+          handle: () => Effect.die("not reached")
+        })
+        const error = yield* Effect.flip(route.decodeInput({}))
+        assert.deepStrictEqual([error.status, error.type, error.code], [400, "invalid_body", 1007])
+      }
+      // any other defect is still a sandbox bug
+      const buggy = Router.make(Api.Sms.sendSms, {
+        normalize: () => {
+          throw new Error("bug")
+        },
+        handle: () => Effect.die("not reached")
+      })
+      const exit = yield* Effect.exit(buggy.decodeInput({}))
+      assert.isTrue(Exit.isFailure(exit) && Cause.isDie(exit.cause))
     }))
 })

@@ -6,7 +6,7 @@ import * as Effect from "effect/Effect"
 import * as TestClock from "effect/TestClock"
 import * as App from "../src/internal/app.js"
 import * as Router from "../src/internal/router.js"
-import { API_KEY, call, failure, provide, success } from "./utils.js"
+import { API_KEY, call, failure, provide, sandbox, success } from "./utils.js"
 
 describe("routing", () => {
   it.effect("every operation of Api has its route", () =>
@@ -21,7 +21,8 @@ describe("routing", () => {
         rateLimit: { limit: 1, windowSeconds: 1 },
         tokenLifetimeSeconds: 1,
         channels: { sms: true, viber: true, whatsapp: true, multichannel: true },
-        groups: []
+        groups: [],
+        maxBodyBytes: 1024
       })
       const operations: ReadonlyArray<Operation.Any> = [
         ...Object.values(Api.Sms),
@@ -80,4 +81,60 @@ describe("rate limit", () => {
       yield* success(Api.Account.getAccountBalance, again)
       assert.strictEqual(again.headers["x-rate-limit-remaining"], "2")
     }).pipe(provide({ apiKeys: [API_KEY, "second-key"], rateLimit: { limit: 3, windowSeconds: 60 } })))
+})
+
+describe("request body size", () => {
+  const sms = (text: string) => JSON.stringify({ to: ["+31612345678"], from: "InfoText", text })
+  /** A send of exactly `bytes` bytes. */
+  const sized = (bytes: number) => sms("a".repeat(bytes - sms("").length))
+
+  it.effect("a body over maxBodyBytes is 413 invalid_body 1009 and changes nothing; one at the limit is served", () =>
+    Effect.gen(function*() {
+      yield* failure(yield* call("POST", "/sms", { text: sized(1025) }), 413, "invalid_body", 1009)
+      const form = { grant_type: "client_credentials", scope: "sms ".repeat(300) }
+      const basic = { Authorization: `Basic ${btoa("app:secret")}` }
+      yield* failure(yield* call("POST", "/oauth/token", { headers: basic, form }), 413, "invalid_body", 1009)
+      assert.strictEqual(yield* (yield* sandbox).balance, 100)
+      yield* success(Api.Sms.sendSms, yield* call("POST", "/sms", { text: sized(1024) }))
+      assert.strictEqual((yield* (yield* sandbox).messages).length, 1)
+    }).pipe(provide({ maxBodyBytes: 1024 })))
+
+  it.live("a streamed body is read only until it passes the limit; a declared Content-Length over it is not read", () =>
+    Effect.promise(async () => {
+      const { fetch, sandbox } = Sandbox.inProcessFetch({ maxBodyBytes: 1024 })
+      const headers = { "X-API-KEY": "k", "Content-Type": "application/json" }
+      const CHUNK = 300
+      // far more than the limit, yet finite: a sandbox that reads it all still answers, wrongly
+      const counted = () => {
+        const counter = { pulled: 0, body: undefined as unknown as ReadableStream<Uint8Array> }
+        counter.body = new ReadableStream<Uint8Array>({
+          pull: (controller) => {
+            counter.pulled++
+            if (counter.pulled * CHUNK > 16 * 1024 * 1024) controller.close()
+            else controller.enqueue(new Uint8Array(CHUNK).fill(0x20))
+          }
+        }, { highWaterMark: 0 })
+        return counter
+      }
+      const post = (body: ReadableStream<Uint8Array>, extra: Record<string, string> = {}) =>
+        fetch("/sms", { method: "POST", headers: { ...headers, ...extra }, body, duplex: "half" } as RequestInit)
+      const expectTooLarge = async (response: Response) => {
+        assert.strictEqual(response.status, 413)
+        const json = (await response.json()) as { error: { type: string; code: number } }
+        assert.deepStrictEqual([json.error.type, json.error.code], ["invalid_body", 1009])
+      }
+
+      const streamed = counted()
+      await expectTooLarge(await post(streamed.body))
+      // the fourth chunk passes 1024 bytes: reading stops there
+      assert.isAtMost(streamed.pulled, 6)
+
+      const declared = counted()
+      await expectTooLarge(await post(declared.body, { "Content-Length": String(16 * 1024 * 1024) }))
+      assert.strictEqual(declared.pulled, 0)
+
+      const next = await fetch("/sms", { method: "POST", headers, body: sms("Hi") })
+      assert.strictEqual(next.status, 200)
+      assert.strictEqual(await Effect.runPromise(sandbox.balance), 99.928)
+    }))
 })

@@ -10,6 +10,7 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import { spawn } from "node:child_process"
 import { once } from "node:events"
+import * as Http from "node:http"
 import { createInterface } from "node:readline"
 
 describe("over a loopback socket", () => {
@@ -48,13 +49,110 @@ describe("over a loopback socket", () => {
     }))
 })
 
+describe("request body size over a socket", () => {
+  const headers = { "X-API-KEY": "k", "Content-Type": "application/json" }
+  const sms = JSON.stringify({ to: ["+31612345678"], from: "InfoText", text: "Hi" })
+  const WRITTEN_AT_MOST = 64 * 1024 * 1024
+
+  interface Outcome {
+    readonly status: number | undefined
+    readonly headers: Http.IncomingHttpHeaders
+    readonly json: { readonly error: { readonly type: string; readonly code: number } }
+    /** Bytes of the body sent when the answer came. */
+    readonly written: number
+  }
+
+  /**
+   * POSTs a body that goes on until the server answers (or WRITTEN_AT_MOST): chunked, or with
+   * a declared `Content-Length` and nothing sent.
+   */
+  const postEndless = (url: string, declared?: number) =>
+    new Promise<Outcome>((resolve, reject) => {
+      const request = Http.request(`${url}/sms`, {
+        method: "POST",
+        headers: declared === undefined ? headers : { ...headers, "Content-Length": String(declared) }
+      })
+      const chunk = Buffer.alloc(16 * 1024, 0x20)
+      let written = 0
+      let answered = false
+      const pump = (): void => {
+        while (!answered && written < WRITTEN_AT_MOST) {
+          written += chunk.length
+          if (!request.write(chunk)) {
+            request.once("drain", pump)
+            return
+          }
+        }
+        if (!answered) request.end()
+      }
+      request.on("response", (response) => {
+        answered = true
+        const at = written
+        let text = ""
+        response.setEncoding("utf8")
+        response.on("data", (data: string) => {
+          text += data
+        })
+        response.on("end", () => {
+          request.destroy()
+          resolve({ status: response.statusCode, headers: response.headers, json: JSON.parse(text), written: at })
+        })
+      })
+      // once answered, the server closing the connection under the rest of the body is expected
+      request.on("error", (error) => {
+        if (!answered) reject(error)
+      })
+      if (declared === undefined) pump()
+      else request.flushHeaders()
+    })
+
+  it.live("a chunked body over maxBodyBytes is answered 413 before it ends; the server goes on serving", () =>
+    Effect.promise(async () => {
+      const server = await Sandbox.start({ maxBodyBytes: 1024 })
+      try {
+        const chunked = await postEndless(server.url)
+        assert.strictEqual(chunked.status, 413)
+        assert.deepStrictEqual([chunked.json.error.type, chunked.json.error.code], ["invalid_body", 1009])
+        assert.strictEqual(chunked.headers["connection"], "close")
+        assert.isBelow(chunked.written, WRITTEN_AT_MOST)
+
+        // a declared length over the limit: answered without waiting for a byte of the body
+        const declared = await postEndless(server.url, WRITTEN_AT_MOST)
+        assert.strictEqual(declared.status, 413)
+        assert.strictEqual(declared.json.error.code, 1009)
+        assert.strictEqual(declared.written, 0)
+
+        const next = await server.fetch("/sms", { method: "POST", headers, body: sms })
+        assert.strictEqual(next.status, 200)
+        const balance = await server.fetch("/account/balance", { headers })
+        assert.deepStrictEqual(await balance.json(), { balance: 99.928, currency: "eur", billing: "prepaid" })
+      } finally {
+        await server.close()
+      }
+    }), 60_000)
+})
+
 describe("the CLI", () => {
   it.live("listens on loopback and prints counts of credentials, never the secrets", () =>
     Effect.promise(async () => {
       const bin = new URL("../src/bin.ts", import.meta.url).pathname
       const child = spawn(
         process.execPath,
-        ["--import", "tsx", bin, "--port", "0", "--api-key", "cli-key-SECRET", "--application", "app:app-SECRET", "--balance", "7"],
+        [
+          "--import",
+          "tsx",
+          bin,
+          "--port",
+          "0",
+          "--api-key",
+          "cli-key-SECRET",
+          "--application",
+          "app:app-SECRET",
+          "--balance",
+          "7",
+          "--max-body-bytes",
+          "2048"
+        ],
         { stdio: ["ignore", "pipe", "inherit"] }
       )
       try {
@@ -73,6 +171,13 @@ describe("the CLI", () => {
         assert.strictEqual(denied.status, 401)
         const allowed = await fetch(`${url}/account/balance`, { headers: { "X-API-KEY": "cli-key-SECRET" } })
         assert.deepStrictEqual(await allowed.json(), { balance: 7, currency: "eur", billing: "prepaid" })
+        assert.include(text, "Request bodies up to 2048 bytes")
+        const tooLarge = await fetch(`${url}/sms`, {
+          method: "POST",
+          headers: { "X-API-KEY": "cli-key-SECRET", "Content-Type": "application/json" },
+          body: JSON.stringify({ to: ["+31612345678"], from: "InfoText", text: "a".repeat(2048) })
+        })
+        assert.strictEqual(tooLarge.status, 413)
       } finally {
         child.kill("SIGTERM")
         await once(child, "exit")

@@ -130,6 +130,55 @@ describe("sendSms", () => {
       yield* failure(yield* call("POST", "/sms", { text: "" }), 400, "invalid_param", 1104)
     }).pipe(provide()))
 
+  describe("deeply nested JSON", () => {
+    const DEPTH = 100_000
+    const deep = (leaf: string) => "[".repeat(DEPTH) + leaf + "]".repeat(DEPTH)
+    const deepObject = "{\"a\":".repeat(DEPTH) + "1" + "}".repeat(DEPTH)
+    const raw = (path: string, fields: string) =>
+      call("POST", path, { text: `{"from": "InfoText", "text": "hi", ${fields}}` })
+    const unchanged = Effect.gen(function*() {
+      const state = yield* sandbox
+      assert.strictEqual(yield* state.balance, 100)
+      assert.strictEqual((yield* state.messages).length, 0)
+    })
+
+    it.effect("a 100,000-deep `to` is 400 1104, as any `to` that is not a list of strings", () =>
+      Effect.gen(function*() {
+        for (const path of ["/sms", "/sms/estimate"]) {
+          yield* failure(yield* raw(path, `"to": ${deep("\"+31612345678\"")}`), 400, "invalid_param", 1104)
+        }
+        yield* unchanged
+      }).pipe(provide()))
+
+    it.effect("a 100,000-deep `transliteration` is 400 1135, or 1110 for nested objects", () =>
+      Effect.gen(function*() {
+        for (const path of ["/sms", "/sms/estimate"]) {
+          yield* failure(yield* raw(path, `"to": ["${NL}"], "transliteration": ${deep("1")}`), 400, "invalid_param", 1135)
+          // an object without `alphabet`, whatever else it holds
+          yield* failure(yield* raw(path, `"to": ["${NL}"], "transliteration": ${deepObject}`), 400, "invalid_param", 1110)
+        }
+        yield* failure(yield* raw("/sms/campaign", `"groups": [1], "transliteration": ${deep("1")}`), 400, "invalid_param", 1135)
+        yield* unchanged
+      }).pipe(provide()))
+
+    it.effect("deep values elsewhere: `groups` 1140, `from` 1106, `idempotencyId` 1111; an unknown field is ignored", () =>
+      Effect.gen(function*() {
+        yield* failure(yield* raw("/sms/campaign", `"groups": ${deep("1")}`), 400, "invalid_param", 1140)
+        yield* failure(yield* raw("/sms/campaign/estimate", `"groups": ${deep("1")}`), 400, "invalid_param", 1140)
+        yield* failure(
+          yield* call("POST", "/sms", { text: `{"to": ["${NL}"], "text": "hi", "from": ${deep("1")}}` }),
+          400,
+          "invalid_param",
+          1106
+        )
+        yield* failure(yield* raw("/sms", `"to": ["${NL}"], "idempotencyId": ${deepObject}`), 400, "invalid_param", 1111)
+        yield* unchanged
+        // fields the API does not define are ignored, however deep
+        const sent = yield* raw("/sms", `"to": ["${NL}"], "extra": ${deep("1")}, "more": ${deepObject}`)
+        yield* success(Api.Sms.sendSms, sent)
+      }).pipe(provide()))
+  })
+
   it.effect("1530 GSM-7 characters are the ceiling: 10 parts", () =>
     Effect.gen(function*() {
       const body = yield* success(Api.Sms.sendSms, yield* send({ to: [NL], text: "a".repeat(1530) }))
@@ -177,6 +226,66 @@ describe("sendSms", () => {
       assert.strictEqual(failed.headers["x-idempotency-id"], retried)
       yield* success(Api.Sms.sendSms, yield* send({ to: [NL], idempotencyId: retried }))
       assert.strictEqual(yield* state.balance, 99.784)
+    }).pipe(provide()))
+
+  it.effect("idempotency is per credential: another API key with the same id and body is another send", () =>
+    Effect.gen(function*() {
+      const idempotencyId = "1a2b3c4d-5e6f-4a70-8b9c-0d1e2f3a4b5c"
+      const body = { from: "InfoText", text: "Hello", to: [NL], idempotencyId }
+      const first = yield* success(Api.Sms.sendSms, yield* call("POST", "/sms", { body }))
+      const replayed = yield* success(Api.Sms.sendSms, yield* call("POST", "/sms", { body }))
+      assert.deepStrictEqual(replayed, first)
+      const state = yield* sandbox
+      assert.strictEqual(yield* state.balance, 99.928)
+      const other = yield* call("POST", "/sms", { body, headers: { "X-API-KEY": "second-key" } })
+      assert.strictEqual(other.headers["x-idempotency-id"], idempotencyId)
+      const second = yield* success(Api.Sms.sendSms, other)
+      assert.notStrictEqual(second.info.campaignId, first.info.campaignId)
+      assert.strictEqual(yield* state.balance, 99.856)
+      assert.strictEqual((yield* state.messages).length, 2)
+    }).pipe(provide({ apiKeys: [API_KEY, "second-key"] })))
+
+  it.effect("idempotency: the tokens of one application share the records; another application does not", () =>
+    Effect.gen(function*() {
+      const tokenOf = (id: string) =>
+        Effect.map(
+          call("POST", "/oauth/token", {
+            headers: { Authorization: `Basic ${btoa(`${id}:secret`)}` },
+            form: { grant_type: "client_credentials" }
+          }),
+          (answer) => ({ Authorization: `Bearer ${(answer.json as { access_token: string }).access_token}` })
+        )
+      const [one, same, other] = [yield* tokenOf("app-a"), yield* tokenOf("app-a"), yield* tokenOf("app-b")]
+      const body = { from: "InfoText", text: "Hello", to: [NL], idempotencyId: "2a2b3c4d-5e6f-4a70-8b9c-0d1e2f3a4b5c" }
+      const first = yield* success(Api.Sms.sendSms, yield* call("POST", "/sms", { body, headers: one }))
+      const again = yield* success(Api.Sms.sendSms, yield* call("POST", "/sms", { body, headers: same }))
+      assert.deepStrictEqual(again, first)
+      const state = yield* sandbox
+      assert.strictEqual(yield* state.balance, 99.928)
+      yield* success(Api.Sms.sendSms, yield* call("POST", "/sms", { body, headers: other }))
+      assert.strictEqual(yield* state.balance, 99.856)
+    }).pipe(provide()))
+
+  it.effect("the same idempotencyId with a different body is 400 invalid_param 1000, and changes nothing", () =>
+    Effect.gen(function*() {
+      const idempotencyId = "3a2b3c4d-5e6f-4a70-8b9c-0d1e2f3a4b5c"
+      const first = yield* success(Api.Sms.sendSms, yield* send({ to: [NL], idempotencyId }))
+      const state = yield* sandbox
+      assert.strictEqual(yield* state.balance, 99.928)
+      for (const body of [{ to: [DE] }, { to: [NL], text: "Hello again" }, { to: [NL], shortResponse: true }]) {
+        const reused = yield* send({ ...body, idempotencyId })
+        const error = yield* failure(reused, 400, "invalid_param", 1000)
+        assert.include(error.error.message, "idempotencyId")
+        assert.strictEqual(reused.headers["x-idempotency-id"], idempotencyId)
+      }
+      assert.strictEqual(yield* state.balance, 99.928)
+      assert.strictEqual((yield* state.messages).length, 1)
+      // the same request again, its fields in another order, is still the original answer
+      const reordered = yield* call("POST", "/sms", {
+        body: { idempotencyId, to: NL, text: "Hello", from: "InfoText" }
+      })
+      assert.deepStrictEqual(yield* success(Api.Sms.sendSms, reordered), first)
+      assert.strictEqual(yield* state.balance, 99.928)
     }).pipe(provide()))
 
   it.effect("shortResponse empties data; noTextDetails leaves the text out; trackData is echoed", () =>

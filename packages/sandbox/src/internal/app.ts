@@ -1,6 +1,6 @@
 /**
- * One request, start to end: rate limit, route, authentication, validation, idempotency, the
- * operation's handler, and the headers every answer carries.
+ * One request, start to end: rate limit, route, authentication, body (size-limited),
+ * validation, idempotency, the operation's handler, and the headers every answer carries.
  */
 import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
@@ -8,8 +8,10 @@ import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import type * as Generated from "@smscx/core/Generated"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import { createHash } from "node:crypto"
 import * as Account from "./account.js"
 import * as Auth from "./auth.js"
+import * as Body from "./body.js"
 import { ApiFailure, body as errorBody, fail, failure, Generic } from "./errors.js"
 import * as Oauth from "./oauth.js"
 import * as RateLimiter from "./rateLimiter.js"
@@ -27,6 +29,8 @@ export interface Config {
   readonly tokenLifetimeSeconds: number
   readonly channels: Generated.ChannelsStatus
   readonly groups: ReadonlyArray<State.Group>
+  /** The largest request body read; a larger one is answered 413. */
+  readonly maxBodyBytes: number
 }
 
 /** @internal */
@@ -44,6 +48,14 @@ interface Answer {
 
 const urlOf = (request: HttpServerRequest.HttpServerRequest) =>
   Effect.try({ try: () => new URL(request.url, "http://sandbox.local"), catch: () => failure(Generic.notFound) })
+
+/**
+ * What makes two requests the same request: the decoded path and input, whose fields come in
+ * the schema's order whatever the client's (a digest: a send's input can be megabytes). Decoded
+ * values are only as deep as their schema, so `JSON.stringify` is safe on them.
+ */
+const fingerprintOf = (path: unknown, input: unknown) =>
+  createHash("sha256").update(JSON.stringify([path, input ?? null])).digest("hex")
 
 /** @internal */
 export const make = (config: Config): Effect.Effect<Instance> =>
@@ -69,7 +81,7 @@ export const make = (config: Config): Effect.Effect<Instance> =>
         const operation = route.operation
         const principal = yield* auth.authenticate(operation, request.headers)
         const path = yield* route.decodePath(params)
-        const raw = yield* Router.readInput(route, url, request.text)
+        const raw = yield* Router.readInput(route, url, Body.text(request, config.maxBodyBytes))
         const input = yield* route.decodeInput(raw)
         const run = route.handle({ path, input, principal } as Router.Incoming<typeof operation>).pipe(
           Effect.flatMap((reply) =>
@@ -82,12 +94,18 @@ export const make = (config: Config): Effect.Effect<Instance> =>
           // an answer that does not fit the operation's schema is a sandbox bug: a 500
           Effect.catchTag("ParseError", Effect.die)
         )
-        const key = operation.idempotencyKey
-        const id = key === undefined ? undefined : (input as Record<string, unknown>)[key]
+        const idField = operation.idempotencyKey
+        const id = idField === undefined ? undefined : (input as Record<string, unknown>)[idField]
         if (typeof id !== "string") return yield* run
         // the header confirms the id was understood, whatever the outcome
         const echo = { "X-Idempotency-Id": id }
-        const answer = yield* store.idempotent(`${operation.id}:${id}`, run).pipe(
+        // Records are the account's, as the API keeps them: another credential's id is another
+        // request. The same id with another request is refused rather than answered with the
+        // first request's answer (as Stripe does): replaying it would tell the client its new
+        // request was performed. Nothing is performed or billed for it.
+        const key = `${Auth.accountOf(principal)}:${operation.id}:${id}`
+        const answer = yield* store.idempotent(key, fingerprintOf(path, input), run).pipe(
+          Effect.catchTag("IdempotencyConflict", () => fail(Generic.idempotencyIdReused)),
           Effect.mapError((error) =>
             new ApiFailure({
               status: error.status,

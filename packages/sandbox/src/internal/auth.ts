@@ -8,6 +8,7 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Encoding from "effect/Encoding"
+import { createHash } from "node:crypto"
 import { type ApiFailure, fail, Generic, spec } from "./errors.js"
 import type { Store } from "./state.js"
 
@@ -47,9 +48,18 @@ export interface Application {
 
 /** @internal */
 export type Principal =
-  | { readonly _tag: "ApiKey" }
+  /** `keyHash`: the key's SHA-256, so the key itself is kept nowhere. */
+  | { readonly _tag: "ApiKey"; readonly keyHash: string }
   | { readonly _tag: "Token"; readonly applicationId: string; readonly scopes: ReadonlySet<string> }
   | { readonly _tag: "Application"; readonly applicationId: string; readonly scopes: ReadonlySet<string> }
+
+/**
+ * Whose records a principal reads and writes (idempotent answers): each API key is a credential
+ * of its own; an application's tokens, however many, are the application's.
+ * @internal
+ */
+export const accountOf = (principal: Principal): string =>
+  principal._tag === "ApiKey" ? `key:${principal.keyHash}` : `application:${principal.applicationId}`
 
 /** The documented token endpoint errors. @internal */
 export const OauthErrors = {
@@ -133,7 +143,7 @@ export const make = (options: {
       const key = headers["x-api-key"]
       if (key !== undefined) {
         if (key.trim() === "" || (apiKeys.size > 0 && !apiKeys.has(key))) return yield* fail(Generic.invalidApiKey)
-        return { _tag: "ApiKey" } as const
+        return { _tag: "ApiKey", keyHash: createHash("sha256").update(key).digest("hex") } as const
       }
       const bearer = bearerOf(headers)
       if (bearer === undefined) return yield* fail(Generic.missingApiKey)

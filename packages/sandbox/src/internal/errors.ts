@@ -76,5 +76,17 @@ export const Generic = {
     spec(405, "invalid_method", 1005, `The method ${method} is not allowed for this resource`),
   rateLimit: spec(429, "rate_limit", 1006, "Too many requests"),
   invalidBody: spec(400, "invalid_body", 1007, "The request body is not valid JSON"),
-  serverError: spec(500, "server_error", 1008, "Internal server error")
+  // a value so deep that looking at it overflows the stack: the input's fault, not a 500
+  bodyTooDeep: spec(400, "invalid_body", 1007, "The request body is nested too deeply"),
+  serverError: spec(500, "server_error", 1008, "Internal server error"),
+  // the spec's `Error.type` has no "too large": the body is what is refused, so `invalid_body`
+  payloadTooLarge: (maxBytes: number): ErrorSpec =>
+    spec(413, "invalid_body", 1009, `The request body is too large (max. ${maxBytes} bytes)`),
+  // the spec documents no error for a reused id (1111 is a malformed one): the generic one
+  idempotencyIdReused: spec(
+    400,
+    "invalid_param",
+    1000,
+    "The parameter `idempotencyId` was already used with a different request"
+  )
 } as const

@@ -2,7 +2,7 @@
  * Turns schema validation issues into the API's documented error for the offending field: each
  * operation has a small table, field path → error, ordered as the API checks its fields.
  */
-import * as ParseResult from "effect/ParseResult"
+import type * as ParseResult from "effect/ParseResult"
 import { type ApiFailure, type ErrorSpec, failure, Generic } from "./errors.js"
 
 /** @internal */
@@ -33,17 +33,57 @@ const valueAt = (input: unknown, path: ReadonlyArray<string>): unknown => {
 const isPrefix = (prefix: ReadonlyArray<string>, path: ReadonlyArray<string>) =>
   prefix.length <= path.length && prefix.every((key, i) => path[i] === key)
 
+interface Issue {
+  readonly path: ReadonlyArray<string>
+  readonly missing: boolean
+}
+
+const many = <A>(value: A | ReadonlyArray<A>): ReadonlyArray<A> =>
+  Array.isArray(value) ? value : [value as A]
+
+/**
+ * The leaf issues of a parse error, in the formatters' order: only their paths and whether the
+ * field is missing. The formatters (`ArrayFormatter`, `TreeFormatter`) print each issue's
+ * actual value, recursively: a value nested 100,000 deep overflows the stack. The issue tree
+ * itself is as deep as the schema, not the value; it is walked without recursion anyway.
+ * Message annotations play no part: the tables map fields, not messages.
+ */
+const issuesOf = (error: ParseResult.ParseError): ReadonlyArray<Issue> => {
+  const issues: Array<Issue> = []
+  const pending: Array<readonly [ParseResult.ParseIssue, ReadonlyArray<string>]> = [[error.issue, []]]
+  while (pending.length > 0) {
+    const [issue, path] = pending.pop()!
+    switch (issue._tag) {
+      case "Pointer":
+        pending.push([issue.issue, [...path, ...many(issue.path).map(String)]])
+        break
+      case "Refinement":
+      case "Transformation":
+        pending.push([issue.issue, path])
+        break
+      case "Composite": {
+        // reversed onto the stack, so they come off in order
+        const children = many(issue.issues)
+        for (let i = children.length - 1; i >= 0; i--) pending.push([children[i]!, path])
+        break
+      }
+      default:
+        issues.push({ path, missing: issue._tag === "Missing" })
+    }
+  }
+  return issues
+}
+
 /**
  * The failure for a parse error: the issue whose rule comes first in the table wins; an issue
  * no rule covers gets the generic invalid-parameter error.
  * @internal
  */
 export const toFailure = (table: Table, error: ParseResult.ParseError, input: unknown): ApiFailure => {
-  const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
   const rules = table.map(([path, rule]) => ({ path: path.split("."), rule }))
   let best: { readonly index: number; readonly spec: ErrorSpec } | undefined
-  for (const issue of issues) {
-    const path = issue.path.map(String)
+  for (const issue of issuesOf(error)) {
+    const path = issue.path
     // the most specific rule covering the issue
     let index = -1
     for (let i = 0; i < rules.length; i++) {
@@ -55,7 +95,7 @@ export const toFailure = (table: Table, error: ParseResult.ParseError, input: un
     }
     if (best !== undefined && best.index <= index) continue
     const { path: rulePath, rule } = rules[index]!
-    const missing = issue._tag === "Missing" && path.length === rulePath.length
+    const missing = issue.missing && path.length === rulePath.length
     const spec = missing && rule.missing !== undefined
       ? rule.missing
       : typeof rule.invalid === "function"

@@ -4,8 +4,10 @@
  * the sandbox cannot drift from the SDK.
  */
 import type * as Operation from "@smscx/core/Operation"
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import type * as ParseResult from "effect/ParseResult"
+import * as Runtime from "effect/Runtime"
 import * as Schema from "effect/Schema"
 import type { Principal } from "./auth.js"
 import { type ApiFailure, fail, Generic } from "./errors.js"
@@ -47,6 +49,19 @@ export interface Route {
 
 const decodeOptions = { errors: "all", onExcessProperty: "ignore" } as const
 
+const isStackOverflow = (defect: unknown): boolean => {
+  // code run with `Effect.runSync` (as the ParseResult formatters are) throws it in a FiberFailure
+  const error = Runtime.isFiberFailure(defect) ? Cause.squash(defect[Runtime.FiberFailureCauseId]) : defect
+  return error instanceof RangeError && /call stack/i.test(error.message)
+}
+
+/**
+ * Looking at untrusted input must not recurse without a bound; should something still overflow
+ * the stack on it, that is the input's fault: a 400, never a 500.
+ */
+const guarded = <A>(effect: Effect.Effect<A, ApiFailure>): Effect.Effect<A, ApiFailure> =>
+  Effect.catchAllDefect(effect, (defect) => isStackOverflow(defect) ? fail(Generic.bodyTooDeep) : Effect.die(defect))
+
 /** @internal */
 export const make = <O extends Operation.Any>(operation: O, options: {
   /** Field → documented error; fields it does not name get the generic invalid-parameter error. */
@@ -71,12 +86,13 @@ export const make = <O extends Operation.Any>(operation: O, options: {
       const param = /^\{(.+)\}$/.exec(s)
       return param === null ? s : { param: param[1]! }
     }),
-    decodePath: (params) => Effect.mapError(decodePath(params), (error) => Fields.toFailure(table, error, params)),
-    decodeInput: (raw) => {
-      if (decodeInput === undefined) return Effect.void
-      const value = normalize(raw)
-      return Effect.mapError(decodeInput(value), (error) => Fields.toFailure(table, error, value))
-    },
+    decodePath: (params) =>
+      guarded(Effect.mapError(decodePath(params), (error) => Fields.toFailure(table, error, params))),
+    decodeInput: (raw) =>
+      decodeInput === undefined ? Effect.void : guarded(Effect.suspend(() => {
+        const value = normalize(raw)
+        return Effect.mapError(decodeInput(value), (error) => Fields.toFailure(table, error, value))
+      })),
     // the typed handler sees exactly what decodePath/decodeInput produced for this operation
     handle: options.handle as unknown as Route["handle"],
     encode
@@ -140,11 +156,11 @@ export const fieldsOf = (params: URLSearchParams): Record<string, unknown> => {
   return fields
 }
 
-/** The raw input of a request, before validation. @internal */
+/** The raw input of a request, before validation; `body` is read only for a body input. @internal */
 export const readInput = (
   route: Route,
   url: URL,
-  body: Effect.Effect<string, unknown>
+  body: Effect.Effect<string, ApiFailure>
 ): Effect.Effect<Record<string, unknown>, ApiFailure> => {
   const input = route.operation.input
   switch (input._tag) {
@@ -153,13 +169,9 @@ export const readInput = (
     case "Query":
       return Effect.succeed(fieldsOf(url.searchParams))
     case "Form":
-      return body.pipe(
-        Effect.map((text) => fieldsOf(new URLSearchParams(text))),
-        Effect.orElse(() => fail(Generic.invalidBody))
-      )
+      return Effect.map(body, (text) => fieldsOf(new URLSearchParams(text)))
     case "Json":
       return body.pipe(
-        Effect.orElse(() => fail(Generic.invalidBody)),
         Effect.flatMap((text) => {
           if (text.trim() === "") return Effect.succeed({})
           return Effect.try({ try: () => JSON.parse(text) as unknown, catch: () => Generic.invalidBody }).pipe(

@@ -2,11 +2,15 @@
  * The state of one sandbox: balance, sent and scheduled messages, campaigns, contact groups,
  * idempotent answers and OAuth tokens.
  */
+import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import { fromMicros } from "./money.js"
 
 /** How many idempotent answers the sandbox replays; older ones are forgotten. @internal */
 export const MAX_REMEMBERED_ANSWERS = 100_000
+
+/** An idempotency key used again for another request. @internal */
+export class IdempotencyConflict extends Data.TaggedError("IdempotencyConflict")<{}> {}
 
 /** @internal */
 export type MessageStatus = "ACCEPTED" | "SCHEDULED" | "NO COVERAGE" | "DELETED"
@@ -107,8 +111,16 @@ export interface Store {
   readonly commit: (campaign: StoredCampaign, messages: ReadonlyArray<StoredMessage>) => Effect.Effect<boolean>
   readonly deleteMessage: (msgId: string, now: number) => Effect.Effect<DeleteMessageResult>
   readonly deleteCampaign: (campaignId: string, now: number) => Effect.Effect<DeleteCampaignResult>
-  /** Runs `effect` once per key; later calls with the key get its first success again. */
-  readonly idempotent: <A, E>(key: string, effect: Effect.Effect<A, E>) => Effect.Effect<A, E>
+  /**
+   * Runs `effect` once per key; later calls with the key and the same request (its
+   * `fingerprint`) get its first success again, with another request an `IdempotencyConflict`,
+   * without running it. A failure is not remembered.
+   */
+  readonly idempotent: <A, E>(
+    key: string,
+    fingerprint: string,
+    effect: Effect.Effect<A, E>
+  ) => Effect.Effect<A, E | IdempotencyConflict>
   readonly saveToken: (token: Token) => Effect.Effect<void>
   readonly findToken: (value: string) => Effect.Effect<Token | undefined>
 }
@@ -146,7 +158,7 @@ export const make = (options: {
     const messages = new Map<string, StoredMessage>()
     const campaigns = new Map<string, StoredCampaign>()
     const groups = new Map(options.groups.map((g) => [g.id, g]))
-    const answers = new Map<string, unknown>()
+    const answers = new Map<string, { readonly fingerprint: string; readonly answer: unknown }>()
     const maxAnswers = options.maxRememberedAnswers ?? MAX_REMEMBERED_ANSWERS
     const tokens = new Map<string, Token>()
     // one idempotent request at a time, so two concurrent repeats cannot both run
@@ -206,18 +218,22 @@ export const make = (options: {
           }
           return { _tag: "Deleted", campaign, messages: all, deleted }
         }),
-      idempotent: <A, E>(key: string, effect: Effect.Effect<A, E>) =>
-        idempotencyLock.withPermits(1)(Effect.suspend(() =>
-          answers.has(key)
-            ? Effect.succeed(answers.get(key) as A)
-            : Effect.tap(effect, (answer) =>
-              Effect.sync(() => {
-                answers.set(key, answer)
-                // bounded, oldest first (a Map iterates in insertion order): a long load test
-                // against the sandbox must not grow it without end
-                if (answers.size > maxAnswers) answers.delete(answers.keys().next().value!)
-              }))
-        )),
+      idempotent: <A, E>(key: string, fingerprint: string, effect: Effect.Effect<A, E>) =>
+        idempotencyLock.withPermits(1)(Effect.suspend((): Effect.Effect<A, E | IdempotencyConflict> => {
+          const remembered = answers.get(key)
+          if (remembered !== undefined) {
+            return remembered.fingerprint === fingerprint
+              ? Effect.succeed(remembered.answer as A)
+              : Effect.fail(new IdempotencyConflict())
+          }
+          return Effect.tap(effect, (answer) =>
+            Effect.sync(() => {
+              answers.set(key, { fingerprint, answer })
+              // bounded, oldest first (a Map iterates in insertion order): a long load test
+              // against the sandbox must not grow it without end
+              if (answers.size > maxAnswers) answers.delete(answers.keys().next().value!)
+            }))
+        })),
       saveToken: (token) =>
         Effect.sync(() => {
           tokens.set(token.value, token)
