@@ -1,29 +1,65 @@
 /**
- * Generates `packages/core/src/Generated.ts` (one Effect Schema per component of the
- * reference OpenAPI document) and `packages/core/src/Api.ts` (one declarative
- * operation entry per API operation of the groups the SDK exposes) from `spec/`.
+ * Generates from `spec/`, so that adding an operation to the spec and running `pnpm codegen`
+ * is all the SDK side needs:
  *
- * Run `pnpm codegen` after changing `spec/` or `GROUPS`; `pnpm codegen --check`
- * fails when the committed files are stale (CI runs it).
+ * - `packages/core/src/Generated.ts`: one Effect Schema per component of the OpenAPI document;
+ * - `packages/core/src/Api.ts`: one declarative entry per operation, grouped by API tag, plus
+ *   `groups` (accessor -> entries), `aliases` (correct spellings of misspelled operationIds) and
+ *   `scopes` (the OAuth scopes);
+ * - `packages/core/src/ErrorCatalogue.ts`: each operation's documented errors (status, type,
+ *   code, message, and the exception `error-mapping.json` makes of them);
+ * - `packages/client/src/<Group>.ts` (one Effect service per group) and `Groups.ts` (all of
+ *   them, composed).
+ *
+ * `pnpm codegen --check` fails when a committed file is stale (CI runs it).
  */
 import { readFileSync, writeFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
+import { exceptionTag } from "../packages/core/src/ErrorMapping.js"
 import { fixPaths, fixSchemas } from "./spec-fixes.js"
-
-/** The API groups the SDK exposes; a group joins by being listed here. */
-const GROUPS = ["Account", "Oauth", "Sms"]
 
 type Json = any
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 const spec: Json = JSON.parse(readFileSync(`${root}spec/smscx-openapi.json`, "utf8"))
-const mapping: Json = JSON.parse(readFileSync(`${root}spec/error-mapping.json`, "utf8"))
 const schemas: Record<string, Json> = fixSchemas(spec.components.schemas)
+/** Every API group, in the spec's order. */
+const GROUPS: Array<string> = spec.tags.map((t: Json) => t.name)
+/**
+ * Correct spellings of the operationIds the vendor misspelled: the method keeps the vendor's
+ * name (it is what their docs and clients call it) and gets the alias too.
+ */
+const ALIASES: Record<string, string> = { getConverstionsList: "getConversationsList" }
+
+/**
+ * What each group is for, in the docs of its service (the spec's tags carry no description).
+ * Documentation only: a group missing here gets a generic line.
+ */
+const GROUP_DOCS: Record<string, string> = {
+  Account: "The account's balance, the status of its channels, and its pricing per channel and traffic type.",
+  Applications: "The OAuth applications of the account, their settings, and the scopes a token can carry.",
+  Attachments: "Files attached to messages as tracked links: list them, read and export their hits, delete them.",
+  Conversations: "Two-way conversations with recipients: list and read them, mark them read, reply by SMS, Viber or WhatsApp.",
+  Groups: "Contact groups: create and list them, add, update and remove contacts, empty or delete a group, export it.",
+  Multichannel: "Messages that try channels in order (e.g. Viber, then SMS), single or as campaigns, with estimates and scheduling.",
+  Numbers: "Number lookup (single and bulk, with exports), validation, and rented numbers with their inbound SMS.",
+  Oauth: "OAuth client credentials: an access token for an application's id and secret.",
+  Optouts: "The opt-out list: numbers that unsubscribed, added by hand or by recipients, listed, exported and removed.",
+  Originators: "Sender IDs (originators) of the account: create, list and delete them.",
+  Otp: "One-time passwords: send a PIN, check its status, verify it, cancel it.",
+  Reports: "Delivery reports: single messages, the advanced report with filters, campaigns, summaries, and their exports.",
+  Shortlinks: "Tracked short links: create, list, update and delete them, read and export their hits.",
+  Sms: "Send SMS to single numbers or many (up to 25,000 a request) and to groups as campaigns, estimate their cost, and delete scheduled messages and campaigns (their cost is refunded).",
+  Templates: "Message templates (SMS, Viber, WhatsApp): create, list, read, update and delete them.",
+  Viber: "Viber messages with rich media and buttons, single or as campaigns, with estimates and scheduling.",
+  Whatsapp: "WhatsApp template messages, with estimates and scheduling."
+}
 spec.paths = fixPaths(spec.paths)
 
 const refName = (ref: string) => ref.replace("#/components/schemas/", "")
 const lit = (v: unknown) => JSON.stringify(v)
 const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
+const camel = (s: string) => s.charAt(0).toLowerCase() + s.slice(1)
 
 // ---------------------------------------------------------------------------
 // JSON Schema -> Effect Schema source
@@ -213,18 +249,8 @@ const generated = [
 // Operations -> declarative entries
 // ---------------------------------------------------------------------------
 
-/** Applies error-mapping.json's rules, in order, to one documented error row. */
-const exceptionFor = (status: number, type?: string, code?: number): string => {
-  for (const rule of mapping.rules) {
-    if (rule.otherwise) return rule.exception
-    if (rule.statusRange && (status < rule.statusRange[0] || status > rule.statusRange[1])) continue
-    if (rule.status !== undefined && rule.status !== status) continue
-    if (rule.type !== undefined && rule.type !== type) continue
-    if (rule.codes !== undefined && (code === undefined || !rule.codes.includes(code))) continue
-    return rule.exception
-  }
-  throw new Error("error-mapping.json has no fallback rule")
-}
+/** error-mapping.json's rules, as the SDK applies them at run time (ErrorMapping). */
+const exceptionFor = (status: number, type?: string, code?: number): string => exceptionTag(status, type, code)
 
 /** The documented error type of each generic error response model. */
 const MODEL_TYPES: Record<string, string | undefined> = {
@@ -240,10 +266,8 @@ for (const [path, item] of Object.entries<Json>(spec.paths)) {
   }
 }
 
-const opEntry = (op: Json): string => {
-  const params: Array<Json> = op.parameters ?? []
-  const pathParams = params.filter((p) => p.in === "path")
-  const queryParams = params.filter((p) => p.in === "query")
+/** The exceptions an operation documents (its error rows and error responses), plus the ones every call can meet. */
+const exceptionsOf = (op: Json): Array<string> => {
   const exceptions = new Set<string>()
   for (const row of op["x-smscx-errors"] ?? []) exceptions.add(exceptionFor(row.status, row.type, row.code))
   for (const [status, res] of Object.entries<Json>(op.responses)) {
@@ -254,6 +278,14 @@ const opEntry = (op: Json): string => {
   }
   exceptions.add("ServerErrorException")
   exceptions.add("ApiException")
+  return [...exceptions]
+}
+
+const opEntry = (op: Json): string => {
+  const params: Array<Json> = op.parameters ?? []
+  const pathParams = params.filter((p) => p.in === "path")
+  const queryParams = params.filter((p) => p.in === "query")
+  const exceptions = exceptionsOf(op)
 
   let input = "Operation.noInput"
   const body = op.requestBody?.content
@@ -276,6 +308,8 @@ const opEntry = (op: Json): string => {
     ? `Operation.jsonResponse(${toSchema(media.schema)})`
     : `Operation.fileResponse(${lit(contentType)})`
   const auth = op.security?.some((s: Json) => "BasicAuth" in s) ? "basic" : "apiKeyOrBearer"
+  // cursor paging: the list takes limit/next/previous and answers `data` with `paging`
+  const paging = ["limit", "next", "previous"].every((name) => queryParams.some((p) => p.name === name))
   const bodySchema = body?.["application/json"]?.schema
   const idempotent = bodySchema?.$ref && schemas[refName(bodySchema.$ref)]?.properties?.idempotencyId !== undefined
   const doc = [op.summary, "", ...(op.description ?? "").trim().split("\n")].map((l: string) =>
@@ -286,6 +320,7 @@ const opEntry = (op: Json): string => {
     ...doc,
     `   *`,
     `   * \`${op.method} ${op.path}\`${op["x-smscx-cost"] ? " (billed)" : ""}`,
+    ...(ALIASES[op.operationId] ? ["   *", `   * Also \`${ALIASES[op.operationId]}\` (the vendor's name is misspelled).`] : []),
     "   * @since 0.1.0",
     "   */",
     `  ${op.operationId}: /*#__PURE__*/ Operation.make({`,
@@ -299,7 +334,8 @@ const opEntry = (op: Json): string => {
     `    errors: [${[...exceptions].sort().map((e) => `Errors.${e}`).join(", ")}],`,
     `    auth: ${lit(auth)},`,
     `    idempotencyKey: ${idempotent ? lit("idempotencyId") : "undefined"},`,
-    `    billed: ${Boolean(op["x-smscx-cost"])}`,
+    `    billed: ${Boolean(op["x-smscx-cost"])},`,
+    `    paging: ${paging}`,
     "  }),"
   ].join("\n")
 }
@@ -309,7 +345,7 @@ const groups = GROUPS.map((group) => {
   const tag = spec.tags?.find((t: Json) => t.name === group)
   return [
     "/**",
-    ` * ${tag?.description ?? `The ${group} API group.`}`,
+    ` * ${tag?.description ?? GROUP_DOCS[group] ?? `The ${group} API group.`}`,
     " * @since 0.1.0",
     " * @category operations",
     " */",
@@ -319,6 +355,43 @@ const groups = GROUPS.map((group) => {
     ""
   ].join("\n")
 })
+
+const accessor = (group: string) => camel(group)
+
+const tail = [
+  "/**",
+  " * Every group's entries, by accessor name (the lowerCamelCase tag): `client.numbers`, ...",
+  " * @since 0.1.0",
+  " * @category operations",
+  " */",
+  `export const groups = { ${GROUPS.map((g) => `${accessor(g)}: ${pascal(g)}`).join(", ")} } as const`,
+  "",
+  "/**",
+  " * Correctly spelled aliases of misspelled operationIds, by group accessor: alias -> operationId.",
+  " * @since 0.1.0",
+  " * @category operations",
+  " */",
+  `export const aliases = { ${
+    GROUPS.map((g) => {
+      const own = operations.filter((o) => o.tags[0] === g && ALIASES[o.operationId])
+      return `${accessor(g)}: { ${own.map((o) => `${ALIASES[o.operationId]}: ${lit(o.operationId)}`).join(", ")} }`
+    }).join(", ")
+  } } as const`,
+  "",
+  "/**",
+  " * The OAuth scopes: one per API group (its accessor name), the token endpoint's own excepted.",
+  " * @since 0.1.0",
+  " * @category operations",
+  " */",
+  `export const scopes = [${GROUPS.filter((g) => g !== "Oauth").map((g) => lit(accessor(g))).join(", ")}] as const`,
+  "",
+  "/**",
+  " * @since 0.1.0",
+  " * @category models",
+  " */",
+  "export type Scope = (typeof scopes)[number]",
+  ""
+]
 
 const api = [
   "/**",
@@ -332,16 +405,165 @@ const api = [
   "import * as Schema from \"effect/Schema\"",
   "import * as Errors from \"./Errors.js\"",
   "import {",
-  `  ${[...new Set(operations.flatMap((o) => [...refsOf(o.requestBody ?? {}), ...refsOf(o.responses["200"] ?? {}), ...refsOf(o.parameters ?? [])]))].filter((n) => !n.startsWith("Model")).sort().join(",\n  ")}`,
+  `  ${[...new Set(operations.flatMap((o) => [...refsOf(o.requestBody ?? {}), ...refsOf(o.responses["200"] ?? o.responses["201"] ?? {}), ...refsOf(o.parameters ?? [])]))].filter((n) => !n.startsWith("Model")).sort().join(",\n  ")}`,
   "} from \"./Generated.js\"",
   "import * as Operation from \"./Operation.js\"",
   "",
-  ...groups
+  ...groups,
+  ...tail
+].join("\n")
+
+// ---------------------------------------------------------------------------
+// The error catalogue
+// ---------------------------------------------------------------------------
+
+const catalogue = [
+  "/**",
+  " * Each operation's documented errors, from the spec's `x-smscx-errors`: status, type, code,",
+  " * the API's message, and the exception `error-mapping.json` makes of them. The sandbox and the",
+  " * tests read codes and messages here instead of retyping them. Generated by `pnpm codegen`.",
+  " *",
+  " * @since 0.1.0",
+  " */",
+  "import type * as Errors from \"./Errors.js\"",
+  "",
+  "/**",
+  " * @since 0.1.0",
+  " * @category models",
+  " */",
+  "export interface Entry {",
+  "  readonly status: number",
+  "  readonly type: string",
+  "  readonly code: number | undefined",
+  "  readonly message: string",
+  "  readonly exception: Errors.ApiExceptionTag",
+  "}",
+  "",
+  "/**",
+  " * By operationId.",
+  " * @since 0.1.0",
+  " * @category catalogue",
+  " */",
+  "export const errors = {",
+  ...operations.map((op) => {
+    const rows = (op["x-smscx-errors"] ?? []).map((row: Json) =>
+      `    { status: ${row.status}, type: ${lit(row.type)}, code: ${row.code ?? "undefined"}, message: ${lit(row.description ?? "")}, exception: ${lit(exceptionFor(row.status, row.type, row.code))} }`
+    )
+    return `  ${op.operationId}: [${rows.length ? `\n${rows.join(",\n")}\n  ` : ""}],`
+  }),
+  "} as const satisfies Record<string, ReadonlyArray<Entry>>",
+  "",
+  "/**",
+  " * What any call can meet when the client fetches its OAuth token first (client credentials):",
+  " * the exceptions `POST /oauth/token` documents.",
+  " * @since 0.1.0",
+  " * @category models",
+  " */",
+  `export type TokenError = ${
+    [...new Set(operations.filter((o) => o.operationId === "getAccessToken").flatMap((o) => exceptionsOf(o)))]
+      .sort().map((e) => `Errors.${e}`).join(" | ")
+  }`,
+  ""
+].join("\n")
+
+// ---------------------------------------------------------------------------
+// Effect services, one module per group
+// ---------------------------------------------------------------------------
+
+const serviceModule = (group: string) => {
+  const tag = spec.tags?.find((t: Json) => t.name === group)
+  const own = operations.filter((o) => o.tags[0] === group && ALIASES[o.operationId])
+  const name = pascal(group)
+  return [
+    "/**",
+    ` * ${tag?.description ?? GROUP_DOCS[group] ?? `The ${group} API group.`}`,
+    " *",
+    " * Generated by `pnpm codegen` from `spec/`: one method per operation, derived from its entry",
+    ` * in \`Api.${name}\`.`,
+    " *",
+    " * @since 0.1.0",
+    " */",
+    "import { Api } from \"@smscx/core\"",
+    "import * as Context from \"effect/Context\"",
+    "import * as Layer from \"effect/Layer\"",
+    "import * as ApiService from \"./ApiService.js\"",
+    "",
+    "/**",
+    " * @since 0.1.0",
+    " * @category models",
+    " */",
+    own.length === 0
+      ? `export interface Service extends ApiService.Of<typeof Api.${name}> {}`
+      : `export interface Service extends ApiService.WithAliases<typeof Api.${name}, typeof Api.aliases.${accessor(group)}> {}`,
+    "",
+    "/**",
+    " * @since 0.1.0",
+    " * @category constructors",
+    " */",
+    `export const make = ApiService.make(Api.${name}, Api.aliases.${accessor(group)})`,
+    "",
+    "/**",
+    " * @since 0.1.0",
+    " * @category tags",
+    " */",
+    `export class ${name} extends Context.Tag(${lit(`@smscx/client/${name}`)})<${name}, Service>() {`,
+    "  /** The operation entries this service is derived from. */",
+    `  static readonly operations = Api.${name}`,
+    "  /** Correctly spelled aliases: alias -> operationId. */",
+    `  static readonly aliases = Api.aliases.${accessor(group)}`,
+    "  /** Needs the `Transport`; `SmsCx.layer` provides it. */",
+    "  static readonly layer = Layer.effect(this, make)",
+    "}",
+    ""
+  ].join("\n")
+}
+
+const servicesModule = [
+  "/**",
+  " * Every API group's Effect service, composed. Generated by `pnpm codegen` from `spec/`.",
+  " *",
+  " * @since 0.1.0",
+  " */",
+  "import type { Transport } from \"@smscx/transport/Transport\"",
+  "import * as Layer from \"effect/Layer\"",
+  ...GROUPS.map((g) => `import { ${pascal(g)} } from "./${pascal(g)}.js"`),
+  "",
+  ...GROUPS.flatMap((g) => [
+    "/**",
+    " * @since 0.1.0",
+    " * @category tags",
+    " */",
+    `export { ${pascal(g)} } from "./${pascal(g)}.js"`,
+    ""
+  ]),
+  "/**",
+  " * The service of every API group, by its accessor name (the lowerCamelCase tag).",
+  " * @since 0.1.0",
+  " * @category groups",
+  " */",
+  `export const groups = { ${GROUPS.map((g) => `${accessor(g)}: ${pascal(g)}`).join(", ")} } as const`,
+  "",
+  "/**",
+  " * @since 0.1.0",
+  " * @category models",
+  " */",
+  `export type Services = ${GROUPS.map(pascal).join(" | ")}`,
+  "",
+  "/**",
+  " * Every group's service over the `Transport`.",
+  " * @since 0.1.0",
+  " * @category layers",
+  " */",
+  `export const layer: Layer.Layer<Services, never, Transport> = Layer.mergeAll(${GROUPS.map((g) => `${pascal(g)}.layer`).join(", ")})`,
+  ""
 ].join("\n")
 
 const outputs: Array<[string, string]> = [
   ["packages/core/src/Generated.ts", generated],
-  ["packages/core/src/Api.ts", api]
+  ["packages/core/src/Api.ts", api],
+  ["packages/core/src/ErrorCatalogue.ts", catalogue],
+  ...GROUPS.map((g): [string, string] => [`packages/client/src/${pascal(g)}.ts`, serviceModule(g)]),
+  ["packages/client/src/Services.ts", servicesModule]
 ]
 const check = process.argv.includes("--check")
 let stale = false

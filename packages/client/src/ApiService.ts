@@ -33,15 +33,35 @@ export type Method<O extends Operation.Any> = (
 export type Of<Ops extends Operations> = { readonly [K in keyof Ops]: Method<Ops[K]> }
 
 /**
+ * Correct spellings of misspelled operationIds: alias -> operationId.
+ * @since 0.1.0
+ * @category models
+ */
+export type Aliases<Ops extends Operations> = { readonly [alias: string]: keyof Ops & string }
+
+/**
+ * The service with its aliases: each alias is the same method as the operation it names.
+ * @since 0.1.0
+ * @category models
+ */
+export type WithAliases<Ops extends Operations, A extends Aliases<Ops>> = Of<Ops> & {
+  readonly [K in keyof A]: Method<Ops[A[K]]>
+}
+
+/**
  * Builds the service of a group of operations on top of the `Transport`.
  * @since 0.1.0
  * @category constructors
  */
-export const make = <Ops extends Operations>(operations: Ops): Effect.Effect<Of<Ops>, never, Transport> =>
+export const make = <Ops extends Operations, A extends Aliases<Ops> = {}>(
+  operations: Ops,
+  aliases?: A
+): Effect.Effect<WithAliases<Ops, A>, never, Transport> =>
   Effect.map(Transport, (transport) => {
     const service: Record<string, (...args: ReadonlyArray<unknown>) => Effect.Effect<unknown, unknown>> = {}
     for (const [id, operation] of Object.entries(operations)) {
       service[id] = (...args) => transport.call(operation, args)
     }
-    return service as Of<Ops>
+    for (const [alias, id] of Object.entries(aliases ?? {})) service[alias] = service[id]!
+    return service as WithAliases<Ops, A>
   })

@@ -23,22 +23,20 @@ import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as DefaultHttpClient from "#defaultHttpClient"
-import { Account } from "./Account.js"
-import { Oauth } from "./Oauth.js"
-import { Sms } from "./Sms.js"
+import * as AllServices from "./Services.js"
 
 /**
  * The service of every API group, by its accessor name (the lowerCamelCase tag).
  * @since 0.1.0
  * @category groups
  */
-export const groups = { account: Account, oauth: Oauth, sms: Sms } as const
+export const groups = AllServices.groups
 
 /**
  * @since 0.1.0
  * @category models
  */
-export type Services = Account | Oauth | Sms
+export type Services = AllServices.Services
 
 /**
  * Every service over a transport, with the HTTP client left for you to provide (a test double,
@@ -49,7 +47,7 @@ export type Services = Account | Oauth | Sms
 export const layerWithoutHttpClient = (
   options: Transport.Options
 ): Layer.Layer<Services, InvalidOptionsError, HttpClient.HttpClient> =>
-  Layer.mergeAll(Account.layer, Oauth.layer, Sms.layer).pipe(Layer.provide(Transport.layer(options)))
+  AllServices.layer.pipe(Layer.provide(Transport.layer(options)))
 
 /**
  * Every service, over the runtime's best HTTP client: Node's `http` module with keep-alive on

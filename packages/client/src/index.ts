@@ -7,28 +7,19 @@
 /**
  * @since 0.1.0
  */
-export { Account } from "./Account.js"
+export * as ApiService from "./ApiService.js"
 
 /**
+ * The service tag of every API group (`Sms`, `Numbers`, `Otp`, ...).
  * @since 0.1.0
  */
-export * as ApiService from "./ApiService.js"
+export * from "./Services.js"
 
 /**
  * The SDK's `fetch`-based HTTP client.
  * @since 0.1.0
  */
 export * as FetchClient from "./FetchClient.js"
-
-/**
- * @since 0.1.0
- */
-export { Oauth } from "./Oauth.js"
-
-/**
- * @since 0.1.0
- */
-export { Sms } from "./Sms.js"
 
 /**
  * @since 0.1.0

@@ -10,22 +10,114 @@ import * as Schema from "effect/Schema"
 import * as Errors from "./Errors.js"
 import {
   AccountBalance,
+  AddContactsToGroupRequest,
+  AddContactsToGroupResponse,
+  AddContactsToGroupWithFieldsRequest,
+  ApplicationSettingsResponse,
+  ApplicationsListResponse,
+  AttachmentDeleteResponse,
+  AttachmentDetailsResponse,
+  AttachmentListResponse,
+  BulkLookupCampaignsResponse,
+  CancelOtpResponse,
+  CancelRentResponse,
   ChannelsStatus,
+  ConversationDetailsResponse,
+  ConversationReadResponse,
+  ConversationReplySmsRequest,
+  ConversationReplySmsResponse,
+  ConversationReplyViberRequest,
+  ConversationReplyViberRespone,
+  ConversationReplyWhatsappRequest,
+  ConversationReplyWhatsappResponse,
+  ConversationsListResponse,
+  DataNumberLookup,
+  DataOtp,
+  DeleteContact,
+  DeleteGroup,
   DeleteScheduledCampaign,
   DeleteScheduledMsg,
+  EditRentRequest,
+  EditRentResponse,
   GetChannelPricing200Response,
+  GetInboundSMSResponse,
+  GetRentStatusResponse,
+  GetSummaryReports200Response,
+  GroupDetailsResponse,
+  GroupResponse,
+  GroupsList,
+  NewGroupRequest,
+  NewGroupResponse,
+  NewOtpRequest,
+  NewOtpResponse,
+  NumberLookupResponse,
+  NumberValidateResponse,
+  NumbersBulkLookupResult,
+  NumbersLookupRequest,
+  NumbersLookupResponse,
+  NumbersValidateRequest,
+  NumbersValidateResponse,
   OauthTokenResponse,
+  OptoutsDeleteResponse,
+  OptoutsListResponse,
+  OptoutsNewResponse,
+  OriginatorNewRequest,
+  OriginatorNewResponse,
+  OriginatorsListResponse,
+  RenewNumberResponse,
+  RenewRentRequest,
+  RentNumberRequest,
+  RentNumberResponse,
+  RentNumbersResponse,
+  RentedNumbersResponse,
+  ReportSingleResponse,
+  ReportsAdvancedResponse,
+  ReportsCampaignResponse,
+  ReportsCampaignsRespone,
+  SendMultichannelCampaignRequest,
+  SendMultichannelCampaignRequestEstimate,
+  SendMultichannelCampaignResponse,
+  SendMultichannelMessageRequest,
+  SendMultichannelMessageRequestEstimate,
+  SendMultichannelMessageResponse,
   SendSmsCampaignRequest,
   SendSmsCampaignRequestEstimate,
   SendSmsCampaignResponse,
   SendSmsMessageRequest,
   SendSmsMessageResponse,
-  SendSmsRequestEstimate
+  SendSmsRequestEstimate,
+  SendViberCampaignRequest,
+  SendViberCampaignRequestEstimate,
+  SendViberCampaignResponse,
+  SendViberMessageRequest,
+  SendViberMessageRequestEstimate,
+  SendViberMessageResponse,
+  SendWhatsappMessageRequest,
+  SendWhatsappMessageRequestEstimate,
+  SendWhatsappMessageResponse,
+  ShortlinkDeleteResponse,
+  ShortlinkDetailsResponse,
+  ShortlinkNewRequest,
+  ShortlinkNewResponse,
+  ShortlinkUpdateRequest,
+  ShortlinkUpdateResponse,
+  ShortlinksListResponse,
+  TemplateDetailsResponse,
+  TemplatesDeleteResponse,
+  TemplatesListResponse,
+  TemplatesNewRequest,
+  TemplatesNewResponse,
+  TemplatesUpdateRequest,
+  TemplatesUpdateResponse,
+  UpdateNumberRequest,
+  UpdateNumberResponse,
+  VerifyPinRequest,
+  VerifyPinResponse
 } from "./Generated.js"
 import * as Operation from "./Operation.js"
 
 /**
- * The Account API group.
+ * The account's balance, the status of its channels, and its pricing per channel and traffic type.
  * @since 0.1.0
  * @category operations
  */
@@ -49,7 +141,8 @@ export const Account = {
     errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
-    billed: false
+    billed: false,
+    paging: false
   }),
   /**
    * Get status of all channels
@@ -70,7 +163,8 @@ export const Account = {
     errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
-    billed: false
+    billed: false,
+    paging: false
   }),
   /**
    * Get channels pricing
@@ -91,7 +185,8 @@ export const Account = {
     errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
-    billed: false
+    billed: false,
+    paging: false
   }),
   /**
    * Get pricing for channel by country iso
@@ -112,12 +207,1183 @@ export const Account = {
     errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
-    billed: false
+    billed: false,
+    paging: false
   }),
 } as const
 
 /**
- * The Oauth API group.
+ * The OAuth applications of the account, their settings, and the scopes a token can carry.
+ * @since 0.1.0
+ * @category operations
+ */
+export const Applications = {
+  /**
+   * Get applications list
+   *
+   * Retrieves the list of existing applications. The applications are returned sorted by creation date, with the most recent applications appearing first.
+   *
+   * If no applications are available, an empty data object is returned.
+   *
+   * `GET /applications`
+   * @since 0.1.0
+   */
+  getApplicationsList: /*#__PURE__*/ Operation.make({
+    id: "getApplicationsList",
+    group: "Applications",
+    method: "GET",
+    path: "/applications",
+    pathParams: {},
+    input: Operation.noInput,
+    success: Operation.jsonResponse(ApplicationsListResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Get scopes
+   *
+   * Retrieves the list of available scopes for the API.
+   *
+   * `GET /applications/scopes`
+   * @since 0.1.0
+   */
+  getScopes: /*#__PURE__*/ Operation.make({
+    id: "getScopes",
+    group: "Applications",
+    method: "GET",
+    path: "/applications/scopes",
+    pathParams: {},
+    input: Operation.noInput,
+    success: Operation.jsonResponse(Schema.Array(Schema.String)),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Get application settings
+   *
+   * Retrieves the settings of an application if a valid identifier was provided.
+   *
+   * The method returns all scopes settings.
+   *
+   * `GET /applications/{applicationId}`
+   * @since 0.1.0
+   */
+  getApplicationSettings: /*#__PURE__*/ Operation.make({
+    id: "getApplicationSettings",
+    group: "Applications",
+    method: "GET",
+    path: "/applications/{applicationId}",
+    pathParams: { "applicationId": Schema.String },
+    input: Operation.noInput,
+    success: Operation.jsonResponse(ApplicationSettingsResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+} as const
+
+/**
+ * Files attached to messages as tracked links: list them, read and export their hits, delete them.
+ * @since 0.1.0
+ * @category operations
+ */
+export const Attachments = {
+  /**
+   * Get attachments list
+   *
+   * Retrieves the list of existing attachments. The attachments are returned sorted by creation date, with the most recent attachment appearing first.
+   *
+   * If no attachments are available, an empty data object is returned.
+   *
+   * `GET /attachments`
+   * @since 0.1.0
+   */
+  getAttachmentsList: /*#__PURE__*/ Operation.make({
+    id: "getAttachmentsList",
+    group: "Attachments",
+    method: "GET",
+    path: "/attachments",
+    pathParams: {},
+    input: Operation.noInput,
+    success: Operation.jsonResponse(AttachmentListResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Delete attachment
+   *
+   * Deletes an attachment and all the hits data associated, if a valid identifier was provided.
+   *
+   * `DELETE /attachments/{attachmentId}`
+   * @since 0.1.0
+   */
+  deleteAttachment: /*#__PURE__*/ Operation.make({
+    id: "deleteAttachment",
+    group: "Attachments",
+    method: "DELETE",
+    path: "/attachments/{attachmentId}",
+    pathParams: { "attachmentId": Schema.String },
+    input: Operation.noInput,
+    success: Operation.jsonResponse(AttachmentDeleteResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Get attachment hits
+   *
+   * Retrieves the hits details (phone number, device, model, operating system, browser, city, country, etc.) of an attachment if a valid identifier was provided.
+   *
+   * `GET /attachments/{attachmentId}`
+   * @since 0.1.0
+   */
+  getAttachmentHits: /*#__PURE__*/ Operation.make({
+    id: "getAttachmentHits",
+    group: "Attachments",
+    method: "GET",
+    path: "/attachments/{attachmentId}",
+    pathParams: { "attachmentId": Schema.String },
+    input: Operation.query(Schema.Struct({ "short_response": Schema.optional(Schema.Boolean), "limit": Schema.optional(Schema.Int), "next": Schema.optional(Schema.String), "previous": Schema.optional(Schema.String) })),
+    success: Operation.jsonResponse(AttachmentDetailsResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: true
+  }),
+  /**
+   * Export attachment hits to CSV
+   *
+   * Exports the hits details of an attachment (phone number, device, model, operating system, browser, city, country, etc.) to a CSV file.
+   *
+   * If there are no hits for the attachment, an empty CSV file is returned (with first line headers).
+   *
+   * `GET /attachments/{attachmentId}/csv`
+   * @since 0.1.0
+   */
+  exportAttachmentHitsToCSV: /*#__PURE__*/ Operation.make({
+    id: "exportAttachmentHitsToCSV",
+    group: "Attachments",
+    method: "GET",
+    path: "/attachments/{attachmentId}/csv",
+    pathParams: { "attachmentId": Schema.String },
+    input: Operation.noInput,
+    success: Operation.fileResponse("application/csv"),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Export attachment hits to XLSX
+   *
+   * Exports the hits details of an attachment (phone number, device, model, operating system, browser, city, country, etc.) to a XLSX file (Excel).
+   *
+   * If there are no hits for the attachment, an empty XLSX file is returned (with first line headers).
+   *
+   * `GET /attachments/{attachmentId}/xlsx`
+   * @since 0.1.0
+   */
+  exportAttachmentHitsToXLSX: /*#__PURE__*/ Operation.make({
+    id: "exportAttachmentHitsToXLSX",
+    group: "Attachments",
+    method: "GET",
+    path: "/attachments/{attachmentId}/xlsx",
+    pathParams: { "attachmentId": Schema.String },
+    input: Operation.noInput,
+    success: Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+} as const
+
+/**
+ * Two-way conversations with recipients: list and read them, mark them read, reply by SMS, Viber or WhatsApp.
+ * @since 0.1.0
+ * @category operations
+ */
+export const Conversations = {
+  /**
+   * Get conversations list
+   *
+   * Retrieves the list of existing conversations. The list is sorted by last reply date, with the most recent reply appearing first.
+   *
+   * If no conversations are available, an empty data object is returned.
+   *
+   * `GET /conversations`
+   *
+   * Also `getConversationsList` (the vendor's name is misspelled).
+   * @since 0.1.0
+   */
+  getConverstionsList: /*#__PURE__*/ Operation.make({
+    id: "getConverstionsList",
+    group: "Conversations",
+    method: "GET",
+    path: "/conversations",
+    pathParams: {},
+    input: Operation.noInput,
+    success: Operation.jsonResponse(ConversationsListResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Get conversation
+   *
+   * Retrieves the details of a conversation if a valid identifier was provided.
+   *
+   * `GET /conversations/{conversationId}`
+   * @since 0.1.0
+   */
+  getConversation: /*#__PURE__*/ Operation.make({
+    id: "getConversation",
+    group: "Conversations",
+    method: "GET",
+    path: "/conversations/{conversationId}",
+    pathParams: { "conversationId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.noInput,
+    success: Operation.jsonResponse(ConversationDetailsResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Mark conversation as read
+   *
+   * Marks a conversation as read
+   *
+   * `GET /conversations/{conversationId}/read`
+   * @since 0.1.0
+   */
+  markConversationAsRead: /*#__PURE__*/ Operation.make({
+    id: "markConversationAsRead",
+    group: "Conversations",
+    method: "GET",
+    path: "/conversations/{conversationId}/read",
+    pathParams: { "conversationId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.noInput,
+    success: Operation.jsonResponse(ConversationReadResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Send conversation reply via SMS
+   *
+   * Sends a reply to a conversation using sms channel.
+   *
+   * `POST /conversations/{conversationId}/sms` (billed)
+   * @since 0.1.0
+   */
+  sendConversationReplySms: /*#__PURE__*/ Operation.make({
+    id: "sendConversationReplySms",
+    group: "Conversations",
+    method: "POST",
+    path: "/conversations/{conversationId}/sms",
+    pathParams: { "conversationId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.jsonBody(ConversationReplySmsRequest),
+    success: Operation.jsonResponse(ConversationReplySmsResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: true,
+    paging: false
+  }),
+  /**
+   * Send conversation reply via Viber
+   *
+   * Sends a reply to a conversation using viber channel.
+   *
+   * `POST /conversations/{conversationId}/viber` (billed)
+   * @since 0.1.0
+   */
+  sendConversationReplyViber: /*#__PURE__*/ Operation.make({
+    id: "sendConversationReplyViber",
+    group: "Conversations",
+    method: "POST",
+    path: "/conversations/{conversationId}/viber",
+    pathParams: { "conversationId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.jsonBody(ConversationReplyViberRequest),
+    success: Operation.jsonResponse(ConversationReplyViberRespone),
+    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: true,
+    paging: false
+  }),
+  /**
+   * Send conversation reply via Whatsapp
+   *
+   * Sends a reply to a conversation using whatsapp channel.
+   *
+   * `POST /conversations/{conversationId}/whatsapp` (billed)
+   * @since 0.1.0
+   */
+  sendConversationReplyWhatsapp: /*#__PURE__*/ Operation.make({
+    id: "sendConversationReplyWhatsapp",
+    group: "Conversations",
+    method: "POST",
+    path: "/conversations/{conversationId}/whatsapp",
+    pathParams: { "conversationId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.jsonBody(ConversationReplyWhatsappRequest),
+    success: Operation.jsonResponse(ConversationReplyWhatsappResponse),
+    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: true,
+    paging: false
+  }),
+} as const
+
+/**
+ * Contact groups: create and list them, add, update and remove contacts, empty or delete a group, export it.
+ * @since 0.1.0
+ * @category operations
+ */
+export const Groups = {
+  /**
+   * Create new group
+  
+### Errors for POST `/groups`  
+| HTTP code  | Error code  | Type  | Description  |  
+|:------------:|:------------:|:------------:| ------------ |  
+|  400 | 1204  |  invalid_param  | The name is empty or parameter `name` not set |  
+|  400 | 1206  |  invalid_param  | The name provided is invalid (min 3, max 60 characters) |  
+|  400 | 1211  |  duplicate_value  | You already have a group with this name |
+   *
+   *
+   *
+   * `POST /groups`
+   * @since 0.1.0
+   */
+  createGroup: /*#__PURE__*/ Operation.make({
+    id: "createGroup",
+    group: "Groups",
+    method: "POST",
+    path: "/groups",
+    pathParams: {},
+    input: Operation.jsonBody(NewGroupRequest),
+    success: Operation.jsonResponse(NewGroupResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.DuplicateValueException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Get list of groups
+   *
+   * Retrieves the list of existing groups of contacts. The groups are returned sorted by creation date, with the most recent group appearing first.
+   *
+   * If no groups are available, an empty data object is returned.
+   *
+   * `GET /groups`
+   * @since 0.1.0
+   */
+  getGroupsList: /*#__PURE__*/ Operation.make({
+    id: "getGroupsList",
+    group: "Groups",
+    method: "GET",
+    path: "/groups",
+    pathParams: {},
+    input: Operation.noInput,
+    success: Operation.jsonResponse(GroupsList),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Add contacts to group
+   *
+   * Add contacts to a group if a valid identifier was provided.
+   *
+   * The body is either a list of phone numbers or a list of contacts with fields (Add contacts to group).
+   *
+   * `POST /groups/{groupId}`
+   * @since 0.1.0
+   */
+  addContactsToGroup: /*#__PURE__*/ Operation.make({
+    id: "addContactsToGroup",
+    group: "Groups",
+    method: "POST",
+    path: "/groups/{groupId}",
+    pathParams: { "groupId": Schema.Int },
+    input: Operation.jsonBody(Schema.Union(AddContactsToGroupRequest, AddContactsToGroupWithFieldsRequest)),
+    success: Operation.jsonResponse(AddContactsToGroupResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Delete group
+   *
+   * Deletes a group and all the contacts in the group
+   *
+   * `DELETE /groups/{groupId}`
+   * @since 0.1.0
+   */
+  deleteGroup: /*#__PURE__*/ Operation.make({
+    id: "deleteGroup",
+    group: "Groups",
+    method: "DELETE",
+    path: "/groups/{groupId}",
+    pathParams: { "groupId": Schema.Int },
+    input: Operation.noInput,
+    success: Operation.jsonResponse(DeleteGroup),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Get group details
+   *
+   * Retrieves the details of a group if a valid identifier was provided.
+   *
+   * `GET /groups/{groupId}`
+   * @since 0.1.0
+   */
+  getGroupDetails: /*#__PURE__*/ Operation.make({
+    id: "getGroupDetails",
+    group: "Groups",
+    method: "GET",
+    path: "/groups/{groupId}",
+    pathParams: { "groupId": Schema.Int },
+    input: Operation.query(Schema.Struct({ "short_response": Schema.optional(Schema.Boolean), "limit": Schema.optional(Schema.Int), "next": Schema.optional(Schema.String), "previous": Schema.optional(Schema.String) })),
+    success: Operation.jsonResponse(GroupDetailsResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: true
+  }),
+  /**
+   * Export group to CSV
+   *
+   * Exports the contacts from a group to a CSV file.
+   *
+   * If the group is empty, an empty CSV file is returned (with first line headers).
+   *
+   * `GET /groups/{groupId}/csv`
+   * @since 0.1.0
+   */
+  exportGroupToCSV: /*#__PURE__*/ Operation.make({
+    id: "exportGroupToCSV",
+    group: "Groups",
+    method: "GET",
+    path: "/groups/{groupId}/csv",
+    pathParams: { "groupId": Schema.Int },
+    input: Operation.noInput,
+    success: Operation.fileResponse("application/csv"),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Empty group
+   *
+   * Deletes all the contacts in a group.
+   *
+   * Returns HTTP `204 No content` if group is already empty.
+   *
+   * `GET /groups/{groupId}/empty`
+   * @since 0.1.0
+   */
+  emptyGroup: /*#__PURE__*/ Operation.make({
+    id: "emptyGroup",
+    group: "Groups",
+    method: "GET",
+    path: "/groups/{groupId}/empty",
+    pathParams: { "groupId": Schema.Int },
+    input: Operation.noInput,
+    success: Operation.jsonResponse(GroupResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Export group to XLSX
+   *
+   * Exports the contacts from a group to a XLSX file (Excel).
+   *
+   * If the group is empty, an empty XLSX file is returned (with first line headers).
+   *
+   * `GET /groups/{groupId}/xlsx`
+   * @since 0.1.0
+   */
+  exportGroupToXLSX: /*#__PURE__*/ Operation.make({
+    id: "exportGroupToXLSX",
+    group: "Groups",
+    method: "GET",
+    path: "/groups/{groupId}/xlsx",
+    pathParams: { "groupId": Schema.Int },
+    input: Operation.noInput,
+    success: Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Delete contact from group
+   *
+   * Deletes a contact from a group if a valid group identifier was provided.
+   *
+   * `DELETE /groups/{groupId}/{phoneNumberId}`
+   * @since 0.1.0
+   */
+  deleteContactFromGroup: /*#__PURE__*/ Operation.make({
+    id: "deleteContactFromGroup",
+    group: "Groups",
+    method: "DELETE",
+    path: "/groups/{groupId}/{phoneNumberId}",
+    pathParams: { "groupId": Schema.Int, "phoneNumberId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.noInput,
+    success: Operation.jsonResponse(DeleteContact),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Update contact from group
+   *
+   * Updates the specified contact by setting the values of the parameters passed. Any parameters not provided will be left unchanged.
+   *
+   * Returns HTTP `204 No content` if the parameters provided did not update the contact because the data was already the same.
+   *
+   * `PATCH /groups/{groupId}/{phoneNumberId}`
+   * @since 0.1.0
+   */
+  updateContactFromGroup: /*#__PURE__*/ Operation.make({
+    id: "updateContactFromGroup",
+    group: "Groups",
+    method: "PATCH",
+    path: "/groups/{groupId}/{phoneNumberId}",
+    pathParams: { "groupId": Schema.Int, "phoneNumberId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.jsonBody(UpdateNumberRequest),
+    success: Operation.jsonResponse(UpdateNumberResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.DuplicateValueException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+} as const
+
+/**
+ * Messages that try channels in order (e.g. Viber, then SMS), single or as campaigns, with estimates and scheduling.
+ * @since 0.1.0
+ * @category operations
+ */
+export const Multichannel = {
+  /**
+   * Send Multichannel message
+   *
+   * Sends Multichannel message to a single phone number or to a list of phone numbers.
+   *
+   * This endpoint was designed to handle big data objects (up to 25.000 Multichannel messages in one request).
+   *
+   * If you have loops or iterations we recommend building the send object in your application, and make a single request to this endpoint. The time of making the requests will decrease - by doing a single request with multiple send objects vs making requests in a loop -  and you won't have to worry about making concurrent API calls.
+   *
+   * > Note: This endpoint accepts idempotent requests by providing an additional `idempotencyId` parameter in body with a unique value generated by the client of type UUID v1-v5. To confirm that the server understood the request, the response will contain the header `X-Idempotency-Id` with your unique value.  By using idempotency you can retry requests in case of network error or server not responding in time, without accidentally performing the same operation twice and have a guarantee of not being billed twice.
+   *
+   * `POST /multichannel` (billed)
+   * @since 0.1.0
+   */
+  sendMultichannelMessage: /*#__PURE__*/ Operation.make({
+    id: "sendMultichannelMessage",
+    group: "Multichannel",
+    method: "POST",
+    path: "/multichannel",
+    pathParams: {},
+    input: Operation.jsonBody(SendMultichannelMessageRequest),
+    success: Operation.jsonResponse(SendMultichannelMessageResponse),
+    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: "idempotencyId",
+    billed: true,
+    paging: false
+  }),
+  /**
+   * Send Multichannel campaign
+   *
+   * Sends Multichannel message to existing group(s) of contacts.
+   *
+   * > Note: This endpoint accepts idempotent requests by providing an additional `idempotencyId` parameter in body with a unique value generated by the client of type UUID v1-v5. To confirm that the server understood the request, the response will contain the header `X-Idempotency-Id` with your unique value.  By using idempotency you can retry requests in case of network error or server not responding in time, without accidentally performing the same operation twice and have a guarantee of not being billed twice.     > We recommend to always use Idempotency ID when sending Multichannel campaigns
+   *
+   * `POST /multichannel/campaign` (billed)
+   * @since 0.1.0
+   */
+  sendMultichannelCampaign: /*#__PURE__*/ Operation.make({
+    id: "sendMultichannelCampaign",
+    group: "Multichannel",
+    method: "POST",
+    path: "/multichannel/campaign",
+    pathParams: {},
+    input: Operation.jsonBody(SendMultichannelCampaignRequest),
+    success: Operation.jsonResponse(SendMultichannelCampaignResponse),
+    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: "idempotencyId",
+    billed: true,
+    paging: false
+  }),
+  /**
+   * Estimate Multichannel campaign
+   *
+   * Estimate the cost of sending a Multichannel message to groups of phone numbers.
+   *
+   * This endpoint is identical to `/multichannel/campaign` endpoint, but it will only simulate the Multichannel sending (no billing).
+   *
+   * The request body and the response are the same as for `/multichannel/campaign` endpoint.
+   *
+   * `POST /multichannel/campaign/estimate`
+   * @since 0.1.0
+   */
+  estimateMultichannelCampaign: /*#__PURE__*/ Operation.make({
+    id: "estimateMultichannelCampaign",
+    group: "Multichannel",
+    method: "POST",
+    path: "/multichannel/campaign/estimate",
+    pathParams: {},
+    input: Operation.jsonBody(SendMultichannelCampaignRequestEstimate),
+    success: Operation.jsonResponse(SendMultichannelCampaignResponse),
+    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Estimate Multichannel message
+   *
+   * Estimate the cost of sending a Multichannel message.
+   *
+   * This endpoint is identical to `/multichannel` endpoint, but it will only simulate the Multichannel sending (no billing).
+   *
+   * The request body and the response are the same as for `/multichannel` endpoint.
+   *
+   * `POST /multichannel/estimate`
+   * @since 0.1.0
+   */
+  estimateMultichannelMessage: /*#__PURE__*/ Operation.make({
+    id: "estimateMultichannelMessage",
+    group: "Multichannel",
+    method: "POST",
+    path: "/multichannel/estimate",
+    pathParams: {},
+    input: Operation.jsonBody(SendMultichannelMessageRequestEstimate),
+    success: Operation.jsonResponse(SendMultichannelMessageResponse),
+    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Delete scheduled Multichannel campaign
+   *
+   * Delete a scheduled Multichannel campaign by providing a valid identifier (`campaignId`).
+   *
+   * The cost of the deleted scheduled Multichannel campaign will be returned to the balance of the account.
+   *
+   * If part of the Multichannel campaign has already started, only scheduled messages will be deleted. Messages already sent cannot be deleted.
+   *
+   * `DELETE /multichannel/scheduled/campaign/{campaignId}`
+   * @since 0.1.0
+   */
+  deleteScheduledMultichannelCampaign: /*#__PURE__*/ Operation.make({
+    id: "deleteScheduledMultichannelCampaign",
+    group: "Multichannel",
+    method: "DELETE",
+    path: "/multichannel/scheduled/campaign/{campaignId}",
+    pathParams: { "campaignId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.noInput,
+    success: Operation.jsonResponse(DeleteScheduledCampaign),
+    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Delete scheduled Multichannel message
+   *
+   * Delete a scheduled Multichannel message by providing a valid identifier (`msgId`).
+   *
+   * The cost of the deleted scheduled Multichannel message will be returned to the balance of the account.
+   *
+   * `DELETE /multichannel/scheduled/{msgId}`
+   * @since 0.1.0
+   */
+  deleteScheduledMultichannelMessage: /*#__PURE__*/ Operation.make({
+    id: "deleteScheduledMultichannelMessage",
+    group: "Multichannel",
+    method: "DELETE",
+    path: "/multichannel/scheduled/{msgId}",
+    pathParams: { "msgId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.noInput,
+    success: Operation.jsonResponse(DeleteScheduledMsg),
+    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+} as const
+
+/**
+ * Number lookup (single and bulk, with exports), validation, and rented numbers with their inbound SMS.
+ * @since 0.1.0
+ * @category operations
+ */
+export const Numbers = {
+  /**
+   * Get list of bulk lookup campaigns
+   *
+   * Get list of bulk lookup campaigns
+   *
+   * `GET /numbers/lookup`
+   * @since 0.1.0
+   */
+  getBulkLookupCampaigns: /*#__PURE__*/ Operation.make({
+    id: "getBulkLookupCampaigns",
+    group: "Numbers",
+    method: "GET",
+    path: "/numbers/lookup",
+    pathParams: {},
+    input: Operation.query(Schema.Struct({ "limit": Schema.optional(Schema.Int), "next": Schema.optional(Schema.String), "previous": Schema.optional(Schema.String) })),
+    success: Operation.jsonResponse(BulkLookupCampaignsResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: true
+  }),
+  /**
+   * Lookup numbers in bulk
+   *
+   * Lookup a list of phone numbers. The result of the bulk phone lookup: status of the number (ACTIVE, ABSENT), if the phone numbers are ported, roaming, original and current network operator.
+   *
+   * You can lookup in bulk up to **40.000 phone numbers**.
+   *
+   * The endpoint does not return error if phone numbers are invalid.
+   *
+   * ### Statuses of phone number lookup
+   * | Status | Description |
+   * |:------------:|:------------|
+   * | ACTIVE | Phone number is reachable |
+   * | ABSENT | Phone number is not reachable |
+   * | BARRED | Phone number has a block from their operator |
+   * | UNKNOWN | Unknown subscriber. Phone number is not reachable |
+   * | FAILED | Lookup for this phone number failed |
+   *
+   * `POST /numbers/lookup` (billed)
+   * @since 0.1.0
+   */
+  lookupNumbers: /*#__PURE__*/ Operation.make({
+    id: "lookupNumbers",
+    group: "Numbers",
+    method: "POST",
+    path: "/numbers/lookup",
+    pathParams: {},
+    input: Operation.jsonBody(NumbersLookupRequest),
+    success: Operation.jsonResponse(NumbersLookupResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: true,
+    paging: false
+  }),
+  /**
+   * Get Bulk Lookup result
+   *
+   * Get details of a bulk phone number lookup.
+   *
+   * `GET /numbers/lookup/lookupBulkId/{lookupBulkId}`
+   * @since 0.1.0
+   */
+  getBulkLookupStatus: /*#__PURE__*/ Operation.make({
+    id: "getBulkLookupStatus",
+    group: "Numbers",
+    method: "GET",
+    path: "/numbers/lookup/lookupBulkId/{lookupBulkId}",
+    pathParams: { "lookupBulkId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.query(Schema.Struct({ "limit": Schema.optional(Schema.Int), "next": Schema.optional(Schema.String), "previous": Schema.optional(Schema.String) })),
+    success: Operation.jsonResponse(NumbersBulkLookupResult),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: true
+  }),
+  /**
+   * Export number lookup campaign to CSV
+   *
+   * Exports the details of a phone number lookup campaign to a CSV file.
+   *
+   * `GET /numbers/lookup/lookupBulkId/{lookupBulkId}/csv`
+   * @since 0.1.0
+   */
+  exportNumberLookupReportToCSV: /*#__PURE__*/ Operation.make({
+    id: "exportNumberLookupReportToCSV",
+    group: "Numbers",
+    method: "GET",
+    path: "/numbers/lookup/lookupBulkId/{lookupBulkId}/csv",
+    pathParams: { "lookupBulkId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.noInput,
+    success: Operation.fileResponse("application/csv"),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * > file_type export_number_lookup_report_to_xlsx(lookup_bulk_id)
+   *
+   * Export number lookup campaign to XLSX
+   *
+   * Exports the details of a phone number lookup campaign to a XLSX file.
+   *
+   * `GET /numbers/lookup/lookupBulkId/{lookupBulkId}/xlsx`
+   * @since 0.1.0
+   */
+  exportNumberLookupReportToXLSX: /*#__PURE__*/ Operation.make({
+    id: "exportNumberLookupReportToXLSX",
+    group: "Numbers",
+    method: "GET",
+    path: "/numbers/lookup/lookupBulkId/{lookupBulkId}/xlsx",
+    pathParams: { "lookupBulkId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.noInput,
+    success: Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Get Single Lookup result
+   *
+   * Get details of a single number lookup.
+   *
+   * `GET /numbers/lookup/lookupId/{lookupId}`
+   * @since 0.1.0
+   */
+  getSingleLookupStatus: /*#__PURE__*/ Operation.make({
+    id: "getSingleLookupStatus",
+    group: "Numbers",
+    method: "GET",
+    path: "/numbers/lookup/lookupId/{lookupId}",
+    pathParams: { "lookupId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.noInput,
+    success: Operation.jsonResponse(DataNumberLookup),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Lookup number
+   *
+   * Lookup a single phone number, provided in international E.164 format. Returns info about status of the number (ACTIVE, ABSENT), if the phone number is ported, roaming, original and current network operator.
+   *
+   * The endpoint returns error if phone number is invalid.
+   *
+   * ### Statuses of phone number lookup
+   *
+   * | Status | Description |
+   * |:------------:|:------------|
+   * | ACTIVE | Phone number is reachable |
+   * | ABSENT | Phone number is not reachable |
+   * | BARRED | Phone number has a block from their operator |
+   * | UNKNOWN | Unknown subscriber. Phone number is not reachable |
+   * | FAILED | Lookup for this phone number failed |
+   *
+   * `GET /numbers/lookup/{phoneNumber}` (billed)
+   * @since 0.1.0
+   */
+  lookupNumber: /*#__PURE__*/ Operation.make({
+    id: "lookupNumber",
+    group: "Numbers",
+    method: "GET",
+    path: "/numbers/lookup/{phoneNumber}",
+    pathParams: { "phoneNumber": Schema.String },
+    input: Operation.noInput,
+    success: Operation.jsonResponse(NumberLookupResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: true,
+    paging: false
+  }),
+  /**
+   * Get list of your rented numbers
+   *
+   * Get the list of your rented phone numbers
+   *
+   * `GET /numbers/rent`
+   * @since 0.1.0
+   */
+  getRentedNumbers: /*#__PURE__*/ Operation.make({
+    id: "getRentedNumbers",
+    group: "Numbers",
+    method: "GET",
+    path: "/numbers/rent",
+    pathParams: {},
+    input: Operation.query(Schema.Struct({ "features": Schema.optional(Schema.Literal(1, 2, 3)), "country_iso": Schema.optional(Schema.String.pipe(Schema.pattern(new RegExp("^[A-Za-z]{2}$")))), "number_type": Schema.optional(Schema.Literal("mobile", "landline")), "active_rent": Schema.optional(Schema.Boolean), "inbound_sms_sender": Schema.optional(Schema.Boolean), "include": Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(17))), "exclude": Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(17))) })),
+    success: Operation.jsonResponse(RentedNumbersResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Rent phone number
+   *
+   * Rent a phone number for a period of time (1, 7 or 30 days).
+   *
+   * `POST /numbers/rent` (billed)
+   * @since 0.1.0
+   */
+  rentNumber: /*#__PURE__*/ Operation.make({
+    id: "rentNumber",
+    group: "Numbers",
+    method: "POST",
+    path: "/numbers/rent",
+    pathParams: {},
+    input: Operation.jsonBody(RentNumberRequest),
+    success: Operation.jsonResponse(RentNumberResponse),
+    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: true,
+    paging: false
+  }),
+  /**
+   * Get available numbers for rent
+   *
+   * Get the list of available phone numbers for rent
+   *
+   * `GET /numbers/rent/available/{countryIso}`
+   * @since 0.1.0
+   */
+  getAvailableNumbers: /*#__PURE__*/ Operation.make({
+    id: "getAvailableNumbers",
+    group: "Numbers",
+    method: "GET",
+    path: "/numbers/rent/available/{countryIso}",
+    pathParams: { "countryIso": Schema.String.pipe(Schema.length(2), Schema.pattern(new RegExp("^[A-Za-z]{2}$"))) },
+    input: Operation.query(Schema.Struct({ "features": Schema.optional(Schema.Literal(1, 2, 3)), "number_type": Schema.optional(Schema.Literal("mobile", "landline")), "setup_time": Schema.optional(Schema.Literal("instant", "delayed")), "registration": Schema.optional(Schema.Boolean), "inbound_sms_sender": Schema.optional(Schema.Boolean), "include": Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(17))), "exclude": Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(17))) })),
+    success: Operation.jsonResponse(RentNumbersResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Cancel rent for phone number
+   *
+   * Cancel rent for a phone number. Phone numbers rentals can be canceled within the first 30 minutes of renting period. Your account will be credited for the phone number rental cost.
+   *
+   * `DELETE /numbers/rent/{rentId}`
+   * @since 0.1.0
+   */
+  cancelRent: /*#__PURE__*/ Operation.make({
+    id: "cancelRent",
+    group: "Numbers",
+    method: "DELETE",
+    path: "/numbers/rent/{rentId}",
+    pathParams: { "rentId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.noInput,
+    success: Operation.jsonResponse(CancelRentResponse),
+    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Get status of rent
+   *
+   * Get details of an existing rental.
+   *
+   * `GET /numbers/rent/{rentId}`
+   * @since 0.1.0
+   */
+  getRentStatus: /*#__PURE__*/ Operation.make({
+    id: "getRentStatus",
+    group: "Numbers",
+    method: "GET",
+    path: "/numbers/rent/{rentId}",
+    pathParams: { "rentId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.noInput,
+    success: Operation.jsonResponse(GetRentStatusResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Renew rent for phone number
+   *
+   * Renew the rental of a phone number.
+   *
+   * `PATCH /numbers/rent/{rentId}` (billed)
+   * @since 0.1.0
+   */
+  renewRent: /*#__PURE__*/ Operation.make({
+    id: "renewRent",
+    group: "Numbers",
+    method: "PATCH",
+    path: "/numbers/rent/{rentId}",
+    pathParams: { "rentId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.jsonBody(RenewRentRequest),
+    success: Operation.jsonResponse(RenewNumberResponse),
+    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: true,
+    paging: false
+  }),
+  /**
+   * Edit settings for active rent
+   *
+   *
+   *
+   * `PATCH /numbers/rent/{rentId}/edit`
+   * @since 0.1.0
+   */
+  editRentSettings: /*#__PURE__*/ Operation.make({
+    id: "editRentSettings",
+    group: "Numbers",
+    method: "PATCH",
+    path: "/numbers/rent/{rentId}/edit",
+    pathParams: { "rentId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.jsonBody(EditRentRequest),
+    success: Operation.jsonResponse(EditRentResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Get inbound SMS from rented number
+   *
+   * Get a list of SMS received on the rented phone number.
+   *
+   * `GET /numbers/rent/{rentId}/inbound`
+   * @since 0.1.0
+   */
+  getInboundSms: /*#__PURE__*/ Operation.make({
+    id: "getInboundSms",
+    group: "Numbers",
+    method: "GET",
+    path: "/numbers/rent/{rentId}/inbound",
+    pathParams: { "rentId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.query(Schema.Struct({ "limit": Schema.optional(Schema.Int), "next": Schema.optional(Schema.String), "previous": Schema.optional(Schema.String) })),
+    success: Operation.jsonResponse(GetInboundSMSResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: true
+  }),
+  /**
+   * Validate numbers in bulk
+   *
+   * Validate a list of phone numbers. You can validate in bulk up to **40.000 phone numbers**.
+   *
+   * This method will validate the list of phone numbers and return an array of objects, **preserving the order of the list provided** and not excluding the invalid phone numbers.
+   *
+   * An invalid phone number will have the parameter `invalid` with value `true` in the response object.
+   *
+   * `POST /numbers/validate`
+   * @since 0.1.0
+   */
+  validateNumbers: /*#__PURE__*/ Operation.make({
+    id: "validateNumbers",
+    group: "Numbers",
+    method: "POST",
+    path: "/numbers/validate",
+    pathParams: {},
+    input: Operation.jsonBody(NumbersValidateRequest),
+    success: Operation.jsonResponse(NumbersValidateResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Validate number
+   *
+   * Validates a single phone number, provided in international E.164 format.
+   *
+   * The endpoint returns error if phone number is invalid.
+   *
+   * `GET /numbers/validate/{phoneNumber}`
+   * @since 0.1.0
+   */
+  validateNumber: /*#__PURE__*/ Operation.make({
+    id: "validateNumber",
+    group: "Numbers",
+    method: "GET",
+    path: "/numbers/validate/{phoneNumber}",
+    pathParams: { "phoneNumber": Schema.String },
+    input: Operation.noInput,
+    success: Operation.jsonResponse(NumberValidateResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+} as const
+
+/**
+ * OAuth client credentials: an access token for an application's id and secret.
  * @since 0.1.0
  * @category operations
  */
@@ -141,12 +1407,742 @@ export const Oauth = {
     errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.InvalidScopeException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
     auth: "basic",
     idempotencyKey: undefined,
-    billed: false
+    billed: false,
+    paging: false
   }),
 } as const
 
 /**
- * The Sms API group.
+ * The opt-out list: numbers that unsubscribed, added by hand or by recipients, listed, exported and removed.
+ * @since 0.1.0
+ * @category operations
+ */
+export const Optouts = {
+  /**
+   * Add contact to optouts list
+   *
+   * Add contacts to the optout list.
+   *
+   * Even if you mistakenly send SMS to a contact that is in the optouts list, the SMS.CX API will detect the contact and not send any messages to unsubscribed contacts.
+   *
+   * Also, you will not be billed - sending a SMS to an unsubscribed contact will be saved as 0 cost.
+   *
+   * `POST /optouts`
+   * @since 0.1.0
+   */
+  addContactToOptoutsList: /*#__PURE__*/ Operation.make({
+    id: "addContactToOptoutsList",
+    group: "Optouts",
+    method: "POST",
+    path: "/optouts",
+    pathParams: {},
+    input: Operation.jsonBody(AddContactsToGroupRequest),
+    success: Operation.jsonResponse(OptoutsNewResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Get optouts list
+   *
+   * Retrieves the list of existing contacts that opted out. The optouts are returned sorted by creation date, with the most recent optout contact appearing first.
+   *
+   * If no optouts are available, an empty data object is returned.
+   *
+   * `GET /optouts`
+   * @since 0.1.0
+   */
+  getOptoutsList: /*#__PURE__*/ Operation.make({
+    id: "getOptoutsList",
+    group: "Optouts",
+    method: "GET",
+    path: "/optouts",
+    pathParams: {},
+    input: Operation.query(Schema.Struct({ "limit": Schema.optional(Schema.Int), "next": Schema.optional(Schema.String), "previous": Schema.optional(Schema.String) })),
+    success: Operation.jsonResponse(OptoutsListResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: true
+  }),
+  /**
+   * Export optouts to CSV
+   *
+   * Exports the contacts from the optout list to a CSV file.
+   *
+   * If the optout list is empty, an empty CSV file is returned (with first line headers).
+   *
+   * `GET /optouts/csv`
+   * @since 0.1.0
+   */
+  exportOptoutsToCSV: /*#__PURE__*/ Operation.make({
+    id: "exportOptoutsToCSV",
+    group: "Optouts",
+    method: "GET",
+    path: "/optouts/csv",
+    pathParams: {},
+    input: Operation.noInput,
+    success: Operation.fileResponse("application/csv"),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Export optouts to XLSX
+   *
+   * Exports the contacts from the optout list to a XLSX file (Excel).
+   *
+   * If the optout list is empty, an empty XLSX file is returned (with first line headers).
+   *
+   * `GET /optouts/xlsx`
+   * @since 0.1.0
+   */
+  exportOptoutsToXLSX: /*#__PURE__*/ Operation.make({
+    id: "exportOptoutsToXLSX",
+    group: "Optouts",
+    method: "GET",
+    path: "/optouts/xlsx",
+    pathParams: {},
+    input: Operation.noInput,
+    success: Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Delete contact from optouts list
+   *
+   * Removes a contact from the optout list if a valid phone number identifier was provided.
+   *
+   * Only contacts that were added with the API can be deleted.
+   *
+   * Contacts that opted out via `link` cannot be deleted.
+   *
+   * `DELETE /optouts/{optoutId}`
+   * @since 0.1.0
+   */
+  deleteContactFromOptoutsList: /*#__PURE__*/ Operation.make({
+    id: "deleteContactFromOptoutsList",
+    group: "Optouts",
+    method: "DELETE",
+    path: "/optouts/{optoutId}",
+    pathParams: { "optoutId": Schema.Int },
+    input: Operation.noInput,
+    success: Operation.jsonResponse(OptoutsDeleteResponse),
+    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+} as const
+
+/**
+ * Sender IDs (originators) of the account: create, list and delete them.
+ * @since 0.1.0
+ * @category operations
+ */
+export const Originators = {
+  /**
+   * Create new originator
+   *
+   * Creates and submits an originator for approval.
+   *
+   * `POST /originators`
+   * @since 0.1.0
+   */
+  createOriginator: /*#__PURE__*/ Operation.make({
+    id: "createOriginator",
+    group: "Originators",
+    method: "POST",
+    path: "/originators",
+    pathParams: {},
+    input: Operation.jsonBody(OriginatorNewRequest),
+    success: Operation.jsonResponse(OriginatorNewResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.DuplicateValueException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Get originators list
+   *
+   * Retrieves the list of existing originators (sender ids). The originators are returned sorted by creation date, with the most recent group appearing first.
+   *
+   * If no originators are available, an empty data object is returned
+   *
+   * `GET /originators`
+   * @since 0.1.0
+   */
+  getOriginatorsList: /*#__PURE__*/ Operation.make({
+    id: "getOriginatorsList",
+    group: "Originators",
+    method: "GET",
+    path: "/originators",
+    pathParams: {},
+    input: Operation.noInput,
+    success: Operation.jsonResponse(OriginatorsListResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Delete originator
+   *
+   * Deletes an originator if a valid identifier was provided.
+   *
+   * `DELETE /originators/{originatorId}`
+   * @since 0.1.0
+   */
+  deleteOriginator: /*#__PURE__*/ Operation.make({
+    id: "deleteOriginator",
+    group: "Originators",
+    method: "DELETE",
+    path: "/originators/{originatorId}",
+    pathParams: { "originatorId": Schema.Int },
+    input: Operation.noInput,
+    success: Operation.jsonResponse(OriginatorNewResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+} as const
+
+/**
+ * One-time passwords: send a PIN, check its status, verify it, cancel it.
+ * @since 0.1.0
+ * @category operations
+ */
+export const Otp = {
+  /**
+   * New OTP
+   *
+   * Create a OTP request to verify a phone number.
+   *
+   * ### Status for OTP requests
+   *
+   * | Status | Description |
+   * |:------------:|:------------|
+   * | PENDING | The OTP is pending validation by user |
+   * | VERIFIED | The OTP was validated by user |
+   * | EXPIRED | The validity of OTP has expired |
+   * | CANCELLED | The OTP was cancelled by the user |
+   * | FAILED | The OTP failed because too many unsuccessful attempts |
+   *
+   * `POST /otp` (billed)
+   * @since 0.1.0
+   */
+  newOtp: /*#__PURE__*/ Operation.make({
+    id: "newOtp",
+    group: "Otp",
+    method: "POST",
+    path: "/otp",
+    pathParams: {},
+    input: Operation.jsonBody(NewOtpRequest),
+    success: Operation.jsonResponse(NewOtpResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: true,
+    paging: false
+  }),
+  /**
+   * Cancel OTP
+   *
+   * Cancel OTP request if a valid identifier was provided.
+   *
+   * `DELETE /otp/{otpId}`
+   * @since 0.1.0
+   */
+  cancelOtp: /*#__PURE__*/ Operation.make({
+    id: "cancelOtp",
+    group: "Otp",
+    method: "DELETE",
+    path: "/otp/{otpId}",
+    pathParams: { "otpId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.noInput,
+    success: Operation.jsonResponse(CancelOtpResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.OtpActionNotAllowedException, Errors.OtpCancelledException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Get OTP status
+   *
+   * Retrieves the details of OTP status if a valid identifier was provided.
+   *
+   * ### Status for OTP requests
+   * | Status | Description |
+   * |:------------:|:------------|
+   * | PENDING | The OTP is pending validation by user |
+   * | VERIFIED | The OTP was validated by user |
+   * | EXPIRED | The validity of OTP has expired |
+   * | CANCELLED | The OTP was cancelled by the user |
+   * | FAILED | The OTP failed because too many unsuccessful attempts |
+   *
+   * `GET /otp/{otpId}`
+   * @since 0.1.0
+   */
+  getOtpStatus: /*#__PURE__*/ Operation.make({
+    id: "getOtpStatus",
+    group: "Otp",
+    method: "GET",
+    path: "/otp/{otpId}",
+    pathParams: { "otpId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.noInput,
+    success: Operation.jsonResponse(DataOtp),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Verify OTP
+   *
+   * Verify the OTP received on the phone number.
+   *
+   * `POST /otp/{otpId}`
+   * @since 0.1.0
+   */
+  verifyOtp: /*#__PURE__*/ Operation.make({
+    id: "verifyOtp",
+    group: "Otp",
+    method: "POST",
+    path: "/otp/{otpId}",
+    pathParams: { "otpId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.jsonBody(VerifyPinRequest),
+    success: Operation.jsonResponse(VerifyPinResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPinException, Errors.InvalidRequestException, Errors.OtpAlreadyVerifiedException, Errors.OtpCancelledException, Errors.OtpExpiredException, Errors.OtpFailedException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+} as const
+
+/**
+ * Delivery reports: single messages, the advanced report with filters, campaigns, summaries, and their exports.
+ * @since 0.1.0
+ * @category operations
+ */
+export const Reports = {
+  /**
+   * Get advanced report
+   *
+   * Retrieves the report for the specified filters.
+   *
+   * The only required parameters are the dates filters: `period` parameter or `start_date` and `end_date`.
+   *
+   * If no data is available for the report, an empty data object is returned.
+   *
+   * `GET /reports`
+   * @since 0.1.0
+   */
+  getAdvancedReport: /*#__PURE__*/ Operation.make({
+    id: "getAdvancedReport",
+    group: "Reports",
+    method: "GET",
+    path: "/reports",
+    pathParams: {},
+    input: Operation.query(Schema.Struct({ "period": Schema.String, "start_date": Schema.String, "end_date": Schema.String, "channel": Schema.optional(Schema.Literal("sms", "viber", "whatsapp", "multichannel")), "source": Schema.optional(Schema.Literal("api", "excel", "webapp", "smpp", "plugin", "alerts")), "delivery_report": Schema.optional(Schema.Literal("delivered", "failed", "sent", "accepted", "rejected", "scheduled")), "country_iso": Schema.optional(Schema.String.pipe(Schema.pattern(new RegExp("^[A-Za-z]{2}$")))), "short_response": Schema.optional(Schema.Boolean), "limit": Schema.optional(Schema.Int), "next": Schema.optional(Schema.String), "previous": Schema.optional(Schema.String) })),
+    success: Operation.jsonResponse(ReportsAdvancedResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: true
+  }),
+  /**
+   * Get list of sent campaigns
+   *
+   * Returns a list of sent Campaigns, with the most recent appearing first.
+   *
+   * If no data is available, an empty data object is returned.
+   *
+   * `GET /reports/campaigns`
+   * @since 0.1.0
+   */
+  getCampaignsList: /*#__PURE__*/ Operation.make({
+    id: "getCampaignsList",
+    group: "Reports",
+    method: "GET",
+    path: "/reports/campaigns",
+    pathParams: {},
+    input: Operation.query(Schema.Struct({ "delivery_reports": Schema.optional(Schema.Boolean), "source": Schema.optional(Schema.Literal("api", "excel", "webapp", "smpp", "plugin", "alerts")), "limit": Schema.optional(Schema.Int), "next": Schema.optional(Schema.String), "previous": Schema.optional(Schema.String) })),
+    success: Operation.jsonResponse(ReportsCampaignsRespone),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: true
+  }),
+  /**
+   * Get campaign report
+   *
+   * Returns the details of a sent campaign if a valid identifier was provided.
+   *
+   * `GET /reports/campaigns/{campaignId}`
+   * @since 0.1.0
+   */
+  getCampaignReport: /*#__PURE__*/ Operation.make({
+    id: "getCampaignReport",
+    group: "Reports",
+    method: "GET",
+    path: "/reports/campaigns/{campaignId}",
+    pathParams: { "campaignId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.query(Schema.Struct({ "short_response": Schema.optional(Schema.Boolean), "limit": Schema.optional(Schema.Int), "next": Schema.optional(Schema.String), "previous": Schema.optional(Schema.String) })),
+    success: Operation.jsonResponse(ReportsCampaignResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: true
+  }),
+  /**
+   * Export campaign report to CSV
+   *
+   * Exports the details of a sent campaign to a CSV file.
+   *
+   * `GET /reports/campaigns/{campaignId}/csv`
+   * @since 0.1.0
+   */
+  exportCampaignReportToCSV: /*#__PURE__*/ Operation.make({
+    id: "exportCampaignReportToCSV",
+    group: "Reports",
+    method: "GET",
+    path: "/reports/campaigns/{campaignId}/csv",
+    pathParams: { "campaignId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.noInput,
+    success: Operation.fileResponse("application/csv"),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Export campaign report to XLSX
+   *
+   * Exports the details of a sent campaign to a XLSX file (Excel).
+   *
+   * `GET /reports/campaigns/{campaignId}/xlsx`
+   * @since 0.1.0
+   */
+  exportCampaignReportToXLSX: /*#__PURE__*/ Operation.make({
+    id: "exportCampaignReportToXLSX",
+    group: "Reports",
+    method: "GET",
+    path: "/reports/campaigns/{campaignId}/xlsx",
+    pathParams: { "campaignId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.noInput,
+    success: Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Export advanced report to CSV
+   *
+   * Exports the report for for the specified filters to a CSV file.
+   *
+   * The only required parameters are the dates filters: `period` parameter or `start_date` and `end_date`.
+   *
+   * If no data is available for the report, an empty CSV file is returned (with first line headers).
+   *
+   * `GET /reports/csv`
+   * @since 0.1.0
+   */
+  exportAdvancedReportToCSV: /*#__PURE__*/ Operation.make({
+    id: "exportAdvancedReportToCSV",
+    group: "Reports",
+    method: "GET",
+    path: "/reports/csv",
+    pathParams: {},
+    input: Operation.query(Schema.Struct({ "period": Schema.String, "start_date": Schema.String, "end_date": Schema.String, "channel": Schema.optional(Schema.Literal("sms", "viber", "whatsapp", "multichannel")), "source": Schema.optional(Schema.Literal("api", "excel", "webapp", "smpp", "plugin", "alerts")), "delivery_report": Schema.optional(Schema.Literal("delivered", "failed", "sent", "accepted", "rejected", "scheduled")), "country_iso": Schema.optional(Schema.String.pipe(Schema.pattern(new RegExp("^[A-Za-z]{2}$")))), "limit": Schema.optional(Schema.Int) })),
+    success: Operation.fileResponse("application/csv"),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Get report for single SMS or Viber or Whatsapp or Multichannel
+   *
+   * Returns the details of a single message if a valid identifier was provided.
+   *
+   * `GET /reports/single/{msgId}`
+   * @since 0.1.0
+   */
+  getSingleReport: /*#__PURE__*/ Operation.make({
+    id: "getSingleReport",
+    group: "Reports",
+    method: "GET",
+    path: "/reports/single/{msgId}",
+    pathParams: { "msgId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.noInput,
+    success: Operation.jsonResponse(ReportSingleResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Get summary reports for a dimension
+   *
+   * Retrieves a summary report for the specified dimensions.
+   *
+   * The only required parameters are the dates for the report.
+   *
+   * The date filters can be: with `period` parameter or with `start_date` and `end_date`
+   *
+   * For some dimensions (**traffic** and **delivery**) the summary report will aggregate on dates.
+   *
+   * If the summary report was requested with **period** parameter, the dates will be months or days.
+   *
+   * If it was requested with interval **start_date** - **end_date**, the dates will be the days between the interval.
+   *
+   * Eg. period=2011, the property will be all months in the year
+   * period=2011-06, the property will be all days in month
+   * start_date=2021-06-15, end_date=2021-06-30, the properties will be all days between the interval
+   *
+   * If no data is available for the summary report an empty data object is returned.
+   *
+   * `GET /reports/summary/{dimension}`
+   * @since 0.1.0
+   */
+  getSummaryReports: /*#__PURE__*/ Operation.make({
+    id: "getSummaryReports",
+    group: "Reports",
+    method: "GET",
+    path: "/reports/summary/{dimension}",
+    pathParams: { "dimension": Schema.Literal("source", "channel", "country", "traffic", "delivery") },
+    input: Operation.query(Schema.Struct({ "period": Schema.String, "start_date": Schema.String, "end_date": Schema.String, "limit": Schema.optional(Schema.Int) })),
+    success: Operation.jsonResponse(GetSummaryReports200Response),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Export advanced report to XLSX
+   *
+   * Exports the report for for the specified filters to a XLSX file (Excel).
+   *
+   * The only required parameters are the dates filters: `period` parameter or `start_date` and `end_date`.
+   *
+   * If no data is available for the report, an empty XLSX file is returned (with first line headers).
+   *
+   * `GET /reports/xlsx`
+   * @since 0.1.0
+   */
+  exportAdvancedReportToXLSX: /*#__PURE__*/ Operation.make({
+    id: "exportAdvancedReportToXLSX",
+    group: "Reports",
+    method: "GET",
+    path: "/reports/xlsx",
+    pathParams: {},
+    input: Operation.query(Schema.Struct({ "period": Schema.String, "start_date": Schema.String, "end_date": Schema.String, "channel": Schema.optional(Schema.Literal("sms", "viber", "whatsapp", "multichannel")), "source": Schema.optional(Schema.Literal("api", "excel", "webapp", "smpp", "plugin", "alerts")), "delivery_report": Schema.optional(Schema.Literal("delivered", "failed", "sent", "accepted", "rejected", "scheduled")), "country_iso": Schema.optional(Schema.String.pipe(Schema.pattern(new RegExp("^[A-Za-z]{2}$")))), "limit": Schema.optional(Schema.Int) })),
+    success: Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+} as const
+
+/**
+ * Tracked short links: create, list, update and delete them, read and export their hits.
+ * @since 0.1.0
+ * @category operations
+ */
+export const Shortlinks = {
+  /**
+   * Create shortlink
+   *
+   * Creates a new shortlink.
+   *
+   * `POST /shortlinks`
+   * @since 0.1.0
+   */
+  createShortlink: /*#__PURE__*/ Operation.make({
+    id: "createShortlink",
+    group: "Shortlinks",
+    method: "POST",
+    path: "/shortlinks",
+    pathParams: {},
+    input: Operation.jsonBody(ShortlinkNewRequest),
+    success: Operation.jsonResponse(ShortlinkNewResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.DuplicateIdException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Get shortlinks list
+   *
+   * Retrieves the list of existing shortlinks. The shortlinks are returned sorted by creation date, with the most recent shortlink appearing first.
+   *
+   * If no shortlinks are available, an empty data object is returned.
+   *
+   * `GET /shortlinks`
+   * @since 0.1.0
+   */
+  getShortlinksList: /*#__PURE__*/ Operation.make({
+    id: "getShortlinksList",
+    group: "Shortlinks",
+    method: "GET",
+    path: "/shortlinks",
+    pathParams: {},
+    input: Operation.noInput,
+    success: Operation.jsonResponse(ShortlinksListResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Delete shortlink
+   *
+   * Deletes a shortlink and all the hits data associated, if a valid identifier was provided.
+   *
+   * `DELETE /shortlinks/{shortId}`
+   * @since 0.1.0
+   */
+  deleteShortlink: /*#__PURE__*/ Operation.make({
+    id: "deleteShortlink",
+    group: "Shortlinks",
+    method: "DELETE",
+    path: "/shortlinks/{shortId}",
+    pathParams: { "shortId": Schema.String },
+    input: Operation.noInput,
+    success: Operation.jsonResponse(ShortlinkDeleteResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Get shortlink hits
+   *
+   * Retrieves the hits details (phone number, device, model, operating system, browser, city, country, etc.) of a shortlink if a valid identifier was provided.
+   *
+   * `GET /shortlinks/{shortId}`
+   * @since 0.1.0
+   */
+  getShortlinkHits: /*#__PURE__*/ Operation.make({
+    id: "getShortlinkHits",
+    group: "Shortlinks",
+    method: "GET",
+    path: "/shortlinks/{shortId}",
+    pathParams: { "shortId": Schema.String },
+    input: Operation.query(Schema.Struct({ "short_response": Schema.optional(Schema.Boolean), "limit": Schema.optional(Schema.Int), "next": Schema.optional(Schema.String), "previous": Schema.optional(Schema.String) })),
+    success: Operation.jsonResponse(ShortlinkDetailsResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: true
+  }),
+  /**
+   * Update shortlink
+   *
+   * Updates the specified shortlink by setting the values of the parameters passed. Any parameters not provided will be left unchanged.
+   *
+   * Returns HTTP `204 No content` if the parameters provided did not update the contact because the data was already the same.
+   *
+   * `PATCH /shortlinks/{shortId}`
+   * @since 0.1.0
+   */
+  updateShortlink: /*#__PURE__*/ Operation.make({
+    id: "updateShortlink",
+    group: "Shortlinks",
+    method: "PATCH",
+    path: "/shortlinks/{shortId}",
+    pathParams: { "shortId": Schema.String },
+    input: Operation.jsonBody(ShortlinkUpdateRequest),
+    success: Operation.jsonResponse(ShortlinkUpdateResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.DuplicateValueException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Export shortlink hits to CSV
+   *
+   * Exports the hits details of a shortlink (phone number, device, model, operating system, browser, city, country, etc.) to a CSV file.
+   *
+   * If there are no hits for the shortlink, an empty CSV file is returned (with first line headers).
+   *
+   * `GET /shortlinks/{shortId}/csv`
+   * @since 0.1.0
+   */
+  exportShortlinkHitsToCSV: /*#__PURE__*/ Operation.make({
+    id: "exportShortlinkHitsToCSV",
+    group: "Shortlinks",
+    method: "GET",
+    path: "/shortlinks/{shortId}/csv",
+    pathParams: { "shortId": Schema.String },
+    input: Operation.noInput,
+    success: Operation.fileResponse("application/csv"),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Export shortlink hits to XLSX
+   *
+   * Exports the hits details of a shortlink (phone number, device, model, operating system, browser, city, country, etc.) to a XLSX file (Excel).
+   *
+   * If there are no hits for the shortlink, an empty XLSX file is returned (with first line headers).
+   *
+   * `GET /shortlinks/{shortId}/xlsx`
+   * @since 0.1.0
+   */
+  exportShortlinkHitsToXLSX: /*#__PURE__*/ Operation.make({
+    id: "exportShortlinkHitsToXLSX",
+    group: "Shortlinks",
+    method: "GET",
+    path: "/shortlinks/{shortId}/xlsx",
+    pathParams: { "shortId": Schema.String },
+    input: Operation.noInput,
+    success: Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+} as const
+
+/**
+ * Send SMS to single numbers or many (up to 25,000 a request) and to groups as campaigns, estimate their cost, and delete scheduled messages and campaigns (their cost is refunded).
  * @since 0.1.0
  * @category operations
  */
@@ -176,7 +2172,8 @@ export const Sms = {
     errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
     idempotencyKey: "idempotencyId",
-    billed: true
+    billed: true,
+    paging: false
   }),
   /**
    * Send SMS campaign
@@ -199,7 +2196,8 @@ export const Sms = {
     errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
     idempotencyKey: "idempotencyId",
-    billed: true
+    billed: true,
+    paging: false
   }),
   /**
    * Estimate SMS campaign
@@ -220,7 +2218,8 @@ export const Sms = {
     errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
-    billed: false
+    billed: false,
+    paging: false
   }),
   /**
    * Estimate new SMS
@@ -241,7 +2240,8 @@ export const Sms = {
     errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
-    billed: false
+    billed: false,
+    paging: false
   }),
   /**
    * Delete scheduled SMS campaign
@@ -266,7 +2266,8 @@ export const Sms = {
     errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
-    billed: false
+    billed: false,
+    paging: false
   }),
   /**
    * Delete scheduled SMS
@@ -289,6 +2290,398 @@ export const Sms = {
     errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
-    billed: false
+    billed: false,
+    paging: false
   }),
 } as const
+
+/**
+ * Message templates (SMS, Viber, WhatsApp): create, list, read, update and delete them.
+ * @since 0.1.0
+ * @category operations
+ */
+export const Templates = {
+  /**
+   * Create template
+   *
+   * Creates a new template.
+   *
+   * `POST /templates`
+   * @since 0.1.0
+   */
+  createTemplate: /*#__PURE__*/ Operation.make({
+    id: "createTemplate",
+    group: "Templates",
+    method: "POST",
+    path: "/templates",
+    pathParams: {},
+    input: Operation.jsonBody(TemplatesNewRequest),
+    success: Operation.jsonResponse(TemplatesNewResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.DuplicateValueException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Get templates list
+   *
+   * Retrieves the list of existing templates. The templates are returned sorted by creation date, with the most recent templates appearing first.
+   *
+   * If no templates are available, an empty data object is returned.
+   *
+   * `GET /templates`
+   * @since 0.1.0
+   */
+  getTemplatesList: /*#__PURE__*/ Operation.make({
+    id: "getTemplatesList",
+    group: "Templates",
+    method: "GET",
+    path: "/templates",
+    pathParams: {},
+    input: Operation.noInput,
+    success: Operation.jsonResponse(TemplatesListResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Delete template
+   *
+   * Deletes a template if a valid identifier was provided.
+   *
+   * `DELETE /templates/{templateId}`
+   * @since 0.1.0
+   */
+  deleteTemplate: /*#__PURE__*/ Operation.make({
+    id: "deleteTemplate",
+    group: "Templates",
+    method: "DELETE",
+    path: "/templates/{templateId}",
+    pathParams: { "templateId": Schema.Int },
+    input: Operation.noInput,
+    success: Operation.jsonResponse(TemplatesDeleteResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Get template
+   *
+   * Retrieves the details of a template if a valid identifier was provided.
+   *
+   * `GET /templates/{templateId}`
+   * @since 0.1.0
+   */
+  getTemplate: /*#__PURE__*/ Operation.make({
+    id: "getTemplate",
+    group: "Templates",
+    method: "GET",
+    path: "/templates/{templateId}",
+    pathParams: { "templateId": Schema.Int },
+    input: Operation.noInput,
+    success: Operation.jsonResponse(TemplateDetailsResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Update template
+   *
+   * Updates the specified template by setting the values of the parameters passed. Any parameters not provided will be left unchanged.
+   *
+   * `PATCH /templates/{templateId}`
+   * @since 0.1.0
+   */
+  updateTemplate: /*#__PURE__*/ Operation.make({
+    id: "updateTemplate",
+    group: "Templates",
+    method: "PATCH",
+    path: "/templates/{templateId}",
+    pathParams: { "templateId": Schema.Int },
+    input: Operation.jsonBody(TemplatesUpdateRequest),
+    success: Operation.jsonResponse(TemplatesUpdateResponse),
+    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.DuplicateValueException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+} as const
+
+/**
+ * Viber messages with rich media and buttons, single or as campaigns, with estimates and scheduling.
+ * @since 0.1.0
+ * @category operations
+ */
+export const Viber = {
+  /**
+   * Send Viber message
+   *
+   * Sends Viber message to a single phone number or to a list of phone numbers.
+   *
+   * This endpoint was designed to handle big data objects (up to 25.000 Viber messages in one request).
+   *
+   * If you have loops or iterations we recommend building the send object in your application, and make a single request to this endpoint. The time of making the requests will decrease - by doing a single request with multiple send objects vs making requests in a loop -  and you won't have to worry about making concurrent API calls.
+   *
+   * > Note: This endpoint accepts idempotent requests by providing an additional `idempotencyId` parameter in body with a unique value generated by the client of type UUID v1-v5. To confirm that the server understood the request, the response will contain the header `X-Idempotency-Id` with your unique value.  By using idempotency you can retry requests in case of network error or server not responding in time, without accidentally performing the same operation twice and have a guarantee of not being billed twice.
+   *
+   * `POST /viber` (billed)
+   * @since 0.1.0
+   */
+  sendViberMessage: /*#__PURE__*/ Operation.make({
+    id: "sendViberMessage",
+    group: "Viber",
+    method: "POST",
+    path: "/viber",
+    pathParams: {},
+    input: Operation.jsonBody(SendViberMessageRequest),
+    success: Operation.jsonResponse(SendViberMessageResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: "idempotencyId",
+    billed: true,
+    paging: false
+  }),
+  /**
+   * Send Viber campaign
+   *
+   * Sends Viber message to existing group(s) of contacts.
+   *
+   * > Note: This endpoint accepts idempotent requests by providing an additional `idempotencyId` parameter in body with a unique value generated by the client of type UUID v1-v5. To confirm that the server understood the request, the response will contain the header `X-Idempotency-Id` with your unique value.  By using idempotency you can retry requests in case of network error or server not responding in time, without accidentally performing the same operation twice and have a guarantee of not being billed twice.     > We recommend to always use Idempotency ID when sending Viber campaigns
+   *
+   * `POST /viber/campaign` (billed)
+   * @since 0.1.0
+   */
+  sendViberCampaign: /*#__PURE__*/ Operation.make({
+    id: "sendViberCampaign",
+    group: "Viber",
+    method: "POST",
+    path: "/viber/campaign",
+    pathParams: {},
+    input: Operation.jsonBody(SendViberCampaignRequest),
+    success: Operation.jsonResponse(SendViberCampaignResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: "idempotencyId",
+    billed: true,
+    paging: false
+  }),
+  /**
+   * Estimate Viber campaign
+   *
+   * Estimate the cost of sending a Viber message to groups of phone numbers.
+   *
+   * This endpoint is identical to `/viber/campaign` endpoint, but it will only simulate the Viber sending (no billing).
+   *
+   * The request body and the response are the same as for `/viber/campaign` endpoint.
+   *
+   * `POST /viber/campaign/estimate`
+   * @since 0.1.0
+   */
+  estimateViberCampaign: /*#__PURE__*/ Operation.make({
+    id: "estimateViberCampaign",
+    group: "Viber",
+    method: "POST",
+    path: "/viber/campaign/estimate",
+    pathParams: {},
+    input: Operation.jsonBody(SendViberCampaignRequestEstimate),
+    success: Operation.jsonResponse(SendViberCampaignResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Estimate Viber message
+   *
+   * Estimate the cost of sending a Viber message.
+   *
+   * This endpoint is identical to `/viber` endpoint, but it will only simulate the Viber sending (no billing).
+   *
+   * The request body and the response are the same as for `/viber` endpoint.
+   *
+   * `POST /viber/estimate`
+   * @since 0.1.0
+   */
+  estimateViberMessage: /*#__PURE__*/ Operation.make({
+    id: "estimateViberMessage",
+    group: "Viber",
+    method: "POST",
+    path: "/viber/estimate",
+    pathParams: {},
+    input: Operation.jsonBody(SendViberMessageRequestEstimate),
+    success: Operation.jsonResponse(SendViberMessageResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Delete scheduled Viber campaign
+   *
+   * Delete a scheduled Viber campaign by providing a valid identifier (`campaignId`).
+   *
+   * The cost of the deleted scheduled Viber campaign will be returned to the balance of the account.
+   *
+   * If part of the Viber campaign has already started, only scheduled messages will be deleted. Messages already sent cannot be deleted.
+   *
+   * `DELETE /viber/scheduled/campaign/{campaignId}`
+   * @since 0.1.0
+   */
+  deleteScheduledViberCampaign: /*#__PURE__*/ Operation.make({
+    id: "deleteScheduledViberCampaign",
+    group: "Viber",
+    method: "DELETE",
+    path: "/viber/scheduled/campaign/{campaignId}",
+    pathParams: { "campaignId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.noInput,
+    success: Operation.jsonResponse(DeleteScheduledCampaign),
+    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Delete scheduled Viber message
+   *
+   * Delete a scheduled Viber message by providing a valid identifier (`msgId`).
+   *
+   * The cost of the deleted scheduled Viber message will be returned to the balance of the account.
+   *
+   * `DELETE /viber/scheduled/{msgId}`
+   * @since 0.1.0
+   */
+  deleteScheduledViberMessage: /*#__PURE__*/ Operation.make({
+    id: "deleteScheduledViberMessage",
+    group: "Viber",
+    method: "DELETE",
+    path: "/viber/scheduled/{msgId}",
+    pathParams: { "msgId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.noInput,
+    success: Operation.jsonResponse(DeleteScheduledMsg),
+    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+} as const
+
+/**
+ * WhatsApp template messages, with estimates and scheduling.
+ * @since 0.1.0
+ * @category operations
+ */
+export const Whatsapp = {
+  /**
+   * Send Whatsapp message
+   *
+   * Sends Whatsapp message to a single phone number.
+   *
+   * > Note: This endpoint accepts idempotent requests by providing an additional `idempotencyId` parameter in body with a unique value generated by the client of type UUID v1-v5. To confirm that the server understood the request, the response will contain the header `X-Idempotency-Id` with your unique value.  By using idempotency you can retry requests in case of network error or server not responding in time, without accidentally performing the same operation twice and have a guarantee of not being billed twice.
+   *
+   * `POST /whatsapp` (billed)
+   * @since 0.1.0
+   */
+  sendWhatsappMessage: /*#__PURE__*/ Operation.make({
+    id: "sendWhatsappMessage",
+    group: "Whatsapp",
+    method: "POST",
+    path: "/whatsapp",
+    pathParams: {},
+    input: Operation.jsonBody(SendWhatsappMessageRequest),
+    success: Operation.jsonResponse(SendWhatsappMessageResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: "idempotencyId",
+    billed: true,
+    paging: false
+  }),
+  /**
+   * Estimate Whatsapp message
+   *
+   * Estimate the cost of sending a Whatsapp message.
+   *
+   * This endpoint is identical to `/whatsapp` endpoint, but it will only simulate the Whatsapp sending (no billing).
+   *
+   * The request body and the response are the same as for `/whatsapp` endpoint.
+   *
+   * `POST /whatsapp/estimate`
+   * @since 0.1.0
+   */
+  estimateWhatsappMessage: /*#__PURE__*/ Operation.make({
+    id: "estimateWhatsappMessage",
+    group: "Whatsapp",
+    method: "POST",
+    path: "/whatsapp/estimate",
+    pathParams: {},
+    input: Operation.jsonBody(SendWhatsappMessageRequestEstimate),
+    success: Operation.jsonResponse(SendWhatsappMessageResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+  /**
+   * Delete scheduled Whatsapp message
+   *
+   * Delete a scheduled Whatsapp message by providing a valid identifier (`msgId`).
+   *
+   * The cost of the deleted scheduled Whatsapp message will be returned to the balance of the account.
+   *
+   * `DELETE /whatsapp/scheduled/{msgId}`
+   * @since 0.1.0
+   */
+  deleteScheduledWhatsappMessage: /*#__PURE__*/ Operation.make({
+    id: "deleteScheduledWhatsappMessage",
+    group: "Whatsapp",
+    method: "DELETE",
+    path: "/whatsapp/scheduled/{msgId}",
+    pathParams: { "msgId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.noInput,
+    success: Operation.jsonResponse(DeleteScheduledMsg),
+    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false
+  }),
+} as const
+
+/**
+ * Every group's entries, by accessor name (the lowerCamelCase tag): `client.numbers`, ...
+ * @since 0.1.0
+ * @category operations
+ */
+export const groups = { account: Account, applications: Applications, attachments: Attachments, conversations: Conversations, groups: Groups, multichannel: Multichannel, numbers: Numbers, oauth: Oauth, optouts: Optouts, originators: Originators, otp: Otp, reports: Reports, shortlinks: Shortlinks, sms: Sms, templates: Templates, viber: Viber, whatsapp: Whatsapp } as const
+
+/**
+ * Correctly spelled aliases of misspelled operationIds, by group accessor: alias -> operationId.
+ * @since 0.1.0
+ * @category operations
+ */
+export const aliases = { account: {  }, applications: {  }, attachments: {  }, conversations: { getConversationsList: "getConverstionsList" }, groups: {  }, multichannel: {  }, numbers: {  }, oauth: {  }, optouts: {  }, originators: {  }, otp: {  }, reports: {  }, shortlinks: {  }, sms: {  }, templates: {  }, viber: {  }, whatsapp: {  } } as const
+
+/**
+ * The OAuth scopes: one per API group (its accessor name), the token endpoint's own excepted.
+ * @since 0.1.0
+ * @category operations
+ */
+export const scopes = ["account", "applications", "attachments", "conversations", "groups", "multichannel", "numbers", "optouts", "originators", "otp", "reports", "shortlinks", "sms", "templates", "viber", "whatsapp"] as const
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Scope = (typeof scopes)[number]

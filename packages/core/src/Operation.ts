@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import type { Oauth } from "./Api.js"
+import type * as ErrorCatalogue from "./ErrorCatalogue.js"
 import type * as Errors from "./Errors.js"
 
 /**
@@ -119,6 +119,11 @@ export interface Description<
   readonly idempotencyKey: string | undefined
   /** Whether the API bills the call (`x-smscx-cost`). */
   readonly billed: boolean
+  /**
+   * Whether the operation is a cursor-paged list: it takes `limit`/`next`/`previous` and answers
+   * `data` with `paging: { next, previous, size }`.
+   */
+  readonly paging: boolean
 }
 
 /**
@@ -247,4 +252,4 @@ export type FailureOf<O extends Any> = ErrorOf<O> | TokenError | Errors.ClientEr
  * @since 0.1.0
  * @category type-level
  */
-export type TokenError = ErrorOf<typeof Oauth.getAccessToken>
+export type TokenError = ErrorCatalogue.TokenError

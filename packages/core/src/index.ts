@@ -9,6 +9,12 @@
 export * as Api from "./Api.js"
 
 /**
+ * Each operation's documented errors: status, type, code, message and exception.
+ * @since 0.1.0
+ */
+export * as ErrorCatalogue from "./ErrorCatalogue.js"
+
+/**
  * How a non-2xx answer becomes an exception.
  * @since 0.1.0
  */

@@ -13,11 +13,7 @@ import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
 import * as Schema from "effect/Schema"
 
-const operations: ReadonlyArray<Operation.Any> = [
-  ...Object.values(Api.Sms),
-  ...Object.values(Api.Account),
-  ...Object.values(Api.Oauth)
-]
+const operations: ReadonlyArray<Operation.Any> = Object.values(Api.groups).flatMap((group) => Object.values<Operation.Any>(group))
 
 /** The JSON form of a value; `Schema.Number` also generates NaN and ±Infinity, which JSON has not. */
 const toJson = (u: unknown): unknown =>

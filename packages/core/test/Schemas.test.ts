@@ -77,27 +77,26 @@ const finiteNumbers = (u: unknown): unknown =>
 
 const toJson = (u: unknown): unknown => JSON.parse(JSON.stringify(u))
 
-const operations: ReadonlyArray<Operation.Any> = [
-  ...Object.values(Api.Sms),
-  ...Object.values(Api.Account),
-  ...Object.values(Api.Oauth)
-]
+const operations: ReadonlyArray<Operation.Any> = Object.values(Api.groups).flatMap((group) => Object.values<Operation.Any>(group))
 
 const RUNS = { fastCheck: { numRuns: 50 } }
 
 // ---------------------------------------------------------------------------
 
 describe("Api entries describe the spec's operations", () => {
-  it("the Sms, Account and Oauth groups hold exactly the spec's operations of those tags", () => {
+  it("the groups hold exactly the spec's 100 operations, each under its tag", () => {
     const expected: Array<string> = []
     for (const item of Object.values<any>(spec.paths)) {
       for (const op of Object.values<any>(item)) {
-        if (typeof op === "object" && op?.operationId && ["Sms", "Account", "Oauth"].includes(op.tags?.[0])) {
-          expected.push(`${op.tags[0]}.${op.operationId}`)
-        }
+        if (typeof op === "object" && op?.operationId) expected.push(`${op.tags[0]}.${op.operationId}`)
       }
     }
+    assert.strictEqual(expected.length, 100)
     assert.deepStrictEqual(operations.map((o) => o.spanName).sort(), expected.sort())
+    assert.deepStrictEqual(
+      Object.keys(Api.groups).sort(),
+      spec.tags.map((t: { name: string }) => t.name.charAt(0).toLowerCase() + t.name.slice(1)).sort()
+    )
   })
 
   for (const operation of operations) {
@@ -129,7 +128,12 @@ describe("Api entries describe the spec's operations", () => {
         operation.idempotencyKey,
         referenced?.properties?.idempotencyId !== undefined ? "idempotencyId" : undefined
       )
-      assert.strictEqual(operation.success._tag, "Json")
+      const answers = op.responses["200"] ?? op.responses["201"]
+      const [answerType] = Object.keys(answers.content ?? {})
+      assert.strictEqual(operation.success._tag, answerType === "application/json" ? "Json" : answerType === undefined ? "Empty" : "File")
+      if (operation.success._tag === "File") assert.strictEqual(operation.success.contentType, answerType)
+      const query = params.filter((p) => p.in === "query").map((p) => p.name)
+      assert.strictEqual(operation.paging, ["limit", "next", "previous"].every((name) => query.includes(name)))
     })
   }
 })
@@ -181,7 +185,7 @@ describe("requests: what the Effect input schema accepts, the spec accepts", () 
   }
 })
 
-describe("answers: what the Effect success schema describes, the spec's 200 schema accepts", () => {
+describe("answers: what the Effect success schema describes, the spec's 200 (201) schema accepts", () => {
   for (const operation of operations) {
     const success = operation.success
     if (success._tag !== "Json") continue
@@ -191,7 +195,8 @@ describe("answers: what the Effect success schema describes, the spec's 200 sche
       operation.path,
       operation.method.toLowerCase(),
       "responses",
-      "200",
+      // a creation answers 201
+      "200" in specOperation(operation).responses ? "200" : "201",
       "content",
       "application/json",
       "schema"

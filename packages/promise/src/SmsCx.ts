@@ -113,6 +113,8 @@ export class SmsCx implements AsyncDisposable {
           return this.#run(operation, call, callOptions?.signal)
         }
       }
+      // a correctly spelled alias is the same method
+      for (const [alias, id] of Object.entries(tag.aliases as Record<string, string>)) methods[alias] = methods[id]!
       self[name] = Object.freeze(methods)
     }
   }

@@ -144,7 +144,8 @@ describe("request building", () => {
           errors: [],
           auth: "apiKeyOrBearer",
           idempotencyKey: undefined,
-          billed: false
+          billed: false,
+          paging: false
         })
         yield* t.call(thing, ["a/b?c#d e+%2e"])
         yield* t.call(thing, ["..."])
@@ -314,7 +315,8 @@ describe("operations of other shapes (query, file and empty answers)", () => {
     errors: [Errors.ApiException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
-    billed: false
+    billed: false,
+    paging: false
   })
   const remove = Operation.make({
     id: "removeThing",
@@ -327,7 +329,8 @@ describe("operations of other shapes (query, file and empty answers)", () => {
     errors: [Errors.ApiException],
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
-    billed: false
+    billed: false,
+    paging: false
   })
 
   it.effect("query parameters keep their wire names; arrays repeat; absent ones are left out", () => {

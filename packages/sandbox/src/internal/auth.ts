@@ -3,6 +3,7 @@
  * that endpoint only, an application's id and secret (HTTP Basic); and whether a token's scopes
  * cover an operation.
  */
+import { Api } from "@smscx/core"
 import type * as Operation from "@smscx/core/Operation"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
@@ -13,27 +14,11 @@ import { type ApiFailure, fail, Generic, spec } from "./errors.js"
 import type { Store } from "./state.js"
 
 /**
- * The API's scope names: its tags in lowerCamelCase (the token endpoint's own tag excepted).
+ * The API's scope names: its tags in lowerCamelCase (the token endpoint's own tag excepted),
+ * generated with the entries.
  * @internal
  */
-export const knownScopes: ReadonlyArray<string> = [
-  "account",
-  "applications",
-  "attachments",
-  "conversations",
-  "groups",
-  "multichannel",
-  "numbers",
-  "optouts",
-  "originators",
-  "otp",
-  "reports",
-  "shortlinks",
-  "sms",
-  "templates",
-  "viber",
-  "whatsapp"
-]
+export const knownScopes: ReadonlyArray<string> = Api.scopes
 
 /** The scope an operation needs: its group in lowerCamelCase. @internal */
 export const scopeOf = (operation: Operation.Any): string =>
