@@ -1,13 +1,18 @@
 /**
  * Derives an Effect service from a group of operation entries: one method per operation, named
- * by its `operationId`, taking its path parameters positionally (in path order) and then its
- * input object.
+ * by its `operationId`, taking its path parameters positionally (in path order), then its input
+ * object, then optional per-call settings. Each method also has `withResponse` (the result with
+ * the response's metadata), and a cursor-paged list has `pages` and `all` (Streams that follow
+ * `paging.next` lazily).
  *
  * @since 0.1.0
  */
 import type * as Operation from "@smscx/core/Operation"
 import { Transport } from "@smscx/transport/Transport"
+import type * as TransportModule from "@smscx/transport/Transport"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
 
 /**
  * A group of operation entries, keyed by `operationId`.
@@ -17,13 +22,53 @@ import * as Effect from "effect/Effect"
 export type Operations = { readonly [id: string]: Operation.Any }
 
 /**
+ * A method's arguments: the operation's own, then optional per-call settings.
+ * @since 0.1.0
+ * @category models
+ */
+export type ArgsWithOptions<O extends Operation.Any> = [...Operation.Args<O>, options?: TransportModule.CallOptions]
+
+/**
+ * A page of a cursor-paged list.
+ * @since 0.1.0
+ * @category models
+ */
+export type PageOf<O extends Operation.Any> = Operation.SuccessOf<O>
+
+/**
+ * An item of a cursor-paged list (an element of its `data`).
+ * @since 0.1.0
+ * @category models
+ */
+export type ItemOf<O extends Operation.Any> = Operation.SuccessOf<O> extends { readonly data: ReadonlyArray<infer A> } ? A
+  : never
+
+/**
+ * The paginators of a cursor-paged list.
+ * @since 0.1.0
+ * @category models
+ */
+export interface Paginated<O extends Operation.Any> {
+  /** Every page, from the one the arguments ask for, fetched one at a time as the stream is read. */
+  readonly pages: (...args: ArgsWithOptions<O>) => Stream.Stream<PageOf<O>, Operation.FailureOf<O>>
+  /** Every item of every page, fetched page by page as the stream is read. */
+  readonly all: (...args: ArgsWithOptions<O>) => Stream.Stream<ItemOf<O>, Operation.FailureOf<O>>
+}
+
+/**
  * The method derived from one operation.
  * @since 0.1.0
  * @category models
  */
-export type Method<O extends Operation.Any> = (
-  ...args: Operation.Args<O>
-) => Effect.Effect<Operation.SuccessOf<O>, Operation.FailureOf<O>>
+export type Method<O extends Operation.Any> =
+  & ((...args: ArgsWithOptions<O>) => Effect.Effect<Operation.SuccessOf<O>, Operation.FailureOf<O>>)
+  & {
+    /** The result with the response's status, headers, request id, rate limit and idempotency id. */
+    readonly withResponse: (
+      ...args: ArgsWithOptions<O>
+    ) => Effect.Effect<TransportModule.WithResponse<Operation.SuccessOf<O>>, Operation.FailureOf<O>>
+  }
+  & (O["paging"] extends true ? Paginated<O> : {})
 
 /**
  * The service derived from a group of operations.
@@ -48,6 +93,57 @@ export type WithAliases<Ops extends Operations, A extends Aliases<Ops>> = Of<Ops
   readonly [K in keyof A]: Method<Ops[A[K]]>
 }
 
+/** The operation's own arguments and the call options, apart. @internal */
+export const splitArgs = (
+  operation: Operation.Any,
+  args: ReadonlyArray<unknown>
+): readonly [ReadonlyArray<unknown>, TransportModule.CallOptions | undefined] => {
+  const arity = operation.pathParamNames.length + (operation.input._tag === "None" ? 0 : 1)
+  return args.length > arity
+    ? [args.slice(0, arity), args[arity] as TransportModule.CallOptions | undefined]
+    : [args, undefined]
+}
+
+type Page = { readonly paging?: { readonly next?: string | null } | null; readonly data?: ReadonlyArray<unknown> }
+
+/**
+ * The arguments that ask for the page after `cursor`: the cursor replaces the caller's own
+ * `next`/`previous`, the other filters stay.
+ * @internal
+ */
+export const argsForCursor = (operation: Operation.Any, args: ReadonlyArray<unknown>, cursor: string | undefined) => {
+  if (cursor === undefined) return args
+  const index = operation.pathParamNames.length
+  const { next: _next, previous: _previous, ...rest } = (args[index] ?? {}) as Record<string, unknown>
+  const out = [...args]
+  out[index] = { ...rest, next: cursor }
+  return out
+}
+
+/** The cursor of the page after this one, if any. @internal */
+export const nextCursor = (page: unknown): string | undefined => {
+  const next = (page as Page | undefined)?.paging?.next
+  return typeof next === "string" && next !== "" ? next : undefined
+}
+
+/** The items of a page. @internal */
+export const itemsOf = (page: unknown): ReadonlyArray<unknown> => (page as Page | undefined)?.data ?? []
+
+/**
+ * The pages of a list: the first as asked, then `next: <cursor>` until the cursor is null.
+ * @internal
+ */
+export const pagesOf = <A, E>(
+  operation: Operation.Any,
+  args: ReadonlyArray<unknown>,
+  fetch: (args: ReadonlyArray<unknown>) => Effect.Effect<A, E>
+): Stream.Stream<A, E> =>
+  Stream.paginateEffect(undefined as string | undefined, (cursor) =>
+    Effect.map(fetch(argsForCursor(operation, args, cursor)), (page) => {
+      const next = nextCursor(page)
+      return [page, next === undefined ? Option.none() : Option.some(next)] as const
+    }))
+
 /**
  * Builds the service of a group of operations on top of the `Transport`.
  * @since 0.1.0
@@ -58,10 +154,28 @@ export const make = <Ops extends Operations, A extends Aliases<Ops> = {}>(
   aliases?: A
 ): Effect.Effect<WithAliases<Ops, A>, never, Transport> =>
   Effect.map(Transport, (transport) => {
-    const service: Record<string, (...args: ReadonlyArray<unknown>) => Effect.Effect<unknown, unknown>> = {}
+    const service: Record<string, unknown> = {}
     for (const [id, operation] of Object.entries(operations)) {
-      service[id] = (...args) => transport.call(operation, args)
+      const method = (...args: ReadonlyArray<unknown>) => {
+        const [own, options] = splitArgs(operation, args)
+        return transport.call(operation, own, options)
+      }
+      const withResponse = (...args: ReadonlyArray<unknown>) => {
+        const [own, options] = splitArgs(operation, args)
+        return transport.callWithResponse(operation, own, options)
+      }
+      const extras: Record<string, unknown> = { withResponse }
+      if (operation.paging) {
+        const pages = (...args: ReadonlyArray<unknown>) => {
+          const [own, options] = splitArgs(operation, args)
+          return pagesOf(operation, own, (page) => transport.call(operation, page, options))
+        }
+        extras.pages = pages
+        extras.all = (...args: ReadonlyArray<unknown>) =>
+          Stream.flattenIterables(Stream.map(pages(...args), itemsOf))
+      }
+      service[id] = Object.assign(method, extras)
     }
-    for (const [alias, id] of Object.entries(aliases ?? {})) service[alias] = service[id]!
+    for (const [alias, id] of Object.entries(aliases ?? {})) service[alias] = service[id]
     return service as WithAliases<Ops, A>
   })

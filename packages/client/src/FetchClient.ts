@@ -79,15 +79,23 @@ const send = (
       const timer = Option.isSome(deadline)
         ? setTimeout(() => controller.abort(new HttpTimeout.TimeoutCause(deadline.value)), Duration.toMillis(deadline.value))
         : undefined
+      // a fetch that does not honour its signal (a test double, a wrapper) still ends on time
+      const aborted = new Promise<never>((_, reject) => {
+        controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true })
+      })
+      aborted.catch(() => {})
       try {
-        const response = await fetch(url.right, {
-          method: request.method,
-          headers,
-          ...(body === undefined ? {} : { body: body as BodyInit }),
-          signal: controller.signal
-        })
+        const response = await Promise.race([
+          fetch(url.right, {
+            method: request.method,
+            headers,
+            ...(body === undefined ? {} : { body: body as BodyInit }),
+            signal: controller.signal
+          }),
+          aborted
+        ])
         // the deadline covers the whole answer, not only its headers
-        const bytes = await readLimited(response, limit)
+        const bytes = await Promise.race([readLimited(response, limit), aborted])
         if (bytes === undefined) throw new HttpLimits.ResponseTooLargeCause(limit)
         return new BufferedResponse(request, response.status, () => Headers.fromInput(response.headers), bytes)
       } catch (error) {

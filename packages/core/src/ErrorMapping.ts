@@ -140,6 +140,7 @@ export const fromResponse = (
     body,
     headers: { ...headers },
     rateLimit: rateLimitOf(headers),
+    ...(headers["x-request-id"] === undefined ? {} : { requestId: headers["x-request-id"] }),
     ...(type === undefined ? {} : { type }),
     ...(code === undefined ? {} : { code }),
     ...(uri === undefined ? {} : { uri }),

@@ -46,6 +46,8 @@ export const ApiErrorFields = {
   invalid: Schema.optional(Schema.Array(Schema.String)),
   body: Schema.Unknown,
   headers: Schema.Record({ key: Schema.String, value: Schema.String }),
+  /** The API's id of the request (`X-Request-Id`), to quote to its support. */
+  requestId: Schema.optional(Schema.String),
   rateLimit: RateLimit
 }
 

@@ -104,7 +104,8 @@ export interface Description<
   PathParams extends PathFields = PathFields,
   In extends Input = Input,
   Out extends Success = Success,
-  E extends Errors.ApiExceptionClass = Errors.ApiExceptionClass
+  E extends Errors.ApiExceptionClass = Errors.ApiExceptionClass,
+  Paging extends boolean = boolean
 > {
   readonly id: Id
   readonly group: string
@@ -123,7 +124,7 @@ export interface Description<
    * Whether the operation is a cursor-paged list: it takes `limit`/`next`/`previous` and answers
    * `data` with `paging: { next, previous, size }`.
    */
-  readonly paging: boolean
+  readonly paging: Paging
 }
 
 /**
@@ -137,8 +138,9 @@ export interface Operation<
   PathParams extends PathFields = PathFields,
   In extends Input = Input,
   Out extends Success = Success,
-  E extends Errors.ApiExceptionClass = Errors.ApiExceptionClass
-> extends Description<Id, Path, PathParams, In, Out, E> {
+  E extends Errors.ApiExceptionClass = Errors.ApiExceptionClass,
+  Paging extends boolean = boolean
+> extends Description<Id, Path, PathParams, In, Out, E, Paging> {
   /** Path parameter names in path order. */
   readonly pathParamNames: ReadonlyArray<string>
   /** The path parameters as one schema. */
@@ -153,7 +155,7 @@ export interface Operation<
  * @since 0.1.0
  * @category models
  */
-export type Any = Operation<string, string, any, Input, Success, any>
+export type Any = Operation<string, string, any, Input, Success, any, boolean>
 
 /**
  * Describes an operation; derives the path parameter order, the path schema and the error tags.
@@ -166,8 +168,9 @@ export const make = <
   const PathParams extends PathFields,
   const In extends Input,
   const Out extends Success,
-  const E extends Errors.ApiExceptionClass
->(o: Description<Id, Path, PathParams, In, Out, E>): Operation<Id, Path, PathParams, In, Out, E> => ({
+  const E extends Errors.ApiExceptionClass,
+  const Paging extends boolean
+>(o: Description<Id, Path, PathParams, In, Out, E, Paging>): Operation<Id, Path, PathParams, In, Out, E, Paging> => ({
   ...o,
   pathParamNames: Array.from(o.path.matchAll(/\{([^}]+)\}/g), (m) => m[1]!),
   // every field is context-free (PathFields), so the struct is too

@@ -16,7 +16,8 @@
  *
  * @since 0.1.0
  */
-import { FetchClient, InvalidOptionsError, SmsCx as Client, TransportError } from "@smscx/client"
+import { ApiService, FetchClient, InvalidOptionsError, SmsCx as Client, TransportError } from "@smscx/client"
+import type { Api } from "@smscx/core"
 import type * as Operation from "@smscx/core/Operation"
 import * as Transport from "@smscx/transport/Transport"
 import * as Cause from "effect/Cause"
@@ -41,35 +42,66 @@ export type Options = Transport.Options & {
 }
 
 /**
- * Per-call options, after a method's own arguments.
+ * Per-call options, after a method's own arguments: the client's timeout, retry policy and extra
+ * headers for this call (a number of milliseconds, or a duration such as `"5 seconds"`), and a
+ * signal to abort it.
  * @since 0.1.0
  * @category models
  */
-export interface CallOptions {
-  /** Aborting it interrupts the call; the Promise then rejects. */
+export interface CallOptions extends Transport.CallOptions {
+  /** Aborting it interrupts the call; the Promise then rejects with the signal's reason. */
   readonly signal?: AbortSignal
 }
 
-type Promisified<S> = {
-  readonly [K in keyof S]: S[K] extends (...args: infer A) => Effect.Effect<infer R, infer _E, infer _R>
-    ? (...args: [...A, options?: CallOptions]) => Promise<R>
-    : never
-}
-
-type Groups = typeof Client.groups
+type Args<O extends Operation.Any> = [...Operation.Args<O>, options?: CallOptions]
 
 /**
- * The groups of the facade: `client.sms`, `client.account`, `client.oauth`, ...
+ * The paginators of a cursor-paged list: async iterables that fetch a page only when the loop
+ * gets to it, and stop fetching when the loop ends (`break`, `return`, a throw).
  * @since 0.1.0
  * @category models
  */
-export type GroupsOf = { readonly [K in keyof Groups]: Promisified<Context.Tag.Service<Groups[K]>> }
+export interface Paginated<O extends Operation.Any> {
+  /** `for await (const page of client.reports.getAdvancedReport.pages({ ... }))` */
+  readonly pages: (...args: Args<O>) => AsyncIterable<ApiService.PageOf<O>>
+  /** `for await (const row of client.reports.getAdvancedReport.all({ ... }))` */
+  readonly all: (...args: Args<O>) => AsyncIterable<ApiService.ItemOf<O>>
+}
+
+/**
+ * A method of the facade.
+ * @since 0.1.0
+ * @category models
+ */
+export type Method<O extends Operation.Any> =
+  & ((...args: Args<O>) => Promise<Operation.SuccessOf<O>>)
+  & {
+    /** The result with the response's status, headers, request id, rate limit and idempotency id. */
+    readonly withResponse: (...args: Args<O>) => Promise<Transport.WithResponse<Operation.SuccessOf<O>>>
+  }
+  & (O["paging"] extends true ? Paginated<O> : {})
+
+type GroupOf<Ops extends ApiService.Operations, A> =
+  & { readonly [K in keyof Ops]: Method<Ops[K]> }
+  & { readonly [K in keyof A]: A[K] extends keyof Ops ? Method<Ops[A[K]]> : never }
+
+/**
+ * The groups of the facade: `client.sms`, `client.numbers`, `client.otp`, ...
+ * @since 0.1.0
+ * @category models
+ */
+export type GroupsOf = {
+  readonly [K in keyof typeof Api.groups]: GroupOf<(typeof Api.groups)[K], (typeof Api.aliases)[K]>
+}
 
 /**
  * @since 0.1.0
  * @category models
  */
 export interface SmsCx extends GroupsOf {}
+
+type LooseCall = (...args: ReadonlyArray<unknown>) => Effect.Effect<unknown, unknown>
+type AnyService = Record<string, LooseCall & { readonly withResponse: LooseCall }>
 
 /**
  * A client of the SMS.CX API. Methods reject with the SDK's tagged errors themselves
@@ -100,21 +132,53 @@ export class SmsCx implements AsyncDisposable {
     )
     const self = this as unknown as Record<string, unknown>
     for (const [name, tag] of Object.entries(Client.groups)) {
-      const methods: Record<string, (...args: Array<unknown>) => Promise<unknown>> = {}
-      for (const [id, operation] of Object.entries(tag.operations)) {
+      const service = tag as unknown as Context.Tag<Client.Services, AnyService>
+      const methods: Record<string, unknown> = {}
+      for (const [id, operation] of Object.entries(tag.operations as ApiService.Operations)) {
         // the call options, if any, come right after the operation's own arguments
-        const arity = operation.pathParamNames.length + (operation.input._tag === "None" ? 0 : 1)
-        methods[id] = (...args) => {
-          const callOptions = args[arity] as CallOptions | undefined
-          const call = Effect.flatMap(
-            tag as unknown as Context.Tag<Client.Services, Record<string, (...a: Array<unknown>) => Effect.Effect<unknown, unknown>>>,
-            (service) => service[id]!(...args.slice(0, arity))
-          )
-          return this.#run(operation, call, callOptions?.signal)
+        const split = (args: ReadonlyArray<unknown>) => {
+          const [own, options] = ApiService.splitArgs(operation, args)
+          const { signal, ...transport } = (options ?? {}) as CallOptions
+          return { own, signal, transport: options === undefined ? undefined : transport }
         }
+        const run = (
+          signal: AbortSignal | undefined,
+          f: (method: AnyService[string]) => Effect.Effect<unknown, unknown>
+        ) => this.#run(operation, Effect.flatMap(service, (s) => f(s[id]!)), signal)
+        const method = (...args: Array<unknown>) => {
+          const { own, signal, transport } = split(args)
+          return run(signal, (m) => m(...own, transport))
+        }
+        const withResponse = (...args: Array<unknown>) => {
+          const { own, signal, transport } = split(args)
+          return run(signal, (m) => m.withResponse(...own, transport))
+        }
+        const extras: Record<string, unknown> = { withResponse }
+        if (operation.paging) {
+          const pages = (...args: Array<unknown>): AsyncIterable<unknown> => {
+            const { own, signal, transport } = split(args)
+            return {
+              [Symbol.asyncIterator]: async function*() {
+                let cursor: string | undefined
+                do {
+                  const page = await run(signal, (m) => m(...ApiService.argsForCursor(operation, own, cursor), transport))
+                  yield page
+                  cursor = ApiService.nextCursor(page)
+                } while (cursor !== undefined)
+              }
+            }
+          }
+          extras.pages = pages
+          extras.all = (...args: Array<unknown>): AsyncIterable<unknown> => ({
+            [Symbol.asyncIterator]: async function*() {
+              for await (const page of pages(...args)) yield* ApiService.itemsOf(page)
+            }
+          })
+        }
+        methods[id] = Object.assign(method, extras)
       }
       // a correctly spelled alias is the same method
-      for (const [alias, id] of Object.entries(tag.aliases as Record<string, string>)) methods[alias] = methods[id]!
+      for (const [alias, id] of Object.entries(tag.aliases as Record<string, string>)) methods[alias] = methods[id]
       self[name] = Object.freeze(methods)
     }
   }

@@ -83,6 +83,52 @@ export type Options = Credentials & {
 }
 
 /**
+ * Settings of one call, over the client's own.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CallOptions {
+  /** This call's per-attempt deadline (a number is milliseconds). */
+  readonly timeout?: Duration.DurationInput
+  /** This call's retries; `false` turns them off. */
+  readonly retry?: RetryPolicy.Options | false
+  /**
+   * Extra headers for this call (e.g. a tracing header your proxy wants). The SDK's own win:
+   * authentication, `content-type`, `content-length`.
+   */
+  readonly headers?: Readonly<Record<string, string>>
+}
+
+/**
+ * What came with a successful answer besides its body.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ResponseMeta {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  /** The API's id of the request (`X-Request-Id`), to quote to its support. */
+  readonly requestId: string | undefined
+  /** `X-Rate-Limit-Limit`, `-Remaining` and `-Reset`, as numbers. */
+  readonly rateLimit: Errors.RateLimit
+  /** The idempotency id the request carried (the one you gave, or the one the SDK generated). */
+  readonly idempotencyId: string | undefined
+}
+
+/**
+ * A successful result with what came with it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WithResponse<A> {
+  readonly data: A
+  readonly response: ResponseMeta
+}
+
+/**
  * @since 0.1.0
  * @category models
  */
@@ -93,8 +139,15 @@ export interface Service {
    */
   readonly call: <O extends Operation.Any>(
     operation: O,
-    args: ReadonlyArray<unknown>
+    args: ReadonlyArray<unknown>,
+    options?: CallOptions
   ) => Effect.Effect<Operation.SuccessOf<O>, Operation.FailureOf<O>>
+  /** Like `call`, with the response's status, headers, request id, rate limit and idempotency id. */
+  readonly callWithResponse: <O extends Operation.Any>(
+    operation: O,
+    args: ReadonlyArray<unknown>,
+    options?: CallOptions
+  ) => Effect.Effect<WithResponse<Operation.SuccessOf<O>>, Operation.FailureOf<O>>
 }
 
 /**
@@ -258,17 +311,20 @@ export const make = (
       ? (request: HttpClientRequest.HttpClientRequest) => http.execute(request)
       : (request: HttpClientRequest.HttpClientRequest) =>
         Effect.locally(http.execute(request), HttpLimits.maxResponseBytes, maxResponseBytes)
-    const withDeadline = native
-      ? (request: HttpClientRequest.HttpClientRequest) => Effect.locally(limited(request), HttpTimeout.current, deadline)
-      : (request: HttpClientRequest.HttpClientRequest) =>
-        Effect.timeoutFail(http.execute(request), { duration: timeout, onTimeout: () => timedOut(request, timeout) })
+    const withDeadline = (request: HttpClientRequest.HttpClientRequest, own: Duration.Duration | undefined) =>
+      native
+        ? Effect.locally(limited(request), HttpTimeout.current, own === undefined ? deadline : Option.some(own))
+        : Effect.timeoutFail(http.execute(request), {
+          duration: own ?? timeout,
+          onTimeout: () => timedOut(request, own ?? timeout)
+        })
 
     /** One attempt: send, then read the answer as the operation's success or as its API error. */
-    const send = (operation: Operation.Any, request: HttpClientRequest.HttpClientRequest) =>
-      withDeadline(request).pipe(
-        Effect.flatMap((response): Effect.Effect<unknown, Errors.ApiError | Errors.DecodeError | HttpClientError.ResponseError> =>
+    const send = (operation: Operation.Any, request: HttpClientRequest.HttpClientRequest, call: Call) =>
+      withDeadline(request, call.timeout).pipe(
+        Effect.flatMap((response): Effect.Effect<Answer, Errors.ApiError | Errors.DecodeError | HttpClientError.ResponseError> =>
           response.status >= 200 && response.status < 300
-            ? readSuccess(operation, response)
+            ? Effect.map(readSuccess(operation, response), (data) => ({ data, response }))
             : Effect.flatMap(response.text, (text) =>
               Effect.fail(narrow(operation, ErrorMapping.fromResponse(response.status, response.headers, text))))
         ),
@@ -276,16 +332,16 @@ export const make = (
       )
 
     /** One attempt of a call: authorize, send; after a 401 on a cached OAuth token, a new token once. */
-    const attempt = (operation: Operation.Any, request: HttpClientRequest.HttpClientRequest) =>
+    const attempt = (operation: Operation.Any, request: HttpClientRequest.HttpClientRequest, call: Call) =>
       Effect.gen(function*() {
         const [authorized, token] = yield* authorizer.authorize(operation, request)
-        const first = yield* Effect.either(send(operation, authorized))
+        const first = yield* Effect.either(send(operation, authorized, call))
         if (Either.isRight(first)) return first.right
         if (first.left._tag !== "InvalidCredentialsException" || !(yield* authorizer.invalidate(token))) {
           return yield* Effect.fail(first.left)
         }
         const [again] = yield* authorizer.authorize(operation, request)
-        return yield* send(operation, again)
+        return yield* send(operation, again, call)
       })
 
     /**
@@ -293,23 +349,32 @@ export const make = (
      * Whatever escapes as a defect (a header a client refuses, a stack overflow) becomes a
      * TransportError here: a method fails only with the errors it declares.
      */
-    const perform = (operation: Operation.Any, args: ReadonlyArray<unknown>, retrying: boolean) =>
+    const perform = (
+      operation: Operation.Any,
+      args: ReadonlyArray<unknown>,
+      retrying: boolean,
+      options: CallOptions | undefined
+    ): Effect.Effect<Answer & { readonly idempotencyId: string | undefined }, unknown> =>
       Effect.gen(function*() {
         if (credentials === undefined) return yield* missingCredentials(operation)
-        const request = HttpClientRequest.setHeaders(yield* Request.build(operation, args, baseUrl), {
+        const call = options === undefined ? noCallOptions : yield* callOptionsOf(operation, options)
+        const built = yield* Request.build(operation, args, baseUrl)
+        const request = HttpClientRequest.setHeaders(built.request, {
+          ...call.headers,
           "user-agent": userAgent,
           accept: "application/json"
         })
-        const first = attempt(operation, request)
-        if (!retrying) return yield* first
-        // the schedule starts only once an attempt has failed: most calls never need it
-        return yield* Effect.catchAll(first, (failure) => {
+        const first = attempt(operation, request, call)
+        const policy = call.retry === undefined ? schedule : RetryPolicy.rateLimit(call.retry)
+        const answer = !retrying ? yield* first : yield* Effect.catchAll(first, (failure) => {
+          // the schedule starts only once an attempt has failed: most calls never need it
           let replayed = false
           return Effect.retry(
-            Effect.suspend(() => replayed ? attempt(operation, request) : (replayed = true, Effect.fail(failure))),
-            schedule
+            Effect.suspend(() => replayed ? attempt(operation, request, call) : (replayed = true, Effect.fail(failure))),
+            policy
           )
         })
+        return { ...answer, idempotencyId: built.idempotencyId }
       }).pipe(
         Effect.catchAllDefect((defect) =>
           Effect.fail(
@@ -323,15 +388,27 @@ export const make = (
         )
       )
 
-    const call = <O extends Operation.Any>(operation: O, args: ReadonlyArray<unknown>) =>
-      perform(operation, args, true).pipe(
+    const spanned = (operation: Operation.Any, args: ReadonlyArray<unknown>, options: CallOptions | undefined) =>
+      perform(operation, args, true, options).pipe(
         Effect.withSpan(operation.spanName, {
           kind: "client",
           // a stack trace per call costs more than the rest of the span
           captureStackTrace: false,
           attributes: { "smscx.operation": operation.id, "http.request.method": operation.method, "url.template": operation.path }
         })
-      ) as Effect.Effect<Operation.SuccessOf<O>, Operation.FailureOf<O>>
+      )
+
+    const call = <O extends Operation.Any>(operation: O, args: ReadonlyArray<unknown>, options?: CallOptions) =>
+      Effect.map(spanned(operation, args, options), (answer) => answer.data) as Effect.Effect<
+        Operation.SuccessOf<O>,
+        Operation.FailureOf<O>
+      >
+
+    const callWithResponse = <O extends Operation.Any>(operation: O, args: ReadonlyArray<unknown>, options?: CallOptions) =>
+      Effect.map(spanned(operation, args, options), (answer) => ({
+        data: answer.data,
+        response: metaOf(answer.response, answer.idempotencyId)
+      })) as Effect.Effect<WithResponse<Operation.SuccessOf<O>>, Operation.FailureOf<O>>
 
     // One attempt: the call that needs the token retries as a whole (one retry budget per call,
     // and no retry nested inside another).
@@ -340,12 +417,15 @@ export const make = (
         credentials?._tag === "Application" && credentials.scope !== undefined
           ? { grant_type: "client_credentials", scope: credentials.scope }
           : { grant_type: "client_credentials" }
-      ], false).pipe(Effect.withSpan(Api.Oauth.getAccessToken.spanName, { kind: "client", captureStackTrace: false }))
+      ], false, undefined).pipe(
+        Effect.map((answer) => answer.data),
+        Effect.withSpan(Api.Oauth.getAccessToken.spanName, { kind: "client", captureStackTrace: false })
+      )
     ) as Auth.FetchToken
     // without credentials every call fails before it is authorized (missingCredentials)
     const authorizer = yield* Auth.make(credentials ?? { _tag: "AccessToken", accessToken: Redacted.make("") }, fetchToken)
 
-    return Transport.of({ baseUrl, call })
+    return Transport.of({ baseUrl, call, callWithResponse })
   })
 
 /**
@@ -357,6 +437,40 @@ export const make = (
  */
 export const validate = (options: Options): Either.Either<Options, Errors.InvalidOptionsError> =>
   Either.map(ResolvedOptions.resolve(options, defaults), () => options)
+
+/** An attempt's answer: the decoded body, and the response it came in. */
+interface Answer {
+  readonly data: unknown
+  readonly response: HttpClientResponse.HttpClientResponse
+}
+
+type Call = ResolvedOptions.ResolvedCall
+
+const noCallOptions: Call = { timeout: undefined, retry: undefined, headers: undefined }
+
+const callOptionsOf = (operation: Operation.Any, options: CallOptions) => {
+  const resolved = ResolvedOptions.resolveCall(options)
+  return Either.isRight(resolved)
+    ? Effect.succeed(resolved.right)
+    : Effect.fail(
+      new Errors.RequestValidationError({
+        operation: operation.id,
+        message: `${operation.id}: call option ${resolved.left.option} ${resolved.left.problem}`,
+        issues: [{ path: ["options", ...resolved.left.option.split(".")], message: resolved.left.problem }]
+      })
+    )
+}
+
+const metaOf = (response: HttpClientResponse.HttpClientResponse, idempotencyId: string | undefined): ResponseMeta => {
+  const headers = response.headers
+  return {
+    status: response.status,
+    headers,
+    requestId: headers["x-request-id"],
+    rateLimit: ErrorMapping.rateLimitOf(headers),
+    idempotencyId
+  }
+}
 
 const missingCredentials = (operation: Operation.Any) =>
   new Errors.RequestValidationError({

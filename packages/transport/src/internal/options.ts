@@ -159,3 +159,45 @@ export const resolve = (
     return Either.left(new InvalidOptionsError({ option, message: `smscx: option ${option} ${problem}` }))
   }
 }
+
+/** A header name: an HTTP token. */
+const isHeaderName = (name: string) => /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)
+
+/** Headers the SDK owns: the body's framing and the connection are the client's business. */
+const RESERVED_HEADERS: ReadonlySet<string> = new Set(["content-length", "content-type", "transfer-encoding", "connection", "host"])
+
+/** Per-call settings, checked. @internal */
+export interface ResolvedCall {
+  readonly timeout: Duration.Duration | undefined
+  readonly retry: RetryPolicy.Options | false | undefined
+  readonly headers: Readonly<Record<string, string>> | undefined
+}
+
+/**
+ * A call's own settings (timeout, retry, extra headers), or the one at fault.
+ * @internal
+ */
+export const resolveCall = (options: unknown): Either.Either<ResolvedCall, { readonly option: string; readonly problem: string }> => {
+  try {
+    check(typeof options === "object" && options !== null, "options", "must be an object")
+    const { headers, retry, timeout } = options as Record<string, unknown>
+    let checked: Record<string, string> | undefined
+    if (headers !== undefined) {
+      check(typeof headers === "object" && headers !== null, "headers", "must be an object of header names to values")
+      checked = {}
+      for (const [name, value] of Object.entries(headers as object)) {
+        check(isHeaderName(name), "headers", `has a name that is not an HTTP header name`)
+        check(!RESERVED_HEADERS.has(name.toLowerCase()), "headers", `cannot set ${name.toLowerCase()}`)
+        check(typeof value === "string" && isHeaderValue(value), `headers.${name}`, "must be Latin-1 text without line breaks")
+        checked[name.toLowerCase()] = value as string
+      }
+    }
+    return Either.right({
+      timeout: timeout === undefined ? undefined : duration(timeout, "timeout", { min: 1, max: MAX_TIMER_MILLIS }),
+      retry: retry === undefined ? undefined : retryOf(retry),
+      headers: checked
+    })
+  } catch (error) {
+    return Either.left(error instanceof Invalid ? error : new Invalid("options", "cannot be read"))
+  }
+}

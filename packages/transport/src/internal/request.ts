@@ -68,6 +68,13 @@ const segment = (value: unknown): string | undefined => {
   return encoded === "" || encoded === "." || encoded === ".." ? undefined : encoded
 }
 
+/** A request built from a call's arguments. @internal */
+export interface Built {
+  readonly request: HttpClientRequest.HttpClientRequest
+  /** The idempotency id the body carries (the caller's or a generated one). */
+  readonly idempotencyId: string | undefined
+}
+
 /**
  * Validates a call's arguments against its operation and builds the request, without
  * authentication. Runs once per call: an idempotency id generated here is reused by every retry.
@@ -78,7 +85,7 @@ export const build = (
   operation: Operation.Any,
   args: ReadonlyArray<unknown>,
   baseUrl: string
-): Effect.Effect<HttpClientRequest.HttpClientRequest, RequestValidationError> =>
+): Effect.Effect<Built, RequestValidationError> =>
   Effect.gen(function*() {
     const names = operation.pathParamNames
     const path: Record<string, unknown> = {}
@@ -98,29 +105,35 @@ export const build = (
     }
     const request = HttpClientRequest.make(operation.method)(url)
     const input = operation.input
-    if (input._tag === "None") return request
+    if (input._tag === "None") return { request, idempotencyId: undefined }
     const raw = yield* plain(operation, [], args[names.length] ?? {})
     const encoded = yield* encode(operation, input.schema, raw)
     switch (input._tag) {
       case "Query":
-        return HttpClientRequest.setUrlParams(request, definedEntries(encoded))
+        return { request: HttpClientRequest.setUrlParams(request, definedEntries(encoded)), idempotencyId: undefined }
       // bodies stay strings (Raw): encoding them to bytes here would be undone by every client,
       // and Node's fetch mishandles byte bodies when undici 7 is its global dispatcher
       case "Form":
-        return HttpClientRequest.setBody(
-          request,
-          HttpBody.raw(UrlParams.toString(UrlParams.fromInput(definedEntries(encoded))), {
-            contentType: "application/x-www-form-urlencoded"
-          })
-        )
+        return {
+          request: HttpClientRequest.setBody(
+            request,
+            HttpBody.raw(UrlParams.toString(UrlParams.fromInput(definedEntries(encoded))), {
+              contentType: "application/x-www-form-urlencoded"
+            })
+          ),
+          idempotencyId: undefined
+        }
       case "Json": {
         const key = operation.idempotencyKey
         // own fields only: an inherited value is not the caller's
         const body = key !== undefined &&
             (!Object.hasOwn(encoded as object, key) || (encoded as Record<string, unknown>)[key] === undefined)
           ? { ...(encoded as object), [key]: crypto.randomUUID() }
-          : encoded
-        return HttpClientRequest.setBody(request, HttpBody.raw(JSON.stringify(body), { contentType: "application/json" }))
+          : encoded as Record<string, unknown>
+        return {
+          request: HttpClientRequest.setBody(request, HttpBody.raw(JSON.stringify(body), { contentType: "application/json" })),
+          idempotencyId: key === undefined ? undefined : body[key] as string
+        }
       }
     }
   }).pipe(Effect.catchAllDefect((defect) => Effect.fail(unexpected(operation, defect))))
