@@ -305,7 +305,7 @@ const opEntry = (op: Json): string => {
   const success = contentType === undefined
     ? "Operation.emptyResponse"
     : contentType === "application/json"
-    ? `Operation.jsonResponse(${toSchema(media.schema)})`
+    ? `Operation.${op.responses["204"] ? "jsonOrNoContentResponse" : "jsonResponse"}(${toSchema(media.schema)})`
     : `Operation.fileResponse(${lit(contentType)})`
   const auth = op.security?.some((s: Json) => "BasicAuth" in s) ? "basic" : "apiKeyOrBearer"
   // cursor paging: the list takes limit/next/previous and answers `data` with `paging`

@@ -39,18 +39,38 @@ const withCountryIsoPattern = (s: Json): Json => ({
   properties: { ...s.properties, countryIso: { ...s.properties.countryIso, ...COUNTRY_ISO } }
 })
 
+/**
+ * Error rows the reconstruction merged into the row before them, as
+ * `"first description||403|1119|no_coverage|second description"`: split back into rows, so
+ * that the operation documents the second error too (estimateMultichannelMessage's 1119).
+ */
+const splitMergedRows = (rows: Array<Json>): Array<Json> =>
+  rows.flatMap((row) => {
+    const [description, ...merged] = String(row.description ?? "").split("||")
+    return [
+      { ...row, description },
+      ...merged.map((text) => {
+        const [status, code, type, ...message] = text.split("|")
+        return { status: Number(status), code: Number(code), type, description: message.join("|") }
+      })
+    ]
+  })
+
 /** The spec's paths with the request fixes applied to their parameters (a copy). */
 export const fixPaths = (paths: Record<string, Json>): Record<string, Json> =>
   Object.fromEntries(Object.entries(paths).map(([path, item]) => [
     path,
     Object.fromEntries(Object.entries<Json>(item).map(([method, op]) => [
       method,
-      op.parameters === undefined ? op : {
+      ({
         ...op,
-        parameters: op.parameters.map((p: Json) =>
-          COUNTRY_ISO_NAMES.has(p.name) && p.schema?.type === "string" ? { ...p, schema: { ...p.schema, ...COUNTRY_ISO } } : p
-        )
-      }
+        ...(op.parameters === undefined ? {} : {
+          parameters: op.parameters.map((p: Json) =>
+            COUNTRY_ISO_NAMES.has(p.name) && p.schema?.type === "string" ? { ...p, schema: { ...p.schema, ...COUNTRY_ISO } } : p
+          )
+        }),
+        ...(op["x-smscx-errors"] === undefined ? {} : { "x-smscx-errors": splitMergedRows(op["x-smscx-errors"]) })
+      })
     ]))
   ]))
 

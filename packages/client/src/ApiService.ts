@@ -2,8 +2,8 @@
  * Derives an Effect service from a group of operation entries: one method per operation, named
  * by its `operationId`, taking its path parameters positionally (in path order), then its input
  * object, then optional per-call settings. Each method also has `withResponse` (the result with
- * the response's metadata), and a cursor-paged list has `pages` and `all` (Streams that follow
- * `paging.next` lazily).
+ * the response's metadata), a cursor-paged list has `pages` and `all` (Streams that follow
+ * `paging.next` lazily), and a file export has `stream` (its body as a Stream of bytes).
  *
  * @since 0.1.0
  */
@@ -12,6 +12,7 @@ import { Transport } from "@smscx/transport/Transport"
 import type * as TransportModule from "@smscx/transport/Transport"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 
 /**
@@ -56,6 +57,19 @@ export interface Paginated<O extends Operation.Any> {
 }
 
 /**
+ * The streaming variant of a file export.
+ * @since 0.1.0
+ * @category models
+ */
+export interface Streamed<O extends Operation.Any> {
+  /**
+   * The file, its body read from the connection as the stream is consumed (never whole in
+   * memory); the connection closes with the scope.
+   */
+  readonly stream: (...args: ArgsWithOptions<O>) => Effect.Effect<TransportModule.FileStream, Operation.FailureOf<O>, Scope.Scope>
+}
+
+/**
  * The method derived from one operation.
  * @since 0.1.0
  * @category models
@@ -69,6 +83,7 @@ export type Method<O extends Operation.Any> =
     ) => Effect.Effect<TransportModule.WithResponse<Operation.SuccessOf<O>>, Operation.FailureOf<O>>
   }
   & (O["paging"] extends true ? Paginated<O> : {})
+  & (O["success"] extends { readonly _tag: "File" } ? Streamed<O> : {})
 
 /**
  * The service derived from a group of operations.
@@ -173,6 +188,12 @@ export const make = <Ops extends Operations, A extends Aliases<Ops> = {}>(
         extras.pages = pages
         extras.all = (...args: ReadonlyArray<unknown>) =>
           Stream.flattenIterables(Stream.map(pages(...args), itemsOf))
+      }
+      if (operation.success._tag === "File") {
+        extras.stream = (...args: ReadonlyArray<unknown>) => {
+          const [own, options] = splitArgs(operation, args)
+          return transport.download(operation, own, options)
+        }
       }
       service[id] = Object.assign(method, extras)
     }

@@ -19,7 +19,15 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import { bodyOf, BufferedResponse, makeClient, requestError } from "./internal/bufferedClient.js"
+import * as Stream from "effect/Stream"
+import {
+  bodyOf,
+  BufferedResponse,
+  makeClient,
+  requestError,
+  streamError,
+  StreamedResponse
+} from "./internal/bufferedClient.js"
 
 /** Reads a body up to `limit` bytes; past it, stops reading and gives undefined. */
 const readLimited = async (response: Response, limit: number): Promise<Uint8Array | undefined> => {
@@ -60,7 +68,8 @@ const send = (
   fetch: typeof globalThis.fetch,
   request: HttpClientRequest.HttpClientRequest,
   deadline: Option.Option<Duration.Duration>,
-  limit: number
+  limit: number,
+  streamed: boolean
 ) => {
   const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
   if (url._tag === "Left") return Effect.fail(requestError(request, "InvalidUrl", url.left))
@@ -94,6 +103,22 @@ const send = (
           }),
           aborted
         ])
+        if (streamed) {
+          // the deadline covered the wait for the headers; the body is read at the caller's pace
+          if (timer !== undefined) clearTimeout(timer)
+          let streamedResponse: StreamedResponse | undefined = undefined
+          const onError = streamError(request, () => streamedResponse!)
+          const body = response.body
+          streamedResponse = new StreamedResponse(
+            request,
+            response.status,
+            Headers.fromInput(response.headers),
+            body === null ? Stream.empty : Stream.fromReadableStream(() => body, onError),
+            () => controller.abort(),
+            limit
+          )
+          return streamedResponse
+        }
         // the deadline covers the whole answer, not only its headers
         const bytes = await Promise.race([readLimited(response, limit), aborted])
         if (bytes === undefined) throw new HttpLimits.ResponseTooLargeCause(limit)
@@ -116,7 +141,7 @@ const send = (
  * @category constructors
  */
 export const make = (fetch: typeof globalThis.fetch): HttpClient.HttpClient =>
-  makeClient((request, deadline, limit) => send(fetch, request, deadline, limit))
+  makeClient((request, deadline, limit, streamed) => send(fetch, request, deadline, limit, streamed))
 
 /**
  * The client over the `fetch` in the context (`FetchHttpClient.Fetch` of `@effect/platform`),

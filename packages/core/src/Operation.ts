@@ -26,7 +26,12 @@ export type Input =
  * @category models
  */
 export type Success =
-  | { readonly _tag: "Json"; readonly schema: Schema.Schema.AnyNoContext }
+  | {
+    readonly _tag: "Json"
+    readonly schema: Schema.Schema.AnyNoContext
+    /** The API may also answer 204 No Content: the method then gives `undefined`. */
+    readonly noContent?: true
+  }
   | { readonly _tag: "File"; readonly contentType: string }
   | { readonly _tag: "Empty" }
 
@@ -58,6 +63,13 @@ export const formBody = <S extends Schema.Schema.AnyNoContext>(schema: S) => ({ 
  * @category constructors
  */
 export const jsonResponse = <S extends Schema.Schema.AnyNoContext>(schema: S) => ({ _tag: "Json", schema }) as const
+/**
+ * A JSON body, or 204 No Content (the answer to some updates).
+ * @since 0.1.0
+ * @category constructors
+ */
+export const jsonOrNoContentResponse = <S extends Schema.Schema.AnyNoContext>(schema: S) =>
+  ({ _tag: "Json", schema, noContent: true }) as const
 /**
  * A file (CSV or XLSX export), answered as bytes.
  * @since 0.1.0
@@ -229,10 +241,24 @@ export type Args<O extends Any> = [...PathArgs<O>, ...InputArgs<O>]
  * @since 0.1.0
  * @category type-level
  */
-export type SuccessOf<O extends Any> = O["success"] extends { readonly _tag: "Json"; readonly schema: infer S }
-  ? Schema.Schema.Type<S>
-  : O["success"] extends { readonly _tag: "File" } ? Uint8Array
+export type SuccessOf<O extends Any> = O["success"] extends
+  { readonly _tag: "Json"; readonly schema: infer S; readonly noContent: true } ? Schema.Schema.Type<S> | undefined
+  : O["success"] extends { readonly _tag: "Json"; readonly schema: infer S } ? Schema.Schema.Type<S>
+  : O["success"] extends { readonly _tag: "File" } ? ExportedFile
   : void
+
+/**
+ * An exported file (CSV or XLSX), read whole.
+ * @since 0.1.0
+ * @category models
+ */
+export interface ExportedFile {
+  /** As the API sent it, e.g. `application/csv`. */
+  readonly contentType: string
+  /** From `Content-Disposition`, reduced to a bare name (no directories); undefined when absent. */
+  readonly fileName: string | undefined
+  readonly bytes: Uint8Array
+}
 
 /**
  * The API exceptions the operation documents (plus the ones every operation can meet).

@@ -28,6 +28,8 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 
 /**
  * @since 0.1.0
@@ -69,6 +71,29 @@ export interface Paginated<O extends Operation.Any> {
 }
 
 /**
+ * An exported file, streamed: `body` reads from the connection as it is consumed.
+ * @since 0.1.0
+ * @category models
+ */
+export interface FileStream {
+  readonly contentType: string
+  readonly fileName: string | undefined
+  readonly contentLength: number | undefined
+  /** Read it to the end, or cancel it, to release the connection. */
+  readonly body: ReadableStream<Uint8Array>
+}
+
+/**
+ * The streaming variant of a file export.
+ * @since 0.1.0
+ * @category models
+ */
+export interface Streamed<O extends Operation.Any> {
+  /** `const file = await client.reports.exportAdvancedReportToCSV.stream({ ... })` */
+  readonly stream: (...args: Args<O>) => Promise<FileStream>
+}
+
+/**
  * A method of the facade.
  * @since 0.1.0
  * @category models
@@ -80,6 +105,7 @@ export type Method<O extends Operation.Any> =
     readonly withResponse: (...args: Args<O>) => Promise<Transport.WithResponse<Operation.SuccessOf<O>>>
   }
   & (O["paging"] extends true ? Paginated<O> : {})
+  & (O["success"] extends { readonly _tag: "File" } ? Streamed<O> : {})
 
 type GroupOf<Ops extends ApiService.Operations, A> =
   & { readonly [K in keyof Ops]: Method<Ops[K]> }
@@ -101,7 +127,13 @@ export type GroupsOf = {
 export interface SmsCx extends GroupsOf {}
 
 type LooseCall = (...args: ReadonlyArray<unknown>) => Effect.Effect<unknown, unknown>
-type AnyService = Record<string, LooseCall & { readonly withResponse: LooseCall }>
+type AnyService = Record<
+  string,
+  LooseCall & {
+    readonly withResponse: LooseCall
+    readonly stream?: (...args: ReadonlyArray<unknown>) => Effect.Effect<Transport.FileStream, unknown, Scope.Scope>
+  }
+>
 
 /**
  * A client of the SMS.CX API. Methods reject with the SDK's tagged errors themselves
@@ -116,6 +148,8 @@ export class SmsCx implements AsyncDisposable {
   /** Calls in flight: `close()` interrupts them, so that none outlives the client. */
   readonly #inflight = new Set<Fiber.RuntimeFiber<unknown, unknown>>()
   #closed = false
+  /** Scopes of streamed files not yet read to their end: `close()` closes them. */
+  readonly #scopes = new Set<Scope.CloseableScope>()
 
   /** @throws InvalidOptionsError when an option cannot work (named in its message); nothing is sent. */
   constructor(options: Options) {
@@ -175,6 +209,27 @@ export class SmsCx implements AsyncDisposable {
             }
           })
         }
+        if (operation.success._tag === "File") {
+          extras.stream = async (...args: Array<unknown>): Promise<FileStream> => {
+            const { own, signal, transport } = split(args)
+            // the connection lives in a scope of its own, closed when the body ends, is cancelled,
+            // or the client closes
+            const scope = Effect.runSync(Scope.make())
+            this.#scopes.add(scope)
+            const release = () => {
+              this.#scopes.delete(scope)
+              return Scope.close(scope, Exit.void)
+            }
+            try {
+              const file = await run(signal, (m) => Scope.extend(m.stream!(...own, transport), scope)) as Transport.FileStream
+              const body = Stream.toReadableStream(Stream.ensuring(file.stream, Effect.suspend(release)))
+              return { contentType: file.contentType, fileName: file.fileName, contentLength: file.contentLength, body }
+            } catch (error) {
+              await Effect.runPromise(release())
+              throw error
+            }
+          }
+        }
         methods[id] = Object.assign(method, extras)
       }
       // a correctly spelled alias is the same method
@@ -215,6 +270,8 @@ export class SmsCx implements AsyncDisposable {
     if (this.#closed) return
     this.#closed = true
     await Effect.runPromise(Fiber.interruptAll(this.#inflight))
+    await Effect.runPromise(Effect.forEach(this.#scopes, (scope) => Scope.close(scope, Exit.void), { discard: true }))
+    this.#scopes.clear()
     await this.#runtime.dispose()
   }
 

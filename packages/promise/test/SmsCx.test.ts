@@ -494,3 +494,71 @@ describe("paging, withResponse and per-call options (Promise)", () => {
     assert.strictEqual(client.conversations.getConversationsList, client.conversations.getConverstionsList)
   })
 })
+
+describe("file exports (Promise)", () => {
+  /** A loopback server answering every request with `total` bytes of CSV, streamed. */
+  const csv = async (total: number) => {
+    const state = { written: 0, closed: 0 }
+    const server = Http.createServer((_, res) => {
+      res.writeHead(200, { "content-type": "application/csv", "content-disposition": "attachment; filename=\"optouts.csv\"" })
+      const chunk = Buffer.alloc(64 * 1024, 0x41)
+      let sent = 0
+      res.on("close", () => state.closed++)
+      const pump = () => {
+        while (sent < total) {
+          sent += chunk.byteLength
+          state.written += chunk.byteLength
+          if (!res.write(chunk)) return void res.once("drain", pump)
+        }
+        res.end()
+      }
+      pump()
+    })
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+    opened.push(() =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      })
+    )
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, state }
+  }
+
+  it("read whole: { contentType, fileName, bytes }", async () => {
+    const { url } = await csv(128 * 1024)
+    const client = new SmsCx({ apiKey: API_KEY, baseUrl: url })
+    opened.push(() => client.close())
+    const file = await client.optouts.exportOptoutsToCSV()
+    assert.strictEqual(file.bytes.byteLength, 128 * 1024)
+    assert.deepStrictEqual([file.contentType, file.fileName], ["application/csv", "optouts.csv"])
+  })
+
+  it("stream(): a web ReadableStream read to its end, a cancelled one closes its connection", async () => {
+    const total = 64 * 1024 * 1024
+    const { state, url } = await csv(total)
+    const client = new SmsCx({ apiKey: API_KEY, baseUrl: url })
+    opened.push(() => client.close())
+    const file = await client.optouts.exportOptoutsToCSV.stream()
+    assert.deepStrictEqual([file.contentType, file.fileName], ["application/csv", "optouts.csv"])
+    let received = 0
+    for await (const chunk of file.body as unknown as AsyncIterable<Uint8Array>) received += chunk.byteLength
+    assert.strictEqual(received, total)
+
+    const second = await client.optouts.exportOptoutsToCSV.stream()
+    const reader = second.body.getReader()
+    await reader.read()
+    await reader.cancel()
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    assert.strictEqual(state.closed, 2, "both connections are closed")
+    assert.isBelow(state.written, 2 * total, "the cancelled download stopped early")
+  })
+
+  it("close() ends a download left unread", async () => {
+    const { state, url } = await csv(512 * 1024 * 1024)
+    const client = new SmsCx({ apiKey: API_KEY, baseUrl: url })
+    await client.optouts.exportOptoutsToCSV.stream()
+    await client.close()
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    assert.strictEqual(state.closed, 1)
+  })
+})

@@ -35,3 +35,15 @@ export const maxResponseBytes: FiberRef.FiberRef<number> = globalValue(
 export class ResponseTooLargeCause {
   constructor(readonly limit: number) {}
 }
+
+/**
+ * Whether the answer of the request being sent is streamed: the client hands back the response
+ * once its headers are in, and its `stream` reads from the connection (no `maxResponseBytes`, no
+ * buffering). The deadline then covers the wait for the headers; reading is the caller's pace.
+ * @since 0.1.0
+ * @category fiber refs
+ */
+export const streamed: FiberRef.FiberRef<boolean> = globalValue(
+  "@smscx/transport/HttpLimits/streamed",
+  () => FiberRef.unsafeMake<boolean>(false)
+)

@@ -24,9 +24,11 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 import * as HttpLimits from "./HttpLimits.js"
 import * as HttpTimeout from "./HttpTimeout.js"
 import * as Auth from "./internal/auth.js"
+import * as ContentDisposition from "./internal/contentDisposition.js"
 import * as Issues from "./internal/issues.js"
 import * as ResolvedOptions from "./internal/options.js"
 import * as Request from "./internal/request.js"
@@ -129,6 +131,23 @@ export interface WithResponse<A> {
 }
 
 /**
+ * An exported file, streamed: its body is read from the connection as the stream is consumed,
+ * never held whole in memory. The connection closes with the scope the download ran in.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface FileStream {
+  /** As the API sent it, e.g. `application/csv`. */
+  readonly contentType: string
+  /** From `Content-Disposition`, reduced to a bare name (no directories); undefined when absent. */
+  readonly fileName: string | undefined
+  /** `Content-Length`, when the API declares it. */
+  readonly contentLength: number | undefined
+  readonly stream: Stream.Stream<Uint8Array, Errors.TransportError>
+}
+
+/**
  * @since 0.1.0
  * @category models
  */
@@ -148,6 +167,15 @@ export interface Service {
     args: ReadonlyArray<unknown>,
     options?: CallOptions
   ) => Effect.Effect<WithResponse<Operation.SuccessOf<O>>, Operation.FailureOf<O>>
+  /**
+   * Performs a file export (an operation answering a file), streaming its body. Retries and
+   * deadlines apply until the answer's headers are in; the scope closes the connection.
+   */
+  readonly download: <O extends Operation.Any>(
+    operation: O,
+    args: ReadonlyArray<unknown>,
+    options?: CallOptions
+  ) => Effect.Effect<FileStream, Operation.FailureOf<O>, Scope.Scope>
 }
 
 /**
@@ -206,9 +234,15 @@ const readSuccess = (
     case "Empty":
       return Effect.asVoid(response.text)
     case "File":
-      return Effect.map(response.arrayBuffer, (buffer) => new Uint8Array(buffer))
+      return Effect.map(response.arrayBuffer, (buffer): Operation.ExportedFile => ({
+        contentType: response.headers["content-type"] ?? success.contentType,
+        fileName: ContentDisposition.fileNameOf(response.headers["content-disposition"]),
+        bytes: new Uint8Array(buffer)
+      }))
     case "Json":
       return Effect.flatMap(response.text, (text) => {
+        // the documented 204 of some updates: no body, nothing to decode
+        if (success.noContent === true && (response.status === 204 || text === "")) return Effect.succeed(undefined)
         let json: unknown
         try {
           json = JSON.parse(text)
@@ -321,10 +355,14 @@ export const make = (
 
     /** One attempt: send, then read the answer as the operation's success or as its API error. */
     const send = (operation: Operation.Any, request: HttpClientRequest.HttpClientRequest, call: Call) =>
-      withDeadline(request, call.timeout).pipe(
+      (call.streamed
+        ? Effect.locally(withDeadline(request, call.timeout), HttpLimits.streamed, true)
+        : withDeadline(request, call.timeout)).pipe(
         Effect.flatMap((response): Effect.Effect<Answer, Errors.ApiError | Errors.DecodeError | HttpClientError.ResponseError> =>
           response.status >= 200 && response.status < 300
-            ? Effect.map(readSuccess(operation, response), (data) => ({ data, response }))
+            ? call.streamed
+              ? Effect.succeed({ data: undefined, response })
+              : Effect.map(readSuccess(operation, response), (data) => ({ data, response }))
             : Effect.flatMap(response.text, (text) =>
               Effect.fail(narrow(operation, ErrorMapping.fromResponse(response.status, response.headers, text))))
         ),
@@ -353,11 +391,13 @@ export const make = (
       operation: Operation.Any,
       args: ReadonlyArray<unknown>,
       retrying: boolean,
-      options: CallOptions | undefined
+      options: CallOptions | undefined,
+      streamed = false
     ): Effect.Effect<Answer & { readonly idempotencyId: string | undefined }, unknown> =>
       Effect.gen(function*() {
         if (credentials === undefined) return yield* missingCredentials(operation)
-        const call = options === undefined ? noCallOptions : yield* callOptionsOf(operation, options)
+        const own = options === undefined ? noCallOptions : yield* callOptionsOf(operation, options)
+        const call = streamed ? { ...own, streamed } : own
         const built = yield* Request.build(operation, args, baseUrl)
         const request = HttpClientRequest.setHeaders(built.request, {
           ...call.headers,
@@ -388,8 +428,13 @@ export const make = (
         )
       )
 
-    const spanned = (operation: Operation.Any, args: ReadonlyArray<unknown>, options: CallOptions | undefined) =>
-      perform(operation, args, true, options).pipe(
+    const spanned = (
+      operation: Operation.Any,
+      args: ReadonlyArray<unknown>,
+      options: CallOptions | undefined,
+      streamed = false
+    ) =>
+      perform(operation, args, true, options, streamed).pipe(
         Effect.withSpan(operation.spanName, {
           kind: "client",
           // a stack trace per call costs more than the rest of the span
@@ -410,6 +455,39 @@ export const make = (
         response: metaOf(answer.response, answer.idempotencyId)
       })) as Effect.Effect<WithResponse<Operation.SuccessOf<O>>, Operation.FailureOf<O>>
 
+    const download = <O extends Operation.Any>(operation: O, args: ReadonlyArray<unknown>, options?: CallOptions) =>
+      Effect.gen(function*() {
+        if (operation.success._tag !== "File") {
+          return yield* new Errors.RequestValidationError({
+            operation: operation.id,
+            message: `${operation.id} does not answer a file`,
+            issues: []
+          })
+        }
+        const fallbackType = operation.success.contentType
+        const { response } = yield* Effect.acquireRelease(spanned(operation, args, options, true), ({ response }) =>
+          Effect.sync(() => {
+            // a body left unread keeps its connection: end it with the scope
+            if ("close" in response && typeof response.close === "function") response.close()
+          }))
+        const headers = response.headers
+        const length = Number(headers["content-length"])
+        const file: FileStream = {
+          contentType: headers["content-type"] ?? fallbackType,
+          fileName: ContentDisposition.fileNameOf(headers["content-disposition"]),
+          contentLength: Number.isSafeInteger(length) && length >= 0 ? length : undefined,
+          stream: Stream.mapError(response.stream, (error) =>
+            new Errors.TransportError({
+              reason: "Transport",
+              method: operation.method,
+              url: response.request.url,
+              message: `${operation.method} ${response.request.url}: the file stopped arriving: ${describeDefect(error.cause)}`,
+              cause: error
+            }))
+        }
+        return file
+      }) as Effect.Effect<FileStream, Operation.FailureOf<O>, Scope.Scope>
+
     // One attempt: the call that needs the token retries as a whole (one retry budget per call,
     // and no retry nested inside another).
     const fetchToken: Auth.FetchToken = Effect.suspend(() =>
@@ -425,7 +503,7 @@ export const make = (
     // without credentials every call fails before it is authorized (missingCredentials)
     const authorizer = yield* Auth.make(credentials ?? { _tag: "AccessToken", accessToken: Redacted.make("") }, fetchToken)
 
-    return Transport.of({ baseUrl, call, callWithResponse })
+    return Transport.of({ baseUrl, call, callWithResponse, download })
   })
 
 /**
@@ -446,7 +524,7 @@ interface Answer {
 
 type Call = ResolvedOptions.ResolvedCall
 
-const noCallOptions: Call = { timeout: undefined, retry: undefined, headers: undefined }
+const noCallOptions: Call = { timeout: undefined, retry: undefined, headers: undefined, streamed: false }
 
 const callOptionsOf = (operation: Operation.Any, options: CallOptions) => {
   const resolved = ResolvedOptions.resolveCall(options)

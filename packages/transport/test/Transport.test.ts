@@ -338,14 +338,15 @@ describe("operations of other shapes (query, file and empty answers)", () => {
     const fake = FakeHttp.always(() => new Response(csv, { status: 200, headers: { "content-type": "application/csv" } }))
     return withTransport({ apiKey: API_KEY }, fake, (t) =>
       Effect.gen(function*() {
-        const bytes = yield* t.call(report, ["c 1", "csv", {
+        const file = yield* t.call(report, ["c 1", "csv", {
           start_date: "2024-01-01 00:00:00",
           limit: 50,
           status: ["DELIVERED", "FAILED"],
           short_response: true
         }])
-        assert.instanceOf(bytes, Uint8Array)
-        assert.strictEqual(new TextDecoder().decode(bytes), csv)
+        assert.instanceOf(file.bytes, Uint8Array)
+        assert.strictEqual(new TextDecoder().decode(file.bytes), csv)
+        assert.deepStrictEqual([file.contentType, file.fileName], ["application/csv", undefined])
         const url = fake.requests[0]!.url
         assert.strictEqual(url.pathname, "/reports/c%201/csv")
         assert.deepStrictEqual([...url.searchParams], [

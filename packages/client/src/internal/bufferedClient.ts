@@ -12,6 +12,7 @@ import * as UrlParams from "@effect/platform/UrlParams"
 import * as HttpClient from "@effect/platform/HttpClient"
 import { HttpLimits, HttpTimeout } from "@smscx/transport"
 import type * as Duration from "effect/Duration"
+import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
 import * as Inspectable from "effect/Inspectable"
@@ -108,6 +109,100 @@ export class BufferedResponse extends Inspectable.Class implements HttpClientRes
 const decoder = new TextDecoder()
 
 /**
+ * An answer whose body is read from the connection as it is consumed (a streamed export).
+ * `close` ends the connection when the body is not read to its end.
+ *
+ * @internal
+ */
+export class StreamedResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
+  readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
+  readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
+
+  constructor(
+    readonly request: HttpClientRequest.HttpClientRequest,
+    readonly status: number,
+    readonly headers: Headers.Headers,
+    readonly stream: Stream.Stream<Uint8Array, HttpClientError.ResponseError>,
+    readonly close: () => void,
+    /** What `text`, `json` and `arrayBuffer` read at most (an error answer, say). */
+    private readonly limit: number
+  ) {
+    super()
+  }
+
+  get cookies(): Cookies.Cookies {
+    const setCookie = this.headers["set-cookie"]
+    return Cookies.fromSetCookie(setCookie === undefined ? [] : setCookie.split(/,(?=\s*[^;,=\s]+=)/))
+  }
+
+  get remoteAddress(): Option.Option<string> {
+    return Option.none()
+  }
+
+  private get bytes(): Effect.Effect<Uint8Array, HttpClientError.ResponseError> {
+    let size = 0
+    const limited = Stream.mapEffect(this.stream, (chunk) => {
+      size += chunk.byteLength
+      return size > this.limit
+        ? Effect.fail(
+          new HttpClientError.ResponseError({
+            request: this.request,
+            response: this,
+            reason: "Decode",
+            cause: new HttpLimits.ResponseTooLargeCause(this.limit)
+          })
+        )
+        : Effect.succeed(chunk)
+    })
+    return Effect.map(Stream.runCollect(limited), (chunks) => {
+      const all = new Uint8Array(Chunk.reduce(chunks, 0, (n, c) => n + c.byteLength))
+      let offset = 0
+      for (const chunk of chunks) {
+        all.set(chunk, offset)
+        offset += chunk.byteLength
+      }
+      return all
+    })
+  }
+
+  get text(): Effect.Effect<string, HttpClientError.ResponseError> {
+    return Effect.map(this.bytes, (bytes) => decoder.decode(bytes))
+  }
+
+  get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
+    return Effect.flatMap(this.text, (text) =>
+      Effect.try({
+        try: () => text === "" ? null : JSON.parse(text) as unknown,
+        catch: (cause) => new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
+      }))
+  }
+
+  get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
+    return Effect.map(this.bytes, (bytes) => bytes.buffer as ArrayBuffer)
+  }
+
+  get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpClientError.ResponseError> {
+    return Effect.map(this.text, (text) => UrlParams.fromInput(new URLSearchParams(text)))
+  }
+
+  get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
+    return Effect.fail(new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause: "a streamed answer has no form data" }))
+  }
+
+  toJSON(): unknown {
+    return HttpIncomingMessage.inspect(this, {
+      _id: "@effect/platform/HttpClientResponse",
+      request: this.request.toJSON(),
+      status: this.status
+    })
+  }
+}
+
+/** The ResponseError of a body that failed while streaming. @internal */
+export const streamError = (request: HttpClientRequest.HttpClientRequest, response: () => HttpClientResponse.HttpClientResponse) =>
+(cause: unknown) => new HttpClientError.ResponseError({ request, response: response(), reason: "Decode", cause })
+
+/**
  * The body of a request as the SDK sends it (JSON and form bodies are bytes by then); `null` for
  * bodies it never sends (streams, multipart).
  *
@@ -146,7 +241,8 @@ export const makeClient = (
   send: (
     request: HttpClientRequest.HttpClientRequest,
     deadline: Option.Option<Duration.Duration>,
-    maxResponseBytes: number
+    maxResponseBytes: number,
+    streamed: boolean
   ) => Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>
 ): HttpClient.HttpClient =>
   Object.assign(
@@ -155,7 +251,11 @@ export const makeClient = (
         Effect.flatMap(request, (request) =>
           Effect.flatMap(
             FiberRef.get(HttpTimeout.current),
-            (deadline) => Effect.flatMap(FiberRef.get(HttpLimits.maxResponseBytes), (limit) => send(request, deadline, limit))
+            (deadline) =>
+              Effect.flatMap(
+                FiberRef.get(HttpLimits.maxResponseBytes),
+                (limit) => Effect.flatMap(FiberRef.get(HttpLimits.streamed), (streamed) => send(request, deadline, limit, streamed))
+              )
           )),
       Effect.succeed
     ),

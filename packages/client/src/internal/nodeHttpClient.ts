@@ -9,15 +9,17 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
 import * as Http from "node:http"
 import * as Https from "node:https"
-import { bodyOf, BufferedResponse, makeClient, requestError } from "./bufferedClient.js"
+import { bodyOf, BufferedResponse, makeClient, requestError, streamError, StreamedResponse } from "./bufferedClient.js"
 
 const send = (
   agents: Agents,
   request: HttpClientRequest.HttpClientRequest,
   deadline: Option.Option<Duration.Duration>,
-  limit: number
+  limit: number,
+  streamed: boolean
 ) =>
   Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>((resume) => {
     const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
@@ -52,6 +54,20 @@ const send = (
       : undefined
     nodeRequest.on("error", fail)
     nodeRequest.on("response", (response) => {
+      if (streamed) {
+        // the deadline covered the wait for the headers; the body is read at the caller's pace
+        let streamedResponse: StreamedResponse | undefined = undefined
+        const onError = streamError(request, () => streamedResponse!)
+        streamedResponse = new StreamedResponse(
+          request,
+          response.statusCode ?? 0,
+          Headers.fromInput(response.headers as Record<string, string | ReadonlyArray<string> | undefined>),
+          Stream.fromAsyncIterable(response as AsyncIterable<Uint8Array>, onError),
+          () => nodeRequest.destroy(),
+          limit
+        )
+        return finish(Effect.succeed(streamedResponse))
+      }
       const chunks: Array<Buffer> = []
       let size = 0
       const tooLarge = () => {
@@ -90,7 +106,7 @@ interface Agents {
 }
 
 const make = (agents: Agents): HttpClient.HttpClient =>
-  makeClient((request, deadline, limit) => send(agents, request, deadline, limit))
+  makeClient((request, deadline, limit, streamed) => send(agents, request, deadline, limit, streamed))
 
 /**
  * Node's own `http` module with keep-alive agents: on Node it costs less than half of what

@@ -171,6 +171,8 @@ export interface ResolvedCall {
   readonly timeout: Duration.Duration | undefined
   readonly retry: RetryPolicy.Options | false | undefined
   readonly headers: Readonly<Record<string, string>> | undefined
+  /** The answer's body is streamed, not read (file exports). */
+  readonly streamed: boolean
 }
 
 /**
@@ -195,7 +197,8 @@ export const resolveCall = (options: unknown): Either.Either<ResolvedCall, { rea
     return Either.right({
       timeout: timeout === undefined ? undefined : duration(timeout, "timeout", { min: 1, max: MAX_TIMER_MILLIS }),
       retry: retry === undefined ? undefined : retryOf(retry),
-      headers: checked
+      headers: checked,
+      streamed: false
     })
   } catch (error) {
     return Either.left(error instanceof Invalid ? error : new Invalid("options", "cannot be read"))

@@ -1,0 +1,130 @@
+/**
+ * File exports: read whole (`{ contentType, fileName, bytes }`), or streamed from the
+ * connection (`stream`): a file far larger than anyone wants in memory streams with flat memory,
+ * and leaving the stream early closes the connection.
+ */
+import type * as HttpClient from "@effect/platform/HttpClient"
+import { assert, describe, it } from "@effect/vitest"
+import { FetchClient, Optouts, Reports, SmsCx } from "@smscx/client"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Stream from "effect/Stream"
+import * as Http from "node:http"
+import type { AddressInfo } from "node:net"
+import * as NodeHttpClient from "../src/internal/nodeHttpClient.js"
+
+const MiB = 1024 * 1024
+
+/** A loopback server answering `/optouts/csv` with `total` bytes of CSV rows, streamed. */
+const csvServer = (total: number, headers: Record<string, string> = {}) => {
+  const state = { written: 0, closed: false }
+  const handler: Http.RequestListener = (req, res) => {
+    if (!req.url?.endsWith("/csv")) {
+      res.writeHead(404, { "content-type": "application/json" })
+      res.end(JSON.stringify({ error: { type: "not_found", code: 1004, message: "no such export", uri: "" } }))
+      return
+    }
+    res.writeHead(200, {
+      "content-type": "application/csv",
+      "content-disposition": "attachment; filename=\"optouts.csv\"",
+      ...headers
+    })
+    const row = Buffer.from("+31612345678,NL,link,2024-05-01 10:00:00\n".padEnd(64, " "))
+    const chunk = Buffer.concat(Array.from({ length: 1024 }, () => row)) // 64 KiB
+    res.on("close", () => state.closed = true)
+    let sent = 0
+    const pump = () => {
+      while (sent < total) {
+        sent += chunk.byteLength
+        state.written += chunk.byteLength
+        if (!res.write(chunk)) return void res.once("drain", pump)
+      }
+      res.end()
+    }
+    pump()
+  }
+  return Effect.acquireRelease(
+    Effect.async<Http.Server>((resume) => {
+      const server = Http.createServer(handler)
+      server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
+    }),
+    (server) => Effect.sync(() => {
+      server.closeAllConnections()
+      server.close()
+    })
+  ).pipe(Effect.map((server) => ({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, state })))
+}
+
+const clients: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient>]> = [
+  ["the default Node client", NodeHttpClient.layer],
+  ["FetchClient", FetchClient.layer]
+]
+
+describe.each(clients)("%s", (_, clientLayer) => {
+  const services = (url: string, maxResponseBytes?: number) =>
+    SmsCx.layerWithoutHttpClient({
+      apiKey: "k",
+      baseUrl: url,
+      ...(maxResponseBytes === undefined ? {} : { maxResponseBytes })
+    }).pipe(Layer.provide(clientLayer))
+
+  it.live("a 200 MB export streams with flat memory; content type and file name come with it", () =>
+    Effect.gen(function*() {
+      const total = 200 * MiB
+      const { url } = yield* csvServer(total)
+      const before = process.memoryUsage().rss
+      let peak = before
+      let received = 0
+      yield* Effect.gen(function*() {
+        const file = yield* Effect.flatMap(Optouts, (o) => o.exportOptoutsToCSV.stream())
+        assert.strictEqual(file.contentType, "application/csv")
+        assert.strictEqual(file.fileName, "optouts.csv")
+        yield* Stream.runForEach(file.stream, (chunk) =>
+          Effect.sync(() => {
+            received += chunk.byteLength
+            if ((received & (16 * MiB - 1)) < chunk.byteLength) peak = Math.max(peak, process.memoryUsage().rss)
+          }))
+      }).pipe(Effect.scoped, Effect.provide(services(url)))
+      assert.strictEqual(received, total)
+      // a buffered read would hold the 200 MB (and more); streaming holds a few chunks
+      assert.isBelow(peak - before, 100 * MiB, `RSS grew by ${Math.round((peak - before) / MiB)} MiB`)
+    }).pipe(Effect.scoped), { timeout: 60_000 })
+
+  it.live("leaving the stream early closes the connection; the server stops writing", () =>
+    Effect.gen(function*() {
+      const total = 512 * MiB
+      const { state, url } = yield* csvServer(total)
+      yield* Effect.gen(function*() {
+        const file = yield* Effect.flatMap(Optouts, (o) => o.exportOptoutsToCSV.stream())
+        yield* Stream.runDrain(Stream.take(file.stream, 3))
+      }).pipe(Effect.scoped, Effect.provide(services(url)))
+      yield* Effect.sleep("200 millis")
+      assert.isTrue(state.closed, "the connection is closed")
+      assert.isBelow(state.written, total, "the server did not get to write the whole file")
+    }).pipe(Effect.scoped), { timeout: 30_000 })
+
+  it.live("read whole: { contentType, fileName, bytes }, within maxResponseBytes", () =>
+    Effect.gen(function*() {
+      const { url } = yield* csvServer(256 * 1024, {
+        "content-disposition": "attachment; filename=\"x.csv\"; filename*=UTF-8''..%2F..%2Fetc%2Frapport%20%C3%A9t%C3%A9.csv"
+      })
+      const file = yield* Effect.flatMap(Optouts, (o) => o.exportOptoutsToCSV()).pipe(Effect.provide(services(url)))
+      assert.strictEqual(file.bytes.byteLength, 256 * 1024)
+      assert.strictEqual(file.contentType, "application/csv")
+      assert.strictEqual(file.fileName, "rapport été.csv", "the extended name, without its directories")
+      const tooLarge = yield* Effect.flip(Effect.flatMap(Optouts, (o) => o.exportOptoutsToCSV()).pipe(Effect.provide(services(url, 64 * 1024))))
+      assert.strictEqual(tooLarge._tag, "TransportError")
+    }).pipe(Effect.scoped))
+
+  it.live("an error answer to a streamed export is the operation's typed error", () =>
+    Effect.gen(function*() {
+      const { url } = yield* csvServer(1024)
+      const error = yield* Effect.flip(
+        Effect.flatMap(Reports, (r) => r.exportCampaignReportToXLSX.stream("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")).pipe(
+          Effect.provide(services(url)),
+          Effect.scoped
+        )
+      )
+      assert.strictEqual(error._tag, "ResourceNotFoundException")
+    }).pipe(Effect.scoped))
+})
