@@ -4,7 +4,7 @@
  * headers), the request id on errors, and the correctly spelled aliases.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Conversations, FetchClient, Optouts, RequestValidationError, SmsCx } from "@smscx/client"
+import { Conversations, FetchClient, Optouts, RequestValidationError, Sms, SmsCx } from "@smscx/client"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -169,6 +169,42 @@ describe("per-call options", () => {
         assert.notInclude(error.message, "X-Injected")
       }
       assert.strictEqual(seen.length, 0)
+    }).pipe(Effect.provide(layerOver(fetch)))
+  })
+})
+
+describe("fields the SDK does not know yet", () => {
+  it.effect("extraBody and extraQuery are sent as given; a known field there is refused", () => {
+    const bodies: Array<string> = []
+    const urls: Array<string> = []
+    const fetch: typeof globalThis.fetch = async (input, init) => {
+      urls.push(String(input))
+      bodies.push(String(init?.body ?? ""))
+      return json(400, { error: { type: "invalid_param", code: 1106, message: "stop here", uri: "" } })
+    }
+    return Effect.gen(function*() {
+      const sms = yield* Sms
+      const optouts = yield* Optouts
+      yield* Effect.either(sms.sendSms({ to: ["+31612469000"], from: "InfoText", text: "Hi" }, {
+        extraBody: { priority: "high", tags: ["a"] },
+        extraQuery: { beta: true }
+      }))
+      const body = JSON.parse(bodies[0]!)
+      assert.deepStrictEqual([body.priority, body.tags, body.text], ["high", ["a"], "Hi"])
+      assert.match(urls[0]!, /\/sms\?beta=true$/)
+      yield* Effect.either(optouts.getOptoutsList({ limit: 2 }, { extraQuery: { sort: "desc" } }))
+      assert.match(urls[1]!, /limit=2&sort=desc$/)
+      const refused: ReadonlyArray<readonly [Effect.Effect<unknown, unknown>, ReadonlyArray<string>]> = [
+        [sms.sendSms({ to: ["+31612469000"], from: "InfoText", text: "Hi" }, { extraBody: { text: "sneaky" } }), ["options", "extraBody", "text"]],
+        [optouts.getOptoutsList({ limit: 2 }, { extraQuery: { limit: 3 } }), ["options", "extraQuery", "limit"]],
+        [optouts.getOptoutsList({ limit: 2 }, { extraBody: { x: 1 } }), ["options", "extraBody"]]
+      ]
+      for (const [call, path] of refused) {
+        const error = yield* Effect.flip(call)
+        assert.instanceOf(error, RequestValidationError)
+        if (error instanceof RequestValidationError) assert.deepStrictEqual(error.issues[0]?.path, path)
+      }
+      assert.strictEqual(urls.length, 2, "the refused calls sent nothing")
     }).pipe(Effect.provide(layerOver(fetch)))
   })
 })

@@ -406,3 +406,42 @@ export class InvalidOptionsError extends Schema.TaggedError<InvalidOptionsError>
  * @category errors
  */
 export type ClientError = RequestValidationError | TransportError | DecodeError
+
+/**
+ * Every error the SDK raises: the API's exceptions, its own client-side errors, and an
+ * `InvalidOptionsError` from a constructor.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type SmsCxError = ApiError | ClientError | InvalidOptionsError
+
+const clientTags: ReadonlySet<string> = new Set([
+  "RequestValidationError",
+  "TransportError",
+  "DecodeError",
+  "InvalidOptionsError",
+  // raised by Webhooks.decode (kept there, next to the payloads it checks)
+  "WebhookDecodeError"
+])
+
+/**
+ * Whether a value is an error the SDK raised.
+ * @since 0.1.0
+ * @category guards
+ */
+export const isSmsCxError = (u: unknown): u is SmsCxError =>
+  u instanceof Error && Predicate.hasProperty(u, "_tag") && typeof u._tag === "string" &&
+  (apiTags.has(u._tag) || clientTags.has(u._tag))
+
+/**
+ * One base for `instanceof`: `err instanceof SmsCxError` is true for every API exception and
+ * every client-side error (then narrow by `_tag`), the way `err instanceof Stripe.errors.StripeError`
+ * is. The classes stay separate `Schema.TaggedError`s; this checks their tags.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const SmsCxError: { readonly [Symbol.hasInstance]: (u: unknown) => u is SmsCxError } = {
+  [Symbol.hasInstance]: isSmsCxError
+}

@@ -27,6 +27,8 @@ import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
@@ -35,12 +37,70 @@ import * as Stream from "effect/Stream"
  * @since 0.1.0
  * @category models
  */
-export type Options = Transport.Options & {
+export type Options = (Transport.Credentials | {}) & Omit<Transport.Options, keyof CredentialFields> & {
   /**
    * Send requests with this `fetch` instead of the runtime's default client (Node's `http` with
    * keep-alive on Node): a proxy-aware fetch, or the sandbox's in-process one in tests.
    */
   readonly fetch?: typeof globalThis.fetch
+  /**
+   * Log each request and response at this level and above (`"debug"` shows one line per
+   * attempt: operation, method, path template, status, duration, request id; never a secret or
+   * a body). Default: the `SMSCX_LOG` environment variable, else `"warn"`.
+   */
+  readonly log?: LogLevelName
+}
+
+type CredentialFields = { apiKey: unknown; accessToken: unknown; applicationId: unknown; applicationSecret: unknown; scope: unknown }
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type LogLevelName = "debug" | "info" | "warn" | "error" | "none"
+
+const logLevels: Record<LogLevelName, LogLevel.LogLevel> = {
+  debug: LogLevel.Debug,
+  info: LogLevel.Info,
+  warn: LogLevel.Warning,
+  error: LogLevel.Error,
+  none: LogLevel.None
+}
+
+/** `process.env`, where there is one (not in browsers). */
+const environment = (): Readonly<Record<string, string | undefined>> =>
+  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {}
+
+/**
+ * The options with what the environment gives for what they leave out, as openai-node does:
+ * credentials from `SMSCX_API_KEY` (or `SMSCX_ACCESS_TOKEN`, or `SMSCX_APPLICATION_ID` and
+ * `SMSCX_APPLICATION_SECRET`), `SMSCX_BASE_URL`, `SMSCX_LOG`.
+ */
+const withEnvironment = (options: Options): Options & { readonly log: LogLevelName } => {
+  const env = environment()
+  const given = options as Partial<Record<keyof CredentialFields, unknown>>
+  const hasCredentials = given.apiKey !== undefined || given.accessToken !== undefined ||
+    given.applicationId !== undefined || given.applicationSecret !== undefined
+  const credentials = hasCredentials ? {} : env.SMSCX_API_KEY !== undefined
+    ? { apiKey: env.SMSCX_API_KEY }
+    : env.SMSCX_ACCESS_TOKEN !== undefined
+    ? { accessToken: env.SMSCX_ACCESS_TOKEN }
+    : env.SMSCX_APPLICATION_ID !== undefined && env.SMSCX_APPLICATION_SECRET !== undefined
+    ? { applicationId: env.SMSCX_APPLICATION_ID, applicationSecret: env.SMSCX_APPLICATION_SECRET }
+    : undefined
+  if (credentials === undefined) {
+    throw new InvalidOptionsError({
+      option: "apiKey",
+      message:
+        "smscx: no credentials: give apiKey, accessToken, or applicationId and applicationSecret (or set SMSCX_API_KEY)"
+    })
+  }
+  const log = options.log ?? env.SMSCX_LOG ?? "warn"
+  if (!(log in logLevels)) {
+    throw new InvalidOptionsError({ option: "log", message: `smscx: option log must be one of ${Object.keys(logLevels).join(", ")}` })
+  }
+  const baseUrl = options.baseUrl ?? env.SMSCX_BASE_URL
+  return { ...options, ...credentials, ...(baseUrl === undefined ? {} : { baseUrl }), log: log as LogLevelName }
 }
 
 /**
@@ -152,17 +212,21 @@ export class SmsCx implements AsyncDisposable {
   readonly #scopes = new Set<Scope.CloseableScope>()
 
   /** @throws InvalidOptionsError when an option cannot work (named in its message); nothing is sent. */
-  constructor(options: Options) {
-    const { fetch, ...transport } = options
+  constructor(options: Options = {}) {
+    const { fetch, log, ...rest } = withEnvironment(options)
+    const transport = rest as Transport.Options
     const invalid = Transport.validate(transport)
     if (Either.isLeft(invalid)) throw invalid.left
     if (fetch !== undefined && typeof fetch !== "function") {
       throw new InvalidOptionsError({ option: "fetch", message: "smscx: option fetch must be a function" })
     }
     this.#runtime = ManagedRuntime.make(
-      fetch === undefined
-        ? Client.layer(transport)
-        : Client.layerWithoutHttpClient(transport).pipe(Layer.provide(FetchClient.layerWith(fetch)))
+      Layer.merge(
+        fetch === undefined
+          ? Client.layer(transport)
+          : Client.layerWithoutHttpClient(transport).pipe(Layer.provide(FetchClient.layerWith(fetch))),
+        Logger.minimumLogLevel(logLevels[log])
+      )
     )
     const self = this as unknown as Record<string, unknown>
     for (const [name, tag] of Object.entries(Client.groups)) {

@@ -8,6 +8,7 @@ import {
   ResourceNotFoundException,
   InvalidOptionsError,
   SmsCx,
+  SmsCxError,
   TransportError
 } from "@smscx/promise"
 import * as Duration from "effect/Duration"
@@ -560,5 +561,74 @@ describe("file exports (Promise)", () => {
     await client.close()
     await new Promise((resolve) => setTimeout(resolve, 200))
     assert.strictEqual(state.closed, 1)
+  })
+})
+
+describe("one error base, the environment, debug logging", () => {
+  it("err instanceof SmsCxError for every API exception and client-side error, not for others", async () => {
+    const { client } = setup()
+    const errors = [
+      await rejection(client.sms.sendSms({ to: [INVALID], ...hello })),
+      await rejection(client.sms.sendSms({ to: [NL], from: "", text: "x" })),
+      await rejection(new SmsCx({ apiKey: API_KEY, baseUrl: "http://127.0.0.1:9", retry: false }).account.getAccountBalance())
+    ]
+    let invalidOptions: unknown
+    try {
+      new SmsCx({ apiKey: "bad\nkey" })
+    } catch (error) {
+      invalidOptions = error
+    }
+    for (const error of [...errors, invalidOptions]) assert.isTrue(error instanceof SmsCxError, String(error))
+    assert.deepStrictEqual(
+      [...errors, invalidOptions].map((e) => (e as SmsCxError)._tag),
+      ["InvalidPhoneNumberException", "RequestValidationError", "TransportError", "InvalidOptionsError"]
+    )
+    for (const other of [new Error("x"), { _tag: "TransportError" }, null, "TransportError"]) {
+      assert.isFalse(other instanceof (SmsCxError as never), String(other))
+    }
+  })
+
+  const withEnv = async (env: Record<string, string | undefined>, f: () => Promise<void> | void) => {
+    const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]))
+    Object.assign(process.env, env)
+    for (const [k, v] of Object.entries(env)) if (v === undefined) delete process.env[k]
+    try {
+      await f()
+    } finally {
+      for (const [k, v] of Object.entries(saved)) v === undefined ? delete process.env[k] : (process.env[k] = v)
+    }
+  }
+
+  it("no credentials given: SMSCX_API_KEY and SMSCX_BASE_URL are read; none at all throws InvalidOptionsError", async () => {
+    const server = await Sandbox.start({ port: 0, apiKeys: [API_KEY] })
+    opened.push(server.close)
+    await withEnv({ SMSCX_API_KEY: API_KEY, SMSCX_BASE_URL: server.url }, async () => {
+      const client = new SmsCx()
+      opened.push(() => client.close())
+      assert.strictEqual((await client.account.getAccountBalance()).balance, 100)
+    })
+    await withEnv({ SMSCX_API_KEY: undefined, SMSCX_ACCESS_TOKEN: undefined, SMSCX_APPLICATION_ID: undefined }, () => {
+      assert.throws(() => new SmsCx(), InvalidOptionsError)
+    })
+  })
+
+  it("log: \"debug\" prints one line per attempt, without secrets, bodies or path values", async () => {
+    const lines: Array<string> = []
+    const original = console.log
+    console.log = (...args: Array<unknown>) => void lines.push(args.map(String).join(" "))
+    try {
+      const quiet = setup()
+      await quiet.client.account.getAccountBalance()
+      assert.strictEqual(lines.length, 0, "nothing is logged by default")
+      const { client } = setup({ log: "debug" })
+      await client.account.getChannelPricingByCountryIso("sms", "transactional", "NL")
+      await rejection(client.sms.sendSms({ to: [INVALID], ...hello }))
+    } finally {
+      console.log = original
+    }
+    const text = lines.join("\n")
+    assert.match(text, /getChannelPricingByCountryIso: GET \/account\/pricing\/\{channel\}\/\{trafficType\}\/\{countryIso\} -> 200 in \d+ ms \(request id [0-9a-f-]+\)/)
+    assert.match(text, /sendSms: POST \/sms -> 400 InvalidPhoneNumberException/)
+    for (const secret of [API_KEY, INVALID, "Hello"]) assert.notInclude(text, secret)
   })
 })

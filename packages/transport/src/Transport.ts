@@ -18,8 +18,12 @@ import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Cause from "effect/Cause"
 import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
+import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
+import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
@@ -100,6 +104,14 @@ export interface CallOptions {
    * authentication, `content-type`, `content-length`.
    */
   readonly headers?: Readonly<Record<string, string>>
+  /**
+   * Body fields the SDK does not know yet (the API added them after this release), sent as
+   * given, unchecked. Known fields belong in the input, where they are checked (and typos in
+   * them caught by TypeScript); giving one here is a `RequestValidationError`.
+   */
+  readonly extraBody?: Readonly<Record<string, unknown>>
+  /** Query parameters the SDK does not know yet, sent as given (the same rules as `extraBody`). */
+  readonly extraQuery?: Readonly<Record<string, string | number | boolean>>
 }
 
 /**
@@ -366,7 +378,8 @@ export const make = (
             : Effect.flatMap(response.text, (text) =>
               Effect.fail(narrow(operation, ErrorMapping.fromResponse(response.status, response.headers, text))))
         ),
-        Effect.catchTags({ RequestError: toTransportError, ResponseError: toTransportError })
+        Effect.catchTags({ RequestError: toTransportError, ResponseError: toTransportError }),
+        logged(operation)
       )
 
     /** One attempt of a call: authorize, send; after a 401 on a cached OAuth token, a new token once. */
@@ -398,7 +411,10 @@ export const make = (
         if (credentials === undefined) return yield* missingCredentials(operation)
         const own = options === undefined ? noCallOptions : yield* callOptionsOf(operation, options)
         const call = streamed ? { ...own, streamed } : own
-        const built = yield* Request.build(operation, args, baseUrl)
+        const built = yield* Request.build(operation, args, baseUrl, options === undefined ? undefined : {
+          body: options.extraBody,
+          query: options.extraQuery
+        })
         const request = HttpClientRequest.setHeaders(built.request, {
           ...call.headers,
           "user-agent": userAgent,
@@ -515,6 +531,44 @@ export const make = (
  */
 export const validate = (options: Options): Either.Either<Options, Errors.InvalidOptionsError> =>
   Either.map(ResolvedOptions.resolve(options, defaults), () => options)
+
+/**
+ * Each attempt as one debug line: operation, method, path template, status (or error), duration
+ * and the API's request id. Never a header, a body, or a path parameter's value (a phone number
+ * is one). Shown when the log level is Debug (`Logger.minimumLogLevel(LogLevel.Debug)`; in the
+ * Promise client `log: "debug"` or `SMSCX_LOG=debug`).
+ */
+const logged = (operation: Operation.Any) => <A extends { readonly response: HttpClientResponse.HttpClientResponse }, E, R>(
+  attempt: Effect.Effect<A, E, R>
+): Effect.Effect<A, E, R> =>
+  Effect.flatMap(FiberRef.get(FiberRef.currentMinimumLogLevel), (level) => {
+    // most calls log nothing: skip the timing and the line altogether
+    if (LogLevel.greaterThan(level, LogLevel.Debug)) return attempt
+    const started = performance.now()
+    return Effect.onExit(attempt, (exit) => {
+      const ms = Math.round(performance.now() - started)
+      const outcome = Exit.isSuccess(exit)
+        ? `${exit.value.response.status}`
+        : Exit.match(exit, {
+          onSuccess: () => "",
+          onFailure: (cause) => {
+            const error = Cause.failureOption(cause)
+            if (Option.isNone(error)) return Cause.isInterruptedOnly(cause) ? "interrupted" : "failed"
+            const e = error.value as { readonly _tag?: string; readonly status?: number; readonly reason?: string }
+            return [e.status, e._tag, e.reason].filter((part) => part !== undefined).join(" ")
+          }
+        })
+      const requestId = Exit.isSuccess(exit)
+        ? exit.value.response.headers["x-request-id"]
+        : Option.getOrUndefined(Option.flatMap(Cause.failureOption(exit.cause), (e) =>
+          Option.fromNullable((e as { readonly requestId?: string }).requestId)))
+      return Effect.logDebug(
+        `smscx ${operation.id}: ${operation.method} ${operation.path} -> ${outcome} in ${ms} ms${
+          requestId === undefined ? "" : ` (request id ${requestId})`
+        }`
+      )
+    })
+  })
 
 /** An attempt's answer: the decoded body, and the response it came in. */
 interface Answer {

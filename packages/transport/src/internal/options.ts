@@ -182,7 +182,7 @@ export interface ResolvedCall {
 export const resolveCall = (options: unknown): Either.Either<ResolvedCall, { readonly option: string; readonly problem: string }> => {
   try {
     check(typeof options === "object" && options !== null, "options", "must be an object")
-    const { headers, retry, timeout } = options as Record<string, unknown>
+    const { extraBody: _body, extraQuery: _query, headers, retry, timeout } = options as Record<string, unknown>
     let checked: Record<string, string> | undefined
     if (headers !== undefined) {
       check(typeof headers === "object" && headers !== null, "headers", "must be an object of header names to values")

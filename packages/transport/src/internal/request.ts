@@ -68,6 +68,32 @@ const segment = (value: unknown): string | undefined => {
   return encoded === "" || encoded === "." || encoded === ".." ? undefined : encoded
 }
 
+/**
+ * Fields the SDK does not know yet (the API added them after this release), sent as they are:
+ * the escape hatch of `CallOptions.extraBody` / `extraQuery`. A known field must go in the
+ * input, where it is checked.
+ * @internal
+ */
+export interface Extra {
+  readonly body?: unknown
+  readonly query?: unknown
+}
+
+const noExtra: Extra = {}
+
+const plainRecord = (operation: Operation.Any, option: string, value: unknown) =>
+  Effect.flatMap(plain(operation, ["options", option], value), (read) =>
+    typeof read === "object" && read !== null && !Array.isArray(read)
+      ? Effect.succeed(read as Record<string, unknown>)
+      : Effect.fail(invalid(operation, [{ path: ["options", option], message: "must be an object of field names to values" }])))
+
+const merged = (operation: Operation.Any, known: Record<string, unknown>, extra: Record<string, unknown>) => {
+  const clash = Object.keys(extra).find((name) => Object.hasOwn(known, name))
+  return clash === undefined
+    ? Effect.succeed({ ...known, ...extra })
+    : Effect.fail(invalid(operation, [{ path: ["options", "extraBody", clash], message: "is a known field: pass it in the input" }]))
+}
+
 /** A request built from a call's arguments. @internal */
 export interface Built {
   readonly request: HttpClientRequest.HttpClientRequest
@@ -84,9 +110,15 @@ export interface Built {
 export const build = (
   operation: Operation.Any,
   args: ReadonlyArray<unknown>,
-  baseUrl: string
+  baseUrl: string,
+  extra: Extra = noExtra
 ): Effect.Effect<Built, RequestValidationError> =>
   Effect.gen(function*() {
+    const extraBody = extra.body === undefined ? undefined : yield* plainRecord(operation, "extraBody", extra.body)
+    const extraQuery = extra.query === undefined ? undefined : yield* plainRecord(operation, "extraQuery", extra.query)
+    if (extraBody !== undefined && operation.input._tag !== "Json" && operation.input._tag !== "Form") {
+      return yield* invalid(operation, [{ path: ["options", "extraBody"], message: `${operation.id} sends no body` }])
+    }
     const names = operation.pathParamNames
     const path: Record<string, unknown> = {}
     let url = baseUrl + operation.path
@@ -104,19 +136,28 @@ export const build = (
       url = baseUrl + operation.path.replace(/\{([^}]+)\}/g, (_, name: string) => segments[name]!)
     }
     const request = HttpClientRequest.make(operation.method)(url)
+    const withQuery = (request: HttpClientRequest.HttpClientRequest) =>
+      extraQuery === undefined ? request : HttpClientRequest.appendUrlParams(request, definedEntries(extraQuery))
     const input = operation.input
-    if (input._tag === "None") return { request, idempotencyId: undefined }
+    if (input._tag === "None") return { request: withQuery(request), idempotencyId: undefined }
     const raw = yield* plain(operation, [], args[names.length] ?? {})
-    const encoded = yield* encode(operation, input.schema, raw)
+    const known = yield* encode(operation, input.schema, raw)
+    const encoded = extraBody === undefined ? known : yield* merged(operation, known as Record<string, unknown>, extraBody)
     switch (input._tag) {
-      case "Query":
-        return { request: HttpClientRequest.setUrlParams(request, definedEntries(encoded)), idempotencyId: undefined }
+      case "Query": {
+        const params = definedEntries(encoded)
+        const clash = extraQuery === undefined ? undefined : params.find(([name]) => Object.hasOwn(extraQuery, name))
+        if (clash !== undefined) {
+          return yield* invalid(operation, [{ path: ["options", "extraQuery", clash[0]], message: "is a known parameter: pass it in the input" }])
+        }
+        return { request: withQuery(HttpClientRequest.setUrlParams(request, params)), idempotencyId: undefined }
+      }
       // bodies stay strings (Raw): encoding them to bytes here would be undone by every client,
       // and Node's fetch mishandles byte bodies when undici 7 is its global dispatcher
       case "Form":
         return {
           request: HttpClientRequest.setBody(
-            request,
+            withQuery(request),
             HttpBody.raw(UrlParams.toString(UrlParams.fromInput(definedEntries(encoded))), {
               contentType: "application/x-www-form-urlencoded"
             })
@@ -131,7 +172,7 @@ export const build = (
           ? { ...(encoded as object), [key]: crypto.randomUUID() }
           : encoded as Record<string, unknown>
         return {
-          request: HttpClientRequest.setBody(request, HttpBody.raw(JSON.stringify(body), { contentType: "application/json" })),
+          request: HttpClientRequest.setBody(withQuery(request), HttpBody.raw(JSON.stringify(body), { contentType: "application/json" })),
           idempotencyId: key === undefined ? undefined : body[key] as string
         }
       }
