@@ -102,7 +102,11 @@ const withChecks = (base: string, s: Json) => {
 const scalar = (type: string, s: Json): string => {
   switch (type) {
     case "string":
-      if (s.enum) return `Schema.Literal(${s.enum.map(lit).join(", ")})`
+      if (s.enum) {
+        // answers accept values added after this release; requests send only known ones
+        const open = !strictFormats && s.enum.every((v: unknown) => typeof v === "string")
+        return `${open ? "Formats.OpenLiteral" : "Schema.Literal"}(${s.enum.map(lit).join(", ")})`
+      }
       if (s.format === "binary") return "Schema.Uint8ArrayFromSelf"
       if (strictFormats && (s.format === "uri" || s.format === "date-time")) {
         return withChecks(s.format === "uri" ? "Formats.Uri" : "Formats.DateTime", s)

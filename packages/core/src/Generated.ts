@@ -29,7 +29,7 @@ export const AccountBalance = /*#__PURE__*/ Schema.Struct({
 /** Balance of the account */
 "balance": Schema.Finite, 
 /** Currency of the account */
-"currency": Schema.Literal("eur", "usd"), "billing": Schema.Literal("prepaid", "postpaid") }).annotations({ identifier: "AccountBalance" })
+"currency": Formats.OpenLiteral("eur", "usd"), "billing": Formats.OpenLiteral("prepaid", "postpaid") }).annotations({ identifier: "AccountBalance" })
 /**
  * @since 0.1.0
  * @category models
@@ -42,7 +42,7 @@ export type AccountBalance = typeof AccountBalance.Type
  */
 export const Error = /*#__PURE__*/ Schema.Struct({ 
 /** The type of error returned */
-"type": Schema.Literal("access_denied", "duplicate_id", "duplicate_value", "insufficient_credit", "insufficient_scope", "invalid_api_key", "invalid_body", "invalid_client", "invalid_method", "invalid_param", "invalid_request", "invalid_scope", "no_coverage", "not_found", "rate_limit", "server_error", "unsupported_grant_type", "invalid_pin", "otp_expired", "otp_failed", "otp_cancelled", "otp_verified"), 
+"type": Formats.OpenLiteral("access_denied", "duplicate_id", "duplicate_value", "insufficient_credit", "insufficient_scope", "invalid_api_key", "invalid_body", "invalid_client", "invalid_method", "invalid_param", "invalid_request", "invalid_scope", "no_coverage", "not_found", "rate_limit", "server_error", "unsupported_grant_type", "invalid_pin", "otp_expired", "otp_failed", "otp_cancelled", "otp_verified"), 
 /** Short, human-readable description of the error */
 "message": Schema.String, 
 /** URI reference in the documentation that provides further information */
@@ -237,7 +237,7 @@ export type QuietHours = typeof QuietHours.Type
  * @since 0.1.0
  * @category schemas
  */
-export const TransliterationAppSettings = /*#__PURE__*/ Schema.Struct({ "alphabet": Schema.Literal("NONE", "NON_GSM", "POLISH", "TURKISH", "GREEK", "ROMANIAN", "RUSSIAN_CYRILLIC", "BULGARIAN_CYRILLIC", "UKRAINIAN_CYRILLIC", "BELARUSIAN_CYRILLIC", "SERBIAN_CYRILLIC"), "removeEmojis": Schema.optional(Schema.Boolean) }).annotations({ identifier: "TransliterationAppSettings" })
+export const TransliterationAppSettings = /*#__PURE__*/ Schema.Struct({ "alphabet": Formats.OpenLiteral("NONE", "NON_GSM", "POLISH", "TURKISH", "GREEK", "ROMANIAN", "RUSSIAN_CYRILLIC", "BULGARIAN_CYRILLIC", "UKRAINIAN_CYRILLIC", "BELARUSIAN_CYRILLIC", "SERBIAN_CYRILLIC"), "removeEmojis": Schema.optional(Schema.Boolean) }).annotations({ identifier: "TransliterationAppSettings" })
 /**
  * @since 0.1.0
  * @category models
@@ -336,7 +336,7 @@ export type Lookup = typeof Lookup.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Otp = /*#__PURE__*/ Schema.Struct({ "template": Schema.String, "from": Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15)), "pinType": Schema.Literal("letters", "numbers", "alphanumeric"), "pinLength": Schema.Int.pipe(Schema.greaterThanOrEqualTo(4), Schema.lessThanOrEqualTo(10)), "ttl": Schema.Int.pipe(Schema.greaterThanOrEqualTo(60), Schema.lessThanOrEqualTo(1800)), "maxAttempts": Schema.Int.pipe(Schema.greaterThanOrEqualTo(1), Schema.lessThanOrEqualTo(10)), "otpCallback": Schema.NullOr(Schema.String) }).annotations({ identifier: "Otp" })
+export const Otp = /*#__PURE__*/ Schema.Struct({ "template": Schema.String, "from": Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15)), "pinType": Formats.OpenLiteral("letters", "numbers", "alphanumeric"), "pinLength": Schema.Int.pipe(Schema.greaterThanOrEqualTo(4), Schema.lessThanOrEqualTo(10)), "ttl": Schema.Int.pipe(Schema.greaterThanOrEqualTo(60), Schema.lessThanOrEqualTo(1800)), "maxAttempts": Schema.Int.pipe(Schema.greaterThanOrEqualTo(1), Schema.lessThanOrEqualTo(10)), "otpCallback": Schema.NullOr(Schema.String) }).annotations({ identifier: "Otp" })
 /**
  * @since 0.1.0
  * @category models
@@ -553,7 +553,7 @@ export const DataShortlinkHit = /*#__PURE__*/ Schema.Struct({ "hitId": Schema.In
 /** URL of the short link */
 "url": Schema.String, 
 /** Type of device of the visitor */
-"device": Schema.Literal("mobile", "tablet", "desktop"), 
+"device": Formats.OpenLiteral("mobile", "tablet", "desktop"), 
 /** Type of browser of the visitor that accessed the short link */
 "browser": Schema.String, 
 /** Browser version of the device that accessed the short link */
@@ -588,7 +588,7 @@ export type DataShortlinkHit = typeof DataShortlinkHit.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CallBackRequestAttachmentHit = /*#__PURE__*/ Schema.Struct({ "event": Schema.Literal("attachment_hit", "attachment_hit_update"), 
+export const CallBackRequestAttachmentHit = /*#__PURE__*/ Schema.Struct({ "event": Formats.OpenLiteral("attachment_hit", "attachment_hit_update"), 
 /** Event type data, grouped in multiple objects (up to 200 in a request) */
 "data": Schema.Array(DataShortlinkHit) }).annotations({ identifier: "CallBackRequestAttachmentHit" })
 /**
@@ -609,7 +609,7 @@ export const DataDlrUpdate = /*#__PURE__*/ Schema.Struct({
 /** Numeric value of the delivery report */
 "statusCode": Schema.Int, 
 /** Delivery report of the sent SMS */
-"status": Schema.Literal("ACCEPTED", "SENT", "DELIVERED", "FAILED", "SCHEDULED", "REJECTED", "NO COVERAGE"), 
+"status": Formats.OpenLiteral("ACCEPTED", "SENT", "DELIVERED", "FAILED", "SCHEDULED", "REJECTED", "NO COVERAGE"), 
 /** A code that give detailed information about a failed delivery. See the [list of error codes](#error-codes) for more details. A non-null value indicates that the message could not be delivered. */
 "errorCode": Schema.NullOr(Schema.Int), "datetime": Schema.String, 
 /** Identifier of the message ID provided by client for tracking purposes */
@@ -624,7 +624,7 @@ export type DataDlrUpdate = typeof DataDlrUpdate.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CallBackRequestDlrUpdate = /*#__PURE__*/ Schema.Struct({ "event": Schema.optional(Schema.Literal("dlr_update")), 
+export const CallBackRequestDlrUpdate = /*#__PURE__*/ Schema.Struct({ "event": Schema.optional(Formats.OpenLiteral("dlr_update")), 
 /** Event data, grouped in multiple objects (up to 200 in a request) */
 "data": Schema.Array(DataDlrUpdate) }).annotations({ identifier: "CallBackRequestDlrUpdate" })
 /**
@@ -643,7 +643,7 @@ export const DataNewOptout = /*#__PURE__*/ Schema.Struct({ "hitId": Schema.Int,
 /** URL of the optout link */
 "optoutUrl": Schema.String, 
 /** The method by which the contact has unsubscribed. Value `link` means he clicked on the optout link and submitted the form and value `admin` it means that the client was added to the optout list by you */
-"optoutType": Schema.Literal("admin", "link"), 
+"optoutType": Formats.OpenLiteral("admin", "link"), 
 /** Two-letter country ISO of the phone number that unsubscribed. */
 "countryIso": Schema.String, "datetime": Schema.String, 
 /** Phone number that choose to opt out. */
@@ -662,7 +662,7 @@ export type DataNewOptout = typeof DataNewOptout.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CallBackRequestNewOptout = /*#__PURE__*/ Schema.Struct({ "event": Schema.optional(Schema.Literal("new_optout")), 
+export const CallBackRequestNewOptout = /*#__PURE__*/ Schema.Struct({ "event": Schema.optional(Formats.OpenLiteral("new_optout")), 
 /** Event data, grouped in multiple objects (up to 200 in a request) */
 "data": Schema.Array(DataNewOptout) }).annotations({ identifier: "CallBackRequestNewOptout" })
 /**
@@ -746,7 +746,7 @@ export const DataNumberLookupWebhook = /*#__PURE__*/ Schema.Struct({
 /** Name of the country in local language */
 "countryNameLocale": Schema.String, 
 /** Status of the phone number */
-"status": Schema.Literal("ACTIVE", "ABSENT", "BARRED", "UNKNOWN", "FAILED"), 
+"status": Formats.OpenLiteral("ACTIVE", "ABSENT", "BARRED", "UNKNOWN", "FAILED"), 
 /** Short description of the status */
 "statusDescription": Schema.String, 
 /** Returns `true` if the phone number is ported to other mobile network, `false` otherwise */
@@ -765,7 +765,7 @@ export type DataNumberLookupWebhook = typeof DataNumberLookupWebhook.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CallBackRequestNumberLookup = /*#__PURE__*/ Schema.Struct({ "event": Schema.optional(Schema.Literal("otp_update")), 
+export const CallBackRequestNumberLookup = /*#__PURE__*/ Schema.Struct({ "event": Schema.optional(Formats.OpenLiteral("otp_update")), 
 /** Event data, grouped in multiple objects (up to 200 in a request) */
 "data": Schema.Array(DataNumberLookupWebhook) }).annotations({ identifier: "CallBackRequestNumberLookup" })
 /**
@@ -788,7 +788,7 @@ export const DataOtp = /*#__PURE__*/ Schema.Struct({
 /** The country ISO of the phone numver. Eg. `DE`, `FR`, `IT` */
 "countryIso": Schema.String.pipe(Schema.length(2)), 
 /** Status of the OTP request. The initial status is `PENDING` */
-"status": Schema.Literal("PENDING", "VERIFIED", "EXPIRED", "CANCELLED", "FAILED"), 
+"status": Formats.OpenLiteral("PENDING", "VERIFIED", "EXPIRED", "CANCELLED", "FAILED"), 
 /** The cost of the OTP request */
 "cost": Schema.Finite, 
 /** Message parts */
@@ -815,7 +815,7 @@ export type DataOtp = typeof DataOtp.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CallBackRequestOtpUpdate = /*#__PURE__*/ Schema.Struct({ "event": Schema.optional(Schema.Literal("otp_update")), 
+export const CallBackRequestOtpUpdate = /*#__PURE__*/ Schema.Struct({ "event": Schema.optional(Formats.OpenLiteral("otp_update")), 
 /** Event data, grouped in multiple objects (up to 200 in a request) */
 "data": Schema.Array(DataOtp) }).annotations({ identifier: "CallBackRequestOtpUpdate" })
 /**
@@ -853,7 +853,7 @@ export type DataReceiveSms = typeof DataReceiveSms.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CallBackRequestReceiveSms = /*#__PURE__*/ Schema.Struct({ "event": Schema.optional(Schema.Literal("receive_sms")), 
+export const CallBackRequestReceiveSms = /*#__PURE__*/ Schema.Struct({ "event": Schema.optional(Formats.OpenLiteral("receive_sms")), 
 /** Event data, grouped in multiple objects (up to 200 in a request) */
 "data": Schema.Array(DataReceiveSms) }).annotations({ identifier: "CallBackRequestReceiveSms" })
 /**
@@ -866,7 +866,7 @@ export type CallBackRequestReceiveSms = typeof CallBackRequestReceiveSms.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CallBackRequestShortlinkHit = /*#__PURE__*/ Schema.Struct({ "event": Schema.Literal("shortlink_hit", "shortlink_hit_update"), 
+export const CallBackRequestShortlinkHit = /*#__PURE__*/ Schema.Struct({ "event": Formats.OpenLiteral("shortlink_hit", "shortlink_hit_update"), 
 /** Event type data, grouped in multiple objects (up to 200 in a request) */
 "data": Schema.Array(DataShortlinkHit) }).annotations({ identifier: "CallBackRequestShortlinkHit" })
 /**
@@ -879,7 +879,7 @@ export type CallBackRequestShortlinkHit = typeof CallBackRequestShortlinkHit.Typ
  * @since 0.1.0
  * @category schemas
  */
-export const CallbackEventTypes = /*#__PURE__*/ Schema.Literal("dlr_update", "receive_sms", "receive_viber", "receive_whatsapp", "shortlink_hit", "shortlink_hit_update", "attachment_hit", "attachment_hit_update", "new_optout").annotations({ identifier: "CallbackEventTypes" })
+export const CallbackEventTypes = /*#__PURE__*/ Formats.OpenLiteral("dlr_update", "receive_sms", "receive_viber", "receive_whatsapp", "shortlink_hit", "shortlink_hit_update", "attachment_hit", "attachment_hit_update", "new_optout").annotations({ identifier: "CallbackEventTypes" })
 /**
  * @since 0.1.0
  * @category models
@@ -1004,13 +1004,13 @@ export const DataConversation = /*#__PURE__*/ Schema.Struct({
 /** Unique identifier of the message */
 "msgId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** Direction of the message: sent, received */
-"type": Schema.Literal("sent", "received"), 
+"type": Formats.OpenLiteral("sent", "received"), 
 /** Text message */
 "text": Schema.String, "richMedia": Schema.Record({ key: Schema.String, value: Schema.Unknown }), 
 /** Delivery report of the message */
-"status": Schema.Literal("DELIVERED", "SENT", "FAILED", "SCHEDULED"), 
+"status": Formats.OpenLiteral("DELIVERED", "SENT", "FAILED", "SCHEDULED"), 
 /** Cost of the message */
-"cost": Schema.Finite, "channel": Schema.Literal("sms", "viber", "whatsapp"), 
+"cost": Schema.Finite, "channel": Formats.OpenLiteral("sms", "viber", "whatsapp"), 
 /** Date time of the sent/received message */
 "datetime": Schema.String }).annotations({ identifier: "DataConversation" })
 /**
@@ -1106,7 +1106,7 @@ export const DataConversationReply = /*#__PURE__*/ Schema.Struct({
 /** Unique identifier of the message */
 "msgId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** Delivery report of the message */
-"status": Schema.Literal("DELIVERED", "SENT", "FAILED", "SCHEDULED"), 
+"status": Formats.OpenLiteral("DELIVERED", "SENT", "FAILED", "SCHEDULED"), 
 /** Date time of the sent message */
 "createdAt": Schema.String, 
 /** Cost of the message */
@@ -1159,7 +1159,7 @@ export const DataViber = /*#__PURE__*/ Schema.Struct({
 /** Unique message identifier needed to track the delivery report */
 "msgId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** Possible status of the message at request time:  * `ACCEPTED` - Message has been accepted for delivery  * `SCHEDULED` - Message has been scheduled at the date time specified  * `REJECTED` - Message was rejected because the number has opted out from receiving messages (no balance deduction, cost zero)  * `NO COVERAGE` - There is no coverage for this destination, no pricing is set (no balance deduction, cost zero)   The final delivery report (DELIVERED, FAILED) will be sent to the URL provided in the `dlrCallbackUrl` parameter or you can query the status at the resource GET `/reports/single/{msgId}` */
-"status": Schema.Literal("ACCEPTED", "SCHEDULED", "REJECTED", "NO COVERAGE"), 
+"status": Formats.OpenLiteral("ACCEPTED", "SCHEDULED", "REJECTED", "NO COVERAGE"), 
 /** Status code for the delivery report */
 "statusCode": Schema.Int, 
 /** Status code for the failed delivery report */
@@ -1333,7 +1333,7 @@ export const DataAvailableNumbersRent = /*#__PURE__*/ Schema.Struct({
 /** Sum of features of the phone number, in numerical value. The following are the corresponding values for each feature:  - `1` for receiving SMS (inbound SMS)  - `2` for sending SMS (outbound SMS)  - `4` for voice.      <br> <br>  A phone number with feature `1` can only receive SMS, with feature `2` can only send SMS, and with feature value `3` (1 + 2) cand send and receive SMS */
 "features": Schema.Int, 
 /** Type of phone number */
-"numberType": Schema.Literal("mobile", "landline"), 
+"numberType": Formats.OpenLiteral("mobile", "landline"), 
 /** Cost for receiving a SMS on this phone number (most of the time receiving is free, meaning this has value 0) */
 "inboundSmsCost": Schema.Finite, 
 /** Cost for sending a SMS from this phone number. If the number doesn't have outbound SMS as a feature, this parameter will be `null` */
@@ -1345,7 +1345,7 @@ export const DataAvailableNumbersRent = /*#__PURE__*/ Schema.Struct({
 /** Minimum period that this phone number must be rented (in days) */
 "minRent": Schema.Literal(1, 7, 30), 
 /** The time to setup the number. instant - the number is available immediately, delayed - the number will be available after a period of time (between 10 minutes and few days) */
-"setupTime": Schema.Literal("instant", "delayed"), 
+"setupTime": Formats.OpenLiteral("instant", "delayed"), 
 /** Indicates if the phone number requires registration */
 "registration": Schema.Boolean, "datetime": Schema.String, 
 /** Indicates if the phone number can receive SMS from alphanumeric sender ID */
@@ -1398,7 +1398,7 @@ export const DataMultichannel = /*#__PURE__*/ Schema.Struct({
 /** Unique message identifier needed to track the delivery report */
 "msgId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** Possible status of the message at request time:  * `ACCEPTED` - Message has been accepted for delivery  * `SCHEDULED` - Message has been scheduled at the date time specified  * `REJECTED` - Message was rejected because the number has opted out from receiving messages (no balance deduction, cost zero)  * `NO COVERAGE` - There is no coverage for this destination, no pricing is set (no balance deduction, cost zero)   The final delivery report (DELIVERED, FAILED) will be sent to the URL provided in the `dlrCallbackUrl` parameter or you can query the status at the resource GET `/reports/single/{msgId}` */
-"status": Schema.Literal("ACCEPTED", "SCHEDULED", "REJECTED", "NO COVERAGE"), 
+"status": Formats.OpenLiteral("ACCEPTED", "SCHEDULED", "REJECTED", "NO COVERAGE"), 
 /** Status code for the delivery report */
 "statusCode": Schema.Int, 
 /** Status code for the failed delivery report */
@@ -1418,7 +1418,7 @@ export const DataMultichannel = /*#__PURE__*/ Schema.Struct({
 /** The text message sent with all the fields/variables replaced (if any). */
 "text": Schema.String, 
 /** Message parts. For Viber/Whatsapp/Multichannel this variable is always with value 1 */
-"parts": Schema.Int.pipe(Schema.greaterThanOrEqualTo(1), Schema.lessThanOrEqualTo(1)), "channel": Schema.Literal("viber", "whatsapp", "sms"), 
+"parts": Schema.Int.pipe(Schema.greaterThanOrEqualTo(1), Schema.lessThanOrEqualTo(1)), "channel": Formats.OpenLiteral("viber", "whatsapp", "sms"), 
 /** Client own UUID (v1-v5) provided to track messages */
 "trackData": Schema.optional(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
 /** Date and time when the Whatsapp message was scheduled. If the date and time of sending or scheduling is detected to be in the quiet hours interval, the API will schedule the sending of the Whatsapp message at the end of the quiet hours. Eg. If quiet hours is defined between 21:30 and 09:30 and the message sending is at 21:55, then the API will schedule the message the next day at 09:31 */
@@ -1451,7 +1451,7 @@ export const DataNumberLookup = /*#__PURE__*/ Schema.Struct({
 /** Name of the country in local language */
 "countryNameLocale": Schema.String, 
 /** Status of the phone number */
-"status": Schema.Literal("ACTIVE", "ABSENT", "BARRED", "UNKNOWN", "FAILED"), 
+"status": Formats.OpenLiteral("ACTIVE", "ABSENT", "BARRED", "UNKNOWN", "FAILED"), 
 /** Short description of the status */
 "statusDescription": Schema.String, 
 /** Returns `true` if the phone number is ported to other mobile network, `false` otherwise */
@@ -1537,7 +1537,7 @@ export const DataOptouts = /*#__PURE__*/ Schema.Struct({
 /** Two-letter country ISO of the phone number that unsubscribed */
 "countryIso": Schema.String.pipe(Schema.length(2)), 
 /** Type of optout. **admin** if the contact has been manually added by the admin or **link** if the contact has clicked the optout link */
-"optoutFrom": Schema.Literal("admin", "link"), "datetime": Schema.String, 
+"optoutFrom": Formats.OpenLiteral("admin", "link"), "datetime": Schema.String, 
 /** Identifier of the campaign from which the contact has unsubscribed */
 "campaignId": Schema.optional(Schema.NullOr(Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))))), 
 /** Identifier of the group the contact was in */
@@ -1632,7 +1632,7 @@ export const DataRentedNumbers = /*#__PURE__*/ Schema.Struct({
 /** Sum of features of the phone number, in numerical value. The following are the corresponding values for each feature:  - `1` for receiving SMS (inbound SMS)  - `2` for sending SMS (outbound SMS)  - `4` for voice.      <br> <br>  A phone number with feature `1` can only receive SMS, with feature `2` can only send SMS, and with feature value `3` (1 + 2) cand send and receive SMS */
 "features": Schema.Int, 
 /** Type of phone number. */
-"numberType": Schema.Literal("mobile", "landline"), 
+"numberType": Formats.OpenLiteral("mobile", "landline"), 
 /** Cost of renting the phone number for the current period */
 "rentCost": Schema.Finite, 
 /** The one time setup fee that was charged at the initial rent of the phone number (if applicable) */
@@ -1675,7 +1675,7 @@ export const DataReportCampaign = /*#__PURE__*/ Schema.Struct({
 /** Unique message identifier */
 "msgId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** Delivery report of the message */
-"status": Schema.Literal("ACCEPTED", "SENT", "DELIVERED", "FAILED", "SCHEDULED", "REJECTED", "NO COVERAGE"), 
+"status": Formats.OpenLiteral("ACCEPTED", "SENT", "DELIVERED", "FAILED", "SCHEDULED", "REJECTED", "NO COVERAGE"), 
 /** Status code for the delivery report */
 "statusCode": Schema.Int, 
 /** Status code for the failed delivery report */
@@ -1697,9 +1697,9 @@ export const DataReportCampaign = /*#__PURE__*/ Schema.Struct({
 /** Content of the message */
 "text": Schema.String, 
 /** Source of the message sending */
-"source": Schema.Literal("api", "webapp", "smpp", "plugin", "alerts", "excel"), 
+"source": Formats.OpenLiteral("api", "webapp", "smpp", "plugin", "alerts", "excel"), 
 /** Channel that sent the message */
-"channel": Schema.Literal("sms", "viber", "whatsapp"), "textAnalysis": TextAnalysis, 
+"channel": Formats.OpenLiteral("sms", "viber", "whatsapp"), "textAnalysis": TextAnalysis, 
 /** Date and time when the message was scheduled */
 "scheduledAt": Schema.optional(Schema.NullOr(Schema.String)) }).annotations({ identifier: "DataReportCampaign" })
 /**
@@ -1716,7 +1716,7 @@ export const DataReports = /*#__PURE__*/ Schema.Struct({
 /** Unique message identifier */
 "msgId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** Delivery report of the message */
-"status": Schema.Literal("ACCEPTED", "SENT", "DELIVERED", "FAILED", "SCHEDULED", "REJECTED", "NO COVERAGE"), 
+"status": Formats.OpenLiteral("ACCEPTED", "SENT", "DELIVERED", "FAILED", "SCHEDULED", "REJECTED", "NO COVERAGE"), 
 /** Status code for the delivery report */
 "statusCode": Schema.Int, 
 /** Status code for the failed delivery report */
@@ -1736,9 +1736,9 @@ export const DataReports = /*#__PURE__*/ Schema.Struct({
 /** Originator (sender name) of the message */
 "from": Schema.String.pipe(Schema.minLength(3), Schema.maxLength(15)), 
 /** Source of the message sending */
-"source": Schema.Literal("api", "webapp", "smpp", "plugin", "alerts", "excel"), 
+"source": Formats.OpenLiteral("api", "webapp", "smpp", "plugin", "alerts", "excel"), 
 /** Channel that sent the message */
-"channel": Schema.Literal("sms", "viber", "whatsapp"), 
+"channel": Formats.OpenLiteral("sms", "viber", "whatsapp"), 
 /** Content of the message */
 "text": Schema.String, "textAnalysis": TextAnalysis, 
 /** Date and time when the message was scheduled */
@@ -1801,9 +1801,9 @@ export const DataReportsCampaigns = /*#__PURE__*/ Schema.Struct({
 /** Content of the message */
 "text": Schema.String, 
 /** Source of the message sending */
-"source": Schema.Literal("api", "webapp", "smpp", "plugin", "alerts", "excel"), 
+"source": Formats.OpenLiteral("api", "webapp", "smpp", "plugin", "alerts", "excel"), 
 /** Channel that sent the message */
-"channel": Schema.Literal("sms", "viber", "whatsapp"), "datetimeAdded": Schema.String, "datetimeScheduled": Schema.NullOr(Schema.String), "status": Schema.optional(Status) }).annotations({ identifier: "DataReportsCampaigns" })
+"channel": Formats.OpenLiteral("sms", "viber", "whatsapp"), "datetimeAdded": Schema.String, "datetimeScheduled": Schema.NullOr(Schema.String), "status": Schema.optional(Status) }).annotations({ identifier: "DataReportsCampaigns" })
 /**
  * @since 0.1.0
  * @category models
@@ -1839,7 +1839,7 @@ export const DataSms = /*#__PURE__*/ Schema.Struct({
 /** Unique message identifier needed to track the delivery report */
 "msgId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** Possible status of the message at request time:  * `ACCEPTED` - Message has been accepted for delivery  * `SCHEDULED` - Message has been scheduled at the date time specified  * `REJECTED` - Message was rejected because the number has opted out from receiving messages (no balance deduction, cost zero)  * `NO COVERAGE` - There is no coverage for this destination or no pricing is set (no balance deduction, cost zero)   The final delivery report (DELIVERED, FAILED) will be sent to the URL provided in the `dlrCallbackUrl` parameter or you can query the status at the resource GET `/reports/single/{msgId}` */
-"status": Schema.Literal("ACCEPTED", "SCHEDULED", "REJECTED", "NO COVERAGE"), 
+"status": Formats.OpenLiteral("ACCEPTED", "SCHEDULED", "REJECTED", "NO COVERAGE"), 
 /** Status code for the delivery report */
 "statusCode": Schema.Int, 
 /** Status code for the failed delivery report */
@@ -1965,7 +1965,7 @@ export const DataTemplate = /*#__PURE__*/ Schema.Struct({
 /** Text of the template */
 "text": Schema.String, 
 /** Channel for wich the template can be used */
-"channel": Schema.Literal("sms", "viber", "whatsapp"), "type": Schema.NullOr(Schema.String), "richMedia": RichMedia, "createdAt": Schema.String, 
+"channel": Formats.OpenLiteral("sms", "viber", "whatsapp"), "type": Schema.NullOr(Schema.String), "richMedia": RichMedia, "createdAt": Schema.String, 
 /** Approval status of the template (for channel `sms` this variable is always `true`) */
 "approved": Schema.Boolean, 
 /** If a Viber or Whatsapp template is approved it cannot be edited, so this parameter will be **true** */
@@ -1986,7 +1986,7 @@ export const DataTemplatesList = /*#__PURE__*/ Schema.Struct({
 /** Name of the template */
 "name": Schema.String, 
 /** Channel for wich the template can be used */
-"channel": Schema.Literal("sms", "viber", "whatsapp"), 
+"channel": Formats.OpenLiteral("sms", "viber", "whatsapp"), 
 /** Text of the template */
 "text": Schema.String, "createdAt": Schema.String, 
 /** Approval status of the template (for channel `sms` this variable is always `true`) */
@@ -2005,7 +2005,7 @@ export const DataWhatsapp = /*#__PURE__*/ Schema.Struct({
 /** Unique message identifier needed to track the delivery report */
 "msgId": Schema.String.pipe(Schema.length(36), Schema.pattern(new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** Possible status of the message at request time:  * `ACCEPTED` - Message has been accepted for delivery  * `SCHEDULED` - Message has been scheduled at the date time specified  * `REJECTED` - Message was rejected because the number has opted out from receiving messages (no balance deduction, cost zero)  * `NO COVERAGE` - There is no coverage for this destination, no pricing is set (no balance deduction, cost zero)   The final delivery report (DELIVERED, FAILED) will be sent to the URL provided in the `dlrCallbackUrl` parameter or you can query the status at the resource GET `/reports/single/{msgId}` */
-"status": Schema.Literal("ACCEPTED", "SCHEDULED", "REJECTED", "NO COVERAGE"), 
+"status": Formats.OpenLiteral("ACCEPTED", "SCHEDULED", "REJECTED", "NO COVERAGE"), 
 /** Status code for the delivery report */
 "statusCode": Schema.Int, 
 /** Status code for the failed delivery report */
@@ -2108,7 +2108,7 @@ export const InfoDeleteScheduledCampaign = /*#__PURE__*/ Schema.Struct({
 /** Message parts */
 "partsDeleted": Schema.Int, 
 /** Credit returned to the user balance after deleting the scheduled messages */
-"creditReturned": Schema.Finite, "channel": Schema.Literal("sms", "viber", "whatsapp", "multichannel") }).annotations({ identifier: "InfoDeleteScheduledCampaign" })
+"creditReturned": Schema.Finite, "channel": Formats.OpenLiteral("sms", "viber", "whatsapp", "multichannel") }).annotations({ identifier: "InfoDeleteScheduledCampaign" })
 /**
  * @since 0.1.0
  * @category models
@@ -2136,7 +2136,7 @@ export const InfoDeleteScheduledMsg = /*#__PURE__*/ Schema.Struct({
 /** Message parts */
 "parts": Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)), 
 /** Credit returned to the user balance */
-"creditReturned": Schema.Finite, "channel": Schema.Literal("sms", "viber", "whatsapp", "multichannel") }).annotations({ identifier: "InfoDeleteScheduledMsg" })
+"creditReturned": Schema.Finite, "channel": Formats.OpenLiteral("sms", "viber", "whatsapp", "multichannel") }).annotations({ identifier: "InfoDeleteScheduledMsg" })
 /**
  * @since 0.1.0
  * @category models
@@ -2313,7 +2313,7 @@ export const InfoRentStatus = /*#__PURE__*/ Schema.Struct({
 /** Sum of features of the phone number, in numerical value. The following are the corresponding values for each feature:  - `1` for receiving SMS (inbound SMS)  - `2` for sending SMS (outbound SMS)  - `4` for voice.      <br> <br>  A phone number with feature `1` can only receive SMS, with feature `2` can only send SMS, and with feature value `3` (1 + 2) cand send and receive SMS */
 "features": Schema.Int, 
 /** Type of phone number. */
-"numberType": Schema.Literal("mobile", "landline"), 
+"numberType": Formats.OpenLiteral("mobile", "landline"), 
 /** Cost of renting the phone number for the current period */
 "rentCost": Schema.Finite, 
 /** The one time setup fee that was charged at the initial rent of the phone number (if applicable) */
@@ -2365,7 +2365,7 @@ export type GetRentStatusResponse = typeof GetRentStatusResponse.Type
  */
 export const ReportsSummaryChannelResponseDataValue = /*#__PURE__*/ Schema.extend(DataSummary, Schema.Struct({ 
 /** Channel from where the messages were sent */
-"value": Schema.optional(Schema.Literal("sms", "viber", "whatsapp", "multichannel")) })).annotations({ identifier: "ReportsSummaryChannelResponseDataValue" })
+"value": Schema.optional(Formats.OpenLiteral("sms", "viber", "whatsapp", "multichannel")) })).annotations({ identifier: "ReportsSummaryChannelResponseDataValue" })
 /**
  * @since 0.1.0
  * @category models
@@ -2433,7 +2433,7 @@ export type ReportsSummaryDeliveryResponse = typeof ReportsSummaryDeliveryRespon
  */
 export const ReportsSummarySourceResponseDataValue = /*#__PURE__*/ Schema.extend(DataSummary, Schema.Struct({ 
 /** Source from where the messages were sent */
-"value": Schema.optional(Schema.Literal("api", "excel", "campaigns", "smpp", "plugin", "alerts")) })).annotations({ identifier: "ReportsSummarySourceResponseDataValue" })
+"value": Schema.optional(Formats.OpenLiteral("api", "excel", "campaigns", "smpp", "plugin", "alerts")) })).annotations({ identifier: "ReportsSummarySourceResponseDataValue" })
 /**
  * @since 0.1.0
  * @category models
@@ -2565,7 +2565,7 @@ export const OriginalText = /*#__PURE__*/ Schema.Struct({
 /** Parts of the original text */
 "parts": Schema.Int, 
 /** Encoding of the original text */
-"encoding": Schema.Literal("GSM-7", "UCS-2") }).annotations({ identifier: "OriginalText" })
+"encoding": Formats.OpenLiteral("GSM-7", "UCS-2") }).annotations({ identifier: "OriginalText" })
 /**
  * @since 0.1.0
  * @category models
@@ -2584,7 +2584,7 @@ export const ReplacedText = /*#__PURE__*/ Schema.Struct({
 /** Message parts */
 "parts": Schema.Int, 
 /** Encoding of the converted text */
-"encoding": Schema.Literal("GSM-7", "UCS-2"), "characters": CharactersReplaced }).annotations({ identifier: "ReplacedText" })
+"encoding": Formats.OpenLiteral("GSM-7", "UCS-2"), "characters": CharactersReplaced }).annotations({ identifier: "ReplacedText" })
 /**
  * @since 0.1.0
  * @category models
@@ -3054,9 +3054,9 @@ export const InfoTemplate = /*#__PURE__*/ Schema.Struct({
 /** Name of the template */
 "name": Schema.String, 
 /** Text of the template */
-"text": Schema.String, "channel": Schema.Literal("sms", "viber", "whatsapp"), 
+"text": Schema.String, "channel": Formats.OpenLiteral("sms", "viber", "whatsapp"), 
 /** Only for channel viber or whatsapp */
-"type": Schema.optional(Schema.Literal("transactional", "promotional")), 
+"type": Schema.optional(Formats.OpenLiteral("transactional", "promotional")), 
 /** Only for channel viber or whatsapp */
 "approved": Schema.optional(Schema.Boolean) }).annotations({ identifier: "InfoTemplate" })
 /**
@@ -3343,7 +3343,7 @@ export const NewOtpResponse = /*#__PURE__*/ Schema.Struct({
 /** The country ISO of the phone numver. Eg. `DE`, `FR`, `IT` */
 "countryIso": Schema.String.pipe(Schema.length(2)), 
 /** Status of the OTP request. The initial status is `PENDING` */
-"status": Schema.Literal("PENDING", "VERIFIED", "EXPIRED", "CANCELLED", "FAILED"), 
+"status": Formats.OpenLiteral("PENDING", "VERIFIED", "EXPIRED", "CANCELLED", "FAILED"), 
 /** The cost of the OTP request */
 "cost": Schema.Finite, 
 /** Message parts */
@@ -3459,7 +3459,7 @@ export type NumbersValidateResponse = typeof NumbersValidateResponse.Type
  */
 export const OauthTokenResponse = /*#__PURE__*/ Schema.Struct({ "access_token": Schema.String, 
 /** Expiration time of token in seconds. This value is set in the Admin Dashboard and can be: 1 day, 1 week, never */
-"expires_in": Schema.Int, "token_type": Schema.optional(Schema.Literal("Bearer")), "scope": Schema.String }).annotations({ identifier: "OauthTokenResponse" })
+"expires_in": Schema.Int, "token_type": Schema.optional(Formats.OpenLiteral("Bearer")), "scope": Schema.String }).annotations({ identifier: "OauthTokenResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -4453,7 +4453,7 @@ export type TemplatesUpdateResponse = typeof TemplatesUpdateResponse.Type
  */
 export const TwoWay = /*#__PURE__*/ Schema.Struct({ 
 /** The type of number to send and receive SMS: VLN (Virtual Local Number), Short code, 10DLC (10 Digits Long Code) */
-"type": Schema.Literal("VLN", "SHORT_CODE", "10DLC"), 
+"type": Formats.OpenLiteral("VLN", "SHORT_CODE", "10DLC"), 
 /** Two-letter country code (ISO-3166 alpha 2) of the destination where two-way messaging will be used */
 "countryIso": Schema.String.pipe(Schema.length(2)), 
 /** The date in UTC when the two-way messaging number subscription will expire */

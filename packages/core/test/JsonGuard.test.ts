@@ -91,7 +91,9 @@ describe("JsonGuard", () => {
     assert.isTrue(guard({ balance: 1, currency: "eur", billing: "prepaid" }))
     assert.isTrue(guard({ balance: 1, currency: "eur", billing: "prepaid", extra: true }))
     assert.isFalse(guard({ balance: "1", currency: "eur", billing: "prepaid" }))
-    assert.isFalse(guard({ balance: 1, currency: "gbp", billing: "prepaid" }))
+    // an enum value added after this release is accepted (forward compatibility); a wrong type is not
+    assert.isTrue(guard({ balance: 1, currency: "gbp", billing: "prepaid" }))
+    assert.isFalse(guard({ balance: 1, currency: 978, billing: "prepaid" }))
     assert.isFalse(guard({ balance: 1, currency: "eur" }))
     assert.isFalse(guard(null))
     assert.isFalse(guard([]))

@@ -789,7 +789,7 @@ describe("transport failures", () => {
   })
 
   it.effect("a 200 with a field of the wrong type is a DecodeError", () => {
-    const fake = FakeHttp.always(() => FakeHttp.json(200, { ...balance, currency: "gbp" }))
+    const fake = FakeHttp.always(() => FakeHttp.json(200, { ...balance, currency: 978 }))
     return withTransport({ apiKey: API_KEY }, fake, (t) =>
       Effect.gen(function*() {
         const error = yield* Effect.flip(t.call(Api.Account.getAccountBalance, []))
@@ -802,6 +802,17 @@ describe("transport failures", () => {
     return withTransport({ apiKey: API_KEY }, fake, (t) =>
       Effect.gen(function*() {
         assert.deepStrictEqual(yield* t.call(Api.Account.getAccountBalance, []), { ...balance, creditLimit: 100 } as any)
+      }))
+  })
+
+  it.effect("an enum value the SDK does not know yet decodes as it is; a request still sends only known ones", () => {
+    const fake = FakeHttp.always(() => FakeHttp.json(200, { ...balance, currency: "gbp", billing: "invoiced" }))
+    return withTransport({ apiKey: API_KEY }, fake, (t) =>
+      Effect.gen(function*() {
+        const answer = yield* t.call(Api.Account.getAccountBalance, [])
+        assert.deepStrictEqual([answer.currency, answer.billing], ["gbp", "invoiced"])
+        const refused = yield* Effect.flip(t.call(Api.Account.getChannelPricing, ["telegram" as "sms", "transactional"]))
+        assert.instanceOf(refused, Errors.RequestValidationError)
       }))
   })
 })

@@ -35,3 +35,18 @@ export const DateTime = Schema.String.pipe(
     }
   )
 )
+
+/**
+ * An enum in an answer: its known values, or any other string the API starts sending before the
+ * SDK knows it (kept as it is; an answer never fails on a new enum value). The type keeps the
+ * known values for completion: `"a" | "b" | (string & {})`.
+ * @internal
+ */
+export const OpenLiteral = <const L extends readonly [string, ...Array<string>]>(...literals: L) =>
+  Schema.Union(
+    Schema.Literal(...literals),
+    (Schema.String as unknown as Schema.Schema<string & {}, string>).annotations({
+      // generated answers use the known values (the spec's own enum checks them)
+      arbitrary: () => (fc) => fc.constantFrom(...literals)
+    })
+  )

@@ -111,7 +111,7 @@ const normalizeSms = (raw: Record<string, unknown>): Record<string, unknown> => 
 }
 
 // The spec lists no values for `statusCode`; these are the sandbox's own.
-const statusCodes: Record<Generated.DataSms["status"], number> = {
+const statusCodes: Record<Exclude<State.MessageStatus, "DELETED"> | "REJECTED", number> = {
   ACCEPTED: 1,
   SCHEDULED: 2,
   REJECTED: 3,
@@ -229,7 +229,7 @@ const price = (
       if (analysis.parts > MessageParts.MAX_PARTS) return yield* fail(E.textTooLong)
       const partPrice = Pricing.smsPartPrice(countryIso)
       const costMicros = partPrice === undefined ? 0 : partPrice * analysis.parts
-      const status: Generated.DataSms["status"] = partPrice === undefined
+      const status: Exclude<State.MessageStatus, "DELETED"> = partPrice === undefined
         ? "NO COVERAGE"
         : scheduledAt === undefined
         ? "ACCEPTED"
