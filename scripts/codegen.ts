@@ -285,6 +285,40 @@ const exceptionsOf = (op: Json): Array<string> => {
   return [...exceptions]
 }
 
+/** `@throws` lines: each exception the method can fail with, and the documented codes behind it. */
+const errorDocs = (op: Json, exceptions: ReadonlyArray<string>): Array<string> => {
+  const rows: Array<Json> = op["x-smscx-errors"] ?? []
+  return [...exceptions].sort().map((exception) => {
+    const codes = rows.filter((row) => exceptionFor(row.status, row.type, row.code) === exception)
+      .map((row) => `${row.code}${row.description ? ` (${String(row.description).replace(/\*\//g, "*\\/").slice(0, 80)})` : ""}`)
+    return `   * @throws {@link Errors.${exception}}${codes.length ? ` ${codes.join("; ")}` : ""}`
+  }).concat(["   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)"])
+}
+
+/** An `@example` of both call styles, named from the entry's own parameters. */
+const exampleDoc = (op: Json, pathParams: ReadonlyArray<Json>, input: string, paging: boolean): Array<string> => {
+  const body = op.requestBody?.content
+  const schema = body?.["application/json"]?.schema ?? body?.["application/x-www-form-urlencoded"]?.schema
+  const resolved = schema?.$ref ? schemas[refName(schema.$ref)] : schema
+  const queryRequired = (op.parameters ?? []).filter((p: Json) => p.in === "query" && p.required).map((p: Json) => p.name)
+  const required: Array<string> = resolved?.required ?? queryRequired
+  const args = [
+    ...pathParams.map((p) => p.name),
+    ...(input === "Operation.noInput" ? [] : [required.length ? `{ ${required.join(", ")} }` : "{}"])
+  ].join(", ")
+  const accessor = camel(op.tags[0])
+  return [
+    "   * @example",
+    "   * ```ts",
+    `   * // Effect: const ${accessor} = yield* ${pascal(op.tags[0])}`,
+    `   * const result = yield* ${accessor}.${op.operationId}(${args})`,
+    "   * // Promise",
+    `   * const result = await client.${accessor}.${op.operationId}(${args})`,
+    ...(paging ? [`   * for await (const item of client.${accessor}.${op.operationId}.all(${args})) console.log(item)`] : []),
+    "   * ```"
+  ]
+}
+
 const opEntry = (op: Json): string => {
   const params: Array<Json> = op.parameters ?? []
   const pathParams = params.filter((p) => p.in === "path")
@@ -325,6 +359,9 @@ const opEntry = (op: Json): string => {
     `   *`,
     `   * \`${op.method} ${op.path}\`${op["x-smscx-cost"] ? " (billed)" : ""}`,
     ...(ALIASES[op.operationId] ? ["   *", `   * Also \`${ALIASES[op.operationId]}\` (the vendor's name is misspelled).`] : []),
+    "   *",
+    ...errorDocs(op, exceptions),
+    ...exampleDoc(op, pathParams, input, paging),
     "   * @since 0.1.0",
     "   */",
     `  ${op.operationId}: /*#__PURE__*/ Operation.make({`,

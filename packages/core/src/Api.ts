@@ -128,6 +128,21 @@ export const Account = {
    * Retrieves the account balance, currency (eur, usd), billing (prepaid, postpaid).
    *
    * `GET /account/balance`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const account = yield* Account
+   * const result = yield* account.getAccountBalance()
+   * // Promise
+   * const result = await client.account.getAccountBalance()
+   * ```
    * @since 0.1.0
    */
   getAccountBalance: /*#__PURE__*/ Operation.make({
@@ -150,6 +165,21 @@ export const Account = {
    * Retrieves the active status of all channels (true for active, false for inactive)
    *
    * `GET /account/channels/status`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const account = yield* Account
+   * const result = yield* account.getChannelsStatus()
+   * // Promise
+   * const result = await client.account.getChannelsStatus()
+   * ```
    * @since 0.1.0
    */
   getChannelsStatus: /*#__PURE__*/ Operation.make({
@@ -172,6 +202,23 @@ export const Account = {
    * Retrieves the full pricing for the requested channel.
    *
    * `GET /account/pricing/{channel}/{trafficType}`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1521 (The channel requested is not valid)
+   * @throws {@link Errors.NoCoverageException} 1523 (No coverage)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const account = yield* Account
+   * const result = yield* account.getChannelPricing(channel, trafficType)
+   * // Promise
+   * const result = await client.account.getChannelPricing(channel, trafficType)
+   * ```
    * @since 0.1.0
    */
   getChannelPricing: /*#__PURE__*/ Operation.make({
@@ -194,6 +241,23 @@ export const Account = {
    * Retrieves the pricing for the requested channel, for a specific country ISO.
    *
    * `GET /account/pricing/{channel}/{trafficType}/{countryIso}`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1521 (The channel requested is not valid); 1522 (Invalid country iso)
+   * @throws {@link Errors.NoCoverageException} 1523 (No coverage)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const account = yield* Account
+   * const result = yield* account.getChannelPricingByCountryIso(channel, trafficType, countryIso)
+   * // Promise
+   * const result = await client.account.getChannelPricingByCountryIso(channel, trafficType, countryIso)
+   * ```
    * @since 0.1.0
    */
   getChannelPricingByCountryIso: /*#__PURE__*/ Operation.make({
@@ -226,6 +290,21 @@ export const Applications = {
    * If no applications are available, an empty data object is returned.
    *
    * `GET /applications`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const applications = yield* Applications
+   * const result = yield* applications.getApplicationsList()
+   * // Promise
+   * const result = await client.applications.getApplicationsList()
+   * ```
    * @since 0.1.0
    */
   getApplicationsList: /*#__PURE__*/ Operation.make({
@@ -248,6 +327,21 @@ export const Applications = {
    * Retrieves the list of available scopes for the API.
    *
    * `GET /applications/scopes`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const applications = yield* Applications
+   * const result = yield* applications.getScopes()
+   * // Promise
+   * const result = await client.applications.getScopes()
+   * ```
    * @since 0.1.0
    */
   getScopes: /*#__PURE__*/ Operation.make({
@@ -272,6 +366,22 @@ export const Applications = {
    * The method returns all scopes settings.
    *
    * `GET /applications/{applicationId}`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1500 (Application ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const applications = yield* Applications
+   * const result = yield* applications.getApplicationSettings(applicationId)
+   * // Promise
+   * const result = await client.applications.getApplicationSettings(applicationId)
+   * ```
    * @since 0.1.0
    */
   getApplicationSettings: /*#__PURE__*/ Operation.make({
@@ -304,6 +414,21 @@ export const Attachments = {
    * If no attachments are available, an empty data object is returned.
    *
    * `GET /attachments`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const attachments = yield* Attachments
+   * const result = yield* attachments.getAttachmentsList()
+   * // Promise
+   * const result = await client.attachments.getAttachmentsList()
+   * ```
    * @since 0.1.0
    */
   getAttachmentsList: /*#__PURE__*/ Operation.make({
@@ -326,6 +451,22 @@ export const Attachments = {
    * Deletes an attachment and all the hits data associated, if a valid identifier was provided.
    *
    * `DELETE /attachments/{attachmentId}`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1420 (Attachment ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const attachments = yield* Attachments
+   * const result = yield* attachments.deleteAttachment(attachmentId)
+   * // Promise
+   * const result = await client.attachments.deleteAttachment(attachmentId)
+   * ```
    * @since 0.1.0
    */
   deleteAttachment: /*#__PURE__*/ Operation.make({
@@ -348,6 +489,23 @@ export const Attachments = {
    * Retrieves the hits details (phone number, device, model, operating system, browser, city, country, etc.) of an attachment if a valid identifier was provided.
    *
    * `GET /attachments/{attachmentId}`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1420 (Attachment ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const attachments = yield* Attachments
+   * const result = yield* attachments.getAttachmentHits(attachmentId, {})
+   * // Promise
+   * const result = await client.attachments.getAttachmentHits(attachmentId, {})
+   * for await (const item of client.attachments.getAttachmentHits.all(attachmentId, {})) console.log(item)
+   * ```
    * @since 0.1.0
    */
   getAttachmentHits: /*#__PURE__*/ Operation.make({
@@ -372,6 +530,22 @@ export const Attachments = {
    * If there are no hits for the attachment, an empty CSV file is returned (with first line headers).
    *
    * `GET /attachments/{attachmentId}/csv`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1420 (Attachment ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const attachments = yield* Attachments
+   * const result = yield* attachments.exportAttachmentHitsToCSV(attachmentId)
+   * // Promise
+   * const result = await client.attachments.exportAttachmentHitsToCSV(attachmentId)
+   * ```
    * @since 0.1.0
    */
   exportAttachmentHitsToCSV: /*#__PURE__*/ Operation.make({
@@ -396,6 +570,22 @@ export const Attachments = {
    * If there are no hits for the attachment, an empty XLSX file is returned (with first line headers).
    *
    * `GET /attachments/{attachmentId}/xlsx`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1420 (Attachment ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const attachments = yield* Attachments
+   * const result = yield* attachments.exportAttachmentHitsToXLSX(attachmentId)
+   * // Promise
+   * const result = await client.attachments.exportAttachmentHitsToXLSX(attachmentId)
+   * ```
    * @since 0.1.0
    */
   exportAttachmentHitsToXLSX: /*#__PURE__*/ Operation.make({
@@ -430,6 +620,21 @@ export const Conversations = {
    * `GET /conversations`
    *
    * Also `getConversationsList` (the vendor's name is misspelled).
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const conversations = yield* Conversations
+   * const result = yield* conversations.getConverstionsList()
+   * // Promise
+   * const result = await client.conversations.getConverstionsList()
+   * ```
    * @since 0.1.0
    */
   getConverstionsList: /*#__PURE__*/ Operation.make({
@@ -452,6 +657,22 @@ export const Conversations = {
    * Retrieves the details of a conversation if a valid identifier was provided.
    *
    * `GET /conversations/{conversationId}`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1180 (Conversation ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const conversations = yield* Conversations
+   * const result = yield* conversations.getConversation(conversationId)
+   * // Promise
+   * const result = await client.conversations.getConversation(conversationId)
+   * ```
    * @since 0.1.0
    */
   getConversation: /*#__PURE__*/ Operation.make({
@@ -474,6 +695,22 @@ export const Conversations = {
    * Marks a conversation as read
    *
    * `GET /conversations/{conversationId}/read`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1180 (Conversation ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const conversations = yield* Conversations
+   * const result = yield* conversations.markConversationAsRead(conversationId)
+   * // Promise
+   * const result = await client.conversations.markConversationAsRead(conversationId)
+   * ```
    * @since 0.1.0
    */
   markConversationAsRead: /*#__PURE__*/ Operation.make({
@@ -496,6 +733,23 @@ export const Conversations = {
    * Sends a reply to a conversation using sms channel.
    *
    * `POST /conversations/{conversationId}/sms` (billed)
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1801 (The text message is empty or parameter `text` not set); 1802 (The parameter `text` is invalid); 1111 (Idempotency Id provided is not a valid UUID (v1-v5))
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1180 (Conversation ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const conversations = yield* Conversations
+   * const result = yield* conversations.sendConversationReplySms(conversationId, { text })
+   * // Promise
+   * const result = await client.conversations.sendConversationReplySms(conversationId, { text })
+   * ```
    * @since 0.1.0
    */
   sendConversationReplySms: /*#__PURE__*/ Operation.make({
@@ -518,6 +772,24 @@ export const Conversations = {
    * Sends a reply to a conversation using viber channel.
    *
    * `POST /conversations/{conversationId}/viber` (billed)
+   *
+   * @throws {@link Errors.AccessDeniedException} 1181 (Cannot reply with channel Viber. More than 24 hours since user reply)
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1801 (The text message is empty or parameter `text` not set); 1802 (The parameter `text` is invalid); 1811 (Text message too long (max 1000 characters)); 1111 (Idempotency Id provided is not a valid UUID (v1-v5))
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1180 (Conversation ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const conversations = yield* Conversations
+   * const result = yield* conversations.sendConversationReplyViber(conversationId, { text, richMedia })
+   * // Promise
+   * const result = await client.conversations.sendConversationReplyViber(conversationId, { text, richMedia })
+   * ```
    * @since 0.1.0
    */
   sendConversationReplyViber: /*#__PURE__*/ Operation.make({
@@ -540,6 +812,24 @@ export const Conversations = {
    * Sends a reply to a conversation using whatsapp channel.
    *
    * `POST /conversations/{conversationId}/whatsapp` (billed)
+   *
+   * @throws {@link Errors.AccessDeniedException} 1182 (Cannot reply with channel Whatsapp. More than 24 hours since user reply)
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1801 (The text message is empty or parameter `text` not set); 1802 (The parameter `text` is invalid); 1811 (Text message too long (max 1000 characters)); 1111 (Idempotency Id provided is not a valid UUID (v1-v5))
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1180 (Conversation ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const conversations = yield* Conversations
+   * const result = yield* conversations.sendConversationReplyWhatsapp(conversationId, { text, richMedia })
+   * // Promise
+   * const result = await client.conversations.sendConversationReplyWhatsapp(conversationId, { text, richMedia })
+   * ```
    * @since 0.1.0
    */
   sendConversationReplyWhatsapp: /*#__PURE__*/ Operation.make({
@@ -577,6 +867,23 @@ export const Groups = {
    *
    *
    * `POST /groups`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.DuplicateValueException} 1211 (You already have a group with this name)
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1204 (The name is empty or parameter `name` not set); 1206 (The name provided is invalid (min 3, max 60 characters))
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const groups = yield* Groups
+   * const result = yield* groups.createGroup({ name })
+   * // Promise
+   * const result = await client.groups.createGroup({ name })
+   * ```
    * @since 0.1.0
    */
   createGroup: /*#__PURE__*/ Operation.make({
@@ -601,6 +908,21 @@ export const Groups = {
    * If no groups are available, an empty data object is returned.
    *
    * `GET /groups`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const groups = yield* Groups
+   * const result = yield* groups.getGroupsList()
+   * // Promise
+   * const result = await client.groups.getGroupsList()
+   * ```
    * @since 0.1.0
    */
   getGroupsList: /*#__PURE__*/ Operation.make({
@@ -625,6 +947,24 @@ export const Groups = {
    * The body is either a list of phone numbers or a list of contacts with fields (Add contacts to group).
    *
    * `POST /groups/{groupId}`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidPhoneNumberException} 1207 (The phone number provided is not valid); 1210 (The phone numbers provided are invalid)
+   * @throws {@link Errors.InvalidRequestException} 1203 (The parameter `phoneNumbers` is empty or not set); 1208 (The parameter `phoneNumbers` must be an array of phone numbers)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1200 (Group ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const groups = yield* Groups
+   * const result = yield* groups.addContactsToGroup(groupId, {})
+   * // Promise
+   * const result = await client.groups.addContactsToGroup(groupId, {})
+   * ```
    * @since 0.1.0
    */
   addContactsToGroup: /*#__PURE__*/ Operation.make({
@@ -647,6 +987,22 @@ export const Groups = {
    * Deletes a group and all the contacts in the group
    *
    * `DELETE /groups/{groupId}`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1200 (Group ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const groups = yield* Groups
+   * const result = yield* groups.deleteGroup(groupId)
+   * // Promise
+   * const result = await client.groups.deleteGroup(groupId)
+   * ```
    * @since 0.1.0
    */
   deleteGroup: /*#__PURE__*/ Operation.make({
@@ -669,6 +1025,23 @@ export const Groups = {
    * Retrieves the details of a group if a valid identifier was provided.
    *
    * `GET /groups/{groupId}`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1200 (Group ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const groups = yield* Groups
+   * const result = yield* groups.getGroupDetails(groupId, {})
+   * // Promise
+   * const result = await client.groups.getGroupDetails(groupId, {})
+   * for await (const item of client.groups.getGroupDetails.all(groupId, {})) console.log(item)
+   * ```
    * @since 0.1.0
    */
   getGroupDetails: /*#__PURE__*/ Operation.make({
@@ -693,6 +1066,22 @@ export const Groups = {
    * If the group is empty, an empty CSV file is returned (with first line headers).
    *
    * `GET /groups/{groupId}/csv`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1200 (Group ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const groups = yield* Groups
+   * const result = yield* groups.exportGroupToCSV(groupId)
+   * // Promise
+   * const result = await client.groups.exportGroupToCSV(groupId)
+   * ```
    * @since 0.1.0
    */
   exportGroupToCSV: /*#__PURE__*/ Operation.make({
@@ -717,6 +1106,22 @@ export const Groups = {
    * Returns HTTP `204 No content` if group is already empty.
    *
    * `GET /groups/{groupId}/empty`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1200 (Group ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const groups = yield* Groups
+   * const result = yield* groups.emptyGroup(groupId)
+   * // Promise
+   * const result = await client.groups.emptyGroup(groupId)
+   * ```
    * @since 0.1.0
    */
   emptyGroup: /*#__PURE__*/ Operation.make({
@@ -741,6 +1146,22 @@ export const Groups = {
    * If the group is empty, an empty XLSX file is returned (with first line headers).
    *
    * `GET /groups/{groupId}/xlsx`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1200 (Group ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const groups = yield* Groups
+   * const result = yield* groups.exportGroupToXLSX(groupId)
+   * // Promise
+   * const result = await client.groups.exportGroupToXLSX(groupId)
+   * ```
    * @since 0.1.0
    */
   exportGroupToXLSX: /*#__PURE__*/ Operation.make({
@@ -763,6 +1184,22 @@ export const Groups = {
    * Deletes a contact from a group if a valid group identifier was provided.
    *
    * `DELETE /groups/{groupId}/{phoneNumberId}`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1200 (Group ID not found); 1202 (Phone number ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const groups = yield* Groups
+   * const result = yield* groups.deleteContactFromGroup(groupId, phoneNumberId)
+   * // Promise
+   * const result = await client.groups.deleteContactFromGroup(groupId, phoneNumberId)
+   * ```
    * @since 0.1.0
    */
   deleteContactFromGroup: /*#__PURE__*/ Operation.make({
@@ -787,6 +1224,24 @@ export const Groups = {
    * Returns HTTP `204 No content` if the parameters provided did not update the contact because the data was already the same.
    *
    * `PATCH /groups/{groupId}/{phoneNumberId}`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.DuplicateValueException} 1215 (The phone number already exists)
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1213 (At least one parameter required (phoneNumber, firstName, lastName, email, field1)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1202 (Phone number ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const groups = yield* Groups
+   * const result = yield* groups.updateContactFromGroup(groupId, phoneNumberId, {})
+   * // Promise
+   * const result = await client.groups.updateContactFromGroup(groupId, phoneNumberId, {})
+   * ```
    * @since 0.1.0
    */
   updateContactFromGroup: /*#__PURE__*/ Operation.make({
@@ -823,6 +1278,27 @@ export const Multichannel = {
    * > Note: This endpoint accepts idempotent requests by providing an additional `idempotencyId` parameter in body with a unique value generated by the client of type UUID v1-v5. To confirm that the server understood the request, the response will contain the header `X-Idempotency-Id` with your unique value.  By using idempotency you can retry requests in case of network error or server not responding in time, without accidentally performing the same operation twice and have a guarantee of not being billed twice.
    *
    * `POST /multichannel` (billed)
+   *
+   * @throws {@link Errors.AccessDeniedException} 1131 (The strategy contains channels that are not active:)
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account ); 1130 (Insufficient credit for failover sending)
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidPhoneNumberException} 1207 (The phone number provided is not valid); 1210 (The phone numbers provided are invalid)
+   * @throws {@link Errors.InvalidRequestException} 1104 (The parameter `to` is empty or not set); 1105 (The parameter `from` is empty or not set); 1106 (The parameter `from` is not valid (min 3, max 11 characters)); 1107 (The parameter `text` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1111 (Idempotency Id provided is not a valid UUID (v1-v5)); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1124 (The parameter `ttl` is not a number); 1125 (Min value for `ttl` is 300 seconds); 1134 (Max value for `ttl` is 1209600 seconds (14 days)); 1120 (The parameter `strategy` is empty or not set); 1121 (The parameter `strategy` must have at least two channels); 1122 (The parameter `strategy` must have channel `sms` as last element); 1129 (The parameter `strategy` contains duplicate channels); 1123 (The parameter `channel` is not valid. Allowed values:); 1126 (The parameter `templateId` is not set); 1127 (The parameter `templateId` is not valid); 1128 (The template ID provided is not a valid template)
+   * @throws {@link Errors.NoCoverageException} 1119 (No coverage or restricted destination)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link Errors.TemplateNotApprovedException} 1132 (The template ID provided is not approved); 1133 (The template ID provided is not locked)
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const multichannel = yield* Multichannel
+   * const result = yield* multichannel.sendMultichannelMessage({ to, from, strategy })
+   * // Promise
+   * const result = await client.multichannel.sendMultichannelMessage({ to, from, strategy })
+   * ```
    * @since 0.1.0
    */
   sendMultichannelMessage: /*#__PURE__*/ Operation.make({
@@ -847,6 +1323,26 @@ export const Multichannel = {
    * > Note: This endpoint accepts idempotent requests by providing an additional `idempotencyId` parameter in body with a unique value generated by the client of type UUID v1-v5. To confirm that the server understood the request, the response will contain the header `X-Idempotency-Id` with your unique value.  By using idempotency you can retry requests in case of network error or server not responding in time, without accidentally performing the same operation twice and have a guarantee of not being billed twice.     > We recommend to always use Idempotency ID when sending Multichannel campaigns
    *
    * `POST /multichannel/campaign` (billed)
+   *
+   * @throws {@link Errors.AccessDeniedException} 1131 (The strategy contains channels that are not active:)
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account ); 1130 (Insufficient credit for failover sending)
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1101 (The parameter `groups` is empty or not set); 1140 (Group ID is not a valid group); 1102 (Group is empty); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1105 (The parameter `from` is empty or not set); 1106 (The parameter `from` is not valid (min 3, max 11 characters)); 1107 (The parameter `text` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1111 (Idempotency Id provided is not a valid UUID (v1-v5)); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1124 (The parameter `ttl` is not a number); 1125 (Min value for `ttl` is 300 seconds); 1134 (Max value for `ttl` is 1209600 seconds (14 days)); 1120 (The parameter `strategy` is empty or not set); 1121 (The parameter `strategy` must have at least two channels); 1122 (The parameter `strategy` must have channel `sms` as last element); 1129 (The parameter `strategy` contains duplicate channels); 1123 (The parameter `channel` is not valid. Allowed values:); 1126 (The parameter `templateId` is not set); 1127 (The parameter `templateId` is not valid); 1128 (The template ID provided is not a valid template)
+   * @throws {@link Errors.NoCoverageException} 1119 (No coverage or restricted destination)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link Errors.TemplateNotApprovedException} 1132 (The template ID provided is not approved); 1133 (The template ID provided is not locked)
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const multichannel = yield* Multichannel
+   * const result = yield* multichannel.sendMultichannelCampaign({ groups, from, strategy })
+   * // Promise
+   * const result = await client.multichannel.sendMultichannelCampaign({ groups, from, strategy })
+   * ```
    * @since 0.1.0
    */
   sendMultichannelCampaign: /*#__PURE__*/ Operation.make({
@@ -873,6 +1369,26 @@ export const Multichannel = {
    * The request body and the response are the same as for `/multichannel/campaign` endpoint.
    *
    * `POST /multichannel/campaign/estimate`
+   *
+   * @throws {@link Errors.AccessDeniedException} 1131 (The strategy contains channels that are not active:)
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account ); 1130 (Insufficient credit for failover sending)
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1101 (The parameter `groups` is empty or not set); 1140 (Group ID is not a valid group); 1102 (Group is empty); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1105 (The parameter `from` is empty or not set); 1106 (The parameter `from` is not valid (min 3, max 11 characters)); 1107 (The parameter `text` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1124 (The parameter `ttl` is not a number); 1125 (Min value for `ttl` is 300 seconds); 1134 (Max value for `ttl` is 1209600 seconds (14 days)); 1120 (The parameter `strategy` is empty or not set); 1121 (The parameter `strategy` must have at least two channels); 1122 (The parameter `strategy` must have channel `sms` as last element); 1129 (The parameter `strategy` contains duplicate channels); 1123 (The parameter `channel` is not valid. Allowed values:); 1126 (The parameter `templateId` is not set); 1127 (The parameter `templateId` is not valid); 1128 (The template ID provided is not a valid template)
+   * @throws {@link Errors.NoCoverageException} 1119 (No coverage or restricted destination)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link Errors.TemplateNotApprovedException} 1132 (The template ID provided is not approved); 1133 (The template ID provided is not locked)
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const multichannel = yield* Multichannel
+   * const result = yield* multichannel.estimateMultichannelCampaign({ groups, from, strategy })
+   * // Promise
+   * const result = await client.multichannel.estimateMultichannelCampaign({ groups, from, strategy })
+   * ```
    * @since 0.1.0
    */
   estimateMultichannelCampaign: /*#__PURE__*/ Operation.make({
@@ -899,6 +1415,27 @@ export const Multichannel = {
    * The request body and the response are the same as for `/multichannel` endpoint.
    *
    * `POST /multichannel/estimate`
+   *
+   * @throws {@link Errors.AccessDeniedException} 1131 (The strategy contains channels that are not active:)
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account ); 1130 (Insufficient credit for failover sending)
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidPhoneNumberException} 1207 (The phone number provided is not valid); 1210 (The phone numbers provided are invalid)
+   * @throws {@link Errors.InvalidRequestException} 1104 (The parameter `to` is empty or not set); 1105 (The parameter `from` is empty or not set); 1106 (The parameter `from` is not valid (min 3, max 11 characters)); 1107 (The parameter `text` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1124 (The parameter `ttl` is not a number); 1125 (Min value for `ttl` is 300 seconds); 1134 (Max value for `ttl` is 1209600 seconds (14 days)); 1120 (The parameter `strategy` is empty or not set); 1121 (The parameter `strategy` must have at least two channels); 1122 (The parameter `strategy` must have channel `sms` as last element); 1129 (The parameter `strategy` contains duplicate channels); 1123 (The parameter `channel` is not valid. Allowed values:); 1126 (The parameter `templateId` is not set); 1127 (The parameter `templateId` is not valid); 1128 (The template ID provided is not a valid template)
+   * @throws {@link Errors.NoCoverageException} 1119 (No coverage or restricted destination)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link Errors.TemplateNotApprovedException} 1132 (The template ID provided is not approved); 1133 (The template ID provided is not locked)
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const multichannel = yield* Multichannel
+   * const result = yield* multichannel.estimateMultichannelMessage({ to, from, strategy })
+   * // Promise
+   * const result = await client.multichannel.estimateMultichannelMessage({ to, from, strategy })
+   * ```
    * @since 0.1.0
    */
   estimateMultichannelMessage: /*#__PURE__*/ Operation.make({
@@ -925,6 +1462,24 @@ export const Multichannel = {
    * If part of the Multichannel campaign has already started, only scheduled messages will be deleted. Messages already sent cannot be deleted.
    *
    * `DELETE /multichannel/scheduled/campaign/{campaignId}`
+   *
+   * @throws {@link Errors.AccessDeniedException} 1118 (Only scheduled campaigns/messages can be deleted)
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1155 (Campaign ID provided is not valid)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1150 (Campaign ID provided was not found or is not scheduled)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const multichannel = yield* Multichannel
+   * const result = yield* multichannel.deleteScheduledMultichannelCampaign(campaignId)
+   * // Promise
+   * const result = await client.multichannel.deleteScheduledMultichannelCampaign(campaignId)
+   * ```
    * @since 0.1.0
    */
   deleteScheduledMultichannelCampaign: /*#__PURE__*/ Operation.make({
@@ -949,6 +1504,24 @@ export const Multichannel = {
    * The cost of the deleted scheduled Multichannel message will be returned to the balance of the account.
    *
    * `DELETE /multichannel/scheduled/{msgId}`
+   *
+   * @throws {@link Errors.AccessDeniedException} 1118 (Only scheduled campaigns/messages can be deleted)
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1115 (Message ID provided is not valid)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1100 (Message ID provided was not found or is not scheduled)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const multichannel = yield* Multichannel
+   * const result = yield* multichannel.deleteScheduledMultichannelMessage(msgId)
+   * // Promise
+   * const result = await client.multichannel.deleteScheduledMultichannelMessage(msgId)
+   * ```
    * @since 0.1.0
    */
   deleteScheduledMultichannelMessage: /*#__PURE__*/ Operation.make({
@@ -979,6 +1552,22 @@ export const Numbers = {
    * Get list of bulk lookup campaigns
    *
    * `GET /numbers/lookup`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const numbers = yield* Numbers
+   * const result = yield* numbers.getBulkLookupCampaigns({})
+   * // Promise
+   * const result = await client.numbers.getBulkLookupCampaigns({})
+   * for await (const item of client.numbers.getBulkLookupCampaigns.all({})) console.log(item)
+   * ```
    * @since 0.1.0
    */
   getBulkLookupCampaigns: /*#__PURE__*/ Operation.make({
@@ -1014,6 +1603,24 @@ export const Numbers = {
    * | FAILED | Lookup for this phone number failed |
    *
    * `POST /numbers/lookup` (billed)
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account )
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1203 (The parameter 'phoneNumbers' is empty or not set); 1208 (The parameter 'phoneNumbers' must be an array of phone numbers); 1205 (The phone numbers array is too big (max. allowed: 40000 numbers)); 1209 (The parameter 'lookupCallbackUrl' is not a valid URL); 1216 (No valid numbers provided or no coverage)
+   * @throws {@link Errors.NoCoverageException} 1214 (No coverage or restricted destination)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const numbers = yield* Numbers
+   * const result = yield* numbers.lookupNumbers({ phoneNumbers })
+   * // Promise
+   * const result = await client.numbers.lookupNumbers({ phoneNumbers })
+   * ```
    * @since 0.1.0
    */
   lookupNumbers: /*#__PURE__*/ Operation.make({
@@ -1036,6 +1643,24 @@ export const Numbers = {
    * Get details of a bulk phone number lookup.
    *
    * `GET /numbers/lookup/lookupBulkId/{lookupBulkId}`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1218 (The lookupBulkId provided is invalid)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1220 (Lookup Bulk ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const numbers = yield* Numbers
+   * const result = yield* numbers.getBulkLookupStatus(lookupBulkId, {})
+   * // Promise
+   * const result = await client.numbers.getBulkLookupStatus(lookupBulkId, {})
+   * for await (const item of client.numbers.getBulkLookupStatus.all(lookupBulkId, {})) console.log(item)
+   * ```
    * @since 0.1.0
    */
   getBulkLookupStatus: /*#__PURE__*/ Operation.make({
@@ -1058,6 +1683,23 @@ export const Numbers = {
    * Exports the details of a phone number lookup campaign to a CSV file.
    *
    * `GET /numbers/lookup/lookupBulkId/{lookupBulkId}/csv`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1218 (The lookupBulkId provided is invalid)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1220 (Lookup Bulk ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const numbers = yield* Numbers
+   * const result = yield* numbers.exportNumberLookupReportToCSV(lookupBulkId)
+   * // Promise
+   * const result = await client.numbers.exportNumberLookupReportToCSV(lookupBulkId)
+   * ```
    * @since 0.1.0
    */
   exportNumberLookupReportToCSV: /*#__PURE__*/ Operation.make({
@@ -1082,6 +1724,23 @@ export const Numbers = {
    * Exports the details of a phone number lookup campaign to a XLSX file.
    *
    * `GET /numbers/lookup/lookupBulkId/{lookupBulkId}/xlsx`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1218 (The lookupBulkId provided is invalid)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1220 (Lookup Bulk ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const numbers = yield* Numbers
+   * const result = yield* numbers.exportNumberLookupReportToXLSX(lookupBulkId)
+   * // Promise
+   * const result = await client.numbers.exportNumberLookupReportToXLSX(lookupBulkId)
+   * ```
    * @since 0.1.0
    */
   exportNumberLookupReportToXLSX: /*#__PURE__*/ Operation.make({
@@ -1104,6 +1763,23 @@ export const Numbers = {
    * Get details of a single number lookup.
    *
    * `GET /numbers/lookup/lookupId/{lookupId}`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1217 (The lookupId provided is invalid)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1219 (Lookup  ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const numbers = yield* Numbers
+   * const result = yield* numbers.getSingleLookupStatus(lookupId)
+   * // Promise
+   * const result = await client.numbers.getSingleLookupStatus(lookupId)
+   * ```
    * @since 0.1.0
    */
   getSingleLookupStatus: /*#__PURE__*/ Operation.make({
@@ -1138,6 +1814,25 @@ export const Numbers = {
    * | FAILED | Lookup for this phone number failed |
    *
    * `GET /numbers/lookup/{phoneNumber}` (billed)
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account )
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidPhoneNumberException} 1207 (The phone number is invalid)
+   * @throws {@link Errors.InvalidRequestException} 1212 (Invalid request parameters)
+   * @throws {@link Errors.NoCoverageException} 1214 (No coverage or restricted destination)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const numbers = yield* Numbers
+   * const result = yield* numbers.lookupNumber(phoneNumber)
+   * // Promise
+   * const result = await client.numbers.lookupNumber(phoneNumber)
+   * ```
    * @since 0.1.0
    */
   lookupNumber: /*#__PURE__*/ Operation.make({
@@ -1160,6 +1855,21 @@ export const Numbers = {
    * Get the list of your rented phone numbers
    *
    * `GET /numbers/rent`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const numbers = yield* Numbers
+   * const result = yield* numbers.getRentedNumbers({})
+   * // Promise
+   * const result = await client.numbers.getRentedNumbers({})
+   * ```
    * @since 0.1.0
    */
   getRentedNumbers: /*#__PURE__*/ Operation.make({
@@ -1182,6 +1892,25 @@ export const Numbers = {
    * Rent a phone number for a period of time (1, 7 or 30 days).
    *
    * `POST /numbers/rent` (billed)
+   *
+   * @throws {@link Errors.AccessDeniedException} 1231 (Cannot rent this phone number (already rented))
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientBalanceException} 1113 (Insufficient credit)
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1222 (Invalid parameter `numberId`); 1224 (Rent period is invalid (1, 7 or 30 days)); 1225 (Parameter `autorenew` must be type boolean); 1226 (The parameter `callbackUrl` is not a valid url); 1229 (Rent period is lower than the minimum rent period of this number); 1234 (Registration ID provided is invalid or not found)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1230 (Number ID not found or number is not available for rent anymore)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const numbers = yield* Numbers
+   * const result = yield* numbers.rentNumber({ numberId, rentPeriod })
+   * // Promise
+   * const result = await client.numbers.rentNumber({ numberId, rentPeriod })
+   * ```
    * @since 0.1.0
    */
   rentNumber: /*#__PURE__*/ Operation.make({
@@ -1204,6 +1933,22 @@ export const Numbers = {
    * Get the list of available phone numbers for rent
    *
    * `GET /numbers/rent/available/{countryIso}`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 2003 (Country ISO provided is invalid)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const numbers = yield* Numbers
+   * const result = yield* numbers.getAvailableNumbers(countryIso, {})
+   * // Promise
+   * const result = await client.numbers.getAvailableNumbers(countryIso, {})
+   * ```
    * @since 0.1.0
    */
   getAvailableNumbers: /*#__PURE__*/ Operation.make({
@@ -1226,6 +1971,24 @@ export const Numbers = {
    * Cancel rent for a phone number. Phone numbers rentals can be canceled within the first 30 minutes of renting period. Your account will be credited for the phone number rental cost.
    *
    * `DELETE /numbers/rent/{rentId}`
+   *
+   * @throws {@link Errors.AccessDeniedException} 1227 (Cannot cancel this rent. More than 30 minutes passed from start of renting perio); 1232 (Cannot cancel this rent. The number has already been used for inbound SMS)
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1221 (The rentId provided is invalid)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1223 (Rent ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const numbers = yield* Numbers
+   * const result = yield* numbers.cancelRent(rentId)
+   * // Promise
+   * const result = await client.numbers.cancelRent(rentId)
+   * ```
    * @since 0.1.0
    */
   cancelRent: /*#__PURE__*/ Operation.make({
@@ -1248,6 +2011,23 @@ export const Numbers = {
    * Get details of an existing rental.
    *
    * `GET /numbers/rent/{rentId}`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1221 (Invalid parameter `rentId`)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1223 (Rent ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const numbers = yield* Numbers
+   * const result = yield* numbers.getRentStatus(rentId)
+   * // Promise
+   * const result = await client.numbers.getRentStatus(rentId)
+   * ```
    * @since 0.1.0
    */
   getRentStatus: /*#__PURE__*/ Operation.make({
@@ -1270,6 +2050,25 @@ export const Numbers = {
    * Renew the rental of a phone number.
    *
    * `PATCH /numbers/rent/{rentId}` (billed)
+   *
+   * @throws {@link Errors.AccessDeniedException} 1228 (The rent cannot be renewed (rent already expired or phone number is not availabl)
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientBalanceException} 1113 (Insufficient credit)
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1221 (The rentId provided is invalid); 1224 (Rent period is invalid (1, 7 or 30 days)); 1225 (Parameter `autorenew` must be type boolean); 1226 (The parameter `callbackUrl` is not a valid url); 1229 (Rent period is lower than the minimum rent period of this number)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1223 (Rent ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const numbers = yield* Numbers
+   * const result = yield* numbers.renewRent(rentId, {})
+   * // Promise
+   * const result = await client.numbers.renewRent(rentId, {})
+   * ```
    * @since 0.1.0
    */
   renewRent: /*#__PURE__*/ Operation.make({
@@ -1292,6 +2091,23 @@ export const Numbers = {
    *
    *
    * `PATCH /numbers/rent/{rentId}/edit`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1221 (The rentId provided is invalid); 1225 (Parameter `autorenew` must be type boolean); 1226 (The parameter `callbackUrl` is not a valid url); 1233 (At least one parameter required (autoRenew, callbackUrl))
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1223 (Rent ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const numbers = yield* Numbers
+   * const result = yield* numbers.editRentSettings(rentId, {})
+   * // Promise
+   * const result = await client.numbers.editRentSettings(rentId, {})
+   * ```
    * @since 0.1.0
    */
   editRentSettings: /*#__PURE__*/ Operation.make({
@@ -1314,6 +2130,24 @@ export const Numbers = {
    * Get a list of SMS received on the rented phone number.
    *
    * `GET /numbers/rent/{rentId}/inbound`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1221 (Invalid parameter `rentId`)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1223 (Rent ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const numbers = yield* Numbers
+   * const result = yield* numbers.getInboundSms(rentId, {})
+   * // Promise
+   * const result = await client.numbers.getInboundSms(rentId, {})
+   * for await (const item of client.numbers.getInboundSms.all(rentId, {})) console.log(item)
+   * ```
    * @since 0.1.0
    */
   getInboundSms: /*#__PURE__*/ Operation.make({
@@ -1340,6 +2174,22 @@ export const Numbers = {
    * An invalid phone number will have the parameter `invalid` with value `true` in the response object.
    *
    * `POST /numbers/validate`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1203 (The parameter `phoneNumbers` is empty or not set); 1208 (The parameter `phoneNumbers` must be an array of phone numbers); 1205 (The phone numbers array is too big (max. allowed: 40000 numbers))
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const numbers = yield* Numbers
+   * const result = yield* numbers.validateNumbers({ phoneNumbers })
+   * // Promise
+   * const result = await client.numbers.validateNumbers({ phoneNumbers })
+   * ```
    * @since 0.1.0
    */
   validateNumbers: /*#__PURE__*/ Operation.make({
@@ -1364,6 +2214,23 @@ export const Numbers = {
    * The endpoint returns error if phone number is invalid.
    *
    * `GET /numbers/validate/{phoneNumber}`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidPhoneNumberException} 1207 (The phone number is invalid)
+   * @throws {@link Errors.InvalidRequestException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const numbers = yield* Numbers
+   * const result = yield* numbers.validateNumber(phoneNumber)
+   * // Promise
+   * const result = await client.numbers.validateNumber(phoneNumber)
+   * ```
    * @since 0.1.0
    */
   validateNumber: /*#__PURE__*/ Operation.make({
@@ -1394,6 +2261,23 @@ export const Oauth = {
    * Generate an access token.
    *
    * `POST /oauth/token`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException} 1600 (Invalid client)
+   * @throws {@link Errors.InvalidRequestException} 1600 (The request is missing a required parameter (grant_type)); 1600 (The grant type is not supported (only client_credentials))
+   * @throws {@link Errors.InvalidScopeException} 1600 (The requested scope is invalid, unknown, or malformed)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const oauth = yield* Oauth
+   * const result = yield* oauth.getAccessToken({ grant_type })
+   * // Promise
+   * const result = await client.oauth.getAccessToken({ grant_type })
+   * ```
    * @since 0.1.0
    */
   getAccessToken: /*#__PURE__*/ Operation.make({
@@ -1428,6 +2312,23 @@ export const Optouts = {
    * Also, you will not be billed - sending a SMS to an unsubscribed contact will be saved as 0 cost.
    *
    * `POST /optouts`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidPhoneNumberException} 1210 (The phone numbers provided are invalid)
+   * @throws {@link Errors.InvalidRequestException} 1203 (The parameter `phoneNumbers` is empty or not set); 1208 (The parameter `phoneNumbers` must be an array of phone numbers); 1441 (No valid phone numbers were provided or already in the optout list)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const optouts = yield* Optouts
+   * const result = yield* optouts.addContactToOptoutsList({})
+   * // Promise
+   * const result = await client.optouts.addContactToOptoutsList({})
+   * ```
    * @since 0.1.0
    */
   addContactToOptoutsList: /*#__PURE__*/ Operation.make({
@@ -1452,6 +2353,22 @@ export const Optouts = {
    * If no optouts are available, an empty data object is returned.
    *
    * `GET /optouts`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const optouts = yield* Optouts
+   * const result = yield* optouts.getOptoutsList({})
+   * // Promise
+   * const result = await client.optouts.getOptoutsList({})
+   * for await (const item of client.optouts.getOptoutsList.all({})) console.log(item)
+   * ```
    * @since 0.1.0
    */
   getOptoutsList: /*#__PURE__*/ Operation.make({
@@ -1476,6 +2393,21 @@ export const Optouts = {
    * If the optout list is empty, an empty CSV file is returned (with first line headers).
    *
    * `GET /optouts/csv`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const optouts = yield* Optouts
+   * const result = yield* optouts.exportOptoutsToCSV()
+   * // Promise
+   * const result = await client.optouts.exportOptoutsToCSV()
+   * ```
    * @since 0.1.0
    */
   exportOptoutsToCSV: /*#__PURE__*/ Operation.make({
@@ -1500,6 +2432,21 @@ export const Optouts = {
    * If the optout list is empty, an empty XLSX file is returned (with first line headers).
    *
    * `GET /optouts/xlsx`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const optouts = yield* Optouts
+   * const result = yield* optouts.exportOptoutsToXLSX()
+   * // Promise
+   * const result = await client.optouts.exportOptoutsToXLSX()
+   * ```
    * @since 0.1.0
    */
   exportOptoutsToXLSX: /*#__PURE__*/ Operation.make({
@@ -1526,6 +2473,23 @@ export const Optouts = {
    * Contacts that opted out via `link` cannot be deleted.
    *
    * `DELETE /optouts/{optoutId}`
+   *
+   * @throws {@link Errors.AccessDeniedException} 1443 (Cannot delete this phone number from the optout list because it was added via op)
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1202 (Phone number ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const optouts = yield* Optouts
+   * const result = yield* optouts.deleteContactFromOptoutsList(optoutId)
+   * // Promise
+   * const result = await client.optouts.deleteContactFromOptoutsList(optoutId)
+   * ```
    * @since 0.1.0
    */
   deleteContactFromOptoutsList: /*#__PURE__*/ Operation.make({
@@ -1556,6 +2520,23 @@ export const Originators = {
    * Creates and submits an originator for approval.
    *
    * `POST /originators`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.DuplicateValueException} 1306 (Originator already exists)
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1301 (The originator is empty or parameter `originator` not set); 1303 (The parameter `originator` can contain only letters and numbers); 1304 (The alphanumeric originator provided is invalid (min 3, max 11 characters)); 1305 (The numeric originator provided is invalid (min 3, max 15 characters))
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const originators = yield* Originators
+   * const result = yield* originators.createOriginator({ originator })
+   * // Promise
+   * const result = await client.originators.createOriginator({ originator })
+   * ```
    * @since 0.1.0
    */
   createOriginator: /*#__PURE__*/ Operation.make({
@@ -1580,6 +2561,21 @@ export const Originators = {
    * If no originators are available, an empty data object is returned
    *
    * `GET /originators`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const originators = yield* Originators
+   * const result = yield* originators.getOriginatorsList()
+   * // Promise
+   * const result = await client.originators.getOriginatorsList()
+   * ```
    * @since 0.1.0
    */
   getOriginatorsList: /*#__PURE__*/ Operation.make({
@@ -1602,6 +2598,22 @@ export const Originators = {
    * Deletes an originator if a valid identifier was provided.
    *
    * `DELETE /originators/{originatorId}`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1300 (Originator ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const originators = yield* Originators
+   * const result = yield* originators.deleteOriginator(originatorId)
+   * // Promise
+   * const result = await client.originators.deleteOriginator(originatorId)
+   * ```
    * @since 0.1.0
    */
   deleteOriginator: /*#__PURE__*/ Operation.make({
@@ -1642,6 +2654,22 @@ export const Otp = {
    * | FAILED | The OTP failed because too many unsuccessful attempts |
    *
    * `POST /otp` (billed)
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 2001 (The parameter 'phoneNumber' is empty or not set); 2002 (The parameter 'countryIso' is empty or not set); 2003 (Country ISO provided is invalid); 2004 (The parameter 'from' is empty or not set); 2005 (The parameter 'from' is not valid (min 3, max 15 characters)); 2006 (The parameter 'template' is empty or not set); 2006 (The parameter 'template' does not contain placeholder {{pin}}); 2007 (The parameter 'ttl' is not a number); 2008 (Min value for 'ttl' is 60 seconds); 2009 (Max value for 'ttl' is 1800 seconds (30 mins)); 2010 (The parameter 'maxAttempts' is not a number); 2011 (Min value for 'maxAttempts' is 1); 2012 (Max value for 'maxAttempts' is 10); 2013 (The parameter 'pinType' is empty or not set); 2014 (Invalid parameter 'pinType'. Must be one of: letters, numbers, alphanumeric); 2015 (The parameter 'pinLength' is not a number); 2016 (Min value for 'pinLength' is 4); 2017 (Max value for 'pinLength' is 10); 2018 (Track ID provided (parameter 'trackId') is not a valid UUID (v1-v5)); 2019 (The parameter 'otpCallbackUrl' is not a valid URL); 2020 (The phone number provided is invalid)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const otp = yield* Otp
+   * const result = yield* otp.newOtp({ phoneNumber })
+   * // Promise
+   * const result = await client.otp.newOtp({ phoneNumber })
+   * ```
    * @since 0.1.0
    */
   newOtp: /*#__PURE__*/ Operation.make({
@@ -1664,6 +2692,25 @@ export const Otp = {
    * Cancel OTP request if a valid identifier was provided.
    *
    * `DELETE /otp/{otpId}`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException}
+   * @throws {@link Errors.OtpActionNotAllowedException} 2031 (You cannot cancel a non-pending Otp)
+   * @throws {@link Errors.OtpCancelledException} 2030 (Otp already cancelled)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 2021 (Otp ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const otp = yield* Otp
+   * const result = yield* otp.cancelOtp(otpId)
+   * // Promise
+   * const result = await client.otp.cancelOtp(otpId)
+   * ```
    * @since 0.1.0
    */
   cancelOtp: /*#__PURE__*/ Operation.make({
@@ -1695,6 +2742,22 @@ export const Otp = {
    * | FAILED | The OTP failed because too many unsuccessful attempts |
    *
    * `GET /otp/{otpId}`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 2021 (Otp ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const otp = yield* Otp
+   * const result = yield* otp.getOtpStatus(otpId)
+   * // Promise
+   * const result = await client.otp.getOtpStatus(otpId)
+   * ```
    * @since 0.1.0
    */
   getOtpStatus: /*#__PURE__*/ Operation.make({
@@ -1717,6 +2780,28 @@ export const Otp = {
    * Verify the OTP received on the phone number.
    *
    * `POST /otp/{otpId}`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidPinException} 2029 (The PIN provided does not verify)
+   * @throws {@link Errors.InvalidRequestException} 2022 (The parameter pin is empty or not set)
+   * @throws {@link Errors.OtpAlreadyVerifiedException} 2023 (The OTP was already verified)
+   * @throws {@link Errors.OtpCancelledException} 2024 (The OTP was canceled)
+   * @throws {@link Errors.OtpExpiredException} 2025 (The OTP has expired); 2028 (The PIN has expired)
+   * @throws {@link Errors.OtpFailedException} 2026 (The OTP has failed, maximum attempts reached); 2027 (Max attempts reached)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 2021 (Otp ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const otp = yield* Otp
+   * const result = yield* otp.verifyOtp(otpId, { pin })
+   * // Promise
+   * const result = await client.otp.verifyOtp(otpId, { pin })
+   * ```
    * @since 0.1.0
    */
   verifyOtp: /*#__PURE__*/ Operation.make({
@@ -1751,6 +2836,23 @@ export const Reports = {
    * If no data is available for the report, an empty data object is returned.
    *
    * `GET /reports`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1820 (The parameter `period` is not a valid date (format Y-m or Y)); 1821 (The parameter `start_date` is not a valid date); 1822 (The parameter `end_date` is not a valid date); 1823 (The end date is before the start date); 1824 (No `period` parameter or interval (`start_date`, `end_date`)); 1825 (The parameter `source` is not valid); 1826 (The parameter `delivery_report` is not valid (delivered, failed or sent)); 1827 (The parameter `country_iso` is not for a valid country)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const reports = yield* Reports
+   * const result = yield* reports.getAdvancedReport({ period, start_date, end_date })
+   * // Promise
+   * const result = await client.reports.getAdvancedReport({ period, start_date, end_date })
+   * for await (const item of client.reports.getAdvancedReport.all({ period, start_date, end_date })) console.log(item)
+   * ```
    * @since 0.1.0
    */
   getAdvancedReport: /*#__PURE__*/ Operation.make({
@@ -1775,6 +2877,22 @@ export const Reports = {
    * If no data is available, an empty data object is returned.
    *
    * `GET /reports/campaigns`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const reports = yield* Reports
+   * const result = yield* reports.getCampaignsList({})
+   * // Promise
+   * const result = await client.reports.getCampaignsList({})
+   * for await (const item of client.reports.getCampaignsList.all({})) console.log(item)
+   * ```
    * @since 0.1.0
    */
   getCampaignsList: /*#__PURE__*/ Operation.make({
@@ -1797,6 +2915,24 @@ export const Reports = {
    * Returns the details of a sent campaign if a valid identifier was provided.
    *
    * `GET /reports/campaigns/{campaignId}`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1155 (Campaign ID provided is not valid)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1150 (Campaign ID provided was not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const reports = yield* Reports
+   * const result = yield* reports.getCampaignReport(campaignId, {})
+   * // Promise
+   * const result = await client.reports.getCampaignReport(campaignId, {})
+   * for await (const item of client.reports.getCampaignReport.all(campaignId, {})) console.log(item)
+   * ```
    * @since 0.1.0
    */
   getCampaignReport: /*#__PURE__*/ Operation.make({
@@ -1819,6 +2955,23 @@ export const Reports = {
    * Exports the details of a sent campaign to a CSV file.
    *
    * `GET /reports/campaigns/{campaignId}/csv`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1165 (Campaign ID or msg ID provided is not valid)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1160 (Campaign ID or msg ID provided was not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const reports = yield* Reports
+   * const result = yield* reports.exportCampaignReportToCSV(campaignId)
+   * // Promise
+   * const result = await client.reports.exportCampaignReportToCSV(campaignId)
+   * ```
    * @since 0.1.0
    */
   exportCampaignReportToCSV: /*#__PURE__*/ Operation.make({
@@ -1841,6 +2994,23 @@ export const Reports = {
    * Exports the details of a sent campaign to a XLSX file (Excel).
    *
    * `GET /reports/campaigns/{campaignId}/xlsx`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1165 (Campaign ID or msg ID provided is not valid)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1160 (Campaign ID or msg ID provided was not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const reports = yield* Reports
+   * const result = yield* reports.exportCampaignReportToXLSX(campaignId)
+   * // Promise
+   * const result = await client.reports.exportCampaignReportToXLSX(campaignId)
+   * ```
    * @since 0.1.0
    */
   exportCampaignReportToXLSX: /*#__PURE__*/ Operation.make({
@@ -1867,6 +3037,22 @@ export const Reports = {
    * If no data is available for the report, an empty CSV file is returned (with first line headers).
    *
    * `GET /reports/csv`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1820 (The parameter `period` is not a valid date (format Y-m or Y)); 1821 (The parameter `start_date` is not a valid date); 1822 (The parameter `end_date` is not a valid date); 1823 (The end date is before the start date); 1824 (No `period` parameter or interval (`start_date`, `end_date`)); 1825 (The parameter `source` is not valid); 1826 (The parameter `delivery_report` is not valid (delivered, failed or sent)); 1827 (The parameter `country_iso` is not for a valid country); 1828 (The parameter `channel` is not valid (sms, viber, whatsapp, multichannel))
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const reports = yield* Reports
+   * const result = yield* reports.exportAdvancedReportToCSV({ period, start_date, end_date })
+   * // Promise
+   * const result = await client.reports.exportAdvancedReportToCSV({ period, start_date, end_date })
+   * ```
    * @since 0.1.0
    */
   exportAdvancedReportToCSV: /*#__PURE__*/ Operation.make({
@@ -1889,6 +3075,23 @@ export const Reports = {
    * Returns the details of a single message if a valid identifier was provided.
    *
    * `GET /reports/single/{msgId}`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1165 (Campaign ID or msg ID provided is not valid)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1160 (Campaign ID or msg ID provided was not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const reports = yield* Reports
+   * const result = yield* reports.getSingleReport(msgId)
+   * // Promise
+   * const result = await client.reports.getSingleReport(msgId)
+   * ```
    * @since 0.1.0
    */
   getSingleReport: /*#__PURE__*/ Operation.make({
@@ -1927,6 +3130,22 @@ export const Reports = {
    * If no data is available for the summary report an empty data object is returned.
    *
    * `GET /reports/summary/{dimension}`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1829 (Invalid dimension. Accepted dimensions: source, channel, country, traffic, deliv); 1820 (The parameter `period` is not a valid date (format Y-m or Y)); 1821 (The parameter `start_date` is not a valid date); 1822 (The parameter `end_date` is not a valid date); 1823 (The end date is before the start date); 1824 (No `period` parameter or interval (`start_date`, `end_date`))
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const reports = yield* Reports
+   * const result = yield* reports.getSummaryReports(dimension, { period, start_date, end_date })
+   * // Promise
+   * const result = await client.reports.getSummaryReports(dimension, { period, start_date, end_date })
+   * ```
    * @since 0.1.0
    */
   getSummaryReports: /*#__PURE__*/ Operation.make({
@@ -1953,6 +3172,22 @@ export const Reports = {
    * If no data is available for the report, an empty XLSX file is returned (with first line headers).
    *
    * `GET /reports/xlsx`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1820 (The parameter `period` is not a valid date (format Y-m or Y)); 1821 (The parameter `start_date` is not a valid date); 1822 (The parameter `end_date` is not a valid date); 1823 (The end date is before the start date); 1824 (No `period` parameter or interval (`start_date`, `end_date`)); 1825 (The parameter `source` is not valid); 1826 (The parameter `delivery_report` is not valid (delivered, failed or sent)); 1827 (The parameter `country_iso` is not for a valid country); 1828 (The parameter `channel` is not valid (sms, viber, whatsapp, multichannel))
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const reports = yield* Reports
+   * const result = yield* reports.exportAdvancedReportToXLSX({ period, start_date, end_date })
+   * // Promise
+   * const result = await client.reports.exportAdvancedReportToXLSX({ period, start_date, end_date })
+   * ```
    * @since 0.1.0
    */
   exportAdvancedReportToXLSX: /*#__PURE__*/ Operation.make({
@@ -1983,6 +3218,23 @@ export const Shortlinks = {
    * Creates a new shortlink.
    *
    * `POST /shortlinks`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.DuplicateIdException} 1405 (Short ID already exists)
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1401 (The URL is empty or parameter `url` not set); 1402 (The URL provided is invalid); 1404 (The parameter `name` is invalid (min 3, max 25 characters))
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const shortlinks = yield* Shortlinks
+   * const result = yield* shortlinks.createShortlink({ url })
+   * // Promise
+   * const result = await client.shortlinks.createShortlink({ url })
+   * ```
    * @since 0.1.0
    */
   createShortlink: /*#__PURE__*/ Operation.make({
@@ -2007,6 +3259,21 @@ export const Shortlinks = {
    * If no shortlinks are available, an empty data object is returned.
    *
    * `GET /shortlinks`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const shortlinks = yield* Shortlinks
+   * const result = yield* shortlinks.getShortlinksList()
+   * // Promise
+   * const result = await client.shortlinks.getShortlinksList()
+   * ```
    * @since 0.1.0
    */
   getShortlinksList: /*#__PURE__*/ Operation.make({
@@ -2029,6 +3296,22 @@ export const Shortlinks = {
    * Deletes a shortlink and all the hits data associated, if a valid identifier was provided.
    *
    * `DELETE /shortlinks/{shortId}`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1400 (Shortlink ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const shortlinks = yield* Shortlinks
+   * const result = yield* shortlinks.deleteShortlink(shortId)
+   * // Promise
+   * const result = await client.shortlinks.deleteShortlink(shortId)
+   * ```
    * @since 0.1.0
    */
   deleteShortlink: /*#__PURE__*/ Operation.make({
@@ -2051,6 +3334,23 @@ export const Shortlinks = {
    * Retrieves the hits details (phone number, device, model, operating system, browser, city, country, etc.) of a shortlink if a valid identifier was provided.
    *
    * `GET /shortlinks/{shortId}`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1400 (Shortlink ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const shortlinks = yield* Shortlinks
+   * const result = yield* shortlinks.getShortlinkHits(shortId, {})
+   * // Promise
+   * const result = await client.shortlinks.getShortlinkHits(shortId, {})
+   * for await (const item of client.shortlinks.getShortlinkHits.all(shortId, {})) console.log(item)
+   * ```
    * @since 0.1.0
    */
   getShortlinkHits: /*#__PURE__*/ Operation.make({
@@ -2075,6 +3375,24 @@ export const Shortlinks = {
    * Returns HTTP `204 No content` if the parameters provided did not update the contact because the data was already the same.
    *
    * `PATCH /shortlinks/{shortId}`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.DuplicateValueException} 1407 (You already have a shortlink with this name)
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1401 (The URL is empty or parameter `url` not set); 1402 (The URL provided is invalid); 1404 (The parameter `name` is invalid (min 3, max 25 characters)); 1406 (At least one parameter required (name, url))
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1400 (Shortlink ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const shortlinks = yield* Shortlinks
+   * const result = yield* shortlinks.updateShortlink(shortId, { name, url })
+   * // Promise
+   * const result = await client.shortlinks.updateShortlink(shortId, { name, url })
+   * ```
    * @since 0.1.0
    */
   updateShortlink: /*#__PURE__*/ Operation.make({
@@ -2099,6 +3417,22 @@ export const Shortlinks = {
    * If there are no hits for the shortlink, an empty CSV file is returned (with first line headers).
    *
    * `GET /shortlinks/{shortId}/csv`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1400 (Shortlink ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const shortlinks = yield* Shortlinks
+   * const result = yield* shortlinks.exportShortlinkHitsToCSV(shortId)
+   * // Promise
+   * const result = await client.shortlinks.exportShortlinkHitsToCSV(shortId)
+   * ```
    * @since 0.1.0
    */
   exportShortlinkHitsToCSV: /*#__PURE__*/ Operation.make({
@@ -2123,6 +3457,22 @@ export const Shortlinks = {
    * If there are no hits for the shortlink, an empty XLSX file is returned (with first line headers).
    *
    * `GET /shortlinks/{shortId}/xlsx`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1400 (Shortlink ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const shortlinks = yield* Shortlinks
+   * const result = yield* shortlinks.exportShortlinkHitsToXLSX(shortId)
+   * // Promise
+   * const result = await client.shortlinks.exportShortlinkHitsToXLSX(shortId)
+   * ```
    * @since 0.1.0
    */
   exportShortlinkHitsToXLSX: /*#__PURE__*/ Operation.make({
@@ -2159,6 +3509,25 @@ export const Sms = {
    * > Note: This endpoint accepts idempotent requests by providing an additional `idempotencyId` parameter in body with a unique value generated by the client of type UUID v1-v5. To confirm that the server understood the request, the response will contain the header `X-Idempotency-Id` with your unique value.  By using idempotency you can retry requests in case of network error or server not responding in time, without accidentally performing the same operation twice and have a guarantee of not being billed twice.
    *
    * `POST /sms` (billed)
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account )
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidPhoneNumberException} 1207 (The phone number provided is not valid); 1210 (The phone numbers provided are invalid)
+   * @throws {@link Errors.InvalidRequestException} 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1104 (The parameter `to` is empty or not set); 1105 (The parameter `from` is empty or not set); 1106 (The parameter `from` is not valid (min 3, max 15 characters)); 1107 (The parameter `text` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1111 (Idempotency Id provided is not a valid UUID (v1-v5)); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1110 (Invalid alphabet. Must be one of: `NONE`, `NON_GSM`, `RUSSIAN_CYRILLIC`, `BULGAR); 1135 (The parameter 'transliteration' should be an object); 1503 (The parameter `removeEmojis` is not boolean (true or false)); 1136 (Invalid number of characters for the placeholder {{numbers}}); 1136 (Invalid number of characters for the placeholder {{letters}}); 1136 (Invalid number of characters for the placeholder {{alphanumeric}}); 1137 (Number of characters for placeholders can be between 1 and 20)
+   * @throws {@link Errors.NoCoverageException} 1119 (No coverage or restricted destination)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const sms = yield* Sms
+   * const result = yield* sms.sendSms({ to, from, text })
+   * // Promise
+   * const result = await client.sms.sendSms({ to, from, text })
+   * ```
    * @since 0.1.0
    */
   sendSms: /*#__PURE__*/ Operation.make({
@@ -2183,6 +3552,24 @@ export const Sms = {
    * > Note: This endpoint accepts idempotent requests by providing an additional `idempotencyId` parameter in body with a unique value generated by the client of type UUID v1-v5. To confirm that the server understood the request, the response will contain the header `X-Idempotency-Id` with your unique value.  By using idempotency you can retry requests in case of network error or server not responding in time, without accidentally performing the same operation twice and have a guarantee of not being billed twice.     > We recommend to always use Idempotency ID when sending SMS campaigns
    *
    * `POST /sms/campaign` (billed)
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account )
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1101 (The parameter `groups` is empty or not set); 1140 (Group ID is not a valid group); 1102 (Group is empty); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1105 (The parameter `from` is empty or not set); 1106 (The parameter `from` is not valid (min 3, max 15 characters)); 1107 (The parameter `text` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1111 (Idempotency Id provided is not a valid UUID (v1-v5)); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1110 (Invalid alphabet. Must be one of: `NONE`, `NON_GSM`, `RUSSIAN_CYRILLIC`, `BULGAR); 1135 (The parameter 'transliteration' should be an object); 1503 (The parameter `removeEmojis` is not boolean (true or false)); 1136 (Invalid number of characters for the placeholder {{numbers}}); 1136 (Invalid number of characters for the placeholder {{letters}}); 1136 (Invalid number of characters for the placeholder {{alphanumeric}}); 1137 (Number of characters for placeholders can be between 1 and 20)
+   * @throws {@link Errors.NoCoverageException} 1119 (No coverage or restricted destination)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const sms = yield* Sms
+   * const result = yield* sms.sendSmsCampaign({ groups, from, text })
+   * // Promise
+   * const result = await client.sms.sendSmsCampaign({ groups, from, text })
+   * ```
    * @since 0.1.0
    */
   sendSmsCampaign: /*#__PURE__*/ Operation.make({
@@ -2205,6 +3592,24 @@ export const Sms = {
    * Estimate the cost of sending a SMS message to groups of phone numbers.
    *
    * `POST /sms/campaign/estimate`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account )
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1101 (The parameter `groups` is empty or not set); 1140 (Group ID is not a valid group); 1102 (Group is empty); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1105 (The parameter `from` is empty or not set); 1106 (The parameter `from` is not valid (min 3, max 15 characters)); 1107 (The parameter `text` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1110 (Invalid alphabet. Must be one of: `NONE`, `NON_GSM`, `RUSSIAN_CYRILLIC`, `BULGAR); 1135 (The parameter 'transliteration' should be an object); 1503 (The parameter `removeEmojis` is not boolean (true or false)); 1136 (Invalid number of characters for the placeholder {{numbers}}); 1136 (Invalid number of characters for the placeholder {{letters}}); 1136 (Invalid number of characters for the placeholder {{alphanumeric}}); 1137 (Number of characters for placeholders can be between 1 and 20)
+   * @throws {@link Errors.NoCoverageException} 1119 (No coverage or restricted destination)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const sms = yield* Sms
+   * const result = yield* sms.estimateSmsCampaign({ groups, from, text })
+   * // Promise
+   * const result = await client.sms.estimateSmsCampaign({ groups, from, text })
+   * ```
    * @since 0.1.0
    */
   estimateSmsCampaign: /*#__PURE__*/ Operation.make({
@@ -2227,6 +3632,25 @@ export const Sms = {
    * Estimate the cost of sending a SMS message.
    *
    * `POST /sms/estimate`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account )
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidPhoneNumberException} 1207 (The phone number provided is not valid); 1210 (The phone numbers provided are invalid)
+   * @throws {@link Errors.InvalidRequestException} 1104 (The parameter `to` is empty or not set); 1105 (The parameter `from` is empty or not set); 1106 (The parameter `from` is not valid (min 3, max 15 characters)); 1107 (The parameter `text` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1110 (Invalid alphabet. Must be one of: `NONE`, `NON_GSM`, `RUSSIAN_CYRILLIC`, `BULGAR); 1135 (The parameter 'transliteration' should be an object); 1503 (The parameter `removeEmojis` is not boolean (true or false)); 1136 (Invalid number of characters for the placeholder {{numbers}}); 1136 (Invalid number of characters for the placeholder {{letters}}); 1136 (Invalid number of characters for the placeholder {{alphanumeric}}); 1137 (Number of characters for placeholders can be between 1 and 20)
+   * @throws {@link Errors.NoCoverageException} 1119 (No coverage or restricted destination)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const sms = yield* Sms
+   * const result = yield* sms.estimateSms({ to, from, text })
+   * // Promise
+   * const result = await client.sms.estimateSms({ to, from, text })
+   * ```
    * @since 0.1.0
    */
   estimateSms: /*#__PURE__*/ Operation.make({
@@ -2253,6 +3677,24 @@ export const Sms = {
    * If part of the SMS campaign has already started, only scheduled messages will be deleted. Messages already sent cannot be deleted.
    *
    * `DELETE /sms/scheduled/campaign/{campaignId}`
+   *
+   * @throws {@link Errors.AccessDeniedException} 1118 (Only scheduled campaigns/messages can be deleted)
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1155 (Campaign ID provided is not valid)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1150 (Campaign ID provided was not found or is not scheduled)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const sms = yield* Sms
+   * const result = yield* sms.deleteScheduledSmsCampaign(campaignId)
+   * // Promise
+   * const result = await client.sms.deleteScheduledSmsCampaign(campaignId)
+   * ```
    * @since 0.1.0
    */
   deleteScheduledSmsCampaign: /*#__PURE__*/ Operation.make({
@@ -2277,6 +3719,24 @@ export const Sms = {
    * The cost of the deleted scheduled SMS will be returned to the balance of the account.
    *
    * `DELETE /sms/scheduled/{msgId}`
+   *
+   * @throws {@link Errors.AccessDeniedException} 1118 (Only scheduled campaigns/messages can be deleted)
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1115 (Message ID provided is not valid)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1100 (Message ID provided was not found or is not scheduled)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const sms = yield* Sms
+   * const result = yield* sms.deleteScheduledSms(msgId)
+   * // Promise
+   * const result = await client.sms.deleteScheduledSms(msgId)
+   * ```
    * @since 0.1.0
    */
   deleteScheduledSms: /*#__PURE__*/ Operation.make({
@@ -2307,6 +3767,23 @@ export const Templates = {
    * Creates a new template.
    *
    * `POST /templates`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.DuplicateValueException} 1805 (You already have a template with this name)
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1801 (The text message is empty or parameter `text` not set); 1802 (The parameter `text` is invalid); 1803 (The name provided is invalid (min 3, max 100 characters)); 1806 (The parameter `channel` is not valid. Allowed values:); 1811 (Text message too long (max 1000 characters)); 1808 (Button caption is too long (min 1, max. 30 characters)); 1809 (Invalid target URL); 1810 (Invalid image URL)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const templates = yield* Templates
+   * const result = yield* templates.createTemplate({ text })
+   * // Promise
+   * const result = await client.templates.createTemplate({ text })
+   * ```
    * @since 0.1.0
    */
   createTemplate: /*#__PURE__*/ Operation.make({
@@ -2331,6 +3808,21 @@ export const Templates = {
    * If no templates are available, an empty data object is returned.
    *
    * `GET /templates`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const templates = yield* Templates
+   * const result = yield* templates.getTemplatesList()
+   * // Promise
+   * const result = await client.templates.getTemplatesList()
+   * ```
    * @since 0.1.0
    */
   getTemplatesList: /*#__PURE__*/ Operation.make({
@@ -2353,6 +3845,22 @@ export const Templates = {
    * Deletes a template if a valid identifier was provided.
    *
    * `DELETE /templates/{templateId}`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1800 (Template ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const templates = yield* Templates
+   * const result = yield* templates.deleteTemplate(templateId)
+   * // Promise
+   * const result = await client.templates.deleteTemplate(templateId)
+   * ```
    * @since 0.1.0
    */
   deleteTemplate: /*#__PURE__*/ Operation.make({
@@ -2375,6 +3883,22 @@ export const Templates = {
    * Retrieves the details of a template if a valid identifier was provided.
    *
    * `GET /templates/{templateId}`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1800 (Template ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const templates = yield* Templates
+   * const result = yield* templates.getTemplate(templateId)
+   * // Promise
+   * const result = await client.templates.getTemplate(templateId)
+   * ```
    * @since 0.1.0
    */
   getTemplate: /*#__PURE__*/ Operation.make({
@@ -2397,6 +3921,25 @@ export const Templates = {
    * Updates the specified template by setting the values of the parameters passed. Any parameters not provided will be left unchanged.
    *
    * `PATCH /templates/{templateId}`
+   *
+   * @throws {@link Errors.AccessDeniedException} 1812 (Template is locked for editing)
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.DuplicateValueException} 1805 (You already have a template with this name)
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1802 (The parameter `text` is invalid); 1803 (The name provided is invalid (min 3, max 100 characters)); 1804 (At least one parameter required (name, text)); 1811 (Text message too long (max 1000 characters)); 1810 (Invalid image URL); 1808 (Button caption is too long (min 1, max. 30 characters)); 1809 (Invalid target URL)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1800 (Template ID not found)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const templates = yield* Templates
+   * const result = yield* templates.updateTemplate(templateId, {})
+   * // Promise
+   * const result = await client.templates.updateTemplate(templateId, {})
+   * ```
    * @since 0.1.0
    */
   updateTemplate: /*#__PURE__*/ Operation.make({
@@ -2433,6 +3976,26 @@ export const Viber = {
    * > Note: This endpoint accepts idempotent requests by providing an additional `idempotencyId` parameter in body with a unique value generated by the client of type UUID v1-v5. To confirm that the server understood the request, the response will contain the header `X-Idempotency-Id` with your unique value.  By using idempotency you can retry requests in case of network error or server not responding in time, without accidentally performing the same operation twice and have a guarantee of not being billed twice.
    *
    * `POST /viber` (billed)
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account )
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidPhoneNumberException} 1207 (The phone number provided is not valid); 1210 (The phone numbers provided are invalid)
+   * @throws {@link Errors.InvalidRequestException} 1104 (The parameter `to` is empty or not set); 1105 (The parameter `from` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1111 (Idempotency Id provided is not a valid UUID (v1-v5)); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1126 (The parameter `templateId` is not set); 1127 (The parameter `templateId` is not valid); 1128 (The template ID provided is not a valid template)
+   * @throws {@link Errors.NoCoverageException} 1119 (No coverage or restricted destination)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link Errors.TemplateNotApprovedException} 1132 (The template ID provided is not approved); 1133 (The template ID provided is not locked)
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const viber = yield* Viber
+   * const result = yield* viber.sendViberMessage({ to, from, templateId })
+   * // Promise
+   * const result = await client.viber.sendViberMessage({ to, from, templateId })
+   * ```
    * @since 0.1.0
    */
   sendViberMessage: /*#__PURE__*/ Operation.make({
@@ -2457,6 +4020,26 @@ export const Viber = {
    * > Note: This endpoint accepts idempotent requests by providing an additional `idempotencyId` parameter in body with a unique value generated by the client of type UUID v1-v5. To confirm that the server understood the request, the response will contain the header `X-Idempotency-Id` with your unique value.  By using idempotency you can retry requests in case of network error or server not responding in time, without accidentally performing the same operation twice and have a guarantee of not being billed twice.     > We recommend to always use Idempotency ID when sending Viber campaigns
    *
    * `POST /viber/campaign` (billed)
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account )
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidPhoneNumberException} 1207 (The phone number provided is not valid); 1210 (The phone numbers provided are invalid)
+   * @throws {@link Errors.InvalidRequestException} 1101 (The parameter `groups` is empty or not set); 1140 (Group ID is not a valid group); 1102 (Group is empty); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1105 (The parameter `from` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1111 (Idempotency Id provided is not a valid UUID (v1-v5)); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1126 (The parameter `templateId` is not set); 1127 (The parameter `templateId` is not valid); 1128 (The template ID provided is not a valid template)
+   * @throws {@link Errors.NoCoverageException} 1119 (No coverage or restricted destination)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link Errors.TemplateNotApprovedException} 1132 (The template ID provided is not approved); 1133 (The template ID provided is not locked)
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const viber = yield* Viber
+   * const result = yield* viber.sendViberCampaign({ groups, from, templateId })
+   * // Promise
+   * const result = await client.viber.sendViberCampaign({ groups, from, templateId })
+   * ```
    * @since 0.1.0
    */
   sendViberCampaign: /*#__PURE__*/ Operation.make({
@@ -2483,6 +4066,26 @@ export const Viber = {
    * The request body and the response are the same as for `/viber/campaign` endpoint.
    *
    * `POST /viber/campaign/estimate`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account )
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidPhoneNumberException} 1207 (The phone number provided is not valid); 1210 (The phone numbers provided are invalid)
+   * @throws {@link Errors.InvalidRequestException} 1101 (The parameter `groups` is empty or not set); 1140 (Group ID is not a valid group); 1102 (Group is empty); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1105 (The parameter `from` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1126 (The parameter `templateId` is not set); 1127 (The parameter `templateId` is not valid); 1128 (The template ID provided is not a valid template)
+   * @throws {@link Errors.NoCoverageException} 1119 (No coverage or restricted destination)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link Errors.TemplateNotApprovedException} 1132 (The template ID provided is not approved); 1133 (The template ID provided is not locked)
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const viber = yield* Viber
+   * const result = yield* viber.estimateViberCampaign({ groups, from, templateId })
+   * // Promise
+   * const result = await client.viber.estimateViberCampaign({ groups, from, templateId })
+   * ```
    * @since 0.1.0
    */
   estimateViberCampaign: /*#__PURE__*/ Operation.make({
@@ -2509,6 +4112,26 @@ export const Viber = {
    * The request body and the response are the same as for `/viber` endpoint.
    *
    * `POST /viber/estimate`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account )
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidPhoneNumberException} 1207 (The phone number provided is not valid); 1210 (The phone numbers provided are invalid)
+   * @throws {@link Errors.InvalidRequestException} 1104 (The parameter `to` is empty or not set); 1105 (The parameter `from` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1126 (The parameter `templateId` is not set); 1127 (The parameter `templateId` is not valid); 1128 (The template ID provided is not a valid template)
+   * @throws {@link Errors.NoCoverageException} 1119 (No coverage or restricted destination)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link Errors.TemplateNotApprovedException} 1132 (The template ID provided is not approved); 1133 (The template ID provided is not locked)
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const viber = yield* Viber
+   * const result = yield* viber.estimateViberMessage({ to, from, templateId })
+   * // Promise
+   * const result = await client.viber.estimateViberMessage({ to, from, templateId })
+   * ```
    * @since 0.1.0
    */
   estimateViberMessage: /*#__PURE__*/ Operation.make({
@@ -2535,6 +4158,24 @@ export const Viber = {
    * If part of the Viber campaign has already started, only scheduled messages will be deleted. Messages already sent cannot be deleted.
    *
    * `DELETE /viber/scheduled/campaign/{campaignId}`
+   *
+   * @throws {@link Errors.AccessDeniedException} 1118 (Only scheduled campaigns/messages can be deleted)
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1155 (Campaign ID provided is not valid)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1150 (Campaign ID provided was not found or is not scheduled)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const viber = yield* Viber
+   * const result = yield* viber.deleteScheduledViberCampaign(campaignId)
+   * // Promise
+   * const result = await client.viber.deleteScheduledViberCampaign(campaignId)
+   * ```
    * @since 0.1.0
    */
   deleteScheduledViberCampaign: /*#__PURE__*/ Operation.make({
@@ -2559,6 +4200,24 @@ export const Viber = {
    * The cost of the deleted scheduled Viber message will be returned to the balance of the account.
    *
    * `DELETE /viber/scheduled/{msgId}`
+   *
+   * @throws {@link Errors.AccessDeniedException} 1118 (Only scheduled campaigns/messages can be deleted)
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1115 (Message ID provided is not valid)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1100 (Message ID provided was not found or is not scheduled)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const viber = yield* Viber
+   * const result = yield* viber.deleteScheduledViberMessage(msgId)
+   * // Promise
+   * const result = await client.viber.deleteScheduledViberMessage(msgId)
+   * ```
    * @since 0.1.0
    */
   deleteScheduledViberMessage: /*#__PURE__*/ Operation.make({
@@ -2591,6 +4250,26 @@ export const Whatsapp = {
    * > Note: This endpoint accepts idempotent requests by providing an additional `idempotencyId` parameter in body with a unique value generated by the client of type UUID v1-v5. To confirm that the server understood the request, the response will contain the header `X-Idempotency-Id` with your unique value.  By using idempotency you can retry requests in case of network error or server not responding in time, without accidentally performing the same operation twice and have a guarantee of not being billed twice.
    *
    * `POST /whatsapp` (billed)
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account )
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidPhoneNumberException} 1207 (The phone number provided is not valid); 1210 (The phone numbers provided are invalid)
+   * @throws {@link Errors.InvalidRequestException} 1104 (The parameter `to` is empty or not set); 1105 (The parameter `from` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1111 (Idempotency Id provided is not a valid UUID (v1-v5)); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1126 (The parameter `templateId` is not set); 1127 (The parameter `templateId` is not valid); 1128 (The template ID provided is not a valid template)
+   * @throws {@link Errors.NoCoverageException} 1119 (No coverage or restricted destination)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link Errors.TemplateNotApprovedException} 1132 (The template ID provided is not approved); 1133 (The template ID provided is not locked)
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const whatsapp = yield* Whatsapp
+   * const result = yield* whatsapp.sendWhatsappMessage({ to, from, templateId })
+   * // Promise
+   * const result = await client.whatsapp.sendWhatsappMessage({ to, from, templateId })
+   * ```
    * @since 0.1.0
    */
   sendWhatsappMessage: /*#__PURE__*/ Operation.make({
@@ -2617,6 +4296,26 @@ export const Whatsapp = {
    * The request body and the response are the same as for `/whatsapp` endpoint.
    *
    * `POST /whatsapp/estimate`
+   *
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account )
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidPhoneNumberException} 1207 (The phone number provided is not valid); 1210 (The phone numbers provided are invalid)
+   * @throws {@link Errors.InvalidRequestException} 1104 (The parameter `to` is empty or not set); 1105 (The parameter `from` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1126 (The parameter `templateId` is not set); 1127 (The parameter `templateId` is not valid); 1128 (The template ID provided is not a valid template)
+   * @throws {@link Errors.NoCoverageException} 1119 (No coverage or restricted destination)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link Errors.TemplateNotApprovedException} 1132 (The template ID provided is not approved); 1133 (The template ID provided is not locked)
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const whatsapp = yield* Whatsapp
+   * const result = yield* whatsapp.estimateWhatsappMessage({ to, from, templateId })
+   * // Promise
+   * const result = await client.whatsapp.estimateWhatsappMessage({ to, from, templateId })
+   * ```
    * @since 0.1.0
    */
   estimateWhatsappMessage: /*#__PURE__*/ Operation.make({
@@ -2641,6 +4340,24 @@ export const Whatsapp = {
    * The cost of the deleted scheduled Whatsapp message will be returned to the balance of the account.
    *
    * `DELETE /whatsapp/scheduled/{msgId}`
+   *
+   * @throws {@link Errors.AccessDeniedException} 1118 (Only scheduled campaigns/messages can be deleted)
+   * @throws {@link Errors.ApiException}
+   * @throws {@link Errors.ApiMethodNotAllowedException}
+   * @throws {@link Errors.InsufficientScopeException}
+   * @throws {@link Errors.InvalidCredentialsException}
+   * @throws {@link Errors.InvalidRequestException} 1115 (Message ID provided is not valid)
+   * @throws {@link Errors.RateLimitExcedeedException}
+   * @throws {@link Errors.ResourceNotFoundException} 1100 (Message ID provided was not found or is not scheduled)
+   * @throws {@link Errors.ServerErrorException}
+   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
+   * @example
+   * ```ts
+   * // Effect: const whatsapp = yield* Whatsapp
+   * const result = yield* whatsapp.deleteScheduledWhatsappMessage(msgId)
+   * // Promise
+   * const result = await client.whatsapp.deleteScheduledWhatsappMessage(msgId)
+   * ```
    * @since 0.1.0
    */
   deleteScheduledWhatsappMessage: /*#__PURE__*/ Operation.make({
