@@ -291,7 +291,7 @@ const errorDocs = (op: Json, exceptions: ReadonlyArray<string>): Array<string> =
   return [...exceptions].sort().map((exception) => {
     const codes = rows.filter((row) => exceptionFor(row.status, row.type, row.code) === exception)
       .map((row) => `${row.code}${row.description ? ` (${String(row.description).replace(/\*\//g, "*\\/").slice(0, 80)})` : ""}`)
-    return `   * @throws {@link Errors.${exception}}${codes.length ? ` ${codes.join("; ")}` : ""}`
+    return `   * @throws {@link ${exception}}${codes.length ? ` ${codes.join("; ")}` : ""}`
   }).concat(["   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)"])
 }
 

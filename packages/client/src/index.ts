@@ -1,6 +1,7 @@
 /**
  * The Effect services of the SMS.CX API: `import { Sms, SmsCx } from "@smscx/client"`.
  *
+ * @module @smscx/client
  * @since 0.1.0
  */
 

@@ -129,12 +129,12 @@ export const Account = {
    *
    * `GET /account/balance`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -166,12 +166,12 @@ export const Account = {
    *
    * `GET /account/channels/status`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -203,14 +203,14 @@ export const Account = {
    *
    * `GET /account/pricing/{channel}/{trafficType}`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1521 (The channel requested is not valid)
-   * @throws {@link Errors.NoCoverageException} 1523 (No coverage)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1521 (The channel requested is not valid)
+   * @throws {@link NoCoverageException} 1523 (No coverage)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -242,14 +242,14 @@ export const Account = {
    *
    * `GET /account/pricing/{channel}/{trafficType}/{countryIso}`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1521 (The channel requested is not valid); 1522 (Invalid country iso)
-   * @throws {@link Errors.NoCoverageException} 1523 (No coverage)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1521 (The channel requested is not valid); 1522 (Invalid country iso)
+   * @throws {@link NoCoverageException} 1523 (No coverage)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -291,12 +291,12 @@ export const Applications = {
    *
    * `GET /applications`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -328,12 +328,12 @@ export const Applications = {
    *
    * `GET /applications/scopes`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -367,13 +367,13 @@ export const Applications = {
    *
    * `GET /applications/{applicationId}`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1500 (Application ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1500 (Application ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -415,12 +415,12 @@ export const Attachments = {
    *
    * `GET /attachments`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -452,13 +452,13 @@ export const Attachments = {
    *
    * `DELETE /attachments/{attachmentId}`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1420 (Attachment ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1420 (Attachment ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -490,13 +490,13 @@ export const Attachments = {
    *
    * `GET /attachments/{attachmentId}`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1420 (Attachment ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1420 (Attachment ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -531,13 +531,13 @@ export const Attachments = {
    *
    * `GET /attachments/{attachmentId}/csv`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1420 (Attachment ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1420 (Attachment ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -571,13 +571,13 @@ export const Attachments = {
    *
    * `GET /attachments/{attachmentId}/xlsx`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1420 (Attachment ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1420 (Attachment ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -621,12 +621,12 @@ export const Conversations = {
    *
    * Also `getConversationsList` (the vendor's name is misspelled).
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -658,13 +658,13 @@ export const Conversations = {
    *
    * `GET /conversations/{conversationId}`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1180 (Conversation ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1180 (Conversation ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -696,13 +696,13 @@ export const Conversations = {
    *
    * `GET /conversations/{conversationId}/read`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1180 (Conversation ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1180 (Conversation ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -734,14 +734,14 @@ export const Conversations = {
    *
    * `POST /conversations/{conversationId}/sms` (billed)
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1801 (The text message is empty or parameter `text` not set); 1802 (The parameter `text` is invalid); 1111 (Idempotency Id provided is not a valid UUID (v1-v5))
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1180 (Conversation ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1801 (The text message is empty or parameter `text` not set); 1802 (The parameter `text` is invalid); 1111 (Idempotency Id provided is not a valid UUID (v1-v5))
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1180 (Conversation ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -773,15 +773,15 @@ export const Conversations = {
    *
    * `POST /conversations/{conversationId}/viber` (billed)
    *
-   * @throws {@link Errors.AccessDeniedException} 1181 (Cannot reply with channel Viber. More than 24 hours since user reply)
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1801 (The text message is empty or parameter `text` not set); 1802 (The parameter `text` is invalid); 1811 (Text message too long (max 1000 characters)); 1111 (Idempotency Id provided is not a valid UUID (v1-v5))
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1180 (Conversation ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link AccessDeniedException} 1181 (Cannot reply with channel Viber. More than 24 hours since user reply)
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1801 (The text message is empty or parameter `text` not set); 1802 (The parameter `text` is invalid); 1811 (Text message too long (max 1000 characters)); 1111 (Idempotency Id provided is not a valid UUID (v1-v5))
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1180 (Conversation ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -813,15 +813,15 @@ export const Conversations = {
    *
    * `POST /conversations/{conversationId}/whatsapp` (billed)
    *
-   * @throws {@link Errors.AccessDeniedException} 1182 (Cannot reply with channel Whatsapp. More than 24 hours since user reply)
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1801 (The text message is empty or parameter `text` not set); 1802 (The parameter `text` is invalid); 1811 (Text message too long (max 1000 characters)); 1111 (Idempotency Id provided is not a valid UUID (v1-v5))
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1180 (Conversation ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link AccessDeniedException} 1182 (Cannot reply with channel Whatsapp. More than 24 hours since user reply)
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1801 (The text message is empty or parameter `text` not set); 1802 (The parameter `text` is invalid); 1811 (Text message too long (max 1000 characters)); 1111 (Idempotency Id provided is not a valid UUID (v1-v5))
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1180 (Conversation ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -868,14 +868,14 @@ export const Groups = {
    *
    * `POST /groups`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.DuplicateValueException} 1211 (You already have a group with this name)
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1204 (The name is empty or parameter `name` not set); 1206 (The name provided is invalid (min 3, max 60 characters))
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link DuplicateValueException} 1211 (You already have a group with this name)
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1204 (The name is empty or parameter `name` not set); 1206 (The name provided is invalid (min 3, max 60 characters))
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -909,12 +909,12 @@ export const Groups = {
    *
    * `GET /groups`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -948,15 +948,15 @@ export const Groups = {
    *
    * `POST /groups/{groupId}`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidPhoneNumberException} 1207 (The phone number provided is not valid); 1210 (The phone numbers provided are invalid)
-   * @throws {@link Errors.InvalidRequestException} 1203 (The parameter `phoneNumbers` is empty or not set); 1208 (The parameter `phoneNumbers` must be an array of phone numbers)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1200 (Group ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidPhoneNumberException} 1207 (The phone number provided is not valid); 1210 (The phone numbers provided are invalid)
+   * @throws {@link InvalidRequestException} 1203 (The parameter `phoneNumbers` is empty or not set); 1208 (The parameter `phoneNumbers` must be an array of phone numbers)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1200 (Group ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -988,13 +988,13 @@ export const Groups = {
    *
    * `DELETE /groups/{groupId}`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1200 (Group ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1200 (Group ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -1026,13 +1026,13 @@ export const Groups = {
    *
    * `GET /groups/{groupId}`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1200 (Group ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1200 (Group ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -1067,13 +1067,13 @@ export const Groups = {
    *
    * `GET /groups/{groupId}/csv`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1200 (Group ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1200 (Group ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -1107,13 +1107,13 @@ export const Groups = {
    *
    * `GET /groups/{groupId}/empty`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1200 (Group ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1200 (Group ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -1147,13 +1147,13 @@ export const Groups = {
    *
    * `GET /groups/{groupId}/xlsx`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1200 (Group ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1200 (Group ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -1185,13 +1185,13 @@ export const Groups = {
    *
    * `DELETE /groups/{groupId}/{phoneNumberId}`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1200 (Group ID not found); 1202 (Phone number ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1200 (Group ID not found); 1202 (Phone number ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -1225,15 +1225,15 @@ export const Groups = {
    *
    * `PATCH /groups/{groupId}/{phoneNumberId}`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.DuplicateValueException} 1215 (The phone number already exists)
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1213 (At least one parameter required (phoneNumber, firstName, lastName, email, field1)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1202 (Phone number ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link DuplicateValueException} 1215 (The phone number already exists)
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1213 (At least one parameter required (phoneNumber, firstName, lastName, email, field1)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1202 (Phone number ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -1279,18 +1279,18 @@ export const Multichannel = {
    *
    * `POST /multichannel` (billed)
    *
-   * @throws {@link Errors.AccessDeniedException} 1131 (The strategy contains channels that are not active:)
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account ); 1130 (Insufficient credit for failover sending)
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidPhoneNumberException} 1207 (The phone number provided is not valid); 1210 (The phone numbers provided are invalid)
-   * @throws {@link Errors.InvalidRequestException} 1104 (The parameter `to` is empty or not set); 1105 (The parameter `from` is empty or not set); 1106 (The parameter `from` is not valid (min 3, max 11 characters)); 1107 (The parameter `text` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1111 (Idempotency Id provided is not a valid UUID (v1-v5)); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1124 (The parameter `ttl` is not a number); 1125 (Min value for `ttl` is 300 seconds); 1134 (Max value for `ttl` is 1209600 seconds (14 days)); 1120 (The parameter `strategy` is empty or not set); 1121 (The parameter `strategy` must have at least two channels); 1122 (The parameter `strategy` must have channel `sms` as last element); 1129 (The parameter `strategy` contains duplicate channels); 1123 (The parameter `channel` is not valid. Allowed values:); 1126 (The parameter `templateId` is not set); 1127 (The parameter `templateId` is not valid); 1128 (The template ID provided is not a valid template)
-   * @throws {@link Errors.NoCoverageException} 1119 (No coverage or restricted destination)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
-   * @throws {@link Errors.TemplateNotApprovedException} 1132 (The template ID provided is not approved); 1133 (The template ID provided is not locked)
+   * @throws {@link AccessDeniedException} 1131 (The strategy contains channels that are not active:)
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account ); 1130 (Insufficient credit for failover sending)
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidPhoneNumberException} 1207 (The phone number provided is not valid); 1210 (The phone numbers provided are invalid)
+   * @throws {@link InvalidRequestException} 1104 (The parameter `to` is empty or not set); 1105 (The parameter `from` is empty or not set); 1106 (The parameter `from` is not valid (min 3, max 11 characters)); 1107 (The parameter `text` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1111 (Idempotency Id provided is not a valid UUID (v1-v5)); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1124 (The parameter `ttl` is not a number); 1125 (Min value for `ttl` is 300 seconds); 1134 (Max value for `ttl` is 1209600 seconds (14 days)); 1120 (The parameter `strategy` is empty or not set); 1121 (The parameter `strategy` must have at least two channels); 1122 (The parameter `strategy` must have channel `sms` as last element); 1129 (The parameter `strategy` contains duplicate channels); 1123 (The parameter `channel` is not valid. Allowed values:); 1126 (The parameter `templateId` is not set); 1127 (The parameter `templateId` is not valid); 1128 (The template ID provided is not a valid template)
+   * @throws {@link NoCoverageException} 1119 (No coverage or restricted destination)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
+   * @throws {@link TemplateNotApprovedException} 1132 (The template ID provided is not approved); 1133 (The template ID provided is not locked)
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -1324,17 +1324,17 @@ export const Multichannel = {
    *
    * `POST /multichannel/campaign` (billed)
    *
-   * @throws {@link Errors.AccessDeniedException} 1131 (The strategy contains channels that are not active:)
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account ); 1130 (Insufficient credit for failover sending)
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1101 (The parameter `groups` is empty or not set); 1140 (Group ID is not a valid group); 1102 (Group is empty); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1105 (The parameter `from` is empty or not set); 1106 (The parameter `from` is not valid (min 3, max 11 characters)); 1107 (The parameter `text` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1111 (Idempotency Id provided is not a valid UUID (v1-v5)); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1124 (The parameter `ttl` is not a number); 1125 (Min value for `ttl` is 300 seconds); 1134 (Max value for `ttl` is 1209600 seconds (14 days)); 1120 (The parameter `strategy` is empty or not set); 1121 (The parameter `strategy` must have at least two channels); 1122 (The parameter `strategy` must have channel `sms` as last element); 1129 (The parameter `strategy` contains duplicate channels); 1123 (The parameter `channel` is not valid. Allowed values:); 1126 (The parameter `templateId` is not set); 1127 (The parameter `templateId` is not valid); 1128 (The template ID provided is not a valid template)
-   * @throws {@link Errors.NoCoverageException} 1119 (No coverage or restricted destination)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
-   * @throws {@link Errors.TemplateNotApprovedException} 1132 (The template ID provided is not approved); 1133 (The template ID provided is not locked)
+   * @throws {@link AccessDeniedException} 1131 (The strategy contains channels that are not active:)
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account ); 1130 (Insufficient credit for failover sending)
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1101 (The parameter `groups` is empty or not set); 1140 (Group ID is not a valid group); 1102 (Group is empty); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1105 (The parameter `from` is empty or not set); 1106 (The parameter `from` is not valid (min 3, max 11 characters)); 1107 (The parameter `text` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1111 (Idempotency Id provided is not a valid UUID (v1-v5)); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1124 (The parameter `ttl` is not a number); 1125 (Min value for `ttl` is 300 seconds); 1134 (Max value for `ttl` is 1209600 seconds (14 days)); 1120 (The parameter `strategy` is empty or not set); 1121 (The parameter `strategy` must have at least two channels); 1122 (The parameter `strategy` must have channel `sms` as last element); 1129 (The parameter `strategy` contains duplicate channels); 1123 (The parameter `channel` is not valid. Allowed values:); 1126 (The parameter `templateId` is not set); 1127 (The parameter `templateId` is not valid); 1128 (The template ID provided is not a valid template)
+   * @throws {@link NoCoverageException} 1119 (No coverage or restricted destination)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
+   * @throws {@link TemplateNotApprovedException} 1132 (The template ID provided is not approved); 1133 (The template ID provided is not locked)
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -1370,17 +1370,17 @@ export const Multichannel = {
    *
    * `POST /multichannel/campaign/estimate`
    *
-   * @throws {@link Errors.AccessDeniedException} 1131 (The strategy contains channels that are not active:)
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account ); 1130 (Insufficient credit for failover sending)
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1101 (The parameter `groups` is empty or not set); 1140 (Group ID is not a valid group); 1102 (Group is empty); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1105 (The parameter `from` is empty or not set); 1106 (The parameter `from` is not valid (min 3, max 11 characters)); 1107 (The parameter `text` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1124 (The parameter `ttl` is not a number); 1125 (Min value for `ttl` is 300 seconds); 1134 (Max value for `ttl` is 1209600 seconds (14 days)); 1120 (The parameter `strategy` is empty or not set); 1121 (The parameter `strategy` must have at least two channels); 1122 (The parameter `strategy` must have channel `sms` as last element); 1129 (The parameter `strategy` contains duplicate channels); 1123 (The parameter `channel` is not valid. Allowed values:); 1126 (The parameter `templateId` is not set); 1127 (The parameter `templateId` is not valid); 1128 (The template ID provided is not a valid template)
-   * @throws {@link Errors.NoCoverageException} 1119 (No coverage or restricted destination)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
-   * @throws {@link Errors.TemplateNotApprovedException} 1132 (The template ID provided is not approved); 1133 (The template ID provided is not locked)
+   * @throws {@link AccessDeniedException} 1131 (The strategy contains channels that are not active:)
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account ); 1130 (Insufficient credit for failover sending)
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1101 (The parameter `groups` is empty or not set); 1140 (Group ID is not a valid group); 1102 (Group is empty); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1105 (The parameter `from` is empty or not set); 1106 (The parameter `from` is not valid (min 3, max 11 characters)); 1107 (The parameter `text` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1124 (The parameter `ttl` is not a number); 1125 (Min value for `ttl` is 300 seconds); 1134 (Max value for `ttl` is 1209600 seconds (14 days)); 1120 (The parameter `strategy` is empty or not set); 1121 (The parameter `strategy` must have at least two channels); 1122 (The parameter `strategy` must have channel `sms` as last element); 1129 (The parameter `strategy` contains duplicate channels); 1123 (The parameter `channel` is not valid. Allowed values:); 1126 (The parameter `templateId` is not set); 1127 (The parameter `templateId` is not valid); 1128 (The template ID provided is not a valid template)
+   * @throws {@link NoCoverageException} 1119 (No coverage or restricted destination)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
+   * @throws {@link TemplateNotApprovedException} 1132 (The template ID provided is not approved); 1133 (The template ID provided is not locked)
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -1416,18 +1416,18 @@ export const Multichannel = {
    *
    * `POST /multichannel/estimate`
    *
-   * @throws {@link Errors.AccessDeniedException} 1131 (The strategy contains channels that are not active:)
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account ); 1130 (Insufficient credit for failover sending)
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidPhoneNumberException} 1207 (The phone number provided is not valid); 1210 (The phone numbers provided are invalid)
-   * @throws {@link Errors.InvalidRequestException} 1104 (The parameter `to` is empty or not set); 1105 (The parameter `from` is empty or not set); 1106 (The parameter `from` is not valid (min 3, max 11 characters)); 1107 (The parameter `text` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1124 (The parameter `ttl` is not a number); 1125 (Min value for `ttl` is 300 seconds); 1134 (Max value for `ttl` is 1209600 seconds (14 days)); 1120 (The parameter `strategy` is empty or not set); 1121 (The parameter `strategy` must have at least two channels); 1122 (The parameter `strategy` must have channel `sms` as last element); 1129 (The parameter `strategy` contains duplicate channels); 1123 (The parameter `channel` is not valid. Allowed values:); 1126 (The parameter `templateId` is not set); 1127 (The parameter `templateId` is not valid); 1128 (The template ID provided is not a valid template)
-   * @throws {@link Errors.NoCoverageException} 1119 (No coverage or restricted destination)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
-   * @throws {@link Errors.TemplateNotApprovedException} 1132 (The template ID provided is not approved); 1133 (The template ID provided is not locked)
+   * @throws {@link AccessDeniedException} 1131 (The strategy contains channels that are not active:)
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account ); 1130 (Insufficient credit for failover sending)
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidPhoneNumberException} 1207 (The phone number provided is not valid); 1210 (The phone numbers provided are invalid)
+   * @throws {@link InvalidRequestException} 1104 (The parameter `to` is empty or not set); 1105 (The parameter `from` is empty or not set); 1106 (The parameter `from` is not valid (min 3, max 11 characters)); 1107 (The parameter `text` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1124 (The parameter `ttl` is not a number); 1125 (Min value for `ttl` is 300 seconds); 1134 (Max value for `ttl` is 1209600 seconds (14 days)); 1120 (The parameter `strategy` is empty or not set); 1121 (The parameter `strategy` must have at least two channels); 1122 (The parameter `strategy` must have channel `sms` as last element); 1129 (The parameter `strategy` contains duplicate channels); 1123 (The parameter `channel` is not valid. Allowed values:); 1126 (The parameter `templateId` is not set); 1127 (The parameter `templateId` is not valid); 1128 (The template ID provided is not a valid template)
+   * @throws {@link NoCoverageException} 1119 (No coverage or restricted destination)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
+   * @throws {@link TemplateNotApprovedException} 1132 (The template ID provided is not approved); 1133 (The template ID provided is not locked)
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -1463,15 +1463,15 @@ export const Multichannel = {
    *
    * `DELETE /multichannel/scheduled/campaign/{campaignId}`
    *
-   * @throws {@link Errors.AccessDeniedException} 1118 (Only scheduled campaigns/messages can be deleted)
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1155 (Campaign ID provided is not valid)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1150 (Campaign ID provided was not found or is not scheduled)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link AccessDeniedException} 1118 (Only scheduled campaigns/messages can be deleted)
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1155 (Campaign ID provided is not valid)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1150 (Campaign ID provided was not found or is not scheduled)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -1505,15 +1505,15 @@ export const Multichannel = {
    *
    * `DELETE /multichannel/scheduled/{msgId}`
    *
-   * @throws {@link Errors.AccessDeniedException} 1118 (Only scheduled campaigns/messages can be deleted)
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1115 (Message ID provided is not valid)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1100 (Message ID provided was not found or is not scheduled)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link AccessDeniedException} 1118 (Only scheduled campaigns/messages can be deleted)
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1115 (Message ID provided is not valid)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1100 (Message ID provided was not found or is not scheduled)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -1553,12 +1553,12 @@ export const Numbers = {
    *
    * `GET /numbers/lookup`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -1604,15 +1604,15 @@ export const Numbers = {
    *
    * `POST /numbers/lookup` (billed)
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account )
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1203 (The parameter 'phoneNumbers' is empty or not set); 1208 (The parameter 'phoneNumbers' must be an array of phone numbers); 1205 (The phone numbers array is too big (max. allowed: 40000 numbers)); 1209 (The parameter 'lookupCallbackUrl' is not a valid URL); 1216 (No valid numbers provided or no coverage)
-   * @throws {@link Errors.NoCoverageException} 1214 (No coverage or restricted destination)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account )
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1203 (The parameter 'phoneNumbers' is empty or not set); 1208 (The parameter 'phoneNumbers' must be an array of phone numbers); 1205 (The phone numbers array is too big (max. allowed: 40000 numbers)); 1209 (The parameter 'lookupCallbackUrl' is not a valid URL); 1216 (No valid numbers provided or no coverage)
+   * @throws {@link NoCoverageException} 1214 (No coverage or restricted destination)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -1644,14 +1644,14 @@ export const Numbers = {
    *
    * `GET /numbers/lookup/lookupBulkId/{lookupBulkId}`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1218 (The lookupBulkId provided is invalid)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1220 (Lookup Bulk ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1218 (The lookupBulkId provided is invalid)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1220 (Lookup Bulk ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -1684,14 +1684,14 @@ export const Numbers = {
    *
    * `GET /numbers/lookup/lookupBulkId/{lookupBulkId}/csv`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1218 (The lookupBulkId provided is invalid)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1220 (Lookup Bulk ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1218 (The lookupBulkId provided is invalid)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1220 (Lookup Bulk ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -1725,14 +1725,14 @@ export const Numbers = {
    *
    * `GET /numbers/lookup/lookupBulkId/{lookupBulkId}/xlsx`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1218 (The lookupBulkId provided is invalid)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1220 (Lookup Bulk ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1218 (The lookupBulkId provided is invalid)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1220 (Lookup Bulk ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -1764,14 +1764,14 @@ export const Numbers = {
    *
    * `GET /numbers/lookup/lookupId/{lookupId}`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1217 (The lookupId provided is invalid)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1219 (Lookup  ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1217 (The lookupId provided is invalid)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1219 (Lookup  ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -1815,16 +1815,16 @@ export const Numbers = {
    *
    * `GET /numbers/lookup/{phoneNumber}` (billed)
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account )
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidPhoneNumberException} 1207 (The phone number is invalid)
-   * @throws {@link Errors.InvalidRequestException} 1212 (Invalid request parameters)
-   * @throws {@link Errors.NoCoverageException} 1214 (No coverage or restricted destination)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account )
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidPhoneNumberException} 1207 (The phone number is invalid)
+   * @throws {@link InvalidRequestException} 1212 (Invalid request parameters)
+   * @throws {@link NoCoverageException} 1214 (No coverage or restricted destination)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -1856,12 +1856,12 @@ export const Numbers = {
    *
    * `GET /numbers/rent`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -1893,16 +1893,16 @@ export const Numbers = {
    *
    * `POST /numbers/rent` (billed)
    *
-   * @throws {@link Errors.AccessDeniedException} 1231 (Cannot rent this phone number (already rented))
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientBalanceException} 1113 (Insufficient credit)
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1222 (Invalid parameter `numberId`); 1224 (Rent period is invalid (1, 7 or 30 days)); 1225 (Parameter `autorenew` must be type boolean); 1226 (The parameter `callbackUrl` is not a valid url); 1229 (Rent period is lower than the minimum rent period of this number); 1234 (Registration ID provided is invalid or not found)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1230 (Number ID not found or number is not available for rent anymore)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link AccessDeniedException} 1231 (Cannot rent this phone number (already rented))
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientBalanceException} 1113 (Insufficient credit)
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1222 (Invalid parameter `numberId`); 1224 (Rent period is invalid (1, 7 or 30 days)); 1225 (Parameter `autorenew` must be type boolean); 1226 (The parameter `callbackUrl` is not a valid url); 1229 (Rent period is lower than the minimum rent period of this number); 1234 (Registration ID provided is invalid or not found)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1230 (Number ID not found or number is not available for rent anymore)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -1934,13 +1934,13 @@ export const Numbers = {
    *
    * `GET /numbers/rent/available/{countryIso}`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 2003 (Country ISO provided is invalid)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 2003 (Country ISO provided is invalid)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -1972,15 +1972,15 @@ export const Numbers = {
    *
    * `DELETE /numbers/rent/{rentId}`
    *
-   * @throws {@link Errors.AccessDeniedException} 1227 (Cannot cancel this rent. More than 30 minutes passed from start of renting perio); 1232 (Cannot cancel this rent. The number has already been used for inbound SMS)
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1221 (The rentId provided is invalid)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1223 (Rent ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link AccessDeniedException} 1227 (Cannot cancel this rent. More than 30 minutes passed from start of renting perio); 1232 (Cannot cancel this rent. The number has already been used for inbound SMS)
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1221 (The rentId provided is invalid)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1223 (Rent ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -2012,14 +2012,14 @@ export const Numbers = {
    *
    * `GET /numbers/rent/{rentId}`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1221 (Invalid parameter `rentId`)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1223 (Rent ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1221 (Invalid parameter `rentId`)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1223 (Rent ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -2051,16 +2051,16 @@ export const Numbers = {
    *
    * `PATCH /numbers/rent/{rentId}` (billed)
    *
-   * @throws {@link Errors.AccessDeniedException} 1228 (The rent cannot be renewed (rent already expired or phone number is not availabl)
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientBalanceException} 1113 (Insufficient credit)
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1221 (The rentId provided is invalid); 1224 (Rent period is invalid (1, 7 or 30 days)); 1225 (Parameter `autorenew` must be type boolean); 1226 (The parameter `callbackUrl` is not a valid url); 1229 (Rent period is lower than the minimum rent period of this number)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1223 (Rent ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link AccessDeniedException} 1228 (The rent cannot be renewed (rent already expired or phone number is not availabl)
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientBalanceException} 1113 (Insufficient credit)
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1221 (The rentId provided is invalid); 1224 (Rent period is invalid (1, 7 or 30 days)); 1225 (Parameter `autorenew` must be type boolean); 1226 (The parameter `callbackUrl` is not a valid url); 1229 (Rent period is lower than the minimum rent period of this number)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1223 (Rent ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -2092,14 +2092,14 @@ export const Numbers = {
    *
    * `PATCH /numbers/rent/{rentId}/edit`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1221 (The rentId provided is invalid); 1225 (Parameter `autorenew` must be type boolean); 1226 (The parameter `callbackUrl` is not a valid url); 1233 (At least one parameter required (autoRenew, callbackUrl))
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1223 (Rent ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1221 (The rentId provided is invalid); 1225 (Parameter `autorenew` must be type boolean); 1226 (The parameter `callbackUrl` is not a valid url); 1233 (At least one parameter required (autoRenew, callbackUrl))
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1223 (Rent ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -2131,14 +2131,14 @@ export const Numbers = {
    *
    * `GET /numbers/rent/{rentId}/inbound`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1221 (Invalid parameter `rentId`)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1223 (Rent ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1221 (Invalid parameter `rentId`)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1223 (Rent ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -2175,13 +2175,13 @@ export const Numbers = {
    *
    * `POST /numbers/validate`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1203 (The parameter `phoneNumbers` is empty or not set); 1208 (The parameter `phoneNumbers` must be an array of phone numbers); 1205 (The phone numbers array is too big (max. allowed: 40000 numbers))
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1203 (The parameter `phoneNumbers` is empty or not set); 1208 (The parameter `phoneNumbers` must be an array of phone numbers); 1205 (The phone numbers array is too big (max. allowed: 40000 numbers))
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -2215,14 +2215,14 @@ export const Numbers = {
    *
    * `GET /numbers/validate/{phoneNumber}`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidPhoneNumberException} 1207 (The phone number is invalid)
-   * @throws {@link Errors.InvalidRequestException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidPhoneNumberException} 1207 (The phone number is invalid)
+   * @throws {@link InvalidRequestException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -2262,14 +2262,14 @@ export const Oauth = {
    *
    * `POST /oauth/token`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException} 1600 (Invalid client)
-   * @throws {@link Errors.InvalidRequestException} 1600 (The request is missing a required parameter (grant_type)); 1600 (The grant type is not supported (only client_credentials))
-   * @throws {@link Errors.InvalidScopeException} 1600 (The requested scope is invalid, unknown, or malformed)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException} 1600 (Invalid client)
+   * @throws {@link InvalidRequestException} 1600 (The request is missing a required parameter (grant_type)); 1600 (The grant type is not supported (only client_credentials))
+   * @throws {@link InvalidScopeException} 1600 (The requested scope is invalid, unknown, or malformed)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -2313,14 +2313,14 @@ export const Optouts = {
    *
    * `POST /optouts`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidPhoneNumberException} 1210 (The phone numbers provided are invalid)
-   * @throws {@link Errors.InvalidRequestException} 1203 (The parameter `phoneNumbers` is empty or not set); 1208 (The parameter `phoneNumbers` must be an array of phone numbers); 1441 (No valid phone numbers were provided or already in the optout list)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidPhoneNumberException} 1210 (The phone numbers provided are invalid)
+   * @throws {@link InvalidRequestException} 1203 (The parameter `phoneNumbers` is empty or not set); 1208 (The parameter `phoneNumbers` must be an array of phone numbers); 1441 (No valid phone numbers were provided or already in the optout list)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -2354,12 +2354,12 @@ export const Optouts = {
    *
    * `GET /optouts`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -2394,12 +2394,12 @@ export const Optouts = {
    *
    * `GET /optouts/csv`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -2433,12 +2433,12 @@ export const Optouts = {
    *
    * `GET /optouts/xlsx`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -2474,14 +2474,14 @@ export const Optouts = {
    *
    * `DELETE /optouts/{optoutId}`
    *
-   * @throws {@link Errors.AccessDeniedException} 1443 (Cannot delete this phone number from the optout list because it was added via op)
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1202 (Phone number ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link AccessDeniedException} 1443 (Cannot delete this phone number from the optout list because it was added via op)
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1202 (Phone number ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -2521,14 +2521,14 @@ export const Originators = {
    *
    * `POST /originators`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.DuplicateValueException} 1306 (Originator already exists)
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1301 (The originator is empty or parameter `originator` not set); 1303 (The parameter `originator` can contain only letters and numbers); 1304 (The alphanumeric originator provided is invalid (min 3, max 11 characters)); 1305 (The numeric originator provided is invalid (min 3, max 15 characters))
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link DuplicateValueException} 1306 (Originator already exists)
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1301 (The originator is empty or parameter `originator` not set); 1303 (The parameter `originator` can contain only letters and numbers); 1304 (The alphanumeric originator provided is invalid (min 3, max 11 characters)); 1305 (The numeric originator provided is invalid (min 3, max 15 characters))
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -2562,12 +2562,12 @@ export const Originators = {
    *
    * `GET /originators`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -2599,13 +2599,13 @@ export const Originators = {
    *
    * `DELETE /originators/{originatorId}`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1300 (Originator ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1300 (Originator ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -2655,13 +2655,13 @@ export const Otp = {
    *
    * `POST /otp` (billed)
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 2001 (The parameter 'phoneNumber' is empty or not set); 2002 (The parameter 'countryIso' is empty or not set); 2003 (Country ISO provided is invalid); 2004 (The parameter 'from' is empty or not set); 2005 (The parameter 'from' is not valid (min 3, max 15 characters)); 2006 (The parameter 'template' is empty or not set); 2006 (The parameter 'template' does not contain placeholder {{pin}}); 2007 (The parameter 'ttl' is not a number); 2008 (Min value for 'ttl' is 60 seconds); 2009 (Max value for 'ttl' is 1800 seconds (30 mins)); 2010 (The parameter 'maxAttempts' is not a number); 2011 (Min value for 'maxAttempts' is 1); 2012 (Max value for 'maxAttempts' is 10); 2013 (The parameter 'pinType' is empty or not set); 2014 (Invalid parameter 'pinType'. Must be one of: letters, numbers, alphanumeric); 2015 (The parameter 'pinLength' is not a number); 2016 (Min value for 'pinLength' is 4); 2017 (Max value for 'pinLength' is 10); 2018 (Track ID provided (parameter 'trackId') is not a valid UUID (v1-v5)); 2019 (The parameter 'otpCallbackUrl' is not a valid URL); 2020 (The phone number provided is invalid)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 2001 (The parameter 'phoneNumber' is empty or not set); 2002 (The parameter 'countryIso' is empty or not set); 2003 (Country ISO provided is invalid); 2004 (The parameter 'from' is empty or not set); 2005 (The parameter 'from' is not valid (min 3, max 15 characters)); 2006 (The parameter 'template' is empty or not set); 2006 (The parameter 'template' does not contain placeholder {{pin}}); 2007 (The parameter 'ttl' is not a number); 2008 (Min value for 'ttl' is 60 seconds); 2009 (Max value for 'ttl' is 1800 seconds (30 mins)); 2010 (The parameter 'maxAttempts' is not a number); 2011 (Min value for 'maxAttempts' is 1); 2012 (Max value for 'maxAttempts' is 10); 2013 (The parameter 'pinType' is empty or not set); 2014 (Invalid parameter 'pinType'. Must be one of: letters, numbers, alphanumeric); 2015 (The parameter 'pinLength' is not a number); 2016 (Min value for 'pinLength' is 4); 2017 (Max value for 'pinLength' is 10); 2018 (Track ID provided (parameter 'trackId') is not a valid UUID (v1-v5)); 2019 (The parameter 'otpCallbackUrl' is not a valid URL); 2020 (The phone number provided is invalid)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -2693,16 +2693,16 @@ export const Otp = {
    *
    * `DELETE /otp/{otpId}`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException}
-   * @throws {@link Errors.OtpActionNotAllowedException} 2031 (You cannot cancel a non-pending Otp)
-   * @throws {@link Errors.OtpCancelledException} 2030 (Otp already cancelled)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 2021 (Otp ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException}
+   * @throws {@link OtpActionNotAllowedException} 2031 (You cannot cancel a non-pending Otp)
+   * @throws {@link OtpCancelledException} 2030 (Otp already cancelled)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 2021 (Otp ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -2743,13 +2743,13 @@ export const Otp = {
    *
    * `GET /otp/{otpId}`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 2021 (Otp ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 2021 (Otp ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -2781,19 +2781,19 @@ export const Otp = {
    *
    * `POST /otp/{otpId}`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidPinException} 2029 (The PIN provided does not verify)
-   * @throws {@link Errors.InvalidRequestException} 2022 (The parameter pin is empty or not set)
-   * @throws {@link Errors.OtpAlreadyVerifiedException} 2023 (The OTP was already verified)
-   * @throws {@link Errors.OtpCancelledException} 2024 (The OTP was canceled)
-   * @throws {@link Errors.OtpExpiredException} 2025 (The OTP has expired); 2028 (The PIN has expired)
-   * @throws {@link Errors.OtpFailedException} 2026 (The OTP has failed, maximum attempts reached); 2027 (Max attempts reached)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 2021 (Otp ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidPinException} 2029 (The PIN provided does not verify)
+   * @throws {@link InvalidRequestException} 2022 (The parameter pin is empty or not set)
+   * @throws {@link OtpAlreadyVerifiedException} 2023 (The OTP was already verified)
+   * @throws {@link OtpCancelledException} 2024 (The OTP was canceled)
+   * @throws {@link OtpExpiredException} 2025 (The OTP has expired); 2028 (The PIN has expired)
+   * @throws {@link OtpFailedException} 2026 (The OTP has failed, maximum attempts reached); 2027 (Max attempts reached)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 2021 (Otp ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -2837,13 +2837,13 @@ export const Reports = {
    *
    * `GET /reports`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1820 (The parameter `period` is not a valid date (format Y-m or Y)); 1821 (The parameter `start_date` is not a valid date); 1822 (The parameter `end_date` is not a valid date); 1823 (The end date is before the start date); 1824 (No `period` parameter or interval (`start_date`, `end_date`)); 1825 (The parameter `source` is not valid); 1826 (The parameter `delivery_report` is not valid (delivered, failed or sent)); 1827 (The parameter `country_iso` is not for a valid country)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1820 (The parameter `period` is not a valid date (format Y-m or Y)); 1821 (The parameter `start_date` is not a valid date); 1822 (The parameter `end_date` is not a valid date); 1823 (The end date is before the start date); 1824 (No `period` parameter or interval (`start_date`, `end_date`)); 1825 (The parameter `source` is not valid); 1826 (The parameter `delivery_report` is not valid (delivered, failed or sent)); 1827 (The parameter `country_iso` is not for a valid country)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -2878,12 +2878,12 @@ export const Reports = {
    *
    * `GET /reports/campaigns`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -2916,14 +2916,14 @@ export const Reports = {
    *
    * `GET /reports/campaigns/{campaignId}`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1155 (Campaign ID provided is not valid)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1150 (Campaign ID provided was not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1155 (Campaign ID provided is not valid)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1150 (Campaign ID provided was not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -2956,14 +2956,14 @@ export const Reports = {
    *
    * `GET /reports/campaigns/{campaignId}/csv`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1165 (Campaign ID or msg ID provided is not valid)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1160 (Campaign ID or msg ID provided was not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1165 (Campaign ID or msg ID provided is not valid)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1160 (Campaign ID or msg ID provided was not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -2995,14 +2995,14 @@ export const Reports = {
    *
    * `GET /reports/campaigns/{campaignId}/xlsx`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1165 (Campaign ID or msg ID provided is not valid)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1160 (Campaign ID or msg ID provided was not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1165 (Campaign ID or msg ID provided is not valid)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1160 (Campaign ID or msg ID provided was not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -3038,13 +3038,13 @@ export const Reports = {
    *
    * `GET /reports/csv`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1820 (The parameter `period` is not a valid date (format Y-m or Y)); 1821 (The parameter `start_date` is not a valid date); 1822 (The parameter `end_date` is not a valid date); 1823 (The end date is before the start date); 1824 (No `period` parameter or interval (`start_date`, `end_date`)); 1825 (The parameter `source` is not valid); 1826 (The parameter `delivery_report` is not valid (delivered, failed or sent)); 1827 (The parameter `country_iso` is not for a valid country); 1828 (The parameter `channel` is not valid (sms, viber, whatsapp, multichannel))
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1820 (The parameter `period` is not a valid date (format Y-m or Y)); 1821 (The parameter `start_date` is not a valid date); 1822 (The parameter `end_date` is not a valid date); 1823 (The end date is before the start date); 1824 (No `period` parameter or interval (`start_date`, `end_date`)); 1825 (The parameter `source` is not valid); 1826 (The parameter `delivery_report` is not valid (delivered, failed or sent)); 1827 (The parameter `country_iso` is not for a valid country); 1828 (The parameter `channel` is not valid (sms, viber, whatsapp, multichannel))
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -3076,14 +3076,14 @@ export const Reports = {
    *
    * `GET /reports/single/{msgId}`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1165 (Campaign ID or msg ID provided is not valid)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1160 (Campaign ID or msg ID provided was not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1165 (Campaign ID or msg ID provided is not valid)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1160 (Campaign ID or msg ID provided was not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -3131,13 +3131,13 @@ export const Reports = {
    *
    * `GET /reports/summary/{dimension}`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1829 (Invalid dimension. Accepted dimensions: source, channel, country, traffic, deliv); 1820 (The parameter `period` is not a valid date (format Y-m or Y)); 1821 (The parameter `start_date` is not a valid date); 1822 (The parameter `end_date` is not a valid date); 1823 (The end date is before the start date); 1824 (No `period` parameter or interval (`start_date`, `end_date`))
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1829 (Invalid dimension. Accepted dimensions: source, channel, country, traffic, deliv); 1820 (The parameter `period` is not a valid date (format Y-m or Y)); 1821 (The parameter `start_date` is not a valid date); 1822 (The parameter `end_date` is not a valid date); 1823 (The end date is before the start date); 1824 (No `period` parameter or interval (`start_date`, `end_date`))
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -3173,13 +3173,13 @@ export const Reports = {
    *
    * `GET /reports/xlsx`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1820 (The parameter `period` is not a valid date (format Y-m or Y)); 1821 (The parameter `start_date` is not a valid date); 1822 (The parameter `end_date` is not a valid date); 1823 (The end date is before the start date); 1824 (No `period` parameter or interval (`start_date`, `end_date`)); 1825 (The parameter `source` is not valid); 1826 (The parameter `delivery_report` is not valid (delivered, failed or sent)); 1827 (The parameter `country_iso` is not for a valid country); 1828 (The parameter `channel` is not valid (sms, viber, whatsapp, multichannel))
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1820 (The parameter `period` is not a valid date (format Y-m or Y)); 1821 (The parameter `start_date` is not a valid date); 1822 (The parameter `end_date` is not a valid date); 1823 (The end date is before the start date); 1824 (No `period` parameter or interval (`start_date`, `end_date`)); 1825 (The parameter `source` is not valid); 1826 (The parameter `delivery_report` is not valid (delivered, failed or sent)); 1827 (The parameter `country_iso` is not for a valid country); 1828 (The parameter `channel` is not valid (sms, viber, whatsapp, multichannel))
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -3219,14 +3219,14 @@ export const Shortlinks = {
    *
    * `POST /shortlinks`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.DuplicateIdException} 1405 (Short ID already exists)
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1401 (The URL is empty or parameter `url` not set); 1402 (The URL provided is invalid); 1404 (The parameter `name` is invalid (min 3, max 25 characters))
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link DuplicateIdException} 1405 (Short ID already exists)
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1401 (The URL is empty or parameter `url` not set); 1402 (The URL provided is invalid); 1404 (The parameter `name` is invalid (min 3, max 25 characters))
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -3260,12 +3260,12 @@ export const Shortlinks = {
    *
    * `GET /shortlinks`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -3297,13 +3297,13 @@ export const Shortlinks = {
    *
    * `DELETE /shortlinks/{shortId}`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1400 (Shortlink ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1400 (Shortlink ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -3335,13 +3335,13 @@ export const Shortlinks = {
    *
    * `GET /shortlinks/{shortId}`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1400 (Shortlink ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1400 (Shortlink ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -3376,15 +3376,15 @@ export const Shortlinks = {
    *
    * `PATCH /shortlinks/{shortId}`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.DuplicateValueException} 1407 (You already have a shortlink with this name)
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1401 (The URL is empty or parameter `url` not set); 1402 (The URL provided is invalid); 1404 (The parameter `name` is invalid (min 3, max 25 characters)); 1406 (At least one parameter required (name, url))
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1400 (Shortlink ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link DuplicateValueException} 1407 (You already have a shortlink with this name)
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1401 (The URL is empty or parameter `url` not set); 1402 (The URL provided is invalid); 1404 (The parameter `name` is invalid (min 3, max 25 characters)); 1406 (At least one parameter required (name, url))
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1400 (Shortlink ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -3418,13 +3418,13 @@ export const Shortlinks = {
    *
    * `GET /shortlinks/{shortId}/csv`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1400 (Shortlink ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1400 (Shortlink ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -3458,13 +3458,13 @@ export const Shortlinks = {
    *
    * `GET /shortlinks/{shortId}/xlsx`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1400 (Shortlink ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1400 (Shortlink ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -3510,16 +3510,16 @@ export const Sms = {
    *
    * `POST /sms` (billed)
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account )
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidPhoneNumberException} 1207 (The phone number provided is not valid); 1210 (The phone numbers provided are invalid)
-   * @throws {@link Errors.InvalidRequestException} 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1104 (The parameter `to` is empty or not set); 1105 (The parameter `from` is empty or not set); 1106 (The parameter `from` is not valid (min 3, max 15 characters)); 1107 (The parameter `text` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1111 (Idempotency Id provided is not a valid UUID (v1-v5)); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1110 (Invalid alphabet. Must be one of: `NONE`, `NON_GSM`, `RUSSIAN_CYRILLIC`, `BULGAR); 1135 (The parameter 'transliteration' should be an object); 1503 (The parameter `removeEmojis` is not boolean (true or false)); 1136 (Invalid number of characters for the placeholder {{numbers}}); 1136 (Invalid number of characters for the placeholder {{letters}}); 1136 (Invalid number of characters for the placeholder {{alphanumeric}}); 1137 (Number of characters for placeholders can be between 1 and 20)
-   * @throws {@link Errors.NoCoverageException} 1119 (No coverage or restricted destination)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account )
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidPhoneNumberException} 1207 (The phone number provided is not valid); 1210 (The phone numbers provided are invalid)
+   * @throws {@link InvalidRequestException} 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1104 (The parameter `to` is empty or not set); 1105 (The parameter `from` is empty or not set); 1106 (The parameter `from` is not valid (min 3, max 15 characters)); 1107 (The parameter `text` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1111 (Idempotency Id provided is not a valid UUID (v1-v5)); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1110 (Invalid alphabet. Must be one of: `NONE`, `NON_GSM`, `RUSSIAN_CYRILLIC`, `BULGAR); 1135 (The parameter 'transliteration' should be an object); 1503 (The parameter `removeEmojis` is not boolean (true or false)); 1136 (Invalid number of characters for the placeholder {{numbers}}); 1136 (Invalid number of characters for the placeholder {{letters}}); 1136 (Invalid number of characters for the placeholder {{alphanumeric}}); 1137 (Number of characters for placeholders can be between 1 and 20)
+   * @throws {@link NoCoverageException} 1119 (No coverage or restricted destination)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -3553,15 +3553,15 @@ export const Sms = {
    *
    * `POST /sms/campaign` (billed)
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account )
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1101 (The parameter `groups` is empty or not set); 1140 (Group ID is not a valid group); 1102 (Group is empty); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1105 (The parameter `from` is empty or not set); 1106 (The parameter `from` is not valid (min 3, max 15 characters)); 1107 (The parameter `text` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1111 (Idempotency Id provided is not a valid UUID (v1-v5)); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1110 (Invalid alphabet. Must be one of: `NONE`, `NON_GSM`, `RUSSIAN_CYRILLIC`, `BULGAR); 1135 (The parameter 'transliteration' should be an object); 1503 (The parameter `removeEmojis` is not boolean (true or false)); 1136 (Invalid number of characters for the placeholder {{numbers}}); 1136 (Invalid number of characters for the placeholder {{letters}}); 1136 (Invalid number of characters for the placeholder {{alphanumeric}}); 1137 (Number of characters for placeholders can be between 1 and 20)
-   * @throws {@link Errors.NoCoverageException} 1119 (No coverage or restricted destination)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account )
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1101 (The parameter `groups` is empty or not set); 1140 (Group ID is not a valid group); 1102 (Group is empty); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1105 (The parameter `from` is empty or not set); 1106 (The parameter `from` is not valid (min 3, max 15 characters)); 1107 (The parameter `text` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1111 (Idempotency Id provided is not a valid UUID (v1-v5)); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1110 (Invalid alphabet. Must be one of: `NONE`, `NON_GSM`, `RUSSIAN_CYRILLIC`, `BULGAR); 1135 (The parameter 'transliteration' should be an object); 1503 (The parameter `removeEmojis` is not boolean (true or false)); 1136 (Invalid number of characters for the placeholder {{numbers}}); 1136 (Invalid number of characters for the placeholder {{letters}}); 1136 (Invalid number of characters for the placeholder {{alphanumeric}}); 1137 (Number of characters for placeholders can be between 1 and 20)
+   * @throws {@link NoCoverageException} 1119 (No coverage or restricted destination)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -3593,15 +3593,15 @@ export const Sms = {
    *
    * `POST /sms/campaign/estimate`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account )
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1101 (The parameter `groups` is empty or not set); 1140 (Group ID is not a valid group); 1102 (Group is empty); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1105 (The parameter `from` is empty or not set); 1106 (The parameter `from` is not valid (min 3, max 15 characters)); 1107 (The parameter `text` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1110 (Invalid alphabet. Must be one of: `NONE`, `NON_GSM`, `RUSSIAN_CYRILLIC`, `BULGAR); 1135 (The parameter 'transliteration' should be an object); 1503 (The parameter `removeEmojis` is not boolean (true or false)); 1136 (Invalid number of characters for the placeholder {{numbers}}); 1136 (Invalid number of characters for the placeholder {{letters}}); 1136 (Invalid number of characters for the placeholder {{alphanumeric}}); 1137 (Number of characters for placeholders can be between 1 and 20)
-   * @throws {@link Errors.NoCoverageException} 1119 (No coverage or restricted destination)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account )
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1101 (The parameter `groups` is empty or not set); 1140 (Group ID is not a valid group); 1102 (Group is empty); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1105 (The parameter `from` is empty or not set); 1106 (The parameter `from` is not valid (min 3, max 15 characters)); 1107 (The parameter `text` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1110 (Invalid alphabet. Must be one of: `NONE`, `NON_GSM`, `RUSSIAN_CYRILLIC`, `BULGAR); 1135 (The parameter 'transliteration' should be an object); 1503 (The parameter `removeEmojis` is not boolean (true or false)); 1136 (Invalid number of characters for the placeholder {{numbers}}); 1136 (Invalid number of characters for the placeholder {{letters}}); 1136 (Invalid number of characters for the placeholder {{alphanumeric}}); 1137 (Number of characters for placeholders can be between 1 and 20)
+   * @throws {@link NoCoverageException} 1119 (No coverage or restricted destination)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -3633,16 +3633,16 @@ export const Sms = {
    *
    * `POST /sms/estimate`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account )
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidPhoneNumberException} 1207 (The phone number provided is not valid); 1210 (The phone numbers provided are invalid)
-   * @throws {@link Errors.InvalidRequestException} 1104 (The parameter `to` is empty or not set); 1105 (The parameter `from` is empty or not set); 1106 (The parameter `from` is not valid (min 3, max 15 characters)); 1107 (The parameter `text` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1110 (Invalid alphabet. Must be one of: `NONE`, `NON_GSM`, `RUSSIAN_CYRILLIC`, `BULGAR); 1135 (The parameter 'transliteration' should be an object); 1503 (The parameter `removeEmojis` is not boolean (true or false)); 1136 (Invalid number of characters for the placeholder {{numbers}}); 1136 (Invalid number of characters for the placeholder {{letters}}); 1136 (Invalid number of characters for the placeholder {{alphanumeric}}); 1137 (Number of characters for placeholders can be between 1 and 20)
-   * @throws {@link Errors.NoCoverageException} 1119 (No coverage or restricted destination)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account )
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidPhoneNumberException} 1207 (The phone number provided is not valid); 1210 (The phone numbers provided are invalid)
+   * @throws {@link InvalidRequestException} 1104 (The parameter `to` is empty or not set); 1105 (The parameter `from` is empty or not set); 1106 (The parameter `from` is not valid (min 3, max 15 characters)); 1107 (The parameter `text` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1110 (Invalid alphabet. Must be one of: `NONE`, `NON_GSM`, `RUSSIAN_CYRILLIC`, `BULGAR); 1135 (The parameter 'transliteration' should be an object); 1503 (The parameter `removeEmojis` is not boolean (true or false)); 1136 (Invalid number of characters for the placeholder {{numbers}}); 1136 (Invalid number of characters for the placeholder {{letters}}); 1136 (Invalid number of characters for the placeholder {{alphanumeric}}); 1137 (Number of characters for placeholders can be between 1 and 20)
+   * @throws {@link NoCoverageException} 1119 (No coverage or restricted destination)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -3678,15 +3678,15 @@ export const Sms = {
    *
    * `DELETE /sms/scheduled/campaign/{campaignId}`
    *
-   * @throws {@link Errors.AccessDeniedException} 1118 (Only scheduled campaigns/messages can be deleted)
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1155 (Campaign ID provided is not valid)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1150 (Campaign ID provided was not found or is not scheduled)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link AccessDeniedException} 1118 (Only scheduled campaigns/messages can be deleted)
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1155 (Campaign ID provided is not valid)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1150 (Campaign ID provided was not found or is not scheduled)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -3720,15 +3720,15 @@ export const Sms = {
    *
    * `DELETE /sms/scheduled/{msgId}`
    *
-   * @throws {@link Errors.AccessDeniedException} 1118 (Only scheduled campaigns/messages can be deleted)
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1115 (Message ID provided is not valid)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1100 (Message ID provided was not found or is not scheduled)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link AccessDeniedException} 1118 (Only scheduled campaigns/messages can be deleted)
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1115 (Message ID provided is not valid)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1100 (Message ID provided was not found or is not scheduled)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -3768,14 +3768,14 @@ export const Templates = {
    *
    * `POST /templates`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.DuplicateValueException} 1805 (You already have a template with this name)
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1801 (The text message is empty or parameter `text` not set); 1802 (The parameter `text` is invalid); 1803 (The name provided is invalid (min 3, max 100 characters)); 1806 (The parameter `channel` is not valid. Allowed values:); 1811 (Text message too long (max 1000 characters)); 1808 (Button caption is too long (min 1, max. 30 characters)); 1809 (Invalid target URL); 1810 (Invalid image URL)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link DuplicateValueException} 1805 (You already have a template with this name)
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1801 (The text message is empty or parameter `text` not set); 1802 (The parameter `text` is invalid); 1803 (The name provided is invalid (min 3, max 100 characters)); 1806 (The parameter `channel` is not valid. Allowed values:); 1811 (Text message too long (max 1000 characters)); 1808 (Button caption is too long (min 1, max. 30 characters)); 1809 (Invalid target URL); 1810 (Invalid image URL)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -3809,12 +3809,12 @@ export const Templates = {
    *
    * `GET /templates`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -3846,13 +3846,13 @@ export const Templates = {
    *
    * `DELETE /templates/{templateId}`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1800 (Template ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1800 (Template ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -3884,13 +3884,13 @@ export const Templates = {
    *
    * `GET /templates/{templateId}`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1800 (Template ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1800 (Template ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -3922,16 +3922,16 @@ export const Templates = {
    *
    * `PATCH /templates/{templateId}`
    *
-   * @throws {@link Errors.AccessDeniedException} 1812 (Template is locked for editing)
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.DuplicateValueException} 1805 (You already have a template with this name)
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1802 (The parameter `text` is invalid); 1803 (The name provided is invalid (min 3, max 100 characters)); 1804 (At least one parameter required (name, text)); 1811 (Text message too long (max 1000 characters)); 1810 (Invalid image URL); 1808 (Button caption is too long (min 1, max. 30 characters)); 1809 (Invalid target URL)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1800 (Template ID not found)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link AccessDeniedException} 1812 (Template is locked for editing)
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link DuplicateValueException} 1805 (You already have a template with this name)
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1802 (The parameter `text` is invalid); 1803 (The name provided is invalid (min 3, max 100 characters)); 1804 (At least one parameter required (name, text)); 1811 (Text message too long (max 1000 characters)); 1810 (Invalid image URL); 1808 (Button caption is too long (min 1, max. 30 characters)); 1809 (Invalid target URL)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1800 (Template ID not found)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -3977,17 +3977,17 @@ export const Viber = {
    *
    * `POST /viber` (billed)
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account )
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidPhoneNumberException} 1207 (The phone number provided is not valid); 1210 (The phone numbers provided are invalid)
-   * @throws {@link Errors.InvalidRequestException} 1104 (The parameter `to` is empty or not set); 1105 (The parameter `from` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1111 (Idempotency Id provided is not a valid UUID (v1-v5)); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1126 (The parameter `templateId` is not set); 1127 (The parameter `templateId` is not valid); 1128 (The template ID provided is not a valid template)
-   * @throws {@link Errors.NoCoverageException} 1119 (No coverage or restricted destination)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
-   * @throws {@link Errors.TemplateNotApprovedException} 1132 (The template ID provided is not approved); 1133 (The template ID provided is not locked)
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account )
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidPhoneNumberException} 1207 (The phone number provided is not valid); 1210 (The phone numbers provided are invalid)
+   * @throws {@link InvalidRequestException} 1104 (The parameter `to` is empty or not set); 1105 (The parameter `from` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1111 (Idempotency Id provided is not a valid UUID (v1-v5)); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1126 (The parameter `templateId` is not set); 1127 (The parameter `templateId` is not valid); 1128 (The template ID provided is not a valid template)
+   * @throws {@link NoCoverageException} 1119 (No coverage or restricted destination)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
+   * @throws {@link TemplateNotApprovedException} 1132 (The template ID provided is not approved); 1133 (The template ID provided is not locked)
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -4021,17 +4021,17 @@ export const Viber = {
    *
    * `POST /viber/campaign` (billed)
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account )
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidPhoneNumberException} 1207 (The phone number provided is not valid); 1210 (The phone numbers provided are invalid)
-   * @throws {@link Errors.InvalidRequestException} 1101 (The parameter `groups` is empty or not set); 1140 (Group ID is not a valid group); 1102 (Group is empty); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1105 (The parameter `from` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1111 (Idempotency Id provided is not a valid UUID (v1-v5)); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1126 (The parameter `templateId` is not set); 1127 (The parameter `templateId` is not valid); 1128 (The template ID provided is not a valid template)
-   * @throws {@link Errors.NoCoverageException} 1119 (No coverage or restricted destination)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
-   * @throws {@link Errors.TemplateNotApprovedException} 1132 (The template ID provided is not approved); 1133 (The template ID provided is not locked)
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account )
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidPhoneNumberException} 1207 (The phone number provided is not valid); 1210 (The phone numbers provided are invalid)
+   * @throws {@link InvalidRequestException} 1101 (The parameter `groups` is empty or not set); 1140 (Group ID is not a valid group); 1102 (Group is empty); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1105 (The parameter `from` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1111 (Idempotency Id provided is not a valid UUID (v1-v5)); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1126 (The parameter `templateId` is not set); 1127 (The parameter `templateId` is not valid); 1128 (The template ID provided is not a valid template)
+   * @throws {@link NoCoverageException} 1119 (No coverage or restricted destination)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
+   * @throws {@link TemplateNotApprovedException} 1132 (The template ID provided is not approved); 1133 (The template ID provided is not locked)
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -4067,17 +4067,17 @@ export const Viber = {
    *
    * `POST /viber/campaign/estimate`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account )
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidPhoneNumberException} 1207 (The phone number provided is not valid); 1210 (The phone numbers provided are invalid)
-   * @throws {@link Errors.InvalidRequestException} 1101 (The parameter `groups` is empty or not set); 1140 (Group ID is not a valid group); 1102 (Group is empty); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1105 (The parameter `from` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1126 (The parameter `templateId` is not set); 1127 (The parameter `templateId` is not valid); 1128 (The template ID provided is not a valid template)
-   * @throws {@link Errors.NoCoverageException} 1119 (No coverage or restricted destination)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
-   * @throws {@link Errors.TemplateNotApprovedException} 1132 (The template ID provided is not approved); 1133 (The template ID provided is not locked)
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account )
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidPhoneNumberException} 1207 (The phone number provided is not valid); 1210 (The phone numbers provided are invalid)
+   * @throws {@link InvalidRequestException} 1101 (The parameter `groups` is empty or not set); 1140 (Group ID is not a valid group); 1102 (Group is empty); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1105 (The parameter `from` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1126 (The parameter `templateId` is not set); 1127 (The parameter `templateId` is not valid); 1128 (The template ID provided is not a valid template)
+   * @throws {@link NoCoverageException} 1119 (No coverage or restricted destination)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
+   * @throws {@link TemplateNotApprovedException} 1132 (The template ID provided is not approved); 1133 (The template ID provided is not locked)
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -4113,17 +4113,17 @@ export const Viber = {
    *
    * `POST /viber/estimate`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account )
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidPhoneNumberException} 1207 (The phone number provided is not valid); 1210 (The phone numbers provided are invalid)
-   * @throws {@link Errors.InvalidRequestException} 1104 (The parameter `to` is empty or not set); 1105 (The parameter `from` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1126 (The parameter `templateId` is not set); 1127 (The parameter `templateId` is not valid); 1128 (The template ID provided is not a valid template)
-   * @throws {@link Errors.NoCoverageException} 1119 (No coverage or restricted destination)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
-   * @throws {@link Errors.TemplateNotApprovedException} 1132 (The template ID provided is not approved); 1133 (The template ID provided is not locked)
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account )
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidPhoneNumberException} 1207 (The phone number provided is not valid); 1210 (The phone numbers provided are invalid)
+   * @throws {@link InvalidRequestException} 1104 (The parameter `to` is empty or not set); 1105 (The parameter `from` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1126 (The parameter `templateId` is not set); 1127 (The parameter `templateId` is not valid); 1128 (The template ID provided is not a valid template)
+   * @throws {@link NoCoverageException} 1119 (No coverage or restricted destination)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
+   * @throws {@link TemplateNotApprovedException} 1132 (The template ID provided is not approved); 1133 (The template ID provided is not locked)
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -4159,15 +4159,15 @@ export const Viber = {
    *
    * `DELETE /viber/scheduled/campaign/{campaignId}`
    *
-   * @throws {@link Errors.AccessDeniedException} 1118 (Only scheduled campaigns/messages can be deleted)
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1155 (Campaign ID provided is not valid)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1150 (Campaign ID provided was not found or is not scheduled)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link AccessDeniedException} 1118 (Only scheduled campaigns/messages can be deleted)
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1155 (Campaign ID provided is not valid)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1150 (Campaign ID provided was not found or is not scheduled)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -4201,15 +4201,15 @@ export const Viber = {
    *
    * `DELETE /viber/scheduled/{msgId}`
    *
-   * @throws {@link Errors.AccessDeniedException} 1118 (Only scheduled campaigns/messages can be deleted)
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1115 (Message ID provided is not valid)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1100 (Message ID provided was not found or is not scheduled)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link AccessDeniedException} 1118 (Only scheduled campaigns/messages can be deleted)
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1115 (Message ID provided is not valid)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1100 (Message ID provided was not found or is not scheduled)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -4251,17 +4251,17 @@ export const Whatsapp = {
    *
    * `POST /whatsapp` (billed)
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account )
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidPhoneNumberException} 1207 (The phone number provided is not valid); 1210 (The phone numbers provided are invalid)
-   * @throws {@link Errors.InvalidRequestException} 1104 (The parameter `to` is empty or not set); 1105 (The parameter `from` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1111 (Idempotency Id provided is not a valid UUID (v1-v5)); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1126 (The parameter `templateId` is not set); 1127 (The parameter `templateId` is not valid); 1128 (The template ID provided is not a valid template)
-   * @throws {@link Errors.NoCoverageException} 1119 (No coverage or restricted destination)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
-   * @throws {@link Errors.TemplateNotApprovedException} 1132 (The template ID provided is not approved); 1133 (The template ID provided is not locked)
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account )
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidPhoneNumberException} 1207 (The phone number provided is not valid); 1210 (The phone numbers provided are invalid)
+   * @throws {@link InvalidRequestException} 1104 (The parameter `to` is empty or not set); 1105 (The parameter `from` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1111 (Idempotency Id provided is not a valid UUID (v1-v5)); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1126 (The parameter `templateId` is not set); 1127 (The parameter `templateId` is not valid); 1128 (The template ID provided is not a valid template)
+   * @throws {@link NoCoverageException} 1119 (No coverage or restricted destination)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
+   * @throws {@link TemplateNotApprovedException} 1132 (The template ID provided is not approved); 1133 (The template ID provided is not locked)
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -4297,17 +4297,17 @@ export const Whatsapp = {
    *
    * `POST /whatsapp/estimate`
    *
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account )
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidPhoneNumberException} 1207 (The phone number provided is not valid); 1210 (The phone numbers provided are invalid)
-   * @throws {@link Errors.InvalidRequestException} 1104 (The parameter `to` is empty or not set); 1105 (The parameter `from` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1126 (The parameter `templateId` is not set); 1127 (The parameter `templateId` is not valid); 1128 (The template ID provided is not a valid template)
-   * @throws {@link Errors.NoCoverageException} 1119 (No coverage or restricted destination)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ServerErrorException}
-   * @throws {@link Errors.TemplateNotApprovedException} 1132 (The template ID provided is not approved); 1133 (The template ID provided is not locked)
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientBalanceException} 1113 (Insufficient credit); 1114 (Credit limit reached. To increase the credit limit, please contact your account )
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidPhoneNumberException} 1207 (The phone number provided is not valid); 1210 (The phone numbers provided are invalid)
+   * @throws {@link InvalidRequestException} 1104 (The parameter `to` is empty or not set); 1105 (The parameter `from` is empty or not set); 1108 (The parameter `scheduledDate` is not a valid date); 1109 (The parameter `dlrCallbackUrl` is not a valid URL); 1112 (The shortlink/attachment ID provided for tracking is invalid or not found); 1116 (The scheduled date is in the past); 1103 (The phone numbers array is too big (max. allowed: 25000 numbers)); 1126 (The parameter `templateId` is not set); 1127 (The parameter `templateId` is not valid); 1128 (The template ID provided is not a valid template)
+   * @throws {@link NoCoverageException} 1119 (No coverage or restricted destination)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ServerErrorException}
+   * @throws {@link TemplateNotApprovedException} 1132 (The template ID provided is not approved); 1133 (The template ID provided is not locked)
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
@@ -4341,15 +4341,15 @@ export const Whatsapp = {
    *
    * `DELETE /whatsapp/scheduled/{msgId}`
    *
-   * @throws {@link Errors.AccessDeniedException} 1118 (Only scheduled campaigns/messages can be deleted)
-   * @throws {@link Errors.ApiException}
-   * @throws {@link Errors.ApiMethodNotAllowedException}
-   * @throws {@link Errors.InsufficientScopeException}
-   * @throws {@link Errors.InvalidCredentialsException}
-   * @throws {@link Errors.InvalidRequestException} 1115 (Message ID provided is not valid)
-   * @throws {@link Errors.RateLimitExcedeedException}
-   * @throws {@link Errors.ResourceNotFoundException} 1100 (Message ID provided was not found or is not scheduled)
-   * @throws {@link Errors.ServerErrorException}
+   * @throws {@link AccessDeniedException} 1118 (Only scheduled campaigns/messages can be deleted)
+   * @throws {@link ApiException}
+   * @throws {@link ApiMethodNotAllowedException}
+   * @throws {@link InsufficientScopeException}
+   * @throws {@link InvalidCredentialsException}
+   * @throws {@link InvalidRequestException} 1115 (Message ID provided is not valid)
+   * @throws {@link RateLimitExcedeedException}
+   * @throws {@link ResourceNotFoundException} 1100 (Message ID provided was not found or is not scheduled)
+   * @throws {@link ServerErrorException}
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts

@@ -1,4 +1,7 @@
 /**
+ * Effect Schemas of the SMS.CX API, one declarative entry per operation, the error catalogue and the errors.
+ *
+ * @module @smscx/core
  * @since 0.1.0
  */
 
@@ -38,7 +41,19 @@ export * as Generated from "./Generated.js"
 export * as JsonGuard from "./JsonGuard.js"
 
 /**
+ * Parse errors as short, bounded issues (paths and excerpts, never whole values).
+ * @since 0.1.0
+ */
+export * as ParseIssues from "./ParseIssues.js"
+
+/**
  * The declarative description of an operation.
  * @since 0.1.0
  */
 export * as Operation from "./Operation.js"
+
+/**
+ * The callbacks (webhooks) the API POSTs: the schema of each payload, `decode` and `decodeAny`.
+ * @since 0.1.0
+ */
+export * as Webhooks from "./Webhooks.js"

@@ -1,6 +1,7 @@
 /**
  * The Promise facade of the SMS.CX SDK: `import { SmsCx } from "@smscx/promise"`.
  *
+ * @module @smscx/promise
  * @since 0.1.0
  */
 
@@ -18,3 +19,8 @@ export * from "@smscx/core/Errors"
  * @since 0.1.0
  */
 export { Generated } from "@smscx/core"
+
+/**
+ * @since 0.1.0
+ */
+export { parseWebhook, WebhookDecodeError, type WebhookKind, type WebhookPayload } from "./Webhooks.js"

@@ -1,4 +1,7 @@
 /**
+ * A stateful local simulator of the SMS.CX API, for tests and examples.
+ *
+ * @module @smscx/sandbox
  * @since 0.1.0
  */
 

@@ -33,7 +33,7 @@ import * as HttpLimits from "./HttpLimits.js"
 import * as HttpTimeout from "./HttpTimeout.js"
 import * as Auth from "./internal/auth.js"
 import * as ContentDisposition from "./internal/contentDisposition.js"
-import * as Issues from "./internal/issues.js"
+import * as Issues from "@smscx/core/ParseIssues"
 import * as ResolvedOptions from "./internal/options.js"
 import * as Request from "./internal/request.js"
 import { schemaMemo } from "./internal/schemaMemo.js"
@@ -200,6 +200,9 @@ export class Transport extends Context.Tag("@smscx/transport/Transport")<Transpo
 // the SDK knows them
 const decoderOf = schemaMemo((schema) => Schema.decodeUnknown(schema, { onExcessProperty: "preserve" }))
 
+/** Fields of an answer whose values are credentials (the token endpoint's): never quoted. */
+const SECRET_FIELDS: ReadonlySet<string> = new Set(["access_token", "refresh_token"])
+
 /** The same fields in a body that is not JSON (a form-encoded token answer, say). */
 const SECRET_TEXT = /((?:access|refresh)_token["']?\s*[:=]\s*["']?)[^"'&\s,}]+/g
 
@@ -217,7 +220,7 @@ const withoutSecrets = (json: unknown, depth = 0): unknown => {
   if (Array.isArray(json)) return json.map((item) => withoutSecrets(item, depth + 1))
   return Object.fromEntries(
     Object.entries(json).map(([key, value]) =>
-      Issues.SECRET_FIELDS.has(key) ? [key, "<redacted>"] : [key, withoutSecrets(value, depth + 1)]
+      SECRET_FIELDS.has(key) ? [key, "<redacted>"] : [key, withoutSecrets(value, depth + 1)]
     )
   )
 }
@@ -266,7 +269,13 @@ const readSuccess = (
         return Effect.mapError(
           decoderOf(success.schema)(json),
           (error) =>
-            decodeError(operation, response, "the answer does not fit its schema", Issues.collect(error.issue), withoutSecrets(json))
+            decodeError(
+              operation,
+              response,
+              "the answer does not fit its schema",
+              Issues.collect(error.issue, { redact: SECRET_FIELDS }).issues,
+              withoutSecrets(json)
+            )
         )
       }).pipe(
         // a stack overflow in the decode (an answer nested thousands deep) is still a DecodeError

@@ -1,4 +1,7 @@
 /**
+ * The HTTP layer every API group uses: authentication, validation, retries, deadlines, decoding.
+ *
+ * @module @smscx/transport
  * @since 0.1.0
  */
 

@@ -6,7 +6,7 @@ import type * as Operation from "@smscx/core/Operation"
 import * as Effect from "effect/Effect"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import * as Issues from "./issues.js"
+import * as Issues from "@smscx/core/ParseIssues"
 import * as PlainInput from "./plainInput.js"
 import { schemaMemo } from "./schemaMemo.js"
 
@@ -23,7 +23,7 @@ const invalid = (operation: Operation.Any, issues: ReadonlyArray<{ path: Readonl
 
 /** @internal */
 export const validationError = (operation: Operation.Any, error: ParseResult.ParseError) =>
-  invalid(operation, Issues.collect(error.issue))
+  invalid(operation, Issues.collect(error.issue).issues)
 
 /**
  * Whatever went wrong while reading the input or building the request that is not a schema

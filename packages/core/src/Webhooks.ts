@@ -1,0 +1,559 @@
+/**
+ * The callbacks (webhooks) the SMS.CX API POSTs to your endpoints: the Effect Schema of each
+ * payload, and `decode` / `decodeAny` to read a request body into a typed payload.
+ *
+ * Every callback is a JSON body `{ event, data: [...] }` (up to 200 items a request). The kinds
+ * are the spec's 7 webhooks (`dlr_update`, `receive_sms`, `shortlink_hit`, `attachment_hit`,
+ * `new_optout`, `number_lookup`, `otp_update`) and the other event types the API names
+ * (`receive_viber`, `receive_whatsapp`, `shortlink_hit_update`, `attachment_hit_update`).
+ *
+ * Decoding never fails on what the API may add later: unknown fields are kept (at every level),
+ * and an enum value the SDK does not know (a new delivery `status`, a new `device`) decodes as it
+ * is (the fields are typed `"DELIVERED" | ... | (string & {})`). `event` stays closed: it says
+ * which payload this is. Anything else that does not fit, a body that is not JSON or not an
+ * object, or an unknown `event`, is a {@link WebhookDecodeError} whose message is a few lines
+ * long whatever the body (paths and short excerpts, never whole values).
+ *
+ * **The API signs nothing**: there is no signature header to verify, so anyone who learns the
+ * URL can POST to it. Protect the endpoint yourself:
+ * - put a long random secret in the callback URL you give the API (a path segment:
+ *   `https://example.com/webhooks/<secret>/dlr_update`), or in a header where something in front
+ *   of your server adds one, and compare it with `crypto.timingSafeEqual`, not `===`;
+ * - use HTTPS only, so that the secret is never seen on the way;
+ * - cap the size of the body you read (200 items are far below 1 MiB);
+ * - answer 2xx at once and process the payload afterwards (a queue, a forked fiber), so that the
+ *   API is never kept waiting.
+ *
+ * @example
+ * ```ts
+ * import { Webhooks } from "@smscx/core"
+ * import { Effect } from "effect"
+ *
+ * // POST /webhooks/<secret>/<kind>, once the secret is checked: `rawBody` is the body's text
+ * const handle = (kind: Webhooks.Kind, rawBody: string) =>
+ *   Webhooks.decode(kind, rawBody).pipe(
+ *     Effect.tap((payload) => Effect.forkDaemon(Effect.log(`${payload.event}: ${payload.data.length} item(s)`))),
+ *     Effect.as(200),
+ *     Effect.catchTag("WebhookDecodeError", (e) => Effect.as(Effect.logWarning(e.message), 400))
+ *   )
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import * as AST from "effect/SchemaAST"
+import { Issue } from "./Errors.js"
+import * as Generated from "./Generated.js"
+import * as Issues from "./ParseIssues.js"
+
+/** Issues kept on an error: a body with 200 bad items would otherwise give thousands. */
+const ISSUES_KEPT = 100
+
+// -------------------------------------------------------------------------------------------------
+// enums the SDK does not know yet
+// -------------------------------------------------------------------------------------------------
+
+/** Any other string than the known values, typed so that the known ones still complete. */
+const OtherValue = Schema.String as unknown as Schema.Schema<string & {}, string>
+
+type Open<F> = F extends Schema.Literal<infer L>
+  ? L extends ReadonlyArray<string> ? Schema.Union<[Schema.Literal<L>, typeof OtherValue]> : F
+  : F
+
+type OpenFields<F extends Schema.Struct.Fields> = { readonly [K in keyof F]: Open<F[K]> }
+
+const isStringLiteral = (ast: AST.AST) => AST.isLiteral(ast) && typeof ast.literal === "string"
+const isStringEnum = (ast: AST.AST) => isStringLiteral(ast) || (AST.isUnion(ast) && ast.types.every(isStringLiteral))
+const stringsOf = (ast: AST.AST): Array<string> =>
+  AST.isUnion(ast) ? ast.types.flatMap(stringsOf) : AST.isLiteral(ast) ? [String(ast.literal)] : []
+
+/**
+ * A generated item schema whose enum fields also take values the SDK does not know: a closed
+ * `Schema.Literal("a", "b")` becomes `"a" | "b" | (string & {})`. (Enums the generator already
+ * leaves open are kept as they are.)
+ */
+const openItem = <F extends Schema.Struct.Fields>(schema: Schema.Struct<F>, identifier: string) => {
+  const fields: Record<string, Schema.Struct.Field> = {}
+  for (const [key, field] of Object.entries(schema.fields)) {
+    fields[key] = Schema.isSchema(field) && isStringEnum(field.ast)
+      ? Schema.Union(
+        field,
+        // generated samples keep to the known values
+        OtherValue.annotations({ arbitrary: () => (fc) => fc.constantFrom(...stringsOf(field.ast)) })
+      )
+      : field
+  }
+  // each field is the generated one, or (exactly where `Open` says so) its union with any string
+  return Schema.Struct(fields as OpenFields<F>).annotations({ identifier })
+}
+
+/**
+ * A callback body: the generated one, with its items' enums open, and its `event` pinned to the
+ * literals that kind carries (the discriminator stays closed: an unknown event is an error).
+ */
+const callback = <F extends Schema.Struct.Fields, E extends Schema.Struct.Field, I extends Schema.Schema.AnyNoContext>(
+  generated: Schema.Struct<F>,
+  event: E,
+  item: I,
+  identifier: string
+) =>
+  Schema.Struct({ ...generated.fields, event, data: Schema.Array(item) }).annotations({
+    identifier: `@smscx/core/Webhooks/${identifier}`
+  })
+
+// -------------------------------------------------------------------------------------------------
+// payloads
+// -------------------------------------------------------------------------------------------------
+
+const DlrUpdateItem = openItem(Generated.DataDlrUpdate, "DataDlrUpdate")
+const ReceiveSmsItem = openItem(Generated.DataReceiveSms, "DataReceiveSms")
+const ShortlinkHitItem = openItem(Generated.DataShortlinkHit, "DataShortlinkHit")
+const NewOptoutItem = openItem(Generated.DataNewOptout, "DataNewOptout")
+const NumberLookupItem = openItem(Generated.DataNumberLookupWebhook, "DataNumberLookupWebhook")
+const OtpUpdateItem = openItem(Generated.DataOtp, "DataOtp")
+
+/**
+ * `dlr_update`: delivery reports of sent messages (`CallBackRequestDlrUpdate`).
+ * @since 0.1.0
+ * @category schemas
+ */
+export const DlrUpdate = callback(
+  Generated.CallBackRequestDlrUpdate,
+  Schema.optional(Schema.Literal("dlr_update")),
+  DlrUpdateItem,
+  "DlrUpdate"
+)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type DlrUpdate = typeof DlrUpdate.Type
+
+/**
+ * `receive_sms`: inbound SMS (`CallBackRequestReceiveSms`).
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ReceiveSms = callback(
+  Generated.CallBackRequestReceiveSms,
+  Schema.optional(Schema.Literal("receive_sms")),
+  ReceiveSmsItem,
+  "ReceiveSms"
+)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ReceiveSms = typeof ReceiveSms.Type
+
+/**
+ * `receive_viber`: inbound Viber messages. The spec has no model of their own for them: they
+ * carry the `receive_sms` shape (`CallBackRequestReceiveSms`), with `event: "receive_viber"`.
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ReceiveViber = callback(
+  Generated.CallBackRequestReceiveSms,
+  Schema.optional(Schema.Literal("receive_viber")),
+  ReceiveSmsItem,
+  "ReceiveViber"
+)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ReceiveViber = typeof ReceiveViber.Type
+
+/**
+ * `receive_whatsapp`: inbound WhatsApp messages, in the `receive_sms` shape with
+ * `event: "receive_whatsapp"` (no model of their own in the spec).
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ReceiveWhatsapp = callback(
+  Generated.CallBackRequestReceiveSms,
+  Schema.optional(Schema.Literal("receive_whatsapp")),
+  ReceiveSmsItem,
+  "ReceiveWhatsapp"
+)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ReceiveWhatsapp = typeof ReceiveWhatsapp.Type
+
+/**
+ * `shortlink_hit`: visits of short links (`CallBackRequestShortlinkHit`). The spec's webhook of
+ * that name carries both events, `shortlink_hit` and `shortlink_hit_update`.
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ShortlinkHit = callback(
+  Generated.CallBackRequestShortlinkHit,
+  Schema.Literal("shortlink_hit", "shortlink_hit_update"),
+  ShortlinkHitItem,
+  "ShortlinkHit"
+)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ShortlinkHit = typeof ShortlinkHit.Type
+
+/**
+ * `shortlink_hit_update`: the `shortlink_hit` body with `event: "shortlink_hit_update"` only.
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ShortlinkHitUpdate = callback(
+  Generated.CallBackRequestShortlinkHit,
+  Schema.Literal("shortlink_hit_update"),
+  ShortlinkHitItem,
+  "ShortlinkHitUpdate"
+)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ShortlinkHitUpdate = typeof ShortlinkHitUpdate.Type
+
+/**
+ * `attachment_hit`: visits of attachment links (`CallBackRequestAttachmentHit`, whose items are
+ * the spec's `DataShortlinkHit`). It carries both events, `attachment_hit` and
+ * `attachment_hit_update`.
+ * @since 0.1.0
+ * @category schemas
+ */
+export const AttachmentHit = callback(
+  Generated.CallBackRequestAttachmentHit,
+  Schema.Literal("attachment_hit", "attachment_hit_update"),
+  ShortlinkHitItem,
+  "AttachmentHit"
+)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type AttachmentHit = typeof AttachmentHit.Type
+
+/**
+ * `attachment_hit_update`: the `attachment_hit` body with `event: "attachment_hit_update"` only.
+ * @since 0.1.0
+ * @category schemas
+ */
+export const AttachmentHitUpdate = callback(
+  Generated.CallBackRequestAttachmentHit,
+  Schema.Literal("attachment_hit_update"),
+  ShortlinkHitItem,
+  "AttachmentHitUpdate"
+)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type AttachmentHitUpdate = typeof AttachmentHitUpdate.Type
+
+/**
+ * `new_optout`: contacts who unsubscribed (`CallBackRequestNewOptout`).
+ * @since 0.1.0
+ * @category schemas
+ */
+export const NewOptout = callback(
+  Generated.CallBackRequestNewOptout,
+  Schema.optional(Schema.Literal("new_optout")),
+  NewOptoutItem,
+  "NewOptout"
+)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type NewOptout = typeof NewOptout.Type
+
+/**
+ * `number_lookup`: results of number lookups, sent to the lookup's callback URL
+ * (`CallBackRequestNumberLookup`). The spec gives its `event` as `"otp_update"` (a copy error in
+ * the vendor's models); `"number_lookup"` is accepted too, in case the API sends what the name
+ * says. Tell it from `otp_update` by the URL it came to, or by its items (`lookupId`).
+ * @since 0.1.0
+ * @category schemas
+ */
+export const NumberLookup = callback(
+  Generated.CallBackRequestNumberLookup,
+  Schema.optional(Schema.Literal("otp_update", "number_lookup")),
+  NumberLookupItem,
+  "NumberLookup"
+)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type NumberLookup = typeof NumberLookup.Type
+
+/**
+ * `otp_update`: status changes of OTP requests, sent to the request's `otpCallbackUrl`
+ * (`CallBackRequestOtpUpdate`).
+ * @since 0.1.0
+ * @category schemas
+ */
+export const OtpUpdate = callback(
+  Generated.CallBackRequestOtpUpdate,
+  Schema.optional(Schema.Literal("otp_update")),
+  OtpUpdateItem,
+  "OtpUpdate"
+)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type OtpUpdate = typeof OtpUpdate.Type
+
+/**
+ * The schema of each kind of callback: the spec's webhooks and every event type it names
+ * (`CallbackEventTypes`).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const schemas = {
+  dlr_update: DlrUpdate,
+  receive_sms: ReceiveSms,
+  receive_viber: ReceiveViber,
+  receive_whatsapp: ReceiveWhatsapp,
+  shortlink_hit: ShortlinkHit,
+  shortlink_hit_update: ShortlinkHitUpdate,
+  attachment_hit: AttachmentHit,
+  attachment_hit_update: AttachmentHitUpdate,
+  new_optout: NewOptout,
+  number_lookup: NumberLookup,
+  otp_update: OtpUpdate
+} as const
+
+/**
+ * A kind of callback: `"dlr_update"`, `"receive_sms"`, ..., `"otp_update"`.
+ * @since 0.1.0
+ * @category models
+ */
+export type Kind = keyof typeof schemas
+
+/**
+ * Every kind of callback.
+ * @since 0.1.0
+ * @category models
+ */
+export const kinds: ReadonlyArray<Kind> = Object.keys(schemas) as Array<Kind>
+
+/**
+ * Whether a string is a kind of callback.
+ * @since 0.1.0
+ * @category guards
+ */
+export const isKind = (u: unknown): u is Kind => typeof u === "string" && Object.hasOwn(schemas, u)
+
+/**
+ * The payload of one kind of callback.
+ * @since 0.1.0
+ * @category models
+ */
+export type PayloadOf<K extends Kind> = Schema.Schema.Type<(typeof schemas)[K]>
+
+/**
+ * Any callback payload, discriminated by `event` (`if (p.event === "dlr_update") ...`), with one
+ * exception from the spec: `otp_update` and `number_lookup` both say `event: "otp_update"` (tell
+ * them apart by their items: `lookupId` or `otpId`). `event` is optional in the spec for
+ * `dlr_update`, `receive_sms`, `new_optout`, `number_lookup` and `otp_update`; a payload from
+ * {@link decodeAny} always has it. Decode with {@link decode} or {@link decodeAny}, not with
+ * this union, which cannot tell those apart.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Payload = Schema.Union(
+  DlrUpdate,
+  ReceiveSms,
+  ReceiveViber,
+  ReceiveWhatsapp,
+  ShortlinkHit,
+  AttachmentHit,
+  NewOptout,
+  NumberLookup,
+  OtpUpdate
+).annotations({ identifier: "@smscx/core/Webhooks/Payload" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Payload = typeof Payload.Type
+
+// -------------------------------------------------------------------------------------------------
+// errors
+// -------------------------------------------------------------------------------------------------
+
+/**
+ * A callback body that cannot be read as the payload of its kind: not JSON, not an object, an
+ * unknown `event`, or a field that does not fit. `message` is a few lines (the first issues, each
+ * with the path to the field and a short excerpt of its value); `issues` lists them (up to 100).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class WebhookDecodeError extends Schema.TaggedError<WebhookDecodeError>()("WebhookDecodeError", {
+  /** The kind decoded as; `"auto"` when no kind could be picked from the body's `event`. */
+  kind: Schema.String,
+  /** Short: the first few issues with their paths. */
+  message: Schema.String,
+  /** The issues found (up to 100), each with its path: `["data", 0, "msgId"]`. */
+  issues: Schema.Array(Issue)
+}) {}
+
+// -------------------------------------------------------------------------------------------------
+// decoding
+// -------------------------------------------------------------------------------------------------
+
+const parseOptions: AST.ParseOptions = { errors: "all", onExcessProperty: "preserve" }
+
+const decoders = Object.fromEntries(
+  kinds.map((kind) => [kind, ParseResult.decodeUnknownEither(schemas[kind] as Schema.Schema<unknown>, parseOptions)])
+) as Record<Kind, (u: unknown) => Either.Either<unknown, ParseResult.ParseIssue>>
+
+const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
+
+const headline = (kind: string) => kind === "auto" ? "Invalid webhook body" : `Invalid ${kind} webhook body`
+
+const fail = (kind: string, title: string, issues: ReadonlyArray<Issue>, total?: number) =>
+  Either.left(new WebhookDecodeError({ kind, message: Issues.message(title, issues, total), issues: [...issues] }))
+
+const utf8 = new TextDecoder("utf-8", { fatal: true })
+
+/** The body as a JSON object: parsed when it is text (a string, or UTF-8 bytes). */
+const readBody = (kind: string, body: unknown): Either.Either<Record<string, unknown>, WebhookDecodeError> => {
+  let json = body
+  if (body instanceof Uint8Array) {
+    try {
+      json = utf8.decode(body)
+    } catch {
+      return fail(kind, headline(kind), [{ path: [], message: "is not UTF-8 text" }])
+    }
+  }
+  if (typeof json === "string") {
+    try {
+      json = JSON.parse(json)
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e)
+      return fail(kind, headline(kind), [{ path: [], message: `is not JSON (${Issues.clip(reason, 80)})` }])
+    }
+  }
+  if (!isRecord(json)) {
+    return fail(kind, headline(kind), [{
+      path: [],
+      message: `Expected a JSON object, actual ${Issues.excerpt(json)}`
+    }])
+  }
+  return Either.right(json)
+}
+
+const decodeJson = (kind: Kind, json: Record<string, unknown>): Either.Either<Payload, WebhookDecodeError> => {
+  const result = decoders[kind](json)
+  if (Either.isRight(result)) return Either.right(result.right as Payload)
+  const { issues, total } = Issues.collect(result.left, { limit: ISSUES_KEPT })
+  return fail(kind, headline(kind), issues, total)
+}
+
+const unreadable = (kind: string) =>
+  fail(kind, headline(kind), [{ path: [], message: "cannot be read (a getter or a Proxy threw)" }])
+
+const KNOWN_KINDS = kinds.join(", ")
+
+const decodeEither = (kind: string, body: unknown): Either.Either<Payload, WebhookDecodeError> => {
+  if (!isKind(kind)) {
+    const shown = Issues.clip(String(kind), 60)
+    return fail(shown, "Unknown webhook kind", [{
+      path: [],
+      message: `Expected one of ${KNOWN_KINDS}, actual ${Issues.excerpt(kind)}`
+    }])
+  }
+  try {
+    return Either.flatMap(readBody(kind, body), (json) => decodeJson(kind, json))
+  } catch {
+    return unreadable(kind)
+  }
+}
+
+/** Items of a number lookup, not of an OTP request (both callbacks say `event: "otp_update"`). */
+const isLookup = (data: unknown): boolean => {
+  if (!Array.isArray(data)) return false
+  const first: unknown = data.find(isRecord)
+  return isRecord(first) && "lookupId" in first && !("otpId" in first)
+}
+
+/** The kind a body says it is, by its `event`. */
+const kindOfBody = (json: Record<string, unknown>): Either.Either<Kind, WebhookDecodeError> => {
+  const event = json.event
+  if (event === undefined) {
+    return fail("auto", "Cannot tell the webhook's kind", [{
+      path: ["event"],
+      message: "is missing: decode with the kind (the URL the callback came to) instead"
+    }])
+  }
+  if (event === "otp_update") return Either.right(isLookup(json.data) ? "number_lookup" : "otp_update")
+  if (isKind(event)) return Either.right(event)
+  return fail("auto", "Unknown webhook event", [{
+    path: ["event"],
+    message: `Expected one of ${KNOWN_KINDS}, actual ${Issues.excerpt(event)}`
+  }])
+}
+
+const decodeAnyEither = (body: unknown): Either.Either<Payload, WebhookDecodeError> => {
+  try {
+    return Either.flatMap(
+      readBody("auto", body),
+      (json) => Either.flatMap(kindOfBody(json), (kind) => decodeJson(kind, json))
+    )
+  } catch {
+    return unreadable("auto")
+  }
+}
+
+/**
+ * Decodes a callback body as the payload of `kind` (known from the URL it came to). The body is
+ * the request's raw text (a string or UTF-8 bytes) or its parsed JSON. Unknown fields are kept,
+ * unknown enum values decode as they are; anything else that does not fit is a
+ * {@link WebhookDecodeError}, never a throw.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decode: <K extends Kind>(kind: K, body: unknown) => Effect.Effect<PayloadOf<K>, WebhookDecodeError> = Effect
+  .fn("Webhooks.decode")(function*(kind: Kind, body: unknown) {
+    return yield* decodeEither(kind, body)
+  }) as <K extends Kind>(kind: K, body: unknown) => Effect.Effect<PayloadOf<K>, WebhookDecodeError>
+
+/**
+ * Decodes a callback body as the kind its `event` names. `event: "otp_update"` is an OTP update,
+ * or a number lookup when its items are lookups (`lookupId`): the spec gives both the same
+ * `event`. A body without `event`, or with one the SDK does not know, is a
+ * {@link WebhookDecodeError} (of kind `"auto"`); so is anything {@link decode} rejects.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodeAny: (body: unknown) => Effect.Effect<Payload, WebhookDecodeError> = Effect.fn(
+  "Webhooks.decodeAny"
+)(function*(body: unknown) {
+  return yield* decodeAnyEither(body)
+})
