@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * The sandbox as a command:
  *

@@ -37,6 +37,7 @@ import * as Issues from "@smscx/core/ParseIssues"
 import * as ResolvedOptions from "./internal/options.js"
 import * as Request from "./internal/request.js"
 import { schemaMemo } from "./internal/schemaMemo.js"
+import { version } from "./internal/version.js"
 import * as RetryPolicy from "./RetryPolicy.js"
 
 /**
@@ -49,7 +50,7 @@ export const DEFAULT_BASE_URL = "https://api.sms.cx"
  * @since 0.1.0
  * @category constants
  */
-export const VERSION = "0.1.0"
+export const VERSION: string = version
 
 /**
  * How the client authenticates: the account's API key, a bearer token you obtained, or an

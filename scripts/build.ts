@@ -1,0 +1,94 @@
+/**
+ * `pnpm build`: the publishable output of every package, next to its sources (which the repo's
+ * own `exports` keep using; the published `exports` come from each `publishConfig`):
+ *
+ * - `build/esm`: ES modules, `build/dts`: declarations (+ declaration maps), both from
+ *   `tsc -b tsconfig.build.json` (per package `tsconfig.build.json`, `rootDir: src`, no tests);
+ * - `build/cjs`: CommonJS, the ESM output transpiled file by file with esbuild.
+ *
+ * `build/esm` and `build/cjs` carry a nested package.json (`"type": "module"` / `"commonjs"`),
+ * as Effect's packages do; the declarations are copied into `build/cjs` too, so that `require`
+ * resolves to CommonJS declarations and `import` to ES module ones (with one set in `build/dts`
+ * for both, as Effect ships, attw reports "Masquerading as CJS" for node16 `import`). Before compiling, writes `packages/transport/src/internal/version.ts`
+ * from the transport package's version (the User-Agent's).
+ */
+import { execFileSync } from "node:child_process"
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import * as esbuild from "esbuild"
+
+const root = fileURLToPath(new URL("..", import.meta.url))
+const packages = ["core", "transport", "client", "promise", "sandbox"]
+
+const versionFile = join(root, "packages/transport/src/internal/version.ts")
+const { version } = JSON.parse(readFileSync(join(root, "packages/transport/package.json"), "utf8")) as {
+  readonly version: string
+}
+const versionSource = `/**
+ * Written by \`pnpm build\` (scripts/build.ts) from packages/transport/package.json; a test checks
+ * that the two agree.
+ *
+ * @internal
+ */
+export const version = ${JSON.stringify(version)}
+`
+if (!existsSync(versionFile) || readFileSync(versionFile, "utf8") !== versionSource) {
+  writeFileSync(versionFile, versionSource)
+  console.log(`wrote ${versionFile} (${version})`)
+}
+
+for (const name of packages) rmSync(join(root, "packages", name, "build"), { recursive: true, force: true })
+
+execFileSync(join(root, "node_modules/.bin/tsc"), ["-b", "tsconfig.build.json"], { cwd: root, stdio: "inherit" })
+
+const filesOf = (dir: string, suffixes: ReadonlyArray<string>): Array<string> =>
+  readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((file) => suffixes.some((suffix) => file.endsWith(suffix)))
+
+/** `./src/internal/x.ts` -> `./internal/x.js` (or `.d.ts`), in every target of an `imports` map. */
+const rewrite = (value: unknown, extension: string): unknown => {
+  if (typeof value === "string") return value.replace(/^\.\/src\/(.*)\.ts$/, `./$1${extension}`)
+  if (value === null || typeof value !== "object") return value
+  return Object.fromEntries(Object.entries(value).map(([key, target]) => [key, rewrite(target, extension)]))
+}
+
+for (const name of packages) {
+  const build = join(root, "packages", name, "build")
+  const esm = join(build, "esm")
+  const cjs = join(build, "cjs")
+  await esbuild.build({
+    entryPoints: filesOf(esm, [".js"]).map((file) => join(esm, file)),
+    outbase: esm,
+    outdir: cjs,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    bundle: false,
+    sourcemap: true,
+    logLevel: "warning"
+  })
+  // The declarations again next to the CommonJS output, where a nested package.json makes them
+  // CommonJS declarations: `require` gets types of the right module format (`build/dts` ones are
+  // ES module declarations, for `import`). Same depth, so the declaration maps stay valid.
+  const dts = join(build, "dts")
+  for (const file of filesOf(dts, [".d.ts", ".d.ts.map"])) {
+    mkdirSync(join(cjs, file, ".."), { recursive: true })
+    copyFileSync(join(dts, file), join(cjs, file))
+  }
+  // A nested package.json is also the scope of `#imports` for the files under it, so the
+  // package's `imports` (`./src/internal/x.ts`) go there too, rewritten to the built files.
+  const { imports } = JSON.parse(readFileSync(join(root, "packages", name, "package.json"), "utf8")) as {
+    readonly imports?: Record<string, unknown>
+  }
+  const nested = (manifest: Record<string, unknown>, extension: string) =>
+    JSON.stringify(imports === undefined ? manifest : { ...manifest, imports: rewrite(imports, extension) }, null, 2) +
+    "\n"
+  writeFileSync(join(dts, "package.json"), nested({ type: "module" }, ".d.ts"))
+  writeFileSync(join(esm, "package.json"), nested({ type: "module", sideEffects: false }, ".js"))
+  writeFileSync(join(cjs, "package.json"), nested({ type: "commonjs", sideEffects: false }, ".js"))
+  for (const dir of [esm, cjs]) {
+    const bin = join(dir, "bin.js")
+    if (existsSync(bin)) chmodSync(bin, 0o755)
+  }
+  console.log(`built packages/${name}/build (esm, cjs, dts)`)
+}
