@@ -11,6 +11,7 @@ import type { AddressInfo } from "node:net"
 import * as v8 from "node:v8"
 import * as vm from "node:vm"
 import * as NodeHttpClient from "../src/internal/nodeHttpClient.js"
+import * as NodeHttpClientPublic from "../src/NodeHttpClient.js"
 
 /** A loopback server for one test; `handler` answers (or does not). */
 const server = (handler: Http.RequestListener) =>
@@ -165,3 +166,52 @@ describe.each(clients)("%s", (_, clientLayer) => {
     }).pipe(Effect.scoped, Effect.provide(clientLayer)))
 })
 
+
+describe("NodeHttpClient.layerWith and trace propagation", () => {
+  it.live("requests go through the agents given; the layer leaves them to their owner", () =>
+    Effect.gen(function*() {
+      const url = yield* server(echo)
+      // a socket the agent creates is a request that went through it
+      let sockets = 0
+      const agent = new Http.Agent({ keepAlive: true })
+      const createConnection = agent.createConnection.bind(agent)
+      agent.createConnection = ((...args: Parameters<typeof createConnection>) => {
+        sockets++
+        return createConnection(...args)
+      }) as typeof agent.createConnection
+      yield* Effect.flatMap(Account, (a) => a.getAccountBalance()).pipe(
+        Effect.provide(SmsCx.layerWithoutHttpClient({ apiKey: "k", baseUrl: url, retry: false })),
+        Effect.provide(NodeHttpClientPublic.layerWith({ httpAgent: agent })),
+        Effect.ignore
+      )
+      received.splice(0)
+      assert.strictEqual(sockets, 1)
+      // the layer is gone; the agent still works for its owner
+      const status = yield* Effect.async<number>((resume) => {
+        Http.get(url, { agent }, (res) => {
+          res.resume()
+          resume(Effect.succeed(res.statusCode ?? 0))
+        })
+      })
+      received.splice(0)
+      assert.strictEqual(status, 201)
+      agent.destroy()
+    }).pipe(Effect.scoped))
+
+  it.live("each call carries its span as a W3C traceparent; tracePropagation: false sends none", () =>
+    Effect.gen(function*() {
+      const url = yield* server(echo)
+      const call = (tracePropagation?: boolean) =>
+        Effect.flatMap(Account, (a) => a.getAccountBalance()).pipe(
+          Effect.provide(SmsCx.layerWithoutHttpClient({ apiKey: "k", baseUrl: url, retry: false, ...(tracePropagation === undefined ? {} : { tracePropagation }) })),
+          Effect.provide(NodeHttpClient.layer),
+          Effect.ignore
+        )
+      yield* call().pipe(Effect.withSpan("caller"))
+      const [traced] = received.splice(0)
+      assert.match(String(traced!.headers["traceparent"]), /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/)
+      yield* call(false)
+      const [untraced] = received.splice(0)
+      assert.isUndefined(untraced!.headers["traceparent"])
+    }).pipe(Effect.scoped))
+})

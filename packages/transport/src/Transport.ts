@@ -29,6 +29,7 @@ import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import type * as Tracer from "effect/Tracer"
 import * as HttpLimits from "./HttpLimits.js"
 import * as HttpTimeout from "./HttpTimeout.js"
 import * as Auth from "./internal/auth.js"
@@ -87,6 +88,11 @@ export type Options = Credentials & {
    * `TransportError` (reason `ResponseTooLarge`). Default 128 MiB.
    */
   readonly maxResponseBytes?: number
+  /**
+   * Send the current span as a W3C `traceparent` header, so that a tracing proxy or the API's
+   * side can join the trace, as `@effect/platform`'s clients do. Default `true`.
+   */
+  readonly tracePropagation?: boolean
 }
 
 /**
@@ -358,7 +364,7 @@ export const make = (
   Effect.gen(function*() {
     const http = yield* HttpClient.HttpClient
     const resolved = yield* ResolvedOptions.resolve(options, defaults)
-    const { baseUrl, credentials, maxResponseBytes, timeout, userAgent } = resolved
+    const { baseUrl, credentials, maxResponseBytes, timeout, tracePropagation, userAgent } = resolved
     const schedule = RetryPolicy.rateLimit(resolved.retry)
 
     const deadline = Option.some(timeout)
@@ -425,8 +431,10 @@ export const make = (
           body: options.extraBody,
           query: options.extraQuery
         })
+        const span = tracePropagation ? yield* Effect.option(Effect.currentSpan) : Option.none()
         const request = HttpClientRequest.setHeaders(built.request, {
           ...call.headers,
+          ...(Option.isSome(span) ? { traceparent: traceparentOf(span.value) } : {}),
           "user-agent": userAgent,
           accept: "application/json"
         })
@@ -579,6 +587,9 @@ const logged = (operation: Operation.Any) => <A extends { readonly response: Htt
       )
     })
   })
+
+/** The W3C trace context of a span: `00-<trace id>-<span id>-<flags>`. */
+const traceparentOf = (span: Tracer.Span): string => `00-${span.traceId}-${span.spanId}-${span.sampled ? "01" : "00"}`
 
 /** An attempt's answer: the decoded body, and the response it came in. */
 interface Answer {

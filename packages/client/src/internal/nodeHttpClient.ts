@@ -110,20 +110,29 @@ const make = (agents: Agents): HttpClient.HttpClient =>
 
 /**
  * Node's own `http` module with keep-alive agents: on Node it costs less than half of what
- * `fetch` does per call and reuses connections to the API. The agents are destroyed with the layer.
+ * `fetch` does per call and reuses connections to the API. Agents it makes are destroyed with the
+ * layer; agents given to it (a proxy agent, say) stay the caller's.
  *
  * @internal
  */
-export const layer: Layer.Layer<HttpClient.HttpClient> = Layer.scoped(
-  HttpClient.HttpClient,
-  Effect.map(
-    Effect.acquireRelease(
-      Effect.sync(() => ({ http: new Http.Agent({ keepAlive: true }), https: new Https.Agent({ keepAlive: true }) })),
-      (agents) => Effect.sync(() => {
-        agents.http.destroy()
-        agents.https.destroy()
-      })
-    ),
-    make
+export const layerWith = (given: { readonly httpAgent?: Http.Agent; readonly httpsAgent?: Https.Agent }) =>
+  Layer.scoped(
+    HttpClient.HttpClient,
+    Effect.map(
+      Effect.acquireRelease(
+        Effect.sync(() => ({
+          http: given.httpAgent ?? new Http.Agent({ keepAlive: true }),
+          https: given.httpsAgent ?? new Https.Agent({ keepAlive: true })
+        })),
+        (agents) =>
+          Effect.sync(() => {
+            if (given.httpAgent === undefined) agents.http.destroy()
+            if (given.httpsAgent === undefined) agents.https.destroy()
+          })
+      ),
+      make
+    )
   )
-)
+
+/** @internal */
+export const layer: Layer.Layer<HttpClient.HttpClient> = layerWith({})

@@ -27,6 +27,7 @@ export interface Resolved {
   readonly retry: RetryPolicy.Options | false
   readonly userAgent: string
   readonly maxResponseBytes: number
+  readonly tracePropagation: boolean
 }
 
 /** @internal */
@@ -41,6 +42,7 @@ export interface Input {
   readonly retry?: unknown
   readonly userAgent?: unknown
   readonly maxResponseBytes?: unknown
+  readonly tracePropagation?: unknown
 }
 
 class Invalid {
@@ -126,6 +128,11 @@ const retryOf = (value: unknown): RetryPolicy.Options | false => {
   }
 }
 
+const tracePropagationOf = (value: unknown): boolean => {
+  check(value === undefined || typeof value === "boolean", "tracePropagation", "must be true or false")
+  return value !== false
+}
+
 /**
  * The options checked and resolved, or the first one at fault.
  * @internal
@@ -152,7 +159,8 @@ export const resolve = (
         : duration(options.timeout, "timeout", { min: 1, max: MAX_TIMER_MILLIS }),
       retry: retryOf(options.retry),
       userAgent: userAgent as string,
-      maxResponseBytes: maxResponseBytes as number
+      maxResponseBytes: maxResponseBytes as number,
+      tracePropagation: tracePropagationOf(options.tracePropagation)
     })
   } catch (error) {
     const { option, problem } = error instanceof Invalid ? error : new Invalid("options", "cannot be read")
