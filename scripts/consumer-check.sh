@@ -6,7 +6,13 @@
 # @effect/platform from the registry and:
 #   - runs an ES module (import) and a CommonJS file (require) that start the sandbox in-process
 #     and send one SMS with the Promise client;
-#   - runs the sandbox's bin (`npx @smscx/sandbox --port 0`) and sends one SMS to it;
+#   - runs the sandbox's bin (`npx @smscx/sandbox --port 0`) and sends one SMS to it with the
+#     same program (send-runtime.mjs) on Node.js, on Bun and on Deno, each installed from the npm
+#     registry (packages `bun` and `deno`) into a folder of their own; on Bun and Deno the client
+#     must send through `fetch` (the `bun` / `deno` conditions of `#defaultHttpClient`), on Node
+#     through `node:http`. A runtime that cannot be installed is skipped, with the reason printed
+#     (REQUIRE_RUNTIMES=1 makes that a failure); an SDK failure on it fails the check.
+#     BUN_VERSION / DENO_VERSION pick other versions;
 #   - type-checks TypeScript users of all five packages (strict, skipLibCheck: false, lib ES2022,
 #     types node, no DOM) with module/moduleResolution node16 (ESM and CJS files) and with
 #     module esnext + moduleResolution bundler.
@@ -21,7 +27,19 @@ if [ "${1:-}" != "--skip-build" ]; then
 fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/smscx-consumer.XXXXXX")
-[ "${KEEP:-}" = 1 ] && echo "(keeping $tmp)" || trap 'rm -rf "$tmp"' EXIT
+sandbox_pid=""
+stop_sandbox() {
+  if [ -n "$sandbox_pid" ]; then
+    kill -TERM -- "-$sandbox_pid" 2>/dev/null || true
+    wait "$sandbox_pid" 2>/dev/null || true
+    sandbox_pid=""
+  fi
+}
+cleanup() {
+  stop_sandbox
+  if [ "${KEEP:-}" = 1 ]; then echo "(kept $tmp)"; else rm -rf "$tmp"; fi
+}
+trap cleanup EXIT
 packs="$tmp/packs"
 mkdir -p "$packs"
 
@@ -88,13 +106,37 @@ main().catch((error) => {
 })
 EOF
 
-cat > send-to.mjs <<'EOF'
+# One program for Node.js, Bun and Deno: sends one SMS to $SMSCX_BASE_URL with $SMSCX_API_KEY and
+# says on which runtime and through which HTTP client (it counts the calls to globalThis.fetch:
+# the fetch client reads globalThis.fetch when its layer is built, after this wrapper is in place).
+cat > send-runtime.mjs <<'EOF'
 import { SmsCx } from "@smscx/promise"
 
-const client = new SmsCx({ apiKey: "test-key", baseUrl: process.argv[2] })
+const runtime = globalThis.Deno !== undefined
+  ? `Deno ${globalThis.Deno.version.deno}`
+  : globalThis.Bun !== undefined
+  ? `Bun ${globalThis.Bun.version}`
+  : `Node.js ${process.versions.node}`
+const expected = globalThis.Deno !== undefined || globalThis.Bun !== undefined ? "fetch" : "node:http"
+const baseUrl = process.env.SMSCX_BASE_URL
+const apiKey = process.env.SMSCX_API_KEY
+if (!baseUrl || !apiKey) throw new Error("SMSCX_BASE_URL and SMSCX_API_KEY must be set")
+
+let fetches = 0
+const originalFetch = globalThis.fetch
+globalThis.fetch = (...args) => {
+  fetches++
+  return originalFetch(...args)
+}
+
+const client = new SmsCx({ apiKey, baseUrl })
 try {
-  const sent = await client.sms.sendSms({ to: ["+31612469000"], from: "InfoText", text: "Hi from npx" })
-  console.log(`npx @smscx/sandbox: ${sent.data[0]?.msgId} ${sent.data[0]?.status}`)
+  const sent = await client.sms.sendSms({ to: ["+31612469000"], from: "InfoText", text: `Hi from ${runtime}` })
+  const status = sent.data[0]?.status
+  const via = fetches > 0 ? "fetch" : "node:http"
+  console.log(`${runtime}: sendSms ${sent.data[0]?.msgId} ${status} (HTTP client: ${via})`)
+  if (status === undefined) throw new Error("no status in the answer")
+  if (via !== expected) throw new Error(`expected the ${expected} client on ${runtime}, got ${via}`)
 } finally {
   await client.close()
 }
@@ -105,26 +147,88 @@ timeout 60 node send.mjs
 echo "--- consumer: CommonJS (require)"
 timeout 60 node send.cjs
 
+# Bun and Deno from the npm registry: their packages carry the binaries (a platform-specific
+# optional dependency, and a postinstall that npm runs; allowScripts approves it, as npm 11
+# asks). A runtime that cannot be installed is skipped; the SDK failing on one is a failure.
+echo "--- Bun and Deno: npm install bun deno"
+runtimes="$tmp/runtimes"
+mkdir -p "$runtimes"
+cat > "$runtimes/package.json" <<'EOF'
+{ "name": "smscx-runtimes", "private": true, "allowScripts": { "bun": true, "deno": true } }
+EOF
+bun_spec="bun@${BUN_VERSION:-1.4.5}"
+deno_spec="deno@${DENO_VERSION:-2.9.6}"
+bun="" deno=""
+started=$SECONDS
+if (cd "$runtimes" && timeout 300 npm install --no-save --no-audit --no-fund --prefer-offline --loglevel=error \
+  "$bun_spec" "$deno_spec") > "$runtimes/install.log" 2>&1; then
+  echo "installed $bun_spec and $deno_spec in $((SECONDS - started)) s"
+else
+  cat "$runtimes/install.log" >&2
+  echo "npm install $bun_spec $deno_spec failed; trying them one at a time" >&2
+  for spec in "$bun_spec" "$deno_spec"; do
+    (cd "$runtimes" && timeout 300 npm install --no-save --no-audit --no-fund --prefer-offline --loglevel=error "$spec") ||
+      echo "npm install $spec failed" >&2
+  done
+fi
+# the command the package links in node_modules/.bin; failing that (its postinstall did not
+# run), the platform package's binary itself
+working() { [ -x "$1" ] && timeout 30 "$1" --version > /dev/null 2>&1; }
+for candidate in "$runtimes/node_modules/.bin/bun" "$runtimes"/node_modules/@oven/bun-*/bin/bun; do
+  if working "$candidate"; then bun=$candidate; break; fi
+done
+for candidate in "$runtimes/node_modules/.bin/deno" "$runtimes"/node_modules/@deno/*/deno; do
+  if working "$candidate"; then deno=$candidate; break; fi
+done
+if [ -n "$bun" ]; then echo "Bun $("$bun" --version)"; fi
+if [ -n "$deno" ]; then echo "$("$deno" --version | head -1)"; fi
+if [ "${REQUIRE_RUNTIMES:-}" = 1 ] && { [ -z "$bun" ] || [ -z "$deno" ]; }; then
+  echo "REQUIRE_RUNTIMES=1, and Bun or Deno could not be installed" >&2
+  exit 1
+fi
+
 echo "--- consumer: npx @smscx/sandbox --port 0"
-npx --no-install @smscx/sandbox --port 0 > sandbox.log 2>&1 &
+# in a process group of its own: npx runs the bin in a child (`sh -c smscx-sandbox`) that a
+# signal to npx alone leaves running; stopping the group stops all of them
+setsid npx --no-install @smscx/sandbox --port 0 > sandbox.log 2>&1 &
 sandbox_pid=$!
 url=""
-for _ in $(seq 1 100); do
+for _ in $(seq 1 300); do
   url=$(sed -nE 's/.*listening on (http[^ ]*).*/\1/p' sandbox.log | head -1)
   [ -n "$url" ] && break
+  kill -0 "$sandbox_pid" 2>/dev/null || break
   sleep 0.1
 done
 if [ -z "$url" ]; then
   cat sandbox.log
-  kill "$sandbox_pid" 2>/dev/null || true
   echo "the sandbox's bin did not start" >&2
   exit 1
 fi
-status=0
-timeout 60 node send-to.mjs "$url" || status=$?
-kill "$sandbox_pid" 2>/dev/null || true
-wait "$sandbox_pid" 2>/dev/null || true
-[ "$status" = 0 ]
+echo "sandbox at $url"
+export SMSCX_BASE_URL="$url" SMSCX_API_KEY="consumer-check-key"
+
+echo "--- consumer: Node.js, against npx @smscx/sandbox"
+timeout 60 node send-runtime.mjs
+
+echo "--- consumer: Bun, against npx @smscx/sandbox"
+if [ -n "$bun" ]; then
+  # resolves from ./node_modules (Bun installs nothing itself when node_modules is there)
+  timeout 60 "$bun" send-runtime.mjs
+else
+  echo "SKIPPED Bun: $bun_spec could not be installed from the npm registry, or does not start here (npm output above)"
+fi
+
+echo "--- consumer: Deno, against npx @smscx/sandbox"
+if [ -n "$deno" ]; then
+  # Deno 2 reads package.json; --node-modules-dir=manual: it uses the packages npm put in
+  # ./node_modules and downloads nothing
+  DENO_DIR="$tmp/deno-dir" DENO_NO_UPDATE_CHECK=1 NO_COLOR=1 timeout 60 "$deno" run \
+    --allow-net --allow-env --allow-read --no-prompt --node-modules-dir=manual send-runtime.mjs
+else
+  echo "SKIPPED Deno: $deno_spec could not be installed from the npm registry, or does not start here (npm output above)"
+fi
+
+stop_sandbox
 
 cat > consumer.ts <<'EOF'
 import { Sms, SmsCx as EffectSmsCx } from "@smscx/client"
