@@ -26,7 +26,6 @@ import * as HttpApp from "@effect/platform/HttpApp"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpServer from "@effect/platform/HttpServer"
 import type { ServeError } from "@effect/platform/HttpServerError"
-import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import type * as Generated from "@smscx/core/Generated"
 import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
@@ -34,10 +33,10 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Scope from "effect/Scope"
-import { createServer } from "node:http"
 import * as App from "./internal/app.js"
 import { DEFAULT_MAX_BODY_BYTES } from "./internal/body.js"
 import { fromMicros, toMicros } from "./internal/money.js"
+import * as NodeServer from "./internal/nodeServer.js"
 import type * as State from "./internal/state.js"
 
 /**
@@ -263,9 +262,7 @@ export const layerServer = (
   options: Options & ServerOptions = {}
 ): Layer.Layer<Sandbox | HttpServer.HttpServer, ServeError> =>
   Layer.unwrapEffect(Effect.map(Sandbox, (sandbox) => HttpServer.serve(sandbox.app))).pipe(
-    Layer.provideMerge(
-      NodeHttpServer.layer(() => createServer(), { port: options.port ?? 0, host: options.host ?? "127.0.0.1" })
-    ),
+    Layer.provideMerge(NodeServer.layer({ port: options.port ?? 0, host: options.host ?? "127.0.0.1" })),
     Layer.provideMerge(layer(options))
   )
 

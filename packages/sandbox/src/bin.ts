@@ -12,13 +12,13 @@
  * @since 0.1.0
  */
 import * as HttpServer from "@effect/platform/HttpServer"
-import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as Console from "effect/Console"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { parseArgs } from "node:util"
 import { DEFAULT_MAX_BODY_BYTES } from "./internal/body.js"
+import { runMain } from "./internal/runMain.js"
 import * as Sandbox from "./Sandbox.js"
 
 class UsageError extends Data.TaggedError("UsageError")<{ readonly message: string }> {}
@@ -134,4 +134,4 @@ const main = Effect.gen(function*() {
     ))
 )
 
-NodeRuntime.runMain(main)
+runMain(main)

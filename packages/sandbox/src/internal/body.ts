@@ -2,14 +2,13 @@
  * Request bodies, read with a size limit: a declared `Content-Length` over it is refused before
  * a byte is read, and a streamed body (chunked, or longer than declared) is read only until it
  * passes the limit, so no body sits whole in memory past it. `HttpServerRequest.text` has no
- * limit in-process (a web `Request`'s `text()`), and the Node server's `MaxBodySize` destroys
- * the socket, so the client would never see the 413.
+ * limit (a web `Request`'s `text()`). Over a socket the request is a web `Request` too
+ * (`nodeServer.ts`), whose body stream, when cancelled at the limit, leaves the socket open for
+ * the 413.
  */
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
-import * as NodeStream from "@effect/platform-node/NodeStream"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import { Readable } from "node:stream"
 import { type ApiFailure, failure, Generic } from "./errors.js"
 
 /**
@@ -22,14 +21,10 @@ import { type ApiFailure, failure, Generic } from "./errors.js"
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024
 
 const bytesOf = (request: HttpServerRequest.HttpServerRequest): Stream.Stream<Uint8Array, ApiFailure> => {
-  const unreadable = () => failure(Generic.invalidBody)
   const source = request.source
-  // Node's request: not destroyed when reading stops early (as the platform's stream does), or
-  // the socket would go with it before the 413 is written
-  if (source instanceof Readable) return NodeStream.fromReadable(() => source, unreadable, { closeOnDone: false })
   // a web Request (of any realm) without a body: the platform's stream fails on it
   if (typeof source === "object" && source !== null && "body" in source && source.body === null) return Stream.empty
-  return Stream.mapError(request.stream, unreadable)
+  return Stream.mapError(request.stream, () => failure(Generic.invalidBody))
 }
 
 const concat = (chunks: ReadonlyArray<Uint8Array>, size: number): Uint8Array => {
