@@ -23,6 +23,7 @@ import * as Stream from "effect/Stream"
 import {
   bodyOf,
   BufferedResponse,
+  concat,
   makeClient,
   requestError,
   streamError,
@@ -50,14 +51,7 @@ const readLimited = async (response: Response, limit: number): Promise<Uint8Arra
     }
     chunks.push(value)
   }
-  if (chunks.length === 1) return chunks[0]!
-  const bytes = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return bytes
+  return concat(chunks, size)
 }
 
 class Aborted {

@@ -62,6 +62,20 @@ export const excerpt = (value: unknown): string => {
   }
 }
 
+/**
+ * What was thrown (a defect), briefly: `RangeError: Maximum call stack size exceeded`. Never
+ * throws itself, whatever was thrown (a Proxy, an object with a throwing getter).
+ * @since 0.1.0
+ * @category formatting
+ */
+export const thrown = (error: unknown): string => {
+  try {
+    return error instanceof Error ? clip(`${error.name}: ${error.message}`, EXPECTED_LENGTH) : "an unexpected failure"
+  } catch {
+    return "an unexpected failure"
+  }
+}
+
 const expected = (ast: AST.AST): string => {
   const description = AST.isRefinement(ast) ? AST.getDescriptionAnnotation(ast) : Option.none()
   return clip(Option.isSome(description) ? description.value : String(ast), EXPECTED_LENGTH)

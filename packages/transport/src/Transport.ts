@@ -288,18 +288,10 @@ const readSuccess = (
         // a stack overflow in the decode (an answer nested thousands deep) is still a DecodeError
         Effect.catchAllDefect((defect) =>
           Effect.fail(
-            decodeError(operation, response, "the answer cannot be decoded", [{ path: [], message: describeDefect(defect) }], undefined)
+            decodeError(operation, response, "the answer cannot be decoded", [{ path: [], message: Issues.thrown(defect) }], undefined)
           )
         )
       )
-  }
-}
-
-const describeDefect = (defect: unknown): string => {
-  try {
-    return defect instanceof Error ? `${defect.name}: ${defect.message}`.slice(0, 200) : "an unexpected failure"
-  } catch {
-    return "an unexpected failure"
   }
 }
 
@@ -456,7 +448,7 @@ export const make = (
               reason: "Transport",
               method: operation.method,
               url: baseUrl + operation.path,
-              message: `${operation.method} ${baseUrl}${operation.path}: unexpected failure: ${describeDefect(defect)}`
+              message: `${operation.method} ${baseUrl}${operation.path}: unexpected failure: ${Issues.thrown(defect)}`
             })
           )
         )
@@ -515,7 +507,7 @@ export const make = (
               reason: "Transport",
               method: operation.method,
               url: response.request.url,
-              message: `${operation.method} ${response.request.url}: the file stopped arriving: ${describeDefect(error.cause)}`,
+              message: `${operation.method} ${response.request.url}: the file stopped arriving: ${Issues.thrown(error.cause)}`,
               cause: error
             }))
         }
@@ -565,21 +557,17 @@ const logged = (operation: Operation.Any) => <A extends { readonly response: Htt
     const started = performance.now()
     return Effect.onExit(attempt, (exit) => {
       const ms = Math.round(performance.now() - started)
+      const failure = Exit.isSuccess(exit)
+        ? undefined
+        : Option.getOrUndefined(Cause.failureOption(exit.cause)) as
+          | { readonly _tag?: string; readonly status?: number; readonly reason?: string; readonly requestId?: string }
+          | undefined
       const outcome = Exit.isSuccess(exit)
         ? `${exit.value.response.status}`
-        : Exit.match(exit, {
-          onSuccess: () => "",
-          onFailure: (cause) => {
-            const error = Cause.failureOption(cause)
-            if (Option.isNone(error)) return Cause.isInterruptedOnly(cause) ? "interrupted" : "failed"
-            const e = error.value as { readonly _tag?: string; readonly status?: number; readonly reason?: string }
-            return [e.status, e._tag, e.reason].filter((part) => part !== undefined).join(" ")
-          }
-        })
-      const requestId = Exit.isSuccess(exit)
-        ? exit.value.response.headers["x-request-id"]
-        : Option.getOrUndefined(Option.flatMap(Cause.failureOption(exit.cause), (e) =>
-          Option.fromNullable((e as { readonly requestId?: string }).requestId)))
+        : failure === undefined
+        ? Cause.isInterruptedOnly(exit.cause) ? "interrupted" : "failed"
+        : [failure.status, failure._tag, failure.reason].filter((part) => part !== undefined).join(" ")
+      const requestId = Exit.isSuccess(exit) ? exit.value.response.headers["x-request-id"] : failure?.requestId
       return Effect.logDebug(
         `smscx ${operation.id}: ${operation.method} ${operation.path} -> ${outcome} in ${ms} ms${
           requestId === undefined ? "" : ` (request id ${requestId})`

@@ -12,7 +12,6 @@ import * as UrlParams from "@effect/platform/UrlParams"
 import * as HttpClient from "@effect/platform/HttpClient"
 import { HttpLimits, HttpTimeout } from "@smscx/transport"
 import type * as Duration from "effect/Duration"
-import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
 import * as Inspectable from "effect/Inspectable"
@@ -20,36 +19,23 @@ import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 
 /**
- * An answer read whole into memory. The API's answers are JSON documents (or CSV/XLSX exports)
- * that the SDK reads whole anyway, so there is no stream to manage per call.
- *
- * @internal
+ * What the SDK's two kinds of answer share: everything but how the body is held.
  */
-export class BufferedResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
+abstract class ResponseBase extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
   readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
   readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
 
-  constructor(
-    readonly request: HttpClientRequest.HttpClientRequest,
-    readonly status: number,
-    private readonly readHeaders: () => Headers.Headers,
-    private readonly body: Uint8Array
-  ) {
+  constructor(readonly request: HttpClientRequest.HttpClientRequest, readonly status: number) {
     super()
   }
 
-  // built on first use: a successful answer is usually read without its headers
-  private cachedHeaders: Headers.Headers | undefined
-  get headers(): Headers.Headers {
-    return this.cachedHeaders ??= this.readHeaders()
-  }
+  abstract readonly headers: Headers.Headers
+  abstract readonly text: Effect.Effect<string, HttpClientError.ResponseError>
+  abstract readonly arrayBuffer: Effect.Effect<ArrayBuffer, HttpClientError.ResponseError>
+  abstract readonly stream: Stream.Stream<Uint8Array, HttpClientError.ResponseError>
 
-  private decodeError(cause: unknown) {
+  protected decodeError(cause: unknown) {
     return new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
-  }
-
-  private get utf8(): string {
-    return decoder.decode(this.body)
   }
 
   get cookies(): Cookies.Cookies {
@@ -61,40 +47,28 @@ export class BufferedResponse extends Inspectable.Class implements HttpClientRes
     return Option.none()
   }
 
-  get text(): Effect.Effect<string, HttpClientError.ResponseError> {
-    return Effect.sync(() => this.utf8)
-  }
-
   get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
-    return Effect.try({
-      try: () => {
-        const text = this.utf8
-        return text === "" ? null : JSON.parse(text) as unknown
-      },
-      catch: (cause) => this.decodeError(cause)
-    })
-  }
-
-  get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
-    return Effect.sync(() => this.body.slice().buffer as ArrayBuffer)
+    return Effect.flatMap(this.text, (text) =>
+      Effect.try({
+        try: () => text === "" ? null : JSON.parse(text) as unknown,
+        catch: (cause) => this.decodeError(cause)
+      }))
   }
 
   get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpClientError.ResponseError> {
-    return Effect.try({
-      try: () => UrlParams.fromInput(new URLSearchParams(this.utf8)),
-      catch: (cause) => this.decodeError(cause)
-    })
+    return Effect.flatMap(this.text, (text) =>
+      Effect.try({
+        try: () => UrlParams.fromInput(new URLSearchParams(text)),
+        catch: (cause) => this.decodeError(cause)
+      }))
   }
 
   get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
-    return Effect.tryPromise({
-      try: () => new Response(this.body.slice(), { headers: this.headers }).formData(),
-      catch: (cause) => this.decodeError(cause)
-    })
-  }
-
-  get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
-    return Stream.succeed(this.body)
+    return Effect.flatMap(this.arrayBuffer, (buffer) =>
+      Effect.tryPromise({
+        try: () => new Response(buffer, { headers: this.headers }).formData(),
+        catch: (cause) => this.decodeError(cause)
+      }))
   }
 
   toJSON(): unknown {
@@ -106,7 +80,54 @@ export class BufferedResponse extends Inspectable.Class implements HttpClientRes
   }
 }
 
+/**
+ * An answer read whole into memory. The API's answers are JSON documents (or CSV/XLSX exports)
+ * that the SDK reads whole anyway, so there is no stream to manage per call.
+ *
+ * @internal
+ */
+export class BufferedResponse extends ResponseBase {
+  constructor(
+    request: HttpClientRequest.HttpClientRequest,
+    status: number,
+    private readonly readHeaders: () => Headers.Headers,
+    private readonly body: Uint8Array
+  ) {
+    super(request, status)
+  }
+
+  // built on first use: a successful answer is usually read without its headers
+  private cachedHeaders: Headers.Headers | undefined
+  get headers(): Headers.Headers {
+    return this.cachedHeaders ??= this.readHeaders()
+  }
+
+  get text(): Effect.Effect<string, HttpClientError.ResponseError> {
+    return Effect.sync(() => decoder.decode(this.body))
+  }
+
+  get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
+    return Effect.sync(() => this.body.slice().buffer as ArrayBuffer)
+  }
+
+  get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
+    return Stream.succeed(this.body)
+  }
+}
+
 const decoder = new TextDecoder()
+
+/** Chunks joined into one array of `size` bytes (one chunk is returned as it is). @internal */
+export const concat = (chunks: Iterable<Uint8Array>, size: number): Uint8Array => {
+  const all = new Uint8Array(size)
+  let offset = 0
+  for (const chunk of chunks) {
+    if (offset === 0 && chunk.byteLength === size) return chunk
+    all.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return all
+}
 
 /**
  * An answer whose body is read from the connection as it is consumed (a streamed export).
@@ -114,29 +135,17 @@ const decoder = new TextDecoder()
  *
  * @internal
  */
-export class StreamedResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
-  readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
-  readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
-
+export class StreamedResponse extends ResponseBase {
   constructor(
-    readonly request: HttpClientRequest.HttpClientRequest,
-    readonly status: number,
+    request: HttpClientRequest.HttpClientRequest,
+    status: number,
     readonly headers: Headers.Headers,
     readonly stream: Stream.Stream<Uint8Array, HttpClientError.ResponseError>,
     readonly close: () => void,
     /** What `text`, `json` and `arrayBuffer` read at most (an error answer, say). */
     private readonly limit: number
   ) {
-    super()
-  }
-
-  get cookies(): Cookies.Cookies {
-    const setCookie = this.headers["set-cookie"]
-    return Cookies.fromSetCookie(setCookie === undefined ? [] : setCookie.split(/,(?=\s*[^;,=\s]+=)/))
-  }
-
-  get remoteAddress(): Option.Option<string> {
-    return Option.none()
+    super(request, status)
   }
 
   private get bytes(): Effect.Effect<Uint8Array, HttpClientError.ResponseError> {
@@ -144,57 +153,18 @@ export class StreamedResponse extends Inspectable.Class implements HttpClientRes
     const limited = Stream.mapEffect(this.stream, (chunk) => {
       size += chunk.byteLength
       return size > this.limit
-        ? Effect.fail(
-          new HttpClientError.ResponseError({
-            request: this.request,
-            response: this,
-            reason: "Decode",
-            cause: new HttpLimits.ResponseTooLargeCause(this.limit)
-          })
-        )
+        ? Effect.fail(this.decodeError(new HttpLimits.ResponseTooLargeCause(this.limit)))
         : Effect.succeed(chunk)
     })
-    return Effect.map(Stream.runCollect(limited), (chunks) => {
-      const all = new Uint8Array(Chunk.reduce(chunks, 0, (n, c) => n + c.byteLength))
-      let offset = 0
-      for (const chunk of chunks) {
-        all.set(chunk, offset)
-        offset += chunk.byteLength
-      }
-      return all
-    })
+    return Effect.map(Stream.runCollect(limited), (chunks) => concat(chunks, size))
   }
 
   get text(): Effect.Effect<string, HttpClientError.ResponseError> {
     return Effect.map(this.bytes, (bytes) => decoder.decode(bytes))
   }
 
-  get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
-    return Effect.flatMap(this.text, (text) =>
-      Effect.try({
-        try: () => text === "" ? null : JSON.parse(text) as unknown,
-        catch: (cause) => new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
-      }))
-  }
-
   get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
-    return Effect.map(this.bytes, (bytes) => bytes.buffer as ArrayBuffer)
-  }
-
-  get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpClientError.ResponseError> {
-    return Effect.map(this.text, (text) => UrlParams.fromInput(new URLSearchParams(text)))
-  }
-
-  get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
-    return Effect.fail(new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause: "a streamed answer has no form data" }))
-  }
-
-  toJSON(): unknown {
-    return HttpIncomingMessage.inspect(this, {
-      _id: "@effect/platform/HttpClientResponse",
-      request: this.request.toJSON(),
-      status: this.status
-    })
+    return Effect.map(this.bytes, (bytes) => bytes.slice().buffer as ArrayBuffer)
   }
 }
 

@@ -5,6 +5,7 @@
  * Proxy is read exactly once and its exception is caught here, and nesting is bounded before
  * any recursive code (validation, JSON) meets it.
  */
+import * as ParseIssues from "@smscx/core/ParseIssues"
 
 /** Deeper than any request of the API (its deepest is a few levels). @internal */
 export const MAX_DEPTH = 32
@@ -53,15 +54,6 @@ export const read = (value: unknown): { readonly _tag: "Ok"; readonly value: unk
     return { _tag: "Ok", value: copy(value, path) }
   } catch (error) {
     if (error instanceof UnreadableInput) return error
-    return new UnreadableInput([...path], `cannot be read (${describe(error)})`)
-  }
-}
-
-/** What was thrown, briefly; a hostile thrown value must not throw again. */
-const describe = (error: unknown): string => {
-  try {
-    return error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 120) : "an exception"
-  } catch {
-    return "an exception"
+    return new UnreadableInput([...path], `cannot be read (${ParseIssues.thrown(error)})`)
   }
 }

@@ -32,15 +32,7 @@ export const validationError = (operation: Operation.Any, error: ParseResult.Par
  * @internal
  */
 export const unexpected = (operation: Operation.Any, defect: unknown) =>
-  invalid(operation, [{ path: [], message: `cannot be sent: ${describe(defect)}` }])
-
-const describe = (defect: unknown): string => {
-  try {
-    return defect instanceof Error ? `${defect.name}: ${defect.message}`.slice(0, 200) : "an unexpected failure"
-  } catch {
-    return "an unexpected failure"
-  }
-}
+  invalid(operation, [{ path: [], message: `cannot be sent: ${Issues.thrown(defect)}` }])
 
 /** Checks a value against a schema and gives its wire form, or a typed validation error. */
 const encode = (operation: Operation.Any, schema: Schema.Schema.AnyNoContext, value: unknown) =>
