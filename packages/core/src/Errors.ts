@@ -417,11 +417,8 @@ export type ClientError = RequestValidationError | TransportError | DecodeError
 export type SmsCxError = ApiError | ClientError | InvalidOptionsError
 
 const clientTags: ReadonlySet<string> = new Set([
-  "RequestValidationError",
-  "TransportError",
-  "DecodeError",
-  "InvalidOptionsError",
-  // raised by Webhooks.decode (kept there, next to the payloads it checks)
+  ...[RequestValidationError, TransportError, DecodeError, InvalidOptionsError].map((error) => error._tag),
+  // raised by Webhooks.decode (kept there, next to the payloads it checks; it imports this module)
   "WebhookDecodeError"
 ])
 

@@ -77,6 +77,9 @@ const environment = (): Readonly<Record<string, string | undefined>> =>
  * `SMSCX_APPLICATION_SECRET`), `SMSCX_BASE_URL`, `SMSCX_LOG`.
  */
 const withEnvironment = (options: Options): Options & { readonly log: LogLevelName } => {
+  if (typeof options !== "object" || options === null) {
+    throw new InvalidOptionsError({ option: "options", message: "smscx: options must be an object" })
+  }
   const env = environment()
   const given = options as Partial<Record<keyof CredentialFields, unknown>>
   const hasCredentials = given.apiKey !== undefined || given.accessToken !== undefined ||

@@ -339,7 +339,8 @@ describe("lifecycle", () => {
       [{ apiKey: API_KEY, baseUrl: "ftp://example.com" }, "baseUrl"],
       [{ apiKey: API_KEY, timeout: Number.NaN }, "timeout"],
       [{ apiKey: API_KEY, retry: { maxRetries: Infinity } }, "retry.maxRetries"],
-      [{ apiKey: API_KEY, fetch: "not a function" as never }, "fetch"]
+      [{ apiKey: API_KEY, fetch: "not a function" as never }, "fetch"],
+      [null as never, "options"]
     ]
     for (const [options, option] of cases) {
       let thrown: unknown
