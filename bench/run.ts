@@ -12,7 +12,6 @@ import { spawn } from "node:child_process"
 import { once } from "node:events"
 import * as Http from "node:http"
 import { createInterface } from "node:readline"
-import { gzipSync } from "node:zlib"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { Api, JsonGuard } from "@smscx/core"
@@ -20,7 +19,7 @@ import { FetchClient, Sms, SmsCx } from "@smscx/client"
 import { SmsCx as PromiseClient } from "@smscx/promise"
 import { Sandbox } from "@smscx/sandbox"
 import { Effect, Layer, ManagedRuntime } from "effect"
-import * as esbuild from "esbuild"
+import * as BundleSize from "../scripts/bundle-size.js"
 
 const quick = process.argv.includes("--quick")
 const SEQUENTIAL = quick ? 300 : 3000
@@ -231,25 +230,10 @@ const decoding = async () => {
 
 const bundles = async () => {
   console.log("\n## esbuild bundle of a program that sends one SMS (minified, ESM)\n")
-  console.log("| entry | platform | min bytes | min+gz bytes |")
-  console.log("|---|---|---:|---:|")
-  for (const entry of ["effect-send-sms", "effect-send-sms-barrel", "promise-send-sms"]) {
-    for (const platform of ["node", "browser"] as const) {
-      const result = await esbuild.build({
-        entryPoints: [new URL(`bundle/${entry}.ts`, import.meta.url).pathname],
-        bundle: true,
-        minify: true,
-        format: "esm",
-        platform,
-        write: false,
-        logLevel: "silent",
-        ...(platform === "browser" ? { define: { "process.env.SMSCX_API_KEY": "undefined" } } : {})
-      })
-      const code = result.outputFiles[0]!.contents
-      console.log(`| ${entry} | ${platform} | ${fmt(code.length)} | ${fmt(gzipSync(code).length)} |`)
-    }
-  }
-  console.log("\n(target: <= 100 KB min+gz; platform node uses node:http, browser uses fetch; -barrel imports from \"effect\" rather than \"effect/Effect\", which esbuild does not shake as well)")
+  console.log(BundleSize.table(await BundleSize.measure()))
+  console.log(
+    "\n(target: <= 100 KB min+gz for the budgeted programs, checked in CI by `pnpm bundle-size --check`; platform node uses node:http, browser uses fetch; -barrel imports from \"effect\" rather than \"effect/Effect\", which esbuild does not shake as well)"
+  )
 }
 
 await roundTrips()

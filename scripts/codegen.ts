@@ -81,22 +81,29 @@ const jsdoc = (description: unknown): string =>
 
 const checks = (s: Json): Array<string> => {
   const out: Array<string> = []
-  if (s.minLength !== undefined && s.minLength === s.maxLength) out.push(`Schema.length(${s.minLength})`)
+  if (s.minLength !== undefined && s.minLength === s.maxLength) out.push(pure(`Schema.length(${s.minLength})`))
   else {
-    if (s.minLength !== undefined && s.minLength > 0) out.push(`Schema.minLength(${s.minLength})`)
-    if (s.maxLength !== undefined) out.push(`Schema.maxLength(${s.maxLength})`)
+    if (s.minLength !== undefined && s.minLength > 0) out.push(pure(`Schema.minLength(${s.minLength})`))
+    if (s.maxLength !== undefined) out.push(pure(`Schema.maxLength(${s.maxLength})`))
   }
-  if (s.pattern !== undefined) out.push(`Schema.pattern(new RegExp(${lit(s.pattern)}))`)
-  if (s.minimum !== undefined) out.push(`Schema.greaterThanOrEqualTo(${s.minimum})`)
-  if (s.maximum !== undefined) out.push(`Schema.lessThanOrEqualTo(${s.maximum})`)
-  if (s.minItems !== undefined && s.minItems > 0) out.push(`Schema.minItems(${s.minItems})`)
-  if (s.maxItems !== undefined) out.push(`Schema.maxItems(${s.maxItems})`)
+  if (s.pattern !== undefined) out.push(pure(`Schema.pattern(${pure(`new RegExp(${lit(s.pattern)})`)})`))
+  if (s.minimum !== undefined) out.push(pure(`Schema.greaterThanOrEqualTo(${s.minimum})`))
+  if (s.maximum !== undefined) out.push(pure(`Schema.lessThanOrEqualTo(${s.maximum})`))
+  if (s.minItems !== undefined && s.minItems > 0) out.push(pure(`Schema.minItems(${s.minItems})`))
+  if (s.maxItems !== undefined) out.push(pure(`Schema.maxItems(${s.maxItems})`))
   return out
 }
 
+// Every call in generated code carries a pure annotation, arguments included: bundlers may then
+// drop what a program does not reach (one operation's schemas rather than all 100)
+const pure = (call: string) => `/*#__PURE__*/ ${call}`
+// a method called on a value that is itself a call: the parentheses keep each annotation on its call
+const chained = (base: string, method: string, args: string) =>
+  pure(`${/\(/.test(base) ? `(${base})` : base}.${method}(${args})`)
+
 const withChecks = (base: string, s: Json) => {
   const c = checks(s)
-  return c.length ? `${base}.pipe(${c.join(", ")})` : base
+  return c.length ? chained(base, "pipe", c.join(", ")) : base
 }
 
 const scalar = (type: string, s: Json): string => {
@@ -105,7 +112,7 @@ const scalar = (type: string, s: Json): string => {
       if (s.enum) {
         // answers accept values added after this release; requests send only known ones
         const open = !strictFormats && s.enum.every((v: unknown) => typeof v === "string")
-        return `${open ? "Formats.OpenLiteral" : "Schema.Literal"}(${s.enum.map(lit).join(", ")})`
+        return pure(`${open ? "Formats.OpenLiteral" : "Schema.Literal"}(${s.enum.map(lit).join(", ")})`)
       }
       if (s.format === "binary") return "Schema.Uint8ArrayFromSelf"
       if (strictFormats && (s.format === "uri" || s.format === "date-time")) {
@@ -113,7 +120,7 @@ const scalar = (type: string, s: Json): string => {
       }
       return withChecks("Schema.String", s)
     case "integer":
-      if (s.enum) return `Schema.Literal(${s.enum.map(lit).join(", ")})`
+      if (s.enum) return pure(`Schema.Literal(${s.enum.map(lit).join(", ")})`)
       return withChecks("Schema.Int", s)
     case "number":
       // JSON has no NaN or Infinity
@@ -123,7 +130,7 @@ const scalar = (type: string, s: Json): string => {
     case "null":
       return "Schema.Null"
     case "array":
-      return withChecks(`Schema.Array(${toSchema(s.items ?? {})})`, s)
+      return withChecks(pure(`Schema.Array(${toSchema(s.items ?? {})})`), s)
     case "object":
       return objectSchema(s)
     default:
@@ -137,15 +144,15 @@ const objectSchema = (s: Json): string => {
   // descriptions are JSDoc, shown on hover, rather than annotations: kept out of every bundle
   const fields = Object.entries(props).map(([name, p]) => {
     const inner = toSchema(p)
-    const field = required.has(name) ? inner : `Schema.optional(${inner})`
+    const field = required.has(name) ? inner : pure(`Schema.optional(${inner})`)
     return `${jsdoc(p.description)}${lit(name)}: ${field}`
   })
   const extra = s.additionalProperties
   const record = extra === undefined || extra === false
     ? undefined
-    : `Schema.Record({ key: Schema.String, value: ${extra === true ? "Schema.Unknown" : toSchema(extra)} })`
-  if (fields.length === 0) return record ?? "Schema.Record({ key: Schema.String, value: Schema.Unknown })"
-  return `Schema.Struct({ ${fields.join(", ")} }${record ? `, ${record}` : ""})`
+    : pure(`Schema.Record({ key: Schema.String, value: ${extra === true ? "Schema.Unknown" : toSchema(extra)} })`)
+  if (fields.length === 0) return record ?? pure("Schema.Record({ key: Schema.String, value: Schema.Unknown })")
+  return pure(`Schema.Struct({ ${fields.join(", ")} }${record ? `, ${record}` : ""})`)
 }
 
 function toSchema(s: Json): string {
@@ -153,17 +160,17 @@ function toSchema(s: Json): string {
   if (s.$ref) return refName(s.$ref)
   if (s.anyOf || s.oneOf) {
     const members = (s.anyOf ?? s.oneOf).map(toSchema)
-    return members.length === 1 ? members[0] : `Schema.Union(${members.join(", ")})`
+    return members.length === 1 ? members[0] : pure(`Schema.Union(${members.join(", ")})`)
   }
   if (s.allOf) {
     const members: Array<string> = s.allOf.map(toSchema)
-    return members.reduce((acc, m) => `Schema.extend(${acc}, ${m})`)
+    return members.reduce((acc, m) => pure(`Schema.extend(${acc}, ${m})`))
   }
-  if (s.enum && s.type === undefined) return `Schema.Literal(${s.enum.map(lit).join(", ")})`
+  if (s.enum && s.type === undefined) return pure(`Schema.Literal(${s.enum.map(lit).join(", ")})`)
   if (Array.isArray(s.type)) {
     const nonNull = s.type.filter((t: string) => t !== "null")
-    const inner = nonNull.length === 1 ? scalar(nonNull[0], s) : `Schema.Union(${nonNull.map((t: string) => scalar(t, s)).join(", ")})`
-    return s.type.includes("null") ? `Schema.NullOr(${inner})` : inner
+    const inner = nonNull.length === 1 ? scalar(nonNull[0], s) : pure(`Schema.Union(${nonNull.map((t: string) => scalar(t, s)).join(", ")})`)
+    return s.type.includes("null") ? pure(`Schema.NullOr(${inner})`) : inner
   }
   if (s.type === undefined && s.properties) return objectSchema(s)
   return scalar(s.type, s)
@@ -190,6 +197,7 @@ const requestOnly = (() => {
   const answered = reachable(allOperations.flatMap((op) => [...refsOf(op.responses ?? {})]))
   return new Set([...sent].filter((name) => !answered.has(name)))
 })()
+
 
 // Topological order, so that every schema is declared before it is used.
 const ordered: Array<string> = []
@@ -238,7 +246,7 @@ const generated = [
       " * @since 0.1.0",
       " * @category schemas",
       " */",
-      `export const ${name} = /*#__PURE__*/ ${withFormats(requestOnly.has(name), () => toSchema(s))}.annotations({ identifier: ${lit(name)} })`,
+      `export const ${name} = ${chained(withFormats(requestOnly.has(name), () => toSchema(s)), "annotations", `{ identifier: ${lit(name)} }`)}`,
       "/**",
       " * @since 0.1.0",
       " * @category models",
@@ -327,24 +335,24 @@ const opEntry = (op: Json): string => {
 
   let input = "Operation.noInput"
   const body = op.requestBody?.content
-  if (body?.["application/json"]) input = `Operation.jsonBody(${withFormats(true, () => toSchema(body["application/json"].schema))})`
+  if (body?.["application/json"]) input = pure(`Operation.jsonBody(${withFormats(true, () => toSchema(body["application/json"].schema))})`)
   else if (body?.["application/x-www-form-urlencoded"]) {
-    input = `Operation.formBody(${withFormats(true, () => toSchema(body["application/x-www-form-urlencoded"].schema))})`
+    input = pure(`Operation.formBody(${withFormats(true, () => toSchema(body["application/x-www-form-urlencoded"].schema))})`)
   } else if (queryParams.length) {
-    input = `Operation.query(${
+    input = pure(`Operation.query(${
       withFormats(true, () => objectSchema({
         properties: Object.fromEntries(queryParams.map((p) => [p.name, { ...p.schema, description: p.description }])),
         required: queryParams.filter((p) => p.required).map((p) => p.name)
       }))
-    })`
+    })`)
   }
   const ok = op.responses["200"] ?? op.responses["201"]
   const [contentType, media] = Object.entries<Json>(ok?.content ?? {})[0] ?? []
   const success = contentType === undefined
     ? "Operation.emptyResponse"
     : contentType === "application/json"
-    ? `Operation.${op.responses["204"] ? "jsonOrNoContentResponse" : "jsonResponse"}(${toSchema(media.schema)})`
-    : `Operation.fileResponse(${lit(contentType)})`
+    ? pure(`Operation.${op.responses["204"] ? "jsonOrNoContentResponse" : "jsonResponse"}(${toSchema(media.schema)})`)
+    : pure(`Operation.fileResponse(${lit(contentType)})`)
   const auth = op.security?.some((s: Json) => "BasicAuth" in s) ? "basic" : "apiKeyOrBearer"
   // cursor paging: the list takes limit/next/previous and answers `data` with `paging`
   const paging = ["limit", "next", "previous"].every((name) => queryParams.some((p) => p.name === name))
@@ -524,7 +532,9 @@ const serviceModule = (group: string) => {
     " *",
     " * @since 0.1.0",
     " */",
-    "import { Api } from \"@smscx/core\"",
+    // the module itself, not the package's barrel: bundlers then keep only the groups in use
+    "import * as Api from \"@smscx/core/Api\"",
+    "import type { Transport } from \"@smscx/transport/Transport\"",
     "import * as Context from \"effect/Context\"",
     "import * as Layer from \"effect/Layer\"",
     "import * as ApiService from \"./ApiService.js\"",
@@ -541,20 +551,31 @@ const serviceModule = (group: string) => {
     " * @since 0.1.0",
     " * @category constructors",
     " */",
-    `export const make = ApiService.make(Api.${name}, Api.aliases.${accessor(group)})`,
+    `export const make = /*#__PURE__*/ ApiService.make(Api.${name}, Api.aliases.${accessor(group)})`,
     "",
     "/**",
     " * @since 0.1.0",
     " * @category tags",
     " */",
-    `export class ${name} extends Context.Tag(${lit(`@smscx/client/${name}`)})<${name}, Service>() {`,
+    `export class ${name} extends /*#__PURE__*/ Context.Tag(${lit(`@smscx/client/${name}`)})<${name}, Service>() {`,
     "  /** The operation entries this service is derived from. */",
     `  static readonly operations = Api.${name}`,
     "  /** Correctly spelled aliases: alias -> operationId. */",
     `  static readonly aliases = Api.aliases.${accessor(group)}`,
     "  /** Needs the `Transport`; `SmsCx.layer` provides it. */",
-    "  static readonly layer = Layer.effect(this, make)",
+    "  static get layer(): Layer.Layer<" + name + ", never, Transport> {",
+    "    return layer",
+    "  }",
     "}",
+    "",
+    "/**",
+    ` * The ${name} service over the \`Transport\`. A program that provides only the groups it uses`,
+    " * (with `SmsCx.layerTransport`) bundles only their operations.",
+    " * @since 0.1.0",
+    " * @category layers",
+    " */",
+    // a module binding rather than a static field: bundlers can drop an unused one
+    `export const layer: Layer.Layer<${name}, never, Transport> = /*#__PURE__*/ Layer.effect(${name}, make)`,
     ""
   ].join("\n")
 }
@@ -567,7 +588,7 @@ const servicesModule = [
   " */",
   "import type { Transport } from \"@smscx/transport/Transport\"",
   "import * as Layer from \"effect/Layer\"",
-  ...GROUPS.map((g) => `import { ${pascal(g)} } from "./${pascal(g)}.js"`),
+  ...GROUPS.map((g) => `import { ${pascal(g)}, layer as ${accessor(g)}Layer } from "./${pascal(g)}.js"`),
   "",
   ...GROUPS.flatMap((g) => [
     "/**",
@@ -595,7 +616,7 @@ const servicesModule = [
   " * @since 0.1.0",
   " * @category layers",
   " */",
-  `export const layer: Layer.Layer<Services, never, Transport> = Layer.mergeAll(${GROUPS.map((g) => `${pascal(g)}.layer`).join(", ")})`,
+  `export const layer: Layer.Layer<Services, never, Transport> = /*#__PURE__*/ Layer.mergeAll(${GROUPS.map((g) => `${accessor(g)}Layer`).join(", ")})`,
   ""
 ].join("\n")
 
@@ -606,9 +627,12 @@ const outputs: Array<[string, string]> = [
   ...GROUPS.map((g): [string, string] => [`packages/client/src/${pascal(g)}.ts`, serviceModule(g)]),
   ["packages/client/src/Services.ts", servicesModule]
 ]
+/** The first line of every generated module: `pnpm lint` skips the files that carry it. */
+const GENERATED_MARKER = "// @generated by `pnpm codegen` from spec/: do not edit"
 const check = process.argv.includes("--check")
 let stale = false
-for (const [file, text] of outputs) {
+for (const [file, body] of outputs) {
+  const text = `${GENERATED_MARKER}\n${body}`
   const path = `${root}${file}`
   if (check) {
     let current = ""

@@ -13,6 +13,9 @@
 #     through `node:http`. A runtime that cannot be installed is skipped, with the reason printed
 #     (REQUIRE_RUNTIMES=1 makes that a failure); an SDK failure on it fails the check.
 #     BUN_VERSION / DENO_VERSION pick other versions;
+#   - bundles a program (Promise client of the Sms group) with esbuild for the browser and for
+#     edge runtimes (workerd): no Node.js module inside, within 100 KB min+gz, and it sends through
+#     fetch when run;
 #   - type-checks TypeScript users of all five packages (strict, skipLibCheck: false, lib ES2022,
 #     types node, no DOM) with module/moduleResolution node16 (ESM and CJS files) and with
 #     module esnext + moduleResolution bundler.
@@ -66,7 +69,8 @@ cat > package.json <<'EOF'
 { "name": "smscx-consumer", "private": true, "type": "module" }
 EOF
 npm install --no-audit --no-fund --prefer-offline --loglevel=error \
-  "$packs"/*.tgz "effect@^3.22.4" "@effect/platform@^0.97.1" "typescript@~5.9.3" "@types/node@^20.19.0"
+  "$packs"/*.tgz "effect@^3.22.4" "@effect/platform@^0.97.1" "typescript@~5.9.3" "@types/node@^20.19.0" \
+  "esbuild@^0.25.10"
 
 cat > send.mjs <<'EOF'
 import { Sandbox } from "@smscx/sandbox"
@@ -227,6 +231,48 @@ if [ -n "$deno" ]; then
 else
   echo "SKIPPED Deno: $deno_spec could not be installed from the npm registry, or does not start here (npm output above)"
 fi
+
+# A browser and an edge (workerd) bundle made by esbuild from the installed packages: the
+# Promise client of the Sms group over fetch, minified. It must hold no Node.js module, stay within
+# the 100 KB min+gz budget, and send through fetch when run (in Node.js, which has fetch, against
+# the same sandbox).
+cat > browser.mjs <<'EOF'
+import { Sms } from "@smscx/promise/Api"
+import { createClient } from "@smscx/promise/Client"
+
+let fetches = 0
+const originalFetch = globalThis.fetch
+globalThis.fetch = (...args) => {
+  fetches++
+  return originalFetch(...args)
+}
+const client = createClient({ sms: Sms }, { apiKey: SMSCX_API_KEY, baseUrl: SMSCX_BASE_URL })
+try {
+  const sent = await client.sms.sendSms({ to: ["+31612469000"], from: "InfoText", text: "Hi from a bundle" })
+  if (sent.data[0]?.status === undefined || fetches === 0) throw new Error(`no answer through fetch (${fetches} fetches)`)
+  console.log(`bundle: sendSms ${sent.data[0].status} through fetch`)
+} finally {
+  await client.close()
+}
+EOF
+for target in browser edge; do
+  conditions=$([ "$target" = edge ] && echo "--conditions=workerd,worker" || echo "--conditions=browser")
+  echo "--- consumer: esbuild bundle for the $target ($conditions)"
+  npx --no-install esbuild browser.mjs --bundle --minify --format=esm --platform=browser $conditions \
+    --define:SMSCX_API_KEY='"consumer-check-key"' --define:SMSCX_BASE_URL="\"$url\"" \
+    --outfile="bundle-$target.mjs" --log-level=warning
+  if grep -qE 'from ?"node:|require\("node:' "bundle-$target.mjs"; then
+    echo "the $target bundle imports a Node.js module" >&2
+    exit 1
+  fi
+  size=$(gzip -c "bundle-$target.mjs" | wc -c)
+  echo "bundle-$target.mjs: $(wc -c < "bundle-$target.mjs") bytes minified, $size bytes min+gz"
+  if [ "$size" -gt 100000 ]; then
+    echo "the $target bundle is over the 100 KB min+gz budget" >&2
+    exit 1
+  fi
+  timeout 60 node "bundle-$target.mjs"
+done
 
 stop_sandbox
 

@@ -8,7 +8,22 @@
 /**
  * @since 0.1.0
  */
-export { type CallOptions, type Options, SmsCx } from "./SmsCx.js"
+export {
+  type CallOptions,
+  type FileStream,
+  type GroupsOf,
+  type LogLevelName,
+  type Method,
+  type Options,
+  type Paginated,
+  SmsCx,
+  type Streamed
+} from "./SmsCx.js"
+
+/**
+ * @since 0.1.0
+ */
+export { type Client, ClientBase, createClient, type Groups } from "./Client.js"
 
 /**
  * @since 0.1.0

@@ -9,7 +9,7 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import { Api } from "@smscx/core"
+import * as Api from "@smscx/core/Api"
 import * as ErrorMapping from "@smscx/core/ErrorMapping"
 import * as Errors from "@smscx/core/Errors"
 import * as JsonGuard from "@smscx/core/JsonGuard"
@@ -636,7 +636,8 @@ export const layer = (options: Options): Layer.Layer<Transport, Errors.InvalidOp
  * @since 0.1.0
  * @category config
  */
-export const config: Config.Config<Options> = Config.all({
+// built when first read: a program that never reads it does not bundle the Config module
+export const config: Config.Config<Options> = /*#__PURE__*/ Config.suspend(() => Config.all({
   credentials: Config.orElse(
     Config.map(Config.redacted("SMSCX_API_KEY"), (apiKey): Credentials => ({ apiKey })),
     () =>
@@ -661,4 +662,4 @@ export const config: Config.Config<Options> = Config.all({
   ...(Option.isSome(baseUrl) ? { baseUrl: baseUrl.value } : {}),
   ...(Option.isSome(timeout) ? { timeout: timeout.value } : {}),
   ...(Option.isSome(maxRetries) ? { retry: maxRetries.value > 0 ? { maxRetries: maxRetries.value } : false } : {})
-})))
+}))))

@@ -10,7 +10,8 @@ import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as UrlParams from "@effect/platform/UrlParams"
 import * as HttpClient from "@effect/platform/HttpClient"
-import { HttpLimits, HttpTimeout } from "@smscx/transport"
+import * as HttpLimits from "@smscx/transport/HttpLimits"
+import * as HttpTimeout from "@smscx/transport/HttpTimeout"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
@@ -149,14 +150,17 @@ export class StreamedResponse extends ResponseBase {
   }
 
   private get bytes(): Effect.Effect<Uint8Array, HttpClientError.ResponseError> {
-    let size = 0
-    const limited = Stream.mapEffect(this.stream, (chunk) => {
-      size += chunk.byteLength
-      return size > this.limit
-        ? Effect.fail(this.decodeError(new HttpLimits.ResponseTooLargeCause(this.limit)))
-        : Effect.succeed(chunk)
+    // runForEach rather than mapEffect + runCollect: the same reading, with less of Stream bundled
+    return Effect.suspend(() => {
+      let size = 0
+      const chunks: Array<Uint8Array> = []
+      return Stream.runForEach(this.stream, (chunk) => {
+        size += chunk.byteLength
+        if (size > this.limit) return Effect.fail(this.decodeError(new HttpLimits.ResponseTooLargeCause(this.limit)))
+        chunks.push(chunk)
+        return Effect.void
+      }).pipe(Effect.map(() => concat(chunks, size)))
     })
-    return Effect.map(Stream.runCollect(limited), (chunks) => concat(chunks, size))
   }
 
   get text(): Effect.Effect<string, HttpClientError.ResponseError> {

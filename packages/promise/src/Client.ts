@@ -1,0 +1,369 @@
+/**
+ * A Promise client of the API groups you choose, for bundles that carry only those groups'
+ * operations and schemas (`SmsCx` is the same client with every group).
+ *
+ * @example
+ * ```ts
+ * import { createClient } from "@smscx/promise/Client"
+ * import { Sms } from "@smscx/promise/Api"
+ *
+ * const client = createClient({ sms: Sms }, { apiKey: process.env.SMSCX_API_KEY! })
+ * await client.sms.sendSms({ to: ["+31612469000"], from: "InfoText", text: "Hi" })
+ * await client.close()
+ * ```
+ *
+ * @since 0.1.0
+ */
+// Modules by path, not the packages' barrels: bundlers then keep only what a program reaches
+import * as ApiService from "@smscx/client/ApiService"
+import * as FetchClient from "@smscx/client/FetchClient"
+import * as ClientLayers from "@smscx/client/SmsCx"
+import * as Api from "@smscx/core/Api"
+import { InvalidOptionsError, TransportError } from "@smscx/core/Errors"
+import type * as Operation from "@smscx/core/Operation"
+import * as Transport from "@smscx/transport/Transport"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Options = (Transport.Credentials | {}) & Omit<Transport.Options, keyof CredentialFields> & {
+  /**
+   * Send requests with this `fetch` instead of the runtime's default client (Node's `http` with
+   * keep-alive on Node): a proxy-aware fetch, or the sandbox's in-process one in tests.
+   */
+  readonly fetch?: typeof globalThis.fetch
+  /**
+   * Log each request and response at this level and above (`"debug"` shows one line per
+   * attempt: operation, method, path template, status, duration, request id; never a secret or
+   * a body). Default: the `SMSCX_LOG` environment variable, else `"warn"`.
+   */
+  readonly log?: LogLevelName
+}
+
+type CredentialFields = { apiKey: unknown; accessToken: unknown; applicationId: unknown; applicationSecret: unknown; scope: unknown }
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type LogLevelName = "debug" | "info" | "warn" | "error" | "none"
+
+const logLevels: Record<LogLevelName, LogLevel.LogLevel> = {
+  debug: LogLevel.Debug,
+  info: LogLevel.Info,
+  warn: LogLevel.Warning,
+  error: LogLevel.Error,
+  none: LogLevel.None
+}
+
+/** `process.env`, where there is one (not in browsers). */
+const environment = (): Readonly<Record<string, string | undefined>> =>
+  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {}
+
+/**
+ * The options with what the environment gives for what they leave out, as openai-node does:
+ * credentials from `SMSCX_API_KEY` (or `SMSCX_ACCESS_TOKEN`, or `SMSCX_APPLICATION_ID` and
+ * `SMSCX_APPLICATION_SECRET`), `SMSCX_BASE_URL`, `SMSCX_LOG`.
+ */
+const withEnvironment = (options: Options): Options & { readonly log: LogLevelName } => {
+  if (typeof options !== "object" || options === null) {
+    throw new InvalidOptionsError({ option: "options", message: "smscx: options must be an object" })
+  }
+  const env = environment()
+  const given = options as Partial<Record<keyof CredentialFields, unknown>>
+  const hasCredentials = given.apiKey !== undefined || given.accessToken !== undefined ||
+    given.applicationId !== undefined || given.applicationSecret !== undefined
+  const credentials = hasCredentials ? {} : env.SMSCX_API_KEY !== undefined
+    ? { apiKey: env.SMSCX_API_KEY }
+    : env.SMSCX_ACCESS_TOKEN !== undefined
+    ? { accessToken: env.SMSCX_ACCESS_TOKEN }
+    : env.SMSCX_APPLICATION_ID !== undefined && env.SMSCX_APPLICATION_SECRET !== undefined
+    ? { applicationId: env.SMSCX_APPLICATION_ID, applicationSecret: env.SMSCX_APPLICATION_SECRET }
+    : undefined
+  if (credentials === undefined) {
+    throw new InvalidOptionsError({
+      option: "apiKey",
+      message:
+        "smscx: no credentials: give apiKey, accessToken, or applicationId and applicationSecret (or set SMSCX_API_KEY)"
+    })
+  }
+  const log = options.log ?? env.SMSCX_LOG ?? "warn"
+  if (!(log in logLevels)) {
+    throw new InvalidOptionsError({ option: "log", message: `smscx: option log must be one of ${Object.keys(logLevels).join(", ")}` })
+  }
+  const baseUrl = options.baseUrl ?? env.SMSCX_BASE_URL
+  return { ...options, ...credentials, ...(baseUrl === undefined ? {} : { baseUrl }), log: log as LogLevelName }
+}
+
+/**
+ * Per-call options, after a method's own arguments: the client's timeout, retry policy and extra
+ * headers for this call (a number of milliseconds, or a duration such as `"5 seconds"`), and a
+ * signal to abort it.
+ * @since 0.1.0
+ * @category models
+ */
+export interface CallOptions extends Transport.CallOptions {
+  /** Aborting it interrupts the call; the Promise then rejects with the signal's reason. */
+  readonly signal?: AbortSignal
+}
+
+type Args<O extends Operation.Any> = [...Operation.Args<O>, options?: CallOptions]
+
+/**
+ * The paginators of a cursor-paged list: async iterables that fetch a page only when the loop
+ * gets to it, and stop fetching when the loop ends (`break`, `return`, a throw).
+ * @since 0.1.0
+ * @category models
+ */
+export interface Paginated<O extends Operation.Any> {
+  /** `for await (const page of client.reports.getAdvancedReport.pages({ ... }))` */
+  readonly pages: (...args: Args<O>) => AsyncIterable<ApiService.PageOf<O>>
+  /** `for await (const row of client.reports.getAdvancedReport.all({ ... }))` */
+  readonly all: (...args: Args<O>) => AsyncIterable<ApiService.ItemOf<O>>
+}
+
+/**
+ * An exported file, streamed: `body` reads from the connection as it is consumed.
+ * @since 0.1.0
+ * @category models
+ */
+export interface FileStream {
+  readonly contentType: string
+  readonly fileName: string | undefined
+  readonly contentLength: number | undefined
+  /** Read it to the end, or cancel it, to release the connection. */
+  readonly body: ReadableStream<Uint8Array>
+}
+
+/**
+ * The streaming variant of a file export.
+ * @since 0.1.0
+ * @category models
+ */
+export interface Streamed<O extends Operation.Any> {
+  /** `const file = await client.reports.exportAdvancedReportToCSV.stream({ ... })` */
+  readonly stream: (...args: Args<O>) => Promise<FileStream>
+}
+
+/**
+ * A method of the facade.
+ * @since 0.1.0
+ * @category models
+ */
+export type Method<O extends Operation.Any> =
+  & ((...args: Args<O>) => Promise<Operation.SuccessOf<O>>)
+  & {
+    /** The result with the response's status, headers, request id, rate limit and idempotency id. */
+    readonly withResponse: (...args: Args<O>) => Promise<Transport.WithResponse<Operation.SuccessOf<O>>>
+  }
+  & (O["paging"] extends true ? Paginated<O> : {})
+  & (O["success"] extends { readonly _tag: "File" } ? Streamed<O> : {})
+
+/**
+ * API groups by the name they take on the client: `{ sms: Sms, otp: Otp }` with the groups'
+ * operation entries from `@smscx/promise/Api`.
+ * @since 0.1.0
+ * @category models
+ */
+export type Groups = Readonly<Record<string, ApiService.Operations>>
+
+type Aliases = typeof Api.aliases
+/** Every correctly spelled alias as `[alias, operationId]` (operation ids are unique across groups). */
+type AliasPair = { [G in keyof Aliases]: { [A in keyof Aliases[G]]: [A, Aliases[G][A]] }[keyof Aliases[G]] }[keyof Aliases]
+
+type GroupOf<Ops extends ApiService.Operations> =
+  & { readonly [K in keyof Ops]: Method<Ops[K]> }
+  & { readonly [P in AliasPair as P[1] extends keyof Ops ? P[0] : never]: Method<Ops[P[1] & keyof Ops]> }
+
+/**
+ * A client of the given groups: `client.sms.sendSms(...)`, plus `close()`.
+ * @since 0.1.0
+ * @category models
+ */
+export type Client<G extends Groups> = ClientBase & { readonly [K in keyof G]: GroupOf<G[K]> }
+
+/** The aliases of the operations given, as `[alias, operationId]`. */
+const aliasesOf = (operations: ApiService.Operations): ReadonlyArray<readonly [string, string]> =>
+  Object.values(Api.aliases as Readonly<Record<string, Readonly<Record<string, string>>>>)
+    .flatMap((aliases) => Object.entries(aliases))
+    .filter(([, id]) => Object.hasOwn(operations, id))
+
+/**
+ * A client of the SMS.CX API's given groups. Methods reject with the SDK's tagged errors
+ * themselves (`err instanceof InvalidRequestException`, `err._tag === "InvalidRequestException"`),
+ * never a wrapper. Close it (`await client.close()`, or `await using`) to release its connections.
+ *
+ * @throws InvalidOptionsError when an option cannot work (named in its message); nothing is sent.
+ * @since 0.1.0
+ * @category constructors
+ */
+export const createClient = <const G extends Groups>(groups: G, options: Options = {}): Client<G> =>
+  new ClientBase(groups, options) as Client<G>
+
+/**
+ * What every client has, whatever its groups: `close()` and `await using`.
+ * @since 0.1.0
+ * @category clients
+ */
+export class ClientBase implements AsyncDisposable {
+  readonly #runtime: ManagedRuntime.ManagedRuntime<Transport.Transport, InvalidOptionsError>
+  /** Calls in flight: `close()` interrupts them, so that none outlives the client. */
+  readonly #inflight = new Set<Fiber.RuntimeFiber<unknown, unknown>>()
+  #closed = false
+  /** Scopes of streamed files not yet read to their end: `close()` closes them. */
+  readonly #scopes = new Set<Scope.CloseableScope>()
+
+  /** @throws InvalidOptionsError when an option cannot work (named in its message); nothing is sent. */
+  constructor(groups: Groups, options: Options = {}) {
+    const { fetch, log, ...rest } = withEnvironment(options)
+    const transport = rest as Transport.Options
+    const invalid = Transport.validate(transport)
+    if (Either.isLeft(invalid)) throw invalid.left
+    if (fetch !== undefined && typeof fetch !== "function") {
+      throw new InvalidOptionsError({ option: "fetch", message: "smscx: option fetch must be a function" })
+    }
+    this.#runtime = ManagedRuntime.make(
+      Layer.merge(
+        fetch === undefined
+          ? ClientLayers.layerTransport(transport)
+          : Transport.layer(transport).pipe(Layer.provide(FetchClient.layerWith(fetch))),
+        Logger.minimumLogLevel(logLevels[log])
+      )
+    )
+    const self = this as unknown as Record<string, unknown>
+    for (const [name, operations] of Object.entries(groups)) {
+      const methods: Record<string, unknown> = {}
+      for (const [id, operation] of Object.entries(operations)) {
+        // the call options, if any, come right after the operation's own arguments
+        const split = (args: ReadonlyArray<unknown>) => {
+          const [own, options] = ApiService.splitArgs(operation, args)
+          const { signal, ...transport } = (options ?? {}) as CallOptions
+          return { own, signal, transport: options === undefined ? undefined : transport }
+        }
+        const run = <A>(
+          signal: AbortSignal | undefined,
+          f: (transport: Transport.Transport["Type"]) => Effect.Effect<A, unknown>
+        ) => this.#run(operation, Effect.flatMap(Transport.Transport, f), signal)
+        const method = (...args: Array<unknown>) => {
+          const { own, signal, transport } = split(args)
+          return run(signal, (t) => t.call(operation, own, transport))
+        }
+        const withResponse = (...args: Array<unknown>) => {
+          const { own, signal, transport } = split(args)
+          return run(signal, (t) => t.callWithResponse(operation, own, transport))
+        }
+        const extras: Record<string, unknown> = { withResponse }
+        if (operation.paging) {
+          const pages = (...args: Array<unknown>): AsyncIterable<unknown> => {
+            const { own, signal, transport } = split(args)
+            return {
+              [Symbol.asyncIterator]: async function*() {
+                let cursor: string | undefined
+                do {
+                  const page = await run(signal, (t) => t.call(operation, ApiService.argsForCursor(operation, own, cursor), transport))
+                  yield page
+                  cursor = ApiService.nextCursor(page)
+                } while (cursor !== undefined)
+              }
+            }
+          }
+          extras.pages = pages
+          extras.all = (...args: Array<unknown>): AsyncIterable<unknown> => ({
+            [Symbol.asyncIterator]: async function*() {
+              for await (const page of pages(...args)) yield* ApiService.itemsOf(page)
+            }
+          })
+        }
+        if (operation.success._tag === "File") {
+          extras.stream = async (...args: Array<unknown>): Promise<FileStream> => {
+            const { own, signal, transport } = split(args)
+            // the connection lives in a scope of its own, closed when the body ends, is cancelled,
+            // or the client closes
+            const scope = Effect.runSync(Scope.make())
+            this.#scopes.add(scope)
+            const release = () => {
+              this.#scopes.delete(scope)
+              return Scope.close(scope, Exit.void)
+            }
+            try {
+              const file = await run(signal, (t) => Scope.extend(t.download(operation, own, transport), scope))
+              const body = Stream.toReadableStream(Stream.ensuring(file.stream, Effect.suspend(release)))
+              return { contentType: file.contentType, fileName: file.fileName, contentLength: file.contentLength, body }
+            } catch (error) {
+              await Effect.runPromise(release())
+              throw error
+            }
+          }
+        }
+        methods[id] = Object.assign(method, extras)
+      }
+      // a correctly spelled alias is the same method
+      for (const [alias, id] of aliasesOf(operations)) methods[alias] = methods[id]
+      self[name] = Object.freeze(methods)
+    }
+  }
+
+  async #run<A, E>(
+    operation: Operation.Any,
+    effect: Effect.Effect<A, E, Transport.Transport>,
+    signal: AbortSignal | undefined
+  ): Promise<A> {
+    if (this.#closed) throw closed(operation, "the client is closed")
+    if (signal?.aborted === true) throw signal.reason
+    const fiber = this.#runtime.runFork(effect)
+    this.#inflight.add(fiber)
+    const abort = () => fiber.unsafeInterruptAsFork(fiber.id())
+    signal?.addEventListener("abort", abort, { once: true })
+    try {
+      const exit = await new Promise<Exit.Exit<A, E | InvalidOptionsError>>((resolve) => fiber.addObserver(resolve))
+      if (Exit.isSuccess(exit)) return exit.value
+      if (Cause.isInterruptedOnly(exit.cause)) {
+        // an aborted call rejects with the signal's reason, as fetch does
+        if (isAborted(signal)) throw signal!.reason
+        if (this.#closed) throw closed(operation, "the client was closed while the call was in flight")
+      }
+      // the error itself, not a FiberFailure, so that instanceof and _tag work
+      throw Cause.squash(exit.cause)
+    } finally {
+      this.#inflight.delete(fiber)
+      signal?.removeEventListener("abort", abort)
+    }
+  }
+
+  /** Ends the calls in flight (they reject with a `TransportError`, reason `Closed`) and releases the connections; later calls reject the same way. */
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    await Effect.runPromise(Fiber.interruptAll(this.#inflight))
+    await Effect.runPromise(Effect.forEach(this.#scopes, (scope) => Scope.close(scope, Exit.void), { discard: true }))
+    this.#scopes.clear()
+    await this.#runtime.dispose()
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
+  }
+}
+
+// a function, so that TypeScript does not keep the narrowing from before the await
+const isAborted = (signal: AbortSignal | undefined) => signal?.aborted === true
+
+const closed = (operation: Operation.Any, why: string) =>
+  new TransportError({
+    reason: "Closed",
+    method: operation.method,
+    url: operation.path,
+    message: `${operation.method} ${operation.path}: ${why}`
+  })
