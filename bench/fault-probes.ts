@@ -9,9 +9,9 @@
  * 4. fetch-based client (globalThis.fetch), timeout 500 ms, a server that never answers, with the
  *    garbage collector running while the call waits (run with --expose-gc to collect).
  */
+import { SmsCx } from "@smscx/promise"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
-import { SmsCx } from "@smscx/promise"
 
 const LIMIT_MS = 20_000
 
@@ -36,7 +36,9 @@ const tokenServer = (token: (res: Http.ServerResponse) => void) => {
       return token(res)
     }
     seen.other++
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ balance: 1, currency: "eur", billing: "prepaid" }))
+    res.writeHead(200, { "content-type": "application/json" }).end(
+      JSON.stringify({ balance: 1, currency: "eur", billing: "prepaid" })
+    )
   }
   return { seen, handler }
 }
@@ -58,28 +60,44 @@ const probe = async (
 ) => {
   const { handler, seen } = tokenServer(token)
   const server = await serve(handler)
-  const client = new SmsCx({ applicationId: "app", applicationSecret: "secret", baseUrl: server.url, ...options } as never)
+  const client = new SmsCx(
+    { applicationId: "app", applicationSecret: "secret", baseUrl: server.url, ...options } as never
+  )
   const result = await settle(Array.from({ length: calls }, () => client.account.getAccountBalance()))
-  console.log(`${name}: ${seen.token} token request(s), ${seen.other} API request(s), ${result.outcome} in ${result.ms} ms`)
+  console.log(
+    `${name}: ${seen.token} token request(s), ${seen.other} API request(s), ${result.outcome} in ${result.ms} ms`
+  )
   void client.close()
   server.close()
 }
 
-await probe("1. 200 calls, token endpoint 500", (res) =>
-  res.writeHead(500, { "content-type": "application/json" }).end(
-    JSON.stringify({ error: { type: "server_error", code: 1500, message: "down", uri: "" } })
-  ), 200, {})
+await probe(
+  "1. 200 calls, token endpoint 500",
+  (res) =>
+    res.writeHead(500, { "content-type": "application/json" }).end(
+      JSON.stringify({ error: { type: "server_error", code: 1500, message: "down", uri: "" } })
+    ),
+  200,
+  {}
+)
 
 await probe("2. 50 calls, token endpoint hanging, timeout 300 ms", () => {}, 50, { timeout: "300 millis" })
 
-await probe("3. 1 call, token endpoint 429 reset 0", (res) =>
-  res.writeHead(429, { "content-type": "application/json", "x-rate-limit-reset": "0" }).end(
-    JSON.stringify({ error: { type: "rate_limit", code: 1000, message: "slow down", uri: "" } })
-  ), 1, {})
+await probe(
+  "3. 1 call, token endpoint 429 reset 0",
+  (res) =>
+    res.writeHead(429, { "content-type": "application/json", "x-rate-limit-reset": "0" }).end(
+      JSON.stringify({ error: { type: "rate_limit", code: 1000, message: "slow down", uri: "" } })
+    ),
+  1,
+  {}
+)
 
 {
   const server = await serve(() => {})
-  const client = new SmsCx({ apiKey: "k", baseUrl: server.url, timeout: "500 millis", fetch: globalThis.fetch } as never)
+  const client = new SmsCx(
+    { apiKey: "k", baseUrl: server.url, timeout: "500 millis", fetch: globalThis.fetch } as never
+  )
   const gc = (globalThis as { gc?: () => void }).gc
   const started = performance.now()
   const call = client.account.getAccountBalance()
@@ -89,7 +107,11 @@ await probe("3. 1 call, token endpoint 429 reset 0", (res) =>
   }
   const result = await settle([call])
   const total = Math.round(performance.now() - started)
-  console.log(`4. fetch client, hanging server, timeout 500 ms${gc ? ", gc while waiting" : ""}: ${result.outcome}, ${total} ms after the call started`)
+  console.log(
+    `4. fetch client, hanging server, timeout 500 ms${
+      gc ? ", gc while waiting" : ""
+    }: ${result.outcome}, ${total} ms after the call started`
+  )
   const closing = client.close()
   await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 2000))])
   server.close()

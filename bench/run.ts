@@ -8,17 +8,17 @@
  * 2. Decoding a 25,000-recipient sendSms answer vs JSON.parse alone. Target: <= 3x.
  * 3. esbuild bundles (minified + gzip) of a program sending one SMS. Target: <= 100 KB gz.
  */
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import { FetchClient, Sms, SmsCx } from "@smscx/client"
+import { Api, JsonGuard } from "@smscx/core"
+import { SmsCx as PromiseClient } from "@smscx/promise"
+import { Sandbox } from "@smscx/sandbox"
+import { Effect, Layer, ManagedRuntime } from "effect"
 import { spawn } from "node:child_process"
 import { once } from "node:events"
 import * as Http from "node:http"
 import { createInterface } from "node:readline"
-import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import { Api, JsonGuard } from "@smscx/core"
-import { FetchClient, Sms, SmsCx } from "@smscx/client"
-import { SmsCx as PromiseClient } from "@smscx/promise"
-import { Sandbox } from "@smscx/sandbox"
-import { Effect, Layer, ManagedRuntime } from "effect"
 import * as BundleSize from "../scripts/bundle-size.js"
 
 const quick = process.argv.includes("--quick")
@@ -31,7 +31,8 @@ const request = { to: ["+31612469000"], from: "InfoText", text: "Your order has 
 // the same request as the SDK's: it adds an idempotency id to every send, which the sandbox keeps
 const body = () => JSON.stringify({ ...request, idempotencyId: crypto.randomUUID() })
 
-const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })
 
 // ---------------------------------------------------------------------------
 // 1. Round trips
@@ -53,13 +54,18 @@ const nodeHttpClient = (url: string): Client => {
       const req = Http.request(target, {
         method: "POST",
         agent,
-        headers: { "content-type": "application/json", "x-api-key": apiKey, "content-length": Buffer.byteLength(payload) }
+        headers: {
+          "content-type": "application/json",
+          "x-api-key": apiKey,
+          "content-length": Buffer.byteLength(payload)
+        }
       }, (res) => {
         const chunks: Array<Buffer> = []
         res.on("data", (c: Buffer) => chunks.push(c))
         res.on("end", () => {
           const json = JSON.parse(Buffer.concat(chunks).toString("utf8"))
-          res.statusCode === 200 ? resolve(json) : reject(new Error(`HTTP ${res.statusCode}`))
+          if (res.statusCode === 200) resolve(json)
+          else reject(new Error(`HTTP ${res.statusCode}`))
         })
         res.on("error", reject)
       })
@@ -138,7 +144,9 @@ const startSandbox = async () => {
 const roundTrips = async () => {
   const sandbox = await startSandbox()
   console.log(`\n## sendSms round trips against the sandbox at ${sandbox.url} (child process, loopback)`)
-  console.log(`sequential: ${SEQUENTIAL} calls; concurrent: ${CONCURRENT} calls, ${IN_FLIGHT} in flight; best of ${ROUNDS}\n`)
+  console.log(
+    `sequential: ${SEQUENTIAL} calls; concurrent: ${CONCURRENT} calls, ${IN_FLIGHT} in flight; best of ${ROUNDS}\n`
+  )
   const makers = [
     () => nodeHttpClient(sandbox.url),
     () => fetchClient(sandbox.url),
@@ -165,13 +173,17 @@ const roundTrips = async () => {
   }
   sandbox.stop()
   const [node, fetchBase] = results
-  console.log("| client | µs/call sequential | client CPU µs/call | req/s at 16 in flight | vs node:http (seq / 16) | vs fetch (seq / 16) |")
+  console.log(
+    "| client | µs/call sequential | client CPU µs/call | req/s at 16 in flight | vs node:http (seq / 16) | vs fetch (seq / 16) |"
+  )
   console.log("|---|---:|---:|---:|---:|---:|")
   for (const r of results) {
     const vs = (b: { us: number; rps: number }) => `${fmt(r.us / b.us, 2)}x / ${fmt(b.rps / r.rps, 2)}x`
     console.log(`| ${r.name} | ${fmt(r.us)} | ${fmt(r.cpu)} | ${fmt(r.rps)} | ${vs(node!)} | ${vs(fetchBase!)} |`)
   }
-  console.log("\n(ratios are cost ratios: time per call, and baseline req/s over the client's; target <= 1.15x for the SDK on its default client vs node:http, and on fetch vs fetch)")
+  console.log(
+    "\n(ratios are cost ratios: time per call, and baseline req/s over the client's; target <= 1.15x for the SDK on its default client vs node:http, and on fetch vs fetch)"
+  )
 }
 
 // ---------------------------------------------------------------------------
@@ -205,9 +217,13 @@ const decoding = async () => {
   })
   // the whole SDK call over an in-memory HttpClient: validating 25,000 recipients, encoding the
   // body, decoding the answer
-  const memory = Layer.succeed(HttpClient.HttpClient, HttpClient.make((req) =>
-    Effect.sync(() => HttpClientResponse.fromWeb(req, new Response(text, { status: 200 })))))
-  const runtime = ManagedRuntime.make(SmsCx.layerWithoutHttpClient({ apiKey, retry: false }).pipe(Layer.provide(memory)))
+  const memory = Layer.succeed(
+    HttpClient.HttpClient,
+    HttpClient.make((req) => Effect.sync(() => HttpClientResponse.fromWeb(req, new Response(text, { status: 200 }))))
+  )
+  const runtime = ManagedRuntime.make(
+    SmsCx.layerWithoutHttpClient({ apiKey, retry: false }).pipe(Layer.provide(memory))
+  )
   const call = Effect.flatMap(Sms, (sms) => sms.sendSms({ to, from: "InfoText", text: "Your order has shipped." }))
   await runtime.runPromise(call)
   const start = performance.now()
@@ -220,7 +236,11 @@ const decoding = async () => {
   console.log("|---|---:|---:|")
   console.log(`| JSON.parse alone | ${fmt(parse, 1)} | 1.00x |`)
   console.log(`| SDK decode (JSON.parse + schema guard) | ${fmt(decode, 1)} | ${fmt(decode / parse, 2)}x |`)
-  console.log(`| whole SDK call, in-memory HTTP (validate 25,000 recipients, encode, decode) | ${fmt(whole, 1)} | ${fmt(whole / parse, 2)}x |`)
+  console.log(
+    `| whole SDK call, in-memory HTTP (validate 25,000 recipients, encode, decode) | ${fmt(whole, 1)} | ${
+      fmt(whole / parse, 2)
+    }x |`
+  )
   console.log("\n(target: SDK decode <= 3x JSON.parse)")
 }
 

@@ -7,7 +7,9 @@ const name = process.argv[2]
 const here = new URL(".", import.meta.url)
 const available = readdirSync(here, { withFileTypes: true })
   .filter((d) => d.isDirectory() && d.name !== "node_modules")
-  .flatMap((d) => readdirSync(new URL(`${d.name}/`, here)).filter((f) => f.endsWith(".ts")).map((f) => `${d.name}/${f.slice(0, -3)}`))
+  .flatMap((d) =>
+    readdirSync(new URL(`${d.name}/`, here)).filter((f) => f.endsWith(".ts")).map((f) => `${d.name}/${f.slice(0, -3)}`)
+  )
   .sort()
 
 if (name === undefined || !available.includes(name)) {

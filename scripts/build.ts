@@ -12,11 +12,20 @@
  * for both, as Effect ships, attw reports "Masquerading as CJS" for node16 `import`). Before compiling, writes `packages/transport/src/internal/version.ts`
  * from the transport package's version (the User-Agent's).
  */
+import * as esbuild from "esbuild"
 import { execFileSync } from "node:child_process"
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync
+} from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
-import * as esbuild from "esbuild"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 const packages = ["core", "transport", "client", "promise", "sandbox"]
@@ -43,7 +52,9 @@ for (const name of packages) rmSync(join(root, "packages", name, "build"), { rec
 execFileSync(join(root, "node_modules/.bin/tsc"), ["-b", "tsconfig.build.json"], { cwd: root, stdio: "inherit" })
 
 const filesOf = (dir: string, suffixes: ReadonlyArray<string>): Array<string> =>
-  readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((file) => suffixes.some((suffix) => file.endsWith(suffix)))
+  readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((file) =>
+    suffixes.some((suffix) => file.endsWith(suffix))
+  )
 
 /** `./src/internal/x.ts` -> `./internal/x.js` (or `.d.ts`), in every target of an `imports` map. */
 const rewrite = (value: unknown, extension: string): unknown => {

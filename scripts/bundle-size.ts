@@ -5,8 +5,8 @@
  * budgeted program is over 100 KB min+gz. The all-groups programs are reported, not budgeted:
  * they carry all 100 operations.
  */
-import { gzipSync } from "node:zlib"
 import * as esbuild from "esbuild"
+import { gzipSync } from "node:zlib"
 
 /** 100 KB, in bytes (1 KB = 1,000 bytes), minified and gzipped. */
 export const BUDGET = 100_000

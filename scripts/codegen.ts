@@ -39,17 +39,21 @@ const GROUP_DOCS: Record<string, string> = {
   Account: "The account's balance, the status of its channels, and its pricing per channel and traffic type.",
   Applications: "The OAuth applications of the account, their settings, and the scopes a token can carry.",
   Attachments: "Files attached to messages as tracked links: list them, read and export their hits, delete them.",
-  Conversations: "Two-way conversations with recipients: list and read them, mark them read, reply by SMS, Viber or WhatsApp.",
+  Conversations:
+    "Two-way conversations with recipients: list and read them, mark them read, reply by SMS, Viber or WhatsApp.",
   Groups: "Contact groups: create and list them, add, update and remove contacts, empty or delete a group, export it.",
-  Multichannel: "Messages that try channels in order (e.g. Viber, then SMS), single or as campaigns, with estimates and scheduling.",
+  Multichannel:
+    "Messages that try channels in order (e.g. Viber, then SMS), single or as campaigns, with estimates and scheduling.",
   Numbers: "Number lookup (single and bulk, with exports), validation, and rented numbers with their inbound SMS.",
   Oauth: "OAuth client credentials: an access token for an application's id and secret.",
   Optouts: "The opt-out list: numbers that unsubscribed, added by hand or by recipients, listed, exported and removed.",
   Originators: "Sender IDs (originators) of the account: create, list and delete them.",
   Otp: "One-time passwords: send a PIN, check its status, verify it, cancel it.",
-  Reports: "Delivery reports: single messages, the advanced report with filters, campaigns, summaries, and their exports.",
+  Reports:
+    "Delivery reports: single messages, the advanced report with filters, campaigns, summaries, and their exports.",
   Shortlinks: "Tracked short links: create, list, update and delete them, read and export their hits.",
-  Sms: "Send SMS to single numbers or many (up to 25,000 a request) and to groups as campaigns, estimate their cost, and delete scheduled messages and campaigns (their cost is refunded).",
+  Sms:
+    "Send SMS to single numbers or many (up to 25,000 a request) and to groups as campaigns, estimate their cost, and delete scheduled messages and campaigns (their cost is refunded).",
   Templates: "Message templates (SMS, Viber, WhatsApp): create, list, read, update and delete them.",
   Viber: "Viber messages with rich media and buttons, single or as campaigns, with estimates and scheduling.",
   Whatsapp: "WhatsApp template messages, with estimates and scheduling."
@@ -169,7 +173,9 @@ function toSchema(s: Json): string {
   if (s.enum && s.type === undefined) return pure(`Schema.Literal(${s.enum.map(lit).join(", ")})`)
   if (Array.isArray(s.type)) {
     const nonNull = s.type.filter((t: string) => t !== "null")
-    const inner = nonNull.length === 1 ? scalar(nonNull[0], s) : pure(`Schema.Union(${nonNull.map((t: string) => scalar(t, s)).join(", ")})`)
+    const inner = nonNull.length === 1
+      ? scalar(nonNull[0], s)
+      : pure(`Schema.Union(${nonNull.map((t: string) => scalar(t, s)).join(", ")})`)
     return s.type.includes("null") ? pure(`Schema.NullOr(${inner})`) : inner
   }
   if (s.type === undefined && s.properties) return objectSchema(s)
@@ -193,11 +199,12 @@ const reachable = (roots: Iterable<string>): Set<string> => {
 }
 const allOperations = Object.values<Json>(spec.paths).flatMap((item) => Object.values<Json>(item))
 const requestOnly = (() => {
-  const sent = reachable(allOperations.flatMap((op) => [...refsOf(op.requestBody ?? {}), ...refsOf(op.parameters ?? [])]))
+  const sent = reachable(
+    allOperations.flatMap((op) => [...refsOf(op.requestBody ?? {}), ...refsOf(op.parameters ?? [])])
+  )
   const answered = reachable(allOperations.flatMap((op) => [...refsOf(op.responses ?? {})]))
   return new Set([...sent].filter((name) => !answered.has(name)))
 })()
-
 
 // Topological order, so that every schema is declared before it is used.
 const ordered: Array<string> = []
@@ -246,7 +253,9 @@ const generated = [
       " * @since 0.1.0",
       " * @category schemas",
       " */",
-      `export const ${name} = ${chained(withFormats(requestOnly.has(name), () => toSchema(s)), "annotations", `{ identifier: ${lit(name)} }`)}`,
+      `export const ${name} = ${
+        chained(withFormats(requestOnly.has(name), () => toSchema(s)), "annotations", `{ identifier: ${lit(name)} }`)
+      }`,
       "/**",
       " * @since 0.1.0",
       " * @category models",
@@ -298,9 +307,13 @@ const errorDocs = (op: Json, exceptions: ReadonlyArray<string>): Array<string> =
   const rows: Array<Json> = op["x-smscx-errors"] ?? []
   return [...exceptions].sort().map((exception) => {
     const codes = rows.filter((row) => exceptionFor(row.status, row.type, row.code) === exception)
-      .map((row) => `${row.code}${row.description ? ` (${String(row.description).replace(/\*\//g, "*\\/").slice(0, 80)})` : ""}`)
+      .map((row) =>
+        `${row.code}${row.description ? ` (${String(row.description).replace(/\*\//g, "*\\/").slice(0, 80)})` : ""}`
+      )
     return `   * @throws {@link ${exception}}${codes.length ? ` ${codes.join("; ")}` : ""}`
-  }).concat(["   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)"])
+  }).concat([
+    "   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)"
+  ])
 }
 
 /** An `@example` of both call styles, named from the entry's own parameters. */
@@ -308,7 +321,9 @@ const exampleDoc = (op: Json, pathParams: ReadonlyArray<Json>, input: string, pa
   const body = op.requestBody?.content
   const schema = body?.["application/json"]?.schema ?? body?.["application/x-www-form-urlencoded"]?.schema
   const resolved = schema?.$ref ? schemas[refName(schema.$ref)] : schema
-  const queryRequired = (op.parameters ?? []).filter((p: Json) => p.in === "query" && p.required).map((p: Json) => p.name)
+  const queryRequired = (op.parameters ?? []).filter((p: Json) => p.in === "query" && p.required).map((p: Json) =>
+    p.name
+  )
   const required: Array<string> = resolved?.required ?? queryRequired
   const args = [
     ...pathParams.map((p) => p.name),
@@ -322,7 +337,9 @@ const exampleDoc = (op: Json, pathParams: ReadonlyArray<Json>, input: string, pa
     `   * const result = yield* ${accessor}.${op.operationId}(${args})`,
     "   * // Promise",
     `   * const result = await client.${accessor}.${op.operationId}(${args})`,
-    ...(paging ? [`   * for await (const item of client.${accessor}.${op.operationId}.all(${args})) console.log(item)`] : []),
+    ...(paging
+      ? [`   * for await (const item of client.${accessor}.${op.operationId}.all(${args})) console.log(item)`]
+      : []),
     "   * ```"
   ]
 }
@@ -335,15 +352,19 @@ const opEntry = (op: Json): string => {
 
   let input = "Operation.noInput"
   const body = op.requestBody?.content
-  if (body?.["application/json"]) input = pure(`Operation.jsonBody(${withFormats(true, () => toSchema(body["application/json"].schema))})`)
-  else if (body?.["application/x-www-form-urlencoded"]) {
-    input = pure(`Operation.formBody(${withFormats(true, () => toSchema(body["application/x-www-form-urlencoded"].schema))})`)
+  if (body?.["application/json"]) {
+    input = pure(`Operation.jsonBody(${withFormats(true, () => toSchema(body["application/json"].schema))})`)
+  } else if (body?.["application/x-www-form-urlencoded"]) {
+    input = pure(
+      `Operation.formBody(${withFormats(true, () => toSchema(body["application/x-www-form-urlencoded"].schema))})`
+    )
   } else if (queryParams.length) {
     input = pure(`Operation.query(${
-      withFormats(true, () => objectSchema({
-        properties: Object.fromEntries(queryParams.map((p) => [p.name, { ...p.schema, description: p.description }])),
-        required: queryParams.filter((p) => p.required).map((p) => p.name)
-      }))
+      withFormats(true, () =>
+        objectSchema({
+          properties: Object.fromEntries(queryParams.map((p) => [p.name, { ...p.schema, description: p.description }])),
+          required: queryParams.filter((p) => p.required).map((p) => p.name)
+        }))
     })`)
   }
   const ok = op.responses["200"] ?? op.responses["201"]
@@ -366,7 +387,9 @@ const opEntry = (op: Json): string => {
     ...doc,
     `   *`,
     `   * \`${op.method} ${op.path}\`${op["x-smscx-cost"] ? " (billed)" : ""}`,
-    ...(ALIASES[op.operationId] ? ["   *", `   * Also \`${ALIASES[op.operationId]}\` (the vendor's name is misspelled).`] : []),
+    ...(ALIASES[op.operationId]
+      ? ["   *", `   * Also \`${ALIASES[op.operationId]}\` (the vendor's name is misspelled).`]
+      : []),
     "   *",
     ...errorDocs(op, exceptions),
     ...exampleDoc(op, pathParams, input, paging),
@@ -377,7 +400,11 @@ const opEntry = (op: Json): string => {
     `    group: ${lit(op.tags[0])},`,
     `    method: ${lit(op.method)},`,
     `    path: ${lit(op.path)},`,
-    `    pathParams: {${pathParams.length ? ` ${pathParams.map((p) => `${lit(p.name)}: ${withFormats(true, () => toSchema(p.schema))}`).join(", ")} ` : ""}},`,
+    `    pathParams: {${
+      pathParams.length
+        ? ` ${pathParams.map((p) => `${lit(p.name)}: ${withFormats(true, () => toSchema(p.schema))}`).join(", ")} `
+        : ""
+    }},`,
     `    input: ${input},`,
     `    success: ${success},`,
     `    errors: [${[...exceptions].sort().map((e) => `Errors.${e}`).join(", ")}],`,
@@ -454,7 +481,19 @@ const api = [
   "import * as Schema from \"effect/Schema\"",
   "import * as Errors from \"./Errors.js\"",
   "import {",
-  `  ${[...new Set(operations.flatMap((o) => [...refsOf(o.requestBody ?? {}), ...refsOf(o.responses["200"] ?? o.responses["201"] ?? {}), ...refsOf(o.parameters ?? [])]))].filter((n) => !n.startsWith("Model")).sort().join(",\n  ")}`,
+  `  ${
+    [
+      ...new Set(
+        operations.flatMap((
+          o
+        ) => [
+          ...refsOf(o.requestBody ?? {}),
+          ...refsOf(o.responses["200"] ?? o.responses["201"] ?? {}),
+          ...refsOf(o.parameters ?? [])
+        ])
+      )
+    ].filter((n) => !n.startsWith("Model")).sort().join(",\n  ")
+  }`,
   "} from \"./Generated.js\"",
   "import * as Operation from \"./Operation.js\"",
   "",
@@ -496,7 +535,9 @@ const catalogue = [
   "export const errors = {",
   ...operations.map((op) => {
     const rows = (op["x-smscx-errors"] ?? []).map((row: Json) =>
-      `    { status: ${row.status}, type: ${lit(row.type)}, code: ${row.code ?? "undefined"}, message: ${lit(row.description ?? "")}, exception: ${lit(exceptionFor(row.status, row.type, row.code))} }`
+      `    { status: ${row.status}, type: ${lit(row.type)}, code: ${row.code ?? "undefined"}, message: ${
+        lit(row.description ?? "")
+      }, exception: ${lit(exceptionFor(row.status, row.type, row.code))} }`
     )
     return `  ${op.operationId}: [${rows.length ? `\n${rows.join(",\n")}\n  ` : ""}],`
   }),
@@ -545,7 +586,9 @@ const serviceModule = (group: string) => {
     " */",
     own.length === 0
       ? `export interface Service extends ApiService.Of<typeof Api.${name}> {}`
-      : `export interface Service extends ApiService.WithAliases<typeof Api.${name}, typeof Api.aliases.${accessor(group)}> {}`,
+      : `export interface Service extends ApiService.WithAliases<typeof Api.${name}, typeof Api.aliases.${
+        accessor(group)
+      }> {}`,
     "",
     "/**",
     " * @since 0.1.0",
@@ -616,7 +659,9 @@ const servicesModule = [
   " * @since 0.1.0",
   " * @category layers",
   " */",
-  `export const layer: Layer.Layer<Services, never, Transport> = /*#__PURE__*/ Layer.mergeAll(${GROUPS.map((g) => `${accessor(g)}Layer`).join(", ")})`,
+  `export const layer: Layer.Layer<Services, never, Transport> = /*#__PURE__*/ Layer.mergeAll(${
+    GROUPS.map((g) => `${accessor(g)}Layer`).join(", ")
+  })`,
   ""
 ].join("\n")
 

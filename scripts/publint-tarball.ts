@@ -10,9 +10,9 @@
  *   the field; Node 20 and esbuild do use it (scripts/consumer-check.sh runs the built client on
  *   Node, from both `import` and `require`).
  */
+import { readFileSync } from "node:fs"
 import { publint } from "publint"
 import { formatMessage } from "publint/utils"
-import { readFileSync } from "node:fs"
 
 const ignored = (message: { readonly code: string; readonly args: Record<string, unknown> }) =>
   message.code === "NESTED_PACKAGE_JSON_FIELD_IGNORED" && message.args["field"] === "imports"
@@ -23,8 +23,10 @@ for (const tarball of process.argv.slice(2)) {
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer
   const { messages, pkg } = await publint({ pack: { tarball: buffer }, strict: true })
   const reported = messages.filter((message) => !ignored(message))
-  console.log(`publint ${tarball}: ${reported.length === 0 ? "all good" : `${reported.length} problem(s)`}` +
-    (messages.length > reported.length ? ` (${messages.length - reported.length} nested "imports" set aside)` : ""))
+  console.log(
+    `publint ${tarball}: ${reported.length === 0 ? "all good" : `${reported.length} problem(s)`}` +
+      (messages.length > reported.length ? ` (${messages.length - reported.length} nested "imports" set aside)` : "")
+  )
   for (const message of reported) console.log(`  ${message.type}: ${formatMessage(message, pkg)}`)
   if (reported.length > 0) failed = true
 }

@@ -58,21 +58,27 @@ const splitMergedRows = (rows: Array<Json>): Array<Json> =>
 
 /** The spec's paths with the request fixes applied to their parameters (a copy). */
 export const fixPaths = (paths: Record<string, Json>): Record<string, Json> =>
-  Object.fromEntries(Object.entries(paths).map(([path, item]) => [
-    path,
-    Object.fromEntries(Object.entries<Json>(item).map(([method, op]) => [
-      method,
-      ({
-        ...op,
-        ...(op.parameters === undefined ? {} : {
-          parameters: op.parameters.map((p: Json) =>
-            COUNTRY_ISO_NAMES.has(p.name) && p.schema?.type === "string" ? { ...p, schema: { ...p.schema, ...COUNTRY_ISO } } : p
-          )
-        }),
-        ...(op["x-smscx-errors"] === undefined ? {} : { "x-smscx-errors": splitMergedRows(op["x-smscx-errors"]) })
-      })
-    ]))
-  ]))
+  Object.fromEntries(
+    Object.entries(paths).map(([path, item]) => [
+      path,
+      Object.fromEntries(
+        Object.entries<Json>(item).map(([method, op]) => [
+          method,
+          {
+            ...op,
+            ...(op.parameters === undefined ? {} : {
+              parameters: op.parameters.map((p: Json) =>
+                COUNTRY_ISO_NAMES.has(p.name) && p.schema?.type === "string"
+                  ? { ...p, schema: { ...p.schema, ...COUNTRY_ISO } }
+                  : p
+              )
+            }),
+            ...(op["x-smscx-errors"] === undefined ? {} : { "x-smscx-errors": splitMergedRows(op["x-smscx-errors"]) })
+          }
+        ])
+      )
+    ])
+  )
 
 /**
  * Objects whose one property the vendor's clients name after a placeholder: the pricing

@@ -7,6 +7,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 
-const SmsLive = Sms.layer.pipe(Layer.provide(SmsCx.layerTransport({ apiKey: Redacted.make(process.env.SMSCX_API_KEY ?? "") })))
+const SmsLive = Sms.layer.pipe(
+  Layer.provide(SmsCx.layerTransport({ apiKey: Redacted.make(process.env.SMSCX_API_KEY ?? "") }))
+)
 const program = Effect.flatMap(Sms, (sms) => sms.sendSms({ to: ["+31612469000"], from: "InfoText", text: "Hi" }))
 Effect.runPromise(program.pipe(Effect.provide(SmsLive))).then((sent) => console.log(sent.info.totalCost))

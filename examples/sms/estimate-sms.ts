@@ -10,7 +10,9 @@ const program = Effect.gen(function*() {
     from: "InfoText",
     text: "Flash sale: 20% off everything until midnight."
   })
-  console.log(`${estimate.info.totalValid} recipients, ${estimate.info.totalParts} parts, cost ${estimate.info.totalCost}`)
+  console.log(
+    `${estimate.info.totalValid} recipients, ${estimate.info.totalParts} parts, cost ${estimate.info.totalCost}`
+  )
 })
 
 await Effect.runPromise(program.pipe(Effect.provide(SmsCxLive)))

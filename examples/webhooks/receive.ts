@@ -119,7 +119,15 @@ if (!demo) {
 } else {
   const uuid = "0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11"
   const at = "2025-03-01 10:15:30"
-  const inbound = { msgId: uuid, from: "+31612469000", countryIso: "NL", to: "3197010260000", text: "STOP", cost: 0, receivedAt: at }
+  const inbound = {
+    msgId: uuid,
+    from: "+31612469000",
+    countryIso: "NL",
+    to: "3197010260000",
+    text: "STOP",
+    cost: 0,
+    receivedAt: at
+  }
   const hit = {
     hitId: 1,
     shortlinkId: "aB3dE",
@@ -154,7 +162,15 @@ if (!demo) {
     { event: "attachment_hit_update", data: [{ ...hit, url: "https://smsc.cx/f/Qw3", device: "desktop" }] },
     {
       event: "new_optout",
-      data: [{ hitId: 2, optoutId: "Xy12", optoutUrl: "https://smsc.cx/o/Xy12", optoutType: "link", countryIso: "NL", datetime: at, phoneNumber: "+31612469000" }]
+      data: [{
+        hitId: 2,
+        optoutId: "Xy12",
+        optoutUrl: "https://smsc.cx/o/Xy12",
+        optoutType: "link",
+        countryIso: "NL",
+        datetime: at,
+        phoneNumber: "+31612469000"
+      }]
     },
     {
       event: "otp_update", // what the spec says a number lookup's event is
@@ -198,7 +214,10 @@ if (!demo) {
     }
   ]
   const post = async (to: string, body: string, method = "POST") => {
-    const res = await fetch(to, method === "POST" ? { method, body, headers: { "content-type": "application/json" } } : { method })
+    const res = await fetch(
+      to,
+      method === "POST" ? { method, body, headers: { "content-type": "application/json" } } : { method }
+    )
     return { status: res.status, text: (await res.text()).replace(/\n\s*/g, " ") }
   }
   let failures = 0
@@ -216,7 +235,11 @@ if (!demo) {
   expect("POST an unknown event", await post(url, JSON.stringify({ event: "something_new", data: [] })), 400)
   expect("POST with a wrong secret", await post(`${base}/webhooks/wrong`, "{}"), 404)
   expect("GET", await post(url, "", "GET"), 405)
-  expect("POST 2 MiB", await post(url, JSON.stringify({ event: "dlr_update", data: [], pad: "x".repeat(2 * MAX_BODY_BYTES) })), 413)
+  expect(
+    "POST 2 MiB",
+    await post(url, JSON.stringify({ event: "dlr_update", data: [], pad: "x".repeat(2 * MAX_BODY_BYTES) })),
+    413
+  )
   server.closeAllConnections()
   server.close()
   if (failures > 0) {

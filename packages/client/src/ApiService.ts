@@ -41,7 +41,8 @@ export type PageOf<O extends Operation.Any> = Operation.SuccessOf<O>
  * @since 0.1.0
  * @category models
  */
-export type ItemOf<O extends Operation.Any> = Operation.SuccessOf<O> extends { readonly data: ReadonlyArray<infer A> } ? A
+export type ItemOf<O extends Operation.Any> = Operation.SuccessOf<O> extends { readonly data: ReadonlyArray<infer A> } ?
+  A
   : never
 
 /**
@@ -66,7 +67,9 @@ export interface Streamed<O extends Operation.Any> {
    * The file, its body read from the connection as the stream is consumed (never whole in
    * memory); the connection closes with the scope.
    */
-  readonly stream: (...args: ArgsWithOptions<O>) => Effect.Effect<TransportModule.FileStream, Operation.FailureOf<O>, Scope.Scope>
+  readonly stream: (
+    ...args: ArgsWithOptions<O>
+  ) => Effect.Effect<TransportModule.FileStream, Operation.FailureOf<O>, Scope.Scope>
 }
 
 /**
@@ -104,9 +107,11 @@ export type Aliases<Ops extends Operations> = { readonly [alias: string]: keyof 
  * @since 0.1.0
  * @category models
  */
-export type WithAliases<Ops extends Operations, A extends Aliases<Ops>> = Of<Ops> & {
-  readonly [K in keyof A]: Method<Ops[A[K]]>
-}
+export type WithAliases<Ops extends Operations, A extends Aliases<Ops>> =
+  & Of<Ops>
+  & {
+    readonly [K in keyof A]: Method<Ops[A[K]]>
+  }
 
 /** The operation's own arguments and the call options, apart. @internal */
 export const splitArgs = (
@@ -153,11 +158,14 @@ export const pagesOf = <A, E>(
   args: ReadonlyArray<unknown>,
   fetch: (args: ReadonlyArray<unknown>) => Effect.Effect<A, E>
 ): Stream.Stream<A, E> =>
-  Stream.paginateEffect(undefined as string | undefined, (cursor) =>
-    Effect.map(fetch(argsForCursor(operation, args, cursor)), (page) => {
-      const next = nextCursor(page)
-      return [page, next === undefined ? Option.none() : Option.some(next)] as const
-    }))
+  Stream.paginateEffect(
+    undefined as string | undefined,
+    (cursor) =>
+      Effect.map(fetch(argsForCursor(operation, args, cursor)), (page) => {
+        const next = nextCursor(page)
+        return [page, next === undefined ? Option.none() : Option.some(next)] as const
+      })
+  )
 
 /**
  * Builds the service of a group of operations on top of the `Transport`.
@@ -186,8 +194,7 @@ export const make = <Ops extends Operations, A extends Aliases<Ops> = {}>(
           return pagesOf(operation, own, (page) => transport.call(operation, page, options))
         }
         extras.pages = pages
-        extras.all = (...args: ReadonlyArray<unknown>) =>
-          Stream.flattenIterables(Stream.map(pages(...args), itemsOf))
+        extras.all = (...args: ReadonlyArray<unknown>) => Stream.flattenIterables(Stream.map(pages(...args), itemsOf))
       }
       if (operation.success._tag === "File") {
         extras.stream = (...args: ReadonlyArray<unknown>) => {

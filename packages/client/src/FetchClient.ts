@@ -27,8 +27,8 @@ import {
   concat,
   makeClient,
   requestError,
-  streamError,
-  StreamedResponse
+  StreamedResponse,
+  streamError
 } from "./internal/bufferedClient.js"
 
 /** Reads a body up to `limit` bytes; past it, stops reading and gives undefined. */
@@ -81,7 +81,10 @@ const send = (
       const abort = () => controller.abort(new Aborted(interrupted.reason))
       interrupted.addEventListener("abort", abort, { once: true })
       const timer = Option.isSome(deadline)
-        ? setTimeout(() => controller.abort(new HttpTimeout.TimeoutCause(deadline.value)), Duration.toMillis(deadline.value))
+        ? setTimeout(
+          () => controller.abort(new HttpTimeout.TimeoutCause(deadline.value)),
+          Duration.toMillis(deadline.value)
+        )
         : undefined
       // a fetch that does not honour its signal (a test double, a wrapper) still ends on time
       const aborted = new Promise<never>((_, reject) => {
@@ -146,7 +149,10 @@ export const make = (fetch: typeof globalThis.fetch): HttpClient.HttpClient =>
  */
 export const layer: Layer.Layer<HttpClient.HttpClient> = Layer.effect(
   HttpClient.HttpClient,
-  Effect.map(Effect.serviceOption(FetchHttpClient.Fetch), (fetch) => make(Option.getOrElse(fetch, () => globalThis.fetch)))
+  Effect.map(
+    Effect.serviceOption(FetchHttpClient.Fetch),
+    (fetch) => make(Option.getOrElse(fetch, () => globalThis.fetch))
+  )
 )
 
 /**

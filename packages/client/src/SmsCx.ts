@@ -15,6 +15,7 @@
  *
  * @since 0.1.0
  */
+import * as DefaultHttpClient from "#defaultHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type { InvalidOptionsError } from "@smscx/core/Errors"
 import * as Transport from "@smscx/transport/Transport"
@@ -22,7 +23,6 @@ import type * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as DefaultHttpClient from "#defaultHttpClient"
 import * as AllServices from "./Services.js"
 
 /**

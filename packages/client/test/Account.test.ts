@@ -91,7 +91,9 @@ describe("Account: every operation against the sandbox", () => {
         }
       }
 
-      const viber = (yield* account.getChannelPricing("viber", "transactional")) as Readonly<Record<string, MessagePrices>>
+      const viber = (yield* account.getChannelPricing("viber", "transactional")) as Readonly<
+        Record<string, MessagePrices>
+      >
       // no Viber in the US; countryCode holds the highest price per message type
       assert.isUndefined(viber.US)
       assert.deepStrictEqual(viber.RO, { TRANSACTIONAL: 0.012, PROMOTIONAL: 0.019 })
@@ -118,7 +120,9 @@ describe("Account: errors", () => {
       const account = yield* Account
       const iso = yield* Effect.flip(account.getChannelPricingByCountryIso("sms", "transactional", "NLD"))
       assert.instanceOf(iso, RequestValidationError)
-      assert.deepStrictEqual([iso.operation, iso.issues.map((i) => i.path)], ["getChannelPricingByCountryIso", [["countryIso"]]])
+      assert.deepStrictEqual([iso.operation, iso.issues.map((i) => i.path)], ["getChannelPricingByCountryIso", [[
+        "countryIso"
+      ]]])
       // a channel outside the literal (from untyped code)
       const channel = yield* Effect.flip(account.getChannelPricing("fax" as "sms", "transactional"))
       assert.instanceOf(channel, RequestValidationError)

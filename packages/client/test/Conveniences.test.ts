@@ -50,8 +50,13 @@ const optoutPages = (url: URL) => {
   }, { "x-request-id": `req-${page}`, "x-rate-limit-limit": "100", "x-rate-limit-remaining": String(100 - page) })
 }
 
-const layerOver = (fetch: typeof globalThis.fetch, options: Partial<Parameters<typeof SmsCx.layerWithoutHttpClient>[0]> = {}) =>
-  SmsCx.layerWithoutHttpClient({ apiKey: "k", baseUrl: BASE, ...options } as Parameters<typeof SmsCx.layerWithoutHttpClient>[0])
+const layerOver = (
+  fetch: typeof globalThis.fetch,
+  options: Partial<Parameters<typeof SmsCx.layerWithoutHttpClient>[0]> = {}
+) =>
+  SmsCx.layerWithoutHttpClient(
+    { apiKey: "k", baseUrl: BASE, ...options } as Parameters<typeof SmsCx.layerWithoutHttpClient>[0]
+  )
     .pipe(Layer.provide(FetchClient.layerWith(fetch)))
 
 describe("cursor paging (Effect)", () => {
@@ -82,13 +87,18 @@ describe("cursor paging (Effect)", () => {
 
   it.effect("an error mid-way fails the stream with the typed error, after the pages before it", () => {
     const { fetch } = recorder((url, index) =>
-      index === 1 ? json(500, { error: { type: "server_error", code: 1500, message: "down", uri: "" } }) : optoutPages(url)
+      index === 1
+        ? json(500, { error: { type: "server_error", code: 1500, message: "down", uri: "" } })
+        : optoutPages(url)
     )
     return Effect.gen(function*() {
       const optouts = yield* Optouts
       const seenItems: Array<number> = []
       const error = yield* Effect.flip(
-        Stream.runForEach(optouts.getOptoutsList.all({ limit: 2 }, { retry: false }), (o) => Effect.sync(() => seenItems.push(o.id)))
+        Stream.runForEach(
+          optouts.getOptoutsList.all({ limit: 2 }, { retry: false }),
+          (o) => Effect.sync(() => seenItems.push(o.id))
+        )
       )
       assert.strictEqual(error._tag, "ServerErrorException")
       assert.deepStrictEqual(seenItems, [11, 12])
@@ -101,7 +111,9 @@ describe("withResponse and the request id", () => {
     const { fetch } = recorder((url, index) =>
       index === 0
         ? optoutPages(url)
-        : json(400, { error: { type: "invalid_param", code: 1000, message: "bad limit", uri: "" } }, { "x-request-id": "req-err" })
+        : json(400, { error: { type: "invalid_param", code: 1000, message: "bad limit", uri: "" } }, {
+          "x-request-id": "req-err"
+        })
     )
     return Effect.gen(function*() {
       const optouts = yield* Optouts
@@ -142,7 +154,9 @@ describe("per-call options", () => {
   }, { timeout: 10_000 })
 
   it.effect("a call's retry policy overrides the client's: retry false makes one request", () => {
-    const { fetch, seen } = recorder(() => json(429, { error: { type: "rate_limit", code: 1000, message: "slow", uri: "" } }, { "x-rate-limit-reset": "0" }))
+    const { fetch, seen } = recorder(() =>
+      json(429, { error: { type: "rate_limit", code: 1000, message: "slow", uri: "" } }, { "x-rate-limit-reset": "0" })
+    )
     return Effect.gen(function*() {
       const optouts = yield* Optouts
       const error = yield* Effect.flip(optouts.getOptoutsList({ limit: 2 }, { retry: false }))
@@ -195,7 +209,11 @@ describe("fields the SDK does not know yet", () => {
       yield* Effect.either(optouts.getOptoutsList({ limit: 2 }, { extraQuery: { sort: "desc" } }))
       assert.match(urls[1]!, /limit=2&sort=desc$/)
       const refused: ReadonlyArray<readonly [Effect.Effect<unknown, unknown>, ReadonlyArray<string>]> = [
-        [sms.sendSms({ to: ["+31612469000"], from: "InfoText", text: "Hi" }, { extraBody: { text: "sneaky" } }), ["options", "extraBody", "text"]],
+        [sms.sendSms({ to: ["+31612469000"], from: "InfoText", text: "Hi" }, { extraBody: { text: "sneaky" } }), [
+          "options",
+          "extraBody",
+          "text"
+        ]],
         [optouts.getOptoutsList({ limit: 2 }, { extraQuery: { limit: 3 } }), ["options", "extraQuery", "limit"]],
         [optouts.getOptoutsList({ limit: 2 }, { extraBody: { x: 1 } }), ["options", "extraBody"]]
       ]

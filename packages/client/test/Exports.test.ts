@@ -63,10 +63,11 @@ const csvServer = (total: number, headers: Record<string, string> = {}) => {
       const server = Http.createServer(handler)
       server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
     }),
-    (server) => Effect.sync(() => {
-      server.closeAllConnections()
-      server.close()
-    })
+    (server) =>
+      Effect.sync(() => {
+        server.closeAllConnections()
+        server.close()
+      })
   ).pipe(Effect.map((server) => ({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, state })))
 }
 
@@ -83,31 +84,35 @@ describe.each(clients)("%s", (_, clientLayer) => {
       ...(maxResponseBytes === undefined ? {} : { maxResponseBytes })
     }).pipe(Layer.provide(clientLayer))
 
-  it.live("a 200 MB export streams with flat memory; content type and file name come with it", () =>
-    Effect.gen(function*() {
-      const total = 200 * MiB
-      const { url } = yield* csvServer(total)
-      // live memory, not RSS: RSS also counts garbage not yet collected and what other test
-      // files left behind, which made the measure depend on the machine's load
-      const before = live()
-      let peak = before
-      let received = 0
-      yield* Effect.gen(function*() {
-        const file = yield* Effect.flatMap(Optouts, (o) => o.exportOptoutsToCSV.stream())
-        assert.strictEqual(file.contentType, "application/csv")
-        assert.strictEqual(file.fileName, "optouts.csv")
-        yield* Stream.runForEach(file.stream, (chunk) =>
-          Effect.sync(() => {
-            received += chunk.byteLength
-            if ((received & (16 * MiB - 1)) < chunk.byteLength) peak = Math.max(peak, live())
-          }))
-      }).pipe(Effect.scoped, Effect.provide(services(url)))
-      assert.strictEqual(received, total)
-      // a buffered read would hold the 200 MB (and more); streaming holds a few chunks
-      // (fetch's own stream queue may hold a few tens of MiB ahead of the reader: the bound is
-      // half the file, far below what a buffered read holds)
-      assert.isBelow(peak - before, 100 * MiB, `live memory grew by ${Math.round((peak - before) / MiB)} MiB`)
-    }).pipe(Effect.scoped), { timeout: 60_000 })
+  it.live(
+    "a 200 MB export streams with flat memory; content type and file name come with it",
+    () =>
+      Effect.gen(function*() {
+        const total = 200 * MiB
+        const { url } = yield* csvServer(total)
+        // live memory, not RSS: RSS also counts garbage not yet collected and what other test
+        // files left behind, which made the measure depend on the machine's load
+        const before = live()
+        let peak = before
+        let received = 0
+        yield* Effect.gen(function*() {
+          const file = yield* Effect.flatMap(Optouts, (o) => o.exportOptoutsToCSV.stream())
+          assert.strictEqual(file.contentType, "application/csv")
+          assert.strictEqual(file.fileName, "optouts.csv")
+          yield* Stream.runForEach(file.stream, (chunk) =>
+            Effect.sync(() => {
+              received += chunk.byteLength
+              if ((received & (16 * MiB - 1)) < chunk.byteLength) peak = Math.max(peak, live())
+            }))
+        }).pipe(Effect.scoped, Effect.provide(services(url)))
+        assert.strictEqual(received, total)
+        // a buffered read would hold the 200 MB (and more); streaming holds a few chunks
+        // (fetch's own stream queue may hold a few tens of MiB ahead of the reader: the bound is
+        // half the file, far below what a buffered read holds)
+        assert.isBelow(peak - before, 100 * MiB, `live memory grew by ${Math.round((peak - before) / MiB)} MiB`)
+      }).pipe(Effect.scoped),
+    { timeout: 60_000 }
+  )
 
   it.live("leaving the stream early closes the connection; the server stops writing", () =>
     Effect.gen(function*() {
@@ -125,13 +130,16 @@ describe.each(clients)("%s", (_, clientLayer) => {
   it.live("read whole: { contentType, fileName, bytes }, within maxResponseBytes", () =>
     Effect.gen(function*() {
       const { url } = yield* csvServer(256 * 1024, {
-        "content-disposition": "attachment; filename=\"x.csv\"; filename*=UTF-8''..%2F..%2Fetc%2Frapport%20%C3%A9t%C3%A9.csv"
+        "content-disposition":
+          "attachment; filename=\"x.csv\"; filename*=UTF-8''..%2F..%2Fetc%2Frapport%20%C3%A9t%C3%A9.csv"
       })
       const file = yield* Effect.flatMap(Optouts, (o) => o.exportOptoutsToCSV()).pipe(Effect.provide(services(url)))
       assert.strictEqual(file.bytes.byteLength, 256 * 1024)
       assert.strictEqual(file.contentType, "application/csv")
       assert.strictEqual(file.fileName, "rapport été.csv", "the extended name, without its directories")
-      const tooLarge = yield* Effect.flip(Effect.flatMap(Optouts, (o) => o.exportOptoutsToCSV()).pipe(Effect.provide(services(url, 64 * 1024))))
+      const tooLarge = yield* Effect.flip(
+        Effect.flatMap(Optouts, (o) => o.exportOptoutsToCSV()).pipe(Effect.provide(services(url, 64 * 1024)))
+      )
       assert.strictEqual(tooLarge._tag, "TransportError")
     }).pipe(Effect.scoped))
 
@@ -139,10 +147,11 @@ describe.each(clients)("%s", (_, clientLayer) => {
     Effect.gen(function*() {
       const { url } = yield* csvServer(1024)
       const error = yield* Effect.flip(
-        Effect.flatMap(Reports, (r) => r.exportCampaignReportToXLSX.stream("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")).pipe(
-          Effect.provide(services(url)),
-          Effect.scoped
-        )
+        Effect.flatMap(Reports, (r) => r.exportCampaignReportToXLSX.stream("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11"))
+          .pipe(
+            Effect.provide(services(url)),
+            Effect.scoped
+          )
       )
       assert.strictEqual(error._tag, "ResourceNotFoundException")
     }).pipe(Effect.scoped))

@@ -20,19 +20,26 @@ const server = (handler: Http.RequestListener) =>
       const s = Http.createServer(handler)
       s.listen(0, "127.0.0.1", () => resume(Effect.succeed(s)))
     }),
-    (s) => Effect.async<void>((resume) => {
-      s.closeAllConnections()
-      s.close(() => resume(Effect.void))
-    })
+    (s) =>
+      Effect.async<void>((resume) => {
+        s.closeAllConnections()
+        s.close(() => resume(Effect.void))
+      })
   ).pipe(Effect.map((s) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`))
 
-const received: Array<{ method?: string | undefined; url?: string | undefined; headers: Http.IncomingHttpHeaders; body: string }> = []
+const received: Array<
+  { method?: string | undefined; url?: string | undefined; headers: Http.IncomingHttpHeaders; body: string }
+> = []
 const echo: Http.RequestListener = (req, res) => {
   let body = ""
   req.on("data", (c: Buffer) => body += c.toString("utf8"))
   req.on("end", () => {
     received.push({ method: req.method, url: req.url, headers: req.headers, body })
-    res.writeHead(201, { "content-type": "application/json", "x-rate-limit-limit": "100", "set-cookie": ["a=1", "b=2"] })
+    res.writeHead(201, {
+      "content-type": "application/json",
+      "x-rate-limit-limit": "100",
+      "set-cookie": ["a=1", "b=2"]
+    })
     res.end(JSON.stringify({ ok: true, body }))
   })
 }
@@ -44,19 +51,23 @@ const gc: () => void = (() => {
 })()
 
 /** A server that streams `total` bytes of JSON-ish filler in 64 KiB chunks; counts what it wrote. */
-const streaming = (total: number, declareLength: boolean, written: { bytes: number }): Http.RequestListener => (_, res) => {
-  res.writeHead(200, { "content-type": "application/json", ...(declareLength ? { "content-length": String(total) } : {}) })
-  const chunk = Buffer.alloc(64 * 1024, 0x20)
-  const pump = () => {
-    while (written.bytes < total) {
-      written.bytes += chunk.byteLength
-      if (!res.write(chunk)) return void res.once("drain", pump)
+const streaming =
+  (total: number, declareLength: boolean, written: { bytes: number }): Http.RequestListener => (_, res) => {
+    res.writeHead(200, {
+      "content-type": "application/json",
+      ...(declareLength ? { "content-length": String(total) } : {})
+    })
+    const chunk = Buffer.alloc(64 * 1024, 0x20)
+    const pump = () => {
+      while (written.bytes < total) {
+        written.bytes += chunk.byteLength
+        if (!res.write(chunk)) return void res.once("drain", pump)
+      }
+      res.end()
     }
-    res.end()
+    res.on("close", () => written.bytes = Math.min(written.bytes, total))
+    pump()
   }
-  res.on("close", () => written.bytes = Math.min(written.bytes, total))
-  pump()
-}
 
 const clients: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient>]> = [
   ["the default Node client", NodeHttpClient.layer],
@@ -96,10 +107,12 @@ describe.each(clients)("%s", (_, clientLayer) => {
       // never answers
       const url = yield* server(() => {})
       const started = Date.now()
-      const error = yield* Effect.flip(Effect.flatMap(Account, (a) => a.getAccountBalance()).pipe(
-        Effect.provide(SmsCx.layerWithoutHttpClient({ apiKey: "k", baseUrl: url, timeout: "200 millis" })),
-        Effect.provide(clientLayer)
-      ))
+      const error = yield* Effect.flip(
+        Effect.flatMap(Account, (a) => a.getAccountBalance()).pipe(
+          Effect.provide(SmsCx.layerWithoutHttpClient({ apiKey: "k", baseUrl: url, timeout: "200 millis" })),
+          Effect.provide(clientLayer)
+        )
+      )
       assert.instanceOf(error, TransportError)
       assert.strictEqual((error as TransportError).reason, "Timeout")
       assert.match(error.message, /timed out after 200ms/)
@@ -109,10 +122,14 @@ describe.each(clients)("%s", (_, clientLayer) => {
   it.live("the deadline fires even when the garbage collector runs while the request waits", () =>
     Effect.gen(function*() {
       const url = yield* server(() => {})
-      const fiber = yield* Effect.fork(Effect.flip(Effect.flatMap(Account, (a) => a.getAccountBalance()).pipe(
-        Effect.provide(SmsCx.layerWithoutHttpClient({ apiKey: "k", baseUrl: url, timeout: "300 millis", retry: false })),
-        Effect.provide(clientLayer)
-      )))
+      const fiber = yield* Effect.fork(Effect.flip(
+        Effect.flatMap(Account, (a) => a.getAccountBalance()).pipe(
+          Effect.provide(
+            SmsCx.layerWithoutHttpClient({ apiKey: "k", baseUrl: url, timeout: "300 millis", retry: false })
+          ),
+          Effect.provide(clientLayer)
+        )
+      ))
       // collect repeatedly while the request is pending: a deadline held only by a collectable
       // AbortSignal (AbortSignal.timeout under AbortSignal.any, on Node 20) is lost here
       for (let i = 0; i < 5; i++) {
@@ -130,10 +147,14 @@ describe.each(clients)("%s", (_, clientLayer) => {
         const written = { bytes: 0 }
         const total = 256 * 1024 * 1024
         const url = yield* server(streaming(total, declareLength, written))
-        const error = yield* Effect.flip(Effect.flatMap(Account, (a) => a.getAccountBalance()).pipe(
-          Effect.provide(SmsCx.layerWithoutHttpClient({ apiKey: "k", baseUrl: url, maxResponseBytes: 1024 * 1024, retry: false })),
-          Effect.provide(clientLayer)
-        ))
+        const error = yield* Effect.flip(
+          Effect.flatMap(Account, (a) => a.getAccountBalance()).pipe(
+            Effect.provide(
+              SmsCx.layerWithoutHttpClient({ apiKey: "k", baseUrl: url, maxResponseBytes: 1024 * 1024, retry: false })
+            ),
+            Effect.provide(clientLayer)
+          )
+        )
         assert.instanceOf(error, TransportError)
         assert.strictEqual((error as TransportError).reason, "ResponseTooLarge")
         assert.include(error.message, "1048576 bytes")
@@ -145,10 +166,12 @@ describe.each(clients)("%s", (_, clientLayer) => {
     Effect.gen(function*() {
       // a port that was just free: bind, read, close
       const url = yield* Effect.scoped(server(echo))
-      const result = yield* Effect.either(Effect.flatMap(Account, (a) => a.getAccountBalance()).pipe(
-        Effect.provide(SmsCx.layerWithoutHttpClient({ apiKey: "k", baseUrl: url, retry: false })),
-        Effect.provide(clientLayer)
-      ))
+      const result = yield* Effect.either(
+        Effect.flatMap(Account, (a) => a.getAccountBalance()).pipe(
+          Effect.provide(SmsCx.layerWithoutHttpClient({ apiKey: "k", baseUrl: url, retry: false })),
+          Effect.provide(clientLayer)
+        )
+      )
       assert.isTrue(Either.isLeft(result))
       const error = (result as Either.Left<unknown, unknown>).left
       assert.instanceOf(error, TransportError)
@@ -165,7 +188,6 @@ describe.each(clients)("%s", (_, clientLayer) => {
       assert.isTrue(closed)
     }).pipe(Effect.scoped, Effect.provide(clientLayer)))
 })
-
 
 describe("NodeHttpClient.layerWith and trace propagation", () => {
   it.live("requests go through the agents given; the layer leaves them to their owner", () =>
@@ -203,7 +225,14 @@ describe("NodeHttpClient.layerWith and trace propagation", () => {
       const url = yield* server(echo)
       const call = (tracePropagation?: boolean) =>
         Effect.flatMap(Account, (a) => a.getAccountBalance()).pipe(
-          Effect.provide(SmsCx.layerWithoutHttpClient({ apiKey: "k", baseUrl: url, retry: false, ...(tracePropagation === undefined ? {} : { tracePropagation }) })),
+          Effect.provide(
+            SmsCx.layerWithoutHttpClient({
+              apiKey: "k",
+              baseUrl: url,
+              retry: false,
+              ...(tracePropagation === undefined ? {} : { tracePropagation })
+            })
+          ),
           Effect.provide(NodeHttpClient.layer),
           Effect.ignore
         )

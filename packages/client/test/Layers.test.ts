@@ -32,7 +32,9 @@ describe("providing only the groups a program uses", () => {
 
   it("SmsCx.layerTransport checks its options when built", async () => {
     const exit = await Effect.runPromiseExit(
-      Layer.build(SmsCx.layerTransport({ apiKey: Redacted.make(API_KEY), baseUrl: "ftp://example.com" })).pipe(Effect.scoped)
+      Layer.build(SmsCx.layerTransport({ apiKey: Redacted.make(API_KEY), baseUrl: "ftp://example.com" })).pipe(
+        Effect.scoped
+      )
     )
     assert.isTrue(Exit.isFailure(exit))
     if (Exit.isFailure(exit)) {

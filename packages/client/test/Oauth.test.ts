@@ -21,7 +21,11 @@ import { API_KEY, NL, provide, Requests, Sandbox, sandbox, sentTo } from "./util
 const APP = { applicationId: "app-1", applicationSecret: "app-secret-Zq8xW2" }
 const client: Transport.Options = { ...APP, scope: "sms account" }
 /** The sandbox accepts the application; the API key is not the SDK's way in. */
-const server = (options: Sandbox.Options = {}): Sandbox.Options => ({ apiKeys: ["right"], applications: [APP], ...options })
+const server = (options: Sandbox.Options = {}): Sandbox.Options => ({
+  apiKeys: ["right"],
+  applications: [APP],
+  ...options
+})
 const hello = { to: [NL], from: "InfoText", text: "Hello" }
 
 const authorizations = (path: string) => Effect.map(sentTo(path), (rs) => rs.map((r) => r.headers["authorization"]))
@@ -42,7 +46,10 @@ describe("OAuth client credentials, fetched by the transport", () => {
       const [token, ...others] = yield* sentTo("/oauth/token")
       assert.deepStrictEqual(others, [])
       assert.strictEqual(token!.method, "POST")
-      assert.strictEqual(token!.headers["authorization"], `Basic ${btoa(`${APP.applicationId}:${APP.applicationSecret}`)}`)
+      assert.strictEqual(
+        token!.headers["authorization"],
+        `Basic ${btoa(`${APP.applicationId}:${APP.applicationSecret}`)}`
+      )
       assert.strictEqual(token!.headers["content-type"], "application/x-www-form-urlencoded")
       assert.deepStrictEqual(
         Object.fromEntries(new URLSearchParams(token!.body)),
@@ -135,7 +142,9 @@ describe("OAuth client credentials, fetched by the transport", () => {
       assert.strictEqual(bearers[0], "Bearer revoked")
       assert.notStrictEqual(bearers[1], "Bearer revoked")
 
-      const error = yield* Effect.flip(Effect.flatMap(Account, (a) => a.getAccountBalance()).pipe(clientSpoiling(Infinity)))
+      const error = yield* Effect.flip(
+        Effect.flatMap(Account, (a) => a.getAccountBalance()).pipe(clientSpoiling(Infinity))
+      )
       assert.instanceOf(error, InvalidCredentialsException)
       assert.deepStrictEqual([error.status, error.code], [401, 1002])
       // one more token, one retry: no loop

@@ -125,7 +125,12 @@ describe("Sms: every operation against the sandbox", () => {
 
       const again = yield* Effect.flip(sms.deleteScheduledSms(message.msgId))
       assert.instanceOf(again, ResourceNotFoundException)
-      assert.deepStrictEqual([again._tag, again.status, again.type, again.code], ["ResourceNotFoundException", 404, "not_found", 1100])
+      assert.deepStrictEqual([again._tag, again.status, again.type, again.code], [
+        "ResourceNotFoundException",
+        404,
+        "not_found",
+        1100
+      ])
       assert.strictEqual(yield* state.balance, 100)
     }).pipe(provide()))
 

@@ -147,8 +147,15 @@ export const collect = (
     if (issues.length < limit) issues.push({ path: path.map(toKey), message })
   }
   const actual = (path: ReadonlyArray<PropertyKey>, value: unknown) =>
-    redact !== undefined && path.some((key) => typeof key === "string" && redact.has(key)) ? "<redacted>" : excerpt(value)
-  const mismatch = (path: ReadonlyArray<PropertyKey>, ast: AST.AST, issue: ParseResult.ParseIssue, message: string | undefined) =>
+    redact !== undefined && path.some((key) => typeof key === "string" && redact.has(key))
+      ? "<redacted>"
+      : excerpt(value)
+  const mismatch = (
+    path: ReadonlyArray<PropertyKey>,
+    ast: AST.AST,
+    issue: ParseResult.ParseIssue,
+    message: string | undefined
+  ) =>
     push(
       path,
       (message === undefined ? undefined : clip(message, EXPECTED_LENGTH)) ?? annotated(ast, issue) ??
@@ -191,7 +198,10 @@ export const collect = (
 export const pathText = (path: ReadonlyArray<string | number>): string =>
   path.length === 0
     ? "(root)"
-    : clip(path.map((key, i) => typeof key === "number" ? `[${key}]` : i === 0 ? key : `.${key}`).join(""), EXPECTED_LENGTH)
+    : clip(
+      path.map((key, i) => typeof key === "number" ? `[${key}]` : i === 0 ? key : `.${key}`).join(""),
+      EXPECTED_LENGTH
+    )
 
 /**
  * A message of a few lines, never longer than 1,000 characters: a headline, then the first

@@ -538,10 +538,11 @@ const decodeAnyEither = (body: unknown): Either.Either<Payload, WebhookDecodeErr
  * @since 0.1.0
  * @category decoding
  */
-export const decode: <K extends Kind>(kind: K, body: unknown) => Effect.Effect<PayloadOf<K>, WebhookDecodeError> = Effect
-  .fn("Webhooks.decode")(function*(kind: Kind, body: unknown) {
-    return yield* decodeEither(kind, body)
-  }) as <K extends Kind>(kind: K, body: unknown) => Effect.Effect<PayloadOf<K>, WebhookDecodeError>
+export const decode: <K extends Kind>(kind: K, body: unknown) => Effect.Effect<PayloadOf<K>, WebhookDecodeError> =
+  Effect
+    .fn("Webhooks.decode")(function*(kind: Kind, body: unknown) {
+      return yield* decodeEither(kind, body)
+    }) as <K extends Kind>(kind: K, body: unknown) => Effect.Effect<PayloadOf<K>, WebhookDecodeError>
 
 /**
  * Decodes a callback body as the kind its `event` names. `event: "otp_update"` is an OTP update,

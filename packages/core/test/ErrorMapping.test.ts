@@ -61,7 +61,10 @@ const assertMapped = (
   }
 ) => {
   assert.isTrue(isExceptionTag(expected.tag), `${expected.tag} is an exception of Errors`)
-  assert.isTrue(error instanceof Errors.ApiExceptions[expected.tag as Errors.ApiExceptionTag], `instanceof ${expected.tag}`)
+  assert.isTrue(
+    error instanceof Errors.ApiExceptions[expected.tag as Errors.ApiExceptionTag],
+    `instanceof ${expected.tag}`
+  )
   assert.strictEqual(error._tag, expected.tag)
   assert.isTrue(Errors.isApiError(error))
   assert.strictEqual(error.status, expected.status)
@@ -180,16 +183,28 @@ describe("ErrorMapping.fromResponse: rule order", () => {
   it("a 403 without a type (or with a type no rule names) is an InsufficientScopeException", () => {
     assert.strictEqual(ErrorMapping.fromResponse(403, {}, envelope(undefined, 2030))._tag, "InsufficientScopeException")
     assert.strictEqual(ErrorMapping.fromResponse(403, {}, "")._tag, "InsufficientScopeException")
-    assert.strictEqual(ErrorMapping.fromResponse(403, {}, envelope("invalid_param", 1207))._tag, "InsufficientScopeException")
+    assert.strictEqual(
+      ErrorMapping.fromResponse(403, {}, envelope("invalid_param", 1207))._tag,
+      "InsufficientScopeException"
+    )
   })
 
   it("a type is matched only with its own status", () => {
     // otp_cancelled is a 400 rule: on a 404 the status rule wins
-    assert.strictEqual(ErrorMapping.fromResponse(404, {}, envelope("otp_cancelled", 2030))._tag, "ResourceNotFoundException")
+    assert.strictEqual(
+      ErrorMapping.fromResponse(404, {}, envelope("otp_cancelled", 2030))._tag,
+      "ResourceNotFoundException"
+    )
     // no_coverage is a 403 rule: on a 400 it is an invalid request
-    assert.strictEqual(ErrorMapping.fromResponse(400, {}, envelope("no_coverage", 1119))._tag, "InvalidRequestException")
+    assert.strictEqual(
+      ErrorMapping.fromResponse(400, {}, envelope("no_coverage", 1119))._tag,
+      "InvalidRequestException"
+    )
     // insufficient_credit on a 500 is still a server error
-    assert.strictEqual(ErrorMapping.fromResponse(500, {}, envelope("insufficient_credit", 1113))._tag, "ServerErrorException")
+    assert.strictEqual(
+      ErrorMapping.fromResponse(500, {}, envelope("insufficient_credit", 1113))._tag,
+      "ServerErrorException"
+    )
   })
 
   it("429 gives retryAfter from X-Rate-Limit-Reset (seconds), undefined without it", () => {
@@ -300,7 +315,9 @@ describe("ErrorMapping.rules", () => {
 // The per-operation error unions that codegen derives from the spec
 // ---------------------------------------------------------------------------
 
-const operations: ReadonlyArray<Operation.Any> = Object.values(Api.groups).flatMap((group) => Object.values<Operation.Any>(group))
+const operations: ReadonlyArray<Operation.Any> = Object.values(Api.groups).flatMap((group) =>
+  Object.values<Operation.Any>(group)
+)
 
 const specOperation = (operation: Operation.Any): any => spec.paths[operation.path]?.[operation.method.toLowerCase()]
 

@@ -13,7 +13,9 @@ import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
 import * as Schema from "effect/Schema"
 
-const operations: ReadonlyArray<Operation.Any> = Object.values(Api.groups).flatMap((group) => Object.values<Operation.Any>(group))
+const operations: ReadonlyArray<Operation.Any> = Object.values(Api.groups).flatMap((group) =>
+  Object.values<Operation.Any>(group)
+)
 
 /** The JSON form of a value; `Schema.Number` also generates NaN and ±Infinity, which JSON has not. */
 const toJson = (u: unknown): unknown =>
@@ -66,24 +68,34 @@ describe("JsonGuard", () => {
     })
     if (guard === undefined) continue
 
-    it.effect.prop(`${operation.spanName}: accepts every valid answer`, [Arbitrary.make(schema).map(toJson)], ([json]) =>
-      Effect.gen(function*() {
-        assert.isTrue(Either.isRight(yield* Effect.either(decode(json))))
-        assert.isTrue(guard(json), JSON.stringify(json))
-      }), RUNS)
+    it.effect.prop(
+      `${operation.spanName}: accepts every valid answer`,
+      [Arbitrary.make(schema).map(toJson)],
+      ([json]) =>
+        Effect.gen(function*() {
+          assert.isTrue(Either.isRight(yield* Effect.either(decode(json))))
+          assert.isTrue(guard(json), JSON.stringify(json))
+        }),
+      RUNS
+    )
 
-    it.effect.prop(`${operation.spanName}: accepts nothing the decode rejects`, [mutated(schema)], ([json]) =>
-      Effect.gen(function*() {
-        const decoded = yield* Effect.either(decode(json))
-        if (guard(json)) {
-          assert.isTrue(Either.isRight(decoded), `guard accepted what decode rejects: ${JSON.stringify(json)}`)
-          // the same value either way; except that the decode turns an own "__proto__" key of
-          // the JSON into the object's prototype, where the guard keeps the key (see the report)
-          if (Either.isRight(decoded) && !JSON.stringify(json).includes("\"__proto__\"")) {
-            assert.deepStrictEqual(decoded.right, json)
+    it.effect.prop(
+      `${operation.spanName}: accepts nothing the decode rejects`,
+      [mutated(schema)],
+      ([json]) =>
+        Effect.gen(function*() {
+          const decoded = yield* Effect.either(decode(json))
+          if (guard(json)) {
+            assert.isTrue(Either.isRight(decoded), `guard accepted what decode rejects: ${JSON.stringify(json)}`)
+            // the same value either way; except that the decode turns an own "__proto__" key of
+            // the JSON into the object's prototype, where the guard keeps the key (see the report)
+            if (Either.isRight(decoded) && !JSON.stringify(json).includes("\"__proto__\"")) {
+              assert.deepStrictEqual(decoded.right, json)
+            }
           }
-        }
-      }), RUNS)
+        }),
+      RUNS
+    )
   }
 
   it("rejects the usual wrong answers", () => {

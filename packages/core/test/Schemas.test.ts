@@ -11,13 +11,13 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Api, Generated } from "@smscx/core"
 import type * as Operation from "@smscx/core/Operation"
+import addFormatsModule from "ajv-formats"
+import Ajv2020Module from "ajv/dist/2020.js"
 import * as Arbitrary from "effect/Arbitrary"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
 import * as Schema from "effect/Schema"
-import Ajv2020Module from "ajv/dist/2020.js"
-import addFormatsModule from "ajv-formats"
 import { readFileSync } from "node:fs"
 import { fixSchemas } from "../../../scripts/spec-fixes.js"
 
@@ -53,7 +53,9 @@ const UNENFORCED_FORMATS: ReadonlySet<string> = new Set(["date-time", "uri"])
 
 const contractErrors = (validate: ReturnType<typeof validatorAt>, json: unknown) => {
   if (validate(json)) return []
-  return (validate.errors ?? []).filter((e) => !(e.keyword === "format" && UNENFORCED_FORMATS.has(String(e.params.format))))
+  return (validate.errors ?? []).filter((e) =>
+    !(e.keyword === "format" && UNENFORCED_FORMATS.has(String(e.params.format)))
+  )
 }
 
 /** The spec's operation object of an entry. */
@@ -81,7 +83,9 @@ const finiteNumbers = (u: unknown): unknown =>
 
 const toJson = (u: unknown): unknown => JSON.parse(JSON.stringify(u))
 
-const operations: ReadonlyArray<Operation.Any> = Object.values(Api.groups).flatMap((group) => Object.values<Operation.Any>(group))
+const operations: ReadonlyArray<Operation.Any> = Object.values(Api.groups).flatMap((group) =>
+  Object.values<Operation.Any>(group)
+)
 
 const RUNS = { fastCheck: { numRuns: 50 } }
 
@@ -126,15 +130,26 @@ describe("Api entries describe the spec's operations", () => {
       }
       assert.strictEqual(operation.auth === "basic", op.security.some((s: object) => "BasicAuth" in s))
       assert.strictEqual(operation.billed, op["x-smscx-cost"] === true)
-      const bodySchema = ct === "application/json" ? ajv.getSchema(`${SPEC_ID}#${pointer("paths", operation.path, operation.method.toLowerCase(), "requestBody", "content", ct, "schema")}`)?.schema as any : undefined
-      const referenced = bodySchema?.$ref ? spec.components.schemas[String(bodySchema.$ref).split("/").at(-1)!] : bodySchema
+      const bodySchema = ct === "application/json"
+        ? ajv.getSchema(
+          `${SPEC_ID}#${
+            pointer("paths", operation.path, operation.method.toLowerCase(), "requestBody", "content", ct, "schema")
+          }`
+        )?.schema as any
+        : undefined
+      const referenced = bodySchema?.$ref
+        ? spec.components.schemas[String(bodySchema.$ref).split("/").at(-1)!]
+        : bodySchema
       assert.strictEqual(
         operation.idempotencyKey,
         referenced?.properties?.idempotencyId !== undefined ? "idempotencyId" : undefined
       )
       const answers = op.responses["200"] ?? op.responses["201"]
       const [answerType] = Object.keys(answers.content ?? {})
-      assert.strictEqual(operation.success._tag, answerType === "application/json" ? "Json" : answerType === undefined ? "Empty" : "File")
+      assert.strictEqual(
+        operation.success._tag,
+        answerType === "application/json" ? "Json" : answerType === undefined ? "Empty" : "File"
+      )
       if (operation.success._tag === "File") assert.strictEqual(operation.success.contentType, answerType)
       const query = params.filter((p) => p.in === "query").map((p) => p.name)
       assert.strictEqual(operation.paging, ["limit", "next", "previous"].every((name) => query.includes(name)))
@@ -158,20 +173,30 @@ describe("requests: what the Effect input schema accepts, the spec accepts", () 
       "schema"
     )
 
-    it.effect.prop(`${operation.spanName}: generated input is a valid ${ct} body`, [Arbitrary.make(schema)], ([value]) =>
-      Effect.gen(function*() {
-        const json = toJson(yield* Schema.encode(schema)(value))
-        assert.deepStrictEqual(contractErrors(validate, json), [], JSON.stringify(json))
-      }), RUNS)
+    it.effect.prop(
+      `${operation.spanName}: generated input is a valid ${ct} body`,
+      [Arbitrary.make(schema)],
+      ([value]) =>
+        Effect.gen(function*() {
+          const json = toJson(yield* Schema.encode(schema)(value))
+          assert.deepStrictEqual(contractErrors(validate, json), [], JSON.stringify(json))
+        }),
+      RUNS
+    )
 
-    it.effect.prop(`${operation.spanName}: input round-trips through its wire form`, [Arbitrary.make(schema)], ([value]) =>
-      Effect.gen(function*() {
-        // a record key "__proto__" (a custom field name, say) cannot survive being assigned to a
-        // plain object: fast-check generates it, no caller of this API would
-        if (hasProtoKey(value)) return
-        const decoded = yield* Schema.decodeUnknown(schema)(yield* Schema.encode(schema)(value))
-        assert.deepStrictEqual(decoded, value)
-      }), RUNS)
+    it.effect.prop(
+      `${operation.spanName}: input round-trips through its wire form`,
+      [Arbitrary.make(schema)],
+      ([value]) =>
+        Effect.gen(function*() {
+          // a record key "__proto__" (a custom field name, say) cannot survive being assigned to a
+          // plain object: fast-check generates it, no caller of this API would
+          if (hasProtoKey(value)) return
+          const decoded = yield* Schema.decodeUnknown(schema)(yield* Schema.encode(schema)(value))
+          assert.deepStrictEqual(decoded, value)
+        }),
+      RUNS
+    )
   }
 
   for (const operation of operations) {
@@ -184,7 +209,10 @@ describe("requests: what the Effect input schema accepts, the spec accepts", () 
         Effect.sync(() => {
           for (const name of operation.pathParamNames) {
             const param = params.find((p) => p.in === "path" && p.name === name)
-            assert.isTrue(ajv.validate(param.schema, (value as Record<string, unknown>)[name]), `${name}: ${JSON.stringify(value)}`)
+            assert.isTrue(
+              ajv.validate(param.schema, (value as Record<string, unknown>)[name]),
+              `${name}: ${JSON.stringify(value)}`
+            )
           }
         }),
       RUNS
@@ -210,13 +238,18 @@ describe("answers: what the Effect success schema describes, the spec's 200 (201
     )
     const answers = Arbitrary.make(schema).map(finiteNumbers).filter(Schema.is(schema))
 
-    it.effect.prop(`${operation.spanName}: generated answer is a valid 200 body`, [answers], ([value]) =>
-      Effect.gen(function*() {
-        const json = toJson(yield* Schema.encode(schema)(value))
-        assert.deepStrictEqual(contractErrors(validate, json), [], JSON.stringify(json))
-        // and the SDK reads the wire form back (JSON drops undefined fields and the sign of -0)
-        assert.deepStrictEqual(toJson(yield* Schema.decodeUnknown(schema)(json)), json)
-      }), RUNS)
+    it.effect.prop(
+      `${operation.spanName}: generated answer is a valid 200 body`,
+      [answers],
+      ([value]) =>
+        Effect.gen(function*() {
+          const json = toJson(yield* Schema.encode(schema)(value))
+          assert.deepStrictEqual(contractErrors(validate, json), [], JSON.stringify(json))
+          // and the SDK reads the wire form back (JSON drops undefined fields and the sign of -0)
+          assert.deepStrictEqual(toJson(yield* Schema.decodeUnknown(schema)(json)), json)
+        }),
+      RUNS
+    )
   }
 })
 
@@ -317,7 +350,9 @@ describe("input limits", () => {
   it.effect("getAccessToken only takes grant_type client_credentials", () =>
     Effect.gen(function*() {
       const form = Api.Oauth.getAccessToken.input.schema
-      assert.isTrue(Either.isRight(yield* Effect.either(Schema.decodeUnknown(form)({ grant_type: "client_credentials" }))))
+      assert.isTrue(
+        Either.isRight(yield* Effect.either(Schema.decodeUnknown(form)({ grant_type: "client_credentials" })))
+      )
       assert.isTrue(
         Either.isLeft(yield* Effect.either(Schema.decodeUnknown(form)({ grant_type: "password", scope: "sms" })))
       )

@@ -5,14 +5,14 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Webhooks } from "@smscx/core"
+import addFormatsModule from "ajv-formats"
+import Ajv2020Module from "ajv/dist/2020.js"
 import * as Arbitrary from "effect/Arbitrary"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
 import type * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
-import Ajv2020Module from "ajv/dist/2020.js"
-import addFormatsModule from "ajv-formats"
 import { readFileSync } from "node:fs"
 
 const Ajv2020 = Ajv2020Module.default
@@ -167,7 +167,9 @@ const missingProperties = (ast: AST.AST, value: unknown, path = ""): Array<strin
 const decodeEither = <K extends Webhooks.Kind>(kind: K, body: unknown) => Effect.either(Webhooks.decode(kind, body))
 
 const expectError = (result: Either.Either<unknown, Webhooks.WebhookDecodeError>): Webhooks.WebhookDecodeError => {
-  if (Either.isRight(result)) return assert.fail(`expected a WebhookDecodeError, decoded ${JSON.stringify(result.right)}`)
+  if (Either.isRight(result)) {
+    return assert.fail(`expected a WebhookDecodeError, decoded ${JSON.stringify(result.right)}`)
+  }
   assert.instanceOf(result.left, Webhooks.WebhookDecodeError)
   assert.strictEqual(result.left._tag, "WebhookDecodeError")
   return result.left
@@ -285,11 +287,20 @@ describe("Webhooks: what the API may add never fails", () => {
 
   it.effect("enum values the SDK does not know decode as they are; the event stays strict", () =>
     Effect.gen(function*() {
-      const dlr = yield* Webhooks.decode("dlr_update", { event: "dlr_update", data: [{ ...dlrItem, status: "QUEUED" }] })
+      const dlr = yield* Webhooks.decode("dlr_update", {
+        event: "dlr_update",
+        data: [{ ...dlrItem, status: "QUEUED" }]
+      })
       assert.strictEqual(dlr.data[0]!.status, "QUEUED")
-      const hit = yield* Webhooks.decode("shortlink_hit", { event: "shortlink_hit", data: [{ ...hitItem, device: "tv" }] })
+      const hit = yield* Webhooks.decode("shortlink_hit", {
+        event: "shortlink_hit",
+        data: [{ ...hitItem, device: "tv" }]
+      })
       assert.strictEqual(hit.data[0]!.device, "tv")
-      const otp = yield* Webhooks.decode("otp_update", { event: "otp_update", data: [{ ...otpItem, status: "BLOCKED" }] })
+      const otp = yield* Webhooks.decode("otp_update", {
+        event: "otp_update",
+        data: [{ ...otpItem, status: "BLOCKED" }]
+      })
       assert.strictEqual(otp.data[0]!.status, "BLOCKED")
       const error = expectError(yield* decodeEither("dlr_update", { event: "dlr_updated", data: [dlrItem] }))
       assert.deepStrictEqual(error.issues.map((i) => i.path), [["event"]])
@@ -324,7 +335,9 @@ describe("Webhooks: bodies that do not fit", () => {
   it.effect("a missing required field: the error names its path", () =>
     Effect.gen(function*() {
       const { msgId: _, ...withoutMsgId } = dlrItem
-      const error = expectError(yield* decodeEither("dlr_update", { event: "dlr_update", data: [dlrItem, withoutMsgId] }))
+      const error = expectError(
+        yield* decodeEither("dlr_update", { event: "dlr_update", data: [dlrItem, withoutMsgId] })
+      )
       assert.strictEqual(error.kind, "dlr_update")
       assert.deepStrictEqual(error.issues, [{ path: ["data", 1, "msgId"], message: "is missing" }])
       assert.include(error.message, "data[1].msgId: is missing")
@@ -344,7 +357,11 @@ describe("Webhooks: bodies that do not fit", () => {
   it.effect("a 10 MB string gives a message under 1,000 characters, with an excerpt only", () =>
     Effect.gen(function*() {
       const huge = "x".repeat(10_000_000)
-      for (const body of [{ data: [{ ...dlrItem, msgId: huge }] }, { data: [{ ...dlrItem, status: 1, msgId: huge, campaignId: huge }] }]) {
+      for (
+        const body of [{ data: [{ ...dlrItem, msgId: huge }] }, {
+          data: [{ ...dlrItem, status: 1, msgId: huge, campaignId: huge }]
+        }]
+      ) {
         const error = expectError(yield* decodeEither("dlr_update", body))
         assert.isBelow(error.message.length, 1_000)
         assert.include(error.message, "data[0].msgId")
@@ -383,11 +400,28 @@ describe("Webhooks: bodies that do not fit", () => {
 
   it.effect("bad JSON, a non-object body, bad UTF-8: a WebhookDecodeError at the root", () =>
     Effect.gen(function*() {
-      for (const body of ["{bad", "", "null", "[]", "42", `"text"`, null, undefined, 42, [], [samples.dlr_update.body], true]) {
+      for (
+        const body of [
+          "{bad",
+          "",
+          "null",
+          "[]",
+          "42",
+          `"text"`,
+          null,
+          undefined,
+          42,
+          [],
+          [samples.dlr_update.body],
+          true
+        ]
+      ) {
         const error = expectError(yield* decodeEither("dlr_update", body))
         assert.deepStrictEqual(error.issues.map((i) => i.path), [[]], JSON.stringify(body))
         assert.strictEqual(error.kind, "dlr_update")
-        if (body !== "{bad" && body !== "") assert.include(error.message, "Expected a JSON object", JSON.stringify(body))
+        if (body !== "{bad" && body !== "") {
+          assert.include(error.message, "Expected a JSON object", JSON.stringify(body))
+        }
       }
       const bytes = expectError(yield* decodeEither("dlr_update", new Uint8Array([0x7b, 0xff, 0x7d])))
       assert.include(bytes.message, "not UTF-8")
@@ -396,9 +430,21 @@ describe("Webhooks: bodies that do not fit", () => {
 
   it.effect("a body that throws when read (getter, Proxy) is a WebhookDecodeError, not a throw", () =>
     Effect.gen(function*() {
-      const getter = { event: "dlr_update", get data(): unknown { throw new Error("boom") } }
+      const getter = {
+        event: "dlr_update",
+        get data(): unknown {
+          throw new Error("boom")
+        }
+      }
       expectError(yield* decodeEither("dlr_update", getter))
-      const proxy = new Proxy({}, { ownKeys: () => { throw new Error("boom") }, get: () => { throw new Error("boom") } })
+      const proxy = new Proxy({}, {
+        ownKeys: () => {
+          throw new Error("boom")
+        },
+        get: () => {
+          throw new Error("boom")
+        }
+      })
       expectError(yield* decodeEither("dlr_update", proxy))
       expectError(yield* Effect.either(Webhooks.decodeAny(proxy)))
     }))
@@ -445,12 +491,19 @@ describe("Webhooks.decodeAny", () => {
       )
       assert.strictEqual(error.kind, "number_lookup")
       assert.deepStrictEqual(error.issues.map((i) => i.path), [["data", 0, "ported"]])
-      assert.deepStrictEqual(yield* Webhooks.decodeAny({ event: "otp_update", data: [] }), { event: "otp_update", data: [] })
+      assert.deepStrictEqual(yield* Webhooks.decodeAny({ event: "otp_update", data: [] }), {
+        event: "otp_update",
+        data: []
+      })
     }))
 
   it.effect("rejects an unknown or missing event, with kind \"auto\"", () =>
     Effect.gen(function*() {
-      for (const event of ["dlr_updated", "DLR_UPDATE", "constructor", "__proto__", "x".repeat(100_000), 7, null, ["dlr_update"]]) {
+      for (
+        const event of ["dlr_updated", "DLR_UPDATE", "constructor", "__proto__", "x".repeat(100_000), 7, null, [
+          "dlr_update"
+        ]]
+      ) {
         const error = expectError(yield* Effect.either(Webhooks.decodeAny({ event, data: [dlrItem] })))
         assert.strictEqual(error.kind, "auto")
         assert.deepStrictEqual(error.issues.map((i) => i.path), [["event"]])

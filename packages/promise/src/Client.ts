@@ -52,7 +52,13 @@ export type Options = (Transport.Credentials | {}) & Omit<Transport.Options, key
   readonly log?: LogLevelName
 }
 
-type CredentialFields = { apiKey: unknown; accessToken: unknown; applicationId: unknown; applicationSecret: unknown; scope: unknown }
+type CredentialFields = {
+  apiKey: unknown
+  accessToken: unknown
+  applicationId: unknown
+  applicationSecret: unknown
+  scope: unknown
+}
 
 /**
  * @since 0.1.0
@@ -101,7 +107,10 @@ const withEnvironment = (options: Options): Options & { readonly log: LogLevelNa
   }
   const log = options.log ?? env.SMSCX_LOG ?? "warn"
   if (!(log in logLevels)) {
-    throw new InvalidOptionsError({ option: "log", message: `smscx: option log must be one of ${Object.keys(logLevels).join(", ")}` })
+    throw new InvalidOptionsError({
+      option: "log",
+      message: `smscx: option log must be one of ${Object.keys(logLevels).join(", ")}`
+    })
   }
   const baseUrl = options.baseUrl ?? env.SMSCX_BASE_URL
   return { ...options, ...credentials, ...(baseUrl === undefined ? {} : { baseUrl }), log: log as LogLevelName }
@@ -181,7 +190,9 @@ export type Groups = Readonly<Record<string, ApiService.Operations>>
 
 type Aliases = typeof Api.aliases
 /** Every correctly spelled alias as `[alias, operationId]` (operation ids are unique across groups). */
-type AliasPair = { [G in keyof Aliases]: { [A in keyof Aliases[G]]: [A, Aliases[G][A]] }[keyof Aliases[G]] }[keyof Aliases]
+type AliasPair = {
+  [G in keyof Aliases]: { [A in keyof Aliases[G]]: [A, Aliases[G][A]] }[keyof Aliases[G]]
+}[keyof Aliases]
 
 type GroupOf<Ops extends ApiService.Operations> =
   & { readonly [K in keyof Ops]: Method<Ops[K]> }
@@ -269,10 +280,13 @@ export class ClientBase implements AsyncDisposable {
           const pages = (...args: Array<unknown>): AsyncIterable<unknown> => {
             const { own, signal, transport } = split(args)
             return {
-              [Symbol.asyncIterator]: async function*() {
+              async *[Symbol.asyncIterator]() {
                 let cursor: string | undefined
                 do {
-                  const page = await run(signal, (t) => t.call(operation, ApiService.argsForCursor(operation, own, cursor), transport))
+                  const page = await run(
+                    signal,
+                    (t) => t.call(operation, ApiService.argsForCursor(operation, own, cursor), transport)
+                  )
                   yield page
                   cursor = ApiService.nextCursor(page)
                 } while (cursor !== undefined)
@@ -281,7 +295,7 @@ export class ClientBase implements AsyncDisposable {
           }
           extras.pages = pages
           extras.all = (...args: Array<unknown>): AsyncIterable<unknown> => ({
-            [Symbol.asyncIterator]: async function*() {
+            async *[Symbol.asyncIterator]() {
               for await (const page of pages(...args)) yield* ApiService.itemsOf(page)
             }
           })

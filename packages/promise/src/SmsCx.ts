@@ -17,20 +17,12 @@
  * @since 0.1.0
  */
 import * as Api from "@smscx/core/Api"
-import { ClientBase, type Client, type Options } from "./Client.js"
+import { type Client, ClientBase, type Options } from "./Client.js"
 
 /**
  * @since 0.1.0
  */
-export type {
-  CallOptions,
-  FileStream,
-  LogLevelName,
-  Method,
-  Options,
-  Paginated,
-  Streamed
-} from "./Client.js"
+export type { CallOptions, FileStream, LogLevelName, Method, Options, Paginated, Streamed } from "./Client.js"
 
 /**
  * The groups of the facade: `client.sms`, `client.numbers`, `client.otp`, ...
@@ -43,6 +35,8 @@ export type GroupsOf = Omit<Client<typeof Api.groups>, keyof ClientBase>
  * @since 0.1.0
  * @category models
  */
+// the groups are set on the instance by ClientBase's constructor, from the same Api.groups
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface SmsCx extends GroupsOf {}
 
 /**
@@ -54,6 +48,7 @@ export interface SmsCx extends GroupsOf {}
  * @since 0.1.0
  * @category clients
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class SmsCx extends ClientBase {
   /** @throws InvalidOptionsError when an option cannot work (named in its message); nothing is sent. */
   constructor(options: Options = {}) {

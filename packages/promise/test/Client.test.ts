@@ -1,8 +1,8 @@
-import { Conversations, Otp, Sms } from "@smscx/promise/Api"
 import { createClient, InvalidOptionsError, InvalidPhoneNumberException, TransportError } from "@smscx/promise"
+import { Conversations, Otp, Sms } from "@smscx/promise/Api"
+import { Sandbox } from "@smscx/sandbox"
 import * as Effect from "effect/Effect"
 import { afterEach, assert, describe, expect, it } from "vitest"
-import { Sandbox } from "@smscx/sandbox"
 
 const API_KEY = "sk-test-Qm7Vd9XbL2"
 const opened: Array<() => Promise<void>> = []
@@ -19,7 +19,11 @@ const sandbox = () => {
 describe("createClient: a client of the groups given", () => {
   it("has the groups given and no other; sends and charges as SmsCx does", async () => {
     const server = sandbox()
-    const client = createClient({ sms: Sms, otp: Otp }, { apiKey: API_KEY, baseUrl: Sandbox.baseUrl, fetch: server.fetch })
+    const client = createClient({ sms: Sms, otp: Otp }, {
+      apiKey: API_KEY,
+      baseUrl: Sandbox.baseUrl,
+      fetch: server.fetch
+    })
     opened.push(() => client.close())
     expect(Object.keys(client).sort()).toEqual(["otp", "sms"])
     expect(Object.keys(client.sms).sort()).toEqual(Object.keys(Sms).sort())
@@ -30,7 +34,11 @@ describe("createClient: a client of the groups given", () => {
     assert.strictEqual(sent.info.totalPhoneNumbers, 1)
     const after = await Effect.runPromise(server.sandbox.balance)
     expect(before - after).toBeCloseTo(sent.info.totalCost, 6)
-    const { data, response } = await client.sms.sendSms.withResponse({ to: ["+31612345678"], from: "InfoText", text: "Hi" })
+    const { data, response } = await client.sms.sendSms.withResponse({
+      to: ["+31612345678"],
+      from: "InfoText",
+      text: "Hi"
+    })
     assert.strictEqual(data.info.totalPhoneNumbers, 1)
     assert.strictEqual(response.status, 200)
     assert.isString(response.idempotencyId)

@@ -75,7 +75,14 @@ const operations: ReadonlyArray<SpecOperation> = Object.entries<Json>(spec.paths
     const op = item[method]
     return op?.operationId === undefined
       ? []
-      : [{ tag: op.tags[0], accessor: accessorOf(op.tags[0]), id: op.operationId, method: method.toUpperCase(), path, op }]
+      : [{
+        tag: op.tags[0],
+        accessor: accessorOf(op.tags[0]),
+        id: op.operationId,
+        method: method.toUpperCase(),
+        path,
+        op
+      }]
   })
 )
 const tags: ReadonlyArray<string> = [...new Set(operations.map((o) => o.tag))]
@@ -322,11 +329,15 @@ const apiKeyHeader = String(spec.components.securitySchemes.ApiKeyAuth.name).toL
 /** The body field carrying the idempotency UUID, when the spec's body has one. */
 const idempotencyField = (o: SpecOperation): string | undefined => {
   const body = bodyOf(o)
-  return body !== undefined && resolve(body.schema)?.properties?.idempotencyId !== undefined ? "idempotencyId" : undefined
+  return body !== undefined && resolve(body.schema)?.properties?.idempotencyId !== undefined
+    ? "idempotencyId"
+    : undefined
 }
 
 /** The success answer the spec documents: 200, else 201. */
-const successOf = (o: SpecOperation): { readonly status: number; readonly contentType: string; readonly schema: Json } => {
+const successOf = (
+  o: SpecOperation
+): { readonly status: number; readonly contentType: string; readonly schema: Json } => {
   const status = "200" in o.op.responses ? 200 : 201
   const [contentType, media] = Object.entries<Json>(o.op.responses[String(status)].content)[0]!
   return { status, contentType, schema: media.schema }
@@ -497,7 +508,11 @@ describe("the SDK has exactly the spec's groups and operations", () => {
     const extra = Object.entries(actual).flatMap(([accessor, ids]) =>
       ids.filter((id) => !expected[accessor]?.includes(id)).map((id) => `${accessor}.${id}`)
     )
-    assert.deepStrictEqual({ missing, extra }, { missing: [], extra: [] }, `Api.groups against the spec: ${JSON.stringify({ missing, extra })}`)
+    assert.deepStrictEqual(
+      { missing, extra },
+      { missing: [], extra: [] },
+      `Api.groups against the spec: ${JSON.stringify({ missing, extra })}`
+    )
     assert.deepStrictEqual(actual, expected)
     assert.deepStrictEqual(Object.keys(SmsCx.groups).sort(), Object.keys(expected).sort(), "SmsCx.groups")
   })
@@ -581,18 +596,22 @@ for (const tag of tags) {
       const answers = success.contentType === "application/json" ? answerShapes(success.schema) : []
       const answerLabel = success.contentType !== "application/json"
         ? `a ${success.status} ${success.contentType} answer is returned as its bytes`
-        : `a fully populated ${success.status} answer (and a minimal one, and one with every nullable field null) decodes to itself${answers.length > 1 ? ` (each of its ${answers.length} anyOf members)` : ""}`
+        : `a fully populated ${success.status} answer (and a minimal one, and one with every nullable field null) decodes to itself${
+          answers.length > 1 ? ` (each of its ${answers.length} anyOf members)` : ""
+        }`
       it(`${o.id}: ${answerLabel}`, () =>
         withHarness(o, async (h) => {
           if (success.contentType === "application/json") {
-            for (const [i, member] of answers.entries()) for (const mode of ["full", "required", "nulls"] as const) {
-              const body = sample(member, mode, "answer")
-              const which = ` (${mode}${answers.length > 1 ? `, anyOf member ${i}: ${resolveName(member)}` : ""})`
-              h.rec.answer({ status: success.status, contentType: success.contentType, body: JSON.stringify(body) })
-              await callBoth(h, o, requiredArgs(), (outcome, _, via) => {
-                assert.isTrue(outcome.ok, `${via}${which}: the answer did not decode: ${describeFailure(outcome)}`)
-                if (outcome.ok) assert.deepStrictEqual(outcome.value, body, `${via}${which}: the decoded answer`)
-              })
+            for (const [i, member] of answers.entries()) {
+              for (const mode of ["full", "required", "nulls"] as const) {
+                const body = sample(member, mode, "answer")
+                const which = ` (${mode}${answers.length > 1 ? `, anyOf member ${i}: ${resolveName(member)}` : ""})`
+                h.rec.answer({ status: success.status, contentType: success.contentType, body: JSON.stringify(body) })
+                await callBoth(h, o, requiredArgs(), (outcome, _, via) => {
+                  assert.isTrue(outcome.ok, `${via}${which}: the answer did not decode: ${describeFailure(outcome)}`)
+                  if (outcome.ok) assert.deepStrictEqual(outcome.value, body, `${via}${which}: the decoded answer`)
+                })
+              }
             }
           } else {
             const bytes = new TextEncoder().encode(`id,phoneNumber\n1,+31612469000\n\u00ff`)
@@ -655,7 +674,12 @@ for (const tag of tags) {
               const expected = mappedException(row.status, row.type, row.code)
               const invalid = row.code === 1207 || row.code === 1210 ? ["+1"] : undefined
               const body = {
-                error: { type: row.type, code: row.code, message: `documented error ${row.code}`, uri: `https://sms.cx/e/${row.code}` },
+                error: {
+                  type: row.type,
+                  code: row.code,
+                  message: `documented error ${row.code}`,
+                  uri: `https://sms.cx/e/${row.code}`
+                },
                 ...(invalid === undefined ? {} : { invalid })
               }
               h.rec.answer({ status: row.status, contentType: "application/json", body: JSON.stringify(body) })

@@ -2,11 +2,11 @@ import {
   InsufficientBalanceException,
   InsufficientScopeException,
   InvalidCredentialsException,
+  InvalidOptionsError,
   InvalidPhoneNumberException,
   RateLimitExcedeedException,
   RequestValidationError,
   ResourceNotFoundException,
-  InvalidOptionsError,
   SmsCx,
   SmsCxError,
   TransportError
@@ -77,7 +77,11 @@ describe("every operation through the Promise client", () => {
 
     const sent = await client.sms.sendSms({ to: [NL, DE], ...hello })
     assert.strictEqual(sent.info.totalCost, estimate.info.totalCost)
-    assert.deepStrictEqual(sent.data.map((m) => [m.to, m.status, m.cost]), [[NL, "ACCEPTED", 0.072], [DE, "ACCEPTED", 0.079]])
+    assert.deepStrictEqual(sent.data.map((m) => [m.to, m.status, m.cost]), [[NL, "ACCEPTED", 0.072], [
+      DE,
+      "ACCEPTED",
+      0.079
+    ]])
     assert.strictEqual(await state.balance(), 99.849)
     assert.deepStrictEqual((await state.messages()).map((m) => m.msgId), sent.data.map((m) => m.msgId))
   })
@@ -108,7 +112,12 @@ describe("every operation through the Promise client", () => {
     assert.strictEqual(sent.data[0]!.text, "Hi Jan")
     assert.strictEqual(await state.balance(), 99.694)
 
-    const scheduled = await client.sms.sendSmsCampaign({ groups: [1], from: "InfoText", text: "Hi", scheduledDate: LATER })
+    const scheduled = await client.sms.sendSmsCampaign({
+      groups: [1],
+      from: "InfoText",
+      text: "Hi",
+      scheduledDate: LATER
+    })
     assert.strictEqual(await state.balance(), 99.475)
     const deleted = await client.sms.deleteScheduledSmsCampaign(scheduled.info.campaignId)
     assert.deepStrictEqual(
@@ -120,7 +129,11 @@ describe("every operation through the Promise client", () => {
 
   it("account.getAccountBalance, getChannelsStatus, getChannelPricing, getChannelPricingByCountryIso", async () => {
     const { client } = setup({}, { balance: 12.5, currency: "usd", channels: { whatsapp: false } })
-    assert.deepStrictEqual(await client.account.getAccountBalance(), { balance: 12.5, currency: "usd", billing: "prepaid" })
+    assert.deepStrictEqual(await client.account.getAccountBalance(), {
+      balance: 12.5,
+      currency: "usd",
+      billing: "prepaid"
+    })
     assert.deepStrictEqual(await client.account.getChannelsStatus(), {
       sms: true,
       viber: true,
@@ -314,7 +327,12 @@ describe("lifecycle", () => {
   for (const fetch of [undefined, globalThis.fetch]) {
     const label = fetch === undefined ? "the default Node client" : "globalThis.fetch"
     it(`${label}: a server that never answers times out after \`timeout\``, async () => {
-      const client = new SmsCx({ apiKey: API_KEY, baseUrl: await hanging(), timeout: "500 millis", ...(fetch ? { fetch } : {}) })
+      const client = new SmsCx({
+        apiKey: API_KEY,
+        baseUrl: await hanging(),
+        timeout: "500 millis",
+        ...(fetch ? { fetch } : {})
+      })
       opened.push(() => client.close())
       const error = await rejection(client.account.getAccountBalance())
       assert.instanceOf(error, TransportError)
@@ -323,7 +341,10 @@ describe("lifecycle", () => {
 
     it(`${label}: close() ends the calls in flight`, async () => {
       const client = new SmsCx({ apiKey: API_KEY, baseUrl: await hanging(), ...(fetch ? { fetch } : {}) })
-      const pending = Promise.all([rejection(client.account.getAccountBalance()), rejection(client.sms.sendSms({ to: [NL], ...hello }))])
+      const pending = Promise.all([
+        rejection(client.account.getAccountBalance()),
+        rejection(client.sms.sendSms({ to: [NL], ...hello }))
+      ])
       await new Promise((resolve) => setTimeout(resolve, 50))
       await client.close()
       for (const error of await pending) {
@@ -399,7 +420,10 @@ describe("secrets never show", () => {
 
   it("in a rejection: JSON.stringify, String and inspect", async () => {
     // the sandbox knows neither: the API key and the application's secret are rejected
-    const sandbox = { apiKeys: ["other"], applications: [{ applicationId: APP.applicationId, applicationSecret: "other" }] }
+    const sandbox = {
+      apiKeys: ["other"],
+      applications: [{ applicationId: APP.applicationId, applicationSecret: "other" }]
+    }
     const { client: keyed } = setup({ apiKey: API_KEY }, sandbox)
     const { client: app } = setup(APP, sandbox)
     const failing: typeof fetch = () => Promise.reject(new TypeError("fetch failed"))
@@ -429,7 +453,13 @@ describe("secrets never show", () => {
 })
 
 describe("paging, withResponse and per-call options (Promise)", () => {
-  const optout = (id: number) => ({ id, phoneNumber: "+31612345678", countryIso: "NL", optoutFrom: "link", datetime: "2024-05-01 10:00:00" })
+  const optout = (id: number) => ({
+    id,
+    phoneNumber: "+31612345678",
+    countryIso: "NL",
+    optoutFrom: "link",
+    datetime: "2024-05-01 10:00:00"
+  })
   /** Three pages of two opt-outs; records each URL it is asked for. */
   const pagingFetch = () => {
     const urls: Array<string> = []
@@ -502,7 +532,10 @@ describe("file exports (Promise)", () => {
   const csv = async (total: number) => {
     const state = { written: 0, closed: 0 }
     const server = Http.createServer((_, res) => {
-      res.writeHead(200, { "content-type": "application/csv", "content-disposition": "attachment; filename=\"optouts.csv\"" })
+      res.writeHead(200, {
+        "content-type": "application/csv",
+        "content-disposition": "attachment; filename=\"optouts.csv\""
+      })
       const chunk = Buffer.alloc(64 * 1024, 0x41)
       let sent = 0
       res.on("close", () => state.closed++)
@@ -571,7 +604,9 @@ describe("one error base, the environment, debug logging", () => {
     const errors = [
       await rejection(client.sms.sendSms({ to: [INVALID], ...hello })),
       await rejection(client.sms.sendSms({ to: [NL], from: "", text: "x" })),
-      await rejection(new SmsCx({ apiKey: API_KEY, baseUrl: "http://127.0.0.1:9", retry: false }).account.getAccountBalance())
+      await rejection(
+        new SmsCx({ apiKey: API_KEY, baseUrl: "http://127.0.0.1:9", retry: false }).account.getAccountBalance()
+      )
     ]
     let invalidOptions: unknown
     try {
@@ -596,7 +631,10 @@ describe("one error base, the environment, debug logging", () => {
     try {
       await f()
     } finally {
-      for (const [k, v] of Object.entries(saved)) v === undefined ? delete process.env[k] : (process.env[k] = v)
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k]
+        else process.env[k] = v
+      }
     }
   }
 
@@ -628,7 +666,10 @@ describe("one error base, the environment, debug logging", () => {
       console.log = original
     }
     const text = lines.join("\n")
-    assert.match(text, /getChannelPricingByCountryIso: GET \/account\/pricing\/\{channel\}\/\{trafficType\}\/\{countryIso\} -> 200 in \d+ ms \(request id [0-9a-f-]+\)/)
+    assert.match(
+      text,
+      /getChannelPricingByCountryIso: GET \/account\/pricing\/\{channel\}\/\{trafficType\}\/\{countryIso\} -> 200 in \d+ ms \(request id [0-9a-f-]+\)/
+    )
     assert.match(text, /sendSms: POST \/sms -> 400 InvalidPhoneNumberException/)
     for (const secret of [API_KEY, INVALID, "Hello"]) assert.notInclude(text, secret)
   })

@@ -76,7 +76,9 @@ describe("parseWebhook", () => {
     expect((badJson as WebhookDecodeError).message).toContain("not JSON")
     expect(thrown(() => parseWebhook("auto", "{not json"))).toBeInstanceOf(WebhookDecodeError)
 
-    const badField = thrown(() => parseWebhook("dlr_update", { data: [{ ...dlrItem, msgId: 42 }] })) as WebhookDecodeError
+    const badField = thrown(() =>
+      parseWebhook("dlr_update", { data: [{ ...dlrItem, msgId: 42 }] })
+    ) as WebhookDecodeError
     expect(badField).toBeInstanceOf(WebhookDecodeError)
     expect(badField.issues.map((i) => i.path)).toEqual([["data", 0, "msgId"]])
     expect(badField.message).toContain("data[0].msgId")

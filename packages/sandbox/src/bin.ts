@@ -67,7 +67,11 @@ const parse = Effect.gen(function*() {
   if (values.help) return undefined
   const port = yield* number("port", values.port, (n) => Number.isInteger(n) && n >= 0 && n <= 65_535)
   const balance = yield* number("balance", values.balance, (n) => n >= 0)
-  const tokenLifetimeSeconds = yield* number("token-lifetime", values["token-lifetime"], (n) => Number.isInteger(n) && n >= 0)
+  const tokenLifetimeSeconds = yield* number(
+    "token-lifetime",
+    values["token-lifetime"],
+    (n) => Number.isInteger(n) && n >= 0
+  )
   const maxBodyBytes = yield* number("max-body-bytes", values["max-body-bytes"], (n) => Number.isInteger(n) && n > 0)
   const [limitRaw = "", windowRaw = "1"] = values["rate-limit"].split("/")
   const limit = yield* number("rate-limit", limitRaw, (n) => Number.isInteger(n) && n > 0)

@@ -14,14 +14,32 @@ describe("API keys", () => {
   it.effect("a missing or unknown key is 401 invalid_api_key", () =>
     Effect.gen(function*() {
       yield* failure(yield* call("GET", "/account/balance", { headers: {} }), 401, "invalid_api_key", 1001)
-      yield* failure(yield* call("GET", "/account/balance", { headers: { "X-API-KEY": "other" } }), 401, "invalid_api_key", 1001)
-      yield* failure(yield* call("GET", "/account/balance", { headers: { "X-API-KEY": "" } }), 401, "invalid_api_key", 1001)
+      yield* failure(
+        yield* call("GET", "/account/balance", { headers: { "X-API-KEY": "other" } }),
+        401,
+        "invalid_api_key",
+        1001
+      )
+      yield* failure(
+        yield* call("GET", "/account/balance", { headers: { "X-API-KEY": "" } }),
+        401,
+        "invalid_api_key",
+        1001
+      )
     }).pipe(provide()))
 
   it.effect("with no keys configured, any non-empty key is accepted", () =>
     Effect.gen(function*() {
-      yield* success(Api.Account.getAccountBalance, yield* call("GET", "/account/balance", { headers: { "X-API-KEY": "anything" } }))
-      yield* failure(yield* call("GET", "/account/balance", { headers: { "X-API-KEY": " " } }), 401, "invalid_api_key", 1001)
+      yield* success(
+        Api.Account.getAccountBalance,
+        yield* call("GET", "/account/balance", { headers: { "X-API-KEY": "anything" } })
+      )
+      yield* failure(
+        yield* call("GET", "/account/balance", { headers: { "X-API-KEY": " " } }),
+        401,
+        "invalid_api_key",
+        1001
+      )
     }).pipe(provide({ apiKeys: [] })))
 })
 
@@ -30,7 +48,10 @@ describe("OAuth", () => {
     Effect.gen(function*() {
       const body = yield* success(
         Api.Oauth.getAccessToken,
-        yield* token(basic(APP.applicationId, APP.applicationSecret), { grant_type: "client_credentials", scope: "sms account" })
+        yield* token(basic(APP.applicationId, APP.applicationSecret), {
+          grant_type: "client_credentials",
+          scope: "sms account"
+        })
       )
       assert.deepStrictEqual({ ...body, access_token: "" }, {
         access_token: "",
@@ -38,8 +59,16 @@ describe("OAuth", () => {
         expires_in: 86_400,
         scope: "sms account"
       })
-      yield* success(Api.Account.getAccountBalance, yield* call("GET", "/account/balance", { headers: bearer(body.access_token) }))
-      yield* failure(yield* call("GET", "/account/balance", { headers: bearer("made-up") }), 401, "invalid_api_key", 1002)
+      yield* success(
+        Api.Account.getAccountBalance,
+        yield* call("GET", "/account/balance", { headers: bearer(body.access_token) })
+      )
+      yield* failure(
+        yield* call("GET", "/account/balance", { headers: bearer("made-up") }),
+        401,
+        "invalid_api_key",
+        1002
+      )
     }).pipe(provide({ applications: [APP] })))
 
   it.effect("a token only calls operations of its scopes: 403 insufficient_scope otherwise", () =>
@@ -50,7 +79,10 @@ describe("OAuth", () => {
       )
       const headers = bearer(sms.access_token)
       yield* failure(yield* call("GET", "/account/balance", { headers }), 403, "insufficient_scope", 1003)
-      const sent = yield* call("POST", "/sms", { headers, body: { to: ["+31612345678"], from: "InfoText", text: "Hi" } })
+      const sent = yield* call("POST", "/sms", {
+        headers,
+        body: { to: ["+31612345678"], from: "InfoText", text: "Hi" }
+      })
       yield* success(Api.Sms.sendSms, sent)
     }).pipe(provide()))
 
@@ -69,14 +101,27 @@ describe("OAuth", () => {
         "invalid_scope",
         1600
       )
-    }).pipe(provide({ applications: [{ applicationId: "any-app", applicationSecret: "any-secret" }, { applicationId: "limited", applicationSecret: "pw", scopes: ["account"] }] })))
+    }).pipe(
+      provide({
+        applications: [{ applicationId: "any-app", applicationSecret: "any-secret" }, {
+          applicationId: "limited",
+          applicationSecret: "pw",
+          scopes: ["account"]
+        }]
+      })
+    ))
 
   it.effect("the documented 1600 errors: invalid_request, unsupported_grant_type, invalid_scope, invalid_client", () =>
     Effect.gen(function*() {
       const ok = basic(APP.applicationId, APP.applicationSecret)
       yield* failure(yield* token(ok, {}), 400, "invalid_request", 1600)
       yield* failure(yield* token(ok, { grant_type: "password" }), 400, "unsupported_grant_type", 1600)
-      yield* failure(yield* token(ok, { grant_type: "client_credentials", scope: "sms telepathy" }), 400, "invalid_scope", 1600)
+      yield* failure(
+        yield* token(ok, { grant_type: "client_credentials", scope: "sms telepathy" }),
+        400,
+        "invalid_scope",
+        1600
+      )
       yield* failure(yield* token(basic(APP.applicationId, "wrong")), 401, "invalid_client", 1600)
       yield* failure(yield* token({}), 401, "invalid_client", 1600)
       yield* failure(yield* token({ "X-API-KEY": "test-key" }), 401, "invalid_client", 1600)
@@ -87,9 +132,17 @@ describe("OAuth", () => {
       const body = yield* success(Api.Oauth.getAccessToken, yield* token(basic("a", "b")))
       assert.strictEqual(body.expires_in, 60)
       yield* TestClock.adjust("59 seconds")
-      yield* success(Api.Account.getAccountBalance, yield* call("GET", "/account/balance", { headers: bearer(body.access_token) }))
+      yield* success(
+        Api.Account.getAccountBalance,
+        yield* call("GET", "/account/balance", { headers: bearer(body.access_token) })
+      )
       yield* TestClock.adjust("1 second")
-      yield* failure(yield* call("GET", "/account/balance", { headers: bearer(body.access_token) }), 401, "invalid_api_key", 1002)
+      yield* failure(
+        yield* call("GET", "/account/balance", { headers: bearer(body.access_token) }),
+        401,
+        "invalid_api_key",
+        1002
+      )
     }).pipe(provide({ tokenLifetimeSeconds: 60 })))
 
   it.effect("tokenLifetimeSeconds 0: the token never expires", () =>
@@ -97,6 +150,9 @@ describe("OAuth", () => {
       const body = yield* success(Api.Oauth.getAccessToken, yield* token(basic("a", "b")))
       assert.strictEqual(body.expires_in, 0)
       yield* TestClock.adjust("3650 days")
-      yield* success(Api.Account.getAccountBalance, yield* call("GET", "/account/balance", { headers: bearer(body.access_token) }))
+      yield* success(
+        Api.Account.getAccountBalance,
+        yield* call("GET", "/account/balance", { headers: bearer(body.access_token) })
+      )
     }).pipe(provide({ tokenLifetimeSeconds: 0 })))
 })

@@ -25,7 +25,12 @@ describe("message parts", () => {
     assert.deepStrictEqual(MessageParts.analyze("[x]"), { length: 3, unicode: false, encoding: "GSM-7", parts: 1 })
   })
   it("UCS-2: 70 in one part, then 67 per part; surrogate pairs stay whole", () => {
-    assert.deepStrictEqual([parts("ж".repeat(70)), parts("ж".repeat(71)), parts("ж".repeat(134)), parts("ж".repeat(135))], [
+    assert.deepStrictEqual([
+      parts("ж".repeat(70)),
+      parts("ж".repeat(71)),
+      parts("ж".repeat(134)),
+      parts("ж".repeat(135))
+    ], [
       1,
       2,
       2,
@@ -50,7 +55,15 @@ describe("scheduled dates", () => {
       millis: Date.parse("2025-06-02T09:30:00.250Z")
     })
     assert.deepStrictEqual(Dates.parse("2025-06-02T09:30:00Z")?._tag, "Instant")
-    for (const bad of ["2025-13-01 00:00:00", "2025-02-29 10:00:00", "yesterday", "2025-06-02", "2025-06-02T09:30:00+25:00"]) {
+    for (
+      const bad of [
+        "2025-13-01 00:00:00",
+        "2025-02-29 10:00:00",
+        "yesterday",
+        "2025-06-02",
+        "2025-06-02T09:30:00+25:00"
+      ]
+    ) {
       assert.isUndefined(Dates.parse(bad), bad)
     }
   })
@@ -84,7 +97,9 @@ describe("transliteration", () => {
     assert.strictEqual(Transliteration.transliterate("“Ça va” — 日本", "NON_GSM", false), "\"Ça va\" - ??")
     assert.strictEqual(Transliteration.transliterate("Zażółć 日本", "POLISH", false), "Zazolc 日本")
     assert.strictEqual(Transliteration.transliterate("ok 👍🏽!", "NONE", true), "ok !")
-    assert.isFalse(MessageParts.analyze(Transliteration.transliterate("Привет, мир", "RUSSIAN_CYRILLIC", false)).unicode)
+    assert.isFalse(
+      MessageParts.analyze(Transliteration.transliterate("Привет, мир", "RUSSIAN_CYRILLIC", false)).unicode
+    )
   })
 })
 

@@ -43,12 +43,23 @@ describe("routing", () => {
       const wrong = yield* call("GET", "/sms")
       yield* failure(wrong, 405, "invalid_method", 1005)
       assert.strictEqual(wrong.headers["allow"], "POST")
-      yield* failure(yield* call("PUT", "/sms/scheduled/0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11"), 405, "invalid_method", 1005)
+      yield* failure(
+        yield* call("PUT", "/sms/scheduled/0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11"),
+        405,
+        "invalid_method",
+        1005
+      )
     }).pipe(provide()))
 
   it.effect("every answer carries X-Request-Id and the rate-limit headers", () =>
     Effect.gen(function*() {
-      for (const answer of [yield* call("GET", "/account/balance"), yield* call("GET", "/nowhere"), yield* call("GET", "/account/balance", { headers: {} })]) {
+      for (
+        const answer of [
+          yield* call("GET", "/account/balance"),
+          yield* call("GET", "/nowhere"),
+          yield* call("GET", "/account/balance", { headers: {} })
+        ]
+      ) {
         assert.match(answer.headers["x-request-id"] ?? "", /^[0-9a-f-]{36}$/)
         assert.strictEqual(answer.headers["x-rate-limit-limit"], "1000")
         assert.isDefined(answer.headers["x-rate-limit-remaining"])
@@ -71,11 +82,18 @@ describe("rate limit", () => {
       const limited = yield* call("GET", "/account/balance")
       yield* failure(limited, 429, "rate_limit", 1006)
       assert.deepStrictEqual(
-        [limited.headers["x-rate-limit-limit"], limited.headers["x-rate-limit-remaining"], limited.headers["x-rate-limit-reset"]],
+        [
+          limited.headers["x-rate-limit-limit"],
+          limited.headers["x-rate-limit-remaining"],
+          limited.headers["x-rate-limit-reset"]
+        ],
         ["3", "0", "45"]
       )
       // counted per credential: another key still has its own window
-      yield* success(Api.Account.getAccountBalance, yield* call("GET", "/account/balance", { headers: { "X-API-KEY": "second-key" } }))
+      yield* success(
+        Api.Account.getAccountBalance,
+        yield* call("GET", "/account/balance", { headers: { "X-API-KEY": "second-key" } })
+      )
       yield* TestClock.adjust("45 seconds")
       const again = yield* call("GET", "/account/balance")
       yield* success(Api.Account.getAccountBalance, again)

@@ -23,7 +23,10 @@ describe("over a loopback socket", () => {
       const response = yield* client.execute(
         HttpClientRequest.post(`${url}/sms`).pipe(
           HttpClientRequest.setHeader("X-API-KEY", "socket-key"),
-          HttpClientRequest.bodyText(JSON.stringify({ to: ["+31612345678"], from: "InfoText", text: "Hi" }), "application/json")
+          HttpClientRequest.bodyText(
+            JSON.stringify({ to: ["+31612345678"], from: "InfoText", text: "Hi" }),
+            "application/json"
+          )
         )
       )
       assert.strictEqual(response.status, 200)
@@ -106,30 +109,34 @@ describe("request body size over a socket", () => {
       else request.flushHeaders()
     })
 
-  it.live("a chunked body over maxBodyBytes is answered 413 before it ends; the server goes on serving", () =>
-    Effect.promise(async () => {
-      const server = await Sandbox.start({ maxBodyBytes: 1024 })
-      try {
-        const chunked = await postEndless(server.url)
-        assert.strictEqual(chunked.status, 413)
-        assert.deepStrictEqual([chunked.json.error.type, chunked.json.error.code], ["invalid_body", 1009])
-        assert.strictEqual(chunked.headers["connection"], "close")
-        assert.isBelow(chunked.written, WRITTEN_AT_MOST)
+  it.live(
+    "a chunked body over maxBodyBytes is answered 413 before it ends; the server goes on serving",
+    () =>
+      Effect.promise(async () => {
+        const server = await Sandbox.start({ maxBodyBytes: 1024 })
+        try {
+          const chunked = await postEndless(server.url)
+          assert.strictEqual(chunked.status, 413)
+          assert.deepStrictEqual([chunked.json.error.type, chunked.json.error.code], ["invalid_body", 1009])
+          assert.strictEqual(chunked.headers["connection"], "close")
+          assert.isBelow(chunked.written, WRITTEN_AT_MOST)
 
-        // a declared length over the limit: answered without waiting for a byte of the body
-        const declared = await postEndless(server.url, WRITTEN_AT_MOST)
-        assert.strictEqual(declared.status, 413)
-        assert.strictEqual(declared.json.error.code, 1009)
-        assert.strictEqual(declared.written, 0)
+          // a declared length over the limit: answered without waiting for a byte of the body
+          const declared = await postEndless(server.url, WRITTEN_AT_MOST)
+          assert.strictEqual(declared.status, 413)
+          assert.strictEqual(declared.json.error.code, 1009)
+          assert.strictEqual(declared.written, 0)
 
-        const next = await server.fetch("/sms", { method: "POST", headers, body: sms })
-        assert.strictEqual(next.status, 200)
-        const balance = await server.fetch("/account/balance", { headers })
-        assert.deepStrictEqual(await balance.json(), { balance: 99.928, currency: "eur", billing: "prepaid" })
-      } finally {
-        await server.close()
-      }
-    }), 60_000)
+          const next = await server.fetch("/sms", { method: "POST", headers, body: sms })
+          assert.strictEqual(next.status, 200)
+          const balance = await server.fetch("/account/balance", { headers })
+          assert.deepStrictEqual(await balance.json(), { balance: 99.928, currency: "eur", billing: "prepaid" })
+        } finally {
+          await server.close()
+        }
+      }),
+    60_000
+  )
 })
 
 describe("the CLI", () => {

@@ -107,7 +107,11 @@ describe("sendSms", () => {
     { name: "transliteration not an object", body: { transliteration: "NON_GSM" }, code: 1135 },
     { name: "placeholder length not a number", body: { text: "Code {{numbers:x}}" }, code: 1136 },
     { name: "placeholder length over 20", body: { text: "Code {{letters:21}}" }, code: 1137 },
-    { name: "removeEmojis not boolean", body: { transliteration: { alphabet: "NONE", removeEmojis: "yes" } }, code: 1503 },
+    {
+      name: "removeEmojis not boolean",
+      body: { transliteration: { alphabet: "NONE", removeEmojis: "yes" } },
+      code: 1503
+    },
     { name: "countryIso not two letters (generic)", body: { countryIso: "NLD" }, code: 1000 },
     { name: "text over 10 parts (generic)", body: { text: "a".repeat(1531) }, code: 1000 }
   ]
@@ -120,7 +124,10 @@ describe("sendSms", () => {
   it.effect("answers 400 invalid_body to a body that is not a JSON object", () =>
     Effect.gen(function*() {
       yield* failure(
-        yield* call("POST", "/sms", { headers: { "X-API-KEY": API_KEY, "Content-Type": "application/json" }, body: [1] }),
+        yield* call("POST", "/sms", {
+          headers: { "X-API-KEY": API_KEY, "Content-Type": "application/json" },
+          body: [1]
+        }),
         400,
         "invalid_body",
         1007
@@ -153,11 +160,26 @@ describe("sendSms", () => {
     it.effect("a 100,000-deep `transliteration` is 400 1135, or 1110 for nested objects", () =>
       Effect.gen(function*() {
         for (const path of ["/sms", "/sms/estimate"]) {
-          yield* failure(yield* raw(path, `"to": ["${NL}"], "transliteration": ${deep("1")}`), 400, "invalid_param", 1135)
+          yield* failure(
+            yield* raw(path, `"to": ["${NL}"], "transliteration": ${deep("1")}`),
+            400,
+            "invalid_param",
+            1135
+          )
           // an object without `alphabet`, whatever else it holds
-          yield* failure(yield* raw(path, `"to": ["${NL}"], "transliteration": ${deepObject}`), 400, "invalid_param", 1110)
+          yield* failure(
+            yield* raw(path, `"to": ["${NL}"], "transliteration": ${deepObject}`),
+            400,
+            "invalid_param",
+            1110
+          )
         }
-        yield* failure(yield* raw("/sms/campaign", `"groups": [1], "transliteration": ${deep("1")}`), 400, "invalid_param", 1135)
+        yield* failure(
+          yield* raw("/sms/campaign", `"groups": [1], "transliteration": ${deep("1")}`),
+          400,
+          "invalid_param",
+          1135
+        )
         yield* unchanged
       }).pipe(provide()))
 
@@ -171,7 +193,12 @@ describe("sendSms", () => {
           "invalid_param",
           1106
         )
-        yield* failure(yield* raw("/sms", `"to": ["${NL}"], "idempotencyId": ${deepObject}`), 400, "invalid_param", 1111)
+        yield* failure(
+          yield* raw("/sms", `"to": ["${NL}"], "idempotencyId": ${deepObject}`),
+          400,
+          "invalid_param",
+          1111
+        )
         yield* unchanged
         // fields the API does not define are ignored, however deep
         const sent = yield* raw("/sms", `"to": ["${NL}"], "extra": ${deep("1")}, "more": ${deepObject}`)
@@ -320,10 +347,17 @@ describe("sendSms", () => {
         Api.Sms.sendSms,
         yield* send({ to: [NL], text: "Zażółć gęślą jaźń", transliteration: { alphabet: "POLISH" } })
       )
-      assert.deepStrictEqual([polish.data[0]!.text, polish.data[0]!.textAnalysis?.unicode], ["Zazolc gesla jazn", false])
+      assert.deepStrictEqual([polish.data[0]!.text, polish.data[0]!.textAnalysis?.unicode], [
+        "Zazolc gesla jazn",
+        false
+      ])
       const russian = yield* success(
         Api.Sms.sendSms,
-        yield* send({ to: [NL], text: "Привет 👋", transliteration: { alphabet: "RUSSIAN_CYRILLIC", removeEmojis: true } })
+        yield* send({
+          to: [NL],
+          text: "Привет 👋",
+          transliteration: { alphabet: "RUSSIAN_CYRILLIC", removeEmojis: true }
+        })
       )
       assert.strictEqual(russian.data[0]!.text, "Privet ")
     }).pipe(provide()))
@@ -439,13 +473,22 @@ describe("campaigns", () => {
           totalInQuietHours: 0
         }
       )
-      assert.deepStrictEqual(body.data.map((m) => m.text), ["Hi Jan", "Hi Anna", "Hi Marie", "Hi Oliver", "Hi AndreiCluj"])
+      assert.deepStrictEqual(body.data.map((m) => m.text), [
+        "Hi Jan",
+        "Hi Anna",
+        "Hi Marie",
+        "Hi Oliver",
+        "Hi AndreiCluj"
+      ])
       assert.strictEqual(yield* (yield* sandbox).balance, 99.694)
     }).pipe(provide()))
 
   it.effect("estimates without billing", () =>
     Effect.gen(function*() {
-      const body = yield* success(Api.Sms.estimateSmsCampaign, yield* campaign("/sms/campaign/estimate", { groups: [2] }))
+      const body = yield* success(
+        Api.Sms.estimateSmsCampaign,
+        yield* campaign("/sms/campaign/estimate", { groups: [2] })
+      )
       assert.strictEqual(body.info.totalCost, 0.159)
       assert.strictEqual(yield* (yield* sandbox).balance, 100)
     }).pipe(provide()))

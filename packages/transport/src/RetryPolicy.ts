@@ -4,10 +4,10 @@
  *
  * @since 0.1.0
  */
+import type { RateLimitExcedeedException } from "@smscx/core/Errors"
 import * as Duration from "effect/Duration"
 import * as Predicate from "effect/Predicate"
 import * as Schedule from "effect/Schedule"
-import type { RateLimitExcedeedException } from "@smscx/core/Errors"
 
 /**
  * @since 0.1.0
@@ -53,7 +53,9 @@ export const rateLimit = (options: Options | false = {}): Schedule.Schedule<unkn
   return Schedule.exponential(options.baseDelay ?? defaults.baseDelay).pipe(
     Schedule.intersect(Schedule.recurs(maxRetries)),
     Schedule.intersect(Schedule.identity<unknown>()),
-    Schedule.whileInput((e: unknown) => isRateLimited(e) && Duration.lessThanOrEqualTo(waitFor(e, Duration.zero), maxDelay)),
+    Schedule.whileInput((e: unknown) =>
+      isRateLimited(e) && Duration.lessThanOrEqualTo(waitFor(e, Duration.zero), maxDelay)
+    ),
     Schedule.modifyDelay(([, e], backoff) => Duration.max(isRateLimited(e) ? waitFor(e, backoff) : backoff, minDelay))
   )
 }

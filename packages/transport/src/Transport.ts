@@ -14,11 +14,12 @@ import * as ErrorMapping from "@smscx/core/ErrorMapping"
 import * as Errors from "@smscx/core/Errors"
 import * as JsonGuard from "@smscx/core/JsonGuard"
 import type * as Operation from "@smscx/core/Operation"
+import * as Issues from "@smscx/core/ParseIssues"
+import * as Cause from "effect/Cause"
 import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Cause from "effect/Cause"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as FiberRef from "effect/FiberRef"
@@ -34,7 +35,6 @@ import * as HttpLimits from "./HttpLimits.js"
 import * as HttpTimeout from "./HttpTimeout.js"
 import * as Auth from "./internal/auth.js"
 import * as ContentDisposition from "./internal/contentDisposition.js"
-import * as Issues from "@smscx/core/ParseIssues"
 import * as ResolvedOptions from "./internal/options.js"
 import * as Request from "./internal/request.js"
 import { schemaMemo } from "./internal/schemaMemo.js"
@@ -269,7 +269,9 @@ const readSuccess = (
         try {
           json = JSON.parse(text)
         } catch {
-          return Effect.fail(decodeError(operation, response, "the answer is not JSON", [], text.replace(SECRET_TEXT, "$1<redacted>")))
+          return Effect.fail(
+            decodeError(operation, response, "the answer is not JSON", [], text.replace(SECRET_TEXT, "$1<redacted>"))
+          )
         }
         // the guard accepts a fitting answer at a fraction of a full decode's cost
         if (JsonGuard.of(success.schema)?.(json) === true) return Effect.succeed(json)
@@ -288,7 +290,10 @@ const readSuccess = (
         // a stack overflow in the decode (an answer nested thousands deep) is still a DecodeError
         Effect.catchAllDefect((defect) =>
           Effect.fail(
-            decodeError(operation, response, "the answer cannot be decoded", [{ path: [], message: Issues.thrown(defect) }], undefined)
+            decodeError(operation, response, "the answer cannot be decoded", [{
+              path: [],
+              message: Issues.thrown(defect)
+            }], undefined)
           )
         )
       )
@@ -378,17 +383,22 @@ export const make = (
       (call.streamed
         ? Effect.locally(withDeadline(request, call.timeout), HttpLimits.streamed, true)
         : withDeadline(request, call.timeout)).pipe(
-        Effect.flatMap((response): Effect.Effect<Answer, Errors.ApiError | Errors.DecodeError | HttpClientError.ResponseError> =>
-          response.status >= 200 && response.status < 300
-            ? call.streamed
-              ? Effect.succeed({ data: undefined, response })
-              : Effect.map(readSuccess(operation, response), (data) => ({ data, response }))
-            : Effect.flatMap(response.text, (text) =>
-              Effect.fail(narrow(operation, ErrorMapping.fromResponse(response.status, response.headers, text))))
-        ),
-        Effect.catchTags({ RequestError: toTransportError, ResponseError: toTransportError }),
-        logged(operation)
-      )
+          Effect.flatMap((
+            response
+          ): Effect.Effect<Answer, Errors.ApiError | Errors.DecodeError | HttpClientError.ResponseError> =>
+            response.status >= 200 && response.status < 300
+              ? call.streamed
+                ? Effect.succeed({ data: undefined, response })
+                : Effect.map(readSuccess(operation, response), (data) => ({ data, response }))
+              : Effect.flatMap(
+                response.text,
+                (text) =>
+                  Effect.fail(narrow(operation, ErrorMapping.fromResponse(response.status, response.headers, text)))
+              )
+          ),
+          Effect.catchTags({ RequestError: toTransportError, ResponseError: toTransportError }),
+          logged(operation)
+        )
 
     /** One attempt of a call: authorize, send; after a 401 on a cached OAuth token, a new token once. */
     const attempt = (operation: Operation.Any, request: HttpClientRequest.HttpClientRequest, call: Call) =>
@@ -419,10 +429,15 @@ export const make = (
         if (credentials === undefined) return yield* missingCredentials(operation)
         const own = options === undefined ? noCallOptions : yield* callOptionsOf(operation, options)
         const call = streamed ? { ...own, streamed } : own
-        const built = yield* Request.build(operation, args, baseUrl, options === undefined ? undefined : {
-          body: options.extraBody,
-          query: options.extraQuery
-        })
+        const built = yield* Request.build(
+          operation,
+          args,
+          baseUrl,
+          options === undefined ? undefined : {
+            body: options.extraBody,
+            query: options.extraQuery
+          }
+        )
         const span = tracePropagation ? yield* Effect.option(Effect.currentSpan) : Option.none()
         const request = HttpClientRequest.setHeaders(built.request, {
           ...call.headers,
@@ -436,7 +451,9 @@ export const make = (
           // the schedule starts only once an attempt has failed: most calls never need it
           let replayed = false
           return Effect.retry(
-            Effect.suspend(() => replayed ? attempt(operation, request, call) : (replayed = true, Effect.fail(failure))),
+            Effect.suspend(() =>
+              replayed ? attempt(operation, request, call) : (replayed = true, Effect.fail(failure))
+            ),
             policy
           )
         })
@@ -465,7 +482,11 @@ export const make = (
           kind: "client",
           // a stack trace per call costs more than the rest of the span
           captureStackTrace: false,
-          attributes: { "smscx.operation": operation.id, "http.request.method": operation.method, "url.template": operation.path }
+          attributes: {
+            "smscx.operation": operation.id,
+            "http.request.method": operation.method,
+            "url.template": operation.path
+          }
         })
       )
 
@@ -475,7 +496,11 @@ export const make = (
         Operation.FailureOf<O>
       >
 
-    const callWithResponse = <O extends Operation.Any>(operation: O, args: ReadonlyArray<unknown>, options?: CallOptions) =>
+    const callWithResponse = <O extends Operation.Any>(
+      operation: O,
+      args: ReadonlyArray<unknown>,
+      options?: CallOptions
+    ) =>
       Effect.map(spanned(operation, args, options), (answer) => ({
         data: answer.data,
         response: metaOf(answer.response, answer.idempotencyId)
@@ -507,7 +532,9 @@ export const make = (
               reason: "Transport",
               method: operation.method,
               url: response.request.url,
-              message: `${operation.method} ${response.request.url}: the file stopped arriving: ${Issues.thrown(error.cause)}`,
+              message: `${operation.method} ${response.request.url}: the file stopped arriving: ${
+                Issues.thrown(error.cause)
+              }`,
               cause: error
             }))
         }
@@ -517,17 +544,25 @@ export const make = (
     // One attempt: the call that needs the token retries as a whole (one retry budget per call,
     // and no retry nested inside another).
     const fetchToken: Auth.FetchToken = Effect.suspend(() =>
-      perform(Api.Oauth.getAccessToken, [
-        credentials?._tag === "Application" && credentials.scope !== undefined
-          ? { grant_type: "client_credentials", scope: credentials.scope }
-          : { grant_type: "client_credentials" }
-      ], false, undefined).pipe(
+      perform(
+        Api.Oauth.getAccessToken,
+        [
+          credentials?._tag === "Application" && credentials.scope !== undefined
+            ? { grant_type: "client_credentials", scope: credentials.scope }
+            : { grant_type: "client_credentials" }
+        ],
+        false,
+        undefined
+      ).pipe(
         Effect.map((answer) => answer.data),
         Effect.withSpan(Api.Oauth.getAccessToken.spanName, { kind: "client", captureStackTrace: false })
       )
     ) as Auth.FetchToken
     // without credentials every call fails before it is authorized (missingCredentials)
-    const authorizer = yield* Auth.make(credentials ?? { _tag: "AccessToken", accessToken: Redacted.make("") }, fetchToken)
+    const authorizer = yield* Auth.make(
+      credentials ?? { _tag: "AccessToken", accessToken: Redacted.make("") },
+      fetchToken
+    )
 
     return Transport.of({ baseUrl, call, callWithResponse, download })
   })
@@ -548,33 +583,40 @@ export const validate = (options: Options): Either.Either<Options, Errors.Invali
  * is one). Shown when the log level is Debug (`Logger.minimumLogLevel(LogLevel.Debug)`; in the
  * Promise client `log: "debug"` or `SMSCX_LOG=debug`).
  */
-const logged = (operation: Operation.Any) => <A extends { readonly response: HttpClientResponse.HttpClientResponse }, E, R>(
-  attempt: Effect.Effect<A, E, R>
-): Effect.Effect<A, E, R> =>
-  Effect.flatMap(FiberRef.get(FiberRef.currentMinimumLogLevel), (level) => {
-    // most calls log nothing: skip the timing and the line altogether
-    if (LogLevel.greaterThan(level, LogLevel.Debug)) return attempt
-    const started = performance.now()
-    return Effect.onExit(attempt, (exit) => {
-      const ms = Math.round(performance.now() - started)
-      const failure = Exit.isSuccess(exit)
-        ? undefined
-        : Option.getOrUndefined(Cause.failureOption(exit.cause)) as
-          | { readonly _tag?: string; readonly status?: number; readonly reason?: string; readonly requestId?: string }
-          | undefined
-      const outcome = Exit.isSuccess(exit)
-        ? `${exit.value.response.status}`
-        : failure === undefined
-        ? Cause.isInterruptedOnly(exit.cause) ? "interrupted" : "failed"
-        : [failure.status, failure._tag, failure.reason].filter((part) => part !== undefined).join(" ")
-      const requestId = Exit.isSuccess(exit) ? exit.value.response.headers["x-request-id"] : failure?.requestId
-      return Effect.logDebug(
-        `smscx ${operation.id}: ${operation.method} ${operation.path} -> ${outcome} in ${ms} ms${
-          requestId === undefined ? "" : ` (request id ${requestId})`
-        }`
-      )
+const logged =
+  (operation: Operation.Any) =>
+  <A extends { readonly response: HttpClientResponse.HttpClientResponse }, E, R>(
+    attempt: Effect.Effect<A, E, R>
+  ): Effect.Effect<A, E, R> =>
+    Effect.flatMap(FiberRef.get(FiberRef.currentMinimumLogLevel), (level) => {
+      // most calls log nothing: skip the timing and the line altogether
+      if (LogLevel.greaterThan(level, LogLevel.Debug)) return attempt
+      const started = performance.now()
+      return Effect.onExit(attempt, (exit) => {
+        const ms = Math.round(performance.now() - started)
+        const failure = Exit.isSuccess(exit)
+          ? undefined
+          : Option.getOrUndefined(Cause.failureOption(exit.cause)) as
+            | {
+              readonly _tag?: string
+              readonly status?: number
+              readonly reason?: string
+              readonly requestId?: string
+            }
+            | undefined
+        const outcome = Exit.isSuccess(exit)
+          ? `${exit.value.response.status}`
+          : failure === undefined
+          ? Cause.isInterruptedOnly(exit.cause) ? "interrupted" : "failed"
+          : [failure.status, failure._tag, failure.reason].filter((part) => part !== undefined).join(" ")
+        const requestId = Exit.isSuccess(exit) ? exit.value.response.headers["x-request-id"] : failure?.requestId
+        return Effect.logDebug(
+          `smscx ${operation.id}: ${operation.method} ${operation.path} -> ${outcome} in ${ms} ms${
+            requestId === undefined ? "" : ` (request id ${requestId})`
+          }`
+        )
+      })
     })
-  })
 
 /** The W3C trace context of a span: `00-<trace id>-<span id>-<flags>`. */
 const traceparentOf = (span: Tracer.Span): string => `00-${span.traceId}-${span.spanId}-${span.sampled ? "01" : "00"}`
@@ -637,29 +679,31 @@ export const layer = (options: Options): Layer.Layer<Transport, Errors.InvalidOp
  * @category config
  */
 // built when first read: a program that never reads it does not bundle the Config module
-export const config: Config.Config<Options> = /*#__PURE__*/ Config.suspend(() => Config.all({
-  credentials: Config.orElse(
-    Config.map(Config.redacted("SMSCX_API_KEY"), (apiKey): Credentials => ({ apiKey })),
-    () =>
-      Config.orElse(
-        Config.map(Config.redacted("SMSCX_ACCESS_TOKEN"), (accessToken): Credentials => ({ accessToken })),
-        () =>
-          Config.map(
-            Config.all({
-              applicationId: Config.string("SMSCX_APPLICATION_ID"),
-              applicationSecret: Config.redacted("SMSCX_APPLICATION_SECRET"),
-              scope: Config.option(Config.string("SMSCX_SCOPE"))
-            }),
-            ({ scope, ...app }): Credentials => Option.isSome(scope) ? { ...app, scope: scope.value } : app
-          )
-      )
-  ),
-  baseUrl: Config.option(Config.string("SMSCX_BASE_URL")),
-  timeout: Config.option(Config.duration("SMSCX_TIMEOUT")),
-  maxRetries: Config.option(Config.integer("SMSCX_MAX_RETRIES"))
-}).pipe(Config.map(({ baseUrl, credentials, maxRetries, timeout }): Options => ({
-  ...credentials,
-  ...(Option.isSome(baseUrl) ? { baseUrl: baseUrl.value } : {}),
-  ...(Option.isSome(timeout) ? { timeout: timeout.value } : {}),
-  ...(Option.isSome(maxRetries) ? { retry: maxRetries.value > 0 ? { maxRetries: maxRetries.value } : false } : {})
-}))))
+export const config: Config.Config<Options> = /*#__PURE__*/ Config.suspend(() =>
+  Config.all({
+    credentials: Config.orElse(
+      Config.map(Config.redacted("SMSCX_API_KEY"), (apiKey): Credentials => ({ apiKey })),
+      () =>
+        Config.orElse(
+          Config.map(Config.redacted("SMSCX_ACCESS_TOKEN"), (accessToken): Credentials => ({ accessToken })),
+          () =>
+            Config.map(
+              Config.all({
+                applicationId: Config.string("SMSCX_APPLICATION_ID"),
+                applicationSecret: Config.redacted("SMSCX_APPLICATION_SECRET"),
+                scope: Config.option(Config.string("SMSCX_SCOPE"))
+              }),
+              ({ scope, ...app }): Credentials => Option.isSome(scope) ? { ...app, scope: scope.value } : app
+            )
+        )
+    ),
+    baseUrl: Config.option(Config.string("SMSCX_BASE_URL")),
+    timeout: Config.option(Config.duration("SMSCX_TIMEOUT")),
+    maxRetries: Config.option(Config.integer("SMSCX_MAX_RETRIES"))
+  }).pipe(Config.map(({ baseUrl, credentials, maxRetries, timeout }): Options => ({
+    ...credentials,
+    ...(Option.isSome(baseUrl) ? { baseUrl: baseUrl.value } : {}),
+    ...(Option.isSome(timeout) ? { timeout: timeout.value } : {}),
+    ...(Option.isSome(maxRetries) ? { retry: maxRetries.value > 0 ? { maxRetries: maxRetries.value } : false } : {})
+  })))
+)

@@ -89,7 +89,10 @@ describe("token fetches are shared, failures too (item 2)", () => {
     let answered = 0
     const fake = FakeHttp.make((r) =>
       isToken(r)
-        ? Effect.as(Effect.sleep("1 second"), FakeHttp.json(200, { access_token: "tok-1", expires_in: 3600, token_type: "Bearer", scope: "account" }))
+        ? Effect.as(
+          Effect.sleep("1 second"),
+          FakeHttp.json(200, { access_token: "tok-1", expires_in: 3600, token_type: "Bearer", scope: "account" })
+        )
         : (answered++, FakeHttp.json(200, balance))
     )
     return withTransport(application, fake, (t) =>
@@ -109,7 +112,11 @@ describe("token fetches are shared, failures too (item 2)", () => {
 describe("one retry budget per call (item 3)", () => {
   it.effect("a token endpoint answering 429 with reset 0: 4 token requests for one call, not 16", () => {
     const fake = FakeHttp.always(() =>
-      FakeHttp.json(429, FakeHttp.apiError("rate_limit", 1000), { "x-rate-limit-limit": "10", "x-rate-limit-remaining": "0", "x-rate-limit-reset": "0" })
+      FakeHttp.json(429, FakeHttp.apiError("rate_limit", 1000), {
+        "x-rate-limit-limit": "10",
+        "x-rate-limit-remaining": "0",
+        "x-rate-limit-reset": "0"
+      })
     )
     return withTransport(application, fake, (t) =>
       Effect.gen(function*() {
@@ -177,19 +184,37 @@ describe("hostile inputs fail with the declared errors (item 5)", () => {
   it.effect("a throwing getter, a throwing Proxy: RequestValidationError, nothing sent", () => {
     const fake = FakeHttp.always(() => FakeHttp.json(200, {}))
     const getter = { ...sms }
-    Object.defineProperty(getter, "text", { enumerable: true, get: () => { throw new Error("boom") } })
-    const proxy = new Proxy(sms, {
-      ownKeys: () => { throw new TypeError("trap") },
-      get: () => { throw new TypeError("trap") }
+    Object.defineProperty(getter, "text", {
+      enumerable: true,
+      get: () => {
+        throw new Error("boom")
+      }
     })
-    const nested = { ...sms, to: new Proxy(["+31612469000"], { get: () => { throw new RangeError("trap") } }) }
+    const proxy = new Proxy(sms, {
+      ownKeys: () => {
+        throw new TypeError("trap")
+      },
+      get: () => {
+        throw new TypeError("trap")
+      }
+    })
+    const nested = {
+      ...sms,
+      to: new Proxy(["+31612469000"], {
+        get: () => {
+          throw new RangeError("trap")
+        }
+      })
+    }
     return withTransport({ apiKey: API_KEY }, fake, (t) =>
       Effect.gen(function*() {
         for (const input of [getter, proxy, nested]) {
           const error = yield* Effect.flip(t.call(Api.Sms.sendSms, [input]))
           assert.instanceOf(error, Errors.RequestValidationError)
         }
-        const error = yield* Effect.flip(t.call(Api.Account.getChannelPricingByCountryIso, ["sms", "transactional", proxy as unknown as string]))
+        const error = yield* Effect.flip(
+          t.call(Api.Account.getChannelPricingByCountryIso, ["sms", "transactional", proxy as unknown as string])
+        )
         assert.instanceOf(error, Errors.RequestValidationError)
         assert.strictEqual(fake.requests.length, 0)
       }))
@@ -227,7 +252,9 @@ describe("hostile inputs fail with the declared errors (item 5)", () => {
         assert.instanceOf(error, Errors.InvalidOptionsError)
         assert.strictEqual(error.option, option)
         assert.include(error.message, option)
-        for (const secret of ["pass-SECRET", "key\r\n", "ключ", "秘密", "tok\r\n"]) assert.notInclude(error.message, secret)
+        for (const secret of ["pass-SECRET", "key\r\n", "ключ", "秘密", "tok\r\n"]) {
+          assert.notInclude(error.message, secret)
+        }
         assert.isTrue(Either.isLeft(Transport.validate(options)), "validate agrees")
         assert.strictEqual(fake.requests.length, 0)
       }).pipe(Effect.provide(fake.layer))
@@ -237,7 +264,12 @@ describe("hostile inputs fail with the declared errors (item 5)", () => {
   it.effect("a fetched access token that cannot go in a header is a DecodeError of getAccessToken, never sent", () => {
     const fake = FakeHttp.make((r) =>
       isToken(r)
-        ? FakeHttp.json(200, { access_token: "tok\r\nX-Injected: 1", expires_in: 3600, token_type: "Bearer", scope: "account" })
+        ? FakeHttp.json(200, {
+          access_token: "tok\r\nX-Injected: 1",
+          expires_in: 3600,
+          token_type: "Bearer",
+          scope: "account"
+        })
         : FakeHttp.json(200, balance)
     )
     return withTransport(application, fake, (t) =>
@@ -279,7 +311,9 @@ describe("error messages stay short; the detail stays on the error (item 6)", ()
         assert.include(long.message, "from")
         assert.include(long.message, "10000000 characters")
         assert.deepStrictEqual(long.issues.map((i) => i.path), [["from"]])
-        const many = yield* Effect.flip(t.call(Api.Sms.sendSms, [{ ...sms, to: Array.from({ length: 25_001 }, () => "+31612469000") }]))
+        const many = yield* Effect.flip(
+          t.call(Api.Sms.sendSms, [{ ...sms, to: Array.from({ length: 25_001 }, () => "+31612469000") }])
+        )
         assert.instanceOf(many, Errors.RequestValidationError)
         assert.isBelow(many.message.length, MESSAGE_BUDGET)
         assert.include(many.message, "25001 item(s)")
@@ -308,7 +342,9 @@ describe("path parameters cannot change the path (item 7)", () => {
       const fake = FakeHttp.always(() => FakeHttp.json(200, {}))
       return withTransport({ apiKey: API_KEY }, fake, (t) =>
         Effect.gen(function*() {
-          const error = yield* Effect.flip(t.call(Api.Account.getChannelPricingByCountryIso, ["sms", "transactional", countryIso]))
+          const error = yield* Effect.flip(
+            t.call(Api.Account.getChannelPricingByCountryIso, ["sms", "transactional", countryIso])
+          )
           assert.instanceOf(error, Errors.RequestValidationError)
           assert.deepStrictEqual(error.issues[0]?.path, ["countryIso"])
           assert.strictEqual(fake.requests.length, 0)
@@ -328,7 +364,9 @@ describe("path parameters cannot change the path (item 7)", () => {
 
 describe("small secret exposures (item 9)", () => {
   it.effect("a numeric access_token in a malformed token answer is not in the DecodeError", () => {
-    const fake = FakeHttp.always(() => FakeHttp.json(200, { access_token: 918273645546372, expires_in: "soon", token_type: "Bearer" }))
+    const fake = FakeHttp.always(() =>
+      FakeHttp.json(200, { access_token: 918273645546372, expires_in: "soon", token_type: "Bearer" })
+    )
     return withTransport(application, fake, (t) =>
       Effect.gen(function*() {
         const error = yield* Effect.flip(t.call(Api.Account.getAccountBalance, []))
@@ -350,20 +388,30 @@ describe("prototype pollution does not reach request bodies (item 10)", () => {
 
   it.effect("an inherited idempotencyId does not replace the generated one", () => {
     const fake = FakeHttp.always(() => FakeHttp.json(400, FakeHttp.apiError("invalid_param", 1106)))
-    return withTransport({ apiKey: API_KEY }, fake, (t) =>
-      polluted("idempotencyId", "polluted-id", Effect.either(t.call(Api.Sms.sendSms, [sms]))).pipe(Effect.map(() => {
-        const body = JSON.parse(fake.requests[0]!.body!)
-        assert.match(body.idempotencyId, /^[0-9a-f]{8}-[0-9a-f]{4}-/)
-      })))
+    return withTransport(
+      { apiKey: API_KEY },
+      fake,
+      (t) =>
+        polluted("idempotencyId", "polluted-id", Effect.either(t.call(Api.Sms.sendSms, [sms]))).pipe(Effect.map(() => {
+          const body = JSON.parse(fake.requests[0]!.body!)
+          assert.match(body.idempotencyId, /^[0-9a-f]{8}-[0-9a-f]{4}-/)
+        }))
+    )
   })
 
   it.effect("an inherited `from` is not sent as the caller's: the missing field is reported", () => {
     const fake = FakeHttp.always(() => FakeHttp.json(200, {}))
     const { from: _from, ...withoutFrom } = sms
-    return withTransport({ apiKey: API_KEY }, fake, (t) =>
-      polluted("from", "Polluted", Effect.flip(t.call(Api.Sms.sendSms, [withoutFrom as typeof sms]))).pipe(Effect.map((error) => {
-        assert.instanceOf(error, Errors.RequestValidationError)
-        assert.strictEqual(fake.requests.length, 0)
-      })))
+    return withTransport(
+      { apiKey: API_KEY },
+      fake,
+      (t) =>
+        polluted("from", "Polluted", Effect.flip(t.call(Api.Sms.sendSms, [withoutFrom as typeof sms]))).pipe(
+          Effect.map((error) => {
+            assert.instanceOf(error, Errors.RequestValidationError)
+            assert.strictEqual(fake.requests.length, 0)
+          })
+        )
+    )
   })
 })

@@ -251,7 +251,10 @@ describe("request building", () => {
     const fake = FakeHttp.always(() => tokenAnswer(ACCESS_TOKEN))
     return withTransport({ applicationId: APP_ID, applicationSecret: APP_SECRET }, fake, (t) =>
       Effect.gen(function*() {
-        const answer = yield* t.call(Api.Oauth.getAccessToken, [{ grant_type: "client_credentials", scope: "sms account" }])
+        const answer = yield* t.call(Api.Oauth.getAccessToken, [{
+          grant_type: "client_credentials",
+          scope: "sms account"
+        }])
         assert.deepStrictEqual(answer, {
           access_token: ACCESS_TOKEN,
           expires_in: 3600,
@@ -335,7 +338,9 @@ describe("operations of other shapes (query, file and empty answers)", () => {
 
   it.effect("query parameters keep their wire names; arrays repeat; absent ones are left out", () => {
     const csv = "msgId,status\n1,DELIVERED\n"
-    const fake = FakeHttp.always(() => new Response(csv, { status: 200, headers: { "content-type": "application/csv" } }))
+    const fake = FakeHttp.always(() =>
+      new Response(csv, { status: 200, headers: { "content-type": "application/csv" } })
+    )
     return withTransport({ apiKey: API_KEY }, fake, (t) =>
       Effect.gen(function*() {
         const file = yield* t.call(report, ["c 1", "csv", {
@@ -416,7 +421,11 @@ describe("validation: invalid input fails with RequestValidationError and sends 
     ["an unknown field", Api.Sms.sendSms, [{ ...sms, colour: "red" }], "colour"],
     ["a field of the wrong type", Api.Sms.sendSms, [{ ...sms, to: "+31612469000" }], "to"],
     ["a bad enum", Api.Sms.sendSms, [{ ...sms, transliteration: { alphabet: "KLINGON" } }], "transliteration"],
-    ["a bad path parameter (countryIso NLD)", Api.Account.getChannelPricingByCountryIso, ["sms", "transactional", "NLD"], "countryIso"],
+    ["a bad path parameter (countryIso NLD)", Api.Account.getChannelPricingByCountryIso, [
+      "sms",
+      "transactional",
+      "NLD"
+    ], "countryIso"],
     ["a path parameter outside its enum", Api.Account.getChannelPricing, ["fax", "transactional"], "channel"],
     ["a missing path parameter", Api.Account.getChannelPricing, ["sms"], "trafficType"],
     ["a bad UUID path parameter", Api.Sms.deleteScheduledSms, ["../account/balance"], "msgId"],
@@ -426,20 +435,24 @@ describe("validation: invalid input fails with RequestValidationError and sends 
   for (const [name, operation, args, field] of cases) {
     it.effect(name, () => {
       const fake = FakeHttp.always(() => FakeHttp.json(200, sent))
-      return withTransport({ applicationId: APP_ID, applicationSecret: APP_SECRET }, fake, (t) =>
-        Effect.gen(function*() {
-          const error = yield* Effect.flip(t.call(operation, args))
-          assert.instanceOf(error, Errors.RequestValidationError)
-          if (!(error instanceof Errors.RequestValidationError)) return
-          assert.strictEqual(error.operation, operation.id)
-          assert.isAbove(error.issues.length, 0)
-          assert.isTrue(
-            error.issues.some((issue) => issue.path.includes(field)),
-            `an issue at ${field}: ${JSON.stringify(error.issues)}`
-          )
-          assert.include(error.message, operation.id)
-          assert.strictEqual(fake.requests.length, 0, "nothing was sent, not even a token request")
-        }))
+      return withTransport(
+        { applicationId: APP_ID, applicationSecret: APP_SECRET },
+        fake,
+        (t) =>
+          Effect.gen(function*() {
+            const error = yield* Effect.flip(t.call(operation, args))
+            assert.instanceOf(error, Errors.RequestValidationError)
+            if (!(error instanceof Errors.RequestValidationError)) return
+            assert.strictEqual(error.operation, operation.id)
+            assert.isAbove(error.issues.length, 0)
+            assert.isTrue(
+              error.issues.some((issue) => issue.path.includes(field)),
+              `an issue at ${field}: ${JSON.stringify(error.issues)}`
+            )
+            assert.include(error.message, operation.id)
+            assert.strictEqual(fake.requests.length, 0, "nothing was sent, not even a token request")
+          })
+      )
     })
   }
 
@@ -512,7 +525,11 @@ describe("OAuth client credentials", () => {
       )
       assert.strictEqual(new URLSearchParams(listed.requests[0]!.body!).get("scope"), "sms account")
       const unscoped = oauthApi()
-      yield* withTransport({ applicationId: APP_ID, applicationSecret: APP_SECRET }, unscoped, call(Api.Account.getAccountBalance))
+      yield* withTransport(
+        { applicationId: APP_ID, applicationSecret: APP_SECRET },
+        unscoped,
+        call(Api.Account.getAccountBalance)
+      )
       assert.deepStrictEqual(Object.fromEntries(new URLSearchParams(unscoped.requests[0]!.body!)), {
         grant_type: "client_credentials"
       })
@@ -801,7 +818,10 @@ describe("transport failures", () => {
     const fake = FakeHttp.always(() => FakeHttp.json(200, { ...balance, creditLimit: 100 }))
     return withTransport({ apiKey: API_KEY }, fake, (t) =>
       Effect.gen(function*() {
-        assert.deepStrictEqual(yield* t.call(Api.Account.getAccountBalance, []), { ...balance, creditLimit: 100 } as any)
+        assert.deepStrictEqual(
+          yield* t.call(Api.Account.getAccountBalance, []),
+          { ...balance, creditLimit: 100 } as any
+        )
       }))
   })
 
@@ -811,7 +831,9 @@ describe("transport failures", () => {
       Effect.gen(function*() {
         const answer = yield* t.call(Api.Account.getAccountBalance, [])
         assert.deepStrictEqual([answer.currency, answer.billing], ["gbp", "invoiced"])
-        const refused = yield* Effect.flip(t.call(Api.Account.getChannelPricing, ["telegram" as "sms", "transactional"]))
+        const refused = yield* Effect.flip(
+          t.call(Api.Account.getChannelPricing, ["telegram" as "sms", "transactional"])
+        )
         assert.instanceOf(refused, Errors.RequestValidationError)
       }))
   })
@@ -822,7 +844,9 @@ describe("transport failures", () => {
 describe("API errors", () => {
   it.effect("a documented error keeps its class and every field", () => {
     const body = FakeHttp.apiError("invalid_param", 1207, "Invalid phone numbers", { invalid: ["+3161", "12"] })
-    const fake = FakeHttp.always(() => FakeHttp.json(400, body, { "x-rate-limit-limit": "100", "x-rate-limit-remaining": "99" }))
+    const fake = FakeHttp.always(() =>
+      FakeHttp.json(400, body, { "x-rate-limit-limit": "100", "x-rate-limit-remaining": "99" })
+    )
     return withTransport({ apiKey: API_KEY }, fake, (t) =>
       Effect.gen(function*() {
         const error = yield* Effect.flip(t.call(Api.Sms.sendSms, [sms]))
@@ -961,32 +985,144 @@ describe("secrets stay out of errors and spans", () => {
   }
 
   /** Runs every scenario, collecting the errors and the spans. */
-  const scenarios: ReadonlyArray<readonly [string, Transport.Options, () => FakeHttp.Fake, Operation.Any, ReadonlyArray<unknown>]> = [
-    ["400", { apiKey: API_KEY }, () => FakeHttp.always(() => FakeHttp.json(400, FakeHttp.apiError("invalid_param", 1106))), Api.Sms.sendSms, [sms]],
-    ["401", { apiKey: API_KEY }, () => FakeHttp.always(() => FakeHttp.json(401, FakeHttp.apiError("invalid_api_key", 1002))), Api.Account.getAccountBalance, []],
-    ["401 bearer", { accessToken: ACCESS_TOKEN }, () => FakeHttp.always(() => FakeHttp.json(401, FakeHttp.apiError("invalid_api_key", 1002))), Api.Account.getAccountBalance, []],
-    ["429", { apiKey: API_KEY, retry: false }, () => FakeHttp.always(() => limited(5)), Api.Account.getAccountBalance, []],
-    ["HTML 502", { apiKey: API_KEY }, () => FakeHttp.always(() => new Response("<html>502</html>", { status: 502 })), Api.Sms.sendSms, [sms]],
-    ["404 narrowed", { apiKey: API_KEY }, () => FakeHttp.always(() => FakeHttp.json(404, FakeHttp.apiError("not_found", 1404))), Api.Account.getAccountBalance, []],
-    ["RequestError", { apiKey: API_KEY }, () => FakeHttp.make((r) => Effect.fail(new HttpClientError.RequestError({ request: r.request, reason: "Transport", cause: new Error("ECONNRESET") }))), Api.Sms.sendSms, [sms]],
-    ["RequestError, bearer", { accessToken: ACCESS_TOKEN }, () => FakeHttp.make((r) => Effect.fail(new HttpClientError.RequestError({ request: r.request, reason: "Transport", description: "socket hang up" }))), Api.Sms.sendSms, [sms]],
-    ["Timeout", { apiKey: API_KEY, timeout: "1 millis" }, () => FakeHttp.always(() => Effect.never), Api.Account.getAccountBalance, []],
-    ["not JSON", { apiKey: API_KEY }, () => FakeHttp.always(() => new Response("oops", { status: 200 })), Api.Account.getAccountBalance, []],
-    ["bad JSON", { apiKey: API_KEY }, () => FakeHttp.always(() => FakeHttp.json(200, { balance: "x" })), Api.Account.getAccountBalance, []],
-    ["validation", { apiKey: API_KEY }, () => FakeHttp.always(() => FakeHttp.json(200, sent)), Api.Sms.sendSms, [{ ...sms, from: "" }]],
-    ["token refused", application, () => FakeHttp.always(() => FakeHttp.json(401, FakeHttp.apiError("invalid_client", 1600))), Api.Sms.sendSms, [sms]],
-    ["token endpoint down", application, () => FakeHttp.make((r) => Effect.fail(new HttpClientError.RequestError({ request: r.request, reason: "Transport", cause: new Error("ECONNREFUSED") }))), Api.Sms.sendSms, [sms]],
+  const scenarios: ReadonlyArray<
+    readonly [string, Transport.Options, () => FakeHttp.Fake, Operation.Any, ReadonlyArray<unknown>]
+  > = [
+    [
+      "400",
+      { apiKey: API_KEY },
+      () => FakeHttp.always(() => FakeHttp.json(400, FakeHttp.apiError("invalid_param", 1106))),
+      Api.Sms.sendSms,
+      [sms]
+    ],
+    [
+      "401",
+      { apiKey: API_KEY },
+      () => FakeHttp.always(() => FakeHttp.json(401, FakeHttp.apiError("invalid_api_key", 1002))),
+      Api.Account.getAccountBalance,
+      []
+    ],
+    [
+      "401 bearer",
+      { accessToken: ACCESS_TOKEN },
+      () => FakeHttp.always(() => FakeHttp.json(401, FakeHttp.apiError("invalid_api_key", 1002))),
+      Api.Account.getAccountBalance,
+      []
+    ],
+    [
+      "429",
+      { apiKey: API_KEY, retry: false },
+      () => FakeHttp.always(() => limited(5)),
+      Api.Account.getAccountBalance,
+      []
+    ],
+    [
+      "HTML 502",
+      { apiKey: API_KEY },
+      () => FakeHttp.always(() => new Response("<html>502</html>", { status: 502 })),
+      Api.Sms.sendSms,
+      [sms]
+    ],
+    [
+      "404 narrowed",
+      { apiKey: API_KEY },
+      () => FakeHttp.always(() => FakeHttp.json(404, FakeHttp.apiError("not_found", 1404))),
+      Api.Account.getAccountBalance,
+      []
+    ],
+    [
+      "RequestError",
+      { apiKey: API_KEY },
+      () =>
+        FakeHttp.make((r) =>
+          Effect.fail(
+            new HttpClientError.RequestError({
+              request: r.request,
+              reason: "Transport",
+              cause: new Error("ECONNRESET")
+            })
+          )
+        ),
+      Api.Sms.sendSms,
+      [sms]
+    ],
+    [
+      "RequestError, bearer",
+      { accessToken: ACCESS_TOKEN },
+      () =>
+        FakeHttp.make((r) =>
+          Effect.fail(
+            new HttpClientError.RequestError({ request: r.request, reason: "Transport", description: "socket hang up" })
+          )
+        ),
+      Api.Sms.sendSms,
+      [sms]
+    ],
+    [
+      "Timeout",
+      { apiKey: API_KEY, timeout: "1 millis" },
+      () => FakeHttp.always(() => Effect.never),
+      Api.Account.getAccountBalance,
+      []
+    ],
+    [
+      "not JSON",
+      { apiKey: API_KEY },
+      () => FakeHttp.always(() => new Response("oops", { status: 200 })),
+      Api.Account.getAccountBalance,
+      []
+    ],
+    [
+      "bad JSON",
+      { apiKey: API_KEY },
+      () => FakeHttp.always(() => FakeHttp.json(200, { balance: "x" })),
+      Api.Account.getAccountBalance,
+      []
+    ],
+    ["validation", { apiKey: API_KEY }, () => FakeHttp.always(() => FakeHttp.json(200, sent)), Api.Sms.sendSms, [{
+      ...sms,
+      from: ""
+    }]],
+    [
+      "token refused",
+      application,
+      () => FakeHttp.always(() => FakeHttp.json(401, FakeHttp.apiError("invalid_client", 1600))),
+      Api.Sms.sendSms,
+      [sms]
+    ],
+    [
+      "token endpoint down",
+      application,
+      () =>
+        FakeHttp.make((r) =>
+          Effect.fail(
+            new HttpClientError.RequestError({
+              request: r.request,
+              reason: "Transport",
+              cause: new Error("ECONNREFUSED")
+            })
+          )
+        ),
+      Api.Sms.sendSms,
+      [sms]
+    ],
     [
       "token answer without scope",
       application,
-      () => FakeHttp.always(() => FakeHttp.json(200, { access_token: "tok-SECRET-1", expires_in: 3600, token_type: "Bearer" })),
+      () =>
+        FakeHttp.always(() =>
+          FakeHttp.json(200, { access_token: "tok-SECRET-1", expires_in: 3600, token_type: "Bearer" })
+        ),
       Api.Account.getAccountBalance,
       []
     ],
     [
       "token answer form-encoded",
       application,
-      () => FakeHttp.always(() => new Response("access_token=tok-SECRET-1&token_type=Bearer&expires_in=3600", { status: 200 })),
+      () =>
+        FakeHttp.always(() =>
+          new Response("access_token=tok-SECRET-1&token_type=Bearer&expires_in=3600", { status: 200 })
+        ),
       Api.Account.getAccountBalance,
       []
     ],
@@ -1012,7 +1148,10 @@ describe("secrets stay out of errors and spans", () => {
     [
       "getAccessToken 200 but the call fails",
       application,
-      () => FakeHttp.make((r) => isToken(r) ? tokenAnswer("tok-SECRET-1") : FakeHttp.json(500, FakeHttp.apiError("server_error", 1000))),
+      () =>
+        FakeHttp.make((r) =>
+          isToken(r) ? tokenAnswer("tok-SECRET-1") : FakeHttp.json(500, FakeHttp.apiError("server_error", 1000))
+        ),
       Api.Sms.sendSms,
       [sms]
     ]
@@ -1087,7 +1226,9 @@ describe("Transport.config (SMSCX_* environment)", () => {
     Effect.gen(function*() {
       const options = yield* load({ SMSCX_ACCESS_TOKEN: ACCESS_TOKEN })
       assert.isTrue("accessToken" in options)
-      if ("accessToken" in options) assert.strictEqual(Redacted.value(options.accessToken as Redacted.Redacted), ACCESS_TOKEN)
+      if ("accessToken" in options) {
+        assert.strictEqual(Redacted.value(options.accessToken as Redacted.Redacted), ACCESS_TOKEN)
+      }
     }))
 
   it.effect("SMSCX_APPLICATION_ID, _SECRET and _SCOPE give client credentials", () =>
@@ -1140,7 +1281,11 @@ describe("Transport.config (SMSCX_* environment)", () => {
   it.effect("a transport built from the config uses it", () => {
     const fake = FakeHttp.always(() => limited(1))
     return Effect.gen(function*() {
-      const options = yield* load({ SMSCX_API_KEY: API_KEY, SMSCX_BASE_URL: "http://localhost:4010", SMSCX_MAX_RETRIES: "0" })
+      const options = yield* load({
+        SMSCX_API_KEY: API_KEY,
+        SMSCX_BASE_URL: "http://localhost:4010",
+        SMSCX_MAX_RETRIES: "0"
+      })
       const transport = yield* Transport.Transport.pipe(Effect.provide(Transport.layer(options)))
       const error = yield* Effect.flip(transport.call(Api.Account.getAccountBalance, []))
       assert.strictEqual(error._tag, "RateLimitExcedeedException")

@@ -4,12 +4,12 @@
  */
 import * as Cookies from "@effect/platform/Cookies"
 import type * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as UrlParams from "@effect/platform/UrlParams"
-import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpLimits from "@smscx/transport/HttpLimits"
 import * as HttpTimeout from "@smscx/transport/HttpTimeout"
 import type * as Duration from "effect/Duration"
@@ -173,8 +173,9 @@ export class StreamedResponse extends ResponseBase {
 }
 
 /** The ResponseError of a body that failed while streaming. @internal */
-export const streamError = (request: HttpClientRequest.HttpClientRequest, response: () => HttpClientResponse.HttpClientResponse) =>
-(cause: unknown) => new HttpClientError.ResponseError({ request, response: response(), reason: "Decode", cause })
+export const streamError =
+  (request: HttpClientRequest.HttpClientRequest, response: () => HttpClientResponse.HttpClientResponse) =>
+  (cause: unknown) => new HttpClientError.ResponseError({ request, response: response(), reason: "Decode", cause })
 
 /**
  * The body of a request as the SDK sends it (JSON and form bodies are bytes by then); `null` for
@@ -228,7 +229,9 @@ export const makeClient = (
             (deadline) =>
               Effect.flatMap(
                 FiberRef.get(HttpLimits.maxResponseBytes),
-                (limit) => Effect.flatMap(FiberRef.get(HttpLimits.streamed), (streamed) => send(request, deadline, limit, streamed))
+                (limit) =>
+                  Effect.flatMap(FiberRef.get(HttpLimits.streamed), (streamed) =>
+                    send(request, deadline, limit, streamed))
               )
           )),
       Effect.succeed

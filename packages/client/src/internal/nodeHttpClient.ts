@@ -13,7 +13,7 @@ import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as Http from "node:http"
 import * as Https from "node:https"
-import { bodyOf, BufferedResponse, makeClient, requestError, streamError, StreamedResponse } from "./bufferedClient.js"
+import { bodyOf, BufferedResponse, makeClient, requestError, StreamedResponse, streamError } from "./bufferedClient.js"
 
 const send = (
   agents: Agents,
@@ -26,7 +26,9 @@ const send = (
     const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
     if (url._tag === "Left") return resume(Effect.fail(requestError(request, "InvalidUrl", url.left)))
     const body = bodyOf(request)
-    if (body === null) return resume(Effect.fail(requestError(request, "Encode", `unsupported body ${request.body._tag}`)))
+    if (body === null) {
+      return resume(Effect.fail(requestError(request, "Encode", `unsupported body ${request.body._tag}`)))
+    }
     const headers: Record<string, string> = { ...request.headers }
     if (body !== undefined) {
       if (request.body.contentType !== undefined) headers["content-type"] ??= request.body.contentType

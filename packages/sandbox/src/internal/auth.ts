@@ -144,7 +144,6 @@ export const make = (options: {
 
   return {
     application,
-    authenticate: (operation, headers) =>
-      operation.auth === "basic" ? basic(headers) : keyOrToken(operation, headers)
+    authenticate: (operation, headers) => operation.auth === "basic" ? basic(headers) : keyOrToken(operation, headers)
   }
 }

@@ -38,8 +38,7 @@ interface Issue {
   readonly missing: boolean
 }
 
-const many = <A>(value: A | ReadonlyArray<A>): ReadonlyArray<A> =>
-  Array.isArray(value) ? value : [value as A]
+const many = <A>(value: A | ReadonlyArray<A>): ReadonlyArray<A> => Array.isArray(value) ? value : [value as A]
 
 /**
  * The leaf issues of a parse error, in the formatters' order: only their paths and whether the

@@ -222,7 +222,9 @@ const price = (
     for (const recipient of recipients) {
       const { countryIso, e164 } = recipient.number
       const zone = Pricing.timeZone(countryIso)
-      const scheduledAt = scheduled === undefined ? undefined : Dates.instantAt(scheduled, compose.isUtc !== false, zone)
+      const scheduledAt = scheduled === undefined
+        ? undefined
+        : Dates.instantAt(scheduled, compose.isUtc !== false, zone)
       if (scheduledAt !== undefined && scheduledAt <= now) return yield* fail(E.scheduledDateInPast)
       const text = shared ?? finalText(recipient)
       const analysis = sharedAnalysis ?? MessageParts.analyze(text)

@@ -3,10 +3,10 @@ import type { Api } from "@smscx/core"
 import { DecodeError, RequestValidationError } from "@smscx/core/Errors"
 import type * as Operation from "@smscx/core/Operation"
 import * as Clock from "effect/Clock"
-import * as Effect from "effect/Effect"
-import * as Redacted from "effect/Redacted"
 import * as Deferred from "effect/Deferred"
+import * as Effect from "effect/Effect"
 import * as FiberId from "effect/FiberId"
+import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import { isHeaderValue } from "./options.js"
 
@@ -74,7 +74,8 @@ const unusableToken = () =>
   new DecodeError({
     operation: "getAccessToken",
     status: 200,
-    message: "getAccessToken: the access_token cannot be sent in an HTTP header (line break, control character or non-Latin-1)",
+    message:
+      "getAccessToken: the access_token cannot be sent in an HTTP header (line break, control character or non-Latin-1)",
     body: "<redacted>"
   })
 
@@ -83,10 +84,12 @@ export const make = (credentials: Credentials, fetchToken: FetchToken): Effect.E
   Effect.gen(function*() {
     const basic = (operation: Operation.Any, request: HttpClientRequest.HttpClientRequest) =>
       credentials._tag === "Application"
-        ? Effect.succeed([
-          HttpClientRequest.basicAuth(request, credentials.applicationId, credentials.applicationSecret),
-          undefined
-        ] as const)
+        ? Effect.succeed(
+          [
+            HttpClientRequest.basicAuth(request, credentials.applicationId, credentials.applicationSecret),
+            undefined
+          ] as const
+        )
         : Effect.fail(missingApplication(operation))
 
     if (credentials._tag !== "Application") {
@@ -95,7 +98,9 @@ export const make = (credentials: Credentials, fetchToken: FetchToken): Effect.E
         : HttpClientRequest.bearerToken(credentials.accessToken)
       return {
         authorize: (operation, request) =>
-          operation.auth === "basic" ? basic(operation, request) : Effect.succeed([header(request), undefined] as const),
+          operation.auth === "basic"
+            ? basic(operation, request)
+            : Effect.succeed([header(request), undefined] as const),
         invalidate: () => Effect.succeed(false)
       }
     }

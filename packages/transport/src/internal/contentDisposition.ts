@@ -5,6 +5,8 @@
  */
 
 const baseName = (name: string): string | undefined => {
+  // control characters are what this strips
+  // eslint-disable-next-line no-control-regex
   const bare = name.split(/[/\\]/).pop()?.replace(/[\u0000-\u001f\u007f]/g, "").trim()
   return bare === undefined || bare === "" || bare === "." || bare === ".." ? undefined : bare
 }

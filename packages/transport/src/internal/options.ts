@@ -83,7 +83,11 @@ const credentialsOf = (o: Input): Auth.Credentials | undefined => {
   check(typeof o.applicationId === "string" && o.applicationId !== "", "applicationId", "must be a non-empty string")
   const applicationId = o.applicationId as string
   // HTTP Basic: `id:secret`, so the id cannot hold a colon; btoa takes Latin-1 only
-  check(!applicationId.includes(":") && isHeaderValue(applicationId), "applicationId", "must be Latin-1 text without ':' or line breaks")
+  check(
+    !applicationId.includes(":") && isHeaderValue(applicationId),
+    "applicationId",
+    "must be Latin-1 text without ':' or line breaks"
+  )
   check(o.applicationSecret !== undefined, "applicationSecret", "is required with applicationId")
   const applicationSecret = secret(o.applicationSecret, "applicationSecret")
   const scopes = o.scope === undefined ? undefined : typeof o.scope === "string" ? [o.scope] : o.scope
@@ -92,7 +96,12 @@ const credentialsOf = (o: Input): Auth.Credentials | undefined => {
     "scope",
     "must be a string or an array of strings"
   )
-  return { _tag: "Application", applicationId, applicationSecret, scope: scopes === undefined ? undefined : (scopes as Array<string>).join(" ") }
+  return {
+    _tag: "Application",
+    applicationId,
+    applicationSecret,
+    scope: scopes === undefined ? undefined : (scopes as Array<string>).join(" ")
+  }
 }
 
 /** The base URL: http(s), nothing after the path, no credentials (they would be printed, and sent). */
@@ -105,8 +114,16 @@ const baseUrlOf = (value: unknown, fallback: string): string => {
   } catch {
     throw new Invalid("baseUrl", "is not an absolute URL")
   }
-  check(url.protocol === "http:" || url.protocol === "https:", "baseUrl", `must be http: or https:, not ${url.protocol.slice(0, 20)}`)
-  check(url.username === "" && url.password === "", "baseUrl", "must not carry credentials (user:password@); use apiKey, accessToken or an application")
+  check(
+    url.protocol === "http:" || url.protocol === "https:",
+    "baseUrl",
+    `must be http: or https:, not ${url.protocol.slice(0, 20)}`
+  )
+  check(
+    url.username === "" && url.password === "",
+    "baseUrl",
+    "must not carry credentials (user:password@); use apiKey, accessToken or an application"
+  )
   check(url.search === "" && url.hash === "", "baseUrl", "must not have a query or a fragment")
   return url.href.replace(/\/+$/, "")
 }
@@ -117,14 +134,19 @@ const retryOf = (value: unknown): RetryPolicy.Options | false => {
   check(typeof value === "object" && value !== null, "retry", "must be false or { maxRetries, maxDelay, baseDelay }")
   const { baseDelay, maxDelay, maxRetries } = value as Record<string, unknown>
   check(
-    maxRetries === undefined || (Number.isInteger(maxRetries) && (maxRetries as number) >= 0 && (maxRetries as number) <= MAX_RETRIES),
+    maxRetries === undefined ||
+      (Number.isInteger(maxRetries) && (maxRetries as number) >= 0 && (maxRetries as number) <= MAX_RETRIES),
     "retry.maxRetries",
     `must be a whole number from 0 to ${MAX_RETRIES}`
   )
   return {
     ...(maxRetries === undefined ? {} : { maxRetries: maxRetries as number }),
-    ...(maxDelay === undefined ? {} : { maxDelay: duration(maxDelay, "retry.maxDelay", { min: 0, max: MAX_TIMER_MILLIS }) }),
-    ...(baseDelay === undefined ? {} : { baseDelay: duration(baseDelay, "retry.baseDelay", { min: 1, max: MAX_TIMER_MILLIS }) })
+    ...(maxDelay === undefined
+      ? {}
+      : { maxDelay: duration(maxDelay, "retry.maxDelay", { min: 0, max: MAX_TIMER_MILLIS }) }),
+    ...(baseDelay === undefined
+      ? {}
+      : { baseDelay: duration(baseDelay, "retry.baseDelay", { min: 1, max: MAX_TIMER_MILLIS }) })
   }
 }
 
@@ -139,12 +161,21 @@ const tracePropagationOf = (value: unknown): boolean => {
  */
 export const resolve = (
   options: Input,
-  defaults: { readonly baseUrl: string; readonly timeout: Duration.Duration; readonly userAgent: string; readonly maxResponseBytes: number }
+  defaults: {
+    readonly baseUrl: string
+    readonly timeout: Duration.Duration
+    readonly userAgent: string
+    readonly maxResponseBytes: number
+  }
 ): Either.Either<Resolved, InvalidOptionsError> => {
   try {
     check(typeof options === "object" && options !== null, "options", "must be an object")
     const userAgent = options.userAgent ?? defaults.userAgent
-    check(typeof userAgent === "string" && isHeaderValue(userAgent), "userAgent", "must be Latin-1 text without line breaks")
+    check(
+      typeof userAgent === "string" && isHeaderValue(userAgent),
+      "userAgent",
+      "must be Latin-1 text without line breaks"
+    )
     const maxResponseBytes = options.maxResponseBytes ?? defaults.maxResponseBytes
     check(
       Number.isSafeInteger(maxResponseBytes) && (maxResponseBytes as number) > 0,
@@ -172,7 +203,13 @@ export const resolve = (
 const isHeaderName = (name: string) => /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)
 
 /** Headers the SDK owns: the body's framing and the connection are the client's business. */
-const RESERVED_HEADERS: ReadonlySet<string> = new Set(["content-length", "content-type", "transfer-encoding", "connection", "host"])
+const RESERVED_HEADERS: ReadonlySet<string> = new Set([
+  "content-length",
+  "content-type",
+  "transfer-encoding",
+  "connection",
+  "host"
+])
 
 /** Per-call settings, checked. @internal */
 export interface ResolvedCall {
@@ -187,7 +224,9 @@ export interface ResolvedCall {
  * A call's own settings (timeout, retry, extra headers), or the one at fault.
  * @internal
  */
-export const resolveCall = (options: unknown): Either.Either<ResolvedCall, { readonly option: string; readonly problem: string }> => {
+export const resolveCall = (
+  options: unknown
+): Either.Either<ResolvedCall, { readonly option: string; readonly problem: string }> => {
   try {
     check(typeof options === "object" && options !== null, "options", "must be an object")
     const { extraBody: _body, extraQuery: _query, headers, retry, timeout } = options as Record<string, unknown>
@@ -198,7 +237,11 @@ export const resolveCall = (options: unknown): Either.Either<ResolvedCall, { rea
       for (const [name, value] of Object.entries(headers as object)) {
         check(isHeaderName(name), "headers", `has a name that is not an HTTP header name`)
         check(!RESERVED_HEADERS.has(name.toLowerCase()), "headers", `cannot set ${name.toLowerCase()}`)
-        check(typeof value === "string" && isHeaderValue(value), `headers.${name}`, "must be Latin-1 text without line breaks")
+        check(
+          typeof value === "string" && isHeaderValue(value),
+          `headers.${name}`,
+          "must be Latin-1 text without line breaks"
+        )
         checked[name.toLowerCase()] = value as string
       }
     }

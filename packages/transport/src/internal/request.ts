@@ -3,10 +3,10 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as UrlParams from "@effect/platform/UrlParams"
 import { RequestValidationError } from "@smscx/core/Errors"
 import type * as Operation from "@smscx/core/Operation"
+import * as Issues from "@smscx/core/ParseIssues"
 import * as Effect from "effect/Effect"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import * as Issues from "@smscx/core/ParseIssues"
 import * as PlainInput from "./plainInput.js"
 import { schemaMemo } from "./schemaMemo.js"
 
@@ -14,7 +14,10 @@ const parseOptions = { errors: "all", onExcessProperty: "error" } as const
 
 const encoderOf = schemaMemo((schema) => Schema.encodeUnknown(schema, parseOptions))
 
-const invalid = (operation: Operation.Any, issues: ReadonlyArray<{ path: ReadonlyArray<string | number>; message: string }>) =>
+const invalid = (
+  operation: Operation.Any,
+  issues: ReadonlyArray<{ path: ReadonlyArray<string | number>; message: string }>
+) =>
   new RequestValidationError({
     operation: operation.id,
     message: Issues.message(`${operation.id}: invalid request`, issues),
@@ -48,7 +51,11 @@ const plain = (operation: Operation.Any, path: ReadonlyArray<string | number>, v
 
 const definedEntries = (value: unknown): Array<[string, string]> =>
   Object.entries(value as Record<string, unknown>).flatMap(([key, v]) =>
-    v === undefined ? [] : Array.isArray(v) ? v.map((item): [string, string] => [key, String(item)]) : [[key, String(v)]]
+    v === undefined
+      ? []
+      : Array.isArray(v)
+      ? v.map((item): [string, string] => [key, String(item)])
+      : [[key, String(v)]]
   )
 
 /**
@@ -74,16 +81,23 @@ export interface Extra {
 const noExtra: Extra = {}
 
 const plainRecord = (operation: Operation.Any, option: string, value: unknown) =>
-  Effect.flatMap(plain(operation, ["options", option], value), (read) =>
-    typeof read === "object" && read !== null && !Array.isArray(read)
-      ? Effect.succeed(read as Record<string, unknown>)
-      : Effect.fail(invalid(operation, [{ path: ["options", option], message: "must be an object of field names to values" }])))
+  Effect.flatMap(
+    plain(operation, ["options", option], value),
+    (read) =>
+      typeof read === "object" && read !== null && !Array.isArray(read)
+        ? Effect.succeed(read as Record<string, unknown>)
+        : Effect.fail(
+          invalid(operation, [{ path: ["options", option], message: "must be an object of field names to values" }])
+        )
+  )
 
 const merged = (operation: Operation.Any, known: Record<string, unknown>, extra: Record<string, unknown>) => {
   const clash = Object.keys(extra).find((name) => Object.hasOwn(known, name))
   return clash === undefined
     ? Effect.succeed({ ...known, ...extra })
-    : Effect.fail(invalid(operation, [{ path: ["options", "extraBody", clash], message: "is a known field: pass it in the input" }]))
+    : Effect.fail(
+      invalid(operation, [{ path: ["options", "extraBody", clash], message: "is a known field: pass it in the input" }])
+    )
 }
 
 /** A request built from a call's arguments. @internal */
@@ -134,13 +148,18 @@ export const build = (
     if (input._tag === "None") return { request: withQuery(request), idempotencyId: undefined }
     const raw = yield* plain(operation, [], args[names.length] ?? {})
     const known = yield* encode(operation, input.schema, raw)
-    const encoded = extraBody === undefined ? known : yield* merged(operation, known as Record<string, unknown>, extraBody)
+    const encoded = extraBody === undefined
+      ? known
+      : yield* merged(operation, known as Record<string, unknown>, extraBody)
     switch (input._tag) {
       case "Query": {
         const params = definedEntries(encoded)
         const clash = extraQuery === undefined ? undefined : params.find(([name]) => Object.hasOwn(extraQuery, name))
         if (clash !== undefined) {
-          return yield* invalid(operation, [{ path: ["options", "extraQuery", clash[0]], message: "is a known parameter: pass it in the input" }])
+          return yield* invalid(operation, [{
+            path: ["options", "extraQuery", clash[0]],
+            message: "is a known parameter: pass it in the input"
+          }])
         }
         return { request: withQuery(HttpClientRequest.setUrlParams(request, params)), idempotencyId: undefined }
       }
@@ -164,7 +183,10 @@ export const build = (
           ? { ...(encoded as object), [key]: crypto.randomUUID() }
           : encoded as Record<string, unknown>
         return {
-          request: HttpClientRequest.setBody(withQuery(request), HttpBody.raw(JSON.stringify(body), { contentType: "application/json" })),
+          request: HttpClientRequest.setBody(
+            withQuery(request),
+            HttpBody.raw(JSON.stringify(body), { contentType: "application/json" })
+          ),
           idempotencyId: key === undefined ? undefined : body[key] as string
         }
       }

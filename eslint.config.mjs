@@ -1,0 +1,68 @@
+// `pnpm lint`: typescript-eslint's recommended rules, plus formatting through dprint as the Effect
+// monorepo configures it (@effect/eslint-plugin). `pnpm lint:fix` applies what can be fixed.
+// Generated modules (first line `// @generated`) are left out: `pnpm codegen --check` keeps them
+// equal to what codegen writes.
+import * as effect from "@effect/eslint-plugin"
+import js from "@eslint/js"
+import globals from "globals"
+import { closeSync, openSync, readdirSync, readSync } from "node:fs"
+import tseslint from "typescript-eslint"
+
+const firstLine = (path) => {
+  const fd = openSync(path, "r")
+  try {
+    const buffer = new Uint8Array(64)
+    return new TextDecoder().decode(buffer.subarray(0, readSync(fd, buffer, 0, 64, 0)))
+  } finally {
+    closeSync(fd)
+  }
+}
+const generated = readdirSync("packages", { recursive: true, encoding: "utf8" })
+  .filter((file) => file.endsWith(".ts") && !file.includes("node_modules") && !file.includes("build/"))
+  .map((file) => `packages/${file}`)
+  .filter((path) => firstLine(path).startsWith("// @generated"))
+
+export default tseslint.config(
+  {
+    ignores: [
+      "**/node_modules/**",
+      "**/build/**",
+      "docs/**",
+      ...generated
+    ]
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  { files: ["**/*.{mjs,cjs,js}"], languageOptions: { globals: globals.node } },
+  {
+    files: ["**/*.{ts,mts,cts,mjs,js}"],
+    plugins: { "@effect": effect },
+    rules: {
+      "@effect/dprint": ["error", {
+        config: {
+          indentWidth: 2,
+          lineWidth: 120,
+          semiColons: "asi",
+          quoteStyle: "alwaysDouble",
+          trailingCommas: "never",
+          operatorPosition: "maintain",
+          "arrowFunction.useParentheses": "force"
+        }
+      }],
+      "object-shorthand": "error",
+      "no-fallthrough": "off",
+      "no-irregular-whitespace": "off",
+      "@typescript-eslint/array-type": ["error", { default: "generic", readonly: "generic" }],
+      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
+      "@typescript-eslint/no-unused-vars": ["error", {
+        argsIgnorePattern: "^_",
+        varsIgnorePattern: "^_",
+        destructuredArrayIgnorePattern: "^_"
+      }],
+      "@typescript-eslint/no-explicit-any": "off",
+      "@typescript-eslint/no-empty-object-type": "off",
+      "@typescript-eslint/no-namespace": "off",
+      "@typescript-eslint/no-non-null-assertion": "off"
+    }
+  }
+)
