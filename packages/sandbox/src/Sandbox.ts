@@ -33,11 +33,11 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Scope from "effect/Scope"
-import * as App from "./internal/app.js"
-import { DEFAULT_MAX_BODY_BYTES } from "./internal/body.js"
-import { fromMicros, toMicros } from "./internal/money.js"
-import * as NodeServer from "./internal/nodeServer.js"
-import type * as State from "./internal/state.js"
+import { fromMicros, toMicros } from "./internal/engines/money.js"
+import * as App from "./internal/kernel/app.js"
+import { DEFAULT_MAX_BODY_BYTES } from "./internal/kernel/body.js"
+import * as NodeServer from "./internal/kernel/nodeServer.js"
+import type * as State from "./internal/store.js"
 
 /**
  * An OAuth application the sandbox accepts at `POST /oauth/token`.

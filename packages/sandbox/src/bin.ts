@@ -17,8 +17,8 @@ import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { parseArgs } from "node:util"
-import { DEFAULT_MAX_BODY_BYTES } from "./internal/body.js"
-import { runMain } from "./internal/runMain.js"
+import { DEFAULT_MAX_BODY_BYTES } from "./internal/kernel/body.js"
+import { runMain } from "./internal/kernel/runMain.js"
 import * as Sandbox from "./Sandbox.js"
 
 class UsageError extends Data.TaggedError("UsageError")<{ readonly message: string }> {}

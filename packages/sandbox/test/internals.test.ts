@@ -3,12 +3,12 @@ import { Api } from "@smscx/core"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as Dates from "../src/internal/dates.js"
-import * as MessageParts from "../src/internal/messageParts.js"
-import * as Phone from "../src/internal/phone.js"
-import * as Router from "../src/internal/router.js"
-import * as State from "../src/internal/state.js"
-import * as Transliteration from "../src/internal/transliteration.js"
+import * as Dates from "../src/internal/engines/dates.js"
+import * as MessageParts from "../src/internal/engines/messageParts.js"
+import * as Phone from "../src/internal/engines/phone.js"
+import * as Transliteration from "../src/internal/engines/transliteration.js"
+import * as Router from "../src/internal/kernel/router.js"
+import * as State from "../src/internal/store.js"
 
 describe("message parts", () => {
   const parts = (text: string) => MessageParts.analyze(text).parts

@@ -4,8 +4,8 @@ import type * as Operation from "@smscx/core/Operation"
 import { Sandbox } from "@smscx/sandbox"
 import * as Effect from "effect/Effect"
 import * as TestClock from "effect/TestClock"
-import * as App from "../src/internal/app.js"
-import * as Router from "../src/internal/router.js"
+import * as App from "../src/internal/kernel/app.js"
+import * as Router from "../src/internal/kernel/router.js"
 import { API_KEY, call, failure, provide, sandbox, success } from "./utils.js"
 
 describe("routing", () => {

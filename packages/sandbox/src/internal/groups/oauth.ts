@@ -4,12 +4,12 @@
 import { Api } from "@smscx/core"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import { OauthErrors } from "./auth.js"
-import * as Auth from "./auth.js"
-import { fail } from "./errors.js"
-import type * as Fields from "./fields.js"
-import * as Router from "./router.js"
-import type * as State from "./state.js"
+import { OauthErrors } from "../kernel/auth.js"
+import * as Auth from "../kernel/auth.js"
+import { fail } from "../kernel/errors.js"
+import type * as Fields from "../kernel/fields.js"
+import * as Router from "../kernel/router.js"
+import type * as State from "../store.js"
 
 const fields: Fields.Table = [
   ["grant_type", { missing: OauthErrors.invalidRequest, invalid: OauthErrors.unsupportedGrantType }],

@@ -4,7 +4,7 @@
  */
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
-import { fromMicros } from "./money.js"
+import { fromMicros } from "./engines/money.js"
 
 /** How many idempotent answers the sandbox replays; older ones are forgotten. @internal */
 export const MAX_REMEMBERED_ANSWERS = 100_000

@@ -4,13 +4,13 @@
 import { Api } from "@smscx/core"
 import type * as Generated from "@smscx/core/Generated"
 import * as Effect from "effect/Effect"
-import { fail, spec } from "./errors.js"
-import type * as Fields from "./fields.js"
-import { fromMicros } from "./money.js"
-import * as Phone from "./phone.js"
-import * as Pricing from "./pricing.js"
-import * as Router from "./router.js"
-import type * as State from "./state.js"
+import { fromMicros } from "../engines/money.js"
+import * as Phone from "../engines/phone.js"
+import * as Pricing from "../engines/pricing.js"
+import { fail, spec } from "../kernel/errors.js"
+import type * as Fields from "../kernel/fields.js"
+import * as Router from "../kernel/router.js"
+import type * as State from "../store.js"
 
 /** The documented errors of the pricing operations. @internal */
 export const AccountErrors = {

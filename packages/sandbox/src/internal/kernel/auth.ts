@@ -10,8 +10,8 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Encoding from "effect/Encoding"
 import { createHash } from "node:crypto"
+import type { Store } from "../store.js"
 import { type ApiFailure, fail, Generic, spec } from "./errors.js"
-import type { Store } from "./state.js"
 
 /**
  * The API's scope names: its tags in lowerCamelCase (the token endpoint's own tag excepted),
