@@ -112,6 +112,11 @@ export interface Options {
    * every option is under 1 MB).
    */
   readonly maxBodyBytes?: number
+  /**
+   * Seeds the generator of ids, PINs and tokens (the Effect `Random` the sandbox runs under): the
+   * same seed and the same requests give the same answers. Default: unseeded.
+   */
+  readonly seed?: number
 }
 
 /**
@@ -182,7 +187,8 @@ const configOf = (options: Options): App.Config => ({
   tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 86_400,
   channels: { sms: true, viber: true, whatsapp: true, multichannel: true, ...options.channels },
   groups: options.groups ?? defaultGroups,
-  maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+  maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+  seed: options.seed
 })
 
 /**

@@ -100,8 +100,41 @@ export type DeleteCampaignResult =
   | { readonly _tag: "NotFound" }
   | { readonly _tag: "AlreadySent" }
 
+/**
+ * The name and types of a collection of records. Each domain module declares the collections it
+ * owns (`export const Templates = Store.collection<number, Template>("templates")`); the others
+ * read them through the same key (a campaign reads the groups and the opt-outs).
+ * @internal
+ */
+export interface CollectionKey<K, V> {
+  readonly name: string
+  readonly _types?: (k: K) => V
+}
+
+/** @internal */
+export const collection = <K, V>(name: string): CollectionKey<K, V> => ({ name })
+
+/**
+ * Records by key, in insertion order (lists and pages read them oldest first). Changed only in
+ * synchronous steps, which nothing can interleave.
+ * @internal
+ */
+export interface Collection<K, V> {
+  readonly get: (key: K) => V | undefined
+  readonly set: (key: K, value: V) => void
+  readonly delete: (key: K) => boolean
+  readonly values: () => ReadonlyArray<V>
+  readonly size: () => number
+}
+
 /** @internal */
 export interface Store {
+  /** The collection of a key, created empty on first use. */
+  readonly records: <K, V>(key: CollectionKey<K, V>) => Collection<K, V>
+  /** The next numeric id of a kind (`groups`, `templates`): 1, 2, 3, ... */
+  readonly nextId: (kind: string) => number
+  /** Adds to the balance (negative: a charge); false, and no change, when it would go below 0. */
+  readonly adjustBalanceMicros: (delta: number) => Effect.Effect<boolean>
   readonly balanceMicros: Effect.Effect<number>
   readonly setBalanceMicros: (micros: number) => Effect.Effect<void>
   readonly messages: Effect.Effect<ReadonlyArray<Message>>
@@ -164,7 +197,37 @@ export const make = (options: {
     // one idempotent request at a time, so two concurrent repeats cannot both run
     const idempotencyLock = yield* Effect.makeSemaphore(1)
 
+    const collections = new Map<string, Map<unknown, unknown>>()
+    const counters = new Map<string, number>()
+    const records = <K, V>(key: CollectionKey<K, V>): Collection<K, V> => {
+      let map = collections.get(key.name) as Map<K, V> | undefined
+      if (map === undefined) {
+        map = new Map<K, V>()
+        collections.set(key.name, map as Map<unknown, unknown>)
+      }
+      const m = map
+      return {
+        get: (k) => m.get(k),
+        set: (k, v) => void m.set(k, v),
+        delete: (k) => m.delete(k),
+        values: () => Array.from(m.values()),
+        size: () => m.size
+      }
+    }
+
     const store: Store = {
+      records,
+      nextId: (kind) => {
+        const id = (counters.get(kind) ?? 0) + 1
+        counters.set(kind, id)
+        return id
+      },
+      adjustBalanceMicros: (delta) =>
+        Effect.sync(() => {
+          if (balance + delta < 0) return false
+          balance += delta
+          return true
+        }),
       balanceMicros: Effect.sync(() => balance),
       setBalanceMicros: (micros) =>
         Effect.sync(() => {

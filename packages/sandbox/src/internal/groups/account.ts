@@ -1,22 +1,21 @@
 /**
  * The Account group: balance, channel status and pricing.
  */
-import { Api } from "@smscx/core"
-import type * as Generated from "@smscx/core/Generated"
+import type * as Api from "@smscx/core/Api"
 import * as Effect from "effect/Effect"
 import { fromMicros } from "../engines/money.js"
 import * as Phone from "../engines/phone.js"
 import * as Pricing from "../engines/pricing.js"
-import { fail, spec } from "../kernel/errors.js"
+import type { Context } from "../kernel/context.js"
+import { documented, fail } from "../kernel/errors.js"
 import type * as Fields from "../kernel/fields.js"
-import * as Router from "../kernel/router.js"
-import type * as State from "../store.js"
+import type * as Router from "../kernel/router.js"
 
 /** The documented errors of the pricing operations. @internal */
 export const AccountErrors = {
-  channelInvalid: spec(400, "invalid_param", 1521, "The channel requested is not valid"),
-  countryIsoInvalid: spec(400, "invalid_param", 1522, "Invalid country iso"),
-  noCoverage: spec(403, "no_coverage", 1523, "No coverage")
+  channelInvalid: documented("getChannelPricingByCountryIso", 1521),
+  countryIsoInvalid: documented("getChannelPricingByCountryIso", 1522),
+  noCoverage: documented("getChannelPricingByCountryIso", 1523)
 } as const
 
 const E = AccountErrors
@@ -27,32 +26,29 @@ const pricingFields: Fields.Table = [
 ]
 
 /** @internal */
-export const routes = (store: State.Store, account: {
-  readonly currency: Generated.AccountBalance["currency"]
-  readonly channels: Generated.ChannelsStatus
-}): ReadonlyArray<Router.Route> => [
-  Router.make(Api.Account.getAccountBalance, {
+export const handlers = ({ config, store }: Context): Router.Handlers<typeof Api.Account> => ({
+  getAccountBalance: {
     handle: () =>
       Effect.map(store.balanceMicros, (micros) => ({
-        body: { balance: fromMicros(micros), currency: account.currency, billing: "prepaid" } as const
+        body: { balance: fromMicros(micros), currency: config.currency, billing: "prepaid" } as const
       }))
-  }),
-  Router.make(Api.Account.getChannelsStatus, {
-    handle: () => Effect.succeed({ body: account.channels })
-  }),
-  Router.make(Api.Account.getChannelPricing, {
+  },
+  getChannelsStatus: {
+    handle: () => Effect.succeed({ body: config.channels })
+  },
+  getChannelPricing: {
     fields: pricingFields,
     handle: ({ path }) => {
       const body = Pricing.body(path.channel, path.trafficType)
       return body === undefined ? fail(E.noCoverage) : Effect.succeed({ body })
     }
-  }),
-  Router.make(Api.Account.getChannelPricingByCountryIso, {
+  },
+  getChannelPricingByCountryIso: {
     fields: pricingFields,
     handle: ({ path }) => {
       if (!Phone.isCountry(path.countryIso)) return fail(E.countryIsoInvalid)
       const body = Pricing.body(path.channel, path.trafficType, path.countryIso)
       return body === undefined ? fail(E.noCoverage) : Effect.succeed({ body })
     }
-  })
-]
+  }
+})

@@ -1,14 +1,16 @@
 /**
  * The Oauth group: `POST /oauth/token` with the client credentials grant.
  */
-import { Api } from "@smscx/core"
+import type * as Api from "@smscx/core/Api"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import { OauthErrors } from "../kernel/auth.js"
 import * as Auth from "../kernel/auth.js"
+import type { Context } from "../kernel/context.js"
 import { fail } from "../kernel/errors.js"
 import type * as Fields from "../kernel/fields.js"
-import * as Router from "../kernel/router.js"
+import * as Ids from "../kernel/ids.js"
+import type * as Router from "../kernel/router.js"
 import type * as State from "../store.js"
 
 const fields: Fields.Table = [
@@ -16,14 +18,11 @@ const fields: Fields.Table = [
   ["scope", { invalid: OauthErrors.invalidScope }]
 ]
 
-const randomToken = () => crypto.randomUUID().replace(/-/g, "") + crypto.randomUUID().replace(/-/g, "")
+const TOKEN_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 /** @internal */
-export const routes = (store: State.Store, options: {
-  /** 0: the token never expires. */
-  readonly tokenLifetimeSeconds: number
-}): ReadonlyArray<Router.Route> => [
-  Router.make(Api.Oauth.getAccessToken, {
+export const handlers = ({ config, store }: Context): Router.Handlers<typeof Api.Oauth> => ({
+  getAccessToken: {
     fields,
     handle: ({ input, principal }) =>
       Effect.gen(function*() {
@@ -36,9 +35,10 @@ export const routes = (store: State.Store, options: {
         // no scope asked for: every scope the application has
         const granted = requested.length > 0 ? [...new Set(requested)] : [...principal.scopes]
         const now = yield* Clock.currentTimeMillis
-        const lifetime = options.tokenLifetimeSeconds
+        // 0: the token never expires
+        const lifetime = config.tokenLifetimeSeconds
         const token: State.Token = {
-          value: randomToken(),
+          value: yield* Ids.string(TOKEN_ALPHABET, 64),
           applicationId: principal.applicationId,
           scopes: new Set(granted),
           expiresAt: lifetime > 0 ? now + lifetime * 1000 : undefined
@@ -49,5 +49,5 @@ export const routes = (store: State.Store, options: {
           headers: { "Cache-Control": "no-store" }
         } as const
       })
-  })
-]
+  }
+})

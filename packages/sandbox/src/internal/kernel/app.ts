@@ -5,33 +5,24 @@
 import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
-import type * as Generated from "@smscx/core/Generated"
+import * as Api from "@smscx/core/Api"
+import type * as Operation from "@smscx/core/Operation"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import * as Random from "effect/Random"
 import { createHash } from "node:crypto"
-import * as Account from "../groups/account.js"
-import * as Oauth from "../groups/oauth.js"
-import * as Sms from "../groups/sms.js"
+import * as Groups from "../groups/index.js"
 import * as State from "../store.js"
 import * as Auth from "./auth.js"
 import * as Body from "./body.js"
+import type { Config, Context } from "./context.js"
 import { ApiFailure, body as errorBody, fail, failure, Generic } from "./errors.js"
+import * as Ids from "./ids.js"
 import * as RateLimiter from "./rateLimiter.js"
 import * as Router from "./router.js"
 
-/** Resolved options. @internal */
-export interface Config {
-  readonly apiKeys: ReadonlyArray<string>
-  readonly applications: ReadonlyArray<Auth.Application>
-  readonly balanceMicros: number
-  readonly currency: Generated.AccountBalance["currency"]
-  readonly rateLimit: { readonly limit: number; readonly windowSeconds: number }
-  readonly tokenLifetimeSeconds: number
-  readonly channels: Generated.ChannelsStatus
-  readonly groups: ReadonlyArray<State.Group>
-  /** The largest request body read; a larger one is answered 413. */
-  readonly maxBodyBytes: number
-}
+/** @internal */
+export type { Config } from "./context.js"
 
 /** @internal */
 export interface Instance {
@@ -57,17 +48,31 @@ const urlOf = (request: HttpServerRequest.HttpServerRequest) =>
 const fingerprintOf = (path: unknown, input: unknown) =>
   createHash("sha256").update(JSON.stringify([path, input ?? null])).digest("hex")
 
+const isFile = (body: unknown): body is Operation.ExportedFile =>
+  typeof body === "object" && body !== null && (body as { bytes?: unknown }).bytes instanceof Uint8Array
+
+const notSimulated = (operations: Readonly<Record<string, Operation.Any>>): Router.Handlers<never> =>
+  Object.fromEntries(
+    Object.keys(operations).map((id) => [id, { handle: () => fail(Generic.notSimulated(id)) }])
+  ) as unknown as Router.Handlers<never>
+
 /** @internal */
 export const make = (config: Config): Effect.Effect<Instance> =>
   Effect.gen(function*() {
     const store = yield* State.make({ balanceMicros: config.balanceMicros, groups: config.groups })
     const limiter = RateLimiter.make(config.rateLimit.limit, config.rateLimit.windowSeconds)
     const auth = Auth.make({ apiKeys: config.apiKeys, applications: config.applications, store })
-    const routes = [
-      ...Sms.routes(store),
-      ...Account.routes(store, { currency: config.currency, channels: config.channels }),
-      ...Oauth.routes(store, { tokenLifetimeSeconds: config.tokenLifetimeSeconds })
-    ]
+    const context: Context = { store, config }
+    // every operation of every group, from the entries: a group not simulated yet answers 501
+    const routes = Object.entries(Api.groups).flatMap(([name, operations]) => {
+      const handlers = Groups.simulated[name as keyof Groups.GroupHandlers]
+      return Router.group(
+        operations as Readonly<Record<string, Operation.Any>>,
+        handlers === undefined ? notSimulated(operations) : handlers(context) as Router.Handlers<never>
+      )
+    })
+    // ids, PINs and tokens from a seeded generator when a seed is given
+    const random = config.seed === undefined ? undefined : Random.make(config.seed)
 
     const serve = (request: HttpServerRequest.HttpServerRequest): Effect.Effect<Answer, ApiFailure> =>
       Effect.gen(function*() {
@@ -120,7 +125,7 @@ export const make = (config: Config): Effect.Effect<Instance> =>
         return { ...answer, headers: { ...answer.headers, ...echo } }
       })
 
-    const app: HttpApp.Default = Effect.gen(function*() {
+    const handled: HttpApp.Default = Effect.gen(function*() {
       const request = yield* HttpServerRequest.HttpServerRequest
       const started = yield* Clock.currentTimeMillis
       const decision = yield* limiter.take(Auth.bucketOf(request.headers))
@@ -138,18 +143,34 @@ export const make = (config: Config): Effect.Effect<Instance> =>
           )
         )
       const finished = yield* Clock.currentTimeMillis
+      const requestId = yield* Ids.uuid
+      const headers = {
+        ...answer.headers,
+        "X-Request-Id": requestId,
+        "X-Response-Time": `${finished - started}ms`,
+        "X-Rate-Limit-Limit": String(decision.limit),
+        "X-Rate-Limit-Remaining": String(decision.remaining)
+      }
+      // an export answers its file: bytes, content type, and its name in Content-Disposition
+      if (isFile(answer.body)) {
+        const file = answer.body
+        return HttpServerResponse.uint8Array(file.bytes, {
+          status: answer.status,
+          contentType: file.contentType,
+          headers: {
+            ...headers,
+            ...(file.fileName === undefined ? {} : { "Content-Disposition": `attachment; filename="${file.fileName}"` })
+          }
+        })
+      }
       return HttpServerResponse.text(JSON.stringify(answer.body), {
         status: answer.status,
         contentType: "application/json",
-        headers: {
-          ...answer.headers,
-          "X-Request-Id": crypto.randomUUID(),
-          "X-Response-Time": `${finished - started}ms`,
-          "X-Rate-Limit-Limit": String(decision.limit),
-          "X-Rate-Limit-Remaining": String(decision.remaining)
-        }
+        headers
       })
     })
+
+    const app: HttpApp.Default = random === undefined ? handled : Effect.withRandom(handled, random)
 
     return { app, store, routes }
   })

@@ -11,7 +11,7 @@ import * as Either from "effect/Either"
 import * as Encoding from "effect/Encoding"
 import { createHash } from "node:crypto"
 import type { Store } from "../store.js"
-import { type ApiFailure, fail, Generic, spec } from "./errors.js"
+import { type ApiFailure, documented, fail, Generic } from "./errors.js"
 
 /**
  * The API's scope names: its tags in lowerCamelCase (the token endpoint's own tag excepted),
@@ -48,15 +48,10 @@ export const accountOf = (principal: Principal): string =>
 
 /** The documented token endpoint errors. @internal */
 export const OauthErrors = {
-  invalidRequest: spec(400, "invalid_request", 1600, "The request is missing a required parameter (grant_type)"),
-  invalidScope: spec(400, "invalid_scope", 1600, "The requested scope is invalid, unknown, or malformed"),
-  unsupportedGrantType: spec(
-    400,
-    "unsupported_grant_type",
-    1600,
-    "The grant type is not supported (only client_credentials)"
-  ),
-  invalidClient: spec(401, "invalid_client", 1600, "Invalid client")
+  invalidRequest: documented("getAccessToken", 1600, { type: "invalid_request" }),
+  invalidScope: documented("getAccessToken", 1600, { type: "invalid_scope" }),
+  unsupportedGrantType: documented("getAccessToken", 1600, { type: "unsupported_grant_type" }),
+  invalidClient: documented("getAccessToken", 1600, { type: "invalid_client" })
 } as const
 
 type Headers = Readonly<Record<string, string | undefined>>

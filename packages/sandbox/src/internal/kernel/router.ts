@@ -62,14 +62,26 @@ const isStackOverflow = (defect: unknown): boolean => {
 const guarded = <A>(effect: Effect.Effect<A, ApiFailure>): Effect.Effect<A, ApiFailure> =>
   Effect.catchAllDefect(effect, (defect) => isStackOverflow(defect) ? fail(Generic.bodyTooDeep) : Effect.die(defect))
 
-/** @internal */
-export const make = <O extends Operation.Any>(operation: O, options: {
+/** How the sandbox answers one operation. @internal */
+export interface Handler<O extends Operation.Any> {
   /** Field → documented error; fields it does not name get the generic invalid-parameter error. */
   readonly fields?: Fields.Table
   /** Leniencies of the API before validation (e.g. a single `to` string). */
   readonly normalize?: (raw: Record<string, unknown>) => Record<string, unknown>
   readonly handle: (request: Incoming<O>) => Effect.Effect<Reply<Operation.SuccessOf<O>>, ApiFailure>
-}): Route => {
+}
+
+/**
+ * A handler for every operation of a group, by operationId: one missing is a type error, as
+ * `HttpApiBuilder.group` reports an endpoint not handled.
+ * @internal
+ */
+export type Handlers<G extends Readonly<Record<string, Operation.Any>>> = {
+  readonly [K in keyof G]: Handler<G[K]>
+}
+
+/** @internal */
+export const make = <O extends Operation.Any>(operation: O, options: Handler<O>): Route => {
   const table = options.fields ?? []
   const decodePath = Schema.decodeUnknown(operation.pathSchema, decodeOptions)
   const input = operation.input
@@ -98,6 +110,13 @@ export const make = <O extends Operation.Any>(operation: O, options: {
     encode
   }
 }
+
+/** The routes of a group: each operation with its handler. @internal */
+export const group = <G extends Readonly<Record<string, Operation.Any>>>(
+  operations: G,
+  handlers: Handlers<G>
+): ReadonlyArray<Route> =>
+  Object.keys(operations).map((id) => make(operations[id]!, handlers[id as keyof G] as Handler<Operation.Any>))
 
 /** @internal */
 export type Match =

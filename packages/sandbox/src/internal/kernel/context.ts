@@ -1,0 +1,30 @@
+/**
+ * What every group's handlers share: the store, the sandbox's configuration, and the outbound
+ * callbacks. Time is the Effect `Clock` and randomness the Effect `Random` the app runs under
+ * (seeded when `seed` is set), so tests drive both.
+ */
+import type * as Generated from "@smscx/core/Generated"
+import type * as Store from "../store.js"
+import type * as Auth from "./auth.js"
+
+/** Resolved options. @internal */
+export interface Config {
+  readonly apiKeys: ReadonlyArray<string>
+  readonly applications: ReadonlyArray<Auth.Application>
+  readonly balanceMicros: number
+  readonly currency: Generated.AccountBalance["currency"]
+  readonly rateLimit: { readonly limit: number; readonly windowSeconds: number }
+  readonly tokenLifetimeSeconds: number
+  readonly channels: Generated.ChannelsStatus
+  readonly groups: ReadonlyArray<Store.Group>
+  /** The largest request body read; a larger one is answered 413. */
+  readonly maxBodyBytes: number
+  /** Seeds ids, PINs and tokens: the same seed and requests give the same answers. */
+  readonly seed: number | undefined
+}
+
+/** @internal */
+export interface Context {
+  readonly store: Store.Store
+  readonly config: Config
+}

@@ -1,0 +1,159 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as Api from "@smscx/core/Api"
+import * as ErrorCatalogue from "@smscx/core/ErrorCatalogue"
+import { Sandbox } from "@smscx/sandbox"
+import { parse } from "csv-parse/sync"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import ExcelJS from "exceljs"
+import * as GroupHandlers from "../src/internal/groups/index.js"
+import { documented } from "../src/internal/kernel/errors.js"
+import * as Exports from "../src/internal/kernel/exports.js"
+import * as Paging from "../src/internal/kernel/paging.js"
+import type * as Router from "../src/internal/kernel/router.js"
+import { call, failure, provide, success } from "./utils.js"
+
+describe("handlers as typed maps", () => {
+  it("a group's handlers must cover each of its operations", () => {
+    const handle = () => Effect.die("never called")
+    // @ts-expect-error: Account has four operations; a map of three is a type error
+    const partial: Router.Handlers<typeof Api.Account> = {
+      getAccountBalance: { handle },
+      getChannelsStatus: { handle },
+      getChannelPricing: { handle }
+    }
+    assert.strictEqual(Object.keys(partial).length, 3)
+  })
+
+  it("every simulated group's handlers name exactly its operations", () => {
+    assert.strictEqual(Object.values(Api.groups).flatMap((g) => Object.keys(g)).length, 100)
+    for (const [name, make] of Object.entries(GroupHandlers.simulated)) {
+      const ids = Object.keys(Api.groups[name as keyof typeof Api.groups]).sort()
+      const handlers = make({} as never)
+      assert.deepStrictEqual(Object.keys(handlers).sort(), ids, name)
+    }
+  })
+
+  it.effect("an operation of a group not simulated yet answers 501, not a 404", () =>
+    Effect.gen(function*() {
+      const simulated = new Set(Object.keys(GroupHandlers.simulated))
+      const [name, group] = Object.entries(Api.groups).find(([name]) => !simulated.has(name)) ?? []
+      if (group === undefined) return
+      const operation = Object.values(group)[0]!
+      const answer = yield* call(operation.method, operation.path.replace(/\{[^}]+\}/g, "1"))
+      const body = yield* failure(answer, 501, "server_error", 1010)
+      assert.include(body.error.message, operation.id, name)
+    }).pipe(provide()))
+})
+
+describe("errors from the catalogue", () => {
+  it("reads status, type and message from the operation's table", () => {
+    const row = ErrorCatalogue.errors.sendSms.find((r) => r.code === 1105)!
+    assert.deepStrictEqual(documented("sendSms", 1105), {
+      status: row.status,
+      type: row.type,
+      code: 1105,
+      message: row.message
+    })
+    // one code, several rows: the type picks
+    assert.strictEqual(documented("getAccessToken", 1600, { type: "invalid_client" }).status, 401)
+    assert.strictEqual(documented("getAccessToken", 1600, { type: "invalid_scope" }).status, 400)
+    assert.throws(() => documented("getAccessToken", 1600, { message: "no such message" }))
+  })
+})
+
+describe("seeded ids", () => {
+  const send = { to: ["+31612345678"], from: "InfoText", text: "Hello" }
+  const msgIdWith = (seed: number | undefined) =>
+    Effect.gen(function*() {
+      const answer = yield* call("POST", "/sms", { body: send })
+      const sent = yield* success(Api.Sms.sendSms, answer)
+      return { msgId: sent.data[0]!.msgId, requestId: answer.headers["x-request-id"] }
+    }).pipe(provide(seed === undefined ? {} : { seed }))
+
+  it.effect("the same seed gives the same ids; another seed, other ids", () =>
+    Effect.gen(function*() {
+      const a = yield* msgIdWith(42)
+      const b = yield* msgIdWith(42)
+      const c = yield* msgIdWith(43)
+      assert.deepStrictEqual(a, b)
+      assert.notStrictEqual(a.msgId, c.msgId)
+      assert.match(a.msgId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+    }))
+})
+
+describe("cursor paging", () => {
+  const items = Array.from({ length: 1203 }, (_, i) => i)
+  const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.runSync(effect)
+
+  it("walks every item once, forwards and back, 500 at most a page", () => {
+    const first = run(Paging.page(items, {}))
+    assert.strictEqual(first.data.length, 500)
+    assert.strictEqual(first.paging.size, 500)
+    assert.isNull(first.paging.previous)
+    const seen = [...first.data]
+    let cursor = first.paging.next
+    let last = first
+    while (cursor !== null) {
+      last = run(Paging.page(items, { next: cursor }))
+      seen.push(...last.data)
+      cursor = last.paging.next
+    }
+    assert.deepStrictEqual(seen, items)
+    assert.strictEqual(last.data.length, 203)
+    const back = run(Paging.page(items, { previous: last.paging.previous! }))
+    assert.deepStrictEqual(back.data, items.slice(500, 1000))
+  })
+
+  it("a limit outside 1..500 or a cursor it did not give is refused", () => {
+    for (const query of [{ limit: 0 }, { limit: 501 }, { limit: 1.5 }, { next: "garbage" }, { previous: "b246" }]) {
+      const exit = Effect.runSyncExit(Paging.page(items, query))
+      assert.isTrue(Exit.isFailure(exit), JSON.stringify(query))
+    }
+    assert.strictEqual(run(Paging.page(items, { limit: 7 })).data.length, 7)
+  })
+})
+
+describe("exports", () => {
+  const table: Exports.Table = {
+    columns: ["phoneNumber", "firstName", "note"],
+    rows: [
+      ["+31612345678", "Jan", "says \"hi\", twice"],
+      ["+4915123456789", "Anna", "line one\nline two"],
+      ["+33612345678", undefined, 42]
+    ]
+  }
+
+  it("CSV reads back with a CSV parser, quotes, commas and line breaks included", () => {
+    const file = Exports.csv(table, "contacts.csv")
+    assert.strictEqual(file.contentType, "application/csv")
+    const rows = parse(Buffer.from(file.bytes), { columns: true }) as Array<Record<string, string>>
+    assert.deepStrictEqual(rows, [
+      { phoneNumber: "+31612345678", firstName: "Jan", note: "says \"hi\", twice" },
+      { phoneNumber: "+4915123456789", firstName: "Anna", note: "line one\nline two" },
+      { phoneNumber: "+33612345678", firstName: "", note: "42" }
+    ])
+  })
+
+  it.effect("XLSX opens in a spreadsheet library with the same cells", () =>
+    Effect.gen(function*() {
+      const file = yield* Exports.xlsx(table, "contacts.xlsx")
+      assert.strictEqual(file.contentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+      const workbook = new ExcelJS.Workbook()
+      yield* Effect.promise(() => workbook.xlsx.load(Buffer.from(file.bytes) as unknown as ArrayBuffer))
+      const sheet = workbook.worksheets[0]!
+      const values = (n: number) => (sheet.getRow(n).values as Array<unknown>).slice(1)
+      assert.deepStrictEqual(values(1), ["phoneNumber", "firstName", "note"])
+      assert.deepStrictEqual(values(2), ["+31612345678", "Jan", "says \"hi\", twice"])
+      assert.deepStrictEqual(values(4), ["+33612345678", undefined, 42])
+    }))
+})
+
+// the sandbox's public surface still answers through the same app
+describe("Sandbox.make", () => {
+  it.effect("builds with a seed", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* Sandbox.make({ seed: 7 })
+      assert.strictEqual(yield* sandbox.balance, 100)
+    }))
+})
