@@ -36,6 +36,7 @@ import * as Scope from "effect/Scope"
 import { fromMicros, toMicros } from "./internal/engines/money.js"
 import * as App from "./internal/kernel/app.js"
 import { DEFAULT_MAX_BODY_BYTES } from "./internal/kernel/body.js"
+import * as Callbacks from "./internal/kernel/callbacks.js"
 import * as NodeServer from "./internal/kernel/nodeServer.js"
 import type * as State from "./internal/store.js"
 
@@ -117,6 +118,12 @@ export interface Options {
    * same seed and the same requests give the same answers. Default: unseeded.
    */
   readonly seed?: number
+  /**
+   * Callbacks (delivery reports, OTP status, lookup results) are POSTed to loopback URLs only,
+   * unless `allowRemote`; at most `maxPending` wait (default 1000), each tried `attempts` times
+   * (default 3) with `timeoutMillis` per attempt (default 5000).
+   */
+  readonly callbacks?: Partial<Callbacks.Options>
 }
 
 /**
@@ -188,7 +195,8 @@ const configOf = (options: Options): App.Config => ({
   channels: { sms: true, viber: true, whatsapp: true, multichannel: true, ...options.channels },
   groups: options.groups ?? defaultGroups,
   maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-  seed: options.seed
+  seed: options.seed,
+  callbacks: { ...Callbacks.defaults, ...options.callbacks }
 })
 
 /**

@@ -6,7 +6,10 @@ import { parse } from "csv-parse/sync"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import ExcelJS from "exceljs"
+import * as Http from "node:http"
+import type { AddressInfo } from "node:net"
 import * as GroupHandlers from "../src/internal/groups/index.js"
+import * as Callbacks from "../src/internal/kernel/callbacks.js"
 import { documented } from "../src/internal/kernel/errors.js"
 import * as Exports from "../src/internal/kernel/exports.js"
 import * as Paging from "../src/internal/kernel/paging.js"
@@ -155,5 +158,53 @@ describe("Sandbox.make", () => {
     Effect.gen(function*() {
       const sandbox = yield* Sandbox.make({ seed: 7 })
       assert.strictEqual(yield* sandbox.balance, 100)
+    }))
+})
+
+describe("callbacks", () => {
+  it.effect("POSTs JSON to a loopback URL without holding the caller; refuses other hosts; retries a failure", () =>
+    Effect.gen(function*() {
+      const received: Array<unknown> = []
+      let failFirst = true
+      const server = Http.createServer((req, res) => {
+        let body = ""
+        req.on("data", (c) => (body += c))
+        req.on("end", () => {
+          if (failFirst) {
+            failFirst = false
+            res.writeHead(500).end()
+            return
+          }
+          received.push(JSON.parse(body))
+          res.writeHead(200).end()
+        })
+      })
+      yield* Effect.acquireRelease(
+        Effect.async<void>((resume) => void server.listen(0, "127.0.0.1", () => resume(Effect.void))),
+        () => Effect.async<void>((resume) => void server.close(() => resume(Effect.void)))
+      )
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`
+      const callbacks = Callbacks.make({ ...Callbacks.defaults, attempts: 3 })
+      yield* callbacks.post(url, { event: "otp_update", n: 1 })
+      yield* callbacks.post("http://example.com/hook", { n: 2 })
+      yield* callbacks.post("file:///etc/passwd", { n: 3 })
+      yield* callbacks.settled
+      assert.deepStrictEqual(received, [{ event: "otp_update", n: 1 }])
+      assert.deepStrictEqual(callbacks.log().map((r) => [r.outcome, r.attempts]), [
+        ["delivered", 2],
+        ["blocked", 0],
+        ["blocked", 0]
+      ])
+    }).pipe(Effect.scoped))
+
+  it.effect("at most maxPending wait; more are dropped, not queued without end", () =>
+    Effect.gen(function*() {
+      const callbacks = Callbacks.make({ ...Callbacks.defaults, maxPending: 2, attempts: 1, timeoutMillis: 200 })
+      // a loopback port nothing listens on: each attempt fails fast
+      for (let i = 0; i < 5; i++) yield* callbacks.post("http://127.0.0.1:9/none", { i })
+      yield* callbacks.settled
+      const outcomes = callbacks.log().map((r) => r.outcome)
+      assert.deepStrictEqual(outcomes.filter((o) => o === "dropped").length, 3)
+      assert.deepStrictEqual(outcomes.filter((o) => o === "failed").length, 2)
     }))
 })

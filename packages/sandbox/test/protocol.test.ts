@@ -5,6 +5,7 @@ import { Sandbox } from "@smscx/sandbox"
 import * as Effect from "effect/Effect"
 import * as TestClock from "effect/TestClock"
 import * as App from "../src/internal/kernel/app.js"
+import * as Callbacks from "../src/internal/kernel/callbacks.js"
 import * as Router from "../src/internal/kernel/router.js"
 import { API_KEY, call, failure, provide, sandbox, success } from "./utils.js"
 
@@ -23,7 +24,8 @@ describe("routing", () => {
         channels: { sms: true, viber: true, whatsapp: true, multichannel: true },
         groups: [],
         maxBodyBytes: 1024,
-        seed: undefined
+        seed: undefined,
+        callbacks: Callbacks.defaults
       })
       const operations: ReadonlyArray<Operation.Any> = Object.values(Api.groups).flatMap((group) =>
         Object.values<Operation.Any>(group)

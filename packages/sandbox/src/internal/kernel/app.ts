@@ -15,6 +15,7 @@ import * as Groups from "../groups/index.js"
 import * as State from "../store.js"
 import * as Auth from "./auth.js"
 import * as Body from "./body.js"
+import * as Callbacks from "./callbacks.js"
 import type { Config, Context } from "./context.js"
 import { ApiFailure, body as errorBody, fail, failure, Generic } from "./errors.js"
 import * as Ids from "./ids.js"
@@ -28,6 +29,7 @@ export type { Config } from "./context.js"
 export interface Instance {
   readonly app: HttpApp.Default
   readonly store: State.Store
+  readonly callbacks: Callbacks.Callbacks
   readonly routes: ReadonlyArray<Router.Route>
 }
 
@@ -51,25 +53,20 @@ const fingerprintOf = (path: unknown, input: unknown) =>
 const isFile = (body: unknown): body is Operation.ExportedFile =>
   typeof body === "object" && body !== null && (body as { bytes?: unknown }).bytes instanceof Uint8Array
 
-const notSimulated = (operations: Readonly<Record<string, Operation.Any>>): Router.Handlers<never> =>
-  Object.fromEntries(
-    Object.keys(operations).map((id) => [id, { handle: () => fail(Generic.notSimulated(id)) }])
-  ) as unknown as Router.Handlers<never>
-
 /** @internal */
 export const make = (config: Config): Effect.Effect<Instance> =>
   Effect.gen(function*() {
     const store = yield* State.make({ balanceMicros: config.balanceMicros, groups: config.groups })
     const limiter = RateLimiter.make(config.rateLimit.limit, config.rateLimit.windowSeconds)
     const auth = Auth.make({ apiKeys: config.apiKeys, applications: config.applications, store })
-    const context: Context = { store, config }
+    const callbacks = Callbacks.make(config.callbacks)
+    const context: Context = { store, config, callbacks }
     // every operation of every group, from the entries: a group not simulated yet answers 501
     const routes = Object.entries(Api.groups).flatMap(([name, operations]) => {
       const handlers = Groups.simulated[name as keyof Groups.GroupHandlers]
-      return Router.group(
-        operations as Readonly<Record<string, Operation.Any>>,
-        handlers === undefined ? notSimulated(operations) : handlers(context) as Router.Handlers<never>
-      )
+      const all = operations as Readonly<Record<string, Operation.Any>>
+      // the group's own types were checked where its handlers are written
+      return Router.group(all, handlers === undefined ? Router.unsimulated(all) : handlers(context) as never)
     })
     // ids, PINs and tokens from a seeded generator when a seed is given
     const random = config.seed === undefined ? undefined : Random.make(config.seed)
@@ -172,5 +169,5 @@ export const make = (config: Config): Effect.Effect<Instance> =>
 
     const app: HttpApp.Default = random === undefined ? handled : Effect.withRandom(handled, random)
 
-    return { app, store, routes }
+    return { app, store, callbacks, routes }
   })

@@ -6,6 +6,7 @@
 import type * as Generated from "@smscx/core/Generated"
 import type * as Store from "../store.js"
 import type * as Auth from "./auth.js"
+import type * as Callbacks from "./callbacks.js"
 
 /** Resolved options. @internal */
 export interface Config {
@@ -21,10 +22,12 @@ export interface Config {
   readonly maxBodyBytes: number
   /** Seeds ids, PINs and tokens: the same seed and requests give the same answers. */
   readonly seed: number | undefined
+  readonly callbacks: Callbacks.Options
 }
 
 /** @internal */
 export interface Context {
   readonly store: Store.Store
   readonly config: Config
+  readonly callbacks: Callbacks.Callbacks
 }

@@ -1,0 +1,149 @@
+/**
+ * Callbacks the sandbox POSTs (delivery reports, OTP status, lookup results), as the API does to
+ * the URLs a request gave. By default only to loopback addresses: a sandbox must not be turned
+ * into a client of third-party hosts. Each is sent in a fiber of its own, so the request that
+ * caused it is answered at once; at most `maxPending` wait (more are dropped, and logged), each
+ * is tried up to `attempts` times with a growing pause, with a deadline per attempt. Every one
+ * is kept in a log (the control API shows it), sent or not.
+ */
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Schedule from "effect/Schedule"
+
+/** @internal */
+export interface Options {
+  /** Also POST to hosts other than loopback. Default false. */
+  readonly allowRemote: boolean
+  /** Callbacks waiting to be sent, at most; more are dropped. Default 1000. */
+  readonly maxPending: number
+  /** Tries per callback. Default 3. */
+  readonly attempts: number
+  /** Per attempt. Default 5 seconds. */
+  readonly timeoutMillis: number
+}
+
+/** @internal */
+export const defaults: Options = { allowRemote: false, maxPending: 1000, attempts: 3, timeoutMillis: 5000 }
+
+/** @internal */
+export type Outcome = "pending" | "delivered" | "failed" | "blocked" | "dropped"
+
+/** One callback, as the log keeps it. @internal */
+export interface Record {
+  readonly url: string
+  readonly payload: unknown
+  readonly createdAt: number
+  outcome: Outcome
+  attempts: number
+  /** The last HTTP status, when an answer came. */
+  status: number | undefined
+}
+
+/** @internal */
+export interface Callbacks {
+  /** Queues a POST of `payload` as JSON to `url`; returns at once. */
+  readonly post: (url: string, payload: unknown) => Effect.Effect<void>
+  /** Every callback so far, oldest first. */
+  readonly log: () => ReadonlyArray<Readonly<Record>>
+  /** Waits until none is pending (tests and demos). */
+  readonly settled: Effect.Effect<void>
+}
+
+const MAX_LOGGED = 10_000
+const liveClock = Clock.make()
+
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]", "::1"])
+
+/** Whether a URL points at this machine. @internal */
+export const isLoopback = (url: URL): boolean => LOOPBACK.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname)
+
+// one attempt, with its own deadline (not AbortSignal.timeout, which Node 20 may collect early)
+const send = (url: string, body: string, timeoutMillis: number) =>
+  Effect.async<number, Error>((resume) => {
+    const controller = new AbortController()
+    const timer = setTimeout(() => controller.abort(new Error("callback timed out")), timeoutMillis)
+    fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body, signal: controller.signal })
+      .then(async (response) => {
+        await response.arrayBuffer().catch(() => undefined)
+        resume(Effect.succeed(response.status))
+      }, (error: unknown) => resume(Effect.fail(error instanceof Error ? error : new Error(String(error)))))
+      .finally(() => clearTimeout(timer))
+    return Effect.sync(() => {
+      clearTimeout(timer)
+      controller.abort()
+    })
+  })
+
+/** @internal */
+export const make = (options: Options = defaults): Callbacks => {
+  const records: Array<Record> = []
+  let pending = 0
+  const idle: Array<() => void> = []
+  const done = () => {
+    pending--
+    if (pending === 0) idle.splice(0).forEach((wake) => wake())
+  }
+
+  const deliver = (record: Record) =>
+    Effect.gen(function*() {
+      const body = JSON.stringify(record.payload)
+      const attempt = Effect.suspend(() => {
+        record.attempts++
+        return send(record.url, body, options.timeoutMillis)
+      }).pipe(
+        Effect.tap((status) => {
+          record.status = status
+        }),
+        Effect.filterOrFail((status) => status >= 200 && status < 300, (status) => new Error(`HTTP ${status}`))
+      )
+      const outcome = yield* attempt.pipe(
+        Effect.retry({
+          schedule: Schedule.exponential(Duration.millis(100)),
+          times: Math.max(0, options.attempts - 1)
+        }),
+        Effect.as<Outcome>("delivered"),
+        Effect.catchAll((error) =>
+          Effect.as(Effect.logWarning(`sandbox: callback to ${record.url} failed: ${error.message}`), "failed" as const)
+        )
+      )
+      record.outcome = outcome
+    }).pipe(Effect.ensuring(Effect.sync(done)))
+
+  return {
+    post: (url, payload) =>
+      Effect.gen(function*() {
+        const now = yield* Clock.currentTimeMillis
+        const record: Record = { url, payload, createdAt: now, outcome: "pending", attempts: 0, status: undefined }
+        records.push(record)
+        // the log keeps the latest ones: a long load test must not grow it without end
+        if (records.length > MAX_LOGGED) records.splice(0, records.length - MAX_LOGGED)
+        let target: URL
+        try {
+          target = new URL(url)
+        } catch {
+          record.outcome = "blocked"
+          return
+        }
+        if (
+          (target.protocol !== "http:" && target.protocol !== "https:") || (!options.allowRemote && !isLoopback(target))
+        ) {
+          record.outcome = "blocked"
+          return
+        }
+        if (pending >= options.maxPending) {
+          record.outcome = "dropped"
+          return yield* Effect.logWarning(`sandbox: callback to ${url} dropped: ${options.maxPending} already pending`)
+        }
+        pending++
+        // its own fiber, outside the request's: the answer does not wait for it. Pauses between
+        // tries are real time even under a TestClock: they wait on a real network
+        yield* Effect.forkDaemon(Effect.withClock(deliver(record), liveClock))
+      }),
+    log: () => records,
+    settled: Effect.async<void>((resume) => {
+      if (pending === 0) return resume(Effect.void)
+      idle.push(() => resume(Effect.void))
+    })
+  }
+}
