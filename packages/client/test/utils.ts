@@ -2,6 +2,8 @@
  * The SDK against an in-process sandbox: `SmsCx.layerWithoutHttpClient` over the sandbox's
  * `HttpClient`, with the sandbox's state and every request the SDK sent, for tests to look at.
  */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { SmsCx } from "@smscx/client"
@@ -16,6 +18,7 @@ import * as TestClock from "effect/TestClock"
 import * as TestServices from "effect/TestServices"
 // @smscx/sandbox is not a dependency of @smscx/client (yet): reach it by path
 import { Sandbox } from "@smscx/sandbox"
+import { violations } from "./contract.js"
 
 export { Sandbox }
 
@@ -83,6 +86,48 @@ const recording = Layer.effectContext(Effect.gen(function*() {
   )
 }))
 
+/** What the reference document (checked by ajv, see contract.ts) finds wrong in the answers so far. */
+export class ContractViolations extends Context.Tag("test/ContractViolations")<ContractViolations, Array<string>>() {}
+
+/**
+ * The sandbox in-process, over `fetch`, with each answer checked against the reference document
+ * as it passes (JSON bodies read from a clone; files only for their content type, unread).
+ */
+const checkedSandbox = (options: Sandbox.Options) => {
+  const found: Array<string> = []
+  const http = FetchHttpClient.layer.pipe(
+    Layer.provide(Layer.effect(
+      FetchHttpClient.Fetch,
+      Effect.gen(function*() {
+        const sandbox = yield* Sandbox.Sandbox
+        const runtime = yield* Effect.runtime<never>()
+        const handler = HttpApp.toWebHandlerRuntime(runtime)(sandbox.app)
+        const fetch: typeof globalThis.fetch = async (input, init) => {
+          const request = input instanceof Request
+            ? (init === undefined ? input : new Request(input, init))
+            : new Request(new URL(String(input), Sandbox.baseUrl), init)
+          const response = await handler(request)
+          const contentType = response.headers.get("content-type") ?? undefined
+          const json = contentType?.startsWith("application/json") === true
+          found.push(
+            ...violations(
+              request.method,
+              new URL(request.url).pathname,
+              response.status,
+              contentType,
+              json ? await response.clone().text() : ""
+            )
+          )
+          return response
+        }
+        return fetch
+      })
+    )),
+    Layer.provideMerge(Sandbox.layer(options))
+  )
+  return Layer.merge(http, Layer.succeed(ContractViolations, found))
+}
+
 /**
  * The SDK's services (API key `API_KEY` unless `client` says otherwise) over a new in-process
  * sandbox (accepting only `API_KEY` unless `sandbox` says otherwise), plus the sandbox's
@@ -92,12 +137,13 @@ export const layer = (
   client: Transport.Options = { apiKey: API_KEY },
   sandbox: Sandbox.Options = {}
 ) => {
-  const http = Sandbox.layerHttpClient({ apiKeys: [API_KEY], ...sandbox })
+  const http = checkedSandbox({ apiKeys: [API_KEY], ...sandbox })
   const recorded = recording.pipe(Layer.provide(http))
   return Layer.mergeAll(
     SmsCx.layerWithoutHttpClient({ baseUrl: Sandbox.baseUrl, ...client }).pipe(Layer.provide(recorded)),
     recorded,
-    Layer.project(http, Sandbox.Sandbox, Sandbox.Sandbox, (s) => s)
+    Layer.project(http, Sandbox.Sandbox, Sandbox.Sandbox, (s) => s),
+    Layer.project(http, ContractViolations, ContractViolations, (v) => v)
   )
 }
 
@@ -105,7 +151,17 @@ export const layer = (
 export const provide = (client?: Transport.Options, sandbox?: Sandbox.Options) =>
 <A, E, R>(
   effect: Effect.Effect<A, E, R>
-) => Effect.zipRight(TestClock.setTime(NOW), effect).pipe(Effect.provide(layer(client, sandbox)))
+) =>
+  Effect.zipRight(TestClock.setTime(NOW), effect).pipe(
+    // and, when it passed, every answer the sandbox gave fits the reference document
+    Effect.tap(() =>
+      Effect.flatMap(ContractViolations, (found) =>
+        found.length === 0
+          ? Effect.void
+          : Effect.dieMessage(`answers that do not fit spec/smscx-openapi.json:\n${found.slice(0, 10).join("\n")}`))
+    ),
+    Effect.provide(layer(client, sandbox))
+  )
 
 /** The sandbox's state. */
 export const sandbox = Sandbox.Sandbox
