@@ -411,7 +411,8 @@ const opEntry = (op: Json): string => {
     `    auth: ${lit(auth)},`,
     `    idempotencyKey: ${idempotent ? lit("idempotencyId") : "undefined"},`,
     `    billed: ${Boolean(op["x-smscx-cost"])},`,
-    `    paging: ${paging}`,
+    `    paging: ${paging},`,
+    `    successStatus: ${op.responses["201"] !== undefined && op.responses["200"] === undefined ? 201 : 200}`,
     "  }),"
   ].join("\n")
 }

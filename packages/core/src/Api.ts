@@ -158,7 +158,8 @@ export const Account = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Get status of all channels
@@ -195,7 +196,8 @@ export const Account = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Get channels pricing
@@ -234,7 +236,8 @@ export const Account = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Get pricing for channel by country iso
@@ -273,7 +276,8 @@ export const Account = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
 } as const
 
@@ -320,7 +324,8 @@ export const Applications = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Get scopes
@@ -357,7 +362,8 @@ export const Applications = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Get application settings
@@ -397,7 +403,8 @@ export const Applications = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
 } as const
 
@@ -444,7 +451,8 @@ export const Attachments = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Delete attachment
@@ -482,7 +490,8 @@ export const Attachments = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Get attachment hits
@@ -521,7 +530,8 @@ export const Attachments = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: true
+    paging: true,
+    successStatus: 200
   }),
   /**
    * Export attachment hits to CSV
@@ -561,7 +571,8 @@ export const Attachments = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Export attachment hits to XLSX
@@ -601,7 +612,8 @@ export const Attachments = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
 } as const
 
@@ -650,7 +662,8 @@ export const Conversations = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Get conversation
@@ -688,7 +701,8 @@ export const Conversations = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Mark conversation as read
@@ -726,7 +740,8 @@ export const Conversations = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Send conversation reply via SMS
@@ -765,7 +780,8 @@ export const Conversations = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: true,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Send conversation reply via Viber
@@ -805,7 +821,8 @@ export const Conversations = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: true,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Send conversation reply via Whatsapp
@@ -845,7 +862,8 @@ export const Conversations = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: true,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
 } as const
 
@@ -899,7 +917,8 @@ export const Groups = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 201
   }),
   /**
    * Get list of groups
@@ -938,7 +957,8 @@ export const Groups = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Add contacts to group
@@ -980,7 +1000,8 @@ export const Groups = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Delete group
@@ -1018,7 +1039,8 @@ export const Groups = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Get group details
@@ -1057,7 +1079,8 @@ export const Groups = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: true
+    paging: true,
+    successStatus: 200
   }),
   /**
    * Export group to CSV
@@ -1097,7 +1120,8 @@ export const Groups = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Empty group
@@ -1137,7 +1161,8 @@ export const Groups = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Export group to XLSX
@@ -1177,7 +1202,8 @@ export const Groups = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Delete contact from group
@@ -1215,7 +1241,8 @@ export const Groups = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Update contact from group
@@ -1257,7 +1284,8 @@ export const Groups = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
 } as const
 
@@ -1314,7 +1342,8 @@ export const Multichannel = {
     auth: "apiKeyOrBearer",
     idempotencyKey: "idempotencyId",
     billed: true,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Send Multichannel campaign
@@ -1358,7 +1387,8 @@ export const Multichannel = {
     auth: "apiKeyOrBearer",
     idempotencyKey: "idempotencyId",
     billed: true,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Estimate Multichannel campaign
@@ -1404,7 +1434,8 @@ export const Multichannel = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Estimate Multichannel message
@@ -1451,7 +1482,8 @@ export const Multichannel = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Delete scheduled Multichannel campaign
@@ -1495,7 +1527,8 @@ export const Multichannel = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Delete scheduled Multichannel message
@@ -1537,7 +1570,8 @@ export const Multichannel = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
 } as const
 
@@ -1583,7 +1617,8 @@ export const Numbers = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: true
+    paging: true,
+    successStatus: 200
   }),
   /**
    * Lookup numbers in bulk
@@ -1636,7 +1671,8 @@ export const Numbers = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: true,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Get Bulk Lookup result
@@ -1676,7 +1712,8 @@ export const Numbers = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: true
+    paging: true,
+    successStatus: 200
   }),
   /**
    * Export number lookup campaign to CSV
@@ -1715,7 +1752,8 @@ export const Numbers = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * > file_type export_number_lookup_report_to_xlsx(lookup_bulk_id)
@@ -1756,7 +1794,8 @@ export const Numbers = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Get Single Lookup result
@@ -1795,7 +1834,8 @@ export const Numbers = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Lookup number
@@ -1848,7 +1888,8 @@ export const Numbers = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: true,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Get list of your rented numbers
@@ -1885,7 +1926,8 @@ export const Numbers = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Rent phone number
@@ -1926,7 +1968,8 @@ export const Numbers = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: true,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Get available numbers for rent
@@ -1964,7 +2007,8 @@ export const Numbers = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Cancel rent for phone number
@@ -2004,7 +2048,8 @@ export const Numbers = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Get status of rent
@@ -2043,7 +2088,8 @@ export const Numbers = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Renew rent for phone number
@@ -2084,7 +2130,8 @@ export const Numbers = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: true,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Edit settings for active rent
@@ -2123,7 +2170,8 @@ export const Numbers = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Get inbound SMS from rented number
@@ -2163,7 +2211,8 @@ export const Numbers = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: true
+    paging: true,
+    successStatus: 200
   }),
   /**
    * Validate numbers in bulk
@@ -2205,7 +2254,8 @@ export const Numbers = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Validate number
@@ -2246,7 +2296,8 @@ export const Numbers = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
 } as const
 
@@ -2293,7 +2344,8 @@ export const Oauth = {
     auth: "basic",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
 } as const
 
@@ -2344,7 +2396,8 @@ export const Optouts = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Get optouts list
@@ -2384,7 +2437,8 @@ export const Optouts = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: true
+    paging: true,
+    successStatus: 200
   }),
   /**
    * Export optouts to CSV
@@ -2423,7 +2477,8 @@ export const Optouts = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Export optouts to XLSX
@@ -2462,7 +2517,8 @@ export const Optouts = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Delete contact from optouts list
@@ -2505,7 +2561,8 @@ export const Optouts = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
 } as const
 
@@ -2552,7 +2609,8 @@ export const Originators = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 201
   }),
   /**
    * Get originators list
@@ -2591,7 +2649,8 @@ export const Originators = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Delete originator
@@ -2629,7 +2688,8 @@ export const Originators = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
 } as const
 
@@ -2685,7 +2745,8 @@ export const Otp = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: true,
-    paging: false
+    paging: false,
+    successStatus: 201
   }),
   /**
    * Cancel OTP
@@ -2726,7 +2787,8 @@ export const Otp = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Get OTP status
@@ -2773,7 +2835,8 @@ export const Otp = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Verify OTP
@@ -2817,7 +2880,8 @@ export const Otp = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
 } as const
 
@@ -2868,7 +2932,8 @@ export const Reports = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: true
+    paging: true,
+    successStatus: 200
   }),
   /**
    * Get list of sent campaigns
@@ -2908,7 +2973,8 @@ export const Reports = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: true
+    paging: true,
+    successStatus: 200
   }),
   /**
    * Get campaign report
@@ -2948,7 +3014,8 @@ export const Reports = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: true
+    paging: true,
+    successStatus: 200
   }),
   /**
    * Export campaign report to CSV
@@ -2987,7 +3054,8 @@ export const Reports = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Export campaign report to XLSX
@@ -3026,7 +3094,8 @@ export const Reports = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Export advanced report to CSV
@@ -3068,7 +3137,8 @@ export const Reports = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Get report for single SMS or Viber or Whatsapp or Multichannel
@@ -3107,7 +3177,8 @@ export const Reports = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Get summary reports for a dimension
@@ -3161,7 +3232,8 @@ export const Reports = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Export advanced report to XLSX
@@ -3203,7 +3275,8 @@ export const Reports = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
 } as const
 
@@ -3250,7 +3323,8 @@ export const Shortlinks = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 201
   }),
   /**
    * Get shortlinks list
@@ -3289,7 +3363,8 @@ export const Shortlinks = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Delete shortlink
@@ -3327,7 +3402,8 @@ export const Shortlinks = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Get shortlink hits
@@ -3366,7 +3442,8 @@ export const Shortlinks = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: true
+    paging: true,
+    successStatus: 200
   }),
   /**
    * Update shortlink
@@ -3408,7 +3485,8 @@ export const Shortlinks = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Export shortlink hits to CSV
@@ -3448,7 +3526,8 @@ export const Shortlinks = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Export shortlink hits to XLSX
@@ -3488,7 +3567,8 @@ export const Shortlinks = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
 } as const
 
@@ -3543,7 +3623,8 @@ export const Sms = {
     auth: "apiKeyOrBearer",
     idempotencyKey: "idempotencyId",
     billed: true,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Send SMS campaign
@@ -3585,7 +3666,8 @@ export const Sms = {
     auth: "apiKeyOrBearer",
     idempotencyKey: "idempotencyId",
     billed: true,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Estimate SMS campaign
@@ -3625,7 +3707,8 @@ export const Sms = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Estimate new SMS
@@ -3666,7 +3749,8 @@ export const Sms = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Delete scheduled SMS campaign
@@ -3710,7 +3794,8 @@ export const Sms = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Delete scheduled SMS
@@ -3752,7 +3837,8 @@ export const Sms = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
 } as const
 
@@ -3799,7 +3885,8 @@ export const Templates = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 201
   }),
   /**
    * Get templates list
@@ -3838,7 +3925,8 @@ export const Templates = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Delete template
@@ -3876,7 +3964,8 @@ export const Templates = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Get template
@@ -3914,7 +4003,8 @@ export const Templates = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Update template
@@ -3955,7 +4045,8 @@ export const Templates = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
 } as const
 
@@ -4011,7 +4102,8 @@ export const Viber = {
     auth: "apiKeyOrBearer",
     idempotencyKey: "idempotencyId",
     billed: true,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Send Viber campaign
@@ -4055,7 +4147,8 @@ export const Viber = {
     auth: "apiKeyOrBearer",
     idempotencyKey: "idempotencyId",
     billed: true,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Estimate Viber campaign
@@ -4101,7 +4194,8 @@ export const Viber = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Estimate Viber message
@@ -4147,7 +4241,8 @@ export const Viber = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Delete scheduled Viber campaign
@@ -4191,7 +4286,8 @@ export const Viber = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Delete scheduled Viber message
@@ -4233,7 +4329,8 @@ export const Viber = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
 } as const
 
@@ -4285,7 +4382,8 @@ export const Whatsapp = {
     auth: "apiKeyOrBearer",
     idempotencyKey: "idempotencyId",
     billed: true,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Estimate Whatsapp message
@@ -4331,7 +4429,8 @@ export const Whatsapp = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
   /**
    * Delete scheduled Whatsapp message
@@ -4373,7 +4472,8 @@ export const Whatsapp = {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   }),
 } as const
 

@@ -137,6 +137,8 @@ export interface Description<
    * `data` with `paging: { next, previous, size }`.
    */
   readonly paging: Paging
+  /** The status of a successful answer the API documents: 201 for what it creates, else 200. */
+  readonly successStatus: 200 | 201
 }
 
 /**

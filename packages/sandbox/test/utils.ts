@@ -61,7 +61,7 @@ export const success = <O extends Operation.Any>(
   answer: Answer,
   extra: "error" | "ignore" = "error"
 ): Effect.Effect<Operation.SuccessOf<O>> => {
-  assert.strictEqual(answer.status, 200, JSON.stringify(answer.json))
+  assert.strictEqual(answer.status, operation.successStatus, JSON.stringify(answer.json))
   const schema = operation.success._tag === "Json" ? operation.success.schema : Schema.Unknown
   return Schema.decodeUnknown(schema, { onExcessProperty: extra })(answer.json).pipe(
     Effect.orDie

@@ -145,7 +145,8 @@ describe("request building", () => {
           auth: "apiKeyOrBearer",
           idempotencyKey: undefined,
           billed: false,
-          paging: false
+          paging: false,
+          successStatus: 200
         })
         yield* t.call(thing, ["a/b?c#d e+%2e"])
         yield* t.call(thing, ["..."])
@@ -319,7 +320,8 @@ describe("operations of other shapes (query, file and empty answers)", () => {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   })
   const remove = Operation.make({
     id: "removeThing",
@@ -333,7 +335,8 @@ describe("operations of other shapes (query, file and empty answers)", () => {
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
-    paging: false
+    paging: false,
+    successStatus: 200
   })
 
   it.effect("query parameters keep their wire names; arrays repeat; absent ones are left out", () => {

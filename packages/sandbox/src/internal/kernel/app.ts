@@ -88,7 +88,7 @@ export const make = (config: Config): Effect.Effect<Instance> =>
         const run = route.handle({ path, input, principal } as Router.Incoming<typeof operation>).pipe(
           Effect.flatMap((reply) =>
             Effect.map(route.encode(reply.body), (encoded): Answer => ({
-              status: 200,
+              status: operation.successStatus,
               body: encoded,
               headers: reply.headers ?? {}
             }))
