@@ -9,12 +9,13 @@ import ExcelJS from "exceljs"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 import * as GroupHandlers from "../src/internal/groups/index.js"
+import * as App from "../src/internal/kernel/app.js"
 import * as Callbacks from "../src/internal/kernel/callbacks.js"
 import { documented } from "../src/internal/kernel/errors.js"
 import * as Exports from "../src/internal/kernel/exports.js"
 import * as Paging from "../src/internal/kernel/paging.js"
-import type * as Router from "../src/internal/kernel/router.js"
-import { call, failure, provide, success } from "./utils.js"
+import * as Router from "../src/internal/kernel/router.js"
+import { call, failure, provide, success, testConfig } from "./utils.js"
 
 describe("handlers as typed maps", () => {
   it("a group's handlers must cover each of its operations", () => {
@@ -28,14 +29,15 @@ describe("handlers as typed maps", () => {
     assert.strictEqual(Object.keys(partial).length, 3)
   })
 
-  it("every simulated group's handlers name exactly its operations", () => {
-    assert.strictEqual(Object.values(Api.groups).flatMap((g) => Object.keys(g)).length, 100)
-    for (const [name, make] of Object.entries(GroupHandlers.simulated)) {
-      const ids = Object.keys(Api.groups[name as keyof typeof Api.groups]).sort()
-      const handlers = make({} as never)
-      assert.deepStrictEqual(Object.keys(handlers).sort(), ids, name)
-    }
-  })
+  it.effect("every simulated group's handlers name exactly its operations", () =>
+    Effect.gen(function*() {
+      assert.strictEqual(Object.values(Api.groups).flatMap((g) => Object.keys(g)).length, 100)
+      const { context } = yield* App.make(testConfig())
+      for (const [name, make] of Object.entries(GroupHandlers.simulated)) {
+        const ids = Object.keys(Api.groups[name as keyof typeof Api.groups]).sort()
+        assert.deepStrictEqual(Object.keys(make(context)).sort(), ids, name)
+      }
+    }))
 
   it.effect("an operation of a group not simulated yet answers 501, not a 404", () =>
     Effect.gen(function*() {
@@ -206,5 +208,17 @@ describe("callbacks", () => {
       const outcomes = callbacks.log().map((r) => r.outcome)
       assert.deepStrictEqual(outcomes.filter((o) => o === "dropped").length, 3)
       assert.deepStrictEqual(outcomes.filter((o) => o === "failed").length, 2)
+    }))
+})
+
+describe("query and form fields", () => {
+  it.effect("read as numbers or booleans where the schema says so; text that does not read is refused", () =>
+    Effect.gen(function*() {
+      const route = Router.make(Api.Numbers.getBulkLookupCampaigns, { handle: () => Effect.die("unused") })
+      assert.deepStrictEqual(yield* route.decodeInput({ limit: "25", next: "abc" }), { limit: 25, next: "abc" })
+      const refused = yield* Effect.exit(route.decodeInput({ limit: "twenty" }))
+      assert.isTrue(Exit.isFailure(refused))
+      const empty = yield* Effect.exit(route.decodeInput({ limit: "" }))
+      assert.isTrue(Exit.isFailure(empty))
     }))
 })

@@ -5,9 +5,8 @@ import { Sandbox } from "@smscx/sandbox"
 import * as Effect from "effect/Effect"
 import * as TestClock from "effect/TestClock"
 import * as App from "../src/internal/kernel/app.js"
-import * as Callbacks from "../src/internal/kernel/callbacks.js"
 import * as Router from "../src/internal/kernel/router.js"
-import { API_KEY, call, failure, provide, sandbox, success } from "./utils.js"
+import { API_KEY, call, failure, provide, sandbox, success, testConfig } from "./utils.js"
 
 describe("routing", () => {
   it.effect("every operation of Api has its route", () =>
@@ -15,17 +14,11 @@ describe("routing", () => {
       const service = yield* Sandbox.make()
       assert.isDefined(service.app)
       const instance = yield* App.make({
+        ...testConfig(),
         apiKeys: [],
-        applications: [],
-        balanceMicros: 0,
-        currency: "eur",
         rateLimit: { limit: 1, windowSeconds: 1 },
         tokenLifetimeSeconds: 1,
-        channels: { sms: true, viber: true, whatsapp: true, multichannel: true },
-        groups: [],
-        maxBodyBytes: 1024,
-        seed: undefined,
-        callbacks: Callbacks.defaults
+        maxBodyBytes: 1024
       })
       const operations: ReadonlyArray<Operation.Any> = Object.values(Api.groups).flatMap((group) =>
         Object.values<Operation.Any>(group)

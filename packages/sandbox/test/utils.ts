@@ -8,6 +8,11 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
 
+import * as HttpApp from "@effect/platform/HttpApp"
+import ExcelJS from "exceljs"
+import * as App from "../src/internal/kernel/app.js"
+import { DEFAULT_MAX_BODY_BYTES } from "../src/internal/kernel/body.js"
+import * as Callbacks from "../src/internal/kernel/callbacks.js"
 export const API_KEY = "test-key"
 
 /** 2025-06-01T12:00:00Z: tests set the TestClock here, so dates are deterministic. */
@@ -84,3 +89,80 @@ export const failure = (answer: Answer, status: number, type: string, code: numb
 
 /** The state of the sandbox under test. */
 export const sandbox = Sandbox.Sandbox
+
+// A sandbox whose store and instance a test reaches directly (what the control API and the visit
+// route call), with user agents and a reader of XLSX files.
+/** User agents of common devices. */
+export const UA = {
+  iPhone:
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+  galaxy:
+    "Mozilla/5.0 (Linux; Android 13; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.6367.82 Mobile Safari/537.36",
+  windows:
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 Edg/124.0.2478.67",
+  iPad:
+    "Mozilla/5.0 (iPad; CPU OS 16_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/16.6 Mobile/15E148 Safari/604.1",
+  mac: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:125.0) Gecko/20100101 Firefox/125.0"
+} as const
+
+export const testConfig = (seed?: number): App.Config => ({
+  apiKeys: [API_KEY],
+  applications: [],
+  balanceMicros: 0,
+  currency: "eur",
+  rateLimit: { limit: 1000, windowSeconds: 1 },
+  tokenLifetimeSeconds: 86_400,
+  channels: { sms: true, viber: true, whatsapp: true, multichannel: true },
+  groups: [],
+  maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+  seed,
+  callbacks: Callbacks.defaults
+})
+
+/**
+ * A sandbox whose store the test reaches (to record hits, as the visit route will), answering
+ * in-process under the test's services (the TestClock, set to NOW).
+ */
+export const harness = (seed?: number) =>
+  Effect.gen(function*() {
+    yield* TestClock.setTime(NOW)
+    const instance = yield* App.make(testConfig(seed))
+    const runtime = yield* Effect.runtime<never>()
+    const handler = HttpApp.toWebHandlerRuntime(runtime)(instance.app)
+    const raw = (method: string, path: string, body?: unknown) =>
+      Effect.promise(() =>
+        handler(
+          new Request(Sandbox.baseUrl + path, {
+            method,
+            headers: { "X-API-KEY": API_KEY, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
+            ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) })
+          })
+        )
+      )
+    const call = (method: string, path: string, body?: unknown) =>
+      Effect.flatMap(raw(method, path, body), (response) =>
+        Effect.promise(async (): Promise<Answer> => ({
+          status: response.status,
+          headers: Object.fromEntries(response.headers),
+          json: JSON.parse(await response.text()) as unknown
+        })))
+    /** A file answer: status, headers and bytes. */
+    const file = (path: string) =>
+      Effect.flatMap(raw("GET", path), (response) =>
+        Effect.promise(async () => ({
+          status: response.status,
+          headers: Object.fromEntries(response.headers),
+          bytes: new Uint8Array(await response.arrayBuffer())
+        })))
+    return { store: instance.store, call, file }
+  })
+
+export const xlsxRows = (bytes: Uint8Array) =>
+  Effect.promise(async () => {
+    const workbook = new ExcelJS.Workbook()
+    await workbook.xlsx.load(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer)
+    const sheet = workbook.worksheets[0]!
+    const rows: Array<Array<unknown>> = []
+    sheet.eachRow((row) => rows.push((row.values as Array<unknown>).slice(1)))
+    return { name: sheet.name, rows }
+  })

@@ -5,6 +5,7 @@
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import { fromMicros } from "./engines/money.js"
+import * as ContactGroups from "./groups/groups.js"
 
 /** How many idempotent answers the sandbox replays; older ones are forgotten. @internal */
 export const MAX_REMEMBERED_ANSWERS = 100_000
@@ -57,17 +58,26 @@ export interface Campaign {
   readonly createdAt: string
 }
 
-/** @internal */
+/**
+ * A contact of a seed group (the sandbox's `groups` option); the Groups module keeps the
+ * groups and their contacts in its own collection (`groups/groups.ts`).
+ * @internal
+ */
 export interface Contact {
   readonly phoneNumber: string
   readonly firstName?: string
   readonly lastName?: string
   readonly email?: string
+  readonly field1?: string
+  readonly field2?: string
+  readonly field3?: string
+  readonly field4?: string
+  readonly field5?: string
   /** More fields for `{{name}}` placeholders. */
   readonly customFields?: Readonly<Record<string, string>>
 }
 
-/** @internal */
+/** A seed contact group: its id, name and contacts. @internal */
 export interface Group {
   readonly id: number
   readonly name: string
@@ -139,7 +149,6 @@ export interface Store {
   readonly setBalanceMicros: (micros: number) => Effect.Effect<void>
   readonly messages: Effect.Effect<ReadonlyArray<Message>>
   readonly campaigns: Effect.Effect<ReadonlyArray<Campaign>>
-  readonly group: (id: number) => Group | undefined
   /** Debits the messages' cost and keeps them; false (and no change) when the balance is short. */
   readonly commit: (campaign: StoredCampaign, messages: ReadonlyArray<StoredMessage>) => Effect.Effect<boolean>
   readonly deleteMessage: (msgId: string, now: number) => Effect.Effect<DeleteMessageResult>
@@ -182,6 +191,7 @@ const pending = (m: StoredMessage, now: number) =>
 /** @internal */
 export const make = (options: {
   readonly balanceMicros: number
+  /** Seed contact groups, kept by the Groups module. */
   readonly groups: ReadonlyArray<Group>
   readonly maxRememberedAnswers?: number
 }): Effect.Effect<Store> =>
@@ -190,7 +200,6 @@ export const make = (options: {
     let balance = options.balanceMicros
     const messages = new Map<string, StoredMessage>()
     const campaigns = new Map<string, StoredCampaign>()
-    const groups = new Map(options.groups.map((g) => [g.id, g]))
     const answers = new Map<string, { readonly fingerprint: string; readonly answer: unknown }>()
     const maxAnswers = options.maxRememberedAnswers ?? MAX_REMEMBERED_ANSWERS
     const tokens = new Map<string, Token>()
@@ -243,7 +252,6 @@ export const make = (options: {
           createdAt: iso(c.createdAt)
         }))
       ),
-      group: (id) => groups.get(id),
       commit: (campaign, batch) =>
         Effect.sync(() => {
           const total = batch.reduce((sum, m) => sum + m.costMicros, 0)
@@ -303,5 +311,7 @@ export const make = (options: {
         }),
       findToken: (value) => Effect.sync(() => tokens.get(value))
     }
+    // the seed groups go into the Groups module's collection; new groups get the next ids
+    yield* ContactGroups.seed(store, options.groups)
     return store
   })

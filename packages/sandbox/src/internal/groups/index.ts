@@ -8,8 +8,17 @@ import type * as Api from "@smscx/core/Api"
 import type { Context } from "../kernel/context.js"
 import type * as Router from "../kernel/router.js"
 import * as Account from "./account.js"
+import * as Applications from "./applications.js"
+import * as Attachments from "./attachments.js"
+import * as Groups from "./groups.js"
+import * as Numbers from "./numbers.js"
 import * as Oauth from "./oauth.js"
+import * as Optouts from "./optouts.js"
+import * as Originators from "./originators.js"
+import * as Otp from "./otp.js"
+import * as Shortlinks from "./shortlinks.js"
 import * as Sms from "./sms.js"
+import * as Templates from "./templates.js"
 
 /** @internal */
 export type GroupHandlers = {
@@ -19,6 +28,15 @@ export type GroupHandlers = {
 /** @internal */
 export const simulated: Partial<GroupHandlers> = {
   account: Account.handlers,
+  applications: Applications.handlers,
+  attachments: Attachments.handlers,
+  groups: Groups.handlers,
+  numbers: Numbers.handlers,
   oauth: Oauth.handlers,
-  sms: Sms.handlers
+  optouts: Optouts.handlers,
+  originators: Originators.handlers,
+  otp: Otp.handlers,
+  shortlinks: Shortlinks.handlers,
+  sms: Sms.handlers,
+  templates: Templates.handlers
 }

@@ -1,6 +1,8 @@
 /**
  * The Sms group: send and estimate to numbers or to contact groups, delete scheduled messages
- * and campaigns (with a refund).
+ * and campaigns (with a refund). Campaigns go to the contacts of the groups the Groups module
+ * keeps; a number on the opt-out list gets no message: it is answered `REJECTED`, at cost 0,
+ * and is neither billed nor kept in the outbox.
  */
 import type * as Api from "@smscx/core/Api"
 import type * as Generated from "@smscx/core/Generated"
@@ -20,6 +22,8 @@ import type * as Fields from "../kernel/fields.js"
 import * as Ids from "../kernel/ids.js"
 import type * as Router from "../kernel/router.js"
 import type * as State from "../store.js"
+import * as Groups from "./groups.js"
+import * as Optouts from "./optouts.js"
 
 /** The documented errors of the Sms operations. @internal */
 export const SmsErrors = {
@@ -125,10 +129,13 @@ interface Compose {
 interface Recipient {
   readonly number: Phone.PhoneNumber
   readonly contact?: Readonly<Record<string, string | undefined>>
+  /** On the opt-out list: answered REJECTED, not sent, not billed. */
+  readonly optedOut: boolean
 }
 
 interface Priced {
-  readonly message: State.StoredMessage
+  /** Undefined for a message to an opted-out number: it is not kept. */
+  readonly message: State.StoredMessage | undefined
   readonly data: Generated.DataSms
 }
 
@@ -210,6 +217,7 @@ const price = (
     const priced: Array<Priced> = []
     let totalMicros = 0
     let totalParts = 0
+    let covered = 0
     for (const recipient of recipients) {
       const { countryIso, e164 } = recipient.number
       const zone = Pricing.timeZone(countryIso)
@@ -221,17 +229,23 @@ const price = (
       const analysis = sharedAnalysis ?? MessageParts.analyze(text)
       if (analysis.parts > MessageParts.MAX_PARTS) return yield* fail(E.textTooLong)
       const partPrice = Pricing.smsPartPrice(countryIso)
-      const costMicros = partPrice === undefined ? 0 : partPrice * analysis.parts
-      const status: Exclude<State.MessageStatus, "DELETED"> = partPrice === undefined
+      if (partPrice !== undefined) covered++
+      // an opted-out number is not sent to: rejected, at no cost (a number without coverage
+      // is "NO COVERAGE" whether or not it opted out)
+      const rejected = recipient.optedOut && partPrice !== undefined
+      const costMicros = partPrice === undefined || rejected ? 0 : partPrice * analysis.parts
+      const status: Exclude<State.MessageStatus, "DELETED"> | "REJECTED" = partPrice === undefined
         ? "NO COVERAGE"
+        : rejected
+        ? "REJECTED"
         : scheduledAt === undefined
         ? "ACCEPTED"
         : "SCHEDULED"
-      if (partPrice !== undefined) {
+      if (partPrice !== undefined && !rejected) {
         totalMicros += costMicros
         totalParts += analysis.parts
       }
-      const message: State.StoredMessage = {
+      const message = {
         msgId: Ids.uuidFrom(next),
         campaignId,
         to: e164,
@@ -240,9 +254,8 @@ const price = (
         text,
         parts: analysis.parts,
         costMicros,
-        status,
         createdAt: now,
-        scheduledAt: partPrice === undefined ? undefined : scheduledAt,
+        scheduledAt: partPrice === undefined || rejected ? undefined : scheduledAt,
         trackData: compose.trackData
       }
       const data: Generated.DataSms = {
@@ -267,9 +280,10 @@ const price = (
         // not in the response schema; kept on the wire as the API documents it
         ...(compose.showTimezone === true && zone !== undefined ? { timezone: zone } : {})
       }
-      priced.push({ message, data })
+      // a rejected message is answered but not kept: nothing is sent or billed
+      priced.push({ message: status === "REJECTED" ? undefined : { ...message, status }, data })
     }
-    if (totalParts === 0) return yield* fail(E.noCoverage)
+    if (covered === 0) return yield* fail(E.noCoverage)
     return { campaignId, priced, totalMicros, totalParts, scheduled: scheduled !== undefined, createdAt: now }
   })
 
@@ -280,15 +294,16 @@ const settle = (store: State.Store, operation: string, outcome: Outcome, send: b
       const balance = yield* store.balanceMicros
       return outcome.totalMicros > balance ? yield* fail(E.insufficientCredit) : undefined
     }
+    const kept = outcome.priced.flatMap((p) => p.message === undefined ? [] : [p.message])
     const committed = yield* store.commit(
       {
         campaignId: outcome.campaignId,
         operation,
-        msgIds: outcome.priced.map((p) => p.message.msgId),
+        msgIds: kept.map((m) => m.msgId),
         scheduled: outcome.scheduled,
         createdAt: outcome.createdAt
       },
-      outcome.priced.map((p) => p.message)
+      kept
     )
     return committed ? undefined : yield* fail(E.insufficientCredit)
   })
@@ -306,10 +321,11 @@ const toNumbers = (store: State.Store, operation: string, send: boolean) => (inp
     const scheduled = yield* checkCompose(input, now)
     const recipients: Array<Recipient> = []
     const invalid: Array<string> = []
+    const optedOut = Optouts.optedOut(store)
     for (const raw of input.to) {
       const number = Phone.validate(raw, input.countryIso)
       if (number === undefined) invalid.push(raw)
-      else recipients.push({ number })
+      else recipients.push({ number, optedOut: optedOut.has(number.e164) })
     }
     if (invalid.length > 0 && (input.allowInvalid !== true || recipients.length === 0)) {
       return yield* fail(invalid.length === 1 ? E.phoneNumberInvalid : E.phoneNumbersInvalid, { invalid })
@@ -336,29 +352,25 @@ const toNumbers = (store: State.Store, operation: string, send: boolean) => (inp
 
 type GroupsInput = Compose & { readonly groups: ReadonlyArray<number> }
 
-const contactFields = (contact: State.Contact): Record<string, string | undefined> => ({
-  ...contact.customFields,
-  phoneNumber: contact.phoneNumber,
-  firstName: contact.firstName,
-  lastName: contact.lastName,
-  email: contact.email
-})
-
 const toGroups = (store: State.Store, operation: string, send: boolean) => (input: GroupsInput) =>
   Effect.gen(function*() {
     const now = yield* Clock.currentTimeMillis
     if (input.groups.length === 0) return yield* fail(E.groupsMissing)
-    const groups: Array<State.Group> = []
+    const groups: Array<
+      { readonly id: number; readonly name: string; readonly contacts: Array<Groups.StoredContact> }
+    > = []
     for (const id of new Set(input.groups)) {
-      const group = store.group(id)
+      const group = Groups.find(store, id)
       if (group === undefined) return yield* fail(E.groupInvalid)
-      if (group.contacts.length === 0) return yield* fail(E.groupEmpty)
-      groups.push(group)
+      if (group.contacts.size === 0) return yield* fail(E.groupEmpty)
+      // the contacts as they are now: a change while the campaign is priced does not show
+      groups.push({ id: group.id, name: group.name, contacts: [...group.contacts.values()] })
     }
     const submitted = groups.reduce((sum, g) => sum + g.contacts.length, 0)
     if (submitted > MAX_RECIPIENTS) return yield* fail(E.tooManyNumbers)
     const scheduled = yield* checkCompose(input, now)
     const seen = new Set<string>()
+    const optedOut = Optouts.optedOut(store)
     const recipients: Array<Recipient> = []
     const invalid: Array<string> = []
     let duplicates = 0
@@ -371,7 +383,11 @@ const toGroups = (store: State.Store, operation: string, send: boolean) => (inpu
           duplicates++
         } else {
           seen.add(number.e164)
-          recipients.push({ number, contact: contactFields(contact) })
+          recipients.push({
+            number,
+            contact: Groups.placeholderValues(contact),
+            optedOut: optedOut.has(number.e164)
+          })
         }
       }
     }

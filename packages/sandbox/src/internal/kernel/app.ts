@@ -9,14 +9,22 @@ import * as Api from "@smscx/core/Api"
 import type * as Operation from "@smscx/core/Operation"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import { createHash } from "node:crypto"
+import { fromMicros, toMicros } from "../engines/money.js"
+import * as Attachments from "../groups/attachments.js"
 import * as Groups from "../groups/index.js"
+import * as Numbers from "../groups/numbers.js"
+import * as Originators from "../groups/originators.js"
+import * as Templates from "../groups/templates.js"
 import * as State from "../store.js"
 import * as Auth from "./auth.js"
 import * as Body from "./body.js"
 import * as Callbacks from "./callbacks.js"
+import * as TimeShift from "./clock.js"
 import type { Config, Context } from "./context.js"
+import * as Control from "./control.js"
 import { ApiFailure, body as errorBody, fail, failure, Generic } from "./errors.js"
 import * as Ids from "./ids.js"
 import * as RateLimiter from "./rateLimiter.js"
@@ -30,6 +38,10 @@ export interface Instance {
   readonly app: HttpApp.Default
   readonly store: State.Store
   readonly callbacks: Callbacks.Callbacks
+  /** What every group's handlers were built with. */
+  readonly context: Context
+  /** The control API's actions, for the sandbox's in-process functions. */
+  readonly control: Control.Actions
   readonly routes: ReadonlyArray<Router.Route>
 }
 
@@ -53,8 +65,28 @@ const fingerprintOf = (path: unknown, input: unknown) =>
 const isFile = (body: unknown): body is Operation.ExportedFile =>
   typeof body === "object" && body !== null && (body as { bytes?: unknown }).bytes instanceof Uint8Array
 
+/** What the sandbox around the app does for it: going back to the state it started with. @internal */
+export interface Hooks {
+  readonly reset: Effect.Effect<void>
+}
+
+const controlAnswer = (answer: Control.ControlAnswer) =>
+  HttpServerResponse.text(JSON.stringify(answer.body), {
+    status: answer.status,
+    contentType: "application/json",
+    ...(answer.headers === undefined ? {} : { headers: answer.headers })
+  })
+
+const parseJson = (text: string): unknown => {
+  try {
+    return text.trim() === "" ? undefined : JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
 /** @internal */
-export const make = (config: Config): Effect.Effect<Instance> =>
+export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Effect.Effect<Instance> =>
   Effect.gen(function*() {
     const store = yield* State.make({ balanceMicros: config.balanceMicros, groups: config.groups })
     const limiter = RateLimiter.make(config.rateLimit.limit, config.rateLimit.windowSeconds)
@@ -122,8 +154,40 @@ export const make = (config: Config): Effect.Effect<Instance> =>
         return { ...answer, headers: { ...answer.headers, ...echo } }
       })
 
+    const shift = TimeShift.makeShift()
+    const control: Control.Actions = {
+      messages: (to) => Effect.map(store.messages, (all) => to === undefined ? all : all.filter((m) => m.to === to)),
+      callbacks: Effect.sync(() => callbacks.log().map((record) => ({ ...record }))),
+      balance: Effect.map(store.balanceMicros, fromMicros),
+      setBalance: (amount) => store.setBalanceMicros(toMicros(amount)),
+      advanceTime: (seconds) => Effect.sync(() => shift.advance(Math.round(seconds * 1000))),
+      reset: hooks.reset,
+      receiveInbound: ({ from, text, to }) => Numbers.receiveInboundSms(store, to, from, text, callbacks),
+      approveTemplate: (id) => Templates.approveTemplate(store, id),
+      approveOriginator: (id) => Originators.approveOriginator(store, id),
+      visit: (code, visitor) => Attachments.recordVisit(store, code, visitor)
+    }
+
     const handled: HttpApp.Default = Effect.gen(function*() {
       const request = yield* HttpServerRequest.HttpServerRequest
+      // the control API and short URLs, under their own paths; the API's routes have the rest
+      const url = new URL(request.url, "http://sandbox.local")
+      if (url.pathname.startsWith(Control.PREFIX) || url.pathname.startsWith("/s/")) {
+        const body = request.method === "GET" ? undefined : parseJson(
+          yield* Effect.orElseSucceed(
+            Body.text(request, config.maxBodyBytes),
+            () => ""
+          )
+        )
+        const answer = Control.handle(control, {
+          method: request.method,
+          url,
+          body,
+          userAgent: request.headers["user-agent"] ?? "",
+          ip: Option.getOrElse(request.remoteAddress, () => "127.0.0.1")
+        })
+        if (answer !== undefined) return controlAnswer(yield* answer)
+      }
       const started = yield* Clock.currentTimeMillis
       const decision = yield* limiter.take(Auth.bucketOf(request.headers))
       const answer = yield* (decision.allowed
@@ -167,7 +231,8 @@ export const make = (config: Config): Effect.Effect<Instance> =>
       })
     })
 
-    const app: HttpApp.Default = random === undefined ? handled : Effect.withRandom(handled, random)
+    const timed = TimeShift.withShift(handled, shift)
+    const app: HttpApp.Default = random === undefined ? timed : Effect.withRandom(timed, random)
 
-    return { app, store, callbacks, routes }
+    return { app, store, callbacks, context, control, routes }
   })

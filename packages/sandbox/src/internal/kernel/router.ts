@@ -9,6 +9,7 @@ import * as Effect from "effect/Effect"
 import type * as ParseResult from "effect/ParseResult"
 import * as Runtime from "effect/Runtime"
 import * as Schema from "effect/Schema"
+import type * as SchemaAST from "effect/SchemaAST"
 import type { Principal } from "./auth.js"
 import { type ApiFailure, fail, Generic } from "./errors.js"
 import * as Fields from "./fields.js"
@@ -62,6 +63,65 @@ const isStackOverflow = (defect: unknown): boolean => {
 const guarded = <A>(effect: Effect.Effect<A, ApiFailure>): Effect.Effect<A, ApiFailure> =>
   Effect.catchAllDefect(effect, (defect) => isStackOverflow(defect) ? fail(Generic.bodyTooDeep) : Effect.die(defect))
 
+type Scalar = "number" | "boolean"
+
+/** The scalar kind of a field's type, through optional, union, refinement and transformation. */
+const scalarOf = (ast: SchemaAST.AST): Scalar | undefined => {
+  switch (ast._tag) {
+    case "NumberKeyword":
+      return "number"
+    case "BooleanKeyword":
+      return "boolean"
+    case "Literal":
+      return typeof ast.literal === "number" ? "number" : typeof ast.literal === "boolean" ? "boolean" : undefined
+    case "Refinement":
+      return scalarOf(ast.from)
+    case "Transformation":
+      return scalarOf(ast.from)
+    case "Union": {
+      const kinds = new Set(ast.types.map(scalarOf).filter((k) => k !== undefined))
+      return kinds.size === 1 ? [...kinds][0] : undefined
+    }
+    default:
+      return undefined
+  }
+}
+
+const readScalar = (kind: Scalar, value: unknown): unknown => {
+  if (typeof value !== "string") return value
+  if (kind === "boolean") return value === "true" ? true : value === "false" ? false : value
+  const number = value.trim() === "" ? Number.NaN : Number(value)
+  return Number.isFinite(number) ? number : value
+}
+
+/** Converts the text fields of a query or form that the schema types as numbers or booleans. */
+const coercionOf = (schema: Schema.Schema.AnyNoContext) => {
+  let ast = schema.ast
+  while (ast._tag === "Refinement" || ast._tag === "Transformation") {
+    ast = ast._tag === "Refinement"
+      ? ast.from
+      : ast.from
+  }
+  if (ast._tag !== "TypeLiteral") return undefined
+  const kinds = new Map<string, Scalar>()
+  for (const property of ast.propertySignatures) {
+    const kind = scalarOf(property.type)
+    if (kind !== undefined && typeof property.name === "string") kinds.set(property.name, kind)
+  }
+  if (kinds.size === 0) return undefined
+  return (raw: Record<string, unknown>): Record<string, unknown> => {
+    const out: Record<string, unknown> = { ...raw }
+    for (const [name, kind] of kinds) {
+      if (name in out) {
+        out[name] = Array.isArray(out[name])
+          ? (out[name] as Array<unknown>).map((v) => readScalar(kind, v))
+          : readScalar(kind, out[name])
+      }
+    }
+    return out
+  }
+}
+
 /** How the sandbox answers one operation. @internal */
 export interface Handler<O extends Operation.Any> {
   /** Field → documented error; fields it does not name get the generic invalid-parameter error. */
@@ -91,15 +151,23 @@ export const make = <O extends Operation.Any>(operation: O, options: Handler<O>)
     // extra fields a handler adds on purpose (e.g. `timezone`) are kept
     ? Schema.encodeUnknown(success.schema, { onExcessProperty: "preserve" })
     : Effect.succeed
-  const normalize = options.normalize ?? ((raw) => raw)
+  const pathCoercion = coercionOf(operation.pathSchema)
+  const own = options.normalize ?? ((raw) => raw)
+  // query and form fields arrive as text: those the schema types as numbers or booleans are
+  // read as such first (a value that does not read stays text, for the schema to refuse)
+  const coerce = input._tag === "Query" || input._tag === "Form" ? coercionOf(input.schema) : undefined
+  const normalize = coerce === undefined ? own : (raw: Record<string, unknown>) => own(coerce(raw))
   return {
     operation,
     segments: operation.path.split("/").filter((s) => s !== "").map((s) => {
       const param = /^\{(.+)\}$/.exec(s)
       return param === null ? s : { param: param[1]! }
     }),
-    decodePath: (params) =>
-      guarded(Effect.mapError(decodePath(params), (error) => Fields.toFailure(table, error, params))),
+    decodePath: (params) => {
+      // path segments are text too: an integer id is read as one
+      const read = pathCoercion === undefined ? params : pathCoercion(params)
+      return guarded(Effect.mapError(decodePath(read), (error) => Fields.toFailure(table, error, read)))
+    },
     decodeInput: (raw) =>
       decodeInput === undefined ? Effect.void : guarded(Effect.suspend(() => {
         const value = normalize(raw)

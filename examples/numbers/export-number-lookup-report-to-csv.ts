@@ -1,0 +1,31 @@
+/** Export the results of a bulk lookup to a CSV file (once the lookups are complete). */
+import { Numbers } from "@smscx/client"
+import { Effect, Schedule } from "effect"
+import { writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { SmsCxLive } from "../_runtime.js"
+
+const program = Effect.gen(function*() {
+  const numbers = yield* Numbers
+  const bulk = yield* numbers.lookupNumbers({ phoneNumbers: ["+31612345678", "+4915123456789"] })
+  const id = bulk.info.lookupBulkId
+  yield* numbers.getBulkLookupStatus(id, {}).pipe(
+    Effect.repeat({
+      schedule: Schedule.spaced("1 second"),
+      until: (s) => s.data.length === s.info.totalValid,
+      times: 30
+    })
+  )
+  const file = yield* numbers.exportNumberLookupReportToCSV(id)
+  const path = join(tmpdir(), file.fileName ?? `lookup-${id}.csv`)
+  writeFileSync(path, file.bytes)
+  console.log(`${file.contentType}, ${file.bytes.length} bytes saved to ${path}:`)
+  console.log(new TextDecoder().decode(file.bytes))
+}).pipe(
+  Effect.catchTags({
+    ResourceNotFoundException: (e) => Effect.logError(`no such bulk lookup: ${e.message}`)
+  })
+)
+
+await Effect.runPromise(program.pipe(Effect.provide(SmsCxLive)))

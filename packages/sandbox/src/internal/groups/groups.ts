@@ -1,0 +1,473 @@
+/**
+ * The Groups group: contact groups (name, contacts with their fields) that campaign sends
+ * address by id. Numbers are validated (libphonenumber) and kept in E.164; a group holds a number
+ * once. The sandbox's `groups` option seeds the collection (`seed`); new groups get the next ids.
+ */
+import type * as Api from "@smscx/core/Api"
+import type * as Generated from "@smscx/core/Generated"
+import type * as Operation from "@smscx/core/Operation"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Random from "effect/Random"
+import { fromMicros } from "../engines/money.js"
+import * as Phone from "../engines/phone.js"
+import * as Pricing from "../engines/pricing.js"
+import type { Context } from "../kernel/context.js"
+import { type ApiFailure, documented, fail, Generic } from "../kernel/errors.js"
+import * as Exports from "../kernel/exports.js"
+import * as Ids from "../kernel/ids.js"
+import * as Paging from "../kernel/paging.js"
+import type * as Router from "../kernel/router.js"
+import type * as State from "../store.js"
+import * as Optouts from "./optouts.js"
+
+/** The documented errors of the Groups operations. @internal */
+export const GroupsErrors = {
+  nameMissing: documented("createGroup", 1204),
+  nameInvalid: documented("createGroup", 1206),
+  nameTaken: documented("createGroup", 1211),
+  phoneNumbersMissing: documented("addContactsToGroup", 1203),
+  phoneNumbersNotArray: documented("addContactsToGroup", 1208),
+  phoneNumberInvalid: documented("addContactsToGroup", 1207),
+  phoneNumbersInvalid: documented("addContactsToGroup", 1210),
+  groupNotFound: documented("deleteGroup", 1200),
+  contactNotFound: documented("deleteContactFromGroup", 1202),
+  nothingToUpdate: documented("updateContactFromGroup", 1213),
+  numberTaken: documented("updateContactFromGroup", 1215)
+} as const
+
+const E = GroupsErrors
+
+/**
+ * The longest name kept. Requests allow 60 characters (`NewGroupRequest`, error 1206 "max 60"),
+ * but every answer that carries a group's name allows 40 (`InfoNewGroup`, `DataGroups`,
+ * `InfoGroup`): a longer name could never be read back, so it is refused with 1206.
+ */
+const MAX_NAME = 40
+const MIN_NAME = 3
+
+/** The contact fields besides the number, in the API's order. @internal */
+export const fieldNames = [
+  "firstName",
+  "lastName",
+  "email",
+  "field1",
+  "field2",
+  "field3",
+  "field4",
+  "field5"
+] as const
+
+type FieldName = (typeof fieldNames)[number]
+
+/** A contact of a group, as the sandbox keeps it. @internal */
+export interface StoredContact {
+  readonly id: string
+  /** E.164 (a seed contact's number as given when it is not valid). */
+  readonly phoneNumber: string
+  /** Empty for a seed contact whose number is not valid. */
+  readonly countryIso: string
+  readonly fields: Readonly<Record<FieldName, string | null>>
+  readonly customFields: Readonly<Record<string, string>>
+  /** Epoch millis. */
+  readonly dateAdded: number
+}
+
+/** A contact group; its contacts by id, in the order they were added. @internal */
+export interface StoredGroup {
+  readonly id: number
+  readonly name: string
+  readonly createdAt: number
+  readonly contacts: Map<string, StoredContact>
+}
+
+/**
+ * The groups by id, oldest first. A literal key (not `Store.collection`): the store seeds it
+ * and imports this module, which needs only the store's types.
+ * @internal
+ */
+export const Groups: State.CollectionKey<number, StoredGroup> = { name: "groups" }
+
+/** A group by id. @internal */
+export const find = (store: State.Store, id: number): StoredGroup | undefined => store.records(Groups).get(id)
+
+/**
+ * A contact's values for `{{name}}` placeholders: its custom fields, and the standard ones that
+ * are set (a standard field wins over a custom field of the same name).
+ * @internal
+ */
+export const placeholderValues = (contact: StoredContact): Record<string, string | undefined> => {
+  const values: Record<string, string | undefined> = { ...contact.customFields, phoneNumber: contact.phoneNumber }
+  for (const name of fieldNames) {
+    const value = contact.fields[name]
+    if (value !== null) values[name] = value
+  }
+  return values
+}
+
+const noFields: Record<FieldName, string | null> = {
+  firstName: null,
+  lastName: null,
+  email: null,
+  field1: null,
+  field2: null,
+  field3: null,
+  field4: null,
+  field5: null
+}
+
+const fieldsOf = (source: Partial<Record<FieldName, string | undefined>>): Record<FieldName, string | null> => {
+  const fields = { ...noFields }
+  for (const name of fieldNames) fields[name] = source[name] ?? null
+  return fields
+}
+
+const nextGroupId = (store: State.Store, atLeast = 0): number => {
+  const groups = store.records(Groups)
+  let id = store.nextId("groups")
+  while (id <= atLeast || groups.get(id) !== undefined) id = store.nextId("groups")
+  return id
+}
+
+/**
+ * Puts the seed groups (the sandbox's `groups` option) into the collection, with their ids; the
+ * id counter moves past them. Contact ids come from a generator seeded by the group's id, so a
+ * seed group's contacts have the same ids in every sandbox.
+ * @internal
+ */
+export const seed = (store: State.Store, groups: ReadonlyArray<State.Group>): Effect.Effect<void> =>
+  Effect.gen(function*() {
+    const now = yield* Clock.currentTimeMillis
+    const records = store.records(Groups)
+    for (const group of groups) {
+      const next = yield* Effect.withRandom(Ids.sampler, Random.make(`sandbox seed group ${group.id}`))
+      const contacts = new Map<string, StoredContact>()
+      for (const contact of group.contacts) {
+        const number = Phone.validate(contact.phoneNumber)
+        const stored: StoredContact = {
+          id: Ids.uuidFrom(next),
+          phoneNumber: number?.e164 ?? contact.phoneNumber,
+          countryIso: number?.countryIso ?? "",
+          fields: fieldsOf(contact),
+          customFields: { ...contact.customFields },
+          dateAdded: now
+        }
+        contacts.set(stored.id, stored)
+      }
+      records.set(group.id, { id: group.id, name: group.name, createdAt: now, contacts })
+    }
+    // the counter passes the seed ids: the next group created gets the id after the highest
+    const highest = groups.reduce((max, g) => Math.max(max, g.id), 0)
+    let counted = 0
+    while (counted < highest) counted = store.nextId("groups")
+  })
+
+/** One part to every contact not opted out and with coverage. */
+const costOf = (
+  numbers: Iterable<{ readonly countryIso: string; readonly phoneNumber: string }>,
+  out: ReadonlySet<string>
+) => {
+  let micros = 0
+  for (const n of numbers) {
+    if (out.has(n.phoneNumber)) continue
+    micros += Pricing.smsPartPrice(n.countryIso) ?? 0
+  }
+  return fromMicros(micros)
+}
+
+const iso = (millis: number) => new Date(millis).toISOString()
+
+const summary = (group: StoredGroup, out: ReadonlySet<string>) => {
+  const contacts = [...group.contacts.values()]
+  return {
+    id: group.id,
+    name: group.name,
+    totalPhoneNumbers: contacts.length,
+    totalCost: costOf(contacts, out),
+    totalOptouts: contacts.filter((c) => out.has(c.phoneNumber)).length,
+    createdAt: iso(group.createdAt)
+  }
+}
+
+const customFieldsOut = (contact: StoredContact) =>
+  Object.keys(contact.customFields).length === 0
+    ? {}
+    : { customFields: { customFieldName: { ...contact.customFields } } }
+
+const toData = (group: StoredGroup, contact: StoredContact, out: ReadonlySet<string>): Generated.DataGroupsDetails => ({
+  id: contact.id,
+  phoneNumber: contact.phoneNumber,
+  countryIso: contact.countryIso,
+  ...contact.fields,
+  groupId: group.id,
+  optout: out.has(contact.phoneNumber),
+  dateAdded: iso(contact.dateAdded),
+  ...customFieldsOut(contact)
+})
+
+const found = (store: State.Store, id: number): Effect.Effect<StoredGroup, ApiFailure> =>
+  Effect.suspend(() => {
+    const group = find(store, id)
+    return group === undefined ? fail(E.groupNotFound) : Effect.succeed(group)
+  })
+
+const standardColumns = ["id", "phoneNumber", "countryIso", ...fieldNames, "optout", "dateAdded"] as const
+
+/** A group's contacts as a table: the standard columns, then each custom field met. */
+const exportTable = (store: State.Store, group: StoredGroup): Exports.Table => {
+  const out = Optouts.optedOut(store)
+  const contacts = [...group.contacts.values()]
+  const standard = new Set<string>(standardColumns)
+  const custom = [...new Set(contacts.flatMap((c) => Object.keys(c.customFields)))].filter((k) => !standard.has(k))
+  return {
+    columns: [...standardColumns, ...custom],
+    rows: contacts.map((c) => [
+      c.id,
+      c.phoneNumber,
+      c.countryIso,
+      ...fieldNames.map((name) => c.fields[name]),
+      out.has(c.phoneNumber),
+      iso(c.dateAdded),
+      ...custom.map((k) => c.customFields[k])
+    ])
+  }
+}
+
+const fileName = (group: StoredGroup, extension: string) => {
+  const slug = group.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "")
+  return `group-${group.id}${slug === "" ? "" : `-${slug}`}.${extension}`
+}
+
+/** `customFields` as the API takes it: `{customFieldName: {...}}`, or the fields themselves. */
+const wrapCustomFields = (item: unknown): unknown => {
+  if (typeof item !== "object" || item === null || Array.isArray(item)) return item
+  const custom = (item as Record<string, unknown>).customFields
+  if (typeof custom !== "object" || custom === null || Array.isArray(custom) || "customFieldName" in custom) {
+    return item
+  }
+  return { ...item, customFields: { customFieldName: custom } }
+}
+
+/**
+ * The API's leniencies: numbers as JSON numbers, custom fields given directly, and the body's
+ * `countryIso` for the contacts that give none.
+ */
+const normalizeAdd = (raw: Record<string, unknown>): Record<string, unknown> => {
+  const out = Optouts.stringifyNumbers(raw)
+  if (!Array.isArray(out.phoneNumbers)) return out
+  return {
+    ...out,
+    phoneNumbers: out.phoneNumbers.map((item: unknown) => {
+      const wrapped = wrapCustomFields(item)
+      if (typeof wrapped !== "object" || wrapped === null || typeof raw.countryIso !== "string") return wrapped
+      return "countryIso" in wrapped ? wrapped : { ...wrapped, countryIso: raw.countryIso }
+    })
+  }
+}
+
+type AddInput = Router.InputOf<typeof Api.Groups.addContactsToGroup>
+
+interface Candidate {
+  readonly raw: string
+  readonly countryIso: string | undefined
+  readonly fields: Partial<Record<FieldName, string | undefined>>
+  readonly customFields: Readonly<Record<string, string>>
+}
+
+const candidatesOf = (input: AddInput): ReadonlyArray<Candidate> =>
+  (input.phoneNumbers ?? []).map((item): Candidate =>
+    typeof item === "string"
+      ? { raw: item, countryIso: "countryIso" in input ? input.countryIso : undefined, fields: {}, customFields: {} }
+      : {
+        raw: item.phoneNumber,
+        countryIso: item.countryIso,
+        fields: item,
+        customFields: item.customFields?.customFieldName ?? {}
+      }
+  )
+
+/** @internal */
+export const handlers = ({ store }: Context): Router.Handlers<typeof Api.Groups> => ({
+  createGroup: {
+    fields: [["name", {
+      missing: E.nameMissing,
+      invalid: (v) => typeof v === "string" && v.trim() === "" || v === null ? E.nameMissing : E.nameInvalid
+    }]],
+    handle: ({ input }) =>
+      Effect.gen(function*() {
+        const name = input.name.trim()
+        if (name === "") return yield* fail(E.nameMissing)
+        if (name.length < MIN_NAME || name.length > MAX_NAME) return yield* fail(E.nameInvalid)
+        const now = yield* Clock.currentTimeMillis
+        const created = yield* Effect.sync(() => {
+          const records = store.records(Groups)
+          const taken = records.values().some((g) => g.name.toLowerCase() === name.toLowerCase())
+          if (taken) return undefined
+          const group: StoredGroup = { id: nextGroupId(store), name, createdAt: now, contacts: new Map() }
+          records.set(group.id, group)
+          return group
+        })
+        if (created === undefined) return yield* fail(E.nameTaken)
+        return { body: { info: { id: created.id, name: created.name } } }
+      })
+  },
+  getGroupsList: {
+    handle: () =>
+      Effect.sync(() => {
+        const out = Optouts.optedOut(store)
+        // most recent first, as documented
+        return { body: { data: [...store.records(Groups).values()].reverse().map((g) => summary(g, out)) } }
+      })
+  },
+  addContactsToGroup: {
+    fields: [
+      ["countryIso", { invalid: Generic.invalidParam("countryIso") }],
+      ["phoneNumbers", Optouts.phoneNumbersRule(E.phoneNumbersMissing, E.phoneNumbersNotArray)]
+    ],
+    normalize: normalizeAdd,
+    handle: ({ input, path }) =>
+      Effect.gen(function*() {
+        const group = yield* found(store, path.groupId)
+        const candidates = candidatesOf(input)
+        if (candidates.length === 0) return yield* fail(E.phoneNumbersMissing)
+        const now = yield* Clock.currentTimeMillis
+        const next = yield* Ids.sampler
+        const invalid: Array<string> = []
+        const valid: Array<{ readonly number: Phone.PhoneNumber; readonly candidate: Candidate }> = []
+        for (const candidate of candidates) {
+          const number = Phone.validate(candidate.raw, candidate.countryIso)
+          if (number === undefined) invalid.push(candidate.raw)
+          else valid.push({ number, candidate })
+        }
+        if (invalid.length > 0 && input.allowInvalid !== true) {
+          return yield* fail(invalid.length === 1 ? E.phoneNumberInvalid : E.phoneNumbersInvalid, { invalid })
+        }
+        const added = yield* Effect.sync(() => {
+          const present = new Set([...group.contacts.values()].map((c) => c.phoneNumber))
+          const added: Array<StoredContact> = []
+          for (const { candidate, number } of valid) {
+            if (present.has(number.e164)) continue
+            present.add(number.e164)
+            const contact: StoredContact = {
+              id: Ids.uuidFrom(next),
+              phoneNumber: number.e164,
+              countryIso: number.countryIso,
+              fields: fieldsOf(candidate.fields),
+              customFields: { ...candidate.customFields },
+              dateAdded: now
+            }
+            group.contacts.set(contact.id, contact)
+            added.push(contact)
+          }
+          return added
+        })
+        const out = Optouts.optedOut(store)
+        return {
+          body: {
+            info: {
+              totalCost: costOf(added, out),
+              totalValid: added.length,
+              totalInvalid: invalid.length,
+              totalDuplicates: valid.length - added.length,
+              totalPhoneNumbers: candidates.length,
+              invalid
+            }
+          }
+        }
+      })
+  },
+  deleteGroup: {
+    handle: ({ path }) =>
+      Effect.gen(function*() {
+        const group = yield* found(store, path.groupId)
+        yield* Effect.sync(() => store.records(Groups).delete(group.id))
+        return { body: { info: { id: group.id, name: group.name, totalPhoneNumbers: group.contacts.size } } }
+      })
+  },
+  getGroupDetails: {
+    handle: ({ input, path }) =>
+      Effect.gen(function*() {
+        const group = yield* found(store, path.groupId)
+        const out = Optouts.optedOut(store)
+        const page = yield* Paging.page([...group.contacts.values()], input)
+        const answer: Operation.SuccessOf<typeof Api.Groups.getGroupDetails> = {
+          info: summary(group, out),
+          // `short_response`: the group's totals only
+          data: input.short_response === true ? [] : page.data.map((c) => toData(group, c, out)),
+          paging: input.short_response === true ? { next: null, previous: null, size: 0 } : page.paging
+        }
+        return { body: answer }
+      })
+  },
+  exportGroupToCSV: {
+    handle: ({ path }) =>
+      Effect.map(found(store, path.groupId), (group) => ({
+        body: Exports.csv(exportTable(store, group), fileName(group, "csv"))
+      }))
+  },
+  exportGroupToXLSX: {
+    handle: ({ path }) =>
+      Effect.gen(function*() {
+        const group = yield* found(store, path.groupId)
+        return { body: yield* Exports.xlsx(exportTable(store, group), fileName(group, "xlsx"), "Contacts") }
+      })
+  },
+  emptyGroup: {
+    handle: ({ path }) =>
+      Effect.gen(function*() {
+        const group = yield* found(store, path.groupId)
+        yield* Effect.sync(() => group.contacts.clear())
+        return { body: { info: { id: group.id, name: group.name } } }
+      })
+  },
+  deleteContactFromGroup: {
+    fields: [["phoneNumberId", { missing: E.contactNotFound, invalid: E.contactNotFound }]],
+    handle: ({ path }) =>
+      Effect.gen(function*() {
+        const group = yield* found(store, path.groupId)
+        const contact = group.contacts.get(path.phoneNumberId)
+        if (contact === undefined) return yield* fail(E.contactNotFound)
+        yield* Effect.sync(() => group.contacts.delete(contact.id))
+        return { body: { info: { id: contact.id, phoneNumber: contact.phoneNumber, countryIso: contact.countryIso } } }
+      })
+  },
+  updateContactFromGroup: {
+    // the operation documents no group error: a contact of no group is not found (1202)
+    fields: [
+      ["groupId", { missing: E.contactNotFound, invalid: E.contactNotFound }],
+      ["phoneNumberId", { missing: E.contactNotFound, invalid: E.contactNotFound }]
+    ],
+    normalize: (raw) => wrapCustomFields(raw) as Record<string, unknown>,
+    handle: ({ input, path }) =>
+      Effect.gen(function*() {
+        const group = find(store, path.groupId)
+        const contact = group?.contacts.get(path.phoneNumberId)
+        if (group === undefined || contact === undefined) return yield* fail(E.contactNotFound)
+        const given = fieldNames.filter((name) => input[name] !== undefined)
+        if (input.phoneNumber === undefined && given.length === 0 && input.customFields === undefined) {
+          return yield* fail(E.nothingToUpdate)
+        }
+        let number: Phone.PhoneNumber | undefined
+        if (input.phoneNumber !== undefined) {
+          number = Phone.validate(input.phoneNumber, contact.countryIso === "" ? undefined : contact.countryIso)
+          if (number === undefined) return yield* fail(Generic.invalidParam("phoneNumber"))
+          const e164 = number.e164
+          const taken = [...group.contacts.values()].some((c) => c.id !== contact.id && c.phoneNumber === e164)
+          if (taken) return yield* fail(E.numberTaken)
+        }
+        yield* Effect.sync(() => {
+          const fields = { ...contact.fields }
+          for (const name of given) fields[name] = input[name] ?? null
+          const updated: StoredContact = {
+            ...contact,
+            ...(number === undefined ? {} : { phoneNumber: number.e164, countryIso: number.countryIso }),
+            fields,
+            // the fields given are set, the others kept
+            customFields: { ...contact.customFields, ...input.customFields?.customFieldName }
+          }
+          group.contacts.set(contact.id, updated)
+        })
+        return { body: { info: { id: contact.id, groupId: String(group.id) } } }
+      })
+  }
+})

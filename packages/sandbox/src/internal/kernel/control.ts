@@ -1,0 +1,126 @@
+/**
+ * The control API: what a user of a simulator needs and the real API cannot give, over HTTP
+ * under the reserved prefix `/__sandbox/` (and, in-process, as the same functions on the
+ * sandbox's service). It answers JSON; it takes no credentials (the sandbox is local).
+ *
+ *   GET  /__sandbox/messages[?to=+31...]          the outbox, oldest first (text included: a PIN)
+ *   GET  /__sandbox/callbacks                      the callbacks POSTed (or blocked), oldest first
+ *   GET  /__sandbox/balance                        { balance }
+ *   PUT  /__sandbox/balance        { balance }     sets it
+ *   POST /__sandbox/time           { seconds }     advances the sandbox's clock
+ *   POST /__sandbox/reset                          back to the state it started with
+ *   POST /__sandbox/inbound        { to, from, text }  an SMS arriving on a rented number
+ *   POST /__sandbox/templates/{id}/approve
+ *   POST /__sandbox/originators/{id}/approve
+ *   GET  /s/{code}                                 a short URL visited: records the hit, redirects
+ */
+import * as Effect from "effect/Effect"
+
+/** The prefix of the control API's paths. @internal */
+export const PREFIX = "/__sandbox/"
+
+/** What the control API does, provided by the modules that own the state. @internal */
+export interface Actions {
+  readonly messages: (to: string | undefined) => Effect.Effect<ReadonlyArray<unknown>>
+  readonly callbacks: Effect.Effect<ReadonlyArray<unknown>>
+  readonly balance: Effect.Effect<number>
+  readonly setBalance: (amount: number) => Effect.Effect<void>
+  readonly advanceTime: (seconds: number) => Effect.Effect<void>
+  readonly reset: Effect.Effect<void>
+  readonly receiveInbound: (
+    sms: { readonly to: string; readonly from: string; readonly text: string }
+  ) => Effect.Effect<boolean>
+  readonly approveTemplate: (id: number) => Effect.Effect<boolean>
+  readonly approveOriginator: (id: number) => Effect.Effect<boolean>
+  /** The target of a short code, after recording the visit; undefined when unknown. */
+  readonly visit: (
+    code: string,
+    visitor: { readonly userAgent: string; readonly ip: string }
+  ) => Effect.Effect<string | undefined>
+}
+
+/** @internal */
+export interface ControlAnswer {
+  readonly status: number
+  readonly body: unknown
+  readonly headers?: Readonly<Record<string, string>>
+}
+
+const ok = (body: unknown): ControlAnswer => ({ status: 200, body })
+const problem = (status: number, message: string): ControlAnswer => ({ status, body: { error: { message } } })
+
+const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
+
+/**
+ * The answer to a control request, or undefined when the path is not the control API's (the
+ * API's router then has it). `body` is the parsed JSON body (undefined when none or not JSON).
+ * @internal
+ */
+export const handle = (
+  actions: Actions,
+  request: {
+    readonly method: string
+    readonly url: URL
+    readonly body: unknown
+    readonly userAgent: string
+    readonly ip: string
+  }
+): Effect.Effect<ControlAnswer> | undefined => {
+  const { body, method, url } = request
+  const shortCode = /^\/s\/([A-Za-z0-9_-]{1,64})$/.exec(url.pathname)
+  if (shortCode !== null && method === "GET") {
+    return Effect.map(
+      actions.visit(shortCode[1]!, { userAgent: request.userAgent, ip: request.ip }),
+      (target) =>
+        target === undefined
+          ? problem(404, "no such short URL")
+          : { status: 302, body: { location: target }, headers: { Location: target } }
+    )
+  }
+  if (!url.pathname.startsWith(PREFIX)) return undefined
+  const path = url.pathname.slice(PREFIX.length).split("/")
+  const route = `${method} ${path.map((p) => /^\d+$/.test(p) ? "{id}" : p).join("/")}`
+  switch (route) {
+    case "GET messages":
+      return Effect.map(actions.messages(url.searchParams.get("to") ?? undefined), (messages) => ok({ messages }))
+    case "GET callbacks":
+      return Effect.map(actions.callbacks, (callbacks) => ok({ callbacks }))
+    case "GET balance":
+      return Effect.map(actions.balance, (balance) => ok({ balance }))
+    case "PUT balance": {
+      const amount = isRecord(body) ? body.balance : undefined
+      if (typeof amount !== "number" || !Number.isFinite(amount) || amount < 0) {
+        return Effect.succeed(problem(400, "balance must be a number of at least 0"))
+      }
+      return Effect.as(actions.setBalance(amount), ok({ balance: amount }))
+    }
+    case "POST time": {
+      const seconds = isRecord(body) ? body.seconds : undefined
+      if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0 || seconds > 10 * 365 * 86_400) {
+        return Effect.succeed(problem(400, "seconds must be a number from 0 to ten years"))
+      }
+      return Effect.as(actions.advanceTime(seconds), ok({ advancedSeconds: seconds }))
+    }
+    case "POST reset":
+      return Effect.as(actions.reset, ok({ reset: true }))
+    case "POST inbound": {
+      const sms = isRecord(body) ? body : {}
+      const { from, text, to } = sms
+      if (typeof to !== "string" || typeof from !== "string" || typeof text !== "string") {
+        return Effect.succeed(problem(400, "to, from and text must be strings"))
+      }
+      return Effect.map(
+        actions.receiveInbound({ to, from, text }),
+        (received) => received ? ok({ received: true }) : problem(404, `${to} is not a rented number`)
+      )
+    }
+    case "POST templates/{id}/approve":
+    case "POST originators/{id}/approve": {
+      const id = Number(path[1])
+      const approve = path[0] === "templates" ? actions.approveTemplate : actions.approveOriginator
+      return Effect.map(approve(id), (done) => done ? ok({ approved: id }) : problem(404, `no ${path[0]} ${id}`))
+    }
+    default:
+      return Effect.succeed(problem(404, `the control API has no ${method} ${url.pathname}`))
+  }
+}
