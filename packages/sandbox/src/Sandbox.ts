@@ -29,11 +29,12 @@ import type { ServeError } from "@effect/platform/HttpServerError"
 import type * as Generated from "@smscx/core/Generated"
 import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Scope from "effect/Scope"
-import { fromMicros, toMicros } from "./internal/engines/money.js"
+import { toMicros } from "./internal/engines/money.js"
 import * as App from "./internal/kernel/app.js"
 import { DEFAULT_MAX_BODY_BYTES } from "./internal/kernel/body.js"
 import * as Callbacks from "./internal/kernel/callbacks.js"
@@ -54,7 +55,9 @@ export interface Application {
 }
 
 /**
- * A contact of a demo group (`sendSmsCampaign`, `estimateSmsCampaign`).
+ * A contact of a seed group: its number in E.164 (one that is not valid is kept as given, and
+ * campaigns count it invalid) and the fields its `{{name}}` placeholders fill
+ * (`firstName`, `lastName`, `email`, `field1`..`field5`, and any `customFields`).
  *
  * @since 0.1.0
  * @category models
@@ -62,7 +65,8 @@ export interface Application {
 export type Contact = State.Contact
 
 /**
- * A contact group, addressed by id in campaign sends.
+ * A contact group the sandbox starts with: the Groups API lists, changes and exports it, and
+ * campaign sends address it by id.
  *
  * @since 0.1.0
  * @category models
@@ -104,7 +108,10 @@ export interface Options {
   readonly tokenLifetimeSeconds?: number
   /** Channel status (`GET /account/channels/status`). Default: all active. */
   readonly channels?: Partial<Generated.ChannelsStatus>
-  /** Contact groups for campaign sends. Default `defaultGroups`. */
+  /**
+   * The contact groups the sandbox starts with, under their own ids (groups created through the
+   * API get the ids after the highest). Default `defaultGroups`.
+   */
   readonly groups?: ReadonlyArray<Group>
   /**
    * The largest request body accepted, in bytes: a larger one is answered 413 `invalid_body`
@@ -139,7 +146,43 @@ export interface Service {
   readonly setBalance: (amount: number) => Effect.Effect<void>
   /** Every message sent or scheduled, oldest first. */
   readonly messages: Effect.Effect<ReadonlyArray<Message>>
+  /** The messages sent to one number, oldest first (an OTP's PIN is in the last one's text). */
+  readonly messagesTo: (phoneNumber: string) => Effect.Effect<ReadonlyArray<Message>>
   readonly campaigns: Effect.Effect<ReadonlyArray<Campaign>>
+  /** The callbacks POSTed (or blocked, or dropped) so far, oldest first, with their outcome. */
+  readonly callbacks: Effect.Effect<ReadonlyArray<CallbackRecord>>
+  /** Advances the sandbox's clock (on top of the Effect `Clock` it runs under). */
+  readonly advanceTime: (duration: Duration.DurationInput) => Effect.Effect<void>
+  /** Back to the state it started with: the balance, the seed groups, nothing sent, no tokens. */
+  readonly reset: Effect.Effect<void>
+  /** An SMS arriving on a rented number; false when that number is not rented. */
+  readonly receiveSms: (
+    sms: { readonly to: string; readonly from: string; readonly text: string }
+  ) => Effect.Effect<boolean>
+  /** Approves a Viber or WhatsApp template; false when there is no such template. */
+  readonly approveTemplate: (templateId: number) => Effect.Effect<boolean>
+  /** Approves a sender name; false when there is no such originator. */
+  readonly approveOriginator: (originatorId: number) => Effect.Effect<boolean>
+  /** A short URL's code visited (as `GET /s/<code>` does): records the hit, gives its target. */
+  readonly visit: (
+    code: string,
+    visitor?: { readonly userAgent?: string; readonly ip?: string }
+  ) => Effect.Effect<string | undefined>
+}
+
+/**
+ * A callback the sandbox sent (or did not: `blocked` for a host that is not loopback, `dropped`
+ * when too many were pending).
+ * @since 0.1.0
+ * @category models
+ */
+export interface CallbackRecord {
+  readonly url: string
+  readonly payload: unknown
+  readonly createdAt: number
+  readonly outcome: "pending" | "delivered" | "failed" | "blocked" | "dropped"
+  readonly attempts: number
+  readonly status: number | undefined
 }
 
 /**
@@ -207,13 +250,29 @@ const configOf = (options: Options): App.Config => ({
  */
 export const make: (options?: Options) => Effect.Effect<Service> = Effect.fn("Sandbox.make")(
   function*(options: Options = {}) {
-    const { app, store } = yield* App.make(configOf(options))
+    const config = configOf(options)
+    // the instance in use: `reset` replaces it with a new one built from the same options
+    let instance: App.Instance
+    const hooks: App.Hooks = {
+      reset: Effect.suspend(() => App.make(config, hooks)).pipe(Effect.map((fresh) => void (instance = fresh)))
+    }
+    instance = yield* App.make(config, hooks)
+    const current = <A>(f: (instance: App.Instance) => Effect.Effect<A>) => Effect.suspend(() => f(instance))
     const service: Service = {
-      app,
-      balance: Effect.map(store.balanceMicros, fromMicros),
-      setBalance: (amount) => store.setBalanceMicros(toMicros(amount)),
-      messages: store.messages,
-      campaigns: store.campaigns
+      app: Effect.suspend(() => instance.app),
+      balance: current((i) => i.control.balance),
+      setBalance: (amount) => current((i) => i.control.setBalance(amount)),
+      messages: current((i) => i.store.messages),
+      messagesTo: (to) => current((i) => i.store.messages).pipe(Effect.map((all) => all.filter((m) => m.to === to))),
+      campaigns: current((i) => i.store.campaigns),
+      callbacks: current((i) => Effect.sync(() => i.callbacks.log().map((record) => ({ ...record })))),
+      advanceTime: (duration) => current((i) => i.control.advanceTime(Duration.toMillis(duration) / 1000)),
+      reset: hooks.reset,
+      receiveSms: (sms) => current((i) => i.control.receiveInbound(sms)),
+      approveTemplate: (id) => current((i) => i.control.approveTemplate(id)),
+      approveOriginator: (id) => current((i) => i.control.approveOriginator(id)),
+      visit: (code, visitor = {}) =>
+        current((i) => i.control.visit(code, { userAgent: visitor.userAgent ?? "", ip: visitor.ip ?? "127.0.0.1" }))
     }
     return service
   }

@@ -116,6 +116,10 @@ const announce = (options: Sandbox.Options & Sandbox.ServerOptions) =>
     )
     yield* Console.log(`  Request bodies up to ${options.maxBodyBytes} bytes`)
     yield* Console.log(
+      `  Control API: ${Sandbox.urlOf(server.address)}/__sandbox/ (messages, callbacks, balance, time, reset, ` +
+        "inbound, templates/{id}/approve, originators/{id}/approve)"
+    )
+    yield* Console.log(
       `  Balance ${options.balance} ${options.currency} (prepaid); rate limit ${options.rateLimit?.limit} requests ` +
         `per ${options.rateLimit?.windowSeconds} s per credential`
     )

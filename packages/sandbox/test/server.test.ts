@@ -179,6 +179,9 @@ describe("the CLI", () => {
         const allowed = await fetch(`${url}/account/balance`, { headers: { "X-API-KEY": "cli-key-SECRET" } })
         assert.deepStrictEqual(await allowed.json(), { balance: 7, currency: "eur", billing: "prepaid" })
         assert.include(text, "Request bodies up to 2048 bytes")
+        assert.include(text, `Control API: ${url}/__sandbox/`)
+        const outbox = await fetch(`${url}/__sandbox/messages`)
+        assert.deepStrictEqual(await outbox.json(), { messages: [] })
         const tooLarge = await fetch(`${url}/sms`, {
           method: "POST",
           headers: { "X-API-KEY": "cli-key-SECRET", "Content-Type": "application/json" },
