@@ -1,5 +1,3 @@
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import * as HttpApp from "@effect/platform/HttpApp"
 import { assert, describe, it } from "@effect/vitest"
 import {
   AccessDeniedException,
@@ -8,73 +6,20 @@ import {
   InvalidRequestException,
   NoCoverageException,
   Numbers,
-  ResourceNotFoundException,
-  SmsCx
+  ResourceNotFoundException
 } from "@smscx/client"
 import { parse } from "csv-parse/sync"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
-import { createRequire } from "node:module"
-import { toMicros } from "../../sandbox/src/internal/engines/money.js"
-import { receiveInboundSms } from "../../sandbox/src/internal/groups/numbers.js"
-import * as App from "../../sandbox/src/internal/kernel/app.js"
-import * as Callbacks from "../../sandbox/src/internal/kernel/callbacks.js"
-import { API_KEY, DE, GB, INVALID, NL, NOW, provide, Sandbox, sandbox, UNKNOWN_ID, UUID } from "./utils.js"
+import ExcelJS from "exceljs"
+import { DE, GB, INVALID, NL, NOW, provide, sandbox, UNKNOWN_ID, UUID } from "./utils.js"
 
 const DAY = 86_400_000
-/** What the test reads of an ExcelJS workbook. */
-interface Workbook {
-  readonly xlsx: { readonly load: (data: ArrayBuffer) => Promise<unknown> }
-  readonly worksheets: ReadonlyArray<{
-    readonly rowCount: number
-    readonly getRow: (row: number) => { readonly getCell: (column: number) => { readonly value: unknown } }
-  }>
-}
-// exceljs is the sandbox's dependency, not the client's: loaded from there
-const ExcelJS = createRequire(new URL("../../sandbox/package.json", import.meta.url))("exceljs") as {
-  readonly Workbook: new() => Workbook
-}
 const balance = Effect.flatMap(sandbox, (s) => s.balance)
 
 const errorOf = <A, E>(effect: Effect.Effect<A, E>) => Effect.flip(effect)
-
-/**
- * The SDK over a sandbox whose store the test reaches (to deliver inbound SMS, as the control
- * API will): the app of `App.make`, served in-process.
- */
-const withStore = <A, E>(body: (instance: App.Instance) => Effect.Effect<A, E, Numbers>) =>
-  Effect.gen(function*() {
-    yield* TestClock.setTime(NOW)
-    const instance = yield* App.make({
-      apiKeys: [API_KEY],
-      applications: [],
-      balanceMicros: toMicros(100),
-      currency: "eur",
-      rateLimit: { limit: 1000, windowSeconds: 1 },
-      tokenLifetimeSeconds: 86_400,
-      channels: { sms: true, viber: true, whatsapp: true, multichannel: true },
-      groups: [],
-      maxBodyBytes: 10_000_000,
-      seed: undefined,
-      callbacks: Callbacks.defaults
-    })
-    const fetchLayer = Layer.effect(
-      FetchHttpClient.Fetch,
-      Effect.map(Effect.runtime<never>(), (runtime) => {
-        const handler = HttpApp.toWebHandlerRuntime(runtime)(instance.app)
-        const fetch: typeof globalThis.fetch = (input, init) =>
-          handler(input instanceof Request ? input : new Request(new URL(String(input), Sandbox.baseUrl), init))
-        return fetch
-      })
-    )
-    const sdk = SmsCx.layerWithoutHttpClient({ apiKey: API_KEY, baseUrl: Sandbox.baseUrl }).pipe(
-      Layer.provide(FetchHttpClient.layer.pipe(Layer.provide(fetchLayer)))
-    )
-    return yield* body(instance).pipe(Effect.provide(sdk))
-  })
 
 describe("Numbers: validation and lookups through the SDK", () => {
   it.effect("validateNumber / validateNumbers: typed answers, InvalidPhoneNumberException", () =>
@@ -259,32 +204,31 @@ describe("Numbers: rented numbers through the SDK", () => {
     }).pipe(provide(undefined, { balance: 5 })))
 
   it.effect("inbound SMS delivered to a rented number: listed, paged, and blocking a cancel", () =>
-    withStore((instance) =>
-      Effect.gen(function*() {
-        const numbers = yield* Numbers
-        const offer = (yield* numbers.getAvailableNumbers("GB", {})).data[0]!
-        const rented = yield* numbers.rentNumber({ numberId: offer.numberId, rentPeriod: 1 })
-        assert.isFalse(yield* receiveInboundSms(instance.store, "+447400000102", NL, "not rented"))
-        for (let i = 0; i < 5; i++) {
-          assert.isTrue(yield* receiveInboundSms(instance.store, rented.info.phoneNumber, NL, `message ${i}`))
-        }
-        const texts = yield* Stream.runCollect(numbers.getInboundSms.all(rented.info.rentId, { limit: 2 }))
-        assert.deepStrictEqual(Chunk.toReadonlyArray(texts).map((m) => [m.text, m.from, m.to]), [
-          ["message 0", NL, rented.info.phoneNumber],
-          ["message 1", NL, rented.info.phoneNumber],
-          ["message 2", NL, rented.info.phoneNumber],
-          ["message 3", NL, rented.info.phoneNumber],
-          ["message 4", NL, rented.info.phoneNumber]
-        ])
-        const first = yield* numbers.getInboundSms(rented.info.rentId, { limit: 2 })
-        assert.deepStrictEqual([first.info.phoneNumber, first.paging.size], [rented.info.phoneNumber, 2])
-        assert.deepStrictEqual((yield* numbers.getRentStatus(rented.info.rentId)).info.inboundSms, {
-          total: 5,
-          cost: 0
-        })
-        const used = yield* errorOf(numbers.cancelRent(rented.info.rentId))
-        assert.instanceOf(used, AccessDeniedException)
-        assert.strictEqual(used.code, 1232)
+    Effect.gen(function*() {
+      const numbers = yield* Numbers
+      const state = yield* sandbox
+      const offer = (yield* numbers.getAvailableNumbers("GB", {})).data[0]!
+      const rented = yield* numbers.rentNumber({ numberId: offer.numberId, rentPeriod: 1 })
+      assert.isFalse(yield* state.receiveSms({ to: "+447400000102", from: NL, text: "not rented" }))
+      for (let i = 0; i < 5; i++) {
+        assert.isTrue(yield* state.receiveSms({ to: rented.info.phoneNumber, from: NL, text: `message ${i}` }))
+      }
+      const texts = yield* Stream.runCollect(numbers.getInboundSms.all(rented.info.rentId, { limit: 2 }))
+      assert.deepStrictEqual(Chunk.toReadonlyArray(texts).map((m) => [m.text, m.from, m.to]), [
+        ["message 0", NL, rented.info.phoneNumber],
+        ["message 1", NL, rented.info.phoneNumber],
+        ["message 2", NL, rented.info.phoneNumber],
+        ["message 3", NL, rented.info.phoneNumber],
+        ["message 4", NL, rented.info.phoneNumber]
+      ])
+      const first = yield* numbers.getInboundSms(rented.info.rentId, { limit: 2 })
+      assert.deepStrictEqual([first.info.phoneNumber, first.paging.size], [rented.info.phoneNumber, 2])
+      assert.deepStrictEqual((yield* numbers.getRentStatus(rented.info.rentId)).info.inboundSms, {
+        total: 5,
+        cost: 0
       })
-    ))
+      const used = yield* errorOf(numbers.cancelRent(rented.info.rentId))
+      assert.instanceOf(used, AccessDeniedException)
+      assert.strictEqual(used.code, 1232)
+    }).pipe(provide()))
 })

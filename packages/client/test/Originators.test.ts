@@ -1,5 +1,3 @@
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import * as HttpApp from "@effect/platform/HttpApp"
 import { assert, describe, it } from "@effect/vitest"
 import {
   DuplicateValueException,
@@ -7,51 +5,11 @@ import {
   InvalidRequestException,
   Originators,
   RequestValidationError,
-  ResourceNotFoundException,
-  SmsCx
+  ResourceNotFoundException
 } from "@smscx/client"
-import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import * as TestClock from "effect/TestClock"
-// the sandbox's own modules: its store, and the approval the control API makes
-import { approveOriginator } from "../../sandbox/src/internal/groups/originators.js"
-import * as App from "../../sandbox/src/internal/kernel/app.js"
-import { DEFAULT_MAX_BODY_BYTES } from "../../sandbox/src/internal/kernel/body.js"
-import * as Callbacks from "../../sandbox/src/internal/kernel/callbacks.js"
-import type * as State from "../../sandbox/src/internal/store.js"
-import { API_KEY, NOW, provide, Requests, Sandbox, sentTo } from "./utils.js"
-
-class TestStore extends Context.Tag("test/ClientOriginatorsStore")<TestStore, State.Store>() {}
-
-/** The SDK over an in-process sandbox whose store the test holds too (to approve originators). */
-const withStore = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.zipRight(TestClock.setTime(NOW), effect).pipe(
-    Effect.provide(Layer.unwrapEffect(Effect.gen(function*() {
-      const instance = yield* App.make({
-        apiKeys: [API_KEY],
-        applications: [],
-        balanceMicros: 100_000_000,
-        currency: "eur",
-        rateLimit: { limit: 1000, windowSeconds: 1 },
-        tokenLifetimeSeconds: 86_400,
-        channels: { sms: true, viber: true, whatsapp: true, multichannel: true },
-        groups: Sandbox.defaultGroups,
-        maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
-        seed: undefined,
-        callbacks: Callbacks.defaults
-      })
-      const runtime = yield* Effect.runtime<never>()
-      const handler = HttpApp.toWebHandlerRuntime(runtime)(instance.app)
-      const fetch: typeof globalThis.fetch = (input, init) =>
-        handler(input instanceof Request ? input : new Request(new URL(String(input), Sandbox.baseUrl), init))
-      const http = FetchHttpClient.layer.pipe(Layer.provide(Layer.succeed(FetchHttpClient.Fetch, fetch)))
-      return Layer.merge(
-        SmsCx.layerWithoutHttpClient({ baseUrl: Sandbox.baseUrl, apiKey: API_KEY }).pipe(Layer.provide(http)),
-        Layer.succeed(TestStore, instance.store)
-      )
-    })))
-  )
+import { provide, Requests, sandbox, sentTo } from "./utils.js"
 
 describe("Originators: create, list, delete", () => {
   it.effect("create two, list them most recent first (pending approval), delete one, then ResourceNotFoundException", () =>
@@ -83,14 +41,14 @@ describe("Originators: create, list, delete", () => {
   it.effect("approved through the control API, the list shows it approved", () =>
     Effect.gen(function*() {
       const originators = yield* Originators
-      const store = yield* TestStore
+      const state = yield* sandbox
       const { info } = yield* originators.createOriginator({ originator: "InfoText" })
       yield* originators.createOriginator({ originator: "Other" })
-      assert.isTrue(yield* approveOriginator(store, info.id))
-      assert.isFalse(yield* approveOriginator(store, 42))
+      assert.isTrue(yield* state.approveOriginator(info.id))
+      assert.isFalse(yield* state.approveOriginator(42))
       const list = yield* originators.getOriginatorsList()
       assert.deepStrictEqual(list.data.map((o) => [o.originator, o.approved]), [["Other", false], ["InfoText", true]])
-    }).pipe(withStore))
+    }).pipe(provide()))
 })
 
 describe("Originators: errors", () => {

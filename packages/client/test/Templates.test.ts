@@ -1,5 +1,3 @@
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import * as HttpApp from "@effect/platform/HttpApp"
 import { assert, describe, it } from "@effect/vitest"
 import {
   AccessDeniedException,
@@ -9,51 +7,11 @@ import {
   RequestValidationError,
   ResourceNotFoundException,
   Sms,
-  SmsCx,
   Templates
 } from "@smscx/client"
-import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import * as TestClock from "effect/TestClock"
-// the sandbox's own modules: its store, and the approval the control API makes
-import { approveTemplate } from "../../sandbox/src/internal/groups/templates.js"
-import * as App from "../../sandbox/src/internal/kernel/app.js"
-import { DEFAULT_MAX_BODY_BYTES } from "../../sandbox/src/internal/kernel/body.js"
-import * as Callbacks from "../../sandbox/src/internal/kernel/callbacks.js"
-import type * as State from "../../sandbox/src/internal/store.js"
-import { API_KEY, NL, NOW, provide, Requests, Sandbox, sandbox, sentTo } from "./utils.js"
-
-class TestStore extends Context.Tag("test/ClientTemplatesStore")<TestStore, State.Store>() {}
-
-/** The SDK over an in-process sandbox whose store the test holds too (to approve templates). */
-const withStore = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.zipRight(TestClock.setTime(NOW), effect).pipe(
-    Effect.provide(Layer.unwrapEffect(Effect.gen(function*() {
-      const instance = yield* App.make({
-        apiKeys: [API_KEY],
-        applications: [],
-        balanceMicros: 100_000_000,
-        currency: "eur",
-        rateLimit: { limit: 1000, windowSeconds: 1 },
-        tokenLifetimeSeconds: 86_400,
-        channels: { sms: true, viber: true, whatsapp: true, multichannel: true },
-        groups: Sandbox.defaultGroups,
-        maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
-        seed: undefined,
-        callbacks: Callbacks.defaults
-      })
-      const runtime = yield* Effect.runtime<never>()
-      const handler = HttpApp.toWebHandlerRuntime(runtime)(instance.app)
-      const fetch: typeof globalThis.fetch = (input, init) =>
-        handler(input instanceof Request ? input : new Request(new URL(String(input), Sandbox.baseUrl), init))
-      const http = FetchHttpClient.layer.pipe(Layer.provide(Layer.succeed(FetchHttpClient.Fetch, fetch)))
-      return Layer.merge(
-        SmsCx.layerWithoutHttpClient({ baseUrl: Sandbox.baseUrl, apiKey: API_KEY }).pipe(Layer.provide(http)),
-        Layer.succeed(TestStore, instance.store)
-      )
-    })))
-  )
+import { NL, NOW, provide, Requests, sandbox, sentTo } from "./utils.js"
 
 const button = { imageUrl: "https://example.com/shoe.png", buttonCaption: "Shop now", targetUrl: "https://example.com" }
 
@@ -111,7 +69,6 @@ describe("Templates: create, use, change, delete", () => {
   it.effect("a Viber template waits for approval; once approved it is locked: AccessDeniedException 1812", () =>
     Effect.gen(function*() {
       const templates = yield* Templates
-      const store = yield* TestStore
       const created = yield* templates.createTemplate({
         name: "Spring sale",
         text: "50% off everything",
@@ -121,7 +78,7 @@ describe("Templates: create, use, change, delete", () => {
       assert.deepStrictEqual([created.info.type, created.info.approved], ["promotional", false])
       // editable while under review
       yield* templates.updateTemplate(created.info.id, { text: "40% off everything" })
-      assert.isTrue(yield* approveTemplate(store, created.info.id))
+      assert.isTrue(yield* (yield* sandbox).approveTemplate(created.info.id))
       const approved = yield* templates.getTemplate(created.info.id)
       assert.deepStrictEqual(
         [approved.data.text, approved.data.approved, approved.data.locked, approved.data.richMedia],
@@ -131,7 +88,7 @@ describe("Templates: create, use, change, delete", () => {
       assert.instanceOf(locked, AccessDeniedException)
       assert.deepStrictEqual([locked.status, locked.type, locked.code], [403, "access_denied", 1812])
       assert.strictEqual((yield* templates.getTemplate(created.info.id)).data.text, "40% off everything")
-    }).pipe(withStore))
+    }).pipe(provide()))
 })
 
 describe("Templates: errors", () => {

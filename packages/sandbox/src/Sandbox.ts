@@ -35,6 +35,9 @@ import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Scope from "effect/Scope"
 import { toMicros } from "./internal/engines/money.js"
+import * as Attachments from "./internal/groups/attachments.js"
+import type { InvalidAttachment } from "./internal/groups/attachments.js"
+import { shortUrlOf } from "./internal/groups/shortlinks.js"
 import * as App from "./internal/kernel/app.js"
 import { DEFAULT_MAX_BODY_BYTES } from "./internal/kernel/body.js"
 import * as Callbacks from "./internal/kernel/callbacks.js"
@@ -90,6 +93,56 @@ export type Message = State.Message
 export type Campaign = State.Campaign
 
 /**
+ * A file attached to messages (as a message sent with a file in the vendor's web app makes
+ * one): what `addAttachment` and the `attachments` option take. No operation of the API
+ * creates an attachment.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface NewAttachment {
+  /** The file's name, e.g. `invoice-2025-06.pdf`. */
+  readonly fileName: string
+  /** Its media type, e.g. `application/pdf`: the answers' `fileType`. */
+  readonly contentType: string
+  /** Its size: a whole number of bytes, 0 or more. */
+  readonly sizeBytes: number
+  /** The attachment's name in lists; the file name when absent. */
+  readonly name?: string | undefined
+  /** Its code (3 to 32 of `[0-9A-Za-z]`, not given yet); drawn like a shortlink's when absent. */
+  readonly id?: string | undefined
+  /** Where the file is served; `https://en.ax/files/<code>/<file name>` when absent. */
+  readonly fileUrl?: string | undefined
+}
+
+/**
+ * Why `addAttachment` refused a file (its `message` says which field).
+ * @since 0.1.0
+ * @category errors
+ */
+export { InvalidAttachment } from "./internal/groups/attachments.js"
+
+/**
+ * An attachment the sandbox added: its id (the `attachmentId` of the Attachments API, and the
+ * code `visit` takes), its short URL and where its file is served.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Attachment {
+  readonly id: string
+  readonly name: string
+  readonly fileName: string
+  readonly contentType: string
+  readonly sizeBytes: number
+  /** `https://en.ax/<id>`. */
+  readonly shortUrl: string
+  readonly fileUrl: string
+  /** When it was added, in epoch milliseconds (the Effect `Clock`). */
+  readonly createdAt: number
+}
+
+/**
  * @since 0.1.0
  * @category models
  */
@@ -131,6 +184,12 @@ export interface Options {
    * (default 3) with `timeoutMillis` per attempt (default 5000).
    */
   readonly callbacks?: Partial<Callbacks.Options>
+  /**
+   * The attachments the sandbox starts with (again after `reset`), created when it starts.
+   * Default none. Input the API could never have produced (an empty file name or type, a
+   * negative or fractional size, an id malformed or given twice) is a defect.
+   */
+  readonly attachments?: ReadonlyArray<NewAttachment>
 }
 
 /**
@@ -168,6 +227,13 @@ export interface Service {
     code: string,
     visitor?: { readonly userAgent?: string; readonly ip?: string }
   ) => Effect.Effect<string | undefined>
+  /**
+   * Adds an attachment, created now, as a message sent with a file would (no operation of the
+   * API creates one). Input the API could never have produced (an empty file name or type, a
+   * negative or fractional size, an id malformed or already given) fails with
+   * `InvalidAttachment` and adds nothing.
+   */
+  readonly addAttachment: (file: NewAttachment) => Effect.Effect<Attachment, InvalidAttachment>
 }
 
 /**
@@ -239,7 +305,19 @@ const configOf = (options: Options): App.Config => ({
   groups: options.groups ?? defaultGroups,
   maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
   seed: options.seed,
-  callbacks: { ...Callbacks.defaults, ...options.callbacks }
+  callbacks: { ...Callbacks.defaults, ...options.callbacks },
+  attachments: options.attachments ?? []
+})
+
+const attachmentOf = (record: Attachments.AttachmentRecord): Attachment => ({
+  id: record.id,
+  name: record.name,
+  fileName: record.fileName,
+  contentType: record.contentType,
+  sizeBytes: record.sizeBytes,
+  shortUrl: shortUrlOf(record.id),
+  fileUrl: record.fileUrl,
+  createdAt: record.createdAt
 })
 
 /**
@@ -257,7 +335,7 @@ export const make: (options?: Options) => Effect.Effect<Service> = Effect.fn("Sa
       reset: Effect.suspend(() => App.make(config, hooks)).pipe(Effect.map((fresh) => void (instance = fresh)))
     }
     instance = yield* App.make(config, hooks)
-    const current = <A>(f: (instance: App.Instance) => Effect.Effect<A>) => Effect.suspend(() => f(instance))
+    const current = <A, E>(f: (instance: App.Instance) => Effect.Effect<A, E>) => Effect.suspend(() => f(instance))
     const service: Service = {
       app: Effect.suspend(() => instance.app),
       balance: current((i) => i.control.balance),
@@ -272,7 +350,8 @@ export const make: (options?: Options) => Effect.Effect<Service> = Effect.fn("Sa
       approveTemplate: (id) => current((i) => i.control.approveTemplate(id)),
       approveOriginator: (id) => current((i) => i.control.approveOriginator(id)),
       visit: (code, visitor = {}) =>
-        current((i) => i.control.visit(code, { userAgent: visitor.userAgent ?? "", ip: visitor.ip ?? "127.0.0.1" }))
+        current((i) => i.control.visit(code, { userAgent: visitor.userAgent ?? "", ip: visitor.ip ?? "127.0.0.1" })),
+      addAttachment: (file) => current((i) => Effect.map(Attachments.addAttachment(i.store, file), attachmentOf))
     }
     return service
   }

@@ -60,7 +60,8 @@ const withInstance = <A, E>(
       groups: [],
       maxBodyBytes: 10_000_000,
       seed: undefined,
-      callbacks: Callbacks.defaults
+      callbacks: Callbacks.defaults,
+      attachments: []
     })
     const fetchLayer = Layer.effect(
       FetchHttpClient.Fetch,

@@ -32,7 +32,8 @@ const withStore = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
         groups: Sandbox.defaultGroups,
         maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
         seed: undefined,
-        callbacks: Callbacks.defaults
+        callbacks: Callbacks.defaults,
+        attachments: []
       })
       const runtime = yield* Effect.runtime<never>()
       const handler = HttpApp.toWebHandlerRuntime(runtime)(instance.app)

@@ -116,7 +116,8 @@ export const testConfig = (seed?: number): App.Config => ({
   groups: [],
   maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
   seed,
-  callbacks: Callbacks.defaults
+  callbacks: Callbacks.defaults,
+  attachments: []
 })
 
 /**

@@ -14,6 +14,7 @@
  */
 import type * as Api from "@smscx/core/Api"
 import * as Clock from "effect/Clock"
+import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import type { Context } from "../kernel/context.js"
 import { documented, fail } from "../kernel/errors.js"
@@ -70,19 +71,20 @@ export interface NewAttachment {
 }
 
 /** An `addAttachment` the sandbox cannot take: a bug of its caller. @internal */
-export class InvalidAttachment extends Error {
-  override readonly name = "InvalidAttachment"
-}
+export class InvalidAttachment extends Data.TaggedError("InvalidAttachment")<{ readonly message: string }> {}
 
-const invalid = (message: string) => Effect.die(new InvalidAttachment(message))
+const invalid = (message: string) => Effect.fail(new InvalidAttachment({ message }))
 
 /**
  * Adds an attachment, created now (the Effect `Clock`), as a message sent with a file would.
  * Input the API could never have produced (an empty file name or type, a negative or fractional
- * size, an id that is malformed or already given) is a defect (`InvalidAttachment`).
+ * size, an id that is malformed or already given) fails with `InvalidAttachment` and adds nothing.
  * @internal
  */
-export const addAttachment = (store: Store.Store, file: NewAttachment): Effect.Effect<AttachmentRecord> =>
+export const addAttachment = (
+  store: Store.Store,
+  file: NewAttachment
+): Effect.Effect<AttachmentRecord, InvalidAttachment> =>
   Effect.gen(function*() {
     const fileName = file.fileName.trim()
     const contentType = file.contentType.trim()

@@ -89,6 +89,9 @@ const parseJson = (text: string): unknown => {
 export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Effect.Effect<Instance> =>
   Effect.gen(function*() {
     const store = yield* State.make({ balanceMicros: config.balanceMicros, groups: config.groups })
+    // the seed attachments: no operation of the API creates one
+    // (options are the sandbox's own configuration: one it cannot start with is a defect)
+    for (const file of config.attachments) yield* Effect.orDie(Attachments.addAttachment(store, file))
     const limiter = RateLimiter.make(config.rateLimit.limit, config.rateLimit.windowSeconds)
     const auth = Auth.make({ apiKeys: config.apiKeys, applications: config.applications, store })
     const callbacks = Callbacks.make(config.callbacks)

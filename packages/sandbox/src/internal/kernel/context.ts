@@ -4,6 +4,7 @@
  * (seeded when `seed` is set), so tests drive both.
  */
 import type * as Generated from "@smscx/core/Generated"
+import type * as Attachments from "../groups/attachments.js"
 import type * as Store from "../store.js"
 import type * as Auth from "./auth.js"
 import type * as Callbacks from "./callbacks.js"
@@ -23,6 +24,8 @@ export interface Config {
   /** Seeds ids, PINs and tokens: the same seed and requests give the same answers. */
   readonly seed: number | undefined
   readonly callbacks: Callbacks.Options
+  /** The attachments the sandbox starts with (again after a reset). */
+  readonly attachments: ReadonlyArray<Attachments.NewAttachment>
 }
 
 /** @internal */
