@@ -16,6 +16,7 @@ import type * as Api from "@smscx/core/Api"
 import * as Clock from "effect/Clock"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
+import type { NewAttachment } from "../../Sandbox.js"
 import type { Context } from "../kernel/context.js"
 import { documented, fail } from "../kernel/errors.js"
 import * as Exports from "../kernel/exports.js"
@@ -54,21 +55,8 @@ export interface AttachmentRecord {
 /** The attachments, by id, oldest first. @internal */
 export const Attachments = Store.collection<string, AttachmentRecord>("attachments")
 
-/** What `addAttachment` takes. @internal */
-export interface NewAttachment {
-  /** The file's name, e.g. `invoice-2025-06.pdf`. */
-  readonly fileName: string
-  /** Its media type, e.g. `application/pdf`: the answers' `fileType`. */
-  readonly contentType: string
-  /** Its size: a whole number of bytes, 0 or more. */
-  readonly sizeBytes: number
-  /** The attachment's name in lists; the file name when absent. */
-  readonly name?: string | undefined
-  /** Its code (3 to 32 of `[0-9A-Za-z]`, not given yet); drawn like a shortlink's when absent. */
-  readonly id?: string | undefined
-  /** Where the file is served; `https://en.ax/files/<code>/<file name>` when absent. */
-  readonly fileUrl?: string | undefined
-}
+/** What `addAttachment` takes: the public `Sandbox.NewAttachment`. @internal */
+export type { NewAttachment } from "../../Sandbox.js"
 
 /** An `addAttachment` the sandbox cannot take: a bug of its caller. @internal */
 export class InvalidAttachment extends Data.TaggedError("InvalidAttachment")<{ readonly message: string }> {}
