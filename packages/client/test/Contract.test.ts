@@ -25,5 +25,8 @@ describe("the contract check every SDK test runs (ajv over spec/smscx-openapi.js
     assert.lengthOf(violations("GET", "/account/balance", 404, "application/json", JSON.stringify({ error: "no" })), 1)
     assert.deepStrictEqual(violations("GET", "/optouts/csv", 200, "application/csv", ""), [])
     assert.lengthOf(violations("GET", "/optouts/csv", 200, "application/json", ""), 1)
+    // a documented 204 carries no body
+    assert.deepStrictEqual(violations("GET", "/groups/1/empty", 204, undefined, ""), [])
+    assert.lengthOf(violations("GET", "/groups/1/empty", 204, "application/json", "{}"), 1)
   })
 })

@@ -161,6 +161,22 @@ describe("Groups: a group's life against the sandbox", () => {
     }).pipe(provide()))
 })
 
+describe("Groups: nothing to change is the API's 204, undefined through the SDK", () => {
+  it.effect("emptying an empty group; a contact updated with its own data", () =>
+    Effect.gen(function*() {
+      const groups = yield* Groups
+      const created = yield* groups.createGroup({ name: "Quiet" })
+      assert.isUndefined(yield* groups.emptyGroup(created.info.id))
+      yield* groups.addContactsToGroup(created.info.id, { phoneNumbers: [NL] })
+      const contact = (yield* groups.getGroupDetails(created.info.id)).data[0]!
+      assert.isUndefined(yield* groups.updateContactFromGroup(created.info.id, contact.id, { phoneNumber: NL }))
+      const emptied = yield* groups.emptyGroup(created.info.id)
+      assert.strictEqual(emptied?.info.id, created.info.id)
+      const { response } = yield* groups.emptyGroup.withResponse(created.info.id)
+      assert.strictEqual(response.status, 204)
+    }).pipe(provide()))
+})
+
 describe("Groups and campaigns", () => {
   it.effect("a campaign to a new group fills its contacts' fields, skips opted-out contacts, bills the rest", () =>
     Effect.gen(function*() {

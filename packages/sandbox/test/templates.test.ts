@@ -12,7 +12,7 @@ import * as App from "../src/internal/kernel/app.js"
 import { DEFAULT_MAX_BODY_BYTES } from "../src/internal/kernel/body.js"
 import * as Callbacks from "../src/internal/kernel/callbacks.js"
 import type * as State from "../src/internal/store.js"
-import { API_KEY, call, failure, NOW, provide, success } from "./utils.js"
+import { API_KEY, call, failure, noContent, NOW, provide, success } from "./utils.js"
 
 /** The store of the sandbox under test, which the control API (approvals) works on. */
 class TestStore extends Context.Tag("test/TemplatesStore")<TestStore, State.Store>() {}
@@ -227,6 +227,8 @@ describe("updateTemplate", () => {
       ])
       // its own name again is no conflict
       yield* success(Api.Templates.updateTemplate, yield* update(1, { name: "greeting", text: "Hello {{firstName}}" }))
+      // the same data again: the API's 204, without a body
+      noContent(yield* update(1, { name: "greeting", text: "Hello {{firstName}}" }))
       yield* failure(yield* update(1, { name: "OTHER" }), 400, "duplicate_value", 1805)
     }).pipe(provide()))
 

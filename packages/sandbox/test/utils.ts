@@ -48,7 +48,11 @@ export const call = (method: string, path: string, options: CallOptions = {}) =>
     if (options.form !== undefined) request = HttpClientRequest.bodyUrlParams(request, options.form)
     const response = yield* client.execute(request)
     const text = yield* response.text
-    return { status: response.status, headers: response.headers, json: JSON.parse(text) as unknown } as Answer
+    return {
+      status: response.status,
+      headers: response.headers,
+      json: (text === "" ? undefined : JSON.parse(text)) as unknown
+    } as Answer
   })
 
 /** The sandbox's HTTP client and state; the TestClock starts at `NOW`. */
@@ -71,6 +75,12 @@ export const success = <O extends Operation.Any>(
   return Schema.decodeUnknown(schema, { onExcessProperty: extra })(answer.json).pipe(
     Effect.orDie
   ) as Effect.Effect<Operation.SuccessOf<O>>
+}
+
+/** The API's 204: nothing to change, and no body. */
+export const noContent = (answer: Answer): void => {
+  assert.strictEqual(answer.status, 204, JSON.stringify(answer.json))
+  assert.isUndefined(answer.json)
 }
 
 const ErrorBody = Schema.Struct({ error: Generated.Error, invalid: Schema.optional(Schema.Array(Schema.String)) })
@@ -145,7 +155,7 @@ export const harness = (seed?: number) =>
         Effect.promise(async (): Promise<Answer> => ({
           status: response.status,
           headers: Object.fromEntries(response.headers),
-          json: JSON.parse(await response.text()) as unknown
+          json: await response.text().then((text) => text === "" ? undefined : JSON.parse(text) as unknown)
         })))
     /** A file answer: status, headers and bytes. */
     const file = (path: string) =>

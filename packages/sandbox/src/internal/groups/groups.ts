@@ -416,6 +416,8 @@ export const handlers = ({ store }: Context): Router.Handlers<typeof Api.Groups>
     handle: ({ path }) =>
       Effect.gen(function*() {
         const group = yield* found(store, path.groupId)
+        // a group already empty: the API's 204 (no body)
+        if (group.contacts.size === 0) return { body: undefined }
         yield* Effect.sync(() => group.contacts.clear())
         return { body: { info: { id: group.id, name: group.name } } }
       })
@@ -455,18 +457,18 @@ export const handlers = ({ store }: Context): Router.Handlers<typeof Api.Groups>
           const taken = [...group.contacts.values()].some((c) => c.id !== contact.id && c.phoneNumber === e164)
           if (taken) return yield* fail(E.numberTaken)
         }
-        yield* Effect.sync(() => {
-          const fields = { ...contact.fields }
-          for (const name of given) fields[name] = input[name] ?? null
-          const updated: StoredContact = {
-            ...contact,
-            ...(number === undefined ? {} : { phoneNumber: number.e164, countryIso: number.countryIso }),
-            fields,
-            // the fields given are set, the others kept
-            customFields: { ...contact.customFields, ...input.customFields?.customFieldName }
-          }
-          group.contacts.set(contact.id, updated)
-        })
+        const fields = { ...contact.fields }
+        for (const name of given) fields[name] = input[name] ?? null
+        const updated: StoredContact = {
+          ...contact,
+          ...(number === undefined ? {} : { phoneNumber: number.e164, countryIso: number.countryIso }),
+          fields,
+          // the fields given are set, the others kept
+          customFields: { ...contact.customFields, ...input.customFields?.customFieldName }
+        }
+        // the same data again: the API's 204 (no body)
+        if (JSON.stringify(updated) === JSON.stringify(contact)) return { body: undefined }
+        yield* Effect.sync(() => group.contacts.set(contact.id, updated))
         return { body: { info: { id: contact.id, groupId: String(group.id) } } }
       })
   }

@@ -684,13 +684,13 @@ export const handlers = ({ store }: Context): Router.Handlers<typeof Api.Shortli
           if (name !== undefined && links().values().some((other) => other.id !== link.id && other.name === name)) {
             return yield* fail(E.duplicateName)
           }
-          // the API answers 204 when nothing changes; the sandbox's router answers 200 with the
-          // same body (its replies carry no status), and nothing changes either way
+          // the same data again: the API's 204 (no body)
+          const changed = (url !== undefined && url !== link.url) || (name !== undefined && name !== link.name)
           yield* Effect.sync(() => {
             if (url !== undefined) link.url = url
             if (name !== undefined) link.name = name
           })
-          return { body: { info: { id: link.id } } }
+          return { body: changed ? { info: { id: link.id } } : undefined }
         })
     },
     exportShortlinkHitsToCSV: {

@@ -295,8 +295,8 @@ export const handlers = ({ store }: Context): Router.Handlers<typeof Api.Templat
               })
             )
           }
-          // nothing changed is the API's 204; the sandbox's router answers 200, with the same body
-          return { body: { info: { id: current.id } } }
+          // the same data again: the API's 204 (no body)
+          return { body: changed ? { info: { id: current.id } } : undefined }
         })
     }
   }

@@ -123,7 +123,7 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
         const run = route.handle({ path, input, principal } as Router.Incoming<typeof operation>).pipe(
           Effect.flatMap((reply) =>
             Effect.map(route.encode(reply.body), (encoded): Answer => ({
-              status: operation.successStatus,
+              status: encoded === undefined && operation.success._tag !== "Empty" ? 204 : operation.successStatus,
               body: encoded,
               headers: reply.headers ?? {}
             }))
@@ -227,6 +227,7 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
           }
         })
       }
+      if (answer.status === 204) return HttpServerResponse.empty({ status: 204, headers })
       return HttpServerResponse.text(JSON.stringify(answer.body), {
         status: answer.status,
         contentType: "application/json",

@@ -147,10 +147,13 @@ export const make = <O extends Operation.Any>(operation: O, options: Handler<O>)
   const input = operation.input
   const decodeInput = input._tag === "None" ? undefined : Schema.decodeUnknown(input.schema, decodeOptions)
   const success = operation.success
-  const encode = success._tag === "Json"
+  const encodeJson = success._tag === "Json"
     // extra fields a handler adds on purpose (e.g. `timezone`) are kept
     ? Schema.encodeUnknown(success.schema, { onExcessProperty: "preserve" })
     : Effect.succeed
+  // an operation documenting 204 (nothing to change) answers it when its handler gives no body
+  const noContent = success._tag === "Json" && success.noContent === true
+  const encode = (body: unknown) => noContent && body === undefined ? Effect.succeed(undefined) : encodeJson(body)
   const pathCoercion = coercionOf(operation.pathSchema)
   const own = options.normalize ?? ((raw) => raw)
   // query and form fields arrive as text: those the schema types as numbers or booleans are
