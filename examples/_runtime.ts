@@ -2,7 +2,7 @@
  * What every example runs on: the real API when `SMSCX_API_KEY` (or the other `SMSCX_*`
  * credentials) is set, otherwise the sandbox, in-process, with nothing sent anywhere.
  */
-import { SmsCx } from "@smscx/client"
+import { FetchClient, SmsCx } from "@smscx/client"
 import { SmsCx as PromiseClient } from "@smscx/promise"
 import { Sandbox } from "@smscx/sandbox"
 import { Effect, Layer } from "effect"
@@ -22,15 +22,39 @@ const announce = () =>
       : "No SMSCX_API_KEY set: running against the embedded sandbox (in-process, nothing is sent)"
   )
 
+/** The embedded sandbox, made when first used (never on the real API). */
+let embedded: Sandbox.InProcess | undefined
+const sandbox = () => (embedded ??= Sandbox.inProcessFetch())
+
 /** The Effect services, on the real API or the sandbox. */
 export const SmsCxLive = Layer.unwrapEffect(Effect.sync(() => {
   announce()
   return hasCredentials
     ? SmsCx.layerConfig()
     : SmsCx.layerWithoutHttpClient({ apiKey: sandboxKey, baseUrl: sandboxUrl }).pipe(
-      Layer.provide(Sandbox.layerHttpClient())
+      Layer.provide(FetchClient.layerWith(sandbox().fetch))
     )
 }))
+
+/**
+ * The PIN of the last OTP sent to `phoneNumber`, read from the sandbox's outbox: the embedded
+ * one, or a sandbox server's control API at `SMSCX_BASE_URL`. Undefined on the real API, whose
+ * PINs reach only the phone.
+ */
+export const pinSentTo = (phoneNumber: string): Effect.Effect<string | undefined> => {
+  const lastWord = (texts: ReadonlyArray<string>) => /(\S+)\s*$/.exec(texts[texts.length - 1] ?? "")?.[1]
+  if (!hasCredentials) {
+    return Effect.map(sandbox().sandbox.messagesTo(phoneNumber), (messages) => lastWord(messages.map((m) => m.text)))
+  }
+  const base = process.env.SMSCX_BASE_URL
+  if (base === undefined || base === "") return Effect.succeed(undefined)
+  return Effect.tryPromise(async () => {
+    const answer = await fetch(new URL(`/__sandbox/messages?to=${encodeURIComponent(phoneNumber)}`, base))
+    if (!answer.ok) return undefined
+    const { messages } = await answer.json() as { messages: ReadonlyArray<{ readonly text: string }> }
+    return lastWord(messages.map((m) => m.text))
+  }).pipe(Effect.orElseSucceed(() => undefined))
+}
 
 /** The Promise client, on the real API or the sandbox. */
 export const makeClient = (): PromiseClient => {
@@ -47,7 +71,7 @@ export const makeClient = (): PromiseClient => {
         ...(env.SMSCX_SCOPE ? { scope: env.SMSCX_SCOPE } : {})
       })
   }
-  return new PromiseClient({ apiKey: sandboxKey, baseUrl: sandboxUrl, fetch: Sandbox.inProcessFetch().fetch })
+  return new PromiseClient({ apiKey: sandboxKey, baseUrl: sandboxUrl, fetch: sandbox().fetch })
 }
 
 /** Where the examples send: set `SMSCX_EXAMPLE_TO` before running them on the real API. */

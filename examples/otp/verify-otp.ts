@@ -1,11 +1,11 @@
 /**
- * Send a one-time PIN and verify what the user typed. The PIN reaches only the phone: here the
- * user mistypes it, so the API answers InvalidPinException, and the status counts the attempt.
- * (With the right PIN, verifyOtp answers `{ status: "VERIFIED" }`.)
+ * Send a one-time PIN and verify what the user typed: first a mistyped PIN (InvalidPinException,
+ * and the status counts the attempt), then the PIN that was sent, read from the sandbox's outbox
+ * (on the real API the PIN reaches only the phone, so only the mistyped one is tried).
  */
 import { Otp } from "@smscx/client"
 import { Effect } from "effect"
-import { exampleRecipient, SmsCxLive } from "../_runtime.js"
+import { exampleRecipient, pinSentTo, SmsCxLive } from "../_runtime.js"
 
 const program = Effect.gen(function*() {
   const otp = yield* Otp
@@ -25,6 +25,11 @@ const program = Effect.gen(function*() {
   console.log(outcome)
   const status = yield* otp.getOtpStatus(created.otpId)
   console.log(`OTP ${status.otpId}: ${status.status}, ${status.attempts}/${status.maxAttempts} attempts used`)
+  const sent = yield* pinSentTo(exampleRecipient)
+  if (sent !== undefined) {
+    const verified = yield* otp.verifyOtp(created.otpId, { pin: sent })
+    console.log(`with the PIN that was sent: ${verified.status}`)
+  }
 }).pipe(
   Effect.catchTags({
     InvalidRequestException: (e) => Effect.logError(`rejected (${e.code}): ${e.message}`),

@@ -1,0 +1,109 @@
+/**
+ * Table-driven, over `Api.groups`: every operation of each group the sandbox simulates (the
+ * groups with examples under `examples/<group>/`) has its runnable example, and each example,
+ * run through the SDK against the sandbox on loopback, gets a successful answer for its
+ * operation that the reference document accepts (ajv, `contract.ts`): a proxy between the two
+ * checks every answer as it passes.
+ */
+import * as Api from "@smscx/core/Api"
+import { Sandbox } from "@smscx/sandbox"
+import { existsSync } from "node:fs"
+import * as Http from "node:http"
+import type { AddressInfo } from "node:net"
+import { afterAll, assert, beforeAll, describe, it } from "vitest"
+import { operationOf, violations } from "./contract.js"
+
+const examples = new URL("../../../examples/", import.meta.url)
+/** `exportGroupToCSV` → `export-group-to-csv`, as the examples are named. */
+const kebab = (id: string) =>
+  id.replace(/([a-z0-9])([A-Z])/g, "$1-$2").replace(/([A-Z])([A-Z][a-z])/g, "$1-$2").toLowerCase()
+const exampleOf = (group: string, operationId: string) => new URL(`${group}/${kebab(operationId)}.ts`, examples)
+
+const groups = Object.entries(Api.groups).filter(([group]) => existsSync(new URL(`${group}/`, examples)))
+
+const API_KEY = "every-operation-key"
+const APPLICATION = { applicationId: "every-operation-app", applicationSecret: "every-operation-secret" }
+const succeeded = new Set<string>()
+const misfits: Array<string> = []
+let sandbox: Sandbox.Server
+let proxy: Http.Server
+const saved = { ...process.env }
+
+beforeAll(async () => {
+  sandbox = await Sandbox.start({
+    port: 0,
+    apiKeys: [API_KEY],
+    applications: [APPLICATION],
+    // no operation creates attachments: the Attachments examples read these
+    attachments: Array.from({ length: 5 }, (_, i) => ({
+      fileName: `invoice-${i + 1}.pdf`,
+      contentType: "application/pdf",
+      sizeBytes: 1000 + i
+    }))
+  })
+  // between the SDK and the sandbox: forwards each request, checks each answer against the spec
+  proxy = Http.createServer((req, res) => {
+    const chunks: Array<Buffer> = []
+    req.on("data", (c: Buffer) => chunks.push(c))
+    req.on("end", async () => {
+      const path = req.url ?? "/"
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).filter(([name, v]) =>
+          typeof v === "string" && name !== "host" && name !== "connection"
+        )
+      ) as Record<string, string>
+      const body = chunks.length === 0 ? undefined : Buffer.concat(chunks)
+      const answer = await fetch(new URL(path, sandbox.url), {
+        method: req.method ?? "GET",
+        headers,
+        ...(body === undefined || req.method === "GET" ? {} : { body })
+      })
+      const bytes = Buffer.from(await answer.arrayBuffer())
+      const contentType = answer.headers.get("content-type") ?? undefined
+      const pathname = new URL(path, sandbox.url).pathname
+      const json = contentType?.startsWith("application/json") === true
+      misfits.push(
+        ...violations(req.method ?? "GET", pathname, answer.status, contentType, json ? bytes.toString("utf8") : "")
+      )
+      const operation = operationOf(req.method ?? "GET", pathname)
+      if (operation !== undefined && answer.status < 300) succeeded.add(operation.id)
+      const out: Record<string, string> = {}
+      answer.headers.forEach((value, name) => {
+        if (!["content-encoding", "transfer-encoding", "connection", "content-length"].includes(name)) out[name] = value
+      })
+      res.writeHead(answer.status, out).end(bytes)
+    })
+  })
+  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve))
+  // the examples' credentials: they then call "the API" at SMSCX_BASE_URL, here the proxy
+  delete process.env.SMSCX_ACCESS_TOKEN
+  process.env.SMSCX_API_KEY = API_KEY
+  process.env.SMSCX_APPLICATION_ID = APPLICATION.applicationId
+  process.env.SMSCX_APPLICATION_SECRET = APPLICATION.applicationSecret
+  process.env.SMSCX_BASE_URL = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`
+})
+
+afterAll(async () => {
+  process.env = saved
+  await new Promise<void>((resolve) => proxy.close(() => resolve()))
+  await sandbox.close()
+})
+
+describe("every operation of the simulated groups, through its example and the SDK", () => {
+  it("each has an example", () => {
+    assert.isAtLeast(groups.length, 12)
+    const missing = groups.flatMap(([group, operations]) =>
+      Object.keys(operations).filter((id) => !existsSync(exampleOf(group, id))).map((id) => `${group}/${kebab(id)}`)
+    )
+    assert.deepStrictEqual(missing, [])
+  })
+
+  for (const [group, operations] of groups) {
+    it(`${group}: each example succeeds at its operation, with answers the reference document accepts`, async () => {
+      for (const id of Object.keys(operations)) await import(exampleOf(group, id).href)
+      assert.deepStrictEqual(misfits, [])
+      const missed = Object.keys(operations).filter((id) => !succeeded.has(id))
+      assert.deepStrictEqual(missed, [], `operations of ${group} that never got a successful answer`)
+    }, 120_000)
+  }
+})
