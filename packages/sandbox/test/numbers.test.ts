@@ -18,8 +18,7 @@ import * as NumbersEngine from "../src/internal/engines/numbers.js"
 import * as Phone from "../src/internal/engines/phone.js"
 import { receiveInboundSms } from "../src/internal/groups/numbers.js"
 import * as App from "../src/internal/kernel/app.js"
-import * as Callbacks from "../src/internal/kernel/callbacks.js"
-import { API_KEY, call, failure, NOW, provide, success } from "./utils.js"
+import { API_KEY, call, failure, NOW, provide, success, testConfig } from "./utils.js"
 
 const N = Api.Numbers
 const NL = "+31612345678"
@@ -50,18 +49,9 @@ const withInstance = <A, E>(
   Effect.gen(function*() {
     yield* TestClock.setTime(NOW)
     const instance = yield* App.make({
-      apiKeys: [API_KEY],
-      applications: [],
+      ...testConfig(),
       balanceMicros: toMicros(balanceAmount),
-      currency: "eur",
-      rateLimit: { limit: 1000, windowSeconds: 1 },
-      tokenLifetimeSeconds: 86_400,
-      channels: { sms: true, viber: true, whatsapp: true, multichannel: true },
-      groups: [],
-      maxBodyBytes: 10_000_000,
-      seed: undefined,
-      callbacks: Callbacks.defaults,
-      attachments: []
+      maxBodyBytes: 10_000_000
     })
     const fetchLayer = Layer.effect(
       FetchHttpClient.Fetch,

@@ -1,50 +1,8 @@
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import * as HttpApp from "@effect/platform/HttpApp"
 import { assert, describe, it } from "@effect/vitest"
 import { Api } from "@smscx/core"
-import { Sandbox } from "@smscx/sandbox"
-import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import * as TestClock from "effect/TestClock"
-import { approveOriginator } from "../src/internal/groups/originators.js"
-import * as App from "../src/internal/kernel/app.js"
-import { DEFAULT_MAX_BODY_BYTES } from "../src/internal/kernel/body.js"
-import * as Callbacks from "../src/internal/kernel/callbacks.js"
-import type * as State from "../src/internal/store.js"
-import { API_KEY, call, failure, NOW, provide, success } from "./utils.js"
-
-/** The store of the sandbox under test, which the control API (approvals) works on. */
-class TestStore extends Context.Tag("test/OriginatorsStore")<TestStore, State.Store>() {}
-
-/** An in-process sandbox whose store the test holds too, answering `call`. */
-const withStore = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.zipRight(TestClock.setTime(NOW), effect).pipe(
-    Effect.provide(Layer.unwrapEffect(Effect.gen(function*() {
-      const instance = yield* App.make({
-        apiKeys: [API_KEY],
-        applications: [],
-        balanceMicros: 100_000_000,
-        currency: "eur",
-        rateLimit: { limit: 1000, windowSeconds: 1 },
-        tokenLifetimeSeconds: 86_400,
-        channels: { sms: true, viber: true, whatsapp: true, multichannel: true },
-        groups: Sandbox.defaultGroups,
-        maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
-        seed: undefined,
-        callbacks: Callbacks.defaults,
-        attachments: []
-      })
-      const runtime = yield* Effect.runtime<never>()
-      const handler = HttpApp.toWebHandlerRuntime(runtime)(instance.app)
-      const fetch: typeof globalThis.fetch = (input, init) =>
-        handler(input instanceof Request ? input : new Request(new URL(String(input), Sandbox.baseUrl), init))
-      return Layer.merge(
-        FetchHttpClient.layer.pipe(Layer.provide(Layer.succeed(FetchHttpClient.Fetch, fetch))),
-        Layer.succeed(TestStore, instance.store)
-      )
-    })))
-  )
+import { call, failure, NOW, provide, sandbox, success } from "./utils.js"
 
 const create = (originator: unknown) => call("POST", "/originators", { body: { originator } })
 const created = (originator: string) =>
@@ -136,16 +94,16 @@ describe("getOriginatorsList, deleteOriginator", () => {
 describe("approveOriginator (the control API's)", () => {
   it.effect("approves one originator; false for an unknown or deleted id", () =>
     Effect.gen(function*() {
-      const store = yield* TestStore
+      const state = yield* sandbox
       yield* created("InfoText")
       yield* created("Shop")
-      assert.isTrue(yield* approveOriginator(store, 2))
-      assert.isFalse(yield* approveOriginator(store, 3))
+      assert.isTrue(yield* state.approveOriginator(2))
+      assert.isFalse(yield* state.approveOriginator(3))
       assert.deepStrictEqual((yield* list).data.map((o) => [o.originator, o.approved]), [
         ["Shop", true],
         ["InfoText", false]
       ])
       yield* success(Api.Originators.deleteOriginator, yield* call("DELETE", "/originators/2"))
-      assert.isFalse(yield* approveOriginator(store, 2))
-    }).pipe(withStore))
+      assert.isFalse(yield* state.approveOriginator(2))
+    }).pipe(provide()))
 })

@@ -1,50 +1,8 @@
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import * as HttpApp from "@effect/platform/HttpApp"
 import { assert, describe, it } from "@effect/vitest"
 import { Api } from "@smscx/core"
-import { Sandbox } from "@smscx/sandbox"
-import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import * as TestClock from "effect/TestClock"
-import { approveTemplate } from "../src/internal/groups/templates.js"
-import * as App from "../src/internal/kernel/app.js"
-import { DEFAULT_MAX_BODY_BYTES } from "../src/internal/kernel/body.js"
-import * as Callbacks from "../src/internal/kernel/callbacks.js"
-import type * as State from "../src/internal/store.js"
-import { API_KEY, call, failure, noContent, NOW, provide, success } from "./utils.js"
-
-/** The store of the sandbox under test, which the control API (approvals) works on. */
-class TestStore extends Context.Tag("test/TemplatesStore")<TestStore, State.Store>() {}
-
-/** An in-process sandbox whose store the test holds too, answering `call`. */
-const withStore = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.zipRight(TestClock.setTime(NOW), effect).pipe(
-    Effect.provide(Layer.unwrapEffect(Effect.gen(function*() {
-      const instance = yield* App.make({
-        apiKeys: [API_KEY],
-        applications: [],
-        balanceMicros: 100_000_000,
-        currency: "eur",
-        rateLimit: { limit: 1000, windowSeconds: 1 },
-        tokenLifetimeSeconds: 86_400,
-        channels: { sms: true, viber: true, whatsapp: true, multichannel: true },
-        groups: Sandbox.defaultGroups,
-        maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
-        seed: undefined,
-        callbacks: Callbacks.defaults,
-        attachments: []
-      })
-      const runtime = yield* Effect.runtime<never>()
-      const handler = HttpApp.toWebHandlerRuntime(runtime)(instance.app)
-      const fetch: typeof globalThis.fetch = (input, init) =>
-        handler(input instanceof Request ? input : new Request(new URL(String(input), Sandbox.baseUrl), init))
-      return Layer.merge(
-        FetchHttpClient.layer.pipe(Layer.provide(Layer.succeed(FetchHttpClient.Fetch, fetch))),
-        Layer.succeed(TestStore, instance.store)
-      )
-    })))
-  )
+import { call, failure, noContent, NOW, provide, sandbox, success } from "./utils.js"
 
 const create = (body: object) => call("POST", "/templates", { body })
 const get = (id: number) => call("GET", `/templates/${id}`)
@@ -288,11 +246,11 @@ describe("updateTemplate", () => {
 describe("approveTemplate (the control API's)", () => {
   it.effect("approves a Viber template, which is then locked for editing (403 1812); false for an unknown id", () =>
     Effect.gen(function*() {
-      const store = yield* TestStore
+      const state = yield* sandbox
       yield* created({ name: "Sale", text: "50% off", channel: "viber", richMedia: button })
       yield* created({ name: "Draft", text: "Soon", channel: "whatsapp" })
-      assert.isTrue(yield* approveTemplate(store, 1))
-      assert.isFalse(yield* approveTemplate(store, 99))
+      assert.isTrue(yield* state.approveTemplate(1))
+      assert.isFalse(yield* state.approveTemplate(99))
       const details = yield* success(Api.Templates.getTemplate, yield* get(1))
       assert.deepStrictEqual([details.data.approved, details.data.locked], [true, true])
       const list = yield* success(Api.Templates.getTemplatesList, yield* call("GET", "/templates"))
@@ -304,16 +262,16 @@ describe("approveTemplate (the control API's)", () => {
       assert.isFalse((yield* success(Api.Templates.getTemplate, yield* get(2))).data.approved)
       // deleting a locked template is allowed
       yield* success(Api.Templates.deleteTemplate, yield* call("DELETE", "/templates/1"))
-      assert.isFalse(yield* approveTemplate(store, 1))
-    }).pipe(withStore))
+      assert.isFalse(yield* state.approveTemplate(1))
+    }).pipe(provide()))
 
   it.effect("an approved SMS template stays editable", () =>
     Effect.gen(function*() {
-      const store = yield* TestStore
+      const state = yield* sandbox
       yield* created({ name: "Sms", text: "Hi" })
-      assert.isTrue(yield* approveTemplate(store, 1))
+      assert.isTrue(yield* state.approveTemplate(1))
       yield* success(Api.Templates.updateTemplate, yield* update(1, { text: "Hello" }))
       const details = yield* success(Api.Templates.getTemplate, yield* get(1))
       assert.deepStrictEqual([details.data.text, details.data.locked], ["Hello", false])
-    }).pipe(withStore))
+    }).pipe(provide()))
 })
