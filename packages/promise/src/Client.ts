@@ -205,6 +205,16 @@ type GroupOf<Ops extends ApiService.Operations> =
  */
 export type Client<G extends Groups> = ClientBase & { readonly [K in keyof G]: GroupOf<G[K]> }
 
+/** Whether every value is a group's operation entries (what `@smscx/promise/Api` exports). */
+const isGroups = (groups: unknown): groups is Groups =>
+  typeof groups === "object" && groups !== null &&
+  Object.values(groups).every((group) =>
+    typeof group === "object" && group !== null &&
+    Object.values(group).every((operation) =>
+      typeof operation === "object" && operation !== null && typeof (operation as { path?: unknown }).path === "string"
+    )
+  )
+
 /** The aliases of the operations given, as `[alias, operationId]`. */
 const aliasesOf = (operations: ApiService.Operations): ReadonlyArray<readonly [string, string]> =>
   Object.values(Api.aliases as Readonly<Record<string, Readonly<Record<string, string>>>>)
@@ -238,6 +248,12 @@ export class ClientBase implements AsyncDisposable {
 
   /** @throws InvalidOptionsError when an option cannot work (named in its message); nothing is sent. */
   constructor(groups: Groups, options: Options = {}) {
+    if (!isGroups(groups)) {
+      throw new InvalidOptionsError({
+        option: "groups",
+        message: "smscx: groups must be an object of API groups, e.g. { sms: Sms } from @smscx/promise/Api"
+      })
+    }
     const { fetch, log, ...rest } = withEnvironment(options)
     const transport = rest as Transport.Options
     const invalid = Transport.validate(transport)

@@ -61,6 +61,9 @@ describe("createClient: a client of the groups given", () => {
 
   it("checks its options as SmsCx does, and a closed client rejects later calls", async () => {
     expect(() => createClient({ sms: Sms }, { apiKey: "key\r\nx" })).toThrow(InvalidOptionsError)
+    // groups that are not the API's: a typed error, not a TypeError
+    expect(() => createClient(null as never, { apiKey: API_KEY })).toThrow(InvalidOptionsError)
+    expect(() => createClient({ sms: "Sms" } as never, { apiKey: API_KEY })).toThrow(InvalidOptionsError)
     const client = createClient({ sms: Sms }, { apiKey: API_KEY, baseUrl: Sandbox.baseUrl, fetch: sandbox().fetch })
     await client.close()
     const error = await client.sms.sendSms({ to: ["+31612345678"], from: "InfoText", text: "Hello" }).catch((e) => e)
