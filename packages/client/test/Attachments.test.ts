@@ -70,9 +70,9 @@ describe("Attachments: every operation through the SDK", () => {
         [listed.data[1]!.shortUrl, listed.data[1]!.fileUrl, listed.data[0]!.shortUrl, listed.data[0]!.fileUrl]
       )
 
-      assert.strictEqual(
+      assert.deepStrictEqual(
         yield* state.visit(pdf.id, { userAgent: IPHONE, ip: "198.51.100.4" }),
-        pdf.fileUrl
+        { _tag: "Redirect", location: pdf.fileUrl }
       )
       yield* TestClock.adjust("10 minutes")
       yield* state.visit(pdf.id, { userAgent: WINDOWS, ip: "192.168.0.20" })

@@ -87,6 +87,24 @@ describe("the control API (/__sandbox/...)", () => {
       assert.strictEqual((yield* control("GET", "/s/nosuchcode")).status, 404)
     }).pipe(provide()))
 
+  it.effect("a message's links are short URLs of the sandbox: `https://en.ax/<path>` is `GET /s/<path>`", () =>
+    Effect.gen(function*() {
+      const shortlinks = yield* Shortlinks
+      const { info } = yield* shortlinks.createShortlink({ url: "https://example.com/sale" })
+      const sent = yield* (yield* Sms).sendSms({
+        to: [NL],
+        from: "InfoText",
+        text: `Sale {{shortlink:${info.id}}} Stop {{optoutLink}}`
+      })
+      const [tracked, optout] = [...sent.data[0]!.text!.matchAll(/https:\/\/en\.ax(\/\S+)/g)].map((m) => m[1]!)
+      const visit = yield* control("GET", `/s${tracked}`)
+      assert.deepStrictEqual([visit.status, visit.headers["location"]], [302, "https://example.com/sale"])
+      assert.strictEqual((yield* shortlinks.getShortlinkHits(info.id)).data[0]!.phoneNumber, NL)
+      const optedOut = yield* control("GET", `/s${optout}`)
+      assert.deepStrictEqual([optedOut.status, optedOut.json], [200, { optedOut: NL }])
+      assert.strictEqual((yield* control("GET", `/s${optout}x`)).status, 404)
+    }).pipe(provide()))
+
   it.effect("an unknown control path is a 404 of the control API, not of the API", () =>
     Effect.gen(function*() {
       const answer = yield* control("GET", "/__sandbox/nothing")

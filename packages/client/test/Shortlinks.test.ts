@@ -53,9 +53,9 @@ describe("Shortlinks: every operation through the SDK", () => {
 
       // two visits, a minute apart
       yield* TestClock.adjust("1 minute")
-      assert.strictEqual(
+      assert.deepStrictEqual(
         yield* state.visit(id, { userAgent: IPHONE, ip: "192.0.2.10" }),
-        "https://example.com/summer"
+        { _tag: "Redirect", location: "https://example.com/summer" }
       )
       yield* TestClock.adjust("1 minute")
       yield* state.visit(id, { userAgent: WINDOWS, ip: "127.0.0.1" })
@@ -81,7 +81,10 @@ describe("Shortlinks: every operation through the SDK", () => {
         [after.info.name, after.info.originalUrl, after.info.shortUrl, after.info.hits],
         ["Autumn", "https://example.com/autumn", `https://en.ax/${id}`, 2]
       )
-      assert.strictEqual(yield* state.visit(id), "https://example.com/autumn")
+      assert.deepStrictEqual(yield* state.visit(`https://en.ax/${id}`), {
+        _tag: "Redirect",
+        location: "https://example.com/autumn"
+      })
 
       assert.deepStrictEqual(yield* shortlinks.deleteShortlink(id), { info: { id } })
       const errors = yield* Effect.all([

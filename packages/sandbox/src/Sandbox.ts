@@ -123,6 +123,17 @@ export interface NewAttachment {
 export { InvalidAttachment } from "./internal/groups/attachments.js"
 
 /**
+ * What a visit of a short URL did: sent the visitor on to a link's target (a shortlink's URL, an
+ * attachment's file), or put the recipient of an opt-out link on the opt-out list (type `link`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Visit =
+  | { readonly _tag: "Redirect"; readonly location: string }
+  | { readonly _tag: "OptedOut"; readonly phoneNumber: string }
+
+/**
  * An attachment the sandbox added: its id (the `attachmentId` of the Attachments API, and the
  * code `visit` takes), its short URL and where its file is served.
  *
@@ -222,11 +233,16 @@ export interface Service {
   readonly approveTemplate: (templateId: number) => Effect.Effect<boolean>
   /** Approves a sender name; false when there is no such originator. */
   readonly approveOriginator: (originatorId: number) => Effect.Effect<boolean>
-  /** A short URL's code visited (as `GET /s/<code>` does): records the hit, gives its target. */
+  /**
+   * A short URL visited, as `GET /s/<path>` does: a link's (`https://en.ax/bVc4x`, or its code
+   * `bVc4x`), a recipient's tracked link from a message (`https://en.ax/bVc4x/r2N`: the hit
+   * names the recipient's number, campaign and group) or an opt-out link from a message
+   * (`https://en.ax/o/Ab3`: its recipient is opted out). Undefined when the URL leads nowhere.
+   */
   readonly visit: (
-    code: string,
+    url: string,
     visitor?: { readonly userAgent?: string; readonly ip?: string }
-  ) => Effect.Effect<string | undefined>
+  ) => Effect.Effect<Visit | undefined>
   /**
    * Adds an attachment, created now, as a message sent with a file would (no operation of the
    * API creates one). Input the API could never have produced (an empty file name or type, a
@@ -349,8 +365,8 @@ export const make: (options?: Options) => Effect.Effect<Service> = Effect.fn("Sa
       receiveSms: (sms) => current((i) => i.control.receiveInbound(sms)),
       approveTemplate: (id) => current((i) => i.control.approveTemplate(id)),
       approveOriginator: (id) => current((i) => i.control.approveOriginator(id)),
-      visit: (code, visitor = {}) =>
-        current((i) => i.control.visit(code, { userAgent: visitor.userAgent ?? "", ip: visitor.ip ?? "127.0.0.1" })),
+      visit: (url, visitor = {}) =>
+        current((i) => i.control.visit(url, { userAgent: visitor.userAgent ?? "", ip: visitor.ip ?? "127.0.0.1" })),
       addAttachment: (file) => current((i) => Effect.map(Attachments.addAttachment(i.store, file), attachmentOf))
     }
     return service

@@ -10,12 +10,12 @@ import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as TestClock from "effect/TestClock"
+import * as Links from "../src/internal/engines/links.js"
 import {
   addAttachment,
   Attachments,
   InvalidAttachment,
-  recordAttachmentHit,
-  recordVisit
+  recordAttachmentHit
 } from "../src/internal/groups/attachments.js"
 import { recordShortlinkHit, TrackedCodes } from "../src/internal/groups/shortlinks.js"
 import { failure, harness, success, UA, xlsxRows } from "./utils.js"
@@ -100,17 +100,20 @@ describe("Attachments: addAttachment and getAttachmentsList", () => {
       assert.strictEqual(yield* recordAttachmentHit(store, "zzz99", {}), undefined)
       const exit = yield* Effect.exit(addAttachment(store, { ...pdf, id: "abc12" }))
       assert.isTrue(Exit.isFailure(exit))
-      // recordVisit: whichever owns the code
+      // a visit: whichever owns the code
       const link = yield* success(
         Api.Shortlinks.createShortlink,
         yield* call("POST", "/shortlinks", { url: "https://example.com/l" })
       )
-      assert.strictEqual(
-        yield* recordVisit(store, link.info.id, { userAgent: UA.iPhone, ip: "::1" }),
-        "https://example.com/l"
+      assert.deepStrictEqual(
+        yield* Links.visit(store, link.info.id, { userAgent: UA.iPhone, ip: "::1" }),
+        { _tag: "Redirect", location: "https://example.com/l" }
       )
-      assert.strictEqual(yield* recordVisit(store, "abc12", { userAgent: UA.iPhone, ip: "::1" }), file.fileUrl)
-      assert.strictEqual(yield* recordVisit(store, "none0", {}), undefined)
+      assert.deepStrictEqual(
+        yield* Links.visit(store, "https://en.ax/abc12", { userAgent: UA.iPhone, ip: "::1" }),
+        { _tag: "Redirect", location: file.fileUrl }
+      )
+      assert.strictEqual(yield* Links.visit(store, "none0", {}), undefined)
       const linkHits = yield* success(
         Api.Shortlinks.getShortlinkHits,
         yield* call("GET", `/shortlinks/${link.info.id}`)

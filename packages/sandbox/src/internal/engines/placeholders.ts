@@ -16,7 +16,14 @@ type Generator = keyof typeof generators
 
 const isGenerator = (name: string): name is Generator => Object.hasOwn(generators, name)
 
-const linkNames = new Set(["shortlink", "attachement", "attachment"])
+/** The tracked-link placeholders: the spec spells the attachment's `attachement`; both are read. */
+const linkKinds: Readonly<Record<string, "shortlink" | "attachment">> = {
+  shortlink: "shortlink",
+  attachement: "attachment",
+  attachment: "attachment"
+}
+
+const linkKindOf = (name: string) => Object.hasOwn(linkKinds, name) ? linkKinds[name] : undefined
 
 /** What is wrong with a text's placeholders. @internal */
 export type Problem =
@@ -25,11 +32,14 @@ export type Problem =
   | { readonly _tag: "UnknownLink"; readonly name: string; readonly id: string }
 
 /**
- * The first problem of a text's placeholders. The sandbox has no shortlinks or attachments,
- * so every tracked link is unknown.
+ * The first problem of a text's placeholders; `linkExists` tells whether a tracked link's
+ * shortlink or attachment exists.
  * @internal
  */
-export const check = (text: string): Problem | undefined => {
+export const check = (
+  text: string,
+  linkExists: (kind: "shortlink" | "attachment", id: string) => boolean
+): Problem | undefined => {
   for (const match of text.matchAll(pattern)) {
     const name = match[1]!
     const arg = match[2]
@@ -38,7 +48,8 @@ export const check = (text: string): Problem | undefined => {
       const n = Number(arg)
       if (n < 1 || n > 20) return { _tag: "LengthOutOfRange", name }
     }
-    if (linkNames.has(name)) return { _tag: "UnknownLink", name, id: arg ?? "" }
+    const kind = linkKindOf(name)
+    if (kind !== undefined && !linkExists(kind, (arg ?? "").trim())) return { _tag: "UnknownLink", name, id: arg ?? "" }
   }
   return undefined
 }
@@ -60,6 +71,10 @@ export interface RenderContext {
   readonly random: () => number
   /** A campaign contact's fields; unknown fields become blank. Absent for plain sends. */
   readonly contact?: Readonly<Record<string, string | undefined>>
+  /** The recipient's URL of a tracked link (`{{shortlink:ID}}`), which `check` found. */
+  readonly trackedLink: (kind: "shortlink" | "attachment", id: string) => string
+  /** The recipient's opt-out URL (`{{optoutLink}}`). */
+  readonly optoutLink: () => string
 }
 
 /** Replaces the placeholders of a text that passed `check`. @internal */
@@ -70,7 +85,9 @@ export const render = (text: string, context: RenderContext): string =>
       const date = new Date(context.now)
       return `${date.getUTCDate()} ${months[date.getUTCMonth()]} ${date.getUTCFullYear()}`
     }
-    if (name === "optoutLink") return `https://en.ax/o/${randomString(generators.alphanumeric, 6, context.random)}`
+    if (name === "optoutLink") return context.optoutLink()
+    const kind = linkKindOf(name)
+    if (kind !== undefined) return context.trackedLink(kind, (arg ?? "").trim())
     if (context.contact === undefined) return whole
     return context.contact[name] ?? ""
   })

@@ -31,7 +31,6 @@ import {
   hitsTable,
   makeHit,
   normalizeHitsQuery,
-  recordShortlinkHit,
   SHORT_URL_BASE,
   shortUrlOf,
   TrackedCodes,
@@ -124,22 +123,6 @@ export const recordAttachmentHit = (
       return attachment.fileUrl
     })
   })
-
-/**
- * Records a visit of any short URL by its code (`https://en.ax/<code>`, served by the sandbox's
- * visit route, e.g. `GET /s/<code>`): a shortlink's or an attachment's, as the code is (codes
- * are unique across both). Gives where to redirect, or undefined when the code is unknown.
- * @internal
- */
-export const recordVisit = (
-  store: Store.Store,
-  code: string,
-  visitor: Visitor
-): Effect.Effect<string | undefined> =>
-  Effect.flatMap(
-    recordShortlinkHit(store, code, visitor),
-    (target) => target === undefined ? recordAttachmentHit(store, code, visitor) : Effect.succeed(target)
-  )
 
 /** The documented errors of the group. @internal */
 export const AttachmentErrors = {

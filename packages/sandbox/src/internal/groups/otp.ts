@@ -13,6 +13,7 @@ import type * as Api from "@smscx/core/Api"
 import type * as Generated from "@smscx/core/Generated"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import * as Links from "../engines/links.js"
 import * as MessageParts from "../engines/messageParts.js"
 import { fromMicros } from "../engines/money.js"
 import * as Phone from "../engines/phone.js"
@@ -242,7 +243,7 @@ export const handlers = ({ callbacks, store }: Context): Router.Handlers<typeof 
         return yield* fail(national ? E.countryIsoMissing : E.phoneNumberInvalid)
       }
       // the template's general placeholders ({{numbers:6}}, {{today}}, ...) as in any SMS
-      const problem = Placeholders.check(template)
+      const problem = Placeholders.check(template, Links.exists(store))
       if (problem !== undefined) {
         switch (problem._tag) {
           case "InvalidLength":
@@ -259,7 +260,15 @@ export const handlers = ({ callbacks, store }: Context): Router.Handlers<typeof 
       const next = yield* Ids.sampler
       const pinType = input.pinType ?? defaults.pinType
       const pin = Ids.stringFrom(next, pinAlphabets[pinType], input.pinLength ?? defaults.pinLength)
-      const text = Placeholders.render(template, { now, random: next }).replace(pinPattern, pin)
+      const campaignId = Ids.uuidFrom(next)
+      const links = Links.issuer(store, next)
+      const who: Links.Recipient = { phoneNumber: number.e164, campaignId }
+      const text = Placeholders.render(template, {
+        now,
+        random: next,
+        trackedLink: (kind, id) => links.tracked(kind, id, who),
+        optoutLink: () => links.optout(who)
+      }).replace(pinPattern, pin)
       const analysis = MessageParts.analyze(text)
       if (analysis.parts > MessageParts.MAX_PARTS) return yield* fail(E.textTooLong)
       const ttl = input.ttl ?? defaults.ttl
@@ -282,7 +291,7 @@ export const handlers = ({ callbacks, store }: Context): Router.Handlers<typeof 
       }
       const message: Store.StoredMessage = {
         msgId: otp.msgId,
-        campaignId: Ids.uuidFrom(next),
+        campaignId,
         to: otp.phoneNumber,
         countryIso: otp.countryIso,
         from,
@@ -305,7 +314,10 @@ export const handlers = ({ callbacks, store }: Context): Router.Handlers<typeof 
         [message]
       )
       if (!committed) return yield* fail(E.insufficientCredit)
-      yield* Effect.sync(() => otps().set(otp.otpId, otp))
+      yield* Effect.sync(() => {
+        otps().set(otp.otpId, otp)
+        links.commit()
+      })
       return view(otp)
     })
 

@@ -10,6 +10,7 @@ import type * as Operation from "@smscx/core/Operation"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Dates from "../engines/dates.js"
+import * as Links from "../engines/links.js"
 import * as MessageParts from "../engines/messageParts.js"
 import { fromMicros } from "../engines/money.js"
 import * as Phone from "../engines/phone.js"
@@ -129,6 +130,8 @@ interface Compose {
 interface Recipient {
   readonly number: Phone.PhoneNumber
   readonly contact?: Readonly<Record<string, string | undefined>>
+  /** The campaign's group the contact is in (a send to groups). */
+  readonly group?: { readonly id: number; readonly name: string }
   /** On the opt-out list: answered REJECTED, not sent, not billed. */
   readonly optedOut: boolean
 }
@@ -146,6 +149,8 @@ interface Outcome {
   readonly totalParts: number
   readonly scheduled: boolean
   readonly createdAt: number
+  /** The per-recipient links of the texts, kept once the send is. */
+  readonly links: Links.Issuer
 }
 
 const isHttpUrl = (raw: string) => {
@@ -169,10 +174,14 @@ const placeholderError = (problem: Placeholders.Problem): ErrorSpec => {
 }
 
 /** The checks of a composition no schema can state; gives the parsed schedule. */
-const checkCompose = (compose: Compose, now: number): Effect.Effect<Dates.Scheduled | undefined, ApiFailure> =>
+const checkCompose = (
+  store: State.Store,
+  compose: Compose,
+  now: number
+): Effect.Effect<Dates.Scheduled | undefined, ApiFailure> =>
   Effect.gen(function*() {
     if (compose.text.trim() === "") return yield* fail(E.textMissing)
-    const problem = Placeholders.check(compose.text)
+    const problem = Placeholders.check(compose.text, Links.exists(store))
     if (problem !== undefined) return yield* fail(placeholderError(problem))
     if (compose.dlrCallbackUrl !== undefined && !isHttpUrl(compose.dlrCallbackUrl)) {
       return yield* fail(E.dlrCallbackUrlInvalid)
@@ -188,6 +197,7 @@ const checkCompose = (compose: Compose, now: number): Effect.Effect<Dates.Schedu
 
 /** Renders, transliterates, prices and schedules one message per recipient. */
 const price = (
+  store: State.Store,
   compose: Compose,
   recipients: ReadonlyArray<Recipient>,
   scheduled: Dates.Scheduled | undefined,
@@ -196,6 +206,7 @@ const price = (
   Effect.gen(function*() {
     const next = yield* Ids.sampler
     const campaignId = Ids.uuidFrom(next)
+    const links = Links.issuer(store, next)
     const transliterate = (text: string) =>
       compose.transliteration === undefined
         ? text
@@ -204,12 +215,21 @@ const price = (
           compose.transliteration.alphabet,
           compose.transliteration.removeEmojis === true
         )
-    const finalText = (recipient: Recipient) =>
-      transliterate(Placeholders.render(compose.text, {
+    const finalText = (recipient: Recipient) => {
+      const who: Links.Recipient = {
+        phoneNumber: recipient.number.e164,
+        campaignId,
+        groupId: recipient.group?.id,
+        groupName: recipient.group?.name
+      }
+      return transliterate(Placeholders.render(compose.text, {
         now,
         random: next,
-        ...(recipient.contact === undefined ? {} : { contact: recipient.contact })
+        ...(recipient.contact === undefined ? {} : { contact: recipient.contact }),
+        trackedLink: (kind, id) => links.tracked(kind, id, who),
+        optoutLink: () => links.optout(who)
       }))
+    }
     // without placeholders every recipient gets the same text: analyse it once
     const shared = Placeholders.hasPlaceholders(compose.text) ? undefined : transliterate(compose.text)
     const sharedAnalysis = shared === undefined ? undefined : MessageParts.analyze(shared)
@@ -284,7 +304,7 @@ const price = (
       priced.push({ message: status === "REJECTED" ? undefined : { ...message, status }, data })
     }
     if (covered === 0) return yield* fail(E.noCoverage)
-    return { campaignId, priced, totalMicros, totalParts, scheduled: scheduled !== undefined, createdAt: now }
+    return { campaignId, priced, totalMicros, totalParts, scheduled: scheduled !== undefined, createdAt: now, links }
   })
 
 /** Debits and keeps the messages (a send), or only checks the balance (an estimate). */
@@ -305,7 +325,8 @@ const settle = (store: State.Store, operation: string, outcome: Outcome, send: b
       },
       kept
     )
-    return committed ? undefined : yield* fail(E.insufficientCredit)
+    if (!committed) return yield* fail(E.insufficientCredit)
+    outcome.links.commit()
   })
 
 type NumbersInput = Compose & {
@@ -318,7 +339,7 @@ const toNumbers = (store: State.Store, operation: string, send: boolean) => (inp
   Effect.gen(function*() {
     const now = yield* Clock.currentTimeMillis
     if (input.to.length === 0) return yield* fail(E.toMissing)
-    const scheduled = yield* checkCompose(input, now)
+    const scheduled = yield* checkCompose(store, input, now)
     const recipients: Array<Recipient> = []
     const invalid: Array<string> = []
     const optedOut = Optouts.optedOut(store)
@@ -330,7 +351,7 @@ const toNumbers = (store: State.Store, operation: string, send: boolean) => (inp
     if (invalid.length > 0 && (input.allowInvalid !== true || recipients.length === 0)) {
       return yield* fail(invalid.length === 1 ? E.phoneNumberInvalid : E.phoneNumbersInvalid, { invalid })
     }
-    const outcome = yield* price(input, recipients, scheduled, now)
+    const outcome = yield* price(store, input, recipients, scheduled, now)
     yield* settle(store, operation, outcome, send)
     const answer: Operation.SuccessOf<typeof Api.Sms.sendSms> = {
       info: {
@@ -368,7 +389,7 @@ const toGroups = (store: State.Store, operation: string, send: boolean) => (inpu
     }
     const submitted = groups.reduce((sum, g) => sum + g.contacts.length, 0)
     if (submitted > MAX_RECIPIENTS) return yield* fail(E.tooManyNumbers)
-    const scheduled = yield* checkCompose(input, now)
+    const scheduled = yield* checkCompose(store, input, now)
     const seen = new Set<string>()
     const optedOut = Optouts.optedOut(store)
     const recipients: Array<Recipient> = []
@@ -386,12 +407,13 @@ const toGroups = (store: State.Store, operation: string, send: boolean) => (inpu
           recipients.push({
             number,
             contact: Groups.placeholderValues(contact),
+            group: { id: group.id, name: group.name },
             optedOut: optedOut.has(number.e164)
           })
         }
       }
     }
-    const outcome = yield* price(input, recipients, scheduled, now)
+    const outcome = yield* price(store, input, recipients, scheduled, now)
     yield* settle(store, operation, outcome, send)
     const answer: Operation.SuccessOf<typeof Api.Sms.sendSmsCampaign> = {
       info: {

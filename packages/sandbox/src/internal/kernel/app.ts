@@ -12,6 +12,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import { createHash } from "node:crypto"
+import * as Links from "../engines/links.js"
 import { fromMicros, toMicros } from "../engines/money.js"
 import * as Attachments from "../groups/attachments.js"
 import * as Groups from "../groups/index.js"
@@ -168,7 +169,7 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
       receiveInbound: ({ from, text, to }) => Numbers.receiveInboundSms(store, to, from, text, callbacks),
       approveTemplate: (id) => Templates.approveTemplate(store, id),
       approveOriginator: (id) => Originators.approveOriginator(store, id),
-      visit: (code, visitor) => Attachments.recordVisit(store, code, visitor)
+      visit: (path, visitor) => Links.visit(store, path, visitor)
     }
 
     const handled: HttpApp.Default = Effect.gen(function*() {

@@ -12,9 +12,14 @@
  *   POST /__sandbox/inbound        { to, from, text }  an SMS arriving on a rented number
  *   POST /__sandbox/templates/{id}/approve
  *   POST /__sandbox/originators/{id}/approve
- *   GET  /s/{code}                                 a short URL visited: records the hit, redirects
+ *   GET  /s/{code}[/{token}]                       a short URL visited: records the hit, redirects
+ *   GET  /s/o/{token}                              an opt-out link visited: opts its recipient out
+ *
+ * `https://en.ax/<path>`, the short URLs in messages and in the API's answers, is `/s/<path>` on
+ * the sandbox.
  */
 import * as Effect from "effect/Effect"
+import type { Visit } from "../../Sandbox.js"
 
 /** The prefix of the control API's paths. @internal */
 export const PREFIX = "/__sandbox/"
@@ -32,11 +37,11 @@ export interface Actions {
   ) => Effect.Effect<boolean>
   readonly approveTemplate: (id: number) => Effect.Effect<boolean>
   readonly approveOriginator: (id: number) => Effect.Effect<boolean>
-  /** The target of a short code, after recording the visit; undefined when unknown. */
+  /** A short URL's path visited (`bVc4x`, `bVc4x/r2N`, `o/Ab3`); undefined when it leads nowhere. */
   readonly visit: (
-    code: string,
+    path: string,
     visitor: { readonly userAgent: string; readonly ip: string }
-  ) => Effect.Effect<string | undefined>
+  ) => Effect.Effect<Visit | undefined>
 }
 
 /** @internal */
@@ -67,14 +72,16 @@ export const handle = (
   }
 ): Effect.Effect<ControlAnswer> | undefined => {
   const { body, method, url } = request
-  const shortCode = /^\/s\/([A-Za-z0-9_-]{1,64})$/.exec(url.pathname)
-  if (shortCode !== null && method === "GET") {
+  const short = /^\/s\/([A-Za-z0-9]{1,32}(?:\/[A-Za-z0-9]{1,32})?)$/.exec(url.pathname)
+  if (short !== null && method === "GET") {
     return Effect.map(
-      actions.visit(shortCode[1]!, { userAgent: request.userAgent, ip: request.ip }),
-      (target) =>
-        target === undefined
-          ? problem(404, "no such short URL")
-          : { status: 302, body: { location: target }, headers: { Location: target } }
+      actions.visit(short[1]!, { userAgent: request.userAgent, ip: request.ip }),
+      (visit): ControlAnswer => {
+        if (visit === undefined) return problem(404, "no such short URL")
+        return visit._tag === "Redirect"
+          ? { status: 302, body: { location: visit.location }, headers: { Location: visit.location } }
+          : ok({ optedOut: visit.phoneNumber })
+      }
     )
   }
   if (!url.pathname.startsWith(PREFIX)) return undefined
