@@ -2,8 +2,10 @@
  * The state of one sandbox: balance, sent and scheduled messages, campaigns, contact groups,
  * idempotent answers and OAuth tokens.
  */
+import * as Clock from "effect/Clock"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
+import * as Delivery from "./engines/delivery.js"
 import { fromMicros } from "./engines/money.js"
 import * as ContactGroups from "./groups/groups.js"
 
@@ -13,13 +15,25 @@ export const MAX_REMEMBERED_ANSWERS = 100_000
 /** An idempotency key used again for another request. @internal */
 export class IdempotencyConflict extends Data.TaggedError("IdempotencyConflict")<{}> {}
 
-/** @internal */
-export type MessageStatus = "ACCEPTED" | "SCHEDULED" | "NO COVERAGE" | "DELETED"
+/**
+ * A message's state before delivery begins, or one it never leaves: `REJECTED` (an opted-out
+ * number: kept for reports, never sent), `NO COVERAGE`, `DELETED` (a scheduled one, deleted).
+ * Its later statuses come from its `timeline` (see `engines/delivery.ts`).
+ * @internal
+ */
+export type MessageStatus = "ACCEPTED" | "SCHEDULED" | "NO COVERAGE" | "REJECTED" | "DELETED"
+
+/** The channel a message went out on. @internal */
+export type Channel = "sms" | "viber" | "whatsapp"
 
 /** A message as the sandbox keeps it. @internal */
 export interface StoredMessage {
   readonly msgId: string
   readonly campaignId: string
+  /** The channel it went out on. */
+  readonly channel: Channel
+  /** The kind of send: a channel's own, or `multichannel` (whose steps share one msgId's report). */
+  readonly service: Channel | "multichannel"
   readonly to: string
   readonly countryIso: string
   readonly from: string
@@ -30,6 +44,12 @@ export interface StoredMessage {
   readonly createdAt: number
   readonly scheduledAt: number | undefined
   readonly trackData: string | undefined
+  /** When it leaves and how it ends; undefined for a message that is never sent. */
+  readonly timeline: Delivery.Timeline | undefined
+  /** Where its delivery reports are POSTed, when the send gave a URL. */
+  readonly dlrCallbackUrl: string | undefined
+  /** Epoch millis of its deletion, when deleted. */
+  deletedAt?: number | undefined
 }
 
 /** @internal */
@@ -41,11 +61,29 @@ export interface StoredCampaign {
   readonly createdAt: number
 }
 
-/** A message, as tests see it: money in the account's currency, dates as ISO strings. @internal */
-export interface Message extends Readonly<Omit<StoredMessage, "costMicros" | "createdAt" | "scheduledAt">> {
+/**
+ * A message, as tests see it: money in the account's currency, dates as ISO strings, its status
+ * now (`SENT`, `DELIVERED`, ... as time passes).
+ * @internal
+ */
+export interface Message {
+  readonly msgId: string
+  readonly campaignId: string
+  readonly channel: Channel
+  readonly to: string
+  readonly countryIso: string
+  readonly from: string
+  readonly text: string
+  readonly parts: number
   readonly cost: number
+  readonly status: Delivery.Status
+  /** Set when the report of a failed delivery gives one. */
+  readonly errorCode: number | null
   readonly createdAt: string
   readonly scheduledAt: string | undefined
+  /** When its status last changed, if it has. */
+  readonly updatedAt: string | undefined
+  readonly trackData: string | undefined
 }
 
 /** @internal */
@@ -147,12 +185,21 @@ export interface Store {
   readonly adjustBalanceMicros: (delta: number) => Effect.Effect<boolean>
   readonly balanceMicros: Effect.Effect<number>
   readonly setBalanceMicros: (micros: number) => Effect.Effect<void>
+  /** The outbox: what was sent (or scheduled), with each message's status now; not `REJECTED` ones. */
   readonly messages: Effect.Effect<ReadonlyArray<Message>>
+  /** Every message kept, rejected ones included, oldest first (reports read them). */
+  readonly storedMessages: () => ReadonlyArray<StoredMessage>
+  readonly findMessage: (msgId: string) => StoredMessage | undefined
   readonly campaigns: Effect.Effect<ReadonlyArray<Campaign>>
   /** Debits the messages' cost and keeps them; false (and no change) when the balance is short. */
   readonly commit: (campaign: StoredCampaign, messages: ReadonlyArray<StoredMessage>) => Effect.Effect<boolean>
   readonly deleteMessage: (msgId: string, now: number) => Effect.Effect<DeleteMessageResult>
-  readonly deleteCampaign: (campaignId: string, now: number) => Effect.Effect<DeleteCampaignResult>
+  /** A scheduled campaign's messages still to be sent, deleted and refunded; only a campaign of `service`. */
+  readonly deleteCampaign: (
+    campaignId: string,
+    now: number,
+    service: StoredMessage["service"]
+  ) => Effect.Effect<DeleteCampaignResult>
   /**
    * Runs `effect` once per key; later calls with the key and the same request (its
    * `fingerprint`) get its first success again, with another request an `IdempotencyConflict`,
@@ -169,20 +216,26 @@ export interface Store {
 
 const iso = (millis: number) => new Date(millis).toISOString()
 
-const view = (m: StoredMessage): Message => ({
-  msgId: m.msgId,
-  campaignId: m.campaignId,
-  to: m.to,
-  countryIso: m.countryIso,
-  from: m.from,
-  text: m.text,
-  parts: m.parts,
-  cost: fromMicros(m.costMicros),
-  status: m.status,
-  createdAt: iso(m.createdAt),
-  scheduledAt: m.scheduledAt === undefined ? undefined : iso(m.scheduledAt),
-  trackData: m.trackData
-})
+const view = (m: StoredMessage, now: number): Message => {
+  const report = Delivery.statusAt(m, now)
+  return {
+    msgId: m.msgId,
+    campaignId: m.campaignId,
+    channel: m.channel,
+    to: m.to,
+    countryIso: m.countryIso,
+    from: m.from,
+    text: m.text,
+    parts: m.parts,
+    cost: fromMicros(m.costMicros),
+    status: report.status,
+    errorCode: report.errorCode,
+    createdAt: iso(m.createdAt),
+    scheduledAt: m.scheduledAt === undefined ? undefined : iso(m.scheduledAt),
+    updatedAt: report.updatedAt === null ? undefined : iso(report.updatedAt),
+    trackData: m.trackData
+  }
+}
 
 /** A scheduled message can be deleted until its time comes. */
 const pending = (m: StoredMessage, now: number) =>
@@ -242,7 +295,12 @@ export const make = (options: {
         Effect.sync(() => {
           balance = micros
         }),
-      messages: Effect.sync(() => Array.from(messages.values(), view)),
+      messages: Effect.map(
+        Clock.currentTimeMillis,
+        (now) => Array.from(messages.values()).filter((m) => m.status !== "REJECTED").map((m) => view(m, now))
+      ),
+      storedMessages: () => Array.from(messages.values()),
+      findMessage: (msgId) => messages.get(msgId),
       campaigns: Effect.sync(() =>
         Array.from(campaigns.values(), (c) => ({
           campaignId: c.campaignId,
@@ -269,10 +327,11 @@ export const make = (options: {
           }
           if (!pending(message, now)) return { _tag: "AlreadySent" }
           message.status = "DELETED"
+          message.deletedAt = now
           balance += message.costMicros
           return { _tag: "Deleted", message }
         }),
-      deleteCampaign: (campaignId, now) =>
+      deleteCampaign: (campaignId, now, service) =>
         Effect.sync((): DeleteCampaignResult => {
           const campaign = campaigns.get(campaignId)
           if (campaign === undefined || !campaign.scheduled) return { _tag: "NotFound" }
@@ -280,11 +339,12 @@ export const make = (options: {
             const m = messages.get(id)
             return m === undefined ? [] : [m]
           })
-          if (all.every((m) => m.status !== "SCHEDULED")) return { _tag: "NotFound" }
+          if (all.every((m) => m.status !== "SCHEDULED") || all[0]?.service !== service) return { _tag: "NotFound" }
           const deleted = all.filter((m) => pending(m, now))
           if (deleted.length === 0) return { _tag: "AlreadySent" }
           for (const m of deleted) {
             m.status = "DELETED"
+            m.deletedAt = now
             balance += m.costMicros
           }
           return { _tag: "Deleted", campaign, messages: all, deleted }

@@ -85,6 +85,17 @@ export const smsPartPrice = (iso: string): number | undefined => {
   return country === undefined ? undefined : toMicros(country.sms.transactional)
 }
 
+/**
+ * The price of one message (an SMS part, a Viber or WhatsApp message) on a channel, transactional
+ * traffic, in micros; undefined without coverage.
+ * @internal
+ */
+export const messagePrice = (channel: Channel, iso: string): number | undefined => {
+  if (channel === "sms") return smsPartPrice(iso)
+  const prices = byIso.get(iso)?.[channel]
+  return prices === undefined ? undefined : toMicros(prices.TRANSACTIONAL)
+}
+
 /** @internal */
 export const timeZone = (iso: string): string | undefined => byIso.get(iso)?.timeZone
 

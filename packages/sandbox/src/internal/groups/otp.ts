@@ -13,6 +13,7 @@ import type * as Api from "@smscx/core/Api"
 import type * as Generated from "@smscx/core/Generated"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import * as Delivery from "../engines/delivery.js"
 import * as Links from "../engines/links.js"
 import * as MessageParts from "../engines/messageParts.js"
 import { fromMicros } from "../engines/money.js"
@@ -292,6 +293,10 @@ export const handlers = ({ callbacks, store }: Context): Router.Handlers<typeof 
       const message: Store.StoredMessage = {
         msgId: otp.msgId,
         campaignId,
+        channel: "sms",
+        service: "sms",
+        timeline: yield* Delivery.plan(Delivery.defaults, number, now),
+        dlrCallbackUrl: undefined,
         to: otp.phoneNumber,
         countryIso: otp.countryIso,
         from,
