@@ -19,6 +19,10 @@
  * Request bodies are read up to `maxBodyBytes` (default 16 MiB); a larger body is answered 413
  * `invalid_body` (code 1009), and is not read further.
  *
+ * Faults (the `faults` option, `setFaults`, the control API's `/__sandbox/faults`): API requests
+ * answered 429, 500 or 503, reset, stalled, answered with broken JSON, or processed and then
+ * reset, each with a probability, from a generator of their own seed.
+ *
  * @since 0.1.0
  */
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
@@ -31,6 +35,7 @@ import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Scope from "effect/Scope"
@@ -41,6 +46,7 @@ import { shortUrlOf } from "./internal/groups/shortlinks.js"
 import * as App from "./internal/kernel/app.js"
 import { DEFAULT_MAX_BODY_BYTES } from "./internal/kernel/body.js"
 import * as Callbacks from "./internal/kernel/callbacks.js"
+import * as FaultRules from "./internal/kernel/faults.js"
 import * as NodeServer from "./internal/kernel/nodeServer.js"
 import type * as State from "./internal/store.js"
 
@@ -154,6 +160,90 @@ export interface Attachment {
 }
 
 /**
+ * A fault the sandbox can inject into an API request:
+ *
+ * - `rateLimit`: a 429 with the API's 429 body and the rate-limit headers (`X-Rate-Limit-Reset`
+ *   the seconds left in the window, `X-Rate-Limit-Remaining` 0).
+ * - `serverError`: a 500 with the API's 500 body.
+ * - `unavailable`: a 503 with the same body (the API documents no 503; like any 5xx, the SDK
+ *   reads it as a `ServerErrorException`).
+ * - `reset`: the connection is reset before any answer (in-process, `fetch` rejects with a
+ *   `TypeError` "fetch failed" whose cause has the code `ECONNRESET`).
+ * - `stall`: no answer until the client gives up (its `AbortSignal`, in-process), the server
+ *   closes, or `maxStallMillis` pass (then the connection is reset).
+ * - `malformed`: a 200 of type `application/json` whose body is JSON cut short.
+ * - `lostAnswer`: the request is performed (a send is sent and billed) and the connection reset
+ *   instead of answering.
+ *
+ * Only `lostAnswer` performs the request: with the others, nothing changes.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type FaultKind = FaultRules.Kind
+
+/**
+ * An operation of the API, by its `operationId` (`sendSms`, `getAccountBalance`, ...).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type OperationId = FaultRules.OperationId
+
+/**
+ * One fault rule: its kind, the probability that a request meets it, and the operations it
+ * applies to.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface FaultRule {
+  readonly kind: FaultKind
+  /** The probability, from 0 (never) to 1 (every request). */
+  readonly rate: number
+  /** The operations it applies to (at least one); every route of the API when absent. */
+  readonly operations?: ReadonlyArray<OperationId>
+}
+
+/**
+ * Faults to inject into the API's requests (never into the control API, `/__sandbox/...`, or
+ * short URLs, `/s/...`). Each request draws from a generator seeded by `seed`, trying the rules
+ * in order: the first hit wins. The same seed and the same requests meet the same faults, and the
+ * sandbox's own `seed` (ids, PINs) is not disturbed.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Faults {
+  /** Seeds the draws (an integer). Default 0. */
+  readonly seed?: number
+  /** The longest a `stall` holds a connection, in milliseconds (1 to an hour). Default 60 s. */
+  readonly maxStallMillis?: number
+  readonly rules: ReadonlyArray<FaultRule>
+}
+
+/**
+ * The faults in force, their defaults applied.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ActiveFaults {
+  readonly seed: number
+  readonly maxStallMillis: number
+  readonly rules: ReadonlyArray<FaultRule>
+}
+
+/**
+ * Why faults were refused (a rate outside [0, 1], an unknown kind or operationId, an empty list
+ * of operations, a field that is not one): its `message` names the field. Nothing changed.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export { InvalidFaults } from "./internal/kernel/faults.js"
+
+/**
  * @since 0.1.0
  * @category models
  */
@@ -201,6 +291,11 @@ export interface Options {
    * negative or fractional size, an id malformed or given twice) is a defect.
    */
   readonly attachments?: ReadonlyArray<NewAttachment>
+  /**
+   * Faults injected into API requests (again after `reset`). Invalid ones fail `make` (and the
+   * layers) with `InvalidFaults`. Default none.
+   */
+  readonly faults?: Faults
 }
 
 /**
@@ -250,6 +345,14 @@ export interface Service {
    * `InvalidAttachment` and adds nothing.
    */
   readonly addAttachment: (file: NewAttachment) => Effect.Effect<Attachment, InvalidAttachment>
+  /** The faults injected now. */
+  readonly faults: Effect.Effect<ActiveFaults>
+  /**
+   * Replaces the faults injected (`{ rules: [] }`: none), the draws starting again from their
+   * seed; `reset` brings back the configured ones. Invalid faults fail with `InvalidFaults` and
+   * change nothing.
+   */
+  readonly setFaults: (faults: Faults) => Effect.Effect<void, FaultRules.InvalidFaults>
 }
 
 /**
@@ -310,7 +413,7 @@ export const defaultGroups: ReadonlyArray<Group> = [
   { id: 3, name: "Empty group", contacts: [] }
 ]
 
-const configOf = (options: Options): App.Config => ({
+const configOf = (options: Options, faults: FaultRules.Resolved): App.Config => ({
   apiKeys: options.apiKeys ?? [],
   applications: options.applications ?? [],
   balanceMicros: toMicros(options.balance ?? 100),
@@ -322,7 +425,8 @@ const configOf = (options: Options): App.Config => ({
   maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
   seed: options.seed,
   callbacks: { ...Callbacks.defaults, ...options.callbacks },
-  attachments: options.attachments ?? []
+  attachments: options.attachments ?? [],
+  faults
 })
 
 const attachmentOf = (record: Attachments.AttachmentRecord): Attachment => ({
@@ -342,9 +446,12 @@ const attachmentOf = (record: Attachments.AttachmentRecord): Attachment => ({
  * @since 0.1.0
  * @category constructors
  */
-export const make: (options?: Options) => Effect.Effect<Service> = Effect.fn("Sandbox.make")(
+export const make: (options?: Options) => Effect.Effect<Service, FaultRules.InvalidFaults> = Effect.fn(
+  "Sandbox.make"
+)(
   function*(options: Options = {}) {
-    const config = configOf(options)
+    const faults = options.faults === undefined ? FaultRules.none : yield* FaultRules.resolve(options.faults)
+    const config = configOf(options, faults)
     // the instance in use: `reset` replaces it with a new one built from the same options
     let instance: App.Instance
     const hooks: App.Hooks = {
@@ -367,7 +474,10 @@ export const make: (options?: Options) => Effect.Effect<Service> = Effect.fn("Sa
       approveOriginator: (id) => current((i) => i.control.approveOriginator(id)),
       visit: (url, visitor = {}) =>
         current((i) => i.control.visit(url, { userAgent: visitor.userAgent ?? "", ip: visitor.ip ?? "127.0.0.1" })),
-      addAttachment: (file) => current((i) => Effect.map(Attachments.addAttachment(i.store, file), attachmentOf))
+      addAttachment: (file) => current((i) => Effect.map(Attachments.addAttachment(i.store, file), attachmentOf)),
+      faults: current((i) => i.control.faults),
+      setFaults: (faults) =>
+        current((i) => Either.match(FaultRules.resolve(faults), { onLeft: Effect.fail, onRight: i.control.setFaults }))
     }
     return service
   }
@@ -377,15 +487,28 @@ export const make: (options?: Options) => Effect.Effect<Service> = Effect.fn("Sa
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options = {}): Layer.Layer<Sandbox> => Layer.effect(Sandbox, make(options))
+export const layer = (options: Options = {}): Layer.Layer<Sandbox, FaultRules.InvalidFaults> =>
+  Layer.effect(Sandbox, make(options))
 
 const toRequest = (input: RequestInfo | URL, init: RequestInit | undefined, base: string): Request =>
   input instanceof Request
     ? init === undefined ? input : new Request(input, init)
     : new Request(new URL(String(input), base), init)
 
-const webFetch = (handler: (request: Request) => Promise<Response>): typeof globalThis.fetch => (input, init) =>
-  handler(toRequest(input, init, baseUrl))
+/**
+ * `fetch` over a web handler, acting on the socket-level faults as a connection would: a reset
+ * (or a lost answer) rejects as undici does, a stall waits for the request's signal.
+ */
+const webFetch = (handler: (request: Request) => Promise<Response>): typeof globalThis.fetch => async (input, init) => {
+  const request = toRequest(input, init, baseUrl)
+  const response = await handler(request)
+  const fault = FaultRules.socketFaultOf(response.headers)
+  if (fault === undefined) return response
+  await response.body?.cancel()
+  return fault.kind === "stall"
+    ? FaultRules.stall(request.signal, fault.maxStallMillis)
+    : Promise.reject(FaultRules.connectionReset())
+}
 
 /**
  * An `HttpClient` answered by a new sandbox in-process, without a socket; the sandbox itself is
@@ -396,7 +519,9 @@ const webFetch = (handler: (request: Request) => Promise<Response>): typeof glob
  * @since 0.1.0
  * @category layers
  */
-export const layerHttpClient = (options: Options = {}): Layer.Layer<HttpClient.HttpClient | Sandbox> =>
+export const layerHttpClient = (
+  options: Options = {}
+): Layer.Layer<HttpClient.HttpClient | Sandbox, FaultRules.InvalidFaults> =>
   FetchHttpClient.layer.pipe(
     Layer.provide(Layer.effect(
       FetchHttpClient.Fetch,
@@ -428,7 +553,7 @@ export interface ServerOptions {
  */
 export const layerServer = (
   options: Options & ServerOptions = {}
-): Layer.Layer<Sandbox | HttpServer.HttpServer, ServeError> =>
+): Layer.Layer<Sandbox | HttpServer.HttpServer, ServeError | FaultRules.InvalidFaults> =>
   Layer.unwrapEffect(Effect.map(Sandbox, (sandbox) => HttpServer.serve(sandbox.app))).pipe(
     Layer.provideMerge(NodeServer.layer({ port: options.port ?? 0, host: options.host ?? "127.0.0.1" })),
     Layer.provideMerge(layer(options))
@@ -501,13 +626,16 @@ export interface InProcess {
 
 /**
  * A new sandbox answering `fetch` in-process, for the Promise client
- * (`new SmsCx({ apiKey, baseUrl: Sandbox.baseUrl, fetch })`) and examples.
+ * (`new SmsCx({ apiKey, baseUrl: Sandbox.baseUrl, fetch })`) and examples. Throws
+ * `InvalidFaults` for invalid `faults`.
  *
  * @since 0.1.0
  * @category constructors
  */
 export const inProcessFetch = (options: Options = {}): InProcess => {
-  const sandbox = Effect.runSync(make(options))
+  const made = Effect.runSyncExit(make(options))
+  if (Exit.isFailure(made)) throw squash(made.cause)
+  const sandbox = made.value
   const handler = webFetch(HttpApp.toWebHandler(sandbox.app))
   let closed = false
   return {

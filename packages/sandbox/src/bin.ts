@@ -4,10 +4,10 @@
  *
  * `pnpm sandbox [--port 4010] [--host 127.0.0.1] [--api-key KEY ...] [--application ID:SECRET ...]
  * [--balance N] [--currency eur|usd] [--rate-limit N/SECONDS] [--token-lifetime SECONDS]
- * [--max-body-bytes N]`
+ * [--max-body-bytes N] [--fault KIND:RATE[:operationId,...] ...] [--fault-seed N]`
  *
- * Listens on loopback unless `--host` says otherwise; prints its URL and which credentials it
- * accepts (counts only: never the keys or secrets themselves).
+ * Listens on loopback unless `--host` says otherwise; prints its URL, which credentials it
+ * accepts (counts only: never the keys or secrets themselves) and the faults it injects.
  *
  * @since 0.1.0
  */
@@ -15,9 +15,11 @@ import * as HttpServer from "@effect/platform/HttpServer"
 import * as Console from "effect/Console"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import { parseArgs } from "node:util"
 import { DEFAULT_MAX_BODY_BYTES } from "./internal/kernel/body.js"
+import * as Faults from "./internal/kernel/faults.js"
 import { runMain } from "./internal/kernel/runMain.js"
 import * as Sandbox from "./Sandbox.js"
 
@@ -34,6 +36,11 @@ const usage = `Usage: pnpm sandbox [options]
   --rate-limit N/SECONDS   requests per window per credential (default 1000/1)
   --token-lifetime SECONDS access token lifetime, 0 for tokens that never expire (default 86400)
   --max-body-bytes N       largest request body accepted; larger ones get 413 (default 16777216, 16 MiB)
+  --fault KIND:RATE[:OPS]  inject a fault into API requests with probability RATE (0 to 1), on every
+                           route or only on OPS, a comma-separated list of operationIds (repeatable;
+                           the first rule hit wins). KIND: ${Faults.kinds.join(", ")}
+  --fault-seed N           seeds the draws of faults: the same seed and requests meet the same faults
+                           (default 0)
   -h, --help               show this help`
 
 const number = (name: string, raw: string, check: (n: number) => boolean) => {
@@ -57,6 +64,8 @@ const parse = Effect.gen(function*() {
           "rate-limit": { type: "string", default: "1000/1" },
           "token-lifetime": { type: "string", default: "86400" },
           "max-body-bytes": { type: "string", default: String(DEFAULT_MAX_BODY_BYTES) },
+          fault: { type: "string", multiple: true, default: [] },
+          "fault-seed": { type: "string", default: String(Faults.DEFAULT_SEED) },
           help: { type: "boolean", short: "h", default: false }
         },
         strict: true,
@@ -88,6 +97,15 @@ const parse = Effect.gen(function*() {
     }
     applications.push({ applicationId: raw.slice(0, colon), applicationSecret: raw.slice(colon + 1) })
   }
+  const rules: Array<unknown> = []
+  for (const raw of values.fault) {
+    const rule = Faults.parseFlag(raw)
+    if (Either.isLeft(rule)) return yield* new UsageError({ message: rule.left })
+    rules.push(rule.right)
+  }
+  const seed = yield* number("fault-seed", values["fault-seed"], Number.isSafeInteger)
+  const faults = Faults.resolve({ seed, rules })
+  if (Either.isLeft(faults)) return yield* new UsageError({ message: `--fault: ${faults.left.message}` })
   const options: Sandbox.Options & Sandbox.ServerOptions = {
     port,
     host: values.host,
@@ -97,7 +115,8 @@ const parse = Effect.gen(function*() {
     currency,
     rateLimit: { limit, windowSeconds },
     tokenLifetimeSeconds,
-    maxBodyBytes
+    maxBodyBytes,
+    faults: faults.right
   }
   return options
 })
@@ -117,8 +136,16 @@ const announce = (options: Sandbox.Options & Sandbox.ServerOptions) =>
     yield* Console.log(`  Request bodies up to ${options.maxBodyBytes} bytes`)
     yield* Console.log(
       `  Control API: ${Sandbox.urlOf(server.address)}/__sandbox/ (messages, callbacks, balance, time, reset, ` +
-        "inbound, templates/{id}/approve, originators/{id}/approve)"
+        "inbound, templates/{id}/approve, originators/{id}/approve, faults)"
     )
+    const faults = options.faults
+    if (faults !== undefined && faults.rules.length > 0) {
+      yield* Console.log(`  Faults (seed ${faults.seed ?? Faults.DEFAULT_SEED}), the first rule hit wins:`)
+      for (const rule of faults.rules) {
+        const where = rule.operations === undefined ? "every API route" : rule.operations.join(", ")
+        yield* Console.log(`    ${rule.kind} at rate ${rule.rate} on ${where}`)
+      }
+    }
     yield* Console.log(
       `  Balance ${options.balance} ${options.currency} (prepaid); rate limit ${options.rateLimit?.limit} requests ` +
         `per ${options.rateLimit?.windowSeconds} s per credential`

@@ -1,6 +1,7 @@
 /**
- * One request, start to end: rate limit, route, authentication, body (size-limited),
- * validation, idempotency, the operation's handler, and the headers every answer carries.
+ * One request, start to end: rate limit, route, injected faults, authentication, body
+ * (size-limited), validation, idempotency, the operation's handler, and the headers every answer
+ * carries.
  */
 import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
@@ -27,6 +28,7 @@ import * as TimeShift from "./clock.js"
 import type { Config, Context } from "./context.js"
 import * as Control from "./control.js"
 import { ApiFailure, body as errorBody, fail, failure, Generic } from "./errors.js"
+import * as Faults from "./faults.js"
 import * as Ids from "./ids.js"
 import * as RateLimiter from "./rateLimiter.js"
 import * as Router from "./router.js"
@@ -50,6 +52,8 @@ interface Answer {
   readonly status: number
   readonly body: unknown
   readonly headers: Readonly<Record<string, string>>
+  /** A fault that replaces the answer on the wire (`lostAnswer`: after the handler ran). */
+  readonly fault?: "malformed" | "reset" | "stall" | "lostAnswer"
 }
 
 const urlOf = (request: HttpServerRequest.HttpServerRequest) =>
@@ -106,8 +110,12 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
     })
     // ids, PINs and tokens from a seeded generator when a seed is given
     const random = config.seed === undefined ? undefined : Random.make(config.seed)
+    const faults = Faults.make(config.faults ?? Faults.none)
 
-    const serve = (request: HttpServerRequest.HttpServerRequest): Effect.Effect<Answer, ApiFailure> =>
+    const serve = (
+      request: HttpServerRequest.HttpServerRequest,
+      limit: RateLimiter.Decision
+    ): Effect.Effect<Answer, ApiFailure> =>
       Effect.gen(function*() {
         const url = yield* urlOf(request)
         const found = Router.match(routes, request.method, url.pathname)
@@ -116,6 +124,34 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
           return yield* fail(Generic.invalidMethod(request.method), { headers: { Allow: found.allow.join(", ") } })
         }
         const { params, route } = found
+        const operation = route.operation
+        // drawn once routed, so that a rule can name operations; only `lostAnswer` runs the operation
+        const fault = yield* faults.draw(operation.id)
+        switch (fault) {
+          case undefined:
+          case "lostAnswer":
+            break
+          case "rateLimit":
+            return yield* fail(Generic.rateLimit, { headers: { "X-Rate-Limit-Reset": String(limit.resetSeconds) } })
+          case "serverError":
+            return yield* fail(Generic.serverError)
+          // the API documents no 503: the 500 body, which the SDK maps as any 5xx (ServerErrorException)
+          case "unavailable":
+            return yield* fail({ ...Generic.serverError, status: 503 })
+          default:
+            return { status: 200, body: undefined, headers: {}, fault }
+        }
+        const answer = yield* answerOf(request, url, route, params)
+        return fault === undefined ? answer : { ...answer, fault }
+      })
+
+    const answerOf = (
+      request: HttpServerRequest.HttpServerRequest,
+      url: URL,
+      route: Router.Route,
+      params: Readonly<Record<string, string>>
+    ): Effect.Effect<Answer, ApiFailure> =>
+      Effect.gen(function*() {
         const operation = route.operation
         const principal = yield* auth.authenticate(operation, request.headers)
         const path = yield* route.decodePath(params)
@@ -169,7 +205,9 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
       receiveInbound: ({ from, text, to }) => Numbers.receiveInboundSms(store, to, from, text, callbacks),
       approveTemplate: (id) => Templates.approveTemplate(store, id),
       approveOriginator: (id) => Originators.approveOriginator(store, id),
-      visit: (path, visitor) => Links.visit(store, path, visitor)
+      visit: (path, visitor) => Links.visit(store, path, visitor),
+      faults: faults.current,
+      setFaults: faults.set
     }
 
     const handled: HttpApp.Default = Effect.gen(function*() {
@@ -194,8 +232,8 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
       }
       const started = yield* Clock.currentTimeMillis
       const decision = yield* limiter.take(Auth.bucketOf(request.headers))
-      const answer = yield* (decision.allowed
-        ? serve(request)
+      const answer: Answer = yield* (decision.allowed
+        ? serve(request, decision)
         : fail(Generic.rateLimit, { headers: { "X-Rate-Limit-Reset": String(decision.resetSeconds) } })).pipe(
           Effect.catchAll((error) =>
             Effect.succeed<Answer>({ status: error.status, body: errorBody(error), headers: error.headers ?? {} })
@@ -214,7 +252,22 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
         "X-Request-Id": requestId,
         "X-Response-Time": `${finished - started}ms`,
         "X-Rate-Limit-Limit": String(decision.limit),
-        "X-Rate-Limit-Remaining": String(decision.remaining)
+        // an injected 429 says what a real one does: nothing remains
+        "X-Rate-Limit-Remaining": String(answer.status === 429 ? 0 : decision.remaining)
+      }
+      if (answer.fault === "malformed") {
+        return HttpServerResponse.text(Faults.MALFORMED_BODY, { status: 200, contentType: "application/json", headers })
+      }
+      if (answer.fault !== undefined) {
+        // acted on by the sandbox's servers, which write nothing of it; any other server sends a 500
+        return HttpServerResponse.text(JSON.stringify(errorBody(failure(Generic.serverError))), {
+          status: 500,
+          contentType: "application/json",
+          headers: {
+            ...headers,
+            [Faults.MARKER]: Faults.markerOf(answer.fault, (yield* faults.current).maxStallMillis)
+          }
+        })
       }
       // an export answers its file: bytes, content type, and its name in Content-Disposition
       if (isFile(answer.body)) {

@@ -8,6 +8,7 @@ import type * as Attachments from "../groups/attachments.js"
 import type * as Store from "../store.js"
 import type * as Auth from "./auth.js"
 import type * as Callbacks from "./callbacks.js"
+import type * as Faults from "./faults.js"
 
 /** Resolved options. @internal */
 export interface Config {
@@ -26,6 +27,8 @@ export interface Config {
   readonly callbacks: Callbacks.Options
   /** The attachments the sandbox starts with (again after a reset). */
   readonly attachments: ReadonlyArray<Attachments.NewAttachment>
+  /** The faults injected into API requests (again after a reset); none when absent. */
+  readonly faults?: Faults.Resolved | undefined
 }
 
 /** @internal */

@@ -8,10 +8,13 @@
  *   GET  /__sandbox/balance                        { balance }
  *   PUT  /__sandbox/balance        { balance }     sets it
  *   POST /__sandbox/time           { seconds }     advances the sandbox's clock
- *   POST /__sandbox/reset                          back to the state it started with
+ *   POST /__sandbox/reset                          back to the state it started with (faults too)
  *   POST /__sandbox/inbound        { to, from, text }  an SMS arriving on a rented number
  *   POST /__sandbox/templates/{id}/approve
  *   POST /__sandbox/originators/{id}/approve
+ *   GET  /__sandbox/faults                         the faults injected: { seed, maxStallMillis, rules }
+ *   PUT  /__sandbox/faults  { seed?, maxStallMillis?, rules }  replaces them (400 if invalid: no change)
+ *   DELETE /__sandbox/faults                       no more faults
  *   GET  /s/{code}[/{token}]                       a short URL visited: records the hit, redirects
  *   GET  /s/o/{token}                              an opt-out link visited: opts its recipient out
  *
@@ -19,7 +22,9 @@
  * the sandbox.
  */
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import type { Visit } from "../../Sandbox.js"
+import * as Faults from "./faults.js"
 
 /** The prefix of the control API's paths. @internal */
 export const PREFIX = "/__sandbox/"
@@ -42,6 +47,8 @@ export interface Actions {
     path: string,
     visitor: { readonly userAgent: string; readonly ip: string }
   ) => Effect.Effect<Visit | undefined>
+  readonly faults: Effect.Effect<Faults.Resolved>
+  readonly setFaults: (faults: Faults.Resolved) => Effect.Effect<void>
 }
 
 /** @internal */
@@ -127,6 +134,18 @@ export const handle = (
       const approve = path[0] === "templates" ? actions.approveTemplate : actions.approveOriginator
       return Effect.map(approve(id), (done) => done ? ok({ approved: id }) : problem(404, `no ${path[0]} ${id}`))
     }
+    case "GET faults":
+      return Effect.map(actions.faults, ok)
+    case "PUT faults": {
+      const resolved = Faults.resolve(body)
+      if (Either.isLeft(resolved)) return Effect.succeed(problem(400, resolved.left.message))
+      return Effect.as(actions.setFaults(resolved.right), ok(resolved.right))
+    }
+    case "DELETE faults":
+      return Effect.flatMap(actions.faults, (current) => {
+        const cleared = { ...current, rules: [] }
+        return Effect.as(actions.setFaults(cleared), ok(cleared))
+      })
     default:
       return Effect.succeed(problem(404, `the control API has no ${method} ${url.pathname}`))
   }

@@ -11,6 +11,11 @@
  *
  * Closing the scope stops listening, closes idle keep-alive connections, and answers the requests
  * still in flight with `Connection: close`.
+ *
+ * A response marked as a socket-level fault (`faults.ts`) is never written: `reset` and
+ * `lostAnswer` reset the connection, `stall` holds it without a byte until the client goes away,
+ * the fault's longest stall passes (then it is reset) or the server closes (which destroys every
+ * connection still stalled).
  */
 import * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpServer from "@effect/platform/HttpServer"
@@ -19,6 +24,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import * as Http from "node:http"
+import * as Faults from "./faults.js"
 
 type Handler = (request: Request) => Promise<Response>
 
@@ -149,6 +155,13 @@ const respond = (response: Response, outgoing: Http.ServerResponse, closing: boo
   return writeBody(response.body, outgoing, headers["content-length"] !== undefined)
 }
 
+/** An RST to the client (ECONNRESET) where Node can send one, else a plain close. */
+const reset = (outgoing: Http.ServerResponse) => {
+  const socket = outgoing.socket
+  if (socket !== null && typeof socket.resetAndDestroy === "function") socket.resetAndDestroy()
+  else outgoing.destroy()
+}
+
 const plain = (outgoing: Http.ServerResponse, status: number) => {
   outgoing.writeHead(status, { "content-length": "0", connection: "close" })
   outgoing.end()
@@ -167,6 +180,27 @@ export const make = (options: {
     let handler: Handler | undefined
     let closing = false
     let origin = ""
+    // connections held by a `stall`, destroyed when the server closes
+    const stalled = new Set<Http.ServerResponse>()
+
+    const stall = (outgoing: Http.ServerResponse, maxStallMillis: number) => {
+      const timer = setTimeout(() => reset(outgoing), maxStallMillis)
+      timer.unref()
+      stalled.add(outgoing)
+      outgoing.once("close", () => {
+        clearTimeout(timer)
+        stalled.delete(outgoing)
+      })
+    }
+
+    const answer = (response: Response, outgoing: Http.ServerResponse): Promise<void> | void => {
+      const fault = Faults.socketFaultOf(response.headers)
+      if (fault === undefined) return respond(response, outgoing, closing)
+      // nothing of the marked response is written
+      void response.body?.cancel()
+      if (fault.kind === "stall") return stall(outgoing, fault.maxStallMillis)
+      reset(outgoing)
+    }
 
     const onRequest = (incoming: Http.IncomingMessage, outgoing: Http.ServerResponse) => {
       if (handler === undefined) return plain(outgoing, 503)
@@ -176,7 +210,7 @@ export const make = (options: {
       } catch {
         return plain(outgoing, 400)
       }
-      handler(request).then((response) => respond(response, outgoing, closing)).catch((error: unknown) => {
+      handler(request).then((response) => answer(response, outgoing)).catch((error: unknown) => {
         outgoing.destroy(error instanceof Error ? error : new Error(String(error)))
       })
     }
@@ -186,6 +220,7 @@ export const make = (options: {
       (server) =>
         Effect.async<void>((resume) => {
           closing = true
+          for (const outgoing of stalled) outgoing.destroy()
           if (!server.listening) return resume(Effect.void)
           server.close(() => resume(Effect.void))
           server.closeIdleConnections()
