@@ -39,6 +39,7 @@ import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Scope from "effect/Scope"
+import * as Delivery from "./internal/engines/delivery.js"
 import { toMicros } from "./internal/engines/money.js"
 import * as Attachments from "./internal/groups/attachments.js"
 import type { InvalidAttachment } from "./internal/groups/attachments.js"
@@ -296,7 +297,31 @@ export interface Options {
    * layers) with `InvalidFaults`. Default none.
    */
   readonly faults?: Faults
+  /**
+   * Delivery over time: a message is `SENT` `sentAfterSeconds` after it is accepted (or after
+   * its schedule) and `DELIVERED` or `FAILED` `finalAfterSeconds` after (defaults 1 and 5). None
+   * fails unless `failureRate` (0 to 1) or a rule says so: `rules` give the share for a country
+   * (`countryIso`) or numbers matching a `pattern`, the first matching rule winning. Which
+   * messages fail is drawn from the seeded generator (`seed`). Invalid values are a defect.
+   */
+  readonly delivery?: Partial<DeliveryOptions>
 }
+
+/**
+ * When messages are sent and delivered, and the shares that fail (the `delivery` option).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type DeliveryOptions = Delivery.Options
+
+/**
+ * A share of failed deliveries for a country, numbers matching a pattern, or both.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type DeliveryFailureRule = Delivery.FailureRule
 
 /**
  * A running sandbox: its HTTP app, and its state for tests to look at.
@@ -413,6 +438,14 @@ export const defaultGroups: ReadonlyArray<Group> = [
   { id: 3, name: "Empty group", contacts: [] }
 ]
 
+const deliveryOf = (options: Options): Delivery.Options => {
+  const given = options.delivery ?? {}
+  const invalid = Delivery.invalid(given)
+  // options are the program's own: a bad one is a defect, named
+  if (invalid !== undefined) throw new TypeError(`Sandbox options: ${invalid}`)
+  return { ...Delivery.defaults, ...given }
+}
+
 const configOf = (options: Options, faults: FaultRules.Resolved): App.Config => ({
   apiKeys: options.apiKeys ?? [],
   applications: options.applications ?? [],
@@ -426,7 +459,8 @@ const configOf = (options: Options, faults: FaultRules.Resolved): App.Config => 
   seed: options.seed,
   callbacks: { ...Callbacks.defaults, ...options.callbacks },
   attachments: options.attachments ?? [],
-  faults
+  faults,
+  delivery: deliveryOf(options)
 })
 
 const attachmentOf = (record: Attachments.AttachmentRecord): Attachment => ({

@@ -7,6 +7,7 @@ import { Sandbox } from "@smscx/sandbox"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
+import * as Delivery from "../src/internal/engines/delivery.js"
 
 import * as HttpApp from "@effect/platform/HttpApp"
 import ExcelJS from "exceljs"
@@ -123,6 +124,7 @@ export const testConfig = (seed?: number): App.Config => ({
   rateLimit: { limit: 1000, windowSeconds: 1 },
   tokenLifetimeSeconds: 86_400,
   channels: { sms: true, viber: true, whatsapp: true, multichannel: true },
+  delivery: Delivery.defaults,
   groups: [],
   maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
   seed,

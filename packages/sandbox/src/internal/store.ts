@@ -191,8 +191,15 @@ export interface Store {
   readonly storedMessages: () => ReadonlyArray<StoredMessage>
   readonly findMessage: (msgId: string) => StoredMessage | undefined
   readonly campaigns: Effect.Effect<ReadonlyArray<Campaign>>
-  /** Debits the messages' cost and keeps them; false (and no change) when the balance is short. */
-  readonly commit: (campaign: StoredCampaign, messages: ReadonlyArray<StoredMessage>) => Effect.Effect<boolean>
+  /**
+   * Debits the messages' cost and keeps them; false (and no change) when the balance is short of
+   * their cost plus `reserveMicros` (held back, not debited).
+   */
+  readonly commit: (
+    campaign: StoredCampaign,
+    messages: ReadonlyArray<StoredMessage>,
+    reserveMicros?: number
+  ) => Effect.Effect<boolean>
   readonly deleteMessage: (msgId: string, now: number) => Effect.Effect<DeleteMessageResult>
   /** A scheduled campaign's messages still to be sent, deleted and refunded; only a campaign of `service`. */
   readonly deleteCampaign: (
@@ -310,10 +317,10 @@ export const make = (options: {
           createdAt: iso(c.createdAt)
         }))
       ),
-      commit: (campaign, batch) =>
+      commit: (campaign, batch, reserveMicros = 0) =>
         Effect.sync(() => {
           const total = batch.reduce((sum, m) => sum + m.costMicros, 0)
-          if (total > balance) return false
+          if (total + reserveMicros > balance) return false
           balance -= total
           campaigns.set(campaign.campaignId, campaign)
           for (const m of batch) messages.set(m.msgId, m)

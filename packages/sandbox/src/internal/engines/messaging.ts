@@ -132,10 +132,13 @@ export interface Step {
   readonly text: string
 }
 
+/** The kind of a send: a channel's own, or multichannel. @internal */
+export type Service = Store.Channel | "multichannel"
+
 /** What a send is: its kind, the operation (for its name in campaigns) and its steps in order. @internal */
-export interface Send {
+export interface Send<S extends Service = Service> {
   readonly operation: string
-  readonly service: Store.Channel | "multichannel"
+  readonly service: S
   readonly steps: ReadonlyArray<Step>
 }
 
@@ -166,14 +169,19 @@ export interface Data {
   readonly countryIso: string
   readonly from: string
   readonly parts: number
-  /** Multichannel only: the channel that reaches the recipient. */
-  readonly channel?: Store.Channel
-  readonly text?: string
+  /**
+   * Required by every channel's schema but the SMS one, whose `noTextDetails` leaves it out (the
+   * only case where it is absent).
+   */
+  readonly text: string
   readonly textAnalysis?: { readonly length: number; readonly unicode: boolean; readonly parts: number }
   readonly trackData?: string
   readonly scheduledAt?: string
   readonly timezone?: string
 }
+
+/** A message on the wire for a kind of send: a multichannel one also names its channel. @internal */
+export type DataOf<S extends Service> = S extends "multichannel" ? Data & { readonly channel: Store.Channel } : Data
 
 interface Outcome {
   readonly campaignId: string
@@ -181,8 +189,11 @@ interface Outcome {
   readonly data: ReadonlyArray<Data>
   readonly totalMicros: number
   readonly totalParts: number
-  /** What the send would cost if every recipient were reached on its first step. */
-  readonly firstStepMicros: number
+  /**
+   * What a multichannel send holds back besides its cost: the SMS failover of each recipient
+   * reached on another channel, should that channel fail to deliver (not charged).
+   */
+  readonly reserveMicros: number
   readonly scheduled: boolean
   readonly createdAt: number
   readonly links: Links.Issuer
@@ -290,7 +301,7 @@ const price = (
     const data: Array<Data> = []
     let totalMicros = 0
     let totalParts = 0
-    let firstStepMicros = 0
+    let reserveMicros = 0
     let covered = 0
     for (const recipient of recipients) {
       const { countryIso, e164 } = recipient.number
@@ -321,11 +332,11 @@ const price = (
       if (status === "ACCEPTED" || status === "SCHEDULED") {
         totalMicros += costMicros
         totalParts += analysis.parts
-        const first = send.steps[0]!
-        const firstPrice = Pricing.messagePrice(first.channel, countryIso)
-        firstStepMicros += first === step || firstPrice === undefined
-          ? costMicros
-          : firstPrice * analyze(first.channel, render(first, recipient)).parts
+        const failover = send.steps[send.steps.length - 1]!
+        const failoverPrice = Pricing.messagePrice(failover.channel, countryIso)
+        if (failover !== step && failoverPrice !== undefined) {
+          reserveMicros += failoverPrice * analyze(failover.channel, render(failover, recipient)).parts
+        }
       }
       const timeline = status === "ACCEPTED" || status === "SCHEDULED"
         ? yield* Delivery.plan(engine.delivery, recipient.number, scheduledAt ?? now)
@@ -362,17 +373,17 @@ const price = (
         from: compose.from,
         parts: analysis.parts,
         ...(send.service === "multichannel" ? { channel: step.channel } : {}),
-        // `noTextDetails` leaves the SMS text and its analysis out, as documented; the other
-        // channels' schemas require the text, so it stays
-        ...(compose.noTextDetails === true && step.channel === "sms" ? {} : { text }),
-        ...(compose.noTextDetails === true || step.channel !== "sms"
+        // `noTextDetails` leaves an SMS send's text and its analysis out, as documented; the other
+        // sends' schemas require the text, so it stays
+        ...(compose.noTextDetails === true && send.service === "sms" ? {} : { text }),
+        ...(compose.noTextDetails === true || send.service !== "sms"
           ? {}
           : { textAnalysis: { length: analysis.length, unicode: analysis.unicode, parts: analysis.parts } }),
         ...(compose.trackData === undefined ? {} : { trackData: compose.trackData }),
         ...(message.scheduledAt === undefined ? {} : { scheduledAt: new Date(message.scheduledAt).toISOString() }),
         // not in the response schema; kept on the wire as the API documents it
         ...(compose.showTimezone === true && zone !== undefined ? { timezone: zone } : {})
-      })
+      } as Data)
     }
     if (covered === 0) return yield* fail(E.noCoverage)
     return {
@@ -381,7 +392,7 @@ const price = (
       data,
       totalMicros,
       totalParts,
-      firstStepMicros,
+      reserveMicros,
       scheduled: scheduled !== undefined,
       createdAt: now,
       links
@@ -440,11 +451,13 @@ const settle = (
 ) =>
   Effect.gen(function*() {
     const { store } = engine
+    const reserve = shortOfFailover === undefined ? 0 : outcome.reserveMicros
+    // short of the cost itself, or only of the failover it holds back
     const short = (balance: number) =>
-      shortOfFailover !== undefined && outcome.firstStepMicros <= balance ? shortOfFailover : E.insufficientCredit
+      outcome.totalMicros <= balance && shortOfFailover !== undefined ? shortOfFailover : E.insufficientCredit
     if (!commit) {
       const balance = yield* store.balanceMicros
-      return outcome.totalMicros > balance ? yield* fail(short(balance)) : undefined
+      return outcome.totalMicros + reserve > balance ? yield* fail(short(balance)) : undefined
     }
     const committed = yield* store.commit(
       {
@@ -454,7 +467,8 @@ const settle = (
         scheduled: outcome.scheduled,
         createdAt: outcome.createdAt
       },
-      outcome.messages
+      outcome.messages,
+      reserve
     )
     if (!committed) return yield* fail(short(yield* store.balanceMicros))
     outcome.links.commit()
@@ -486,7 +500,7 @@ export type NumbersInput = Compose & {
 }
 
 /** A send (or estimate) to numbers. @internal */
-export const toNumbers = (engine: Engine, send: Send, input: NumbersInput, mode: Mode) =>
+export const toNumbers = <S extends Service>(engine: Engine, send: Send<S>, input: NumbersInput, mode: Mode) =>
   Effect.gen(function*() {
     const { store } = engine
     const now = yield* Clock.currentTimeMillis
@@ -513,7 +527,7 @@ export const toNumbers = (engine: Engine, send: Send, input: NumbersInput, mode:
         totalInvalid: invalid.length,
         ...(input.allowInvalid === true ? { invalid } : {})
       },
-      data: input.shortResponse === true ? [] : outcome.data
+      data: input.shortResponse === true ? [] : outcome.data as ReadonlyArray<DataOf<S>>
     }
   })
 
@@ -521,7 +535,7 @@ export const toNumbers = (engine: Engine, send: Send, input: NumbersInput, mode:
 export type GroupsInput = Compose & { readonly groups: ReadonlyArray<number> }
 
 /** A campaign (or its estimate) to contact groups: their contacts, duplicates removed. @internal */
-export const toGroups = (engine: Engine, send: Send, input: GroupsInput, mode: Mode) =>
+export const toGroups = <S extends Service>(engine: Engine, send: Send<S>, input: GroupsInput, mode: Mode) =>
   Effect.gen(function*() {
     const { store } = engine
     const now = yield* Clock.currentTimeMillis
@@ -574,7 +588,7 @@ export const toGroups = (engine: Engine, send: Send, input: GroupsInput, mode: M
         groups: groups.map((g) => ({ id: g.id, name: g.name, phoneNumbers: g.contacts.length })),
         ...(invalid.length > 0 ? { invalid } : {})
       },
-      data: input.shortResponse === true ? [] : outcome.data
+      data: input.shortResponse === true ? [] : outcome.data as ReadonlyArray<DataOf<S>>
     }
   })
 

@@ -11,14 +11,18 @@ import * as Account from "./account.js"
 import * as Applications from "./applications.js"
 import * as Attachments from "./attachments.js"
 import * as Groups from "./groups.js"
+import * as Multichannel from "./multichannel.js"
 import * as Numbers from "./numbers.js"
 import * as Oauth from "./oauth.js"
 import * as Optouts from "./optouts.js"
 import * as Originators from "./originators.js"
 import * as Otp from "./otp.js"
+import * as Reports from "./reports.js"
 import * as Shortlinks from "./shortlinks.js"
 import * as Sms from "./sms.js"
 import * as Templates from "./templates.js"
+import * as Viber from "./viber.js"
+import * as Whatsapp from "./whatsapp.js"
 
 /** @internal */
 export type GroupHandlers = {
@@ -31,12 +35,16 @@ export const simulated: Partial<GroupHandlers> = {
   applications: Applications.handlers,
   attachments: Attachments.handlers,
   groups: Groups.handlers,
+  multichannel: Multichannel.handlers,
   numbers: Numbers.handlers,
   oauth: Oauth.handlers,
   optouts: Optouts.handlers,
   originators: Originators.handlers,
   otp: Otp.handlers,
+  reports: Reports.handlers,
   shortlinks: Shortlinks.handlers,
   sms: Sms.handlers,
-  templates: Templates.handlers
+  templates: Templates.handlers,
+  viber: Viber.handlers,
+  whatsapp: Whatsapp.handlers
 }

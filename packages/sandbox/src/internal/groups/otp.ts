@@ -193,7 +193,7 @@ export const view = (otp: StoredOtp): Generated.DataOtp => ({
 })
 
 /** @internal */
-export const handlers = ({ callbacks, store }: Context): Router.Handlers<typeof Api.Otp> => {
+export const handlers = ({ callbacks, config, store }: Context): Router.Handlers<typeof Api.Otp> => {
   const otps = () => store.records(Otps)
 
   /** Tells the OTP's callback URL of its new status. */
@@ -295,7 +295,7 @@ export const handlers = ({ callbacks, store }: Context): Router.Handlers<typeof 
         campaignId,
         channel: "sms",
         service: "sms",
-        timeline: yield* Delivery.plan(Delivery.defaults, number, now),
+        timeline: yield* Delivery.plan(config.delivery, number, now),
         dlrCallbackUrl: undefined,
         to: otp.phoneNumber,
         countryIso: otp.countryIso,

@@ -5,7 +5,6 @@
  */
 import type * as Api from "@smscx/core/Api"
 import * as Effect from "effect/Effect"
-import * as Delivery from "../engines/delivery.js"
 import * as Messaging from "../engines/messaging.js"
 import type { Context } from "../kernel/context.js"
 import { documented } from "../kernel/errors.js"
@@ -40,8 +39,8 @@ const sms = (operation: string, text: string): Messaging.Send => ({
 })
 
 /** @internal */
-export const handlers = ({ callbacks, store }: Context): Router.Handlers<typeof Api.Sms> => {
-  const engine: Messaging.Engine = { store, callbacks, delivery: Delivery.defaults }
+export const handlers = ({ callbacks, config, store }: Context): Router.Handlers<typeof Api.Sms> => {
+  const engine: Messaging.Engine = { store, callbacks, delivery: config.delivery }
   const send = { commit: true }
   const estimate = { commit: false }
   return {

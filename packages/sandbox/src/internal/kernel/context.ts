@@ -4,6 +4,7 @@
  * (seeded when `seed` is set), so tests drive both.
  */
 import type * as Generated from "@smscx/core/Generated"
+import type * as Delivery from "../engines/delivery.js"
 import type * as Attachments from "../groups/attachments.js"
 import type * as Store from "../store.js"
 import type * as Auth from "./auth.js"
@@ -27,6 +28,8 @@ export interface Config {
   readonly callbacks: Callbacks.Options
   /** The attachments the sandbox starts with (again after a reset). */
   readonly attachments: ReadonlyArray<Attachments.NewAttachment>
+  /** When messages are sent and delivered, and which fail. */
+  readonly delivery: Delivery.Options
   /** The faults injected into API requests (again after a reset); none when absent. */
   readonly faults?: Faults.Resolved | undefined
 }

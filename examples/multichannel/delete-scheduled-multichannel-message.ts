@@ -1,0 +1,30 @@
+/** Schedule a Viber-then-SMS message for later, then delete it: its cost returns to the balance. */
+import { Multichannel } from "@smscx/client"
+import { Effect } from "effect"
+import { approvedTemplate, exampleRecipient, inMinutes, SmsCxLive } from "../_runtime.js"
+
+const program = Effect.gen(function*() {
+  const templateId = yield* approvedTemplate("viber")
+  const multichannel = yield* Multichannel
+  const scheduled = yield* multichannel.sendMultichannelMessage({
+    to: [exampleRecipient],
+    from: "InfoText",
+    strategy: [
+      { channel: "viber", templateId },
+      { channel: "sms", text: "Reminder: your appointment is tomorrow at 10:00." }
+    ],
+    scheduledDate: inMinutes(60)
+  })
+  const msgId = scheduled.data[0]!.msgId
+  console.log(`scheduled ${msgId} (${scheduled.data[0]!.status})`)
+  const deleted = yield* multichannel.deleteScheduledMultichannelMessage(msgId)
+  console.log(`deleted ${deleted.info.msgId}, ${deleted.info.creditReturned} returned to the balance`)
+}).pipe(
+  Effect.catchTags({
+    TemplateNotApprovedException: (e) => Effect.logError(`the template is not approved yet: ${e.message}`),
+    ResourceNotFoundException: (e) => Effect.logError(`nothing scheduled to delete: ${e.message}`),
+    AccessDeniedException: (e) => Effect.logError(`refused (${e.code}): ${e.message}`)
+  })
+)
+
+await Effect.runPromise(program.pipe(Effect.provide(SmsCxLive)))

@@ -1,0 +1,645 @@
+/**
+ * The Reports group: what was sent, read back from the store. Every report is derived from the
+ * kept messages (rejected ones for opted-out numbers included) and their status now
+ * (`Delivery.statusAt`), so a report agrees with the sends, with their costs and, as the clock
+ * moves, with their delivery.
+ *
+ * A scheduled message that was deleted (and refunded) was never sent: it is in no report (the
+ * API's status enums have no `DELETED`), its single report is not found, and a campaign whose
+ * messages were all deleted is not a sent campaign.
+ */
+import type * as Api from "@smscx/core/Api"
+import type * as Generated from "@smscx/core/Generated"
+import type * as Operation from "@smscx/core/Operation"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Delivery from "../engines/delivery.js"
+import * as MessageParts from "../engines/messageParts.js"
+import { fromMicros } from "../engines/money.js"
+import * as Phone from "../engines/phone.js"
+import type { Context } from "../kernel/context.js"
+import { type ApiFailure, documented, type ErrorSpec, fail, Generic } from "../kernel/errors.js"
+import * as Exports from "../kernel/exports.js"
+import type * as Fields from "../kernel/fields.js"
+import * as Paging from "../kernel/paging.js"
+import type * as Router from "../kernel/router.js"
+import type * as State from "../store.js"
+
+/** The documented errors of the Reports operations. @internal */
+export const ReportsErrors = {
+  periodInvalid: documented("getAdvancedReport", 1820),
+  startDateInvalid: documented("getAdvancedReport", 1821),
+  endDateInvalid: documented("getAdvancedReport", 1822),
+  endBeforeStart: documented("getAdvancedReport", 1823),
+  noDates: documented("getAdvancedReport", 1824),
+  sourceInvalid: documented("getAdvancedReport", 1825),
+  deliveryReportInvalid: documented("getAdvancedReport", 1826),
+  countryInvalid: documented("getAdvancedReport", 1827),
+  // only the exports document it; `getAdvancedReport` answers a bad channel with the generic error
+  channelInvalid: documented("exportAdvancedReportToCSV", 1828),
+  dimensionInvalid: documented("getSummaryReports", 1829),
+  campaignIdInvalid: documented("getCampaignReport", 1155),
+  campaignNotFound: documented("getCampaignReport", 1150),
+  // the single report and the campaign exports share these ("Campaign ID or msg ID")
+  idInvalid: documented("getSingleReport", 1165),
+  idNotFound: documented("getSingleReport", 1160)
+} as const
+
+const E = ReportsErrors
+
+// ---------------------------------------------------------------------------------------------
+// Dates: `period` (`Y` or `Y-m`) or the interval `start_date`..`end_date` (`Y-m-d`, both days
+// included), in UTC.
+
+/** How a summary over dates buckets them: months for a year, days otherwise. */
+type Bucket = "month" | "day"
+
+interface Range {
+  /** Epoch millis, included. */
+  readonly start: number
+  /** Epoch millis, excluded. */
+  readonly end: number
+  readonly bucket: Bucket
+}
+
+interface DateQuery {
+  readonly period: string
+  readonly start_date: string
+  readonly end_date: string
+}
+
+const DAY = 86_400_000
+
+// years from 1000: `Date.UTC` reads years below 100 as 19xx
+const periodPattern = /^([1-9]\d{3})(?:-(\d{2}))?$/
+const datePattern = /^([1-9]\d{3})-(\d{2})-(\d{2})$/
+
+const dayOf = (raw: string): number | undefined => {
+  const match = datePattern.exec(raw.trim())
+  if (match === null) return undefined
+  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])]
+  const millis = Date.UTC(y, m - 1, d)
+  const date = new Date(millis)
+  // Date.UTC rolls over (Feb 30 becomes Mar 2): a day that does not round-trip does not exist
+  return date.getUTCMonth() === m - 1 && date.getUTCDate() === d ? millis : undefined
+}
+
+/**
+ * The range a request asks for. A `period` wins over an interval given with it; an empty
+ * parameter counts as absent (the SDK's inputs require all three, so they send empty ones).
+ */
+const rangeOf = (query: DateQuery): Effect.Effect<Range, ApiFailure> => {
+  const period = query.period.trim()
+  if (period !== "") {
+    const match = periodPattern.exec(period)
+    if (match === null) return fail(E.periodInvalid)
+    const year = Number(match[1])
+    if (match[2] === undefined) {
+      return Effect.succeed({ start: Date.UTC(year, 0, 1), end: Date.UTC(year + 1, 0, 1), bucket: "month" })
+    }
+    const month = Number(match[2])
+    if (month < 1 || month > 12) return fail(E.periodInvalid)
+    return Effect.succeed({ start: Date.UTC(year, month - 1, 1), end: Date.UTC(year, month, 1), bucket: "day" })
+  }
+  if (query.start_date.trim() === "" || query.end_date.trim() === "") return fail(E.noDates)
+  const start = dayOf(query.start_date)
+  if (start === undefined) return fail(E.startDateInvalid)
+  const end = dayOf(query.end_date)
+  if (end === undefined) return fail(E.endDateInvalid)
+  if (end < start) return fail(E.endBeforeStart)
+  return Effect.succeed({ start, end: end + DAY, bucket: "day" })
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, "0")
+
+const bucketKey = (millis: number, bucket: Bucket): string => {
+  const date = new Date(millis)
+  const month = `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}`
+  return bucket === "month" ? month : `${month}-${pad(date.getUTCDate())}`
+}
+
+/** The buckets of a range, oldest first, at most `limit` of them. */
+const bucketsOf = (range: Range, limit: number): ReadonlyArray<string> => {
+  const keys: Array<string> = []
+  let at = range.start
+  while (at < range.end && keys.length < limit) {
+    keys.push(bucketKey(at, range.bucket))
+    const date = new Date(at)
+    at = range.bucket === "month"
+      ? Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1)
+      : at + DAY
+  }
+  return keys
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rows: one message's report now, built once and used by the JSON answers and the exports.
+
+/** The statuses a report shows: every status but `DELETED`. */
+type ReportStatus = Exclude<Delivery.Status, "DELETED">
+
+interface Row {
+  readonly message: State.StoredMessage
+  readonly status: ReportStatus
+  readonly updatedAt: number | null
+  readonly errorCode: number | null
+}
+
+/** A message's report now; undefined for a deleted one, which no report shows. */
+const rowOf = (message: State.StoredMessage, now: number): Row | undefined => {
+  const report = Delivery.statusAt(message, now)
+  if (report.status === "DELETED") return undefined
+  return { message, status: report.status, updatedAt: report.updatedAt, errorCode: report.errorCode }
+}
+
+const rowsOf = (messages: ReadonlyArray<State.StoredMessage>, now: number): Array<Row> =>
+  messages.flatMap((m) => {
+    const row = rowOf(m, now)
+    return row === undefined ? [] : [row]
+  })
+
+const iso = (millis: number) => new Date(millis).toISOString()
+
+// every message reaches the sandbox through the API
+const SOURCE = "api" as const
+
+const textAnalysis = (m: State.StoredMessage): Generated.TextAnalysis => {
+  const analysis = MessageParts.analyze(m.text)
+  // the parts the message was sent (and billed) in: a Viber or WhatsApp message is one part
+  return { length: analysis.length, unicode: analysis.unicode, parts: Math.max(1, m.parts) }
+}
+
+const toData = (row: Row): Generated.DataReportCampaign => {
+  const m = row.message
+  return {
+    msgId: m.msgId,
+    status: row.status,
+    statusCode: Delivery.statusCodes[row.status],
+    errorCode: row.errorCode,
+    // the sandbox keeps no quiet hours
+    inQuietHours: false,
+    createdAt: iso(m.createdAt),
+    updatedAt: row.updatedAt === null ? null : iso(row.updatedAt),
+    cost: fromMicros(m.costMicros),
+    to: m.to,
+    countryIso: m.countryIso,
+    from: m.from,
+    text: m.text,
+    source: SOURCE,
+    channel: m.channel,
+    textAnalysis: textAnalysis(m),
+    scheduledAt: m.scheduledAt === undefined ? null : iso(m.scheduledAt)
+  }
+}
+
+const exportTable = (rows: ReadonlyArray<Row>): Exports.Table => ({
+  columns: [
+    "msgId",
+    "status",
+    "statusCode",
+    "errorCode",
+    "inQuietHours",
+    "createdAt",
+    "updatedAt",
+    "scheduledAt",
+    "cost",
+    "to",
+    "countryIso",
+    "from",
+    "source",
+    "channel",
+    "text",
+    "length",
+    "unicode",
+    "parts"
+  ],
+  rows: rows.map((row) => {
+    const d = toData(row)
+    return [
+      d.msgId,
+      d.status,
+      d.statusCode,
+      d.errorCode,
+      d.inQuietHours,
+      d.createdAt,
+      d.updatedAt,
+      d.scheduledAt,
+      d.cost,
+      d.to,
+      d.countryIso,
+      d.from,
+      d.source,
+      d.channel,
+      d.text,
+      d.textAnalysis.length,
+      d.textAnalysis.unicode,
+      d.textAnalysis.parts
+    ]
+  })
+})
+
+/** Rejected and uncovered messages are not sent: no parts billed, cost 0. */
+const billed = (row: Row) => row.status !== "REJECTED" && row.status !== "NO COVERAGE"
+
+interface Totals {
+  readonly phoneNumbers: number
+  /** The parts sent (billed), as a send's `totalParts` counts them. */
+  readonly parts: number
+  readonly costMicros: number
+}
+
+const totalsOf = (rows: ReadonlyArray<Row>): Totals =>
+  rows.reduce(
+    (t, row) => ({
+      phoneNumbers: t.phoneNumbers + 1,
+      parts: t.parts + (billed(row) ? row.message.parts : 0),
+      costMicros: t.costMicros + row.message.costMicros
+    }),
+    { phoneNumbers: 0, parts: 0, costMicros: 0 }
+  )
+
+// ---------------------------------------------------------------------------------------------
+// Filters of the advanced report and its exports.
+
+type ChannelFilter = NonNullable<Operation.InputOf<typeof Api.Reports.getAdvancedReport>["channel"]>
+type SourceFilter = NonNullable<Operation.InputOf<typeof Api.Reports.getAdvancedReport>["source"]>
+type DeliveryFilter = NonNullable<Operation.InputOf<typeof Api.Reports.getAdvancedReport>["delivery_report"]>
+
+interface FilterQuery extends DateQuery {
+  readonly channel?: ChannelFilter | undefined
+  readonly source?: SourceFilter | undefined
+  readonly delivery_report?: DeliveryFilter | undefined
+  readonly country_iso?: string | undefined
+}
+
+const deliveryStatus: Readonly<Record<DeliveryFilter, ReportStatus>> = {
+  delivered: "DELIVERED",
+  failed: "FAILED",
+  sent: "SENT",
+  accepted: "ACCEPTED",
+  rejected: "REJECTED",
+  scheduled: "SCHEDULED"
+}
+
+/**
+ * The rows a filtered report holds, most recent first: sent in the range, on the channel (a
+ * channel filter names the kind of send: `multichannel` selects multichannel sends), from the
+ * source, with the delivery status now, to the country.
+ */
+const filtered = (store: State.Store, query: FilterQuery): Effect.Effect<Array<Row>, ApiFailure> =>
+  Effect.gen(function*() {
+    const range = yield* rangeOf(query)
+    const country = query.country_iso?.toUpperCase()
+    if (country !== undefined && !Phone.isCountry(country)) return yield* fail(E.countryInvalid)
+    const status = query.delivery_report === undefined ? undefined : deliveryStatus[query.delivery_report]
+    const now = yield* Clock.currentTimeMillis
+    return rowsOf(store.storedMessages(), now).filter((row) => {
+      const m = row.message
+      return m.createdAt >= range.start && m.createdAt < range.end &&
+        (query.channel === undefined || m.service === query.channel) &&
+        (query.source === undefined || query.source === SOURCE) &&
+        (status === undefined || row.status === status) &&
+        (country === undefined || m.countryIso === country)
+    }).reverse()
+  })
+
+const dateFields: Fields.Table = [
+  ["period", { invalid: E.periodInvalid }],
+  ["start_date", { invalid: E.startDateInvalid }],
+  ["end_date", { invalid: E.endDateInvalid }]
+]
+
+/** The advanced report's fields; `channel` has a documented error in the exports only. */
+const filterFields = (channel: ErrorSpec | undefined): Fields.Table => [
+  ...dateFields,
+  ...(channel === undefined ? [] : [["channel", { invalid: channel }] as const]),
+  ["source", { invalid: E.sourceInvalid }],
+  ["delivery_report", { invalid: E.deliveryReportInvalid }],
+  ["country_iso", { invalid: E.countryInvalid }]
+]
+
+/**
+ * The inputs require all three date parameters while the API takes either; an absent one is
+ * read as empty, so that `rangeOf` answers what is missing with the documented 1824.
+ */
+const normalizeDates = (raw: Record<string, unknown>): Record<string, unknown> => ({
+  ...raw,
+  period: raw.period ?? "",
+  start_date: raw.start_date ?? "",
+  end_date: raw.end_date ?? ""
+})
+
+/** An export's `limit`: the most rows it holds (all of them when absent). */
+const exportLimit = (limit: number | undefined): Effect.Effect<number, ApiFailure> =>
+  limit === undefined
+    ? Effect.succeed(Number.POSITIVE_INFINITY)
+    : Number.isInteger(limit) && limit >= 1
+    ? Effect.succeed(limit)
+    : fail(Generic.invalidParam("limit"))
+
+const exportRows = (store: State.Store, query: FilterQuery & { readonly limit?: number | undefined }) =>
+  Effect.gen(function*() {
+    const limit = yield* exportLimit(query.limit)
+    const rows = yield* filtered(store, query)
+    return exportTable(rows.slice(0, limit))
+  })
+
+// ---------------------------------------------------------------------------------------------
+// Campaigns: every committed send is one, with the messages it kept.
+
+interface CampaignReport {
+  readonly campaign: State.Campaign
+  /** Its messages, in the order they were sent; deleted ones left out. */
+  readonly rows: ReadonlyArray<Row>
+}
+
+const campaignReport = (store: State.Store, campaign: State.Campaign, now: number): CampaignReport | undefined => {
+  const rows = rowsOf(
+    campaign.msgIds.flatMap((id) => {
+      const m = store.findMessage(id)
+      return m === undefined ? [] : [m]
+    }),
+    now
+  )
+  return rows.length === 0 ? undefined : { campaign, rows }
+}
+
+/** The sent campaigns, most recent first. */
+const sentCampaigns = (store: State.Store): Effect.Effect<Array<CampaignReport>> =>
+  Effect.gen(function*() {
+    const now = yield* Clock.currentTimeMillis
+    const campaigns = yield* store.campaigns
+    return campaigns.flatMap((c) => {
+      const report = campaignReport(store, c, now)
+      return report === undefined ? [] : [report]
+    }).reverse()
+  })
+
+const findCampaign = (store: State.Store, campaignId: string, notFound: ErrorSpec) =>
+  Effect.gen(function*() {
+    const now = yield* Clock.currentTimeMillis
+    const campaigns = yield* store.campaigns
+    const campaign = campaigns.find((c) => c.campaignId === campaignId)
+    const report = campaign === undefined ? undefined : campaignReport(store, campaign, now)
+    return report ?? (yield* fail(notFound))
+  })
+
+/** API sends carry no campaign name: the sandbox names them by their source and time. */
+const campaignName = (c: State.Campaign) => `API ${c.createdAt.slice(0, 19).replace("T", " ")}`
+
+const statusCounts = (rows: ReadonlyArray<Row>): Generated.Status => {
+  const count = (...statuses: ReadonlyArray<ReportStatus>) => rows.filter((r) => statuses.includes(r.status)).length
+  return {
+    // accepted and not yet finally reported, whether it left already (`SENT`) or not
+    accepted: count("ACCEPTED", "SENT"),
+    delivered: count("DELIVERED"),
+    failed: count("FAILED"),
+    scheduled: count("SCHEDULED"),
+    noCoverage: count("NO COVERAGE")
+  }
+}
+
+const toCampaignData = (
+  { campaign, rows }: CampaignReport,
+  withStatus: boolean
+): Generated.DataReportsCampaigns => {
+  const first = rows[0]!.message
+  const totals = totalsOf(rows)
+  const scheduled = rows.find((r) => r.message.scheduledAt !== undefined)?.message.scheduledAt
+  return {
+    id: campaign.campaignId,
+    name: campaignName(campaign),
+    from: first.from,
+    // the store keeps no record of the contact groups a campaign went to
+    groups: [],
+    totalPhoneNumers: totals.phoneNumbers,
+    parts: totals.parts,
+    cost: fromMicros(totals.costMicros),
+    text: first.text,
+    source: SOURCE,
+    channel: first.channel,
+    datetimeAdded: campaign.createdAt,
+    datetimeScheduled: scheduled === undefined ? null : iso(scheduled),
+    ...(withStatus ? { status: statusCounts(rows) } : {})
+  }
+}
+
+const campaignFileName = (campaignId: string, extension: string) => `campaign-${campaignId}.${extension}`
+
+// ---------------------------------------------------------------------------------------------
+// Summaries by dimension.
+
+type Dimension = Router.PathOf<typeof Api.Reports.getSummaryReports>["dimension"]
+type SummaryBody = Operation.SuccessOf<typeof Api.Reports.getSummaryReports>
+
+const summaryOf = (rows: ReadonlyArray<Row>): Generated.DataSummary => {
+  const t = totalsOf(rows)
+  return { phoneNumbers: t.phoneNumbers, parts: t.parts, costParts: fromMicros(t.costMicros) }
+}
+
+const groupBy = <K extends string>(rows: ReadonlyArray<Row>, key: (row: Row) => K): Map<K, Array<Row>> => {
+  const groups = new Map<K, Array<Row>>()
+  for (const row of rows) {
+    const k = key(row)
+    const group = groups.get(k)
+    if (group === undefined) groups.set(k, [row])
+    else group.push(row)
+  }
+  return groups
+}
+
+/** The `limit` largest groups (by recipients), each summed. */
+const largest = <K extends string>(groups: Map<K, Array<Row>>, limit: number) =>
+  [...groups].sort(([, a], [, b]) => b.length - a.length).slice(0, limit)
+
+/**
+ * Parts and cost by delivery status now. Here `parts` are the messages' own, billed or not: a
+ * message without coverage is counted in the parts it would have taken, at cost 0.
+ */
+const deliveryOf = (rows: ReadonlyArray<Row>): Generated.DataSummaryDelivery => {
+  const part = (...statuses: ReadonlyArray<ReportStatus>) => {
+    const selected = rows.filter((r) => statuses.includes(r.status))
+    return {
+      parts: selected.reduce((sum, r) => sum + r.message.parts, 0),
+      costParts: fromMicros(selected.reduce((sum, r) => sum + r.message.costMicros, 0))
+    }
+  }
+  return {
+    accepted: part("ACCEPTED", "SENT"),
+    delivered: part("DELIVERED"),
+    failed: part("FAILED"),
+    scheduled: part("SCHEDULED"),
+    noCoverage: part("NO COVERAGE")
+  }
+}
+
+/**
+ * The summary of `rows` by a dimension. Source, channel and country give one entry per value,
+ * the largest `limit` of them; traffic and delivery one per date of the range (months for a
+ * year, days otherwise), every date included, the first `limit` of them.
+ */
+const summarize = (dimension: Dimension, rows: ReadonlyArray<Row>, range: Range, limit: number): SummaryBody => {
+  // "If no data is available for the summary report an empty data object is returned."
+  if (rows.length === 0) return { data: {} }
+  switch (dimension) {
+    case "source":
+      return {
+        data: Object.fromEntries(
+          largest(groupBy(rows, () => SOURCE), limit).map(([k, g]) => [k, { ...summaryOf(g), value: k }])
+        )
+      }
+    case "channel":
+      return {
+        data: Object.fromEntries(
+          largest(groupBy(rows, (r) => r.message.service), limit).map(([k, g]) => [k, { ...summaryOf(g), value: k }])
+        )
+      }
+    case "country":
+      return {
+        data: Object.fromEntries(
+          largest(groupBy(rows, (r) => r.message.countryIso), limit).map(([k, g]) => [k, summaryOf(g)])
+        )
+      }
+    case "traffic": {
+      const byDate = groupBy(rows, (r) => bucketKey(r.message.createdAt, range.bucket))
+      return { data: Object.fromEntries(bucketsOf(range, limit).map((k) => [k, summaryOf(byDate.get(k) ?? [])])) }
+    }
+    case "delivery": {
+      const byDate = groupBy(rows, (r) => bucketKey(r.message.createdAt, range.bucket))
+      return { data: Object.fromEntries(bucketsOf(range, limit).map((k) => [k, deliveryOf(byDate.get(k) ?? [])])) }
+    }
+  }
+}
+
+const summaryLimit = (limit: number | undefined): Effect.Effect<number, ApiFailure> => {
+  const n = limit ?? Paging.MAX_LIMIT
+  return Number.isInteger(n) && n >= 1 && n <= Paging.MAX_LIMIT
+    ? Effect.succeed(n)
+    : fail(Generic.invalidParam("limit"))
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const campaignIdFields = (invalid: ErrorSpec): Fields.Table => [["campaignId", { missing: invalid, invalid }]]
+
+/** @internal */
+export const handlers = ({ store }: Context): Router.Handlers<typeof Api.Reports> => ({
+  getAdvancedReport: {
+    fields: filterFields(undefined),
+    normalize: normalizeDates,
+    handle: ({ input }) =>
+      Effect.gen(function*() {
+        const rows = yield* filtered(store, input)
+        const page = yield* Paging.page(rows, input)
+        const totals = totalsOf(rows)
+        return {
+          body: {
+            info: {
+              totalPhoneNumbers: totals.phoneNumbers,
+              totalCost: fromMicros(totals.costMicros),
+              totalParts: totals.parts
+            },
+            // a short response gives the totals only, as a send's `shortResponse` does
+            data: input.short_response === true ? [] : page.data.map(toData),
+            paging: input.short_response === true ? { next: null, previous: null, size: 0 } : page.paging
+          }
+        }
+      })
+  },
+  exportAdvancedReportToCSV: {
+    fields: filterFields(E.channelInvalid),
+    normalize: normalizeDates,
+    handle: ({ input }) => Effect.map(exportRows(store, input), (table) => ({ body: Exports.csv(table, "report.csv") }))
+  },
+  exportAdvancedReportToXLSX: {
+    fields: filterFields(E.channelInvalid),
+    normalize: normalizeDates,
+    handle: ({ input }) =>
+      exportRows(store, input).pipe(
+        Effect.flatMap((table) => Exports.xlsx(table, "report.xlsx", "Report")),
+        Effect.map((body) => ({ body }))
+      )
+  },
+  getCampaignsList: {
+    // it documents no error: a bad `source` gets the generic invalid-parameter one
+    handle: ({ input }) =>
+      Effect.gen(function*() {
+        const all = yield* sentCampaigns(store)
+        // every campaign comes from the API: another source has none
+        const campaigns = input.source === undefined || input.source === SOURCE ? all : []
+        const page = yield* Paging.page(campaigns, input)
+        return {
+          body: {
+            info: { totalCampaigns: campaigns.length },
+            data: page.data.map((c) => toCampaignData(c, input.delivery_reports === true)),
+            paging: page.paging
+          }
+        }
+      })
+  },
+  getCampaignReport: {
+    fields: campaignIdFields(E.campaignIdInvalid),
+    handle: ({ input, path }) =>
+      Effect.gen(function*() {
+        const report = yield* findCampaign(store, path.campaignId, E.campaignNotFound)
+        const page = yield* Paging.page(report.rows, input)
+        const totals = totalsOf(report.rows)
+        return {
+          body: {
+            info: {
+              campaignId: report.campaign.campaignId,
+              campaignName: campaignName(report.campaign),
+              totalPhoneNumbers: totals.phoneNumbers,
+              totalCost: fromMicros(totals.costMicros),
+              totalParts: totals.parts,
+              channel: report.rows[0]!.message.service
+            },
+            data: input.short_response === true ? [] : page.data.map(toData),
+            paging: input.short_response === true ? { next: null, previous: null, size: 0 } : page.paging
+          }
+        }
+      })
+  },
+  exportCampaignReportToCSV: {
+    fields: campaignIdFields(E.idInvalid),
+    handle: ({ path }) =>
+      Effect.map(findCampaign(store, path.campaignId, E.idNotFound), (report) => ({
+        body: Exports.csv(exportTable(report.rows), campaignFileName(path.campaignId, "csv"))
+      }))
+  },
+  exportCampaignReportToXLSX: {
+    fields: campaignIdFields(E.idInvalid),
+    handle: ({ path }) =>
+      findCampaign(store, path.campaignId, E.idNotFound).pipe(
+        Effect.flatMap((report) =>
+          Exports.xlsx(exportTable(report.rows), campaignFileName(path.campaignId, "xlsx"), "Campaign")
+        ),
+        Effect.map((body) => ({ body }))
+      )
+  },
+  getSingleReport: {
+    fields: [["msgId", { missing: E.idInvalid, invalid: E.idInvalid }]],
+    handle: ({ path }) =>
+      Effect.gen(function*() {
+        const now = yield* Clock.currentTimeMillis
+        const message = store.findMessage(path.msgId)
+        const row = message === undefined ? undefined : rowOf(message, now)
+        if (row === undefined) return yield* fail(E.idNotFound)
+        return { body: { data: toData(row) } }
+      })
+  },
+  getSummaryReports: {
+    fields: [["dimension", { missing: E.dimensionInvalid, invalid: E.dimensionInvalid }], ...dateFields],
+    normalize: normalizeDates,
+    handle: ({ input, path }) =>
+      Effect.gen(function*() {
+        const range = yield* rangeOf(input)
+        const limit = yield* summaryLimit(input.limit)
+        const now = yield* Clock.currentTimeMillis
+        const rows = rowsOf(store.storedMessages(), now).filter((r) =>
+          r.message.createdAt >= range.start && r.message.createdAt < range.end
+        )
+        return { body: summarize(path.dimension, rows, range, limit) }
+      })
+  }
+})

@@ -1,0 +1,51 @@
+/**
+ * The Whatsapp group: template messages to numbers, estimates, and deletion of scheduled ones,
+ * over the shared messaging engine. The text is an approved WhatsApp template's. (The API has no
+ * WhatsApp campaigns.)
+ */
+import type * as Api from "@smscx/core/Api"
+import * as Effect from "effect/Effect"
+import * as Messaging from "../engines/messaging.js"
+import * as TemplateSends from "../engines/templateSends.js"
+import type { Context } from "../kernel/context.js"
+import type * as Fields from "../kernel/fields.js"
+import type * as Router from "../kernel/router.js"
+
+const E = Messaging.SendErrors
+
+const toFields: Fields.Table = [Messaging.toField, ...Messaging.commonFields, TemplateSends.templateIdField]
+
+/** @internal */
+export const handlers = ({ callbacks, config, store }: Context): Router.Handlers<typeof Api.Whatsapp> => {
+  const engine: Messaging.Engine = { store, callbacks, delivery: config.delivery }
+  const whatsapp = (operation: string, templateId: number) =>
+    Effect.map(
+      TemplateSends.templateStep(store, config, "whatsapp", templateId),
+      (step): Messaging.Send => ({ operation, service: "whatsapp", steps: [step] })
+    )
+  return {
+    sendWhatsappMessage: {
+      fields: toFields,
+      normalize: Messaging.normalizeNumbers,
+      handle: ({ input }) =>
+        whatsapp("sendWhatsappMessage", input.templateId).pipe(
+          Effect.flatMap((s) => Messaging.toNumbers(engine, s, input, { commit: true })),
+          Effect.map((body) => ({ body }))
+        )
+    },
+    estimateWhatsappMessage: {
+      fields: toFields,
+      normalize: Messaging.normalizeNumbers,
+      handle: ({ input }) =>
+        whatsapp("estimateWhatsappMessage", input.templateId).pipe(
+          Effect.flatMap((s) => Messaging.toNumbers(engine, s, input, { commit: false })),
+          Effect.map((body) => ({ body }))
+        )
+    },
+    deleteScheduledWhatsappMessage: {
+      fields: [["msgId", { missing: E.msgIdInvalid, invalid: E.msgIdInvalid }]],
+      handle: ({ path }) =>
+        Effect.map(Messaging.deleteScheduledMessage(store, "whatsapp", path.msgId), (body) => ({ body }))
+    }
+  }
+}

@@ -1,0 +1,615 @@
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import { assert, describe, it } from "@effect/vitest"
+import { Api } from "@smscx/core"
+import { Sandbox } from "@smscx/sandbox"
+import { parse } from "csv-parse/sync"
+import * as Effect from "effect/Effect"
+import * as TestClock from "effect/TestClock"
+import * as Delivery from "../src/internal/engines/delivery.js"
+import type * as State from "../src/internal/store.js"
+import { API_KEY, call, failure, harness, NOW, provide, success, xlsxRows } from "./utils.js"
+
+const NL = "+31612345678"
+const NL2 = "+31612345679"
+const DE = "+4915123456789"
+const GB = "+447400123456"
+const FR = "+33612345678"
+const JP = "+819012345678"
+const JUNE = "period=2025-06"
+
+const send = (body: object) =>
+  Effect.flatMap(
+    call("POST", "/sms", { body: { from: "InfoText", text: "Hello", ...body } }),
+    (a) => success(Api.Sms.sendSms, a)
+  )
+const advanced = (query: string) =>
+  Effect.flatMap(call("GET", `/reports?${query}`), (a) => success(Api.Reports.getAdvancedReport, a))
+const single = (msgId: string) =>
+  Effect.flatMap(call("GET", `/reports/single/${msgId}`), (a) => success(Api.Reports.getSingleReport, a))
+const summary = (dimension: string, query: string) =>
+  Effect.flatMap(
+    call("GET", `/reports/summary/${dimension}?${query}`),
+    (a) => success(Api.Reports.getSummaryReports, a)
+  )
+const campaigns = (query = "") =>
+  Effect.flatMap(call("GET", `/reports/campaigns${query}`), (a) => success(Api.Reports.getCampaignsList, a))
+const campaign = (id: string, query = "") =>
+  Effect.flatMap(call("GET", `/reports/campaigns/${id}${query}`), (a) => success(Api.Reports.getCampaignReport, a))
+
+const UNKNOWN_ID = "0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11"
+const at = (iso: string) => new Date(iso).toISOString()
+const csvRows = (bytes: Uint8Array) =>
+  parse(new TextDecoder().decode(bytes), { columns: true }) as Array<Record<string, string>>
+
+/** A file answer through the sandbox's HTTP client: status, headers and bytes. */
+const download = (path: string) =>
+  Effect.gen(function*() {
+    const client = yield* HttpClient.HttpClient
+    const response = yield* client.execute(
+      HttpClientRequest.get(Sandbox.baseUrl + path).pipe(HttpClientRequest.setHeaders({ "X-API-KEY": API_KEY }))
+    )
+    return { status: response.status, headers: response.headers, bytes: new Uint8Array(yield* response.arrayBuffer) }
+  })
+
+describe("getAdvancedReport", () => {
+  it.effect("reports what was sent: each message, its cost and text analysis; totals agree with the sends", () =>
+    Effect.gen(function*() {
+      const first = yield* send({ to: [NL, DE] })
+      const second = yield* send({ to: [GB], text: "ж".repeat(71) })
+      const body = yield* advanced(JUNE)
+      assert.deepStrictEqual(body.info, {
+        totalPhoneNumbers: 3,
+        // 0.072 (NL) + 0.079 (DE) + 2 x 0.041 (GB, two UCS-2 parts)
+        totalCost: 0.233,
+        totalParts: first.info.totalParts + second.info.totalParts
+      })
+      // most recent first
+      assert.deepStrictEqual(body.data.map((m) => m.msgId), [
+        second.data[0]!.msgId,
+        first.data[1]!.msgId,
+        first.data[0]!.msgId
+      ])
+      assert.deepStrictEqual(body.data[0], {
+        msgId: second.data[0]!.msgId,
+        status: "ACCEPTED",
+        statusCode: Delivery.statusCodes.ACCEPTED,
+        errorCode: null,
+        inQuietHours: false,
+        createdAt: new Date(NOW).toISOString(),
+        updatedAt: null,
+        cost: 0.082,
+        to: GB,
+        countryIso: "GB",
+        from: "InfoText",
+        text: "ж".repeat(71),
+        source: "api",
+        channel: "sms",
+        textAnalysis: { length: 71, unicode: true, parts: 2 },
+        scheduledAt: null
+      })
+      assert.deepStrictEqual(body.paging, { next: null, previous: null, size: 3 })
+    }).pipe(provide()))
+
+  it.effect("shows the status now: ACCEPTED, then SENT, then DELIVERED as the clock moves", () =>
+    Effect.gen(function*() {
+      const sent = yield* send({ to: [NL] })
+      const msgId = sent.data[0]!.msgId
+      const status = Effect.map(single(msgId), (b) => [b.data.status, b.data.statusCode, b.data.updatedAt])
+      assert.deepStrictEqual(yield* status, ["ACCEPTED", Delivery.statusCodes.ACCEPTED, null])
+      yield* TestClock.adjust("1 second")
+      assert.deepStrictEqual(yield* status, ["SENT", Delivery.statusCodes.SENT, new Date(NOW + 1000).toISOString()])
+      assert.deepStrictEqual((yield* advanced(`${JUNE}&delivery_report=sent`)).data.map((m) => m.msgId), [msgId])
+      assert.strictEqual((yield* advanced(`${JUNE}&delivery_report=accepted`)).data.length, 0)
+      yield* TestClock.adjust("4 seconds")
+      assert.deepStrictEqual(
+        yield* status,
+        ["DELIVERED", Delivery.statusCodes.DELIVERED, new Date(NOW + 5000).toISOString()]
+      )
+      const delivered = yield* advanced(`${JUNE}&delivery_report=delivered`)
+      assert.deepStrictEqual(delivered.data.map((m) => [m.msgId, m.status, m.errorCode]), [[msgId, "DELIVERED", null]])
+      assert.strictEqual((yield* advanced(`${JUNE}&delivery_report=sent`)).data.length, 0)
+    }).pipe(provide()))
+
+  it.effect("a failed delivery shows FAILED with its error code (a message planned to fail)", () =>
+    Effect.gen(function*() {
+      const { call, store } = yield* harness()
+      yield* store.setBalanceMicros(1_000_000)
+      const failing = yield* Delivery.plan(
+        { ...Delivery.defaults, failureRate: 1 },
+        { e164: DE, countryIso: "DE" },
+        NOW
+      )
+      const msgId = "3f1c2b9a-8d7e-4c6b-a5f4-e3d2c1b0a998"
+      assert.isTrue(
+        yield* store.commit(
+          { campaignId: UNKNOWN_ID, operation: "sendSms", msgIds: [msgId], scheduled: false, createdAt: NOW },
+          [stored({ msgId, to: DE, countryIso: "DE", timeline: failing, costMicros: 79_000 })]
+        )
+      )
+      const report = () =>
+        Effect.flatMap(call("GET", `/reports/single/${msgId}`), (a) => success(Api.Reports.getSingleReport, a))
+      assert.strictEqual((yield* report()).data.status, "ACCEPTED")
+      yield* TestClock.adjust("5 seconds")
+      const failed = (yield* report()).data
+      assert.deepStrictEqual(
+        [failed.status, failed.statusCode, failed.errorCode, failed.updatedAt],
+        ["FAILED", Delivery.statusCodes.FAILED, Delivery.FailureCodes.absentSubscriber, at("2025-06-01T12:00:05Z")]
+      )
+      const filtered = yield* Effect.flatMap(
+        call("GET", `/reports?${JUNE}&delivery_report=failed`),
+        (a) => success(Api.Reports.getAdvancedReport, a)
+      )
+      assert.deepStrictEqual(filtered.data.map((m) => m.msgId), [msgId])
+      const delivery = yield* Effect.flatMap(
+        call("GET", `/reports/summary/delivery?start_date=2025-06-01&end_date=2025-06-01`),
+        (a) => success(Api.Reports.getSummaryReports, a)
+      )
+      assert.deepStrictEqual(delivery.data["2025-06-01"], {
+        accepted: { parts: 0, costParts: 0 },
+        delivered: { parts: 0, costParts: 0 },
+        failed: { parts: 1, costParts: 0.079 },
+        scheduled: { parts: 0, costParts: 0 },
+        noCoverage: { parts: 0, costParts: 0 }
+      })
+    }))
+
+  it.effect("filters: country_iso (any case), delivery_report rejected / scheduled, source; deleted ones never show", () =>
+    Effect.gen(function*() {
+      yield* call("POST", "/optouts", { body: { phoneNumbers: [FR] } })
+      const now = yield* send({ to: [NL, DE, FR] })
+      const later = yield* send({ to: [NL2], scheduledDate: "2025-06-02 09:30:00" })
+      const deleted = yield* send({ to: [GB], scheduledDate: "2025-06-02 09:30:00" })
+      yield* call("DELETE", `/sms/scheduled/${deleted.data[0]!.msgId}`)
+      assert.deepStrictEqual([now.info.totalCost, later.info.totalCost], [0.151, 0.072])
+      const all = yield* advanced(JUNE)
+      assert.deepStrictEqual(all.data.map((m) => m.to).sort(), [DE, FR, NL, NL2].sort())
+      assert.strictEqual(all.info.totalPhoneNumbers, 4)
+      // a rejected message is reported at cost 0 and its parts are not billed
+      assert.deepStrictEqual(all.info, {
+        totalPhoneNumbers: 4,
+        // NL, DE and NL2 (scheduled): 0.072 + 0.079 + 0.072
+        totalCost: 0.223,
+        totalParts: 3
+      })
+      const de = yield* advanced(`${JUNE}&country_iso=de`)
+      assert.deepStrictEqual(de.data.map((m) => m.to), [DE])
+      const rejected = yield* advanced(`${JUNE}&delivery_report=rejected`)
+      assert.deepStrictEqual(rejected.data.map((m) => [m.to, m.status, m.cost]), [[FR, "REJECTED", 0]])
+      const scheduled = yield* advanced(`${JUNE}&delivery_report=scheduled`)
+      assert.deepStrictEqual(
+        scheduled.data.map((m) => [m.to, m.status, m.scheduledAt]),
+        [[NL2, "SCHEDULED", at("2025-06-02T09:30:00Z")]]
+      )
+      assert.strictEqual((yield* advanced(`${JUNE}&source=api`)).data.length, 4)
+      assert.deepStrictEqual(yield* advanced(`${JUNE}&source=excel`), {
+        info: { totalPhoneNumbers: 0, totalCost: 0, totalParts: 0 },
+        data: [],
+        paging: { next: null, previous: null, size: 0 }
+      })
+      yield* failure(yield* call("GET", `/reports/single/${deleted.data[0]!.msgId}`), 404, "not_found", 1160)
+    }).pipe(provide()))
+
+  it.effect("filters by channel: the kind of send (multichannel selects multichannel sends)", () =>
+    Effect.gen(function*() {
+      const { call, store } = yield* harness()
+      const ids = [
+        "a0000000-0000-4000-8000-000000000001",
+        "a0000000-0000-4000-8000-000000000002",
+        "a0000000-0000-4000-8000-000000000003",
+        "a0000000-0000-4000-8000-000000000004"
+      ]
+      const messages = [
+        stored({ msgId: ids[0]!, channel: "sms", service: "sms" }),
+        stored({ msgId: ids[1]!, channel: "viber", service: "viber", parts: 1 }),
+        stored({ msgId: ids[2]!, channel: "whatsapp", service: "whatsapp", parts: 1 }),
+        stored({ msgId: ids[3]!, channel: "viber", service: "multichannel", parts: 1 })
+      ]
+      yield* store.setBalanceMicros(1_000_000)
+      assert.isTrue(
+        yield* store.commit(
+          { campaignId: UNKNOWN_ID, operation: "sendSms", msgIds: ids, scheduled: false, createdAt: NOW },
+          messages
+        )
+      )
+      const byChannel = (channel: string) =>
+        Effect.flatMap(
+          call("GET", `/reports?${JUNE}&channel=${channel}`),
+          (a) => Effect.map(success(Api.Reports.getAdvancedReport, a), (b) => b.data.map((m) => [m.msgId, m.channel]))
+        )
+      assert.deepStrictEqual(yield* byChannel("sms"), [[ids[0], "sms"]])
+      assert.deepStrictEqual(yield* byChannel("viber"), [[ids[1], "viber"]])
+      assert.deepStrictEqual(yield* byChannel("whatsapp"), [[ids[2], "whatsapp"]])
+      assert.deepStrictEqual(yield* byChannel("multichannel"), [[ids[3], "viber"]])
+      const channels = yield* Effect.flatMap(
+        call("GET", `/reports/summary/channel?${JUNE}`),
+        (a) => success(Api.Reports.getSummaryReports, a)
+      )
+      assert.deepStrictEqual(Object.keys(channels.data).sort(), ["multichannel", "sms", "viber", "whatsapp"])
+      assert.deepStrictEqual(channels.data.multichannel, {
+        phoneNumbers: 1,
+        parts: 1,
+        costParts: 0.072,
+        value: "multichannel"
+      })
+    }))
+
+  it.effect("period (Y or Y-m) and start_date..end_date (both days included) select by sending time, UTC", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(Date.parse("2025-05-31T23:59:59Z"))
+      const may = (yield* send({ to: [NL] })).data[0]!.msgId
+      yield* TestClock.setTime(Date.parse("2025-06-01T00:00:00Z"))
+      const june = (yield* send({ to: [DE] })).data[0]!.msgId
+      yield* TestClock.setTime(Date.parse("2026-01-01T00:00:00Z"))
+      const next = (yield* send({ to: [GB] })).data[0]!.msgId
+      const ids = (query: string) => Effect.map(advanced(query), (b) => b.data.map((m) => m.msgId))
+      assert.deepStrictEqual(yield* ids("period=2025-05"), [may])
+      assert.deepStrictEqual(yield* ids("period=2025-06"), [june])
+      assert.deepStrictEqual(yield* ids("period=2025"), [june, may])
+      assert.deepStrictEqual(yield* ids("period=2026"), [next])
+      assert.deepStrictEqual(yield* ids("period=2024"), [])
+      assert.deepStrictEqual(yield* ids("start_date=2025-05-31&end_date=2025-05-31"), [may])
+      assert.deepStrictEqual(yield* ids("start_date=2025-06-01&end_date=2025-12-31"), [june])
+      assert.deepStrictEqual(yield* ids("start_date=2025-05-31&end_date=2026-01-01"), [next, june, may])
+      // a period wins over an interval given with it; empty parameters count as absent
+      assert.deepStrictEqual(yield* ids("period=2025-05&start_date=2026-01-01&end_date=2026-01-01"), [may])
+      assert.deepStrictEqual(yield* ids("period=&start_date=2026-01-01&end_date=2026-01-01"), [next])
+    }).pipe(provide()))
+
+  it.effect("pages with limit and the next / previous cursors; short_response gives the totals only", () =>
+    Effect.gen(function*() {
+      const sent = yield* send({ to: [NL, NL2, DE, GB, FR] })
+      const newestFirst = sent.data.map((m) => m.msgId).reverse()
+      const first = yield* advanced(`${JUNE}&limit=2`)
+      assert.deepStrictEqual(first.data.map((m) => m.msgId), newestFirst.slice(0, 2))
+      assert.strictEqual(first.info.totalPhoneNumbers, 5)
+      assert.isNull(first.paging.previous)
+      const second = yield* advanced(`${JUNE}&limit=2&next=${first.paging.next}`)
+      assert.deepStrictEqual(second.data.map((m) => m.msgId), newestFirst.slice(2, 4))
+      const third = yield* advanced(`${JUNE}&limit=2&next=${second.paging.next}`)
+      assert.deepStrictEqual(third.data.map((m) => m.msgId), newestFirst.slice(4))
+      assert.deepStrictEqual([third.paging.next, third.paging.size], [null, 1])
+      const back = yield* advanced(`${JUNE}&limit=2&previous=${third.paging.previous}`)
+      assert.deepStrictEqual(back.data.map((m) => m.msgId), newestFirst.slice(2, 4))
+      const short = yield* advanced(`${JUNE}&short_response=true`)
+      assert.deepStrictEqual(short.data, [])
+      assert.deepStrictEqual(short.info, { totalPhoneNumbers: 5, totalCost: sent.info.totalCost, totalParts: 5 })
+      for (const bad of ["limit=0", "limit=501", "limit=two", "next=bogus", "previous=bogus"]) {
+        const answer = yield* call("GET", `/reports?${JUNE}&${bad}`)
+        yield* failure(answer, 400, "invalid_param", 1000)
+      }
+    }).pipe(provide()))
+})
+
+/** The errors the advanced report and its exports share, with what provokes each. */
+const filterErrors: ReadonlyArray<readonly [query: string, code: number]> = [
+  ["", 1824],
+  ["period=", 1824],
+  ["start_date=2025-06-01", 1824],
+  ["end_date=2025-06-01", 1824],
+  ["period=&start_date=&end_date=", 1824],
+  ["period=2025-13", 1820],
+  ["period=2025-6", 1820],
+  ["period=June", 1820],
+  ["period=2025-06-01", 1820],
+  ["period=2025&period=2026", 1820],
+  ["start_date=2025-02-30&end_date=2025-03-01", 1821],
+  ["start_date=01-06-2025&end_date=2025-06-30", 1821],
+  ["start_date=2025-06-01&end_date=tomorrow", 1822],
+  ["start_date=2025-06-01&end_date=2025-06-31", 1822],
+  ["start_date=2025-06-02&end_date=2025-06-01", 1823],
+  [`${JUNE}&source=email`, 1825],
+  [`${JUNE}&delivery_report=read`, 1826],
+  [`${JUNE}&country_iso=DEU`, 1827],
+  [`${JUNE}&country_iso=XX`, 1827]
+]
+
+describe("advanced report errors", () => {
+  it.effect("getAdvancedReport: each documented 400; a bad channel (no code documented here) is the generic one", () =>
+    Effect.gen(function*() {
+      for (const [query, code] of filterErrors) {
+        yield* failure(yield* call("GET", `/reports?${query}`), 400, "invalid_param", code)
+      }
+      yield* failure(yield* call("GET", `/reports?${JUNE}&channel=rcs`), 400, "invalid_param", 1000)
+      yield* failure(yield* call("GET", `/reports?${JUNE}&short_response=maybe`), 400, "invalid_param", 1000)
+    }).pipe(provide()))
+
+  it.effect("the exports: the same rows, and 1828 for a bad channel; a bad limit is the generic error", () =>
+    Effect.gen(function*() {
+      for (const path of ["/reports/csv", "/reports/xlsx"]) {
+        for (const [query, code] of filterErrors) {
+          yield* failure(yield* call("GET", `${path}?${query}`), 400, "invalid_param", code)
+        }
+        yield* failure(yield* call("GET", `${path}?${JUNE}&channel=rcs`), 400, "invalid_param", 1828)
+        yield* failure(yield* call("GET", `${path}?${JUNE}&limit=0`), 400, "invalid_param", 1000)
+      }
+    }).pipe(provide()))
+})
+
+describe("advanced report exports", () => {
+  it.effect("CSV and XLSX hold the filtered rows, newest first, with a header row; limit caps them", () =>
+    Effect.gen(function*() {
+      const sent = yield* send({ to: [NL, DE, GB] })
+      const csv = yield* download(`/reports/csv?${JUNE}`)
+      assert.strictEqual(csv.status, 200)
+      assert.strictEqual(csv.headers["content-type"], "application/csv")
+      assert.include(csv.headers["content-disposition"], "report.csv")
+      const rows = csvRows(csv.bytes)
+      assert.deepStrictEqual(rows.map((r) => r.msgId), sent.data.map((m) => m.msgId).reverse())
+      assert.deepStrictEqual(
+        { ...rows[0] },
+        {
+          msgId: sent.data[2]!.msgId,
+          status: "ACCEPTED",
+          statusCode: String(Delivery.statusCodes.ACCEPTED),
+          errorCode: "",
+          inQuietHours: "false",
+          createdAt: new Date(NOW).toISOString(),
+          updatedAt: "",
+          scheduledAt: "",
+          cost: "0.041",
+          to: GB,
+          countryIso: "GB",
+          from: "InfoText",
+          source: "api",
+          channel: "sms",
+          text: "Hello",
+          length: "5",
+          unicode: "false",
+          parts: "1"
+        }
+      )
+      const de = csvRows((yield* download(`/reports/csv?${JUNE}&country_iso=DE`)).bytes)
+      assert.deepStrictEqual(de.map((r) => r.to), [DE])
+      const capped = csvRows((yield* download(`/reports/csv?${JUNE}&limit=2`)).bytes)
+      assert.strictEqual(capped.length, 2)
+      const empty = yield* download(`/reports/csv?period=2024`)
+      assert.strictEqual(new TextDecoder().decode(empty.bytes).trim().split("\r\n").length, 1)
+
+      const xlsx = yield* download(`/reports/xlsx?${JUNE}&delivery_report=accepted`)
+      assert.strictEqual(
+        xlsx.headers["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+      )
+      assert.include(xlsx.headers["content-disposition"], "report.xlsx")
+      const sheet = yield* xlsxRows(xlsx.bytes)
+      assert.strictEqual(sheet.name, "Report")
+      assert.deepStrictEqual(sheet.rows[0]!.slice(0, 3), ["msgId", "status", "statusCode"])
+      assert.deepStrictEqual(sheet.rows.slice(1).map((r) => [r[0], r[1], r[9]]), [
+        [sent.data[2]!.msgId, "ACCEPTED", GB],
+        [sent.data[1]!.msgId, "ACCEPTED", DE],
+        [sent.data[0]!.msgId, "ACCEPTED", NL]
+      ])
+    }).pipe(provide()))
+})
+
+describe("getSingleReport", () => {
+  it.effect("one message's report; 1165 for a malformed id, 1160 for an unknown one", () =>
+    Effect.gen(function*() {
+      const sent = yield* send({ to: [NL], text: "a".repeat(161) })
+      const body = yield* single(sent.data[0]!.msgId)
+      assert.deepStrictEqual(
+        [body.data.to, body.data.cost, body.data.textAnalysis],
+        [NL, sent.info.totalCost, { length: 161, unicode: false, parts: 2 }]
+      )
+      yield* failure(yield* call("GET", `/reports/single/${UNKNOWN_ID}`), 404, "not_found", 1160)
+      yield* failure(yield* call("GET", "/reports/single/not-a-msg-id"), 400, "invalid_param", 1165)
+      yield* failure(yield* call("GET", `/reports/single/${UNKNOWN_ID.toUpperCase()}`), 400, "invalid_param", 1165)
+    }).pipe(provide()))
+})
+
+describe("campaigns", () => {
+  it.effect("getCampaignsList: every send, most recent first, with totals; delivery_reports adds the counts", () =>
+    Effect.gen(function*() {
+      const first = yield* send({ to: [NL, DE, JP] })
+      yield* TestClock.adjust("1 minute")
+      const toGroups = yield* Effect.flatMap(
+        call("POST", "/sms/campaign", { body: { from: "InfoText", text: "Hi {{firstName}}", groups: [1] } }),
+        (a) => success(Api.Sms.sendSmsCampaign, a)
+      )
+      const list = yield* campaigns()
+      assert.strictEqual(list.info.totalCampaigns, 2)
+      assert.deepStrictEqual(list.data.map((c) => c.id), [toGroups.info.campaignId, first.info.campaignId])
+      const older = list.data[1]!
+      assert.deepStrictEqual(
+        { ...older, name: "" },
+        {
+          id: first.info.campaignId,
+          name: "",
+          from: "InfoText",
+          groups: [],
+          totalPhoneNumers: 3,
+          parts: first.info.totalParts,
+          cost: first.info.totalCost,
+          text: "Hello",
+          source: "api",
+          channel: "sms",
+          datetimeAdded: new Date(NOW).toISOString(),
+          datetimeScheduled: null
+        }
+      )
+      assert.strictEqual(older.name, "API 2025-06-01 12:00:00")
+      assert.deepStrictEqual(
+        [list.data[0]!.totalPhoneNumers, list.data[0]!.cost, list.data[0]!.parts],
+        [toGroups.info.totalValid, toGroups.info.totalCost, toGroups.info.totalParts]
+      )
+      // the first send's messages have been delivered a minute later; JP has no coverage
+      const counted = yield* campaigns("?delivery_reports=true")
+      assert.deepStrictEqual(counted.data[1]!.status, {
+        accepted: 0,
+        delivered: 2,
+        failed: 0,
+        scheduled: 0,
+        noCoverage: 1
+      })
+      assert.deepStrictEqual(counted.data[0]!.status!.accepted, toGroups.info.totalValid)
+      const paged = yield* campaigns("?limit=1")
+      assert.deepStrictEqual(paged.data.map((c) => c.id), [toGroups.info.campaignId])
+      const rest = yield* campaigns(`?limit=1&next=${paged.paging.next}`)
+      assert.deepStrictEqual(rest.data.map((c) => c.id), [first.info.campaignId])
+      assert.deepStrictEqual(yield* campaigns("?source=webapp"), {
+        info: { totalCampaigns: 0 },
+        data: [],
+        paging: { next: null, previous: null, size: 0 }
+      })
+      yield* failure(yield* call("GET", "/reports/campaigns?source=email"), 400, "invalid_param", 1000)
+      yield* failure(yield* call("GET", "/reports/campaigns?limit=0"), 400, "invalid_param", 1000)
+    }).pipe(provide()))
+
+  it.effect("a campaign whose scheduled messages were all deleted is not a sent campaign", () =>
+    Effect.gen(function*() {
+      const scheduled = yield* send({ to: [NL], scheduledDate: "2025-06-02 09:30:00" })
+      const listed = yield* campaigns("?delivery_reports=true")
+      assert.deepStrictEqual(listed.data[0]!.datetimeScheduled, at("2025-06-02T09:30:00Z"))
+      assert.strictEqual(listed.data[0]!.status!.scheduled, 1)
+      yield* call("DELETE", `/sms/scheduled/campaign/${scheduled.info.campaignId}`)
+      assert.strictEqual((yield* campaigns()).info.totalCampaigns, 0)
+      yield* failure(yield* call("GET", `/reports/campaigns/${scheduled.info.campaignId}`), 404, "not_found", 1150)
+    }).pipe(provide()))
+
+  it.effect("getCampaignReport: its messages in sending order, paged, and its totals; 1155 / 1150", () =>
+    Effect.gen(function*() {
+      const sent = yield* send({ to: [NL, DE, GB] })
+      yield* send({ to: [FR] })
+      const id = sent.info.campaignId
+      const body = yield* campaign(id, "?limit=2")
+      assert.deepStrictEqual(body.info, {
+        campaignId: id,
+        campaignName: "API 2025-06-01 12:00:00",
+        totalPhoneNumbers: 3,
+        totalCost: sent.info.totalCost,
+        totalParts: 3,
+        channel: "sms"
+      })
+      assert.deepStrictEqual(body.data.map((m) => m.to), [NL, DE])
+      const rest = yield* campaign(id, `?limit=2&next=${body.paging.next}`)
+      assert.deepStrictEqual(rest.data.map((m) => m.to), [GB])
+      assert.deepStrictEqual((yield* campaign(id, "?short_response=true")).data, [])
+      yield* TestClock.adjust("5 seconds")
+      assert.deepStrictEqual((yield* campaign(id)).data.map((m) => m.status), ["DELIVERED", "DELIVERED", "DELIVERED"])
+      yield* failure(yield* call("GET", `/reports/campaigns/${UNKNOWN_ID}`), 404, "not_found", 1150)
+      yield* failure(yield* call("GET", "/reports/campaigns/12345"), 400, "invalid_param", 1155)
+      yield* failure(yield* call("GET", `/reports/campaigns/${id}?limit=501`), 400, "invalid_param", 1000)
+    }).pipe(provide()))
+
+  it.effect("campaign exports: CSV and XLSX of its messages; 1165 / 1160", () =>
+    Effect.gen(function*() {
+      const sent = yield* send({ to: [NL, DE] })
+      const id = sent.info.campaignId
+      const csv = yield* download(`/reports/campaigns/${id}/csv`)
+      assert.strictEqual(csv.headers["content-type"], "application/csv")
+      assert.include(csv.headers["content-disposition"], `campaign-${id}.csv`)
+      assert.deepStrictEqual(csvRows(csv.bytes).map((r) => [r.msgId, r.to, r.cost]), [
+        [sent.data[0]!.msgId, NL, "0.072"],
+        [sent.data[1]!.msgId, DE, "0.079"]
+      ])
+      const xlsx = yield* download(`/reports/campaigns/${id}/xlsx`)
+      assert.include(xlsx.headers["content-disposition"], `campaign-${id}.xlsx`)
+      const sheet = yield* xlsxRows(xlsx.bytes)
+      assert.strictEqual(sheet.name, "Campaign")
+      assert.deepStrictEqual(sheet.rows.slice(1).map((r) => [r[0], r[9]]), [
+        [sent.data[0]!.msgId, NL],
+        [sent.data[1]!.msgId, DE]
+      ])
+      for (const kind of ["csv", "xlsx"]) {
+        yield* failure(yield* call("GET", `/reports/campaigns/${UNKNOWN_ID}/${kind}`), 404, "not_found", 1160)
+        yield* failure(yield* call("GET", `/reports/campaigns/nope/${kind}`), 400, "invalid_param", 1165)
+      }
+    }).pipe(provide()))
+})
+
+describe("getSummaryReports", () => {
+  it.effect("by source, channel and country: recipients, billed parts and cost agree with the sends", () =>
+    Effect.gen(function*() {
+      const a = yield* send({ to: [NL, NL2, DE], text: "a".repeat(161) })
+      const b = yield* send({ to: [GB, JP] })
+      // NL, NL2, DE in 2 parts each (0.144 + 0.144 + 0.158), GB 0.041, JP without coverage
+      const total = 0.487
+      assert.deepStrictEqual([a.info.totalCost, b.info.totalCost], [0.446, 0.041])
+      assert.deepStrictEqual((yield* summary("source", JUNE)).data, {
+        api: { phoneNumbers: 5, parts: 7, costParts: total, value: "api" }
+      })
+      assert.deepStrictEqual((yield* summary("channel", JUNE)).data, {
+        sms: { phoneNumbers: 5, parts: 7, costParts: total, value: "sms" }
+      })
+      const countries = (yield* summary("country", JUNE)).data
+      assert.deepStrictEqual(countries, {
+        NL: { phoneNumbers: 2, parts: 4, costParts: 0.288 },
+        DE: { phoneNumbers: 1, parts: 2, costParts: 0.158 },
+        GB: { phoneNumbers: 1, parts: 1, costParts: 0.041 },
+        JP: { phoneNumbers: 1, parts: 0, costParts: 0 }
+      })
+      // the largest first, `limit` of them
+      assert.deepStrictEqual(Object.keys((yield* summary("country", `${JUNE}&limit=1`)).data), ["NL"])
+    }).pipe(provide()))
+
+  it.effect("by traffic and delivery: every date of the range (months of a year, days otherwise)", () =>
+    Effect.gen(function*() {
+      const sent = yield* send({ to: [NL, DE] })
+      yield* TestClock.setTime(Date.parse("2025-06-03T08:00:00Z"))
+      yield* send({ to: [GB], scheduledDate: "2025-06-04 08:00:00" })
+      const days = (yield* summary("traffic", JUNE)).data
+      assert.strictEqual(Object.keys(days).length, 30)
+      assert.deepStrictEqual(Object.keys(days).slice(0, 3), ["2025-06-01", "2025-06-02", "2025-06-03"])
+      assert.deepStrictEqual(days["2025-06-01"], { phoneNumbers: 2, parts: 2, costParts: sent.info.totalCost })
+      assert.deepStrictEqual(days["2025-06-02"], { phoneNumbers: 0, parts: 0, costParts: 0 })
+      assert.deepStrictEqual(days["2025-06-03"], { phoneNumbers: 1, parts: 1, costParts: 0.041 })
+      const months = (yield* summary("traffic", "period=2025")).data
+      assert.deepStrictEqual(
+        Object.keys(months),
+        Array.from({ length: 12 }, (_, i) => `2025-${String(i + 1).padStart(2, "0")}`)
+      )
+      assert.deepStrictEqual(months["2025-06"], { phoneNumbers: 3, parts: 3, costParts: 0.192 })
+      const interval = (yield* summary("delivery", "start_date=2025-06-01&end_date=2025-06-03")).data
+      assert.deepStrictEqual(Object.keys(interval), ["2025-06-01", "2025-06-02", "2025-06-03"])
+      const dayOne = interval["2025-06-01"]
+      const dayThree = interval["2025-06-03"]
+      assert(dayOne !== undefined && "delivered" in dayOne && dayThree !== undefined && "scheduled" in dayThree)
+      assert.deepStrictEqual(dayOne.delivered, { parts: 2, costParts: sent.info.totalCost })
+      assert.deepStrictEqual(dayThree.scheduled, { parts: 1, costParts: 0.041 })
+      assert.deepStrictEqual(Object.keys((yield* summary("delivery", `${JUNE}&limit=2`)).data), [
+        "2025-06-01",
+        "2025-06-02"
+      ])
+      // no data: an empty data object
+      assert.deepStrictEqual(yield* summary("traffic", "period=2024"), { data: {} })
+    }).pipe(provide()))
+
+  it.effect("errors: 1829 for a dimension, the date errors, and a bad limit", () =>
+    Effect.gen(function*() {
+      yield* failure(yield* call("GET", `/reports/summary/operator?${JUNE}`), 400, "invalid_param", 1829)
+      for (const [query, code] of filterErrors.filter(([, code]) => code <= 1824)) {
+        yield* failure(yield* call("GET", `/reports/summary/country?${query}`), 400, "invalid_param", code)
+      }
+      for (const limit of ["0", "501", "x"]) {
+        yield* failure(
+          yield* call("GET", `/reports/summary/country?${JUNE}&limit=${limit}`),
+          400,
+          "invalid_param",
+          1000
+        )
+      }
+    }).pipe(provide()))
+})
+
+/** A message as the store keeps it, for a sandbox whose sends a test crafts. */
+function stored(fields: Partial<State.StoredMessage> & { readonly msgId: string }): State.StoredMessage {
+  return {
+    campaignId: UNKNOWN_ID,
+    channel: "sms",
+    service: "sms",
+    to: NL,
+    countryIso: "NL",
+    from: "InfoText",
+    text: "Hello",
+    parts: 1,
+    costMicros: 72_000,
+    status: "ACCEPTED",
+    createdAt: NOW,
+    scheduledAt: undefined,
+    trackData: undefined,
+    timeline: { sentAt: NOW + 1000, finalAt: NOW + 5000, outcome: "DELIVERED", errorCode: null },
+    dlrCallbackUrl: undefined,
+    ...fields
+  }
+}
