@@ -2,7 +2,7 @@
  * What every example runs on: the real API when `SMSCX_API_KEY` (or the other `SMSCX_*`
  * credentials) is set, otherwise the sandbox, in-process, with nothing sent anywhere.
  */
-import { FetchClient, SmsCx, Templates } from "@smscx/client"
+import { Conversations, FetchClient, SmsCx, Templates } from "@smscx/client"
 import type * as Api from "@smscx/core/Api"
 import type * as Operation from "@smscx/core/Operation"
 import { SmsCx as PromiseClient } from "@smscx/promise"
@@ -98,6 +98,48 @@ export const approvedTemplate = (
     }
     return created.info.id
   })
+}
+
+/**
+ * The id of a conversation with `from`, which every Conversations example needs: one starts when
+ * a message is received from a number. On a sandbox (the embedded one, or a server at
+ * `SMSCX_BASE_URL`) `from` writes `text` on `channel`, through the sandbox's control API. On the
+ * real API messages come from real people, so there it is your most recent conversation (`from`,
+ * `text` and `channel` unused); an account with none is a setup that cannot run the example, a
+ * defect, not an error of the operation the example shows.
+ */
+export const aConversation = (
+  from: string,
+  text: string,
+  channel: "sms" | "viber" | "whatsapp" = "sms"
+): Effect.Effect<string, Operation.FailureOf<typeof Api.Conversations.getConverstionsList>, Conversations> => {
+  const base = process.env.SMSCX_BASE_URL ?? ""
+  if (hasCredentials && base === "") {
+    return Effect.gen(function*() {
+      const conversations = yield* Conversations
+      const [latest] = (yield* conversations.getConverstionsList()).data
+      if (latest === undefined) {
+        return yield* Effect.dieMessage("No conversation yet: one starts when someone texts one of your numbers")
+      }
+      return latest.conversationId
+    })
+  }
+  const received: Effect.Effect<string | undefined> = hasCredentials
+    ? Effect.promise(async () => {
+      const answer = await fetch(new URL("/__sandbox/inbound", base), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ from, text, channel })
+      })
+      if (!answer.ok) return undefined
+      const { conversationId } = await answer.json() as { readonly conversationId: string | null }
+      return conversationId ?? undefined
+    })
+    : sandbox().sandbox.receiveMessage({ from, text, channel })
+  return Effect.flatMap(received, (conversationId) =>
+    conversationId === undefined
+      ? Effect.dieMessage(`The sandbox started no conversation with ${from}`)
+      : Effect.succeed(conversationId))
 }
 
 /** The Promise client, on the real API or the sandbox. */

@@ -7,6 +7,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import {
   AccessDeniedException,
+  Account,
   ApiException,
   Groups,
   InsufficientBalanceException,
@@ -100,6 +101,29 @@ describe("Viber and WhatsApp: template sends", () => {
       assert.deepStrictEqual([error.status, error.type, error.code], [403, "access_denied", 1606])
       assert.deepStrictEqual(yield* (yield* sandbox).messages, [])
     }).pipe(provide(undefined, { channels: { viber: false } })))
+
+  it.effect("the control API switches channels: getChannelsStatus says so, sends follow, reset restores", () =>
+    Effect.gen(function*() {
+      const state = yield* sandbox
+      const account = yield* Account
+      const templateId = yield* approvedTemplate("whatsapp", "Hi")
+      const send = (yield* Whatsapp).sendWhatsappMessage({ to: [NL], from: "Shop", templateId })
+      assert.deepStrictEqual(yield* state.setChannels({ whatsapp: false }), {
+        sms: true,
+        viber: true,
+        whatsapp: false,
+        multichannel: true
+      })
+      assert.isFalse((yield* account.getChannelsStatus()).whatsapp)
+      const refused = yield* Effect.flip(send)
+      assert.instanceOf(refused, ApiException)
+      assert.deepStrictEqual([refused.status, refused.code], [403, 1608])
+      yield* state.setChannels({ whatsapp: true })
+      yield* send
+      yield* state.setChannels({ whatsapp: false })
+      yield* state.reset
+      assert.isTrue((yield* account.getChannelsStatus()).whatsapp)
+    }).pipe(provide()))
 
   it.effect("a Viber campaign: contacts' fields fill the template, opted-out contacts are rejected", () =>
     Effect.gen(function*() {

@@ -1,7 +1,17 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { assert, describe, it } from "@effect/vitest"
-import { Account, Groups, Numbers, Otp, OtpExpiredException, Shortlinks, Sms, Templates } from "@smscx/client"
+import {
+  Account,
+  Conversations,
+  Groups,
+  Numbers,
+  Otp,
+  OtpExpiredException,
+  Shortlinks,
+  Sms,
+  Templates
+} from "@smscx/client"
 import * as Effect from "effect/Effect"
 import { NL, provide, Sandbox, sandbox } from "./utils.js"
 
@@ -103,6 +113,44 @@ describe("the control API (/__sandbox/...)", () => {
       const optedOut = yield* control("GET", `/s${optout}`)
       assert.deepStrictEqual([optedOut.status, optedOut.json], [200, { optedOut: NL }])
       assert.strictEqual((yield* control("GET", `/s${optout}x`)).status, 404)
+    }).pipe(provide()))
+
+  it.effect("channels are read and switched over HTTP; a bad body is refused and changes nothing", () =>
+    Effect.gen(function*() {
+      assert.deepStrictEqual((yield* control("GET", "/__sandbox/channels")).json, {
+        sms: true,
+        viber: true,
+        whatsapp: true,
+        multichannel: true
+      })
+      for (const bad of [{ viber: "no" }, { fax: false }, [1]]) {
+        assert.strictEqual((yield* control("PUT", "/__sandbox/channels", bad)).status, 400)
+      }
+      const changed = yield* control("PUT", "/__sandbox/channels", { viber: false })
+      assert.deepStrictEqual([changed.status, changed.json.viber, changed.json.whatsapp], [200, false, true])
+      assert.isFalse((yield* (yield* Account).getChannelsStatus()).viber)
+    }).pipe(provide()))
+
+  it.effect("an inbound message starts a conversation; with `to`, it needs a rented number", () =>
+    Effect.gen(function*() {
+      const received = yield* control("POST", "/__sandbox/inbound", { from: NL, text: "Hi", channel: "viber" })
+      assert.strictEqual(received.status, 200)
+      const listed = yield* (yield* Conversations).getConverstionsList()
+      assert.deepStrictEqual(listed.data.map((c) => [c.conversationId, c.lastReply]), [[
+        received.json.conversationId,
+        "Hi"
+      ]])
+      const cases = [
+        [{ from: NL, text: "Hi", to: "+31612469000" }, 404],
+        [{ from: "not a number", text: "Hi" }, 400],
+        [{ from: NL, text: "Hi", channel: "fax" }, 400],
+        [{ from: NL, text: "Hi", channel: "viber", to: "+31612469000" }, 400],
+        [{ from: NL }, 400]
+      ] as const
+      for (const [body, status] of cases) {
+        assert.strictEqual((yield* control("POST", "/__sandbox/inbound", body)).status, status, JSON.stringify(body))
+      }
+      assert.strictEqual((yield* (yield* Conversations).getConverstionsList()).data.length, 1)
     }).pipe(provide()))
 
   it.effect("an unknown control path is a 404 of the control API, not of the API", () =>

@@ -345,10 +345,33 @@ export interface Service {
   readonly advanceTime: (duration: Duration.DurationInput) => Effect.Effect<void>
   /** Back to the state it started with: the balance, the seed groups, nothing sent, no tokens. */
   readonly reset: Effect.Effect<void>
-  /** An SMS arriving on a rented number; false when that number is not rented. */
+  /**
+   * An SMS arriving on a rented number (listed by `getInboundSms`, and in the sender's
+   * conversation); false when that number is not rented.
+   */
   readonly receiveSms: (
     sms: { readonly to: string; readonly from: string; readonly text: string }
   ) => Effect.Effect<boolean>
+  /**
+   * A message from a number, on a channel (default SMS): it starts or extends the number's
+   * conversation (the Conversations API), whose id it gives; with `to`, an SMS on a rented
+   * number. Undefined, and nothing kept, when `to` is not rented or `from` is not a phone number.
+   */
+  readonly receiveMessage: (
+    message: {
+      readonly from: string
+      readonly text: string
+      readonly channel?: "sms" | "viber" | "whatsapp"
+      readonly to?: string
+    }
+  ) => Effect.Effect<string | undefined>
+  /** Which channels are active (what `getChannelsStatus` answers). */
+  readonly channels: Effect.Effect<Generated.ChannelsStatus>
+  /**
+   * Activates or deactivates channels (until `reset`): Viber, WhatsApp and multichannel sends on
+   * an inactive one are refused. Gives the status after.
+   */
+  readonly setChannels: (change: Partial<Generated.ChannelsStatus>) => Effect.Effect<Generated.ChannelsStatus>
   /** Approves a Viber or WhatsApp template; false when there is no such template. */
   readonly approveTemplate: (templateId: number) => Effect.Effect<boolean>
   /** Approves a sender name; false when there is no such originator. */
@@ -503,7 +526,19 @@ export const make: (options?: Options) => Effect.Effect<Service, FaultRules.Inva
       callbacks: current((i) => Effect.sync(() => i.callbacks.log().map((record) => ({ ...record })))),
       advanceTime: (duration) => current((i) => i.control.advanceTime(Duration.toMillis(duration) / 1000)),
       reset: hooks.reset,
-      receiveSms: (sms) => current((i) => i.control.receiveInbound(sms)),
+      receiveSms: (sms) =>
+        current((i) =>
+          Effect.map(i.control.receiveInbound({ ...sms, channel: "sms" }), (received) => received._tag === "Received")
+        ),
+      receiveMessage: ({ channel = "sms", ...message }) =>
+        current((i) =>
+          Effect.map(
+            i.control.receiveInbound({ ...message, channel }),
+            (received) => received._tag === "Received" ? received.conversationId : undefined
+          )
+        ),
+      channels: current((i) => i.control.channels),
+      setChannels: (change) => current((i) => i.control.setChannels(change)),
       approveTemplate: (id) => current((i) => i.control.approveTemplate(id)),
       approveOriginator: (id) => current((i) => i.control.approveOriginator(id)),
       visit: (url, visitor = {}) =>

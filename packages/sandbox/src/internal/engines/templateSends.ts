@@ -5,6 +5,7 @@
  * be active for the account.
  */
 import * as Effect from "effect/Effect"
+import { channelsOf } from "../groups/account.js"
 import { Templates } from "../groups/templates.js"
 import type { Config } from "../kernel/context.js"
 import { type ApiFailure, documented, type ErrorSpec, fail, spec } from "../kernel/errors.js"
@@ -60,6 +61,6 @@ export const templateStep = (
   channel: "viber" | "whatsapp",
   templateId: number
 ) =>
-  config.channels[channel]
+  channelsOf(store, config)[channel]
     ? Effect.map(templateText(store, channel, templateId), (text) => ({ channel, text }))
     : fail(channelNotActive(channel))

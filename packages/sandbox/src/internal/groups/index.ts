@@ -10,6 +10,7 @@ import type * as Router from "../kernel/router.js"
 import * as Account from "./account.js"
 import * as Applications from "./applications.js"
 import * as Attachments from "./attachments.js"
+import * as Conversations from "./conversations.js"
 import * as Groups from "./groups.js"
 import * as Multichannel from "./multichannel.js"
 import * as Numbers from "./numbers.js"
@@ -34,6 +35,7 @@ export const simulated: Partial<GroupHandlers> = {
   account: Account.handlers,
   applications: Applications.handlers,
   attachments: Attachments.handlers,
+  conversations: Conversations.handlers,
   groups: Groups.handlers,
   multichannel: Multichannel.handlers,
   numbers: Numbers.handlers,

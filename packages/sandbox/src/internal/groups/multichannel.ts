@@ -19,6 +19,7 @@ import type { Context } from "../kernel/context.js"
 import { documented, type ErrorSpec, fail, Generic, spec } from "../kernel/errors.js"
 import type * as Fields from "../kernel/fields.js"
 import type * as Router from "../kernel/router.js"
+import { channelsOf } from "./account.js"
 
 /** The documented errors of the strategy, the ttl and the failover. @internal */
 export const MultichannelErrors = {
@@ -105,9 +106,10 @@ export const handlers = ({ callbacks, config, store }: Context): Router.Handlers
       const problem = strategyProblem(input.strategy) ?? ttlProblem(input.ttl)
       if (problem !== undefined) return yield* fail(problem)
       if (input.from.trim().length > MAX_FROM) return yield* fail(M.fromInvalid)
+      const active = channelsOf(store, config)
       const inactive = [
-        ...(config.channels.multichannel ? [] : ["multichannel"]),
-        ...input.strategy.map((s) => s.channel).filter((c) => !config.channels[c])
+        ...(active.multichannel ? [] : ["multichannel"]),
+        ...input.strategy.map((s) => s.channel).filter((c) => !active[c])
       ]
       if (inactive.length > 0) {
         return yield* fail(spec(

@@ -15,7 +15,9 @@ import * as Random from "effect/Random"
 import { createHash } from "node:crypto"
 import * as Links from "../engines/links.js"
 import { fromMicros, toMicros } from "../engines/money.js"
+import * as Account from "../groups/account.js"
 import * as Attachments from "../groups/attachments.js"
+import * as Conversations from "../groups/conversations.js"
 import * as Groups from "../groups/index.js"
 import * as Numbers from "../groups/numbers.js"
 import * as Originators from "../groups/originators.js"
@@ -202,7 +204,19 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
       setBalance: (amount) => store.setBalanceMicros(toMicros(amount)),
       advanceTime: (seconds) => Effect.sync(() => shift.advance(Math.round(seconds * 1000))),
       reset: hooks.reset,
-      receiveInbound: ({ from, text, to }) => Numbers.receiveInboundSms(store, to, from, text, callbacks),
+      receiveInbound: (message) =>
+        Effect.gen(function*() {
+          if (message.to !== undefined) {
+            const rented = yield* Numbers.receiveInboundSms(store, message.to, message.from, message.text, callbacks)
+            if (!rented) return { _tag: "NotRented" } as const
+          }
+          const conversation = yield* Conversations.receive(store, message)
+          // an alphanumeric sender can text a rented number, but no conversation is kept with it
+          if (conversation === undefined && message.to === undefined) return { _tag: "InvalidSender" } as const
+          return { _tag: "Received", conversationId: conversation?.conversationId } as const
+        }),
+      channels: Effect.sync(() => Account.channelsOf(store, config)),
+      setChannels: (change) => Account.setChannels(store, config, change),
       approveTemplate: (id) => Templates.approveTemplate(store, id),
       approveOriginator: (id) => Originators.approveOriginator(store, id),
       visit: (path, visitor) => Links.visit(store, path, visitor),

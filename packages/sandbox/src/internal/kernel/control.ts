@@ -8,8 +8,11 @@
  *   GET  /__sandbox/balance                        { balance }
  *   PUT  /__sandbox/balance        { balance }     sets it
  *   POST /__sandbox/time           { seconds }     advances the sandbox's clock
+ *   GET  /__sandbox/channels                       which channels are active
+ *   PUT  /__sandbox/channels       { viber: false }   activates or deactivates channels
  *   POST /__sandbox/reset                          back to the state it started with (faults too)
- *   POST /__sandbox/inbound        { to, from, text }  an SMS arriving on a rented number
+ *   POST /__sandbox/inbound        { from, text, channel?, to? }  a message from a number: into its
+ *                                  conversation; with `to`, an SMS on a rented number
  *   POST /__sandbox/templates/{id}/approve
  *   POST /__sandbox/originators/{id}/approve
  *   GET  /__sandbox/faults                         the faults injected: { seed, maxStallMillis, rules }
@@ -21,9 +24,21 @@
  * `https://en.ax/<path>`, the short URLs in messages and in the API's answers, is `/s/<path>` on
  * the sandbox.
  */
+import type * as Generated from "@smscx/core/Generated"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type { Visit } from "../../Sandbox.js"
+import type { Inbound } from "../groups/conversations.js"
+
+/**
+ * What became of an inbound message: received (into the sender's conversation, when the sender
+ * is a phone number), or refused because `to` is no rented number or `from` no phone number.
+ * @internal
+ */
+export type Received =
+  | { readonly _tag: "Received"; readonly conversationId: string | undefined }
+  | { readonly _tag: "NotRented" }
+  | { readonly _tag: "InvalidSender" }
 import * as Faults from "./faults.js"
 
 /** The prefix of the control API's paths. @internal */
@@ -37,9 +52,10 @@ export interface Actions {
   readonly setBalance: (amount: number) => Effect.Effect<void>
   readonly advanceTime: (seconds: number) => Effect.Effect<void>
   readonly reset: Effect.Effect<void>
-  readonly receiveInbound: (
-    sms: { readonly to: string; readonly from: string; readonly text: string }
-  ) => Effect.Effect<boolean>
+  /** A message from a number: to a rented number (SMS), or to the account on any channel. */
+  readonly receiveInbound: (message: Inbound) => Effect.Effect<Received>
+  readonly channels: Effect.Effect<Generated.ChannelsStatus>
+  readonly setChannels: (change: Partial<Generated.ChannelsStatus>) => Effect.Effect<Generated.ChannelsStatus>
   readonly approveTemplate: (id: number) => Effect.Effect<boolean>
   readonly approveOriginator: (id: number) => Effect.Effect<boolean>
   /** A short URL's path visited (`bVc4x`, `bVc4x/r2N`, `o/Ab3`); undefined when it leads nowhere. */
@@ -115,18 +131,43 @@ export const handle = (
       }
       return Effect.as(actions.advanceTime(seconds), ok({ advancedSeconds: seconds }))
     }
+    case "GET channels":
+      return Effect.map(actions.channels, ok)
+    case "PUT channels": {
+      const change = isRecord(body) ? body : undefined
+      const names = ["sms", "viber", "whatsapp", "multichannel"]
+      if (
+        change === undefined ||
+        Object.entries(change).some(([name, active]) => !names.includes(name) || typeof active !== "boolean")
+      ) {
+        return Effect.succeed(problem(400, `a body of booleans for ${names.join(", ")}`))
+      }
+      return Effect.map(actions.setChannels(change), ok)
+    }
     case "POST reset":
       return Effect.as(actions.reset, ok({ reset: true }))
     case "POST inbound": {
-      const sms = isRecord(body) ? body : {}
-      const { from, text, to } = sms
-      if (typeof to !== "string" || typeof from !== "string" || typeof text !== "string") {
-        return Effect.succeed(problem(400, "to, from and text must be strings"))
+      const message = isRecord(body) ? body : {}
+      const { channel = "sms", from, text, to } = message
+      if (typeof from !== "string" || typeof text !== "string" || (to !== undefined && typeof to !== "string")) {
+        return Effect.succeed(problem(400, "from and text must be strings, and to, when given, a string"))
       }
-      return Effect.map(
-        actions.receiveInbound({ to, from, text }),
-        (received) => received ? ok({ received: true }) : problem(404, `${to} is not a rented number`)
-      )
+      if (channel !== "sms" && channel !== "viber" && channel !== "whatsapp") {
+        return Effect.succeed(problem(400, "channel must be sms, viber or whatsapp"))
+      }
+      if (to !== undefined && channel !== "sms") {
+        return Effect.succeed(problem(400, "only an SMS arrives on a rented number (to)"))
+      }
+      return Effect.map(actions.receiveInbound({ from, text, channel, to }), (received) => {
+        switch (received._tag) {
+          case "Received":
+            return ok({ received: true, conversationId: received.conversationId ?? null })
+          case "NotRented":
+            return problem(404, `${to} is not a rented number`)
+          case "InvalidSender":
+            return problem(400, `${from} is not a phone number`)
+        }
+      })
     }
     case "POST templates/{id}/approve":
     case "POST originators/{id}/approve": {
