@@ -1,6 +1,6 @@
 /**
- * Table-driven, over `Api.groups`: every operation of each group the sandbox simulates (the
- * groups with examples under `examples/<group>/`) has its runnable example, and each example,
+ * Table-driven, over `Api.groups`: every one of the 100 operations has its runnable example under
+ * `examples/<group>/`, and each example,
  * run through the SDK against the sandbox on loopback, gets a successful answer for its
  * operation that the reference document accepts (ajv, `contract.ts`): a proxy between the two
  * checks every answer as it passes.
@@ -19,7 +19,7 @@ const kebab = (id: string) =>
   id.replace(/([a-z0-9])([A-Z])/g, "$1-$2").replace(/([A-Z])([A-Z][a-z])/g, "$1-$2").toLowerCase()
 const exampleOf = (group: string, operationId: string) => new URL(`${group}/${kebab(operationId)}.ts`, examples)
 
-const groups = Object.entries(Api.groups).filter(([group]) => existsSync(new URL(`${group}/`, examples)))
+const groups = Object.entries(Api.groups)
 
 const API_KEY = "every-operation-key"
 const APPLICATION = { applicationId: "every-operation-app", applicationSecret: "every-operation-secret" }
@@ -89,9 +89,9 @@ afterAll(async () => {
   await sandbox.close()
 })
 
-describe("every operation of the simulated groups, through its example and the SDK", () => {
-  it("each has an example", () => {
-    assert.isAtLeast(groups.length, 12)
+describe("every operation, through its example and the SDK", () => {
+  it("each of the 100 has an example", () => {
+    assert.strictEqual(groups.flatMap(([, operations]) => Object.keys(operations)).length, 100)
     const missing = groups.flatMap(([group, operations]) =>
       Object.keys(operations).filter((id) => !existsSync(exampleOf(group, id))).map((id) => `${group}/${kebab(id)}`)
     )

@@ -1,8 +1,7 @@
 /**
- * The handlers of each API group the sandbox simulates, by the group's accessor name in
- * `Api.groups`. The app derives every route from `Api.groups`; a group given here must handle
- * each of its operations (a missing one is a type error); a group not given yet answers each of
- * its operations with 501 (see `Generic.notSimulated`).
+ * The handlers of every API group, by the group's accessor name in `Api.groups`. The app derives
+ * every route from `Api.groups`; a group missing here, or an operation its handlers miss, is a
+ * type error.
  */
 import type * as Api from "@smscx/core/Api"
 import type { Context } from "../kernel/context.js"
@@ -31,7 +30,7 @@ export type GroupHandlers = {
 }
 
 /** @internal */
-export const simulated: Partial<GroupHandlers> = {
+export const handlers: GroupHandlers = {
   account: Account.handlers,
   applications: Applications.handlers,
   attachments: Attachments.handlers,

@@ -103,12 +103,11 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
     const auth = Auth.make({ apiKeys: config.apiKeys, applications: config.applications, store })
     const callbacks = Callbacks.make(config.callbacks)
     const context: Context = { store, config, callbacks }
-    // every operation of every group, from the entries: a group not simulated yet answers 501
+    // every operation of every group, from the entries
     const routes = Object.entries(Api.groups).flatMap(([name, operations]) => {
-      const handlers = Groups.simulated[name as keyof Groups.GroupHandlers]
-      const all = operations as Readonly<Record<string, Operation.Any>>
+      const handlers = Groups.handlers[name as keyof Groups.GroupHandlers]
       // the group's own types were checked where its handlers are written
-      return Router.group(all, handlers === undefined ? Router.unsimulated(all) : handlers(context) as never)
+      return Router.group(operations as Readonly<Record<string, Operation.Any>>, handlers(context) as never)
     })
     // ids, PINs and tokens from a seeded generator when a seed is given
     const random = config.seed === undefined ? undefined : Random.make(config.seed)

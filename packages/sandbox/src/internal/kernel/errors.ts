@@ -114,9 +114,6 @@ export const Generic = {
   // the spec's `Error.type` has no "too large": the body is what is refused, so `invalid_body`
   payloadTooLarge: (maxBytes: number): ErrorSpec =>
     spec(413, "invalid_body", 1009, `The request body is too large (max. ${maxBytes} bytes)`),
-  // an operation of a group this version of the sandbox does not simulate yet
-  notSimulated: (operationId: string): ErrorSpec =>
-    spec(501, "server_error", 1010, `The sandbox does not simulate ${operationId} yet`),
   // the spec documents no error for a reused id (1111 is a malformed one): the generic one
   idempotencyIdReused: spec(
     400,

@@ -189,16 +189,6 @@ export const group = <G extends Readonly<Record<string, Operation.Any>>>(
 ): ReadonlyArray<Route> =>
   Object.keys(operations).map((id) => make(operations[id]!, handlers[id as keyof G] as Handler<Operation.Any>))
 
-/**
- * The handlers of a group this version of the sandbox does not simulate: each operation is
- * answered 501 with its name (`Generic.notSimulated`), not a misleading 404.
- * @internal
- */
-export const unsimulated = <G extends Readonly<Record<string, Operation.Any>>>(operations: G): Handlers<G> =>
-  Object.fromEntries(
-    Object.keys(operations).map((id) => [id, { handle: () => fail(Generic.notSimulated(id)) }])
-  ) as unknown as Handlers<G>
-
 /** @internal */
 export type Match =
   | { readonly _tag: "Found"; readonly route: Route; readonly params: Readonly<Record<string, string>> }
