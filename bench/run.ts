@@ -7,6 +7,9 @@
  *    its default Node client and on fetch), sequential and 16 in flight. Target: SDK <= 1.15x.
  * 2. Decoding a 25,000-recipient sendSms answer vs JSON.parse alone. Target: <= 3x.
  * 3. esbuild bundles (minified + gzip) of a program sending one SMS. Target: <= 100 KB gz.
+ * 4. The sandbox under load: sendSms at 64 in flight from bare `node:http` (keep-alive), req/s and
+ *    latency p50/p99, against a bare `node:http` server answering a fixed sendSms answer (both in a
+ *    child process), and the sandbox's peak memory.
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
@@ -130,15 +133,35 @@ const concurrent = async (send: Send, n: number, inFlight: number) => {
   return n / ((performance.now() - start) / 1000) // requests per second
 }
 
-const startSandbox = async () => {
-  const child = spawn(process.execPath, ["--import", "tsx", new URL("server.ts", import.meta.url).pathname], {
-    stdio: ["ignore", "pipe", "inherit"]
-  })
+/** The sandbox (or, `bare`, the load section's baseline server) in a child process: see server.ts. */
+const startSandbox = async (kind: "sandbox" | "bare" = "sandbox") => {
+  const args = [
+    "--import",
+    "tsx",
+    new URL("server.ts", import.meta.url).pathname,
+    ...(kind === "bare" ? ["--bare"] : [])
+  ]
+  const child = spawn(process.execPath, args, { stdio: ["pipe", "pipe", "inherit"] })
   // never leave the sandbox behind, whatever happens to this process
   process.on("exit", () => child.kill("SIGTERM"))
+  const exited = once(child, "exit")
   const lines = createInterface({ input: child.stdout })
   const [line] = (await once(lines, "line")) as [string]
-  return { url: (JSON.parse(line) as { url: string }).url, stop: () => child.kill("SIGTERM") }
+  return {
+    url: (JSON.parse(line) as { url: string }).url,
+    /** Its memory in bytes: now, and the most it has held. */
+    memory: async () => {
+      child.stdin.write("memory\n")
+      const [answer] = (await once(lines, "line")) as [string]
+      return JSON.parse(answer) as { rss: number; maxRss: number }
+    },
+    stop: () => child.kill("SIGTERM"),
+    /** Stops it and waits until it is gone, so that it takes no CPU from what runs next. */
+    stopped: async () => {
+      child.kill("SIGTERM")
+      await exited
+    }
+  }
 }
 
 const roundTrips = async () => {
@@ -256,6 +279,78 @@ const bundles = async () => {
   )
 }
 
+// ---------------------------------------------------------------------------
+// 4. The sandbox under load
+// ---------------------------------------------------------------------------
+
+const LOAD = quick ? 2000 : 10_000
+const LOAD_IN_FLIGHT = 64
+
+/** `n` calls, `inFlight` at a time: req/s, and each call's latency (ms) at the median and the 99th percentile. */
+const underLoad = async (send: Send, n: number, inFlight: number) => {
+  const latencies = new Float64Array(n)
+  let next = 0
+  const start = performance.now()
+  await Promise.all(Array.from({ length: inFlight }, async () => {
+    for (let i = next++; i < n; i = next++) {
+      const sent = performance.now()
+      await send()
+      latencies[i] = performance.now() - sent
+    }
+  }))
+  const seconds = (performance.now() - start) / 1000
+  latencies.sort()
+  const at = (q: number) => latencies[Math.min(n - 1, Math.floor(q * n))]!
+  return { rps: n / seconds, p50: at(0.5), p99: at(0.99) }
+}
+
+const load = async () => {
+  console.log(
+    `\n## The sandbox under load: sendSms, ${LOAD_IN_FLIGHT} in flight, bare node:http client (keep-alive), loopback\n`
+  )
+  console.log(`${fmt(LOAD)} calls after ${fmt(LOAD / 10)} to warm up; best of ${ROUNDS} by req/s\n`)
+  const results: Array<{ name: string; rps: number; p50: number; p99: number; idle: number; peak: number }> = []
+  for (const kind of ["bare", "sandbox"] as const) {
+    const server = await startSandbox(kind)
+    const idle = (await server.memory()).rss
+    const client = nodeHttpClient(server.url)
+    await underLoad(client.send, LOAD / 10, LOAD_IN_FLIGHT)
+    let best = { rps: 0, p50: 0, p99: 0 }
+    for (let round = 0; round < ROUNDS; round++) {
+      const run = await underLoad(client.send, LOAD, LOAD_IN_FLIGHT)
+      if (run.rps > best.rps) best = run
+    }
+    await client.close()
+    const peak = (await server.memory()).maxRss
+    await server.stopped()
+    results.push({
+      name: kind === "bare" ? "bare node:http server, fixed answer" : "sandbox",
+      ...best,
+      idle,
+      peak
+    })
+  }
+  const [bare, sandbox] = results
+  const mb = (bytes: number) => fmt(bytes / 2 ** 20)
+  console.log("| server | req/s | p50 ms | p99 ms | RSS idle MB | peak RSS MB | cost vs bare server (req/s / p50) |")
+  console.log("|---|---:|---:|---:|---:|---:|---:|")
+  for (const r of results) {
+    console.log(
+      `| ${r.name} | ${fmt(r.rps)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${mb(r.idle)} | ${mb(r.peak)} | ${
+        fmt(bare!.rps / r.rps, 2)
+      }x / ${fmt(r.p50 / bare!.p50, 2)}x |`
+    )
+  }
+  console.log(
+    `\n(the sandbox answers ${
+      fmt(sandbox!.rps / bare!.rps, 2)
+    }x the req/s of a bare node:http server on this machine; ` +
+      `each call sends a new idempotencyId, as the SDK does, so the sandbox also keeps every answer (up to 100,000) ` +
+      `and every message: ${fmt((ROUNDS + 0.1) * LOAD)} by the end, in its peak RSS)`
+  )
+}
+
 await roundTrips()
 await decoding()
 await bundles()
+await load()
