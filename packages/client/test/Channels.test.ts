@@ -27,7 +27,7 @@ import * as TestClock from "effect/TestClock"
 import * as TestServices from "effect/TestServices"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
-import { DE, NL, NOW, provide, Sandbox, sandbox } from "./utils.js"
+import { DE, GB, NL, NOW, provide, Sandbox, sandbox } from "./utils.js"
 
 const US = "+12025550123"
 /** Two hours after `NOW`, in the API's `YYYY-MM-DD HH:MM:SS` form. */
@@ -220,6 +220,39 @@ describe("Multichannel", () => {
       assert.deepStrictEqual([deleted.info.creditReturned, deleted.info.channel], [0.028, "multichannel"])
     }).pipe(provide()))
 
+  it.effect("a number without Viber fails over to SMS after the ttl, both attempts priced", () =>
+    Effect.gen(function*() {
+      const multichannel = yield* Multichannel
+      const state = yield* sandbox
+      const templateId = yield* approvedTemplate("viber", "Your parcel is on its way")
+      const noViber = "+31612345679"
+      const strategy = [{ channel: "viber", templateId }, { channel: "sms", text: "Parcel on its way" }] as const
+      const estimate = yield* multichannel.estimateMultichannelMessage({
+        to: [NL, noViber],
+        from: "Shop",
+        strategy,
+        ttl: 600
+      })
+      const sent = yield* multichannel.sendMultichannelMessage({ to: [NL, noViber], from: "Shop", strategy, ttl: 600 })
+      assert.deepStrictEqual(
+        sent.data.map((m) => [m.to, m.channel, m.cost, m.text]),
+        [
+          [NL, "viber", 0.028, "Your parcel is on its way"],
+          // the Viber attempt (0.028) and the SMS that delivered (0.072)
+          [noViber, "sms", 0.1, "Parcel on its way"]
+        ]
+      )
+      assert.deepStrictEqual([estimate.info.totalCost, sent.info.totalCost], [0.128, 0.128])
+      const status = Effect.map(state.messagesTo(noViber), (ms) => ms.map((m) => m.status))
+      yield* TestClock.adjust("1 second")
+      assert.deepStrictEqual(yield* status, ["SENT"])
+      // the SMS leaves when the Viber attempt's 600 s are up, and is delivered 5 s later
+      yield* TestClock.adjust("603 seconds")
+      assert.deepStrictEqual(yield* status, ["SENT"])
+      yield* TestClock.adjust("2 seconds")
+      assert.deepStrictEqual(yield* status, ["DELIVERED"])
+    }).pipe(provide(undefined, { delivery: { rules: [{ channel: "viber", pattern: "9$", rate: 1 }] } })))
+
   it.effect("the strategy's rules, in the order the API checks them", () =>
     Effect.gen(function*() {
       const multichannel = yield* Multichannel
@@ -364,6 +397,55 @@ describe("delivery over time", () => {
         rules: [{ pattern: "0$", rate: 0 }, { countryIso: "DE", rate: 1 }]
       }
     })))
+
+  it.effect("quiet hours at the destination hold a message until one minute after they end", () =>
+    Effect.gen(function*() {
+      const sms = yield* Sms
+      const state = yield* sandbox
+      // at NOW (12:00 UTC) it is 14:00 in Amsterdam, 13:00 in London, 08:00 in New York
+      const sent = yield* sms.sendSms({ to: [NL, GB, US], from: "Shop", text: "Hi" })
+      assert.deepStrictEqual(
+        sent.data.map((m) => [m.to, m.status, m.inQuietHours, m.scheduledAt]),
+        [
+          [NL, "SCHEDULED", true, "2025-06-01T13:31:00.000Z"],
+          [GB, "SCHEDULED", true, "2025-06-01T14:31:00.000Z"],
+          [US, "ACCEPTED", false, undefined]
+        ]
+      )
+      assert.strictEqual(sent.info.totalInQuietHours, 2)
+      // held, so still deletable, with a refund
+      const deleted = yield* sms.deleteScheduledSms(sent.data[1]!.msgId)
+      assert.strictEqual(deleted.info.creditReturned, 0.041)
+      yield* TestClock.adjust("1 hour")
+      assert.deepStrictEqual((yield* state.messagesTo(NL)).map((m) => m.status), ["SCHEDULED"])
+      yield* TestClock.adjust("40 minutes")
+      assert.deepStrictEqual((yield* state.messagesTo(NL)).map((m) => m.status), ["DELIVERED"])
+    }).pipe(provide(undefined, { quietHours: { start: "13:00", end: "15:30" } })))
+
+  it.effect("quiet hours across midnight end the next morning, or the same morning before they end", () =>
+    Effect.gen(function*() {
+      const sent = yield* (yield* Sms).sendSms({ to: [US, NL], from: "Shop", text: "Hi" })
+      assert.deepStrictEqual(
+        sent.data.map((m) => [m.to, m.status, m.scheduledAt]),
+        // 08:00 in New York is inside 21:30–09:30: 09:31 local, 13:31 UTC
+        [[US, "SCHEDULED", "2025-06-01T13:31:00.000Z"], [NL, "ACCEPTED", undefined]]
+      )
+      yield* TestClock.adjust("10 hours")
+      // 22:00 in Amsterdam: until 09:31 tomorrow, 07:31 UTC
+      const late = yield* (yield* Sms).sendSms({ to: [NL], from: "Shop", text: "Hi" })
+      assert.strictEqual(late.data[0]!.scheduledAt, "2025-06-02T07:31:00.000Z")
+    }).pipe(provide(undefined, { quietHours: { start: "21:30", end: "09:30" } })))
+
+  it("invalid quiet hours are a defect", () => {
+    for (
+      const quietHours of [{ start: "25:00", end: "08:00" }, { start: "9:30", end: "21:30" }, {
+        start: "08:00",
+        end: "08:00"
+      }]
+    ) {
+      assert.throws(() => Sandbox.inProcessFetch({ quietHours }), /quietHours/)
+    }
+  })
 
   it("invalid delivery options are a defect that names the option", () => {
     for (const delivery of [{ failureRate: 2 }, { sentAfterSeconds: -1 }, { rules: [{ pattern: "(", rate: 1 }] }]) {

@@ -39,6 +39,7 @@ import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Scope from "effect/Scope"
+import * as Dates from "./internal/engines/dates.js"
 import * as Delivery from "./internal/engines/delivery.js"
 import { toMicros } from "./internal/engines/money.js"
 import * as Attachments from "./internal/groups/attachments.js"
@@ -305,6 +306,13 @@ export interface Options {
    * messages fail is drawn from the seeded generator (`seed`). Invalid values are a defect.
    */
   readonly delivery?: Partial<DeliveryOptions>
+  /**
+   * The account's quiet hours, in each destination's local time, `HH:MM` to `HH:MM` (across
+   * midnight when the end comes first, e.g. `{ start: "21:30", end: "09:30" }`): a message due in
+   * them is scheduled one minute after they end and flagged `inQuietHours`, as the API does (the
+   * real account sets them in the vendor's web app). Default none. Invalid times are a defect.
+   */
+  readonly quietHours?: { readonly start: string; readonly end: string }
 }
 
 /**
@@ -469,6 +477,15 @@ const deliveryOf = (options: Options): Delivery.Options => {
   return { ...Delivery.defaults, ...given }
 }
 
+const quietHoursOf = (options: Options) => {
+  const quiet = options.quietHours
+  if (quiet === undefined) return undefined
+  if (!Dates.isTimeOfDay(quiet.start) || !Dates.isTimeOfDay(quiet.end) || quiet.start === quiet.end) {
+    throw new TypeError("Sandbox options: quietHours.start and .end must be distinct times of day, HH:MM")
+  }
+  return { start: quiet.start, end: quiet.end }
+}
+
 const configOf = (options: Options, faults: FaultRules.Resolved): App.Config => ({
   apiKeys: options.apiKeys ?? [],
   applications: options.applications ?? [],
@@ -483,7 +500,8 @@ const configOf = (options: Options, faults: FaultRules.Resolved): App.Config => 
   callbacks: { ...Callbacks.defaults, ...options.callbacks },
   attachments: options.attachments ?? [],
   faults,
-  delivery: deliveryOf(options)
+  delivery: deliveryOf(options),
+  quietHours: quietHoursOf(options)
 })
 
 const attachmentOf = (record: Attachments.AttachmentRecord): Attachment => ({

@@ -598,6 +598,7 @@ function stored(fields: Partial<State.StoredMessage> & { readonly msgId: string 
     campaignId: UNKNOWN_ID,
     channel: "sms",
     service: "sms",
+    inQuietHours: false,
     to: NL,
     countryIso: "NL",
     from: "InfoText",

@@ -44,6 +44,8 @@ export interface StoredMessage {
   readonly createdAt: number
   readonly scheduledAt: number | undefined
   readonly trackData: string | undefined
+  /** Held by the account's quiet hours at its destination (and scheduled at their end). */
+  readonly inQuietHours: boolean
   /** When it leaves and how it ends; undefined for a message that is never sent. */
   readonly timeline: Delivery.Timeline | undefined
   /** Where its delivery reports are POSTed, when the send gave a URL. */

@@ -93,3 +93,42 @@ export const instantAt = (scheduled: Scheduled, isUtc: boolean, timeZone: string
   const guess = scheduled.millis - offsetAt(scheduled.millis, timeZone)
   return scheduled.millis - offsetAt(guess, timeZone)
 }
+
+/**
+ * Quiet hours: an interval of the destination's local time, `HH:MM` to `HH:MM`, across midnight
+ * when it ends before it starts (`21:30` to `09:30`).
+ * @internal
+ */
+export interface QuietHours {
+  readonly start: string
+  readonly end: string
+}
+
+const DAY = 86_400_000
+const minutesOf = (hhmm: string) => {
+  const [h, m] = hhmm.split(":").map(Number) as [number, number]
+  return h * 60 + m
+}
+
+/** Whether `HH:MM` is a time of day. @internal */
+export const isTimeOfDay = (raw: string): boolean => /^([01]\d|2[0-3]):[0-5]\d$/.test(raw)
+
+/**
+ * When a message due at `instant` may leave, given quiet hours at its destination: undefined when
+ * the instant is outside them; otherwise one minute after they end, as the API documents (quiet
+ * from 21:30 to 09:30, a message at 21:55 is scheduled for 09:31 the next day).
+ * @internal
+ */
+export const afterQuietHours = (instant: number, quiet: QuietHours, timeZone: string): number | undefined => {
+  const local = instant + offsetAt(instant, timeZone)
+  const minute = Math.floor((((local % DAY) + DAY) % DAY) / 60_000)
+  const start = minutesOf(quiet.start)
+  const end = minutesOf(quiet.end)
+  const across = end < start
+  const inside = across ? minute >= start || minute < end : minute >= start && minute < end
+  if (!inside) return undefined
+  const dayStart = local - (((local % DAY) + DAY) % DAY)
+  // past midnight's start of an interval across midnight, its end is tomorrow
+  const endWall = dayStart + (end + 1) * 60_000 + (across && minute >= start ? DAY : 0)
+  return instantAt({ _tag: "WallClock", millis: endWall }, false, timeZone)
+}

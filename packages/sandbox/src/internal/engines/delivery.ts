@@ -28,8 +28,14 @@ export const FailureCodes = {
   noChannelAccount: 4
 } as const
 
-/** A share of failed deliveries: for a country, numbers matching a pattern, or all. @internal */
+/**
+ * A share of failed deliveries: for a country, numbers matching a pattern, a channel, or all (a
+ * rule for `viber` stands for numbers without Viber: a multichannel send fails over).
+ * @internal
+ */
 export interface FailureRule {
+  /** Deliveries on this channel only; absent: any channel. */
+  readonly channel?: "sms" | "viber" | "whatsapp" | undefined
   /** ISO 3166 alpha-2; absent: any country. */
   readonly countryIso?: string | undefined
   /** A regular expression tested against the E.164 number; absent: any number. */
@@ -79,8 +85,9 @@ export const statusCodes: Readonly<Record<Status, number>> = {
   DELETED: 8
 }
 
-const failureRateOf = (options: Options, e164: string, countryIso: string): number => {
+const failureRateOf = (options: Options, e164: string, countryIso: string, channel: string): number => {
   for (const rule of options.rules) {
+    if (rule.channel !== undefined && rule.channel !== channel) continue
     if (rule.countryIso !== undefined && rule.countryIso.toUpperCase() !== countryIso) continue
     if (rule.pattern !== undefined && !new RegExp(rule.pattern).test(e164)) continue
     return rule.rate
@@ -89,19 +96,21 @@ const failureRateOf = (options: Options, e164: string, countryIso: string): numb
 }
 
 /**
- * The timeline of a message accepted at `start` (its schedule, or now). A failure draws from the
- * sandbox's `Random` only when its share is between 0 and 1, so that sandboxes without failures
- * give the same ids as before.
+ * The timeline of a message on a channel, accepted at `start` (its schedule, or now). A failure
+ * draws from the sandbox's `Random` only when its share is between 0 and 1, so that sandboxes
+ * without failures give the same ids as before. A failed Viber or WhatsApp delivery is a number
+ * without an account on the channel.
  * @internal
  */
 export const plan = (
   options: Options,
   recipient: { readonly e164: string; readonly countryIso: string },
   start: number,
-  failureCode: number = FailureCodes.absentSubscriber
+  channel: "sms" | "viber" | "whatsapp" = "sms"
 ): Effect.Effect<Timeline> =>
   Effect.gen(function*() {
-    const rate = failureRateOf(options, recipient.e164, recipient.countryIso)
+    const rate = failureRateOf(options, recipient.e164, recipient.countryIso, channel)
+    const failureCode = channel === "sms" ? FailureCodes.absentSubscriber : FailureCodes.noChannelAccount
     const failed = rate >= 1 ? true : rate <= 0 ? false : (yield* Random.next) < rate
     return {
       sentAt: start + options.sentAfterSeconds * 1000,
@@ -168,6 +177,9 @@ export const invalid = (options: Partial<Options>): string | undefined => {
   for (const [i, rule] of (options.rules ?? []).entries()) {
     const bad = rate(rule.rate, `delivery.rules[${i}].rate`)
     if (bad !== undefined) return bad
+    if (rule.channel !== undefined && !["sms", "viber", "whatsapp"].includes(rule.channel)) {
+      return `delivery.rules[${i}].channel must be sms, viber or whatsapp`
+    }
     if (rule.countryIso !== undefined && !/^[A-Za-z]{2}$/.test(rule.countryIso)) {
       return `delivery.rules[${i}].countryIso must be two letters`
     }

@@ -16,6 +16,7 @@ import * as Effect from "effect/Effect"
 import * as Groups from "../groups/groups.js"
 import * as Optouts from "../groups/optouts.js"
 import type * as Callbacks from "../kernel/callbacks.js"
+import type { Context } from "../kernel/context.js"
 import { type ApiFailure, documented, type ErrorSpec, fail, Generic, spec } from "../kernel/errors.js"
 import type * as Fields from "../kernel/fields.js"
 import * as Ids from "../kernel/ids.js"
@@ -140,14 +141,25 @@ export interface Send<S extends Service = Service> {
   readonly operation: string
   readonly service: S
   readonly steps: ReadonlyArray<Step>
+  /** Seconds a step has to deliver before the next is tried (multichannel). */
+  readonly ttlSeconds?: number | undefined
 }
 
-/** What the handlers share: the store, the delivery options and the callbacks. @internal */
+/** What the handlers share: the store, the delivery options, quiet hours and the callbacks. @internal */
 export interface Engine {
   readonly store: Store.Store
   readonly delivery: Delivery.Options
+  readonly quietHours: Dates.QuietHours | undefined
   readonly callbacks: Callbacks.Callbacks
 }
+
+/** The engine of a group's handlers. @internal */
+export const engineOf = ({ callbacks, config, store }: Context): Engine => ({
+  store,
+  callbacks,
+  delivery: config.delivery,
+  quietHours: config.quietHours
+})
 
 interface Recipient {
   readonly number: Phone.PhoneNumber
@@ -195,6 +207,8 @@ interface Outcome {
    */
   readonly reserveMicros: number
   readonly scheduled: boolean
+  /** How many recipients the quiet hours hold. */
+  readonly inQuietHours: number
   readonly createdAt: number
   readonly links: Links.Issuer
 }
@@ -303,33 +317,65 @@ const price = (
     let totalParts = 0
     let reserveMicros = 0
     let covered = 0
+    let inQuietHours = 0
     for (const recipient of recipients) {
       const { countryIso, e164 } = recipient.number
       const zone = Pricing.timeZone(countryIso)
-      const scheduledAt = scheduled === undefined
+      const requestedAt = scheduled === undefined
         ? undefined
         : Dates.instantAt(scheduled, compose.isUtc !== false, zone)
-      if (scheduledAt !== undefined && scheduledAt <= now) return yield* fail(E.scheduledDateInPast)
+      if (requestedAt !== undefined && requestedAt <= now) return yield* fail(E.scheduledDateInPast)
+      // due in the destination's quiet hours: scheduled at their end, as the API does
+      const quietEnd = engine.quietHours === undefined || zone === undefined
+        ? undefined
+        : Dates.afterQuietHours(requestedAt ?? now, engine.quietHours, zone)
+      const scheduledAt = quietEnd ?? requestedAt
       // the first step with coverage in the recipient's country reaches it
-      const step = send.steps.find((s) => Pricing.messagePrice(s.channel, countryIso) !== undefined) ??
-        send.steps[send.steps.length - 1]!
-      const text = render(step, recipient)
-      const analysis = analyze(step.channel, text)
-      if (analysis.parts > MessageParts.MAX_PARTS) return yield* fail(E.textTooLong)
-      const unitPrice = Pricing.messagePrice(step.channel, countryIso)
-      if (unitPrice !== undefined) covered++
+      const covers = (s: Step) => Pricing.messagePrice(s.channel, countryIso) !== undefined
+      // the first step with coverage in the recipient's country is tried first
+      const first = send.steps.find(covers) ?? send.steps[send.steps.length - 1]!
+      const firstPrice = Pricing.messagePrice(first.channel, countryIso)
+      if (firstPrice !== undefined) covered++
       // an opted-out number is not sent to: rejected, at no cost (a number without coverage
       // is "NO COVERAGE" whether or not it opted out)
-      const rejected = recipient.optedOut && unitPrice !== undefined
-      const costMicros = unitPrice === undefined || rejected ? 0 : unitPrice * analysis.parts
-      const status = unitPrice === undefined
+      const rejected = recipient.optedOut && firstPrice !== undefined
+      const status = firstPrice === undefined
         ? "NO COVERAGE" as const
         : rejected
         ? "REJECTED" as const
         : scheduledAt === undefined
         ? "ACCEPTED" as const
         : "SCHEDULED" as const
-      if (status === "ACCEPTED" || status === "SCHEDULED") {
+      const sending = status === "ACCEPTED" || status === "SCHEDULED"
+      // a delivery that fails fails over to the next covered step, `ttl` later, each attempt
+      // priced on its channel; the message reports the channel that ended it
+      let step = first
+      let timeline: Delivery.Timeline | undefined
+      let failedMicros = 0
+      if (sending) {
+        const tried = send.steps.slice(send.steps.indexOf(first)).filter(covers)
+        let start = scheduledAt ?? now
+        let firstSentAt: number | undefined
+        for (const [i, attempt] of tried.entries()) {
+          const planned = yield* Delivery.plan(engine.delivery, recipient.number, start, attempt.channel)
+          firstSentAt ??= planned.sentAt
+          if (planned.outcome === "DELIVERED" || i === tried.length - 1) {
+            step = attempt
+            timeline = { ...planned, sentAt: firstSentAt }
+            break
+          }
+          failedMicros += Pricing.messagePrice(attempt.channel, countryIso)! *
+            analyze(attempt.channel, render(attempt, recipient)).parts
+          start += (send.ttlSeconds ?? 0) * 1000
+        }
+      }
+      const text = render(step, recipient)
+      const analysis = analyze(step.channel, text)
+      if (analysis.parts > MessageParts.MAX_PARTS) return yield* fail(E.textTooLong)
+      const costMicros = sending ? Pricing.messagePrice(step.channel, countryIso)! * analysis.parts + failedMicros : 0
+      const held = quietEnd !== undefined && sending
+      if (held) inQuietHours++
+      if (sending) {
         totalMicros += costMicros
         totalParts += analysis.parts
         const failover = send.steps[send.steps.length - 1]!
@@ -338,9 +384,6 @@ const price = (
           reserveMicros += failoverPrice * analyze(failover.channel, render(failover, recipient)).parts
         }
       }
-      const timeline = status === "ACCEPTED" || status === "SCHEDULED"
-        ? yield* Delivery.plan(engine.delivery, recipient.number, scheduledAt ?? now)
-        : undefined
       const message: Store.StoredMessage = {
         msgId: Ids.uuidFrom(next),
         campaignId,
@@ -356,6 +399,7 @@ const price = (
         createdAt: now,
         scheduledAt: status === "SCHEDULED" ? scheduledAt : undefined,
         trackData: compose.trackData,
+        inQuietHours: held,
         timeline,
         dlrCallbackUrl: compose.dlrCallbackUrl
       }
@@ -366,7 +410,7 @@ const price = (
         statusCode: Delivery.statusCodes[status],
         errorCode: null,
         createdAt: new Date(now).toISOString(),
-        inQuietHours: false,
+        inQuietHours: held,
         cost: fromMicros(costMicros),
         to: e164,
         countryIso,
@@ -394,6 +438,7 @@ const price = (
       totalParts,
       reserveMicros,
       scheduled: scheduled !== undefined,
+      inQuietHours,
       createdAt: now,
       links
     }
@@ -482,7 +527,7 @@ const info = (outcome: Outcome, compose: Compose) => ({
   totalParts: outcome.totalParts,
   dlrCallbackUrl: compose.dlrCallbackUrl ?? null,
   scheduled: outcome.scheduled,
-  totalInQuietHours: 0
+  totalInQuietHours: outcome.inQuietHours
 })
 
 /** How a send runs: for real, or as an estimate; what a shortfall on failover steps answers. @internal */

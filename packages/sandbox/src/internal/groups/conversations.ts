@@ -166,9 +166,13 @@ const replyFields = (maxLength: number | undefined): Fields.Table => [
 ]
 
 /** @internal */
-export const handlers = ({ callbacks, config, store }: Context): Router.Handlers<typeof Api.Conversations> => {
+export const handlers = (context: Context): Router.Handlers<typeof Api.Conversations> => {
+  const { config, store } = context
   // a reply leaves at once: it is SENT when answered
-  const engine: Messaging.Engine = { store, callbacks, delivery: { ...config.delivery, sentAfterSeconds: 0 } }
+  const engine: Messaging.Engine = {
+    ...Messaging.engineOf(context),
+    delivery: { ...config.delivery, sentAfterSeconds: 0 }
+  }
   const all = () => store.records(Conversations)
   const find = (conversationId: string): Effect.Effect<StoredConversation, ApiFailure> =>
     Effect.suspend(() => {

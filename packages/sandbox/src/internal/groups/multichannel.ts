@@ -2,14 +2,14 @@
  * The Multichannel group: one message per recipient, tried on the channels of a `strategy` in
  * order (Viber or WhatsApp templates, then SMS last), over the shared messaging engine.
  *
- * The sandbox picks each recipient's channel when the message is accepted: the first of the
- * strategy with coverage in the recipient's country (the US has no Viber, so a US number falls
- * back to the next step). Each message is priced on the channel that reaches it, and the answer
- * and the reports say which one. A send holds back, besides its cost, the SMS failover of each
- * recipient reached on another channel (in case that channel does not deliver): a balance that
- * covers the cost but not that reserve is its own error (1130); the reserve is not charged. A
- * `ttl` (300 s to 14 days) is checked as documented; as the channel is chosen at acceptance, the
- * sandbox never waits it out.
+ * Each recipient's path is settled when the message is accepted: the first step with coverage in
+ * the recipient's country is tried first (the US has no Viber, so a US number starts on the next
+ * step); a delivery the `delivery` option makes fail (a rule for `viber` stands for numbers
+ * without Viber) fails over to the next step `ttl` seconds later (default 300), and so on to SMS.
+ * Each attempt is priced on its channel; the answer and the reports name the channel that ends
+ * it. A send holds back, besides its cost, the SMS failover of each recipient reached on another
+ * channel: a balance that covers the cost but not that reserve is its own error (1130); the
+ * reserve is not charged.
  */
 import type * as Api from "@smscx/core/Api"
 import * as Effect from "effect/Effect"
@@ -42,7 +42,7 @@ const T = TemplateSends.TemplateErrors
 
 /** `from` is at most 11 characters here (the schema allows 15; the table says 11). */
 const MAX_FROM = 11
-const TTL = { min: 300, max: 1_209_600 } as const
+const TTL = { min: 300, max: 1_209_600, default: 300 } as const
 
 const channels = new Set(["viber", "whatsapp", "sms"])
 
@@ -94,8 +94,9 @@ type Strategy = ReadonlyArray<{
 }>
 
 /** @internal */
-export const handlers = ({ callbacks, config, store }: Context): Router.Handlers<typeof Api.Multichannel> => {
-  const engine: Messaging.Engine = { store, callbacks, delivery: config.delivery }
+export const handlers = (context: Context): Router.Handlers<typeof Api.Multichannel> => {
+  const { config, store } = context
+  const engine = Messaging.engineOf(context)
 
   /** The send a strategy describes, once every check no schema states has passed. */
   const multichannel = (
@@ -126,7 +127,12 @@ export const handlers = ({ callbacks, config, store }: Context): Router.Handlers
             channel: step.channel,
             text
           })))
-      return { operation, service: "multichannel", steps } satisfies Messaging.Send<"multichannel">
+      return {
+        operation,
+        service: "multichannel",
+        steps,
+        ttlSeconds: input.ttl ?? TTL.default
+      } satisfies Messaging.Send<"multichannel">
     })
 
   const mode = (commit: boolean): Messaging.Mode => ({ commit, shortOfFailover: M.shortOfFailover })

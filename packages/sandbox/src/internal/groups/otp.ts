@@ -297,6 +297,8 @@ export const handlers = ({ callbacks, config, store }: Context): Router.Handlers
         service: "sms",
         timeline: yield* Delivery.plan(config.delivery, number, now),
         dlrCallbackUrl: undefined,
+        // a PIN is needed now: quiet hours do not hold it
+        inQuietHours: false,
         to: otp.phoneNumber,
         countryIso: otp.countryIso,
         from,

@@ -176,8 +176,7 @@ const toData = (row: Row): Generated.DataReportCampaign => {
     status: row.status,
     statusCode: Delivery.statusCodes[row.status],
     errorCode: row.errorCode,
-    // the sandbox keeps no quiet hours
-    inQuietHours: false,
+    inQuietHours: m.inQuietHours,
     createdAt: iso(m.createdAt),
     updatedAt: row.updatedAt === null ? null : iso(row.updatedAt),
     cost: fromMicros(m.costMicros),

@@ -39,8 +39,9 @@ const sms = (operation: string, text: string): Messaging.Send => ({
 })
 
 /** @internal */
-export const handlers = ({ callbacks, config, store }: Context): Router.Handlers<typeof Api.Sms> => {
-  const engine: Messaging.Engine = { store, callbacks, delivery: config.delivery }
+export const handlers = (context: Context): Router.Handlers<typeof Api.Sms> => {
+  const { store } = context
+  const engine = Messaging.engineOf(context)
   const send = { commit: true }
   const estimate = { commit: false }
   return {

@@ -18,8 +18,8 @@ const groupFields: Fields.Table = [Messaging.groupsField, ...Messaging.commonFie
 
 /** @internal */
 export const handlers = (context: Context): Router.Handlers<typeof Api.Viber> => {
-  const { callbacks, config, store } = context
-  const engine: Messaging.Engine = { store, callbacks, delivery: config.delivery }
+  const { config, store } = context
+  const engine = Messaging.engineOf(context)
   const viber = (operation: string, templateId: number) =>
     Effect.map(
       TemplateSends.templateStep(store, config, "viber", templateId),

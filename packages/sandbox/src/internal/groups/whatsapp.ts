@@ -16,8 +16,9 @@ const E = Messaging.SendErrors
 const toFields: Fields.Table = [Messaging.toField, ...Messaging.commonFields, TemplateSends.templateIdField]
 
 /** @internal */
-export const handlers = ({ callbacks, config, store }: Context): Router.Handlers<typeof Api.Whatsapp> => {
-  const engine: Messaging.Engine = { store, callbacks, delivery: config.delivery }
+export const handlers = (context: Context): Router.Handlers<typeof Api.Whatsapp> => {
+  const { config, store } = context
+  const engine = Messaging.engineOf(context)
   const whatsapp = (operation: string, templateId: number) =>
     Effect.map(
       TemplateSends.templateStep(store, config, "whatsapp", templateId),

@@ -4,6 +4,7 @@
  * (seeded when `seed` is set), so tests drive both.
  */
 import type * as Generated from "@smscx/core/Generated"
+import type * as Dates from "../engines/dates.js"
 import type * as Delivery from "../engines/delivery.js"
 import type * as Attachments from "../groups/attachments.js"
 import type * as Store from "../store.js"
@@ -30,6 +31,8 @@ export interface Config {
   readonly attachments: ReadonlyArray<Attachments.NewAttachment>
   /** When messages are sent and delivered, and which fail. */
   readonly delivery: Delivery.Options
+  /** The account's quiet hours at each destination, when it has some. */
+  readonly quietHours?: Dates.QuietHours | undefined
   /** The faults injected into API requests (again after a reset); none when absent. */
   readonly faults?: Faults.Resolved | undefined
 }
