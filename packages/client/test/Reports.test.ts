@@ -104,6 +104,11 @@ describe("Reports: what was sent, read back through the SDK", () => {
         ]
       )
       assert.isUndefined((yield* reports.getCampaignsList({})).data[0]!.status)
+      // the contact groups a campaign went to; a send to numbers went to none
+      assert.deepStrictEqual(list.data.map((c) => c.groups), [
+        [{ id: group.info.id, name: "Report readers", phoneNumbers: 3 }],
+        []
+      ])
 
       const details = yield* reports.getCampaignReport(campaign.info.campaignId, { limit: 2 })
       assert.deepStrictEqual(details.info, {

@@ -123,7 +123,14 @@ describe("getAdvancedReport", () => {
       const msgId = "3f1c2b9a-8d7e-4c6b-a5f4-e3d2c1b0a998"
       assert.isTrue(
         yield* store.commit(
-          { campaignId: UNKNOWN_ID, operation: "sendSms", msgIds: [msgId], scheduled: false, createdAt: NOW },
+          {
+            campaignId: UNKNOWN_ID,
+            operation: "sendSms",
+            msgIds: [msgId],
+            scheduled: false,
+            createdAt: NOW,
+            groups: []
+          },
           [stored({ msgId, to: DE, countryIso: "DE", timeline: failing, costMicros: 79_000 })]
         )
       )
@@ -208,7 +215,7 @@ describe("getAdvancedReport", () => {
       yield* store.setBalanceMicros(1_000_000)
       assert.isTrue(
         yield* store.commit(
-          { campaignId: UNKNOWN_ID, operation: "sendSms", msgIds: ids, scheduled: false, createdAt: NOW },
+          { campaignId: UNKNOWN_ID, operation: "sendSms", msgIds: ids, scheduled: false, createdAt: NOW, groups: [] },
           messages
         )
       )

@@ -61,6 +61,15 @@ export interface StoredCampaign {
   readonly msgIds: ReadonlyArray<string>
   readonly scheduled: boolean
   readonly createdAt: number
+  /** The contact groups a campaign went to (none for a send to numbers). */
+  readonly groups: ReadonlyArray<CampaignGroup>
+}
+
+/** A contact group a campaign went to, as it was then. @internal */
+export interface CampaignGroup {
+  readonly id: number
+  readonly name: string
+  readonly phoneNumbers: number
 }
 
 /**
@@ -96,6 +105,7 @@ export interface Campaign {
   readonly msgIds: ReadonlyArray<string>
   readonly scheduled: boolean
   readonly createdAt: string
+  readonly groups: ReadonlyArray<CampaignGroup>
 }
 
 /**
@@ -316,7 +326,8 @@ export const make = (options: {
           operation: c.operation,
           msgIds: c.msgIds,
           scheduled: c.scheduled,
-          createdAt: iso(c.createdAt)
+          createdAt: iso(c.createdAt),
+          groups: c.groups
         }))
       ),
       commit: (campaign, batch, reserveMicros = 0) =>

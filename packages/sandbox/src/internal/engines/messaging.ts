@@ -491,11 +491,12 @@ const settle = (
   engine: Engine,
   send: Send,
   outcome: Outcome,
-  commit: boolean,
-  shortOfFailover: ErrorSpec | undefined
+  mode: Mode,
+  groups: ReadonlyArray<Store.CampaignGroup> = []
 ) =>
   Effect.gen(function*() {
     const { store } = engine
+    const { commit, shortOfFailover } = mode
     const reserve = shortOfFailover === undefined ? 0 : outcome.reserveMicros
     // short of the cost itself, or only of the failover it holds back
     const short = (balance: number) =>
@@ -510,6 +511,7 @@ const settle = (
         operation: send.operation,
         msgIds: outcome.messages.map((m) => m.msgId),
         scheduled: outcome.scheduled,
+        groups,
         createdAt: outcome.createdAt
       },
       outcome.messages,
@@ -563,7 +565,7 @@ export const toNumbers = <S extends Service>(engine: Engine, send: Send<S>, inpu
       return yield* fail(invalid.length === 1 ? E.phoneNumberInvalid : E.phoneNumbersInvalid, { invalid })
     }
     const outcome = yield* price(engine, send, input, recipients, scheduled, now)
-    yield* settle(engine, send, outcome, mode.commit, mode.shortOfFailover)
+    yield* settle(engine, send, outcome, mode)
     return {
       info: {
         ...info(outcome, input),
@@ -622,7 +624,8 @@ export const toGroups = <S extends Service>(engine: Engine, send: Send<S>, input
       }
     }
     const outcome = yield* price(engine, send, input, recipients, scheduled, now)
-    yield* settle(engine, send, outcome, mode.commit, mode.shortOfFailover)
+    const sentTo = groups.map((g) => ({ id: g.id, name: g.name, phoneNumbers: g.contacts.length }))
+    yield* settle(engine, send, outcome, mode, sentTo)
     return {
       info: {
         ...info(outcome, input),
@@ -630,7 +633,7 @@ export const toGroups = <S extends Service>(engine: Engine, send: Send<S>, input
         totalValid: recipients.length,
         totalInvalid: invalid.length,
         duplicatesRemoved: duplicates,
-        groups: groups.map((g) => ({ id: g.id, name: g.name, phoneNumbers: g.contacts.length })),
+        groups: sentTo,
         ...(invalid.length > 0 ? { invalid } : {})
       },
       data: input.shortResponse === true ? [] : outcome.data as ReadonlyArray<DataOf<S>>

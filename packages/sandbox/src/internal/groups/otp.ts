@@ -316,6 +316,7 @@ export const handlers = ({ callbacks, config, store }: Context): Router.Handlers
           operation: "newOtp",
           msgIds: [message.msgId],
           scheduled: false,
+          groups: [],
           createdAt: now
         },
         [message]

@@ -409,8 +409,7 @@ const toCampaignData = (
     id: campaign.campaignId,
     name: campaignName(campaign),
     from: first.from,
-    // the store keeps no record of the contact groups a campaign went to
-    groups: [],
+    groups: campaign.groups,
     totalPhoneNumers: totals.phoneNumbers,
     parts: totals.parts,
     cost: fromMicros(totals.costMicros),
