@@ -136,6 +136,12 @@ describe("Conversations", () => {
         assert.instanceOf(error, ResourceNotFoundException)
         assert.deepStrictEqual([error.status, error.code], [404, 1180])
       }
+      // an assertion about the error that fails reads as one (the error used to reach the caller
+      // inside the Proxy Effect wraps failures in a span with, which chai's formatter recursed on)
+      assert.throws(
+        () => assert.instanceOf(errors[0], InvalidRequestException),
+        /ResourceNotFoundException.*to be an instance of InvalidRequestException/
+      )
       const id = (yield* (yield* sandbox).receiveMessage({ from: DE, text: "Hi" }))!
       const empty = yield* Effect.flip(conversations.sendConversationReplySms(id, { text: "  " }))
       assert.instanceOf(empty, InvalidRequestException)

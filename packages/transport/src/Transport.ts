@@ -487,7 +487,10 @@ export const make = (
             "http.request.method": operation.method,
             "url.template": operation.path
           }
-        })
+        }),
+        // a failure inside a span is a Proxy carrying the span; test runners' formatters (chai's
+        // loupe) recurse on it without end: the caller gets the error itself
+        Effect.mapError(Cause.originalError)
       )
 
     const call = <O extends Operation.Any>(operation: O, args: ReadonlyArray<unknown>, options?: CallOptions) =>
@@ -555,7 +558,8 @@ export const make = (
         undefined
       ).pipe(
         Effect.map((answer) => answer.data),
-        Effect.withSpan(Api.Oauth.getAccessToken.spanName, { kind: "client", captureStackTrace: false })
+        Effect.withSpan(Api.Oauth.getAccessToken.spanName, { kind: "client", captureStackTrace: false }),
+        Effect.mapError(Cause.originalError)
       )
     ) as Auth.FetchToken
     // without credentials every call fails before it is authorized (missingCredentials)
