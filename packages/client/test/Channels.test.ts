@@ -24,10 +24,7 @@ import {
 import { Webhooks } from "@smscx/core"
 import * as Effect from "effect/Effect"
 import * as TestClock from "effect/TestClock"
-import * as TestServices from "effect/TestServices"
-import * as Http from "node:http"
-import type { AddressInfo } from "node:net"
-import { DE, GB, NL, NOW, provide, Sandbox, sandbox } from "./utils.js"
+import { callbackReceiver, DE, GB, NL, NOW, provide, Sandbox, sandbox } from "./utils.js"
 
 const US = "+12025550123"
 /** Two hours after `NOW`, in the API's `YYYY-MM-DD HH:MM:SS` form. */
@@ -327,27 +324,8 @@ describe("Multichannel", () => {
 describe("delivery over time", () => {
   it.effect("messages go ACCEPTED → SENT → DELIVERED on the clock; each change is POSTed as dlr_update", () =>
     Effect.gen(function*() {
-      const received: Array<string> = []
-      const server = Http.createServer((req, res) => {
-        let body = ""
-        req.on("data", (c) => (body += c))
-        req.on("end", () => {
-          received.push(body)
-          res.writeHead(204).end()
-        })
-      })
-      yield* Effect.acquireRelease(
-        Effect.async<void>((resume) => void server.listen(0, "127.0.0.1", () => resume(Effect.void))),
-        () => Effect.async<void>((resume) => void server.close(() => resume(Effect.void)))
-      )
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/dlr`
-      const waitFor = (n: number) =>
-        Effect.gen(function*() {
-          for (let i = 0; i < 1000 && received.length < n; i++) {
-            yield* TestServices.provideLive(Effect.sleep("5 millis"))
-          }
-          assert.strictEqual(received.length, n)
-        })
+      const { received, url: urlOf, waitFor } = yield* callbackReceiver
+      const url = urlOf("/dlr")
       const state = yield* sandbox
       const sent = yield* (yield* Sms).sendSms({
         to: [NL, DE],

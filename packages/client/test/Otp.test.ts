@@ -15,10 +15,7 @@ import {
 import { Webhooks } from "@smscx/core"
 import * as Effect from "effect/Effect"
 import * as TestClock from "effect/TestClock"
-import * as TestServices from "effect/TestServices"
-import * as Http from "node:http"
-import type { AddressInfo } from "node:net"
-import { DE, NL, NOW, provide, sandbox, sentTo, UNKNOWN_ID, UUID } from "./utils.js"
+import { callbackReceiver, DE, NL, NOW, provide, sandbox, sentTo, UNKNOWN_ID, UUID } from "./utils.js"
 
 /** The PIN of the latest OTP, read from the SMS the sandbox sent (default template). */
 const lastPin = Effect.gen(function*() {
@@ -230,27 +227,8 @@ describe("Otp: every operation against the sandbox", () => {
 
   it.effect("otp_update callbacks reach the otpCallbackUrl and decode as Webhooks otp_update", () =>
     Effect.gen(function*() {
-      const received: Array<string> = []
-      const server = Http.createServer((req, res) => {
-        let body = ""
-        req.on("data", (c) => (body += c))
-        req.on("end", () => {
-          received.push(body)
-          res.writeHead(204).end()
-        })
-      })
-      yield* Effect.acquireRelease(
-        Effect.async<void>((resume) => void server.listen(0, "127.0.0.1", () => resume(Effect.void))),
-        () => Effect.async<void>((resume) => void server.close(() => resume(Effect.void)))
-      )
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/otp-updates`
-      const waitFor = (n: number) =>
-        Effect.gen(function*() {
-          for (let i = 0; i < 1000 && received.length < n; i++) {
-            yield* TestServices.provideLive(Effect.sleep("5 millis"))
-          }
-          assert.strictEqual(received.length, n)
-        })
+      const { received, url: urlOf, waitFor } = yield* callbackReceiver
+      const url = urlOf("/otp-updates")
       const otp = yield* Otp
       const verified = yield* otp.newOtp({ phoneNumber: NL, otpCallbackUrl: url })
       assert.strictEqual(verified.otpCallbackUrl, url)

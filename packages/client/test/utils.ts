@@ -16,6 +16,9 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as TestClock from "effect/TestClock"
 import * as TestServices from "effect/TestServices"
+import * as Http from "node:http"
+import type { AddressInfo } from "node:net"
+import { assert } from "vitest"
 // @smscx/sandbox is not a dependency of @smscx/client (yet): reach it by path
 import { Sandbox } from "@smscx/sandbox"
 import { violations } from "./contract.js"
@@ -195,3 +198,33 @@ export const joinNow = <A, E>(fiber: Fiber.Fiber<A, E>) =>
     }
     return yield* Effect.dieMessage("the fiber is still running")
   })
+
+/**
+ * A loopback server that records the bodies POSTed to it (the sandbox's callbacks), for the
+ * scope: its `url` for a path, and `waitFor(n)`, which waits briefly, in real time, until `n`
+ * have arrived and asserts that exactly `n` did.
+ */
+export const callbackReceiver = Effect.gen(function*() {
+  const received: Array<string> = []
+  const server = Http.createServer((req, res) => {
+    let body = ""
+    req.on("data", (c) => (body += c))
+    req.on("end", () => {
+      received.push(body)
+      res.writeHead(204).end()
+    })
+  })
+  yield* Effect.acquireRelease(
+    Effect.async<void>((resume) => void server.listen(0, "127.0.0.1", () => resume(Effect.void))),
+    () => Effect.async<void>((resume) => void server.close(() => resume(Effect.void)))
+  )
+  const url = (path: string) => `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`
+  const waitFor = (n: number) =>
+    Effect.gen(function*() {
+      for (let i = 0; i < 1000 && received.length < n; i++) {
+        yield* TestServices.provideLive(Effect.sleep("5 millis"))
+      }
+      assert.strictEqual(received.length, n)
+    })
+  return { received, url, waitFor }
+})

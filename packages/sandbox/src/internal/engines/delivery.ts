@@ -9,6 +9,7 @@
  * configured shares: a global `failureRate`, or per country / per number pattern rules, the first
  * matching rule winning.
  */
+import * as Generated from "@smscx/core/Generated"
 import * as Effect from "effect/Effect"
 import * as Random from "effect/Random"
 
@@ -85,11 +86,19 @@ export const statusCodes: Readonly<Record<Status, number>> = {
   DELETED: 8
 }
 
+/** Each rule's pattern compiled once: rules are read for every recipient of every send. */
+const patterns = new Map<string, RegExp>()
+const patternOf = (source: string) => {
+  let pattern = patterns.get(source)
+  if (pattern === undefined) patterns.set(source, pattern = new RegExp(source))
+  return pattern
+}
+
 const failureRateOf = (options: Options, e164: string, countryIso: string, channel: string): number => {
   for (const rule of options.rules) {
     if (rule.channel !== undefined && rule.channel !== channel) continue
     if (rule.countryIso !== undefined && rule.countryIso.toUpperCase() !== countryIso) continue
-    if (rule.pattern !== undefined && !new RegExp(rule.pattern).test(e164)) continue
+    if (rule.pattern !== undefined && !patternOf(rule.pattern).test(e164)) continue
     return rule.rate
   }
   return options.failureRate
@@ -177,7 +186,7 @@ export const invalid = (options: Partial<Options>): string | undefined => {
   for (const [i, rule] of (options.rules ?? []).entries()) {
     const bad = rate(rule.rate, `delivery.rules[${i}].rate`)
     if (bad !== undefined) return bad
-    if (rule.channel !== undefined && !["sms", "viber", "whatsapp"].includes(rule.channel)) {
+    if (rule.channel !== undefined && !Generated.Strategy.fields.channel.literals.includes(rule.channel)) {
       return `delivery.rules[${i}].channel must be sms, viber or whatsapp`
     }
     if (rule.countryIso !== undefined && !/^[A-Za-z]{2}$/.test(rule.countryIso)) {

@@ -12,6 +12,7 @@
  * reserve is not charged.
  */
 import type * as Api from "@smscx/core/Api"
+import * as Generated from "@smscx/core/Generated"
 import * as Effect from "effect/Effect"
 import * as Messaging from "../engines/messaging.js"
 import * as TemplateSends from "../engines/templateSends.js"
@@ -44,7 +45,8 @@ const T = TemplateSends.TemplateErrors
 const MAX_FROM = 11
 const TTL = { min: 300, max: 1_209_600, default: 300 } as const
 
-const channels = new Set(["viber", "whatsapp", "sms"])
+/** The channels a strategy step may name, as the spec's `Strategy` schema lists them. */
+const channels: ReadonlySet<string> = new Set(Generated.Strategy.fields.channel.literals)
 
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 

@@ -24,7 +24,7 @@
  * `https://en.ax/<path>`, the short URLs in messages and in the API's answers, is `/s/<path>` on
  * the sandbox.
  */
-import type * as Generated from "@smscx/core/Generated"
+import * as Generated from "@smscx/core/Generated"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type { Visit } from "../../Sandbox.js"
@@ -135,7 +135,7 @@ export const handle = (
       return Effect.map(actions.channels, ok)
     case "PUT channels": {
       const change = isRecord(body) ? body : undefined
-      const names = ["sms", "viber", "whatsapp", "multichannel"]
+      const names = Object.keys(Generated.ChannelsStatus.fields)
       if (
         change === undefined ||
         Object.entries(change).some(([name, active]) => !names.includes(name) || typeof active !== "boolean")
