@@ -8,8 +8,10 @@ import type * as Operation from "@smscx/core/Operation"
 import { SmsCx as PromiseClient } from "@smscx/promise"
 import { Sandbox } from "@smscx/sandbox"
 import { Config, Effect, Layer } from "effect"
+import * as fs from "node:fs"
+import { createInterface } from "node:readline"
 
-const hasCredentials = ["SMSCX_API_KEY", "SMSCX_ACCESS_TOKEN", "SMSCX_APPLICATION_ID"].some((name) =>
+export const hasCredentials = ["SMSCX_API_KEY", "SMSCX_ACCESS_TOKEN", "SMSCX_APPLICATION_ID"].some((name) =>
   (process.env[name] ?? "") !== ""
 )
 
@@ -26,7 +28,8 @@ const announce = () =>
 
 /** The embedded sandbox, made when first used (never on the real API). */
 let embedded: Sandbox.InProcess | undefined
-const sandbox = () => (embedded ??= Sandbox.inProcessFetch())
+// a balance for the bulk examples' 60,000 messages too (the sandbox's default, 100, pays for ~1,400)
+const sandbox = () => (embedded ??= Sandbox.inProcessFetch({ balance: 10_000 }))
 
 /** The Effect services, on the real API or the sandbox. */
 export const SmsCxLive = Layer.unwrapEffect(Effect.sync(() => {
@@ -166,3 +169,32 @@ export const exampleRecipient = process.env.SMSCX_EXAMPLE_TO ?? "+31612469000"
 /** A date-time `minutes` from now, in the API's documented `YYYY-MM-DD HH:MM:SS` (UTC) form. */
 export const inMinutes = (minutes: number) =>
   new Date(Date.now() + minutes * 60_000).toISOString().slice(0, 19).replace("T", " ")
+
+/**
+ * Recipients for the bulk examples. On the real API, the numbers in the file named by
+ * `SMSCX_BULK_FILE`, one a line, read as chunks are sent (an example never makes up recipients for
+ * real messages); on the sandbox, 60,000 generated Dutch numbers, every 5,000th too short to be
+ * valid. `total` is how many there are, when known without reading them all.
+ */
+export const bulkRecipients = (): {
+  readonly numbers: AsyncIterable<string> | Iterable<string>
+  readonly total: number | undefined
+} => {
+  const file = process.env.SMSCX_BULK_FILE ?? ""
+  if (hasCredentials && file === "") {
+    console.error("Set SMSCX_BULK_FILE to a file of phone numbers, one a line, to send to them on the real API")
+    process.exit(1)
+  }
+  if (file !== "") {
+    const lines = async function*(): AsyncGenerator<string> {
+      for await (const line of createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity })) {
+        if (line.trim() !== "") yield line.trim()
+      }
+    }
+    return { numbers: lines(), total: undefined }
+  }
+  const generated = function*(): Generator<string> {
+    for (let i = 0; i < 60_000; i++) yield i % 5_000 === 4_999 ? "+3161234" : `+3161${String(i).padStart(7, "0")}`
+  }
+  return { numbers: generated(), total: 60_000 }
+}

@@ -1,8 +1,10 @@
-import { defineProject } from "vitest/config"
+import { configDefaults, defineProject } from "vitest/config"
 
 export default defineProject({
   test: {
     include: ["test/**/*.test.ts"],
+    // in the root config's "isolated" project, run alone after the others
+    exclude: [...configDefaults.exclude, "test/SharedPacing.test.ts"],
     setupFiles: [new URL("../../vitest.setup.ts", import.meta.url).pathname],
     testTimeout: 30_000
   }

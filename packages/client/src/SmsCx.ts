@@ -23,6 +23,7 @@ import type * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Bulk from "./Bulk.js"
 import * as AllServices from "./Services.js"
 
 /**
@@ -33,10 +34,11 @@ import * as AllServices from "./Services.js"
 export const groups = AllServices.groups
 
 /**
+ * Every API group's service, and bulk sending (`Bulk`, paced in-process).
  * @since 0.1.0
  * @category models
  */
-export type Services = AllServices.Services
+export type Services = AllServices.Services | Bulk.Bulk
 
 /**
  * Every service over a transport, with the HTTP client left for you to provide (a test double,
@@ -47,7 +49,7 @@ export type Services = AllServices.Services
 export const layerWithoutHttpClient = (
   options: Transport.Options
 ): Layer.Layer<Services, InvalidOptionsError, HttpClient.HttpClient> =>
-  AllServices.layer.pipe(Layer.provide(Transport.layer(options)))
+  Layer.merge(AllServices.layer, Bulk.layer).pipe(Layer.provide(Transport.layer(options)))
 
 /**
  * Every service, over the runtime's best HTTP client: Node's `http` module with keep-alive on

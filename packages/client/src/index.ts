@@ -28,6 +28,18 @@ export * as FetchClient from "./FetchClient.js"
 export * as SmsCx from "./SmsCx.js"
 
 /**
+ * Bulk sending: chunked, paced, safely retried sends to any number of recipients.
+ * @since 0.2.0
+ */
+export * as Bulk from "./Bulk.js"
+
+/**
+ * When bulk sends may send their next request (in-process, or shared through `RedisPacing`).
+ * @since 0.2.0
+ */
+export * as Pacing from "./Pacing.js"
+
+/**
  * @since 0.1.0
  */
 export * from "@smscx/core/Errors"

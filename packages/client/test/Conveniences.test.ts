@@ -147,7 +147,7 @@ describe("per-call options", () => {
     const { fetch } = recorder(() => new Promise<Response>(() => {}))
     return Effect.gen(function*() {
       const optouts = yield* Optouts
-      const error = yield* Effect.flip(optouts.getOptoutsList({ limit: 2 }, { timeout: "20 millis" }))
+      const error = yield* Effect.flip(optouts.getOptoutsList({ limit: 2 }, { timeout: "20 millis", retry: false }))
       assert.strictEqual(error._tag, "TransportError")
       if (error._tag === "TransportError") assert.strictEqual(error.reason, "Timeout")
     }).pipe(Effect.provide(layerOver(fetch, { timeout: "1 minute" })), Effect.timeout("5 seconds"))

@@ -330,7 +330,7 @@ describe("Sms: rate limits", () => {
       assert.strictEqual(attempts[0]!.body, attempts[1]!.body)
       assert.match(JSON.parse(attempts[0]!.body).idempotencyId, UUID)
       assert.strictEqual(yield* (yield* sandbox).balance, 99.777)
-    }).pipe(provide({ apiKey: API_KEY }, { rateLimit: { limit: 2, windowSeconds: 1 } })))
+    }).pipe(provide({ apiKey: API_KEY, retry: { jitter: false } }, { rateLimit: { limit: 2, windowSeconds: 1 } })))
 
   it.effect("a reset longer than maxDelay fails at once, without waiting", () =>
     Effect.gen(function*() {

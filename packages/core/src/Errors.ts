@@ -48,7 +48,12 @@ export const ApiErrorFields = {
   headers: Schema.Record({ key: Schema.String, value: Schema.String }),
   /** The API's id of the request (`X-Request-Id`), to quote to its support. */
   requestId: Schema.optional(Schema.String),
-  rateLimit: RateLimit
+  rateLimit: RateLimit,
+  /**
+   * How many attempts the call made, this failure the last (1: it was not retried). Set by the
+   * transport on the error a call finally fails with.
+   */
+  attempts: Schema.optional(Schema.Number)
 }
 
 /**
@@ -364,7 +369,12 @@ export class TransportError extends Schema.TaggedError<TransportError>()("Transp
   method: Schema.String,
   url: Schema.String,
   message: Schema.String,
-  cause: Schema.optional(Schema.Defect)
+  cause: Schema.optional(Schema.Defect),
+  /**
+   * How many attempts the call made, this failure the last (1: it was not retried). Set by the
+   * transport on the error a call finally fails with.
+   */
+  attempts: Schema.optional(Schema.Number)
 }) {}
 
 /**
@@ -381,7 +391,12 @@ export class DecodeError extends Schema.TaggedError<DecodeError>()("DecodeError"
   /** Every issue found, each with its path. */
   issues: Schema.optionalWith(Schema.Array(Issue), { default: () => [] }),
   /** The answer as received (credentials in it replaced by `<redacted>`). */
-  body: Schema.Unknown
+  body: Schema.Unknown,
+  /**
+   * How many attempts the call made, this failure the last (1: it was not retried). Set by the
+   * transport on the error a call finally fails with.
+   */
+  attempts: Schema.optional(Schema.Number)
 }) {}
 
 /**

@@ -117,13 +117,13 @@ const withEnvironment = (options: Options): Options & { readonly log: LogLevelNa
 }
 
 /**
- * Per-call options, after a method's own arguments: the client's timeout, retry policy and extra
- * headers for this call (a number of milliseconds, or a duration such as `"5 seconds"`), and a
- * signal to abort it.
+ * Per-call options, after a method's own arguments: the client's timeout, retry policy, overall
+ * deadline and extra headers for this call (a number of milliseconds, or a duration such as
+ * `"5 seconds"`), and a signal to abort it. (The Effect-only attempt hooks are left out.)
  * @since 0.1.0
  * @category models
  */
-export interface CallOptions extends Transport.CallOptions {
+export interface CallOptions extends Omit<Transport.CallOptions, "beforeAttempt" | "afterAttempt"> {
   /** Aborting it interrupts the call; the Promise then rejects with the signal's reason. */
   readonly signal?: AbortSignal
 }
@@ -197,6 +197,12 @@ type AliasPair = {
 type GroupOf<Ops extends ApiService.Operations> =
   & { readonly [K in keyof Ops]: Method<Ops[K]> }
   & { readonly [P in AliasPair as P[1] extends keyof Ops ? P[0] : never]: Method<Ops[P[1] & keyof Ops]> }
+
+/**
+ * The key of a client's method that runs an effect on its runtime (for the SDK's own modules).
+ * @internal
+ */
+export const runOnClient: unique symbol = Symbol.for("@smscx/promise/Client/runOnClient")
 
 /**
  * A client of the given groups: `client.sms.sendSms(...)`, plus `close()`.
@@ -345,6 +351,18 @@ export class ClientBase implements AsyncDisposable {
     }
   }
 
+  /**
+   * Runs an effect on this client's runtime, as its calls run (bulk sending uses it): `close()`
+   * interrupts it.
+   * @internal
+   */
+  [runOnClient]<A, E>(
+    operation: Operation.Any,
+    effect: Effect.Effect<A, E, Transport.Transport>
+  ): Promise<A> {
+    return this.#run(operation, effect, undefined)
+  }
+
   async #run<A, E>(
     operation: Operation.Any,
     effect: Effect.Effect<A, E, Transport.Transport>,
@@ -352,12 +370,19 @@ export class ClientBase implements AsyncDisposable {
   ): Promise<A> {
     if (this.#closed) throw closed(operation, "the client is closed")
     if (signal?.aborted === true) throw signal.reason
-    const fiber = this.#runtime.runFork(effect)
+    // the fiber ends with the call's Exit as its value: a failed call is the Promise's rejection,
+    // never also an "unhandled error" log line carrying the failure (and a body) at Debug
+    const fiber = this.#runtime.runFork(Effect.exit(effect))
     this.#inflight.add(fiber)
     const abort = () => fiber.unsafeInterruptAsFork(fiber.id())
     signal?.addEventListener("abort", abort, { once: true })
     try {
-      const exit = await new Promise<Exit.Exit<A, E | InvalidOptionsError>>((resolve) => fiber.addObserver(resolve))
+      const outer = await new Promise<Exit.Exit<Exit.Exit<A, E>, InvalidOptionsError>>((resolve) =>
+        fiber.addObserver(resolve)
+      )
+      const exit: Exit.Exit<A, E | InvalidOptionsError> = Exit.isSuccess(outer)
+        ? outer.value
+        : Exit.failCause(outer.cause)
       if (Exit.isSuccess(exit)) return exit.value
       if (Cause.isInterruptedOnly(exit.cause)) {
         // an aborted call rejects with the signal's reason, as fetch does

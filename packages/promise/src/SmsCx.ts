@@ -17,6 +17,7 @@
  * @since 0.1.0
  */
 import * as Api from "@smscx/core/Api"
+import { type BulkClient, bulkOf } from "./Bulk.js"
 import { type Client, ClientBase, type Options } from "./Client.js"
 
 /**
@@ -51,7 +52,14 @@ export interface SmsCx extends GroupsOf {}
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class SmsCx extends ClientBase {
   /** @throws InvalidOptionsError when an option cannot work (named in its message); nothing is sent. */
+  /**
+   * Bulk sending: `client.bulk.sms(recipients, message, { onProgress, signal })`, and the same
+   * for `viber`, `whatsapp` and `multichannel`.
+   */
+  readonly bulk: BulkClient
+
   constructor(options: Options = {}) {
     super(Api.groups, options)
+    this.bulk = bulkOf(this)
   }
 }

@@ -39,3 +39,8 @@ export { Generated } from "@smscx/core"
  * @since 0.1.0
  */
 export { parseWebhook, WebhookDecodeError, type WebhookKind, type WebhookPayload } from "./Webhooks.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as Bulk from "./Bulk.js"

@@ -1,32 +1,95 @@
 /**
- * When the SDK tries a request again: after a 429, waiting `X-Rate-Limit-Reset` seconds (or an
- * exponential backoff when the header is missing), a bounded number of times.
+ * When the SDK tries a call again, and how long it waits first. One policy, a `Schedule` fed
+ * with each failure, replaceable as a whole:
+ *
+ * - a 429 (which the API did not perform) is retried for any method, after `X-Rate-Limit-Reset`;
+ * - a failure after which the request may have reached the server (5xx, 408, a reset connection,
+ *   a lost answer, a timeout) is retried only when repeating it is safe: a GET or a DELETE, or a
+ *   body carrying an idempotency id (the same id on every attempt);
+ * - a connection refused (the request certainly never left) is retried for any method;
+ * - anything else (an invalid request, a 4xx, an answer that does not decode) is final.
+ *
+ * Waits back off exponentially with jitter, bounded by `maxRetries` and by `maxElapsed`.
  *
  * @since 0.1.0
  */
-import type { RateLimitExcedeedException } from "@smscx/core/Errors"
+import * as Errors from "@smscx/core/Errors"
+import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import { identity } from "effect/Function"
 import * as Predicate from "effect/Predicate"
+import * as Random from "effect/Random"
 import * as Schedule from "effect/Schedule"
 
 /**
+ * The call a policy decides about.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Request {
+  /** The operation's id, e.g. `sendSms`. */
+  readonly operation: string
+  /** `GET`, `POST`, `PATCH`, `PUT` or `DELETE`. */
+  readonly method: string
+  /**
+   * Whether repeating the request cannot perform it twice: a GET or a DELETE, or a body carrying
+   * an idempotency id (the API performs and bills one request per id).
+   */
+  readonly idempotent: boolean
+  /** When the call started, in epoch milliseconds of the Effect `Clock`: `maxElapsed` counts from here. */
+  readonly startedAt: number
+}
+
+/**
+ * A retry policy: for each call, a `Schedule` whose input is the failure of the attempt just
+ * made; when it is done, the call fails with that failure. The transport makes the first
+ * attempt, then one more for each step the schedule continues, after its delay.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Policy = (request: Request) => Schedule.Schedule<unknown, unknown>
+
+/**
+ * Durations are Effect `DurationInput`s: a number is milliseconds, or e.g. `"2 seconds"`.
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Options {
-  /** How many times a rate-limited request is tried again. Default 3. */
+  /** How many times a call is tried again (after its first attempt). Default 3; 0 turns retries off. */
   readonly maxRetries?: number
-  /** The longest wait the SDK accepts; a longer `X-Rate-Limit-Reset` fails at once. Default 60 s. */
-  readonly maxDelay?: Duration.DurationInput
-  /** The first backoff when the API sends no reset header; it doubles each time. Default 500 ms. */
+  /** The first backoff; it doubles each time. Default 500 ms. */
   readonly baseDelay?: Duration.DurationInput
+  /**
+   * The longest single wait: a backoff stops growing there, and a longer `X-Rate-Limit-Reset`
+   * fails at once. Default 60 s.
+   */
+  readonly maxDelay?: Duration.DurationInput
+  /**
+   * The longest a call goes on retrying, from its start: no retry starts whose wait would end
+   * past it. Default 2 minutes.
+   */
+  readonly maxElapsed?: Duration.DurationInput
+  /** Spread the waits at random (from the Effect `Random` service), so clients do not retry in step. Default true. */
+  readonly jitter?: boolean
+  /** Replaces the whole policy (the other fields are then ignored); `classify` keeps its safety rules at hand. */
+  readonly policy?: Policy
 }
 
 /**
  * @since 0.1.0
  * @category defaults
  */
-export const defaults = { maxRetries: 3, maxDelay: Duration.seconds(60), baseDelay: Duration.millis(500) } as const
+export const defaults = {
+  maxRetries: 3,
+  baseDelay: Duration.millis(500),
+  maxDelay: Duration.seconds(60),
+  maxElapsed: Duration.minutes(2),
+  jitter: true
+} as const
 
 /**
  * The shortest wait before a retry, whatever the server says: `X-Rate-Limit-Reset: 0` must not
@@ -36,26 +99,149 @@ export const defaults = { maxRetries: 3, maxDelay: Duration.seconds(60), baseDel
  */
 export const minDelay: Duration.Duration = Duration.millis(100)
 
-const isRateLimited = (e: unknown): e is RateLimitExcedeedException =>
-  Predicate.isTagged(e, "RateLimitExcedeedException")
+/**
+ * What a failure allows:
+ *
+ * - `rateLimited`: a 429; retry after `X-Rate-Limit-Reset`;
+ * - `transient`: a failure worth trying again, and safe to try again for this request;
+ * - `never`: final (the request was wrong, or repeating it could perform it twice).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Classification = "rateLimited" | "transient" | "never"
+
+/** Causes are followed this deep at most: a cycle or an absurd chain ends the search. */
+const CAUSE_DEPTH = 8
 
 /**
- * The schedule the transport retries with; `false` turns retries off.
+ * Whether a cause chain says the connection was refused: the request never left, so repeating it
+ * cannot perform it twice. Node puts the code on the error (an `AggregateError` of refusals when
+ * it tried several addresses); other clients keep only the message.
+ */
+const refused = (u: unknown, depth = 0): boolean => {
+  if (depth > CAUSE_DEPTH || typeof u !== "object" || u === null) return false
+  try {
+    const error = u as { readonly code?: unknown; readonly message?: unknown; readonly errors?: unknown }
+    if (error.code === "ECONNREFUSED") return true
+    if (typeof error.message === "string" && /\bconnect ECONNREFUSED\b/.test(error.message)) return true
+    const errors = error.errors
+    if (Array.isArray(errors) && errors.length > 0 && errors.every((e) => refused(e, depth + 1))) return true
+    return refused((u as { readonly cause?: unknown }).cause, depth + 1)
+  } catch {
+    // a cause whose properties throw says nothing about the connection
+    return false
+  }
+}
+
+/**
+ * Classifies a failure of an attempt, with the safety rules of the default policy, for a custom
+ * policy to reuse.
+ *
+ * @since 0.1.0
+ * @category classification
+ */
+export const classify = (error: unknown, request: Request): Classification => {
+  if (Errors.isApiError(error)) {
+    if (error.status === 429) return "rateLimited"
+    return (error.status >= 500 || error.status === 408) && request.idempotent ? "transient" : "never"
+  }
+  if (Predicate.isTagged(error, "TransportError")) {
+    const { cause, reason } = error as unknown as Errors.TransportError
+    if (reason !== "Transport" && reason !== "Timeout") return "never"
+    return request.idempotent || (reason === "Transport" && refused(cause)) ? "transient" : "never"
+  }
+  return "never"
+}
+
+/**
+ * `X-Rate-Limit-Reset` of a 429, when it is a usable number of seconds (a negative one is not:
+ * the header is then as good as missing).
+ */
+const resetOf = (error: unknown): Duration.Duration | undefined => {
+  if (!Errors.isApiError(error) || error.status !== 429) return undefined
+  const reset = error.rateLimit.reset
+  return reset === undefined || !Number.isFinite(reset) || reset < 0 ? undefined : Duration.seconds(reset)
+}
+
+/** The share of a rate-limit wait added at random on top of it (never taken off). */
+const RESET_JITTER = 0.1
+
+/**
+ * A policy that never retries.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const rateLimit = (options: Options | false = {}): Schedule.Schedule<unknown, unknown> => {
-  if (options === false) return Schedule.stop
+export const none: Policy = () => Schedule.stop
+
+/**
+ * The default policy with these options (see the module's description); `false` never retries.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Options | false = {}): Policy => {
+  if (options === false) return none
+  if (options.policy !== undefined) return options.policy
   const maxRetries = options.maxRetries ?? defaults.maxRetries
+  if (maxRetries <= 0) return none
+  const baseDelay = Duration.decode(options.baseDelay ?? defaults.baseDelay)
   const maxDelay = Duration.decode(options.maxDelay ?? defaults.maxDelay)
-  const waitFor = (e: RateLimitExcedeedException, backoff: Duration.Duration) => e.retryAfter ?? backoff
-  return Schedule.exponential(options.baseDelay ?? defaults.baseDelay).pipe(
-    Schedule.intersect(Schedule.recurs(maxRetries)),
-    Schedule.intersect(Schedule.identity<unknown>()),
-    Schedule.whileInput((e: unknown) =>
-      isRateLimited(e) && Duration.lessThanOrEqualTo(waitFor(e, Duration.zero), maxDelay)
-    ),
-    Schedule.modifyDelay(([, e], backoff) => Duration.max(isRateLimited(e) ? waitFor(e, backoff) : backoff, minDelay))
+  const maxElapsed = Duration.toMillis(Duration.decode(options.maxElapsed ?? defaults.maxElapsed))
+  const jitter = options.jitter ?? defaults.jitter
+  const floor = (d: Duration.Duration) => Duration.max(d, minDelay)
+  return (request) =>
+    Schedule.exponential(baseDelay).pipe(
+      jitter ? Schedule.jittered : identity,
+      Schedule.intersect(Schedule.recurs(maxRetries)),
+      Schedule.intersect(Schedule.identity<unknown>()),
+      Schedule.whileInput((error: unknown) => {
+        if (classify(error, request) === "never") return false
+        const reset = resetOf(error)
+        return reset === undefined || Duration.lessThanOrEqualTo(reset, maxDelay)
+      }),
+      Schedule.modifyDelayEffect(([, error], backoff) => {
+        const reset = resetOf(error)
+        if (reset === undefined) return Effect.succeed(floor(Duration.min(backoff, maxDelay)))
+        const wait = floor(reset)
+        if (!jitter) return Effect.succeed(wait)
+        // on top of the reset, never below it, and past maxDelay only as far as the reset itself is
+        return Effect.map(Random.next, (r) =>
+          Duration.max(
+            wait,
+            Duration.min(Duration.times(wait, 1 + RESET_JITTER * r), maxDelay)
+          ))
+      }),
+      Schedule.delays,
+      Schedule.checkEffect((_, delay) =>
+        Effect.map(Clock.currentTimeMillis, (now) => now + Duration.toMillis(delay) <= request.startedAt + maxElapsed)
+      )
+    )
+}
+
+/** The errors that carry an `attempts` field. */
+const counted = (error: unknown): error is Errors.ApiError | Errors.TransportError | Errors.DecodeError =>
+  Errors.isApiError(error) || Predicate.isTagged(error, "TransportError") || Predicate.isTagged(error, "DecodeError")
+
+/**
+ * The error with `attempts` set: a copy of the same class (errors may be shared, e.g. one failed
+ * token fetch by every call that waited for it), keeping its stack. Any other value is returned
+ * as it is.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const withAttempts = <E>(error: E, attempts: number): E => {
+  if (!counted(error) || error.attempts === attempts) return error
+  const Class = error.constructor as new(fields: object, options: { readonly disableValidation: boolean }) => E
+  // `message` and `cause` are own but non-enumerable properties of an Error: the spread skips them
+  const { ...fields } = error
+  const cause = (error as { readonly cause?: unknown }).cause
+  const copy = new Class(
+    { ...fields, message: error.message, ...(cause === undefined ? {} : { cause }), attempts },
+    { disableValidation: true }
   )
+  Object.defineProperty(copy, "stack", { value: error.stack, writable: true, configurable: true, enumerable: false })
+  return copy
 }

@@ -1,7 +1,8 @@
 /**
  * The one HTTP layer every API group uses: base URL, authentication (API key, bearer token or
  * OAuth client credentials), request validation and encoding, response and error decoding,
- * retries after 429, timeouts, and a span per operation.
+ * retries that are safe (see `RetryPolicy`), per-attempt timeouts and an overall deadline, and a
+ * span per operation.
  *
  * @since 0.1.0
  */
@@ -16,6 +17,7 @@ import * as JsonGuard from "@smscx/core/JsonGuard"
 import type * as Operation from "@smscx/core/Operation"
 import * as Issues from "@smscx/core/ParseIssues"
 import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -27,6 +29,9 @@ import * as Layer from "effect/Layer"
 import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import type * as Schedule from "effect/Schedule"
+import * as ScheduleDecision from "effect/ScheduleDecision"
+import * as ScheduleIntervals from "effect/ScheduleIntervals"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
@@ -79,8 +84,18 @@ export type Options = Credentials & {
   readonly baseUrl?: string
   /** Per attempt, from sending the request to reading the whole answer. Default 60 s. */
   readonly timeout?: Duration.DurationInput
-  /** Retries after 429 (honouring `X-Rate-Limit-Reset`); `false` turns them off. */
+  /**
+   * When calls are tried again (see `RetryPolicy`): after a 429 (honouring `X-Rate-Limit-Reset`),
+   * and after a 5xx, a 408, a failed connection or a timeout when repeating the request is safe.
+   * `false` turns retries off.
+   */
   readonly retry?: RetryPolicy.Options | false
+  /**
+   * The longest a call may take, over all its attempts and the waits between them (`timeout` is
+   * per attempt). When it passes the call fails with a `TransportError` (reason `Timeout`); a
+   * retry whose wait would end past it is not started. Default none.
+   */
+  readonly deadline?: Duration.DurationInput
   /** Sent as `User-Agent`. Default `smscx-ts/<version>`. */
   readonly userAgent?: string
   /**
@@ -104,8 +119,22 @@ export type Options = Credentials & {
 export interface CallOptions {
   /** This call's per-attempt deadline (a number is milliseconds). */
   readonly timeout?: Duration.DurationInput
-  /** This call's retries; `false` turns them off. */
+  /**
+   * This call's retries, field by field over the client's (`policy` replaces the whole policy);
+   * `false` turns them off.
+   */
   readonly retry?: RetryPolicy.Options | false
+  /** This call's overall deadline, over all its attempts and the waits between them. */
+  readonly deadline?: Duration.DurationInput
+  /**
+   * Awaited before each attempt, the first and every retry (bulk sending's pacing). Its failure
+   * is the attempt's, retried as a transport failure is.
+   */
+  readonly beforeAttempt?: Effect.Effect<void, Errors.TransportError>
+  /** Told after each attempt that got an answer (any status) its status and rate-limit headers. */
+  readonly afterAttempt?: (
+    answer: { readonly status: number; readonly rateLimit: Errors.RateLimit }
+  ) => Effect.Effect<void>
   /**
    * Extra headers for this call (e.g. a tracing header your proxy wants). The SDK's own win:
    * authentication, `content-type`, `content-length`.
@@ -172,6 +201,8 @@ export interface FileStream {
  */
 export interface Service {
   readonly baseUrl: string
+  /** The client's retry options, as resolved (`false`: retries off); a call's own go over them. */
+  readonly retry: RetryPolicy.Options | false
   /**
    * Performs one operation: `args` are its path parameters in path order, then its input object.
    */
@@ -312,6 +343,17 @@ const narrow = (operation: Operation.Any, error: Errors.ApiError): Errors.ApiErr
   return new Errors.ApiException({ ...fields, message: error.message }, { disableValidation: true })
 }
 
+const deadlinePassed = (request: HttpClientRequest.HttpClientRequest, deadline: number, attempts: number) =>
+  new Errors.TransportError({
+    reason: "Timeout",
+    method: request.method,
+    url: request.url,
+    message: `${request.method} ${request.url}: the deadline of ${Duration.format(deadline)} passed after ${attempts} ${
+      attempts === 1 ? "attempt" : "attempts"
+    }`,
+    attempts
+  })
+
 const timedOut = (request: HttpClientRequest.HttpClientRequest, timeout: Duration.Duration) =>
   new Errors.TransportError({
     reason: "Timeout",
@@ -362,7 +404,7 @@ export const make = (
     const http = yield* HttpClient.HttpClient
     const resolved = yield* ResolvedOptions.resolve(options, defaults)
     const { baseUrl, credentials, maxResponseBytes, timeout, tracePropagation, userAgent } = resolved
-    const schedule = RetryPolicy.rateLimit(resolved.retry)
+    const clientPolicy = RetryPolicy.make(resolved.retry)
 
     const deadline = Option.some(timeout)
     const native = HttpTimeout.NativeTimeout in http
@@ -380,25 +422,28 @@ export const make = (
 
     /** One attempt: send, then read the answer as the operation's success or as its API error. */
     const send = (operation: Operation.Any, request: HttpClientRequest.HttpClientRequest, call: Call) =>
-      (call.streamed
-        ? Effect.locally(withDeadline(request, call.timeout), HttpLimits.streamed, true)
-        : withDeadline(request, call.timeout)).pipe(
-          Effect.flatMap((
-            response
-          ): Effect.Effect<Answer, Errors.ApiError | Errors.DecodeError | HttpClientError.ResponseError> =>
-            response.status >= 200 && response.status < 300
-              ? call.streamed
-                ? Effect.succeed({ data: undefined, response })
-                : Effect.map(readSuccess(operation, response), (data) => ({ data, response }))
-              : Effect.flatMap(
-                response.text,
-                (text) =>
-                  Effect.fail(narrow(operation, ErrorMapping.fromResponse(response.status, response.headers, text)))
-              )
-          ),
-          Effect.catchTags({ RequestError: toTransportError, ResponseError: toTransportError }),
-          logged(operation)
-        )
+      told(
+        call.streamed
+          ? Effect.locally(withDeadline(request, call.timeout), HttpLimits.streamed, true)
+          : withDeadline(request, call.timeout),
+        call
+      ).pipe(
+        Effect.flatMap((
+          response
+        ): Effect.Effect<Answer, Errors.ApiError | Errors.DecodeError | HttpClientError.ResponseError> =>
+          response.status >= 200 && response.status < 300
+            ? call.streamed
+              ? Effect.succeed({ data: undefined, response })
+              : Effect.map(readSuccess(operation, response), (data) => ({ data, response }))
+            : Effect.flatMap(
+              response.text,
+              (text) =>
+                Effect.fail(narrow(operation, ErrorMapping.fromResponse(response.status, response.headers, text)))
+            )
+        ),
+        Effect.catchTags({ RequestError: toTransportError, ResponseError: toTransportError }),
+        logged(operation)
+      )
 
     /** One attempt of a call: authorize, send; after a 401 on a cached OAuth token, a new token once. */
     const attempt = (operation: Operation.Any, request: HttpClientRequest.HttpClientRequest, call: Call) =>
@@ -413,8 +458,72 @@ export const make = (
         return yield* send(operation, again, call)
       })
 
+    /** The first attempt, and one more for each step of the schedule the policy gives. */
+    const attempts = (
+      operation: Operation.Any,
+      request: HttpClientRequest.HttpClientRequest,
+      call: Call,
+      policy: RetryPolicy.Policy | undefined,
+      idempotent: boolean
+    ): Effect.Effect<Answer, unknown> =>
+      Effect.suspend(() => {
+        let made = 0
+        const once = Effect.suspend(() => {
+          made++
+          return attempt(operation, request, call)
+        })
+        const each = call.beforeAttempt === undefined ? once : Effect.zipRight(call.beforeAttempt, once)
+        const deadline = call.deadline ?? resolved.deadline
+        const counted = <A>(effect: Effect.Effect<A, unknown>) =>
+          effect.pipe(
+            Effect.mapError((error) => RetryPolicy.withAttempts(error, made)),
+            Effect.onExit(() => Effect.annotateCurrentSpan("smscx.attempts", made))
+          )
+        // most calls: one attempt that succeeds, and neither a clock read nor a schedule
+        if (policy === undefined && deadline === undefined) return counted(each)
+        return Effect.gen(function*() {
+          const startedAt = yield* Clock.currentTimeMillis
+          const deadlineAt = deadline === undefined ? undefined : startedAt + Duration.toMillis(deadline)
+          const retried = Effect.gen(function*() {
+            // the schedule starts only once an attempt has failed
+            let schedule: Schedule.Schedule<unknown, unknown> | undefined
+            let state: unknown
+            while (true) {
+              const result = yield* Effect.either(each)
+              if (Either.isRight(result)) return result.right
+              const failure = result.left
+              if (policy === undefined) return yield* Effect.fail(failure)
+              if (schedule === undefined) {
+                schedule = policy({ operation: operation.id, method: operation.method, idempotent, startedAt })
+                state = schedule.initial
+              }
+              const now = yield* Clock.currentTimeMillis
+              const [next, , decision] = yield* schedule.step(now, failure, state)
+              if (ScheduleDecision.isDone(decision)) return yield* Effect.fail(failure)
+              const wait = Math.max(0, ScheduleIntervals.start(decision.intervals) - now)
+              // a wait that would end past the deadline is not started: the last failure stands
+              if (deadlineAt !== undefined && now + wait >= deadlineAt) return yield* Effect.fail(failure)
+              state = next
+              yield* Effect.logDebug(
+                `smscx ${operation.id}: ${operation.method} ${operation.path} retrying in ${
+                  Duration.format(wait)
+                } (attempt ${made + 1}) after ${outcomeOf(failure)}`
+              )
+              if (wait > 0) yield* Effect.sleep(wait)
+            }
+          })
+          return yield* counted(
+            deadlineAt === undefined ? retried : Effect.timeoutFail(retried, {
+              duration: deadlineAt - startedAt,
+              onTimeout: () => deadlinePassed(request, deadlineAt - startedAt, made)
+            })
+          )
+        })
+      })
+
     /**
-     * A call: build the request once, then attempts under the retry schedule (when `retrying`).
+     * A call: build the request once, then attempts under the retry policy (when `retrying`): the
+     * same request, so the same idempotency id, on every attempt.
      * Whatever escapes as a defect (a header a client refuses, a stack overflow) becomes a
      * TransportError here: a method fails only with the errors it declares.
      */
@@ -445,18 +554,21 @@ export const make = (
           "user-agent": userAgent,
           accept: "application/json"
         })
-        const first = attempt(operation, request, call)
-        const policy = call.retry === undefined ? schedule : RetryPolicy.rateLimit(call.retry)
-        const answer = !retrying ? yield* first : yield* Effect.catchAll(first, (failure) => {
-          // the schedule starts only once an attempt has failed: most calls never need it
-          let replayed = false
-          return Effect.retry(
-            Effect.suspend(() =>
-              replayed ? attempt(operation, request, call) : (replayed = true, Effect.fail(failure))
-            ),
-            policy
-          )
-        })
+        const policy = !retrying
+          ? undefined
+          : call.retry === undefined
+          ? clientPolicy
+          : RetryPolicy.make(mergedRetry(resolved.retry, call.retry))
+        // repeating it cannot perform it twice: a GET, a DELETE, or a body with an idempotency id
+        const idempotent = operation.method === "GET" || operation.method === "DELETE" ||
+          built.idempotencyId !== undefined
+        const answer = yield* attempts(
+          operation,
+          request,
+          call,
+          policy === RetryPolicy.none ? undefined : policy,
+          idempotent
+        )
         return { ...answer, idempotencyId: built.idempotencyId }
       }).pipe(
         Effect.catchAllDefect((defect) =>
@@ -557,7 +669,9 @@ export const make = (
         false,
         undefined
       ).pipe(
-        Effect.map((answer) => answer.data),
+        Effect.map((answer) =>
+          answer.data
+        ),
         Effect.withSpan(Api.Oauth.getAccessToken.spanName, { kind: "client", captureStackTrace: false }),
         Effect.mapError(Cause.originalError)
       )
@@ -568,7 +682,7 @@ export const make = (
       fetchToken
     )
 
-    return Transport.of({ baseUrl, call, callWithResponse, download })
+    return Transport.of({ baseUrl, retry: resolved.retry, call, callWithResponse, download })
   })
 
 /**
@@ -622,6 +736,36 @@ const logged =
       })
     })
 
+/** A failure as a log shows it: status, tag, reason; never a message, which may quote input. */
+const outcomeOf = (failure: unknown): string => {
+  const { _tag, reason, status } = (typeof failure === "object" && failure !== null ? failure : {}) as {
+    readonly _tag?: unknown
+    readonly status?: unknown
+    readonly reason?: unknown
+  }
+  return [status, _tag, reason].filter((part) => part !== undefined).join(" ") || "a failure"
+}
+
+/** A call's retry options: its own, field by field over the client's. */
+const mergedRetry = (
+  client: RetryPolicy.Options | false,
+  own: RetryPolicy.Options | false
+): RetryPolicy.Options | false => own === false ? false : client === false ? own : { ...client, ...own }
+
+/** Tells `afterAttempt`, when there is one, of each answer as it comes (before its body is read). */
+const told = <E, R>(
+  answered: Effect.Effect<HttpClientResponse.HttpClientResponse, E, R>,
+  call: Call
+): Effect.Effect<HttpClientResponse.HttpClientResponse, E, R> => {
+  const after = call.afterAttempt
+  return after === undefined
+    ? answered
+    : Effect.tap(
+      answered,
+      (response) => after({ status: response.status, rateLimit: ErrorMapping.rateLimitOf(response.headers) })
+    )
+}
+
 /** The W3C trace context of a span: `00-<trace id>-<span id>-<flags>`. */
 const traceparentOf = (span: Tracer.Span): string => `00-${span.traceId}-${span.spanId}-${span.sampled ? "01" : "00"}`
 
@@ -633,7 +777,15 @@ interface Answer {
 
 type Call = ResolvedOptions.ResolvedCall
 
-const noCallOptions: Call = { timeout: undefined, retry: undefined, headers: undefined, streamed: false }
+const noCallOptions: Call = {
+  timeout: undefined,
+  retry: undefined,
+  deadline: undefined,
+  beforeAttempt: undefined,
+  afterAttempt: undefined,
+  headers: undefined,
+  streamed: false
+}
 
 const callOptionsOf = (operation: Operation.Any, options: CallOptions) => {
   const resolved = ResolvedOptions.resolveCall(options)

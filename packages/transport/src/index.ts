@@ -6,7 +6,8 @@
  */
 
 /**
- * When the SDK retries: after 429, honouring `X-Rate-Limit-Reset`.
+ * When the SDK retries, and only when that is safe: 429s after `X-Rate-Limit-Reset`; 5xx, 408,
+ * resets and timeouts with backoff, for requests that cannot be performed twice.
  * @since 0.1.0
  */
 export * as RetryPolicy from "./RetryPolicy.js"

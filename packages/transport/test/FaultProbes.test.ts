@@ -44,7 +44,8 @@ describe("token fetches are shared, failures too (item 2)", () => {
     const fake = FakeHttp.make((r) =>
       isToken(r) ? FakeHttp.json(500, FakeHttp.apiError("server_error", 1500)) : FakeHttp.json(200, balance)
     )
-    return withTransport(application, fake, (t) =>
+    // retries off: each call would otherwise try again (a GET is safe to repeat) at its own time
+    return withTransport({ ...application, retry: false }, fake, (t) =>
       Effect.gen(function*() {
         const results = yield* Effect.all(
           Array.from({ length: 200 }, () => Effect.either(t.call(Api.Account.getAccountBalance, []))),
@@ -64,7 +65,7 @@ describe("token fetches are shared, failures too (item 2)", () => {
 
   it.effect("a hanging token endpoint, timeout 300 ms, 50 calls: one token request, all time out together", () => {
     const fake = FakeHttp.make((r) => isToken(r) ? Effect.never : FakeHttp.json(200, balance))
-    return withTransport({ ...application, timeout: "300 millis" }, fake, (t) =>
+    return withTransport({ ...application, timeout: "300 millis", retry: false }, fake, (t) =>
       Effect.gen(function*() {
         const fiber = yield* Effect.fork(
           Effect.all(
@@ -133,7 +134,7 @@ describe("one retry budget per call (item 3)", () => {
     const fake = FakeHttp.always(() =>
       FakeHttp.json(429, FakeHttp.apiError("rate_limit", 1000), { "x-rate-limit-reset": "0" })
     )
-    return withTransport({ apiKey: API_KEY }, fake, (t) =>
+    return withTransport({ apiKey: API_KEY, retry: { jitter: false } }, fake, (t) =>
       Effect.gen(function*() {
         const fiber = yield* Effect.fork(Effect.flip(t.call(Api.Account.getAccountBalance, [])))
         yield* TestClock.adjust("99 millis")

@@ -18,6 +18,7 @@ import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
 import * as Tracer from "effect/Tracer"
 import * as util from "node:util"
+import { balance, sent, sms } from "./answers.js"
 import * as FakeHttp from "./fakeHttp.js"
 
 // ---------------------------------------------------------------------------
@@ -31,36 +32,7 @@ const ACCESS_TOKEN = "at-TOKEN-5e1f7c9a0b3d"
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
-const balance = { balance: 12.5, currency: "eur", billing: "prepaid" } as const
 const pricing = { countryCode: { TRANSACTIONAL: 0.021, PROMOTIONAL: 0.025 } } as const
-const sent = {
-  info: {
-    campaignId: "0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11",
-    totalPhoneNumbers: 1,
-    totalValid: 1,
-    totalInvalid: 0,
-    totalCost: 0.021,
-    totalParts: 1,
-    dlrCallbackUrl: null,
-    scheduled: false
-  },
-  data: [{
-    msgId: "6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f",
-    status: "ACCEPTED",
-    statusCode: 1,
-    errorCode: null,
-    createdAt: "2024-05-01T10:00:00Z",
-    inQuietHours: false,
-    cost: 0.021,
-    to: "+31612469000",
-    countryIso: "NL",
-    from: "InfoText",
-    text: "Hello",
-    parts: 1,
-    textAnalysis: { length: 5, unicode: false, parts: 1 }
-  }]
-} as const
-const sms = { to: ["+31612469000"], from: "InfoText", text: "Hello" }
 const limitedHeaders = (reset?: number): Record<string, string> => ({
   "x-rate-limit-limit": "100",
   "x-rate-limit-remaining": "0",
@@ -215,7 +187,7 @@ describe("request building", () => {
 
   it.effect("the idempotencyId is generated once and reused when a 429 is retried", () => {
     const fake = FakeHttp.sequence(() => limited(1), () => FakeHttp.json(200, sent))
-    return withTransport({ apiKey: API_KEY }, fake, (t) =>
+    return withTransport({ apiKey: API_KEY, retry: { jitter: false } }, fake, (t) =>
       Effect.gen(function*() {
         const fiber = yield* Effect.fork(t.call(Api.Sms.sendSms, [sms]))
         yield* TestClock.adjust("1 second")
@@ -395,7 +367,7 @@ describe("operations of other shapes (query, file and empty answers)", () => {
       () => FakeHttp.json(400, FakeHttp.apiError("invalid_param", 1207, "bad", { invalid: ["1"] })),
       () => FakeHttp.json(503, FakeHttp.apiError("server_error", 1000, "down"))
     )
-    return withTransport({ apiKey: API_KEY }, fake, (t) =>
+    return withTransport({ apiKey: API_KEY, retry: false }, fake, (t) =>
       Effect.gen(function*() {
         const first = yield* Effect.flip(t.call(report, ["c1", "csv"]))
         assert.strictEqual(first._tag, "ApiException")
@@ -631,7 +603,7 @@ describe("OAuth client credentials", () => {
 describe("429: retries after X-Rate-Limit-Reset", () => {
   it.effect("waits X-Rate-Limit-Reset seconds before trying again", () => {
     const fake = FakeHttp.sequence(() => limited(10), () => FakeHttp.json(200, balance))
-    return withTransport({ apiKey: API_KEY }, fake, (t) =>
+    return withTransport({ apiKey: API_KEY, retry: { jitter: false } }, fake, (t) =>
       Effect.gen(function*() {
         const fiber = yield* Effect.fork(t.call(Api.Account.getAccountBalance, []))
         yield* TestClock.adjust("9 seconds")
@@ -673,19 +645,23 @@ describe("429: retries after X-Rate-Limit-Reset", () => {
 
   it.effect("without a reset header it backs off exponentially from baseDelay", () => {
     const fake = FakeHttp.sequence(() => limited(), () => limited(), () => FakeHttp.json(200, balance))
-    return withTransport({ apiKey: API_KEY, retry: { baseDelay: "1 second" } }, fake, (t) =>
-      Effect.gen(function*() {
-        const fiber = yield* Effect.fork(t.call(Api.Account.getAccountBalance, []))
-        yield* TestClock.adjust("999 millis")
-        assert.strictEqual(fake.requests.length, 1)
-        yield* TestClock.adjust("1 millis")
-        assert.strictEqual(fake.requests.length, 2)
-        yield* TestClock.adjust("1999 millis")
-        assert.strictEqual(fake.requests.length, 2, "the second wait is twice the first")
-        yield* TestClock.adjust("1 millis")
-        assert.deepStrictEqual(yield* Fiber.join(fiber), balance)
-        assert.strictEqual(fake.requests.length, 3)
-      }))
+    return withTransport(
+      { apiKey: API_KEY, retry: { baseDelay: "1 second", jitter: false } },
+      fake,
+      (t) =>
+        Effect.gen(function*() {
+          const fiber = yield* Effect.fork(t.call(Api.Account.getAccountBalance, []))
+          yield* TestClock.adjust("999 millis")
+          assert.strictEqual(fake.requests.length, 1)
+          yield* TestClock.adjust("1 millis")
+          assert.strictEqual(fake.requests.length, 2)
+          yield* TestClock.adjust("1999 millis")
+          assert.strictEqual(fake.requests.length, 2, "the second wait is twice the first")
+          yield* TestClock.adjust("1 millis")
+          assert.deepStrictEqual(yield* Fiber.join(fiber), balance)
+          assert.strictEqual(fake.requests.length, 3)
+        })
+    )
   })
 
   it.live("retry: false turns retries off", () => {
@@ -708,18 +684,24 @@ describe("429: retries after X-Rate-Limit-Reset", () => {
       }))
   })
 
-  it.live("other errors are not retried", () => {
-    const fake = FakeHttp.sequence(
-      () => FakeHttp.json(500, FakeHttp.apiError("server_error", 1000)),
-      () => FakeHttp.json(200, balance)
-    )
-    return withTransport({ apiKey: API_KEY }, fake, (t) =>
-      Effect.gen(function*() {
-        const error = yield* promptly(Effect.flip(t.call(Api.Account.getAccountBalance, [])))
-        assert.strictEqual(error._tag, "ServerErrorException")
-        assert.strictEqual(fake.requests.length, 1)
-      }))
-  })
+  for (const [status, type] of [[400, "invalid_param"], [403, "access_denied"], [404, "not_found"]] as const) {
+    it.live(`a ${status} is never retried (attempts 1)`, () => {
+      const fake = FakeHttp.sequence(
+        () => FakeHttp.json(status, FakeHttp.apiError(type, 1000)),
+        () => FakeHttp.json(200, balance)
+      )
+      return withTransport({ apiKey: API_KEY }, fake, (t) =>
+        Effect.gen(function*() {
+          const error = yield* promptly(Effect.flip(t.call(Api.Account.getAccountBalance, [])))
+          assert.isTrue(Errors.isApiError(error))
+          if (Errors.isApiError(error)) {
+            assert.strictEqual(error.status, status)
+            assert.strictEqual(error.attempts, 1)
+          }
+          assert.strictEqual(fake.requests.length, 1)
+        }))
+    })
+  }
 })
 
 // ---------------------------------------------------------------------------
@@ -730,7 +712,7 @@ describe("transport failures", () => {
     const fake = FakeHttp.make((r) =>
       Effect.fail(new HttpClientError.RequestError({ request: r.request, reason: "Transport", cause }))
     )
-    return withTransport({ apiKey: API_KEY }, fake, (t) =>
+    return withTransport({ apiKey: API_KEY, retry: false }, fake, (t) =>
       Effect.gen(function*() {
         const error = yield* Effect.flip(t.call(Api.Sms.sendSms, [sms]))
         assert.instanceOf(error, Errors.TransportError)
@@ -739,13 +721,14 @@ describe("transport failures", () => {
         assert.strictEqual(error.method, "POST")
         assert.strictEqual(error.url, "https://api.sms.cx/sms")
         assert.strictEqual(error.cause, cause)
-        assert.strictEqual(fake.requests.length, 1, "not retried")
+        assert.strictEqual(error.attempts, 1)
+        assert.strictEqual(fake.requests.length, 1, "retries off")
       }))
   })
 
   it.effect("an answer that never comes is a TransportError (reason Timeout) after `timeout`", () => {
     const fake = FakeHttp.always(() => Effect.never)
-    return withTransport({ apiKey: API_KEY, timeout: "1 second" }, fake, (t) =>
+    return withTransport({ apiKey: API_KEY, timeout: "1 second", retry: false }, fake, (t) =>
       Effect.gen(function*() {
         const fiber = yield* Effect.fork(Effect.flip(t.call(Api.Account.getAccountBalance, [])))
         yield* TestClock.adjust("999 millis")
@@ -762,7 +745,7 @@ describe("transport failures", () => {
 
   it.effect("the default timeout is 60 seconds", () => {
     const fake = FakeHttp.always(() => Effect.never)
-    return withTransport({ apiKey: API_KEY }, fake, (t) =>
+    return withTransport({ apiKey: API_KEY, retry: false }, fake, (t) =>
       Effect.gen(function*() {
         const fiber = yield* Effect.fork(Effect.flip(t.call(Api.Account.getAccountBalance, [])))
         yield* TestClock.adjust("59 seconds")
@@ -912,7 +895,7 @@ describe("API errors", () => {
   it.effect("an HTML 502 from a proxy is a ServerErrorException keeping the page", () => {
     const page = "<html><body><h1>502 Bad Gateway</h1></body></html>"
     const fake = FakeHttp.always(() => new Response(page, { status: 502, headers: { "content-type": "text/html" } }))
-    return withTransport({ apiKey: API_KEY }, fake, (t) =>
+    return withTransport({ apiKey: API_KEY, retry: false }, fake, (t) =>
       Effect.gen(function*() {
         const error = yield* Effect.flip(t.call(Api.Sms.sendSms, [sms]))
         assert.instanceOf(error, Errors.ServerErrorException)

@@ -4,7 +4,9 @@
  * overflows) fails here with an InvalidOptionsError that names the option, never a secret.
  */
 import { InvalidOptionsError } from "@smscx/core/Errors"
+import type * as Errors from "@smscx/core/Errors"
 import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -25,6 +27,7 @@ export interface Resolved {
   readonly baseUrl: string
   readonly timeout: Duration.Duration
   readonly retry: RetryPolicy.Options | false
+  readonly deadline: Duration.Duration | undefined
   readonly userAgent: string
   readonly maxResponseBytes: number
   readonly tracePropagation: boolean
@@ -40,6 +43,7 @@ export interface Input {
   readonly baseUrl?: unknown
   readonly timeout?: unknown
   readonly retry?: unknown
+  readonly deadline?: unknown
   readonly userAgent?: unknown
   readonly maxResponseBytes?: unknown
   readonly tracePropagation?: unknown
@@ -67,8 +71,9 @@ const secret = (value: unknown, option: string): Redacted.Redacted => {
 }
 
 const duration = (value: unknown, option: string, { max, min }: { readonly min: number; readonly max: number }) => {
-  // Duration reads NaN as zero: a number must be a real one first
+  // Duration reads NaN as zero, and a negative number as zero: a number must be a real one first
   check(typeof value !== "number" || Number.isFinite(value), option, "must be a finite duration")
+  check(typeof value !== "number" || value >= min, option, `must be between ${min} ms and ${max} ms`)
   const decoded = Duration.decodeUnknown(value)
   check(Option.isSome(decoded), option, "must be a duration (e.g. \"30 seconds\", or milliseconds as a number)")
   const millis = Duration.toMillis(Option.getOrThrow(decoded))
@@ -128,16 +133,35 @@ const baseUrlOf = (value: unknown, fallback: string): string => {
   return url.href.replace(/\/+$/, "")
 }
 
+const RETRY_FIELDS: ReadonlyArray<string> = ["maxRetries", "baseDelay", "maxDelay", "maxElapsed", "jitter", "policy"]
+
 const retryOf = (value: unknown): RetryPolicy.Options | false => {
   if (value === undefined) return {}
   if (value === false) return false
-  check(typeof value === "object" && value !== null, "retry", "must be false or { maxRetries, maxDelay, baseDelay }")
-  const { baseDelay, maxDelay, maxRetries } = value as Record<string, unknown>
+  check(
+    typeof value === "object" && value !== null,
+    "retry",
+    `must be false or an object of ${RETRY_FIELDS.join(", ")}`
+  )
+  // a misspelt field would otherwise be a setting silently not applied
+  const stray = Object.keys(value as object).find((field) => !RETRY_FIELDS.includes(field))
+  check(
+    stray === undefined,
+    `retry.${stray?.slice(0, 40)}`,
+    `is not a retry option (they are ${RETRY_FIELDS.join(", ")})`
+  )
+  const { baseDelay, jitter, maxDelay, maxElapsed, maxRetries, policy } = value as Record<string, unknown>
   check(
     maxRetries === undefined ||
       (Number.isInteger(maxRetries) && (maxRetries as number) >= 0 && (maxRetries as number) <= MAX_RETRIES),
     "retry.maxRetries",
     `must be a whole number from 0 to ${MAX_RETRIES}`
+  )
+  check(jitter === undefined || typeof jitter === "boolean", "retry.jitter", "must be true or false")
+  check(
+    policy === undefined || typeof policy === "function",
+    "retry.policy",
+    "must be a function from the request to a Schedule"
   )
   return {
     ...(maxRetries === undefined ? {} : { maxRetries: maxRetries as number }),
@@ -146,9 +170,18 @@ const retryOf = (value: unknown): RetryPolicy.Options | false => {
       : { maxDelay: duration(maxDelay, "retry.maxDelay", { min: 0, max: MAX_TIMER_MILLIS }) }),
     ...(baseDelay === undefined
       ? {}
-      : { baseDelay: duration(baseDelay, "retry.baseDelay", { min: 1, max: MAX_TIMER_MILLIS }) })
+      : { baseDelay: duration(baseDelay, "retry.baseDelay", { min: 1, max: MAX_TIMER_MILLIS }) }),
+    ...(maxElapsed === undefined
+      ? {}
+      : { maxElapsed: duration(maxElapsed, "retry.maxElapsed", { min: 0, max: MAX_TIMER_MILLIS }) }),
+    ...(jitter === undefined ? {} : { jitter: jitter as boolean }),
+    ...(policy === undefined ? {} : { policy: policy as RetryPolicy.Policy })
   }
 }
+
+/** The overall deadline of a call, over all its attempts and the waits between them. */
+const deadlineOf = (value: unknown): Duration.Duration | undefined =>
+  value === undefined ? undefined : duration(value, "deadline", { min: 1, max: MAX_TIMER_MILLIS })
 
 const tracePropagationOf = (value: unknown): boolean => {
   check(value === undefined || typeof value === "boolean", "tracePropagation", "must be true or false")
@@ -189,6 +222,7 @@ export const resolve = (
         ? defaults.timeout
         : duration(options.timeout, "timeout", { min: 1, max: MAX_TIMER_MILLIS }),
       retry: retryOf(options.retry),
+      deadline: deadlineOf(options.deadline),
       userAgent: userAgent as string,
       maxResponseBytes: maxResponseBytes as number,
       tracePropagation: tracePropagationOf(options.tracePropagation)
@@ -211,17 +245,26 @@ const RESERVED_HEADERS: ReadonlySet<string> = new Set([
   "host"
 ])
 
+/** What `afterAttempt` is told of an attempt that got an answer. @internal */
+export interface Answered {
+  readonly status: number
+  readonly rateLimit: Errors.RateLimit
+}
+
 /** Per-call settings, checked. @internal */
 export interface ResolvedCall {
   readonly timeout: Duration.Duration | undefined
   readonly retry: RetryPolicy.Options | false | undefined
+  readonly deadline: Duration.Duration | undefined
+  readonly beforeAttempt: Effect.Effect<void, Errors.TransportError> | undefined
+  readonly afterAttempt: ((answer: Answered) => Effect.Effect<void>) | undefined
   readonly headers: Readonly<Record<string, string>> | undefined
   /** The answer's body is streamed, not read (file exports). */
   readonly streamed: boolean
 }
 
 /**
- * A call's own settings (timeout, retry, extra headers), or the one at fault.
+ * A call's own settings (timeout, retry, deadline, hooks, extra headers), or the one at fault.
  * @internal
  */
 export const resolveCall = (
@@ -229,11 +272,15 @@ export const resolveCall = (
 ): Either.Either<ResolvedCall, { readonly option: string; readonly problem: string }> => {
   try {
     check(typeof options === "object" && options !== null, "options", "must be an object")
-    const { extraBody: _body, extraQuery: _query, headers, retry, timeout } = options as Record<string, unknown>
+    const { afterAttempt, beforeAttempt, deadline, extraBody: _body, extraQuery: _query, headers, retry, timeout } =
+      options as Record<string, unknown>
+    check(beforeAttempt === undefined || Effect.isEffect(beforeAttempt), "beforeAttempt", "must be an Effect")
+    check(afterAttempt === undefined || typeof afterAttempt === "function", "afterAttempt", "must be a function")
     let checked: Record<string, string> | undefined
     if (headers !== undefined) {
       check(typeof headers === "object" && headers !== null, "headers", "must be an object of header names to values")
-      checked = {}
+      // no prototype: a header named `__proto__` is a field like any other, never a prototype
+      checked = Object.create(null) as Record<string, string>
       for (const [name, value] of Object.entries(headers as object)) {
         check(isHeaderName(name), "headers", `has a name that is not an HTTP header name`)
         check(!RESERVED_HEADERS.has(name.toLowerCase()), "headers", `cannot set ${name.toLowerCase()}`)
@@ -248,6 +295,9 @@ export const resolveCall = (
     return Either.right({
       timeout: timeout === undefined ? undefined : duration(timeout, "timeout", { min: 1, max: MAX_TIMER_MILLIS }),
       retry: retry === undefined ? undefined : retryOf(retry),
+      deadline: deadlineOf(deadline),
+      beforeAttempt: beforeAttempt as Effect.Effect<void> | undefined,
+      afterAttempt: afterAttempt as ((answer: Answered) => Effect.Effect<void>) | undefined,
       headers: checked,
       streamed: false
     })

@@ -1,0 +1,677 @@
+/**
+ * Bulk sending: a message to any number of recipients (an Effect `Stream` or any iterable),
+ * split into requests of at most 25,000 numbers, sent with bounded concurrency, paced under the
+ * account's rate limit, each retried safely (every chunk carries its own idempotency id, the same
+ * on each attempt), and the outcome aggregated: messages accepted, invalid numbers, duplicates,
+ * cost, and the chunks that finally failed with their error and recipients, to send again.
+ *
+ * Memory stays flat: recipients are read as chunks are sent, never held beyond the chunks in
+ * flight (message ids are kept only with `collectMessageIds`, the default; for millions, read them
+ * from the events instead).
+ *
+ * @example
+ * ```ts
+ * const bulk = yield* Bulk
+ * const outcome = yield* bulk.sms(recipients, { from: "InfoText", text: "Sale today" })
+ * console.log(outcome.accepted, outcome.cost, outcome.failed.length)
+ * ```
+ *
+ * @since 0.2.0
+ */
+import * as Api from "@smscx/core/Api"
+import * as Errors from "@smscx/core/Errors"
+import type * as Operation from "@smscx/core/Operation"
+import * as Issues from "@smscx/core/ParseIssues"
+import { Transport } from "@smscx/transport/Transport"
+import type * as TransportModule from "@smscx/transport/Transport"
+import * as Chunk from "effect/Chunk"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import * as Pacing from "./Pacing.js"
+
+/**
+ * The operation each channel's bulk send repeats: its send to a list of numbers (`to`, at most
+ * 25,000), which takes an idempotency id.
+ * @since 0.2.0
+ * @category constants
+ */
+export const operations = {
+  sms: Api.Sms.sendSms,
+  viber: Api.Viber.sendViberMessage,
+  whatsapp: Api.Whatsapp.sendWhatsappMessage,
+  multichannel: Api.Multichannel.sendMultichannelMessage
+} as const
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export type Channel = keyof typeof operations
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export type OperationOf<C extends Channel> = typeof operations[C]
+
+/**
+ * The message: the send's fields but its recipients and idempotency id (bulk sending sets both).
+ * `allowInvalid` is true unless you say otherwise: an invalid number is reported in the outcome
+ * instead of failing its whole chunk.
+ * @since 0.2.0
+ * @category models
+ */
+export type Message<C extends Channel> = Omit<Operation.InputOf<OperationOf<C>>, "to" | "idempotencyId">
+
+/**
+ * Why a chunk failed: the send's own errors (a shared pacing store out of reach is a
+ * `TransportError` whose cause is the `PacingError`).
+ * @since 0.2.0
+ * @category models
+ */
+export type ChunkError<C extends Channel> = Operation.FailureOf<OperationOf<C>>
+
+/** The largest chunk the API takes. */
+const MAX_CHUNK = 25_000
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export interface Options {
+  /** Recipients a request, at most (and by default) 25,000. */
+  readonly chunkSize?: number
+  /** Requests in flight at once. Default 4. */
+  readonly concurrency?: number
+  /**
+   * The account's rate limit: `limit` requests per `window` (default 1 second). Without `limit`,
+   * it is read from the first answer's `X-Rate-Limit-Limit` (the first chunk goes alone).
+   */
+  readonly rateLimit?: { readonly limit?: number; readonly window?: Duration.DurationInput }
+  /** The share of the rate limit to use, in (0, 1]. Default 0.97: a margin for clocks and latency. */
+  readonly utilization?: number
+  /** The pacing budget's key: processes sharing one account (through `RedisPacing`) share it. Default `"default"`. */
+  readonly pacingKey?: string
+  /** Keep every accepted message's id in the outcome. Default true. */
+  readonly collectMessageIds?: boolean
+  /**
+   * Remove repeated numbers (compared as given, spaces trimmed) before they are sent: `"chunk"`
+   * (the default) within each request; `"all"` across the whole send, which keeps every number
+   * seen in memory (about 100 bytes each); `false` sends them as given.
+   */
+  readonly deduplicate?: "chunk" | "all" | false
+  /** Each request's settings (timeout, deadline, retry, headers). */
+  readonly call?: Omit<TransportModule.CallOptions, "beforeAttempt" | "afterAttempt" | "extraBody" | "extraQuery">
+  /**
+   * Stops the send when it completes: no new chunk starts, the chunks in flight finish, and the
+   * outcome says `stopped` (interrupting the send instead ends the requests in flight too).
+   */
+  readonly stop?: Effect.Effect<unknown>
+}
+
+/**
+ * A chunk that finally failed: its recipients and idempotency id, to send it again with
+ * `Bulk.retryFailed` (the same id: if it did reach the API after all, nothing is sent twice).
+ * @since 0.2.0
+ * @category models
+ */
+export interface FailedChunk<C extends Channel> {
+  readonly index: number
+  readonly recipients: ReadonlyArray<string>
+  readonly idempotencyId: string
+  readonly error: ChunkError<C>
+}
+
+/**
+ * Totals so far.
+ * @since 0.2.0
+ * @category models
+ */
+export interface Progress {
+  /** Chunks answered successfully, and chunks that finally failed. */
+  readonly chunksSent: number
+  readonly chunksFailed: number
+  /** Recipients in the chunks handled so far (sent or failed): the prefix of the input done. */
+  readonly recipients: number
+  readonly recipientsFailed: number
+  /** Messages the API accepted. */
+  readonly accepted: number
+  /** Numbers the API found invalid. */
+  readonly invalid: number
+  /** Repeated numbers removed before sending (see `deduplicate`), and any the API dropped. */
+  readonly duplicates: number
+  /** What the accepted messages cost. */
+  readonly cost: number
+  readonly elapsed: Duration.Duration
+}
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export interface Outcome<C extends Channel> extends Progress {
+  /** The accepted messages' ids (empty when `collectMessageIds` is false). */
+  readonly messageIds: ReadonlyArray<string>
+  /** The numbers the API found invalid. */
+  readonly invalidNumbers: ReadonlyArray<string>
+  /** Each sent chunk's campaign id, in the order they were answered. */
+  readonly campaignIds: ReadonlyArray<string>
+  readonly failed: ReadonlyArray<FailedChunk<C>>
+  /** The send was stopped (`stop`, an AbortSignal) before its input ended. */
+  readonly stopped: boolean
+}
+
+/**
+ * What a bulk send reports as it goes; the last event is `Completed`.
+ * @since 0.2.0
+ * @category models
+ */
+export type Event<C extends Channel> =
+  | {
+    readonly _tag: "ChunkSent"
+    readonly index: number
+    readonly size: number
+    readonly idempotencyId: string
+    readonly answer: Operation.SuccessOf<OperationOf<C>>
+    readonly progress: Progress
+  }
+  | { readonly _tag: "ChunkFailed"; readonly chunk: FailedChunk<C>; readonly progress: Progress }
+  | { readonly _tag: "Completed"; readonly outcome: Outcome<C> }
+
+/**
+ * Recipients: a Stream (its failure ends the send with that failure) or any iterable.
+ * @since 0.2.0
+ * @category models
+ */
+export type Recipients<E = never, R = never> = Stream.Stream<string, E, R> | Iterable<string>
+
+/**
+ * One channel's bulk send: the outcome, or `events` for the progress as it goes.
+ * @since 0.2.0
+ * @category models
+ */
+export interface Method<C extends Channel> {
+  <E = never, R = never>(
+    recipients: Recipients<E, R>,
+    message: Message<C>,
+    options?: Options
+  ): Effect.Effect<Outcome<C>, E | Errors.RequestValidationError, R>
+  readonly events: <E = never, R = never>(
+    recipients: Recipients<E, R>,
+    message: Message<C>,
+    options?: Options
+  ) => Stream.Stream<Event<C>, E | Errors.RequestValidationError, R>
+  /** Sends the failed chunks of an earlier outcome again, each with its own idempotency id. */
+  readonly retryFailed: (
+    failed: ReadonlyArray<FailedChunk<C>>,
+    message: Message<C>,
+    options?: Options
+  ) => Effect.Effect<Outcome<C>, Errors.RequestValidationError>
+}
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export type Service = { readonly [C in Channel]: Method<C> }
+
+/**
+ * @since 0.2.0
+ * @category tags
+ */
+export class Bulk extends Context.Tag("@smscx/client/Bulk")<Bulk, Service>() {}
+
+/** A chunk to send: its recipients, and the id it was sent with before (a retry of a failed chunk). */
+interface Unit {
+  readonly index: number
+  readonly recipients: ReadonlyArray<string>
+  readonly idempotencyId: string
+}
+
+type Answer = {
+  readonly info: {
+    readonly campaignId?: string
+    readonly totalPhoneNumbers?: number
+    readonly totalValid?: number
+    readonly totalInvalid?: number
+    readonly totalCost?: number
+    readonly invalid?: ReadonlyArray<unknown>
+  }
+  readonly data: ReadonlyArray<{ readonly msgId?: string }>
+}
+
+interface Resolved {
+  readonly chunkSize: number
+  readonly concurrency: number
+  readonly limit: number | undefined
+  readonly window: Duration.Duration
+  readonly utilization: number
+  readonly pacingKey: string
+  readonly collectMessageIds: boolean
+  readonly deduplicate: "chunk" | "all" | false
+  readonly call: Options["call"]
+  readonly stop: Effect.Effect<unknown> | undefined
+}
+
+const invalidOption = (channel: Channel, option: string, problem: string) =>
+  new Errors.RequestValidationError({
+    operation: operations[channel].id,
+    message: `${operations[channel].id} (bulk): option ${option} ${problem}`,
+    issues: [{ path: ["options", ...option.split(".")], message: problem }]
+  })
+
+const isWhole = (value: unknown, min: number, max: number): value is number =>
+  Number.isInteger(value) && (value as number) >= min && (value as number) <= max
+
+/** The options checked: a bad one is a RequestValidationError, before anything is read or sent. */
+const resolve = (channel: Channel, options: Options = {}): Effect.Effect<Resolved, Errors.RequestValidationError> =>
+  Effect.suspend(() => {
+    if (!Predicate.isRecord(options)) return Effect.fail(invalidOption(channel, "options", "must be an object"))
+    const { call, chunkSize, collectMessageIds, concurrency, deduplicate, pacingKey, rateLimit, stop, utilization } =
+      options
+    if (chunkSize !== undefined && !isWhole(chunkSize, 1, MAX_CHUNK)) {
+      return Effect.fail(invalidOption(channel, "chunkSize", `must be a whole number from 1 to ${MAX_CHUNK}`))
+    }
+    if (concurrency !== undefined && !isWhole(concurrency, 1, 64)) {
+      return Effect.fail(invalidOption(channel, "concurrency", "must be a whole number from 1 to 64"))
+    }
+    if (rateLimit !== undefined && !Predicate.isRecord(rateLimit)) {
+      return Effect.fail(invalidOption(channel, "rateLimit", "must be { limit?, window? }"))
+    }
+    if (rateLimit?.limit !== undefined && !isWhole(rateLimit.limit, 1, 1_000_000)) {
+      return Effect.fail(invalidOption(channel, "rateLimit.limit", "must be a whole number from 1 to 1000000"))
+    }
+    const window = rateLimit?.window === undefined
+      ? Option.some(Duration.seconds(1))
+      : typeof rateLimit.window === "number" && !Number.isFinite(rateLimit.window)
+      ? Option.none()
+      : Duration.decodeUnknown(rateLimit.window)
+    if (Option.isNone(window) || Duration.toMillis(window.value) < 1 || Duration.toHours(window.value) > 24) {
+      return Effect.fail(invalidOption(channel, "rateLimit.window", "must be a duration from 1 ms to 24 hours"))
+    }
+    if (
+      utilization !== undefined &&
+      !(typeof utilization === "number" && Number.isFinite(utilization) && utilization > 0 && utilization <= 1)
+    ) {
+      return Effect.fail(invalidOption(channel, "utilization", "must be a number in (0, 1]"))
+    }
+    if (pacingKey !== undefined && (typeof pacingKey !== "string" || pacingKey === "" || pacingKey.length > 200)) {
+      return Effect.fail(invalidOption(channel, "pacingKey", "must be a non-empty string of at most 200 characters"))
+    }
+    if (collectMessageIds !== undefined && typeof collectMessageIds !== "boolean") {
+      return Effect.fail(invalidOption(channel, "collectMessageIds", "must be true or false"))
+    }
+    if (deduplicate !== undefined && deduplicate !== "chunk" && deduplicate !== "all" && deduplicate !== false) {
+      return Effect.fail(invalidOption(channel, "deduplicate", "must be \"chunk\", \"all\" or false"))
+    }
+    if (call !== undefined && !Predicate.isRecord(call)) {
+      return Effect.fail(invalidOption(channel, "call", "must be an object of call options"))
+    }
+    if (stop !== undefined && !Effect.isEffect(stop)) {
+      return Effect.fail(invalidOption(channel, "stop", "must be an Effect"))
+    }
+    return Effect.succeed({
+      chunkSize: chunkSize ?? MAX_CHUNK,
+      concurrency: concurrency ?? 4,
+      limit: rateLimit?.limit,
+      window: window.value,
+      utilization: utilization ?? 0.97,
+      pacingKey: pacingKey ?? "default",
+      collectMessageIds: collectMessageIds ?? true,
+      deduplicate: deduplicate ?? "chunk",
+      call: call as Options["call"],
+      stop: stop as Effect.Effect<unknown> | undefined
+    })
+  })
+
+/** Sums of money in millionths, so that thousands of chunks' costs add up exactly. */
+const MICROS = 1_000_000
+
+/** The totals of a send, updated as chunks are answered. */
+class Totals {
+  chunksSent = 0
+  chunksFailed = 0
+  recipients = 0
+  recipientsFailed = 0
+  accepted = 0
+  invalid = 0
+  duplicates = 0
+  /** Repeats removed before sending, counted as chunks are read. */
+  removed = 0
+  costMicros = 0
+  readonly messageIds: Array<string> = []
+  readonly invalidNumbers: Array<string> = []
+  readonly campaignIds: Array<string> = []
+  readonly failed: Array<FailedChunk<any>> = []
+
+  constructor(readonly started: number, readonly collectMessageIds: boolean) {}
+
+  sent(unit: Unit, answer: Answer) {
+    const info = answer.info
+    const invalid = (info.invalid ?? []).filter(Predicate.isString)
+    const valid = info.totalValid ?? answer.data.length
+    const total = info.totalPhoneNumbers ?? unit.recipients.length
+    this.chunksSent++
+    this.recipients += unit.recipients.length
+    this.accepted += valid
+    this.invalid += info.totalInvalid ?? invalid.length
+    this.duplicates += Math.max(0, total - valid - (info.totalInvalid ?? invalid.length))
+    this.costMicros += Math.round((info.totalCost ?? 0) * MICROS)
+    for (const number of invalid) this.invalidNumbers.push(number)
+    if (info.campaignId !== undefined) this.campaignIds.push(info.campaignId)
+    if (this.collectMessageIds) {
+      for (const message of answer.data) if (message.msgId !== undefined) this.messageIds.push(message.msgId)
+    }
+  }
+
+  failedChunk(chunk: FailedChunk<any>) {
+    this.chunksFailed++
+    this.recipients += chunk.recipients.length
+    this.recipientsFailed += chunk.recipients.length
+    this.failed.push(chunk)
+  }
+
+  progress(now: number): Progress {
+    return {
+      chunksSent: this.chunksSent,
+      chunksFailed: this.chunksFailed,
+      recipients: this.recipients,
+      recipientsFailed: this.recipientsFailed,
+      accepted: this.accepted,
+      invalid: this.invalid,
+      duplicates: this.duplicates + this.removed,
+      cost: this.costMicros / MICROS,
+      elapsed: Duration.millis(Math.max(0, now - this.started))
+    }
+  }
+
+  outcome<C extends Channel>(now: number, stopped: boolean): Outcome<C> {
+    return {
+      ...this.progress(now),
+      messageIds: this.messageIds,
+      invalidNumbers: this.invalidNumbers,
+      campaignIds: this.campaignIds,
+      failed: this.failed,
+      stopped
+    }
+  }
+}
+
+/**
+ * The events of one bulk send over `units`. The first chunk goes alone when the rate limit is
+ * not given, so that its answer's `X-Rate-Limit-Limit` sets the pace of the rest; a 429 holds
+ * every chunk of this send until its `X-Rate-Limit-Reset` has passed.
+ */
+const run = <C extends Channel, E, R>(
+  transport: TransportModule.Service,
+  pacing: Pacing.Service,
+  channel: C,
+  units: (totals: Totals) => Stream.Stream<Unit, E | Errors.RequestValidationError, R>,
+  message: Message<C>,
+  options: Resolved
+): Stream.Stream<Event<C>, E | Errors.RequestValidationError, R> =>
+  Stream.unwrap(Effect.gen(function*() {
+    const operation = operations[channel]
+    const totals = new Totals(yield* Clock.currentTimeMillis, options.collectMessageIds)
+    let limit = options.limit
+    let holdUntil = 0
+    let stopped = false
+    const learned = yield* Deferred.make<void>()
+    if (limit !== undefined) yield* Deferred.succeed(learned, undefined)
+
+    const beforeAttempt = Effect.gen(function*() {
+      const now = yield* Clock.currentTimeMillis
+      if (holdUntil > now) yield* Effect.sleep(Duration.millis(holdUntil - now))
+      if (limit === undefined) return
+      yield* pacing.take(options.pacingKey, Pacing.budgetFor(limit, options.window, options.utilization)).pipe(
+        // a pacing store out of reach is a failure of the infrastructure: retried as one
+        Effect.mapError((error) =>
+          new Errors.TransportError({
+            reason: "Transport",
+            method: operation.method,
+            url: `${transport.baseUrl}${operation.path}`,
+            message: `${operation.method} ${transport.baseUrl}${operation.path}: ${error.message}`,
+            cause: error
+          })
+        )
+      )
+    })
+    const afterAttempt = (answer: { readonly status: number; readonly rateLimit: Errors.RateLimit }) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Effect.sync(() => {
+          const given = answer.rateLimit.limit
+          if (options.limit === undefined && given !== undefined && Number.isInteger(given) && given > 0) limit = given
+          if (answer.status === 429) {
+            const reset = answer.rateLimit.reset
+            const wait = reset !== undefined && Number.isFinite(reset) && reset > 0 ? Math.min(reset, 3600) : 1
+            holdUntil = Math.max(holdUntil, now + wait * 1000)
+          }
+        }))
+    const pacedCall = { ...options.call, beforeAttempt, afterAttempt }
+
+    const send = (unit: Unit) =>
+      transport.callWithResponse(
+        operation,
+        // invalid numbers are reported in the outcome; they do not fail the other 24,999 of a chunk
+        [{ allowInvalid: true, ...message, to: unit.recipients, idempotencyId: unit.idempotencyId }],
+        pacedCall
+      ).pipe(
+        Effect.map((answer) => ({ unit, answer: answer.data as Operation.SuccessOf<OperationOf<C>> })),
+        Effect.either,
+        Effect.map((result) => ({ unit, result }))
+      )
+    let first = true
+    // the first chunk went unpaced: once the pace is known, it takes its slot, so that the next
+    // request leaves a gap after it as every other does
+    const paceFirst = Effect.suspend(() =>
+      limit === undefined || options.limit !== undefined
+        ? Effect.void
+        : Effect.ignore(pacing.take(options.pacingKey, Pacing.budgetFor(limit, options.window, options.utilization)))
+    )
+    const paced = (unit: Unit) =>
+      Effect.suspend(() => {
+        if (!first) return Effect.zipRight(Deferred.await(learned), send(unit))
+        first = false
+        // the first chunk's answer set the pace (or there was none to read): the rest may go
+        return Effect.ensuring(send(unit), Effect.zipRight(paceFirst, Deferred.succeed(learned, undefined)))
+      }).pipe(Effect.ensuring(slots.release(1)))
+
+    // a chunk is read from the input only when a slot is free: no more than `concurrency` chunks
+    // are ever held, and a stop leaves none read but unsent
+    const slots = yield* Effect.makeSemaphore(options.concurrency)
+    const gated = units(totals).pipe(
+      // the yield lets a stop that just completed be seen before the next chunk is taken
+      Stream.tap(() => Effect.zipRight(Effect.yieldNow(), slots.take(1))),
+      Stream.takeWhile(() => !stopped)
+    )
+    const input = options.stop === undefined
+      ? gated
+      : Stream.interruptWhen(gated, Effect.tap(options.stop, () => Effect.sync(() => (stopped = true))))
+    const events = Stream.mapEffect(input, paced, { concurrency: options.concurrency, unordered: true }).pipe(
+      Stream.mapEffect(({ result, unit }) =>
+        Effect.map(Clock.currentTimeMillis, (now): Event<C> => {
+          if (result._tag === "Right") {
+            totals.sent(unit, result.right.answer as unknown as Answer)
+            return {
+              _tag: "ChunkSent",
+              index: unit.index,
+              size: unit.recipients.length,
+              idempotencyId: unit.idempotencyId,
+              answer: result.right.answer,
+              progress: totals.progress(now)
+            }
+          }
+          const chunk: FailedChunk<C> = { ...unit, error: result.left as ChunkError<C> }
+          totals.failedChunk(chunk)
+          return { _tag: "ChunkFailed", chunk, progress: totals.progress(now) }
+        })
+      )
+    )
+    const completed = Stream.fromEffect(
+      Effect.map(Clock.currentTimeMillis, (now): Event<C> => ({
+        _tag: "Completed",
+        outcome: totals.outcome<C>(now, stopped)
+      }))
+    )
+    return Stream.concat(events, completed)
+  }))
+
+const newId = Effect.sync(() => crypto.randomUUID())
+
+/**
+ * The recipients as chunks with their index and a new idempotency id each, repeats removed as
+ * `deduplicate` says (and counted in `totals`). Anything but a string among them ends the send
+ * with a RequestValidationError when it is read.
+ */
+const unitsOf = <E, R>(
+  channel: Channel,
+  recipients: Recipients<E, R>,
+  options: Resolved
+) =>
+(totals: Totals): Stream.Stream<Unit, E | Errors.RequestValidationError, R> => {
+  const stream = Predicate.hasProperty(recipients, Stream.StreamTypeId)
+    ? recipients as Stream.Stream<string, E, R>
+    : Stream.fromIterable(recipients as Iterable<string>)
+  const seen = options.deduplicate === "all" ? new Set<string>() : undefined
+  return stream.pipe(
+    Stream.grouped(options.chunkSize),
+    Stream.zipWithIndex,
+    Stream.mapEffect(([chunk, index]) => {
+      // per chunk, not per number: a million numbers are a few dozen steps
+      const given = Chunk.toReadonlyArray(chunk) as ReadonlyArray<unknown>
+      const numbers: Array<string> = []
+      const distinct = seen ?? (options.deduplicate === "chunk" ? new Set<string>() : undefined)
+      for (let i = 0; i < given.length; i++) {
+        const number = given[i]
+        if (typeof number !== "string") {
+          return Effect.fail(
+            invalidOption(channel, `recipients[${index * options.chunkSize + i}]`, "must be a phone number (a string)")
+          )
+        }
+        const trimmed = number.trim()
+        if (distinct !== undefined) {
+          if (distinct.has(trimmed)) {
+            totals.removed++
+            continue
+          }
+          distinct.add(trimmed)
+        }
+        numbers.push(trimmed)
+      }
+      return Effect.map(newId, (idempotencyId): Unit => ({ index, recipients: numbers, idempotencyId }))
+    }),
+    // a chunk of repeats only ("all") has nothing left to send
+    Stream.filter((unit) => unit.recipients.length > 0),
+    // one request's chunk a pull: a stop is seen between any two of them
+    Stream.rechunk(1)
+  )
+}
+
+/** Stands in for the recipients while the message alone is checked. */
+const PLACEHOLDER_RECIPIENT = "+31600000000"
+
+/**
+ * The message checked against the send's schema before anything is read or sent: a message that
+ * cannot go would otherwise fail every chunk alike.
+ */
+const checkMessage = (channel: Channel, message: unknown) => {
+  const operation = operations[channel]
+  if (!Predicate.isRecord(message)) return Effect.fail(invalidOption(channel, "message", "must be an object"))
+  const decoded = Schema.decodeUnknownEither(operation.input.schema as Schema.Schema<unknown, unknown>)({
+    ...message,
+    to: [PLACEHOLDER_RECIPIENT],
+    idempotencyId: crypto.randomUUID()
+  })
+  if (decoded._tag === "Right") return Effect.void
+  const { issues } = Issues.collect(decoded.left.issue)
+  return Effect.fail(
+    new Errors.RequestValidationError({
+      operation: operation.id,
+      message: Issues.message(`${operation.id} (bulk): the message is not valid`, issues),
+      issues
+    })
+  )
+}
+
+const isRecipients = (recipients: unknown): boolean =>
+  Predicate.hasProperty(recipients, Stream.StreamTypeId) ||
+  (typeof recipients === "object" && recipients !== null && Symbol.iterator in recipients)
+
+const outcomeOf = <C extends Channel, E, R>(events: Stream.Stream<Event<C>, E, R>) =>
+  Effect.flatMap(
+    Stream.runLast(Stream.filter(events, (event) => event._tag === "Completed")),
+    (last) =>
+      Option.isSome(last) && last.value._tag === "Completed"
+        ? Effect.succeed(last.value.outcome)
+        : Effect.dieMessage("a bulk send ended without its outcome")
+  )
+
+/**
+ * The bulk sends over a `Transport` and a `Pacing`.
+ * @since 0.2.0
+ * @category constructors
+ */
+export const make: Effect.Effect<Service, never, Transport | Pacing.Pacing> = Effect.gen(function*() {
+  const transport = yield* Transport
+  const pacing = yield* Pacing.Pacing
+  const methodOf = <C extends Channel>(channel: C): Method<C> => {
+    const events = <E, R>(recipients: Recipients<E, R>, message: Message<C>, options?: Options) =>
+      Stream.unwrap(Effect.gen(function*() {
+        const resolved = yield* resolve(channel, options)
+        if (!isRecipients(recipients)) {
+          return yield* invalidOption(channel, "recipients", "must be a Stream or an iterable of phone numbers")
+        }
+        yield* checkMessage(channel, message)
+        return run(transport, pacing, channel, unitsOf(channel, recipients, resolved), message, resolved)
+      }))
+    const retryFailed = (failed: ReadonlyArray<FailedChunk<C>>, message: Message<C>, options?: Options) =>
+      Effect.flatMap(
+        Effect.zipLeft(resolve(channel, options), checkMessage(channel, message)),
+        (resolved) =>
+          outcomeOf(run(
+            transport,
+            pacing,
+            channel,
+            () =>
+              Stream.fromIterable(
+                failed.map(({ idempotencyId, index, recipients }): Unit => ({ index, recipients, idempotencyId }))
+              ),
+            message,
+            resolved
+          ))
+      )
+    const method = <E, R>(recipients: Recipients<E, R>, message: Message<C>, options?: Options) =>
+      outcomeOf(events(recipients, message, options))
+    return Object.assign(method, { events, retryFailed })
+  }
+  return Bulk.of({
+    sms: methodOf("sms"),
+    viber: methodOf("viber"),
+    whatsapp: methodOf("whatsapp"),
+    multichannel: methodOf("multichannel")
+  })
+})
+
+/**
+ * Bulk sending with in-process pacing (`Pacing.layerMemory`); provide another `Pacing` (e.g.
+ * `RedisPacing.layer`) with `layerWithoutPacing` to share a budget between processes.
+ * @since 0.2.0
+ * @category layers
+ */
+export const layer: Layer.Layer<Bulk, never, Transport> = Layer.effect(Bulk, make).pipe(
+  Layer.provide(Pacing.layerMemory)
+)
+
+/**
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerWithoutPacing: Layer.Layer<Bulk, never, Transport | Pacing.Pacing> = Layer.effect(Bulk, make)

@@ -1,0 +1,313 @@
+/**
+ * Pacing shared between processes through a real redis-server: four worker processes
+ * (fixtures/bulkWorker.ts) send bulk SMS through one sandbox credential at once. Paced together
+ * through Redis they stay under the credential's rate limit (no 429 storm) and together use at
+ * least 90% of it; paced each on its own (the control run) they overrun it, which shows the
+ * assertions can fail.
+ *
+ * Redis: `SMSCX_TEST_REDIS_URL` when set (CI starts one, see .ci/run); otherwise a
+ * `redis-server` of our own on a free port. Without either the suite fails in CI and is skipped
+ * elsewhere.
+ */
+import { Redis } from "ioredis"
+import { type ChildProcess, spawn, spawnSync } from "node:child_process"
+import * as Crypto from "node:crypto"
+import * as Net from "node:net"
+import { createInterface } from "node:readline"
+import { afterAll, assert, beforeAll, describe, it } from "vitest"
+import { recipient, type Report } from "./fixtures/bulkWorker.js"
+
+const ROOT = new URL("../../../", import.meta.url).pathname
+const SANDBOX_BIN = new URL("../../sandbox/src/bin.ts", import.meta.url).pathname
+const WORKER = new URL("./fixtures/bulkWorker.ts", import.meta.url).pathname
+
+/** The credential's rate limit on the sandbox: requests per second. */
+const LIMIT = 40
+const WORKERS = 4
+const CHUNK_SIZE = 10
+/** Past it, a process is killed and the test fails. */
+const PROCESS_BOUND = 40_000
+
+const givenRedis = process.env.SMSCX_TEST_REDIS_URL ?? ""
+const hasRedisServer = spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status === 0
+const redisAvailable = givenRedis !== "" || hasRedisServer
+/** Keys of this run only: reruns, and other runs on a shared Redis, never share a budget. */
+const runId = `smscx-test-${Crypto.randomUUID()}`
+
+/** Every process this file started that may still run; afterAll ends each (by its handle). */
+const children = new Set<ChildProcess>()
+
+const started = (command: string, args: ReadonlyArray<string>, env: Record<string, string> = {}) => {
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["pipe", "pipe", "pipe"]
+  })
+  children.add(child)
+  child.once("exit", () => children.delete(child))
+  return child
+}
+
+/** Resolves with the first stdout line matching `pattern`; rejects if the process ends first. */
+const lineMatching = (child: ChildProcess, pattern: RegExp, what: string) =>
+  new Promise<RegExpExecArray>((resolve, reject) => {
+    let stderr = ""
+    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")))
+    const lines = createInterface({ input: child.stdout! })
+    const timer = setTimeout(
+      () => reject(new Error(`${what}: no ${pattern} within ${PROCESS_BOUND} ms`)),
+      PROCESS_BOUND
+    )
+    const onExit = (code: number | null) => {
+      clearTimeout(timer)
+      reject(new Error(`${what} ended (code ${code}) before printing ${pattern}:\n${stderr}`))
+    }
+    child.once("exit", onExit)
+    lines.on("line", (line) => {
+      const match = pattern.exec(line)
+      if (match === null) return
+      clearTimeout(timer)
+      child.off("exit", onExit)
+      lines.close()
+      resolve(match)
+    })
+  })
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = Net.createServer()
+    server.once("error", reject)
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as Net.AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+
+let redisUrl = givenRedis
+let sandboxUrl = ""
+
+beforeAll(async () => {
+  if (!redisAvailable) return
+  const sandbox = started(process.execPath, [
+    "--import",
+    "tsx",
+    SANDBOX_BIN,
+    "--port",
+    "0",
+    "--api-key",
+    "shared-key",
+    "--api-key",
+    "learned-key",
+    "--api-key",
+    "control-key",
+    "--balance",
+    "1000000",
+    "--rate-limit",
+    `${LIMIT}/1`
+  ])
+  const listening = lineMatching(sandbox, /listening on (http:\/\/127\.0\.0\.1:\d+)/, "the sandbox")
+  if (redisUrl === "") {
+    const port = await freePort()
+    const redis = started("redis-server", [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no"
+    ])
+    await lineMatching(redis, /Ready to accept connections/, "redis-server")
+    redisUrl = `redis://127.0.0.1:${port}`
+  }
+  sandboxUrl = (await listening)[1]!
+}, 60_000)
+
+afterAll(async () => {
+  // a shared Redis (CI's) keeps nothing of this run
+  if (givenRedis !== "") {
+    const redis = new Redis(givenRedis, { maxRetriesPerRequest: 1, lazyConnect: true })
+    try {
+      await redis.connect()
+      const keys = await redis.keys(`smscx:pacing:${runId}*`)
+      if (keys.length > 0) await redis.del(...keys)
+    } finally {
+      redis.disconnect()
+    }
+  }
+  await Promise.all([...children].map((child) =>
+    new Promise<void>((resolve) => {
+      child.once("exit", () => resolve())
+      child.kill("SIGKILL")
+    })
+  ))
+})
+
+interface Run {
+  readonly reports: ReadonlyArray<Report>
+  /** Each worker's exit code, and its stderr. */
+  readonly exits: ReadonlyArray<{ readonly code: number | null; readonly stderr: string }>
+}
+
+/**
+ * `WORKERS` workers, started together once every one of them is ready (its layers built, Redis
+ * connected), each sending `chunks` chunks of `CHUNK_SIZE` recipients.
+ */
+const runWorkers = async (options: {
+  readonly name: string
+  readonly apiKey: string
+  readonly chunks: number
+  readonly redis: boolean
+  readonly limit: number | undefined
+}): Promise<Run> => {
+  const workers = Array.from(
+    { length: WORKERS },
+    (_, worker) =>
+      started(process.execPath, ["--import", "tsx", WORKER], {
+        WORKER_BASE_URL: sandboxUrl,
+        WORKER_API_KEY: options.apiKey,
+        WORKER_ID: String(worker),
+        WORKER_CHUNKS: String(options.chunks),
+        WORKER_CHUNK_SIZE: String(CHUNK_SIZE),
+        WORKER_TEXT: `run ${options.name}`,
+        WORKER_REDIS_URL: options.redis ? redisUrl : "",
+        WORKER_PACING_KEY: `${runId}-${options.name}`,
+        WORKER_LIMIT: options.limit === undefined ? "" : String(options.limit)
+      })
+  )
+  const outputs = workers.map((child) => {
+    let stdout = ""
+    let stderr = ""
+    child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")))
+    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")))
+    const killer = setTimeout(() => child.kill("SIGKILL"), PROCESS_BOUND)
+    const ready = new Promise<void>((resolve, reject) => {
+      const poll = () => stdout.startsWith("ready\n") ? resolve() : undefined
+      child.stdout!.on("data", poll)
+      child.once("exit", (code) => reject(new Error(`a worker ended (code ${code}) before it was ready:\n${stderr}`)))
+    })
+    const closed = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+      child.once("close", (code) => {
+        clearTimeout(killer)
+        resolve({ code, stdout, stderr })
+      })
+    )
+    return { child, ready, closed }
+  })
+  await Promise.all(outputs.map((output) => output.ready))
+  for (const { child } of outputs) child.stdin!.end("go\n")
+  const ended = await Promise.all(outputs.map((output) => output.closed))
+  return {
+    exits: ended.map(({ code, stderr }) => ({ code, stderr })),
+    reports: ended.flatMap(({ stdout }) => {
+      const line = stdout.split("\n")[1] ?? ""
+      return line === "" ? [] : [JSON.parse(line) as Report]
+    })
+  }
+}
+
+const sum = (reports: ReadonlyArray<Report>, f: (report: Report) => number) =>
+  reports.reduce((total, report) => total + f(report), 0)
+const status = (report: Report, code: number) => report.statuses[String(code)] ?? 0
+
+/** Requests a second over the whole run: from the earliest first request to the latest last. */
+const combinedRate = (reports: ReadonlyArray<Report>) => {
+  const span = Math.max(...reports.map((r) => r.last)) - Math.min(...reports.map((r) => r.first))
+  return (sum(reports, (r) => r.sent) - 1) / (span / 1000)
+}
+
+/** What the run looked like on the wire, for the failure messages: 429s, rate, the busiest second. */
+const summary = (reports: ReadonlyArray<Report>) => {
+  const starts = reports.flatMap((r) => r.requests.map(([start]) => start)).sort((a, b) => a - b)
+  let busiest = 0
+  for (let i = 0, j = 0; i < starts.length; i++) {
+    while (starts[i]! - starts[j]! >= 1000) j++
+    busiest = Math.max(busiest, i - j + 1)
+  }
+  const limited = sum(reports, (r) => status(r, 429))
+  return `${starts.length} requests, ${limited} answered 429, ${combinedRate(reports).toFixed(1)}/s together, ` +
+    `at most ${busiest} in one second`
+}
+
+/** How often each number got this run's message, on the sandbox's own record. */
+const onRecord = async (name: string) => {
+  const answer = await fetch(`${sandboxUrl}/__sandbox/messages`)
+  assert.strictEqual(answer.status, 200)
+  const { messages } = await answer.json() as { messages: ReadonlyArray<{ to: string; text: string }> }
+  const counts = new Map<string, number>()
+  for (const m of messages) if (m.text === `run ${name}`) counts.set(m.to, (counts.get(m.to) ?? 0) + 1)
+  return counts
+}
+
+const allRecipients = (chunks: number) =>
+  Array.from(
+    { length: WORKERS },
+    (_, worker) => Array.from({ length: chunks * CHUNK_SIZE }, (_, index) => recipient(worker, index))
+  ).flat()
+
+const assertExitedCleanly = (run: Run) => {
+  for (const exit of run.exits) assert.strictEqual(exit.code, 0, exit.stderr)
+  assert.strictEqual(run.reports.length, WORKERS)
+}
+
+/** Every worker's recipients accepted, each exactly once, and nothing else under this run. */
+const assertEveryRecipientOnce = async (name: string, run: Run, chunks: number) => {
+  for (const report of run.reports) {
+    assert.strictEqual(report.failed, 0, `worker ${report.worker}: chunks failed`)
+    assert.strictEqual(report.accepted, chunks * CHUNK_SIZE, `worker ${report.worker}: accepted`)
+  }
+  const counts = await onRecord(name)
+  const expected = allRecipients(chunks)
+  assert.strictEqual(counts.size, expected.length)
+  for (const number of expected) assert.strictEqual(counts.get(number), 1, `${number} on the record`)
+}
+
+if (!redisAvailable && process.env.CI === "true") {
+  describe("shared pacing through Redis", () => {
+    it("has a Redis to run against", () => {
+      assert.fail("no Redis: set SMSCX_TEST_REDIS_URL (.ci/run starts one) or install redis-server")
+    })
+  })
+}
+
+describe.skipIf(!redisAvailable)("shared pacing through Redis, four worker processes on one credential", () => {
+  it("at a given limit: no 429 storm, at least 90% of the limit together, every recipient once", async () => {
+    const chunks = 100
+    const run = await runWorkers({ name: "shared", apiKey: "shared-key", chunks, redis: true, limit: LIMIT })
+    assertExitedCleanly(run)
+    const limited = sum(run.reports, (r) => status(r, 429))
+    assert.isAtMost(limited, WORKERS, summary(run.reports))
+    assert.strictEqual(sum(run.reports, (r) => status(r, 200)), WORKERS * chunks)
+    const rate = combinedRate(run.reports)
+    assert.isAtLeast(rate, 0.9 * LIMIT, summary(run.reports))
+    // the budget is the limit's, shared: together they do not outrun it
+    assert.isAtMost(rate, LIMIT, summary(run.reports))
+    await assertEveryRecipientOnce("shared", run, chunks)
+  }, 60_000)
+
+  it("at the limit learned from X-Rate-Limit-Limit: the same", async () => {
+    const chunks = 50
+    const run = await runWorkers({ name: "learned", apiKey: "learned-key", chunks, redis: true, limit: undefined })
+    assertExitedCleanly(run)
+    // each worker's first request goes before it knows the limit, unpaced: at most one 429 each
+    const limited = sum(run.reports, (r) => status(r, 429))
+    assert.isAtMost(limited, WORKERS, summary(run.reports))
+    const rate = combinedRate(run.reports)
+    assert.isAtLeast(rate, 0.9 * LIMIT, summary(run.reports))
+    assert.isAtMost(rate, LIMIT, summary(run.reports))
+    await assertEveryRecipientOnce("learned", run, chunks)
+  }, 60_000)
+
+  it("control: each worker paced on its own overruns the limit (many 429s)", async () => {
+    const chunks = 25
+    const run = await runWorkers({ name: "control", apiKey: "control-key", chunks, redis: false, limit: LIMIT })
+    assertExitedCleanly(run)
+    const limited = sum(run.reports, (r) => status(r, 429))
+    assert.isAtLeast(limited, 5 * WORKERS, summary(run.reports))
+    // retries are safe all the same: no number got the message twice
+    const counts = await onRecord("control")
+    assert.strictEqual(counts.size, sum(run.reports, (r) => r.accepted))
+    for (const [number, count] of counts) assert.strictEqual(count, 1, `${number} on the record`)
+  }, 60_000)
+})

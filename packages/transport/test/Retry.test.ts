@@ -1,0 +1,715 @@
+/**
+ * The retry policy through the transport, over a fake HTTP client: which failures are retried
+ * (and only when repeating the request is safe), the waits (TestClock; jitter through the Effect
+ * `Random` service, pinned with `Random.fixed`), the bounds (attempts, elapsed time, deadline),
+ * the attempt count on the final error, the hooks, the span attribute and the debug log.
+ */
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import { assert, describe, it } from "@effect/vitest"
+import { Api } from "@smscx/core"
+import * as Errors from "@smscx/core/Errors"
+import * as RetryPolicy from "@smscx/transport/RetryPolicy"
+import * as Transport from "@smscx/transport/Transport"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import type * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
+import * as Option from "effect/Option"
+import * as Random from "effect/Random"
+import * as Schedule from "effect/Schedule"
+import * as TestClock from "effect/TestClock"
+import * as Tracer from "effect/Tracer"
+import { balance, sent, sms } from "./answers.js"
+import * as FakeHttp from "./fakeHttp.js"
+
+const API_KEY = "sk_live_API-KEY-3f9c2a7d41e8"
+/** estimateSms answers in the same shape. */
+const estimate = sent
+
+const unavailable = () => FakeHttp.json(503, FakeHttp.apiError("server_error", 1008, "down"))
+const ok = () => FakeHttp.json(200, balance)
+const limited = (reset: string | undefined) =>
+  FakeHttp.json(429, FakeHttp.apiError("rate_limit", 1006, "Too many requests"), {
+    "x-rate-limit-limit": "100",
+    "x-rate-limit-remaining": "0",
+    ...(reset === undefined ? {} : { "x-rate-limit-reset": reset })
+  })
+/** A connection failure of the HTTP client, its cause the given error. */
+const failed = (cause: unknown) => (r: FakeHttp.Recorded) =>
+  Effect.fail(new HttpClientError.RequestError({ request: r.request, reason: "Transport", cause }))
+const coded = (code: string) => Object.assign(new Error(`read ${code}`), { code })
+/** As undici rejects: a TypeError "fetch failed" whose cause holds the code. */
+const fetchFailed = (code: string) => new TypeError("fetch failed", { cause: coded(code) })
+
+const withTransport = <A, E>(
+  options: Transport.Options,
+  fake: FakeHttp.Fake,
+  f: (transport: Transport.Service) => Effect.Effect<A, E>
+) => Effect.flatMap(Transport.make(options), f).pipe(Effect.scoped, Effect.provide(fake.layer))
+
+/** Exact waits: no jitter. */
+const exact = (retry: RetryPolicy.Options = {}): Transport.Options => ({
+  apiKey: API_KEY,
+  retry: { jitter: false, ...retry }
+})
+
+const balanceOf = (t: Transport.Service) => t.call(Api.Account.getAccountBalance, [])
+
+/** Runs `effect` forked, moving the TestClock by each step in turn, then joins it. */
+const after = <A, E>(effect: Effect.Effect<A, E>, ...steps: ReadonlyArray<Duration.DurationInput>) =>
+  Effect.gen(function*() {
+    const fiber = yield* Effect.fork(effect)
+    for (const step of steps) yield* TestClock.adjust(step)
+    return yield* Fiber.join(fiber)
+  })
+
+const attemptsOf = (error: unknown) => (error as { readonly attempts?: number }).attempts
+
+// ---------------------------------------------------------------------------
+
+describe("what is retried", () => {
+  it.effect("a 503 on sendSms, then success: retried, the same idempotencyId on both attempts", () => {
+    const fake = FakeHttp.sequence(unavailable, () => FakeHttp.json(200, sent))
+    return withTransport(exact(), fake, (t) =>
+      Effect.gen(function*() {
+        const fiber = yield* Effect.fork(t.callWithResponse(Api.Sms.sendSms, [sms]))
+        yield* TestClock.adjust("499 millis")
+        assert.strictEqual(fake.requests.length, 1, "waiting baseDelay (500 ms)")
+        yield* TestClock.adjust("1 millis")
+        const answer = yield* Fiber.join(fiber)
+        assert.deepStrictEqual(answer.data, sent)
+        assert.strictEqual(fake.requests.length, 2)
+        const ids = fake.requests.map((r) => JSON.parse(r.body!).idempotencyId)
+        assert.strictEqual(ids[0], ids[1])
+        assert.strictEqual(answer.response.idempotencyId, ids[0])
+      }))
+  })
+
+  it.effect("a 503 on a POST without an idempotency id (estimateSms): not retried, attempts 1", () => {
+    const fake = FakeHttp.sequence(unavailable, () => FakeHttp.json(200, estimate))
+    return withTransport(exact(), fake, (t) =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(t.call(Api.Sms.estimateSms, [sms]))
+        assert.instanceOf(error, Errors.ServerErrorException)
+        assert.strictEqual(attemptsOf(error), 1)
+        assert.strictEqual(fake.requests.length, 1)
+      }))
+  })
+
+  it.effect("a 500 and a 408 on a GET: retried", () => {
+    const fake = FakeHttp.sequence(
+      () => FakeHttp.json(500, FakeHttp.apiError("server_error", 1008)),
+      () => FakeHttp.json(408, FakeHttp.apiError("timeout", 1000)),
+      ok
+    )
+    return withTransport(exact(), fake, (t) =>
+      Effect.gen(function*() {
+        assert.deepStrictEqual(yield* after(balanceOf(t), "500 millis", "1 second"), balance)
+        assert.strictEqual(fake.requests.length, 3)
+      }))
+  })
+
+  it.effect("a reset connection on a GET: retried", () => {
+    const fake = FakeHttp.make((r, i) => i === 0 ? failed(fetchFailed("ECONNRESET"))(r) : ok())
+    return withTransport(exact(), fake, (t) =>
+      Effect.gen(function*() {
+        assert.deepStrictEqual(yield* after(balanceOf(t), "500 millis"), balance)
+        assert.strictEqual(fake.requests.length, 2)
+      }))
+  })
+
+  it.effect("a reset connection (or a lost answer) on a POST without an idempotency id: not retried", () => {
+    const fake = FakeHttp.make(failed(fetchFailed("ECONNRESET")))
+    return withTransport(exact(), fake, (t) =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(t.call(Api.Sms.estimateSms, [sms]))
+        assert.instanceOf(error, Errors.TransportError)
+        assert.strictEqual(attemptsOf(error), 1)
+        assert.strictEqual(fake.requests.length, 1)
+      }))
+  })
+
+  for (
+    const [name, cause] of [
+      ["undici's fetch failed, cause ECONNREFUSED", fetchFailed("ECONNREFUSED")],
+      ["an AggregateError of refusals (several addresses tried)", new AggregateError([coded("ECONNREFUSED")])],
+      ["only the message", new Error("connect ECONNREFUSED 127.0.0.1:443")]
+    ] as const
+  ) {
+    it.effect(`a connection refused on a POST without an idempotency id: retried (${name})`, () => {
+      const fake = FakeHttp.make((r, i) => i === 0 ? failed(cause)(r) : FakeHttp.json(200, estimate))
+      return withTransport(exact(), fake, (t) =>
+        Effect.gen(function*() {
+          assert.deepStrictEqual(yield* after(t.call(Api.Sms.estimateSms, [sms]), "500 millis"), estimate)
+          assert.strictEqual(fake.requests.length, 2)
+        }))
+    })
+  }
+
+  it.effect("a timed-out attempt of a GET: retried with a new per-attempt timeout", () => {
+    const fake = FakeHttp.make((_, i) => i === 0 ? Effect.never : ok())
+    return withTransport({ ...exact(), timeout: "1 second" }, fake, (t) =>
+      Effect.gen(function*() {
+        assert.deepStrictEqual(yield* after(balanceOf(t), "1 second", "500 millis"), balance)
+        assert.strictEqual(fake.requests.length, 2)
+      }))
+  })
+
+  for (const status of [400, 401, 403, 404, 405] as const) {
+    it.effect(`a ${status} on sendSms (which carries an idempotency id): never retried, attempts 1`, () => {
+      const fake = FakeHttp.sequence(() => FakeHttp.json(status, FakeHttp.apiError("x", 1000)), () => ok())
+      return withTransport(exact(), fake, (t) =>
+        Effect.gen(function*() {
+          const error = yield* Effect.flip(t.call(Api.Sms.sendSms, [sms]))
+          assert.isTrue(Errors.isApiError(error))
+          if (Errors.isApiError(error)) assert.strictEqual(error.status, status)
+          assert.strictEqual(attemptsOf(error), 1)
+          assert.strictEqual(fake.requests.length, 1)
+        }))
+    })
+  }
+
+  it.effect("a 200 that does not decode: never retried", () => {
+    const fake = FakeHttp.always(() =>
+      new Response("{", { status: 200, headers: { "content-type": "application/json" } })
+    )
+    return withTransport(exact(), fake, (t) =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(balanceOf(t))
+        assert.instanceOf(error, Errors.DecodeError)
+        assert.strictEqual(attemptsOf(error), 1)
+        assert.strictEqual(fake.requests.length, 1)
+      }))
+  })
+
+  it.effect("a token endpoint answering 500: the call (a GET) tries again, fetching a token again", () => {
+    const fake = FakeHttp.make((r, i) =>
+      r.url.pathname !== "/oauth/token"
+        ? ok()
+        : i === 0
+        ? FakeHttp.json(500, FakeHttp.apiError("server_error", 1008))
+        : FakeHttp.json(200, { access_token: "tok-1", expires_in: 3600, token_type: "Bearer", scope: "account" })
+    )
+    return withTransport(
+      { applicationId: "app-1", applicationSecret: "app-SECRET", retry: { jitter: false } },
+      fake,
+      (t) =>
+        Effect.gen(function*() {
+          assert.deepStrictEqual(yield* after(balanceOf(t), "500 millis"), balance)
+          assert.deepStrictEqual(fake.requests.map((r) => r.url.pathname), [
+            "/oauth/token",
+            "/oauth/token",
+            "/account/balance"
+          ])
+        })
+    )
+  })
+})
+
+// ---------------------------------------------------------------------------
+
+describe("waits", () => {
+  it.effect("429 with X-Rate-Limit-Reset 2: waits 2 s, for a POST without an idempotency id too", () => {
+    const fake = FakeHttp.sequence(() => limited("2"), () => FakeHttp.json(200, estimate))
+    return withTransport(exact(), fake, (t) =>
+      Effect.gen(function*() {
+        const fiber = yield* Effect.fork(t.call(Api.Sms.estimateSms, [sms]))
+        yield* TestClock.adjust("1999 millis")
+        assert.strictEqual(fake.requests.length, 1)
+        yield* TestClock.adjust("1 millis")
+        assert.deepStrictEqual(yield* Fiber.join(fiber), estimate)
+        assert.strictEqual(fake.requests.length, 2)
+      }))
+  })
+
+  it.effect("429 with jitter on: a little more than the reset, never less", () => {
+    const fake = FakeHttp.sequence(() => limited("2"), ok)
+    return withTransport({ apiKey: API_KEY }, fake, (t) =>
+      Effect.gen(function*() {
+        const fiber = yield* Effect.fork(balanceOf(t))
+        // half of the 10% spread: 2 s + 100 ms
+        yield* TestClock.adjust("2099 millis")
+        assert.strictEqual(fake.requests.length, 1)
+        yield* TestClock.adjust("1 millis")
+        assert.deepStrictEqual(yield* Fiber.join(fiber), balance)
+      }).pipe(Effect.withRandom(Random.fixed([0.5]))))
+  })
+
+  for (const [name, reset] of [["above maxDelay", "61"], ["absurdly large", "1e300"]] as const) {
+    it.effect(`429 with a reset ${name}: fails at once, attempts 1`, () => {
+      const fake = FakeHttp.sequence(() => limited(reset), ok)
+      return withTransport({ apiKey: API_KEY }, fake, (t) =>
+        Effect.gen(function*() {
+          const error = yield* Effect.flip(balanceOf(t))
+          assert.instanceOf(error, Errors.RateLimitExcedeedException)
+          assert.strictEqual(attemptsOf(error), 1)
+          assert.strictEqual(fake.requests.length, 1)
+        }))
+    })
+  }
+
+  for (const [name, reset] of [["missing", undefined], ["negative", "-5"], ["not a number", "soon"]] as const) {
+    it.effect(`429 with a reset ${name}: exponential backoff from baseDelay`, () => {
+      const fake = FakeHttp.sequence(() => limited(reset), () => limited(reset), ok)
+      return withTransport(exact({ baseDelay: "1 second" }), fake, (t) =>
+        Effect.gen(function*() {
+          const fiber = yield* Effect.fork(balanceOf(t))
+          yield* TestClock.adjust("999 millis")
+          assert.strictEqual(fake.requests.length, 1)
+          yield* TestClock.adjust("1 millis")
+          assert.strictEqual(fake.requests.length, 2)
+          yield* TestClock.adjust("1999 millis")
+          assert.strictEqual(fake.requests.length, 2)
+          yield* TestClock.adjust("1 millis")
+          assert.deepStrictEqual(yield* Fiber.join(fiber), balance)
+        }))
+    })
+  }
+
+  it.effect("the backoff doubles up to maxDelay, and never goes below 100 ms", () => {
+    const fake = FakeHttp.always(unavailable)
+    return withTransport(
+      exact({ baseDelay: 1, maxDelay: "300 millis", maxRetries: 4 }),
+      fake,
+      (t) =>
+        Effect.gen(function*() {
+          const fiber = yield* Effect.fork(Effect.flip(balanceOf(t)))
+          yield* TestClock.adjust(0)
+          const at: Array<number> = []
+          for (let ms = 0; ms <= 1000; ms += 10) {
+            if (fake.requests.length > at.length) at.push(ms)
+            yield* TestClock.adjust("10 millis")
+          }
+          yield* Fiber.join(fiber)
+          // waits: 100 (floor of 1), 100 (floor of 2), 100 (floor of 4), 100 (floor of 8)
+          assert.deepStrictEqual(at, [0, 100, 200, 300, 400])
+        })
+    )
+  })
+
+  it.effect("jitter is deterministic under a fixed Random: 0.8x to 1.2x of the backoff", () => {
+    const run = (draw: number) => {
+      const fake = FakeHttp.sequence(unavailable, ok)
+      return withTransport({ apiKey: API_KEY, retry: { baseDelay: "1 second" } }, fake, (t) =>
+        Effect.gen(function*() {
+          const fiber = yield* Effect.fork(balanceOf(t))
+          let waited = 0
+          while (fake.requests.length < 2 && waited < 2000) {
+            yield* TestClock.adjust("10 millis")
+            waited += 10
+          }
+          yield* Fiber.join(fiber)
+          return waited
+        }).pipe(Effect.withRandom(Random.fixed([draw]))))
+    }
+    return Effect.gen(function*() {
+      assert.strictEqual(yield* run(0), 800)
+      assert.strictEqual(yield* run(0.5), 1000)
+      assert.strictEqual(yield* run(0.999), 1200)
+    })
+  })
+})
+
+// ---------------------------------------------------------------------------
+
+describe("bounds", () => {
+  it.effect("maxRetries: maxRetries + 1 attempts, the last error carrying attempts", () => {
+    const fake = FakeHttp.always(unavailable)
+    return withTransport(exact({ maxRetries: 2 }), fake, (t) =>
+      Effect.gen(function*() {
+        const error = yield* after(Effect.flip(balanceOf(t)), "1 minute")
+        assert.instanceOf(error, Errors.ServerErrorException)
+        assert.strictEqual(attemptsOf(error), 3)
+        assert.strictEqual(fake.requests.length, 3)
+      }))
+  })
+
+  it.effect("the default is 3 retries", () => {
+    const fake = FakeHttp.always(unavailable)
+    return withTransport({ apiKey: API_KEY }, fake, (t) =>
+      Effect.gen(function*() {
+        const error = yield* after(Effect.flip(balanceOf(t)), "1 minute")
+        assert.strictEqual(attemptsOf(error), 4)
+        assert.strictEqual(fake.requests.length, 4)
+      }))
+  })
+
+  it.effect("maxElapsed: no retry starts whose wait would end past it", () => {
+    const fake = FakeHttp.always(unavailable)
+    // attempts at 0 and 1 s; the next wait (2 s) would end at 3 s, past 2.5 s
+    return withTransport(
+      exact({ baseDelay: "1 second", maxRetries: 10, maxElapsed: "2500 millis" }),
+      fake,
+      (t) =>
+        Effect.gen(function*() {
+          const fiber = yield* Effect.fork(Effect.flip(balanceOf(t)))
+          yield* TestClock.adjust("1 second")
+          const error = yield* Fiber.join(fiber)
+          assert.strictEqual(attemptsOf(error), 2)
+          assert.strictEqual(fake.requests.length, 2)
+        })
+    )
+  })
+
+  it.effect("deadline: an attempt still running when it passes fails with Timeout, saying so, with attempts", () => {
+    const fake = FakeHttp.make((_, i) => i === 0 ? unavailable() : Effect.never)
+    return withTransport({ ...exact(), deadline: "3 seconds" }, fake, (t) =>
+      Effect.gen(function*() {
+        const fiber = yield* Effect.fork(Effect.flip(balanceOf(t)))
+        yield* TestClock.adjust("2999 millis")
+        assert.isTrue(Option.isNone(yield* Fiber.poll(fiber)))
+        yield* TestClock.adjust("1 millis")
+        const error = yield* Fiber.join(fiber)
+        assert.instanceOf(error, Errors.TransportError)
+        if (!(error instanceof Errors.TransportError)) return
+        assert.strictEqual(error.reason, "Timeout")
+        assert.strictEqual(error.attempts, 2)
+        assert.include(error.message, "deadline of 3s passed after 2 attempts")
+        assert.strictEqual(fake.requests.length, 2)
+      }))
+  })
+
+  it.effect("deadline: a wait that would end past it is not started; the last failure stands", () => {
+    const fake = FakeHttp.always(unavailable)
+    return withTransport(exact({ baseDelay: "1 second" }), fake, (t) =>
+      Effect.gen(function*() {
+        // attempts at 0 and 1 s; the wait of 2 s would end at 3 s, past the call's 2.5 s
+        const fiber = yield* Effect.fork(Effect.flip(t.call(Api.Account.getAccountBalance, [], { deadline: 2500 })))
+        yield* TestClock.adjust("1 second")
+        const error = yield* Fiber.join(fiber)
+        assert.instanceOf(error, Errors.ServerErrorException)
+        assert.strictEqual(attemptsOf(error), 2)
+      }))
+  })
+
+  it.effect("deadline covers beforeAttempt too", () => {
+    const fake = FakeHttp.always(ok)
+    return withTransport({ apiKey: API_KEY, deadline: "1 second" }, fake, (t) =>
+      Effect.gen(function*() {
+        const fiber = yield* Effect.fork(
+          Effect.flip(t.call(Api.Account.getAccountBalance, [], { beforeAttempt: Effect.sleep("1 minute") }))
+        )
+        yield* TestClock.adjust("1 second")
+        const error = yield* Fiber.join(fiber)
+        assert.strictEqual(error._tag, "TransportError")
+        assert.strictEqual(fake.requests.length, 0)
+      }))
+  })
+})
+
+// ---------------------------------------------------------------------------
+
+describe("options", () => {
+  it.effect("retry: false is one attempt", () => {
+    const fake = FakeHttp.always(unavailable)
+    return withTransport({ apiKey: API_KEY, retry: false }, fake, (t) =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(balanceOf(t))
+        assert.strictEqual(attemptsOf(error), 1)
+        assert.strictEqual(fake.requests.length, 1)
+      }))
+  })
+
+  it.effect("a replaced policy is used, told the request", () => {
+    const seen: Array<RetryPolicy.Request> = []
+    const policy: RetryPolicy.Policy = (request) => {
+      seen.push(request)
+      return Schedule.spaced("3 seconds").pipe(Schedule.intersect(Schedule.recurs(1)))
+    }
+    // a 400, which the default policy never retries
+    const fake = FakeHttp.always(() => FakeHttp.json(400, FakeHttp.apiError("invalid_param", 1106)))
+    return withTransport({ apiKey: API_KEY, retry: { policy, maxRetries: 0 } }, fake, (t) =>
+      Effect.gen(function*() {
+        const fiber = yield* Effect.fork(Effect.flip(t.call(Api.Sms.sendSms, [sms])))
+        yield* TestClock.adjust("2999 millis")
+        assert.strictEqual(fake.requests.length, 1)
+        yield* TestClock.adjust("1 millis")
+        const error = yield* Fiber.join(fiber)
+        assert.strictEqual(attemptsOf(error), 2)
+        assert.strictEqual(fake.requests.length, 2)
+        assert.strictEqual(seen.length, 1)
+        assert.deepInclude(seen[0], { operation: "sendSms", method: "POST", idempotent: true })
+      }))
+  })
+
+  it.effect("a call's retry goes over the client's field by field; false turns it off", () => {
+    const fake = FakeHttp.always(unavailable)
+    return withTransport(exact({ maxRetries: 1 }), fake, (t) =>
+      Effect.gen(function*() {
+        const fiber = yield* Effect.fork(
+          Effect.flip(t.call(Api.Account.getAccountBalance, [], { retry: { baseDelay: "2 seconds" } }))
+        )
+        yield* TestClock.adjust("1999 millis")
+        assert.strictEqual(fake.requests.length, 1, "the call's baseDelay")
+        yield* TestClock.adjust("1 millis")
+        assert.strictEqual(attemptsOf(yield* Fiber.join(fiber)), 2, "the client's maxRetries and jitter")
+        const off = yield* Effect.flip(t.call(Api.Account.getAccountBalance, [], { retry: false }))
+        assert.strictEqual(attemptsOf(off), 1)
+        assert.strictEqual(fake.requests.length, 3)
+      }))
+  })
+
+  it.effect("the service exposes the client's retry options, as resolved", () => {
+    const fake = FakeHttp.always(ok)
+    return Effect.gen(function*() {
+      const given = yield* withTransport(
+        { apiKey: API_KEY, retry: { maxRetries: 5, maxElapsed: "10 seconds" } },
+        fake,
+        (t) => Effect.succeed(t.retry)
+      )
+      assert.notStrictEqual(given, false)
+      if (given === false) return
+      assert.strictEqual(given.maxRetries, 5)
+      assert.strictEqual(Duration.toMillis(given.maxElapsed!), 10_000)
+      assert.deepStrictEqual(yield* withTransport({ apiKey: API_KEY }, fake, (t) => Effect.succeed(t.retry)), {})
+      assert.strictEqual(
+        yield* withTransport({ apiKey: API_KEY, retry: false }, fake, (t) => Effect.succeed(t.retry)),
+        false
+      )
+    })
+  })
+
+  for (
+    const [name, retry, option] of [
+      ["a misspelt field", { maxRetry: 3 }, "retry.maxRetry"],
+      ["jitter not a boolean", { jitter: "yes" }, "retry.jitter"],
+      ["policy not a function", { policy: 3 }, "retry.policy"],
+      ["maxElapsed negative", { maxElapsed: -1 }, "retry.maxElapsed"]
+    ] as const
+  ) {
+    it.effect(`retry with ${name}: InvalidOptionsError naming ${option}`, () =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(
+          Effect.scoped(Transport.make({ apiKey: API_KEY, retry: retry as RetryPolicy.Options }))
+        )
+        assert.instanceOf(error, Errors.InvalidOptionsError)
+        assert.strictEqual(error.option, option)
+      }).pipe(Effect.provide(FakeHttp.always(ok).layer)))
+  }
+
+  it.effect("a deadline that is not a duration: InvalidOptionsError at construction, RequestValidationError per call", () => {
+    const fake = FakeHttp.always(ok)
+    return Effect.gen(function*() {
+      const error = yield* Effect.flip(Effect.scoped(Transport.make({ apiKey: API_KEY, deadline: Number.NaN })))
+      assert.instanceOf(error, Errors.InvalidOptionsError)
+      assert.strictEqual(error.option, "deadline")
+      const perCall = yield* withTransport(
+        { apiKey: API_KEY },
+        fake,
+        (t) => Effect.flip(t.call(Api.Account.getAccountBalance, [], { deadline: -5 }))
+      )
+      assert.instanceOf(perCall, Errors.RequestValidationError)
+      assert.include(perCall.message, "call option deadline")
+      const hook = yield* withTransport({ apiKey: API_KEY }, fake, (t) =>
+        Effect.flip(
+          t.call(Api.Account.getAccountBalance, [], { beforeAttempt: "later" as unknown as Effect.Effect<void> })
+        ))
+      assert.include(hook.message, "call option beforeAttempt")
+      assert.strictEqual(fake.requests.length, 0)
+    }).pipe(Effect.provide(fake.layer))
+  })
+})
+
+// ---------------------------------------------------------------------------
+
+describe("hooks, span, log", () => {
+  it.effect("beforeAttempt runs before every attempt; afterAttempt sees each answer's status and rate limit", () => {
+    const fake = FakeHttp.sequence(unavailable, () => limited("1"), ok)
+    const events: Array<string> = []
+    return withTransport(exact(), fake, (t) =>
+      Effect.gen(function*() {
+        const data = yield* after(
+          t.call(Api.Account.getAccountBalance, [], {
+            beforeAttempt: Effect.sync(() => events.push(`before ${fake.requests.length}`)),
+            afterAttempt: ({ rateLimit, status }) =>
+              Effect.sync(() => events.push(`${status} ${JSON.stringify(rateLimit)}`))
+          }),
+          "500 millis",
+          "1 second"
+        )
+        assert.deepStrictEqual(data, balance)
+        assert.deepStrictEqual(events, [
+          "before 0",
+          "503 {}",
+          "before 1",
+          "429 {\"limit\":100,\"remaining\":0,\"reset\":1}",
+          "before 2",
+          "200 {}"
+        ])
+      }))
+  })
+
+  it.effect("an attempt without an answer is not told to afterAttempt", () => {
+    const fake = FakeHttp.make(failed(fetchFailed("ECONNRESET")))
+    let told = 0
+    return withTransport({ apiKey: API_KEY, retry: false }, fake, (t) =>
+      Effect.gen(function*() {
+        yield* Effect.flip(
+          t.call(Api.Account.getAccountBalance, [], { afterAttempt: () => Effect.sync(() => told++) })
+        )
+        assert.strictEqual(told, 0)
+      }))
+  })
+
+  it.effect("the span carries smscx.attempts", () => {
+    const attributes: Array<Map<string, unknown>> = []
+    const tracer = Tracer.make({
+      span: (name, parent, context, links, startTime, kind) => {
+        const span = new Span(name, parent, context, links, startTime, kind)
+        attributes.push(span.attributes)
+        return span
+      },
+      context: (f) => f()
+    })
+    const fake = FakeHttp.sequence(unavailable, ok)
+    return withTransport(exact(), fake, (t) =>
+      Effect.gen(function*() {
+        yield* after(balanceOf(t), "500 millis")
+        const own = attributes.find((a) => a.get("smscx.operation") === "getAccountBalance")
+        assert.strictEqual(own?.get("smscx.attempts"), 2)
+      })).pipe(Effect.withTracer(tracer))
+  })
+
+  it.effect("a retry logs its wait and reason at Debug, never a secret", () => {
+    const lines: Array<string> = []
+    const logger = Logger.make(({ message }) => lines.push(String(message)))
+    const fake = FakeHttp.sequence(unavailable, ok)
+    return withTransport(exact(), fake, (t) => after(balanceOf(t), "500 millis")).pipe(
+      Effect.provide(Logger.replace(Logger.defaultLogger, logger)),
+      Logger.withMinimumLogLevel(LogLevel.Debug),
+      Effect.map(() => {
+        assert.isTrue(
+          lines.some((line) => line.includes("retrying in 500ms (attempt 2) after 503 ServerErrorException")),
+          lines.join("\n")
+        )
+        for (const line of lines) assert.notInclude(line, API_KEY)
+      })
+    )
+  })
+})
+
+// ---------------------------------------------------------------------------
+
+describe("RetryPolicy.classify and withAttempts", () => {
+  const get: RetryPolicy.Request = { operation: "getAccountBalance", method: "GET", idempotent: true, startedAt: 0 }
+  const post: RetryPolicy.Request = { operation: "estimateSms", method: "POST", idempotent: false, startedAt: 0 }
+  const api = (status: number) =>
+    new Errors.ApiException({ status, message: "m", body: {}, headers: {}, rateLimit: {} })
+  const transport = (reason: Errors.TransportError["reason"], cause?: unknown) =>
+    new Errors.TransportError({ reason, method: "GET", url: "u", message: "m", cause })
+
+  it("classifies by failure and by whether the request is safe to repeat", () => {
+    const table: ReadonlyArray<readonly [unknown, RetryPolicy.Classification, RetryPolicy.Classification]> = [
+      [api(429), "rateLimited", "rateLimited"],
+      [api(500), "transient", "never"],
+      [api(503), "transient", "never"],
+      [api(408), "transient", "never"],
+      [api(400), "never", "never"],
+      [api(401), "never", "never"],
+      [api(404), "never", "never"],
+      [transport("Transport", fetchFailed("ECONNRESET")), "transient", "never"],
+      [transport("Transport", fetchFailed("ECONNREFUSED")), "transient", "transient"],
+      [transport("Timeout"), "transient", "never"],
+      [transport("ResponseTooLarge"), "never", "never"],
+      [transport("Closed"), "never", "never"],
+      [transport("InvalidUrl"), "never", "never"],
+      [transport("Encode"), "never", "never"],
+      [new Errors.DecodeError({ operation: "x", status: 200, message: "m", issues: [], body: "" }), "never", "never"],
+      [new Errors.RequestValidationError({ operation: "x", message: "m", issues: [] }), "never", "never"],
+      [new Errors.InvalidOptionsError({ option: "x", message: "m" }), "never", "never"],
+      ["a string", "never", "never"]
+    ]
+    for (const [error, onGet, onPost] of table) {
+      assert.strictEqual(RetryPolicy.classify(error, get), onGet, `${String(error)} on GET`)
+      assert.strictEqual(RetryPolicy.classify(error, post), onPost, `${String(error)} on POST`)
+    }
+  })
+
+  it("a cause whose properties throw is not a refusal", () => {
+    const hostile = new Proxy({}, {
+      get: () => {
+        throw new Error("no")
+      }
+    })
+    assert.strictEqual(RetryPolicy.classify(transport("Transport", hostile), post), "never")
+  })
+
+  it("withAttempts: a copy of the same class with every field, the original untouched", () => {
+    const cause = new Error("boom")
+    const error = transport("Transport", cause)
+    const counted = RetryPolicy.withAttempts(error, 3)
+    assert.instanceOf(counted, Errors.TransportError)
+    assert.strictEqual(counted.attempts, 3)
+    assert.strictEqual(counted.cause, cause)
+    assert.strictEqual(counted.message, "m")
+    assert.strictEqual(counted.stack, error.stack)
+    assert.isUndefined(error.attempts)
+    const limited = new Errors.RateLimitExcedeedException({
+      status: 429,
+      message: "slow down",
+      body: {},
+      headers: {},
+      rateLimit: { reset: 2 }
+    })
+    const again = RetryPolicy.withAttempts(limited, 2)
+    assert.instanceOf(again, Errors.RateLimitExcedeedException)
+    assert.strictEqual(Duration.toMillis(again.retryAfter!), 2000)
+    assert.strictEqual(again.message, "slow down")
+    assert.strictEqual(RetryPolicy.withAttempts("not an error", 2), "not an error")
+    const unsent = new Errors.RequestValidationError({ operation: "x", message: "m", issues: [] })
+    assert.strictEqual(RetryPolicy.withAttempts(unsent, 1), unsent)
+  })
+
+  it.effect("make(false) and maxRetries 0 never retry", () =>
+    Effect.gen(function*() {
+      for (const policy of [RetryPolicy.make(false), RetryPolicy.make({ maxRetries: 0 })]) {
+        const schedule = policy(get)
+        const [, , decision] = yield* schedule.step(0, api(503), schedule.initial)
+        assert.strictEqual(decision._tag, "Done")
+      }
+    }))
+
+  // the TestClock is at 0, when the calls "started"
+  it.effect("classify is what the default policy follows", () =>
+    Effect.gen(function*() {
+      const schedule = RetryPolicy.make({ jitter: false })(post)
+      const [, , onReset] = yield* schedule.step(0, api(503), schedule.initial)
+      assert.strictEqual(onReset._tag, "Done", "a 503 on an unsafe POST")
+      const [, , onLimit] = yield* schedule.step(0, api(429), schedule.initial)
+      assert.strictEqual(onLimit._tag, "Continue", "a 429 on any method")
+    }))
+})
+
+/** A span that keeps its attributes, for the span test. */
+class Span implements Tracer.Span {
+  readonly _tag = "Span"
+  readonly spanId = "span"
+  readonly traceId = "trace"
+  readonly sampled = true
+  status: Tracer.SpanStatus
+  readonly attributes = new Map<string, unknown>()
+  readonly links: Array<Tracer.SpanLink>
+  constructor(
+    readonly name: string,
+    readonly parent: Option.Option<Tracer.AnySpan>,
+    readonly context: Tracer.Span["context"],
+    links: ReadonlyArray<Tracer.SpanLink>,
+    startTime: bigint,
+    readonly kind: Tracer.SpanKind
+  ) {
+    this.links = [...links]
+    this.status = { _tag: "Started", startTime }
+  }
+  end(endTime: bigint, exit: Exit.Exit<unknown, unknown>) {
+    this.status = { _tag: "Ended", startTime: this.status.startTime, endTime, exit }
+  }
+  attribute(key: string, value: unknown) {
+    this.attributes.set(key, value)
+  }
+  event() {}
+  addLinks(links: ReadonlyArray<Tracer.SpanLink>) {
+    this.links.push(...links)
+  }
+}
