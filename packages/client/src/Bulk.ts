@@ -468,6 +468,9 @@ const run = <C extends Channel, E, R>(
         Effect.either,
         Effect.map((result) => ({ unit, result }))
       )
+    // a chunk is read from the input only when a slot is free: no more than `concurrency` chunks
+    // are ever held, and a stop leaves none read but unsent
+    const slots = yield* Effect.makeSemaphore(options.concurrency)
     let first = true
     // the first chunk went unpaced: once the pace is known, it takes its slot, so that the next
     // request leaves a gap after it as every other does
@@ -484,9 +487,6 @@ const run = <C extends Channel, E, R>(
         return Effect.ensuring(send(unit), Effect.zipRight(paceFirst, Deferred.succeed(learned, undefined)))
       }).pipe(Effect.ensuring(slots.release(1)))
 
-    // a chunk is read from the input only when a slot is free: no more than `concurrency` chunks
-    // are ever held, and a stop leaves none read but unsent
-    const slots = yield* Effect.makeSemaphore(options.concurrency)
     const gated = units(totals).pipe(
       // the yield lets a stop that just completed be seen before the next chunk is taken
       Stream.tap(() => Effect.zipRight(Effect.yieldNow(), slots.take(1))),

@@ -37,8 +37,11 @@ const runId = `smscx-test-${Crypto.randomUUID()}`
 /** Every process this file started that may still run; afterAll ends each (by its handle). */
 const children = new Set<ChildProcess>()
 
+/** Children run at a lower priority: on two cores, vitest's own processes must stay responsive. */
+const hasNice = spawnSync("nice", ["true"], { stdio: "ignore" }).status === 0
+
 const started = (command: string, args: ReadonlyArray<string>, env: Record<string, string> = {}) => {
-  const child = spawn(command, args, {
+  const child = spawn(hasNice ? "nice" : command, hasNice ? ["-n", "5", command, ...args] : args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["pipe", "pipe", "pipe"]

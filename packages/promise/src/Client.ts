@@ -335,7 +335,24 @@ export class ClientBase implements AsyncDisposable {
             }
             try {
               const file = await run(signal, (t) => Scope.extend(t.download(operation, own, transport), scope))
-              const body = Stream.toReadableStream(Stream.ensuring(file.stream, Effect.suspend(release)))
+              // pulled chunk by chunk as the reader asks (a lean ReadableStream over the Stream's pull)
+              const pull = await Effect.runPromise(Scope.extend(Stream.toPull(file.stream), scope))
+              const body = new ReadableStream<Uint8Array>({
+                pull: async (controller) => {
+                  const exit = await Effect.runPromiseExit(pull)
+                  if (Exit.isSuccess(exit)) {
+                    for (const bytes of exit.value) controller.enqueue(bytes)
+                    return
+                  }
+                  await Effect.runPromise(release())
+                  // a failure of None is the end of the stream
+                  const failure = Cause.failureOption(exit.cause)
+                  if (failure._tag === "None") controller.error(Cause.squash(exit.cause))
+                  else if (failure.value._tag === "None") controller.close()
+                  else controller.error(failure.value.value)
+                },
+                cancel: () => Effect.runPromise(release())
+              })
               return { contentType: file.contentType, fileName: file.fileName, contentLength: file.contentLength, body }
             } catch (error) {
               await Effect.runPromise(release())

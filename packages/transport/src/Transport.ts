@@ -726,7 +726,7 @@ const logged =
           ? `${exit.value.response.status}`
           : failure === undefined
           ? Cause.isInterruptedOnly(exit.cause) ? "interrupted" : "failed"
-          : [failure.status, failure._tag, failure.reason].filter((part) => part !== undefined).join(" ")
+          : outcomeOf(failure)
         const requestId = Exit.isSuccess(exit) ? exit.value.response.headers["x-request-id"] : failure?.requestId
         return Effect.logDebug(
           `smscx ${operation.id}: ${operation.method} ${operation.path} -> ${outcome} in ${ms} ms${
