@@ -503,6 +503,10 @@ const rateSection = async (script: string, settings: Settings) => {
 /** 10% of requests meet a fault: 2% each of 429, 500, 503, a reset connection, a lost answer. */
 const FAULTS = ["rateLimit", "serverError", "unavailable", "reset", "lostAnswer"] as const
 const FAULT_RATE_LIMIT = 1000
+/** Chunks of the fault section: small enough for hundreds of requests, so that 10% of them meet a fault. */
+const FAULT_CHUNK = 250
+/** Its draws of faults: a seed under which every kind is met. */
+const FAULT_SEED = 3
 
 interface Recorded {
   readonly to: string
@@ -510,18 +514,19 @@ interface Recorded {
 }
 
 const faultSection = async (script: string, settings: Settings) => {
-  const { chunk, faultRecipients: recipients } = settings
+  const { faultRecipients: recipients } = settings
+  const chunk = FAULT_CHUNK
   console.log(
     `\n## Bulk send through injected faults: ${fmt(recipients)} recipients, chunks of ${fmt(chunk)}, ${
       FAULTS.map((kind) => `${kind} 2%`).join(", ")
-    } (seed 1)\n`
+    } (seed ${FAULT_SEED})\n`
   )
   const sandbox = await startSandbox([
     "--rate-limit",
     `${FAULT_RATE_LIMIT}/1`,
     ...FAULTS.flatMap((kind) => ["--fault", `${kind}:0.02`]),
     "--fault-seed",
-    "1"
+    String(FAULT_SEED)
   ])
   const f = await runWorker(script, {
     client: "effect",

@@ -408,7 +408,8 @@ class Totals {
 /**
  * The events of one bulk send over `units`. The first chunk goes alone when the rate limit is
  * not given, so that its answer's `X-Rate-Limit-Limit` sets the pace of the rest; a 429 holds
- * every chunk of this send until its `X-Rate-Limit-Reset` has passed.
+ * every chunk of this send until its `X-Rate-Limit-Reset` has passed, and an answer saying
+ * `X-Rate-Limit-Remaining: 0` for a window.
  */
 const run = <C extends Channel, E, R>(
   transport: TransportModule.Service,
@@ -453,6 +454,10 @@ const run = <C extends Channel, E, R>(
             const reset = answer.rateLimit.reset
             const wait = reset !== undefined && Number.isFinite(reset) && reset > 0 ? Math.min(reset, 3600) : 1
             holdUntil = Math.max(holdUntil, now + wait * 1000)
+          } else if (answer.rateLimit.remaining === 0) {
+            // the window is spent (someone else sends on this credential too): the next request
+            // would be a 429; wait out a window instead
+            holdUntil = Math.max(holdUntil, now + Duration.toMillis(options.window))
           }
         }))
     const pacedCall = { ...options.call, beforeAttempt, afterAttempt }

@@ -135,6 +135,20 @@ describe("Bulk sending, through the sandbox", () => {
       assert.isAtLeast(elapsed, 1_300)
     }).pipe(live({ rateLimit: { limit: 20, windowSeconds: 1 } })))
 
+  it.live("X-Rate-Limit-Remaining: 0 holds the next chunk for a window: no 429 though the pace given is too fast", () =>
+    Effect.gen(function*() {
+      // the sandbox allows 5 a second; told 1,000, the send learns from Remaining instead
+      const outcome = yield* (yield* bulk).sms(numbers(60), message, {
+        chunkSize: 5,
+        concurrency: 1,
+        rateLimit: { limit: 1_000 }
+      })
+      assert.strictEqual(outcome.accepted, 60)
+      const requests = (yield* Effect.flatten(Requests)).filter((r) => r.path === "/sms")
+      assert.deepStrictEqual(requests.map((r) => r.response?.status).filter((status) => status !== 200), [])
+      assert.strictEqual(requests.length, 12)
+    }).pipe(live({ rateLimit: { limit: 5, windowSeconds: 1 } })))
+
   it.live("a 429 holds every chunk until the window resets, and the send completes", () =>
     Effect.gen(function*() {
       // the limit given is above the sandbox's: the first windows overflow and answer 429
