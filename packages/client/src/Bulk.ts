@@ -409,7 +409,7 @@ class Totals {
  * The events of one bulk send over `units`. The first chunk goes alone when the rate limit is
  * not given, so that its answer's `X-Rate-Limit-Limit` sets the pace of the rest; a 429 holds
  * every chunk of this send until its `X-Rate-Limit-Reset` has passed, and an answer saying
- * `X-Rate-Limit-Remaining: 0` for a window.
+ * `X-Rate-Limit-Remaining: 0` until the window is surely over.
  */
 const run = <C extends Channel, E, R>(
   transport: TransportModule.Service,
@@ -454,10 +454,15 @@ const run = <C extends Channel, E, R>(
             const reset = answer.rateLimit.reset
             const wait = reset !== undefined && Number.isFinite(reset) && reset > 0 ? Math.min(reset, 3600) : 1
             holdUntil = Math.max(holdUntil, now + wait * 1000)
-          } else if (answer.rateLimit.remaining === 0) {
-            // the window is spent (someone else sends on this credential too): the next request
-            // would be a 429; wait out a window instead
-            holdUntil = Math.max(holdUntil, now + Duration.toMillis(options.window))
+          } else if (answer.rateLimit.remaining === 0 && limit !== undefined) {
+            // the window is spent: the next request in it would be a 429. At the API's own limit
+            // that is the end of a window our even pace filled, over within a gap or two; paced
+            // faster than the API allows (a limit given too high), the rest of a window is unknown
+            const apiLimit = answer.rateLimit.limit
+            const wait = apiLimit !== undefined && limit <= apiLimit
+              ? 2 * Duration.toMillis(Pacing.spacing(Pacing.budgetFor(limit, options.window, options.utilization)))
+              : Duration.toMillis(options.window)
+            holdUntil = Math.max(holdUntil, now + wait)
           }
         }))
     const pacedCall = { ...options.call, beforeAttempt, afterAttempt }

@@ -31,8 +31,8 @@ const MAX_RETAKES = 2
 /**
  * The pacing over a `RateLimiter`: a bucket of one token refilled once per spacing, overdrawn as
  * requests queue, so that each request learns how long to wait for its slot. A taker that wakes
- * more than half a gap late (its process stalled) takes a new slot instead of going at once, so
- * that a stall never squeezes two requests into one gap.
+ * more than a gap late (its process stalled) takes a new slot instead of going at once, so that a
+ * stall does not bunch requests up.
  * @since 0.2.0
  * @category constructors
  */
@@ -54,7 +54,7 @@ export const fromRateLimiter = (limiter: RateLimiter.RateLimiter): Pacing.Servic
       })
       const takeFrom = (retakes: number): Effect.Effect<void, RateLimiter.RateLimiterError> =>
         Effect.flatMap(slot, (late) =>
-          late > Duration.toMillis(gap) / 2 && retakes < MAX_RETAKES ? takeFrom(retakes + 1) : Effect.void)
+          late > Duration.toMillis(gap) && retakes < MAX_RETAKES ? takeFrom(retakes + 1) : Effect.void)
       return takeFrom(0).pipe(
         Effect.mapError((cause) =>
           new Pacing.PacingError({ message: `the shared pacing store failed: ${cause.message}`, cause })
