@@ -12,18 +12,16 @@ import type * as Transport from "@smscx/transport/Transport"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import type * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
-import * as Option from "effect/Option"
-import * as Tracer from "effect/Tracer"
 import * as ChildProcess from "node:child_process"
 import * as Crypto from "node:crypto"
 import { fileURLToPath } from "node:url"
 import * as util from "node:util"
 // @smscx/promise is not a dependency of @smscx/client (it depends on it): reach it by path
 import { type Options as PromiseOptions, SmsCx as PromiseSmsCx } from "../../promise/src/index.js"
+import { type RecordingSpan, recordingTracer } from "../../transport/test/recordingTracer.js"
 import type { Report } from "./fixtures/closeThenExit.js"
 import * as FaultServer from "./fixtures/faultServer.js"
 
@@ -293,41 +291,6 @@ const renderings = (error: unknown): ReadonlyArray<string> => {
   return shown
 }
 
-class RecordingSpan implements Tracer.Span {
-  readonly _tag = "Span"
-  readonly spanId = Crypto.randomBytes(8).toString("hex")
-  readonly traceId: string
-  readonly sampled = true
-  status: Tracer.SpanStatus
-  readonly attributes = new Map<string, unknown>()
-  readonly events: Array<readonly [string, Record<string, unknown> | undefined]> = []
-  readonly links: Array<Tracer.SpanLink>
-  constructor(
-    readonly name: string,
-    readonly parent: Option.Option<Tracer.AnySpan>,
-    readonly context: Tracer.Span["context"],
-    links: ReadonlyArray<Tracer.SpanLink>,
-    startTime: bigint,
-    readonly kind: Tracer.SpanKind
-  ) {
-    this.traceId = Option.isSome(parent) ? parent.value.traceId : Crypto.randomBytes(16).toString("hex")
-    this.links = [...links]
-    this.status = { _tag: "Started", startTime }
-  }
-  end(endTime: bigint, exit: Exit.Exit<unknown, unknown>) {
-    this.status = { _tag: "Ended", startTime: this.status.startTime, endTime, exit }
-  }
-  attribute(key: string, value: unknown) {
-    this.attributes.set(key, value)
-  }
-  event(name: string, _startTime: bigint, attributes?: Record<string, unknown>) {
-    this.events.push([name, attributes])
-  }
-  addLinks(links: ReadonlyArray<Tracer.SpanLink>) {
-    this.links.push(...links)
-  }
-}
-
 /** What a span shows an exporter: name, attributes, events, links. */
 const spanText = (span: RecordingSpan) =>
   util.inspect({ name: span.name, attributes: [...span.attributes], events: span.events, links: span.links }, {
@@ -372,15 +335,7 @@ const observeEffect = (
 ) =>
   Effect.gen(function*() {
     const lines: Array<string> = []
-    const spans: Array<RecordingSpan> = []
-    const tracer = Tracer.make({
-      span: (name, parent, context, links, startTime, kind) => {
-        const span = new RecordingSpan(name, parent, context, links, startTime, kind)
-        spans.push(span)
-        return span
-      },
-      context: (f) => f()
-    })
+    const { spans, tracer } = recordingTracer()
     // as a log backend formats it: message, annotations, spans, and the cause rendered in full
     const logger = Logger.make((options) => void lines.push(Logger.logfmtLogger.log(options)))
     const { errors, outcomes } = yield* runFaults(style, server, credentials, faults).pipe(

@@ -12,7 +12,6 @@ import * as RetryPolicy from "@smscx/transport/RetryPolicy"
 import * as Transport from "@smscx/transport/Transport"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import type * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
@@ -20,9 +19,9 @@ import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import * as Schedule from "effect/Schedule"
 import * as TestClock from "effect/TestClock"
-import * as Tracer from "effect/Tracer"
 import { balance, sent, sms } from "./answers.js"
 import * as FakeHttp from "./fakeHttp.js"
+import { recordingTracer } from "./recordingTracer.js"
 
 const API_KEY = "sk_live_API-KEY-3f9c2a7d41e8"
 /** estimateSms answers in the same shape. */
@@ -554,21 +553,13 @@ describe("hooks, span, log", () => {
   })
 
   it.effect("the span carries smscx.attempts", () => {
-    const attributes: Array<Map<string, unknown>> = []
-    const tracer = Tracer.make({
-      span: (name, parent, context, links, startTime, kind) => {
-        const span = new Span(name, parent, context, links, startTime, kind)
-        attributes.push(span.attributes)
-        return span
-      },
-      context: (f) => f()
-    })
+    const { spans, tracer } = recordingTracer()
     const fake = FakeHttp.sequence(unavailable, ok)
     return withTransport(exact(), fake, (t) =>
       Effect.gen(function*() {
         yield* after(balanceOf(t), "500 millis")
-        const own = attributes.find((a) => a.get("smscx.operation") === "getAccountBalance")
-        assert.strictEqual(own?.get("smscx.attempts"), 2)
+        const own = spans.find((span) => span.attributes.get("smscx.operation") === "getAccountBalance")
+        assert.strictEqual(own?.attributes.get("smscx.attempts"), 2)
       })).pipe(Effect.withTracer(tracer))
   })
 
@@ -681,35 +672,3 @@ describe("RetryPolicy.classify and withAttempts", () => {
       assert.strictEqual(onLimit._tag, "Continue", "a 429 on any method")
     }))
 })
-
-/** A span that keeps its attributes, for the span test. */
-class Span implements Tracer.Span {
-  readonly _tag = "Span"
-  readonly spanId = "span"
-  readonly traceId = "trace"
-  readonly sampled = true
-  status: Tracer.SpanStatus
-  readonly attributes = new Map<string, unknown>()
-  readonly links: Array<Tracer.SpanLink>
-  constructor(
-    readonly name: string,
-    readonly parent: Option.Option<Tracer.AnySpan>,
-    readonly context: Tracer.Span["context"],
-    links: ReadonlyArray<Tracer.SpanLink>,
-    startTime: bigint,
-    readonly kind: Tracer.SpanKind
-  ) {
-    this.links = [...links]
-    this.status = { _tag: "Started", startTime }
-  }
-  end(endTime: bigint, exit: Exit.Exit<unknown, unknown>) {
-    this.status = { _tag: "Ended", startTime: this.status.startTime, endTime, exit }
-  }
-  attribute(key: string, value: unknown) {
-    this.attributes.set(key, value)
-  }
-  event() {}
-  addLinks(links: ReadonlyArray<Tracer.SpanLink>) {
-    this.links.push(...links)
-  }
-}
