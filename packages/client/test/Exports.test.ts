@@ -5,7 +5,7 @@
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import { assert, describe, it } from "@effect/vitest"
-import { FetchClient, Optouts, Reports, SmsCx } from "@smscx/client"
+import { Account, FetchClient, Optouts, Reports, SmsCx } from "@smscx/client"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
@@ -70,6 +70,42 @@ const csvServer = (total: number, headers: Record<string, string> = {}) => {
       })
   ).pipe(Effect.map((server) => ({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, state })))
 }
+
+/** A CSV of 1,180 bytes, small enough for Node to allocate it from its shared Buffer pool. */
+const SMALL_CSV = Buffer.from(
+  Array.from({ length: 20 }, (_, i) => `+3161234${String(i).padStart(4, "0")},NL,link,2024-05-01 10:00:00\n`).join("")
+    .padEnd(1180, "#")
+)
+
+/**
+ * A loopback server answering the balance with a JSON full of other people's data, and the
+ * opt-out export with SMALL_CSV: what a pooled buffer would leak is easy to see.
+ */
+const mixedServer = Effect.acquireRelease(
+  Effect.async<Http.Server>((resume) => {
+    const server = Http.createServer((req, res) => {
+      if (req.url?.endsWith("/csv")) {
+        res.writeHead(200, { "content-type": "application/csv", "content-length": SMALL_CSV.byteLength })
+        res.end(SMALL_CSV)
+        return
+      }
+      const balance = JSON.stringify({
+        balance: 12.5,
+        currency: "eur",
+        billing: "prepaid",
+        note: "+447700900123 PIN 4242"
+      })
+      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(balance) })
+      res.end(balance)
+    })
+    server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
+  }),
+  (server) =>
+    Effect.sync(() => {
+      server.closeAllConnections()
+      server.close()
+    })
+).pipe(Effect.map((server) => ({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })))
 
 const clients: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient>]> = [
   ["the default Node client", NodeHttpClient.layer],
@@ -141,6 +177,28 @@ describe.each(clients)("%s", (_, clientLayer) => {
         Effect.flatMap(Optouts, (o) => o.exportOptoutsToCSV()).pipe(Effect.provide(services(url, 64 * 1024)))
       )
       assert.strictEqual(tooLarge._tag, "TransportError")
+    }).pipe(Effect.scoped))
+
+  it.live("an export read whole is the server's bytes exactly, however many small answers came before", () =>
+    Effect.gen(function*() {
+      const { url } = yield* mixedServer
+      const layer = services(url)
+      const got = yield* Effect.gen(function*() {
+        const account = yield* Account
+        const optouts = yield* Optouts
+        // small answers fill Node's shared 8 KiB Buffer pool; exports read whole come between them
+        return yield* Effect.forEach(Array.from({ length: 60 }, (_, i) => i), (i) =>
+          i % 3 === 2
+            ? Effect.map(optouts.exportOptoutsToCSV(), (file) => file.bytes)
+            : Effect.as(account.getAccountBalance(), undefined), { concurrency: 4 })
+      }).pipe(Effect.provide(layer))
+      const exports = got.filter((bytes) => bytes !== undefined)
+      assert.strictEqual(exports.length, 20)
+      for (const bytes of exports) {
+        assert.strictEqual(bytes.byteLength, SMALL_CSV.byteLength)
+        assert.isTrue(Buffer.from(bytes).equals(SMALL_CSV), "the export is exactly what the server sent")
+        assert.strictEqual(bytes.buffer.byteLength, SMALL_CSV.byteLength, "its buffer holds nothing else")
+      }
     }).pipe(Effect.scoped))
 
   it.live("an error answer to a streamed export is the operation's typed error", () =>

@@ -1,7 +1,9 @@
 import { createClient, InvalidOptionsError, InvalidPhoneNumberException, TransportError } from "@smscx/promise"
-import { Conversations, Otp, Sms } from "@smscx/promise/Api"
+import { Account, Conversations, Optouts, Otp, Sms } from "@smscx/promise/Api"
 import { Sandbox } from "@smscx/sandbox"
 import * as Effect from "effect/Effect"
+import * as Http from "node:http"
+import type { AddressInfo } from "node:net"
 import { afterEach, assert, describe, expect, it } from "vitest"
 
 const API_KEY = "sk-test-Qm7Vd9XbL2"
@@ -69,5 +71,37 @@ describe("createClient: a client of the groups given", () => {
     const error = await client.sms.sendSms({ to: ["+31612345678"], from: "InfoText", text: "Hello" }).catch((e) => e)
     assert.instanceOf(error, TransportError)
     assert.strictEqual((error as TransportError).reason, "Closed")
+  })
+})
+
+describe("file exports read whole", () => {
+  it("are the server's bytes exactly, with small answers read between them (no pooled bytes)", async () => {
+    const csv = Buffer.from("+31612340000,NL,link,2024-05-01 10:00:00\n".repeat(28).padEnd(1180, "#"))
+    const server = Http.createServer((req, res) => {
+      if (req.url?.endsWith("/csv")) {
+        res.writeHead(200, { "content-type": "application/csv", "content-length": csv.byteLength })
+        res.end(csv)
+        return
+      }
+      const body = JSON.stringify({ balance: 1, currency: "eur", billing: "prepaid", note: "+447700900123 PIN 4242" })
+      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) })
+      res.end(body)
+    })
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+    opened.push(() => new Promise((resolve) => server.close(() => resolve())))
+    const { port } = server.address() as AddressInfo
+    // the default HTTP client (Node's own http module), as a Promise user gets it
+    const client = createClient({ account: Account, optouts: Optouts }, {
+      apiKey: API_KEY,
+      baseUrl: `http://127.0.0.1:${port}`
+    })
+    opened.push(() => client.close())
+    for (let i = 0; i < 10; i++) {
+      await client.account.getAccountBalance()
+      const file = await client.optouts.exportOptoutsToCSV()
+      assert.strictEqual(file.bytes.byteLength, csv.byteLength)
+      assert.isTrue(Buffer.from(file.bytes).equals(csv), "the export is exactly what the server sent")
+      assert.strictEqual(file.bytes.buffer.byteLength, csv.byteLength, "its buffer holds nothing else")
+    }
   })
 })

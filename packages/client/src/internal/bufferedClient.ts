@@ -108,7 +108,7 @@ export class BufferedResponse extends ResponseBase {
   }
 
   get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
-    return Effect.sync(() => this.body.slice().buffer as ArrayBuffer)
+    return Effect.sync(() => ownBuffer(this.body))
   }
 
   get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
@@ -117,6 +117,16 @@ export class BufferedResponse extends ResponseBase {
 }
 
 const decoder = new TextDecoder()
+
+/**
+ * The bytes of a view, copied into an `ArrayBuffer` of their own. Never `view.buffer`, nor
+ * `Buffer#slice().buffer` (a Node `Buffer`'s `slice` is a view, not a copy): a small `Buffer` is a
+ * window on an 8 KiB pool shared by the whole process, so its `.buffer` holds other answers' bytes.
+ *
+ * @internal
+ */
+export const ownBuffer = (view: Uint8Array): ArrayBuffer =>
+  view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength) as ArrayBuffer
 
 /** Chunks joined into one array of `size` bytes (one chunk is returned as it is). @internal */
 export const concat = (chunks: Iterable<Uint8Array>, size: number): Uint8Array => {
@@ -168,7 +178,7 @@ export class StreamedResponse extends ResponseBase {
   }
 
   get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
-    return Effect.map(this.bytes, (bytes) => bytes.slice().buffer as ArrayBuffer)
+    return Effect.map(this.bytes, ownBuffer)
   }
 }
 
