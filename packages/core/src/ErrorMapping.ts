@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import * as Errors from "./Errors.js"
+import * as JsonGuard from "./JsonGuard.js"
 
 /**
  * One mapping rule: a status (or status range) and optionally the body's `error.type` and
@@ -118,7 +119,8 @@ export const fromResponse = (
 ): Errors.ApiError => {
   let body: unknown = text
   try {
-    body = text === "" ? text : JSON.parse(text)
+    // the error keeps the body: never with a `__proto__` key a later copy could turn into a prototype
+    body = text === "" ? text : JsonGuard.parse(text)
   } catch {
     // not JSON: keep the raw text
   }

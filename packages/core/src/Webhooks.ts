@@ -9,7 +9,9 @@
  *
  * Decoding never fails on what the API may add later: unknown fields are kept (at every level),
  * and an enum value the SDK does not know (a new delivery `status`, a new `device`) decodes as it
- * is (the fields are typed `"DELIVERED" | ... | (string & {})`). `event` stays closed: it says
+ * is (the fields are typed `"DELIVERED" | ... | (string & {})`). A `"__proto__"` key, at any level,
+ * is dropped: a payload is a plain object, and a field left out reads as `undefined`, never as
+ * what a sender put in a prototype. `event` stays closed: it says
  * which payload this is. Anything else that does not fit, a body that is not JSON or not an
  * object, or an unknown `event`, is a {@link WebhookDecodeError} whose message is a few lines
  * long whatever the body (paths and short excerpts, never whole values).
@@ -47,6 +49,7 @@ import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
 import { Issue } from "./Errors.js"
 import * as Generated from "./Generated.js"
+import * as JsonGuard from "./JsonGuard.js"
 import * as Issues from "./ParseIssues.js"
 
 /** Issues kept on an error: a body with 200 bad items would otherwise give thousands. */
@@ -452,7 +455,7 @@ const readBody = (kind: string, body: unknown): Either.Either<Record<string, unk
   }
   if (typeof json === "string") {
     try {
-      json = JSON.parse(json)
+      json = JsonGuard.parse(json)
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e)
       return fail(kind, headline(kind), [{ path: [], message: `is not JSON (${Issues.clip(reason, 80)})` }])
@@ -464,7 +467,9 @@ const readBody = (kind: string, body: unknown): Either.Either<Record<string, unk
       message: `Expected a JSON object, actual ${Issues.excerpt(json)}`
     }])
   }
-  return Either.right(json)
+  // a `__proto__` key would become the decoded object's prototype (the decode keeps unknown
+  // fields by assignment): the sender would choose what omitted fields read as
+  return Either.right(JsonGuard.withoutProtoKeys(json) as Record<string, unknown>)
 }
 
 const decodeJson = (kind: Kind, json: Record<string, unknown>): Either.Either<Payload, WebhookDecodeError> => {

@@ -515,3 +515,81 @@ describe("Webhooks.decodeAny", () => {
       expectError(yield* Effect.either(Webhooks.decodeAny("{bad")))
     }))
 })
+
+describe("Webhooks: a sender never chooses a prototype", () => {
+  /** What a hostile prototype would lend: every field of each kind, and a few more. */
+  const lent = (body: Record<string, unknown>) => {
+    const item = (body.data as Array<Record<string, unknown>>)[0]!
+    const fields = [...Object.keys(body), ...Object.keys(item), "trackData", "event", "toString", "valueOf"]
+    return Object.fromEntries(fields.map((field) => [field, { $ne: null }]))
+  }
+
+  /** Every object in a decoded payload is a plain object or array, with no `__proto__` key of its own. */
+  const assertPlain = (value: unknown, path = "payload"): void => {
+    if (typeof value !== "object" || value === null) return
+    const proto = Object.getPrototypeOf(value)
+    assert.isTrue(proto === Object.prototype || proto === Array.prototype, `${path} has a foreign prototype`)
+    assert.isFalse(Object.hasOwn(value, "__proto__"), `${path} keeps a __proto__ key`)
+    for (const [key, child] of Object.entries(value)) assertPlain(child, `${path}.${key}`)
+  }
+
+  for (const kind of kinds) {
+    it.effect(`${kind}: "__proto__" in the body and its items decides nothing`, () =>
+      Effect.gen(function*() {
+        const body = clone(samples[kind].body)
+        const hostile = JSON.stringify(lent(body))
+        // the body's own optional fields left out, so that a prototype would lend them
+        const item = { ...(body.data as Array<Record<string, unknown>>)[0]! }
+        delete item.trackData
+        const text = JSON.stringify({ ...body, data: [item, item] })
+          .replace(/^\{/, `{"__proto__":${hostile},`)
+          .replace(/\[\{/, `[{"__proto__":null,`)
+          .replace(/\},\{/, `},{"__proto__":${hostile},`)
+        // as text, as bytes, and as what JSON.parse made of it (an own "__proto__" key)
+        for (const input of [text, new TextEncoder().encode(text), JSON.parse(text)]) {
+          const payload = (yield* Webhooks.decode(kind, input)) as unknown as Record<string, unknown>
+          assertPlain(payload)
+          const items = payload.data as Array<Record<string, unknown>>
+          assert.strictEqual(items.length, 2)
+          for (const decoded of [payload, ...items]) {
+            for (const field of Object.keys(lent(body))) {
+              if (!Object.hasOwn(decoded, field)) {
+                assert.notDeepEqual(decoded[field], { $ne: null }, `${kind}: ${field} read from a prototype`)
+              }
+            }
+            assert.isString(String(decoded))
+          }
+          assert.isUndefined(items[0]!.trackData)
+          const any = (yield* Webhooks.decodeAny(input)) as unknown as Record<string, unknown>
+          assertPlain(any)
+          assert.strictEqual(any.event, body.event)
+        }
+        // the caller's parsed body is left as it was
+        const parsed = JSON.parse(text)
+        yield* Webhooks.decode(kind, parsed)
+        assert.isTrue(Object.hasOwn(parsed, "__proto__"))
+      }))
+  }
+
+  it.effect("an escaped \"\\u005f_proto__\" key is the same key, and decides nothing either", () =>
+    Effect.gen(function*() {
+      const text = JSON.stringify({ data: [dlrItem] }).replace(/^\{/, `{"\\u005f_proto__":{"event":"otp_update"},`)
+      const payload = yield* Webhooks.decode("dlr_update", text)
+      assertPlain(payload)
+      assert.isUndefined(payload.event)
+    }))
+
+  it.effect("\"constructor\" and \"prototype\" are fields like any other", () =>
+    Effect.gen(function*() {
+      const text = JSON.stringify({
+        constructor: { prototype: { event: "otp_update" } },
+        prototype: { event: "otp_update" },
+        data: [{ ...dlrItem, constructor: { prototype: { trackData: "x" } } }]
+      })
+      const payload = (yield* Webhooks.decode("dlr_update", text)) as unknown as Record<string, unknown>
+      assertPlain(payload)
+      assert.isUndefined(payload.event)
+      assert.strictEqual(Object.getPrototypeOf(payload), Object.prototype)
+      assert.isUndefined(({} as Record<string, unknown>).event)
+    }))
+})

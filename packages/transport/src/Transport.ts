@@ -298,7 +298,8 @@ const readSuccess = (
         if (success.noContent === true && (response.status === 204 || text === "")) return Effect.succeed(undefined)
         let json: unknown
         try {
-          json = JSON.parse(text)
+          // never a `__proto__` key: the decode below would make it the answer's prototype
+          json = JsonGuard.parse(text)
         } catch {
           return Effect.fail(
             decodeError(operation, response, "the answer is not JSON", [], text.replace(SECRET_TEXT, "$1<redacted>"))

@@ -1233,3 +1233,87 @@ describe("Transport.config (SMSCX_* environment)", () => {
     }).pipe(Effect.provide(fake.layer))
   })
 })
+
+describe("answers: the server never chooses a prototype", () => {
+  /** Every object of a decoded answer is plain, with no `__proto__` key of its own. */
+  const assertPlain = (value: unknown, path = "answer"): void => {
+    if (typeof value !== "object" || value === null) return
+    const proto = Object.getPrototypeOf(value)
+    assert.isTrue(proto === Object.prototype || proto === Array.prototype, `${path} has a foreign prototype`)
+    assert.isFalse(Object.hasOwn(value, "__proto__"), `${path} keeps a __proto__ key`)
+    for (const [key, child] of Object.entries(value)) assertPlain(child, `${path}.${key}`)
+  }
+  const hostile = `{"trackData":{"$ne":null},"dlrCallbackUrl":"https://evil.example","event":"otp_update"}`
+  const answerWith = (body: unknown, at: RegExp, proto = hostile) =>
+    new Response(JSON.stringify(body).replace(at, (m) => `${m}"__proto__":${proto},`), {
+      status: 200,
+      headers: { "content-type": "application/json" }
+    })
+
+  // a schema the fast guard cannot take (a transformation): the answer goes through a full decode
+  const converted = Operation.make({
+    id: "getConverted",
+    group: "Test",
+    method: "GET",
+    path: "/converted",
+    pathParams: {},
+    input: Operation.noInput,
+    success: Operation.jsonResponse(Schema.Struct({
+      count: Schema.NumberFromString,
+      note: Schema.optional(Schema.String),
+      items: Schema.Array(Schema.Struct({ id: Schema.String, label: Schema.optional(Schema.String) }))
+    })),
+    errors: [Errors.ApiException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+  })
+
+  it.effect("an answer that fits its schema as it is (the fast guard)", () => {
+    const fake = FakeHttp.always(() => answerWith(sent, /^\{|"info":\{|"data":\[\{/g))
+    return withTransport({ apiKey: API_KEY }, fake, (t) =>
+      Effect.gen(function*() {
+        const answer = (yield* t.call(Api.Sms.sendSms, [sms])) as unknown as Record<string, unknown>
+        assertPlain(answer)
+        const info = answer.info as Record<string, unknown>
+        assert.isNull(info.dlrCallbackUrl)
+        assert.isUndefined((answer.data as Array<Record<string, unknown>>)[0]!.trackData)
+        // a copy by assignment, as callers make, stays plain too
+        assertPlain(Object.assign({}, answer))
+      }))
+  })
+
+  it.effect("an answer that goes through the full decode (unknown fields kept)", () => {
+    const body = { count: "3", extra: { a: 1 }, items: [{ id: "a" }] }
+    const fake = FakeHttp.always(() => answerWith(body, /^\{|"items":\[\{|"extra":\{/g))
+    return withTransport({ apiKey: API_KEY }, fake, (t) =>
+      Effect.gen(function*() {
+        const answer = (yield* t.call(converted, [])) as unknown as Record<string, unknown>
+        assertPlain(answer)
+        assert.strictEqual(answer.count, 3)
+        assert.isUndefined(answer.note)
+        assert.isUndefined((answer.items as Array<Record<string, unknown>>)[0]!.label)
+        assert.deepStrictEqual(answer.extra, { a: 1 })
+      }))
+  })
+
+  it.effect("a \"__proto__\": null, or written with escapes, changes nothing either", () => {
+    const body = { count: "3", items: [{ id: "a" }] }
+    const fake = FakeHttp.always((_, i) =>
+      i === 0
+        ? answerWith(body, /^\{|"items":\[\{/g, "null")
+        : new Response(JSON.stringify(body).replace(/^\{/, `{"\\u005f_proto__":{"note":"lent"},`), { status: 200 })
+    )
+    return withTransport({ apiKey: API_KEY }, fake, (t) =>
+      Effect.gen(function*() {
+        for (let i = 0; i < 2; i++) {
+          const answer = (yield* t.call(converted, [])) as unknown as Record<string, unknown>
+          assertPlain(answer)
+          assert.isString(String(answer))
+          assert.isUndefined(answer.note)
+        }
+      }))
+  })
+})
