@@ -7,6 +7,7 @@
  *
  * @since 0.1.0
  */
+import { DecodeError } from "@smscx/core/Errors"
 import type * as Operation from "@smscx/core/Operation"
 import { Transport } from "@smscx/transport/Transport"
 import type * as TransportModule from "@smscx/transport/Transport"
@@ -150,22 +151,58 @@ export const nextCursor = (page: unknown): string | undefined => {
 export const itemsOf = (page: unknown): ReadonlyArray<unknown> => (page as Page | undefined)?.data ?? []
 
 /**
- * The pages of a list: the first as asked, then `next: <cursor>` until the cursor is null.
+ * The failure of a list whose `paging.next` names a page already fetched in this iteration: the
+ * pages would come round again without end. The cursor itself is left out (it can be long).
+ * @internal
+ */
+export const repeatedCursor = (operation: Operation.Any, page: number): DecodeError =>
+  new DecodeError({
+    operation: operation.id,
+    status: operation.successStatus,
+    message:
+      `${operation.id}: page ${page}'s paging.next is the cursor of an earlier page of this list: paging stopped, or it would never end`,
+    issues: [{ path: ["paging", "next"], message: "repeats a cursor already followed" }],
+    body: undefined
+  })
+
+/**
+ * The cursors a list has followed, one trail per iteration: `visit` is called before each page
+ * is fetched (`undefined` for the first) and gives the failure when a cursor comes back.
+ * @internal
+ */
+export const cursorTrail = (operation: Operation.Any) => {
+  const seen = new Set<string>()
+  return (cursor: string | undefined): DecodeError | undefined => {
+    if (cursor === undefined) return undefined
+    if (seen.has(cursor)) return repeatedCursor(operation, seen.size + 1)
+    seen.add(cursor)
+    return undefined
+  }
+}
+
+/**
+ * The pages of a list: the first as asked, then `next: <cursor>` until the cursor is null. A
+ * cursor that comes back ends the list with a DecodeError, after the page that named it.
  * @internal
  */
 export const pagesOf = <A, E>(
   operation: Operation.Any,
   args: ReadonlyArray<unknown>,
   fetch: (args: ReadonlyArray<unknown>) => Effect.Effect<A, E>
-): Stream.Stream<A, E> =>
-  Stream.paginateEffect(
-    undefined as string | undefined,
-    (cursor) =>
-      Effect.map(fetch(argsForCursor(operation, args, cursor)), (page) => {
-        const next = nextCursor(page)
-        return [page, next === undefined ? Option.none() : Option.some(next)] as const
-      })
-  )
+): Stream.Stream<A, E | DecodeError> =>
+  Stream.suspend(() => {
+    const visit = cursorTrail(operation)
+    return Stream.paginateEffect(undefined as string | undefined, (cursor) => {
+      const repeated = visit(cursor)
+      return repeated !== undefined ? Effect.fail(repeated) : Effect.map(
+        fetch(argsForCursor(operation, args, cursor)),
+        (page) => {
+          const next = nextCursor(page)
+          return [page, next === undefined ? Option.none() : Option.some(next)] as const
+        }
+      )
+    })
+  })
 
 /**
  * Builds the service of a group of operations on top of the `Transport`.

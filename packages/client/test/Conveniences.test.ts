@@ -9,6 +9,8 @@ import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
+import * as Http from "node:http"
+import type { AddressInfo } from "node:net"
 
 const BASE = "http://conveniences.test"
 
@@ -104,6 +106,66 @@ describe("cursor paging (Effect)", () => {
       assert.deepStrictEqual(seenItems, [11, 12])
     }).pipe(Effect.provide(layerOver(fetch)))
   })
+})
+
+/**
+ * A loopback server whose opt-out list names `cursors(n)` as the next page of the n-th page
+ * (from 1), giving up after 50 pages so that a loop that never ends still stops.
+ */
+const cyclingServer = (cursors: (page: number) => string) =>
+  Effect.acquireRelease(
+    Effect.async<{ readonly url: string; readonly server: Http.Server; readonly requests: Array<string> }>(
+      (resume) => {
+        const requests: Array<string> = []
+        const server = Http.createServer((req, res) => {
+          requests.push(req.url ?? "")
+          const page = requests.length
+          res.writeHead(200, { "content-type": "application/json" })
+          res.end(JSON.stringify({
+            info: { id: "optouts", link: "", total: 2 },
+            data: [optout(page)],
+            paging: { next: page >= 50 ? null : cursors(page), previous: null, size: 1 }
+          }))
+        })
+        server.listen(0, "127.0.0.1", () =>
+          resume(Effect.succeed({
+            url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+            server,
+            requests
+          })))
+      }
+    ),
+    ({ server }) => Effect.async<void>((resume) => server.close(() => resume(Effect.void)))
+  )
+
+describe("cursor paging: a cursor that comes back", () => {
+  for (
+    const [name, cursors, fetched] of [
+      ["always the same next cursor", () => "same", 2],
+      ["a cycle of three cursors", (page: number) => `c${page % 3}`, 4]
+    ] as const
+  ) {
+    it.live(`${name}: all() and pages() end with a DecodeError after ${fetched} pages`, () =>
+      Effect.gen(function*() {
+        const { requests, url } = yield* cyclingServer(cursors)
+        const optouts = yield* Effect.provide(Optouts, SmsCx.layer({ apiKey: "k", baseUrl: url }))
+        const items: Array<number> = []
+        const error = yield* Effect.flip(
+          Stream.runForEach(optouts.getOptoutsList.all({ limit: 1 }), (o) => Effect.sync(() => items.push(o.id)))
+        )
+        assert.strictEqual(error._tag, "DecodeError")
+        assert.include(error.message, "paging.next")
+        assert.deepStrictEqual(error._tag === "DecodeError" ? error.issues.map((i) => i.path) : [], [[
+          "paging",
+          "next"
+        ]])
+        assert.strictEqual(requests.length, fetched, "no page fetched twice")
+        assert.deepStrictEqual(items, Array.from({ length: fetched }, (_, i) => i + 1), "the pages before it")
+        const pages = yield* Effect.flip(Stream.runDrain(optouts.getOptoutsList.pages({ limit: 1 })))
+        assert.strictEqual(pages._tag, "DecodeError")
+        assert.strictEqual(requests.length, 2 * fetched, "each iteration keeps its own trail")
+      }).pipe(Effect.scoped))
+  }
 })
 
 describe("withResponse and the request id", () => {

@@ -303,8 +303,12 @@ export class ClientBase implements AsyncDisposable {
             const { own, signal, transport } = split(args)
             return {
               async *[Symbol.asyncIterator]() {
+                // a cursor that comes back would repeat the pages without end
+                const visit = ApiService.cursorTrail(operation)
                 let cursor: string | undefined
                 do {
+                  const repeated = visit(cursor)
+                  if (repeated !== undefined) throw repeated
                   const page = await run(
                     signal,
                     (t) => t.call(operation, ApiService.argsForCursor(operation, own, cursor), transport)

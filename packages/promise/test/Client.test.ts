@@ -1,4 +1,10 @@
-import { createClient, InvalidOptionsError, InvalidPhoneNumberException, TransportError } from "@smscx/promise"
+import {
+  createClient,
+  DecodeError,
+  InvalidOptionsError,
+  InvalidPhoneNumberException,
+  TransportError
+} from "@smscx/promise"
 import { Account, Conversations, Optouts, Otp, Sms } from "@smscx/promise/Api"
 import { Sandbox } from "@smscx/sandbox"
 import * as Effect from "effect/Effect"
@@ -103,5 +109,57 @@ describe("file exports read whole", () => {
       assert.isTrue(Buffer.from(file.bytes).equals(csv), "the export is exactly what the server sent")
       assert.strictEqual(file.bytes.buffer.byteLength, csv.byteLength, "its buffer holds nothing else")
     }
+  })
+})
+
+/** A loopback server, closed after the test; gives its base URL. */
+const listen = async (handler: Http.RequestListener): Promise<string> => {
+  const server = Http.createServer(handler)
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  opened.push(() =>
+    new Promise((resolve) => {
+      server.closeAllConnections()
+      server.close(() => resolve())
+    })
+  )
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+}
+
+describe("paging: a cursor that comes back", () => {
+  it("pages() and all() reject with a DecodeError, each page fetched once (the server always says next: same)", async () => {
+    let requests = 0
+    const baseUrl = await listen((_, res) => {
+      requests++
+      res.writeHead(200, { "content-type": "application/json" })
+      // gives up after 50 pages: an iteration that never ends still stops
+      res.end(JSON.stringify({
+        info: { id: "optouts", link: "", total: 2 },
+        data: [{
+          id: requests,
+          phoneNumber: "+31612340000",
+          countryIso: "NL",
+          optoutFrom: "link",
+          datetime: "2024-05-01 10:00:00"
+        }],
+        paging: { next: requests >= 50 ? null : "same", previous: null, size: 1 }
+      }))
+    })
+    const client = createClient({ optouts: Optouts }, { apiKey: API_KEY, baseUrl })
+    opened.push(() => client.close())
+    const pages: Array<unknown> = []
+    const error = await (async () => {
+      for await (const page of client.optouts.getOptoutsList.pages({ limit: 1 })) pages.push(page)
+    })().then(() => undefined, (e: unknown) => e)
+    assert.instanceOf(error, DecodeError)
+    assert.include((error as DecodeError).message, "paging.next")
+    assert.strictEqual(pages.length, 2)
+    assert.strictEqual(requests, 2)
+    const items: Array<unknown> = []
+    const again = await (async () => {
+      for await (const item of client.optouts.getOptoutsList.all({ limit: 1 })) items.push(item)
+    })().then(() => undefined, (e: unknown) => e)
+    assert.instanceOf(again, DecodeError)
+    assert.strictEqual(items.length, 2)
+    assert.strictEqual(requests, 4)
   })
 })
