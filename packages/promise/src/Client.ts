@@ -19,7 +19,7 @@ import * as ApiService from "@smscx/client/ApiService"
 import * as FetchClient from "@smscx/client/FetchClient"
 import * as ClientLayers from "@smscx/client/SmsCx"
 import * as Api from "@smscx/core/Api"
-import { InvalidOptionsError, TransportError } from "@smscx/core/Errors"
+import { InvalidOptionsError, RequestValidationError, TransportError } from "@smscx/core/Errors"
 import type * as Operation from "@smscx/core/Operation"
 import * as Transport from "@smscx/transport/Transport"
 import * as Cause from "effect/Cause"
@@ -279,30 +279,38 @@ export class ClientBase implements AsyncDisposable {
     for (const [name, operations] of Object.entries(groups)) {
       const methods: Record<string, unknown> = {}
       for (const [id, operation] of Object.entries(operations)) {
-        // the call options, if any, come right after the operation's own arguments
+        // the call options, if any, come right after the operation's own arguments; anything but
+        // an object there (a string, an array, a signal that is not one) is refused before sending
         const split = (args: ReadonlyArray<unknown>) => {
           const [own, options] = ApiService.splitArgs(operation, args)
-          const { signal, ...transport } = (options ?? {}) as CallOptions
-          return { own, signal, transport: options === undefined ? undefined : transport }
+          if (options === undefined) return { own, signal: undefined, transport: undefined }
+          if (typeof options !== "object" || options === null || Array.isArray(options)) {
+            throw invalidOptions(operation, [], "must be an object")
+          }
+          const { signal, ...transport } = options as CallOptions
+          if (signal !== undefined && !(signal instanceof AbortSignal)) {
+            throw invalidOptions(operation, ["signal"], "must be an AbortSignal")
+          }
+          return { own, signal, transport }
         }
         const run = <A>(
           signal: AbortSignal | undefined,
           f: (transport: Transport.Transport["Type"]) => Effect.Effect<A, unknown>
         ) => this.#run(operation, Effect.flatMap(Transport.Transport, f), signal)
-        const method = (...args: Array<unknown>) => {
+        const method = async (...args: Array<unknown>) => {
           const { own, signal, transport } = split(args)
           return run(signal, (t) => t.call(operation, own, transport))
         }
-        const withResponse = (...args: Array<unknown>) => {
+        const withResponse = async (...args: Array<unknown>) => {
           const { own, signal, transport } = split(args)
           return run(signal, (t) => t.callWithResponse(operation, own, transport))
         }
         const extras: Record<string, unknown> = { withResponse }
         if (operation.paging) {
           const pages = (...args: Array<unknown>): AsyncIterable<unknown> => {
-            const { own, signal, transport } = split(args)
             return {
               async *[Symbol.asyncIterator]() {
+                const { own, signal, transport } = split(args)
                 // a cursor that comes back would repeat the pages without end
                 const visit = ApiService.cursorTrail(operation)
                 let cursor: string | undefined
@@ -435,6 +443,13 @@ export class ClientBase implements AsyncDisposable {
 
 // a function, so that TypeScript does not keep the narrowing from before the await
 const isAborted = (signal: AbortSignal | undefined) => signal?.aborted === true
+
+const invalidOptions = (operation: Operation.Any, path: ReadonlyArray<string>, problem: string) =>
+  new RequestValidationError({
+    operation: operation.id,
+    message: `${operation.id}: ${["options", ...path].join(".")} ${problem}`,
+    issues: [{ path: ["options", ...path], message: problem }]
+  })
 
 const closed = (operation: Operation.Any, why: string) =>
   new TransportError({

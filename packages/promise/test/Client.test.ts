@@ -3,6 +3,7 @@ import {
   DecodeError,
   InvalidOptionsError,
   InvalidPhoneNumberException,
+  RequestValidationError,
   TransportError
 } from "@smscx/promise"
 import { Account, Conversations, Optouts, Otp, Sms } from "@smscx/promise/Api"
@@ -161,5 +162,48 @@ describe("paging: a cursor that comes back", () => {
     assert.instanceOf(again, DecodeError)
     assert.strictEqual(items.length, 2)
     assert.strictEqual(requests, 4)
+  })
+})
+
+describe("call options that are not an object", () => {
+  it("reject with a RequestValidationError, nothing sent, for every kind of method", async () => {
+    let requests = 0
+    const baseUrl = await listen((_, res) => {
+      requests++
+      res.writeHead(500).end()
+    })
+    const client = createClient({ sms: Sms, account: Account, optouts: Optouts }, { apiKey: API_KEY, baseUrl })
+    opened.push(() => client.close())
+    const sms = { to: ["+31612345678"], from: "InfoText", text: "Hello" }
+    const drain = async (iterable: AsyncIterable<unknown>) => {
+      for await (const _ of iterable) break
+    }
+    const bad: ReadonlyArray<unknown> = ["x", 42, true, null, [], ["a"], () => {}, { signal: "x" }, {
+      signal: { aborted: false }
+    }]
+    for (const options of bad) {
+      const calls: ReadonlyArray<() => Promise<unknown>> = [
+        () => (client.sms.sendSms as (...a: Array<unknown>) => Promise<unknown>)(sms, options),
+        () => (client.sms.sendSms.withResponse as (...a: Array<unknown>) => Promise<unknown>)(sms, options),
+        () => (client.account.getAccountBalance as (...a: Array<unknown>) => Promise<unknown>)(options),
+        () =>
+          drain((client.optouts.getOptoutsList.pages as (...a: Array<unknown>) => AsyncIterable<unknown>)({}, options)),
+        () =>
+          drain((client.optouts.getOptoutsList.all as (...a: Array<unknown>) => AsyncIterable<unknown>)({}, options)),
+        () => (client.optouts.exportOptoutsToCSV.stream as (...a: Array<unknown>) => Promise<unknown>)(options)
+      ]
+      for (const [i, call] of calls.entries()) {
+        let promise: Promise<unknown>
+        try {
+          promise = call()
+        } catch (error) {
+          assert.fail(`call ${i} with ${String(options)} threw synchronously: ${String(error)}`)
+        }
+        const error = await promise.then(() => undefined, (e: unknown) => e)
+        assert.instanceOf(error, RequestValidationError, `call ${i} with ${JSON.stringify(options)}`)
+        assert.include((error as RequestValidationError).message, "options")
+      }
+    }
+    assert.strictEqual(requests, 0, "nothing was sent")
   })
 })

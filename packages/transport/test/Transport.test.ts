@@ -1317,3 +1317,20 @@ describe("answers: the server never chooses a prototype", () => {
       }))
   })
 })
+
+describe("call options that are not an object", () => {
+  it.effect("a string, a number, null, an array or a function: a RequestValidationError, nothing sent", () => {
+    const fake = FakeHttp.always(() => FakeHttp.json(200, balance))
+    return withTransport({ apiKey: API_KEY }, fake, (t) =>
+      Effect.gen(function*() {
+        for (const options of ["x", 42, null, [], [{ timeout: 5 }], () => {}]) {
+          const error = yield* Effect.flip(
+            t.call(Api.Account.getAccountBalance, [], options as unknown as Transport.CallOptions)
+          )
+          assert.strictEqual(error._tag, "RequestValidationError", JSON.stringify(options))
+          assert.include(error.message, "options")
+        }
+        assert.strictEqual(fake.requests.length, 0)
+      }))
+  })
+})

@@ -202,7 +202,7 @@ export const resolve = (
   }
 ): Either.Either<Resolved, InvalidOptionsError> => {
   try {
-    check(typeof options === "object" && options !== null, "options", "must be an object")
+    check(typeof options === "object" && options !== null && !Array.isArray(options), "options", "must be an object")
     const userAgent = options.userAgent ?? defaults.userAgent
     check(
       typeof userAgent === "string" && isHeaderValue(userAgent),
@@ -271,7 +271,7 @@ export const resolveCall = (
   options: unknown
 ): Either.Either<ResolvedCall, { readonly option: string; readonly problem: string }> => {
   try {
-    check(typeof options === "object" && options !== null, "options", "must be an object")
+    check(typeof options === "object" && options !== null && !Array.isArray(options), "options", "must be an object")
     const { afterAttempt, beforeAttempt, deadline, extraBody: _body, extraQuery: _query, headers, retry, timeout } =
       options as Record<string, unknown>
     check(beforeAttempt === undefined || Effect.isEffect(beforeAttempt), "beforeAttempt", "must be an Effect")
