@@ -192,7 +192,9 @@ export const pagesOf = <A, E>(
 ): Stream.Stream<A, E | DecodeError> =>
   Stream.suspend(() => {
     const visit = cursorTrail(operation)
-    return Stream.paginateEffect(undefined as string | undefined, (cursor) => {
+    return Stream.paginateEffect(undefined as string | undefined, (
+      cursor
+    ): Effect.Effect<readonly [A, Option.Option<string>], E | DecodeError> => {
       const repeated = visit(cursor)
       return repeated !== undefined ? Effect.fail(repeated) : Effect.map(
         fetch(argsForCursor(operation, args, cursor)),

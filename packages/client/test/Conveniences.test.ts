@@ -135,7 +135,10 @@ const cyclingServer = (cursors: (page: number) => string) =>
           })))
       }
     ),
-    ({ server }) => Effect.async<void>((resume) => server.close(() => resume(Effect.void)))
+    ({ server }) =>
+      Effect.async<void>((resume) => {
+        server.close(() => resume(Effect.void))
+      })
   )
 
 describe("cursor paging: a cursor that comes back", () => {

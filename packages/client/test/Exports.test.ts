@@ -6,8 +6,14 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import { assert, describe, it } from "@effect/vitest"
 import { Account, FetchClient, Optouts, Reports, SmsCx } from "@smscx/client"
+import * as Cause from "effect/Cause"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
@@ -148,6 +154,63 @@ describe.each(clients)("%s", (_, clientLayer) => {
         assert.isBelow(peak - before, 100 * MiB, `live memory grew by ${Math.round((peak - before) / MiB)} MiB`)
       }).pipe(Effect.scoped),
     { timeout: 60_000 }
+  )
+
+  it.live(
+    "closing the layer's scope while a file streams: the stream fails with TransportError Closed",
+    () =>
+      Effect.gen(function*() {
+        const total = 64 * MiB
+        const { url } = yield* csvServer(total, { "content-length": String(total) })
+        const layerScope = yield* Scope.make()
+        const optouts = Context.get(yield* Layer.buildWithScope(services(url), layerScope), Optouts)
+        let received = 0
+        const reading = yield* Effect.fork(Effect.scoped(Effect.gen(function*() {
+          const file = yield* optouts.exportOptoutsToCSV.stream()
+          assert.strictEqual(file.contentLength, total)
+          // a slow reader: the file is still arriving when the layer closes
+          yield* Stream.runForEach(
+            file.stream,
+            (chunk) => Effect.zipRight(Effect.sync(() => received += chunk.byteLength), Effect.sleep("5 millis"))
+          )
+        })))
+        yield* Effect.sleep("300 millis")
+        yield* Scope.close(layerScope, Exit.void).pipe(Effect.timeout("5 seconds"))
+        const exit = yield* Fiber.await(reading).pipe(Effect.timeout("10 seconds"))
+        assert.isTrue(Exit.isFailure(exit), "the stream did not end as if the file were whole")
+        const error = Exit.isFailure(exit) ? Cause.failureOption(exit.cause) : Option.none()
+        assert.isTrue(Option.isSome(error), "a typed failure")
+        const failure = Option.getOrThrow(error)
+        assert.strictEqual(failure._tag, "TransportError")
+        assert.strictEqual(failure._tag === "TransportError" ? failure.reason : undefined, "Closed")
+        assert.isBelow(received, total)
+      }).pipe(Effect.scoped),
+    { timeout: 30_000 }
+  )
+
+  it.live(
+    "a body cut short of its Content-Length fails the stream (reason Transport), never ends cleanly",
+    () =>
+      Effect.gen(function*() {
+        const server = yield* Effect.acquireRelease(
+          Effect.async<Http.Server>((resume) => {
+            const server = Http.createServer((_, res) => {
+              res.writeHead(200, { "content-type": "application/csv", "content-length": 1024 * 1024 })
+              res.write(Buffer.alloc(256 * 1024, "x"), () => res.socket?.destroy())
+            })
+            server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
+          }),
+          (server) => Effect.sync(() => server.close())
+        )
+        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+        const error = yield* Effect.gen(function*() {
+          const file = yield* Effect.flatMap(Optouts, (o) => o.exportOptoutsToCSV.stream())
+          return yield* Effect.flip(Stream.runDrain(file.stream))
+        }).pipe(Effect.scoped, Effect.provide(services(url)), Effect.timeout("10 seconds"))
+        assert.strictEqual(error._tag, "TransportError")
+        assert.strictEqual(error.reason, "Transport")
+      }).pipe(Effect.scoped),
+    { timeout: 30_000 }
   )
 
   it.live("leaving the stream early closes the connection; the server stops writing", () =>

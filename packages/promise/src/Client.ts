@@ -152,7 +152,11 @@ export interface FileStream {
   readonly contentType: string
   readonly fileName: string | undefined
   readonly contentLength: number | undefined
-  /** Read it to the end, or cancel it, to release the connection. */
+  /**
+   * Read it to the end, or cancel it, to release the connection. It errors, never ends early:
+   * with a `TransportError` (reason `Closed`) when the client closes while the file arrives, with
+   * the signal's reason when the call's `signal` aborts.
+   */
   readonly body: ReadableStream<Uint8Array>
 }
 
@@ -249,8 +253,8 @@ export class ClientBase implements AsyncDisposable {
   /** Calls in flight: `close()` interrupts them, so that none outlives the client. */
   readonly #inflight = new Set<Fiber.RuntimeFiber<unknown, unknown>>()
   #closed = false
-  /** Scopes of streamed files not yet read to their end: `close()` closes them. */
-  readonly #scopes = new Set<Scope.CloseableScope>()
+  /** Streamed files not yet read to their end: `close()` stops them (their body errors). */
+  readonly #streams = new Set<() => Promise<void>>()
 
   /** @throws InvalidOptionsError when an option cannot work (named in its message); nothing is sent. */
   constructor(groups: Groups, options: Options = {}) {
@@ -338,20 +342,47 @@ export class ClientBase implements AsyncDisposable {
           extras.stream = async (...args: Array<unknown>): Promise<FileStream> => {
             const { own, signal, transport } = split(args)
             // the connection lives in a scope of its own, closed when the body ends, is cancelled,
-            // or the client closes
+            // is stopped (the client closes, the call's signal aborts)
             const scope = Effect.runSync(Scope.make())
-            this.#scopes.add(scope)
+            let controller: ReadableStreamDefaultController<Uint8Array> | undefined
+            /** Why the body was stopped from outside: it errors with it, never ends as if whole. */
+            let stopped: { readonly reason: unknown } | undefined
+            // read through a function: TypeScript keeps the narrowing from before an await
+            const stoppedNow = () => stopped
+            const onAbort = () => void stop(signal!.reason)
             const release = () => {
-              this.#scopes.delete(scope)
+              this.#streams.delete(onClose)
+              signal?.removeEventListener("abort", onAbort)
               return Scope.close(scope, Exit.void)
             }
+            const stop = (reason: unknown): Promise<void> => {
+              if (stopped === undefined) {
+                stopped = { reason }
+                try {
+                  controller?.error(reason)
+                } catch {
+                  // already closed or errored: nothing more to tell the reader
+                }
+              }
+              return Effect.runPromise(release())
+            }
+            const onClose = () =>
+              stop(closed(operation, "the client was closed while the file was arriving: the file is incomplete"))
+            this.#streams.add(onClose)
             try {
               const file = await run(signal, (t) => Scope.extend(t.download(operation, own, transport), scope))
               // pulled chunk by chunk as the reader asks (a lean ReadableStream over the Stream's pull)
               const pull = await Effect.runPromise(Scope.extend(Stream.toPull(file.stream), scope))
               const body = new ReadableStream<Uint8Array>({
+                start: (c) => {
+                  controller = c
+                },
                 pull: async (controller) => {
+                  if (stopped !== undefined) return controller.error(stopped.reason)
                   const exit = await Effect.runPromiseExit(pull)
+                  // stopped while this read waited: what it gives is not the file's end
+                  const stoppedMeanwhile = stoppedNow()
+                  if (stoppedMeanwhile !== undefined) return controller.error(stoppedMeanwhile.reason)
                   if (Exit.isSuccess(exit)) {
                     for (const bytes of exit.value) controller.enqueue(bytes)
                     return
@@ -365,6 +396,11 @@ export class ClientBase implements AsyncDisposable {
                 },
                 cancel: () => Effect.runPromise(release())
               })
+              // as fetch does: aborting the signal after the answer came errors its body
+              if (signal !== undefined) {
+                if (signal.aborted) await stop(signal.reason)
+                else signal.addEventListener("abort", onAbort, { once: true })
+              }
               return { contentType: file.contentType, fileName: file.fileName, contentLength: file.contentLength, body }
             } catch (error) {
               await Effect.runPromise(release())
@@ -431,8 +467,10 @@ export class ClientBase implements AsyncDisposable {
     if (this.#closed) return
     this.#closed = true
     await Effect.runPromise(Fiber.interruptAll(this.#inflight))
-    await Effect.runPromise(Effect.forEach(this.#scopes, (scope) => Scope.close(scope, Exit.void), { discard: true }))
-    this.#scopes.clear()
+    // a file still arriving errors (TransportError, reason Closed): never a cleanly ended, cut file
+    const stopping = [...this.#streams].map((stop) => stop())
+    this.#streams.clear()
+    await Promise.all(stopping)
     await this.#runtime.dispose()
   }
 

@@ -207,3 +207,88 @@ describe("call options that are not an object", () => {
     assert.strictEqual(requests, 0, "nothing was sent")
   })
 })
+
+/**
+ * A loopback server answering the opt-out export with a declared 10 MiB that it sends slowly
+ * (64 KiB every 20 ms): a download still arriving when the test acts. Gives its URL and how much
+ * it wrote.
+ */
+const slowExport = async () => {
+  const declared = 10 * 1024 * 1024
+  const state = { written: 0 }
+  const chunk = Buffer.alloc(64 * 1024, "+31612345678,NL,link,2024-05-01 10:00:00\n")
+  const url = await listen((_, res) => {
+    res.writeHead(200, {
+      "content-type": "application/csv",
+      "content-length": declared,
+      "content-disposition": "attachment; filename=\"optouts.csv\""
+    })
+    const timer = setInterval(() => {
+      if (state.written >= declared) {
+        clearInterval(timer)
+        return void res.end()
+      }
+      state.written += chunk.byteLength
+      res.write(chunk)
+    }, 20)
+    res.on("close", () => clearInterval(timer))
+  })
+  return { url, declared, state }
+}
+
+const httpClients: ReadonlyArray<readonly [string, { readonly fetch?: typeof globalThis.fetch }]> = [
+  ["the default Node client", {}],
+  ["FetchClient", { fetch: globalThis.fetch }]
+]
+
+describe.each(httpClients)("a streamed export, over %s", (_, over) => {
+  /** Settles within `ms`, or rejects saying it hung. */
+  const settles = <A>(promise: Promise<A>, ms = 10_000) =>
+    Promise.race([
+      promise,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`did not settle within ${ms} ms`)), ms))
+    ])
+
+  it("close() while the README's pipeTo writes it: pipeTo rejects with TransportError Closed", async () => {
+    const { Writable } = await import("node:stream")
+    const { createWriteStream, mkdtempSync, rmSync, statSync } = await import("node:fs")
+    const { join } = await import("node:path")
+    const { tmpdir } = await import("node:os")
+    const dir = mkdtempSync(join(tmpdir(), "smscx-close-"))
+    opened.push(async () => rmSync(dir, { recursive: true, force: true }))
+    const { declared, url } = await slowExport()
+    const client = createClient({ optouts: Optouts }, { apiKey: API_KEY, baseUrl: url, ...over })
+    const file = await client.optouts.exportOptoutsToCSV.stream()
+    const target = join(dir, file.fileName ?? "optouts.csv")
+    const piped = file.body.pipeTo(Writable.toWeb(createWriteStream(target, { flags: "wx" })))
+      .then(() => undefined, (e: unknown) => e)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    await settles(client.close())
+    const error = await settles(piped)
+    assert.instanceOf(error, TransportError, "the file did not end cleanly")
+    assert.strictEqual((error as TransportError).reason, "Closed")
+    assert.isBelow(statSync(target).size, declared)
+  })
+
+  it("aborting the call's signal after the stream was returned errors the body", async () => {
+    const { state, url } = await slowExport()
+    const client = createClient({ optouts: Optouts }, { apiKey: API_KEY, baseUrl: url, ...over })
+    opened.push(() => client.close())
+    const controller = new AbortController()
+    const file = await client.optouts.exportOptoutsToCSV.stream({ signal: controller.signal })
+    const reader = file.body.getReader()
+    assert.isFalse((await reader.read()).done)
+    const reason = new Error("the user left")
+    controller.abort(reason)
+    const read = await settles(
+      (async () => {
+        for (let i = 0; i < 10_000; i++) if ((await reader.read()).done) return "ended"
+        return "still reading"
+      })().then((outcome) => outcome, (e: unknown) => e)
+    )
+    assert.strictEqual(read, reason, "the body errors with the signal's reason, as fetch's does")
+    const written = state.written
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    assert.isAtMost(state.written - written, 64 * 1024 * 2, "the connection was closed: the server stopped writing")
+  })
+})

@@ -192,6 +192,11 @@ export interface FileStream {
   readonly fileName: string | undefined
   /** `Content-Length`, when the API declares it. */
   readonly contentLength: number | undefined
+  /**
+   * Fails rather than end short of the file: reason `Closed` when the transport (its layer's
+   * scope) or the download's scope closed while it arrived, `Transport` when the body ends
+   * before its `Content-Length`.
+   */
   readonly stream: Stream.Stream<Uint8Array, Errors.TransportError>
 }
 
@@ -406,6 +411,15 @@ export const make = (
     const resolved = yield* ResolvedOptions.resolve(options, defaults)
     const { baseUrl, credentials, maxResponseBytes, timeout, tracePropagation, userAgent } = resolved
     const clientPolicy = RetryPolicy.make(resolved.retry)
+
+    // files still streaming: closing the transport (its layer's scope) ends them, and their
+    // streams fail with reason Closed rather than end as if the file were whole
+    const open = new Set<() => void>()
+    yield* Effect.addFinalizer(() =>
+      Effect.sync(() => {
+        for (const end of [...open]) end()
+      })
+    )
 
     const deadline = Option.some(timeout)
     const native = HttpTimeout.NativeTimeout in http
@@ -632,27 +646,58 @@ export const make = (
           })
         }
         const fallbackType = operation.success.contentType
-        const { response } = yield* Effect.acquireRelease(spanned(operation, args, options, true), ({ response }) =>
-          Effect.sync(() => {
-            // a body left unread keeps its connection: end it with the scope
-            if ("close" in response && typeof response.close === "function") response.close()
-          }))
+        /** Set once the download is ended from outside: its scope, or the transport's, closed. */
+        let ended = false
+        const { response } = yield* Effect.acquireRelease(
+          spanned(operation, args, options, true),
+          ({ response }) => Effect.sync(() => endDownload(response))
+        )
+        function endDownload(r: HttpClientResponse.HttpClientResponse) {
+          ended = true
+          open.delete(end)
+          // a body left unread keeps its connection: end it with the scope
+          if ("close" in r && typeof r.close === "function") r.close()
+        }
+        const end = () => endDownload(response)
+        open.add(end)
         const headers = response.headers
         const length = Number(headers["content-length"])
+        const declared = Number.isSafeInteger(length) && length >= 0 ? length : undefined
+        const url = response.request.url
+        let received = 0
+        const failed = (reason: "Transport" | "Closed", why: string, cause?: unknown) =>
+          new Errors.TransportError({
+            reason,
+            method: operation.method,
+            url,
+            message: `${operation.method} ${url}: ${why} (${received}${
+              declared === undefined ? "" : ` of ${declared}`
+            } bytes)`,
+            ...(cause === undefined ? {} : { cause })
+          })
+        const closedEarly = () => failed("Closed", "the client was closed while the file was arriving")
         const file: FileStream = {
           contentType: headers["content-type"] ?? fallbackType,
           fileName: ContentDisposition.fileNameOf(headers["content-disposition"]),
-          contentLength: Number.isSafeInteger(length) && length >= 0 ? length : undefined,
-          stream: Stream.mapError(response.stream, (error) =>
-            new Errors.TransportError({
-              reason: "Transport",
-              method: operation.method,
-              url: response.request.url,
-              message: `${operation.method} ${response.request.url}: the file stopped arriving: ${
-                Issues.thrown(error.cause)
-              }`,
-              cause: error
-            }))
+          contentLength: declared,
+          stream: response.stream.pipe(
+            Stream.tap((chunk) => Effect.sync(() => received += chunk.byteLength)),
+            Stream.mapError((error) =>
+              ended && received !== declared
+                ? closedEarly()
+                : failed("Transport", `the file stopped arriving: ${Issues.thrown(error.cause)}`, error)
+            ),
+            // an end that is not the file's: closed from outside, or short of its Content-Length
+            Stream.concat(Stream.suspend(() =>
+              declared !== undefined && received === declared
+                ? Stream.empty
+                : ended
+                ? Stream.fail(closedEarly())
+                : declared !== undefined && received < declared
+                ? Stream.fail(failed("Transport", "the file ended before its Content-Length"))
+                : Stream.empty
+            ))
+          )
         }
         return file
       }) as Effect.Effect<FileStream, Operation.FailureOf<O>, Scope.Scope>
@@ -670,9 +715,7 @@ export const make = (
         false,
         undefined
       ).pipe(
-        Effect.map((answer) =>
-          answer.data
-        ),
+        Effect.map((answer) => answer.data),
         Effect.withSpan(Api.Oauth.getAccessToken.spanName, { kind: "client", captureStackTrace: false }),
         Effect.mapError(Cause.originalError)
       )

@@ -1301,7 +1301,7 @@ describe("answers: the server never chooses a prototype", () => {
 
   it.effect("a \"__proto__\": null, or written with escapes, changes nothing either", () => {
     const body = { count: "3", items: [{ id: "a" }] }
-    const fake = FakeHttp.always((_, i) =>
+    const fake = FakeHttp.make((_, i) =>
       i === 0
         ? answerWith(body, /^\{|"items":\[\{/g, "null")
         : new Response(JSON.stringify(body).replace(/^\{/, `{"\\u005f_proto__":{"note":"lent"},`), { status: 200 })
