@@ -19,6 +19,14 @@
  * Request bodies are read up to `maxBodyBytes` (default 16 MiB); a larger body is answered 413
  * `invalid_body` (code 1009), and is not read further.
  *
+ * Web pages are kept off it: a request whose `Host` is not loopback's (`localhost`, `127.0.0.1`,
+ * `[::1]`) or a name in `allowedHosts` is refused 403 (DNS rebinding), and the control API refuses
+ * a request from another origin (403) and a write whose body is not `application/json` (415).
+ *
+ * Its history is bounded: at most `maxMessages` messages (default 100,000) are kept, the oldest
+ * dropped first; work due later (delivery reports, lookup results) waits on one timer queue, and
+ * `reset` drops all of it.
+ *
  * Faults (the `faults` option, `setFaults`, the control API's `/__sandbox/faults`): API requests
  * answered 429, 500 or 503, reset, stalled, answered with broken JSON, or processed and then
  * reset, each with a probability, from a generator of their own seed.
@@ -49,6 +57,7 @@ import * as App from "./internal/kernel/app.js"
 import { DEFAULT_MAX_BODY_BYTES } from "./internal/kernel/body.js"
 import * as Callbacks from "./internal/kernel/callbacks.js"
 import * as FaultRules from "./internal/kernel/faults.js"
+import * as Guard from "./internal/kernel/guard.js"
 import * as NodeServer from "./internal/kernel/nodeServer.js"
 import type * as State from "./internal/store.js"
 
@@ -313,6 +322,39 @@ export interface Options {
    * real account sets them in the vendor's web app). Default none. Invalid times are a defect.
    */
   readonly quietHours?: { readonly start: string; readonly end: string }
+  /**
+   * The messages kept at most (the outbox, reports, campaigns): past it, the oldest are dropped
+   * first, with their delivery reports still to come; `stats` counts them. A positive integer
+   * (else a defect). Default 100,000.
+   */
+  readonly maxMessages?: number
+  /**
+   * The names the sandbox answers as, besides loopback's (`localhost`, `127.0.0.1` and the rest
+   * of `127.0.0.0/8`, `[::1]`), at any port: a request whose `Host` names another is refused 403,
+   * as a page rebound to 127.0.0.1 by its DNS sends its own (`sandbox` for a container reached as
+   * `http://sandbox:4010`). `layerServer` and `start` add the address they bind, unless a
+   * wildcard. A name that is not a host name is a defect.
+   */
+  readonly allowedHosts?: ReadonlyArray<string>
+}
+
+/**
+ * What a sandbox holds (`stats`, `GET /__sandbox/stats`): its history within `maxMessages`, and
+ * the work still to come.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Stats {
+  /** Messages kept (the outbox and reports). */
+  readonly messagesKept: number
+  /** The oldest messages dropped to keep within `maxMessages`, since the start or the last reset. */
+  readonly messagesDropped: number
+  readonly maxMessages: number
+  /** Work due later, on the sandbox's clock: delivery reports and lookup results to POST. */
+  readonly pendingTimers: number
+  /** Callbacks being sent. */
+  readonly pendingCallbacks: number
 }
 
 /**
@@ -351,8 +393,14 @@ export interface Service {
   readonly callbacks: Effect.Effect<ReadonlyArray<CallbackRecord>>
   /** Advances the sandbox's clock (on top of the Effect `Clock` it runs under). */
   readonly advanceTime: (duration: Duration.DurationInput) => Effect.Effect<void>
-  /** Back to the state it started with: the balance, the seed groups, nothing sent, no tokens. */
+  /**
+   * Back to the state it started with: the balance, the seed groups, nothing sent, no tokens.
+   * Nothing of the old state comes after: its delivery reports and callbacks still to come are
+   * dropped, those being sent stopped.
+   */
   readonly reset: Effect.Effect<void>
+  /** Messages kept and dropped, and the work still to come. */
+  readonly stats: Effect.Effect<Stats>
   /**
    * An SMS arriving on a rented number (listed by `getInboundSms`, and in the sender's
    * conversation); false when that number is not rented.
@@ -486,6 +534,21 @@ const quietHoursOf = (options: Options) => {
   return { start: quiet.start, end: quiet.end }
 }
 
+const maxMessagesOf = (options: Options) => {
+  const max = options.maxMessages
+  if (max !== undefined && !(Number.isSafeInteger(max) && max > 0)) {
+    throw new TypeError("Sandbox options: maxMessages must be a positive integer")
+  }
+  return max
+}
+
+const allowedHostsOf = (options: Options) =>
+  (options.allowedHosts ?? []).map((name) => {
+    const hostname = Guard.hostnameOf(name)
+    if (hostname === undefined) throw new TypeError(`Sandbox options: allowedHosts: not a host name: ${name}`)
+    return hostname
+  })
+
 const configOf = (options: Options, faults: FaultRules.Resolved): App.Config => ({
   apiKeys: options.apiKeys ?? [],
   applications: options.applications ?? [],
@@ -501,7 +564,9 @@ const configOf = (options: Options, faults: FaultRules.Resolved): App.Config => 
   attachments: options.attachments ?? [],
   faults,
   delivery: deliveryOf(options),
-  quietHours: quietHoursOf(options)
+  quietHours: quietHoursOf(options),
+  maxMessages: maxMessagesOf(options),
+  allowedHosts: allowedHostsOf(options)
 })
 
 const attachmentOf = (record: Attachments.AttachmentRecord): Attachment => ({
@@ -527,10 +592,13 @@ export const make: (options?: Options) => Effect.Effect<Service, FaultRules.Inva
   function*(options: Options = {}) {
     const faults = options.faults === undefined ? FaultRules.none : yield* FaultRules.resolve(options.faults)
     const config = configOf(options, faults)
-    // the instance in use: `reset` replaces it with a new one built from the same options
+    // the instance in use: `reset` closes it (its timers and callbacks) and replaces it with a new
+    // one built from the same options
     let instance: App.Instance
     const hooks: App.Hooks = {
-      reset: Effect.suspend(() => App.make(config, hooks)).pipe(Effect.map((fresh) => void (instance = fresh)))
+      reset: Effect.suspend(() => Effect.zipRight(instance.close, App.make(config, hooks))).pipe(
+        Effect.map((fresh) => void (instance = fresh))
+      )
     }
     instance = yield* App.make(config, hooks)
     const current = <A, E>(f: (instance: App.Instance) => Effect.Effect<A, E>) => Effect.suspend(() => f(instance))
@@ -544,6 +612,7 @@ export const make: (options?: Options) => Effect.Effect<Service, FaultRules.Inva
       callbacks: current((i) => Effect.sync(() => i.callbacks.log().map((record) => ({ ...record })))),
       advanceTime: (duration) => current((i) => i.control.advanceTime(Duration.toMillis(duration) / 1000)),
       reset: hooks.reset,
+      stats: current((i) => i.control.stats),
       receiveSms: (sms) =>
         current((i) =>
           Effect.map(i.control.receiveInbound({ ...sms, channel: "sms" }), (received) => received._tag === "Received")
@@ -632,19 +701,25 @@ export interface ServerOptions {
   readonly host?: string
 }
 
+const WILDCARDS = ["0.0.0.0", "::", "[::]", ""]
+
 /**
- * A new sandbox served over HTTP with Node's `http` server, on loopback unless told otherwise.
+ * A new sandbox served over HTTP with Node's `http` server, on loopback unless told otherwise. The
+ * address it binds (unless a wildcard, `0.0.0.0` or `::`) is one of its `allowedHosts`.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerServer = (
   options: Options & ServerOptions = {}
-): Layer.Layer<Sandbox | HttpServer.HttpServer, ServeError | FaultRules.InvalidFaults> =>
-  Layer.unwrapEffect(Effect.map(Sandbox, (sandbox) => HttpServer.serve(sandbox.app))).pipe(
-    Layer.provideMerge(NodeServer.layer({ port: options.port ?? 0, host: options.host ?? "127.0.0.1" })),
-    Layer.provideMerge(layer(options))
+): Layer.Layer<Sandbox | HttpServer.HttpServer, ServeError | FaultRules.InvalidFaults> => {
+  const host = options.host ?? "127.0.0.1"
+  const allowedHosts = [...(options.allowedHosts ?? []), ...(WILDCARDS.includes(host) ? [] : [host])]
+  return Layer.unwrapEffect(Effect.map(Sandbox, (sandbox) => HttpServer.serve(sandbox.app))).pipe(
+    Layer.provideMerge(NodeServer.layer({ port: options.port ?? 0, host })),
+    Layer.provideMerge(layer({ ...options, allowedHosts }))
   )
+}
 
 /**
  * The URL of a server address.

@@ -4,7 +4,8 @@
  *
  * `pnpm sandbox [--port 4010] [--host 127.0.0.1] [--api-key KEY ...] [--application ID:SECRET ...]
  * [--balance N] [--currency eur|usd] [--rate-limit N/SECONDS] [--token-lifetime SECONDS]
- * [--max-body-bytes N] [--fault KIND:RATE[:operationId,...] ...] [--fault-seed N]`
+ * [--max-body-bytes N] [--max-messages N] [--allowed-host NAME ...] [--fault KIND:RATE[:operationId,...] ...]
+ * [--fault-seed N]`
  *
  * Listens on loopback unless `--host` says otherwise; prints its URL, which credentials it
  * accepts (counts only: never the keys or secrets themselves) and the faults it injects.
@@ -20,7 +21,9 @@ import * as Layer from "effect/Layer"
 import { parseArgs } from "node:util"
 import { DEFAULT_MAX_BODY_BYTES } from "./internal/kernel/body.js"
 import * as Faults from "./internal/kernel/faults.js"
+import { hostnameOf } from "./internal/kernel/guard.js"
 import { runMain } from "./internal/kernel/runMain.js"
+import { DEFAULT_MAX_MESSAGES } from "./internal/store.js"
 import * as Sandbox from "./Sandbox.js"
 
 class UsageError extends Data.TaggedError("UsageError")<{ readonly message: string }> {}
@@ -36,6 +39,9 @@ const usage = `Usage: pnpm sandbox [options]
   --rate-limit N/SECONDS   requests per window per credential (default 1000/1)
   --token-lifetime SECONDS access token lifetime, 0 for tokens that never expire (default 86400)
   --max-body-bytes N       largest request body accepted; larger ones get 413 (default 16777216, 16 MiB)
+  --max-messages N         messages kept (outbox, reports); past it the oldest are dropped (default 100000)
+  --allowed-host NAME      a Host name the sandbox answers as, besides loopback's and the --host address
+                           (repeatable; e.g. the name of its container): others are refused 403
   --fault KIND:RATE[:OPS]  inject a fault into API requests with probability RATE (0 to 1), on every
                            route or only on OPS, a comma-separated list of operationIds (repeatable;
                            the first rule hit wins). KIND: ${Faults.kinds.join(", ")}
@@ -64,6 +70,8 @@ const parse = Effect.gen(function*() {
           "rate-limit": { type: "string", default: "1000/1" },
           "token-lifetime": { type: "string", default: "86400" },
           "max-body-bytes": { type: "string", default: String(DEFAULT_MAX_BODY_BYTES) },
+          "max-messages": { type: "string", default: String(DEFAULT_MAX_MESSAGES) },
+          "allowed-host": { type: "string", multiple: true, default: [] },
           fault: { type: "string", multiple: true, default: [] },
           "fault-seed": { type: "string", default: String(Faults.DEFAULT_SEED) },
           help: { type: "boolean", short: "h", default: false }
@@ -82,6 +90,12 @@ const parse = Effect.gen(function*() {
     (n) => Number.isInteger(n) && n >= 0
   )
   const maxBodyBytes = yield* number("max-body-bytes", values["max-body-bytes"], (n) => Number.isInteger(n) && n > 0)
+  const maxMessages = yield* number("max-messages", values["max-messages"], (n) => Number.isSafeInteger(n) && n > 0)
+  for (const name of values["allowed-host"]) {
+    if (hostnameOf(name) === undefined) {
+      return yield* new UsageError({ message: `--allowed-host: not a host name: ${name}` })
+    }
+  }
   const [limitRaw = "", windowRaw = "1"] = values["rate-limit"].split("/")
   const limit = yield* number("rate-limit", limitRaw, (n) => Number.isInteger(n) && n > 0)
   const windowSeconds = yield* number("rate-limit", windowRaw, (n) => n > 0)
@@ -116,10 +130,14 @@ const parse = Effect.gen(function*() {
     rateLimit: { limit, windowSeconds },
     tokenLifetimeSeconds,
     maxBodyBytes,
+    maxMessages,
+    allowedHosts: values["allowed-host"],
     faults: faults.right
   }
   return options
 })
+
+const wildcard = (host: string) => host === "0.0.0.0" || host === "::" || host === "[::]"
 
 const loopback = (host: string) => host === "localhost" || host === "::1" || host.startsWith("127.")
 
@@ -133,11 +151,22 @@ const announce = (options: Sandbox.Options & Sandbox.ServerOptions) =>
     yield* Console.log(
       `  OAuth applications (POST /oauth/token): ${apps === 0 ? "any non-empty id and secret" : `${apps} configured`}`
     )
-    yield* Console.log(`  Request bodies up to ${options.maxBodyBytes} bytes`)
     yield* Console.log(
-      `  Control API: ${Sandbox.urlOf(server.address)}/__sandbox/ (messages, callbacks, balance, time, reset, ` +
-        "inbound, templates/{id}/approve, originators/{id}/approve, faults)"
+      `  Request bodies up to ${options.maxBodyBytes} bytes; the last ${options.maxMessages} messages kept`
     )
+    yield* Console.log(
+      `  Control API: ${Sandbox.urlOf(server.address)}/__sandbox/ (messages, callbacks, stats, balance, time, ` +
+        "reset, inbound, templates/{id}/approve, originators/{id}/approve, faults); writes take JSON bodies"
+    )
+    const bound = options.host ?? "127.0.0.1"
+    const names = new Set([
+      "localhost",
+      "127.0.0.1",
+      "[::1]",
+      ...(wildcard(bound) ? [] : [bound]),
+      ...(options.allowedHosts ?? [])
+    ])
+    yield* Console.log(`  Answers as ${[...names].join(", ")} (Host); refuses web pages of other origins`)
     const faults = options.faults
     if (faults !== undefined && faults.rules.length > 0) {
       yield* Console.log(`  Faults (seed ${faults.seed ?? Faults.DEFAULT_SEED}), the first rule hit wins:`)
@@ -151,7 +180,10 @@ const announce = (options: Sandbox.Options & Sandbox.ServerOptions) =>
         `per ${options.rateLimit?.windowSeconds} s per credential`
     )
     if (!loopback(options.host ?? "127.0.0.1")) {
-      yield* Console.warn(`  Warning: bound to ${options.host}, reachable beyond this machine`)
+      yield* Console.warn(
+        `  Warning: bound to ${options.host}, reachable beyond this machine; name it with --allowed-host ` +
+          "if it is reached by another name"
+      )
     }
   }))
 

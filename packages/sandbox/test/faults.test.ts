@@ -79,7 +79,14 @@ describe("fault configuration", () => {
       assert.strictEqual((await fetch("/applications/scopes", { headers })).status, 500)
 
       const next: Sandbox.ActiveFaults = { seed: 3, maxStallMillis: 500, rules: [{ kind: "unavailable", rate: 1 }] }
-      assert.deepStrictEqual(await json("/__sandbox/faults", { method: "PUT", body: JSON.stringify(next) }), next)
+      assert.deepStrictEqual(
+        await json("/__sandbox/faults", {
+          method: "PUT",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify(next)
+        }),
+        next
+      )
       assert.deepStrictEqual(await Effect.runPromise(sandbox.faults), next)
       assert.strictEqual((await fetch("/account/balance", { headers })).status, 503)
 
@@ -184,7 +191,14 @@ describe("the draw", () => {
     Effect.promise(async () => {
       const { fetch } = Sandbox.inProcessFetch({ apiKeys: [KEY], faults: { rules: [{ kind: "reset", rate: 1 }] } })
       assert.deepStrictEqual(await fetch("/__sandbox/messages").then((r) => r.json()), { messages: [] })
-      assert.strictEqual((await fetch("/__sandbox/balance", { method: "PUT", body: "{\"balance\":3}" })).status, 200)
+      assert.strictEqual(
+        (await fetch("/__sandbox/balance", {
+          method: "PUT",
+          headers: { "Content-Type": "application/json" },
+          body: "{\"balance\":3}"
+        })).status,
+        200
+      )
       assert.strictEqual((await fetch("/__sandbox/nothing")).status, 404)
       assert.strictEqual((await fetch("/s/unknownCode")).status, 404)
       assert.strictEqual((await fetch("/no/such/route", { headers })).status, 404)

@@ -12,6 +12,12 @@ import * as ContactGroups from "./groups/groups.js"
 /** How many idempotent answers the sandbox replays; older ones are forgotten. @internal */
 export const MAX_REMEMBERED_ANSWERS = 100_000
 
+/**
+ * How many messages the sandbox keeps by default (its outbox and reports); the oldest are
+ * dropped first, so a sandbox left running under load stays within bounds. @internal
+ */
+export const DEFAULT_MAX_MESSAGES = 100_000
+
 /** An idempotency key used again for another request. @internal */
 export class IdempotencyConflict extends Data.TaggedError("IdempotencyConflict")<{}> {}
 
@@ -201,6 +207,8 @@ export interface Store {
   readonly messages: Effect.Effect<ReadonlyArray<Message>>
   /** Every message kept, rejected ones included, oldest first (reports read them). */
   readonly storedMessages: () => ReadonlyArray<StoredMessage>
+  /** The messages kept, and how many older ones were dropped to keep within `maxMessages`. */
+  readonly history: () => { readonly kept: number; readonly dropped: number }
   readonly findMessage: (msgId: string) => StoredMessage | undefined
   readonly campaigns: Effect.Effect<ReadonlyArray<Campaign>>
   /**
@@ -266,6 +274,10 @@ export const make = (options: {
   /** Seed contact groups, kept by the Groups module. */
   readonly groups: ReadonlyArray<Group>
   readonly maxRememberedAnswers?: number
+  /** Messages kept at most (default `DEFAULT_MAX_MESSAGES`); the oldest are dropped first. */
+  readonly maxMessages?: number
+  /** Told of a campaign whose every message was dropped (it is dropped too). */
+  readonly onDropped?: (campaignId: string) => void
 }): Effect.Effect<Store> =>
   Effect.gen(function*() {
     // Mutated only inside single `Effect.sync` steps, which nothing can interleave.
@@ -275,6 +287,22 @@ export const make = (options: {
     const answers = new Map<string, { readonly fingerprint: string; readonly answer: unknown }>()
     const maxAnswers = options.maxRememberedAnswers ?? MAX_REMEMBERED_ANSWERS
     const tokens = new Map<string, Token>()
+    const maxMessages = options.maxMessages ?? DEFAULT_MAX_MESSAGES
+    let dropped = 0
+    // the oldest messages first (a Map iterates in insertion order); a campaign's messages are
+    // kept together, so it goes with its last one
+    const dropOldest = () => {
+      while (messages.size > maxMessages) {
+        const oldest: StoredMessage = messages.values().next().value!
+        messages.delete(oldest.msgId)
+        dropped++
+        const campaign = campaigns.get(oldest.campaignId)
+        if (campaign !== undefined && campaign.msgIds[campaign.msgIds.length - 1] === oldest.msgId) {
+          campaigns.delete(campaign.campaignId)
+          options.onDropped?.(campaign.campaignId)
+        }
+      }
+    }
     // one idempotent request at a time, so two concurrent repeats cannot both run
     const idempotencyLock = yield* Effect.makeSemaphore(1)
 
@@ -319,6 +347,7 @@ export const make = (options: {
         (now) => Array.from(messages.values()).filter((m) => m.status !== "REJECTED").map((m) => view(m, now))
       ),
       storedMessages: () => Array.from(messages.values()),
+      history: () => ({ kept: messages.size, dropped }),
       findMessage: (msgId) => messages.get(msgId),
       campaigns: Effect.sync(() =>
         Array.from(campaigns.values(), (c) => ({
@@ -337,6 +366,7 @@ export const make = (options: {
           balance -= total
           campaigns.set(campaign.campaignId, campaign)
           for (const m of batch) messages.set(m.msgId, m)
+          dropOldest()
           return true
         }),
       deleteMessage: (msgId, now) =>

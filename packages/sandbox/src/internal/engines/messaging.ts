@@ -20,6 +20,7 @@ import type { Context } from "../kernel/context.js"
 import { type ApiFailure, documented, type ErrorSpec, fail, Generic, spec } from "../kernel/errors.js"
 import type * as Fields from "../kernel/fields.js"
 import * as Ids from "../kernel/ids.js"
+import type * as Timers from "../kernel/timers.js"
 import type * as Store from "../store.js"
 import * as Dates from "./dates.js"
 import * as Delivery from "./delivery.js"
@@ -145,18 +146,20 @@ export interface Send<S extends Service = Service> {
   readonly ttlSeconds?: number | undefined
 }
 
-/** What the handlers share: the store, the delivery options, quiet hours and the callbacks. @internal */
+/** What the handlers share: the store, the delivery options, quiet hours, callbacks and timers. @internal */
 export interface Engine {
   readonly store: Store.Store
   readonly delivery: Delivery.Options
   readonly quietHours: Dates.QuietHours | undefined
   readonly callbacks: Callbacks.Callbacks
+  readonly timers: Timers.Timers
 }
 
 /** The engine of a group's handlers. @internal */
-export const engineOf = ({ callbacks, config, store }: Context): Engine => ({
+export const engineOf = ({ callbacks, config, store, timers }: Context): Engine => ({
   store,
   callbacks,
+  timers,
   delivery: config.delivery,
   quietHours: config.quietHours
 })
@@ -444,7 +447,11 @@ const price = (
     }
   })
 
-/** A send's delivery reports, POSTed to its `dlrCallbackUrl` as each status is reached. */
+/**
+ * A send's delivery reports, POSTed to its `dlrCallbackUrl` as each status is reached: work on the
+ * sandbox's timers, owned by the campaign (dropped with it from the history). A message dropped
+ * before its report is due is not reported.
+ */
 const reportDeliveries = (engine: Engine, outcome: Outcome) => {
   const tracked = outcome.messages.filter((m) => m.dlrCallbackUrl !== undefined && m.timeline !== undefined)
   if (tracked.length === 0) return Effect.void
@@ -454,6 +461,7 @@ const reportDeliveries = (engine: Engine, outcome: Outcome) => {
       const byUrl = new Map<string, Array<Generated.DataDlrUpdate>>()
       for (const m of tracked) {
         if (m.timeline!.sentAt !== at && m.timeline!.finalAt !== at) continue
+        if (engine.store.findMessage(m.msgId) !== m) continue
         const report = Delivery.statusAt(m, at)
         // a deleted scheduled message is not reported
         if (report.status === "DELETED") continue
@@ -476,14 +484,7 @@ const reportDeliveries = (engine: Engine, outcome: Outcome) => {
         }
       }
     })
-  const run = Effect.forEach(
-    instants,
-    (at) =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.zipRight(Effect.sleep(Math.max(0, at - now)), post(at))),
-    { discard: true }
-  )
-  // in the background, on the clock the request runs under (a TestClock in tests)
-  return Effect.asVoid(Effect.forkDaemon(run))
+  return Effect.forEach(instants, (at) => engine.timers.schedule(at, post(at), outcome.campaignId), { discard: true })
 }
 
 /** Debits and keeps the messages (a send), or only checks the balance (an estimate). */

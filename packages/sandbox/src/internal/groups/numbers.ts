@@ -25,7 +25,6 @@
 import type * as Api from "@smscx/core/Api"
 import type * as Generated from "@smscx/core/Generated"
 import * as Clock from "effect/Clock"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { fromMicros } from "../engines/money.js"
 import * as Numbers from "../engines/numbers.js"
@@ -487,7 +486,7 @@ const reportTable = (store: Store.Store, bulk: StoredBulkLookup, now: number): E
 })
 
 /** @internal */
-export const handlers = ({ callbacks, store }: Context): Router.Handlers<typeof Api.Numbers> => ({
+export const handlers = ({ callbacks, store, timers }: Context): Router.Handlers<typeof Api.Numbers> => ({
   validateNumber: {
     handle: ({ path }) => {
       const number = Phone.validate(path.phoneNumber)
@@ -607,14 +606,14 @@ export const handlers = ({ callbacks, store }: Context): Router.Handlers<typeof 
           store.records(BulkLookups).set(bulkId, bulk)
         })
         if (callbackUrl !== undefined) {
-          // the results, once complete: the daemon sleeps on the Clock the request runs under
+          // the results, once complete, on the sandbox's clock
           const deliver = Effect.gen(function*() {
             const items = lookups.map((l) => ({ ...lookupData(l), lookupBulkId: bulkId }))
             for (let i = 0; i < items.length; i += CALLBACK_BATCH) {
               yield* callbacks.post(callbackUrl, { event: "otp_update", data: items.slice(i, i + CALLBACK_BATCH) })
             }
           })
-          yield* Effect.forkDaemon(Effect.zipRight(Effect.sleep(Duration.seconds(BULK_LOOKUP_SECONDS)), deliver))
+          yield* timers.schedule(now + BULK_LOOKUP_SECONDS * 1000, deliver)
         }
         return {
           body: {

@@ -1,5 +1,6 @@
 /**
- * One request, start to end: rate limit, route, injected faults, authentication, body
+ * One request, start to end: the `Host` and, for the control API, `Origin` and content type checked
+ * (`guard.ts`), rate limit, route, injected faults, authentication, body
  * (size-limited), validation, idempotency, the operation's handler, and the headers every answer
  * carries.
  */
@@ -31,9 +32,11 @@ import type { Config, Context } from "./context.js"
 import * as Control from "./control.js"
 import { ApiFailure, body as errorBody, fail, failure, Generic } from "./errors.js"
 import * as Faults from "./faults.js"
+import * as Guard from "./guard.js"
 import * as Ids from "./ids.js"
 import * as RateLimiter from "./rateLimiter.js"
 import * as Router from "./router.js"
+import * as Timers from "./timers.js"
 
 /** @internal */
 export type { Config } from "./context.js"
@@ -43,11 +46,14 @@ export interface Instance {
   readonly app: HttpApp.Default
   readonly store: State.Store
   readonly callbacks: Callbacks.Callbacks
+  readonly timers: Timers.Timers
   /** What every group's handlers were built with. */
   readonly context: Context
   /** The control API's actions, for the sandbox's in-process functions. */
   readonly control: Control.Actions
   readonly routes: ReadonlyArray<Router.Route>
+  /** Stops its timers and callbacks and drops their work: nothing of it runs after (a reset). */
+  readonly close: Effect.Effect<void>
 }
 
 interface Answer {
@@ -77,6 +83,12 @@ export interface Hooks {
   readonly reset: Effect.Effect<void>
 }
 
+const refused = (refusal: Guard.Refusal) =>
+  HttpServerResponse.text(JSON.stringify({ error: { message: refusal.message } }), {
+    status: refusal.status,
+    contentType: "application/json"
+  })
+
 const controlAnswer = (answer: Control.ControlAnswer) =>
   HttpServerResponse.text(JSON.stringify(answer.body), {
     status: answer.status,
@@ -95,14 +107,25 @@ const parseJson = (text: string): unknown => {
 /** @internal */
 export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Effect.Effect<Instance> =>
   Effect.gen(function*() {
-    const store = yield* State.make({ balanceMicros: config.balanceMicros, groups: config.groups })
+    const shift = TimeShift.makeShift()
+    const timers = Timers.make(shift)
+    const store = yield* State.make({
+      balanceMicros: config.balanceMicros,
+      groups: config.groups,
+      ...(config.maxMessages === undefined ? {} : { maxMessages: config.maxMessages }),
+      // a campaign forgotten has no reports to come
+      onDropped: timers.drop
+    })
     // the seed attachments: no operation of the API creates one
     // (options are the sandbox's own configuration: one it cannot start with is a defect)
     for (const file of config.attachments) yield* Effect.orDie(Attachments.addAttachment(store, file))
     const limiter = RateLimiter.make(config.rateLimit.limit, config.rateLimit.windowSeconds)
     const auth = Auth.make({ apiKeys: config.apiKeys, applications: config.applications, store })
     const callbacks = Callbacks.make(config.callbacks)
-    const context: Context = { store, config, callbacks }
+    const context: Context = { store, config, callbacks, timers }
+    const allowedHosts = new Set(
+      (config.allowedHosts ?? []).flatMap((name) => Guard.hostnameOf(name) ?? [])
+    )
     // every operation of every group, from the entries
     const routes = Object.entries(Api.groups).flatMap(([name, operations]) => {
       const handlers = Groups.handlers[name as keyof Groups.GroupHandlers]
@@ -195,13 +218,23 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
         return { ...answer, headers: { ...answer.headers, ...echo } }
       })
 
-    const shift = TimeShift.makeShift()
     const control: Control.Actions = {
       messages: (to) => Effect.map(store.messages, (all) => to === undefined ? all : all.filter((m) => m.to === to)),
       callbacks: Effect.sync(() => callbacks.log().map((record) => ({ ...record }))),
       balance: Effect.map(store.balanceMicros, fromMicros),
       setBalance: (amount) => store.setBalanceMicros(toMicros(amount)),
-      advanceTime: (seconds) => Effect.sync(() => shift.advance(Math.round(seconds * 1000))),
+      advanceTime: (seconds) =>
+        Effect.zipRight(Effect.sync(() => shift.advance(Math.round(seconds * 1000))), timers.wake),
+      stats: Effect.sync(() => {
+        const history = store.history()
+        return {
+          messagesKept: history.kept,
+          messagesDropped: history.dropped,
+          maxMessages: config.maxMessages ?? State.DEFAULT_MAX_MESSAGES,
+          pendingTimers: timers.pending(),
+          pendingCallbacks: callbacks.pending()
+        }
+      }),
       reset: hooks.reset,
       receiveInbound: (message) =>
         Effect.gen(function*() {
@@ -225,15 +258,25 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
 
     const handled: HttpApp.Default = Effect.gen(function*() {
       const request = yield* HttpServerRequest.HttpServerRequest
+      const host = request.headers["host"]
+      if (host !== undefined && !Guard.isServed(allowedHosts, host)) return refused(Guard.hostRefusal(host))
       // the control API and short URLs, under their own paths; the API's routes have the rest
       const url = new URL(request.url, "http://sandbox.local")
       if (url.pathname.startsWith(Control.PREFIX) || url.pathname.startsWith("/s/")) {
-        const body = request.method === "GET" ? undefined : parseJson(
-          yield* Effect.orElseSucceed(
-            Body.text(request, config.maxBodyBytes),
-            () => ""
-          )
-        )
+        const text = request.method === "GET"
+          ? ""
+          : yield* Effect.orElseSucceed(Body.text(request, config.maxBodyBytes), () => "")
+        if (url.pathname.startsWith(Control.PREFIX)) {
+          const refusal = Guard.controlRefusal({
+            method: request.method,
+            host: host ?? url.host,
+            origin: request.headers["origin"],
+            contentType: request.headers["content-type"],
+            body: text
+          })
+          if (refusal !== undefined) return refused(refusal)
+        }
+        const body = request.method === "GET" ? undefined : parseJson(text)
         const answer = Control.handle(control, {
           method: request.method,
           url,
@@ -305,5 +348,7 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
     const timed = TimeShift.withShift(handled, shift)
     const app: HttpApp.Default = random === undefined ? timed : Effect.withRandom(timed, random)
 
-    return { app, store, callbacks, context, control, routes }
+    const close = Effect.zipRight(timers.close, callbacks.close)
+
+    return { app, store, callbacks, timers, context, control, routes, close }
   })

@@ -3,12 +3,15 @@
  * the URLs a request gave. By default only to loopback addresses: a sandbox must not be turned
  * into a client of third-party hosts. Each is sent in a fiber of its own, so the request that
  * caused it is answered at once; at most `maxPending` wait (more are dropped, and logged), each
- * is tried up to `attempts` times with a growing pause, with a deadline per attempt. Every one
- * is kept in a log (the control API shows it), sent or not.
+ * is tried up to `attempts` times with a growing pause, with a deadline per attempt. A redirect
+ * is never followed (it could carry the POST and its body to any host): a 3xx is the outcome,
+ * not tried again. Every one is kept in a log (the control API shows it), sent or not. `close`
+ * (a reset) stops those still in flight and sends no more.
  */
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Schedule from "effect/Schedule"
 
 /** @internal */
@@ -48,9 +51,16 @@ export interface Callbacks {
   readonly log: () => ReadonlyArray<Readonly<Record>>
   /** Waits until none is pending (tests and demos). */
   readonly settled: Effect.Effect<void>
+  /** How many are being sent. */
+  readonly pending: () => number
+  /** Stops those being sent (they end `failed`); later ones are not sent (`dropped`). */
+  readonly close: Effect.Effect<void>
 }
 
 const MAX_LOGGED = 10_000
+
+/** A callback answered with a redirect: not followed, not tried again. */
+class Redirected extends Error {}
 const liveClock = Clock.make()
 
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]", "::1"])
@@ -58,12 +68,19 @@ const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]", "::1"])
 /** Whether a URL points at this machine. @internal */
 export const isLoopback = (url: URL): boolean => LOOPBACK.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname)
 
-// one attempt, with its own deadline (not AbortSignal.timeout, which Node 20 may collect early)
+// one attempt, with its own deadline (not AbortSignal.timeout, which Node 20 may collect early);
+// a redirect is answered, not followed
 const send = (url: string, body: string, timeoutMillis: number) =>
   Effect.async<number, Error>((resume) => {
     const controller = new AbortController()
     const timer = setTimeout(() => controller.abort(new Error("callback timed out")), timeoutMillis)
-    fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body, signal: controller.signal })
+    fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+      redirect: "manual",
+      signal: controller.signal
+    })
       .then(async (response) => {
         await response.arrayBuffer().catch(() => undefined)
         resume(Effect.succeed(response.status))
@@ -79,6 +96,8 @@ const send = (url: string, body: string, timeoutMillis: number) =>
 export const make = (options: Options = defaults): Callbacks => {
   const records: Array<Record> = []
   let pending = 0
+  let closed = false
+  const inFlight = new Set<Fiber.RuntimeFiber<void>>()
   const idle: Array<() => void> = []
   const done = () => {
     pending--
@@ -95,12 +114,20 @@ export const make = (options: Options = defaults): Callbacks => {
         Effect.tap((status) => {
           record.status = status
         }),
-        Effect.filterOrFail((status) => status >= 200 && status < 300, (status) => new Error(`HTTP ${status}`))
+        Effect.filterOrFail(
+          (status) => status >= 200 && status < 300,
+          (status) =>
+            status >= 300 && status < 400
+              ? new Redirected(`HTTP ${status}: redirects are not followed`)
+              : new Error(`HTTP ${status}`)
+        )
       )
       const outcome = yield* attempt.pipe(
         Effect.retry({
           schedule: Schedule.exponential(Duration.millis(100)),
-          times: Math.max(0, options.attempts - 1)
+          times: Math.max(0, options.attempts - 1),
+          // the same URL would answer the same redirect
+          while: (error) => !(error instanceof Redirected)
         }),
         Effect.as<Outcome>("delivered"),
         Effect.catchAll((error) =>
@@ -108,7 +135,14 @@ export const make = (options: Options = defaults): Callbacks => {
         )
       )
       record.outcome = outcome
-    }).pipe(Effect.ensuring(Effect.sync(done)))
+    }).pipe(
+      Effect.onInterrupt(() =>
+        Effect.sync(() => {
+          record.outcome = "failed"
+        })
+      ),
+      Effect.ensuring(Effect.sync(done))
+    )
 
   return {
     post: (url, payload) =>
@@ -131,6 +165,10 @@ export const make = (options: Options = defaults): Callbacks => {
           record.outcome = "blocked"
           return
         }
+        if (closed) {
+          record.outcome = "dropped"
+          return
+        }
         if (pending >= options.maxPending) {
           record.outcome = "dropped"
           return yield* Effect.logWarning(`sandbox: callback to ${url} dropped: ${options.maxPending} already pending`)
@@ -138,12 +176,20 @@ export const make = (options: Options = defaults): Callbacks => {
         pending++
         // its own fiber, outside the request's: the answer does not wait for it. Pauses between
         // tries are real time even under a TestClock: they wait on a real network
-        yield* Effect.forkDaemon(Effect.withClock(deliver(record), liveClock))
+        // interruptible (a reset stops it) even when the step that posts it is not
+        const fiber = yield* Effect.forkDaemon(Effect.interruptible(Effect.withClock(deliver(record), liveClock)))
+        inFlight.add(fiber)
+        fiber.addObserver(() => inFlight.delete(fiber))
       }),
     log: () => records,
     settled: Effect.async<void>((resume) => {
       if (pending === 0) return resume(Effect.void)
       idle.push(() => resume(Effect.void))
+    }),
+    pending: () => pending,
+    close: Effect.suspend(() => {
+      closed = true
+      return Fiber.interruptAll([...inFlight])
     })
   }
 }

@@ -28,15 +28,25 @@ export const makeShift = (): TimeShift => {
   }
 }
 
-const shifted = (base: Clock.Clock, shift: TimeShift): Clock.Clock => ({
-  [Clock.ClockTypeId]: Clock.ClockTypeId,
-  unsafeCurrentTimeMillis: () => base.unsafeCurrentTimeMillis() + shift.offsetMillis(),
-  currentTimeMillis: Effect.map(base.currentTimeMillis, (millis) => millis + shift.offsetMillis()),
-  unsafeCurrentTimeNanos: () => base.unsafeCurrentTimeNanos() + BigInt(shift.offsetMillis()) * 1_000_000n,
-  currentTimeNanos: Effect.map(base.currentTimeNanos, (nanos) => nanos + BigInt(shift.offsetMillis()) * 1_000_000n),
-  sleep: (duration) => base.sleep(duration)
-})
+// the clock a shift made, known again so that a shift is applied once (the timers' fiber is
+// forked from a request that already runs on it)
+const shiftedClocks = new WeakMap<Clock.Clock, TimeShift>()
 
-/** Runs `effect` with the clock it would run with, shifted. @internal */
+const shifted = (base: Clock.Clock, shift: TimeShift): Clock.Clock => {
+  const clock: Clock.Clock = {
+    [Clock.ClockTypeId]: Clock.ClockTypeId,
+    unsafeCurrentTimeMillis: () => base.unsafeCurrentTimeMillis() + shift.offsetMillis(),
+    currentTimeMillis: Effect.map(base.currentTimeMillis, (millis) => millis + shift.offsetMillis()),
+    unsafeCurrentTimeNanos: () => base.unsafeCurrentTimeNanos() + BigInt(shift.offsetMillis()) * 1_000_000n,
+    currentTimeNanos: Effect.map(base.currentTimeNanos, (nanos) => nanos + BigInt(shift.offsetMillis()) * 1_000_000n),
+    sleep: (duration) => base.sleep(duration)
+  }
+  shiftedClocks.set(clock, shift)
+  return clock
+}
+
+/** Runs `effect` with the clock it would run with, shifted (once: not again if it already is). @internal */
 export const withShift = <A, E, R>(effect: Effect.Effect<A, E, R>, shift: TimeShift): Effect.Effect<A, E, R> =>
-  Effect.clockWith((base) => Effect.withClock(effect, shifted(base, shift)))
+  Effect.clockWith((base) =>
+    shiftedClocks.get(base) === shift ? effect : Effect.withClock(effect, shifted(base, shift))
+  )

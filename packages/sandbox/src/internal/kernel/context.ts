@@ -11,6 +11,7 @@ import type * as Store from "../store.js"
 import type * as Auth from "./auth.js"
 import type * as Callbacks from "./callbacks.js"
 import type * as Faults from "./faults.js"
+import type * as Timers from "./timers.js"
 
 /** Resolved options. @internal */
 export interface Config {
@@ -35,6 +36,10 @@ export interface Config {
   readonly quietHours?: Dates.QuietHours | undefined
   /** The faults injected into API requests (again after a reset); none when absent. */
   readonly faults?: Faults.Resolved | undefined
+  /** Messages kept at most (the outbox and reports); the oldest are dropped first. */
+  readonly maxMessages?: number | undefined
+  /** The `Host` names served besides loopback's (`localhost`, `127.0.0.1`, `[::1]`). */
+  readonly allowedHosts?: ReadonlyArray<string> | undefined
 }
 
 /** @internal */
@@ -42,4 +47,6 @@ export interface Context {
   readonly store: Store.Store
   readonly config: Config
   readonly callbacks: Callbacks.Callbacks
+  /** Work due later (delivery reports, lookup results), on one queue. */
+  readonly timers: Timers.Timers
 }

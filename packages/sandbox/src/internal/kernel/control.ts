@@ -1,10 +1,12 @@
 /**
  * The control API: what a user of a simulator needs and the real API cannot give, over HTTP
  * under the reserved prefix `/__sandbox/` (and, in-process, as the same functions on the
- * sandbox's service). It answers JSON; it takes no credentials (the sandbox is local).
+ * sandbox's service). It answers JSON; it takes no credentials (the sandbox is local), and no
+ * request from a web page (`guard.ts`: the `Host`, the `Origin`, a JSON body).
  *
  *   GET  /__sandbox/messages[?to=+31...]          the outbox, oldest first (text included: a PIN)
  *   GET  /__sandbox/callbacks                      the callbacks POSTed (or blocked), oldest first
+ *   GET  /__sandbox/stats                          messages kept and dropped, the limit, work pending
  *   GET  /__sandbox/balance                        { balance }
  *   PUT  /__sandbox/balance        { balance }     sets it
  *   POST /__sandbox/time           { seconds }     advances the sandbox's clock
@@ -48,6 +50,7 @@ export const PREFIX = "/__sandbox/"
 export interface Actions {
   readonly messages: (to: string | undefined) => Effect.Effect<ReadonlyArray<unknown>>
   readonly callbacks: Effect.Effect<ReadonlyArray<unknown>>
+  readonly stats: Effect.Effect<Stats>
   readonly balance: Effect.Effect<number>
   readonly setBalance: (amount: number) => Effect.Effect<void>
   readonly advanceTime: (seconds: number) => Effect.Effect<void>
@@ -65,6 +68,19 @@ export interface Actions {
   ) => Effect.Effect<Visit | undefined>
   readonly faults: Effect.Effect<Faults.Resolved>
   readonly setFaults: (faults: Faults.Resolved) => Effect.Effect<void>
+}
+
+/** What the sandbox holds: its history and the work still to come. @internal */
+export interface Stats {
+  /** Messages in the outbox and reports. */
+  readonly messagesKept: number
+  /** The oldest messages dropped to keep within `maxMessages`, since the start or the last reset. */
+  readonly messagesDropped: number
+  readonly maxMessages: number
+  /** Work due later: delivery reports and lookup results still to be POSTed. */
+  readonly pendingTimers: number
+  /** Callbacks being sent. */
+  readonly pendingCallbacks: number
 }
 
 /** @internal */
@@ -115,6 +131,8 @@ export const handle = (
       return Effect.map(actions.messages(url.searchParams.get("to") ?? undefined), (messages) => ok({ messages }))
     case "GET callbacks":
       return Effect.map(actions.callbacks, (callbacks) => ok({ callbacks }))
+    case "GET stats":
+      return Effect.map(actions.stats, ok)
     case "GET balance":
       return Effect.map(actions.balance, (balance) => ok({ balance }))
     case "PUT balance": {
