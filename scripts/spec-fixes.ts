@@ -30,9 +30,46 @@ const COUNTRY_ISO_NAMES = new Set(["countryIso", "country_iso"])
  * URL is normalised. Answers keep the vendor's looser schema.
  */
 const REQUEST_FIXES: Record<string, (s: Json) => Json> = {
-  AddContactsToGroupRequest: (s) => withCountryIsoPattern(s),
-  GroupAdd: (s) => withCountryIsoPattern(s)
+  AddContactsToGroupRequest: (s) => withPhoneBound(withCountryIsoPattern(s)),
+  GroupAdd: (s) => withPhoneBound(withCountryIsoPattern(s)),
+  NewOtpRequest: (s) => withPhoneBound(s),
+  NumbersLookupRequest: (s) => withPhoneBound(s),
+  NumbersValidateRequest: (s) => withPhoneBound(s),
+  SendMultichannelMessageRequest: (s) => withPhoneBound(s),
+  SendMultichannelMessageRequestEstimate: (s) => withPhoneBound(s),
+  SendSmsMessageRequest: (s) => withPhoneBound(s),
+  SendSmsRequestEstimate: (s) => withPhoneBound(s),
+  SendViberMessageRequest: (s) => withPhoneBound(s),
+  SendViberMessageRequestEstimate: (s) => withPhoneBound(s),
+  SendWhatsappMessageRequest: (s) => withPhoneBound(s),
+  SendWhatsappMessageRequestEstimate: (s) => withPhoneBound(s),
+  UpdateNumberRequest: (s) => withPhoneBound(s)
 }
+
+/**
+ * A phone number the SDK sends is at most 64 characters: E.164 has at most 15 digits, and 64
+ * leaves room for national formats written with spaces, brackets and dashes, while a 10 MB string
+ * is refused before it is sent (the spec sets no bound).
+ */
+const PHONE = { maxLength: 64 }
+const PHONE_NAMES = new Set(["to", "phoneNumber", "phoneNumbers"])
+
+/** The phone fields of a request (strings, or arrays of strings) bounded by PHONE. */
+const withPhoneBound = (s: Json): Json => ({
+  ...s,
+  properties: Object.fromEntries(
+    Object.entries<Json>(s.properties).map(([name, p]) => [
+      name,
+      !PHONE_NAMES.has(name)
+        ? p
+        : p.type === "string"
+        ? { ...p, ...PHONE }
+        : p.type === "array" && p.items?.type === "string"
+        ? { ...p, items: { ...p.items, ...PHONE } }
+        : p
+    ])
+  )
+})
 
 const withCountryIsoPattern = (s: Json): Json => ({
   ...s,
@@ -70,6 +107,8 @@ export const fixPaths = (paths: Record<string, Json>): Record<string, Json> =>
               parameters: op.parameters.map((p: Json) =>
                 COUNTRY_ISO_NAMES.has(p.name) && p.schema?.type === "string"
                   ? { ...p, schema: { ...p.schema, ...COUNTRY_ISO } }
+                  : PHONE_NAMES.has(p.name) && p.schema?.type === "string"
+                  ? { ...p, schema: { ...p.schema, ...PHONE } }
                   : p
               )
             }),

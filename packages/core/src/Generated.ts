@@ -101,7 +101,7 @@ export const AddContactsToGroupRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Str
 /** Two-letter country ISO of the phone number you want to validate. If an international E.164 phone number format is provided the **countryIso** will be ignored */
 "countryIso": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), 
 /** An array of objects if you want to add custom fields data to your contacts */
-"phoneNumbers": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(Schema.String)) })).annotations({ identifier: "AddContactsToGroupRequest" })
+"phoneNumbers": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)))) })).annotations({ identifier: "AddContactsToGroupRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -172,7 +172,7 @@ export type GroupAddCustomFields = typeof GroupAddCustomFields.Type
  */
 export const GroupAdd = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Phone number in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number */
-"phoneNumber": Schema.String, 
+"phoneNumber": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)), 
 /** Data field for first name of the contact. Use placeholder **{{firstName}}** in text message for data replacement */
 "firstName": /*#__PURE__*/ Schema.optional(Schema.String), 
 /** Data field for last name of the contact. Use placeholder **{{lastName}}** in text message for data replacement */
@@ -3305,7 +3305,7 @@ export type NewGroupResponse = typeof NewGroupResponse.Type
  */
 export const NewOtpRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Phone number in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number */
-"phoneNumber": Schema.String, 
+"phoneNumber": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)), 
 /** Country ISO (two-letter) of the destination phone numbers (if provided in national format). Please note that if an international E.164 phone number format is provided in the `to` parameter, the **countryIso** will be ignored. Eg. **FR** for France, **GB** for United Kingdom. Note: It is "GB", not "UK", as per the ISO-3166 alpha 2 */
 "countryIso": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2))), 
 /** The originator (sender name) of the text message (min 3, max 11 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) Note: This parameter is optional and can be used only if you want to overwrite the OTP settings of your SMS API application */
@@ -3406,7 +3406,7 @@ export type NumbersBulkLookupResult = typeof NumbersBulkLookupResult.Type
  */
 export const NumbersLookupRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Array of phone numbers in international E.164 format or national format. If national format is provided, for better validation/lookup you must use the parameter `countryIso` to provide the country code of the destination phone number. */
-"phoneNumbers": /*#__PURE__*/ Schema.Array(Schema.String), 
+"phoneNumbers": /*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64))), 
 /** Two-letter country ISO of the phone number you want to lookup. If an international E.164 phone number format is provided the **countryIso** will be ignored */
 "countryIso": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2))), 
 /** A valid URL to receive results for the phone number lookup.   Note: If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
@@ -3434,7 +3434,7 @@ export type NumbersLookupResponse = typeof NumbersLookupResponse.Type
  */
 export const NumbersValidateRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number. */
-"phoneNumbers": /*#__PURE__*/ Schema.Array(Schema.String), 
+"phoneNumbers": /*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64))), 
 /** Two-letter country ISO of the phone number you want to validate. If an international E.164 phone number format is provided the **countryIso** will be ignored */
 "countryIso": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2))) })).annotations({ identifier: "NumbersValidateRequest" })
 /**
@@ -3787,7 +3787,7 @@ export type SendMultichannelCampaignResponse = typeof SendMultichannelCampaignRe
  */
 export const SendMultichannelMessageRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number. */
-"to": /*#__PURE__*/ (/*#__PURE__*/ Schema.Array(Schema.String)).pipe(/*#__PURE__*/ Schema.maxItems(25000)), 
+"to": /*#__PURE__*/ (/*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)))).pipe(/*#__PURE__*/ Schema.maxItems(25000)), 
 /** The originator (sender name) of the text message (min 3, max 11 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) */
 "from": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
 /** An array of objects, in the order of sending. The API will try sending the message with the first channel in the strategy. If the delivery failed (Eg. Viber not installed, `ttl` has expired), then it will trigger the sending with the next channel in the strategy object. The last failover object must be always `sms`. Possible values for `strategy.channel`: `viber`, `whatsapp`, `sms`. Objects with channel `viber` and `whatsapp` have element `templateId` (the ID of the approved text template), and failover object with channel `sms` have the element `text` */
@@ -3826,7 +3826,7 @@ export type SendMultichannelMessageRequest = typeof SendMultichannelMessageReque
  */
 export const SendMultichannelMessageRequestEstimate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number. */
-"to": /*#__PURE__*/ (/*#__PURE__*/ Schema.Array(Schema.String)).pipe(/*#__PURE__*/ Schema.maxItems(25000)), 
+"to": /*#__PURE__*/ (/*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)))).pipe(/*#__PURE__*/ Schema.maxItems(25000)), 
 /** The originator (sender name) of the text message (min 3, max 11 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) */
 "from": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
 /** An array of objects, in the order of sending. The API will try sending the message with the first channel in the strategy. If the delivery failed (Eg. Viber not installed, `ttl` has expired), then it will trigger the sending with the next channel in the strategy object. The last failover object must be always `sms`. Possible values for `strategy.channel`: `viber`, `whatsapp`, `sms`. Objects with channel `viber` and `whatsapp` have element `templateId` (the ID of the approved text template), and failover object with channel `sms` have the element `text` */
@@ -3960,7 +3960,7 @@ export type SendSmsCampaignResponse = typeof SendSmsCampaignResponse.Type
  */
 export const SendSmsMessageRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number. */
-"to": /*#__PURE__*/ (/*#__PURE__*/ Schema.Array(Schema.String)).pipe(/*#__PURE__*/ Schema.maxItems(25000)), 
+"to": /*#__PURE__*/ (/*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)))).pipe(/*#__PURE__*/ Schema.maxItems(25000)), 
 /** The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) */
 "from": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
 /** A standard GSM message is limited to 160 characters. If a text message contains even one (or more) Unicode characters (for example ç, ö, ü) the character limit then becomes 70 characters per message part. Long text messages are concatenated into a multipart SMS. A text message can have up to 1530 characters (10 message parts).   <br><br>   You can use custom fields in the text, by using the name of the field between two curly braces. The placeholders will be replaced with the availale data. If no data is found the placeholder will be replaced by a blank string. Available fields are:   - `{{optoutLink}}`  - `{{shortlink:<ID>}}`  - `{{attachement:<ID>}}`  <br> <br>   The placeholder `{{shortlink:<ID>}}` is used when you want to track a shortlink. The API will generate a unique string for every contact, and doing so you will know what phone number clicked on the link. Eg. `{{shortlink:bVc}}` will be replaced by **ht<span>tps://</span>en.ax/bVc/r2N**  <br><br>  General placeholders can be used in the text, which will be replaced with data. Available general placeholders are:   - `{{numbers}}` - will be replaced with a random number. Default length of the number is 4 characters. Eg. **9765**  - `{{numbers:8}}` - will be replaced with a random number with length of 8 characters. The minimum number length can be 1 and maximum length can be 20  - `{{letters}}` - will be replaced with a random string of letters. Default length of the string is 4 characters. Eg. **AJKV**  - `{{letters:10}}` - will be replaced with a random string with length of 10 characters. The minimum string length can be 1 and maximum length can be 20  - `{{alphanumeric}}` - will be replaced with a random string of letters and numbers. Default length of the string is 4 characters. Eg. **BH4V**  - `{{alphanumeric:6}}` - will be replaced with a random string of letters and numbers with length of 6 characters. The minimum alphanumeric string length can be 1 and maximum length can be 20  - `{{today}}` - will be replaced with today date in following example format: **7 Aug 2022** */
@@ -4008,7 +4008,7 @@ export type SendSmsMessageResponse = typeof SendSmsMessageResponse.Type
  */
 export const SendSmsRequestEstimate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number. */
-"to": /*#__PURE__*/ (/*#__PURE__*/ Schema.Array(Schema.String)).pipe(/*#__PURE__*/ Schema.maxItems(25000)), 
+"to": /*#__PURE__*/ (/*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)))).pipe(/*#__PURE__*/ Schema.maxItems(25000)), 
 /** The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) */
 "from": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
 /** A standard GSM message is limited to 160 characters. If a text message contains even one (or more) Unicode characters (for example ç, ö, ü) the character limit then becomes 70 characters per message part. Long text messages are concatenated into a multipart SMS. A text message can have up to 1530 characters (10 message parts).   <br><br>   You can use custom fields in the text, by using the name of the field between two curly braces. The placeholders will be replaced with the availale data. If no data is found the placeholder will be replaced by a blank string. Available fields are:   - `{{optoutLink}}`  - `{{shortlink:<ID>}}`  - `{{attachement:<ID>}}`  <br> <br>   The placeholder `{{shortlink:<ID>}}` is used when you want to track a shortlink. The API will generate a unique string for every contact, and doing so you will know what phone number clicked on the link. Eg. `{{shortlink:bVc}}` will be replaced by **ht<span>tps://</span>en.ax/bVc/r2N**  <br><br>  General placeholders can be used in the text, which will be replaced with data. Available general placeholders are:   - `{{numbers}}` - will be replaced with a random number. Default length of the number is 4 characters. Eg. **9765**  - `{{numbers:8}}` - will be replaced with a random number with length of 8 characters. The minimum number length can be 1 and maximum length can be 20  - `{{letters}}` - will be replaced with a random string of letters. Default length of the string is 4 characters. Eg. **AJKV**  - `{{letters:10}}` - will be replaced with a random string with length of 10 characters. The minimum string length can be 1 and maximum length can be 20  - `{{alphanumeric}}` - will be replaced with a random string of letters and numbers. Default length of the string is 4 characters. Eg. **BH4V**  - `{{alphanumeric:6}}` - will be replaced with a random string of letters and numbers with length of 6 characters. The minimum alphanumeric string length can be 1 and maximum length can be 20  - `{{today}}` - will be replaced with today date in following example format: **7 Aug 2022** */
@@ -4114,7 +4114,7 @@ export type SendViberCampaignResponse = typeof SendViberCampaignResponse.Type
  */
 export const SendViberMessageRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number. */
-"to": /*#__PURE__*/ (/*#__PURE__*/ Schema.Array(Schema.String)).pipe(/*#__PURE__*/ Schema.maxItems(25000)), 
+"to": /*#__PURE__*/ (/*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)))).pipe(/*#__PURE__*/ Schema.maxItems(25000)), 
 /** The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) */
 "from": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
 /** Identifier of the approved Viber template */
@@ -4151,7 +4151,7 @@ export type SendViberMessageRequest = typeof SendViberMessageRequest.Type
  */
 export const SendViberMessageRequestEstimate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number. */
-"to": /*#__PURE__*/ (/*#__PURE__*/ Schema.Array(Schema.String)).pipe(/*#__PURE__*/ Schema.maxItems(25000)), 
+"to": /*#__PURE__*/ (/*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)))).pipe(/*#__PURE__*/ Schema.maxItems(25000)), 
 /** The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) */
 "from": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
 /** Identifier of the approved Viber template */
@@ -4197,7 +4197,7 @@ export type SendViberMessageResponse = typeof SendViberMessageResponse.Type
  */
 export const SendWhatsappMessageRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number. */
-"to": /*#__PURE__*/ (/*#__PURE__*/ Schema.Array(Schema.String)).pipe(/*#__PURE__*/ Schema.maxItems(25000)), 
+"to": /*#__PURE__*/ (/*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)))).pipe(/*#__PURE__*/ Schema.maxItems(25000)), 
 /** The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) */
 "from": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
 /** Identifier of the approved Whatsapp template */
@@ -4234,7 +4234,7 @@ export type SendWhatsappMessageRequest = typeof SendWhatsappMessageRequest.Type
  */
 export const SendWhatsappMessageRequestEstimate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number. */
-"to": /*#__PURE__*/ (/*#__PURE__*/ Schema.Array(Schema.String)).pipe(/*#__PURE__*/ Schema.maxItems(25000)), 
+"to": /*#__PURE__*/ (/*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)))).pipe(/*#__PURE__*/ Schema.maxItems(25000)), 
 /** The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) */
 "from": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
 /** Identifier of the approved Viber template */
@@ -4471,7 +4471,7 @@ export type TwoWay = typeof TwoWay.Type
  */
 export const UpdateNumberRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Phone number in international E.164 format to replace the current phone number. */
-"phoneNumber": /*#__PURE__*/ Schema.optional(Schema.String), 
+"phoneNumber": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64))), 
 /** Data field for first name of the contact. Use placeholder **{{firstName}}** in text message for data replacement */
 "firstName": /*#__PURE__*/ Schema.optional(Schema.String), 
 /** Data field for last name of the contact. Use placeholder **{{lastName}}** in text message for data replacement */

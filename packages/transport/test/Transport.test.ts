@@ -1334,3 +1334,44 @@ describe("call options that are not an object", () => {
       }))
   })
 })
+
+describe("phone numbers are bounded before anything is sent", () => {
+  const huge = "9".repeat(10 * 1024 * 1024)
+  const long = `+${"1".repeat(64)}`
+  const cases: ReadonlyArray<readonly [string, Operation.Any, (phone: string) => ReadonlyArray<unknown>]> = [
+    ["sendSms to", Api.Sms.sendSms, (phone) => [{ ...sms, to: ["+31612469000", phone] }]],
+    ["estimateSms to", Api.Sms.estimateSms, (phone) => [{ ...sms, to: [phone] }]],
+    ["newOtp phoneNumber", Api.Otp.newOtp, (phone) => [{ phoneNumber: phone, from: "InfoText", template: "x" }]],
+    ["validateNumbers phoneNumbers", Api.Numbers.validateNumbers, (phone) => [{ phoneNumbers: [phone] }]],
+    ["validateNumber path", Api.Numbers.validateNumber, (phone) => [phone]],
+    ["lookupNumber path", Api.Numbers.lookupNumber, (phone) => [phone]],
+    ["addContactsToGroup phoneNumbers", Api.Groups.addContactsToGroup, (phone) => [7, { phoneNumbers: [phone] }]],
+    ["addContactsToGroup with fields", Api.Groups.addContactsToGroup, (phone) => [7, {
+      phoneNumbers: [{ phoneNumber: phone }]
+    }]]
+  ]
+  for (const [name, operation, args] of cases) {
+    it.effect(`${name}: a 10 MB string and a 65-character one are RequestValidationErrors`, () => {
+      const fake = FakeHttp.always(() => FakeHttp.json(500, {}))
+      return withTransport({ apiKey: API_KEY, retry: false }, fake, (t) =>
+        Effect.gen(function*() {
+          for (const phone of [huge, long]) {
+            const error = yield* Effect.flip(t.call(operation, args(phone)))
+            assert.strictEqual(error._tag, "RequestValidationError", name)
+            assert.isBelow(error.message.length, 1_000, "the message quotes an excerpt at most")
+            assert.isBelow(util.inspect(error).length, 20_000)
+          }
+          assert.strictEqual(fake.requests.length, 0, "nothing was sent")
+        }))
+    })
+  }
+
+  it.effect("national formats with spaces, brackets and dashes still pass", () => {
+    const fake = FakeHttp.always(() => FakeHttp.json(200, sent))
+    return withTransport({ apiKey: API_KEY }, fake, (t) =>
+      Effect.gen(function*() {
+        yield* t.call(Api.Sms.sendSms, [{ ...sms, to: ["+31 (0)6 1246-9000", `+${"1".repeat(63)}`] }])
+        assert.strictEqual(fake.requests.length, 1)
+      }))
+  })
+})
