@@ -106,18 +106,26 @@ describe("Bulk sending, through the sandbox", () => {
       assert.strictEqual(perChunk.accepted, 3)
       const asGiven = yield* service.sms(["+31612345690", "+31612345690"], message, { deduplicate: false })
       assert.strictEqual(asGiven.accepted, 2)
+      // refused before its chunk is sent: the send ends with what it did (here nothing)
       const notANumber = yield* Effect.flip(service.sms(["+31612345678", 42 as never], message))
-      assert.instanceOf(notANumber, RequestValidationError)
-      assert.include(notANumber.message, "recipients[1]")
+      assert.instanceOf(notANumber, Bulk.BulkSendError)
+      assert.instanceOf(notANumber.cause, RequestValidationError)
+      assert.include((notANumber.cause as RequestValidationError).message, "recipients[1]")
+      assert.strictEqual(notANumber.outcome.recipients, 0)
     }).pipe(live()))
 
-  it.live("takes an Effect Stream, and its failure ends the send with it", () =>
+  it.live("takes an Effect Stream; its failure ends the send once the chunks read are answered", () =>
     Effect.gen(function*() {
       const service = yield* bulk
       const fromStream = yield* service.sms(Stream.fromIterable(numbers(30)), message, { chunkSize: 10 })
       assert.strictEqual(fromStream.accepted, 30)
-      const failing = Stream.concat(Stream.fromIterable(numbers(5, 100)), Stream.fail("the file is unreadable"))
-      assert.strictEqual(yield* Effect.flip(service.sms(failing, message)), "the file is unreadable")
+      const failing = Stream.concat(Stream.fromIterable(numbers(25, 100)), Stream.fail("the file is unreadable"))
+      const failure = yield* Effect.flip(service.sms(failing, message, { chunkSize: 10 }))
+      assert.instanceOf(failure, Bulk.BulkSendError)
+      assert.strictEqual(failure.cause, "the file is unreadable")
+      // every recipient read went, and the outcome says so, as the sandbox's record does
+      assert.strictEqual(failure.outcome.accepted, 25)
+      assert.strictEqual((yield* (yield* sandbox).messages).length, 30 + 25)
     }).pipe(live()))
 
   it.live("paces under the rate limit: no 429 storm, near the allowed rate", () =>
@@ -226,7 +234,7 @@ describe("Bulk sending, through the sandbox", () => {
       assert.strictEqual((yield* state.messages).length, 20)
     }).pipe(live({ faults: { rules: [{ kind: "lostAnswer", rate: 1 }] } })))
 
-  it.live("stop: no new chunk starts, those in flight finish, the outcome says what was done", () =>
+  it.live("stop: no new chunk starts, those in flight finish, those waiting are listed in failed", () =>
     Effect.gen(function*() {
       const service = yield* bulk
       const stop = yield* Deferred.make<void>()
@@ -245,9 +253,10 @@ describe("Bulk sending, through the sandbox", () => {
       assert.isDefined(outcome)
       assert.isTrue(outcome!.stopped)
       assert.isBelow(outcome!.recipients, 200)
-      // what the outcome says was sent is exactly what the sandbox has
+      // what the outcome says was sent is exactly what the sandbox has; the rest is in failed
       assert.strictEqual((yield* (yield* sandbox).messages).length, outcome!.accepted)
-      assert.strictEqual(outcome!.recipients, outcome!.accepted)
+      assert.strictEqual(outcome!.recipients, outcome!.accepted + outcome!.recipientsFailed)
+      for (const chunk of outcome!.failed) assert.strictEqual(chunk.error._tag, "TransportError")
     }).pipe(live()))
 
   it.live("interruption ends the send promptly", () =>
@@ -260,6 +269,52 @@ describe("Bulk sending, through the sandbox", () => {
       yield* Fiber.interrupt(fiber)
       assert.isBelow(Date.now() - started, 1_000)
       assert.isBelow((yield* (yield* sandbox).messages).length, 1_000)
+    }).pipe(live()))
+
+  it.live("a stop reaches a chunk waiting for a pacing slot: nothing more leaves, the send settles at once", () =>
+    Effect.gen(function*() {
+      const stop = yield* Deferred.make<void>()
+      const fiber = yield* Effect.fork((yield* bulk).sms(numbers(100), message, {
+        chunkSize: 10,
+        rateLimit: { limit: 1, window: "5 seconds" },
+        stop: Deferred.await(stop)
+      }))
+      yield* Effect.sleep("1 second")
+      yield* Deferred.succeed(stop, undefined)
+      const stoppedAt = Date.now()
+      const outcome = yield* Fiber.join(fiber)
+      assert.isBelow(Date.now() - stoppedAt, 2_000)
+      yield* Effect.sleep("200 millis")
+      const requests = (yield* Effect.flatten(Requests)).filter((r) => r.path === "/sms")
+      assert.strictEqual(requests.length, 1)
+      assert.isTrue(outcome.stopped)
+      assert.strictEqual(outcome.accepted, 10)
+      // the chunks read and cut while waiting are listed, with their ids, to send again
+      assert.strictEqual(outcome.recipients, outcome.accepted + outcome.recipientsFailed)
+      assert.isAtLeast(outcome.failed.length, 1)
+    }).pipe(live()))
+
+  it.live("interrupted: onInterrupt is told the outcome, the chunks in flight listed with their ids", () =>
+    Effect.gen(function*() {
+      const told = yield* Deferred.make<Bulk.Outcome<Bulk.Channel>>()
+      const fiber = yield* Effect.fork(
+        (yield* bulk).sms(numbers(1_000), message, {
+          chunkSize: 10,
+          concurrency: 4,
+          rateLimit: { limit: 20 },
+          onInterrupt: (outcome) => Deferred.succeed(told, outcome)
+        })
+      )
+      yield* Effect.sleep("500 millis")
+      yield* Fiber.interrupt(fiber)
+      const outcome = yield* Deferred.await(told)
+      yield* Effect.sleep("200 millis")
+      const stored = yield* (yield* sandbox).messages
+      assert.isAbove(outcome.accepted, 0)
+      // whatever reached the API is accepted in the outcome or in a failed chunk (its fate unknown)
+      const failed = new Set(outcome.failed.flatMap((chunk) => chunk.recipients))
+      assert.strictEqual(stored.filter((m) => !failed.has(m.to)).length, outcome.accepted)
+      assert.isTrue(outcome.stopped)
     }).pipe(live()))
 
   it.live("bad options and input: a RequestValidationError, nothing read or sent", () =>
@@ -280,7 +335,19 @@ describe("Bulk sending, through the sandbox", () => {
           { rateLimit: { limit: -1 } },
           { rateLimit: { window: Infinity } },
           { utilization: 1.5 },
-          { pacingKey: "" }
+          // a gap between two requests of days (or forever) is no pace
+          { utilization: 1e-9 },
+          { utilization: Number.MIN_VALUE },
+          { utilization: 0.05 },
+          { rateLimit: { limit: 1, window: "2 hours" } },
+          { pacingKey: "" },
+          // a misspelt option would be a setting silently not applied
+          { chunksize: 10 },
+          // call options by the transport's own rules, checked before the first chunk, not by each
+          { call: { timeout: -1 } },
+          { call: { retry: { maxRetries: -1 } } },
+          { call: { headers: { "content-length": "1" } } },
+          { onInterrupt: 42 }
         ]
       ) {
         const error = yield* Effect.flip(service.sms(counted, message, options as Bulk.Options))
@@ -289,6 +356,12 @@ describe("Bulk sending, through the sandbox", () => {
       }
       const notRecipients = yield* Effect.flip(service.sms(42 as never, message))
       assert.instanceOf(notRecipients, RequestValidationError)
+      // retryFailed takes an outcome's failed chunks, nothing else
+      for (const failed of [null, "x", [{}], [{ index: 0, recipients: [42], idempotencyId: "a" }]]) {
+        const error = yield* Effect.flip(service.sms.retryFailed(failed as never, message))
+        assert.instanceOf(error, RequestValidationError)
+        assert.include(error.message, "failed")
+      }
       assert.strictEqual(read, 0)
       assert.deepStrictEqual((yield* Effect.flatten(Requests)).filter((r) => r.path === "/sms"), [])
     }).pipe(live()))

@@ -2,7 +2,9 @@
  * Bulk sending for the Promise client: `client.bulk.sms(recipients, message, options)` with any
  * iterable or async iterable of numbers, split into requests of at most 25,000, paced under the
  * account's rate limit, each retried safely, the outcome aggregated. `onProgress` hears of each
- * chunk; an `AbortSignal` stops the send between chunks and the outcome says what was sent.
+ * chunk; an `AbortSignal` stops the send (nothing leaves after it) and the outcome says what was
+ * sent. A send that ends early otherwise (its input throws, `onProgress` throws, the client is
+ * closed, ...) rejects with a `BulkSendError` whose `outcome` accounts for every chunk.
  *
  * @example
  * ```ts
@@ -16,7 +18,10 @@
  */
 import * as ClientBulk from "@smscx/client/Bulk"
 import * as Pacing from "@smscx/client/Pacing"
+import { RequestValidationError } from "@smscx/core/Errors"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import { type ClientBase, runOnClient } from "./Client.js"
 
@@ -24,6 +29,17 @@ import { type ClientBase, runOnClient } from "./Client.js"
  * @since 0.2.0
  */
 export type { Channel, ChunkError, FailedChunk, Message, Outcome, Progress } from "@smscx/client/Bulk"
+
+/**
+ * A bulk send that ended early once it had begun: `cause` says why (the input's error, a
+ * `RequestValidationError` for an item that is not a phone number, what `onProgress` threw, a
+ * `TransportError` (reason `Closed`) when the client was closed, a 429 whose reset is past
+ * `retry.maxDelay`); `outcome` says what was sent, and lists in `failed` the chunks that were not
+ * (or whose fate is unknown), with their idempotency ids, for `retryFailed`.
+ * @since 0.2.0
+ * @category errors
+ */
+export { BulkSendError } from "@smscx/client/Bulk"
 
 /**
  * An event of a send in progress: a chunk sent or failed, with the totals so far.
@@ -41,9 +57,16 @@ export interface Options<C extends ClientBulk.Channel = ClientBulk.Channel>
 {
   /** Each request's settings: `timeout`, `deadline` (milliseconds or a duration), `retry`, `headers`. */
   readonly call?: NonNullable<ClientBulk.Options["call"]>
-  /** Called after each chunk with the totals so far; a throw stops the send and rejects with it. */
-  readonly onProgress?: (progress: ClientBulk.Progress, event: ChunkEvent<C>) => void
-  /** Aborting stops the send between chunks: the chunks in flight finish, and the outcome says `stopped`. */
+  /**
+   * Called after each chunk with the totals so far; a promise it returns is awaited before the
+   * next call. A throw (or a rejected promise) stops the send: the requests in flight finish, and
+   * the send rejects with a `BulkSendError` whose `cause` is what was thrown.
+   */
+  readonly onProgress?: (progress: ClientBulk.Progress, event: ChunkEvent<C>) => void | PromiseLike<void>
+  /**
+   * Aborting stops the send: no request leaves after it, the requests in flight finish, the
+   * chunks still waiting their turn are listed in `failed`, and the outcome says `stopped`.
+   */
   readonly signal?: AbortSignal
 }
 
@@ -94,14 +117,27 @@ export interface BulkOptions {
 const isAsyncIterable = (value: unknown): value is AsyncIterable<string> =>
   typeof value === "object" && value !== null && Symbol.asyncIterator in value
 
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  (typeof value === "object" || typeof value === "function") && value !== null &&
+  typeof (value as { readonly then?: unknown }).then === "function"
+
 /** Completes when `signal` aborts (never without one). */
-const aborted = (signal: AbortSignal | undefined): Effect.Effect<void> | undefined =>
-  signal === undefined ? undefined : Effect.async<void>((resume) => {
+const aborted = (signal: AbortSignal): Effect.Effect<void> =>
+  Effect.async<void>((resume) => {
     if (signal.aborted) return resume(Effect.void)
     const onAbort = () => resume(Effect.void)
     signal.addEventListener("abort", onAbort, { once: true })
     return Effect.sync(() => signal.removeEventListener("abort", onAbort))
   })
+
+const invalidOption = (channel: ClientBulk.Channel, option: string, problem: string) => {
+  const operation = ClientBulk.operations[channel]
+  return new RequestValidationError({
+    operation: operation.id,
+    message: `${operation.id} (bulk): option ${option} ${problem}`,
+    issues: [{ path: ["options", option], message: problem }]
+  })
+}
 
 /**
  * The bulk sends of a client (`SmsCx` has them as `client.bulk`; for a `createClient` client,
@@ -118,46 +154,132 @@ export const bulkOf = (client: ClientBase, options: BulkOptions = {}): BulkClien
     )
   const methodOf = <C extends ClientBulk.Channel>(channel: C): Method<C> => {
     const operation = ClientBulk.operations[channel]
-    const effectOptions = (options: Options<C> | undefined): ClientBulk.Options => {
-      const { onProgress: _onProgress, signal, ...rest } = options ?? {}
-      const stop = aborted(signal)
-      return stop === undefined ? rest : { ...rest, stop }
+    /**
+     * One send: the Effect options (a stop from the signal or a failed onProgress, and the outcome
+     * kept if the client's close interrupts it), the Promise-only options checked first.
+     */
+    const sending = <A>(
+      options: Options<C> | undefined,
+      f: (
+        bulk: ClientBulk.Service,
+        effectOptions: ClientBulk.Options,
+        stop: (cause: unknown) => Effect.Effect<void>
+      ) => Effect.Effect<A, unknown>
+    ): Promise<A> => {
+      if (options !== undefined && (typeof options !== "object" || options === null)) {
+        return Promise.reject(invalidOption(channel, "options", "must be an object"))
+      }
+      const { onProgress, signal, ...rest } = options ?? {}
+      if (onProgress !== undefined && typeof onProgress !== "function") {
+        return Promise.reject(invalidOption(channel, "onProgress", "must be a function"))
+      }
+      if (
+        signal !== undefined &&
+        !(typeof signal === "object" && signal !== null && typeof signal.aborted === "boolean" &&
+          typeof signal.addEventListener === "function")
+      ) {
+        return Promise.reject(invalidOption(channel, "signal", "must be an AbortSignal"))
+      }
+      const stopped = Effect.runSync(Deferred.make<void>())
+      let interrupted: ClientBulk.Outcome<ClientBulk.Channel> | undefined
+      const effectOptions: ClientBulk.Options = {
+        ...rest,
+        stop: signal === undefined ? Deferred.await(stopped) : Effect.race(Deferred.await(stopped), aborted(signal)),
+        onInterrupt: (outcome) => Effect.sync(() => (interrupted = outcome))
+      }
+      return client[runOnClient](
+        operation,
+        withBulk((bulk) => f(bulk, effectOptions, () => Deferred.succeed(stopped, undefined)))
+      ).catch((error: unknown) => {
+        // closed mid-send: the outcome so far, with the chunks in flight and their ids
+        if (interrupted !== undefined && !(error instanceof ClientBulk.BulkSendError)) {
+          throw new ClientBulk.BulkSendError({
+            operation: operation.id,
+            message:
+              `${operation.id} (bulk): the send ended early after ${interrupted.recipients} recipients (${interrupted.accepted} accepted, ${interrupted.recipientsFailed} in failed chunks): ${
+                error instanceof Error ? error.message : String(error)
+              }`,
+            outcome: interrupted,
+            cause: error
+          })
+        }
+        throw error
+      })
     }
-    const collect = (events: Stream.Stream<ClientBulk.Event<C>, unknown>, options: Options<C> | undefined) => {
-      const onProgress = options?.onProgress
+    /**
+     * The outcome, onProgress told of each chunk. Its failure (a throw, a rejected promise) stops
+     * the send as an abort does; once the chunks in flight are answered, the send rejects with it
+     * and the outcome.
+     */
+    const collect = (
+      events: Stream.Stream<ClientBulk.Event<C>, unknown>,
+      onProgress: Options<C>["onProgress"],
+      stop: () => Effect.Effect<void>
+    ) => {
+      let failed: Option.Option<unknown> = Option.none()
+      const fail = (cause: unknown) =>
+        Effect.zipRight(
+          Effect.sync(() => {
+            if (Option.isNone(failed)) failed = Option.some(cause)
+          }),
+          stop()
+        )
+      const tell = (event: ChunkEvent<C>) =>
+        Effect.suspend(() => {
+          if (onProgress === undefined || Option.isSome(failed)) return Effect.void
+          let returned: unknown
+          try {
+            returned = onProgress(event.progress, event)
+          } catch (error) {
+            return fail(error)
+          }
+          return isThenable(returned)
+            ? Effect.catchAll(
+              Effect.tryPromise({ try: () => Promise.resolve(returned), catch: (error) => error }),
+              fail
+            )
+            : Effect.void
+        })
       return Effect.flatMap(
         Stream.runFoldEffect(
           events,
           undefined as ClientBulk.Outcome<C> | undefined,
           (outcome, event) =>
-            event._tag === "Completed"
-              ? Effect.succeed(event.outcome)
-              : onProgress === undefined
-              ? Effect.succeed(outcome)
-              : Effect.as(Effect.try({ try: () => onProgress(event.progress, event), catch: (e) => e }), outcome)
+            event._tag === "Completed" ? Effect.succeed(event.outcome) : Effect.as(tell(event), outcome)
         ),
-        (outcome) =>
-          outcome === undefined ? Effect.dieMessage("a bulk send ended without its outcome") : Effect.succeed(outcome)
+        (outcome) => {
+          if (outcome === undefined) return Effect.dieMessage("a bulk send ended without its outcome")
+          if (Option.isNone(failed)) return Effect.succeed(outcome)
+          const cause = failed.value
+          return Effect.fail(
+            new ClientBulk.BulkSendError({
+              operation: operation.id,
+              message: `${operation.id} (bulk): onProgress failed, so the send stopped after ${outcome.recipients} ` +
+                `recipients (${outcome.accepted} accepted, ${outcome.recipientsFailed} in failed chunks): ${
+                  cause instanceof Error ? cause.message : String(cause)
+                }`,
+              outcome: outcome as ClientBulk.Outcome<ClientBulk.Channel>,
+              cause
+            })
+          )
+        }
       )
     }
     const method = (recipients: Recipients, message: ClientBulk.Message<C>, options?: Options<C>) => {
       const source = isAsyncIterable(recipients)
         ? Stream.fromAsyncIterable(recipients, (error) => error)
         : recipients
-      return client[runOnClient](
-        operation,
-        withBulk((bulk) => collect(bulk[channel].events(source, message, effectOptions(options)), options))
+      return sending(
+        options,
+        (bulk, effectOptions, stop) =>
+          collect(bulk[channel].events(source, message, effectOptions), options?.onProgress, () => stop(undefined))
       )
     }
     const retryFailed = (
       failed: ReadonlyArray<ClientBulk.FailedChunk<C>>,
       message: ClientBulk.Message<C>,
       options?: Options<C>
-    ) =>
-      client[runOnClient](
-        operation,
-        withBulk((bulk) => bulk[channel].retryFailed(failed, message, effectOptions(options)))
-      )
+    ) => sending(options, (bulk, effectOptions) => bulk[channel].retryFailed(failed, message, effectOptions))
     return Object.assign(method, { retryFailed })
   }
   return {

@@ -1,6 +1,6 @@
 import { createClient, RequestValidationError, SmsCx, TransportError } from "@smscx/promise"
 import { Sms } from "@smscx/promise/Api"
-import { bulkOf } from "@smscx/promise/Bulk"
+import { bulkOf, BulkSendError } from "@smscx/promise/Bulk"
 import { Sandbox } from "@smscx/sandbox"
 import * as Effect from "effect/Effect"
 import { afterEach, assert, describe, it } from "vitest"
@@ -63,7 +63,7 @@ describe("client.bulk: bulk sending with Promises", () => {
     assert.strictEqual((await Effect.runPromise(server.sandbox.messages)).length, outcome.accepted)
   })
 
-  it("a throw in onProgress stops the send and rejects with it", async () => {
+  it("a throw in onProgress stops the send; it rejects with a BulkSendError caused by it", async () => {
     const { client } = setup()
     const oops = new Error("progress bar broke")
     const failure = await client.bulk.sms(numbers(50), message, {
@@ -72,18 +72,20 @@ describe("client.bulk: bulk sending with Promises", () => {
         throw oops
       }
     }).catch((error: unknown) => error)
-    assert.strictEqual(failure, oops)
+    assert.instanceOf(failure, BulkSendError)
+    assert.strictEqual((failure as BulkSendError).cause, oops)
   })
 
-  it("an iterator that throws rejects with its error", async () => {
+  it("an iterator that throws: a BulkSendError caused by its error, with what was sent", async () => {
     const { client } = setup()
     async function* broken() {
       yield "+31612345678"
       throw new Error("disk read failed")
     }
     const failure = await client.bulk.sms(broken(), message).catch((error: unknown) => error)
-    assert.instanceOf(failure, Error)
-    assert.strictEqual((failure as Error).message, "disk read failed")
+    assert.instanceOf(failure, BulkSendError)
+    assert.strictEqual(((failure as BulkSendError).cause as Error).message, "disk read failed")
+    assert.strictEqual((failure as BulkSendError).outcome.accepted, 1)
   })
 
   it("bad options reject with a RequestValidationError; nothing is sent", async () => {
@@ -105,14 +107,16 @@ describe("client.bulk: bulk sending with Promises", () => {
     assert.strictEqual(stored.length, 30)
   })
 
-  it("close() ends a send in flight: it rejects with TransportError (Closed)", async () => {
+  it("close() ends a send in flight: a BulkSendError caused by a TransportError (Closed)", async () => {
     const { client } = setup({ rateLimit: { limit: 5, windowSeconds: 1 } })
     const sending = client.bulk.sms(numbers(200), message, { chunkSize: 10 }).catch((e: unknown) => e)
     await new Promise((resolve) => setTimeout(resolve, 200))
     await client.close()
     const failure = await sending
-    assert.instanceOf(failure, TransportError)
-    assert.strictEqual((failure as TransportError).reason, "Closed")
+    assert.instanceOf(failure, BulkSendError)
+    const cause = (failure as BulkSendError).cause
+    assert.instanceOf(cause, TransportError)
+    assert.strictEqual((cause as TransportError).reason, "Closed")
   })
 
   it("bulkOf gives a createClient client the same bulk sends", async () => {
