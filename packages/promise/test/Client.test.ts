@@ -292,3 +292,30 @@ describe.each(httpClients)("a streamed export, over %s", (_, over) => {
     assert.isAtMost(state.written - written, 64 * 1024 * 2, "the connection was closed: the server stopped writing")
   })
 })
+
+describe("a phone number of 10 MB", () => {
+  it("is a RequestValidationError before anything is sent, with an excerpt of it at most", async () => {
+    let requests = 0
+    const baseUrl = await listen((_, res) => {
+      requests++
+      res.writeHead(500).end()
+    })
+    const client = createClient({ sms: Sms, otp: Otp }, { apiKey: API_KEY, baseUrl })
+    opened.push(() => client.close())
+    const huge = "4".repeat(10 * 1024 * 1024)
+    for (
+      const call of [
+        () => client.sms.sendSms({ to: ["+31612345678", huge], from: "InfoText", text: "Hello" }),
+        () => client.otp.newOtp({ phoneNumber: huge, from: "InfoText", template: "Your PIN {{pin}}" })
+      ]
+    ) {
+      const error = await call().then(() => undefined, (e: unknown) => e)
+      assert.instanceOf(error, RequestValidationError)
+      assert.isBelow((error as RequestValidationError).message.length, 1_000)
+      const paths = (error as RequestValidationError).issues.map((issue) => issue.path.join("."))
+      assert.deepStrictEqual(paths.filter((path) => !/^(to\.1|phoneNumber)$/.test(path)), [], "only the phone")
+      assert.isNotEmpty(paths)
+    }
+    assert.strictEqual(requests, 0)
+  })
+})

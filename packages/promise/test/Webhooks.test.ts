@@ -91,3 +91,22 @@ describe("parseWebhook", () => {
     expect(thrown(() => parseWebhook(42 as unknown as "auto", dlr))).toBeInstanceOf(WebhookDecodeError)
   })
 })
+
+describe("parseWebhook: the sender never chooses a prototype", () => {
+  it("a \"__proto__\" key in the body or its items lends nothing (as text and as parsed JSON)", () => {
+    const text = JSON.stringify({ data: [dlrItem] })
+      .replace(/^\{/, `{"__proto__":{"event":"otp_update"},`)
+      .replace(/\[\{/, `[{"__proto__":{"trackData":{"$ne":null}},`)
+    for (const body of [text, JSON.parse(text)]) {
+      for (const kind of ["dlr_update", "https://example.com/hooks/s3cr3t/dlr_update"]) {
+        const payload = parseWebhook(kind, body) as unknown as Record<string, unknown>
+        expect(Object.getPrototypeOf(payload)).toBe(Object.prototype)
+        expect(payload.event).toBeUndefined()
+        const item = (payload.data as Array<Record<string, unknown>>)[0]!
+        expect(Object.getPrototypeOf(item)).toBe(Object.prototype)
+        expect(item.trackData).toBeUndefined()
+        expect(Object.hasOwn(item, "__proto__")).toBe(false)
+      }
+    }
+  })
+})
