@@ -9,6 +9,11 @@
  * flight (message ids are kept only with `collectMessageIds`, the default; for millions, read them
  * from the events instead).
  *
+ * Every recipient is accounted for, whatever ends the send: a failure once it has begun is a
+ * `BulkSendError` carrying the outcome (the requests in flight awaited first), a stop cuts the
+ * chunks still waiting their turn and lists them in `failed`, and an interruption tells
+ * `onInterrupt` the outcome with the chunks in flight and their idempotency ids.
+ *
  * @example
  * ```ts
  * const bulk = yield* Bulk
@@ -179,7 +184,10 @@ export interface Outcome<C extends Channel> extends Progress {
   /** Each sent chunk's campaign id, in the order they were answered. */
   readonly campaignIds: ReadonlyArray<string>
   readonly failed: ReadonlyArray<FailedChunk<C>>
-  /** The send was stopped (`stop`, an AbortSignal) before its input ended. */
+  /**
+   * The send ended before its input did: stopped (`stop`, an AbortSignal), interrupted, or ended
+   * early with a BulkSendError.
+   */
   readonly stopped: boolean
 }
 
