@@ -117,3 +117,44 @@ describe("JsonGuard", () => {
     assert.isUndefined(JsonGuard.of(Schema.Struct({ at: Schema.DateFromString })))
   })
 })
+
+describe("JsonGuard.parse / withoutProtoKeys", () => {
+  const hasProtoKey = (u: unknown): boolean =>
+    typeof u === "object" && u !== null &&
+    (Object.hasOwn(u, "__proto__") || Object.values(u).some(hasProtoKey))
+
+  it("drop own \"__proto__\" keys at every level, written plainly or with escapes", () => {
+    for (
+      const text of [
+        `{"__proto__":{"a":1},"b":[{"__proto__":null,"c":2}],"d":{"e":{"__proto__":[]}}}`,
+        `{"\\u005f\\u005fproto\\u005f\\u005f":{"a":1},"b":[{"__pr\\u006fto__":null,"c":2}]}`
+      ]
+    ) {
+      assert.isTrue(hasProtoKey(JSON.parse(text)))
+      const parsed = JsonGuard.parse(text) as Record<string, unknown>
+      assert.isFalse(hasProtoKey(parsed))
+      assert.strictEqual(Object.getPrototypeOf(parsed), Object.prototype)
+      assert.deepStrictEqual((parsed.b as Array<unknown>)[0], { c: 2 })
+      // what a later copy by assignment makes of it stays plain
+      assert.isUndefined((Object.assign({}, parsed) as Record<string, unknown>).a)
+    }
+  })
+
+  it("leave a value without such keys as it is, and never change the value given", () => {
+    const clean = { a: [1, { b: "\\u0041" }] }
+    assert.strictEqual(JsonGuard.withoutProtoKeys(clean), clean)
+    const given = JSON.parse(`{"__proto__":{"x":1},"y":2}`)
+    const copy = JsonGuard.withoutProtoKeys(given)
+    assert.notStrictEqual(copy, given)
+    assert.isTrue(Object.hasOwn(given, "__proto__"))
+    assert.deepStrictEqual(copy, { y: 2 })
+  })
+
+  it("walk a value nested 100,000 deep without overflowing the stack", () => {
+    // the `\u` makes parse walk the value
+    const arrays = "[".repeat(100_000) + "\"\\u0041\"" + "]".repeat(100_000)
+    const objects = "{\"a\":".repeat(100_000) + "\"\\u0041\"" + "}".repeat(100_000)
+    assert.isArray(JsonGuard.parse(arrays))
+    assert.isObject(JsonGuard.parse(objects))
+  })
+})
