@@ -33,8 +33,8 @@ const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0).padStart(6)
 const figures = (label: string) => {
   gc?.()
   gc?.()
-  const { heapUsed, rss } = process.memoryUsage()
-  return `${label.padEnd(22)} RSS ${mb(rss)} MB   heap ${mb(heapUsed)} MB`
+  const { external, heapUsed, rss } = process.memoryUsage()
+  return `${label.padEnd(22)} RSS ${mb(rss)} MB   heap ${mb(heapUsed)} MB   external ${mb(external)} MB`
 }
 
 const pad = (n: number) => String(n).padStart(2, "0")
