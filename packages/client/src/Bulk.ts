@@ -432,10 +432,11 @@ const resolve = (channel: Channel, options: Options = {}): Effect.Effect<Resolve
 /**
  * The call options checked by the transport's own rules, before anything is read or sent: a
  * call with them and no input fails on the options first (nothing leaves: the input is refused
- * before a request is built).
+ * before a request is built), and leaves no span behind.
  */
 const checkCall = (transport: TransportModule.Service, channel: Channel, call: Options["call"]) =>
   call === undefined ? Effect.void : transport.call(operations[channel], [undefined], call).pipe(
+    Effect.withTracerEnabled(false),
     Effect.matchEffect({
       onSuccess: () => Effect.void,
       onFailure: (error) =>
