@@ -204,16 +204,23 @@ export const make = (options: Options): Effect.Effect<Pacing.Service, never, Sco
     const failure = (cause: unknown) => {
       const store = `the shared pacing store (Redis at ${where})`
       const reason = cause instanceof Error ? cause.message : String(cause)
+      const lastSeen = lastError === undefined ? "" : `: ${lastError}`
       const message = redis.status === "connect"
-        ? `${store} is connected but has not answered yet`
+        ? `${store} is connected but has not answered yet${lastSeen}`
         : redis.status !== "ready"
-        ? `${store} is out of reach (${redis.status}${lastError === undefined ? "" : `: ${lastError}`})`
+        ? `${store} is out of reach (${redis.status}${lastSeen})`
         : cause instanceof TimeoutError
         ? `${store} did not answer a slot request within ${Duration.format(limit)}`
         : reason === "Command timed out"
-        ? `${store} did not answer a slot request within ${redis.options.commandTimeout} ms`
+        ? `${store} did not answer a slot request within ${
+          Duration.format(Duration.millis(redis.options.commandTimeout ?? 0))
+        }`
         : `${store} failed a slot request: ${reason}`
-      return new Pacing.PacingError({ message, cause })
+      // only the cause's name and message: an ioredis reply error carries the command it answered,
+      // and for a refused AUTH that is the password
+      const kept = new Error(reason)
+      kept.name = cause instanceof Error ? cause.name : "Error"
+      return new Pacing.PacingError({ message, cause: kept })
     }
     const warned = new Set<string>()
 

@@ -19,6 +19,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process"
 import * as Crypto from "node:crypto"
 import * as Net from "node:net"
 import { createInterface } from "node:readline"
+import { inspect } from "node:util"
 import { afterAll, assert, describe, it } from "vitest"
 import type { Take } from "./fixtures/redisPacingChild.js"
 
@@ -72,7 +73,7 @@ const exited = (child: ChildProcess) =>
     : new Promise<void>((resolve) => child.once("exit", () => resolve()))
 
 /** A redis-server of our own on `port`, once it accepts connections. */
-const startRedis = async (port: number) => {
+const startRedis = async (port: number, ...options: ReadonlyArray<string>) => {
   const redis = track(spawn("redis-server", [
     "--port",
     String(port),
@@ -81,7 +82,8 @@ const startRedis = async (port: number) => {
     "--save",
     "",
     "--appendonly",
-    "no"
+    "no",
+    ...options
   ], { stdio: ["ignore", "pipe", "ignore"] }))
   await new Promise<void>((resolve, reject) => {
     let output = ""
@@ -242,9 +244,9 @@ describe.skipIf(!hasRedisServer)("RedisPacing when Redis is out of reach", () =>
   }, 60_000)
 })
 
-describe.skipIf(!hasRedisServer)("RedisPacing: one key, different budgets", () => {
-  const second = Duration.seconds(1)
+const second = Duration.seconds(1)
 
+describe.skipIf(!hasRedisServer)("RedisPacing: one key, different budgets", () => {
   /**
    * Takers, each through its own connection (as separate processes would be) and each with its
    * own budget, taking slots of `key` for a second: how many slots they took in that second, and
@@ -293,6 +295,26 @@ describe.skipIf(!hasRedisServer)("RedisPacing: one key, different budgets", () =
     assert.deepStrictEqual(alone.logs, [])
     await kill(redis)
   }, 30_000)
+})
+
+describe.skipIf(!hasRedisServer)("RedisPacing: errors", () => {
+  it("a password Redis refuses: a PacingError that says so, with the password nowhere in it", async () => {
+    const port = await freePort()
+    const redis = await startRedis(port, "--requirepass", "the-right-one")
+    const password = "not-the-right-one"
+    const error = await RedisPacing.make({ host: "127.0.0.1", port, password }).pipe(
+      Effect.flatMap((pacing) => Effect.flip(pacing.take(`${runId}-auth`, { limit: 10, window: second }))),
+      Effect.scoped,
+      Effect.runPromise
+    )
+    assert.strictEqual(error._tag, "PacingError")
+    // ioredis's reply error carries the AUTH command it answered, password and all
+    for (const shown of [error.message, inspect(error, { depth: 10 }), JSON.stringify(error), String(error)]) {
+      assert.notInclude(shown, password)
+    }
+    assert.match(error.message, /WRONGPASS/)
+    await kill(redis)
+  })
 
   it("a budget that cannot be paced is a PacingError, asked of no Redis", async () => {
     const port = await freePort()
