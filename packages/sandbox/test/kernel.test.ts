@@ -5,16 +5,19 @@ import { Sandbox } from "@smscx/sandbox"
 import { parse } from "csv-parse/sync"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as TestClock from "effect/TestClock"
 import ExcelJS from "exceljs"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 import * as GroupHandlers from "../src/internal/groups/index.js"
 import * as App from "../src/internal/kernel/app.js"
 import * as Callbacks from "../src/internal/kernel/callbacks.js"
+import * as TimeShift from "../src/internal/kernel/clock.js"
 import { documented } from "../src/internal/kernel/errors.js"
 import * as Exports from "../src/internal/kernel/exports.js"
 import * as Paging from "../src/internal/kernel/paging.js"
 import * as Router from "../src/internal/kernel/router.js"
+import * as Timers from "../src/internal/kernel/timers.js"
 import { call, provide, success, testConfig } from "./utils.js"
 
 describe("handlers as typed maps", () => {
@@ -210,5 +213,63 @@ describe("query and form fields", () => {
       assert.isTrue(Exit.isFailure(refused))
       const empty = yield* Effect.exit(route.decodeInput({ limit: "" }))
       assert.isTrue(Exit.isFailure(empty))
+    }))
+})
+
+describe("timers: work due later, on one queue", () => {
+  /** The timers on a fresh shift, and what their tasks ran, in order. */
+  const setup = Effect.gen(function*() {
+    yield* TestClock.setTime(0)
+    const shift = TimeShift.makeShift()
+    const timers = Timers.make(shift)
+    const ran: Array<string> = []
+    const task = (name: string) => Effect.sync(() => void ran.push(name))
+    // lets the timers' fiber run what came due
+    const settle = Effect.repeatN(Effect.yieldNow(), 20)
+    return { shift, timers, ran, task, settle }
+  })
+
+  it.effect("runs each task once its time comes, in order of due time, then of scheduling", () =>
+    Effect.gen(function*() {
+      const { ran, settle, task, timers } = yield* setup
+      yield* timers.schedule(3000, task("c"))
+      yield* timers.schedule(1000, task("a"))
+      yield* timers.schedule(1000, task("a2"))
+      yield* timers.schedule(2000, task("b"))
+      assert.strictEqual(timers.pending(), 4)
+      yield* TestClock.adjust("999 millis")
+      yield* settle
+      assert.deepStrictEqual(ran, [])
+      yield* TestClock.adjust("1 millis")
+      yield* settle
+      assert.deepStrictEqual(ran, ["a", "a2"])
+      // one scheduled earlier than the head wakes the fiber sooner
+      yield* timers.schedule(1500, task("early"))
+      yield* TestClock.adjust("2 seconds")
+      yield* settle
+      assert.deepStrictEqual(ran, ["a", "a2", "early", "b", "c"])
+      assert.strictEqual(timers.pending(), 0)
+    }))
+
+  it.effect("an owner's tasks are dropped with it; the offset moved runs what came due; close drops all", () =>
+    Effect.gen(function*() {
+      const { ran, settle, shift, task, timers } = yield* setup
+      yield* timers.schedule(1000, task("kept"), "one")
+      yield* timers.schedule(1000, task("dropped"), "two")
+      yield* timers.schedule(5000, task("dropped later"), "two")
+      timers.drop("two")
+      assert.strictEqual(timers.pending(), 1)
+      shift.advance(1000)
+      yield* timers.wake
+      yield* settle
+      assert.deepStrictEqual(ran, ["kept"])
+      yield* timers.schedule(60_000, task("never"))
+      yield* timers.close
+      assert.strictEqual(timers.pending(), 0)
+      yield* timers.schedule(0, task("after close"))
+      yield* TestClock.adjust("1 minute")
+      yield* settle
+      assert.deepStrictEqual(ran, ["kept"])
+      assert.strictEqual(timers.pending(), 0)
     }))
 })

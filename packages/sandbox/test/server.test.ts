@@ -158,7 +158,11 @@ describe("the CLI", () => {
           "--balance",
           "7",
           "--max-body-bytes",
-          "2048"
+          "2048",
+          "--max-messages",
+          "1",
+          "--allowed-host",
+          "sandbox.test"
         ],
         { stdio: ["ignore", "pipe", "inherit"] }
       )
@@ -182,6 +186,27 @@ describe("the CLI", () => {
         assert.include(text, `Control API: ${url}/__sandbox/`)
         const outbox = await fetch(`${url}/__sandbox/messages`)
         assert.deepStrictEqual(await outbox.json(), { messages: [] })
+        // the names it answers as, and the history it keeps
+        assert.include(text, "Answers as localhost, 127.0.0.1, [::1], sandbox.test")
+        const as = (host: string) =>
+          new Promise<number | undefined>((resolve, reject) => {
+            Http.get(`${url}/__sandbox/stats`, { headers: { Host: host } }, (response) => {
+              response.resume()
+              resolve(response.statusCode)
+            }).on("error", reject)
+          })
+        assert.strictEqual(await as("sandbox.test:4010"), 200)
+        assert.strictEqual(await as("evil.example"), 403)
+        for (const to of ["+31612345678", "+4915123456789"]) {
+          const sent = await fetch(`${url}/sms`, {
+            method: "POST",
+            headers: { "X-API-KEY": "cli-key-SECRET", "Content-Type": "application/json" },
+            body: JSON.stringify({ to: [to], from: "InfoText", text: "Hi" })
+          })
+          assert.strictEqual(sent.status, 200)
+        }
+        const stats = await fetch(`${url}/__sandbox/stats`).then((r) => r.json())
+        assert.deepInclude(stats, { messagesKept: 1, messagesDropped: 1, maxMessages: 1 })
         const tooLarge = await fetch(`${url}/sms`, {
           method: "POST",
           headers: { "X-API-KEY": "cli-key-SECRET", "Content-Type": "application/json" },
