@@ -237,3 +237,39 @@ describe("client.bulk: X-Rate-Limit-Reset past the policy's maxDelay", () => {
     assert.strictEqual(sent.length, 3)
   }, 30_000)
 })
+
+describe("client.bulk: bad options and arguments", () => {
+  it("are a RequestValidationError before anything is read or sent", async () => {
+    const { client, sent } = setup()
+    let read = 0
+    const counted = (function*() {
+      for (const n of numbers(10)) {
+        read++
+        yield n
+      }
+    })()
+    for (
+      const options of [
+        { utilization: 1e-9 },
+        { utilization: Number.MIN_VALUE },
+        { utilization: 0 },
+        { chunkSize: 1.5 },
+        { concurrency: 1_000 },
+        { rateLimit: { limit: 0 } },
+        { onProgress: "x" },
+        { signal: "x" },
+        { chunksize: 10 },
+        "x"
+      ]
+    ) {
+      const failure = await client.bulk.sms(counted, message, options as never).catch((error: unknown) => error)
+      assert.instanceOf(failure, RequestValidationError, JSON.stringify(options))
+    }
+    for (const failed of [null, undefined, "x", [null], [{ index: 0, recipients: "x", idempotencyId: "a" }]]) {
+      const failure = await client.bulk.sms.retryFailed(failed as never, message).catch((error: unknown) => error)
+      assert.instanceOf(failure, RequestValidationError, JSON.stringify(failed))
+    }
+    assert.strictEqual(read, 0)
+    assert.deepStrictEqual(sent, [])
+  })
+})
