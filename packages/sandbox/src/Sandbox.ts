@@ -56,6 +56,7 @@ import { shortUrlOf } from "./internal/groups/shortlinks.js"
 import * as App from "./internal/kernel/app.js"
 import { DEFAULT_MAX_BODY_BYTES } from "./internal/kernel/body.js"
 import * as Callbacks from "./internal/kernel/callbacks.js"
+import type * as Control from "./internal/kernel/control.js"
 import * as FaultRules from "./internal/kernel/faults.js"
 import * as Guard from "./internal/kernel/guard.js"
 import * as NodeServer from "./internal/kernel/nodeServer.js"
@@ -345,17 +346,7 @@ export interface Options {
  * @since 0.1.0
  * @category models
  */
-export interface Stats {
-  /** Messages kept (the outbox and reports). */
-  readonly messagesKept: number
-  /** The oldest messages dropped to keep within `maxMessages`, since the start or the last reset. */
-  readonly messagesDropped: number
-  readonly maxMessages: number
-  /** Work due later, on the sandbox's clock: delivery reports and lookup results to POST. */
-  readonly pendingTimers: number
-  /** Callbacks being sent. */
-  readonly pendingCallbacks: number
-}
+export type Stats = Control.Stats
 
 /**
  * When messages are sent and delivered, and the shares that fail (the `delivery` option).
@@ -461,7 +452,8 @@ export interface Service {
 
 /**
  * A callback the sandbox sent (or did not: `blocked` for a host that is not loopback, `dropped`
- * when too many were pending).
+ * when too many were pending). A redirect is never followed: it is `failed`, with the 3xx as its
+ * `status`.
  * @since 0.1.0
  * @category models
  */
