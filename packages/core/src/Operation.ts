@@ -257,7 +257,12 @@ export type SuccessOf<O extends Any> = O["success"] extends
 export interface ExportedFile {
   /** As the API sent it, e.g. `application/csv`. */
   readonly contentType: string
-  /** From `Content-Disposition`, reduced to a bare name (no directories); undefined when absent. */
+  /**
+   * The server's suggested name, from `Content-Disposition`: a bare name that is safe to create
+   * on Linux, macOS and Windows (no directories, no leading dot, no device name, no character
+   * Windows refuses, at most 255 bytes); undefined when absent or when nothing safe is left.
+   * Write it into a folder of your own, without overwriting.
+   */
   readonly fileName: string | undefined
   readonly bytes: Uint8Array
 }

@@ -150,6 +150,12 @@ export interface Paginated<O extends Operation.Any> {
  */
 export interface FileStream {
   readonly contentType: string
+  /**
+   * The server's suggested name, from `Content-Disposition`: a bare name that is safe to create
+   * on Linux, macOS and Windows (no directories, no leading dot, no device name, no character
+   * Windows refuses, at most 255 bytes); undefined when absent or when nothing safe is left.
+   * Write it into a folder of your own, without overwriting.
+   */
   readonly fileName: string | undefined
   readonly contentLength: number | undefined
   /**

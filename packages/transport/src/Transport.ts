@@ -188,7 +188,12 @@ export interface WithResponse<A> {
 export interface FileStream {
   /** As the API sent it, e.g. `application/csv`. */
   readonly contentType: string
-  /** From `Content-Disposition`, reduced to a bare name (no directories); undefined when absent. */
+  /**
+   * The server's suggested name, from `Content-Disposition`: a bare name that is safe to create
+   * on Linux, macOS and Windows (no directories, no leading dot, no device name, no character
+   * Windows refuses, at most 255 bytes); undefined when absent or when nothing safe is left.
+   * Write it into a folder of your own, without overwriting.
+   */
   readonly fileName: string | undefined
   /** `Content-Length`, when the API declares it. */
   readonly contentLength: number | undefined
