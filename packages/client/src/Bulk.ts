@@ -28,15 +28,15 @@ import * as Errors from "@smscx/core/Errors"
 import type * as Operation from "@smscx/core/Operation"
 import * as Issues from "@smscx/core/ParseIssues"
 import * as RetryPolicy from "@smscx/transport/RetryPolicy"
+import * as TransportModule from "@smscx/transport/Transport"
 import { Transport } from "@smscx/transport/Transport"
-import type * as TransportModule from "@smscx/transport/Transport"
 import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import type * as Either from "effect/Either"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
@@ -429,29 +429,15 @@ const resolve = (channel: Channel, options: Options = {}): Effect.Effect<Resolve
     })
   })
 
-/**
- * The call options checked by the transport's own rules, before anything is read or sent: a
- * call with them and no input fails on the options first (nothing leaves: the input is refused
- * before a request is built), and leaves no span behind.
- */
-const checkCall = (transport: TransportModule.Service, channel: Channel, call: Options["call"]) =>
-  call === undefined ? Effect.void : transport.call(operations[channel], [undefined], call).pipe(
-    Effect.withTracerEnabled(false),
-    Effect.matchEffect({
-      onSuccess: () => Effect.void,
-      onFailure: (error) =>
-        Predicate.isTagged(error, "RequestValidationError") &&
-          (error as Errors.RequestValidationError).issues[0]?.path[0] === "options"
-          ? Effect.fail(
-            invalidOption(
-              channel,
-              `call.${(error as Errors.RequestValidationError).issues[0]!.path.slice(1).join(".")}`,
-              (error as Errors.RequestValidationError).issues[0]!.message
-            )
-          )
-          : Effect.void
-    })
-  )
+/** The call options checked by the transport's own rules, before anything is read or sent. */
+const checkCall = (channel: Channel, call: Options["call"]) =>
+  Effect.suspend(() => {
+    if (call === undefined) return Effect.void
+    const checked = TransportModule.validateCall(call)
+    return Either.isRight(checked)
+      ? Effect.void
+      : Effect.fail(invalidOption(channel, `call.${checked.left.option}`, checked.left.problem))
+  })
 
 /** Sums of money in millionths, so that thousands of chunks' costs add up exactly. */
 const MICROS = 1_000_000
@@ -943,7 +929,7 @@ export const make: Effect.Effect<Service, never, Transport | Pacing.Pacing> = Ef
         resolve(channel, options),
         (resolved) =>
           Effect.as(
-            Effect.zipRight(checkCall(transport, channel, resolved.call), checkMessage(channel, message)),
+            Effect.zipRight(checkCall(channel, resolved.call), checkMessage(channel, message)),
             resolved
           )
       )

@@ -44,3 +44,9 @@ export { parseWebhook, WebhookDecodeError, type WebhookKind, type WebhookPayload
  * @since 0.2.0
  */
 export * as Bulk from "./Bulk.js"
+
+/**
+ * What a bulk send that ended early rejects with: its `cause`, and the `outcome` of what was sent.
+ * @since 0.2.0
+ */
+export { BulkSendError } from "./Bulk.js"

@@ -745,6 +745,19 @@ export const validate = (options: Options): Either.Either<Options, Errors.Invali
   Either.map(ResolvedOptions.resolve(options, defaults), () => options)
 
 /**
+ * Checks a call's options (`timeout`, `retry`, `deadline`, hooks, `headers`) as every call does,
+ * without making one: for callers that take call options to use later (bulk sends) and must
+ * refuse bad ones before anything is sent. Left: the option at fault and what is wrong with it.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const validateCall = (
+  options: CallOptions
+): Either.Either<CallOptions, { readonly option: string; readonly problem: string }> =>
+  Either.map(ResolvedOptions.resolveCall(options), () => options)
+
+/**
  * Each attempt as one debug line: operation, method, path template, status (or error), duration
  * and the API's request id. Never a header, a body, or a path parameter's value (a phone number
  * is one). Shown when the log level is Debug (`Logger.minimumLogLevel(LogLevel.Debug)`; in the
