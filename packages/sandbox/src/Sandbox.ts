@@ -24,7 +24,8 @@
  * a request from another origin (403) and a write whose body is not `application/json` (415).
  *
  * Its history is bounded: at most `maxMessages` messages (default 100,000) are kept, the oldest
- * dropped first; work due later (delivery reports, lookup results) waits on one timer queue, and
+ * dropped first with their link tokens, and as many OTPs, lookups, conversation messages, SMS
+ * received on rented numbers and link hits, each; work due later (delivery reports, lookup results) waits on one timer queue, and
  * `reset` drops all of it.
  *
  * Faults (the `faults` option, `setFaults`, the control API's `/__sandbox/faults`): API requests
@@ -325,8 +326,10 @@ export interface Options {
   readonly quietHours?: { readonly start: string; readonly end: string }
   /**
    * The messages kept at most (the outbox, reports, campaigns): past it, the oldest are dropped
-   * first, with their delivery reports still to come; `stats` counts them. A positive integer
-   * (else a defect). Default 100,000.
+   * first, with their delivery reports still to come and their recipients' link tokens; `stats`
+   * counts them. It bounds as well, each on its own, the OTPs (a dropped one is unknown: 404,
+   * 2021), the number lookups, the messages of conversations, the SMS received on rented numbers
+   * and the hits of links. A positive integer (else a defect). Default 100,000.
    */
   readonly maxMessages?: number
   /**
@@ -390,7 +393,7 @@ export interface Service {
    * dropped, those being sent stopped.
    */
   readonly reset: Effect.Effect<void>
-  /** Messages kept and dropped, and the work still to come. */
+  /** The history kept and dropped (`Stats`), and the work still to come. */
   readonly stats: Effect.Effect<Stats>
   /**
    * An SMS arriving on a rented number (listed by `getInboundSms`, and in the sender's

@@ -1,6 +1,10 @@
 /**
  * The state of one sandbox: balance, sent and scheduled messages, campaigns, contact groups,
  * idempotent answers and OAuth tokens.
+ *
+ * Its history is bounded by `maxMessages`: the messages (with their campaigns), and each
+ * collection kept with `keep` (OTPs, lookups, conversation messages, hits, SMS received on
+ * rented numbers) hold at most that many records, the oldest dropped first and counted.
  */
 import * as Clock from "effect/Clock"
 import * as Data from "effect/Data"
@@ -193,10 +197,25 @@ export interface Collection<K, V> {
   readonly size: () => number
 }
 
+/** Records dropped from a bounded collection, oldest first: what `Store.keep` let go. @internal */
+export type Dropped<K, V> = ReadonlyArray<readonly [K, V]>
+
 /** @internal */
 export interface Store {
   /** The collection of a key, created empty on first use. */
   readonly records: <K, V>(key: CollectionKey<K, V>) => Collection<K, V>
+  /**
+   * Adds a record to a collection of the history (OTPs, lookups, conversation messages, hits,
+   * SMS received on rented numbers): past `maxMessages` records, the oldest are dropped and counted (`dropped`). Gives
+   * those dropped, for their owner to let go of what hangs on them. Synchronous.
+   */
+  readonly keep: <K, V>(key: CollectionKey<K, V>, k: K, v: V) => Dropped<K, V>
+  /** Counts records of a collection dropped another way (link tokens, with their campaign). */
+  readonly countDropped: (key: { readonly name: string }, n: number) => void
+  /** The records of a collection dropped since the start or the last reset. */
+  readonly dropped: (key: { readonly name: string }) => number
+  /** Whether a campaign is still kept (its messages not all dropped). */
+  readonly hasCampaign: (campaignId: string) => boolean
   /** The next numeric id of a kind (`groups`, `templates`): 1, 2, 3, ... */
   readonly nextId: (kind: string) => number
   /** Adds to the balance (negative: a charge); false, and no change, when it would go below 0. */
@@ -308,13 +327,20 @@ export const make = (options: {
 
     const collections = new Map<string, Map<unknown, unknown>>()
     const counters = new Map<string, number>()
-    const records = <K, V>(key: CollectionKey<K, V>): Collection<K, V> => {
+    const droppedOf = new Map<string, number>()
+    const mapOf = <K, V>(key: CollectionKey<K, V>): Map<K, V> => {
       let map = collections.get(key.name) as Map<K, V> | undefined
       if (map === undefined) {
         map = new Map<K, V>()
         collections.set(key.name, map as Map<unknown, unknown>)
       }
-      const m = map
+      return map
+    }
+    const countDropped = (key: { readonly name: string }, n: number) => {
+      if (n > 0) droppedOf.set(key.name, (droppedOf.get(key.name) ?? 0) + n)
+    }
+    const records = <K, V>(key: CollectionKey<K, V>): Collection<K, V> => {
+      const m = mapOf(key)
       return {
         get: (k) => m.get(k),
         set: (k, v) => void m.set(k, v),
@@ -326,6 +352,22 @@ export const make = (options: {
 
     const store: Store = {
       records,
+      keep: (key, k, v) => {
+        const m = mapOf(key)
+        m.set(k, v)
+        const gone: Array<readonly [typeof k, typeof v]> = []
+        // oldest first: a Map iterates in insertion order
+        while (m.size > maxMessages) {
+          const oldest = m.entries().next().value!
+          m.delete(oldest[0])
+          gone.push(oldest)
+        }
+        countDropped(key, gone.length)
+        return gone
+      },
+      countDropped,
+      dropped: (key) => droppedOf.get(key.name) ?? 0,
+      hasCampaign: (campaignId) => campaigns.has(campaignId),
       nextId: (kind) => {
         const id = (counters.get(kind) ?? 0) + 1
         counters.set(kind, id)

@@ -6,9 +6,9 @@
  * number, or an opt-out of type `link`, as the API documents.
  *
  * Tokens are issued while a send is priced and kept only once it is committed
- * (`Issuer.commit`): an estimate or a refused send leaves nothing behind. A token outlives its
- * message (a link in an old SMS keeps working) but not its shortlink: once the link is deleted
- * its tokens lead nowhere.
+ * (`Issuer.commit`): an estimate or a refused send leaves nothing behind. A token lives as long
+ * as its message is kept (the history's `maxMessages`: it is dropped with its campaign, `drop`)
+ * and its shortlink exists: once either is gone, it leads nowhere.
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
@@ -43,8 +43,25 @@ type Token =
   | { readonly _tag: "Tracked"; readonly code: string; readonly recipient: Recipient }
   | { readonly _tag: "Optout"; readonly recipient: Recipient }
 
-/** Tokens by the path they answer (`<code>/<token>` or `o/<token>`). */
-const Tokens = Store.collection<string, Token>("linkTokens")
+/** Tokens by the path they answer (`<code>/<token>` or `o/<token>`). @internal */
+export const Tokens = Store.collection<string, Token>("linkTokens")
+
+/** The paths of each campaign's tokens, dropped with it. */
+const ByCampaign = Store.collection<string, Array<string>>("linkTokens.byCampaign")
+
+/**
+ * Drops the tokens of a campaign the history forgot (synchronous): its links then lead nowhere,
+ * as an unknown link's.
+ * @internal
+ */
+export const drop = (store: Store.Store, campaignId: string): void => {
+  const paths = store.records(ByCampaign).get(campaignId)
+  if (paths === undefined) return
+  store.records(ByCampaign).delete(campaignId)
+  const tokens = store.records(Tokens)
+  for (const path of paths) tokens.delete(path)
+  store.countDropped(Tokens, paths.length)
+}
 
 /** The path segment of opt-out links; shorter than any code, so never one. */
 const OPTOUT_SEGMENT = "o"
@@ -88,7 +105,19 @@ export const issuer = (store: Store.Store, random: () => number): Issuer => {
     optout: (recipient) => issue(OPTOUT_SEGMENT, { _tag: "Optout", recipient }),
     commit: () => {
       const tokens = store.records(Tokens)
-      for (const [path, token] of pending) tokens.set(path, token)
+      const byCampaign = store.records(ByCampaign)
+      for (const [path, token] of pending) {
+        const { campaignId } = token.recipient
+        // a campaign already dropped (a tiny history, sends at once) keeps none
+        if (!store.hasCampaign(campaignId)) {
+          store.countDropped(Tokens, 1)
+          continue
+        }
+        tokens.set(path, token)
+        const paths = byCampaign.get(campaignId)
+        if (paths === undefined) byCampaign.set(campaignId, [path])
+        else paths.push(path)
+      }
       pending.clear()
     }
   }

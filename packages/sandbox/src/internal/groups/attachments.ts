@@ -24,11 +24,13 @@ import type * as Router from "../kernel/router.js"
 import * as Store from "../store.js"
 import {
   CODE_PATTERN,
+  forgetHits,
   formatDate,
   freshCode,
   type HitRecord,
   hitsPage,
   hitsTable,
+  keepHit,
   makeHit,
   normalizeHitsQuery,
   SHORT_URL_BASE,
@@ -119,7 +121,7 @@ export const recordAttachmentHit = (
     const attachment = store.records(Attachments).get(code)
     if (attachment === undefined) return Effect.succeed(undefined)
     return Effect.map(makeHit(store, visitor), (hit) => {
-      attachment.hits.push(hit)
+      keepHit(store, attachment.hits, hit)
       return attachment.fileUrl
     })
   })
@@ -159,6 +161,7 @@ export const handlers = ({ store }: Context): Router.Handlers<typeof Api.Attachm
           Effect.sync(() => {
             // its hits go with it; its code stays given
             all().delete(attachment.id)
+            forgetHits(store, attachment.hits)
             return { body: { info: { id: attachment.id } } }
           }))
     },

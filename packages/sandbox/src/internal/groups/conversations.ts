@@ -8,6 +8,9 @@
  * contact's last message on that channel (1181, 1182), as the API documents. A conversation's
  * names come from the first contact group holding its number. Replies leave from the number the
  * contact wrote to (a rented number) or, without one, from `SMSCX`.
+ *
+ * The sandbox keeps the last `maxMessages` messages of all conversations: older ones leave
+ * their threads, and a conversation left with none is forgotten (unknown, 1180).
  */
 import type * as Api from "@smscx/core/Api"
 import type * as Generated from "@smscx/core/Generated"
@@ -77,6 +80,29 @@ export interface StoredConversation {
 /** The conversations by id, oldest first. @internal */
 export const Conversations = Store.collection<string, StoredConversation>("conversations")
 
+/**
+ * Every message of every conversation (its msgId to its conversation's id), oldest first: the
+ * history keeps the last `maxMessages` of them.
+ * @internal
+ */
+export const Entries = Store.collection<string, string>("conversations.entries")
+
+/**
+ * Keeps a message just added to a conversation within the history's bound (synchronous): the
+ * oldest messages of all conversations go first, and a conversation left with none goes too.
+ */
+const keepEntry = (store: Store.Store, conversation: StoredConversation, msgId: string) => {
+  const all = store.records(Conversations)
+  for (const [gone, conversationId] of store.keep(Entries, msgId, conversation.conversationId)) {
+    const owner = all.get(conversationId)
+    if (owner === undefined) continue
+    // the oldest of all is its conversation's first
+    const at = owner.entries.findIndex((entry) => entry.msgId === gone)
+    if (at !== -1) owner.entries.splice(at, 1)
+    if (owner.entries.length === 0) all.delete(conversationId)
+  }
+}
+
 /** What arrives: a message from a number on a channel, to a rented number or to the account. @internal */
 export interface Inbound {
   readonly from: string
@@ -110,9 +136,10 @@ export const receive = (store: Store.Store, inbound: Inbound): Effect.Effect<Sto
         lastReceivedAt: now,
         lastReply: ""
       }
+      const msgId = Ids.uuidFrom(ids)
       conversation.entries.push({
         _tag: "Received",
-        msgId: Ids.uuidFrom(ids),
+        msgId,
         channel: inbound.channel,
         text: inbound.text,
         at: now
@@ -125,6 +152,7 @@ export const receive = (store: Store.Store, inbound: Inbound): Effect.Effect<Sto
       // most recently active last, so that the list (newest first) reads it from the end
       all.delete(conversation.conversationId)
       all.set(conversation.conversationId, conversation)
+      keepEntry(store, conversation, msgId)
       return conversation
     })
   })
@@ -213,6 +241,7 @@ export const handlers = (context: Context): Router.Handlers<typeof Api.Conversat
       yield* Effect.sync(() => {
         conversation.entries.push({ _tag: "Sent", msgId: data.msgId, richMedia })
         conversation.lastReply = text
+        keepEntry(store, conversation, data.msgId)
       })
       const info: Generated.InfoConversationReply = {
         campaignId: answer.info.campaignId,
@@ -256,9 +285,9 @@ export const handlers = (context: Context): Router.Handlers<typeof Api.Conversat
           const conversation = yield* find(path.conversationId)
           const now = yield* Clock.currentTimeMillis
           const names = namesOf(store, conversation.phoneNumber)
-          const data = conversation.entries.map((entry): Generated.DataConversation => {
+          const data = conversation.entries.flatMap((entry): Array<Generated.DataConversation> => {
             if (entry._tag === "Received") {
-              return {
+              return [{
                 msgId: entry.msgId,
                 type: "received",
                 text: entry.text,
@@ -267,10 +296,12 @@ export const handlers = (context: Context): Router.Handlers<typeof Api.Conversat
                 cost: 0,
                 channel: entry.channel,
                 datetime: iso(entry.at)
-              }
+              }]
             }
-            const message = store.findMessage(entry.msgId)!
-            return {
+            // a reply the outbox no longer keeps (the history's bound) is gone from the thread too
+            const message = store.findMessage(entry.msgId)
+            if (message === undefined) return []
+            return [{
               msgId: message.msgId,
               type: "sent",
               text: message.text,
@@ -279,7 +310,7 @@ export const handlers = (context: Context): Router.Handlers<typeof Api.Conversat
               cost: fromMicros(message.costMicros),
               channel: message.channel,
               datetime: iso(message.createdAt)
-            }
+            }]
           })
           return {
             body: {

@@ -16,6 +16,10 @@
  * - a number that needs registration is rented with `approved: false`, approved
  *   `REGISTRATION_REVIEW_MINUTES` later.
  *
+ * The sandbox keeps the last `maxMessages` lookups: an older one is unknown, and a bulk lookup
+ * is forgotten (with its callback still to come) once its last lookup is. Likewise the last
+ * `maxMessages` SMS received on rented numbers (a rent's totals count them all).
+ *
  * Money: a lookup is charged its country's price (engines/numbers.ts) when requested; a bulk
  * lookup charges only its valid numbers of covered countries. A rent charges the setup fee and
  * the period's price; a renewal the new period's price. Cancelling (only within the first 30
@@ -37,6 +41,7 @@ import type * as Fields from "../kernel/fields.js"
 import * as Ids from "../kernel/ids.js"
 import * as Paging from "../kernel/paging.js"
 import type * as Router from "../kernel/router.js"
+import type * as Timers from "../kernel/timers.js"
 import * as Store from "../store.js"
 
 /** The most numbers one validation or bulk lookup takes, as documented (1205). @internal */
@@ -121,6 +126,24 @@ export interface StoredBulkLookup {
   readonly createdAt: number
 }
 
+/**
+ * Keeps lookups within the history's bound (synchronous): the oldest go first, and a bulk lookup
+ * goes with its last one, its callback still to come with it.
+ */
+const keepLookups = (store: Store.Store, timers: Timers.Timers, lookups: ReadonlyArray<StoredLookup>) => {
+  const bulks = store.records(BulkLookups)
+  for (const lookup of lookups) {
+    for (const [, gone] of store.keep(Lookups, lookup.lookupId, lookup)) {
+      if (gone.bulkId === null) continue
+      const bulk = bulks.get(gone.bulkId)
+      if (bulk !== undefined && bulk.lookupIds[bulk.lookupIds.length - 1] === gone.lookupId) {
+        bulks.delete(bulk.id)
+        timers.drop(bulk.id)
+      }
+    }
+  }
+}
+
 /** A number offered for rent, with its id. @internal */
 export interface StoredOffer extends Numbers.Offer {
   readonly numberId: string
@@ -144,7 +167,10 @@ export interface StoredRent {
   active: boolean
   readonly approvedAt: number
   readonly createdAt: number
+  /** The SMS received kept (the history's bound: the last `maxMessages` of all rents). */
   readonly inbound: Array<Generated.DataReceiveSms>
+  /** The SMS received, those dropped too. */
+  received: number
 }
 
 /** @internal */
@@ -157,6 +183,8 @@ export const Offers = Store.collection<string, StoredOffer>("numbers.offers")
 export const OffersByCountry = Store.collection<string, ReadonlyArray<string>>("numbers.offersByCountry")
 /** @internal */
 export const Rents = Store.collection<string, StoredRent>("numbers.rents")
+/** The SMS received on every rent (msgId to rentId), oldest first: the history keeps the last `maxMessages`. @internal */
+export const InboundSms = Store.collection<string, string>("numbers.inbound")
 
 const iso = (millis: number) => new Date(millis).toISOString()
 
@@ -269,7 +297,17 @@ export const receiveInboundSms = (
         cost: fromMicros(rent.offer.inboundSmsMicros),
         receivedAt: iso(now)
       }
-      yield* Effect.sync(() => rent.inbound.push(item))
+      yield* Effect.sync(() => {
+        rent.inbound.push(item)
+        rent.received++
+        const rents = store.records(Rents)
+        for (const [gone, rentId] of store.keep(InboundSms, msgId, rent.rentId)) {
+          // the oldest of all is its rent's first
+          const inbound = rents.get(rentId)?.inbound ?? []
+          const at = inbound.findIndex((m) => m.msgId === gone)
+          if (at !== -1) inbound.splice(at, 1)
+        }
+      })
       if (callbacks !== undefined && rent.callbackUrl !== null) {
         yield* callbacks.post(rent.callbackUrl, { event: "receive_sms", data: [item] })
       }
@@ -347,8 +385,8 @@ const rentData = (store: Store.Store, rent: StoredRent, now: number): Effect.Eff
     outboundSmsCost: rent.offer.outboundSmsMicros === null ? null : fromMicros(rent.offer.outboundSmsMicros),
     renewCost: Numbers.rentCosts(rent.offer.rentMicros),
     inboundSms: {
-      total: rent.inbound.length,
-      cost: rent.inbound.reduce((sum, m) => sum + m.cost, 0)
+      total: rent.received,
+      cost: fromMicros(rent.received * rent.offer.inboundSmsMicros)
     },
     outboundSms,
     minRent: rent.offer.minRent,
@@ -548,7 +586,7 @@ export const handlers = ({ callbacks, store, timers }: Context): Router.Handlers
           result: Numbers.lookup(number.e164, number.countryIso)
         }
         if (!(yield* store.adjustBalanceMicros(-price))) return yield* fail(E.insufficientCredit)
-        yield* Effect.sync(() => store.records(Lookups).set(lookup.lookupId, lookup))
+        yield* Effect.sync(() => keepLookups(store, timers, [lookup]))
         return { body: { data: lookupData(lookup) } }
       })
   },
@@ -601,9 +639,9 @@ export const handlers = ({ callbacks, store, timers }: Context): Router.Handlers
           createdAt: now
         }
         yield* Effect.sync(() => {
-          const records = store.records(Lookups)
-          for (const lookup of lookups) records.set(lookup.lookupId, lookup)
+          // the bulk first, so that its lookups, if past the bound already, take it with them
           store.records(BulkLookups).set(bulkId, bulk)
+          keepLookups(store, timers, lookups)
         })
         if (callbackUrl !== undefined) {
           // the results, once complete, on the sandbox's clock
@@ -613,7 +651,7 @@ export const handlers = ({ callbacks, store, timers }: Context): Router.Handlers
               yield* callbacks.post(callbackUrl, { event: "otp_update", data: items.slice(i, i + CALLBACK_BATCH) })
             }
           })
-          yield* timers.schedule(now + BULK_LOOKUP_SECONDS * 1000, deliver)
+          yield* timers.schedule(now + BULK_LOOKUP_SECONDS * 1000, deliver, bulkId)
         }
         return {
           body: {
@@ -775,7 +813,8 @@ export const handlers = ({ callbacks, store, timers }: Context): Router.Handlers
             active: true,
             approvedAt: offer.registration ? now + REGISTRATION_REVIEW_MINUTES * 60_000 : now,
             createdAt: now,
-            inbound: []
+            inbound: [],
+            received: 0
           }
           yield* Effect.sync(() => store.records(Rents).set(rent.rentId, rent))
           return {
@@ -882,7 +921,7 @@ export const handlers = ({ callbacks, store, timers }: Context): Router.Handlers
           // the window first: an ended rent is past it too; one cancelled in it is no rent to cancel
           if (now - rent.rentStart > CANCEL_WINDOW_MINUTES * 60_000) return yield* fail(E.cancelTooLate)
           if (!rent.active) return yield* fail(E.rentNotFound)
-          if (rent.inbound.length > 0) return yield* fail(E.cancelAfterInbound)
+          if (rent.received > 0) return yield* fail(E.cancelAfterInbound)
           const refund = rent.rentPaidMicros
           yield* store.adjustBalanceMicros(refund)
           yield* Effect.sync(() => {

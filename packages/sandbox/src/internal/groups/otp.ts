@@ -8,6 +8,9 @@
  * PIN has expired) and marks the OTP `EXPIRED`; any later verify answers 2025 (the OTP has
  * expired). Likewise the wrong PIN that uses up the last attempt answers 2027 (max attempts
  * reached) and marks it `FAILED`; any later verify answers 2026.
+ *
+ * The sandbox keeps the last `maxMessages` OTPs: an older one is forgotten, and answered as an
+ * unknown one (404, 2021).
  */
 import type * as Api from "@smscx/core/Api"
 import type * as Generated from "@smscx/core/Generated"
@@ -323,7 +326,8 @@ export const handlers = ({ callbacks, config, store }: Context): Router.Handlers
       )
       if (!committed) return yield* fail(E.insufficientCredit)
       yield* Effect.sync(() => {
-        otps().set(otp.otpId, otp)
+        // the history's bound: the oldest OTPs go, and are then unknown (2021)
+        store.keep(Otps, otp.otpId, otp)
         links.commit()
       })
       return view(otp)

@@ -15,7 +15,8 @@
  * device, operating system and browser come from the user agent (`parseUserAgent`, a small
  * deterministic parser of the common patterns), the country from the IP address
  * (`locate`, a tiny table), the IP address is kept anonymized (`anonymizeIp`). Hits are listed
- * oldest first (new hits append at the end, so a cursor stays valid while hits arrive).
+ * oldest first (new hits append at the end, so a cursor stays valid while hits arrive). The
+ * sandbox keeps the last `maxMessages` hits of all links (`keepHit`), the oldest dropped first.
  *
  * The API also POSTs `shortlink_hit` callbacks to the account's webhook URL; that URL is set in
  * the vendor's web app, not through the API, so the sandbox has none to POST to.
@@ -392,6 +393,33 @@ export const makeHit = (store: Store.Store, visitor: Visitor): Effect.Effect<Hit
   })
 
 /**
+ * Every hit of every shortlink and attachment (its id to its link's hits), oldest first: the
+ * history keeps the last `maxMessages`.
+ * @internal
+ */
+export const Hits = Store.collection<number, Array<HitRecord>>("trackedLinks.hits")
+
+/**
+ * Adds a hit to its link's hits within the history's bound (synchronous): the oldest hits of all
+ * links go first.
+ * @internal
+ */
+export const keepHit = (store: Store.Store, hits: Array<HitRecord>, hit: HitRecord): void => {
+  hits.push(hit)
+  for (const [gone, owner] of store.keep(Hits, hit.hitId, hits)) {
+    // the oldest of all is its link's first
+    const at = owner.findIndex((h) => h.hitId === gone)
+    if (at !== -1) owner.splice(at, 1)
+  }
+}
+
+/** Forgets the hits of a link deleted (synchronous). @internal */
+export const forgetHits = (store: Store.Store, hits: ReadonlyArray<HitRecord>): void => {
+  const all = store.records(Hits)
+  for (const hit of hits) all.delete(hit.hitId)
+}
+
+/**
  * A hit on the wire. `short`: without the tracking fields (phone number, its country, campaign,
  * group), which the schema makes optional.
  * @internal
@@ -511,7 +539,7 @@ export const recordShortlinkHit = (
     const link = store.records(Shortlinks).get(shortCode)
     if (link === undefined) return Effect.succeed(undefined)
     return Effect.map(makeHit(store, visitor), (hit) => {
-      link.hits.push(hit)
+      keepHit(store, link.hits, hit)
       return link.url
     })
   })
@@ -661,6 +689,7 @@ export const handlers = ({ store }: Context): Router.Handlers<typeof Api.Shortli
           Effect.sync(() => {
             // its hits go with it; its code stays given
             links().delete(link.id)
+            forgetHits(store, link.hits)
             return { body: { info: { id: link.id } } }
           }))
     },

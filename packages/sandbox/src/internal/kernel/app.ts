@@ -22,6 +22,8 @@ import * as Conversations from "../groups/conversations.js"
 import * as Groups from "../groups/index.js"
 import * as Numbers from "../groups/numbers.js"
 import * as Originators from "../groups/originators.js"
+import * as Otp from "../groups/otp.js"
+import * as Shortlinks from "../groups/shortlinks.js"
 import * as Templates from "../groups/templates.js"
 import * as State from "../store.js"
 import * as Auth from "./auth.js"
@@ -113,8 +115,11 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
       balanceMicros: config.balanceMicros,
       groups: config.groups,
       ...(config.maxMessages === undefined ? {} : { maxMessages: config.maxMessages }),
-      // a campaign forgotten has no reports to come
-      onDropped: timers.drop
+      // a campaign forgotten has no reports to come, and its links lead nowhere
+      onDropped: (campaignId) => {
+        timers.drop(campaignId)
+        Links.drop(store, campaignId)
+      }
     })
     // the seed attachments: no operation of the API creates one
     // (options are the sandbox's own configuration: one it cannot start with is a defect)
@@ -231,6 +236,18 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
           messagesKept: history.kept,
           messagesDropped: history.dropped,
           maxMessages: config.maxMessages ?? State.DEFAULT_MAX_MESSAGES,
+          otpsKept: store.records(Otp.Otps).size(),
+          otpsDropped: store.dropped(Otp.Otps),
+          lookupsKept: store.records(Numbers.Lookups).size(),
+          lookupsDropped: store.dropped(Numbers.Lookups),
+          linkTokensKept: store.records(Links.Tokens).size(),
+          linkTokensDropped: store.dropped(Links.Tokens),
+          conversationMessagesKept: store.records(Conversations.Entries).size(),
+          conversationMessagesDropped: store.dropped(Conversations.Entries),
+          inboundSmsKept: store.records(Numbers.InboundSms).size(),
+          inboundSmsDropped: store.dropped(Numbers.InboundSms),
+          hitsKept: store.records(Shortlinks.Hits).size(),
+          hitsDropped: store.dropped(Shortlinks.Hits),
           pendingTimers: timers.pending(),
           pendingCallbacks: callbacks.pending()
         }

@@ -6,7 +6,7 @@
  *
  *   GET  /__sandbox/messages[?to=+31...]          the outbox, oldest first (text included: a PIN)
  *   GET  /__sandbox/callbacks                      the callbacks POSTed (or blocked), oldest first
- *   GET  /__sandbox/stats                          messages kept and dropped, the limit, work pending
+ *   GET  /__sandbox/stats                          the history kept and dropped, the limit, work pending
  *   GET  /__sandbox/balance                        { balance }
  *   PUT  /__sandbox/balance        { balance }     sets it
  *   POST /__sandbox/time           { seconds }     advances the sandbox's clock
@@ -77,6 +77,24 @@ export interface Stats {
   /** The oldest messages dropped to keep within `maxMessages`, since the start or the last reset. */
   readonly messagesDropped: number
   readonly maxMessages: number
+  /** OTPs kept: the last `maxMessages`; an older one is unknown (404, 2021). */
+  readonly otpsKept: number
+  readonly otpsDropped: number
+  /** Number lookups kept (single and of bulk lookups): the last `maxMessages`. */
+  readonly lookupsKept: number
+  readonly lookupsDropped: number
+  /** The recipients' link tokens (short URLs, opt-out links), dropped with their message's campaign. */
+  readonly linkTokensKept: number
+  readonly linkTokensDropped: number
+  /** Messages of conversations (received and sent): the last `maxMessages`. */
+  readonly conversationMessagesKept: number
+  readonly conversationMessagesDropped: number
+  /** SMS received on rented numbers: the last `maxMessages` of all rents. */
+  readonly inboundSmsKept: number
+  readonly inboundSmsDropped: number
+  /** Hits of shortlinks and attachments (their short URLs visited): the last `maxMessages` of all links. */
+  readonly hitsKept: number
+  readonly hitsDropped: number
   /** Work due later: delivery reports and lookup results still to be POSTed. */
   readonly pendingTimers: number
   /** Callbacks being sent. */
