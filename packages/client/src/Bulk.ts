@@ -334,18 +334,21 @@ const isWhole = (value: unknown, min: number, max: number): value is number =>
 /** The lowest `utilization`: with the longest window and a limit of 1, a gap of 10 hours. */
 const MIN_UTILIZATION = 0.1
 
-const OPTION_NAMES: ReadonlyArray<string> = [
-  "chunkSize",
-  "concurrency",
-  "rateLimit",
-  "utilization",
-  "pacingKey",
-  "collectMessageIds",
-  "deduplicate",
-  "call",
-  "stop",
-  "onInterrupt"
-]
+/** The options' names, from an object the compiler holds to `Options`: none missing, none extra. */
+const OPTION_NAMES: ReadonlyArray<string> = Object.keys(
+  {
+    chunkSize: true,
+    concurrency: true,
+    rateLimit: true,
+    utilization: true,
+    pacingKey: true,
+    collectMessageIds: true,
+    deduplicate: true,
+    call: true,
+    stop: true,
+    onInterrupt: true
+  } satisfies Record<keyof Options, true>
+)
 
 /** The options checked: a bad one is a RequestValidationError, before anything is read or sent. */
 const resolve = (channel: Channel, options: Options = {}): Effect.Effect<Resolved, Errors.RequestValidationError> =>
