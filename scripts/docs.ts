@@ -1,0 +1,74 @@
+/**
+ * `pnpm run docs`: the API reference, as static HTML in `docs/api/`.
+ *
+ * 1. `scripts/docs-reference.ts` writes the operation pages (one per group, one entry per method,
+ *    and the errors page) as Markdown into `docs/reference/`, from the generated `Api` entries,
+ *    the spec and the examples.
+ * 2. TypeDoc renders them (`projectDocuments` in `typedoc.json`) beside the packages' own API
+ *    (Transport, RetryPolicy, Bulk, Sandbox, errors, ...). The generated modules whose types
+ *    are the operation tables (`Api`, `Generated`) are left out of the TypeDoc part: the pages
+ *    of step 1 describe each operation, where TypeDoc could only dump their schema types.
+ * 3. `scripts/check-links.ts` walks the HTML and fails on a link to a missing file or anchor.
+ *
+ * Prints the time each step took, the page count and the size.
+ */
+import { readdirSync, statSync } from "node:fs"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import {
+  Application,
+  Converter,
+  type DeclarationReflection,
+  ReflectionKind,
+  TSConfigReader,
+  TypeDocReader
+} from "typedoc"
+import { checkLinks } from "./check-links.js"
+import { writeReference } from "./docs-reference.js"
+
+const root = fileURLToPath(new URL("..", import.meta.url))
+
+/** The generated modules of `@smscx/core` that the operation pages replace. */
+const REPLACED_MODULES = new Set(["Api", "Generated"])
+
+const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`
+
+const started = performance.now()
+const written = await writeReference(join(root, "docs/reference"))
+console.log(`operation pages: ${written.length} Markdown files in docs/reference (${seconds(started)})`)
+
+const typedocStarted = performance.now()
+const app = await Application.bootstrapWithPlugins({}, [new TypeDocReader(), new TSConfigReader()])
+app.converter.on(Converter.EVENT_RESOLVE_BEGIN, (context) => {
+  for (const reflection of context.project.getReflectionsByKind(ReflectionKind.Namespace)) {
+    const parent = reflection.parent as DeclarationReflection | undefined
+    if (REPLACED_MODULES.has(reflection.name) && parent?.name === "@smscx/core") {
+      context.project.removeReflection(reflection)
+    }
+  }
+})
+const project = await app.convert()
+if (project === undefined || app.logger.hasErrors()) process.exit(1)
+app.validate(project)
+if (app.logger.hasErrors()) process.exit(1)
+const out = app.options.getValue("out")
+await app.generateDocs(project, out)
+if (app.logger.hasErrors() || (app.options.getValue("treatWarningsAsErrors") && app.logger.hasWarnings())) {
+  process.exit(1)
+}
+console.log(`TypeDoc: ${out} (${seconds(typedocStarted)})`)
+
+const files = (dir: string): Array<string> =>
+  readdirSync(dir, { recursive: true, encoding: "utf8" }).map((f) => join(dir, f)).filter((f) => statSync(f).isFile())
+const all = files(out)
+const html = all.filter((f) => f.endsWith(".html"))
+const bytes = all.reduce((n, f) => n + statSync(f).size, 0)
+console.log(`${html.length} HTML pages, ${(bytes / 1e6).toFixed(1)} MB`)
+
+const broken = checkLinks(out)
+if (broken.length > 0) {
+  for (const b of broken) console.error(b)
+  console.error(`${broken.length} broken links`)
+  process.exit(1)
+}
+console.log(`links: all resolve; total ${seconds(started)}`)
