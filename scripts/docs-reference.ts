@@ -8,7 +8,7 @@
  * stands for from `ErrorCatalogue` and `spec/error-mapping.json`; the examples from
  * `examples/<group>/<operation>.ts`, which run against the sandbox in CI.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { dirname, join } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
@@ -213,12 +213,13 @@ const fieldsOf = (
   specNode: Json,
   prefix = "",
   depth = 0,
-  requiredNote: (name: string) => string = (name) => ((object.required ?? []).includes(name) ? "yes" : "no")
+  requiredNote: (name: string) => string = (name) => ((object.required ?? []).includes(name) ? "yes" : "no"),
+  docs: ReadonlyMap<string, string> = new Map()
 ): Array<Field> =>
   Object.entries(object.properties ?? {}).flatMap(([name, node]) => {
     const specField = specChild(specNode, name)
     const described = resolveSpec(specField)
-    const description = specField?.description ?? described?.description ?? ""
+    const description = docs.get(name) ?? specField?.description ?? described?.description ?? ""
     const row: Field = {
       name: `${prefix}${name}`,
       type: typeOf(node, defs),
@@ -282,38 +283,43 @@ const dedent = (text: string): string => {
   return lines.map((l, i) => (i === 0 || !Number.isFinite(indent) ? l : l.slice(indent))).join("\n")
 }
 
+/** The accessor of each service tag: `Sms` -> `sms`. */
+const accessorOf = new Map(
+  Object.entries(Api.groups).map((
+    [accessor, ops]
+  ) => [Object.values(ops as Record<string, Operation.Any>)[0]!.group, accessor])
+)
+
+const boundNames = (name: ts.BindingName): Array<string> =>
+  ts.isIdentifier(name)
+    ? [name.text]
+    : name.elements.flatMap((e) => (ts.isOmittedExpression(e) ? [] : boundNames(e.name)))
+
 /**
  * The example of `group/id`: its first call of the operation (a direct call first, else through
- * `.all`/`.pages`/`.stream`), with the constants its arguments use, written for both styles.
+ * `.all`/`.pages`/`.stream`), preceded by what its arguments need (constants, and the earlier
+ * calls whose answers they use), written for both styles.
  */
-const exampleOf = (accessor: string, serviceTag: string, id: string): Example | undefined => {
+const exampleOf = (accessor: string, id: string): Example | undefined => {
   const names = [
     id,
     ...Object.entries(Api.aliases[accessor as keyof typeof Api.aliases] ?? {})
       .filter(([, target]) => target === id).map(([alias]) => alias)
   ]
   const file = `examples/${accessor}/${kebab(id)}.ts`
-  let text: string
-  try {
-    text = readFileSync(join(root, file), "utf8")
-  } catch {
-    return undefined
-  }
+  if (!existsSync(join(root, file))) return undefined
+  const text = readFileSync(join(root, file), "utf8")
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true)
-  // the variable bound to the group's service: `const sms = yield* Sms`
-  let service: string | undefined
+  // the variables bound to services (`const sms = yield* Sms`), and every other declaration
+  const services = new Map<string, string>()
+  const declarations = new Map<string, ts.VariableDeclaration>()
   const calls: Array<{ readonly call: ts.CallExpression; readonly via: string | undefined }> = []
-  const constants = new Map<string, ts.VariableDeclaration>()
   const visit = (node: ts.Node): void => {
-    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer !== undefined) {
+    if (ts.isVariableDeclaration(node) && node.initializer !== undefined) {
       const init = node.initializer
-      if (
-        ts.isYieldExpression(init) && init.expression !== undefined && init.expression.getText(source) === serviceTag
-      ) {
-        service = node.name.text
-      } else if (!init.getText(source).includes("yield")) {
-        constants.set(node.name.text, node)
-      }
+      const tag = ts.isYieldExpression(init) && init.expression !== undefined ? init.expression.getText(source) : ""
+      if (ts.isIdentifier(node.name) && accessorOf.has(tag)) services.set(node.name.text, tag)
+      else for (const bound of boundNames(node.name)) if (!declarations.has(bound)) declarations.set(bound, node)
     }
     if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
       const callee = node.expression
@@ -330,71 +336,193 @@ const exampleOf = (accessor: string, serviceTag: string, id: string): Example | 
   }
   visit(source)
   const chosen = calls.find((c) => c.via === undefined) ?? calls[0]
-  if (service === undefined || chosen === undefined) return undefined
-  const receiver = ts.isPropertyAccessExpression(chosen.call.expression) ? chosen.call.expression : undefined
-  const owner = chosen.via === undefined ? receiver?.expression : (receiver?.expression as ts.PropertyAccessExpression)
-    .expression
-  if (owner === undefined || owner.getText(source) !== service) return undefined
-  const method = chosen.via === undefined ?
-    receiver!.name.text :
-    `${(receiver!.expression as ts.PropertyAccessExpression).name.text}.${chosen.via}`
-  const args = dedent(chosen.call.arguments.map((a) => a.getText(source)).join(", "))
+  if (chosen === undefined) return undefined
+  const callee = chosen.call.expression as ts.PropertyAccessExpression
+  const ownerNode = chosen.via === undefined
+    ? callee.expression
+    : (callee.expression as ts.PropertyAccessExpression).expression
+  const owner = ownerNode.getText(source)
+  if (services.get(owner) === undefined) return undefined
 
-  // the constants the arguments use, in the order the file declares them (theirs first)
-  const used: Array<string> = []
-  const seen = new Set<string>()
-  const wanted = (node: ts.Node): void => {
-    if (ts.isIdentifier(node)) {
-      const name = node.text
-      if (!seen.has(name) && (constants.has(name) || runtimeLiterals.has(name))) {
-        seen.add(name)
-        const declared = constants.get(name)
-        if (declared?.initializer !== undefined) wanted(declared.initializer)
-        used.push(name)
-      }
+  /** `yield* sv.m(...)` with `sv` a service: the service variable, else undefined. */
+  const serviceCall = (init: ts.Expression): string | undefined => {
+    if (!ts.isYieldExpression(init) || init.expression === undefined || !ts.isCallExpression(init.expression)) {
+      return undefined
     }
-    ts.forEachChild(node, wanted)
+    let target: ts.Expression = init.expression.expression
+    while (ts.isPropertyAccessExpression(target)) target = target.expression
+    return ts.isIdentifier(target) && services.has(target.text) ? target.text : undefined
   }
-  chosen.call.arguments.forEach(wanted)
-  const prelude = used.map((name) => {
-    const declared = constants.get(name)
-    return declared !== undefined
-      ? `const ${dedent(declared.getText(source))}`
-      : `const ${name} = ${runtimeLiterals.get(name)}`
-  })
-  const lead = prelude.length > 0 ? `${prelude.join("\n")}\n` : ""
+  const promiseOf = (text: string, service: string) =>
+    text.replace(new RegExp(`yield\\* ${service}\\.`), `await client.${accessorOf.get(services.get(service)!)}.`)
+
+  // what the arguments use, in dependency order
+  const lines: Array<{ readonly promise: string; readonly effect: string }> = []
+  const usedServices = new Set<string>([owner])
+  const seen = new Set<string>()
+  const unresolved: Array<string> = []
+  const need = (node: ts.Node): void => {
+    if (ts.isIdentifier(node) && !seen.has(node.text) && !services.has(node.text)) {
+      const name = node.text
+      seen.add(name)
+      const declared = declarations.get(name)
+      const init = declared?.initializer
+      if (declared !== undefined && init !== undefined && !init.getText(source).includes("yield")) {
+        need(init)
+        const line = `const ${dedent(declared.getText(source))}`
+        lines.push({ promise: line, effect: line })
+      } else if (declared !== undefined && init !== undefined && serviceCall(init) !== undefined) {
+        const service = serviceCall(init)!
+        usedServices.add(service)
+        need(init)
+        const line = `const ${dedent(declared.getText(source))}`
+        lines.push({ promise: promiseOf(line, service), effect: line })
+      } else if (declared === undefined && runtimeLiterals.has(name)) {
+        const line = `const ${name} = ${runtimeLiterals.get(name)}`
+        lines.push({ promise: line, effect: line })
+      } else if (declared !== undefined) {
+        unresolved.push(name)
+      }
+      return
+    }
+    // a property name is not a variable
+    if (ts.isPropertyAccessExpression(node)) return need(node.expression)
+    if (ts.isPropertyAssignment(node)) return need(node.initializer)
+    ts.forEachChild(node, need)
+  }
+  chosen.call.arguments.forEach(need)
+  // each declaration once, in the order met (a repeated need is skipped above)
+  const method = chosen.via === undefined
+    ? callee.name.text
+    : `${(callee.expression as ts.PropertyAccessExpression).name.text}.${chosen.via}`
+  const args = dedent(chosen.call.arguments.map((a) => a.getText(source)).join(", "))
+  const note = unresolved.length > 0
+    ? [`// ${unresolved.join(", ")}: made earlier in the whole example, below`]
+    : []
+  const serviceLines = [...usedServices].map((v) => `const ${v} = yield* ${services.get(v)}`)
   const promiseCall = `client.${accessor}.${method}(${args})`
-  const effectCall = `${service}.${method}(${args})`
-  const promise = chosen.via === "all" || chosen.via === "pages"
-    ? `${lead}for await (const ${chosen.via === "all" ? "item" : "page"} of ${promiseCall}) {\n  console.log(${
-      chosen.via === "all" ? "item" : "page"
-    })\n}`
-    : `${lead}const result = await ${promiseCall}`
-  const effect = chosen.via === "all" || chosen.via === "pages"
-    ? `const ${service} = yield* ${serviceTag}\n${lead}yield* ${effectCall}.pipe(Stream.runForEach((${
-      chosen.via === "all" ? "item" : "page"
-    }) => Console.log(${chosen.via === "all" ? "item" : "page"})))`
-    : `const ${service} = yield* ${serviceTag}\n${lead}const result = yield* ${effectCall}`
-  return { file, source: text.trimEnd(), promise, effect }
+  const effectCall = `${owner}.${method}(${args})`
+  const item = chosen.via === "pages" ? "page" : "item"
+  const paged = chosen.via === "all" || chosen.via === "pages"
+  const promise = [
+    ...note,
+    ...lines.map((l) => l.promise),
+    paged
+      ? `for await (const ${item} of ${promiseCall}) {\n  console.log(${item})\n}`
+      : `const result = await ${promiseCall}`
+  ]
+  const effect = [
+    ...serviceLines,
+    ...note,
+    ...lines.map((l) => l.effect),
+    paged
+      ? `yield* ${effectCall}.pipe(Stream.runForEach((${item}) => Console.log(${item})))`
+      : `const result = yield* ${effectCall}`
+  ]
+  return { file, source: text.trimEnd(), promise: promise.join("\n"), effect: effect.join("\n") }
 }
 
 // ---------------------------------------------------------------------------
 // Pages
 // ---------------------------------------------------------------------------
 
-/** The first paragraph of each group's JSDoc in `Api.ts`. */
-const groupDescriptions = (() => {
-  const file = join(root, "packages/core/src/Api.ts")
-  const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true)
-  const out = new Map<string, string>()
+const sourceOf = (path: string): ts.SourceFile | undefined => {
+  const file = join(root, path)
+  return existsSync(file)
+    ? ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true)
+    : undefined
+}
+
+const jsDocText = (node: ts.Node): string | undefined => {
+  const doc = ts.getJSDocCommentsAndTags(node).find(ts.isJSDoc)
+  return typeof doc?.comment === "string" ? doc.comment : undefined
+}
+
+/**
+ * What `Api.ts`'s source says beyond the entries' values: each group's description (its JSDoc's
+ * first paragraph), the groups of alternative fields an input takes (`Operation.alternatives`,
+ * whose groups live in a filter at run time) and the JSDoc of an input's fields.
+ */
+const apiSource = (() => {
+  const source = sourceOf("packages/core/src/Api.ts")!
+  const groups = new Map<string, string>()
+  const alternatives = new Map<string, ReadonlyArray<ReadonlyArray<string>>>()
+  const fieldDocs = new Map<string, Map<string, string>>()
+  const name = (n: ts.PropertyName) => (ts.isIdentifier(n) || ts.isStringLiteral(n) ? n.text : n.getText(source))
   for (const statement of source.statements) {
     if (!ts.isVariableStatement(statement)) continue
-    const name = statement.declarationList.declarations[0]?.name.getText(source)
-    const doc = ts.getJSDocCommentsAndTags(statement).find(ts.isJSDoc)
-    const comment = typeof doc?.comment === "string" ? doc.comment : undefined
-    if (name !== undefined && comment !== undefined) out.set(name, comment.split(/\n\s*\n/)[0]!.trim())
+    const declaration = statement.declarationList.declarations[0]
+    if (declaration === undefined) continue
+    const comment = jsDocText(statement)
+    if (comment !== undefined) groups.set(declaration.name.getText(source), comment.split(/\n\s*\n/)[0]!.trim())
+    let object = declaration.initializer
+    while (object !== undefined && (ts.isAsExpression(object) || ts.isParenthesizedExpression(object))) {
+      object = object.expression
+    }
+    if (object === undefined || !ts.isObjectLiteralExpression(object)) continue
+    for (const property of object.properties) {
+      if (!ts.isPropertyAssignment(property)) continue
+      const id = name(property.name)
+      const entry = property.initializer
+      if (!ts.isCallExpression(entry)) continue
+      const description = entry.arguments[0]
+      if (description === undefined || !ts.isObjectLiteralExpression(description)) continue
+      const input = description.properties.find((p) => p.name !== undefined && name(p.name) === "input")
+      if (input === undefined || !ts.isPropertyAssignment(input)) continue
+      const docs = new Map<string, string>()
+      const visit = (node: ts.Node, depth: number): void => {
+        if (ts.isCallExpression(node) && node.expression.getText(source).endsWith("alternatives")) {
+          const groupsArg = node.arguments[1]
+          if (groupsArg !== undefined && ts.isArrayLiteralExpression(groupsArg)) {
+            alternatives.set(
+              id,
+              groupsArg.elements.filter(ts.isArrayLiteralExpression).map((g) =>
+                g.elements.filter(ts.isStringLiteral).map((f) => f.text)
+              )
+            )
+          }
+        }
+        // the input's own fields: the first object literal (the struct's fields)
+        if (ts.isObjectLiteralExpression(node) && depth === 0) {
+          for (const field of node.properties) {
+            const text = field.name !== undefined ? jsDocText(field) : undefined
+            if (text !== undefined && field.name !== undefined) docs.set(name(field.name), text)
+          }
+          ts.forEachChild(node, (child) => visit(child, depth + 1))
+          return
+        }
+        ts.forEachChild(node, (child) => visit(child, depth))
+      }
+      visit(input.initializer, 0)
+      fieldDocs.set(id, docs)
+    }
   }
-  return out
+  return { groups, alternatives, fieldDocs }
+})()
+
+const groupDescriptions = apiSource.groups
+
+/**
+ * The named request and answer type of each operation, from `Models.ts`'s `Named` map
+ * (`readonly sendSms: { readonly request: SendSmsRequest; readonly response: SendSmsResponse }`).
+ */
+const modelNames = (() => {
+  const source = sourceOf("packages/core/src/Models.ts")
+  const out = new Map<string, { request?: string; response?: string }>()
+  const named = source?.statements.find((s): s is ts.InterfaceDeclaration =>
+    ts.isInterfaceDeclaration(s) && s.name.text === "Named"
+  )
+  for (const member of named?.members ?? []) {
+    if (!ts.isPropertySignature(member) || member.type === undefined || !ts.isTypeLiteralNode(member.type)) continue
+    const names: { request?: string; response?: string } = {}
+    for (const m of member.type.members) {
+      if (ts.isPropertySignature(m) && m.type !== undefined && ts.isIdentifier(m.name)) {
+        if (m.name.text === "request" || m.name.text === "response") names[m.name.text] = m.type.getText(source)
+      }
+    }
+    out.set(member.name.getText(source), names)
+  }
+  return { exists: source !== undefined, names: out }
 })()
 
 type AnyOperation = Operation.Any
@@ -428,32 +556,44 @@ const inputFields = (op: AnyOperation, make: (s: unknown) => JsonSchema, specOp:
       )
     }
     : specOp.requestBody?.content?.[Object.keys(specOp.requestBody.content)[0]!]?.schema
+  const docs = apiSource.fieldDocs.get(op.id) ?? new Map<string, string>()
+  const alternatives = apiSource.alternatives.get(op.id)
+  if (alternatives !== undefined) {
+    // fields of which exactly one group is given: required with their group
+    const note = (name: string) =>
+      alternatives.some((g) => g.includes(name))
+        ? "one group (see above)"
+        : (top.required ?? []).includes(name)
+        ? "yes"
+        : "no"
+    return fieldsOf(top, defs, specNode, "", 0, note, docs)
+  }
   if (top.anyOf !== undefined) {
-    // an either/or input: every field of every shape, required as each shape says
+    // a union of shapes: every field of every shape, required as each shape says
     const shapes = top.anyOf.map((m) => deref(m, defs))
-    const merged: JsonSchema = {
-      properties: Object.assign({}, ...shapes.map((s) => s.properties ?? {}))
-    }
+    const merged: JsonSchema = { properties: Object.assign({}, ...shapes.map((s) => s.properties ?? {})) }
     const note = (name: string) => {
       const count = shapes.filter((s) => (s.required ?? []).includes(name)).length
       return count === shapes.length ? "yes" : count > 0 ? "in one shape" : "no"
     }
-    return fieldsOf(merged, defs, specNode, "", 0, note)
+    return fieldsOf(merged, defs, specNode, "", 0, note, docs)
   }
-  return fieldsOf(top, defs, specNode)
+  return fieldsOf(top, defs, specNode, "", 0, undefined, docs)
 }
 
+/** How an input with alternatives is given, when it has them. */
 const inputShapes = (op: AnyOperation, make: (s: unknown) => JsonSchema): string => {
   if (op.input._tag === "None") return ""
   const schema = make(op.input.schema)
   const defs = schema.$defs ?? {}
   const top = deref(schema, defs)
-  if (top.anyOf === undefined) return ""
-  const shapes = top.anyOf.map((m, i) => {
-    const required = deref(m, defs).required ?? []
-    return `${i + 1}. ${required.length === 0 ? "no required field" : required.map((r) => code(r)).join(" and ")}`
-  })
-  return `It takes one of ${shapes.length} shapes; giving none, or more than one, is a \`RequestValidationError\` before anything is sent:\n\n${
+  const groups = apiSource.alternatives.get(op.id) ??
+    top.anyOf?.map((m) => deref(m, defs).required ?? [])
+  if (groups === undefined) return ""
+  const shapes = groups.map((g, i) =>
+    `${i + 1}. ${g.length === 0 ? "no required field" : g.map((r) => code(r)).join(" and ")}`
+  )
+  return `Give exactly one of these groups of fields, whole; none, part of one, or more than one is a \`RequestValidationError\`, before anything is sent:\n\n${
     shapes.join("\n")
   }\n\n`
 }
@@ -493,14 +633,18 @@ const operationEntry = (
   make: (s: unknown) => JsonSchema
 ): string => {
   const specOp = specOperations.get(op.id) ?? {}
-  const names = { request: `${pascal(op.id)}Request`, response: `${pascal(op.id)}Response` }
+  const named = modelNames.names.get(op.id)
+  const names = {
+    request: named?.request ?? `${pascal(op.id)}Request`,
+    response: named?.response ?? `${pascal(op.id)}Response`
+  }
   const service = accessor.charAt(0).toLowerCase() + accessor.slice(1)
   const path = pathFields(op, make, specOp)
   const input = inputFields(op, make, specOp)
   const inputOptional = input.every((f) => f.required === "no")
   const params = [
     ...path.map((f) => `${f.name}: ${f.type}`),
-    ...(op.input._tag === "None" ? [] : [`input${inputOptional ? "?" : ""}: ${names.request}`])
+    ...(op.input._tag === "None" ? [] : [`request${inputOptional ? "?" : ""}: ${names.request}`])
   ].join(", ")
   const answer = answerType(op, names)
   const aliases = Object.entries(Api.aliases[accessor as keyof typeof Api.aliases] ?? {})
@@ -586,7 +730,7 @@ const operationEntry = (
         "```\n"
     )
   }
-  const example = exampleOf(accessor, serviceTag, op.id)
+  const example = exampleOf(accessor, op.id)
   out.push("#### Example\n")
   if (example === undefined) {
     out.push(`No example script calls it directly yet.\n`)
