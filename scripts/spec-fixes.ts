@@ -93,6 +93,67 @@ const splitMergedRows = (rows: Array<Json>): Array<Json> =>
     ]
   })
 
+/**
+ * Query parameters of which a request gives one group, not all: the reports take `period` OR
+ * the interval `start_date` + `end_date` ("The only required parameters are the dates filters:
+ * `period` parameter or `start_date` and `end_date`", and error 1824 "No `period` parameter or
+ * interval"), where the vendor's clients mark all three required. Recorded on each operation
+ * whose query has every field of the groups as `x-smscx-alternatives` (codegen makes the input a
+ * union of the accepted shapes), the fields made optional, each with what the docs say of it.
+ */
+const QUERY_ALTERNATIVES: ReadonlyArray<{ readonly name: string; readonly fields: Record<string, string> }> = [
+  {
+    name: "Period",
+    fields: {
+      period: "The report's period: a year `Y` (`2026`: its months) or a month `Y-m` (`2026-05`: its days). " +
+        "Give it, or `start_date` and `end_date`, not both."
+    }
+  },
+  {
+    name: "Dates",
+    fields: {
+      start_date: "The first day of the report, `Y-m-d` (`2026-05-01`), with `end_date`; instead of `period`.",
+      end_date: "The last day of the report (included), `Y-m-d` (`2026-05-31`), not before `start_date`."
+    }
+  }
+]
+
+const withQueryAlternatives = (op: Json): Json => {
+  const params: Array<Json> = op.parameters ?? []
+  const names = QUERY_ALTERNATIVES.flatMap((group) => Object.keys(group.fields))
+  if (!names.every((name) => params.some((p) => p.in === "query" && p.name === name))) return op
+  const description = Object.assign({}, ...QUERY_ALTERNATIVES.map((group) => group.fields))
+  return {
+    ...op,
+    parameters: params.map((p) =>
+      p.in === "query" && names.includes(p.name)
+        ? { ...p, required: false, description: p.description ?? description[p.name] }
+        : p
+    ),
+    "x-smscx-alternatives": QUERY_ALTERNATIVES.map((group) => ({ name: group.name, fields: Object.keys(group.fields) }))
+  }
+}
+
+/**
+ * The query parameters of each shape an operation's (fixed) query takes: all of them when it has
+ * no alternatives, else, for each group, the parameters without the other groups' fields, the
+ * group's own required. For tests that read the spec: a request fits the query when it fits one
+ * shape.
+ */
+export const queryShapes = (
+  op: Json
+): ReadonlyArray<{ readonly name: string | undefined; readonly params: Array<Json> }> => {
+  const query: Array<Json> = (op.parameters ?? []).filter((p: Json) => p.in === "query")
+  const groups: Array<{ name: string; fields: Array<string> }> | undefined = op["x-smscx-alternatives"]
+  if (groups === undefined) return [{ name: undefined, params: query }]
+  return groups.map((group) => ({
+    name: group.name,
+    params: query
+      .filter((p) => !groups.some((other) => other !== group && other.fields.includes(p.name)))
+      .map((p) => group.fields.includes(p.name) ? { ...p, required: true } : p)
+  }))
+}
+
 /** The spec's paths with the request fixes applied to their parameters (a copy). */
 export const fixPaths = (paths: Record<string, Json>): Record<string, Json> =>
   Object.fromEntries(
@@ -102,9 +163,9 @@ export const fixPaths = (paths: Record<string, Json>): Record<string, Json> =>
         Object.entries<Json>(item).map(([method, op]) => [
           method,
           {
-            ...op,
+            ...withQueryAlternatives(op),
             ...(op.parameters === undefined ? {} : {
-              parameters: op.parameters.map((p: Json) =>
+              parameters: withQueryAlternatives(op).parameters.map((p: Json) =>
                 COUNTRY_ISO_NAMES.has(p.name) && p.schema?.type === "string"
                   ? { ...p, schema: { ...p.schema, ...COUNTRY_ISO } }
                   : PHONE_NAMES.has(p.name) && p.schema?.type === "string"

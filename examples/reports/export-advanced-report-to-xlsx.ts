@@ -13,7 +13,7 @@ const program = Effect.gen(function*() {
   const reports = yield* Reports
   yield* sms.sendSms({ to: [exampleRecipient], from: "InfoText", text: "Your order has shipped." })
   // the last seven days, both ends included
-  const file = yield* reports.exportAdvancedReportToXLSX({ period: "", start_date: day(-6), end_date: day(0) })
+  const file = yield* reports.exportAdvancedReportToXLSX({ start_date: day(-6), end_date: day(0) })
   const path = join(tmpdir(), file.fileName ?? "report.xlsx")
   yield* Effect.promise(() => writeFile(path, file.bytes))
   console.log(`saved ${path} (${file.contentType}, ${file.bytes.length} bytes)`)

@@ -3,8 +3,8 @@ import { Reports, Sms } from "@smscx/client"
 import { Effect, Stream } from "effect"
 import { exampleRecipient, SmsCxLive } from "../_runtime.js"
 
-// `period` (`Y` or `Y-m`) or an interval `start_date`..`end_date` (`Y-m-d`); the other ones empty
-const thisMonth = { period: new Date().toISOString().slice(0, 7), start_date: "", end_date: "" }
+// `period` (`Y` or `Y-m`), or the interval `start_date` + `end_date` (`Y-m-d`): one or the other
+const thisMonth = { period: new Date().toISOString().slice(0, 7) }
 
 const program = Effect.gen(function*() {
   const sms = yield* Sms

@@ -4,7 +4,7 @@ import { Effect } from "effect"
 import { exampleRecipient, SmsCxLive } from "../_runtime.js"
 
 // a year gives months, a month (`Y-m`) or an interval gives days
-const thisYear = { period: new Date().toISOString().slice(0, 4), start_date: "", end_date: "" }
+const thisYear = { period: new Date().toISOString().slice(0, 4) }
 
 const program = Effect.gen(function*() {
   const sms = yield* Sms

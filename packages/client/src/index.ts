@@ -53,3 +53,9 @@ export { Transport } from "@smscx/transport"
  * @since 0.1.0
  */
 export { Api, Generated, Operation } from "@smscx/core"
+
+/**
+ * The request and answer type of each operation, by name: `SendSmsRequest`, `SendSmsResponse`, ...
+ * @since 0.3.0
+ */
+export type * from "@smscx/core/Models"

@@ -1,16 +1,23 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Groups, InvalidRequestException, Reports, ResourceNotFoundException, Sms } from "@smscx/client"
+import {
+  Groups,
+  InvalidRequestException,
+  Reports,
+  RequestValidationError,
+  ResourceNotFoundException,
+  Sms
+} from "@smscx/client"
 import { parse } from "csv-parse/sync"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import ExcelJS from "exceljs"
-import { DE, GB, NL, NOW, provide, UNKNOWN_ID } from "./utils.js"
+import { DE, GB, NL, NOW, provide, sentTo, UNKNOWN_ID } from "./utils.js"
 
 const NL2 = "+31612345679"
 const FR = "+33612345678" // 0.068
-const JUNE = { period: "2025-06", start_date: "", end_date: "" } as const
+const JUNE = { period: "2025-06" } as const
 
 describe("Reports: what was sent, read back through the SDK", () => {
   it.effect("the advanced report agrees with the sends; statuses move to DELIVERED; summaries; exports", () =>
@@ -55,7 +62,6 @@ describe("Reports: what was sent, read back through the SDK", () => {
         GB: { phoneNumbers: 1, parts: 2, costParts: 0.082 }
       })
       const delivery = yield* reports.getSummaryReports("delivery", {
-        period: "",
         start_date: "2025-06-01",
         end_date: "2025-06-01"
       })
@@ -148,14 +154,10 @@ describe("Reports: what was sent, read back through the SDK", () => {
         })
       const invalid = (code: number) => `InvalidRequestException ${code}`
       const notFound = (code: number) => `ResourceNotFoundException ${code}`
-      assert.deepStrictEqual(
-        yield* errorOf(reports.getAdvancedReport({ period: "", start_date: "", end_date: "" })),
-        invalid(1824)
-      )
       assert.deepStrictEqual(yield* errorOf(reports.getAdvancedReport({ ...JUNE, period: "2025-13" })), invalid(1820))
       assert.deepStrictEqual(
         yield* errorOf(
-          reports.getSummaryReports("traffic", { period: "", start_date: "2025-06-02", end_date: "2025-06-01" })
+          reports.getSummaryReports("traffic", { start_date: "2025-06-02", end_date: "2025-06-01" })
         ),
         invalid(1823)
       )
@@ -166,5 +168,60 @@ describe("Reports: what was sent, read back through the SDK", () => {
       assert.deepStrictEqual(yield* errorOf(reports.getCampaignReport(UNKNOWN_ID, {})), notFound(1150))
       assert.deepStrictEqual(yield* errorOf(reports.getSingleReport(UNKNOWN_ID)), notFound(1160))
       assert.deepStrictEqual(yield* errorOf(reports.exportCampaignReportToXLSX(UNKNOWN_ID)), notFound(1160))
+    }).pipe(provide()))
+})
+
+describe("Reports: a period or an interval, one of the two", () => {
+  it.effect("either shape is accepted; paging keeps it and follows the cursor", () =>
+    Effect.gen(function*() {
+      const sms = yield* Sms
+      const reports = yield* Reports
+      yield* sms.sendSms({ from: "InfoText", text: "Hello", to: [NL, DE, GB] })
+      const byPeriod = yield* reports.getAdvancedReport({ period: "2025-06" })
+      const byDates = yield* reports.getAdvancedReport({ start_date: "2025-06-01", end_date: "2025-06-30" })
+      assert.strictEqual(byPeriod.data.length, 3)
+      assert.deepStrictEqual(byDates.data.map((m) => m.msgId), byPeriod.data.map((m) => m.msgId))
+      const pages = Chunk.toReadonlyArray(
+        yield* Stream.runCollect(
+          reports.getAdvancedReport.pages({ start_date: "2025-06-01", end_date: "2025-06-30", limit: 2 })
+        )
+      )
+      assert.deepStrictEqual(pages.map((p) => p.data.length), [2, 1])
+      const all = Chunk.toReadonlyArray(
+        yield* Stream.runCollect(reports.getAdvancedReport.all({ period: "2025-06", limit: 1 }))
+      )
+      assert.deepStrictEqual(all.map((m) => m.msgId), byPeriod.data.map((m) => m.msgId))
+      // every page was asked for: the ones after the first kept the dates (else 1824)
+      assert.strictEqual((yield* sentTo("/reports")).length, 2 + 2 + 3)
+      const summary = yield* reports.getSummaryReports("traffic", { start_date: "2025-06-01", end_date: "2025-06-02" })
+      assert.deepStrictEqual(Object.keys(summary.data), ["2025-06-01", "2025-06-02"])
+    }).pipe(provide()))
+
+  it.effect("neither, half an interval, or both kinds: RequestValidationError naming them, nothing sent", () =>
+    Effect.gen(function*() {
+      const reports = yield* Reports
+      const refused = (effect: Effect.Effect<unknown, unknown>) =>
+        Effect.map(Effect.flip(effect), (e) => {
+          assert.instanceOf(e, RequestValidationError)
+          return e.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`)
+        })
+      // @ts-expect-error neither `period` nor the interval
+      assert.deepStrictEqual(yield* refused(reports.getAdvancedReport({ channel: "sms" })), [
+        "period: is missing: give `period`, or `start_date` and `end_date`"
+      ])
+      // @ts-expect-error half an interval
+      assert.deepStrictEqual(yield* refused(reports.exportAdvancedReportToCSV({ start_date: "2025-06-01" })), [
+        "end_date: is missing: `start_date` and `end_date` go together"
+      ])
+      const both = { period: "2025", start_date: "2025-06-01", end_date: "2025-06-02" }
+      // @ts-expect-error both kinds at once
+      assert.deepStrictEqual(yield* refused(reports.getSummaryReports("country", both)), [
+        "start_date: cannot go with `period`: give `period`, or `start_date` and `end_date`, not both"
+      ])
+      // what the type refuses, plain JavaScript is refused too, with the message to match
+      const error = yield* Effect.flip(reports.exportAdvancedReportToXLSX({} as never))
+      assert.include(error.message, "give `period`, or `start_date` and `end_date`")
+      assert.deepStrictEqual(yield* sentTo("/reports"), [])
+      assert.deepStrictEqual(yield* sentTo("/reports/summary/country"), [])
     }).pipe(provide()))
 })

@@ -2913,10 +2913,10 @@ export const Reports = {
    * @example
    * ```ts
    * // Effect: const reports = yield* Reports
-   * const result = yield* reports.getAdvancedReport({ period, start_date, end_date })
+   * const result = yield* reports.getAdvancedReport({})
    * // Promise
-   * const result = await client.reports.getAdvancedReport({ period, start_date, end_date })
-   * for await (const item of client.reports.getAdvancedReport.all({ period, start_date, end_date })) console.log(item)
+   * const result = await client.reports.getAdvancedReport({})
+   * for await (const item of client.reports.getAdvancedReport.all({})) console.log(item)
    * ```
    * @since 0.1.0
    */
@@ -2926,7 +2926,13 @@ export const Reports = {
     method: "GET",
     path: "/reports",
     pathParams: {},
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ "period": Schema.String, "start_date": Schema.String, "end_date": Schema.String, "channel": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp", "multichannel")), "source": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("api", "excel", "webapp", "smpp", "plugin", "alerts")), "delivery_report": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("delivered", "failed", "sent", "accepted", "rejected", "scheduled")), "country_iso": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), "short_response": /*#__PURE__*/ Schema.optional(Schema.Boolean), "limit": /*#__PURE__*/ Schema.optional(Schema.Int), "next": /*#__PURE__*/ Schema.optional(Schema.String), "previous": /*#__PURE__*/ Schema.optional(Schema.String) })),
+    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Operation.alternatives(/*#__PURE__*/ Schema.Struct({ 
+/** The report's period: a year `Y` (`2026`: its months) or a month `Y-m` (`2026-05`: its days). Give it, or `start_date` and `end_date`, not both. */
+"period": /*#__PURE__*/ Schema.optional(Schema.String), 
+/** The first day of the report, `Y-m-d` (`2026-05-01`), with `end_date`; instead of `period`. */
+"start_date": /*#__PURE__*/ Schema.optional(Schema.String), 
+/** The last day of the report (included), `Y-m-d` (`2026-05-31`), not before `start_date`. */
+"end_date": /*#__PURE__*/ Schema.optional(Schema.String), "channel": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp", "multichannel")), "source": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("api", "excel", "webapp", "smpp", "plugin", "alerts")), "delivery_report": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("delivered", "failed", "sent", "accepted", "rejected", "scheduled")), "country_iso": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), "short_response": /*#__PURE__*/ Schema.optional(Schema.Boolean), "limit": /*#__PURE__*/ Schema.optional(Schema.Int), "next": /*#__PURE__*/ Schema.optional(Schema.String), "previous": /*#__PURE__*/ Schema.optional(Schema.String) }), [["period"],["start_date","end_date"]])),
     success: /*#__PURE__*/ Operation.jsonResponse(ReportsAdvancedResponse),
     errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
@@ -3119,9 +3125,9 @@ export const Reports = {
    * @example
    * ```ts
    * // Effect: const reports = yield* Reports
-   * const result = yield* reports.exportAdvancedReportToCSV({ period, start_date, end_date })
+   * const result = yield* reports.exportAdvancedReportToCSV({})
    * // Promise
-   * const result = await client.reports.exportAdvancedReportToCSV({ period, start_date, end_date })
+   * const result = await client.reports.exportAdvancedReportToCSV({})
    * ```
    * @since 0.1.0
    */
@@ -3131,7 +3137,13 @@ export const Reports = {
     method: "GET",
     path: "/reports/csv",
     pathParams: {},
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ "period": Schema.String, "start_date": Schema.String, "end_date": Schema.String, "channel": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp", "multichannel")), "source": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("api", "excel", "webapp", "smpp", "plugin", "alerts")), "delivery_report": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("delivered", "failed", "sent", "accepted", "rejected", "scheduled")), "country_iso": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), "limit": /*#__PURE__*/ Schema.optional(Schema.Int) })),
+    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Operation.alternatives(/*#__PURE__*/ Schema.Struct({ 
+/** The report's period: a year `Y` (`2026`: its months) or a month `Y-m` (`2026-05`: its days). Give it, or `start_date` and `end_date`, not both. */
+"period": /*#__PURE__*/ Schema.optional(Schema.String), 
+/** The first day of the report, `Y-m-d` (`2026-05-01`), with `end_date`; instead of `period`. */
+"start_date": /*#__PURE__*/ Schema.optional(Schema.String), 
+/** The last day of the report (included), `Y-m-d` (`2026-05-31`), not before `start_date`. */
+"end_date": /*#__PURE__*/ Schema.optional(Schema.String), "channel": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp", "multichannel")), "source": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("api", "excel", "webapp", "smpp", "plugin", "alerts")), "delivery_report": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("delivered", "failed", "sent", "accepted", "rejected", "scheduled")), "country_iso": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), "limit": /*#__PURE__*/ Schema.optional(Schema.Int) }), [["period"],["start_date","end_date"]])),
     success: /*#__PURE__*/ Operation.fileResponse("application/csv"),
     errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
@@ -3214,9 +3226,9 @@ export const Reports = {
    * @example
    * ```ts
    * // Effect: const reports = yield* Reports
-   * const result = yield* reports.getSummaryReports(dimension, { period, start_date, end_date })
+   * const result = yield* reports.getSummaryReports(dimension, {})
    * // Promise
-   * const result = await client.reports.getSummaryReports(dimension, { period, start_date, end_date })
+   * const result = await client.reports.getSummaryReports(dimension, {})
    * ```
    * @since 0.1.0
    */
@@ -3226,7 +3238,13 @@ export const Reports = {
     method: "GET",
     path: "/reports/summary/{dimension}",
     pathParams: { "dimension": /*#__PURE__*/ Schema.Literal("source", "channel", "country", "traffic", "delivery") },
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ "period": Schema.String, "start_date": Schema.String, "end_date": Schema.String, "limit": /*#__PURE__*/ Schema.optional(Schema.Int) })),
+    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Operation.alternatives(/*#__PURE__*/ Schema.Struct({ 
+/** The report's period: a year `Y` (`2026`: its months) or a month `Y-m` (`2026-05`: its days). Give it, or `start_date` and `end_date`, not both. */
+"period": /*#__PURE__*/ Schema.optional(Schema.String), 
+/** The first day of the report, `Y-m-d` (`2026-05-01`), with `end_date`; instead of `period`. */
+"start_date": /*#__PURE__*/ Schema.optional(Schema.String), 
+/** The last day of the report (included), `Y-m-d` (`2026-05-31`), not before `start_date`. */
+"end_date": /*#__PURE__*/ Schema.optional(Schema.String), "limit": /*#__PURE__*/ Schema.optional(Schema.Int) }), [["period"],["start_date","end_date"]])),
     success: /*#__PURE__*/ Operation.jsonResponse(GetSummaryReports200Response),
     errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
@@ -3257,9 +3275,9 @@ export const Reports = {
    * @example
    * ```ts
    * // Effect: const reports = yield* Reports
-   * const result = yield* reports.exportAdvancedReportToXLSX({ period, start_date, end_date })
+   * const result = yield* reports.exportAdvancedReportToXLSX({})
    * // Promise
-   * const result = await client.reports.exportAdvancedReportToXLSX({ period, start_date, end_date })
+   * const result = await client.reports.exportAdvancedReportToXLSX({})
    * ```
    * @since 0.1.0
    */
@@ -3269,7 +3287,13 @@ export const Reports = {
     method: "GET",
     path: "/reports/xlsx",
     pathParams: {},
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ "period": Schema.String, "start_date": Schema.String, "end_date": Schema.String, "channel": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp", "multichannel")), "source": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("api", "excel", "webapp", "smpp", "plugin", "alerts")), "delivery_report": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("delivered", "failed", "sent", "accepted", "rejected", "scheduled")), "country_iso": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), "limit": /*#__PURE__*/ Schema.optional(Schema.Int) })),
+    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Operation.alternatives(/*#__PURE__*/ Schema.Struct({ 
+/** The report's period: a year `Y` (`2026`: its months) or a month `Y-m` (`2026-05`: its days). Give it, or `start_date` and `end_date`, not both. */
+"period": /*#__PURE__*/ Schema.optional(Schema.String), 
+/** The first day of the report, `Y-m-d` (`2026-05-01`), with `end_date`; instead of `period`. */
+"start_date": /*#__PURE__*/ Schema.optional(Schema.String), 
+/** The last day of the report (included), `Y-m-d` (`2026-05-31`), not before `start_date`. */
+"end_date": /*#__PURE__*/ Schema.optional(Schema.String), "channel": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp", "multichannel")), "source": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("api", "excel", "webapp", "smpp", "plugin", "alerts")), "delivery_report": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("delivered", "failed", "sent", "accepted", "rejected", "scheduled")), "country_iso": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), "limit": /*#__PURE__*/ Schema.optional(Schema.Int) }), [["period"],["start_date","end_date"]])),
     success: /*#__PURE__*/ Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",

@@ -8,6 +8,7 @@
 import * as Schema from "effect/Schema"
 import type * as ErrorCatalogue from "./ErrorCatalogue.js"
 import type * as Errors from "./Errors.js"
+import type * as Models from "./Models.js"
 
 /**
  * What an operation takes besides its path parameters.
@@ -19,6 +20,69 @@ export type Input =
   | { readonly _tag: "Query"; readonly schema: Schema.Schema.AnyNoContext }
   | { readonly _tag: "Json"; readonly schema: Schema.Schema.AnyNoContext }
   | { readonly _tag: "Form"; readonly schema: Schema.Schema.AnyNoContext }
+
+/**
+ * Groups of fields of which an input gives exactly one, whole: `[["period"], ["start_date",
+ * "end_date"]]`.
+ * @since 0.3.0
+ * @category models
+ */
+export type Groups = ReadonlyArray<ReadonlyArray<string>>
+
+type GroupFields<G extends Groups> = G[number][number]
+
+/**
+ * The input `T` with one group of `G` given (its fields required) and the other groups' fields
+ * absent. `Pick` keeps each field's documentation.
+ * @since 0.3.0
+ * @category type-level
+ */
+export type WithGroup<T, G extends Groups, Given extends G[number]> =
+  & Omit<T, GroupFields<G>>
+  & Required<Pick<T, Extract<Given[number], keyof T>>>
+  & { readonly [K in Exclude<GroupFields<G>, Given[number]>]?: never }
+
+/**
+ * The shapes an input with alternative groups of fields takes: one per group.
+ * @since 0.3.0
+ * @category type-level
+ */
+export type Alternatives<T, G extends Groups> = { [I in keyof G]: WithGroup<T, G, G[I]> }[number]
+
+const groupsText = (groups: Groups) =>
+  groups.map((group) => group.map((field) => `\`${field}\``).join(" and ")).join(", or ")
+
+/**
+ * An input schema whose fields include alternative groups (all optional in `schema`): a value
+ * must give every field of exactly one group. Typed as the union of the accepted shapes; a value
+ * with none, with part of one, or with more than one group fails with an issue at the field
+ * concerned, naming the alternatives.
+ * @since 0.3.0
+ * @category constructors
+ */
+export const alternatives = <S extends Schema.Schema.AnyNoContext, const G extends Groups>(
+  schema: S,
+  groups: G
+): Schema.Schema<Alternatives<Schema.Schema.Type<S>, G>, Alternatives<Schema.Schema.Encoded<S>, G>> =>
+  schema.pipe(Schema.filter((value) => {
+    const record = value as Readonly<Record<string, unknown>>
+    const given = groups.filter((group) => group.some((field) => record[field] !== undefined))
+    if (given.length === 0) {
+      return { path: [groups[0]![0]!], message: `is missing: give ${groupsText(groups)}` }
+    }
+    if (given.length > 1) {
+      const [first, second] = given as unknown as readonly [ReadonlyArray<string>, ReadonlyArray<string>]
+      const field = second.find((name) => record[name] !== undefined)!
+      return {
+        path: [field],
+        message: `cannot go with ${groupsText([first])}: give ${groupsText(groups)}, not both`
+      }
+    }
+    const missing = given[0]!.find((field) => record[field] === undefined)
+    return missing === undefined
+      ? true
+      : { path: [missing], message: `is missing: ${groupsText([given[0]!])} go together` }
+  })) as unknown as Schema.Schema<Alternatives<Schema.Schema.Type<S>, G>, Alternatives<Schema.Schema.Encoded<S>, G>>
 
 /**
  * What an operation answers with on success.
@@ -213,7 +277,7 @@ export type PathArgs<O extends Any> = O extends Operation<any, infer P, infer F,
 type PathValues<Names extends ReadonlyArray<string>, F> = { [K in keyof Names]: FieldType<F[Names[K] & keyof F]> }
 
 /**
- * The input object of an operation (body fields or query parameters).
+ * The input object of an operation (body fields or query parameters), as its schema types it.
  * @since 0.1.0
  * @category type-level
  */
@@ -222,14 +286,24 @@ export type InputOf<O extends Any> = O["input"] extends { readonly schema: infer
   : never
 
 /**
+ * The input object of an operation under its name (`SendSmsRequest`, ...; see `Models`), so
+ * that hovers and type errors show the name rather than the schema's structure.
+ * @since 0.3.0
+ * @category type-level
+ */
+export type RequestOf<O extends Any> = O["id"] extends keyof Models.Named
+  ? Models.Named[O["id"]] extends { readonly request: infer R } ? R : InputOf<O>
+  : InputOf<O>
+
+/**
  * The trailing input argument: required when a field of it is, optional otherwise, absent when
  * the operation takes none.
  * @since 0.1.0
  * @category type-level
  */
 export type InputArgs<O extends Any> = O["input"] extends { readonly _tag: "None" } ? []
-  : {} extends InputOf<O> ? [input?: InputOf<O>]
-  : [input: InputOf<O>]
+  : {} extends RequestOf<O> ? [request?: RequestOf<O>]
+  : [request: RequestOf<O>]
 
 /**
  * All the arguments of a method derived from an operation.
@@ -239,15 +313,25 @@ export type InputArgs<O extends Any> = O["input"] extends { readonly _tag: "None
 export type Args<O extends Any> = [...PathArgs<O>, ...InputArgs<O>]
 
 /**
- * What the method succeeds with.
- * @since 0.1.0
+ * What the method succeeds with, as the operation's schema types it.
+ * @since 0.3.0
  * @category type-level
  */
-export type SuccessOf<O extends Any> = O["success"] extends
+export type RawSuccessOf<O extends Any> = O["success"] extends
   { readonly _tag: "Json"; readonly schema: infer S; readonly noContent: true } ? Schema.Schema.Type<S> | undefined
   : O["success"] extends { readonly _tag: "Json"; readonly schema: infer S } ? Schema.Schema.Type<S>
   : O["success"] extends { readonly _tag: "File" } ? ExportedFile
   : void
+
+/**
+ * What the method succeeds with, under its name where it has one (`SendSmsResponse`, ...; see
+ * `Models`).
+ * @since 0.1.0
+ * @category type-level
+ */
+export type SuccessOf<O extends Any> = O["id"] extends keyof Models.Named
+  ? Models.Named[O["id"]] extends { readonly response: infer R } ? R : RawSuccessOf<O>
+  : RawSuccessOf<O>
 
 /**
  * An exported file (CSV or XLSX), read whole.

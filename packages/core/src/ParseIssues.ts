@@ -172,7 +172,8 @@ export const collect = (
         return
       }
       case "Refinement":
-        if (issue.kind === "From") return walk(issue.issue, path)
+        // a filter that names the field concerned (`{ path, message }`) is an issue at that field
+        if (issue.kind === "From" || issue.issue._tag === "Pointer") return walk(issue.issue, path)
         return mismatch(path, issue.ast, issue, issue.issue._tag === "Type" ? issue.issue.message : undefined)
       case "Transformation":
         return walk(issue.issue, path)

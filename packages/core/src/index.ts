@@ -35,6 +35,19 @@ export * from "./Errors.js"
 export * as Generated from "./Generated.js"
 
 /**
+ * A named type for what each operation takes and answers: `SendSmsRequest`, `SendSmsResponse`, ...
+ * (types only).
+ * @since 0.3.0
+ */
+export type * from "./Models.js"
+
+/**
+ * A named type for what each operation takes and answers, as a namespace: `Models.SendSmsRequest`.
+ * @since 0.3.0
+ */
+export type * as Models from "./Models.js"
+
+/**
  * A fast check that a JSON value fits a schema as it is.
  * @since 0.1.0
  */

@@ -36,6 +36,12 @@ export * from "@smscx/core/Errors"
 export { Generated } from "@smscx/core"
 
 /**
+ * The request and answer type of each operation, by name: `SendSmsRequest`, `SendSmsResponse`, ...
+ * @since 0.3.0
+ */
+export type * from "@smscx/core/Models"
+
+/**
  * @since 0.1.0
  */
 export { parseWebhook, WebhookDecodeError, type WebhookKind, type WebhookPayload } from "./Webhooks.js"

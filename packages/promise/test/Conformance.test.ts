@@ -36,7 +36,7 @@ import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Option from "effect/Option"
 import { readFileSync } from "node:fs"
-import { fixPaths, fixSchemas } from "../../../scripts/spec-fixes.js"
+import { fixPaths, fixSchemas, queryShapes } from "../../../scripts/spec-fixes.js"
 
 // the spec is untyped JSON
 type Json = any
@@ -295,18 +295,23 @@ const casesOf = (o: SpecOperation): ReadonlyArray<Case> => {
     )
   }
   if (query.length > 0) {
-    return (["required", "full"] as const).map((mode): Case => {
-      const input = Object.fromEntries(
-        query.filter((p) => mode === "full" || p.required === true).map((p) => [p.name, sample(p.schema, mode, p.name)])
-      )
-      return {
-        label: `${mode} query parameters`,
-        args: [...pathArgs, input],
-        pathname,
-        query: Object.entries(input).map(([name, v]) => [name, String(v)] as const),
-        body: undefined
-      }
-    })
+    // a query with alternative groups (`period`, or `start_date` and `end_date`): each of its shapes
+    return queryShapes(o.op).flatMap((shape) =>
+      (["required", "full"] as const).map((mode): Case => {
+        const input = Object.fromEntries(
+          shape.params.filter((p) => mode === "full" || p.required === true).map((
+            p
+          ) => [p.name, sample(p.schema, mode, p.name)])
+        )
+        return {
+          label: `${mode} query parameters${shape.name === undefined ? "" : ` (by ${shape.name})`}`,
+          args: [...pathArgs, input],
+          pathname,
+          query: Object.entries(input).map(([name, v]) => [name, String(v)] as const),
+          body: undefined
+        }
+      })
+    )
   }
   return [{ label: "no input", args: pathArgs, pathname, query: [], body: undefined }]
 }

@@ -13,7 +13,7 @@ import addFormatsModule from "ajv-formats"
 import { fullFormats } from "ajv-formats/dist/formats.js"
 import Ajv2020Module from "ajv/dist/2020.js"
 import { readFileSync } from "node:fs"
-import { fixPaths, fixSchemas } from "../../../../scripts/spec-fixes.js"
+import { fixPaths, fixSchemas, queryShapes } from "../../../../scripts/spec-fixes.js"
 
 // ajv and ajv-formats are CommonJS modules whose default export is `exports.default`
 const Ajv2020 = Ajv2020Module.default
@@ -148,16 +148,18 @@ export const shapeOf = (operation: Operation.Any): Shape => {
   const pathParams = operation.pathParamNames.map((name) => ({ name, schema: resolve(byName.get(name)!.schema) }))
   const content = op.requestBody?.content as Record<string, { schema: Json }> | undefined
   const query = parameters.filter((p) => p.in === "query")
+  // a query with alternative groups (`period`, or `start_date` and `end_date`) fits one of its shapes
+  const shapes = queryShapes(op).map(({ params }) => ({
+    type: "object",
+    properties: Object.fromEntries(params.map((p) => [p.name, resolve(p.schema)])),
+    required: params.filter((p) => p.required === true).map((p) => p.name),
+    // the document lists every parameter: an unknown one is refused (DEVIATIONS.closedObjects)
+    additionalProperties: false
+  }))
   const input = content !== undefined
     ? resolve(Object.values(content)[0]!.schema)
     : query.length > 0
-    ? {
-      type: "object",
-      properties: Object.fromEntries(query.map((p) => [p.name, resolve(p.schema)])),
-      required: query.filter((p) => p.required === true).map((p) => p.name),
-      // the document lists every parameter: an unknown one is refused (DEVIATIONS.closedObjects)
-      additionalProperties: false
-    }
+    ? shapes.length === 1 ? shapes[0] : { anyOf: shapes }
     : undefined
   return { operation, pathParams, input }
 }

@@ -62,10 +62,11 @@ interface Range {
   readonly bucket: Bucket
 }
 
+/** One of `period` or the interval: the inputs' schemas let no other shape through. */
 interface DateQuery {
-  readonly period: string
-  readonly start_date: string
-  readonly end_date: string
+  readonly period?: string | undefined
+  readonly start_date?: string | undefined
+  readonly end_date?: string | undefined
 }
 
 const DAY = 86_400_000
@@ -84,12 +85,9 @@ const dayOf = (raw: string): number | undefined => {
   return date.getUTCMonth() === m - 1 && date.getUTCDate() === d ? millis : undefined
 }
 
-/**
- * The range a request asks for. A `period` wins over an interval given with it; an empty
- * parameter counts as absent (the SDK's inputs require all three, so they send empty ones).
- */
+/** The range a request asks for (`normalizeDates` has left one of `period` or the interval). */
 const rangeOf = (query: DateQuery): Effect.Effect<Range, ApiFailure> => {
-  const period = query.period.trim()
+  const period = query.period?.trim() ?? ""
   if (period !== "") {
     const match = periodPattern.exec(period)
     if (match === null) return fail(E.periodInvalid)
@@ -101,7 +99,7 @@ const rangeOf = (query: DateQuery): Effect.Effect<Range, ApiFailure> => {
     if (month < 1 || month > 12) return fail(E.periodInvalid)
     return Effect.succeed({ start: Date.UTC(year, month - 1, 1), end: Date.UTC(year, month, 1), bucket: "day" })
   }
-  if (query.start_date.trim() === "" || query.end_date.trim() === "") return fail(E.noDates)
+  if (query.start_date === undefined || query.end_date === undefined) return fail(E.noDates)
   const start = dayOf(query.start_date)
   if (start === undefined) return fail(E.startDateInvalid)
   const end = dayOf(query.end_date)
@@ -302,10 +300,14 @@ const filtered = (store: State.Store, query: FilterQuery): Effect.Effect<Array<R
     }).reverse()
   })
 
+/**
+ * The inputs take `period` or the interval: one missing where the schema wanted it (neither
+ * given, or half an interval) is the documented 1824.
+ */
 const dateFields: Fields.Table = [
-  ["period", { invalid: E.periodInvalid }],
-  ["start_date", { invalid: E.startDateInvalid }],
-  ["end_date", { invalid: E.endDateInvalid }]
+  ["period", { invalid: (value) => value === undefined ? E.noDates : E.periodInvalid }],
+  ["start_date", { invalid: (value) => value === undefined ? E.noDates : E.startDateInvalid }],
+  ["end_date", { invalid: (value) => value === undefined ? E.noDates : E.endDateInvalid }]
 ]
 
 /** The advanced report's fields; `channel` has a documented error in the exports only. */
@@ -318,15 +320,21 @@ const filterFields = (channel: ErrorSpec | undefined): Fields.Table => [
 ]
 
 /**
- * The inputs require all three date parameters while the API takes either; an absent one is
- * read as empty, so that `rangeOf` answers what is missing with the documented 1824.
+ * The API takes `period` or the interval `start_date` + `end_date`. As it reads them, an empty
+ * parameter counts as absent and a `period` wins over an interval sent with it (the SDK sends
+ * one or the other; other clients may send both): what is left is one of the two shapes the
+ * inputs' schemas accept, or neither (the documented 1824).
  */
-const normalizeDates = (raw: Record<string, unknown>): Record<string, unknown> => ({
-  ...raw,
-  period: raw.period ?? "",
-  start_date: raw.start_date ?? "",
-  end_date: raw.end_date ?? ""
-})
+const normalizeDates = (raw: Record<string, unknown>): Record<string, unknown> => {
+  const given = (name: string) => typeof raw[name] !== "string" || (raw[name] as string).trim() !== ""
+  const { end_date, period, start_date, ...rest } = raw
+  if (period !== undefined && given("period")) return { ...rest, period }
+  return {
+    ...rest,
+    ...(start_date !== undefined && given("start_date") ? { start_date } : {}),
+    ...(end_date !== undefined && given("end_date") ? { end_date } : {})
+  }
+}
 
 /** An export's `limit`: the most rows it holds (all of them when absent). */
 const exportLimit = (limit: number | undefined): Effect.Effect<number, ApiFailure> =>
