@@ -6,7 +6,11 @@
  * - a failure after which the request may have reached the server (5xx, 408, a reset connection,
  *   a lost answer, a timeout) is retried only when repeating it is safe: a GET or a DELETE, or a
  *   body carrying an idempotency id (the same id on every attempt);
- * - a connection refused (the request certainly never left) is retried for any method;
+ * - a connection refused, or a name the DNS could not look up for now (`EAI_AGAIN`): the request
+ *   certainly never left, so it is retried for any method, but once only by default
+ *   (`maxRefusedRetries`): nothing listening there rarely changes within seconds;
+ * - a host name that does not resolve (`ENOTFOUND`) and a TLS certificate refused
+ *   (`CERT_HAS_EXPIRED`, `DEPTH_ZERO_SELF_SIGNED_CERT`, ...) are final: trying again gets the same;
  * - anything else (an invalid request, a 4xx, an answer that does not decode) is final.
  *
  * Waits back off exponentially with jitter, bounded by `maxRetries` and by `maxElapsed`.
@@ -21,6 +25,7 @@ import * as Random from "effect/Random"
 import * as Schedule from "effect/Schedule"
 import * as ScheduleDecision from "effect/ScheduleDecision"
 import * as ScheduleInterval from "effect/ScheduleInterval"
+import * as CauseCode from "./internal/causeCode.js"
 
 /**
  * The call a policy decides about.
@@ -61,6 +66,11 @@ export type Policy = (request: Request) => Schedule.Schedule<unknown, unknown>
 export interface Options {
   /** How many times a call is tried again (after its first attempt). Default 3; 0 turns retries off. */
   readonly maxRetries?: number
+  /**
+   * How many of those retries a refused connection (or a DNS lookup that failed for now) may
+   * take: nothing listens at the address, which rarely changes within seconds. Default 1.
+   */
+  readonly maxRefusedRetries?: number
   /** The first backoff; it doubles each time. Default 500 ms. */
   readonly baseDelay?: Duration.DurationInput
   /**
@@ -85,6 +95,7 @@ export interface Options {
  */
 export const defaults = {
   maxRetries: 3,
+  maxRefusedRetries: 1,
   baseDelay: Duration.millis(500),
   maxDelay: Duration.seconds(60),
   maxElapsed: Duration.minutes(2),
@@ -134,6 +145,23 @@ const refused = (u: unknown, depth = 0): boolean => {
   }
 }
 
+/** Codes after which trying again gets the same answer: a name that does not resolve, a certificate refused. */
+const isFinalCode = (code: string | undefined): boolean =>
+  code !== undefined && (code === "ENOTFOUND" || CauseCode.isCertificateCode(code))
+
+/**
+ * Whether a failure is a refused connection (or a DNS lookup that failed for now): the request
+ * never left, and `maxRefusedRetries` bounds its retries.
+ *
+ * @since 0.2.0
+ * @category classification
+ */
+export const isRefused = (error: unknown): boolean => {
+  if (!Predicate.isTagged(error, "TransportError")) return false
+  const { cause, reason } = error as unknown as Errors.TransportError
+  return reason === "Transport" && (refused(cause) || CauseCode.codeOf(cause) === "EAI_AGAIN")
+}
+
 /**
  * Classifies a failure of an attempt, with the safety rules of the default policy, for a custom
  * policy to reuse.
@@ -149,7 +177,8 @@ export const classify = (error: unknown, request: Request): Classification => {
   if (Predicate.isTagged(error, "TransportError")) {
     const { cause, reason } = error as unknown as Errors.TransportError
     if (reason !== "Transport" && reason !== "Timeout") return "never"
-    return request.idempotent || (reason === "Transport" && refused(cause)) ? "transient" : "never"
+    if (reason === "Transport" && isFinalCode(CauseCode.codeOf(cause))) return "never"
+    return request.idempotent || isRefused(error) ? "transient" : "never"
   }
   return "never"
 }
@@ -189,6 +218,7 @@ export const make = (options: Options | false = {}): Policy => {
   if (options.policy !== undefined) return options.policy
   const maxRetries = options.maxRetries ?? defaults.maxRetries
   if (maxRetries <= 0) return none
+  const maxRefusedRetries = options.maxRefusedRetries ?? defaults.maxRefusedRetries
   const baseDelay = Duration.decode(options.baseDelay ?? defaults.baseDelay)
   const maxDelay = Duration.decode(options.maxDelay ?? defaults.maxDelay)
   const maxElapsed = Duration.toMillis(Duration.decode(options.maxElapsed ?? defaults.maxElapsed))
@@ -199,6 +229,7 @@ export const make = (options: Options | false = {}): Policy => {
   return (request) =>
     Schedule.makeWithState<number, unknown, Duration.Duration>(0, (now, error, retries) => {
       if (retries >= maxRetries || classify(error, request) === "never") return stopped
+      if (retries >= maxRefusedRetries && isRefused(error)) return stopped
       const reset = resetOf(error)
       if (reset !== undefined && Duration.greaterThan(reset, maxDelay)) return stopped
       return Effect.gen(function*() {

@@ -19,6 +19,7 @@ import * as Issues from "@smscx/core/ParseIssues"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -39,6 +40,7 @@ import type * as Tracer from "effect/Tracer"
 import * as HttpLimits from "./HttpLimits.js"
 import * as HttpTimeout from "./HttpTimeout.js"
 import * as Auth from "./internal/auth.js"
+import * as CauseCode from "./internal/causeCode.js"
 import * as ContentDisposition from "./internal/contentDisposition.js"
 import * as ResolvedOptions from "./internal/options.js"
 import * as Request from "./internal/request.js"
@@ -148,6 +150,48 @@ export interface CallOptions {
   readonly extraBody?: Readonly<Record<string, unknown>>
   /** Query parameters the SDK does not know yet, sent as given (the same rules as `extraBody`). */
   readonly extraQuery?: Readonly<Record<string, string | number | boolean>>
+}
+
+/** Every key of every member of a union (`keyof` of a union keeps only the shared ones). */
+type KeysOf<T> = T extends unknown ? keyof T : never
+
+/**
+ * The client options' names, held to `Options` by the compiler (none missing, none extra): any
+ * other name is refused, so that a misspelt option is not a setting silently not applied.
+ */
+const optionNames: ResolvedOptions.Known = {
+  names: Object.keys(
+    {
+      apiKey: true,
+      accessToken: true,
+      applicationId: true,
+      applicationSecret: true,
+      scope: true,
+      baseUrl: true,
+      timeout: true,
+      retry: true,
+      deadline: true,
+      userAgent: true,
+      maxResponseBytes: true,
+      tracePropagation: true
+    } as const satisfies Record<KeysOf<Options>, true>
+  )
+}
+
+/** The call options' names, held to `CallOptions` as the client options' are. */
+const callOptionNames: ResolvedOptions.Known = {
+  names: Object.keys(
+    {
+      timeout: true,
+      retry: true,
+      deadline: true,
+      beforeAttempt: true,
+      afterAttempt: true,
+      headers: true,
+      extraBody: true,
+      extraQuery: true
+    } as const satisfies Record<keyof CallOptions, true>
+  )
 }
 
 /**
@@ -390,9 +434,21 @@ const toTransportError = (error: HttpClientError.HttpClientError) =>
       reason: error._tag === "RequestError" ? error.reason : "Transport",
       method: error.request.method,
       url: error.request.url,
-      message: error.message,
+      message: messageOf(error),
       cause: error.cause
     })
+
+/**
+ * What happened, said in the message: `GET http://127.0.0.1:4999/account/balance: the connection
+ * was refused (ECONNREFUSED)`, the code read from the cause however the client wrapped it (fetch's
+ * `TypeError: fetch failed` keeps it in its own cause). Without a code, the client's own message.
+ */
+const messageOf = (error: HttpClientError.HttpClientError): string => {
+  const code = CauseCode.codeOf(error.cause)
+  return code === undefined
+    ? error.message
+    : `${error.request.method} ${error.request.url}: ${CauseCode.describe(code)}`
+}
 
 const defaults = {
   baseUrl: DEFAULT_BASE_URL,
@@ -413,7 +469,7 @@ export const make = (
 ): Effect.Effect<Service, Errors.InvalidOptionsError, HttpClient.HttpClient | Scope.Scope> =>
   Effect.gen(function*() {
     const http = yield* HttpClient.HttpClient
-    const resolved = yield* ResolvedOptions.resolve(options, defaults)
+    const resolved = yield* ResolvedOptions.resolve(options, defaults, optionNames)
     const { baseUrl, credentials, maxResponseBytes, timeout, tracePropagation, userAgent } = resolved
     const clientPolicy = RetryPolicy.make(resolved.retry)
 
@@ -528,7 +584,14 @@ export const make = (
                 `smscx ${operation.id}: ${operation.method} ${operation.path} retrying in ${
                   Duration.format(wait)
                 } (attempt ${made + 1}) after ${outcomeOf(failure)}`
-              )
+              ).pipe(Effect.annotateLogs({
+                operation: operation.id,
+                method: operation.method,
+                path: operation.path,
+                outcome: outcomeOf(failure),
+                attempt: made + 1,
+                waitMs: wait
+              }))
               if (wait > 0) yield* Effect.sleep(wait)
             }
           })
@@ -736,13 +799,18 @@ export const make = (
 
 /**
  * Checks options as `make` does, without building anything: for constructors that must throw
- * at once (the Promise client's).
+ * at once (the Promise client's). A name that is not an option is refused, with the likeliest
+ * one it meant (`retries`: did you mean `retry: { maxRetries }`?); `also` are a facade's own
+ * option names, taken off before, to propose as well.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const validate = (options: Options): Either.Either<Options, Errors.InvalidOptionsError> =>
-  Either.map(ResolvedOptions.resolve(options, defaults), () => options)
+export const validate = (
+  options: Options,
+  also?: ReadonlyArray<string>
+): Either.Either<Options, Errors.InvalidOptionsError> =>
+  Either.map(ResolvedOptions.resolve(options, defaults, { ...optionNames, also }), () => options)
 
 /**
  * Checks a call's options (`timeout`, `retry`, `deadline`, hooks, `headers`) as every call does,
@@ -753,9 +821,10 @@ export const validate = (options: Options): Either.Either<Options, Errors.Invali
  * @category constructors
  */
 export const validateCall = (
-  options: CallOptions
+  options: CallOptions,
+  also?: ReadonlyArray<string>
 ): Either.Either<CallOptions, { readonly option: string; readonly problem: string }> =>
-  Either.map(ResolvedOptions.resolveCall(options), () => options)
+  Either.map(ResolvedOptions.resolveCall(options, { ...callOptionNames, also }), () => options)
 
 /**
  * Each attempt as one debug line: operation, method, path template, status (or error), duration
@@ -790,22 +859,34 @@ const logged =
           ? Cause.isInterruptedOnly(exit.cause) ? "interrupted" : "failed"
           : outcomeOf(failure)
         const requestId = Exit.isSuccess(exit) ? exit.value.response.headers["x-request-id"] : failure?.requestId
+        const status = Exit.isSuccess(exit) ? exit.value.response.status : failure?.status
         return Effect.logDebug(
           `smscx ${operation.id}: ${operation.method} ${operation.path} -> ${outcome} in ${ms} ms${
             requestId === undefined ? "" : ` (request id ${requestId})`
           }`
-        )
+        ).pipe(Effect.annotateLogs({
+          operation: operation.id,
+          method: operation.method,
+          path: operation.path,
+          ...(status === undefined ? {} : { status }),
+          outcome,
+          durationMs: ms,
+          ...(requestId === undefined ? {} : { requestId })
+        }))
       })
     })
 
 /** A failure as a log shows it: status, tag, reason; never a message, which may quote input. */
 const outcomeOf = (failure: unknown): string => {
-  const { _tag, reason, status } = (typeof failure === "object" && failure !== null ? failure : {}) as {
+  const { _tag, cause, reason, status } = (typeof failure === "object" && failure !== null ? failure : {}) as {
     readonly _tag?: unknown
     readonly status?: unknown
     readonly reason?: unknown
+    readonly cause?: unknown
   }
-  return [status, _tag, reason].filter((part) => part !== undefined).join(" ") || "a failure"
+  // a failed connection's code says what happened (ECONNREFUSED, ENOTFOUND, CERT_HAS_EXPIRED)
+  const code = _tag === "TransportError" ? CauseCode.codeOf(cause) : undefined
+  return [status, _tag, reason, code].filter((part) => part !== undefined).join(" ") || "a failure"
 }
 
 /** A call's retry options: its own, field by field over the client's. */
@@ -850,7 +931,7 @@ const noCallOptions: Call = {
 }
 
 const callOptionsOf = (operation: Operation.Any, options: CallOptions) => {
-  const resolved = ResolvedOptions.resolveCall(options)
+  const resolved = ResolvedOptions.resolveCall(options, callOptionNames)
   return Either.isRight(resolved)
     ? Effect.succeed(resolved.right)
     : Effect.fail(
@@ -888,10 +969,34 @@ export const layer = (options: Options): Layer.Layer<Transport, Errors.InvalidOp
   Layer.scoped(Transport, make(options))
 
 /**
+ * A variable that, when set, must hold something: an empty one is named as such
+ * (`SMSCX_API_KEY is set but empty`), never read as a value that fails later under an option's
+ * name, nor as missing.
+ */
+const filled = (name: string): Config.Config<string> =>
+  Config.validate(Config.string(name), { message: `${name} is set but empty`, validation: (s) => s.trim() !== "" })
+
+/** A filled variable read by `parse`, or invalid data naming the variable and what it expects. */
+const parsed = <A>(name: string, expected: string, parse: (s: string) => Option.Option<A>): Config.Config<A> =>
+  Config.mapOrFail(filled(name), (s) =>
+    Option.match(parse(s.trim()), {
+      onNone: () =>
+        Either.left(
+          ConfigError.InvalidData([name], `${name} must be ${expected}, not ${JSON.stringify(s.slice(0, 40))}`)
+        ),
+      onSome: Either.right
+    }))
+
+/** Falls back only when nothing is set: a variable set but wrong is an error, not a reason to look elsewhere. */
+const orWhenMissing = <A, B>(config: Config.Config<A>, fallback: () => Config.Config<B>): Config.Config<A | B> =>
+  Config.orElseIf(config, { if: ConfigError.isMissingDataOnly, orElse: fallback })
+
+/**
  * The options from `SMSCX_*` environment variables (through `Config`): `SMSCX_API_KEY`, or
  * `SMSCX_ACCESS_TOKEN`, or `SMSCX_APPLICATION_ID` + `SMSCX_APPLICATION_SECRET` (+ `SMSCX_SCOPE`);
  * and optionally `SMSCX_BASE_URL`, `SMSCX_TIMEOUT` (a duration, e.g. `30 seconds`) and
- * `SMSCX_MAX_RETRIES` (0 turns retries off).
+ * `SMSCX_MAX_RETRIES` (0 turns retries off). A variable set but empty is a `ConfigError` naming
+ * it (`SMSCX_API_KEY is set but empty`).
  *
  * @since 0.1.0
  * @category config
@@ -899,25 +1004,33 @@ export const layer = (options: Options): Layer.Layer<Transport, Errors.InvalidOp
 // built when first read: a program that never reads it does not bundle the Config module
 export const config: Config.Config<Options> = /*#__PURE__*/ Config.suspend(() =>
   Config.all({
-    credentials: Config.orElse(
-      Config.map(Config.redacted("SMSCX_API_KEY"), (apiKey): Credentials => ({ apiKey })),
+    credentials: orWhenMissing(
+      Config.map(filled("SMSCX_API_KEY"), (apiKey): Credentials => ({ apiKey: Redacted.make(apiKey) })),
       () =>
-        Config.orElse(
-          Config.map(Config.redacted("SMSCX_ACCESS_TOKEN"), (accessToken): Credentials => ({ accessToken })),
+        orWhenMissing(
+          Config.map(
+            filled("SMSCX_ACCESS_TOKEN"),
+            (accessToken): Credentials => ({ accessToken: Redacted.make(accessToken) })
+          ),
           () =>
             Config.map(
               Config.all({
-                applicationId: Config.string("SMSCX_APPLICATION_ID"),
-                applicationSecret: Config.redacted("SMSCX_APPLICATION_SECRET"),
-                scope: Config.option(Config.string("SMSCX_SCOPE"))
+                applicationId: filled("SMSCX_APPLICATION_ID"),
+                applicationSecret: Config.map(filled("SMSCX_APPLICATION_SECRET"), Redacted.make),
+                scope: Config.option(filled("SMSCX_SCOPE"))
               }),
               ({ scope, ...app }): Credentials => Option.isSome(scope) ? { ...app, scope: scope.value } : app
             )
         )
     ),
-    baseUrl: Config.option(Config.string("SMSCX_BASE_URL")),
-    timeout: Config.option(Config.duration("SMSCX_TIMEOUT")),
-    maxRetries: Config.option(Config.integer("SMSCX_MAX_RETRIES"))
+    baseUrl: Config.option(filled("SMSCX_BASE_URL")),
+    timeout: Config.option(parsed("SMSCX_TIMEOUT", "a duration such as \"30 seconds\"", Duration.decodeUnknown)),
+    maxRetries: Config.option(
+      parsed("SMSCX_MAX_RETRIES", "a whole number", (s) => {
+        const n = Number(s)
+        return Number.isInteger(n) && n >= 0 ? Option.some(n) : Option.none()
+      })
+    )
   }).pipe(Config.map(({ baseUrl, credentials, maxRetries, timeout }): Options => ({
     ...credentials,
     ...(Option.isSome(baseUrl) ? { baseUrl: baseUrl.value } : {}),

@@ -1375,3 +1375,226 @@ describe("phone numbers are bounded before anything is sent", () => {
       }))
   })
 })
+
+// ---------------------------------------------------------------------------
+
+describe("errors say what happened", () => {
+  /** A connection failure of the HTTP client, its cause the given error. */
+  const failedWith = (cause: unknown) => (r: FakeHttp.Recorded) =>
+    Effect.fail(new HttpClientError.RequestError({ request: r.request, reason: "Transport", cause }))
+  const coded = (code: string, message = `connect ${code} 127.0.0.1:4999`) =>
+    Object.assign(new Error(message), { code })
+  /** As undici rejects: a TypeError "fetch failed" whose cause holds the code. */
+  const fetchFailed = (code: string) => new TypeError("fetch failed", { cause: coded(code) })
+  const balanceCall = (t: Transport.Service) => t.call(Api.Account.getAccountBalance, [])
+  const attemptsOf = (error: unknown) => (error as Errors.TransportError).attempts
+
+  for (
+    const [name, cause, code, words] of [
+      ["Node's http: the code on the error", coded("ECONNREFUSED"), "ECONNREFUSED", "the connection was refused"],
+      ["fetch: TypeError fetch failed, the code on its cause", fetchFailed("ECONNREFUSED"), "ECONNREFUSED", "refused"],
+      [
+        "Node tried several addresses: an AggregateError",
+        new AggregateError([coded("ECONNREFUSED"), coded("ECONNREFUSED")]),
+        "ECONNREFUSED",
+        "refused"
+      ],
+      ["only the message says it", new Error("connect ECONNREFUSED 127.0.0.1:443"), "ECONNREFUSED", "refused"],
+      ["an unknown host", fetchFailed("ENOTFOUND"), "ENOTFOUND", "the host name does not resolve"],
+      ["a connection timed out", coded("ETIMEDOUT"), "ETIMEDOUT", "connecting timed out"],
+      ["a reset connection", fetchFailed("ECONNRESET"), "ECONNRESET", "the connection was reset"],
+      ["an expired certificate", fetchFailed("CERT_HAS_EXPIRED"), "CERT_HAS_EXPIRED", "TLS certificate was refused"],
+      [
+        "an unknown issuer",
+        coded("UNABLE_TO_VERIFY_LEAF_SIGNATURE"),
+        "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+        "TLS certificate was refused"
+      ],
+      [
+        "a self-signed certificate",
+        fetchFailed("DEPTH_ZERO_SELF_SIGNED_CERT"),
+        "DEPTH_ZERO_SELF_SIGNED_CERT",
+        "TLS certificate was refused"
+      ]
+    ] as const
+  ) {
+    it.effect(`the message names the cause's code: ${name}`, () => {
+      const fake = FakeHttp.make(failedWith(cause))
+      return withTransport({ apiKey: API_KEY, retry: false }, fake, (t) =>
+        Effect.gen(function*() {
+          const error = yield* Effect.flip(balanceCall(t))
+          assert.instanceOf(error, Errors.TransportError)
+          assert.match(error.message, /^GET https:\/\/api\.sms\.cx\/account\/balance: .+ \([A-Z_]+\)$/)
+          assert.include(error.message, `(${code})`)
+          assert.include(error.message, words)
+          assert.strictEqual(error.cause, cause, "the cause is kept as it came")
+        }))
+    })
+  }
+
+  it.effect("without a code, the client's own message stands", () => {
+    const fake = FakeHttp.make(failedWith(new Error("something else")))
+    return withTransport({ apiKey: API_KEY, retry: false }, fake, (t) =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(balanceCall(t))
+        assert.strictEqual(error.message, "Transport error (GET https://api.sms.cx/account/balance)")
+      }))
+  })
+
+  it.effect("a hostile cause (properties that throw) gives no code and no failure", () => {
+    const hostile = new Proxy({}, {
+      get: () => {
+        throw new Error("no")
+      }
+    })
+    const fake = FakeHttp.make(failedWith(hostile))
+    return withTransport({ apiKey: API_KEY, retry: false }, fake, (t) =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(balanceCall(t))
+        assert.instanceOf(error, Errors.TransportError)
+        assert.strictEqual(error.reason, "Transport")
+      }))
+  })
+
+  it.effect("by default: a refused connection is retried once, briefly; an unknown host or a refused certificate never", () =>
+    Effect.gen(function*() {
+      const run = (cause: unknown) => {
+        const fake = FakeHttp.make(failedWith(cause))
+        return withTransport({ apiKey: API_KEY, retry: { jitter: false } }, fake, (t) =>
+          Effect.gen(function*() {
+            const fiber = yield* Effect.fork(Effect.flip(balanceCall(t)))
+            // the first retry waits baseDelay (500 ms); a second one would wait 1 s more
+            yield* TestClock.adjust("500 millis")
+            yield* TestClock.adjust("1 second")
+            yield* TestClock.adjust("2 seconds")
+            const error = yield* Fiber.join(fiber)
+            return { attempts: attemptsOf(error), requests: fake.requests.length }
+          }))
+      }
+      assert.deepStrictEqual(yield* run(fetchFailed("ECONNREFUSED")), { attempts: 2, requests: 2 })
+      assert.deepStrictEqual(yield* run(coded("EAI_AGAIN")), { attempts: 2, requests: 2 })
+      assert.deepStrictEqual(yield* run(fetchFailed("ENOTFOUND")), { attempts: 1, requests: 1 })
+      assert.deepStrictEqual(yield* run(fetchFailed("CERT_HAS_EXPIRED")), { attempts: 1, requests: 1 })
+      assert.deepStrictEqual(yield* run(coded("DEPTH_ZERO_SELF_SIGNED_CERT")), { attempts: 1, requests: 1 })
+      // a reset connection on a GET keeps the full budget: the server may be restarting
+      assert.deepStrictEqual(yield* run(fetchFailed("ECONNRESET")), { attempts: 4, requests: 4 })
+    }))
+
+  it.effect("retry.maxRefusedRetries raises (or removes) the refusals' budget", () =>
+    Effect.gen(function*() {
+      const run = (maxRefusedRetries: number) => {
+        const fake = FakeHttp.make(failedWith(fetchFailed("ECONNREFUSED")))
+        return withTransport({ apiKey: API_KEY, retry: { jitter: false, maxRefusedRetries } }, fake, (t) =>
+          Effect.gen(function*() {
+            const fiber = yield* Effect.fork(Effect.flip(balanceCall(t)))
+            yield* TestClock.adjust("10 seconds")
+            return attemptsOf(yield* Fiber.join(fiber))
+          }))
+      }
+      assert.strictEqual(yield* run(0), 1)
+      assert.strictEqual(yield* run(3), 4)
+    }))
+})
+
+describe("unknown options are refused, with the likeliest meant", () => {
+  const refusal = (options: Record<string, unknown>) => {
+    const result = Transport.validate(options as unknown as Transport.Options)
+    assert.isTrue(Either.isLeft(result), JSON.stringify(Object.keys(options)))
+    return Either.isLeft(result) ? result.left : undefined!
+  }
+
+  it("a near miss names the option and proposes the one meant", () => {
+    const cases: ReadonlyArray<readonly [Record<string, unknown>, string, string]> = [
+      [{ apiKey: API_KEY, retries: 3 }, "retries", "did you mean retry: { maxRetries }?"],
+      [{ apiKey: API_KEY, maxRetries: 3 }, "maxRetries", "did you mean retry: { maxRetries }?"],
+      [{ apiKey: API_KEY, timout: 5000 }, "timout", "did you mean timeout?"],
+      [{ apiKey: API_KEY, baseURL: "http://x" }, "baseURL", "did you mean baseUrl?"],
+      [{ api_key: API_KEY }, "api_key", "did you mean apiKey?"],
+      [{ apiKey: API_KEY, retry: { maxRetires: 2 } }, "retry.maxRetires", "did you mean retry: { maxRetries }?"]
+    ]
+    for (const [options, option, hint] of cases) {
+      const error = refusal(options)
+      assert.instanceOf(error, Errors.InvalidOptionsError)
+      assert.strictEqual(error.option, option)
+      assert.include(error.message, `option ${option} is not a`)
+      assert.include(error.message, hint)
+      assert.notInclude(error.message, API_KEY)
+    }
+  })
+
+  it("a name like none of them lists them all", () => {
+    const error = refusal({ apiKey: API_KEY, colour: "blue" })
+    assert.strictEqual(error.option, "colour")
+    assert.include(error.message, "is not an option (they are apiKey, accessToken, ")
+    assert.include(error.message, "tracePropagation")
+  })
+
+  it("a facade's own names are proposed too (never accepted by the transport)", () => {
+    const result = Transport.validate({ apiKey: API_KEY, loger: () => {} } as never, ["fetch", "log", "logger"])
+    assert.isTrue(Either.isLeft(result) && result.left.message.includes("did you mean logger?"))
+    assert.isTrue(Either.isLeft(Transport.validate({ apiKey: API_KEY, logger: () => {} } as never)))
+  })
+
+  it.effect("Transport.make refuses them as the layer is built", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(Transport.make({ apiKey: API_KEY, retries: 3 } as never))
+      assert.strictEqual(error.option, "retries")
+    }).pipe(Effect.scoped, Effect.provide(FakeHttp.always(() => FakeHttp.json(200, balance)).layer)))
+
+  it.effect("a call option that is not one fails the call before anything is sent", () => {
+    const fake = FakeHttp.always(() => FakeHttp.json(200, balance))
+    return withTransport({ apiKey: API_KEY }, fake, (t) =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(t.call(Api.Account.getAccountBalance, [], { timout: 5 } as never))
+        assert.instanceOf(error, Errors.RequestValidationError)
+        assert.include(error.message, "call option timout is not an option: did you mean timeout?")
+        const retries = yield* Effect.flip(t.call(Api.Account.getAccountBalance, [], { retries: 1 } as never))
+        assert.include(retries.message, "did you mean retry: { maxRetries }?")
+        assert.strictEqual(fake.requests.length, 0)
+        assert.isTrue(Either.isLeft(Transport.validateCall({ sigal: 1 } as never, ["signal"])))
+        const proposal = Transport.validateCall({ sigal: 1 } as never, ["signal"])
+        assert.isTrue(Either.isLeft(proposal) && proposal.left.problem.includes("did you mean signal?"))
+      }))
+  })
+})
+
+describe("Transport.config: a variable set but empty is named", () => {
+  const load = (env: Record<string, string>) =>
+    Effect.withConfigProvider(Transport.config, ConfigProvider.fromMap(new Map(Object.entries(env))))
+
+  for (
+    const [env, name] of [
+      [{ SMSCX_API_KEY: "" }, "SMSCX_API_KEY"],
+      [{ SMSCX_API_KEY: "  " }, "SMSCX_API_KEY"],
+      [{ SMSCX_ACCESS_TOKEN: "" }, "SMSCX_ACCESS_TOKEN"],
+      [{ SMSCX_APPLICATION_ID: "", SMSCX_APPLICATION_SECRET: APP_SECRET }, "SMSCX_APPLICATION_ID"],
+      [{ SMSCX_APPLICATION_ID: APP_ID, SMSCX_APPLICATION_SECRET: "" }, "SMSCX_APPLICATION_SECRET"],
+      [{ SMSCX_APPLICATION_ID: APP_ID, SMSCX_APPLICATION_SECRET: APP_SECRET, SMSCX_SCOPE: "" }, "SMSCX_SCOPE"],
+      [{ SMSCX_API_KEY: API_KEY, SMSCX_BASE_URL: "" }, "SMSCX_BASE_URL"],
+      [{ SMSCX_API_KEY: API_KEY, SMSCX_TIMEOUT: "" }, "SMSCX_TIMEOUT"],
+      [{ SMSCX_API_KEY: API_KEY, SMSCX_MAX_RETRIES: "" }, "SMSCX_MAX_RETRIES"]
+    ] as const
+  ) {
+    it.effect(`${Object.entries(env).map(([k, v]) => `${k}=${v === "" ? "" : "…"}`).join(" ")}: names ${name}`, () =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(load(env))
+        assert.isTrue(ConfigError.isConfigError(error))
+        assert.include(String(error), `${name} is set but empty`)
+        for (const secret of [API_KEY, APP_SECRET]) assert.notInclude(String(error), secret)
+      }))
+  }
+
+  it.effect("an empty SMSCX_API_KEY is not passed over for SMSCX_ACCESS_TOKEN", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(load({ SMSCX_API_KEY: "", SMSCX_ACCESS_TOKEN: ACCESS_TOKEN }))
+      assert.include(String(error), "SMSCX_API_KEY is set but empty")
+    }))
+
+  it.effect("a value that does not parse names its variable", () =>
+    Effect.gen(function*() {
+      const timeout = yield* Effect.flip(load({ SMSCX_API_KEY: API_KEY, SMSCX_TIMEOUT: "soon" }))
+      assert.include(String(timeout), "SMSCX_TIMEOUT must be a duration")
+      const retries = yield* Effect.flip(load({ SMSCX_API_KEY: API_KEY, SMSCX_MAX_RETRIES: "-1" }))
+      assert.include(String(retries), "SMSCX_MAX_RETRIES must be a whole number")
+    }))
+})

@@ -133,7 +133,93 @@ const baseUrlOf = (value: unknown, fallback: string): string => {
   return url.href.replace(/\/+$/, "")
 }
 
-const RETRY_FIELDS: ReadonlyArray<string> = ["maxRetries", "baseDelay", "maxDelay", "maxElapsed", "jitter", "policy"]
+/** The retry options' names, held to `RetryPolicy.Options` by the compiler (none missing, none extra). */
+const RETRY_NAMES = {
+  maxRetries: true,
+  maxRefusedRetries: true,
+  baseDelay: true,
+  maxDelay: true,
+  maxElapsed: true,
+  jitter: true,
+  policy: true
+} as const satisfies Record<keyof RetryPolicy.Options, true>
+
+const RETRY_FIELDS: ReadonlyArray<string> = Object.keys(RETRY_NAMES)
+
+/** Letters and digits only, in lower case: `api_key`, `APIKey` and `apiKey` are one name. */
+const normal = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, "")
+
+/** Edits (insert, delete, substitute) from one name to the other. */
+const distance = (a: string, b: string): number => {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+    }
+    previous = current
+  }
+  return previous[b.length]!
+}
+
+/**
+ * How far a given name is from a known one, when it looks like a slip for it: the same name
+ * spelt another way (0), one inside the other (`retries` in `maxRetries`, 1), or a few edits
+ * away (a quarter of its letters at most). Undefined when it is another name altogether.
+ */
+const closeness = (given: string, known: string): number | undefined => {
+  const [g, k] = [normal(given), normal(known)]
+  if (g === k) return 0
+  if (Math.min(g.length, k.length) >= 4 && (k.includes(g) || g.includes(k))) return 1
+  const edits = distance(g, k)
+  return edits <= Math.max(1, Math.floor(Math.max(g.length, k.length) / 4)) ? edits + 1 : undefined
+}
+
+/**
+ * The known option a misspelt one most likely meant, as a path (`retry.maxRetries`), or
+ * undefined when none is close. Nested names are compared by their last part.
+ * @internal
+ */
+export const suggestion = (given: string, known: Iterable<string>): string | undefined => {
+  let best: { readonly name: string; readonly score: number } | undefined
+  for (const name of known) {
+    const score = closeness(given, name.slice(name.lastIndexOf(".") + 1))
+    if (score !== undefined && (best === undefined || score < best.score)) best = { name, score }
+  }
+  return best?.name
+}
+
+/** How a message proposes a path: `retry.maxRetries` is written as the object it lives in. */
+const proposed = (path: string): string => {
+  const dot = path.indexOf(".")
+  return dot === -1 ? path : `${path.slice(0, dot)}: { ${path.slice(dot + 1)} }`
+}
+
+/**
+ * Refuses a name that is not an option (in plain JavaScript a misspelt option would be a setting
+ * silently not applied), proposing the likeliest known one. `prefix` is where the object sits
+ * (`retry.`); `also` are more names to propose (none of them accepted here).
+ */
+const checkKnown = (
+  value: object,
+  names: ReadonlyArray<string>,
+  prefix: string,
+  also: ReadonlyArray<string> = []
+) => {
+  const stray = Object.keys(value).find((name) => !names.includes(name))
+  if (stray === undefined) return
+  const shown = stray.length > 40 ? `${stray.slice(0, 40)}...` : stray
+  const near = suggestion(stray, [...names.map((name) => prefix + name), ...also])
+  throw new Invalid(
+    `${prefix}${shown}`,
+    near === undefined
+      ? `is not ${prefix === "" ? "an" : "a retry"} option (they are ${names.join(", ")})`
+      : `is not ${prefix === "" ? "an" : "a retry"} option: did you mean ${proposed(near)}?`
+  )
+}
+
+/** The retry fields as paths, `retry.maxRetries`, for proposals at the top level. */
+const RETRY_PATHS: ReadonlyArray<string> = RETRY_FIELDS.map((field) => `retry.${field}`)
 
 const retryOf = (value: unknown): RetryPolicy.Options | false => {
   if (value === undefined) return {}
@@ -144,19 +230,18 @@ const retryOf = (value: unknown): RetryPolicy.Options | false => {
     `must be false or an object of ${RETRY_FIELDS.join(", ")}`
   )
   // a misspelt field would otherwise be a setting silently not applied
-  const stray = Object.keys(value as object).find((field) => !RETRY_FIELDS.includes(field))
-  check(
-    stray === undefined,
-    `retry.${stray?.slice(0, 40)}`,
-    `is not a retry option (they are ${RETRY_FIELDS.join(", ")})`
-  )
-  const { baseDelay, jitter, maxDelay, maxElapsed, maxRetries, policy } = value as Record<string, unknown>
-  check(
-    maxRetries === undefined ||
-      (Number.isInteger(maxRetries) && (maxRetries as number) >= 0 && (maxRetries as number) <= MAX_RETRIES),
-    "retry.maxRetries",
-    `must be a whole number from 0 to ${MAX_RETRIES}`
-  )
+  checkKnown(value as object, RETRY_FIELDS, "retry.")
+  const { baseDelay, jitter, maxDelay, maxElapsed, maxRefusedRetries, maxRetries, policy } = value as Record<
+    string,
+    unknown
+  >
+  for (const [name, count] of [["maxRetries", maxRetries], ["maxRefusedRetries", maxRefusedRetries]] as const) {
+    check(
+      count === undefined || (Number.isInteger(count) && (count as number) >= 0 && (count as number) <= MAX_RETRIES),
+      `retry.${name}`,
+      `must be a whole number from 0 to ${MAX_RETRIES}`
+    )
+  }
   check(jitter === undefined || typeof jitter === "boolean", "retry.jitter", "must be true or false")
   check(
     policy === undefined || typeof policy === "function",
@@ -165,6 +250,7 @@ const retryOf = (value: unknown): RetryPolicy.Options | false => {
   )
   return {
     ...(maxRetries === undefined ? {} : { maxRetries: maxRetries as number }),
+    ...(maxRefusedRetries === undefined ? {} : { maxRefusedRetries: maxRefusedRetries as number }),
     ...(maxDelay === undefined
       ? {}
       : { maxDelay: duration(maxDelay, "retry.maxDelay", { min: 0, max: MAX_TIMER_MILLIS }) }),
@@ -189,6 +275,16 @@ const tracePropagationOf = (value: unknown): boolean => {
 }
 
 /**
+ * The names an options object may hold (`names`), and more to propose for a misspelt one
+ * (`also`: a facade's own options, taken off before the object reaches the transport).
+ * @internal
+ */
+export interface Known {
+  readonly names: ReadonlyArray<string>
+  readonly also?: ReadonlyArray<string> | undefined
+}
+
+/**
  * The options checked and resolved, or the first one at fault.
  * @internal
  */
@@ -199,10 +295,12 @@ export const resolve = (
     readonly timeout: Duration.Duration
     readonly userAgent: string
     readonly maxResponseBytes: number
-  }
+  },
+  known: Known
 ): Either.Either<Resolved, InvalidOptionsError> => {
   try {
     check(typeof options === "object" && options !== null && !Array.isArray(options), "options", "must be an object")
+    checkKnown(options, known.names, "", [...RETRY_PATHS, ...(known.also ?? [])])
     const userAgent = options.userAgent ?? defaults.userAgent
     check(
       typeof userAgent === "string" && isHeaderValue(userAgent),
@@ -268,10 +366,12 @@ export interface ResolvedCall {
  * @internal
  */
 export const resolveCall = (
-  options: unknown
+  options: unknown,
+  known: Known
 ): Either.Either<ResolvedCall, { readonly option: string; readonly problem: string }> => {
   try {
     check(typeof options === "object" && options !== null && !Array.isArray(options), "options", "must be an object")
+    checkKnown(options as object, known.names, "", [...RETRY_PATHS, ...(known.also ?? [])])
     const { afterAttempt, beforeAttempt, deadline, extraBody: _body, extraQuery: _query, headers, retry, timeout } =
       options as Record<string, unknown>
     check(beforeAttempt === undefined || Effect.isEffect(beforeAttempt), "beforeAttempt", "must be an Effect")
