@@ -20,6 +20,7 @@ import * as FastCheck from "effect/FastCheck"
 import * as Schema from "effect/Schema"
 import { readFileSync } from "node:fs"
 import { fixSchemas } from "../../../scripts/spec-fixes.js"
+import { propertyRuns } from "./propertyRuns.js"
 
 // ajv and ajv-formats are CommonJS modules whose default export is `exports.default`
 const Ajv2020 = Ajv2020Module.default
@@ -87,7 +88,12 @@ const operations: ReadonlyArray<Operation.Any> = Object.values(Api.groups).flatM
   Object.values<Operation.Any>(group)
 )
 
-const RUNS = { fastCheck: { numRuns: 50 } }
+/**
+ * The properties below are plain synchronous ones (`it.prop`): `it.effect.prop` provides a fresh
+ * TestContext layer to every sample, some 5 to 10 ms each, which was nearly all of this file's
+ * minute and a half; encoding, decoding and validating a sample takes well under a millisecond.
+ */
+const RUNS = { fastCheck: { numRuns: propertyRuns(50) } }
 
 // ---------------------------------------------------------------------------
 
@@ -173,28 +179,29 @@ describe("requests: what the Effect input schema accepts, the spec accepts", () 
       "schema"
     )
 
-    it.effect.prop(
+    const encode = Schema.encodeSync(schema)
+    const decode = Schema.decodeUnknownSync(schema)
+    const inputs = Arbitrary.make(schema)
+
+    it.prop(
       `${operation.spanName}: generated input is a valid ${ct} body`,
-      [Arbitrary.make(schema)],
-      ([value]) =>
-        Effect.gen(function*() {
-          const json = toJson(yield* Schema.encode(schema)(value))
-          assert.deepStrictEqual(contractErrors(validate, json), [], JSON.stringify(json))
-        }),
+      [inputs],
+      ([value]) => {
+        const json = toJson(encode(value))
+        assert.deepStrictEqual(contractErrors(validate, json), [], JSON.stringify(json))
+      },
       RUNS
     )
 
-    it.effect.prop(
+    it.prop(
       `${operation.spanName}: input round-trips through its wire form`,
-      [Arbitrary.make(schema)],
-      ([value]) =>
-        Effect.gen(function*() {
-          // a record key "__proto__" (a custom field name, say) cannot survive being assigned to a
-          // plain object: fast-check generates it, no caller of this API would
-          if (hasProtoKey(value)) return
-          const decoded = yield* Schema.decodeUnknown(schema)(yield* Schema.encode(schema)(value))
-          assert.deepStrictEqual(decoded, value)
-        }),
+      [inputs],
+      ([value]) => {
+        // a record key "__proto__" (a custom field name, say) cannot survive being assigned to a
+        // plain object: fast-check generates it, no caller of this API would
+        if (hasProtoKey(value)) return
+        assert.deepStrictEqual(decode(encode(value)), value)
+      },
       RUNS
     )
   }
@@ -202,19 +209,18 @@ describe("requests: what the Effect input schema accepts, the spec accepts", () 
   for (const operation of operations) {
     if (operation.pathParamNames.length === 0) continue
     const params: Array<any> = specOperation(operation).parameters
-    it.effect.prop(
+    it.prop(
       `${operation.spanName}: generated path parameters are valid per the spec`,
       [Arbitrary.make(operation.pathSchema)],
-      ([value]) =>
-        Effect.sync(() => {
-          for (const name of operation.pathParamNames) {
-            const param = params.find((p) => p.in === "path" && p.name === name)
-            assert.isTrue(
-              ajv.validate(param.schema, (value as Record<string, unknown>)[name]),
-              `${name}: ${JSON.stringify(value)}`
-            )
-          }
-        }),
+      ([value]) => {
+        for (const name of operation.pathParamNames) {
+          const param = params.find((p) => p.in === "path" && p.name === name)
+          assert.isTrue(
+            ajv.validate(param.schema, (value as Record<string, unknown>)[name]),
+            `${name}: ${JSON.stringify(value)}`
+          )
+        }
+      },
       RUNS
     )
   }
@@ -237,17 +243,18 @@ describe("answers: what the Effect success schema describes, the spec's 200 (201
       "schema"
     )
     const answers = Arbitrary.make(schema).map(finiteNumbers).filter(Schema.is(schema))
+    const encode = Schema.encodeSync(schema)
+    const decode = Schema.decodeUnknownSync(schema)
 
-    it.effect.prop(
+    it.prop(
       `${operation.spanName}: generated answer is a valid 200 body`,
       [answers],
-      ([value]) =>
-        Effect.gen(function*() {
-          const json = toJson(yield* Schema.encode(schema)(value))
-          assert.deepStrictEqual(contractErrors(validate, json), [], JSON.stringify(json))
-          // and the SDK reads the wire form back (JSON drops undefined fields and the sign of -0)
-          assert.deepStrictEqual(toJson(yield* Schema.decodeUnknown(schema)(json)), json)
-        }),
+      ([value]) => {
+        const json = toJson(encode(value))
+        assert.deepStrictEqual(contractErrors(validate, json), [], JSON.stringify(json))
+        // and the SDK reads the wire form back (JSON drops undefined fields and the sign of -0)
+        assert.deepStrictEqual(toJson(decode(json)), json)
+      },
       RUNS
     )
   }
