@@ -117,6 +117,94 @@ import {
 } from "./Generated.js"
 import * as Operation from "./Operation.js"
 
+const getAccountBalance$ = /*#__PURE__*/ Operation.make({
+    id: "getAccountBalance",
+    group: "Account",
+    method: "GET",
+    path: "/account/balance",
+    pathParams: {},
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.jsonResponse(AccountBalance),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `getAccountBalance` (`GET /account/balance`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface GetAccountBalanceOperation extends Operation.Of<typeof getAccountBalance$> {}
+
+const getChannelsStatus$ = /*#__PURE__*/ Operation.make({
+    id: "getChannelsStatus",
+    group: "Account",
+    method: "GET",
+    path: "/account/channels/status",
+    pathParams: {},
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.jsonResponse(ChannelsStatus),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `getChannelsStatus` (`GET /account/channels/status`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface GetChannelsStatusOperation extends Operation.Of<typeof getChannelsStatus$> {}
+
+const getChannelPricing$ = /*#__PURE__*/ Operation.make({
+    id: "getChannelPricing",
+    group: "Account",
+    method: "GET",
+    path: "/account/pricing/{channel}/{trafficType}",
+    pathParams: { "channel": /*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp"), "trafficType": /*#__PURE__*/ Schema.Literal("transactional", "promotional", "2way") },
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.jsonResponse(GetChannelPricing200Response),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `getChannelPricing` (`GET /account/pricing/{channel}/{trafficType}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface GetChannelPricingOperation extends Operation.Of<typeof getChannelPricing$> {}
+
+const getChannelPricingByCountryIso$ = /*#__PURE__*/ Operation.make({
+    id: "getChannelPricingByCountryIso",
+    group: "Account",
+    method: "GET",
+    path: "/account/pricing/{channel}/{trafficType}/{countryIso}",
+    pathParams: { "channel": /*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp"), "trafficType": /*#__PURE__*/ Schema.Literal("transactional", "promotional", "2way"), "countryIso": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$"))) },
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.jsonResponse(GetChannelPricing200Response),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `getChannelPricingByCountryIso` (`GET /account/pricing/{channel}/{trafficType}/{countryIso}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface GetChannelPricingByCountryIsoOperation extends Operation.Of<typeof getChannelPricingByCountryIso$> {}
+
 /**
  * The account's balance, the status of its channels, and its pricing per channel and traffic type.
  * @since 0.1.0
@@ -146,21 +234,7 @@ export const Account = {
    * ```
    * @since 0.1.0
    */
-  getAccountBalance: /*#__PURE__*/ Operation.make({
-    id: "getAccountBalance",
-    group: "Account",
-    method: "GET",
-    path: "/account/balance",
-    pathParams: {},
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(AccountBalance),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  getAccountBalance: getAccountBalance$ as GetAccountBalanceOperation,
   /**
    * Get status of all channels
    *
@@ -184,21 +258,7 @@ export const Account = {
    * ```
    * @since 0.1.0
    */
-  getChannelsStatus: /*#__PURE__*/ Operation.make({
-    id: "getChannelsStatus",
-    group: "Account",
-    method: "GET",
-    path: "/account/channels/status",
-    pathParams: {},
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(ChannelsStatus),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  getChannelsStatus: getChannelsStatus$ as GetChannelsStatusOperation,
   /**
    * Get channels pricing
    *
@@ -224,21 +284,7 @@ export const Account = {
    * ```
    * @since 0.1.0
    */
-  getChannelPricing: /*#__PURE__*/ Operation.make({
-    id: "getChannelPricing",
-    group: "Account",
-    method: "GET",
-    path: "/account/pricing/{channel}/{trafficType}",
-    pathParams: { "channel": /*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp"), "trafficType": /*#__PURE__*/ Schema.Literal("transactional", "promotional", "2way") },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(GetChannelPricing200Response),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  getChannelPricing: getChannelPricing$ as GetChannelPricingOperation,
   /**
    * Get pricing for channel by country iso
    *
@@ -264,22 +310,74 @@ export const Account = {
    * ```
    * @since 0.1.0
    */
-  getChannelPricingByCountryIso: /*#__PURE__*/ Operation.make({
-    id: "getChannelPricingByCountryIso",
-    group: "Account",
+  getChannelPricingByCountryIso: getChannelPricingByCountryIso$ as GetChannelPricingByCountryIsoOperation,
+} as const
+
+const getApplicationsList$ = /*#__PURE__*/ Operation.make({
+    id: "getApplicationsList",
+    group: "Applications",
     method: "GET",
-    path: "/account/pricing/{channel}/{trafficType}/{countryIso}",
-    pathParams: { "channel": /*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp"), "trafficType": /*#__PURE__*/ Schema.Literal("transactional", "promotional", "2way"), "countryIso": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$"))) },
+    path: "/applications",
+    pathParams: {},
     input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(GetChannelPricing200Response),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    success: /*#__PURE__*/ Operation.jsonResponse(ApplicationsListResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
     paging: false,
     successStatus: 200
-  }),
-} as const
+})
+/**
+ * The entry of `getApplicationsList` (`GET /applications`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface GetApplicationsListOperation extends Operation.Of<typeof getApplicationsList$> {}
+
+const getScopes$ = /*#__PURE__*/ Operation.make({
+    id: "getScopes",
+    group: "Applications",
+    method: "GET",
+    path: "/applications/scopes",
+    pathParams: {},
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.jsonResponse(/*#__PURE__*/ Schema.Array(Schema.String)),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `getScopes` (`GET /applications/scopes`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface GetScopesOperation extends Operation.Of<typeof getScopes$> {}
+
+const getApplicationSettings$ = /*#__PURE__*/ Operation.make({
+    id: "getApplicationSettings",
+    group: "Applications",
+    method: "GET",
+    path: "/applications/{applicationId}",
+    pathParams: { "applicationId": Schema.String },
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.jsonResponse(ApplicationSettingsResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `getApplicationSettings` (`GET /applications/{applicationId}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface GetApplicationSettingsOperation extends Operation.Of<typeof getApplicationSettings$> {}
 
 /**
  * The OAuth applications of the account, their settings, and the scopes a token can carry.
@@ -312,21 +410,7 @@ export const Applications = {
    * ```
    * @since 0.1.0
    */
-  getApplicationsList: /*#__PURE__*/ Operation.make({
-    id: "getApplicationsList",
-    group: "Applications",
-    method: "GET",
-    path: "/applications",
-    pathParams: {},
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(ApplicationsListResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  getApplicationsList: getApplicationsList$ as GetApplicationsListOperation,
   /**
    * Get scopes
    *
@@ -350,21 +434,7 @@ export const Applications = {
    * ```
    * @since 0.1.0
    */
-  getScopes: /*#__PURE__*/ Operation.make({
-    id: "getScopes",
-    group: "Applications",
-    method: "GET",
-    path: "/applications/scopes",
-    pathParams: {},
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(/*#__PURE__*/ Schema.Array(Schema.String)),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  getScopes: getScopes$ as GetScopesOperation,
   /**
    * Get application settings
    *
@@ -391,22 +461,118 @@ export const Applications = {
    * ```
    * @since 0.1.0
    */
-  getApplicationSettings: /*#__PURE__*/ Operation.make({
-    id: "getApplicationSettings",
-    group: "Applications",
+  getApplicationSettings: getApplicationSettings$ as GetApplicationSettingsOperation,
+} as const
+
+const getAttachmentsList$ = /*#__PURE__*/ Operation.make({
+    id: "getAttachmentsList",
+    group: "Attachments",
     method: "GET",
-    path: "/applications/{applicationId}",
-    pathParams: { "applicationId": Schema.String },
+    path: "/attachments",
+    pathParams: {},
     input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(ApplicationSettingsResponse),
+    success: /*#__PURE__*/ Operation.jsonResponse(AttachmentListResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `getAttachmentsList` (`GET /attachments`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface GetAttachmentsListOperation extends Operation.Of<typeof getAttachmentsList$> {}
+
+const deleteAttachment$ = /*#__PURE__*/ Operation.make({
+    id: "deleteAttachment",
+    group: "Attachments",
+    method: "DELETE",
+    path: "/attachments/{attachmentId}",
+    pathParams: { "attachmentId": Schema.String },
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.jsonResponse(AttachmentDeleteResponse),
     errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
     paging: false,
     successStatus: 200
-  }),
-} as const
+})
+/**
+ * The entry of `deleteAttachment` (`DELETE /attachments/{attachmentId}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface DeleteAttachmentOperation extends Operation.Of<typeof deleteAttachment$> {}
+
+const getAttachmentHits$ = /*#__PURE__*/ Operation.make({
+    id: "getAttachmentHits",
+    group: "Attachments",
+    method: "GET",
+    path: "/attachments/{attachmentId}",
+    pathParams: { "attachmentId": Schema.String },
+    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ "short_response": /*#__PURE__*/ Schema.optional(Schema.Boolean), "limit": /*#__PURE__*/ Schema.optional(Schema.Int), "next": /*#__PURE__*/ Schema.optional(Schema.String), "previous": /*#__PURE__*/ Schema.optional(Schema.String) })),
+    success: /*#__PURE__*/ Operation.jsonResponse(AttachmentDetailsResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: true,
+    successStatus: 200
+})
+/**
+ * The entry of `getAttachmentHits` (`GET /attachments/{attachmentId}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface GetAttachmentHitsOperation extends Operation.Of<typeof getAttachmentHits$> {}
+
+const exportAttachmentHitsToCSV$ = /*#__PURE__*/ Operation.make({
+    id: "exportAttachmentHitsToCSV",
+    group: "Attachments",
+    method: "GET",
+    path: "/attachments/{attachmentId}/csv",
+    pathParams: { "attachmentId": Schema.String },
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.fileResponse("application/csv"),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `exportAttachmentHitsToCSV` (`GET /attachments/{attachmentId}/csv`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface ExportAttachmentHitsToCSVOperation extends Operation.Of<typeof exportAttachmentHitsToCSV$> {}
+
+const exportAttachmentHitsToXLSX$ = /*#__PURE__*/ Operation.make({
+    id: "exportAttachmentHitsToXLSX",
+    group: "Attachments",
+    method: "GET",
+    path: "/attachments/{attachmentId}/xlsx",
+    pathParams: { "attachmentId": Schema.String },
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `exportAttachmentHitsToXLSX` (`GET /attachments/{attachmentId}/xlsx`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface ExportAttachmentHitsToXLSXOperation extends Operation.Of<typeof exportAttachmentHitsToXLSX$> {}
 
 /**
  * Files attached to messages as tracked links: list them, read and export their hits, delete them.
@@ -439,21 +605,7 @@ export const Attachments = {
    * ```
    * @since 0.1.0
    */
-  getAttachmentsList: /*#__PURE__*/ Operation.make({
-    id: "getAttachmentsList",
-    group: "Attachments",
-    method: "GET",
-    path: "/attachments",
-    pathParams: {},
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(AttachmentListResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  getAttachmentsList: getAttachmentsList$ as GetAttachmentsListOperation,
   /**
    * Delete attachment
    *
@@ -478,21 +630,7 @@ export const Attachments = {
    * ```
    * @since 0.1.0
    */
-  deleteAttachment: /*#__PURE__*/ Operation.make({
-    id: "deleteAttachment",
-    group: "Attachments",
-    method: "DELETE",
-    path: "/attachments/{attachmentId}",
-    pathParams: { "attachmentId": Schema.String },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(AttachmentDeleteResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  deleteAttachment: deleteAttachment$ as DeleteAttachmentOperation,
   /**
    * Get attachment hits
    *
@@ -518,21 +656,7 @@ export const Attachments = {
    * ```
    * @since 0.1.0
    */
-  getAttachmentHits: /*#__PURE__*/ Operation.make({
-    id: "getAttachmentHits",
-    group: "Attachments",
-    method: "GET",
-    path: "/attachments/{attachmentId}",
-    pathParams: { "attachmentId": Schema.String },
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ "short_response": /*#__PURE__*/ Schema.optional(Schema.Boolean), "limit": /*#__PURE__*/ Schema.optional(Schema.Int), "next": /*#__PURE__*/ Schema.optional(Schema.String), "previous": /*#__PURE__*/ Schema.optional(Schema.String) })),
-    success: /*#__PURE__*/ Operation.jsonResponse(AttachmentDetailsResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: true,
-    successStatus: 200
-  }),
+  getAttachmentHits: getAttachmentHits$ as GetAttachmentHitsOperation,
   /**
    * Export attachment hits to CSV
    *
@@ -559,21 +683,7 @@ export const Attachments = {
    * ```
    * @since 0.1.0
    */
-  exportAttachmentHitsToCSV: /*#__PURE__*/ Operation.make({
-    id: "exportAttachmentHitsToCSV",
-    group: "Attachments",
-    method: "GET",
-    path: "/attachments/{attachmentId}/csv",
-    pathParams: { "attachmentId": Schema.String },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.fileResponse("application/csv"),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  exportAttachmentHitsToCSV: exportAttachmentHitsToCSV$ as ExportAttachmentHitsToCSVOperation,
   /**
    * Export attachment hits to XLSX
    *
@@ -600,22 +710,140 @@ export const Attachments = {
    * ```
    * @since 0.1.0
    */
-  exportAttachmentHitsToXLSX: /*#__PURE__*/ Operation.make({
-    id: "exportAttachmentHitsToXLSX",
-    group: "Attachments",
+  exportAttachmentHitsToXLSX: exportAttachmentHitsToXLSX$ as ExportAttachmentHitsToXLSXOperation,
+} as const
+
+const getConverstionsList$ = /*#__PURE__*/ Operation.make({
+    id: "getConverstionsList",
+    group: "Conversations",
     method: "GET",
-    path: "/attachments/{attachmentId}/xlsx",
-    pathParams: { "attachmentId": Schema.String },
+    path: "/conversations",
+    pathParams: {},
     input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    success: /*#__PURE__*/ Operation.jsonResponse(ConversationsListResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `getConverstionsList` (`GET /conversations`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface GetConverstionsListOperation extends Operation.Of<typeof getConverstionsList$> {}
+
+const getConversation$ = /*#__PURE__*/ Operation.make({
+    id: "getConversation",
+    group: "Conversations",
+    method: "GET",
+    path: "/conversations/{conversationId}",
+    pathParams: { "conversationId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.jsonResponse(ConversationDetailsResponse),
     errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
     paging: false,
     successStatus: 200
-  }),
-} as const
+})
+/**
+ * The entry of `getConversation` (`GET /conversations/{conversationId}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface GetConversationOperation extends Operation.Of<typeof getConversation$> {}
+
+const markConversationAsRead$ = /*#__PURE__*/ Operation.make({
+    id: "markConversationAsRead",
+    group: "Conversations",
+    method: "GET",
+    path: "/conversations/{conversationId}/read",
+    pathParams: { "conversationId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.jsonResponse(ConversationReadResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `markConversationAsRead` (`GET /conversations/{conversationId}/read`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface MarkConversationAsReadOperation extends Operation.Of<typeof markConversationAsRead$> {}
+
+const sendConversationReplySms$ = /*#__PURE__*/ Operation.make({
+    id: "sendConversationReplySms",
+    group: "Conversations",
+    method: "POST",
+    path: "/conversations/{conversationId}/sms",
+    pathParams: { "conversationId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: /*#__PURE__*/ Operation.jsonBody(ConversationReplySmsRequest),
+    success: /*#__PURE__*/ Operation.jsonResponse(ConversationReplySmsResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: true,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `sendConversationReplySms` (`POST /conversations/{conversationId}/sms`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface SendConversationReplySmsOperation extends Operation.Of<typeof sendConversationReplySms$> {}
+
+const sendConversationReplyViber$ = /*#__PURE__*/ Operation.make({
+    id: "sendConversationReplyViber",
+    group: "Conversations",
+    method: "POST",
+    path: "/conversations/{conversationId}/viber",
+    pathParams: { "conversationId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: /*#__PURE__*/ Operation.jsonBody(ConversationReplyViberRequest),
+    success: /*#__PURE__*/ Operation.jsonResponse(ConversationReplyViberRespone),
+    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: true,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `sendConversationReplyViber` (`POST /conversations/{conversationId}/viber`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface SendConversationReplyViberOperation extends Operation.Of<typeof sendConversationReplyViber$> {}
+
+const sendConversationReplyWhatsapp$ = /*#__PURE__*/ Operation.make({
+    id: "sendConversationReplyWhatsapp",
+    group: "Conversations",
+    method: "POST",
+    path: "/conversations/{conversationId}/whatsapp",
+    pathParams: { "conversationId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: /*#__PURE__*/ Operation.jsonBody(ConversationReplyWhatsappRequest),
+    success: /*#__PURE__*/ Operation.jsonResponse(ConversationReplyWhatsappResponse),
+    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: true,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `sendConversationReplyWhatsapp` (`POST /conversations/{conversationId}/whatsapp`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface SendConversationReplyWhatsappOperation extends Operation.Of<typeof sendConversationReplyWhatsapp$> {}
 
 /**
  * Two-way conversations with recipients: list and read them, mark them read, reply by SMS, Viber or WhatsApp.
@@ -650,21 +878,7 @@ export const Conversations = {
    * ```
    * @since 0.1.0
    */
-  getConverstionsList: /*#__PURE__*/ Operation.make({
-    id: "getConverstionsList",
-    group: "Conversations",
-    method: "GET",
-    path: "/conversations",
-    pathParams: {},
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(ConversationsListResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  getConverstionsList: getConverstionsList$ as GetConverstionsListOperation,
   /**
    * Get conversation
    *
@@ -689,21 +903,7 @@ export const Conversations = {
    * ```
    * @since 0.1.0
    */
-  getConversation: /*#__PURE__*/ Operation.make({
-    id: "getConversation",
-    group: "Conversations",
-    method: "GET",
-    path: "/conversations/{conversationId}",
-    pathParams: { "conversationId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(ConversationDetailsResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  getConversation: getConversation$ as GetConversationOperation,
   /**
    * Mark conversation as read
    *
@@ -728,21 +928,7 @@ export const Conversations = {
    * ```
    * @since 0.1.0
    */
-  markConversationAsRead: /*#__PURE__*/ Operation.make({
-    id: "markConversationAsRead",
-    group: "Conversations",
-    method: "GET",
-    path: "/conversations/{conversationId}/read",
-    pathParams: { "conversationId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(ConversationReadResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  markConversationAsRead: markConversationAsRead$ as MarkConversationAsReadOperation,
   /**
    * Send conversation reply via SMS
    *
@@ -768,21 +954,7 @@ export const Conversations = {
    * ```
    * @since 0.1.0
    */
-  sendConversationReplySms: /*#__PURE__*/ Operation.make({
-    id: "sendConversationReplySms",
-    group: "Conversations",
-    method: "POST",
-    path: "/conversations/{conversationId}/sms",
-    pathParams: { "conversationId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: /*#__PURE__*/ Operation.jsonBody(ConversationReplySmsRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(ConversationReplySmsResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: true,
-    paging: false,
-    successStatus: 200
-  }),
+  sendConversationReplySms: sendConversationReplySms$ as SendConversationReplySmsOperation,
   /**
    * Send conversation reply via Viber
    *
@@ -809,21 +981,7 @@ export const Conversations = {
    * ```
    * @since 0.1.0
    */
-  sendConversationReplyViber: /*#__PURE__*/ Operation.make({
-    id: "sendConversationReplyViber",
-    group: "Conversations",
-    method: "POST",
-    path: "/conversations/{conversationId}/viber",
-    pathParams: { "conversationId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: /*#__PURE__*/ Operation.jsonBody(ConversationReplyViberRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(ConversationReplyViberRespone),
-    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: true,
-    paging: false,
-    successStatus: 200
-  }),
+  sendConversationReplyViber: sendConversationReplyViber$ as SendConversationReplyViberOperation,
   /**
    * Send conversation reply via Whatsapp
    *
@@ -850,22 +1008,228 @@ export const Conversations = {
    * ```
    * @since 0.1.0
    */
-  sendConversationReplyWhatsapp: /*#__PURE__*/ Operation.make({
-    id: "sendConversationReplyWhatsapp",
-    group: "Conversations",
+  sendConversationReplyWhatsapp: sendConversationReplyWhatsapp$ as SendConversationReplyWhatsappOperation,
+} as const
+
+const createGroup$ = /*#__PURE__*/ Operation.make({
+    id: "createGroup",
+    group: "Groups",
     method: "POST",
-    path: "/conversations/{conversationId}/whatsapp",
-    pathParams: { "conversationId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: /*#__PURE__*/ Operation.jsonBody(ConversationReplyWhatsappRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(ConversationReplyWhatsappResponse),
-    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    path: "/groups",
+    pathParams: {},
+    input: /*#__PURE__*/ Operation.jsonBody(NewGroupRequest),
+    success: /*#__PURE__*/ Operation.jsonResponse(NewGroupResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.DuplicateValueException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
-    billed: true,
+    billed: false,
+    paging: false,
+    successStatus: 201
+})
+/**
+ * The entry of `createGroup` (`POST /groups`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface CreateGroupOperation extends Operation.Of<typeof createGroup$> {}
+
+const getGroupsList$ = /*#__PURE__*/ Operation.make({
+    id: "getGroupsList",
+    group: "Groups",
+    method: "GET",
+    path: "/groups",
+    pathParams: {},
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.jsonResponse(GroupsList),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
     paging: false,
     successStatus: 200
-  }),
-} as const
+})
+/**
+ * The entry of `getGroupsList` (`GET /groups`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface GetGroupsListOperation extends Operation.Of<typeof getGroupsList$> {}
+
+const addContactsToGroup$ = /*#__PURE__*/ Operation.make({
+    id: "addContactsToGroup",
+    group: "Groups",
+    method: "POST",
+    path: "/groups/{groupId}",
+    pathParams: { "groupId": Schema.Int },
+    input: /*#__PURE__*/ Operation.jsonBody(/*#__PURE__*/ Schema.Union(AddContactsToGroupRequest, AddContactsToGroupWithFieldsRequest)),
+    success: /*#__PURE__*/ Operation.jsonResponse(AddContactsToGroupResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `addContactsToGroup` (`POST /groups/{groupId}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface AddContactsToGroupOperation extends Operation.Of<typeof addContactsToGroup$> {}
+
+const deleteGroup$ = /*#__PURE__*/ Operation.make({
+    id: "deleteGroup",
+    group: "Groups",
+    method: "DELETE",
+    path: "/groups/{groupId}",
+    pathParams: { "groupId": Schema.Int },
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.jsonResponse(DeleteGroup),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `deleteGroup` (`DELETE /groups/{groupId}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface DeleteGroupOperation extends Operation.Of<typeof deleteGroup$> {}
+
+const getGroupDetails$ = /*#__PURE__*/ Operation.make({
+    id: "getGroupDetails",
+    group: "Groups",
+    method: "GET",
+    path: "/groups/{groupId}",
+    pathParams: { "groupId": Schema.Int },
+    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ "short_response": /*#__PURE__*/ Schema.optional(Schema.Boolean), "limit": /*#__PURE__*/ Schema.optional(Schema.Int), "next": /*#__PURE__*/ Schema.optional(Schema.String), "previous": /*#__PURE__*/ Schema.optional(Schema.String) })),
+    success: /*#__PURE__*/ Operation.jsonResponse(GroupDetailsResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: true,
+    successStatus: 200
+})
+/**
+ * The entry of `getGroupDetails` (`GET /groups/{groupId}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface GetGroupDetailsOperation extends Operation.Of<typeof getGroupDetails$> {}
+
+const exportGroupToCSV$ = /*#__PURE__*/ Operation.make({
+    id: "exportGroupToCSV",
+    group: "Groups",
+    method: "GET",
+    path: "/groups/{groupId}/csv",
+    pathParams: { "groupId": Schema.Int },
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.fileResponse("application/csv"),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `exportGroupToCSV` (`GET /groups/{groupId}/csv`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface ExportGroupToCSVOperation extends Operation.Of<typeof exportGroupToCSV$> {}
+
+const emptyGroup$ = /*#__PURE__*/ Operation.make({
+    id: "emptyGroup",
+    group: "Groups",
+    method: "GET",
+    path: "/groups/{groupId}/empty",
+    pathParams: { "groupId": Schema.Int },
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.jsonOrNoContentResponse(GroupResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `emptyGroup` (`GET /groups/{groupId}/empty`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface EmptyGroupOperation extends Operation.Of<typeof emptyGroup$> {}
+
+const exportGroupToXLSX$ = /*#__PURE__*/ Operation.make({
+    id: "exportGroupToXLSX",
+    group: "Groups",
+    method: "GET",
+    path: "/groups/{groupId}/xlsx",
+    pathParams: { "groupId": Schema.Int },
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `exportGroupToXLSX` (`GET /groups/{groupId}/xlsx`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface ExportGroupToXLSXOperation extends Operation.Of<typeof exportGroupToXLSX$> {}
+
+const deleteContactFromGroup$ = /*#__PURE__*/ Operation.make({
+    id: "deleteContactFromGroup",
+    group: "Groups",
+    method: "DELETE",
+    path: "/groups/{groupId}/{phoneNumberId}",
+    pathParams: { "groupId": Schema.Int, "phoneNumberId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.jsonResponse(DeleteContact),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `deleteContactFromGroup` (`DELETE /groups/{groupId}/{phoneNumberId}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface DeleteContactFromGroupOperation extends Operation.Of<typeof deleteContactFromGroup$> {}
+
+const updateContactFromGroup$ = /*#__PURE__*/ Operation.make({
+    id: "updateContactFromGroup",
+    group: "Groups",
+    method: "PATCH",
+    path: "/groups/{groupId}/{phoneNumberId}",
+    pathParams: { "groupId": Schema.Int, "phoneNumberId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: /*#__PURE__*/ Operation.jsonBody(UpdateNumberRequest),
+    success: /*#__PURE__*/ Operation.jsonOrNoContentResponse(UpdateNumberResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.DuplicateValueException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `updateContactFromGroup` (`PATCH /groups/{groupId}/{phoneNumberId}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface UpdateContactFromGroupOperation extends Operation.Of<typeof updateContactFromGroup$> {}
 
 /**
  * Contact groups: create and list them, add, update and remove contacts, empty or delete a group, export it.
@@ -905,21 +1269,7 @@ export const Groups = {
    * ```
    * @since 0.1.0
    */
-  createGroup: /*#__PURE__*/ Operation.make({
-    id: "createGroup",
-    group: "Groups",
-    method: "POST",
-    path: "/groups",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(NewGroupRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(NewGroupResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.DuplicateValueException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 201
-  }),
+  createGroup: createGroup$ as CreateGroupOperation,
   /**
    * Get list of groups
    *
@@ -945,21 +1295,7 @@ export const Groups = {
    * ```
    * @since 0.1.0
    */
-  getGroupsList: /*#__PURE__*/ Operation.make({
-    id: "getGroupsList",
-    group: "Groups",
-    method: "GET",
-    path: "/groups",
-    pathParams: {},
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(GroupsList),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  getGroupsList: getGroupsList$ as GetGroupsListOperation,
   /**
    * Add contacts to group
    *
@@ -988,21 +1324,7 @@ export const Groups = {
    * ```
    * @since 0.1.0
    */
-  addContactsToGroup: /*#__PURE__*/ Operation.make({
-    id: "addContactsToGroup",
-    group: "Groups",
-    method: "POST",
-    path: "/groups/{groupId}",
-    pathParams: { "groupId": Schema.Int },
-    input: /*#__PURE__*/ Operation.jsonBody(/*#__PURE__*/ Schema.Union(AddContactsToGroupRequest, AddContactsToGroupWithFieldsRequest)),
-    success: /*#__PURE__*/ Operation.jsonResponse(AddContactsToGroupResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  addContactsToGroup: addContactsToGroup$ as AddContactsToGroupOperation,
   /**
    * Delete group
    *
@@ -1027,21 +1349,7 @@ export const Groups = {
    * ```
    * @since 0.1.0
    */
-  deleteGroup: /*#__PURE__*/ Operation.make({
-    id: "deleteGroup",
-    group: "Groups",
-    method: "DELETE",
-    path: "/groups/{groupId}",
-    pathParams: { "groupId": Schema.Int },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(DeleteGroup),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  deleteGroup: deleteGroup$ as DeleteGroupOperation,
   /**
    * Get group details
    *
@@ -1067,21 +1375,7 @@ export const Groups = {
    * ```
    * @since 0.1.0
    */
-  getGroupDetails: /*#__PURE__*/ Operation.make({
-    id: "getGroupDetails",
-    group: "Groups",
-    method: "GET",
-    path: "/groups/{groupId}",
-    pathParams: { "groupId": Schema.Int },
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ "short_response": /*#__PURE__*/ Schema.optional(Schema.Boolean), "limit": /*#__PURE__*/ Schema.optional(Schema.Int), "next": /*#__PURE__*/ Schema.optional(Schema.String), "previous": /*#__PURE__*/ Schema.optional(Schema.String) })),
-    success: /*#__PURE__*/ Operation.jsonResponse(GroupDetailsResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: true,
-    successStatus: 200
-  }),
+  getGroupDetails: getGroupDetails$ as GetGroupDetailsOperation,
   /**
    * Export group to CSV
    *
@@ -1108,21 +1402,7 @@ export const Groups = {
    * ```
    * @since 0.1.0
    */
-  exportGroupToCSV: /*#__PURE__*/ Operation.make({
-    id: "exportGroupToCSV",
-    group: "Groups",
-    method: "GET",
-    path: "/groups/{groupId}/csv",
-    pathParams: { "groupId": Schema.Int },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.fileResponse("application/csv"),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  exportGroupToCSV: exportGroupToCSV$ as ExportGroupToCSVOperation,
   /**
    * Empty group
    *
@@ -1149,21 +1429,7 @@ export const Groups = {
    * ```
    * @since 0.1.0
    */
-  emptyGroup: /*#__PURE__*/ Operation.make({
-    id: "emptyGroup",
-    group: "Groups",
-    method: "GET",
-    path: "/groups/{groupId}/empty",
-    pathParams: { "groupId": Schema.Int },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonOrNoContentResponse(GroupResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  emptyGroup: emptyGroup$ as EmptyGroupOperation,
   /**
    * Export group to XLSX
    *
@@ -1190,21 +1456,7 @@ export const Groups = {
    * ```
    * @since 0.1.0
    */
-  exportGroupToXLSX: /*#__PURE__*/ Operation.make({
-    id: "exportGroupToXLSX",
-    group: "Groups",
-    method: "GET",
-    path: "/groups/{groupId}/xlsx",
-    pathParams: { "groupId": Schema.Int },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  exportGroupToXLSX: exportGroupToXLSX$ as ExportGroupToXLSXOperation,
   /**
    * Delete contact from group
    *
@@ -1229,21 +1481,7 @@ export const Groups = {
    * ```
    * @since 0.1.0
    */
-  deleteContactFromGroup: /*#__PURE__*/ Operation.make({
-    id: "deleteContactFromGroup",
-    group: "Groups",
-    method: "DELETE",
-    path: "/groups/{groupId}/{phoneNumberId}",
-    pathParams: { "groupId": Schema.Int, "phoneNumberId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(DeleteContact),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  deleteContactFromGroup: deleteContactFromGroup$ as DeleteContactFromGroupOperation,
   /**
    * Update contact from group
    *
@@ -1272,22 +1510,140 @@ export const Groups = {
    * ```
    * @since 0.1.0
    */
-  updateContactFromGroup: /*#__PURE__*/ Operation.make({
-    id: "updateContactFromGroup",
-    group: "Groups",
-    method: "PATCH",
-    path: "/groups/{groupId}/{phoneNumberId}",
-    pathParams: { "groupId": Schema.Int, "phoneNumberId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: /*#__PURE__*/ Operation.jsonBody(UpdateNumberRequest),
-    success: /*#__PURE__*/ Operation.jsonOrNoContentResponse(UpdateNumberResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.DuplicateValueException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  updateContactFromGroup: updateContactFromGroup$ as UpdateContactFromGroupOperation,
+} as const
+
+const sendMultichannelMessage$ = /*#__PURE__*/ Operation.make({
+    id: "sendMultichannelMessage",
+    group: "Multichannel",
+    method: "POST",
+    path: "/multichannel",
+    pathParams: {},
+    input: /*#__PURE__*/ Operation.jsonBody(SendMultichannelMessageRequest),
+    success: /*#__PURE__*/ Operation.jsonResponse(SendMultichannelMessageResponse),
+    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: "idempotencyId",
+    billed: true,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `sendMultichannelMessage` (`POST /multichannel`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface SendMultichannelMessageOperation extends Operation.Of<typeof sendMultichannelMessage$> {}
+
+const sendMultichannelCampaign$ = /*#__PURE__*/ Operation.make({
+    id: "sendMultichannelCampaign",
+    group: "Multichannel",
+    method: "POST",
+    path: "/multichannel/campaign",
+    pathParams: {},
+    input: /*#__PURE__*/ Operation.jsonBody(SendMultichannelCampaignRequest),
+    success: /*#__PURE__*/ Operation.jsonResponse(SendMultichannelCampaignResponse),
+    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: "idempotencyId",
+    billed: true,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `sendMultichannelCampaign` (`POST /multichannel/campaign`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface SendMultichannelCampaignOperation extends Operation.Of<typeof sendMultichannelCampaign$> {}
+
+const estimateMultichannelCampaign$ = /*#__PURE__*/ Operation.make({
+    id: "estimateMultichannelCampaign",
+    group: "Multichannel",
+    method: "POST",
+    path: "/multichannel/campaign/estimate",
+    pathParams: {},
+    input: /*#__PURE__*/ Operation.jsonBody(SendMultichannelCampaignRequestEstimate),
+    success: /*#__PURE__*/ Operation.jsonResponse(SendMultichannelCampaignResponse),
+    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
     paging: false,
     successStatus: 200
-  }),
-} as const
+})
+/**
+ * The entry of `estimateMultichannelCampaign` (`POST /multichannel/campaign/estimate`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface EstimateMultichannelCampaignOperation extends Operation.Of<typeof estimateMultichannelCampaign$> {}
+
+const estimateMultichannelMessage$ = /*#__PURE__*/ Operation.make({
+    id: "estimateMultichannelMessage",
+    group: "Multichannel",
+    method: "POST",
+    path: "/multichannel/estimate",
+    pathParams: {},
+    input: /*#__PURE__*/ Operation.jsonBody(SendMultichannelMessageRequestEstimate),
+    success: /*#__PURE__*/ Operation.jsonResponse(SendMultichannelMessageResponse),
+    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `estimateMultichannelMessage` (`POST /multichannel/estimate`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface EstimateMultichannelMessageOperation extends Operation.Of<typeof estimateMultichannelMessage$> {}
+
+const deleteScheduledMultichannelCampaign$ = /*#__PURE__*/ Operation.make({
+    id: "deleteScheduledMultichannelCampaign",
+    group: "Multichannel",
+    method: "DELETE",
+    path: "/multichannel/scheduled/campaign/{campaignId}",
+    pathParams: { "campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.jsonResponse(DeleteScheduledCampaign),
+    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `deleteScheduledMultichannelCampaign` (`DELETE /multichannel/scheduled/campaign/{campaignId}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface DeleteScheduledMultichannelCampaignOperation extends Operation.Of<typeof deleteScheduledMultichannelCampaign$> {}
+
+const deleteScheduledMultichannelMessage$ = /*#__PURE__*/ Operation.make({
+    id: "deleteScheduledMultichannelMessage",
+    group: "Multichannel",
+    method: "DELETE",
+    path: "/multichannel/scheduled/{msgId}",
+    pathParams: { "msgId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.jsonResponse(DeleteScheduledMsg),
+    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `deleteScheduledMultichannelMessage` (`DELETE /multichannel/scheduled/{msgId}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface DeleteScheduledMultichannelMessageOperation extends Operation.Of<typeof deleteScheduledMultichannelMessage$> {}
 
 /**
  * Messages that try channels in order (e.g. Viber, then SMS), single or as campaigns, with estimates and scheduling.
@@ -1330,21 +1686,7 @@ export const Multichannel = {
    * ```
    * @since 0.1.0
    */
-  sendMultichannelMessage: /*#__PURE__*/ Operation.make({
-    id: "sendMultichannelMessage",
-    group: "Multichannel",
-    method: "POST",
-    path: "/multichannel",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(SendMultichannelMessageRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(SendMultichannelMessageResponse),
-    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: "idempotencyId",
-    billed: true,
-    paging: false,
-    successStatus: 200
-  }),
+  sendMultichannelMessage: sendMultichannelMessage$ as SendMultichannelMessageOperation,
   /**
    * Send Multichannel campaign
    *
@@ -1375,21 +1717,7 @@ export const Multichannel = {
    * ```
    * @since 0.1.0
    */
-  sendMultichannelCampaign: /*#__PURE__*/ Operation.make({
-    id: "sendMultichannelCampaign",
-    group: "Multichannel",
-    method: "POST",
-    path: "/multichannel/campaign",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(SendMultichannelCampaignRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(SendMultichannelCampaignResponse),
-    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: "idempotencyId",
-    billed: true,
-    paging: false,
-    successStatus: 200
-  }),
+  sendMultichannelCampaign: sendMultichannelCampaign$ as SendMultichannelCampaignOperation,
   /**
    * Estimate Multichannel campaign
    *
@@ -1422,21 +1750,7 @@ export const Multichannel = {
    * ```
    * @since 0.1.0
    */
-  estimateMultichannelCampaign: /*#__PURE__*/ Operation.make({
-    id: "estimateMultichannelCampaign",
-    group: "Multichannel",
-    method: "POST",
-    path: "/multichannel/campaign/estimate",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(SendMultichannelCampaignRequestEstimate),
-    success: /*#__PURE__*/ Operation.jsonResponse(SendMultichannelCampaignResponse),
-    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  estimateMultichannelCampaign: estimateMultichannelCampaign$ as EstimateMultichannelCampaignOperation,
   /**
    * Estimate Multichannel message
    *
@@ -1470,21 +1784,7 @@ export const Multichannel = {
    * ```
    * @since 0.1.0
    */
-  estimateMultichannelMessage: /*#__PURE__*/ Operation.make({
-    id: "estimateMultichannelMessage",
-    group: "Multichannel",
-    method: "POST",
-    path: "/multichannel/estimate",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(SendMultichannelMessageRequestEstimate),
-    success: /*#__PURE__*/ Operation.jsonResponse(SendMultichannelMessageResponse),
-    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  estimateMultichannelMessage: estimateMultichannelMessage$ as EstimateMultichannelMessageOperation,
   /**
    * Delete scheduled Multichannel campaign
    *
@@ -1515,21 +1815,7 @@ export const Multichannel = {
    * ```
    * @since 0.1.0
    */
-  deleteScheduledMultichannelCampaign: /*#__PURE__*/ Operation.make({
-    id: "deleteScheduledMultichannelCampaign",
-    group: "Multichannel",
-    method: "DELETE",
-    path: "/multichannel/scheduled/campaign/{campaignId}",
-    pathParams: { "campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(DeleteScheduledCampaign),
-    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  deleteScheduledMultichannelCampaign: deleteScheduledMultichannelCampaign$ as DeleteScheduledMultichannelCampaignOperation,
   /**
    * Delete scheduled Multichannel message
    *
@@ -1558,22 +1844,382 @@ export const Multichannel = {
    * ```
    * @since 0.1.0
    */
-  deleteScheduledMultichannelMessage: /*#__PURE__*/ Operation.make({
-    id: "deleteScheduledMultichannelMessage",
-    group: "Multichannel",
-    method: "DELETE",
-    path: "/multichannel/scheduled/{msgId}",
-    pathParams: { "msgId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  deleteScheduledMultichannelMessage: deleteScheduledMultichannelMessage$ as DeleteScheduledMultichannelMessageOperation,
+} as const
+
+const getBulkLookupCampaigns$ = /*#__PURE__*/ Operation.make({
+    id: "getBulkLookupCampaigns",
+    group: "Numbers",
+    method: "GET",
+    path: "/numbers/lookup",
+    pathParams: {},
+    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ "limit": /*#__PURE__*/ Schema.optional(Schema.Int), "next": /*#__PURE__*/ Schema.optional(Schema.String), "previous": /*#__PURE__*/ Schema.optional(Schema.String) })),
+    success: /*#__PURE__*/ Operation.jsonResponse(BulkLookupCampaignsResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: true,
+    successStatus: 200
+})
+/**
+ * The entry of `getBulkLookupCampaigns` (`GET /numbers/lookup`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface GetBulkLookupCampaignsOperation extends Operation.Of<typeof getBulkLookupCampaigns$> {}
+
+const lookupNumbers$ = /*#__PURE__*/ Operation.make({
+    id: "lookupNumbers",
+    group: "Numbers",
+    method: "POST",
+    path: "/numbers/lookup",
+    pathParams: {},
+    input: /*#__PURE__*/ Operation.jsonBody(NumbersLookupRequest),
+    success: /*#__PURE__*/ Operation.jsonResponse(NumbersLookupResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: true,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `lookupNumbers` (`POST /numbers/lookup`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface LookupNumbersOperation extends Operation.Of<typeof lookupNumbers$> {}
+
+const getBulkLookupStatus$ = /*#__PURE__*/ Operation.make({
+    id: "getBulkLookupStatus",
+    group: "Numbers",
+    method: "GET",
+    path: "/numbers/lookup/lookupBulkId/{lookupBulkId}",
+    pathParams: { "lookupBulkId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ "limit": /*#__PURE__*/ Schema.optional(Schema.Int), "next": /*#__PURE__*/ Schema.optional(Schema.String), "previous": /*#__PURE__*/ Schema.optional(Schema.String) })),
+    success: /*#__PURE__*/ Operation.jsonResponse(NumbersBulkLookupResult),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: true,
+    successStatus: 200
+})
+/**
+ * The entry of `getBulkLookupStatus` (`GET /numbers/lookup/lookupBulkId/{lookupBulkId}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface GetBulkLookupStatusOperation extends Operation.Of<typeof getBulkLookupStatus$> {}
+
+const exportNumberLookupReportToCSV$ = /*#__PURE__*/ Operation.make({
+    id: "exportNumberLookupReportToCSV",
+    group: "Numbers",
+    method: "GET",
+    path: "/numbers/lookup/lookupBulkId/{lookupBulkId}/csv",
+    pathParams: { "lookupBulkId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
     input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(DeleteScheduledMsg),
+    success: /*#__PURE__*/ Operation.fileResponse("application/csv"),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `exportNumberLookupReportToCSV` (`GET /numbers/lookup/lookupBulkId/{lookupBulkId}/csv`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface ExportNumberLookupReportToCSVOperation extends Operation.Of<typeof exportNumberLookupReportToCSV$> {}
+
+const exportNumberLookupReportToXLSX$ = /*#__PURE__*/ Operation.make({
+    id: "exportNumberLookupReportToXLSX",
+    group: "Numbers",
+    method: "GET",
+    path: "/numbers/lookup/lookupBulkId/{lookupBulkId}/xlsx",
+    pathParams: { "lookupBulkId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `exportNumberLookupReportToXLSX` (`GET /numbers/lookup/lookupBulkId/{lookupBulkId}/xlsx`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface ExportNumberLookupReportToXLSXOperation extends Operation.Of<typeof exportNumberLookupReportToXLSX$> {}
+
+const getSingleLookupStatus$ = /*#__PURE__*/ Operation.make({
+    id: "getSingleLookupStatus",
+    group: "Numbers",
+    method: "GET",
+    path: "/numbers/lookup/lookupId/{lookupId}",
+    pathParams: { "lookupId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.jsonResponse(DataNumberLookup),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `getSingleLookupStatus` (`GET /numbers/lookup/lookupId/{lookupId}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface GetSingleLookupStatusOperation extends Operation.Of<typeof getSingleLookupStatus$> {}
+
+const lookupNumber$ = /*#__PURE__*/ Operation.make({
+    id: "lookupNumber",
+    group: "Numbers",
+    method: "GET",
+    path: "/numbers/lookup/{phoneNumber}",
+    pathParams: { "phoneNumber": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)) },
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.jsonResponse(NumberLookupResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: true,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `lookupNumber` (`GET /numbers/lookup/{phoneNumber}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface LookupNumberOperation extends Operation.Of<typeof lookupNumber$> {}
+
+const getRentedNumbers$ = /*#__PURE__*/ Operation.make({
+    id: "getRentedNumbers",
+    group: "Numbers",
+    method: "GET",
+    path: "/numbers/rent",
+    pathParams: {},
+    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ "features": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal(1, 2, 3)), "country_iso": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), "number_type": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("mobile", "landline")), "active_rent": /*#__PURE__*/ Schema.optional(Schema.Boolean), "inbound_sms_sender": /*#__PURE__*/ Schema.optional(Schema.Boolean), "include": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1), /*#__PURE__*/ Schema.maxLength(17))), "exclude": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1), /*#__PURE__*/ Schema.maxLength(17))) })),
+    success: /*#__PURE__*/ Operation.jsonResponse(RentedNumbersResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `getRentedNumbers` (`GET /numbers/rent`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface GetRentedNumbersOperation extends Operation.Of<typeof getRentedNumbers$> {}
+
+const rentNumber$ = /*#__PURE__*/ Operation.make({
+    id: "rentNumber",
+    group: "Numbers",
+    method: "POST",
+    path: "/numbers/rent",
+    pathParams: {},
+    input: /*#__PURE__*/ Operation.jsonBody(RentNumberRequest),
+    success: /*#__PURE__*/ Operation.jsonResponse(RentNumberResponse),
+    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: true,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `rentNumber` (`POST /numbers/rent`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface RentNumberOperation extends Operation.Of<typeof rentNumber$> {}
+
+const getAvailableNumbers$ = /*#__PURE__*/ Operation.make({
+    id: "getAvailableNumbers",
+    group: "Numbers",
+    method: "GET",
+    path: "/numbers/rent/available/{countryIso}",
+    pathParams: { "countryIso": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$"))) },
+    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ "features": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal(1, 2, 3)), "number_type": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("mobile", "landline")), "setup_time": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("instant", "delayed")), "registration": /*#__PURE__*/ Schema.optional(Schema.Boolean), "inbound_sms_sender": /*#__PURE__*/ Schema.optional(Schema.Boolean), "include": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1), /*#__PURE__*/ Schema.maxLength(17))), "exclude": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1), /*#__PURE__*/ Schema.maxLength(17))) })),
+    success: /*#__PURE__*/ Operation.jsonResponse(RentNumbersResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `getAvailableNumbers` (`GET /numbers/rent/available/{countryIso}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface GetAvailableNumbersOperation extends Operation.Of<typeof getAvailableNumbers$> {}
+
+const cancelRent$ = /*#__PURE__*/ Operation.make({
+    id: "cancelRent",
+    group: "Numbers",
+    method: "DELETE",
+    path: "/numbers/rent/{rentId}",
+    pathParams: { "rentId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.jsonResponse(CancelRentResponse),
     errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
     paging: false,
     successStatus: 200
-  }),
-} as const
+})
+/**
+ * The entry of `cancelRent` (`DELETE /numbers/rent/{rentId}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface CancelRentOperation extends Operation.Of<typeof cancelRent$> {}
+
+const getRentStatus$ = /*#__PURE__*/ Operation.make({
+    id: "getRentStatus",
+    group: "Numbers",
+    method: "GET",
+    path: "/numbers/rent/{rentId}",
+    pathParams: { "rentId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.jsonResponse(GetRentStatusResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `getRentStatus` (`GET /numbers/rent/{rentId}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface GetRentStatusOperation extends Operation.Of<typeof getRentStatus$> {}
+
+const renewRent$ = /*#__PURE__*/ Operation.make({
+    id: "renewRent",
+    group: "Numbers",
+    method: "PATCH",
+    path: "/numbers/rent/{rentId}",
+    pathParams: { "rentId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: /*#__PURE__*/ Operation.jsonBody(RenewRentRequest),
+    success: /*#__PURE__*/ Operation.jsonResponse(RenewNumberResponse),
+    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: true,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `renewRent` (`PATCH /numbers/rent/{rentId}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface RenewRentOperation extends Operation.Of<typeof renewRent$> {}
+
+const editRentSettings$ = /*#__PURE__*/ Operation.make({
+    id: "editRentSettings",
+    group: "Numbers",
+    method: "PATCH",
+    path: "/numbers/rent/{rentId}/edit",
+    pathParams: { "rentId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: /*#__PURE__*/ Operation.jsonBody(EditRentRequest),
+    success: /*#__PURE__*/ Operation.jsonResponse(EditRentResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `editRentSettings` (`PATCH /numbers/rent/{rentId}/edit`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface EditRentSettingsOperation extends Operation.Of<typeof editRentSettings$> {}
+
+const getInboundSms$ = /*#__PURE__*/ Operation.make({
+    id: "getInboundSms",
+    group: "Numbers",
+    method: "GET",
+    path: "/numbers/rent/{rentId}/inbound",
+    pathParams: { "rentId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ "limit": /*#__PURE__*/ Schema.optional(Schema.Int), "next": /*#__PURE__*/ Schema.optional(Schema.String), "previous": /*#__PURE__*/ Schema.optional(Schema.String) })),
+    success: /*#__PURE__*/ Operation.jsonResponse(GetInboundSMSResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: true,
+    successStatus: 200
+})
+/**
+ * The entry of `getInboundSms` (`GET /numbers/rent/{rentId}/inbound`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface GetInboundSmsOperation extends Operation.Of<typeof getInboundSms$> {}
+
+const validateNumbers$ = /*#__PURE__*/ Operation.make({
+    id: "validateNumbers",
+    group: "Numbers",
+    method: "POST",
+    path: "/numbers/validate",
+    pathParams: {},
+    input: /*#__PURE__*/ Operation.jsonBody(NumbersValidateRequest),
+    success: /*#__PURE__*/ Operation.jsonResponse(NumbersValidateResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `validateNumbers` (`POST /numbers/validate`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface ValidateNumbersOperation extends Operation.Of<typeof validateNumbers$> {}
+
+const validateNumber$ = /*#__PURE__*/ Operation.make({
+    id: "validateNumber",
+    group: "Numbers",
+    method: "GET",
+    path: "/numbers/validate/{phoneNumber}",
+    pathParams: { "phoneNumber": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)) },
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.jsonResponse(NumberValidateResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `validateNumber` (`GET /numbers/validate/{phoneNumber}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface ValidateNumberOperation extends Operation.Of<typeof validateNumber$> {}
 
 /**
  * Number lookup (single and bulk, with exports), validation, and rented numbers with their inbound SMS.
@@ -1605,21 +2251,7 @@ export const Numbers = {
    * ```
    * @since 0.1.0
    */
-  getBulkLookupCampaigns: /*#__PURE__*/ Operation.make({
-    id: "getBulkLookupCampaigns",
-    group: "Numbers",
-    method: "GET",
-    path: "/numbers/lookup",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ "limit": /*#__PURE__*/ Schema.optional(Schema.Int), "next": /*#__PURE__*/ Schema.optional(Schema.String), "previous": /*#__PURE__*/ Schema.optional(Schema.String) })),
-    success: /*#__PURE__*/ Operation.jsonResponse(BulkLookupCampaignsResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: true,
-    successStatus: 200
-  }),
+  getBulkLookupCampaigns: getBulkLookupCampaigns$ as GetBulkLookupCampaignsOperation,
   /**
    * Lookup numbers in bulk
    *
@@ -1659,21 +2291,7 @@ export const Numbers = {
    * ```
    * @since 0.1.0
    */
-  lookupNumbers: /*#__PURE__*/ Operation.make({
-    id: "lookupNumbers",
-    group: "Numbers",
-    method: "POST",
-    path: "/numbers/lookup",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(NumbersLookupRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(NumbersLookupResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: true,
-    paging: false,
-    successStatus: 200
-  }),
+  lookupNumbers: lookupNumbers$ as LookupNumbersOperation,
   /**
    * Get Bulk Lookup result
    *
@@ -1700,21 +2318,7 @@ export const Numbers = {
    * ```
    * @since 0.1.0
    */
-  getBulkLookupStatus: /*#__PURE__*/ Operation.make({
-    id: "getBulkLookupStatus",
-    group: "Numbers",
-    method: "GET",
-    path: "/numbers/lookup/lookupBulkId/{lookupBulkId}",
-    pathParams: { "lookupBulkId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ "limit": /*#__PURE__*/ Schema.optional(Schema.Int), "next": /*#__PURE__*/ Schema.optional(Schema.String), "previous": /*#__PURE__*/ Schema.optional(Schema.String) })),
-    success: /*#__PURE__*/ Operation.jsonResponse(NumbersBulkLookupResult),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: true,
-    successStatus: 200
-  }),
+  getBulkLookupStatus: getBulkLookupStatus$ as GetBulkLookupStatusOperation,
   /**
    * Export number lookup campaign to CSV
    *
@@ -1740,21 +2344,7 @@ export const Numbers = {
    * ```
    * @since 0.1.0
    */
-  exportNumberLookupReportToCSV: /*#__PURE__*/ Operation.make({
-    id: "exportNumberLookupReportToCSV",
-    group: "Numbers",
-    method: "GET",
-    path: "/numbers/lookup/lookupBulkId/{lookupBulkId}/csv",
-    pathParams: { "lookupBulkId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.fileResponse("application/csv"),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  exportNumberLookupReportToCSV: exportNumberLookupReportToCSV$ as ExportNumberLookupReportToCSVOperation,
   /**
    * > file_type export_number_lookup_report_to_xlsx(lookup_bulk_id)
    *
@@ -1782,21 +2372,7 @@ export const Numbers = {
    * ```
    * @since 0.1.0
    */
-  exportNumberLookupReportToXLSX: /*#__PURE__*/ Operation.make({
-    id: "exportNumberLookupReportToXLSX",
-    group: "Numbers",
-    method: "GET",
-    path: "/numbers/lookup/lookupBulkId/{lookupBulkId}/xlsx",
-    pathParams: { "lookupBulkId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  exportNumberLookupReportToXLSX: exportNumberLookupReportToXLSX$ as ExportNumberLookupReportToXLSXOperation,
   /**
    * Get Single Lookup result
    *
@@ -1822,21 +2398,7 @@ export const Numbers = {
    * ```
    * @since 0.1.0
    */
-  getSingleLookupStatus: /*#__PURE__*/ Operation.make({
-    id: "getSingleLookupStatus",
-    group: "Numbers",
-    method: "GET",
-    path: "/numbers/lookup/lookupId/{lookupId}",
-    pathParams: { "lookupId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(DataNumberLookup),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  getSingleLookupStatus: getSingleLookupStatus$ as GetSingleLookupStatusOperation,
   /**
    * Lookup number
    *
@@ -1876,21 +2438,7 @@ export const Numbers = {
    * ```
    * @since 0.1.0
    */
-  lookupNumber: /*#__PURE__*/ Operation.make({
-    id: "lookupNumber",
-    group: "Numbers",
-    method: "GET",
-    path: "/numbers/lookup/{phoneNumber}",
-    pathParams: { "phoneNumber": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(NumberLookupResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: true,
-    paging: false,
-    successStatus: 200
-  }),
+  lookupNumber: lookupNumber$ as LookupNumberOperation,
   /**
    * Get list of your rented numbers
    *
@@ -1914,21 +2462,7 @@ export const Numbers = {
    * ```
    * @since 0.1.0
    */
-  getRentedNumbers: /*#__PURE__*/ Operation.make({
-    id: "getRentedNumbers",
-    group: "Numbers",
-    method: "GET",
-    path: "/numbers/rent",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ "features": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal(1, 2, 3)), "country_iso": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), "number_type": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("mobile", "landline")), "active_rent": /*#__PURE__*/ Schema.optional(Schema.Boolean), "inbound_sms_sender": /*#__PURE__*/ Schema.optional(Schema.Boolean), "include": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1), /*#__PURE__*/ Schema.maxLength(17))), "exclude": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1), /*#__PURE__*/ Schema.maxLength(17))) })),
-    success: /*#__PURE__*/ Operation.jsonResponse(RentedNumbersResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  getRentedNumbers: getRentedNumbers$ as GetRentedNumbersOperation,
   /**
    * Rent phone number
    *
@@ -1956,21 +2490,7 @@ export const Numbers = {
    * ```
    * @since 0.1.0
    */
-  rentNumber: /*#__PURE__*/ Operation.make({
-    id: "rentNumber",
-    group: "Numbers",
-    method: "POST",
-    path: "/numbers/rent",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(RentNumberRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(RentNumberResponse),
-    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: true,
-    paging: false,
-    successStatus: 200
-  }),
+  rentNumber: rentNumber$ as RentNumberOperation,
   /**
    * Get available numbers for rent
    *
@@ -1995,21 +2515,7 @@ export const Numbers = {
    * ```
    * @since 0.1.0
    */
-  getAvailableNumbers: /*#__PURE__*/ Operation.make({
-    id: "getAvailableNumbers",
-    group: "Numbers",
-    method: "GET",
-    path: "/numbers/rent/available/{countryIso}",
-    pathParams: { "countryIso": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$"))) },
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ "features": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal(1, 2, 3)), "number_type": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("mobile", "landline")), "setup_time": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("instant", "delayed")), "registration": /*#__PURE__*/ Schema.optional(Schema.Boolean), "inbound_sms_sender": /*#__PURE__*/ Schema.optional(Schema.Boolean), "include": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1), /*#__PURE__*/ Schema.maxLength(17))), "exclude": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1), /*#__PURE__*/ Schema.maxLength(17))) })),
-    success: /*#__PURE__*/ Operation.jsonResponse(RentNumbersResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  getAvailableNumbers: getAvailableNumbers$ as GetAvailableNumbersOperation,
   /**
    * Cancel rent for phone number
    *
@@ -2036,21 +2542,7 @@ export const Numbers = {
    * ```
    * @since 0.1.0
    */
-  cancelRent: /*#__PURE__*/ Operation.make({
-    id: "cancelRent",
-    group: "Numbers",
-    method: "DELETE",
-    path: "/numbers/rent/{rentId}",
-    pathParams: { "rentId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(CancelRentResponse),
-    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  cancelRent: cancelRent$ as CancelRentOperation,
   /**
    * Get status of rent
    *
@@ -2076,21 +2568,7 @@ export const Numbers = {
    * ```
    * @since 0.1.0
    */
-  getRentStatus: /*#__PURE__*/ Operation.make({
-    id: "getRentStatus",
-    group: "Numbers",
-    method: "GET",
-    path: "/numbers/rent/{rentId}",
-    pathParams: { "rentId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(GetRentStatusResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  getRentStatus: getRentStatus$ as GetRentStatusOperation,
   /**
    * Renew rent for phone number
    *
@@ -2118,21 +2596,7 @@ export const Numbers = {
    * ```
    * @since 0.1.0
    */
-  renewRent: /*#__PURE__*/ Operation.make({
-    id: "renewRent",
-    group: "Numbers",
-    method: "PATCH",
-    path: "/numbers/rent/{rentId}",
-    pathParams: { "rentId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: /*#__PURE__*/ Operation.jsonBody(RenewRentRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(RenewNumberResponse),
-    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: true,
-    paging: false,
-    successStatus: 200
-  }),
+  renewRent: renewRent$ as RenewRentOperation,
   /**
    * Edit settings for active rent
    *
@@ -2158,21 +2622,7 @@ export const Numbers = {
    * ```
    * @since 0.1.0
    */
-  editRentSettings: /*#__PURE__*/ Operation.make({
-    id: "editRentSettings",
-    group: "Numbers",
-    method: "PATCH",
-    path: "/numbers/rent/{rentId}/edit",
-    pathParams: { "rentId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: /*#__PURE__*/ Operation.jsonBody(EditRentRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(EditRentResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  editRentSettings: editRentSettings$ as EditRentSettingsOperation,
   /**
    * Get inbound SMS from rented number
    *
@@ -2199,21 +2649,7 @@ export const Numbers = {
    * ```
    * @since 0.1.0
    */
-  getInboundSms: /*#__PURE__*/ Operation.make({
-    id: "getInboundSms",
-    group: "Numbers",
-    method: "GET",
-    path: "/numbers/rent/{rentId}/inbound",
-    pathParams: { "rentId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ "limit": /*#__PURE__*/ Schema.optional(Schema.Int), "next": /*#__PURE__*/ Schema.optional(Schema.String), "previous": /*#__PURE__*/ Schema.optional(Schema.String) })),
-    success: /*#__PURE__*/ Operation.jsonResponse(GetInboundSMSResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: true,
-    successStatus: 200
-  }),
+  getInboundSms: getInboundSms$ as GetInboundSmsOperation,
   /**
    * Validate numbers in bulk
    *
@@ -2242,21 +2678,7 @@ export const Numbers = {
    * ```
    * @since 0.1.0
    */
-  validateNumbers: /*#__PURE__*/ Operation.make({
-    id: "validateNumbers",
-    group: "Numbers",
-    method: "POST",
-    path: "/numbers/validate",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(NumbersValidateRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(NumbersValidateResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  validateNumbers: validateNumbers$ as ValidateNumbersOperation,
   /**
    * Validate number
    *
@@ -2284,22 +2706,30 @@ export const Numbers = {
    * ```
    * @since 0.1.0
    */
-  validateNumber: /*#__PURE__*/ Operation.make({
-    id: "validateNumber",
-    group: "Numbers",
-    method: "GET",
-    path: "/numbers/validate/{phoneNumber}",
-    pathParams: { "phoneNumber": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(NumberValidateResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
+  validateNumber: validateNumber$ as ValidateNumberOperation,
+} as const
+
+const getAccessToken$ = /*#__PURE__*/ Operation.make({
+    id: "getAccessToken",
+    group: "Oauth",
+    method: "POST",
+    path: "/oauth/token",
+    pathParams: {},
+    input: /*#__PURE__*/ Operation.formBody(/*#__PURE__*/ Schema.Struct({ "grant_type": /*#__PURE__*/ Schema.Literal("client_credentials"), "scope": /*#__PURE__*/ Schema.optional(Schema.String) })),
+    success: /*#__PURE__*/ Operation.jsonResponse(OauthTokenResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.InvalidScopeException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "basic",
     idempotencyKey: undefined,
     billed: false,
     paging: false,
     successStatus: 200
-  }),
-} as const
+})
+/**
+ * The entry of `getAccessToken` (`POST /oauth/token`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface GetAccessTokenOperation extends Operation.Of<typeof getAccessToken$> {}
 
 /**
  * OAuth client credentials: an access token for an application's id and secret.
@@ -2332,22 +2762,118 @@ export const Oauth = {
    * ```
    * @since 0.1.0
    */
-  getAccessToken: /*#__PURE__*/ Operation.make({
-    id: "getAccessToken",
-    group: "Oauth",
+  getAccessToken: getAccessToken$ as GetAccessTokenOperation,
+} as const
+
+const addContactToOptoutsList$ = /*#__PURE__*/ Operation.make({
+    id: "addContactToOptoutsList",
+    group: "Optouts",
     method: "POST",
-    path: "/oauth/token",
+    path: "/optouts",
     pathParams: {},
-    input: /*#__PURE__*/ Operation.formBody(/*#__PURE__*/ Schema.Struct({ "grant_type": /*#__PURE__*/ Schema.Literal("client_credentials"), "scope": /*#__PURE__*/ Schema.optional(Schema.String) })),
-    success: /*#__PURE__*/ Operation.jsonResponse(OauthTokenResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.InvalidScopeException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "basic",
+    input: /*#__PURE__*/ Operation.jsonBody(AddContactsToGroupRequest),
+    success: /*#__PURE__*/ Operation.jsonResponse(OptoutsNewResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
     paging: false,
     successStatus: 200
-  }),
-} as const
+})
+/**
+ * The entry of `addContactToOptoutsList` (`POST /optouts`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface AddContactToOptoutsListOperation extends Operation.Of<typeof addContactToOptoutsList$> {}
+
+const getOptoutsList$ = /*#__PURE__*/ Operation.make({
+    id: "getOptoutsList",
+    group: "Optouts",
+    method: "GET",
+    path: "/optouts",
+    pathParams: {},
+    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ "limit": /*#__PURE__*/ Schema.optional(Schema.Int), "next": /*#__PURE__*/ Schema.optional(Schema.String), "previous": /*#__PURE__*/ Schema.optional(Schema.String) })),
+    success: /*#__PURE__*/ Operation.jsonResponse(OptoutsListResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: true,
+    successStatus: 200
+})
+/**
+ * The entry of `getOptoutsList` (`GET /optouts`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface GetOptoutsListOperation extends Operation.Of<typeof getOptoutsList$> {}
+
+const exportOptoutsToCSV$ = /*#__PURE__*/ Operation.make({
+    id: "exportOptoutsToCSV",
+    group: "Optouts",
+    method: "GET",
+    path: "/optouts/csv",
+    pathParams: {},
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.fileResponse("application/csv"),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `exportOptoutsToCSV` (`GET /optouts/csv`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface ExportOptoutsToCSVOperation extends Operation.Of<typeof exportOptoutsToCSV$> {}
+
+const exportOptoutsToXLSX$ = /*#__PURE__*/ Operation.make({
+    id: "exportOptoutsToXLSX",
+    group: "Optouts",
+    method: "GET",
+    path: "/optouts/xlsx",
+    pathParams: {},
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `exportOptoutsToXLSX` (`GET /optouts/xlsx`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface ExportOptoutsToXLSXOperation extends Operation.Of<typeof exportOptoutsToXLSX$> {}
+
+const deleteContactFromOptoutsList$ = /*#__PURE__*/ Operation.make({
+    id: "deleteContactFromOptoutsList",
+    group: "Optouts",
+    method: "DELETE",
+    path: "/optouts/{optoutId}",
+    pathParams: { "optoutId": Schema.Int },
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.jsonResponse(OptoutsDeleteResponse),
+    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `deleteContactFromOptoutsList` (`DELETE /optouts/{optoutId}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface DeleteContactFromOptoutsListOperation extends Operation.Of<typeof deleteContactFromOptoutsList$> {}
 
 /**
  * The opt-out list: numbers that unsubscribed, added by hand or by recipients, listed, exported and removed.
@@ -2384,21 +2910,7 @@ export const Optouts = {
    * ```
    * @since 0.1.0
    */
-  addContactToOptoutsList: /*#__PURE__*/ Operation.make({
-    id: "addContactToOptoutsList",
-    group: "Optouts",
-    method: "POST",
-    path: "/optouts",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(AddContactsToGroupRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(OptoutsNewResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  addContactToOptoutsList: addContactToOptoutsList$ as AddContactToOptoutsListOperation,
   /**
    * Get optouts list
    *
@@ -2425,21 +2937,7 @@ export const Optouts = {
    * ```
    * @since 0.1.0
    */
-  getOptoutsList: /*#__PURE__*/ Operation.make({
-    id: "getOptoutsList",
-    group: "Optouts",
-    method: "GET",
-    path: "/optouts",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ "limit": /*#__PURE__*/ Schema.optional(Schema.Int), "next": /*#__PURE__*/ Schema.optional(Schema.String), "previous": /*#__PURE__*/ Schema.optional(Schema.String) })),
-    success: /*#__PURE__*/ Operation.jsonResponse(OptoutsListResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: true,
-    successStatus: 200
-  }),
+  getOptoutsList: getOptoutsList$ as GetOptoutsListOperation,
   /**
    * Export optouts to CSV
    *
@@ -2465,21 +2963,7 @@ export const Optouts = {
    * ```
    * @since 0.1.0
    */
-  exportOptoutsToCSV: /*#__PURE__*/ Operation.make({
-    id: "exportOptoutsToCSV",
-    group: "Optouts",
-    method: "GET",
-    path: "/optouts/csv",
-    pathParams: {},
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.fileResponse("application/csv"),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  exportOptoutsToCSV: exportOptoutsToCSV$ as ExportOptoutsToCSVOperation,
   /**
    * Export optouts to XLSX
    *
@@ -2505,21 +2989,7 @@ export const Optouts = {
    * ```
    * @since 0.1.0
    */
-  exportOptoutsToXLSX: /*#__PURE__*/ Operation.make({
-    id: "exportOptoutsToXLSX",
-    group: "Optouts",
-    method: "GET",
-    path: "/optouts/xlsx",
-    pathParams: {},
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  exportOptoutsToXLSX: exportOptoutsToXLSX$ as ExportOptoutsToXLSXOperation,
   /**
    * Delete contact from optouts list
    *
@@ -2549,22 +3019,74 @@ export const Optouts = {
    * ```
    * @since 0.1.0
    */
-  deleteContactFromOptoutsList: /*#__PURE__*/ Operation.make({
-    id: "deleteContactFromOptoutsList",
-    group: "Optouts",
-    method: "DELETE",
-    path: "/optouts/{optoutId}",
-    pathParams: { "optoutId": Schema.Int },
+  deleteContactFromOptoutsList: deleteContactFromOptoutsList$ as DeleteContactFromOptoutsListOperation,
+} as const
+
+const createOriginator$ = /*#__PURE__*/ Operation.make({
+    id: "createOriginator",
+    group: "Originators",
+    method: "POST",
+    path: "/originators",
+    pathParams: {},
+    input: /*#__PURE__*/ Operation.jsonBody(OriginatorNewRequest),
+    success: /*#__PURE__*/ Operation.jsonResponse(OriginatorNewResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.DuplicateValueException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 201
+})
+/**
+ * The entry of `createOriginator` (`POST /originators`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface CreateOriginatorOperation extends Operation.Of<typeof createOriginator$> {}
+
+const getOriginatorsList$ = /*#__PURE__*/ Operation.make({
+    id: "getOriginatorsList",
+    group: "Originators",
+    method: "GET",
+    path: "/originators",
+    pathParams: {},
     input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(OptoutsDeleteResponse),
-    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    success: /*#__PURE__*/ Operation.jsonResponse(OriginatorsListResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
     paging: false,
     successStatus: 200
-  }),
-} as const
+})
+/**
+ * The entry of `getOriginatorsList` (`GET /originators`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface GetOriginatorsListOperation extends Operation.Of<typeof getOriginatorsList$> {}
+
+const deleteOriginator$ = /*#__PURE__*/ Operation.make({
+    id: "deleteOriginator",
+    group: "Originators",
+    method: "DELETE",
+    path: "/originators/{originatorId}",
+    pathParams: { "originatorId": Schema.Int },
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.jsonResponse(OriginatorNewResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `deleteOriginator` (`DELETE /originators/{originatorId}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface DeleteOriginatorOperation extends Operation.Of<typeof deleteOriginator$> {}
 
 /**
  * Sender IDs (originators) of the account: create, list and delete them.
@@ -2597,21 +3119,7 @@ export const Originators = {
    * ```
    * @since 0.1.0
    */
-  createOriginator: /*#__PURE__*/ Operation.make({
-    id: "createOriginator",
-    group: "Originators",
-    method: "POST",
-    path: "/originators",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(OriginatorNewRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(OriginatorNewResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.DuplicateValueException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 201
-  }),
+  createOriginator: createOriginator$ as CreateOriginatorOperation,
   /**
    * Get originators list
    *
@@ -2637,21 +3145,7 @@ export const Originators = {
    * ```
    * @since 0.1.0
    */
-  getOriginatorsList: /*#__PURE__*/ Operation.make({
-    id: "getOriginatorsList",
-    group: "Originators",
-    method: "GET",
-    path: "/originators",
-    pathParams: {},
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(OriginatorsListResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  getOriginatorsList: getOriginatorsList$ as GetOriginatorsListOperation,
   /**
    * Delete originator
    *
@@ -2676,22 +3170,96 @@ export const Originators = {
    * ```
    * @since 0.1.0
    */
-  deleteOriginator: /*#__PURE__*/ Operation.make({
-    id: "deleteOriginator",
-    group: "Originators",
+  deleteOriginator: deleteOriginator$ as DeleteOriginatorOperation,
+} as const
+
+const newOtp$ = /*#__PURE__*/ Operation.make({
+    id: "newOtp",
+    group: "Otp",
+    method: "POST",
+    path: "/otp",
+    pathParams: {},
+    input: /*#__PURE__*/ Operation.jsonBody(NewOtpRequest),
+    success: /*#__PURE__*/ Operation.jsonResponse(NewOtpResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: true,
+    paging: false,
+    successStatus: 201
+})
+/**
+ * The entry of `newOtp` (`POST /otp`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface NewOtpOperation extends Operation.Of<typeof newOtp$> {}
+
+const cancelOtp$ = /*#__PURE__*/ Operation.make({
+    id: "cancelOtp",
+    group: "Otp",
     method: "DELETE",
-    path: "/originators/{originatorId}",
-    pathParams: { "originatorId": Schema.Int },
+    path: "/otp/{otpId}",
+    pathParams: { "otpId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
     input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(OriginatorNewResponse),
+    success: /*#__PURE__*/ Operation.jsonResponse(CancelOtpResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.OtpActionNotAllowedException, Errors.OtpCancelledException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `cancelOtp` (`DELETE /otp/{otpId}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface CancelOtpOperation extends Operation.Of<typeof cancelOtp$> {}
+
+const getOtpStatus$ = /*#__PURE__*/ Operation.make({
+    id: "getOtpStatus",
+    group: "Otp",
+    method: "GET",
+    path: "/otp/{otpId}",
+    pathParams: { "otpId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.jsonResponse(DataOtp),
     errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
     paging: false,
     successStatus: 200
-  }),
-} as const
+})
+/**
+ * The entry of `getOtpStatus` (`GET /otp/{otpId}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface GetOtpStatusOperation extends Operation.Of<typeof getOtpStatus$> {}
+
+const verifyOtp$ = /*#__PURE__*/ Operation.make({
+    id: "verifyOtp",
+    group: "Otp",
+    method: "POST",
+    path: "/otp/{otpId}",
+    pathParams: { "otpId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: /*#__PURE__*/ Operation.jsonBody(VerifyPinRequest),
+    success: /*#__PURE__*/ Operation.jsonResponse(VerifyPinResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPinException, Errors.InvalidRequestException, Errors.OtpAlreadyVerifiedException, Errors.OtpCancelledException, Errors.OtpExpiredException, Errors.OtpFailedException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `verifyOtp` (`POST /otp/{otpId}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface VerifyOtpOperation extends Operation.Of<typeof verifyOtp$> {}
 
 /**
  * One-time passwords: send a PIN, check its status, verify it, cancel it.
@@ -2733,21 +3301,7 @@ export const Otp = {
    * ```
    * @since 0.1.0
    */
-  newOtp: /*#__PURE__*/ Operation.make({
-    id: "newOtp",
-    group: "Otp",
-    method: "POST",
-    path: "/otp",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(NewOtpRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(NewOtpResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: true,
-    paging: false,
-    successStatus: 201
-  }),
+  newOtp: newOtp$ as NewOtpOperation,
   /**
    * Cancel OTP
    *
@@ -2775,21 +3329,7 @@ export const Otp = {
    * ```
    * @since 0.1.0
    */
-  cancelOtp: /*#__PURE__*/ Operation.make({
-    id: "cancelOtp",
-    group: "Otp",
-    method: "DELETE",
-    path: "/otp/{otpId}",
-    pathParams: { "otpId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(CancelOtpResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.OtpActionNotAllowedException, Errors.OtpCancelledException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  cancelOtp: cancelOtp$ as CancelOtpOperation,
   /**
    * Get OTP status
    *
@@ -2823,21 +3363,7 @@ export const Otp = {
    * ```
    * @since 0.1.0
    */
-  getOtpStatus: /*#__PURE__*/ Operation.make({
-    id: "getOtpStatus",
-    group: "Otp",
-    method: "GET",
-    path: "/otp/{otpId}",
-    pathParams: { "otpId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(DataOtp),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  getOtpStatus: getOtpStatus$ as GetOtpStatusOperation,
   /**
    * Verify OTP
    *
@@ -2868,22 +3394,230 @@ export const Otp = {
    * ```
    * @since 0.1.0
    */
-  verifyOtp: /*#__PURE__*/ Operation.make({
-    id: "verifyOtp",
-    group: "Otp",
-    method: "POST",
-    path: "/otp/{otpId}",
-    pathParams: { "otpId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: /*#__PURE__*/ Operation.jsonBody(VerifyPinRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(VerifyPinResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPinException, Errors.InvalidRequestException, Errors.OtpAlreadyVerifiedException, Errors.OtpCancelledException, Errors.OtpExpiredException, Errors.OtpFailedException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  verifyOtp: verifyOtp$ as VerifyOtpOperation,
+} as const
+
+const getAdvancedReport$ = /*#__PURE__*/ Operation.make({
+    id: "getAdvancedReport",
+    group: "Reports",
+    method: "GET",
+    path: "/reports",
+    pathParams: {},
+    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Operation.alternatives(/*#__PURE__*/ Schema.Struct({ 
+/** The report's period: a year `Y` (`2026`: its months) or a month `Y-m` (`2026-05`: its days). Give it, or `start_date` and `end_date`, not both. */
+"period": /*#__PURE__*/ Schema.optional(Schema.String), 
+/** The first day of the report, `Y-m-d` (`2026-05-01`), with `end_date`; instead of `period`. */
+"start_date": /*#__PURE__*/ Schema.optional(Schema.String), 
+/** The last day of the report (included), `Y-m-d` (`2026-05-31`), not before `start_date`. */
+"end_date": /*#__PURE__*/ Schema.optional(Schema.String), "channel": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp", "multichannel")), "source": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("api", "excel", "webapp", "smpp", "plugin", "alerts")), "delivery_report": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("delivered", "failed", "sent", "accepted", "rejected", "scheduled")), "country_iso": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), "short_response": /*#__PURE__*/ Schema.optional(Schema.Boolean), "limit": /*#__PURE__*/ Schema.optional(Schema.Int), "next": /*#__PURE__*/ Schema.optional(Schema.String), "previous": /*#__PURE__*/ Schema.optional(Schema.String) }), [["period"],["start_date","end_date"]])),
+    success: /*#__PURE__*/ Operation.jsonResponse(ReportsAdvancedResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: true,
+    successStatus: 200
+})
+/**
+ * The entry of `getAdvancedReport` (`GET /reports`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface GetAdvancedReportOperation extends Operation.Of<typeof getAdvancedReport$> {}
+
+const getCampaignsList$ = /*#__PURE__*/ Operation.make({
+    id: "getCampaignsList",
+    group: "Reports",
+    method: "GET",
+    path: "/reports/campaigns",
+    pathParams: {},
+    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ "delivery_reports": /*#__PURE__*/ Schema.optional(Schema.Boolean), "source": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("api", "excel", "webapp", "smpp", "plugin", "alerts")), "limit": /*#__PURE__*/ Schema.optional(Schema.Int), "next": /*#__PURE__*/ Schema.optional(Schema.String), "previous": /*#__PURE__*/ Schema.optional(Schema.String) })),
+    success: /*#__PURE__*/ Operation.jsonResponse(ReportsCampaignsRespone),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: true,
+    successStatus: 200
+})
+/**
+ * The entry of `getCampaignsList` (`GET /reports/campaigns`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface GetCampaignsListOperation extends Operation.Of<typeof getCampaignsList$> {}
+
+const getCampaignReport$ = /*#__PURE__*/ Operation.make({
+    id: "getCampaignReport",
+    group: "Reports",
+    method: "GET",
+    path: "/reports/campaigns/{campaignId}",
+    pathParams: { "campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ "short_response": /*#__PURE__*/ Schema.optional(Schema.Boolean), "limit": /*#__PURE__*/ Schema.optional(Schema.Int), "next": /*#__PURE__*/ Schema.optional(Schema.String), "previous": /*#__PURE__*/ Schema.optional(Schema.String) })),
+    success: /*#__PURE__*/ Operation.jsonResponse(ReportsCampaignResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: true,
+    successStatus: 200
+})
+/**
+ * The entry of `getCampaignReport` (`GET /reports/campaigns/{campaignId}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface GetCampaignReportOperation extends Operation.Of<typeof getCampaignReport$> {}
+
+const exportCampaignReportToCSV$ = /*#__PURE__*/ Operation.make({
+    id: "exportCampaignReportToCSV",
+    group: "Reports",
+    method: "GET",
+    path: "/reports/campaigns/{campaignId}/csv",
+    pathParams: { "campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.fileResponse("application/csv"),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
     paging: false,
     successStatus: 200
-  }),
-} as const
+})
+/**
+ * The entry of `exportCampaignReportToCSV` (`GET /reports/campaigns/{campaignId}/csv`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface ExportCampaignReportToCSVOperation extends Operation.Of<typeof exportCampaignReportToCSV$> {}
+
+const exportCampaignReportToXLSX$ = /*#__PURE__*/ Operation.make({
+    id: "exportCampaignReportToXLSX",
+    group: "Reports",
+    method: "GET",
+    path: "/reports/campaigns/{campaignId}/xlsx",
+    pathParams: { "campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `exportCampaignReportToXLSX` (`GET /reports/campaigns/{campaignId}/xlsx`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface ExportCampaignReportToXLSXOperation extends Operation.Of<typeof exportCampaignReportToXLSX$> {}
+
+const exportAdvancedReportToCSV$ = /*#__PURE__*/ Operation.make({
+    id: "exportAdvancedReportToCSV",
+    group: "Reports",
+    method: "GET",
+    path: "/reports/csv",
+    pathParams: {},
+    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Operation.alternatives(/*#__PURE__*/ Schema.Struct({ 
+/** The report's period: a year `Y` (`2026`: its months) or a month `Y-m` (`2026-05`: its days). Give it, or `start_date` and `end_date`, not both. */
+"period": /*#__PURE__*/ Schema.optional(Schema.String), 
+/** The first day of the report, `Y-m-d` (`2026-05-01`), with `end_date`; instead of `period`. */
+"start_date": /*#__PURE__*/ Schema.optional(Schema.String), 
+/** The last day of the report (included), `Y-m-d` (`2026-05-31`), not before `start_date`. */
+"end_date": /*#__PURE__*/ Schema.optional(Schema.String), "channel": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp", "multichannel")), "source": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("api", "excel", "webapp", "smpp", "plugin", "alerts")), "delivery_report": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("delivered", "failed", "sent", "accepted", "rejected", "scheduled")), "country_iso": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), "limit": /*#__PURE__*/ Schema.optional(Schema.Int) }), [["period"],["start_date","end_date"]])),
+    success: /*#__PURE__*/ Operation.fileResponse("application/csv"),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `exportAdvancedReportToCSV` (`GET /reports/csv`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface ExportAdvancedReportToCSVOperation extends Operation.Of<typeof exportAdvancedReportToCSV$> {}
+
+const getSingleReport$ = /*#__PURE__*/ Operation.make({
+    id: "getSingleReport",
+    group: "Reports",
+    method: "GET",
+    path: "/reports/single/{msgId}",
+    pathParams: { "msgId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.jsonResponse(ReportSingleResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `getSingleReport` (`GET /reports/single/{msgId}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface GetSingleReportOperation extends Operation.Of<typeof getSingleReport$> {}
+
+const getSummaryReports$ = /*#__PURE__*/ Operation.make({
+    id: "getSummaryReports",
+    group: "Reports",
+    method: "GET",
+    path: "/reports/summary/{dimension}",
+    pathParams: { "dimension": /*#__PURE__*/ Schema.Literal("source", "channel", "country", "traffic", "delivery") },
+    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Operation.alternatives(/*#__PURE__*/ Schema.Struct({ 
+/** The report's period: a year `Y` (`2026`: its months) or a month `Y-m` (`2026-05`: its days). Give it, or `start_date` and `end_date`, not both. */
+"period": /*#__PURE__*/ Schema.optional(Schema.String), 
+/** The first day of the report, `Y-m-d` (`2026-05-01`), with `end_date`; instead of `period`. */
+"start_date": /*#__PURE__*/ Schema.optional(Schema.String), 
+/** The last day of the report (included), `Y-m-d` (`2026-05-31`), not before `start_date`. */
+"end_date": /*#__PURE__*/ Schema.optional(Schema.String), "limit": /*#__PURE__*/ Schema.optional(Schema.Int) }), [["period"],["start_date","end_date"]])),
+    success: /*#__PURE__*/ Operation.jsonResponse(GetSummaryReports200Response),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `getSummaryReports` (`GET /reports/summary/{dimension}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface GetSummaryReportsOperation extends Operation.Of<typeof getSummaryReports$> {}
+
+const exportAdvancedReportToXLSX$ = /*#__PURE__*/ Operation.make({
+    id: "exportAdvancedReportToXLSX",
+    group: "Reports",
+    method: "GET",
+    path: "/reports/xlsx",
+    pathParams: {},
+    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Operation.alternatives(/*#__PURE__*/ Schema.Struct({ 
+/** The report's period: a year `Y` (`2026`: its months) or a month `Y-m` (`2026-05`: its days). Give it, or `start_date` and `end_date`, not both. */
+"period": /*#__PURE__*/ Schema.optional(Schema.String), 
+/** The first day of the report, `Y-m-d` (`2026-05-01`), with `end_date`; instead of `period`. */
+"start_date": /*#__PURE__*/ Schema.optional(Schema.String), 
+/** The last day of the report (included), `Y-m-d` (`2026-05-31`), not before `start_date`. */
+"end_date": /*#__PURE__*/ Schema.optional(Schema.String), "channel": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp", "multichannel")), "source": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("api", "excel", "webapp", "smpp", "plugin", "alerts")), "delivery_report": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("delivered", "failed", "sent", "accepted", "rejected", "scheduled")), "country_iso": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), "limit": /*#__PURE__*/ Schema.optional(Schema.Int) }), [["period"],["start_date","end_date"]])),
+    success: /*#__PURE__*/ Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `exportAdvancedReportToXLSX` (`GET /reports/xlsx`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface ExportAdvancedReportToXLSXOperation extends Operation.Of<typeof exportAdvancedReportToXLSX$> {}
 
 /**
  * Delivery reports: single messages, the advanced report with filters, campaigns, summaries, and their exports.
@@ -2920,27 +3654,7 @@ export const Reports = {
    * ```
    * @since 0.1.0
    */
-  getAdvancedReport: /*#__PURE__*/ Operation.make({
-    id: "getAdvancedReport",
-    group: "Reports",
-    method: "GET",
-    path: "/reports",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Operation.alternatives(/*#__PURE__*/ Schema.Struct({ 
-/** The report's period: a year `Y` (`2026`: its months) or a month `Y-m` (`2026-05`: its days). Give it, or `start_date` and `end_date`, not both. */
-"period": /*#__PURE__*/ Schema.optional(Schema.String), 
-/** The first day of the report, `Y-m-d` (`2026-05-01`), with `end_date`; instead of `period`. */
-"start_date": /*#__PURE__*/ Schema.optional(Schema.String), 
-/** The last day of the report (included), `Y-m-d` (`2026-05-31`), not before `start_date`. */
-"end_date": /*#__PURE__*/ Schema.optional(Schema.String), "channel": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp", "multichannel")), "source": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("api", "excel", "webapp", "smpp", "plugin", "alerts")), "delivery_report": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("delivered", "failed", "sent", "accepted", "rejected", "scheduled")), "country_iso": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), "short_response": /*#__PURE__*/ Schema.optional(Schema.Boolean), "limit": /*#__PURE__*/ Schema.optional(Schema.Int), "next": /*#__PURE__*/ Schema.optional(Schema.String), "previous": /*#__PURE__*/ Schema.optional(Schema.String) }), [["period"],["start_date","end_date"]])),
-    success: /*#__PURE__*/ Operation.jsonResponse(ReportsAdvancedResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: true,
-    successStatus: 200
-  }),
+  getAdvancedReport: getAdvancedReport$ as GetAdvancedReportOperation,
   /**
    * Get list of sent campaigns
    *
@@ -2967,21 +3681,7 @@ export const Reports = {
    * ```
    * @since 0.1.0
    */
-  getCampaignsList: /*#__PURE__*/ Operation.make({
-    id: "getCampaignsList",
-    group: "Reports",
-    method: "GET",
-    path: "/reports/campaigns",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ "delivery_reports": /*#__PURE__*/ Schema.optional(Schema.Boolean), "source": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("api", "excel", "webapp", "smpp", "plugin", "alerts")), "limit": /*#__PURE__*/ Schema.optional(Schema.Int), "next": /*#__PURE__*/ Schema.optional(Schema.String), "previous": /*#__PURE__*/ Schema.optional(Schema.String) })),
-    success: /*#__PURE__*/ Operation.jsonResponse(ReportsCampaignsRespone),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: true,
-    successStatus: 200
-  }),
+  getCampaignsList: getCampaignsList$ as GetCampaignsListOperation,
   /**
    * Get campaign report
    *
@@ -3008,21 +3708,7 @@ export const Reports = {
    * ```
    * @since 0.1.0
    */
-  getCampaignReport: /*#__PURE__*/ Operation.make({
-    id: "getCampaignReport",
-    group: "Reports",
-    method: "GET",
-    path: "/reports/campaigns/{campaignId}",
-    pathParams: { "campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ "short_response": /*#__PURE__*/ Schema.optional(Schema.Boolean), "limit": /*#__PURE__*/ Schema.optional(Schema.Int), "next": /*#__PURE__*/ Schema.optional(Schema.String), "previous": /*#__PURE__*/ Schema.optional(Schema.String) })),
-    success: /*#__PURE__*/ Operation.jsonResponse(ReportsCampaignResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: true,
-    successStatus: 200
-  }),
+  getCampaignReport: getCampaignReport$ as GetCampaignReportOperation,
   /**
    * Export campaign report to CSV
    *
@@ -3048,21 +3734,7 @@ export const Reports = {
    * ```
    * @since 0.1.0
    */
-  exportCampaignReportToCSV: /*#__PURE__*/ Operation.make({
-    id: "exportCampaignReportToCSV",
-    group: "Reports",
-    method: "GET",
-    path: "/reports/campaigns/{campaignId}/csv",
-    pathParams: { "campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.fileResponse("application/csv"),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  exportCampaignReportToCSV: exportCampaignReportToCSV$ as ExportCampaignReportToCSVOperation,
   /**
    * Export campaign report to XLSX
    *
@@ -3088,21 +3760,7 @@ export const Reports = {
    * ```
    * @since 0.1.0
    */
-  exportCampaignReportToXLSX: /*#__PURE__*/ Operation.make({
-    id: "exportCampaignReportToXLSX",
-    group: "Reports",
-    method: "GET",
-    path: "/reports/campaigns/{campaignId}/xlsx",
-    pathParams: { "campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  exportCampaignReportToXLSX: exportCampaignReportToXLSX$ as ExportCampaignReportToXLSXOperation,
   /**
    * Export advanced report to CSV
    *
@@ -3131,27 +3789,7 @@ export const Reports = {
    * ```
    * @since 0.1.0
    */
-  exportAdvancedReportToCSV: /*#__PURE__*/ Operation.make({
-    id: "exportAdvancedReportToCSV",
-    group: "Reports",
-    method: "GET",
-    path: "/reports/csv",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Operation.alternatives(/*#__PURE__*/ Schema.Struct({ 
-/** The report's period: a year `Y` (`2026`: its months) or a month `Y-m` (`2026-05`: its days). Give it, or `start_date` and `end_date`, not both. */
-"period": /*#__PURE__*/ Schema.optional(Schema.String), 
-/** The first day of the report, `Y-m-d` (`2026-05-01`), with `end_date`; instead of `period`. */
-"start_date": /*#__PURE__*/ Schema.optional(Schema.String), 
-/** The last day of the report (included), `Y-m-d` (`2026-05-31`), not before `start_date`. */
-"end_date": /*#__PURE__*/ Schema.optional(Schema.String), "channel": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp", "multichannel")), "source": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("api", "excel", "webapp", "smpp", "plugin", "alerts")), "delivery_report": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("delivered", "failed", "sent", "accepted", "rejected", "scheduled")), "country_iso": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), "limit": /*#__PURE__*/ Schema.optional(Schema.Int) }), [["period"],["start_date","end_date"]])),
-    success: /*#__PURE__*/ Operation.fileResponse("application/csv"),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  exportAdvancedReportToCSV: exportAdvancedReportToCSV$ as ExportAdvancedReportToCSVOperation,
   /**
    * Get report for single SMS or Viber or Whatsapp or Multichannel
    *
@@ -3177,21 +3815,7 @@ export const Reports = {
    * ```
    * @since 0.1.0
    */
-  getSingleReport: /*#__PURE__*/ Operation.make({
-    id: "getSingleReport",
-    group: "Reports",
-    method: "GET",
-    path: "/reports/single/{msgId}",
-    pathParams: { "msgId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(ReportSingleResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  getSingleReport: getSingleReport$ as GetSingleReportOperation,
   /**
    * Get summary reports for a dimension
    *
@@ -3232,27 +3856,7 @@ export const Reports = {
    * ```
    * @since 0.1.0
    */
-  getSummaryReports: /*#__PURE__*/ Operation.make({
-    id: "getSummaryReports",
-    group: "Reports",
-    method: "GET",
-    path: "/reports/summary/{dimension}",
-    pathParams: { "dimension": /*#__PURE__*/ Schema.Literal("source", "channel", "country", "traffic", "delivery") },
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Operation.alternatives(/*#__PURE__*/ Schema.Struct({ 
-/** The report's period: a year `Y` (`2026`: its months) or a month `Y-m` (`2026-05`: its days). Give it, or `start_date` and `end_date`, not both. */
-"period": /*#__PURE__*/ Schema.optional(Schema.String), 
-/** The first day of the report, `Y-m-d` (`2026-05-01`), with `end_date`; instead of `period`. */
-"start_date": /*#__PURE__*/ Schema.optional(Schema.String), 
-/** The last day of the report (included), `Y-m-d` (`2026-05-31`), not before `start_date`. */
-"end_date": /*#__PURE__*/ Schema.optional(Schema.String), "limit": /*#__PURE__*/ Schema.optional(Schema.Int) }), [["period"],["start_date","end_date"]])),
-    success: /*#__PURE__*/ Operation.jsonResponse(GetSummaryReports200Response),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  getSummaryReports: getSummaryReports$ as GetSummaryReportsOperation,
   /**
    * Export advanced report to XLSX
    *
@@ -3281,28 +3885,162 @@ export const Reports = {
    * ```
    * @since 0.1.0
    */
-  exportAdvancedReportToXLSX: /*#__PURE__*/ Operation.make({
-    id: "exportAdvancedReportToXLSX",
-    group: "Reports",
-    method: "GET",
-    path: "/reports/xlsx",
+  exportAdvancedReportToXLSX: exportAdvancedReportToXLSX$ as ExportAdvancedReportToXLSXOperation,
+} as const
+
+const createShortlink$ = /*#__PURE__*/ Operation.make({
+    id: "createShortlink",
+    group: "Shortlinks",
+    method: "POST",
+    path: "/shortlinks",
     pathParams: {},
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Operation.alternatives(/*#__PURE__*/ Schema.Struct({ 
-/** The report's period: a year `Y` (`2026`: its months) or a month `Y-m` (`2026-05`: its days). Give it, or `start_date` and `end_date`, not both. */
-"period": /*#__PURE__*/ Schema.optional(Schema.String), 
-/** The first day of the report, `Y-m-d` (`2026-05-01`), with `end_date`; instead of `period`. */
-"start_date": /*#__PURE__*/ Schema.optional(Schema.String), 
-/** The last day of the report (included), `Y-m-d` (`2026-05-31`), not before `start_date`. */
-"end_date": /*#__PURE__*/ Schema.optional(Schema.String), "channel": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp", "multichannel")), "source": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("api", "excel", "webapp", "smpp", "plugin", "alerts")), "delivery_report": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("delivered", "failed", "sent", "accepted", "rejected", "scheduled")), "country_iso": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), "limit": /*#__PURE__*/ Schema.optional(Schema.Int) }), [["period"],["start_date","end_date"]])),
-    success: /*#__PURE__*/ Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    input: /*#__PURE__*/ Operation.jsonBody(ShortlinkNewRequest),
+    success: /*#__PURE__*/ Operation.jsonResponse(ShortlinkNewResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.DuplicateIdException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 201
+})
+/**
+ * The entry of `createShortlink` (`POST /shortlinks`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface CreateShortlinkOperation extends Operation.Of<typeof createShortlink$> {}
+
+const getShortlinksList$ = /*#__PURE__*/ Operation.make({
+    id: "getShortlinksList",
+    group: "Shortlinks",
+    method: "GET",
+    path: "/shortlinks",
+    pathParams: {},
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.jsonResponse(ShortlinksListResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
     paging: false,
     successStatus: 200
-  }),
-} as const
+})
+/**
+ * The entry of `getShortlinksList` (`GET /shortlinks`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface GetShortlinksListOperation extends Operation.Of<typeof getShortlinksList$> {}
+
+const deleteShortlink$ = /*#__PURE__*/ Operation.make({
+    id: "deleteShortlink",
+    group: "Shortlinks",
+    method: "DELETE",
+    path: "/shortlinks/{shortId}",
+    pathParams: { "shortId": Schema.String },
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.jsonResponse(ShortlinkDeleteResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `deleteShortlink` (`DELETE /shortlinks/{shortId}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface DeleteShortlinkOperation extends Operation.Of<typeof deleteShortlink$> {}
+
+const getShortlinkHits$ = /*#__PURE__*/ Operation.make({
+    id: "getShortlinkHits",
+    group: "Shortlinks",
+    method: "GET",
+    path: "/shortlinks/{shortId}",
+    pathParams: { "shortId": Schema.String },
+    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ "short_response": /*#__PURE__*/ Schema.optional(Schema.Boolean), "limit": /*#__PURE__*/ Schema.optional(Schema.Int), "next": /*#__PURE__*/ Schema.optional(Schema.String), "previous": /*#__PURE__*/ Schema.optional(Schema.String) })),
+    success: /*#__PURE__*/ Operation.jsonResponse(ShortlinkDetailsResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: true,
+    successStatus: 200
+})
+/**
+ * The entry of `getShortlinkHits` (`GET /shortlinks/{shortId}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface GetShortlinkHitsOperation extends Operation.Of<typeof getShortlinkHits$> {}
+
+const updateShortlink$ = /*#__PURE__*/ Operation.make({
+    id: "updateShortlink",
+    group: "Shortlinks",
+    method: "PATCH",
+    path: "/shortlinks/{shortId}",
+    pathParams: { "shortId": Schema.String },
+    input: /*#__PURE__*/ Operation.jsonBody(ShortlinkUpdateRequest),
+    success: /*#__PURE__*/ Operation.jsonOrNoContentResponse(ShortlinkUpdateResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.DuplicateValueException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `updateShortlink` (`PATCH /shortlinks/{shortId}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface UpdateShortlinkOperation extends Operation.Of<typeof updateShortlink$> {}
+
+const exportShortlinkHitsToCSV$ = /*#__PURE__*/ Operation.make({
+    id: "exportShortlinkHitsToCSV",
+    group: "Shortlinks",
+    method: "GET",
+    path: "/shortlinks/{shortId}/csv",
+    pathParams: { "shortId": Schema.String },
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.fileResponse("application/csv"),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `exportShortlinkHitsToCSV` (`GET /shortlinks/{shortId}/csv`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface ExportShortlinkHitsToCSVOperation extends Operation.Of<typeof exportShortlinkHitsToCSV$> {}
+
+const exportShortlinkHitsToXLSX$ = /*#__PURE__*/ Operation.make({
+    id: "exportShortlinkHitsToXLSX",
+    group: "Shortlinks",
+    method: "GET",
+    path: "/shortlinks/{shortId}/xlsx",
+    pathParams: { "shortId": Schema.String },
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `exportShortlinkHitsToXLSX` (`GET /shortlinks/{shortId}/xlsx`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface ExportShortlinkHitsToXLSXOperation extends Operation.Of<typeof exportShortlinkHitsToXLSX$> {}
 
 /**
  * Tracked short links: create, list, update and delete them, read and export their hits.
@@ -3335,21 +4073,7 @@ export const Shortlinks = {
    * ```
    * @since 0.1.0
    */
-  createShortlink: /*#__PURE__*/ Operation.make({
-    id: "createShortlink",
-    group: "Shortlinks",
-    method: "POST",
-    path: "/shortlinks",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(ShortlinkNewRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(ShortlinkNewResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.DuplicateIdException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 201
-  }),
+  createShortlink: createShortlink$ as CreateShortlinkOperation,
   /**
    * Get shortlinks list
    *
@@ -3375,21 +4099,7 @@ export const Shortlinks = {
    * ```
    * @since 0.1.0
    */
-  getShortlinksList: /*#__PURE__*/ Operation.make({
-    id: "getShortlinksList",
-    group: "Shortlinks",
-    method: "GET",
-    path: "/shortlinks",
-    pathParams: {},
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(ShortlinksListResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  getShortlinksList: getShortlinksList$ as GetShortlinksListOperation,
   /**
    * Delete shortlink
    *
@@ -3414,21 +4124,7 @@ export const Shortlinks = {
    * ```
    * @since 0.1.0
    */
-  deleteShortlink: /*#__PURE__*/ Operation.make({
-    id: "deleteShortlink",
-    group: "Shortlinks",
-    method: "DELETE",
-    path: "/shortlinks/{shortId}",
-    pathParams: { "shortId": Schema.String },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(ShortlinkDeleteResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  deleteShortlink: deleteShortlink$ as DeleteShortlinkOperation,
   /**
    * Get shortlink hits
    *
@@ -3454,21 +4150,7 @@ export const Shortlinks = {
    * ```
    * @since 0.1.0
    */
-  getShortlinkHits: /*#__PURE__*/ Operation.make({
-    id: "getShortlinkHits",
-    group: "Shortlinks",
-    method: "GET",
-    path: "/shortlinks/{shortId}",
-    pathParams: { "shortId": Schema.String },
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ "short_response": /*#__PURE__*/ Schema.optional(Schema.Boolean), "limit": /*#__PURE__*/ Schema.optional(Schema.Int), "next": /*#__PURE__*/ Schema.optional(Schema.String), "previous": /*#__PURE__*/ Schema.optional(Schema.String) })),
-    success: /*#__PURE__*/ Operation.jsonResponse(ShortlinkDetailsResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: true,
-    successStatus: 200
-  }),
+  getShortlinkHits: getShortlinkHits$ as GetShortlinkHitsOperation,
   /**
    * Update shortlink
    *
@@ -3497,21 +4179,7 @@ export const Shortlinks = {
    * ```
    * @since 0.1.0
    */
-  updateShortlink: /*#__PURE__*/ Operation.make({
-    id: "updateShortlink",
-    group: "Shortlinks",
-    method: "PATCH",
-    path: "/shortlinks/{shortId}",
-    pathParams: { "shortId": Schema.String },
-    input: /*#__PURE__*/ Operation.jsonBody(ShortlinkUpdateRequest),
-    success: /*#__PURE__*/ Operation.jsonOrNoContentResponse(ShortlinkUpdateResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.DuplicateValueException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  updateShortlink: updateShortlink$ as UpdateShortlinkOperation,
   /**
    * Export shortlink hits to CSV
    *
@@ -3538,21 +4206,7 @@ export const Shortlinks = {
    * ```
    * @since 0.1.0
    */
-  exportShortlinkHitsToCSV: /*#__PURE__*/ Operation.make({
-    id: "exportShortlinkHitsToCSV",
-    group: "Shortlinks",
-    method: "GET",
-    path: "/shortlinks/{shortId}/csv",
-    pathParams: { "shortId": Schema.String },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.fileResponse("application/csv"),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  exportShortlinkHitsToCSV: exportShortlinkHitsToCSV$ as ExportShortlinkHitsToCSVOperation,
   /**
    * Export shortlink hits to XLSX
    *
@@ -3579,22 +4233,140 @@ export const Shortlinks = {
    * ```
    * @since 0.1.0
    */
-  exportShortlinkHitsToXLSX: /*#__PURE__*/ Operation.make({
-    id: "exportShortlinkHitsToXLSX",
-    group: "Shortlinks",
-    method: "GET",
-    path: "/shortlinks/{shortId}/xlsx",
-    pathParams: { "shortId": Schema.String },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  exportShortlinkHitsToXLSX: exportShortlinkHitsToXLSX$ as ExportShortlinkHitsToXLSXOperation,
+} as const
+
+const sendSms$ = /*#__PURE__*/ Operation.make({
+    id: "sendSms",
+    group: "Sms",
+    method: "POST",
+    path: "/sms",
+    pathParams: {},
+    input: /*#__PURE__*/ Operation.jsonBody(SendSmsMessageRequest),
+    success: /*#__PURE__*/ Operation.jsonResponse(SendSmsMessageResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: "idempotencyId",
+    billed: true,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `sendSms` (`POST /sms`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface SendSmsOperation extends Operation.Of<typeof sendSms$> {}
+
+const sendSmsCampaign$ = /*#__PURE__*/ Operation.make({
+    id: "sendSmsCampaign",
+    group: "Sms",
+    method: "POST",
+    path: "/sms/campaign",
+    pathParams: {},
+    input: /*#__PURE__*/ Operation.jsonBody(SendSmsCampaignRequest),
+    success: /*#__PURE__*/ Operation.jsonResponse(SendSmsCampaignResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: "idempotencyId",
+    billed: true,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `sendSmsCampaign` (`POST /sms/campaign`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface SendSmsCampaignOperation extends Operation.Of<typeof sendSmsCampaign$> {}
+
+const estimateSmsCampaign$ = /*#__PURE__*/ Operation.make({
+    id: "estimateSmsCampaign",
+    group: "Sms",
+    method: "POST",
+    path: "/sms/campaign/estimate",
+    pathParams: {},
+    input: /*#__PURE__*/ Operation.jsonBody(SendSmsCampaignRequestEstimate),
+    success: /*#__PURE__*/ Operation.jsonResponse(SendSmsCampaignResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
     paging: false,
     successStatus: 200
-  }),
-} as const
+})
+/**
+ * The entry of `estimateSmsCampaign` (`POST /sms/campaign/estimate`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface EstimateSmsCampaignOperation extends Operation.Of<typeof estimateSmsCampaign$> {}
+
+const estimateSms$ = /*#__PURE__*/ Operation.make({
+    id: "estimateSms",
+    group: "Sms",
+    method: "POST",
+    path: "/sms/estimate",
+    pathParams: {},
+    input: /*#__PURE__*/ Operation.jsonBody(SendSmsRequestEstimate),
+    success: /*#__PURE__*/ Operation.jsonResponse(SendSmsMessageResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `estimateSms` (`POST /sms/estimate`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface EstimateSmsOperation extends Operation.Of<typeof estimateSms$> {}
+
+const deleteScheduledSmsCampaign$ = /*#__PURE__*/ Operation.make({
+    id: "deleteScheduledSmsCampaign",
+    group: "Sms",
+    method: "DELETE",
+    path: "/sms/scheduled/campaign/{campaignId}",
+    pathParams: { "campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.jsonResponse(DeleteScheduledCampaign),
+    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `deleteScheduledSmsCampaign` (`DELETE /sms/scheduled/campaign/{campaignId}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface DeleteScheduledSmsCampaignOperation extends Operation.Of<typeof deleteScheduledSmsCampaign$> {}
+
+const deleteScheduledSms$ = /*#__PURE__*/ Operation.make({
+    id: "deleteScheduledSms",
+    group: "Sms",
+    method: "DELETE",
+    path: "/sms/scheduled/{msgId}",
+    pathParams: { "msgId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.jsonResponse(DeleteScheduledMsg),
+    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `deleteScheduledSms` (`DELETE /sms/scheduled/{msgId}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface DeleteScheduledSmsOperation extends Operation.Of<typeof deleteScheduledSms$> {}
 
 /**
  * Send SMS to single numbers or many (up to 25,000 a request) and to groups as campaigns, estimate their cost, and delete scheduled messages and campaigns (their cost is refunded).
@@ -3635,21 +4407,7 @@ export const Sms = {
    * ```
    * @since 0.1.0
    */
-  sendSms: /*#__PURE__*/ Operation.make({
-    id: "sendSms",
-    group: "Sms",
-    method: "POST",
-    path: "/sms",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(SendSmsMessageRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(SendSmsMessageResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: "idempotencyId",
-    billed: true,
-    paging: false,
-    successStatus: 200
-  }),
+  sendSms: sendSms$ as SendSmsOperation,
   /**
    * Send SMS campaign
    *
@@ -3678,21 +4436,7 @@ export const Sms = {
    * ```
    * @since 0.1.0
    */
-  sendSmsCampaign: /*#__PURE__*/ Operation.make({
-    id: "sendSmsCampaign",
-    group: "Sms",
-    method: "POST",
-    path: "/sms/campaign",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(SendSmsCampaignRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(SendSmsCampaignResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: "idempotencyId",
-    billed: true,
-    paging: false,
-    successStatus: 200
-  }),
+  sendSmsCampaign: sendSmsCampaign$ as SendSmsCampaignOperation,
   /**
    * Estimate SMS campaign
    *
@@ -3719,21 +4463,7 @@ export const Sms = {
    * ```
    * @since 0.1.0
    */
-  estimateSmsCampaign: /*#__PURE__*/ Operation.make({
-    id: "estimateSmsCampaign",
-    group: "Sms",
-    method: "POST",
-    path: "/sms/campaign/estimate",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(SendSmsCampaignRequestEstimate),
-    success: /*#__PURE__*/ Operation.jsonResponse(SendSmsCampaignResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  estimateSmsCampaign: estimateSmsCampaign$ as EstimateSmsCampaignOperation,
   /**
    * Estimate new SMS
    *
@@ -3761,21 +4491,7 @@ export const Sms = {
    * ```
    * @since 0.1.0
    */
-  estimateSms: /*#__PURE__*/ Operation.make({
-    id: "estimateSms",
-    group: "Sms",
-    method: "POST",
-    path: "/sms/estimate",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(SendSmsRequestEstimate),
-    success: /*#__PURE__*/ Operation.jsonResponse(SendSmsMessageResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  estimateSms: estimateSms$ as EstimateSmsOperation,
   /**
    * Delete scheduled SMS campaign
    *
@@ -3806,21 +4522,7 @@ export const Sms = {
    * ```
    * @since 0.1.0
    */
-  deleteScheduledSmsCampaign: /*#__PURE__*/ Operation.make({
-    id: "deleteScheduledSmsCampaign",
-    group: "Sms",
-    method: "DELETE",
-    path: "/sms/scheduled/campaign/{campaignId}",
-    pathParams: { "campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(DeleteScheduledCampaign),
-    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  deleteScheduledSmsCampaign: deleteScheduledSmsCampaign$ as DeleteScheduledSmsCampaignOperation,
   /**
    * Delete scheduled SMS
    *
@@ -3849,22 +4551,118 @@ export const Sms = {
    * ```
    * @since 0.1.0
    */
-  deleteScheduledSms: /*#__PURE__*/ Operation.make({
-    id: "deleteScheduledSms",
-    group: "Sms",
-    method: "DELETE",
-    path: "/sms/scheduled/{msgId}",
-    pathParams: { "msgId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  deleteScheduledSms: deleteScheduledSms$ as DeleteScheduledSmsOperation,
+} as const
+
+const createTemplate$ = /*#__PURE__*/ Operation.make({
+    id: "createTemplate",
+    group: "Templates",
+    method: "POST",
+    path: "/templates",
+    pathParams: {},
+    input: /*#__PURE__*/ Operation.jsonBody(TemplatesNewRequest),
+    success: /*#__PURE__*/ Operation.jsonResponse(TemplatesNewResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.DuplicateValueException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 201
+})
+/**
+ * The entry of `createTemplate` (`POST /templates`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface CreateTemplateOperation extends Operation.Of<typeof createTemplate$> {}
+
+const getTemplatesList$ = /*#__PURE__*/ Operation.make({
+    id: "getTemplatesList",
+    group: "Templates",
+    method: "GET",
+    path: "/templates",
+    pathParams: {},
     input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(DeleteScheduledMsg),
-    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    success: /*#__PURE__*/ Operation.jsonResponse(TemplatesListResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
     paging: false,
     successStatus: 200
-  }),
-} as const
+})
+/**
+ * The entry of `getTemplatesList` (`GET /templates`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface GetTemplatesListOperation extends Operation.Of<typeof getTemplatesList$> {}
+
+const deleteTemplate$ = /*#__PURE__*/ Operation.make({
+    id: "deleteTemplate",
+    group: "Templates",
+    method: "DELETE",
+    path: "/templates/{templateId}",
+    pathParams: { "templateId": Schema.Int },
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.jsonResponse(TemplatesDeleteResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `deleteTemplate` (`DELETE /templates/{templateId}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface DeleteTemplateOperation extends Operation.Of<typeof deleteTemplate$> {}
+
+const getTemplate$ = /*#__PURE__*/ Operation.make({
+    id: "getTemplate",
+    group: "Templates",
+    method: "GET",
+    path: "/templates/{templateId}",
+    pathParams: { "templateId": Schema.Int },
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.jsonResponse(TemplateDetailsResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `getTemplate` (`GET /templates/{templateId}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface GetTemplateOperation extends Operation.Of<typeof getTemplate$> {}
+
+const updateTemplate$ = /*#__PURE__*/ Operation.make({
+    id: "updateTemplate",
+    group: "Templates",
+    method: "PATCH",
+    path: "/templates/{templateId}",
+    pathParams: { "templateId": Schema.Int },
+    input: /*#__PURE__*/ Operation.jsonBody(TemplatesUpdateRequest),
+    success: /*#__PURE__*/ Operation.jsonOrNoContentResponse(TemplatesUpdateResponse),
+    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.DuplicateValueException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `updateTemplate` (`PATCH /templates/{templateId}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface UpdateTemplateOperation extends Operation.Of<typeof updateTemplate$> {}
 
 /**
  * Message templates (SMS, Viber, WhatsApp): create, list, read, update and delete them.
@@ -3897,21 +4695,7 @@ export const Templates = {
    * ```
    * @since 0.1.0
    */
-  createTemplate: /*#__PURE__*/ Operation.make({
-    id: "createTemplate",
-    group: "Templates",
-    method: "POST",
-    path: "/templates",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(TemplatesNewRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(TemplatesNewResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.DuplicateValueException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 201
-  }),
+  createTemplate: createTemplate$ as CreateTemplateOperation,
   /**
    * Get templates list
    *
@@ -3937,21 +4721,7 @@ export const Templates = {
    * ```
    * @since 0.1.0
    */
-  getTemplatesList: /*#__PURE__*/ Operation.make({
-    id: "getTemplatesList",
-    group: "Templates",
-    method: "GET",
-    path: "/templates",
-    pathParams: {},
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(TemplatesListResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  getTemplatesList: getTemplatesList$ as GetTemplatesListOperation,
   /**
    * Delete template
    *
@@ -3976,21 +4746,7 @@ export const Templates = {
    * ```
    * @since 0.1.0
    */
-  deleteTemplate: /*#__PURE__*/ Operation.make({
-    id: "deleteTemplate",
-    group: "Templates",
-    method: "DELETE",
-    path: "/templates/{templateId}",
-    pathParams: { "templateId": Schema.Int },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(TemplatesDeleteResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  deleteTemplate: deleteTemplate$ as DeleteTemplateOperation,
   /**
    * Get template
    *
@@ -4015,21 +4771,7 @@ export const Templates = {
    * ```
    * @since 0.1.0
    */
-  getTemplate: /*#__PURE__*/ Operation.make({
-    id: "getTemplate",
-    group: "Templates",
-    method: "GET",
-    path: "/templates/{templateId}",
-    pathParams: { "templateId": Schema.Int },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(TemplateDetailsResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  getTemplate: getTemplate$ as GetTemplateOperation,
   /**
    * Update template
    *
@@ -4057,22 +4799,140 @@ export const Templates = {
    * ```
    * @since 0.1.0
    */
-  updateTemplate: /*#__PURE__*/ Operation.make({
-    id: "updateTemplate",
-    group: "Templates",
-    method: "PATCH",
-    path: "/templates/{templateId}",
-    pathParams: { "templateId": Schema.Int },
-    input: /*#__PURE__*/ Operation.jsonBody(TemplatesUpdateRequest),
-    success: /*#__PURE__*/ Operation.jsonOrNoContentResponse(TemplatesUpdateResponse),
-    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.DuplicateValueException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  updateTemplate: updateTemplate$ as UpdateTemplateOperation,
+} as const
+
+const sendViberMessage$ = /*#__PURE__*/ Operation.make({
+    id: "sendViberMessage",
+    group: "Viber",
+    method: "POST",
+    path: "/viber",
+    pathParams: {},
+    input: /*#__PURE__*/ Operation.jsonBody(SendViberMessageRequest),
+    success: /*#__PURE__*/ Operation.jsonResponse(SendViberMessageResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: "idempotencyId",
+    billed: true,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `sendViberMessage` (`POST /viber`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface SendViberMessageOperation extends Operation.Of<typeof sendViberMessage$> {}
+
+const sendViberCampaign$ = /*#__PURE__*/ Operation.make({
+    id: "sendViberCampaign",
+    group: "Viber",
+    method: "POST",
+    path: "/viber/campaign",
+    pathParams: {},
+    input: /*#__PURE__*/ Operation.jsonBody(SendViberCampaignRequest),
+    success: /*#__PURE__*/ Operation.jsonResponse(SendViberCampaignResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: "idempotencyId",
+    billed: true,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `sendViberCampaign` (`POST /viber/campaign`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface SendViberCampaignOperation extends Operation.Of<typeof sendViberCampaign$> {}
+
+const estimateViberCampaign$ = /*#__PURE__*/ Operation.make({
+    id: "estimateViberCampaign",
+    group: "Viber",
+    method: "POST",
+    path: "/viber/campaign/estimate",
+    pathParams: {},
+    input: /*#__PURE__*/ Operation.jsonBody(SendViberCampaignRequestEstimate),
+    success: /*#__PURE__*/ Operation.jsonResponse(SendViberCampaignResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
     auth: "apiKeyOrBearer",
     idempotencyKey: undefined,
     billed: false,
     paging: false,
     successStatus: 200
-  }),
-} as const
+})
+/**
+ * The entry of `estimateViberCampaign` (`POST /viber/campaign/estimate`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface EstimateViberCampaignOperation extends Operation.Of<typeof estimateViberCampaign$> {}
+
+const estimateViberMessage$ = /*#__PURE__*/ Operation.make({
+    id: "estimateViberMessage",
+    group: "Viber",
+    method: "POST",
+    path: "/viber/estimate",
+    pathParams: {},
+    input: /*#__PURE__*/ Operation.jsonBody(SendViberMessageRequestEstimate),
+    success: /*#__PURE__*/ Operation.jsonResponse(SendViberMessageResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `estimateViberMessage` (`POST /viber/estimate`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface EstimateViberMessageOperation extends Operation.Of<typeof estimateViberMessage$> {}
+
+const deleteScheduledViberCampaign$ = /*#__PURE__*/ Operation.make({
+    id: "deleteScheduledViberCampaign",
+    group: "Viber",
+    method: "DELETE",
+    path: "/viber/scheduled/campaign/{campaignId}",
+    pathParams: { "campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.jsonResponse(DeleteScheduledCampaign),
+    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `deleteScheduledViberCampaign` (`DELETE /viber/scheduled/campaign/{campaignId}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface DeleteScheduledViberCampaignOperation extends Operation.Of<typeof deleteScheduledViberCampaign$> {}
+
+const deleteScheduledViberMessage$ = /*#__PURE__*/ Operation.make({
+    id: "deleteScheduledViberMessage",
+    group: "Viber",
+    method: "DELETE",
+    path: "/viber/scheduled/{msgId}",
+    pathParams: { "msgId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+    input: Operation.noInput,
+    success: /*#__PURE__*/ Operation.jsonResponse(DeleteScheduledMsg),
+    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `deleteScheduledViberMessage` (`DELETE /viber/scheduled/{msgId}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface DeleteScheduledViberMessageOperation extends Operation.Of<typeof deleteScheduledViberMessage$> {}
 
 /**
  * Viber messages with rich media and buttons, single or as campaigns, with estimates and scheduling.
@@ -4114,21 +4974,7 @@ export const Viber = {
    * ```
    * @since 0.1.0
    */
-  sendViberMessage: /*#__PURE__*/ Operation.make({
-    id: "sendViberMessage",
-    group: "Viber",
-    method: "POST",
-    path: "/viber",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(SendViberMessageRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(SendViberMessageResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: "idempotencyId",
-    billed: true,
-    paging: false,
-    successStatus: 200
-  }),
+  sendViberMessage: sendViberMessage$ as SendViberMessageOperation,
   /**
    * Send Viber campaign
    *
@@ -4159,21 +5005,7 @@ export const Viber = {
    * ```
    * @since 0.1.0
    */
-  sendViberCampaign: /*#__PURE__*/ Operation.make({
-    id: "sendViberCampaign",
-    group: "Viber",
-    method: "POST",
-    path: "/viber/campaign",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(SendViberCampaignRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(SendViberCampaignResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: "idempotencyId",
-    billed: true,
-    paging: false,
-    successStatus: 200
-  }),
+  sendViberCampaign: sendViberCampaign$ as SendViberCampaignOperation,
   /**
    * Estimate Viber campaign
    *
@@ -4206,21 +5038,7 @@ export const Viber = {
    * ```
    * @since 0.1.0
    */
-  estimateViberCampaign: /*#__PURE__*/ Operation.make({
-    id: "estimateViberCampaign",
-    group: "Viber",
-    method: "POST",
-    path: "/viber/campaign/estimate",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(SendViberCampaignRequestEstimate),
-    success: /*#__PURE__*/ Operation.jsonResponse(SendViberCampaignResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  estimateViberCampaign: estimateViberCampaign$ as EstimateViberCampaignOperation,
   /**
    * Estimate Viber message
    *
@@ -4253,21 +5071,7 @@ export const Viber = {
    * ```
    * @since 0.1.0
    */
-  estimateViberMessage: /*#__PURE__*/ Operation.make({
-    id: "estimateViberMessage",
-    group: "Viber",
-    method: "POST",
-    path: "/viber/estimate",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(SendViberMessageRequestEstimate),
-    success: /*#__PURE__*/ Operation.jsonResponse(SendViberMessageResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  estimateViberMessage: estimateViberMessage$ as EstimateViberMessageOperation,
   /**
    * Delete scheduled Viber campaign
    *
@@ -4298,21 +5102,7 @@ export const Viber = {
    * ```
    * @since 0.1.0
    */
-  deleteScheduledViberCampaign: /*#__PURE__*/ Operation.make({
-    id: "deleteScheduledViberCampaign",
-    group: "Viber",
-    method: "DELETE",
-    path: "/viber/scheduled/campaign/{campaignId}",
-    pathParams: { "campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(DeleteScheduledCampaign),
-    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  deleteScheduledViberCampaign: deleteScheduledViberCampaign$ as DeleteScheduledViberCampaignOperation,
   /**
    * Delete scheduled Viber message
    *
@@ -4341,11 +5131,58 @@ export const Viber = {
    * ```
    * @since 0.1.0
    */
-  deleteScheduledViberMessage: /*#__PURE__*/ Operation.make({
-    id: "deleteScheduledViberMessage",
-    group: "Viber",
+  deleteScheduledViberMessage: deleteScheduledViberMessage$ as DeleteScheduledViberMessageOperation,
+} as const
+
+const sendWhatsappMessage$ = /*#__PURE__*/ Operation.make({
+    id: "sendWhatsappMessage",
+    group: "Whatsapp",
+    method: "POST",
+    path: "/whatsapp",
+    pathParams: {},
+    input: /*#__PURE__*/ Operation.jsonBody(SendWhatsappMessageRequest),
+    success: /*#__PURE__*/ Operation.jsonResponse(SendWhatsappMessageResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: "idempotencyId",
+    billed: true,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `sendWhatsappMessage` (`POST /whatsapp`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface SendWhatsappMessageOperation extends Operation.Of<typeof sendWhatsappMessage$> {}
+
+const estimateWhatsappMessage$ = /*#__PURE__*/ Operation.make({
+    id: "estimateWhatsappMessage",
+    group: "Whatsapp",
+    method: "POST",
+    path: "/whatsapp/estimate",
+    pathParams: {},
+    input: /*#__PURE__*/ Operation.jsonBody(SendWhatsappMessageRequestEstimate),
+    success: /*#__PURE__*/ Operation.jsonResponse(SendWhatsappMessageResponse),
+    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
+    auth: "apiKeyOrBearer",
+    idempotencyKey: undefined,
+    billed: false,
+    paging: false,
+    successStatus: 200
+})
+/**
+ * The entry of `estimateWhatsappMessage` (`POST /whatsapp/estimate`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface EstimateWhatsappMessageOperation extends Operation.Of<typeof estimateWhatsappMessage$> {}
+
+const deleteScheduledWhatsappMessage$ = /*#__PURE__*/ Operation.make({
+    id: "deleteScheduledWhatsappMessage",
+    group: "Whatsapp",
     method: "DELETE",
-    path: "/viber/scheduled/{msgId}",
+    path: "/whatsapp/scheduled/{msgId}",
     pathParams: { "msgId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
     input: Operation.noInput,
     success: /*#__PURE__*/ Operation.jsonResponse(DeleteScheduledMsg),
@@ -4355,8 +5192,13 @@ export const Viber = {
     billed: false,
     paging: false,
     successStatus: 200
-  }),
-} as const
+})
+/**
+ * The entry of `deleteScheduledWhatsappMessage` (`DELETE /whatsapp/scheduled/{msgId}`), by name.
+ * @since 0.3.0
+ * @category entries
+ */
+export interface DeleteScheduledWhatsappMessageOperation extends Operation.Of<typeof deleteScheduledWhatsappMessage$> {}
 
 /**
  * WhatsApp template messages, with estimates and scheduling.
@@ -4394,21 +5236,7 @@ export const Whatsapp = {
    * ```
    * @since 0.1.0
    */
-  sendWhatsappMessage: /*#__PURE__*/ Operation.make({
-    id: "sendWhatsappMessage",
-    group: "Whatsapp",
-    method: "POST",
-    path: "/whatsapp",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(SendWhatsappMessageRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(SendWhatsappMessageResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: "idempotencyId",
-    billed: true,
-    paging: false,
-    successStatus: 200
-  }),
+  sendWhatsappMessage: sendWhatsappMessage$ as SendWhatsappMessageOperation,
   /**
    * Estimate Whatsapp message
    *
@@ -4441,21 +5269,7 @@ export const Whatsapp = {
    * ```
    * @since 0.1.0
    */
-  estimateWhatsappMessage: /*#__PURE__*/ Operation.make({
-    id: "estimateWhatsappMessage",
-    group: "Whatsapp",
-    method: "POST",
-    path: "/whatsapp/estimate",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(SendWhatsappMessageRequestEstimate),
-    success: /*#__PURE__*/ Operation.jsonResponse(SendWhatsappMessageResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  estimateWhatsappMessage: estimateWhatsappMessage$ as EstimateWhatsappMessageOperation,
   /**
    * Delete scheduled Whatsapp message
    *
@@ -4484,21 +5298,7 @@ export const Whatsapp = {
    * ```
    * @since 0.1.0
    */
-  deleteScheduledWhatsappMessage: /*#__PURE__*/ Operation.make({
-    id: "deleteScheduledWhatsappMessage",
-    group: "Whatsapp",
-    method: "DELETE",
-    path: "/whatsapp/scheduled/{msgId}",
-    pathParams: { "msgId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(DeleteScheduledMsg),
-    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
-  }),
+  deleteScheduledWhatsappMessage: deleteScheduledWhatsappMessage$ as DeleteScheduledWhatsappMessageOperation,
 } as const
 
 /**

@@ -230,6 +230,14 @@ export interface Operation<
 }
 
 /**
+ * An entry's type, as an interface can extend it: the generated `SendSmsOperation`, ... name
+ * the entries, so that hovers show the name rather than the entry's schemas.
+ * @since 0.3.0
+ * @category type-level
+ */
+export type Of<O extends Any> = O
+
+/**
  * @since 0.1.0
  * @category models
  */
@@ -361,10 +369,20 @@ export type ErrorOf<O extends Any> = O extends Operation<any, any, any, any, any
 /**
  * Every way a method derived from the operation can fail: the exceptions it documents, those of a
  * token fetch, and the SDK's own errors.
+ * @since 0.3.0
+ * @category type-level
+ */
+export type RawFailureOf<O extends Any> = ErrorOf<O> | TokenError | Errors.ClientError
+
+/**
+ * Every way a method derived from the operation can fail (`RawFailureOf`), under its name where
+ * it has one (`SendSmsError`, ...; see `Models`).
  * @since 0.1.0
  * @category type-level
  */
-export type FailureOf<O extends Any> = ErrorOf<O> | TokenError | Errors.ClientError
+export type FailureOf<O extends Any> = O["id"] extends keyof Models.Named
+  ? Models.Named[O["id"]] extends { readonly error: infer E } ? E : RawFailureOf<O>
+  : RawFailureOf<O>
 
 /**
  * What any call can meet when the client fetches its OAuth token first (client credentials):
