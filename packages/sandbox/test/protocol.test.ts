@@ -5,6 +5,7 @@ import { Sandbox } from "@smscx/sandbox"
 import * as Effect from "effect/Effect"
 import * as TestClock from "effect/TestClock"
 import * as App from "../src/internal/kernel/app.js"
+import * as Control from "../src/internal/kernel/control.js"
 import * as Router from "../src/internal/kernel/router.js"
 import { API_KEY, call, failure, provide, sandbox, success, testConfig } from "./utils.js"
 
@@ -58,6 +59,52 @@ describe("routing", () => {
         assert.strictEqual(answer.headers["x-rate-limit-limit"], "1000")
         assert.isDefined(answer.headers["x-rate-limit-remaining"])
         assert.isUndefined(answer.headers["x-rate-limit-reset"])
+      }
+    }).pipe(provide()))
+})
+
+describe("the control API's index", () => {
+  it.effect("GET /__sandbox/ (and /__sandbox) lists every control route, each of which answers", () =>
+    Effect.gen(function*() {
+      const index = yield* call("GET", "/__sandbox/", { headers: {} })
+      assert.strictEqual(index.status, 200)
+      const { docs, routes } = index.json as {
+        readonly routes: ReadonlyArray<{ method: string; path: string; takes?: string; description: string }>
+        readonly docs: string
+      }
+      assert.match(docs, /#control-api$/)
+      assert.deepStrictEqual(
+        routes.map((r) => `${r.method} ${r.path}`),
+        Control.routes.map((r) => `${r.method} /__sandbox/${r.path}`)
+      )
+      assert.deepInclude(routes, {
+        method: "PUT",
+        path: "/__sandbox/balance",
+        takes: "{ balance }",
+        description: "sets the balance"
+      })
+      for (const route of routes) assert.isAbove(route.description.length, 10, route.path)
+      assert.deepStrictEqual((yield* call("GET", "/__sandbox", { headers: {} })).json, index.json)
+      // every GET it lists answers 200, and a listed path with another method is 405 naming those it takes
+      for (const route of routes.filter((r) => r.method === "GET")) {
+        assert.strictEqual((yield* call("GET", route.path, { headers: {} })).status, 200, route.path)
+      }
+      const wrong = yield* call("DELETE", "/__sandbox/balance", { headers: {} })
+      assert.strictEqual(wrong.status, 405)
+      assert.strictEqual(wrong.headers["allow"], "GET, PUT")
+      const unknown = yield* call("GET", "/__sandbox/nothing", { headers: {} })
+      assert.strictEqual(unknown.status, 404)
+      assert.include((unknown.json as { error: { message: string } }).error.message, "GET /__sandbox/ lists")
+    }).pipe(provide()))
+
+  it.effect("the index is guarded as the other control routes: no other origin, no other Host", () =>
+    Effect.gen(function*() {
+      for (const path of ["/__sandbox/", "/__sandbox"]) {
+        const page = yield* call("GET", path, { headers: { Origin: "http://evil.example" } })
+        assert.strictEqual(page.status, 403, path)
+        assert.notProperty(page.json, "routes")
+        const rebound = yield* call("GET", path, { headers: { Host: "evil.example" } })
+        assert.strictEqual(rebound.status, 403, path)
       }
     }).pipe(provide()))
 })

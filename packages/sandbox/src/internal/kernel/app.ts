@@ -279,11 +279,12 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
       if (host !== undefined && !Guard.isServed(allowedHosts, host)) return refused(Guard.hostRefusal(host))
       // the control API and short URLs, under their own paths; the API's routes have the rest
       const url = new URL(request.url, "http://sandbox.local")
-      if (url.pathname.startsWith(Control.PREFIX) || url.pathname.startsWith("/s/")) {
+      const isControl = Control.isControlPath(url.pathname)
+      if (isControl || url.pathname.startsWith("/s/")) {
         const text = request.method === "GET"
           ? ""
           : yield* Effect.orElseSucceed(Body.text(request, config.maxBodyBytes), () => "")
-        if (url.pathname.startsWith(Control.PREFIX)) {
+        if (isControl) {
           const refusal = Guard.controlRefusal({
             method: request.method,
             host: host ?? url.host,

@@ -4,22 +4,9 @@
  * sandbox's service). It answers JSON; it takes no credentials (the sandbox is local), and no
  * request from a web page (`guard.ts`: the `Host`, the `Origin`, a JSON body).
  *
- *   GET  /__sandbox/messages[?to=+31...]          the outbox, oldest first (text included: a PIN)
- *   GET  /__sandbox/callbacks                      the callbacks POSTed (or blocked), oldest first
- *   GET  /__sandbox/stats                          the history kept and dropped, the limit, work pending
- *   GET  /__sandbox/balance                        { balance }
- *   PUT  /__sandbox/balance        { balance }     sets it
- *   POST /__sandbox/time           { seconds }     advances the sandbox's clock
- *   GET  /__sandbox/channels                       which channels are active
- *   PUT  /__sandbox/channels       { viber: false }   activates or deactivates channels
- *   POST /__sandbox/reset                          back to the state it started with (faults too)
- *   POST /__sandbox/inbound        { from, text, channel?, to? }  a message from a number: into its
- *                                  conversation; with `to`, an SMS on a rented number
- *   POST /__sandbox/templates/{id}/approve
- *   POST /__sandbox/originators/{id}/approve
- *   GET  /__sandbox/faults                         the faults injected: { seed, maxStallMillis, rules }
- *   PUT  /__sandbox/faults  { seed?, maxStallMillis?, rules }  replaces them (400 if invalid: no change)
- *   DELETE /__sandbox/faults                       no more faults
+ * Its routes are data (`routes`, below): each one's method, path, description and answer, which
+ * the index (`GET /__sandbox/`) lists. Besides them, the short URLs:
+ *
  *   GET  /s/{code}[/{token}]                       a short URL visited: records the hit, redirects
  *   GET  /s/o/{token}                              an opt-out link visited: opts its recipient out
  *
@@ -113,9 +100,225 @@ const problem = (status: number, message: string): ControlAnswer => ({ status, b
 
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
+/** A control request, as a route sees it. @internal */
+export interface ControlRequest {
+  readonly url: URL
+  /** The path under the prefix, split at `/` (`["templates", "12", "approve"]`). */
+  readonly segments: ReadonlyArray<string>
+  /** The parsed JSON body (undefined when none or not JSON). */
+  readonly body: unknown
+}
+
+/**
+ * One route of the control API: what the index (`GET /__sandbox/`) lists and what answers.
+ * @internal
+ */
+export interface Route {
+  readonly method: "GET" | "PUT" | "POST" | "DELETE"
+  /** Under the prefix; `{id}` stands for a number (`templates/{id}/approve`), `""` is the index. */
+  readonly path: string
+  /** What it takes: its JSON body or its query, as the README writes it. */
+  readonly takes?: string
+  /** What it does, in a line. */
+  readonly description: string
+  readonly answer: (actions: Actions, request: ControlRequest) => Effect.Effect<ControlAnswer>
+}
+
+/** The index's entry of a route: `GET /__sandbox/` lists them, in this order. @internal */
+export interface RouteInfo {
+  readonly method: string
+  readonly path: string
+  readonly takes?: string
+  readonly description: string
+}
+
+const infoOf = (route: Route): RouteInfo => ({
+  method: route.method,
+  path: PREFIX + route.path,
+  ...(route.takes === undefined ? {} : { takes: route.takes }),
+  description: route.description
+})
+
+const approve = (kind: "templates" | "originators"): Route => ({
+  method: "POST",
+  path: `${kind}/{id}/approve`,
+  description: kind === "templates" ? "approves a template" : "approves a sender name (originator)",
+  answer: (actions, { segments }) => {
+    const id = Number(segments[1])
+    const run = kind === "templates" ? actions.approveTemplate : actions.approveOriginator
+    return Effect.map(run(id), (done) => done ? ok({ approved: id }) : problem(404, `no ${kind} ${id}`))
+  }
+})
+
+/**
+ * The control API, as data: each route's method, path, description and answer. The index
+ * (`GET /__sandbox/`, also `GET /__sandbox`) is derived from it.
+ * @internal
+ */
+export const routes: ReadonlyArray<Route> = [
+  {
+    method: "GET",
+    path: "",
+    description: "this index of the control API",
+    answer: () => Effect.succeed(ok({ routes: index(), docs: DOCS }))
+  },
+  {
+    method: "GET",
+    path: "messages",
+    takes: "?to=+31...",
+    description: "the outbox, oldest first, with each message's text (an OTP's PIN is in it)",
+    answer: (actions, { url }) =>
+      Effect.map(actions.messages(url.searchParams.get("to") ?? undefined), (messages) => ok({ messages }))
+  },
+  {
+    method: "GET",
+    path: "callbacks",
+    description: "the callbacks POSTed (or blocked), oldest first, with their outcome",
+    answer: (actions) => Effect.map(actions.callbacks, (callbacks) => ok({ callbacks }))
+  },
+  {
+    method: "GET",
+    path: "stats",
+    description: "the history kept and dropped, the limit (maxMessages), work pending",
+    answer: (actions) => Effect.map(actions.stats, ok)
+  },
+  {
+    method: "GET",
+    path: "balance",
+    description: "the balance: { balance }",
+    answer: (actions) => Effect.map(actions.balance, (balance) => ok({ balance }))
+  },
+  {
+    method: "PUT",
+    path: "balance",
+    takes: "{ balance }",
+    description: "sets the balance",
+    answer: (actions, { body }) => {
+      const amount = isRecord(body) ? body.balance : undefined
+      if (typeof amount !== "number" || !Number.isFinite(amount) || amount < 0) {
+        return Effect.succeed(problem(400, "balance must be a number of at least 0"))
+      }
+      return Effect.as(actions.setBalance(amount), ok({ balance: amount }))
+    }
+  },
+  {
+    method: "POST",
+    path: "time",
+    takes: "{ seconds }",
+    description: "advances the sandbox's clock (expiries, lookups, rents, delivery reports now due)",
+    answer: (actions, { body }) => {
+      const seconds = isRecord(body) ? body.seconds : undefined
+      if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0 || seconds > 10 * 365 * 86_400) {
+        return Effect.succeed(problem(400, "seconds must be a number from 0 to ten years"))
+      }
+      return Effect.as(actions.advanceTime(seconds), ok({ advancedSeconds: seconds }))
+    }
+  },
+  {
+    method: "GET",
+    path: "channels",
+    description: "which channels are active",
+    answer: (actions) => Effect.map(actions.channels, ok)
+  },
+  {
+    method: "PUT",
+    path: "channels",
+    takes: "{ viber: false, ... }",
+    description: "activates or deactivates channels",
+    answer: (actions, { body }) => {
+      const change = isRecord(body) ? body : undefined
+      const names = Object.keys(Generated.ChannelsStatus.fields)
+      if (
+        change === undefined ||
+        Object.entries(change).some(([name, active]) => !names.includes(name) || typeof active !== "boolean")
+      ) {
+        return Effect.succeed(problem(400, `a body of booleans for ${names.join(", ")}`))
+      }
+      return Effect.map(actions.setChannels(change), ok)
+    }
+  },
+  {
+    method: "POST",
+    path: "reset",
+    description: "back to the state it started with (faults too); reports and callbacks still to come are dropped",
+    answer: (actions) => Effect.as(actions.reset, ok({ reset: true }))
+  },
+  {
+    method: "POST",
+    path: "inbound",
+    takes: "{ from, text, channel?, to? }",
+    description: "a message from a number into its conversation; with to, an SMS on a rented number",
+    answer: (actions, { body }) => {
+      const message = isRecord(body) ? body : {}
+      const { channel = "sms", from, text, to } = message
+      if (typeof from !== "string" || typeof text !== "string" || (to !== undefined && typeof to !== "string")) {
+        return Effect.succeed(problem(400, "from and text must be strings, and to, when given, a string"))
+      }
+      if (channel !== "sms" && channel !== "viber" && channel !== "whatsapp") {
+        return Effect.succeed(problem(400, "channel must be sms, viber or whatsapp"))
+      }
+      if (to !== undefined && channel !== "sms") {
+        return Effect.succeed(problem(400, "only an SMS arrives on a rented number (to)"))
+      }
+      return Effect.map(actions.receiveInbound({ from, text, channel, to }), (received) => {
+        switch (received._tag) {
+          case "Received":
+            return ok({ received: true, conversationId: received.conversationId ?? null })
+          case "NotRented":
+            return problem(404, `${to} is not a rented number`)
+          case "InvalidSender":
+            return problem(400, `${from} is not a phone number`)
+        }
+      })
+    }
+  },
+  approve("templates"),
+  approve("originators"),
+  {
+    method: "GET",
+    path: "faults",
+    description: "the faults injected: { seed, maxStallMillis, rules }",
+    answer: (actions) => Effect.map(actions.faults, ok)
+  },
+  {
+    method: "PUT",
+    path: "faults",
+    takes: "{ seed?, maxStallMillis?, rules }",
+    description: "replaces the faults injected (400 if invalid: no change)",
+    answer: (actions, { body }) => {
+      const resolved = Faults.resolve(body)
+      if (Either.isLeft(resolved)) return Effect.succeed(problem(400, resolved.left.message))
+      return Effect.as(actions.setFaults(resolved.right), ok(resolved.right))
+    }
+  },
+  {
+    method: "DELETE",
+    path: "faults",
+    description: "no more faults",
+    answer: (actions) =>
+      Effect.flatMap(actions.faults, (current) => {
+        const cleared = { ...current, rules: [] }
+        return Effect.as(actions.setFaults(cleared), ok(cleared))
+      })
+  }
+]
+
+/** Where the control API is documented. @internal */
+export const DOCS = "https://github.com/smscx/smscx-ts#control-api"
+
+/** The routes as the index lists them. @internal */
+export const index = (): ReadonlyArray<RouteInfo> => routes.map(infoOf)
+
+/** Whether a path is the control API's: under the prefix, or the prefix without its slash. @internal */
+export const isControlPath = (pathname: string): boolean =>
+  pathname.startsWith(PREFIX) || pathname === PREFIX.slice(0, -1)
+
+const byKey = new Map(routes.map((route) => [`${route.method} ${route.path}`, route]))
+
 /**
  * The answer to a control request, or undefined when the path is not the control API's (the
  * API's router then has it). `body` is the parsed JSON body (undefined when none or not JSON).
+ * A path the control API has with another method is 405, with `Allow`.
  * @internal
  */
 export const handle = (
@@ -141,89 +344,20 @@ export const handle = (
       }
     )
   }
-  if (!url.pathname.startsWith(PREFIX)) return undefined
-  const path = url.pathname.slice(PREFIX.length).split("/")
-  const route = `${method} ${path.map((p) => /^\d+$/.test(p) ? "{id}" : p).join("/")}`
-  switch (route) {
-    case "GET messages":
-      return Effect.map(actions.messages(url.searchParams.get("to") ?? undefined), (messages) => ok({ messages }))
-    case "GET callbacks":
-      return Effect.map(actions.callbacks, (callbacks) => ok({ callbacks }))
-    case "GET stats":
-      return Effect.map(actions.stats, ok)
-    case "GET balance":
-      return Effect.map(actions.balance, (balance) => ok({ balance }))
-    case "PUT balance": {
-      const amount = isRecord(body) ? body.balance : undefined
-      if (typeof amount !== "number" || !Number.isFinite(amount) || amount < 0) {
-        return Effect.succeed(problem(400, "balance must be a number of at least 0"))
-      }
-      return Effect.as(actions.setBalance(amount), ok({ balance: amount }))
-    }
-    case "POST time": {
-      const seconds = isRecord(body) ? body.seconds : undefined
-      if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0 || seconds > 10 * 365 * 86_400) {
-        return Effect.succeed(problem(400, "seconds must be a number from 0 to ten years"))
-      }
-      return Effect.as(actions.advanceTime(seconds), ok({ advancedSeconds: seconds }))
-    }
-    case "GET channels":
-      return Effect.map(actions.channels, ok)
-    case "PUT channels": {
-      const change = isRecord(body) ? body : undefined
-      const names = Object.keys(Generated.ChannelsStatus.fields)
-      if (
-        change === undefined ||
-        Object.entries(change).some(([name, active]) => !names.includes(name) || typeof active !== "boolean")
-      ) {
-        return Effect.succeed(problem(400, `a body of booleans for ${names.join(", ")}`))
-      }
-      return Effect.map(actions.setChannels(change), ok)
-    }
-    case "POST reset":
-      return Effect.as(actions.reset, ok({ reset: true }))
-    case "POST inbound": {
-      const message = isRecord(body) ? body : {}
-      const { channel = "sms", from, text, to } = message
-      if (typeof from !== "string" || typeof text !== "string" || (to !== undefined && typeof to !== "string")) {
-        return Effect.succeed(problem(400, "from and text must be strings, and to, when given, a string"))
-      }
-      if (channel !== "sms" && channel !== "viber" && channel !== "whatsapp") {
-        return Effect.succeed(problem(400, "channel must be sms, viber or whatsapp"))
-      }
-      if (to !== undefined && channel !== "sms") {
-        return Effect.succeed(problem(400, "only an SMS arrives on a rented number (to)"))
-      }
-      return Effect.map(actions.receiveInbound({ from, text, channel, to }), (received) => {
-        switch (received._tag) {
-          case "Received":
-            return ok({ received: true, conversationId: received.conversationId ?? null })
-          case "NotRented":
-            return problem(404, `${to} is not a rented number`)
-          case "InvalidSender":
-            return problem(400, `${from} is not a phone number`)
-        }
-      })
-    }
-    case "POST templates/{id}/approve":
-    case "POST originators/{id}/approve": {
-      const id = Number(path[1])
-      const approve = path[0] === "templates" ? actions.approveTemplate : actions.approveOriginator
-      return Effect.map(approve(id), (done) => done ? ok({ approved: id }) : problem(404, `no ${path[0]} ${id}`))
-    }
-    case "GET faults":
-      return Effect.map(actions.faults, ok)
-    case "PUT faults": {
-      const resolved = Faults.resolve(body)
-      if (Either.isLeft(resolved)) return Effect.succeed(problem(400, resolved.left.message))
-      return Effect.as(actions.setFaults(resolved.right), ok(resolved.right))
-    }
-    case "DELETE faults":
-      return Effect.flatMap(actions.faults, (current) => {
-        const cleared = { ...current, rules: [] }
-        return Effect.as(actions.setFaults(cleared), ok(cleared))
-      })
-    default:
-      return Effect.succeed(problem(404, `the control API has no ${method} ${url.pathname}`))
+  if (!isControlPath(url.pathname)) return undefined
+  const segments = url.pathname.slice(PREFIX.length).split("/")
+  const path = segments.map((p) => /^\d+$/.test(p) ? "{id}" : p).join("/")
+  const route = byKey.get(`${method} ${path}`)
+  if (route !== undefined) return route.answer(actions, { url, segments, body })
+  const allowed = routes.filter((r) => r.path === path).map((r) => r.method)
+  if (allowed.length > 0) {
+    return Effect.succeed({
+      status: 405,
+      body: { error: { message: `${url.pathname} takes ${allowed.join(", ")}, not ${method}` } },
+      headers: { Allow: allowed.join(", ") }
+    })
   }
+  return Effect.succeed(
+    problem(404, `the control API has no ${method} ${url.pathname}; GET ${PREFIX} lists its routes`)
+  )
 }
