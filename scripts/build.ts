@@ -9,8 +9,11 @@
  * `build/esm` and `build/cjs` carry a nested package.json (`"type": "module"` / `"commonjs"`),
  * as Effect's packages do; the declarations are copied into `build/cjs` too, so that `require`
  * resolves to CommonJS declarations and `import` to ES module ones (with one set in `build/dts`
- * for both, as Effect ships, attw reports "Masquerading as CJS" for node16 `import`). Before compiling, writes `packages/transport/src/internal/version.ts`
- * from the transport package's version (the User-Agent's).
+ * for both, as Effect ships, attw reports "Masquerading as CJS" for node16 `import`). Before
+ * compiling, writes `packages/transport/src/internal/version.ts` from the transport package's
+ * version (the User-Agent's) and `packages/sandbox/src/internal/version.ts` from the sandbox's (its
+ * CLI's `--version`), and copies the root LICENSE into each package (what its tarball ships, with
+ * its README and the CHANGELOG.md that `pnpm version-packages` writes).
  */
 import * as esbuild from "esbuild"
 import { execFileSync } from "node:child_process"
@@ -30,21 +33,36 @@ import { fileURLToPath } from "node:url"
 const root = fileURLToPath(new URL("..", import.meta.url))
 const packages = ["core", "transport", "client", "promise", "sandbox"]
 
-const versionFile = join(root, "packages/transport/src/internal/version.ts")
-const { version } = JSON.parse(readFileSync(join(root, "packages/transport/package.json"), "utf8")) as {
-  readonly version: string
-}
-const versionSource = `/**
- * Written by \`pnpm build\` (scripts/build.ts) from packages/transport/package.json; a test checks
+/**
+ * The versions compiled into the packages: the transport's (the User-Agent's) and the sandbox's
+ * (its CLI's `--version`), each written from its package.json when it differs.
+ */
+for (const pkg of ["transport", "sandbox"]) {
+  const versionFile = join(root, "packages", pkg, "src/internal/version.ts")
+  const { version } = JSON.parse(readFileSync(join(root, "packages", pkg, "package.json"), "utf8")) as {
+    readonly version: string
+  }
+  const versionSource = `/**
+ * Written by \`pnpm build\` (scripts/build.ts) from packages/${pkg}/package.json; a test checks
  * that the two agree.
  *
  * @internal
  */
 export const version = ${JSON.stringify(version)}
 `
-if (!existsSync(versionFile) || readFileSync(versionFile, "utf8") !== versionSource) {
-  writeFileSync(versionFile, versionSource)
-  console.log(`wrote ${versionFile} (${version})`)
+  if (!existsSync(versionFile) || readFileSync(versionFile, "utf8") !== versionSource) {
+    writeFileSync(versionFile, versionSource)
+    console.log(`wrote ${versionFile} (${version})`)
+  }
+}
+
+const license = readFileSync(join(root, "LICENSE"), "utf8")
+for (const name of packages) {
+  const target = join(root, "packages", name, "LICENSE")
+  if (!existsSync(target) || readFileSync(target, "utf8") !== license) {
+    writeFileSync(target, license)
+    console.log(`wrote ${target} (the root LICENSE)`)
+  }
 }
 
 for (const name of packages) rmSync(join(root, "packages", name, "build"), { recursive: true, force: true })

@@ -1,18 +1,22 @@
 #!/usr/bin/env node
 /**
- * The sandbox as a command:
+ * The sandbox as a command, `smscx-sandbox` (`npx @smscx/sandbox`; `pnpm sandbox` in this
+ * repository):
  *
- * `pnpm sandbox [--port 4010] [--host 127.0.0.1] [--api-key KEY ...] [--application ID:SECRET ...]
+ * `smscx-sandbox [--port 4010] [--host 127.0.0.1] [--api-key KEY ...] [--application ID:SECRET ...]
  * [--balance N] [--currency eur|usd] [--rate-limit N/SECONDS] [--token-lifetime SECONDS]
  * [--max-body-bytes N] [--max-messages N] [--allowed-host NAME ...] [--fault KIND:RATE[:operationId,...] ...]
- * [--fault-seed N]`
+ * [--fault-seed N] [--version] [--help]`
  *
  * Listens on loopback unless `--host` says otherwise; prints its URL, which credentials it
- * accepts (counts only: never the keys or secrets themselves) and the faults it injects.
+ * accepts (counts only: never the keys or secrets themselves) and the faults it injects. A port
+ * or address it cannot listen on (in use, privileged, not this machine's) is one line on stderr
+ * and exit code 1; a usage error, the usage and exit code 2.
  *
  * @since 0.1.0
  */
 import * as HttpServer from "@effect/platform/HttpServer"
+import type { ServeError } from "@effect/platform/HttpServerError"
 import * as Console from "effect/Console"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
@@ -20,15 +24,32 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import { parseArgs } from "node:util"
 import { DEFAULT_MAX_BODY_BYTES } from "./internal/kernel/body.js"
+import * as Control from "./internal/kernel/control.js"
 import * as Faults from "./internal/kernel/faults.js"
 import { hostnameOf } from "./internal/kernel/guard.js"
 import { runMain } from "./internal/kernel/runMain.js"
 import { DEFAULT_MAX_MESSAGES } from "./internal/store.js"
+import { version } from "./internal/version.js"
 import * as Sandbox from "./Sandbox.js"
 
 class UsageError extends Data.TaggedError("UsageError")<{ readonly message: string }> {}
 
-const usage = `Usage: pnpm sandbox [options]
+/** The command's own name, which starts its messages. */
+const NAME = "smscx-sandbox"
+
+/**
+ * How the user ran it, for the usage line: `npx @smscx/sandbox` (npm sets `npm_command=exec` for
+ * `npx` and `npm exec`), `pnpm sandbox` (this repository's script), else the bin's name.
+ */
+const invokedAs = (env: NodeJS.ProcessEnv): string => {
+  if (env["npm_command"] === "exec" || env["npm_lifecycle_event"] === "npx") return "npx @smscx/sandbox"
+  if (env["npm_lifecycle_event"] === "sandbox" && (env["npm_lifecycle_script"] ?? "").includes("sandbox/src/bin.ts")) {
+    return "pnpm sandbox"
+  }
+  return NAME
+}
+
+const usage = `Usage: ${invokedAs(process.env)} [options]
 
   --port N                 port to listen on (default 4010; 0: a random free port)
   --host HOST              address to bind (default 127.0.0.1)
@@ -47,6 +68,7 @@ const usage = `Usage: pnpm sandbox [options]
                            the first rule hit wins). KIND: ${Faults.kinds.join(", ")}
   --fault-seed N           seeds the draws of faults: the same seed and requests meet the same faults
                            (default 0)
+  -v, --version            print the version (${version})
   -h, --help               show this help`
 
 const number = (name: string, raw: string, check: (n: number) => boolean) => {
@@ -74,14 +96,16 @@ const parse = Effect.gen(function*() {
           "allowed-host": { type: "string", multiple: true, default: [] },
           fault: { type: "string", multiple: true, default: [] },
           "fault-seed": { type: "string", default: String(Faults.DEFAULT_SEED) },
-          help: { type: "boolean", short: "h", default: false }
+          help: { type: "boolean", short: "h", default: false },
+          version: { type: "boolean", short: "v", default: false }
         },
         strict: true,
         allowPositionals: false
       }),
     catch: (error) => new UsageError({ message: error instanceof Error ? error.message : String(error) })
   })
-  if (values.help) return undefined
+  if (values.help) return "help" as const
+  if (values.version) return "version" as const
   const port = yield* number("port", values.port, (n) => Number.isInteger(n) && n >= 0 && n <= 65_535)
   const balance = yield* number("balance", values.balance, (n) => n >= 0)
   const tokenLifetimeSeconds = yield* number(
@@ -154,9 +178,10 @@ const announce = (options: Sandbox.Options & Sandbox.ServerOptions) =>
     yield* Console.log(
       `  Request bodies up to ${options.maxBodyBytes} bytes; the last ${options.maxMessages} messages kept`
     )
+    const controlPaths = [...new Set(Control.routes.map((route) => route.path).filter((path) => path !== ""))]
     yield* Console.log(
-      `  Control API: ${Sandbox.urlOf(server.address)}/__sandbox/ (messages, callbacks, stats, balance, time, ` +
-        "reset, inbound, templates/{id}/approve, originators/{id}/approve, faults); writes take JSON bodies"
+      `  Control API: ${Sandbox.urlOf(server.address)}${Control.PREFIX} (${controlPaths.join(", ")}); ` +
+        "writes take JSON bodies; GET it for the index"
     )
     const bound = options.host ?? "127.0.0.1"
     const names = new Set([
@@ -187,14 +212,53 @@ const announce = (options: Sandbox.Options & Sandbox.ServerOptions) =>
     }
   }))
 
+const codeOf = (cause: unknown): string | undefined =>
+  typeof cause === "object" && cause !== null && "code" in cause && typeof cause.code === "string"
+    ? cause.code
+    : undefined
+
+/** One line for what stopped it listening: the address, the system's code and what to do. */
+const listenFailure = (error: ServeError, options: Sandbox.ServerOptions): string => {
+  const host = options.host ?? "127.0.0.1"
+  const port = options.port ?? 0
+  const code = codeOf(error.cause)
+  const another = "choose another with --port, or --port 0 for a free one"
+  switch (code) {
+    case "EADDRINUSE":
+      return `${NAME}: port ${port} on ${host} is in use (EADDRINUSE); ${another}`
+    case "EACCES":
+      return `${NAME}: no permission to listen on port ${port} on ${host} (EACCES; ports below 1024 need ` +
+        `privileges); ${another}`
+    case "EADDRNOTAVAIL":
+      return `${NAME}: ${host} is not an address of this machine (EADDRNOTAVAIL); choose another with --host ` +
+        "(default 127.0.0.1)"
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return `${NAME}: host ${host} not found (${code}); choose another with --host (default 127.0.0.1)`
+    default: {
+      const message = error.cause instanceof Error ? error.cause.message : String(error.cause)
+      return `${NAME}: cannot listen on port ${port} on ${host}: ${message}${code === undefined ? "" : ` (${code})`}`
+    }
+  }
+}
+
 const main = Effect.gen(function*() {
   const options = yield* parse
-  if (options === undefined) return yield* Console.log(usage)
-  return yield* Layer.launch(announce(options).pipe(Layer.provideMerge(Sandbox.layerServer(options))))
+  if (options === "help") return yield* Console.log(usage)
+  if (options === "version") return yield* Console.log(version)
+  return yield* Layer.launch(announce(options).pipe(Layer.provideMerge(Sandbox.layerServer(options)))).pipe(
+    Effect.catchTag("ServeError", (error) =>
+      Effect.zipRight(
+        Console.error(listenFailure(error, options)),
+        Effect.sync(() => {
+          process.exitCode = 1
+        })
+      ))
+  )
 }).pipe(
   Effect.catchTag("UsageError", (error) =>
     Effect.zipRight(
-      Console.error(`${error.message}\n\n${usage}`),
+      Console.error(`${NAME}: ${error.message}\n\n${usage}`),
       Effect.sync(() => {
         process.exitCode = 2
       })

@@ -10,7 +10,9 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import { spawn } from "node:child_process"
 import { once } from "node:events"
+import { readFileSync } from "node:fs"
 import * as Http from "node:http"
+import * as Net from "node:net"
 import { createInterface } from "node:readline"
 
 describe("over a loopback socket", () => {
@@ -139,7 +141,80 @@ describe("request body size over a socket", () => {
   )
 })
 
+/** Runs the CLI to its end: its exit code and output. The environment has no npm_* variables but `env`. */
+const runCli = async (args: ReadonlyArray<string>, env: Record<string, string> = {}) => {
+  const bin = new URL("../src/bin.ts", import.meta.url).pathname
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("npm_")))
+  const child = spawn(process.execPath, ["--import", "tsx", bin, ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...clean, ...env }
+  })
+  let stdout = ""
+  let stderr = ""
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
+  const timer = setTimeout(() => child.kill("SIGTERM"), 30_000)
+  const [code] = (await once(child, "exit")) as [number | null]
+  clearTimeout(timer)
+  return { code, stdout, stderr }
+}
+
 describe("the CLI", () => {
+  it.live(
+    "a busy port or an address not of this machine: one line saying so, exit code 1",
+    () =>
+      Effect.promise(async () => {
+        const busy = Net.createServer()
+        await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve))
+        const port = (busy.address() as Net.AddressInfo).port
+        try {
+          const [inUse, notHere] = await Promise.all([
+            runCli(["--port", String(port)]),
+            // 192.0.2.1: TEST-NET-1, reserved for documentation, on no machine's interface
+            runCli(["--port", "0", "--host", "192.0.2.1"])
+          ])
+          assert.deepStrictEqual([inUse.code, inUse.stderr], [
+            1,
+            `smscx-sandbox: port ${port} on 127.0.0.1 is in use (EADDRINUSE); choose another with --port, ` +
+            "or --port 0 for a free one\n"
+          ])
+          assert.notInclude(inUse.stdout, "listening")
+          assert.deepStrictEqual([notHere.code, notHere.stderr], [
+            1,
+            "smscx-sandbox: 192.0.2.1 is not an address of this machine (EADDRNOTAVAIL); choose another with " +
+            "--host (default 127.0.0.1)\n"
+          ])
+        } finally {
+          await new Promise((resolve) => busy.close(resolve))
+        }
+      }),
+    60_000
+  )
+
+  it.live(
+    "--version prints the package's version; help and usage errors name the command as it was run",
+    () =>
+      Effect.promise(async () => {
+        const manifest: { readonly version: string } = JSON.parse(
+          readFileSync(new URL("../package.json", import.meta.url), "utf8")
+        )
+        const [version, npx, usage] = await Promise.all([
+          runCli(["--version"]),
+          // npx and npm exec set npm_command=exec
+          runCli(["--help"], { npm_command: "exec", npm_lifecycle_event: "npx" }),
+          runCli(["--port", "x"])
+        ])
+        // after a version bump, pnpm build regenerates src/internal/version.ts
+        assert.deepStrictEqual([version.code, version.stdout], [0, `${manifest.version}\n`])
+        assert.strictEqual(npx.code, 0)
+        assert.match(npx.stdout, /^Usage: npx @smscx\/sandbox \[options\]\n/)
+        assert.include(npx.stdout, `-v, --version            print the version (${manifest.version})`)
+        assert.strictEqual(usage.code, 2)
+        assert.match(usage.stderr, /^smscx-sandbox: --port: not a valid value: x\n\nUsage: smscx-sandbox \[options\]/)
+      }),
+    60_000
+  )
+
   it.live("listens on loopback and prints counts of credentials, never the secrets", () =>
     Effect.promise(async () => {
       const bin = new URL("../src/bin.ts", import.meta.url).pathname
@@ -183,7 +258,15 @@ describe("the CLI", () => {
         const allowed = await fetch(`${url}/account/balance`, { headers: { "X-API-KEY": "cli-key-SECRET" } })
         assert.deepStrictEqual(await allowed.json(), { balance: 7, currency: "eur", billing: "prepaid" })
         assert.include(text, "Request bodies up to 2048 bytes")
-        assert.include(text, `Control API: ${url}/__sandbox/`)
+        assert.include(text, `Control API: ${url}/__sandbox/ (messages, callbacks, stats, balance, time, channels`)
+        assert.include(text, "GET it for the index")
+        const index = await fetch(`${url}/__sandbox/`).then((r) => r.json())
+        assert.deepInclude(index.routes, {
+          method: "GET",
+          path: "/__sandbox/messages",
+          takes: "?to=+31...",
+          description: "the outbox, oldest first, with each message's text (an OTP's PIN is in it)"
+        })
         const outbox = await fetch(`${url}/__sandbox/messages`)
         assert.deepStrictEqual(await outbox.json(), { messages: [] })
         // the names it answers as, and the history it keeps
