@@ -206,7 +206,8 @@ const sdk = async (job: Job, ready: () => void) => {
     baseUrl: job.url,
     ...(job.maxRetries === undefined ? {} : { retry: { maxRetries: job.maxRetries } })
   }
-  type Outcome = Awaited<ReturnType<PromiseModule.SmsCx["bulk"]["sms"]>>
+  // the two styles' outcomes differ only in how they say the time taken (elapsedMs, elapsed)
+  type Outcome = Awaited<ReturnType<PromiseModule.SmsCx["bulk"]["sms"]>> | BulkModule.Outcome<"sms">
   let send: () => Promise<Outcome>
   let retry: (failed: Outcome["failed"]) => Promise<Outcome>
   let close = async () => {}

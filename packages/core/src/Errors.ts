@@ -208,7 +208,7 @@ export class OtpFailedException
 {}
 /**
  * 429. The vendor's spelling; `RateLimitExceededException` is an alias. `retryAfter` is
- * `X-Rate-Limit-Reset` as a Duration.
+ * `X-Rate-Limit-Reset` as a Duration, `retryAfterMs` in milliseconds.
  * @since 0.1.0
  * @category errors
  */
@@ -219,6 +219,11 @@ export class RateLimitExcedeedException
   get retryAfter(): Duration.Duration | undefined {
     const reset = this.rateLimit.reset
     return reset === undefined ? undefined : Duration.seconds(Math.max(0, reset))
+  }
+  /** The same wait in milliseconds, a plain number (the Promise client's unit). */
+  get retryAfterMs(): number | undefined {
+    const reset = this.rateLimit.reset
+    return reset === undefined ? undefined : Math.max(0, reset) * 1000
   }
 }
 /**

@@ -20,6 +20,7 @@ import * as ClientBulk from "@smscx/client/Bulk"
 import * as Pacing from "@smscx/client/Pacing"
 import { RequestValidationError } from "@smscx/core/Errors"
 import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
@@ -28,25 +29,88 @@ import { type ClientBase, runOnClient } from "./Client.js"
 /**
  * @since 0.2.0
  */
-export type { Channel, ChunkError, FailedChunk, Message, Outcome, Progress } from "@smscx/client/Bulk"
+export type { Channel, ChunkError, FailedChunk, Message } from "@smscx/client/Bulk"
+
+/**
+ * Totals so far, in plain numbers: as the Effect client's, with `elapsedMs` (milliseconds since
+ * the send started) for its `elapsed` Duration.
+ * @since 0.3.0
+ * @category models
+ */
+export interface Progress extends Omit<ClientBulk.Progress, "elapsed"> {
+  /** Milliseconds since the send started. */
+  readonly elapsedMs: number
+}
+
+/**
+ * What a send did, in plain values (`JSON.stringify` shows it as it is): the totals, the
+ * accepted messages' ids, the invalid numbers, the campaigns, and the chunks that failed.
+ * @since 0.3.0
+ * @category models
+ */
+export interface Outcome<C extends ClientBulk.Channel> extends Omit<ClientBulk.Outcome<C>, "elapsed"> {
+  /** Milliseconds the send took. */
+  readonly elapsedMs: number
+}
+
+/** The Effect client's totals with plain numbers. */
+const plain = <P extends { readonly elapsed: Duration.Duration }>(
+  progress: P
+): Omit<P, "elapsed"> & { readonly elapsedMs: number } => {
+  const { elapsed, ...rest } = progress
+  return { ...rest, elapsedMs: Duration.toMillis(elapsed) }
+}
 
 /**
  * A bulk send that ended early once it had begun: `cause` says why (the input's error, a
  * `RequestValidationError` for an item that is not a phone number, what `onProgress` threw, a
  * `TransportError` (reason `Closed`) when the client was closed, a 429 whose reset is past
  * `retry.maxDelay`); `outcome` says what was sent, and lists in `failed` the chunks that were not
- * (or whose fate is unknown), with their idempotency ids, for `retryFailed`.
+ * (or whose fate is unknown), with their idempotency ids, for `retryFailed`. The same class as
+ * the Effect client's (`instanceof` works with either), its `outcome` in plain values.
  * @since 0.2.0
  * @category errors
  */
-export { BulkSendError } from "@smscx/client/Bulk"
+export interface BulkSendError extends Omit<ClientBulk.BulkSendError, "outcome"> {
+  readonly outcome: Outcome<ClientBulk.Channel>
+}
+
+/**
+ * @since 0.2.0
+ * @category errors
+ */
+export const BulkSendError: new(
+  fields: {
+    readonly operation: string
+    readonly message: string
+    readonly outcome: Outcome<ClientBulk.Channel>
+    readonly cause?: unknown
+  }
+) => BulkSendError = ClientBulk.BulkSendError as never
+
+/** The error with its outcome in plain values: a copy of the same class, keeping its stack. */
+const plainError = (error: ClientBulk.BulkSendError): BulkSendError => {
+  const outcome = error.outcome as ClientBulk.Outcome<ClientBulk.Channel> | Outcome<ClientBulk.Channel>
+  if (!("elapsed" in outcome)) return error as unknown as BulkSendError
+  const cause = (error as { readonly cause?: unknown }).cause
+  const copy = new BulkSendError({
+    operation: error.operation,
+    message: error.message,
+    outcome: plain(outcome),
+    ...(cause === undefined ? {} : { cause })
+  })
+  Object.defineProperty(copy, "stack", { value: error.stack, writable: true, configurable: true, enumerable: false })
+  return copy
+}
 
 /**
  * An event of a send in progress: a chunk sent or failed, with the totals so far.
  * @since 0.2.0
  * @category models
  */
-export type ChunkEvent<C extends ClientBulk.Channel> = Exclude<ClientBulk.Event<C>, { readonly _tag: "Completed" }>
+export type ChunkEvent<C extends ClientBulk.Channel> =
+  | Omit<Extract<ClientBulk.Event<C>, { readonly _tag: "ChunkSent" }>, "progress"> & { readonly progress: Progress }
+  | Omit<Extract<ClientBulk.Event<C>, { readonly _tag: "ChunkFailed" }>, "progress"> & { readonly progress: Progress }
 
 /**
  * @since 0.2.0
@@ -62,7 +126,7 @@ export interface Options<C extends ClientBulk.Channel = ClientBulk.Channel>
    * next call. A throw (or a rejected promise) stops the send: the requests in flight finish, and
    * the send rejects with a `BulkSendError` whose `cause` is what was thrown.
    */
-  readonly onProgress?: (progress: ClientBulk.Progress, event: ChunkEvent<C>) => void | PromiseLike<void>
+  readonly onProgress?: (progress: Progress, event: ChunkEvent<C>) => void | PromiseLike<void>
   /**
    * Aborting stops the send: no request leaves after it, the requests in flight finish, the
    * chunks still waiting their turn are listed in `failed`, and the outcome says `stopped`.
@@ -87,13 +151,13 @@ export interface Method<C extends ClientBulk.Channel> {
     recipients: Recipients,
     message: ClientBulk.Message<C>,
     options?: Options<C>
-  ): Promise<ClientBulk.Outcome<C>>
+  ): Promise<Outcome<C>>
   /** Sends the failed chunks of an earlier outcome again, each with its own idempotency id. */
   readonly retryFailed: (
     failed: ReadonlyArray<ClientBulk.FailedChunk<C>>,
     message: ClientBulk.Message<C>,
     options?: Options<C>
-  ) => Promise<ClientBulk.Outcome<C>>
+  ) => Promise<Outcome<C>>
 }
 
 /**
@@ -158,14 +222,14 @@ export const bulkOf = (client: ClientBase, options: BulkOptions = {}): BulkClien
      * One send: the Effect options (a stop from the signal or a failed onProgress, and the outcome
      * kept if the client's close interrupts it), the Promise-only options checked first.
      */
-    const sending = <A>(
+    const sending = (
       options: Options<C> | undefined,
       f: (
         bulk: ClientBulk.Service,
         effectOptions: ClientBulk.Options,
         stop: (cause: unknown) => Effect.Effect<void>
-      ) => Effect.Effect<A, unknown>
-    ): Promise<A> => {
+      ) => Effect.Effect<ClientBulk.Outcome<C>, unknown>
+    ): Promise<Outcome<C>> => {
       if (options !== undefined && (typeof options !== "object" || options === null)) {
         return Promise.reject(invalidOption(channel, "options", "must be an object"))
       }
@@ -190,18 +254,21 @@ export const bulkOf = (client: ClientBase, options: BulkOptions = {}): BulkClien
       return client[runOnClient](
         operation,
         withBulk((bulk) => f(bulk, effectOptions, () => Deferred.succeed(stopped, undefined)))
-      ).catch((error: unknown) => {
+      ).then(plain, (error: unknown) => {
+        if (error instanceof ClientBulk.BulkSendError) throw plainError(error)
         // closed mid-send: the outcome so far, with the chunks in flight and their ids
-        if (interrupted !== undefined && !(error instanceof ClientBulk.BulkSendError)) {
-          throw new ClientBulk.BulkSendError({
-            operation: operation.id,
-            message:
-              `${operation.id} (bulk): the send ended early after ${interrupted.recipients} recipients (${interrupted.accepted} accepted, ${interrupted.recipientsFailed} in failed chunks): ${
-                error instanceof Error ? error.message : String(error)
-              }`,
-            outcome: interrupted,
-            cause: error
-          })
+        if (interrupted !== undefined) {
+          throw plainError(
+            new ClientBulk.BulkSendError({
+              operation: operation.id,
+              message:
+                `${operation.id} (bulk): the send ended early after ${interrupted.recipients} recipients (${interrupted.accepted} accepted, ${interrupted.recipientsFailed} in failed chunks): ${
+                  error instanceof Error ? error.message : String(error)
+                }`,
+              outcome: interrupted,
+              cause: error
+            })
+          )
         }
         throw error
       })
@@ -224,12 +291,13 @@ export const bulkOf = (client: ClientBase, options: BulkOptions = {}): BulkClien
           }),
           stop()
         )
-      const tell = (event: ChunkEvent<C>) =>
+      const tell = (event: Exclude<ClientBulk.Event<C>, { readonly _tag: "Completed" }>) =>
         Effect.suspend(() => {
           if (onProgress === undefined || Option.isSome(failed)) return Effect.void
           let returned: unknown
           try {
-            returned = onProgress(event.progress, event)
+            const progress = plain(event.progress)
+            returned = onProgress(progress, { ...event, progress } as ChunkEvent<C>)
           } catch (error) {
             return fail(error)
           }

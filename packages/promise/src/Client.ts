@@ -27,6 +27,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
+import * as HashMap from "effect/HashMap"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
@@ -50,6 +51,38 @@ export type Options = (Transport.Credentials | {}) & Omit<Transport.Options, key
    * a body). Default: the `SMSCX_LOG` environment variable, else `"warn"`.
    */
   readonly log?: LogLevelName
+  /**
+   * Where log lines go. Default: standard error (never standard output, which may be your
+   * program's data). A function `(level, message, fields) => void`, or an object with `debug`,
+   * `info`, `warn` and `error` methods called as `(message, fields)`: `console`, winston's logger.
+   * (pino takes the fields first: `logger: (level, message, fields) => pino[level](fields, message)`.)
+   * `fields` repeat the message's facts as values (`operation`, `method`, `path`, `status`,
+   * `durationMs`, `requestId`); never a secret, a body or a path parameter's value.
+   */
+  readonly logger?: LogFunction | LoggerObject
+}
+
+/**
+ * A log line: its level, its message, and the message's facts as fields.
+ * @since 0.2.0
+ * @category models
+ */
+export type LogFunction = (
+  level: Exclude<LogLevelName, "none">,
+  message: string,
+  fields: Readonly<Record<string, unknown>>
+) => void
+
+/**
+ * A logger object, as `console` and winston's loggers are.
+ * @since 0.2.0
+ * @category models
+ */
+export interface LoggerObject {
+  readonly debug: (message: string, fields: Readonly<Record<string, unknown>>) => void
+  readonly info: (message: string, fields: Readonly<Record<string, unknown>>) => void
+  readonly warn: (message: string, fields: Readonly<Record<string, unknown>>) => void
+  readonly error: (message: string, fields: Readonly<Record<string, unknown>>) => void
 }
 
 type CredentialFields = {
@@ -74,6 +107,69 @@ const logLevels: Record<LogLevelName, LogLevel.LogLevel> = {
   none: LogLevel.None
 }
 
+/** The Promise client's own options' names, beside the transport's: held to `Options` by the compiler. */
+const ownOptionNames: ReadonlyArray<string> = Object.keys(
+  { fetch: true, log: true, logger: true } as const satisfies Record<
+    Exclude<KeysOf<Options>, KeysOf<Transport.Options>>,
+    true
+  >
+)
+
+/** Every key of every member of a union. */
+type KeysOf<T> = T extends unknown ? keyof T : never
+
+/** The per-call options the Promise client takes off before the transport sees them. */
+const ownCallOptionNames: ReadonlyArray<string> = Object.keys(
+  { signal: true } as const satisfies Record<Exclude<keyof CallOptions, keyof Transport.CallOptions>, true>
+)
+
+/** An Effect log level as the Promise client names it. */
+const levelName = (level: LogLevel.LogLevel): Exclude<LogLevelName, "none"> =>
+  LogLevel.lessThan(level, LogLevel.Info)
+    ? "debug"
+    : LogLevel.lessThan(level, LogLevel.Warning)
+    ? "info"
+    : LogLevel.lessThan(level, LogLevel.Error)
+    ? "warn"
+    : "error"
+
+/** The default: one line to standard error (the console's matching method where there is no process). */
+const toStandardError: LogFunction = (level, message) => {
+  const stderr = (globalThis as { process?: { stderr?: { write?: (line: string) => unknown } } }).process?.stderr
+  const line = `${new Date().toISOString()} ${level.toUpperCase()} ${message}`
+  if (typeof stderr?.write === "function") stderr.write(`${line}\n`)
+  else console[level](line)
+}
+
+/**
+ * The client's logger: each Effect log line (message and annotations) handed to the user's
+ * logger, or written to standard error. A logger that throws loses its line, never the call.
+ */
+const loggerOf = (logger: LogFunction | LoggerObject | undefined): Logger.Logger<unknown, void> => {
+  const write: LogFunction = logger === undefined
+    ? toStandardError
+    : typeof logger === "function"
+    ? logger
+    : (level, message, fields) => logger[level](message, fields)
+  return Logger.make(({ annotations, logLevel, message }) => {
+    const text = (Array.isArray(message) ? message : [message]).map(String).join(" ")
+    const fields: Record<string, unknown> = {}
+    for (const [key, value] of HashMap.toEntries(annotations)) fields[key] = value
+    try {
+      write(levelName(logLevel), text, fields)
+    } catch {
+      // a log line is not worth a failed call
+    }
+  })
+}
+
+const isLogger = (logger: unknown): logger is LogFunction | LoggerObject =>
+  typeof logger === "function" ||
+  (typeof logger === "object" && logger !== null &&
+    (["debug", "info", "warn", "error"] as const).every((level) =>
+      typeof (logger as Record<string, unknown>)[level] === "function"
+    ))
+
 /** `process.env`, where there is one (not in browsers). */
 const environment = (): Readonly<Record<string, string | undefined>> =>
   (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {}
@@ -87,16 +183,31 @@ const withEnvironment = (options: Options): Options & { readonly log: LogLevelNa
   if (typeof options !== "object" || options === null) {
     throw new InvalidOptionsError({ option: "options", message: "smscx: options must be an object" })
   }
-  const env = environment()
+  const environ = environment()
+  // a variable read is set with something, or not set: an empty one is named as such, never
+  // passed on to fail as an option it did not come from
+  const env = (name: string): string | undefined => {
+    const value = environ[name]
+    if (value === undefined) return undefined
+    if (value.trim() === "") {
+      throw new InvalidOptionsError({ option: name, message: `smscx: ${name} is set but empty` })
+    }
+    return value
+  }
   const given = options as Partial<Record<keyof CredentialFields, unknown>>
   const hasCredentials = given.apiKey !== undefined || given.accessToken !== undefined ||
     given.applicationId !== undefined || given.applicationSecret !== undefined
-  const credentials = hasCredentials ? {} : env.SMSCX_API_KEY !== undefined
-    ? { apiKey: env.SMSCX_API_KEY }
-    : env.SMSCX_ACCESS_TOKEN !== undefined
-    ? { accessToken: env.SMSCX_ACCESS_TOKEN }
-    : env.SMSCX_APPLICATION_ID !== undefined && env.SMSCX_APPLICATION_SECRET !== undefined
-    ? { applicationId: env.SMSCX_APPLICATION_ID, applicationSecret: env.SMSCX_APPLICATION_SECRET }
+  const apiKey = hasCredentials ? undefined : env("SMSCX_API_KEY")
+  const accessToken = hasCredentials || apiKey !== undefined ? undefined : env("SMSCX_ACCESS_TOKEN")
+  const application = hasCredentials || apiKey !== undefined || accessToken !== undefined
+    ? undefined
+    : { applicationId: env("SMSCX_APPLICATION_ID"), applicationSecret: env("SMSCX_APPLICATION_SECRET") }
+  const credentials = hasCredentials ? {} : apiKey !== undefined
+    ? { apiKey }
+    : accessToken !== undefined
+    ? { accessToken }
+    : application?.applicationId !== undefined && application.applicationSecret !== undefined
+    ? { applicationId: application.applicationId, applicationSecret: application.applicationSecret }
     : undefined
   if (credentials === undefined) {
     throw new InvalidOptionsError({
@@ -105,14 +216,16 @@ const withEnvironment = (options: Options): Options & { readonly log: LogLevelNa
         "smscx: no credentials: give apiKey, accessToken, or applicationId and applicationSecret (or set SMSCX_API_KEY)"
     })
   }
-  const log = options.log ?? env.SMSCX_LOG ?? "warn"
-  if (!(log in logLevels)) {
+  const fromEnv = options.log === undefined ? env("SMSCX_LOG") : undefined
+  const log = options.log ?? fromEnv ?? "warn"
+  if (typeof log !== "string" || !Object.hasOwn(logLevels, log)) {
+    const option = fromEnv === undefined ? "option log" : "SMSCX_LOG"
     throw new InvalidOptionsError({
-      option: "log",
-      message: `smscx: option log must be one of ${Object.keys(logLevels).join(", ")}`
+      option: fromEnv === undefined ? "log" : "SMSCX_LOG",
+      message: `smscx: ${option} must be one of ${Object.keys(logLevels).join(", ")}`
     })
   }
-  const baseUrl = options.baseUrl ?? env.SMSCX_BASE_URL
+  const baseUrl = options.baseUrl ?? env("SMSCX_BASE_URL")
   return { ...options, ...credentials, ...(baseUrl === undefined ? {} : { baseUrl }), log: log as LogLevelName }
 }
 
@@ -270,19 +383,27 @@ export class ClientBase implements AsyncDisposable {
         message: "smscx: groups must be an object of API groups, e.g. { sms: Sms } from @smscx/promise/Api"
       })
     }
-    const { fetch, log, ...rest } = withEnvironment(options)
+    const { fetch, log, logger, ...rest } = withEnvironment(options)
     const transport = rest as Transport.Options
-    const invalid = Transport.validate(transport)
+    const invalid = Transport.validate(transport, ownOptionNames)
     if (Either.isLeft(invalid)) throw invalid.left
     if (fetch !== undefined && typeof fetch !== "function") {
       throw new InvalidOptionsError({ option: "fetch", message: "smscx: option fetch must be a function" })
     }
+    if (logger !== undefined && !isLogger(logger)) {
+      throw new InvalidOptionsError({
+        option: "logger",
+        message: "smscx: option logger must be a function (level, message, fields) or an object with " +
+          "debug, info, warn and error methods"
+      })
+    }
     this.#runtime = ManagedRuntime.make(
-      Layer.merge(
+      Layer.mergeAll(
         fetch === undefined
           ? ClientLayers.layerTransport(transport)
           : Transport.layer(transport).pipe(Layer.provide(FetchClient.layerWith(fetch))),
-        Logger.minimumLogLevel(logLevels[log])
+        Logger.minimumLogLevel(logLevels[log]),
+        Logger.replace(Logger.defaultLogger, loggerOf(logger))
       )
     )
     const self = this as unknown as Record<string, unknown>
@@ -300,6 +421,11 @@ export class ClientBase implements AsyncDisposable {
           const { signal, ...transport } = options as CallOptions
           if (signal !== undefined && !(signal instanceof AbortSignal)) {
             throw invalidOptions(operation, ["signal"], "must be an AbortSignal")
+          }
+          // a name that is not a call option (`retries`, `sigal`) is refused before sending
+          const checked = Transport.validateCall(transport, ownCallOptionNames)
+          if (Either.isLeft(checked)) {
+            throw invalidOptions(operation, checked.left.option.split("."), checked.left.problem)
           }
           return { own, signal, transport }
         }

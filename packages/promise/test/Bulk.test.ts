@@ -128,4 +128,51 @@ describe("client.bulk: bulk sending with Promises", () => {
     assert.strictEqual(outcome.accepted, 20)
     assert.strictEqual(outcome.campaignIds.length, 4)
   })
+
+  it("progress, events, outcomes and a BulkSendError's outcome are plain values: elapsedMs, no Effect types", async () => {
+    const { client } = setup({ balance: 0.8 })
+    /** Every value JSON can carry as it is: no class instance (a Duration, an Option) anywhere. */
+    const assertPlain = (value: unknown, path: string): void => {
+      if (typeof value !== "object" || value === null) return
+      const proto = Object.getPrototypeOf(value)
+      if (Array.isArray(value)) return value.forEach((item, i) => assertPlain(item, `${path}[${i}]`))
+      // a chunk's error is the SDK's error class, as every rejection is
+      if (value instanceof Error) return
+      assert.isTrue(proto === Object.prototype || proto === null, `${path} is a ${proto?.constructor?.name}`)
+      for (const [key, item] of Object.entries(value)) assertPlain(item, `${path}.${key}`)
+    }
+    const seen: Array<unknown> = []
+    const outcome = await client.bulk.sms(numbers(30), message, {
+      chunkSize: 10,
+      concurrency: 1,
+      onProgress: (progress, event) => {
+        assert.isNumber(progress.elapsedMs)
+        assert.notProperty(progress, "elapsed")
+        assert.strictEqual(event.progress, progress)
+        seen.push(progress, event)
+      }
+    })
+    assert.strictEqual(seen.length, 6)
+    assertPlain(seen, "events")
+    assertPlain(outcome, "outcome")
+    assert.isNumber(outcome.elapsedMs)
+    assert.isAtLeast(outcome.elapsedMs, 0)
+    assert.notProperty(outcome, "elapsed")
+    const json = JSON.stringify({ seen, outcome })
+    assert.notInclude(json, "_id")
+    assert.notInclude(json, "Duration")
+    assert.strictEqual(JSON.parse(JSON.stringify(outcome)).elapsedMs, outcome.elapsedMs)
+
+    async function* broken() {
+      yield "+31612345678"
+      throw new Error("disk read failed")
+    }
+    const failure = await client.bulk.sms(broken(), message).catch((error: unknown) => error)
+    assert.instanceOf(failure, BulkSendError)
+    const failed = (failure as BulkSendError).outcome
+    assertPlain(failed, "BulkSendError.outcome")
+    assert.isNumber(failed.elapsedMs)
+    assert.notInclude(JSON.stringify(failure), "_id")
+    assert.isNumber((JSON.parse(JSON.stringify(failure)) as { outcome: { elapsedMs: number } }).outcome.elapsedMs)
+  })
 })

@@ -319,3 +319,301 @@ describe("a phone number of 10 MB", () => {
     assert.strictEqual(requests, 0)
   })
 })
+
+/** A port on 127.0.0.1 that nothing listens on: one just closed. */
+const closedPort = async (): Promise<number> => {
+  const server = Http.createServer()
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return port
+}
+
+describe.each(httpClients)("a refused connection, over %s", (_, over) => {
+  it("says ECONNREFUSED in its message and gives up after one brief retry", async () => {
+    const port = await closedPort()
+    const client = createClient({ account: Account }, { apiKey: API_KEY, baseUrl: `http://127.0.0.1:${port}`, ...over })
+    opened.push(() => client.close())
+    const started = performance.now()
+    const error = await client.account.getAccountBalance().catch((e: unknown) => e)
+    const elapsed = performance.now() - started
+    assert.instanceOf(error, TransportError)
+    assert.strictEqual(
+      (error as TransportError).message,
+      `GET http://127.0.0.1:${port}/account/balance: the connection was refused (ECONNREFUSED)`
+    )
+    assert.strictEqual((error as TransportError).attempts, 2)
+    // one retry after ~500 ms (jittered up to 600 ms), where it took 4 attempts and 3.8 s
+    assert.isBelow(elapsed, 2_000)
+  })
+})
+
+describe("options that are not options", () => {
+  it("the constructor refuses a misspelt option, naming it and the one meant", () => {
+    const refused = (options: Record<string, unknown>) => {
+      try {
+        createClient({ sms: Sms }, options as never)
+      } catch (error) {
+        assert.instanceOf(error, InvalidOptionsError)
+        return error as InvalidOptionsError
+      }
+      return assert.fail(`accepted ${Object.keys(options).join(", ")}`)
+    }
+    const retries = refused({ apiKey: API_KEY, retries: 3 })
+    assert.strictEqual(retries.option, "retries")
+    assert.strictEqual(retries.message, "smscx: option retries is not an option: did you mean retry: { maxRetries }?")
+    assert.include(refused({ apiKey: API_KEY, loger: console }).message, "did you mean logger?")
+    assert.include(refused({ apiKey: API_KEY, fecth: fetch }).message, "did you mean fetch?")
+    assert.include(refused({ apiKey: API_KEY, colour: "red" }).message, "is not an option (they are apiKey")
+    assert.notInclude(refused({ apiKey: API_KEY, retries: 3 }).message, API_KEY)
+    // the client's own options are accepted
+    const client = createClient({ sms: Sms }, { apiKey: API_KEY, log: "none", logger: () => {}, fetch })
+    opened.push(() => client.close())
+  })
+
+  it("a call refuses a misspelt call option before anything is sent", async () => {
+    let sent = 0
+    const server = sandbox()
+    const client = createClient({ account: Account }, {
+      apiKey: API_KEY,
+      baseUrl: Sandbox.baseUrl,
+      fetch: (input, init) => (sent++, server.fetch(input, init))
+    })
+    opened.push(() => client.close())
+    const retries = await client.account.getAccountBalance({ retries: 1 } as never).catch((e: unknown) => e)
+    assert.instanceOf(retries, RequestValidationError)
+    assert.include((retries as Error).message, "options.retries is not an option: did you mean retry: { maxRetries }?")
+    const signal = await client.account.getAccountBalance({ sigal: AbortSignal.timeout(1000) } as never)
+      .catch((e: unknown) => e)
+    assert.include((signal as Error).message, "did you mean signal?")
+    assert.strictEqual(sent, 0)
+    assert.strictEqual((await client.account.getAccountBalance({ timeout: 5_000 })).balance, 100)
+  })
+})
+
+describe("SMSCX_* variables set but empty", () => {
+  const withEnv = (env: Record<string, string | undefined>, f: () => void) => {
+    const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]))
+    for (const [k, v] of Object.entries(env)) {
+      if (v === undefined) delete process.env[k]
+      else process.env[k] = v
+    }
+    try {
+      f()
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k]
+        else process.env[k] = v
+      }
+    }
+  }
+  const none = {
+    SMSCX_API_KEY: undefined,
+    SMSCX_ACCESS_TOKEN: undefined,
+    SMSCX_APPLICATION_ID: undefined,
+    SMSCX_APPLICATION_SECRET: undefined,
+    SMSCX_BASE_URL: undefined,
+    SMSCX_LOG: undefined
+  }
+
+  for (
+    const [env, options, name] of [
+      [{ SMSCX_API_KEY: "" }, {}, "SMSCX_API_KEY"],
+      [{ SMSCX_API_KEY: " ", SMSCX_ACCESS_TOKEN: "at-1" }, {}, "SMSCX_API_KEY"],
+      [{ SMSCX_ACCESS_TOKEN: "" }, {}, "SMSCX_ACCESS_TOKEN"],
+      [{ SMSCX_APPLICATION_ID: "", SMSCX_APPLICATION_SECRET: "s" }, {}, "SMSCX_APPLICATION_ID"],
+      [{ SMSCX_APPLICATION_ID: "a", SMSCX_APPLICATION_SECRET: "" }, {}, "SMSCX_APPLICATION_SECRET"],
+      [{ SMSCX_BASE_URL: "" }, { apiKey: API_KEY }, "SMSCX_BASE_URL"],
+      [{ SMSCX_LOG: "" }, { apiKey: API_KEY }, "SMSCX_LOG"]
+    ] as const
+  ) {
+    it(`${Object.keys(env).join(", ")}: names ${name}`, () =>
+      withEnv({ ...none, ...env }, () => {
+        try {
+          createClient({ sms: Sms }, options)
+          assert.fail("accepted")
+        } catch (error) {
+          assert.instanceOf(error, InvalidOptionsError)
+          assert.strictEqual((error as InvalidOptionsError).message, `smscx: ${name} is set but empty`)
+          assert.strictEqual((error as InvalidOptionsError).option, name)
+        }
+      }))
+  }
+
+  it("a variable is not read when its option is given: an empty one is then no error", () =>
+    withEnv({ ...none, SMSCX_API_KEY: "", SMSCX_BASE_URL: "", SMSCX_LOG: "" }, () => {
+      const client = createClient({ sms: Sms }, { apiKey: API_KEY, baseUrl: Sandbox.baseUrl, log: "warn" })
+      opened.push(() => client.close())
+    }))
+
+  it("SMSCX_LOG that is not a level names the variable", () =>
+    withEnv({ ...none, SMSCX_LOG: "verbose" }, () => {
+      assert.throws(() => createClient({ sms: Sms }, { apiKey: API_KEY }), /SMSCX_LOG must be one of debug, info/)
+    }))
+})
+
+describe("logger: the user's own, never a secret", () => {
+  type Line = { readonly level: string; readonly message: string; readonly fields: Readonly<Record<string, unknown>> }
+
+  it("a function gets each line with its level and fields; nothing reaches stdout or stderr", async () => {
+    const lines: Array<Line> = []
+    const written: Array<string> = []
+    const original = { out: process.stdout.write, err: process.stderr.write }
+    const capture = ((chunk: unknown) => written.push(String(chunk)) > 0) as typeof process.stdout.write
+    process.stdout.write = capture
+    process.stderr.write = capture
+    try {
+      const server = sandbox()
+      const client = createClient({ account: Account, sms: Sms }, {
+        apiKey: API_KEY,
+        baseUrl: Sandbox.baseUrl,
+        fetch: server.fetch,
+        log: "debug",
+        logger: (level, message, fields) => void lines.push({ level, message, fields })
+      })
+      opened.push(() => client.close())
+      await client.account.getAccountBalance()
+      await client.sms.sendSms({ to: ["+3161234"], from: "InfoText", text: "Hello" }).catch(() => undefined)
+    } finally {
+      process.stdout.write = original.out
+      process.stderr.write = original.err
+    }
+    assert.deepStrictEqual(written, [])
+    assert.strictEqual(lines.length, 2)
+    const [balance, send] = lines
+    assert.strictEqual(balance!.level, "debug")
+    assert.match(balance!.message, /^smscx getAccountBalance: GET \/account\/balance -> 200 in \d+ ms/)
+    assert.include(balance!.fields, { operation: "getAccountBalance", method: "GET", path: "/account/balance" })
+    assert.strictEqual(balance!.fields.status, 200)
+    assert.isNumber(balance!.fields.durationMs)
+    assert.isString(balance!.fields.requestId)
+    assert.include(send!.fields, { operation: "sendSms", status: 400 })
+    assert.notInclude(JSON.stringify(lines), "+3161234")
+    assert.notInclude(JSON.stringify(lines), "Hello")
+  })
+
+  it("an object with debug/info/warn/error (console, winston) is called as (message, fields)", async () => {
+    const calls: Array<readonly [string, string, unknown]> = []
+    const logger = Object.fromEntries(
+      (["debug", "info", "warn", "error"] as const).map((level) => [
+        level,
+        (message: string, fields: unknown) => void calls.push([level, message, fields])
+      ])
+    ) as unknown as Console
+    const server = sandbox()
+    const client = createClient({ account: Account }, {
+      apiKey: API_KEY,
+      baseUrl: Sandbox.baseUrl,
+      fetch: server.fetch,
+      log: "debug",
+      logger
+    })
+    opened.push(() => client.close())
+    await client.account.getAccountBalance()
+    assert.strictEqual(calls.length, 1)
+    assert.strictEqual(calls[0]![0], "debug")
+    assert.include(calls[0]![2] as object, { operation: "getAccountBalance" })
+  })
+
+  it("below its level nothing is logged; a logger that throws loses its line, not the call", async () => {
+    let called = 0
+    const server = sandbox()
+    const quiet = createClient({ account: Account }, {
+      apiKey: API_KEY,
+      baseUrl: Sandbox.baseUrl,
+      fetch: server.fetch,
+      logger: () => void called++
+    })
+    opened.push(() => quiet.close())
+    await quiet.account.getAccountBalance()
+    assert.strictEqual(called, 0, "the default level is warn")
+    const throwing = createClient({ account: Account }, {
+      apiKey: API_KEY,
+      baseUrl: Sandbox.baseUrl,
+      fetch: server.fetch,
+      log: "debug",
+      logger: () => {
+        called++
+        throw new Error("the logger is broken")
+      }
+    })
+    opened.push(() => throwing.close())
+    assert.strictEqual((await throwing.account.getAccountBalance()).balance, 100)
+    assert.strictEqual(called, 1)
+    expect(() => createClient({ sms: Sms }, { apiKey: API_KEY, logger: { info: () => {} } as never })).toThrow(
+      /option logger must be a function/
+    )
+  })
+
+  it("at debug, an OAuth token fetch, its retry and a refused call never log the secret, the token or the key", async () => {
+    const APP = { applicationId: "app-logs", applicationSecret: "app-SECRET-logs-9f2c" }
+    const server = Sandbox.inProcessFetch({ apiKeys: [API_KEY], applications: [APP] })
+    opened.push(server.close)
+    const tokens: Array<string> = []
+    let tokenCalls = 0
+    // the token endpoint answers a 503 once (a retry, logged), then the sandbox's token, recorded
+    const recording: typeof fetch = async (input, init) => {
+      const url = String(input instanceof Request ? input.url : input)
+      if (url.endsWith("/oauth/token") && tokenCalls++ === 0) {
+        return new Response(JSON.stringify({ error: { type: "server_error", code: 1008, message: "down" } }), {
+          status: 503,
+          headers: { "content-type": "application/json" }
+        })
+      }
+      const answer = await server.fetch(input, init)
+      if (url.endsWith("/oauth/token")) {
+        tokens.push(((await answer.clone().json()) as { access_token: string }).access_token)
+      }
+      return answer
+    }
+    const lines: Array<Line> = []
+    const logger = (level: string, message: string, fields: Readonly<Record<string, unknown>>) =>
+      void lines.push({ level, message, fields })
+    const client = createClient({ account: Account }, {
+      ...APP,
+      baseUrl: Sandbox.baseUrl,
+      fetch: recording,
+      log: "debug",
+      logger,
+      retry: { baseDelay: 1, jitter: false }
+    })
+    opened.push(() => client.close())
+    await client.account.getAccountBalance()
+    const wrong = createClient({ account: Account }, {
+      applicationId: APP.applicationId,
+      applicationSecret: "app-SECRET-wrong-77",
+      baseUrl: Sandbox.baseUrl,
+      fetch: server.fetch,
+      log: "debug",
+      logger
+    })
+    opened.push(() => wrong.close())
+    await wrong.account.getAccountBalance().catch(() => undefined)
+    const keyed = createClient({ account: Account }, {
+      apiKey: "sk-wrong-key-0c1d",
+      baseUrl: Sandbox.baseUrl,
+      fetch: server.fetch,
+      log: "debug",
+      logger
+    })
+    opened.push(() => keyed.close())
+    await keyed.account.getAccountBalance().catch(() => undefined)
+
+    assert.strictEqual(tokens.length, 1)
+    const text = JSON.stringify(lines)
+    assert.match(text, /getAccessToken: POST \/oauth\/token -> 503/)
+    assert.match(text, /getAccessToken: POST \/oauth\/token -> 200/)
+    assert.match(text, /getAccountBalance: GET \/account\/balance -> 401/)
+    const basic = (id: string, secret: string) => Buffer.from(`${id}:${secret}`).toString("base64")
+    for (
+      const secret of [
+        APP.applicationSecret,
+        "app-SECRET-wrong-77",
+        "sk-wrong-key-0c1d",
+        ...tokens,
+        basic(APP.applicationId, APP.applicationSecret),
+        basic(APP.applicationId, "app-SECRET-wrong-77")
+      ]
+    ) assert.notInclude(text, secret)
+  })
+})

@@ -231,6 +231,7 @@ describe("rejections are the SDK's tagged errors themselves", () => {
     const e = error as RateLimitExcedeedException
     assert.deepStrictEqual(e.rateLimit, { limit: 1, remaining: 0, reset: 5 })
     assert.isTrue(Duration.equals(e.retryAfter!, Duration.seconds(5)))
+    assert.strictEqual(e.retryAfterMs, 5_000, "the same wait as a plain number, for Promise users")
   })
 
   it("no answer: TransportError", async () => {
@@ -651,10 +652,12 @@ describe("one error base, the environment, debug logging", () => {
     })
   })
 
-  it("log: \"debug\" prints one line per attempt, without secrets, bodies or path values", async () => {
+  it("log: \"debug\" prints one line per attempt to stderr, without secrets, bodies or path values", async () => {
     const lines: Array<string> = []
-    const original = console.log
-    console.log = (...args: Array<unknown>) => void lines.push(args.map(String).join(" "))
+    const stdout: Array<string> = []
+    const original = { err: process.stderr.write, out: console.log }
+    process.stderr.write = ((chunk: unknown) => lines.push(String(chunk)) > 0) as typeof process.stderr.write
+    console.log = (...args: Array<unknown>) => void stdout.push(args.map(String).join(" "))
     try {
       const quiet = setup()
       await quiet.client.account.getAccountBalance()
@@ -663,8 +666,10 @@ describe("one error base, the environment, debug logging", () => {
       await client.account.getChannelPricingByCountryIso("sms", "transactional", "NL")
       await rejection(client.sms.sendSms({ to: [INVALID], ...hello }))
     } finally {
-      console.log = original
+      process.stderr.write = original.err
+      console.log = original.out
     }
+    assert.deepStrictEqual(stdout, [], "nothing goes to stdout")
     const text = lines.join("\n")
     assert.match(
       text,

@@ -149,14 +149,19 @@ const RETRY_FIELDS: ReadonlyArray<string> = Object.keys(RETRY_NAMES)
 /** Letters and digits only, in lower case: `api_key`, `APIKey` and `apiKey` are one name. */
 const normal = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, "")
 
-/** Edits (insert, delete, substitute) from one name to the other. */
+/** Edits (insert, delete, substitute, swap two neighbours: `fecth`) from one name to the other. */
 const distance = (a: string, b: string): number => {
+  let before: Array<number> = []
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
   for (let i = 1; i <= a.length; i++) {
     const current = [i]
     for (let j = 1; j <= b.length; j++) {
       current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        current[j] = Math.min(current[j]!, before[j - 2]! + 1)
+      }
     }
+    before = previous
     previous = current
   }
   return previous[b.length]!
