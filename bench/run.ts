@@ -13,6 +13,10 @@
  * 5. Bulk sending (bulk.ts): 1,000,000 recipients (100,000 with `--quick`) at a fixed rate limit,
  *    achieved/allowed rate (target >= 0.95) and peak RSS vs a plain loop over `fetch` (target <= 2x);
  *    100,000 recipients through 10% injected faults, checked on the sandbox's own record.
+ * 6. The sandbox's accounting (sandbox-accounting.ts): 10,000 sendSms at once (2,000 with
+ *    `--quick`), the balance running out part-way, and 1,000 idempotency ids each sent twice at
+ *    once (300), in-process: sends a second, and the balance and the messages kept checked to the
+ *    micro against the answers. The tests check the same at a few hundred sends.
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
@@ -27,6 +31,7 @@ import * as Http from "node:http"
 import { createInterface } from "node:readline"
 import * as BundleSize from "../scripts/bundle-size.js"
 import * as BulkBench from "./bulk.js"
+import * as SandboxAccounting from "./sandbox-accounting.js"
 
 const quick = process.argv.includes("--quick")
 // read first, so that a mistyped flag fails before the other sections run
@@ -361,3 +366,4 @@ await decoding()
 await bundles()
 await load()
 await BulkBench.run(bulkSettings)
+await SandboxAccounting.run(quick ? { sends: 2000, pairs: 300 } : { sends: 10_000, pairs: 1000 })

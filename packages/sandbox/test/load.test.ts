@@ -1,8 +1,9 @@
 /**
- * The sandbox under load, in-process: thousands of sends at once against one sandbox, then its own
+ * The sandbox under load, in-process: hundreds of sends at once against one sandbox, then its own
  * record (balance, messages kept) checked against the answers, to the micro. Every request is in
  * flight together, so a debit that raced another (a lost update, a double charge, a message kept
- * for a refused send) would show as a balance or a count that does not add up.
+ * for a refused send) would show as a balance or a count that does not add up. The same at
+ * 10,000 sends, with its figures, is section 6 of `pnpm bench` (bench/sandbox-accounting.ts).
  */
 import * as HttpApp from "@effect/platform/HttpApp"
 import { assert, describe, it } from "@effect/vitest"
@@ -74,12 +75,12 @@ const micros = (amount: number) => {
 
 describe("sendSms under load", () => {
   it.effect(
-    "10,000 sends at once, the balance running out part-way: every accepted one charged once, every refused one 1113 and kept nowhere",
+    "400 sends at once, the balance running out part-way: every accepted one charged once, every refused one 1113 and kept nowhere",
     () =>
       Effect.gen(function*() {
-        const N = 10_000
-        // the sends cost about 525 in all: about half of them are refused
-        const START = 250
+        const N = 400
+        // the sends cost about 21 in all: about half of them are refused
+        const START = 10
         const { sandbox, send } = yield* sandboxWith(START)
         const recipients = Array.from({ length: N }, (_, i) => recipient(i))
         const answers = yield* Effect.forEach(recipients, (r) => send({ to: [r.to] }), { concurrency: "unbounded" })
@@ -116,8 +117,8 @@ describe("sendSms under load", () => {
           }
         }
         // the balance did run out part-way
-        assert.isAbove(accepted.length, 1000)
-        assert.isAbove(refusedPrices.length, 1000)
+        assert.isAbove(accepted.length, N / 4)
+        assert.isAbove(refusedPrices.length, N / 4)
 
         const charged = accepted.reduce((sum, a) => sum + a.costMicros, 0)
         const balance = micros(yield* sandbox.balance)
@@ -138,16 +139,14 @@ describe("sendSms under load", () => {
           assert.deepStrictEqual([m.to, micros(m.cost)], [a!.to, a!.costMicros])
         }
         assert.strictEqual((yield* sandbox.campaigns).length, accepted.length)
-      }),
-    // about 21 s on 2 cores, 28 to 58 s when they are busy with other work
-    120_000
+      })
   )
 
   it.effect(
-    "1,000 idempotency ids each sent twice at once: each performed and charged once, both answers the same",
+    "200 idempotency ids each sent twice at once: each performed and charged once, both answers the same",
     () =>
       Effect.gen(function*() {
-        const IDS = 1000
+        const IDS = 200
         const START = 1000
         const { sandbox, send } = yield* sandboxWith(START)
         const sends = Array.from({ length: IDS }, (_, i) => ({
