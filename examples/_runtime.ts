@@ -5,7 +5,7 @@
 import { Conversations, FetchClient, SmsCx, Templates } from "@smscx/client"
 import type * as Api from "@smscx/core/Api"
 import type * as Operation from "@smscx/core/Operation"
-import { SmsCx as PromiseClient } from "@smscx/promise"
+import { type Options as PromiseOptions, SmsCx as PromiseClient } from "@smscx/promise"
 import { Sandbox } from "@smscx/sandbox"
 import { Config, Effect, Layer } from "effect"
 import * as fs from "node:fs"
@@ -145,22 +145,27 @@ export const aConversation = (
       : Effect.succeed(conversationId))
 }
 
-/** The Promise client, on the real API or the sandbox. */
-export const makeClient = (): PromiseClient => {
+/** The Promise client, on the real API or the sandbox, with `options` beside the credentials (a logger, a tracer). */
+export const makeClient = (options: Pick<PromiseOptions, "log" | "logger" | "tracer"> = {}): PromiseClient => {
   announce()
   if (hasCredentials) {
     const env = process.env
     return env.SMSCX_API_KEY
-      ? new PromiseClient({ apiKey: env.SMSCX_API_KEY, ...(env.SMSCX_BASE_URL ? { baseUrl: env.SMSCX_BASE_URL } : {}) })
+      ? new PromiseClient({
+        ...options,
+        apiKey: env.SMSCX_API_KEY,
+        ...(env.SMSCX_BASE_URL ? { baseUrl: env.SMSCX_BASE_URL } : {})
+      })
       : env.SMSCX_ACCESS_TOKEN
-      ? new PromiseClient({ accessToken: env.SMSCX_ACCESS_TOKEN })
+      ? new PromiseClient({ ...options, accessToken: env.SMSCX_ACCESS_TOKEN })
       : new PromiseClient({
+        ...options,
         applicationId: env.SMSCX_APPLICATION_ID ?? "",
         applicationSecret: env.SMSCX_APPLICATION_SECRET ?? "",
         ...(env.SMSCX_SCOPE ? { scope: env.SMSCX_SCOPE } : {})
       })
   }
-  return new PromiseClient({ apiKey: sandboxKey, baseUrl: sandboxUrl, fetch: sandbox().fetch })
+  return new PromiseClient({ ...options, apiKey: sandboxKey, baseUrl: sandboxUrl, fetch: sandbox().fetch })
 }
 
 /** Where the examples send: set `SMSCX_EXAMPLE_TO` before running them on the real API. */

@@ -34,6 +34,7 @@ import * as LogLevel from "effect/LogLevel"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import * as Tracer from "effect/Tracer"
 
 /**
  * @since 0.1.0
@@ -60,7 +61,37 @@ export type Options = (Transport.Credentials | {}) & Omit<Transport.Options, key
    * `durationMs`, `requestId`); never a secret, a body or a path parameter's value.
    */
   readonly logger?: LogFunction | LoggerObject
+  /**
+   * An OpenTelemetry tracer (`trace.getTracer("my-app")` from `@opentelemetry/api`): each call
+   * is then a client span named after its operation (`Sms.sendSms`), a child of the span active
+   * where the call was made, and the request's `traceparent` header joins that trace. Its
+   * attributes are the operation, the method and the path template; a failure sets the status
+   * to error with the error's tag, never its message.
+   */
+  readonly tracer?: SpanTracer
 }
+
+/**
+ * What the client needs of an OpenTelemetry `Tracer` (`@opentelemetry/api`'s fits as it is).
+ * @since 0.3.0
+ * @category models
+ */
+export interface SpanTracer {
+  readonly startSpan: (
+    name: string,
+    options: { readonly kind: number; readonly attributes: Readonly<Record<string, string>> }
+  ) => {
+    readonly spanContext: () => { readonly traceId: string; readonly spanId: string; readonly traceFlags: number }
+    readonly setAttribute: (key: string, value: number) => unknown
+    readonly setStatus: (status: { readonly code: number; readonly message?: string }) => unknown
+    readonly end: () => void
+  }
+}
+
+/** OpenTelemetry's `SpanKind.CLIENT`, `SpanStatusCode.OK` and `.ERROR`. */
+const SPAN_KIND_CLIENT = 2
+const STATUS_OK = 1
+const STATUS_ERROR = 2
 
 /**
  * A log line: its level, its message, and the message's facts as fields.
@@ -109,7 +140,7 @@ const logLevels: Record<LogLevelName, LogLevel.LogLevel> = {
 
 /** The Promise client's own options' names, beside the transport's: held to `Options` by the compiler. */
 const ownOptionNames: ReadonlyArray<string> = Object.keys(
-  { fetch: true, log: true, logger: true } as const satisfies Record<
+  { fetch: true, log: true, logger: true, tracer: true } as const satisfies Record<
     Exclude<KeysOf<Options>, KeysOf<Transport.Options>>,
     true
   >
@@ -369,6 +400,7 @@ export const createClient = <const G extends Groups>(groups: G, options: Options
  */
 export class ClientBase implements AsyncDisposable {
   readonly #runtime: ManagedRuntime.ManagedRuntime<Transport.Transport, InvalidOptionsError>
+  readonly #tracer: SpanTracer | undefined
   /** Calls in flight: `close()` interrupts them, so that none outlives the client. */
   readonly #inflight = new Set<Fiber.RuntimeFiber<unknown, unknown>>()
   #closed = false
@@ -383,7 +415,7 @@ export class ClientBase implements AsyncDisposable {
         message: "smscx: groups must be an object of API groups, e.g. { sms: Sms } from @smscx/promise/Api"
       })
     }
-    const { fetch, log, logger, ...rest } = withEnvironment(options)
+    const { fetch, log, logger, tracer, ...rest } = withEnvironment(options)
     const transport = rest as Transport.Options
     const invalid = Transport.validate(transport, ownOptionNames)
     if (Either.isLeft(invalid)) throw invalid.left
@@ -397,6 +429,13 @@ export class ClientBase implements AsyncDisposable {
           "debug, info, warn and error methods"
       })
     }
+    if (tracer !== undefined && typeof (tracer as Partial<SpanTracer>)?.startSpan !== "function") {
+      throw new InvalidOptionsError({
+        option: "tracer",
+        message: "smscx: option tracer must be an OpenTelemetry Tracer (with a startSpan method)"
+      })
+    }
+    this.#tracer = tracer
     this.#runtime = ManagedRuntime.make(
       Layer.mergeAll(
         fetch === undefined
@@ -567,9 +606,27 @@ export class ClientBase implements AsyncDisposable {
   ): Promise<A> {
     if (this.#closed) throw closed(operation, "the client is closed")
     if (signal?.aborted === true) throw signal.reason
+    const span = this.#tracer?.startSpan(operation.spanName, {
+      kind: SPAN_KIND_CLIENT,
+      attributes: {
+        "smscx.operation": operation.id,
+        "http.request.method": operation.method,
+        "url.template": operation.path
+      }
+    })
+    const context = span?.spanContext()
+    // the SDK's own span, and the request's traceparent, are children of the user's
+    const traced = context === undefined ? effect : Effect.withParentSpan(
+      effect,
+      Tracer.externalSpan({
+        traceId: context.traceId,
+        spanId: context.spanId,
+        sampled: (context.traceFlags & 1) === 1
+      })
+    )
     // the fiber ends with the call's Exit as its value: a failed call is the Promise's rejection,
     // never also an "unhandled error" log line carrying the failure (and a body) at Debug
-    const fiber = this.#runtime.runFork(Effect.exit(effect))
+    const fiber = this.#runtime.runFork(Effect.exit(traced))
     this.#inflight.add(fiber)
     const abort = () => fiber.unsafeInterruptAsFork(fiber.id())
     signal?.addEventListener("abort", abort, { once: true })
@@ -580,7 +637,16 @@ export class ClientBase implements AsyncDisposable {
       const exit: Exit.Exit<A, E | InvalidOptionsError> = Exit.isSuccess(outer)
         ? outer.value
         : Exit.failCause(outer.cause)
-      if (Exit.isSuccess(exit)) return exit.value
+      if (Exit.isSuccess(exit)) {
+        span?.setStatus({ code: STATUS_OK })
+        return exit.value
+      }
+      if (span !== undefined) {
+        // the tag only: a message may quote input (a phone number in a path)
+        const failure = Cause.squash(exit.cause) as { readonly _tag?: unknown; readonly attempts?: unknown }
+        span.setStatus({ code: STATUS_ERROR, message: typeof failure?._tag === "string" ? failure._tag : "failed" })
+        if (typeof failure?.attempts === "number") span.setAttribute("smscx.attempts", failure.attempts)
+      }
       if (Cause.isInterruptedOnly(exit.cause)) {
         // an aborted call rejects with the signal's reason, as fetch does
         if (isAborted(signal)) throw signal!.reason
@@ -589,6 +655,7 @@ export class ClientBase implements AsyncDisposable {
       // the error itself, not a FiberFailure, so that instanceof and _tag work
       throw Cause.squash(exit.cause)
     } finally {
+      span?.end()
       this.#inflight.delete(fiber)
       signal?.removeEventListener("abort", abort)
     }
