@@ -62,6 +62,8 @@ spec.paths = fixPaths(spec.paths)
 
 const refName = (ref: string) => ref.replace("#/components/schemas/", "")
 const lit = (v: unknown) => JSON.stringify(v)
+/** A property name as written in an object literal: bare when it can be (hovers then show `from`, not `"from"`). */
+const key = (name: string) => /^[A-Za-z_$][\w$]*$/.test(name) ? name : lit(name)
 const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
 const camel = (s: string) => s.charAt(0).toLowerCase() + s.slice(1)
 
@@ -78,10 +80,60 @@ const refsOf = (s: Json, out = new Set<string>()): Set<string> => {
   return out
 }
 
-const jsdoc = (description: unknown): string =>
-  typeof description === "string" && description.trim() !== ""
-    ? `\n/** ${description.trim().replace(/\*\//g, "*\\/").replace(/\s*\n\s*/g, " ")} */\n`
-    : ""
+/**
+ * Spec prose as comment text: a link to an anchor of the vendor's docs page (`[sender names](#)`,
+ * `(#error-codes)`) leads nowhere from here, so it keeps its words only; `*\/` cannot end the
+ * comment.
+ */
+const prose = (text: string): string => text.replace(/\[([^\]]+)\]\(#[^)]*\)/g, "$1").replace(/\*\//g, "*\\/")
+
+const MAX_ENUM_IN_DOC = 12
+
+/**
+ * What a field's schema requires, in words, for its hover: `3 to 15 characters`, `pattern ...`,
+ * `one of ...`, `format date-time`, ranges, item counts and what each item takes.
+ */
+const constraintsOf = (s: Json): Array<string> => {
+  if (s === null || typeof s !== "object" || s.$ref !== undefined) return []
+  const out: Array<string> = []
+  const code = (v: unknown) => `\`${typeof v === "string" ? v : JSON.stringify(v)}\``
+  if (Array.isArray(s.enum)) {
+    const shown = s.enum.slice(0, MAX_ENUM_IN_DOC).map(code).join(", ")
+    out.push(`one of ${shown}${s.enum.length > MAX_ENUM_IN_DOC ? `, … (${s.enum.length} values)` : ""}`)
+  }
+  if (typeof s.format === "string" && s.format !== "binary") out.push(`format ${s.format}`)
+  const range = (min: number | undefined, max: number | undefined, unit: string) => {
+    if (min !== undefined && min === max) return `${min} ${unit}`
+    if (min !== undefined && min > 0 && max !== undefined) return `${min} to ${max} ${unit}`
+    if (max !== undefined) return `at most ${max} ${unit}`
+    if (min !== undefined && min > 0) return `at least ${min} ${unit}`
+    return undefined
+  }
+  const length = range(s.minLength, s.maxLength, "characters")
+  if (length !== undefined) out.push(length)
+  if (typeof s.pattern === "string") out.push(`pattern ${code(s.pattern)}`)
+  if (s.minimum !== undefined && s.maximum !== undefined) out.push(`from ${s.minimum} to ${s.maximum}`)
+  else if (s.minimum !== undefined) out.push(`at least ${s.minimum}`)
+  else if (s.maximum !== undefined) out.push(`at most ${s.maximum}`)
+  const items = range(s.minItems, s.maxItems, "items")
+  if (items !== undefined) out.push(items)
+  if (s.items !== undefined) {
+    const each = constraintsOf(s.items)
+    if (each.length > 0) out.push(`each ${each.join(", ")}`)
+  }
+  if (s.default !== undefined) out.push(`default ${code(s.default)}`)
+  return out
+}
+
+/** A field's comment: its description, then what its schema requires. */
+const jsdoc = (description: unknown, schema?: Json): string => {
+  const text = typeof description === "string" ? prose(description.trim()).replace(/\s*\n\s*/g, " ") : ""
+  const constraints = schema === undefined ? [] : constraintsOf(schema)
+  if (text === "" && constraints.length === 0) return ""
+  if (constraints.length === 0) return `\n/** ${text} */\n`
+  const rule = prose(`${constraints.join("; ")}.`)
+  return `\n/**\n${text === "" ? "" : ` * ${text}\n *\n`} * ${rule.charAt(0).toUpperCase()}${rule.slice(1)}\n */\n`
+}
 
 const checks = (s: Json): Array<string> => {
   const out: Array<string> = []
@@ -149,7 +201,7 @@ const objectSchema = (s: Json): string => {
   const fields = Object.entries(props).map(([name, p]) => {
     const inner = toSchema(p)
     const field = required.has(name) ? inner : pure(`Schema.optional(${inner})`)
-    return `${jsdoc(p.description)}${lit(name)}: ${field}`
+    return `${jsdoc(p.description, p)}${key(name)}: ${field}`
   })
   const extra = s.additionalProperties
   const record = extra === undefined || extra === false
@@ -246,7 +298,7 @@ const generated = [
   "",
   ...ordered.flatMap((name) => {
     const s = schemas[name]
-    const doc = typeof s.description === "string" ? s.description.trim().replace(/\*\//g, "*\\/") : undefined
+    const doc = typeof s.description === "string" ? prose(s.description.trim()) : undefined
     return [
       "/**",
       ...(doc ? doc.split("\n").map((l: string) => ` * ${l}`.trimEnd()) : []),
@@ -307,39 +359,112 @@ const errorDocs = (op: Json, exceptions: ReadonlyArray<string>): Array<string> =
   const rows: Array<Json> = op["x-smscx-errors"] ?? []
   return [...exceptions].sort().map((exception) => {
     const codes = rows.filter((row) => exceptionFor(row.status, row.type, row.code) === exception)
-      .map((row) =>
-        `${row.code}${row.description ? ` (${String(row.description).replace(/\*\//g, "*\\/").slice(0, 80)})` : ""}`
-      )
+      .map((row) => `${row.code}${row.description ? ` (${prose(String(row.description)).slice(0, 80)})` : ""}`)
     return `   * @throws {@link ${exception}}${codes.length ? ` ${codes.join("; ")}` : ""}`
   }).concat([
     "   * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)"
   ])
 }
 
-/** An `@example` of both call styles, named from the entry's own parameters. */
-const exampleDoc = (op: Json, pathParams: ReadonlyArray<Json>, input: string, paging: boolean): Array<string> => {
+/** The schema a `$ref` names, else the schema itself. */
+const resolved = (s: Json): Json => (s?.$ref ? schemas[refName(s.$ref)] : s)
+
+const requestSchemaOf = (op: Json): Json | undefined => {
   const body = op.requestBody?.content
-  const schema = body?.["application/json"]?.schema ?? body?.["application/x-www-form-urlencoded"]?.schema
-  const resolved = schema?.$ref ? schemas[refName(schema.$ref)] : schema
-  const queryRequired = (op.parameters ?? []).filter((p: Json) => p.in === "query" && p.required).map((p: Json) =>
-    p.name
-  )
-  const required: Array<string> = resolved?.required ?? queryRequired
-  const args = [
-    ...pathParams.map((p) => p.name),
-    ...(input === "Operation.noInput" ? [] : [required.length ? `{ ${required.join(", ")} }` : "{}"])
-  ].join(", ")
+  return body?.["application/json"]?.schema ?? body?.["application/x-www-form-urlencoded"]?.schema
+}
+
+/** A UUID, for the ids that are one. */
+const SAMPLE_UUID = "0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11"
+/**
+ * Plausible values for the fields examples fill, by what the field is (its name), so that each
+ * method's example shows real values: a phone number, a sender name, a text, dates.
+ */
+const SAMPLE_BY_NAME: ReadonlyArray<readonly [RegExp, unknown]> = [
+  [/^(to|phoneNumber|phoneNumbers|number|numbers|phone)$/, "+14155550123"],
+  [/^(from|originator|sender|senderName)$/, "InfoText"],
+  [/^(text|message|body)$/, "Your code is 1234"],
+  [/^(countryIso|country_iso)$/, "US"],
+  [/^period$/, "2026-05"],
+  [/^start_date$/, "2026-05-01"],
+  [/^end_date$/, "2026-05-31"],
+  [/^scheduledDate$/, "2026-05-01 09:00:00"],
+  [/^pin$/, "1234"],
+  [/[Uu]rl$/, "https://example.com/smscx/callback"],
+  [/^(name|campaignName|groupName|templateName)$/, "Spring sale"],
+  [/^(title|label)$/, "Spring sale"],
+  [/[Ee]mail$/, "jane@example.com"],
+  [/^(scope|scopes)$/, "sms"]
+]
+
+/** A sample value of a schema, as TypeScript source (objects: their required fields). */
+const sampleOf = (name: string, s: Json, depth = 0): string => {
+  const r = resolved(s) ?? {}
+  if (r.anyOf || r.oneOf) return sampleOf(name, (r.anyOf ?? r.oneOf)[0], depth)
+  if (r.allOf) {
+    const parts = r.allOf.map((m: Json) => resolved(m))
+    return sampleOf(name, {
+      type: "object",
+      properties: Object.assign({}, ...parts.map((m: Json) => m.properties ?? {})),
+      required: parts.flatMap((m: Json) => m.required ?? [])
+    }, depth)
+  }
+  const type = Array.isArray(r.type) ? r.type.find((t: string) => t !== "null") : r.type
+  if (Array.isArray(r.enum)) return lit(r.enum[0])
+  if (type === "array") return `[${sampleOf(name, r.items ?? {}, depth + 1)}]`
+  if (type === "object" || r.properties) {
+    if (depth > 2) return "{}"
+    const required: Array<string> = r.required ?? []
+    const fields = required.filter((f) => r.properties?.[f] !== undefined)
+      .map((f) => `${key(f)}: ${sampleOf(f, r.properties[f], depth + 1)}`)
+    return fields.length === 0 ? "{}" : `{ ${fields.join(", ")} }`
+  }
+  const known = SAMPLE_BY_NAME.find(([pattern]) => pattern.test(name))
+  if (type === "integer" || type === "number") {
+    return String(r.minimum ?? (/limit/i.test(name) ? 100 : /[Ii]d$/.test(name) ? 42 : 1))
+  }
+  if (type === "boolean") return "true"
+  if (known !== undefined && typeof known[1] === "string") return lit(known[1])
+  if (r.format === "uuid" || (r.minLength === 36 && r.maxLength === 36) || /[Ii]d$/.test(name)) {
+    return lit(/[Ii]d$/.test(name) && r.format !== "uuid" && r.minLength !== 36 ? "bVc" : SAMPLE_UUID)
+  }
+  if (r.format === "date-time") return lit("2026-05-01T09:00:00Z")
+  if (r.format === "date") return lit("2026-05-01")
+  return lit(r.minLength !== undefined && r.minLength > 5 ? "x".repeat(r.minLength) : "Spring sale")
+}
+
+/** An `@example` of both call styles, with plausible values for the required fields. */
+const exampleDoc = (op: Json, pathParams: ReadonlyArray<Json>, paging: boolean): Array<string> => {
+  const body = requestSchemaOf(op)
+  const query: Array<Json> = (op.parameters ?? []).filter((p: Json) => p.in === "query")
+  // a query with alternatives takes its first group (`period`)
+  const first: Array<string> = op["x-smscx-alternatives"]?.[0]?.fields ?? []
+  const input = body !== undefined
+    ? sampleOf("body", body)
+    : query.length > 0
+    ? sampleOf("query", {
+      type: "object",
+      properties: Object.fromEntries(query.map((p) => [p.name, p.schema])),
+      required: query.filter((p) => p.required || first.includes(p.name)).map((p) => p.name)
+    })
+    : undefined
+  const path = pathParams.map((p) => sampleOf(p.name, p.schema))
+  // an input without a required field is optional: left out
+  const args = [...path, ...(input === undefined || input === "{}" ? [] : [input])].join(", ")
+  const paged = input === undefined || input === "{}" ? "{ limit: 100 }" : `${input.slice(0, -2)}, limit: 100 }`
+  const pagingArgs = [...path, paged].join(", ")
   const accessor = camel(op.tags[0])
   return [
     "   * @example",
     "   * ```ts",
-    `   * // Effect: const ${accessor} = yield* ${pascal(op.tags[0])}`,
-    `   * const result = yield* ${accessor}.${op.operationId}(${args})`,
-    "   * // Promise",
+    `   * // Promise (const client = new SmsCx({ apiKey }))`,
     `   * const result = await client.${accessor}.${op.operationId}(${args})`,
     ...(paging
-      ? [`   * for await (const item of client.${accessor}.${op.operationId}.all(${args})) console.log(item)`]
+      ? [`   * for await (const item of client.${accessor}.${op.operationId}.all(${pagingArgs})) console.log(item)`]
       : []),
+    `   * // Effect`,
+    `   * const ${accessor} = yield* ${pascal(op.tags[0])}`,
+    `   * const result = yield* ${accessor}.${op.operationId}(${args})`,
     "   * ```"
   ]
 }
@@ -394,7 +519,7 @@ const opEntry = (op: Json): { readonly decl: string; readonly prop: string } => 
   const bodySchema = body?.["application/json"]?.schema
   const idempotent = bodySchema?.$ref && schemas[refName(bodySchema.$ref)]?.properties?.idempotencyId !== undefined
   const doc = [op.summary, "", ...(op.description ?? "").trim().split("\n")].map((l: string) =>
-    `   * ${l.replace(/\*\//g, "*\\/")}`.trimEnd()
+    `   * ${prose(l)}`.trimEnd()
   )
   if (schemas[entryType(op)] !== undefined) throw new Error(`${entryType(op)} is also a component's name`)
   const prop = [
@@ -407,7 +532,7 @@ const opEntry = (op: Json): { readonly decl: string; readonly prop: string } => 
       : []),
     "   *",
     ...errorDocs(op, exceptions),
-    ...exampleDoc(op, pathParams, input, paging),
+    ...exampleDoc(op, pathParams, paging),
     "   * @since 0.1.0",
     "   */",
     `  ${op.operationId}: ${entryConst(op)} as ${entryType(op)},`
@@ -534,20 +659,12 @@ const api = [
 // Named request and answer types
 // ---------------------------------------------------------------------------
 
-/** The schema a `$ref` names, else the schema itself. */
-const resolved = (s: Json): Json => (s?.$ref ? schemas[refName(s.$ref)] : s)
-
 /** Whether a schema's type is one object type (an interface can extend it), not a union or an array. */
 const isObjectType = (s: Json): boolean => {
   const r = resolved(s)
   if (r === undefined || r.anyOf || r.oneOf) return false
   if (r.allOf) return r.allOf.every(isObjectType)
   return r.type === "object" || (r.type === undefined && r.properties !== undefined)
-}
-
-const requestSchemaOf = (op: Json): Json | undefined => {
-  const body = op.requestBody?.content
-  return body?.["application/json"]?.schema ?? body?.["application/x-www-form-urlencoded"]?.schema
 }
 
 /**
@@ -584,7 +701,7 @@ const clashNote = (name: string | undefined, ref: string | undefined, op: Json):
 
 const typeDoc = (lines: ReadonlyArray<string>, category: string) => [
   "/**",
-  ...lines.map((l) => ` * ${l.replace(/\*\//g, "*\\/")}`.trimEnd()),
+  ...lines.map((l) => ` * ${prose(l)}`.trimEnd()),
   " * @since 0.3.0",
   ` * @category ${category}`,
   " */"

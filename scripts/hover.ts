@@ -33,25 +33,35 @@ const options = (): ts.CompilerOptions => {
   return { ...parsed.options, noEmit: true, composite: false, incremental: false, declaration: false }
 }
 
+/** A file to check: its code and where to ask for hovers. */
+export interface Source {
+  readonly code: string
+  readonly probes: ReadonlyArray<Probe>
+}
+
 /**
- * The hovers of `code` at each probe, and the type errors of the code (none expected of a
- * sample that compiles).
+ * For each source, the hovers at its probes and its type errors (none expected of a sample that
+ * compiles). The sources are files of one program, checked by one language service.
  */
-export const hovers = (code: string, probes: ReadonlyArray<Probe>) => {
-  const fileName = `${root}examples/__hover__.ts`
+export const check = (sources: ReadonlyArray<Source>) => {
+  const fileNames = sources.map((_, i) => `${root}examples/__hover${i}__.ts`)
+  const codeOf = (name: string) => {
+    const i = fileNames.indexOf(name)
+    return i < 0 ? undefined : sources[i]!.code
+  }
   const compilerOptions = options()
   const host: ts.LanguageServiceHost = {
-    getScriptFileNames: () => [fileName],
+    getScriptFileNames: () => fileNames,
     getScriptVersion: () => "1",
     getScriptSnapshot: (name) => {
-      const text = name === fileName ? code : ts.sys.readFile(name)
+      const text = codeOf(name) ?? ts.sys.readFile(name)
       return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text)
     },
     getCurrentDirectory: () => root,
     getCompilationSettings: () => compilerOptions,
     getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
-    fileExists: (name) => name === fileName || ts.sys.fileExists(name),
-    readFile: (name) => name === fileName ? code : ts.sys.readFile(name),
+    fileExists: (name) => codeOf(name) !== undefined || ts.sys.fileExists(name),
+    readFile: (name) => codeOf(name) ?? ts.sys.readFile(name),
     readDirectory: ts.sys.readDirectory,
     directoryExists: ts.sys.directoryExists,
     getDirectories: ts.sys.getDirectories,
@@ -59,28 +69,34 @@ export const hovers = (code: string, probes: ReadonlyArray<Probe>) => {
   }
   const service = ts.createLanguageService(host, ts.createDocumentRegistry())
   try {
-    const errors = service.getSemanticDiagnostics(fileName).map((d) =>
-      ts.flattenDiagnosticMessageText(d.messageText, "\n")
-    )
-    const results = probes.map((probe): Hover => {
-      const from = probe.after === undefined ? 0 : code.indexOf(probe.after)
-      const position = from < 0 ? -1 : code.indexOf(probe.at, from)
-      if (position < 0) throw new Error(`hover ${probe.name}: ${probe.at} is not in the sample`)
-      const info = service.getQuickInfoAtPosition(fileName, position)
-      return {
-        name: probe.name,
-        display: ts.displayPartsToString(info?.displayParts),
-        documentation: [
-          ts.displayPartsToString(info?.documentation),
-          ...(info?.tags ?? []).map((tag) => `@${tag.name} ${ts.displayPartsToString(tag.text)}`)
-        ].filter((text) => text !== "").join("\n")
-      }
+    return sources.map(({ code, probes }, i) => {
+      const fileName = fileNames[i]!
+      const errors = service.getSemanticDiagnostics(fileName).map((d) =>
+        ts.flattenDiagnosticMessageText(d.messageText, "\n")
+      )
+      const found = probes.map((probe): Hover => {
+        const from = probe.after === undefined ? 0 : code.indexOf(probe.after)
+        const position = from < 0 ? -1 : code.indexOf(probe.at, from)
+        if (position < 0) throw new Error(`hover ${probe.name}: ${probe.at} is not in the sample`)
+        const info = service.getQuickInfoAtPosition(fileName, position)
+        return {
+          name: probe.name,
+          display: ts.displayPartsToString(info?.displayParts),
+          documentation: [
+            ts.displayPartsToString(info?.documentation),
+            ...(info?.tags ?? []).map((tag) => `@${tag.name} ${ts.displayPartsToString(tag.text)}`)
+          ].filter((text) => text !== "").join("\n")
+        }
+      })
+      return { hovers: found, errors }
     })
-    return { hovers: results, errors }
   } finally {
     service.dispose()
   }
 }
+
+/** The hovers of one file at its probes, and its type errors. */
+export const hovers = (code: string, probes: ReadonlyArray<Probe>) => check([{ code, probes }])[0]!
 
 /** A sample a newcomer writes: both styles of `sendSms`, a field of its request, a report. */
 export const sample = `import { SmsCx } from "@smscx/promise"

@@ -227,10 +227,11 @@ export const Account = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const account = yield* Account
-   * const result = yield* account.getAccountBalance()
-   * // Promise
+   * // Promise (const client = new SmsCx({ apiKey }))
    * const result = await client.account.getAccountBalance()
+   * // Effect
+   * const account = yield* Account
+   * const result = yield* account.getAccountBalance()
    * ```
    * @since 0.1.0
    */
@@ -251,10 +252,11 @@ export const Account = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const account = yield* Account
-   * const result = yield* account.getChannelsStatus()
-   * // Promise
+   * // Promise (const client = new SmsCx({ apiKey }))
    * const result = await client.account.getChannelsStatus()
+   * // Effect
+   * const account = yield* Account
+   * const result = yield* account.getChannelsStatus()
    * ```
    * @since 0.1.0
    */
@@ -277,10 +279,11 @@ export const Account = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const account = yield* Account
-   * const result = yield* account.getChannelPricing(channel, trafficType)
-   * // Promise
-   * const result = await client.account.getChannelPricing(channel, trafficType)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.account.getChannelPricing("sms", "transactional")
+   * // Effect
+   * const account = yield* Account
+   * const result = yield* account.getChannelPricing("sms", "transactional")
    * ```
    * @since 0.1.0
    */
@@ -303,10 +306,11 @@ export const Account = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const account = yield* Account
-   * const result = yield* account.getChannelPricingByCountryIso(channel, trafficType, countryIso)
-   * // Promise
-   * const result = await client.account.getChannelPricingByCountryIso(channel, trafficType, countryIso)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.account.getChannelPricingByCountryIso("sms", "transactional", "US")
+   * // Effect
+   * const account = yield* Account
+   * const result = yield* account.getChannelPricingByCountryIso("sms", "transactional", "US")
    * ```
    * @since 0.1.0
    */
@@ -403,10 +407,11 @@ export const Applications = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const applications = yield* Applications
-   * const result = yield* applications.getApplicationsList()
-   * // Promise
+   * // Promise (const client = new SmsCx({ apiKey }))
    * const result = await client.applications.getApplicationsList()
+   * // Effect
+   * const applications = yield* Applications
+   * const result = yield* applications.getApplicationsList()
    * ```
    * @since 0.1.0
    */
@@ -427,10 +432,11 @@ export const Applications = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const applications = yield* Applications
-   * const result = yield* applications.getScopes()
-   * // Promise
+   * // Promise (const client = new SmsCx({ apiKey }))
    * const result = await client.applications.getScopes()
+   * // Effect
+   * const applications = yield* Applications
+   * const result = yield* applications.getScopes()
    * ```
    * @since 0.1.0
    */
@@ -454,10 +460,11 @@ export const Applications = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const applications = yield* Applications
-   * const result = yield* applications.getApplicationSettings(applicationId)
-   * // Promise
-   * const result = await client.applications.getApplicationSettings(applicationId)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.applications.getApplicationSettings("bVc")
+   * // Effect
+   * const applications = yield* Applications
+   * const result = yield* applications.getApplicationSettings("bVc")
    * ```
    * @since 0.1.0
    */
@@ -514,7 +521,7 @@ const getAttachmentHits$ = /*#__PURE__*/ Operation.make({
     method: "GET",
     path: "/attachments/{attachmentId}",
     pathParams: { "attachmentId": Schema.String },
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ "short_response": /*#__PURE__*/ Schema.optional(Schema.Boolean), "limit": /*#__PURE__*/ Schema.optional(Schema.Int), "next": /*#__PURE__*/ Schema.optional(Schema.String), "previous": /*#__PURE__*/ Schema.optional(Schema.String) })),
+    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ short_response: /*#__PURE__*/ Schema.optional(Schema.Boolean), limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) })),
     success: /*#__PURE__*/ Operation.jsonResponse(AttachmentDetailsResponse),
     errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
@@ -598,10 +605,11 @@ export const Attachments = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const attachments = yield* Attachments
-   * const result = yield* attachments.getAttachmentsList()
-   * // Promise
+   * // Promise (const client = new SmsCx({ apiKey }))
    * const result = await client.attachments.getAttachmentsList()
+   * // Effect
+   * const attachments = yield* Attachments
+   * const result = yield* attachments.getAttachmentsList()
    * ```
    * @since 0.1.0
    */
@@ -623,10 +631,11 @@ export const Attachments = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const attachments = yield* Attachments
-   * const result = yield* attachments.deleteAttachment(attachmentId)
-   * // Promise
-   * const result = await client.attachments.deleteAttachment(attachmentId)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.attachments.deleteAttachment("bVc")
+   * // Effect
+   * const attachments = yield* Attachments
+   * const result = yield* attachments.deleteAttachment("bVc")
    * ```
    * @since 0.1.0
    */
@@ -648,11 +657,12 @@ export const Attachments = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const attachments = yield* Attachments
-   * const result = yield* attachments.getAttachmentHits(attachmentId, {})
-   * // Promise
-   * const result = await client.attachments.getAttachmentHits(attachmentId, {})
-   * for await (const item of client.attachments.getAttachmentHits.all(attachmentId, {})) console.log(item)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.attachments.getAttachmentHits("bVc")
+   * for await (const item of client.attachments.getAttachmentHits.all("bVc", { limit: 100 })) console.log(item)
+   * // Effect
+   * const attachments = yield* Attachments
+   * const result = yield* attachments.getAttachmentHits("bVc")
    * ```
    * @since 0.1.0
    */
@@ -676,10 +686,11 @@ export const Attachments = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const attachments = yield* Attachments
-   * const result = yield* attachments.exportAttachmentHitsToCSV(attachmentId)
-   * // Promise
-   * const result = await client.attachments.exportAttachmentHitsToCSV(attachmentId)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.attachments.exportAttachmentHitsToCSV("bVc")
+   * // Effect
+   * const attachments = yield* Attachments
+   * const result = yield* attachments.exportAttachmentHitsToCSV("bVc")
    * ```
    * @since 0.1.0
    */
@@ -703,10 +714,11 @@ export const Attachments = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const attachments = yield* Attachments
-   * const result = yield* attachments.exportAttachmentHitsToXLSX(attachmentId)
-   * // Promise
-   * const result = await client.attachments.exportAttachmentHitsToXLSX(attachmentId)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.attachments.exportAttachmentHitsToXLSX("bVc")
+   * // Effect
+   * const attachments = yield* Attachments
+   * const result = yield* attachments.exportAttachmentHitsToXLSX("bVc")
    * ```
    * @since 0.1.0
    */
@@ -871,10 +883,11 @@ export const Conversations = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const conversations = yield* Conversations
-   * const result = yield* conversations.getConverstionsList()
-   * // Promise
+   * // Promise (const client = new SmsCx({ apiKey }))
    * const result = await client.conversations.getConverstionsList()
+   * // Effect
+   * const conversations = yield* Conversations
+   * const result = yield* conversations.getConverstionsList()
    * ```
    * @since 0.1.0
    */
@@ -896,10 +909,11 @@ export const Conversations = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const conversations = yield* Conversations
-   * const result = yield* conversations.getConversation(conversationId)
-   * // Promise
-   * const result = await client.conversations.getConversation(conversationId)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.conversations.getConversation("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
+   * // Effect
+   * const conversations = yield* Conversations
+   * const result = yield* conversations.getConversation("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
    * ```
    * @since 0.1.0
    */
@@ -921,10 +935,11 @@ export const Conversations = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const conversations = yield* Conversations
-   * const result = yield* conversations.markConversationAsRead(conversationId)
-   * // Promise
-   * const result = await client.conversations.markConversationAsRead(conversationId)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.conversations.markConversationAsRead("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
+   * // Effect
+   * const conversations = yield* Conversations
+   * const result = yield* conversations.markConversationAsRead("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
    * ```
    * @since 0.1.0
    */
@@ -947,10 +962,11 @@ export const Conversations = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const conversations = yield* Conversations
-   * const result = yield* conversations.sendConversationReplySms(conversationId, { text })
-   * // Promise
-   * const result = await client.conversations.sendConversationReplySms(conversationId, { text })
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.conversations.sendConversationReplySms("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11", { text: "Your code is 1234" })
+   * // Effect
+   * const conversations = yield* Conversations
+   * const result = yield* conversations.sendConversationReplySms("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11", { text: "Your code is 1234" })
    * ```
    * @since 0.1.0
    */
@@ -974,10 +990,11 @@ export const Conversations = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const conversations = yield* Conversations
-   * const result = yield* conversations.sendConversationReplyViber(conversationId, { text, richMedia })
-   * // Promise
-   * const result = await client.conversations.sendConversationReplyViber(conversationId, { text, richMedia })
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.conversations.sendConversationReplyViber("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11", { text: "Your code is 1234", richMedia: {} })
+   * // Effect
+   * const conversations = yield* Conversations
+   * const result = yield* conversations.sendConversationReplyViber("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11", { text: "Your code is 1234", richMedia: {} })
    * ```
    * @since 0.1.0
    */
@@ -1001,10 +1018,11 @@ export const Conversations = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const conversations = yield* Conversations
-   * const result = yield* conversations.sendConversationReplyWhatsapp(conversationId, { text, richMedia })
-   * // Promise
-   * const result = await client.conversations.sendConversationReplyWhatsapp(conversationId, { text, richMedia })
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.conversations.sendConversationReplyWhatsapp("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11", { text: "Your code is 1234", richMedia: {} })
+   * // Effect
+   * const conversations = yield* Conversations
+   * const result = yield* conversations.sendConversationReplyWhatsapp("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11", { text: "Your code is 1234", richMedia: {} })
    * ```
    * @since 0.1.0
    */
@@ -1105,7 +1123,7 @@ const getGroupDetails$ = /*#__PURE__*/ Operation.make({
     method: "GET",
     path: "/groups/{groupId}",
     pathParams: { "groupId": Schema.Int },
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ "short_response": /*#__PURE__*/ Schema.optional(Schema.Boolean), "limit": /*#__PURE__*/ Schema.optional(Schema.Int), "next": /*#__PURE__*/ Schema.optional(Schema.String), "previous": /*#__PURE__*/ Schema.optional(Schema.String) })),
+    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ short_response: /*#__PURE__*/ Schema.optional(Schema.Boolean), limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) })),
     success: /*#__PURE__*/ Operation.jsonResponse(GroupDetailsResponse),
     errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
@@ -1262,10 +1280,11 @@ export const Groups = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const groups = yield* Groups
-   * const result = yield* groups.createGroup({ name })
-   * // Promise
-   * const result = await client.groups.createGroup({ name })
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.groups.createGroup({ name: "Spring sale" })
+   * // Effect
+   * const groups = yield* Groups
+   * const result = yield* groups.createGroup({ name: "Spring sale" })
    * ```
    * @since 0.1.0
    */
@@ -1288,10 +1307,11 @@ export const Groups = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const groups = yield* Groups
-   * const result = yield* groups.getGroupsList()
-   * // Promise
+   * // Promise (const client = new SmsCx({ apiKey }))
    * const result = await client.groups.getGroupsList()
+   * // Effect
+   * const groups = yield* Groups
+   * const result = yield* groups.getGroupsList()
    * ```
    * @since 0.1.0
    */
@@ -1317,10 +1337,11 @@ export const Groups = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const groups = yield* Groups
-   * const result = yield* groups.addContactsToGroup(groupId, {})
-   * // Promise
-   * const result = await client.groups.addContactsToGroup(groupId, {})
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.groups.addContactsToGroup(42)
+   * // Effect
+   * const groups = yield* Groups
+   * const result = yield* groups.addContactsToGroup(42)
    * ```
    * @since 0.1.0
    */
@@ -1342,10 +1363,11 @@ export const Groups = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const groups = yield* Groups
-   * const result = yield* groups.deleteGroup(groupId)
-   * // Promise
-   * const result = await client.groups.deleteGroup(groupId)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.groups.deleteGroup(42)
+   * // Effect
+   * const groups = yield* Groups
+   * const result = yield* groups.deleteGroup(42)
    * ```
    * @since 0.1.0
    */
@@ -1367,11 +1389,12 @@ export const Groups = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const groups = yield* Groups
-   * const result = yield* groups.getGroupDetails(groupId, {})
-   * // Promise
-   * const result = await client.groups.getGroupDetails(groupId, {})
-   * for await (const item of client.groups.getGroupDetails.all(groupId, {})) console.log(item)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.groups.getGroupDetails(42)
+   * for await (const item of client.groups.getGroupDetails.all(42, { limit: 100 })) console.log(item)
+   * // Effect
+   * const groups = yield* Groups
+   * const result = yield* groups.getGroupDetails(42)
    * ```
    * @since 0.1.0
    */
@@ -1395,10 +1418,11 @@ export const Groups = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const groups = yield* Groups
-   * const result = yield* groups.exportGroupToCSV(groupId)
-   * // Promise
-   * const result = await client.groups.exportGroupToCSV(groupId)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.groups.exportGroupToCSV(42)
+   * // Effect
+   * const groups = yield* Groups
+   * const result = yield* groups.exportGroupToCSV(42)
    * ```
    * @since 0.1.0
    */
@@ -1422,10 +1446,11 @@ export const Groups = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const groups = yield* Groups
-   * const result = yield* groups.emptyGroup(groupId)
-   * // Promise
-   * const result = await client.groups.emptyGroup(groupId)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.groups.emptyGroup(42)
+   * // Effect
+   * const groups = yield* Groups
+   * const result = yield* groups.emptyGroup(42)
    * ```
    * @since 0.1.0
    */
@@ -1449,10 +1474,11 @@ export const Groups = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const groups = yield* Groups
-   * const result = yield* groups.exportGroupToXLSX(groupId)
-   * // Promise
-   * const result = await client.groups.exportGroupToXLSX(groupId)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.groups.exportGroupToXLSX(42)
+   * // Effect
+   * const groups = yield* Groups
+   * const result = yield* groups.exportGroupToXLSX(42)
    * ```
    * @since 0.1.0
    */
@@ -1474,10 +1500,11 @@ export const Groups = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const groups = yield* Groups
-   * const result = yield* groups.deleteContactFromGroup(groupId, phoneNumberId)
-   * // Promise
-   * const result = await client.groups.deleteContactFromGroup(groupId, phoneNumberId)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.groups.deleteContactFromGroup(42, "0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
+   * // Effect
+   * const groups = yield* Groups
+   * const result = yield* groups.deleteContactFromGroup(42, "0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
    * ```
    * @since 0.1.0
    */
@@ -1503,10 +1530,11 @@ export const Groups = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const groups = yield* Groups
-   * const result = yield* groups.updateContactFromGroup(groupId, phoneNumberId, {})
-   * // Promise
-   * const result = await client.groups.updateContactFromGroup(groupId, phoneNumberId, {})
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.groups.updateContactFromGroup(42, "0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
+   * // Effect
+   * const groups = yield* Groups
+   * const result = yield* groups.updateContactFromGroup(42, "0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
    * ```
    * @since 0.1.0
    */
@@ -1679,10 +1707,11 @@ export const Multichannel = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const multichannel = yield* Multichannel
-   * const result = yield* multichannel.sendMultichannelMessage({ to, from, strategy })
-   * // Promise
-   * const result = await client.multichannel.sendMultichannelMessage({ to, from, strategy })
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.multichannel.sendMultichannelMessage({ to: ["+14155550123"], from: "InfoText", strategy: [{ channel: "viber" }] })
+   * // Effect
+   * const multichannel = yield* Multichannel
+   * const result = yield* multichannel.sendMultichannelMessage({ to: ["+14155550123"], from: "InfoText", strategy: [{ channel: "viber" }] })
    * ```
    * @since 0.1.0
    */
@@ -1710,10 +1739,11 @@ export const Multichannel = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const multichannel = yield* Multichannel
-   * const result = yield* multichannel.sendMultichannelCampaign({ groups, from, strategy })
-   * // Promise
-   * const result = await client.multichannel.sendMultichannelCampaign({ groups, from, strategy })
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.multichannel.sendMultichannelCampaign({ groups: [1], from: "InfoText", strategy: [{ channel: "viber" }] })
+   * // Effect
+   * const multichannel = yield* Multichannel
+   * const result = yield* multichannel.sendMultichannelCampaign({ groups: [1], from: "InfoText", strategy: [{ channel: "viber" }] })
    * ```
    * @since 0.1.0
    */
@@ -1743,10 +1773,11 @@ export const Multichannel = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const multichannel = yield* Multichannel
-   * const result = yield* multichannel.estimateMultichannelCampaign({ groups, from, strategy })
-   * // Promise
-   * const result = await client.multichannel.estimateMultichannelCampaign({ groups, from, strategy })
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.multichannel.estimateMultichannelCampaign({ groups: [1], from: "InfoText", strategy: [{ channel: "viber" }] })
+   * // Effect
+   * const multichannel = yield* Multichannel
+   * const result = yield* multichannel.estimateMultichannelCampaign({ groups: [1], from: "InfoText", strategy: [{ channel: "viber" }] })
    * ```
    * @since 0.1.0
    */
@@ -1777,10 +1808,11 @@ export const Multichannel = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const multichannel = yield* Multichannel
-   * const result = yield* multichannel.estimateMultichannelMessage({ to, from, strategy })
-   * // Promise
-   * const result = await client.multichannel.estimateMultichannelMessage({ to, from, strategy })
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.multichannel.estimateMultichannelMessage({ to: ["+14155550123"], from: "InfoText", strategy: [{ channel: "viber" }] })
+   * // Effect
+   * const multichannel = yield* Multichannel
+   * const result = yield* multichannel.estimateMultichannelMessage({ to: ["+14155550123"], from: "InfoText", strategy: [{ channel: "viber" }] })
    * ```
    * @since 0.1.0
    */
@@ -1808,10 +1840,11 @@ export const Multichannel = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const multichannel = yield* Multichannel
-   * const result = yield* multichannel.deleteScheduledMultichannelCampaign(campaignId)
-   * // Promise
-   * const result = await client.multichannel.deleteScheduledMultichannelCampaign(campaignId)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.multichannel.deleteScheduledMultichannelCampaign("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
+   * // Effect
+   * const multichannel = yield* Multichannel
+   * const result = yield* multichannel.deleteScheduledMultichannelCampaign("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
    * ```
    * @since 0.1.0
    */
@@ -1837,10 +1870,11 @@ export const Multichannel = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const multichannel = yield* Multichannel
-   * const result = yield* multichannel.deleteScheduledMultichannelMessage(msgId)
-   * // Promise
-   * const result = await client.multichannel.deleteScheduledMultichannelMessage(msgId)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.multichannel.deleteScheduledMultichannelMessage("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
+   * // Effect
+   * const multichannel = yield* Multichannel
+   * const result = yield* multichannel.deleteScheduledMultichannelMessage("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
    * ```
    * @since 0.1.0
    */
@@ -1853,7 +1887,7 @@ const getBulkLookupCampaigns$ = /*#__PURE__*/ Operation.make({
     method: "GET",
     path: "/numbers/lookup",
     pathParams: {},
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ "limit": /*#__PURE__*/ Schema.optional(Schema.Int), "next": /*#__PURE__*/ Schema.optional(Schema.String), "previous": /*#__PURE__*/ Schema.optional(Schema.String) })),
+    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) })),
     success: /*#__PURE__*/ Operation.jsonResponse(BulkLookupCampaignsResponse),
     errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
@@ -1897,7 +1931,7 @@ const getBulkLookupStatus$ = /*#__PURE__*/ Operation.make({
     method: "GET",
     path: "/numbers/lookup/lookupBulkId/{lookupBulkId}",
     pathParams: { "lookupBulkId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ "limit": /*#__PURE__*/ Schema.optional(Schema.Int), "next": /*#__PURE__*/ Schema.optional(Schema.String), "previous": /*#__PURE__*/ Schema.optional(Schema.String) })),
+    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) })),
     success: /*#__PURE__*/ Operation.jsonResponse(NumbersBulkLookupResult),
     errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
@@ -2007,7 +2041,27 @@ const getRentedNumbers$ = /*#__PURE__*/ Operation.make({
     method: "GET",
     path: "/numbers/rent",
     pathParams: {},
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ "features": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal(1, 2, 3)), "country_iso": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), "number_type": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("mobile", "landline")), "active_rent": /*#__PURE__*/ Schema.optional(Schema.Boolean), "inbound_sms_sender": /*#__PURE__*/ Schema.optional(Schema.Boolean), "include": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1), /*#__PURE__*/ Schema.maxLength(17))), "exclude": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1), /*#__PURE__*/ Schema.maxLength(17))) })),
+    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ 
+/**
+ * One of `1`, `2`, `3`.
+ */
+features: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal(1, 2, 3)), 
+/**
+ * Pattern `^[A-Za-z]{2}$`.
+ */
+country_iso: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), 
+/**
+ * One of `mobile`, `landline`.
+ */
+number_type: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("mobile", "landline")), active_rent: /*#__PURE__*/ Schema.optional(Schema.Boolean), inbound_sms_sender: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+/**
+ * 1 to 17 characters.
+ */
+include: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1), /*#__PURE__*/ Schema.maxLength(17))), 
+/**
+ * 1 to 17 characters.
+ */
+exclude: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1), /*#__PURE__*/ Schema.maxLength(17))) })),
     success: /*#__PURE__*/ Operation.jsonResponse(RentedNumbersResponse),
     errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
@@ -2051,7 +2105,27 @@ const getAvailableNumbers$ = /*#__PURE__*/ Operation.make({
     method: "GET",
     path: "/numbers/rent/available/{countryIso}",
     pathParams: { "countryIso": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$"))) },
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ "features": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal(1, 2, 3)), "number_type": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("mobile", "landline")), "setup_time": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("instant", "delayed")), "registration": /*#__PURE__*/ Schema.optional(Schema.Boolean), "inbound_sms_sender": /*#__PURE__*/ Schema.optional(Schema.Boolean), "include": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1), /*#__PURE__*/ Schema.maxLength(17))), "exclude": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1), /*#__PURE__*/ Schema.maxLength(17))) })),
+    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ 
+/**
+ * One of `1`, `2`, `3`.
+ */
+features: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal(1, 2, 3)), 
+/**
+ * One of `mobile`, `landline`.
+ */
+number_type: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("mobile", "landline")), 
+/**
+ * One of `instant`, `delayed`.
+ */
+setup_time: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("instant", "delayed")), registration: /*#__PURE__*/ Schema.optional(Schema.Boolean), inbound_sms_sender: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+/**
+ * 1 to 17 characters.
+ */
+include: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1), /*#__PURE__*/ Schema.maxLength(17))), 
+/**
+ * 1 to 17 characters.
+ */
+exclude: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1), /*#__PURE__*/ Schema.maxLength(17))) })),
     success: /*#__PURE__*/ Operation.jsonResponse(RentNumbersResponse),
     errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
@@ -2161,7 +2235,7 @@ const getInboundSms$ = /*#__PURE__*/ Operation.make({
     method: "GET",
     path: "/numbers/rent/{rentId}/inbound",
     pathParams: { "rentId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ "limit": /*#__PURE__*/ Schema.optional(Schema.Int), "next": /*#__PURE__*/ Schema.optional(Schema.String), "previous": /*#__PURE__*/ Schema.optional(Schema.String) })),
+    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) })),
     success: /*#__PURE__*/ Operation.jsonResponse(GetInboundSMSResponse),
     errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
@@ -2243,11 +2317,12 @@ export const Numbers = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const numbers = yield* Numbers
-   * const result = yield* numbers.getBulkLookupCampaigns({})
-   * // Promise
-   * const result = await client.numbers.getBulkLookupCampaigns({})
-   * for await (const item of client.numbers.getBulkLookupCampaigns.all({})) console.log(item)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.numbers.getBulkLookupCampaigns()
+   * for await (const item of client.numbers.getBulkLookupCampaigns.all({ limit: 100 })) console.log(item)
+   * // Effect
+   * const numbers = yield* Numbers
+   * const result = yield* numbers.getBulkLookupCampaigns()
    * ```
    * @since 0.1.0
    */
@@ -2284,10 +2359,11 @@ export const Numbers = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const numbers = yield* Numbers
-   * const result = yield* numbers.lookupNumbers({ phoneNumbers })
-   * // Promise
-   * const result = await client.numbers.lookupNumbers({ phoneNumbers })
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.numbers.lookupNumbers({ phoneNumbers: ["+14155550123"] })
+   * // Effect
+   * const numbers = yield* Numbers
+   * const result = yield* numbers.lookupNumbers({ phoneNumbers: ["+14155550123"] })
    * ```
    * @since 0.1.0
    */
@@ -2310,11 +2386,12 @@ export const Numbers = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const numbers = yield* Numbers
-   * const result = yield* numbers.getBulkLookupStatus(lookupBulkId, {})
-   * // Promise
-   * const result = await client.numbers.getBulkLookupStatus(lookupBulkId, {})
-   * for await (const item of client.numbers.getBulkLookupStatus.all(lookupBulkId, {})) console.log(item)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.numbers.getBulkLookupStatus("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
+   * for await (const item of client.numbers.getBulkLookupStatus.all("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11", { limit: 100 })) console.log(item)
+   * // Effect
+   * const numbers = yield* Numbers
+   * const result = yield* numbers.getBulkLookupStatus("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
    * ```
    * @since 0.1.0
    */
@@ -2337,10 +2414,11 @@ export const Numbers = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const numbers = yield* Numbers
-   * const result = yield* numbers.exportNumberLookupReportToCSV(lookupBulkId)
-   * // Promise
-   * const result = await client.numbers.exportNumberLookupReportToCSV(lookupBulkId)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.numbers.exportNumberLookupReportToCSV("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
+   * // Effect
+   * const numbers = yield* Numbers
+   * const result = yield* numbers.exportNumberLookupReportToCSV("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
    * ```
    * @since 0.1.0
    */
@@ -2365,10 +2443,11 @@ export const Numbers = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const numbers = yield* Numbers
-   * const result = yield* numbers.exportNumberLookupReportToXLSX(lookupBulkId)
-   * // Promise
-   * const result = await client.numbers.exportNumberLookupReportToXLSX(lookupBulkId)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.numbers.exportNumberLookupReportToXLSX("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
+   * // Effect
+   * const numbers = yield* Numbers
+   * const result = yield* numbers.exportNumberLookupReportToXLSX("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
    * ```
    * @since 0.1.0
    */
@@ -2391,10 +2470,11 @@ export const Numbers = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const numbers = yield* Numbers
-   * const result = yield* numbers.getSingleLookupStatus(lookupId)
-   * // Promise
-   * const result = await client.numbers.getSingleLookupStatus(lookupId)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.numbers.getSingleLookupStatus("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
+   * // Effect
+   * const numbers = yield* Numbers
+   * const result = yield* numbers.getSingleLookupStatus("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
    * ```
    * @since 0.1.0
    */
@@ -2431,10 +2511,11 @@ export const Numbers = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const numbers = yield* Numbers
-   * const result = yield* numbers.lookupNumber(phoneNumber)
-   * // Promise
-   * const result = await client.numbers.lookupNumber(phoneNumber)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.numbers.lookupNumber("+14155550123")
+   * // Effect
+   * const numbers = yield* Numbers
+   * const result = yield* numbers.lookupNumber("+14155550123")
    * ```
    * @since 0.1.0
    */
@@ -2455,10 +2536,11 @@ export const Numbers = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const numbers = yield* Numbers
-   * const result = yield* numbers.getRentedNumbers({})
-   * // Promise
-   * const result = await client.numbers.getRentedNumbers({})
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.numbers.getRentedNumbers()
+   * // Effect
+   * const numbers = yield* Numbers
+   * const result = yield* numbers.getRentedNumbers()
    * ```
    * @since 0.1.0
    */
@@ -2483,10 +2565,11 @@ export const Numbers = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const numbers = yield* Numbers
-   * const result = yield* numbers.rentNumber({ numberId, rentPeriod })
-   * // Promise
-   * const result = await client.numbers.rentNumber({ numberId, rentPeriod })
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.numbers.rentNumber({ numberId: "0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11", rentPeriod: 1 })
+   * // Effect
+   * const numbers = yield* Numbers
+   * const result = yield* numbers.rentNumber({ numberId: "0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11", rentPeriod: 1 })
    * ```
    * @since 0.1.0
    */
@@ -2508,10 +2591,11 @@ export const Numbers = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const numbers = yield* Numbers
-   * const result = yield* numbers.getAvailableNumbers(countryIso, {})
-   * // Promise
-   * const result = await client.numbers.getAvailableNumbers(countryIso, {})
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.numbers.getAvailableNumbers("US")
+   * // Effect
+   * const numbers = yield* Numbers
+   * const result = yield* numbers.getAvailableNumbers("US")
    * ```
    * @since 0.1.0
    */
@@ -2535,10 +2619,11 @@ export const Numbers = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const numbers = yield* Numbers
-   * const result = yield* numbers.cancelRent(rentId)
-   * // Promise
-   * const result = await client.numbers.cancelRent(rentId)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.numbers.cancelRent("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
+   * // Effect
+   * const numbers = yield* Numbers
+   * const result = yield* numbers.cancelRent("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
    * ```
    * @since 0.1.0
    */
@@ -2561,10 +2646,11 @@ export const Numbers = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const numbers = yield* Numbers
-   * const result = yield* numbers.getRentStatus(rentId)
-   * // Promise
-   * const result = await client.numbers.getRentStatus(rentId)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.numbers.getRentStatus("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
+   * // Effect
+   * const numbers = yield* Numbers
+   * const result = yield* numbers.getRentStatus("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
    * ```
    * @since 0.1.0
    */
@@ -2589,10 +2675,11 @@ export const Numbers = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const numbers = yield* Numbers
-   * const result = yield* numbers.renewRent(rentId, {})
-   * // Promise
-   * const result = await client.numbers.renewRent(rentId, {})
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.numbers.renewRent("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
+   * // Effect
+   * const numbers = yield* Numbers
+   * const result = yield* numbers.renewRent("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
    * ```
    * @since 0.1.0
    */
@@ -2615,10 +2702,11 @@ export const Numbers = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const numbers = yield* Numbers
-   * const result = yield* numbers.editRentSettings(rentId, {})
-   * // Promise
-   * const result = await client.numbers.editRentSettings(rentId, {})
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.numbers.editRentSettings("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
+   * // Effect
+   * const numbers = yield* Numbers
+   * const result = yield* numbers.editRentSettings("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
    * ```
    * @since 0.1.0
    */
@@ -2641,11 +2729,12 @@ export const Numbers = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const numbers = yield* Numbers
-   * const result = yield* numbers.getInboundSms(rentId, {})
-   * // Promise
-   * const result = await client.numbers.getInboundSms(rentId, {})
-   * for await (const item of client.numbers.getInboundSms.all(rentId, {})) console.log(item)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.numbers.getInboundSms("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
+   * for await (const item of client.numbers.getInboundSms.all("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11", { limit: 100 })) console.log(item)
+   * // Effect
+   * const numbers = yield* Numbers
+   * const result = yield* numbers.getInboundSms("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
    * ```
    * @since 0.1.0
    */
@@ -2671,10 +2760,11 @@ export const Numbers = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const numbers = yield* Numbers
-   * const result = yield* numbers.validateNumbers({ phoneNumbers })
-   * // Promise
-   * const result = await client.numbers.validateNumbers({ phoneNumbers })
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.numbers.validateNumbers({ phoneNumbers: ["+14155550123"] })
+   * // Effect
+   * const numbers = yield* Numbers
+   * const result = yield* numbers.validateNumbers({ phoneNumbers: ["+14155550123"] })
    * ```
    * @since 0.1.0
    */
@@ -2699,10 +2789,11 @@ export const Numbers = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const numbers = yield* Numbers
-   * const result = yield* numbers.validateNumber(phoneNumber)
-   * // Promise
-   * const result = await client.numbers.validateNumber(phoneNumber)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.numbers.validateNumber("+14155550123")
+   * // Effect
+   * const numbers = yield* Numbers
+   * const result = yield* numbers.validateNumber("+14155550123")
    * ```
    * @since 0.1.0
    */
@@ -2715,7 +2806,11 @@ const getAccessToken$ = /*#__PURE__*/ Operation.make({
     method: "POST",
     path: "/oauth/token",
     pathParams: {},
-    input: /*#__PURE__*/ Operation.formBody(/*#__PURE__*/ Schema.Struct({ "grant_type": /*#__PURE__*/ Schema.Literal("client_credentials"), "scope": /*#__PURE__*/ Schema.optional(Schema.String) })),
+    input: /*#__PURE__*/ Operation.formBody(/*#__PURE__*/ Schema.Struct({ 
+/**
+ * One of `client_credentials`.
+ */
+grant_type: /*#__PURE__*/ Schema.Literal("client_credentials"), scope: /*#__PURE__*/ Schema.optional(Schema.String) })),
     success: /*#__PURE__*/ Operation.jsonResponse(OauthTokenResponse),
     errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.InvalidScopeException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
     auth: "basic",
@@ -2755,10 +2850,11 @@ export const Oauth = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const oauth = yield* Oauth
-   * const result = yield* oauth.getAccessToken({ grant_type })
-   * // Promise
-   * const result = await client.oauth.getAccessToken({ grant_type })
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.oauth.getAccessToken({ grant_type: "client_credentials" })
+   * // Effect
+   * const oauth = yield* Oauth
+   * const result = yield* oauth.getAccessToken({ grant_type: "client_credentials" })
    * ```
    * @since 0.1.0
    */
@@ -2793,7 +2889,7 @@ const getOptoutsList$ = /*#__PURE__*/ Operation.make({
     method: "GET",
     path: "/optouts",
     pathParams: {},
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ "limit": /*#__PURE__*/ Schema.optional(Schema.Int), "next": /*#__PURE__*/ Schema.optional(Schema.String), "previous": /*#__PURE__*/ Schema.optional(Schema.String) })),
+    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) })),
     success: /*#__PURE__*/ Operation.jsonResponse(OptoutsListResponse),
     errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
@@ -2903,10 +2999,11 @@ export const Optouts = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const optouts = yield* Optouts
-   * const result = yield* optouts.addContactToOptoutsList({})
-   * // Promise
-   * const result = await client.optouts.addContactToOptoutsList({})
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.optouts.addContactToOptoutsList()
+   * // Effect
+   * const optouts = yield* Optouts
+   * const result = yield* optouts.addContactToOptoutsList()
    * ```
    * @since 0.1.0
    */
@@ -2929,11 +3026,12 @@ export const Optouts = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const optouts = yield* Optouts
-   * const result = yield* optouts.getOptoutsList({})
-   * // Promise
-   * const result = await client.optouts.getOptoutsList({})
-   * for await (const item of client.optouts.getOptoutsList.all({})) console.log(item)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.optouts.getOptoutsList()
+   * for await (const item of client.optouts.getOptoutsList.all({ limit: 100 })) console.log(item)
+   * // Effect
+   * const optouts = yield* Optouts
+   * const result = yield* optouts.getOptoutsList()
    * ```
    * @since 0.1.0
    */
@@ -2956,10 +3054,11 @@ export const Optouts = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const optouts = yield* Optouts
-   * const result = yield* optouts.exportOptoutsToCSV()
-   * // Promise
+   * // Promise (const client = new SmsCx({ apiKey }))
    * const result = await client.optouts.exportOptoutsToCSV()
+   * // Effect
+   * const optouts = yield* Optouts
+   * const result = yield* optouts.exportOptoutsToCSV()
    * ```
    * @since 0.1.0
    */
@@ -2982,10 +3081,11 @@ export const Optouts = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const optouts = yield* Optouts
-   * const result = yield* optouts.exportOptoutsToXLSX()
-   * // Promise
+   * // Promise (const client = new SmsCx({ apiKey }))
    * const result = await client.optouts.exportOptoutsToXLSX()
+   * // Effect
+   * const optouts = yield* Optouts
+   * const result = yield* optouts.exportOptoutsToXLSX()
    * ```
    * @since 0.1.0
    */
@@ -3012,10 +3112,11 @@ export const Optouts = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const optouts = yield* Optouts
-   * const result = yield* optouts.deleteContactFromOptoutsList(optoutId)
-   * // Promise
-   * const result = await client.optouts.deleteContactFromOptoutsList(optoutId)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.optouts.deleteContactFromOptoutsList(42)
+   * // Effect
+   * const optouts = yield* Optouts
+   * const result = yield* optouts.deleteContactFromOptoutsList(42)
    * ```
    * @since 0.1.0
    */
@@ -3112,10 +3213,11 @@ export const Originators = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const originators = yield* Originators
-   * const result = yield* originators.createOriginator({ originator })
-   * // Promise
-   * const result = await client.originators.createOriginator({ originator })
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.originators.createOriginator({ originator: "InfoText" })
+   * // Effect
+   * const originators = yield* Originators
+   * const result = yield* originators.createOriginator({ originator: "InfoText" })
    * ```
    * @since 0.1.0
    */
@@ -3138,10 +3240,11 @@ export const Originators = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const originators = yield* Originators
-   * const result = yield* originators.getOriginatorsList()
-   * // Promise
+   * // Promise (const client = new SmsCx({ apiKey }))
    * const result = await client.originators.getOriginatorsList()
+   * // Effect
+   * const originators = yield* Originators
+   * const result = yield* originators.getOriginatorsList()
    * ```
    * @since 0.1.0
    */
@@ -3163,10 +3266,11 @@ export const Originators = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const originators = yield* Originators
-   * const result = yield* originators.deleteOriginator(originatorId)
-   * // Promise
-   * const result = await client.originators.deleteOriginator(originatorId)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.originators.deleteOriginator(42)
+   * // Effect
+   * const originators = yield* Originators
+   * const result = yield* originators.deleteOriginator(42)
    * ```
    * @since 0.1.0
    */
@@ -3294,10 +3398,11 @@ export const Otp = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const otp = yield* Otp
-   * const result = yield* otp.newOtp({ phoneNumber })
-   * // Promise
-   * const result = await client.otp.newOtp({ phoneNumber })
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.otp.newOtp({ phoneNumber: "+14155550123" })
+   * // Effect
+   * const otp = yield* Otp
+   * const result = yield* otp.newOtp({ phoneNumber: "+14155550123" })
    * ```
    * @since 0.1.0
    */
@@ -3322,10 +3427,11 @@ export const Otp = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const otp = yield* Otp
-   * const result = yield* otp.cancelOtp(otpId)
-   * // Promise
-   * const result = await client.otp.cancelOtp(otpId)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.otp.cancelOtp("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
+   * // Effect
+   * const otp = yield* Otp
+   * const result = yield* otp.cancelOtp("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
    * ```
    * @since 0.1.0
    */
@@ -3356,10 +3462,11 @@ export const Otp = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const otp = yield* Otp
-   * const result = yield* otp.getOtpStatus(otpId)
-   * // Promise
-   * const result = await client.otp.getOtpStatus(otpId)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.otp.getOtpStatus("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
+   * // Effect
+   * const otp = yield* Otp
+   * const result = yield* otp.getOtpStatus("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
    * ```
    * @since 0.1.0
    */
@@ -3387,10 +3494,11 @@ export const Otp = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const otp = yield* Otp
-   * const result = yield* otp.verifyOtp(otpId, { pin })
-   * // Promise
-   * const result = await client.otp.verifyOtp(otpId, { pin })
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.otp.verifyOtp("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11", { pin: "1234" })
+   * // Effect
+   * const otp = yield* Otp
+   * const result = yield* otp.verifyOtp("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11", { pin: "1234" })
    * ```
    * @since 0.1.0
    */
@@ -3405,11 +3513,27 @@ const getAdvancedReport$ = /*#__PURE__*/ Operation.make({
     pathParams: {},
     input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Operation.alternatives(/*#__PURE__*/ Schema.Struct({ 
 /** The report's period: a year `Y` (`2026`: its months) or a month `Y-m` (`2026-05`: its days). Give it, or `start_date` and `end_date`, not both. */
-"period": /*#__PURE__*/ Schema.optional(Schema.String), 
+period: /*#__PURE__*/ Schema.optional(Schema.String), 
 /** The first day of the report, `Y-m-d` (`2026-05-01`), with `end_date`; instead of `period`. */
-"start_date": /*#__PURE__*/ Schema.optional(Schema.String), 
+start_date: /*#__PURE__*/ Schema.optional(Schema.String), 
 /** The last day of the report (included), `Y-m-d` (`2026-05-31`), not before `start_date`. */
-"end_date": /*#__PURE__*/ Schema.optional(Schema.String), "channel": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp", "multichannel")), "source": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("api", "excel", "webapp", "smpp", "plugin", "alerts")), "delivery_report": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("delivered", "failed", "sent", "accepted", "rejected", "scheduled")), "country_iso": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), "short_response": /*#__PURE__*/ Schema.optional(Schema.Boolean), "limit": /*#__PURE__*/ Schema.optional(Schema.Int), "next": /*#__PURE__*/ Schema.optional(Schema.String), "previous": /*#__PURE__*/ Schema.optional(Schema.String) }), [["period"],["start_date","end_date"]])),
+end_date: /*#__PURE__*/ Schema.optional(Schema.String), 
+/**
+ * One of `sms`, `viber`, `whatsapp`, `multichannel`.
+ */
+channel: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp", "multichannel")), 
+/**
+ * One of `api`, `excel`, `webapp`, `smpp`, `plugin`, `alerts`.
+ */
+source: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("api", "excel", "webapp", "smpp", "plugin", "alerts")), 
+/**
+ * One of `delivered`, `failed`, `sent`, `accepted`, `rejected`, `scheduled`.
+ */
+delivery_report: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("delivered", "failed", "sent", "accepted", "rejected", "scheduled")), 
+/**
+ * Pattern `^[A-Za-z]{2}$`.
+ */
+country_iso: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), short_response: /*#__PURE__*/ Schema.optional(Schema.Boolean), limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) }), [["period"],["start_date","end_date"]])),
     success: /*#__PURE__*/ Operation.jsonResponse(ReportsAdvancedResponse),
     errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
@@ -3431,7 +3555,11 @@ const getCampaignsList$ = /*#__PURE__*/ Operation.make({
     method: "GET",
     path: "/reports/campaigns",
     pathParams: {},
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ "delivery_reports": /*#__PURE__*/ Schema.optional(Schema.Boolean), "source": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("api", "excel", "webapp", "smpp", "plugin", "alerts")), "limit": /*#__PURE__*/ Schema.optional(Schema.Int), "next": /*#__PURE__*/ Schema.optional(Schema.String), "previous": /*#__PURE__*/ Schema.optional(Schema.String) })),
+    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ delivery_reports: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+/**
+ * One of `api`, `excel`, `webapp`, `smpp`, `plugin`, `alerts`.
+ */
+source: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("api", "excel", "webapp", "smpp", "plugin", "alerts")), limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) })),
     success: /*#__PURE__*/ Operation.jsonResponse(ReportsCampaignsRespone),
     errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
@@ -3453,7 +3581,7 @@ const getCampaignReport$ = /*#__PURE__*/ Operation.make({
     method: "GET",
     path: "/reports/campaigns/{campaignId}",
     pathParams: { "campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ "short_response": /*#__PURE__*/ Schema.optional(Schema.Boolean), "limit": /*#__PURE__*/ Schema.optional(Schema.Int), "next": /*#__PURE__*/ Schema.optional(Schema.String), "previous": /*#__PURE__*/ Schema.optional(Schema.String) })),
+    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ short_response: /*#__PURE__*/ Schema.optional(Schema.Boolean), limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) })),
     success: /*#__PURE__*/ Operation.jsonResponse(ReportsCampaignResponse),
     errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
@@ -3521,11 +3649,27 @@ const exportAdvancedReportToCSV$ = /*#__PURE__*/ Operation.make({
     pathParams: {},
     input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Operation.alternatives(/*#__PURE__*/ Schema.Struct({ 
 /** The report's period: a year `Y` (`2026`: its months) or a month `Y-m` (`2026-05`: its days). Give it, or `start_date` and `end_date`, not both. */
-"period": /*#__PURE__*/ Schema.optional(Schema.String), 
+period: /*#__PURE__*/ Schema.optional(Schema.String), 
 /** The first day of the report, `Y-m-d` (`2026-05-01`), with `end_date`; instead of `period`. */
-"start_date": /*#__PURE__*/ Schema.optional(Schema.String), 
+start_date: /*#__PURE__*/ Schema.optional(Schema.String), 
 /** The last day of the report (included), `Y-m-d` (`2026-05-31`), not before `start_date`. */
-"end_date": /*#__PURE__*/ Schema.optional(Schema.String), "channel": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp", "multichannel")), "source": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("api", "excel", "webapp", "smpp", "plugin", "alerts")), "delivery_report": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("delivered", "failed", "sent", "accepted", "rejected", "scheduled")), "country_iso": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), "limit": /*#__PURE__*/ Schema.optional(Schema.Int) }), [["period"],["start_date","end_date"]])),
+end_date: /*#__PURE__*/ Schema.optional(Schema.String), 
+/**
+ * One of `sms`, `viber`, `whatsapp`, `multichannel`.
+ */
+channel: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp", "multichannel")), 
+/**
+ * One of `api`, `excel`, `webapp`, `smpp`, `plugin`, `alerts`.
+ */
+source: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("api", "excel", "webapp", "smpp", "plugin", "alerts")), 
+/**
+ * One of `delivered`, `failed`, `sent`, `accepted`, `rejected`, `scheduled`.
+ */
+delivery_report: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("delivered", "failed", "sent", "accepted", "rejected", "scheduled")), 
+/**
+ * Pattern `^[A-Za-z]{2}$`.
+ */
+country_iso: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), limit: /*#__PURE__*/ Schema.optional(Schema.Int) }), [["period"],["start_date","end_date"]])),
     success: /*#__PURE__*/ Operation.fileResponse("application/csv"),
     errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
@@ -3571,11 +3715,11 @@ const getSummaryReports$ = /*#__PURE__*/ Operation.make({
     pathParams: { "dimension": /*#__PURE__*/ Schema.Literal("source", "channel", "country", "traffic", "delivery") },
     input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Operation.alternatives(/*#__PURE__*/ Schema.Struct({ 
 /** The report's period: a year `Y` (`2026`: its months) or a month `Y-m` (`2026-05`: its days). Give it, or `start_date` and `end_date`, not both. */
-"period": /*#__PURE__*/ Schema.optional(Schema.String), 
+period: /*#__PURE__*/ Schema.optional(Schema.String), 
 /** The first day of the report, `Y-m-d` (`2026-05-01`), with `end_date`; instead of `period`. */
-"start_date": /*#__PURE__*/ Schema.optional(Schema.String), 
+start_date: /*#__PURE__*/ Schema.optional(Schema.String), 
 /** The last day of the report (included), `Y-m-d` (`2026-05-31`), not before `start_date`. */
-"end_date": /*#__PURE__*/ Schema.optional(Schema.String), "limit": /*#__PURE__*/ Schema.optional(Schema.Int) }), [["period"],["start_date","end_date"]])),
+end_date: /*#__PURE__*/ Schema.optional(Schema.String), limit: /*#__PURE__*/ Schema.optional(Schema.Int) }), [["period"],["start_date","end_date"]])),
     success: /*#__PURE__*/ Operation.jsonResponse(GetSummaryReports200Response),
     errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
@@ -3599,11 +3743,27 @@ const exportAdvancedReportToXLSX$ = /*#__PURE__*/ Operation.make({
     pathParams: {},
     input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Operation.alternatives(/*#__PURE__*/ Schema.Struct({ 
 /** The report's period: a year `Y` (`2026`: its months) or a month `Y-m` (`2026-05`: its days). Give it, or `start_date` and `end_date`, not both. */
-"period": /*#__PURE__*/ Schema.optional(Schema.String), 
+period: /*#__PURE__*/ Schema.optional(Schema.String), 
 /** The first day of the report, `Y-m-d` (`2026-05-01`), with `end_date`; instead of `period`. */
-"start_date": /*#__PURE__*/ Schema.optional(Schema.String), 
+start_date: /*#__PURE__*/ Schema.optional(Schema.String), 
 /** The last day of the report (included), `Y-m-d` (`2026-05-31`), not before `start_date`. */
-"end_date": /*#__PURE__*/ Schema.optional(Schema.String), "channel": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp", "multichannel")), "source": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("api", "excel", "webapp", "smpp", "plugin", "alerts")), "delivery_report": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("delivered", "failed", "sent", "accepted", "rejected", "scheduled")), "country_iso": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), "limit": /*#__PURE__*/ Schema.optional(Schema.Int) }), [["period"],["start_date","end_date"]])),
+end_date: /*#__PURE__*/ Schema.optional(Schema.String), 
+/**
+ * One of `sms`, `viber`, `whatsapp`, `multichannel`.
+ */
+channel: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp", "multichannel")), 
+/**
+ * One of `api`, `excel`, `webapp`, `smpp`, `plugin`, `alerts`.
+ */
+source: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("api", "excel", "webapp", "smpp", "plugin", "alerts")), 
+/**
+ * One of `delivered`, `failed`, `sent`, `accepted`, `rejected`, `scheduled`.
+ */
+delivery_report: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("delivered", "failed", "sent", "accepted", "rejected", "scheduled")), 
+/**
+ * Pattern `^[A-Za-z]{2}$`.
+ */
+country_iso: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), limit: /*#__PURE__*/ Schema.optional(Schema.Int) }), [["period"],["start_date","end_date"]])),
     success: /*#__PURE__*/ Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
@@ -3646,11 +3806,12 @@ export const Reports = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const reports = yield* Reports
-   * const result = yield* reports.getAdvancedReport({})
-   * // Promise
-   * const result = await client.reports.getAdvancedReport({})
-   * for await (const item of client.reports.getAdvancedReport.all({})) console.log(item)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.reports.getAdvancedReport({ period: "2026-05" })
+   * for await (const item of client.reports.getAdvancedReport.all({ period: "2026-05", limit: 100 })) console.log(item)
+   * // Effect
+   * const reports = yield* Reports
+   * const result = yield* reports.getAdvancedReport({ period: "2026-05" })
    * ```
    * @since 0.1.0
    */
@@ -3673,11 +3834,12 @@ export const Reports = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const reports = yield* Reports
-   * const result = yield* reports.getCampaignsList({})
-   * // Promise
-   * const result = await client.reports.getCampaignsList({})
-   * for await (const item of client.reports.getCampaignsList.all({})) console.log(item)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.reports.getCampaignsList()
+   * for await (const item of client.reports.getCampaignsList.all({ limit: 100 })) console.log(item)
+   * // Effect
+   * const reports = yield* Reports
+   * const result = yield* reports.getCampaignsList()
    * ```
    * @since 0.1.0
    */
@@ -3700,11 +3862,12 @@ export const Reports = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const reports = yield* Reports
-   * const result = yield* reports.getCampaignReport(campaignId, {})
-   * // Promise
-   * const result = await client.reports.getCampaignReport(campaignId, {})
-   * for await (const item of client.reports.getCampaignReport.all(campaignId, {})) console.log(item)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.reports.getCampaignReport("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
+   * for await (const item of client.reports.getCampaignReport.all("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11", { limit: 100 })) console.log(item)
+   * // Effect
+   * const reports = yield* Reports
+   * const result = yield* reports.getCampaignReport("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
    * ```
    * @since 0.1.0
    */
@@ -3727,10 +3890,11 @@ export const Reports = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const reports = yield* Reports
-   * const result = yield* reports.exportCampaignReportToCSV(campaignId)
-   * // Promise
-   * const result = await client.reports.exportCampaignReportToCSV(campaignId)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.reports.exportCampaignReportToCSV("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
+   * // Effect
+   * const reports = yield* Reports
+   * const result = yield* reports.exportCampaignReportToCSV("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
    * ```
    * @since 0.1.0
    */
@@ -3753,10 +3917,11 @@ export const Reports = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const reports = yield* Reports
-   * const result = yield* reports.exportCampaignReportToXLSX(campaignId)
-   * // Promise
-   * const result = await client.reports.exportCampaignReportToXLSX(campaignId)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.reports.exportCampaignReportToXLSX("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
+   * // Effect
+   * const reports = yield* Reports
+   * const result = yield* reports.exportCampaignReportToXLSX("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
    * ```
    * @since 0.1.0
    */
@@ -3782,10 +3947,11 @@ export const Reports = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const reports = yield* Reports
-   * const result = yield* reports.exportAdvancedReportToCSV({})
-   * // Promise
-   * const result = await client.reports.exportAdvancedReportToCSV({})
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.reports.exportAdvancedReportToCSV({ period: "2026-05" })
+   * // Effect
+   * const reports = yield* Reports
+   * const result = yield* reports.exportAdvancedReportToCSV({ period: "2026-05" })
    * ```
    * @since 0.1.0
    */
@@ -3808,10 +3974,11 @@ export const Reports = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const reports = yield* Reports
-   * const result = yield* reports.getSingleReport(msgId)
-   * // Promise
-   * const result = await client.reports.getSingleReport(msgId)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.reports.getSingleReport("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
+   * // Effect
+   * const reports = yield* Reports
+   * const result = yield* reports.getSingleReport("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
    * ```
    * @since 0.1.0
    */
@@ -3849,10 +4016,11 @@ export const Reports = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const reports = yield* Reports
-   * const result = yield* reports.getSummaryReports(dimension, {})
-   * // Promise
-   * const result = await client.reports.getSummaryReports(dimension, {})
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.reports.getSummaryReports("source", { period: "2026-05" })
+   * // Effect
+   * const reports = yield* Reports
+   * const result = yield* reports.getSummaryReports("source", { period: "2026-05" })
    * ```
    * @since 0.1.0
    */
@@ -3878,10 +4046,11 @@ export const Reports = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const reports = yield* Reports
-   * const result = yield* reports.exportAdvancedReportToXLSX({})
-   * // Promise
-   * const result = await client.reports.exportAdvancedReportToXLSX({})
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.reports.exportAdvancedReportToXLSX({ period: "2026-05" })
+   * // Effect
+   * const reports = yield* Reports
+   * const result = yield* reports.exportAdvancedReportToXLSX({ period: "2026-05" })
    * ```
    * @since 0.1.0
    */
@@ -3960,7 +4129,7 @@ const getShortlinkHits$ = /*#__PURE__*/ Operation.make({
     method: "GET",
     path: "/shortlinks/{shortId}",
     pathParams: { "shortId": Schema.String },
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ "short_response": /*#__PURE__*/ Schema.optional(Schema.Boolean), "limit": /*#__PURE__*/ Schema.optional(Schema.Int), "next": /*#__PURE__*/ Schema.optional(Schema.String), "previous": /*#__PURE__*/ Schema.optional(Schema.String) })),
+    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ short_response: /*#__PURE__*/ Schema.optional(Schema.Boolean), limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) })),
     success: /*#__PURE__*/ Operation.jsonResponse(ShortlinkDetailsResponse),
     errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
     auth: "apiKeyOrBearer",
@@ -4066,10 +4235,11 @@ export const Shortlinks = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const shortlinks = yield* Shortlinks
-   * const result = yield* shortlinks.createShortlink({ url })
-   * // Promise
-   * const result = await client.shortlinks.createShortlink({ url })
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.shortlinks.createShortlink({ url: "https://example.com/smscx/callback" })
+   * // Effect
+   * const shortlinks = yield* Shortlinks
+   * const result = yield* shortlinks.createShortlink({ url: "https://example.com/smscx/callback" })
    * ```
    * @since 0.1.0
    */
@@ -4092,10 +4262,11 @@ export const Shortlinks = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const shortlinks = yield* Shortlinks
-   * const result = yield* shortlinks.getShortlinksList()
-   * // Promise
+   * // Promise (const client = new SmsCx({ apiKey }))
    * const result = await client.shortlinks.getShortlinksList()
+   * // Effect
+   * const shortlinks = yield* Shortlinks
+   * const result = yield* shortlinks.getShortlinksList()
    * ```
    * @since 0.1.0
    */
@@ -4117,10 +4288,11 @@ export const Shortlinks = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const shortlinks = yield* Shortlinks
-   * const result = yield* shortlinks.deleteShortlink(shortId)
-   * // Promise
-   * const result = await client.shortlinks.deleteShortlink(shortId)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.shortlinks.deleteShortlink("bVc")
+   * // Effect
+   * const shortlinks = yield* Shortlinks
+   * const result = yield* shortlinks.deleteShortlink("bVc")
    * ```
    * @since 0.1.0
    */
@@ -4142,11 +4314,12 @@ export const Shortlinks = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const shortlinks = yield* Shortlinks
-   * const result = yield* shortlinks.getShortlinkHits(shortId, {})
-   * // Promise
-   * const result = await client.shortlinks.getShortlinkHits(shortId, {})
-   * for await (const item of client.shortlinks.getShortlinkHits.all(shortId, {})) console.log(item)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.shortlinks.getShortlinkHits("bVc")
+   * for await (const item of client.shortlinks.getShortlinkHits.all("bVc", { limit: 100 })) console.log(item)
+   * // Effect
+   * const shortlinks = yield* Shortlinks
+   * const result = yield* shortlinks.getShortlinkHits("bVc")
    * ```
    * @since 0.1.0
    */
@@ -4172,10 +4345,11 @@ export const Shortlinks = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const shortlinks = yield* Shortlinks
-   * const result = yield* shortlinks.updateShortlink(shortId, { name, url })
-   * // Promise
-   * const result = await client.shortlinks.updateShortlink(shortId, { name, url })
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.shortlinks.updateShortlink("bVc", { name: "Spring sale", url: "https://example.com/smscx/callback" })
+   * // Effect
+   * const shortlinks = yield* Shortlinks
+   * const result = yield* shortlinks.updateShortlink("bVc", { name: "Spring sale", url: "https://example.com/smscx/callback" })
    * ```
    * @since 0.1.0
    */
@@ -4199,10 +4373,11 @@ export const Shortlinks = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const shortlinks = yield* Shortlinks
-   * const result = yield* shortlinks.exportShortlinkHitsToCSV(shortId)
-   * // Promise
-   * const result = await client.shortlinks.exportShortlinkHitsToCSV(shortId)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.shortlinks.exportShortlinkHitsToCSV("bVc")
+   * // Effect
+   * const shortlinks = yield* Shortlinks
+   * const result = yield* shortlinks.exportShortlinkHitsToCSV("bVc")
    * ```
    * @since 0.1.0
    */
@@ -4226,10 +4401,11 @@ export const Shortlinks = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const shortlinks = yield* Shortlinks
-   * const result = yield* shortlinks.exportShortlinkHitsToXLSX(shortId)
-   * // Promise
-   * const result = await client.shortlinks.exportShortlinkHitsToXLSX(shortId)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.shortlinks.exportShortlinkHitsToXLSX("bVc")
+   * // Effect
+   * const shortlinks = yield* Shortlinks
+   * const result = yield* shortlinks.exportShortlinkHitsToXLSX("bVc")
    * ```
    * @since 0.1.0
    */
@@ -4400,10 +4576,11 @@ export const Sms = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const sms = yield* Sms
-   * const result = yield* sms.sendSms({ to, from, text })
-   * // Promise
-   * const result = await client.sms.sendSms({ to, from, text })
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.sms.sendSms({ to: ["+14155550123"], from: "InfoText", text: "Your code is 1234" })
+   * // Effect
+   * const sms = yield* Sms
+   * const result = yield* sms.sendSms({ to: ["+14155550123"], from: "InfoText", text: "Your code is 1234" })
    * ```
    * @since 0.1.0
    */
@@ -4429,10 +4606,11 @@ export const Sms = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const sms = yield* Sms
-   * const result = yield* sms.sendSmsCampaign({ groups, from, text })
-   * // Promise
-   * const result = await client.sms.sendSmsCampaign({ groups, from, text })
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.sms.sendSmsCampaign({ groups: [1], from: "InfoText", text: "Your code is 1234" })
+   * // Effect
+   * const sms = yield* Sms
+   * const result = yield* sms.sendSmsCampaign({ groups: [1], from: "InfoText", text: "Your code is 1234" })
    * ```
    * @since 0.1.0
    */
@@ -4456,10 +4634,11 @@ export const Sms = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const sms = yield* Sms
-   * const result = yield* sms.estimateSmsCampaign({ groups, from, text })
-   * // Promise
-   * const result = await client.sms.estimateSmsCampaign({ groups, from, text })
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.sms.estimateSmsCampaign({ groups: [1], from: "InfoText", text: "Your code is 1234" })
+   * // Effect
+   * const sms = yield* Sms
+   * const result = yield* sms.estimateSmsCampaign({ groups: [1], from: "InfoText", text: "Your code is 1234" })
    * ```
    * @since 0.1.0
    */
@@ -4484,10 +4663,11 @@ export const Sms = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const sms = yield* Sms
-   * const result = yield* sms.estimateSms({ to, from, text })
-   * // Promise
-   * const result = await client.sms.estimateSms({ to, from, text })
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.sms.estimateSms({ to: ["+14155550123"], from: "InfoText", text: "Your code is 1234" })
+   * // Effect
+   * const sms = yield* Sms
+   * const result = yield* sms.estimateSms({ to: ["+14155550123"], from: "InfoText", text: "Your code is 1234" })
    * ```
    * @since 0.1.0
    */
@@ -4515,10 +4695,11 @@ export const Sms = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const sms = yield* Sms
-   * const result = yield* sms.deleteScheduledSmsCampaign(campaignId)
-   * // Promise
-   * const result = await client.sms.deleteScheduledSmsCampaign(campaignId)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.sms.deleteScheduledSmsCampaign("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
+   * // Effect
+   * const sms = yield* Sms
+   * const result = yield* sms.deleteScheduledSmsCampaign("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
    * ```
    * @since 0.1.0
    */
@@ -4544,10 +4725,11 @@ export const Sms = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const sms = yield* Sms
-   * const result = yield* sms.deleteScheduledSms(msgId)
-   * // Promise
-   * const result = await client.sms.deleteScheduledSms(msgId)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.sms.deleteScheduledSms("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
+   * // Effect
+   * const sms = yield* Sms
+   * const result = yield* sms.deleteScheduledSms("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
    * ```
    * @since 0.1.0
    */
@@ -4688,10 +4870,11 @@ export const Templates = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const templates = yield* Templates
-   * const result = yield* templates.createTemplate({ text })
-   * // Promise
-   * const result = await client.templates.createTemplate({ text })
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.templates.createTemplate({ text: "Your code is 1234" })
+   * // Effect
+   * const templates = yield* Templates
+   * const result = yield* templates.createTemplate({ text: "Your code is 1234" })
    * ```
    * @since 0.1.0
    */
@@ -4714,10 +4897,11 @@ export const Templates = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const templates = yield* Templates
-   * const result = yield* templates.getTemplatesList()
-   * // Promise
+   * // Promise (const client = new SmsCx({ apiKey }))
    * const result = await client.templates.getTemplatesList()
+   * // Effect
+   * const templates = yield* Templates
+   * const result = yield* templates.getTemplatesList()
    * ```
    * @since 0.1.0
    */
@@ -4739,10 +4923,11 @@ export const Templates = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const templates = yield* Templates
-   * const result = yield* templates.deleteTemplate(templateId)
-   * // Promise
-   * const result = await client.templates.deleteTemplate(templateId)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.templates.deleteTemplate(42)
+   * // Effect
+   * const templates = yield* Templates
+   * const result = yield* templates.deleteTemplate(42)
    * ```
    * @since 0.1.0
    */
@@ -4764,10 +4949,11 @@ export const Templates = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const templates = yield* Templates
-   * const result = yield* templates.getTemplate(templateId)
-   * // Promise
-   * const result = await client.templates.getTemplate(templateId)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.templates.getTemplate(42)
+   * // Effect
+   * const templates = yield* Templates
+   * const result = yield* templates.getTemplate(42)
    * ```
    * @since 0.1.0
    */
@@ -4792,10 +4978,11 @@ export const Templates = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const templates = yield* Templates
-   * const result = yield* templates.updateTemplate(templateId, {})
-   * // Promise
-   * const result = await client.templates.updateTemplate(templateId, {})
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.templates.updateTemplate(42)
+   * // Effect
+   * const templates = yield* Templates
+   * const result = yield* templates.updateTemplate(42)
    * ```
    * @since 0.1.0
    */
@@ -4967,10 +5154,11 @@ export const Viber = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const viber = yield* Viber
-   * const result = yield* viber.sendViberMessage({ to, from, templateId })
-   * // Promise
-   * const result = await client.viber.sendViberMessage({ to, from, templateId })
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.viber.sendViberMessage({ to: ["+14155550123"], from: "InfoText", templateId: 42 })
+   * // Effect
+   * const viber = yield* Viber
+   * const result = yield* viber.sendViberMessage({ to: ["+14155550123"], from: "InfoText", templateId: 42 })
    * ```
    * @since 0.1.0
    */
@@ -4998,10 +5186,11 @@ export const Viber = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const viber = yield* Viber
-   * const result = yield* viber.sendViberCampaign({ groups, from, templateId })
-   * // Promise
-   * const result = await client.viber.sendViberCampaign({ groups, from, templateId })
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.viber.sendViberCampaign({ groups: [1], from: "InfoText", templateId: 42 })
+   * // Effect
+   * const viber = yield* Viber
+   * const result = yield* viber.sendViberCampaign({ groups: [1], from: "InfoText", templateId: 42 })
    * ```
    * @since 0.1.0
    */
@@ -5031,10 +5220,11 @@ export const Viber = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const viber = yield* Viber
-   * const result = yield* viber.estimateViberCampaign({ groups, from, templateId })
-   * // Promise
-   * const result = await client.viber.estimateViberCampaign({ groups, from, templateId })
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.viber.estimateViberCampaign({ groups: [1], from: "InfoText", templateId: 42 })
+   * // Effect
+   * const viber = yield* Viber
+   * const result = yield* viber.estimateViberCampaign({ groups: [1], from: "InfoText", templateId: 42 })
    * ```
    * @since 0.1.0
    */
@@ -5064,10 +5254,11 @@ export const Viber = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const viber = yield* Viber
-   * const result = yield* viber.estimateViberMessage({ to, from, templateId })
-   * // Promise
-   * const result = await client.viber.estimateViberMessage({ to, from, templateId })
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.viber.estimateViberMessage({ to: ["+14155550123"], from: "InfoText", templateId: 42 })
+   * // Effect
+   * const viber = yield* Viber
+   * const result = yield* viber.estimateViberMessage({ to: ["+14155550123"], from: "InfoText", templateId: 42 })
    * ```
    * @since 0.1.0
    */
@@ -5095,10 +5286,11 @@ export const Viber = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const viber = yield* Viber
-   * const result = yield* viber.deleteScheduledViberCampaign(campaignId)
-   * // Promise
-   * const result = await client.viber.deleteScheduledViberCampaign(campaignId)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.viber.deleteScheduledViberCampaign("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
+   * // Effect
+   * const viber = yield* Viber
+   * const result = yield* viber.deleteScheduledViberCampaign("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
    * ```
    * @since 0.1.0
    */
@@ -5124,10 +5316,11 @@ export const Viber = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const viber = yield* Viber
-   * const result = yield* viber.deleteScheduledViberMessage(msgId)
-   * // Promise
-   * const result = await client.viber.deleteScheduledViberMessage(msgId)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.viber.deleteScheduledViberMessage("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
+   * // Effect
+   * const viber = yield* Viber
+   * const result = yield* viber.deleteScheduledViberMessage("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
    * ```
    * @since 0.1.0
    */
@@ -5229,10 +5422,11 @@ export const Whatsapp = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const whatsapp = yield* Whatsapp
-   * const result = yield* whatsapp.sendWhatsappMessage({ to, from, templateId })
-   * // Promise
-   * const result = await client.whatsapp.sendWhatsappMessage({ to, from, templateId })
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.whatsapp.sendWhatsappMessage({ to: ["+14155550123"], from: "InfoText", templateId: 42 })
+   * // Effect
+   * const whatsapp = yield* Whatsapp
+   * const result = yield* whatsapp.sendWhatsappMessage({ to: ["+14155550123"], from: "InfoText", templateId: 42 })
    * ```
    * @since 0.1.0
    */
@@ -5262,10 +5456,11 @@ export const Whatsapp = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const whatsapp = yield* Whatsapp
-   * const result = yield* whatsapp.estimateWhatsappMessage({ to, from, templateId })
-   * // Promise
-   * const result = await client.whatsapp.estimateWhatsappMessage({ to, from, templateId })
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.whatsapp.estimateWhatsappMessage({ to: ["+14155550123"], from: "InfoText", templateId: 42 })
+   * // Effect
+   * const whatsapp = yield* Whatsapp
+   * const result = yield* whatsapp.estimateWhatsappMessage({ to: ["+14155550123"], from: "InfoText", templateId: 42 })
    * ```
    * @since 0.1.0
    */
@@ -5291,10 +5486,11 @@ export const Whatsapp = {
    * @throws RequestValidationError | TransportError | DecodeError (client-side; nothing documented by the API)
    * @example
    * ```ts
-   * // Effect: const whatsapp = yield* Whatsapp
-   * const result = yield* whatsapp.deleteScheduledWhatsappMessage(msgId)
-   * // Promise
-   * const result = await client.whatsapp.deleteScheduledWhatsappMessage(msgId)
+   * // Promise (const client = new SmsCx({ apiKey }))
+   * const result = await client.whatsapp.deleteScheduledWhatsappMessage("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
+   * // Effect
+   * const whatsapp = yield* Whatsapp
+   * const result = yield* whatsapp.deleteScheduledWhatsappMessage("0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11")
    * ```
    * @since 0.1.0
    */

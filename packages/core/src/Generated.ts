@@ -15,7 +15,7 @@ import * as Formats from "./internal/formats.js"
  * @since 0.1.0
  * @category schemas
  */
-export const Accepted = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "parts": Schema.Int, "costParts": Schema.Finite })).annotations({ identifier: "Accepted" })
+export const Accepted = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ parts: Schema.Int, costParts: Schema.Finite })).annotations({ identifier: "Accepted" })
 /**
  * @since 0.1.0
  * @category models
@@ -28,9 +28,17 @@ export type Accepted = typeof Accepted.Type
  */
 export const AccountBalance = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Balance of the account */
-"balance": Schema.Finite, 
-/** Currency of the account */
-"currency": /*#__PURE__*/ Formats.OpenLiteral("eur", "usd"), "billing": /*#__PURE__*/ Formats.OpenLiteral("prepaid", "postpaid") })).annotations({ identifier: "AccountBalance" })
+balance: Schema.Finite, 
+/**
+ * Currency of the account
+ *
+ * One of `eur`, `usd`.
+ */
+currency: /*#__PURE__*/ Formats.OpenLiteral("eur", "usd"), 
+/**
+ * One of `prepaid`, `postpaid`.
+ */
+billing: /*#__PURE__*/ Formats.OpenLiteral("prepaid", "postpaid") })).annotations({ identifier: "AccountBalance" })
 /**
  * @since 0.1.0
  * @category models
@@ -42,14 +50,18 @@ export type AccountBalance = typeof AccountBalance.Type
  * @category schemas
  */
 export const Error = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** The type of error returned */
-"type": /*#__PURE__*/ Formats.OpenLiteral("access_denied", "duplicate_id", "duplicate_value", "insufficient_credit", "insufficient_scope", "invalid_api_key", "invalid_body", "invalid_client", "invalid_method", "invalid_param", "invalid_request", "invalid_scope", "no_coverage", "not_found", "rate_limit", "server_error", "unsupported_grant_type", "invalid_pin", "otp_expired", "otp_failed", "otp_cancelled", "otp_verified"), 
+/**
+ * The type of error returned
+ *
+ * One of `access_denied`, `duplicate_id`, `duplicate_value`, `insufficient_credit`, `insufficient_scope`, `invalid_api_key`, `invalid_body`, `invalid_client`, `invalid_method`, `invalid_param`, `invalid_request`, `invalid_scope`, … (22 values).
+ */
+type: /*#__PURE__*/ Formats.OpenLiteral("access_denied", "duplicate_id", "duplicate_value", "insufficient_credit", "insufficient_scope", "invalid_api_key", "invalid_body", "invalid_client", "invalid_method", "invalid_param", "invalid_request", "invalid_scope", "no_coverage", "not_found", "rate_limit", "server_error", "unsupported_grant_type", "invalid_pin", "otp_expired", "otp_failed", "otp_cancelled", "otp_verified"), 
 /** Short, human-readable description of the error */
-"message": Schema.String, 
+message: Schema.String, 
 /** URI reference in the documentation that provides further information */
-"uri": Schema.String, 
+uri: Schema.String, 
 /** An internal code of the error */
-"code": Schema.Int })).annotations({ identifier: "Error" })
+code: Schema.Int })).annotations({ identifier: "Error" })
 /**
  * @since 0.1.0
  * @category models
@@ -60,7 +72,7 @@ export type Error = typeof Error.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Model400InvalidParamGroups = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "error": Error })).annotations({ identifier: "Model400InvalidParamGroups" })
+export const Model400InvalidParamGroups = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ error: Error })).annotations({ identifier: "Model400InvalidParamGroups" })
 /**
  * @since 0.1.0
  * @category models
@@ -71,9 +83,9 @@ export type Model400InvalidParamGroups = typeof Model400InvalidParamGroups.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Model400InvalidPhoneNumbers = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "error": Error, 
+export const Model400InvalidPhoneNumbers = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ error: Error, 
 /** Array of invalid phone numbers */
-"invalid": /*#__PURE__*/ Schema.Array(Schema.String) })).annotations({ identifier: "Model400InvalidPhoneNumbers" })
+invalid: /*#__PURE__*/ Schema.Array(Schema.String) })).annotations({ identifier: "Model400InvalidPhoneNumbers" })
 /**
  * @since 0.1.0
  * @category models
@@ -97,11 +109,19 @@ export type AddContactsToGroup400Response = typeof AddContactsToGroup400Response
  */
 export const AddContactsToGroupRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Set value `true` to not throw an error if invalid numbers are detected */
-"allowInvalid": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
-/** Two-letter country ISO of the phone number you want to validate. If an international E.164 phone number format is provided the **countryIso** will be ignored */
-"countryIso": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), 
-/** An array of objects if you want to add custom fields data to your contacts */
-"phoneNumbers": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)))) })).annotations({ identifier: "AddContactsToGroupRequest" })
+allowInvalid: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+/**
+ * Two-letter country ISO of the phone number you want to validate. If an international E.164 phone number format is provided the **countryIso** will be ignored
+ *
+ * 2 characters; pattern `^[A-Za-z]{2}$`.
+ */
+countryIso: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), 
+/**
+ * An array of objects if you want to add custom fields data to your contacts
+ *
+ * Each at most 64 characters.
+ */
+phoneNumbers: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)))) })).annotations({ identifier: "AddContactsToGroupRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -114,17 +134,17 @@ export type AddContactsToGroupRequest = typeof AddContactsToGroupRequest.Type
  */
 export const InfoGroupsAddContactsResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Total cost to send a message to the phone numbers added to group */
-"totalCost": Schema.Finite, 
+totalCost: Schema.Finite, 
 /** Total valid phone numbers added to the group */
-"totalValid": Schema.Int, 
+totalValid: Schema.Int, 
 /** Total invalid phone numbers */
-"totalInvalid": Schema.Int, 
+totalInvalid: Schema.Int, 
 /** Total duplicates phone numbers found */
-"totalDuplicates": Schema.Int, 
+totalDuplicates: Schema.Int, 
 /** Total submitted phone numbers to be added to the group */
-"totalPhoneNumbers": Schema.Int, 
+totalPhoneNumbers: Schema.Int, 
 /** List with all the invalid phone numbers detected */
-"invalid": /*#__PURE__*/ Schema.Array(Schema.String) })).annotations({ identifier: "InfoGroupsAddContactsResponse" })
+invalid: /*#__PURE__*/ Schema.Array(Schema.String) })).annotations({ identifier: "InfoGroupsAddContactsResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -135,7 +155,7 @@ export type InfoGroupsAddContactsResponse = typeof InfoGroupsAddContactsResponse
  * @since 0.1.0
  * @category schemas
  */
-export const AddContactsToGroupResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoGroupsAddContactsResponse })).annotations({ identifier: "AddContactsToGroupResponse" })
+export const AddContactsToGroupResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoGroupsAddContactsResponse })).annotations({ identifier: "AddContactsToGroupResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -148,7 +168,7 @@ export type AddContactsToGroupResponse = typeof AddContactsToGroupResponse.Type
  */
 export const CustomFieldsObj = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** The name of the custom field */
-"customFieldName": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })) })).annotations({ identifier: "CustomFieldsObj" })
+customFieldName: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })) })).annotations({ identifier: "CustomFieldsObj" })
 /**
  * @since 0.1.0
  * @category models
@@ -171,26 +191,34 @@ export type GroupAddCustomFields = typeof GroupAddCustomFields.Type
  * @category schemas
  */
 export const GroupAdd = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Phone number in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number */
-"phoneNumber": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)), 
+/**
+ * Phone number in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number
+ *
+ * At most 64 characters.
+ */
+phoneNumber: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)), 
 /** Data field for first name of the contact. Use placeholder **{{firstName}}** in text message for data replacement */
-"firstName": /*#__PURE__*/ Schema.optional(Schema.String), 
+firstName: /*#__PURE__*/ Schema.optional(Schema.String), 
 /** Data field for last name of the contact. Use placeholder **{{lastName}}** in text message for data replacement */
-"lastName": /*#__PURE__*/ Schema.optional(Schema.String), 
+lastName: /*#__PURE__*/ Schema.optional(Schema.String), 
 /** Data field for email of the contact. Use placeholder **{{email}}** in text message for data replacement */
-"email": /*#__PURE__*/ Schema.optional(Schema.String), 
+email: /*#__PURE__*/ Schema.optional(Schema.String), 
 /** Data field for extra information of the contact. Use placeholder **{{field1}}** in text message for data replacement */
-"field1": /*#__PURE__*/ Schema.optional(Schema.String), 
+field1: /*#__PURE__*/ Schema.optional(Schema.String), 
 /** Data field for extra information of the contact. Use placeholder **{{field2}}** in text message for data replacement */
-"field2": /*#__PURE__*/ Schema.optional(Schema.String), 
+field2: /*#__PURE__*/ Schema.optional(Schema.String), 
 /** Data field for extra information of the contact. Use placeholder **{{field3}}** in text message for data replacement */
-"field3": /*#__PURE__*/ Schema.optional(Schema.String), 
+field3: /*#__PURE__*/ Schema.optional(Schema.String), 
 /** Data field for extra information of the contact. Use placeholder **{{field4}}** in text message for data replacement */
-"field4": /*#__PURE__*/ Schema.optional(Schema.String), 
+field4: /*#__PURE__*/ Schema.optional(Schema.String), 
 /** Data field for extra information of the contact. Use placeholder **{{field5}}** in text message for data replacement */
-"field5": /*#__PURE__*/ Schema.optional(Schema.String), 
-/** Two-letter country ISO of the phone number you want to validate. Please note that if an international E.164 phone number format is provided, the **countryIso** will be ignored */
-"countryIso": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), "customFields": /*#__PURE__*/ Schema.optional(GroupAddCustomFields) })).annotations({ identifier: "GroupAdd" })
+field5: /*#__PURE__*/ Schema.optional(Schema.String), 
+/**
+ * Two-letter country ISO of the phone number you want to validate. Please note that if an international E.164 phone number format is provided, the **countryIso** will be ignored
+ *
+ * 2 characters; pattern `^[A-Za-z]{2}$`.
+ */
+countryIso: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), customFields: /*#__PURE__*/ Schema.optional(GroupAddCustomFields) })).annotations({ identifier: "GroupAdd" })
 /**
  * @since 0.1.0
  * @category models
@@ -203,9 +231,9 @@ export type GroupAdd = typeof GroupAdd.Type
  */
 export const AddContactsToGroupWithFieldsRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** An array of objects if you want to add custom fields data to your contacts */
-"phoneNumbers": /*#__PURE__*/ Schema.Array(GroupAdd), 
+phoneNumbers: /*#__PURE__*/ Schema.Array(GroupAdd), 
 /** Set value `true` to not throw an error if invalid numbers are detected */
-"allowInvalid": /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "AddContactsToGroupWithFieldsRequest" })
+allowInvalid: /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "AddContactsToGroupWithFieldsRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -216,7 +244,7 @@ export type AddContactsToGroupWithFieldsRequest = typeof AddContactsToGroupWithF
  * @since 0.1.0
  * @category schemas
  */
-export const Alerts = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "phoneNumbers": Schema.Int, "parts": Schema.Int, "costParts": Schema.Finite })).annotations({ identifier: "Alerts" })
+export const Alerts = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ phoneNumbers: Schema.Int, parts: Schema.Int, costParts: Schema.Finite })).annotations({ identifier: "Alerts" })
 /**
  * @since 0.1.0
  * @category models
@@ -227,7 +255,7 @@ export type Alerts = typeof Alerts.Type
  * @since 0.1.0
  * @category schemas
  */
-export const QuietHours = /*#__PURE__*/ (/*#__PURE__*/ Schema.Union(/*#__PURE__*/ Schema.Struct({ "start": Schema.String, "stop": Schema.String }), Schema.Null)).annotations({ identifier: "QuietHours" })
+export const QuietHours = /*#__PURE__*/ (/*#__PURE__*/ Schema.Union(/*#__PURE__*/ Schema.Struct({ start: Schema.String, stop: Schema.String }), Schema.Null)).annotations({ identifier: "QuietHours" })
 /**
  * @since 0.1.0
  * @category models
@@ -238,7 +266,11 @@ export type QuietHours = typeof QuietHours.Type
  * @since 0.1.0
  * @category schemas
  */
-export const TransliterationAppSettings = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "alphabet": /*#__PURE__*/ Formats.OpenLiteral("NONE", "NON_GSM", "POLISH", "TURKISH", "GREEK", "ROMANIAN", "RUSSIAN_CYRILLIC", "BULGARIAN_CYRILLIC", "UKRAINIAN_CYRILLIC", "BELARUSIAN_CYRILLIC", "SERBIAN_CYRILLIC"), "removeEmojis": /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "TransliterationAppSettings" })
+export const TransliterationAppSettings = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+/**
+ * One of `NONE`, `NON_GSM`, `POLISH`, `TURKISH`, `GREEK`, `ROMANIAN`, `RUSSIAN_CYRILLIC`, `BULGARIAN_CYRILLIC`, `UKRAINIAN_CYRILLIC`, `BELARUSIAN_CYRILLIC`, `SERBIAN_CYRILLIC`.
+ */
+alphabet: /*#__PURE__*/ Formats.OpenLiteral("NONE", "NON_GSM", "POLISH", "TURKISH", "GREEK", "ROMANIAN", "RUSSIAN_CYRILLIC", "BULGARIAN_CYRILLIC", "UKRAINIAN_CYRILLIC", "BELARUSIAN_CYRILLIC", "SERBIAN_CYRILLIC"), removeEmojis: /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "TransliterationAppSettings" })
 /**
  * @since 0.1.0
  * @category models
@@ -249,7 +281,7 @@ export type TransliterationAppSettings = typeof TransliterationAppSettings.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Sms = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "enforceOriginator": /*#__PURE__*/ Schema.NullOr(Schema.String), "dlrCallback": /*#__PURE__*/ Schema.NullOr(Schema.String), "receiveCallback": /*#__PURE__*/ Schema.NullOr(Schema.String), "quietHours": /*#__PURE__*/ Schema.Union(QuietHours, Schema.Null), "transliteration": TransliterationAppSettings })).annotations({ identifier: "Sms" })
+export const Sms = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ enforceOriginator: /*#__PURE__*/ Schema.NullOr(Schema.String), dlrCallback: /*#__PURE__*/ Schema.NullOr(Schema.String), receiveCallback: /*#__PURE__*/ Schema.NullOr(Schema.String), quietHours: /*#__PURE__*/ Schema.Union(QuietHours, Schema.Null), transliteration: TransliterationAppSettings })).annotations({ identifier: "Sms" })
 /**
  * @since 0.1.0
  * @category models
@@ -260,7 +292,7 @@ export type Sms = typeof Sms.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Viber = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "dlrCallback": /*#__PURE__*/ Schema.NullOr(Schema.String), "receiveCallback": /*#__PURE__*/ Schema.NullOr(Schema.String), "quietHours": /*#__PURE__*/ Schema.Union(QuietHours, Schema.Null) })).annotations({ identifier: "Viber" })
+export const Viber = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ dlrCallback: /*#__PURE__*/ Schema.NullOr(Schema.String), receiveCallback: /*#__PURE__*/ Schema.NullOr(Schema.String), quietHours: /*#__PURE__*/ Schema.Union(QuietHours, Schema.Null) })).annotations({ identifier: "Viber" })
 /**
  * @since 0.1.0
  * @category models
@@ -271,7 +303,7 @@ export type Viber = typeof Viber.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Whatsapp = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "dlrCallback": /*#__PURE__*/ Schema.NullOr(Schema.String), "receiveCallback": /*#__PURE__*/ Schema.NullOr(Schema.String), "quietHours": /*#__PURE__*/ Schema.Union(QuietHours, Schema.Null) })).annotations({ identifier: "Whatsapp" })
+export const Whatsapp = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ dlrCallback: /*#__PURE__*/ Schema.NullOr(Schema.String), receiveCallback: /*#__PURE__*/ Schema.NullOr(Schema.String), quietHours: /*#__PURE__*/ Schema.Union(QuietHours, Schema.Null) })).annotations({ identifier: "Whatsapp" })
 /**
  * @since 0.1.0
  * @category models
@@ -282,7 +314,7 @@ export type Whatsapp = typeof Whatsapp.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Multichannel = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "dlrCallback": /*#__PURE__*/ Schema.NullOr(Schema.String), "receiveCallback": /*#__PURE__*/ Schema.NullOr(Schema.String), "quietHours": /*#__PURE__*/ Schema.Union(QuietHours, Schema.Null), "ttl": Schema.Int, "expireAfterTtl": Schema.Boolean })).annotations({ identifier: "Multichannel" })
+export const Multichannel = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ dlrCallback: /*#__PURE__*/ Schema.NullOr(Schema.String), receiveCallback: /*#__PURE__*/ Schema.NullOr(Schema.String), quietHours: /*#__PURE__*/ Schema.Union(QuietHours, Schema.Null), ttl: Schema.Int, expireAfterTtl: Schema.Boolean })).annotations({ identifier: "Multichannel" })
 /**
  * @since 0.1.0
  * @category models
@@ -293,7 +325,7 @@ export type Multichannel = typeof Multichannel.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Shortlinks = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "shortlinksCallback": /*#__PURE__*/ Schema.NullOr(Schema.String) })).annotations({ identifier: "Shortlinks" })
+export const Shortlinks = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ shortlinksCallback: /*#__PURE__*/ Schema.NullOr(Schema.String) })).annotations({ identifier: "Shortlinks" })
 /**
  * @since 0.1.0
  * @category models
@@ -304,7 +336,7 @@ export type Shortlinks = typeof Shortlinks.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Attachments = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "attachmentsCallback": /*#__PURE__*/ Schema.NullOr(Schema.String) })).annotations({ identifier: "Attachments" })
+export const Attachments = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ attachmentsCallback: /*#__PURE__*/ Schema.NullOr(Schema.String) })).annotations({ identifier: "Attachments" })
 /**
  * @since 0.1.0
  * @category models
@@ -315,7 +347,7 @@ export type Attachments = typeof Attachments.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Optouts = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "optoutsCallback": /*#__PURE__*/ Schema.NullOr(Schema.String) })).annotations({ identifier: "Optouts" })
+export const Optouts = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ optoutsCallback: /*#__PURE__*/ Schema.NullOr(Schema.String) })).annotations({ identifier: "Optouts" })
 /**
  * @since 0.1.0
  * @category models
@@ -326,7 +358,11 @@ export type Optouts = typeof Optouts.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Lookup = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "lookupCallback": /*#__PURE__*/ Schema.NullOr(Schema.String) })).annotations({ identifier: "Lookup" })
+export const Lookup = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+/**
+ * Format uri.
+ */
+lookupCallback: /*#__PURE__*/ Schema.NullOr(Schema.String) })).annotations({ identifier: "Lookup" })
 /**
  * @since 0.1.0
  * @category models
@@ -337,7 +373,31 @@ export type Lookup = typeof Lookup.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Otp = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "template": Schema.String, "from": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), "pinType": /*#__PURE__*/ Formats.OpenLiteral("letters", "numbers", "alphanumeric"), "pinLength": /*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(4), /*#__PURE__*/ Schema.lessThanOrEqualTo(10)), "ttl": /*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(60), /*#__PURE__*/ Schema.lessThanOrEqualTo(1800)), "maxAttempts": /*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(1), /*#__PURE__*/ Schema.lessThanOrEqualTo(10)), "otpCallback": /*#__PURE__*/ Schema.NullOr(Schema.String) })).annotations({ identifier: "Otp" })
+export const Otp = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ template: Schema.String, 
+/**
+ * 3 to 15 characters.
+ */
+from: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
+/**
+ * One of `letters`, `numbers`, `alphanumeric`.
+ */
+pinType: /*#__PURE__*/ Formats.OpenLiteral("letters", "numbers", "alphanumeric"), 
+/**
+ * From 4 to 10.
+ */
+pinLength: /*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(4), /*#__PURE__*/ Schema.lessThanOrEqualTo(10)), 
+/**
+ * From 60 to 1800.
+ */
+ttl: /*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(60), /*#__PURE__*/ Schema.lessThanOrEqualTo(1800)), 
+/**
+ * From 1 to 10.
+ */
+maxAttempts: /*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(1), /*#__PURE__*/ Schema.lessThanOrEqualTo(10)), 
+/**
+ * Format uri.
+ */
+otpCallback: /*#__PURE__*/ Schema.NullOr(Schema.String) })).annotations({ identifier: "Otp" })
 /**
  * @since 0.1.0
  * @category models
@@ -348,7 +408,7 @@ export type Otp = typeof Otp.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Settings = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "sms": Sms, "viber": Viber, "whatsapp": Whatsapp, "multichannel": Multichannel, "shortlinks": Shortlinks, "attachments": Attachments, "optouts": Optouts, "lookup": Lookup, "otp": Otp })).annotations({ identifier: "Settings" })
+export const Settings = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ sms: Sms, viber: Viber, whatsapp: Whatsapp, multichannel: Multichannel, shortlinks: Shortlinks, attachments: Attachments, optouts: Optouts, lookup: Lookup, otp: Otp })).annotations({ identifier: "Settings" })
 /**
  * @since 0.1.0
  * @category models
@@ -359,7 +419,7 @@ export type Settings = typeof Settings.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ApplicationSettingsResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "applicationId": Schema.String, "name": Schema.String, "scopes": Schema.String, "tokenExpiration": Schema.String, "settings": Settings })).annotations({ identifier: "ApplicationSettingsResponse" })
+export const ApplicationSettingsResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ applicationId: Schema.String, name: Schema.String, scopes: Schema.String, tokenExpiration: Schema.String, settings: Settings })).annotations({ identifier: "ApplicationSettingsResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -370,7 +430,7 @@ export type ApplicationSettingsResponse = typeof ApplicationSettingsResponse.Typ
  * @since 0.1.0
  * @category schemas
  */
-export const DataApplicationsList = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "id": Schema.Int, "applicationId": Schema.String, "applicationSecret": Schema.String, "applicationName": Schema.String, "scopes": Schema.String, "tokenExpiration": Schema.String, "createdAt": Schema.String })).annotations({ identifier: "DataApplicationsList" })
+export const DataApplicationsList = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ id: Schema.Int, applicationId: Schema.String, applicationSecret: Schema.String, applicationName: Schema.String, scopes: Schema.String, tokenExpiration: Schema.String, createdAt: Schema.String })).annotations({ identifier: "DataApplicationsList" })
 /**
  * @since 0.1.0
  * @category models
@@ -381,7 +441,7 @@ export type DataApplicationsList = typeof DataApplicationsList.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ApplicationsListResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "data": /*#__PURE__*/ Schema.Array(DataApplicationsList) })).annotations({ identifier: "ApplicationsListResponse" })
+export const ApplicationsListResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Array(DataApplicationsList) })).annotations({ identifier: "ApplicationsListResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -394,7 +454,7 @@ export type ApplicationsListResponse = typeof ApplicationsListResponse.Type
  */
 export const InfoId = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Identifier */
-"id": Schema.String })).annotations({ identifier: "InfoId" })
+id: Schema.String })).annotations({ identifier: "InfoId" })
 /**
  * @since 0.1.0
  * @category models
@@ -405,7 +465,7 @@ export type InfoId = typeof InfoId.Type
  * @since 0.1.0
  * @category schemas
  */
-export const AttachmentDeleteResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoId })).annotations({ identifier: "AttachmentDeleteResponse" })
+export const AttachmentDeleteResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoId })).annotations({ identifier: "AttachmentDeleteResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -416,7 +476,7 @@ export type AttachmentDeleteResponse = typeof AttachmentDeleteResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoAttachment = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "id": Schema.String, "name": Schema.String, "shortUrl": Schema.String, "fileUrl": Schema.String, "fileType": Schema.String, "dateCreated": Schema.String, "hits": Schema.Int })).annotations({ identifier: "InfoAttachment" })
+export const InfoAttachment = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ id: Schema.String, name: Schema.String, shortUrl: Schema.String, fileUrl: Schema.String, fileType: Schema.String, dateCreated: Schema.String, hits: Schema.Int })).annotations({ identifier: "InfoAttachment" })
 /**
  * @since 0.1.0
  * @category models
@@ -427,35 +487,47 @@ export type InfoAttachment = typeof InfoAttachment.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataShortlinkDetail = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "hitId": Schema.Int, 
-/** Type of device of the visitor */
-"device": /*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.Literal(null, "mobile", "tablet", "desktop")), 
+export const DataShortlinkDetail = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ hitId: Schema.Int, 
+/**
+ * Type of device of the visitor
+ *
+ * One of `null`, `mobile`, `tablet`, `desktop`.
+ */
+device: /*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.Literal(null, "mobile", "tablet", "desktop")), 
 /** Type of browser of the visitor that accessed the short link */
-"browser": /*#__PURE__*/ Schema.NullOr(Schema.String), 
+browser: /*#__PURE__*/ Schema.NullOr(Schema.String), 
 /** Browser version of the device that accessed the short link */
-"browserVersion": /*#__PURE__*/ Schema.NullOr(Schema.String), 
+browserVersion: /*#__PURE__*/ Schema.NullOr(Schema.String), 
 /** Operating system of the visitor that accessed the short link (eg. Android, Windows, Linux, etc.) */
-"os": /*#__PURE__*/ Schema.NullOr(Schema.String), 
+os: /*#__PURE__*/ Schema.NullOr(Schema.String), 
 /** Version of the operating system */
-"osVersion": /*#__PURE__*/ Schema.NullOr(Schema.String), 
+osVersion: /*#__PURE__*/ Schema.NullOr(Schema.String), 
 /** Brand of phone/tablet of the visitor that accessed the short link */
-"brand": /*#__PURE__*/ Schema.NullOr(Schema.String), 
+brand: /*#__PURE__*/ Schema.NullOr(Schema.String), 
 /** Model of phone/tabled of the visitor that accessed the short link (eg. P30 Pro, Galaxy S8, etc.) */
-"model": /*#__PURE__*/ Schema.NullOr(Schema.String), "screenResolution": /*#__PURE__*/ Schema.NullOr(Schema.String), "acceptLanguage": /*#__PURE__*/ Schema.NullOr(Schema.String), "referrer": /*#__PURE__*/ Schema.NullOr(Schema.String), 
+model: /*#__PURE__*/ Schema.NullOr(Schema.String), screenResolution: /*#__PURE__*/ Schema.NullOr(Schema.String), acceptLanguage: /*#__PURE__*/ Schema.NullOr(Schema.String), referrer: /*#__PURE__*/ Schema.NullOr(Schema.String), 
 /** Anonymized IP address without the last byte. Eg. `204.79.200.0` */
-"ipAddress": /*#__PURE__*/ Schema.NullOr(Schema.String), 
+ipAddress: /*#__PURE__*/ Schema.NullOr(Schema.String), 
 /** Two-letter country ISO of the visitor that accessed the short link */
-"countryIso": /*#__PURE__*/ Schema.NullOr(Schema.String), 
+countryIso: /*#__PURE__*/ Schema.NullOr(Schema.String), 
 /** The city of the visitor that accessed the short link */
-"city": /*#__PURE__*/ Schema.NullOr(Schema.String), "datetime": Schema.String, 
+city: /*#__PURE__*/ Schema.NullOr(Schema.String), datetime: Schema.String, 
 /** Phone number of the visitor that made the hit to the shortlink (works if link tracking option is used when sending a message). If short link tracking was enabled, this parameter will not be null. */
-"phoneNumber": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String)), 
-/** The country code of the phone number in ISO-3166 alpha 2 format (eg. DE, IT, FR) */
-"phoneNumberCountryIso": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)))), 
-/** Identifier of the campaign from which the contact has unsubscribed. If short link tracking was enabled, this parameter will not be null. */
-"campaignId": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))))), 
+phoneNumber: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String)), 
+/**
+ * The country code of the phone number in ISO-3166 alpha 2 format (eg. DE, IT, FR)
+ *
+ * 2 characters.
+ */
+phoneNumberCountryIso: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)))), 
+/**
+ * Identifier of the campaign from which the contact has unsubscribed. If short link tracking was enabled, this parameter will not be null.
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+campaignId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))))), 
 /** Identifier of the group the contact was in. If short link tracking was enabled, this parameter will not be null. */
-"groupId": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String)) })).annotations({ identifier: "DataShortlinkDetail" })
+groupId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String)) })).annotations({ identifier: "DataShortlinkDetail" })
 /**
  * @since 0.1.0
  * @category models
@@ -468,11 +540,15 @@ export type DataShortlinkDetail = typeof DataShortlinkDetail.Type
  */
 export const Paging = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Cursor for next page */
-"next": /*#__PURE__*/ Schema.NullOr(Schema.String), 
+next: /*#__PURE__*/ Schema.NullOr(Schema.String), 
 /** Cursor for previous page */
-"previous": /*#__PURE__*/ Schema.NullOr(Schema.String), 
-/** Size (limit) of the data returned */
-"size": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(0), /*#__PURE__*/ Schema.lessThanOrEqualTo(500))) })).annotations({ identifier: "Paging" })
+previous: /*#__PURE__*/ Schema.NullOr(Schema.String), 
+/**
+ * Size (limit) of the data returned
+ *
+ * From 0 to 500.
+ */
+size: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(0), /*#__PURE__*/ Schema.lessThanOrEqualTo(500))) })).annotations({ identifier: "Paging" })
 /**
  * @since 0.1.0
  * @category models
@@ -483,7 +559,7 @@ export type Paging = typeof Paging.Type
  * @since 0.1.0
  * @category schemas
  */
-export const AttachmentDetailsResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoAttachment, "data": /*#__PURE__*/ Schema.Array(DataShortlinkDetail), "paging": Paging })).annotations({ identifier: "AttachmentDetailsResponse" })
+export const AttachmentDetailsResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoAttachment, data: /*#__PURE__*/ Schema.Array(DataShortlinkDetail), paging: Paging })).annotations({ identifier: "AttachmentDetailsResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -494,7 +570,7 @@ export type AttachmentDetailsResponse = typeof AttachmentDetailsResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataAttachment = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "id": Schema.String, "name": Schema.String, "shortUrl": Schema.String, "fileUrl": Schema.String, "fileType": Schema.String, "hits": Schema.Int, "dateCreated": Schema.String })).annotations({ identifier: "DataAttachment" })
+export const DataAttachment = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ id: Schema.String, name: Schema.String, shortUrl: Schema.String, fileUrl: Schema.String, fileType: Schema.String, hits: Schema.Int, dateCreated: Schema.String })).annotations({ identifier: "DataAttachment" })
 /**
  * @since 0.1.0
  * @category models
@@ -505,7 +581,7 @@ export type DataAttachment = typeof DataAttachment.Type
  * @since 0.1.0
  * @category schemas
  */
-export const AttachmentListResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "data": /*#__PURE__*/ Schema.Array(DataAttachment) })).annotations({ identifier: "AttachmentListResponse" })
+export const AttachmentListResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Array(DataAttachment) })).annotations({ identifier: "AttachmentListResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -517,16 +593,24 @@ export type AttachmentListResponse = typeof AttachmentListResponse.Type
  * @category schemas
  */
 export const DataLookupCampaigns = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Unique identifier for the bulk lookup campaign */
-"id": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Unique identifier for the bulk lookup campaign
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+id: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** Total phone numbers submitted for lookup */
-"totalPhoneNumbers": Schema.Int, 
+totalPhoneNumbers: Schema.Int, 
 /** Total valid phone numbers */
-"totalValid": Schema.Int, 
+totalValid: Schema.Int, 
 /** The total cost of bulk phone number lookup */
-"totalCost": Schema.Finite, 
-/** Date and time of the bulk lookup request */
-"datetimeAdded": Schema.String })).annotations({ identifier: "DataLookupCampaigns" })
+totalCost: Schema.Finite, 
+/**
+ * Date and time of the bulk lookup request
+ *
+ * Format date-time.
+ */
+datetimeAdded: Schema.String })).annotations({ identifier: "DataLookupCampaigns" })
 /**
  * @since 0.1.0
  * @category models
@@ -537,7 +621,7 @@ export type DataLookupCampaigns = typeof DataLookupCampaigns.Type
  * @since 0.1.0
  * @category schemas
  */
-export const BulkLookupCampaignsResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "data": /*#__PURE__*/ Schema.Array(DataLookupCampaigns), "paging": Paging })).annotations({ identifier: "BulkLookupCampaignsResponse" })
+export const BulkLookupCampaignsResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Array(DataLookupCampaigns), paging: Paging })).annotations({ identifier: "BulkLookupCampaignsResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -548,37 +632,49 @@ export type BulkLookupCampaignsResponse = typeof BulkLookupCampaignsResponse.Typ
  * @since 0.1.0
  * @category schemas
  */
-export const DataShortlinkHit = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "hitId": Schema.Int, 
+export const DataShortlinkHit = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ hitId: Schema.Int, 
 /** ID of the short link */
-"shortlinkId": Schema.String, 
-/** URL of the short link */
-"url": Schema.String, 
-/** Type of device of the visitor */
-"device": /*#__PURE__*/ Formats.OpenLiteral("mobile", "tablet", "desktop"), 
+shortlinkId: Schema.String, 
+/**
+ * URL of the short link
+ *
+ * Format uri.
+ */
+url: Schema.String, 
+/**
+ * Type of device of the visitor
+ *
+ * One of `mobile`, `tablet`, `desktop`.
+ */
+device: /*#__PURE__*/ Formats.OpenLiteral("mobile", "tablet", "desktop"), 
 /** Type of browser of the visitor that accessed the short link */
-"browser": Schema.String, 
+browser: Schema.String, 
 /** Browser version of the device that accessed the short link */
-"browserVersion": Schema.String, 
+browserVersion: Schema.String, 
 /** Operating system of the visitor that accessed the short link (eg. Android, Windows, Linux, etc.) */
-"os": Schema.String, 
+os: Schema.String, 
 /** Version of the operating system */
-"osVersion": Schema.String, 
+osVersion: Schema.String, 
 /** Brand of phone/tablet of the visitor that accessed the short link */
-"brand": Schema.String, 
+brand: Schema.String, 
 /** Model of phone/tabled of the visitor that accessed the short link (eg. P30 Pro, Galaxy S8, etc.) */
-"model": Schema.String, "screenResolution": Schema.String, "acceptLanguage": Schema.String, "referrer": /*#__PURE__*/ Schema.NullOr(Schema.String), 
+model: Schema.String, screenResolution: Schema.String, acceptLanguage: Schema.String, referrer: /*#__PURE__*/ Schema.NullOr(Schema.String), 
 /** Anonymized IP address without the last byte. Eg. `204.79.200.0` */
-"ipAddress": Schema.String, 
+ipAddress: Schema.String, 
 /** Two-letter country ISO of the visitor that accessed the short link */
-"countryIso": Schema.String, 
+countryIso: Schema.String, 
 /** The city of the visitor that accessed the short link */
-"city": Schema.String, "datetime": Schema.String, 
+city: Schema.String, datetime: Schema.String, 
 /** Phone number of the visitor that made the hit to the shortlink (works if link tracking option is used when sending a message). If short link tracking was enabled, this parameter will not be null. */
-"phoneNumber": /*#__PURE__*/ Schema.optional(Schema.String), 
-/** Identifier of the campaign from which the contact has made the visit. If short link tracking was enabled, this parameter will not be null. */
-"campaignId": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))))), 
+phoneNumber: /*#__PURE__*/ Schema.optional(Schema.String), 
+/**
+ * Identifier of the campaign from which the contact has made the visit. If short link tracking was enabled, this parameter will not be null.
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+campaignId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))))), 
 /** Identifier of the group the contact is in. If short link tracking was enabled, this parameter will not be null. */
-"groupId": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String)) })).annotations({ identifier: "DataShortlinkHit" })
+groupId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String)) })).annotations({ identifier: "DataShortlinkHit" })
 /**
  * @since 0.1.0
  * @category models
@@ -589,9 +685,13 @@ export type DataShortlinkHit = typeof DataShortlinkHit.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CallBackRequestAttachmentHit = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "event": /*#__PURE__*/ Formats.OpenLiteral("attachment_hit", "attachment_hit_update"), 
+export const CallBackRequestAttachmentHit = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+/**
+ * One of `attachment_hit`, `attachment_hit_update`.
+ */
+event: /*#__PURE__*/ Formats.OpenLiteral("attachment_hit", "attachment_hit_update"), 
 /** Event type data, grouped in multiple objects (up to 200 in a request) */
-"data": /*#__PURE__*/ Schema.Array(DataShortlinkHit) })).annotations({ identifier: "CallBackRequestAttachmentHit" })
+data: /*#__PURE__*/ Schema.Array(DataShortlinkHit) })).annotations({ identifier: "CallBackRequestAttachmentHit" })
 /**
  * @since 0.1.0
  * @category models
@@ -603,18 +703,34 @@ export type CallBackRequestAttachmentHit = typeof CallBackRequestAttachmentHit.T
  * @category schemas
  */
 export const DataDlrUpdate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Identifier of the sent campaign */
-"campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
-/** Identifier of the sent message */
-"msgId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Identifier of the sent campaign
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+campaignId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Identifier of the sent message
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+msgId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** Numeric value of the delivery report */
-"statusCode": Schema.Int, 
-/** Delivery report of the sent SMS */
-"status": /*#__PURE__*/ Formats.OpenLiteral("ACCEPTED", "SENT", "DELIVERED", "FAILED", "SCHEDULED", "REJECTED", "NO COVERAGE"), 
-/** A code that give detailed information about a failed delivery. See the [list of error codes](#error-codes) for more details. A non-null value indicates that the message could not be delivered. */
-"errorCode": /*#__PURE__*/ Schema.NullOr(Schema.Int), "datetime": Schema.String, 
-/** Identifier of the message ID provided by client for tracking purposes */
-"trackData": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))))) })).annotations({ identifier: "DataDlrUpdate" })
+statusCode: Schema.Int, 
+/**
+ * Delivery report of the sent SMS
+ *
+ * One of `ACCEPTED`, `SENT`, `DELIVERED`, `FAILED`, `SCHEDULED`, `REJECTED`, `NO COVERAGE`.
+ */
+status: /*#__PURE__*/ Formats.OpenLiteral("ACCEPTED", "SENT", "DELIVERED", "FAILED", "SCHEDULED", "REJECTED", "NO COVERAGE"), 
+/** A code that give detailed information about a failed delivery. See the list of error codes for more details. A non-null value indicates that the message could not be delivered. */
+errorCode: /*#__PURE__*/ Schema.NullOr(Schema.Int), datetime: Schema.String, 
+/**
+ * Identifier of the message ID provided by client for tracking purposes
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+trackData: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))))) })).annotations({ identifier: "DataDlrUpdate" })
 /**
  * @since 0.1.0
  * @category models
@@ -625,9 +741,13 @@ export type DataDlrUpdate = typeof DataDlrUpdate.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CallBackRequestDlrUpdate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "event": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Formats.OpenLiteral("dlr_update")), 
+export const CallBackRequestDlrUpdate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+/**
+ * One of `dlr_update`.
+ */
+event: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Formats.OpenLiteral("dlr_update")), 
 /** Event data, grouped in multiple objects (up to 200 in a request) */
-"data": /*#__PURE__*/ Schema.Array(DataDlrUpdate) })).annotations({ identifier: "CallBackRequestDlrUpdate" })
+data: /*#__PURE__*/ Schema.Array(DataDlrUpdate) })).annotations({ identifier: "CallBackRequestDlrUpdate" })
 /**
  * @since 0.1.0
  * @category models
@@ -638,21 +758,33 @@ export type CallBackRequestDlrUpdate = typeof CallBackRequestDlrUpdate.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataNewOptout = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "hitId": Schema.Int, 
+export const DataNewOptout = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ hitId: Schema.Int, 
 /** ID of the optout link */
-"optoutId": Schema.String, 
-/** URL of the optout link */
-"optoutUrl": Schema.String, 
-/** The method by which the contact has unsubscribed. Value `link` means he clicked on the optout link and submitted the form and value `admin` it means that the client was added to the optout list by you */
-"optoutType": /*#__PURE__*/ Formats.OpenLiteral("admin", "link"), 
+optoutId: Schema.String, 
+/**
+ * URL of the optout link
+ *
+ * Format uri.
+ */
+optoutUrl: Schema.String, 
+/**
+ * The method by which the contact has unsubscribed. Value `link` means he clicked on the optout link and submitted the form and value `admin` it means that the client was added to the optout list by you
+ *
+ * One of `admin`, `link`.
+ */
+optoutType: /*#__PURE__*/ Formats.OpenLiteral("admin", "link"), 
 /** Two-letter country ISO of the phone number that unsubscribed. */
-"countryIso": Schema.String, "datetime": Schema.String, 
+countryIso: Schema.String, datetime: Schema.String, 
 /** Phone number that choose to opt out. */
-"phoneNumber": /*#__PURE__*/ Schema.optional(Schema.String), 
-/** Identifier of the campaign from which the contact has unsubscribed. If optout tracking was enabled, this parameter will not be null. */
-"campaignId": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))))), 
+phoneNumber: /*#__PURE__*/ Schema.optional(Schema.String), 
+/**
+ * Identifier of the campaign from which the contact has unsubscribed. If optout tracking was enabled, this parameter will not be null.
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+campaignId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))))), 
 /** Identifier of the group the contact was in. If optout tracking was enabled, this parameter will not be null. */
-"groupId": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String)) })).annotations({ identifier: "DataNewOptout" })
+groupId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String)) })).annotations({ identifier: "DataNewOptout" })
 /**
  * @since 0.1.0
  * @category models
@@ -663,9 +795,13 @@ export type DataNewOptout = typeof DataNewOptout.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CallBackRequestNewOptout = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "event": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Formats.OpenLiteral("new_optout")), 
+export const CallBackRequestNewOptout = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+/**
+ * One of `new_optout`.
+ */
+event: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Formats.OpenLiteral("new_optout")), 
 /** Event data, grouped in multiple objects (up to 200 in a request) */
-"data": /*#__PURE__*/ Schema.Array(DataNewOptout) })).annotations({ identifier: "CallBackRequestNewOptout" })
+data: /*#__PURE__*/ Schema.Array(DataNewOptout) })).annotations({ identifier: "CallBackRequestNewOptout" })
 /**
  * @since 0.1.0
  * @category models
@@ -678,9 +814,9 @@ export type CallBackRequestNewOptout = typeof CallBackRequestNewOptout.Type
  */
 export const OriginalNetwork = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Name of the network operator */
-"name": /*#__PURE__*/ Schema.NullOr(Schema.String), 
+name: /*#__PURE__*/ Schema.NullOr(Schema.String), 
 /** Mobile network code */
-"mnc": /*#__PURE__*/ Schema.NullOr(Schema.String) })).annotations({ identifier: "OriginalNetwork" })
+mnc: /*#__PURE__*/ Schema.NullOr(Schema.String) })).annotations({ identifier: "OriginalNetwork" })
 /**
  * @since 0.1.0
  * @category models
@@ -693,9 +829,9 @@ export type OriginalNetwork = typeof OriginalNetwork.Type
  */
 export const PortedNetwork = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Name of the network operator */
-"name": /*#__PURE__*/ Schema.NullOr(Schema.String), 
+name: /*#__PURE__*/ Schema.NullOr(Schema.String), 
 /** Mobile network code */
-"mnc": /*#__PURE__*/ Schema.NullOr(Schema.String) })).annotations({ identifier: "PortedNetwork" })
+mnc: /*#__PURE__*/ Schema.NullOr(Schema.String) })).annotations({ identifier: "PortedNetwork" })
 /**
  * @since 0.1.0
  * @category models
@@ -707,16 +843,20 @@ export type PortedNetwork = typeof PortedNetwork.Type
  * @category schemas
  */
 export const RoamingNetwork = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. `DE`, `FR`, `IT` */
-"countryIso": /*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2))), 
+/**
+ * Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. `DE`, `FR`, `IT`
+ *
+ * 2 characters.
+ */
+countryIso: /*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2))), 
 /** Name of the country where the phone number is roaming */
-"countryName": /*#__PURE__*/ Schema.NullOr(Schema.String), 
+countryName: /*#__PURE__*/ Schema.NullOr(Schema.String), 
 /** Mobile country code */
-"mcc": /*#__PURE__*/ Schema.NullOr(Schema.String), 
+mcc: /*#__PURE__*/ Schema.NullOr(Schema.String), 
 /** Mobile network code */
-"mnc": /*#__PURE__*/ Schema.NullOr(Schema.String), 
+mnc: /*#__PURE__*/ Schema.NullOr(Schema.String), 
 /** Roaming network name */
-"name": /*#__PURE__*/ Schema.NullOr(Schema.String) })).annotations({ identifier: "RoamingNetwork" })
+name: /*#__PURE__*/ Schema.NullOr(Schema.String) })).annotations({ identifier: "RoamingNetwork" })
 /**
  * @since 0.1.0
  * @category models
@@ -729,33 +869,53 @@ export type RoamingNetwork = typeof RoamingNetwork.Type
  */
 export const DataNumberLookupWebhook = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Phone number in international E.164 format */
-"phoneNumber": Schema.String, 
-/** Unique bulk lookup identifier */
-"lookupBulkId": /*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
-/** Unique lookup identifier */
-"lookupId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+phoneNumber: Schema.String, 
+/**
+ * Unique bulk lookup identifier
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+lookupBulkId: /*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
+/**
+ * Unique lookup identifier
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+lookupId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** The cost of phone number lookup */
-"cost": Schema.Finite, 
+cost: Schema.Finite, 
 /** Mobile country code. [See full list of MCC](https://www.itu.int/dms_pub/itu-t/opb/sp/T-SP-E.212B-2018-PDF-E.pdf) */
-"mcc": Schema.String, 
+mcc: Schema.String, 
 /** Mobile country code + Mobile network code. [See full list of MCC + MNC](https://www.itu.int/dms_pub/itu-t/opb/sp/T-SP-E.212B-2018-PDF-E.pdf) */
-"mccmnc": Schema.String, 
-/** Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. `DE`, `FR`, `IT` */
-"countryIso": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
+mccmnc: Schema.String, 
+/**
+ * Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. `DE`, `FR`, `IT`
+ *
+ * 2 characters.
+ */
+countryIso: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
 /** Name of the country of the phone number */
-"countryName": Schema.String, 
+countryName: Schema.String, 
 /** Name of the country in local language */
-"countryNameLocale": Schema.String, 
-/** Status of the phone number */
-"status": /*#__PURE__*/ Formats.OpenLiteral("ACTIVE", "ABSENT", "BARRED", "UNKNOWN", "FAILED"), 
+countryNameLocale: Schema.String, 
+/**
+ * Status of the phone number
+ *
+ * One of `ACTIVE`, `ABSENT`, `BARRED`, `UNKNOWN`, `FAILED`.
+ */
+status: /*#__PURE__*/ Formats.OpenLiteral("ACTIVE", "ABSENT", "BARRED", "UNKNOWN", "FAILED"), 
 /** Short description of the status */
-"statusDescription": Schema.String, 
+statusDescription: Schema.String, 
 /** Returns `true` if the phone number is ported to other mobile network, `false` otherwise */
-"ported": Schema.Boolean, 
+ported: Schema.Boolean, 
 /** Returns `true` if the phone number is roaming in other network, `false` otherwise */
-"roaming": Schema.Boolean, "originalNetwork": OriginalNetwork, "portedNetwork": PortedNetwork, "roamingNetwork": RoamingNetwork, 
-/** Date and time of the phone number lookup request */
-"datetime": Schema.String })).annotations({ identifier: "DataNumberLookupWebhook" })
+roaming: Schema.Boolean, originalNetwork: OriginalNetwork, portedNetwork: PortedNetwork, roamingNetwork: RoamingNetwork, 
+/**
+ * Date and time of the phone number lookup request
+ *
+ * Format date-time.
+ */
+datetime: Schema.String })).annotations({ identifier: "DataNumberLookupWebhook" })
 /**
  * @since 0.1.0
  * @category models
@@ -766,9 +926,13 @@ export type DataNumberLookupWebhook = typeof DataNumberLookupWebhook.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CallBackRequestNumberLookup = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "event": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Formats.OpenLiteral("otp_update")), 
+export const CallBackRequestNumberLookup = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+/**
+ * One of `otp_update`.
+ */
+event: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Formats.OpenLiteral("otp_update")), 
 /** Event data, grouped in multiple objects (up to 200 in a request) */
-"data": /*#__PURE__*/ Schema.Array(DataNumberLookupWebhook) })).annotations({ identifier: "CallBackRequestNumberLookup" })
+data: /*#__PURE__*/ Schema.Array(DataNumberLookupWebhook) })).annotations({ identifier: "CallBackRequestNumberLookup" })
 /**
  * @since 0.1.0
  * @category models
@@ -780,32 +944,76 @@ export type CallBackRequestNumberLookup = typeof CallBackRequestNumberLookup.Typ
  * @category schemas
  */
 export const DataOtp = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Unique identifier of the OTP request */
-"otpId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
-/** Client provided UUID (v1-v5) for tracking purposes */
-"trackId": /*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
+/**
+ * Unique identifier of the OTP request
+ *
+ * 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+otpId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Client provided UUID (v1-v5) for tracking purposes
+ *
+ * 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+trackId: /*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
 /** The phone number where the pin was sent */
-"phoneNumber": Schema.String, 
-/** The country ISO of the phone numver. Eg. `DE`, `FR`, `IT` */
-"countryIso": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
-/** Status of the OTP request. The initial status is `PENDING` */
-"status": /*#__PURE__*/ Formats.OpenLiteral("PENDING", "VERIFIED", "EXPIRED", "CANCELLED", "FAILED"), 
+phoneNumber: Schema.String, 
+/**
+ * The country ISO of the phone numver. Eg. `DE`, `FR`, `IT`
+ *
+ * 2 characters.
+ */
+countryIso: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
+/**
+ * Status of the OTP request. The initial status is `PENDING`
+ *
+ * One of `PENDING`, `VERIFIED`, `EXPIRED`, `CANCELLED`, `FAILED`.
+ */
+status: /*#__PURE__*/ Formats.OpenLiteral("PENDING", "VERIFIED", "EXPIRED", "CANCELLED", "FAILED"), 
 /** The cost of the OTP request */
-"cost": Schema.Finite, 
-/** Message parts */
-"parts": /*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(1)), 
-/** Number of attempts to allow the OTP to be verified before marking it as failed */
-"maxAttempts": /*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(1), /*#__PURE__*/ Schema.lessThanOrEqualTo(10)), 
-/** Number of unsuccessful attempts made to validate the pin */
-"attempts": /*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(0), /*#__PURE__*/ Schema.lessThanOrEqualTo(10)), 
-/** The time to live (ttl) defines the time in seconds that a pin is valid. Min 1 minute (60 seconds) and max 30 minutes (1800 seconds) */
-"ttl": /*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(60), /*#__PURE__*/ Schema.lessThanOrEqualTo(1800)), 
-/** The webhook where request will be made with status updates for the OTP validation */
-"otpCallbackUrl": /*#__PURE__*/ Schema.NullOr(Schema.String), 
-/** Datetime of the OTP request */
-"dateCreated": Schema.String, 
-/** Datetime of the OTP request expiration. After this date and time the pin will no longer be valid */
-"dateExpires": Schema.String })).annotations({ identifier: "DataOtp" })
+cost: Schema.Finite, 
+/**
+ * Message parts
+ *
+ * At least 1.
+ */
+parts: /*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(1)), 
+/**
+ * Number of attempts to allow the OTP to be verified before marking it as failed
+ *
+ * From 1 to 10.
+ */
+maxAttempts: /*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(1), /*#__PURE__*/ Schema.lessThanOrEqualTo(10)), 
+/**
+ * Number of unsuccessful attempts made to validate the pin
+ *
+ * From 0 to 10.
+ */
+attempts: /*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(0), /*#__PURE__*/ Schema.lessThanOrEqualTo(10)), 
+/**
+ * The time to live (ttl) defines the time in seconds that a pin is valid. Min 1 minute (60 seconds) and max 30 minutes (1800 seconds)
+ *
+ * From 60 to 1800.
+ */
+ttl: /*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(60), /*#__PURE__*/ Schema.lessThanOrEqualTo(1800)), 
+/**
+ * The webhook where request will be made with status updates for the OTP validation
+ *
+ * Format uri.
+ */
+otpCallbackUrl: /*#__PURE__*/ Schema.NullOr(Schema.String), 
+/**
+ * Datetime of the OTP request
+ *
+ * Format date-time.
+ */
+dateCreated: Schema.String, 
+/**
+ * Datetime of the OTP request expiration. After this date and time the pin will no longer be valid
+ *
+ * Format date-time.
+ */
+dateExpires: Schema.String })).annotations({ identifier: "DataOtp" })
 /**
  * @since 0.1.0
  * @category models
@@ -816,9 +1024,13 @@ export type DataOtp = typeof DataOtp.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CallBackRequestOtpUpdate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "event": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Formats.OpenLiteral("otp_update")), 
+export const CallBackRequestOtpUpdate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+/**
+ * One of `otp_update`.
+ */
+event: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Formats.OpenLiteral("otp_update")), 
 /** Event data, grouped in multiple objects (up to 200 in a request) */
-"data": /*#__PURE__*/ Schema.Array(DataOtp) })).annotations({ identifier: "CallBackRequestOtpUpdate" })
+data: /*#__PURE__*/ Schema.Array(DataOtp) })).annotations({ identifier: "CallBackRequestOtpUpdate" })
 /**
  * @since 0.1.0
  * @category models
@@ -830,20 +1042,32 @@ export type CallBackRequestOtpUpdate = typeof CallBackRequestOtpUpdate.Type
  * @category schemas
  */
 export const DataReceiveSms = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Identifier of the received message */
-"msgId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Identifier of the received message
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+msgId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** The phone number that sent the SMS, in international E.164 format */
-"from": Schema.String, 
-/** Two-letter country ISO of the phone number that sent the SMS */
-"countryIso": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
+from: Schema.String, 
+/**
+ * Two-letter country ISO of the phone number that sent the SMS
+ *
+ * 2 characters.
+ */
+countryIso: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
 /** The short code or virtual phone number that received the SMS */
-"to": Schema.String, 
+to: Schema.String, 
 /** The text of the received SMS */
-"text": Schema.String, 
+text: Schema.String, 
 /** The cost of receiving the SMS. It is usually free to receive SMS, but in some countries some charges may apply */
-"cost": Schema.Finite, 
-/** Date and time of receiving the text message */
-"receivedAt": Schema.String })).annotations({ identifier: "DataReceiveSms" })
+cost: Schema.Finite, 
+/**
+ * Date and time of receiving the text message
+ *
+ * Format date-time.
+ */
+receivedAt: Schema.String })).annotations({ identifier: "DataReceiveSms" })
 /**
  * @since 0.1.0
  * @category models
@@ -854,9 +1078,13 @@ export type DataReceiveSms = typeof DataReceiveSms.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CallBackRequestReceiveSms = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "event": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Formats.OpenLiteral("receive_sms")), 
+export const CallBackRequestReceiveSms = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+/**
+ * One of `receive_sms`.
+ */
+event: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Formats.OpenLiteral("receive_sms")), 
 /** Event data, grouped in multiple objects (up to 200 in a request) */
-"data": /*#__PURE__*/ Schema.Array(DataReceiveSms) })).annotations({ identifier: "CallBackRequestReceiveSms" })
+data: /*#__PURE__*/ Schema.Array(DataReceiveSms) })).annotations({ identifier: "CallBackRequestReceiveSms" })
 /**
  * @since 0.1.0
  * @category models
@@ -867,9 +1095,13 @@ export type CallBackRequestReceiveSms = typeof CallBackRequestReceiveSms.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CallBackRequestShortlinkHit = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "event": /*#__PURE__*/ Formats.OpenLiteral("shortlink_hit", "shortlink_hit_update"), 
+export const CallBackRequestShortlinkHit = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+/**
+ * One of `shortlink_hit`, `shortlink_hit_update`.
+ */
+event: /*#__PURE__*/ Formats.OpenLiteral("shortlink_hit", "shortlink_hit_update"), 
 /** Event type data, grouped in multiple objects (up to 200 in a request) */
-"data": /*#__PURE__*/ Schema.Array(DataShortlinkHit) })).annotations({ identifier: "CallBackRequestShortlinkHit" })
+data: /*#__PURE__*/ Schema.Array(DataShortlinkHit) })).annotations({ identifier: "CallBackRequestShortlinkHit" })
 /**
  * @since 0.1.0
  * @category models
@@ -891,7 +1123,7 @@ export type CallbackEventTypes = typeof CallbackEventTypes.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Campaigns = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "phoneNumbers": Schema.Int, "parts": Schema.Int, "costParts": Schema.Finite })).annotations({ identifier: "Campaigns" })
+export const Campaigns = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ phoneNumbers: Schema.Int, parts: Schema.Int, costParts: Schema.Finite })).annotations({ identifier: "Campaigns" })
 /**
  * @since 0.1.0
  * @category models
@@ -903,8 +1135,12 @@ export type Campaigns = typeof Campaigns.Type
  * @category schemas
  */
 export const InfoOtp = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Identifier of the OTP */
-"id": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) })).annotations({ identifier: "InfoOtp" })
+/**
+ * Identifier of the OTP
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+id: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) })).annotations({ identifier: "InfoOtp" })
 /**
  * @since 0.1.0
  * @category models
@@ -915,7 +1151,7 @@ export type InfoOtp = typeof InfoOtp.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CancelOtpResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoOtp })).annotations({ identifier: "CancelOtpResponse" })
+export const CancelOtpResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoOtp })).annotations({ identifier: "CancelOtpResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -927,16 +1163,28 @@ export type CancelOtpResponse = typeof CancelOtpResponse.Type
  * @category schemas
  */
 export const InfoCancelRent = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Unique identifier of the active rent */
-"rentId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
-/** Unique identifier of phone number */
-"numberId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Unique identifier of the active rent
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+rentId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Unique identifier of phone number
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+numberId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** Rented phone number in international E.164 format */
-"phoneNumber": Schema.String, 
-/** Two-letter country code in ISO-3166 alpha 2 standard. Eg. `DE`, `FR`, `IT` */
-"countryIso": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
+phoneNumber: Schema.String, 
+/**
+ * Two-letter country code in ISO-3166 alpha 2 standard. Eg. `DE`, `FR`, `IT`
+ *
+ * 2 characters.
+ */
+countryIso: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
 /** Credit returned to your account balance. Please note that the one-time setup cost (provision cost) is not returned, only the rent cost of the number */
-"creditReturned": Schema.Finite })).annotations({ identifier: "InfoCancelRent" })
+creditReturned: Schema.Finite })).annotations({ identifier: "InfoCancelRent" })
 /**
  * @since 0.1.0
  * @category models
@@ -947,7 +1195,7 @@ export type InfoCancelRent = typeof InfoCancelRent.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CancelRentResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoCancelRent })).annotations({ identifier: "CancelRentResponse" })
+export const CancelRentResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoCancelRent })).annotations({ identifier: "CancelRentResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -958,7 +1206,7 @@ export type CancelRentResponse = typeof CancelRentResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ChannelsStatus = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "sms": Schema.Boolean, "viber": Schema.Boolean, "whatsapp": Schema.Boolean, "multichannel": Schema.Boolean })).annotations({ identifier: "ChannelsStatus" })
+export const ChannelsStatus = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ sms: Schema.Boolean, viber: Schema.Boolean, whatsapp: Schema.Boolean, multichannel: Schema.Boolean })).annotations({ identifier: "ChannelsStatus" })
 /**
  * @since 0.1.0
  * @category models
@@ -982,15 +1230,19 @@ export type CharactersReplaced = typeof CharactersReplaced.Type
  */
 export const InfoConversation = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Unique identifier of the conversation */
-"conversationId": Schema.String, 
+conversationId: Schema.String, 
 /** Phone number in international E.164 format */
-"phoneNumber": Schema.String, 
-/** Two-letter country ISO of the phone number */
-"countryIso": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
+phoneNumber: Schema.String, 
+/**
+ * Two-letter country ISO of the phone number
+ *
+ * 2 characters.
+ */
+countryIso: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
 /** First name of the contact */
-"firstName": Schema.String, 
+firstName: Schema.String, 
 /** Last name of the contact */
-"lastName": Schema.String })).annotations({ identifier: "InfoConversation" })
+lastName: Schema.String })).annotations({ identifier: "InfoConversation" })
 /**
  * @since 0.1.0
  * @category models
@@ -1002,18 +1254,34 @@ export type InfoConversation = typeof InfoConversation.Type
  * @category schemas
  */
 export const DataConversation = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Unique identifier of the message */
-"msgId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
-/** Direction of the message: sent, received */
-"type": /*#__PURE__*/ Formats.OpenLiteral("sent", "received"), 
+/**
+ * Unique identifier of the message
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+msgId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Direction of the message: sent, received
+ *
+ * One of `sent`, `received`.
+ */
+type: /*#__PURE__*/ Formats.OpenLiteral("sent", "received"), 
 /** Text message */
-"text": Schema.String, "richMedia": /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown }), 
-/** Delivery report of the message */
-"status": /*#__PURE__*/ Formats.OpenLiteral("DELIVERED", "SENT", "FAILED", "SCHEDULED"), 
+text: Schema.String, richMedia: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown }), 
+/**
+ * Delivery report of the message
+ *
+ * One of `DELIVERED`, `SENT`, `FAILED`, `SCHEDULED`.
+ */
+status: /*#__PURE__*/ Formats.OpenLiteral("DELIVERED", "SENT", "FAILED", "SCHEDULED"), 
 /** Cost of the message */
-"cost": Schema.Finite, "channel": /*#__PURE__*/ Formats.OpenLiteral("sms", "viber", "whatsapp"), 
+cost: Schema.Finite, 
+/**
+ * One of `sms`, `viber`, `whatsapp`.
+ */
+channel: /*#__PURE__*/ Formats.OpenLiteral("sms", "viber", "whatsapp"), 
 /** Date time of the sent/received message */
-"datetime": Schema.String })).annotations({ identifier: "DataConversation" })
+datetime: Schema.String })).annotations({ identifier: "DataConversation" })
 /**
  * @since 0.1.0
  * @category models
@@ -1024,7 +1292,7 @@ export type DataConversation = typeof DataConversation.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ConversationDetailsResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoConversation, "data": /*#__PURE__*/ Schema.Array(DataConversation) })).annotations({ identifier: "ConversationDetailsResponse" })
+export const ConversationDetailsResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoConversation, data: /*#__PURE__*/ Schema.Array(DataConversation) })).annotations({ identifier: "ConversationDetailsResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -1035,7 +1303,7 @@ export type ConversationDetailsResponse = typeof ConversationDetailsResponse.Typ
  * @since 0.1.0
  * @category schemas
  */
-export const ConversationReadResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoId })).annotations({ identifier: "ConversationReadResponse" })
+export const ConversationReadResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoId })).annotations({ identifier: "ConversationReadResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -1048,7 +1316,7 @@ export type ConversationReadResponse = typeof ConversationReadResponse.Type
  */
 export const ConversationReplySmsRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** The reply text message */
-"text": Schema.String })).annotations({ identifier: "ConversationReplySmsRequest" })
+text: Schema.String })).annotations({ identifier: "ConversationReplySmsRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -1060,22 +1328,30 @@ export type ConversationReplySmsRequest = typeof ConversationReplySmsRequest.Typ
  * @category schemas
  */
 export const InfoConversationReply = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Unique identifier of the campaign */
-"campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Unique identifier of the campaign
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+campaignId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** Total phone numbers submitted for processing */
-"totalPhoneNumbers": Schema.Int, 
+totalPhoneNumbers: Schema.Int, 
 /** Total valid phone numbers after validation */
-"totalValid": Schema.Int, 
+totalValid: Schema.Int, 
 /** Total invalid phone numbers after validation */
-"totalInvalid": Schema.Int, 
+totalInvalid: Schema.Int, 
 /** Total cost of sending the message */
-"totalCost": Schema.Finite, 
+totalCost: Schema.Finite, 
 /** Total message parts */
-"totalParts": Schema.Int, 
-/** Callback URL for receiving the delivery report */
-"dlrCallbackUrl": /*#__PURE__*/ Schema.NullOr(Schema.String), 
+totalParts: Schema.Int, 
+/**
+ * Callback URL for receiving the delivery report
+ *
+ * Format uri.
+ */
+dlrCallbackUrl: /*#__PURE__*/ Schema.NullOr(Schema.String), 
 /** Confirmation that the message/campaign was scheduled at a later date */
-"scheduled": Schema.Boolean })).annotations({ identifier: "InfoConversationReply" })
+scheduled: Schema.Boolean })).annotations({ identifier: "InfoConversationReply" })
 /**
  * @since 0.1.0
  * @category models
@@ -1088,11 +1364,15 @@ export type InfoConversationReply = typeof InfoConversationReply.Type
  */
 export const TextAnalysis = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Total character length of the message */
-"length": Schema.Int, 
+length: Schema.Int, 
 /** Will be `true` if the message contains characters that are not in the [GSM-7 character set](https://en.wikipedia.org/wiki/GSM_03.38) */
-"unicode": Schema.Boolean, 
-/** Message parts */
-"parts": /*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(1)) })).annotations({ identifier: "TextAnalysis" })
+unicode: Schema.Boolean, 
+/**
+ * Message parts
+ *
+ * At least 1.
+ */
+parts: /*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(1)) })).annotations({ identifier: "TextAnalysis" })
 /**
  * @since 0.1.0
  * @category models
@@ -1104,24 +1384,36 @@ export type TextAnalysis = typeof TextAnalysis.Type
  * @category schemas
  */
 export const DataConversationReply = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Unique identifier of the message */
-"msgId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
-/** Delivery report of the message */
-"status": /*#__PURE__*/ Formats.OpenLiteral("DELIVERED", "SENT", "FAILED", "SCHEDULED"), 
+/**
+ * Unique identifier of the message
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+msgId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Delivery report of the message
+ *
+ * One of `DELIVERED`, `SENT`, `FAILED`, `SCHEDULED`.
+ */
+status: /*#__PURE__*/ Formats.OpenLiteral("DELIVERED", "SENT", "FAILED", "SCHEDULED"), 
 /** Date time of the sent message */
-"createdAt": Schema.String, 
+createdAt: Schema.String, 
 /** Cost of the message */
-"cost": Schema.Finite, 
+cost: Schema.Finite, 
 /** Destination phone number in international E.164 format */
-"to": Schema.String, 
-/** Two-letter country ISO of the phone number */
-"countryIso": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
+to: Schema.String, 
+/**
+ * Two-letter country ISO of the phone number
+ *
+ * 2 characters.
+ */
+countryIso: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
 /** Originator (Sender name) of the message */
-"from": Schema.String, 
+from: Schema.String, 
 /** Text message */
-"text": Schema.String, 
+text: Schema.String, 
 /** Message parts */
-"parts": Schema.Int, "textAnalysis": TextAnalysis })).annotations({ identifier: "DataConversationReply" })
+parts: Schema.Int, textAnalysis: TextAnalysis })).annotations({ identifier: "DataConversationReply" })
 /**
  * @since 0.1.0
  * @category models
@@ -1132,7 +1424,7 @@ export type DataConversationReply = typeof DataConversationReply.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ConversationReplySmsResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoConversationReply, "data": DataConversationReply })).annotations({ identifier: "ConversationReplySmsResponse" })
+export const ConversationReplySmsResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoConversationReply, data: DataConversationReply })).annotations({ identifier: "ConversationReplySmsResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -1144,8 +1436,12 @@ export type ConversationReplySmsResponse = typeof ConversationReplySmsResponse.T
  * @category schemas
  */
 export const ConversationReplyViberRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** The reply text message */
-"text": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(1000)), "richMedia": /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown }) })).annotations({ identifier: "ConversationReplyViberRequest" })
+/**
+ * The reply text message
+ *
+ * At most 1000 characters.
+ */
+text: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(1000)), richMedia: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown }) })).annotations({ identifier: "ConversationReplyViberRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -1157,34 +1453,66 @@ export type ConversationReplyViberRequest = typeof ConversationReplyViberRequest
  * @category schemas
  */
 export const DataViber = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Unique message identifier needed to track the delivery report */
-"msgId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
-/** Possible status of the message at request time:  * `ACCEPTED` - Message has been accepted for delivery  * `SCHEDULED` - Message has been scheduled at the date time specified  * `REJECTED` - Message was rejected because the number has opted out from receiving messages (no balance deduction, cost zero)  * `NO COVERAGE` - There is no coverage for this destination, no pricing is set (no balance deduction, cost zero)   The final delivery report (DELIVERED, FAILED) will be sent to the URL provided in the `dlrCallbackUrl` parameter or you can query the status at the resource GET `/reports/single/{msgId}` */
-"status": /*#__PURE__*/ Formats.OpenLiteral("ACCEPTED", "SCHEDULED", "REJECTED", "NO COVERAGE"), 
+/**
+ * Unique message identifier needed to track the delivery report
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+msgId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Possible status of the message at request time:  * `ACCEPTED` - Message has been accepted for delivery  * `SCHEDULED` - Message has been scheduled at the date time specified  * `REJECTED` - Message was rejected because the number has opted out from receiving messages (no balance deduction, cost zero)  * `NO COVERAGE` - There is no coverage for this destination, no pricing is set (no balance deduction, cost zero)   The final delivery report (DELIVERED, FAILED) will be sent to the URL provided in the `dlrCallbackUrl` parameter or you can query the status at the resource GET `/reports/single/{msgId}`
+ *
+ * One of `ACCEPTED`, `SCHEDULED`, `REJECTED`, `NO COVERAGE`.
+ */
+status: /*#__PURE__*/ Formats.OpenLiteral("ACCEPTED", "SCHEDULED", "REJECTED", "NO COVERAGE"), 
 /** Status code for the delivery report */
-"statusCode": Schema.Int, 
+statusCode: Schema.Int, 
 /** Status code for the failed delivery report */
-"errorCode": /*#__PURE__*/ Schema.NullOr(Schema.Int), 
-/** Date and time of sending the message */
-"createdAt": Schema.String, 
+errorCode: /*#__PURE__*/ Schema.NullOr(Schema.Int), 
+/**
+ * Date and time of sending the message
+ *
+ * Format date-time.
+ */
+createdAt: Schema.String, 
 /** If the date of send or the schedule date of a message is detected to be in the quiet hours of the destination phone number, this parameter will be set to `true`. This parameter is `false` if no quiet hours detected */
-"inQuietHours": Schema.Boolean, 
+inQuietHours: Schema.Boolean, 
 /** The cost of sending a message, in the currency of the account (**eur** or **usd**). */
-"cost": Schema.Finite, 
+cost: Schema.Finite, 
 /** Destination phone number in E.164 format */
-"to": Schema.String, 
-/** Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. DE, FR, IT */
-"countryIso": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
-/** Originator (sender name) of the message */
-"from": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
+to: Schema.String, 
+/**
+ * Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. DE, FR, IT
+ *
+ * 2 characters.
+ */
+countryIso: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
+/**
+ * Originator (sender name) of the message
+ *
+ * 3 to 15 characters.
+ */
+from: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
 /** The text message sent with all the fields/variables replaced (if any). */
-"text": Schema.String, 
-/** Message parts. For Viber/Whatsapp/Multichannel this variable is always with value 1 */
-"parts": /*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(1), /*#__PURE__*/ Schema.lessThanOrEqualTo(1)), 
-/** Client own UUID (v1-v5) provided to track messages */
-"trackData": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
-/** Date and time when the message was scheduled. If the date and time of sending or scheduling is detected to be in the quiet hours interval, the API will schedule the sending of the Viber message at the end of the quiet hours. Eg. If quiet hours is defined between 21:30 and 09:30 and the message sending is at 21:55, then the API will schedule the message the next day at 09:31 */
-"scheduledAt": /*#__PURE__*/ Schema.optional(Schema.String) })).annotations({ identifier: "DataViber" })
+text: Schema.String, 
+/**
+ * Message parts. For Viber/Whatsapp/Multichannel this variable is always with value 1
+ *
+ * From 1 to 1.
+ */
+parts: /*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(1), /*#__PURE__*/ Schema.lessThanOrEqualTo(1)), 
+/**
+ * Client own UUID (v1-v5) provided to track messages
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+trackData: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
+/**
+ * Date and time when the message was scheduled. If the date and time of sending or scheduling is detected to be in the quiet hours interval, the API will schedule the sending of the Viber message at the end of the quiet hours. Eg. If quiet hours is defined between 21:30 and 09:30 and the message sending is at 21:55, then the API will schedule the message the next day at 09:31
+ *
+ * Format date-time.
+ */
+scheduledAt: /*#__PURE__*/ Schema.optional(Schema.String) })).annotations({ identifier: "DataViber" })
 /**
  * @since 0.1.0
  * @category models
@@ -1195,7 +1523,7 @@ export type DataViber = typeof DataViber.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ConversationReplyViberRespone = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoConversationReply, "data": DataViber })).annotations({ identifier: "ConversationReplyViberRespone" })
+export const ConversationReplyViberRespone = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoConversationReply, data: DataViber })).annotations({ identifier: "ConversationReplyViberRespone" })
 /**
  * @since 0.1.0
  * @category models
@@ -1207,8 +1535,12 @@ export type ConversationReplyViberRespone = typeof ConversationReplyViberRespone
  * @category schemas
  */
 export const ConversationReplyWhatsappRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** The reply text message */
-"text": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(1000)), "richMedia": /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown }) })).annotations({ identifier: "ConversationReplyWhatsappRequest" })
+/**
+ * The reply text message
+ *
+ * At most 1000 characters.
+ */
+text: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(1000)), richMedia: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown }) })).annotations({ identifier: "ConversationReplyWhatsappRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -1219,7 +1551,7 @@ export type ConversationReplyWhatsappRequest = typeof ConversationReplyWhatsappR
  * @since 0.1.0
  * @category schemas
  */
-export const ConversationReplyWhatsappResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoConversationReply, "data": DataViber })).annotations({ identifier: "ConversationReplyWhatsappResponse" })
+export const ConversationReplyWhatsappResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoConversationReply, data: DataViber })).annotations({ identifier: "ConversationReplyWhatsappResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -1231,22 +1563,30 @@ export type ConversationReplyWhatsappResponse = typeof ConversationReplyWhatsapp
  * @category schemas
  */
 export const DataConversations = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Unique identifier of the conversation */
-"conversationId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Unique identifier of the conversation
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+conversationId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** Phone number in international E.164 format */
-"phoneNumber": Schema.String, 
-/** Two-letter country ISO of the phone number */
-"countryIso": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
+phoneNumber: Schema.String, 
+/**
+ * Two-letter country ISO of the phone number
+ *
+ * 2 characters.
+ */
+countryIso: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
 /** First name of the contact */
-"firstName": /*#__PURE__*/ Schema.NullOr(Schema.String), 
+firstName: /*#__PURE__*/ Schema.NullOr(Schema.String), 
 /** Last name of the contact */
-"lastName": Schema.String, 
+lastName: Schema.String, 
 /** New messages in this conversation that were not read */
-"unreadMessages": Schema.Int, 
+unreadMessages: Schema.Int, 
 /** Preview of the last message in the converstion */
-"lastReply": Schema.String, 
+lastReply: Schema.String, 
 /** Date and time of last reply from the contact to this conversation */
-"lastUpdate": Schema.String })).annotations({ identifier: "DataConversations" })
+lastUpdate: Schema.String })).annotations({ identifier: "DataConversations" })
 /**
  * @since 0.1.0
  * @category models
@@ -1257,7 +1597,7 @@ export type DataConversations = typeof DataConversations.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ConversationsListResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "data": /*#__PURE__*/ Schema.Array(DataConversations) })).annotations({ identifier: "ConversationsListResponse" })
+export const ConversationsListResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Array(DataConversations) })).annotations({ identifier: "ConversationsListResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -1280,10 +1620,18 @@ export type CountryPriceObj = typeof CountryPriceObj.Type
  * @category schemas
  */
 export const CountryPriceObj1 = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** The name of the custom field */
-"countryCode": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1), /*#__PURE__*/ Schema.maxLength(50), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[a-zA-Z0-9_]$"))), 
-/** The value of the defined custom field */
-"customValue": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1), /*#__PURE__*/ Schema.maxLength(100))) })).annotations({ identifier: "CountryPriceObj1" })
+/**
+ * The name of the custom field
+ *
+ * 1 to 50 characters; pattern `^[a-zA-Z0-9_]$`.
+ */
+countryCode: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1), /*#__PURE__*/ Schema.maxLength(50), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[a-zA-Z0-9_]$"))), 
+/**
+ * The value of the defined custom field
+ *
+ * 1 to 100 characters.
+ */
+customValue: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1), /*#__PURE__*/ Schema.maxLength(100))) })).annotations({ identifier: "CountryPriceObj1" })
 /**
  * @since 0.1.0
  * @category models
@@ -1296,7 +1644,7 @@ export type CountryPriceObj1 = typeof CountryPriceObj1.Type
  */
 export const CustomFields = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** The name of the custom field */
-"customFieldName": /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String }) })).annotations({ identifier: "CustomFields" })
+customFieldName: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String }) })).annotations({ identifier: "CustomFields" })
 /**
  * @since 0.1.0
  * @category models
@@ -1308,10 +1656,14 @@ export type CustomFields = typeof CustomFields.Type
  * @category schemas
  */
 export const RentCost = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Rent period (in days) */
-"days": /*#__PURE__*/ Schema.Literal(1, 7, 30), 
+/**
+ * Rent period (in days)
+ *
+ * One of `1`, `7`, `30`.
+ */
+days: /*#__PURE__*/ Schema.Literal(1, 7, 30), 
 /** Cost to rent the number for 1, 7 or 30 days */
-"cost": Schema.Finite })).annotations({ identifier: "RentCost" })
+cost: Schema.Finite })).annotations({ identifier: "RentCost" })
 /**
  * @since 0.1.0
  * @category models
@@ -1323,34 +1675,58 @@ export type RentCost = typeof RentCost.Type
  * @category schemas
  */
 export const DataAvailableNumbersRent = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Unique identifier of phone number */
-"numberId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Unique identifier of phone number
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+numberId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** Phone number in international E.164 format. In some cases this value might be `null` as the phone number will be selected random from a pool of numbers */
-"phoneNumber": /*#__PURE__*/ Schema.NullOr(Schema.String), 
-/** Two-letter country ISO of the phone number */
-"countryIso": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
+phoneNumber: /*#__PURE__*/ Schema.NullOr(Schema.String), 
+/**
+ * Two-letter country ISO of the phone number
+ *
+ * 2 characters.
+ */
+countryIso: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
 /** Network operator of the phone number */
-"networkOperator": Schema.String, 
+networkOperator: Schema.String, 
 /** Sum of features of the phone number, in numerical value. The following are the corresponding values for each feature:  - `1` for receiving SMS (inbound SMS)  - `2` for sending SMS (outbound SMS)  - `4` for voice.      <br> <br>  A phone number with feature `1` can only receive SMS, with feature `2` can only send SMS, and with feature value `3` (1 + 2) cand send and receive SMS */
-"features": Schema.Int, 
-/** Type of phone number */
-"numberType": /*#__PURE__*/ Formats.OpenLiteral("mobile", "landline"), 
+features: Schema.Int, 
+/**
+ * Type of phone number
+ *
+ * One of `mobile`, `landline`.
+ */
+numberType: /*#__PURE__*/ Formats.OpenLiteral("mobile", "landline"), 
 /** Cost for receiving a SMS on this phone number (most of the time receiving is free, meaning this has value 0) */
-"inboundSmsCost": Schema.Finite, 
+inboundSmsCost: Schema.Finite, 
 /** Cost for sending a SMS from this phone number. If the number doesn't have outbound SMS as a feature, this parameter will be `null` */
-"outboundSmsCost": /*#__PURE__*/ Schema.NullOr(Schema.Finite), 
+outboundSmsCost: /*#__PURE__*/ Schema.NullOr(Schema.Finite), 
 /** One time setup fee for the rented phone number (if applicable) */
-"setupCost": Schema.Finite, 
+setupCost: Schema.Finite, 
 /** Array of objects with cost for every period (in days). If the phone number has a minimum rent period of 30 days, this array will contain only one object with cost for 30 days. If minimum rent is 1 day, then this array will contain 3 objects with cost for 1, 7, 30 days */
-"rentCost": /*#__PURE__*/ Schema.Array(RentCost), 
-/** Minimum period that this phone number must be rented (in days) */
-"minRent": /*#__PURE__*/ Schema.Literal(1, 7, 30), 
-/** The time to setup the number. instant - the number is available immediately, delayed - the number will be available after a period of time (between 10 minutes and few days) */
-"setupTime": /*#__PURE__*/ Formats.OpenLiteral("instant", "delayed"), 
+rentCost: /*#__PURE__*/ Schema.Array(RentCost), 
+/**
+ * Minimum period that this phone number must be rented (in days)
+ *
+ * One of `1`, `7`, `30`.
+ */
+minRent: /*#__PURE__*/ Schema.Literal(1, 7, 30), 
+/**
+ * The time to setup the number. instant - the number is available immediately, delayed - the number will be available after a period of time (between 10 minutes and few days)
+ *
+ * One of `instant`, `delayed`.
+ */
+setupTime: /*#__PURE__*/ Formats.OpenLiteral("instant", "delayed"), 
 /** Indicates if the phone number requires registration */
-"registration": Schema.Boolean, "datetime": Schema.String, 
+registration: Schema.Boolean, 
+/**
+ * Format date-time.
+ */
+datetime: Schema.String, 
 /** Indicates if the phone number can receive SMS from alphanumeric sender ID */
-"inboundSmsSender": /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "DataAvailableNumbersRent" })
+inboundSmsSender: /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "DataAvailableNumbersRent" })
 /**
  * @since 0.1.0
  * @category models
@@ -1363,17 +1739,25 @@ export type DataAvailableNumbersRent = typeof DataAvailableNumbersRent.Type
  */
 export const DataGroups = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Group identifier */
-"id": Schema.Int, 
-/** Name of the group */
-"name": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(40)), 
+id: Schema.Int, 
+/**
+ * Name of the group
+ *
+ * 3 to 40 characters.
+ */
+name: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(40)), 
 /** Total phone numbers in the group */
-"totalPhoneNumbers": Schema.Int, 
+totalPhoneNumbers: Schema.Int, 
 /** Total cost for sending one SMS to the group */
-"totalCost": Schema.Finite, 
+totalCost: Schema.Finite, 
 /** Total contacts that opted out */
-"totalOptouts": Schema.Int, 
-/** Date and time when the group was created */
-"createdAt": Schema.String })).annotations({ identifier: "DataGroups" })
+totalOptouts: Schema.Int, 
+/**
+ * Date and time when the group was created
+ *
+ * Format date-time.
+ */
+createdAt: Schema.String })).annotations({ identifier: "DataGroups" })
 /**
  * @since 0.1.0
  * @category models
@@ -1384,7 +1768,11 @@ export type DataGroups = typeof DataGroups.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataGroupsDetails = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "id": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), "phoneNumber": Schema.String, "countryIso": Schema.String, "firstName": /*#__PURE__*/ Schema.NullOr(Schema.String), "lastName": /*#__PURE__*/ Schema.NullOr(Schema.String), "email": /*#__PURE__*/ Schema.NullOr(Schema.String), "field1": /*#__PURE__*/ Schema.NullOr(Schema.String), "field2": /*#__PURE__*/ Schema.NullOr(Schema.String), "field3": /*#__PURE__*/ Schema.NullOr(Schema.String), "field4": /*#__PURE__*/ Schema.NullOr(Schema.String), "field5": /*#__PURE__*/ Schema.NullOr(Schema.String), "groupId": Schema.Int, "optout": Schema.Boolean, "dateAdded": Schema.String, "customFields": /*#__PURE__*/ Schema.optional(CustomFieldsObj) })).annotations({ identifier: "DataGroupsDetails" })
+export const DataGroupsDetails = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+/**
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+id: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), phoneNumber: Schema.String, countryIso: Schema.String, firstName: /*#__PURE__*/ Schema.NullOr(Schema.String), lastName: /*#__PURE__*/ Schema.NullOr(Schema.String), email: /*#__PURE__*/ Schema.NullOr(Schema.String), field1: /*#__PURE__*/ Schema.NullOr(Schema.String), field2: /*#__PURE__*/ Schema.NullOr(Schema.String), field3: /*#__PURE__*/ Schema.NullOr(Schema.String), field4: /*#__PURE__*/ Schema.NullOr(Schema.String), field5: /*#__PURE__*/ Schema.NullOr(Schema.String), groupId: Schema.Int, optout: Schema.Boolean, dateAdded: Schema.String, customFields: /*#__PURE__*/ Schema.optional(CustomFieldsObj) })).annotations({ identifier: "DataGroupsDetails" })
 /**
  * @since 0.1.0
  * @category models
@@ -1396,34 +1784,70 @@ export type DataGroupsDetails = typeof DataGroupsDetails.Type
  * @category schemas
  */
 export const DataMultichannel = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Unique message identifier needed to track the delivery report */
-"msgId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
-/** Possible status of the message at request time:  * `ACCEPTED` - Message has been accepted for delivery  * `SCHEDULED` - Message has been scheduled at the date time specified  * `REJECTED` - Message was rejected because the number has opted out from receiving messages (no balance deduction, cost zero)  * `NO COVERAGE` - There is no coverage for this destination, no pricing is set (no balance deduction, cost zero)   The final delivery report (DELIVERED, FAILED) will be sent to the URL provided in the `dlrCallbackUrl` parameter or you can query the status at the resource GET `/reports/single/{msgId}` */
-"status": /*#__PURE__*/ Formats.OpenLiteral("ACCEPTED", "SCHEDULED", "REJECTED", "NO COVERAGE"), 
+/**
+ * Unique message identifier needed to track the delivery report
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+msgId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Possible status of the message at request time:  * `ACCEPTED` - Message has been accepted for delivery  * `SCHEDULED` - Message has been scheduled at the date time specified  * `REJECTED` - Message was rejected because the number has opted out from receiving messages (no balance deduction, cost zero)  * `NO COVERAGE` - There is no coverage for this destination, no pricing is set (no balance deduction, cost zero)   The final delivery report (DELIVERED, FAILED) will be sent to the URL provided in the `dlrCallbackUrl` parameter or you can query the status at the resource GET `/reports/single/{msgId}`
+ *
+ * One of `ACCEPTED`, `SCHEDULED`, `REJECTED`, `NO COVERAGE`.
+ */
+status: /*#__PURE__*/ Formats.OpenLiteral("ACCEPTED", "SCHEDULED", "REJECTED", "NO COVERAGE"), 
 /** Status code for the delivery report */
-"statusCode": Schema.Int, 
+statusCode: Schema.Int, 
 /** Status code for the failed delivery report */
-"errorCode": /*#__PURE__*/ Schema.NullOr(Schema.Int), 
-/** Date and time of sending the message */
-"createdAt": Schema.String, 
+errorCode: /*#__PURE__*/ Schema.NullOr(Schema.Int), 
+/**
+ * Date and time of sending the message
+ *
+ * Format date-time.
+ */
+createdAt: Schema.String, 
 /** If the date of send or the schedule date of a message is detected to be in the quiet hours of the destination phone number, this parameter will be set to `true`. This parameter is `false` if no quiet hours detected */
-"inQuietHours": Schema.Boolean, 
+inQuietHours: Schema.Boolean, 
 /** The cost of sending a message, in the currency of the account (**eur** or **usd**). */
-"cost": Schema.Finite, 
+cost: Schema.Finite, 
 /** Destination phone number in E.164 format */
-"to": Schema.String, 
-/** Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. DE, FR, IT */
-"countryIso": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
-/** Originator (sender name) of the message */
-"from": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
+to: Schema.String, 
+/**
+ * Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. DE, FR, IT
+ *
+ * 2 characters.
+ */
+countryIso: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
+/**
+ * Originator (sender name) of the message
+ *
+ * 3 to 15 characters.
+ */
+from: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
 /** The text message sent with all the fields/variables replaced (if any). */
-"text": Schema.String, 
-/** Message parts. For Viber/Whatsapp/Multichannel this variable is always with value 1 */
-"parts": /*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(1), /*#__PURE__*/ Schema.lessThanOrEqualTo(1)), "channel": /*#__PURE__*/ Formats.OpenLiteral("viber", "whatsapp", "sms"), 
-/** Client own UUID (v1-v5) provided to track messages */
-"trackData": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
-/** Date and time when the Whatsapp message was scheduled. If the date and time of sending or scheduling is detected to be in the quiet hours interval, the API will schedule the sending of the Whatsapp message at the end of the quiet hours. Eg. If quiet hours is defined between 21:30 and 09:30 and the message sending is at 21:55, then the API will schedule the message the next day at 09:31 */
-"scheduledAt": /*#__PURE__*/ Schema.optional(Schema.String) })).annotations({ identifier: "DataMultichannel" })
+text: Schema.String, 
+/**
+ * Message parts. For Viber/Whatsapp/Multichannel this variable is always with value 1
+ *
+ * From 1 to 1.
+ */
+parts: /*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(1), /*#__PURE__*/ Schema.lessThanOrEqualTo(1)), 
+/**
+ * One of `viber`, `whatsapp`, `sms`.
+ */
+channel: /*#__PURE__*/ Formats.OpenLiteral("viber", "whatsapp", "sms"), 
+/**
+ * Client own UUID (v1-v5) provided to track messages
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+trackData: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
+/**
+ * Date and time when the Whatsapp message was scheduled. If the date and time of sending or scheduling is detected to be in the quiet hours interval, the API will schedule the sending of the Whatsapp message at the end of the quiet hours. Eg. If quiet hours is defined between 21:30 and 09:30 and the message sending is at 21:55, then the API will schedule the message the next day at 09:31
+ *
+ * Format date-time.
+ */
+scheduledAt: /*#__PURE__*/ Schema.optional(Schema.String) })).annotations({ identifier: "DataMultichannel" })
 /**
  * @since 0.1.0
  * @category models
@@ -1436,31 +1860,47 @@ export type DataMultichannel = typeof DataMultichannel.Type
  */
 export const DataNumberLookup = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Phone number in international E.164 format */
-"phoneNumber": Schema.String, 
-/** Unique lookup identifier */
-"lookupId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+phoneNumber: Schema.String, 
+/**
+ * Unique lookup identifier
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+lookupId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** The cost of phone number lookup */
-"cost": Schema.Finite, 
+cost: Schema.Finite, 
 /** Mobile country code. [See full list of MCC](https://www.itu.int/dms_pub/itu-t/opb/sp/T-SP-E.212B-2018-PDF-E.pdf) */
-"mcc": Schema.String, 
+mcc: Schema.String, 
 /** Mobile country code + Mobile network code. [See full list of MCC + MNC](https://www.itu.int/dms_pub/itu-t/opb/sp/T-SP-E.212B-2018-PDF-E.pdf) */
-"mccmnc": Schema.String, 
-/** Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. `DE`, `FR`, `IT` */
-"countryIso": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
+mccmnc: Schema.String, 
+/**
+ * Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. `DE`, `FR`, `IT`
+ *
+ * 2 characters.
+ */
+countryIso: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
 /** Name of the country of the phone number */
-"countryName": Schema.String, 
+countryName: Schema.String, 
 /** Name of the country in local language */
-"countryNameLocale": Schema.String, 
-/** Status of the phone number */
-"status": /*#__PURE__*/ Formats.OpenLiteral("ACTIVE", "ABSENT", "BARRED", "UNKNOWN", "FAILED"), 
+countryNameLocale: Schema.String, 
+/**
+ * Status of the phone number
+ *
+ * One of `ACTIVE`, `ABSENT`, `BARRED`, `UNKNOWN`, `FAILED`.
+ */
+status: /*#__PURE__*/ Formats.OpenLiteral("ACTIVE", "ABSENT", "BARRED", "UNKNOWN", "FAILED"), 
 /** Short description of the status */
-"statusDescription": Schema.String, 
+statusDescription: Schema.String, 
 /** Returns `true` if the phone number is ported to other mobile network, `false` otherwise */
-"ported": Schema.Boolean, 
+ported: Schema.Boolean, 
 /** Returns `true` if the phone number is roaming in other network, `false` otherwise */
-"roaming": Schema.Boolean, "originalNetwork": OriginalNetwork, "portedNetwork": PortedNetwork, "roamingNetwork": RoamingNetwork, 
-/** Date and time of the phone number lookup request */
-"datetime": Schema.String })).annotations({ identifier: "DataNumberLookup" })
+roaming: Schema.Boolean, originalNetwork: OriginalNetwork, portedNetwork: PortedNetwork, roamingNetwork: RoamingNetwork, 
+/**
+ * Date and time of the phone number lookup request
+ *
+ * Format date-time.
+ */
+datetime: Schema.String })).annotations({ identifier: "DataNumberLookup" })
 /**
  * @since 0.1.0
  * @category models
@@ -1473,13 +1913,13 @@ export type DataNumberLookup = typeof DataNumberLookup.Type
  */
 export const DataNumberValidate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Phone number in international E.164 format */
-"phoneNumber": Schema.String, 
+phoneNumber: Schema.String, 
 /** Two-letter country ISO of the phone number */
-"countryIso": Schema.String, 
+countryIso: Schema.String, 
 /** Network operator of the phone number */
-"networkOperator": Schema.String, 
+networkOperator: Schema.String, 
 /** Timezone of the phone number based on the country iso */
-"timezone": Schema.String })).annotations({ identifier: "DataNumberValidate" })
+timezone: Schema.String })).annotations({ identifier: "DataNumberValidate" })
 /**
  * @since 0.1.0
  * @category models
@@ -1492,15 +1932,27 @@ export type DataNumberValidate = typeof DataNumberValidate.Type
  */
 export const DataNumbersLookup = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Phone number in international E.164 format */
-"phoneNumber": Schema.String, 
-/** Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. `DE`, `FR`, `IT` */
-"countryIso": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
+phoneNumber: Schema.String, 
+/**
+ * Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. `DE`, `FR`, `IT`
+ *
+ * 2 characters.
+ */
+countryIso: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
 /** The cost of phone number lookup */
-"cost": Schema.Finite, 
-/** Unique lookup identifier */
-"lookupId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
-/** Date and time of the phone number lookup request */
-"datetime": Schema.String })).annotations({ identifier: "DataNumbersLookup" })
+cost: Schema.Finite, 
+/**
+ * Unique lookup identifier
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+lookupId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Date and time of the phone number lookup request
+ *
+ * Format date-time.
+ */
+datetime: Schema.String })).annotations({ identifier: "DataNumbersLookup" })
 /**
  * @since 0.1.0
  * @category models
@@ -1513,13 +1965,13 @@ export type DataNumbersLookup = typeof DataNumbersLookup.Type
  */
 export const DataNumbersValidate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Phone number in international E.164 format */
-"phoneNumber": Schema.String, "invalid": Schema.Boolean, 
+phoneNumber: Schema.String, invalid: Schema.Boolean, 
 /** Two-letter country ISO of the phone number */
-"countryIso": /*#__PURE__*/ Schema.optional(Schema.String), 
+countryIso: /*#__PURE__*/ Schema.optional(Schema.String), 
 /** Network operator of the phone number */
-"networkOperator": /*#__PURE__*/ Schema.optional(Schema.String), 
+networkOperator: /*#__PURE__*/ Schema.optional(Schema.String), 
 /** Timezone of the phone number based on the country iso */
-"timezone": /*#__PURE__*/ Schema.optional(Schema.String) })).annotations({ identifier: "DataNumbersValidate" })
+timezone: /*#__PURE__*/ Schema.optional(Schema.String) })).annotations({ identifier: "DataNumbersValidate" })
 /**
  * @since 0.1.0
  * @category models
@@ -1532,21 +1984,33 @@ export type DataNumbersValidate = typeof DataNumbersValidate.Type
  */
 export const DataOptouts = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Identifier of the optout */
-"id": Schema.Int, 
+id: Schema.Int, 
 /** Phone number in international E.164 format */
-"phoneNumber": Schema.String, 
-/** Two-letter country ISO of the phone number that unsubscribed */
-"countryIso": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
-/** Type of optout. **admin** if the contact has been manually added by the admin or **link** if the contact has clicked the optout link */
-"optoutFrom": /*#__PURE__*/ Formats.OpenLiteral("admin", "link"), "datetime": Schema.String, 
-/** Identifier of the campaign from which the contact has unsubscribed */
-"campaignId": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))))), 
+phoneNumber: Schema.String, 
+/**
+ * Two-letter country ISO of the phone number that unsubscribed
+ *
+ * 2 characters.
+ */
+countryIso: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
+/**
+ * Type of optout. **admin** if the contact has been manually added by the admin or **link** if the contact has clicked the optout link
+ *
+ * One of `admin`, `link`.
+ */
+optoutFrom: /*#__PURE__*/ Formats.OpenLiteral("admin", "link"), datetime: Schema.String, 
+/**
+ * Identifier of the campaign from which the contact has unsubscribed
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+campaignId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))))), 
 /** Identifier of the group the contact was in */
-"groupId": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String)), 
+groupId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String)), 
 /** Name of the group the contact was in */
-"groupName": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String)), 
+groupName: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String)), 
 /** Name of the campaign from which the contact has unsubscribed */
-"campaignName": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String)) })).annotations({ identifier: "DataOptouts" })
+campaignName: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String)) })).annotations({ identifier: "DataOptouts" })
 /**
  * @since 0.1.0
  * @category models
@@ -1559,11 +2023,19 @@ export type DataOptouts = typeof DataOptouts.Type
  */
 export const DataOriginatorsList = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Identifier of the originator */
-"id": Schema.Int, 
-/** Originator or sender name. Represents the `from` parameter in the API requests that send messages */
-"originator": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[a-zA-Z0-9]+$"))), "isDefault": Schema.Boolean, 
+id: Schema.Int, 
+/**
+ * Originator or sender name. Represents the `from` parameter in the API requests that send messages
+ *
+ * 3 to 15 characters; pattern `^[a-zA-Z0-9]+$`.
+ */
+originator: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[a-zA-Z0-9]+$"))), isDefault: Schema.Boolean, 
 /** Approval status of the originator */
-"approved": Schema.Boolean, "createdAt": Schema.String })).annotations({ identifier: "DataOriginatorsList" })
+approved: Schema.Boolean, 
+/**
+ * Format date-time.
+ */
+createdAt: Schema.String })).annotations({ identifier: "DataOriginatorsList" })
 /**
  * @since 0.1.0
  * @category models
@@ -1575,10 +2047,14 @@ export type DataOriginatorsList = typeof DataOriginatorsList.Type
  * @category schemas
  */
 export const RenewCost = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Rent period (in days) */
-"days": /*#__PURE__*/ Schema.Literal(1, 7, 30), 
+/**
+ * Rent period (in days)
+ *
+ * One of `1`, `7`, `30`.
+ */
+days: /*#__PURE__*/ Schema.Literal(1, 7, 30), 
 /** Cost to rent the number for 1, 7 or 30 days */
-"cost": Schema.Finite })).annotations({ identifier: "RenewCost" })
+cost: Schema.Finite })).annotations({ identifier: "RenewCost" })
 /**
  * @since 0.1.0
  * @category models
@@ -1591,9 +2067,9 @@ export type RenewCost = typeof RenewCost.Type
  */
 export const InboundSms = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Total SMS received on the phone number */
-"total": Schema.Int, 
+total: Schema.Int, 
 /** Total cost for receiving SMS */
-"cost": Schema.Finite })).annotations({ identifier: "InboundSms" })
+cost: Schema.Finite })).annotations({ identifier: "InboundSms" })
 /**
  * @since 0.1.0
  * @category models
@@ -1606,9 +2082,9 @@ export type InboundSms = typeof InboundSms.Type
  */
 export const OutboundSms = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Total SMS sent from the phone number */
-"total": Schema.Int, 
+total: Schema.Int, 
 /** Total cost for sending SMS */
-"cost": Schema.Finite })).annotations({ identifier: "OutboundSms" })
+cost: Schema.Finite })).annotations({ identifier: "OutboundSms" })
 /**
  * @since 0.1.0
  * @category models
@@ -1620,48 +2096,88 @@ export type OutboundSms = typeof OutboundSms.Type
  * @category schemas
  */
 export const DataRentedNumbers = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Unique identifier of the rent operation */
-"rentId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
-/** Unique identifier of the phone number */
-"numberId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Unique identifier of the rent operation
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+rentId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Unique identifier of the phone number
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+numberId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** Phone number that is rented in international E.164 format */
-"phoneNumber": Schema.String, 
-/** Two-letter country code in ISO-3166 alpha 2 standard. Eg. `DE`, `FR`, `IT` */
-"countryIso": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
+phoneNumber: Schema.String, 
+/**
+ * Two-letter country code in ISO-3166 alpha 2 standard. Eg. `DE`, `FR`, `IT`
+ *
+ * 2 characters.
+ */
+countryIso: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
 /** Network operator of the phone number */
-"networkOperator": Schema.String, 
+networkOperator: Schema.String, 
 /** Sum of features of the phone number, in numerical value. The following are the corresponding values for each feature:  - `1` for receiving SMS (inbound SMS)  - `2` for sending SMS (outbound SMS)  - `4` for voice.      <br> <br>  A phone number with feature `1` can only receive SMS, with feature `2` can only send SMS, and with feature value `3` (1 + 2) cand send and receive SMS */
-"features": Schema.Int, 
-/** Type of phone number. */
-"numberType": /*#__PURE__*/ Formats.OpenLiteral("mobile", "landline"), 
+features: Schema.Int, 
+/**
+ * Type of phone number.
+ *
+ * One of `mobile`, `landline`.
+ */
+numberType: /*#__PURE__*/ Formats.OpenLiteral("mobile", "landline"), 
 /** Cost of renting the phone number for the current period */
-"rentCost": Schema.Finite, 
+rentCost: Schema.Finite, 
 /** The one time setup fee that was charged at the initial rent of the phone number (if applicable) */
-"setupCost": Schema.Finite, 
-/** Current period of the phone number rent (in days) */
-"rentPeriod": /*#__PURE__*/ Schema.Literal(1, 7, 30), 
-/** Start date and time of the rent period (UTC) */
-"rentStart": Schema.String, 
-/** End date and time of the rent period (UTC) */
-"rentEnd": Schema.String, 
+setupCost: Schema.Finite, 
+/**
+ * Current period of the phone number rent (in days)
+ *
+ * One of `1`, `7`, `30`.
+ */
+rentPeriod: /*#__PURE__*/ Schema.Literal(1, 7, 30), 
+/**
+ * Start date and time of the rent period (UTC)
+ *
+ * Format date-time.
+ */
+rentStart: Schema.String, 
+/**
+ * End date and time of the rent period (UTC)
+ *
+ * Format date-time.
+ */
+rentEnd: Schema.String, 
 /** Cost for receiving a SMS on this phone number (most of the time receiving is free, meaning this has value 0) */
-"inboundSmsCost": Schema.Finite, 
+inboundSmsCost: Schema.Finite, 
 /** Cost for sending a SMS from this phone number. If the number doesn't have outbound SMS as a feature, this parameter will be `null` */
-"outboundSmsCost": /*#__PURE__*/ Schema.NullOr(Schema.Finite), 
+outboundSmsCost: /*#__PURE__*/ Schema.NullOr(Schema.Finite), 
 /** Array of objects with cost for rent renewal. If the number has minimum rent period of 30 days, this array will contain only one object with 30 days */
-"renewCost": /*#__PURE__*/ Schema.Array(RenewCost), "inboundSms": InboundSms, "outboundSms": OutboundSms, 
-/** Minimum period that this phone number can be rented/renewed (in days) */
-"minRent": /*#__PURE__*/ Schema.Literal(1, 7, 30), 
-/** Callback URL (or webhook) to get the received SMS on the rented phone number */
-"callbackUrl": /*#__PURE__*/ Schema.NullOr(Schema.String), 
+renewCost: /*#__PURE__*/ Schema.Array(RenewCost), inboundSms: InboundSms, outboundSms: OutboundSms, 
+/**
+ * Minimum period that this phone number can be rented/renewed (in days)
+ *
+ * One of `1`, `7`, `30`.
+ */
+minRent: /*#__PURE__*/ Schema.Literal(1, 7, 30), 
+/**
+ * Callback URL (or webhook) to get the received SMS on the rented phone number
+ *
+ * Format uri.
+ */
+callbackUrl: /*#__PURE__*/ Schema.NullOr(Schema.String), 
 /** Automatically renews the rent for the number with the same period as the current subscription */
-"autoRenew": Schema.Boolean, 
+autoRenew: Schema.Boolean, 
 /** Indicates if the rent is active (not canceled or subscription not expired) */
-"activeRent": Schema.Boolean, 
+activeRent: Schema.Boolean, 
 /** If the phone number requires registration, this parameter indicates if the phone number was approved. Value `true` means number approved, `false` means processing */
-"approved": Schema.Boolean, "datetime": Schema.String, 
+approved: Schema.Boolean, 
+/**
+ * Format date-time.
+ */
+datetime: Schema.String, 
 /** Indicates if the phone number can receive SMS from alphanumeric sender ID */
-"inboundSmsSender": /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "DataRentedNumbers" })
+inboundSmsSender: /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "DataRentedNumbers" })
 /**
  * @since 0.1.0
  * @category models
@@ -1673,36 +2189,72 @@ export type DataRentedNumbers = typeof DataRentedNumbers.Type
  * @category schemas
  */
 export const DataReportCampaign = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Unique message identifier */
-"msgId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
-/** Delivery report of the message */
-"status": /*#__PURE__*/ Formats.OpenLiteral("ACCEPTED", "SENT", "DELIVERED", "FAILED", "SCHEDULED", "REJECTED", "NO COVERAGE"), 
+/**
+ * Unique message identifier
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+msgId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Delivery report of the message
+ *
+ * One of `ACCEPTED`, `SENT`, `DELIVERED`, `FAILED`, `SCHEDULED`, `REJECTED`, `NO COVERAGE`.
+ */
+status: /*#__PURE__*/ Formats.OpenLiteral("ACCEPTED", "SENT", "DELIVERED", "FAILED", "SCHEDULED", "REJECTED", "NO COVERAGE"), 
 /** Status code for the delivery report */
-"statusCode": Schema.Int, 
+statusCode: Schema.Int, 
 /** Status code for the failed delivery report */
-"errorCode": /*#__PURE__*/ Schema.NullOr(Schema.Int), 
+errorCode: /*#__PURE__*/ Schema.NullOr(Schema.Int), 
 /** Specified if the sending was between the saved quiet hours */
-"inQuietHours": Schema.Boolean, 
-/** Date and time of sending the message */
-"createdAt": Schema.String, 
-/** Date and time of last delivery report update of the message */
-"updatedAt": /*#__PURE__*/ Schema.NullOr(Schema.String), 
+inQuietHours: Schema.Boolean, 
+/**
+ * Date and time of sending the message
+ *
+ * Format date-time.
+ */
+createdAt: Schema.String, 
+/**
+ * Date and time of last delivery report update of the message
+ *
+ * Format date-time.
+ */
+updatedAt: /*#__PURE__*/ Schema.NullOr(Schema.String), 
 /** The cost of sending a message, in the currency of the account (**eur** or **usd**). It is calculated as ***cost per message part x parts***. Eg. 3 x 0.041 = 0.123  <br>This parameter has value zero (0) if the status of the message is `REJECTED` or `NO COVERAGE` */
-"cost": Schema.Finite, 
+cost: Schema.Finite, 
 /** Destination phone number in E.164 format */
-"to": Schema.String, 
-/** Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. DE, FR, IT */
-"countryIso": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
-/** Originator (sender name) of the message */
-"from": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
+to: Schema.String, 
+/**
+ * Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. DE, FR, IT
+ *
+ * 2 characters.
+ */
+countryIso: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
+/**
+ * Originator (sender name) of the message
+ *
+ * 3 to 15 characters.
+ */
+from: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
 /** Content of the message */
-"text": Schema.String, 
-/** Source of the message sending */
-"source": /*#__PURE__*/ Formats.OpenLiteral("api", "webapp", "smpp", "plugin", "alerts", "excel"), 
-/** Channel that sent the message */
-"channel": /*#__PURE__*/ Formats.OpenLiteral("sms", "viber", "whatsapp"), "textAnalysis": TextAnalysis, 
-/** Date and time when the message was scheduled */
-"scheduledAt": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String)) })).annotations({ identifier: "DataReportCampaign" })
+text: Schema.String, 
+/**
+ * Source of the message sending
+ *
+ * One of `api`, `webapp`, `smpp`, `plugin`, `alerts`, `excel`.
+ */
+source: /*#__PURE__*/ Formats.OpenLiteral("api", "webapp", "smpp", "plugin", "alerts", "excel"), 
+/**
+ * Channel that sent the message
+ *
+ * One of `sms`, `viber`, `whatsapp`.
+ */
+channel: /*#__PURE__*/ Formats.OpenLiteral("sms", "viber", "whatsapp"), textAnalysis: TextAnalysis, 
+/**
+ * Date and time when the message was scheduled
+ *
+ * Format date-time.
+ */
+scheduledAt: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String)) })).annotations({ identifier: "DataReportCampaign" })
 /**
  * @since 0.1.0
  * @category models
@@ -1714,36 +2266,72 @@ export type DataReportCampaign = typeof DataReportCampaign.Type
  * @category schemas
  */
 export const DataReports = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Unique message identifier */
-"msgId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
-/** Delivery report of the message */
-"status": /*#__PURE__*/ Formats.OpenLiteral("ACCEPTED", "SENT", "DELIVERED", "FAILED", "SCHEDULED", "REJECTED", "NO COVERAGE"), 
+/**
+ * Unique message identifier
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+msgId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Delivery report of the message
+ *
+ * One of `ACCEPTED`, `SENT`, `DELIVERED`, `FAILED`, `SCHEDULED`, `REJECTED`, `NO COVERAGE`.
+ */
+status: /*#__PURE__*/ Formats.OpenLiteral("ACCEPTED", "SENT", "DELIVERED", "FAILED", "SCHEDULED", "REJECTED", "NO COVERAGE"), 
 /** Status code for the delivery report */
-"statusCode": Schema.Int, 
+statusCode: Schema.Int, 
 /** Status code for the failed delivery report */
-"errorCode": /*#__PURE__*/ Schema.NullOr(Schema.Int), 
+errorCode: /*#__PURE__*/ Schema.NullOr(Schema.Int), 
 /** Specified if the sending was between the saved quiet hours */
-"inQuietHours": Schema.Boolean, 
-/** Date and time of sending the message */
-"createdAt": Schema.String, 
-/** Date and time of last delivery report update of the message */
-"updatedAt": /*#__PURE__*/ Schema.NullOr(Schema.String), 
+inQuietHours: Schema.Boolean, 
+/**
+ * Date and time of sending the message
+ *
+ * Format date-time.
+ */
+createdAt: Schema.String, 
+/**
+ * Date and time of last delivery report update of the message
+ *
+ * Format date-time.
+ */
+updatedAt: /*#__PURE__*/ Schema.NullOr(Schema.String), 
 /** The cost of sending a message, in the currency of the account (**eur** or **usd**). It is calculated as ***cost per message part x parts***. Eg. 3 x 0.041 = 0.123  <br>This parameter has value zero (0) if the status of the message is `REJECTED` or `NO COVERAGE` */
-"cost": Schema.Finite, 
+cost: Schema.Finite, 
 /** Destination phone number in E.164 format */
-"to": Schema.String, 
-/** Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. DE, FR, IT */
-"countryIso": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
-/** Originator (sender name) of the message */
-"from": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
-/** Source of the message sending */
-"source": /*#__PURE__*/ Formats.OpenLiteral("api", "webapp", "smpp", "plugin", "alerts", "excel"), 
-/** Channel that sent the message */
-"channel": /*#__PURE__*/ Formats.OpenLiteral("sms", "viber", "whatsapp"), 
+to: Schema.String, 
+/**
+ * Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. DE, FR, IT
+ *
+ * 2 characters.
+ */
+countryIso: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
+/**
+ * Originator (sender name) of the message
+ *
+ * 3 to 15 characters.
+ */
+from: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
+/**
+ * Source of the message sending
+ *
+ * One of `api`, `webapp`, `smpp`, `plugin`, `alerts`, `excel`.
+ */
+source: /*#__PURE__*/ Formats.OpenLiteral("api", "webapp", "smpp", "plugin", "alerts", "excel"), 
+/**
+ * Channel that sent the message
+ *
+ * One of `sms`, `viber`, `whatsapp`.
+ */
+channel: /*#__PURE__*/ Formats.OpenLiteral("sms", "viber", "whatsapp"), 
 /** Content of the message */
-"text": Schema.String, "textAnalysis": TextAnalysis, 
-/** Date and time when the message was scheduled */
-"scheduledAt": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String)) })).annotations({ identifier: "DataReports" })
+text: Schema.String, textAnalysis: TextAnalysis, 
+/**
+ * Date and time when the message was scheduled
+ *
+ * Format date-time.
+ */
+scheduledAt: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String)) })).annotations({ identifier: "DataReports" })
 /**
  * @since 0.1.0
  * @category models
@@ -1754,7 +2342,7 @@ export type DataReports = typeof DataReports.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Group = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "id": Schema.Int, "name": Schema.String, "phoneNumbers": Schema.Int })).annotations({ identifier: "Group" })
+export const Group = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ id: Schema.Int, name: Schema.String, phoneNumbers: Schema.Int })).annotations({ identifier: "Group" })
 /**
  * @since 0.1.0
  * @category models
@@ -1767,15 +2355,15 @@ export type Group = typeof Group.Type
  */
 export const Status = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Total accepted messages */
-"accepted": Schema.Int, 
+accepted: Schema.Int, 
 /** Total delivered messages */
-"delivered": Schema.Int, 
+delivered: Schema.Int, 
 /** Total failed messages */
-"failed": Schema.Int, 
+failed: Schema.Int, 
 /** Total scheduled messages */
-"scheduled": Schema.Int, 
+scheduled: Schema.Int, 
 /** Total no coverage messages */
-"noCoverage": Schema.Int })).annotations({ identifier: "Status" })
+noCoverage: Schema.Int })).annotations({ identifier: "Status" })
 /**
  * @since 0.1.0
  * @category models
@@ -1787,24 +2375,48 @@ export type Status = typeof Status.Type
  * @category schemas
  */
 export const DataReportsCampaigns = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Unique identifier of the campaign */
-"id": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Unique identifier of the campaign
+ *
+ * 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+id: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** Name of the sent campaign */
-"name": Schema.String, 
-/** Originator (sender name) of the message */
-"from": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), "groups": /*#__PURE__*/ Schema.Array(Group), 
+name: Schema.String, 
+/**
+ * Originator (sender name) of the message
+ *
+ * 3 to 15 characters.
+ */
+from: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), groups: /*#__PURE__*/ Schema.Array(Group), 
 /** Total recipients of the sent campaign */
-"totalPhoneNumers": Schema.Int, 
+totalPhoneNumers: Schema.Int, 
 /** Total parts of the sent campaign */
-"parts": Schema.Int, 
+parts: Schema.Int, 
 /** Total cost of the sent campaign */
-"cost": Schema.Finite, 
+cost: Schema.Finite, 
 /** Content of the message */
-"text": Schema.String, 
-/** Source of the message sending */
-"source": /*#__PURE__*/ Formats.OpenLiteral("api", "webapp", "smpp", "plugin", "alerts", "excel"), 
-/** Channel that sent the message */
-"channel": /*#__PURE__*/ Formats.OpenLiteral("sms", "viber", "whatsapp"), "datetimeAdded": Schema.String, "datetimeScheduled": /*#__PURE__*/ Schema.NullOr(Schema.String), "status": /*#__PURE__*/ Schema.optional(Status) })).annotations({ identifier: "DataReportsCampaigns" })
+text: Schema.String, 
+/**
+ * Source of the message sending
+ *
+ * One of `api`, `webapp`, `smpp`, `plugin`, `alerts`, `excel`.
+ */
+source: /*#__PURE__*/ Formats.OpenLiteral("api", "webapp", "smpp", "plugin", "alerts", "excel"), 
+/**
+ * Channel that sent the message
+ *
+ * One of `sms`, `viber`, `whatsapp`.
+ */
+channel: /*#__PURE__*/ Formats.OpenLiteral("sms", "viber", "whatsapp"), 
+/**
+ * Format date-time.
+ */
+datetimeAdded: Schema.String, 
+/**
+ * Format date-time.
+ */
+datetimeScheduled: /*#__PURE__*/ Schema.NullOr(Schema.String), status: /*#__PURE__*/ Schema.optional(Status) })).annotations({ identifier: "DataReportsCampaigns" })
 /**
  * @since 0.1.0
  * @category models
@@ -1817,15 +2429,15 @@ export type DataReportsCampaigns = typeof DataReportsCampaigns.Type
  */
 export const DataShortlinkList = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Identifier of the shortlink */
-"id": Schema.String, 
+id: Schema.String, 
 /** Name of the shortlink */
-"name": Schema.String, 
+name: Schema.String, 
 /** Short link that redirects to the long URL */
-"shortUrl": Schema.String, 
+shortUrl: Schema.String, 
 /** Original long URL that was transformed to a short link */
-"originalUrl": Schema.String, 
+originalUrl: Schema.String, 
 /** Number of hits to the short link */
-"hits": Schema.Int, "dateCreated": Schema.String })).annotations({ identifier: "DataShortlinkList" })
+hits: Schema.Int, dateCreated: Schema.String })).annotations({ identifier: "DataShortlinkList" })
 /**
  * @since 0.1.0
  * @category models
@@ -1837,34 +2449,66 @@ export type DataShortlinkList = typeof DataShortlinkList.Type
  * @category schemas
  */
 export const DataSms = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Unique message identifier needed to track the delivery report */
-"msgId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
-/** Possible status of the message at request time:  * `ACCEPTED` - Message has been accepted for delivery  * `SCHEDULED` - Message has been scheduled at the date time specified  * `REJECTED` - Message was rejected because the number has opted out from receiving messages (no balance deduction, cost zero)  * `NO COVERAGE` - There is no coverage for this destination or no pricing is set (no balance deduction, cost zero)   The final delivery report (DELIVERED, FAILED) will be sent to the URL provided in the `dlrCallbackUrl` parameter or you can query the status at the resource GET `/reports/single/{msgId}` */
-"status": /*#__PURE__*/ Formats.OpenLiteral("ACCEPTED", "SCHEDULED", "REJECTED", "NO COVERAGE"), 
+/**
+ * Unique message identifier needed to track the delivery report
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+msgId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Possible status of the message at request time:  * `ACCEPTED` - Message has been accepted for delivery  * `SCHEDULED` - Message has been scheduled at the date time specified  * `REJECTED` - Message was rejected because the number has opted out from receiving messages (no balance deduction, cost zero)  * `NO COVERAGE` - There is no coverage for this destination or no pricing is set (no balance deduction, cost zero)   The final delivery report (DELIVERED, FAILED) will be sent to the URL provided in the `dlrCallbackUrl` parameter or you can query the status at the resource GET `/reports/single/{msgId}`
+ *
+ * One of `ACCEPTED`, `SCHEDULED`, `REJECTED`, `NO COVERAGE`.
+ */
+status: /*#__PURE__*/ Formats.OpenLiteral("ACCEPTED", "SCHEDULED", "REJECTED", "NO COVERAGE"), 
 /** Status code for the delivery report */
-"statusCode": Schema.Int, 
+statusCode: Schema.Int, 
 /** Status code for the failed delivery report */
-"errorCode": /*#__PURE__*/ Schema.NullOr(Schema.Int), 
-/** Date and time of sending the message */
-"createdAt": Schema.String, 
+errorCode: /*#__PURE__*/ Schema.NullOr(Schema.Int), 
+/**
+ * Date and time of sending the message
+ *
+ * Format date-time.
+ */
+createdAt: Schema.String, 
 /** If the date of send or the schedule date of a message is detected to be in the quiet hours of the destination phone number, this parameter will be set to `true`. This parameter is `false` if no quiet hours detected */
-"inQuietHours": Schema.Boolean, 
+inQuietHours: Schema.Boolean, 
 /** The cost of sending a message, in the currency of the account (**eur** or **usd**). It is calculated as ***cost per message part x parts***. Eg. 3 x 0.041 = 0.123  <br>This parameter has value zero (0) if the status of the message is `REJECTED` or `NO COVERAGE` */
-"cost": Schema.Finite, 
+cost: Schema.Finite, 
 /** Destination phone number in E.164 format */
-"to": Schema.String, 
-/** Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. DE, FR, IT */
-"countryIso": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
-/** Originator (sender name) of the message */
-"from": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
+to: Schema.String, 
+/**
+ * Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. DE, FR, IT
+ *
+ * 2 characters.
+ */
+countryIso: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
+/**
+ * Originator (sender name) of the message
+ *
+ * 3 to 15 characters.
+ */
+from: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
 /** The text message sent with all the fields/variables replaced (if any). */
-"text": /*#__PURE__*/ Schema.optional(Schema.String), 
-/** Message parts */
-"parts": /*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(1)), "textAnalysis": /*#__PURE__*/ Schema.optional(TextAnalysis), 
-/** Client own UUID (v1-v5) provided to track messages */
-"trackData": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
-/** Date and time when the message was scheduled. If the date and time of sending or scheduling is detected to be in the quiet hours interval, the API will schedule the sending of the SMS at the end of the quiet hours. Eg. If quiet hours is defined between 21:30 and 09:30 and the message sending is at 21:55, then the API will schedule the message the next day at 09:31 */
-"scheduledAt": /*#__PURE__*/ Schema.optional(Schema.String) })).annotations({ identifier: "DataSms" })
+text: /*#__PURE__*/ Schema.optional(Schema.String), 
+/**
+ * Message parts
+ *
+ * At least 1.
+ */
+parts: /*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(1)), textAnalysis: /*#__PURE__*/ Schema.optional(TextAnalysis), 
+/**
+ * Client own UUID (v1-v5) provided to track messages
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+trackData: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
+/**
+ * Date and time when the message was scheduled. If the date and time of sending or scheduling is detected to be in the quiet hours interval, the API will schedule the sending of the SMS at the end of the quiet hours. Eg. If quiet hours is defined between 21:30 and 09:30 and the message sending is at 21:55, then the API will schedule the message the next day at 09:31
+ *
+ * Format date-time.
+ */
+scheduledAt: /*#__PURE__*/ Schema.optional(Schema.String) })).annotations({ identifier: "DataSms" })
 /**
  * @since 0.1.0
  * @category models
@@ -1875,7 +2519,7 @@ export type DataSms = typeof DataSms.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataSummary = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "phoneNumbers": Schema.Int, "parts": Schema.Int, "costParts": Schema.Finite })).annotations({ identifier: "DataSummary" })
+export const DataSummary = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ phoneNumbers: Schema.Int, parts: Schema.Int, costParts: Schema.Finite })).annotations({ identifier: "DataSummary" })
 /**
  * @since 0.1.0
  * @category models
@@ -1886,7 +2530,7 @@ export type DataSummary = typeof DataSummary.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Delivered = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "parts": Schema.Int, "costParts": Schema.Finite })).annotations({ identifier: "Delivered" })
+export const Delivered = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ parts: Schema.Int, costParts: Schema.Finite })).annotations({ identifier: "Delivered" })
 /**
  * @since 0.1.0
  * @category models
@@ -1897,7 +2541,7 @@ export type Delivered = typeof Delivered.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Failed = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "parts": Schema.Int, "costParts": Schema.Finite })).annotations({ identifier: "Failed" })
+export const Failed = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ parts: Schema.Int, costParts: Schema.Finite })).annotations({ identifier: "Failed" })
 /**
  * @since 0.1.0
  * @category models
@@ -1908,7 +2552,7 @@ export type Failed = typeof Failed.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Scheduled = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "parts": Schema.Int, "costParts": Schema.Finite })).annotations({ identifier: "Scheduled" })
+export const Scheduled = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ parts: Schema.Int, costParts: Schema.Finite })).annotations({ identifier: "Scheduled" })
 /**
  * @since 0.1.0
  * @category models
@@ -1919,7 +2563,7 @@ export type Scheduled = typeof Scheduled.Type
  * @since 0.1.0
  * @category schemas
  */
-export const NoCoverage = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "parts": Schema.Int, "costParts": Schema.Finite })).annotations({ identifier: "NoCoverage" })
+export const NoCoverage = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ parts: Schema.Int, costParts: Schema.Finite })).annotations({ identifier: "NoCoverage" })
 /**
  * @since 0.1.0
  * @category models
@@ -1930,7 +2574,7 @@ export type NoCoverage = typeof NoCoverage.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataSummaryDelivery = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "accepted": Accepted, "delivered": Delivered, "failed": Failed, "scheduled": Scheduled, "noCoverage": NoCoverage })).annotations({ identifier: "DataSummaryDelivery" })
+export const DataSummaryDelivery = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ accepted: Accepted, delivered: Delivered, failed: Failed, scheduled: Scheduled, noCoverage: NoCoverage })).annotations({ identifier: "DataSummaryDelivery" })
 /**
  * @since 0.1.0
  * @category models
@@ -1943,11 +2587,15 @@ export type DataSummaryDelivery = typeof DataSummaryDelivery.Type
  */
 export const RichMedia = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** The image that appear above the call to action button */
-"imageUrl": /*#__PURE__*/ Schema.NullOr(Schema.String), 
-/** The caption on the call to action button. Eg. *Click Here*, *Shop Now* */
-"buttonCaption": /*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1), /*#__PURE__*/ Schema.maxLength(30))), 
+imageUrl: /*#__PURE__*/ Schema.NullOr(Schema.String), 
+/**
+ * The caption on the call to action button. Eg. *Click Here*, *Shop Now*
+ *
+ * 1 to 30 characters.
+ */
+buttonCaption: /*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1), /*#__PURE__*/ Schema.maxLength(30))), 
 /** The URL opened if the button is clicked */
-"targetUrl": /*#__PURE__*/ Schema.NullOr(Schema.String) })).annotations({ identifier: "RichMedia" })
+targetUrl: /*#__PURE__*/ Schema.NullOr(Schema.String) })).annotations({ identifier: "RichMedia" })
 /**
  * @since 0.1.0
  * @category models
@@ -1960,17 +2608,21 @@ export type RichMedia = typeof RichMedia.Type
  */
 export const DataTemplate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Identifier of the template */
-"id": Schema.Int, 
+id: Schema.Int, 
 /** Name of the template */
-"name": Schema.String, 
+name: Schema.String, 
 /** Text of the template */
-"text": Schema.String, 
-/** Channel for wich the template can be used */
-"channel": /*#__PURE__*/ Formats.OpenLiteral("sms", "viber", "whatsapp"), "type": /*#__PURE__*/ Schema.NullOr(Schema.String), "richMedia": RichMedia, "createdAt": Schema.String, 
+text: Schema.String, 
+/**
+ * Channel for wich the template can be used
+ *
+ * One of `sms`, `viber`, `whatsapp`.
+ */
+channel: /*#__PURE__*/ Formats.OpenLiteral("sms", "viber", "whatsapp"), type: /*#__PURE__*/ Schema.NullOr(Schema.String), richMedia: RichMedia, createdAt: Schema.String, 
 /** Approval status of the template (for channel `sms` this variable is always `true`) */
-"approved": Schema.Boolean, 
+approved: Schema.Boolean, 
 /** If a Viber or Whatsapp template is approved it cannot be edited, so this parameter will be **true** */
-"locked": Schema.Boolean })).annotations({ identifier: "DataTemplate" })
+locked: Schema.Boolean })).annotations({ identifier: "DataTemplate" })
 /**
  * @since 0.1.0
  * @category models
@@ -1983,15 +2635,19 @@ export type DataTemplate = typeof DataTemplate.Type
  */
 export const DataTemplatesList = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Identifier of the template */
-"id": Schema.Int, 
+id: Schema.Int, 
 /** Name of the template */
-"name": Schema.String, 
-/** Channel for wich the template can be used */
-"channel": /*#__PURE__*/ Formats.OpenLiteral("sms", "viber", "whatsapp"), 
+name: Schema.String, 
+/**
+ * Channel for wich the template can be used
+ *
+ * One of `sms`, `viber`, `whatsapp`.
+ */
+channel: /*#__PURE__*/ Formats.OpenLiteral("sms", "viber", "whatsapp"), 
 /** Text of the template */
-"text": Schema.String, "createdAt": Schema.String, 
+text: Schema.String, createdAt: Schema.String, 
 /** Approval status of the template (for channel `sms` this variable is always `true`) */
-"approved": Schema.Boolean })).annotations({ identifier: "DataTemplatesList" })
+approved: Schema.Boolean })).annotations({ identifier: "DataTemplatesList" })
 /**
  * @since 0.1.0
  * @category models
@@ -2003,34 +2659,66 @@ export type DataTemplatesList = typeof DataTemplatesList.Type
  * @category schemas
  */
 export const DataWhatsapp = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Unique message identifier needed to track the delivery report */
-"msgId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
-/** Possible status of the message at request time:  * `ACCEPTED` - Message has been accepted for delivery  * `SCHEDULED` - Message has been scheduled at the date time specified  * `REJECTED` - Message was rejected because the number has opted out from receiving messages (no balance deduction, cost zero)  * `NO COVERAGE` - There is no coverage for this destination, no pricing is set (no balance deduction, cost zero)   The final delivery report (DELIVERED, FAILED) will be sent to the URL provided in the `dlrCallbackUrl` parameter or you can query the status at the resource GET `/reports/single/{msgId}` */
-"status": /*#__PURE__*/ Formats.OpenLiteral("ACCEPTED", "SCHEDULED", "REJECTED", "NO COVERAGE"), 
+/**
+ * Unique message identifier needed to track the delivery report
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+msgId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Possible status of the message at request time:  * `ACCEPTED` - Message has been accepted for delivery  * `SCHEDULED` - Message has been scheduled at the date time specified  * `REJECTED` - Message was rejected because the number has opted out from receiving messages (no balance deduction, cost zero)  * `NO COVERAGE` - There is no coverage for this destination, no pricing is set (no balance deduction, cost zero)   The final delivery report (DELIVERED, FAILED) will be sent to the URL provided in the `dlrCallbackUrl` parameter or you can query the status at the resource GET `/reports/single/{msgId}`
+ *
+ * One of `ACCEPTED`, `SCHEDULED`, `REJECTED`, `NO COVERAGE`.
+ */
+status: /*#__PURE__*/ Formats.OpenLiteral("ACCEPTED", "SCHEDULED", "REJECTED", "NO COVERAGE"), 
 /** Status code for the delivery report */
-"statusCode": Schema.Int, 
+statusCode: Schema.Int, 
 /** Status code for the failed delivery report */
-"errorCode": /*#__PURE__*/ Schema.NullOr(Schema.Int), 
-/** Date and time of sending the message */
-"createdAt": Schema.String, 
+errorCode: /*#__PURE__*/ Schema.NullOr(Schema.Int), 
+/**
+ * Date and time of sending the message
+ *
+ * Format date-time.
+ */
+createdAt: Schema.String, 
 /** If the date of send or the schedule date of a message is detected to be in the quiet hours of the destination phone number, this parameter will be set to `true`. This parameter is `false` if no quiet hours detected */
-"inQuietHours": Schema.Boolean, 
+inQuietHours: Schema.Boolean, 
 /** The cost of sending a message, in the currency of the account (**eur** or **usd**). */
-"cost": Schema.Finite, 
+cost: Schema.Finite, 
 /** Destination phone number in E.164 format */
-"to": Schema.String, 
-/** Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. DE, FR, IT */
-"countryIso": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
-/** Originator (sender name) of the message */
-"from": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
+to: Schema.String, 
+/**
+ * Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. DE, FR, IT
+ *
+ * 2 characters.
+ */
+countryIso: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
+/**
+ * Originator (sender name) of the message
+ *
+ * 3 to 15 characters.
+ */
+from: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
 /** The text message sent with all the fields/variables replaced (if any). */
-"text": Schema.String, 
-/** Message parts. For Viber/Whatsapp/Multichannel this variable is always with value 1 */
-"parts": /*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(1), /*#__PURE__*/ Schema.lessThanOrEqualTo(1)), 
-/** Client own UUID (v1-v5) provided to track messages */
-"trackData": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
-/** Date and time when the Whatsapp message was scheduled. If the date and time of sending or scheduling is detected to be in the quiet hours interval, the API will schedule the sending of the Whatsapp message at the end of the quiet hours. Eg. If quiet hours is defined between 21:30 and 09:30 and the message sending is at 21:55, then the API will schedule the message the next day at 09:31 */
-"scheduledAt": /*#__PURE__*/ Schema.optional(Schema.String) })).annotations({ identifier: "DataWhatsapp" })
+text: Schema.String, 
+/**
+ * Message parts. For Viber/Whatsapp/Multichannel this variable is always with value 1
+ *
+ * From 1 to 1.
+ */
+parts: /*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(1), /*#__PURE__*/ Schema.lessThanOrEqualTo(1)), 
+/**
+ * Client own UUID (v1-v5) provided to track messages
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+trackData: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
+/**
+ * Date and time when the Whatsapp message was scheduled. If the date and time of sending or scheduling is detected to be in the quiet hours interval, the API will schedule the sending of the Whatsapp message at the end of the quiet hours. Eg. If quiet hours is defined between 21:30 and 09:30 and the message sending is at 21:55, then the API will schedule the message the next day at 09:31
+ *
+ * Format date-time.
+ */
+scheduledAt: /*#__PURE__*/ Schema.optional(Schema.String) })).annotations({ identifier: "DataWhatsapp" })
 /**
  * @since 0.1.0
  * @category models
@@ -2042,12 +2730,16 @@ export type DataWhatsapp = typeof DataWhatsapp.Type
  * @category schemas
  */
 export const InfoGroupsContactDeleted = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Identifier of the deleted phone number */
-"id": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Identifier of the deleted phone number
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+id: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** Deleted phone number in international E.164 format */
-"phoneNumber": Schema.String, 
+phoneNumber: Schema.String, 
 /** Two-letter country ISO of the deleted phone number */
-"countryIso": Schema.String })).annotations({ identifier: "InfoGroupsContactDeleted" })
+countryIso: Schema.String })).annotations({ identifier: "InfoGroupsContactDeleted" })
 /**
  * @since 0.1.0
  * @category models
@@ -2058,7 +2750,7 @@ export type InfoGroupsContactDeleted = typeof InfoGroupsContactDeleted.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DeleteContact = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoGroupsContactDeleted })).annotations({ identifier: "DeleteContact" })
+export const DeleteContact = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoGroupsContactDeleted })).annotations({ identifier: "DeleteContact" })
 /**
  * @since 0.1.0
  * @category models
@@ -2071,11 +2763,11 @@ export type DeleteContact = typeof DeleteContact.Type
  */
 export const InfoDeleteGroup = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Identifier of the deleted group */
-"id": Schema.Int, 
+id: Schema.Int, 
 /** Name of the deleted group */
-"name": Schema.String, 
+name: Schema.String, 
 /** Total phone numbers in the deleted group */
-"totalPhoneNumbers": Schema.Int })).annotations({ identifier: "InfoDeleteGroup" })
+totalPhoneNumbers: Schema.Int })).annotations({ identifier: "InfoDeleteGroup" })
 /**
  * @since 0.1.0
  * @category models
@@ -2086,7 +2778,7 @@ export type InfoDeleteGroup = typeof InfoDeleteGroup.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DeleteGroup = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoDeleteGroup })).annotations({ identifier: "DeleteGroup" })
+export const DeleteGroup = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoDeleteGroup })).annotations({ identifier: "DeleteGroup" })
 /**
  * @since 0.1.0
  * @category models
@@ -2098,18 +2790,26 @@ export type DeleteGroup = typeof DeleteGroup.Type
  * @category schemas
  */
 export const InfoDeleteScheduledCampaign = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Identifier of the deleted scheduled campaign */
-"campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Identifier of the deleted scheduled campaign
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+campaignId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** Total phone numbers in campaign */
-"totalPhoneNumbers": Schema.Int, 
+totalPhoneNumbers: Schema.Int, 
 /** Total parts of the campaign */
-"totalParts": Schema.Int, 
+totalParts: Schema.Int, 
 /** Unique destinations deleted */
-"phoneNumbersDeleted": Schema.Int, 
+phoneNumbersDeleted: Schema.Int, 
 /** Message parts */
-"partsDeleted": Schema.Int, 
+partsDeleted: Schema.Int, 
 /** Credit returned to the user balance after deleting the scheduled messages */
-"creditReturned": Schema.Finite, "channel": /*#__PURE__*/ Formats.OpenLiteral("sms", "viber", "whatsapp", "multichannel") })).annotations({ identifier: "InfoDeleteScheduledCampaign" })
+creditReturned: Schema.Finite, 
+/**
+ * One of `sms`, `viber`, `whatsapp`, `multichannel`.
+ */
+channel: /*#__PURE__*/ Formats.OpenLiteral("sms", "viber", "whatsapp", "multichannel") })).annotations({ identifier: "InfoDeleteScheduledCampaign" })
 /**
  * @since 0.1.0
  * @category models
@@ -2120,7 +2820,7 @@ export type InfoDeleteScheduledCampaign = typeof InfoDeleteScheduledCampaign.Typ
  * @since 0.1.0
  * @category schemas
  */
-export const DeleteScheduledCampaign = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoDeleteScheduledCampaign })).annotations({ identifier: "DeleteScheduledCampaign" })
+export const DeleteScheduledCampaign = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoDeleteScheduledCampaign })).annotations({ identifier: "DeleteScheduledCampaign" })
 /**
  * @since 0.1.0
  * @category models
@@ -2132,12 +2832,24 @@ export type DeleteScheduledCampaign = typeof DeleteScheduledCampaign.Type
  * @category schemas
  */
 export const InfoDeleteScheduledMsg = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Identifier of the deleted scheduled message */
-"msgId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
-/** Message parts */
-"parts": /*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(1)), 
+/**
+ * Identifier of the deleted scheduled message
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+msgId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Message parts
+ *
+ * At least 1.
+ */
+parts: /*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(1)), 
 /** Credit returned to the user balance */
-"creditReturned": Schema.Finite, "channel": /*#__PURE__*/ Formats.OpenLiteral("sms", "viber", "whatsapp", "multichannel") })).annotations({ identifier: "InfoDeleteScheduledMsg" })
+creditReturned: Schema.Finite, 
+/**
+ * One of `sms`, `viber`, `whatsapp`, `multichannel`.
+ */
+channel: /*#__PURE__*/ Formats.OpenLiteral("sms", "viber", "whatsapp", "multichannel") })).annotations({ identifier: "InfoDeleteScheduledMsg" })
 /**
  * @since 0.1.0
  * @category models
@@ -2148,7 +2860,7 @@ export type InfoDeleteScheduledMsg = typeof InfoDeleteScheduledMsg.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DeleteScheduledMsg = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoDeleteScheduledMsg })).annotations({ identifier: "DeleteScheduledMsg" })
+export const DeleteScheduledMsg = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoDeleteScheduledMsg })).annotations({ identifier: "DeleteScheduledMsg" })
 /**
  * @since 0.1.0
  * @category models
@@ -2161,9 +2873,13 @@ export type DeleteScheduledMsg = typeof DeleteScheduledMsg.Type
  */
 export const EditRentRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Auto renew the rent of the phone number at the end of the rental period */
-"autoRenew": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
-/** Callback URL (or webhook) to get the SMS that is received on the rented phone number (inbound SMS) */
-"callbackUrl": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Formats.Uri)) })).annotations({ identifier: "EditRentRequest" })
+autoRenew: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+/**
+ * Callback URL (or webhook) to get the SMS that is received on the rented phone number (inbound SMS)
+ *
+ * Format uri.
+ */
+callbackUrl: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Formats.Uri)) })).annotations({ identifier: "EditRentRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -2174,7 +2890,15 @@ export type EditRentRequest = typeof EditRentRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoEditRent = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "rentId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), "datetime": Schema.String })).annotations({ identifier: "InfoEditRent" })
+export const InfoEditRent = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+/**
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+rentId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Format date-time.
+ */
+datetime: Schema.String })).annotations({ identifier: "InfoEditRent" })
 /**
  * @since 0.1.0
  * @category models
@@ -2185,7 +2909,7 @@ export type InfoEditRent = typeof InfoEditRent.Type
  * @since 0.1.0
  * @category schemas
  */
-export const EditRentResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoEditRent })).annotations({ identifier: "EditRentResponse" })
+export const EditRentResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoEditRent })).annotations({ identifier: "EditRentResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -2197,7 +2921,7 @@ export type EditRentResponse = typeof EditRentResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ErrorEnvelope = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "error": Error, "invalid": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(Schema.Unknown)) })).annotations({ identifier: "ErrorEnvelope" })
+export const ErrorEnvelope = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ error: Error, invalid: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(Schema.Unknown)) })).annotations({ identifier: "ErrorEnvelope" })
 /**
  * @since 0.1.0
  * @category models
@@ -2234,9 +2958,9 @@ export type PricingSmsResponse = typeof PricingSmsResponse.Type
  */
 export const ViberWhatsappPricing = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Price for a transactional message (only text) */
-"TRANSACTIONAL": Schema.Finite, 
+TRANSACTIONAL: Schema.Finite, 
 /** Price for a promotional message (text and rich media) */
-"PROMOTIONAL": Schema.Finite })).annotations({ identifier: "ViberWhatsappPricing" })
+PROMOTIONAL: Schema.Finite })).annotations({ identifier: "ViberWhatsappPricing" })
 /**
  * @since 0.1.0
  * @category models
@@ -2271,12 +2995,20 @@ export type GetChannelPricing200Response = typeof GetChannelPricing200Response.T
  * @category schemas
  */
 export const InfoInboundSms = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Unique identifier of the rent operation */
-"rentId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Unique identifier of the rent operation
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+rentId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** Phone number in international E.164 format */
-"phoneNumber": Schema.String, 
-/** Two-letter country ISO of the phone number */
-"countryIso": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)) })).annotations({ identifier: "InfoInboundSms" })
+phoneNumber: Schema.String, 
+/**
+ * Two-letter country ISO of the phone number
+ *
+ * 2 characters.
+ */
+countryIso: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)) })).annotations({ identifier: "InfoInboundSms" })
 /**
  * @since 0.1.0
  * @category models
@@ -2287,9 +3019,9 @@ export type InfoInboundSms = typeof InfoInboundSms.Type
  * @since 0.1.0
  * @category schemas
  */
-export const GetInboundSMSResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoInboundSms, 
+export const GetInboundSMSResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoInboundSms, 
 /** List of received SMS (newest received first in list) */
-"data": /*#__PURE__*/ Schema.Array(DataReceiveSms), "paging": Paging })).annotations({ identifier: "GetInboundSMSResponse" })
+data: /*#__PURE__*/ Schema.Array(DataReceiveSms), paging: Paging })).annotations({ identifier: "GetInboundSMSResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -2301,48 +3033,88 @@ export type GetInboundSMSResponse = typeof GetInboundSMSResponse.Type
  * @category schemas
  */
 export const InfoRentStatus = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Unique identifier of the rent operation */
-"rentId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
-/** Unique identifier of the phone number */
-"numberId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Unique identifier of the rent operation
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+rentId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Unique identifier of the phone number
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+numberId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** Phone number that is rented in international E.164 format */
-"phoneNumber": Schema.String, 
-/** Two-letter country code in ISO-3166 alpha 2 standard. Eg. `DE`, `FR`, `IT` */
-"countryIso": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
+phoneNumber: Schema.String, 
+/**
+ * Two-letter country code in ISO-3166 alpha 2 standard. Eg. `DE`, `FR`, `IT`
+ *
+ * 2 characters.
+ */
+countryIso: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
 /** Network operator of the phone number */
-"networkOperator": Schema.String, 
+networkOperator: Schema.String, 
 /** Sum of features of the phone number, in numerical value. The following are the corresponding values for each feature:  - `1` for receiving SMS (inbound SMS)  - `2` for sending SMS (outbound SMS)  - `4` for voice.      <br> <br>  A phone number with feature `1` can only receive SMS, with feature `2` can only send SMS, and with feature value `3` (1 + 2) cand send and receive SMS */
-"features": Schema.Int, 
-/** Type of phone number. */
-"numberType": /*#__PURE__*/ Formats.OpenLiteral("mobile", "landline"), 
+features: Schema.Int, 
+/**
+ * Type of phone number.
+ *
+ * One of `mobile`, `landline`.
+ */
+numberType: /*#__PURE__*/ Formats.OpenLiteral("mobile", "landline"), 
 /** Cost of renting the phone number for the current period */
-"rentCost": Schema.Finite, 
+rentCost: Schema.Finite, 
 /** The one time setup fee that was charged at the initial rent of the phone number (if applicable) */
-"setupCost": Schema.Finite, 
-/** Current period of the phone number rent (in days) */
-"rentPeriod": /*#__PURE__*/ Schema.Literal(1, 7, 30), 
-/** Start date and time of the rent period (UTC) */
-"rentStart": Schema.String, 
-/** End date and time of the rent period (UTC) */
-"rentEnd": Schema.String, 
+setupCost: Schema.Finite, 
+/**
+ * Current period of the phone number rent (in days)
+ *
+ * One of `1`, `7`, `30`.
+ */
+rentPeriod: /*#__PURE__*/ Schema.Literal(1, 7, 30), 
+/**
+ * Start date and time of the rent period (UTC)
+ *
+ * Format date-time.
+ */
+rentStart: Schema.String, 
+/**
+ * End date and time of the rent period (UTC)
+ *
+ * Format date-time.
+ */
+rentEnd: Schema.String, 
 /** Cost for receiving a SMS on this phone number (most of the time receiving is free, meaning this has value 0) */
-"inboundSmsCost": Schema.Finite, 
+inboundSmsCost: Schema.Finite, 
 /** Cost for sending a SMS from this phone number. If the number doesn't have outbound SMS as a feature, this parameter will be `null` */
-"outboundSmsCost": /*#__PURE__*/ Schema.NullOr(Schema.Finite), 
+outboundSmsCost: /*#__PURE__*/ Schema.NullOr(Schema.Finite), 
 /** Array of objects with cost for rent renewal. If the number has minimum rent period of 30 days, this array will contain only one object with 30 days */
-"renewCost": /*#__PURE__*/ Schema.Array(RenewCost), "inboundSms": InboundSms, "outboundSms": OutboundSms, 
-/** Minimum period that this phone number can be rented/renewed (in days) */
-"minRent": /*#__PURE__*/ Schema.Literal(1, 7, 30), 
-/** Callback URL (or webhook) to get the SMS received on the rented phone number (inbound SMS) */
-"callbackUrl": /*#__PURE__*/ Schema.NullOr(Schema.String), 
+renewCost: /*#__PURE__*/ Schema.Array(RenewCost), inboundSms: InboundSms, outboundSms: OutboundSms, 
+/**
+ * Minimum period that this phone number can be rented/renewed (in days)
+ *
+ * One of `1`, `7`, `30`.
+ */
+minRent: /*#__PURE__*/ Schema.Literal(1, 7, 30), 
+/**
+ * Callback URL (or webhook) to get the SMS received on the rented phone number (inbound SMS)
+ *
+ * Format uri.
+ */
+callbackUrl: /*#__PURE__*/ Schema.NullOr(Schema.String), 
 /** Automatically renews the rent for the number with the same period as the current subscription */
-"autoRenew": Schema.Boolean, 
+autoRenew: Schema.Boolean, 
 /** Indicates if the rent is active (not canceled or subscription not expired) */
-"activeRent": Schema.Boolean, 
+activeRent: Schema.Boolean, 
 /** If the phone number requires registration, this parameter indicates if the phone number was approved. Value `true` means number approved, `false` means processing */
-"approved": Schema.Boolean, "datetime": Schema.String, 
+approved: Schema.Boolean, 
+/**
+ * Format date-time.
+ */
+datetime: Schema.String, 
 /** Indicates if the phone number can receive SMS from alphanumeric sender ID */
-"inboundSmsSender": /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "InfoRentStatus" })
+inboundSmsSender: /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "InfoRentStatus" })
 /**
  * @since 0.1.0
  * @category models
@@ -2353,7 +3125,7 @@ export type InfoRentStatus = typeof InfoRentStatus.Type
  * @since 0.1.0
  * @category schemas
  */
-export const GetRentStatusResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoRentStatus })).annotations({ identifier: "GetRentStatusResponse" })
+export const GetRentStatusResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoRentStatus })).annotations({ identifier: "GetRentStatusResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -2365,8 +3137,12 @@ export type GetRentStatusResponse = typeof GetRentStatusResponse.Type
  * @category schemas
  */
 export const ReportsSummaryChannelResponseDataValue = /*#__PURE__*/ (/*#__PURE__*/ Schema.extend(DataSummary, /*#__PURE__*/ Schema.Struct({ 
-/** Channel from where the messages were sent */
-"value": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Formats.OpenLiteral("sms", "viber", "whatsapp", "multichannel")) }))).annotations({ identifier: "ReportsSummaryChannelResponseDataValue" })
+/**
+ * Channel from where the messages were sent
+ *
+ * One of `sms`, `viber`, `whatsapp`, `multichannel`.
+ */
+value: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Formats.OpenLiteral("sms", "viber", "whatsapp", "multichannel")) }))).annotations({ identifier: "ReportsSummaryChannelResponseDataValue" })
 /**
  * @since 0.1.0
  * @category models
@@ -2377,7 +3153,7 @@ export type ReportsSummaryChannelResponseDataValue = typeof ReportsSummaryChanne
  * @since 0.1.0
  * @category schemas
  */
-export const ReportsSummaryChannelResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "data": /*#__PURE__*/ Schema.Record({ key: Schema.String, value: ReportsSummaryChannelResponseDataValue }) })).annotations({ identifier: "ReportsSummaryChannelResponse" })
+export const ReportsSummaryChannelResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: ReportsSummaryChannelResponseDataValue }) })).annotations({ identifier: "ReportsSummaryChannelResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -2399,7 +3175,7 @@ export type ReportsSummaryCountryResponseDataValue = typeof ReportsSummaryCountr
  * @since 0.1.0
  * @category schemas
  */
-export const ReportsSummaryCountryResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "data": /*#__PURE__*/ Schema.Record({ key: Schema.String, value: ReportsSummaryCountryResponseDataValue }) })).annotations({ identifier: "ReportsSummaryCountryResponse" })
+export const ReportsSummaryCountryResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: ReportsSummaryCountryResponseDataValue }) })).annotations({ identifier: "ReportsSummaryCountryResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -2421,7 +3197,7 @@ export type ReportsSummaryDeliveryResponseDataValue = typeof ReportsSummaryDeliv
  * @since 0.1.0
  * @category schemas
  */
-export const ReportsSummaryDeliveryResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "data": /*#__PURE__*/ Schema.Record({ key: Schema.String, value: ReportsSummaryDeliveryResponseDataValue }) })).annotations({ identifier: "ReportsSummaryDeliveryResponse" })
+export const ReportsSummaryDeliveryResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: ReportsSummaryDeliveryResponseDataValue }) })).annotations({ identifier: "ReportsSummaryDeliveryResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -2433,8 +3209,12 @@ export type ReportsSummaryDeliveryResponse = typeof ReportsSummaryDeliveryRespon
  * @category schemas
  */
 export const ReportsSummarySourceResponseDataValue = /*#__PURE__*/ (/*#__PURE__*/ Schema.extend(DataSummary, /*#__PURE__*/ Schema.Struct({ 
-/** Source from where the messages were sent */
-"value": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Formats.OpenLiteral("api", "excel", "campaigns", "smpp", "plugin", "alerts")) }))).annotations({ identifier: "ReportsSummarySourceResponseDataValue" })
+/**
+ * Source from where the messages were sent
+ *
+ * One of `api`, `excel`, `campaigns`, `smpp`, `plugin`, `alerts`.
+ */
+value: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Formats.OpenLiteral("api", "excel", "campaigns", "smpp", "plugin", "alerts")) }))).annotations({ identifier: "ReportsSummarySourceResponseDataValue" })
 /**
  * @since 0.1.0
  * @category models
@@ -2445,7 +3225,7 @@ export type ReportsSummarySourceResponseDataValue = typeof ReportsSummarySourceR
  * @since 0.1.0
  * @category schemas
  */
-export const ReportsSummarySourceResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "data": /*#__PURE__*/ Schema.Record({ key: Schema.String, value: ReportsSummarySourceResponseDataValue }) })).annotations({ identifier: "ReportsSummarySourceResponse" })
+export const ReportsSummarySourceResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: ReportsSummarySourceResponseDataValue }) })).annotations({ identifier: "ReportsSummarySourceResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -2467,7 +3247,7 @@ export type ReportsSummaryTrafficResponseDataValue = typeof ReportsSummaryTraffi
  * @since 0.1.0
  * @category schemas
  */
-export const ReportsSummaryTrafficResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "data": /*#__PURE__*/ Schema.Record({ key: Schema.String, value: ReportsSummaryTrafficResponseDataValue }) })).annotations({ identifier: "ReportsSummaryTrafficResponse" })
+export const ReportsSummaryTrafficResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: ReportsSummaryTrafficResponseDataValue }) })).annotations({ identifier: "ReportsSummaryTrafficResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -2491,15 +3271,15 @@ export type GetSummaryReports200Response = typeof GetSummaryReports200Response.T
  */
 export const InfoGroups = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Identifier of the group */
-"id": Schema.Int, 
+id: Schema.Int, 
 /** Name of the group */
-"name": Schema.String, 
+name: Schema.String, 
 /** Total phone numbers in group */
-"totalPhoneNumbers": Schema.Int, 
+totalPhoneNumbers: Schema.Int, 
 /** Total cost of sending one message to the group */
-"totalCost": Schema.Finite, 
+totalCost: Schema.Finite, 
 /** Total contacts that opted out */
-"totalOptouts": Schema.Int, "createdAt": Schema.String })).annotations({ identifier: "InfoGroups" })
+totalOptouts: Schema.Int, createdAt: Schema.String })).annotations({ identifier: "InfoGroups" })
 /**
  * @since 0.1.0
  * @category models
@@ -2510,7 +3290,7 @@ export type InfoGroups = typeof InfoGroups.Type
  * @since 0.1.0
  * @category schemas
  */
-export const GroupDetailsResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoGroups, "data": /*#__PURE__*/ Schema.Array(DataGroupsDetails), "paging": Paging })).annotations({ identifier: "GroupDetailsResponse" })
+export const GroupDetailsResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoGroups, data: /*#__PURE__*/ Schema.Array(DataGroupsDetails), paging: Paging })).annotations({ identifier: "GroupDetailsResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -2523,9 +3303,13 @@ export type GroupDetailsResponse = typeof GroupDetailsResponse.Type
  */
 export const InfoGroup = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** The id of the group */
-"id": Schema.Int, 
-/** The name of the group */
-"name": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(40)) })).annotations({ identifier: "InfoGroup" })
+id: Schema.Int, 
+/**
+ * The name of the group
+ *
+ * 3 to 40 characters.
+ */
+name: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(40)) })).annotations({ identifier: "InfoGroup" })
 /**
  * @since 0.1.0
  * @category models
@@ -2536,7 +3320,7 @@ export type InfoGroup = typeof InfoGroup.Type
  * @since 0.1.0
  * @category schemas
  */
-export const GroupResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoGroup })).annotations({ identifier: "GroupResponse" })
+export const GroupResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoGroup })).annotations({ identifier: "GroupResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -2547,7 +3331,7 @@ export type GroupResponse = typeof GroupResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const GroupsList = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "data": /*#__PURE__*/ Schema.Array(DataGroups) })).annotations({ identifier: "GroupsList" })
+export const GroupsList = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Array(DataGroups) })).annotations({ identifier: "GroupsList" })
 /**
  * @since 0.1.0
  * @category models
@@ -2560,13 +3344,17 @@ export type GroupsList = typeof GroupsList.Type
  */
 export const OriginalText = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Text before the transliteration */
-"text": Schema.String, 
+text: Schema.String, 
 /** Length of the original text */
-"length": Schema.Int, 
+length: Schema.Int, 
 /** Parts of the original text */
-"parts": Schema.Int, 
-/** Encoding of the original text */
-"encoding": /*#__PURE__*/ Formats.OpenLiteral("GSM-7", "UCS-2") })).annotations({ identifier: "OriginalText" })
+parts: Schema.Int, 
+/**
+ * Encoding of the original text
+ *
+ * One of `GSM-7`, `UCS-2`.
+ */
+encoding: /*#__PURE__*/ Formats.OpenLiteral("GSM-7", "UCS-2") })).annotations({ identifier: "OriginalText" })
 /**
  * @since 0.1.0
  * @category models
@@ -2579,13 +3367,17 @@ export type OriginalText = typeof OriginalText.Type
  */
 export const ReplacedText = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Text after the conversion of Unicode characters to GSM alphabet */
-"text": Schema.String, 
+text: Schema.String, 
 /** Length of the converted text */
-"length": Schema.Int, 
+length: Schema.Int, 
 /** Message parts */
-"parts": Schema.Int, 
-/** Encoding of the converted text */
-"encoding": /*#__PURE__*/ Formats.OpenLiteral("GSM-7", "UCS-2"), "characters": CharactersReplaced })).annotations({ identifier: "ReplacedText" })
+parts: Schema.Int, 
+/**
+ * Encoding of the converted text
+ *
+ * One of `GSM-7`, `UCS-2`.
+ */
+encoding: /*#__PURE__*/ Formats.OpenLiteral("GSM-7", "UCS-2"), characters: CharactersReplaced })).annotations({ identifier: "ReplacedText" })
 /**
  * @since 0.1.0
  * @category models
@@ -2596,7 +3388,7 @@ export type ReplacedText = typeof ReplacedText.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Text = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "original": OriginalText, "replaced": ReplacedText })).annotations({ identifier: "Text" })
+export const Text = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ original: OriginalText, replaced: ReplacedText })).annotations({ identifier: "Text" })
 /**
  * @since 0.1.0
  * @category models
@@ -2609,17 +3401,17 @@ export type Text = typeof Text.Type
  */
 export const TransliterationAnalysis = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Total cost of sending the text before the conversion of Unicode characters to GSM alphabet */
-"totalOriginalCost": Schema.Finite, 
+totalOriginalCost: Schema.Finite, 
 /** Total parts before the conversion of Unicode characters to GSM alphabet */
-"totalOriginalParts": Schema.Int, 
+totalOriginalParts: Schema.Int, 
 /** Total cost of sending the text with the converted (replaced) text */
-"totalReplacedCost": Schema.Finite, 
+totalReplacedCost: Schema.Finite, 
 /** Total parts of the sending with the converted (replaced) text */
-"totalReplacedParts": Schema.Int, 
+totalReplacedParts: Schema.Int, 
 /** Total cost saved by sending with the text converted to GSM-7 alphabet */
-"totalCostSaved": Schema.Finite, 
+totalCostSaved: Schema.Finite, 
 /** Total parts saved by sending with the text converted to GSM-7 alphabet */
-"totalPartsSaved": Schema.Int, "text": Text })).annotations({ identifier: "TransliterationAnalysis" })
+totalPartsSaved: Schema.Int, text: Text })).annotations({ identifier: "TransliterationAnalysis" })
 /**
  * @since 0.1.0
  * @category models
@@ -2631,26 +3423,34 @@ export type TransliterationAnalysis = typeof TransliterationAnalysis.Type
  * @category schemas
  */
 export const Info = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Unique identifier of the campaign */
-"campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Unique identifier of the campaign
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+campaignId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** Total phone numbers submitted for processing */
-"totalPhoneNumbers": Schema.Int, 
+totalPhoneNumbers: Schema.Int, 
 /** Total valid phone numbers after validation */
-"totalValid": Schema.Int, 
+totalValid: Schema.Int, 
 /** Total invalid phone numbers after validation */
-"totalInvalid": Schema.Int, 
+totalInvalid: Schema.Int, 
 /** Total cost of sending the message */
-"totalCost": Schema.Finite, 
+totalCost: Schema.Finite, 
 /** Total message parts */
-"totalParts": Schema.Int, 
-/** Callback URL for receiving the delivery report */
-"dlrCallbackUrl": /*#__PURE__*/ Schema.NullOr(Schema.String), 
+totalParts: Schema.Int, 
+/**
+ * Callback URL for receiving the delivery report
+ *
+ * Format uri.
+ */
+dlrCallbackUrl: /*#__PURE__*/ Schema.NullOr(Schema.String), 
 /** Confirmation that the message/campaign was scheduled at a later date */
-"scheduled": Schema.Boolean, "transliterationAnalysis": /*#__PURE__*/ Schema.optional(TransliterationAnalysis), 
+scheduled: Schema.Boolean, transliterationAnalysis: /*#__PURE__*/ Schema.optional(TransliterationAnalysis), 
 /** Total phone numbers that were detected to be inside the interval of quiet hours */
-"totalInQuietHours": /*#__PURE__*/ Schema.optional(Schema.Int), 
+totalInQuietHours: /*#__PURE__*/ Schema.optional(Schema.Int), 
 /** An array with numbers that were detected to be invalid */
-"invalid": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(Schema.String)) })).annotations({ identifier: "Info" })
+invalid: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(Schema.String)) })).annotations({ identifier: "Info" })
 /**
  * @since 0.1.0
  * @category models
@@ -2662,30 +3462,38 @@ export type Info = typeof Info.Type
  * @category schemas
  */
 export const InfoCampaign = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Unique identifier of the campaign */
-"campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Unique identifier of the campaign
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+campaignId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** Total phone numbers submitted for processing */
-"totalPhoneNumbers": Schema.Int, 
+totalPhoneNumbers: Schema.Int, 
 /** Total valid phone numbers after validation */
-"totalValid": Schema.Int, 
+totalValid: Schema.Int, 
 /** Total invalid phone numbers after validation */
-"totalInvalid": Schema.Int, 
+totalInvalid: Schema.Int, 
 /** Total cost of sending the message */
-"totalCost": Schema.Finite, 
+totalCost: Schema.Finite, 
 /** Total message parts */
-"totalParts": Schema.Int, 
+totalParts: Schema.Int, 
 /** Count of duplicate phone numbers removed */
-"duplicatesRemoved": Schema.Int, 
-/** Callback URL for receiving the delivery report */
-"dlrCallbackUrl": /*#__PURE__*/ Schema.NullOr(Schema.String), 
+duplicatesRemoved: Schema.Int, 
+/**
+ * Callback URL for receiving the delivery report
+ *
+ * Format uri.
+ */
+dlrCallbackUrl: /*#__PURE__*/ Schema.NullOr(Schema.String), 
 /** Array of destination groups */
-"groups": /*#__PURE__*/ Schema.Array(Group), 
+groups: /*#__PURE__*/ Schema.Array(Group), 
 /** Confirmation that the message/campaign was scheduled at a later date */
-"scheduled": Schema.Boolean, "transliterationAnalysis": /*#__PURE__*/ Schema.optional(TransliterationAnalysis), 
+scheduled: Schema.Boolean, transliterationAnalysis: /*#__PURE__*/ Schema.optional(TransliterationAnalysis), 
 /** Total phone numbers that were detected to be inside the interval of quiet hours */
-"totalInQuietHours": /*#__PURE__*/ Schema.optional(Schema.Int), 
+totalInQuietHours: /*#__PURE__*/ Schema.optional(Schema.Int), 
 /** An array with numbers that were detected to be invalid */
-"invalid": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(Schema.String)) })).annotations({ identifier: "InfoCampaign" })
+invalid: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(Schema.String)) })).annotations({ identifier: "InfoCampaign" })
 /**
  * @since 0.1.0
  * @category models
@@ -2698,7 +3506,7 @@ export type InfoCampaign = typeof InfoCampaign.Type
  */
 export const PhoneNumbersByCountry = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. DE, FR, IT */
-"countryCode": /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Int }) })).annotations({ identifier: "PhoneNumbersByCountry" })
+countryCode: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Int }) })).annotations({ identifier: "PhoneNumbersByCountry" })
 /**
  * @since 0.1.0
  * @category models
@@ -2710,14 +3518,18 @@ export type PhoneNumbersByCountry = typeof PhoneNumbersByCountry.Type
  * @category schemas
  */
 export const InfoLookupDetails = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Unique identifier for the bulk lookup request */
-"lookupBulkId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Unique identifier for the bulk lookup request
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+lookupBulkId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** Total phone numbers submitted for lookup */
-"totalPhoneNumbers": Schema.Int, 
+totalPhoneNumbers: Schema.Int, 
 /** Total valid phone numbers */
-"totalValid": Schema.Int, 
+totalValid: Schema.Int, 
 /** The total cost of bulk phone number lookup */
-"totalCost": Schema.Finite, "phoneNumbersByCountry": PhoneNumbersByCountry })).annotations({ identifier: "InfoLookupDetails" })
+totalCost: Schema.Finite, phoneNumbersByCountry: PhoneNumbersByCountry })).annotations({ identifier: "InfoLookupDetails" })
 /**
  * @since 0.1.0
  * @category models
@@ -2729,26 +3541,34 @@ export type InfoLookupDetails = typeof InfoLookupDetails.Type
  * @category schemas
  */
 export const InfoMultichannel = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Unique identifier of the campaign */
-"campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Unique identifier of the campaign
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+campaignId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** Total phone numbers submitted for processing */
-"totalPhoneNumbers": Schema.Int, 
+totalPhoneNumbers: Schema.Int, 
 /** Total valid phone numbers after validation */
-"totalValid": Schema.Int, 
+totalValid: Schema.Int, 
 /** Total invalid phone numbers after validation */
-"totalInvalid": Schema.Int, 
+totalInvalid: Schema.Int, 
 /** Total cost of sending the message */
-"totalCost": Schema.Finite, 
+totalCost: Schema.Finite, 
 /** Total message parts */
-"totalParts": Schema.Int, 
-/** Callback URL for receiving the delivery report */
-"dlrCallbackUrl": /*#__PURE__*/ Schema.NullOr(Schema.String), 
+totalParts: Schema.Int, 
+/**
+ * Callback URL for receiving the delivery report
+ *
+ * Format uri.
+ */
+dlrCallbackUrl: /*#__PURE__*/ Schema.NullOr(Schema.String), 
 /** Confirmation that the message/campaign was scheduled at a later date */
-"scheduled": Schema.Boolean, 
+scheduled: Schema.Boolean, 
 /** Total phone numbers that were detected to be inside the interval of quiet hours */
-"totalInQuietHours": /*#__PURE__*/ Schema.optional(Schema.Int), 
+totalInQuietHours: /*#__PURE__*/ Schema.optional(Schema.Int), 
 /** An array with numbers that were detected to be invalid */
-"invalid": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(Schema.String)) })).annotations({ identifier: "InfoMultichannel" })
+invalid: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(Schema.String)) })).annotations({ identifier: "InfoMultichannel" })
 /**
  * @since 0.1.0
  * @category models
@@ -2760,30 +3580,38 @@ export type InfoMultichannel = typeof InfoMultichannel.Type
  * @category schemas
  */
 export const InfoMultichannelCampaign = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Unique identifier of the campaign */
-"campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Unique identifier of the campaign
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+campaignId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** Total phone numbers submitted for processing */
-"totalPhoneNumbers": Schema.Int, 
+totalPhoneNumbers: Schema.Int, 
 /** Total valid phone numbers after validation */
-"totalValid": Schema.Int, 
+totalValid: Schema.Int, 
 /** Total invalid phone numbers after validation */
-"totalInvalid": Schema.Int, 
+totalInvalid: Schema.Int, 
 /** Total cost of sending the message */
-"totalCost": Schema.Finite, 
+totalCost: Schema.Finite, 
 /** Total message parts */
-"totalParts": Schema.Int, 
+totalParts: Schema.Int, 
 /** Count of duplicate phone numbers removed */
-"duplicatesRemoved": Schema.Int, 
-/** Callback URL for receiving the delivery report */
-"dlrCallbackUrl": /*#__PURE__*/ Schema.NullOr(Schema.String), 
+duplicatesRemoved: Schema.Int, 
+/**
+ * Callback URL for receiving the delivery report
+ *
+ * Format uri.
+ */
+dlrCallbackUrl: /*#__PURE__*/ Schema.NullOr(Schema.String), 
 /** Array of destination groups */
-"groups": /*#__PURE__*/ Schema.Array(Group), 
+groups: /*#__PURE__*/ Schema.Array(Group), 
 /** Confirmation that the message/campaign was scheduled at a later date */
-"scheduled": Schema.Boolean, 
+scheduled: Schema.Boolean, 
 /** Total phone numbers that were detected to be inside the interval of quiet hours */
-"totalInQuietHours": /*#__PURE__*/ Schema.optional(Schema.Int), 
+totalInQuietHours: /*#__PURE__*/ Schema.optional(Schema.Int), 
 /** An array with numbers that were detected to be invalid */
-"invalid": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(Schema.String)) })).annotations({ identifier: "InfoMultichannelCampaign" })
+invalid: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(Schema.String)) })).annotations({ identifier: "InfoMultichannelCampaign" })
 /**
  * @since 0.1.0
  * @category models
@@ -2796,9 +3624,13 @@ export type InfoMultichannelCampaign = typeof InfoMultichannelCampaign.Type
  */
 export const InfoNewGroup = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** The id of the new group created */
-"id": Schema.Int, 
-/** The name of the new group */
-"name": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(40)) })).annotations({ identifier: "InfoNewGroup" })
+id: Schema.Int, 
+/**
+ * The name of the new group
+ *
+ * 3 to 40 characters.
+ */
+name: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(40)) })).annotations({ identifier: "InfoNewGroup" })
 /**
  * @since 0.1.0
  * @category models
@@ -2810,18 +3642,22 @@ export type InfoNewGroup = typeof InfoNewGroup.Type
  * @category schemas
  */
 export const InfoNumbersLookup = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Unique identifier for the bulk lookup request */
-"lookupBulkId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Unique identifier for the bulk lookup request
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+lookupBulkId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** Total phone numbers submitted for lookup */
-"totalPhoneNumbers": Schema.Int, 
+totalPhoneNumbers: Schema.Int, 
 /** Total valid phone numbers */
-"totalValid": Schema.Int, 
+totalValid: Schema.Int, 
 /** Total invalid phone numbers */
-"totalInvalid": Schema.Int, 
+totalInvalid: Schema.Int, 
 /** The total cost of bulk phone number lookup */
-"totalCost": Schema.Finite, 
+totalCost: Schema.Finite, 
 /** List with all the invalid phone numbers detected */
-"invalid": /*#__PURE__*/ Schema.Array(Schema.String) })).annotations({ identifier: "InfoNumbersLookup" })
+invalid: /*#__PURE__*/ Schema.Array(Schema.String) })).annotations({ identifier: "InfoNumbersLookup" })
 /**
  * @since 0.1.0
  * @category models
@@ -2834,11 +3670,11 @@ export type InfoNumbersLookup = typeof InfoNumbersLookup.Type
  */
 export const InfoNumbersValidate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Total phone numbers submitted for validation */
-"totalPhoneNumbers": Schema.Int, 
+totalPhoneNumbers: Schema.Int, 
 /** Total valid phone numbers */
-"totalValid": Schema.Int, 
+totalValid: Schema.Int, 
 /** Total invalid phone numbers */
-"totalInvalid": Schema.Int })).annotations({ identifier: "InfoNumbersValidate" })
+totalInvalid: Schema.Int })).annotations({ identifier: "InfoNumbersValidate" })
 /**
  * @since 0.1.0
  * @category models
@@ -2849,7 +3685,7 @@ export type InfoNumbersValidate = typeof InfoNumbersValidate.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoOptout = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "id": Schema.String, "phoneNumber": Schema.String })).annotations({ identifier: "InfoOptout" })
+export const InfoOptout = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ id: Schema.String, phoneNumber: Schema.String })).annotations({ identifier: "InfoOptout" })
 /**
  * @since 0.1.0
  * @category models
@@ -2860,7 +3696,7 @@ export type InfoOptout = typeof InfoOptout.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoOptouts = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "id": Schema.String, "link": Schema.String, "total": Schema.Int })).annotations({ identifier: "InfoOptouts" })
+export const InfoOptouts = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ id: Schema.String, link: Schema.String, total: Schema.Int })).annotations({ identifier: "InfoOptouts" })
 /**
  * @since 0.1.0
  * @category models
@@ -2871,7 +3707,7 @@ export type InfoOptouts = typeof InfoOptouts.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoOptoutsNew = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "totalValid": Schema.Int, "totalInvalid": Schema.Int, "totalDuplicates": Schema.Int, "totalPhoneNumbers": Schema.Int, "invalid": /*#__PURE__*/ Schema.Array(Schema.String) })).annotations({ identifier: "InfoOptoutsNew" })
+export const InfoOptoutsNew = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ totalValid: Schema.Int, totalInvalid: Schema.Int, totalDuplicates: Schema.Int, totalPhoneNumbers: Schema.Int, invalid: /*#__PURE__*/ Schema.Array(Schema.String) })).annotations({ identifier: "InfoOptoutsNew" })
 /**
  * @since 0.1.0
  * @category models
@@ -2884,9 +3720,13 @@ export type InfoOptoutsNew = typeof InfoOptoutsNew.Type
  */
 export const InfoOriginator = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Identifier of the originator */
-"id": Schema.Int, 
-/** Originator submitted for approval */
-"originator": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[a-zA-Z0-9]+$"))) })).annotations({ identifier: "InfoOriginator" })
+id: Schema.Int, 
+/**
+ * Originator submitted for approval
+ *
+ * 3 to 15 characters; pattern `^[a-zA-Z0-9]+$`.
+ */
+originator: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[a-zA-Z0-9]+$"))) })).annotations({ identifier: "InfoOriginator" })
 /**
  * @since 0.1.0
  * @category models
@@ -2898,10 +3738,14 @@ export type InfoOriginator = typeof InfoOriginator.Type
  * @category schemas
  */
 export const InfoPhoneNumberUpdate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Identifier of the updated phone number */
-"id": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Identifier of the updated phone number
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+id: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** Identifier of the group */
-"groupId": Schema.String })).annotations({ identifier: "InfoPhoneNumberUpdate" })
+groupId: Schema.String })).annotations({ identifier: "InfoPhoneNumberUpdate" })
 /**
  * @since 0.1.0
  * @category models
@@ -2913,24 +3757,52 @@ export type InfoPhoneNumberUpdate = typeof InfoPhoneNumberUpdate.Type
  * @category schemas
  */
 export const InfoRenewNumber = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Unique identifier of the rent operation */
-"rentId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
-/** Unique identifier of phone number */
-"numberId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Unique identifier of the rent operation
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+rentId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Unique identifier of phone number
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+numberId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** Rented phone number in international E.164 format */
-"phoneNumber": Schema.String, 
-/** Two-letter country code in ISO-3166 alpha 2 standard. Eg. `DE`, `FR`, `IT` */
-"countryIso": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
-/** Start date and time of the rent period (UTC) */
-"rentStart": Schema.String, 
-/** End date and time of the rent period (UTC) */
-"rentEnd": Schema.String, 
+phoneNumber: Schema.String, 
+/**
+ * Two-letter country code in ISO-3166 alpha 2 standard. Eg. `DE`, `FR`, `IT`
+ *
+ * 2 characters.
+ */
+countryIso: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
+/**
+ * Start date and time of the rent period (UTC)
+ *
+ * Format date-time.
+ */
+rentStart: Schema.String, 
+/**
+ * End date and time of the rent period (UTC)
+ *
+ * Format date-time.
+ */
+rentEnd: Schema.String, 
 /** Cost of renting the phone number */
-"rentCost": Schema.Finite, 
+rentCost: Schema.Finite, 
 /** Automatically renews the rent for the number with the same period as the current subscription */
-"autoRenew": Schema.Boolean, 
-/** Callback URL (or webhook) to get the SMS that is received on the rented phone number (inbound SMS) */
-"callbackUrl": /*#__PURE__*/ Schema.NullOr(Schema.String), "datetime": Schema.String })).annotations({ identifier: "InfoRenewNumber" })
+autoRenew: Schema.Boolean, 
+/**
+ * Callback URL (or webhook) to get the SMS that is received on the rented phone number (inbound SMS)
+ *
+ * Format uri.
+ */
+callbackUrl: /*#__PURE__*/ Schema.NullOr(Schema.String), 
+/**
+ * Format date-time.
+ */
+datetime: Schema.String })).annotations({ identifier: "InfoRenewNumber" })
 /**
  * @since 0.1.0
  * @category models
@@ -2942,28 +3814,56 @@ export type InfoRenewNumber = typeof InfoRenewNumber.Type
  * @category schemas
  */
 export const InfoRentNumber = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Unique identifier of the rent operation */
-"rentId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
-/** Unique identifier of phone number */
-"numberId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Unique identifier of the rent operation
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+rentId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Unique identifier of phone number
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+numberId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** Rented phone number in international E.164 format */
-"phoneNumber": Schema.String, 
-/** Two-letter country code in ISO-3166 alpha 2 standard. Eg. `DE`, `FR`, `IT` */
-"countryIso": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
-/** Start date and time of the rent period (UTC) */
-"rentStart": Schema.String, 
-/** End date and time of the rent period (UTC) */
-"rentEnd": Schema.String, 
+phoneNumber: Schema.String, 
+/**
+ * Two-letter country code in ISO-3166 alpha 2 standard. Eg. `DE`, `FR`, `IT`
+ *
+ * 2 characters.
+ */
+countryIso: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
+/**
+ * Start date and time of the rent period (UTC)
+ *
+ * Format date-time.
+ */
+rentStart: Schema.String, 
+/**
+ * End date and time of the rent period (UTC)
+ *
+ * Format date-time.
+ */
+rentEnd: Schema.String, 
 /** Cost of renting the phone number */
-"rentCost": Schema.Finite, 
+rentCost: Schema.Finite, 
 /** The one time setup fee charged at the initial rent of the phone number (if applicable) */
-"setupCost": Schema.Finite, 
+setupCost: Schema.Finite, 
 /** Automatically renews the rent for the number with the same period as the current subscription */
-"autoRenew": Schema.Boolean, 
-/** Callback URL (or webhook) to get the SMS that is received on the rented phone number (inbound SMS) */
-"callbackUrl": /*#__PURE__*/ Schema.NullOr(Schema.String), 
+autoRenew: Schema.Boolean, 
+/**
+ * Callback URL (or webhook) to get the SMS that is received on the rented phone number (inbound SMS)
+ *
+ * Format uri.
+ */
+callbackUrl: /*#__PURE__*/ Schema.NullOr(Schema.String), 
 /** If the phone number requires registration, this parameter indicates if the phone number was approved. Value `true` means number approved, `false` means processing */
-"approved": Schema.Boolean, "datetime": Schema.String })).annotations({ identifier: "InfoRentNumber" })
+approved: Schema.Boolean, 
+/**
+ * Format date-time.
+ */
+datetime: Schema.String })).annotations({ identifier: "InfoRentNumber" })
 /**
  * @since 0.1.0
  * @category models
@@ -2974,7 +3874,7 @@ export type InfoRentNumber = typeof InfoRentNumber.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoReportCampaign = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "campaignId": Schema.String, "campaignName": Schema.String, "totalPhoneNumbers": Schema.Int, "totalCost": Schema.Finite, "totalParts": Schema.Int, "channel": Schema.String })).annotations({ identifier: "InfoReportCampaign" })
+export const InfoReportCampaign = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ campaignId: Schema.String, campaignName: Schema.String, totalPhoneNumbers: Schema.Int, totalCost: Schema.Finite, totalParts: Schema.Int, channel: Schema.String })).annotations({ identifier: "InfoReportCampaign" })
 /**
  * @since 0.1.0
  * @category models
@@ -2985,7 +3885,7 @@ export type InfoReportCampaign = typeof InfoReportCampaign.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoReports = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "totalPhoneNumbers": Schema.Int, "totalCost": Schema.Finite, "totalParts": Schema.Int })).annotations({ identifier: "InfoReports" })
+export const InfoReports = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ totalPhoneNumbers: Schema.Int, totalCost: Schema.Finite, totalParts: Schema.Int })).annotations({ identifier: "InfoReports" })
 /**
  * @since 0.1.0
  * @category models
@@ -2998,7 +3898,7 @@ export type InfoReports = typeof InfoReports.Type
  */
 export const InfoReportsCampaigns = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Total number of sent campaigns */
-"totalCampaigns": Schema.Int })).annotations({ identifier: "InfoReportsCampaigns" })
+totalCampaigns: Schema.Int })).annotations({ identifier: "InfoReportsCampaigns" })
 /**
  * @since 0.1.0
  * @category models
@@ -3011,15 +3911,15 @@ export type InfoReportsCampaigns = typeof InfoReportsCampaigns.Type
  */
 export const InfoShortlinkDetail = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Identifier of the shortlink */
-"id": Schema.String, 
+id: Schema.String, 
 /** Name of the shortlink */
-"name": Schema.String, 
+name: Schema.String, 
 /** Short link that redirects to the long URL */
-"shortUrl": Schema.String, 
+shortUrl: Schema.String, 
 /** Original long URL that was transformed to a short link */
-"originalUrl": Schema.String, "dateCreated": Schema.String, 
+originalUrl: Schema.String, dateCreated: Schema.String, 
 /** Number of hits to the short link */
-"hits": Schema.Int })).annotations({ identifier: "InfoShortlinkDetail" })
+hits: Schema.Int })).annotations({ identifier: "InfoShortlinkDetail" })
 /**
  * @since 0.1.0
  * @category models
@@ -3032,13 +3932,13 @@ export type InfoShortlinkDetail = typeof InfoShortlinkDetail.Type
  */
 export const InfoShortlinkNew = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Identifier of the shortlink */
-"id": Schema.String, 
+id: Schema.String, 
 /** Name of the shortlink */
-"name": Schema.String, 
+name: Schema.String, 
 /** Original long URL that was transformed to a short link */
-"originalUrl": Schema.String, 
+originalUrl: Schema.String, 
 /** Short link that redirects to the long URL */
-"shortUrl": Schema.String })).annotations({ identifier: "InfoShortlinkNew" })
+shortUrl: Schema.String })).annotations({ identifier: "InfoShortlinkNew" })
 /**
  * @since 0.1.0
  * @category models
@@ -3051,15 +3951,23 @@ export type InfoShortlinkNew = typeof InfoShortlinkNew.Type
  */
 export const InfoTemplate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Identifier of  the template */
-"id": Schema.Int, 
+id: Schema.Int, 
 /** Name of the template */
-"name": Schema.String, 
+name: Schema.String, 
 /** Text of the template */
-"text": Schema.String, "channel": /*#__PURE__*/ Formats.OpenLiteral("sms", "viber", "whatsapp"), 
+text: Schema.String, 
+/**
+ * One of `sms`, `viber`, `whatsapp`.
+ */
+channel: /*#__PURE__*/ Formats.OpenLiteral("sms", "viber", "whatsapp"), 
+/**
+ * Only for channel viber or whatsapp
+ *
+ * One of `transactional`, `promotional`.
+ */
+type: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Formats.OpenLiteral("transactional", "promotional")), 
 /** Only for channel viber or whatsapp */
-"type": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Formats.OpenLiteral("transactional", "promotional")), 
-/** Only for channel viber or whatsapp */
-"approved": /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "InfoTemplate" })
+approved: /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "InfoTemplate" })
 /**
  * @since 0.1.0
  * @category models
@@ -3072,7 +3980,7 @@ export type InfoTemplate = typeof InfoTemplate.Type
  */
 export const InfoTemplateUpdate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Identifier of the updated template */
-"id": Schema.Int })).annotations({ identifier: "InfoTemplateUpdate" })
+id: Schema.Int })).annotations({ identifier: "InfoTemplateUpdate" })
 /**
  * @since 0.1.0
  * @category models
@@ -3084,26 +3992,34 @@ export type InfoTemplateUpdate = typeof InfoTemplateUpdate.Type
  * @category schemas
  */
 export const InfoViber = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Unique identifier of the campaign */
-"campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Unique identifier of the campaign
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+campaignId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** Total phone numbers submitted for processing */
-"totalPhoneNumbers": Schema.Int, 
+totalPhoneNumbers: Schema.Int, 
 /** Total valid phone numbers after validation */
-"totalValid": Schema.Int, 
+totalValid: Schema.Int, 
 /** Total invalid phone numbers after validation */
-"totalInvalid": Schema.Int, 
+totalInvalid: Schema.Int, 
 /** Total cost of sending the message */
-"totalCost": Schema.Finite, 
+totalCost: Schema.Finite, 
 /** Total message parts */
-"totalParts": Schema.Int, 
-/** Callback URL for receiving the delivery report */
-"dlrCallbackUrl": /*#__PURE__*/ Schema.NullOr(Schema.String), 
+totalParts: Schema.Int, 
+/**
+ * Callback URL for receiving the delivery report
+ *
+ * Format uri.
+ */
+dlrCallbackUrl: /*#__PURE__*/ Schema.NullOr(Schema.String), 
 /** Confirmation that the message/campaign was scheduled at a later date */
-"scheduled": Schema.Boolean, 
+scheduled: Schema.Boolean, 
 /** Total phone numbers that were detected to be inside the interval of quiet hours */
-"totalInQuietHours": /*#__PURE__*/ Schema.optional(Schema.Int), 
+totalInQuietHours: /*#__PURE__*/ Schema.optional(Schema.Int), 
 /** An array with numbers that were detected to be invalid */
-"invalid": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(Schema.String)) })).annotations({ identifier: "InfoViber" })
+invalid: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(Schema.String)) })).annotations({ identifier: "InfoViber" })
 /**
  * @since 0.1.0
  * @category models
@@ -3115,30 +4031,38 @@ export type InfoViber = typeof InfoViber.Type
  * @category schemas
  */
 export const InfoViberCampaign = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Unique identifier of the campaign */
-"campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Unique identifier of the campaign
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+campaignId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** Total phone numbers submitted for processing */
-"totalPhoneNumbers": Schema.Int, 
+totalPhoneNumbers: Schema.Int, 
 /** Total valid phone numbers after validation */
-"totalValid": Schema.Int, 
+totalValid: Schema.Int, 
 /** Total invalid phone numbers after validation */
-"totalInvalid": Schema.Int, 
+totalInvalid: Schema.Int, 
 /** Total cost of sending the message */
-"totalCost": Schema.Finite, 
+totalCost: Schema.Finite, 
 /** Total message parts */
-"totalParts": Schema.Int, 
+totalParts: Schema.Int, 
 /** Count of duplicate phone numbers removed */
-"duplicatesRemoved": Schema.Int, 
-/** Callback URL for receiving the delivery report */
-"dlrCallbackUrl": /*#__PURE__*/ Schema.NullOr(Schema.String), 
+duplicatesRemoved: Schema.Int, 
+/**
+ * Callback URL for receiving the delivery report
+ *
+ * Format uri.
+ */
+dlrCallbackUrl: /*#__PURE__*/ Schema.NullOr(Schema.String), 
 /** Array of destination groups */
-"groups": /*#__PURE__*/ Schema.Array(Group), 
+groups: /*#__PURE__*/ Schema.Array(Group), 
 /** Confirmation that the message/campaign was scheduled at a later date */
-"scheduled": Schema.Boolean, 
+scheduled: Schema.Boolean, 
 /** Total phone numbers that were detected to be inside the interval of quiet hours */
-"totalInQuietHours": /*#__PURE__*/ Schema.optional(Schema.Int), 
+totalInQuietHours: /*#__PURE__*/ Schema.optional(Schema.Int), 
 /** An array with numbers that were detected to be invalid */
-"invalid": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(Schema.String)) })).annotations({ identifier: "InfoViberCampaign" })
+invalid: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(Schema.String)) })).annotations({ identifier: "InfoViberCampaign" })
 /**
  * @since 0.1.0
  * @category models
@@ -3150,26 +4074,34 @@ export type InfoViberCampaign = typeof InfoViberCampaign.Type
  * @category schemas
  */
 export const InfoWhatsapp = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Unique identifier of the campaign */
-"campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Unique identifier of the campaign
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+campaignId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** Total phone numbers submitted for processing */
-"totalPhoneNumbers": Schema.Int, 
+totalPhoneNumbers: Schema.Int, 
 /** Total valid phone numbers after validation */
-"totalValid": Schema.Int, 
+totalValid: Schema.Int, 
 /** Total invalid phone numbers after validation */
-"totalInvalid": Schema.Int, 
+totalInvalid: Schema.Int, 
 /** Total cost of sending the message */
-"totalCost": Schema.Finite, 
+totalCost: Schema.Finite, 
 /** Total message parts */
-"totalParts": Schema.Int, 
-/** Callback URL for receiving the delivery report */
-"dlrCallbackUrl": /*#__PURE__*/ Schema.NullOr(Schema.String), 
+totalParts: Schema.Int, 
+/**
+ * Callback URL for receiving the delivery report
+ *
+ * Format uri.
+ */
+dlrCallbackUrl: /*#__PURE__*/ Schema.NullOr(Schema.String), 
 /** Confirmation that the message/campaign was scheduled at a later date */
-"scheduled": Schema.Boolean, 
+scheduled: Schema.Boolean, 
 /** Total phone numbers that were detected to be inside the interval of quiet hours */
-"totalInQuietHours": /*#__PURE__*/ Schema.optional(Schema.Int), 
+totalInQuietHours: /*#__PURE__*/ Schema.optional(Schema.Int), 
 /** An array with numbers that were detected to be invalid */
-"invalid": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(Schema.String)) })).annotations({ identifier: "InfoWhatsapp" })
+invalid: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(Schema.String)) })).annotations({ identifier: "InfoWhatsapp" })
 /**
  * @since 0.1.0
  * @category models
@@ -3180,7 +4112,7 @@ export type InfoWhatsapp = typeof InfoWhatsapp.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Model400InvalidParam = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "error": Error })).annotations({ identifier: "Model400InvalidParam" })
+export const Model400InvalidParam = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ error: Error })).annotations({ identifier: "Model400InvalidParam" })
 /**
  * @since 0.1.0
  * @category models
@@ -3191,7 +4123,7 @@ export type Model400InvalidParam = typeof Model400InvalidParam.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Model401InvalidClient = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "error": Error })).annotations({ identifier: "Model401InvalidClient" })
+export const Model401InvalidClient = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ error: Error })).annotations({ identifier: "Model401InvalidClient" })
 /**
  * @since 0.1.0
  * @category models
@@ -3202,7 +4134,7 @@ export type Model401InvalidClient = typeof Model401InvalidClient.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Model401Unauthorized = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "error": Error })).annotations({ identifier: "Model401Unauthorized" })
+export const Model401Unauthorized = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ error: Error })).annotations({ identifier: "Model401Unauthorized" })
 /**
  * @since 0.1.0
  * @category models
@@ -3213,7 +4145,7 @@ export type Model401Unauthorized = typeof Model401Unauthorized.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Model403InsufficientScope = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "error": Error })).annotations({ identifier: "Model403InsufficientScope" })
+export const Model403InsufficientScope = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ error: Error })).annotations({ identifier: "Model403InsufficientScope" })
 /**
  * @since 0.1.0
  * @category models
@@ -3224,7 +4156,7 @@ export type Model403InsufficientScope = typeof Model403InsufficientScope.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Model403NoCoverage = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "error": Error })).annotations({ identifier: "Model403NoCoverage" })
+export const Model403NoCoverage = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ error: Error })).annotations({ identifier: "Model403NoCoverage" })
 /**
  * @since 0.1.0
  * @category models
@@ -3235,7 +4167,7 @@ export type Model403NoCoverage = typeof Model403NoCoverage.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Model404NotFound = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "error": Error })).annotations({ identifier: "Model404NotFound" })
+export const Model404NotFound = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ error: Error })).annotations({ identifier: "Model404NotFound" })
 /**
  * @since 0.1.0
  * @category models
@@ -3246,7 +4178,7 @@ export type Model404NotFound = typeof Model404NotFound.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Model405MethodNotAllowed = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "error": Error })).annotations({ identifier: "Model405MethodNotAllowed" })
+export const Model405MethodNotAllowed = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ error: Error })).annotations({ identifier: "Model405MethodNotAllowed" })
 /**
  * @since 0.1.0
  * @category models
@@ -3257,7 +4189,7 @@ export type Model405MethodNotAllowed = typeof Model405MethodNotAllowed.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Model429TooManyRequests = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "error": Error })).annotations({ identifier: "Model429TooManyRequests" })
+export const Model429TooManyRequests = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ error: Error })).annotations({ identifier: "Model429TooManyRequests" })
 /**
  * @since 0.1.0
  * @category models
@@ -3268,7 +4200,7 @@ export type Model429TooManyRequests = typeof Model429TooManyRequests.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Model500ServerError = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "error": Error })).annotations({ identifier: "Model500ServerError" })
+export const Model500ServerError = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ error: Error })).annotations({ identifier: "Model500ServerError" })
 /**
  * @since 0.1.0
  * @category models
@@ -3280,8 +4212,12 @@ export type Model500ServerError = typeof Model500ServerError.Type
  * @category schemas
  */
 export const NewGroupRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Name of the group */
-"name": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(60)) })).annotations({ identifier: "NewGroupRequest" })
+/**
+ * Name of the group
+ *
+ * 3 to 60 characters.
+ */
+name: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(60)) })).annotations({ identifier: "NewGroupRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -3292,7 +4228,7 @@ export type NewGroupRequest = typeof NewGroupRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const NewGroupResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoNewGroup })).annotations({ identifier: "NewGroupResponse" })
+export const NewGroupResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoNewGroup })).annotations({ identifier: "NewGroupResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -3304,26 +4240,62 @@ export type NewGroupResponse = typeof NewGroupResponse.Type
  * @category schemas
  */
 export const NewOtpRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Phone number in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number */
-"phoneNumber": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)), 
-/** Country ISO (two-letter) of the destination phone numbers (if provided in national format). Please note that if an international E.164 phone number format is provided in the `to` parameter, the **countryIso** will be ignored. Eg. **FR** for France, **GB** for United Kingdom. Note: It is "GB", not "UK", as per the ISO-3166 alpha 2 */
-"countryIso": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2))), 
-/** The originator (sender name) of the text message (min 3, max 11 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) Note: This parameter is optional and can be used only if you want to overwrite the OTP settings of your SMS API application */
-"from": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15))), 
-/** The text message that will be delivered to the mobile number. It must contain the placeholder `{{pin}}`.    Note: This parameter is optional and can be used only if you want to overwrite the OTP settings of your SMS API application. [General placeholders](#) can be used in the text template. */
-"template": /*#__PURE__*/ Schema.optional(Schema.String), 
-/** Client provided UUID (v1-v5) for tracking purposes */
-"trackId": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
-/** The time to live (ttl) defines the time in seconds that a pin is valid. Min 1 minute (60 seconds) and max 30 minutes (1800 seconds)   Note: If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"ttl": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(60), /*#__PURE__*/ Schema.lessThanOrEqualTo(1800))), 
-/** Number of attempts to allow the OTP to be verified before marking it as failed  Note: If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"maxAttempts": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(1), /*#__PURE__*/ Schema.lessThanOrEqualTo(10))), 
-/** Type of pin that will be generated for each mobile phone and will replace the placeholder {{pin}  Note: If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"pinType": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("letters", "numbers", "alphanumeric")), 
-/** Character length of the pin   Note: If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"pinLength": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(4), /*#__PURE__*/ Schema.lessThanOrEqualTo(10))), 
-/** A valid URL to receive status updates for the OTP verification.   Note: If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"otpCallbackUrl": /*#__PURE__*/ Schema.optional(Formats.Uri) })).annotations({ identifier: "NewOtpRequest" })
+/**
+ * Phone number in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number
+ *
+ * At most 64 characters.
+ */
+phoneNumber: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)), 
+/**
+ * Country ISO (two-letter) of the destination phone numbers (if provided in national format). Please note that if an international E.164 phone number format is provided in the `to` parameter, the **countryIso** will be ignored. Eg. **FR** for France, **GB** for United Kingdom. Note: It is "GB", not "UK", as per the ISO-3166 alpha 2
+ *
+ * 2 characters.
+ */
+countryIso: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2))), 
+/**
+ * The originator (sender name) of the text message (min 3, max 11 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about sender names Note: This parameter is optional and can be used only if you want to overwrite the OTP settings of your SMS API application
+ *
+ * 3 to 15 characters.
+ */
+from: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15))), 
+/** The text message that will be delivered to the mobile number. It must contain the placeholder `{{pin}}`.    Note: This parameter is optional and can be used only if you want to overwrite the OTP settings of your SMS API application. General placeholders can be used in the text template. */
+template: /*#__PURE__*/ Schema.optional(Schema.String), 
+/**
+ * Client provided UUID (v1-v5) for tracking purposes
+ *
+ * 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+trackId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
+/**
+ * The time to live (ttl) defines the time in seconds that a pin is valid. Min 1 minute (60 seconds) and max 30 minutes (1800 seconds)   Note: If this parameter is set, it will overwrite the setting from Admin Dashboard > HTTP API > Oauth2 > Application settings
+ *
+ * From 60 to 1800.
+ */
+ttl: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(60), /*#__PURE__*/ Schema.lessThanOrEqualTo(1800))), 
+/**
+ * Number of attempts to allow the OTP to be verified before marking it as failed  Note: If this parameter is set, it will overwrite the setting from Admin Dashboard > HTTP API > Oauth2 > Application settings
+ *
+ * From 1 to 10.
+ */
+maxAttempts: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(1), /*#__PURE__*/ Schema.lessThanOrEqualTo(10))), 
+/**
+ * Type of pin that will be generated for each mobile phone and will replace the placeholder {{pin}  Note: If this parameter is set, it will overwrite the setting from Admin Dashboard > HTTP API > Oauth2 > Application settings
+ *
+ * One of `letters`, `numbers`, `alphanumeric`.
+ */
+pinType: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("letters", "numbers", "alphanumeric")), 
+/**
+ * Character length of the pin   Note: If this parameter is set, it will overwrite the setting from Admin Dashboard > HTTP API > Oauth2 > Application settings
+ *
+ * From 4 to 10.
+ */
+pinLength: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(4), /*#__PURE__*/ Schema.lessThanOrEqualTo(10))), 
+/**
+ * A valid URL to receive status updates for the OTP verification.   Note: If this parameter is set, it will overwrite the setting from Admin Dashboard > HTTP API > Oauth2 > Application settings
+ *
+ * Format uri.
+ */
+otpCallbackUrl: /*#__PURE__*/ Schema.optional(Formats.Uri) })).annotations({ identifier: "NewOtpRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -3335,32 +4307,76 @@ export type NewOtpRequest = typeof NewOtpRequest.Type
  * @category schemas
  */
 export const NewOtpResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Unique identifier of the OTP request */
-"otpId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
-/** Client provided UUID (v1-v5) for tracking purposes */
-"trackId": /*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
+/**
+ * Unique identifier of the OTP request
+ *
+ * 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+otpId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Client provided UUID (v1-v5) for tracking purposes
+ *
+ * 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+trackId: /*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
 /** The phone number where the pin was sent */
-"phoneNumber": Schema.String, 
-/** The country ISO of the phone numver. Eg. `DE`, `FR`, `IT` */
-"countryIso": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
-/** Status of the OTP request. The initial status is `PENDING` */
-"status": /*#__PURE__*/ Formats.OpenLiteral("PENDING", "VERIFIED", "EXPIRED", "CANCELLED", "FAILED"), 
+phoneNumber: Schema.String, 
+/**
+ * The country ISO of the phone numver. Eg. `DE`, `FR`, `IT`
+ *
+ * 2 characters.
+ */
+countryIso: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
+/**
+ * Status of the OTP request. The initial status is `PENDING`
+ *
+ * One of `PENDING`, `VERIFIED`, `EXPIRED`, `CANCELLED`, `FAILED`.
+ */
+status: /*#__PURE__*/ Formats.OpenLiteral("PENDING", "VERIFIED", "EXPIRED", "CANCELLED", "FAILED"), 
 /** The cost of the OTP request */
-"cost": Schema.Finite, 
-/** Message parts */
-"parts": /*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(1)), 
-/** Number of attempts to allow the OTP to be verified before marking it as failed Note: If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"maxAttempts": /*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(1), /*#__PURE__*/ Schema.lessThanOrEqualTo(10)), 
-/** Number of unsuccessful attempts made to validate the pin */
-"attempts": /*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(0), /*#__PURE__*/ Schema.lessThanOrEqualTo(10)), 
-/** The time to live (ttl) defines the time in seconds that a pin is valid. Min 1 minute (60 seconds) and max 30 minutes (1800 seconds)  Note: If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"ttl": /*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(60), /*#__PURE__*/ Schema.lessThanOrEqualTo(1800)), 
-/** The webhook where request will be made with status upddates for the OTP */
-"otpCallbackUrl": /*#__PURE__*/ Schema.NullOr(Schema.String), 
-/** Datetime of the OTP request */
-"dateCreated": Schema.String, 
-/** Datetime of the OTP request expiration. After this date and time the pin will no longer be valid */
-"dateExpires": Schema.String })).annotations({ identifier: "NewOtpResponse" })
+cost: Schema.Finite, 
+/**
+ * Message parts
+ *
+ * At least 1.
+ */
+parts: /*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(1)), 
+/**
+ * Number of attempts to allow the OTP to be verified before marking it as failed Note: If this parameter is set, it will overwrite the setting from Admin Dashboard > HTTP API > Oauth2 > Application settings
+ *
+ * From 1 to 10.
+ */
+maxAttempts: /*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(1), /*#__PURE__*/ Schema.lessThanOrEqualTo(10)), 
+/**
+ * Number of unsuccessful attempts made to validate the pin
+ *
+ * From 0 to 10.
+ */
+attempts: /*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(0), /*#__PURE__*/ Schema.lessThanOrEqualTo(10)), 
+/**
+ * The time to live (ttl) defines the time in seconds that a pin is valid. Min 1 minute (60 seconds) and max 30 minutes (1800 seconds)  Note: If this parameter is set, it will overwrite the setting from Admin Dashboard > HTTP API > Oauth2 > Application settings
+ *
+ * From 60 to 1800.
+ */
+ttl: /*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(60), /*#__PURE__*/ Schema.lessThanOrEqualTo(1800)), 
+/**
+ * The webhook where request will be made with status upddates for the OTP
+ *
+ * Format uri.
+ */
+otpCallbackUrl: /*#__PURE__*/ Schema.NullOr(Schema.String), 
+/**
+ * Datetime of the OTP request
+ *
+ * Format date-time.
+ */
+dateCreated: Schema.String, 
+/**
+ * Datetime of the OTP request expiration. After this date and time the pin will no longer be valid
+ *
+ * Format date-time.
+ */
+dateExpires: Schema.String })).annotations({ identifier: "NewOtpResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -3371,7 +4387,7 @@ export type NewOtpResponse = typeof NewOtpResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const NumberLookupResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "data": DataNumberLookup })).annotations({ identifier: "NumberLookupResponse" })
+export const NumberLookupResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: DataNumberLookup })).annotations({ identifier: "NumberLookupResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -3382,7 +4398,7 @@ export type NumberLookupResponse = typeof NumberLookupResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const NumberValidateResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "data": DataNumberValidate })).annotations({ identifier: "NumberValidateResponse" })
+export const NumberValidateResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: DataNumberValidate })).annotations({ identifier: "NumberValidateResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -3393,7 +4409,7 @@ export type NumberValidateResponse = typeof NumberValidateResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const NumbersBulkLookupResult = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoLookupDetails, "data": /*#__PURE__*/ Schema.Array(DataNumberLookup), "paging": Paging })).annotations({ identifier: "NumbersBulkLookupResult" })
+export const NumbersBulkLookupResult = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoLookupDetails, data: /*#__PURE__*/ Schema.Array(DataNumberLookup), paging: Paging })).annotations({ identifier: "NumbersBulkLookupResult" })
 /**
  * @since 0.1.0
  * @category models
@@ -3405,12 +4421,24 @@ export type NumbersBulkLookupResult = typeof NumbersBulkLookupResult.Type
  * @category schemas
  */
 export const NumbersLookupRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Array of phone numbers in international E.164 format or national format. If national format is provided, for better validation/lookup you must use the parameter `countryIso` to provide the country code of the destination phone number. */
-"phoneNumbers": /*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64))), 
-/** Two-letter country ISO of the phone number you want to lookup. If an international E.164 phone number format is provided the **countryIso** will be ignored */
-"countryIso": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2))), 
-/** A valid URL to receive results for the phone number lookup.   Note: If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"lookupCallbackUrl": /*#__PURE__*/ Schema.optional(Formats.Uri) })).annotations({ identifier: "NumbersLookupRequest" })
+/**
+ * Array of phone numbers in international E.164 format or national format. If national format is provided, for better validation/lookup you must use the parameter `countryIso` to provide the country code of the destination phone number.
+ *
+ * Each at most 64 characters.
+ */
+phoneNumbers: /*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64))), 
+/**
+ * Two-letter country ISO of the phone number you want to lookup. If an international E.164 phone number format is provided the **countryIso** will be ignored
+ *
+ * 2 characters.
+ */
+countryIso: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2))), 
+/**
+ * A valid URL to receive results for the phone number lookup.   Note: If this parameter is set, it will overwrite the setting from Admin Dashboard > HTTP API > Oauth2 > Application settings
+ *
+ * Format uri.
+ */
+lookupCallbackUrl: /*#__PURE__*/ Schema.optional(Formats.Uri) })).annotations({ identifier: "NumbersLookupRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -3421,7 +4449,7 @@ export type NumbersLookupRequest = typeof NumbersLookupRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const NumbersLookupResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoNumbersLookup, "data": /*#__PURE__*/ Schema.Array(DataNumbersLookup) })).annotations({ identifier: "NumbersLookupResponse" })
+export const NumbersLookupResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoNumbersLookup, data: /*#__PURE__*/ Schema.Array(DataNumbersLookup) })).annotations({ identifier: "NumbersLookupResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -3433,10 +4461,18 @@ export type NumbersLookupResponse = typeof NumbersLookupResponse.Type
  * @category schemas
  */
 export const NumbersValidateRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number. */
-"phoneNumbers": /*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64))), 
-/** Two-letter country ISO of the phone number you want to validate. If an international E.164 phone number format is provided the **countryIso** will be ignored */
-"countryIso": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2))) })).annotations({ identifier: "NumbersValidateRequest" })
+/**
+ * Array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number.
+ *
+ * Each at most 64 characters.
+ */
+phoneNumbers: /*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64))), 
+/**
+ * Two-letter country ISO of the phone number you want to validate. If an international E.164 phone number format is provided the **countryIso** will be ignored
+ *
+ * 2 characters.
+ */
+countryIso: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2))) })).annotations({ identifier: "NumbersValidateRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -3447,7 +4483,7 @@ export type NumbersValidateRequest = typeof NumbersValidateRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const NumbersValidateResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoNumbersValidate, "data": /*#__PURE__*/ Schema.Array(DataNumbersValidate) })).annotations({ identifier: "NumbersValidateResponse" })
+export const NumbersValidateResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoNumbersValidate, data: /*#__PURE__*/ Schema.Array(DataNumbersValidate) })).annotations({ identifier: "NumbersValidateResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -3458,9 +4494,13 @@ export type NumbersValidateResponse = typeof NumbersValidateResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const OauthTokenResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "access_token": Schema.String, 
+export const OauthTokenResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ access_token: Schema.String, 
 /** Expiration time of token in seconds. This value is set in the Admin Dashboard and can be: 1 day, 1 week, never */
-"expires_in": Schema.Int, "token_type": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Formats.OpenLiteral("Bearer")), "scope": Schema.String })).annotations({ identifier: "OauthTokenResponse" })
+expires_in: Schema.Int, 
+/**
+ * One of `Bearer`.
+ */
+token_type: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Formats.OpenLiteral("Bearer")), scope: Schema.String })).annotations({ identifier: "OauthTokenResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -3471,7 +4511,7 @@ export type OauthTokenResponse = typeof OauthTokenResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const OptoutsDeleteResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoOptout })).annotations({ identifier: "OptoutsDeleteResponse" })
+export const OptoutsDeleteResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoOptout })).annotations({ identifier: "OptoutsDeleteResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -3482,7 +4522,7 @@ export type OptoutsDeleteResponse = typeof OptoutsDeleteResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const OptoutsListResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoOptouts, "data": /*#__PURE__*/ Schema.Array(DataOptouts), "paging": Paging })).annotations({ identifier: "OptoutsListResponse" })
+export const OptoutsListResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoOptouts, data: /*#__PURE__*/ Schema.Array(DataOptouts), paging: Paging })).annotations({ identifier: "OptoutsListResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -3493,7 +4533,7 @@ export type OptoutsListResponse = typeof OptoutsListResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const OptoutsNewRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "phoneNumbers": /*#__PURE__*/ Schema.Array(Schema.String), "allowInvalid": Schema.Boolean })).annotations({ identifier: "OptoutsNewRequest" })
+export const OptoutsNewRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ phoneNumbers: /*#__PURE__*/ Schema.Array(Schema.String), allowInvalid: Schema.Boolean })).annotations({ identifier: "OptoutsNewRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -3504,7 +4544,7 @@ export type OptoutsNewRequest = typeof OptoutsNewRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const OptoutsNewResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoOptoutsNew })).annotations({ identifier: "OptoutsNewResponse" })
+export const OptoutsNewResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoOptoutsNew })).annotations({ identifier: "OptoutsNewResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -3515,7 +4555,11 @@ export type OptoutsNewResponse = typeof OptoutsNewResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const OriginatorNewRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "originator": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[a-zA-Z0-9]+$"))) })).annotations({ identifier: "OriginatorNewRequest" })
+export const OriginatorNewRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+/**
+ * 3 to 15 characters; pattern `^[a-zA-Z0-9]+$`.
+ */
+originator: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[a-zA-Z0-9]+$"))) })).annotations({ identifier: "OriginatorNewRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -3526,7 +4570,7 @@ export type OriginatorNewRequest = typeof OriginatorNewRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const OriginatorNewResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoOriginator })).annotations({ identifier: "OriginatorNewResponse" })
+export const OriginatorNewResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoOriginator })).annotations({ identifier: "OriginatorNewResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -3537,7 +4581,7 @@ export type OriginatorNewResponse = typeof OriginatorNewResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const OriginatorsListResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "data": /*#__PURE__*/ Schema.Array(DataOriginatorsList) })).annotations({ identifier: "OriginatorsListResponse" })
+export const OriginatorsListResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Array(DataOriginatorsList) })).annotations({ identifier: "OriginatorsListResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -3548,7 +4592,7 @@ export type OriginatorsListResponse = typeof OriginatorsListResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const RenewNumberResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoRenewNumber })).annotations({ identifier: "RenewNumberResponse" })
+export const RenewNumberResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoRenewNumber })).annotations({ identifier: "RenewNumberResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -3560,12 +4604,20 @@ export type RenewNumberResponse = typeof RenewNumberResponse.Type
  * @category schemas
  */
 export const RenewRentRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Rental period of the phone number (in days). This parameter is optional. If not present, the phone number rent will renew with the current rent period. */
-"rentPeriod": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal(1, 7, 30)), 
+/**
+ * Rental period of the phone number (in days). This parameter is optional. If not present, the phone number rent will renew with the current rent period.
+ *
+ * One of `1`, `7`, `30`.
+ */
+rentPeriod: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal(1, 7, 30)), 
 /** Auto renew the rent of the phone number at the end of the rental period */
-"autoRenew": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
-/** Callback URL (or webhook) to get the SMS that is received on the rented phone number (inbound SMS) */
-"callbackUrl": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Formats.Uri)) })).annotations({ identifier: "RenewRentRequest" })
+autoRenew: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+/**
+ * Callback URL (or webhook) to get the SMS that is received on the rented phone number (inbound SMS)
+ *
+ * Format uri.
+ */
+callbackUrl: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Formats.Uri)) })).annotations({ identifier: "RenewRentRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -3577,16 +4629,32 @@ export type RenewRentRequest = typeof RenewRentRequest.Type
  * @category schemas
  */
 export const RentNumberRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Unique identifier of the phone number from the available rental list */
-"numberId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
-/** Rental period of the phone number (in days) */
-"rentPeriod": /*#__PURE__*/ Schema.Literal(1, 7, 30), 
+/**
+ * Unique identifier of the phone number from the available rental list
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+numberId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
+/**
+ * Rental period of the phone number (in days)
+ *
+ * One of `1`, `7`, `30`.
+ */
+rentPeriod: /*#__PURE__*/ Schema.Literal(1, 7, 30), 
 /** Auto renew the rental of the phone number at the end of the rental period */
-"autoRenew": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
-/** Callback URL (or webhook) to get the received SMS on the rented phone number */
-"callbackUrl": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Formats.Uri)), 
-/** Applicable if the phone number requires registration. Unique identifier of the registration details for this phone number */
-"registrationId": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) })).annotations({ identifier: "RentNumberRequest" })
+autoRenew: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+/**
+ * Callback URL (or webhook) to get the received SMS on the rented phone number
+ *
+ * Format uri.
+ */
+callbackUrl: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Formats.Uri)), 
+/**
+ * Applicable if the phone number requires registration. Unique identifier of the registration details for this phone number
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+registrationId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) })).annotations({ identifier: "RentNumberRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -3597,7 +4665,7 @@ export type RentNumberRequest = typeof RentNumberRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const RentNumberResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoRentNumber })).annotations({ identifier: "RentNumberResponse" })
+export const RentNumberResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoRentNumber })).annotations({ identifier: "RentNumberResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -3610,7 +4678,7 @@ export type RentNumberResponse = typeof RentNumberResponse.Type
  */
 export const RentNumbersResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** List of available phone numbers for rent */
-"data": /*#__PURE__*/ Schema.Array(DataAvailableNumbersRent) })).annotations({ identifier: "RentNumbersResponse" })
+data: /*#__PURE__*/ Schema.Array(DataAvailableNumbersRent) })).annotations({ identifier: "RentNumbersResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -3640,7 +4708,7 @@ export type RentalCost = typeof RentalCost.Type
  */
 export const RentedNumbersResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** List of rented phone numbers */
-"data": /*#__PURE__*/ Schema.Array(DataRentedNumbers) })).annotations({ identifier: "RentedNumbersResponse" })
+data: /*#__PURE__*/ Schema.Array(DataRentedNumbers) })).annotations({ identifier: "RentedNumbersResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -3651,7 +4719,7 @@ export type RentedNumbersResponse = typeof RentedNumbersResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ReportSingleResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "data": DataReportCampaign })).annotations({ identifier: "ReportSingleResponse" })
+export const ReportSingleResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: DataReportCampaign })).annotations({ identifier: "ReportSingleResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -3662,7 +4730,7 @@ export type ReportSingleResponse = typeof ReportSingleResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ReportsAdvancedResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoReports, "data": /*#__PURE__*/ Schema.Array(DataReports), "paging": Paging })).annotations({ identifier: "ReportsAdvancedResponse" })
+export const ReportsAdvancedResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoReports, data: /*#__PURE__*/ Schema.Array(DataReports), paging: Paging })).annotations({ identifier: "ReportsAdvancedResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -3673,7 +4741,7 @@ export type ReportsAdvancedResponse = typeof ReportsAdvancedResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ReportsCampaignResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoReportCampaign, "data": /*#__PURE__*/ Schema.Array(DataReportCampaign), "paging": Paging })).annotations({ identifier: "ReportsCampaignResponse" })
+export const ReportsCampaignResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoReportCampaign, data: /*#__PURE__*/ Schema.Array(DataReportCampaign), paging: Paging })).annotations({ identifier: "ReportsCampaignResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -3684,7 +4752,7 @@ export type ReportsCampaignResponse = typeof ReportsCampaignResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ReportsCampaignsRespone = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoReportsCampaigns, "data": /*#__PURE__*/ Schema.Array(DataReportsCampaigns), "paging": Paging })).annotations({ identifier: "ReportsCampaignsRespone" })
+export const ReportsCampaignsRespone = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoReportsCampaigns, data: /*#__PURE__*/ Schema.Array(DataReportsCampaigns), paging: Paging })).annotations({ identifier: "ReportsCampaignsRespone" })
 /**
  * @since 0.1.0
  * @category models
@@ -3695,11 +4763,15 @@ export type ReportsCampaignsRespone = typeof ReportsCampaignsRespone.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Strategy = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "channel": /*#__PURE__*/ Schema.Literal("viber", "whatsapp", "sms"), 
+export const Strategy = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+/**
+ * One of `viber`, `whatsapp`, `sms`.
+ */
+channel: /*#__PURE__*/ Schema.Literal("viber", "whatsapp", "sms"), 
 /** Identifier of the approved Viber or Whatsapp template */
-"templateId": /*#__PURE__*/ Schema.optional(Schema.Int), 
+templateId: /*#__PURE__*/ Schema.optional(Schema.Int), 
 /** The text message for channel SMS (failover) */
-"text": /*#__PURE__*/ Schema.optional(Schema.String) })).annotations({ identifier: "Strategy" })
+text: /*#__PURE__*/ Schema.optional(Schema.String) })).annotations({ identifier: "Strategy" })
 /**
  * @since 0.1.0
  * @category models
@@ -3712,27 +4784,43 @@ export type Strategy = typeof Strategy.Type
  */
 export const SendMultichannelCampaignRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** An array of identifiers for groups of contacts */
-"groups": /*#__PURE__*/ Schema.Array(Schema.Int), 
-/** The originator (sender name) of the text message (min 3, max 11 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) */
-"from": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
+groups: /*#__PURE__*/ Schema.Array(Schema.Int), 
+/**
+ * The originator (sender name) of the text message (min 3, max 11 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about sender names
+ *
+ * 3 to 15 characters.
+ */
+from: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
 /** An array of objects, in the order of sending. The API will try sending the message with the first channel in the strategy. If the delivery failed (Eg. Viber not installed, `ttl` has expired), then it will trigger the sending with the next channel in the strategy object. The last failover object must be always `sms`. Possible values for `strategy.channel`: `viber`, `whatsapp`, `sms`. Objects with channel `viber` and `whatsapp` have element `templateId` (the ID of the approved text template), and failover object with channel `sms` have the element `text` */
-"strategy": /*#__PURE__*/ Schema.Array(Strategy), 
+strategy: /*#__PURE__*/ Schema.Array(Strategy), 
 /** The time to live (ttl) defines the time in seconds that a channel has to deliver the message to the destination. After the time to live has expired and no `Delivered` report received, the next channel in the strategy will be triggered. This procedure is repeated until the last failover channel (`sms`) is triggered. Default `ttl` is 300 seconds (5 minutes). Max value 1209600 seconds (14 days) */
-"ttl": /*#__PURE__*/ Schema.optional(Schema.Int), 
-/** If you want to schedule the Multichannel message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Multichannel message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
-"scheduledDate": /*#__PURE__*/ Schema.optional(Formats.DateTime), 
+ttl: /*#__PURE__*/ Schema.optional(Schema.Int), 
+/**
+ * If you want to schedule the Multichannel message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Multichannel message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly
+ *
+ * Format date-time.
+ */
+scheduledDate: /*#__PURE__*/ Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
-"isUtc": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
-/** A valid URL to receive the delivery report update for the sent Multichannel message. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"dlrCallbackUrl": /*#__PURE__*/ Schema.optional(Formats.Uri), 
+isUtc: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+/**
+ * A valid URL to receive the delivery report update for the sent Multichannel message. If this parameter is set, it will overwrite the setting from Admin Dashboard > HTTP API > Oauth2 > Application settings
+ *
+ * Format uri.
+ */
+dlrCallbackUrl: /*#__PURE__*/ Schema.optional(Formats.Uri), 
 /** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
-"shortResponse": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+shortResponse: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
-"noTextDetails": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+noTextDetails: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /** Shows the parameter `timezone` in the response, for each phone number */
-"showTimezone": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
-/** A unique idempotency id generated by the client. For more information, refer to [Idempotent requests](#). The API will return an error if the value provided is not a valid UUID (v1-v5) */
-"idempotencyId": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) })).annotations({ identifier: "SendMultichannelCampaignRequest" })
+showTimezone: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+/**
+ * A unique idempotency id generated by the client. For more information, refer to Idempotent requests. The API will return an error if the value provided is not a valid UUID (v1-v5)
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+idempotencyId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) })).annotations({ identifier: "SendMultichannelCampaignRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -3745,25 +4833,37 @@ export type SendMultichannelCampaignRequest = typeof SendMultichannelCampaignReq
  */
 export const SendMultichannelCampaignRequestEstimate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** An array of identifiers for groups of contacts */
-"groups": /*#__PURE__*/ Schema.Array(Schema.Int), 
-/** The originator (sender name) of the text message (min 3, max 11 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) */
-"from": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
+groups: /*#__PURE__*/ Schema.Array(Schema.Int), 
+/**
+ * The originator (sender name) of the text message (min 3, max 11 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about sender names
+ *
+ * 3 to 15 characters.
+ */
+from: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
 /** An array of objects, in the order of sending. The API will try sending the message with the first channel in the strategy. If the delivery failed (Eg. Viber not installed, `ttl` has expired), then it will trigger the sending with the next channel in the strategy object. The last failover object must be always `sms`. Possible values for `strategy.channel`: `viber`, `whatsapp`, `sms`. Objects with channel `viber` and `whatsapp` have element `templateId` (the ID of the approved text template), and failover object with channel `sms` have the element `text` */
-"strategy": /*#__PURE__*/ Schema.Array(Strategy), 
+strategy: /*#__PURE__*/ Schema.Array(Strategy), 
 /** The time to live (ttl) defines the time in seconds that a channel has to deliver the message to the destination. After the time to live has expired and no `Delivered` report received, the next channel in the strategy will be triggered. This procedure is repeated until the last failover channel (`sms`) is triggered. Default `ttl` is 300 seconds (5 minutes). Max value 1209600 seconds (14 days) */
-"ttl": /*#__PURE__*/ Schema.optional(Schema.Int), 
-/** If you want to schedule the Multichannel message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Multichannel message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
-"scheduledDate": /*#__PURE__*/ Schema.optional(Formats.DateTime), 
+ttl: /*#__PURE__*/ Schema.optional(Schema.Int), 
+/**
+ * If you want to schedule the Multichannel message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Multichannel message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly
+ *
+ * Format date-time.
+ */
+scheduledDate: /*#__PURE__*/ Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
-"isUtc": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
-/** A valid URL to receive the delivery report update for the sent Multichannel message. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"dlrCallbackUrl": /*#__PURE__*/ Schema.optional(Formats.Uri), 
+isUtc: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+/**
+ * A valid URL to receive the delivery report update for the sent Multichannel message. If this parameter is set, it will overwrite the setting from Admin Dashboard > HTTP API > Oauth2 > Application settings
+ *
+ * Format uri.
+ */
+dlrCallbackUrl: /*#__PURE__*/ Schema.optional(Formats.Uri), 
 /** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
-"shortResponse": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+shortResponse: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
-"noTextDetails": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+noTextDetails: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /** Shows the parameter `timezone` in the response, for each phone number */
-"showTimezone": /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "SendMultichannelCampaignRequestEstimate" })
+showTimezone: /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "SendMultichannelCampaignRequestEstimate" })
 /**
  * @since 0.1.0
  * @category models
@@ -3774,7 +4874,7 @@ export type SendMultichannelCampaignRequestEstimate = typeof SendMultichannelCam
  * @since 0.1.0
  * @category schemas
  */
-export const SendMultichannelCampaignResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoMultichannelCampaign, "data": /*#__PURE__*/ Schema.Array(DataMultichannel) })).annotations({ identifier: "SendMultichannelCampaignResponse" })
+export const SendMultichannelCampaignResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoMultichannelCampaign, data: /*#__PURE__*/ Schema.Array(DataMultichannel) })).annotations({ identifier: "SendMultichannelCampaignResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -3786,34 +4886,62 @@ export type SendMultichannelCampaignResponse = typeof SendMultichannelCampaignRe
  * @category schemas
  */
 export const SendMultichannelMessageRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number. */
-"to": /*#__PURE__*/ (/*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)))).pipe(/*#__PURE__*/ Schema.maxItems(25000)), 
-/** The originator (sender name) of the text message (min 3, max 11 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) */
-"from": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
+/**
+ * A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number.
+ *
+ * At most 25000 items; each at most 64 characters.
+ */
+to: /*#__PURE__*/ (/*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)))).pipe(/*#__PURE__*/ Schema.maxItems(25000)), 
+/**
+ * The originator (sender name) of the text message (min 3, max 11 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about sender names
+ *
+ * 3 to 15 characters.
+ */
+from: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
 /** An array of objects, in the order of sending. The API will try sending the message with the first channel in the strategy. If the delivery failed (Eg. Viber not installed, `ttl` has expired), then it will trigger the sending with the next channel in the strategy object. The last failover object must be always `sms`. Possible values for `strategy.channel`: `viber`, `whatsapp`, `sms`. Objects with channel `viber` and `whatsapp` have element `templateId` (the ID of the approved text template), and failover object with channel `sms` have the element `text` */
-"strategy": /*#__PURE__*/ Schema.Array(Strategy), 
+strategy: /*#__PURE__*/ Schema.Array(Strategy), 
 /** The time to live (ttl) defines the time in seconds that a channel has to deliver the message to the destination. After the time to live has expired and no `Delivered` report received, the next channel in the strategy will be triggered. This procedure is repeated until the last failover channel (`sms`) is triggered. Default `ttl` is 300 seconds (5 minutes). Max value 1209600 seconds (14 days) */
-"ttl": /*#__PURE__*/ Schema.optional(Schema.Int), 
-/** Country ISO (two-letter) of the destination phone numbers (if provided in national format). Please note that if an international E.164 phone number format is provided in the `to` parameter, the **countryIso** will be ignored. Eg. **FR** for France, **GB** for United Kingdom. Note: It is "GB", not "UK", as per the ISO-3166 alpha 2. */
-"countryIso": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2))), 
+ttl: /*#__PURE__*/ Schema.optional(Schema.Int), 
+/**
+ * Country ISO (two-letter) of the destination phone numbers (if provided in national format). Please note that if an international E.164 phone number format is provided in the `to` parameter, the **countryIso** will be ignored. Eg. **FR** for France, **GB** for United Kingdom. Note: It is "GB", not "UK", as per the ISO-3166 alpha 2.
+ *
+ * 2 characters.
+ */
+countryIso: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2))), 
 /** By default an error will be thrown if any invalid numbers are detected in the `to` parameter. Set this parameter to `true` if you want to process the request even if invalid numbers are detected. The response will contain in the `info` object the property `invalid`, wich is an array with the detected invalid phone numbers */
-"allowInvalid": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
-/** If you want to schedule the Multichannel message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Multichannel message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
-"scheduledDate": /*#__PURE__*/ Schema.optional(Formats.DateTime), 
+allowInvalid: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+/**
+ * If you want to schedule the Multichannel message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Multichannel message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly
+ *
+ * Format date-time.
+ */
+scheduledDate: /*#__PURE__*/ Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
-"isUtc": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
-/** A valid URL to receive the delivery report update for the sent Multichannel message. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"dlrCallbackUrl": /*#__PURE__*/ Schema.optional(Formats.Uri), 
-/** Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter */
-"trackData": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
+isUtc: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+/**
+ * A valid URL to receive the delivery report update for the sent Multichannel message. If this parameter is set, it will overwrite the setting from Admin Dashboard > HTTP API > Oauth2 > Application settings
+ *
+ * Format uri.
+ */
+dlrCallbackUrl: /*#__PURE__*/ Schema.optional(Formats.Uri), 
+/**
+ * Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+trackData: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
 /** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
-"shortResponse": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+shortResponse: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
-"noTextDetails": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+noTextDetails: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /** Shows the parameter `timezone` in the response, for each phone number */
-"showTimezone": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
-/** A unique idempotency id generated by the client. For more information, refer to [Idempotent requests](#). The API will return an error if the value provided is not a valid UUID (v1-v5) */
-"idempotencyId": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) })).annotations({ identifier: "SendMultichannelMessageRequest" })
+showTimezone: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+/**
+ * A unique idempotency id generated by the client. For more information, refer to Idempotent requests. The API will return an error if the value provided is not a valid UUID (v1-v5)
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+idempotencyId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) })).annotations({ identifier: "SendMultichannelMessageRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -3825,32 +4953,56 @@ export type SendMultichannelMessageRequest = typeof SendMultichannelMessageReque
  * @category schemas
  */
 export const SendMultichannelMessageRequestEstimate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number. */
-"to": /*#__PURE__*/ (/*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)))).pipe(/*#__PURE__*/ Schema.maxItems(25000)), 
-/** The originator (sender name) of the text message (min 3, max 11 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) */
-"from": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
+/**
+ * A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number.
+ *
+ * At most 25000 items; each at most 64 characters.
+ */
+to: /*#__PURE__*/ (/*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)))).pipe(/*#__PURE__*/ Schema.maxItems(25000)), 
+/**
+ * The originator (sender name) of the text message (min 3, max 11 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about sender names
+ *
+ * 3 to 15 characters.
+ */
+from: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
 /** An array of objects, in the order of sending. The API will try sending the message with the first channel in the strategy. If the delivery failed (Eg. Viber not installed, `ttl` has expired), then it will trigger the sending with the next channel in the strategy object. The last failover object must be always `sms`. Possible values for `strategy.channel`: `viber`, `whatsapp`, `sms`. Objects with channel `viber` and `whatsapp` have element `templateId` (the ID of the approved text template), and failover object with channel `sms` have the element `text` */
-"strategy": /*#__PURE__*/ Schema.Array(Strategy), 
+strategy: /*#__PURE__*/ Schema.Array(Strategy), 
 /** The time to live (ttl) defines the time in seconds that a channel has to deliver the message to the destination. After the time to live has expired and no `Delivered` report received, the next channel in the strategy will be triggered. This procedure is repeated until the last failover channel (`sms`) is triggered. Default `ttl` is 300 seconds (5 minutes). Max value 1209600 seconds (14 days) */
-"ttl": /*#__PURE__*/ Schema.optional(Schema.Int), 
-/** Country ISO (two-letter) of the destination phone numbers (if provided in national format). Please note that if an international E.164 phone number format is provided in the `to` parameter, the **countryIso** will be ignored. Eg. **FR** for France, **GB** for United Kingdom. Note: It is "GB", not "UK", as per the ISO-3166 alpha 2. */
-"countryIso": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2))), 
+ttl: /*#__PURE__*/ Schema.optional(Schema.Int), 
+/**
+ * Country ISO (two-letter) of the destination phone numbers (if provided in national format). Please note that if an international E.164 phone number format is provided in the `to` parameter, the **countryIso** will be ignored. Eg. **FR** for France, **GB** for United Kingdom. Note: It is "GB", not "UK", as per the ISO-3166 alpha 2.
+ *
+ * 2 characters.
+ */
+countryIso: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2))), 
 /** By default an error will be thrown if any invalid numbers are detected in the `to` parameter. Set this parameter to `true` if you want to process the request even if invalid numbers are detected. The response will contain in the `info` object the property `invalid`, wich is an array with the detected invalid phone numbers */
-"allowInvalid": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
-/** If you want to schedule the Multichannel message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Multichannel message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
-"scheduledDate": /*#__PURE__*/ Schema.optional(Formats.DateTime), 
+allowInvalid: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+/**
+ * If you want to schedule the Multichannel message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Multichannel message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly
+ *
+ * Format date-time.
+ */
+scheduledDate: /*#__PURE__*/ Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
-"isUtc": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
-/** A valid URL to receive the delivery report update for the sent Multichannel message. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"dlrCallbackUrl": /*#__PURE__*/ Schema.optional(Formats.Uri), 
-/** Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter */
-"trackData": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
+isUtc: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+/**
+ * A valid URL to receive the delivery report update for the sent Multichannel message. If this parameter is set, it will overwrite the setting from Admin Dashboard > HTTP API > Oauth2 > Application settings
+ *
+ * Format uri.
+ */
+dlrCallbackUrl: /*#__PURE__*/ Schema.optional(Formats.Uri), 
+/**
+ * Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+trackData: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
 /** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
-"shortResponse": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+shortResponse: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
-"noTextDetails": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+noTextDetails: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /** Shows the parameter `timezone` in the response, for each phone number */
-"showTimezone": /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "SendMultichannelMessageRequestEstimate" })
+showTimezone: /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "SendMultichannelMessageRequestEstimate" })
 /**
  * @since 0.1.0
  * @category models
@@ -3861,7 +5013,7 @@ export type SendMultichannelMessageRequestEstimate = typeof SendMultichannelMess
  * @since 0.1.0
  * @category schemas
  */
-export const SendMultichannelMessageResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoMultichannel, "data": /*#__PURE__*/ Schema.Array(DataMultichannel) })).annotations({ identifier: "SendMultichannelMessageResponse" })
+export const SendMultichannelMessageResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoMultichannel, data: /*#__PURE__*/ Schema.Array(DataMultichannel) })).annotations({ identifier: "SendMultichannelMessageResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -3873,10 +5025,14 @@ export type SendMultichannelMessageResponse = typeof SendMultichannelMessageResp
  * @category schemas
  */
 export const Transliteration = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Set the alphabet for which the transliteration will be done. If `NON_GSM` is set then all characters that are not in the GSM-7 alphabet will be mapped to a similar character in the GSM alphabet. Characters that have no equivalent  in the GSM alphabet will be replaced by a question mark `?` */
-"alphabet": /*#__PURE__*/ Schema.Literal("NONE", "NON_GSM", "POLISH", "TURKISH", "GREEK", "ROMANIAN", "RUSSIAN_CYRILLIC", "BULGARIAN_CYRILLIC", "UKRAINIAN_CYRILLIC", "BELARUSIAN_CYRILLIC", "SERBIAN_CYRILLIC"), 
+/**
+ * Set the alphabet for which the transliteration will be done. If `NON_GSM` is set then all characters that are not in the GSM-7 alphabet will be mapped to a similar character in the GSM alphabet. Characters that have no equivalent  in the GSM alphabet will be replaced by a question mark `?`
+ *
+ * One of `NONE`, `NON_GSM`, `POLISH`, `TURKISH`, `GREEK`, `ROMANIAN`, `RUSSIAN_CYRILLIC`, `BULGARIAN_CYRILLIC`, `UKRAINIAN_CYRILLIC`, `BELARUSIAN_CYRILLIC`, `SERBIAN_CYRILLIC`.
+ */
+alphabet: /*#__PURE__*/ Schema.Literal("NONE", "NON_GSM", "POLISH", "TURKISH", "GREEK", "ROMANIAN", "RUSSIAN_CYRILLIC", "BULGARIAN_CYRILLIC", "UKRAINIAN_CYRILLIC", "BELARUSIAN_CYRILLIC", "SERBIAN_CYRILLIC"), 
 /** This is optional and defaults to `false`. If set to `true` all Emojis found in the text will be removed */
-"removeEmojis": /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "Transliteration" })
+removeEmojis: /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "Transliteration" })
 /**
  * @since 0.1.0
  * @category models
@@ -3889,25 +5045,41 @@ export type Transliteration = typeof Transliteration.Type
  */
 export const SendSmsCampaignRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** An array of identifiers for groups of contacts */
-"groups": /*#__PURE__*/ Schema.Array(Schema.Int), 
-/** The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) */
-"from": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
-/** A standard GSM message is limited to 160 characters. If a text message contains even one (or more) Unicode characters (for example ç, ö, ü) the character limit then becomes 70 characters per message part. Long text messages are concatenated into a multipart SMS. A text message can have up to 1530 characters (10 message parts).   <br><br>   You can use custom fields in the text, by using the name of the field between two curly braces. The placeholders will be replaced with the availale data. If no data is found the placeholder will be replaced by a blank string. Available fields are:   - `{{firstName}}` - will be replaced with data saved when the contact was added to group  - `{{lastName}}` - will be replaced with data saved when the contact was added to group  - `{{email}}` - will be replaced with data saved when the contact was added to group  - `{{field1}}` - `{{field5}}` - will be replaced with data saved when the contact was added to group<br>   - `{{<CUSTOM-FIELD>}}` - Eg. **{{height}}** cand be used as placeholder if this custom field was added when [validating the contact to a group](#add-contacts-to-a-group)   - `{{optoutLink}}`  - `{{shortlink:<ID>}}`  - `{{attachement:<ID>}}`  <br> <br>   The placeholder `{{shortlink:<ID>}}` is used when you want to track a shortlink. The API will generate a unique string for every contact, and doing so you will know what phone number clicked on the link. Eg. `{{shortlink:bVc}}` will be replaced by **ht<span>tps://</span>en.ax/bVc/r2N**  <br><br>  General placeholders can be used in the text, which will be replaced with data. Available general placeholders are:   - `{{numbers}}` - will be replaced with a random number. Default length of the number is 4 characters. Eg. **9765**  - `{{numbers:8}}` - will be replaced with a random number with length of 8 characters. The minimum number length can be 1 and maximum length can be 20  - `{{letters}}` - will be replaced with a random string of letters. Default length of the string is 4 characters. Eg. **AJKV**  - `{{letters:10}}` - will be replaced with a random string with length of 10 characters. The minimum string length can be 1 and maximum length can be 20  - `{{alphanumeric}}` - will be replaced with a random string of letters and numbers. Default length of the string is 4 characters. Eg. **BH4V**  - `{{alphanumeric:6}}` - will be replaced with a random string of letters and numbers with length of 6 characters. The minimum alphanumeric string length can be 1 and maximum length can be 20  - `{{today}}` - will be replaced with today date in following example format: **7 Aug 2022** */
-"text": Schema.String, 
-/** If you want to schedule the SMS at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a SMS to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
-"scheduledDate": /*#__PURE__*/ Schema.optional(Formats.DateTime), 
+groups: /*#__PURE__*/ Schema.Array(Schema.Int), 
+/**
+ * The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about sender names
+ *
+ * 3 to 15 characters.
+ */
+from: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
+/** A standard GSM message is limited to 160 characters. If a text message contains even one (or more) Unicode characters (for example ç, ö, ü) the character limit then becomes 70 characters per message part. Long text messages are concatenated into a multipart SMS. A text message can have up to 1530 characters (10 message parts).   <br><br>   You can use custom fields in the text, by using the name of the field between two curly braces. The placeholders will be replaced with the availale data. If no data is found the placeholder will be replaced by a blank string. Available fields are:   - `{{firstName}}` - will be replaced with data saved when the contact was added to group  - `{{lastName}}` - will be replaced with data saved when the contact was added to group  - `{{email}}` - will be replaced with data saved when the contact was added to group  - `{{field1}}` - `{{field5}}` - will be replaced with data saved when the contact was added to group<br>   - `{{<CUSTOM-FIELD>}}` - Eg. **{{height}}** cand be used as placeholder if this custom field was added when validating the contact to a group   - `{{optoutLink}}`  - `{{shortlink:<ID>}}`  - `{{attachement:<ID>}}`  <br> <br>   The placeholder `{{shortlink:<ID>}}` is used when you want to track a shortlink. The API will generate a unique string for every contact, and doing so you will know what phone number clicked on the link. Eg. `{{shortlink:bVc}}` will be replaced by **ht<span>tps://</span>en.ax/bVc/r2N**  <br><br>  General placeholders can be used in the text, which will be replaced with data. Available general placeholders are:   - `{{numbers}}` - will be replaced with a random number. Default length of the number is 4 characters. Eg. **9765**  - `{{numbers:8}}` - will be replaced with a random number with length of 8 characters. The minimum number length can be 1 and maximum length can be 20  - `{{letters}}` - will be replaced with a random string of letters. Default length of the string is 4 characters. Eg. **AJKV**  - `{{letters:10}}` - will be replaced with a random string with length of 10 characters. The minimum string length can be 1 and maximum length can be 20  - `{{alphanumeric}}` - will be replaced with a random string of letters and numbers. Default length of the string is 4 characters. Eg. **BH4V**  - `{{alphanumeric:6}}` - will be replaced with a random string of letters and numbers with length of 6 characters. The minimum alphanumeric string length can be 1 and maximum length can be 20  - `{{today}}` - will be replaced with today date in following example format: **7 Aug 2022** */
+text: Schema.String, 
+/**
+ * If you want to schedule the SMS at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a SMS to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly
+ *
+ * Format date-time.
+ */
+scheduledDate: /*#__PURE__*/ Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
-"isUtc": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
-/** A valid URL to receive the delivery report update for the sent SMS. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"dlrCallbackUrl": /*#__PURE__*/ Schema.optional(Formats.Uri), 
+isUtc: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+/**
+ * A valid URL to receive the delivery report update for the sent SMS. If this parameter is set, it will overwrite the setting from Admin Dashboard > HTTP API > Oauth2 > Application settings
+ *
+ * Format uri.
+ */
+dlrCallbackUrl: /*#__PURE__*/ Schema.optional(Formats.Uri), 
 /** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
-"shortResponse": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+shortResponse: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
-"noTextDetails": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+noTextDetails: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /** Shows the parameter `timezone` in the response, for each phone number */
-"showTimezone": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
-/** A unique idempotency id generated by the client. For more information, refer to [Idempotent requests](#). The API will return an error if the value provided is not a valid UUID (v1-v5) */
-"idempotencyId": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), "transliteration": /*#__PURE__*/ Schema.optional(Transliteration) })).annotations({ identifier: "SendSmsCampaignRequest" })
+showTimezone: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+/**
+ * A unique idempotency id generated by the client. For more information, refer to Idempotent requests. The API will return an error if the value provided is not a valid UUID (v1-v5)
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+idempotencyId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), transliteration: /*#__PURE__*/ Schema.optional(Transliteration) })).annotations({ identifier: "SendSmsCampaignRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -3920,23 +5092,35 @@ export type SendSmsCampaignRequest = typeof SendSmsCampaignRequest.Type
  */
 export const SendSmsCampaignRequestEstimate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** An array of identifiers for groups of contacts */
-"groups": /*#__PURE__*/ Schema.Array(Schema.Int), 
-/** The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) */
-"from": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
-/** A standard GSM message is limited to 160 characters. If a text message contains even one (or more) Unicode characters (for example ç, ö, ü) the character limit then becomes 70 characters per message part. Long text messages are concatenated into a multipart SMS. A text message can have up to 1530 characters (10 message parts).   <br><br>   You can use custom fields in the text, by using the name of the field between two curly braces. The placeholders will be replaced with the availale data. If no data is found the placeholder will be replaced by a blank string. Available fields are:   - `{{firstName}}` - will be replaced with data saved when the contact was added to group  - `{{lastName}}` - will be replaced with data saved when the contact was added to group  - `{{email}}` - will be replaced with data saved when the contact was added to group  - `{{field1}}` - `{{field5}}` - will be replaced with data saved when the contact was added to group<br>   - `{{<CUSTOM-FIELD>}}` - Eg. **{{height}}** cand be used as placeholder if this custom field was added when [validating the contact to a group](#add-contacts-to-a-group)   - `{{optoutLink}}`  - `{{shortlink:<ID>}}`  - `{{attachement:<ID>}}`  <br> <br>   The placeholder `{{shortlink:<ID>}}` is used when you want to track a shortlink. The API will generate a unique string for every contact, and doing so you will know what phone number clicked on the link. Eg. `{{shortlink:bVc}}` will be replaced by **ht<span>tps://</span>en.ax/bVc/r2N**  <br><br>  General placeholders can be used in the text, which will be replaced with data. Available general placeholders are:   - `{{numbers}}` - will be replaced with a random number. Default length of the number is 4 characters. Eg. **9765**  - `{{numbers:8}}` - will be replaced with a random number with length of 8 characters. The minimum number length can be 1 and maximum length can be 20  - `{{letters}}` - will be replaced with a random string of letters. Default length of the string is 4 characters. Eg. **AJKV**  - `{{letters:10}}` - will be replaced with a random string with length of 10 characters. The minimum string length can be 1 and maximum length can be 20  - `{{alphanumeric}}` - will be replaced with a random string of letters and numbers. Default length of the string is 4 characters. Eg. **BH4V**  - `{{alphanumeric:6}}` - will be replaced with a random string of letters and numbers with length of 6 characters. The minimum alphanumeric string length can be 1 and maximum length can be 20  - `{{today}}` - will be replaced with today date in following example format: **7 Aug 2022** */
-"text": Schema.String, 
-/** If you want to schedule the SMS at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a SMS to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
-"scheduledDate": /*#__PURE__*/ Schema.optional(Formats.DateTime), 
+groups: /*#__PURE__*/ Schema.Array(Schema.Int), 
+/**
+ * The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about sender names
+ *
+ * 3 to 15 characters.
+ */
+from: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
+/** A standard GSM message is limited to 160 characters. If a text message contains even one (or more) Unicode characters (for example ç, ö, ü) the character limit then becomes 70 characters per message part. Long text messages are concatenated into a multipart SMS. A text message can have up to 1530 characters (10 message parts).   <br><br>   You can use custom fields in the text, by using the name of the field between two curly braces. The placeholders will be replaced with the availale data. If no data is found the placeholder will be replaced by a blank string. Available fields are:   - `{{firstName}}` - will be replaced with data saved when the contact was added to group  - `{{lastName}}` - will be replaced with data saved when the contact was added to group  - `{{email}}` - will be replaced with data saved when the contact was added to group  - `{{field1}}` - `{{field5}}` - will be replaced with data saved when the contact was added to group<br>   - `{{<CUSTOM-FIELD>}}` - Eg. **{{height}}** cand be used as placeholder if this custom field was added when validating the contact to a group   - `{{optoutLink}}`  - `{{shortlink:<ID>}}`  - `{{attachement:<ID>}}`  <br> <br>   The placeholder `{{shortlink:<ID>}}` is used when you want to track a shortlink. The API will generate a unique string for every contact, and doing so you will know what phone number clicked on the link. Eg. `{{shortlink:bVc}}` will be replaced by **ht<span>tps://</span>en.ax/bVc/r2N**  <br><br>  General placeholders can be used in the text, which will be replaced with data. Available general placeholders are:   - `{{numbers}}` - will be replaced with a random number. Default length of the number is 4 characters. Eg. **9765**  - `{{numbers:8}}` - will be replaced with a random number with length of 8 characters. The minimum number length can be 1 and maximum length can be 20  - `{{letters}}` - will be replaced with a random string of letters. Default length of the string is 4 characters. Eg. **AJKV**  - `{{letters:10}}` - will be replaced with a random string with length of 10 characters. The minimum string length can be 1 and maximum length can be 20  - `{{alphanumeric}}` - will be replaced with a random string of letters and numbers. Default length of the string is 4 characters. Eg. **BH4V**  - `{{alphanumeric:6}}` - will be replaced with a random string of letters and numbers with length of 6 characters. The minimum alphanumeric string length can be 1 and maximum length can be 20  - `{{today}}` - will be replaced with today date in following example format: **7 Aug 2022** */
+text: Schema.String, 
+/**
+ * If you want to schedule the SMS at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a SMS to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly
+ *
+ * Format date-time.
+ */
+scheduledDate: /*#__PURE__*/ Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
-"isUtc": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
-/** A valid URL to receive the delivery report update for the sent SMS. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"dlrCallbackUrl": /*#__PURE__*/ Schema.optional(Formats.Uri), 
+isUtc: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+/**
+ * A valid URL to receive the delivery report update for the sent SMS. If this parameter is set, it will overwrite the setting from Admin Dashboard > HTTP API > Oauth2 > Application settings
+ *
+ * Format uri.
+ */
+dlrCallbackUrl: /*#__PURE__*/ Schema.optional(Formats.Uri), 
 /** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
-"shortResponse": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+shortResponse: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
-"noTextDetails": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+noTextDetails: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /** Shows the parameter `timezone` in the response, for each phone number */
-"showTimezone": /*#__PURE__*/ Schema.optional(Schema.Boolean), "transliteration": /*#__PURE__*/ Schema.optional(Transliteration) })).annotations({ identifier: "SendSmsCampaignRequestEstimate" })
+showTimezone: /*#__PURE__*/ Schema.optional(Schema.Boolean), transliteration: /*#__PURE__*/ Schema.optional(Transliteration) })).annotations({ identifier: "SendSmsCampaignRequestEstimate" })
 /**
  * @since 0.1.0
  * @category models
@@ -3947,7 +5131,7 @@ export type SendSmsCampaignRequestEstimate = typeof SendSmsCampaignRequestEstima
  * @since 0.1.0
  * @category schemas
  */
-export const SendSmsCampaignResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoCampaign, "data": /*#__PURE__*/ Schema.Array(DataSms) })).annotations({ identifier: "SendSmsCampaignResponse" })
+export const SendSmsCampaignResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoCampaign, data: /*#__PURE__*/ Schema.Array(DataSms) })).annotations({ identifier: "SendSmsCampaignResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -3959,32 +5143,60 @@ export type SendSmsCampaignResponse = typeof SendSmsCampaignResponse.Type
  * @category schemas
  */
 export const SendSmsMessageRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number. */
-"to": /*#__PURE__*/ (/*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)))).pipe(/*#__PURE__*/ Schema.maxItems(25000)), 
-/** The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) */
-"from": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
+/**
+ * A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number.
+ *
+ * At most 25000 items; each at most 64 characters.
+ */
+to: /*#__PURE__*/ (/*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)))).pipe(/*#__PURE__*/ Schema.maxItems(25000)), 
+/**
+ * The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about sender names
+ *
+ * 3 to 15 characters.
+ */
+from: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
 /** A standard GSM message is limited to 160 characters. If a text message contains even one (or more) Unicode characters (for example ç, ö, ü) the character limit then becomes 70 characters per message part. Long text messages are concatenated into a multipart SMS. A text message can have up to 1530 characters (10 message parts).   <br><br>   You can use custom fields in the text, by using the name of the field between two curly braces. The placeholders will be replaced with the availale data. If no data is found the placeholder will be replaced by a blank string. Available fields are:   - `{{optoutLink}}`  - `{{shortlink:<ID>}}`  - `{{attachement:<ID>}}`  <br> <br>   The placeholder `{{shortlink:<ID>}}` is used when you want to track a shortlink. The API will generate a unique string for every contact, and doing so you will know what phone number clicked on the link. Eg. `{{shortlink:bVc}}` will be replaced by **ht<span>tps://</span>en.ax/bVc/r2N**  <br><br>  General placeholders can be used in the text, which will be replaced with data. Available general placeholders are:   - `{{numbers}}` - will be replaced with a random number. Default length of the number is 4 characters. Eg. **9765**  - `{{numbers:8}}` - will be replaced with a random number with length of 8 characters. The minimum number length can be 1 and maximum length can be 20  - `{{letters}}` - will be replaced with a random string of letters. Default length of the string is 4 characters. Eg. **AJKV**  - `{{letters:10}}` - will be replaced with a random string with length of 10 characters. The minimum string length can be 1 and maximum length can be 20  - `{{alphanumeric}}` - will be replaced with a random string of letters and numbers. Default length of the string is 4 characters. Eg. **BH4V**  - `{{alphanumeric:6}}` - will be replaced with a random string of letters and numbers with length of 6 characters. The minimum alphanumeric string length can be 1 and maximum length can be 20  - `{{today}}` - will be replaced with today date in following example format: **7 Aug 2022** */
-"text": Schema.String, 
-/** Country ISO (two-letter) of the destination phone numbers (if provided in national format). Please note that if an international E.164 phone number format is provided in the `to` parameter, the **countryIso** will be ignored. Eg. **FR** for France, **GB** for United Kingdom. Note: It is "GB", not "UK", as per the ISO-3166 alpha 2. */
-"countryIso": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2))), 
+text: Schema.String, 
+/**
+ * Country ISO (two-letter) of the destination phone numbers (if provided in national format). Please note that if an international E.164 phone number format is provided in the `to` parameter, the **countryIso** will be ignored. Eg. **FR** for France, **GB** for United Kingdom. Note: It is "GB", not "UK", as per the ISO-3166 alpha 2.
+ *
+ * 2 characters.
+ */
+countryIso: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2))), 
 /** By default an error will be thrown if any invalid numbers are detected in the `to` parameter. Set this parameter to `true` if you want to process the request even if invalid numbers are detected. The response will contain in the `info` object the property `invalid`, wich is an array with the detected invalid phone numbers */
-"allowInvalid": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
-/** If you want to schedule the SMS at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a SMS to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
-"scheduledDate": /*#__PURE__*/ Schema.optional(Formats.DateTime), 
+allowInvalid: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+/**
+ * If you want to schedule the SMS at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a SMS to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly
+ *
+ * Format date-time.
+ */
+scheduledDate: /*#__PURE__*/ Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
-"isUtc": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
-/** A valid URL to receive the delivery report update for the sent SMS. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"dlrCallbackUrl": /*#__PURE__*/ Schema.optional(Formats.Uri), 
-/** Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter */
-"trackData": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
+isUtc: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+/**
+ * A valid URL to receive the delivery report update for the sent SMS. If this parameter is set, it will overwrite the setting from Admin Dashboard > HTTP API > Oauth2 > Application settings
+ *
+ * Format uri.
+ */
+dlrCallbackUrl: /*#__PURE__*/ Schema.optional(Formats.Uri), 
+/**
+ * Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+trackData: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
 /** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
-"shortResponse": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+shortResponse: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
-"noTextDetails": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+noTextDetails: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /** Shows the parameter `timezone` in the response, for each phone number */
-"showTimezone": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
-/** A unique idempotency id generated by the client. For more information, refer to [Idempotent requests](#). The API will return an error if the value provided is not a valid UUID (v1-v5) */
-"idempotencyId": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), "transliteration": /*#__PURE__*/ Schema.optional(Transliteration) })).annotations({ identifier: "SendSmsMessageRequest" })
+showTimezone: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+/**
+ * A unique idempotency id generated by the client. For more information, refer to Idempotent requests. The API will return an error if the value provided is not a valid UUID (v1-v5)
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+idempotencyId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), transliteration: /*#__PURE__*/ Schema.optional(Transliteration) })).annotations({ identifier: "SendSmsMessageRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -3995,7 +5207,7 @@ export type SendSmsMessageRequest = typeof SendSmsMessageRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const SendSmsMessageResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": Info, "data": /*#__PURE__*/ Schema.Array(DataSms) })).annotations({ identifier: "SendSmsMessageResponse" })
+export const SendSmsMessageResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: Info, data: /*#__PURE__*/ Schema.Array(DataSms) })).annotations({ identifier: "SendSmsMessageResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -4007,30 +5219,54 @@ export type SendSmsMessageResponse = typeof SendSmsMessageResponse.Type
  * @category schemas
  */
 export const SendSmsRequestEstimate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number. */
-"to": /*#__PURE__*/ (/*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)))).pipe(/*#__PURE__*/ Schema.maxItems(25000)), 
-/** The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) */
-"from": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
+/**
+ * A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number.
+ *
+ * At most 25000 items; each at most 64 characters.
+ */
+to: /*#__PURE__*/ (/*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)))).pipe(/*#__PURE__*/ Schema.maxItems(25000)), 
+/**
+ * The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about sender names
+ *
+ * 3 to 15 characters.
+ */
+from: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
 /** A standard GSM message is limited to 160 characters. If a text message contains even one (or more) Unicode characters (for example ç, ö, ü) the character limit then becomes 70 characters per message part. Long text messages are concatenated into a multipart SMS. A text message can have up to 1530 characters (10 message parts).   <br><br>   You can use custom fields in the text, by using the name of the field between two curly braces. The placeholders will be replaced with the availale data. If no data is found the placeholder will be replaced by a blank string. Available fields are:   - `{{optoutLink}}`  - `{{shortlink:<ID>}}`  - `{{attachement:<ID>}}`  <br> <br>   The placeholder `{{shortlink:<ID>}}` is used when you want to track a shortlink. The API will generate a unique string for every contact, and doing so you will know what phone number clicked on the link. Eg. `{{shortlink:bVc}}` will be replaced by **ht<span>tps://</span>en.ax/bVc/r2N**  <br><br>  General placeholders can be used in the text, which will be replaced with data. Available general placeholders are:   - `{{numbers}}` - will be replaced with a random number. Default length of the number is 4 characters. Eg. **9765**  - `{{numbers:8}}` - will be replaced with a random number with length of 8 characters. The minimum number length can be 1 and maximum length can be 20  - `{{letters}}` - will be replaced with a random string of letters. Default length of the string is 4 characters. Eg. **AJKV**  - `{{letters:10}}` - will be replaced with a random string with length of 10 characters. The minimum string length can be 1 and maximum length can be 20  - `{{alphanumeric}}` - will be replaced with a random string of letters and numbers. Default length of the string is 4 characters. Eg. **BH4V**  - `{{alphanumeric:6}}` - will be replaced with a random string of letters and numbers with length of 6 characters. The minimum alphanumeric string length can be 1 and maximum length can be 20  - `{{today}}` - will be replaced with today date in following example format: **7 Aug 2022** */
-"text": Schema.String, 
-/** Country ISO (two-letter) of the destination phone numbers (if provided in national format). Please note that if an international E.164 phone number format is provided in the `to` parameter, the **countryIso** will be ignored. Eg. **FR** for France, **GB** for United Kingdom. Note: It is "GB", not "UK", as per the ISO-3166 alpha 2. */
-"countryIso": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2))), 
+text: Schema.String, 
+/**
+ * Country ISO (two-letter) of the destination phone numbers (if provided in national format). Please note that if an international E.164 phone number format is provided in the `to` parameter, the **countryIso** will be ignored. Eg. **FR** for France, **GB** for United Kingdom. Note: It is "GB", not "UK", as per the ISO-3166 alpha 2.
+ *
+ * 2 characters.
+ */
+countryIso: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2))), 
 /** By default an error will be thrown if any invalid numbers are detected in the `to` parameter. Set this parameter to `true` if you want to process the request even if invalid numbers are detected. The response will contain in the `info` object the property `invalid`, wich is an array with the detected invalid phone numbers */
-"allowInvalid": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
-/** If you want to schedule the SMS at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a SMS to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
-"scheduledDate": /*#__PURE__*/ Schema.optional(Formats.DateTime), 
+allowInvalid: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+/**
+ * If you want to schedule the SMS at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a SMS to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly
+ *
+ * Format date-time.
+ */
+scheduledDate: /*#__PURE__*/ Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
-"isUtc": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
-/** A valid URL to receive the delivery report update for the sent SMS. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"dlrCallbackUrl": /*#__PURE__*/ Schema.optional(Formats.Uri), 
-/** Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter */
-"trackData": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
+isUtc: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+/**
+ * A valid URL to receive the delivery report update for the sent SMS. If this parameter is set, it will overwrite the setting from Admin Dashboard > HTTP API > Oauth2 > Application settings
+ *
+ * Format uri.
+ */
+dlrCallbackUrl: /*#__PURE__*/ Schema.optional(Formats.Uri), 
+/**
+ * Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+trackData: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
 /** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
-"shortResponse": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+shortResponse: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
-"noTextDetails": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+noTextDetails: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /** Shows the parameter `timezone` in the response, for each phone number */
-"showTimezone": /*#__PURE__*/ Schema.optional(Schema.Boolean), "transliteration": /*#__PURE__*/ Schema.optional(Transliteration) })).annotations({ identifier: "SendSmsRequestEstimate" })
+showTimezone: /*#__PURE__*/ Schema.optional(Schema.Boolean), transliteration: /*#__PURE__*/ Schema.optional(Transliteration) })).annotations({ identifier: "SendSmsRequestEstimate" })
 /**
  * @since 0.1.0
  * @category models
@@ -4043,25 +5279,41 @@ export type SendSmsRequestEstimate = typeof SendSmsRequestEstimate.Type
  */
 export const SendViberCampaignRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** An array of identifiers for groups of contacts */
-"groups": /*#__PURE__*/ Schema.Array(Schema.Int), 
-/** The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) */
-"from": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
+groups: /*#__PURE__*/ Schema.Array(Schema.Int), 
+/**
+ * The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about sender names
+ *
+ * 3 to 15 characters.
+ */
+from: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
 /** Identifier of the approved Viber template */
-"templateId": Schema.Int, "customFields": /*#__PURE__*/ Schema.optional(CustomFields), 
-/** If you want to schedule the Viber message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Viber message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
-"scheduledDate": /*#__PURE__*/ Schema.optional(Formats.DateTime), 
+templateId: Schema.Int, customFields: /*#__PURE__*/ Schema.optional(CustomFields), 
+/**
+ * If you want to schedule the Viber message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Viber message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly
+ *
+ * Format date-time.
+ */
+scheduledDate: /*#__PURE__*/ Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
-"isUtc": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
-/** A valid URL to receive the delivery report update for the sent Viber. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"dlrCallbackUrl": /*#__PURE__*/ Schema.optional(Formats.Uri), 
+isUtc: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+/**
+ * A valid URL to receive the delivery report update for the sent Viber. If this parameter is set, it will overwrite the setting from Admin Dashboard > HTTP API > Oauth2 > Application settings
+ *
+ * Format uri.
+ */
+dlrCallbackUrl: /*#__PURE__*/ Schema.optional(Formats.Uri), 
 /** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
-"shortResponse": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+shortResponse: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
-"noTextDetails": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+noTextDetails: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /** Shows the parameter `timezone` in the response, for each phone number */
-"showTimezone": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
-/** A unique idempotency id generated by the client. For more information, refer to [Idempotent requests](#). The API will return an error if the value provided is not a valid UUID (v1-v5) */
-"idempotencyId": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) })).annotations({ identifier: "SendViberCampaignRequest" })
+showTimezone: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+/**
+ * A unique idempotency id generated by the client. For more information, refer to Idempotent requests. The API will return an error if the value provided is not a valid UUID (v1-v5)
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+idempotencyId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) })).annotations({ identifier: "SendViberCampaignRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -4074,23 +5326,35 @@ export type SendViberCampaignRequest = typeof SendViberCampaignRequest.Type
  */
 export const SendViberCampaignRequestEstimate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** An array of identifiers for groups of contacts */
-"groups": /*#__PURE__*/ Schema.Array(Schema.Int), 
-/** The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) */
-"from": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
+groups: /*#__PURE__*/ Schema.Array(Schema.Int), 
+/**
+ * The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about sender names
+ *
+ * 3 to 15 characters.
+ */
+from: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
 /** Identifier of the approved Viber template */
-"templateId": Schema.Int, "customFields": /*#__PURE__*/ Schema.optional(CustomFields), 
-/** If you want to schedule the Viber message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Viber message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
-"scheduledDate": /*#__PURE__*/ Schema.optional(Formats.DateTime), 
+templateId: Schema.Int, customFields: /*#__PURE__*/ Schema.optional(CustomFields), 
+/**
+ * If you want to schedule the Viber message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Viber message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly
+ *
+ * Format date-time.
+ */
+scheduledDate: /*#__PURE__*/ Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
-"isUtc": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
-/** A valid URL to receive the delivery report update for the sent Viber. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"dlrCallbackUrl": /*#__PURE__*/ Schema.optional(Formats.Uri), 
+isUtc: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+/**
+ * A valid URL to receive the delivery report update for the sent Viber. If this parameter is set, it will overwrite the setting from Admin Dashboard > HTTP API > Oauth2 > Application settings
+ *
+ * Format uri.
+ */
+dlrCallbackUrl: /*#__PURE__*/ Schema.optional(Formats.Uri), 
 /** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
-"shortResponse": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+shortResponse: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
-"noTextDetails": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+noTextDetails: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /** Shows the parameter `timezone` in the response, for each phone number */
-"showTimezone": /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "SendViberCampaignRequestEstimate" })
+showTimezone: /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "SendViberCampaignRequestEstimate" })
 /**
  * @since 0.1.0
  * @category models
@@ -4101,7 +5365,7 @@ export type SendViberCampaignRequestEstimate = typeof SendViberCampaignRequestEs
  * @since 0.1.0
  * @category schemas
  */
-export const SendViberCampaignResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoViberCampaign, "data": /*#__PURE__*/ Schema.Array(DataViber) })).annotations({ identifier: "SendViberCampaignResponse" })
+export const SendViberCampaignResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoViberCampaign, data: /*#__PURE__*/ Schema.Array(DataViber) })).annotations({ identifier: "SendViberCampaignResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -4113,32 +5377,60 @@ export type SendViberCampaignResponse = typeof SendViberCampaignResponse.Type
  * @category schemas
  */
 export const SendViberMessageRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number. */
-"to": /*#__PURE__*/ (/*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)))).pipe(/*#__PURE__*/ Schema.maxItems(25000)), 
-/** The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) */
-"from": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
+/**
+ * A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number.
+ *
+ * At most 25000 items; each at most 64 characters.
+ */
+to: /*#__PURE__*/ (/*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)))).pipe(/*#__PURE__*/ Schema.maxItems(25000)), 
+/**
+ * The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about sender names
+ *
+ * 3 to 15 characters.
+ */
+from: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
 /** Identifier of the approved Viber template */
-"templateId": Schema.Int, "customFields": /*#__PURE__*/ Schema.optional(CustomFields), 
-/** Country ISO (two-letter) of the destination phone numbers (if provided in national format). Please note that if an international E.164 phone number format is provided in the `to` parameter, the **countryIso** will be ignored. Eg. **FR** for France, **GB** for United Kingdom. Note: It is "GB", not "UK", as per the ISO-3166 alpha 2. */
-"countryIso": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2))), 
+templateId: Schema.Int, customFields: /*#__PURE__*/ Schema.optional(CustomFields), 
+/**
+ * Country ISO (two-letter) of the destination phone numbers (if provided in national format). Please note that if an international E.164 phone number format is provided in the `to` parameter, the **countryIso** will be ignored. Eg. **FR** for France, **GB** for United Kingdom. Note: It is "GB", not "UK", as per the ISO-3166 alpha 2.
+ *
+ * 2 characters.
+ */
+countryIso: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2))), 
 /** By default an error will be thrown if any invalid numbers are detected in the `to` parameter. Set this parameter to `true` if you want to process the request even if invalid numbers are detected. The response will contain in the `info` object the property `invalid`, wich is an array with the detected invalid phone numbers */
-"allowInvalid": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
-/** If you want to schedule the Viber message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Viber message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
-"scheduledDate": /*#__PURE__*/ Schema.optional(Formats.DateTime), 
+allowInvalid: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+/**
+ * If you want to schedule the Viber message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Viber message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly
+ *
+ * Format date-time.
+ */
+scheduledDate: /*#__PURE__*/ Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
-"isUtc": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
-/** A valid URL to receive the delivery report update for the sent Viber message. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"dlrCallbackUrl": /*#__PURE__*/ Schema.optional(Formats.Uri), 
-/** Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter */
-"trackData": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
+isUtc: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+/**
+ * A valid URL to receive the delivery report update for the sent Viber message. If this parameter is set, it will overwrite the setting from Admin Dashboard > HTTP API > Oauth2 > Application settings
+ *
+ * Format uri.
+ */
+dlrCallbackUrl: /*#__PURE__*/ Schema.optional(Formats.Uri), 
+/**
+ * Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+trackData: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
 /** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
-"shortResponse": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+shortResponse: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
-"noTextDetails": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+noTextDetails: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /** Shows the parameter `timezone` in the response, for each phone number */
-"showTimezone": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
-/** A unique idempotency id generated by the client. For more information, refer to [Idempotent requests](#). The API will return an error if the value provided is not a valid UUID (v1-v5) */
-"idempotencyId": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) })).annotations({ identifier: "SendViberMessageRequest" })
+showTimezone: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+/**
+ * A unique idempotency id generated by the client. For more information, refer to Idempotent requests. The API will return an error if the value provided is not a valid UUID (v1-v5)
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+idempotencyId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) })).annotations({ identifier: "SendViberMessageRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -4150,30 +5442,54 @@ export type SendViberMessageRequest = typeof SendViberMessageRequest.Type
  * @category schemas
  */
 export const SendViberMessageRequestEstimate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number. */
-"to": /*#__PURE__*/ (/*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)))).pipe(/*#__PURE__*/ Schema.maxItems(25000)), 
-/** The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) */
-"from": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
+/**
+ * A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number.
+ *
+ * At most 25000 items; each at most 64 characters.
+ */
+to: /*#__PURE__*/ (/*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)))).pipe(/*#__PURE__*/ Schema.maxItems(25000)), 
+/**
+ * The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about sender names
+ *
+ * 3 to 15 characters.
+ */
+from: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
 /** Identifier of the approved Viber template */
-"templateId": Schema.Int, "customFields": /*#__PURE__*/ Schema.optional(CustomFields), 
-/** Country ISO (two-letter) of the destination phone numbers (if provided in national format). Please note that if an international E.164 phone number format is provided in the `to` parameter, the **countryIso** will be ignored. Eg. **FR** for France, **GB** for United Kingdom. Note: It is "GB", not "UK", as per the ISO-3166 alpha 2. */
-"countryIso": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2))), 
+templateId: Schema.Int, customFields: /*#__PURE__*/ Schema.optional(CustomFields), 
+/**
+ * Country ISO (two-letter) of the destination phone numbers (if provided in national format). Please note that if an international E.164 phone number format is provided in the `to` parameter, the **countryIso** will be ignored. Eg. **FR** for France, **GB** for United Kingdom. Note: It is "GB", not "UK", as per the ISO-3166 alpha 2.
+ *
+ * 2 characters.
+ */
+countryIso: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2))), 
 /** By default an error will be thrown if any invalid numbers are detected in the `to` parameter. Set this parameter to `true` if you want to process the request even if invalid numbers are detected. The response will contain in the `info` object the property `invalid`, wich is an array with the detected invalid phone numbers */
-"allowInvalid": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
-/** If you want to schedule the Viber message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Viber message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
-"scheduledDate": /*#__PURE__*/ Schema.optional(Formats.DateTime), 
+allowInvalid: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+/**
+ * If you want to schedule the Viber message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Viber message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly
+ *
+ * Format date-time.
+ */
+scheduledDate: /*#__PURE__*/ Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
-"isUtc": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
-/** A valid URL to receive the delivery report update for the sent Viber message. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"dlrCallbackUrl": /*#__PURE__*/ Schema.optional(Formats.Uri), 
-/** Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter */
-"trackData": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
+isUtc: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+/**
+ * A valid URL to receive the delivery report update for the sent Viber message. If this parameter is set, it will overwrite the setting from Admin Dashboard > HTTP API > Oauth2 > Application settings
+ *
+ * Format uri.
+ */
+dlrCallbackUrl: /*#__PURE__*/ Schema.optional(Formats.Uri), 
+/**
+ * Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+trackData: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
 /** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
-"shortResponse": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+shortResponse: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
-"noTextDetails": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+noTextDetails: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /** Shows the parameter `timezone` in the response, for each phone number */
-"showTimezone": /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "SendViberMessageRequestEstimate" })
+showTimezone: /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "SendViberMessageRequestEstimate" })
 /**
  * @since 0.1.0
  * @category models
@@ -4184,7 +5500,7 @@ export type SendViberMessageRequestEstimate = typeof SendViberMessageRequestEsti
  * @since 0.1.0
  * @category schemas
  */
-export const SendViberMessageResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoViber, "data": /*#__PURE__*/ Schema.Array(DataViber) })).annotations({ identifier: "SendViberMessageResponse" })
+export const SendViberMessageResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoViber, data: /*#__PURE__*/ Schema.Array(DataViber) })).annotations({ identifier: "SendViberMessageResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -4196,32 +5512,60 @@ export type SendViberMessageResponse = typeof SendViberMessageResponse.Type
  * @category schemas
  */
 export const SendWhatsappMessageRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number. */
-"to": /*#__PURE__*/ (/*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)))).pipe(/*#__PURE__*/ Schema.maxItems(25000)), 
-/** The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) */
-"from": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
+/**
+ * A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number.
+ *
+ * At most 25000 items; each at most 64 characters.
+ */
+to: /*#__PURE__*/ (/*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)))).pipe(/*#__PURE__*/ Schema.maxItems(25000)), 
+/**
+ * The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about sender names
+ *
+ * 3 to 15 characters.
+ */
+from: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
 /** Identifier of the approved Whatsapp template */
-"templateId": Schema.Int, "customFields": /*#__PURE__*/ Schema.optional(CustomFields), 
-/** Country ISO (two-letter) of the destination phone numbers (if provided in national format). Please note that if an international E.164 phone number format is provided in the `to` parameter, the **countryIso** will be ignored. Eg. **FR** for France, **GB** for United Kingdom. Note: It is "GB", not "UK", as per the ISO-3166 alpha 2. */
-"countryIso": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2))), 
+templateId: Schema.Int, customFields: /*#__PURE__*/ Schema.optional(CustomFields), 
+/**
+ * Country ISO (two-letter) of the destination phone numbers (if provided in national format). Please note that if an international E.164 phone number format is provided in the `to` parameter, the **countryIso** will be ignored. Eg. **FR** for France, **GB** for United Kingdom. Note: It is "GB", not "UK", as per the ISO-3166 alpha 2.
+ *
+ * 2 characters.
+ */
+countryIso: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2))), 
 /** By default an error will be thrown if any invalid numbers are detected in the `to` parameter. Set this parameter to `true` if you want to process the request even if invalid numbers are detected. The response will contain in the `info` object the property `invalid`, wich is an array with the detected invalid phone numbers */
-"allowInvalid": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
-/** If you want to schedule the Whatsapp message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Whatsapp message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
-"scheduledDate": /*#__PURE__*/ Schema.optional(Formats.DateTime), 
+allowInvalid: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+/**
+ * If you want to schedule the Whatsapp message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Whatsapp message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly
+ *
+ * Format date-time.
+ */
+scheduledDate: /*#__PURE__*/ Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
-"isUtc": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
-/** A valid URL to receive the delivery report update for the sent Whatsapp message. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"dlrCallbackUrl": /*#__PURE__*/ Schema.optional(Formats.Uri), 
-/** Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter */
-"trackData": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
+isUtc: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+/**
+ * A valid URL to receive the delivery report update for the sent Whatsapp message. If this parameter is set, it will overwrite the setting from Admin Dashboard > HTTP API > Oauth2 > Application settings
+ *
+ * Format uri.
+ */
+dlrCallbackUrl: /*#__PURE__*/ Schema.optional(Formats.Uri), 
+/**
+ * Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+trackData: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
 /** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
-"shortResponse": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+shortResponse: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
-"noTextDetails": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+noTextDetails: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /** Shows the parameter `timezone` in the response, for each phone number */
-"showTimezone": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
-/** A unique idempotency id generated by the client. For more information, refer to [Idempotent requests](#). The API will return an error if the value provided is not a valid UUID (v1-v5) */
-"idempotencyId": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) })).annotations({ identifier: "SendWhatsappMessageRequest" })
+showTimezone: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+/**
+ * A unique idempotency id generated by the client. For more information, refer to Idempotent requests. The API will return an error if the value provided is not a valid UUID (v1-v5)
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+idempotencyId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) })).annotations({ identifier: "SendWhatsappMessageRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -4233,30 +5577,54 @@ export type SendWhatsappMessageRequest = typeof SendWhatsappMessageRequest.Type
  * @category schemas
  */
 export const SendWhatsappMessageRequestEstimate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number. */
-"to": /*#__PURE__*/ (/*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)))).pipe(/*#__PURE__*/ Schema.maxItems(25000)), 
-/** The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about [sender names](#) */
-"from": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
+/**
+ * A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number.
+ *
+ * At most 25000 items; each at most 64 characters.
+ */
+to: /*#__PURE__*/ (/*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)))).pipe(/*#__PURE__*/ Schema.maxItems(25000)), 
+/**
+ * The originator (sender name) of the text message (min 3, max 15 characters). If the originator used in this value is not approved, it will be overwritten by a default system originator (eg. InfoText). Read more about sender names
+ *
+ * 3 to 15 characters.
+ */
+from: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15)), 
 /** Identifier of the approved Viber template */
-"templateId": Schema.Int, "customFields": /*#__PURE__*/ Schema.optional(CustomFields), 
-/** Country ISO (two-letter) of the destination phone numbers (if provided in national format). Please note that if an international E.164 phone number format is provided in the `to` parameter, the **countryIso** will be ignored. Eg. **FR** for France, **GB** for United Kingdom. Note: It is "GB", not "UK", as per the ISO-3166 alpha 2. */
-"countryIso": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2))), 
+templateId: Schema.Int, customFields: /*#__PURE__*/ Schema.optional(CustomFields), 
+/**
+ * Country ISO (two-letter) of the destination phone numbers (if provided in national format). Please note that if an international E.164 phone number format is provided in the `to` parameter, the **countryIso** will be ignored. Eg. **FR** for France, **GB** for United Kingdom. Note: It is "GB", not "UK", as per the ISO-3166 alpha 2.
+ *
+ * 2 characters.
+ */
+countryIso: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2))), 
 /** By default an error will be thrown if any invalid numbers are detected in the `to` parameter. Set this parameter to `true` if you want to process the request even if invalid numbers are detected. The response will contain in the `info` object the property `invalid`, wich is an array with the detected invalid phone numbers */
-"allowInvalid": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
-/** If you want to schedule the Whatsapp message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Whatsapp message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly */
-"scheduledDate": /*#__PURE__*/ Schema.optional(Formats.DateTime), 
+allowInvalid: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+/**
+ * If you want to schedule the Whatsapp message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Whatsapp message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly
+ *
+ * Format date-time.
+ */
+scheduledDate: /*#__PURE__*/ Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
-"isUtc": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
-/** A valid URL to receive the delivery report update for the sent Whatsapp message. If this parameter is set, it will overwrite the setting from [Admin Dashboard > HTTP API > Oauth2 > Application settings](#) */
-"dlrCallbackUrl": /*#__PURE__*/ Schema.optional(Formats.Uri), 
-/** Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter */
-"trackData": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
+isUtc: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+/**
+ * A valid URL to receive the delivery report update for the sent Whatsapp message. If this parameter is set, it will overwrite the setting from Admin Dashboard > HTTP API > Oauth2 > Application settings
+ *
+ * Format uri.
+ */
+dlrCallbackUrl: /*#__PURE__*/ Schema.optional(Formats.Uri), 
+/**
+ * Allows to track messages a client provided ID. The `trackData` value will be passed back with the response and in all callbacks (webhooks). If the value is not a valid UUID (v1-v5) the API will not return an error but will discard this parameter
+ *
+ * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+ */
+trackData: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), 
 /** If set to `true`, it will return the full `info` object and empty `data` object. For situations when you don't need the information in the `data` object and want to save bandwith */
-"shortResponse": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+shortResponse: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
-"noTextDetails": /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+noTextDetails: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /** Shows the parameter `timezone` in the response, for each phone number */
-"showTimezone": /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "SendWhatsappMessageRequestEstimate" })
+showTimezone: /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "SendWhatsappMessageRequestEstimate" })
 /**
  * @since 0.1.0
  * @category models
@@ -4267,7 +5635,7 @@ export type SendWhatsappMessageRequestEstimate = typeof SendWhatsappMessageReque
  * @since 0.1.0
  * @category schemas
  */
-export const SendWhatsappMessageResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoWhatsapp, "data": /*#__PURE__*/ Schema.Array(DataWhatsapp) })).annotations({ identifier: "SendWhatsappMessageResponse" })
+export const SendWhatsappMessageResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoWhatsapp, data: /*#__PURE__*/ Schema.Array(DataWhatsapp) })).annotations({ identifier: "SendWhatsappMessageResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -4278,7 +5646,7 @@ export type SendWhatsappMessageResponse = typeof SendWhatsappMessageResponse.Typ
  * @since 0.1.0
  * @category schemas
  */
-export const ShortlinkDeleteResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoId })).annotations({ identifier: "ShortlinkDeleteResponse" })
+export const ShortlinkDeleteResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoId })).annotations({ identifier: "ShortlinkDeleteResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -4289,7 +5657,7 @@ export type ShortlinkDeleteResponse = typeof ShortlinkDeleteResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ShortlinkDetailsResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoShortlinkDetail, "data": /*#__PURE__*/ Schema.Array(DataShortlinkDetail), "paging": Paging })).annotations({ identifier: "ShortlinkDetailsResponse" })
+export const ShortlinkDetailsResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoShortlinkDetail, data: /*#__PURE__*/ Schema.Array(DataShortlinkDetail), paging: Paging })).annotations({ identifier: "ShortlinkDetailsResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -4302,9 +5670,13 @@ export type ShortlinkDetailsResponse = typeof ShortlinkDetailsResponse.Type
  */
 export const ShortlinkNewRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** A valid URL */
-"url": Schema.String, 
-/** If this parameter is omitted the name of the shortlink will be set by the API eg. "Short link \\#433" */
-"name": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(25))) })).annotations({ identifier: "ShortlinkNewRequest" })
+url: Schema.String, 
+/**
+ * If this parameter is omitted the name of the shortlink will be set by the API eg. "Short link \\#433"
+ *
+ * 3 to 25 characters.
+ */
+name: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(25))) })).annotations({ identifier: "ShortlinkNewRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -4315,7 +5687,7 @@ export type ShortlinkNewRequest = typeof ShortlinkNewRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ShortlinkNewResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoShortlinkNew })).annotations({ identifier: "ShortlinkNewResponse" })
+export const ShortlinkNewResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoShortlinkNew })).annotations({ identifier: "ShortlinkNewResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -4327,10 +5699,14 @@ export type ShortlinkNewResponse = typeof ShortlinkNewResponse.Type
  * @category schemas
  */
 export const ShortlinkUpdateRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** New name for the shortlink */
-"name": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(25)), 
+/**
+ * New name for the shortlink
+ *
+ * 3 to 25 characters.
+ */
+name: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(25)), 
 /** New long URL */
-"url": Schema.String })).annotations({ identifier: "ShortlinkUpdateRequest" })
+url: Schema.String })).annotations({ identifier: "ShortlinkUpdateRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -4341,7 +5717,7 @@ export type ShortlinkUpdateRequest = typeof ShortlinkUpdateRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ShortlinkUpdateResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoId })).annotations({ identifier: "ShortlinkUpdateResponse" })
+export const ShortlinkUpdateResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoId })).annotations({ identifier: "ShortlinkUpdateResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -4352,7 +5728,7 @@ export type ShortlinkUpdateResponse = typeof ShortlinkUpdateResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ShortlinksListResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "data": /*#__PURE__*/ Schema.Array(DataShortlinkList) })).annotations({ identifier: "ShortlinksListResponse" })
+export const ShortlinksListResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Array(DataShortlinkList) })).annotations({ identifier: "ShortlinksListResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -4363,7 +5739,7 @@ export type ShortlinksListResponse = typeof ShortlinksListResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const TemplateDetailsResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "data": DataTemplate })).annotations({ identifier: "TemplateDetailsResponse" })
+export const TemplateDetailsResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: DataTemplate })).annotations({ identifier: "TemplateDetailsResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -4374,7 +5750,7 @@ export type TemplateDetailsResponse = typeof TemplateDetailsResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const TemplatesDeleteResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoTemplateUpdate })).annotations({ identifier: "TemplatesDeleteResponse" })
+export const TemplatesDeleteResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoTemplateUpdate })).annotations({ identifier: "TemplatesDeleteResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -4385,7 +5761,7 @@ export type TemplatesDeleteResponse = typeof TemplatesDeleteResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const TemplatesListResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "data": /*#__PURE__*/ Schema.Array(DataTemplatesList) })).annotations({ identifier: "TemplatesListResponse" })
+export const TemplatesListResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Array(DataTemplatesList) })).annotations({ identifier: "TemplatesListResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -4398,11 +5774,19 @@ export type TemplatesListResponse = typeof TemplatesListResponse.Type
  */
 export const TemplatesNewRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Template text. For channels `viber` and `whatsapp` the max. length is 1000 characters */
-"text": Schema.String, 
-/** The name of the template. If this parameter is omitted the name of the template will be set by the API eg. "Template 2021-06-11 21:00:00" */
-"name": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(100))), 
-/** The channel for wich the template is saved */
-"channel": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp")), "richMedia": /*#__PURE__*/ Schema.optional(RichMedia) })).annotations({ identifier: "TemplatesNewRequest" })
+text: Schema.String, 
+/**
+ * The name of the template. If this parameter is omitted the name of the template will be set by the API eg. "Template 2021-06-11 21:00:00"
+ *
+ * 3 to 100 characters.
+ */
+name: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(100))), 
+/**
+ * The channel for wich the template is saved
+ *
+ * One of `sms`, `viber`, `whatsapp`.
+ */
+channel: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp")), richMedia: /*#__PURE__*/ Schema.optional(RichMedia) })).annotations({ identifier: "TemplatesNewRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -4413,7 +5797,7 @@ export type TemplatesNewRequest = typeof TemplatesNewRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const TemplatesNewResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoTemplate })).annotations({ identifier: "TemplatesNewResponse" })
+export const TemplatesNewResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoTemplate })).annotations({ identifier: "TemplatesNewResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -4425,12 +5809,20 @@ export type TemplatesNewResponse = typeof TemplatesNewResponse.Type
  * @category schemas
  */
 export const TemplatesUpdateRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** The name of the template. If this parameter is omitted the name of the template will be set by the API eg. "Template 2021-06-11 21:00:00" */
-"name": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(100))), 
+/**
+ * The name of the template. If this parameter is omitted the name of the template will be set by the API eg. "Template 2021-06-11 21:00:00"
+ *
+ * 3 to 100 characters.
+ */
+name: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(100))), 
 /** Template text. For channels `viber` and `whatsapp` the max. length is 1000 characters */
-"text": /*#__PURE__*/ Schema.optional(Schema.String), 
-/** The channel for wich the template is saved */
-"channel": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp")), "richMedia": /*#__PURE__*/ Schema.optional(RichMedia) })).annotations({ identifier: "TemplatesUpdateRequest" })
+text: /*#__PURE__*/ Schema.optional(Schema.String), 
+/**
+ * The channel for wich the template is saved
+ *
+ * One of `sms`, `viber`, `whatsapp`.
+ */
+channel: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp")), richMedia: /*#__PURE__*/ Schema.optional(RichMedia) })).annotations({ identifier: "TemplatesUpdateRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -4441,7 +5833,7 @@ export type TemplatesUpdateRequest = typeof TemplatesUpdateRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const TemplatesUpdateResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoTemplateUpdate })).annotations({ identifier: "TemplatesUpdateResponse" })
+export const TemplatesUpdateResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoTemplateUpdate })).annotations({ identifier: "TemplatesUpdateResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -4453,12 +5845,24 @@ export type TemplatesUpdateResponse = typeof TemplatesUpdateResponse.Type
  * @category schemas
  */
 export const TwoWay = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** The type of number to send and receive SMS: VLN (Virtual Local Number), Short code, 10DLC (10 Digits Long Code) */
-"type": /*#__PURE__*/ Formats.OpenLiteral("VLN", "SHORT_CODE", "10DLC"), 
-/** Two-letter country code (ISO-3166 alpha 2) of the destination where two-way messaging will be used */
-"countryIso": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
-/** The date in UTC when the two-way messaging number subscription will expire */
-"expireDate": Schema.String })).annotations({ identifier: "TwoWay" })
+/**
+ * The type of number to send and receive SMS: VLN (Virtual Local Number), Short code, 10DLC (10 Digits Long Code)
+ *
+ * One of `VLN`, `SHORT_CODE`, `10DLC`.
+ */
+type: /*#__PURE__*/ Formats.OpenLiteral("VLN", "SHORT_CODE", "10DLC"), 
+/**
+ * Two-letter country code (ISO-3166 alpha 2) of the destination where two-way messaging will be used
+ *
+ * 2 characters.
+ */
+countryIso: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
+/**
+ * The date in UTC when the two-way messaging number subscription will expire
+ *
+ * Format date-time.
+ */
+expireDate: Schema.String })).annotations({ identifier: "TwoWay" })
 /**
  * @since 0.1.0
  * @category models
@@ -4470,24 +5874,28 @@ export type TwoWay = typeof TwoWay.Type
  * @category schemas
  */
 export const UpdateNumberRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
-/** Phone number in international E.164 format to replace the current phone number. */
-"phoneNumber": /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64))), 
+/**
+ * Phone number in international E.164 format to replace the current phone number.
+ *
+ * At most 64 characters.
+ */
+phoneNumber: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64))), 
 /** Data field for first name of the contact. Use placeholder **{{firstName}}** in text message for data replacement */
-"firstName": /*#__PURE__*/ Schema.optional(Schema.String), 
+firstName: /*#__PURE__*/ Schema.optional(Schema.String), 
 /** Data field for last name of the contact. Use placeholder **{{lastName}}** in text message for data replacement */
-"lastName": /*#__PURE__*/ Schema.optional(Schema.String), 
+lastName: /*#__PURE__*/ Schema.optional(Schema.String), 
 /** Data field for email of the contact. Use placeholder **{{email}}** in text message for data replacement */
-"email": /*#__PURE__*/ Schema.optional(Schema.String), 
+email: /*#__PURE__*/ Schema.optional(Schema.String), 
 /** Data field for extra information of the contact. Use placeholder **{{field1}}** in text message for data replacement */
-"field1": /*#__PURE__*/ Schema.optional(Schema.String), 
+field1: /*#__PURE__*/ Schema.optional(Schema.String), 
 /** Data field for extra information of the contact. Use placeholder **{{field2}}** in text message for data replacement */
-"field2": /*#__PURE__*/ Schema.optional(Schema.String), 
+field2: /*#__PURE__*/ Schema.optional(Schema.String), 
 /** Data field for extra information of the contact. Use placeholder **{{field3}}** in text message for data replacement */
-"field3": /*#__PURE__*/ Schema.optional(Schema.String), 
+field3: /*#__PURE__*/ Schema.optional(Schema.String), 
 /** Data field for extra information of the contact. Use placeholder **{{field4}}** in text message for data replacement */
-"field4": /*#__PURE__*/ Schema.optional(Schema.String), 
+field4: /*#__PURE__*/ Schema.optional(Schema.String), 
 /** Data field for extra information of the contact. Use placeholder **{{field5}}** in text message for data replacement */
-"field5": /*#__PURE__*/ Schema.optional(Schema.String), "customFields": /*#__PURE__*/ Schema.optional(CustomFieldsObj) })).annotations({ identifier: "UpdateNumberRequest" })
+field5: /*#__PURE__*/ Schema.optional(Schema.String), customFields: /*#__PURE__*/ Schema.optional(CustomFieldsObj) })).annotations({ identifier: "UpdateNumberRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -4498,7 +5906,7 @@ export type UpdateNumberRequest = typeof UpdateNumberRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const UpdateNumberResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ "info": InfoPhoneNumberUpdate })).annotations({ identifier: "UpdateNumberResponse" })
+export const UpdateNumberResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoPhoneNumberUpdate })).annotations({ identifier: "UpdateNumberResponse" })
 /**
  * @since 0.1.0
  * @category models
@@ -4511,7 +5919,7 @@ export type UpdateNumberResponse = typeof UpdateNumberResponse.Type
  */
 export const VerifyPinRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** The PIN code received on the mobile number */
-"pin": Schema.String })).annotations({ identifier: "VerifyPinRequest" })
+pin: Schema.String })).annotations({ identifier: "VerifyPinRequest" })
 /**
  * @since 0.1.0
  * @category models
@@ -4524,7 +5932,7 @@ export type VerifyPinRequest = typeof VerifyPinRequest.Type
  */
 export const VerifyPinResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Will have value `VERIFIED` if the pin entered is correct */
-"status": /*#__PURE__*/ Schema.optional(Schema.String) })).annotations({ identifier: "VerifyPinResponse" })
+status: /*#__PURE__*/ Schema.optional(Schema.String) })).annotations({ identifier: "VerifyPinResponse" })
 /**
  * @since 0.1.0
  * @category models
