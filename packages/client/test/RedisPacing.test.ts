@@ -8,20 +8,22 @@
  * The bounds below are for hang bugs ("settles within"), with wide margins over the documented
  * defaults (a slot request gives up after 2 s, closing waits 1 s for Redis): CI machines are slow.
  *
- * Without a `redis-server` to start the suite fails in CI and is skipped elsewhere.
+ * Without a `redis-server` to start the suite fails in CI and is skipped elsewhere, saying so
+ * (redis.ts).
  */
 import type { Pacing } from "@smscx/client"
 import * as RedisPacing from "@smscx/client/RedisPacing"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Logger from "effect/Logger"
-import { type ChildProcess, spawn, spawnSync } from "node:child_process"
+import { type ChildProcess, spawn } from "node:child_process"
 import * as Crypto from "node:crypto"
 import * as Net from "node:net"
 import { createInterface } from "node:readline"
 import { inspect } from "node:util"
 import { afterAll, assert, describe, it } from "vitest"
 import type { Take } from "./fixtures/redisPacingChild.js"
+import * as TestRedis from "./redis.js"
 
 const ROOT = new URL("../../../", import.meta.url).pathname
 const CHILD = new URL("./fixtures/redisPacingChild.ts", import.meta.url).pathname
@@ -34,7 +36,10 @@ const MARGIN_MS = 3_000
 /** Past it, a child's answer is a hang and the test fails. */
 const ANSWER_BOUND_MS = 20_000
 
-const hasRedisServer = spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status === 0
+const runs = TestRedis.suiteRuns(
+  "RedisPacing.test.ts",
+  TestRedis.hasServer ? undefined : "no redis-server to start (install it; .ci/run does)"
+)
 /** Keys of this run only. */
 const runId = `smscx-test-${Crypto.randomUUID()}`
 
@@ -178,15 +183,7 @@ const assertClosesQuietly = async (pacer: Pacer) => {
   assert.strictEqual(pacer.stderr(), "")
 }
 
-if (!hasRedisServer && process.env.CI === "true") {
-  describe("RedisPacing", () => {
-    it("has a redis-server to start", () => {
-      assert.fail("no redis-server: install it (.ci/run does)")
-    })
-  })
-}
-
-describe.skipIf(!hasRedisServer)("RedisPacing when Redis is out of reach", () => {
+describe.runIf(runs)("RedisPacing when Redis is out of reach", () => {
   it("Redis not running at start: slot requests fail at once, closing is prompt, nothing printed", async () => {
     const port = await freePort()
     const pacer = await startPacer(port)
@@ -246,7 +243,7 @@ describe.skipIf(!hasRedisServer)("RedisPacing when Redis is out of reach", () =>
 
 const second = Duration.seconds(1)
 
-describe.skipIf(!hasRedisServer)("RedisPacing: one key, different budgets", () => {
+describe.runIf(runs)("RedisPacing: one key, different budgets", () => {
   /**
    * Takers, each through its own connection (as separate processes would be) and each with its
    * own budget, taking slots of `key` for a second: how many slots they took in that second, and
@@ -297,7 +294,7 @@ describe.skipIf(!hasRedisServer)("RedisPacing: one key, different budgets", () =
   }, 30_000)
 })
 
-describe.skipIf(!hasRedisServer)("RedisPacing: errors", () => {
+describe.runIf(runs)("RedisPacing: errors", () => {
   it("a password Redis refuses: a PacingError that says so, with the password nowhere in it", async () => {
     const port = await freePort()
     const redis = await startRedis(port, "--requirepass", "the-right-one")

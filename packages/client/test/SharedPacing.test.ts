@@ -7,7 +7,7 @@
  *
  * Redis: `SMSCX_TEST_REDIS_URL` when set (CI starts one, see .ci/run); otherwise a
  * `redis-server` of our own on a free port. Without either the suite fails in CI and is skipped
- * elsewhere.
+ * elsewhere, saying so (redis.ts).
  */
 import { Redis } from "ioredis"
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
@@ -16,6 +16,7 @@ import * as Net from "node:net"
 import { createInterface } from "node:readline"
 import { afterAll, assert, beforeAll, describe, it } from "vitest"
 import { recipient, type Report } from "./fixtures/bulkWorker.js"
+import * as TestRedis from "./redis.js"
 
 const ROOT = new URL("../../../", import.meta.url).pathname
 const SANDBOX_BIN = new URL("../../sandbox/src/bin.ts", import.meta.url).pathname
@@ -33,9 +34,13 @@ const CHUNK_SIZE = 10
 /** Past it, a process is killed and the test fails. */
 const PROCESS_BOUND = 40_000
 
-const givenRedis = process.env.SMSCX_TEST_REDIS_URL ?? ""
-const hasRedisServer = spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status === 0
-const redisAvailable = givenRedis !== "" || hasRedisServer
+const givenRedis = TestRedis.givenUrl ?? ""
+const redisAvailable = TestRedis.suiteRuns(
+  "SharedPacing.test.ts",
+  givenRedis !== "" || TestRedis.hasServer
+    ? undefined
+    : "no Redis: set SMSCX_TEST_REDIS_URL (.ci/run starts one) or install redis-server"
+)
 /** Keys of this run only: reruns, and other runs on a shared Redis, never share a budget. */
 const runId = `smscx-test-${Crypto.randomUUID()}`
 
@@ -279,15 +284,7 @@ const assertEveryRecipientOnce = async (name: string, run: Run, chunks: number) 
   for (const number of expected) assert.strictEqual(counts.get(number), 1, `${number} on the record`)
 }
 
-if (!redisAvailable && process.env.CI === "true") {
-  describe("shared pacing through Redis", () => {
-    it("has a Redis to run against", () => {
-      assert.fail("no Redis: set SMSCX_TEST_REDIS_URL (.ci/run starts one) or install redis-server")
-    })
-  })
-}
-
-describe.skipIf(!redisAvailable)("shared pacing through Redis, four worker processes on one credential", () => {
+describe.runIf(redisAvailable)("shared pacing through Redis, four worker processes on one credential", () => {
   it("at a given limit: no 429 storm, at least 90% of the limit together, every recipient once", async () => {
     const chunks = 150
     const run = await runWorkers({ name: "shared", apiKey: "shared-key", chunks, redis: true, limit: LIMIT })
