@@ -23,7 +23,15 @@ export {
 /**
  * @since 0.1.0
  */
-export { type Client, ClientBase, createClient, type Groups } from "./Client.js"
+export {
+  type Client,
+  ClientBase,
+  createClient,
+  type Groups,
+  type LogFunction,
+  type LoggerObject,
+  type SpanTracer
+} from "./Client.js"
 
 /**
  * @since 0.1.0
