@@ -621,3 +621,30 @@ function stored(fields: Partial<State.StoredMessage> & { readonly msgId: string 
     ...fields
   }
 }
+
+describe("Reports: a period or an interval, as the SDK's inputs take them", () => {
+  it.effect("an interval alone pages and exports; empty date parameters beside a period are absent", () =>
+    Effect.gen(function*() {
+      const sent = yield* send({ to: [NL, NL2, DE] })
+      const newestFirst = sent.data.map((m) => m.msgId).reverse()
+      const interval = "start_date=2025-06-01&end_date=2025-06-30"
+      const first = yield* advanced(`${interval}&limit=2`)
+      const second = yield* advanced(`${interval}&limit=2&next=${first.paging.next}`)
+      assert.deepStrictEqual([...first.data, ...second.data].map((m) => m.msgId), newestFirst)
+      assert.deepStrictEqual(
+        (yield* advanced("period=2025-06&start_date=&end_date=")).data.map((m) => m.msgId),
+        newestFirst
+      )
+      const csv = yield* download(`/reports/csv?${interval}`)
+      assert.strictEqual(csv.status, 200)
+      assert.strictEqual(csvRows(csv.bytes).length, 3)
+    }).pipe(provide()))
+
+  it.effect("a missing period or half an interval is 1824, before the country is looked at", () =>
+    Effect.gen(function*() {
+      for (const query of ["country_iso=XX", "start_date=2025-06-01&country_iso=XX", "end_date=2025-06-30"]) {
+        yield* failure(yield* call("GET", `/reports/xlsx?${query}`), 400, "invalid_param", 1824)
+      }
+      yield* failure(yield* call("GET", `/reports/summary/traffic?start_date=2025-06-01`), 400, "invalid_param", 1824)
+    }).pipe(provide()))
+})
