@@ -346,6 +346,27 @@ describe.each(httpClients)("a refused connection, over %s", (_, over) => {
     // one retry after ~500 ms (jittered up to 600 ms), where it took 4 attempts and 3.8 s
     assert.isBelow(elapsed, 2_000)
   })
+
+  it("https to a server that does not speak TLS: the handshake's code in the message, not retried", async () => {
+    const server = Http.createServer((_, res) => res.end("plain"))
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+    opened.push(() => new Promise((resolve) => server.close(() => resolve())))
+    const { port } = server.address() as AddressInfo
+    const client = createClient({ account: Account }, {
+      apiKey: API_KEY,
+      baseUrl: `https://127.0.0.1:${port}`,
+      ...over
+    })
+    opened.push(() => client.close())
+    const error = await client.account.getAccountBalance().catch((e: unknown) => e)
+    assert.instanceOf(error, TransportError)
+    // Node's http says EPROTO, undici ERR_SSL_WRONG_VERSION_NUMBER
+    assert.match(
+      (error as TransportError).message,
+      /^GET https:\/\/127\.0\.0\.1:\d+\/account\/balance: the TLS handshake failed \((EPROTO|ERR_SSL_[A-Z_]+)\)$/
+    )
+    assert.strictEqual((error as TransportError).attempts, 1)
+  })
 })
 
 describe("options that are not options", () => {

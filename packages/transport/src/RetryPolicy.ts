@@ -9,8 +9,9 @@
  * - a connection refused, or a name the DNS could not look up for now (`EAI_AGAIN`): the request
  *   certainly never left, so it is retried for any method, but once only by default
  *   (`maxRefusedRetries`): nothing listening there rarely changes within seconds;
- * - a host name that does not resolve (`ENOTFOUND`) and a TLS certificate refused
- *   (`CERT_HAS_EXPIRED`, `DEPTH_ZERO_SELF_SIGNED_CERT`, ...) are final: trying again gets the same;
+ * - a host name that does not resolve (`ENOTFOUND`), a TLS certificate refused
+ *   (`CERT_HAS_EXPIRED`, `DEPTH_ZERO_SELF_SIGNED_CERT`, ...) and a TLS handshake that failed
+ *   (`EPROTO`, `ERR_SSL_WRONG_VERSION_NUMBER`, ...) are final: trying again gets the same;
  * - anything else (an invalid request, a 4xx, an answer that does not decode) is final.
  *
  * Waits back off exponentially with jitter, bounded by `maxRetries` and by `maxElapsed`.
@@ -145,9 +146,12 @@ const refused = (u: unknown, depth = 0): boolean => {
   }
 }
 
-/** Codes after which trying again gets the same answer: a name that does not resolve, a certificate refused. */
+/**
+ * Codes after which trying again gets the same answer: a name that does not resolve, a
+ * certificate refused, a TLS handshake that failed.
+ */
 const isFinalCode = (code: string | undefined): boolean =>
-  code !== undefined && (code === "ENOTFOUND" || CauseCode.isCertificateCode(code))
+  code !== undefined && (code === "ENOTFOUND" || CauseCode.isCertificateCode(code) || CauseCode.isHandshakeCode(code))
 
 /**
  * Whether a failure is a refused connection (or a DNS lookup that failed for now): the request

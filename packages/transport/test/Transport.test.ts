@@ -1456,7 +1456,7 @@ describe("errors say what happened", () => {
       }))
   })
 
-  it.effect("by default: a refused connection is retried once, briefly; an unknown host or a refused certificate never", () =>
+  it.effect("by default: a refused connection is retried once, briefly; an unknown host or a failed TLS never", () =>
     Effect.gen(function*() {
       const run = (cause: unknown) => {
         const fake = FakeHttp.make(failedWith(cause))
@@ -1476,6 +1476,9 @@ describe("errors say what happened", () => {
       assert.deepStrictEqual(yield* run(fetchFailed("ENOTFOUND")), { attempts: 1, requests: 1 })
       assert.deepStrictEqual(yield* run(fetchFailed("CERT_HAS_EXPIRED")), { attempts: 1, requests: 1 })
       assert.deepStrictEqual(yield* run(coded("DEPTH_ZERO_SELF_SIGNED_CERT")), { attempts: 1, requests: 1 })
+      // a TLS handshake that fails (https to a server that does not speak it) fails the same way again
+      assert.deepStrictEqual(yield* run(coded("EPROTO")), { attempts: 1, requests: 1 })
+      assert.deepStrictEqual(yield* run(fetchFailed("ERR_SSL_WRONG_VERSION_NUMBER")), { attempts: 1, requests: 1 })
       // a reset connection on a GET keeps the full budget: the server may be restarting
       assert.deepStrictEqual(yield* run(fetchFailed("ECONNRESET")), { attempts: 4, requests: 4 })
     }))

@@ -54,6 +54,7 @@ const MEANINGS: Readonly<Record<string, string>> = {
   EHOSTUNREACH: "the host is unreachable",
   ENETUNREACH: "the network is unreachable",
   EPIPE: "the connection closed while the request was being sent",
+  EPROTO: "the TLS handshake failed",
   UND_ERR_SOCKET: "the connection closed unexpectedly"
 }
 
@@ -67,6 +68,14 @@ export const isCertificateCode = (code: string): boolean =>
     .test(code)
 
 /**
+ * Whether a code is a TLS handshake that failed (Node's `EPROTO`, OpenSSL's `ERR_SSL_*`, Node's
+ * `ERR_TLS_*`): a server that does not speak TLS there, or not a version the client accepts; as
+ * a refused certificate, it fails the same way however often tried.
+ * @internal
+ */
+export const isHandshakeCode = (code: string): boolean => code === "EPROTO" || /^ERR_(?:SSL|TLS)_/.test(code)
+
+/**
  * A code as a message says it: `the connection was refused (ECONNREFUSED)`.
  * @internal
  */
@@ -74,7 +83,7 @@ export const describe = (code: string): string => {
   const meaning = MEANINGS[code] ??
     (isCertificateCode(code)
       ? "the server's TLS certificate was refused"
-      : /^ERR_(?:SSL|TLS)_/.test(code)
+      : isHandshakeCode(code)
       ? "the TLS handshake failed"
       : "the connection failed")
   return `${meaning} (${code})`
