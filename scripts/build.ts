@@ -58,6 +58,15 @@ export const version = ${JSON.stringify(version)}
 
 const license = readFileSync(join(root, "LICENSE"), "utf8")
 for (const name of packages) {
+  // what every tarball ships besides the code: npm packs README and LICENSE by itself, not the
+  // CHANGELOG.md that `pnpm version-packages` writes, so `files` must name it
+  const { files = [] } = JSON.parse(readFileSync(join(root, "packages", name, "package.json"), "utf8")) as {
+    readonly files?: ReadonlyArray<string>
+  }
+  const missing = ["README.md", "CHANGELOG.md", "LICENSE"].filter((file) => !files.includes(file))
+  if (missing.length > 0) {
+    throw new Error(`packages/${name}/package.json: "files" must list ${missing.join(", ")}`)
+  }
   const target = join(root, "packages", name, "LICENSE")
   if (!existsSync(target) || readFileSync(target, "utf8") !== license) {
     writeFileSync(target, license)
