@@ -250,24 +250,64 @@ const fieldTable = (fields: ReadonlyArray<Field>, withRequired: boolean): string
 // Examples: the call an example script makes, in both styles
 // ---------------------------------------------------------------------------
 
-/** The literal values `examples/_runtime.ts` gives its exported constants (e.g. `exampleRecipient`). */
-const runtimeLiterals = (() => {
+const dedent = (text: string): string => {
+  const lines = text.split("\n")
+  const indent = Math.min(...lines.slice(1).filter((l) => l.trim() !== "").map((l) => /^ */.exec(l)![0].length))
+  return lines.map((l, i) => (i === 0 || !Number.isFinite(indent) ? l : l.slice(indent))).join("\n")
+}
+
+/**
+ * What `examples/_runtime.ts` exports, as an example's snippet can show it: the values it can
+ * spell out (a literal, the default of `process.env.X ?? "value"`, a function of its own
+ * arguments and globals alone, as `inMinutes`), and the type of what its sandbox helpers give
+ * (`yield* approvedTemplate("viber")`: a number), for what it cannot.
+ */
+const runtime = (() => {
   const file = join(root, "examples/_runtime.ts")
   const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true)
-  const out = new Map<string, string>()
+  const local = new Set<string>()
+  for (const statement of source.statements) {
+    if (ts.isVariableStatement(statement)) {
+      for (const d of statement.declarationList.declarations) local.add(d.name.getText(source))
+    }
+    if (ts.isFunctionDeclaration(statement) && statement.name) local.add(statement.name.text)
+    if (ts.isImportDeclaration(statement)) {
+      const bindings = statement.importClause?.namedBindings
+      if (statement.importClause?.name) local.add(statement.importClause.name.text)
+      if (bindings && ts.isNamespaceImport(bindings)) local.add(bindings.name.text)
+      if (bindings && ts.isNamedImports(bindings)) { for (const e of bindings.elements) local.add(e.name.text) }
+    }
+  }
+  const usesLocal = (node: ts.Node): boolean =>
+    (ts.isIdentifier(node) && local.has(node.text) && !(ts.isPropertyAccessExpression(node.parent) &&
+      node.parent.name === node)) || (ts.forEachChild(node, (child) => usesLocal(child) || undefined) ?? false)
+  const values = new Map<string, string>()
+  const helpers = new Map<string, string>()
   for (const statement of source.statements) {
     if (!ts.isVariableStatement(statement)) continue
     for (const d of statement.declarationList.declarations) {
       if (!ts.isIdentifier(d.name) || d.initializer === undefined) continue
       const init = d.initializer
-      // `process.env.X ?? "value"`: the value the examples use by default
+      const name = d.name.text
       const value = ts.isBinaryExpression(init) && init.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken
         ? init.right
         : init
-      if (ts.isStringLiteral(value) || ts.isNumericLiteral(value)) out.set(d.name.text, value.getText(source))
+      if (ts.isStringLiteral(value) || ts.isNumericLiteral(value)) {
+        values.set(name, `const ${name} = ${value.getText(source)}`)
+      } else if (ts.isArrowFunction(init)) {
+        const returned = init.type
+        if (!usesLocal(init.body) && init.parameters.every((p) => p.initializer === undefined)) {
+          values.set(name, `const ${name} = ${dedent(init.getText(source))}`)
+        } else if (
+          returned !== undefined && ts.isTypeReferenceNode(returned) &&
+          returned.typeName.getText(source) === "Effect.Effect" && returned.typeArguments?.[0] !== undefined
+        ) {
+          helpers.set(name, returned.typeArguments[0].getText(source))
+        }
+      }
     }
   }
-  return out
+  return { values, helpers }
 })()
 
 interface Example {
@@ -275,12 +315,10 @@ interface Example {
   readonly source: string
   readonly promise: string
   readonly effect: string
-}
-
-const dedent = (text: string): string => {
-  const lines = text.split("\n")
-  const indent = Math.min(...lines.slice(1).filter((l) => l.trim() !== "").map((l) => /^ */.exec(l)![0].length))
-  return lines.map((l, i) => (i === 0 || !Number.isFinite(indent) ? l : l.slice(indent))).join("\n")
+  /** What the snippets use but cannot show, with its type, for the type check. */
+  readonly declares: ReadonlyArray<string>
+  /** Whether the snippets can be type-checked: every name they use is shown or declared. */
+  readonly checked: boolean
 }
 
 /** The accessor of each service tag: `Sms` -> `sms`. */
@@ -344,23 +382,46 @@ const exampleOf = (accessor: string, id: string): Example | undefined => {
   const owner = ownerNode.getText(source)
   if (services.get(owner) === undefined) return undefined
 
-  /** `yield* sv.m(...)` with `sv` a service: the service variable, else undefined. */
-  const serviceCall = (init: ts.Expression): string | undefined => {
-    if (!ts.isYieldExpression(init) || init.expression === undefined || !ts.isCallExpression(init.expression)) {
-      return undefined
+  /**
+   * The services an initializer calls, when each of its `yield*` is a service's method call
+   * (`(yield* sv.m(...)).data[0]`), else undefined.
+   */
+  const serviceCalls = (init: ts.Expression): Array<string> | undefined => {
+    const found: Array<string> = []
+    let other = false
+    const walk = (node: ts.Node): void => {
+      if (ts.isYieldExpression(node)) {
+        let target: ts.Expression | undefined = node.expression
+        if (target !== undefined && ts.isCallExpression(target)) target = target.expression
+        while (target !== undefined && ts.isPropertyAccessExpression(target)) target = target.expression
+        if (target !== undefined && ts.isIdentifier(target) && services.has(target.text)) found.push(target.text)
+        else other = true
+      }
+      ts.forEachChild(node, walk)
     }
-    let target: ts.Expression = init.expression.expression
-    while (ts.isPropertyAccessExpression(target)) target = target.expression
-    return ts.isIdentifier(target) && services.has(target.text) ? target.text : undefined
+    walk(init)
+    return other || found.length === 0 ? undefined : found
   }
-  const promiseOf = (text: string, service: string) =>
-    text.replace(new RegExp(`yield\\* ${service}\\.`), `await client.${accessorOf.get(services.get(service)!)}.`)
+  /** The runtime helper whose answer an initializer is (`yield* approvedTemplate("viber")`). */
+  const helperCall = (init: ts.Expression): string | undefined =>
+    ts.isYieldExpression(init) && init.expression !== undefined && ts.isCallExpression(init.expression) &&
+      ts.isIdentifier(init.expression.expression) && runtime.helpers.has(init.expression.expression.text)
+      ? init.expression.expression.text
+      : undefined
+  const promiseOf = (text: string, used: ReadonlyArray<string>) =>
+    used.reduce(
+      (t, service) =>
+        t.replace(new RegExp(`yield\\* ${service}\\.`, "g"), `await client.${accessorOf.get(services.get(service)!)}.`),
+      text
+    )
 
   // what the arguments use, in dependency order
   const lines: Array<{ readonly promise: string; readonly effect: string }> = []
   const usedServices = new Set<string>([owner])
   const seen = new Set<string>()
   const unresolved: Array<string> = []
+  const declares: Array<string> = []
+  let checked = true
   const need = (node: ts.Node): void => {
     if (ts.isIdentifier(node) && !seen.has(node.text) && !services.has(node.text)) {
       const name = node.text
@@ -371,17 +432,20 @@ const exampleOf = (accessor: string, id: string): Example | undefined => {
         need(init)
         const line = `const ${dedent(declared.getText(source))}`
         lines.push({ promise: line, effect: line })
-      } else if (declared !== undefined && init !== undefined && serviceCall(init) !== undefined) {
-        const service = serviceCall(init)!
-        usedServices.add(service)
+      } else if (declared !== undefined && init !== undefined && serviceCalls(init) !== undefined) {
+        const used = serviceCalls(init)!
+        for (const service of used) usedServices.add(service)
         need(init)
         const line = `const ${dedent(declared.getText(source))}`
-        lines.push({ promise: promiseOf(line, service), effect: line })
-      } else if (declared === undefined && runtimeLiterals.has(name)) {
-        const line = `const ${name} = ${runtimeLiterals.get(name)}`
+        lines.push({ promise: promiseOf(line, used), effect: line })
+      } else if (declared === undefined && runtime.values.has(name)) {
+        const line = runtime.values.get(name)!
         lines.push({ promise: line, effect: line })
       } else if (declared !== undefined) {
         unresolved.push(name)
+        const helper = init === undefined || !ts.isIdentifier(declared.name) ? undefined : helperCall(init)
+        if (helper === undefined) checked = false
+        else declares.push(`${name}: ${runtime.helpers.get(helper)}`)
       }
       return
     }
@@ -391,6 +455,48 @@ const exampleOf = (accessor: string, id: string): Example | undefined => {
     ts.forEachChild(node, need)
   }
   chosen.call.arguments.forEach(need)
+  // the `if`s that narrow what the call is given, kept: those it is in (`if (x !== undefined)`),
+  // and those before it that return early (`if (x === undefined) return`)
+  const guards: Array<string> = []
+  const negated = (condition: ts.Expression): string =>
+    ts.isBinaryExpression(condition) &&
+      [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken].includes(
+        condition.operatorToken.kind
+      )
+      ? `${condition.left.getText(source)} ${
+        condition.operatorToken.kind === ts.SyntaxKind.EqualsEqualsEqualsToken ? "!==" : "==="
+      } ${condition.right.getText(source)}`
+      : `!(${condition.getText(source)})`
+  const mentionsNeeded = (node: ts.Node): boolean =>
+    (ts.isIdentifier(node) && seen.has(node.text)) ||
+    (ts.forEachChild(node, (child) => mentionsNeeded(child) || undefined) ?? false)
+  const returns = (statement: ts.Statement): boolean =>
+    ts.isReturnStatement(statement) ||
+    (ts.isBlock(statement) && statement.statements.length > 0 &&
+      ts.isReturnStatement(statement.statements[statement.statements.length - 1]!))
+  for (let node: ts.Node = chosen.call; node.parent !== undefined; node = node.parent) {
+    const parent = node.parent
+    if (ts.isIfStatement(parent) && node !== parent.expression) {
+      guards.unshift(node === parent.thenStatement ? parent.expression.getText(source) : negated(parent.expression))
+      need(parent.expression)
+    }
+    if (ts.isBlock(parent) && ts.isStatement(node)) {
+      const before = parent.statements.slice(0, parent.statements.indexOf(node))
+      for (const statement of before.reverse()) {
+        if (
+          ts.isIfStatement(statement) && statement.elseStatement === undefined && returns(statement.thenStatement) &&
+          mentionsNeeded(statement.expression)
+        ) {
+          guards.unshift(negated(statement.expression))
+        }
+      }
+    }
+  }
+  const guarded = (statement: string): string =>
+    guards.reduceRight(
+      (inner, condition) => `if (${condition}) {\n${inner.split("\n").map((l) => `  ${l}`).join("\n")}\n}`,
+      statement
+    )
   // each declaration once, in the order met (a repeated need is skipped above)
   const method = chosen.via === undefined
     ? callee.name.text
@@ -407,19 +513,26 @@ const exampleOf = (accessor: string, id: string): Example | undefined => {
   const promise = [
     ...note,
     ...lines.map((l) => l.promise),
-    paged
-      ? `for await (const ${item} of ${promiseCall}) {\n  console.log(${item})\n}`
-      : `const result = await ${promiseCall}`
+    guarded(
+      paged
+        ? `for await (const ${item} of ${promiseCall}) {\n  console.log(${item})\n}`
+        : `const result = await ${promiseCall}`
+    )
   ]
+  const tags = [...new Set([...usedServices].map((v) => services.get(v)!))].sort()
   const effect = [
+    `import { ${tags.join(", ")} } from "@smscx/client"`,
+    "// in Effect.gen(function*() { ... }):",
     ...serviceLines,
     ...note,
     ...lines.map((l) => l.effect),
-    paged
-      ? `yield* ${effectCall}.pipe(Stream.runForEach((${item}) => Console.log(${item})))`
-      : `const result = yield* ${effectCall}`
+    guarded(
+      paged
+        ? `yield* ${effectCall}.pipe(Stream.runForEach((${item}) => Console.log(${item})))`
+        : `const result = yield* ${effectCall}`
+    )
   ]
-  return { file, source: text.trimEnd(), promise: promise.join("\n"), effect: effect.join("\n") }
+  return { file, source: text.trimEnd(), promise: promise.join("\n"), effect: effect.join("\n"), declares, checked }
 }
 
 // ---------------------------------------------------------------------------
@@ -449,53 +562,60 @@ const apiSource = (() => {
   const alternatives = new Map<string, ReadonlyArray<ReadonlyArray<string>>>()
   const fieldDocs = new Map<string, Map<string, string>>()
   const name = (n: ts.PropertyName) => (ts.isIdentifier(n) || ts.isStringLiteral(n) ? n.text : n.getText(source))
-  for (const statement of source.statements) {
-    if (!ts.isVariableStatement(statement)) continue
-    const declaration = statement.declarationList.declarations[0]
-    if (declaration === undefined) continue
-    const comment = jsDocText(statement)
-    if (comment !== undefined) groups.set(declaration.name.getText(source), comment.split(/\n\s*\n/)[0]!.trim())
-    let object = declaration.initializer
-    while (object !== undefined && (ts.isAsExpression(object) || ts.isParenthesizedExpression(object))) {
-      object = object.expression
-    }
-    if (object === undefined || !ts.isObjectLiteralExpression(object)) continue
-    for (const property of object.properties) {
-      if (!ts.isPropertyAssignment(property)) continue
-      const id = name(property.name)
-      const entry = property.initializer
-      if (!ts.isCallExpression(entry)) continue
-      const description = entry.arguments[0]
-      if (description === undefined || !ts.isObjectLiteralExpression(description)) continue
-      const input = description.properties.find((p) => p.name !== undefined && name(p.name) === "input")
-      if (input === undefined || !ts.isPropertyAssignment(input)) continue
-      const docs = new Map<string, string>()
-      const visit = (node: ts.Node, depth: number): void => {
-        if (ts.isCallExpression(node) && node.expression.getText(source).endsWith("alternatives")) {
-          const groupsArg = node.arguments[1]
-          if (groupsArg !== undefined && ts.isArrayLiteralExpression(groupsArg)) {
-            alternatives.set(
-              id,
-              groupsArg.elements.filter(ts.isArrayLiteralExpression).map((g) =>
-                g.elements.filter(ts.isStringLiteral).map((f) => f.text)
+  const entry = (node: ts.Node): void => {
+    // an entry: `Operation.make({ id: "sendSms", ..., input: ... })`, wherever it is bound
+    if (ts.isCallExpression(node) && node.expression.getText(source).endsWith("make")) {
+      const description = node.arguments[0]
+      const property = (key: string) =>
+        description !== undefined && ts.isObjectLiteralExpression(description)
+          ? description.properties.find((p): p is ts.PropertyAssignment =>
+            ts.isPropertyAssignment(p) && name(p.name) === key
+          )
+          : undefined
+      const idNode = property("id")?.initializer
+      const input = property("input")
+      if (idNode !== undefined && ts.isStringLiteral(idNode) && input !== undefined) {
+        const id = idNode.text
+        const docs = new Map<string, string>()
+        const visit = (n: ts.Node, depth: number): void => {
+          if (ts.isCallExpression(n) && n.expression.getText(source).endsWith("alternatives")) {
+            const groupsArg = n.arguments[1]
+            if (groupsArg !== undefined && ts.isArrayLiteralExpression(groupsArg)) {
+              alternatives.set(
+                id,
+                groupsArg.elements.filter(ts.isArrayLiteralExpression).map((g) =>
+                  g.elements.filter(ts.isStringLiteral).map((f) => f.text)
+                )
               )
-            )
+            }
           }
-        }
-        // the input's own fields: the first object literal (the struct's fields)
-        if (ts.isObjectLiteralExpression(node) && depth === 0) {
-          for (const field of node.properties) {
-            const text = field.name !== undefined ? jsDocText(field) : undefined
-            if (text !== undefined && field.name !== undefined) docs.set(name(field.name), text)
+          // the input's own fields: the first object literal (the struct's fields)
+          if (ts.isObjectLiteralExpression(n) && depth === 0) {
+            for (const field of n.properties) {
+              const text = field.name !== undefined ? jsDocText(field) : undefined
+              if (text !== undefined && field.name !== undefined) docs.set(name(field.name), text)
+            }
+            ts.forEachChild(n, (child) => visit(child, depth + 1))
+            return
           }
-          ts.forEachChild(node, (child) => visit(child, depth + 1))
-          return
+          ts.forEachChild(n, (child) => visit(child, depth))
         }
-        ts.forEachChild(node, (child) => visit(child, depth))
+        visit(input.initializer, 0)
+        fieldDocs.set(id, docs)
+        return
       }
-      visit(input.initializer, 0)
-      fieldDocs.set(id, docs)
     }
+    ts.forEachChild(node, entry)
+  }
+  for (const statement of source.statements) {
+    if (ts.isVariableStatement(statement)) {
+      const declaration = statement.declarationList.declarations[0]
+      const comment = jsDocText(statement)
+      if (declaration !== undefined && comment !== undefined) {
+        groups.set(declaration.name.getText(source), comment.split(/\n\s*\n/)[0]!.trim())
+      }
+    }
+    entry(statement)
   }
   return { groups, alternatives, fieldDocs }
 })()
@@ -508,16 +628,17 @@ const groupDescriptions = apiSource.groups
  */
 const modelNames = (() => {
   const source = sourceOf("packages/core/src/Models.ts")
-  const out = new Map<string, { request?: string; response?: string }>()
+  const out = new Map<string, { request?: string; response?: string; error?: string }>()
   const named = source?.statements.find((s): s is ts.InterfaceDeclaration =>
     ts.isInterfaceDeclaration(s) && s.name.text === "Named"
   )
   for (const member of named?.members ?? []) {
     if (!ts.isPropertySignature(member) || member.type === undefined || !ts.isTypeLiteralNode(member.type)) continue
-    const names: { request?: string; response?: string } = {}
+    const names: { request?: string; response?: string; error?: string } = {}
     for (const m of member.type.members) {
       if (ts.isPropertySignature(m) && m.type !== undefined && ts.isIdentifier(m.name)) {
-        if (m.name.text === "request" || m.name.text === "response") names[m.name.text] = m.type.getText(source)
+        const key = m.name.text
+        if (key === "request" || key === "response" || key === "error") names[key] = m.type.getText(source)
       }
     }
     out.set(member.name.getText(source), names)
@@ -531,8 +652,30 @@ const pageFile = (accessor: string) => `${accessor}.md`
 const errorsFile = "errors.md"
 const errorAnchor = (tag: string) => tag.toLowerCase()
 
-/** Raised by the SDK itself, whatever the operation. */
-const clientErrors = ["RequestValidationError", "TransportError", "DecodeError"] as const
+/**
+ * The SDK's own errors, from `Errors.ts`: each error class that is not an API exception, with
+ * its JSDoc, and the members of `ClientError` (what any method can raise besides its API's).
+ */
+const sdkErrors = (() => {
+  const source = sourceOf("packages/core/src/Errors.ts")!
+  const apiExceptions = new Set(errorMapping.exceptions as ReadonlyArray<string>)
+  const classes: Array<{ readonly name: string; readonly doc: string }> = []
+  let clientError: Array<string> = []
+  for (const statement of source.statements) {
+    if (ts.isClassDeclaration(statement) && statement.name !== undefined && !apiExceptions.has(statement.name.text)) {
+      const doc = jsDocText(statement)
+      if (doc !== undefined) classes.push({ name: statement.name.text, doc: doc.split(/\n\s*\n/)[0]!.trim() })
+    }
+    if (
+      ts.isTypeAliasDeclaration(statement) && statement.name.text === "ClientError" &&
+      ts.isUnionTypeNode(statement.type)
+    ) {
+      clientError = statement.type.types.map((t) => t.getText(source))
+    }
+  }
+  return { classes, clientError }
+})()
+const clientErrors = sdkErrors.clientError
 
 const tokenErrors = (): ReadonlyArray<string> => Api.Oauth.getAccessToken.errors.map((e) => e._tag as string)
 
@@ -636,7 +779,8 @@ const operationEntry = (
   const named = modelNames.names.get(op.id)
   const names = {
     request: named?.request ?? `${pascal(op.id)}Request`,
-    response: named?.response ?? `${pascal(op.id)}Response`
+    response: named?.response ?? `${pascal(op.id)}Response`,
+    error: named?.error ?? `Operation.FailureOf<typeof Api.${serviceTag}.${op.id}>`
   }
   const service = accessor.charAt(0).toLowerCase() + accessor.slice(1)
   const path = pathFields(op, make, specOp)
@@ -666,10 +810,10 @@ const operationEntry = (
   if (specOp.description) out.push(`${specMarkdown(specOp.description)}\n`)
   out.push("#### Call\n")
   out.push(
-    "```ts\n" +
+    "<!-- snippet: skip (signatures) -->\n```ts\n" +
       `// Promise (@smscx/promise)\nclient.${accessor}.${op.id}(${params}): Promise<${answer}>\n` +
       `// Effect (@smscx/client): const ${service} = yield* ${serviceTag}\n` +
-      `${service}.${op.id}(${params}): Effect.Effect<${answer}, Operation.FailureOf<typeof Api.${serviceTag}.${op.id}>>\n` +
+      `${service}.${op.id}(${params}): Effect.Effect<${answer}, ${names.error}>\n` +
       "```\n"
   )
   if (path.length > 0) {
@@ -721,12 +865,13 @@ const operationEntry = (
   )
   if (op.paging) {
     out.push("#### Paging\n")
+    const args = params.replace(/\??: [^,]+/g, "")
     out.push(
-      "```ts\n" +
+      "<!-- snippet: skip (signatures) -->\n```ts\n" +
         `// Promise: every item, fetching pages as needed (or .pages(...) for whole pages)\n` +
-        `for await (const item of client.${accessor}.${op.id}.all(${params.replace(/: [^,]+/g, "")})) {}\n` +
+        `for await (const item of client.${accessor}.${op.id}.all(${args})) {}\n` +
         `// Effect: a Stream of items (or .pages(...), a Stream of pages)\n` +
-        `${service}.${op.id}.all(${params.replace(/: [^,]+/g, "")})\n` +
+        `${service}.${op.id}.all(${args})\n` +
         "```\n"
     )
   }
@@ -738,10 +883,15 @@ const operationEntry = (
     out.push(
       `From ${code(example.file)} (\`pnpm example ${example.file.slice(9, -3)}\` runs it against the sandbox):\n`
     )
-    out.push(`\`\`\`ts\n// Promise\n${example.promise}\n\`\`\`\n`)
-    out.push(`\`\`\`ts\n// Effect, in Effect.gen\n${example.effect}\n\`\`\`\n`)
+    // type-checked by `pnpm run docs`, as the README's snippets are (scripts/readme-snippets.ts)
+    const marker = (prelude: string) =>
+      example.checked
+        ? `<!-- snippet: prelude=${prelude}${example.declares.map((d) => `; declare ${d}`).join("")} -->\n`
+        : "<!-- snippet: skip (uses a value the whole example makes first) -->\n"
+    out.push(`${marker("promise")}\`\`\`ts\n// Promise\n${example.promise}\n\`\`\`\n`)
+    out.push(`${marker("effect")}\`\`\`ts\n// Effect\n${example.effect}\n\`\`\`\n`)
     out.push(
-      `<details><summary>The whole example (Effect)</summary>\n\n\`\`\`ts\n${example.source}\n\`\`\`\n\n</details>\n`
+      `<details><summary>The whole example (Effect)</summary>\n\n<!-- snippet: skip (examples/ is type-checked by pnpm check) -->\n\`\`\`ts\n${example.source}\n\`\`\`\n\n</details>\n`
     )
   }
   return out.join("\n")
@@ -768,6 +918,22 @@ const groupPage = (accessor: string, ops: Record<string, AnyOperation>, make: (s
   return { file: pageFile(accessor), title: serviceTag, text }
 }
 
+const operationCount = Object.values(Api.groups).reduce((n, ops) => n + Object.keys(ops).length, 0)
+
+/** The operations that document an exception: all of them said as such, else listed. */
+const documentedBy = (links: ReadonlyArray<{ readonly id: string; readonly link: string }>): string => {
+  if (links.length === 0) return "no operation"
+  if (links.length === operationCount) return "every operation"
+  if (links.length >= operationCount - 5) {
+    const ids = new Set(links.map((l) => l.id))
+    const others = Object.entries(Api.groups).flatMap(([accessor, ops]) =>
+      Object.keys(ops).filter((id) => !ids.has(id)).map((id) => `[${id}](${pageFile(accessor)}#${id.toLowerCase()})`)
+    )
+    return `every operation but ${others.join(", ")}`
+  }
+  return links.map((l) => l.link).join(", ")
+}
+
 const errorsPage = (): Rendered => {
   const rules = errorMapping.rules as ReadonlyArray<Json>
   const byException = new Map<string, Array<string>>()
@@ -780,15 +946,15 @@ const errorsPage = (): Rendered => {
         rule.codes !== undefined ? `code ${rule.codes.join(" or ")}` : undefined
       ].filter((p) => p !== undefined).join(", ")
     const list = byException.get(rule.exception) ?? []
-    list.push(rule.note === undefined ? when : `${when} (${rule.note})`)
+    list.push(rule.note === undefined || rule.otherwise === true ? when : `${when} (${rule.note})`)
     byException.set(rule.exception, list)
   }
-  const usedBy = new Map<string, Array<string>>()
+  const usedBy = new Map<string, Array<{ readonly id: string; readonly link: string }>>()
   for (const [accessor, ops] of Object.entries(Api.groups)) {
     for (const op of Object.values(ops as Record<string, AnyOperation>)) {
       for (const e of op.errors) {
         const list = usedBy.get(e._tag as string) ?? []
-        list.push(`[${op.id}](${pageFile(accessor)}#${op.id.toLowerCase()})`)
+        list.push({ id: op.id, link: `[${op.id}](${pageFile(accessor)}#${op.id.toLowerCase()})` })
         usedBy.set(e._tag as string, list)
       }
     }
@@ -812,7 +978,7 @@ const errorsPage = (): Rendered => {
           codes.map((c) => `| ${c.code} | ${c.status} | ${code(c.type)} | ${cell(c.message)} |`).join("\n")
         }\n`
         : "",
-      `Documented by: ${(usedBy.get(tag) ?? ["no operation"]).join(", ")}.\n`
+      `Documented by: ${documentedBy(usedBy.get(tag) ?? [])}.\n`
     ].join("\n")
   })
   const text = [
@@ -826,10 +992,7 @@ const errorsPage = (): Rendered => {
     ...sections,
     "## Raised by the SDK\n",
     "<a id=\"client-side\"></a>\n",
-    "### RequestValidationError\n\nThe request breaks the operation's schema (a missing required field, too long a value, a bad UUID, more than 25,000 recipients, ...): raised before anything is sent, with the issues by field.\n",
-    "### TransportError\n\nNo usable answer came back: the connection failed or the request timed out. It carries the method and URL, never a header.\n",
-    "### DecodeError\n\nA 2xx answer whose body does not fit the operation's answer schema.\n",
-    "### InvalidOptionsError\n\nThe client's options cannot work (a base URL that is not http(s), a credential that cannot be sent as a header, an unknown option). Raised when the client is built; nothing is sent.\n",
+    ...sdkErrors.classes.map((c) => `### ${c.name}\n\n${specMarkdown(c.doc).replace(/\s*\n\s*/g, " ")}\n`),
     "## Token errors\n",
     `With OAuth client credentials, the client fetches its token (\`POST /oauth/token\`) before the first call, so any method can also raise what [getAccessToken](${
       pageFile("oauth")
@@ -846,16 +1009,22 @@ const indexPage = (pages: ReadonlyArray<Rendered>): Rendered => {
       cell(groupDescriptions.get(tag) ?? "")
     } |`
   })
-  const count = Object.values(Api.groups).reduce((n, ops) => n + Object.keys(ops).length, 0)
   const text = [
     "---\ntitle: API reference\nchildren:\n" + pages.map((p) => `  - ./${p.file}`).join("\n") + "\n---\n",
     "# API reference\n",
-    `The SMS.CX API's ${count} operations in ${rows.length} groups, each with its HTTP method and path, the call in ` +
+    `The SMS.CX API's ${operationCount} operations in ${rows.length} groups, each with its HTTP method and path, the call in ` +
     "both styles (Promise: `@smscx/promise`; Effect: `@smscx/client`), the request and answer fields, the exceptions " +
     "it can raise and an example with real values taken from `examples/` (which CI runs against the sandbox). " +
     `See [Errors](${errorsFile}) for when each exception is raised.\n`,
     "```ts\n// Promise\nimport { SmsCx } from \"@smscx/promise\"\nconst client = new SmsCx({ apiKey: process.env.SMSCX_API_KEY! })\n" +
     "// Effect\nimport { SmsCx, Sms } from \"@smscx/client\"\nconst MainLive = SmsCx.layerConfig()\n```\n",
+    ...(modelNames.exists
+      ? [
+        "Each method's request, answer and error types have names (`SendSmsRequest`, `SendSmsResponse`, " +
+        "`SendSmsError`, ...), which `@smscx/core`, `@smscx/client` and `@smscx/promise` export: " +
+        "`import type { SendSmsRequest } from \"@smscx/promise\"`.\n"
+      ]
+      : []),
     `| Group | Promise | Effect service | Methods | What it does |\n| --- | --- | --- | --- | --- |\n${
       rows.join("\n")
     }\n`

@@ -8,11 +8,12 @@
  *    (Transport, RetryPolicy, Bulk, Sandbox, errors, ...). The generated modules whose types
  *    are the operation tables (`Api`, `Generated`) are left out of the TypeDoc part: the pages
  *    of step 1 describe each operation, where TypeDoc could only dump their schema types.
+ *    Their examples are type-checked first, as the README's snippets are.
  * 3. `scripts/check-links.ts` walks the HTML and fails on a link to a missing file or anchor.
  *
  * Prints the time each step took, the page count and the size.
  */
-import { readdirSync, statSync } from "node:fs"
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import {
@@ -23,13 +24,34 @@ import {
   TSConfigReader,
   TypeDocReader
 } from "typedoc"
+import ts from "typescript"
 import { checkLinks } from "./check-links.js"
 import { writeReference } from "./docs-reference.js"
+import { checkSnippets } from "./readme-snippets.js"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 
 /** The generated modules of `@smscx/core` that the operation pages replace. */
-const REPLACED_MODULES = new Set(["Api", "Generated"])
+const REPLACED_MODULES = new Set(["Api", "Generated", "Models"])
+
+/**
+ * The per-operation types of `Models.ts` (`SendSmsRequest`, `SendSmsResponse`, `SendSmsError`,
+ * ...), which the packages also export by name: each operation's entry names them and lists
+ * their fields, so TypeDoc does not give each of them a page too.
+ */
+const modelTypes = (() => {
+  const file = join(root, "packages/core/src/Models.ts")
+  if (!existsSync(file)) return new Set<string>()
+  const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.ES2022)
+  return new Set(
+    source.statements.flatMap((s) =>
+      (ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s)) &&
+        s.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)
+        ? [s.name.text]
+        : []
+    )
+  )
+})()
 
 const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`
 
@@ -37,13 +59,27 @@ const started = performance.now()
 const written = await writeReference(join(root, "docs/reference"))
 console.log(`operation pages: ${written.length} Markdown files in docs/reference (${seconds(started)})`)
 
+// their examples and snippets type-check, as the README's do
+const snippetsStarted = performance.now()
+const snippets = checkSnippets(written.map((f) => join(root, "docs/reference", f)))
+for (const f of snippets.failures) console.error(`${f.where}: ${f.message}`)
+if (snippets.failures.length > 0) process.exit(1)
+console.log(`their ${snippets.checked} TypeScript snippets type-check (${seconds(snippetsStarted)})`)
+
 const typedocStarted = performance.now()
 const app = await Application.bootstrapWithPlugins({}, [new TypeDocReader(), new TSConfigReader()])
 app.converter.on(Converter.EVENT_RESOLVE_BEGIN, (context) => {
-  for (const reflection of context.project.getReflectionsByKind(ReflectionKind.Namespace)) {
+  const project = context.project
+  for (const reflection of project.getReflectionsByKind(ReflectionKind.Namespace)) {
     const parent = reflection.parent as DeclarationReflection | undefined
     if (REPLACED_MODULES.has(reflection.name) && parent?.name === "@smscx/core") {
-      context.project.removeReflection(reflection)
+      project.removeReflection(reflection)
+    }
+  }
+  const kinds = ReflectionKind.Interface | ReflectionKind.TypeAlias | ReflectionKind.Reference
+  for (const reflection of project.getReflectionsByKind(kinds)) {
+    if (modelTypes.has(reflection.name) && reflection.parent?.parent === project) {
+      project.removeReflection(reflection)
     }
   }
 })

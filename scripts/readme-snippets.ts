@@ -13,6 +13,8 @@
  *   `SmsCx` of `@smscx/promise`), top-level `await`, and the same placeholders.
  * - `<!-- snippet: prelude=styles -->`: a block of an `// Effect` part and a `// Promise` part
  *   (lines starting with those comments), each checked with its style's prelude.
+ * - `; declare name: Type` after a prelude (`<!-- snippet: prelude=promise; declare id: number -->`):
+ *   a value the fragment uses that its text shows only in a comment.
  * - `<!-- snippet: skip (why) -->`: not checked; keep these rare and say why.
  *
  * Without a prelude, a block with `// Effect` and `// Promise` parts is checked as two modules
@@ -88,7 +90,12 @@ declare const message: Parameters<SmsCx["bulk"]["sms"]>[1]
 type Marker =
   | { readonly _tag: "Module" }
   | { readonly _tag: "Skip"; readonly reason: string }
-  | { readonly _tag: "Prelude"; readonly name: "effect" | "promise" | "styles" }
+  | {
+    readonly _tag: "Prelude"
+    readonly name: "effect" | "promise" | "styles"
+    /** `declare name: Type` parts: what the fragment uses that neither it nor the prelude declares. */
+    readonly declares: ReadonlyArray<string>
+  }
 
 interface Block {
   readonly file: string
@@ -103,9 +110,15 @@ const MARKER = /^<!--\s*snippet:\s*(.*?)\s*-->$/
 const parseMarker = (text: string, where: string): Marker => {
   const skip = /^skip\s*\((.+)\)$/.exec(text)
   if (skip) return { _tag: "Skip", reason: skip[1]! }
-  const prelude = /^prelude=(effect|promise|styles)$/.exec(text)
-  if (prelude) return { _tag: "Prelude", name: prelude[1] as "effect" | "promise" | "styles" }
-  throw new Error(`${where}: unknown snippet marker "${text}" (prelude=effect|promise|styles, or skip (why))`)
+  const [first, ...rest] = text.split(";").map((part) => part.trim())
+  const prelude = /^prelude=(effect|promise|styles)$/.exec(first ?? "")
+  const declares = rest.map((part) => /^declare\s+(\w+\s*:.+)$/.exec(part)?.[1])
+  if (prelude && declares.every((d) => d !== undefined)) {
+    return { _tag: "Prelude", name: prelude[1] as "effect" | "promise" | "styles", declares: declares as Array<string> }
+  }
+  throw new Error(
+    `${where}: unknown snippet marker "${text}" (prelude=effect|promise|styles, then "; declare name: Type" parts, or skip (why))`
+  )
 }
 
 /** The TypeScript blocks of a Markdown file, with the marker before each. */
@@ -215,6 +228,9 @@ const modulesOf = (block: Block, index: number): Array<Module> => {
         })),
         ...section.lines.filter((_, i) => indexes.has(i)),
         ...own(prelude.declarations),
+        ...(marker._tag === "Prelude"
+          ? marker.declares.map((d) => ({ text: `declare const ${d}`, from: undefined }))
+          : []),
         ...own(prelude.open),
         ...section.lines.filter((_, i) => !indexes.has(i)),
         ...own(prelude.close)
