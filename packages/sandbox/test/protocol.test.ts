@@ -4,6 +4,7 @@ import type * as Operation from "@smscx/core/Operation"
 import { Sandbox } from "@smscx/sandbox"
 import * as Effect from "effect/Effect"
 import * as TestClock from "effect/TestClock"
+import { readFileSync } from "node:fs"
 import * as App from "../src/internal/kernel/app.js"
 import * as Control from "../src/internal/kernel/control.js"
 import * as Router from "../src/internal/kernel/router.js"
@@ -96,6 +97,14 @@ describe("the control API's index", () => {
       assert.strictEqual(unknown.status, 404)
       assert.include((unknown.json as { error: { message: string } }).error.message, "GET /__sandbox/ lists")
     }).pipe(provide()))
+
+  it("the README documents every control route", () => {
+    const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8")
+    const undocumented = Control.routes.map((route) => `/__sandbox/${route.path}`).filter((path) =>
+      !readme.includes(`${path}\``) && !readme.includes(`${path}[`) && !readme.includes(`${path} `)
+    )
+    assert.deepStrictEqual(undocumented, [])
+  })
 
   it.effect("the index is guarded as the other control routes: no other origin, no other Host", () =>
     Effect.gen(function*() {
