@@ -6,7 +6,7 @@
  * documents them.
  *
  * Serve it in-process (`layerHttpClient`, `inProcessFetch`: nothing touches the network) or on
- * loopback (`layerServer`, `start`, the `pnpm sandbox` CLI).
+ * loopback (`layerServer`, `start`, the `smscx-sandbox` CLI: `npx @smscx/sandbox`).
  *
  * Idempotency: a send with an `idempotencyId` is performed and billed once. Its records belong
  * to the account the credential acts for: each API key has its own, and all the tokens of one
