@@ -40,6 +40,13 @@ const examples = (api: string) => {
   return { count: promise.length, code }
 }
 
+/** Calls a newcomer gets wrong: their type errors must name the request. */
+const mistakes = `import { SmsCx } from "@smscx/promise"
+const client = new SmsCx({ apiKey: "key" })
+export const a = client.sms.sendSms({ to: ["+14155550123"], text: "Hi" })
+export const b = client.reports.getAdvancedReport({ period: "2026-05", start_date: "2026-05-01" })
+`
+
 describe("Hovers speak the API", () => {
   const api = src("Api.ts")
   const written = examples(api)
@@ -51,7 +58,8 @@ describe("Hovers speak the API", () => {
         code: `${sample}\nexport const method = client.sms.sendSms\n`,
         probes: [...probes, { name: "method", at: "sendSms", after: "export const method" }]
       },
-      { code: written.code, probes: [] }
+      { code: written.code, probes: [] },
+      { code: mistakes, probes: [] }
     ])
   }, 120_000)
 
@@ -89,6 +97,15 @@ describe("Hovers speak the API", () => {
     assert.deepStrictEqual(results[1]!.errors.filter((e) => !e.includes("is declared but")), [])
     // values, not the field names of the generic examples (`sendSms({ to, from, text })`)
     assert.include(api, `client.sms.sendSms({ to: ["+14155550123"], from: "InfoText", text: "Your code is 1234" })`)
+  })
+
+  it("type errors name the request, not its schema", () => {
+    const errors = results[2]!.errors
+    assert.strictEqual(errors.length, 2)
+    assert.include(errors[0], "not assignable to parameter of type 'SendSmsRequest'")
+    assert.include(errors[0], "Property 'from' is missing")
+    assert.include(errors[1], "not assignable to parameter of type 'GetAdvancedReportRequest'")
+    for (const error of errors) noInternals(error)
   })
 
   it("no generated comment links to a dead anchor such as `[sender names](#)`", () => {
