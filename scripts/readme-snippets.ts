@@ -1,13 +1,14 @@
 /**
- * `pnpm check:snippets`: every TypeScript block (```ts, ```typescript) of `README.md` and
- * `packages/*\/README.md` type-checks, as one TypeScript program with the repository's compiler
- * options, the workspace packages resolved as the examples resolve them. A failure is reported
- * at its README file and line.
+ * `pnpm check:snippets`: every TypeScript block (```ts, ```typescript) of `README.md`,
+ * `packages/*\/README.md` and the guides `docs/*.md` type-checks, as one TypeScript program
+ * with the repository's compiler options, the workspace packages resolved as the examples
+ * resolve them. A failure is reported at its file and line.
  *
  * A block is a module of its own, unless an HTML comment on the line(s) just before it says:
  *
  * - `<!-- snippet: prelude=effect -->`: a fragment of an Effect program. It runs inside an
- *   `Effect.gen` where `sms`, `reports`, `numbers` are bound, with the usual imports and the
+ *   `Effect.gen` where `sms`, `reports`, `numbers` are bound, with the usual imports (every
+ *   group's service among them) and the
  *   placeholder values below declared (its own imports are hoisted, and win over the prelude's).
  * - `<!-- snippet: prelude=promise -->`: a fragment of a Promise program, with `client` (a
  *   `SmsCx` of `@smscx/promise`), top-level `await`, and the same placeholders.
@@ -24,6 +25,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { join, relative } from "node:path"
 import { fileURLToPath } from "node:url"
 import ts from "typescript"
+import * as Api from "../packages/core/src/Api.js"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 
@@ -56,7 +58,12 @@ const named = (from: string, names: ReadonlyArray<string>, type = false) =>
 const PRELUDES: Record<"effect" | "promise", Prelude> = {
   effect: {
     imports: [
-      ...named("@smscx/client", ["Bulk", "Numbers", "Reports", "Sms", "SmsCx"]),
+      // every group's service (`Sms`, `Optouts`, ...), as the operation entries name them
+      ...named("@smscx/client", [
+        "Bulk",
+        "SmsCx",
+        ...Object.values(Api.groups).map((ops) => Object.values(ops)[0]!.group)
+      ]),
       ...named("effect", ["Console", "Effect", "Layer", "Redacted", "Schedule", "Stream"]),
       ...named("@smscx/core/Api", ["Sms as SmsOperations"], true),
       ...named("@smscx/core/Operation", ["InputOf"], true)
@@ -239,9 +246,12 @@ const modulesOf = (block: Block, index: number): Array<Module> => {
   })
 }
 
-/** The README files: the root's and each package's. */
+/** The README files (the root's and each package's) and the guides in `docs/`. */
 export const readmes = (): Array<string> => [
   join(root, "README.md"),
+  ...readdirSync(join(root, "docs"), { withFileTypes: true })
+    .filter((d) => d.isFile() && d.name.endsWith(".md"))
+    .map((d) => join(root, "docs", d.name)),
   ...readdirSync(join(root, "packages"), { withFileTypes: true })
     .filter((d) => d.isDirectory())
     .map((d) => join(root, "packages", d.name, "README.md"))
@@ -324,9 +334,9 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
   for (const f of failures) console.error(`${f.where}: ${f.message}`)
   for (const s of skipped) console.log(`skipped ${s}`)
   const seconds = ((performance.now() - started) / 1000).toFixed(1)
-  console.log(`${checked} snippets from ${files.length} READMEs type-checked in ${seconds} s`)
+  console.log(`${checked} snippets from ${files.length} Markdown files type-checked in ${seconds} s`)
   if (failures.length > 0) {
-    console.error(`${failures.length} type errors in README snippets`)
+    console.error(`${failures.length} type errors in Markdown snippets`)
     process.exit(1)
   }
 }
