@@ -347,7 +347,7 @@ const observeEffect = (
 
 const consoleMethods = ["log", "info", "warn", "error", "debug", "trace"] as const
 
-/** The Promise client with `log: "debug"`, with what it writes to the console recorded. */
+/** The Promise client with `log: "debug"`, with what it writes to the console or stderr recorded. */
 const observePromise = (
   style: Style,
   server: FaultServer.FaultServer,
@@ -357,16 +357,23 @@ const observePromise = (
   Effect.gen(function*() {
     const lines: Array<string> = []
     const originals = consoleMethods.map((method) => [method, console[method]] as const)
+    // the client's own log lines go straight to stderr, not through the console
+    const streams = [process.stdout, process.stderr] as const
+    const writes = streams.map((stream) => stream.write)
     const { errors, outcomes } = yield* Effect.acquireUseRelease(
       Effect.sync(() => {
         for (const method of consoleMethods) {
           console[method] = (...args: Array<unknown>) => void lines.push(util.format(...args))
+        }
+        for (const stream of streams) {
+          stream.write = ((chunk: unknown) => lines.push(...String(chunk).split("\n").filter(Boolean)) > 0) as never
         }
       }),
       () => runFaults(style, server, credentials, faults),
       () =>
         Effect.sync(() => {
           for (const [method, original] of originals) console[method] = original
+          streams.forEach((stream, i) => stream.write = writes[i]!)
         })
     )
     // no tracer reaches into the Promise client's own runtime: it has no spans to show
