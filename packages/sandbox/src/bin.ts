@@ -16,7 +16,6 @@
  * @since 0.1.0
  */
 import * as HttpServer from "@effect/platform/HttpServer"
-import type { ServeError } from "@effect/platform/HttpServerError"
 import * as Console from "effect/Console"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
@@ -27,6 +26,7 @@ import { DEFAULT_MAX_BODY_BYTES } from "./internal/kernel/body.js"
 import * as Control from "./internal/kernel/control.js"
 import * as Faults from "./internal/kernel/faults.js"
 import { hostnameOf } from "./internal/kernel/guard.js"
+import * as NodeServer from "./internal/kernel/nodeServer.js"
 import { runMain } from "./internal/kernel/runMain.js"
 import { DEFAULT_MAX_MESSAGES } from "./internal/store.js"
 import { version } from "./internal/version.js"
@@ -212,36 +212,6 @@ const announce = (options: Sandbox.Options & Sandbox.ServerOptions) =>
     }
   }))
 
-const codeOf = (cause: unknown): string | undefined =>
-  typeof cause === "object" && cause !== null && "code" in cause && typeof cause.code === "string"
-    ? cause.code
-    : undefined
-
-/** One line for what stopped it listening: the address, the system's code and what to do. */
-const listenFailure = (error: ServeError, options: Sandbox.ServerOptions): string => {
-  const host = options.host ?? "127.0.0.1"
-  const port = options.port ?? 0
-  const code = codeOf(error.cause)
-  const another = "choose another with --port, or --port 0 for a free one"
-  switch (code) {
-    case "EADDRINUSE":
-      return `${NAME}: port ${port} on ${host} is in use (EADDRINUSE); ${another}`
-    case "EACCES":
-      return `${NAME}: no permission to listen on port ${port} on ${host} (EACCES; ports below 1024 need ` +
-        `privileges); ${another}`
-    case "EADDRNOTAVAIL":
-      return `${NAME}: ${host} is not an address of this machine (EADDRNOTAVAIL); choose another with --host ` +
-        "(default 127.0.0.1)"
-    case "ENOTFOUND":
-    case "EAI_AGAIN":
-      return `${NAME}: host ${host} not found (${code}); choose another with --host (default 127.0.0.1)`
-    default: {
-      const message = error.cause instanceof Error ? error.cause.message : String(error.cause)
-      return `${NAME}: cannot listen on port ${port} on ${host}: ${message}${code === undefined ? "" : ` (${code})`}`
-    }
-  }
-}
-
 const main = Effect.gen(function*() {
   const options = yield* parse
   if (options === "help") return yield* Console.log(usage)
@@ -249,7 +219,9 @@ const main = Effect.gen(function*() {
   return yield* Layer.launch(announce(options).pipe(Layer.provideMerge(Sandbox.layerServer(options)))).pipe(
     Effect.catchTag("ServeError", (error) =>
       Effect.zipRight(
-        Console.error(listenFailure(error, options)),
+        Console.error(
+          `${NAME}: ${NodeServer.listenFailure(error.cause, options.host ?? "127.0.0.1", options.port ?? 0)}`
+        ),
         Effect.sync(() => {
           process.exitCode = 1
         })

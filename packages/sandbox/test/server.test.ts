@@ -14,6 +14,7 @@ import { readFileSync } from "node:fs"
 import * as Http from "node:http"
 import * as Net from "node:net"
 import { createInterface } from "node:readline"
+import * as NodeServer from "../src/internal/kernel/nodeServer.js"
 
 describe("over a loopback socket", () => {
   it.live("layerServer serves the API on 127.0.0.1", () =>
@@ -190,6 +191,25 @@ describe("the CLI", () => {
       }),
     60_000
   )
+
+  it("names the system's code and what to do for each way listening fails", () => {
+    const failure = (code: string | undefined, host = "127.0.0.1", port = 80) =>
+      NodeServer.listenFailure(Object.assign(new Error(`listen ${code}: it failed`), { code }), host, port)
+    assert.strictEqual(
+      failure("EACCES"),
+      "no permission to listen on port 80 on 127.0.0.1 (EACCES; ports below 1024 need privileges); choose " +
+        "another with --port, or --port 0 for a free one"
+    )
+    assert.strictEqual(
+      failure("ENOTFOUND", "sandbox.invalid"),
+      "host sandbox.invalid not found (ENOTFOUND); choose another with --host (default 127.0.0.1)"
+    )
+    assert.strictEqual(failure("EMFILE"), "cannot listen on port 80 on 127.0.0.1: listen EMFILE: it failed (EMFILE)")
+    assert.strictEqual(
+      NodeServer.listenFailure("not an error", "::1", 4010),
+      "cannot listen on port 4010 on ::1: not an error"
+    )
+  })
 
   it.live(
     "--version prints the package's version; help and usage errors name the command as it was run",

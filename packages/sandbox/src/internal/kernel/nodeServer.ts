@@ -267,3 +267,33 @@ export const layer = (options: {
   readonly port: number
   readonly host: string
 }): Layer.Layer<HttpServer.HttpServer, ServeError> => Layer.scoped(HttpServer.HttpServer, make(options))
+
+const codeOf = (cause: unknown): string | undefined =>
+  typeof cause === "object" && cause !== null && "code" in cause && typeof cause.code === "string"
+    ? cause.code
+    : undefined
+
+/**
+ * What stopped a server listening on `host`:`port`, in one line a user can act on: the address,
+ * the system's code and what to choose instead. `cause` is the `ServeError`'s.
+ * @internal
+ */
+export const listenFailure = (cause: unknown, host: string, port: number): string => {
+  const code = codeOf(cause)
+  const another = "choose another with --port, or --port 0 for a free one"
+  switch (code) {
+    case "EADDRINUSE":
+      return `port ${port} on ${host} is in use (EADDRINUSE); ${another}`
+    case "EACCES":
+      return `no permission to listen on port ${port} on ${host} (EACCES; ports below 1024 need privileges); ${another}`
+    case "EADDRNOTAVAIL":
+      return `${host} is not an address of this machine (EADDRNOTAVAIL); choose another with --host (default 127.0.0.1)`
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return `host ${host} not found (${code}); choose another with --host (default 127.0.0.1)`
+    default: {
+      const message = cause instanceof Error ? cause.message : String(cause)
+      return `cannot listen on port ${port} on ${host}: ${message}${code === undefined ? "" : ` (${code})`}`
+    }
+  }
+}
