@@ -319,6 +319,8 @@ interface Example {
   readonly declares: ReadonlyArray<string>
   /** Whether the snippets can be type-checked: every name they use is shown or declared. */
   readonly checked: boolean
+  /** The style the example script is written in. */
+  readonly style: "Effect" | "Promise"
 }
 
 /** The accessor of each service tag: `Sms` -> `sms`. */
@@ -351,7 +353,8 @@ const exampleOf = (accessor: string, id: string): Example | undefined => {
   // the variables bound to services (`const sms = yield* Sms`), and every other declaration
   const services = new Map<string, string>()
   const declarations = new Map<string, ts.VariableDeclaration>()
-  const calls: Array<{ readonly call: ts.CallExpression; readonly via: string | undefined }> = []
+  const calls: Array<{ readonly call: ts.CallExpression; readonly via: string | undefined; readonly promise?: true }> =
+    []
   const visit = (node: ts.Node): void => {
     if (ts.isVariableDeclaration(node) && node.initializer !== undefined) {
       const init = node.initializer
@@ -364,6 +367,12 @@ const exampleOf = (accessor: string, id: string): Example | undefined => {
       if (ts.isIdentifier(callee.expression) && names.includes(callee.name.text)) {
         calls.push({ call: node, via: undefined })
       } else if (
+        // a Promise example: `client.oauth.getAccessToken(...)`
+        ts.isPropertyAccessExpression(callee.expression) && ts.isIdentifier(callee.expression.expression) &&
+        callee.expression.name.text === accessor && names.includes(callee.name.text)
+      ) {
+        calls.push({ call: node, via: undefined, promise: true })
+      } else if (
         ts.isPropertyAccessExpression(callee.expression) && ts.isIdentifier(callee.expression.expression) &&
         names.includes(callee.expression.name.text) && ["all", "pages", "stream"].includes(callee.name.text)
       ) {
@@ -373,13 +382,18 @@ const exampleOf = (accessor: string, id: string): Example | undefined => {
     ts.forEachChild(node, visit)
   }
   visit(source)
-  const chosen = calls.find((c) => c.via === undefined) ?? calls[0]
+  const chosen = calls.find((c) => c.via === undefined && c.promise === undefined) ??
+    calls.find((c) => c.promise === undefined) ?? calls[0]
   if (chosen === undefined) return undefined
   const callee = chosen.call.expression as ts.PropertyAccessExpression
   const ownerNode = chosen.via === undefined
     ? callee.expression
     : (callee.expression as ts.PropertyAccessExpression).expression
-  const owner = ownerNode.getText(source)
+  // in a Promise example, the Effect style's service is named after the group's accessor
+  const owner = chosen.promise === true ? accessor : ownerNode.getText(source)
+  if (chosen.promise === true && !services.has(owner) && !declarations.has(owner)) {
+    services.set(owner, Object.values(Api.groups[accessor as keyof typeof Api.groups])[0]!.group)
+  }
   if (services.get(owner) === undefined) return undefined
 
   /**
@@ -428,7 +442,8 @@ const exampleOf = (accessor: string, id: string): Example | undefined => {
       seen.add(name)
       const declared = declarations.get(name)
       const init = declared?.initializer
-      if (declared !== undefined && init !== undefined && !init.getText(source).includes("yield")) {
+      const plain = init !== undefined && !/\b(yield|await)\b/.test(init.getText(source))
+      if (declared !== undefined && init !== undefined && plain) {
         need(init)
         const line = `const ${dedent(declared.getText(source))}`
         lines.push({ promise: line, effect: line })
@@ -532,7 +547,15 @@ const exampleOf = (accessor: string, id: string): Example | undefined => {
         : `const result = yield* ${effectCall}`
     )
   ]
-  return { file, source: text.trimEnd(), promise: promise.join("\n"), effect: effect.join("\n"), declares, checked }
+  return {
+    file,
+    source: text.trimEnd(),
+    promise: promise.join("\n"),
+    effect: effect.join("\n"),
+    declares,
+    checked,
+    style: chosen.promise === true ? "Promise" : "Effect"
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -891,7 +914,7 @@ const operationEntry = (
     out.push(`${marker("promise")}\`\`\`ts\n// Promise\n${example.promise}\n\`\`\`\n`)
     out.push(`${marker("effect")}\`\`\`ts\n// Effect\n${example.effect}\n\`\`\`\n`)
     out.push(
-      `<details><summary>The whole example (Effect)</summary>\n\n<!-- snippet: skip (examples/ is type-checked by pnpm check) -->\n\`\`\`ts\n${example.source}\n\`\`\`\n\n</details>\n`
+      `<details><summary>The whole example (${example.style})</summary>\n\n<!-- snippet: skip (examples/ is type-checked by pnpm check) -->\n\`\`\`ts\n${example.source}\n\`\`\`\n\n</details>\n`
     )
   }
   return out.join("\n")
