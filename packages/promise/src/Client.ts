@@ -95,7 +95,7 @@ const STATUS_ERROR = 2
 
 /**
  * A log line: its level, its message, and the message's facts as fields.
- * @since 0.2.0
+ * @since 0.3.0
  * @category models
  */
 export type LogFunction = (
@@ -106,7 +106,7 @@ export type LogFunction = (
 
 /**
  * A logger object, as `console` and winston's loggers are.
- * @since 0.2.0
+ * @since 0.3.0
  * @category models
  */
 export interface LoggerObject {

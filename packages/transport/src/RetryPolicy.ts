@@ -157,7 +157,7 @@ const isFinalCode = (code: string | undefined): boolean =>
  * Whether a failure is a refused connection (or a DNS lookup that failed for now): the request
  * never left, and `maxRefusedRetries` bounds its retries.
  *
- * @since 0.2.0
+ * @since 0.3.0
  * @category classification
  */
 export const isRefused = (error: unknown): boolean => {
