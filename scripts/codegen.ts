@@ -101,7 +101,9 @@ const constraintsOf = (s: Json): Array<string> => {
     const shown = s.enum.slice(0, MAX_ENUM_IN_DOC).map(code).join(", ")
     out.push(`one of ${shown}${s.enum.length > MAX_ENUM_IN_DOC ? `, … (${s.enum.length} values)` : ""}`)
   }
-  if (typeof s.format === "string" && s.format !== "binary") out.push(`format ${s.format}`)
+  // what the SDK checks before sending (Formats.DateTime): the docs' form, or ISO 8601
+  if (s.format === "date-time" && strictFormats) out.push("a date-time, `YYYY-MM-DD HH:MM:SS` or ISO 8601")
+  else if (typeof s.format === "string" && s.format !== "binary") out.push(`format ${s.format}`)
   const range = (min: number | undefined, max: number | undefined, unit: string) => {
     if (min !== undefined && min === max) return `${min} ${unit}`
     if (min !== undefined && min > 0 && max !== undefined) return `${min} to ${max} ${unit}`

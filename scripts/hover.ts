@@ -104,7 +104,12 @@ import { Sms, Reports } from "@smscx/client"
 import { Effect } from "effect"
 
 const client = new SmsCx({ apiKey: "key" })
-export const sent = await client.sms.sendSms({ to: ["+14155550123"], from: "InfoText", text: "Your code is 1234" })
+export const sent = await client.sms.sendSms({
+  to: ["+14155550123"],
+  from: "InfoText",
+  text: "Your code is 1234",
+  scheduledDate: "2026-05-01 09:00:00"
+})
 export const report = client.reports.getAdvancedReport.all({ period: "2026-05" })
 
 export const program = Effect.gen(function*() {
@@ -121,6 +126,7 @@ export const probes: ReadonlyArray<Probe> = [
   { name: "Promise sendSms", at: "sendSms", after: "client.sms" },
   { name: "field from", at: "from", after: "client.sms.sendSms" },
   { name: "field to", at: "to:", after: "client.sms.sendSms" },
+  { name: "field scheduledDate", at: "scheduledDate", after: "client.sms.sendSms" },
   { name: "Promise result", at: "sent" },
   {
     name: "Effect sendSms",

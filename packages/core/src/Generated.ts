@@ -4798,7 +4798,7 @@ ttl: /*#__PURE__*/ Schema.optional(Schema.Int),
 /**
  * If you want to schedule the Multichannel message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Multichannel message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly
  *
- * Format date-time.
+ * A date-time, `YYYY-MM-DD HH:MM:SS` or ISO 8601.
  */
 scheduledDate: /*#__PURE__*/ Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
@@ -4847,7 +4847,7 @@ ttl: /*#__PURE__*/ Schema.optional(Schema.Int),
 /**
  * If you want to schedule the Multichannel message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Multichannel message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly
  *
- * Format date-time.
+ * A date-time, `YYYY-MM-DD HH:MM:SS` or ISO 8601.
  */
 scheduledDate: /*#__PURE__*/ Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
@@ -4913,7 +4913,7 @@ allowInvalid: /*#__PURE__*/ Schema.optional(Schema.Boolean),
 /**
  * If you want to schedule the Multichannel message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Multichannel message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly
  *
- * Format date-time.
+ * A date-time, `YYYY-MM-DD HH:MM:SS` or ISO 8601.
  */
 scheduledDate: /*#__PURE__*/ Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
@@ -4980,7 +4980,7 @@ allowInvalid: /*#__PURE__*/ Schema.optional(Schema.Boolean),
 /**
  * If you want to schedule the Multichannel message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Multichannel message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly
  *
- * Format date-time.
+ * A date-time, `YYYY-MM-DD HH:MM:SS` or ISO 8601.
  */
 scheduledDate: /*#__PURE__*/ Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
@@ -5057,7 +5057,7 @@ text: Schema.String,
 /**
  * If you want to schedule the SMS at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a SMS to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly
  *
- * Format date-time.
+ * A date-time, `YYYY-MM-DD HH:MM:SS` or ISO 8601.
  */
 scheduledDate: /*#__PURE__*/ Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
@@ -5104,7 +5104,7 @@ text: Schema.String,
 /**
  * If you want to schedule the SMS at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a SMS to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly
  *
- * Format date-time.
+ * A date-time, `YYYY-MM-DD HH:MM:SS` or ISO 8601.
  */
 scheduledDate: /*#__PURE__*/ Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
@@ -5168,7 +5168,7 @@ allowInvalid: /*#__PURE__*/ Schema.optional(Schema.Boolean),
 /**
  * If you want to schedule the SMS at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a SMS to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly
  *
- * Format date-time.
+ * A date-time, `YYYY-MM-DD HH:MM:SS` or ISO 8601.
  */
 scheduledDate: /*#__PURE__*/ Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
@@ -5244,7 +5244,7 @@ allowInvalid: /*#__PURE__*/ Schema.optional(Schema.Boolean),
 /**
  * If you want to schedule the SMS at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a SMS to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly
  *
- * Format date-time.
+ * A date-time, `YYYY-MM-DD HH:MM:SS` or ISO 8601.
  */
 scheduledDate: /*#__PURE__*/ Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
@@ -5291,7 +5291,7 @@ templateId: Schema.Int, customFields: /*#__PURE__*/ Schema.optional(CustomFields
 /**
  * If you want to schedule the Viber message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Viber message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly
  *
- * Format date-time.
+ * A date-time, `YYYY-MM-DD HH:MM:SS` or ISO 8601.
  */
 scheduledDate: /*#__PURE__*/ Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
@@ -5338,7 +5338,7 @@ templateId: Schema.Int, customFields: /*#__PURE__*/ Schema.optional(CustomFields
 /**
  * If you want to schedule the Viber message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Viber message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly
  *
- * Format date-time.
+ * A date-time, `YYYY-MM-DD HH:MM:SS` or ISO 8601.
  */
 scheduledDate: /*#__PURE__*/ Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
@@ -5402,7 +5402,7 @@ allowInvalid: /*#__PURE__*/ Schema.optional(Schema.Boolean),
 /**
  * If you want to schedule the Viber message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Viber message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly
  *
- * Format date-time.
+ * A date-time, `YYYY-MM-DD HH:MM:SS` or ISO 8601.
  */
 scheduledDate: /*#__PURE__*/ Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
@@ -5467,7 +5467,7 @@ allowInvalid: /*#__PURE__*/ Schema.optional(Schema.Boolean),
 /**
  * If you want to schedule the Viber message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Viber message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly
  *
- * Format date-time.
+ * A date-time, `YYYY-MM-DD HH:MM:SS` or ISO 8601.
  */
 scheduledDate: /*#__PURE__*/ Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
@@ -5537,7 +5537,7 @@ allowInvalid: /*#__PURE__*/ Schema.optional(Schema.Boolean),
 /**
  * If you want to schedule the Whatsapp message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Whatsapp message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly
  *
- * Format date-time.
+ * A date-time, `YYYY-MM-DD HH:MM:SS` or ISO 8601.
  */
 scheduledDate: /*#__PURE__*/ Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
@@ -5602,7 +5602,7 @@ allowInvalid: /*#__PURE__*/ Schema.optional(Schema.Boolean),
 /**
  * If you want to schedule the Whatsapp message at a later date. The date provided must be in format **YYYY-MM-DD HH:MM:SS** (Eg. 2021-06-23 14:26:10). By default, the date and time in this parameter is treated as `UTC`. So if you want to schedule a Whatsapp message to a french phone number at 16:00 (France is UTC+2), then you should set the parameter at 2021-06-23 14:00 (UTC). If you don't want to make the calculations, you can set this parameter as the date time of the destination (eg. 2021-06-23 16:00) and set the parameter `isUtc` to `false`. In this way, the API will automatically make the conversion from the destination timezone to UTC and set the scheduledDate accordingly
  *
- * Format date-time.
+ * A date-time, `YYYY-MM-DD HH:MM:SS` or ISO 8601.
  */
 scheduledDate: /*#__PURE__*/ Schema.optional(Formats.DateTime), 
 /** If set to `false` it will indicate that the `scheduledDate` parameter is not a date in UTC time, but the date relative to the timezone of the destination phone number. The API will calculate the offset and convert the date to UTC. */
