@@ -13,6 +13,7 @@
  *
  * Prints the time each step took, the page count and the size.
  */
+import { spawn } from "node:child_process"
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -27,7 +28,6 @@ import {
 import ts from "typescript"
 import { checkLinks } from "./check-links.js"
 import { writeReference } from "./docs-reference.js"
-import { checkSnippets } from "./readme-snippets.js"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 
@@ -59,12 +59,20 @@ const started = performance.now()
 const written = await writeReference(join(root, "docs/reference"))
 console.log(`operation pages: ${written.length} Markdown files in docs/reference (${seconds(started)})`)
 
-// their examples and snippets type-check, as the README's do
-const snippetsStarted = performance.now()
-const snippets = checkSnippets(written.map((f) => join(root, "docs/reference", f)))
-for (const f of snippets.failures) console.error(`${f.where}: ${f.message}`)
-if (snippets.failures.length > 0) process.exit(1)
-console.log(`their ${snippets.checked} TypeScript snippets type-check (${seconds(snippetsStarted)})`)
+// their examples and snippets type-check, as the README's do: in a process of its own, beside
+// TypeDoc (each builds a TypeScript program of the packages; on two cores they take one each)
+const snippets = new Promise<number | null>((resolve) => {
+  const child = spawn(
+    process.execPath,
+    [
+      ...process.execArgv,
+      join(root, "scripts/readme-snippets.ts"),
+      ...written.map((f) => join(root, "docs/reference", f))
+    ],
+    { stdio: "inherit" }
+  )
+  child.on("exit", resolve)
+})
 
 const typedocStarted = performance.now()
 const app = await Application.bootstrapWithPlugins({}, [new TypeDocReader(), new TSConfigReader()])
@@ -93,6 +101,10 @@ if (app.logger.hasErrors() || (app.options.getValue("treatWarningsAsErrors") && 
   process.exit(1)
 }
 console.log(`TypeDoc: ${out} (${seconds(typedocStarted)})`)
+if ((await snippets) !== 0) {
+  console.error("the operation pages' snippets do not type-check (above)")
+  process.exit(1)
+}
 
 const files = (dir: string): Array<string> =>
   readdirSync(dir, { recursive: true, encoding: "utf8" }).map((f) => join(dir, f)).filter((f) => statSync(f).isFile())

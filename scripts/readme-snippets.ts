@@ -22,7 +22,7 @@
  * (lines before the first part belong to both), so the same name can be imported in each.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs"
-import { join, relative } from "node:path"
+import { join, relative, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import ts from "typescript"
 import * as Api from "../packages/core/src/Api.js"
@@ -328,13 +328,17 @@ export const checkSnippets = (
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  // `tsx scripts/readme-snippets.ts [file.md ...]`: those files instead (the API reference's pages)
   const started = performance.now()
-  const files = readmes()
+  const given = process.argv.slice(2)
+  const files = given.length > 0 ? given.map((f) => resolve(f)) : readmes()
   const { checked, failures, skipped } = checkSnippets(files)
   for (const f of failures) console.error(`${f.where}: ${f.message}`)
-  for (const s of skipped) console.log(`skipped ${s}`)
+  if (given.length === 0) { for (const s of skipped) console.log(`skipped ${s}`) }
   const seconds = ((performance.now() - started) / 1000).toFixed(1)
-  console.log(`${checked} snippets from ${files.length} Markdown files type-checked in ${seconds} s`)
+  console.log(
+    `${checked} snippets from ${files.length} Markdown files type-checked in ${seconds} s (${skipped.length} skipped)`
+  )
   if (failures.length > 0) {
     console.error(`${failures.length} type errors in Markdown snippets`)
     process.exit(1)
