@@ -49,6 +49,19 @@ export type WithGroup<T, G extends Groups, Given extends G[number]> =
  */
 export type Alternatives<T, G extends Groups> = { [I in keyof G]: WithGroup<T, G, G[I]> }[number]
 
+/**
+ * The schema `alternatives` makes: typed as the accepted shapes, over `from`, the schema of every
+ * field (whose comments declarations then keep).
+ * @since 0.3.0
+ * @category models
+ */
+export interface AlternativesSchema<S extends Schema.Schema.AnyNoContext, G extends Groups>
+  extends Schema.Schema<Alternatives<Schema.Schema.Type<S>, G>, Alternatives<Schema.Schema.Encoded<S>, G>>
+{
+  /** Every field, each group's optional. */
+  readonly from: S
+}
+
 const groupsText = (groups: Groups) =>
   groups.map((group) => group.map((field) => `\`${field}\``).join(" and ")).join(", or ")
 
@@ -63,7 +76,7 @@ const groupsText = (groups: Groups) =>
 export const alternatives = <S extends Schema.Schema.AnyNoContext, const G extends Groups>(
   schema: S,
   groups: G
-): Schema.Schema<Alternatives<Schema.Schema.Type<S>, G>, Alternatives<Schema.Schema.Encoded<S>, G>> =>
+): AlternativesSchema<S, G> =>
   schema.pipe(Schema.filter((value) => {
     const record = value as Readonly<Record<string, unknown>>
     const given = groups.filter((group) => group.some((field) => record[field] !== undefined))
@@ -82,7 +95,7 @@ export const alternatives = <S extends Schema.Schema.AnyNoContext, const G exten
     return missing === undefined
       ? true
       : { path: [missing], message: `is missing: ${groupsText([given[0]!])} go together` }
-  })) as unknown as Schema.Schema<Alternatives<Schema.Schema.Type<S>, G>, Alternatives<Schema.Schema.Encoded<S>, G>>
+  })) as unknown as AlternativesSchema<S, G>
 
 /**
  * What an operation answers with on success.
