@@ -193,6 +193,16 @@ describe("Reports: a period or an interval, one of the two", () => {
       assert.deepStrictEqual(all.map((m) => m.msgId), byPeriod.data.map((m) => m.msgId))
       // every page was asked for: the ones after the first kept the dates (else 1824)
       assert.strictEqual((yield* sentTo("/reports")).length, 2 + 2 + 3)
+      // a streamed export of the interval: its header, then a line per message
+      const csv = yield* Effect.scoped(Effect.gen(function*() {
+        const file = yield* reports.exportAdvancedReportToCSV.stream({
+          start_date: "2025-06-01",
+          end_date: "2025-06-30"
+        })
+        const chunks = yield* Stream.runCollect(file.stream)
+        return new TextDecoder().decode(Buffer.concat(Chunk.toReadonlyArray(chunks)))
+      }))
+      assert.strictEqual(parse(csv, { columns: true }).length, 3)
       const summary = yield* reports.getSummaryReports("traffic", { start_date: "2025-06-01", end_date: "2025-06-02" })
       assert.deepStrictEqual(Object.keys(summary.data), ["2025-06-01", "2025-06-02"])
     }).pipe(provide()))
