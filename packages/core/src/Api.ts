@@ -118,19 +118,19 @@ import {
 import * as Operation from "./Operation.js"
 
 const getAccountBalance$ = /*#__PURE__*/ Operation.make({
-    id: "getAccountBalance",
-    group: "Account",
-    method: "GET",
-    path: "/account/balance",
-    pathParams: {},
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(AccountBalance),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "getAccountBalance",
+  group: "Account",
+  method: "GET",
+  path: "/account/balance",
+  pathParams: {},
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(AccountBalance),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `getAccountBalance` (`GET /account/balance`), by name.
@@ -140,19 +140,19 @@ const getAccountBalance$ = /*#__PURE__*/ Operation.make({
 export interface GetAccountBalanceOperation extends Operation.Of<typeof getAccountBalance$> {}
 
 const getChannelsStatus$ = /*#__PURE__*/ Operation.make({
-    id: "getChannelsStatus",
-    group: "Account",
-    method: "GET",
-    path: "/account/channels/status",
-    pathParams: {},
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(ChannelsStatus),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "getChannelsStatus",
+  group: "Account",
+  method: "GET",
+  path: "/account/channels/status",
+  pathParams: {},
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(ChannelsStatus),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `getChannelsStatus` (`GET /account/channels/status`), by name.
@@ -162,19 +162,19 @@ const getChannelsStatus$ = /*#__PURE__*/ Operation.make({
 export interface GetChannelsStatusOperation extends Operation.Of<typeof getChannelsStatus$> {}
 
 const getChannelPricing$ = /*#__PURE__*/ Operation.make({
-    id: "getChannelPricing",
-    group: "Account",
-    method: "GET",
-    path: "/account/pricing/{channel}/{trafficType}",
-    pathParams: { "channel": /*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp"), "trafficType": /*#__PURE__*/ Schema.Literal("transactional", "promotional", "2way") },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(GetChannelPricing200Response),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "getChannelPricing",
+  group: "Account",
+  method: "GET",
+  path: "/account/pricing/{channel}/{trafficType}",
+  pathParams: { "channel": /*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp"), "trafficType": /*#__PURE__*/ Schema.Literal("transactional", "promotional", "2way") },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(GetChannelPricing200Response),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `getChannelPricing` (`GET /account/pricing/{channel}/{trafficType}`), by name.
@@ -184,19 +184,19 @@ const getChannelPricing$ = /*#__PURE__*/ Operation.make({
 export interface GetChannelPricingOperation extends Operation.Of<typeof getChannelPricing$> {}
 
 const getChannelPricingByCountryIso$ = /*#__PURE__*/ Operation.make({
-    id: "getChannelPricingByCountryIso",
-    group: "Account",
-    method: "GET",
-    path: "/account/pricing/{channel}/{trafficType}/{countryIso}",
-    pathParams: { "channel": /*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp"), "trafficType": /*#__PURE__*/ Schema.Literal("transactional", "promotional", "2way"), "countryIso": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(GetChannelPricing200Response),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "getChannelPricingByCountryIso",
+  group: "Account",
+  method: "GET",
+  path: "/account/pricing/{channel}/{trafficType}/{countryIso}",
+  pathParams: { "channel": /*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp"), "trafficType": /*#__PURE__*/ Schema.Literal("transactional", "promotional", "2way"), "countryIso": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$"))) },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(GetChannelPricing200Response),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `getChannelPricingByCountryIso` (`GET /account/pricing/{channel}/{trafficType}/{countryIso}`), by name.
@@ -318,19 +318,19 @@ export const Account = {
 } as const
 
 const getApplicationsList$ = /*#__PURE__*/ Operation.make({
-    id: "getApplicationsList",
-    group: "Applications",
-    method: "GET",
-    path: "/applications",
-    pathParams: {},
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(ApplicationsListResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "getApplicationsList",
+  group: "Applications",
+  method: "GET",
+  path: "/applications",
+  pathParams: {},
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(ApplicationsListResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `getApplicationsList` (`GET /applications`), by name.
@@ -340,19 +340,19 @@ const getApplicationsList$ = /*#__PURE__*/ Operation.make({
 export interface GetApplicationsListOperation extends Operation.Of<typeof getApplicationsList$> {}
 
 const getScopes$ = /*#__PURE__*/ Operation.make({
-    id: "getScopes",
-    group: "Applications",
-    method: "GET",
-    path: "/applications/scopes",
-    pathParams: {},
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(/*#__PURE__*/ Schema.Array(Schema.String)),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "getScopes",
+  group: "Applications",
+  method: "GET",
+  path: "/applications/scopes",
+  pathParams: {},
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(/*#__PURE__*/ Schema.Array(Schema.String)),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `getScopes` (`GET /applications/scopes`), by name.
@@ -362,19 +362,19 @@ const getScopes$ = /*#__PURE__*/ Operation.make({
 export interface GetScopesOperation extends Operation.Of<typeof getScopes$> {}
 
 const getApplicationSettings$ = /*#__PURE__*/ Operation.make({
-    id: "getApplicationSettings",
-    group: "Applications",
-    method: "GET",
-    path: "/applications/{applicationId}",
-    pathParams: { "applicationId": Schema.String },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(ApplicationSettingsResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "getApplicationSettings",
+  group: "Applications",
+  method: "GET",
+  path: "/applications/{applicationId}",
+  pathParams: { "applicationId": Schema.String },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(ApplicationSettingsResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `getApplicationSettings` (`GET /applications/{applicationId}`), by name.
@@ -472,19 +472,19 @@ export const Applications = {
 } as const
 
 const getAttachmentsList$ = /*#__PURE__*/ Operation.make({
-    id: "getAttachmentsList",
-    group: "Attachments",
-    method: "GET",
-    path: "/attachments",
-    pathParams: {},
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(AttachmentListResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "getAttachmentsList",
+  group: "Attachments",
+  method: "GET",
+  path: "/attachments",
+  pathParams: {},
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(AttachmentListResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `getAttachmentsList` (`GET /attachments`), by name.
@@ -494,19 +494,19 @@ const getAttachmentsList$ = /*#__PURE__*/ Operation.make({
 export interface GetAttachmentsListOperation extends Operation.Of<typeof getAttachmentsList$> {}
 
 const deleteAttachment$ = /*#__PURE__*/ Operation.make({
-    id: "deleteAttachment",
-    group: "Attachments",
-    method: "DELETE",
-    path: "/attachments/{attachmentId}",
-    pathParams: { "attachmentId": Schema.String },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(AttachmentDeleteResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "deleteAttachment",
+  group: "Attachments",
+  method: "DELETE",
+  path: "/attachments/{attachmentId}",
+  pathParams: { "attachmentId": Schema.String },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(AttachmentDeleteResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `deleteAttachment` (`DELETE /attachments/{attachmentId}`), by name.
@@ -516,19 +516,19 @@ const deleteAttachment$ = /*#__PURE__*/ Operation.make({
 export interface DeleteAttachmentOperation extends Operation.Of<typeof deleteAttachment$> {}
 
 const getAttachmentHits$ = /*#__PURE__*/ Operation.make({
-    id: "getAttachmentHits",
-    group: "Attachments",
-    method: "GET",
-    path: "/attachments/{attachmentId}",
-    pathParams: { "attachmentId": Schema.String },
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ short_response: /*#__PURE__*/ Schema.optional(Schema.Boolean), limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) })),
-    success: /*#__PURE__*/ Operation.jsonResponse(AttachmentDetailsResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: true,
-    successStatus: 200
+  id: "getAttachmentHits",
+  group: "Attachments",
+  method: "GET",
+  path: "/attachments/{attachmentId}",
+  pathParams: { "attachmentId": Schema.String },
+  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ short_response: /*#__PURE__*/ Schema.optional(Schema.Boolean), limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) })),
+  success: /*#__PURE__*/ Operation.jsonResponse(AttachmentDetailsResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: true,
+  successStatus: 200
 })
 /**
  * The entry of `getAttachmentHits` (`GET /attachments/{attachmentId}`), by name.
@@ -538,19 +538,19 @@ const getAttachmentHits$ = /*#__PURE__*/ Operation.make({
 export interface GetAttachmentHitsOperation extends Operation.Of<typeof getAttachmentHits$> {}
 
 const exportAttachmentHitsToCSV$ = /*#__PURE__*/ Operation.make({
-    id: "exportAttachmentHitsToCSV",
-    group: "Attachments",
-    method: "GET",
-    path: "/attachments/{attachmentId}/csv",
-    pathParams: { "attachmentId": Schema.String },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.fileResponse("application/csv"),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "exportAttachmentHitsToCSV",
+  group: "Attachments",
+  method: "GET",
+  path: "/attachments/{attachmentId}/csv",
+  pathParams: { "attachmentId": Schema.String },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.fileResponse("application/csv"),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `exportAttachmentHitsToCSV` (`GET /attachments/{attachmentId}/csv`), by name.
@@ -560,19 +560,19 @@ const exportAttachmentHitsToCSV$ = /*#__PURE__*/ Operation.make({
 export interface ExportAttachmentHitsToCSVOperation extends Operation.Of<typeof exportAttachmentHitsToCSV$> {}
 
 const exportAttachmentHitsToXLSX$ = /*#__PURE__*/ Operation.make({
-    id: "exportAttachmentHitsToXLSX",
-    group: "Attachments",
-    method: "GET",
-    path: "/attachments/{attachmentId}/xlsx",
-    pathParams: { "attachmentId": Schema.String },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "exportAttachmentHitsToXLSX",
+  group: "Attachments",
+  method: "GET",
+  path: "/attachments/{attachmentId}/xlsx",
+  pathParams: { "attachmentId": Schema.String },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `exportAttachmentHitsToXLSX` (`GET /attachments/{attachmentId}/xlsx`), by name.
@@ -726,19 +726,19 @@ export const Attachments = {
 } as const
 
 const getConverstionsList$ = /*#__PURE__*/ Operation.make({
-    id: "getConverstionsList",
-    group: "Conversations",
-    method: "GET",
-    path: "/conversations",
-    pathParams: {},
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(ConversationsListResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "getConverstionsList",
+  group: "Conversations",
+  method: "GET",
+  path: "/conversations",
+  pathParams: {},
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(ConversationsListResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `getConverstionsList` (`GET /conversations`), by name.
@@ -748,19 +748,19 @@ const getConverstionsList$ = /*#__PURE__*/ Operation.make({
 export interface GetConverstionsListOperation extends Operation.Of<typeof getConverstionsList$> {}
 
 const getConversation$ = /*#__PURE__*/ Operation.make({
-    id: "getConversation",
-    group: "Conversations",
-    method: "GET",
-    path: "/conversations/{conversationId}",
-    pathParams: { "conversationId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(ConversationDetailsResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "getConversation",
+  group: "Conversations",
+  method: "GET",
+  path: "/conversations/{conversationId}",
+  pathParams: { "conversationId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(ConversationDetailsResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `getConversation` (`GET /conversations/{conversationId}`), by name.
@@ -770,19 +770,19 @@ const getConversation$ = /*#__PURE__*/ Operation.make({
 export interface GetConversationOperation extends Operation.Of<typeof getConversation$> {}
 
 const markConversationAsRead$ = /*#__PURE__*/ Operation.make({
-    id: "markConversationAsRead",
-    group: "Conversations",
-    method: "GET",
-    path: "/conversations/{conversationId}/read",
-    pathParams: { "conversationId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(ConversationReadResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "markConversationAsRead",
+  group: "Conversations",
+  method: "GET",
+  path: "/conversations/{conversationId}/read",
+  pathParams: { "conversationId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(ConversationReadResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `markConversationAsRead` (`GET /conversations/{conversationId}/read`), by name.
@@ -792,19 +792,19 @@ const markConversationAsRead$ = /*#__PURE__*/ Operation.make({
 export interface MarkConversationAsReadOperation extends Operation.Of<typeof markConversationAsRead$> {}
 
 const sendConversationReplySms$ = /*#__PURE__*/ Operation.make({
-    id: "sendConversationReplySms",
-    group: "Conversations",
-    method: "POST",
-    path: "/conversations/{conversationId}/sms",
-    pathParams: { "conversationId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: /*#__PURE__*/ Operation.jsonBody(ConversationReplySmsRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(ConversationReplySmsResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: true,
-    paging: false,
-    successStatus: 200
+  id: "sendConversationReplySms",
+  group: "Conversations",
+  method: "POST",
+  path: "/conversations/{conversationId}/sms",
+  pathParams: { "conversationId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  input: /*#__PURE__*/ Operation.jsonBody(ConversationReplySmsRequest),
+  success: /*#__PURE__*/ Operation.jsonResponse(ConversationReplySmsResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: true,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `sendConversationReplySms` (`POST /conversations/{conversationId}/sms`), by name.
@@ -814,19 +814,19 @@ const sendConversationReplySms$ = /*#__PURE__*/ Operation.make({
 export interface SendConversationReplySmsOperation extends Operation.Of<typeof sendConversationReplySms$> {}
 
 const sendConversationReplyViber$ = /*#__PURE__*/ Operation.make({
-    id: "sendConversationReplyViber",
-    group: "Conversations",
-    method: "POST",
-    path: "/conversations/{conversationId}/viber",
-    pathParams: { "conversationId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: /*#__PURE__*/ Operation.jsonBody(ConversationReplyViberRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(ConversationReplyViberRespone),
-    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: true,
-    paging: false,
-    successStatus: 200
+  id: "sendConversationReplyViber",
+  group: "Conversations",
+  method: "POST",
+  path: "/conversations/{conversationId}/viber",
+  pathParams: { "conversationId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  input: /*#__PURE__*/ Operation.jsonBody(ConversationReplyViberRequest),
+  success: /*#__PURE__*/ Operation.jsonResponse(ConversationReplyViberRespone),
+  errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: true,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `sendConversationReplyViber` (`POST /conversations/{conversationId}/viber`), by name.
@@ -836,19 +836,19 @@ const sendConversationReplyViber$ = /*#__PURE__*/ Operation.make({
 export interface SendConversationReplyViberOperation extends Operation.Of<typeof sendConversationReplyViber$> {}
 
 const sendConversationReplyWhatsapp$ = /*#__PURE__*/ Operation.make({
-    id: "sendConversationReplyWhatsapp",
-    group: "Conversations",
-    method: "POST",
-    path: "/conversations/{conversationId}/whatsapp",
-    pathParams: { "conversationId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: /*#__PURE__*/ Operation.jsonBody(ConversationReplyWhatsappRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(ConversationReplyWhatsappResponse),
-    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: true,
-    paging: false,
-    successStatus: 200
+  id: "sendConversationReplyWhatsapp",
+  group: "Conversations",
+  method: "POST",
+  path: "/conversations/{conversationId}/whatsapp",
+  pathParams: { "conversationId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  input: /*#__PURE__*/ Operation.jsonBody(ConversationReplyWhatsappRequest),
+  success: /*#__PURE__*/ Operation.jsonResponse(ConversationReplyWhatsappResponse),
+  errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: true,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `sendConversationReplyWhatsapp` (`POST /conversations/{conversationId}/whatsapp`), by name.
@@ -1030,19 +1030,19 @@ export const Conversations = {
 } as const
 
 const createGroup$ = /*#__PURE__*/ Operation.make({
-    id: "createGroup",
-    group: "Groups",
-    method: "POST",
-    path: "/groups",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(NewGroupRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(NewGroupResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.DuplicateValueException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 201
+  id: "createGroup",
+  group: "Groups",
+  method: "POST",
+  path: "/groups",
+  pathParams: {},
+  input: /*#__PURE__*/ Operation.jsonBody(NewGroupRequest),
+  success: /*#__PURE__*/ Operation.jsonResponse(NewGroupResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.DuplicateValueException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 201
 })
 /**
  * The entry of `createGroup` (`POST /groups`), by name.
@@ -1052,19 +1052,19 @@ const createGroup$ = /*#__PURE__*/ Operation.make({
 export interface CreateGroupOperation extends Operation.Of<typeof createGroup$> {}
 
 const getGroupsList$ = /*#__PURE__*/ Operation.make({
-    id: "getGroupsList",
-    group: "Groups",
-    method: "GET",
-    path: "/groups",
-    pathParams: {},
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(GroupsList),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "getGroupsList",
+  group: "Groups",
+  method: "GET",
+  path: "/groups",
+  pathParams: {},
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(GroupsList),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `getGroupsList` (`GET /groups`), by name.
@@ -1074,19 +1074,19 @@ const getGroupsList$ = /*#__PURE__*/ Operation.make({
 export interface GetGroupsListOperation extends Operation.Of<typeof getGroupsList$> {}
 
 const addContactsToGroup$ = /*#__PURE__*/ Operation.make({
-    id: "addContactsToGroup",
-    group: "Groups",
-    method: "POST",
-    path: "/groups/{groupId}",
-    pathParams: { "groupId": Schema.Int },
-    input: /*#__PURE__*/ Operation.jsonBody(/*#__PURE__*/ Schema.Union(AddContactsToGroupRequest, AddContactsToGroupWithFieldsRequest)),
-    success: /*#__PURE__*/ Operation.jsonResponse(AddContactsToGroupResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "addContactsToGroup",
+  group: "Groups",
+  method: "POST",
+  path: "/groups/{groupId}",
+  pathParams: { "groupId": Schema.Int },
+  input: /*#__PURE__*/ Operation.jsonBody(/*#__PURE__*/ Schema.Union(AddContactsToGroupRequest, AddContactsToGroupWithFieldsRequest)),
+  success: /*#__PURE__*/ Operation.jsonResponse(AddContactsToGroupResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `addContactsToGroup` (`POST /groups/{groupId}`), by name.
@@ -1096,19 +1096,19 @@ const addContactsToGroup$ = /*#__PURE__*/ Operation.make({
 export interface AddContactsToGroupOperation extends Operation.Of<typeof addContactsToGroup$> {}
 
 const deleteGroup$ = /*#__PURE__*/ Operation.make({
-    id: "deleteGroup",
-    group: "Groups",
-    method: "DELETE",
-    path: "/groups/{groupId}",
-    pathParams: { "groupId": Schema.Int },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(DeleteGroup),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "deleteGroup",
+  group: "Groups",
+  method: "DELETE",
+  path: "/groups/{groupId}",
+  pathParams: { "groupId": Schema.Int },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(DeleteGroup),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `deleteGroup` (`DELETE /groups/{groupId}`), by name.
@@ -1118,19 +1118,19 @@ const deleteGroup$ = /*#__PURE__*/ Operation.make({
 export interface DeleteGroupOperation extends Operation.Of<typeof deleteGroup$> {}
 
 const getGroupDetails$ = /*#__PURE__*/ Operation.make({
-    id: "getGroupDetails",
-    group: "Groups",
-    method: "GET",
-    path: "/groups/{groupId}",
-    pathParams: { "groupId": Schema.Int },
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ short_response: /*#__PURE__*/ Schema.optional(Schema.Boolean), limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) })),
-    success: /*#__PURE__*/ Operation.jsonResponse(GroupDetailsResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: true,
-    successStatus: 200
+  id: "getGroupDetails",
+  group: "Groups",
+  method: "GET",
+  path: "/groups/{groupId}",
+  pathParams: { "groupId": Schema.Int },
+  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ short_response: /*#__PURE__*/ Schema.optional(Schema.Boolean), limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) })),
+  success: /*#__PURE__*/ Operation.jsonResponse(GroupDetailsResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: true,
+  successStatus: 200
 })
 /**
  * The entry of `getGroupDetails` (`GET /groups/{groupId}`), by name.
@@ -1140,19 +1140,19 @@ const getGroupDetails$ = /*#__PURE__*/ Operation.make({
 export interface GetGroupDetailsOperation extends Operation.Of<typeof getGroupDetails$> {}
 
 const exportGroupToCSV$ = /*#__PURE__*/ Operation.make({
-    id: "exportGroupToCSV",
-    group: "Groups",
-    method: "GET",
-    path: "/groups/{groupId}/csv",
-    pathParams: { "groupId": Schema.Int },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.fileResponse("application/csv"),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "exportGroupToCSV",
+  group: "Groups",
+  method: "GET",
+  path: "/groups/{groupId}/csv",
+  pathParams: { "groupId": Schema.Int },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.fileResponse("application/csv"),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `exportGroupToCSV` (`GET /groups/{groupId}/csv`), by name.
@@ -1162,19 +1162,19 @@ const exportGroupToCSV$ = /*#__PURE__*/ Operation.make({
 export interface ExportGroupToCSVOperation extends Operation.Of<typeof exportGroupToCSV$> {}
 
 const emptyGroup$ = /*#__PURE__*/ Operation.make({
-    id: "emptyGroup",
-    group: "Groups",
-    method: "GET",
-    path: "/groups/{groupId}/empty",
-    pathParams: { "groupId": Schema.Int },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonOrNoContentResponse(GroupResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "emptyGroup",
+  group: "Groups",
+  method: "GET",
+  path: "/groups/{groupId}/empty",
+  pathParams: { "groupId": Schema.Int },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonOrNoContentResponse(GroupResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `emptyGroup` (`GET /groups/{groupId}/empty`), by name.
@@ -1184,19 +1184,19 @@ const emptyGroup$ = /*#__PURE__*/ Operation.make({
 export interface EmptyGroupOperation extends Operation.Of<typeof emptyGroup$> {}
 
 const exportGroupToXLSX$ = /*#__PURE__*/ Operation.make({
-    id: "exportGroupToXLSX",
-    group: "Groups",
-    method: "GET",
-    path: "/groups/{groupId}/xlsx",
-    pathParams: { "groupId": Schema.Int },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "exportGroupToXLSX",
+  group: "Groups",
+  method: "GET",
+  path: "/groups/{groupId}/xlsx",
+  pathParams: { "groupId": Schema.Int },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `exportGroupToXLSX` (`GET /groups/{groupId}/xlsx`), by name.
@@ -1206,19 +1206,19 @@ const exportGroupToXLSX$ = /*#__PURE__*/ Operation.make({
 export interface ExportGroupToXLSXOperation extends Operation.Of<typeof exportGroupToXLSX$> {}
 
 const deleteContactFromGroup$ = /*#__PURE__*/ Operation.make({
-    id: "deleteContactFromGroup",
-    group: "Groups",
-    method: "DELETE",
-    path: "/groups/{groupId}/{phoneNumberId}",
-    pathParams: { "groupId": Schema.Int, "phoneNumberId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(DeleteContact),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "deleteContactFromGroup",
+  group: "Groups",
+  method: "DELETE",
+  path: "/groups/{groupId}/{phoneNumberId}",
+  pathParams: { "groupId": Schema.Int, "phoneNumberId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(DeleteContact),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `deleteContactFromGroup` (`DELETE /groups/{groupId}/{phoneNumberId}`), by name.
@@ -1228,19 +1228,19 @@ const deleteContactFromGroup$ = /*#__PURE__*/ Operation.make({
 export interface DeleteContactFromGroupOperation extends Operation.Of<typeof deleteContactFromGroup$> {}
 
 const updateContactFromGroup$ = /*#__PURE__*/ Operation.make({
-    id: "updateContactFromGroup",
-    group: "Groups",
-    method: "PATCH",
-    path: "/groups/{groupId}/{phoneNumberId}",
-    pathParams: { "groupId": Schema.Int, "phoneNumberId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: /*#__PURE__*/ Operation.jsonBody(UpdateNumberRequest),
-    success: /*#__PURE__*/ Operation.jsonOrNoContentResponse(UpdateNumberResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.DuplicateValueException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "updateContactFromGroup",
+  group: "Groups",
+  method: "PATCH",
+  path: "/groups/{groupId}/{phoneNumberId}",
+  pathParams: { "groupId": Schema.Int, "phoneNumberId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  input: /*#__PURE__*/ Operation.jsonBody(UpdateNumberRequest),
+  success: /*#__PURE__*/ Operation.jsonOrNoContentResponse(UpdateNumberResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.DuplicateValueException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `updateContactFromGroup` (`PATCH /groups/{groupId}/{phoneNumberId}`), by name.
@@ -1542,19 +1542,19 @@ export const Groups = {
 } as const
 
 const sendMultichannelMessage$ = /*#__PURE__*/ Operation.make({
-    id: "sendMultichannelMessage",
-    group: "Multichannel",
-    method: "POST",
-    path: "/multichannel",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(SendMultichannelMessageRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(SendMultichannelMessageResponse),
-    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: "idempotencyId",
-    billed: true,
-    paging: false,
-    successStatus: 200
+  id: "sendMultichannelMessage",
+  group: "Multichannel",
+  method: "POST",
+  path: "/multichannel",
+  pathParams: {},
+  input: /*#__PURE__*/ Operation.jsonBody(SendMultichannelMessageRequest),
+  success: /*#__PURE__*/ Operation.jsonResponse(SendMultichannelMessageResponse),
+  errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: "idempotencyId",
+  billed: true,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `sendMultichannelMessage` (`POST /multichannel`), by name.
@@ -1564,19 +1564,19 @@ const sendMultichannelMessage$ = /*#__PURE__*/ Operation.make({
 export interface SendMultichannelMessageOperation extends Operation.Of<typeof sendMultichannelMessage$> {}
 
 const sendMultichannelCampaign$ = /*#__PURE__*/ Operation.make({
-    id: "sendMultichannelCampaign",
-    group: "Multichannel",
-    method: "POST",
-    path: "/multichannel/campaign",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(SendMultichannelCampaignRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(SendMultichannelCampaignResponse),
-    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: "idempotencyId",
-    billed: true,
-    paging: false,
-    successStatus: 200
+  id: "sendMultichannelCampaign",
+  group: "Multichannel",
+  method: "POST",
+  path: "/multichannel/campaign",
+  pathParams: {},
+  input: /*#__PURE__*/ Operation.jsonBody(SendMultichannelCampaignRequest),
+  success: /*#__PURE__*/ Operation.jsonResponse(SendMultichannelCampaignResponse),
+  errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: "idempotencyId",
+  billed: true,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `sendMultichannelCampaign` (`POST /multichannel/campaign`), by name.
@@ -1586,19 +1586,19 @@ const sendMultichannelCampaign$ = /*#__PURE__*/ Operation.make({
 export interface SendMultichannelCampaignOperation extends Operation.Of<typeof sendMultichannelCampaign$> {}
 
 const estimateMultichannelCampaign$ = /*#__PURE__*/ Operation.make({
-    id: "estimateMultichannelCampaign",
-    group: "Multichannel",
-    method: "POST",
-    path: "/multichannel/campaign/estimate",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(SendMultichannelCampaignRequestEstimate),
-    success: /*#__PURE__*/ Operation.jsonResponse(SendMultichannelCampaignResponse),
-    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "estimateMultichannelCampaign",
+  group: "Multichannel",
+  method: "POST",
+  path: "/multichannel/campaign/estimate",
+  pathParams: {},
+  input: /*#__PURE__*/ Operation.jsonBody(SendMultichannelCampaignRequestEstimate),
+  success: /*#__PURE__*/ Operation.jsonResponse(SendMultichannelCampaignResponse),
+  errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `estimateMultichannelCampaign` (`POST /multichannel/campaign/estimate`), by name.
@@ -1608,19 +1608,19 @@ const estimateMultichannelCampaign$ = /*#__PURE__*/ Operation.make({
 export interface EstimateMultichannelCampaignOperation extends Operation.Of<typeof estimateMultichannelCampaign$> {}
 
 const estimateMultichannelMessage$ = /*#__PURE__*/ Operation.make({
-    id: "estimateMultichannelMessage",
-    group: "Multichannel",
-    method: "POST",
-    path: "/multichannel/estimate",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(SendMultichannelMessageRequestEstimate),
-    success: /*#__PURE__*/ Operation.jsonResponse(SendMultichannelMessageResponse),
-    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "estimateMultichannelMessage",
+  group: "Multichannel",
+  method: "POST",
+  path: "/multichannel/estimate",
+  pathParams: {},
+  input: /*#__PURE__*/ Operation.jsonBody(SendMultichannelMessageRequestEstimate),
+  success: /*#__PURE__*/ Operation.jsonResponse(SendMultichannelMessageResponse),
+  errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `estimateMultichannelMessage` (`POST /multichannel/estimate`), by name.
@@ -1630,19 +1630,19 @@ const estimateMultichannelMessage$ = /*#__PURE__*/ Operation.make({
 export interface EstimateMultichannelMessageOperation extends Operation.Of<typeof estimateMultichannelMessage$> {}
 
 const deleteScheduledMultichannelCampaign$ = /*#__PURE__*/ Operation.make({
-    id: "deleteScheduledMultichannelCampaign",
-    group: "Multichannel",
-    method: "DELETE",
-    path: "/multichannel/scheduled/campaign/{campaignId}",
-    pathParams: { "campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(DeleteScheduledCampaign),
-    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "deleteScheduledMultichannelCampaign",
+  group: "Multichannel",
+  method: "DELETE",
+  path: "/multichannel/scheduled/campaign/{campaignId}",
+  pathParams: { "campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(DeleteScheduledCampaign),
+  errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `deleteScheduledMultichannelCampaign` (`DELETE /multichannel/scheduled/campaign/{campaignId}`), by name.
@@ -1652,19 +1652,19 @@ const deleteScheduledMultichannelCampaign$ = /*#__PURE__*/ Operation.make({
 export interface DeleteScheduledMultichannelCampaignOperation extends Operation.Of<typeof deleteScheduledMultichannelCampaign$> {}
 
 const deleteScheduledMultichannelMessage$ = /*#__PURE__*/ Operation.make({
-    id: "deleteScheduledMultichannelMessage",
-    group: "Multichannel",
-    method: "DELETE",
-    path: "/multichannel/scheduled/{msgId}",
-    pathParams: { "msgId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(DeleteScheduledMsg),
-    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "deleteScheduledMultichannelMessage",
+  group: "Multichannel",
+  method: "DELETE",
+  path: "/multichannel/scheduled/{msgId}",
+  pathParams: { "msgId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(DeleteScheduledMsg),
+  errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `deleteScheduledMultichannelMessage` (`DELETE /multichannel/scheduled/{msgId}`), by name.
@@ -1882,19 +1882,19 @@ export const Multichannel = {
 } as const
 
 const getBulkLookupCampaigns$ = /*#__PURE__*/ Operation.make({
-    id: "getBulkLookupCampaigns",
-    group: "Numbers",
-    method: "GET",
-    path: "/numbers/lookup",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) })),
-    success: /*#__PURE__*/ Operation.jsonResponse(BulkLookupCampaignsResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: true,
-    successStatus: 200
+  id: "getBulkLookupCampaigns",
+  group: "Numbers",
+  method: "GET",
+  path: "/numbers/lookup",
+  pathParams: {},
+  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) })),
+  success: /*#__PURE__*/ Operation.jsonResponse(BulkLookupCampaignsResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: true,
+  successStatus: 200
 })
 /**
  * The entry of `getBulkLookupCampaigns` (`GET /numbers/lookup`), by name.
@@ -1904,19 +1904,19 @@ const getBulkLookupCampaigns$ = /*#__PURE__*/ Operation.make({
 export interface GetBulkLookupCampaignsOperation extends Operation.Of<typeof getBulkLookupCampaigns$> {}
 
 const lookupNumbers$ = /*#__PURE__*/ Operation.make({
-    id: "lookupNumbers",
-    group: "Numbers",
-    method: "POST",
-    path: "/numbers/lookup",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(NumbersLookupRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(NumbersLookupResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: true,
-    paging: false,
-    successStatus: 200
+  id: "lookupNumbers",
+  group: "Numbers",
+  method: "POST",
+  path: "/numbers/lookup",
+  pathParams: {},
+  input: /*#__PURE__*/ Operation.jsonBody(NumbersLookupRequest),
+  success: /*#__PURE__*/ Operation.jsonResponse(NumbersLookupResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: true,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `lookupNumbers` (`POST /numbers/lookup`), by name.
@@ -1926,19 +1926,19 @@ const lookupNumbers$ = /*#__PURE__*/ Operation.make({
 export interface LookupNumbersOperation extends Operation.Of<typeof lookupNumbers$> {}
 
 const getBulkLookupStatus$ = /*#__PURE__*/ Operation.make({
-    id: "getBulkLookupStatus",
-    group: "Numbers",
-    method: "GET",
-    path: "/numbers/lookup/lookupBulkId/{lookupBulkId}",
-    pathParams: { "lookupBulkId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) })),
-    success: /*#__PURE__*/ Operation.jsonResponse(NumbersBulkLookupResult),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: true,
-    successStatus: 200
+  id: "getBulkLookupStatus",
+  group: "Numbers",
+  method: "GET",
+  path: "/numbers/lookup/lookupBulkId/{lookupBulkId}",
+  pathParams: { "lookupBulkId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) })),
+  success: /*#__PURE__*/ Operation.jsonResponse(NumbersBulkLookupResult),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: true,
+  successStatus: 200
 })
 /**
  * The entry of `getBulkLookupStatus` (`GET /numbers/lookup/lookupBulkId/{lookupBulkId}`), by name.
@@ -1948,19 +1948,19 @@ const getBulkLookupStatus$ = /*#__PURE__*/ Operation.make({
 export interface GetBulkLookupStatusOperation extends Operation.Of<typeof getBulkLookupStatus$> {}
 
 const exportNumberLookupReportToCSV$ = /*#__PURE__*/ Operation.make({
-    id: "exportNumberLookupReportToCSV",
-    group: "Numbers",
-    method: "GET",
-    path: "/numbers/lookup/lookupBulkId/{lookupBulkId}/csv",
-    pathParams: { "lookupBulkId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.fileResponse("application/csv"),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "exportNumberLookupReportToCSV",
+  group: "Numbers",
+  method: "GET",
+  path: "/numbers/lookup/lookupBulkId/{lookupBulkId}/csv",
+  pathParams: { "lookupBulkId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.fileResponse("application/csv"),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `exportNumberLookupReportToCSV` (`GET /numbers/lookup/lookupBulkId/{lookupBulkId}/csv`), by name.
@@ -1970,19 +1970,19 @@ const exportNumberLookupReportToCSV$ = /*#__PURE__*/ Operation.make({
 export interface ExportNumberLookupReportToCSVOperation extends Operation.Of<typeof exportNumberLookupReportToCSV$> {}
 
 const exportNumberLookupReportToXLSX$ = /*#__PURE__*/ Operation.make({
-    id: "exportNumberLookupReportToXLSX",
-    group: "Numbers",
-    method: "GET",
-    path: "/numbers/lookup/lookupBulkId/{lookupBulkId}/xlsx",
-    pathParams: { "lookupBulkId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "exportNumberLookupReportToXLSX",
+  group: "Numbers",
+  method: "GET",
+  path: "/numbers/lookup/lookupBulkId/{lookupBulkId}/xlsx",
+  pathParams: { "lookupBulkId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `exportNumberLookupReportToXLSX` (`GET /numbers/lookup/lookupBulkId/{lookupBulkId}/xlsx`), by name.
@@ -1992,19 +1992,19 @@ const exportNumberLookupReportToXLSX$ = /*#__PURE__*/ Operation.make({
 export interface ExportNumberLookupReportToXLSXOperation extends Operation.Of<typeof exportNumberLookupReportToXLSX$> {}
 
 const getSingleLookupStatus$ = /*#__PURE__*/ Operation.make({
-    id: "getSingleLookupStatus",
-    group: "Numbers",
-    method: "GET",
-    path: "/numbers/lookup/lookupId/{lookupId}",
-    pathParams: { "lookupId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(DataNumberLookup),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "getSingleLookupStatus",
+  group: "Numbers",
+  method: "GET",
+  path: "/numbers/lookup/lookupId/{lookupId}",
+  pathParams: { "lookupId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(DataNumberLookup),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `getSingleLookupStatus` (`GET /numbers/lookup/lookupId/{lookupId}`), by name.
@@ -2014,19 +2014,19 @@ const getSingleLookupStatus$ = /*#__PURE__*/ Operation.make({
 export interface GetSingleLookupStatusOperation extends Operation.Of<typeof getSingleLookupStatus$> {}
 
 const lookupNumber$ = /*#__PURE__*/ Operation.make({
-    id: "lookupNumber",
-    group: "Numbers",
-    method: "GET",
-    path: "/numbers/lookup/{phoneNumber}",
-    pathParams: { "phoneNumber": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(NumberLookupResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: true,
-    paging: false,
-    successStatus: 200
+  id: "lookupNumber",
+  group: "Numbers",
+  method: "GET",
+  path: "/numbers/lookup/{phoneNumber}",
+  pathParams: { "phoneNumber": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)) },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(NumberLookupResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: true,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `lookupNumber` (`GET /numbers/lookup/{phoneNumber}`), by name.
@@ -2036,12 +2036,12 @@ const lookupNumber$ = /*#__PURE__*/ Operation.make({
 export interface LookupNumberOperation extends Operation.Of<typeof lookupNumber$> {}
 
 const getRentedNumbers$ = /*#__PURE__*/ Operation.make({
-    id: "getRentedNumbers",
-    group: "Numbers",
-    method: "GET",
-    path: "/numbers/rent",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ 
+  id: "getRentedNumbers",
+  group: "Numbers",
+  method: "GET",
+  path: "/numbers/rent",
+  pathParams: {},
+  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ 
 /**
  * One of `1`, `2`, `3`.
  */
@@ -2062,13 +2062,13 @@ include: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PUR
  * 1 to 17 characters.
  */
 exclude: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1), /*#__PURE__*/ Schema.maxLength(17))) })),
-    success: /*#__PURE__*/ Operation.jsonResponse(RentedNumbersResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  success: /*#__PURE__*/ Operation.jsonResponse(RentedNumbersResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `getRentedNumbers` (`GET /numbers/rent`), by name.
@@ -2078,19 +2078,19 @@ exclude: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PUR
 export interface GetRentedNumbersOperation extends Operation.Of<typeof getRentedNumbers$> {}
 
 const rentNumber$ = /*#__PURE__*/ Operation.make({
-    id: "rentNumber",
-    group: "Numbers",
-    method: "POST",
-    path: "/numbers/rent",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(RentNumberRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(RentNumberResponse),
-    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: true,
-    paging: false,
-    successStatus: 200
+  id: "rentNumber",
+  group: "Numbers",
+  method: "POST",
+  path: "/numbers/rent",
+  pathParams: {},
+  input: /*#__PURE__*/ Operation.jsonBody(RentNumberRequest),
+  success: /*#__PURE__*/ Operation.jsonResponse(RentNumberResponse),
+  errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: true,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `rentNumber` (`POST /numbers/rent`), by name.
@@ -2100,12 +2100,12 @@ const rentNumber$ = /*#__PURE__*/ Operation.make({
 export interface RentNumberOperation extends Operation.Of<typeof rentNumber$> {}
 
 const getAvailableNumbers$ = /*#__PURE__*/ Operation.make({
-    id: "getAvailableNumbers",
-    group: "Numbers",
-    method: "GET",
-    path: "/numbers/rent/available/{countryIso}",
-    pathParams: { "countryIso": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$"))) },
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ 
+  id: "getAvailableNumbers",
+  group: "Numbers",
+  method: "GET",
+  path: "/numbers/rent/available/{countryIso}",
+  pathParams: { "countryIso": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$"))) },
+  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ 
 /**
  * One of `1`, `2`, `3`.
  */
@@ -2126,13 +2126,13 @@ include: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PUR
  * 1 to 17 characters.
  */
 exclude: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1), /*#__PURE__*/ Schema.maxLength(17))) })),
-    success: /*#__PURE__*/ Operation.jsonResponse(RentNumbersResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  success: /*#__PURE__*/ Operation.jsonResponse(RentNumbersResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `getAvailableNumbers` (`GET /numbers/rent/available/{countryIso}`), by name.
@@ -2142,19 +2142,19 @@ exclude: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PUR
 export interface GetAvailableNumbersOperation extends Operation.Of<typeof getAvailableNumbers$> {}
 
 const cancelRent$ = /*#__PURE__*/ Operation.make({
-    id: "cancelRent",
-    group: "Numbers",
-    method: "DELETE",
-    path: "/numbers/rent/{rentId}",
-    pathParams: { "rentId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(CancelRentResponse),
-    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "cancelRent",
+  group: "Numbers",
+  method: "DELETE",
+  path: "/numbers/rent/{rentId}",
+  pathParams: { "rentId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(CancelRentResponse),
+  errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `cancelRent` (`DELETE /numbers/rent/{rentId}`), by name.
@@ -2164,19 +2164,19 @@ const cancelRent$ = /*#__PURE__*/ Operation.make({
 export interface CancelRentOperation extends Operation.Of<typeof cancelRent$> {}
 
 const getRentStatus$ = /*#__PURE__*/ Operation.make({
-    id: "getRentStatus",
-    group: "Numbers",
-    method: "GET",
-    path: "/numbers/rent/{rentId}",
-    pathParams: { "rentId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(GetRentStatusResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "getRentStatus",
+  group: "Numbers",
+  method: "GET",
+  path: "/numbers/rent/{rentId}",
+  pathParams: { "rentId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(GetRentStatusResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `getRentStatus` (`GET /numbers/rent/{rentId}`), by name.
@@ -2186,19 +2186,19 @@ const getRentStatus$ = /*#__PURE__*/ Operation.make({
 export interface GetRentStatusOperation extends Operation.Of<typeof getRentStatus$> {}
 
 const renewRent$ = /*#__PURE__*/ Operation.make({
-    id: "renewRent",
-    group: "Numbers",
-    method: "PATCH",
-    path: "/numbers/rent/{rentId}",
-    pathParams: { "rentId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: /*#__PURE__*/ Operation.jsonBody(RenewRentRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(RenewNumberResponse),
-    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: true,
-    paging: false,
-    successStatus: 200
+  id: "renewRent",
+  group: "Numbers",
+  method: "PATCH",
+  path: "/numbers/rent/{rentId}",
+  pathParams: { "rentId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  input: /*#__PURE__*/ Operation.jsonBody(RenewRentRequest),
+  success: /*#__PURE__*/ Operation.jsonResponse(RenewNumberResponse),
+  errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: true,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `renewRent` (`PATCH /numbers/rent/{rentId}`), by name.
@@ -2208,19 +2208,19 @@ const renewRent$ = /*#__PURE__*/ Operation.make({
 export interface RenewRentOperation extends Operation.Of<typeof renewRent$> {}
 
 const editRentSettings$ = /*#__PURE__*/ Operation.make({
-    id: "editRentSettings",
-    group: "Numbers",
-    method: "PATCH",
-    path: "/numbers/rent/{rentId}/edit",
-    pathParams: { "rentId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: /*#__PURE__*/ Operation.jsonBody(EditRentRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(EditRentResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "editRentSettings",
+  group: "Numbers",
+  method: "PATCH",
+  path: "/numbers/rent/{rentId}/edit",
+  pathParams: { "rentId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  input: /*#__PURE__*/ Operation.jsonBody(EditRentRequest),
+  success: /*#__PURE__*/ Operation.jsonResponse(EditRentResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `editRentSettings` (`PATCH /numbers/rent/{rentId}/edit`), by name.
@@ -2230,19 +2230,19 @@ const editRentSettings$ = /*#__PURE__*/ Operation.make({
 export interface EditRentSettingsOperation extends Operation.Of<typeof editRentSettings$> {}
 
 const getInboundSms$ = /*#__PURE__*/ Operation.make({
-    id: "getInboundSms",
-    group: "Numbers",
-    method: "GET",
-    path: "/numbers/rent/{rentId}/inbound",
-    pathParams: { "rentId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) })),
-    success: /*#__PURE__*/ Operation.jsonResponse(GetInboundSMSResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: true,
-    successStatus: 200
+  id: "getInboundSms",
+  group: "Numbers",
+  method: "GET",
+  path: "/numbers/rent/{rentId}/inbound",
+  pathParams: { "rentId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) })),
+  success: /*#__PURE__*/ Operation.jsonResponse(GetInboundSMSResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: true,
+  successStatus: 200
 })
 /**
  * The entry of `getInboundSms` (`GET /numbers/rent/{rentId}/inbound`), by name.
@@ -2252,19 +2252,19 @@ const getInboundSms$ = /*#__PURE__*/ Operation.make({
 export interface GetInboundSmsOperation extends Operation.Of<typeof getInboundSms$> {}
 
 const validateNumbers$ = /*#__PURE__*/ Operation.make({
-    id: "validateNumbers",
-    group: "Numbers",
-    method: "POST",
-    path: "/numbers/validate",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(NumbersValidateRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(NumbersValidateResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "validateNumbers",
+  group: "Numbers",
+  method: "POST",
+  path: "/numbers/validate",
+  pathParams: {},
+  input: /*#__PURE__*/ Operation.jsonBody(NumbersValidateRequest),
+  success: /*#__PURE__*/ Operation.jsonResponse(NumbersValidateResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `validateNumbers` (`POST /numbers/validate`), by name.
@@ -2274,19 +2274,19 @@ const validateNumbers$ = /*#__PURE__*/ Operation.make({
 export interface ValidateNumbersOperation extends Operation.Of<typeof validateNumbers$> {}
 
 const validateNumber$ = /*#__PURE__*/ Operation.make({
-    id: "validateNumber",
-    group: "Numbers",
-    method: "GET",
-    path: "/numbers/validate/{phoneNumber}",
-    pathParams: { "phoneNumber": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(NumberValidateResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "validateNumber",
+  group: "Numbers",
+  method: "GET",
+  path: "/numbers/validate/{phoneNumber}",
+  pathParams: { "phoneNumber": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)) },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(NumberValidateResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `validateNumber` (`GET /numbers/validate/{phoneNumber}`), by name.
@@ -2801,23 +2801,23 @@ export const Numbers = {
 } as const
 
 const getAccessToken$ = /*#__PURE__*/ Operation.make({
-    id: "getAccessToken",
-    group: "Oauth",
-    method: "POST",
-    path: "/oauth/token",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.formBody(/*#__PURE__*/ Schema.Struct({ 
+  id: "getAccessToken",
+  group: "Oauth",
+  method: "POST",
+  path: "/oauth/token",
+  pathParams: {},
+  input: /*#__PURE__*/ Operation.formBody(/*#__PURE__*/ Schema.Struct({ 
 /**
  * One of `client_credentials`.
  */
 grant_type: /*#__PURE__*/ Schema.Literal("client_credentials"), scope: /*#__PURE__*/ Schema.optional(Schema.String) })),
-    success: /*#__PURE__*/ Operation.jsonResponse(OauthTokenResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.InvalidScopeException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "basic",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  success: /*#__PURE__*/ Operation.jsonResponse(OauthTokenResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.InvalidScopeException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "basic",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `getAccessToken` (`POST /oauth/token`), by name.
@@ -2862,19 +2862,19 @@ export const Oauth = {
 } as const
 
 const addContactToOptoutsList$ = /*#__PURE__*/ Operation.make({
-    id: "addContactToOptoutsList",
-    group: "Optouts",
-    method: "POST",
-    path: "/optouts",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(AddContactsToGroupRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(OptoutsNewResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "addContactToOptoutsList",
+  group: "Optouts",
+  method: "POST",
+  path: "/optouts",
+  pathParams: {},
+  input: /*#__PURE__*/ Operation.jsonBody(AddContactsToGroupRequest),
+  success: /*#__PURE__*/ Operation.jsonResponse(OptoutsNewResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `addContactToOptoutsList` (`POST /optouts`), by name.
@@ -2884,19 +2884,19 @@ const addContactToOptoutsList$ = /*#__PURE__*/ Operation.make({
 export interface AddContactToOptoutsListOperation extends Operation.Of<typeof addContactToOptoutsList$> {}
 
 const getOptoutsList$ = /*#__PURE__*/ Operation.make({
-    id: "getOptoutsList",
-    group: "Optouts",
-    method: "GET",
-    path: "/optouts",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) })),
-    success: /*#__PURE__*/ Operation.jsonResponse(OptoutsListResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: true,
-    successStatus: 200
+  id: "getOptoutsList",
+  group: "Optouts",
+  method: "GET",
+  path: "/optouts",
+  pathParams: {},
+  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) })),
+  success: /*#__PURE__*/ Operation.jsonResponse(OptoutsListResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: true,
+  successStatus: 200
 })
 /**
  * The entry of `getOptoutsList` (`GET /optouts`), by name.
@@ -2906,19 +2906,19 @@ const getOptoutsList$ = /*#__PURE__*/ Operation.make({
 export interface GetOptoutsListOperation extends Operation.Of<typeof getOptoutsList$> {}
 
 const exportOptoutsToCSV$ = /*#__PURE__*/ Operation.make({
-    id: "exportOptoutsToCSV",
-    group: "Optouts",
-    method: "GET",
-    path: "/optouts/csv",
-    pathParams: {},
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.fileResponse("application/csv"),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "exportOptoutsToCSV",
+  group: "Optouts",
+  method: "GET",
+  path: "/optouts/csv",
+  pathParams: {},
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.fileResponse("application/csv"),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `exportOptoutsToCSV` (`GET /optouts/csv`), by name.
@@ -2928,19 +2928,19 @@ const exportOptoutsToCSV$ = /*#__PURE__*/ Operation.make({
 export interface ExportOptoutsToCSVOperation extends Operation.Of<typeof exportOptoutsToCSV$> {}
 
 const exportOptoutsToXLSX$ = /*#__PURE__*/ Operation.make({
-    id: "exportOptoutsToXLSX",
-    group: "Optouts",
-    method: "GET",
-    path: "/optouts/xlsx",
-    pathParams: {},
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "exportOptoutsToXLSX",
+  group: "Optouts",
+  method: "GET",
+  path: "/optouts/xlsx",
+  pathParams: {},
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `exportOptoutsToXLSX` (`GET /optouts/xlsx`), by name.
@@ -2950,19 +2950,19 @@ const exportOptoutsToXLSX$ = /*#__PURE__*/ Operation.make({
 export interface ExportOptoutsToXLSXOperation extends Operation.Of<typeof exportOptoutsToXLSX$> {}
 
 const deleteContactFromOptoutsList$ = /*#__PURE__*/ Operation.make({
-    id: "deleteContactFromOptoutsList",
-    group: "Optouts",
-    method: "DELETE",
-    path: "/optouts/{optoutId}",
-    pathParams: { "optoutId": Schema.Int },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(OptoutsDeleteResponse),
-    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "deleteContactFromOptoutsList",
+  group: "Optouts",
+  method: "DELETE",
+  path: "/optouts/{optoutId}",
+  pathParams: { "optoutId": Schema.Int },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(OptoutsDeleteResponse),
+  errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `deleteContactFromOptoutsList` (`DELETE /optouts/{optoutId}`), by name.
@@ -3124,19 +3124,19 @@ export const Optouts = {
 } as const
 
 const createOriginator$ = /*#__PURE__*/ Operation.make({
-    id: "createOriginator",
-    group: "Originators",
-    method: "POST",
-    path: "/originators",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(OriginatorNewRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(OriginatorNewResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.DuplicateValueException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 201
+  id: "createOriginator",
+  group: "Originators",
+  method: "POST",
+  path: "/originators",
+  pathParams: {},
+  input: /*#__PURE__*/ Operation.jsonBody(OriginatorNewRequest),
+  success: /*#__PURE__*/ Operation.jsonResponse(OriginatorNewResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.DuplicateValueException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 201
 })
 /**
  * The entry of `createOriginator` (`POST /originators`), by name.
@@ -3146,19 +3146,19 @@ const createOriginator$ = /*#__PURE__*/ Operation.make({
 export interface CreateOriginatorOperation extends Operation.Of<typeof createOriginator$> {}
 
 const getOriginatorsList$ = /*#__PURE__*/ Operation.make({
-    id: "getOriginatorsList",
-    group: "Originators",
-    method: "GET",
-    path: "/originators",
-    pathParams: {},
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(OriginatorsListResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "getOriginatorsList",
+  group: "Originators",
+  method: "GET",
+  path: "/originators",
+  pathParams: {},
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(OriginatorsListResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `getOriginatorsList` (`GET /originators`), by name.
@@ -3168,19 +3168,19 @@ const getOriginatorsList$ = /*#__PURE__*/ Operation.make({
 export interface GetOriginatorsListOperation extends Operation.Of<typeof getOriginatorsList$> {}
 
 const deleteOriginator$ = /*#__PURE__*/ Operation.make({
-    id: "deleteOriginator",
-    group: "Originators",
-    method: "DELETE",
-    path: "/originators/{originatorId}",
-    pathParams: { "originatorId": Schema.Int },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(OriginatorNewResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "deleteOriginator",
+  group: "Originators",
+  method: "DELETE",
+  path: "/originators/{originatorId}",
+  pathParams: { "originatorId": Schema.Int },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(OriginatorNewResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `deleteOriginator` (`DELETE /originators/{originatorId}`), by name.
@@ -3278,19 +3278,19 @@ export const Originators = {
 } as const
 
 const newOtp$ = /*#__PURE__*/ Operation.make({
-    id: "newOtp",
-    group: "Otp",
-    method: "POST",
-    path: "/otp",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(NewOtpRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(NewOtpResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: true,
-    paging: false,
-    successStatus: 201
+  id: "newOtp",
+  group: "Otp",
+  method: "POST",
+  path: "/otp",
+  pathParams: {},
+  input: /*#__PURE__*/ Operation.jsonBody(NewOtpRequest),
+  success: /*#__PURE__*/ Operation.jsonResponse(NewOtpResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: true,
+  paging: false,
+  successStatus: 201
 })
 /**
  * The entry of `newOtp` (`POST /otp`), by name.
@@ -3300,19 +3300,19 @@ const newOtp$ = /*#__PURE__*/ Operation.make({
 export interface NewOtpOperation extends Operation.Of<typeof newOtp$> {}
 
 const cancelOtp$ = /*#__PURE__*/ Operation.make({
-    id: "cancelOtp",
-    group: "Otp",
-    method: "DELETE",
-    path: "/otp/{otpId}",
-    pathParams: { "otpId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(CancelOtpResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.OtpActionNotAllowedException, Errors.OtpCancelledException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "cancelOtp",
+  group: "Otp",
+  method: "DELETE",
+  path: "/otp/{otpId}",
+  pathParams: { "otpId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(CancelOtpResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.OtpActionNotAllowedException, Errors.OtpCancelledException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `cancelOtp` (`DELETE /otp/{otpId}`), by name.
@@ -3322,19 +3322,19 @@ const cancelOtp$ = /*#__PURE__*/ Operation.make({
 export interface CancelOtpOperation extends Operation.Of<typeof cancelOtp$> {}
 
 const getOtpStatus$ = /*#__PURE__*/ Operation.make({
-    id: "getOtpStatus",
-    group: "Otp",
-    method: "GET",
-    path: "/otp/{otpId}",
-    pathParams: { "otpId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(DataOtp),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "getOtpStatus",
+  group: "Otp",
+  method: "GET",
+  path: "/otp/{otpId}",
+  pathParams: { "otpId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(DataOtp),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `getOtpStatus` (`GET /otp/{otpId}`), by name.
@@ -3344,19 +3344,19 @@ const getOtpStatus$ = /*#__PURE__*/ Operation.make({
 export interface GetOtpStatusOperation extends Operation.Of<typeof getOtpStatus$> {}
 
 const verifyOtp$ = /*#__PURE__*/ Operation.make({
-    id: "verifyOtp",
-    group: "Otp",
-    method: "POST",
-    path: "/otp/{otpId}",
-    pathParams: { "otpId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: /*#__PURE__*/ Operation.jsonBody(VerifyPinRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(VerifyPinResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPinException, Errors.InvalidRequestException, Errors.OtpAlreadyVerifiedException, Errors.OtpCancelledException, Errors.OtpExpiredException, Errors.OtpFailedException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "verifyOtp",
+  group: "Otp",
+  method: "POST",
+  path: "/otp/{otpId}",
+  pathParams: { "otpId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  input: /*#__PURE__*/ Operation.jsonBody(VerifyPinRequest),
+  success: /*#__PURE__*/ Operation.jsonResponse(VerifyPinResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPinException, Errors.InvalidRequestException, Errors.OtpAlreadyVerifiedException, Errors.OtpCancelledException, Errors.OtpExpiredException, Errors.OtpFailedException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `verifyOtp` (`POST /otp/{otpId}`), by name.
@@ -3506,12 +3506,12 @@ export const Otp = {
 } as const
 
 const getAdvancedReport$ = /*#__PURE__*/ Operation.make({
-    id: "getAdvancedReport",
-    group: "Reports",
-    method: "GET",
-    path: "/reports",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Operation.alternatives(/*#__PURE__*/ Schema.Struct({ 
+  id: "getAdvancedReport",
+  group: "Reports",
+  method: "GET",
+  path: "/reports",
+  pathParams: {},
+  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Operation.alternatives(/*#__PURE__*/ Schema.Struct({ 
 /** The report's period: a year `Y` (`2026`: its months) or a month `Y-m` (`2026-05`: its days). Give it, or `start_date` and `end_date`, not both. */
 period: /*#__PURE__*/ Schema.optional(Schema.String), 
 /** The first day of the report, `Y-m-d` (`2026-05-01`), with `end_date`; instead of `period`. */
@@ -3534,13 +3534,13 @@ delivery_report: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("del
  * Pattern `^[A-Za-z]{2}$`.
  */
 country_iso: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), short_response: /*#__PURE__*/ Schema.optional(Schema.Boolean), limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) }), [["period"],["start_date","end_date"]])),
-    success: /*#__PURE__*/ Operation.jsonResponse(ReportsAdvancedResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: true,
-    successStatus: 200
+  success: /*#__PURE__*/ Operation.jsonResponse(ReportsAdvancedResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: true,
+  successStatus: 200
 })
 /**
  * The entry of `getAdvancedReport` (`GET /reports`), by name.
@@ -3550,23 +3550,23 @@ country_iso: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#_
 export interface GetAdvancedReportOperation extends Operation.Of<typeof getAdvancedReport$> {}
 
 const getCampaignsList$ = /*#__PURE__*/ Operation.make({
-    id: "getCampaignsList",
-    group: "Reports",
-    method: "GET",
-    path: "/reports/campaigns",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ delivery_reports: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+  id: "getCampaignsList",
+  group: "Reports",
+  method: "GET",
+  path: "/reports/campaigns",
+  pathParams: {},
+  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ delivery_reports: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /**
  * One of `api`, `excel`, `webapp`, `smpp`, `plugin`, `alerts`.
  */
 source: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("api", "excel", "webapp", "smpp", "plugin", "alerts")), limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) })),
-    success: /*#__PURE__*/ Operation.jsonResponse(ReportsCampaignsRespone),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: true,
-    successStatus: 200
+  success: /*#__PURE__*/ Operation.jsonResponse(ReportsCampaignsRespone),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: true,
+  successStatus: 200
 })
 /**
  * The entry of `getCampaignsList` (`GET /reports/campaigns`), by name.
@@ -3576,19 +3576,19 @@ source: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("api", "excel
 export interface GetCampaignsListOperation extends Operation.Of<typeof getCampaignsList$> {}
 
 const getCampaignReport$ = /*#__PURE__*/ Operation.make({
-    id: "getCampaignReport",
-    group: "Reports",
-    method: "GET",
-    path: "/reports/campaigns/{campaignId}",
-    pathParams: { "campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ short_response: /*#__PURE__*/ Schema.optional(Schema.Boolean), limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) })),
-    success: /*#__PURE__*/ Operation.jsonResponse(ReportsCampaignResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: true,
-    successStatus: 200
+  id: "getCampaignReport",
+  group: "Reports",
+  method: "GET",
+  path: "/reports/campaigns/{campaignId}",
+  pathParams: { "campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ short_response: /*#__PURE__*/ Schema.optional(Schema.Boolean), limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) })),
+  success: /*#__PURE__*/ Operation.jsonResponse(ReportsCampaignResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: true,
+  successStatus: 200
 })
 /**
  * The entry of `getCampaignReport` (`GET /reports/campaigns/{campaignId}`), by name.
@@ -3598,19 +3598,19 @@ const getCampaignReport$ = /*#__PURE__*/ Operation.make({
 export interface GetCampaignReportOperation extends Operation.Of<typeof getCampaignReport$> {}
 
 const exportCampaignReportToCSV$ = /*#__PURE__*/ Operation.make({
-    id: "exportCampaignReportToCSV",
-    group: "Reports",
-    method: "GET",
-    path: "/reports/campaigns/{campaignId}/csv",
-    pathParams: { "campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.fileResponse("application/csv"),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "exportCampaignReportToCSV",
+  group: "Reports",
+  method: "GET",
+  path: "/reports/campaigns/{campaignId}/csv",
+  pathParams: { "campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.fileResponse("application/csv"),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `exportCampaignReportToCSV` (`GET /reports/campaigns/{campaignId}/csv`), by name.
@@ -3620,19 +3620,19 @@ const exportCampaignReportToCSV$ = /*#__PURE__*/ Operation.make({
 export interface ExportCampaignReportToCSVOperation extends Operation.Of<typeof exportCampaignReportToCSV$> {}
 
 const exportCampaignReportToXLSX$ = /*#__PURE__*/ Operation.make({
-    id: "exportCampaignReportToXLSX",
-    group: "Reports",
-    method: "GET",
-    path: "/reports/campaigns/{campaignId}/xlsx",
-    pathParams: { "campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "exportCampaignReportToXLSX",
+  group: "Reports",
+  method: "GET",
+  path: "/reports/campaigns/{campaignId}/xlsx",
+  pathParams: { "campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `exportCampaignReportToXLSX` (`GET /reports/campaigns/{campaignId}/xlsx`), by name.
@@ -3642,12 +3642,12 @@ const exportCampaignReportToXLSX$ = /*#__PURE__*/ Operation.make({
 export interface ExportCampaignReportToXLSXOperation extends Operation.Of<typeof exportCampaignReportToXLSX$> {}
 
 const exportAdvancedReportToCSV$ = /*#__PURE__*/ Operation.make({
-    id: "exportAdvancedReportToCSV",
-    group: "Reports",
-    method: "GET",
-    path: "/reports/csv",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Operation.alternatives(/*#__PURE__*/ Schema.Struct({ 
+  id: "exportAdvancedReportToCSV",
+  group: "Reports",
+  method: "GET",
+  path: "/reports/csv",
+  pathParams: {},
+  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Operation.alternatives(/*#__PURE__*/ Schema.Struct({ 
 /** The report's period: a year `Y` (`2026`: its months) or a month `Y-m` (`2026-05`: its days). Give it, or `start_date` and `end_date`, not both. */
 period: /*#__PURE__*/ Schema.optional(Schema.String), 
 /** The first day of the report, `Y-m-d` (`2026-05-01`), with `end_date`; instead of `period`. */
@@ -3670,13 +3670,13 @@ delivery_report: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("del
  * Pattern `^[A-Za-z]{2}$`.
  */
 country_iso: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), limit: /*#__PURE__*/ Schema.optional(Schema.Int) }), [["period"],["start_date","end_date"]])),
-    success: /*#__PURE__*/ Operation.fileResponse("application/csv"),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  success: /*#__PURE__*/ Operation.fileResponse("application/csv"),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `exportAdvancedReportToCSV` (`GET /reports/csv`), by name.
@@ -3686,19 +3686,19 @@ country_iso: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#_
 export interface ExportAdvancedReportToCSVOperation extends Operation.Of<typeof exportAdvancedReportToCSV$> {}
 
 const getSingleReport$ = /*#__PURE__*/ Operation.make({
-    id: "getSingleReport",
-    group: "Reports",
-    method: "GET",
-    path: "/reports/single/{msgId}",
-    pathParams: { "msgId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(ReportSingleResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "getSingleReport",
+  group: "Reports",
+  method: "GET",
+  path: "/reports/single/{msgId}",
+  pathParams: { "msgId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(ReportSingleResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `getSingleReport` (`GET /reports/single/{msgId}`), by name.
@@ -3708,25 +3708,25 @@ const getSingleReport$ = /*#__PURE__*/ Operation.make({
 export interface GetSingleReportOperation extends Operation.Of<typeof getSingleReport$> {}
 
 const getSummaryReports$ = /*#__PURE__*/ Operation.make({
-    id: "getSummaryReports",
-    group: "Reports",
-    method: "GET",
-    path: "/reports/summary/{dimension}",
-    pathParams: { "dimension": /*#__PURE__*/ Schema.Literal("source", "channel", "country", "traffic", "delivery") },
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Operation.alternatives(/*#__PURE__*/ Schema.Struct({ 
+  id: "getSummaryReports",
+  group: "Reports",
+  method: "GET",
+  path: "/reports/summary/{dimension}",
+  pathParams: { "dimension": /*#__PURE__*/ Schema.Literal("source", "channel", "country", "traffic", "delivery") },
+  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Operation.alternatives(/*#__PURE__*/ Schema.Struct({ 
 /** The report's period: a year `Y` (`2026`: its months) or a month `Y-m` (`2026-05`: its days). Give it, or `start_date` and `end_date`, not both. */
 period: /*#__PURE__*/ Schema.optional(Schema.String), 
 /** The first day of the report, `Y-m-d` (`2026-05-01`), with `end_date`; instead of `period`. */
 start_date: /*#__PURE__*/ Schema.optional(Schema.String), 
 /** The last day of the report (included), `Y-m-d` (`2026-05-31`), not before `start_date`. */
 end_date: /*#__PURE__*/ Schema.optional(Schema.String), limit: /*#__PURE__*/ Schema.optional(Schema.Int) }), [["period"],["start_date","end_date"]])),
-    success: /*#__PURE__*/ Operation.jsonResponse(GetSummaryReports200Response),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  success: /*#__PURE__*/ Operation.jsonResponse(GetSummaryReports200Response),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `getSummaryReports` (`GET /reports/summary/{dimension}`), by name.
@@ -3736,12 +3736,12 @@ end_date: /*#__PURE__*/ Schema.optional(Schema.String), limit: /*#__PURE__*/ Sch
 export interface GetSummaryReportsOperation extends Operation.Of<typeof getSummaryReports$> {}
 
 const exportAdvancedReportToXLSX$ = /*#__PURE__*/ Operation.make({
-    id: "exportAdvancedReportToXLSX",
-    group: "Reports",
-    method: "GET",
-    path: "/reports/xlsx",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Operation.alternatives(/*#__PURE__*/ Schema.Struct({ 
+  id: "exportAdvancedReportToXLSX",
+  group: "Reports",
+  method: "GET",
+  path: "/reports/xlsx",
+  pathParams: {},
+  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Operation.alternatives(/*#__PURE__*/ Schema.Struct({ 
 /** The report's period: a year `Y` (`2026`: its months) or a month `Y-m` (`2026-05`: its days). Give it, or `start_date` and `end_date`, not both. */
 period: /*#__PURE__*/ Schema.optional(Schema.String), 
 /** The first day of the report, `Y-m-d` (`2026-05-01`), with `end_date`; instead of `period`. */
@@ -3764,13 +3764,13 @@ delivery_report: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("del
  * Pattern `^[A-Za-z]{2}$`.
  */
 country_iso: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), limit: /*#__PURE__*/ Schema.optional(Schema.Int) }), [["period"],["start_date","end_date"]])),
-    success: /*#__PURE__*/ Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  success: /*#__PURE__*/ Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `exportAdvancedReportToXLSX` (`GET /reports/xlsx`), by name.
@@ -4058,19 +4058,19 @@ export const Reports = {
 } as const
 
 const createShortlink$ = /*#__PURE__*/ Operation.make({
-    id: "createShortlink",
-    group: "Shortlinks",
-    method: "POST",
-    path: "/shortlinks",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(ShortlinkNewRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(ShortlinkNewResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.DuplicateIdException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 201
+  id: "createShortlink",
+  group: "Shortlinks",
+  method: "POST",
+  path: "/shortlinks",
+  pathParams: {},
+  input: /*#__PURE__*/ Operation.jsonBody(ShortlinkNewRequest),
+  success: /*#__PURE__*/ Operation.jsonResponse(ShortlinkNewResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.DuplicateIdException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 201
 })
 /**
  * The entry of `createShortlink` (`POST /shortlinks`), by name.
@@ -4080,19 +4080,19 @@ const createShortlink$ = /*#__PURE__*/ Operation.make({
 export interface CreateShortlinkOperation extends Operation.Of<typeof createShortlink$> {}
 
 const getShortlinksList$ = /*#__PURE__*/ Operation.make({
-    id: "getShortlinksList",
-    group: "Shortlinks",
-    method: "GET",
-    path: "/shortlinks",
-    pathParams: {},
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(ShortlinksListResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "getShortlinksList",
+  group: "Shortlinks",
+  method: "GET",
+  path: "/shortlinks",
+  pathParams: {},
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(ShortlinksListResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `getShortlinksList` (`GET /shortlinks`), by name.
@@ -4102,19 +4102,19 @@ const getShortlinksList$ = /*#__PURE__*/ Operation.make({
 export interface GetShortlinksListOperation extends Operation.Of<typeof getShortlinksList$> {}
 
 const deleteShortlink$ = /*#__PURE__*/ Operation.make({
-    id: "deleteShortlink",
-    group: "Shortlinks",
-    method: "DELETE",
-    path: "/shortlinks/{shortId}",
-    pathParams: { "shortId": Schema.String },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(ShortlinkDeleteResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "deleteShortlink",
+  group: "Shortlinks",
+  method: "DELETE",
+  path: "/shortlinks/{shortId}",
+  pathParams: { "shortId": Schema.String },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(ShortlinkDeleteResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `deleteShortlink` (`DELETE /shortlinks/{shortId}`), by name.
@@ -4124,19 +4124,19 @@ const deleteShortlink$ = /*#__PURE__*/ Operation.make({
 export interface DeleteShortlinkOperation extends Operation.Of<typeof deleteShortlink$> {}
 
 const getShortlinkHits$ = /*#__PURE__*/ Operation.make({
-    id: "getShortlinkHits",
-    group: "Shortlinks",
-    method: "GET",
-    path: "/shortlinks/{shortId}",
-    pathParams: { "shortId": Schema.String },
-    input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ short_response: /*#__PURE__*/ Schema.optional(Schema.Boolean), limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) })),
-    success: /*#__PURE__*/ Operation.jsonResponse(ShortlinkDetailsResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: true,
-    successStatus: 200
+  id: "getShortlinkHits",
+  group: "Shortlinks",
+  method: "GET",
+  path: "/shortlinks/{shortId}",
+  pathParams: { "shortId": Schema.String },
+  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ short_response: /*#__PURE__*/ Schema.optional(Schema.Boolean), limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) })),
+  success: /*#__PURE__*/ Operation.jsonResponse(ShortlinkDetailsResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: true,
+  successStatus: 200
 })
 /**
  * The entry of `getShortlinkHits` (`GET /shortlinks/{shortId}`), by name.
@@ -4146,19 +4146,19 @@ const getShortlinkHits$ = /*#__PURE__*/ Operation.make({
 export interface GetShortlinkHitsOperation extends Operation.Of<typeof getShortlinkHits$> {}
 
 const updateShortlink$ = /*#__PURE__*/ Operation.make({
-    id: "updateShortlink",
-    group: "Shortlinks",
-    method: "PATCH",
-    path: "/shortlinks/{shortId}",
-    pathParams: { "shortId": Schema.String },
-    input: /*#__PURE__*/ Operation.jsonBody(ShortlinkUpdateRequest),
-    success: /*#__PURE__*/ Operation.jsonOrNoContentResponse(ShortlinkUpdateResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.DuplicateValueException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "updateShortlink",
+  group: "Shortlinks",
+  method: "PATCH",
+  path: "/shortlinks/{shortId}",
+  pathParams: { "shortId": Schema.String },
+  input: /*#__PURE__*/ Operation.jsonBody(ShortlinkUpdateRequest),
+  success: /*#__PURE__*/ Operation.jsonOrNoContentResponse(ShortlinkUpdateResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.DuplicateValueException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `updateShortlink` (`PATCH /shortlinks/{shortId}`), by name.
@@ -4168,19 +4168,19 @@ const updateShortlink$ = /*#__PURE__*/ Operation.make({
 export interface UpdateShortlinkOperation extends Operation.Of<typeof updateShortlink$> {}
 
 const exportShortlinkHitsToCSV$ = /*#__PURE__*/ Operation.make({
-    id: "exportShortlinkHitsToCSV",
-    group: "Shortlinks",
-    method: "GET",
-    path: "/shortlinks/{shortId}/csv",
-    pathParams: { "shortId": Schema.String },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.fileResponse("application/csv"),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "exportShortlinkHitsToCSV",
+  group: "Shortlinks",
+  method: "GET",
+  path: "/shortlinks/{shortId}/csv",
+  pathParams: { "shortId": Schema.String },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.fileResponse("application/csv"),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `exportShortlinkHitsToCSV` (`GET /shortlinks/{shortId}/csv`), by name.
@@ -4190,19 +4190,19 @@ const exportShortlinkHitsToCSV$ = /*#__PURE__*/ Operation.make({
 export interface ExportShortlinkHitsToCSVOperation extends Operation.Of<typeof exportShortlinkHitsToCSV$> {}
 
 const exportShortlinkHitsToXLSX$ = /*#__PURE__*/ Operation.make({
-    id: "exportShortlinkHitsToXLSX",
-    group: "Shortlinks",
-    method: "GET",
-    path: "/shortlinks/{shortId}/xlsx",
-    pathParams: { "shortId": Schema.String },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "exportShortlinkHitsToXLSX",
+  group: "Shortlinks",
+  method: "GET",
+  path: "/shortlinks/{shortId}/xlsx",
+  pathParams: { "shortId": Schema.String },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `exportShortlinkHitsToXLSX` (`GET /shortlinks/{shortId}/xlsx`), by name.
@@ -4413,19 +4413,19 @@ export const Shortlinks = {
 } as const
 
 const sendSms$ = /*#__PURE__*/ Operation.make({
-    id: "sendSms",
-    group: "Sms",
-    method: "POST",
-    path: "/sms",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(SendSmsMessageRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(SendSmsMessageResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: "idempotencyId",
-    billed: true,
-    paging: false,
-    successStatus: 200
+  id: "sendSms",
+  group: "Sms",
+  method: "POST",
+  path: "/sms",
+  pathParams: {},
+  input: /*#__PURE__*/ Operation.jsonBody(SendSmsMessageRequest),
+  success: /*#__PURE__*/ Operation.jsonResponse(SendSmsMessageResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: "idempotencyId",
+  billed: true,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `sendSms` (`POST /sms`), by name.
@@ -4435,19 +4435,19 @@ const sendSms$ = /*#__PURE__*/ Operation.make({
 export interface SendSmsOperation extends Operation.Of<typeof sendSms$> {}
 
 const sendSmsCampaign$ = /*#__PURE__*/ Operation.make({
-    id: "sendSmsCampaign",
-    group: "Sms",
-    method: "POST",
-    path: "/sms/campaign",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(SendSmsCampaignRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(SendSmsCampaignResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: "idempotencyId",
-    billed: true,
-    paging: false,
-    successStatus: 200
+  id: "sendSmsCampaign",
+  group: "Sms",
+  method: "POST",
+  path: "/sms/campaign",
+  pathParams: {},
+  input: /*#__PURE__*/ Operation.jsonBody(SendSmsCampaignRequest),
+  success: /*#__PURE__*/ Operation.jsonResponse(SendSmsCampaignResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: "idempotencyId",
+  billed: true,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `sendSmsCampaign` (`POST /sms/campaign`), by name.
@@ -4457,19 +4457,19 @@ const sendSmsCampaign$ = /*#__PURE__*/ Operation.make({
 export interface SendSmsCampaignOperation extends Operation.Of<typeof sendSmsCampaign$> {}
 
 const estimateSmsCampaign$ = /*#__PURE__*/ Operation.make({
-    id: "estimateSmsCampaign",
-    group: "Sms",
-    method: "POST",
-    path: "/sms/campaign/estimate",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(SendSmsCampaignRequestEstimate),
-    success: /*#__PURE__*/ Operation.jsonResponse(SendSmsCampaignResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "estimateSmsCampaign",
+  group: "Sms",
+  method: "POST",
+  path: "/sms/campaign/estimate",
+  pathParams: {},
+  input: /*#__PURE__*/ Operation.jsonBody(SendSmsCampaignRequestEstimate),
+  success: /*#__PURE__*/ Operation.jsonResponse(SendSmsCampaignResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `estimateSmsCampaign` (`POST /sms/campaign/estimate`), by name.
@@ -4479,19 +4479,19 @@ const estimateSmsCampaign$ = /*#__PURE__*/ Operation.make({
 export interface EstimateSmsCampaignOperation extends Operation.Of<typeof estimateSmsCampaign$> {}
 
 const estimateSms$ = /*#__PURE__*/ Operation.make({
-    id: "estimateSms",
-    group: "Sms",
-    method: "POST",
-    path: "/sms/estimate",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(SendSmsRequestEstimate),
-    success: /*#__PURE__*/ Operation.jsonResponse(SendSmsMessageResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "estimateSms",
+  group: "Sms",
+  method: "POST",
+  path: "/sms/estimate",
+  pathParams: {},
+  input: /*#__PURE__*/ Operation.jsonBody(SendSmsRequestEstimate),
+  success: /*#__PURE__*/ Operation.jsonResponse(SendSmsMessageResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `estimateSms` (`POST /sms/estimate`), by name.
@@ -4501,19 +4501,19 @@ const estimateSms$ = /*#__PURE__*/ Operation.make({
 export interface EstimateSmsOperation extends Operation.Of<typeof estimateSms$> {}
 
 const deleteScheduledSmsCampaign$ = /*#__PURE__*/ Operation.make({
-    id: "deleteScheduledSmsCampaign",
-    group: "Sms",
-    method: "DELETE",
-    path: "/sms/scheduled/campaign/{campaignId}",
-    pathParams: { "campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(DeleteScheduledCampaign),
-    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "deleteScheduledSmsCampaign",
+  group: "Sms",
+  method: "DELETE",
+  path: "/sms/scheduled/campaign/{campaignId}",
+  pathParams: { "campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(DeleteScheduledCampaign),
+  errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `deleteScheduledSmsCampaign` (`DELETE /sms/scheduled/campaign/{campaignId}`), by name.
@@ -4523,19 +4523,19 @@ const deleteScheduledSmsCampaign$ = /*#__PURE__*/ Operation.make({
 export interface DeleteScheduledSmsCampaignOperation extends Operation.Of<typeof deleteScheduledSmsCampaign$> {}
 
 const deleteScheduledSms$ = /*#__PURE__*/ Operation.make({
-    id: "deleteScheduledSms",
-    group: "Sms",
-    method: "DELETE",
-    path: "/sms/scheduled/{msgId}",
-    pathParams: { "msgId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(DeleteScheduledMsg),
-    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "deleteScheduledSms",
+  group: "Sms",
+  method: "DELETE",
+  path: "/sms/scheduled/{msgId}",
+  pathParams: { "msgId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(DeleteScheduledMsg),
+  errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `deleteScheduledSms` (`DELETE /sms/scheduled/{msgId}`), by name.
@@ -4737,19 +4737,19 @@ export const Sms = {
 } as const
 
 const createTemplate$ = /*#__PURE__*/ Operation.make({
-    id: "createTemplate",
-    group: "Templates",
-    method: "POST",
-    path: "/templates",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(TemplatesNewRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(TemplatesNewResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.DuplicateValueException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 201
+  id: "createTemplate",
+  group: "Templates",
+  method: "POST",
+  path: "/templates",
+  pathParams: {},
+  input: /*#__PURE__*/ Operation.jsonBody(TemplatesNewRequest),
+  success: /*#__PURE__*/ Operation.jsonResponse(TemplatesNewResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.DuplicateValueException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 201
 })
 /**
  * The entry of `createTemplate` (`POST /templates`), by name.
@@ -4759,19 +4759,19 @@ const createTemplate$ = /*#__PURE__*/ Operation.make({
 export interface CreateTemplateOperation extends Operation.Of<typeof createTemplate$> {}
 
 const getTemplatesList$ = /*#__PURE__*/ Operation.make({
-    id: "getTemplatesList",
-    group: "Templates",
-    method: "GET",
-    path: "/templates",
-    pathParams: {},
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(TemplatesListResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "getTemplatesList",
+  group: "Templates",
+  method: "GET",
+  path: "/templates",
+  pathParams: {},
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(TemplatesListResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `getTemplatesList` (`GET /templates`), by name.
@@ -4781,19 +4781,19 @@ const getTemplatesList$ = /*#__PURE__*/ Operation.make({
 export interface GetTemplatesListOperation extends Operation.Of<typeof getTemplatesList$> {}
 
 const deleteTemplate$ = /*#__PURE__*/ Operation.make({
-    id: "deleteTemplate",
-    group: "Templates",
-    method: "DELETE",
-    path: "/templates/{templateId}",
-    pathParams: { "templateId": Schema.Int },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(TemplatesDeleteResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "deleteTemplate",
+  group: "Templates",
+  method: "DELETE",
+  path: "/templates/{templateId}",
+  pathParams: { "templateId": Schema.Int },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(TemplatesDeleteResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `deleteTemplate` (`DELETE /templates/{templateId}`), by name.
@@ -4803,19 +4803,19 @@ const deleteTemplate$ = /*#__PURE__*/ Operation.make({
 export interface DeleteTemplateOperation extends Operation.Of<typeof deleteTemplate$> {}
 
 const getTemplate$ = /*#__PURE__*/ Operation.make({
-    id: "getTemplate",
-    group: "Templates",
-    method: "GET",
-    path: "/templates/{templateId}",
-    pathParams: { "templateId": Schema.Int },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(TemplateDetailsResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "getTemplate",
+  group: "Templates",
+  method: "GET",
+  path: "/templates/{templateId}",
+  pathParams: { "templateId": Schema.Int },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(TemplateDetailsResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `getTemplate` (`GET /templates/{templateId}`), by name.
@@ -4825,19 +4825,19 @@ const getTemplate$ = /*#__PURE__*/ Operation.make({
 export interface GetTemplateOperation extends Operation.Of<typeof getTemplate$> {}
 
 const updateTemplate$ = /*#__PURE__*/ Operation.make({
-    id: "updateTemplate",
-    group: "Templates",
-    method: "PATCH",
-    path: "/templates/{templateId}",
-    pathParams: { "templateId": Schema.Int },
-    input: /*#__PURE__*/ Operation.jsonBody(TemplatesUpdateRequest),
-    success: /*#__PURE__*/ Operation.jsonOrNoContentResponse(TemplatesUpdateResponse),
-    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.DuplicateValueException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "updateTemplate",
+  group: "Templates",
+  method: "PATCH",
+  path: "/templates/{templateId}",
+  pathParams: { "templateId": Schema.Int },
+  input: /*#__PURE__*/ Operation.jsonBody(TemplatesUpdateRequest),
+  success: /*#__PURE__*/ Operation.jsonOrNoContentResponse(TemplatesUpdateResponse),
+  errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.DuplicateValueException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `updateTemplate` (`PATCH /templates/{templateId}`), by name.
@@ -4990,19 +4990,19 @@ export const Templates = {
 } as const
 
 const sendViberMessage$ = /*#__PURE__*/ Operation.make({
-    id: "sendViberMessage",
-    group: "Viber",
-    method: "POST",
-    path: "/viber",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(SendViberMessageRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(SendViberMessageResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: "idempotencyId",
-    billed: true,
-    paging: false,
-    successStatus: 200
+  id: "sendViberMessage",
+  group: "Viber",
+  method: "POST",
+  path: "/viber",
+  pathParams: {},
+  input: /*#__PURE__*/ Operation.jsonBody(SendViberMessageRequest),
+  success: /*#__PURE__*/ Operation.jsonResponse(SendViberMessageResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: "idempotencyId",
+  billed: true,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `sendViberMessage` (`POST /viber`), by name.
@@ -5012,19 +5012,19 @@ const sendViberMessage$ = /*#__PURE__*/ Operation.make({
 export interface SendViberMessageOperation extends Operation.Of<typeof sendViberMessage$> {}
 
 const sendViberCampaign$ = /*#__PURE__*/ Operation.make({
-    id: "sendViberCampaign",
-    group: "Viber",
-    method: "POST",
-    path: "/viber/campaign",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(SendViberCampaignRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(SendViberCampaignResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: "idempotencyId",
-    billed: true,
-    paging: false,
-    successStatus: 200
+  id: "sendViberCampaign",
+  group: "Viber",
+  method: "POST",
+  path: "/viber/campaign",
+  pathParams: {},
+  input: /*#__PURE__*/ Operation.jsonBody(SendViberCampaignRequest),
+  success: /*#__PURE__*/ Operation.jsonResponse(SendViberCampaignResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: "idempotencyId",
+  billed: true,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `sendViberCampaign` (`POST /viber/campaign`), by name.
@@ -5034,19 +5034,19 @@ const sendViberCampaign$ = /*#__PURE__*/ Operation.make({
 export interface SendViberCampaignOperation extends Operation.Of<typeof sendViberCampaign$> {}
 
 const estimateViberCampaign$ = /*#__PURE__*/ Operation.make({
-    id: "estimateViberCampaign",
-    group: "Viber",
-    method: "POST",
-    path: "/viber/campaign/estimate",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(SendViberCampaignRequestEstimate),
-    success: /*#__PURE__*/ Operation.jsonResponse(SendViberCampaignResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "estimateViberCampaign",
+  group: "Viber",
+  method: "POST",
+  path: "/viber/campaign/estimate",
+  pathParams: {},
+  input: /*#__PURE__*/ Operation.jsonBody(SendViberCampaignRequestEstimate),
+  success: /*#__PURE__*/ Operation.jsonResponse(SendViberCampaignResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `estimateViberCampaign` (`POST /viber/campaign/estimate`), by name.
@@ -5056,19 +5056,19 @@ const estimateViberCampaign$ = /*#__PURE__*/ Operation.make({
 export interface EstimateViberCampaignOperation extends Operation.Of<typeof estimateViberCampaign$> {}
 
 const estimateViberMessage$ = /*#__PURE__*/ Operation.make({
-    id: "estimateViberMessage",
-    group: "Viber",
-    method: "POST",
-    path: "/viber/estimate",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(SendViberMessageRequestEstimate),
-    success: /*#__PURE__*/ Operation.jsonResponse(SendViberMessageResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "estimateViberMessage",
+  group: "Viber",
+  method: "POST",
+  path: "/viber/estimate",
+  pathParams: {},
+  input: /*#__PURE__*/ Operation.jsonBody(SendViberMessageRequestEstimate),
+  success: /*#__PURE__*/ Operation.jsonResponse(SendViberMessageResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `estimateViberMessage` (`POST /viber/estimate`), by name.
@@ -5078,19 +5078,19 @@ const estimateViberMessage$ = /*#__PURE__*/ Operation.make({
 export interface EstimateViberMessageOperation extends Operation.Of<typeof estimateViberMessage$> {}
 
 const deleteScheduledViberCampaign$ = /*#__PURE__*/ Operation.make({
-    id: "deleteScheduledViberCampaign",
-    group: "Viber",
-    method: "DELETE",
-    path: "/viber/scheduled/campaign/{campaignId}",
-    pathParams: { "campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(DeleteScheduledCampaign),
-    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "deleteScheduledViberCampaign",
+  group: "Viber",
+  method: "DELETE",
+  path: "/viber/scheduled/campaign/{campaignId}",
+  pathParams: { "campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(DeleteScheduledCampaign),
+  errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `deleteScheduledViberCampaign` (`DELETE /viber/scheduled/campaign/{campaignId}`), by name.
@@ -5100,19 +5100,19 @@ const deleteScheduledViberCampaign$ = /*#__PURE__*/ Operation.make({
 export interface DeleteScheduledViberCampaignOperation extends Operation.Of<typeof deleteScheduledViberCampaign$> {}
 
 const deleteScheduledViberMessage$ = /*#__PURE__*/ Operation.make({
-    id: "deleteScheduledViberMessage",
-    group: "Viber",
-    method: "DELETE",
-    path: "/viber/scheduled/{msgId}",
-    pathParams: { "msgId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(DeleteScheduledMsg),
-    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "deleteScheduledViberMessage",
+  group: "Viber",
+  method: "DELETE",
+  path: "/viber/scheduled/{msgId}",
+  pathParams: { "msgId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(DeleteScheduledMsg),
+  errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `deleteScheduledViberMessage` (`DELETE /viber/scheduled/{msgId}`), by name.
@@ -5328,19 +5328,19 @@ export const Viber = {
 } as const
 
 const sendWhatsappMessage$ = /*#__PURE__*/ Operation.make({
-    id: "sendWhatsappMessage",
-    group: "Whatsapp",
-    method: "POST",
-    path: "/whatsapp",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(SendWhatsappMessageRequest),
-    success: /*#__PURE__*/ Operation.jsonResponse(SendWhatsappMessageResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: "idempotencyId",
-    billed: true,
-    paging: false,
-    successStatus: 200
+  id: "sendWhatsappMessage",
+  group: "Whatsapp",
+  method: "POST",
+  path: "/whatsapp",
+  pathParams: {},
+  input: /*#__PURE__*/ Operation.jsonBody(SendWhatsappMessageRequest),
+  success: /*#__PURE__*/ Operation.jsonResponse(SendWhatsappMessageResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: "idempotencyId",
+  billed: true,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `sendWhatsappMessage` (`POST /whatsapp`), by name.
@@ -5350,19 +5350,19 @@ const sendWhatsappMessage$ = /*#__PURE__*/ Operation.make({
 export interface SendWhatsappMessageOperation extends Operation.Of<typeof sendWhatsappMessage$> {}
 
 const estimateWhatsappMessage$ = /*#__PURE__*/ Operation.make({
-    id: "estimateWhatsappMessage",
-    group: "Whatsapp",
-    method: "POST",
-    path: "/whatsapp/estimate",
-    pathParams: {},
-    input: /*#__PURE__*/ Operation.jsonBody(SendWhatsappMessageRequestEstimate),
-    success: /*#__PURE__*/ Operation.jsonResponse(SendWhatsappMessageResponse),
-    errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "estimateWhatsappMessage",
+  group: "Whatsapp",
+  method: "POST",
+  path: "/whatsapp/estimate",
+  pathParams: {},
+  input: /*#__PURE__*/ Operation.jsonBody(SendWhatsappMessageRequestEstimate),
+  success: /*#__PURE__*/ Operation.jsonResponse(SendWhatsappMessageResponse),
+  errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException, Errors.TemplateNotApprovedException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `estimateWhatsappMessage` (`POST /whatsapp/estimate`), by name.
@@ -5372,19 +5372,19 @@ const estimateWhatsappMessage$ = /*#__PURE__*/ Operation.make({
 export interface EstimateWhatsappMessageOperation extends Operation.Of<typeof estimateWhatsappMessage$> {}
 
 const deleteScheduledWhatsappMessage$ = /*#__PURE__*/ Operation.make({
-    id: "deleteScheduledWhatsappMessage",
-    group: "Whatsapp",
-    method: "DELETE",
-    path: "/whatsapp/scheduled/{msgId}",
-    pathParams: { "msgId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-    input: Operation.noInput,
-    success: /*#__PURE__*/ Operation.jsonResponse(DeleteScheduledMsg),
-    errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
-    auth: "apiKeyOrBearer",
-    idempotencyKey: undefined,
-    billed: false,
-    paging: false,
-    successStatus: 200
+  id: "deleteScheduledWhatsappMessage",
+  group: "Whatsapp",
+  method: "DELETE",
+  path: "/whatsapp/scheduled/{msgId}",
+  pathParams: { "msgId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  input: Operation.noInput,
+  success: /*#__PURE__*/ Operation.jsonResponse(DeleteScheduledMsg),
+  errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
+  auth: "apiKeyOrBearer",
+  idempotencyKey: undefined,
+  billed: false,
+  paging: false,
+  successStatus: 200
 })
 /**
  * The entry of `deleteScheduledWhatsappMessage` (`DELETE /whatsapp/scheduled/{msgId}`), by name.
