@@ -216,7 +216,13 @@ export const exampleOf = (accessor: string, id: string): Example | undefined => 
         const line = runtime.values.get(name)!
         lines.push({ promise: line, effect: line })
       } else if (declared !== undefined) {
-        unresolved.push(name)
+        // what makes it, when short enough to say (`yield* approvedTemplate("viber")`)
+        const made = init?.getText(source).replace(/\s+/g, " ")
+        unresolved.push(
+          made !== undefined && made.length <= 60 && ts.isIdentifier(declared.name)
+            ? `${name} = ${made}`
+            : name
+        )
         const helper = init === undefined || !ts.isIdentifier(declared.name) ? undefined : helperCall(init)
         if (helper === undefined) checked = false
         else declares.push(`${name}: ${runtime.helpers.get(helper)}`)
@@ -277,7 +283,7 @@ export const exampleOf = (accessor: string, id: string): Example | undefined => 
     : `${(callee.expression as ts.PropertyAccessExpression).name.text}.${chosen.via}`
   const args = dedent(chosen.call.arguments.map((a) => a.getText(source)).join(", "))
   const note = unresolved.length > 0
-    ? [`// ${unresolved.join(", ")}: made earlier in the whole example, below`]
+    ? unresolved.map((u) => `// ${u} (in the whole example, below)`)
     : []
   const serviceLines = [...usedServices].map((v) => `const ${v} = yield* ${services.get(v)}`)
   const promiseCall = `client.${accessor}.${method}(${args})`
