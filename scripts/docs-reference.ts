@@ -156,7 +156,23 @@ const sdkErrors = (() => {
   const apiExceptions = new Set(errorMapping.exceptions as ReadonlyArray<string>)
   const classes: Array<{ readonly name: string; readonly doc: string }> = []
   let clientError: Array<string> = []
+  // `ApiErrorFields`: what every API exception carries
+  let fieldsDoc = ""
+  const fields: Array<{ readonly name: string; readonly doc: string }> = []
   for (const statement of source.statements) {
+    const declaration = ts.isVariableStatement(statement) ? statement.declarationList.declarations[0] : undefined
+    if (declaration?.name.getText(source) === "ApiErrorFields" && declaration.initializer !== undefined) {
+      fieldsDoc = (jsDocText(statement) ?? "").split(/\n\s*\n/)[0]!.trim()
+      if (ts.isObjectLiteralExpression(declaration.initializer)) {
+        for (const property of declaration.initializer.properties) {
+          if (property.name === undefined) continue
+          fields.push({
+            name: property.name.getText(source),
+            doc: jsDocText(property)?.replace(/\s*\n\s*/g, " ") ?? ""
+          })
+        }
+      }
+    }
     if (ts.isClassDeclaration(statement) && statement.name !== undefined && !apiExceptions.has(statement.name.text)) {
       const doc = jsDocText(statement)
       if (doc !== undefined) classes.push({ name: statement.name.text, doc: doc.split(/\n\s*\n/)[0]!.trim() })
@@ -168,7 +184,7 @@ const sdkErrors = (() => {
       clientError = statement.type.types.map((t) => t.getText(source))
     }
   }
-  return { classes, clientError }
+  return { classes, clientError, fields, fieldsDoc }
 })()
 const clientErrors = sdkErrors.clientError
 
@@ -484,6 +500,9 @@ const errorsPage = (): Rendered => {
     "with Promises, the class the promise rejects with (`instanceof` works; `SmsCxError` matches any of them). " +
     "The API's error answers map to exceptions by status, error type and code (`spec/error-mapping.json`, as the " +
     "vendor's clients map them); the first rule that matches wins.\n",
+    "## What every API exception carries\n",
+    `${specMarkdown(sdkErrors.fieldsDoc).replace(/\s*\n\s*/g, " ")}\n`,
+    sdkErrors.fields.map((f) => `- ${code(f.name)}${f.doc === "" ? "" : `: ${f.doc}`}`).join("\n") + "\n",
     ...sections,
     "## Raised by the SDK\n",
     "<a id=\"client-side\"></a>\n",
