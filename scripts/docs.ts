@@ -6,9 +6,10 @@
  *    the spec and the examples.
  * 2. TypeDoc renders them (`projectDocuments` in `typedoc.json`) beside the packages' own API
  *    (Transport, RetryPolicy, Bulk, Sandbox, errors, ...). The generated modules whose types
- *    are the operation tables (`Api`, `Generated`) are left out of the TypeDoc part: the pages
- *    of step 1 describe each operation, where TypeDoc could only dump their schema types.
- *    Their examples are type-checked first, as the README's snippets are.
+ *    are the operation tables (`Api`, `Generated`, and `Models`' per-operation types) are left
+ *    out of the TypeDoc part: the pages of step 1 describe each operation, where TypeDoc could
+ *    only dump their schema types. Meanwhile, a child process type-checks the pages' examples,
+ *    as the README's snippets are (`scripts/readme-snippets.ts`).
  * 3. `scripts/check-links.ts` walks the HTML and fails on a link to a missing file or anchor.
  *
  * Prints the time each step took, the page count and the size.
@@ -72,6 +73,8 @@ const snippets = new Promise<number | null>((resolve) => {
     { stdio: "inherit" }
   )
   child.on("exit", resolve)
+  // if TypeDoc fails first, the check has no one to report to
+  process.on("exit", () => child.kill())
 })
 
 const typedocStarted = performance.now()
