@@ -8,8 +8,8 @@
  *
  * - `<!-- snippet: prelude=effect -->`: a fragment of an Effect program. It runs inside an
  *   `Effect.gen` where `sms`, `reports`, `numbers` are bound, with the usual imports (every
- *   group's service among them) and the
- *   placeholder values below declared (its own imports are hoisted, and win over the prelude's).
+ *   group's service among them) and the placeholder values below declared (its own imports
+ *   are hoisted, and win over the prelude's).
  * - `<!-- snippet: prelude=promise -->`: a fragment of a Promise program, with `client` (a
  *   `SmsCx` of `@smscx/promise`), top-level `await`, and the same placeholders.
  * - `<!-- snippet: prelude=styles -->`: a block of an `// Effect` part and a `// Promise` part
@@ -65,12 +65,11 @@ const PRELUDES: Record<"effect" | "promise", Prelude> = {
         ...Object.values(Api.groups).map((ops) => Object.values(ops)[0]!.group)
       ]),
       ...named("effect", ["Console", "Effect", "Layer", "Redacted", "Schedule", "Stream"]),
-      ...named("@smscx/core/Api", ["Sms as SmsOperations"], true),
-      ...named("@smscx/core/Operation", ["InputOf"], true)
+      ...named("@smscx/core", ["SendSmsRequest"], true)
     ],
     declarations: `${PLACEHOLDERS}
 declare const apiKey: Redacted.Redacted<string>
-declare const request: InputOf<typeof SmsOperations.sendSms>
+declare const request: SendSmsRequest
 `,
     // the snippet in a block of its own: its names may shadow the prelude's
     open:
@@ -81,12 +80,13 @@ declare const request: InputOf<typeof SmsOperations.sendSms>
   promise: {
     imports: [
       ...named("@smscx/promise", ["BulkSendError", "SmsCx"]),
+      ...named("@smscx/promise", ["SendSmsRequest"], true),
       ...named("effect", ["Stream"], true)
     ],
     declarations: `${PLACEHOLDERS}
 declare const client: SmsCx
 declare const apiKey: string
-declare const request: Parameters<SmsCx["sms"]["sendSms"]>[0]
+declare const request: SendSmsRequest
 declare const message: Parameters<SmsCx["bulk"]["sms"]>[1]
 `,
     open: "{",
