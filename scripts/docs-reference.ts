@@ -351,7 +351,7 @@ const operationEntry = (
     }
   } else if (op.success._tag === "File") {
     out.push(
-      `The file whole, as \`ExportedFile\` (\`contentType\`, \`fileName\`, \`bytes\`); \`.stream(${
+      `The file whole, as {@link @smscx/core!Operation.ExportedFile | ExportedFile} (\`contentType\`, \`fileName\`, \`bytes\`); \`.stream(${
         path.map((f) => f.name).join(", ")
       })\` gives it as a stream instead (Promise: a web \`ReadableStream\` in \`body\`; Effect: a scoped \`FileStream\`).\n`
     )
@@ -479,7 +479,9 @@ const errorsPage = (): Rendered => {
     ].sort((a, b) => a.code! - b.code!)
     return [
       `## ${tag}\n`,
-      `Raised on ${(byException.get(tag) ?? ["(no rule of its own)"]).join("; ")}. ${
+      `The class: {@link @smscx/core!${tag}}. Raised on ${
+        (byException.get(tag) ?? ["(no rule of its own)"]).join("; ")
+      }. ${
         tag === "ApiException"
           ? "It is the base class of every API exception: `instanceof ApiException` catches them all."
           : ""
@@ -506,7 +508,9 @@ const errorsPage = (): Rendered => {
     ...sections,
     "## Raised by the SDK\n",
     "<a id=\"client-side\"></a>\n",
-    ...sdkErrors.classes.map((c) => `### ${c.name}\n\n${specMarkdown(c.doc).replace(/\s*\n\s*/g, " ")}\n`),
+    ...sdkErrors.classes.map((c) =>
+      `### ${c.name}\n\n${specMarkdown(c.doc).replace(/\s*\n\s*/g, " ")} The class: {@link @smscx/core!${c.name}}.\n`
+    ),
     "## Token errors\n",
     `With OAuth client credentials, the client fetches its token (\`POST /oauth/token\`) before the first call, so any method can also raise what [getAccessToken](${
       pageFile("oauth")
@@ -532,6 +536,9 @@ const indexPage = (pages: ReadonlyArray<Rendered>): Rendered => {
     `See [Errors](${errorsFile}) for when each exception is raised.\n`,
     "```ts\n// Promise\nimport { SmsCx } from \"@smscx/promise\"\nconst client = new SmsCx({ apiKey: process.env.SMSCX_API_KEY! })\n" +
     "// Effect\nimport { SmsCx, Sms } from \"@smscx/client\"\nconst MainLive = SmsCx.layerConfig()\n```\n",
+    "Every method also takes the call's options after its own arguments (Promise: {@link @smscx/promise!CallOptions}; " +
+    "Effect: {@link @smscx/transport!Transport.CallOptions}), and has `.withResponse(...)`, which gives the answer " +
+    "with what came with it ({@link @smscx/transport!Transport.WithResponse}).\n",
     ...(modelNames.exists
       ? [
         "Each method's request, answer and error types have names (`SendSmsRequest`, `SendSmsResponse`, " +
