@@ -1,7 +1,13 @@
 import { addEqualityTesters } from "@effect/vitest"
 import { afterEach } from "vitest"
 
-addEqualityTesters()
+// Once per worker: without file isolation (vitest.config.ts) this file runs before every test
+// file in the same process, and each call would add the same tester again.
+const testersAdded = Symbol.for("smscx-ts/test/equalityTesters")
+if (!(testersAdded in globalThis)) {
+  addEqualityTesters()
+  Object.defineProperty(globalThis, testersAdded, { value: true })
+}
 
 // Let the event loop turn between tests. vitest's runner goes from test to test through promise
 // jobs only, and a file of many CPU-bound tests whose effects complete synchronously (the
