@@ -23,6 +23,7 @@ export interface JsonSchema {
   readonly anyOf?: ReadonlyArray<JsonSchema>
   readonly items?: JsonSchema | ReadonlyArray<JsonSchema>
   readonly properties?: Record<string, JsonSchema>
+  readonly additionalProperties?: JsonSchema | boolean
   readonly required?: ReadonlyArray<string>
   readonly minLength?: number
   readonly maxLength?: number
@@ -89,13 +90,18 @@ export const specMarkdown = (text: string): string =>
 /** One line of text for a table cell. */
 export const cell = (text: string): string =>
   specMarkdown(text).replace(/<br\s*\/?>|<\/?span>/g, " ").replace(/\s*\n+\s*/g, " ").replace(/\|/g, "\\|")
-    .replace(/</g, "&lt;").replace(/ {2,}/g, " ").trim()
+    // `<ID>` would be taken for an HTML tag, except in a code span, which shows `&lt;` as it is
+    .split(/(`+[^`]*`+)/).map((part, i) => (i % 2 === 1 ? part : part.replace(/</g, "&lt;"))).join("")
+    .replace(/ {2,}/g, " ").trim()
 
+/** An inline code span. */
 export const code = (text: string): string => {
-  const inline = text.replace(/\|/g, "\\|")
-  const ticks = inline.includes("`") ? "``" : "`"
-  return `${ticks}${ticks === "``" ? " " : ""}${inline}${ticks === "``" ? " " : ""}${ticks}`
+  const ticks = text.includes("`") ? "``" : "`"
+  return `${ticks}${ticks === "``" ? " " : ""}${text}${ticks === "``" ? " " : ""}${ticks}`
 }
+
+/** An inline code span in a table cell, where `|` must be escaped (GFM), even in code. */
+export const tableCode = (text: string): string => code(text).replace(/\|/g, "\\|")
 
 export const pascal = (id: string): string => id.charAt(0).toUpperCase() + id.slice(1)
 export const kebab = (id: string): string =>
@@ -112,7 +118,7 @@ export const deref = (node: JsonSchema, defs: Record<string, JsonSchema>): JsonS
 const literal = (value: unknown): string => JSON.stringify(value)
 
 /** A TypeScript rendering of a schema node, one level deep (objects are spelled out as rows). */
-const typeOf = (node: JsonSchema, defs: Record<string, JsonSchema>): string => {
+export const typeOf = (node: JsonSchema, defs: Record<string, JsonSchema>): string => {
   const n = deref(node, defs)
   if (n.enum !== undefined) return n.enum.map(literal).join(" | ")
   if (n.const !== undefined) return literal(n.const)
@@ -134,7 +140,11 @@ const typeOf = (node: JsonSchema, defs: Record<string, JsonSchema>): string => {
       return `Array<${item}>`
     }
     case "object":
-      return n.properties === undefined || Object.keys(n.properties).length === 0 ? "Record<string, unknown>" : "object"
+      if (n.properties !== undefined && Object.keys(n.properties).length > 0) return "object"
+      // a map: `{ "NL": { "KPN": { ... } } }`
+      return typeof n.additionalProperties === "object"
+        ? `Record<string, ${typeOf(n.additionalProperties, defs)}>`
+        : "Record<string, unknown>"
     default:
       return "unknown"
   }
@@ -227,8 +237,10 @@ export const fieldTable = (fields: ReadonlyArray<Field>, withRequired: boolean):
     : "| Field | Type | Description |\n| --- | --- | --- |"
   const rows = fields.map((f) =>
     withRequired
-      ? `| ${code(f.name)} | ${code(f.type)} | ${f.required} | ${cell(f.constraints)} | ${cell(f.description)} |`
-      : `| ${code(f.name)} | ${code(f.type)} | ${cell(f.description)} |`
+      ? `| ${tableCode(f.name)} | ${tableCode(f.type)} | ${f.required} | ${cell(f.constraints)} | ${
+        cell(f.description)
+      } |`
+      : `| ${tableCode(f.name)} | ${tableCode(f.type)} | ${cell(f.description)} |`
   )
   return `${head}\n${rows.join("\n")}\n`
 }

@@ -31,7 +31,9 @@ import {
   resolveSpec,
   root,
   specMarkdown,
-  specOperations
+  specOperations,
+  tableCode,
+  typeOf
 } from "./docs-fields.js"
 
 const sourceOf = (path: string): ts.SourceFile | undefined => {
@@ -272,7 +274,10 @@ const pathFields = (op: AnyOperation, make: (s: unknown) => JsonSchema, specOp: 
 const answerType = (op: AnyOperation, names: { readonly response: string }): string => {
   switch (op.success._tag) {
     case "Json":
-      return op.success.noContent === true ? `${names.response} | undefined` : names.response
+      // a named answer of such an operation may say `| undefined` itself
+      return op.success.noContent === true && !/\bundefined\b/.test(names.response)
+        ? `${names.response} | undefined`
+        : names.response
     case "File":
       return "ExportedFile"
     case "Empty":
@@ -344,7 +349,8 @@ const operationEntry = (
     const okStatus = String(op.successStatus)
     const specAnswer = specOp.responses?.[okStatus]?.content?.["application/json"]?.schema
     if (op.success.noContent === true) out.push("`undefined` when the API answers 204 No Content.\n")
-    if (object !== undefined) {
+    if (object === undefined) out.push(`Its shape: ${code(typeOf(schema, defs))}\n`)
+    else {
       out.push(
         `<details><summary>Fields</summary>\n\n${fieldTable(fieldsOf(object, defs, specAnswer), false)}\n</details>\n`
       )
@@ -414,7 +420,7 @@ const groupPage = (accessor: string, ops: Record<string, AnyOperation>, make: (s
   const intro = groupDescriptions.get(serviceTag) ?? ""
   const toc = list.map((op) => {
     const summary = specOperations.get(op.id)?.summary
-    return `| [${op.id}](#${op.id.toLowerCase()}) | ${code(`${op.method} ${op.path}`)} | ${
+    return `| [${op.id}](#${op.id.toLowerCase()}) | ${tableCode(`${op.method} ${op.path}`)} | ${
       summary === undefined ? "" : cell(summary)
     } |`
   })
@@ -488,7 +494,7 @@ const errorsPage = (): Rendered => {
       }\n`,
       codes.length > 0
         ? `| Code | HTTP | Type | The API's message |\n| --- | --- | --- | --- |\n${
-          codes.map((c) => `| ${c.code} | ${c.status} | ${code(c.type)} | ${cell(c.message)} |`).join("\n")
+          codes.map((c) => `| ${c.code} | ${c.status} | ${tableCode(c.type)} | ${cell(c.message)} |`).join("\n")
         }\n`
         : "",
       `Documented by: ${documentedBy(usedBy.get(tag) ?? [])}.\n`
@@ -523,9 +529,9 @@ const indexPage = (pages: ReadonlyArray<Rendered>): Rendered => {
   const rows = Object.entries(Api.groups).map(([accessor, ops]) => {
     const list = Object.values(ops as Record<string, AnyOperation>)
     const tag = list[0]!.group
-    return `| [${tag}](${pageFile(accessor)}) | ${code(`client.${accessor}`)} | ${code(tag)} | ${list.length} | ${
-      cell(groupDescriptions.get(tag) ?? "")
-    } |`
+    return `| [${tag}](${pageFile(accessor)}) | ${tableCode(`client.${accessor}`)} | ${
+      tableCode(tag)
+    } | ${list.length} | ${cell(groupDescriptions.get(tag) ?? "")} |`
   })
   const text = [
     "---\ntitle: API reference\nchildren:\n" + pages.map((p) => `  - ./${p.file}`).join("\n") + "\n---\n",
