@@ -1,9 +1,9 @@
 /**
  * Pacing shared between processes through a real redis-server: four worker processes
- * (fixtures/bulkWorker.ts) send bulk SMS through one sandbox credential at once. Paced together
- * through Redis they stay under the credential's rate limit (no 429 storm) and together use at
- * least 90% of it; paced each on its own (the control run) they overrun it, which shows the
- * assertions can fail.
+ * (fixtures/bulkWorker.ts, started once and given each run on stdin) send bulk SMS through one
+ * sandbox credential at once. Paced together through Redis they stay under the credential's rate
+ * limit (no 429 storm) and together use at least 90% of it; paced each on its own (the control
+ * run) they overrun it, which shows the assertions can fail.
  *
  * Redis: `SMSCX_TEST_REDIS_URL` when set (CI starts one, see .ci/run); otherwise a
  * `redis-server` of our own on a free port. Without either the suite fails in CI and is skipped
@@ -15,7 +15,7 @@ import * as Crypto from "node:crypto"
 import * as Net from "node:net"
 import { createInterface } from "node:readline"
 import { afterAll, assert, beforeAll, describe, it } from "vitest"
-import { recipient, type Report } from "./fixtures/bulkWorker.js"
+import { recipient, type Report, type Run as WorkerRun } from "./fixtures/bulkWorker.js"
 import * as TestRedis from "./redis.js"
 
 const ROOT = new URL("../../../", import.meta.url).pathname
@@ -119,6 +119,10 @@ beforeAll(async () => {
     `${LIMIT * WINDOW_SECONDS}/${WINDOW_SECONDS}`
   ])
   const listening = lineMatching(sandbox, /listening on (http:\/\/127\.0\.0\.1:\d+)/, "the sandbox")
+  // the workers start (load their modules) alongside the sandbox, and serve every run
+  for (let id = 0; id < WORKERS; id++) {
+    workers.push(worker(started(process.execPath, ["--import", "tsx", WORKER], { WORKER_ID: String(id) })))
+  }
   if (redisUrl === "") {
     const port = await freePort()
     const redis = started("redis-server", [
@@ -159,13 +163,55 @@ afterAll(async () => {
 
 interface Run {
   readonly reports: ReadonlyArray<Report>
-  /** Each worker's exit code, and its stderr. */
-  readonly exits: ReadonlyArray<{ readonly code: number | null; readonly stderr: string }>
+}
+
+/** A worker process (fixtures/bulkWorker.ts), read line by line. */
+interface Worker {
+  readonly child: ChildProcess
+  /** Its next line on stdout; rejects if it ends first, or prints nothing within `PROCESS_BOUND`. */
+  readonly nextLine: (what: string) => Promise<string>
+  readonly stderr: () => string
+}
+
+const workers: Array<Worker> = []
+
+const worker = (child: ChildProcess): Worker => {
+  let stderr = ""
+  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")))
+  const lines: Array<string> = []
+  const waiting: Array<(line: string) => void> = []
+  createInterface({ input: child.stdout! }).on("line", (line) => {
+    const waiter = waiting.shift()
+    if (waiter === undefined) lines.push(line)
+    else waiter(line)
+  })
+  const nextLine = (what: string) =>
+    new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill("SIGKILL")
+        reject(new Error(`${what}: nothing within ${PROCESS_BOUND} ms:\n${stderr}`))
+      }, PROCESS_BOUND)
+      const onExit = (code: number | null) => {
+        clearTimeout(timer)
+        reject(new Error(`${what}: the worker ended (code ${code}):\n${stderr}`))
+      }
+      if (child.exitCode !== null || child.signalCode !== null) return onExit(child.exitCode)
+      child.once("exit", onExit)
+      const settle = (line: string) => {
+        clearTimeout(timer)
+        child.off("exit", onExit)
+        resolve(line)
+      }
+      const line = lines.shift()
+      if (line === undefined) waiting.push(settle)
+      else settle(line)
+    })
+  return { child, nextLine, stderr: () => stderr }
 }
 
 /**
- * `WORKERS` workers, started together once every one of them is ready (its layers built, Redis
- * connected), each sending `chunks` chunks of `CHUNK_SIZE` recipients.
+ * A run of the `WORKERS` workers, started together once every one of them is ready (its layers
+ * built, Redis connected), each sending `chunks` chunks of `CHUNK_SIZE` recipients.
  */
 const runWorkers = async (options: {
   readonly name: string
@@ -174,51 +220,23 @@ const runWorkers = async (options: {
   readonly redis: boolean
   readonly limit: number | undefined
 }): Promise<Run> => {
-  const workers = Array.from(
-    { length: WORKERS },
-    (_, worker) =>
-      started(process.execPath, ["--import", "tsx", WORKER], {
-        WORKER_BASE_URL: sandboxUrl,
-        WORKER_API_KEY: options.apiKey,
-        WORKER_ID: String(worker),
-        WORKER_CHUNKS: String(options.chunks),
-        WORKER_CHUNK_SIZE: String(CHUNK_SIZE),
-        WORKER_TEXT: `run ${options.name}`,
-        WORKER_REDIS_URL: options.redis ? redisUrl : "",
-        WORKER_PACING_KEY: `${runId}-${options.name}`,
-        WORKER_LIMIT: options.limit === undefined ? "" : String(options.limit * WINDOW_SECONDS),
-        WORKER_WINDOW_SECONDS: String(WINDOW_SECONDS)
-      })
-  )
-  const outputs = workers.map((child) => {
-    let stdout = ""
-    let stderr = ""
-    child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")))
-    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")))
-    const killer = setTimeout(() => child.kill("SIGKILL"), PROCESS_BOUND)
-    const ready = new Promise<void>((resolve, reject) => {
-      const poll = () => stdout.startsWith("ready\n") ? resolve() : undefined
-      child.stdout!.on("data", poll)
-      child.once("exit", (code) => reject(new Error(`a worker ended (code ${code}) before it was ready:\n${stderr}`)))
-    })
-    const closed = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-      child.once("close", (code) => {
-        clearTimeout(killer)
-        resolve({ code, stdout, stderr })
-      })
-    )
-    return { child, ready, closed }
-  })
-  await Promise.all(outputs.map((output) => output.ready))
-  for (const { child } of outputs) child.stdin!.end("go\n")
-  const ended = await Promise.all(outputs.map((output) => output.closed))
-  return {
-    exits: ended.map(({ code, stderr }) => ({ code, stderr })),
-    reports: ended.flatMap(({ stdout }) => {
-      const line = stdout.split("\n")[1] ?? ""
-      return line === "" ? [] : [JSON.parse(line) as Report]
-    })
+  const run: WorkerRun = {
+    baseUrl: sandboxUrl,
+    apiKey: options.apiKey,
+    chunks: options.chunks,
+    chunkSize: CHUNK_SIZE,
+    text: `run ${options.name}`,
+    redisUrl: options.redis ? redisUrl : undefined,
+    pacingKey: `${runId}-${options.name}`,
+    limit: options.limit === undefined ? undefined : options.limit * WINDOW_SECONDS,
+    windowSeconds: WINDOW_SECONDS
   }
+  for (const w of workers) w.child.stdin!.write(`${JSON.stringify(run)}\n`)
+  const ready = await Promise.all(workers.map((w) => w.nextLine(`${options.name}: ready`)))
+  for (const [i, line] of ready.entries()) assert.strictEqual(line, "ready", workers[i]!.stderr())
+  for (const w of workers) w.child.stdin!.write("go\n")
+  const reports = await Promise.all(workers.map((w) => w.nextLine(`${options.name}: report`)))
+  return { reports: reports.map((line) => JSON.parse(line) as Report) }
 }
 
 const sum = (reports: ReadonlyArray<Report>, f: (report: Report) => number) =>
@@ -267,9 +285,10 @@ const allRecipients = (chunks: number) =>
     (_, worker) => Array.from({ length: chunks * CHUNK_SIZE }, (_, index) => recipient(worker, index))
   ).flat()
 
-const assertExitedCleanly = (run: Run) => {
-  for (const exit of run.exits) assert.strictEqual(exit.code, 0, exit.stderr)
+/** Every worker reported, and printed nothing on stderr. */
+const assertReportedCleanly = (run: Run) => {
   assert.strictEqual(run.reports.length, WORKERS)
+  for (const w of workers) assert.strictEqual(w.stderr(), "")
 }
 
 /** Every worker's recipients accepted, each exactly once, and nothing else under this run. */
@@ -286,9 +305,10 @@ const assertEveryRecipientOnce = async (name: string, run: Run, chunks: number) 
 
 describe.runIf(redisAvailable)("shared pacing through Redis, four worker processes on one credential", () => {
   it("at a given limit: no 429 storm, at least 90% of the limit together, every recipient once", async () => {
-    const chunks = 150
+    // 4 x 110 requests: more than a window allows (400), which unshared pacing would overrun
+    const chunks = 110
     const run = await runWorkers({ name: "shared", apiKey: "shared-key", chunks, redis: true, limit: LIMIT })
-    assertExitedCleanly(run)
+    assertReportedCleanly(run)
     const limited = sum(run.reports, (r) => status(r, 429))
     assert.isAtMost(limited, WORKERS, summary(run.reports))
     assert.strictEqual(sum(run.reports, (r) => status(r, 200)), WORKERS * chunks)
@@ -302,7 +322,7 @@ describe.runIf(redisAvailable)("shared pacing through Redis, four worker process
   it("at the limit learned from X-Rate-Limit-Limit: the same", async () => {
     const chunks = 50
     const run = await runWorkers({ name: "learned", apiKey: "learned-key", chunks, redis: true, limit: undefined })
-    assertExitedCleanly(run)
+    assertReportedCleanly(run)
     // each worker's first request goes before it knows the limit, unpaced: at most one 429 each
     const limited = sum(run.reports, (r) => status(r, 429))
     assert.isAtMost(limited, WORKERS, summary(run.reports))
@@ -313,10 +333,10 @@ describe.runIf(redisAvailable)("shared pacing through Redis, four worker process
   }, 60_000)
 
   it("control: each worker paced on its own overruns the limit (many 429s)", async () => {
-    // more than a window allows: 4 x 150 requests, each worker at the whole limit
-    const chunks = 150
+    // more than a window allows: 4 x 110 requests, each worker at the whole limit
+    const chunks = 110
     const run = await runWorkers({ name: "control", apiKey: "control-key", chunks, redis: false, limit: LIMIT })
-    assertExitedCleanly(run)
+    assertReportedCleanly(run)
     const limited = sum(run.reports, (r) => status(r, 429))
     // each worker meets 429s for its chunks in flight once the window is spent: far more than the
     // shared runs' bound (WORKERS)
