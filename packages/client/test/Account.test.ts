@@ -13,10 +13,8 @@ import { API_KEY, NL, provide, Requests, sentTo } from "./utils.js"
 
 /** SMS pricing: network code → { operatorName: { name: price } }. */
 type SmsPrices = Readonly<Record<string, { readonly operatorName: Readonly<Record<string, number>> }>>
-/** Viber/WhatsApp pricing: price by message type. */
-type MessagePrices = { readonly TRANSACTIONAL: number; readonly PROMOTIONAL: number }
 
-describe("Account: every operation against the sandbox", () => {
+describe("Account through the SDK (the answers themselves: sandbox/test/account.test.ts)", () => {
   it.effect("getAccountBalance: the sandbox's balance and currency; a send lowers it by its cost", () =>
     Effect.gen(function*() {
       const account = yield* Account
@@ -30,17 +28,6 @@ describe("Account: every operation against the sandbox", () => {
         ["GET", API_KEY]
       ])
     }).pipe(provide(undefined, { balance: 42.5, currency: "usd" })))
-
-  it.effect("getChannelsStatus: the sandbox's channels", () =>
-    Effect.gen(function*() {
-      const account = yield* Account
-      assert.deepStrictEqual(yield* account.getChannelsStatus(), {
-        sms: true,
-        viber: false,
-        whatsapp: true,
-        multichannel: true
-      })
-    }).pipe(provide(undefined, { channels: { viber: false } })))
 
   it.effect("getChannelPricingByCountryIso(\"sms\", \"transactional\", \"NL\"): NL's networks, at the price a send costs", () =>
     Effect.gen(function*() {
@@ -58,46 +45,6 @@ describe("Account: every operation against the sandbox", () => {
       const sent = yield* (yield* Sms).sendSms({ to: [NL], from: "InfoText", text: "Hi" })
       const kpn = (pricing.countryCode as SmsPrices)["20408"]!.operatorName.KPN
       assert.strictEqual(sent.data[0]!.cost, kpn)
-
-      const twoWay = yield* account.getChannelPricingByCountryIso("sms", "2way", "NL")
-      assert.deepStrictEqual((twoWay.countryCode as SmsPrices)["20408"], { operatorName: { KPN: 0.089 } })
-    }).pipe(provide()))
-
-  it.effect("getChannelPricingByCountryIso for Viber and WhatsApp: prices by message type", () =>
-    Effect.gen(function*() {
-      const account = yield* Account
-      assert.deepStrictEqual(
-        yield* account.getChannelPricingByCountryIso("viber", "promotional", "DE"),
-        { countryCode: { TRANSACTIONAL: 0.031, PROMOTIONAL: 0.045 } }
-      )
-      assert.deepStrictEqual(
-        yield* account.getChannelPricingByCountryIso("whatsapp", "transactional", "US"),
-        { countryCode: { TRANSACTIONAL: 0.011, PROMOTIONAL: 0.025 } }
-      )
-    }).pipe(provide()))
-
-  it.effect("getChannelPricing: every country under its ISO code, and all networks under countryCode", () =>
-    Effect.gen(function*() {
-      const account = yield* Account
-      const sms = (yield* account.getChannelPricing("sms", "transactional")) as Readonly<Record<string, SmsPrices>>
-      assert.sameMembers(Object.keys(sms), ["countryCode", "NL", "DE", "FR", "GB", "RO", "US"])
-      assert.deepStrictEqual(sms.GB!["23430"], { operatorName: { EE: 0.041 } })
-      assert.deepStrictEqual(sms.NL!["20408"], { operatorName: { KPN: 0.072 } })
-      assert.deepStrictEqual(sms.countryCode!["23430"], { operatorName: { EE: 0.041 } })
-      // every country's networks are in countryCode
-      for (const iso of ["NL", "DE", "FR", "GB", "RO", "US"]) {
-        for (const [network, prices] of Object.entries(sms[iso]!)) {
-          assert.deepStrictEqual(sms.countryCode![network], prices, `${iso} ${network}`)
-        }
-      }
-
-      const viber = (yield* account.getChannelPricing("viber", "transactional")) as Readonly<
-        Record<string, MessagePrices>
-      >
-      // no Viber in the US; countryCode holds the highest price per message type
-      assert.isUndefined(viber.US)
-      assert.deepStrictEqual(viber.RO, { TRANSACTIONAL: 0.012, PROMOTIONAL: 0.019 })
-      assert.deepStrictEqual(viber.countryCode, { TRANSACTIONAL: 0.031, PROMOTIONAL: 0.045 })
     }).pipe(provide()))
 })
 

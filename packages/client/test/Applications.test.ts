@@ -1,22 +1,12 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Api, Applications, InsufficientScopeException, ResourceNotFoundException } from "@smscx/client"
+import { Applications, InsufficientScopeException, ResourceNotFoundException } from "@smscx/client"
 import * as Effect from "effect/Effect"
 import { API_KEY, provide, sentTo } from "./utils.js"
 
 const REPORTING = { applicationId: "reporting", applicationSecret: "reporting-Secret-8c1", scopes: ["applications"] }
 const MOBILE = { applicationId: "mobile", applicationSecret: "mobile-Secret-2d4", scopes: ["sms", "otp"] }
 
-describe("Applications", () => {
-  it.effect("no application configured: an empty list; the scopes are the API's", () =>
-    Effect.gen(function*() {
-      const applications = yield* Applications
-      assert.deepStrictEqual(yield* applications.getApplicationsList(), { data: [] })
-      assert.deepStrictEqual(yield* applications.getScopes(), [...Api.scopes])
-      const unknown = yield* Effect.flip(applications.getApplicationSettings("anything"))
-      assert.instanceOf(unknown, ResourceNotFoundException)
-      assert.deepStrictEqual([unknown.status, unknown.type, unknown.code], [404, "not_found", 1500])
-    }).pipe(provide()))
-
+describe("Applications through the SDK (the answers themselves: sandbox/test/applications.test.ts)", () => {
   it.effect("the configured applications and their settings, never their secrets", () =>
     Effect.gen(function*() {
       const applications = yield* Applications

@@ -1,17 +1,11 @@
 import { assert, describe, it } from "@effect/vitest"
-import {
-  InvalidPhoneNumberException,
-  InvalidRequestException,
-  Optouts,
-  ResourceNotFoundException,
-  Sms
-} from "@smscx/client"
+import { InvalidPhoneNumberException, InvalidRequestException, Optouts, ResourceNotFoundException } from "@smscx/client"
 import { parse } from "csv-parse/sync"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import ExcelJS from "exceljs"
-import { DE, GB, INVALID, NL, NOW, provide, sandbox } from "./utils.js"
+import { DE, GB, INVALID, NL, NOW, provide } from "./utils.js"
 
 const NL2 = "+31612345679"
 const FR = "+33612345678"
@@ -91,37 +85,5 @@ describe("Optouts: the list against the sandbox", () => {
       const empty = yield* Effect.flip(optouts.addContactToOptoutsList({ phoneNumbers: [] }))
       assert.instanceOf(empty, InvalidRequestException)
       assert.strictEqual(empty.code, 1203)
-    }).pipe(provide()))
-})
-
-describe("Optouts and sends", () => {
-  it.effect("an opted-out number is REJECTED at cost 0 and not billed; once removed it is sent to again", () =>
-    Effect.gen(function*() {
-      const optouts = yield* Optouts
-      const sms = yield* Sms
-      const state = yield* sandbox
-      yield* optouts.addContactToOptoutsList({ phoneNumbers: [DE] })
-      const sent = yield* sms.sendSms({ to: [NL, DE], from: "InfoText", text: "Hello" })
-      assert.deepStrictEqual(sent.data.map((m) => [m.to, m.status, m.cost]), [[NL, "ACCEPTED", 0.072], [
-        DE,
-        "REJECTED",
-        0
-      ]])
-      assert.deepStrictEqual([sent.info.totalValid, sent.info.totalCost, sent.info.totalParts], [2, 0.072, 1])
-      assert.strictEqual(yield* state.balance, 99.928)
-      assert.deepStrictEqual((yield* state.messages).map((m) => m.to), [NL])
-
-      // the demo campaign: DE (group 1) rejected, NL once for groups 1 and 2
-      const campaign = yield* sms.sendSmsCampaign({ groups: [1, 2], from: "InfoText", text: "Hi {{firstName}}" })
-      const rejected = campaign.data.filter((m) => m.status === "REJECTED").map((m) => m.to)
-      assert.deepStrictEqual(rejected, [DE])
-      assert.deepStrictEqual([campaign.info.duplicatesRemoved, campaign.info.totalValid], [1, 5])
-      assert.strictEqual(campaign.info.totalCost, 0.227)
-      assert.strictEqual(yield* state.balance, 99.701)
-
-      const [entry] = (yield* optouts.getOptoutsList()).data
-      yield* optouts.deleteContactFromOptoutsList(entry!.id)
-      const again = yield* sms.sendSms({ to: [DE], from: "InfoText", text: "Hello" })
-      assert.deepStrictEqual([again.data[0]!.status, again.info.totalCost], ["ACCEPTED", 0.079])
     }).pipe(provide()))
 })

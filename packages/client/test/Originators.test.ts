@@ -9,7 +9,7 @@ import {
 } from "@smscx/client"
 import * as Effect from "effect/Effect"
 import * as TestClock from "effect/TestClock"
-import { provide, Requests, sandbox, sentTo } from "./utils.js"
+import { provide, Requests, sentTo } from "./utils.js"
 
 describe("Originators: create, list, delete", () => {
   it.effect("create two, list them most recent first (pending approval), delete one, then ResourceNotFoundException", () =>
@@ -36,18 +36,6 @@ describe("Originators: create, list, delete", () => {
       assert.instanceOf(gone, ResourceNotFoundException)
       assert.deepStrictEqual([gone.status, gone.type, gone.code], [404, "not_found", 1300])
       assert.deepStrictEqual((yield* originators.getOriginatorsList()).data.map((o) => o.originator), ["31612345678"])
-    }).pipe(provide()))
-
-  it.effect("approved through the control API, the list shows it approved", () =>
-    Effect.gen(function*() {
-      const originators = yield* Originators
-      const state = yield* sandbox
-      const { info } = yield* originators.createOriginator({ originator: "InfoText" })
-      yield* originators.createOriginator({ originator: "Other" })
-      assert.isTrue(yield* state.approveOriginator(info.id))
-      assert.isFalse(yield* state.approveOriginator(42))
-      const list = yield* originators.getOriginatorsList()
-      assert.deepStrictEqual(list.data.map((o) => [o.originator, o.approved]), [["Other", false], ["InfoText", true]])
     }).pipe(provide()))
 })
 

@@ -64,9 +64,17 @@ describe("pricing", () => {
       assert.deepStrictEqual((body as { countryCode: Record<string, unknown> }).countryCode["23430"], {
         operatorName: { EE: 0.041 }
       })
+      assert.deepStrictEqual(json.NL!["20408"], { operatorName: { KPN: 0.072 } })
+      // every country's networks are in countryCode
+      for (const iso of ["NL", "DE", "FR", "GB", "RO", "US"]) {
+        for (const [network, prices] of Object.entries(json[iso]!)) {
+          assert.deepStrictEqual(json.countryCode![network], prices, `${iso} ${network}`)
+        }
+      }
       const viber = (yield* call("GET", "/account/pricing/viber/transactional")).json as Record<string, unknown>
       // no Viber coverage in the US; `countryCode` holds the highest prices
       assert.isUndefined(viber.US)
+      assert.deepStrictEqual(viber.RO, { TRANSACTIONAL: 0.012, PROMOTIONAL: 0.019 })
       assert.deepStrictEqual(viber.countryCode, { TRANSACTIONAL: 0.031, PROMOTIONAL: 0.045 })
     }).pipe(provide()))
 
