@@ -15,7 +15,7 @@ import {
 import { Webhooks } from "@smscx/core"
 import * as Effect from "effect/Effect"
 import * as TestClock from "effect/TestClock"
-import { callbackReceiver, DE, NL, NOW, provide, sandbox, sentTo, UNKNOWN_ID, UUID } from "./utils.js"
+import { callbackReceiver, NL, NOW, provide, sandbox, sentTo, UNKNOWN_ID, UUID } from "./utils.js"
 
 /** The PIN of the latest OTP, read from the SMS the sandbox sent (default template). */
 const lastPin = Effect.gen(function*() {
@@ -65,33 +65,6 @@ describe("Otp: every operation against the sandbox", () => {
       // the balance was charged once, for the SMS
       assert.strictEqual(yield* state.balance, 99.928)
       assert.strictEqual((yield* state.messages).length, 1)
-    }).pipe(provide()))
-
-  it.effect("newOtp options: PIN type and length, template, originator, ttl, attempts, trackId", () =>
-    Effect.gen(function*() {
-      const otp = yield* Otp
-      const trackId = "6f1c0e4a-2b3d-4c5e-8f90-a1b2c3d4e5f6"
-      const created = yield* otp.newOtp({
-        phoneNumber: DE,
-        from: "MyShop",
-        template: "MyShop code {{pin}}",
-        pinType: "alphanumeric",
-        pinLength: 10,
-        ttl: 1800,
-        maxAttempts: 10,
-        trackId
-      })
-      assert.deepStrictEqual(
-        [created.countryIso, created.cost, created.ttl, created.maxAttempts, created.trackId],
-        ["DE", 0.079, 1800, 10, trackId]
-      )
-      const [message] = yield* (yield* sandbox).messages
-      assert.strictEqual(message!.from, "MyShop")
-      assert.match(message!.text, /^MyShop code [A-Z0-9]{10}$/)
-      const letters = yield* otp.newOtp({ phoneNumber: NL, pinType: "letters", pinLength: 4 })
-      const pin = yield* lastPin
-      assert.match(pin, /^[A-Z]{4}$/)
-      assert.deepStrictEqual(yield* otp.verifyOtp(letters.otpId, { pin }), { status: "VERIFIED" })
     }).pipe(provide()))
 
   it.effect("cancelOtp: CANCELLED; verify is OtpCancelledException (2024), a second cancel too (2030)", () =>
