@@ -31,7 +31,7 @@ import * as HashMap from "effect/HashMap"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
-import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Runtime from "effect/Runtime"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
@@ -399,7 +399,10 @@ export const createClient = <const G extends Groups>(groups: G, options: Options
  * @category clients
  */
 export class ClientBase implements AsyncDisposable {
-  readonly #runtime: ManagedRuntime.ManagedRuntime<Transport.Transport, InvalidOptionsError>
+  /** The client's runtime, or why its layers could not be built (then every call fails with it). */
+  readonly #runtime: Exit.Exit<Runtime.Runtime<Transport.Transport>, InvalidOptionsError>
+  /** Where the runtime's resources live (connections, token refreshes): `close()` closes it. */
+  readonly #scope = Effect.runSync(Scope.make())
   readonly #tracer: SpanTracer | undefined
   /** Calls in flight: `close()` interrupts them, so that none outlives the client. */
   readonly #inflight = new Set<Fiber.RuntimeFiber<unknown, unknown>>()
@@ -436,15 +439,18 @@ export class ClientBase implements AsyncDisposable {
       })
     }
     this.#tracer = tracer
-    this.#runtime = ManagedRuntime.make(
-      Layer.mergeAll(
+    // built now, not on the first call: every layer here is synchronous (an HTTP client, the
+    // transport), and a Runtime with a Scope is all ManagedRuntime would add, in the bundle too
+    this.#runtime = Effect.runSyncExit(Scope.extend(
+      Layer.toRuntime(Layer.mergeAll(
         fetch === undefined
           ? ClientLayers.layerTransport(transport)
           : Transport.layer(transport).pipe(Layer.provide(FetchClient.layerWith(fetch))),
         Logger.minimumLogLevel(logLevels[log]),
         Logger.replace(Logger.defaultLogger, loggerOf(logger))
-      )
-    )
+      )),
+      this.#scope
+    ))
     const self = this as unknown as Record<string, unknown>
     for (const [name, operations] of Object.entries(groups)) {
       const methods: Record<string, unknown> = {}
@@ -626,12 +632,15 @@ export class ClientBase implements AsyncDisposable {
     )
     // the fiber ends with the call's Exit as its value: a failed call is the Promise's rejection,
     // never also an "unhandled error" log line carrying the failure (and a body) at Debug
-    const fiber = this.#runtime.runFork(Effect.exit(traced))
+    const runtime = this.#runtime
+    const fiber: Fiber.RuntimeFiber<Exit.Exit<A, E | InvalidOptionsError>> = Exit.isSuccess(runtime)
+      ? Runtime.runFork(runtime.value)(Effect.exit(traced))
+      : Effect.runFork(Effect.exit(Effect.failCause(runtime.cause)))
     this.#inflight.add(fiber)
     const abort = () => fiber.unsafeInterruptAsFork(fiber.id())
     signal?.addEventListener("abort", abort, { once: true })
     try {
-      const outer = await new Promise<Exit.Exit<Exit.Exit<A, E>, InvalidOptionsError>>((resolve) =>
+      const outer = await new Promise<Exit.Exit<Exit.Exit<A, E | InvalidOptionsError>>>((resolve) =>
         fiber.addObserver(resolve)
       )
       const exit: Exit.Exit<A, E | InvalidOptionsError> = Exit.isSuccess(outer)
@@ -670,7 +679,7 @@ export class ClientBase implements AsyncDisposable {
     const stopping = [...this.#streams].map((stop) => stop())
     this.#streams.clear()
     await Promise.all(stopping)
-    await this.#runtime.dispose()
+    await Effect.runPromise(Scope.close(this.#scope, Exit.void))
   }
 
   [Symbol.asyncDispose](): Promise<void> {
