@@ -27,7 +27,9 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
+import * as FiberRef from "effect/FiberRef"
 import * as HashMap from "effect/HashMap"
+import * as HashSet from "effect/HashSet"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
@@ -441,16 +443,19 @@ export class ClientBase implements AsyncDisposable {
     this.#tracer = tracer
     // built now, not on the first call: every layer here is synchronous (an HTTP client, the
     // transport), and a Runtime with a Scope is all ManagedRuntime would add, in the bundle too
-    this.#runtime = Effect.runSyncExit(Scope.extend(
-      Layer.toRuntime(Layer.mergeAll(
-        fetch === undefined
-          ? ClientLayers.layerTransport(transport)
-          : Transport.layer(transport).pipe(Layer.provide(FetchClient.layerWith(fetch))),
-        Logger.minimumLogLevel(logLevels[log]),
-        Logger.replace(Logger.defaultLogger, loggerOf(logger))
-      )),
-      this.#scope
-    ))
+    // the runtime keeps the FiberRefs it was built with: the log level, and the client's logger
+    // in the default one's place
+    this.#runtime = Layer.toRuntime(
+      fetch === undefined
+        ? ClientLayers.layerTransport(transport)
+        : Transport.layer(transport).pipe(Layer.provide(FetchClient.layerWith(fetch)))
+    ).pipe(
+      Scope.extend(this.#scope),
+      Logger.withMinimumLogLevel(logLevels[log]),
+      Effect.locallyWith(FiberRef.currentLoggers, HashSet.remove(Logger.defaultLogger)),
+      Effect.locallyWith(FiberRef.currentLoggers, HashSet.add(loggerOf(logger))),
+      Effect.runSyncExit
+    )
     const self = this as unknown as Record<string, unknown>
     for (const [name, operations] of Object.entries(groups)) {
       const methods: Record<string, unknown> = {}
