@@ -236,7 +236,8 @@ describe("rejections are the SDK's tagged errors themselves", () => {
 
   it("no answer: TransportError", async () => {
     const failing: typeof fetch = () => Promise.reject(new TypeError("fetch failed: connection refused"))
-    const client = new SmsCx({ apiKey: API_KEY, baseUrl: Sandbox.baseUrl, fetch: failing })
+    // retry: false, as the backoff is not what this shows (the transport's Retry tests are about it)
+    const client = new SmsCx({ apiKey: API_KEY, baseUrl: Sandbox.baseUrl, fetch: failing, retry: false })
     opened.push(() => client.close())
     const error = await rejection(client.account.getAccountBalance())
     assert.instanceOf(error, TransportError)
@@ -332,6 +333,8 @@ describe("lifecycle", () => {
         apiKey: API_KEY,
         baseUrl: await hanging(),
         timeout: "500 millis",
+        // each attempt times out; retried, the call would take the backoff's seconds as well
+        retry: false,
         ...(fetch ? { fetch } : {})
       })
       opened.push(() => client.close())
@@ -428,7 +431,7 @@ describe("secrets never show", () => {
     const { client: keyed } = setup({ apiKey: API_KEY }, sandbox)
     const { client: app } = setup(APP, sandbox)
     const failing: typeof fetch = () => Promise.reject(new TypeError("fetch failed"))
-    const offline = new SmsCx({ apiKey: API_KEY, baseUrl: Sandbox.baseUrl, fetch: failing })
+    const offline = new SmsCx({ apiKey: API_KEY, baseUrl: Sandbox.baseUrl, fetch: failing, retry: false })
     opened.push(() => offline.close())
 
     const errors = [
@@ -481,7 +484,8 @@ describe("paging, withResponse and per-call options (Promise)", () => {
     return { urls, fetch }
   }
   const clientOver = (fetch: typeof globalThis.fetch) => {
-    const client = new SmsCx({ apiKey: API_KEY, baseUrl: "http://paging.test", fetch })
+    // retry: false: a timed-out call below ends at its deadline, not after the retries' backoff
+    const client = new SmsCx({ apiKey: API_KEY, baseUrl: "http://paging.test", fetch, retry: false })
     opened.push(() => client.close())
     return client
   }
