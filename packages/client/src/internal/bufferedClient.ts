@@ -14,6 +14,7 @@ import * as HttpLimits from "@smscx/transport/HttpLimits"
 import * as HttpTimeout from "@smscx/transport/HttpTimeout"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as FiberRef from "effect/FiberRef"
 import * as Inspectable from "effect/Inspectable"
 import * as Option from "effect/Option"
@@ -160,17 +161,28 @@ export class StreamedResponse extends ResponseBase {
   }
 
   private get bytes(): Effect.Effect<Uint8Array, HttpClientError.ResponseError> {
-    // runForEach rather than mapEffect + runCollect: the same reading, with less of Stream bundled
-    return Effect.suspend(() => {
+    // pulled chunk by chunk with toPull (as the Promise client's file streams are): runForEach
+    // would bundle Stream's sinks and runners, ~0.7 KB gzipped, for this one loop
+    return Effect.scoped(Effect.gen(this, function*() {
+      const pull = yield* Stream.toPull(this.stream)
       let size = 0
       const chunks: Array<Uint8Array> = []
-      return Stream.runForEach(this.stream, (chunk) => {
-        size += chunk.byteLength
-        if (size > this.limit) return Effect.fail(this.decodeError(new HttpLimits.ResponseTooLargeCause(this.limit)))
-        chunks.push(chunk)
-        return Effect.void
-      }).pipe(Effect.map(() => concat(chunks, size)))
-    })
+      while (true) {
+        const next = yield* Effect.either(pull)
+        // a failure of None is the end of the stream
+        if (Either.isLeft(next)) {
+          return yield* Option.match(next.left, {
+            onNone: () => Effect.succeed(concat(chunks, size)),
+            onSome: Effect.fail
+          })
+        }
+        for (const chunk of next.right) {
+          size += chunk.byteLength
+          if (size > this.limit) return yield* this.decodeError(new HttpLimits.ResponseTooLargeCause(this.limit))
+          chunks.push(chunk)
+        }
+      }
+    }))
   }
 
   get text(): Effect.Effect<string, HttpClientError.ResponseError> {
