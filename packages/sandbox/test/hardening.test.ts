@@ -294,7 +294,7 @@ describe("item 16: a reset leaves nothing of the old state to come", () => {
 
 describe("item 17: a bounded history, its work on one timer queue", () => {
   it.live(
-    "maxMessages 100, 1,000 sends: the newest 100 kept, 900 dropped, their reports with them",
+    "maxMessages 100, 300 sends: the newest 100 kept, 200 dropped, their reports with them",
     () =>
       Effect.promise(async () => {
         const { fetch, sandbox } = Sandbox.inProcessFetch({
@@ -304,7 +304,7 @@ describe("item 17: a bounded history, its work on one timer queue", () => {
           maxMessages: 100
         })
         const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 19).replace("T", " ")
-        const numbers = Array.from({ length: 1000 }, (_, i) => `+3161${String(1_000_000 + i)}`)
+        const numbers = Array.from({ length: 300 }, (_, i) => `+3161${String(1_000_000 + i)}`)
         for (let i = 0; i < numbers.length; i += 50) {
           await Promise.all(
             numbers.slice(i, i + 50).map((to) =>
@@ -319,7 +319,7 @@ describe("item 17: a bounded history, its work on one timer queue", () => {
         // the reports of the messages kept (sent and final: two instants each), none of those dropped
         assert.deepStrictEqual(await fetch("/__sandbox/stats").then((r) => r.json()), {
           messagesKept: 100,
-          messagesDropped: 900,
+          messagesDropped: 200,
           maxMessages: 100,
           pendingTimers: 200,
           pendingCallbacks: 0,
