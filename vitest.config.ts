@@ -2,13 +2,13 @@ import { defineConfig } from "vitest/config"
 
 export default defineConfig({
   test: {
-    // Two workers on two cores: vitest's default for a run is one fewer worker than the machine
-    // has cores, which left one of two idle. No file isolation: each worker runs its files one
+    // A worker per core: vitest's default for a run is one fewer worker than the machine has
+    // cores, which on two cores left one idle. No file isolation: each worker runs its files one
     // after another in one process, evaluating effect and the packages once rather than once a
     // file (nearly half of the suite's time went to that). The test files leave no state behind
     // (servers, environment variables and timers are theirs to undo), and vitest still runs the
     // projects apart from each other.
-    maxWorkers: 2,
+    maxWorkers: "100%",
     isolate: false,
     projects: [
       "packages/*",
