@@ -11,6 +11,8 @@ import { existsSync } from "node:fs"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 import { afterAll, assert, beforeAll, describe, it } from "vitest"
+// how long the sandbox keeps a bulk lookup pending (internal: no option sets it)
+import { BULK_LOOKUP_SECONDS } from "../../sandbox/src/internal/groups/numbers.js"
 import { operationOf, violations } from "./contract.js"
 
 const examples = new URL("../../../examples/", import.meta.url)
@@ -67,6 +69,17 @@ beforeAll(async () => {
       )
       const operation = operationOf(req.method ?? "GET", pathname)
       if (operation !== undefined && answer.status < 300) succeeded.add(operation.id)
+      // the examples ask for a bulk lookup's results until they are complete, in real time: the
+      // sandbox's clock is moved on by the time they stay pending (its control API), so that the
+      // next question finds them complete rather than after seconds of waiting
+      if (operation?.id === "lookupNumbers" && answer.status < 300) {
+        const advanced = await fetch(new URL("/__sandbox/time", sandbox.url), {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ seconds: BULK_LOOKUP_SECONDS })
+        })
+        if (advanced.status !== 200) misfits.push(`advancing the sandbox's clock: ${advanced.status}`)
+      }
       const out: Record<string, string> = {}
       answer.headers.forEach((value, name) => {
         if (!["content-encoding", "transfer-encoding", "connection", "content-length"].includes(name)) out[name] = value
