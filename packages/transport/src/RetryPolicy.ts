@@ -191,10 +191,10 @@ export const classify = (error: unknown, request: Request): Classification => {
  * `X-Rate-Limit-Reset` of a 429, when it is a usable number of seconds (a negative one is not:
  * the header is then as good as missing).
  */
-const resetOf = (error: unknown): Duration.Duration | undefined => {
+const resetOf = (error: unknown): number | undefined => {
   if (!Errors.isApiError(error) || error.status !== 429) return undefined
   const reset = error.rateLimit.reset
-  return reset === undefined || !Number.isFinite(reset) || reset < 0 ? undefined : Duration.seconds(reset)
+  return reset === undefined || !Number.isFinite(reset) || reset < 0 ? undefined : reset * 1000
 }
 
 /** The share of a rate-limit wait added at random on top of it (never taken off). */
@@ -223,11 +223,12 @@ export const make = (options: Options | false = {}): Policy => {
   const maxRetries = options.maxRetries ?? defaults.maxRetries
   if (maxRetries <= 0) return none
   const maxRefusedRetries = options.maxRefusedRetries ?? defaults.maxRefusedRetries
-  const baseDelay = Duration.decode(options.baseDelay ?? defaults.baseDelay)
-  const maxDelay = Duration.decode(options.maxDelay ?? defaults.maxDelay)
-  const maxElapsed = Duration.toMillis(Duration.decode(options.maxElapsed ?? defaults.maxElapsed))
+  // in milliseconds: Duration's arithmetic would bundle more for the same numbers
+  const baseDelay = Duration.toMillis(options.baseDelay ?? defaults.baseDelay)
+  const maxDelay = Duration.toMillis(options.maxDelay ?? defaults.maxDelay)
+  const maxElapsed = Duration.toMillis(options.maxElapsed ?? defaults.maxElapsed)
   const jitter = options.jitter ?? defaults.jitter
-  const floor = (d: Duration.Duration) => Duration.max(d, minDelay)
+  const floor = (millis: number) => Math.max(millis, Duration.toMillis(minDelay))
   // one step function rather than a pipeline of combinators: the same schedule, in a fraction of
   // the bundle (every program that sends a request carries it)
   return (request) =>
@@ -235,23 +236,21 @@ export const make = (options: Options | false = {}): Policy => {
       if (retries >= maxRetries || classify(error, request) === "never") return stopped
       if (retries >= maxRefusedRetries && isRefused(error)) return stopped
       const reset = resetOf(error)
-      if (reset !== undefined && Duration.greaterThan(reset, maxDelay)) return stopped
+      if (reset !== undefined && reset > maxDelay) return stopped
       return Effect.gen(function*() {
         // exponential from baseDelay, spread over [0.8, 1.2) of itself (as Schedule.jittered does)
-        const backoff = Duration.times(baseDelay, 2 ** retries * (jitter ? 0.8 + 0.4 * (yield* Random.next) : 1))
-        let delay: Duration.Duration
-        if (reset === undefined) delay = floor(Duration.min(backoff, maxDelay))
+        const backoff = baseDelay * 2 ** retries * (jitter ? 0.8 + 0.4 * (yield* Random.next) : 1)
+        let delay: number
+        if (reset === undefined) delay = floor(Math.min(backoff, maxDelay))
         else {
           const wait = floor(reset)
           // on top of the reset, never below it, and past maxDelay only as far as the reset itself is
-          delay = jitter
-            ? Duration.max(wait, Duration.min(Duration.times(wait, 1 + RESET_JITTER * (yield* Random.next)), maxDelay))
-            : wait
+          delay = jitter ? Math.max(wait, Math.min(wait * (1 + RESET_JITTER * (yield* Random.next)), maxDelay)) : wait
         }
-        const at = now + Duration.toMillis(delay)
+        const at = now + delay
         return at > request.startedAt + maxElapsed
-          ? [retries, delay, ScheduleDecision.done] as const
-          : [retries + 1, delay, ScheduleDecision.continueWith(ScheduleInterval.after(at))] as const
+          ? [retries, Duration.millis(delay), ScheduleDecision.done] as const
+          : [retries + 1, Duration.millis(delay), ScheduleDecision.continueWith(ScheduleInterval.after(at))] as const
       })
     })
 }
