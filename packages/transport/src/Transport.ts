@@ -517,7 +517,9 @@ export const make = (
                 Effect.fail(narrow(operation, ErrorMapping.fromResponse(response.status, response.headers, text)))
             )
         ),
-        Effect.catchTags({ RequestError: toTransportError, ResponseError: toTransportError }),
+        Effect.mapError((error) =>
+          error._tag === "RequestError" || error._tag === "ResponseError" ? toTransportError(error) : error
+        ),
         logged(operation)
       )
 
@@ -553,7 +555,10 @@ export const make = (
         const counted = <A>(effect: Effect.Effect<A, unknown>) =>
           effect.pipe(
             Effect.mapError((error) => RetryPolicy.withAttempts(error, made)),
-            Effect.onExit(() => Effect.annotateCurrentSpan("smscx.attempts", made))
+            // the call's own span (annotateCurrentSpan would bundle more to find the same one)
+            Effect.onExit(() =>
+              Effect.option(Effect.map(Effect.currentSpan, (span) => span.attribute("smscx.attempts", made)))
+            )
           )
         // most calls: one attempt that succeeds, and neither a clock read nor a schedule
         if (policy === undefined && deadline === undefined) return counted(each)
@@ -749,7 +754,10 @@ export const make = (
           fileName: ContentDisposition.fileNameOf(headers["content-disposition"]),
           contentLength: declared,
           stream: response.stream.pipe(
-            Stream.tap((chunk) => Effect.sync(() => received += chunk.byteLength)),
+            Stream.map((chunk) => {
+              received += chunk.byteLength
+              return chunk
+            }),
             Stream.mapError((error) =>
               ended && received !== declared
                 ? closedEarly()

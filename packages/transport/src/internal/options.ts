@@ -75,8 +75,10 @@ const duration = (value: unknown, option: string, { max, min }: { readonly min: 
   check(typeof value !== "number" || Number.isFinite(value), option, "must be a finite duration")
   check(typeof value !== "number" || value >= min, option, `must be between ${min} ms and ${max} ms`)
   const decoded = Duration.decodeUnknown(value)
-  check(Option.isSome(decoded), option, "must be a duration (e.g. \"30 seconds\", or milliseconds as a number)")
-  const millis = Duration.toMillis(Option.getOrThrow(decoded))
+  if (Option.isNone(decoded)) {
+    throw new Invalid(option, "must be a duration (e.g. \"30 seconds\", or milliseconds as a number)")
+  }
+  const millis = Duration.toMillis(decoded.value)
   check(Number.isFinite(millis) && millis >= min && millis <= max, option, `must be between ${min} ms and ${max} ms`)
   return Duration.millis(millis)
 }
