@@ -28,7 +28,6 @@ import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as FiberRef from "effect/FiberRef"
-import * as HashMap from "effect/HashMap"
 import * as HashSet from "effect/HashSet"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
@@ -187,7 +186,7 @@ const loggerOf = (logger: LogFunction | LoggerObject | undefined): Logger.Logger
   return Logger.make(({ annotations, logLevel, message }) => {
     const text = (Array.isArray(message) ? message : [message]).map(String).join(" ")
     const fields: Record<string, unknown> = {}
-    for (const [key, value] of HashMap.toEntries(annotations)) fields[key] = value
+    for (const [key, value] of annotations) fields[key] = value
     try {
       write(levelName(logLevel), text, fields)
     } catch {
