@@ -26,7 +26,7 @@ import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
-import * as Fiber from "effect/Fiber"
+import type * as Fiber from "effect/Fiber"
 import * as FiberRef from "effect/FiberRef"
 import * as HashSet from "effect/HashSet"
 import * as Layer from "effect/Layer"
@@ -450,7 +450,7 @@ export class ClientBase implements AsyncDisposable {
         : Transport.layer(transport).pipe(Layer.provide(FetchClient.layerWith(fetch)))
     ).pipe(
       Scope.extend(this.#scope),
-      Logger.withMinimumLogLevel(logLevels[log]),
+      Effect.locally(FiberRef.currentMinimumLogLevel, logLevels[log]),
       Effect.locallyWith(FiberRef.currentLoggers, HashSet.remove(Logger.defaultLogger)),
       Effect.locallyWith(FiberRef.currentLoggers, HashSet.add(loggerOf(logger))),
       Effect.runSyncExit
@@ -678,7 +678,13 @@ export class ClientBase implements AsyncDisposable {
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
-    await Effect.runPromise(Fiber.interruptAll(this.#inflight))
+    // as an aborted call's fiber is: interrupted, then awaited (each call's own finally runs)
+    await Promise.all(
+      [...this.#inflight].map((fiber) => {
+        fiber.unsafeInterruptAsFork(fiber.id())
+        return new Promise((resolve) => fiber.addObserver(resolve))
+      })
+    )
     // a file still arriving errors (TransportError, reason Closed): never a cleanly ended, cut file
     const stopping = [...this.#streams].map((stop) => stop())
     this.#streams.clear()
