@@ -373,6 +373,13 @@ describe("estimateSms", () => {
       const state = yield* sandbox
       assert.strictEqual(yield* state.balance, 100)
       assert.deepStrictEqual(yield* state.messages, [])
+      assert.deepStrictEqual(yield* state.campaigns, [])
+      // and a send then costs what was estimated
+      const sent = yield* success(
+        Api.Sms.sendSms,
+        yield* call("POST", "/sms", { body: { to: [NL, DE, JP], from: "InfoText", text: "Hi" } })
+      )
+      assert.strictEqual(sent.info.totalCost, body.info.totalCost)
     }).pipe(provide()))
 
   it.effect("documents insufficient credit (1113) and invalid numbers (1207) too", () =>
@@ -490,7 +497,13 @@ describe("campaigns", () => {
         yield* campaign("/sms/campaign/estimate", { groups: [2] })
       )
       assert.strictEqual(body.info.totalCost, 0.159)
-      assert.strictEqual(yield* (yield* sandbox).balance, 100)
+      assert.deepStrictEqual(
+        [body.info.totalPhoneNumbers, body.info.totalValid, body.info.groups],
+        [3, 3, [{ id: 2, name: "Demo partners", phoneNumbers: 3 }]]
+      )
+      const state = yield* sandbox
+      assert.strictEqual(yield* state.balance, 100)
+      assert.deepStrictEqual([yield* state.messages, yield* state.campaigns], [[], []])
     }).pipe(provide()))
 
   it.effect("groups: missing or empty list 1101, unknown id 1140, empty group 1102", () =>
