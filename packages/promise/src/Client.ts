@@ -229,18 +229,19 @@ const withEnvironment = (options: Options): Options & { readonly log: LogLevelNa
   const given = options as Partial<Record<keyof CredentialFields, unknown>>
   const hasCredentials = given.apiKey !== undefined || given.accessToken !== undefined ||
     given.applicationId !== undefined || given.applicationSecret !== undefined
-  const apiKey = hasCredentials ? undefined : env("SMSCX_API_KEY")
-  const accessToken = hasCredentials || apiKey !== undefined ? undefined : env("SMSCX_ACCESS_TOKEN")
-  const application = hasCredentials || apiKey !== undefined || accessToken !== undefined
-    ? undefined
-    : { applicationId: env("SMSCX_APPLICATION_ID"), applicationSecret: env("SMSCX_APPLICATION_SECRET") }
-  const credentials = hasCredentials ? {} : apiKey !== undefined
-    ? { apiKey }
-    : accessToken !== undefined
-    ? { accessToken }
-    : application?.applicationId !== undefined && application.applicationSecret !== undefined
-    ? { applicationId: application.applicationId, applicationSecret: application.applicationSecret }
-    : undefined
+  // the first set in this order: SMSCX_API_KEY, SMSCX_ACCESS_TOKEN, the application's pair
+  const fromEnvironment = () => {
+    const apiKey = env("SMSCX_API_KEY")
+    if (apiKey !== undefined) return { apiKey }
+    const accessToken = env("SMSCX_ACCESS_TOKEN")
+    if (accessToken !== undefined) return { accessToken }
+    const applicationId = env("SMSCX_APPLICATION_ID")
+    const applicationSecret = env("SMSCX_APPLICATION_SECRET")
+    return applicationId !== undefined && applicationSecret !== undefined
+      ? { applicationId, applicationSecret }
+      : undefined
+  }
+  const credentials = hasCredentials ? {} : fromEnvironment()
   if (credentials === undefined) {
     throw new InvalidOptionsError({
       option: "apiKey",
