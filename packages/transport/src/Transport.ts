@@ -455,11 +455,10 @@ const messageOf = (error: HttpClientError.HttpClientError): string => {
  * wins, the other is interrupted. (timeoutFail's own fiber machinery is bundled by nothing else
  * on a call's path.)
  */
-const timeoutFail = <A, E, R, E2>(
+const timeoutFail = <A, E, R>(
   self: Effect.Effect<A, E, R>,
-  { duration, onTimeout }: { readonly duration: Duration.DurationInput; readonly onTimeout: () => E2 }
-): Effect.Effect<A, E | E2, R> =>
-  Effect.raceFirst(self, Effect.zipRight(Effect.sleep(duration), Effect.failSync(onTimeout)))
+  { duration, onTimeout }: { readonly duration: Duration.DurationInput; readonly onTimeout: () => E }
+): Effect.Effect<A, E, R> => Effect.raceFirst(self, Effect.zipRight(Effect.sleep(duration), Effect.failSync(onTimeout)))
 
 const defaults = {
   baseUrl: DEFAULT_BASE_URL,
