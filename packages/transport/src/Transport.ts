@@ -450,16 +450,6 @@ const messageOf = (error: HttpClientError.HttpClientError): string => {
     : `${error.request.method} ${error.request.url}: ${CauseCode.describe(code)}`
 }
 
-/**
- * `Effect.timeoutFail`, as a race between the effect and a timer that fails: the first to end
- * wins, the other is interrupted. (timeoutFail's own fiber machinery is bundled by nothing else
- * on a call's path.)
- */
-const timeoutFail = <A, E, R>(
-  self: Effect.Effect<A, E, R>,
-  { duration, onTimeout }: { readonly duration: Duration.DurationInput; readonly onTimeout: () => E }
-): Effect.Effect<A, E, R> => Effect.raceFirst(self, Effect.zipRight(Effect.sleep(duration), Effect.failSync(onTimeout)))
-
 const defaults = {
   baseUrl: DEFAULT_BASE_URL,
   timeout: Duration.seconds(60),
@@ -501,7 +491,7 @@ export const make = (
     const withDeadline = (request: HttpClientRequest.HttpClientRequest, own: Duration.Duration | undefined) =>
       native
         ? Effect.locally(limited(request), HttpTimeout.current, own === undefined ? deadline : Option.some(own))
-        : timeoutFail(http.execute(request), {
+        : Effect.timeoutFail(http.execute(request), {
           duration: own ?? timeout,
           onTimeout: () => timedOut(request, own ?? timeout)
         })
@@ -611,7 +601,7 @@ export const make = (
             }
           })
           return yield* counted(
-            deadlineAt === undefined ? retried : timeoutFail(retried, {
+            deadlineAt === undefined ? retried : Effect.timeoutFail(retried, {
               duration: deadlineAt - startedAt,
               onTimeout: () => deadlinePassed(request, deadlineAt - startedAt, made)
             })
