@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import { isRecord } from "effect/Predicate"
 import * as Errors from "./Errors.js"
 import * as JsonGuard from "./JsonGuard.js"
 
@@ -101,8 +102,6 @@ export const rateLimitOf = (headers: Readonly<Record<string, string>>): Errors.R
     ...(reset === undefined ? {} : { reset })
   }
 }
-
-const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
 /**
  * Builds the exception for a non-2xx answer from its status, lower-cased headers and raw body

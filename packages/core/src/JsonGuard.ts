@@ -11,6 +11,7 @@
  * @since 0.1.0
  */
 import * as Option from "effect/Option"
+import { isRecord } from "effect/Predicate"
 import type * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
 
@@ -25,8 +26,6 @@ const parseOptions: AST.ParseOptions = {}
 class Unsupported {
   constructor(readonly tag: string) {}
 }
-
-const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
 const compile = (ast: AST.AST): Guard => {
   switch (ast._tag) {

@@ -45,6 +45,7 @@
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
+import { isRecord } from "effect/Predicate"
 import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
 import { Issue } from "./Errors.js"
@@ -433,8 +434,6 @@ const parseOptions: AST.ParseOptions = { errors: "all", onExcessProperty: "prese
 const decoders = Object.fromEntries(
   kinds.map((kind) => [kind, ParseResult.decodeUnknownEither(schemas[kind] as Schema.Schema<unknown>, parseOptions)])
 ) as Record<Kind, (u: unknown) => Either.Either<unknown, ParseResult.ParseIssue>>
-
-const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
 const headline = (kind: string) => kind === "auto" ? "Invalid webhook body" : `Invalid ${kind} webhook body`
 

@@ -21,6 +21,7 @@ import { type ApiFailure, documented, type ErrorSpec, fail, Generic, spec } from
 import type * as Fields from "../kernel/fields.js"
 import * as Ids from "../kernel/ids.js"
 import type * as Timers from "../kernel/timers.js"
+import { isHttpUrl } from "../kernel/urls.js"
 import type * as Store from "../store.js"
 import * as Dates from "./dates.js"
 import * as Delivery from "./delivery.js"
@@ -214,15 +215,6 @@ interface Outcome {
   readonly inQuietHours: number
   readonly createdAt: number
   readonly links: Links.Issuer
-}
-
-const isHttpUrl = (raw: string) => {
-  try {
-    const url = new URL(raw)
-    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== ""
-  } catch {
-    return false
-  }
 }
 
 /** The error of a text's placeholders, if any. @internal */

@@ -14,6 +14,7 @@
 import type * as Api from "@smscx/core/Api"
 import * as Generated from "@smscx/core/Generated"
 import * as Effect from "effect/Effect"
+import { isRecord } from "effect/Predicate"
 import * as Messaging from "../engines/messaging.js"
 import * as TemplateSends from "../engines/templateSends.js"
 import type { Context } from "../kernel/context.js"
@@ -47,8 +48,6 @@ const TTL = { min: 300, max: 1_209_600, default: 300 } as const
 
 /** The channels a strategy step may name, as the spec's `Strategy` schema lists them. */
 const channels: ReadonlySet<string> = new Set(Generated.Strategy.fields.channel.literals)
-
-const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
 /** What is wrong with a strategy, in the order the table lists its rows; undefined when nothing. */
 const strategyProblem = (raw: unknown): ErrorSpec | undefined => {

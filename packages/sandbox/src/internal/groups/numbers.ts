@@ -42,6 +42,7 @@ import * as Ids from "../kernel/ids.js"
 import * as Paging from "../kernel/paging.js"
 import type * as Router from "../kernel/router.js"
 import type * as Timers from "../kernel/timers.js"
+import { isHttpUrl } from "../kernel/urls.js"
 import * as Store from "../store.js"
 
 /** The most numbers one validation or bulk lookup takes, as documented (1205). @internal */
@@ -202,15 +203,6 @@ const serialized = <A, E>(store: Store.Store, effect: Effect.Effect<A, E>): Effe
     }
     return lock.withPermits(1)(effect)
   })
-
-const isHttpUrl = (raw: string) => {
-  try {
-    const url = new URL(raw)
-    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== ""
-  } catch {
-    return false
-  }
-}
 
 /** The offers of a covered country, created (with their ids) the first time they are asked for. */
 const offersOf = (store: Store.Store, countryIso: string): Effect.Effect<ReadonlyArray<StoredOffer>> =>

@@ -28,6 +28,7 @@ import { type ApiFailure, documented, type ErrorSpec, fail } from "../kernel/err
 import type * as Fields from "../kernel/fields.js"
 import * as Ids from "../kernel/ids.js"
 import type * as Router from "../kernel/router.js"
+import { isHttpUrl } from "../kernel/urls.js"
 import * as Store from "../store.js"
 import { SmsErrors } from "./sms.js"
 
@@ -121,15 +122,6 @@ export const Otps = Store.collection<string, StoredOtp>("otp")
 
 const pinPattern = /\{\{\s*pin\s*\}\}/g
 const hasPin = (template: string) => new RegExp(pinPattern.source).test(template)
-
-const isHttpUrl = (raw: string) => {
-  try {
-    const url = new URL(raw)
-    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== ""
-  } catch {
-    return false
-  }
-}
 
 /** An integer field with bounds: not a number, too low, too high. */
 const bounded = (notNumber: ErrorSpec, min: number, tooLow: ErrorSpec, max: number, tooHigh: ErrorSpec) =>

@@ -7,10 +7,12 @@ import type * as Api from "@smscx/core/Api"
 import type * as Generated from "@smscx/core/Generated"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import { isRecord } from "effect/Predicate"
 import type { Context } from "../kernel/context.js"
 import { documented, fail } from "../kernel/errors.js"
 import type * as Fields from "../kernel/fields.js"
 import type * as Router from "../kernel/router.js"
+import { isHttpUrl } from "../kernel/urls.js"
 import * as Store from "../store.js"
 
 /** @internal */
@@ -74,9 +76,6 @@ const updateFields: Fields.Table = [
   ...richMediaFields
 ]
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
-
 /** A `richMedia` without some of its three fields: those are null (no image, no button). */
 const normalize = (raw: Record<string, unknown>): Record<string, unknown> => {
   if (!isRecord(raw.richMedia)) return raw
@@ -84,15 +83,8 @@ const normalize = (raw: Record<string, unknown>): Record<string, unknown> => {
   return { ...raw, richMedia: { ...rest, imageUrl, buttonCaption, targetUrl } }
 }
 
-const isWebUrl = (value: string): boolean => {
-  if (/\s/.test(value)) return false
-  try {
-    const url = new URL(value)
-    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== ""
-  } catch {
-    return false
-  }
-}
+// URL parsing drops spaces at either end and encodes inner ones: a value with any is refused
+const isWebUrl = (value: string): boolean => !/\s/.test(value) && isHttpUrl(value)
 
 const noMedia: Generated.RichMedia = { imageUrl: null, buttonCaption: null, targetUrl: null }
 

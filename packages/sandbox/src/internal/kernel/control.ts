@@ -28,6 +28,7 @@ export type Received =
   | { readonly _tag: "Received"; readonly conversationId: string | undefined }
   | { readonly _tag: "NotRented" }
   | { readonly _tag: "InvalidSender" }
+import { isRecord } from "effect/Predicate"
 import * as Faults from "./faults.js"
 
 /** The prefix of the control API's paths. @internal */
@@ -97,8 +98,6 @@ export interface ControlAnswer {
 
 const ok = (body: unknown): ControlAnswer => ({ status: 200, body })
 const problem = (status: number, message: string): ControlAnswer => ({ status, body: { error: { message } } })
-
-const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
 /** A control request, as a route sees it. @internal */
 export interface ControlRequest {

@@ -18,6 +18,7 @@ import * as Api from "@smscx/core/Api"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import { isRecord } from "effect/Predicate"
 import * as Random from "effect/Random"
 
 /** @internal */
@@ -77,8 +78,6 @@ export const none: Resolved = { seed: DEFAULT_SEED, maxStallMillis: DEFAULT_MAX_
  * Faults that cannot be applied: the message names the field at fault. @internal
  */
 export class InvalidFaults extends Data.TaggedError("InvalidFaults")<{ readonly message: string }> {}
-
-const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
 const show = (u: unknown): string => {
   try {
