@@ -195,6 +195,18 @@ const loggerOf = (logger: LogFunction | LoggerObject | undefined): Logger.Logger
   })
 }
 
+/**
+ * A step of the user's tracer: one that throws (or hands back no span context) costs the call its
+ * span, never its answer or its declared error, as a logger that throws loses only its line.
+ */
+const tracing = <A>(step: () => A): A | undefined => {
+  try {
+    return step()
+  } catch {
+    return undefined
+  }
+}
+
 const isLogger = (logger: unknown): logger is LogFunction | LoggerObject =>
   typeof logger === "function" ||
   (typeof logger === "object" && logger !== null &&
@@ -617,15 +629,23 @@ export class ClientBase implements AsyncDisposable {
   ): Promise<A> {
     if (this.#closed) throw closed(operation, "the client is closed")
     if (signal?.aborted === true) throw signal.reason
-    const span = this.#tracer?.startSpan(operation.spanName, {
-      kind: SPAN_KIND_CLIENT,
-      attributes: {
-        "smscx.operation": operation.id,
-        "http.request.method": operation.method,
-        "url.template": operation.path
-      }
+    const tracer = this.#tracer
+    const span = tracer === undefined ? undefined : tracing(() =>
+      tracer.startSpan(operation.spanName, {
+        kind: SPAN_KIND_CLIENT,
+        attributes: {
+          "smscx.operation": operation.id,
+          "http.request.method": operation.method,
+          "url.template": operation.path
+        }
+      })
+    )
+    const context = span === undefined ? undefined : tracing(() => {
+      const { spanId, traceFlags, traceId } = span.spanContext()
+      return typeof traceId === "string" && typeof spanId === "string" && typeof traceFlags === "number"
+        ? { spanId, traceFlags, traceId }
+        : undefined
     })
-    const context = span?.spanContext()
     // the SDK's own span, and the request's traceparent, are children of the user's
     const traced = context === undefined ? effect : Effect.withParentSpan(
       effect,
@@ -652,14 +672,16 @@ export class ClientBase implements AsyncDisposable {
         ? outer.value
         : Exit.failCause(outer.cause)
       if (Exit.isSuccess(exit)) {
-        span?.setStatus({ code: STATUS_OK })
+        if (span !== undefined) tracing(() => span.setStatus({ code: STATUS_OK }))
         return exit.value
       }
       if (span !== undefined) {
         // the tag only: a message may quote input (a phone number in a path)
         const failure = Cause.squash(exit.cause) as { readonly _tag?: unknown; readonly attempts?: unknown }
-        span.setStatus({ code: STATUS_ERROR, message: typeof failure?._tag === "string" ? failure._tag : "failed" })
-        if (typeof failure?.attempts === "number") span.setAttribute("smscx.attempts", failure.attempts)
+        tracing(() => {
+          span.setStatus({ code: STATUS_ERROR, message: typeof failure?._tag === "string" ? failure._tag : "failed" })
+          if (typeof failure?.attempts === "number") span.setAttribute("smscx.attempts", failure.attempts)
+        })
       }
       if (Cause.isInterruptedOnly(exit.cause)) {
         // an aborted call rejects with the signal's reason, as fetch does
@@ -669,7 +691,7 @@ export class ClientBase implements AsyncDisposable {
       // the error itself, not a FiberFailure, so that instanceof and _tag work
       throw Cause.squash(exit.cause)
     } finally {
-      span?.end()
+      if (span !== undefined) tracing(() => span.end())
       this.#inflight.delete(fiber)
       signal?.removeEventListener("abort", abort)
     }

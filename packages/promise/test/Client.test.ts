@@ -711,4 +711,39 @@ describe("tracer: calls as OpenTelemetry client spans", () => {
     assert.notInclude(JSON.stringify(spans), "+3161234")
     expect(() => createClient({ sms: Sms }, { apiKey: API_KEY, tracer: {} as never })).toThrow(/option tracer must be/)
   })
+
+  it("a tracer that throws, or gives no span context, costs the span only: answers and declared errors stay", async () => {
+    const server = sandbox()
+    const boom = () => {
+      throw new TypeError("tracer broke")
+    }
+    const spanWith = (broken: string) => ({
+      spanContext: broken === "spanContext"
+        ? boom
+        : broken === "noContext"
+        ? () => undefined as never
+        : () => ({ traceId: "4bf92f3577b34da6a3ce929d0e0e4736", spanId: "00f067aa0ba902b7", traceFlags: 1 }),
+      setAttribute: broken === "setAttribute" ? boom : () => undefined,
+      setStatus: broken === "setStatus" ? boom : () => undefined,
+      end: broken === "end" ? boom : () => undefined
+    })
+    for (const broken of ["startSpan", "spanContext", "noContext", "setAttribute", "setStatus", "end"]) {
+      const tracer = { startSpan: () => broken === "startSpan" ? boom() : spanWith(broken) }
+      const client = createClient({ account: Account, sms: Sms }, {
+        apiKey: API_KEY,
+        baseUrl: Sandbox.baseUrl,
+        fetch: server.fetch,
+        tracer,
+        retry: false
+      })
+      opened.push(() => client.close())
+      const balance = await client.account.getAccountBalance()
+      assert.strictEqual(typeof balance.balance, "number", broken)
+      const error = await client.sms.sendSms({ to: ["+3161234"], from: "InfoText", text: "Hello" }).then(
+        () => assert.fail(`${broken}: sendSms to an invalid number resolved`),
+        (e: unknown) => e
+      )
+      assert.instanceOf(error, InvalidPhoneNumberException, broken)
+    }
+  })
 })
