@@ -19,9 +19,9 @@ import * as Logger from "effect/Logger"
 import { type ChildProcess, spawn } from "node:child_process"
 import * as Crypto from "node:crypto"
 import * as Net from "node:net"
-import { createInterface } from "node:readline"
 import { inspect } from "node:util"
 import { afterAll, assert, describe, it } from "vitest"
+import { childLines } from "./childLines.js"
 import type { Take } from "./fixtures/redisPacingChild.js"
 import * as TestRedis from "./redis.js"
 
@@ -116,32 +116,8 @@ const startPacer = async (port: number) => {
     cwd: ROOT,
     stdio: ["pipe", "pipe", "pipe"]
   }))
-  let stderr = ""
-  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")))
-  const lines: Array<string> = []
-  const waiting: Array<(line: string) => void> = []
-  createInterface({ input: child.stdout! }).on("line", (line) => {
-    const waiter = waiting.shift()
-    if (waiter === undefined) lines.push(line)
-    else waiter(line)
-  })
-  const nextAnswer = (what: string) =>
-    new Promise<unknown>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`${what}: no answer within ${ANSWER_BOUND_MS} ms`)),
-        ANSWER_BOUND_MS
-      )
-      const onExit = (code: number | null) => reject(new Error(`${what}: the child ended (code ${code}):\n${stderr}`))
-      child.once("exit", onExit)
-      const settle = (line: string) => {
-        clearTimeout(timer)
-        child.off("exit", onExit)
-        resolve(JSON.parse(line))
-      }
-      const line = lines.shift()
-      if (line === undefined) waiting.push(settle)
-      else settle(line)
-    })
+  const { nextLine, stderr } = childLines(child, ANSWER_BOUND_MS)
+  const nextAnswer = (what: string): Promise<unknown> => nextLine(what).then((line) => JSON.parse(line))
   assert.strictEqual(await nextAnswer("starting the child"), "ready")
   const send = (command: string) => {
     child.stdin!.write(`${command}\n`)
@@ -159,7 +135,7 @@ const startPacer = async (port: number) => {
           setTimeout(() => reject(new Error(`the child did not end within ${ms} ms of closing`)), ms).unref()
         )
       ]),
-    stderr: () => stderr
+    stderr
   }
 }
 

@@ -15,6 +15,7 @@ import * as Crypto from "node:crypto"
 import * as Net from "node:net"
 import { createInterface } from "node:readline"
 import { afterAll, assert, beforeAll, describe, it } from "vitest"
+import { childLines } from "./childLines.js"
 import { recipient, type Report, type Run as WorkerRun } from "./fixtures/bulkWorker.js"
 import * as TestRedis from "./redis.js"
 
@@ -175,39 +176,7 @@ interface Worker {
 
 const workers: Array<Worker> = []
 
-const worker = (child: ChildProcess): Worker => {
-  let stderr = ""
-  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")))
-  const lines: Array<string> = []
-  const waiting: Array<(line: string) => void> = []
-  createInterface({ input: child.stdout! }).on("line", (line) => {
-    const waiter = waiting.shift()
-    if (waiter === undefined) lines.push(line)
-    else waiter(line)
-  })
-  const nextLine = (what: string) =>
-    new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        child.kill("SIGKILL")
-        reject(new Error(`${what}: nothing within ${PROCESS_BOUND} ms:\n${stderr}`))
-      }, PROCESS_BOUND)
-      const onExit = (code: number | null) => {
-        clearTimeout(timer)
-        reject(new Error(`${what}: the worker ended (code ${code}):\n${stderr}`))
-      }
-      if (child.exitCode !== null || child.signalCode !== null) return onExit(child.exitCode)
-      child.once("exit", onExit)
-      const settle = (line: string) => {
-        clearTimeout(timer)
-        child.off("exit", onExit)
-        resolve(line)
-      }
-      const line = lines.shift()
-      if (line === undefined) waiting.push(settle)
-      else settle(line)
-    })
-  return { child, nextLine, stderr: () => stderr }
-}
+const worker = (child: ChildProcess): Worker => ({ child, ...childLines(child, PROCESS_BOUND) })
 
 /**
  * A run of the `WORKERS` workers, started together once every one of them is ready (its layers
