@@ -1,0 +1,48 @@
+# shellcheck shell=bash
+# Node.js: an ES module (import) and a CommonJS file (require) that start the sandbox in-process
+# and send one SMS with the Promise client.
+# Sourced by scripts/consumer-check.sh, in the consumer project (the current directory), with its
+# variables (root, tmp, packs, consumer) and functions (stop_sandbox) in scope.
+
+cat > send.mjs <<'EOF'
+import { Sandbox } from "@smscx/sandbox"
+import { SmsCx } from "@smscx/promise"
+
+const sandbox = await Sandbox.start({ port: 0 })
+const client = new SmsCx({ apiKey: "test-key", baseUrl: sandbox.url })
+try {
+  const sent = await client.sms.sendSms({ to: ["+31612469000"], from: "InfoText", text: "Hi from ESM" })
+  console.log(`ESM (import): ${sent.data[0]?.msgId} ${sent.data[0]?.status}`)
+  if (sent.data[0]?.status === undefined) process.exitCode = 1
+} finally {
+  await client.close()
+  await sandbox.close()
+}
+EOF
+
+cat > send.cjs <<'EOF'
+const { Sandbox } = require("@smscx/sandbox")
+const { SmsCx } = require("@smscx/promise")
+
+const main = async () => {
+  const sandbox = await Sandbox.start({ port: 0 })
+  const client = new SmsCx({ apiKey: "test-key", baseUrl: sandbox.url })
+  try {
+    const sent = await client.sms.sendSms({ to: ["+31612469000"], from: "InfoText", text: "Hi from CJS" })
+    console.log(`CJS (require): ${sent.data[0]?.msgId} ${sent.data[0]?.status}`)
+    if (sent.data[0]?.status === undefined) process.exitCode = 1
+  } finally {
+    await client.close()
+    await sandbox.close()
+  }
+}
+main().catch((error) => {
+  console.error(error)
+  process.exitCode = 1
+})
+EOF
+
+echo "--- consumer: ESM (import)"
+timeout 60 node send.mjs
+echo "--- consumer: CommonJS (require)"
+timeout 60 node send.cjs
