@@ -10,6 +10,9 @@
  * - `packages/core/src/Models.ts`: the named request, answer and error type of each operation;
  * - `packages/core/src/ErrorCatalogue.ts`: each operation's documented errors (status, type,
  *   code, message, and the exception `error-mapping.json` makes of them);
+ * - `packages/core/src/internal/exceptions.ts` and `internal/mappingRules.ts`: the exception
+ *   classes with their `ApiExceptions` map, and the mapping rules, from `error-mapping.json`
+ *   (public through `Errors` and `ErrorMapping`);
  * - `packages/client/src/<Group>.ts` (one Effect service per group) and `Services.ts` (all of
  *   them, composed).
  *
@@ -18,6 +21,7 @@
 import { readFileSync, writeFileSync } from "node:fs"
 import { apiModule } from "./codegen/apiModule.js"
 import { catalogueModule } from "./codegen/catalogueModule.js"
+import { exceptionsModule, mappingRulesModule } from "./codegen/exceptionsModule.js"
 import { generatedModule } from "./codegen/generatedModule.js"
 import { modelsModule } from "./codegen/modelsModule.js"
 import { serviceModule, servicesModule } from "./codegen/servicesModule.js"
@@ -28,6 +32,8 @@ const outputs: Array<[string, string]> = [
   ["packages/core/src/Api.ts", apiModule],
   ["packages/core/src/ErrorCatalogue.ts", catalogueModule],
   ["packages/core/src/Models.ts", modelsModule],
+  ["packages/core/src/internal/exceptions.ts", exceptionsModule],
+  ["packages/core/src/internal/mappingRules.ts", mappingRulesModule],
   ...GROUPS.map((g): [string, string] => [`packages/client/src/${pascal(g)}.ts`, serviceModule(g)]),
   ["packages/client/src/Services.ts", servicesModule]
 ]
