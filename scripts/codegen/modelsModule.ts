@@ -133,7 +133,8 @@ export const modelsModule = [
   "",
   ...operations.flatMap(modelsOf),
   "/**",
-  " * Each operation's named request and answer, by operationId (what the methods' types read).",
+  " * Each operation's named request and answer, by operationId: what the methods' types read,",
+  " * through `Operation.NamedTypes`, which this module extends.",
   " * @since 0.3.0",
   " * @category models",
   " */",
@@ -147,6 +148,12 @@ export const modelsModule = [
     ]
     return [`  readonly ${op.operationId}: { ${fields.join("; ")} }`]
   }),
+  "}",
+  "",
+  // the registry Operation's RequestOf/SuccessOf/FailureOf read: Operation never imports this module
+  "declare module \"./Operation.js\" {",
+  "  /** Filled with each operation's named types. */",
+  "  interface NamedTypes extends Named {}",
   "}",
   ""
 ].join("\n")
