@@ -13,6 +13,8 @@
  * - `packages/core/src/internal/exceptions.ts` and `internal/mappingRules.ts`: the exception
  *   classes with their `ApiExceptions` map, and the mapping rules, from `error-mapping.json`
  *   (public through `Errors` and `ErrorMapping`);
+ * - `packages/core/src/internal/webhookPayloads.ts`: the payload schema of each kind of callback,
+ *   their table and union, from the spec's `webhooks` (public through `Webhooks`);
  * - `packages/client/src/<Group>.ts` (one Effect service per group) and `Services.ts` (all of
  *   them, composed).
  *
@@ -26,6 +28,7 @@ import { generatedModule } from "./codegen/generatedModule.js"
 import { modelsModule } from "./codegen/modelsModule.js"
 import { serviceModule, servicesModule } from "./codegen/servicesModule.js"
 import { GROUPS, pascal, root } from "./codegen/spec.js"
+import { webhooksModule } from "./codegen/webhooksModule.js"
 
 const outputs: Array<[string, string]> = [
   ["packages/core/src/Generated.ts", generatedModule],
@@ -34,6 +37,7 @@ const outputs: Array<[string, string]> = [
   ["packages/core/src/Models.ts", modelsModule],
   ["packages/core/src/internal/exceptions.ts", exceptionsModule],
   ["packages/core/src/internal/mappingRules.ts", mappingRulesModule],
+  ["packages/core/src/internal/webhookPayloads.ts", webhooksModule],
   ...GROUPS.map((g): [string, string] => [`packages/client/src/${pascal(g)}.ts`, serviceModule(g)]),
   ["packages/client/src/Services.ts", servicesModule]
 ]
