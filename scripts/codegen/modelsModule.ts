@@ -134,7 +134,7 @@ export const modelsModule = [
   ...operations.flatMap(modelsOf),
   "/**",
   " * Each operation's named request and answer, by operationId: what the methods' types read,",
-  " * through `Operation.NamedTypes`, which this module extends.",
+  " * through `Operation.NamedTypes`, which this module fills.",
   " * @since 0.3.0",
   " * @category models",
   " */",
@@ -151,8 +151,7 @@ export const modelsModule = [
   "}",
   "",
   // the registry Operation's RequestOf/SuccessOf/FailureOf read: Operation never imports this module
-  "declare module \"./Operation.js\" {",
-  "  /** Filled with each operation's named types. */",
+  "declare module \"./internal/namedTypes.js\" {",
   "  interface NamedTypes extends Named {}",
   "}",
   ""

@@ -2824,7 +2824,7 @@ export type DeleteScheduledWhatsappMessageError =
 
 /**
  * Each operation's named request and answer, by operationId: what the methods' types read,
- * through `Operation.NamedTypes`, which this module extends.
+ * through `Operation.NamedTypes`, which this module fills.
  * @since 0.3.0
  * @category models
  */
@@ -2931,7 +2931,6 @@ export interface Named {
   readonly deleteScheduledWhatsappMessage: { readonly response: DeleteScheduledWhatsappMessageResponse; readonly error: DeleteScheduledWhatsappMessageError }
 }
 
-declare module "./Operation.js" {
-  /** Filled with each operation's named types. */
+declare module "./internal/namedTypes.js" {
   interface NamedTypes extends Named {}
 }

@@ -8,6 +8,7 @@
 import * as Schema from "effect/Schema"
 import type * as ErrorCatalogue from "./ErrorCatalogue.js"
 import type * as Errors from "./Errors.js"
+import type { NamedTypes } from "./internal/namedTypes.js"
 
 /**
  * What an operation takes besides its path parameters.
@@ -306,13 +307,12 @@ export type InputOf<O extends Any> = O["input"] extends { readonly schema: infer
   : never
 
 /**
- * The named types of each operation, by operationId: `{ request, response, error }` (see
- * `Models`, which fills this registry by declaration merging). Empty here so that this module
- * never imports `Models`, which is built from the entries of `Api`, which are built here.
+ * The named types of each operation, by operationId: `{ request, response, error }`, filled by
+ * the generated `Models` (this module never imports it: `Models` is built from `Api`'s entries).
  * @since 0.3.0
  * @category type-level
  */
-export interface NamedTypes {}
+export type { NamedTypes } from "./internal/namedTypes.js"
 
 /**
  * The input object of an operation under its name (`SendSmsRequest`, ...; see `Models`), so
