@@ -6,6 +6,8 @@
  */
 import { isRecord } from "effect/Predicate"
 import * as Errors from "./Errors.js"
+import type * as ApiError from "./internal/apiError.js"
+import * as MappingRules from "./internal/mappingRules.js"
 import * as JsonGuard from "./JsonGuard.js"
 
 /**
@@ -15,47 +17,16 @@ import * as JsonGuard from "./JsonGuard.js"
  * @since 0.1.0
  * @category models
  */
-export interface Rule {
-  readonly status?: number
-  readonly statusRange?: readonly [number, number]
-  readonly type?: string
-  readonly codes?: ReadonlyArray<number>
-  readonly exception: Errors.ApiExceptionTag
-}
+export interface Rule extends ApiError.Rule<Errors.ApiExceptionTag> {}
 
 /**
- * The rules, in the order they are tried; anything no rule matches is an `ApiException`.
+ * The rules, in the order they are tried (generated from `spec/error-mapping.json`); anything no
+ * rule matches is an `ApiException`.
  *
  * @since 0.1.0
  * @category rules
  */
-export const rules: ReadonlyArray<Rule> = [
-  { status: 400, type: "insufficient_credit", exception: "InsufficientBalanceException" },
-  { status: 400, type: "duplicate_id", exception: "DuplicateIdException" },
-  { status: 400, type: "duplicate_value", exception: "DuplicateValueException" },
-  { status: 400, type: "otp_verified", exception: "OtpAlreadyVerifiedException" },
-  { status: 400, type: "otp_cancelled", exception: "OtpCancelledException" },
-  { status: 400, type: "otp_expired", exception: "OtpExpiredException" },
-  { status: 400, type: "otp_failed", exception: "OtpFailedException" },
-  { status: 400, type: "invalid_pin", exception: "InvalidPinException" },
-  { status: 400, type: "invalid_param", codes: [1207, 1210], exception: "InvalidPhoneNumberException" },
-  { status: 400, type: "invalid_scope", exception: "InvalidScopeException" },
-  { status: 400, type: "invalid_param", exception: "InvalidRequestException" },
-  { status: 400, exception: "InvalidRequestException" },
-  { status: 401, exception: "InvalidCredentialsException" },
-  { status: 403, type: "insufficient_scope", exception: "InsufficientScopeException" },
-  { status: 403, type: "no_coverage", exception: "NoCoverageException" },
-  { status: 403, type: "access_denied", codes: [1132, 1133], exception: "TemplateNotApprovedException" },
-  { status: 403, type: "access_denied", codes: [1606, 1608], exception: "ChannelNotActiveException" },
-  { status: 403, type: "access_denied", codes: [2030], exception: "OtpCancelledException" },
-  { status: 403, type: "access_denied", codes: [2031], exception: "OtpActionNotAllowedException" },
-  { status: 403, type: "access_denied", exception: "AccessDeniedException" },
-  { status: 403, exception: "InsufficientScopeException" },
-  { status: 404, exception: "ResourceNotFoundException" },
-  { status: 405, exception: "ApiMethodNotAllowedException" },
-  { status: 429, exception: "RateLimitExcedeedException" },
-  { statusRange: [500, 599], exception: "ServerErrorException" }
-]
+export const rules: ReadonlyArray<Rule> = MappingRules.rules
 
 /**
  * The exception tag for a status and the body's `error.type` / `error.code`.

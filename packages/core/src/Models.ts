@@ -2823,7 +2823,8 @@ export type DeleteScheduledWhatsappMessageError =
   | Errors.ClientError
 
 /**
- * Each operation's named request and answer, by operationId (what the methods' types read).
+ * Each operation's named request and answer, by operationId: what the methods' types read,
+ * through `Operation.NamedTypes`, which this module fills.
  * @since 0.3.0
  * @category models
  */
@@ -2928,4 +2929,8 @@ export interface Named {
   readonly sendWhatsappMessage: { readonly request: SendWhatsappMessageRequest; readonly response: SendWhatsappMessageResponse; readonly error: SendWhatsappMessageError }
   readonly estimateWhatsappMessage: { readonly request: EstimateWhatsappMessageRequest; readonly response: EstimateWhatsappMessageResponse; readonly error: EstimateWhatsappMessageError }
   readonly deleteScheduledWhatsappMessage: { readonly response: DeleteScheduledWhatsappMessageResponse; readonly error: DeleteScheduledWhatsappMessageError }
+}
+
+declare module "./internal/namedTypes.js" {
+  interface NamedTypes extends Named {}
 }

@@ -8,7 +8,7 @@
 import * as Schema from "effect/Schema"
 import type * as ErrorCatalogue from "./ErrorCatalogue.js"
 import type * as Errors from "./Errors.js"
-import type * as Models from "./Models.js"
+import type { NamedTypes } from "./internal/namedTypes.js"
 
 /**
  * What an operation takes besides its path parameters.
@@ -307,13 +307,21 @@ export type InputOf<O extends Any> = O["input"] extends { readonly schema: infer
   : never
 
 /**
+ * The named types of each operation, by operationId: `{ request, response, error }`, filled by
+ * the generated `Models` (this module never imports it: `Models` is built from `Api`'s entries).
+ * @since 0.3.0
+ * @category type-level
+ */
+export type { NamedTypes } from "./internal/namedTypes.js"
+
+/**
  * The input object of an operation under its name (`SendSmsRequest`, ...; see `Models`), so
  * that hovers and type errors show the name rather than the schema's structure.
  * @since 0.3.0
  * @category type-level
  */
-export type RequestOf<O extends Any> = O["id"] extends keyof Models.Named
-  ? Models.Named[O["id"]] extends { readonly request: infer R } ? R : InputOf<O>
+export type RequestOf<O extends Any> = O["id"] extends keyof NamedTypes
+  ? NamedTypes[O["id"]] extends { readonly request: infer R } ? R : InputOf<O>
   : InputOf<O>
 
 /**
@@ -350,8 +358,8 @@ export type RawSuccessOf<O extends Any> = O["success"] extends
  * @since 0.1.0
  * @category type-level
  */
-export type SuccessOf<O extends Any> = O["id"] extends keyof Models.Named
-  ? Models.Named[O["id"]] extends { readonly response: infer R } ? R : RawSuccessOf<O>
+export type SuccessOf<O extends Any> = O["id"] extends keyof NamedTypes
+  ? NamedTypes[O["id"]] extends { readonly response: infer R } ? R : RawSuccessOf<O>
   : RawSuccessOf<O>
 
 /**
@@ -393,8 +401,8 @@ export type RawFailureOf<O extends Any> = ErrorOf<O> | TokenError | Errors.Clien
  * @since 0.1.0
  * @category type-level
  */
-export type FailureOf<O extends Any> = O["id"] extends keyof Models.Named
-  ? Models.Named[O["id"]] extends { readonly error: infer E } ? E : RawFailureOf<O>
+export type FailureOf<O extends Any> = O["id"] extends keyof NamedTypes
+  ? NamedTypes[O["id"]] extends { readonly error: infer E } ? E : RawFailureOf<O>
   : RawFailureOf<O>
 
 /**

@@ -3,9 +3,8 @@
  * payload, and `decode` / `decodeAny` to read a request body into a typed payload.
  *
  * Every callback is a JSON body `{ event, data: [...] }` (up to 200 items a request). The kinds
- * are the spec's 7 webhooks (`dlr_update`, `receive_sms`, `shortlink_hit`, `attachment_hit`,
- * `new_optout`, `number_lookup`, `otp_update`) and the other event types the API names
- * (`receive_viber`, `receive_whatsapp`, `shortlink_hit_update`, `attachment_hit_update`).
+ * ({@link kinds}) are the spec's webhooks and the other event types the API names; their schemas
+ * are generated from the spec (`internal/webhookPayloads.ts`) and exported here.
  *
  * Decoding never fails on what the API may add later: unknown fields are kept (at every level),
  * and an enum value the SDK does not know (a new delivery `status`, a new `device`) decodes as it
@@ -47,305 +46,27 @@ import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import { isRecord } from "effect/Predicate"
 import * as Schema from "effect/Schema"
-import * as AST from "effect/SchemaAST"
+import type * as AST from "effect/SchemaAST"
 import { Issue } from "./Errors.js"
-import * as Generated from "./Generated.js"
+import { type Payload, schemas } from "./internal/webhookPayloads.js"
 import * as JsonGuard from "./JsonGuard.js"
 import * as Issues from "./ParseIssues.js"
 
 /** Issues kept on an error: a body with 200 bad items would otherwise give thousands. */
 const ISSUES_KEPT = 100
 
-// -------------------------------------------------------------------------------------------------
-// enums the SDK does not know yet
-// -------------------------------------------------------------------------------------------------
-
-/** Any other string than the known values, typed so that the known ones still complete. */
-const OtherValue = Schema.String as unknown as Schema.Schema<string & {}, string>
-
-type Open<F> = F extends Schema.Literal<infer L>
-  ? L extends ReadonlyArray<string> ? Schema.Union<[Schema.Literal<L>, typeof OtherValue]> : F
-  : F
-
-type OpenFields<F extends Schema.Struct.Fields> = { readonly [K in keyof F]: Open<F[K]> }
-
-const isStringLiteral = (ast: AST.AST) => AST.isLiteral(ast) && typeof ast.literal === "string"
-const isStringEnum = (ast: AST.AST) => isStringLiteral(ast) || (AST.isUnion(ast) && ast.types.every(isStringLiteral))
-const stringsOf = (ast: AST.AST): Array<string> =>
-  AST.isUnion(ast) ? ast.types.flatMap(stringsOf) : AST.isLiteral(ast) ? [String(ast.literal)] : []
-
 /**
- * A generated item schema whose enum fields also take values the SDK does not know: a closed
- * `Schema.Literal("a", "b")` becomes `"a" | "b" | (string & {})`. (Enums the generator already
- * leaves open are kept as they are.)
- */
-const openItem = <F extends Schema.Struct.Fields>(schema: Schema.Struct<F>, identifier: string) => {
-  const fields: Record<string, Schema.Struct.Field> = {}
-  for (const [key, field] of Object.entries(schema.fields)) {
-    fields[key] = Schema.isSchema(field) && isStringEnum(field.ast)
-      ? Schema.Union(
-        field,
-        // generated samples keep to the known values
-        OtherValue.annotations({ arbitrary: () => (fc) => fc.constantFrom(...stringsOf(field.ast)) })
-      )
-      : field
-  }
-  // each field is the generated one, or (exactly where `Open` says so) its union with any string
-  return Schema.Struct(fields as OpenFields<F>).annotations({ identifier })
-}
-
-/**
- * A callback body: the generated one, with its items' enums open, and its `event` pinned to the
- * literals that kind carries (the discriminator stays closed: an unknown event is an error).
- */
-const callback = <F extends Schema.Struct.Fields, E extends Schema.Struct.Field, I extends Schema.Schema.AnyNoContext>(
-  generated: Schema.Struct<F>,
-  event: E,
-  item: I,
-  identifier: string
-) =>
-  Schema.Struct({ ...generated.fields, event, data: Schema.Array(item) }).annotations({
-    identifier: `@smscx/core/Webhooks/${identifier}`
-  })
-
-// -------------------------------------------------------------------------------------------------
-// payloads
-// -------------------------------------------------------------------------------------------------
-
-const DlrUpdateItem = openItem(Generated.DataDlrUpdate, "DataDlrUpdate")
-const ReceiveSmsItem = openItem(Generated.DataReceiveSms, "DataReceiveSms")
-const ShortlinkHitItem = openItem(Generated.DataShortlinkHit, "DataShortlinkHit")
-const NewOptoutItem = openItem(Generated.DataNewOptout, "DataNewOptout")
-const NumberLookupItem = openItem(Generated.DataNumberLookupWebhook, "DataNumberLookupWebhook")
-const OtpUpdateItem = openItem(Generated.DataOtp, "DataOtp")
-
-/**
- * `dlr_update`: delivery reports of sent messages (`CallBackRequestDlrUpdate`).
- * @since 0.1.0
- * @category schemas
- */
-export const DlrUpdate = callback(
-  Generated.CallBackRequestDlrUpdate,
-  Schema.optional(Schema.Literal("dlr_update")),
-  DlrUpdateItem,
-  "DlrUpdate"
-)
-
-/**
- * @since 0.1.0
- * @category models
- */
-export type DlrUpdate = typeof DlrUpdate.Type
-
-/**
- * `receive_sms`: inbound SMS (`CallBackRequestReceiveSms`).
- * @since 0.1.0
- * @category schemas
- */
-export const ReceiveSms = callback(
-  Generated.CallBackRequestReceiveSms,
-  Schema.optional(Schema.Literal("receive_sms")),
-  ReceiveSmsItem,
-  "ReceiveSms"
-)
-
-/**
- * @since 0.1.0
- * @category models
- */
-export type ReceiveSms = typeof ReceiveSms.Type
-
-/**
- * `receive_viber`: inbound Viber messages. The spec has no model of their own for them: they
- * carry the `receive_sms` shape (`CallBackRequestReceiveSms`), with `event: "receive_viber"`.
- * @since 0.1.0
- * @category schemas
- */
-export const ReceiveViber = callback(
-  Generated.CallBackRequestReceiveSms,
-  Schema.optional(Schema.Literal("receive_viber")),
-  ReceiveSmsItem,
-  "ReceiveViber"
-)
-
-/**
- * @since 0.1.0
- * @category models
- */
-export type ReceiveViber = typeof ReceiveViber.Type
-
-/**
- * `receive_whatsapp`: inbound WhatsApp messages, in the `receive_sms` shape with
- * `event: "receive_whatsapp"` (no model of their own in the spec).
- * @since 0.1.0
- * @category schemas
- */
-export const ReceiveWhatsapp = callback(
-  Generated.CallBackRequestReceiveSms,
-  Schema.optional(Schema.Literal("receive_whatsapp")),
-  ReceiveSmsItem,
-  "ReceiveWhatsapp"
-)
-
-/**
- * @since 0.1.0
- * @category models
- */
-export type ReceiveWhatsapp = typeof ReceiveWhatsapp.Type
-
-/**
- * `shortlink_hit`: visits of short links (`CallBackRequestShortlinkHit`). The spec's webhook of
- * that name carries both events, `shortlink_hit` and `shortlink_hit_update`.
- * @since 0.1.0
- * @category schemas
- */
-export const ShortlinkHit = callback(
-  Generated.CallBackRequestShortlinkHit,
-  Schema.Literal("shortlink_hit", "shortlink_hit_update"),
-  ShortlinkHitItem,
-  "ShortlinkHit"
-)
-
-/**
- * @since 0.1.0
- * @category models
- */
-export type ShortlinkHit = typeof ShortlinkHit.Type
-
-/**
- * `shortlink_hit_update`: the `shortlink_hit` body with `event: "shortlink_hit_update"` only.
- * @since 0.1.0
- * @category schemas
- */
-export const ShortlinkHitUpdate = callback(
-  Generated.CallBackRequestShortlinkHit,
-  Schema.Literal("shortlink_hit_update"),
-  ShortlinkHitItem,
-  "ShortlinkHitUpdate"
-)
-
-/**
- * @since 0.1.0
- * @category models
- */
-export type ShortlinkHitUpdate = typeof ShortlinkHitUpdate.Type
-
-/**
- * `attachment_hit`: visits of attachment links (`CallBackRequestAttachmentHit`, whose items are
- * the spec's `DataShortlinkHit`). It carries both events, `attachment_hit` and
- * `attachment_hit_update`.
- * @since 0.1.0
- * @category schemas
- */
-export const AttachmentHit = callback(
-  Generated.CallBackRequestAttachmentHit,
-  Schema.Literal("attachment_hit", "attachment_hit_update"),
-  ShortlinkHitItem,
-  "AttachmentHit"
-)
-
-/**
- * @since 0.1.0
- * @category models
- */
-export type AttachmentHit = typeof AttachmentHit.Type
-
-/**
- * `attachment_hit_update`: the `attachment_hit` body with `event: "attachment_hit_update"` only.
- * @since 0.1.0
- * @category schemas
- */
-export const AttachmentHitUpdate = callback(
-  Generated.CallBackRequestAttachmentHit,
-  Schema.Literal("attachment_hit_update"),
-  ShortlinkHitItem,
-  "AttachmentHitUpdate"
-)
-
-/**
- * @since 0.1.0
- * @category models
- */
-export type AttachmentHitUpdate = typeof AttachmentHitUpdate.Type
-
-/**
- * `new_optout`: contacts who unsubscribed (`CallBackRequestNewOptout`).
- * @since 0.1.0
- * @category schemas
- */
-export const NewOptout = callback(
-  Generated.CallBackRequestNewOptout,
-  Schema.optional(Schema.Literal("new_optout")),
-  NewOptoutItem,
-  "NewOptout"
-)
-
-/**
- * @since 0.1.0
- * @category models
- */
-export type NewOptout = typeof NewOptout.Type
-
-/**
- * `number_lookup`: results of number lookups, sent to the lookup's callback URL
- * (`CallBackRequestNumberLookup`). The spec gives its `event` as `"otp_update"` (a copy error in
- * the vendor's models); `"number_lookup"` is accepted too, in case the API sends what the name
- * says. Tell it from `otp_update` by the URL it came to, or by its items (`lookupId`).
- * @since 0.1.0
- * @category schemas
- */
-export const NumberLookup = callback(
-  Generated.CallBackRequestNumberLookup,
-  Schema.optional(Schema.Literal("otp_update", "number_lookup")),
-  NumberLookupItem,
-  "NumberLookup"
-)
-
-/**
- * @since 0.1.0
- * @category models
- */
-export type NumberLookup = typeof NumberLookup.Type
-
-/**
- * `otp_update`: status changes of OTP requests, sent to the request's `otpCallbackUrl`
- * (`CallBackRequestOtpUpdate`).
- * @since 0.1.0
- * @category schemas
- */
-export const OtpUpdate = callback(
-  Generated.CallBackRequestOtpUpdate,
-  Schema.optional(Schema.Literal("otp_update")),
-  OtpUpdateItem,
-  "OtpUpdate"
-)
-
-/**
- * @since 0.1.0
- * @category models
- */
-export type OtpUpdate = typeof OtpUpdate.Type
-
-/**
- * The schema of each kind of callback: the spec's webhooks and every event type it names
- * (`CallbackEventTypes`).
+ * The payload schema of each kind of callback (`DlrUpdate`, `ReceiveSms`, ..., `OtpUpdate`), the
+ * table of them by kind (`schemas`) and their union (`Payload`), generated from the spec.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const schemas = {
-  dlr_update: DlrUpdate,
-  receive_sms: ReceiveSms,
-  receive_viber: ReceiveViber,
-  receive_whatsapp: ReceiveWhatsapp,
-  shortlink_hit: ShortlinkHit,
-  shortlink_hit_update: ShortlinkHitUpdate,
-  attachment_hit: AttachmentHit,
-  attachment_hit_update: AttachmentHitUpdate,
-  new_optout: NewOptout,
-  number_lookup: NumberLookup,
-  otp_update: OtpUpdate
-} as const
+export * from "./internal/webhookPayloads.js"
+
+// -------------------------------------------------------------------------------------------------
+// kinds
+// -------------------------------------------------------------------------------------------------
 
 /**
  * A kind of callback: `"dlr_update"`, `"receive_sms"`, ..., `"otp_update"`.
@@ -374,35 +95,6 @@ export const isKind = (u: unknown): u is Kind => typeof u === "string" && Object
  * @category models
  */
 export type PayloadOf<K extends Kind> = Schema.Schema.Type<(typeof schemas)[K]>
-
-/**
- * Any callback payload, discriminated by `event` (`if (p.event === "dlr_update") ...`), with one
- * exception from the spec: `otp_update` and `number_lookup` both say `event: "otp_update"` (tell
- * them apart by their items: `lookupId` or `otpId`). `event` is optional in the spec for
- * `dlr_update`, `receive_sms`, `new_optout`, `number_lookup` and `otp_update`; a payload from
- * {@link decodeAny} always has it. Decode with {@link decode} or {@link decodeAny}, not with
- * this union, which cannot tell those apart.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const Payload = Schema.Union(
-  DlrUpdate,
-  ReceiveSms,
-  ReceiveViber,
-  ReceiveWhatsapp,
-  ShortlinkHit,
-  AttachmentHit,
-  NewOptout,
-  NumberLookup,
-  OtpUpdate
-).annotations({ identifier: "@smscx/core/Webhooks/Payload" })
-
-/**
- * @since 0.1.0
- * @category models
- */
-export type Payload = typeof Payload.Type
 
 // -------------------------------------------------------------------------------------------------
 // errors
