@@ -10,11 +10,36 @@ import type { ChunkToSend } from "./chunks.js"
 /** @internal A chunk read from the input and not yet answered. */
 export class Flight {
   /** Whether its request is on the wire (`attempting`), or it waits (`waiting`, `between` attempts). */
-  phase: "waiting" | "attempting" | "between" = "waiting"
-  /** The failure of its last attempt, if one failed: what it is reported with when cut. */
-  lastError: unknown = undefined
+  private phase: "waiting" | "attempting" | "between" = "waiting"
+  private failure: unknown = undefined
 
   constructor(readonly chunk: ChunkToSend, readonly cut: Deferred.Deferred<void>) {}
+
+  /** Its request is on the wire: a stop does not cut it. */
+  get onTheWire(): boolean {
+    return this.phase === "attempting"
+  }
+
+  /** The failure of its last attempt, if one failed: what it is reported with when cut. */
+  get lastError(): unknown {
+    return this.failure
+  }
+
+  /** Waiting its turn before an attempt. */
+  waitTurn(): void {
+    this.phase = "waiting"
+  }
+
+  /** Its request leaves. */
+  leave(): void {
+    this.phase = "attempting"
+  }
+
+  /** An attempt failed with `error`: it waits for the next. */
+  betweenAttempts(error: unknown): void {
+    this.phase = "between"
+    this.failure = error
+  }
 
   cutNow(): void {
     Deferred.unsafeDone(this.cut, Effect.void)
@@ -42,7 +67,7 @@ export class Flights {
     if (this.stopped) return
     this.stopped = true
     Deferred.unsafeDone(this.stopLatch, Effect.void)
-    for (const flight of this.active) if (flight.phase !== "attempting") flight.cutNow()
+    for (const flight of this.active) if (!flight.onTheWire) flight.cutNow()
   }
 
   /** A chunk read, now in flight (cut at once if the send is already stopped). */
@@ -57,8 +82,7 @@ export class Flights {
 
   /** An attempt of `flight` failed: it waits between attempts, and a stop now cuts it. */
   attemptFailed(flight: Flight, error: unknown): void {
-    flight.phase = "between"
-    flight.lastError = error
+    flight.betweenAttempts(error)
     if (this.stopped) flight.cutNow()
   }
 

@@ -95,12 +95,12 @@ export const send = <C extends Bulk.Channel, E, R>(
 
     const beforeAttempt = (flight: Flight) =>
       Effect.gen(function*() {
-        flight.phase = "waiting"
+        flight.waitTurn()
         if (flights.isStopped) return yield* Effect.fail(cutError(flight))
         yield* Effect.mapError(pace.turn, pacingFailed)
         // checked and set in one step: a stop that came while this chunk waited keeps it home
         if (flights.isStopped) return yield* Effect.fail(cutError(flight))
-        flight.phase = "attempting"
+        flight.leave()
       })
     const afterAttempt = (answer: { readonly status: number; readonly rateLimit: Errors.RateLimit }) =>
       Effect.map(Clock.currentTimeMillis, (now) => {
@@ -210,7 +210,7 @@ export const send = <C extends Bulk.Channel, E, R>(
       const onInterrupt = settings.onInterrupt
       return Effect.flatMap(Clock.currentTimeMillis, (now) => {
         for (const flight of flights.takeAll()) {
-          const onTheWire = flight.phase === "attempting"
+          const onTheWire = flight.onTheWire
           totals.failedChunk({
             ...flight.chunk,
             error: (onTheWire || flight.lastError === undefined
