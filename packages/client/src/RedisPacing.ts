@@ -86,13 +86,13 @@ const MAX_RETAKES = 2
  */
 const SLOT_SCRIPT = `
 if redis.replicate_commands then redis.replicate_commands() end
-local own = tonumber(ARGV[1])
+local gap_asked = tonumber(ARGV[1])
 local hold = tonumber(ARGV[2])
 local time = redis.call("TIME")
 local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
-redis.call("ZADD", KEYS[2], now + math.max(hold, 2 * own), ARGV[1])
+redis.call("ZADD", KEYS[2], now + math.max(hold, 2 * gap_asked), ARGV[1])
 redis.call("ZREMRANGEBYSCORE", KEYS[2], "-inf", now)
-local gap = own
+local gap = gap_asked
 for _, asked in ipairs(redis.call("ZRANGE", KEYS[2], 0, -1)) do
   gap = math.max(gap, tonumber(asked))
 end
@@ -123,18 +123,18 @@ interface Slot {
  * stalled) takes a new slot instead of going at once, so that a stall does not bunch requests up.
  */
 const takeSlots = <E>(slot: Effect.Effect<Slot, E>): Effect.Effect<void, E> => {
-  const once = Effect.gen(function*() {
+  const takeOne = Effect.gen(function*() {
     const { delay, gap } = yield* slot
     const due = (yield* Clock.currentTimeMillis) + Duration.toMillis(delay)
     if (!Duration.isZero(delay)) yield* Effect.sleep(delay)
     return { late: (yield* Clock.currentTimeMillis) - due, gap }
   })
-  const from = (retakes: number): Effect.Effect<void, E> =>
+  const retaking = (retakes: number): Effect.Effect<void, E> =>
     Effect.flatMap(
-      once,
-      ({ gap, late }) => late > Duration.toMillis(gap) && retakes < MAX_RETAKES ? from(retakes + 1) : Effect.void
+      takeOne,
+      ({ gap, late }) => late > Duration.toMillis(gap) && retakes < MAX_RETAKES ? retaking(retakes + 1) : Effect.void
     )
-  return from(0)
+  return retaking(0)
 }
 
 /**
@@ -227,21 +227,21 @@ export const make = (options: Options): Effect.Effect<Pacing.Service, never, Sco
     return Pacing.Pacing.of({
       take: (key, budget) =>
         Effect.suspend(() => {
-          const own = Pacing.spacing(budget)
-          if (!(budget.limit > 0) || !Duration.lessThanOrEqualTo(own, MAX_GAP)) {
+          const gapAsked = Pacing.spacing(budget)
+          if (!(budget.limit > 0) || !Duration.lessThanOrEqualTo(gapAsked, MAX_GAP)) {
             return Effect.fail(
               new Pacing.PacingError({
                 message: `the budget of ${budget.limit} per ${Duration.format(budget.window)} cannot be paced`
               })
             )
           }
-          const ownMicros = Math.ceil(Duration.toMillis(own) * 1000)
+          const gapAskedMicros = Math.ceil(Duration.toMillis(gapAsked) * 1000)
           const request = Effect.tryPromise({
             try: () =>
               redis.smscxPacingSlot(
                 `${keyPrefix}${key}:next`,
                 `${keyPrefix}${key}:budgets`,
-                ownMicros,
+                gapAskedMicros,
                 Duration.toMillis(BUDGET_HOLD) * 1000
               ),
             catch: failure
@@ -253,7 +253,7 @@ export const make = (options: Options): Effect.Effect<Pacing.Service, never, Sco
               )
             ),
             Effect.tap(([, gap]) =>
-              gap > ownMicros && !warned.has(key)
+              gap > gapAskedMicros && !warned.has(key)
                 ? Effect.zipRight(
                   Effect.sync(() => warned.add(key)),
                   Effect.logWarning(

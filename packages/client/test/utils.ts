@@ -7,6 +7,7 @@ import * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { SmsCx } from "@smscx/client"
+import { Sandbox } from "@smscx/sandbox"
 import type * as Transport from "@smscx/transport/Transport"
 import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
@@ -19,8 +20,6 @@ import * as TestServices from "effect/TestServices"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 import { assert } from "vitest"
-// @smscx/sandbox is not a dependency of @smscx/client (yet): reach it by path
-import { Sandbox } from "@smscx/sandbox"
 import { violations } from "./contract.js"
 
 export { Sandbox }

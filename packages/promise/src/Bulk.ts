@@ -22,7 +22,11 @@ import { RequestValidationError } from "@smscx/core/Errors"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { type ClientBase, runOnClient } from "./Client.js"
 
@@ -185,7 +189,19 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   (typeof value === "object" || typeof value === "function") && value !== null &&
   typeof (value as { readonly then?: unknown }).then === "function"
 
-/** Completes when `signal` aborts (never without one). */
+/** An AbortSignal, or anything that behaves as one (another realm's, a polyfill). */
+const isAbortSignal = (value: unknown): value is AbortSignal =>
+  Predicate.isRecord(value) && typeof value.aborted === "boolean" && Predicate.isFunction(value.addEventListener)
+
+/** The options only the Promise client has; the rest are the Effect client's, checked there. */
+const PromiseOnlyOptions = Schema.Struct({
+  onProgress: Schema.optional(Schema.declare(Predicate.isFunction, { message: () => "must be a function" })),
+  signal: Schema.optional(Schema.declare(isAbortSignal, { message: () => "must be an AbortSignal" }))
+})
+
+const decodePromiseOnly = Schema.decodeUnknownEither(PromiseOnlyOptions, { errors: "first" })
+
+/** Completes when `signal` aborts. */
 const aborted = (signal: AbortSignal): Effect.Effect<void> =>
   Effect.async<void>((resume) => {
     if (signal.aborted) return resume(Effect.void)
@@ -194,13 +210,54 @@ const aborted = (signal: AbortSignal): Effect.Effect<void> =>
     return Effect.sync(() => signal.removeEventListener("abort", onAbort))
   })
 
-const invalidOption = (channel: ClientBulk.Channel, option: string, problem: string) => {
-  const operation = ClientBulk.operations[channel]
-  return new RequestValidationError({
-    operation: operation.id,
-    message: `${operation.id} (bulk): option ${option} ${problem}`,
+const invalidOption = (operationId: string, option: string, problem: string) =>
+  new RequestValidationError({
+    operation: operationId,
+    message: `${operationId} (bulk): option ${option} ${problem}`,
     issues: [{ path: ["options", option], message: problem }]
   })
+
+/** A send that ended early for a reason of the Promise client's (`why`), with its outcome so far. */
+const endedEarly = (
+  operationId: string,
+  why: string,
+  outcome: ClientBulk.Outcome<ClientBulk.Channel>,
+  cause: unknown
+) =>
+  new ClientBulk.BulkSendError({
+    operation: operationId,
+    message:
+      `${operationId} (bulk): ${why} after ${outcome.recipients} recipients (${outcome.accepted} accepted, ${outcome.recipientsFailed} in failed chunks): ${
+        cause instanceof Error ? cause.message : String(cause)
+      }`,
+    outcome,
+    cause
+  })
+
+/**
+ * Tells `onProgress` of each event, awaiting a promise it returns. Its failure (a throw, a
+ * rejected promise) is given to `failed` instead, and it is told nothing more.
+ */
+const progressReporter = <C extends ClientBulk.Channel>(
+  onProgress: Options<C>["onProgress"],
+  failed: (cause: unknown) => Effect.Effect<void>
+) => {
+  let failing = false
+  const fail = (cause: unknown) => Effect.suspend(() => (failing = true, failed(cause)))
+  return (event: Exclude<ClientBulk.Event<C>, { readonly _tag: "Completed" }>) =>
+    Effect.suspend(() => {
+      if (onProgress === undefined || failing) return Effect.void
+      let returned: unknown
+      try {
+        const progress = plain(event.progress)
+        returned = onProgress(progress, { ...event, progress } as ChunkEvent<C>)
+      } catch (error) {
+        return fail(error)
+      }
+      return isThenable(returned)
+        ? Effect.catchAll(Effect.tryPromise({ try: () => Promise.resolve(returned), catch: (error) => error }), fail)
+        : Effect.void
+    })
 }
 
 /**
@@ -211,39 +268,32 @@ const invalidOption = (channel: ClientBulk.Channel, option: string, problem: str
  */
 export const bulkOf = (client: ClientBase, options: BulkOptions = {}): BulkClient => {
   const pacing = options.pacing ?? Effect.runSync(Pacing.makeMemory)
-  const withBulk = <A, E>(f: (bulk: ClientBulk.Service) => Effect.Effect<A, E>) =>
-    Effect.flatMap(
-      Effect.provideService(ClientBulk.make, Pacing.Pacing, pacing),
-      f
-    )
+  const bulk = Effect.provideService(ClientBulk.make, Pacing.Pacing, pacing)
   const methodOf = <C extends ClientBulk.Channel>(channel: C): Method<C> => {
     const operation = ClientBulk.operations[channel]
     /**
-     * One send: the Effect options (a stop from the signal or a failed onProgress, and the outcome
-     * kept if the client's close interrupts it), the Promise-only options checked first.
+     * One send on the client's runtime: the Promise-only options checked and turned into the
+     * Effect ones (a stop from the signal or from `stop`; the outcome kept if the client's close
+     * interrupts the send), the outcome and any BulkSendError in plain values.
      */
     const sending = (
       options: Options<C> | undefined,
-      f: (
-        bulk: ClientBulk.Service,
+      run: (
+        bulk: ClientBulk.Method<C>,
         effectOptions: ClientBulk.Options,
-        stop: (cause: unknown) => Effect.Effect<void>
+        stop: Effect.Effect<void>
       ) => Effect.Effect<ClientBulk.Outcome<C>, unknown>
     ): Promise<Outcome<C>> => {
-      if (options !== undefined && (typeof options !== "object" || options === null)) {
-        return Promise.reject(invalidOption(channel, "options", "must be an object"))
+      if (options !== undefined && !Predicate.isRecord(options)) {
+        return Promise.reject(invalidOption(operation.id, "options", "must be an object"))
       }
-      const { onProgress, signal, ...rest } = options ?? {}
-      if (onProgress !== undefined && typeof onProgress !== "function") {
-        return Promise.reject(invalidOption(channel, "onProgress", "must be a function"))
+      const decoded = decodePromiseOnly(options ?? {})
+      if (Either.isLeft(decoded)) {
+        const [issue] = ParseResult.ArrayFormatter.formatIssueSync(decoded.left.issue)
+        return Promise.reject(invalidOption(operation.id, String(issue?.path[0]), issue?.message ?? "is not valid"))
       }
-      if (
-        signal !== undefined &&
-        !(typeof signal === "object" && signal !== null && typeof signal.aborted === "boolean" &&
-          typeof signal.addEventListener === "function")
-      ) {
-        return Promise.reject(invalidOption(channel, "signal", "must be an AbortSignal"))
-      }
+      const { signal } = decoded.right
+      const { onProgress: _onProgress, signal: _signal, ...rest } = options ?? {}
       const stopped = Effect.runSync(Deferred.make<void>())
       let interrupted: ClientBulk.Outcome<ClientBulk.Channel> | undefined
       const effectOptions: ClientBulk.Options = {
@@ -253,83 +303,54 @@ export const bulkOf = (client: ClientBase, options: BulkOptions = {}): BulkClien
       }
       return client[runOnClient](
         operation,
-        withBulk((bulk) => f(bulk, effectOptions, () => Deferred.succeed(stopped, undefined)))
+        Effect.flatMap(bulk, (service) => run(service[channel], effectOptions, Deferred.succeed(stopped, undefined)))
       ).then(plain, (error: unknown) => {
         if (error instanceof ClientBulk.BulkSendError) throw plainError(error)
         // closed mid-send: the outcome so far, with the chunks in flight and their ids
         if (interrupted !== undefined) {
-          throw plainError(
-            new ClientBulk.BulkSendError({
-              operation: operation.id,
-              message:
-                `${operation.id} (bulk): the send ended early after ${interrupted.recipients} recipients (${interrupted.accepted} accepted, ${interrupted.recipientsFailed} in failed chunks): ${
-                  error instanceof Error ? error.message : String(error)
-                }`,
-              outcome: interrupted,
-              cause: error
-            })
-          )
+          throw plainError(endedEarly(operation.id, "the send ended early", interrupted, error))
         }
         throw error
       })
     }
     /**
-     * The outcome, onProgress told of each chunk. Its failure (a throw, a rejected promise) stops
-     * the send as an abort does; once the chunks in flight are answered, the send rejects with it
-     * and the outcome.
+     * The outcome, `onProgress` told of each chunk. Its failure stops the send as an abort does;
+     * once the chunks in flight are answered, the send rejects with it and the outcome.
      */
     const collect = (
       events: Stream.Stream<ClientBulk.Event<C>, unknown>,
       onProgress: Options<C>["onProgress"],
-      stop: () => Effect.Effect<void>
+      stop: Effect.Effect<void>
     ) => {
       let failed: Option.Option<unknown> = Option.none()
-      const fail = (cause: unknown) =>
+      const report = progressReporter(onProgress, (cause) =>
         Effect.zipRight(
           Effect.sync(() => {
             if (Option.isNone(failed)) failed = Option.some(cause)
           }),
-          stop()
-        )
-      const tell = (event: Exclude<ClientBulk.Event<C>, { readonly _tag: "Completed" }>) =>
-        Effect.suspend(() => {
-          if (onProgress === undefined || Option.isSome(failed)) return Effect.void
-          let returned: unknown
-          try {
-            const progress = plain(event.progress)
-            returned = onProgress(progress, { ...event, progress } as ChunkEvent<C>)
-          } catch (error) {
-            return fail(error)
-          }
-          return isThenable(returned)
-            ? Effect.catchAll(
-              Effect.tryPromise({ try: () => Promise.resolve(returned), catch: (error) => error }),
-              fail
-            )
-            : Effect.void
-        })
+          stop
+        ))
       return Effect.flatMap(
         Stream.runFoldEffect(
           events,
           undefined as ClientBulk.Outcome<C> | undefined,
           (outcome, event) =>
-            event._tag === "Completed" ? Effect.succeed(event.outcome) : Effect.as(tell(event), outcome)
+            event._tag === "Completed" ? Effect.succeed(event.outcome) : Effect.as(report(event), outcome)
         ),
         (outcome) => {
           if (outcome === undefined) return Effect.dieMessage("a bulk send ended without its outcome")
-          if (Option.isNone(failed)) return Effect.succeed(outcome)
-          const cause = failed.value
-          return Effect.fail(
-            new ClientBulk.BulkSendError({
-              operation: operation.id,
-              message: `${operation.id} (bulk): onProgress failed, so the send stopped after ${outcome.recipients} ` +
-                `recipients (${outcome.accepted} accepted, ${outcome.recipientsFailed} in failed chunks): ${
-                  cause instanceof Error ? cause.message : String(cause)
-                }`,
-              outcome: outcome as ClientBulk.Outcome<ClientBulk.Channel>,
-              cause
-            })
-          )
+          return Option.match(failed, {
+            onNone: () => Effect.succeed(outcome),
+            onSome: (cause) =>
+              Effect.fail(
+                endedEarly(
+                  operation.id,
+                  "onProgress failed, so the send stopped",
+                  outcome as ClientBulk.Outcome<ClientBulk.Channel>,
+                  cause
+                )
+              )
+          })
         }
       )
     }
@@ -339,15 +360,14 @@ export const bulkOf = (client: ClientBase, options: BulkOptions = {}): BulkClien
         : recipients
       return sending(
         options,
-        (bulk, effectOptions, stop) =>
-          collect(bulk[channel].events(source, message, effectOptions), options?.onProgress, () => stop(undefined))
+        (send, effectOptions, stop) => collect(send.events(source, message, effectOptions), options?.onProgress, stop)
       )
     }
     const retryFailed = (
       failed: ReadonlyArray<ClientBulk.FailedChunk<C>>,
       message: ClientBulk.Message<C>,
       options?: Options<C>
-    ) => sending(options, (bulk, effectOptions) => bulk[channel].retryFailed(failed, message, effectOptions))
+    ) => sending(options, (send, effectOptions) => send.retryFailed(failed, message, effectOptions))
     return Object.assign(method, { retryFailed })
   }
   return {
