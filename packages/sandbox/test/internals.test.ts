@@ -8,7 +8,7 @@ import * as MessageParts from "../src/internal/engines/messageParts.js"
 import * as Phone from "../src/internal/engines/phone.js"
 import * as Transliteration from "../src/internal/engines/transliteration.js"
 import * as Router from "../src/internal/kernel/router.js"
-import * as State from "../src/internal/store.js"
+import * as State from "../src/internal/state/store.js"
 
 describe("message parts", () => {
   const parts = (text: string) => MessageParts.analyze(text).parts

@@ -7,7 +7,7 @@ import { parse } from "csv-parse/sync"
 import * as Effect from "effect/Effect"
 import * as TestClock from "effect/TestClock"
 import * as Delivery from "../src/internal/engines/delivery.js"
-import type * as State from "../src/internal/store.js"
+import type * as State from "../src/internal/state/store.js"
 import { API_KEY, call, failure, harness, NOW, provide, success, xlsxRows } from "./utils.js"
 
 const NL = "+31612345678"

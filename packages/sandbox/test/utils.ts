@@ -11,7 +11,7 @@ import * as Delivery from "../src/internal/engines/delivery.js"
 
 import * as HttpApp from "@effect/platform/HttpApp"
 import ExcelJS from "exceljs"
-import * as App from "../src/internal/kernel/app.js"
+import * as App from "../src/internal/app/app.js"
 import { DEFAULT_MAX_BODY_BYTES } from "../src/internal/kernel/body.js"
 import * as Callbacks from "../src/internal/kernel/callbacks.js"
 export const API_KEY = "test-key"

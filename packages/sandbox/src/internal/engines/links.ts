@@ -24,7 +24,7 @@ import {
   type Visitor
 } from "../groups/shortlinks.js"
 import * as Ids from "../kernel/ids.js"
-import * as Store from "../store.js"
+import * as Store from "../state/store.js"
 import * as Phone from "./phone.js"
 
 /** What a tracked-link placeholder names. @internal */

@@ -25,7 +25,7 @@
  * outbound feature costs the country's SMS price per part.
  */
 import { parsePhoneNumberFromString } from "libphonenumber-js/max"
-import { fromMicros, toMicros } from "./money.js"
+import { fromMicros, toMicros } from "../kernel/money.js"
 import * as Pricing from "./pricing.js"
 
 /** @internal */

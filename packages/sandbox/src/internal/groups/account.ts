@@ -6,14 +6,14 @@
 import type * as Api from "@smscx/core/Api"
 import type * as Generated from "@smscx/core/Generated"
 import * as Effect from "effect/Effect"
-import { fromMicros } from "../engines/money.js"
+import { fromMicros } from "../kernel/money.js"
 import * as Phone from "../engines/phone.js"
 import * as Pricing from "../engines/pricing.js"
-import type { Config, Context } from "../kernel/context.js"
+import type { Config, Context } from "../state/context.js"
 import { documented, fail } from "../kernel/errors.js"
 import type * as Fields from "../kernel/fields.js"
 import type * as Router from "../kernel/router.js"
-import * as Store from "../store.js"
+import * as Store from "../state/store.js"
 
 /** The channels' status once changed through the control API. */
 const ChannelStatus = Store.collection<"current", Generated.ChannelsStatus>("channelStatus")

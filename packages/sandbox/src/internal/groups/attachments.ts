@@ -17,11 +17,11 @@ import * as Clock from "effect/Clock"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import type { NewAttachment } from "../../Sandbox.js"
-import type { Context } from "../kernel/context.js"
+import type { Context } from "../state/context.js"
 import { documented, fail } from "../kernel/errors.js"
 import * as Exports from "../kernel/exports.js"
 import type * as Router from "../kernel/router.js"
-import * as Store from "../store.js"
+import * as Store from "../state/store.js"
 import {
   CODE_PATTERN,
   forgetHits,

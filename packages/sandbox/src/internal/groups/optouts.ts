@@ -9,13 +9,13 @@ import type * as Generated from "@smscx/core/Generated"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Phone from "../engines/phone.js"
-import type { Context } from "../kernel/context.js"
+import type { Context } from "../state/context.js"
 import { documented, type ErrorSpec, fail, Generic } from "../kernel/errors.js"
 import * as Exports from "../kernel/exports.js"
 import type * as Fields from "../kernel/fields.js"
 import * as Paging from "../kernel/paging.js"
 import type * as Router from "../kernel/router.js"
-import type * as State from "../store.js"
+import type * as State from "../state/store.js"
 
 /** The documented errors of the Optouts operations. @internal */
 export const OptoutsErrors = {

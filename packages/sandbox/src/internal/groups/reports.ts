@@ -15,15 +15,15 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Delivery from "../engines/delivery.js"
 import * as MessageParts from "../engines/messageParts.js"
-import { fromMicros } from "../engines/money.js"
+import { fromMicros } from "../kernel/money.js"
 import * as Phone from "../engines/phone.js"
-import type { Context } from "../kernel/context.js"
+import type { Context } from "../state/context.js"
 import { type ApiFailure, documented, type ErrorSpec, fail, Generic } from "../kernel/errors.js"
 import * as Exports from "../kernel/exports.js"
 import type * as Fields from "../kernel/fields.js"
 import * as Paging from "../kernel/paging.js"
 import type * as Router from "../kernel/router.js"
-import type * as State from "../store.js"
+import type * as State from "../state/store.js"
 
 /** The documented errors of the Reports operations. @internal */
 export const ReportsErrors = {

@@ -28,14 +28,14 @@ import type * as Generated from "@smscx/core/Generated"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Phone from "../engines/phone.js"
-import type { Context } from "../kernel/context.js"
+import type { Context } from "../state/context.js"
 import { documented, fail } from "../kernel/errors.js"
 import * as Exports from "../kernel/exports.js"
 import type * as Fields from "../kernel/fields.js"
 import * as Ids from "../kernel/ids.js"
 import * as Paging from "../kernel/paging.js"
 import type * as Router from "../kernel/router.js"
-import * as Store from "../store.js"
+import * as Store from "../state/store.js"
 
 // ---------------------------------------------------------------------------------------------
 // Short codes and URLs

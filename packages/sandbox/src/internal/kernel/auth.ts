@@ -10,7 +10,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Encoding from "effect/Encoding"
 import { createHash } from "node:crypto"
-import type { Store } from "../store.js"
+import type { Store } from "../state/store.js"
 import { type ApiFailure, documented, fail, Generic } from "./errors.js"
 
 /**

@@ -7,11 +7,11 @@ import type * as Generated from "@smscx/core/Generated"
 import type * as Dates from "../engines/dates.js"
 import type * as Delivery from "../engines/delivery.js"
 import type * as Attachments from "../groups/attachments.js"
-import type * as Store from "../store.js"
-import type * as Auth from "./auth.js"
-import type * as Callbacks from "./callbacks.js"
-import type * as Faults from "./faults.js"
-import type * as Timers from "./timers.js"
+import type * as Store from "./store.js"
+import type * as Auth from "../kernel/auth.js"
+import type * as Callbacks from "../kernel/callbacks.js"
+import type * as Faults from "../kernel/faults.js"
+import type * as Timers from "../kernel/timers.js"
 
 /** Resolved options. @internal */
 export interface Config {

@@ -29,7 +29,7 @@ export type Received =
   | { readonly _tag: "NotRented" }
   | { readonly _tag: "InvalidSender" }
 import { isRecord } from "effect/Predicate"
-import * as Faults from "./faults.js"
+import * as Faults from "../kernel/faults.js"
 
 /** The prefix of the control API's paths. @internal */
 export const PREFIX = "/__sandbox/"

@@ -9,9 +9,9 @@
 import * as Clock from "effect/Clock"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
-import * as Delivery from "./engines/delivery.js"
-import { fromMicros } from "./engines/money.js"
-import * as ContactGroups from "./groups/groups.js"
+import * as Delivery from "../engines/delivery.js"
+import { fromMicros } from "../kernel/money.js"
+import * as ContactGroups from "../groups/groups.js"
 
 /** How many idempotent answers the sandbox replays; older ones are forgotten. @internal */
 export const MAX_REMEMBERED_ANSWERS = 100_000
