@@ -51,9 +51,9 @@ import * as Scope from "effect/Scope"
 import * as Dates from "./internal/engines/dates.js"
 import * as Delivery from "./internal/engines/delivery.js"
 import { toMicros } from "./internal/kernel/money.js"
-import * as Attachments from "./internal/groups/attachments.js"
-import type { InvalidAttachment } from "./internal/groups/attachments.js"
-import { shortUrlOf } from "./internal/groups/shortlinks.js"
+import * as Attachments from "./internal/engines/attachments.js"
+import type { InvalidAttachment } from "./internal/engines/attachments.js"
+import { shortUrlOf } from "./internal/engines/trackedLinks.js"
 import * as App from "./internal/app/app.js"
 import { DEFAULT_MAX_BODY_BYTES } from "./internal/kernel/body.js"
 import * as Callbacks from "./internal/kernel/callbacks.js"
@@ -139,7 +139,7 @@ export interface NewAttachment {
  * @since 0.1.0
  * @category errors
  */
-export { InvalidAttachment } from "./internal/groups/attachments.js"
+export { InvalidAttachment } from "./internal/engines/attachments.js"
 
 /**
  * What a visit of a short URL did: sent the visitor on to a link's target (a shortlink's URL, an

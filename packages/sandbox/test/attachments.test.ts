@@ -16,8 +16,8 @@ import {
   Attachments,
   InvalidAttachment,
   recordAttachmentHit
-} from "../src/internal/groups/attachments.js"
-import { recordShortlinkHit, TrackedCodes } from "../src/internal/groups/shortlinks.js"
+} from "../src/internal/engines/attachments.js"
+import { recordShortlinkHit, TrackedCodes } from "../src/internal/engines/trackedLinks.js"
 import { failure, harness, success, UA, xlsxRows } from "./utils.js"
 
 const list = Api.Attachments.getAttachmentsList

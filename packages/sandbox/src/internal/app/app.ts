@@ -14,17 +14,18 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import { createHash } from "node:crypto"
+import * as Attachments from "../engines/attachments.js"
+import * as Channels from "../engines/channels.js"
+import * as ContactGroups from "../engines/contactGroups.js"
 import * as Links from "../engines/links.js"
+import * as Templates from "../engines/templates.js"
+import * as TrackedLinks from "../engines/trackedLinks.js"
 import { fromMicros, toMicros } from "../kernel/money.js"
-import * as Account from "../groups/account.js"
-import * as Attachments from "../groups/attachments.js"
 import * as Conversations from "../groups/conversations.js"
 import * as Groups from "./handlers.js"
 import * as Numbers from "../groups/numbers.js"
 import * as Originators from "../groups/originators.js"
 import * as Otp from "../groups/otp.js"
-import * as Shortlinks from "../groups/shortlinks.js"
-import * as Templates from "../groups/templates.js"
 import * as State from "../state/store.js"
 import * as Auth from "../kernel/auth.js"
 import * as Body from "../kernel/body.js"
@@ -113,7 +114,6 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
     const timers = Timers.make(shift)
     const store = yield* State.make({
       balanceMicros: config.balanceMicros,
-      groups: config.groups,
       ...(config.maxMessages === undefined ? {} : { maxMessages: config.maxMessages }),
       // a campaign forgotten has no reports to come, and its links lead nowhere
       onDropped: (campaignId) => {
@@ -121,11 +121,13 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
         Links.drop(store, campaignId)
       }
     })
+    // the seed groups, with their own ids: new groups get the next ids
+    yield* ContactGroups.seed(store, config.groups)
     // the seed attachments: no operation of the API creates one
     // (options are the sandbox's own configuration: one it cannot start with is a defect)
     for (const file of config.attachments) yield* Effect.orDie(Attachments.addAttachment(store, file))
     const limiter = RateLimiter.make(config.rateLimit.limit, config.rateLimit.windowSeconds)
-    const auth = Auth.make({ apiKeys: config.apiKeys, applications: config.applications, store })
+    const auth = Auth.make({ apiKeys: config.apiKeys, applications: config.applications, tokens: store })
     const callbacks = Callbacks.make(config.callbacks)
     const context: Context = { store, config, callbacks, timers }
     const allowedHosts = new Set(
@@ -246,8 +248,8 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
           conversationMessagesDropped: store.dropped(Conversations.Entries),
           inboundSmsKept: store.records(Numbers.InboundSms).size(),
           inboundSmsDropped: store.dropped(Numbers.InboundSms),
-          hitsKept: store.records(Shortlinks.Hits).size(),
-          hitsDropped: store.dropped(Shortlinks.Hits),
+          hitsKept: store.records(TrackedLinks.Hits).size(),
+          hitsDropped: store.dropped(TrackedLinks.Hits),
           pendingTimers: timers.pending(),
           pendingCallbacks: callbacks.pending()
         }
@@ -264,8 +266,8 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
           if (conversation === undefined && message.to === undefined) return { _tag: "InvalidSender" } as const
           return { _tag: "Received", conversationId: conversation?.conversationId } as const
         }),
-      channels: Effect.sync(() => Account.channelsOf(store, config)),
-      setChannels: (change) => Account.setChannels(store, config, change),
+      channels: Effect.sync(() => Channels.channelsOf(store, config)),
+      setChannels: (change) => Channels.setChannels(store, config, change),
       approveTemplate: (id) => Templates.approveTemplate(store, id),
       approveOriginator: (id) => Originators.approveOriginator(store, id),
       visit: (path, visitor) => Links.visit(store, path, visitor),

@@ -16,7 +16,6 @@
 import * as Generated from "@smscx/core/Generated"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import type { Visit } from "../../Sandbox.js"
 import type { Inbound } from "../groups/conversations.js"
 
 /**
@@ -29,6 +28,7 @@ export type Received =
   | { readonly _tag: "NotRented" }
   | { readonly _tag: "InvalidSender" }
 import { isRecord } from "effect/Predicate"
+import type { Visit } from "../state/types.js"
 import * as Faults from "../kernel/faults.js"
 
 /** The prefix of the control API's paths. @internal */

@@ -5,8 +5,8 @@
  * be active for the account.
  */
 import * as Effect from "effect/Effect"
-import { channelsOf } from "../groups/account.js"
-import { Templates } from "../groups/templates.js"
+import { channelsOf } from "./channels.js"
+import { Templates } from "./templates.js"
 import type { Config } from "../state/context.js"
 import { type ApiFailure, documented, type ErrorSpec, fail, spec } from "../kernel/errors.js"
 import type * as Fields from "../kernel/fields.js"

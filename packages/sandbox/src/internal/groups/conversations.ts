@@ -16,6 +16,7 @@ import type * as Api from "@smscx/core/Api"
 import type * as Generated from "@smscx/core/Generated"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import { Groups } from "../engines/contactGroups.js"
 import * as Delivery from "../engines/delivery.js"
 import * as Messaging from "../engines/messaging.js"
 import { fromMicros } from "../kernel/money.js"
@@ -26,7 +27,6 @@ import type * as Fields from "../kernel/fields.js"
 import * as Ids from "../kernel/ids.js"
 import type * as Router from "../kernel/router.js"
 import * as Store from "../state/store.js"
-import { Groups } from "./groups.js"
 
 /** The documented errors of the group. @internal */
 export const ConversationErrors = {

@@ -21,7 +21,7 @@ import type { Context } from "../state/context.js"
 import { documented, type ErrorSpec, fail, Generic, spec } from "../kernel/errors.js"
 import type * as Fields from "../kernel/fields.js"
 import type * as Router from "../kernel/router.js"
-import { channelsOf } from "./account.js"
+import { channelsOf } from "../engines/channels.js"
 
 /** The documented errors of the strategy, the ttl and the failover. @internal */
 export const MultichannelErrors = {
