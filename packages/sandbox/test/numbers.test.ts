@@ -13,11 +13,11 @@ import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
 import * as TestServices from "effect/TestServices"
 import ExcelJS from "exceljs"
-import { toMicros } from "../src/internal/kernel/money.js"
+import * as App from "../src/internal/app/app.js"
 import * as NumbersEngine from "../src/internal/engines/numbers.js"
 import * as Phone from "../src/internal/engines/phone.js"
 import { receiveInboundSms } from "../src/internal/groups/numbers.js"
-import * as App from "../src/internal/app/app.js"
+import { toMicros } from "../src/internal/kernel/money.js"
 import { API_KEY, call, failure, NOW, provide, success, testConfig } from "./utils.js"
 
 const N = Api.Numbers

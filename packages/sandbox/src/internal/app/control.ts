@@ -28,8 +28,8 @@ export type Received =
   | { readonly _tag: "NotRented" }
   | { readonly _tag: "InvalidSender" }
 import { isRecord } from "effect/Predicate"
-import type { Visit } from "../state/types.js"
 import * as Faults from "../kernel/faults.js"
+import type { Visit } from "../state/types.js"
 
 /** The prefix of the control API's paths. @internal */
 export const PREFIX = "/__sandbox/"

@@ -4,8 +4,6 @@
  * type error.
  */
 import type * as Api from "@smscx/core/Api"
-import type { Context } from "../state/context.js"
-import type * as Router from "../kernel/router.js"
 import * as Account from "../groups/account.js"
 import * as Applications from "../groups/applications.js"
 import * as Attachments from "../groups/attachments.js"
@@ -23,6 +21,8 @@ import * as Sms from "../groups/sms.js"
 import * as Templates from "../groups/templates.js"
 import * as Viber from "../groups/viber.js"
 import * as Whatsapp from "../groups/whatsapp.js"
+import type * as Router from "../kernel/router.js"
+import type { Context } from "../state/context.js"
 
 /** @internal */
 export type GroupHandlers = {

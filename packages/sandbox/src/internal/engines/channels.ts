@@ -26,4 +26,3 @@ export const setChannels = (
     store.records(ChannelStatus).set("current", next)
     return next
   })
-

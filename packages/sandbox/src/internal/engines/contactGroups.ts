@@ -125,4 +125,3 @@ export const seed = (store: State.Store, groups: ReadonlyArray<State.Group>): Ef
     let counted = 0
     while (counted < highest) counted = store.nextId("groups")
   })
-

@@ -74,4 +74,3 @@ export const stringifyNumbers = (raw: Record<string, unknown>): Record<string, u
   Array.isArray(raw.phoneNumbers)
     ? { ...raw, phoneNumbers: raw.phoneNumbers.map((n: unknown) => typeof n === "number" ? String(n) : n) }
     : raw
-

@@ -39,4 +39,3 @@ export const approveTemplate = (store: Store.Store, templateId: number): Effect.
     templates.set(templateId, { ...template, approved: true })
     return true
   })
-

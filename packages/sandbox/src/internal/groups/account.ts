@@ -5,14 +5,14 @@
  */
 import type * as Api from "@smscx/core/Api"
 import * as Effect from "effect/Effect"
-import { fromMicros } from "../kernel/money.js"
+import { channelsOf } from "../engines/channels.js"
 import * as Phone from "../engines/phone.js"
 import * as Pricing from "../engines/pricing.js"
-import type { Context } from "../state/context.js"
 import { documented, fail } from "../kernel/errors.js"
 import type * as Fields from "../kernel/fields.js"
+import { fromMicros } from "../kernel/money.js"
 import type * as Router from "../kernel/router.js"
-import { channelsOf } from "../engines/channels.js"
+import type { Context } from "../state/context.js"
 
 /** The documented errors of the pricing operations. @internal */
 export const AccountErrors = {

@@ -8,14 +8,7 @@
 import type * as Api from "@smscx/core/Api"
 import * as Effect from "effect/Effect"
 import { type AttachmentRecord, Attachments } from "../engines/attachments.js"
-import {
-  forgetHits,
-  formatDate,
-  hitsPage,
-  hitsTable,
-  normalizeHitsQuery,
-  shortUrlOf
-} from "../engines/trackedLinks.js"
+import { forgetHits, formatDate, hitsPage, hitsTable, normalizeHitsQuery, shortUrlOf } from "../engines/trackedLinks.js"
 import { documented, fail } from "../kernel/errors.js"
 import * as Exports from "../kernel/exports.js"
 import type * as Router from "../kernel/router.js"

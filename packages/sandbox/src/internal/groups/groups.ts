@@ -9,16 +9,6 @@ import type * as Generated from "@smscx/core/Generated"
 import type * as Operation from "@smscx/core/Operation"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import { fromMicros } from "../kernel/money.js"
-import * as Phone from "../engines/phone.js"
-import * as Pricing from "../engines/pricing.js"
-import type { Context } from "../state/context.js"
-import { type ApiFailure, documented, fail, Generic } from "../kernel/errors.js"
-import * as Exports from "../kernel/exports.js"
-import * as Ids from "../kernel/ids.js"
-import * as Paging from "../kernel/paging.js"
-import type * as Router from "../kernel/router.js"
-import type * as State from "../state/store.js"
 import {
   type FieldName,
   fieldNames,
@@ -30,6 +20,16 @@ import {
   type StoredGroup
 } from "../engines/contactGroups.js"
 import * as Optouts from "../engines/optouts.js"
+import * as Phone from "../engines/phone.js"
+import * as Pricing from "../engines/pricing.js"
+import { type ApiFailure, documented, fail, Generic } from "../kernel/errors.js"
+import * as Exports from "../kernel/exports.js"
+import * as Ids from "../kernel/ids.js"
+import { fromMicros } from "../kernel/money.js"
+import * as Paging from "../kernel/paging.js"
+import type * as Router from "../kernel/router.js"
+import type { Context } from "../state/context.js"
+import type * as State from "../state/store.js"
 
 /** The documented errors of the Groups operations. @internal */
 export const GroupsErrors = {

@@ -15,13 +15,13 @@ import type * as Api from "@smscx/core/Api"
 import * as Generated from "@smscx/core/Generated"
 import * as Effect from "effect/Effect"
 import { isRecord } from "effect/Predicate"
+import { channelsOf } from "../engines/channels.js"
 import * as Messaging from "../engines/messaging.js"
 import * as TemplateSends from "../engines/templateSends.js"
-import type { Context } from "../state/context.js"
 import { documented, type ErrorSpec, fail, Generic, spec } from "../kernel/errors.js"
 import type * as Fields from "../kernel/fields.js"
 import type * as Router from "../kernel/router.js"
-import { channelsOf } from "../engines/channels.js"
+import type { Context } from "../state/context.js"
 
 /** The documented errors of the strategy, the ttl and the failover. @internal */
 export const MultichannelErrors = {

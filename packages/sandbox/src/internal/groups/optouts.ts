@@ -8,14 +8,14 @@ import type * as Api from "@smscx/core/Api"
 import type * as Generated from "@smscx/core/Generated"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import { Optouts, phoneNumbersRule, record, type StoredOptout, stringifyNumbers } from "../engines/optouts.js"
 import * as Phone from "../engines/phone.js"
-import type { Context } from "../state/context.js"
 import { documented, fail, Generic } from "../kernel/errors.js"
 import * as Exports from "../kernel/exports.js"
 import * as Paging from "../kernel/paging.js"
 import type * as Router from "../kernel/router.js"
+import type { Context } from "../state/context.js"
 import type * as State from "../state/store.js"
-import { Optouts, phoneNumbersRule, record, stringifyNumbers, type StoredOptout } from "../engines/optouts.js"
 
 /** The documented errors of the Optouts operations. @internal */
 export const OptoutsErrors = {

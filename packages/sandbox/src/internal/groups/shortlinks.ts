@@ -6,11 +6,6 @@
 import type * as Api from "@smscx/core/Api"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import type { Context } from "../state/context.js"
-import { documented, fail } from "../kernel/errors.js"
-import * as Exports from "../kernel/exports.js"
-import type * as Fields from "../kernel/fields.js"
-import type * as Router from "../kernel/router.js"
 import {
   drawCode,
   forgetHits,
@@ -24,6 +19,11 @@ import {
   TrackedCodes
 } from "../engines/trackedLinks.js"
 import { isIpv4 } from "../engines/visitors.js"
+import { documented, fail } from "../kernel/errors.js"
+import * as Exports from "../kernel/exports.js"
+import type * as Fields from "../kernel/fields.js"
+import type * as Router from "../kernel/router.js"
+import type { Context } from "../state/context.js"
 
 /** The documented errors of the group. @internal */
 export const ShortlinkErrors = {

@@ -6,10 +6,10 @@
 import type * as Api from "@smscx/core/Api"
 import * as Effect from "effect/Effect"
 import * as Messaging from "../engines/messaging.js"
-import type { Context } from "../state/context.js"
 import { documented } from "../kernel/errors.js"
 import type * as Fields from "../kernel/fields.js"
 import type * as Router from "../kernel/router.js"
+import type { Context } from "../state/context.js"
 
 /** The documented errors of the Sms operations: the engine's, and the SMS text's own. @internal */
 export const SmsErrors = {

@@ -8,12 +8,12 @@ import type * as Generated from "@smscx/core/Generated"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import { isRecord } from "effect/Predicate"
-import type { Context } from "../state/context.js"
+import { type Channel, type Template, Templates } from "../engines/templates.js"
 import { documented, fail } from "../kernel/errors.js"
 import type * as Fields from "../kernel/fields.js"
 import type * as Router from "../kernel/router.js"
 import { isHttpUrl } from "../kernel/urls.js"
-import { type Channel, type Template, Templates } from "../engines/templates.js"
+import type { Context } from "../state/context.js"
 
 /** The documented errors of the Templates operations. @internal */
 export const TemplatesErrors = {

@@ -7,9 +7,9 @@ import type * as Api from "@smscx/core/Api"
 import * as Effect from "effect/Effect"
 import * as Messaging from "../engines/messaging.js"
 import * as TemplateSends from "../engines/templateSends.js"
-import type { Context } from "../state/context.js"
 import type * as Fields from "../kernel/fields.js"
 import type * as Router from "../kernel/router.js"
+import type { Context } from "../state/context.js"
 
 const E = Messaging.SendErrors
 

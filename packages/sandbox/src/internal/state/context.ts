@@ -4,11 +4,11 @@
  * (seeded when `seed` is set), so tests drive both.
  */
 import type * as Generated from "@smscx/core/Generated"
-import type * as Store from "./store.js"
 import type * as Auth from "../kernel/auth.js"
 import type * as Callbacks from "../kernel/callbacks.js"
 import type * as Faults from "../kernel/faults.js"
 import type * as Timers from "../kernel/timers.js"
+import type * as Store from "./store.js"
 import type * as Types from "./types.js"
 
 /** Resolved options. @internal */
