@@ -18,10 +18,11 @@ import * as Attachments from "../engines/attachments.js"
 import * as Channels from "../engines/channels.js"
 import * as ContactGroups from "../engines/contactGroups.js"
 import * as Links from "../engines/links.js"
+import * as NumberLookups from "../engines/numberLookups.js"
+import * as NumberRents from "../engines/numberRents.js"
 import * as Templates from "../engines/templates.js"
 import * as TrackedLinks from "../engines/trackedLinks.js"
 import * as Conversations from "../groups/conversations.js"
-import * as Numbers from "../groups/numbers.js"
 import * as Originators from "../groups/originators.js"
 import * as Otp from "../groups/otp.js"
 import * as Auth from "../kernel/auth.js"
@@ -240,14 +241,14 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
           maxMessages: config.maxMessages ?? State.DEFAULT_MAX_MESSAGES,
           otpsKept: store.records(Otp.Otps).size(),
           otpsDropped: store.dropped(Otp.Otps),
-          lookupsKept: store.records(Numbers.Lookups).size(),
-          lookupsDropped: store.dropped(Numbers.Lookups),
+          lookupsKept: store.records(NumberLookups.Lookups).size(),
+          lookupsDropped: store.dropped(NumberLookups.Lookups),
           linkTokensKept: store.records(Links.Tokens).size(),
           linkTokensDropped: store.dropped(Links.Tokens),
           conversationMessagesKept: store.records(Conversations.Entries).size(),
           conversationMessagesDropped: store.dropped(Conversations.Entries),
-          inboundSmsKept: store.records(Numbers.InboundSms).size(),
-          inboundSmsDropped: store.dropped(Numbers.InboundSms),
+          inboundSmsKept: store.records(NumberRents.InboundSms).size(),
+          inboundSmsDropped: store.dropped(NumberRents.InboundSms),
           hitsKept: store.records(TrackedLinks.Hits).size(),
           hitsDropped: store.dropped(TrackedLinks.Hits),
           pendingTimers: timers.pending(),
@@ -258,7 +259,13 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
       receiveInbound: (message) =>
         Effect.gen(function*() {
           if (message.to !== undefined) {
-            const rented = yield* Numbers.receiveInboundSms(store, message.to, message.from, message.text, callbacks)
+            const rented = yield* NumberRents.receiveInboundSms(
+              store,
+              message.to,
+              message.from,
+              message.text,
+              callbacks
+            )
             if (!rented) return { _tag: "NotRented" } as const
           }
           const conversation = yield* Conversations.receive(store, message)

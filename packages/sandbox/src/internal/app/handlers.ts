@@ -10,7 +10,8 @@ import * as Attachments from "../groups/attachments.js"
 import * as Conversations from "../groups/conversations.js"
 import * as Groups from "../groups/groups.js"
 import * as Multichannel from "../groups/multichannel.js"
-import * as Numbers from "../groups/numbers.js"
+import * as NumberLookups from "../groups/numberLookups.js"
+import * as NumberRents from "../groups/numberRents.js"
 import * as Oauth from "../groups/oauth.js"
 import * as Optouts from "../groups/optouts.js"
 import * as Originators from "../groups/originators.js"
@@ -37,7 +38,8 @@ export const handlers: GroupHandlers = {
   conversations: Conversations.handlers,
   groups: Groups.handlers,
   multichannel: Multichannel.handlers,
-  numbers: Numbers.handlers,
+  // one API group, two modules: its lookups and its rents
+  numbers: (context) => ({ ...NumberLookups.handlers(context), ...NumberRents.handlers(context) }),
   oauth: Oauth.handlers,
   optouts: Optouts.handlers,
   originators: Originators.handlers,

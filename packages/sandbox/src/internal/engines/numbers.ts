@@ -162,9 +162,6 @@ const countries: ReadonlyArray<Country> = [
 
 const byIso = new Map(countries.map((c) => [c.iso, c]))
 
-/** @internal */
-export const isCovered = (iso: string): boolean => byIso.has(iso.toUpperCase())
-
 /** What libphonenumber-js says a number is; E.164 in. @internal */
 export const typeOf = (e164: string): string | undefined => parsePhoneNumberFromString(e164)?.getType()
 
