@@ -20,6 +20,7 @@ import { Groups } from "../engines/contactGroups.js"
 import * as Delivery from "../engines/delivery.js"
 import * as Messaging from "../engines/messaging.js"
 import * as Phone from "../engines/phone.js"
+import * as Sends from "../engines/sends.js"
 import { type ApiFailure, documented, fail } from "../kernel/errors.js"
 import type * as Fields from "../kernel/fields.js"
 import * as Ids from "../kernel/ids.js"
@@ -197,8 +198,8 @@ const replyFields = (maxLength: number | undefined): Fields.Table => [
 export const handlers = (context: Context): Router.Handlers<typeof Api.Conversations> => {
   const { config, store } = context
   // a reply leaves at once: it is SENT when answered
-  const engine: Messaging.Engine = {
-    ...Messaging.engineOf(context),
+  const engine: Sends.Engine = {
+    ...Sends.engineOf(context),
     delivery: { ...config.delivery, sentAfterSeconds: 0 }
   }
   const all = () => store.records(Conversations)
@@ -226,7 +227,7 @@ export const handlers = (context: Context): Router.Handlers<typeof Api.Conversat
           return yield* fail(channel === "viber" ? E.viberWindowClosed : E.whatsappWindowClosed)
         }
       }
-      const send: Messaging.Send = {
+      const send: Sends.Send = {
         operation: `sendConversationReply${channel === "sms" ? "Sms" : channel === "viber" ? "Viber" : "Whatsapp"}`,
         service: channel,
         steps: [{ channel, text }]
