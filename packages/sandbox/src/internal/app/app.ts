@@ -1,6 +1,6 @@
 /**
  * One request, start to end: the `Host` and, for the control API, `Origin` and content type checked
- * (`guard.ts`), rate limit, route, injected faults, authentication, body
+ * (`kernel/guard.ts`), rate limit, route, injected faults, authentication, body
  * (size-limited), validation, idempotency, the operation's handler, and the headers every answer
  * carries.
  */

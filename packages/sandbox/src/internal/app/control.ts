@@ -2,7 +2,7 @@
  * The control API: what a user of a simulator needs and the real API cannot give, over HTTP
  * under the reserved prefix `/__sandbox/` (and, in-process, as the same functions on the
  * sandbox's service). It answers JSON; it takes no credentials (the sandbox is local), and no
- * request from a web page (`guard.ts`: the `Host`, the `Origin`, a JSON body).
+ * request from a web page (`kernel/guard.ts`: the `Host`, the `Origin`, a JSON body).
  *
  * Its routes are data (`routes`, below): each one's method, path, description and answer, which
  * the index (`GET /__sandbox/`) lists. Besides them, the short URLs:

@@ -2,7 +2,7 @@
  * The Optouts group: the account's list of numbers that receive no messages. Numbers added with
  * the API are `admin` opt-outs and can be removed; `link` opt-outs (a contact who followed the
  * opt-out link) cannot. Sends skip every number on the list: their messages are `REJECTED`, at
- * no cost (see `groups/sms.ts`).
+ * no cost (`engines/optouts.ts`, read by `engines/messaging.ts`).
  */
 import type * as Api from "@smscx/core/Api"
 import type * as Generated from "@smscx/core/Generated"
