@@ -25,8 +25,9 @@ const firstLine = (path) => {
 // the public ones (`Sandbox.ts` re-exports what it shares with them).
 const sandboxInternal = "packages/sandbox/src/internal"
 const publicModules = {
-  group: ["../../*", "../*.js"],
-  message: "an internal module imports no public module (Sandbox.ts): the shared types live in internal/state/types.ts"
+  group: ["../../*", "../*.js", "@smscx/sandbox", "@smscx/sandbox/*"],
+  message:
+    "an internal module imports no public module (Sandbox.ts): the models they share are declared in internal/state/types.ts or internal/app/types.ts"
 }
 const sandboxLayer = (layer, above) => ({
   files: [`${sandboxInternal}/${layer}/**/*.ts`],
@@ -41,7 +42,7 @@ const sandboxLayer = (layer, above) => ({
         })),
         ...(layer === "groups"
           ? [{
-            group: ["./*"],
+            group: ["./*", "../groups/*"],
             message: "a group imports no other group: move what they share down into an engine (internal/engines/)"
           }]
           : [])
