@@ -17,6 +17,40 @@ const firstLine = (path) => {
     closeSync(fd)
   }
 }
+// The sandbox's layers, bottom to top: kernel (HTTP plumbing, errors, clock, ids, fields, paging,
+// faults, router, ...) → state (the store and what a request's handlers share) → engines (domain
+// logic: delivery, messaging, pricing, tracked links, ...) → groups (one API group's handlers
+// each) → app (the composition, the control API, the server wiring). A layer imports only those
+// below it, a group no other group (shared logic goes down into an engine), and no internal module
+// the public ones (`Sandbox.ts` re-exports what it shares with them).
+const sandboxInternal = "packages/sandbox/src/internal"
+const publicModules = {
+  group: ["../../*", "../*.js", "@smscx/sandbox", "@smscx/sandbox/*"],
+  message:
+    "an internal module imports no public module (Sandbox.ts): the models they share are declared in internal/state/types.ts or internal/app/types.ts"
+}
+const sandboxLayer = (layer, above) => ({
+  files: [`${sandboxInternal}/${layer}/**/*.ts`],
+  rules: {
+    "no-restricted-imports": ["error", {
+      patterns: [
+        publicModules,
+        ...above.map((upper) => ({
+          group: [`../${upper}/*`],
+          message:
+            `the sandbox's ${layer} layer imports no module of ${upper}/, a layer above it (see eslint.config.mjs)`
+        })),
+        ...(layer === "groups"
+          ? [{
+            group: ["./*", "../groups/*"],
+            message: "a group imports no other group: move what they share down into an engine (internal/engines/)"
+          }]
+          : [])
+      ]
+    }]
+  }
+})
+
 const generated = readdirSync("packages", { recursive: true, encoding: "utf8" })
   .filter((file) => file.endsWith(".ts") && !file.includes("node_modules") && !file.includes("build/"))
   .map((file) => `packages/${file}`)
@@ -64,5 +98,10 @@ export default tseslint.config(
       "@typescript-eslint/no-namespace": "off",
       "@typescript-eslint/no-non-null-assertion": "off"
     }
-  }
+  },
+  sandboxLayer("kernel", ["state", "engines", "groups", "app"]),
+  sandboxLayer("state", ["engines", "groups", "app"]),
+  sandboxLayer("engines", ["groups", "app"]),
+  sandboxLayer("groups", ["app"]),
+  sandboxLayer("app", [])
 )

@@ -12,7 +12,7 @@ import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 import { afterAll, assert, beforeAll, describe, it } from "vitest"
 // how long the sandbox keeps a bulk lookup pending (internal: no option sets it)
-import { BULK_LOOKUP_SECONDS } from "../../sandbox/src/internal/groups/numbers.js"
+import { BULK_LOOKUP_SECONDS } from "../../sandbox/src/internal/engines/numberLookups.js"
 import { operationOf, violations } from "./contract.js"
 
 const examples = new URL("../../../examples/", import.meta.url)

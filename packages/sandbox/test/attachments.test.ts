@@ -10,14 +10,14 @@ import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as TestClock from "effect/TestClock"
-import * as Links from "../src/internal/engines/links.js"
 import {
   addAttachment,
   Attachments,
   InvalidAttachment,
   recordAttachmentHit
-} from "../src/internal/groups/attachments.js"
-import { recordShortlinkHit, TrackedCodes } from "../src/internal/groups/shortlinks.js"
+} from "../src/internal/engines/attachments.js"
+import * as Links from "../src/internal/engines/links.js"
+import { recordShortlinkHit, TrackedCodes } from "../src/internal/engines/trackedLinks.js"
 import { failure, harness, success, UA, xlsxRows } from "./utils.js"
 
 const list = Api.Attachments.getAttachmentsList

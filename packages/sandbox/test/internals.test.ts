@@ -8,7 +8,7 @@ import * as MessageParts from "../src/internal/engines/messageParts.js"
 import * as Phone from "../src/internal/engines/phone.js"
 import * as Transliteration from "../src/internal/engines/transliteration.js"
 import * as Router from "../src/internal/kernel/router.js"
-import * as State from "../src/internal/store.js"
+import * as State from "../src/internal/state/store.js"
 
 describe("message parts", () => {
   const parts = (text: string) => MessageParts.analyze(text).parts
@@ -106,7 +106,7 @@ describe("transliteration", () => {
 describe("idempotent answers", () => {
   it.effect("are replayed, and the oldest are forgotten past the bound", () =>
     Effect.gen(function*() {
-      const store = yield* State.make({ balanceMicros: 0, groups: [], maxRememberedAnswers: 2 })
+      const store = yield* State.make({ balanceMicros: 0, maxRememberedAnswers: 2 })
       let runs = 0
       const answer = (key: string) => store.idempotent(key, "request", Effect.sync(() => `${key}#${++runs}`))
       assert.strictEqual(yield* answer("a"), "a#1")
@@ -121,7 +121,7 @@ describe("idempotent answers", () => {
 
   it.effect("another request under a remembered key is a conflict, and is not run", () =>
     Effect.gen(function*() {
-      const store = yield* State.make({ balanceMicros: 0, groups: [] })
+      const store = yield* State.make({ balanceMicros: 0 })
       let runs = 0
       const run = Effect.sync(() => ++runs)
       assert.strictEqual(yield* store.idempotent("k", "first", run), 1)

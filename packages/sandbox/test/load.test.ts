@@ -11,10 +11,10 @@ import { Api } from "@smscx/core"
 import { Sandbox } from "@smscx/sandbox"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import { toMicros } from "../src/internal/engines/money.js"
 import * as Phone from "../src/internal/engines/phone.js"
 import * as Pricing from "../src/internal/engines/pricing.js"
 import { documented } from "../src/internal/kernel/errors.js"
+import { toMicros } from "../src/internal/kernel/money.js"
 import { API_KEY } from "./utils.js"
 
 /** Numbers of each country of the price list, distinct for each `i` below 10,000. */

@@ -7,9 +7,10 @@ import { parse } from "csv-parse/sync"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import ExcelJS from "exceljs"
-import * as Optouts from "../src/internal/groups/optouts.js"
-import type { Context } from "../src/internal/kernel/context.js"
-import * as State from "../src/internal/store.js"
+import * as Optouts from "../src/internal/engines/optouts.js"
+import * as OptoutsGroup from "../src/internal/groups/optouts.js"
+import type { Context } from "../src/internal/state/context.js"
+import * as State from "../src/internal/state/store.js"
 import { API_KEY, call, failure, NOW, provide, sandbox, success } from "./utils.js"
 
 const NL = "+31612345678"
@@ -117,7 +118,7 @@ describe("deleteContactFromOptoutsList", () => {
 
   it.effect("a `link` opt-out cannot be deleted: 403 1443", () =>
     Effect.gen(function*() {
-      const store = yield* State.make({ balanceMicros: 0, groups: [] })
+      const store = yield* State.make({ balanceMicros: 0 })
       const recorded = Optouts.record(store, {
         phoneNumber: NL,
         countryIso: "NL",
@@ -125,7 +126,7 @@ describe("deleteContactFromOptoutsList", () => {
         createdAt: NOW,
         campaignId: "0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11"
       })!
-      const handlers = Optouts.handlers({ store } as unknown as Context)
+      const handlers = OptoutsGroup.handlers({ store } as unknown as Context)
       const exit = yield* Effect.exit(
         handlers.deleteContactFromOptoutsList.handle({
           path: { optoutId: recorded.id },

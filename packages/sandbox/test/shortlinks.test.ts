@@ -7,18 +7,10 @@ import * as Api from "@smscx/core/Api"
 import { parse } from "csv-parse/sync"
 import * as Effect from "effect/Effect"
 import * as TestClock from "effect/TestClock"
-import { addAttachment } from "../src/internal/groups/attachments.js"
-import {
-  anonymizeIp,
-  codeOfShortUrl,
-  DEFAULT_COUNTRY,
-  isValidUrl,
-  locate,
-  parseUserAgent,
-  recordShortlinkHit,
-  shortUrlOf,
-  TrackedCodes
-} from "../src/internal/groups/shortlinks.js"
+import { addAttachment } from "../src/internal/engines/attachments.js"
+import { codeOfShortUrl, recordShortlinkHit, shortUrlOf, TrackedCodes } from "../src/internal/engines/trackedLinks.js"
+import { anonymizeIp, DEFAULT_COUNTRY, locate, parseUserAgent } from "../src/internal/engines/visitors.js"
+import { isValidUrl } from "../src/internal/groups/shortlinks.js"
 import { failure, harness, noContent, success, UA, xlsxRows } from "./utils.js"
 
 const create = Api.Shortlinks.createShortlink

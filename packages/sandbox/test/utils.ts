@@ -5,15 +5,18 @@ import * as Generated from "@smscx/core/Generated"
 import type * as Operation from "@smscx/core/Operation"
 import { Sandbox } from "@smscx/sandbox"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
 import * as Delivery from "../src/internal/engines/delivery.js"
 
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpApp from "@effect/platform/HttpApp"
 import ExcelJS from "exceljs"
-import * as App from "../src/internal/kernel/app.js"
+import * as App from "../src/internal/app/app.js"
 import { DEFAULT_MAX_BODY_BYTES } from "../src/internal/kernel/body.js"
 import * as Callbacks from "../src/internal/kernel/callbacks.js"
+import { toMicros } from "../src/internal/kernel/money.js"
 export const API_KEY = "test-key"
 
 /** 2025-06-01T12:00:00Z: tests set the TestClock here, so dates are deterministic. */
@@ -178,4 +181,31 @@ export const xlsxRows = (bytes: Uint8Array) =>
     const rows: Array<Array<unknown>> = []
     sheet.eachRow((row) => rows.push((row.values as Array<unknown>).slice(1)))
     return { name: sheet.name, rows }
+  })
+
+/**
+ * A sandbox whose store and callbacks the test can reach (the public one shows neither): the
+ * app of `App.make`, served in-process to `call`.
+ */
+export const withInstance = <A, E>(
+  body: (instance: App.Instance) => Effect.Effect<A, E, HttpClient.HttpClient>,
+  balanceAmount = 100
+) =>
+  Effect.gen(function*() {
+    yield* TestClock.setTime(NOW)
+    const instance = yield* App.make({
+      ...testConfig(),
+      balanceMicros: toMicros(balanceAmount),
+      maxBodyBytes: 10_000_000
+    })
+    const fetchLayer = Layer.effect(
+      FetchHttpClient.Fetch,
+      Effect.map(Effect.runtime<never>(), (runtime) => {
+        const handler = HttpApp.toWebHandlerRuntime(runtime)(instance.app)
+        const fetch: typeof globalThis.fetch = (input, init) =>
+          handler(input instanceof Request ? input : new Request(new URL(String(input), Sandbox.baseUrl), init))
+        return fetch
+      })
+    )
+    return yield* body(instance).pipe(Effect.provide(FetchHttpClient.layer.pipe(Layer.provide(fetchLayer))))
   })

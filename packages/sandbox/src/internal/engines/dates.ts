@@ -2,6 +2,7 @@
  * `scheduledDate`: the documented `YYYY-MM-DD HH:MM:SS` (UTC, or the destination's local time
  * with `isUtc: false`) and the ISO 8601 form with an offset that the Python client sends.
  */
+import type { QuietHours } from "../state/types.js"
 
 /** A parsed `scheduledDate`. @internal */
 export type Scheduled =
@@ -94,15 +95,8 @@ export const instantAt = (scheduled: Scheduled, isUtc: boolean, timeZone: string
   return scheduled.millis - offsetAt(guess, timeZone)
 }
 
-/**
- * Quiet hours: an interval of the destination's local time, `HH:MM` to `HH:MM`, across midnight
- * when it ends before it starts (`21:30` to `09:30`).
- * @internal
- */
-export interface QuietHours {
-  readonly start: string
-  readonly end: string
-}
+/** @internal */
+export type { QuietHours } from "../state/types.js"
 
 const DAY = 86_400_000
 const minutesOf = (hhmm: string) => {

@@ -12,6 +12,11 @@
 import * as Generated from "@smscx/core/Generated"
 import * as Effect from "effect/Effect"
 import * as Random from "effect/Random"
+import type { Timeline } from "../state/timeline.js"
+import type { DeliveryOptions as Options } from "../state/types.js"
+
+/** The reading of a timeline, with the planning of it here. @internal */
+export { type Report, type Status, statusAt, statusCodes, type Timeline } from "../state/timeline.js"
 
 /**
  * The error codes of failed deliveries. The API's list of them is not in the reference; these
@@ -29,62 +34,11 @@ export const FailureCodes = {
   noChannelAccount: 4
 } as const
 
-/**
- * A share of failed deliveries: for a country, numbers matching a pattern, a channel, or all (a
- * rule for `viber` stands for numbers without Viber: a multichannel send fails over).
- * @internal
- */
-export interface FailureRule {
-  /** Deliveries on this channel only; absent: any channel. */
-  readonly channel?: "sms" | "viber" | "whatsapp" | undefined
-  /** ISO 3166 alpha-2; absent: any country. */
-  readonly countryIso?: string | undefined
-  /** A regular expression tested against the E.164 number; absent: any number. */
-  readonly pattern?: string | undefined
-  /** From 0 to 1. */
-  readonly rate: number
-}
-
 /** @internal */
-export interface Options {
-  /** Seconds from acceptance (or the schedule) to `SENT`. */
-  readonly sentAfterSeconds: number
-  /** Seconds from acceptance (or the schedule) to `DELIVERED` or `FAILED`. */
-  readonly finalAfterSeconds: number
-  /** The share of deliveries that fail where no rule matches. */
-  readonly failureRate: number
-  readonly rules: ReadonlyArray<FailureRule>
-}
+export type { DeliveryFailureRule as FailureRule, DeliveryOptions as Options } from "../state/types.js"
 
 /** @internal */
 export const defaults: Options = { sentAfterSeconds: 1, finalAfterSeconds: 5, failureRate: 0, rules: [] }
-
-/** A message's future, fixed when it is accepted. @internal */
-export interface Timeline {
-  /** Epoch millis. */
-  readonly sentAt: number
-  readonly finalAt: number
-  readonly outcome: "DELIVERED" | "FAILED"
-  readonly errorCode: number | null
-}
-
-/** The statuses a report can show (the spec's enum), and `DELETED` for a deleted scheduled one. @internal */
-export type Status = "ACCEPTED" | "SENT" | "DELIVERED" | "FAILED" | "SCHEDULED" | "REJECTED" | "NO COVERAGE" | "DELETED"
-
-/**
- * The sandbox's own status codes (the reference gives none): stable, one per status.
- * @internal
- */
-export const statusCodes: Readonly<Record<Status, number>> = {
-  ACCEPTED: 1,
-  SCHEDULED: 2,
-  REJECTED: 3,
-  "NO COVERAGE": 4,
-  SENT: 5,
-  DELIVERED: 6,
-  FAILED: 7,
-  DELETED: 8
-}
 
 /** Each rule's pattern compiled once: rules are read for every recipient of every send. */
 const patterns = new Map<string, RegExp>()
@@ -128,45 +82,6 @@ export const plan = (
       errorCode: failed ? failureCode : null
     }
   })
-
-/** What a message's report says at a moment. @internal */
-export interface Report {
-  readonly status: Status
-  /** When the status last changed after creation; null when it has not. */
-  readonly updatedAt: number | null
-  readonly errorCode: number | null
-}
-
-/**
- * The report of a message at `now`: `held` is its state before delivery begins (`ACCEPTED`,
- * `SCHEDULED`, or one that never progresses: `NO COVERAGE`, `REJECTED`, `DELETED`).
- * @internal
- */
-export const statusAt = (
-  message: {
-    readonly status: "ACCEPTED" | "SCHEDULED" | "NO COVERAGE" | "REJECTED" | "DELETED"
-    readonly scheduledAt: number | undefined
-    readonly timeline: Timeline | undefined
-    readonly deletedAt?: number | undefined
-  },
-  now: number
-): Report => {
-  const { timeline } = message
-  const held: Report = {
-    status: message.status,
-    updatedAt: message.status === "DELETED" ? message.deletedAt ?? null : null,
-    errorCode: null
-  }
-  if (timeline === undefined || (message.status !== "ACCEPTED" && message.status !== "SCHEDULED")) return held
-  if (now >= timeline.finalAt) {
-    return { status: timeline.outcome, updatedAt: timeline.finalAt, errorCode: timeline.errorCode }
-  }
-  if (now >= timeline.sentAt) return { status: "SENT", updatedAt: timeline.sentAt, errorCode: null }
-  if (message.scheduledAt !== undefined && now >= message.scheduledAt) {
-    return { status: "ACCEPTED", updatedAt: message.scheduledAt, errorCode: null }
-  }
-  return held
-}
 
 /** Validates options given by a user; the reason when they are not valid. @internal */
 export const invalid = (options: Partial<Options>): string | undefined => {

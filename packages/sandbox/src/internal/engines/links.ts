@@ -12,9 +12,12 @@
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import type { Visit } from "../../Sandbox.js"
-import { Attachments, recordAttachmentHit } from "../groups/attachments.js"
-import * as Optouts from "../groups/optouts.js"
+import * as Ids from "../kernel/ids.js"
+import * as Store from "../state/store.js"
+import type { Visit } from "../state/types.js"
+import { Attachments, recordAttachmentHit } from "./attachments.js"
+import * as Optouts from "./optouts.js"
+import * as Phone from "./phone.js"
 import {
   CODE_ALPHABET,
   codeOfShortUrl,
@@ -22,10 +25,7 @@ import {
   SHORT_URL_BASE,
   Shortlinks,
   type Visitor
-} from "../groups/shortlinks.js"
-import * as Ids from "../kernel/ids.js"
-import * as Store from "../store.js"
-import * as Phone from "./phone.js"
+} from "./trackedLinks.js"
 
 /** What a tracked-link placeholder names. @internal */
 export type LinkKind = "shortlink" | "attachment"

@@ -25,7 +25,7 @@
  * outbound feature costs the country's SMS price per part.
  */
 import { parsePhoneNumberFromString } from "libphonenumber-js/max"
-import { fromMicros, toMicros } from "./money.js"
+import { fromMicros, toMicros } from "../kernel/money.js"
 import * as Pricing from "./pricing.js"
 
 /** @internal */
@@ -161,9 +161,6 @@ const countries: ReadonlyArray<Country> = [
 ]
 
 const byIso = new Map(countries.map((c) => [c.iso, c]))
-
-/** @internal */
-export const isCovered = (iso: string): boolean => byIso.has(iso.toUpperCase())
 
 /** What libphonenumber-js says a number is; E.164 in. @internal */
 export const typeOf = (e164: string): string | undefined => parsePhoneNumberFromString(e164)?.getType()

@@ -11,7 +11,7 @@
  * highest price per message type.
  */
 import type * as Generated from "@smscx/core/Generated"
-import { toMicros } from "./money.js"
+import { toMicros } from "../kernel/money.js"
 
 /** @internal */
 export type Channel = "sms" | "viber" | "whatsapp"

@@ -5,12 +5,12 @@
  * be active for the account.
  */
 import * as Effect from "effect/Effect"
-import { channelsOf } from "../groups/account.js"
-import { Templates } from "../groups/templates.js"
-import type { Config } from "../kernel/context.js"
 import { type ApiFailure, documented, type ErrorSpec, fail, spec } from "../kernel/errors.js"
 import type * as Fields from "../kernel/fields.js"
-import type * as Store from "../store.js"
+import type { Config } from "../state/context.js"
+import type * as Store from "../state/store.js"
+import { channelsOf } from "./channels.js"
+import { Templates } from "./templates.js"
 
 /** The template rows, alike in every template send's table. @internal */
 export const TemplateErrors = {

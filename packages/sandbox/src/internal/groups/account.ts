@@ -4,35 +4,15 @@
  * Viber, WhatsApp and multichannel sends on an inactive channel are refused.
  */
 import type * as Api from "@smscx/core/Api"
-import type * as Generated from "@smscx/core/Generated"
 import * as Effect from "effect/Effect"
-import { fromMicros } from "../engines/money.js"
+import { channelsOf } from "../engines/channels.js"
 import * as Phone from "../engines/phone.js"
 import * as Pricing from "../engines/pricing.js"
-import type { Config, Context } from "../kernel/context.js"
 import { documented, fail } from "../kernel/errors.js"
 import type * as Fields from "../kernel/fields.js"
+import { fromMicros } from "../kernel/money.js"
 import type * as Router from "../kernel/router.js"
-import * as Store from "../store.js"
-
-/** The channels' status once changed through the control API. */
-const ChannelStatus = Store.collection<"current", Generated.ChannelsStatus>("channelStatus")
-
-/** Which channels are active now. @internal */
-export const channelsOf = (store: Store.Store, config: Config): Generated.ChannelsStatus =>
-  store.records(ChannelStatus).get("current") ?? config.channels
-
-/** Activates or deactivates channels (the control API); gives the status after. @internal */
-export const setChannels = (
-  store: Store.Store,
-  config: Config,
-  change: Partial<Generated.ChannelsStatus>
-): Effect.Effect<Generated.ChannelsStatus> =>
-  Effect.sync(() => {
-    const next = { ...channelsOf(store, config), ...change }
-    store.records(ChannelStatus).set("current", next)
-    return next
-  })
+import type { Context } from "../state/context.js"
 
 /** The documented errors of the pricing operations. @internal */
 export const AccountErrors = {

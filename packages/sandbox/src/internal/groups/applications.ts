@@ -8,10 +8,10 @@ import type * as Generated from "@smscx/core/Generated"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Auth from "../kernel/auth.js"
-import type { Context } from "../kernel/context.js"
 import { documented, fail } from "../kernel/errors.js"
 import type * as Router from "../kernel/router.js"
-import * as Store from "../store.js"
+import type { Context } from "../state/context.js"
+import * as Store from "../state/store.js"
 
 /** The documented errors of the Applications operations. @internal */
 export const ApplicationsErrors = {

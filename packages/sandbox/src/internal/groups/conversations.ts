@@ -16,17 +16,18 @@ import type * as Api from "@smscx/core/Api"
 import type * as Generated from "@smscx/core/Generated"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import { Groups } from "../engines/contactGroups.js"
 import * as Delivery from "../engines/delivery.js"
 import * as Messaging from "../engines/messaging.js"
-import { fromMicros } from "../engines/money.js"
 import * as Phone from "../engines/phone.js"
-import type { Context } from "../kernel/context.js"
+import * as Sends from "../engines/sends.js"
 import { type ApiFailure, documented, fail } from "../kernel/errors.js"
 import type * as Fields from "../kernel/fields.js"
 import * as Ids from "../kernel/ids.js"
+import { fromMicros } from "../kernel/money.js"
 import type * as Router from "../kernel/router.js"
-import * as Store from "../store.js"
-import { Groups } from "./groups.js"
+import type { Context } from "../state/context.js"
+import * as Store from "../state/store.js"
 
 /** The documented errors of the group. @internal */
 export const ConversationErrors = {
@@ -197,8 +198,8 @@ const replyFields = (maxLength: number | undefined): Fields.Table => [
 export const handlers = (context: Context): Router.Handlers<typeof Api.Conversations> => {
   const { config, store } = context
   // a reply leaves at once: it is SENT when answered
-  const engine: Messaging.Engine = {
-    ...Messaging.engineOf(context),
+  const engine: Sends.Engine = {
+    ...Sends.engineOf(context),
     delivery: { ...config.delivery, sentAfterSeconds: 0 }
   }
   const all = () => store.records(Conversations)
@@ -226,7 +227,7 @@ export const handlers = (context: Context): Router.Handlers<typeof Api.Conversat
           return yield* fail(channel === "viber" ? E.viberWindowClosed : E.whatsappWindowClosed)
         }
       }
-      const send: Messaging.Send = {
+      const send: Sends.Send = {
         operation: `sendConversationReply${channel === "sms" ? "Sms" : channel === "viber" ? "Viber" : "Whatsapp"}`,
         service: channel,
         steps: [{ channel, text }]

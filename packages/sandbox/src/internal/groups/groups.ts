@@ -1,25 +1,35 @@
 /**
  * The Groups group: contact groups (name, contacts with their fields) that campaign sends
  * address by id. Numbers are validated (libphonenumber) and kept in E.164; a group holds a number
- * once. The sandbox's `groups` option seeds the collection (`seed`); new groups get the next ids.
+ * once. The sandbox's `groups` option seeds the collection (`engines/contactGroups.ts`); new groups
+ * get the next ids.
  */
 import type * as Api from "@smscx/core/Api"
 import type * as Generated from "@smscx/core/Generated"
 import type * as Operation from "@smscx/core/Operation"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import * as Random from "effect/Random"
-import { fromMicros } from "../engines/money.js"
+import {
+  type FieldName,
+  fieldNames,
+  fieldsOf,
+  find,
+  Groups,
+  nextGroupId,
+  type StoredContact,
+  type StoredGroup
+} from "../engines/contactGroups.js"
+import * as Optouts from "../engines/optouts.js"
 import * as Phone from "../engines/phone.js"
 import * as Pricing from "../engines/pricing.js"
-import type { Context } from "../kernel/context.js"
 import { type ApiFailure, documented, fail, Generic } from "../kernel/errors.js"
 import * as Exports from "../kernel/exports.js"
 import * as Ids from "../kernel/ids.js"
+import { fromMicros } from "../kernel/money.js"
 import * as Paging from "../kernel/paging.js"
 import type * as Router from "../kernel/router.js"
-import type * as State from "../store.js"
-import * as Optouts from "./optouts.js"
+import type { Context } from "../state/context.js"
+import type * as State from "../state/store.js"
 
 /** The documented errors of the Groups operations. @internal */
 export const GroupsErrors = {
@@ -45,122 +55,6 @@ const E = GroupsErrors
  */
 const MAX_NAME = 40
 const MIN_NAME = 3
-
-/** The contact fields besides the number, in the API's order. @internal */
-export const fieldNames = [
-  "firstName",
-  "lastName",
-  "email",
-  "field1",
-  "field2",
-  "field3",
-  "field4",
-  "field5"
-] as const
-
-type FieldName = (typeof fieldNames)[number]
-
-/** A contact of a group, as the sandbox keeps it. @internal */
-export interface StoredContact {
-  readonly id: string
-  /** E.164 (a seed contact's number as given when it is not valid). */
-  readonly phoneNumber: string
-  /** Empty for a seed contact whose number is not valid. */
-  readonly countryIso: string
-  readonly fields: Readonly<Record<FieldName, string | null>>
-  readonly customFields: Readonly<Record<string, string>>
-  /** Epoch millis. */
-  readonly dateAdded: number
-}
-
-/** A contact group; its contacts by id, in the order they were added. @internal */
-export interface StoredGroup {
-  readonly id: number
-  readonly name: string
-  readonly createdAt: number
-  readonly contacts: Map<string, StoredContact>
-}
-
-/**
- * The groups by id, oldest first. A literal key (not `Store.collection`): the store seeds it
- * and imports this module, which needs only the store's types.
- * @internal
- */
-export const Groups: State.CollectionKey<number, StoredGroup> = { name: "groups" }
-
-/** A group by id. @internal */
-export const find = (store: State.Store, id: number): StoredGroup | undefined => store.records(Groups).get(id)
-
-/**
- * A contact's values for `{{name}}` placeholders: its custom fields, and the standard ones that
- * are set (a standard field wins over a custom field of the same name).
- * @internal
- */
-export const placeholderValues = (contact: StoredContact): Record<string, string | undefined> => {
-  const values: Record<string, string | undefined> = { ...contact.customFields, phoneNumber: contact.phoneNumber }
-  for (const name of fieldNames) {
-    const value = contact.fields[name]
-    if (value !== null) values[name] = value
-  }
-  return values
-}
-
-const noFields: Record<FieldName, string | null> = {
-  firstName: null,
-  lastName: null,
-  email: null,
-  field1: null,
-  field2: null,
-  field3: null,
-  field4: null,
-  field5: null
-}
-
-const fieldsOf = (source: Partial<Record<FieldName, string | undefined>>): Record<FieldName, string | null> => {
-  const fields = { ...noFields }
-  for (const name of fieldNames) fields[name] = source[name] ?? null
-  return fields
-}
-
-const nextGroupId = (store: State.Store, atLeast = 0): number => {
-  const groups = store.records(Groups)
-  let id = store.nextId("groups")
-  while (id <= atLeast || groups.get(id) !== undefined) id = store.nextId("groups")
-  return id
-}
-
-/**
- * Puts the seed groups (the sandbox's `groups` option) into the collection, with their ids; the
- * id counter moves past them. Contact ids come from a generator seeded by the group's id, so a
- * seed group's contacts have the same ids in every sandbox.
- * @internal
- */
-export const seed = (store: State.Store, groups: ReadonlyArray<State.Group>): Effect.Effect<void> =>
-  Effect.gen(function*() {
-    const now = yield* Clock.currentTimeMillis
-    const records = store.records(Groups)
-    for (const group of groups) {
-      const next = yield* Effect.withRandom(Ids.sampler, Random.make(`sandbox seed group ${group.id}`))
-      const contacts = new Map<string, StoredContact>()
-      for (const contact of group.contacts) {
-        const number = Phone.validate(contact.phoneNumber)
-        const stored: StoredContact = {
-          id: Ids.uuidFrom(next),
-          phoneNumber: number?.e164 ?? contact.phoneNumber,
-          countryIso: number?.countryIso ?? "",
-          fields: fieldsOf(contact),
-          customFields: { ...contact.customFields },
-          dateAdded: now
-        }
-        contacts.set(stored.id, stored)
-      }
-      records.set(group.id, { id: group.id, name: group.name, createdAt: now, contacts })
-    }
-    // the counter passes the seed ids: the next group created gets the id after the highest
-    const highest = groups.reduce((max, g) => Math.max(max, g.id), 0)
-    let counted = 0
-    while (counted < highest) counted = store.nextId("groups")
-  })
 
 /** One part to every contact not opted out and with coverage. */
 const costOf = (

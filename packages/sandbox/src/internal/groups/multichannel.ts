@@ -15,13 +15,15 @@ import type * as Api from "@smscx/core/Api"
 import * as Generated from "@smscx/core/Generated"
 import * as Effect from "effect/Effect"
 import { isRecord } from "effect/Predicate"
+import { channelsOf } from "../engines/channels.js"
 import * as Messaging from "../engines/messaging.js"
+import * as SendRequests from "../engines/sendRequests.js"
+import * as Sends from "../engines/sends.js"
 import * as TemplateSends from "../engines/templateSends.js"
-import type { Context } from "../kernel/context.js"
 import { documented, type ErrorSpec, fail, Generic, spec } from "../kernel/errors.js"
 import type * as Fields from "../kernel/fields.js"
 import type * as Router from "../kernel/router.js"
-import { channelsOf } from "./account.js"
+import type { Context } from "../state/context.js"
 
 /** The documented errors of the strategy, the ttl and the failover. @internal */
 export const MultichannelErrors = {
@@ -39,7 +41,7 @@ export const MultichannelErrors = {
 } as const
 
 const M = MultichannelErrors
-const E = Messaging.SendErrors
+const E = SendRequests.SendErrors
 const T = TemplateSends.TemplateErrors
 
 /** `from` is at most 11 characters here (the schema allows 15; the table says 11). */
@@ -84,7 +86,7 @@ const strategyFields: Fields.Table = [
 
 const commonFields: Fields.Table = [
   ["from", { missing: E.fromMissing, invalid: (v) => v === "" ? E.fromMissing : M.fromInvalid }],
-  ...Messaging.commonFields.filter(([path]) => path !== "from"),
+  ...SendRequests.commonFields.filter(([path]) => path !== "from"),
   ...strategyFields
 ]
 
@@ -97,7 +99,7 @@ type Strategy = ReadonlyArray<{
 /** @internal */
 export const handlers = (context: Context): Router.Handlers<typeof Api.Multichannel> => {
   const { config, store } = context
-  const engine = Messaging.engineOf(context)
+  const engine = Sends.engineOf(context)
 
   /** The send a strategy describes, once every check no schema states has passed. */
   const multichannel = (
@@ -133,16 +135,16 @@ export const handlers = (context: Context): Router.Handlers<typeof Api.Multichan
         service: "multichannel",
         steps,
         ttlSeconds: input.ttl ?? TTL.default
-      } satisfies Messaging.Send<"multichannel">
+      } satisfies Sends.Send<"multichannel">
     })
 
-  const mode = (commit: boolean): Messaging.Mode => ({ commit, shortOfFailover: M.shortOfFailover })
-  const toFields: Fields.Table = [Messaging.toField, ...commonFields]
-  const groupFields: Fields.Table = [Messaging.groupsField, ...commonFields]
+  const mode = (commit: boolean): Sends.Mode => ({ commit, shortOfFailover: M.shortOfFailover })
+  const toFields: Fields.Table = [SendRequests.toField, ...commonFields]
+  const groupFields: Fields.Table = [SendRequests.groupsField, ...commonFields]
   return {
     sendMultichannelMessage: {
       fields: toFields,
-      normalize: Messaging.normalizeNumbers,
+      normalize: SendRequests.normalizeNumbers,
       handle: ({ input }) =>
         multichannel("sendMultichannelMessage", input).pipe(
           Effect.flatMap((send) => Messaging.toNumbers(engine, send, input, mode(true))),
@@ -151,7 +153,7 @@ export const handlers = (context: Context): Router.Handlers<typeof Api.Multichan
     },
     estimateMultichannelMessage: {
       fields: toFields,
-      normalize: Messaging.normalizeNumbers,
+      normalize: SendRequests.normalizeNumbers,
       handle: ({ input }) =>
         multichannel("estimateMultichannelMessage", input).pipe(
           Effect.flatMap((send) => Messaging.toNumbers(engine, send, input, mode(false))),

@@ -6,12 +6,12 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import { OauthErrors } from "../kernel/auth.js"
 import * as Auth from "../kernel/auth.js"
-import type { Context } from "../kernel/context.js"
 import { fail } from "../kernel/errors.js"
 import type * as Fields from "../kernel/fields.js"
 import * as Ids from "../kernel/ids.js"
 import type * as Router from "../kernel/router.js"
-import type * as State from "../store.js"
+import type { Context } from "../state/context.js"
+import type * as State from "../state/store.js"
 
 const fields: Fields.Table = [
   ["grant_type", { missing: OauthErrors.invalidRequest, invalid: OauthErrors.unsupportedGrantType }],

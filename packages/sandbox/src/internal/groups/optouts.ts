@@ -2,20 +2,20 @@
  * The Optouts group: the account's list of numbers that receive no messages. Numbers added with
  * the API are `admin` opt-outs and can be removed; `link` opt-outs (a contact who followed the
  * opt-out link) cannot. Sends skip every number on the list: their messages are `REJECTED`, at
- * no cost (see `groups/sms.ts`).
+ * no cost (`engines/optouts.ts`, read by `engines/messaging.ts`).
  */
 import type * as Api from "@smscx/core/Api"
 import type * as Generated from "@smscx/core/Generated"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import { Optouts, phoneNumbersRule, record, type StoredOptout, stringifyNumbers } from "../engines/optouts.js"
 import * as Phone from "../engines/phone.js"
-import type { Context } from "../kernel/context.js"
-import { documented, type ErrorSpec, fail, Generic } from "../kernel/errors.js"
+import { documented, fail, Generic } from "../kernel/errors.js"
 import * as Exports from "../kernel/exports.js"
-import type * as Fields from "../kernel/fields.js"
 import * as Paging from "../kernel/paging.js"
 import type * as Router from "../kernel/router.js"
-import type * as State from "../store.js"
+import type { Context } from "../state/context.js"
+import type * as State from "../state/store.js"
 
 /** The documented errors of the Optouts operations. @internal */
 export const OptoutsErrors = {
@@ -28,60 +28,6 @@ export const OptoutsErrors = {
 } as const
 
 const E = OptoutsErrors
-
-/** An opted-out number, as the sandbox keeps it. @internal */
-export interface StoredOptout {
-  readonly id: number
-  /** E.164. */
-  readonly phoneNumber: string
-  readonly countryIso: string
-  readonly optoutFrom: "admin" | "link"
-  /** Epoch millis. */
-  readonly createdAt: number
-  readonly campaignId: string | null
-  readonly groupId: number | null
-  readonly groupName: string | null
-  readonly campaignName: string | null
-}
-
-/**
- * The opt-outs by id, oldest first. A literal key (not `Store.collection`), so that this module
- * needs the store's types only.
- * @internal
- */
-export const Optouts: State.CollectionKey<number, StoredOptout> = { name: "optouts" }
-
-/** The opted-out numbers (E.164), for sends to skip. @internal */
-export const optedOut = (store: State.Store): ReadonlySet<string> =>
-  new Set(store.records(Optouts).values().map((o) => o.phoneNumber))
-
-/**
- * Puts a number on the list (synchronous: call it inside an `Effect.sync` step); undefined when
- * it is already there. `link` opt-outs are for a hit on a message's opt-out link.
- * @internal
- */
-export const record = (
-  store: State.Store,
-  entry: Omit<StoredOptout, "id" | "campaignId" | "groupId" | "groupName" | "campaignName"> & {
-    readonly campaignId?: string | null
-    readonly groupId?: number | null
-    readonly groupName?: string | null
-    readonly campaignName?: string | null
-  }
-): StoredOptout | undefined => {
-  const records = store.records(Optouts)
-  if (records.values().some((o) => o.phoneNumber === entry.phoneNumber)) return undefined
-  const optout: StoredOptout = {
-    campaignId: null,
-    groupId: null,
-    groupName: null,
-    campaignName: null,
-    ...entry,
-    id: store.nextId("optouts")
-  }
-  records.set(optout.id, optout)
-  return optout
-}
 
 const iso = (millis: number) => new Date(millis).toISOString()
 
@@ -127,20 +73,6 @@ const exportTable = (store: State.Store): Exports.Table => ({
     ]
   })
 })
-
-const isEmpty = (v: unknown) => v === undefined || v === null || v === "" || (Array.isArray(v) && v.length === 0)
-
-/** `phoneNumbers`: absent or empty 1203, anything but an array of numbers 1208. @internal */
-export const phoneNumbersRule = (missing: ErrorSpec, notArray: ErrorSpec): Fields.FieldRule => ({
-  missing,
-  invalid: (v) => isEmpty(v) ? missing : notArray
-})
-
-/** The API takes numbers written as JSON numbers too. @internal */
-export const stringifyNumbers = (raw: Record<string, unknown>): Record<string, unknown> =>
-  Array.isArray(raw.phoneNumbers)
-    ? { ...raw, phoneNumbers: raw.phoneNumbers.map((n: unknown) => typeof n === "number" ? String(n) : n) }
-    : raw
 
 // the account's opt-out page: the sandbox has one account
 const OPTOUT_PAGE = { id: "sandbox", link: "https://en.ax/o/sandbox" } as const

@@ -5,11 +5,11 @@
 import type * as Api from "@smscx/core/Api"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import type { Context } from "../kernel/context.js"
 import { documented, type ErrorSpec, fail } from "../kernel/errors.js"
 import type * as Fields from "../kernel/fields.js"
 import type * as Router from "../kernel/router.js"
-import * as Store from "../store.js"
+import type { Context } from "../state/context.js"
+import * as Store from "../state/store.js"
 
 /** An originator as the sandbox keeps it. @internal */
 export interface Originator {

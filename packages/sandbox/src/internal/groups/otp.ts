@@ -19,18 +19,18 @@ import * as Effect from "effect/Effect"
 import * as Delivery from "../engines/delivery.js"
 import * as Links from "../engines/links.js"
 import * as MessageParts from "../engines/messageParts.js"
-import { fromMicros } from "../engines/money.js"
 import * as Phone from "../engines/phone.js"
 import * as Placeholders from "../engines/placeholders.js"
 import * as Pricing from "../engines/pricing.js"
-import type { Context } from "../kernel/context.js"
+import { SendErrors } from "../engines/sendRequests.js"
 import { type ApiFailure, documented, type ErrorSpec, fail } from "../kernel/errors.js"
 import type * as Fields from "../kernel/fields.js"
 import * as Ids from "../kernel/ids.js"
+import { fromMicros } from "../kernel/money.js"
 import type * as Router from "../kernel/router.js"
 import { isHttpUrl } from "../kernel/urls.js"
-import * as Store from "../store.js"
-import { SmsErrors } from "./sms.js"
+import type { Context } from "../state/context.js"
+import * as Store from "../state/store.js"
 
 /** The documented errors of the Otp operations. @internal */
 export const OtpErrors = {
@@ -67,9 +67,9 @@ export const OtpErrors = {
   alreadyCancelled: documented("cancelOtp", 2030),
   notPending: documented("cancelOtp", 2031),
   // newOtp's table documents neither; a send's rows are what the API answers for an SMS
-  insufficientCredit: SmsErrors.insufficientCredit,
-  noCoverage: SmsErrors.noCoverage,
-  textTooLong: SmsErrors.textTooLong
+  insufficientCredit: SendErrors.insufficientCredit,
+  noCoverage: SendErrors.noCoverage,
+  textTooLong: SendErrors.textTooLong
 } as const
 
 const E = OtpErrors
@@ -243,11 +243,11 @@ export const handlers = ({ callbacks, config, store }: Context): Router.Handlers
       if (problem !== undefined) {
         switch (problem._tag) {
           case "InvalidLength":
-            return yield* fail(SmsErrors.placeholderLength(problem.name))
+            return yield* fail(SendErrors.placeholderLength(problem.name))
           case "LengthOutOfRange":
-            return yield* fail(SmsErrors.placeholderRange)
+            return yield* fail(SendErrors.placeholderRange)
           case "UnknownLink":
-            return yield* fail(SmsErrors.trackedLinkNotFound)
+            return yield* fail(SendErrors.trackedLinkNotFound)
         }
       }
       const partPrice = Pricing.smsPartPrice(number.countryIso)

@@ -13,17 +13,29 @@ import type * as Generated from "@smscx/core/Generated"
 import type * as Operation from "@smscx/core/Operation"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import * as Delivery from "../engines/delivery.js"
-import * as MessageParts from "../engines/messageParts.js"
-import { fromMicros } from "../engines/money.js"
 import * as Phone from "../engines/phone.js"
-import type { Context } from "../kernel/context.js"
+import {
+  campaignName,
+  campaignReport,
+  exportTable,
+  type ReportStatus,
+  type Row,
+  rowOf,
+  rowsOf,
+  sentCampaigns,
+  SOURCE,
+  toCampaignData,
+  toData,
+  totalsOf
+} from "../engines/reports.js"
 import { type ApiFailure, documented, type ErrorSpec, fail, Generic } from "../kernel/errors.js"
 import * as Exports from "../kernel/exports.js"
 import type * as Fields from "../kernel/fields.js"
+import { fromMicros } from "../kernel/money.js"
 import * as Paging from "../kernel/paging.js"
 import type * as Router from "../kernel/router.js"
-import type * as State from "../store.js"
+import type { Context } from "../state/context.js"
+import type * as State from "../state/store.js"
 
 /** The documented errors of the Reports operations. @internal */
 export const ReportsErrors = {
@@ -131,131 +143,6 @@ const bucketsOf = (range: Range, limit: number): ReadonlyArray<string> => {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Rows: one message's report now, built once and used by the JSON answers and the exports.
-
-/** The statuses a report shows: every status but `DELETED`. */
-type ReportStatus = Exclude<Delivery.Status, "DELETED">
-
-interface Row {
-  readonly message: State.StoredMessage
-  readonly status: ReportStatus
-  readonly updatedAt: number | null
-  readonly errorCode: number | null
-}
-
-/** A message's report now; undefined for a deleted one, which no report shows. */
-const rowOf = (message: State.StoredMessage, now: number): Row | undefined => {
-  const report = Delivery.statusAt(message, now)
-  if (report.status === "DELETED") return undefined
-  return { message, status: report.status, updatedAt: report.updatedAt, errorCode: report.errorCode }
-}
-
-const rowsOf = (messages: ReadonlyArray<State.StoredMessage>, now: number): Array<Row> =>
-  messages.flatMap((m) => {
-    const row = rowOf(m, now)
-    return row === undefined ? [] : [row]
-  })
-
-const iso = (millis: number) => new Date(millis).toISOString()
-
-// every message reaches the sandbox through the API
-const SOURCE = "api" as const
-
-const textAnalysis = (m: State.StoredMessage): Generated.TextAnalysis => {
-  const analysis = MessageParts.analyze(m.text)
-  // the parts the message was sent (and billed) in: a Viber or WhatsApp message is one part
-  return { length: analysis.length, unicode: analysis.unicode, parts: Math.max(1, m.parts) }
-}
-
-const toData = (row: Row): Generated.DataReportCampaign => {
-  const m = row.message
-  return {
-    msgId: m.msgId,
-    status: row.status,
-    statusCode: Delivery.statusCodes[row.status],
-    errorCode: row.errorCode,
-    inQuietHours: m.inQuietHours,
-    createdAt: iso(m.createdAt),
-    updatedAt: row.updatedAt === null ? null : iso(row.updatedAt),
-    cost: fromMicros(m.costMicros),
-    to: m.to,
-    countryIso: m.countryIso,
-    from: m.from,
-    text: m.text,
-    source: SOURCE,
-    channel: m.channel,
-    textAnalysis: textAnalysis(m),
-    scheduledAt: m.scheduledAt === undefined ? null : iso(m.scheduledAt)
-  }
-}
-
-const exportTable = (rows: ReadonlyArray<Row>): Exports.Table => ({
-  columns: [
-    "msgId",
-    "status",
-    "statusCode",
-    "errorCode",
-    "inQuietHours",
-    "createdAt",
-    "updatedAt",
-    "scheduledAt",
-    "cost",
-    "to",
-    "countryIso",
-    "from",
-    "source",
-    "channel",
-    "text",
-    "length",
-    "unicode",
-    "parts"
-  ],
-  rows: rows.map((row) => {
-    const d = toData(row)
-    return [
-      d.msgId,
-      d.status,
-      d.statusCode,
-      d.errorCode,
-      d.inQuietHours,
-      d.createdAt,
-      d.updatedAt,
-      d.scheduledAt,
-      d.cost,
-      d.to,
-      d.countryIso,
-      d.from,
-      d.source,
-      d.channel,
-      d.text,
-      d.textAnalysis.length,
-      d.textAnalysis.unicode,
-      d.textAnalysis.parts
-    ]
-  })
-})
-
-/** Rejected and uncovered messages are not sent: no parts billed, cost 0. */
-const billed = (row: Row) => row.status !== "REJECTED" && row.status !== "NO COVERAGE"
-
-interface Totals {
-  readonly phoneNumbers: number
-  /** The parts sent (billed), as a send's `totalParts` counts them. */
-  readonly parts: number
-  readonly costMicros: number
-}
-
-const totalsOf = (rows: ReadonlyArray<Row>): Totals =>
-  rows.reduce(
-    (t, row) => ({
-      phoneNumbers: t.phoneNumbers + 1,
-      parts: t.parts + (billed(row) ? row.message.parts : 0),
-      costMicros: t.costMicros + row.message.costMicros
-    }),
-    { phoneNumbers: 0, parts: 0, costMicros: 0 }
-  )
-
-// ---------------------------------------------------------------------------------------------
 // Filters of the advanced report and its exports.
 
 type ChannelFilter = NonNullable<Operation.InputOf<typeof Api.Reports.getAdvancedReport>["channel"]>
@@ -351,37 +238,6 @@ const exportRows = (store: State.Store, query: FilterQuery & { readonly limit?: 
     return exportTable(rows.slice(0, limit))
   })
 
-// ---------------------------------------------------------------------------------------------
-// Campaigns: every committed send is one, with the messages it kept.
-
-interface CampaignReport {
-  readonly campaign: State.Campaign
-  /** Its messages, in the order they were sent; deleted ones left out. */
-  readonly rows: ReadonlyArray<Row>
-}
-
-const campaignReport = (store: State.Store, campaign: State.Campaign, now: number): CampaignReport | undefined => {
-  const rows = rowsOf(
-    campaign.msgIds.flatMap((id) => {
-      const m = store.findMessage(id)
-      return m === undefined ? [] : [m]
-    }),
-    now
-  )
-  return rows.length === 0 ? undefined : { campaign, rows }
-}
-
-/** The sent campaigns, most recent first. */
-const sentCampaigns = (store: State.Store): Effect.Effect<Array<CampaignReport>> =>
-  Effect.gen(function*() {
-    const now = yield* Clock.currentTimeMillis
-    const campaigns = yield* store.campaigns
-    return campaigns.flatMap((c) => {
-      const report = campaignReport(store, c, now)
-      return report === undefined ? [] : [report]
-    }).reverse()
-  })
-
 const findCampaign = (store: State.Store, campaignId: string, notFound: ErrorSpec) =>
   Effect.gen(function*() {
     const now = yield* Clock.currentTimeMillis
@@ -390,45 +246,6 @@ const findCampaign = (store: State.Store, campaignId: string, notFound: ErrorSpe
     const report = campaign === undefined ? undefined : campaignReport(store, campaign, now)
     return report ?? (yield* fail(notFound))
   })
-
-/** API sends carry no campaign name: the sandbox names them by their source and time. */
-const campaignName = (c: State.Campaign) => `API ${c.createdAt.slice(0, 19).replace("T", " ")}`
-
-const statusCounts = (rows: ReadonlyArray<Row>): Generated.Status => {
-  const count = (...statuses: ReadonlyArray<ReportStatus>) => rows.filter((r) => statuses.includes(r.status)).length
-  return {
-    // accepted and not yet finally reported, whether it left already (`SENT`) or not
-    accepted: count("ACCEPTED", "SENT"),
-    delivered: count("DELIVERED"),
-    failed: count("FAILED"),
-    scheduled: count("SCHEDULED"),
-    noCoverage: count("NO COVERAGE")
-  }
-}
-
-const toCampaignData = (
-  { campaign, rows }: CampaignReport,
-  withStatus: boolean
-): Generated.DataReportsCampaigns => {
-  const first = rows[0]!.message
-  const totals = totalsOf(rows)
-  const scheduled = rows.find((r) => r.message.scheduledAt !== undefined)?.message.scheduledAt
-  return {
-    id: campaign.campaignId,
-    name: campaignName(campaign),
-    from: first.from,
-    groups: campaign.groups,
-    totalPhoneNumers: totals.phoneNumbers,
-    parts: totals.parts,
-    cost: fromMicros(totals.costMicros),
-    text: first.text,
-    source: SOURCE,
-    channel: first.channel,
-    datetimeAdded: campaign.createdAt,
-    datetimeScheduled: scheduled === undefined ? null : iso(scheduled),
-    ...(withStatus ? { status: statusCounts(rows) } : {})
-  }
-}
 
 const campaignFileName = (campaignId: string, extension: string) => `campaign-${campaignId}.${extension}`
 

@@ -6,14 +6,16 @@
 import type * as Api from "@smscx/core/Api"
 import * as Effect from "effect/Effect"
 import * as Messaging from "../engines/messaging.js"
-import type { Context } from "../kernel/context.js"
+import * as SendRequests from "../engines/sendRequests.js"
+import * as Sends from "../engines/sends.js"
 import { documented } from "../kernel/errors.js"
 import type * as Fields from "../kernel/fields.js"
 import type * as Router from "../kernel/router.js"
+import type { Context } from "../state/context.js"
 
 /** The documented errors of the Sms operations: the engine's, and the SMS text's own. @internal */
 export const SmsErrors = {
-  ...Messaging.SendErrors,
+  ...SendRequests.SendErrors,
   alphabetInvalid: documented("sendSms", 1110),
   transliterationInvalid: documented("sendSms", 1135),
   removeEmojisInvalid: documented("sendSms", 1503)
@@ -29,10 +31,10 @@ const textFields: Fields.Table = [
   ["transliteration", { invalid: E.transliterationInvalid }]
 ]
 
-const toFields: Fields.Table = [Messaging.toField, ...Messaging.commonFields, ...textFields]
-const groupFields: Fields.Table = [Messaging.groupsField, ...Messaging.commonFields, ...textFields]
+const toFields: Fields.Table = [SendRequests.toField, ...SendRequests.commonFields, ...textFields]
+const groupFields: Fields.Table = [SendRequests.groupsField, ...SendRequests.commonFields, ...textFields]
 
-const sms = (operation: string, text: string): Messaging.Send => ({
+const sms = (operation: string, text: string): Sends.Send => ({
   operation,
   service: "sms",
   steps: [{ channel: "sms", text }]
@@ -41,19 +43,19 @@ const sms = (operation: string, text: string): Messaging.Send => ({
 /** @internal */
 export const handlers = (context: Context): Router.Handlers<typeof Api.Sms> => {
   const { store } = context
-  const engine = Messaging.engineOf(context)
+  const engine = Sends.engineOf(context)
   const send = { commit: true }
   const estimate = { commit: false }
   return {
     sendSms: {
       fields: toFields,
-      normalize: Messaging.normalizeNumbers,
+      normalize: SendRequests.normalizeNumbers,
       handle: ({ input }) =>
         Effect.map(Messaging.toNumbers(engine, sms("sendSms", input.text), input, send), (body) => ({ body }))
     },
     estimateSms: {
       fields: toFields,
-      normalize: Messaging.normalizeNumbers,
+      normalize: SendRequests.normalizeNumbers,
       handle: ({ input }) =>
         Effect.map(Messaging.toNumbers(engine, sms("estimateSms", input.text), input, estimate), (body) => ({ body }))
     },

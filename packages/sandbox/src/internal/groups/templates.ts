@@ -8,31 +8,12 @@ import type * as Generated from "@smscx/core/Generated"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import { isRecord } from "effect/Predicate"
-import type { Context } from "../kernel/context.js"
+import { type Channel, type Template, Templates } from "../engines/templates.js"
 import { documented, fail } from "../kernel/errors.js"
 import type * as Fields from "../kernel/fields.js"
 import type * as Router from "../kernel/router.js"
 import { isHttpUrl } from "../kernel/urls.js"
-import * as Store from "../store.js"
-
-/** @internal */
-export type Channel = "sms" | "viber" | "whatsapp"
-
-/** A template as the sandbox keeps it. @internal */
-export interface Template {
-  readonly id: number
-  readonly name: string
-  readonly text: string
-  readonly channel: Channel
-  /** Viber and WhatsApp only; undefined for SMS. */
-  readonly richMedia: Generated.RichMedia | undefined
-  /** Epoch millis. */
-  readonly createdAt: number
-  readonly approved: boolean
-}
-
-/** The templates of the account, by id (other modules read them: a send by `templateId`). @internal */
-export const Templates = Store.collection<number, Template>("templates")
+import type { Context } from "../state/context.js"
 
 /** The documented errors of the Templates operations. @internal */
 export const TemplatesErrors = {
@@ -157,21 +138,6 @@ const listItemOf = (t: Template): Generated.DataTemplatesList => ({
   createdAt: iso(t.createdAt),
   approved: t.approved
 })
-
-/**
- * Approves a template (the sandbox's control API calls it, standing in for the channel's
- * review): false when there is no such template. An approved Viber or WhatsApp template is
- * locked for editing; an SMS template is approved already.
- * @internal
- */
-export const approveTemplate = (store: Store.Store, templateId: number): Effect.Effect<boolean> =>
-  Effect.sync(() => {
-    const templates = store.records(Templates)
-    const template = templates.get(templateId)
-    if (template === undefined) return false
-    templates.set(templateId, { ...template, approved: true })
-    return true
-  })
 
 /** @internal */
 export const handlers = ({ store }: Context): Router.Handlers<typeof Api.Templates> => {

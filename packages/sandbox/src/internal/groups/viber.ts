@@ -6,31 +6,37 @@
 import type * as Api from "@smscx/core/Api"
 import * as Effect from "effect/Effect"
 import * as Messaging from "../engines/messaging.js"
+import * as SendRequests from "../engines/sendRequests.js"
+import * as Sends from "../engines/sends.js"
 import * as TemplateSends from "../engines/templateSends.js"
-import type { Context } from "../kernel/context.js"
 import type * as Fields from "../kernel/fields.js"
 import type * as Router from "../kernel/router.js"
+import type { Context } from "../state/context.js"
 
-const E = Messaging.SendErrors
+const E = SendRequests.SendErrors
 
-const toFields: Fields.Table = [Messaging.toField, ...Messaging.commonFields, TemplateSends.templateIdField]
-const groupFields: Fields.Table = [Messaging.groupsField, ...Messaging.commonFields, TemplateSends.templateIdField]
+const toFields: Fields.Table = [SendRequests.toField, ...SendRequests.commonFields, TemplateSends.templateIdField]
+const groupFields: Fields.Table = [
+  SendRequests.groupsField,
+  ...SendRequests.commonFields,
+  TemplateSends.templateIdField
+]
 
 /** @internal */
 export const handlers = (context: Context): Router.Handlers<typeof Api.Viber> => {
   const { config, store } = context
-  const engine = Messaging.engineOf(context)
+  const engine = Sends.engineOf(context)
   const viber = (operation: string, templateId: number) =>
     Effect.map(
       TemplateSends.templateStep(store, config, "viber", templateId),
-      (step): Messaging.Send => ({ operation, service: "viber", steps: [step] })
+      (step): Sends.Send => ({ operation, service: "viber", steps: [step] })
     )
   const send = { commit: true }
   const estimate = { commit: false }
   return {
     sendViberMessage: {
       fields: toFields,
-      normalize: Messaging.normalizeNumbers,
+      normalize: SendRequests.normalizeNumbers,
       handle: ({ input }) =>
         viber("sendViberMessage", input.templateId).pipe(
           Effect.flatMap((s) => Messaging.toNumbers(engine, s, input, send)),
@@ -39,7 +45,7 @@ export const handlers = (context: Context): Router.Handlers<typeof Api.Viber> =>
     },
     estimateViberMessage: {
       fields: toFields,
-      normalize: Messaging.normalizeNumbers,
+      normalize: SendRequests.normalizeNumbers,
       handle: ({ input }) =>
         viber("estimateViberMessage", input.templateId).pipe(
           Effect.flatMap((s) => Messaging.toNumbers(engine, s, input, estimate)),

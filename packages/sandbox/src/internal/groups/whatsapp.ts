@@ -6,28 +6,30 @@
 import type * as Api from "@smscx/core/Api"
 import * as Effect from "effect/Effect"
 import * as Messaging from "../engines/messaging.js"
+import * as SendRequests from "../engines/sendRequests.js"
+import * as Sends from "../engines/sends.js"
 import * as TemplateSends from "../engines/templateSends.js"
-import type { Context } from "../kernel/context.js"
 import type * as Fields from "../kernel/fields.js"
 import type * as Router from "../kernel/router.js"
+import type { Context } from "../state/context.js"
 
-const E = Messaging.SendErrors
+const E = SendRequests.SendErrors
 
-const toFields: Fields.Table = [Messaging.toField, ...Messaging.commonFields, TemplateSends.templateIdField]
+const toFields: Fields.Table = [SendRequests.toField, ...SendRequests.commonFields, TemplateSends.templateIdField]
 
 /** @internal */
 export const handlers = (context: Context): Router.Handlers<typeof Api.Whatsapp> => {
   const { config, store } = context
-  const engine = Messaging.engineOf(context)
+  const engine = Sends.engineOf(context)
   const whatsapp = (operation: string, templateId: number) =>
     Effect.map(
       TemplateSends.templateStep(store, config, "whatsapp", templateId),
-      (step): Messaging.Send => ({ operation, service: "whatsapp", steps: [step] })
+      (step): Sends.Send => ({ operation, service: "whatsapp", steps: [step] })
     )
   return {
     sendWhatsappMessage: {
       fields: toFields,
-      normalize: Messaging.normalizeNumbers,
+      normalize: SendRequests.normalizeNumbers,
       handle: ({ input }) =>
         whatsapp("sendWhatsappMessage", input.templateId).pipe(
           Effect.flatMap((s) => Messaging.toNumbers(engine, s, input, { commit: true })),
@@ -36,7 +38,7 @@ export const handlers = (context: Context): Router.Handlers<typeof Api.Whatsapp>
     },
     estimateWhatsappMessage: {
       fields: toFields,
-      normalize: Messaging.normalizeNumbers,
+      normalize: SendRequests.normalizeNumbers,
       handle: ({ input }) =>
         whatsapp("estimateWhatsappMessage", input.templateId).pipe(
           Effect.flatMap((s) => Messaging.toNumbers(engine, s, input, { commit: false })),

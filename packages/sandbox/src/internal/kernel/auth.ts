@@ -10,7 +10,6 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Encoding from "effect/Encoding"
 import { createHash } from "node:crypto"
-import type { Store } from "../store.js"
 import { type ApiFailure, documented, fail, Generic } from "./errors.js"
 
 /**
@@ -92,11 +91,25 @@ export interface Authenticator {
   readonly application: (id: string, secret: string) => Application | undefined
 }
 
+/** An access token as authentication reads it. @internal */
+export interface IssuedToken {
+  readonly applicationId: string
+  readonly scopes: ReadonlySet<string>
+  /** Epoch millis; undefined when the token never expires. */
+  readonly expiresAt: number | undefined
+}
+
+/** @internal */
+export interface TokenLookup {
+  readonly findToken: (value: string) => Effect.Effect<IssuedToken | undefined>
+}
+
 /** @internal */
 export const make = (options: {
   readonly apiKeys: ReadonlyArray<string>
   readonly applications: ReadonlyArray<Application>
-  readonly store: Store
+  /** Where the tokens issued are kept (the store): the kernel needs only this lookup of it. */
+  readonly tokens: TokenLookup
 }): Authenticator => {
   const apiKeys = new Set(options.apiKeys)
   const application = (id: string, secret: string): Application | undefined => {
@@ -127,7 +140,7 @@ export const make = (options: {
       }
       const bearer = bearerOf(headers)
       if (bearer === undefined) return yield* fail(Generic.missingApiKey)
-      const token = yield* options.store.findToken(bearer)
+      const token = yield* options.tokens.findToken(bearer)
       const now = yield* Clock.currentTimeMillis
       if (token === undefined || (token.expiresAt !== undefined && now >= token.expiresAt)) {
         return yield* fail(Generic.invalidToken)

@@ -104,3 +104,24 @@ export const toFailure = (table: Table, error: ParseResult.ParseError, input: un
   }
   return failure(best?.spec ?? Generic.invalidParam("body"))
 }
+
+/**
+ * Query fields arrive as text: integers and booleans become what the operation's schema takes
+ * (anything else is left for validation to refuse).
+ * @internal
+ */
+export const queryTypes =
+  (integers: ReadonlyArray<string>, booleans: ReadonlyArray<string>) =>
+  (raw: Record<string, unknown>): Record<string, unknown> => {
+    const out = { ...raw }
+    for (const name of integers) {
+      const value = out[name]
+      if (typeof value === "string" && /^-?\d{1,15}$/.test(value)) out[name] = Number(value)
+    }
+    for (const name of booleans) {
+      const value = out[name]
+      if (value === "true" || value === "1") out[name] = true
+      else if (value === "false" || value === "0") out[name] = false
+    }
+    return out
+  }

@@ -2,7 +2,7 @@
  * The control API: what a user of a simulator needs and the real API cannot give, over HTTP
  * under the reserved prefix `/__sandbox/` (and, in-process, as the same functions on the
  * sandbox's service). It answers JSON; it takes no credentials (the sandbox is local), and no
- * request from a web page (`guard.ts`: the `Host`, the `Origin`, a JSON body).
+ * request from a web page (`kernel/guard.ts`: the `Host`, the `Origin`, a JSON body).
  *
  * Its routes are data (`routes`, below): each one's method, path, description and answer, which
  * the index (`GET /__sandbox/`) lists. Besides them, the short URLs:
@@ -16,7 +16,6 @@
 import * as Generated from "@smscx/core/Generated"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import type { Visit } from "../../Sandbox.js"
 import type { Inbound } from "../groups/conversations.js"
 
 /**
@@ -29,7 +28,8 @@ export type Received =
   | { readonly _tag: "NotRented" }
   | { readonly _tag: "InvalidSender" }
 import { isRecord } from "effect/Predicate"
-import * as Faults from "./faults.js"
+import * as Faults from "../kernel/faults.js"
+import type { Visit } from "../state/types.js"
 
 /** The prefix of the control API's paths. @internal */
 export const PREFIX = "/__sandbox/"

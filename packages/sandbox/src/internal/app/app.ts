@@ -1,6 +1,6 @@
 /**
  * One request, start to end: the `Host` and, for the control API, `Origin` and content type checked
- * (`guard.ts`), rate limit, route, injected faults, authentication, body
+ * (`kernel/guard.ts`), rate limit, route, injected faults, authentication, body
  * (size-limited), validation, idempotency, the operation's handler, and the headers every answer
  * carries.
  */
@@ -14,34 +14,36 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import { createHash } from "node:crypto"
+import * as Attachments from "../engines/attachments.js"
+import * as Channels from "../engines/channels.js"
+import * as ContactGroups from "../engines/contactGroups.js"
 import * as Links from "../engines/links.js"
-import { fromMicros, toMicros } from "../engines/money.js"
-import * as Account from "../groups/account.js"
-import * as Attachments from "../groups/attachments.js"
+import * as NumberLookups from "../engines/numberLookups.js"
+import * as NumberRents from "../engines/numberRents.js"
+import * as Templates from "../engines/templates.js"
+import * as TrackedLinks from "../engines/trackedLinks.js"
 import * as Conversations from "../groups/conversations.js"
-import * as Groups from "../groups/index.js"
-import * as Numbers from "../groups/numbers.js"
 import * as Originators from "../groups/originators.js"
 import * as Otp from "../groups/otp.js"
-import * as Shortlinks from "../groups/shortlinks.js"
-import * as Templates from "../groups/templates.js"
-import * as State from "../store.js"
-import * as Auth from "./auth.js"
-import * as Body from "./body.js"
-import * as Callbacks from "./callbacks.js"
-import * as TimeShift from "./clock.js"
-import type { Config, Context } from "./context.js"
+import * as Auth from "../kernel/auth.js"
+import * as Body from "../kernel/body.js"
+import * as Callbacks from "../kernel/callbacks.js"
+import * as TimeShift from "../kernel/clock.js"
+import { ApiFailure, body as errorBody, fail, failure, Generic } from "../kernel/errors.js"
+import * as Faults from "../kernel/faults.js"
+import * as Guard from "../kernel/guard.js"
+import * as Ids from "../kernel/ids.js"
+import { fromMicros, toMicros } from "../kernel/money.js"
+import * as RateLimiter from "../kernel/rateLimiter.js"
+import * as Router from "../kernel/router.js"
+import * as Timers from "../kernel/timers.js"
+import type { Config, Context } from "../state/context.js"
+import * as State from "../state/store.js"
 import * as Control from "./control.js"
-import { ApiFailure, body as errorBody, fail, failure, Generic } from "./errors.js"
-import * as Faults from "./faults.js"
-import * as Guard from "./guard.js"
-import * as Ids from "./ids.js"
-import * as RateLimiter from "./rateLimiter.js"
-import * as Router from "./router.js"
-import * as Timers from "./timers.js"
+import * as Groups from "./handlers.js"
 
 /** @internal */
-export type { Config } from "./context.js"
+export type { Config } from "../state/context.js"
 
 /** @internal */
 export interface Instance {
@@ -113,7 +115,6 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
     const timers = Timers.make(shift)
     const store = yield* State.make({
       balanceMicros: config.balanceMicros,
-      groups: config.groups,
       ...(config.maxMessages === undefined ? {} : { maxMessages: config.maxMessages }),
       // a campaign forgotten has no reports to come, and its links lead nowhere
       onDropped: (campaignId) => {
@@ -121,11 +122,13 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
         Links.drop(store, campaignId)
       }
     })
+    // the seed groups, with their own ids: new groups get the next ids
+    yield* ContactGroups.seed(store, config.groups)
     // the seed attachments: no operation of the API creates one
     // (options are the sandbox's own configuration: one it cannot start with is a defect)
     for (const file of config.attachments) yield* Effect.orDie(Attachments.addAttachment(store, file))
     const limiter = RateLimiter.make(config.rateLimit.limit, config.rateLimit.windowSeconds)
-    const auth = Auth.make({ apiKeys: config.apiKeys, applications: config.applications, store })
+    const auth = Auth.make({ apiKeys: config.apiKeys, applications: config.applications, tokens: store })
     const callbacks = Callbacks.make(config.callbacks)
     const context: Context = { store, config, callbacks, timers }
     const allowedHosts = new Set(
@@ -238,16 +241,16 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
           maxMessages: config.maxMessages ?? State.DEFAULT_MAX_MESSAGES,
           otpsKept: store.records(Otp.Otps).size(),
           otpsDropped: store.dropped(Otp.Otps),
-          lookupsKept: store.records(Numbers.Lookups).size(),
-          lookupsDropped: store.dropped(Numbers.Lookups),
+          lookupsKept: store.records(NumberLookups.Lookups).size(),
+          lookupsDropped: store.dropped(NumberLookups.Lookups),
           linkTokensKept: store.records(Links.Tokens).size(),
           linkTokensDropped: store.dropped(Links.Tokens),
           conversationMessagesKept: store.records(Conversations.Entries).size(),
           conversationMessagesDropped: store.dropped(Conversations.Entries),
-          inboundSmsKept: store.records(Numbers.InboundSms).size(),
-          inboundSmsDropped: store.dropped(Numbers.InboundSms),
-          hitsKept: store.records(Shortlinks.Hits).size(),
-          hitsDropped: store.dropped(Shortlinks.Hits),
+          inboundSmsKept: store.records(NumberRents.InboundSms).size(),
+          inboundSmsDropped: store.dropped(NumberRents.InboundSms),
+          hitsKept: store.records(TrackedLinks.Hits).size(),
+          hitsDropped: store.dropped(TrackedLinks.Hits),
           pendingTimers: timers.pending(),
           pendingCallbacks: callbacks.pending()
         }
@@ -256,7 +259,13 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
       receiveInbound: (message) =>
         Effect.gen(function*() {
           if (message.to !== undefined) {
-            const rented = yield* Numbers.receiveInboundSms(store, message.to, message.from, message.text, callbacks)
+            const rented = yield* NumberRents.receiveInboundSms(
+              store,
+              message.to,
+              message.from,
+              message.text,
+              callbacks
+            )
             if (!rented) return { _tag: "NotRented" } as const
           }
           const conversation = yield* Conversations.receive(store, message)
@@ -264,8 +273,8 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
           if (conversation === undefined && message.to === undefined) return { _tag: "InvalidSender" } as const
           return { _tag: "Received", conversationId: conversation?.conversationId } as const
         }),
-      channels: Effect.sync(() => Account.channelsOf(store, config)),
-      setChannels: (change) => Account.setChannels(store, config, change),
+      channels: Effect.sync(() => Channels.channelsOf(store, config)),
+      setChannels: (change) => Channels.setChannels(store, config, change),
       approveTemplate: (id) => Templates.approveTemplate(store, id),
       approveOriginator: (id) => Originators.approveOriginator(store, id),
       visit: (path, visitor) => Links.visit(store, path, visitor),

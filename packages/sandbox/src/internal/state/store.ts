@@ -9,9 +9,8 @@
 import * as Clock from "effect/Clock"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
-import * as Delivery from "./engines/delivery.js"
-import { fromMicros } from "./engines/money.js"
-import * as ContactGroups from "./groups/groups.js"
+import { fromMicros } from "../kernel/money.js"
+import * as Timeline from "./timeline.js"
 
 /** How many idempotent answers the sandbox replays; older ones are forgotten. @internal */
 export const MAX_REMEMBERED_ANSWERS = 100_000
@@ -57,7 +56,7 @@ export interface StoredMessage {
   /** Held by the account's quiet hours at its destination (and scheduled at their end). */
   readonly inQuietHours: boolean
   /** When it leaves and how it ends; undefined for a message that is never sent. */
-  readonly timeline: Delivery.Timeline | undefined
+  readonly timeline: Timeline.Timeline | undefined
   /** Where its delivery reports are POSTed, when the send gave a URL. */
   readonly dlrCallbackUrl: string | undefined
   /** Epoch millis of its deletion, when deleted. */
@@ -97,7 +96,7 @@ export interface Message {
   readonly text: string
   readonly parts: number
   readonly cost: number
-  readonly status: Delivery.Status
+  readonly status: Timeline.Status
   /** Set when the report of a failed delivery gives one. */
   readonly errorCode: number | null
   readonly createdAt: string
@@ -119,8 +118,8 @@ export interface Campaign {
 }
 
 /**
- * A contact of a seed group (the sandbox's `groups` option); the Groups module keeps the
- * groups and their contacts in its own collection (`groups/groups.ts`).
+ * A contact of a seed group (the sandbox's `groups` option); the contact groups engine
+ * keeps the groups and their contacts in its own collection (`engines/contactGroups.ts`).
  * @internal
  */
 export interface Contact {
@@ -263,7 +262,7 @@ export interface Store {
 const iso = (millis: number) => new Date(millis).toISOString()
 
 const view = (m: StoredMessage, now: number): Message => {
-  const report = Delivery.statusAt(m, now)
+  const report = Timeline.statusAt(m, now)
   return {
     msgId: m.msgId,
     campaignId: m.campaignId,
@@ -290,8 +289,6 @@ const pending = (m: StoredMessage, now: number) =>
 /** @internal */
 export const make = (options: {
   readonly balanceMicros: number
-  /** Seed contact groups, kept by the Groups module. */
-  readonly groups: ReadonlyArray<Group>
   readonly maxRememberedAnswers?: number
   /** Messages kept at most (default `DEFAULT_MAX_MESSAGES`); the oldest are dropped first. */
   readonly maxMessages?: number
@@ -463,7 +460,5 @@ export const make = (options: {
         }),
       findToken: (value) => Effect.sync(() => tokens.get(value))
     }
-    // the seed groups go into the Groups module's collection; new groups get the next ids
-    yield* ContactGroups.seed(store, options.groups)
     return store
   })

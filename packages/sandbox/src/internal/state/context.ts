@@ -4,14 +4,12 @@
  * (seeded when `seed` is set), so tests drive both.
  */
 import type * as Generated from "@smscx/core/Generated"
-import type * as Dates from "../engines/dates.js"
-import type * as Delivery from "../engines/delivery.js"
-import type * as Attachments from "../groups/attachments.js"
-import type * as Store from "../store.js"
-import type * as Auth from "./auth.js"
-import type * as Callbacks from "./callbacks.js"
-import type * as Faults from "./faults.js"
-import type * as Timers from "./timers.js"
+import type * as Auth from "../kernel/auth.js"
+import type * as Callbacks from "../kernel/callbacks.js"
+import type * as Faults from "../kernel/faults.js"
+import type * as Timers from "../kernel/timers.js"
+import type * as Store from "./store.js"
+import type * as Types from "./types.js"
 
 /** Resolved options. @internal */
 export interface Config {
@@ -29,11 +27,11 @@ export interface Config {
   readonly seed: number | undefined
   readonly callbacks: Callbacks.Options
   /** The attachments the sandbox starts with (again after a reset). */
-  readonly attachments: ReadonlyArray<Attachments.NewAttachment>
+  readonly attachments: ReadonlyArray<Types.NewAttachment>
   /** When messages are sent and delivered, and which fail. */
-  readonly delivery: Delivery.Options
+  readonly delivery: Types.DeliveryOptions
   /** The account's quiet hours at each destination, when it has some. */
-  readonly quietHours?: Dates.QuietHours | undefined
+  readonly quietHours?: Types.QuietHours | undefined
   /** The faults injected into API requests (again after a reset); none when absent. */
   readonly faults?: Faults.Resolved | undefined
   /** Messages kept at most (the outbox and reports); the oldest are dropped first. */
