@@ -55,9 +55,12 @@ describe("paging, withResponse and per-call options (Promise)", () => {
   /** Three pages of two opt-outs; records each URL it is asked for. */
   const pagingFetch = () => {
     const urls: Array<string> = []
-    const fetch: typeof globalThis.fetch = async (input) => {
+    /** Each request's `x-test` header, where it had one. */
+    const marks: Array<string | null> = []
+    const fetch: typeof globalThis.fetch = async (input, init) => {
       const url = new URL(String(input))
       urls.push(url.pathname + url.search)
+      marks.push(new Headers(init?.headers).get("x-test"))
       const next = url.searchParams.get("next")
       const page = next === null ? 1 : Number(next.slice(1))
       return new Response(
@@ -69,7 +72,7 @@ describe("paging, withResponse and per-call options (Promise)", () => {
         { status: 200, headers: { "content-type": "application/json", "x-request-id": `req-${page}` } }
       )
     }
-    return { urls, fetch }
+    return { urls, marks, fetch }
   }
   const clientOver = (fetch: typeof globalThis.fetch) => {
     // retry: false: a timed-out call below ends at its deadline, not after the retries' backoff
@@ -112,6 +115,48 @@ describe("paging, withResponse and per-call options (Promise)", () => {
     const error = await rejection(never.account.getAccountBalance({ timeout: 20 }))
     assert.instanceOf(error, TransportError)
     assert.strictEqual((error as TransportError).reason, "Timeout")
+  })
+
+  it("a page's call options (headers, signal) go with every page it fetches; each iteration is its own", async () => {
+    const { fetch, marks, urls } = pagingFetch()
+    const client = clientOver(fetch)
+    const { signal } = new AbortController()
+    const rows = client.optouts.getOptoutsList.all({ limit: 2 }, { headers: { "x-test": "paged" }, signal })
+    for (let round = 0; round < 2; round++) {
+      const ids: Array<number> = []
+      for await (const row of rows) ids.push(row.id)
+      assert.deepStrictEqual(ids, [11, 12, 21, 22, 31, 32])
+    }
+    assert.strictEqual(urls.length, 6)
+    assert.deepStrictEqual(marks, Array(6).fill("paged"))
+  })
+
+  it("aborting the signal mid-loop rejects it with the signal's reason; nothing further is fetched", async () => {
+    const { fetch, urls } = pagingFetch()
+    const client = clientOver(fetch)
+    const controller = new AbortController()
+    const reason = new Error("enough")
+    const pages: Array<unknown> = []
+    const error = await rejection((async () => {
+      for await (const page of client.optouts.getOptoutsList.pages({ limit: 2 }, { signal: controller.signal })) {
+        pages.push(page)
+        controller.abort(reason)
+      }
+    })())
+    assert.strictEqual(error, reason)
+    assert.strictEqual(pages.length, 1)
+    assert.strictEqual(urls.length, 1)
+  })
+
+  it("close() mid-loop rejects its next page with TransportError (reason Closed)", async () => {
+    const { fetch, urls } = pagingFetch()
+    const client = clientOver(fetch)
+    const error = await rejection((async () => {
+      for await (const _ of client.optouts.getOptoutsList.pages({ limit: 2 })) await client.close()
+    })())
+    assert.instanceOf(error, TransportError)
+    assert.strictEqual((error as TransportError).reason, "Closed")
+    assert.strictEqual(urls.length, 1)
   })
 
   it("the correctly spelled alias is the vendor's method", () => {
