@@ -23,6 +23,7 @@ import { InvalidOptionsError } from "@smscx/core/Errors"
 import type * as Operation from "@smscx/core/Operation"
 import * as Transport from "@smscx/transport/Transport"
 import * as Cause from "effect/Cause"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
@@ -30,11 +31,12 @@ import * as FiberRef from "effect/FiberRef"
 import * as HashSet from "effect/HashSet"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
-import * as Runtime from "effect/Runtime"
+import type * as Runtime from "effect/Runtime"
 import * as Scope from "effect/Scope"
 import { adaptService } from "./internal/adapt.js"
 import { Calls } from "./internal/calls.js"
 import { isLogger, loggerOf, logLevels } from "./internal/logging.js"
+import { tracedTransport, withCallSpan } from "./internal/tracing.js"
 
 /**
  * @since 0.1.0
@@ -392,11 +394,14 @@ export class ClientBase implements AsyncDisposable {
       Effect.runFork(Scope.close(this.#scope, runtime))
       throw Cause.squash(runtime.cause)
     }
-    this.#calls = new Calls(runtime.value, this.#tracer)
-    // each group's Effect service, built once over the runtime's transport, then adapted
+    this.#calls = new Calls(runtime.value)
+    // each group's Effect service, built once over the runtime's transport (each of its calls a
+    // span of the user's tracer, if any), then adapted
+    const built = Context.get(runtime.value.context, Transport.Transport)
+    const services = this.#tracer === undefined ? built : tracedTransport(built, this.#tracer)
     const self = this as unknown as Record<string, unknown>
     for (const [name, operations] of Object.entries(groups)) {
-      const service = Runtime.runSync(runtime.value)(ApiService.make(operations))
+      const service = Effect.runSync(Effect.provideService(ApiService.make(operations), Transport.Transport, services))
       self[name] = adaptService(this.#calls, operations, service, aliasesOf(operations))
     }
   }
@@ -410,7 +415,12 @@ export class ClientBase implements AsyncDisposable {
     operation: Operation.Any,
     effect: Effect.Effect<A, E, Transport.Transport>
   ): Promise<A> {
-    return this.#calls.run(operation, effect, undefined)
+    const tracer = this.#tracer
+    return this.#calls.run(
+      operation,
+      tracer === undefined ? effect : withCallSpan(tracer, operation, effect),
+      undefined
+    )
   }
 
   /** Ends the calls in flight (they reject with a `TransportError`, reason `Closed`) and releases the connections; later calls reject the same way. */

@@ -1,5 +1,5 @@
 import { createClient, InvalidPhoneNumberException } from "@smscx/promise"
-import { Account, Sms } from "@smscx/promise/Api"
+import { Account, Optouts, Sms } from "@smscx/promise/Api"
 import { Sandbox } from "@smscx/sandbox"
 import { assert, describe, expect, it } from "vitest"
 import { API_KEY, resources } from "./helpers.js"
@@ -112,5 +112,38 @@ describe("tracer: calls as OpenTelemetry client spans", () => {
       )
       assert.instanceOf(error, InvalidPhoneNumberException, broken)
     }
+  })
+
+  it("a list is a span per page fetched, none for its end; a download is one span", async () => {
+    const { spans, tracer } = recordingTracer()
+    const fetch: typeof globalThis.fetch = async (input) => {
+      const url = new URL(String(input))
+      if (url.pathname.endsWith("/csv")) {
+        return new Response("+31612345678,NL\n", { status: 200, headers: { "content-type": "application/csv" } })
+      }
+      const next = url.searchParams.get("next")
+      const page = next === null ? 1 : Number(next.slice(1))
+      return new Response(
+        JSON.stringify({
+          info: { id: "optouts", link: "", total: 0 },
+          data: [],
+          paging: { next: page < 3 ? `p${page + 1}` : null, previous: null, size: 2 }
+        }),
+        { status: 200, headers: { "content-type": "application/json" } }
+      )
+    }
+    const client = createClient({ optouts: Optouts }, { apiKey: API_KEY, baseUrl: "http://paging.test", fetch, tracer })
+    opened.push(() => client.close())
+    let pages = 0
+    for await (const _ of client.optouts.getOptoutsList.pages({ limit: 2 })) pages++
+    assert.strictEqual(pages, 3)
+    const file = await client.optouts.exportOptoutsToCSV.stream()
+    await file.body.cancel()
+    assert.deepStrictEqual(spans.map((s) => [s.name, s.ended, s.status?.code]), [
+      ["Optouts.getOptoutsList", true, 1],
+      ["Optouts.getOptoutsList", true, 1],
+      ["Optouts.getOptoutsList", true, 1],
+      ["Optouts.exportOptoutsToCSV", true, 1]
+    ])
   })
 })

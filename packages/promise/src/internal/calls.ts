@@ -1,7 +1,6 @@
 /**
  * The calls of one Promise client: each effect run as a fiber on the client's runtime and handed
- * back as a Promise, with the call's signal, the user's span, and `close()` ending what is in
- * flight.
+ * back as a Promise, with the call's signal, and `close()` ending what is in flight.
  */
 import { TransportError } from "@smscx/core/Errors"
 import type * as Operation from "@smscx/core/Operation"
@@ -11,8 +10,6 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import type * as Fiber from "effect/Fiber"
 import * as Runtime from "effect/Runtime"
-import type { SpanTracer } from "../Client.js"
-import { endCallSpan, startCallSpan } from "./tracing.js"
 
 /** The failure of a call the client's closing ended, or that came after it. @internal */
 export const closed = (operation: Operation.Any, why: string) =>
@@ -29,16 +26,14 @@ export class Calls {
   readonly #fork: <A, E>(
     effect: Effect.Effect<A, E, Transport.Transport>
   ) => Fiber.RuntimeFiber<A, E>
-  readonly #tracer: SpanTracer | undefined
   /** Calls in flight: `close()` interrupts them, so that none outlives the client. */
   readonly #inflight = new Set<Fiber.RuntimeFiber<unknown, unknown>>()
   /** Streamed bodies not yet read to their end: `close()` stops them (they error). */
   readonly #streams = new Set<() => Promise<void>>()
   #closed = false
 
-  constructor(runtime: Runtime.Runtime<Transport.Transport>, tracer: SpanTracer | undefined) {
+  constructor(runtime: Runtime.Runtime<Transport.Transport>) {
     this.#fork = Runtime.runFork(runtime)
-    this.#tracer = tracer
   }
 
   get isClosed(): boolean {
@@ -57,12 +52,9 @@ export class Calls {
   ): Promise<A> {
     if (this.#closed) return Promise.reject(closed(operation, "the client is closed"))
     if (signal?.aborted === true) return Promise.reject(signal.reason)
-    const span = this.#tracer === undefined ? undefined : startCallSpan(this.#tracer, operation)
-    // the SDK's own span, and the request's traceparent, are children of the user's
-    const traced = span?.parent === undefined ? effect : Effect.withParentSpan(effect, span.parent)
     // the fiber ends with the call's Exit as its value: a failed call is the Promise's rejection,
     // never also an "unhandled error" log line carrying the failure (and a body) at Debug
-    const fiber = this.#fork(Effect.exit(traced))
+    const fiber = this.#fork(Effect.exit(effect))
     this.#inflight.add(fiber)
     const abort = signal === undefined ? undefined : () => fiber.unsafeInterruptAsFork(fiber.id())
     if (abort !== undefined) signal!.addEventListener("abort", abort, { once: true })
@@ -71,7 +63,6 @@ export class Calls {
         this.#inflight.delete(fiber)
         if (abort !== undefined) signal!.removeEventListener("abort", abort)
         const exit: Exit.Exit<A, E> = Exit.isSuccess(outer) ? outer.value : Exit.failCause(outer.cause)
-        if (span !== undefined) endCallSpan(span, exit)
         if (Exit.isSuccess(exit)) return resolve(exit.value)
         if (Cause.isInterruptedOnly(exit.cause)) {
           // an aborted call rejects with the signal's reason, as fetch does

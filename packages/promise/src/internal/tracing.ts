@@ -1,9 +1,11 @@
 /**
- * Calls as the user's OpenTelemetry spans: one client span per call, started where the call is
- * made (so that it is a child of the span active there), and the parent of the SDK's own span.
+ * Calls as the user's OpenTelemetry spans: one client span per call of the transport (a page of
+ * a list is one, the end of a list none), the parent of the SDK's own span.
  */
 import type * as Operation from "@smscx/core/Operation"
+import type * as Transport from "@smscx/transport/Transport"
 import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Tracer from "effect/Tracer"
 import type { SpanTracer } from "../Client.js"
@@ -28,15 +30,14 @@ const tracing = <A>(step: () => A): A | undefined => {
 /**
  * The user's span of one call, and the parent it gives the SDK's own span (none when the
  * tracer gave no usable span context).
- * @internal
  */
-export interface CallSpan {
+interface CallSpan {
   readonly span: ReturnType<SpanTracer["startSpan"]>
   readonly parent: Tracer.ExternalSpan | undefined
 }
 
-/** Starts the call's span: attributes are the operation, the method and the path template. @internal */
-export const startCallSpan = (tracer: SpanTracer, operation: Operation.Any): CallSpan | undefined => {
+/** Starts the call's span: attributes are the operation, the method and the path template. */
+const startCallSpan = (tracer: SpanTracer, operation: Operation.Any): CallSpan | undefined => {
   const span = tracing(() =>
     tracer.startSpan(operation.spanName, {
       kind: SPAN_KIND_CLIENT,
@@ -60,8 +61,8 @@ export const startCallSpan = (tracer: SpanTracer, operation: Operation.Any): Cal
   return { span, parent }
 }
 
-/** Ends the call's span with the call's outcome: a failure's tag only, as a message may quote input. @internal */
-export const endCallSpan = ({ span }: CallSpan, exit: Exit.Exit<unknown, unknown>): void => {
+/** Ends the call's span with the call's outcome: a failure's tag only, as a message may quote input. */
+const endCallSpan = ({ span }: CallSpan, exit: Exit.Exit<unknown, unknown>): void => {
   if (Exit.isSuccess(exit)) {
     tracing(() => span.setStatus({ code: STATUS_OK }))
   } else {
@@ -73,3 +74,36 @@ export const endCallSpan = ({ span }: CallSpan, exit: Exit.Exit<unknown, unknown
   }
   tracing(() => span.end())
 }
+
+/**
+ * The effect as a span of the user's tracer, started as the effect starts: a call's effect starts
+ * on its fiber, and a fiber starts at once, in the caller's stack, so that the span is a child
+ * of the one active where the call was made.
+ * @internal
+ */
+export const withCallSpan = <A, E, R>(
+  tracer: SpanTracer,
+  operation: Operation.Any,
+  effect: Effect.Effect<A, E, R>
+): Effect.Effect<A, E, R> =>
+  Effect.suspend(() => {
+    const call = startCallSpan(tracer, operation)
+    if (call === undefined) return effect
+    // the SDK's own span, and the request's traceparent, are children of the user's
+    const traced = call.parent === undefined ? effect : Effect.withParentSpan(effect, call.parent)
+    return Effect.onExit(traced, (exit) => Effect.sync(() => endCallSpan(call, exit)))
+  })
+
+/**
+ * The transport with each of its calls (a download's too) a span of the user's tracer: the Effect
+ * services built over it then trace what they send, and only that (the pull that finds the end
+ * of a list sends nothing).
+ * @internal
+ */
+export const tracedTransport = (transport: Transport.Service, tracer: SpanTracer): Transport.Service => ({
+  ...transport,
+  call: (operation, args, options) => withCallSpan(tracer, operation, transport.call(operation, args, options)),
+  callWithResponse: (operation, args, options) =>
+    withCallSpan(tracer, operation, transport.callWithResponse(operation, args, options)),
+  download: (operation, args, options) => withCallSpan(tracer, operation, transport.download(operation, args, options))
+})
