@@ -397,11 +397,15 @@ export class ClientBase implements AsyncDisposable {
     this.#calls = new Calls(runtime.value)
     // each group's Effect service, built once over the runtime's transport (each of its calls a
     // span of the user's tracer, if any), then adapted
-    const built = Context.get(runtime.value.context, Transport.Transport)
-    const services = this.#tracer === undefined ? built : tracedTransport(built, this.#tracer)
+    const runtimeTransport = Context.get(runtime.value.context, Transport.Transport)
+    const servicesTransport = this.#tracer === undefined
+      ? runtimeTransport
+      : tracedTransport(runtimeTransport, this.#tracer)
     const self = this as unknown as Record<string, unknown>
     for (const [name, operations] of Object.entries(groups)) {
-      const service = Effect.runSync(Effect.provideService(ApiService.make(operations), Transport.Transport, services))
+      const service = Effect.runSync(
+        Effect.provideService(ApiService.make(operations), Transport.Transport, servicesTransport)
+      )
       self[name] = adaptService(this.#calls, operations, service, aliasesOf(operations))
     }
   }

@@ -33,7 +33,7 @@ const nextChunk = <A, E>(pull: Effect.Effect<Chunk.Chunk<A>, Option.Option<E>>) 
 
 /**
  * A Stream as an async iterable: each step of the loop pulls the stream as one of the client's
- * calls (its signal, its span, `close()`), and leaving the loop (`break`, `return`, a throw)
+ * calls (its signal, `close()`), and leaving the loop (`break`, `return`, a throw)
  * closes the stream, so that nothing further is fetched.
  */
 const iterableOf = (
