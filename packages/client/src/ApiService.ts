@@ -114,12 +114,16 @@ export type WithAliases<Ops extends Operations, A extends Aliases<Ops>> =
     readonly [K in keyof A]: Method<Ops[A[K]]>
   }
 
+/** How many arguments are the operation's own: its path parameters, then its input if it has one. @internal */
+export const arityOf = (operation: Operation.Any): number =>
+  operation.pathParamNames.length + (operation.input._tag === "None" ? 0 : 1)
+
 /** The operation's own arguments and the call options, apart. @internal */
 export const splitArgs = (
   operation: Operation.Any,
   args: ReadonlyArray<unknown>
 ): readonly [ReadonlyArray<unknown>, TransportModule.CallOptions | undefined] => {
-  const arity = operation.pathParamNames.length + (operation.input._tag === "None" ? 0 : 1)
+  const arity = arityOf(operation)
   return args.length > arity
     ? [args.slice(0, arity), args[arity] as TransportModule.CallOptions | undefined]
     : [args, undefined]

@@ -19,23 +19,24 @@ import * as ApiService from "@smscx/client/ApiService"
 import * as FetchClient from "@smscx/client/FetchClient"
 import * as ClientLayers from "@smscx/client/SmsCx"
 import * as Api from "@smscx/core/Api"
-import { InvalidOptionsError, RequestValidationError, TransportError } from "@smscx/core/Errors"
+import { InvalidOptionsError } from "@smscx/core/Errors"
 import type * as Operation from "@smscx/core/Operation"
 import * as Transport from "@smscx/transport/Transport"
 import * as Cause from "effect/Cause"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
-import type * as Fiber from "effect/Fiber"
 import * as FiberRef from "effect/FiberRef"
 import * as HashSet from "effect/HashSet"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
-import * as LogLevel from "effect/LogLevel"
-import * as Runtime from "effect/Runtime"
+import type * as Runtime from "effect/Runtime"
 import * as Scope from "effect/Scope"
-import * as Stream from "effect/Stream"
-import * as Tracer from "effect/Tracer"
+import { adaptService } from "./internal/adapt.js"
+import { Calls } from "./internal/calls.js"
+import { isLogger, loggerOf, logLevels } from "./internal/logging.js"
+import { tracedTransport, withCallSpan } from "./internal/tracing.js"
 
 /**
  * @since 0.1.0
@@ -89,11 +90,6 @@ export interface SpanTracer {
   }
 }
 
-/** OpenTelemetry's `SpanKind.CLIENT`, `SpanStatusCode.OK` and `.ERROR`. */
-const SPAN_KIND_CLIENT = 2
-const STATUS_OK = 1
-const STATUS_ERROR = 2
-
 /**
  * A log line: its level, its message, and the message's facts as fields.
  * @since 0.3.0
@@ -131,14 +127,6 @@ type CredentialFields = {
  */
 export type LogLevelName = "debug" | "info" | "warn" | "error" | "none"
 
-const logLevels: Record<LogLevelName, LogLevel.LogLevel> = {
-  debug: LogLevel.Debug,
-  info: LogLevel.Info,
-  warn: LogLevel.Warning,
-  error: LogLevel.Error,
-  none: LogLevel.None
-}
-
 /** The Promise client's own options' names, beside the transport's: held to `Options` by the compiler. */
 const ownOptionNames: ReadonlyArray<string> = Object.keys(
   { fetch: true, log: true, logger: true, tracer: true } as const satisfies Record<
@@ -149,70 +137,6 @@ const ownOptionNames: ReadonlyArray<string> = Object.keys(
 
 /** Every key of every member of a union. */
 type KeysOf<T> = T extends unknown ? keyof T : never
-
-/** The per-call options the Promise client takes off before the transport sees them. */
-const ownCallOptionNames: ReadonlyArray<string> = Object.keys(
-  { signal: true } as const satisfies Record<Exclude<keyof CallOptions, keyof Transport.CallOptions>, true>
-)
-
-/** An Effect log level as the Promise client names it. */
-const levelName = (level: LogLevel.LogLevel): Exclude<LogLevelName, "none"> =>
-  LogLevel.lessThan(level, LogLevel.Info)
-    ? "debug"
-    : LogLevel.lessThan(level, LogLevel.Warning)
-    ? "info"
-    : LogLevel.lessThan(level, LogLevel.Error)
-    ? "warn"
-    : "error"
-
-/** The default: one line to standard error (the console's matching method where there is no process). */
-const toStandardError: LogFunction = (level, message) => {
-  const stderr = (globalThis as { process?: { stderr?: { write?: (line: string) => unknown } } }).process?.stderr
-  const line = `${new Date().toISOString()} ${level.toUpperCase()} ${message}`
-  if (typeof stderr?.write === "function") stderr.write(`${line}\n`)
-  else console[level](line)
-}
-
-/**
- * The client's logger: each Effect log line (message and annotations) handed to the user's
- * logger, or written to standard error. A logger that throws loses its line, never the call.
- */
-const loggerOf = (logger: LogFunction | LoggerObject | undefined): Logger.Logger<unknown, void> => {
-  const write: LogFunction = logger === undefined
-    ? toStandardError
-    : typeof logger === "function"
-    ? logger
-    : (level, message, fields) => logger[level](message, fields)
-  return Logger.make(({ annotations, logLevel, message }) => {
-    const text = (Array.isArray(message) ? message : [message]).map(String).join(" ")
-    const fields: Record<string, unknown> = {}
-    for (const [key, value] of annotations) fields[key] = value
-    try {
-      write(levelName(logLevel), text, fields)
-    } catch {
-      // a log line is not worth a failed call
-    }
-  })
-}
-
-/**
- * A step of the user's tracer: one that throws (or hands back no span context) costs the call its
- * span, never its answer or its declared error, as a logger that throws loses only its line.
- */
-const tracing = <A>(step: () => A): A | undefined => {
-  try {
-    return step()
-  } catch {
-    return undefined
-  }
-}
-
-const isLogger = (logger: unknown): logger is LogFunction | LoggerObject =>
-  typeof logger === "function" ||
-  (typeof logger === "object" && logger !== null &&
-    (["debug", "info", "warn", "error"] as const).every((level) =>
-      typeof (logger as Record<string, unknown>)[level] === "function"
-    ))
 
 /** `process.env`, where there is one (not in browsers). */
 const environment = (): Readonly<Record<string, string | undefined>> =>
@@ -413,16 +337,13 @@ export const createClient = <const G extends Groups>(groups: G, options: Options
  * @category clients
  */
 export class ClientBase implements AsyncDisposable {
-  /** The client's runtime, or why its layers could not be built (then every call fails with it). */
+  /** The client's runtime, or why its layers could not be built (then the constructor throws it). */
   readonly #runtime: Exit.Exit<Runtime.Runtime<Transport.Transport>, InvalidOptionsError>
   /** Where the runtime's resources live (connections, token refreshes): `close()` closes it. */
   readonly #scope = Effect.runSync(Scope.make())
   readonly #tracer: SpanTracer | undefined
-  /** Calls in flight: `close()` interrupts them, so that none outlives the client. */
-  readonly #inflight = new Set<Fiber.RuntimeFiber<unknown, unknown>>()
-  #closed = false
-  /** Streamed files not yet read to their end: `close()` stops them (their body errors). */
-  readonly #streams = new Set<() => Promise<void>>()
+  /** The calls on the runtime: in flight, streaming, and whether the client is closed. */
+  readonly #calls: Calls
 
   /** @throws InvalidOptionsError when an option cannot work (named in its message); nothing is sent. */
   constructor(groups: Groups, options: Options = {}) {
@@ -468,145 +389,24 @@ export class ClientBase implements AsyncDisposable {
       Effect.locallyWith(FiberRef.currentLoggers, HashSet.add(loggerOf(logger))),
       Effect.runSyncExit
     )
+    const runtime = this.#runtime
+    if (Exit.isFailure(runtime)) {
+      Effect.runFork(Scope.close(this.#scope, runtime))
+      throw Cause.squash(runtime.cause)
+    }
+    this.#calls = new Calls(runtime.value)
+    // each group's Effect service, built once over the runtime's transport (each of its calls a
+    // span of the user's tracer, if any), then adapted
+    const runtimeTransport = Context.get(runtime.value.context, Transport.Transport)
+    const servicesTransport = this.#tracer === undefined
+      ? runtimeTransport
+      : tracedTransport(runtimeTransport, this.#tracer)
     const self = this as unknown as Record<string, unknown>
     for (const [name, operations] of Object.entries(groups)) {
-      const methods: Record<string, unknown> = {}
-      for (const [id, operation] of Object.entries(operations)) {
-        // the call options, if any, come right after the operation's own arguments; anything but
-        // an object there (a string, an array, a signal that is not one) is refused before sending
-        const split = (args: ReadonlyArray<unknown>) => {
-          const [own, options] = ApiService.splitArgs(operation, args)
-          if (options === undefined) return { own, signal: undefined, transport: undefined }
-          if (typeof options !== "object" || options === null || Array.isArray(options)) {
-            throw invalidOptions(operation, [], "must be an object")
-          }
-          const { signal, ...transport } = options as CallOptions
-          if (signal !== undefined && !(signal instanceof AbortSignal)) {
-            throw invalidOptions(operation, ["signal"], "must be an AbortSignal")
-          }
-          // a name that is not a call option (`retries`, `sigal`) is refused before sending
-          const checked = Transport.validateCall(transport, ownCallOptionNames)
-          if (Either.isLeft(checked)) {
-            throw invalidOptions(operation, checked.left.option.split("."), checked.left.problem)
-          }
-          return { own, signal, transport }
-        }
-        const run = <A>(
-          signal: AbortSignal | undefined,
-          f: (transport: Transport.Transport["Type"]) => Effect.Effect<A, unknown>
-        ) => this.#run(operation, Effect.flatMap(Transport.Transport, f), signal)
-        const method = async (...args: Array<unknown>) => {
-          const { own, signal, transport } = split(args)
-          return run(signal, (t) => t.call(operation, own, transport))
-        }
-        const withResponse = async (...args: Array<unknown>) => {
-          const { own, signal, transport } = split(args)
-          return run(signal, (t) => t.callWithResponse(operation, own, transport))
-        }
-        const extras: Record<string, unknown> = { withResponse }
-        if (operation.paging) {
-          const pages = (...args: Array<unknown>): AsyncIterable<unknown> => {
-            return {
-              async *[Symbol.asyncIterator]() {
-                const { own, signal, transport } = split(args)
-                // a cursor that comes back would repeat the pages without end
-                const visit = ApiService.cursorTrail(operation)
-                let cursor: string | undefined
-                do {
-                  const repeated = visit(cursor)
-                  if (repeated !== undefined) throw repeated
-                  const page = await run(
-                    signal,
-                    (t) => t.call(operation, ApiService.argsForCursor(operation, own, cursor), transport)
-                  )
-                  yield page
-                  cursor = ApiService.nextCursor(page)
-                } while (cursor !== undefined)
-              }
-            }
-          }
-          extras.pages = pages
-          extras.all = (...args: Array<unknown>): AsyncIterable<unknown> => ({
-            async *[Symbol.asyncIterator]() {
-              for await (const page of pages(...args)) yield* ApiService.itemsOf(page)
-            }
-          })
-        }
-        if (operation.success._tag === "File") {
-          extras.stream = async (...args: Array<unknown>): Promise<FileStream> => {
-            const { own, signal, transport } = split(args)
-            // the connection lives in a scope of its own, closed when the body ends, is cancelled,
-            // is stopped (the client closes, the call's signal aborts)
-            const scope = Effect.runSync(Scope.make())
-            let controller: ReadableStreamDefaultController<Uint8Array> | undefined
-            /** Why the body was stopped from outside: it errors with it, never ends as if whole. */
-            let stopped: { readonly reason: unknown } | undefined
-            // read through a function: TypeScript keeps the narrowing from before an await
-            const stoppedNow = () => stopped
-            const onAbort = () => void stop(signal!.reason)
-            const release = () => {
-              this.#streams.delete(onClose)
-              signal?.removeEventListener("abort", onAbort)
-              return Scope.close(scope, Exit.void)
-            }
-            const stop = (reason: unknown): Promise<void> => {
-              if (stopped === undefined) {
-                stopped = { reason }
-                try {
-                  controller?.error(reason)
-                } catch {
-                  // already closed or errored: nothing more to tell the reader
-                }
-              }
-              return Effect.runPromise(release())
-            }
-            const onClose = () =>
-              stop(closed(operation, "the client was closed while the file was arriving: the file is incomplete"))
-            this.#streams.add(onClose)
-            try {
-              const file = await run(signal, (t) => Scope.extend(t.download(operation, own, transport), scope))
-              // pulled chunk by chunk as the reader asks (a lean ReadableStream over the Stream's pull)
-              const pull = await Effect.runPromise(Scope.extend(Stream.toPull(file.stream), scope))
-              const body = new ReadableStream<Uint8Array>({
-                start: (c) => {
-                  controller = c
-                },
-                pull: async (controller) => {
-                  if (stopped !== undefined) return controller.error(stopped.reason)
-                  const exit = await Effect.runPromiseExit(pull)
-                  // stopped while this read waited: what it gives is not the file's end
-                  const stoppedMeanwhile = stoppedNow()
-                  if (stoppedMeanwhile !== undefined) return controller.error(stoppedMeanwhile.reason)
-                  if (Exit.isSuccess(exit)) {
-                    for (const bytes of exit.value) controller.enqueue(bytes)
-                    return
-                  }
-                  await Effect.runPromise(release())
-                  // a failure of None is the end of the stream
-                  const failure = Cause.failureOption(exit.cause)
-                  if (failure._tag === "None") controller.error(Cause.squash(exit.cause))
-                  else if (failure.value._tag === "None") controller.close()
-                  else controller.error(failure.value.value)
-                },
-                cancel: () => Effect.runPromise(release())
-              })
-              // as fetch does: aborting the signal after the answer came errors its body
-              if (signal !== undefined) {
-                if (signal.aborted) await stop(signal.reason)
-                else signal.addEventListener("abort", onAbort, { once: true })
-              }
-              return { contentType: file.contentType, fileName: file.fileName, contentLength: file.contentLength, body }
-            } catch (error) {
-              await Effect.runPromise(release())
-              throw error
-            }
-          }
-        }
-        methods[id] = Object.assign(method, extras)
-      }
-      // a correctly spelled alias is the same method
-      for (const [alias, id] of aliasesOf(operations)) methods[alias] = methods[id]
-      self[name] = Object.freeze(methods)
+      const service = Effect.runSync(
+        Effect.provideService(ApiService.make(operations), Transport.Transport, servicesTransport)
+      )
+      self[name] = adaptService(this.#calls, operations, service, aliasesOf(operations))
     }
   }
 
@@ -619,99 +419,18 @@ export class ClientBase implements AsyncDisposable {
     operation: Operation.Any,
     effect: Effect.Effect<A, E, Transport.Transport>
   ): Promise<A> {
-    return this.#run(operation, effect, undefined)
-  }
-
-  async #run<A, E>(
-    operation: Operation.Any,
-    effect: Effect.Effect<A, E, Transport.Transport>,
-    signal: AbortSignal | undefined
-  ): Promise<A> {
-    if (this.#closed) throw closed(operation, "the client is closed")
-    if (signal?.aborted === true) throw signal.reason
     const tracer = this.#tracer
-    const span = tracer === undefined ? undefined : tracing(() =>
-      tracer.startSpan(operation.spanName, {
-        kind: SPAN_KIND_CLIENT,
-        attributes: {
-          "smscx.operation": operation.id,
-          "http.request.method": operation.method,
-          "url.template": operation.path
-        }
-      })
+    return this.#calls.run(
+      operation,
+      tracer === undefined ? effect : withCallSpan(tracer, operation, effect),
+      undefined
     )
-    const context = span === undefined ? undefined : tracing(() => {
-      const { spanId, traceFlags, traceId } = span.spanContext()
-      return typeof traceId === "string" && typeof spanId === "string" && typeof traceFlags === "number"
-        ? { spanId, traceFlags, traceId }
-        : undefined
-    })
-    // the SDK's own span, and the request's traceparent, are children of the user's
-    const traced = context === undefined ? effect : Effect.withParentSpan(
-      effect,
-      Tracer.externalSpan({
-        traceId: context.traceId,
-        spanId: context.spanId,
-        sampled: (context.traceFlags & 1) === 1
-      })
-    )
-    // the fiber ends with the call's Exit as its value: a failed call is the Promise's rejection,
-    // never also an "unhandled error" log line carrying the failure (and a body) at Debug
-    const runtime = this.#runtime
-    const fiber: Fiber.RuntimeFiber<Exit.Exit<A, E | InvalidOptionsError>> = Exit.isSuccess(runtime)
-      ? Runtime.runFork(runtime.value)(Effect.exit(traced))
-      : Effect.runFork(Effect.exit(Effect.failCause(runtime.cause)))
-    this.#inflight.add(fiber)
-    const abort = () => fiber.unsafeInterruptAsFork(fiber.id())
-    signal?.addEventListener("abort", abort, { once: true })
-    try {
-      const outer = await new Promise<Exit.Exit<Exit.Exit<A, E | InvalidOptionsError>>>((resolve) =>
-        fiber.addObserver(resolve)
-      )
-      const exit: Exit.Exit<A, E | InvalidOptionsError> = Exit.isSuccess(outer)
-        ? outer.value
-        : Exit.failCause(outer.cause)
-      if (Exit.isSuccess(exit)) {
-        if (span !== undefined) tracing(() => span.setStatus({ code: STATUS_OK }))
-        return exit.value
-      }
-      if (span !== undefined) {
-        // the tag only: a message may quote input (a phone number in a path)
-        const failure = Cause.squash(exit.cause) as { readonly _tag?: unknown; readonly attempts?: unknown }
-        tracing(() => {
-          span.setStatus({ code: STATUS_ERROR, message: typeof failure?._tag === "string" ? failure._tag : "failed" })
-          if (typeof failure?.attempts === "number") span.setAttribute("smscx.attempts", failure.attempts)
-        })
-      }
-      if (Cause.isInterruptedOnly(exit.cause)) {
-        // an aborted call rejects with the signal's reason, as fetch does
-        if (isAborted(signal)) throw signal!.reason
-        if (this.#closed) throw closed(operation, "the client was closed while the call was in flight")
-      }
-      // the error itself, not a FiberFailure, so that instanceof and _tag work
-      throw Cause.squash(exit.cause)
-    } finally {
-      if (span !== undefined) tracing(() => span.end())
-      this.#inflight.delete(fiber)
-      signal?.removeEventListener("abort", abort)
-    }
   }
 
   /** Ends the calls in flight (they reject with a `TransportError`, reason `Closed`) and releases the connections; later calls reject the same way. */
   async close(): Promise<void> {
-    if (this.#closed) return
-    this.#closed = true
-    // as an aborted call's fiber is: interrupted, then awaited (each call's own finally runs)
-    await Promise.all(
-      [...this.#inflight].map((fiber) => {
-        fiber.unsafeInterruptAsFork(fiber.id())
-        return new Promise((resolve) => fiber.addObserver(resolve))
-      })
-    )
-    // a file still arriving errors (TransportError, reason Closed): never a cleanly ended, cut file
-    const stopping = [...this.#streams].map((stop) => stop())
-    this.#streams.clear()
-    await Promise.all(stopping)
+    if (this.#calls.isClosed) return
+    await this.#calls.close()
     await Effect.runPromise(Scope.close(this.#scope, Exit.void))
   }
 
@@ -719,21 +438,3 @@ export class ClientBase implements AsyncDisposable {
     return this.close()
   }
 }
-
-// a function, so that TypeScript does not keep the narrowing from before the await
-const isAborted = (signal: AbortSignal | undefined) => signal?.aborted === true
-
-const invalidOptions = (operation: Operation.Any, path: ReadonlyArray<string>, problem: string) =>
-  new RequestValidationError({
-    operation: operation.id,
-    message: `${operation.id}: ${["options", ...path].join(".")} ${problem}`,
-    issues: [{ path: ["options", ...path], message: problem }]
-  })
-
-const closed = (operation: Operation.Any, why: string) =>
-  new TransportError({
-    reason: "Closed",
-    method: operation.method,
-    url: operation.path,
-    message: `${operation.method} ${operation.path}: ${why}`
-  })

@@ -36,7 +36,8 @@ export type GroupsOf = Omit<Client<typeof Api.groups>, keyof ClientBase>
  * @since 0.1.0
  * @category models
  */
-// the groups are set on the instance by ClientBase's constructor, from the same Api.groups
+// the groups are set on the instance by ClientBase's constructor (adapted from the Effect
+// services of the same Api.groups)
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface SmsCx extends GroupsOf {}
 
@@ -51,13 +52,13 @@ export interface SmsCx extends GroupsOf {}
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class SmsCx extends ClientBase {
-  /** @throws InvalidOptionsError when an option cannot work (named in its message); nothing is sent. */
   /**
    * Bulk sending: `client.bulk.sms(recipients, message, { onProgress, signal })`, and the same
    * for `viber`, `whatsapp` and `multichannel`.
    */
   readonly bulk: BulkClient
 
+  /** @throws InvalidOptionsError when an option cannot work (named in its message); nothing is sent. */
   constructor(options: Options = {}) {
     super(Api.groups, options)
     this.bulk = bulkOf(this)

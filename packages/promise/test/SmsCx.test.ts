@@ -12,60 +12,14 @@ import {
   TransportError
 } from "@smscx/promise"
 import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
 import * as Runtime from "effect/Runtime"
-import * as Http from "node:http"
-import type { AddressInfo } from "node:net"
 import { inspect } from "node:util"
-import { afterEach, assert, describe, expect, it } from "vitest"
+import { assert, describe, expect, it } from "vitest"
 // @smscx/sandbox is not a dependency of @smscx/promise (yet): reach it by path
 import { Sandbox } from "@smscx/sandbox"
+import { API_KEY, APP, DE, hello, INVALID, LATER, NL, rejection, resources, UNKNOWN_ID } from "./helpers.js"
 
-const API_KEY = "sk-test-Qm7Vd9XbL2"
-const APP = { applicationId: "app-1", applicationSecret: "app-secret-Zq8xW2" }
-const NL = "+31612345678" // 0.072 a part
-const DE = "+4915123456789" // 0.079 a part
-const INVALID = "+3161234"
-const UNKNOWN_ID = "0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11"
-/** Far enough ahead of the real clock the Promise client runs on. */
-const LATER = "2099-01-01 10:00:00"
-const hello = { from: "InfoText", text: "Hello" } as const
-
-/** Everything opened by a test, closed after it. */
-const opened: Array<() => Promise<void>> = []
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((close) => close()))
-})
-
-/** A client of a new in-process sandbox (accepting `API_KEY` and `APP` unless told otherwise). */
-const setup = (
-  client: Partial<ConstructorParameters<typeof SmsCx>[0]> = {},
-  sandbox: Sandbox.Options = {}
-) => {
-  const server = Sandbox.inProcessFetch({ apiKeys: [API_KEY], applications: [APP], ...sandbox })
-  const credentials = "apiKey" in client || "accessToken" in client || "applicationId" in client
-    ? client
-    : { apiKey: API_KEY, ...client }
-  const options = { ...credentials, baseUrl: Sandbox.baseUrl, fetch: server.fetch }
-  const smscx = new SmsCx(options as ConstructorParameters<typeof SmsCx>[0])
-  opened.push(() => smscx.close(), server.close)
-  const state = {
-    balance: () => Effect.runPromise(server.sandbox.balance),
-    messages: () => Effect.runPromise(server.sandbox.messages)
-  }
-  return { client: smscx, server, state }
-}
-
-/** Rejects after `millis`: a bound for what must settle promptly. */
-const within = <A>(millis: number, promise: Promise<A>): Promise<A> =>
-  Promise.race([
-    promise,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`not settled within ${millis} ms`)), millis))
-  ])
-
-/** What a promise rejected with; fails the test if it resolved. */
-const rejection = (promise: Promise<unknown>): Promise<unknown> =>
-  promise.then((value) => assert.fail(`resolved with ${JSON.stringify(value)}`), (error: unknown) => error)
+const { opened, setup } = resources()
 
 describe("every operation through the Promise client", () => {
   it("sms.sendSms and sms.estimateSms: priced, billed (the estimate not)", async () => {
@@ -248,116 +202,7 @@ describe("rejections are the SDK's tagged errors themselves", () => {
   })
 })
 
-describe("{ signal } as the last argument", () => {
-  /** A fetch that never answers; it rejects only when its signal aborts. */
-  const hanging = () => {
-    const signals: Array<AbortSignal> = []
-    const fetch: typeof globalThis.fetch = (_input, init) =>
-      new Promise((_, reject) => {
-        const signal = init?.signal
-        if (signal == null) return
-        signals.push(signal)
-        signal.addEventListener("abort", () => reject(signal.reason))
-      })
-    return { fetch, signals }
-  }
-
-  it("aborting rejects the pending call promptly, and aborts its request", async () => {
-    const { fetch, signals } = hanging()
-    const client = new SmsCx({ apiKey: API_KEY, baseUrl: Sandbox.baseUrl, fetch })
-    opened.push(() => client.close())
-    const controller = new AbortController()
-    const call = rejection(client.sms.sendSms({ to: [NL], ...hello }, { signal: controller.signal }))
-    await new Promise((resolve) => setTimeout(resolve, 20))
-    assert.strictEqual(signals.length, 1)
-    const started = Date.now()
-    controller.abort()
-    const error = await within(1000, call)
-    assert.isBelow(Date.now() - started, 1000)
-    // the signal's own reason, as fetch rejects
-    assert.strictEqual(error, controller.signal.reason)
-    assert.strictEqual((error as DOMException).name, "AbortError")
-    assert.isTrue(signals[0]!.aborted)
-  })
-
-  it("an aborted signal rejects at once", async () => {
-    const { fetch } = hanging()
-    const client = new SmsCx({ apiKey: API_KEY, baseUrl: Sandbox.baseUrl, fetch })
-    opened.push(() => client.close())
-    const signal = AbortSignal.abort(new Error("changed my mind"))
-    const error = await within(1000, rejection(client.account.getAccountBalance({ signal })))
-    assert.strictEqual(error, signal.reason)
-  })
-
-  it("a signal that is not aborted changes nothing, whatever the arity", async () => {
-    const { client, state } = setup()
-    const { signal } = new AbortController()
-    assert.strictEqual((await client.account.getAccountBalance({ signal })).balance, 100)
-    const pricing = await client.account.getChannelPricingByCountryIso("viber", "transactional", "DE", { signal })
-    assert.deepStrictEqual(pricing, { countryCode: { TRANSACTIONAL: 0.031, PROMOTIONAL: 0.045 } })
-    const sent = await client.sms.sendSms({ to: [NL], ...hello, scheduledDate: LATER }, { signal })
-    const deleted = await client.sms.deleteScheduledSms(sent.data[0]!.msgId, { signal })
-    assert.strictEqual(deleted.info.creditReturned, 0.072)
-    assert.strictEqual(await state.balance(), 100)
-  })
-})
-
-describe("lifecycle", () => {
-  it("close() resolves; later calls reject with TransportError (reason Closed)", async () => {
-    const { client } = setup()
-    await client.account.getAccountBalance()
-    await expect(client.close()).resolves.toBeUndefined()
-    const error = await rejection(client.account.getAccountBalance())
-    assert.instanceOf(error, TransportError)
-    assert.strictEqual((error as TransportError).reason, "Closed")
-    await expect(client.close()).resolves.toBeUndefined()
-  })
-
-  // a server that accepts the connection and never answers
-  const hanging = async () => {
-    const server = Http.createServer(() => {})
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-    opened.push(() =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      })
-    )
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  }
-
-  for (const fetch of [undefined, globalThis.fetch]) {
-    const label = fetch === undefined ? "the default Node client" : "globalThis.fetch"
-    it(`${label}: a server that never answers times out after \`timeout\``, async () => {
-      const client = new SmsCx({
-        apiKey: API_KEY,
-        baseUrl: await hanging(),
-        timeout: "500 millis",
-        // each attempt times out; retried, the call would take the backoff's seconds as well
-        retry: false,
-        ...(fetch ? { fetch } : {})
-      })
-      opened.push(() => client.close())
-      const error = await rejection(client.account.getAccountBalance())
-      assert.instanceOf(error, TransportError)
-      assert.strictEqual((error as TransportError).reason, "Timeout")
-    })
-
-    it(`${label}: close() ends the calls in flight`, async () => {
-      const client = new SmsCx({ apiKey: API_KEY, baseUrl: await hanging(), ...(fetch ? { fetch } : {}) })
-      const pending = Promise.all([
-        rejection(client.account.getAccountBalance()),
-        rejection(client.sms.sendSms({ to: [NL], ...hello }))
-      ])
-      await new Promise((resolve) => setTimeout(resolve, 50))
-      await client.close()
-      for (const error of await pending) {
-        assert.instanceOf(error, TransportError)
-        assert.strictEqual((error as TransportError).reason, "Closed")
-      }
-    })
-  }
-
+describe("the constructor", () => {
   it("options that cannot work throw InvalidOptionsError from the constructor, naming the option", () => {
     const cases: ReadonlyArray<readonly [ConstructorParameters<typeof SmsCx>[0], string]> = [
       [{ apiKey: "key\r\nX-Injected: 1" }, "apiKey"],
@@ -377,32 +222,6 @@ describe("lifecycle", () => {
       assert.instanceOf(thrown, InvalidOptionsError)
       assert.strictEqual((thrown as InvalidOptionsError).option, option)
       assert.notInclude((thrown as Error).message, "X-Injected")
-    }
-  })
-
-  it("await using closes the client at the end of its block", async () => {
-    const server = Sandbox.inProcessFetch({ apiKeys: [API_KEY] })
-    let escaped: SmsCx | undefined
-    {
-      await using client = new SmsCx({ apiKey: API_KEY, baseUrl: Sandbox.baseUrl, fetch: server.fetch })
-      escaped = client
-      assert.strictEqual((await client.account.getAccountBalance()).balance, 100)
-    }
-    assert.instanceOf(await rejection(escaped.account.getAccountBalance()), TransportError)
-  })
-
-  it("over a real loopback socket, with the default Node HTTP client", async () => {
-    const server = await Sandbox.start({ port: 0, apiKeys: [API_KEY] })
-    opened.push(server.close)
-    assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/)
-    const client = new SmsCx({ apiKey: API_KEY, baseUrl: server.url })
-    try {
-      const sent = await client.sms.sendSms({ to: [NL], ...hello })
-      assert.deepStrictEqual([sent.data[0]!.status, sent.info.totalCost], ["ACCEPTED", 0.072])
-      assert.strictEqual((await client.account.getAccountBalance()).balance, 99.928)
-      assert.instanceOf(await rejection(client.sms.sendSms({ to: [INVALID], ...hello })), InvalidPhoneNumberException)
-    } finally {
-      await client.close()
     }
   })
 })
@@ -453,153 +272,6 @@ describe("secrets never show", () => {
       assertNoSecret(String(error))
       assertNoSecret(inspect(error, { depth: null, showHidden: true }))
     }
-  })
-})
-
-describe("paging, withResponse and per-call options (Promise)", () => {
-  const optout = (id: number) => ({
-    id,
-    phoneNumber: "+31612345678",
-    countryIso: "NL",
-    optoutFrom: "link",
-    datetime: "2024-05-01 10:00:00"
-  })
-  /** Three pages of two opt-outs; records each URL it is asked for. */
-  const pagingFetch = () => {
-    const urls: Array<string> = []
-    const fetch: typeof globalThis.fetch = async (input) => {
-      const url = new URL(String(input))
-      urls.push(url.pathname + url.search)
-      const next = url.searchParams.get("next")
-      const page = next === null ? 1 : Number(next.slice(1))
-      return new Response(
-        JSON.stringify({
-          info: { id: "optouts", link: "", total: 6 },
-          data: [optout(page * 10 + 1), optout(page * 10 + 2)],
-          paging: { next: page < 3 ? `p${page + 1}` : null, previous: null, size: 2 }
-        }),
-        { status: 200, headers: { "content-type": "application/json", "x-request-id": `req-${page}` } }
-      )
-    }
-    return { urls, fetch }
-  }
-  const clientOver = (fetch: typeof globalThis.fetch) => {
-    // retry: false: a timed-out call below ends at its deadline, not after the retries' backoff
-    const client = new SmsCx({ apiKey: API_KEY, baseUrl: "http://paging.test", fetch, retry: false })
-    opened.push(() => client.close())
-    return client
-  }
-
-  it("for await ... of all(): every item, page by page", async () => {
-    const { fetch, urls } = pagingFetch()
-    const ids: Array<number> = []
-    for await (const row of clientOver(fetch).optouts.getOptoutsList.all({ limit: 2 })) ids.push(row.id)
-    assert.deepStrictEqual(ids, [11, 12, 21, 22, 31, 32])
-    assert.deepStrictEqual(urls, ["/optouts?limit=2", "/optouts?limit=2&next=p2", "/optouts?limit=2&next=p3"])
-  })
-
-  it("breaking out of the loop fetches no further page", async () => {
-    const { fetch, urls } = pagingFetch()
-    const client = clientOver(fetch)
-    for await (const row of client.optouts.getOptoutsList.all({ limit: 2 })) {
-      if (row.id === 12) break
-    }
-    assert.strictEqual(urls.length, 1)
-    const pages = []
-    for await (const page of client.optouts.getOptoutsList.pages({ limit: 2 })) {
-      pages.push(page.paging.next)
-      if (pages.length === 2) break
-    }
-    assert.deepStrictEqual(pages, ["p2", "p3"])
-    assert.strictEqual(urls.length, 3)
-  })
-
-  it("withResponse gives the metadata; a per-call timeout overrides the client's", async () => {
-    const { fetch } = pagingFetch()
-    const client = clientOver(fetch)
-    const { data, response } = await client.optouts.getOptoutsList.withResponse({ limit: 2 })
-    assert.strictEqual(data.data.length, 2)
-    assert.strictEqual(response.requestId, "req-1")
-    const never = clientOver(() => new Promise<Response>(() => {}))
-    const error = await rejection(never.account.getAccountBalance({ timeout: 20 }))
-    assert.instanceOf(error, TransportError)
-    assert.strictEqual((error as TransportError).reason, "Timeout")
-  })
-
-  it("the correctly spelled alias is the vendor's method", () => {
-    const client = clientOver(pagingFetch().fetch)
-    assert.strictEqual(client.conversations.getConversationsList, client.conversations.getConverstionsList)
-  })
-})
-
-describe("file exports (Promise)", () => {
-  /** A loopback server answering every request with `total` bytes of CSV, streamed. */
-  const csv = async (total: number) => {
-    const state = { written: 0, closed: 0 }
-    const server = Http.createServer((_, res) => {
-      res.writeHead(200, {
-        "content-type": "application/csv",
-        "content-disposition": "attachment; filename=\"optouts.csv\""
-      })
-      const chunk = Buffer.alloc(64 * 1024, 0x41)
-      let sent = 0
-      res.on("close", () => state.closed++)
-      const pump = () => {
-        while (sent < total) {
-          sent += chunk.byteLength
-          state.written += chunk.byteLength
-          if (!res.write(chunk)) return void res.once("drain", pump)
-        }
-        res.end()
-      }
-      pump()
-    })
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-    opened.push(() =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      })
-    )
-    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, state }
-  }
-
-  it("read whole: { contentType, fileName, bytes }", async () => {
-    const { url } = await csv(128 * 1024)
-    const client = new SmsCx({ apiKey: API_KEY, baseUrl: url })
-    opened.push(() => client.close())
-    const file = await client.optouts.exportOptoutsToCSV()
-    assert.strictEqual(file.bytes.byteLength, 128 * 1024)
-    assert.deepStrictEqual([file.contentType, file.fileName], ["application/csv", "optouts.csv"])
-  })
-
-  it("stream(): a web ReadableStream read to its end, a cancelled one closes its connection", async () => {
-    const total = 64 * 1024 * 1024
-    const { state, url } = await csv(total)
-    const client = new SmsCx({ apiKey: API_KEY, baseUrl: url })
-    opened.push(() => client.close())
-    const file = await client.optouts.exportOptoutsToCSV.stream()
-    assert.deepStrictEqual([file.contentType, file.fileName], ["application/csv", "optouts.csv"])
-    let received = 0
-    for await (const chunk of file.body as unknown as AsyncIterable<Uint8Array>) received += chunk.byteLength
-    assert.strictEqual(received, total)
-
-    const second = await client.optouts.exportOptoutsToCSV.stream()
-    const reader = second.body.getReader()
-    await reader.read()
-    await reader.cancel()
-    await new Promise((resolve) => setTimeout(resolve, 200))
-    assert.strictEqual(state.closed, 2, "both connections are closed")
-    assert.isBelow(state.written, 2 * total, "the cancelled download stopped early")
-  })
-
-  it("close() ends a download left unread", async () => {
-    const { state, url } = await csv(512 * 1024 * 1024)
-    const client = new SmsCx({ apiKey: API_KEY, baseUrl: url })
-    await client.optouts.exportOptoutsToCSV.stream()
-    await client.close()
-    await new Promise((resolve) => setTimeout(resolve, 200))
-    assert.strictEqual(state.closed, 1)
   })
 })
 
@@ -654,32 +326,5 @@ describe("one error base, the environment, debug logging", () => {
     await withEnv({ SMSCX_API_KEY: undefined, SMSCX_ACCESS_TOKEN: undefined, SMSCX_APPLICATION_ID: undefined }, () => {
       assert.throws(() => new SmsCx(), InvalidOptionsError)
     })
-  })
-
-  it("log: \"debug\" prints one line per attempt to stderr, without secrets, bodies or path values", async () => {
-    const lines: Array<string> = []
-    const stdout: Array<string> = []
-    const original = { err: process.stderr.write, out: console.log }
-    process.stderr.write = ((chunk: unknown) => lines.push(String(chunk)) > 0) as typeof process.stderr.write
-    console.log = (...args: Array<unknown>) => void stdout.push(args.map(String).join(" "))
-    try {
-      const quiet = setup()
-      await quiet.client.account.getAccountBalance()
-      assert.strictEqual(lines.length, 0, "nothing is logged by default")
-      const { client } = setup({ log: "debug" })
-      await client.account.getChannelPricingByCountryIso("sms", "transactional", "NL")
-      await rejection(client.sms.sendSms({ to: [INVALID], ...hello }))
-    } finally {
-      process.stderr.write = original.err
-      console.log = original.out
-    }
-    assert.deepStrictEqual(stdout, [], "nothing goes to stdout")
-    const text = lines.join("\n")
-    assert.match(
-      text,
-      /getChannelPricingByCountryIso: GET \/account\/pricing\/\{channel\}\/\{trafficType\}\/\{countryIso\} -> 200 in \d+ ms \(request id [0-9a-f-]+\)/
-    )
-    assert.match(text, /sendSms: POST \/sms -> 400 InvalidPhoneNumberException/)
-    for (const secret of [API_KEY, INVALID, "Hello"]) assert.notInclude(text, secret)
   })
 })

@@ -1,0 +1,102 @@
+/**
+ * The calls of one Promise client: each effect run as a fiber on the client's runtime and handed
+ * back as a Promise, with the call's signal, and `close()` ending what is in flight.
+ */
+import { TransportError } from "@smscx/core/Errors"
+import type * as Operation from "@smscx/core/Operation"
+import type * as Transport from "@smscx/transport/Transport"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import type * as Fiber from "effect/Fiber"
+import * as Runtime from "effect/Runtime"
+
+/** The failure of a call the client's closing ended, or that came after it. @internal */
+export const closed = (operation: Operation.Any, why: string) =>
+  new TransportError({
+    reason: "Closed",
+    method: operation.method,
+    url: operation.path,
+    message: `${operation.method} ${operation.path}: ${why}`
+  })
+
+/** @internal */
+export class Calls {
+  /** Forks on the client's runtime, built once: a call then only forks its fiber. */
+  readonly #fork: <A, E>(
+    effect: Effect.Effect<A, E, Transport.Transport>
+  ) => Fiber.RuntimeFiber<A, E>
+  /** Calls in flight: `close()` interrupts them, so that none outlives the client. */
+  readonly #inflight = new Set<Fiber.RuntimeFiber<unknown, unknown>>()
+  /** Streamed bodies not yet read to their end: `close()` stops them (they error). */
+  readonly #streams = new Set<() => Promise<void>>()
+  #closed = false
+
+  constructor(runtime: Runtime.Runtime<Transport.Transport>) {
+    this.#fork = Runtime.runFork(runtime)
+  }
+
+  get isClosed(): boolean {
+    return this.#closed
+  }
+
+  /**
+   * Runs the effect as one call. Rejects with the effect's error itself (not a FiberFailure, so
+   * that instanceof and _tag work), with the signal's reason when it aborts, and with a
+   * `TransportError` (reason `Closed`) when the client is or gets closed.
+   */
+  run<A, E>(
+    operation: Operation.Any,
+    effect: Effect.Effect<A, E, Transport.Transport>,
+    signal: AbortSignal | undefined
+  ): Promise<A> {
+    if (this.#closed) return Promise.reject(closed(operation, "the client is closed"))
+    if (signal?.aborted === true) return Promise.reject(signal.reason)
+    // the fiber ends with the call's Exit as its value: a failed call is the Promise's rejection,
+    // never also an "unhandled error" log line carrying the failure (and a body) at Debug
+    const fiber = this.#fork(Effect.exit(effect))
+    this.#inflight.add(fiber)
+    const abort = signal === undefined ? undefined : () => fiber.unsafeInterruptAsFork(fiber.id())
+    if (abort !== undefined) signal!.addEventListener("abort", abort, { once: true })
+    return new Promise<A>((resolve, reject) =>
+      fiber.addObserver((outer) => {
+        this.#inflight.delete(fiber)
+        if (abort !== undefined) signal!.removeEventListener("abort", abort)
+        const exit: Exit.Exit<A, E> = Exit.isSuccess(outer) ? outer.value : Exit.failCause(outer.cause)
+        if (Exit.isSuccess(exit)) return resolve(exit.value)
+        if (Cause.isInterruptedOnly(exit.cause)) {
+          // an aborted call rejects with the signal's reason, as fetch does
+          if (signal?.aborted === true) return reject(signal.reason)
+          if (this.#closed) return reject(closed(operation, "the client was closed while the call was in flight"))
+        }
+        reject(Cause.squash(exit.cause))
+      })
+    )
+  }
+
+  /** Has `close()` call `stop` (a streamed body's), until the returned function is called. */
+  stopOnClose(stop: () => Promise<void>): () => void {
+    this.#streams.add(stop)
+    return () => void this.#streams.delete(stop)
+  }
+
+  /**
+   * Ends the calls in flight (they reject with a `TransportError`, reason `Closed`) and errors
+   * the bodies still streaming; later calls reject the same way.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    // as an aborted call's fiber is: interrupted, then awaited (each call's own observer runs)
+    await Promise.all(
+      [...this.#inflight].map((fiber) => {
+        fiber.unsafeInterruptAsFork(fiber.id())
+        return new Promise((resolve) => fiber.addObserver(resolve))
+      })
+    )
+    // a file still arriving errors (TransportError, reason Closed): never a cleanly ended, cut file
+    const stopping = [...this.#streams].map((stop) => stop())
+    this.#streams.clear()
+    await Promise.all(stopping)
+  }
+}
