@@ -7,7 +7,7 @@ import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Predicate from "effect/Predicate"
 import * as Stream from "effect/Stream"
-import type * as Bulk from "../../Bulk.js"
+import type * as Bulk from "./model.js"
 import { invalidOption, MAX_RECIPIENT_LENGTH, type Settings } from "./options.js"
 
 /**

@@ -12,7 +12,7 @@ import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
-import type * as Bulk from "../../Bulk.js"
+import type * as Bulk from "./model.js"
 
 /** @internal The largest chunk the API takes. */
 export const MAX_CHUNK = 25_000

@@ -4,8 +4,8 @@
  */
 import * as Duration from "effect/Duration"
 import * as Predicate from "effect/Predicate"
-import type * as Bulk from "../../Bulk.js"
 import type { ChunkToSend } from "./chunks.js"
+import type * as Bulk from "./model.js"
 
 /** @internal The parts of a send's answer the totals read (the same for every channel). */
 export interface Answer {
