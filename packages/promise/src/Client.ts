@@ -460,7 +460,7 @@ export class ClientBase implements AsyncDisposable {
     this.#runtime = Layer.toRuntime(
       fetch === undefined
         ? ClientLayers.layerTransport(transport)
-        : Transport.layer(transport).pipe(Layer.provide(FetchClient.layerWith(fetch)))
+        : ClientLayers.layerTransportWithoutHttpClient(transport).pipe(Layer.provide(FetchClient.layerWith(fetch)))
     ).pipe(
       Scope.extend(this.#scope),
       Effect.locally(FiberRef.currentMinimumLogLevel, logLevels[log]),
