@@ -228,8 +228,10 @@ export class TokenOperation
 export const make = (
   options: Options
 ): Effect.Effect<Service, Errors.InvalidOptionsError, HttpClient.HttpClient | Scope.Scope> =>
-  Effect.flatMap(Effect.serviceOption(TokenOperation), (tokenOperation) => Internal.make(options, tokenOperation)) as
-    Effect.Effect<Service, Errors.InvalidOptionsError, HttpClient.HttpClient | Scope.Scope>
+  Effect.flatMap(
+    Effect.serviceOption(TokenOperation),
+    (tokenOperation) => Internal.make(options, tokenOperation)
+  ) as Effect.Effect<Service, Errors.InvalidOptionsError, HttpClient.HttpClient | Scope.Scope>
 
 /**
  * @since 0.1.0
@@ -294,5 +296,9 @@ export const withEnvironment = <O extends object, const E extends Readonly<Recor
   options: O,
   lookup: (variable: string) => string | undefined,
   extra?: E
-) => Environment.withEnvironment(options, lookup, extra) as Either.Either<O & Options & Extra<E>, Errors.InvalidOptionsError>
+) =>
+  Environment.withEnvironment(options, lookup, extra) as Either.Either<
+    O & Options & Extra<E>,
+    Errors.InvalidOptionsError
+  >
 type Extra<E> = { readonly [Field in keyof E]?: string }

@@ -64,7 +64,12 @@ export const run = <A>(plan: Plan, attempt: Effect.Effect<A, unknown>): Effect.E
           const failure = result.left
           if (policy === undefined) return yield* Effect.fail(failure)
           if (schedule === undefined) {
-            schedule = policy({ operation: operation.id, method: operation.method, idempotent: plan.idempotent, startedAt })
+            schedule = policy({
+              operation: operation.id,
+              method: operation.method,
+              idempotent: plan.idempotent,
+              startedAt
+            })
             state = schedule.initial
           }
           const now = yield* Clock.currentTimeMillis

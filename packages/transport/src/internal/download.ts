@@ -60,14 +60,18 @@ export const stream = <E>(
   Effect.gen(function*() {
     /** Set once the download is ended from outside: its scope, or the transport's, closed. */
     let ended = false
-    const { response } = yield* Effect.acquireRelease(answered, ({ response }) => Effect.sync(() => endDownload(response)))
+    const { response } = yield* Effect.acquireRelease(answered, ({ response }) =>
+      Effect.sync(() => endDownload(response)))
     function endDownload(r: HttpClientResponse.HttpClientResponse) {
       ended = true
       downloads.delete(end)
       // a body left unread keeps its connection: end it with the scope
-      if ("close" in r && typeof r.close === "function") r.close()
+      if ("close" in r && typeof r.close === "function") {
+        r.close()
+      }
     }
-    const end = () => endDownload(response)
+    const end = () =>
+      endDownload(response)
     downloads.add(end)
     const headers = response.headers
     const length = Number(headers["content-length"])
@@ -79,7 +83,9 @@ export const stream = <E>(
         reason,
         method: operation.method,
         url,
-        message: `${operation.method} ${url}: ${why} (${received}${declared === undefined ? "" : ` of ${declared}`} bytes)`,
+        message: `${operation.method} ${url}: ${why} (${received}${
+          declared === undefined ? "" : ` of ${declared}`
+        } bytes)`,
         ...(cause === undefined ? {} : { cause })
       })
     const closedEarly = () => failed("Closed", "the client was closed while the file was arriving")

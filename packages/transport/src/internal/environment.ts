@@ -5,13 +5,13 @@
  * as a value that fails later under an option's name, nor as missing; a value that does not parse
  * names its variable.
  */
+import { InvalidOptionsError } from "@smscx/core/Errors"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import { InvalidOptionsError } from "@smscx/core/Errors"
 import type { Input, OptionName } from "./options.js"
 
 /** The variable of each option the environment can give. @internal */
@@ -100,7 +100,11 @@ const credentialsFrom = (lookup: Lookup, options: Input): EnvironmentCredentials
     throw new Problem("Invalid", missing, `${missing} is required with ${other}`)
   }
   const scope = options.scope === undefined ? filled(lookup, VARIABLES.scope) : undefined
-  return { applicationId, applicationSecret: Redacted.make(applicationSecret), ...(scope === undefined ? {} : { scope }) }
+  return {
+    applicationId,
+    applicationSecret: Redacted.make(applicationSecret),
+    ...(scope === undefined ? {} : { scope })
+  }
 }
 
 const hasCredentials = (options: Input) =>

@@ -98,7 +98,6 @@ export interface Resolved {
   readonly tracePropagation: boolean
 }
 
-
 class Invalid {
   constructor(readonly option: string, readonly problem: string) {}
 }
@@ -330,7 +329,6 @@ const tracePropagationOf = (value: unknown): boolean => {
   check(value === undefined || typeof value === "boolean", "tracePropagation", "must be true or false")
   return value !== false
 }
-
 
 /**
  * The options checked and resolved, or the first one at fault.

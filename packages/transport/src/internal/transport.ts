@@ -35,7 +35,11 @@ import * as Response from "./response.js"
 export interface Methods {
   readonly baseUrl: string
   readonly retry: RetryPolicy.Options | false
-  readonly call: (operation: Operation.Any, args: ReadonlyArray<unknown>, options?: object) => Effect.Effect<unknown, unknown>
+  readonly call: (
+    operation: Operation.Any,
+    args: ReadonlyArray<unknown>,
+    options?: object
+  ) => Effect.Effect<unknown, unknown>
   readonly callWithResponse: (
     operation: Operation.Any,
     args: ReadonlyArray<unknown>,
