@@ -282,12 +282,11 @@ export const validateCall = (
 export const config: Config.Config<Options> = Environment.config
 
 /**
- * The options with what the `SMSCX_*` variables give for what they leave out, by the rules of
- * `config` (the same variables and checks), for a facade that reads the environment itself (the
- * Promise client, from `process.env`; `lookup` gives a variable's value). Credentials are read
- * only when none are given, any other variable only when its option is left out; `extra` maps a
- * facade's own fields to their variables (`{ log: "SMSCX_LOG" }`), read by the same rules. No
- * credentials anywhere, or a variable set but empty or unparsable, is an `InvalidOptionsError`.
+ * The options with what the `SMSCX_*` variables (`lookup`: `process.env`'s, say) give for those
+ * they leave out, by the rules of `config`: credentials when none are given, any other variable
+ * when its option is left out; `extra` maps a facade's own fields to variables (`{ log:
+ * "SMSCX_LOG" }`). No credentials anywhere, or a variable set but empty or unparsable, is an
+ * `InvalidOptionsError` naming it. For facades that read the environment (the Promise client).
  *
  * @since 0.4.0
  * @category config
@@ -296,9 +295,6 @@ export const withEnvironment = <O extends object, const E extends Readonly<Recor
   options: O,
   lookup: (variable: string) => string | undefined,
   extra?: E
-) =>
-  Environment.withEnvironment(options, lookup, extra) as Either.Either<
-    O & Options & Extra<E>,
-    Errors.InvalidOptionsError
-  >
-type Extra<E> = { readonly [Field in keyof E]?: string }
+): Either.Either<O & Options & { readonly [Field in keyof E]?: string }, Errors.InvalidOptionsError> =>
+  // typed by the reader's rules, which the compiler cannot follow
+  Environment.withEnvironment(options, lookup, extra) as Either.Either<never, Errors.InvalidOptionsError>
