@@ -226,13 +226,13 @@ const withEnvironment = (options: Options): Options & { readonly log: LogLevelNa
   const environ = environment()
   const filled = Transport.withEnvironment(options, (name) => environ[name], { log: "SMSCX_LOG" })
   if (Either.isLeft(filled)) throw filled.left
-  const fromEnv = options.log === undefined ? filled.right.log : undefined
-  const log: unknown = options.log ?? fromEnv ?? "warn"
+  // the option given, else SMSCX_LOG's value
+  const log: unknown = filled.right.log ?? "warn"
   if (typeof log !== "string" || !Object.hasOwn(logLevels, log)) {
-    const option = fromEnv === undefined ? "option log" : "SMSCX_LOG"
+    const option = options.log === undefined ? "SMSCX_LOG" : "log"
     throw new InvalidOptionsError({
-      option: fromEnv === undefined ? "log" : "SMSCX_LOG",
-      message: `smscx: ${option} must be one of ${Object.keys(logLevels).join(", ")}`
+      option,
+      message: `smscx: ${option === "log" ? "option log" : option} must be one of ${Object.keys(logLevels).join(", ")}`
     })
   }
   return { ...filled.right, log: log as LogLevelName }

@@ -123,7 +123,7 @@ describe("the Promise client reads the environment as Transport.config does", ()
       [
         { SMSCX_APPLICATION_ID: "a" },
         "SMSCX_APPLICATION_SECRET",
-        "SMSCX_APPLICATION_SECRET is required with SMSCX_APPLICATION_ID"
+        "SMSCX_APPLICATION_SECRET is missing"
       ]
     ] as const
   ) {

@@ -99,9 +99,7 @@ export interface TokenFetch {
 const noTokenOperation = () =>
   new InvalidOptionsError({
     option: "applicationId",
-    message: "smscx: option applicationId needs a token operation to fetch tokens with: provide " +
-      "Transport.TokenOperation (Api.Oauth.getAccessToken of @smscx/core), as the layers of @smscx/client and " +
-      "the Promise client do"
+    message: "smscx: option applicationId needs a Transport.TokenOperation (to fetch tokens)"
   })
 
 /**

@@ -29,18 +29,9 @@ export const VARIABLES = {
 /** A variable's value, undefined when it is not set. @internal */
 export type Lookup = (variable: string) => string | undefined
 
-/**
- * What is wrong with the environment: `NoCredentials` when no option and no variable gives any,
- * else the variable at fault.
- * @internal
- */
-export class Problem {
-  constructor(
-    readonly kind: "NoCredentials" | "Invalid",
-    readonly variable: string,
-    readonly message: string
-  ) {}
-}
+/** A variable at fault, as an option at fault (the Promise client throws it as it is). */
+const invalid = (variable: string, problem: string) =>
+  new InvalidOptionsError({ option: variable, message: `smscx: ${variable} ${problem}` })
 
 /** The credentials the environment gives (secrets as Redacted). @internal */
 export type EnvironmentCredentials =
@@ -55,51 +46,57 @@ export interface Settings {
   readonly retry?: { readonly maxRetries: number } | false
 }
 
-/** A variable that, when set, holds something. */
-const filled = (lookup: Lookup, variable: string): string | undefined => {
+/**
+ * A variable's value, undefined when it is not set: one set but empty is a problem, and so is
+ * one that `parse` (given the value trimmed) refuses, as it says what it `expected`.
+ */
+const valueOf = <A = string>(
+  lookup: Lookup,
+  variable: string,
+  parse?: (value: string) => A | undefined,
+  expected?: string
+): A | undefined => {
   const value = lookup(variable)
-  if (value !== undefined && value.trim() === "") throw new Problem("Invalid", variable, `${variable} is set but empty`)
-  return value
-}
-
-/** A filled variable read by `parse`, or a problem naming the variable and what it expects. */
-const parsed = <A>(lookup: Lookup, variable: string, expected: string, parse: (s: string) => Option.Option<A>) => {
-  const value = filled(lookup, variable)
   if (value === undefined) return undefined
-  const result = parse(value.trim())
-  if (Option.isNone(result)) {
-    throw new Problem("Invalid", variable, `${variable} must be ${expected}, not ${JSON.stringify(value.slice(0, 40))}`)
+  const trimmed = value.trim()
+  if (trimmed === "") throw invalid(variable, "is set but empty")
+  if (parse === undefined) return value as A
+  const parsed = parse(trimmed)
+  if (parsed === undefined) {
+    throw invalid(variable, `must be ${expected}, not ${JSON.stringify(value.slice(0, 40))}`)
   }
-  return result.value
+  return parsed
 }
 
 const wholeNumber = (s: string) => {
   const n = Number(s)
-  return Number.isInteger(n) && n >= 0 ? Option.some(n) : Option.none()
+  return Number.isInteger(n) && n >= 0 ? n : undefined
 }
+
+const duration = (s: string) => Option.getOrUndefined(Duration.decodeUnknown(s))
 
 /** The first credentials set, in this order: the API key, the access token, the application. */
 const credentialsFrom = (lookup: Lookup, options: Input): EnvironmentCredentials => {
-  const apiKey = filled(lookup, VARIABLES.apiKey)
+  const apiKey = valueOf(lookup, VARIABLES.apiKey)
   if (apiKey !== undefined) return { apiKey: Redacted.make(apiKey) }
-  const accessToken = filled(lookup, VARIABLES.accessToken)
+  const accessToken = valueOf(lookup, VARIABLES.accessToken)
   if (accessToken !== undefined) return { accessToken: Redacted.make(accessToken) }
-  const applicationId = filled(lookup, VARIABLES.applicationId)
-  const applicationSecret = filled(lookup, VARIABLES.applicationSecret)
-  if (applicationId === undefined && applicationSecret === undefined) {
-    throw new Problem(
-      "NoCredentials",
-      VARIABLES.apiKey,
-      `no credentials: set ${VARIABLES.apiKey}, ${VARIABLES.accessToken}, or ${VARIABLES.applicationId} and ${VARIABLES.applicationSecret}`
-    )
-  }
-  const [missing, other] = applicationId === undefined
-    ? [VARIABLES.applicationId, VARIABLES.applicationSecret]
-    : [VARIABLES.applicationSecret, VARIABLES.applicationId]
+  const applicationId = valueOf(lookup, VARIABLES.applicationId)
+  const applicationSecret = valueOf(lookup, VARIABLES.applicationSecret)
   if (applicationId === undefined || applicationSecret === undefined) {
-    throw new Problem("Invalid", missing, `${missing} is required with ${other}`)
+    // no credentials anywhere is the apiKey option's fault, as when no option gives any
+    throw applicationId === applicationSecret
+      ? new InvalidOptionsError({
+        option: "apiKey",
+        message: "smscx: no credentials: give apiKey, accessToken, or applicationId and applicationSecret " +
+          `(or set ${VARIABLES.apiKey})`
+      })
+      : invalid(
+        applicationId === undefined ? VARIABLES.applicationId : VARIABLES.applicationSecret,
+        "is missing: an application needs both its id and its secret"
+      )
   }
-  const scope = options.scope === undefined ? filled(lookup, VARIABLES.scope) : undefined
+  const scope = options.scope === undefined ? valueOf(lookup, VARIABLES.scope) : undefined
   return {
     applicationId,
     applicationSecret: Redacted.make(applicationSecret),
@@ -107,49 +104,39 @@ const credentialsFrom = (lookup: Lookup, options: Input): EnvironmentCredentials
   }
 }
 
-const hasCredentials = (options: Input) =>
-  options.apiKey !== undefined || options.accessToken !== undefined ||
-  options.applicationId !== undefined || options.applicationSecret !== undefined
-
-/** The base URL, the timeout, the retries (`SMSCX_MAX_RETRIES=0` turns them off), as `options` leave them out. */
-const settingsFrom = (lookup: Lookup, options: Input): Settings => {
-  const baseUrl = options.baseUrl === undefined ? filled(lookup, VARIABLES.baseUrl) : undefined
-  const timeout = options.timeout === undefined
-    ? parsed(lookup, VARIABLES.timeout, "a duration such as \"30 seconds\"", Duration.decodeUnknown)
+/** The options `options` leave out, from the environment: credentials when none are given, the settings. */
+const fromEnvironment = (lookup: Lookup, options: Input) => {
+  const { accessToken, apiKey, applicationId, applicationSecret, baseUrl, retry, timeout } = options
+  const credentials = apiKey === undefined && accessToken === undefined && applicationId === undefined &&
+      applicationSecret === undefined
+    ? credentialsFrom(lookup, options)
     : undefined
-  const maxRetries = options.retry === undefined
-    ? parsed(lookup, VARIABLES.retry, "a whole number", wholeNumber)
+  const url = baseUrl === undefined ? valueOf(lookup, VARIABLES.baseUrl) : undefined
+  const perAttempt = timeout === undefined
+    ? valueOf(lookup, VARIABLES.timeout, duration, "a duration such as \"30 seconds\"")
     : undefined
+  const maxRetries = retry === undefined ? valueOf(lookup, VARIABLES.retry, wholeNumber, "a whole number") : undefined
   return {
-    ...(baseUrl === undefined ? {} : { baseUrl }),
-    ...(timeout === undefined ? {} : { timeout }),
+    ...credentials,
+    ...(url === undefined ? {} : { baseUrl: url }),
+    ...(perAttempt === undefined ? {} : { timeout: perAttempt }),
+    // SMSCX_MAX_RETRIES=0 turns retries off
     ...(maxRetries === undefined ? {} : { retry: maxRetries > 0 ? { maxRetries } : false })
   }
 }
 
-/** Runs a reading that throws its Problem. */
-const reading = <A>(read: () => A): Either.Either<A, Problem> => {
+/** Runs a reading, whose only throw is its InvalidOptionsError. */
+const reading = <A>(f: () => A): Either.Either<A, InvalidOptionsError> => {
   try {
-    return Either.right(read())
+    return Either.right(f())
   } catch (error) {
-    if (error instanceof Problem) return Either.left(error)
-    throw error
+    return Either.left(error as InvalidOptionsError)
   }
 }
 
-/** A problem as the Promise client reports it. @internal */
-export const toInvalidOptions = (problem: Problem): InvalidOptionsError =>
-  problem.kind === "NoCredentials"
-    ? new InvalidOptionsError({
-      option: "apiKey",
-      message: "smscx: no credentials: give apiKey, accessToken, or applicationId and applicationSecret " +
-        `(or set ${VARIABLES.apiKey})`
-    })
-    : new InvalidOptionsError({ option: problem.variable, message: `smscx: ${problem.message}` })
-
 /**
- * The options with what the environment gives for those they leave out: credentials when none
- * are given, the settings; `extra` maps more fields to their variables, read by the same rules.
+ * The options with what the environment gives for those they leave out; `extra` maps more fields
+ * to their variables, read by the same rules.
  * @internal
  */
 export const withEnvironment = (
@@ -158,22 +145,11 @@ export const withEnvironment = (
   extra: Readonly<Record<string, string>> = {}
 ): Either.Either<object, InvalidOptionsError> => {
   const given = options as Input & Readonly<Record<string, unknown>>
-  return Either.mapLeft(
-    reading(() => {
-      const read: Record<string, string> = {}
-      for (const [field, variable] of Object.entries(extra)) {
-        const value = given[field] === undefined ? filled(lookup, variable) : undefined
-        if (value !== undefined) read[field] = value
-      }
-      return {
-        ...options,
-        ...(hasCredentials(given) ? {} : credentialsFrom(lookup, given)),
-        ...settingsFrom(lookup, given),
-        ...read
-      }
-    }),
-    toInvalidOptions
-  )
+  return reading(() => {
+    const extras: Record<string, string | undefined> = {}
+    for (const field in extra) if (given[field] === undefined) extras[field] = valueOf(lookup, extra[field]!)
+    return { ...options, ...extras, ...fromEnvironment(lookup, given) }
+  })
 }
 
 /**
@@ -190,11 +166,11 @@ export const config: Config.Config<EnvironmentCredentials & Settings> = /*#__PUR
     (values) => {
       const lookup: Lookup = (variable) => Option.getOrUndefined(values[variable] ?? Option.none())
       return Either.mapLeft(
-        reading(() => ({ ...credentialsFrom(lookup, {}), ...settingsFrom(lookup, {}) })),
-        (problem) =>
-          problem.kind === "NoCredentials"
-            ? ConfigError.MissingData([problem.variable], problem.message)
-            : ConfigError.InvalidData([problem.variable], problem.message)
+        reading(() => fromEnvironment(lookup, {}) as EnvironmentCredentials & Settings),
+        ({ message, option }) =>
+          option === "apiKey"
+            ? ConfigError.MissingData([VARIABLES.apiKey], message)
+            : ConfigError.InvalidData([option], message)
       )
     }
   )
