@@ -3,7 +3,8 @@
  * answers read whole (up to `maxResponseBytes`), the transport's deadline enforced with one timer.
  * `layerWith` sends through agents of your own: a proxy agent (e.g. `https-proxy-agent`), other
  * pool sizes, client certificates. Import it by its path (`@smscx/client/NodeHttpClient`): the
- * package root stays free of `node:` modules for browser and edge bundles.
+ * package root stays free of `node:` modules for browser and edge bundles. The same module as
+ * `@smscx/transport/NodeHttpClient`, where it lives next to the protocol it implements.
  *
  * @example
  * ```ts
@@ -20,32 +21,25 @@
  * @since 0.1.0
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
+import * as NodeHttpClient from "@smscx/transport/NodeHttpClient"
 import type * as Layer from "effect/Layer"
-import type * as Http from "node:http"
-import type * as Https from "node:https"
-import * as Internal from "./internal/nodeHttpClient.js"
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface Options {
-  /** For `http:` base URLs (a local sandbox). Yours: the layer does not destroy it. */
-  readonly httpAgent?: Http.Agent
-  /** For `https:` base URLs (the API). Yours: the layer does not destroy it. */
-  readonly httpsAgent?: Https.Agent
-}
+export interface Options extends NodeHttpClient.Options {}
 
 /**
  * With keep-alive agents of its own, destroyed with the layer (what `SmsCx.layer` uses on Node).
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<HttpClient.HttpClient> = Internal.layer
+export const layer: Layer.Layer<HttpClient.HttpClient> = NodeHttpClient.layer
 
 /**
  * Through the agents you give (the others made as in `layer`).
  * @since 0.1.0
  * @category layers
  */
-export const layerWith = (options: Options): Layer.Layer<HttpClient.HttpClient> => Internal.layerWith(options)
+export const layerWith: (options: Options) => Layer.Layer<HttpClient.HttpClient> = NodeHttpClient.layerWith

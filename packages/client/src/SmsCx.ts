@@ -17,6 +17,7 @@
  */
 import * as DefaultHttpClient from "#defaultHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Api from "@smscx/core/Api"
 import type { InvalidOptionsError } from "@smscx/core/Errors"
 import * as Transport from "@smscx/transport/Transport"
 import type * as Config from "effect/Config"
@@ -41,6 +42,17 @@ export const groups = AllServices.groups
 export type Services = AllServices.Services | Bulk.Bulk
 
 /**
+ * The transport with its token operation (what application credentials fetch tokens with), the
+ * HTTP client left for you to provide.
+ * @since 0.4.0
+ * @category layers
+ */
+export const layerTransportWithoutHttpClient = (
+  options: Transport.Options
+): Layer.Layer<Transport.Transport, InvalidOptionsError, HttpClient.HttpClient> =>
+  Transport.layer(options).pipe(Layer.provide(Layer.succeed(Transport.TokenOperation, Api.Oauth.getAccessToken)))
+
+/**
  * Every service over a transport, with the HTTP client left for you to provide (a test double,
  * the sandbox's in-process client, your own configured client).
  * @since 0.1.0
@@ -49,7 +61,7 @@ export type Services = AllServices.Services | Bulk.Bulk
 export const layerWithoutHttpClient = (
   options: Transport.Options
 ): Layer.Layer<Services, InvalidOptionsError, HttpClient.HttpClient> =>
-  Layer.merge(AllServices.layer, Bulk.layer).pipe(Layer.provide(Transport.layer(options)))
+  Layer.merge(AllServices.layer, Bulk.layer).pipe(Layer.provide(layerTransportWithoutHttpClient(options)))
 
 /**
  * Every service, over the runtime's best HTTP client: Node's `http` module with keep-alive on
@@ -76,7 +88,7 @@ export const layer = (options: Transport.Options): Layer.Layer<Services, Invalid
  * @category layers
  */
 export const layerTransport = (options: Transport.Options): Layer.Layer<Transport.Transport, InvalidOptionsError> =>
-  Transport.layer(options).pipe(Layer.provide(DefaultHttpClient.layer))
+  layerTransportWithoutHttpClient(options).pipe(Layer.provide(DefaultHttpClient.layer))
 
 /**
  * Like `layer`, with the options read through `Config`: by default from the `SMSCX_*`

@@ -19,7 +19,7 @@ import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 import * as v8 from "node:v8"
 import * as vm from "node:vm"
-import * as NodeHttpClient from "../src/internal/nodeHttpClient.js"
+import * as NodeHttpClient from "../src/NodeHttpClient.js"
 
 const MiB = 1024 * 1024
 

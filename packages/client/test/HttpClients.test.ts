@@ -10,8 +10,7 @@ import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 import * as v8 from "node:v8"
 import * as vm from "node:vm"
-import * as NodeHttpClient from "../src/internal/nodeHttpClient.js"
-import * as NodeHttpClientPublic from "../src/NodeHttpClient.js"
+import * as NodeHttpClient from "../src/NodeHttpClient.js"
 
 /** A loopback server for one test; `handler` answers (or does not). */
 const server = (handler: Http.RequestListener) =>
@@ -205,7 +204,7 @@ describe("NodeHttpClient.layerWith and trace propagation", () => {
       }) as typeof agent.createConnection
       yield* Effect.flatMap(Account, (a) => a.getAccountBalance()).pipe(
         Effect.provide(SmsCx.layerWithoutHttpClient({ apiKey: "k", baseUrl: url, retry: false })),
-        Effect.provide(NodeHttpClientPublic.layerWith({ httpAgent: agent })),
+        Effect.provide(NodeHttpClient.layerWith({ httpAgent: agent })),
         Effect.ignore
       )
       received.splice(0)

@@ -42,7 +42,7 @@ import { tracedTransport, withCallSpan } from "./internal/tracing.js"
  * @since 0.1.0
  * @category models
  */
-export type Options = (Transport.Credentials | {}) & Omit<Transport.Options, keyof CredentialFields> & {
+export type Options = (Transport.Credentials | {}) & Omit<Transport.Options, CredentialFields> & {
   /**
    * Send requests with this `fetch` instead of the runtime's default client (Node's `http` with
    * keep-alive on Node): a proxy-aware fetch, or the sandbox's in-process one in tests.
@@ -113,13 +113,8 @@ export interface LoggerObject {
   readonly error: (message: string, fields: Readonly<Record<string, unknown>>) => void
 }
 
-type CredentialFields = {
-  apiKey: unknown
-  accessToken: unknown
-  applicationId: unknown
-  applicationSecret: unknown
-  scope: unknown
-}
+/** The credentials' field names, as the transport declares them. */
+type CredentialFields = KeysOf<Transport.Credentials>
 
 /**
  * @since 0.1.0
@@ -144,58 +139,27 @@ const environment = (): Readonly<Record<string, string | undefined>> =>
 
 /**
  * The options with what the environment gives for what they leave out, as openai-node does:
- * credentials from `SMSCX_API_KEY` (or `SMSCX_ACCESS_TOKEN`, or `SMSCX_APPLICATION_ID` and
- * `SMSCX_APPLICATION_SECRET`), `SMSCX_BASE_URL`, `SMSCX_LOG`.
+ * the transport's reading (the variables and checks of `Transport.config`: `SMSCX_API_KEY`, or
+ * `SMSCX_ACCESS_TOKEN`, or `SMSCX_APPLICATION_ID` and `SMSCX_APPLICATION_SECRET` with
+ * `SMSCX_SCOPE`; `SMSCX_BASE_URL`, `SMSCX_TIMEOUT`, `SMSCX_MAX_RETRIES`), and `SMSCX_LOG`.
  */
 const withEnvironment = (options: Options): Options & { readonly log: LogLevelName } => {
   if (typeof options !== "object" || options === null) {
     throw new InvalidOptionsError({ option: "options", message: "smscx: options must be an object" })
   }
   const environ = environment()
-  // a variable read is set with something, or not set: an empty one is named as such, never
-  // passed on to fail as an option it did not come from
-  const env = (name: string): string | undefined => {
-    const value = environ[name]
-    if (value === undefined) return undefined
-    if (value.trim() === "") {
-      throw new InvalidOptionsError({ option: name, message: `smscx: ${name} is set but empty` })
-    }
-    return value
-  }
-  const given = options as Partial<Record<keyof CredentialFields, unknown>>
-  const hasCredentials = given.apiKey !== undefined || given.accessToken !== undefined ||
-    given.applicationId !== undefined || given.applicationSecret !== undefined
-  // the first set in this order: SMSCX_API_KEY, SMSCX_ACCESS_TOKEN, the application's pair
-  const fromEnvironment = () => {
-    const apiKey = env("SMSCX_API_KEY")
-    if (apiKey !== undefined) return { apiKey }
-    const accessToken = env("SMSCX_ACCESS_TOKEN")
-    if (accessToken !== undefined) return { accessToken }
-    const applicationId = env("SMSCX_APPLICATION_ID")
-    const applicationSecret = env("SMSCX_APPLICATION_SECRET")
-    return applicationId !== undefined && applicationSecret !== undefined
-      ? { applicationId, applicationSecret }
-      : undefined
-  }
-  const credentials = hasCredentials ? {} : fromEnvironment()
-  if (credentials === undefined) {
-    throw new InvalidOptionsError({
-      option: "apiKey",
-      message:
-        "smscx: no credentials: give apiKey, accessToken, or applicationId and applicationSecret (or set SMSCX_API_KEY)"
-    })
-  }
-  const fromEnv = options.log === undefined ? env("SMSCX_LOG") : undefined
-  const log = options.log ?? fromEnv ?? "warn"
+  const filled = Transport.withEnvironment(options, (name) => environ[name], { log: "SMSCX_LOG" })
+  if (Either.isLeft(filled)) throw filled.left
+  // the option given, else SMSCX_LOG's value
+  const log: unknown = filled.right.log ?? "warn"
   if (typeof log !== "string" || !Object.hasOwn(logLevels, log)) {
-    const option = fromEnv === undefined ? "option log" : "SMSCX_LOG"
+    const option = options.log === undefined ? "SMSCX_LOG" : "log"
     throw new InvalidOptionsError({
-      option: fromEnv === undefined ? "log" : "SMSCX_LOG",
-      message: `smscx: ${option} must be one of ${Object.keys(logLevels).join(", ")}`
+      option,
+      message: `smscx: ${option === "log" ? "option log" : option} must be one of ${Object.keys(logLevels).join(", ")}`
     })
   }
-  const baseUrl = options.baseUrl ?? env("SMSCX_BASE_URL")
-  return { ...options, ...credentials, ...(baseUrl === undefined ? {} : { baseUrl }), log: log as LogLevelName }
+  return { ...filled.right, log: log as LogLevelName }
 }
 
 /**
@@ -381,7 +345,7 @@ export class ClientBase implements AsyncDisposable {
     this.#runtime = Layer.toRuntime(
       fetch === undefined
         ? ClientLayers.layerTransport(transport)
-        : Transport.layer(transport).pipe(Layer.provide(FetchClient.layerWith(fetch)))
+        : ClientLayers.layerTransportWithoutHttpClient(transport).pipe(Layer.provide(FetchClient.layerWith(fetch)))
     ).pipe(
       Scope.extend(this.#scope),
       Effect.locally(FiberRef.currentMinimumLogLevel, logLevels[log]),

@@ -256,7 +256,7 @@ export const make = (options: Options | false = {}): Policy => {
 }
 
 /** The errors that carry an `attempts` field. */
-const counted = (error: unknown): error is Errors.ApiError | Errors.TransportError | Errors.DecodeError =>
+const carriesAttempts = (error: unknown): error is Errors.ApiError | Errors.TransportError | Errors.DecodeError =>
   Errors.isApiError(error) || Predicate.isTagged(error, "TransportError") || Predicate.isTagged(error, "DecodeError")
 
 /**
@@ -268,7 +268,7 @@ const counted = (error: unknown): error is Errors.ApiError | Errors.TransportErr
  * @category utils
  */
 export const withAttempts = <E>(error: E, attempts: number): E => {
-  if (!counted(error) || error.attempts === attempts) return error
+  if (!carriesAttempts(error) || error.attempts === attempts) return error
   const Class = error.constructor as new(fields: object, options: { readonly disableValidation: boolean }) => E
   // `message` and `cause` are own but non-enumerable properties of an Error: the spread skips them
   const { ...fields } = error

@@ -29,3 +29,10 @@ export * as HttpTimeout from "./HttpTimeout.js"
  * @since 0.1.0
  */
 export * as HttpLimits from "./HttpLimits.js"
+
+/**
+ * The SDK's `fetch`-based HTTP client (Node's `http` one is `@smscx/transport/NodeHttpClient`,
+ * by its path: the package root stays free of `node:` modules).
+ * @since 0.4.0
+ */
+export * as FetchClient from "./FetchClient.js"

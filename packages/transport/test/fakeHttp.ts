@@ -6,6 +6,8 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Api from "@smscx/core/Api"
+import * as Transport from "@smscx/transport/Transport"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 
@@ -43,7 +45,8 @@ const bodyOf = (request: HttpClientRequest.HttpClientRequest): string | undefine
 export interface Fake {
   readonly requests: Array<Recorded>
   readonly client: HttpClient.HttpClient
-  readonly layer: Layer.Layer<HttpClient.HttpClient>
+  /** The client, and the token operation application credentials need (as `@smscx/client` gives it). */
+  readonly layer: Layer.Layer<HttpClient.HttpClient | Transport.TokenOperation>
 }
 
 /** A fake client answering with `handler`; `requests` fills as requests arrive. */
@@ -65,7 +68,14 @@ export const make = (handler: Handler): Fake => {
       return Effect.map(effect, (response) => HttpClientResponse.fromWeb(request, response))
     })
   )
-  return { requests, client, layer: Layer.succeed(HttpClient.HttpClient, client) }
+  return {
+    requests,
+    client,
+    layer: Layer.merge(
+      Layer.succeed(HttpClient.HttpClient, client),
+      Layer.succeed(Transport.TokenOperation, Api.Oauth.getAccessToken)
+    )
+  }
 }
 
 /** A fake answering the same for every request. */

@@ -6,6 +6,7 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as SmsCx from "@smscx/client/SmsCx"
 import type * as Operation from "@smscx/core/Operation"
 import * as Transport from "@smscx/transport/Transport"
 import * as Effect from "effect/Effect"
@@ -73,7 +74,7 @@ export const make = (): Recorder => {
     )
   )
   const runtime = (options: Transport.Options) =>
-    ManagedRuntime.make(Transport.layer(options).pipe(Layer.provide(http), Layer.orDie))
+    ManagedRuntime.make(SmsCx.layerTransportWithoutHttpClient(options).pipe(Layer.provide(http), Layer.orDie))
   // `POST /oauth/token` authenticates with the application's id and secret, every other
   // operation with the API key (an application client would fetch a token first: two requests)
   const apiKey = runtime({ apiKey: "property-key", baseUrl: BASE_URL, retry: false })

@@ -1,31 +1,43 @@
+/**
+ * Authorization of each request: the API key or the bearer token as given, or an OAuth
+ * application's token, fetched (through the token operation the transport was given), cached,
+ * shared by the calls waiting for it, refreshed before it expires, and replaced once after a 401.
+ */
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import type { Api } from "@smscx/core"
-import { DecodeError, RequestValidationError } from "@smscx/core/Errors"
+import { DecodeError, InvalidOptionsError, RequestValidationError } from "@smscx/core/Errors"
+import type * as Errors from "@smscx/core/Errors"
 import type * as Operation from "@smscx/core/Operation"
 import * as Clock from "effect/Clock"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as FiberId from "effect/FiberId"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
-import { isHeaderValue } from "./options.js"
+import { isHeaderValue } from "./headerValue.js"
+import type { Credentials } from "./options.js"
 
-/** The credentials a client is configured with. @internal */
-export type Credentials =
-  | { readonly _tag: "ApiKey"; readonly apiKey: Redacted.Redacted }
-  | { readonly _tag: "AccessToken"; readonly accessToken: Redacted.Redacted }
-  | {
-    readonly _tag: "Application"
-    readonly applicationId: string
-    readonly applicationSecret: Redacted.Redacted
-    readonly scope: string | undefined
-  }
+/** What a token answer holds that the client uses. @internal */
+export interface TokenAnswer {
+  readonly access_token: string
+  /** Seconds; 0 when the token never expires. */
+  readonly expires_in: number
+}
+
+/**
+ * The operation that fetches a token (`POST /oauth/token`): HTTP Basic with the application's id
+ * and secret, answering the token and its lifetime.
+ * @internal
+ */
+export type TokenOperation = Operation.Any & {
+  readonly success: { readonly _tag: "Json"; readonly schema: { readonly Type: TokenAnswer } }
+}
+
+/** How a token fetch can fail: the errors `POST /oauth/token` documents, and the client's own. @internal */
+export type TokenFailure = Operation.TokenError | Errors.ClientError
 
 /** A token fetch: `POST /oauth/token` through the transport. @internal */
-export type FetchToken = Effect.Effect<
-  typeof Api.Oauth.getAccessToken.success.schema.Type,
-  Operation.FailureOf<typeof Api.Oauth.getAccessToken>
->
+export type FetchToken = Effect.Effect<TokenAnswer, TokenFailure>
 
 /** @internal */
 export interface Authorizer {
@@ -35,7 +47,7 @@ export interface Authorizer {
     request: HttpClientRequest.HttpClientRequest
   ) => Effect.Effect<
     readonly [HttpClientRequest.HttpClientRequest, Redacted.Redacted | undefined],
-    Operation.FailureOf<typeof Api.Oauth.getAccessToken>
+    TokenFailure
   >
   /** After a 401: drops `used` if it is still the cached token; true when a retry may help. */
   readonly invalidate: (used: Redacted.Redacted | undefined) => Effect.Effect<boolean>
@@ -67,20 +79,38 @@ interface Inflight {
   readonly deferred: Deferred.Deferred<Redacted.Redacted, TokenFailure>
 }
 
-type TokenFailure = Operation.FailureOf<typeof Api.Oauth.getAccessToken>
-
 /** A token the API gave that cannot go in a header would make every call throw: refuse it once. */
-const unusableToken = () =>
+const unusableToken = (operation: string) =>
   new DecodeError({
-    operation: "getAccessToken",
+    operation,
     status: 200,
     message:
-      "getAccessToken: the access_token cannot be sent in an HTTP header (line break, control character or non-Latin-1)",
+      `${operation}: the access_token cannot be sent in an HTTP header (line break, control character or non-Latin-1)`,
     body: "<redacted>"
   })
 
-/** @internal */
-export const make = (credentials: Credentials, fetchToken: FetchToken): Effect.Effect<Authorizer, never, Scope.Scope> =>
+/** How an application's tokens are fetched; `operationId` names the token operation in errors. @internal */
+export interface TokenFetch {
+  readonly fetch: FetchToken
+  readonly operationId: string
+}
+
+/** An application's credentials without a token operation to fetch its tokens with. */
+const noTokenOperation = () =>
+  new InvalidOptionsError({
+    option: "applicationId",
+    message: "smscx: option applicationId needs a Transport.TokenOperation (to fetch tokens)"
+  })
+
+/**
+ * The authorizer of these credentials; an application's needs `tokenFetch`, or it is an
+ * InvalidOptionsError.
+ * @internal
+ */
+export const make = (
+  credentials: Credentials,
+  tokenFetch: Option.Option<TokenFetch>
+): Effect.Effect<Authorizer, InvalidOptionsError, Scope.Scope> =>
   Effect.gen(function*() {
     const basic = (operation: Operation.Any, request: HttpClientRequest.HttpClientRequest) =>
       credentials._tag === "Application"
@@ -105,14 +135,16 @@ export const make = (credentials: Credentials, fetchToken: FetchToken): Effect.E
       }
     }
 
+    if (Option.isNone(tokenFetch)) return yield* noTokenOperation()
+    const { fetch, operationId } = tokenFetch.value
     const scope = yield* Effect.scope
     let cached: CachedToken | undefined
     let inflight: Inflight | undefined
 
     const fetchAndCache = (deferred: Deferred.Deferred<Redacted.Redacted, TokenFailure>) =>
       Effect.gen(function*() {
-        const answer = yield* fetchToken
-        if (!isHeaderValue(answer.access_token)) return yield* unusableToken()
+        const answer = yield* fetch
+        if (!isHeaderValue(answer.access_token)) return yield* unusableToken(operationId)
         const now = yield* Clock.currentTimeMillis
         const lifetime = answer.expires_in * 1000
         const token = Redacted.make(answer.access_token)

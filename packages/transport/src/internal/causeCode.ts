@@ -30,8 +30,8 @@ export const codeOf = (u: unknown, depth = 0): string | undefined => {
     }
     if (typeof error.code === "string" && CODE.test(error.code)) return error.code
     if (Array.isArray(error.errors)) {
-      for (const each of error.errors) {
-        const code = codeOf(each, depth + 1)
+      for (const inner of error.errors) {
+        const code = codeOf(inner, depth + 1)
         if (code !== undefined) return code
       }
     }

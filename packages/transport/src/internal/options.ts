@@ -10,20 +10,85 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as HttpLimits from "../HttpLimits.js"
 import type * as RetryPolicy from "../RetryPolicy.js"
-import type * as Auth from "./auth.js"
+import { isHeaderValue } from "./headerValue.js"
+import { version } from "./version.js"
 
 /** The longest deadline a timer can hold (`setTimeout` takes a 32-bit signed count of ms). */
 const MAX_TIMER_MILLIS = 2 ** 31 - 1
 /** More retries than this is a loop, not a policy. @internal */
 export const MAX_RETRIES = 100
 
-/** What an HTTP header value may hold: visible Latin-1 and spaces, no CR, LF or other controls. @internal */
-export const isHeaderValue = (value: string): boolean => /^[\t\x20-\x7e\x80-\xff]*$/.test(value)
+/**
+ * The client options' names, the one list of them: the options object's type is derived from it
+ * here, the unknown-option check reads it, and `Transport.Options` is held to it by the compiler.
+ * @internal
+ */
+export const OPTION_NAMES = [
+  "apiKey",
+  "accessToken",
+  "applicationId",
+  "applicationSecret",
+  "scope",
+  "baseUrl",
+  "timeout",
+  "retry",
+  "deadline",
+  "userAgent",
+  "maxResponseBytes",
+  "tracePropagation"
+] as const
+
+/** @internal */
+export type OptionName = typeof OPTION_NAMES[number]
+
+/** The options as given, each checked before use. @internal */
+export type Input = { readonly [Name in OptionName]?: unknown }
+
+/** The call options' names, held to `Transport.CallOptions` as the client options' are. @internal */
+export const CALL_OPTION_NAMES = [
+  "timeout",
+  "retry",
+  "deadline",
+  "beforeAttempt",
+  "afterAttempt",
+  "headers",
+  "extraBody",
+  "extraQuery"
+] as const
+
+/** @internal */
+export type CallOptionName = typeof CALL_OPTION_NAMES[number]
+
+/** A call's options as given. @internal */
+export type CallInput = { readonly [Name in CallOptionName]?: unknown }
+
+/** @internal */
+export const DEFAULT_BASE_URL = "https://api.sms.cx"
+
+/** What an option left out is. @internal */
+export const defaults = {
+  baseUrl: DEFAULT_BASE_URL,
+  timeout: Duration.seconds(60),
+  userAgent: `smscx-ts/${version}`,
+  maxResponseBytes: HttpLimits.DEFAULT_MAX_RESPONSE_BYTES
+}
+
+/** The credentials a client is configured with. @internal */
+export type Credentials =
+  | { readonly _tag: "ApiKey"; readonly apiKey: Redacted.Redacted }
+  | { readonly _tag: "AccessToken"; readonly accessToken: Redacted.Redacted }
+  | {
+    readonly _tag: "Application"
+    readonly applicationId: string
+    readonly applicationSecret: Redacted.Redacted
+    readonly scope: string | undefined
+  }
 
 /** @internal */
 export interface Resolved {
-  readonly credentials: Auth.Credentials | undefined
+  readonly credentials: Credentials | undefined
   readonly baseUrl: string
   readonly timeout: Duration.Duration
   readonly retry: RetryPolicy.Options | false
@@ -31,22 +96,6 @@ export interface Resolved {
   readonly userAgent: string
   readonly maxResponseBytes: number
   readonly tracePropagation: boolean
-}
-
-/** @internal */
-export interface Input {
-  readonly apiKey?: unknown
-  readonly accessToken?: unknown
-  readonly applicationId?: unknown
-  readonly applicationSecret?: unknown
-  readonly scope?: unknown
-  readonly baseUrl?: unknown
-  readonly timeout?: unknown
-  readonly retry?: unknown
-  readonly deadline?: unknown
-  readonly userAgent?: unknown
-  readonly maxResponseBytes?: unknown
-  readonly tracePropagation?: unknown
 }
 
 class Invalid {
@@ -83,7 +132,7 @@ const duration = (value: unknown, option: string, { max, min }: { readonly min: 
   return Duration.millis(millis)
 }
 
-const credentialsOf = (o: Input): Auth.Credentials | undefined => {
+const credentialsOf = (o: Input): Credentials | undefined => {
   if (o.apiKey !== undefined) return { _tag: "ApiKey", apiKey: secret(o.apiKey, "apiKey") }
   if (o.accessToken !== undefined) return { _tag: "AccessToken", accessToken: secret(o.accessToken, "accessToken") }
   if (o.applicationId === undefined && o.applicationSecret === undefined) return undefined
@@ -282,32 +331,16 @@ const tracePropagationOf = (value: unknown): boolean => {
 }
 
 /**
- * The names an options object may hold (`names`), and more to propose for a misspelt one
- * (`also`: a facade's own options, taken off before the object reaches the transport).
- * @internal
- */
-export interface Known {
-  readonly names: ReadonlyArray<string>
-  readonly also?: ReadonlyArray<string> | undefined
-}
-
-/**
  * The options checked and resolved, or the first one at fault.
  * @internal
  */
 export const resolve = (
   options: Input,
-  defaults: {
-    readonly baseUrl: string
-    readonly timeout: Duration.Duration
-    readonly userAgent: string
-    readonly maxResponseBytes: number
-  },
-  known: Known
+  also: ReadonlyArray<string> = []
 ): Either.Either<Resolved, InvalidOptionsError> => {
   try {
     check(typeof options === "object" && options !== null && !Array.isArray(options), "options", "must be an object")
-    checkKnown(options, known.names, "", [...RETRY_PATHS, ...(known.also ?? [])])
+    checkKnown(options, OPTION_NAMES, "", [...RETRY_PATHS, ...also])
     const userAgent = options.userAgent ?? defaults.userAgent
     check(
       typeof userAgent === "string" && isHeaderValue(userAgent),
@@ -374,11 +407,11 @@ export interface ResolvedCall {
  */
 export const resolveCall = (
   options: unknown,
-  known: Known
+  also: ReadonlyArray<string> = []
 ): Either.Either<ResolvedCall, { readonly option: string; readonly problem: string }> => {
   try {
     check(typeof options === "object" && options !== null && !Array.isArray(options), "options", "must be an object")
-    checkKnown(options as object, known.names, "", [...RETRY_PATHS, ...(known.also ?? [])])
+    checkKnown(options as object, CALL_OPTION_NAMES, "", [...RETRY_PATHS, ...also])
     const { afterAttempt, beforeAttempt, deadline, extraBody: _body, extraQuery: _query, headers, retry, timeout } =
       options as Record<string, unknown>
     check(beforeAttempt === undefined || Effect.isEffect(beforeAttempt), "beforeAttempt", "must be an Effect")

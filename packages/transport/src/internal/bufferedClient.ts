@@ -10,8 +10,6 @@ import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as UrlParams from "@effect/platform/UrlParams"
-import * as HttpLimits from "@smscx/transport/HttpLimits"
-import * as HttpTimeout from "@smscx/transport/HttpTimeout"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -19,6 +17,8 @@ import * as FiberRef from "effect/FiberRef"
 import * as Inspectable from "effect/Inspectable"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
+import * as HttpLimits from "../HttpLimits.js"
+import * as HttpTimeout from "../HttpTimeout.js"
 
 /**
  * What the SDK's two kinds of answer share: everything but how the body is held.

@@ -1,0 +1,99 @@
+/**
+ * A call's attempts: the first, and one more for each step the retry policy's schedule takes,
+ * within the call's overall deadline. Each failure carries how many attempts were made, and the
+ * call's span says it too.
+ */
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as Operation from "@smscx/core/Operation"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import type * as Schedule from "effect/Schedule"
+import * as ScheduleDecision from "effect/ScheduleDecision"
+import * as ScheduleIntervals from "effect/ScheduleIntervals"
+import * as RetryPolicy from "../RetryPolicy.js"
+import * as TransportErrors from "./errors.js"
+import * as Logging from "./logging.js"
+
+/** @internal */
+export interface Plan {
+  readonly operation: Operation.Any
+  /** The request as built (for the deadline's error). */
+  readonly request: HttpClientRequest.HttpClientRequest
+  /** Awaited before each attempt (bulk sending's pacing). */
+  readonly beforeAttempt: Effect.Effect<void, unknown> | undefined
+  /** Undefined: a single attempt. */
+  readonly policy: RetryPolicy.Policy | undefined
+  /** Whether repeating the request cannot perform it twice (what the policy weighs). */
+  readonly idempotent: boolean
+  /** Over all the attempts and the waits between them. */
+  readonly deadline: Duration.Duration | undefined
+}
+
+/** @internal */
+export const run = <A>(plan: Plan, attempt: Effect.Effect<A, unknown>): Effect.Effect<A, unknown> =>
+  Effect.suspend(() => {
+    const { beforeAttempt, deadline, operation, policy } = plan
+    let attemptsMade = 0
+    const numberedAttempt = Effect.suspend(() => {
+      attemptsMade++
+      return attempt
+    })
+    const nextAttempt = beforeAttempt === undefined ? numberedAttempt : Effect.zipRight(beforeAttempt, numberedAttempt)
+    const reportingAttempts = <B>(effect: Effect.Effect<B, unknown>) =>
+      effect.pipe(
+        Effect.mapError((error) => RetryPolicy.withAttempts(error, attemptsMade)),
+        // the call's own span (annotateCurrentSpan would bundle more to find the same one)
+        Effect.onExit(() =>
+          Effect.option(Effect.map(Effect.currentSpan, (span) => span.attribute("smscx.attempts", attemptsMade)))
+        )
+      )
+    // most calls: one attempt that succeeds, and neither a clock read nor a schedule
+    if (policy === undefined && deadline === undefined) return reportingAttempts(nextAttempt)
+    return Effect.gen(function*() {
+      const startedAt = yield* Clock.currentTimeMillis
+      const deadlineAt = deadline === undefined ? undefined : startedAt + Duration.toMillis(deadline)
+      const retrying = Effect.gen(function*() {
+        // the schedule starts only once an attempt has failed
+        let schedule: Schedule.Schedule<unknown, unknown> | undefined
+        let state: unknown
+        while (true) {
+          const result = yield* Effect.either(nextAttempt)
+          if (Either.isRight(result)) return result.right
+          const failure = result.left
+          if (policy === undefined) return yield* Effect.fail(failure)
+          if (schedule === undefined) {
+            schedule = policy({
+              operation: operation.id,
+              method: operation.method,
+              idempotent: plan.idempotent,
+              startedAt
+            })
+            state = schedule.initial
+          }
+          const now = yield* Clock.currentTimeMillis
+          const [next, , decision] = yield* schedule.step(now, failure, state)
+          if (ScheduleDecision.isDone(decision)) return yield* Effect.fail(failure)
+          const wait = Math.max(0, ScheduleIntervals.start(decision.intervals) - now)
+          // a wait that would end past the deadline is not started: the last failure stands
+          if (deadlineAt !== undefined && now + wait >= deadlineAt) return yield* Effect.fail(failure)
+          state = next
+          yield* Logging.logRetry(operation, failure, wait, attemptsMade + 1)
+          if (wait > 0) yield* Effect.sleep(wait)
+        }
+      })
+      return yield* reportingAttempts(
+        deadlineAt === undefined ? retrying : Effect.timeoutFail(retrying, {
+          duration: deadlineAt - startedAt,
+          onTimeout: () => TransportErrors.deadlinePassed(plan.request, deadlineAt - startedAt, attemptsMade)
+        })
+      )
+    })
+  })
+
+/** A call's retry options: its own, field by field over the client's. @internal */
+export const mergedRetry = (
+  client: RetryPolicy.Options | false,
+  call: RetryPolicy.Options | false
+): RetryPolicy.Options | false => call === false ? false : client === false ? call : { ...client, ...call }

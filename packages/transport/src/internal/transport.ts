@@ -1,0 +1,277 @@
+/**
+ * The transport's pipeline, one named step each: `perform` (check the call's options, build the
+ * request once, choose the retry policy) runs `Attempts.run` over `attempt` (authorize, `send`;
+ * after a 401 on a cached token, a new token once), and `send` sends one request within its
+ * timeout and reads the answer (`Response.read`). `call`, `callWithResponse` and `download` are
+ * `perform` in a span.
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as ErrorMapping from "@smscx/core/ErrorMapping"
+import * as Errors from "@smscx/core/Errors"
+import type * as Operation from "@smscx/core/Operation"
+import * as Cause from "effect/Cause"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
+import type * as Tracer from "effect/Tracer"
+import * as HttpLimits from "../HttpLimits.js"
+import * as HttpTimeout from "../HttpTimeout.js"
+import * as RetryPolicy from "../RetryPolicy.js"
+import * as Attempts from "./attempts.js"
+import * as Auth from "./auth.js"
+import * as Download from "./download.js"
+import * as TransportErrors from "./errors.js"
+import * as Logging from "./logging.js"
+import * as Options from "./options.js"
+import * as Request from "./request.js"
+import * as Response from "./response.js"
+
+/** The transport's methods, typed loosely here; `Transport.ts` gives them their public types. @internal */
+export interface Methods {
+  readonly baseUrl: string
+  readonly retry: RetryPolicy.Options | false
+  readonly call: (
+    operation: Operation.Any,
+    args: ReadonlyArray<unknown>,
+    options?: object
+  ) => Effect.Effect<unknown, unknown>
+  readonly callWithResponse: (
+    operation: Operation.Any,
+    args: ReadonlyArray<unknown>,
+    options?: object
+  ) => Effect.Effect<{ readonly data: unknown; readonly response: Response.ResponseMeta }, unknown>
+  readonly download: (
+    operation: Operation.Any,
+    args: ReadonlyArray<unknown>,
+    options?: object
+  ) => Effect.Effect<Download.FileStream, unknown, Scope.Scope>
+}
+
+type Call = Options.ResolvedCall
+
+const noCallOptions: Call = {
+  timeout: undefined,
+  retry: undefined,
+  deadline: undefined,
+  beforeAttempt: undefined,
+  afterAttempt: undefined,
+  headers: undefined,
+  streamed: false
+}
+
+const callOptionsOf = (operation: Operation.Any, options: object) => {
+  const resolved = Options.resolveCall(options)
+  return Either.isRight(resolved)
+    ? Effect.succeed(resolved.right)
+    : Effect.fail(
+      new Errors.RequestValidationError({
+        operation: operation.id,
+        message: `${operation.id}: call option ${resolved.left.option} ${resolved.left.problem}`,
+        issues: [{ path: ["options", ...resolved.left.option.split(".")], message: resolved.left.problem }]
+      })
+    )
+}
+
+/** Hands `afterAttempt`, when there is one, each answer as it comes (before its body is read). */
+const reportingAnswer = <E, R>(
+  answered: Effect.Effect<HttpClientResponse.HttpClientResponse, E, R>,
+  call: Call
+): Effect.Effect<HttpClientResponse.HttpClientResponse, E, R> => {
+  const afterAttempt = call.afterAttempt
+  return afterAttempt === undefined
+    ? answered
+    : Effect.tap(
+      answered,
+      (response) => afterAttempt({ status: response.status, rateLimit: ErrorMapping.rateLimitOf(response.headers) })
+    )
+}
+
+/** The W3C trace context of a span: `00-<trace id>-<span id>-<flags>`. */
+const traceparentOf = (span: Tracer.Span): string => `00-${span.traceId}-${span.spanId}-${span.sampled ? "01" : "00"}`
+
+/** @internal */
+export const make = (
+  options: Options.Input,
+  tokenOperation: Option.Option<Auth.TokenOperation>
+): Effect.Effect<Methods, Errors.InvalidOptionsError, HttpClient.HttpClient | Scope.Scope> =>
+  Effect.gen(function*() {
+    const http = yield* HttpClient.HttpClient
+    const resolved = yield* Options.resolve(options)
+    const { baseUrl, credentials, maxResponseBytes, timeout, tracePropagation, userAgent } = resolved
+    const clientPolicy = RetryPolicy.make(resolved.retry)
+
+    // files still streaming: closing the transport (its layer's scope) ends them
+    const downloads = new Set<() => void>()
+    yield* Effect.addFinalizer(() =>
+      Effect.sync(() => {
+        for (const end of [...downloads]) end()
+      })
+    )
+
+    // the SDK's own clients enforce the timeout and the size limit themselves (see HttpTimeout)
+    const enforcesTimeout = HttpTimeout.NativeTimeout in http
+    const defaultTimeout = Option.some(timeout)
+    const sized = maxResponseBytes === HttpLimits.DEFAULT_MAX_RESPONSE_BYTES
+      ? (request: HttpClientRequest.HttpClientRequest) => http.execute(request)
+      : (request: HttpClientRequest.HttpClientRequest) =>
+        Effect.locally(http.execute(request), HttpLimits.maxResponseBytes, maxResponseBytes)
+    const withinTimeout = (request: HttpClientRequest.HttpClientRequest, callTimeout: Duration.Duration | undefined) =>
+      enforcesTimeout
+        ? Effect.locally(
+          sized(request),
+          HttpTimeout.current,
+          callTimeout === undefined ? defaultTimeout : Option.some(callTimeout)
+        )
+        : Effect.timeoutFail(http.execute(request), {
+          duration: callTimeout ?? timeout,
+          onTimeout: () => TransportErrors.timedOut(request, callTimeout ?? timeout)
+        })
+
+    /** One request, sent and its answer read as the operation's success or as its API error. */
+    const send = (operation: Operation.Any, request: HttpClientRequest.HttpClientRequest, call: Call) =>
+      reportingAnswer(
+        call.streamed
+          ? Effect.locally(withinTimeout(request, call.timeout), HttpLimits.streamed, true)
+          : withinTimeout(request, call.timeout),
+        call
+      ).pipe(
+        Effect.flatMap((response) => Response.read(operation, response, call.streamed)),
+        Effect.mapError((error) =>
+          error._tag === "RequestError" || error._tag === "ResponseError"
+            ? TransportErrors.fromHttpClientError(error)
+            : error
+        ),
+        Logging.logAttempt(operation)
+      )
+
+    /** One attempt of a call: authorize, send; after a 401 on a cached OAuth token, a new token once. */
+    const attempt = (operation: Operation.Any, request: HttpClientRequest.HttpClientRequest, call: Call) =>
+      Effect.gen(function*() {
+        const [authorized, token] = yield* authorizer.authorize(operation, request)
+        const first = yield* Effect.either(send(operation, authorized, call))
+        if (Either.isRight(first)) return first.right
+        if (first.left._tag !== "InvalidCredentialsException" || !(yield* authorizer.invalidate(token))) {
+          return yield* Effect.fail(first.left)
+        }
+        const [replayed] = yield* authorizer.authorize(operation, request)
+        return yield* send(operation, replayed, call)
+      })
+
+    /**
+     * A call: the request built once, then its attempts under the retry policy (when `retrying`):
+     * the same request, so the same idempotency id, on every attempt. Whatever escapes as a
+     * defect becomes a TransportError here.
+     */
+    const perform = (
+      operation: Operation.Any,
+      args: ReadonlyArray<unknown>,
+      retrying: boolean,
+      options: Options.CallInput | undefined,
+      streamed = false
+    ): Effect.Effect<Response.Answer & { readonly idempotencyId: string | undefined }, unknown> =>
+      Effect.gen(function*() {
+        if (credentials === undefined) return yield* TransportErrors.missingCredentials(operation)
+        const given = options === undefined ? noCallOptions : yield* callOptionsOf(operation, options)
+        const call = streamed ? { ...given, streamed } : given
+        const built = yield* Request.build(
+          operation,
+          args,
+          baseUrl,
+          options === undefined ? undefined : { body: options.extraBody, query: options.extraQuery }
+        )
+        const span = tracePropagation ? yield* Effect.option(Effect.currentSpan) : Option.none()
+        // the call's headers first: the SDK's own win
+        const request = HttpClientRequest.setHeaders(built.request, {
+          ...call.headers,
+          ...(Option.isSome(span) ? { traceparent: traceparentOf(span.value) } : {}),
+          "user-agent": userAgent,
+          accept: "application/json"
+        })
+        const policy = !retrying
+          ? RetryPolicy.none
+          : call.retry === undefined
+          ? clientPolicy
+          : RetryPolicy.make(Attempts.mergedRetry(resolved.retry, call.retry))
+        const answer = yield* Attempts.run({
+          operation,
+          request,
+          beforeAttempt: call.beforeAttempt,
+          policy: policy === RetryPolicy.none ? undefined : policy,
+          // repeating it cannot perform it twice: a GET, a DELETE, or a body with an idempotency id
+          idempotent: operation.method === "GET" || operation.method === "DELETE" || built.idempotencyId !== undefined,
+          deadline: call.deadline ?? resolved.deadline
+        }, attempt(operation, request, call))
+        return { ...answer, idempotencyId: built.idempotencyId }
+      }).pipe(
+        Effect.catchAllDefect((defect) => Effect.fail(TransportErrors.unexpectedFailure(operation, baseUrl, defect)))
+      )
+
+    const spanned = (
+      operation: Operation.Any,
+      args: ReadonlyArray<unknown>,
+      options: Options.CallInput | undefined,
+      streamed = false
+    ) =>
+      perform(operation, args, true, options, streamed).pipe(
+        Effect.withSpan(operation.spanName, {
+          kind: "client",
+          // a stack trace per call costs more than the rest of the span
+          captureStackTrace: false,
+          attributes: {
+            "smscx.operation": operation.id,
+            "http.request.method": operation.method,
+            "url.template": operation.path
+          }
+        }),
+        // a failure inside a span is a Proxy carrying the span; test runners' formatters (chai's
+        // loupe) recurse on it without end: the caller gets the error itself
+        Effect.mapError(Cause.originalError)
+      )
+
+    // One attempt: the call that needs the token retries as a whole (one retry budget per call,
+    // and no retry nested inside another).
+    const fetchToken = (operation: Auth.TokenOperation): Auth.FetchToken =>
+      Effect.suspend(() =>
+        perform(
+          operation,
+          [
+            credentials?._tag === "Application" && credentials.scope !== undefined
+              ? { grant_type: "client_credentials", scope: credentials.scope }
+              : { grant_type: "client_credentials" }
+          ],
+          false,
+          undefined
+        ).pipe(
+          Effect.map((answer) => answer.data as Auth.TokenAnswer),
+          Effect.withSpan(operation.spanName, { kind: "client", captureStackTrace: false }),
+          Effect.mapError((error) => Cause.originalError(error) as Auth.TokenFailure)
+        )
+      )
+    // without credentials every call fails before it is authorized (missingCredentials)
+    const authorizer = yield* Auth.make(
+      credentials ?? { _tag: "AccessToken", accessToken: Redacted.make("") },
+      Option.map(tokenOperation, (operation) => ({ fetch: fetchToken(operation), operationId: operation.id }))
+    )
+
+    return {
+      baseUrl,
+      retry: resolved.retry,
+      call: (operation, args, options) => Effect.map(spanned(operation, args, options), (answer) => answer.data),
+      callWithResponse: (operation, args, options) =>
+        Effect.map(spanned(operation, args, options), (answer) => ({
+          data: answer.data,
+          response: Response.metaOf(answer.response, answer.idempotencyId)
+        })),
+      download: (operation, args, options) => {
+        const success = operation.success
+        return success._tag === "File"
+          ? Download.stream(operation, success.contentType, spanned(operation, args, options, true), downloads)
+          : Effect.fail(Download.notAFile(operation))
+      }
+    } satisfies Methods
+  })
