@@ -36,7 +36,10 @@ import * as Scope from "effect/Scope"
 import { adaptService } from "./internal/adapt.js"
 import { Calls } from "./internal/calls.js"
 import { isLogger, loggerOf, logLevels } from "./internal/logging.js"
+import type { CallOptions, FileStream, LogFunction, LoggerObject, LogLevelName, SpanTracer } from "./internal/models.js"
 import { tracedTransport, withCallSpan } from "./internal/tracing.js"
+
+export type { CallOptions, FileStream, LogFunction, LoggerObject, LogLevelName, SpanTracer } from "./internal/models.js"
 
 /**
  * @since 0.1.0
@@ -73,54 +76,8 @@ export type Options = (Transport.Credentials | {}) & Omit<Transport.Options, Cre
   readonly tracer?: SpanTracer
 }
 
-/**
- * What the client needs of an OpenTelemetry `Tracer` (`@opentelemetry/api`'s fits as it is).
- * @since 0.3.0
- * @category models
- */
-export interface SpanTracer {
-  readonly startSpan: (
-    name: string,
-    options: { readonly kind: number; readonly attributes: Readonly<Record<string, string>> }
-  ) => {
-    readonly spanContext: () => { readonly traceId: string; readonly spanId: string; readonly traceFlags: number }
-    readonly setAttribute: (key: string, value: number) => unknown
-    readonly setStatus: (status: { readonly code: number; readonly message?: string }) => unknown
-    readonly end: () => void
-  }
-}
-
-/**
- * A log line: its level, its message, and the message's facts as fields.
- * @since 0.3.0
- * @category models
- */
-export type LogFunction = (
-  level: Exclude<LogLevelName, "none">,
-  message: string,
-  fields: Readonly<Record<string, unknown>>
-) => void
-
-/**
- * A logger object, as `console` and winston's loggers are.
- * @since 0.3.0
- * @category models
- */
-export interface LoggerObject {
-  readonly debug: (message: string, fields: Readonly<Record<string, unknown>>) => void
-  readonly info: (message: string, fields: Readonly<Record<string, unknown>>) => void
-  readonly warn: (message: string, fields: Readonly<Record<string, unknown>>) => void
-  readonly error: (message: string, fields: Readonly<Record<string, unknown>>) => void
-}
-
 /** The credentials' field names, as the transport declares them. */
 type CredentialFields = KeysOf<Transport.Credentials>
-
-/**
- * @since 0.1.0
- * @category models
- */
-export type LogLevelName = "debug" | "info" | "warn" | "error" | "none"
 
 /** The Promise client's own options' names, beside the transport's: held to `Options` by the compiler. */
 const ownOptionNames: ReadonlyArray<string> = Object.keys(
@@ -162,18 +119,6 @@ const withEnvironment = (options: Options): Options & { readonly log: LogLevelNa
   return { ...filled.right, log: log as LogLevelName }
 }
 
-/**
- * Per-call options, after a method's own arguments: the client's timeout, retry policy, overall
- * deadline and extra headers for this call (a number of milliseconds, or a duration such as
- * `"5 seconds"`), and a signal to abort it. (The Effect-only attempt hooks are left out.)
- * @since 0.1.0
- * @category models
- */
-export interface CallOptions extends Omit<Transport.CallOptions, "beforeAttempt" | "afterAttempt"> {
-  /** Aborting it interrupts the call; the Promise then rejects with the signal's reason. */
-  readonly signal?: AbortSignal
-}
-
 type Args<O extends Operation.Any> = [...Operation.Args<O>, options?: CallOptions]
 
 /**
@@ -187,29 +132,6 @@ export interface Paginated<O extends Operation.Any> {
   readonly pages: (...args: Args<O>) => AsyncIterable<ApiService.PageOf<O>>
   /** `for await (const row of client.reports.getAdvancedReport.all({ ... }))` */
   readonly all: (...args: Args<O>) => AsyncIterable<ApiService.ItemOf<O>>
-}
-
-/**
- * An exported file, streamed: `body` reads from the connection as it is consumed.
- * @since 0.1.0
- * @category models
- */
-export interface FileStream {
-  readonly contentType: string
-  /**
-   * The server's suggested name, from `Content-Disposition`: a bare name that is safe to create
-   * on Linux, macOS and Windows (no directories, no leading dot, no device name, no character
-   * Windows refuses, at most 255 bytes); undefined when absent or when nothing safe is left.
-   * Write it into a folder of your own, without overwriting.
-   */
-  readonly fileName: string | undefined
-  readonly contentLength: number | undefined
-  /**
-   * Read it to the end, or cancel it, to release the connection. It errors, never ends early:
-   * with a `TransportError` (reason `Closed`) when the client closes while the file arrives, with
-   * the signal's reason when the call's `signal` aborts.
-   */
-  readonly body: ReadableStream<Uint8Array>
 }
 
 /**

@@ -7,7 +7,7 @@ import { RequestValidationError } from "@smscx/core/Errors"
 import type * as Operation from "@smscx/core/Operation"
 import * as Transport from "@smscx/transport/Transport"
 import * as Either from "effect/Either"
-import type { CallOptions } from "../Client.js"
+import type { CallOptions } from "./models.js"
 
 /** The per-call options the Promise client takes off before the transport sees them. */
 const ownCallOptionNames: ReadonlyArray<string> = Object.keys(

@@ -9,8 +9,8 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import type { FileStream } from "../Client.js"
 import { type Calls, closed } from "./calls.js"
+import type { FileStream } from "./models.js"
 
 /**
  * Runs the download as one of the client's calls and hands back its file. The connection lives in

@@ -4,7 +4,7 @@
  */
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
-import type { LogFunction, LoggerObject, LogLevelName } from "../Client.js"
+import type { LogFunction, LoggerObject, LogLevelName } from "./models.js"
 
 /** @internal */
 export const logLevels: Record<LogLevelName, LogLevel.LogLevel> = {
