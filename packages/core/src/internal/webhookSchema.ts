@@ -9,19 +9,19 @@ import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
 
 /** Any other string than the known values, typed so that the known ones still complete. @internal */
-export const OtherValue = Schema.String as unknown as Schema.Schema<string & {}, string>
+const OtherValue = Schema.String as unknown as Schema.Schema<string & {}, string>
 
 /**
  * A field whose closed string enum also takes any other string (exported so that the generated
  * payloads' declarations can name it).
  * @internal
  */
-export type Open<F> = F extends Schema.Literal<infer L>
+type Open<F> = F extends Schema.Literal<infer L>
   ? L extends ReadonlyArray<string> ? Schema.Union<[Schema.Literal<L>, typeof OtherValue]> : F
   : F
 
 /** @internal */
-export type OpenFields<F extends Schema.Struct.Fields> = { readonly [K in keyof F]: Open<F[K]> }
+type OpenFields<F extends Schema.Struct.Fields> = { readonly [K in keyof F]: Open<F[K]> }
 
 const isStringLiteral = (ast: AST.AST) => AST.isLiteral(ast) && typeof ast.literal === "string"
 const isStringEnum = (ast: AST.AST) => isStringLiteral(ast) || (AST.isUnion(ast) && ast.types.every(isStringLiteral))

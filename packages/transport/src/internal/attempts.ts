@@ -17,7 +17,7 @@ import * as TransportErrors from "./errors.js"
 import * as Logging from "./logging.js"
 
 /** @internal */
-export interface Plan {
+interface Plan {
   readonly operation: Operation.Any
   /** The request as built (for the deadline's error). */
   readonly request: HttpClientRequest.HttpClientRequest

@@ -40,7 +40,7 @@ export type TokenFailure = Operation.TokenError | Errors.ClientError
 export type FetchToken = Effect.Effect<TokenAnswer, TokenFailure>
 
 /** @internal */
-export interface Authorizer {
+interface Authorizer {
   /** Adds the credentials an operation needs; gives the bearer token it used, if any. */
   readonly authorize: (
     operation: Operation.Any,
@@ -90,7 +90,7 @@ const unusableToken = (operation: string) =>
   })
 
 /** How an application's tokens are fetched; `operationId` names the token operation in errors. @internal */
-export interface TokenFetch {
+interface TokenFetch {
   readonly fetch: FetchToken
   readonly operationId: string
 }

@@ -126,7 +126,7 @@ const decoder = new TextDecoder()
  *
  * @internal
  */
-export const ownBuffer = (view: Uint8Array): ArrayBuffer =>
+const ownBuffer = (view: Uint8Array): ArrayBuffer =>
   view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength) as ArrayBuffer
 
 /** Chunks joined into one array of `size` bytes (one chunk is returned as it is). @internal */

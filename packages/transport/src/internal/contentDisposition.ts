@@ -40,7 +40,7 @@ const clipBytes = (s: string, bytes: number): string => {
 const trimEnds = (s: string) => s.replace(/^[\s.]+|[\s.]+$/g, "")
 
 /** @internal */
-export const safeName = (name: string): string | undefined => {
+const safeName = (name: string): string | undefined => {
   const last = name.split(/[/\\]/).pop() ?? ""
   let bare = trimEnds(last.replace(UNSAFE, "_"))
   if (bare === "") return undefined

@@ -15,7 +15,7 @@ import * as Redacted from "effect/Redacted"
 import type { Input, OptionName } from "./options.js"
 
 /** The variable of each option the environment can give. @internal */
-export const VARIABLES = {
+const VARIABLES = {
   apiKey: "SMSCX_API_KEY",
   accessToken: "SMSCX_ACCESS_TOKEN",
   applicationId: "SMSCX_APPLICATION_ID",
@@ -27,20 +27,20 @@ export const VARIABLES = {
 } as const satisfies Partial<Record<OptionName, string>>
 
 /** A variable's value, undefined when it is not set. @internal */
-export type Lookup = (variable: string) => string | undefined
+type Lookup = (variable: string) => string | undefined
 
 /** A variable at fault, as an option at fault (the Promise client throws it as it is). */
 const invalid = (variable: string, problem: string) =>
   new InvalidOptionsError({ option: variable, message: `smscx: ${variable} ${problem}` })
 
 /** The credentials the environment gives (secrets as Redacted). @internal */
-export type EnvironmentCredentials =
+type EnvironmentCredentials =
   | { readonly apiKey: Redacted.Redacted }
   | { readonly accessToken: Redacted.Redacted }
   | { readonly applicationId: string; readonly applicationSecret: Redacted.Redacted; readonly scope?: string }
 
 /** The other options the environment gives. @internal */
-export interface Settings {
+interface Settings {
   readonly baseUrl?: string
   readonly timeout?: Duration.Duration
   readonly retry?: { readonly maxRetries: number } | false

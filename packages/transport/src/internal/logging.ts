@@ -16,7 +16,7 @@ import * as Option from "effect/Option"
 import * as CauseCode from "./causeCode.js"
 
 /** A failure as a log shows it: status, tag, reason; never a message, which may quote input. @internal */
-export const outcomeOf = (failure: unknown): string => {
+const outcomeOf = (failure: unknown): string => {
   const { _tag, cause, reason, status } = (typeof failure === "object" && failure !== null ? failure : {}) as {
     readonly _tag?: unknown
     readonly status?: unknown

@@ -18,14 +18,14 @@ import { version } from "./version.js"
 /** The longest deadline a timer can hold (`setTimeout` takes a 32-bit signed count of ms). */
 const MAX_TIMER_MILLIS = 2 ** 31 - 1
 /** More retries than this is a loop, not a policy. @internal */
-export const MAX_RETRIES = 100
+const MAX_RETRIES = 100
 
 /**
  * The client options' names, the one list of them: the options object's type is derived from it
  * here, the unknown-option check reads it, and `Transport.Options` is held to it by the compiler.
  * @internal
  */
-export const OPTION_NAMES = [
+const OPTION_NAMES = [
   "apiKey",
   "accessToken",
   "applicationId",
@@ -47,7 +47,7 @@ export type OptionName = typeof OPTION_NAMES[number]
 export type Input = { readonly [Name in OptionName]?: unknown }
 
 /** The call options' names, held to `Transport.CallOptions` as the client options' are. @internal */
-export const CALL_OPTION_NAMES = [
+const CALL_OPTION_NAMES = [
   "timeout",
   "retry",
   "deadline",
@@ -68,7 +68,7 @@ export type CallInput = { readonly [Name in CallOptionName]?: unknown }
 export const DEFAULT_BASE_URL = "https://api.sms.cx"
 
 /** What an option left out is. @internal */
-export const defaults = {
+const defaults = {
   baseUrl: DEFAULT_BASE_URL,
   timeout: Duration.seconds(60),
   userAgent: `smscx-ts/${version}`,
@@ -87,7 +87,7 @@ export type Credentials =
   }
 
 /** @internal */
-export interface Resolved {
+interface Resolved {
   readonly credentials: Credentials | undefined
   readonly baseUrl: string
   readonly timeout: Duration.Duration
@@ -236,7 +236,7 @@ const closeness = (given: string, known: string): number | undefined => {
  * undefined when none is close. Nested names are compared by their last part.
  * @internal
  */
-export const suggestion = (given: string, known: Iterable<string>): string | undefined => {
+const suggestion = (given: string, known: Iterable<string>): string | undefined => {
   let best: { readonly name: string; readonly score: number } | undefined
   for (const name of known) {
     const score = closeness(given, name.slice(name.lastIndexOf(".") + 1))
@@ -384,7 +384,7 @@ const RESERVED_HEADERS: ReadonlySet<string> = new Set([
 ])
 
 /** What `afterAttempt` is told of an attempt that got an answer. @internal */
-export interface Answered {
+interface Answered {
   readonly status: number
   readonly rateLimit: Errors.RateLimit
 }

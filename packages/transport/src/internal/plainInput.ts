@@ -8,10 +8,10 @@
 import * as ParseIssues from "@smscx/core/ParseIssues"
 
 /** Deeper than any request of the API (its deepest is a few levels). @internal */
-export const MAX_DEPTH = 32
+const MAX_DEPTH = 32
 
 /** Why an input could not be read. @internal */
-export class UnreadableInput {
+class UnreadableInput {
   readonly _tag = "Unreadable"
   constructor(readonly path: ReadonlyArray<string | number>, readonly reason: string) {}
 }

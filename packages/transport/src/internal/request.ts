@@ -25,7 +25,7 @@ const invalid = (
   })
 
 /** @internal */
-export const validationError = (operation: Operation.Any, error: ParseResult.ParseError) =>
+const validationError = (operation: Operation.Any, error: ParseResult.ParseError) =>
   invalid(operation, Issues.collect(error.issue).issues)
 
 /**
@@ -34,7 +34,7 @@ export const validationError = (operation: Operation.Any, error: ParseResult.Par
  * nothing is sent.
  * @internal
  */
-export const unexpected = (operation: Operation.Any, defect: unknown) =>
+const unexpected = (operation: Operation.Any, defect: unknown) =>
   invalid(operation, [{ path: [], message: `cannot be sent: ${Issues.thrown(defect)}` }])
 
 /** Checks a value against a schema and gives its wire form, or a typed validation error. */
@@ -73,7 +73,7 @@ const segment = (value: unknown): string | undefined => {
  * input, where it is checked.
  * @internal
  */
-export interface Extra {
+interface Extra {
   readonly body?: unknown
   readonly query?: unknown
 }
@@ -101,7 +101,7 @@ const merged = (operation: Operation.Any, known: Record<string, unknown>, extra:
 }
 
 /** A request built from a call's arguments. @internal */
-export interface Built {
+interface Built {
   readonly request: HttpClientRequest.HttpClientRequest
   /** The idempotency id the body carries (the caller's or a generated one). */
   readonly idempotencyId: string | undefined

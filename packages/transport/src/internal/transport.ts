@@ -32,7 +32,7 @@ import * as Request from "./request.js"
 import * as Response from "./response.js"
 
 /** The transport's methods, typed loosely here; `Transport.ts` gives them their public types. @internal */
-export interface Methods {
+interface Methods {
   readonly baseUrl: string
   readonly retry: RetryPolicy.Options | false
   readonly call: (

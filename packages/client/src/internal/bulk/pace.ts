@@ -12,7 +12,7 @@ import * as Pacing from "../../Pacing.js"
 import type { Settings } from "./options.js"
 
 /** @internal What an answer's rate-limit headers ask of the send. */
-export type Verdict = "go on" | "end the send"
+type Verdict = "go on" | "end the send"
 
 /** @internal The pace of one send (see the module). */
 export class SendPace {

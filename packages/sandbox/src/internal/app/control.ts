@@ -23,7 +23,7 @@ import type { Inbound } from "../groups/conversations.js"
  * is a phone number), or refused because `to` is no rented number or `from` no phone number.
  * @internal
  */
-export type Received =
+type Received =
   | { readonly _tag: "Received"; readonly conversationId: string | undefined }
   | { readonly _tag: "NotRented" }
   | { readonly _tag: "InvalidSender" }
@@ -100,7 +100,7 @@ const ok = (body: unknown): ControlAnswer => ({ status: 200, body })
 const problem = (status: number, message: string): ControlAnswer => ({ status, body: { error: { message } } })
 
 /** A control request, as a route sees it. @internal */
-export interface ControlRequest {
+interface ControlRequest {
   readonly url: URL
   /** The path under the prefix, split at `/` (`["templates", "12", "approve"]`). */
   readonly segments: ReadonlyArray<string>
@@ -112,7 +112,7 @@ export interface ControlRequest {
  * One route of the control API: what the index (`GET /__sandbox/`) lists and what answers.
  * @internal
  */
-export interface Route {
+interface Route {
   readonly method: "GET" | "PUT" | "POST" | "DELETE"
   /** Under the prefix; `{id}` stands for a number (`templates/{id}/approve`), `""` is the index. */
   readonly path: string
@@ -124,7 +124,7 @@ export interface Route {
 }
 
 /** The index's entry of a route: `GET /__sandbox/` lists them, in this order. @internal */
-export interface RouteInfo {
+interface RouteInfo {
   readonly method: string
   readonly path: string
   readonly takes?: string
@@ -303,10 +303,10 @@ export const routes: ReadonlyArray<Route> = [
 ]
 
 /** Where the control API is documented. @internal */
-export const DOCS = "https://github.com/smscx/smscx-ts#control-api"
+const DOCS = "https://github.com/smscx/smscx-ts#control-api"
 
 /** The routes as the index lists them. @internal */
-export const index = (): ReadonlyArray<RouteInfo> => routes.map(infoOf)
+const index = (): ReadonlyArray<RouteInfo> => routes.map(infoOf)
 
 /** Whether a path is the control API's: under the prefix, or the prefix without its slash. @internal */
 export const isControlPath = (pathname: string): boolean =>

@@ -16,7 +16,7 @@ import type { Timeline } from "../state/timeline.js"
 import type { DeliveryOptions as Options } from "../state/types.js"
 
 /** The reading of a timeline, with the planning of it here. @internal */
-export { type Report, type Status, statusAt, statusCodes, type Timeline } from "../state/timeline.js"
+export { type Status, statusAt, statusCodes, type Timeline } from "../state/timeline.js"
 
 /**
  * The error codes of failed deliveries. The API's list of them is not in the reference; these
@@ -35,7 +35,7 @@ export const FailureCodes = {
 } as const
 
 /** @internal */
-export type { DeliveryFailureRule as FailureRule, DeliveryOptions as Options } from "../state/types.js"
+export type { DeliveryOptions as Options } from "../state/types.js"
 
 /** @internal */
 export const defaults: Options = { sentAfterSeconds: 1, finalAfterSeconds: 5, failureRate: 0, rules: [] }

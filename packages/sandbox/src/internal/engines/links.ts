@@ -28,7 +28,7 @@ import {
 } from "./trackedLinks.js"
 
 /** What a tracked-link placeholder names. @internal */
-export type LinkKind = "shortlink" | "attachment"
+type LinkKind = "shortlink" | "attachment"
 
 /** Who got a message: what a visit of its links tells. @internal */
 export interface Recipient {

@@ -5,10 +5,10 @@
  */
 
 /** @internal */
-export type Encoding = "GSM-7" | "UCS-2"
+type Encoding = "GSM-7" | "UCS-2"
 
 /** @internal */
-export interface Analysis {
+interface Analysis {
   /** Characters (code points). */
   readonly length: number
   readonly unicode: boolean

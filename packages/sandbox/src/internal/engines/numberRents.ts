@@ -26,7 +26,7 @@ export const CANCEL_WINDOW_MINUTES = 30
 const DAY = 86_400_000
 
 /** A number offered for rent, with its id. @internal */
-export interface StoredOffer extends Numbers.Offer {
+interface StoredOffer extends Numbers.Offer {
   readonly numberId: string
 }
 
@@ -57,7 +57,7 @@ export interface StoredRent {
 /** Offers by numberId. @internal */
 export const Offers = Store.collection<string, StoredOffer>("numbers.offers")
 /** The numberIds of a country's offers, once listed. @internal */
-export const OffersByCountry = Store.collection<string, ReadonlyArray<string>>("numbers.offersByCountry")
+const OffersByCountry = Store.collection<string, ReadonlyArray<string>>("numbers.offersByCountry")
 /** @internal */
 export const Rents = Store.collection<string, StoredRent>("numbers.rents")
 /** The SMS received on every rent (msgId to rentId), oldest first: the history keeps the last `maxMessages`. @internal */

@@ -32,10 +32,10 @@ import * as Pricing from "./pricing.js"
 export type RentPeriod = 1 | 7 | 30
 
 /** @internal */
-export const RENT_PERIODS: ReadonlyArray<RentPeriod> = [1, 7, 30]
+const RENT_PERIODS: ReadonlyArray<RentPeriod> = [1, 7, 30]
 
 /** @internal */
-export interface Network {
+interface Network {
   readonly mnc: string
   readonly name: string
 }
@@ -163,7 +163,7 @@ const countries: ReadonlyArray<Country> = [
 const byIso = new Map(countries.map((c) => [c.iso, c]))
 
 /** What libphonenumber-js says a number is; E.164 in. @internal */
-export const typeOf = (e164: string): string | undefined => parsePhoneNumberFromString(e164)?.getType()
+const typeOf = (e164: string): string | undefined => parsePhoneNumberFromString(e164)?.getType()
 
 /** A number an operator's HLR can be asked about. @internal */
 export const isMobile = (e164: string): boolean => {
@@ -177,7 +177,7 @@ const carrierOfNational = (national: string, iso: string): Network | undefined =
 }
 
 /** The network a number was allocated to, when the table knows it. @internal */
-export const carrierOf = (e164: string, iso: string): Network | undefined =>
+const carrierOf = (e164: string, iso: string): Network | undefined =>
   carrierOfNational(parsePhoneNumberFromString(e164)?.nationalNumber ?? "", iso)
 
 /** The operator name `validateNumber` gives: the table's, or "Unknown". @internal */
@@ -203,10 +203,10 @@ export const lookupPriceMicros = (iso: string): number | undefined => {
 }
 
 /** @internal */
-export type LookupStatus = "ACTIVE" | "ABSENT" | "BARRED" | "UNKNOWN" | "FAILED"
+type LookupStatus = "ACTIVE" | "ABSENT" | "BARRED" | "UNKNOWN" | "FAILED"
 
 /** @internal */
-export const statusDescriptions: Readonly<Record<LookupStatus, string>> = {
+const statusDescriptions: Readonly<Record<LookupStatus, string>> = {
   ACTIVE: "Phone number is reachable",
   ABSENT: "Phone number is not reachable",
   BARRED: "Phone number has a block from their operator",

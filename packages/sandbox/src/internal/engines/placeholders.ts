@@ -66,7 +66,7 @@ const randomString = (alphabet: string, length: number, random: () => number) =>
 }
 
 /** @internal */
-export interface RenderContext {
+interface RenderContext {
   readonly now: number
   readonly random: () => number
   /** A campaign contact's fields; unknown fields become blank. Absent for plain sends. */

@@ -14,9 +14,9 @@ import type * as Generated from "@smscx/core/Generated"
 import { toMicros } from "../kernel/money.js"
 
 /** @internal */
-export type Channel = "sms" | "viber" | "whatsapp"
+type Channel = "sms" | "viber" | "whatsapp"
 /** @internal */
-export type TrafficType = "transactional" | "promotional" | "2way"
+type TrafficType = "transactional" | "promotional" | "2way"
 
 interface Country {
   readonly iso: string

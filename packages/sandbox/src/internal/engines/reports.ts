@@ -43,7 +43,7 @@ const iso = (millis: number) => new Date(millis).toISOString()
 export const SOURCE = "api" as const
 
 /** @internal */
-export const textAnalysis = (m: State.StoredMessage): Generated.TextAnalysis => {
+const textAnalysis = (m: State.StoredMessage): Generated.TextAnalysis => {
   const analysis = MessageParts.analyze(m.text)
   // the parts the message was sent (and billed) in: a Viber or WhatsApp message is one part
   return { length: analysis.length, unicode: analysis.unicode, parts: Math.max(1, m.parts) }
@@ -120,10 +120,10 @@ export const exportTable = (rows: ReadonlyArray<Row>): Exports.Table => ({
 })
 
 /** Rejected and uncovered messages are not sent: no parts billed, cost 0. @internal */
-export const billed = (row: Row) => row.status !== "REJECTED" && row.status !== "NO COVERAGE"
+const billed = (row: Row) => row.status !== "REJECTED" && row.status !== "NO COVERAGE"
 
 /** @internal */
-export interface Totals {
+interface Totals {
   readonly phoneNumbers: number
   /** The parts sent (billed), as a send's `totalParts` counts them. */
   readonly parts: number
@@ -144,7 +144,7 @@ export const totalsOf = (rows: ReadonlyArray<Row>): Totals =>
 // Campaigns: every committed send is one, with the messages it kept.
 
 /** @internal */
-export interface CampaignReport {
+interface CampaignReport {
   readonly campaign: State.Campaign
   /** Its messages, in the order they were sent; deleted ones left out. */
   readonly rows: ReadonlyArray<Row>
@@ -181,7 +181,7 @@ export const sentCampaigns = (store: State.Store): Effect.Effect<Array<CampaignR
 export const campaignName = (c: State.Campaign) => `API ${c.createdAt.slice(0, 19).replace("T", " ")}`
 
 /** @internal */
-export const statusCounts = (rows: ReadonlyArray<Row>): Generated.Status => {
+const statusCounts = (rows: ReadonlyArray<Row>): Generated.Status => {
   const count = (...statuses: ReadonlyArray<ReportStatus>) => rows.filter((r) => statuses.includes(r.status)).length
   return {
     // accepted and not yet finally reported, whether it left already (`SENT`) or not

@@ -26,7 +26,7 @@ export const TemplateErrors = {
  * sandbox's own.
  * @internal
  */
-export const channelNotActive = (channel: "viber" | "whatsapp"): ErrorSpec =>
+const channelNotActive = (channel: "viber" | "whatsapp"): ErrorSpec =>
   channel === "viber"
     ? spec(403, "access_denied", 1606, "The Viber channel is not active for this account")
     : spec(403, "access_denied", 1608, "The Whatsapp channel is not active for this account")

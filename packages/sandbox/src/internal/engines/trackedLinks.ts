@@ -39,7 +39,7 @@ export const SHORT_URL_BASE = "https://en.ax"
 export const CODE_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 /** The length of the codes the sandbox draws. @internal */
-export const CODE_LENGTH = 5
+const CODE_LENGTH = 5
 
 /** A code a client or the control API may choose: 3 to 32 code characters. @internal */
 export const CODE_PATTERN = /^[0-9A-Za-z]{3,32}$/
@@ -59,7 +59,7 @@ export const codeOfShortUrl = (url: string): string | undefined => {
 }
 
 /** What a code is (or was) the code of. @internal */
-export type CodeOwner = "shortlink" | "attachment"
+type CodeOwner = "shortlink" | "attachment"
 
 /**
  * Every code given so far, shortlinks' and attachments' alike, deleted ones included.
@@ -188,7 +188,7 @@ export const forgetHits = (store: Store.Store, hits: ReadonlyArray<HitRecord>): 
  * group), which the schema makes optional.
  * @internal
  */
-export const hitData = (hit: HitRecord, short = false): Generated.DataShortlinkDetail => ({
+const hitData = (hit: HitRecord, short = false): Generated.DataShortlinkDetail => ({
   hitId: hit.hitId,
   device: hit.agent.device,
   browser: hit.agent.browser,
@@ -213,7 +213,7 @@ export const hitData = (hit: HitRecord, short = false): Generated.DataShortlinkD
 })
 
 /** The columns of a hits export: the fields of a hit, in the schema's order. @internal */
-export const HIT_COLUMNS = [
+const HIT_COLUMNS = [
   "hitId",
   "datetime",
   "device",
@@ -245,7 +245,7 @@ export const hitsTable = (hits: ReadonlyArray<HitRecord>): Exports.Table => ({
 })
 
 /** The query of a hits page. @internal */
-export interface HitsQuery extends Paging.PageQuery {
+interface HitsQuery extends Paging.PageQuery {
   readonly short_response?: boolean | undefined
 }
 

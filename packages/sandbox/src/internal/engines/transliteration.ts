@@ -6,7 +6,7 @@ import type * as Generated from "@smscx/core/Generated"
 import { isGsm } from "./messageParts.js"
 
 /** @internal */
-export type Alphabet = Generated.Transliteration["alphabet"]
+type Alphabet = Generated.Transliteration["alphabet"]
 
 type Table = Readonly<Record<string, string>>
 

@@ -15,7 +15,7 @@ import type * as Router from "../kernel/router.js"
 import type { Context } from "../state/context.js"
 
 /** The documented errors of the pricing operations. @internal */
-export const AccountErrors = {
+const AccountErrors = {
   channelInvalid: documented("getChannelPricingByCountryIso", 1521),
   countryIsoInvalid: documented("getChannelPricingByCountryIso", 1522),
   noCoverage: documented("getChannelPricingByCountryIso", 1523)

@@ -14,19 +14,19 @@ import type { Context } from "../state/context.js"
 import * as Store from "../state/store.js"
 
 /** The documented errors of the Applications operations. @internal */
-export const ApplicationsErrors = {
+const ApplicationsErrors = {
   notFound: documented("getApplicationSettings", 1500)
 } as const
 
 /** What `applicationSecret` carries in the list: the secret itself never leaves the sandbox. @internal */
-export const SECRET_MASK = "********"
+const SECRET_MASK = "********"
 
 /**
  * When the sandbox first showed each configured application (epoch millis, by application
  * id): the configuration has no creation dates, so this stands for one, the same on every call.
  * @internal
  */
-export const ApplicationsSeen = Store.collection<string, number>("applications.seen")
+const ApplicationsSeen = Store.collection<string, number>("applications.seen")
 
 /**
  * The settings of every application: the dashboard's defaults, as the sandbox has no dashboard.
@@ -34,7 +34,7 @@ export const ApplicationsSeen = Store.collection<string, number>("applications.s
  * `maxAttempts` use these.
  * @internal
  */
-export const defaultSettings: Generated.Settings = {
+const defaultSettings: Generated.Settings = {
   sms: {
     enforceOriginator: null,
     dlrCallback: null,

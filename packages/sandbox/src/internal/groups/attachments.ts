@@ -15,7 +15,7 @@ import type * as Router from "../kernel/router.js"
 import type { Context } from "../state/context.js"
 
 /** The documented errors of the group. @internal */
-export const AttachmentErrors = {
+const AttachmentErrors = {
   notFound: documented("deleteAttachment", 1420)
 } as const
 

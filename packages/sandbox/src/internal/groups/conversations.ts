@@ -30,7 +30,7 @@ import type { Context } from "../state/context.js"
 import * as Store from "../state/store.js"
 
 /** The documented errors of the group. @internal */
-export const ConversationErrors = {
+const ConversationErrors = {
   notFound: documented("getConversation", 1180),
   viberWindowClosed: documented("sendConversationReplyViber", 1181),
   whatsappWindowClosed: documented("sendConversationReplyWhatsapp", 1182),
@@ -63,7 +63,7 @@ type Entry =
   | { readonly _tag: "Sent"; readonly msgId: string; readonly richMedia: Record<string, unknown> }
 
 /** A conversation as the sandbox keeps it. @internal */
-export interface StoredConversation {
+interface StoredConversation {
   readonly conversationId: string
   /** E.164. */
   readonly phoneNumber: string
@@ -79,7 +79,7 @@ export interface StoredConversation {
 }
 
 /** The conversations by id, oldest first. @internal */
-export const Conversations = Store.collection<string, StoredConversation>("conversations")
+const Conversations = Store.collection<string, StoredConversation>("conversations")
 
 /**
  * Every message of every conversation (its msgId to its conversation's id), oldest first: the

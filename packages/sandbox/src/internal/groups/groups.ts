@@ -32,7 +32,7 @@ import type { Context } from "../state/context.js"
 import type * as State from "../state/store.js"
 
 /** The documented errors of the Groups operations. @internal */
-export const GroupsErrors = {
+const GroupsErrors = {
   nameMissing: documented("createGroup", 1204),
   nameInvalid: documented("createGroup", 1206),
   nameTaken: documented("createGroup", 1211),

@@ -26,7 +26,7 @@ import type * as Router from "../kernel/router.js"
 import type { Context } from "../state/context.js"
 
 /** The documented errors of the strategy, the ttl and the failover. @internal */
-export const MultichannelErrors = {
+const MultichannelErrors = {
   fromInvalid: documented("sendMultichannelMessage", 1106),
   shortOfFailover: documented("sendMultichannelMessage", 1130),
   ttlNotNumber: documented("sendMultichannelMessage", 1124),

@@ -45,7 +45,7 @@ import type { Context } from "../state/context.js"
 import type * as Store from "../state/store.js"
 
 /** The operations of the Numbers group this module handles. @internal */
-export type LookupOperations =
+type LookupOperations =
   | "validateNumber"
   | "validateNumbers"
   | "lookupNumber"
@@ -60,7 +60,7 @@ export type LookupOperations =
 const CALLBACK_BATCH = 200
 
 /** The documented errors of the Numbers lookup operations (validation included). @internal */
-export const LookupErrors = {
+const LookupErrors = {
   phoneNumbersMissing: documented("validateNumbers", 1203),
   phoneNumbersNotArray: documented("validateNumbers", 1208),
   tooManyNumbers: documented("validateNumbers", 1205),

@@ -38,7 +38,7 @@ import type { Context } from "../state/context.js"
 import type * as Store from "../state/store.js"
 
 /** The operations of the Numbers group this module handles. @internal */
-export type RentOperations =
+type RentOperations =
   | "getAvailableNumbers"
   | "rentNumber"
   | "getRentedNumbers"
@@ -51,7 +51,7 @@ export type RentOperations =
 const DAY = 86_400_000
 
 /** The documented errors of the Numbers rent operations. @internal */
-export const RentErrors = {
+const RentErrors = {
   countryIsoInvalid: documented("getAvailableNumbers", 2003),
   numberIdInvalid: documented("rentNumber", 1222),
   rentPeriodInvalid: documented("rentNumber", 1224),

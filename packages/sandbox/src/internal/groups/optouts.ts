@@ -18,7 +18,7 @@ import type { Context } from "../state/context.js"
 import type * as State from "../state/store.js"
 
 /** The documented errors of the Optouts operations. @internal */
-export const OptoutsErrors = {
+const OptoutsErrors = {
   phoneNumbersMissing: documented("addContactToOptoutsList", 1203),
   phoneNumbersNotArray: documented("addContactToOptoutsList", 1208),
   phoneNumbersInvalid: documented("addContactToOptoutsList", 1210),

@@ -12,7 +12,7 @@ import type { Context } from "../state/context.js"
 import * as Store from "../state/store.js"
 
 /** An originator as the sandbox keeps it. @internal */
-export interface Originator {
+interface Originator {
   readonly id: number
   readonly originator: string
   readonly approved: boolean
@@ -21,10 +21,10 @@ export interface Originator {
 }
 
 /** The originators of the account, by id (other modules read them: is a sender approved?). @internal */
-export const Originators = Store.collection<number, Originator>("originators")
+const Originators = Store.collection<number, Originator>("originators")
 
 /** The documented errors of the Originators operations. @internal */
-export const OriginatorsErrors = {
+const OriginatorsErrors = {
   missing: documented("createOriginator", 1301),
   notAlphanumeric: documented("createOriginator", 1303),
   alphanumericLength: documented("createOriginator", 1304),

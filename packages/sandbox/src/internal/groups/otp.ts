@@ -33,7 +33,7 @@ import type { Context } from "../state/context.js"
 import * as Store from "../state/store.js"
 
 /** The documented errors of the Otp operations. @internal */
-export const OtpErrors = {
+const OtpErrors = {
   phoneNumberMissing: documented("newOtp", 2001),
   countryIsoMissing: documented("newOtp", 2002),
   countryIsoInvalid: documented("newOtp", 2003),
@@ -79,7 +79,7 @@ const E = OtpErrors
  * settings (Admin Dashboard), which the sandbox does not keep; these are its own.
  * @internal
  */
-export const defaults = {
+const defaults = {
   template: "Your verification code is {{pin}}",
   from: "InfoText",
   pinType: "numbers",
@@ -89,17 +89,17 @@ export const defaults = {
 } as const
 
 /** The characters of each `pinType`. @internal */
-export const pinAlphabets = {
+const pinAlphabets = {
   numbers: "0123456789",
   letters: "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
   alphanumeric: "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 } as const
 
 /** @internal */
-export type OtpStatus = Generated.DataOtp["status"]
+type OtpStatus = Generated.DataOtp["status"]
 
 /** An OTP as the sandbox keeps it; the PIN never leaves it but in the SMS. @internal */
-export interface StoredOtp {
+interface StoredOtp {
   readonly otpId: string
   readonly trackId: string | null
   readonly phoneNumber: string
@@ -171,7 +171,7 @@ const normalizeNewOtp = (raw: Record<string, unknown>): Record<string, unknown> 
 const iso = (millis: number) => new Date(millis).toISOString()
 
 /** An OTP on the wire (status, callbacks). @internal */
-export const view = (otp: StoredOtp): Generated.DataOtp => ({
+const view = (otp: StoredOtp): Generated.DataOtp => ({
   otpId: otp.otpId,
   trackId: otp.trackId,
   phoneNumber: otp.phoneNumber,

@@ -38,7 +38,7 @@ import type { Context } from "../state/context.js"
 import type * as State from "../state/store.js"
 
 /** The documented errors of the Reports operations. @internal */
-export const ReportsErrors = {
+const ReportsErrors = {
   periodInvalid: documented("getAdvancedReport", 1820),
   startDateInvalid: documented("getAdvancedReport", 1821),
   endDateInvalid: documented("getAdvancedReport", 1822),

@@ -26,7 +26,7 @@ import type * as Router from "../kernel/router.js"
 import type { Context } from "../state/context.js"
 
 /** The documented errors of the group. @internal */
-export const ShortlinkErrors = {
+const ShortlinkErrors = {
   notFound: documented("deleteShortlink", 1400),
   createUrlMissing: documented("createShortlink", 1401),
   createUrlInvalid: documented("createShortlink", 1402),

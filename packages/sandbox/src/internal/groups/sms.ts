@@ -14,7 +14,7 @@ import type * as Router from "../kernel/router.js"
 import type { Context } from "../state/context.js"
 
 /** The documented errors of the Sms operations: the engine's, and the SMS text's own. @internal */
-export const SmsErrors = {
+const SmsErrors = {
   ...SendRequests.SendErrors,
   alphabetInvalid: documented("sendSms", 1110),
   transliterationInvalid: documented("sendSms", 1135),

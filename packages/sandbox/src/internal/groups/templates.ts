@@ -16,7 +16,7 @@ import { isHttpUrl } from "../kernel/urls.js"
 import type { Context } from "../state/context.js"
 
 /** The documented errors of the Templates operations. @internal */
-export const TemplatesErrors = {
+const TemplatesErrors = {
   textMissing: documented("createTemplate", 1801),
   textInvalid: documented("createTemplate", 1802),
   nameInvalid: documented("createTemplate", 1803),

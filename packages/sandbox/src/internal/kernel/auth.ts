@@ -20,8 +20,7 @@ import { type ApiFailure, documented, fail, Generic } from "./errors.js"
 export const knownScopes: ReadonlyArray<string> = Api.scopes
 
 /** The scope an operation needs: its group in lowerCamelCase. @internal */
-export const scopeOf = (operation: Operation.Any): string =>
-  operation.group.charAt(0).toLowerCase() + operation.group.slice(1)
+const scopeOf = (operation: Operation.Any): string => operation.group.charAt(0).toLowerCase() + operation.group.slice(1)
 
 /** @internal */
 export interface Application {
@@ -85,14 +84,14 @@ export const bucketOf = (headers: Headers): string => {
 }
 
 /** @internal */
-export interface Authenticator {
+interface Authenticator {
   readonly authenticate: (operation: Operation.Any, headers: Headers) => Effect.Effect<Principal, ApiFailure>
   /** The application's id and allowed scopes, when the id and secret are right. */
   readonly application: (id: string, secret: string) => Application | undefined
 }
 
 /** An access token as authentication reads it. @internal */
-export interface IssuedToken {
+interface IssuedToken {
   readonly applicationId: string
   readonly scopes: ReadonlySet<string>
   /** Epoch millis; undefined when the token never expires. */
@@ -100,7 +99,7 @@ export interface IssuedToken {
 }
 
 /** @internal */
-export interface TokenLookup {
+interface TokenLookup {
   readonly findToken: (value: string) => Effect.Effect<IssuedToken | undefined>
 }
 

@@ -30,10 +30,10 @@ export interface Options {
 export const defaults: Options = { allowRemote: false, maxPending: 1000, attempts: 3, timeoutMillis: 5000 }
 
 /** @internal */
-export type Outcome = "pending" | "delivered" | "failed" | "blocked" | "dropped"
+type Outcome = "pending" | "delivered" | "failed" | "blocked" | "dropped"
 
 /** One callback, as the log keeps it. @internal */
-export interface Record {
+interface Record {
   readonly url: string
   readonly payload: unknown
   readonly createdAt: number
@@ -66,7 +66,7 @@ const liveClock = Clock.make()
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]", "::1"])
 
 /** Whether a URL points at this machine. @internal */
-export const isLoopback = (url: URL): boolean => LOOPBACK.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname)
+const isLoopback = (url: URL): boolean => LOOPBACK.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname)
 
 // one attempt, with its own deadline (not AbortSignal.timeout, which Node 20 may collect early);
 // a redirect is answered, not followed

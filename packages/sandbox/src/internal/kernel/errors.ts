@@ -8,7 +8,7 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 
 /** @internal */
-export type ErrorType = Generated.Error["type"]
+type ErrorType = Generated.Error["type"]
 
 /** One documented error: what the API answers for it. @internal */
 export interface ErrorSpec {
@@ -27,10 +27,10 @@ export const spec = (status: number, type: ErrorType, code: number, message: str
 })
 
 /** An operation's id in the catalogue. @internal */
-export type OperationId = keyof typeof ErrorCatalogue.errors
+type OperationId = keyof typeof ErrorCatalogue.errors
 
 /** The codes an operation documents. @internal */
-export type CodeOf<Id extends OperationId> = Extract<
+type CodeOf<Id extends OperationId> = Extract<
   (typeof ErrorCatalogue.errors)[Id][number],
   { code: number }
 >["code"]

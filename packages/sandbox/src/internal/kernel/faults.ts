@@ -42,17 +42,10 @@ export const operationIds: ReadonlySet<string> = new Set(
 )
 
 /** @internal */
-export interface Rule {
+interface Rule {
   readonly kind: Kind
   readonly rate: number
   readonly operations?: ReadonlyArray<OperationId>
-}
-
-/** Faults as given: in the options, to the service, in a control request. @internal */
-export interface Settings {
-  readonly seed?: number
-  readonly maxStallMillis?: number
-  readonly rules: ReadonlyArray<Rule>
 }
 
 /** Faults checked, defaults applied. @internal */
@@ -66,10 +59,10 @@ export interface Resolved {
 export const DEFAULT_SEED = 0
 
 /** @internal */
-export const DEFAULT_MAX_STALL_MILLIS = 60_000
+const DEFAULT_MAX_STALL_MILLIS = 60_000
 
 /** The longest stall accepted: an hour (a held socket is a resource). @internal */
-export const MAX_STALL_MILLIS = 3_600_000
+const MAX_STALL_MILLIS = 3_600_000
 
 /** @internal */
 export const none: Resolved = { seed: DEFAULT_SEED, maxStallMillis: DEFAULT_MAX_STALL_MILLIS, rules: [] }
@@ -158,7 +151,7 @@ export const parseFlag = (raw: string): Either.Either<Record<string, unknown>, s
 }
 
 /** The faults of one running sandbox: what applies now, and the draw for each request. @internal */
-export interface Faults {
+interface Faults {
   readonly current: Effect.Effect<Resolved>
   /** Replaces the rules; the draws start again from the new seed. */
   readonly set: (faults: Resolved) => Effect.Effect<void>
@@ -203,7 +196,7 @@ export const MALFORMED_BODY = "{\"data\":[{\"id\":"
 export const MARKER = "x-smscx-sandbox-fault"
 
 /** A socket-level fault, as the writer of the response acts on it. @internal */
-export type Socket =
+type Socket =
   | { readonly kind: "reset" | "lostAnswer" }
   | { readonly kind: "stall"; readonly maxStallMillis: number }
 

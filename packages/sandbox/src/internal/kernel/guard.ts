@@ -17,7 +17,7 @@
  */
 
 /** The names served by default: loopback's (and `127.0.0.0/8`, in `isServed`). @internal */
-export const LOOPBACK_HOSTS: ReadonlyArray<string> = ["localhost", "127.0.0.1", "[::1]"]
+const LOOPBACK_HOSTS: ReadonlyArray<string> = ["localhost", "127.0.0.1", "[::1]"]
 
 /** A refusal: its status and why (the answer's `error.message`). @internal */
 export interface Refusal {

@@ -172,7 +172,7 @@ const plain = (outgoing: Http.ServerResponse, status: number) => {
  * scope.
  * @internal
  */
-export const make = (options: {
+const make = (options: {
   readonly port: number
   readonly host: string
 }): Effect.Effect<HttpServer.HttpServer, ServeError, Scope.Scope> =>

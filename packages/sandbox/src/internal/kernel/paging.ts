@@ -19,7 +19,7 @@ export interface PageQuery {
 }
 
 /** @internal */
-export interface Page<A> {
+interface Page<A> {
   readonly data: ReadonlyArray<A>
   readonly paging: { readonly next: string | null; readonly previous: string | null; readonly size: number }
 }

@@ -14,7 +14,7 @@ export interface Decision {
 }
 
 /** @internal */
-export interface RateLimiter {
+interface RateLimiter {
   readonly take: (key: string) => Effect.Effect<Decision>
 }
 

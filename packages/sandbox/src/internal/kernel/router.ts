@@ -31,7 +31,7 @@ export interface Incoming<O extends Operation.Any> {
 }
 
 /** @internal */
-export interface Reply<A> {
+interface Reply<A> {
   readonly body: A
   readonly headers?: Readonly<Record<string, string>>
 }
@@ -123,7 +123,7 @@ const coercionOf = (schema: Schema.Schema.AnyNoContext) => {
 }
 
 /** How the sandbox answers one operation. @internal */
-export interface Handler<O extends Operation.Any> {
+interface Handler<O extends Operation.Any> {
   /** Field → documented error; fields it does not name get the generic invalid-parameter error. */
   readonly fields?: Fields.Table
   /** Leniencies of the API before validation (e.g. a single `to` string). */
@@ -190,7 +190,7 @@ export const group = <G extends Readonly<Record<string, Operation.Any>>>(
   Object.keys(operations).map((id) => make(operations[id]!, handlers[id as keyof G] as Handler<Operation.Any>))
 
 /** @internal */
-export type Match =
+type Match =
   | { readonly _tag: "Found"; readonly route: Route; readonly params: Readonly<Record<string, string>> }
   | { readonly _tag: "MethodNotAllowed"; readonly allow: ReadonlyArray<string> }
   | { readonly _tag: "NotFound" }
@@ -237,7 +237,7 @@ export const match = (routes: ReadonlyArray<Route>, method: string, pathname: st
 }
 
 /** Query or form fields; a repeated name becomes an array. @internal */
-export const fieldsOf = (params: URLSearchParams): Record<string, unknown> => {
+const fieldsOf = (params: URLSearchParams): Record<string, unknown> => {
   const fields: Record<string, unknown> = {}
   for (const key of new Set(params.keys())) {
     const values = params.getAll(key)

@@ -13,7 +13,7 @@ import { fromMicros } from "../kernel/money.js"
 import * as Timeline from "./timeline.js"
 
 /** How many idempotent answers the sandbox replays; older ones are forgotten. @internal */
-export const MAX_REMEMBERED_ANSWERS = 100_000
+const MAX_REMEMBERED_ANSWERS = 100_000
 
 /**
  * How many messages the sandbox keeps by default (its outbox and reports); the oldest are
@@ -22,7 +22,7 @@ export const MAX_REMEMBERED_ANSWERS = 100_000
 export const DEFAULT_MAX_MESSAGES = 100_000
 
 /** An idempotency key used again for another request. @internal */
-export class IdempotencyConflict extends Data.TaggedError("IdempotencyConflict")<{}> {}
+class IdempotencyConflict extends Data.TaggedError("IdempotencyConflict")<{}> {}
 
 /**
  * A message's state before delivery begins, or one it never leaves: `REJECTED` (an opted-out
@@ -30,7 +30,7 @@ export class IdempotencyConflict extends Data.TaggedError("IdempotencyConflict")
  * Its later statuses come from its `timeline` (see `engines/delivery.ts`).
  * @internal
  */
-export type MessageStatus = "ACCEPTED" | "SCHEDULED" | "NO COVERAGE" | "REJECTED" | "DELETED"
+type MessageStatus = "ACCEPTED" | "SCHEDULED" | "NO COVERAGE" | "REJECTED" | "DELETED"
 
 /** The channel a message went out on. @internal */
 export type Channel = "sms" | "viber" | "whatsapp"
@@ -64,7 +64,7 @@ export interface StoredMessage {
 }
 
 /** @internal */
-export interface StoredCampaign {
+interface StoredCampaign {
   readonly campaignId: string
   readonly operation: string
   readonly msgIds: ReadonlyArray<string>
@@ -153,13 +153,13 @@ export interface Token {
 }
 
 /** @internal */
-export type DeleteMessageResult =
+type DeleteMessageResult =
   | { readonly _tag: "Deleted"; readonly message: StoredMessage }
   | { readonly _tag: "NotFound" }
   | { readonly _tag: "AlreadySent" }
 
 /** @internal */
-export type DeleteCampaignResult =
+type DeleteCampaignResult =
   | {
     readonly _tag: "Deleted"
     readonly campaign: StoredCampaign
@@ -188,7 +188,7 @@ export const collection = <K, V>(name: string): CollectionKey<K, V> => ({ name }
  * synchronous steps, which nothing can interleave.
  * @internal
  */
-export interface Collection<K, V> {
+interface Collection<K, V> {
   readonly get: (key: K) => V | undefined
   readonly set: (key: K, value: V) => void
   readonly delete: (key: K) => boolean
@@ -197,7 +197,7 @@ export interface Collection<K, V> {
 }
 
 /** Records dropped from a bounded collection, oldest first: what `Store.keep` let go. @internal */
-export type Dropped<K, V> = ReadonlyArray<readonly [K, V]>
+type Dropped<K, V> = ReadonlyArray<readonly [K, V]>
 
 /** @internal */
 export interface Store {

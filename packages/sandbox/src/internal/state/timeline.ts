@@ -32,7 +32,7 @@ export const statusCodes: Readonly<Record<Status, number>> = {
 }
 
 /** What a message's report says at a moment. @internal */
-export interface Report {
+interface Report {
   readonly status: Status
   /** When the status last changed after creation; null when it has not. */
   readonly updatedAt: number | null
