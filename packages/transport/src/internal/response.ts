@@ -30,7 +30,7 @@ export interface ResponseMeta {
 }
 
 /** An attempt's answer: the decoded body, and the response it came in. @internal */
-export interface Answer {
+export interface DecodedAnswer {
   readonly data: unknown
   readonly response: HttpClientResponse.HttpClientResponse
 }
@@ -176,7 +176,7 @@ export const read = (
   operation: Operation.Any,
   response: HttpClientResponse.HttpClientResponse,
   streamed: boolean
-): Effect.Effect<Answer, Errors.ApiError | Errors.DecodeError | HttpClientError.ResponseError> =>
+): Effect.Effect<DecodedAnswer, Errors.ApiError | Errors.DecodeError | HttpClientError.ResponseError> =>
   response.status >= 200 && response.status < 300
     ? streamed
       ? Effect.succeed({ data: undefined, response })

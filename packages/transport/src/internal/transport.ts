@@ -173,7 +173,7 @@ export const make = (
       retrying: boolean,
       options: Options.CallInput | undefined,
       streamed = false
-    ): Effect.Effect<Response.Answer & { readonly idempotencyId: string | undefined }, unknown> =>
+    ): Effect.Effect<Response.DecodedAnswer & { readonly idempotencyId: string | undefined }, unknown> =>
       Effect.gen(function*() {
         if (credentials === undefined) return yield* TransportErrors.missingCredentials(operation)
         const given = options === undefined ? noCallOptions : yield* callOptionsOf(operation, options)

@@ -21,7 +21,7 @@ import { type Flight, Flights } from "./flights.js"
 import type * as Bulk from "./model.js"
 import type { Settings } from "./options.js"
 import { SendPace } from "./pace.js"
-import { type Answer, Totals } from "./totals.js"
+import { type SendAnswerTotals, Totals } from "./totals.js"
 
 /** @internal A send that ended early: why, and the outcome with every chunk read accounted for. */
 export class SendEnded<C extends Bulk.Channel> {
@@ -141,7 +141,7 @@ export const send = <C extends Bulk.Channel, E, R>(
       flights.landed(flight)
       const { chunk } = flight
       if (result._tag === "Right") {
-        totals.sent(chunk, result.right.data as Answer)
+        totals.sent(chunk, result.right.data as SendAnswerTotals)
         return {
           _tag: "ChunkSent",
           index: chunk.index,

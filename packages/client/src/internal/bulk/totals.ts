@@ -8,7 +8,7 @@ import type { ChunkToSend } from "./chunks.js"
 import type * as Bulk from "./model.js"
 
 /** @internal The parts of a send's answer the totals read (the same for every channel). */
-export interface Answer {
+export interface SendAnswerTotals {
   readonly info: {
     readonly campaignId?: string
     readonly totalPhoneNumbers?: number
@@ -48,7 +48,7 @@ export class Totals {
     this.removed += count
   }
 
-  sent(chunk: ChunkToSend, answer: Answer): void {
+  sent(chunk: ChunkToSend, answer: SendAnswerTotals): void {
     const info = answer.info
     const invalid = (info.invalid ?? []).filter(Predicate.isString)
     const valid = info.totalValid ?? answer.data.length

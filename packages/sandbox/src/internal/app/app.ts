@@ -60,7 +60,7 @@ export interface Instance {
   readonly close: Effect.Effect<void>
 }
 
-interface Answer {
+interface RouteAnswer {
   readonly status: number
   readonly body: unknown
   readonly headers: Readonly<Record<string, string>>
@@ -147,7 +147,7 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
     const serve = (
       request: HttpServerRequest.HttpServerRequest,
       limit: RateLimiter.Decision
-    ): Effect.Effect<Answer, ApiFailure> =>
+    ): Effect.Effect<RouteAnswer, ApiFailure> =>
       Effect.gen(function*() {
         const url = yield* urlOf(request)
         const found = Router.match(routes, request.method, url.pathname)
@@ -182,7 +182,7 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
       url: URL,
       route: Router.Route,
       params: Readonly<Record<string, string>>
-    ): Effect.Effect<Answer, ApiFailure> =>
+    ): Effect.Effect<RouteAnswer, ApiFailure> =>
       Effect.gen(function*() {
         const operation = route.operation
         const principal = yield* auth.authenticate(operation, request.headers)
@@ -191,7 +191,7 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
         const input = yield* route.decodeInput(raw)
         const run = route.handle({ path, input, principal } as Router.Incoming<typeof operation>).pipe(
           Effect.flatMap((reply) =>
-            Effect.map(route.encode(reply.body), (encoded): Answer => ({
+            Effect.map(route.encode(reply.body), (encoded): RouteAnswer => ({
               status: encoded === undefined && operation.success._tag !== "Empty" ? 204 : operation.successStatus,
               body: encoded,
               headers: reply.headers ?? {}
@@ -315,11 +315,11 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
       }
       const started = yield* Clock.currentTimeMillis
       const decision = yield* limiter.take(Auth.bucketOf(request.headers))
-      const answer: Answer = yield* (decision.allowed
+      const answer: RouteAnswer = yield* (decision.allowed
         ? serve(request, decision)
         : fail(Generic.rateLimit, { headers: { "X-Rate-Limit-Reset": String(decision.resetSeconds) } })).pipe(
           Effect.catchAll((error) =>
-            Effect.succeed<Answer>({ status: error.status, body: errorBody(error), headers: error.headers ?? {} })
+            Effect.succeed<RouteAnswer>({ status: error.status, body: errorBody(error), headers: error.headers ?? {} })
           ),
           Effect.catchAllCause((cause) =>
             Effect.as(
