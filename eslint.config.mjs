@@ -51,6 +51,19 @@ const sandboxLayer = (layer, above) => ({
   }
 })
 
+// The packages point one way too: core → transport → client → promise (the sandbox stands on
+// core alone, and its own layers are held above). The transport knows no API operation: the one
+// that fetches a token is given to it (`Transport.TokenOperation`), so it imports no `core/Api`.
+const packageBelow = (name, imports) => ({
+  files: [`packages/${name}/src/**/*.ts`],
+  rules: {
+    "no-restricted-imports": ["error", {
+      patterns: imports.map(([group, why]) => ({ group, message: `@smscx/${name} ${why} (see eslint.config.mjs)` }))
+    }]
+  }
+})
+const above = (...names) => names.flatMap((name) => [`@smscx/${name}`, `@smscx/${name}/*`])
+
 const generated = readdirSync("packages", { recursive: true, encoding: "utf8" })
   .filter((file) => file.endsWith(".ts") && !file.includes("node_modules") && !file.includes("build/"))
   .map((file) => `packages/${file}`)
@@ -99,6 +112,13 @@ export default tseslint.config(
       "@typescript-eslint/no-non-null-assertion": "off"
     }
   },
+  packageBelow("core", [[above("transport", "client", "promise", "sandbox"), "imports no other @smscx package"]]),
+  packageBelow("transport", [
+    [above("client", "promise", "sandbox"), "imports only @smscx/core"],
+    [["@smscx/core/Api"], "knows no API operation: the token operation is given to it (Transport.TokenOperation)"]
+  ]),
+  packageBelow("client", [[above("promise", "sandbox"), "imports no package above it"]]),
+  packageBelow("promise", [[above("sandbox"), "imports no sandbox"]]),
   sandboxLayer("kernel", ["state", "engines", "groups", "app"]),
   sandboxLayer("state", ["engines", "groups", "app"]),
   sandboxLayer("engines", ["groups", "app"]),
