@@ -43,6 +43,9 @@ EOF
 echo "--- consumer: npx @smscx/sandbox --port 0"
 # in a process group of its own: npx runs the bin in a child (`sh -c smscx-sandbox`) that a
 # signal to npx alone leaves running; stopping the group stops all of them
+# the log exists before the bin starts: the loop below may read it before the background shell
+# has opened it, and a sed on a missing file fails the pipeline (pipefail) and so the script
+: > sandbox.log
 setsid npx --no-install @smscx/sandbox --port 0 > sandbox.log 2>&1 &
 sandbox_pid=$!
 url=""
