@@ -43,7 +43,9 @@ export const run = async (runs: number) => {
   const floor = median(times.get("(nothing)")!.processMs)
   const stripe = times.get("stripe")
   const stripeMs = stripe === undefined ? undefined : median(stripe.importMs)
-  console.log("| import | import ms (in process) | process ms (spawn to exit) | process ms over the floor | vs stripe |")
+  console.log(
+    "| import | import ms (in process) | process ms (spawn to exit) | process ms over the floor | vs stripe |"
+  )
   console.log("|---|---:|---:|---:|---:|")
   console.log(`| (nothing: the floor) | | ${fmt(floor, 1)} | | |`)
   for (const subject of installed) {

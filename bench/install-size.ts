@@ -56,9 +56,9 @@ export const run = async () => {
       ? [` (${verdict(packages.length <= MAX_PACKAGES)})`, ` (${verdict(bytes <= MAX_BYTES)})`]
       : ["", ""]
     console.log(
-      `| ${subject.subject}@${subject.version} | ${fmt(packages.length)}${targets[0]} | ${
-        mb(bytes)
-      }${targets[1]} | ${packages.join(", ")} |`
+      `| ${subject.subject}@${subject.version} | ${fmt(packages.length)}${targets[0]} | ${mb(bytes)}${targets[1]} | ${
+        packages.join(", ")
+      } |`
     )
   }
 }

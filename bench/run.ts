@@ -61,7 +61,9 @@ const selectedSections = (): ReadonlySet<Section> => {
   }
   const unknown = named.filter((name) => !(sections as ReadonlyArray<string>).includes(name))
   if (unknown.length > 0) {
-    throw new Error(`--only: no section ${unknown.map((n) => `"${n}"`).join(", ")}; the sections: ${sections.join(", ")}`)
+    throw new Error(
+      `--only: no section ${unknown.map((n) => `"${n}"`).join(", ")}; the sections: ${sections.join(", ")}`
+    )
   }
   process.argv.splice(2, Infinity, ...rest)
   return new Set(named.length === 0 ? sections : (named as Array<Section>))

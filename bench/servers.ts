@@ -10,8 +10,8 @@
  */
 import { spawn } from "node:child_process"
 import { once } from "node:events"
-import * as Net from "node:net"
 import { createRequire } from "node:module"
+import * as Net from "node:net"
 import * as Path from "node:path"
 import { createInterface } from "node:readline"
 import { fileURLToPath } from "node:url"
