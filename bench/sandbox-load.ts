@@ -31,9 +31,8 @@ type Send = () => Promise<void>
 const sender = (url: string) => {
   const agent = new Http.Agent({ keepAlive: true })
   const target = new URL("/sms", url)
-  const send: Send = () =>
+  const attempt = (payload: string, again = true): Promise<void> =>
     new Promise((resolve, reject) => {
-      const payload = JSON.stringify({ ...request, idempotencyId: crypto.randomUUID() })
       const req = Http.request(target, {
         method: "POST",
         agent,
@@ -52,9 +51,16 @@ const sender = (url: string) => {
         })
         res.on("error", reject)
       })
-      req.on("error", reject)
+      req.on("error", (error: NodeJS.ErrnoException) => {
+        // a kept-alive connection the server closed as idle as this request went out on it
+        // (rounds leave each server's connections idle for seconds, the sandbox and Prism close
+        // them after 5): sent once more, on a new one, as Node's documentation advises
+        if (again && req.reusedSocket && error.code === "ECONNRESET") attempt(payload, false).then(resolve, reject)
+        else reject(error)
+      })
       req.end(payload)
     })
+  const send: Send = () => attempt(JSON.stringify({ ...request, idempotencyId: crypto.randomUUID() }))
   return { send, close: () => agent.destroy() }
 }
 

@@ -52,6 +52,8 @@ const bare = async (): Promise<{ url: string; close: () => Promise<void> }> => {
       res.end(body)
     })
   })
+  // the benchmark's rounds leave a client's connections idle for longer than the default 5 s
+  server.keepAliveTimeout = 120_000
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
   const { port } = server.address() as { port: number }
   return {
