@@ -1,8 +1,9 @@
 /**
  * A server the benchmark calls, in a process of its own (so that it does not share the client's
  * event loop): prints `{"url": ...}` once it listens on loopback. By default the sandbox; with
- * `--bare`, the baseline of the load section: a bare `node:http` server that reads each request
- * and answers a fixed sendSms answer, doing nothing else.
+ * `--bare`, the baseline server of the per-call and load sections: a bare `node:http` server that
+ * reads each request and answers a fixed body, doing nothing else: the getAccountBalance answer to
+ * `GET /account/balance`, the sendSms answer to anything else.
  *
  * A line `memory` on stdin is answered on stdout with this process's memory in bytes: `rss` now,
  * and `maxRss`, the most it has held since it started (as the OS counts it).
@@ -40,14 +41,19 @@ const answer = JSON.stringify({
   }]
 })
 
+const balance = JSON.stringify({ balance: 100, currency: "eur", billing: "prepaid" })
+
 const bare = async (): Promise<{ url: string; close: () => Promise<void> }> => {
   const server = Http.createServer((req, res) => {
     req.on("data", () => {})
     req.on("end", () => {
-      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(answer) })
-      res.end(answer)
+      const body = req.url === "/account/balance" ? balance : answer
+      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) })
+      res.end(body)
     })
   })
+  // the benchmark's rounds leave a client's connections idle for longer than the default 5 s
+  server.keepAliveTimeout = 120_000
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
   const { port } = server.address() as { port: number }
   return {
