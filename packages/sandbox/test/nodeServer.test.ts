@@ -142,4 +142,36 @@ describe("the Node server", () => {
         await server.close()
       }
     }))
+
+  it.live("a request in flight when the server closes is answered, with Connection: close", () =>
+    Effect.promise(async () => {
+      const server = await Sandbox.start({ port: 0, apiKeys: ["node-key"] })
+      const target = new URL("/sms", server.url)
+      const answered = new Promise<Http.IncomingMessage>((resolve, reject) => {
+        const outgoing = Http.request({
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: "POST",
+          headers: {
+            "Content-Type": "application/json",
+            "Content-Length": String(Buffer.byteLength(sms)),
+            "X-API-KEY": "node-key"
+          }
+        }, resolve)
+        outgoing.on("error", reject)
+        // half the body now, the rest once the server is closing
+        outgoing.write(sms.slice(0, 10))
+        setTimeout(() => {
+          closed = server.close()
+          setTimeout(() => outgoing.end(sms.slice(10)), 50)
+        }, 100)
+      })
+      let closed: Promise<void> | undefined
+      const incoming = await answered
+      incoming.resume()
+      assert.strictEqual(incoming.statusCode, 200)
+      assert.strictEqual(incoming.headers["connection"], "close")
+      await closed
+    }))
 })
