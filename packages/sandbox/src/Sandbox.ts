@@ -172,7 +172,7 @@ const toRequest = (input: RequestInfo | URL, init: RequestInit | undefined, base
 const webFetch = (handler: (request: Request) => Promise<Response>): typeof globalThis.fetch => async (input, init) => {
   const request = toRequest(input, init, baseUrl)
   const response = await handler(request)
-  const fault = FaultRules.socketFaultOf(response.headers)
+  const fault = FaultRules.socketFaultOf(response.headers.get(FaultRules.MARKER))
   if (fault === undefined) return response
   await response.body?.cancel()
   return fault.kind === "stall"

@@ -68,9 +68,6 @@ interface RouteAnswer {
   readonly fault?: "malformed" | "reset" | "stall" | "lostAnswer"
 }
 
-const urlOf = (request: HttpServerRequest.HttpServerRequest) =>
-  Effect.try({ try: () => new URL(request.url, "http://sandbox.local"), catch: () => failure(Generic.notFound) })
-
 /**
  * What makes two requests the same request: the decoded path and input, whose fields come in
  * the schema's order whatever the client's (a digest: a send's input can be megabytes). Decoded
@@ -146,10 +143,10 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
 
     const serve = (
       request: HttpServerRequest.HttpServerRequest,
+      url: URL,
       limit: RateLimiter.Decision
     ): Effect.Effect<RouteAnswer, ApiFailure> =>
       Effect.gen(function*() {
-        const url = yield* urlOf(request)
         const found = Router.match(routes, request.method, url.pathname)
         if (found._tag === "NotFound") return yield* fail(Generic.notFound)
         if (found._tag === "MethodNotAllowed") {
@@ -316,7 +313,7 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
       const started = yield* Clock.currentTimeMillis
       const decision = yield* limiter.take(Auth.bucketOf(request.headers))
       const answer: RouteAnswer = yield* (decision.allowed
-        ? serve(request, decision)
+        ? serve(request, url, decision)
         : fail(Generic.rateLimit, { headers: { "X-Rate-Limit-Reset": String(decision.resetSeconds) } })).pipe(
           Effect.catchAll((error) =>
             Effect.succeed<RouteAnswer>({ status: error.status, body: errorBody(error), headers: error.headers ?? {} })

@@ -29,9 +29,28 @@ export interface StoredOptout {
  */
 export const Optouts: State.CollectionKey<number, StoredOptout> = { name: "optouts" }
 
-/** The opted-out numbers (E.164), for sends to skip. @internal */
-export const optedOut = (store: State.Store): ReadonlySet<string> =>
-  new Set(store.records(Optouts).values().map((o) => o.phoneNumber))
+/**
+ * The opt-outs' ids by number (E.164), kept with the list: a send looks each recipient up there
+ * rather than reading the whole list.
+ */
+const ByNumber: State.CollectionKey<string, number> = { name: "optoutsByNumber" }
+
+/** Whether a number (E.164) is on the list. @internal */
+export interface OptedOut {
+  readonly has: (phoneNumber: string) => boolean
+}
+
+/** The opted-out numbers, for sends to skip: the list as it is when asked. @internal */
+export const optedOut = (store: State.Store): OptedOut => {
+  const byNumber = store.records(ByNumber)
+  return { has: (phoneNumber) => byNumber.get(phoneNumber) !== undefined }
+}
+
+/** Takes an opt-out off the list (synchronous). @internal */
+export const remove = (store: State.Store, optout: StoredOptout): void => {
+  store.records(Optouts).delete(optout.id)
+  store.records(ByNumber).delete(optout.phoneNumber)
+}
 
 /**
  * Puts a number on the list (synchronous: call it inside an `Effect.sync` step); undefined when
@@ -47,8 +66,8 @@ export const record = (
     readonly campaignName?: string | null
   }
 ): StoredOptout | undefined => {
-  const records = store.records(Optouts)
-  if (records.values().some((o) => o.phoneNumber === entry.phoneNumber)) return undefined
+  const byNumber = store.records(ByNumber)
+  if (byNumber.get(entry.phoneNumber) !== undefined) return undefined
   const optout: StoredOptout = {
     campaignId: null,
     groupId: null,
@@ -57,7 +76,8 @@ export const record = (
     ...entry,
     id: store.nextId("optouts")
   }
-  records.set(optout.id, optout)
+  store.records(Optouts).set(optout.id, optout)
+  byNumber.set(optout.phoneNumber, optout.id)
   return optout
 }
 

@@ -59,7 +59,7 @@ const MIN_NAME = 3
 /** One part to every contact not opted out and with coverage. */
 const costOf = (
   numbers: Iterable<{ readonly countryIso: string; readonly phoneNumber: string }>,
-  out: ReadonlySet<string>
+  out: Optouts.OptedOut
 ) => {
   let micros = 0
   for (const n of numbers) {
@@ -71,7 +71,7 @@ const costOf = (
 
 const iso = (millis: number) => new Date(millis).toISOString()
 
-const summary = (group: StoredGroup, out: ReadonlySet<string>) => {
+const summary = (group: StoredGroup, out: Optouts.OptedOut) => {
   const contacts = [...group.contacts.values()]
   return {
     id: group.id,
@@ -88,7 +88,7 @@ const customFieldsOut = (contact: StoredContact) =>
     ? {}
     : { customFields: { customFieldName: { ...contact.customFields } } }
 
-const toData = (group: StoredGroup, contact: StoredContact, out: ReadonlySet<string>): Generated.DataGroupsDetails => ({
+const toData = (group: StoredGroup, contact: StoredContact, out: Optouts.OptedOut): Generated.DataGroupsDetails => ({
   id: contact.id,
   phoneNumber: contact.phoneNumber,
   countryIso: contact.countryIso,

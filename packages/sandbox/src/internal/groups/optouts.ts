@@ -8,7 +8,7 @@ import type * as Api from "@smscx/core/Api"
 import type * as Generated from "@smscx/core/Generated"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import { Optouts, phoneNumbersRule, record, type StoredOptout, stringifyNumbers } from "../engines/optouts.js"
+import { Optouts, phoneNumbersRule, record, remove, type StoredOptout, stringifyNumbers } from "../engines/optouts.js"
 import * as Phone from "../engines/phone.js"
 import { documented, fail, Generic } from "../kernel/errors.js"
 import * as Exports from "../kernel/exports.js"
@@ -150,7 +150,7 @@ export const handlers = ({ store }: Context): Router.Handlers<typeof Api.Optouts
         const optout = yield* Effect.sync(() => optouts.get(path.optoutId))
         if (optout === undefined) return yield* fail(E.notFound)
         if (optout.optoutFrom === "link") return yield* fail(E.addedViaLink)
-        yield* Effect.sync(() => optouts.delete(optout.id))
+        yield* Effect.sync(() => remove(store, optout))
         return { body: { info: { id: String(optout.id), phoneNumber: optout.phoneNumber } } }
       })
   }

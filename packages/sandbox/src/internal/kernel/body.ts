@@ -2,14 +2,15 @@
  * Request bodies, read with a size limit: a declared `Content-Length` over it is refused before
  * a byte is read, and a streamed body (chunked, or longer than declared) is read only until it
  * passes the limit, so no body sits whole in memory past it. `HttpServerRequest.text` has no
- * limit (a web `Request`'s `text()`). Over a socket the request is a web `Request` too
- * (`nodeServer.ts`), whose body stream, when cancelled at the limit, leaves the socket open for
+ * limit (a web `Request`'s `text()`). Over a socket the request is Node's (`nodeRequest.ts`),
+ * read straight from the socket; past the limit the rest is drained, the socket left open for
  * the 413.
  */
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import { type ApiFailure, failure, Generic } from "./errors.js"
+import { NodeRequest, readText } from "./nodeRequest.js"
 
 /**
  * The default limit, 16 MiB. The largest legitimate request, a send to 25,000 recipients
@@ -26,6 +27,8 @@ const bytesOf = (request: HttpServerRequest.HttpServerRequest): Stream.Stream<Ui
   if (typeof source === "object" && source !== null && "body" in source && source.body === null) return Stream.empty
   return Stream.mapError(request.stream, () => failure(Generic.invalidBody))
 }
+
+const decoder = new TextDecoder()
 
 const concat = (chunks: ReadonlyArray<Uint8Array>, size: number): Uint8Array => {
   const all = new Uint8Array(size)
@@ -47,18 +50,24 @@ export const text = (
   maxBytes: number
 ): Effect.Effect<string, ApiFailure> =>
   Effect.suspend(() => {
-    const tooLarge = failure(Generic.payloadTooLarge(maxBytes), { headers: { Connection: "close" } })
+    const tooLarge = () => failure(Generic.payloadTooLarge(maxBytes), { headers: { Connection: "close" } })
     const declared = Number(request.headers["content-length"] ?? "0")
-    if (declared > maxBytes) return Effect.fail(tooLarge)
+    if (declared > maxBytes) return Effect.fail(tooLarge())
+    if (request instanceof NodeRequest) {
+      return Effect.mapError(
+        readText(request.source, maxBytes),
+        (reason) => reason === "TooLarge" ? tooLarge() : failure(Generic.invalidBody)
+      )
+    }
     const chunks: Array<Uint8Array> = []
     let size = 0
     return bytesOf(request).pipe(
       Stream.runForEach((chunk) => {
         size += chunk.length
-        if (size > maxBytes) return Effect.fail(tooLarge)
+        if (size > maxBytes) return Effect.fail(tooLarge())
         chunks.push(chunk)
         return Effect.void
       }),
-      Effect.map(() => new TextDecoder().decode(concat(chunks, size)))
+      Effect.map(() => decoder.decode(concat(chunks, size)))
     )
   })

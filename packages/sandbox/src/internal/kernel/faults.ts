@@ -204,10 +204,9 @@ type Socket =
 export const markerOf = (kind: "reset" | "stall" | "lostAnswer", maxStallMillis: number): string =>
   kind === "stall" ? `stall;${maxStallMillis}` : kind
 
-/** The socket-level fault a response is marked with, if any. @internal */
-export const socketFaultOf = (headers: Headers): Socket | undefined => {
-  const value = headers.get(MARKER)
-  if (value === null) return undefined
+/** The socket-level fault a response's marker header (`MARKER`) gives, if any. @internal */
+export const socketFaultOf = (value: string | null | undefined): Socket | undefined => {
+  if (value === null || value === undefined) return undefined
   if (value === "reset" || value === "lostAnswer") return { kind: value }
   const millis = Number(/^stall;(\d+)$/.exec(value)?.[1])
   return {

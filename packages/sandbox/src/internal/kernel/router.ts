@@ -220,13 +220,32 @@ const matchPath = (route: Route, segments: ReadonlyArray<string>): Record<string
 
 const literals = (route: Route) => route.segments.filter((s) => typeof s === "string").length
 
+/** Routes by their number of segments, for each list of routes: only those can match a path. */
+const bySegmentCount = new WeakMap<ReadonlyArray<Route>, ReadonlyMap<number, ReadonlyArray<Route>>>()
+
+const routesOfLength = (routes: ReadonlyArray<Route>, length: number): ReadonlyArray<Route> => {
+  let index = bySegmentCount.get(routes)
+  if (index === undefined) {
+    const byCount = new Map<number, Array<Route>>()
+    for (const route of routes) {
+      const same = byCount.get(route.segments.length)
+      if (same === undefined) byCount.set(route.segments.length, [route])
+      else same.push(route)
+    }
+    index = byCount
+    bySegmentCount.set(routes, index)
+  }
+  return index.get(length) ?? []
+}
+
 /** The route for a method and path: the template with the most literal segments wins. @internal */
 export const match = (routes: ReadonlyArray<Route>, method: string, pathname: string): Match => {
   const segments = pathname.split("/").filter((s) => s !== "")
-  const candidates = routes.flatMap((route) => {
+  const candidates: Array<{ readonly route: Route; readonly params: Readonly<Record<string, string>> }> = []
+  for (const route of routesOfLength(routes, segments.length)) {
     const params = matchPath(route, segments)
-    return params === undefined ? [] : [{ route, params }]
-  })
+    if (params !== undefined) candidates.push({ route, params })
+  }
   if (candidates.length === 0) return { _tag: "NotFound" }
   const allowed = candidates.filter((c) => c.route.operation.method === method.toUpperCase())
   if (allowed.length === 0) {
