@@ -5,9 +5,12 @@
  *
  * @since 0.1.0
  */
+import type * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import type * as Stream from "effect/Stream"
 import type * as ErrorCatalogue from "./ErrorCatalogue.js"
 import type * as Errors from "./Errors.js"
+import { fileNameOf } from "./internal/contentDisposition.js"
 import type { NamedTypes } from "./internal/namedTypes.js"
 
 /**
@@ -109,7 +112,15 @@ export type Success =
     /** The API may also answer 204 No Content: the method then gives `undefined`. */
     readonly noContent?: true
   }
-  | { readonly _tag: "File"; readonly contentType: string }
+  | {
+    readonly _tag: "File"
+    readonly contentType: string
+    /**
+     * The safe file name a `Content-Disposition` header gives (see `ExportedFile.fileName`):
+     * carried by the file operations, so that programs without any do not bundle the parser.
+     */
+    readonly fileNameOf: (contentDisposition: string | undefined) => string | undefined
+  }
   | { readonly _tag: "Empty" }
 
 /**
@@ -152,7 +163,7 @@ export const jsonOrNoContentResponse = <S extends Schema.Schema.AnyNoContext>(sc
  * @since 0.1.0
  * @category constructors
  */
-export const fileResponse = (contentType: string) => ({ _tag: "File", contentType }) as const
+export const fileResponse = (contentType: string) => ({ _tag: "File", contentType, fileNameOf }) as const
 /**
  * @since 0.1.0
  * @category constructors
@@ -216,6 +227,30 @@ export interface Description<
   readonly paging: Paging
   /** The status of a successful answer the API documents: 201 for what it creates, else 200. */
   readonly successStatus: 200 | 201
+  /**
+   * How a paged list is followed (its entry carries it, so that programs without paged lists do
+   * not bundle paging); the services' `pages` and `all` come from it.
+   */
+  readonly pagination?: Pagination
+}
+
+/**
+ * A paged list's paging: its pages, and the items of its pages, from the arguments of the first
+ * page and a function that fetches the page those arguments ask for.
+ * @since 0.3.0
+ * @category models
+ */
+export interface Pagination {
+  readonly pages: (
+    operation: Any,
+    args: ReadonlyArray<unknown>,
+    fetch: (args: ReadonlyArray<unknown>) => Effect.Effect<unknown, unknown>
+  ) => Stream.Stream<unknown, unknown>
+  readonly items: (
+    operation: Any,
+    args: ReadonlyArray<unknown>,
+    fetch: (args: ReadonlyArray<unknown>) => Effect.Effect<unknown, unknown>
+  ) => Stream.Stream<unknown, unknown>
 }
 
 /**

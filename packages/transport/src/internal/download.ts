@@ -9,7 +9,6 @@ import * as Issues from "@smscx/core/ParseIssues"
 import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import * as ContentDisposition from "./contentDisposition.js"
 
 /**
  * An exported file, streamed: its body is read from the connection as the stream is consumed,
@@ -45,15 +44,15 @@ export const notAFile = (operation: Operation.Any) =>
   })
 
 /**
- * The file of a streamed answer (`declaredType`: the content type the operation documents, for
- * an answer without one). `downloads` holds how to end each file still streaming:
+ * The file of a streamed answer (`file`: what the operation documents: the content type, for an
+ * answer without one, and how to read the file name). `downloads` holds how to end each file still streaming:
  * closing the transport ends them, and their streams fail with reason Closed rather than end as
  * if the file were whole.
  * @internal
  */
 export const stream = <E>(
   operation: Operation.Any,
-  declaredType: string,
+  file: Extract<Operation.Success, { readonly _tag: "File" }>,
   answered: Effect.Effect<{ readonly response: HttpClientResponse.HttpClientResponse }, E>,
   downloads: Set<() => void>
 ): Effect.Effect<FileStream, E, Scope.Scope> =>
@@ -90,8 +89,8 @@ export const stream = <E>(
       })
     const closedEarly = () => failed("Closed", "the client was closed while the file was arriving")
     return {
-      contentType: headers["content-type"] ?? declaredType,
-      fileName: ContentDisposition.fileNameOf(headers["content-disposition"]),
+      contentType: headers["content-type"] ?? file.contentType,
+      fileName: file.fileNameOf(headers["content-disposition"]),
       contentLength: declared,
       stream: response.stream.pipe(
         Stream.map((chunk) => {
