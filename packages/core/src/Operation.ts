@@ -11,6 +11,7 @@ import type * as Stream from "effect/Stream"
 import type * as ErrorCatalogue from "./ErrorCatalogue.js"
 import type * as Errors from "./Errors.js"
 import { fileNameOf } from "./internal/contentDisposition.js"
+import { download } from "./internal/fileDownload.js"
 import type { NamedTypes } from "./internal/namedTypes.js"
 
 /**
@@ -120,6 +121,8 @@ export type Success =
      * carried by the file operations, so that programs without any do not bundle the parser.
      */
     readonly fileNameOf: (contentDisposition: string | undefined) => string | undefined
+    /** The file of a streamed answer: carried the same way. */
+    readonly download: typeof download
   }
   | { readonly _tag: "Empty" }
 
@@ -163,7 +166,7 @@ export const jsonOrNoContentResponse = <S extends Schema.Schema.AnyNoContext>(sc
  * @since 0.1.0
  * @category constructors
  */
-export const fileResponse = (contentType: string) => ({ _tag: "File", contentType, fileNameOf }) as const
+export const fileResponse = (contentType: string) => ({ _tag: "File", contentType, fileNameOf, download }) as const
 /**
  * @since 0.1.0
  * @category constructors
@@ -396,6 +399,32 @@ export type RawSuccessOf<O extends Any> = O["success"] extends
 export type SuccessOf<O extends Any> = O["id"] extends keyof NamedTypes
   ? NamedTypes[O["id"]] extends { readonly response: infer R } ? R : RawSuccessOf<O>
   : RawSuccessOf<O>
+
+/**
+ * An exported file, streamed: its body is read from the connection as the stream is consumed,
+ * never held whole in memory. The connection closes with the scope the download ran in.
+ * @since 0.3.0
+ * @category models
+ */
+export interface FileStream {
+  /** As the API sent it, e.g. `application/csv`. */
+  readonly contentType: string
+  /**
+   * The server's suggested name, from `Content-Disposition`: a bare name that is safe to create
+   * on Linux, macOS and Windows (no directories, no leading dot, no device name, no character
+   * Windows refuses, at most 255 bytes); undefined when absent or when nothing safe is left.
+   * Write it into a folder of your own, without overwriting.
+   */
+  readonly fileName: string | undefined
+  /** `Content-Length`, when the API declares it. */
+  readonly contentLength: number | undefined
+  /**
+   * Fails rather than end short of the file: reason `Closed` when the transport (its layer's
+   * scope) or the download's scope closed while it arrived, `Transport` when the body ends
+   * before its `Content-Length`.
+   */
+  readonly stream: Stream.Stream<Uint8Array, Errors.TransportError>
+}
 
 /**
  * An exported file (CSV or XLSX), read whole.
