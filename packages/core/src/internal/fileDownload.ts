@@ -16,7 +16,7 @@ import { fileNameOf } from "./contentDisposition.js"
  * `@effect/platform`, whose body is read as it is consumed; `close` ends its connection).
  * @internal
  */
-export interface StreamedAnswer {
+interface StreamedAnswer {
   readonly headers: Readonly<Record<string, string | undefined>>
   readonly request: { readonly url: string }
   readonly stream: Stream.Stream<Uint8Array, { readonly cause?: unknown }>
