@@ -7,6 +7,7 @@
  */
 import type * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
 import type * as ErrorCatalogue from "./ErrorCatalogue.js"
 import type * as Errors from "./Errors.js"
@@ -122,7 +123,7 @@ export type Success =
      */
     readonly fileNameOf: (contentDisposition: string | undefined) => string | undefined
     /** The file of a streamed answer: carried the same way. */
-    readonly download: typeof download
+    readonly download: Download
   }
   | { readonly _tag: "Empty" }
 
@@ -425,6 +426,30 @@ export interface FileStream {
    */
   readonly stream: Stream.Stream<Uint8Array, Errors.TransportError>
 }
+
+/**
+ * A streamed answer, as the transport's HTTP clients give it (an `HttpClientResponse` of
+ * `@effect/platform`, whose body is read as it is consumed; a `close` method ends its connection).
+ * @since 0.3.0
+ * @category models
+ */
+export interface StreamedAnswer {
+  readonly headers: Readonly<Record<string, string | undefined>>
+  readonly request: { readonly url: string }
+  readonly stream: Stream.Stream<Uint8Array, { readonly cause?: unknown }>
+}
+
+/**
+ * The file of a streamed answer: `downloads` holds how to end each file still streaming, so
+ * that closing the transport ends them (their streams then fail with reason `Closed`).
+ * @since 0.3.0
+ * @category models
+ */
+export type Download = <E>(
+  operation: Any,
+  answered: Effect.Effect<{ readonly response: StreamedAnswer }, E>,
+  downloads: Set<() => void>
+) => Effect.Effect<FileStream, E, Scope.Scope>
 
 /**
  * An exported file (CSV or XLSX), read whole.

@@ -12,17 +12,6 @@ import * as Issues from "../ParseIssues.js"
 import { fileNameOf } from "./contentDisposition.js"
 
 /**
- * A streamed answer, as the transport's HTTP clients give it (an `HttpClientResponse` of
- * `@effect/platform`, whose body is read as it is consumed; `close` ends its connection).
- * @internal
- */
-interface StreamedAnswer {
-  readonly headers: Readonly<Record<string, string | undefined>>
-  readonly request: { readonly url: string }
-  readonly stream: Stream.Stream<Uint8Array, { readonly cause?: unknown }>
-}
-
-/**
  * The file of a streamed answer. `downloads` holds how to end each file still streaming:
  * closing the transport ends them, and their streams fail with reason Closed rather than end as
  * if the file were whole.
@@ -30,7 +19,7 @@ interface StreamedAnswer {
  */
 export const download = <E>(
   operation: Operation.Any,
-  answered: Effect.Effect<{ readonly response: StreamedAnswer }, E>,
+  answered: Effect.Effect<{ readonly response: Operation.StreamedAnswer }, E>,
   downloads: Set<() => void>
 ): Effect.Effect<Operation.FileStream, E, Scope.Scope> =>
   Effect.gen(function*() {
@@ -38,7 +27,7 @@ export const download = <E>(
     let ended = false
     const { response } = yield* Effect.acquireRelease(answered, ({ response }) =>
       Effect.sync(() => endDownload(response)))
-    function endDownload(r: StreamedAnswer) {
+    function endDownload(r: Operation.StreamedAnswer) {
       ended = true
       downloads.delete(end)
       // a body left unread keeps its connection: end it with the scope
