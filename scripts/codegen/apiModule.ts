@@ -119,6 +119,7 @@ const opEntry = (op: Json): { readonly decl: string; readonly prop: string } => 
     `    idempotencyKey: ${idempotent ? lit("idempotencyId") : "undefined"},`,
     `    billed: ${Boolean(op["x-smscx-cost"])},`,
     `    paging: ${paging},`,
+    ...(paging ? ["    pagination: Paging.cursor,"] : []),
     `    successStatus: ${op.responses["201"] !== undefined && op.responses["200"] === undefined ? 201 : 200}`,
     "})",
     "/**",
@@ -212,6 +213,7 @@ export const apiModule = [
   }`,
   "} from \"./Generated.js\"",
   "import * as Operation from \"./Operation.js\"",
+  "import * as Paging from \"./internal/paging.js\"",
   "",
   ...groups,
   ...tail

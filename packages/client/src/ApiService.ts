@@ -7,14 +7,12 @@
  *
  * @since 0.1.0
  */
-import { DecodeError } from "@smscx/core/Errors"
 import type * as Operation from "@smscx/core/Operation"
 import { Transport } from "@smscx/transport/Transport"
 import type * as TransportModule from "@smscx/transport/Transport"
 import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
-import * as Stream from "effect/Stream"
+import type * as Stream from "effect/Stream"
 
 /**
  * A group of operation entries, keyed by `operationId`.
@@ -129,87 +127,6 @@ export const splitArgs = (
     : [args, undefined]
 }
 
-type Page = { readonly paging?: { readonly next?: string | null } | null; readonly data?: ReadonlyArray<unknown> }
-
-/**
- * The arguments that ask for the page after `cursor`: the cursor replaces the caller's own
- * `next`/`previous`, the other filters stay.
- * @internal
- */
-export const argsForCursor = (operation: Operation.Any, args: ReadonlyArray<unknown>, cursor: string | undefined) => {
-  if (cursor === undefined) return args
-  const index = operation.pathParamNames.length
-  const { next: _next, previous: _previous, ...rest } = (args[index] ?? {}) as Record<string, unknown>
-  const out = [...args]
-  out[index] = { ...rest, next: cursor }
-  return out
-}
-
-/** The cursor of the page after this one, if any. @internal */
-export const nextCursor = (page: unknown): string | undefined => {
-  const next = (page as Page | undefined)?.paging?.next
-  return typeof next === "string" && next !== "" ? next : undefined
-}
-
-/** The items of a page. @internal */
-export const itemsOf = (page: unknown): ReadonlyArray<unknown> => (page as Page | undefined)?.data ?? []
-
-/**
- * The failure of a list whose `paging.next` names a page already fetched in this iteration: the
- * pages would come round again without end. The cursor itself is left out (it can be long).
- * @internal
- */
-export const repeatedCursor = (operation: Operation.Any, page: number): DecodeError =>
-  new DecodeError({
-    operation: operation.id,
-    status: operation.successStatus,
-    message:
-      `${operation.id}: page ${page}'s paging.next is the cursor of an earlier page of this list: paging stopped, or it would never end`,
-    issues: [{ path: ["paging", "next"], message: "repeats a cursor already followed" }],
-    body: undefined
-  })
-
-/**
- * The cursors a list has followed, one trail per iteration: `visit` is called before each page
- * is fetched (`undefined` for the first) and gives the failure when a cursor comes back.
- * @internal
- */
-export const cursorTrail = (operation: Operation.Any) => {
-  const seen = new Set<string>()
-  return (cursor: string | undefined): DecodeError | undefined => {
-    if (cursor === undefined) return undefined
-    if (seen.has(cursor)) return repeatedCursor(operation, seen.size + 1)
-    seen.add(cursor)
-    return undefined
-  }
-}
-
-/**
- * The pages of a list: the first as asked, then `next: <cursor>` until the cursor is null. A
- * cursor that comes back ends the list with a DecodeError, after the page that named it.
- * @internal
- */
-export const pagesOf = <A, E>(
-  operation: Operation.Any,
-  args: ReadonlyArray<unknown>,
-  fetch: (args: ReadonlyArray<unknown>) => Effect.Effect<A, E>
-): Stream.Stream<A, E | DecodeError> =>
-  Stream.suspend(() => {
-    const visit = cursorTrail(operation)
-    return Stream.paginateEffect(undefined as string | undefined, (
-      cursor
-    ): Effect.Effect<readonly [A, Option.Option<string>], E | DecodeError> => {
-      const repeated = visit(cursor)
-      return repeated !== undefined ? Effect.fail(repeated) : Effect.map(
-        fetch(argsForCursor(operation, args, cursor)),
-        (page) => {
-          const next = nextCursor(page)
-          return [page, next === undefined ? Option.none() : Option.some(next)] as const
-        }
-      )
-    })
-  })
-
 /**
  * Builds the service of a group of operations on top of the `Transport`.
  * @since 0.1.0
@@ -231,13 +148,15 @@ export const make = <Ops extends Operations, A extends Aliases<Ops> = {}>(
         return transport.callWithResponse(operation, own, options)
       }
       const extras: Record<string, unknown> = { withResponse }
-      if (operation.paging) {
-        const pages = (...args: ReadonlyArray<unknown>) => {
+      // paging comes with the paged entries: a program without any does not bundle it
+      const pagination = operation.pagination
+      if (pagination !== undefined) {
+        const listOf = (follow: Operation.Pagination["pages"]) => (...args: ReadonlyArray<unknown>) => {
           const [own, options] = splitArgs(operation, args)
-          return pagesOf(operation, own, (page) => transport.call(operation, page, options))
+          return follow(operation, own, (page) => transport.call(operation, page, options))
         }
-        extras.pages = pages
-        extras.all = (...args: ReadonlyArray<unknown>) => Stream.flattenIterables(Stream.map(pages(...args), itemsOf))
+        extras.pages = listOf(pagination.pages)
+        extras.all = listOf(pagination.items)
       }
       if (operation.success._tag === "File") {
         extras.stream = (...args: ReadonlyArray<unknown>) => {

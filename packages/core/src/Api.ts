@@ -116,6 +116,7 @@ import {
   VerifyPinResponse
 } from "./Generated.js"
 import * as Operation from "./Operation.js"
+import * as Paging from "./internal/paging.js"
 
 const getAccountBalance$ = /*#__PURE__*/ Operation.make({
   id: "getAccountBalance",
@@ -528,6 +529,7 @@ const getAttachmentHits$ = /*#__PURE__*/ Operation.make({
   idempotencyKey: undefined,
   billed: false,
   paging: true,
+  pagination: Paging.cursor,
   successStatus: 200
 })
 /**
@@ -1130,6 +1132,7 @@ const getGroupDetails$ = /*#__PURE__*/ Operation.make({
   idempotencyKey: undefined,
   billed: false,
   paging: true,
+  pagination: Paging.cursor,
   successStatus: 200
 })
 /**
@@ -1894,6 +1897,7 @@ const getBulkLookupCampaigns$ = /*#__PURE__*/ Operation.make({
   idempotencyKey: undefined,
   billed: false,
   paging: true,
+  pagination: Paging.cursor,
   successStatus: 200
 })
 /**
@@ -1938,6 +1942,7 @@ const getBulkLookupStatus$ = /*#__PURE__*/ Operation.make({
   idempotencyKey: undefined,
   billed: false,
   paging: true,
+  pagination: Paging.cursor,
   successStatus: 200
 })
 /**
@@ -2242,6 +2247,7 @@ const getInboundSms$ = /*#__PURE__*/ Operation.make({
   idempotencyKey: undefined,
   billed: false,
   paging: true,
+  pagination: Paging.cursor,
   successStatus: 200
 })
 /**
@@ -2896,6 +2902,7 @@ const getOptoutsList$ = /*#__PURE__*/ Operation.make({
   idempotencyKey: undefined,
   billed: false,
   paging: true,
+  pagination: Paging.cursor,
   successStatus: 200
 })
 /**
@@ -3540,6 +3547,7 @@ country_iso: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#_
   idempotencyKey: undefined,
   billed: false,
   paging: true,
+  pagination: Paging.cursor,
   successStatus: 200
 })
 /**
@@ -3566,6 +3574,7 @@ source: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("api", "excel
   idempotencyKey: undefined,
   billed: false,
   paging: true,
+  pagination: Paging.cursor,
   successStatus: 200
 })
 /**
@@ -3588,6 +3597,7 @@ const getCampaignReport$ = /*#__PURE__*/ Operation.make({
   idempotencyKey: undefined,
   billed: false,
   paging: true,
+  pagination: Paging.cursor,
   successStatus: 200
 })
 /**
@@ -4136,6 +4146,7 @@ const getShortlinkHits$ = /*#__PURE__*/ Operation.make({
   idempotencyKey: undefined,
   billed: false,
   paging: true,
+  pagination: Paging.cursor,
   successStatus: 200
 })
 /**

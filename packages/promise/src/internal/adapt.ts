@@ -10,12 +10,11 @@ import type * as Transport from "@smscx/transport/Transport"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import { takeSignal } from "./callOptions.js"
 import type { Calls } from "./calls.js"
-import { fileStreamOf } from "./fileStream.js"
+import { fileStreamOf, nextChunk } from "./fileStream.js"
 
 type Call = (...args: ReadonlyArray<unknown>) => Effect.Effect<unknown, unknown>
 
@@ -26,10 +25,6 @@ interface EffectMethod extends Call {
   readonly all?: (...args: ReadonlyArray<unknown>) => Stream.Stream<unknown, unknown>
   readonly stream?: (...args: ReadonlyArray<unknown>) => Effect.Effect<Transport.FileStream, unknown, Scope.Scope>
 }
-
-/** The next chunk of a pulled stream, or undefined at its end (a pull fails with None there). */
-const nextChunk = <A, E>(pull: Effect.Effect<Chunk.Chunk<A>, Option.Option<E>>) =>
-  Effect.catchAll(pull, (end) => Option.isNone(end) ? Effect.succeed(undefined) : Effect.fail(end.value))
 
 /**
  * A Stream as an async iterable: each step of the loop pulls the stream as one of the client's

@@ -5,12 +5,21 @@
 import type * as Operation from "@smscx/core/Operation"
 import type * as Transport from "@smscx/transport/Transport"
 import * as Cause from "effect/Cause"
+import type * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import { type Calls, closed } from "./calls.js"
 import type { FileStream } from "./models.js"
+
+/**
+ * The next chunk of a pulled stream, or undefined at its end (a pull fails with None there).
+ * @internal
+ */
+export const nextChunk = <A, E>(pull: Effect.Effect<Chunk.Chunk<A>, Option.Option<E>>) =>
+  Effect.catchAll(pull, (end) => Option.isNone(end) ? Effect.succeed(undefined) : Effect.fail(end.value))
 
 /**
  * Runs the download as one of the client's calls and hands back its file. The connection lives in
@@ -53,7 +62,7 @@ export const fileStreamOf = async (
   )
   try {
     const file = await calls.run(operation, Scope.extend(download, scope), signal)
-    const pull = await Effect.runPromise(Scope.extend(Stream.toPull(file.stream), scope))
+    const pull = nextChunk(await Effect.runPromise(Scope.extend(Stream.toPull(file.stream), scope)))
     const body = new ReadableStream<Uint8Array>({
       start: (c) => {
         controller = c
@@ -64,16 +73,13 @@ export const fileStreamOf = async (
         // stopped while this read waited: what it gives is not the file's end
         const stoppedMeanwhile = stoppedNow()
         if (stoppedMeanwhile !== undefined) return controller.error(stoppedMeanwhile.reason)
-        if (Exit.isSuccess(exit)) {
+        if (Exit.isSuccess(exit) && exit.value !== undefined) {
           for (const bytes of exit.value) controller.enqueue(bytes)
           return
         }
         await Effect.runPromise(release())
-        // a failure of None is the end of the stream
-        const failure = Cause.failureOption(exit.cause)
-        if (failure._tag === "None") controller.error(Cause.squash(exit.cause))
-        else if (failure.value._tag === "None") controller.close()
-        else controller.error(failure.value.value)
+        if (Exit.isSuccess(exit)) controller.close()
+        else controller.error(Cause.squash(exit.cause))
       },
       cancel: () => Effect.runPromise(release())
     })

@@ -11,7 +11,6 @@ import type * as Operation from "@smscx/core/Operation"
 import * as Issues from "@smscx/core/ParseIssues"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import * as ContentDisposition from "./contentDisposition.js"
 import { schemaMemo } from "./schemaMemo.js"
 
 /**
@@ -147,7 +146,7 @@ const readSuccess = (
     case "File":
       return Effect.map(response.arrayBuffer, (buffer): Operation.ExportedFile => ({
         contentType: response.headers["content-type"] ?? success.contentType,
-        fileName: ContentDisposition.fileNameOf(response.headers["content-disposition"]),
+        fileName: success.fileNameOf(response.headers["content-disposition"]),
         bytes: new Uint8Array(buffer)
       }))
     case "Json":

@@ -270,7 +270,7 @@ export const make = (
       download: (operation, args, options) => {
         const success = operation.success
         return success._tag === "File"
-          ? Download.stream(operation, success.contentType, spanned(operation, args, options, true), downloads)
+          ? success.download(operation, spanned(operation, args, options, true), downloads)
           : Effect.fail(Download.notAFile(operation))
       }
     } satisfies Methods
