@@ -7,9 +7,9 @@ import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Errors from "../Errors.js"
-import type * as Operation from "../Operation.js"
 import * as Issues from "../ParseIssues.js"
 import { fileNameOf } from "./contentDisposition.js"
+import type { DownloadedOperation, FileStream, StreamedAnswer } from "./files.js"
 
 /**
  * The file of a streamed answer. `downloads` holds how to end each file still streaming:
@@ -18,16 +18,16 @@ import { fileNameOf } from "./contentDisposition.js"
  * @internal
  */
 export const download = <E>(
-  operation: Operation.Any,
-  answered: Effect.Effect<{ readonly response: Operation.StreamedAnswer }, E>,
+  operation: DownloadedOperation,
+  answered: Effect.Effect<{ readonly response: StreamedAnswer }, E>,
   downloads: Set<() => void>
-): Effect.Effect<Operation.FileStream, E, Scope.Scope> =>
+): Effect.Effect<FileStream, E, Scope.Scope> =>
   Effect.gen(function*() {
     /** Set once the download is ended from outside: its scope, or the transport's, closed. */
     let ended = false
     const { response } = yield* Effect.acquireRelease(answered, ({ response }) =>
       Effect.sync(() => endDownload(response)))
-    function endDownload(r: Operation.StreamedAnswer) {
+    function endDownload(r: StreamedAnswer) {
       ended = true
       downloads.delete(end)
       // a body left unread keeps its connection: end it with the scope
@@ -83,5 +83,7 @@ export const download = <E>(
   })
 
 /** The content type the operation documents, for an answer without one. */
-const declaredType = (operation: Operation.Any) =>
-  operation.success._tag === "File" ? operation.success.contentType : "application/octet-stream"
+const declaredType = (operation: DownloadedOperation) =>
+  "contentType" in operation.success && typeof operation.success.contentType === "string"
+    ? operation.success.contentType
+    : "application/octet-stream"
