@@ -24,6 +24,7 @@ import type * as Generated from "@smscx/core/Generated"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import type * as Exports from "../kernel/exports.js"
+import { booleanOf } from "../kernel/fields.js"
 import * as Ids from "../kernel/ids.js"
 import * as Paging from "../kernel/paging.js"
 import * as Store from "../state/store.js"
@@ -251,15 +252,14 @@ interface HitsQuery extends Paging.PageQuery {
 
 /**
  * A hits query as its strings arrive: `limit` as a number, `short_response` as a boolean
- * (`true`/`false`, `1`/`0`); anything else is left to fail validation (400 `invalid_param`).
+ * (`booleanOf`: `true`/`false` in any case, `1`/`0`); anything else is left to fail validation (400 `invalid_param`).
  * @internal
  */
 export const normalizeHitsQuery = (raw: Record<string, unknown>): Record<string, unknown> => {
   const out = { ...raw }
   if (typeof out.limit === "string" && /^-?\d{1,9}$/.test(out.limit)) out.limit = Number(out.limit)
-  const flag = out.short_response
-  if (flag === "true" || flag === "1") out.short_response = true
-  if (flag === "false" || flag === "0") out.short_response = false
+  const flag = typeof out.short_response === "string" ? booleanOf(out.short_response) : undefined
+  if (flag !== undefined) out.short_response = flag
   return out
 }
 

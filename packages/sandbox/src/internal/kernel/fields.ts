@@ -106,6 +106,17 @@ export const toFailure = (table: Table, error: ParseResult.ParseError, input: un
 }
 
 /**
+ * A boolean query or form field as the API's clients send it: `true`/`false` in any case (the
+ * vendor's Python client sends `True`), or `1`/`0`; undefined for anything else, which
+ * validation then refuses.
+ * @internal
+ */
+export const booleanOf = (value: string): boolean | undefined => {
+  const text = value.trim().toLowerCase()
+  return text === "true" || text === "1" ? true : text === "false" || text === "0" ? false : undefined
+}
+
+/**
  * Query fields arrive as text: integers and booleans become what the operation's schema takes
  * (anything else is left for validation to refuse).
  * @internal
@@ -120,8 +131,8 @@ export const queryTypes =
     }
     for (const name of booleans) {
       const value = out[name]
-      if (value === "true" || value === "1") out[name] = true
-      else if (value === "false" || value === "0") out[name] = false
+      const flag = typeof value === "string" ? booleanOf(value) : undefined
+      if (flag !== undefined) out[name] = flag
     }
     return out
   }

@@ -89,7 +89,7 @@ const scalarOf = (ast: SchemaAST.AST): Scalar | undefined => {
 
 const readScalar = (kind: Scalar, value: unknown): unknown => {
   if (typeof value !== "string") return value
-  if (kind === "boolean") return value === "true" ? true : value === "false" ? false : value
+  if (kind === "boolean") return Fields.booleanOf(value) ?? value
   const number = value.trim() === "" ? Number.NaN : Number(value)
   return Number.isFinite(number) ? number : value
 }
