@@ -110,6 +110,36 @@ describe("cursor paging", () => {
     }
     assert.strictEqual(run(Paging.page(items, { limit: 7 })).data.length, 7)
   })
+
+  it("cursors are the API's: base64 of the last id seen, or of the first for previous", () => {
+    const first = run(Paging.page(items, { limit: 100 }))
+    // a list without ids of its own numbers its items from 1: the 100th
+    assert.strictEqual(first.paging.next, Buffer.from("100").toString("base64").replace(/=+$/, ""))
+    const second = run(Paging.page(items, { limit: 100, next: first.paging.next! }))
+    assert.deepStrictEqual([second.data[0], second.paging.previous], [100, Buffer.from("101").toString("base64")])
+    // a list with ids: the id of the last item on the page
+    const messages = items.map((i) => ({ msgId: `m-${i}` }))
+    const idOf = (m: { readonly msgId: string }) => m.msgId
+    const page = run(Paging.page(messages, { limit: 2 }, { idOf }))
+    assert.strictEqual(Buffer.from(page.paging.next!, "base64").toString(), "m-1")
+    assert.deepStrictEqual(run(Paging.page(messages, { limit: 2, next: page.paging.next! }, { idOf })).data, [
+      { msgId: "m-2" },
+      { msgId: "m-3" }
+    ])
+  })
+
+  it("a well-formed cursor past the end is an empty page, padded or URL-safe alike", () => {
+    // the vendor's examples page with next=NTM2NTA, the id 53650
+    for (const next of ["NTM2NTA", "NTM2NTA=", Buffer.from("m-none").toString("base64url")]) {
+      const page = run(Paging.page(items, { next }, next.startsWith("NTM") ? {} : { idOf: String }))
+      assert.deepStrictEqual(page, { data: [], paging: { next: null, previous: null, size: 0 } }, next)
+    }
+    assert.deepStrictEqual(run(Paging.page(items, { next: "MTAw" })).data[0], 100)
+    // base64 of a non-printable id, a character base64 lacks, an id that is no number where items are numbered
+    for (const next of [Buffer.from([0, 1, 2]).toString("base64"), "NTM2*NTA", Buffer.from("abc").toString("base64")]) {
+      assert.isTrue(Exit.isFailure(Effect.runSyncExit(Paging.page(items, { next }))), next)
+    }
+  })
 })
 
 describe("exports", () => {

@@ -83,6 +83,10 @@ interface DateQuery {
 
 const DAY = 86_400_000
 
+/** The ids a report's cursors name: a row's message, a campaign's own. */
+const rowId = (row: Row) => row.message.msgId
+const campaignId = (report: { readonly campaign: { readonly campaignId: string } }) => report.campaign.campaignId
+
 // years from 1000: `Date.UTC` reads years below 100 as 19xx
 const periodPattern = /^([1-9]\d{3})(?:-(\d{2}))?$/
 const datePattern = /^([1-9]\d{3})-(\d{2})-(\d{2})$/
@@ -353,7 +357,7 @@ export const handlers = ({ store }: Context): Router.Handlers<typeof Api.Reports
     handle: ({ input }) =>
       Effect.gen(function*() {
         const rows = yield* filtered(store, input)
-        const page = yield* Paging.page(rows, input)
+        const page = yield* Paging.page(rows, input, { idOf: rowId })
         const totals = totalsOf(rows)
         return {
           body: {
@@ -390,7 +394,7 @@ export const handlers = ({ store }: Context): Router.Handlers<typeof Api.Reports
         const all = yield* sentCampaigns(store)
         // every campaign comes from the API: another source has none
         const campaigns = input.source === undefined || input.source === SOURCE ? all : []
-        const page = yield* Paging.page(campaigns, input)
+        const page = yield* Paging.page(campaigns, input, { idOf: campaignId })
         return {
           body: {
             info: { totalCampaigns: campaigns.length },
@@ -405,7 +409,7 @@ export const handlers = ({ store }: Context): Router.Handlers<typeof Api.Reports
     handle: ({ input, path }) =>
       Effect.gen(function*() {
         const report = yield* findCampaign(store, path.campaignId, E.campaignNotFound)
-        const page = yield* Paging.page(report.rows, input)
+        const page = yield* Paging.page(report.rows, input, { idOf: rowId })
         const totals = totalsOf(report.rows)
         return {
           body: {

@@ -1,10 +1,12 @@
-// Boolean query fields as the vendor's own clients send them: the Python client writes `True` and
-// `False` (`short_response=True`), others `1` and `0`. Every boolean query field of the spec takes
-// each spelling; anything else stays a 400 `invalid_param` naming the field.
+// Requests as the vendor's own clients and examples make them. Boolean query fields: the Python
+// client writes `True` and `False` (`short_response=True`), others `1` and `0`; every boolean
+// query field of the spec takes each spelling, and anything else stays a 400 `invalid_param`
+// naming the field. Cursors: the examples page with `next=NTM2NTA` (base64 of the id 53650).
 import { assert, describe, it } from "@effect/vitest"
+import { Api } from "@smscx/core"
 import * as Effect from "effect/Effect"
 import { readFileSync } from "node:fs"
-import { call, failure, provide } from "./utils.js"
+import { call, failure, provide, success } from "./utils.js"
 
 interface Parameter {
   readonly name: string
@@ -60,4 +62,18 @@ describe("boolean query fields, as the vendor's clients send them", () => {
         assert.include(body.error.message, field)
       }).pipe(provide()))
   }
+})
+
+describe("cursors, as the vendor's examples page", () => {
+  it.effect("next=NTM2NTA, well formed and past the end, is an empty page; an ill-formed cursor is 400", () =>
+    Effect.gen(function*() {
+      const page = yield* success(Api.Optouts.getOptoutsList, yield* call("GET", "/optouts?next=NTM2NTA"))
+      assert.deepStrictEqual([page.data, page.paging], [[], { next: null, previous: null, size: 0 }])
+      const reports = yield* success(
+        Api.Reports.getAdvancedReport,
+        yield* call("GET", "/reports?period=2025-06&next=NTM2NTA")
+      )
+      assert.deepStrictEqual(reports.data, [])
+      yield* failure(yield* call("GET", "/optouts?next=%2A%2A"), 400, "invalid_param", 1000)
+    }).pipe(provide()))
 })
