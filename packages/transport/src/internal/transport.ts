@@ -6,6 +6,7 @@
  * `perform` in a span.
  */
 import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as ErrorMapping from "@smscx/core/ErrorMapping"
@@ -24,6 +25,7 @@ import * as HttpTimeout from "../HttpTimeout.js"
 import * as RetryPolicy from "../RetryPolicy.js"
 import * as Attempts from "./attempts.js"
 import * as Auth from "./auth.js"
+import * as BufferedClient from "./bufferedClient.js"
 import * as Download from "./download.js"
 import * as TransportErrors from "./errors.js"
 import * as Logging from "./logging.js"
@@ -132,10 +134,29 @@ export const make = (
           onTimeout: () => TransportErrors.timedOut(request, callTimeout ?? timeout)
         })
 
+    // the SDK's own clients are handed the deadline, limit and mode directly: three fiber refs set
+    // around `execute` cost more than the rest of the attempt's Effect work
+    const direct = BufferedClient.directSendOf(http)
+    const sendDirect = direct === undefined ?
+      undefined :
+      (request: HttpClientRequest.HttpClientRequest, call: Call) =>
+        Effect.withFiberRuntime<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>((fiber) =>
+          direct(
+            request,
+            call.timeout === undefined ? defaultTimeout : Option.some(call.timeout),
+            maxResponseBytes === HttpLimits.DEFAULT_MAX_RESPONSE_BYTES
+              ? fiber.getFiberRef(HttpLimits.maxResponseBytes)
+              : maxResponseBytes,
+            call.streamed || fiber.getFiberRef(HttpLimits.streamed)
+          )
+        )
+
     /** One request, sent and its answer read as the operation's success or as its API error. */
     const send = (operation: Operation.Any, request: HttpClientRequest.HttpClientRequest, call: Call) =>
       reportingAnswer(
-        call.streamed
+        sendDirect !== undefined
+          ? sendDirect(request, call)
+          : call.streamed
           ? Effect.locally(withinTimeout(request, call.timeout), HttpLimits.streamed, true)
           : withinTimeout(request, call.timeout),
         call
