@@ -227,7 +227,7 @@ export const requestError = (
 ) => new HttpClientError.RequestError({ request, reason, cause })
 
 /** Sends one request and reads its answer, given the attempt's deadline, size limit and mode. @internal */
-export type Send = (
+type Send = (
   request: HttpClientRequest.HttpClientRequest,
   deadline: Option.Option<Duration.Duration>,
   maxResponseBytes: number,
@@ -240,7 +240,7 @@ export type Send = (
  *
  * @internal
  */
-export const DirectSend: unique symbol = Symbol.for("@smscx/transport/DirectSend")
+const DirectSend: unique symbol = Symbol.for("@smscx/transport/DirectSend")
 
 /** The client's own `send`, when it is one of the SDK's. @internal */
 export const directSendOf = (http: HttpClient.HttpClient): Send | undefined =>
