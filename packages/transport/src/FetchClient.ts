@@ -12,7 +12,9 @@
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as UrlParams from "@effect/platform/UrlParams"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -55,10 +57,6 @@ const readLimited = async (response: Response, limit: number): Promise<Uint8Arra
   return concat(chunks, size)
 }
 
-class Aborted {
-  constructor(readonly cause: unknown) {}
-}
-
 const send = (
   fetch: typeof globalThis.fetch,
   request: HttpClientRequest.HttpClientRequest,
@@ -70,66 +68,70 @@ const send = (
   if (url._tag === "Left") return Effect.fail(requestError(request, "InvalidUrl", url.left))
   const body = bodyOf(request)
   if (body === null) return Effect.fail(requestError(request, "Encode", `unsupported body ${request.body._tag}`))
-  const headers: Record<string, string> = { ...request.headers }
-  if (body !== undefined && request.body.contentType !== undefined) headers["content-type"] ??= request.body.contentType
-  return Effect.tryPromise({
-    // One controller, aborted by the call's interruption or by our own timer. Not
-    // AbortSignal.timeout + AbortSignal.any: on Node 20 the timeout signal can be garbage
-    // collected before it fires, and the deadline never comes.
-    try: async (interrupted) => {
-      const controller = new AbortController()
-      const abort = () => controller.abort(new Aborted(interrupted.reason))
-      interrupted.addEventListener("abort", abort, { once: true })
-      const timer = Option.isSome(deadline)
-        ? setTimeout(
-          () => controller.abort(new HttpTimeout.TimeoutCause(deadline.value)),
-          Duration.toMillis(deadline.value)
-        )
-        : undefined
-      // a fetch that does not honour its signal (a test double, a wrapper) still ends on time
-      const aborted = new Promise<never>((_, reject) => {
-        controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true })
-      })
-      aborted.catch(() => {})
-      try {
-        const response = await Promise.race([
-          fetch(url.right, {
-            method: request.method,
-            headers,
-            ...(body === undefined ? {} : { body: body as BodyInit }),
-            signal: controller.signal
-          }),
-          aborted
-        ])
-        if (streamed) {
-          // the deadline covered the wait for the headers; the body is read at the caller's pace
-          if (timer !== undefined) clearTimeout(timer)
-          let streamedResponse: StreamedResponse | undefined = undefined
-          const onError = streamError(request, () => streamedResponse!)
-          const body = response.body
-          streamedResponse = new StreamedResponse(
-            request,
-            response.status,
-            Headers.fromInput(response.headers),
-            body === null ? Stream.empty : Stream.fromReadableStream(() => body, onError),
-            () => controller.abort(),
-            limit
-          )
-          return streamedResponse
-        }
-        // the deadline covers the whole answer, not only its headers
-        const bytes = await Promise.race([readLimited(response, limit), aborted])
-        if (bytes === undefined) throw new HttpLimits.ResponseTooLargeCause(limit)
-        return new BufferedResponse(request, response.status, () => Headers.fromInput(response.headers), bytes)
-      } catch (error) {
-        // what aborted the request, rather than the fetch's AbortError
-        throw controller.signal.aborted ? controller.signal.reason : error
-      } finally {
+  // fetch copies the headers it is given: a copy of ours only when the body adds its type
+  const contentType = body === undefined ? undefined : request.body.contentType
+  const headers: Record<string, string> = contentType === undefined || request.headers["content-type"] !== undefined
+    ? request.headers
+    : { ...request.headers, "content-type": contentType }
+  // One controller, aborted by the call's interruption or by our own timer (not a second one of
+  // tryPromise's per call). Not AbortSignal.timeout + AbortSignal.any: on Node 20 the timeout
+  // signal can be garbage collected before it fires, and the deadline never comes.
+  const exchange = async (controller: AbortController) => {
+    const timer = Option.isSome(deadline)
+      ? setTimeout(
+        () => controller.abort(new HttpTimeout.TimeoutCause(deadline.value)),
+        Duration.toMillis(deadline.value)
+      )
+      : undefined
+    // a fetch that does not honour its signal (a test double, a wrapper) still ends on time
+    const aborted = new Promise<never>((_, reject) => {
+      controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true })
+    })
+    aborted.catch(() => {})
+    try {
+      const response = await Promise.race([
+        fetch(url.right, {
+          method: request.method,
+          headers,
+          ...(body === undefined ? {} : { body: body as BodyInit }),
+          signal: controller.signal
+        }),
+        aborted
+      ])
+      if (streamed) {
+        // the deadline covered the wait for the headers; the body is read at the caller's pace
         if (timer !== undefined) clearTimeout(timer)
-        interrupted.removeEventListener("abort", abort)
+        let streamedResponse: StreamedResponse | undefined = undefined
+        const onError = streamError(request, () => streamedResponse!)
+        const body = response.body
+        streamedResponse = new StreamedResponse(
+          request,
+          response.status,
+          Headers.fromInput(response.headers),
+          body === null ? Stream.empty : Stream.fromReadableStream(() => body, onError),
+          () => controller.abort(),
+          limit
+        )
+        return streamedResponse
       }
-    },
-    catch: (cause) => requestError(request, "Transport", cause instanceof Aborted ? cause.cause : cause)
+      // the deadline covers the whole answer, not only its headers
+      const bytes = await Promise.race([readLimited(response, limit), aborted])
+      if (bytes === undefined) throw new HttpLimits.ResponseTooLargeCause(limit)
+      return new BufferedResponse(request, response.status, () => Headers.fromInput(response.headers), bytes)
+    } catch (error) {
+      // what aborted the request, rather than the fetch's AbortError
+      throw controller.signal.aborted ? controller.signal.reason : error
+    } finally {
+      if (timer !== undefined) clearTimeout(timer)
+    }
+  }
+  return Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>((resume) => {
+    const controller = new AbortController()
+    exchange(controller).then(
+      (response) => resume(Effect.succeed(response)),
+      (cause) => resume(Effect.fail(requestError(request, "Transport", cause)))
+    )
+    return Effect.sync(() => controller.abort())
   })
 }
 

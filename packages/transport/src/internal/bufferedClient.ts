@@ -226,6 +226,26 @@ export const requestError = (
   cause: unknown
 ) => new HttpClientError.RequestError({ request, reason, cause })
 
+/** Sends one request and reads its answer, given the attempt's deadline, size limit and mode. @internal */
+type Send = (
+  request: HttpClientRequest.HttpClientRequest,
+  deadline: Option.Option<Duration.Duration>,
+  maxResponseBytes: number,
+  streamed: boolean
+) => Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>
+
+/**
+ * Carried by the SDK's own clients: their `send`, which the transport calls with the deadline,
+ * limit and mode as arguments instead of setting three fiber refs around `execute` per attempt.
+ *
+ * @internal
+ */
+const DirectSend: unique symbol = Symbol.for("@smscx/transport/DirectSend")
+
+/** The client's own `send`, when it is one of the SDK's. @internal */
+export const directSendOf = (http: HttpClient.HttpClient): Send | undefined =>
+  (http as { readonly [DirectSend]?: Send })[DirectSend]
+
 /**
  * An `HttpClient` over a function that sends one request and reads its whole answer, given the
  * transport's deadline (which it enforces itself). Built on makeWith rather than make: no
@@ -234,14 +254,7 @@ export const requestError = (
  *
  * @internal
  */
-export const makeClient = (
-  send: (
-    request: HttpClientRequest.HttpClientRequest,
-    deadline: Option.Option<Duration.Duration>,
-    maxResponseBytes: number,
-    streamed: boolean
-  ) => Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>
-): HttpClient.HttpClient =>
+export const makeClient = (send: Send): HttpClient.HttpClient =>
   Object.assign(
     HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
       (request) =>
@@ -258,5 +271,5 @@ export const makeClient = (
           )),
       Effect.succeed
     ),
-    { [HttpTimeout.NativeTimeout]: true }
+    { [HttpTimeout.NativeTimeout]: true, [DirectSend]: send }
   )

@@ -29,8 +29,10 @@ const send = (
     if (body === null) {
       return resume(Effect.fail(requestError(request, "Encode", `unsupported body ${request.body._tag}`)))
     }
-    const headers: Record<string, string> = { ...request.headers }
+    // node copies the headers it is given: a copy of ours only when a body adds to them
+    let headers: Record<string, string> = request.headers
     if (body !== undefined) {
+      headers = { ...request.headers }
       if (request.body.contentType !== undefined) headers["content-type"] ??= request.body.contentType
       headers["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength)
     }

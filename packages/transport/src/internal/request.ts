@@ -119,6 +119,21 @@ export const build = (
   baseUrl: string,
   extra: Extra = noExtra
 ): Effect.Effect<Built, RequestValidationError> =>
+  // an operation without input (the balance, a list of all): nothing to read or check
+  extra.body === undefined && extra.query === undefined && operation.pathParamNames.length === 0 &&
+    operation.input._tag === "None"
+    ? Effect.succeed({
+      request: HttpClientRequest.make(operation.method)(baseUrl + operation.path),
+      idempotencyId: undefined
+    })
+    : buildChecked(operation, args, baseUrl, extra)
+
+const buildChecked = (
+  operation: Operation.Any,
+  args: ReadonlyArray<unknown>,
+  baseUrl: string,
+  extra: Extra
+): Effect.Effect<Built, RequestValidationError> =>
   Effect.gen(function*() {
     const extraBody = extra.body === undefined ? undefined : yield* plainRecord(operation, "extraBody", extra.body)
     const extraQuery = extra.query === undefined ? undefined : yield* plainRecord(operation, "extraQuery", extra.query)

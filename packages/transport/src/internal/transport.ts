@@ -6,6 +6,7 @@
  * `perform` in a span.
  */
 import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as ErrorMapping from "@smscx/core/ErrorMapping"
@@ -15,6 +16,7 @@ import * as Cause from "effect/Cause"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import type * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
@@ -24,6 +26,7 @@ import * as HttpTimeout from "../HttpTimeout.js"
 import * as RetryPolicy from "../RetryPolicy.js"
 import * as Attempts from "./attempts.js"
 import * as Auth from "./auth.js"
+import * as BufferedClient from "./bufferedClient.js"
 import * as Download from "./download.js"
 import * as TransportErrors from "./errors.js"
 import * as Logging from "./logging.js"
@@ -104,6 +107,7 @@ export const make = (
     const resolved = yield* Options.resolve(options)
     const { baseUrl, credentials, maxResponseBytes, timeout, tracePropagation, userAgent } = resolved
     const clientPolicy = RetryPolicy.make(resolved.retry)
+    const sdkHeaders = { "user-agent": userAgent, accept: "application/json" }
 
     // files still streaming: closing the transport (its layer's scope) ends them
     const downloads = new Set<() => void>()
@@ -132,10 +136,29 @@ export const make = (
           onTimeout: () => TransportErrors.timedOut(request, callTimeout ?? timeout)
         })
 
+    // the SDK's own clients are handed the deadline, limit and mode directly: three fiber refs set
+    // around `execute` cost more than the rest of the attempt's Effect work
+    const direct = BufferedClient.directSendOf(http)
+    const sendDirect = direct === undefined ?
+      undefined :
+      (request: HttpClientRequest.HttpClientRequest, call: Call) =>
+        Effect.withFiberRuntime<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>((fiber) =>
+          direct(
+            request,
+            call.timeout === undefined ? defaultTimeout : Option.some(call.timeout),
+            maxResponseBytes === HttpLimits.DEFAULT_MAX_RESPONSE_BYTES
+              ? fiber.getFiberRef(HttpLimits.maxResponseBytes)
+              : maxResponseBytes,
+            call.streamed || fiber.getFiberRef(HttpLimits.streamed)
+          )
+        )
+
     /** One request, sent and its answer read as the operation's success or as its API error. */
     const send = (operation: Operation.Any, request: HttpClientRequest.HttpClientRequest, call: Call) =>
       reportingAnswer(
-        call.streamed
+        sendDirect !== undefined
+          ? sendDirect(request, call)
+          : call.streamed
           ? Effect.locally(withinTimeout(request, call.timeout), HttpLimits.streamed, true)
           : withinTimeout(request, call.timeout),
         call
@@ -151,21 +174,36 @@ export const make = (
 
     /** One attempt of a call: authorize, send; after a 401 on a cached OAuth token, a new token once. */
     const attempt = (operation: Operation.Any, request: HttpClientRequest.HttpClientRequest, call: Call) =>
-      Effect.gen(function*() {
-        const [authorized, token] = yield* authorizer.authorize(operation, request)
-        const first = yield* Effect.either(send(operation, authorized, call))
-        if (Either.isRight(first)) return first.right
-        if (first.left._tag !== "InvalidCredentialsException" || !(yield* authorizer.invalidate(token))) {
-          return yield* Effect.fail(first.left)
-        }
-        const [replayed] = yield* authorizer.authorize(operation, request)
-        return yield* send(operation, replayed, call)
-      })
+      Effect.flatMap(authorizer.authorize(operation, request), ([authorized, token]) =>
+        Effect.catchAll(
+          send(operation, authorized, call),
+          (error): Effect.Effect<Response.DecodedAnswer, unknown> =>
+            (error as { readonly _tag?: unknown })._tag !== "InvalidCredentialsException"
+              ? Effect.fail(error)
+              : Effect.flatMap(
+                authorizer.invalidate(token),
+                (invalidated) =>
+                  invalidated
+                    ? Effect.flatMap(
+                      authorizer.authorize(operation, request),
+                      ([replayed]) => send(operation, replayed, call)
+                    )
+                    : Effect.fail(error)
+              )
+        ))
+
+    /** The traceparent header of the call's span, when propagation is on and there is a span. */
+    const traceHeaders = (fiber: Fiber.RuntimeFiber<unknown, unknown>): Record<string, string> | undefined => {
+      if (!tracePropagation) return undefined
+      const span = fiber.currentSpan
+      return span !== undefined && span._tag === "Span" ? { traceparent: traceparentOf(span) } : undefined
+    }
 
     /**
      * A call: the request built once, then its attempts under the retry policy (when `retrying`):
      * the same request, so the same idempotency id, on every attempt. Whatever escapes as a
-     * defect becomes a TransportError here.
+     * defect becomes a TransportError here. Plain flatMaps rather than a generator: this runs for
+     * every call.
      */
     const perform = (
       operation: Operation.Any,
@@ -174,40 +212,53 @@ export const make = (
       options: Options.CallInput | undefined,
       streamed = false
     ): Effect.Effect<Response.DecodedAnswer & { readonly idempotencyId: string | undefined }, unknown> =>
-      Effect.gen(function*() {
-        if (credentials === undefined) return yield* TransportErrors.missingCredentials(operation)
-        const given = options === undefined ? noCallOptions : yield* callOptionsOf(operation, options)
-        const call = streamed ? { ...given, streamed } : given
-        const built = yield* Request.build(
-          operation,
-          args,
-          baseUrl,
-          options === undefined ? undefined : { body: options.extraBody, query: options.extraQuery }
-        )
-        const span = tracePropagation ? yield* Effect.option(Effect.currentSpan) : Option.none()
-        // the call's headers first: the SDK's own win
-        const request = HttpClientRequest.setHeaders(built.request, {
-          ...call.headers,
-          ...(Option.isSome(span) ? { traceparent: traceparentOf(span.value) } : {}),
-          "user-agent": userAgent,
-          accept: "application/json"
-        })
-        const policy = !retrying
-          ? RetryPolicy.none
-          : call.retry === undefined
-          ? clientPolicy
-          : RetryPolicy.make(Attempts.mergedRetry(resolved.retry, call.retry))
-        const answer = yield* Attempts.run({
-          operation,
-          request,
-          beforeAttempt: call.beforeAttempt,
-          policy: policy === RetryPolicy.none ? undefined : policy,
-          // repeating it cannot perform it twice: a GET, a DELETE, or a body with an idempotency id
-          idempotent: operation.method === "GET" || operation.method === "DELETE" || built.idempotencyId !== undefined,
-          deadline: call.deadline ?? resolved.deadline
-        }, attempt(operation, request, call))
-        return { ...answer, idempotencyId: built.idempotencyId }
-      }).pipe(
+      Effect.withFiberRuntime<Response.DecodedAnswer & { readonly idempotencyId: string | undefined }, unknown>(
+        (fiber) => {
+          if (credentials === undefined) return Effect.fail(TransportErrors.missingCredentials(operation))
+          const given = options === undefined ? Effect.succeed(noCallOptions) : callOptionsOf(operation, options)
+          return Effect.flatMap(given, (given) => {
+            const call = streamed ? { ...given, streamed } : given
+            return Effect.flatMap(
+              Request.build(
+                operation,
+                args,
+                baseUrl,
+                options === undefined ? undefined : { body: options.extraBody, query: options.extraQuery }
+              ),
+              (built) => {
+                const trace = traceHeaders(fiber)
+                // the call's headers first: the SDK's own win
+                const request = HttpClientRequest.setHeaders(
+                  built.request,
+                  call.headers === undefined && trace === undefined ? sdkHeaders : {
+                    ...call.headers,
+                    ...trace,
+                    ...sdkHeaders
+                  }
+                )
+                const policy = !retrying
+                  ? RetryPolicy.none
+                  : call.retry === undefined
+                  ? clientPolicy
+                  : RetryPolicy.make(Attempts.mergedRetry(resolved.retry, call.retry))
+                return Effect.map(
+                  Attempts.run({
+                    operation,
+                    request,
+                    beforeAttempt: call.beforeAttempt,
+                    policy: policy === RetryPolicy.none ? undefined : policy,
+                    // repeating it cannot perform it twice: a GET, a DELETE, or a body with an idempotency id
+                    idempotent: operation.method === "GET" || operation.method === "DELETE" ||
+                      built.idempotencyId !== undefined,
+                    deadline: call.deadline ?? resolved.deadline
+                  }, attempt(operation, request, call)),
+                  (answer) => ({ ...answer, idempotencyId: built.idempotencyId })
+                )
+              }
+            )
+          })
+        }
+      ).pipe(
         Effect.catchAllDefect((defect) => Effect.fail(TransportErrors.unexpectedFailure(operation, baseUrl, defect)))
       )
 
