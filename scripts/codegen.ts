@@ -7,7 +7,11 @@
  * - `packages/core/src/Api.ts`: one declarative entry per operation, grouped by API tag, plus
  *   `groups` (accessor -> entries), `aliases` (correct spellings of misspelled operationIds) and
  *   `scopes` (the OAuth scopes);
- * - `packages/core/src/Models.ts`: the named request, answer and error type of each operation;
+ * - `packages/core/src/Shapes.ts`: the type of each component, written out field by field;
+ * - `packages/core/src/Models.ts`: the named request, answer and error type of each operation,
+ *   requests and answers written out over `Shapes`;
+ * - `packages/core/test/ModelsDrift.check.ts`: holds each type of `Shapes` and `Models` equal to
+ *   its schema's (`pnpm check` compiles it);
  * - `packages/core/src/ErrorCatalogue.ts`: each operation's documented errors (status, type,
  *   code, message, and the exception `error-mapping.json` makes of them);
  * - `packages/core/src/internal/exceptions.ts` and `internal/mappingRules.ts`: the exception
@@ -23,10 +27,12 @@
 import { readFileSync, writeFileSync } from "node:fs"
 import { apiModule } from "./codegen/apiModule.js"
 import { catalogueModule } from "./codegen/catalogueModule.js"
+import { driftCheckModule } from "./codegen/driftCheckModule.js"
 import { exceptionsModule, mappingRulesModule } from "./codegen/exceptionsModule.js"
 import { generatedModule } from "./codegen/generatedModule.js"
 import { modelsModule } from "./codegen/modelsModule.js"
 import { serviceModule, servicesModule } from "./codegen/servicesModule.js"
+import { shapesModule } from "./codegen/shapesModule.js"
 import { GROUPS, pascal, root } from "./codegen/spec.js"
 import { webhooksModule } from "./codegen/webhooksModule.js"
 
@@ -34,7 +40,9 @@ const outputs: Array<[string, string]> = [
   ["packages/core/src/Generated.ts", generatedModule],
   ["packages/core/src/Api.ts", apiModule],
   ["packages/core/src/ErrorCatalogue.ts", catalogueModule],
+  ["packages/core/src/Shapes.ts", shapesModule],
   ["packages/core/src/Models.ts", modelsModule],
+  ["packages/core/test/ModelsDrift.check.ts", driftCheckModule],
   ["packages/core/src/internal/exceptions.ts", exceptionsModule],
   ["packages/core/src/internal/mappingRules.ts", mappingRulesModule],
   ["packages/core/src/internal/webhookPayloads.ts", webhooksModule],

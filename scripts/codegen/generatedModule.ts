@@ -16,7 +16,8 @@ const reachable = (roots: Iterable<string>): Set<string> => {
   return seen
 }
 const allOperations = Object.values<Json>(spec.paths).flatMap((item) => Object.values<Json>(item))
-const requestOnly = (() => {
+/** The components only requests reach: their formats are checked (answers' are not). */
+export const requestOnly = (() => {
   const sent = reachable(
     allOperations.flatMap((op) => [...refsOf(op.requestBody ?? {}), ...refsOf(op.parameters ?? [])])
   )

@@ -1,35 +1,31 @@
 /**
  * `packages/core/src/Models.ts`: a named type per operation for what it takes, answers and fails
- * with (`SendSmsRequest`, `SendSmsResponse`, `SendSmsError`), so that hovers show names.
+ * with (`SendSmsRequest`, `SendSmsResponse`, `SendSmsError`), so that hovers show names; requests
+ * and answers written out field by field (over `Shapes`' components), not computed from schemas.
  */
 import { exceptionsOf } from "./errorRules.js"
+import { withFormats } from "./schemaSource.js"
 import { type Json, operations, pascal, prose, refName, requestSchemaOf, resolved, schemas } from "./spec.js"
+import { interfaceOf, objectMembers, toType, withRefPrefix } from "./typeSource.js"
 
-/** Whether a schema's type is one object type (an interface can extend it), not a union or an array. */
-const isObjectType = (s: Json): boolean => {
-  const r = resolved(s)
-  if (r === undefined || r.anyOf || r.oneOf) return false
-  if (r.allOf) return r.allOf.every(isObjectType)
-  return r.type === "object" || (r.type === undefined && r.properties !== undefined)
-}
+/** An operation's JSON answer's schema, if it answers JSON. */
+const responseSchemaOf = (op: Json): Json | undefined =>
+  (op.responses["200"] ?? op.responses["201"])?.content?.["application/json"]?.schema
 
 /**
- * An operation's named types: its request (the input object) and its answer, when they are
- * objects or unions of objects; `Request`/`Response` after its operationId.
+ * An operation's named types: its request (the input object) and its answer, when it takes and
+ * answers JSON; `Request`/`Response` after its operationId.
  */
-const namesOf = (op: Json) => {
+export const namesOf = (op: Json) => {
   const base = pascal(op.operationId)
   const hasQuery = (op.parameters ?? []).some((p: Json) => p.in === "query")
   const body = requestSchemaOf(op)
-  const ok = op.responses["200"] ?? op.responses["201"]
-  const json = ok?.content?.["application/json"]?.schema
+  const json = responseSchemaOf(op)
   return {
     error: `${base}Error`,
     request: body !== undefined || hasQuery ? `${base}Request` : undefined,
-    requestIsObject: body === undefined ? op["x-smscx-alternatives"] === undefined : isObjectType(body),
     requestRef: body?.$ref ? refName(body.$ref) : undefined,
     response: json !== undefined ? `${base}Response` : undefined,
-    responseIsObject: json !== undefined && isObjectType(json),
     responseRef: json?.$ref ? refName(json.$ref) : undefined,
     noContent: op.responses["204"] !== undefined
   }
@@ -53,12 +49,40 @@ const typeDoc = (lines: ReadonlyArray<string>, category: string) => [
   " */"
 ]
 
+/** An operation's input schema, as its entry takes it: a body (JSON, else form), else its query. */
+const inputSchemaOf = (op: Json): Json | undefined => {
+  const body = requestSchemaOf(op)
+  if (body !== undefined) return body
+  const query = (op.parameters ?? []).filter((p: Json) => p.in === "query")
+  return query.length === 0 ? undefined : {
+    properties: Object.fromEntries(query.map((p: Json) => [p.name, { ...p.schema, description: p.description }])),
+    required: query.filter((p: Json) => p.required).map((p: Json) => p.name)
+  }
+}
+
+/**
+ * The shape of an input with alternative groups of fields that gives `group` (see
+ * `Operation.WithGroup`): the other fields as they are, the group's required, the other groups'
+ * absent.
+ */
+const alternativeOf = (input: Json, groups: ReadonlyArray<ReadonlyArray<string>>, given: ReadonlyArray<string>) => {
+  const grouped = new Set(groups.flat())
+  const props: Record<string, Json> = input.properties
+  const own = Object.fromEntries(Object.entries(props).filter(([name]) => !grouped.has(name) || given.includes(name)))
+  const required = [...(input.required ?? []).filter((name: string) => !grouped.has(name)), ...given]
+  const absent = [...grouped].filter((name) => !given.includes(name)).map((name) => `  readonly ${name}?: never`)
+  return [...objectMembers({ properties: own, required }, "  "), ...absent]
+}
+
+/** A named type: an interface where the type is an object, else an alias. */
+const declare = (name: string, s: Json) => interfaceOf(name, s) ?? `export type ${name} = ${toType(s)}`
+
 const modelsOf = (op: Json): Array<string> => {
   const n = namesOf(op)
-  const entry = `Api.${pascal(op.tags[0])}.${op.operationId}`
   const where = `\`${op.operationId}\` (\`${op.method} ${op.path}\`)`
   const out: Array<string> = []
-  if (n.request !== undefined) {
+  const input = inputSchemaOf(op)
+  if (n.request !== undefined && input !== undefined) {
     const component = n.requestRef ? resolved({ $ref: `#/components/schemas/${n.requestRef}` }) : undefined
     const about = [
       `What ${where} takes.`,
@@ -67,25 +91,20 @@ const modelsOf = (op: Json): Array<string> => {
     ]
     const alternatives: Array<Json> | undefined = op["x-smscx-alternatives"]
     if (alternatives !== undefined) {
+      const groups = alternatives.map((group) => group.fields as ReadonlyArray<string>)
       const members = alternatives.map((group) => `${pascal(op.operationId)}By${group.name}`)
       alternatives.forEach((group, i) => {
         out.push(
           ...typeDoc([`${where} with ${group.fields.map((f: string) => `\`${f}\``).join(" and ")}.`], "requests"),
-          `export interface ${members[i]} extends Extract<Operation.InputOf<typeof ${entry}>, { readonly ${
-            group.fields[0]
-          }: unknown }> {}`,
+          `export interface ${members[i]} {`,
+          ...withFormats(true, () => alternativeOf(input, groups, group.fields)),
+          "}",
           ""
         )
       })
       out.push(...typeDoc(about, "requests"), `export type ${n.request} = ${members.join(" | ")}`, "")
-    } else if (n.requestIsObject) {
-      out.push(
-        ...typeDoc(about, "requests"),
-        `export interface ${n.request} extends Operation.InputOf<typeof ${entry}> {}`,
-        ""
-      )
     } else {
-      out.push(...typeDoc(about, "requests"), `export type ${n.request} = Operation.InputOf<typeof ${entry}>`, "")
+      out.push(...typeDoc(about, "requests"), withFormats(true, () => declare(n.request!, input)), "")
     }
   }
   if (n.response !== undefined) {
@@ -95,12 +114,7 @@ const modelsOf = (op: Json): Array<string> => {
       ...(component?.description ? ["", component.description.trim()] : []),
       ...clashNote(n.response, n.responseRef, op)
     ]
-    const type = `Schema.Schema.Type<(typeof ${entry})["success"]["schema"]>`
-    out.push(
-      ...typeDoc(about, "responses"),
-      n.responseIsObject ? `export interface ${n.response} extends ${type} {}` : `export type ${n.response} = ${type}`,
-      ""
-    )
+    out.push(...typeDoc(about, "responses"), withFormats(false, () => declare(n.response!, responseSchemaOf(op))), "")
   }
   out.push(
     ...typeDoc([
@@ -121,17 +135,18 @@ export const modelsModule = [
   "/**",
   " * A named type for what each operation takes, answers and fails with (`SendSmsRequest`,",
   " * `SendSmsResponse`, `SendSmsError`, ...), so that hovers and type errors show names rather than",
-  " * schema structures. Types only: nothing here exists at run time. Generated by `pnpm codegen`",
+  " * schema structures. Requests and answers are written out field by field, over the components'",
+  " * types of `Shapes`, rather than computed from the schemas (a compile-time check holds each equal",
+  " * to its schema's type). Types only: nothing here exists at run time. Generated by `pnpm codegen`",
   " * from `spec/`.",
   " *",
   " * @since 0.3.0",
   " */",
-  "import type * as Schema from \"effect/Schema\"",
-  "import type * as Api from \"./Api.js\"",
   "import type * as Errors from \"./Errors.js\"",
   "import type * as Operation from \"./Operation.js\"",
+  "import type * as Shapes from \"./Shapes.js\"",
   "",
-  ...operations.flatMap(modelsOf),
+  ...withRefPrefix("Shapes.", () => operations.flatMap(modelsOf)),
   "/**",
   " * Each operation's named request and answer, by operationId: what the methods' types read,",
   " * through `Operation.NamedTypes`, which this module fills.",

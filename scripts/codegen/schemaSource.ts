@@ -159,6 +159,9 @@ export function toSchema(s: Json): string {
  */
 let strictFormats = false
 
+/** Whether formats are checked where the schema being written is used (requests). */
+export const isStrict = (): boolean => strictFormats
+
 /** Runs `f` with formats checked (request side) or not (answers). */
 export const withFormats = <A>(strict: boolean, f: () => A): A => {
   const before = strictFormats

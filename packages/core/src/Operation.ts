@@ -39,14 +39,14 @@ export type Groups = ReadonlyArray<ReadonlyArray<string>>
 type GroupFields<G extends Groups> = G[number][number]
 
 /**
- * The input `T` with one group of `G` given (its fields required) and the other groups' fields
- * absent. `Pick` keeps each field's documentation.
+ * The input `T` with one group of `G` given (its fields required, never `undefined`) and the other
+ * groups' fields absent. Mapping over `Pick` keeps each field's documentation.
  * @since 0.3.0
  * @category type-level
  */
 export type WithGroup<T, G extends Groups, Given extends G[number]> =
   & Omit<T, GroupFields<G>>
-  & Required<Pick<T, Extract<Given[number], keyof T>>>
+  & { readonly [K in keyof Pick<T, Extract<Given[number], keyof T>>]-?: Exclude<T[K], undefined> }
   & { readonly [K in Exclude<GroupFields<G>, Given[number]>]?: never }
 
 /**

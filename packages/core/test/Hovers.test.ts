@@ -82,11 +82,15 @@ describe("Hovers speak the API", () => {
     assert.strictEqual(hover("Effect result").display, "const answer: SendSmsResponse")
     assert.strictEqual(hover("method").display, "(property) sendSms: Method<SendSmsOperation>")
 
-    assert.strictEqual(hover("field from").display, "(property) from: string")
+    // a field is declared by the component's written-out type (`Shapes`), whose name the hover gives
+    assert.strictEqual(hover("field from").display, "(property) SendSmsMessageRequest.from: string")
     assert.include(hover("field from").documentation, "The originator (sender name)")
     assert.include(hover("field from").documentation, "3 to 15 characters")
     assert.include(hover("field to").documentation, "At most 25000 items; each at most 64 characters")
-    assert.strictEqual(hover("field scheduledDate").display, "(property) scheduledDate?: string | undefined")
+    assert.strictEqual(
+      hover("field scheduledDate").display,
+      "(property) SendSmsMessageRequest.scheduledDate?: string | undefined"
+    )
     assert.include(hover("field scheduledDate").documentation, "**YYYY-MM-DD HH:MM:SS**")
     assert.include(hover("field scheduledDate").documentation, "A date-time, `YYYY-MM-DD HH:MM:SS` or ISO 8601.")
     assert.include(hover("report period").documentation, "a year `Y`")
