@@ -26,6 +26,9 @@ export const driftCheckModule = [
   "/** Whether each of two types is assignable to the other. */",
   "type Same<A, B> = [A] extends [B] ? [B] extends [A] ? true : false : false",
   "type Holds<T extends true> = T",
+  "/** What a signature says of the arguments, paging and file: from the entry, then as written. */",
+  "type Entry<O extends Operation.Any> = [Operation.Args<O>, O[\"paging\"], O[\"success\"] extends { readonly _tag: \"File\" } ? true : false]",
+  "type Signed<S extends Operation.Signature> = [S[\"args\"], S[\"paging\"], S[\"file\"]]",
   "",
   "export interface Components {",
   ...componentNames.map((name) => line(name, `Shapes.${name}`, `Generated.${name}`)),
@@ -39,7 +42,12 @@ export const driftCheckModule = [
       ...(n.request === undefined ? [] : [line(n.request, `Models.${n.request}`, `Operation.InputOf<${entry}>`)]),
       ...(n.response === undefined
         ? []
-        : [line(n.response, `Models.${n.response}`, `Schema.Schema.Type<${entry}["success"]["schema"]>`)])
+        : [line(n.response, `Models.${n.response}`, `Schema.Schema.Type<${entry}["success"]["schema"]>`)]),
+      line(
+        `${pascal(op.operationId)}Signature`,
+        `Signed<Models.${pascal(op.operationId)}Signature>`,
+        `Entry<${entry}>`
+      )
     ]
   }),
   "}",

@@ -41,10 +41,10 @@ const clashNote = (name: string | undefined, ref: string | undefined, op: Json):
     ? ["", `Not the same as \`Generated.${name}\`, which is one of the shapes \`${op.operationId}\` accepts.`]
     : []
 
-const typeDoc = (lines: ReadonlyArray<string>, category: string) => [
+const typeDoc = (lines: ReadonlyArray<string>, category: string, since = "0.3.0") => [
   "/**",
   ...lines.map((l) => ` * ${prose(l)}`.trimEnd()),
-  " * @since 0.3.0",
+  ` * @since ${since}`,
   ` * @category ${category}`,
   " */"
 ]
@@ -130,6 +130,61 @@ const modelsOf = (op: Json): Array<string> => {
   return out
 }
 
+/** Whether an input accepts `{}` (no field required): the method's request argument is then optional. */
+const acceptsEmpty = (s: Json): boolean => {
+  const r = resolved(s)
+  if (r.anyOf || r.oneOf) return (r.anyOf ?? r.oneOf).some(acceptsEmpty)
+  if (r.allOf) return r.allOf.every(acceptsEmpty)
+  return (r.required ?? []).length === 0
+}
+
+/**
+ * An operation's signature: the positional arguments of its methods (path parameters in path
+ * order, then its input), its named request, answer and errors, and whether it is a paged list
+ * or a file. The Promise client's method types read only these, never the operation's entry.
+ */
+const signatureOf = (op: Json): Array<string> => {
+  const n = namesOf(op)
+  const params: Array<Json> = op.parameters ?? []
+  const path = Array.from(op.path.matchAll(/\{([^}]+)\}/g), (m: RegExpMatchArray) => {
+    const param = params.find((p) => p.in === "path" && p.name === m[1])
+    return `${m[1]}: ${withFormats(true, () => toType(param?.schema))}`
+  })
+  const input = inputSchemaOf(op)
+  const args = [
+    ...path,
+    ...(n.request === undefined || input === undefined
+      ? []
+      : [`request${op["x-smscx-alternatives"] === undefined && acceptsEmpty(input) ? "?" : ""}: ${n.request}`])
+  ]
+  const ok = op.responses["200"] ?? op.responses["201"]
+  const file = ok?.content !== undefined && ok.content["application/json"] === undefined
+  const response = n.response !== undefined
+    ? `${n.response}${n.noContent ? " | undefined" : ""}`
+    : file
+    ? "Operation.ExportedFile"
+    : "void"
+  const paging = ["limit", "next", "previous"].every((name) => params.some((p) => p.in === "query" && p.name === name))
+  return [
+    ...typeDoc(
+      [
+        `What \`${op.operationId}\` (\`${op.method} ${op.path}\`) takes and gives: the methods' arguments, answer and errors.`
+      ],
+      "signatures",
+      "0.4.0"
+    ),
+    `export interface ${pascal(op.operationId)}Signature {`,
+    `  readonly args: [${args.join(", ")}]`,
+    ...(n.request === undefined ? [] : [`  readonly request: ${n.request}`]),
+    `  readonly response: ${response}`,
+    `  readonly error: ${n.error}`,
+    `  readonly paging: ${paging}`,
+    `  readonly file: ${file}`,
+    "}",
+    ""
+  ]
+}
+
 /** The module text. */
 export const modelsModule = [
   "/**",
@@ -147,22 +202,15 @@ export const modelsModule = [
   "import type * as Shapes from \"./Shapes.js\"",
   "",
   ...withRefPrefix("Shapes.", () => operations.flatMap(modelsOf)),
+  ...operations.flatMap(signatureOf),
   "/**",
-  " * Each operation's named request and answer, by operationId: what the methods' types read,",
-  " * through `Operation.NamedTypes`, which this module fills.",
+  " * Each operation's signature, by operationId: what the methods' types read, through",
+  " * `Operation.NamedTypes`, which this module fills.",
   " * @since 0.3.0",
   " * @category models",
   " */",
   "export interface Named {",
-  ...operations.flatMap((op) => {
-    const n = namesOf(op)
-    const fields = [
-      ...(n.request === undefined ? [] : [`readonly request: ${n.request}`]),
-      ...(n.response === undefined ? [] : [`readonly response: ${n.response}${n.noContent ? " | undefined" : ""}`]),
-      `readonly error: ${n.error}`
-    ]
-    return [`  readonly ${op.operationId}: { ${fields.join("; ")} }`]
-  }),
+  ...operations.map((op) => `  readonly ${op.operationId}: ${pascal(op.operationId)}Signature`),
   "}",
   "",
   // the registry Operation's RequestOf/SuccessOf/FailureOf read: Operation never imports this module

@@ -3075,112 +3075,1461 @@ export type DeleteScheduledWhatsappMessageError =
   | Errors.ClientError
 
 /**
- * Each operation's named request and answer, by operationId: what the methods' types read,
- * through `Operation.NamedTypes`, which this module fills.
+ * What `getAccountBalance` (`GET /account/balance`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface GetAccountBalanceSignature {
+  readonly args: []
+  readonly response: GetAccountBalanceResponse
+  readonly error: GetAccountBalanceError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `getChannelsStatus` (`GET /account/channels/status`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface GetChannelsStatusSignature {
+  readonly args: []
+  readonly response: GetChannelsStatusResponse
+  readonly error: GetChannelsStatusError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `getChannelPricing` (`GET /account/pricing/{channel}/{trafficType}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface GetChannelPricingSignature {
+  readonly args: [channel: "sms" | "viber" | "whatsapp", trafficType: "transactional" | "promotional" | "2way"]
+  readonly response: GetChannelPricingResponse
+  readonly error: GetChannelPricingError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `getChannelPricingByCountryIso` (`GET /account/pricing/{channel}/{trafficType}/{countryIso}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface GetChannelPricingByCountryIsoSignature {
+  readonly args: [channel: "sms" | "viber" | "whatsapp", trafficType: "transactional" | "promotional" | "2way", countryIso: string]
+  readonly response: GetChannelPricingByCountryIsoResponse
+  readonly error: GetChannelPricingByCountryIsoError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `getApplicationsList` (`GET /applications`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface GetApplicationsListSignature {
+  readonly args: []
+  readonly response: GetApplicationsListResponse
+  readonly error: GetApplicationsListError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `getScopes` (`GET /applications/scopes`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface GetScopesSignature {
+  readonly args: []
+  readonly response: GetScopesResponse
+  readonly error: GetScopesError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `getApplicationSettings` (`GET /applications/{applicationId}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface GetApplicationSettingsSignature {
+  readonly args: [applicationId: string]
+  readonly response: GetApplicationSettingsResponse
+  readonly error: GetApplicationSettingsError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `getAttachmentsList` (`GET /attachments`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface GetAttachmentsListSignature {
+  readonly args: []
+  readonly response: GetAttachmentsListResponse
+  readonly error: GetAttachmentsListError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `deleteAttachment` (`DELETE /attachments/{attachmentId}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface DeleteAttachmentSignature {
+  readonly args: [attachmentId: string]
+  readonly response: DeleteAttachmentResponse
+  readonly error: DeleteAttachmentError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `getAttachmentHits` (`GET /attachments/{attachmentId}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface GetAttachmentHitsSignature {
+  readonly args: [attachmentId: string, request?: GetAttachmentHitsRequest]
+  readonly request: GetAttachmentHitsRequest
+  readonly response: GetAttachmentHitsResponse
+  readonly error: GetAttachmentHitsError
+  readonly paging: true
+  readonly file: false
+}
+
+/**
+ * What `exportAttachmentHitsToCSV` (`GET /attachments/{attachmentId}/csv`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface ExportAttachmentHitsToCSVSignature {
+  readonly args: [attachmentId: string]
+  readonly response: Operation.ExportedFile
+  readonly error: ExportAttachmentHitsToCSVError
+  readonly paging: false
+  readonly file: true
+}
+
+/**
+ * What `exportAttachmentHitsToXLSX` (`GET /attachments/{attachmentId}/xlsx`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface ExportAttachmentHitsToXLSXSignature {
+  readonly args: [attachmentId: string]
+  readonly response: Operation.ExportedFile
+  readonly error: ExportAttachmentHitsToXLSXError
+  readonly paging: false
+  readonly file: true
+}
+
+/**
+ * What `getConverstionsList` (`GET /conversations`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface GetConverstionsListSignature {
+  readonly args: []
+  readonly response: GetConverstionsListResponse
+  readonly error: GetConverstionsListError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `getConversation` (`GET /conversations/{conversationId}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface GetConversationSignature {
+  readonly args: [conversationId: string]
+  readonly response: GetConversationResponse
+  readonly error: GetConversationError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `markConversationAsRead` (`GET /conversations/{conversationId}/read`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface MarkConversationAsReadSignature {
+  readonly args: [conversationId: string]
+  readonly response: MarkConversationAsReadResponse
+  readonly error: MarkConversationAsReadError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `sendConversationReplySms` (`POST /conversations/{conversationId}/sms`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface SendConversationReplySmsSignature {
+  readonly args: [conversationId: string, request: SendConversationReplySmsRequest]
+  readonly request: SendConversationReplySmsRequest
+  readonly response: SendConversationReplySmsResponse
+  readonly error: SendConversationReplySmsError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `sendConversationReplyViber` (`POST /conversations/{conversationId}/viber`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface SendConversationReplyViberSignature {
+  readonly args: [conversationId: string, request: SendConversationReplyViberRequest]
+  readonly request: SendConversationReplyViberRequest
+  readonly response: SendConversationReplyViberResponse
+  readonly error: SendConversationReplyViberError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `sendConversationReplyWhatsapp` (`POST /conversations/{conversationId}/whatsapp`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface SendConversationReplyWhatsappSignature {
+  readonly args: [conversationId: string, request: SendConversationReplyWhatsappRequest]
+  readonly request: SendConversationReplyWhatsappRequest
+  readonly response: SendConversationReplyWhatsappResponse
+  readonly error: SendConversationReplyWhatsappError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `createGroup` (`POST /groups`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface CreateGroupSignature {
+  readonly args: [request: CreateGroupRequest]
+  readonly request: CreateGroupRequest
+  readonly response: CreateGroupResponse
+  readonly error: CreateGroupError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `getGroupsList` (`GET /groups`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface GetGroupsListSignature {
+  readonly args: []
+  readonly response: GetGroupsListResponse
+  readonly error: GetGroupsListError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `addContactsToGroup` (`POST /groups/{groupId}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface AddContactsToGroupSignature {
+  readonly args: [groupId: number, request?: AddContactsToGroupRequest]
+  readonly request: AddContactsToGroupRequest
+  readonly response: AddContactsToGroupResponse
+  readonly error: AddContactsToGroupError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `deleteGroup` (`DELETE /groups/{groupId}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface DeleteGroupSignature {
+  readonly args: [groupId: number]
+  readonly response: DeleteGroupResponse
+  readonly error: DeleteGroupError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `getGroupDetails` (`GET /groups/{groupId}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface GetGroupDetailsSignature {
+  readonly args: [groupId: number, request?: GetGroupDetailsRequest]
+  readonly request: GetGroupDetailsRequest
+  readonly response: GetGroupDetailsResponse
+  readonly error: GetGroupDetailsError
+  readonly paging: true
+  readonly file: false
+}
+
+/**
+ * What `exportGroupToCSV` (`GET /groups/{groupId}/csv`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface ExportGroupToCSVSignature {
+  readonly args: [groupId: number]
+  readonly response: Operation.ExportedFile
+  readonly error: ExportGroupToCSVError
+  readonly paging: false
+  readonly file: true
+}
+
+/**
+ * What `emptyGroup` (`GET /groups/{groupId}/empty`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface EmptyGroupSignature {
+  readonly args: [groupId: number]
+  readonly response: EmptyGroupResponse | undefined
+  readonly error: EmptyGroupError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `exportGroupToXLSX` (`GET /groups/{groupId}/xlsx`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface ExportGroupToXLSXSignature {
+  readonly args: [groupId: number]
+  readonly response: Operation.ExportedFile
+  readonly error: ExportGroupToXLSXError
+  readonly paging: false
+  readonly file: true
+}
+
+/**
+ * What `deleteContactFromGroup` (`DELETE /groups/{groupId}/{phoneNumberId}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface DeleteContactFromGroupSignature {
+  readonly args: [groupId: number, phoneNumberId: string]
+  readonly response: DeleteContactFromGroupResponse
+  readonly error: DeleteContactFromGroupError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `updateContactFromGroup` (`PATCH /groups/{groupId}/{phoneNumberId}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface UpdateContactFromGroupSignature {
+  readonly args: [groupId: number, phoneNumberId: string, request?: UpdateContactFromGroupRequest]
+  readonly request: UpdateContactFromGroupRequest
+  readonly response: UpdateContactFromGroupResponse | undefined
+  readonly error: UpdateContactFromGroupError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `sendMultichannelMessage` (`POST /multichannel`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface SendMultichannelMessageSignature {
+  readonly args: [request: SendMultichannelMessageRequest]
+  readonly request: SendMultichannelMessageRequest
+  readonly response: SendMultichannelMessageResponse
+  readonly error: SendMultichannelMessageError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `sendMultichannelCampaign` (`POST /multichannel/campaign`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface SendMultichannelCampaignSignature {
+  readonly args: [request: SendMultichannelCampaignRequest]
+  readonly request: SendMultichannelCampaignRequest
+  readonly response: SendMultichannelCampaignResponse
+  readonly error: SendMultichannelCampaignError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `estimateMultichannelCampaign` (`POST /multichannel/campaign/estimate`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface EstimateMultichannelCampaignSignature {
+  readonly args: [request: EstimateMultichannelCampaignRequest]
+  readonly request: EstimateMultichannelCampaignRequest
+  readonly response: EstimateMultichannelCampaignResponse
+  readonly error: EstimateMultichannelCampaignError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `estimateMultichannelMessage` (`POST /multichannel/estimate`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface EstimateMultichannelMessageSignature {
+  readonly args: [request: EstimateMultichannelMessageRequest]
+  readonly request: EstimateMultichannelMessageRequest
+  readonly response: EstimateMultichannelMessageResponse
+  readonly error: EstimateMultichannelMessageError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `deleteScheduledMultichannelCampaign` (`DELETE /multichannel/scheduled/campaign/{campaignId}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface DeleteScheduledMultichannelCampaignSignature {
+  readonly args: [campaignId: string]
+  readonly response: DeleteScheduledMultichannelCampaignResponse
+  readonly error: DeleteScheduledMultichannelCampaignError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `deleteScheduledMultichannelMessage` (`DELETE /multichannel/scheduled/{msgId}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface DeleteScheduledMultichannelMessageSignature {
+  readonly args: [msgId: string]
+  readonly response: DeleteScheduledMultichannelMessageResponse
+  readonly error: DeleteScheduledMultichannelMessageError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `getBulkLookupCampaigns` (`GET /numbers/lookup`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface GetBulkLookupCampaignsSignature {
+  readonly args: [request?: GetBulkLookupCampaignsRequest]
+  readonly request: GetBulkLookupCampaignsRequest
+  readonly response: GetBulkLookupCampaignsResponse
+  readonly error: GetBulkLookupCampaignsError
+  readonly paging: true
+  readonly file: false
+}
+
+/**
+ * What `lookupNumbers` (`POST /numbers/lookup`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface LookupNumbersSignature {
+  readonly args: [request: LookupNumbersRequest]
+  readonly request: LookupNumbersRequest
+  readonly response: LookupNumbersResponse
+  readonly error: LookupNumbersError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `getBulkLookupStatus` (`GET /numbers/lookup/lookupBulkId/{lookupBulkId}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface GetBulkLookupStatusSignature {
+  readonly args: [lookupBulkId: string, request?: GetBulkLookupStatusRequest]
+  readonly request: GetBulkLookupStatusRequest
+  readonly response: GetBulkLookupStatusResponse
+  readonly error: GetBulkLookupStatusError
+  readonly paging: true
+  readonly file: false
+}
+
+/**
+ * What `exportNumberLookupReportToCSV` (`GET /numbers/lookup/lookupBulkId/{lookupBulkId}/csv`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface ExportNumberLookupReportToCSVSignature {
+  readonly args: [lookupBulkId: string]
+  readonly response: Operation.ExportedFile
+  readonly error: ExportNumberLookupReportToCSVError
+  readonly paging: false
+  readonly file: true
+}
+
+/**
+ * What `exportNumberLookupReportToXLSX` (`GET /numbers/lookup/lookupBulkId/{lookupBulkId}/xlsx`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface ExportNumberLookupReportToXLSXSignature {
+  readonly args: [lookupBulkId: string]
+  readonly response: Operation.ExportedFile
+  readonly error: ExportNumberLookupReportToXLSXError
+  readonly paging: false
+  readonly file: true
+}
+
+/**
+ * What `getSingleLookupStatus` (`GET /numbers/lookup/lookupId/{lookupId}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface GetSingleLookupStatusSignature {
+  readonly args: [lookupId: string]
+  readonly response: GetSingleLookupStatusResponse
+  readonly error: GetSingleLookupStatusError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `lookupNumber` (`GET /numbers/lookup/{phoneNumber}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface LookupNumberSignature {
+  readonly args: [phoneNumber: string]
+  readonly response: LookupNumberResponse
+  readonly error: LookupNumberError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `getRentedNumbers` (`GET /numbers/rent`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface GetRentedNumbersSignature {
+  readonly args: [request?: GetRentedNumbersRequest]
+  readonly request: GetRentedNumbersRequest
+  readonly response: GetRentedNumbersResponse
+  readonly error: GetRentedNumbersError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `rentNumber` (`POST /numbers/rent`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface RentNumberSignature {
+  readonly args: [request: RentNumberRequest]
+  readonly request: RentNumberRequest
+  readonly response: RentNumberResponse
+  readonly error: RentNumberError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `getAvailableNumbers` (`GET /numbers/rent/available/{countryIso}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface GetAvailableNumbersSignature {
+  readonly args: [countryIso: string, request?: GetAvailableNumbersRequest]
+  readonly request: GetAvailableNumbersRequest
+  readonly response: GetAvailableNumbersResponse
+  readonly error: GetAvailableNumbersError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `cancelRent` (`DELETE /numbers/rent/{rentId}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface CancelRentSignature {
+  readonly args: [rentId: string]
+  readonly response: CancelRentResponse
+  readonly error: CancelRentError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `getRentStatus` (`GET /numbers/rent/{rentId}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface GetRentStatusSignature {
+  readonly args: [rentId: string]
+  readonly response: GetRentStatusResponse
+  readonly error: GetRentStatusError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `renewRent` (`PATCH /numbers/rent/{rentId}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface RenewRentSignature {
+  readonly args: [rentId: string, request?: RenewRentRequest]
+  readonly request: RenewRentRequest
+  readonly response: RenewRentResponse
+  readonly error: RenewRentError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `editRentSettings` (`PATCH /numbers/rent/{rentId}/edit`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface EditRentSettingsSignature {
+  readonly args: [rentId: string, request?: EditRentSettingsRequest]
+  readonly request: EditRentSettingsRequest
+  readonly response: EditRentSettingsResponse
+  readonly error: EditRentSettingsError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `getInboundSms` (`GET /numbers/rent/{rentId}/inbound`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface GetInboundSmsSignature {
+  readonly args: [rentId: string, request?: GetInboundSmsRequest]
+  readonly request: GetInboundSmsRequest
+  readonly response: GetInboundSmsResponse
+  readonly error: GetInboundSmsError
+  readonly paging: true
+  readonly file: false
+}
+
+/**
+ * What `validateNumbers` (`POST /numbers/validate`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface ValidateNumbersSignature {
+  readonly args: [request: ValidateNumbersRequest]
+  readonly request: ValidateNumbersRequest
+  readonly response: ValidateNumbersResponse
+  readonly error: ValidateNumbersError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `validateNumber` (`GET /numbers/validate/{phoneNumber}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface ValidateNumberSignature {
+  readonly args: [phoneNumber: string]
+  readonly response: ValidateNumberResponse
+  readonly error: ValidateNumberError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `getAccessToken` (`POST /oauth/token`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface GetAccessTokenSignature {
+  readonly args: [request: GetAccessTokenRequest]
+  readonly request: GetAccessTokenRequest
+  readonly response: GetAccessTokenResponse
+  readonly error: GetAccessTokenError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `addContactToOptoutsList` (`POST /optouts`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface AddContactToOptoutsListSignature {
+  readonly args: [request?: AddContactToOptoutsListRequest]
+  readonly request: AddContactToOptoutsListRequest
+  readonly response: AddContactToOptoutsListResponse
+  readonly error: AddContactToOptoutsListError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `getOptoutsList` (`GET /optouts`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface GetOptoutsListSignature {
+  readonly args: [request?: GetOptoutsListRequest]
+  readonly request: GetOptoutsListRequest
+  readonly response: GetOptoutsListResponse
+  readonly error: GetOptoutsListError
+  readonly paging: true
+  readonly file: false
+}
+
+/**
+ * What `exportOptoutsToCSV` (`GET /optouts/csv`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface ExportOptoutsToCSVSignature {
+  readonly args: []
+  readonly response: Operation.ExportedFile
+  readonly error: ExportOptoutsToCSVError
+  readonly paging: false
+  readonly file: true
+}
+
+/**
+ * What `exportOptoutsToXLSX` (`GET /optouts/xlsx`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface ExportOptoutsToXLSXSignature {
+  readonly args: []
+  readonly response: Operation.ExportedFile
+  readonly error: ExportOptoutsToXLSXError
+  readonly paging: false
+  readonly file: true
+}
+
+/**
+ * What `deleteContactFromOptoutsList` (`DELETE /optouts/{optoutId}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface DeleteContactFromOptoutsListSignature {
+  readonly args: [optoutId: number]
+  readonly response: DeleteContactFromOptoutsListResponse
+  readonly error: DeleteContactFromOptoutsListError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `createOriginator` (`POST /originators`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface CreateOriginatorSignature {
+  readonly args: [request: CreateOriginatorRequest]
+  readonly request: CreateOriginatorRequest
+  readonly response: CreateOriginatorResponse
+  readonly error: CreateOriginatorError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `getOriginatorsList` (`GET /originators`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface GetOriginatorsListSignature {
+  readonly args: []
+  readonly response: GetOriginatorsListResponse
+  readonly error: GetOriginatorsListError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `deleteOriginator` (`DELETE /originators/{originatorId}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface DeleteOriginatorSignature {
+  readonly args: [originatorId: number]
+  readonly response: DeleteOriginatorResponse
+  readonly error: DeleteOriginatorError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `newOtp` (`POST /otp`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface NewOtpSignature {
+  readonly args: [request: NewOtpRequest]
+  readonly request: NewOtpRequest
+  readonly response: NewOtpResponse
+  readonly error: NewOtpError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `cancelOtp` (`DELETE /otp/{otpId}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface CancelOtpSignature {
+  readonly args: [otpId: string]
+  readonly response: CancelOtpResponse
+  readonly error: CancelOtpError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `getOtpStatus` (`GET /otp/{otpId}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface GetOtpStatusSignature {
+  readonly args: [otpId: string]
+  readonly response: GetOtpStatusResponse
+  readonly error: GetOtpStatusError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `verifyOtp` (`POST /otp/{otpId}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface VerifyOtpSignature {
+  readonly args: [otpId: string, request: VerifyOtpRequest]
+  readonly request: VerifyOtpRequest
+  readonly response: VerifyOtpResponse
+  readonly error: VerifyOtpError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `getAdvancedReport` (`GET /reports`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface GetAdvancedReportSignature {
+  readonly args: [request: GetAdvancedReportRequest]
+  readonly request: GetAdvancedReportRequest
+  readonly response: GetAdvancedReportResponse
+  readonly error: GetAdvancedReportError
+  readonly paging: true
+  readonly file: false
+}
+
+/**
+ * What `getCampaignsList` (`GET /reports/campaigns`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface GetCampaignsListSignature {
+  readonly args: [request?: GetCampaignsListRequest]
+  readonly request: GetCampaignsListRequest
+  readonly response: GetCampaignsListResponse
+  readonly error: GetCampaignsListError
+  readonly paging: true
+  readonly file: false
+}
+
+/**
+ * What `getCampaignReport` (`GET /reports/campaigns/{campaignId}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface GetCampaignReportSignature {
+  readonly args: [campaignId: string, request?: GetCampaignReportRequest]
+  readonly request: GetCampaignReportRequest
+  readonly response: GetCampaignReportResponse
+  readonly error: GetCampaignReportError
+  readonly paging: true
+  readonly file: false
+}
+
+/**
+ * What `exportCampaignReportToCSV` (`GET /reports/campaigns/{campaignId}/csv`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface ExportCampaignReportToCSVSignature {
+  readonly args: [campaignId: string]
+  readonly response: Operation.ExportedFile
+  readonly error: ExportCampaignReportToCSVError
+  readonly paging: false
+  readonly file: true
+}
+
+/**
+ * What `exportCampaignReportToXLSX` (`GET /reports/campaigns/{campaignId}/xlsx`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface ExportCampaignReportToXLSXSignature {
+  readonly args: [campaignId: string]
+  readonly response: Operation.ExportedFile
+  readonly error: ExportCampaignReportToXLSXError
+  readonly paging: false
+  readonly file: true
+}
+
+/**
+ * What `exportAdvancedReportToCSV` (`GET /reports/csv`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface ExportAdvancedReportToCSVSignature {
+  readonly args: [request: ExportAdvancedReportToCSVRequest]
+  readonly request: ExportAdvancedReportToCSVRequest
+  readonly response: Operation.ExportedFile
+  readonly error: ExportAdvancedReportToCSVError
+  readonly paging: false
+  readonly file: true
+}
+
+/**
+ * What `getSingleReport` (`GET /reports/single/{msgId}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface GetSingleReportSignature {
+  readonly args: [msgId: string]
+  readonly response: GetSingleReportResponse
+  readonly error: GetSingleReportError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `getSummaryReports` (`GET /reports/summary/{dimension}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface GetSummaryReportsSignature {
+  readonly args: [dimension: "source" | "channel" | "country" | "traffic" | "delivery", request: GetSummaryReportsRequest]
+  readonly request: GetSummaryReportsRequest
+  readonly response: GetSummaryReportsResponse
+  readonly error: GetSummaryReportsError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `exportAdvancedReportToXLSX` (`GET /reports/xlsx`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface ExportAdvancedReportToXLSXSignature {
+  readonly args: [request: ExportAdvancedReportToXLSXRequest]
+  readonly request: ExportAdvancedReportToXLSXRequest
+  readonly response: Operation.ExportedFile
+  readonly error: ExportAdvancedReportToXLSXError
+  readonly paging: false
+  readonly file: true
+}
+
+/**
+ * What `createShortlink` (`POST /shortlinks`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface CreateShortlinkSignature {
+  readonly args: [request: CreateShortlinkRequest]
+  readonly request: CreateShortlinkRequest
+  readonly response: CreateShortlinkResponse
+  readonly error: CreateShortlinkError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `getShortlinksList` (`GET /shortlinks`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface GetShortlinksListSignature {
+  readonly args: []
+  readonly response: GetShortlinksListResponse
+  readonly error: GetShortlinksListError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `deleteShortlink` (`DELETE /shortlinks/{shortId}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface DeleteShortlinkSignature {
+  readonly args: [shortId: string]
+  readonly response: DeleteShortlinkResponse
+  readonly error: DeleteShortlinkError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `getShortlinkHits` (`GET /shortlinks/{shortId}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface GetShortlinkHitsSignature {
+  readonly args: [shortId: string, request?: GetShortlinkHitsRequest]
+  readonly request: GetShortlinkHitsRequest
+  readonly response: GetShortlinkHitsResponse
+  readonly error: GetShortlinkHitsError
+  readonly paging: true
+  readonly file: false
+}
+
+/**
+ * What `updateShortlink` (`PATCH /shortlinks/{shortId}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface UpdateShortlinkSignature {
+  readonly args: [shortId: string, request: UpdateShortlinkRequest]
+  readonly request: UpdateShortlinkRequest
+  readonly response: UpdateShortlinkResponse | undefined
+  readonly error: UpdateShortlinkError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `exportShortlinkHitsToCSV` (`GET /shortlinks/{shortId}/csv`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface ExportShortlinkHitsToCSVSignature {
+  readonly args: [shortId: string]
+  readonly response: Operation.ExportedFile
+  readonly error: ExportShortlinkHitsToCSVError
+  readonly paging: false
+  readonly file: true
+}
+
+/**
+ * What `exportShortlinkHitsToXLSX` (`GET /shortlinks/{shortId}/xlsx`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface ExportShortlinkHitsToXLSXSignature {
+  readonly args: [shortId: string]
+  readonly response: Operation.ExportedFile
+  readonly error: ExportShortlinkHitsToXLSXError
+  readonly paging: false
+  readonly file: true
+}
+
+/**
+ * What `sendSms` (`POST /sms`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface SendSmsSignature {
+  readonly args: [request: SendSmsRequest]
+  readonly request: SendSmsRequest
+  readonly response: SendSmsResponse
+  readonly error: SendSmsError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `sendSmsCampaign` (`POST /sms/campaign`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface SendSmsCampaignSignature {
+  readonly args: [request: SendSmsCampaignRequest]
+  readonly request: SendSmsCampaignRequest
+  readonly response: SendSmsCampaignResponse
+  readonly error: SendSmsCampaignError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `estimateSmsCampaign` (`POST /sms/campaign/estimate`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface EstimateSmsCampaignSignature {
+  readonly args: [request: EstimateSmsCampaignRequest]
+  readonly request: EstimateSmsCampaignRequest
+  readonly response: EstimateSmsCampaignResponse
+  readonly error: EstimateSmsCampaignError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `estimateSms` (`POST /sms/estimate`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface EstimateSmsSignature {
+  readonly args: [request: EstimateSmsRequest]
+  readonly request: EstimateSmsRequest
+  readonly response: EstimateSmsResponse
+  readonly error: EstimateSmsError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `deleteScheduledSmsCampaign` (`DELETE /sms/scheduled/campaign/{campaignId}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface DeleteScheduledSmsCampaignSignature {
+  readonly args: [campaignId: string]
+  readonly response: DeleteScheduledSmsCampaignResponse
+  readonly error: DeleteScheduledSmsCampaignError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `deleteScheduledSms` (`DELETE /sms/scheduled/{msgId}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface DeleteScheduledSmsSignature {
+  readonly args: [msgId: string]
+  readonly response: DeleteScheduledSmsResponse
+  readonly error: DeleteScheduledSmsError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `createTemplate` (`POST /templates`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface CreateTemplateSignature {
+  readonly args: [request: CreateTemplateRequest]
+  readonly request: CreateTemplateRequest
+  readonly response: CreateTemplateResponse
+  readonly error: CreateTemplateError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `getTemplatesList` (`GET /templates`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface GetTemplatesListSignature {
+  readonly args: []
+  readonly response: GetTemplatesListResponse
+  readonly error: GetTemplatesListError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `deleteTemplate` (`DELETE /templates/{templateId}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface DeleteTemplateSignature {
+  readonly args: [templateId: number]
+  readonly response: DeleteTemplateResponse
+  readonly error: DeleteTemplateError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `getTemplate` (`GET /templates/{templateId}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface GetTemplateSignature {
+  readonly args: [templateId: number]
+  readonly response: GetTemplateResponse
+  readonly error: GetTemplateError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `updateTemplate` (`PATCH /templates/{templateId}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface UpdateTemplateSignature {
+  readonly args: [templateId: number, request?: UpdateTemplateRequest]
+  readonly request: UpdateTemplateRequest
+  readonly response: UpdateTemplateResponse | undefined
+  readonly error: UpdateTemplateError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `sendViberMessage` (`POST /viber`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface SendViberMessageSignature {
+  readonly args: [request: SendViberMessageRequest]
+  readonly request: SendViberMessageRequest
+  readonly response: SendViberMessageResponse
+  readonly error: SendViberMessageError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `sendViberCampaign` (`POST /viber/campaign`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface SendViberCampaignSignature {
+  readonly args: [request: SendViberCampaignRequest]
+  readonly request: SendViberCampaignRequest
+  readonly response: SendViberCampaignResponse
+  readonly error: SendViberCampaignError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `estimateViberCampaign` (`POST /viber/campaign/estimate`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface EstimateViberCampaignSignature {
+  readonly args: [request: EstimateViberCampaignRequest]
+  readonly request: EstimateViberCampaignRequest
+  readonly response: EstimateViberCampaignResponse
+  readonly error: EstimateViberCampaignError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `estimateViberMessage` (`POST /viber/estimate`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface EstimateViberMessageSignature {
+  readonly args: [request: EstimateViberMessageRequest]
+  readonly request: EstimateViberMessageRequest
+  readonly response: EstimateViberMessageResponse
+  readonly error: EstimateViberMessageError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `deleteScheduledViberCampaign` (`DELETE /viber/scheduled/campaign/{campaignId}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface DeleteScheduledViberCampaignSignature {
+  readonly args: [campaignId: string]
+  readonly response: DeleteScheduledViberCampaignResponse
+  readonly error: DeleteScheduledViberCampaignError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `deleteScheduledViberMessage` (`DELETE /viber/scheduled/{msgId}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface DeleteScheduledViberMessageSignature {
+  readonly args: [msgId: string]
+  readonly response: DeleteScheduledViberMessageResponse
+  readonly error: DeleteScheduledViberMessageError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `sendWhatsappMessage` (`POST /whatsapp`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface SendWhatsappMessageSignature {
+  readonly args: [request: SendWhatsappMessageRequest]
+  readonly request: SendWhatsappMessageRequest
+  readonly response: SendWhatsappMessageResponse
+  readonly error: SendWhatsappMessageError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `estimateWhatsappMessage` (`POST /whatsapp/estimate`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface EstimateWhatsappMessageSignature {
+  readonly args: [request: EstimateWhatsappMessageRequest]
+  readonly request: EstimateWhatsappMessageRequest
+  readonly response: EstimateWhatsappMessageResponse
+  readonly error: EstimateWhatsappMessageError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * What `deleteScheduledWhatsappMessage` (`DELETE /whatsapp/scheduled/{msgId}`) takes and gives: the methods' arguments, answer and errors.
+ * @since 0.4.0
+ * @category signatures
+ */
+export interface DeleteScheduledWhatsappMessageSignature {
+  readonly args: [msgId: string]
+  readonly response: DeleteScheduledWhatsappMessageResponse
+  readonly error: DeleteScheduledWhatsappMessageError
+  readonly paging: false
+  readonly file: false
+}
+
+/**
+ * Each operation's signature, by operationId: what the methods' types read, through
+ * `Operation.NamedTypes`, which this module fills.
  * @since 0.3.0
  * @category models
  */
 export interface Named {
-  readonly getAccountBalance: { readonly response: GetAccountBalanceResponse; readonly error: GetAccountBalanceError }
-  readonly getChannelsStatus: { readonly response: GetChannelsStatusResponse; readonly error: GetChannelsStatusError }
-  readonly getChannelPricing: { readonly response: GetChannelPricingResponse; readonly error: GetChannelPricingError }
-  readonly getChannelPricingByCountryIso: { readonly response: GetChannelPricingByCountryIsoResponse; readonly error: GetChannelPricingByCountryIsoError }
-  readonly getApplicationsList: { readonly response: GetApplicationsListResponse; readonly error: GetApplicationsListError }
-  readonly getScopes: { readonly response: GetScopesResponse; readonly error: GetScopesError }
-  readonly getApplicationSettings: { readonly response: GetApplicationSettingsResponse; readonly error: GetApplicationSettingsError }
-  readonly getAttachmentsList: { readonly response: GetAttachmentsListResponse; readonly error: GetAttachmentsListError }
-  readonly deleteAttachment: { readonly response: DeleteAttachmentResponse; readonly error: DeleteAttachmentError }
-  readonly getAttachmentHits: { readonly request: GetAttachmentHitsRequest; readonly response: GetAttachmentHitsResponse; readonly error: GetAttachmentHitsError }
-  readonly exportAttachmentHitsToCSV: { readonly error: ExportAttachmentHitsToCSVError }
-  readonly exportAttachmentHitsToXLSX: { readonly error: ExportAttachmentHitsToXLSXError }
-  readonly getConverstionsList: { readonly response: GetConverstionsListResponse; readonly error: GetConverstionsListError }
-  readonly getConversation: { readonly response: GetConversationResponse; readonly error: GetConversationError }
-  readonly markConversationAsRead: { readonly response: MarkConversationAsReadResponse; readonly error: MarkConversationAsReadError }
-  readonly sendConversationReplySms: { readonly request: SendConversationReplySmsRequest; readonly response: SendConversationReplySmsResponse; readonly error: SendConversationReplySmsError }
-  readonly sendConversationReplyViber: { readonly request: SendConversationReplyViberRequest; readonly response: SendConversationReplyViberResponse; readonly error: SendConversationReplyViberError }
-  readonly sendConversationReplyWhatsapp: { readonly request: SendConversationReplyWhatsappRequest; readonly response: SendConversationReplyWhatsappResponse; readonly error: SendConversationReplyWhatsappError }
-  readonly createGroup: { readonly request: CreateGroupRequest; readonly response: CreateGroupResponse; readonly error: CreateGroupError }
-  readonly getGroupsList: { readonly response: GetGroupsListResponse; readonly error: GetGroupsListError }
-  readonly addContactsToGroup: { readonly request: AddContactsToGroupRequest; readonly response: AddContactsToGroupResponse; readonly error: AddContactsToGroupError }
-  readonly deleteGroup: { readonly response: DeleteGroupResponse; readonly error: DeleteGroupError }
-  readonly getGroupDetails: { readonly request: GetGroupDetailsRequest; readonly response: GetGroupDetailsResponse; readonly error: GetGroupDetailsError }
-  readonly exportGroupToCSV: { readonly error: ExportGroupToCSVError }
-  readonly emptyGroup: { readonly response: EmptyGroupResponse | undefined; readonly error: EmptyGroupError }
-  readonly exportGroupToXLSX: { readonly error: ExportGroupToXLSXError }
-  readonly deleteContactFromGroup: { readonly response: DeleteContactFromGroupResponse; readonly error: DeleteContactFromGroupError }
-  readonly updateContactFromGroup: { readonly request: UpdateContactFromGroupRequest; readonly response: UpdateContactFromGroupResponse | undefined; readonly error: UpdateContactFromGroupError }
-  readonly sendMultichannelMessage: { readonly request: SendMultichannelMessageRequest; readonly response: SendMultichannelMessageResponse; readonly error: SendMultichannelMessageError }
-  readonly sendMultichannelCampaign: { readonly request: SendMultichannelCampaignRequest; readonly response: SendMultichannelCampaignResponse; readonly error: SendMultichannelCampaignError }
-  readonly estimateMultichannelCampaign: { readonly request: EstimateMultichannelCampaignRequest; readonly response: EstimateMultichannelCampaignResponse; readonly error: EstimateMultichannelCampaignError }
-  readonly estimateMultichannelMessage: { readonly request: EstimateMultichannelMessageRequest; readonly response: EstimateMultichannelMessageResponse; readonly error: EstimateMultichannelMessageError }
-  readonly deleteScheduledMultichannelCampaign: { readonly response: DeleteScheduledMultichannelCampaignResponse; readonly error: DeleteScheduledMultichannelCampaignError }
-  readonly deleteScheduledMultichannelMessage: { readonly response: DeleteScheduledMultichannelMessageResponse; readonly error: DeleteScheduledMultichannelMessageError }
-  readonly getBulkLookupCampaigns: { readonly request: GetBulkLookupCampaignsRequest; readonly response: GetBulkLookupCampaignsResponse; readonly error: GetBulkLookupCampaignsError }
-  readonly lookupNumbers: { readonly request: LookupNumbersRequest; readonly response: LookupNumbersResponse; readonly error: LookupNumbersError }
-  readonly getBulkLookupStatus: { readonly request: GetBulkLookupStatusRequest; readonly response: GetBulkLookupStatusResponse; readonly error: GetBulkLookupStatusError }
-  readonly exportNumberLookupReportToCSV: { readonly error: ExportNumberLookupReportToCSVError }
-  readonly exportNumberLookupReportToXLSX: { readonly error: ExportNumberLookupReportToXLSXError }
-  readonly getSingleLookupStatus: { readonly response: GetSingleLookupStatusResponse; readonly error: GetSingleLookupStatusError }
-  readonly lookupNumber: { readonly response: LookupNumberResponse; readonly error: LookupNumberError }
-  readonly getRentedNumbers: { readonly request: GetRentedNumbersRequest; readonly response: GetRentedNumbersResponse; readonly error: GetRentedNumbersError }
-  readonly rentNumber: { readonly request: RentNumberRequest; readonly response: RentNumberResponse; readonly error: RentNumberError }
-  readonly getAvailableNumbers: { readonly request: GetAvailableNumbersRequest; readonly response: GetAvailableNumbersResponse; readonly error: GetAvailableNumbersError }
-  readonly cancelRent: { readonly response: CancelRentResponse; readonly error: CancelRentError }
-  readonly getRentStatus: { readonly response: GetRentStatusResponse; readonly error: GetRentStatusError }
-  readonly renewRent: { readonly request: RenewRentRequest; readonly response: RenewRentResponse; readonly error: RenewRentError }
-  readonly editRentSettings: { readonly request: EditRentSettingsRequest; readonly response: EditRentSettingsResponse; readonly error: EditRentSettingsError }
-  readonly getInboundSms: { readonly request: GetInboundSmsRequest; readonly response: GetInboundSmsResponse; readonly error: GetInboundSmsError }
-  readonly validateNumbers: { readonly request: ValidateNumbersRequest; readonly response: ValidateNumbersResponse; readonly error: ValidateNumbersError }
-  readonly validateNumber: { readonly response: ValidateNumberResponse; readonly error: ValidateNumberError }
-  readonly getAccessToken: { readonly request: GetAccessTokenRequest; readonly response: GetAccessTokenResponse; readonly error: GetAccessTokenError }
-  readonly addContactToOptoutsList: { readonly request: AddContactToOptoutsListRequest; readonly response: AddContactToOptoutsListResponse; readonly error: AddContactToOptoutsListError }
-  readonly getOptoutsList: { readonly request: GetOptoutsListRequest; readonly response: GetOptoutsListResponse; readonly error: GetOptoutsListError }
-  readonly exportOptoutsToCSV: { readonly error: ExportOptoutsToCSVError }
-  readonly exportOptoutsToXLSX: { readonly error: ExportOptoutsToXLSXError }
-  readonly deleteContactFromOptoutsList: { readonly response: DeleteContactFromOptoutsListResponse; readonly error: DeleteContactFromOptoutsListError }
-  readonly createOriginator: { readonly request: CreateOriginatorRequest; readonly response: CreateOriginatorResponse; readonly error: CreateOriginatorError }
-  readonly getOriginatorsList: { readonly response: GetOriginatorsListResponse; readonly error: GetOriginatorsListError }
-  readonly deleteOriginator: { readonly response: DeleteOriginatorResponse; readonly error: DeleteOriginatorError }
-  readonly newOtp: { readonly request: NewOtpRequest; readonly response: NewOtpResponse; readonly error: NewOtpError }
-  readonly cancelOtp: { readonly response: CancelOtpResponse; readonly error: CancelOtpError }
-  readonly getOtpStatus: { readonly response: GetOtpStatusResponse; readonly error: GetOtpStatusError }
-  readonly verifyOtp: { readonly request: VerifyOtpRequest; readonly response: VerifyOtpResponse; readonly error: VerifyOtpError }
-  readonly getAdvancedReport: { readonly request: GetAdvancedReportRequest; readonly response: GetAdvancedReportResponse; readonly error: GetAdvancedReportError }
-  readonly getCampaignsList: { readonly request: GetCampaignsListRequest; readonly response: GetCampaignsListResponse; readonly error: GetCampaignsListError }
-  readonly getCampaignReport: { readonly request: GetCampaignReportRequest; readonly response: GetCampaignReportResponse; readonly error: GetCampaignReportError }
-  readonly exportCampaignReportToCSV: { readonly error: ExportCampaignReportToCSVError }
-  readonly exportCampaignReportToXLSX: { readonly error: ExportCampaignReportToXLSXError }
-  readonly exportAdvancedReportToCSV: { readonly request: ExportAdvancedReportToCSVRequest; readonly error: ExportAdvancedReportToCSVError }
-  readonly getSingleReport: { readonly response: GetSingleReportResponse; readonly error: GetSingleReportError }
-  readonly getSummaryReports: { readonly request: GetSummaryReportsRequest; readonly response: GetSummaryReportsResponse; readonly error: GetSummaryReportsError }
-  readonly exportAdvancedReportToXLSX: { readonly request: ExportAdvancedReportToXLSXRequest; readonly error: ExportAdvancedReportToXLSXError }
-  readonly createShortlink: { readonly request: CreateShortlinkRequest; readonly response: CreateShortlinkResponse; readonly error: CreateShortlinkError }
-  readonly getShortlinksList: { readonly response: GetShortlinksListResponse; readonly error: GetShortlinksListError }
-  readonly deleteShortlink: { readonly response: DeleteShortlinkResponse; readonly error: DeleteShortlinkError }
-  readonly getShortlinkHits: { readonly request: GetShortlinkHitsRequest; readonly response: GetShortlinkHitsResponse; readonly error: GetShortlinkHitsError }
-  readonly updateShortlink: { readonly request: UpdateShortlinkRequest; readonly response: UpdateShortlinkResponse | undefined; readonly error: UpdateShortlinkError }
-  readonly exportShortlinkHitsToCSV: { readonly error: ExportShortlinkHitsToCSVError }
-  readonly exportShortlinkHitsToXLSX: { readonly error: ExportShortlinkHitsToXLSXError }
-  readonly sendSms: { readonly request: SendSmsRequest; readonly response: SendSmsResponse; readonly error: SendSmsError }
-  readonly sendSmsCampaign: { readonly request: SendSmsCampaignRequest; readonly response: SendSmsCampaignResponse; readonly error: SendSmsCampaignError }
-  readonly estimateSmsCampaign: { readonly request: EstimateSmsCampaignRequest; readonly response: EstimateSmsCampaignResponse; readonly error: EstimateSmsCampaignError }
-  readonly estimateSms: { readonly request: EstimateSmsRequest; readonly response: EstimateSmsResponse; readonly error: EstimateSmsError }
-  readonly deleteScheduledSmsCampaign: { readonly response: DeleteScheduledSmsCampaignResponse; readonly error: DeleteScheduledSmsCampaignError }
-  readonly deleteScheduledSms: { readonly response: DeleteScheduledSmsResponse; readonly error: DeleteScheduledSmsError }
-  readonly createTemplate: { readonly request: CreateTemplateRequest; readonly response: CreateTemplateResponse; readonly error: CreateTemplateError }
-  readonly getTemplatesList: { readonly response: GetTemplatesListResponse; readonly error: GetTemplatesListError }
-  readonly deleteTemplate: { readonly response: DeleteTemplateResponse; readonly error: DeleteTemplateError }
-  readonly getTemplate: { readonly response: GetTemplateResponse; readonly error: GetTemplateError }
-  readonly updateTemplate: { readonly request: UpdateTemplateRequest; readonly response: UpdateTemplateResponse | undefined; readonly error: UpdateTemplateError }
-  readonly sendViberMessage: { readonly request: SendViberMessageRequest; readonly response: SendViberMessageResponse; readonly error: SendViberMessageError }
-  readonly sendViberCampaign: { readonly request: SendViberCampaignRequest; readonly response: SendViberCampaignResponse; readonly error: SendViberCampaignError }
-  readonly estimateViberCampaign: { readonly request: EstimateViberCampaignRequest; readonly response: EstimateViberCampaignResponse; readonly error: EstimateViberCampaignError }
-  readonly estimateViberMessage: { readonly request: EstimateViberMessageRequest; readonly response: EstimateViberMessageResponse; readonly error: EstimateViberMessageError }
-  readonly deleteScheduledViberCampaign: { readonly response: DeleteScheduledViberCampaignResponse; readonly error: DeleteScheduledViberCampaignError }
-  readonly deleteScheduledViberMessage: { readonly response: DeleteScheduledViberMessageResponse; readonly error: DeleteScheduledViberMessageError }
-  readonly sendWhatsappMessage: { readonly request: SendWhatsappMessageRequest; readonly response: SendWhatsappMessageResponse; readonly error: SendWhatsappMessageError }
-  readonly estimateWhatsappMessage: { readonly request: EstimateWhatsappMessageRequest; readonly response: EstimateWhatsappMessageResponse; readonly error: EstimateWhatsappMessageError }
-  readonly deleteScheduledWhatsappMessage: { readonly response: DeleteScheduledWhatsappMessageResponse; readonly error: DeleteScheduledWhatsappMessageError }
+  readonly getAccountBalance: GetAccountBalanceSignature
+  readonly getChannelsStatus: GetChannelsStatusSignature
+  readonly getChannelPricing: GetChannelPricingSignature
+  readonly getChannelPricingByCountryIso: GetChannelPricingByCountryIsoSignature
+  readonly getApplicationsList: GetApplicationsListSignature
+  readonly getScopes: GetScopesSignature
+  readonly getApplicationSettings: GetApplicationSettingsSignature
+  readonly getAttachmentsList: GetAttachmentsListSignature
+  readonly deleteAttachment: DeleteAttachmentSignature
+  readonly getAttachmentHits: GetAttachmentHitsSignature
+  readonly exportAttachmentHitsToCSV: ExportAttachmentHitsToCSVSignature
+  readonly exportAttachmentHitsToXLSX: ExportAttachmentHitsToXLSXSignature
+  readonly getConverstionsList: GetConverstionsListSignature
+  readonly getConversation: GetConversationSignature
+  readonly markConversationAsRead: MarkConversationAsReadSignature
+  readonly sendConversationReplySms: SendConversationReplySmsSignature
+  readonly sendConversationReplyViber: SendConversationReplyViberSignature
+  readonly sendConversationReplyWhatsapp: SendConversationReplyWhatsappSignature
+  readonly createGroup: CreateGroupSignature
+  readonly getGroupsList: GetGroupsListSignature
+  readonly addContactsToGroup: AddContactsToGroupSignature
+  readonly deleteGroup: DeleteGroupSignature
+  readonly getGroupDetails: GetGroupDetailsSignature
+  readonly exportGroupToCSV: ExportGroupToCSVSignature
+  readonly emptyGroup: EmptyGroupSignature
+  readonly exportGroupToXLSX: ExportGroupToXLSXSignature
+  readonly deleteContactFromGroup: DeleteContactFromGroupSignature
+  readonly updateContactFromGroup: UpdateContactFromGroupSignature
+  readonly sendMultichannelMessage: SendMultichannelMessageSignature
+  readonly sendMultichannelCampaign: SendMultichannelCampaignSignature
+  readonly estimateMultichannelCampaign: EstimateMultichannelCampaignSignature
+  readonly estimateMultichannelMessage: EstimateMultichannelMessageSignature
+  readonly deleteScheduledMultichannelCampaign: DeleteScheduledMultichannelCampaignSignature
+  readonly deleteScheduledMultichannelMessage: DeleteScheduledMultichannelMessageSignature
+  readonly getBulkLookupCampaigns: GetBulkLookupCampaignsSignature
+  readonly lookupNumbers: LookupNumbersSignature
+  readonly getBulkLookupStatus: GetBulkLookupStatusSignature
+  readonly exportNumberLookupReportToCSV: ExportNumberLookupReportToCSVSignature
+  readonly exportNumberLookupReportToXLSX: ExportNumberLookupReportToXLSXSignature
+  readonly getSingleLookupStatus: GetSingleLookupStatusSignature
+  readonly lookupNumber: LookupNumberSignature
+  readonly getRentedNumbers: GetRentedNumbersSignature
+  readonly rentNumber: RentNumberSignature
+  readonly getAvailableNumbers: GetAvailableNumbersSignature
+  readonly cancelRent: CancelRentSignature
+  readonly getRentStatus: GetRentStatusSignature
+  readonly renewRent: RenewRentSignature
+  readonly editRentSettings: EditRentSettingsSignature
+  readonly getInboundSms: GetInboundSmsSignature
+  readonly validateNumbers: ValidateNumbersSignature
+  readonly validateNumber: ValidateNumberSignature
+  readonly getAccessToken: GetAccessTokenSignature
+  readonly addContactToOptoutsList: AddContactToOptoutsListSignature
+  readonly getOptoutsList: GetOptoutsListSignature
+  readonly exportOptoutsToCSV: ExportOptoutsToCSVSignature
+  readonly exportOptoutsToXLSX: ExportOptoutsToXLSXSignature
+  readonly deleteContactFromOptoutsList: DeleteContactFromOptoutsListSignature
+  readonly createOriginator: CreateOriginatorSignature
+  readonly getOriginatorsList: GetOriginatorsListSignature
+  readonly deleteOriginator: DeleteOriginatorSignature
+  readonly newOtp: NewOtpSignature
+  readonly cancelOtp: CancelOtpSignature
+  readonly getOtpStatus: GetOtpStatusSignature
+  readonly verifyOtp: VerifyOtpSignature
+  readonly getAdvancedReport: GetAdvancedReportSignature
+  readonly getCampaignsList: GetCampaignsListSignature
+  readonly getCampaignReport: GetCampaignReportSignature
+  readonly exportCampaignReportToCSV: ExportCampaignReportToCSVSignature
+  readonly exportCampaignReportToXLSX: ExportCampaignReportToXLSXSignature
+  readonly exportAdvancedReportToCSV: ExportAdvancedReportToCSVSignature
+  readonly getSingleReport: GetSingleReportSignature
+  readonly getSummaryReports: GetSummaryReportsSignature
+  readonly exportAdvancedReportToXLSX: ExportAdvancedReportToXLSXSignature
+  readonly createShortlink: CreateShortlinkSignature
+  readonly getShortlinksList: GetShortlinksListSignature
+  readonly deleteShortlink: DeleteShortlinkSignature
+  readonly getShortlinkHits: GetShortlinkHitsSignature
+  readonly updateShortlink: UpdateShortlinkSignature
+  readonly exportShortlinkHitsToCSV: ExportShortlinkHitsToCSVSignature
+  readonly exportShortlinkHitsToXLSX: ExportShortlinkHitsToXLSXSignature
+  readonly sendSms: SendSmsSignature
+  readonly sendSmsCampaign: SendSmsCampaignSignature
+  readonly estimateSmsCampaign: EstimateSmsCampaignSignature
+  readonly estimateSms: EstimateSmsSignature
+  readonly deleteScheduledSmsCampaign: DeleteScheduledSmsCampaignSignature
+  readonly deleteScheduledSms: DeleteScheduledSmsSignature
+  readonly createTemplate: CreateTemplateSignature
+  readonly getTemplatesList: GetTemplatesListSignature
+  readonly deleteTemplate: DeleteTemplateSignature
+  readonly getTemplate: GetTemplateSignature
+  readonly updateTemplate: UpdateTemplateSignature
+  readonly sendViberMessage: SendViberMessageSignature
+  readonly sendViberCampaign: SendViberCampaignSignature
+  readonly estimateViberCampaign: EstimateViberCampaignSignature
+  readonly estimateViberMessage: EstimateViberMessageSignature
+  readonly deleteScheduledViberCampaign: DeleteScheduledViberCampaignSignature
+  readonly deleteScheduledViberMessage: DeleteScheduledViberMessageSignature
+  readonly sendWhatsappMessage: SendWhatsappMessageSignature
+  readonly estimateWhatsappMessage: EstimateWhatsappMessageSignature
+  readonly deleteScheduledWhatsappMessage: DeleteScheduledWhatsappMessageSignature
 }
 
 declare module "./internal/namedTypes.js" {

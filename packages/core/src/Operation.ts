@@ -356,6 +356,30 @@ export type InputOf<O extends Any> = O["input"] extends { readonly schema: infer
 export type { NamedTypes } from "./internal/namedTypes.js"
 
 /**
+ * What the methods of an operation take and give, written out (the generated `Models` declares
+ * one per operation, `SendSmsSignature`): their positional arguments, answer and errors, and
+ * whether the operation is a paged list or a file. Types that read only a signature never expand
+ * the operation's entry and its schemas.
+ * @since 0.4.0
+ * @category type-level
+ */
+export interface Signature {
+  /** The path parameters in path order, then the input object (optional when no field is required). */
+  readonly args: ReadonlyArray<unknown>
+  readonly response: unknown
+  readonly error: unknown
+  readonly paging: boolean
+  readonly file: boolean
+}
+
+/**
+ * The signature of the operation named `Id` (see `Signature`).
+ * @since 0.4.0
+ * @category type-level
+ */
+export type SignatureOf<Id> = Id extends keyof NamedTypes ? NamedTypes[Id] : never
+
+/**
  * The input object of an operation under its name (`SendSmsRequest`, ...; see `Models`), so
  * that hovers and type errors show the name rather than the schema's structure.
  * @since 0.3.0

@@ -80,7 +80,7 @@ describe("Hovers speak the API", () => {
     )
     assert.strictEqual(hover("Promise result").display, "const sent: SendSmsResponse")
     assert.strictEqual(hover("Effect result").display, "const answer: SendSmsResponse")
-    assert.strictEqual(hover("method").display, "(property) sendSms: Method<SendSmsOperation>")
+    assert.strictEqual(hover("method").display, "(property) sendSms: Method<SendSmsSignature>")
 
     // a field is declared by the component's written-out type (`Shapes`), whose name the hover gives
     assert.strictEqual(hover("field from").display, "(property) SendSmsMessageRequest.from: string")

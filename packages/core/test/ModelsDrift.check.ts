@@ -13,6 +13,9 @@ import type * as Shapes from "../src/Shapes.js"
 /** Whether each of two types is assignable to the other. */
 type Same<A, B> = [A] extends [B] ? [B] extends [A] ? true : false : false
 type Holds<T extends true> = T
+/** What a signature says of the arguments, paging and file: from the entry, then as written. */
+type Entry<O extends Operation.Any> = [Operation.Args<O>, O["paging"], O["success"] extends { readonly _tag: "File" } ? true : false]
+type Signed<S extends Operation.Signature> = [S["args"], S["paging"], S["file"]]
 
 export interface Components {
   readonly Accepted: Holds<Same<Shapes.Accepted, Generated.Accepted>>
@@ -281,138 +284,238 @@ export interface Components {
 
 export interface Operations {
   readonly GetAccountBalanceResponse: Holds<Same<Models.GetAccountBalanceResponse, Schema.Schema.Type<(typeof Api.Account.getAccountBalance)["success"]["schema"]>>>
+  readonly GetAccountBalanceSignature: Holds<Same<Signed<Models.GetAccountBalanceSignature>, Entry<(typeof Api.Account.getAccountBalance)>>>
   readonly GetChannelsStatusResponse: Holds<Same<Models.GetChannelsStatusResponse, Schema.Schema.Type<(typeof Api.Account.getChannelsStatus)["success"]["schema"]>>>
+  readonly GetChannelsStatusSignature: Holds<Same<Signed<Models.GetChannelsStatusSignature>, Entry<(typeof Api.Account.getChannelsStatus)>>>
   readonly GetChannelPricingResponse: Holds<Same<Models.GetChannelPricingResponse, Schema.Schema.Type<(typeof Api.Account.getChannelPricing)["success"]["schema"]>>>
+  readonly GetChannelPricingSignature: Holds<Same<Signed<Models.GetChannelPricingSignature>, Entry<(typeof Api.Account.getChannelPricing)>>>
   readonly GetChannelPricingByCountryIsoResponse: Holds<Same<Models.GetChannelPricingByCountryIsoResponse, Schema.Schema.Type<(typeof Api.Account.getChannelPricingByCountryIso)["success"]["schema"]>>>
+  readonly GetChannelPricingByCountryIsoSignature: Holds<Same<Signed<Models.GetChannelPricingByCountryIsoSignature>, Entry<(typeof Api.Account.getChannelPricingByCountryIso)>>>
   readonly GetApplicationsListResponse: Holds<Same<Models.GetApplicationsListResponse, Schema.Schema.Type<(typeof Api.Applications.getApplicationsList)["success"]["schema"]>>>
+  readonly GetApplicationsListSignature: Holds<Same<Signed<Models.GetApplicationsListSignature>, Entry<(typeof Api.Applications.getApplicationsList)>>>
   readonly GetScopesResponse: Holds<Same<Models.GetScopesResponse, Schema.Schema.Type<(typeof Api.Applications.getScopes)["success"]["schema"]>>>
+  readonly GetScopesSignature: Holds<Same<Signed<Models.GetScopesSignature>, Entry<(typeof Api.Applications.getScopes)>>>
   readonly GetApplicationSettingsResponse: Holds<Same<Models.GetApplicationSettingsResponse, Schema.Schema.Type<(typeof Api.Applications.getApplicationSettings)["success"]["schema"]>>>
+  readonly GetApplicationSettingsSignature: Holds<Same<Signed<Models.GetApplicationSettingsSignature>, Entry<(typeof Api.Applications.getApplicationSettings)>>>
   readonly GetAttachmentsListResponse: Holds<Same<Models.GetAttachmentsListResponse, Schema.Schema.Type<(typeof Api.Attachments.getAttachmentsList)["success"]["schema"]>>>
+  readonly GetAttachmentsListSignature: Holds<Same<Signed<Models.GetAttachmentsListSignature>, Entry<(typeof Api.Attachments.getAttachmentsList)>>>
   readonly DeleteAttachmentResponse: Holds<Same<Models.DeleteAttachmentResponse, Schema.Schema.Type<(typeof Api.Attachments.deleteAttachment)["success"]["schema"]>>>
+  readonly DeleteAttachmentSignature: Holds<Same<Signed<Models.DeleteAttachmentSignature>, Entry<(typeof Api.Attachments.deleteAttachment)>>>
   readonly GetAttachmentHitsRequest: Holds<Same<Models.GetAttachmentHitsRequest, Operation.InputOf<(typeof Api.Attachments.getAttachmentHits)>>>
   readonly GetAttachmentHitsResponse: Holds<Same<Models.GetAttachmentHitsResponse, Schema.Schema.Type<(typeof Api.Attachments.getAttachmentHits)["success"]["schema"]>>>
+  readonly GetAttachmentHitsSignature: Holds<Same<Signed<Models.GetAttachmentHitsSignature>, Entry<(typeof Api.Attachments.getAttachmentHits)>>>
+  readonly ExportAttachmentHitsToCSVSignature: Holds<Same<Signed<Models.ExportAttachmentHitsToCSVSignature>, Entry<(typeof Api.Attachments.exportAttachmentHitsToCSV)>>>
+  readonly ExportAttachmentHitsToXLSXSignature: Holds<Same<Signed<Models.ExportAttachmentHitsToXLSXSignature>, Entry<(typeof Api.Attachments.exportAttachmentHitsToXLSX)>>>
   readonly GetConverstionsListResponse: Holds<Same<Models.GetConverstionsListResponse, Schema.Schema.Type<(typeof Api.Conversations.getConverstionsList)["success"]["schema"]>>>
+  readonly GetConverstionsListSignature: Holds<Same<Signed<Models.GetConverstionsListSignature>, Entry<(typeof Api.Conversations.getConverstionsList)>>>
   readonly GetConversationResponse: Holds<Same<Models.GetConversationResponse, Schema.Schema.Type<(typeof Api.Conversations.getConversation)["success"]["schema"]>>>
+  readonly GetConversationSignature: Holds<Same<Signed<Models.GetConversationSignature>, Entry<(typeof Api.Conversations.getConversation)>>>
   readonly MarkConversationAsReadResponse: Holds<Same<Models.MarkConversationAsReadResponse, Schema.Schema.Type<(typeof Api.Conversations.markConversationAsRead)["success"]["schema"]>>>
+  readonly MarkConversationAsReadSignature: Holds<Same<Signed<Models.MarkConversationAsReadSignature>, Entry<(typeof Api.Conversations.markConversationAsRead)>>>
   readonly SendConversationReplySmsRequest: Holds<Same<Models.SendConversationReplySmsRequest, Operation.InputOf<(typeof Api.Conversations.sendConversationReplySms)>>>
   readonly SendConversationReplySmsResponse: Holds<Same<Models.SendConversationReplySmsResponse, Schema.Schema.Type<(typeof Api.Conversations.sendConversationReplySms)["success"]["schema"]>>>
+  readonly SendConversationReplySmsSignature: Holds<Same<Signed<Models.SendConversationReplySmsSignature>, Entry<(typeof Api.Conversations.sendConversationReplySms)>>>
   readonly SendConversationReplyViberRequest: Holds<Same<Models.SendConversationReplyViberRequest, Operation.InputOf<(typeof Api.Conversations.sendConversationReplyViber)>>>
   readonly SendConversationReplyViberResponse: Holds<Same<Models.SendConversationReplyViberResponse, Schema.Schema.Type<(typeof Api.Conversations.sendConversationReplyViber)["success"]["schema"]>>>
+  readonly SendConversationReplyViberSignature: Holds<Same<Signed<Models.SendConversationReplyViberSignature>, Entry<(typeof Api.Conversations.sendConversationReplyViber)>>>
   readonly SendConversationReplyWhatsappRequest: Holds<Same<Models.SendConversationReplyWhatsappRequest, Operation.InputOf<(typeof Api.Conversations.sendConversationReplyWhatsapp)>>>
   readonly SendConversationReplyWhatsappResponse: Holds<Same<Models.SendConversationReplyWhatsappResponse, Schema.Schema.Type<(typeof Api.Conversations.sendConversationReplyWhatsapp)["success"]["schema"]>>>
+  readonly SendConversationReplyWhatsappSignature: Holds<Same<Signed<Models.SendConversationReplyWhatsappSignature>, Entry<(typeof Api.Conversations.sendConversationReplyWhatsapp)>>>
   readonly CreateGroupRequest: Holds<Same<Models.CreateGroupRequest, Operation.InputOf<(typeof Api.Groups.createGroup)>>>
   readonly CreateGroupResponse: Holds<Same<Models.CreateGroupResponse, Schema.Schema.Type<(typeof Api.Groups.createGroup)["success"]["schema"]>>>
+  readonly CreateGroupSignature: Holds<Same<Signed<Models.CreateGroupSignature>, Entry<(typeof Api.Groups.createGroup)>>>
   readonly GetGroupsListResponse: Holds<Same<Models.GetGroupsListResponse, Schema.Schema.Type<(typeof Api.Groups.getGroupsList)["success"]["schema"]>>>
+  readonly GetGroupsListSignature: Holds<Same<Signed<Models.GetGroupsListSignature>, Entry<(typeof Api.Groups.getGroupsList)>>>
   readonly AddContactsToGroupRequest: Holds<Same<Models.AddContactsToGroupRequest, Operation.InputOf<(typeof Api.Groups.addContactsToGroup)>>>
   readonly AddContactsToGroupResponse: Holds<Same<Models.AddContactsToGroupResponse, Schema.Schema.Type<(typeof Api.Groups.addContactsToGroup)["success"]["schema"]>>>
+  readonly AddContactsToGroupSignature: Holds<Same<Signed<Models.AddContactsToGroupSignature>, Entry<(typeof Api.Groups.addContactsToGroup)>>>
   readonly DeleteGroupResponse: Holds<Same<Models.DeleteGroupResponse, Schema.Schema.Type<(typeof Api.Groups.deleteGroup)["success"]["schema"]>>>
+  readonly DeleteGroupSignature: Holds<Same<Signed<Models.DeleteGroupSignature>, Entry<(typeof Api.Groups.deleteGroup)>>>
   readonly GetGroupDetailsRequest: Holds<Same<Models.GetGroupDetailsRequest, Operation.InputOf<(typeof Api.Groups.getGroupDetails)>>>
   readonly GetGroupDetailsResponse: Holds<Same<Models.GetGroupDetailsResponse, Schema.Schema.Type<(typeof Api.Groups.getGroupDetails)["success"]["schema"]>>>
+  readonly GetGroupDetailsSignature: Holds<Same<Signed<Models.GetGroupDetailsSignature>, Entry<(typeof Api.Groups.getGroupDetails)>>>
+  readonly ExportGroupToCSVSignature: Holds<Same<Signed<Models.ExportGroupToCSVSignature>, Entry<(typeof Api.Groups.exportGroupToCSV)>>>
   readonly EmptyGroupResponse: Holds<Same<Models.EmptyGroupResponse, Schema.Schema.Type<(typeof Api.Groups.emptyGroup)["success"]["schema"]>>>
+  readonly EmptyGroupSignature: Holds<Same<Signed<Models.EmptyGroupSignature>, Entry<(typeof Api.Groups.emptyGroup)>>>
+  readonly ExportGroupToXLSXSignature: Holds<Same<Signed<Models.ExportGroupToXLSXSignature>, Entry<(typeof Api.Groups.exportGroupToXLSX)>>>
   readonly DeleteContactFromGroupResponse: Holds<Same<Models.DeleteContactFromGroupResponse, Schema.Schema.Type<(typeof Api.Groups.deleteContactFromGroup)["success"]["schema"]>>>
+  readonly DeleteContactFromGroupSignature: Holds<Same<Signed<Models.DeleteContactFromGroupSignature>, Entry<(typeof Api.Groups.deleteContactFromGroup)>>>
   readonly UpdateContactFromGroupRequest: Holds<Same<Models.UpdateContactFromGroupRequest, Operation.InputOf<(typeof Api.Groups.updateContactFromGroup)>>>
   readonly UpdateContactFromGroupResponse: Holds<Same<Models.UpdateContactFromGroupResponse, Schema.Schema.Type<(typeof Api.Groups.updateContactFromGroup)["success"]["schema"]>>>
+  readonly UpdateContactFromGroupSignature: Holds<Same<Signed<Models.UpdateContactFromGroupSignature>, Entry<(typeof Api.Groups.updateContactFromGroup)>>>
   readonly SendMultichannelMessageRequest: Holds<Same<Models.SendMultichannelMessageRequest, Operation.InputOf<(typeof Api.Multichannel.sendMultichannelMessage)>>>
   readonly SendMultichannelMessageResponse: Holds<Same<Models.SendMultichannelMessageResponse, Schema.Schema.Type<(typeof Api.Multichannel.sendMultichannelMessage)["success"]["schema"]>>>
+  readonly SendMultichannelMessageSignature: Holds<Same<Signed<Models.SendMultichannelMessageSignature>, Entry<(typeof Api.Multichannel.sendMultichannelMessage)>>>
   readonly SendMultichannelCampaignRequest: Holds<Same<Models.SendMultichannelCampaignRequest, Operation.InputOf<(typeof Api.Multichannel.sendMultichannelCampaign)>>>
   readonly SendMultichannelCampaignResponse: Holds<Same<Models.SendMultichannelCampaignResponse, Schema.Schema.Type<(typeof Api.Multichannel.sendMultichannelCampaign)["success"]["schema"]>>>
+  readonly SendMultichannelCampaignSignature: Holds<Same<Signed<Models.SendMultichannelCampaignSignature>, Entry<(typeof Api.Multichannel.sendMultichannelCampaign)>>>
   readonly EstimateMultichannelCampaignRequest: Holds<Same<Models.EstimateMultichannelCampaignRequest, Operation.InputOf<(typeof Api.Multichannel.estimateMultichannelCampaign)>>>
   readonly EstimateMultichannelCampaignResponse: Holds<Same<Models.EstimateMultichannelCampaignResponse, Schema.Schema.Type<(typeof Api.Multichannel.estimateMultichannelCampaign)["success"]["schema"]>>>
+  readonly EstimateMultichannelCampaignSignature: Holds<Same<Signed<Models.EstimateMultichannelCampaignSignature>, Entry<(typeof Api.Multichannel.estimateMultichannelCampaign)>>>
   readonly EstimateMultichannelMessageRequest: Holds<Same<Models.EstimateMultichannelMessageRequest, Operation.InputOf<(typeof Api.Multichannel.estimateMultichannelMessage)>>>
   readonly EstimateMultichannelMessageResponse: Holds<Same<Models.EstimateMultichannelMessageResponse, Schema.Schema.Type<(typeof Api.Multichannel.estimateMultichannelMessage)["success"]["schema"]>>>
+  readonly EstimateMultichannelMessageSignature: Holds<Same<Signed<Models.EstimateMultichannelMessageSignature>, Entry<(typeof Api.Multichannel.estimateMultichannelMessage)>>>
   readonly DeleteScheduledMultichannelCampaignResponse: Holds<Same<Models.DeleteScheduledMultichannelCampaignResponse, Schema.Schema.Type<(typeof Api.Multichannel.deleteScheduledMultichannelCampaign)["success"]["schema"]>>>
+  readonly DeleteScheduledMultichannelCampaignSignature: Holds<Same<Signed<Models.DeleteScheduledMultichannelCampaignSignature>, Entry<(typeof Api.Multichannel.deleteScheduledMultichannelCampaign)>>>
   readonly DeleteScheduledMultichannelMessageResponse: Holds<Same<Models.DeleteScheduledMultichannelMessageResponse, Schema.Schema.Type<(typeof Api.Multichannel.deleteScheduledMultichannelMessage)["success"]["schema"]>>>
+  readonly DeleteScheduledMultichannelMessageSignature: Holds<Same<Signed<Models.DeleteScheduledMultichannelMessageSignature>, Entry<(typeof Api.Multichannel.deleteScheduledMultichannelMessage)>>>
   readonly GetBulkLookupCampaignsRequest: Holds<Same<Models.GetBulkLookupCampaignsRequest, Operation.InputOf<(typeof Api.Numbers.getBulkLookupCampaigns)>>>
   readonly GetBulkLookupCampaignsResponse: Holds<Same<Models.GetBulkLookupCampaignsResponse, Schema.Schema.Type<(typeof Api.Numbers.getBulkLookupCampaigns)["success"]["schema"]>>>
+  readonly GetBulkLookupCampaignsSignature: Holds<Same<Signed<Models.GetBulkLookupCampaignsSignature>, Entry<(typeof Api.Numbers.getBulkLookupCampaigns)>>>
   readonly LookupNumbersRequest: Holds<Same<Models.LookupNumbersRequest, Operation.InputOf<(typeof Api.Numbers.lookupNumbers)>>>
   readonly LookupNumbersResponse: Holds<Same<Models.LookupNumbersResponse, Schema.Schema.Type<(typeof Api.Numbers.lookupNumbers)["success"]["schema"]>>>
+  readonly LookupNumbersSignature: Holds<Same<Signed<Models.LookupNumbersSignature>, Entry<(typeof Api.Numbers.lookupNumbers)>>>
   readonly GetBulkLookupStatusRequest: Holds<Same<Models.GetBulkLookupStatusRequest, Operation.InputOf<(typeof Api.Numbers.getBulkLookupStatus)>>>
   readonly GetBulkLookupStatusResponse: Holds<Same<Models.GetBulkLookupStatusResponse, Schema.Schema.Type<(typeof Api.Numbers.getBulkLookupStatus)["success"]["schema"]>>>
+  readonly GetBulkLookupStatusSignature: Holds<Same<Signed<Models.GetBulkLookupStatusSignature>, Entry<(typeof Api.Numbers.getBulkLookupStatus)>>>
+  readonly ExportNumberLookupReportToCSVSignature: Holds<Same<Signed<Models.ExportNumberLookupReportToCSVSignature>, Entry<(typeof Api.Numbers.exportNumberLookupReportToCSV)>>>
+  readonly ExportNumberLookupReportToXLSXSignature: Holds<Same<Signed<Models.ExportNumberLookupReportToXLSXSignature>, Entry<(typeof Api.Numbers.exportNumberLookupReportToXLSX)>>>
   readonly GetSingleLookupStatusResponse: Holds<Same<Models.GetSingleLookupStatusResponse, Schema.Schema.Type<(typeof Api.Numbers.getSingleLookupStatus)["success"]["schema"]>>>
+  readonly GetSingleLookupStatusSignature: Holds<Same<Signed<Models.GetSingleLookupStatusSignature>, Entry<(typeof Api.Numbers.getSingleLookupStatus)>>>
   readonly LookupNumberResponse: Holds<Same<Models.LookupNumberResponse, Schema.Schema.Type<(typeof Api.Numbers.lookupNumber)["success"]["schema"]>>>
+  readonly LookupNumberSignature: Holds<Same<Signed<Models.LookupNumberSignature>, Entry<(typeof Api.Numbers.lookupNumber)>>>
   readonly GetRentedNumbersRequest: Holds<Same<Models.GetRentedNumbersRequest, Operation.InputOf<(typeof Api.Numbers.getRentedNumbers)>>>
   readonly GetRentedNumbersResponse: Holds<Same<Models.GetRentedNumbersResponse, Schema.Schema.Type<(typeof Api.Numbers.getRentedNumbers)["success"]["schema"]>>>
+  readonly GetRentedNumbersSignature: Holds<Same<Signed<Models.GetRentedNumbersSignature>, Entry<(typeof Api.Numbers.getRentedNumbers)>>>
   readonly RentNumberRequest: Holds<Same<Models.RentNumberRequest, Operation.InputOf<(typeof Api.Numbers.rentNumber)>>>
   readonly RentNumberResponse: Holds<Same<Models.RentNumberResponse, Schema.Schema.Type<(typeof Api.Numbers.rentNumber)["success"]["schema"]>>>
+  readonly RentNumberSignature: Holds<Same<Signed<Models.RentNumberSignature>, Entry<(typeof Api.Numbers.rentNumber)>>>
   readonly GetAvailableNumbersRequest: Holds<Same<Models.GetAvailableNumbersRequest, Operation.InputOf<(typeof Api.Numbers.getAvailableNumbers)>>>
   readonly GetAvailableNumbersResponse: Holds<Same<Models.GetAvailableNumbersResponse, Schema.Schema.Type<(typeof Api.Numbers.getAvailableNumbers)["success"]["schema"]>>>
+  readonly GetAvailableNumbersSignature: Holds<Same<Signed<Models.GetAvailableNumbersSignature>, Entry<(typeof Api.Numbers.getAvailableNumbers)>>>
   readonly CancelRentResponse: Holds<Same<Models.CancelRentResponse, Schema.Schema.Type<(typeof Api.Numbers.cancelRent)["success"]["schema"]>>>
+  readonly CancelRentSignature: Holds<Same<Signed<Models.CancelRentSignature>, Entry<(typeof Api.Numbers.cancelRent)>>>
   readonly GetRentStatusResponse: Holds<Same<Models.GetRentStatusResponse, Schema.Schema.Type<(typeof Api.Numbers.getRentStatus)["success"]["schema"]>>>
+  readonly GetRentStatusSignature: Holds<Same<Signed<Models.GetRentStatusSignature>, Entry<(typeof Api.Numbers.getRentStatus)>>>
   readonly RenewRentRequest: Holds<Same<Models.RenewRentRequest, Operation.InputOf<(typeof Api.Numbers.renewRent)>>>
   readonly RenewRentResponse: Holds<Same<Models.RenewRentResponse, Schema.Schema.Type<(typeof Api.Numbers.renewRent)["success"]["schema"]>>>
+  readonly RenewRentSignature: Holds<Same<Signed<Models.RenewRentSignature>, Entry<(typeof Api.Numbers.renewRent)>>>
   readonly EditRentSettingsRequest: Holds<Same<Models.EditRentSettingsRequest, Operation.InputOf<(typeof Api.Numbers.editRentSettings)>>>
   readonly EditRentSettingsResponse: Holds<Same<Models.EditRentSettingsResponse, Schema.Schema.Type<(typeof Api.Numbers.editRentSettings)["success"]["schema"]>>>
+  readonly EditRentSettingsSignature: Holds<Same<Signed<Models.EditRentSettingsSignature>, Entry<(typeof Api.Numbers.editRentSettings)>>>
   readonly GetInboundSmsRequest: Holds<Same<Models.GetInboundSmsRequest, Operation.InputOf<(typeof Api.Numbers.getInboundSms)>>>
   readonly GetInboundSmsResponse: Holds<Same<Models.GetInboundSmsResponse, Schema.Schema.Type<(typeof Api.Numbers.getInboundSms)["success"]["schema"]>>>
+  readonly GetInboundSmsSignature: Holds<Same<Signed<Models.GetInboundSmsSignature>, Entry<(typeof Api.Numbers.getInboundSms)>>>
   readonly ValidateNumbersRequest: Holds<Same<Models.ValidateNumbersRequest, Operation.InputOf<(typeof Api.Numbers.validateNumbers)>>>
   readonly ValidateNumbersResponse: Holds<Same<Models.ValidateNumbersResponse, Schema.Schema.Type<(typeof Api.Numbers.validateNumbers)["success"]["schema"]>>>
+  readonly ValidateNumbersSignature: Holds<Same<Signed<Models.ValidateNumbersSignature>, Entry<(typeof Api.Numbers.validateNumbers)>>>
   readonly ValidateNumberResponse: Holds<Same<Models.ValidateNumberResponse, Schema.Schema.Type<(typeof Api.Numbers.validateNumber)["success"]["schema"]>>>
+  readonly ValidateNumberSignature: Holds<Same<Signed<Models.ValidateNumberSignature>, Entry<(typeof Api.Numbers.validateNumber)>>>
   readonly GetAccessTokenRequest: Holds<Same<Models.GetAccessTokenRequest, Operation.InputOf<(typeof Api.Oauth.getAccessToken)>>>
   readonly GetAccessTokenResponse: Holds<Same<Models.GetAccessTokenResponse, Schema.Schema.Type<(typeof Api.Oauth.getAccessToken)["success"]["schema"]>>>
+  readonly GetAccessTokenSignature: Holds<Same<Signed<Models.GetAccessTokenSignature>, Entry<(typeof Api.Oauth.getAccessToken)>>>
   readonly AddContactToOptoutsListRequest: Holds<Same<Models.AddContactToOptoutsListRequest, Operation.InputOf<(typeof Api.Optouts.addContactToOptoutsList)>>>
   readonly AddContactToOptoutsListResponse: Holds<Same<Models.AddContactToOptoutsListResponse, Schema.Schema.Type<(typeof Api.Optouts.addContactToOptoutsList)["success"]["schema"]>>>
+  readonly AddContactToOptoutsListSignature: Holds<Same<Signed<Models.AddContactToOptoutsListSignature>, Entry<(typeof Api.Optouts.addContactToOptoutsList)>>>
   readonly GetOptoutsListRequest: Holds<Same<Models.GetOptoutsListRequest, Operation.InputOf<(typeof Api.Optouts.getOptoutsList)>>>
   readonly GetOptoutsListResponse: Holds<Same<Models.GetOptoutsListResponse, Schema.Schema.Type<(typeof Api.Optouts.getOptoutsList)["success"]["schema"]>>>
+  readonly GetOptoutsListSignature: Holds<Same<Signed<Models.GetOptoutsListSignature>, Entry<(typeof Api.Optouts.getOptoutsList)>>>
+  readonly ExportOptoutsToCSVSignature: Holds<Same<Signed<Models.ExportOptoutsToCSVSignature>, Entry<(typeof Api.Optouts.exportOptoutsToCSV)>>>
+  readonly ExportOptoutsToXLSXSignature: Holds<Same<Signed<Models.ExportOptoutsToXLSXSignature>, Entry<(typeof Api.Optouts.exportOptoutsToXLSX)>>>
   readonly DeleteContactFromOptoutsListResponse: Holds<Same<Models.DeleteContactFromOptoutsListResponse, Schema.Schema.Type<(typeof Api.Optouts.deleteContactFromOptoutsList)["success"]["schema"]>>>
+  readonly DeleteContactFromOptoutsListSignature: Holds<Same<Signed<Models.DeleteContactFromOptoutsListSignature>, Entry<(typeof Api.Optouts.deleteContactFromOptoutsList)>>>
   readonly CreateOriginatorRequest: Holds<Same<Models.CreateOriginatorRequest, Operation.InputOf<(typeof Api.Originators.createOriginator)>>>
   readonly CreateOriginatorResponse: Holds<Same<Models.CreateOriginatorResponse, Schema.Schema.Type<(typeof Api.Originators.createOriginator)["success"]["schema"]>>>
+  readonly CreateOriginatorSignature: Holds<Same<Signed<Models.CreateOriginatorSignature>, Entry<(typeof Api.Originators.createOriginator)>>>
   readonly GetOriginatorsListResponse: Holds<Same<Models.GetOriginatorsListResponse, Schema.Schema.Type<(typeof Api.Originators.getOriginatorsList)["success"]["schema"]>>>
+  readonly GetOriginatorsListSignature: Holds<Same<Signed<Models.GetOriginatorsListSignature>, Entry<(typeof Api.Originators.getOriginatorsList)>>>
   readonly DeleteOriginatorResponse: Holds<Same<Models.DeleteOriginatorResponse, Schema.Schema.Type<(typeof Api.Originators.deleteOriginator)["success"]["schema"]>>>
+  readonly DeleteOriginatorSignature: Holds<Same<Signed<Models.DeleteOriginatorSignature>, Entry<(typeof Api.Originators.deleteOriginator)>>>
   readonly NewOtpRequest: Holds<Same<Models.NewOtpRequest, Operation.InputOf<(typeof Api.Otp.newOtp)>>>
   readonly NewOtpResponse: Holds<Same<Models.NewOtpResponse, Schema.Schema.Type<(typeof Api.Otp.newOtp)["success"]["schema"]>>>
+  readonly NewOtpSignature: Holds<Same<Signed<Models.NewOtpSignature>, Entry<(typeof Api.Otp.newOtp)>>>
   readonly CancelOtpResponse: Holds<Same<Models.CancelOtpResponse, Schema.Schema.Type<(typeof Api.Otp.cancelOtp)["success"]["schema"]>>>
+  readonly CancelOtpSignature: Holds<Same<Signed<Models.CancelOtpSignature>, Entry<(typeof Api.Otp.cancelOtp)>>>
   readonly GetOtpStatusResponse: Holds<Same<Models.GetOtpStatusResponse, Schema.Schema.Type<(typeof Api.Otp.getOtpStatus)["success"]["schema"]>>>
+  readonly GetOtpStatusSignature: Holds<Same<Signed<Models.GetOtpStatusSignature>, Entry<(typeof Api.Otp.getOtpStatus)>>>
   readonly VerifyOtpRequest: Holds<Same<Models.VerifyOtpRequest, Operation.InputOf<(typeof Api.Otp.verifyOtp)>>>
   readonly VerifyOtpResponse: Holds<Same<Models.VerifyOtpResponse, Schema.Schema.Type<(typeof Api.Otp.verifyOtp)["success"]["schema"]>>>
+  readonly VerifyOtpSignature: Holds<Same<Signed<Models.VerifyOtpSignature>, Entry<(typeof Api.Otp.verifyOtp)>>>
   readonly GetAdvancedReportRequest: Holds<Same<Models.GetAdvancedReportRequest, Operation.InputOf<(typeof Api.Reports.getAdvancedReport)>>>
   readonly GetAdvancedReportResponse: Holds<Same<Models.GetAdvancedReportResponse, Schema.Schema.Type<(typeof Api.Reports.getAdvancedReport)["success"]["schema"]>>>
+  readonly GetAdvancedReportSignature: Holds<Same<Signed<Models.GetAdvancedReportSignature>, Entry<(typeof Api.Reports.getAdvancedReport)>>>
   readonly GetCampaignsListRequest: Holds<Same<Models.GetCampaignsListRequest, Operation.InputOf<(typeof Api.Reports.getCampaignsList)>>>
   readonly GetCampaignsListResponse: Holds<Same<Models.GetCampaignsListResponse, Schema.Schema.Type<(typeof Api.Reports.getCampaignsList)["success"]["schema"]>>>
+  readonly GetCampaignsListSignature: Holds<Same<Signed<Models.GetCampaignsListSignature>, Entry<(typeof Api.Reports.getCampaignsList)>>>
   readonly GetCampaignReportRequest: Holds<Same<Models.GetCampaignReportRequest, Operation.InputOf<(typeof Api.Reports.getCampaignReport)>>>
   readonly GetCampaignReportResponse: Holds<Same<Models.GetCampaignReportResponse, Schema.Schema.Type<(typeof Api.Reports.getCampaignReport)["success"]["schema"]>>>
+  readonly GetCampaignReportSignature: Holds<Same<Signed<Models.GetCampaignReportSignature>, Entry<(typeof Api.Reports.getCampaignReport)>>>
+  readonly ExportCampaignReportToCSVSignature: Holds<Same<Signed<Models.ExportCampaignReportToCSVSignature>, Entry<(typeof Api.Reports.exportCampaignReportToCSV)>>>
+  readonly ExportCampaignReportToXLSXSignature: Holds<Same<Signed<Models.ExportCampaignReportToXLSXSignature>, Entry<(typeof Api.Reports.exportCampaignReportToXLSX)>>>
   readonly ExportAdvancedReportToCSVRequest: Holds<Same<Models.ExportAdvancedReportToCSVRequest, Operation.InputOf<(typeof Api.Reports.exportAdvancedReportToCSV)>>>
+  readonly ExportAdvancedReportToCSVSignature: Holds<Same<Signed<Models.ExportAdvancedReportToCSVSignature>, Entry<(typeof Api.Reports.exportAdvancedReportToCSV)>>>
   readonly GetSingleReportResponse: Holds<Same<Models.GetSingleReportResponse, Schema.Schema.Type<(typeof Api.Reports.getSingleReport)["success"]["schema"]>>>
+  readonly GetSingleReportSignature: Holds<Same<Signed<Models.GetSingleReportSignature>, Entry<(typeof Api.Reports.getSingleReport)>>>
   readonly GetSummaryReportsRequest: Holds<Same<Models.GetSummaryReportsRequest, Operation.InputOf<(typeof Api.Reports.getSummaryReports)>>>
   readonly GetSummaryReportsResponse: Holds<Same<Models.GetSummaryReportsResponse, Schema.Schema.Type<(typeof Api.Reports.getSummaryReports)["success"]["schema"]>>>
+  readonly GetSummaryReportsSignature: Holds<Same<Signed<Models.GetSummaryReportsSignature>, Entry<(typeof Api.Reports.getSummaryReports)>>>
   readonly ExportAdvancedReportToXLSXRequest: Holds<Same<Models.ExportAdvancedReportToXLSXRequest, Operation.InputOf<(typeof Api.Reports.exportAdvancedReportToXLSX)>>>
+  readonly ExportAdvancedReportToXLSXSignature: Holds<Same<Signed<Models.ExportAdvancedReportToXLSXSignature>, Entry<(typeof Api.Reports.exportAdvancedReportToXLSX)>>>
   readonly CreateShortlinkRequest: Holds<Same<Models.CreateShortlinkRequest, Operation.InputOf<(typeof Api.Shortlinks.createShortlink)>>>
   readonly CreateShortlinkResponse: Holds<Same<Models.CreateShortlinkResponse, Schema.Schema.Type<(typeof Api.Shortlinks.createShortlink)["success"]["schema"]>>>
+  readonly CreateShortlinkSignature: Holds<Same<Signed<Models.CreateShortlinkSignature>, Entry<(typeof Api.Shortlinks.createShortlink)>>>
   readonly GetShortlinksListResponse: Holds<Same<Models.GetShortlinksListResponse, Schema.Schema.Type<(typeof Api.Shortlinks.getShortlinksList)["success"]["schema"]>>>
+  readonly GetShortlinksListSignature: Holds<Same<Signed<Models.GetShortlinksListSignature>, Entry<(typeof Api.Shortlinks.getShortlinksList)>>>
   readonly DeleteShortlinkResponse: Holds<Same<Models.DeleteShortlinkResponse, Schema.Schema.Type<(typeof Api.Shortlinks.deleteShortlink)["success"]["schema"]>>>
+  readonly DeleteShortlinkSignature: Holds<Same<Signed<Models.DeleteShortlinkSignature>, Entry<(typeof Api.Shortlinks.deleteShortlink)>>>
   readonly GetShortlinkHitsRequest: Holds<Same<Models.GetShortlinkHitsRequest, Operation.InputOf<(typeof Api.Shortlinks.getShortlinkHits)>>>
   readonly GetShortlinkHitsResponse: Holds<Same<Models.GetShortlinkHitsResponse, Schema.Schema.Type<(typeof Api.Shortlinks.getShortlinkHits)["success"]["schema"]>>>
+  readonly GetShortlinkHitsSignature: Holds<Same<Signed<Models.GetShortlinkHitsSignature>, Entry<(typeof Api.Shortlinks.getShortlinkHits)>>>
   readonly UpdateShortlinkRequest: Holds<Same<Models.UpdateShortlinkRequest, Operation.InputOf<(typeof Api.Shortlinks.updateShortlink)>>>
   readonly UpdateShortlinkResponse: Holds<Same<Models.UpdateShortlinkResponse, Schema.Schema.Type<(typeof Api.Shortlinks.updateShortlink)["success"]["schema"]>>>
+  readonly UpdateShortlinkSignature: Holds<Same<Signed<Models.UpdateShortlinkSignature>, Entry<(typeof Api.Shortlinks.updateShortlink)>>>
+  readonly ExportShortlinkHitsToCSVSignature: Holds<Same<Signed<Models.ExportShortlinkHitsToCSVSignature>, Entry<(typeof Api.Shortlinks.exportShortlinkHitsToCSV)>>>
+  readonly ExportShortlinkHitsToXLSXSignature: Holds<Same<Signed<Models.ExportShortlinkHitsToXLSXSignature>, Entry<(typeof Api.Shortlinks.exportShortlinkHitsToXLSX)>>>
   readonly SendSmsRequest: Holds<Same<Models.SendSmsRequest, Operation.InputOf<(typeof Api.Sms.sendSms)>>>
   readonly SendSmsResponse: Holds<Same<Models.SendSmsResponse, Schema.Schema.Type<(typeof Api.Sms.sendSms)["success"]["schema"]>>>
+  readonly SendSmsSignature: Holds<Same<Signed<Models.SendSmsSignature>, Entry<(typeof Api.Sms.sendSms)>>>
   readonly SendSmsCampaignRequest: Holds<Same<Models.SendSmsCampaignRequest, Operation.InputOf<(typeof Api.Sms.sendSmsCampaign)>>>
   readonly SendSmsCampaignResponse: Holds<Same<Models.SendSmsCampaignResponse, Schema.Schema.Type<(typeof Api.Sms.sendSmsCampaign)["success"]["schema"]>>>
+  readonly SendSmsCampaignSignature: Holds<Same<Signed<Models.SendSmsCampaignSignature>, Entry<(typeof Api.Sms.sendSmsCampaign)>>>
   readonly EstimateSmsCampaignRequest: Holds<Same<Models.EstimateSmsCampaignRequest, Operation.InputOf<(typeof Api.Sms.estimateSmsCampaign)>>>
   readonly EstimateSmsCampaignResponse: Holds<Same<Models.EstimateSmsCampaignResponse, Schema.Schema.Type<(typeof Api.Sms.estimateSmsCampaign)["success"]["schema"]>>>
+  readonly EstimateSmsCampaignSignature: Holds<Same<Signed<Models.EstimateSmsCampaignSignature>, Entry<(typeof Api.Sms.estimateSmsCampaign)>>>
   readonly EstimateSmsRequest: Holds<Same<Models.EstimateSmsRequest, Operation.InputOf<(typeof Api.Sms.estimateSms)>>>
   readonly EstimateSmsResponse: Holds<Same<Models.EstimateSmsResponse, Schema.Schema.Type<(typeof Api.Sms.estimateSms)["success"]["schema"]>>>
+  readonly EstimateSmsSignature: Holds<Same<Signed<Models.EstimateSmsSignature>, Entry<(typeof Api.Sms.estimateSms)>>>
   readonly DeleteScheduledSmsCampaignResponse: Holds<Same<Models.DeleteScheduledSmsCampaignResponse, Schema.Schema.Type<(typeof Api.Sms.deleteScheduledSmsCampaign)["success"]["schema"]>>>
+  readonly DeleteScheduledSmsCampaignSignature: Holds<Same<Signed<Models.DeleteScheduledSmsCampaignSignature>, Entry<(typeof Api.Sms.deleteScheduledSmsCampaign)>>>
   readonly DeleteScheduledSmsResponse: Holds<Same<Models.DeleteScheduledSmsResponse, Schema.Schema.Type<(typeof Api.Sms.deleteScheduledSms)["success"]["schema"]>>>
+  readonly DeleteScheduledSmsSignature: Holds<Same<Signed<Models.DeleteScheduledSmsSignature>, Entry<(typeof Api.Sms.deleteScheduledSms)>>>
   readonly CreateTemplateRequest: Holds<Same<Models.CreateTemplateRequest, Operation.InputOf<(typeof Api.Templates.createTemplate)>>>
   readonly CreateTemplateResponse: Holds<Same<Models.CreateTemplateResponse, Schema.Schema.Type<(typeof Api.Templates.createTemplate)["success"]["schema"]>>>
+  readonly CreateTemplateSignature: Holds<Same<Signed<Models.CreateTemplateSignature>, Entry<(typeof Api.Templates.createTemplate)>>>
   readonly GetTemplatesListResponse: Holds<Same<Models.GetTemplatesListResponse, Schema.Schema.Type<(typeof Api.Templates.getTemplatesList)["success"]["schema"]>>>
+  readonly GetTemplatesListSignature: Holds<Same<Signed<Models.GetTemplatesListSignature>, Entry<(typeof Api.Templates.getTemplatesList)>>>
   readonly DeleteTemplateResponse: Holds<Same<Models.DeleteTemplateResponse, Schema.Schema.Type<(typeof Api.Templates.deleteTemplate)["success"]["schema"]>>>
+  readonly DeleteTemplateSignature: Holds<Same<Signed<Models.DeleteTemplateSignature>, Entry<(typeof Api.Templates.deleteTemplate)>>>
   readonly GetTemplateResponse: Holds<Same<Models.GetTemplateResponse, Schema.Schema.Type<(typeof Api.Templates.getTemplate)["success"]["schema"]>>>
+  readonly GetTemplateSignature: Holds<Same<Signed<Models.GetTemplateSignature>, Entry<(typeof Api.Templates.getTemplate)>>>
   readonly UpdateTemplateRequest: Holds<Same<Models.UpdateTemplateRequest, Operation.InputOf<(typeof Api.Templates.updateTemplate)>>>
   readonly UpdateTemplateResponse: Holds<Same<Models.UpdateTemplateResponse, Schema.Schema.Type<(typeof Api.Templates.updateTemplate)["success"]["schema"]>>>
+  readonly UpdateTemplateSignature: Holds<Same<Signed<Models.UpdateTemplateSignature>, Entry<(typeof Api.Templates.updateTemplate)>>>
   readonly SendViberMessageRequest: Holds<Same<Models.SendViberMessageRequest, Operation.InputOf<(typeof Api.Viber.sendViberMessage)>>>
   readonly SendViberMessageResponse: Holds<Same<Models.SendViberMessageResponse, Schema.Schema.Type<(typeof Api.Viber.sendViberMessage)["success"]["schema"]>>>
+  readonly SendViberMessageSignature: Holds<Same<Signed<Models.SendViberMessageSignature>, Entry<(typeof Api.Viber.sendViberMessage)>>>
   readonly SendViberCampaignRequest: Holds<Same<Models.SendViberCampaignRequest, Operation.InputOf<(typeof Api.Viber.sendViberCampaign)>>>
   readonly SendViberCampaignResponse: Holds<Same<Models.SendViberCampaignResponse, Schema.Schema.Type<(typeof Api.Viber.sendViberCampaign)["success"]["schema"]>>>
+  readonly SendViberCampaignSignature: Holds<Same<Signed<Models.SendViberCampaignSignature>, Entry<(typeof Api.Viber.sendViberCampaign)>>>
   readonly EstimateViberCampaignRequest: Holds<Same<Models.EstimateViberCampaignRequest, Operation.InputOf<(typeof Api.Viber.estimateViberCampaign)>>>
   readonly EstimateViberCampaignResponse: Holds<Same<Models.EstimateViberCampaignResponse, Schema.Schema.Type<(typeof Api.Viber.estimateViberCampaign)["success"]["schema"]>>>
+  readonly EstimateViberCampaignSignature: Holds<Same<Signed<Models.EstimateViberCampaignSignature>, Entry<(typeof Api.Viber.estimateViberCampaign)>>>
   readonly EstimateViberMessageRequest: Holds<Same<Models.EstimateViberMessageRequest, Operation.InputOf<(typeof Api.Viber.estimateViberMessage)>>>
   readonly EstimateViberMessageResponse: Holds<Same<Models.EstimateViberMessageResponse, Schema.Schema.Type<(typeof Api.Viber.estimateViberMessage)["success"]["schema"]>>>
+  readonly EstimateViberMessageSignature: Holds<Same<Signed<Models.EstimateViberMessageSignature>, Entry<(typeof Api.Viber.estimateViberMessage)>>>
   readonly DeleteScheduledViberCampaignResponse: Holds<Same<Models.DeleteScheduledViberCampaignResponse, Schema.Schema.Type<(typeof Api.Viber.deleteScheduledViberCampaign)["success"]["schema"]>>>
+  readonly DeleteScheduledViberCampaignSignature: Holds<Same<Signed<Models.DeleteScheduledViberCampaignSignature>, Entry<(typeof Api.Viber.deleteScheduledViberCampaign)>>>
   readonly DeleteScheduledViberMessageResponse: Holds<Same<Models.DeleteScheduledViberMessageResponse, Schema.Schema.Type<(typeof Api.Viber.deleteScheduledViberMessage)["success"]["schema"]>>>
+  readonly DeleteScheduledViberMessageSignature: Holds<Same<Signed<Models.DeleteScheduledViberMessageSignature>, Entry<(typeof Api.Viber.deleteScheduledViberMessage)>>>
   readonly SendWhatsappMessageRequest: Holds<Same<Models.SendWhatsappMessageRequest, Operation.InputOf<(typeof Api.Whatsapp.sendWhatsappMessage)>>>
   readonly SendWhatsappMessageResponse: Holds<Same<Models.SendWhatsappMessageResponse, Schema.Schema.Type<(typeof Api.Whatsapp.sendWhatsappMessage)["success"]["schema"]>>>
+  readonly SendWhatsappMessageSignature: Holds<Same<Signed<Models.SendWhatsappMessageSignature>, Entry<(typeof Api.Whatsapp.sendWhatsappMessage)>>>
   readonly EstimateWhatsappMessageRequest: Holds<Same<Models.EstimateWhatsappMessageRequest, Operation.InputOf<(typeof Api.Whatsapp.estimateWhatsappMessage)>>>
   readonly EstimateWhatsappMessageResponse: Holds<Same<Models.EstimateWhatsappMessageResponse, Schema.Schema.Type<(typeof Api.Whatsapp.estimateWhatsappMessage)["success"]["schema"]>>>
+  readonly EstimateWhatsappMessageSignature: Holds<Same<Signed<Models.EstimateWhatsappMessageSignature>, Entry<(typeof Api.Whatsapp.estimateWhatsappMessage)>>>
   readonly DeleteScheduledWhatsappMessageResponse: Holds<Same<Models.DeleteScheduledWhatsappMessageResponse, Schema.Schema.Type<(typeof Api.Whatsapp.deleteScheduledWhatsappMessage)["success"]["schema"]>>>
+  readonly DeleteScheduledWhatsappMessageSignature: Holds<Same<Signed<Models.DeleteScheduledWhatsappMessageSignature>, Entry<(typeof Api.Whatsapp.deleteScheduledWhatsappMessage)>>>
 }

@@ -20,6 +20,7 @@ import * as FetchClient from "@smscx/client/FetchClient"
 import * as ClientLayers from "@smscx/client/SmsCx"
 import * as Api from "@smscx/core/Api"
 import { InvalidOptionsError } from "@smscx/core/Errors"
+import type * as Models from "@smscx/core/Models"
 import type * as Operation from "@smscx/core/Operation"
 import * as Transport from "@smscx/transport/Transport"
 import * as Cause from "effect/Cause"
@@ -119,7 +120,10 @@ const withEnvironment = (options: Options): Options & { readonly log: LogLevelNa
   return { ...filled.right, log: log as LogLevelName }
 }
 
-type Args<O extends Operation.Any> = [...Operation.Args<O>, options?: CallOptions]
+type Args<S extends Operation.Signature> = [...S["args"], options?: CallOptions]
+
+/** An item of a paged list's page (an element of its `data`). */
+type ItemOf<S extends Operation.Signature> = S["response"] extends { readonly data: ReadonlyArray<infer A> } ? A : never
 
 /**
  * The paginators of a cursor-paged list: async iterables that fetch a page only when the loop
@@ -127,11 +131,11 @@ type Args<O extends Operation.Any> = [...Operation.Args<O>, options?: CallOption
  * @since 0.1.0
  * @category models
  */
-export interface Paginated<O extends Operation.Any> {
+export interface Paginated<S extends Operation.Signature> {
   /** `for await (const page of client.reports.getAdvancedReport.pages({ ... }))` */
-  readonly pages: (...args: Args<O>) => AsyncIterable<ApiService.PageOf<O>>
+  readonly pages: (...args: Args<S>) => AsyncIterable<S["response"]>
   /** `for await (const row of client.reports.getAdvancedReport.all({ ... }))` */
-  readonly all: (...args: Args<O>) => AsyncIterable<ApiService.ItemOf<O>>
+  readonly all: (...args: Args<S>) => AsyncIterable<ItemOf<S>>
 }
 
 /**
@@ -139,24 +143,26 @@ export interface Paginated<O extends Operation.Any> {
  * @since 0.1.0
  * @category models
  */
-export interface Streamed<O extends Operation.Any> {
+export interface Streamed<S extends Operation.Signature> {
   /** `const file = await client.reports.exportAdvancedReportToCSV.stream({ ... })` */
-  readonly stream: (...args: Args<O>) => Promise<FileStream>
+  readonly stream: (...args: Args<S>) => Promise<FileStream>
 }
 
 /**
- * A method of the facade.
+ * A method of the facade, from its operation's signature (`Method<SendSmsSignature>`): the
+ * types read only the signature's written-out types, never the operation's schemas, so that
+ * type-checking a program that uses the client stays fast.
  * @since 0.1.0
  * @category models
  */
-export type Method<O extends Operation.Any> =
-  & ((...args: Args<O>) => Promise<Operation.SuccessOf<O>>)
+export type Method<S extends Operation.Signature> =
+  & ((...args: Args<S>) => Promise<S["response"]>)
   & {
     /** The result with the response's status, headers, request id, rate limit and idempotency id. */
-    readonly withResponse: (...args: Args<O>) => Promise<Transport.WithResponse<Operation.SuccessOf<O>>>
+    readonly withResponse: (...args: Args<S>) => Promise<Transport.WithResponse<S["response"]>>
   }
-  & (O["paging"] extends true ? Paginated<O> : {})
-  & (O["success"] extends { readonly _tag: "File" } ? Streamed<O> : {})
+  & (S["paging"] extends true ? Paginated<S> : {})
+  & (S["file"] extends true ? Streamed<S> : {})
 
 /**
  * API groups by the name they take on the client: `{ sms: Sms, otp: Otp }` with the groups'
@@ -172,9 +178,17 @@ type AliasPair = {
   [G in keyof Aliases]: { [A in keyof Aliases[G]]: [A, Aliases[G][A]] }[keyof Aliases[G]]
 }[keyof Aliases]
 
+/**
+ * The signature of a group's method: by its key, an operationId (what `Api`'s groups are keyed
+ * by), so that the operation's entry is never expanded; else by the entry's id.
+ */
+type SignatureAt<Ops extends ApiService.Operations, K extends keyof Ops> = K extends keyof Models.Named ?
+  Models.Named[K]
+  : Operation.SignatureOf<Ops[K]["id"]>
+
 type GroupOf<Ops extends ApiService.Operations> =
-  & { readonly [K in keyof Ops]: Method<Ops[K]> }
-  & { readonly [P in AliasPair as P[1] extends keyof Ops ? P[0] : never]: Method<Ops[P[1] & keyof Ops]> }
+  & { readonly [K in keyof Ops]: Method<SignatureAt<Ops, K>> }
+  & { readonly [P in AliasPair as P[1] extends keyof Ops ? P[0] : never]: Method<SignatureAt<Ops, P[1] & keyof Ops>> }
 
 /**
  * The key of a client's method that runs an effect on its runtime (for the SDK's own modules).
