@@ -15,6 +15,9 @@
  *   openai (ESM, each npm-installed in a temp project, installs.ts). Target: below stripe.
  * - `install` (install-size.ts): packages and MB of `npm install --omit=dev` of the packed Promise
  *   client, stripe and openai. Target: <= 3 packages, <= 10 MB.
+ * - `typecheck` (typecheck.ts): `tsc --noEmit` of a 4-line program using the packed Promise
+ *   client, stripe or openai (the same installs), and of an empty program, the floor: wall and
+ *   check time, types, instantiations. Target: the SDK's within 1 s.
  * - `sandbox` (sandbox-load.ts): POST /sms at 64 in flight against the sandbox, Prism and a bare
  *   `node:http` server, req/s and p50/p99; the sandbox's RSS after. Targets: >= 4x Prism's req/s,
  *   >= 0.4x the bare server's.
@@ -41,8 +44,19 @@ import * as InstallSize from "./install-size.js"
 import * as PerCall from "./per-call.js"
 import * as SandboxAccounting from "./sandbox-accounting.js"
 import * as SandboxLoad from "./sandbox-load.js"
+import * as Typecheck from "./typecheck.js"
 
-const sections = ["per-call", "decoding", "bundle", "import", "install", "sandbox", "accounting", "bulk"] as const
+const sections = [
+  "per-call",
+  "decoding",
+  "bundle",
+  "import",
+  "install",
+  "typecheck",
+  "sandbox",
+  "accounting",
+  "bulk"
+] as const
 type Section = (typeof sections)[number]
 
 /**
@@ -149,6 +163,7 @@ if (selected.has("decoding")) await decoding()
 if (selected.has("bundle")) await bundles()
 if (selected.has("import")) await ColdImport.run(quick ? 5 : 15)
 if (selected.has("install")) await InstallSize.run()
+if (selected.has("typecheck")) await Typecheck.run(quick ? 3 : 7)
 if (selected.has("sandbox")) await SandboxLoad.run(SandboxLoad.settingsOf(quick))
 if (selected.has("accounting")) {
   await SandboxAccounting.run(quick ? { sends: 2000, pairs: 300 } : { sends: 10_000, pairs: 1000 })
