@@ -7,9 +7,11 @@
  * - `build/cjs`: CommonJS, the ESM output transpiled file by file with esbuild.
  *
  * `build/esm` and `build/cjs` carry a nested package.json (`"type": "module"` / `"commonjs"`),
- * as Effect's packages do; the declarations are copied into `build/cjs` too, so that `require`
- * resolves to CommonJS declarations and `import` to ES module ones (with one set in `build/dts`
- * for both, as Effect ships, attw reports "Masquerading as CJS" for node16 `import`). Before
+ * as Effect's packages do. The declarations ship once (see `esmDeclarationStubs`): `build/dts`
+ * holds CommonJS declarations, `build/esm` an ES module stub per public module that re-exports
+ * them, so that attw finds the declarations of each condition in its JavaScript's format (one set
+ * for both, as Effect ships, is "Masquerading as CJS" for node16 `import`). The Promise package
+ * still copies its declarations into `build/cjs` (`copyDeclarationsToCjs`). Before
  * compiling, writes `packages/transport/src/internal/version.ts` from the transport package's
  * version (the User-Agent's) and `packages/sandbox/src/internal/version.ts` from the sandbox's (its
  * CLI's `--version`), and copies the root LICENSE into each package (what its tarball ships, with
@@ -90,6 +92,33 @@ const rewrite = (value: unknown, extension: string): unknown => {
   return Object.fromEntries(Object.entries(value).map(([key, target]) => [key, rewrite(target, extension)]))
 }
 
+/**
+ * How each package ships its declarations, once: `build/dts` (as tsc writes them) are CommonJS
+ * declarations (a nested package.json says so), what `require` and `types` resolve to, as Effect's
+ * own are; `import` resolves to a stub per public module in `build/esm`, an ES module declaration
+ * that re-exports the CommonJS one (an ES module may import CommonJS; the reverse fails under
+ * node16 with skipLibCheck off). attw then sees each condition's types in its JavaScript's format.
+ */
+const esmDeclarationStubs = (dts: string, esm: string) => {
+  for (const file of readdirSync(dts).filter((f) => f.endsWith(".d.ts"))) {
+    const module = file.slice(0, -".d.ts".length)
+    writeFileSync(join(esm, file), `export * from "../dts/${module}.js"\n`)
+  }
+}
+
+/**
+ * The Promise package's layout (its build is another change's): the declarations copied next to
+ * the CommonJS output, where a nested package.json makes them CommonJS declarations for `require`
+ * (`build/dts` ones are ES module declarations, for `import`). Same depth, so the declaration
+ * maps stay valid.
+ */
+const copyDeclarationsToCjs = (dts: string, cjs: string) => {
+  for (const file of filesOf(dts, [".d.ts", ".d.ts.map"])) {
+    mkdirSync(join(cjs, file, ".."), { recursive: true })
+    copyFileSync(join(dts, file), join(cjs, file))
+  }
+}
+
 for (const name of packages) {
   const build = join(root, "packages", name, "build")
   const esm = join(build, "esm")
@@ -105,14 +134,10 @@ for (const name of packages) {
     sourcemap: true,
     logLevel: "warning"
   })
-  // The declarations again next to the CommonJS output, where a nested package.json makes them
-  // CommonJS declarations: `require` gets types of the right module format (`build/dts` ones are
-  // ES module declarations, for `import`). Same depth, so the declaration maps stay valid.
   const dts = join(build, "dts")
-  for (const file of filesOf(dts, [".d.ts", ".d.ts.map"])) {
-    mkdirSync(join(cjs, file, ".."), { recursive: true })
-    copyFileSync(join(dts, file), join(cjs, file))
-  }
+  const declarationsOnce = name !== "promise"
+  if (declarationsOnce) esmDeclarationStubs(dts, esm)
+  else copyDeclarationsToCjs(dts, cjs)
   // A nested package.json is also the scope of `#imports` for the files under it, so the
   // package's `imports` (`./src/internal/x.ts`) go there too, rewritten to the built files.
   const { imports } = JSON.parse(readFileSync(join(root, "packages", name, "package.json"), "utf8")) as {
@@ -121,7 +146,7 @@ for (const name of packages) {
   const nested = (manifest: Record<string, unknown>, extension: string) =>
     JSON.stringify(imports === undefined ? manifest : { ...manifest, imports: rewrite(imports, extension) }, null, 2) +
     "\n"
-  writeFileSync(join(dts, "package.json"), nested({ type: "module" }, ".d.ts"))
+  writeFileSync(join(dts, "package.json"), nested({ type: declarationsOnce ? "commonjs" : "module" }, ".d.ts"))
   writeFileSync(join(esm, "package.json"), nested({ type: "module", sideEffects: false }, ".js"))
   writeFileSync(join(cjs, "package.json"), nested({ type: "commonjs", sideEffects: false }, ".js"))
   for (const dir of [esm, cjs]) {
