@@ -400,11 +400,22 @@ export type InputArgs<O extends Any> = O["input"] extends { readonly _tag: "None
   : [request: RequestOf<O>]
 
 /**
- * All the arguments of a method derived from an operation.
+ * All the arguments of a method derived from an operation, as its entry's schemas type them.
+ * @since 0.4.0
+ * @category type-level
+ */
+export type RawArgs<O extends Any> = [...PathArgs<O>, ...InputArgs<O>]
+
+/**
+ * All the arguments of a method derived from an operation: its signature's where it has one
+ * (see `Signature`, which the generated `Models` writes out and a check holds equal to `RawArgs`),
+ * so that the path parameters' schemas need not be expanded.
  * @since 0.1.0
  * @category type-level
  */
-export type Args<O extends Any> = [...PathArgs<O>, ...InputArgs<O>]
+export type Args<O extends Any> = O["id"] extends keyof NamedTypes
+  ? NamedTypes[O["id"]] extends { readonly args: infer A extends ReadonlyArray<unknown> } ? A : RawArgs<O>
+  : RawArgs<O>
 
 /**
  * What the method succeeds with, as the operation's schema types it.

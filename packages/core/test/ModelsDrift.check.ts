@@ -14,7 +14,7 @@ import type * as Shapes from "../src/Shapes.js"
 type Same<A, B> = [A] extends [B] ? [B] extends [A] ? true : false : false
 type Holds<T extends true> = T
 /** What a signature says of the arguments, paging and file: from the entry, then as written. */
-type Entry<O extends Operation.Any> = [Operation.Args<O>, O["paging"], O["success"] extends { readonly _tag: "File" } ? true : false]
+type Entry<O extends Operation.Any> = [Operation.RawArgs<O>, O["paging"], O["success"] extends { readonly _tag: "File" } ? true : false]
 type Signed<S extends Operation.Signature> = [S["args"], S["paging"], S["file"]]
 
 export interface Components {
