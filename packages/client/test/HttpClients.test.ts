@@ -243,5 +243,12 @@ describe("NodeHttpClient.layerWith and trace propagation", () => {
       yield* call(false)
       const [untraced] = received.splice(0)
       assert.isUndefined(untraced!.headers["traceparent"])
+      // outside any span, with no tracer installed, the call makes no span but still starts a trace
+      yield* call()
+      yield* call()
+      const roots = received.splice(0).map((request) => String(request.headers["traceparent"]))
+      for (const root of roots) assert.match(root, /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/)
+      assert.notStrictEqual(roots[0]!.slice(3, 35), roots[1]!.slice(3, 35))
+      assert.notStrictEqual(roots[0]!.slice(3, 35), String(traced!.headers["traceparent"]).slice(3, 35))
     }).pipe(Effect.scoped))
 })

@@ -33,22 +33,22 @@ interface Plan {
 
 /** @internal */
 export const run = <A>(plan: Plan, attempt: Effect.Effect<A, unknown>): Effect.Effect<A, unknown> =>
-  Effect.suspend(() => {
+  Effect.withFiberRuntime((fiber) => {
     const { beforeAttempt, deadline, operation, policy } = plan
+    // the call's own span, if it has one (annotateCurrentSpan would bundle more to find the same)
+    const span = fiber.currentSpan?._tag === "Span" ? fiber.currentSpan : undefined
     let attemptsMade = 0
     const numberedAttempt = Effect.suspend(() => {
       attemptsMade++
       return attempt
     })
     const nextAttempt = beforeAttempt === undefined ? numberedAttempt : Effect.zipRight(beforeAttempt, numberedAttempt)
-    const reportingAttempts = <B>(effect: Effect.Effect<B, unknown>) =>
-      effect.pipe(
-        Effect.mapError((error) => RetryPolicy.withAttempts(error, attemptsMade)),
-        // the call's own span (annotateCurrentSpan would bundle more to find the same one)
-        Effect.onExit(() =>
-          Effect.option(Effect.map(Effect.currentSpan, (span) => span.attribute("smscx.attempts", attemptsMade)))
-        )
-      )
+    const reportingAttempts = <B>(effect: Effect.Effect<B, unknown>) => {
+      const counted = Effect.mapError(effect, (error) => RetryPolicy.withAttempts(error, attemptsMade))
+      return span === undefined
+        ? counted
+        : Effect.onExit(counted, () => Effect.sync(() => span.attribute("smscx.attempts", attemptsMade)))
+    }
     // most calls: one attempt that succeeds, and neither a clock read nor a schedule
     if (policy === undefined && deadline === undefined) return reportingAttempts(nextAttempt)
     return Effect.gen(function*() {
