@@ -104,18 +104,25 @@ const traceparentOf = (span: Tracer.Span): string => `00-${span.traceId}-${span.
 const nativeTracer = Context.get(DefaultServices.liveServices, Tracer.Tracer)
 
 const hexOfByte = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"))
-const idBytes = new Uint8Array(24)
+
+/** Random bytes for 128 pairs of ids, drawn at once: one draw per call costs more than the ids. */
+const idBytes = new Uint8Array(24 * 128)
+let idOffset = idBytes.length
 
 /**
  * The trace context a root span of Effect's own tracer would send (a new random trace id and
  * span id, sampled), made without the span: see `spanned`.
  */
 const rootTraceparent = (): string => {
-  crypto.getRandomValues(idBytes)
+  if (idOffset === idBytes.length) {
+    crypto.getRandomValues(idBytes)
+    idOffset = 0
+  }
   let header = "00-"
-  for (let i = 0; i < 16; i++) header += hexOfByte[idBytes[i]!]
+  for (let i = idOffset; i < idOffset + 16; i++) header += hexOfByte[idBytes[i]!]
   header += "-"
-  for (let i = 16; i < 24; i++) header += hexOfByte[idBytes[i]!]
+  for (let i = idOffset + 16; i < idOffset + 24; i++) header += hexOfByte[idBytes[i]!]
+  idOffset += 24
   return header + "-01"
 }
 
