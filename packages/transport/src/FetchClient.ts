@@ -57,6 +57,74 @@ const readLimited = async (response: Response, limit: number): Promise<Uint8Arra
   return concat(chunks, size)
 }
 
+/** What one request sends, as `exchange` needs it. */
+interface Outgoing {
+  readonly fetch: typeof globalThis.fetch
+  readonly request: HttpClientRequest.HttpClientRequest
+  readonly url: URL
+  readonly headers: Record<string, string>
+  readonly body: Uint8Array | string | undefined
+  readonly deadline: Option.Option<Duration.Duration>
+  readonly limit: number
+  readonly streamed: boolean
+}
+
+/**
+ * One request and its answer. A module function rather than a closure per call: under a loader
+ * that keeps function names (tsx), each named closure costs a defineProperty.
+ */
+const exchange = async (outgoing: Outgoing, controller: AbortController) => {
+  const { body, deadline, fetch, headers, limit, request, streamed, url } = outgoing
+  const timer = Option.isSome(deadline)
+    ? setTimeout(
+      () => controller.abort(new HttpTimeout.TimeoutCause(deadline.value)),
+      Duration.toMillis(deadline.value)
+    )
+    : undefined
+  // a fetch that does not honour its signal (a test double, a wrapper) still ends on time
+  const aborted = new Promise<never>((_, reject) => {
+    controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true })
+  })
+  aborted.catch(() => {})
+  try {
+    const response = await Promise.race([
+      fetch(url, {
+        method: request.method,
+        headers,
+        ...(body === undefined ? {} : { body: body as BodyInit }),
+        signal: controller.signal
+      }),
+      aborted
+    ])
+    if (streamed) {
+      // the deadline covered the wait for the headers; the body is read at the caller's pace
+      if (timer !== undefined) clearTimeout(timer)
+      let streamedResponse: StreamedResponse | undefined = undefined
+      const body = response.body
+      streamedResponse = new StreamedResponse(
+        request,
+        response.status,
+        Headers.fromInput(response.headers),
+        body === null
+          ? Stream.empty
+          : Stream.fromReadableStream(() => body, streamError(request, () => streamedResponse!)),
+        () => controller.abort(),
+        limit
+      )
+      return streamedResponse
+    }
+    // the deadline covers the whole answer, not only its headers
+    const bytes = await Promise.race([readLimited(response, limit), aborted])
+    if (bytes === undefined) throw new HttpLimits.ResponseTooLargeCause(limit)
+    return new BufferedResponse(request, response.status, () => Headers.fromInput(response.headers), bytes)
+  } catch (error) {
+    // what aborted the request, rather than the fetch's AbortError
+    throw controller.signal.aborted ? controller.signal.reason : error
+  } finally {
+    if (timer !== undefined) clearTimeout(timer)
+  }
+}
+
 const send = (
   fetch: typeof globalThis.fetch,
   request: HttpClientRequest.HttpClientRequest,
@@ -73,61 +141,13 @@ const send = (
   const headers: Record<string, string> = contentType === undefined || request.headers["content-type"] !== undefined
     ? request.headers
     : { ...request.headers, "content-type": contentType }
+  const outgoing: Outgoing = { fetch, request, url: url.right, headers, body, deadline, limit, streamed }
   // One controller, aborted by the call's interruption or by our own timer (not a second one of
   // tryPromise's per call). Not AbortSignal.timeout + AbortSignal.any: on Node 20 the timeout
   // signal can be garbage collected before it fires, and the deadline never comes.
-  const exchange = async (controller: AbortController) => {
-    const timer = Option.isSome(deadline)
-      ? setTimeout(
-        () => controller.abort(new HttpTimeout.TimeoutCause(deadline.value)),
-        Duration.toMillis(deadline.value)
-      )
-      : undefined
-    // a fetch that does not honour its signal (a test double, a wrapper) still ends on time
-    const aborted = new Promise<never>((_, reject) => {
-      controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true })
-    })
-    aborted.catch(() => {})
-    try {
-      const response = await Promise.race([
-        fetch(url.right, {
-          method: request.method,
-          headers,
-          ...(body === undefined ? {} : { body: body as BodyInit }),
-          signal: controller.signal
-        }),
-        aborted
-      ])
-      if (streamed) {
-        // the deadline covered the wait for the headers; the body is read at the caller's pace
-        if (timer !== undefined) clearTimeout(timer)
-        let streamedResponse: StreamedResponse | undefined = undefined
-        const onError = streamError(request, () => streamedResponse!)
-        const body = response.body
-        streamedResponse = new StreamedResponse(
-          request,
-          response.status,
-          Headers.fromInput(response.headers),
-          body === null ? Stream.empty : Stream.fromReadableStream(() => body, onError),
-          () => controller.abort(),
-          limit
-        )
-        return streamedResponse
-      }
-      // the deadline covers the whole answer, not only its headers
-      const bytes = await Promise.race([readLimited(response, limit), aborted])
-      if (bytes === undefined) throw new HttpLimits.ResponseTooLargeCause(limit)
-      return new BufferedResponse(request, response.status, () => Headers.fromInput(response.headers), bytes)
-    } catch (error) {
-      // what aborted the request, rather than the fetch's AbortError
-      throw controller.signal.aborted ? controller.signal.reason : error
-    } finally {
-      if (timer !== undefined) clearTimeout(timer)
-    }
-  }
   return Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>((resume) => {
     const controller = new AbortController()
-    exchange(controller).then(
+    exchange(outgoing, controller).then(
       (response) => resume(Effect.succeed(response)),
       (cause) => resume(Effect.fail(requestError(request, "Transport", cause)))
     )

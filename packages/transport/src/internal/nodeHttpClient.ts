@@ -15,6 +15,82 @@ import * as HttpLimits from "../HttpLimits.js"
 import * as HttpTimeout from "../HttpTimeout.js"
 import { bodyOf, BufferedResponse, makeClient, requestError, StreamedResponse, streamError } from "./bufferedClient.js"
 
+/**
+ * One request and its answer: what its listeners share. A class, so that a call makes no named
+ * closures (under a loader that keeps function names, as tsx does, each costs a defineProperty).
+ */
+class Exchange {
+  done = false
+  timer: ReturnType<typeof setTimeout> | undefined = undefined
+  nodeRequest!: Http.ClientRequest
+
+  constructor(
+    readonly request: HttpClientRequest.HttpClientRequest,
+    readonly limit: number,
+    readonly resume: (
+      effect: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>
+    ) => void
+  ) {}
+
+  finish(effect: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>) {
+    if (this.done) return
+    this.done = true
+    if (this.timer !== undefined) clearTimeout(this.timer)
+    this.resume(effect)
+  }
+
+  fail(cause: unknown) {
+    this.finish(Effect.fail(requestError(this.request, "Transport", cause)))
+  }
+
+  /** Ends the request with `cause`: the deadline passed, or the answer is too large. */
+  abandon(cause: unknown) {
+    this.fail(cause)
+    this.nodeRequest.destroy()
+  }
+
+  streamed(response: Http.IncomingMessage) {
+    // the deadline covered the wait for the headers; the body is read at the caller's pace
+    const request = this.request
+    const nodeRequest = this.nodeRequest
+    let streamedResponse: StreamedResponse | undefined = undefined
+    streamedResponse = new StreamedResponse(
+      request,
+      response.statusCode ?? 0,
+      Headers.fromInput(response.headers as Record<string, string | ReadonlyArray<string> | undefined>),
+      Stream.fromAsyncIterable(response as AsyncIterable<Uint8Array>, streamError(request, () => streamedResponse!)),
+      () => nodeRequest.destroy(),
+      this.limit
+    )
+    this.finish(Effect.succeed(streamedResponse))
+  }
+
+  buffered(response: Http.IncomingMessage) {
+    const limit = this.limit
+    if (Number(response.headers["content-length"] ?? Number.NaN) > limit) {
+      return this.abandon(new HttpLimits.ResponseTooLargeCause(limit))
+    }
+    const chunks: Array<Buffer> = []
+    let size = 0
+    response.on("data", (chunk: Buffer) => {
+      size += chunk.byteLength
+      // stop reading at the limit: a hostile server cannot make the client buffer more
+      if (size > limit) return this.abandon(new HttpLimits.ResponseTooLargeCause(limit))
+      chunks.push(chunk)
+    })
+    response.on("error", (cause) => this.fail(cause))
+    response.on("end", () =>
+      this.finish(Effect.succeed(
+        new BufferedResponse(
+          this.request,
+          response.statusCode ?? 0,
+          () => Headers.fromInput(response.headers as Record<string, string | ReadonlyArray<string> | undefined>),
+          Buffer.concat(chunks)
+        )
+      )))
+  }
+}
+
 const send = (
   agents: Agents,
   request: HttpClientRequest.HttpClientRequest,
@@ -37,70 +113,26 @@ const send = (
       headers["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength)
     }
     const https = url.right.protocol === "https:"
+    const exchange = new Exchange(request, limit, resume)
     const nodeRequest = (https ? Https : Http).request(url.right, {
       method: request.method,
       headers,
       agent: https ? agents.https : agents.http
     })
-    let done = false
-    const finish = (effect: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>) => {
-      if (done) return
-      done = true
-      if (timer !== undefined) clearTimeout(timer)
-      resume(effect)
-    }
-    const fail = (cause: unknown) => finish(Effect.fail(requestError(request, "Transport", cause)))
+    exchange.nodeRequest = nodeRequest
     // the transport's deadline, enforced here with one timer instead of racing fibers
-    const timer = Option.isSome(deadline)
-      ? setTimeout(() => {
-        fail(new HttpTimeout.TimeoutCause(deadline.value))
-        nodeRequest.destroy()
-      }, Duration.toMillis(deadline.value))
-      : undefined
-    nodeRequest.on("error", fail)
-    nodeRequest.on("response", (response) => {
-      if (streamed) {
-        // the deadline covered the wait for the headers; the body is read at the caller's pace
-        let streamedResponse: StreamedResponse | undefined = undefined
-        const onError = streamError(request, () => streamedResponse!)
-        streamedResponse = new StreamedResponse(
-          request,
-          response.statusCode ?? 0,
-          Headers.fromInput(response.headers as Record<string, string | ReadonlyArray<string> | undefined>),
-          Stream.fromAsyncIterable(response as AsyncIterable<Uint8Array>, onError),
-          () => nodeRequest.destroy(),
-          limit
-        )
-        return finish(Effect.succeed(streamedResponse))
-      }
-      const chunks: Array<Buffer> = []
-      let size = 0
-      const tooLarge = () => {
-        fail(new HttpLimits.ResponseTooLargeCause(limit))
-        nodeRequest.destroy()
-      }
-      if (Number(response.headers["content-length"] ?? Number.NaN) > limit) return tooLarge()
-      response.on("data", (chunk: Buffer) => {
-        size += chunk.byteLength
-        // stop reading at the limit: a hostile server cannot make the client buffer more
-        if (size > limit) return tooLarge()
-        chunks.push(chunk)
-      })
-      response.on("error", fail)
-      response.on("end", () =>
-        finish(Effect.succeed(
-          new BufferedResponse(
-            request,
-            response.statusCode ?? 0,
-            () => Headers.fromInput(response.headers as Record<string, string | ReadonlyArray<string> | undefined>),
-            Buffer.concat(chunks)
-          )
-        )))
-    })
+    if (Option.isSome(deadline)) {
+      exchange.timer = setTimeout(
+        () => exchange.abandon(new HttpTimeout.TimeoutCause(deadline.value)),
+        Duration.toMillis(deadline.value)
+      )
+    }
+    nodeRequest.on("error", (cause) => exchange.fail(cause))
+    nodeRequest.on("response", (response) => streamed ? exchange.streamed(response) : exchange.buffered(response))
     nodeRequest.end(body)
     return Effect.sync(() => {
-      done = true
-      if (timer !== undefined) clearTimeout(timer)
+      exchange.done = true
+      if (exchange.timer !== undefined) clearTimeout(exchange.timer)
       nodeRequest.destroy()
     })
   })
