@@ -14,6 +14,7 @@ import * as Https from "node:https"
 import * as HttpLimits from "../HttpLimits.js"
 import * as HttpTimeout from "../HttpTimeout.js"
 import { bodyOf, BufferedResponse, makeClient, requestError, StreamedResponse, streamError } from "./bufferedClient.js"
+import * as RequestTarget from "./requestTarget.js"
 
 /**
  * One request and its answer: what its listeners share. A class, so that a call makes no named
@@ -99,8 +100,13 @@ const send = (
   streamed: boolean
 ) =>
   Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>((resume) => {
-    const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
-    if (url._tag === "Left") return resume(Effect.fail(requestError(request, "InvalidUrl", url.left)))
+    // the URL parsed only when its origin is new or its path needs the parser
+    let target: RequestTarget.Target | URL | undefined = RequestTarget.targetOf(agents.origin, request)
+    if (target === undefined) {
+      const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
+      if (url._tag === "Left") return resume(Effect.fail(requestError(request, "InvalidUrl", url.left)))
+      target = url.right
+    }
     const body = bodyOf(request)
     if (body === null) {
       return resume(Effect.fail(requestError(request, "Encode", `unsupported body ${request.body._tag}`)))
@@ -108,17 +114,33 @@ const send = (
     // node copies the headers it is given: a copy of ours only when a body adds to them
     let headers: Record<string, string> = request.headers
     if (body !== undefined) {
-      headers = { ...request.headers }
+      // assigned rather than spread: on Node 20 adding to a spread copy is V8's slow path (~2 us)
+      headers = Object.assign({}, request.headers)
       if (request.body.contentType !== undefined) headers["content-type"] ??= request.body.contentType
       headers["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength)
     }
-    const https = url.right.protocol === "https:"
     const exchange = new Exchange(request, limit, resume)
-    const nodeRequest = (https ? Https : Http).request(url.right, {
-      method: request.method,
-      headers,
-      agent: https ? agents.https : agents.http
-    })
+    let nodeRequest: Http.ClientRequest
+    if (target instanceof URL) {
+      const https = target.protocol === "https:"
+      nodeRequest = (https ? Https : Http).request(target, {
+        method: request.method,
+        headers,
+        agent: https ? agents.https : agents.http
+      })
+    } else {
+      // spelled out: on Node 20 a spread followed by more properties takes V8's slow path (~2 us)
+      const { https, options } = target.origin
+      nodeRequest = (https ? Https : Http).request({
+        protocol: options.protocol,
+        hostname: options.hostname,
+        port: options.port,
+        path: target.path,
+        method: request.method,
+        headers,
+        agent: https ? agents.https : agents.http
+      })
+    }
     exchange.nodeRequest = nodeRequest
     // the transport's deadline, enforced here with one timer instead of racing fibers
     if (Option.isSome(deadline)) {
@@ -140,6 +162,8 @@ const send = (
 interface Agents {
   readonly http: Http.Agent
   readonly https: Https.Agent
+  /** The origin this client last sent to, parsed. */
+  readonly origin: RequestTarget.OriginCache
 }
 
 const make = (agents: Agents): HttpClient.HttpClient =>
@@ -159,7 +183,8 @@ export const layerWith = (given: { readonly httpAgent?: Http.Agent; readonly htt
       Effect.acquireRelease(
         Effect.sync(() => ({
           http: given.httpAgent ?? new Http.Agent({ keepAlive: true }),
-          https: given.httpsAgent ?? new Https.Agent({ keepAlive: true })
+          https: given.httpsAgent ?? new Https.Agent({ keepAlive: true }),
+          origin: { last: undefined }
         })),
         (agents) =>
           Effect.sync(() => {
