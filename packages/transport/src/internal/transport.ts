@@ -260,14 +260,15 @@ export const make = (
               ),
               (built) => {
                 const trace = traceHeaders(fiber)
-                // the call's headers first: the SDK's own win
+                // the call's headers first: the SDK's own win. Spelled out when the call has none:
+                // on Node 20 spreads followed by more properties take V8's slow path (~2 us)
                 const request = HttpClientRequest.setHeaders(
                   built.request,
-                  call.headers === undefined && trace === undefined ? sdkHeaders : {
-                    ...call.headers,
-                    ...trace,
-                    ...sdkHeaders
-                  }
+                  call.headers === undefined
+                    ? trace === undefined
+                      ? sdkHeaders
+                      : { traceparent: trace.traceparent, "user-agent": userAgent, accept: "application/json" }
+                    : { ...call.headers, ...trace, ...sdkHeaders }
                 )
                 const policy = !retrying
                   ? RetryPolicy.none
@@ -285,7 +286,7 @@ export const make = (
                       built.idempotencyId !== undefined,
                     deadline: call.deadline ?? resolved.deadline
                   }, attempt(operation, request, call)),
-                  (answer) => ({ ...answer, idempotencyId: built.idempotencyId })
+                  (answer) => ({ data: answer.data, response: answer.response, idempotencyId: built.idempotencyId })
                 )
               }
             )
