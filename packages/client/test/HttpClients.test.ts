@@ -97,6 +97,27 @@ describe.each(clients)("%s", (_, clientLayer) => {
       assert.deepStrictEqual(response.cookies.cookies["b"]?.value, "2")
     }).pipe(Effect.scoped, Effect.provide(clientLayer)))
 
+  it.live("one URL after another, with and without a query, each goes where it says", () =>
+    Effect.gen(function*() {
+      const url = yield* server(echo)
+      const client = yield* HttpClient.HttpClient
+      const sent = [
+        HttpClientRequest.get(`${url}/account/balance`),
+        HttpClientRequest.get(`${url}/account/balance`).pipe(HttpClientRequest.setUrlParam("q", "a b")),
+        HttpClientRequest.get(`${url}/account/balance`),
+        HttpClientRequest.get(`${url}/sms/abc`),
+        HttpClientRequest.get(`${url}/account/balance`)
+      ]
+      for (const request of sent) yield* Effect.flatMap(client.execute(request), (response) => response.text)
+      assert.deepStrictEqual(received.splice(0).map((request) => request.url), [
+        "/account/balance",
+        "/account/balance?q=a+b",
+        "/account/balance",
+        "/sms/abc",
+        "/account/balance"
+      ])
+    }).pipe(Effect.scoped, Effect.provide(clientLayer)))
+
   it("enforces the transport's deadline itself", () => {
     assert.isTrue(HttpTimeout.NativeTimeout in Effect.runSync(Effect.provide(HttpClient.HttpClient, clientLayer)))
   })

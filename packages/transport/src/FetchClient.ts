@@ -57,76 +57,6 @@ const readLimited = async (response: Response, limit: number): Promise<Uint8Arra
   return concat(chunks, size)
 }
 
-/** What one request sends, as `exchange` needs it. */
-interface Outgoing {
-  readonly fetch: typeof globalThis.fetch
-  readonly request: HttpClientRequest.HttpClientRequest
-  readonly url: URL
-  readonly headers: Record<string, string>
-  readonly body: Uint8Array | string | undefined
-  readonly deadline: Option.Option<Duration.Duration>
-  readonly limit: number
-  readonly streamed: boolean
-}
-
-/**
- * One request and its answer. A module function rather than a closure per call: under a loader
- * that keeps function names (tsx), each named closure costs a defineProperty.
- */
-const exchange = async (outgoing: Outgoing, controller: AbortController) => {
-  const { body, deadline, fetch, headers, limit, request, streamed, url } = outgoing
-  const timer = Option.isSome(deadline)
-    ? setTimeout(
-      () => controller.abort(new HttpTimeout.TimeoutCause(deadline.value)),
-      Duration.toMillis(deadline.value)
-    )
-    : undefined
-  // a fetch that does not honour its signal (a test double, a wrapper) still ends on time
-  const aborted = new Promise<never>((_, reject) => {
-    controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true })
-  })
-  aborted.catch(() => {})
-  try {
-    const response = await Promise.race([
-      // spelled out, not a spread of an optional body: on Node 20 a spread among other
-      // properties takes V8's slow path (~2 us)
-      fetch(
-        url,
-        body === undefined
-          ? { method: request.method, headers, signal: controller.signal }
-          : { method: request.method, headers, body: body as BodyInit, signal: controller.signal }
-      ),
-      aborted
-    ])
-    if (streamed) {
-      // the deadline covered the wait for the headers; the body is read at the caller's pace
-      if (timer !== undefined) clearTimeout(timer)
-      let streamedResponse: StreamedResponse | undefined = undefined
-      const body = response.body
-      streamedResponse = new StreamedResponse(
-        request,
-        response.status,
-        Headers.fromInput(response.headers),
-        body === null
-          ? Stream.empty
-          : Stream.fromReadableStream(() => body, streamError(request, () => streamedResponse!)),
-        () => controller.abort(),
-        limit
-      )
-      return streamedResponse
-    }
-    // the deadline covers the whole answer, not only its headers
-    const bytes = await Promise.race([readLimited(response, limit), aborted])
-    if (bytes === undefined) throw new HttpLimits.ResponseTooLargeCause(limit)
-    return new BufferedResponse(request, response.status, () => Headers.fromInput(response.headers), bytes)
-  } catch (error) {
-    // what aborted the request, rather than the fetch's AbortError
-    throw controller.signal.aborted ? controller.signal.reason : error
-  } finally {
-    if (timer !== undefined) clearTimeout(timer)
-  }
-}
-
 const send = (
   fetch: typeof globalThis.fetch,
   request: HttpClientRequest.HttpClientRequest,
@@ -143,13 +73,63 @@ const send = (
   const headers: Record<string, string> = contentType === undefined || request.headers["content-type"] !== undefined
     ? request.headers
     : Object.assign({}, request.headers, { "content-type": contentType })
-  const outgoing: Outgoing = { fetch, request, url: url.right, headers, body, deadline, limit, streamed }
   // One controller, aborted by the call's interruption or by our own timer (not a second one of
   // tryPromise's per call). Not AbortSignal.timeout + AbortSignal.any: on Node 20 the timeout
   // signal can be garbage collected before it fires, and the deadline never comes.
+  const exchange = async (controller: AbortController) => {
+    const timer = Option.isSome(deadline)
+      ? setTimeout(
+        () => controller.abort(new HttpTimeout.TimeoutCause(deadline.value)),
+        Duration.toMillis(deadline.value)
+      )
+      : undefined
+    // a fetch that does not honour its signal (a test double, a wrapper) still ends on time
+    const aborted = new Promise<never>((_, reject) => {
+      controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true })
+    })
+    aborted.catch(() => {})
+    try {
+      const response = await Promise.race([
+        // spelled out, not a spread of an optional body: on Node 20 a spread among other
+        // properties takes V8's slow path (~2 us)
+        fetch(
+          url.right,
+          body === undefined
+            ? { method: request.method, headers, signal: controller.signal }
+            : { method: request.method, headers, body: body as BodyInit, signal: controller.signal }
+        ),
+        aborted
+      ])
+      if (streamed) {
+        // the deadline covered the wait for the headers; the body is read at the caller's pace
+        if (timer !== undefined) clearTimeout(timer)
+        let streamedResponse: StreamedResponse | undefined = undefined
+        const onError = streamError(request, () => streamedResponse!)
+        const body = response.body
+        streamedResponse = new StreamedResponse(
+          request,
+          response.status,
+          Headers.fromInput(response.headers),
+          body === null ? Stream.empty : Stream.fromReadableStream(() => body, onError),
+          () => controller.abort(),
+          limit
+        )
+        return streamedResponse
+      }
+      // the deadline covers the whole answer, not only its headers
+      const bytes = await Promise.race([readLimited(response, limit), aborted])
+      if (bytes === undefined) throw new HttpLimits.ResponseTooLargeCause(limit)
+      return new BufferedResponse(request, response.status, () => Headers.fromInput(response.headers), bytes)
+    } catch (error) {
+      // what aborted the request, rather than the fetch's AbortError
+      throw controller.signal.aborted ? controller.signal.reason : error
+    } finally {
+      if (timer !== undefined) clearTimeout(timer)
+    }
+  }
   return Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>((resume) => {
     const controller = new AbortController()
-    exchange(outgoing, controller).then(
+    exchange(controller).then(
       (response) => resume(Effect.succeed(response)),
       (cause) => resume(Effect.fail(requestError(request, "Transport", cause)))
     )

@@ -11,86 +11,10 @@ import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as Http from "node:http"
 import * as Https from "node:https"
+import { urlToHttpOptions } from "node:url"
 import * as HttpLimits from "../HttpLimits.js"
 import * as HttpTimeout from "../HttpTimeout.js"
 import { bodyOf, BufferedResponse, makeClient, requestError, StreamedResponse, streamError } from "./bufferedClient.js"
-import * as RequestTarget from "./requestTarget.js"
-
-/**
- * One request and its answer: what its listeners share. A class, so that a call makes no named
- * closures (under a loader that keeps function names, as tsx does, each costs a defineProperty).
- */
-class Exchange {
-  done = false
-  timer: ReturnType<typeof setTimeout> | undefined = undefined
-  nodeRequest!: Http.ClientRequest
-
-  constructor(
-    readonly request: HttpClientRequest.HttpClientRequest,
-    readonly limit: number,
-    readonly resume: (
-      effect: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>
-    ) => void
-  ) {}
-
-  finish(effect: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>) {
-    if (this.done) return
-    this.done = true
-    if (this.timer !== undefined) clearTimeout(this.timer)
-    this.resume(effect)
-  }
-
-  fail(cause: unknown) {
-    this.finish(Effect.fail(requestError(this.request, "Transport", cause)))
-  }
-
-  /** Ends the request with `cause`: the deadline passed, or the answer is too large. */
-  abandon(cause: unknown) {
-    this.fail(cause)
-    this.nodeRequest.destroy()
-  }
-
-  streamed(response: Http.IncomingMessage) {
-    // the deadline covered the wait for the headers; the body is read at the caller's pace
-    const request = this.request
-    const nodeRequest = this.nodeRequest
-    let streamedResponse: StreamedResponse | undefined = undefined
-    streamedResponse = new StreamedResponse(
-      request,
-      response.statusCode ?? 0,
-      Headers.fromInput(response.headers as Record<string, string | ReadonlyArray<string> | undefined>),
-      Stream.fromAsyncIterable(response as AsyncIterable<Uint8Array>, streamError(request, () => streamedResponse!)),
-      () => nodeRequest.destroy(),
-      this.limit
-    )
-    this.finish(Effect.succeed(streamedResponse))
-  }
-
-  buffered(response: Http.IncomingMessage) {
-    const limit = this.limit
-    if (Number(response.headers["content-length"] ?? Number.NaN) > limit) {
-      return this.abandon(new HttpLimits.ResponseTooLargeCause(limit))
-    }
-    const chunks: Array<Buffer> = []
-    let size = 0
-    response.on("data", (chunk: Buffer) => {
-      size += chunk.byteLength
-      // stop reading at the limit: a hostile server cannot make the client buffer more
-      if (size > limit) return this.abandon(new HttpLimits.ResponseTooLargeCause(limit))
-      chunks.push(chunk)
-    })
-    response.on("error", (cause) => this.fail(cause))
-    response.on("end", () =>
-      this.finish(Effect.succeed(
-        new BufferedResponse(
-          this.request,
-          response.statusCode ?? 0,
-          () => Headers.fromInput(response.headers as Record<string, string | ReadonlyArray<string> | undefined>),
-          Buffer.concat(chunks)
-        )
-      )))
-  }
-}
 
 const send = (
   agents: Agents,
@@ -100,12 +24,15 @@ const send = (
   streamed: boolean
 ) =>
   Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>((resume) => {
-    // the URL parsed only when its origin is new or its path needs the parser
-    let target: RequestTarget.Target | URL | undefined = RequestTarget.targetOf(agents.origin, request)
-    if (target === undefined) {
+    // the URL parsed once for as long as the client sends to the same one (without a query)
+    let target = agents.last
+    if (
+      target === undefined || target.url !== request.url || request.urlParams.length > 0 || request.hash._tag === "Some"
+    ) {
       const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
       if (url._tag === "Left") return resume(Effect.fail(requestError(request, "InvalidUrl", url.left)))
-      target = url.right
+      target = { url: request.url, https: url.right.protocol === "https:", options: urlToHttpOptions(url.right) }
+      if (request.urlParams.length === 0 && request.hash._tag === "None") agents.last = target
     }
     const body = bodyOf(request)
     if (body === null) {
@@ -119,51 +46,94 @@ const send = (
       if (request.body.contentType !== undefined) headers["content-type"] ??= request.body.contentType
       headers["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength)
     }
-    const exchange = new Exchange(request, limit, resume)
-    let nodeRequest: Http.ClientRequest
-    if (target instanceof URL) {
-      const https = target.protocol === "https:"
-      nodeRequest = (https ? Https : Http).request(target, {
-        method: request.method,
-        headers,
-        agent: https ? agents.https : agents.http
-      })
-    } else {
-      // spelled out: on Node 20 a spread followed by more properties takes V8's slow path (~2 us)
-      const { https, options } = target.origin
-      nodeRequest = (https ? Https : Http).request({
-        protocol: options.protocol,
-        hostname: options.hostname,
-        port: options.port,
-        path: target.path,
-        method: request.method,
-        headers,
-        agent: https ? agents.https : agents.http
-      })
+    // what Node would make of the URL and these options, spelled out: on Node 20 a spread
+    // followed by more properties (as Node's own for a URL) takes V8's slow path (~2 us)
+    const { auth, hostname, path, port, protocol } = target.options
+    const nodeRequest = (target.https ? Https : Http).request({
+      protocol,
+      hostname,
+      port,
+      path,
+      auth,
+      method: request.method,
+      headers,
+      agent: target.https ? agents.https : agents.http
+    })
+    let done = false
+    const finish = (effect: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>) => {
+      if (done) return
+      done = true
+      if (timer !== undefined) clearTimeout(timer)
+      resume(effect)
     }
-    exchange.nodeRequest = nodeRequest
+    const fail = (cause: unknown) => finish(Effect.fail(requestError(request, "Transport", cause)))
     // the transport's deadline, enforced here with one timer instead of racing fibers
-    if (Option.isSome(deadline)) {
-      exchange.timer = setTimeout(
-        () => exchange.abandon(new HttpTimeout.TimeoutCause(deadline.value)),
-        Duration.toMillis(deadline.value)
-      )
-    }
-    nodeRequest.on("error", (cause) => exchange.fail(cause))
-    nodeRequest.on("response", (response) => streamed ? exchange.streamed(response) : exchange.buffered(response))
+    const timer = Option.isSome(deadline)
+      ? setTimeout(() => {
+        fail(new HttpTimeout.TimeoutCause(deadline.value))
+        nodeRequest.destroy()
+      }, Duration.toMillis(deadline.value))
+      : undefined
+    nodeRequest.on("error", fail)
+    nodeRequest.on("response", (response) => {
+      if (streamed) {
+        // the deadline covered the wait for the headers; the body is read at the caller's pace
+        let streamedResponse: StreamedResponse | undefined = undefined
+        const onError = streamError(request, () => streamedResponse!)
+        streamedResponse = new StreamedResponse(
+          request,
+          response.statusCode ?? 0,
+          Headers.fromInput(response.headers as Record<string, string | ReadonlyArray<string> | undefined>),
+          Stream.fromAsyncIterable(response as AsyncIterable<Uint8Array>, onError),
+          () => nodeRequest.destroy(),
+          limit
+        )
+        return finish(Effect.succeed(streamedResponse))
+      }
+      const chunks: Array<Buffer> = []
+      let size = 0
+      const tooLarge = () => {
+        fail(new HttpLimits.ResponseTooLargeCause(limit))
+        nodeRequest.destroy()
+      }
+      if (Number(response.headers["content-length"] ?? Number.NaN) > limit) return tooLarge()
+      response.on("data", (chunk: Buffer) => {
+        size += chunk.byteLength
+        // stop reading at the limit: a hostile server cannot make the client buffer more
+        if (size > limit) return tooLarge()
+        chunks.push(chunk)
+      })
+      response.on("error", fail)
+      response.on("end", () =>
+        finish(Effect.succeed(
+          new BufferedResponse(
+            request,
+            response.statusCode ?? 0,
+            () => Headers.fromInput(response.headers as Record<string, string | ReadonlyArray<string> | undefined>),
+            Buffer.concat(chunks)
+          )
+        )))
+    })
     nodeRequest.end(body)
     return Effect.sync(() => {
-      exchange.done = true
-      if (exchange.timer !== undefined) clearTimeout(exchange.timer)
+      done = true
+      if (timer !== undefined) clearTimeout(timer)
       nodeRequest.destroy()
     })
   })
 
+/** Where a request goes, as Node's `http.request` takes it. */
+interface Target {
+  readonly url: string
+  readonly https: boolean
+  readonly options: ReturnType<typeof urlToHttpOptions>
+}
+
 interface Agents {
   readonly http: Http.Agent
   readonly https: Https.Agent
-  /** The origin this client last sent to, parsed. */
-  readonly origin: RequestTarget.OriginCache
+  /** The URL the client last sent to, parsed: most send to one over and over (the balance, sendSms). */
+  last: Target | undefined
 }
 
 const make = (agents: Agents): HttpClient.HttpClient =>
@@ -184,7 +154,7 @@ export const layerWith = (given: { readonly httpAgent?: Http.Agent; readonly htt
         Effect.sync(() => ({
           http: given.httpAgent ?? new Http.Agent({ keepAlive: true }),
           https: given.httpsAgent ?? new Https.Agent({ keepAlive: true }),
-          origin: { last: undefined }
+          last: undefined
         })),
         (agents) =>
           Effect.sync(() => {

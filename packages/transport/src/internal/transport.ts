@@ -118,12 +118,11 @@ const rootTraceparent = (): string => {
     crypto.getRandomValues(idBytes)
     idOffset = 0
   }
-  let header = "00-"
-  for (let i = idOffset; i < idOffset + 16; i++) header += hexOfByte[idBytes[i]!]
-  header += "-"
-  for (let i = idOffset + 16; i < idOffset + 24; i++) header += hexOfByte[idBytes[i]!]
+  // by a table: toString(16) per byte costs five times as much
+  let ids = ""
+  for (let i = idOffset; i < idOffset + 24; i++) ids += hexOfByte[idBytes[i]!]
   idOffset += 24
-  return header + "-01"
+  return `00-${ids.slice(0, 32)}-${ids.slice(32)}-01`
 }
 
 /** @internal */
