@@ -100,8 +100,12 @@ const reportingAnswer = <E, R>(
 /** The W3C trace context of a span: `00-<trace id>-<span id>-<flags>`. */
 const traceparentOf = (span: Tracer.Span): string => `00-${span.traceId}-${span.spanId}-${span.sampled ? "01" : "00"}`
 
-/** Effect's own tracer, in place when the program installs none: its spans are kept nowhere. */
-const nativeTracer = Context.get(DefaultServices.liveServices, Tracer.Tracer)
+/**
+ * Effect's own tracer, in place when the program installs none: its spans are kept nowhere. Taken
+ * from the fiber ref's initial services (one for the whole process), not this copy of Effect's
+ * own: with two copies of Effect loaded, each would have its own.
+ */
+const nativeTracer = Context.get(DefaultServices.currentServices.initial, Tracer.Tracer)
 
 const hexOfByte = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"))
 
