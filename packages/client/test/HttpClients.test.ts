@@ -97,6 +97,27 @@ describe.each(clients)("%s", (_, clientLayer) => {
       assert.deepStrictEqual(response.cookies.cookies["b"]?.value, "2")
     }).pipe(Effect.scoped, Effect.provide(clientLayer)))
 
+  it.live("one URL after another, with and without a query, each goes where it says", () =>
+    Effect.gen(function*() {
+      const url = yield* server(echo)
+      const client = yield* HttpClient.HttpClient
+      const sent = [
+        HttpClientRequest.get(`${url}/account/balance`),
+        HttpClientRequest.get(`${url}/account/balance`).pipe(HttpClientRequest.setUrlParam("q", "a b")),
+        HttpClientRequest.get(`${url}/account/balance`),
+        HttpClientRequest.get(`${url}/sms/abc`),
+        HttpClientRequest.get(`${url}/account/balance`)
+      ]
+      for (const request of sent) yield* Effect.flatMap(client.execute(request), (response) => response.text)
+      assert.deepStrictEqual(received.splice(0).map((request) => request.url), [
+        "/account/balance",
+        "/account/balance?q=a+b",
+        "/account/balance",
+        "/sms/abc",
+        "/account/balance"
+      ])
+    }).pipe(Effect.scoped, Effect.provide(clientLayer)))
+
   it("enforces the transport's deadline itself", () => {
     assert.isTrue(HttpTimeout.NativeTimeout in Effect.runSync(Effect.provide(HttpClient.HttpClient, clientLayer)))
   })
@@ -243,5 +264,12 @@ describe("NodeHttpClient.layerWith and trace propagation", () => {
       yield* call(false)
       const [untraced] = received.splice(0)
       assert.isUndefined(untraced!.headers["traceparent"])
+      // outside any span, with no tracer installed, the call makes no span but still starts a trace
+      yield* call()
+      yield* call()
+      const roots = received.splice(0).map((request) => String(request.headers["traceparent"]))
+      for (const root of roots) assert.match(root, /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/)
+      assert.notStrictEqual(roots[0]!.slice(3, 35), roots[1]!.slice(3, 35))
+      assert.notStrictEqual(roots[0]!.slice(3, 35), String(traced!.headers["traceparent"]).slice(3, 35))
     }).pipe(Effect.scoped))
 })

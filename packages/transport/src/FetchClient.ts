@@ -72,7 +72,7 @@ const send = (
   const contentType = body === undefined ? undefined : request.body.contentType
   const headers: Record<string, string> = contentType === undefined || request.headers["content-type"] !== undefined
     ? request.headers
-    : { ...request.headers, "content-type": contentType }
+    : Object.assign({}, request.headers, { "content-type": contentType })
   // One controller, aborted by the call's interruption or by our own timer (not a second one of
   // tryPromise's per call). Not AbortSignal.timeout + AbortSignal.any: on Node 20 the timeout
   // signal can be garbage collected before it fires, and the deadline never comes.
@@ -90,12 +90,14 @@ const send = (
     aborted.catch(() => {})
     try {
       const response = await Promise.race([
-        fetch(url.right, {
-          method: request.method,
-          headers,
-          ...(body === undefined ? {} : { body: body as BodyInit }),
-          signal: controller.signal
-        }),
+        // spelled out, not a spread of an optional body: on Node 20 a spread among other
+        // properties takes V8's slow path (~2 us)
+        fetch(
+          url.right,
+          body === undefined
+            ? { method: request.method, headers, signal: controller.signal }
+            : { method: request.method, headers, body: body as BodyInit, signal: controller.signal }
+        ),
         aborted
       ])
       if (streamed) {

@@ -12,6 +12,7 @@ import * as Either from "effect/Either"
 import type * as Schedule from "effect/Schedule"
 import * as ScheduleDecision from "effect/ScheduleDecision"
 import * as ScheduleIntervals from "effect/ScheduleIntervals"
+import type * as Tracer from "effect/Tracer"
 import * as RetryPolicy from "../RetryPolicy.js"
 import * as TransportErrors from "./errors.js"
 import * as Logging from "./logging.js"
@@ -31,26 +32,32 @@ interface Plan {
   readonly deadline: Duration.Duration | undefined
 }
 
+/** Each failure says how many attempts were made, and so does the span when there is one. */
+const reportingAttempts = <B>(
+  effect: Effect.Effect<B, unknown>,
+  span: Tracer.Span | undefined,
+  attempts: { made: number }
+) => {
+  const counted = Effect.mapError(effect, (error) => RetryPolicy.withAttempts(error, attempts.made))
+  return span === undefined
+    ? counted
+    : Effect.onExit(counted, () => Effect.sync(() => span.attribute("smscx.attempts", attempts.made)))
+}
+
 /** @internal */
 export const run = <A>(plan: Plan, attempt: Effect.Effect<A, unknown>): Effect.Effect<A, unknown> =>
-  Effect.suspend(() => {
+  Effect.withFiberRuntime((fiber) => {
     const { beforeAttempt, deadline, operation, policy } = plan
-    let attemptsMade = 0
+    // the call's own span, if it has one (annotateCurrentSpan would bundle more to find the same)
+    const span = fiber.currentSpan?._tag === "Span" ? fiber.currentSpan : undefined
+    const attempts = { made: 0 }
     const numberedAttempt = Effect.suspend(() => {
-      attemptsMade++
+      attempts.made++
       return attempt
     })
     const nextAttempt = beforeAttempt === undefined ? numberedAttempt : Effect.zipRight(beforeAttempt, numberedAttempt)
-    const reportingAttempts = <B>(effect: Effect.Effect<B, unknown>) =>
-      effect.pipe(
-        Effect.mapError((error) => RetryPolicy.withAttempts(error, attemptsMade)),
-        // the call's own span (annotateCurrentSpan would bundle more to find the same one)
-        Effect.onExit(() =>
-          Effect.option(Effect.map(Effect.currentSpan, (span) => span.attribute("smscx.attempts", attemptsMade)))
-        )
-      )
     // most calls: one attempt that succeeds, and neither a clock read nor a schedule
-    if (policy === undefined && deadline === undefined) return reportingAttempts(nextAttempt)
+    if (policy === undefined && deadline === undefined) return reportingAttempts(nextAttempt, span, attempts)
     return Effect.gen(function*() {
       const startedAt = yield* Clock.currentTimeMillis
       const deadlineAt = deadline === undefined ? undefined : startedAt + Duration.toMillis(deadline)
@@ -79,15 +86,17 @@ export const run = <A>(plan: Plan, attempt: Effect.Effect<A, unknown>): Effect.E
           // a wait that would end past the deadline is not started: the last failure stands
           if (deadlineAt !== undefined && now + wait >= deadlineAt) return yield* Effect.fail(failure)
           state = next
-          yield* Logging.logRetry(operation, failure, wait, attemptsMade + 1)
+          yield* Logging.logRetry(operation, failure, wait, attempts.made + 1)
           if (wait > 0) yield* Effect.sleep(wait)
         }
       })
       return yield* reportingAttempts(
         deadlineAt === undefined ? retrying : Effect.timeoutFail(retrying, {
           duration: deadlineAt - startedAt,
-          onTimeout: () => TransportErrors.deadlinePassed(plan.request, deadlineAt - startedAt, attemptsMade)
-        })
+          onTimeout: () => TransportErrors.deadlinePassed(plan.request, deadlineAt - startedAt, attempts.made)
+        }),
+        span,
+        attempts
       )
     })
   })
