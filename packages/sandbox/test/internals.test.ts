@@ -86,6 +86,29 @@ describe("phone numbers", () => {
     // non-geographic numbers have no country to deliver to
     assert.isUndefined(Phone.validate("+80012345678"))
   })
+
+  it("a remembered result is the one parsing gives, whatever else was asked in between", () => {
+    const asked: ReadonlyArray<readonly [string, string | undefined]> = [
+      ["0612345678", "NL"],
+      ["0612345678", undefined],
+      ["NL0612345678", undefined],
+      ["+31 6 12345678", undefined],
+      ["+31 6 12345678", "DE"],
+      ["612345678", "NL"]
+    ]
+    const first = asked.map(([raw, country]) => Phone.validate(raw, country))
+    // the same questions again, in another order: answered from memory
+    const again = [...asked].reverse().map(([raw, country]) => Phone.validate(raw, country)).reverse()
+    assert.deepStrictEqual(again, first)
+    assert.deepStrictEqual(first.map((n) => n?.e164), [
+      "+31612345678",
+      undefined,
+      undefined,
+      "+31612345678",
+      "+31612345678",
+      "+31612345678"
+    ])
+  })
 })
 
 describe("transliteration", () => {
