@@ -1,8 +1,10 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Api } from "@smscx/core"
+import type * as Operation from "@smscx/core/Operation"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import type * as SchemaAST from "effect/SchemaAST"
 import * as Dates from "../src/internal/engines/dates.js"
 import * as MessageParts from "../src/internal/engines/messageParts.js"
 import * as Phone from "../src/internal/engines/phone.js"
@@ -86,6 +88,29 @@ describe("phone numbers", () => {
     // non-geographic numbers have no country to deliver to
     assert.isUndefined(Phone.validate("+80012345678"))
   })
+
+  it("a remembered result is the one parsing gives, whatever else was asked in between", () => {
+    const asked: ReadonlyArray<readonly [string, string | undefined]> = [
+      ["0612345678", "NL"],
+      ["0612345678", undefined],
+      ["NL0612345678", undefined],
+      ["+31 6 12345678", undefined],
+      ["+31 6 12345678", "DE"],
+      ["612345678", "NL"]
+    ]
+    const first = asked.map(([raw, country]) => Phone.validate(raw, country))
+    // the same questions again, in another order: answered from memory
+    const again = [...asked].reverse().map(([raw, country]) => Phone.validate(raw, country)).reverse()
+    assert.deepStrictEqual(again, first)
+    assert.deepStrictEqual(first.map((n) => n?.e164), [
+      "+31612345678",
+      undefined,
+      undefined,
+      "+31612345678",
+      "+31612345678",
+      "+31612345678"
+    ])
+  })
 })
 
 describe("transliteration", () => {
@@ -129,6 +154,59 @@ describe("idempotent answers", () => {
       assert.strictEqual(conflict._tag, "IdempotencyConflict")
       assert.strictEqual(yield* store.idempotent("k", "first", run), 1)
       assert.strictEqual(runs, 1)
+    }))
+})
+
+describe("answers", () => {
+  it("are checked in tests, or when SMSCX_SANDBOX_CHECK_ANSWERS says so", () => {
+    // as these tests run: every answer of every other test is checked
+    assert.isTrue(Router.checksAnswers(process.env))
+    assert.isTrue(Router.checksAnswers({ NODE_ENV: "test" }))
+    assert.isTrue(Router.checksAnswers({ SMSCX_SANDBOX_CHECK_ANSWERS: "1" }))
+    assert.isTrue(Router.checksAnswers({ NODE_ENV: "production", SMSCX_SANDBOX_CHECK_ANSWERS: "TRUE" }))
+    assert.isFalse(Router.checksAnswers({}))
+    assert.isFalse(Router.checksAnswers({ NODE_ENV: "production", SMSCX_SANDBOX_CHECK_ANSWERS: "0" }))
+  })
+
+  // what makes an unchecked answer the same answer: encoding changes no value
+  it("no operation's success schema transforms a value", () => {
+    const transforms = (ast: SchemaAST.AST, seen: Set<SchemaAST.AST>): boolean => {
+      if (seen.has(ast)) return false
+      seen.add(ast)
+      switch (ast._tag) {
+        case "Transformation":
+          return true
+        case "Refinement":
+          return transforms(ast.from, seen)
+        case "Suspend":
+          return transforms(ast.f(), seen)
+        case "Union":
+          return ast.types.some((t) => transforms(t, seen))
+        case "TupleType":
+          return [...ast.elements, ...ast.rest].some((e) => transforms(e.type, seen))
+        case "TypeLiteral":
+          return [...ast.propertySignatures, ...ast.indexSignatures].some((p) => transforms(p.type, seen))
+        default:
+          return false
+      }
+    }
+    const operations = Object.values(Api.groups).flatMap((group) => Object.values(group) as Array<Operation.Any>)
+    assert.isAbove(operations.length, 50)
+    const transforming = operations.filter((o) =>
+      o.success._tag === "Json" && transforms(o.success.schema.ast, new Set())
+    )
+    assert.deepStrictEqual(transforming.map((o) => o.id), [])
+  })
+
+  it.effect("unchecked, an answer goes out as the handler built it; checked, a bad one is refused", () =>
+    Effect.gen(function*() {
+      const bad = { info: { campaignId: 42 } }
+      const handler = { handle: () => Effect.succeed({ body: bad as never }) }
+      const unchecked = Router.make(Api.Sms.sendSms, handler, false)
+      assert.strictEqual(yield* unchecked.encode(bad), bad)
+      const checked = Router.make(Api.Sms.sendSms, handler, true)
+      const exit = yield* Effect.exit(checked.encode(bad))
+      assert.isTrue(Exit.isFailure(exit))
     }))
 })
 

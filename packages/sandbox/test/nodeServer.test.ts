@@ -4,10 +4,18 @@
  * not read must not stall a keep-alive connection, and headers must read as a web `Headers` reads
  * them.
  */
+import type * as HttpApp from "@effect/platform/HttpApp"
+import type * as HttpMiddleware from "@effect/platform/HttpMiddleware"
+import * as HttpServer from "@effect/platform/HttpServer"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import { assert, describe, it } from "@effect/vitest"
 import { Sandbox } from "@smscx/sandbox"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Http from "node:http"
+import * as NodeServer from "../src/internal/kernel/nodeServer.js"
 
 interface Answer {
   readonly status: number
@@ -174,4 +182,38 @@ describe("the Node server", () => {
       assert.strictEqual(incoming.headers["connection"], "close")
       await closed
     }))
+})
+
+describe("the Node server's two ways of running an app", () => {
+  // without middleware or a tracer, one lean fiber a request; with either, the platform's way
+  const answers = (app: HttpApp.Default<unknown>, middleware?: HttpMiddleware.HttpMiddleware) =>
+    Effect.scoped(Effect.gen(function*() {
+      const server = yield* Layer.build(NodeServer.layer({ port: 0, host: "127.0.0.1" }))
+      const http = Context.get(server, HttpServer.HttpServer)
+      yield* middleware === undefined ? http.serve(app) : http.serve(app, middleware)
+      const address = http.address as HttpServer.TcpAddress
+      return yield* Effect.promise(async () => {
+        const response = await fetch(`http://127.0.0.1:${address.port}/`)
+        return { status: response.status, body: await response.text(), header: response.headers.get("x-app") }
+      })
+    }))
+
+  it.live("answer alike: a response, a failure, a defect, a response thrown as a defect", () =>
+    Effect.gen(function*() {
+      const apps: ReadonlyArray<HttpApp.Default<unknown>> = [
+        HttpServerResponse.text("hello", { status: 201, headers: { "x-app": "yes" } }),
+        Effect.fail("no"),
+        Effect.die(new Error("bug")),
+        Effect.die(HttpServerResponse.text("told", { status: 418 }))
+      ]
+      let middlewareRan = 0
+      const middleware: HttpMiddleware.HttpMiddleware = (app) => Effect.zipLeft(app, Effect.sync(() => middlewareRan++))
+      const lean = yield* Effect.forEach(apps, (app) => answers(app))
+      const platform = yield* Effect.forEach(apps, (app) => answers(app, middleware))
+      assert.deepStrictEqual(lean, platform)
+      assert.deepStrictEqual(lean.map((a) => a.status), [201, 500, 500, 418])
+      assert.deepStrictEqual(lean[0], { status: 201, body: "hello", header: "yes" })
+      // the middleware ran where the app succeeded
+      assert.strictEqual(middlewareRan, 2)
+    }).pipe(Effect.withUnhandledErrorLogLevel(Option.none())))
 })

@@ -20,10 +20,12 @@
  */
 import * as Cookies from "@effect/platform/Cookies"
 import * as HttpApp from "@effect/platform/HttpApp"
+import type * as HttpMiddleware from "@effect/platform/HttpMiddleware"
 import * as HttpServer from "@effect/platform/HttpServer"
-import { ServeError } from "@effect/platform/HttpServerError"
+import * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Runtime from "effect/Runtime"
@@ -141,6 +143,53 @@ const pathOf = (target: string, origin: string): string | undefined => {
   }
 }
 
+// the tracer of a runtime nobody gave one: its spans go nowhere
+const nativeTracer = Effect.runSync(Effect.tracer)
+
+type Write = (request: HttpServerRequest.HttpServerRequest, response: HttpServerResponse.HttpServerResponse) => void
+
+/** The platform's way: a scope, a server span and the middleware around every request. */
+const general = (
+  runtime: Runtime.Runtime<never>,
+  app: HttpApp.Default<unknown, unknown>,
+  write: Write,
+  middleware: HttpMiddleware.HttpMiddleware | undefined
+) => {
+  const runFork = Runtime.runFork(runtime)
+  const handled = HttpApp.toHandled(app, (request, response) => Effect.sync(() => write(request, response)), middleware)
+  return (request: NodeRequest) => {
+    runFork(Effect.provideService(handled, HttpServerRequest.HttpServerRequest, request) as Effect.Effect<unknown>)
+  }
+}
+
+/**
+ * With no middleware and no tracer to see a span, one fiber per request runs the app and writes
+ * its response: the scope, span and handlers of the platform's way cost a large share of a
+ * request the sandbox answers from memory. A failure answers as the platform's would.
+ */
+const lean = (runtime: Runtime.Runtime<never>, app: HttpApp.Default<unknown, unknown>, write: Write) => {
+  const answered = Effect.matchCauseEffect(app as HttpApp.Default<unknown>, {
+    onSuccess: (response) =>
+      Effect.withFiberRuntime<void>((fiber) => {
+        write(Context.unsafeGet(fiber.currentContext, HttpServerRequest.HttpServerRequest), response)
+        return Effect.void
+      }),
+    onFailure: (cause) =>
+      Effect.withFiberRuntime<void>((fiber) =>
+        Effect.map(
+          HttpServerError.causeResponse(cause),
+          ([response]) => write(Context.unsafeGet(fiber.currentContext, HttpServerRequest.HttpServerRequest), response)
+        )
+      )
+  })
+  return (request: NodeRequest) => {
+    const context = Context.add(runtime.context, HttpServerRequest.HttpServerRequest, request)
+    Runtime.runFork(Runtime.make({ context, fiberRefs: runtime.fiberRefs, runtimeFlags: runtime.runtimeFlags }))(
+      answered
+    )
+  }
+}
+
 /**
  * A Node `http` server listening on `options`, as an `HttpServer`. The server is closed with the
  * scope.
@@ -149,7 +198,7 @@ const pathOf = (target: string, origin: string): string | undefined => {
 const make = (options: {
   readonly port: number
   readonly host: string
-}): Effect.Effect<HttpServer.HttpServer, ServeError, Scope.Scope> =>
+}): Effect.Effect<HttpServer.HttpServer, HttpServerError.ServeError, Scope.Scope> =>
   Effect.gen(function*() {
     // answers a request: the app served, run on its runtime
     let run: ((request: NodeRequest) => void) | undefined
@@ -202,8 +251,8 @@ const make = (options: {
         })
     )
 
-    yield* Effect.async<void, ServeError>((resume) => {
-      const onError = (cause: Error) => resume(Effect.fail(new ServeError({ cause })))
+    yield* Effect.async<void, HttpServerError.ServeError>((resume) => {
+      const onError = (cause: Error) => resume(Effect.fail(new HttpServerError.ServeError({ cause })))
       server.once("error", onError)
       server.listen({ port: options.port, host: options.host }, () => {
         server.off("error", onError)
@@ -224,20 +273,22 @@ const make = (options: {
       serve: (app, middleware) =>
         Effect.gen(function*() {
           const runtime = yield* Effect.runtime<never>()
-          const runFork = Runtime.runFork(runtime)
-          const handled = HttpApp.toHandled(app, (request, response) =>
-            Effect.sync(() => {
-              if (request instanceof NodeRequest) {
-                try {
-                  answer(response, request.outgoing)
-                } catch (error) {
-                  request.outgoing.destroy(error instanceof Error ? error : new Error(String(error)))
-                }
+          const tracer = yield* Effect.tracer
+          const write = (
+            request: HttpServerRequest.HttpServerRequest,
+            response: HttpServerResponse.HttpServerResponse
+          ) => {
+            if (request instanceof NodeRequest) {
+              try {
+                answer(response, request.outgoing)
+              } catch (error) {
+                request.outgoing.destroy(error instanceof Error ? error : new Error(String(error)))
               }
-            }), middleware)
-          const current = (request: NodeRequest) => {
-            runFork(Effect.provideService(handled, HttpServerRequest.HttpServerRequest, request))
+            }
           }
+          const current = middleware === undefined && tracer === nativeTracer
+            ? lean(runtime, app, write)
+            : general(runtime, app, write, middleware)
           run = current
           yield* Effect.addFinalizer(() =>
             Effect.sync(() => {
@@ -254,7 +305,7 @@ const make = (options: {
 export const layer = (options: {
   readonly port: number
   readonly host: string
-}): Layer.Layer<HttpServer.HttpServer, ServeError> => Layer.scoped(HttpServer.HttpServer, make(options))
+}): Layer.Layer<HttpServer.HttpServer, HttpServerError.ServeError> => Layer.scoped(HttpServer.HttpServer, make(options))
 
 const codeOf = (cause: unknown): string | undefined =>
   typeof cause === "object" && cause !== null && "code" in cause && typeof cause.code === "string"

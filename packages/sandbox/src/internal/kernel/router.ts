@@ -44,9 +44,28 @@ export interface Route {
   /** Validates the raw input (body object, form or query fields). */
   readonly decodeInput: (raw: Record<string, unknown>) => Effect.Effect<unknown, ApiFailure>
   readonly handle: (request: Incoming<Operation.Any>) => Effect.Effect<Reply<unknown>, ApiFailure>
-  /** Checks an answer against the operation's success schema and gives its wire form. */
+  /**
+   * Gives an answer's wire form, checked against the operation's success schema when answers are
+   * checked (`checksAnswers`).
+   */
   readonly encode: (body: unknown) => Effect.Effect<unknown, ParseResult.ParseError>
 }
+
+/**
+ * Whether answers are checked against their operation's success schema: in tests
+ * (`NODE_ENV=test`, as Vitest sets it) and when `SMSCX_SANDBOX_CHECK_ANSWERS` is `1` or `true`.
+ * The check catches a handler's bug; it cost about a tenth of a send's time under load. No success
+ * schema transforms a value (`router.test.ts` asserts it), so an answer unchecked goes out with
+ * the same fields and values, its object keys in the handler's order rather than the schema's.
+ * @internal
+ */
+export const checksAnswers = (env: Readonly<Record<string, string | undefined>>): boolean => {
+  const flag = env["SMSCX_SANDBOX_CHECK_ANSWERS"]?.toLowerCase()
+  return env["NODE_ENV"] === "test" || flag === "1" || flag === "true"
+}
+
+const processEnv = (): Readonly<Record<string, string | undefined>> =>
+  typeof process === "object" && process !== null && typeof process.env === "object" ? process.env : {}
 
 const decodeOptions = { errors: "all", onExcessProperty: "ignore" } as const
 
@@ -141,13 +160,17 @@ export type Handlers<G extends Readonly<Record<string, Operation.Any>>> = {
 }
 
 /** @internal */
-export const make = <O extends Operation.Any>(operation: O, options: Handler<O>): Route => {
+export const make = <O extends Operation.Any>(
+  operation: O,
+  options: Handler<O>,
+  checked: boolean = checksAnswers(processEnv())
+): Route => {
   const table = options.fields ?? []
   const decodePath = Schema.decodeUnknown(operation.pathSchema, decodeOptions)
   const input = operation.input
   const decodeInput = input._tag === "None" ? undefined : Schema.decodeUnknown(input.schema, decodeOptions)
   const success = operation.success
-  const encodeJson = success._tag === "Json"
+  const encodeJson = success._tag === "Json" && checked
     // extra fields a handler adds on purpose (e.g. `timezone`) are kept
     ? Schema.encodeUnknown(success.schema, { onExcessProperty: "preserve" })
     : Effect.succeed
@@ -185,9 +208,10 @@ export const make = <O extends Operation.Any>(operation: O, options: Handler<O>)
 /** The routes of a group: each operation with its handler. @internal */
 export const group = <G extends Readonly<Record<string, Operation.Any>>>(
   operations: G,
-  handlers: Handlers<G>
+  handlers: Handlers<G>,
+  checked: boolean = checksAnswers(processEnv())
 ): ReadonlyArray<Route> =>
-  Object.keys(operations).map((id) => make(operations[id]!, handlers[id as keyof G] as Handler<Operation.Any>))
+  Object.keys(operations).map((id) => make(operations[id]!, handlers[id as keyof G] as Handler<Operation.Any>, checked))
 
 /** @internal */
 type Match =
