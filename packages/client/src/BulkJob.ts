@@ -161,41 +161,58 @@ export const make: Effect.Effect<Service, never, Transport | Pacing.Pacing | Bul
       )
     return Object.assign(method, { events })
   }
-  const stateOf = (jobId: string) =>
-    Effect.gen(function*() {
-      if (!isJobId(jobId)) return yield* invalidJob(jobId)
-      const entries = yield* store.read(jobId)
-      if (entries.length === 0) return Option.none()
-      return Option.some(
-        yield* Either.match(fold(jobId, `the store of ${jobId}`, entries), {
-          onLeft: Effect.fail,
-          onRight: Effect.succeed
-        })
-      )
-    })
   return BulkJob.of({
     sms: methodOf("sms"),
     viber: methodOf("viber"),
     whatsapp: methodOf("whatsapp"),
     multichannel: methodOf("multichannel"),
-    status: (jobId) =>
-      Effect.map(
-        stateOf(jobId),
-        Option.map((state): Status => ({
-          jobId,
-          channel: state.header.channel as Channel,
-          progress: state.progress(Duration.zero),
-          chunksInFlight: state.inFlight,
-          complete: state.complete !== undefined
-        }))
-      ),
-    outcome: (jobId) =>
-      Effect.map(
-        stateOf(jobId),
-        Option.map((state) => state.outcome<Channel>(Duration.zero, [], state.complete === undefined))
-      )
+    status: (jobId) => Effect.provideService(status(jobId), BulkJobStore, store),
+    outcome: (jobId) => Effect.provideService(outcome(jobId), BulkJobStore, store)
   })
 })
+
+const stateOf = (jobId: string) =>
+  Effect.gen(function*() {
+    if (!isJobId(jobId)) return yield* invalidJob(jobId)
+    const entries = yield* (yield* BulkJobStore).read(jobId)
+    if (entries.length === 0) return Option.none()
+    return Option.some(
+      yield* Either.match(fold(jobId, `the store of ${jobId}`, entries), {
+        onLeft: Effect.fail,
+        onRight: Effect.succeed
+      })
+    )
+  })
+
+/**
+ * Job `jobId`'s status as its store tells it (no request is made); none when the store knows no
+ * such job.
+ * @since 0.4.0
+ * @category accessors
+ */
+export const status = (jobId: string): Effect.Effect<Option.Option<Status>, BulkJobError, BulkJobStore> =>
+  Effect.map(
+    stateOf(jobId),
+    Option.map((state): Status => ({
+      jobId,
+      channel: state.header.channel as Channel,
+      progress: state.progress(Duration.zero),
+      chunksInFlight: state.inFlight,
+      complete: state.complete !== undefined
+    }))
+  )
+
+/**
+ * Job `jobId`'s outcome so far as its store tells it (`stopped` until it is complete, `failed`
+ * empty: a chunk not done is to be sent by the next run); none when the store knows no such job.
+ * @since 0.4.0
+ * @category accessors
+ */
+export const outcome = (jobId: string): Effect.Effect<Option.Option<Outcome<Channel>>, BulkJobError, BulkJobStore> =>
+  Effect.map(
+    stateOf(jobId),
+    Option.map((state) => state.outcome<Channel>(Duration.zero, [], state.complete === undefined))
+  )
 
 /**
  * Bulk jobs with in-process pacing (`Pacing.layerMemory`); provide another `Pacing` (e.g.
