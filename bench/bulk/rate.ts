@@ -6,7 +6,8 @@ import { type Figures, fmt, type Job, mb, UTILIZATION } from "./shared.js"
 const CLIENTS = {
   fetch: "plain loop over fetch (baseline)",
   effect: "SDK Effect: Bulk.sms (default node:http client)",
-  promise: "SDK Promise: client.bulk.sms"
+  promise: "SDK Promise: client.bulk.sms",
+  job: "SDK Effect: BulkJob.sms (file checkpoint, fdatasync each entry)"
 } as const
 
 /** Requests a second between the first request and the last (n requests span n - 1 gaps). */
@@ -27,7 +28,7 @@ export const rateSection = async (script: string, settings: Settings) => {
   const runs: Array<
     { client: Job["client"]; figures: Figures; sandboxPeak: number | undefined; sandboxCpuMs: number }
   > = []
-  for (const client of ["fetch", "effect", "promise"] as const) {
+  for (const client of ["fetch", "effect", "promise", "job"] as const) {
     const sandbox = await startSandbox(["--rate-limit", limit])
     const sandboxCpu = await sandbox.cpuMs()
     const figures = await runWorker(script, {
@@ -61,6 +62,16 @@ export const rateSection = async (script: string, settings: Settings) => {
       } | ${cpu} | ${mb(f.rssLoaded)} | ${mb(f.maxRss)} | ${fmt(f.maxRss / baseline.maxRss, 2)}x |`
     )
   }
+  // the checkpoint's cost: the job's rate against plain bulk's, at the same pace and concurrency
+  const plainBulk = runs.find((r) => r.client === "effect")!.figures
+  const checkpointed = runs.find((r) => r.client === "job")!.figures
+  const rateRatio = achieved(checkpointed) / achieved(plainBulk)
+  console.log(
+    `\nCheckpointing (BulkJob, file store) against plain bulk (Effect Bulk.sms), same pace and concurrency: ` +
+      `req/s ${fmt(rateRatio, 3)}x, recipients/s ${
+        fmt((checkpointed.accepted / checkpointed.wallMs) / (plainBulk.accepted / plainBulk.wallMs), 3)
+      }x, CPU ${fmt(checkpointed.cpuMs / plainBulk.cpuMs, 2)}x (target: a throughput cost <= 5%, i.e. >= 0.95x)`
+  )
   // a figure off target is for a reader to weigh; a recipient not accepted is a failure of the run
   if (runs.some((r) => r.figures.accepted !== recipients)) process.exitCode = 1
   const sandboxPeaks = runs.map((r) => r.sandboxPeak).filter((p) => p !== undefined)

@@ -21,7 +21,7 @@ export const numbers = function*(count: number): Generator<string> {
 
 /** One client's send, run in a process of its own. */
 export interface Job {
-  readonly client: "fetch" | "effect" | "promise"
+  readonly client: "fetch" | "effect" | "promise" | "job"
   readonly url: string
   readonly recipients: number
   readonly chunk: number

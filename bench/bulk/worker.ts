@@ -6,6 +6,8 @@ import type { Bulk as BulkModule } from "@smscx/client"
 import type * as PromiseModule from "@smscx/promise"
 import type * as EffectModule from "effect/Effect"
 import * as Diagnostics from "node:diagnostics_channel"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import { API_KEY, type Figures, type Job, MESSAGE, MICROS, numbers, UTILIZATION } from "./shared.js"
@@ -108,10 +110,11 @@ const RETRY_ROUNDS = 3
 /** The SDK: `Bulk.sms` (Effect) over the default Node client, or `client.bulk.sms` of the Promise client. */
 const sdk = async (job: Job, ready: () => void) => {
   // imported here, so that the baseline's process does not load (and hold) the SDK
-  const [{ Bulk, SmsCx }, { Effect }, PromiseSdk] = await Promise.all([
+  const [{ Bulk, BulkJob, SmsCx }, { Effect, Layer }, PromiseSdk, BulkJobFile] = await Promise.all([
     import("@smscx/client"),
     import("effect"),
-    import("@smscx/promise")
+    import("@smscx/promise"),
+    import("@smscx/client/BulkJobFile")
   ])
   const http = countHttp()
   const options = {
@@ -137,6 +140,22 @@ const sdk = async (job: Job, ready: () => void) => {
       Effect.runPromise(Effect.flatMap(Bulk.Bulk, f).pipe(Effect.provide(Bulk.layer), Effect.provide(layer)))
     send = () => withBulk((bulk) => bulk.sms(numbers(job.recipients), MESSAGE, options))
     retry = (failed) => withBulk((bulk) => bulk.sms.retryFailed(failed, MESSAGE, options))
+  } else if (job.client === "job") {
+    // a bulk job checkpointed in a file (each entry fdatasync'd), in a directory of its own
+    const directory = Fs.mkdtempSync(Path.join(Os.tmpdir(), "smscx-bench-job-"))
+    const jobs = BulkJob.layer.pipe(
+      Layer.provide(BulkJobFile.layer({ directory })),
+      Layer.provide(SmsCx.layerTransport(transport))
+    )
+    const runJob = () =>
+      Effect.runPromise(
+        Effect.flatMap(BulkJob.BulkJob, (service) => service.sms("bench", numbers(job.recipients), MESSAGE, options))
+          .pipe(Effect.provide(jobs))
+      )
+    send = runJob
+    // a failed chunk is sent again by running the job again (with its id)
+    retry = runJob
+    close = async () => Fs.rmSync(directory, { recursive: true, force: true })
   } else {
     const client = new PromiseSdk.SmsCx(transport)
     send = () => client.bulk.sms(numbers(job.recipients), MESSAGE, options)

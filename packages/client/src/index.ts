@@ -40,6 +40,19 @@ export * as Bulk from "./Bulk.js"
 export * as Pacing from "./Pacing.js"
 
 /**
+ * Bulk jobs: bulk sends named by a job id, checkpointed, resumed after a crash without sending
+ * any recipient twice.
+ * @since 0.4.0
+ */
+export * as BulkJob from "./BulkJob.js"
+
+/**
+ * Where bulk jobs keep their checkpoints (in memory here; `@smscx/client/BulkJobFile` for a file).
+ * @since 0.4.0
+ */
+export * as BulkJobStore from "./BulkJobStore.js"
+
+/**
  * @since 0.1.0
  */
 export * from "@smscx/core/Errors"

@@ -17,8 +17,11 @@
  * @since 0.2.0
  */
 import * as ClientBulk from "@smscx/client/Bulk"
+import * as ClientBulkJob from "@smscx/client/BulkJob"
+import * as BulkJobStore from "@smscx/client/BulkJobStore"
 import * as Pacing from "@smscx/client/Pacing"
 import { RequestValidationError } from "@smscx/core/Errors"
+import type * as Transport from "@smscx/transport/Transport"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -165,10 +168,61 @@ export interface Method<C extends ClientBulk.Channel> {
 }
 
 /**
+ * One channel's send of a bulk job: runs the job, or resumes it (see `client.bulk.job`).
+ * @since 0.4.0
+ * @category models
+ */
+export type JobMethod<C extends ClientBulk.Channel> = (
+  recipients: Recipients,
+  message: ClientBulk.Message<C>,
+  options?: Options<C>
+) => Promise<Outcome<C>>
+
+/**
+ * A job's state as its checkpoints tell it, in plain values.
+ * @since 0.4.0
+ * @category models
+ */
+export interface JobStatus extends Omit<ClientBulkJob.Status, "progress"> {
+  readonly progress: Progress
+}
+
+/**
+ * A bulk job: a send named by its id, checkpointed in its store, resumed by a run again with the
+ * same id (a chunk done is not sent again; one in flight goes again with its idempotency id, and
+ * the API replays it). Rejects with a `BulkJobError` (from `@smscx/client/BulkJob`) when the id
+ * was used for another send, or the store is corrupt or out of reach.
+ * @since 0.4.0
+ * @category models
+ */
+export type Job = { readonly [C in ClientBulk.Channel]: JobMethod<C> } & {
+  /** The job's status; undefined when its store knows no such job. */
+  readonly status: () => Promise<JobStatus | undefined>
+  /** The job's outcome so far (`stopped` until complete); undefined when its store knows no such job. */
+  readonly outcome: () => Promise<Outcome<ClientBulk.Channel> | undefined>
+}
+
+/**
+ * @since 0.4.0
+ * @category models
+ */
+export interface JobOptions {
+  /**
+   * Where its checkpoints are kept: `BulkJobFile.store({ directory })` (of
+   * `@smscx/client/BulkJobFile`) to survive a crash; by default, in memory, shared by the
+   * client's jobs.
+   */
+  readonly store?: BulkJobStore.Service
+}
+
+/**
  * @since 0.2.0
  * @category models
  */
-export type BulkClient = { readonly [C in ClientBulk.Channel]: Method<C> }
+export type BulkClient = { readonly [C in ClientBulk.Channel]: Method<C> } & {
+  /** The bulk job `jobId`: `client.bulk.job("spring-sale", { store }).sms(recipients, message, options)`. */
+  readonly job: (jobId: string, options?: JobOptions) => Job
+}
 
 /**
  * @since 0.2.0
@@ -184,6 +238,10 @@ export interface BulkOptions {
 
 const isAsyncIterable = (value: unknown): value is AsyncIterable<string> =>
   typeof value === "object" && value !== null && Symbol.asyncIterator in value
+
+/** The recipients as the Effect client takes them. */
+const sourceOf = (recipients: Recipients) =>
+  isAsyncIterable(recipients) ? Stream.fromAsyncIterable(recipients, (error) => error) : recipients
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   (typeof value === "object" || typeof value === "function") && value !== null &&
@@ -269,7 +327,7 @@ const progressReporter = <C extends ClientBulk.Channel>(
 export const bulkOf = (client: ClientBase, options: BulkOptions = {}): BulkClient => {
   const pacing = options.pacing ?? Effect.runSync(Pacing.makeMemory)
   const bulk = Effect.provideService(ClientBulk.make, Pacing.Pacing, pacing)
-  const methodOf = <C extends ClientBulk.Channel>(channel: C): Method<C> => {
+  const methodOf = <C extends ClientBulk.Channel>(channel: C) => {
     const operation = ClientBulk.operations[channel]
     /**
      * One send on the client's runtime: the Promise-only options checked and turned into the
@@ -279,10 +337,9 @@ export const bulkOf = (client: ClientBase, options: BulkOptions = {}): BulkClien
     const sending = (
       options: Options<C> | undefined,
       run: (
-        bulk: ClientBulk.Method<C>,
         effectOptions: ClientBulk.Options,
         stop: Effect.Effect<void>
-      ) => Effect.Effect<ClientBulk.Outcome<C>, unknown>
+      ) => Effect.Effect<ClientBulk.Outcome<C>, unknown, Transport.Transport>
     ): Promise<Outcome<C>> => {
       if (options !== undefined && !Predicate.isRecord(options)) {
         return Promise.reject(invalidOption(operation.id, "options", "must be an object"))
@@ -301,17 +358,17 @@ export const bulkOf = (client: ClientBase, options: BulkOptions = {}): BulkClien
         stop: signal === undefined ? Deferred.await(stopped) : Effect.race(Deferred.await(stopped), aborted(signal)),
         onInterrupt: (outcome) => Effect.sync(() => (interrupted = outcome))
       }
-      return client[runOnClient](
-        operation,
-        Effect.flatMap(bulk, (service) => run(service[channel], effectOptions, Deferred.succeed(stopped, undefined)))
-      ).then(plain, (error: unknown) => {
-        if (error instanceof ClientBulk.BulkSendError) throw plainError(error)
-        // closed mid-send: the outcome so far, with the chunks in flight and their ids
-        if (interrupted !== undefined) {
-          throw plainError(endedEarly(operation.id, "the send ended early", interrupted, error))
+      return client[runOnClient](operation, run(effectOptions, Deferred.succeed(stopped, undefined))).then(
+        plain,
+        (error: unknown) => {
+          if (error instanceof ClientBulk.BulkSendError) throw plainError(error)
+          // closed mid-send: the outcome so far, with the chunks in flight and their ids
+          if (interrupted !== undefined) {
+            throw plainError(endedEarly(operation.id, "the send ended early", interrupted, error))
+          }
+          throw error
         }
-        throw error
-      })
+      )
     }
     /**
      * The outcome, `onProgress` told of each chunk. Its failure stops the send as an abort does;
@@ -354,26 +411,72 @@ export const bulkOf = (client: ClientBase, options: BulkOptions = {}): BulkClien
         }
       )
     }
-    const method = (recipients: Recipients, message: ClientBulk.Message<C>, options?: Options<C>) => {
-      const source = isAsyncIterable(recipients)
-        ? Stream.fromAsyncIterable(recipients, (error) => error)
-        : recipients
-      return sending(
-        options,
-        (send, effectOptions, stop) => collect(send.events(source, message, effectOptions), options?.onProgress, stop)
-      )
-    }
+    const method = (recipients: Recipients, message: ClientBulk.Message<C>, options?: Options<C>) =>
+      sending(options, (effectOptions, stop) =>
+        Effect.flatMap(bulk, (service) =>
+          collect(
+            service[channel].events(sourceOf(recipients), message, effectOptions),
+            options?.onProgress,
+            stop
+          )))
     const retryFailed = (
       failed: ReadonlyArray<ClientBulk.FailedChunk<C>>,
       message: ClientBulk.Message<C>,
       options?: Options<C>
-    ) => sending(options, (send, effectOptions) => send.retryFailed(failed, message, effectOptions))
-    return Object.assign(method, { retryFailed })
+    ) =>
+      sending(
+        options,
+        (effectOptions) =>
+          Effect.flatMap(bulk, (service) => service[channel].retryFailed(failed, message, effectOptions))
+      )
+    const job =
+      (jobs: Effect.Effect<ClientBulkJob.Service, never, Transport.Transport>, jobId: string): JobMethod<C> =>
+      (recipients, message, options) =>
+        sending(options, (effectOptions, stop) =>
+          Effect.flatMap(jobs, (service) =>
+            collect(
+              (service[channel] as ClientBulkJob.Method<C>).events(jobId, sourceOf(recipients), message, effectOptions),
+              options?.onProgress,
+              stop
+            )))
+    return { method: Object.assign(method, { retryFailed }), job }
   }
-  return {
+  const channels = {
     sms: methodOf("sms"),
     viber: methodOf("viber"),
     whatsapp: methodOf("whatsapp"),
     multichannel: methodOf("multichannel")
+  }
+  const memoryStore = Effect.runSync(BulkJobStore.makeMemory)
+  const job = (jobId: string, jobOptions: JobOptions = {}): Job => {
+    const store = jobOptions.store ?? memoryStore
+    const jobs = ClientBulkJob.make.pipe(
+      Effect.provideService(Pacing.Pacing, pacing),
+      Effect.provideService(BulkJobStore.BulkJobStore, store)
+    )
+    // status and outcome read the store only: no request is made
+    const read = <A>(effect: Effect.Effect<A, ClientBulkJob.BulkJobError, BulkJobStore.BulkJobStore>) =>
+      Effect.runPromise(Effect.either(Effect.provideService(effect, BulkJobStore.BulkJobStore, store))).then(
+        Either.getOrThrowWith((error) => error)
+      )
+    return {
+      sms: channels.sms.job(jobs, jobId),
+      viber: channels.viber.job(jobs, jobId),
+      whatsapp: channels.whatsapp.job(jobs, jobId),
+      multichannel: channels.multichannel.job(jobs, jobId),
+      status: () =>
+        read(ClientBulkJob.status(jobId)).then(Option.match({
+          onNone: () => undefined,
+          onSome: (status) => ({ ...status, progress: plain(status.progress) })
+        })),
+      outcome: () => read(ClientBulkJob.outcome(jobId)).then(Option.match({ onNone: () => undefined, onSome: plain }))
+    }
+  }
+  return {
+    sms: channels.sms.method,
+    viber: channels.viber.method,
+    whatsapp: channels.whatsapp.method,
+    multichannel: channels.multichannel.method,
+    job
   }
 }

@@ -25,7 +25,10 @@ export type ChunkSource<E, R> = (
   removed: (count: number) => void
 ) => Stream.Stream<ChunkToSend, E | Errors.RequestValidationError, R>
 
-const newId = Effect.sync(() => crypto.randomUUID())
+/** @internal A chunk's idempotency id, from its index and recipients: a new one for each chunk of a plain send. */
+type ChunkIdOf = (index: number, recipients: ReadonlyArray<string>) => Effect.Effect<string>
+
+const newId: ChunkIdOf = () => Effect.sync(() => crypto.randomUUID())
 
 /**
  * @internal The recipients as chunks. Anything but a string among them (or a string too long to
@@ -35,7 +38,8 @@ const newId = Effect.sync(() => crypto.randomUUID())
 export const chunksOf = <E, R>(
   operationId: string,
   recipients: Bulk.Recipients<E, R>,
-  settings: Settings
+  settings: Settings,
+  idOf: ChunkIdOf = newId
 ): ChunkSource<E, R> =>
 (removed) => {
   const stream = Predicate.hasProperty(recipients, Stream.StreamTypeId)
@@ -76,7 +80,10 @@ export const chunksOf = <E, R>(
         numbers.push(trimmed)
       }
       if (repeats > 0) removed(repeats)
-      return Effect.map(newId, (idempotencyId): ChunkToSend => ({ index, recipients: numbers, idempotencyId }))
+      return Effect.map(
+        idOf(index, numbers),
+        (idempotencyId): ChunkToSend => ({ index, recipients: numbers, idempotencyId })
+      )
     }),
     // a chunk of repeats only ("all") has nothing left to send
     Stream.filter((chunk) => chunk.recipients.length > 0),

@@ -1,0 +1,78 @@
+/**
+ * Bulk jobs with Promises: `client.bulk.job(jobId, { store })` resumes after an abort (each
+ * recipient sent once, the outcome the whole job's), reports progress over the whole job, reads
+ * status and outcome, and refuses a job id reused for another message.
+ */
+import * as BulkJobFile from "@smscx/client/BulkJobFile"
+import { SmsCx } from "@smscx/promise"
+import { Sandbox } from "@smscx/sandbox"
+import * as Effect from "effect/Effect"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { afterEach, assert, describe, it } from "vitest"
+
+const API_KEY = "sk-test-Jobs4XbL2"
+const opened: Array<() => Promise<void>> = []
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((close) => close()))
+})
+
+const setup = () => {
+  const server = Sandbox.inProcessFetch({ apiKeys: [API_KEY], balance: 100_000 })
+  opened.push(server.close)
+  const client = () => {
+    const made = new SmsCx({ apiKey: API_KEY, baseUrl: Sandbox.baseUrl, fetch: server.fetch })
+    opened.push(() => made.close())
+    return made
+  }
+  return { client, server }
+}
+
+const numbers = function*(count: number): Generator<string> {
+  for (let i = 0; i < count; i++) yield `+3165${String(i).padStart(7, "0")}`
+}
+
+const message = { from: "InfoText", text: "Jobs today" }
+
+describe("client.bulk.job", () => {
+  it("resumes after an abort in a new client over the same file: each recipient once, the whole job's outcome", async () => {
+    const { client, server } = setup()
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), "smscx-promise-jobs-"))
+    opened.push(async () => fs.rmSync(directory, { recursive: true }))
+    const store = BulkJobFile.store({ directory })
+    const controller = new AbortController()
+    const first = await client().bulk.job("promise-job", { store }).sms(numbers(1_000), message, {
+      chunkSize: 100,
+      concurrency: 1,
+      rateLimit: { limit: 1_000 },
+      signal: controller.signal,
+      onProgress: (progress) => {
+        if (progress.chunksSent === 3) controller.abort()
+      }
+    })
+    assert.isTrue(first.stopped)
+    assert.isBelow(first.accepted, 1_000)
+    const job = client().bulk.job("promise-job", { store })
+    const status = await job.status()
+    assert.strictEqual(status?.progress.accepted, first.accepted)
+    assert.isFalse(status?.complete)
+    const seen: Array<number> = []
+    const outcome = await job.sms(numbers(1_000), message, {
+      chunkSize: 100,
+      rateLimit: { limit: 1_000 },
+      onProgress: (progress) => void seen.push(progress.recipients)
+    })
+    assert.strictEqual(outcome.accepted, 1_000)
+    assert.isFalse(outcome.stopped)
+    assert.isAbove(seen[0]!, 300, "the progress is the whole job's")
+    assert.strictEqual((await job.outcome())?.accepted, 1_000)
+    assert.isTrue((await job.status())?.complete)
+    const messages = await Effect.runPromise(server.sandbox.messages)
+    assert.strictEqual(messages.length, 1_000)
+    assert.strictEqual(new Set(messages.map((m) => m.to)).size, 1_000)
+    const other = await job.sms(numbers(1_000), { ...message, text: "Other" }, { chunkSize: 100 }).catch((e) => e)
+    assert.deepInclude(other, { _tag: "BulkJobError", reason: "Mismatch" })
+    assert.isUndefined(await client().bulk.job("unknown-job", { store }).status())
+  })
+})
