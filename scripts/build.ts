@@ -29,6 +29,7 @@ import {
 } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { buildPromise } from "./build-promise.js"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 const packages = ["core", "transport", "client", "promise", "sandbox"]
@@ -90,7 +91,8 @@ const rewrite = (value: unknown, extension: string): unknown => {
   return Object.fromEntries(Object.entries(value).map(([key, target]) => [key, rewrite(target, extension)]))
 }
 
-for (const name of packages) {
+// @smscx/promise is bundled, Effect inlined (scripts/build-promise.ts); the others file by file
+for (const name of packages.filter((name) => name !== "promise")) {
   const build = join(root, "packages", name, "build")
   const esm = join(build, "esm")
   const cjs = join(build, "cjs")
@@ -130,3 +132,4 @@ for (const name of packages) {
   }
   console.log(`built packages/${name}/build (esm, cjs, dts)`)
 }
+await buildPromise(root)
