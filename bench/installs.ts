@@ -1,9 +1,9 @@
 /**
  * The SDK's Promise client, stripe and openai as an npm user installs them: each with
  * `npm install --omit=dev --ignore-scripts --prefer-offline` into a temp project of its own, the
- * SDK from its packed tarballs (`pnpm pack` of the built packages: its @smscx dependencies are not
- * on the registry, so they come from their tarballs too), stripe and openai from the npm registry
- * at the versions the bench depends on. Builds the packages first (`pnpm build`) if they are not
+ * SDK from its packed tarball (`pnpm pack` of the built package, which is self-contained: Effect
+ * and the @smscx packages it uses are inlined by its build), stripe and openai from the npm
+ * registry at the versions the bench depends on. Builds the packages first (`pnpm build`) if they are not
  * built, or were built before their sources last changed. Shared by the cold import and install
  * size sections, done once a run; the temp folder is removed on exit. An install that fails (say,
  * the registry is unreachable) is `skipped`, with npm's reason.
@@ -27,8 +27,11 @@ export type Installed =
   | { readonly subject: Subject; readonly dir: string; readonly version: string }
   | { readonly subject: Subject; readonly skipped: string }
 
-/** The packages the Promise client's tarball needs, its own included. */
-const smscxPackages = ["core", "transport", "client", "promise"] as const
+/** The packages whose tarballs the bench installs: the Promise client, alone (it has no dependency). */
+const smscxPackages = ["promise"] as const
+
+/** The packages whose sources the Promise client's bundle is built from. */
+const inlined = ["core", "transport", "client", "promise"] as const
 
 let tmp: string | undefined
 const tempDir = () => {
@@ -52,11 +55,10 @@ const newestIn = (dir: string): number =>
 
 /** The tarballs of the built packages, by package (core, transport, ...). */
 const pack = async () => {
-  // a build older than its sources would measure the code as it was
-  const stale = smscxPackages.filter((name) => {
-    const dir = Path.join(root, "packages", name)
-    return newestIn(Path.join(dir, "build", "esm")) < newestIn(Path.join(dir, "src"))
-  })
+  // a build older than its sources (the Promise client's bundle holds those of the packages it
+  // inlines) would measure the code as it was
+  const built = newestIn(Path.join(root, "packages", "promise", "build", "esm"))
+  const stale = inlined.filter((name) => built < newestIn(Path.join(root, "packages", name, "src")))
   if (stale.length > 0) {
     console.log(`(not built since their sources changed: ${stale.join(", ")}; running pnpm build)`)
     await exec("pnpm", ["build"], { cwd: root, maxBuffer: 64 * 2 ** 20 })

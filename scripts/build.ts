@@ -11,26 +11,17 @@
  * holds CommonJS declarations, `build/esm` an ES module stub per public module that re-exports
  * them, so that attw finds the declarations of each condition in its JavaScript's format (one set
  * for both, as Effect ships, is "Masquerading as CJS" for node16 `import`). The Promise package
- * still copies its declarations into `build/cjs` (`copyDeclarationsToCjs`). Before
- * compiling, writes `packages/transport/src/internal/version.ts` from the transport package's
+ * is bundled, Effect inlined, by `scripts/build-promise.ts`. Before compiling, writes `packages/transport/src/internal/version.ts` from the transport package's
  * version (the User-Agent's) and `packages/sandbox/src/internal/version.ts` from the sandbox's (its
  * CLI's `--version`), and copies the root LICENSE into each package (what its tarball ships, with
  * its README and the CHANGELOG.md that `pnpm version-packages` writes).
  */
 import * as esbuild from "esbuild"
 import { execFileSync } from "node:child_process"
-import {
-  chmodSync,
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync
-} from "node:fs"
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { buildPromise } from "./build-promise.js"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 const packages = ["core", "transport", "client", "promise", "sandbox"]
@@ -106,20 +97,8 @@ const esmDeclarationStubs = (dts: string, esm: string) => {
   }
 }
 
-/**
- * The Promise package's layout (its build is another change's): the declarations copied next to
- * the CommonJS output, where a nested package.json makes them CommonJS declarations for `require`
- * (`build/dts` ones are ES module declarations, for `import`). Same depth, so the declaration
- * maps stay valid.
- */
-const copyDeclarationsToCjs = (dts: string, cjs: string) => {
-  for (const file of filesOf(dts, [".d.ts", ".d.ts.map"])) {
-    mkdirSync(join(cjs, file, ".."), { recursive: true })
-    copyFileSync(join(dts, file), join(cjs, file))
-  }
-}
-
-for (const name of packages) {
+// @smscx/promise is bundled, Effect inlined (scripts/build-promise.ts); the others file by file
+for (const name of packages.filter((name) => name !== "promise")) {
   const build = join(root, "packages", name, "build")
   const esm = join(build, "esm")
   const cjs = join(build, "cjs")
@@ -135,9 +114,7 @@ for (const name of packages) {
     logLevel: "warning"
   })
   const dts = join(build, "dts")
-  const declarationsOnce = name !== "promise"
-  if (declarationsOnce) esmDeclarationStubs(dts, esm)
-  else copyDeclarationsToCjs(dts, cjs)
+  esmDeclarationStubs(dts, esm)
   // A nested package.json is also the scope of `#imports` for the files under it, so the
   // package's `imports` (`./src/internal/x.ts`) go there too, rewritten to the built files.
   const { imports } = JSON.parse(readFileSync(join(root, "packages", name, "package.json"), "utf8")) as {
@@ -146,7 +123,7 @@ for (const name of packages) {
   const nested = (manifest: Record<string, unknown>, extension: string) =>
     JSON.stringify(imports === undefined ? manifest : { ...manifest, imports: rewrite(imports, extension) }, null, 2) +
     "\n"
-  writeFileSync(join(dts, "package.json"), nested({ type: declarationsOnce ? "commonjs" : "module" }, ".d.ts"))
+  writeFileSync(join(dts, "package.json"), nested({ type: "commonjs" }, ".d.ts"))
   writeFileSync(join(esm, "package.json"), nested({ type: "module", sideEffects: false }, ".js"))
   writeFileSync(join(cjs, "package.json"), nested({ type: "commonjs", sideEffects: false }, ".js"))
   for (const dir of [esm, cjs]) {
@@ -155,3 +132,4 @@ for (const name of packages) {
   }
   console.log(`built packages/${name}/build (esm, cjs, dts)`)
 }
+await buildPromise(root)

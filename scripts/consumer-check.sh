@@ -24,6 +24,8 @@
 #   - type-checks TypeScript users of all five packages (strict, skipLibCheck: false, lib ES2022,
 #     types node, no DOM) with module/moduleResolution node16 (ESM and CJS files) and with
 #     module esnext + moduleResolution bundler.
+#   - checks that @smscx/promise's tarball is self-contained (no dependency, no file importing
+#     effect or an @smscx package): `npm install @smscx/promise` installs it alone.
 # Exits non-zero on the first failure. Keeps the temp folder if KEEP=1.
 # The parts live in scripts/consumer-check/, sourced in this order (they share this shell's
 # variables and working directory): node.sh, runtimes.sh, install-lines.sh, sandbox-bin.sh,
@@ -68,6 +70,27 @@ for tarball in "$packs"/*.tgz; do
   # shellcheck disable=SC2086
   pnpm --silent exec attw --pack "$tarball" --format table-flipped --include-entrypoints $modules
 done
+
+# @smscx/promise inlines Effect and the @smscx packages (scripts/build-promise.ts): its tarball
+# declares no dependency and no required peer, and none of its files imports one
+echo "--- @smscx/promise is self-contained"
+promise_files="$tmp/promise-tarball"
+mkdir -p "$promise_files"
+tar -xzf "$packs"/smscx-promise-[0-9]*.tgz -C "$promise_files"
+node -e 'const p = require(process.argv[1])
+  const optional = p.peerDependenciesMeta ?? {}
+  const needed = [...Object.keys(p.dependencies ?? {}),
+    ...Object.keys(p.peerDependencies ?? {}).filter((peer) => !optional[peer]?.optional)]
+  if (needed.length > 0) throw new Error(`the @smscx/promise tarball needs ${needed.join(", ")}`)' \
+  "$promise_files/package/package.json"
+# (in the declarations, only import and export lines: their comments show the Effect style)
+if grep -rlE "(from ?|import\\(|require\\()[\"'](effect|@effect/platform|@smscx/)" "$promise_files/package/build" \
+  --include='*.js' ||
+  grep -rlE "^(import|export)\\b.*from [\"'](effect|@effect/platform|@smscx/)|import\\([\"'](effect|@effect/platform|@smscx/)" \
+    "$promise_files/package/build" --include='*.d.ts'; then
+  echo "the files above of the @smscx/promise tarball import effect, @effect/platform or an @smscx package" >&2
+  exit 1
+fi
 
 echo "--- consumer project: npm install the tarballs"
 consumer="$tmp/consumer"

@@ -10,7 +10,9 @@
 # `overrides`, as they are not on the registry. Each install must exit 0, print no ERR_ or ERESOLVE
 # line and at most 5 warning lines (npm 11's note on the install script it skipped is 4); then
 # every effect in node_modules must be 3.x, and the installed packages must load and run
-# (install-run.mjs, offline). A range the line gives must be the peer range of the package.
+# (install-run.mjs, offline). A range the line gives must be the peer range of the package. A line
+# of self-contained packages only (no dependencies, no required peers: @smscx/promise, which
+# inlines Effect) must install those packages and nothing else, with no warning at all.
 echo "--- the READMEs' install lines: npm, pnpm and Bun, each in an empty project"
 installs="$tmp/install-lines"
 mkdir -p "$installs"
@@ -42,7 +44,7 @@ smscx_names() { # the @smscx names on an install line, without the scope
 
 # what each package does once installed: something small, offline, with the effect it resolves
 cat > "$installs/install-run.mjs" <<'EOF'
-import { realpathSync } from "node:fs"
+import { readFileSync, realpathSync } from "node:fs"
 import { createRequire } from "node:module"
 import { join } from "node:path"
 
@@ -94,8 +96,13 @@ const checks = {
 for (const name of process.argv.slice(2)) {
   if (checks[name] === undefined) throw new Error(`install-run.mjs has no check for @smscx/${name}`)
   const done = await checks[name]()
-  const require = createRequire(join(realpathSync(`node_modules/@smscx/${name}`), "package.json"))
-  const effect = require("effect/package.json").version
+  const manifest = join(realpathSync(`node_modules/@smscx/${name}`), "package.json")
+  const { dependencies = {}, peerDependencies = {} } = JSON.parse(readFileSync(manifest, "utf8"))
+  if (Object.keys({ ...dependencies, ...peerDependencies }).length === 0) {
+    console.log(`  @smscx/${name} (self-contained): ${done}`)
+    continue
+  }
+  const effect = createRequire(manifest)("effect/package.json").version
   if (!effect.startsWith("3.")) throw new Error(`@smscx/${name} resolves effect ${effect}, not 3.x`)
   console.log(`  @smscx/${name} (effect ${effect}): ${done}`)
 }
@@ -112,6 +119,18 @@ brings_platform() { # <arguments of an install line>: whether @effect/platform c
     fi
   done
   return 1
+}
+
+self_contained() { # <arguments of an install line>: whether it names only packages with no dependency and no required peer
+  local word name
+  for word in $1; do case "$word" in @smscx/*) ;; *) return 1 ;; esac; done
+  for name in $(smscx_names "$1"); do
+    tar -xOzf "$(tarball_of "$name")" package/package.json |
+      node -e 'const p = JSON.parse(require("fs").readFileSync(0, "utf8"))
+        const optional = p.peerDependenciesMeta ?? {}
+        const required = Object.keys(p.peerDependencies ?? {}).filter((peer) => !optional[peer]?.optional)
+        process.exit(Object.keys(p.dependencies ?? {}).length + required.length === 0 ? 0 : 1)' || return 1
+  done
 }
 
 check_ranges() { # <arguments of an install line>: each range is the peer range that asks for it
@@ -132,7 +151,7 @@ check_ranges() { # <arguments of an install line>: each range is the peer range 
 }
 
 install_line() { # <npm | pnpm | bun> <arguments of the README's `npm install`>
-  local pm=$1 args=$2 dir word name spec label json="" yaml="" started=$SECONDS status=0 warnings effects
+  local pm=$1 args=$2 dir word name spec label json="" yaml="" started=$SECONDS status=0 warnings effects installed expected
   local -a argv=() command=()
   dir="$installs/$pm-$(echo "$args" | tr -c 'a-zA-Z0-9\n' '_' | cut -c1-60)"
   mkdir -p "$dir"
@@ -183,7 +202,26 @@ install_line() { # <npm | pnpm | bun> <arguments of the README's `npm install`>
   # every copy of effect in node_modules (hoisted or nested; pnpm's .pnpm store)
   effects=$(find "$dir/node_modules" -path '*/node_modules/effect/package.json' -exec \
     node -p 'require(process.argv[1]).version' {} \; | sort -u | tr '\n' ' ')
-  if [ -z "$effects" ] || echo "$effects" | tr ' ' '\n' | grep -qvE '^(3\.|$)'; then
+  if self_contained "$args"; then
+    # the packages themselves and nothing else: those in node_modules (npm, Bun) and in pnpm's
+    # store (.pnpm/node_modules, where pnpm links every package it installed)
+    installed=$(node -e 'const { existsSync, readdirSync } = require("fs")
+      const names = new Set()
+      for (const dir of process.argv.slice(1).filter((d) => existsSync(d))) {
+        for (const entry of readdirSync(dir)) {
+          if (entry.startsWith(".")) continue
+          if (entry.startsWith("@")) for (const scoped of readdirSync(`${dir}/${entry}`)) names.add(`${entry}/${scoped}`)
+          else names.add(entry)
+        }
+      }
+      console.log([...names].sort().join(" "))' "$dir/node_modules" "$dir/node_modules/.pnpm/node_modules")
+    expected=$(for name in $(smscx_names "$args"); do echo "@smscx/$name"; done | sort -u | tr '\n' ' ' | sed 's/ $//')
+    if [ "$installed" != "$expected" ] || [ "$warnings" != 0 ]; then
+      cat "$dir/install.log" >&2
+      echo "FAILED: the README install line '$label' of self-contained packages installed ${installed:-nothing} (expected only $expected), with $warnings warning lines (expected none)" >&2
+      exit 1
+    fi
+  elif [ -z "$effects" ] || echo "$effects" | tr ' ' '\n' | grep -qvE '^(3\.|$)'; then
     echo "FAILED: the README install line '$label' installed effect ${effects:-(none)}; the SDK needs 3.x only" >&2
     exit 1
   fi
