@@ -13,8 +13,8 @@ export default defineConfig({
     projects: [
       "packages/*",
       // Tests that start several processes and measure their rates against each other (pacing
-      // shared through Redis): run after every other suite has finished, so that the machine's
-      // cores are theirs alone.
+      // shared through Redis) or kill them (bulk jobs): run after every other suite has finished,
+      // one file at a time, so that the machine's cores are theirs alone.
       {
         test: {
           name: "isolated",
@@ -22,6 +22,7 @@ export default defineConfig({
           include: ["test/SharedPacing.test.ts", "test/BulkJobKill.test.ts"],
           setupFiles: [new URL("./vitest.setup.ts", import.meta.url).pathname],
           testTimeout: 120_000,
+          fileParallelism: false,
           sequence: { groupOrder: 1 }
         }
       }

@@ -54,15 +54,23 @@ const killingSandbox = async (kills: ReadonlyArray<Kill>, victim: () => ChildPro
   const inProcess = Sandbox.inProcessFetch({ apiKeys: [API_KEY], balance: BALANCE, maxMessages: TOTAL * 3 })
   let requests = 0
   let killed = 0
+  let next = 0
+  // A worker has several requests in flight: a kill due while its victim is already doomed waits
+  // for the next worker's requests, so that each kill ends a process of its own.
+  const doomed = new WeakSet<ChildProcess>()
   const server = Http.createServer((req, res) => {
     const parts: Array<Buffer> = []
     req.on("data", (part: Buffer) => parts.push(part))
     req.on("end", async () => {
       const request = ++requests
-      const kill = kills.find((k) => k.request === request)
+      const child = victim()
+      const due = next < kills.length && request >= kills[next]!.request && child !== undefined &&
+        !doomed.has(child)
+      const kill = due ? kills[next++] : undefined
+      if (kill !== undefined) doomed.add(child!)
       const die = () => {
         killed++
-        victim()?.kill("SIGKILL")
+        child?.kill("SIGKILL")
         res.socket?.destroy()
       }
       if (kill?.when === "before") return die()
