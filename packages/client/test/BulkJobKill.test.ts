@@ -8,12 +8,17 @@
  * (today's bulk send with its random ids, and the caller's own note of each chunk answered) is
  * killed once so, and sends recipients twice: the assertions can fail.
  *
+ * The same with the checkpoints in Redis (`BulkJobRedis`, 2 kills), when `SMSCX_TEST_REDIS_URL`
+ * is set (CI sets it; without it the suite fails in CI and that test is skipped elsewhere).
+ *
  * Size: 10,000 recipients in chunks of 100, 5 kills. `SMSCX_JOB_KILL_TOTAL=100000` runs the
  * issue's full size (chunks of 1,000); `SMSCX_JOB_KILLS` sets the kills.
  */
 import { Sandbox } from "@smscx/sandbox"
 import * as Effect from "effect/Effect"
+import { Redis } from "ioredis"
 import { type ChildProcess, spawn } from "node:child_process"
+import * as Crypto from "node:crypto"
 import * as fs from "node:fs"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
@@ -21,6 +26,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { afterAll, assert, describe, it } from "vitest"
 import { recipientOf } from "./fixtures/jobWorker.js"
+import * as TestRedis from "./redis.js"
 
 const ROOT = new URL("../../../", import.meta.url).pathname
 const WORKER = new URL("./fixtures/jobWorker.ts", import.meta.url).pathname
@@ -32,12 +38,29 @@ const BALANCE = 10_000_000
 /** Past it, a worker that prints nothing more is killed and the test fails. */
 const PROCESS_BOUND = 60_000
 
+const redisUrl = TestRedis.givenUrl ?? ""
+const redisRuns = TestRedis.suiteRuns(
+  "BulkJobKill.test.ts (Redis)",
+  redisUrl === "" ? "no Redis: set SMSCX_TEST_REDIS_URL (.ci/run starts one)" : undefined
+)
+/** Keys of this run only. */
+const redisPrefix = `smscx-test-kill-${Crypto.randomUUID()}:`
+
 const children = new Set<ChildProcess>()
 const directories: Array<string> = []
 
-afterAll(() => {
+afterAll(async () => {
   for (const child of children) child.kill("SIGKILL")
   for (const directory of directories) fs.rmSync(directory, { recursive: true, force: true })
+  if (!redisRuns) return
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true })
+  try {
+    await redis.connect()
+    const keys = await redis.keys(`${redisPrefix}*`)
+    if (keys.length > 0) await redis.del(...keys)
+  } finally {
+    redis.disconnect()
+  }
 })
 
 /** A kill: at the sandbox's `request`-th request, before it is performed or after (its answer then lost). */
@@ -114,7 +137,8 @@ interface Completed {
 /** Starts the worker again after each SIGKILL until it completes; its outcome. */
 const runUntilComplete = async (
   mode: "job" | "control",
-  kills: ReadonlyArray<Kill>
+  kills: ReadonlyArray<Kill>,
+  redis: { readonly url: string; readonly prefix: string } | undefined = undefined
 ) => {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), `smscx-kill-${mode}-`))
   directories.push(directory)
@@ -132,7 +156,8 @@ const runUntilComplete = async (
           JOB_ID: `kill-${mode}`,
           TOTAL: String(TOTAL),
           CHUNK_SIZE: String(CHUNK_SIZE),
-          MODE: mode
+          MODE: mode,
+          ...(redis === undefined ? {} : { REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix })
         },
         stdio: ["ignore", "pipe", "pipe"]
       })
@@ -174,14 +199,19 @@ const randomKills = (count: number, within: number): ReadonlyArray<Kill> => {
   }))
 }
 
+/** A job killed `kills` times and started again until it completes, and its kill plan. */
+const killedJob = async (kills: number, redis?: { readonly url: string; readonly prefix: string }) => {
+  const chunks = Math.ceil(TOTAL / CHUNK_SIZE)
+  const plan = randomKills(kills, Math.floor(chunks * 0.9))
+  const run = await runUntilComplete("job", plan, redis)
+  return { run, plan: JSON.stringify(plan) }
+}
+
 describe("BulkJob, killed with SIGKILL", () => {
   it(
     `${TOTAL} recipients, ${KILLS} kills: each recipient accepted exactly once, the debit the job's cost`,
     async () => {
-      const chunks = Math.ceil(TOTAL / CHUNK_SIZE)
-      const kills = randomKills(KILLS, Math.floor(chunks * 0.9))
-      const run = await runUntilComplete("job", kills)
-      const plan = JSON.stringify(kills)
+      const { plan, run } = await killedJob(KILLS)
       assert.strictEqual(run.killed, KILLS, `every kill happened (${plan})`)
       assert.strictEqual(run.starts, KILLS + 1)
       assert.strictEqual(run.counts.size, TOTAL, `none lost (${plan})`)
@@ -194,6 +224,15 @@ describe("BulkJob, killed with SIGKILL", () => {
     },
     240_000
   )
+
+  it.runIf(redisRuns)(`the same with the checkpoints in Redis: ${TOTAL} recipients, 2 kills`, async () => {
+    const { plan, run } = await killedJob(2, { url: redisUrl, prefix: redisPrefix })
+    assert.strictEqual(run.killed, 2, `every kill happened (${plan})`)
+    assert.strictEqual(run.counts.size, TOTAL, `none lost (${plan})`)
+    assert.deepStrictEqual([...run.counts].filter(([, n]) => n !== 1), [], `none sent twice (${plan})`)
+    assert.strictEqual(run.outcome.accepted, TOTAL)
+    assert.strictEqual(run.debitMicros, Math.round(run.outcome.cost * 1e6), "the debit is the job's cost")
+  }, 240_000)
 
   it("control: today's bulk send, killed once after a chunk was performed, sends recipients twice", async () => {
     const run = await runUntilComplete("control", [{ request: 3, when: "after" }])
