@@ -91,18 +91,20 @@ export const apiSource = (() => {
 
 /**
  * The named request and answer type of each operation, from `Models.ts`'s `Named` map
- * (`readonly sendSms: { readonly request: SendSmsRequest; readonly response: SendSmsResponse }`).
+ * (`readonly sendSms: SendSmsSignature`) and the signature it names (`readonly request:
+ * SendSmsRequest; readonly response: SendSmsResponse; ...`).
  */
 export const modelNames = (() => {
   const source = sourceOf("packages/core/src/Models.ts")
   const out = new Map<string, { request?: string; response?: string; error?: string }>()
-  const named = source?.statements.find((s): s is ts.InterfaceDeclaration =>
-    ts.isInterfaceDeclaration(s) && s.name.text === "Named"
-  )
-  for (const member of named?.members ?? []) {
-    if (!ts.isPropertySignature(member) || member.type === undefined || !ts.isTypeLiteralNode(member.type)) continue
+  const interfaceNamed = (name: string) =>
+    source?.statements.find((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === name)
+  for (const member of interfaceNamed("Named")?.members ?? []) {
+    if (!ts.isPropertySignature(member) || member.type === undefined || !ts.isTypeReferenceNode(member.type)) continue
+    const signature = interfaceNamed(member.type.typeName.getText(source))
+    if (signature === undefined) continue
     const names: { request?: string; response?: string; error?: string } = {}
-    for (const m of member.type.members) {
+    for (const m of signature.members) {
       if (ts.isPropertySignature(m) && m.type !== undefined && ts.isIdentifier(m.name)) {
         const key = m.name.text
         if (key === "request" || key === "response" || key === "error") names[key] = m.type.getText(source)
