@@ -40,9 +40,9 @@ export const logAttempt =
   <A extends { readonly response: HttpClientResponse.HttpClientResponse }, E, R>(
     attempt: Effect.Effect<A, E, R>
   ): Effect.Effect<A, E, R> =>
-    Effect.flatMap(FiberRef.get(FiberRef.currentMinimumLogLevel), (level) => {
+    Effect.withFiberRuntime((fiber) => {
       // most calls log nothing: skip the timing and the line altogether
-      if (LogLevel.greaterThan(level, LogLevel.Debug)) return attempt
+      if (LogLevel.greaterThan(fiber.getFiberRef(FiberRef.currentMinimumLogLevel), LogLevel.Debug)) return attempt
       const started = performance.now()
       return Effect.onExit(attempt, (exit) => {
         const ms = Math.round(performance.now() - started)

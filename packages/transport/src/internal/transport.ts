@@ -20,6 +20,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Fiber from "effect/Fiber"
 import * as FiberRef from "effect/FiberRef"
+import * as FiberRefs from "effect/FiberRefs"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
@@ -105,7 +106,10 @@ const traceparentOf = (span: Tracer.Span): string => `00-${span.traceId}-${span.
  * from the fiber ref's initial services (one for the whole process), not this copy of Effect's
  * own: with two copies of Effect loaded, each would have its own.
  */
-const nativeTracer = Context.get(DefaultServices.currentServices.initial, Tracer.Tracer)
+const nativeTracer = Context.get(
+  FiberRefs.getOrDefault(FiberRefs.empty(), DefaultServices.currentServices),
+  Tracer.Tracer
+)
 
 const hexOfByte = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"))
 
