@@ -22,7 +22,7 @@ export default defineConfig({
           include: ["test/SharedPacing.test.ts", "test/BulkJobKill.test.ts"],
           setupFiles: [new URL("./vitest.setup.ts", import.meta.url).pathname],
           testTimeout: 120_000,
-          fileParallelism: false,
+          poolOptions: { forks: { singleFork: true } },
           sequence: { groupOrder: 1 }
         }
       }
