@@ -72,7 +72,7 @@ const send = (
   const contentType = body === undefined ? undefined : request.body.contentType
   const headers: Record<string, string> = contentType === undefined || request.headers["content-type"] !== undefined
     ? request.headers
-    : Object.assign({}, request.headers, { "content-type": contentType })
+    : { ...request.headers, "content-type": contentType }
   // One controller, aborted by the call's interruption or by our own timer (not a second one of
   // tryPromise's per call). Not AbortSignal.timeout + AbortSignal.any: on Node 20 the timeout
   // signal can be garbage collected before it fires, and the deadline never comes.

@@ -195,8 +195,8 @@ const buildChecked = (
         // own fields only: an inherited value is not the caller's
         const body = key !== undefined &&
             (!Object.hasOwn(encoded as object, key) || (encoded as Record<string, unknown>)[key] === undefined)
-          // assigned rather than spread: on Node 20 a spread followed by a property is V8's slow path
-          ? Object.assign({}, encoded as object, { [key]: crypto.randomUUID() })
+          // a spread, not Object.assign: assigning a hostile `__proto__` field would set the prototype
+          ? { ...(encoded as object), [key]: crypto.randomUUID() }
           : encoded as Record<string, unknown>
         return {
           request: HttpClientRequest.setBody(
