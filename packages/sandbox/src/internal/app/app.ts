@@ -13,7 +13,7 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Random from "effect/Random"
-import { createHash } from "node:crypto"
+import * as Crypto from "node:crypto"
 import * as Attachments from "../engines/attachments.js"
 import * as Channels from "../engines/channels.js"
 import * as ContactGroups from "../engines/contactGroups.js"
@@ -73,8 +73,13 @@ interface RouteAnswer {
  * the schema's order whatever the client's (a digest: a send's input can be megabytes). Decoded
  * values are only as deep as their schema, so `JSON.stringify` is safe on them.
  */
-const fingerprintOf = (path: unknown, input: unknown) =>
-  createHash("sha256").update(JSON.stringify([path, input ?? null])).digest("hex")
+const fingerprintOf = (path: unknown, input: unknown) => {
+  const text = JSON.stringify([path, input ?? null])
+  // the one-shot digest where Node has it (20.12+): no Hash object a request
+  return typeof Crypto.hash === "function"
+    ? Crypto.hash("sha256", text, "hex")
+    : Crypto.createHash("sha256").update(text).digest("hex")
+}
 
 const isFile = (body: unknown): body is Operation.ExportedFile =>
   typeof body === "object" && body !== null && (body as { bytes?: unknown }).bytes instanceof Uint8Array

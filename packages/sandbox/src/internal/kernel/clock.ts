@@ -46,7 +46,18 @@ const shifted = (base: Clock.Clock, shift: TimeShift): Clock.Clock => {
 }
 
 /** Runs `effect` with the clock it would run with, shifted (once: not again if it already is). @internal */
-export const withShift = <A, E, R>(effect: Effect.Effect<A, E, R>, shift: TimeShift): Effect.Effect<A, E, R> =>
-  Effect.clockWith((base) =>
-    shiftedClocks.get(base) === shift ? effect : Effect.withClock(effect, shifted(base, shift))
+export const withShift = <A, E, R>(effect: Effect.Effect<A, E, R>, shift: TimeShift): Effect.Effect<A, E, R> => {
+  // each clock underneath shifted once, not once a run (a request)
+  const made = new WeakMap<Clock.Clock, Clock.Clock>()
+  const shiftedOf = (base: Clock.Clock) => {
+    let clock = made.get(base)
+    if (clock === undefined) {
+      clock = shifted(base, shift)
+      made.set(base, clock)
+    }
+    return clock
+  }
+  return Effect.clockWith((base) =>
+    shiftedClocks.get(base) === shift ? effect : Effect.withClock(effect, shiftedOf(base))
   )
+}
