@@ -16,22 +16,14 @@
  * - `#defaultHttpClient` (the client's choice of `node:http` or `fetch` by runtime condition) stays
  *   an import, resolved by the nested package.json of each format to one more bundled entry, so
  *   that `node:http` is loaded on Node.js only and browser and edge bundles never see it.
- * - `build/dts`: the declarations bundled by rollup-plugin-dts, the types of `effect` and of the
- *   `@smscx/*` packages inlined (a user installs neither), and copied to `build/cjs` (CommonJS
- *   declarations, by the nested package.json there).
+ * - declarations bundled by rollup-plugin-dts, the types of `effect` and of the `@smscx/*`
+ *   packages inlined (a user installs neither), once, in `build/cjs/internal/types`, re-exported
+ *   by each entry of `build/dts` (ES module declarations, for `import`) and of `build/cjs` (for
+ *   `require`).
  */
 import remapping from "@jridgewell/remapping"
 import * as esbuild from "esbuild"
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync
-} from "node:fs"
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs"
 import { basename, dirname, join, relative } from "node:path"
 import { rollup } from "rollup"
 import { dts } from "rollup-plugin-dts"
@@ -318,9 +310,13 @@ const bundleDeclarations = async (root: string, dtsDir: string, publicModules: R
   const built = join(dtsDir, "..", "dts-tsc")
   rmSync(built, { recursive: true, force: true })
   renameSync(dtsDir, built)
+  // an entry that only re-exports its module, so that every declaration goes to the shared chunk
+  const facades = join(built, "facades")
+  mkdirSync(facades)
+  for (const name of publicModules) writeFileSync(join(facades, `${name}.d.ts`), `export * from "../${name}.js"\n`)
   const warnings: Array<string> = []
   const bundle = await rollup({
-    input: Object.fromEntries(publicModules.map((name) => [name, join(built, `${name}.d.ts`)])),
+    input: Object.fromEntries(publicModules.map((name) => [name, join(facades, `${name}.d.ts`)])),
     plugins: [
       {
         name: "smscx-workspace-declarations",
@@ -347,7 +343,9 @@ const bundleDeclarations = async (root: string, dtsDir: string, publicModules: R
     dir: dtsDir,
     format: "es",
     entryFileNames: "[name].d.ts",
-    chunkFileNames: "internal/types-[hash].d.ts"
+    chunkFileNames: "internal/types-[hash].d.ts",
+    // every declaration in one shared chunk, shipped once (see buildPromise)
+    manualChunks: (id) => (dirname(id) === facades ? undefined : "types")
   })
   await bundle.close()
   rmSync(built, { recursive: true, force: true })
@@ -396,9 +394,17 @@ export const buildPromise = async (root: string) => {
   pureNamespaces(module)
   await transpileCjs(esm, cjs)
   await bundleDeclarations(root, dtsDir, publicModules)
-  for (const file of filesOf(dtsDir, ".d.ts")) {
-    mkdirSync(join(cjs, file, ".."), { recursive: true })
-    copyFileSync(join(dtsDir, file), join(cjs, file))
+  // The declarations once, in `build/cjs/internal/types` (CommonJS ones, by the nested
+  // package.json there, which ES modules may import too), re-exported by an entry of each format:
+  // `build/dts` (ES module declarations, for `import`) and `build/cjs` (for `require`).
+  renameSync(join(dtsDir, "internal"), join(cjs, "internal", "types"))
+  for (const file of readdirSync(dtsDir).filter((file) => file.endsWith(".d.ts"))) {
+    const entry = readFileSync(join(dtsDir, file), "utf8")
+    if (/^(?!export\b)\S/m.test(entry.replaceAll(/^\s.*$/gm, ""))) {
+      throw new Error(`build/dts/${file}: an entry of the declarations declares more than re-exports`)
+    }
+    writeFileSync(join(cjs, file), entry.replaceAll("'./internal/", "'./internal/types/"))
+    writeFileSync(join(dtsDir, file), entry.replaceAll("'./internal/", "'../cjs/internal/types/"))
   }
   const manifest = (fields: Record<string, unknown>) => JSON.stringify(fields, null, 2) + "\n"
   writeFileSync(join(dtsDir, "package.json"), manifest({ type: "module" }))
