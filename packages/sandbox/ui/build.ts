@@ -40,7 +40,7 @@ export const render = async (): Promise<string> => {
     .code.trim()
   const html = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">" +
     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">" +
-    "<title>SMS.CX sandbox inbox</title>" +
+    "<title>SMS.CX sandbox inbox</title><link rel=\"icon\" href=\"data:,\">" +
     `<style>${style}</style></head><body><div id="app"></div><script type="module">${script}</script></body></html>`
   const headers = {
     "Content-Security-Policy": [
