@@ -48,7 +48,7 @@ const Sent = ({ item }: { readonly item: SentItem }) => (
     <ol class="steps" aria-label="Status timeline">
       {item.steps.map((step) => (
         <li class={step.done ? `done ${step.status.toLowerCase().replace(" ", "-")}` : "due"}>
-          <span>{step.status}</span> <time dateTime={step.at}>{timeOf(step.at)}</time>
+          <span>{step.status}</span> <time dateTime={step.at}>{new Date(step.at).toLocaleTimeString()}</time>
           {!step.done && <span class="visually-hidden">(due)</span>}
         </li>
       ))}
