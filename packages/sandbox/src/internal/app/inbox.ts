@@ -12,7 +12,7 @@ import { SHORT_URL_BASE } from "../engines/trackedLinks.js"
 import * as Conversations from "../groups/conversations.js"
 import * as Otp from "../groups/otp.js"
 import { fromMicros } from "../kernel/money.js"
-import type * as Store from "../state/store.js"
+import * as Store from "../state/store.js"
 import * as Timeline from "../state/timeline.js"
 
 /** A page asked for: `offset` from the first, `limit` at most (clamped to 1..500). @internal */
@@ -52,43 +52,82 @@ interface PhoneSummary {
   readonly lastChannel: Store.Channel
 }
 
-/** The phones, most recently active first, matching `q` (a number's digits, or any message's text). @internal */
+/** A message to or from a phone, as the list reads it. */
+interface Activity {
+  readonly phone: string
+  readonly channel: Store.Channel
+  readonly text: string
+  readonly at: number
+  readonly sent: boolean
+}
+
+/**
+ * Everything phones were sent or sent, newest first: the outbox is kept in the order it was
+ * accepted (the sandbox's clock never goes back), so it is read backwards and merged with what
+ * phones sent (few, sorted here).
+ */
+function* newestFirst(store: Store.Store): Generator<Activity> {
+  const sent = store.storedMessages()
+  const received = Conversations.receivedMessages(store).sort((a, b) => b.at - a.at)
+  let r = 0
+  for (let i = sent.length - 1; i >= 0; i--) {
+    const m = sent[i]!
+    if (m.status === "REJECTED") continue
+    for (; r < received.length && received[r]!.at > m.createdAt; r++) {
+      const x = received[r]!
+      yield { phone: x.phoneNumber, channel: x.channel, text: x.text, at: x.at, sent: false }
+    }
+    yield { phone: m.to, channel: m.channel, text: m.text, at: m.createdAt, sent: true }
+  }
+  for (; r < received.length; r++) {
+    const x = received[r]!
+    yield { phone: x.phoneNumber, channel: x.channel, text: x.text, at: x.at, sent: false }
+  }
+}
+
+/**
+ * The phones, most recently active first, matching `q` (a number's digits, or any message's
+ * text). No sort and no record per phone: the phones come in order from one walk newest first,
+ * and only those of the page are counted.
+ * @internal
+ */
 export const phones = (store: Store.Store, q: string | undefined, page: PageQuery) => {
   const matches = matcher(q)
-  const byPhone = new Map<
-    string,
-    { sent: number; received: number; lastAt: number; lastText: string; lastChannel: Store.Channel; hit: boolean }
-  >()
-  const add = (phone: string, channel: Store.Channel, text: string, at: number, sent: boolean) => {
-    let entry = byPhone.get(phone)
-    if (entry === undefined) {
-      entry = { sent: 0, received: 0, lastAt: at, lastText: text, lastChannel: channel, hit: matches === undefined }
-      byPhone.set(phone, entry)
-    }
-    if (sent) entry.sent++
+  let wanted: Set<string> | undefined
+  if (matches !== undefined) {
+    wanted = new Set()
+    for (const a of newestFirst(store)) if (!wanted.has(a.phone) && matches(a.phone, a.text)) wanted.add(a.phone)
+  }
+  const order: Array<string> = []
+  const seen = new Set<string>()
+  for (const a of newestFirst(store)) {
+    if (seen.has(a.phone)) continue
+    seen.add(a.phone)
+    if (wanted === undefined || wanted.has(a.phone)) order.push(a.phone)
+  }
+  const shown = order.slice(page.offset, page.offset + page.limit)
+  const tally = new Map<string, { sent: number; received: number; last: Activity | undefined }>(
+    shown.map((phone) => [phone, { sent: 0, received: 0, last: undefined }])
+  )
+  for (const a of newestFirst(store)) {
+    const entry = tally.get(a.phone)
+    if (entry === undefined) continue
+    entry.last ??= a
+    if (a.sent) entry.sent++
     else entry.received++
-    if (at >= entry.lastAt) {
-      entry.lastAt = at
-      entry.lastText = text
-      entry.lastChannel = channel
+  }
+  const phones = shown.map((phone): PhoneSummary => {
+    const { last, received, sent } = tally.get(phone)!
+    return {
+      phone,
+      sent,
+      received,
+      lastAt: iso(last!.at),
+      lastText: last!.text,
+      lastChannel: last!.channel
     }
-    if (!entry.hit && matches !== undefined && matches(phone, text)) entry.hit = true
-  }
-  for (const m of store.storedMessages()) {
-    if (m.status !== "REJECTED") add(m.to, m.channel, m.text, m.createdAt, true)
-  }
-  for (const r of Conversations.receivedMessages(store)) add(r.phoneNumber, r.channel, r.text, r.at, false)
-  const found = Array.from(byPhone, ([phone, e]) => ({ phone, ...e })).filter((e) => e.hit)
-  found.sort((a, b) => b.lastAt - a.lastAt || (a.phone < b.phone ? -1 : 1))
-  const phones = found.slice(page.offset, page.offset + page.limit).map((e): PhoneSummary => ({
-    phone: e.phone,
-    sent: e.sent,
-    received: e.received,
-    lastAt: iso(e.lastAt),
-    lastText: e.lastText,
-    lastChannel: e.lastChannel
-  }))
-  return { phones, total: found.length, offset: page.offset, limit: page.limit }
+  })
+  return { phones, total: order.length, offset: page.offset, limit: page.limit }
 }
 
 /** A step of a message's delivery: when it came (or is due), and whether it has. */
@@ -228,19 +267,20 @@ export const messages = (
   },
   page: PageQuery | undefined
 ) =>
-  Effect.map(store.messages, (all) => {
+  Effect.map(Clock.currentTimeMillis, (now) => {
     const matches = matcher(filter.q)
-    const found = all.filter((m) =>
+    // filtered before each is shown: only the page's messages are read as of now
+    const found = store.storedMessages().filter((m) =>
+      m.status !== "REJECTED" &&
       (filter.to === undefined || m.to === filter.to) &&
       (filter.campaignId === undefined || m.campaignId === filter.campaignId) &&
       (matches === undefined || matches(m.to, m.text))
     )
-    return page === undefined
-      ? { messages: found }
-      : {
-        messages: found.slice(page.offset, page.offset + page.limit),
-        total: found.length,
-        offset: page.offset,
-        limit: page.limit
-      }
+    if (page === undefined) return { messages: found.map((m) => Store.view(m, now)) }
+    return {
+      messages: found.slice(page.offset, page.offset + page.limit).map((m) => Store.view(m, now)),
+      total: found.length,
+      offset: page.offset,
+      limit: page.limit
+    }
   })
