@@ -47,7 +47,8 @@ describe.skipIf(!present && !required)("the web inbox in chromium", () => {
     page.on("console", (message) => {
       if (message.type() === "error") pageErrors.push(message.text())
     })
-  })
+    // a browser starting on a machine busy with the rest of the suite
+  }, 60_000)
 
   afterAll(async () => {
     await browser?.close()
@@ -57,7 +58,7 @@ describe.skipIf(!present && !required)("the web inbox in chromium", () => {
 
   /** Waits until the page's text includes `text` (as the page's own updates bring it). */
   const shows = (text: string) =>
-    page.waitForFunction((wanted: string) => document.body.innerText.includes(wanted), { timeout: 10_000 }, text)
+    page.waitForFunction((wanted: string) => document.body.innerText.includes(wanted), { timeout: 20_000 }, text)
 
   it("shows a message sent through the SDK in the open thread, live", async () => {
     await page.goto(`${server.url}/__sandbox/ui#/phones/${encodeURIComponent(PHONE)}`)
