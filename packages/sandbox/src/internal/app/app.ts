@@ -353,7 +353,8 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
             )
           )
         )
-      if (request.method !== "GET" && request.method !== "HEAD") {
+      // nothing made for the many requests of a load test when no page listens
+      if (request.method !== "GET" && request.method !== "HEAD" && events.listeners() > 0) {
         events.publish({ kind: "api", what: `${request.method} ${url.pathname}` })
       }
       const finished = yield* Clock.currentTimeMillis
