@@ -82,7 +82,7 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   { files: ["**/*.{mjs,cjs,js}"], languageOptions: { globals: globals.node } },
   {
-    files: ["**/*.{ts,mts,cts,mjs,js}"],
+    files: ["**/*.{ts,tsx,mts,cts,mjs,js}"],
     plugins: { "@effect": effect },
     rules: {
       "@effect/dprint": ["error", {

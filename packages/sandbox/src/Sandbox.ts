@@ -21,6 +21,7 @@ import * as Layer from "effect/Layer"
 import * as Scope from "effect/Scope"
 import * as App from "./internal/app/app.js"
 import type * as Control from "./internal/app/control.js"
+import * as Events from "./internal/app/events.js"
 import { configOf } from "./internal/app/options.js"
 import type { Attachment, Options, Service } from "./internal/app/types.js"
 import * as Attachments from "./internal/engines/attachments.js"
@@ -198,7 +199,9 @@ export const make: (options?: Options) => Effect.Effect<Service, FaultRules.Inva
     const hooks: App.Hooks = {
       reset: Effect.suspend(() => Effect.zipRight(instance.close, App.make(config, hooks))).pipe(
         Effect.map((fresh) => void (instance = fresh))
-      )
+      ),
+      // one for the sandbox's life: a page listening stays connected across resets
+      events: Events.make()
     }
     instance = yield* App.make(config, hooks)
     const current = <A, E>(f: (instance: App.Instance) => Effect.Effect<A, E>) => Effect.suspend(() => f(instance))

@@ -171,6 +171,7 @@ const announce = (options: Sandbox.Options & Sandbox.ServerOptions) =>
     const keys = options.apiKeys?.length ?? 0
     const apps = options.applications?.length ?? 0
     yield* Console.log(`SMS.CX sandbox listening on ${Sandbox.urlOf(server.address)}`)
+    yield* Console.log(`  Inbox (web): ${Sandbox.urlOf(server.address)}${Control.PREFIX}ui`)
     yield* Console.log(`  API keys (X-API-KEY): ${keys === 0 ? "any non-empty key" : `${keys} configured`}`)
     yield* Console.log(
       `  OAuth applications (POST /oauth/token): ${apps === 0 ? "any non-empty id and secret" : `${apps} configured`}`

@@ -279,13 +279,14 @@ describe("the CLI", () => {
         assert.deepStrictEqual(await allowed.json(), { balance: 7, currency: "eur", billing: "prepaid" })
         assert.include(text, "Request bodies up to 2048 bytes")
         assert.include(text, `Control API: ${url}/__sandbox/ (messages, callbacks, stats, balance, time, channels`)
+        assert.include(text, `Inbox (web): ${url}/__sandbox/ui`)
         assert.include(text, "GET it for the index")
         const index = await fetch(`${url}/__sandbox/`).then((r) => r.json())
         assert.deepInclude(index.routes, {
           method: "GET",
           path: "/__sandbox/messages",
-          takes: "?to=+31...",
-          description: "the outbox, oldest first, with each message's text (an OTP's PIN is in it)"
+          takes: "?to=+31...&campaignId=&q=&offset=&limit=",
+          description: "the outbox, oldest first, with each message's text (an OTP's PIN is in it); paged with limit"
         })
         const outbox = await fetch(`${url}/__sandbox/messages`)
         assert.deepStrictEqual(await outbox.json(), { messages: [] })

@@ -40,7 +40,9 @@ import * as Timers from "../kernel/timers.js"
 import type { Config, Context } from "../state/context.js"
 import * as State from "../state/store.js"
 import * as Control from "./control.js"
+import * as Events from "./events.js"
 import * as Groups from "./handlers.js"
+import * as Inbox from "./inbox.js"
 
 /** @internal */
 export type { Config } from "../state/context.js"
@@ -87,6 +89,8 @@ const isFile = (body: unknown): body is Operation.ExportedFile =>
 /** What the sandbox around the app does for it: going back to the state it started with. @internal */
 export interface Hooks {
   readonly reset: Effect.Effect<void>
+  /** Where changes are told (the sandbox's, which outlives resets); a hub of its own when absent. */
+  readonly events?: Events.Hub
 }
 
 const refused = (refusal: Guard.Refusal) =>
@@ -95,12 +99,19 @@ const refused = (refusal: Guard.Refusal) =>
     contentType: "application/json"
   })
 
-const controlAnswer = (answer: Control.ControlAnswer) =>
-  HttpServerResponse.text(JSON.stringify(answer.body), {
+const controlAnswer = (answer: Control.ControlAnswer) => {
+  const options = {
     status: answer.status,
-    contentType: "application/json",
     ...(answer.headers === undefined ? {} : { headers: answer.headers })
-  })
+  }
+  const content = answer.content
+  if (content === undefined) {
+    return HttpServerResponse.text(JSON.stringify(answer.body), { ...options, contentType: "application/json" })
+  }
+  return typeof content.body === "string"
+    ? HttpServerResponse.text(content.body, { ...options, contentType: content.type })
+    : HttpServerResponse.stream(content.body, { ...options, contentType: content.type })
+}
 
 const parseJson = (text: string): unknown => {
   try {
@@ -131,7 +142,8 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
     for (const file of config.attachments) yield* Effect.orDie(Attachments.addAttachment(store, file))
     const limiter = RateLimiter.make(config.rateLimit.limit, config.rateLimit.windowSeconds)
     const auth = Auth.make({ apiKeys: config.apiKeys, applications: config.applications, tokens: store })
-    const callbacks = Callbacks.make(config.callbacks)
+    const events = hooks.events ?? Events.make()
+    const callbacks = Callbacks.make(config.callbacks, () => events.publish({ kind: "callback", what: "callbacks" }))
     const context: Context = { store, config, callbacks, timers }
     const allowedHosts = new Set(
       (config.allowedHosts ?? []).flatMap((name) => Guard.hostnameOf(name) ?? [])
@@ -229,8 +241,18 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
       })
 
     const control: Control.Actions = {
-      messages: (to) => Effect.map(store.messages, (all) => to === undefined ? all : all.filter((m) => m.to === to)),
+      messages: (filter, page) => Inbox.messages(store, filter, page),
       callbacks: Effect.sync(() => callbacks.log().map((record) => ({ ...record }))),
+      resendCallback: (id) =>
+        Effect.suspend(() => {
+          const record = callbacks.log().find((r) => r.id === id)
+          if (record === undefined) return Effect.succeed(undefined)
+          return Effect.map(callbacks.post(record.url, record.payload), () => callbacks.log().at(-1)?.id)
+        }),
+      phones: (q, page) => Effect.sync(() => Inbox.phones(store, q, page)),
+      thread: (phone, limit) => Inbox.thread(store, phone, limit),
+      campaigns: (page) => Inbox.campaigns(store, page),
+      events: events.stream,
       balance: Effect.map(store.balanceMicros, fromMicros),
       setBalance: (amount) => store.setBalanceMicros(toMicros(amount)),
       advanceTime: (seconds) =>
@@ -313,7 +335,13 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
           userAgent: request.headers["user-agent"] ?? "",
           ip: Option.getOrElse(request.remoteAddress, () => "127.0.0.1")
         })
-        if (answer !== undefined) return controlAnswer(yield* answer)
+        if (answer !== undefined) {
+          const answered = yield* answer
+          if (request.method !== "GET" || !isControl) {
+            events.publish({ kind: isControl ? "control" : "visit", what: url.pathname })
+          }
+          return controlAnswer(answered)
+        }
       }
       const started = yield* Clock.currentTimeMillis
       const decision = yield* limiter.take(Auth.bucketOf(request.headers))
@@ -330,6 +358,10 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
             )
           )
         )
+      // nothing made for the many requests of a load test when no page listens
+      if (request.method !== "GET" && request.method !== "HEAD" && events.listeners() > 0) {
+        events.publish({ kind: "api", what: `${request.method} ${url.pathname}` })
+      }
       const finished = yield* Clock.currentTimeMillis
       const requestId = yield* Ids.uuid
       const headers = {

@@ -28,16 +28,32 @@ type Received =
   | { readonly _tag: "NotRented" }
   | { readonly _tag: "InvalidSender" }
 import { isRecord } from "effect/Predicate"
+import type * as Stream from "effect/Stream"
 import * as Faults from "../kernel/faults.js"
 import type { Visit } from "../state/types.js"
+import { pageOf, type PageQuery } from "./inbox.js"
+import * as InboxPage from "./inboxPage.js"
 
 /** The prefix of the control API's paths. @internal */
 export const PREFIX = "/__sandbox/"
 
 /** What the control API does, provided by the modules that own the state. @internal */
 export interface Actions {
-  readonly messages: (to: string | undefined) => Effect.Effect<ReadonlyArray<unknown>>
-  readonly callbacks: Effect.Effect<ReadonlyArray<unknown>>
+  /** The outbox searched (`to`, `campaignId`, `q`), paged when a page is given. */
+  readonly messages: (
+    filter: { readonly to?: string | undefined; readonly campaignId?: string | undefined; readonly q?: string },
+    page: PageQuery | undefined
+  ) => Effect.Effect<unknown>
+  readonly callbacks: Effect.Effect<ReadonlyArray<{ readonly id: number }>>
+  /** Posts a logged callback again, as a new one: its id, or undefined when the log has no `id`. */
+  readonly resendCallback: (id: number) => Effect.Effect<number | undefined>
+  /** The phones, newest first, searched and paged (`inbox.ts`). */
+  readonly phones: (q: string | undefined, page: PageQuery) => Effect.Effect<unknown>
+  /** One phone's thread: its last `limit` messages, sent and received. */
+  readonly thread: (phone: string, limit: number) => Effect.Effect<unknown>
+  readonly campaigns: (page: PageQuery) => Effect.Effect<unknown>
+  /** What changes, as server-sent events (`events.ts`). */
+  readonly events: Stream.Stream<Uint8Array>
   readonly stats: Effect.Effect<Stats>
   readonly balance: Effect.Effect<number>
   readonly setBalance: (amount: number) => Effect.Effect<void>
@@ -94,6 +110,11 @@ export interface ControlAnswer {
   readonly status: number
   readonly body: unknown
   readonly headers?: Readonly<Record<string, string>>
+  /** Sent instead of `body` as JSON: a page (text) or an event stream, of this content type. */
+  readonly content?: {
+    readonly type: string
+    readonly body: string | Stream.Stream<Uint8Array>
+  }
 }
 
 const ok = (body: unknown): ControlAnswer => ({ status: 200, body })
@@ -164,16 +185,31 @@ export const routes: ReadonlyArray<Route> = [
   {
     method: "GET",
     path: "messages",
-    takes: "?to=+31...",
-    description: "the outbox, oldest first, with each message's text (an OTP's PIN is in it)",
-    answer: (actions, { url }) =>
-      Effect.map(actions.messages(url.searchParams.get("to") ?? undefined), (messages) => ok({ messages }))
+    takes: "?to=+31...&campaignId=&q=&offset=&limit=",
+    description: "the outbox, oldest first, with each message's text (an OTP's PIN is in it); paged with limit",
+    answer: (actions, { url }) => {
+      const params = url.searchParams
+      const page = params.has("limit") || params.has("offset") ? pageOf(params, 100) : undefined
+      return Effect.map(
+        actions.messages({
+          to: params.get("to") ?? undefined,
+          campaignId: params.get("campaignId") ?? undefined,
+          q: params.get("q") ?? ""
+        }, page),
+        ok
+      )
+    }
   },
   {
     method: "GET",
     path: "callbacks",
-    description: "the callbacks POSTed (or blocked), oldest first, with their outcome",
-    answer: (actions) => Effect.map(actions.callbacks, (callbacks) => ok({ callbacks }))
+    takes: "?limit=",
+    description: "the callbacks POSTed (or blocked), oldest first, with their outcome; limit: the last ones only",
+    answer: (actions, { url }) =>
+      Effect.map(actions.callbacks, (all) => {
+        const limit = url.searchParams.has("limit") ? pageOf(url.searchParams, 100).limit : all.length
+        return ok({ callbacks: all.slice(Math.max(0, all.length - limit)), total: all.length })
+      })
   },
   {
     method: "GET",
@@ -298,6 +334,68 @@ export const routes: ReadonlyArray<Route> = [
       Effect.flatMap(actions.faults, (current) => {
         const cleared = { ...current, rules: [] }
         return Effect.as(actions.setFaults(cleared), ok(cleared))
+      })
+  },
+  {
+    method: "GET",
+    path: "phones",
+    takes: "?q=&offset=&limit=",
+    description: "the numbers messages went to or came from, most recently active first; q searches numbers and texts",
+    answer: (actions, { url }) =>
+      Effect.map(actions.phones(url.searchParams.get("q") ?? undefined, pageOf(url.searchParams, 50)), ok)
+  },
+  {
+    method: "GET",
+    path: "thread",
+    takes: "?phone=+31...&limit=",
+    description: "a phone's messages, sent and received, with parts, cost, status timeline, links and PINs",
+    answer: (actions, { url }) => {
+      const phone = url.searchParams.get("phone")
+      if (phone === null || phone === "") return Effect.succeed(problem(400, "phone is required"))
+      return Effect.map(actions.thread(phone, pageOf(url.searchParams, 200).limit), ok)
+    }
+  },
+  {
+    method: "GET",
+    path: "campaigns",
+    takes: "?offset=&limit=",
+    description: "the sends (each is a campaign), newest first, with messages, cost and counts by status",
+    answer: (actions, { url }) => Effect.map(actions.campaigns(pageOf(url.searchParams, 50)), ok)
+  },
+  {
+    method: "POST",
+    path: "callbacks/{id}/resend",
+    description: "posts a callback of the log again (a new entry, tried as the first was)",
+    answer: (actions, { segments }) => {
+      const id = Number(segments[1])
+      return Effect.map(
+        actions.resendCallback(id),
+        (resent) => resent === undefined ? problem(404, `no callback ${id}`) : ok({ resent: id, id: resent })
+      )
+    }
+  },
+  {
+    method: "GET",
+    path: "events",
+    description: "server-sent events: one { kind, what } each time something changes (the inbox listens)",
+    answer: (actions) =>
+      Effect.succeed({
+        status: 200,
+        body: undefined,
+        headers: { "Cache-Control": "no-store", "X-Accel-Buffering": "no" },
+        content: { type: "text/event-stream", body: actions.events }
+      })
+  },
+  {
+    method: "GET",
+    path: "ui",
+    description: "the inbox: a web page of the phones, threads, campaigns, callbacks and controls",
+    answer: () =>
+      Effect.succeed({
+        status: 200,
+        body: undefined,
+        headers: InboxPage.headers,
+        content: { type: "text/html; charset=utf-8", body: InboxPage.html }
       })
   }
 ]

@@ -271,6 +271,8 @@ export interface Service {
  * @category models
  */
 export interface CallbackRecord {
+  /** Its number in the log, from 1 (`POST /__sandbox/callbacks/{id}/resend` names it). */
+  readonly id: number
   readonly url: string
   readonly payload: unknown
   readonly createdAt: number

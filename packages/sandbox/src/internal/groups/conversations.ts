@@ -158,6 +158,31 @@ export const receive = (store: Store.Store, inbound: Inbound): Effect.Effect<Sto
     })
   })
 
+/** A message a phone sent into its conversation, as the inbox shows it. @internal */
+interface ReceivedMessage {
+  readonly phoneNumber: string
+  readonly msgId: string
+  readonly channel: Channel
+  readonly text: string
+  readonly at: number
+}
+
+/** Every message phones sent that is still kept, by conversation (least recently active first). @internal */
+export const receivedMessages = (store: Store.Store): Array<ReceivedMessage> =>
+  store.records(Conversations).values().flatMap((conversation) =>
+    conversation.entries.flatMap((entry) =>
+      entry._tag === "Received"
+        ? [{
+          phoneNumber: conversation.phoneNumber,
+          msgId: entry.msgId,
+          channel: entry.channel,
+          text: entry.text,
+          at: entry.at
+        }]
+        : []
+    )
+  )
+
 const iso = (millis: number) => new Date(millis).toISOString()
 
 /** The contact's names, from the first group holding the number. */

@@ -34,6 +34,8 @@ type Outcome = "pending" | "delivered" | "failed" | "blocked" | "dropped"
 
 /** One callback, as the log keeps it. @internal */
 interface Record {
+  /** Its number in the log: 1, 2, 3, ... (a resend is a new one). */
+  readonly id: number
   readonly url: string
   readonly payload: unknown
   readonly createdAt: number
@@ -92,9 +94,10 @@ const send = (url: string, body: string, timeoutMillis: number) =>
     })
   })
 
-/** @internal */
-export const make = (options: Options = defaults): Callbacks => {
+/** A new outbox of callbacks; `onChange` is told of each one logged and of each outcome. @internal */
+export const make = (options: Options = defaults, onChange: () => void = () => {}): Callbacks => {
   const records: Array<Record> = []
+  let lastId = 0
   let pending = 0
   let closed = false
   const inFlight = new Set<Fiber.RuntimeFiber<void>>()
@@ -135,6 +138,7 @@ export const make = (options: Options = defaults): Callbacks => {
         )
       )
       record.outcome = outcome
+      onChange()
     }).pipe(
       Effect.onInterrupt(() =>
         Effect.sync(() => {
@@ -148,8 +152,18 @@ export const make = (options: Options = defaults): Callbacks => {
     post: (url, payload) =>
       Effect.gen(function*() {
         const now = yield* Clock.currentTimeMillis
-        const record: Record = { url, payload, createdAt: now, outcome: "pending", attempts: 0, status: undefined }
+        const record: Record = {
+          id: ++lastId,
+          url,
+          payload,
+          createdAt: now,
+          outcome: "pending",
+          attempts: 0,
+          status: undefined
+        }
         records.push(record)
+        // told before the outcome is known (it is told again then): a blocked or dropped one has no other
+        onChange()
         // the log keeps the latest ones: a long load test must not grow it without end
         if (records.length > MAX_LOGGED) records.splice(0, records.length - MAX_LOGGED)
         let target: URL

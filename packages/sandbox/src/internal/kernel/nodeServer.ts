@@ -10,8 +10,9 @@
  * size limit) or never reads is drained and discarded, never destroyed: destroying the request
  * destroys the socket before the answer is written.
  *
- * Closing the scope stops listening, closes idle keep-alive connections, and answers the requests
- * still in flight with `Connection: close`.
+ * Closing the scope stops listening, closes idle keep-alive connections, answers the requests
+ * still in flight with `Connection: close`, and cuts the answers still streaming (server-sent
+ * events: they end only when their client leaves).
  *
  * A response marked as a socket-level fault (`faults.ts`) is never written: `reset` and
  * `lostAnswer` reset the connection, `stall` holds it without a byte until the client goes away,
@@ -206,6 +207,8 @@ const make = (options: {
     let origin = ""
     // connections held by a `stall`, destroyed when the server closes
     const stalled = new Set<Http.ServerResponse>()
+    // answers still streaming (server-sent events, which never end by themselves), ended likewise
+    const streaming = new Set<Http.ServerResponse>()
 
     const stall = (outgoing: Http.ServerResponse, maxStallMillis: number) => {
       const timer = setTimeout(() => reset(outgoing), maxStallMillis)
@@ -222,6 +225,8 @@ const make = (options: {
       if (fault === undefined) {
         const written = respond(response, outgoing, closing)
         if (written !== undefined) {
+          streaming.add(outgoing)
+          outgoing.once("close", () => streaming.delete(outgoing))
           written.catch((error: unknown) => outgoing.destroy(error instanceof Error ? error : new Error(String(error))))
         }
         return
@@ -245,6 +250,7 @@ const make = (options: {
         Effect.async<void>((resume) => {
           closing = true
           for (const outgoing of stalled) outgoing.destroy()
+          for (const outgoing of streaming) outgoing.destroy()
           if (!server.listening) return resume(Effect.void)
           server.close(() => resume(Effect.void))
           server.closeIdleConnections()

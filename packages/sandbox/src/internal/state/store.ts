@@ -261,7 +261,8 @@ export interface Store {
 
 const iso = (millis: number) => new Date(millis).toISOString()
 
-const view = (m: StoredMessage, now: number): Message => {
+/** A stored message as the outbox shows it at `now`. @internal */
+export const view = (m: StoredMessage, now: number): Message => {
   const report = Timeline.statusAt(m, now)
   return {
     msgId: m.msgId,
