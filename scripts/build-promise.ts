@@ -34,6 +34,12 @@ const workspacePackages = ["core", "transport", "client"]
 /** Left as imports: Node.js modules, and the optional peers of the client's Redis pacing. */
 const external = ["node:*", "ioredis", "@effect/experimental", "@effect/experimental/*"]
 
+/**
+ * Public modules for Node.js only, which may load Node.js modules: not in the barrel, and no other
+ * public module reaches them (the check in `bundleEsm` still holds every other one to it).
+ */
+const nodeOnlyModules = new Set(["BulkJobFile", "RedisPacing"])
+
 /** The import the client chooses its default HTTP client by (package.json `imports` of the client). */
 const defaultHttpClient = "#defaultHttpClient"
 
@@ -120,7 +126,8 @@ const bundleEsm = async (
     for (const imported of outputs[file].imports) if (!imported.external) visit(imported.path)
   }
   for (const [file, output] of Object.entries(outputs)) {
-    if (output.entryPoint !== undefined && !file.includes("/internal/")) visit(file)
+    const nodeOnly = nodeOnlyModules.has(basename(file, ".js"))
+    if (output.entryPoint !== undefined && !file.includes("/internal/") && !nodeOnly) visit(file)
   }
   const nodeImports = [...reached].filter((file) => outputs[file]!.imports.some((i) => i.path.startsWith("node:")))
   if (nodeImports.length > 0) {

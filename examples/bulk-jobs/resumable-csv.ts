@@ -10,7 +10,7 @@
  * `.smscx-jobs`). On the embedded sandbox each run has a fresh sandbox, so it shows the
  * checkpoints at work, not the API's replay.
  */
-import * as BulkJobFile from "@smscx/client/BulkJobFile"
+import * as BulkJobFile from "@smscx/promise/BulkJobFile"
 import { SingleBar } from "cli-progress"
 import * as fs from "node:fs"
 import * as path from "node:path"

@@ -7,6 +7,10 @@
 cat > send.mjs <<'EOF'
 import { Sandbox } from "@smscx/sandbox"
 import { SmsCx } from "@smscx/promise"
+import * as BulkJobFile from "@smscx/promise/BulkJobFile"
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 
 const sandbox = await Sandbox.start({ port: 0 })
 const client = new SmsCx({ apiKey: "test-key", baseUrl: sandbox.url })
@@ -14,6 +18,15 @@ try {
   const sent = await client.sms.sendSms({ to: ["+31612469000"], from: "InfoText", text: "Hi from ESM" })
   console.log(`ESM (import): ${sent.data[0]?.msgId} ${sent.data[0]?.status}`)
   if (sent.data[0]?.status === undefined) process.exitCode = 1
+  // a bulk job checkpointed in a file (the Node.js-only subpath), run twice: the second run finds
+  // it complete and sends nothing
+  const store = BulkJobFile.store({ directory: mkdtempSync(join(tmpdir(), "smscx-job-")) })
+  const message = { from: "InfoText", text: "Hi from a job" }
+  const first = await client.bulk.job("consumer-job", { store }).sms(["+31612469001", "+31612469002"], message)
+  const again = await client.bulk.job("consumer-job", { store }).sms(["+31612469001", "+31612469002"], message)
+  const status = await client.bulk.job("consumer-job", { store }).status()
+  console.log(`ESM bulk job: ${first.accepted} accepted, again ${again.accepted}, complete ${status?.complete}`)
+  if (first.accepted !== 2 || again.accepted !== 2 || status?.complete !== true) process.exitCode = 1
 } finally {
   await client.close()
   await sandbox.close()

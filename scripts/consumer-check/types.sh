@@ -7,7 +7,9 @@ cat > consumer.ts <<'EOF'
 import { Sms, SmsCx as EffectSmsCx } from "@smscx/client"
 import { Api } from "@smscx/core"
 import * as Errors from "@smscx/core/Errors"
-import { InvalidPhoneNumberException, SmsCx } from "@smscx/promise"
+import { Bulk, InvalidPhoneNumberException, SmsCx } from "@smscx/promise"
+import * as BulkJobFile from "@smscx/promise/BulkJobFile"
+import * as RedisPacing from "@smscx/promise/RedisPacing"
 import { Sandbox } from "@smscx/sandbox"
 import * as Transport from "@smscx/transport/Transport"
 import { Effect, Redacted } from "effect"
@@ -23,6 +25,10 @@ try {
   else if (err instanceof Errors.SmsCxError) console.log(err._tag)
   else throw err
 }
+// a store from the Promise package's own copy of Effect fits its client
+export const job = client.bulk.job("consumer-job", { store: BulkJobFile.store({ directory: "./jobs" }) })
+// and so does a pacing shared through Redis (its types need no ioredis installed)
+export const paced = async () => Bulk.bulkOf(client, { pacing: (await RedisPacing.open({ port: 6379 })).pacing })
 
 export const program: Effect.Effect<number, Errors.SmsCxError> = Effect.gen(function*() {
   const sms = yield* Sms

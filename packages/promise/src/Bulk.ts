@@ -209,7 +209,7 @@ export type Job = { readonly [C in ClientBulk.Channel]: JobMethod<C> } & {
 export interface JobOptions {
   /**
    * Where its checkpoints are kept: `BulkJobFile.store({ directory })` (of
-   * `@smscx/client/BulkJobFile`) to survive a crash; by default, in memory, shared by the
+   * `@smscx/promise/BulkJobFile`) to survive a crash; by default, in memory, shared by the
    * client's jobs.
    */
   readonly store?: BulkJobStore.Service
@@ -230,8 +230,8 @@ export type BulkClient = { readonly [C in ClientBulk.Channel]: Method<C> } & {
  */
 export interface BulkOptions {
   /**
-   * How bulk sends are paced: in-process by default; a shared service (e.g. from
-   * `RedisPacing.make` of `@smscx/client/RedisPacing`) to share one budget between processes.
+   * How bulk sends are paced: in-process by default; `(await RedisPacing.open(options)).pacing`
+   * (of `@smscx/promise/RedisPacing`) to share one budget between processes.
    */
   readonly pacing?: Pacing.Service
 }

@@ -3,8 +3,8 @@
  * recipient sent once, the outcome the whole job's), reports progress over the whole job, reads
  * status and outcome, and refuses a job id reused for another message.
  */
-import * as BulkJobFile from "@smscx/client/BulkJobFile"
 import { SmsCx } from "@smscx/promise"
+import * as BulkJobFile from "@smscx/promise/BulkJobFile"
 import { Sandbox } from "@smscx/sandbox"
 import * as Effect from "effect/Effect"
 import * as fs from "node:fs"
