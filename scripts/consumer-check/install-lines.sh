@@ -97,8 +97,9 @@ for (const name of process.argv.slice(2)) {
   if (checks[name] === undefined) throw new Error(`install-run.mjs has no check for @smscx/${name}`)
   const done = await checks[name]()
   const manifest = join(realpathSync(`node_modules/@smscx/${name}`), "package.json")
-  const { dependencies = {}, peerDependencies = {} } = JSON.parse(readFileSync(manifest, "utf8"))
-  if (Object.keys({ ...dependencies, ...peerDependencies }).length === 0) {
+  const { dependencies = {}, peerDependencies = {}, peerDependenciesMeta = {} } = JSON.parse(readFileSync(manifest, "utf8"))
+  const required = Object.keys(peerDependencies).filter((peer) => peerDependenciesMeta[peer]?.optional !== true)
+  if (Object.keys(dependencies).length === 0 && required.length === 0) {
     console.log(`  @smscx/${name} (self-contained): ${done}`)
     continue
   }

@@ -66,6 +66,31 @@ export SMSCX_BASE_URL="$url" SMSCX_API_KEY="consumer-check-key"
 echo "--- consumer: Node.js, against npx @smscx/sandbox"
 timeout 60 node send-runtime.mjs
 
+# the web inbox ships in the tarball (a generated module, nothing read from disk): the bin prints
+# its URL, serves the page, and opens the live event stream the page listens to
+echo "--- consumer: the web inbox of npx @smscx/sandbox"
+if ! grep -qF "$url/__sandbox/ui" sandbox.log; then
+  cat sandbox.log
+  echo "the sandbox's bin did not print its inbox's URL ($url/__sandbox/ui)" >&2
+  exit 1
+fi
+timeout 30 node -e '
+const base = process.argv[1]
+const page = await fetch(`${base}/__sandbox/ui`)
+const html = await page.text()
+if (page.status !== 200 || !page.headers.get("content-type")?.startsWith("text/html") ||
+  !html.includes("<title>SMS.CX sandbox inbox</title>")) {
+  throw new Error(`GET /__sandbox/ui: ${page.status} ${page.headers.get("content-type")}`)
+}
+const controller = new AbortController()
+const events = await fetch(`${base}/__sandbox/events`, { signal: controller.signal })
+if (events.status !== 200 || !events.headers.get("content-type")?.startsWith("text/event-stream")) {
+  throw new Error(`GET /__sandbox/events: ${events.status} ${events.headers.get("content-type")}`)
+}
+controller.abort()
+console.log(`inbox: GET /__sandbox/ui 200 (${html.length} characters), /__sandbox/events streams`)
+' --input-type=module "$url"
+
 echo "--- consumer: Bun, against npx @smscx/sandbox"
 if [ -n "$bun" ]; then
   # resolves from ./node_modules (Bun installs nothing itself when node_modules is there)
