@@ -31,8 +31,9 @@
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
-import type * as Scope from "effect/Scope"
+import * as Scope from "effect/Scope"
 import { Redis, type RedisOptions } from "ioredis"
 import * as Crypto from "node:crypto"
 import type * as Leases from "./BulkJobLeases.js"
@@ -289,3 +290,18 @@ export const layerWorker = (options: Options): Layer.Layer<BulkJobStore | BulkJo
       ({ leases, store }) => Context.make(BulkJobStore, store).pipe(Context.add(BulkJobLeases, leases))
     )
   )
+
+/**
+ * A worker's store and leases as plain values, for the Promise client:
+ * `client.bulk.job(jobId, { store, leases })`; `close` ends its Redis connection.
+ * @since 0.4.0
+ * @category constructors
+ */
+export const worker = (
+  options: Options
+): { readonly store: Service; readonly leases: Leases.Service; readonly close: () => Promise<void> } =>
+  Effect.runSync(Effect.gen(function*() {
+    const scope = yield* Scope.make()
+    const made = yield* Scope.extend(makeWorker(options), scope)
+    return { ...made, close: () => Effect.runPromise(Scope.close(scope, Exit.void)) }
+  }))

@@ -1,13 +1,17 @@
 /**
  * Bulk jobs with Promises: `client.bulk.job(jobId, { store })` resumes after an abort (each
  * recipient sent once, the outcome the whole job's), reports progress over the whole job, reads
- * status and outcome, and refuses a job id reused for another message.
+ * status and outcome, and refuses a job id reused for another message. Two workers on one job
+ * (`BulkJobRedis.worker`, when `SMSCX_TEST_REDIS_URL` is set) share its chunks.
  */
 import * as BulkJobFile from "@smscx/client/BulkJobFile"
+import * as BulkJobRedis from "@smscx/client/BulkJobRedis"
 import { SmsCx } from "@smscx/promise"
 import { Sandbox } from "@smscx/sandbox"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as fs from "node:fs"
+import { createRequire } from "node:module"
 import * as os from "node:os"
 import * as path from "node:path"
 import { afterEach, assert, describe, it } from "vitest"
@@ -75,4 +79,62 @@ describe("client.bulk.job", () => {
     assert.deepInclude(other, { _tag: "BulkJobError", reason: "Mismatch" })
     assert.isUndefined(await client().bulk.job("unknown-job", { store }).status())
   })
+
+  const redisUrl = process.env.SMSCX_TEST_REDIS_URL?.trim() ?? ""
+  it.runIf(redisUrl !== "")(
+    "two workers on one job: each chunk sent once, by one of them; each outcome the whole job's",
+    async () => {
+      const { server } = setup()
+      let requests = 0
+      const counted: typeof fetch = (input, init) => {
+        requests++
+        return server.fetch(input, init)
+      }
+      const prefix = `smscx-test-promise-workers-${crypto.randomUUID()}:`
+      const at = {
+        host: new URL(redisUrl).hostname,
+        port: Number(new URL(redisUrl).port || 6379),
+        prefix,
+        lease: Duration.seconds(2)
+      }
+      // ioredis is the client package's optional peer, for this test's own clean-up
+      const { Redis } = createRequire(new URL("../../client/package.json", import.meta.url))(
+        "ioredis"
+      ) as {
+        readonly Redis: new(url: string) => {
+          keys(pattern: string): Promise<Array<string>>
+          del(...keys: Array<string>): Promise<number>
+          disconnect(): void
+        }
+      }
+      opened.push(async () => {
+        const redis = new Redis(redisUrl)
+        const keys = await redis.keys(`${prefix}*`)
+        if (keys.length > 0) await redis.del(...keys)
+        redis.disconnect()
+      })
+      const run = () => {
+        const { close, leases, store } = BulkJobRedis.worker(at)
+        const made = new SmsCx({ apiKey: API_KEY, baseUrl: Sandbox.baseUrl, fetch: counted })
+        opened.push(async () => {
+          await made.close()
+          await close()
+        })
+        return made.bulk.job("promise-workers", { store, leases }).sms(numbers(1_000), message, {
+          chunkSize: 100,
+          concurrency: 2,
+          rateLimit: { limit: 1_000 }
+        })
+      }
+      const outcomes = await Promise.all([run(), run()])
+      for (const outcome of outcomes) {
+        assert.strictEqual(outcome.accepted, 1_000)
+        assert.isFalse(outcome.stopped)
+      }
+      assert.strictEqual(requests, 10, "each chunk was sent once, by one worker or the other")
+      const messages = await Effect.runPromise(server.sandbox.messages)
+      assert.strictEqual(new Set(messages.map((m) => m.to)).size, 1_000)
+      assert.strictEqual(messages.length, 1_000)
+    }
+  )
 })
