@@ -131,8 +131,11 @@ export const runJob = <C extends Bulk.Channel, E, R>(options: {
           heldElsewhere.delete(index)
           if (claim === "claimed") return yield* Effect.mapError(given(chunk, repeats, removed), Option.some)
         }
-        // the lease of a dead worker's chunk runs out within one lease: look four times in it
-        if (heldElsewhere.size > 0) yield* Effect.sleep(Duration.times(worker.leases.lease, 0.25))
+        // a chunk held elsewhere is done, or its lease out, within one lease: look at least four
+        // times in it, and once a second (a claim a chunk waited for: the end is not held up)
+        if (heldElsewhere.size > 0) {
+          yield* Effect.sleep(Duration.min(Duration.times(worker.leases.lease, 0.25), Duration.seconds(1)))
+        }
       }
       return yield* Effect.fail(Option.none())
     }))
