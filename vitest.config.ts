@@ -19,7 +19,7 @@ export default defineConfig({
         test: {
           name: "isolated",
           root: "packages/client",
-          include: ["test/SharedPacing.test.ts", "test/BulkJobKill.test.ts"],
+          include: ["test/SharedPacing.test.ts", "test/BulkJobKill.test.ts", "test/BulkJobWorkers.test.ts"],
           setupFiles: [new URL("./vitest.setup.ts", import.meta.url).pathname],
           testTimeout: 120_000,
           poolOptions: { forks: { singleFork: true } },

@@ -38,7 +38,7 @@ const external = ["node:*", "ioredis", "@effect/experimental", "@effect/experime
  * Public modules for Node.js only, which may load Node.js modules: not in the barrel, and no other
  * public module reaches them (the check in `bundleEsm` still holds every other one to it).
  */
-const nodeOnlyModules = new Set(["BulkJobFile", "RedisPacing"])
+const nodeOnlyModules = new Set(["BulkJobFile", "BulkJobRedis", "RedisPacing"])
 
 /** The import the client chooses its default HTTP client by (package.json `imports` of the client). */
 const defaultHttpClient = "#defaultHttpClient"

@@ -4,7 +4,12 @@ export default defineProject({
   test: {
     include: ["test/**/*.test.ts"],
     // in the root config's "isolated" project, run alone after the others
-    exclude: [...configDefaults.exclude, "test/SharedPacing.test.ts", "test/BulkJobKill.test.ts"],
+    exclude: [
+      ...configDefaults.exclude,
+      "test/SharedPacing.test.ts",
+      "test/BulkJobKill.test.ts",
+      "test/BulkJobWorkers.test.ts"
+    ],
     setupFiles: [new URL("../../vitest.setup.ts", import.meta.url).pathname],
     testTimeout: 30_000
   }

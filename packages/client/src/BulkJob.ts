@@ -8,6 +8,10 @@
  * their ids (the API replays the answer of any that reached it), and goes on; the outcome covers
  * the whole job, every run.
  *
+ * With a `BulkJobLeases` in its context (`BulkJobRedis.layerWorker`), any number of processes run
+ * one job together: each reads the same recipients, cuts the same chunks and sends those it claims;
+ * the outcome each returns is the whole job's.
+ *
  * The guarantee rests on two things: a chunk done is never sent again; a chunk in flight at a
  * crash relies on the API's idempotency replay of its id (see the README for the window).
  *
@@ -30,6 +34,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import { BulkSendError } from "./Bulk.js"
+import { BulkJobLeases } from "./BulkJobLeases.js"
 import { BulkJobError, BulkJobStore } from "./BulkJobStore.js"
 import { fold } from "./internal/bulk/checkpoint.js"
 import { checkMessage, isRecipients } from "./internal/bulk/input.js"
@@ -121,6 +126,7 @@ export const make: Effect.Effect<Service, never, Transport | Pacing.Pacing | Bul
   const transport = yield* Transport
   const pacing = yield* Pacing.Pacing
   const store = yield* BulkJobStore
+  const leases = yield* Effect.serviceOption(BulkJobLeases)
   const methodOf = <C extends Channel>(channel: C): Method<C> => {
     const operation: OperationOf<C> = operations[channel]
     const events = <E, R>(jobId: string, recipients: Recipients<E, R>, message: Message<C>, options?: Options) =>
@@ -137,7 +143,15 @@ export const make: Effect.Effect<Service, never, Transport | Pacing.Pacing | Bul
           recipients,
           settings,
           opened,
-          sendOver: (chunks) => send(transport, pacing, operation, chunks, message, settings)
+          sendOver: (chunks) => send(transport, pacing, operation, chunks, message, settings),
+          worker: Option.isNone(leases) ? undefined : {
+            leases: leases.value,
+            reread: Effect.flatMap(
+              store.read(jobId),
+              (entries) =>
+                Either.match(fold(jobId, opened.log.where, entries), { onLeft: Effect.fail, onRight: Effect.succeed })
+            )
+          }
         }).pipe(Stream.mapError((error) =>
           error instanceof RunEnded
             ? new BulkSendError({

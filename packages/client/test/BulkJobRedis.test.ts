@@ -3,6 +3,8 @@
  * "process" (a store over a connection of its own) is resumed by another, each recipient sent
  * once, and its status read by a third. Redis out of reach, and Redis that accepts the connection
  * but never answers (frozen), fail the job with a `BulkJobError` (reason `Store`) and send nothing.
+ * Workers' chunk leases (`BulkJobRedis.makeWorker`): held while renewed, taken over once a dead
+ * worker's runs out, `done` for good.
  *
  * Without `SMSCX_TEST_REDIS_URL` the suite fails in CI and is skipped elsewhere (redis.ts).
  */
@@ -10,8 +12,10 @@ import { describe, it } from "@effect/vitest"
 import { BulkJob, BulkJobStore, Pacing, SmsCx } from "@smscx/client"
 import * as BulkJobRedis from "@smscx/client/BulkJobRedis"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import { Redis } from "ioredis"
 import * as Crypto from "node:crypto"
@@ -119,4 +123,31 @@ describe.runIf(runs)("BulkJobRedis", () => {
       assert.deepInclude(frozen, { _tag: "BulkJobError", reason: "Store" })
       assert.strictEqual(yield* sends, 0)
     }).pipe(Effect.provide(base)))
+
+  it.live("workers' leases: held while renewed, given up, taken over once a dead worker's runs out, done for good", () =>
+    Effect.gen(function*() {
+      const worker = (scope: Scope.Scope) =>
+        Effect.map(Scope.extend(BulkJobRedis.makeWorker({ ...shared, lease: "1 second" }), scope), (w) => w.leases)
+      const scope = yield* Scope.make()
+      const a = yield* worker(scope)
+      const b = yield* worker(scope)
+      assert.strictEqual(yield* a.claim("leases", 0), "claimed")
+      assert.strictEqual(yield* b.claim("leases", 0), "held")
+      // past two leases: renewed by its live worker, still held
+      yield* Effect.sleep("2100 millis")
+      assert.strictEqual(yield* b.claim("leases", 0), "held")
+      yield* a.release("leases", 0)
+      assert.strictEqual(yield* b.claim("leases", 0), "claimed")
+      yield* b.finish("leases", 0)
+      assert.strictEqual(yield* a.claim("leases", 0), "done")
+      // a worker that dies (its renewals stop, nothing given up): its chunk is taken once its lease runs out
+      const dying = yield* Scope.make()
+      const c = yield* worker(dying)
+      assert.strictEqual(yield* c.claim("leases", 1), "claimed")
+      yield* Scope.close(dying, Exit.void)
+      assert.strictEqual(yield* a.claim("leases", 1), "held")
+      yield* Effect.sleep("1300 millis")
+      assert.strictEqual(yield* a.claim("leases", 1), "claimed")
+      yield* Scope.close(scope, Exit.void)
+    }))
 })

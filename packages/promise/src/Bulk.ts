@@ -18,6 +18,7 @@
  */
 import * as ClientBulk from "@smscx/client/Bulk"
 import * as ClientBulkJob from "@smscx/client/BulkJob"
+import * as BulkJobLeases from "@smscx/client/BulkJobLeases"
 import * as BulkJobStore from "@smscx/client/BulkJobStore"
 import * as Pacing from "@smscx/client/Pacing"
 import { RequestValidationError } from "@smscx/core/Errors"
@@ -213,6 +214,11 @@ export interface JobOptions {
    * client's jobs.
    */
   readonly store?: BulkJobStore.Service
+  /**
+   * Many workers on one job: `BulkJobRedis.worker(...)`'s `leases` (with its `store`), and each
+   * process sends only the chunks it claims; the outcome is the whole job's.
+   */
+  readonly leases?: BulkJobLeases.Service
 }
 
 /**
@@ -452,7 +458,11 @@ export const bulkOf = (client: ClientBase, options: BulkOptions = {}): BulkClien
     const store = jobOptions.store ?? memoryStore
     const jobs = ClientBulkJob.make.pipe(
       Effect.provideService(Pacing.Pacing, pacing),
-      Effect.provideService(BulkJobStore.BulkJobStore, store)
+      Effect.provideService(BulkJobStore.BulkJobStore, store),
+      (made) =>
+        jobOptions.leases === undefined
+          ? made
+          : Effect.provideService(made, BulkJobLeases.BulkJobLeases, jobOptions.leases)
     )
     // status and outcome read the store only: no request is made
     const read = <A>(effect: Effect.Effect<A, ClientBulkJob.BulkJobError, BulkJobStore.BulkJobStore>) =>

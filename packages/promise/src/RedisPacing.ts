@@ -28,26 +28,17 @@
  */
 import type * as Pacing from "@smscx/client/Pacing"
 import * as ClientRedisPacing from "@smscx/client/RedisPacing"
-import { InvalidOptionsError } from "@smscx/core/Errors"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Scope from "effect/Scope"
+import { type Connection, withDurations } from "./internal/redisOptions.js"
 
 /**
- * Where Redis is and how long to wait for it. The password is handed to `ioredis` only: it is
- * never logged nor put in an error.
+ * Where Redis is and how long to wait for it.
  * @since 0.4.0
  * @category models
  */
-export interface Options {
-  /** Default `127.0.0.1`. */
-  readonly host?: string
-  /** Default 6379. */
-  readonly port?: number
-  readonly username?: string
-  readonly password?: string
-  /** The Redis database number. Default 0. */
-  readonly db?: number
+export interface Options extends Connection {
   /** Prefix of the Redis keys. Default `smscx:pacing:`. */
   readonly prefix?: string
   /** Milliseconds a slot request may wait for Redis, connecting included. Default 2,000. */
@@ -67,13 +58,6 @@ export interface RedisPacing {
   readonly close: () => Promise<void>
 }
 
-/** Milliseconds as a duration, or the option's error: a count of them that is finite and not negative. */
-const millis = (option: string, value: number | undefined) => {
-  if (value === undefined) return {}
-  if (typeof value === "number" && Number.isFinite(value) && value >= 0) return { [option]: `${value} millis` as const }
-  throw new InvalidOptionsError({ option, message: `${option} must be a finite number of milliseconds, 0 or more` })
-}
-
 /**
  * Connects (in the background: it does not wait for Redis) and gives the shared pacing. Throws an
  * `InvalidOptionsError` for a `timeout` or `closeTimeout` that is not a count of milliseconds,
@@ -82,11 +66,10 @@ const millis = (option: string, value: number | undefined) => {
  * @category constructors
  */
 export const open = async (options: Options = {}): Promise<RedisPacing> => {
-  const { closeTimeout, timeout, ...rest } = options
-  const durations = { ...millis("timeout", timeout), ...millis("closeTimeout", closeTimeout) }
+  const made = withDurations(options, ["timeout", "closeTimeout"])
   const scope = Effect.runSync(Scope.make())
   const pacing = await Effect.runPromise(Scope.extend(
-    ClientRedisPacing.make({ ...rest, ...durations }),
+    ClientRedisPacing.make(made),
     scope
   ))
   let closing: Promise<void> | undefined

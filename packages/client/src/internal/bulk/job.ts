@@ -10,6 +10,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
+import type { Service as Leases } from "../../BulkJobLeases.js"
 import { BulkJobError, type Service as Store } from "../../BulkJobStore.js"
 import { beginEntry, completeEntry, doneEntry, fold, headerEntry, type JobState } from "./checkpoint.js"
 import { chunksOf, type ChunkSource, type ChunkToSend } from "./chunks.js"
@@ -76,7 +77,18 @@ const jobProgress = (state: JobState, run: Bulk.Progress): Bulk.Progress => {
   }
 }
 
-/** @internal The events of one run of job `jobId`, its log open in the caller's scope. */
+/** @internal A worker's share of a job run by many: its leases, and the job's log as it is now. */
+interface Worker {
+  readonly leases: Leases
+  /** The job's log read and folded again: the chunks every worker has done. */
+  readonly reread: Effect.Effect<JobState, BulkJobError>
+}
+
+/**
+ * @internal The events of one run of job `jobId`, its log open in the caller's scope. A `worker`
+ * sends only the chunks it claims; a chunk another worker holds is kept aside and, once the input
+ * is read, waited for: done by its holder, or taken over here once its lease runs out.
+ */
 export const runJob = <C extends Bulk.Channel, E, R>(options: {
   readonly jobId: string
   readonly operationId: string
@@ -84,8 +96,9 @@ export const runJob = <C extends Bulk.Channel, E, R>(options: {
   readonly settings: Settings
   readonly opened: Effect.Effect.Success<ReturnType<typeof openJob>>
   readonly sendOver: SendOver<C>
+  readonly worker?: Worker | undefined
 }): Stream.Stream<Bulk.Event<C>, BulkJobError | RunEnded<C>, R> => {
-  const { jobId, opened: { fingerprint, log, state }, settings } = options
+  const { jobId, opened: { fingerprint, log, state }, settings, worker } = options
   if (state.complete !== undefined) {
     // done before: its outcome, nothing read or sent
     return Stream.make<[Bulk.Event<C>]>({ _tag: "Completed", outcome: state.outcome<C>(Duration.zero, [], false) })
@@ -93,6 +106,39 @@ export const runJob = <C extends Bulk.Channel, E, R>(options: {
   /** Repeats removed from each chunk of this run, for its `done` entry. */
   const removedOf = new Map<number, number>()
   let indices = 0
+  /** A worker's chunks held by another worker when read: their repeats too. */
+  const heldElsewhere = new Map<number, { readonly chunk: ChunkToSend; readonly repeats: number }>()
+  /** The chunk given to the send: its `begin` written first, unless it was begun before. */
+  const given = (chunk: ChunkToSend, repeats: number, removed: (count: number) => void) => {
+    removed(repeats)
+    removedOf.set(chunk.index, repeats)
+    const sentAs = state.begun.get(chunk.index)
+    // in flight before (or failed): again with its id, which the API replays if it got there
+    if (sentAs !== undefined) return Effect.succeed(chunk)
+    const begin = beginEntry(chunk.index, chunk.idempotencyId)
+    return Effect.as(
+      Effect.tap(log.append([begin]), () => state.add({ begin: chunk.index, id: chunk.idempotencyId })),
+      chunk
+    )
+  }
+  /** Once the input is read: the chunks held elsewhere, each given here if its lease ran out, until all are done. */
+  const takenOver = (removed: (count: number) => void): Stream.Stream<ChunkToSend, BulkJobError> =>
+    worker === undefined ? Stream.empty : Stream.repeatEffectOption(Effect.gen(function*() {
+      while (heldElsewhere.size > 0) {
+        for (const [index, { chunk, repeats }] of heldElsewhere) {
+          const claim = yield* Effect.mapError(worker.leases.claim(jobId, index), Option.some)
+          if (claim === "held") continue
+          heldElsewhere.delete(index)
+          if (claim === "claimed") return yield* Effect.mapError(given(chunk, repeats, removed), Option.some)
+        }
+        // a chunk held elsewhere is done, or its lease out, within one lease: look at least four
+        // times in it, and once a second (a claim a chunk waited for: the end is not held up)
+        if (heldElsewhere.size > 0) {
+          yield* Effect.sleep(Duration.min(Duration.times(worker.leases.lease, 0.25), Duration.seconds(1)))
+        }
+      }
+      return yield* Effect.fail(Option.none())
+    }))
   const chunks: ChunkSource<E | BulkJobError, R> = (removed) => {
     // repeats are told before their chunk is given (a chunk of repeats only is given to none)
     let pending = 0
@@ -112,17 +158,15 @@ export const runJob = <C extends Bulk.Channel, E, R>(options: {
           return Effect.fail(mismatch(jobId, `its recipients differ from those sent before (chunk ${chunk.index})`))
         }
         if (state.done.has(chunk.index)) return Effect.succeed(Option.none())
-        removed(repeats)
-        removedOf.set(chunk.index, repeats)
-        // in flight before (or failed): again with its id, which the API replays if it got there
-        if (sentAs !== undefined) return Effect.succeed(Option.some(chunk))
-        const begin = beginEntry(chunk.index, chunk.idempotencyId)
-        return Effect.as(
-          Effect.tap(log.append([begin]), () => state.add({ begin: chunk.index, id: chunk.idempotencyId })),
-          Option.some(chunk)
-        )
+        if (worker === undefined) return Effect.map(given(chunk, repeats, removed), Option.some)
+        return Effect.flatMap(worker.leases.claim(jobId, chunk.index), (claim) => {
+          if (claim === "claimed") return Effect.map(given(chunk, repeats, removed), Option.some)
+          if (claim === "held") heldElsewhere.set(chunk.index, { chunk, repeats })
+          return Effect.succeed(Option.none())
+        })
       }),
-      Stream.filterMap((chunk) => chunk)
+      Stream.filterMap((chunk) => chunk),
+      Stream.concat(Stream.suspend(() => takenOver(removed)))
     )
   }
   return options.sendOver(chunks).pipe(
@@ -137,19 +181,30 @@ export const runJob = <C extends Bulk.Channel, E, R>(options: {
           )
           removedOf.delete(event.index)
           return Effect.as(
-            Effect.tap(log.append([JSON.stringify(done)]), () => state.add(done)),
+            Effect.tap(log.append([JSON.stringify(done)]), () =>
+              Effect.zipRight(
+                Effect.sync(() => state.add(done)),
+                worker === undefined ? Effect.void : worker.leases.finish(jobId, event.index)
+              )),
             { ...event, progress: jobProgress(state, event.progress) }
           )
         }
         case "ChunkFailed":
-          return Effect.succeed({ ...event, progress: jobProgress(state, event.progress) })
+          return Effect.as(
+            worker === undefined ? Effect.void : worker.leases.release(jobId, event.chunk.index),
+            { ...event, progress: jobProgress(state, event.progress) }
+          )
         case "Completed": {
           const { elapsed, failed, stopped } = event.outcome
           const outcome = state.outcome<C>(elapsed, failed, stopped)
           if (failed.length > 0 || stopped) return Effect.succeed({ _tag: "Completed", outcome })
-          return Effect.as(
-            Effect.tap(log.append([completeEntry(indices)]), () => state.add({ complete: indices })),
-            { _tag: "Completed" as const, outcome: state.outcome<C>(elapsed, [], false) }
+          // a worker's outcome is the job's: every worker's chunks, as the log has them now
+          return Effect.map(
+            Effect.tap(
+              worker === undefined ? Effect.succeed(state) : worker.reread,
+              (whole) => Effect.tap(log.append([completeEntry(indices)]), () => whole.add({ complete: indices }))
+            ),
+            (whole) => ({ _tag: "Completed" as const, outcome: whole.outcome<C>(elapsed, [], false) })
           )
         }
       }
