@@ -34,12 +34,13 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Scope from "effect/Scope"
-import { Redis, type RedisOptions } from "ioredis"
+import { type Redis, type RedisOptions } from "ioredis"
 import * as Crypto from "node:crypto"
 import type * as Leases from "./BulkJobLeases.js"
 import { BulkJobLeases } from "./BulkJobLeases.js"
 import { BulkJobError, BulkJobStore, type Service } from "./BulkJobStore.js"
 import { isJobId } from "./internal/bulk/jobIds.js"
+import { openConnection } from "./internal/redisConnection.js"
 import { redisDefaults } from "./RedisPacing.js"
 
 /**
@@ -107,37 +108,17 @@ const isEntries = (value: unknown): value is ReadonlyArray<string> =>
 const connect = (options: Options) =>
   Effect.gen(function*() {
     const { closeTimeout, lease: _lease, prefix, timeout, ...redisOptions } = options
-    const limit = Duration.decode(timeout ?? Duration.seconds(2))
-    const closeLimit = Duration.decode(closeTimeout ?? Duration.seconds(1))
     const keyPrefix = prefix ?? "smscx:job:"
-    let lastError: string | undefined
-    const redis = yield* Effect.acquireRelease(
-      Effect.sync(() => {
-        const client = new Redis({
-          ...redisDefaults,
-          ...(Duration.isFinite(limit)
-            ? { connectTimeout: Duration.toMillis(limit), commandTimeout: Duration.toMillis(limit) }
-            : {}),
-          ...redisOptions
-        }) as RedisWithOpen
-        // with a listener, ioredis prints nothing; the error goes into the next BulkJobError
-        client.on("error", (error: unknown) => {
-          lastError = error instanceof Error ? error.message : String(error)
-        })
-        client.on("ready", () => {
-          lastError = undefined
-        })
-        client.defineCommand("smscxJobOpen", { lua: OPEN_SCRIPT, numberOfKeys: 1 })
-        client.defineCommand("smscxJobClaim", { lua: CLAIM_SCRIPT, numberOfKeys: 1 })
-        client.defineCommand("smscxJobRenew", { lua: RENEW_SCRIPT })
-        return client
-      }),
-      (client) =>
-        (client.status === "ready"
-          ? Effect.ignore(Effect.timeout(Effect.interruptible(Effect.tryPromise(() => client.quit())), closeLimit))
-          : Effect.void).pipe(Effect.ensuring(Effect.sync(() => client.disconnect())))
-    )
-    const where = redisOptions.path ?? `${redisOptions.host ?? "localhost"}:${redisOptions.port ?? 6379}`
+    const { lastError, limit, redis, where } = yield* openConnection<RedisWithOpen>(redisOptions, {
+      defaults: redisDefaults,
+      timeout: timeout ?? Duration.seconds(2),
+      closeTimeout: closeTimeout ?? Duration.seconds(1),
+      commands: {
+        smscxJobOpen: { lua: OPEN_SCRIPT, numberOfKeys: 1 },
+        smscxJobClaim: { lua: CLAIM_SCRIPT, numberOfKeys: 1 },
+        smscxJobRenew: { lua: RENEW_SCRIPT }
+      }
+    })
     /** A command on job `jobId`'s list, bounded by `timeout`; its failure a `BulkJobError` saying why. */
     const command = <A>(jobId: string, what: string, run: (key: string) => Promise<A>) =>
       Effect.suspend(() => {
@@ -147,7 +128,7 @@ const connect = (options: Options) =>
           )
         }
         const failed = (reason: string, cause?: unknown) => {
-          const lastSeen = lastError === undefined ? "" : `: ${lastError}`
+          const lastSeen = lastError() === undefined ? "" : `: ${lastError()}`
           const state = redis.status === "ready" ? reason : `is out of reach (${redis.status}${lastSeen})`
           // only the cause's message: an ioredis reply error carries the command it answered
           return new BulkJobError({

@@ -27,7 +27,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
-import { Redis, type RedisOptions } from "ioredis"
+import { type Redis, type RedisOptions } from "ioredis"
+import { openConnection } from "./internal/redisConnection.js"
 import * as Pacing from "./Pacing.js"
 
 /**
@@ -168,43 +169,18 @@ export const fromRateLimiter = (limiter: RateLimiter.RateLimiter): Pacing.Servic
 export const make = (options: Options): Effect.Effect<Pacing.Service, never, Scope.Scope> =>
   Effect.gen(function*() {
     const { closeTimeout, prefix, timeout, ...redisOptions } = options
-    const limit = Duration.decode(timeout ?? DEFAULT_TIMEOUT)
-    const closeLimit = Duration.decode(closeTimeout ?? DEFAULT_CLOSE_TIMEOUT)
     const keyPrefix = prefix ?? "smscx:pacing:"
-    let lastError: string | undefined
-    const redis = yield* Effect.acquireRelease(
-      Effect.sync(() => {
-        const client = new Redis({
-          ...redisDefaults,
-          ...(Duration.isFinite(limit)
-            ? { connectTimeout: Duration.toMillis(limit), commandTimeout: Duration.toMillis(limit) }
-            : {}),
-          ...redisOptions
-        }) as RedisWithSlots
-        // with a listener, ioredis prints nothing; the error goes into the next PacingError instead
-        client.on("error", (error: unknown) => {
-          lastError = error instanceof Error ? error.message : String(error)
-        })
-        client.on("ready", () => {
-          lastError = undefined
-        })
-        client.defineCommand("smscxPacingSlot", { lua: SLOT_SCRIPT, numberOfKeys: 2 })
-        return client
-      }),
-      (client) =>
-        // QUIT lets Redis finish what it was sent; a server that does not answer is dropped
-        (client.status === "ready"
-          // (interruptible: a finalizer is not, and the timeout must be able to give up on it)
-          ? Effect.ignore(Effect.timeout(Effect.interruptible(Effect.tryPromise(() => client.quit())), closeLimit))
-          : Effect.void).pipe(Effect.ensuring(Effect.sync(() => client.disconnect())))
-    )
-
-    const where = redisOptions.path ?? `${redisOptions.host ?? "localhost"}:${redisOptions.port ?? 6379}`
+    const { lastError, limit, redis, where } = yield* openConnection<RedisWithSlots>(redisOptions, {
+      defaults: redisDefaults,
+      timeout: timeout ?? DEFAULT_TIMEOUT,
+      closeTimeout: closeTimeout ?? DEFAULT_CLOSE_TIMEOUT,
+      commands: { smscxPacingSlot: { lua: SLOT_SCRIPT, numberOfKeys: 2 } }
+    })
     /** Why a slot request failed: Redis out of reach, silent, or refusing it. */
     const failure = (cause: unknown) => {
       const store = `the shared pacing store (Redis at ${where})`
       const reason = cause instanceof Error ? cause.message : String(cause)
-      const lastSeen = lastError === undefined ? "" : `: ${lastError}`
+      const lastSeen = lastError() === undefined ? "" : `: ${lastError()}`
       const message = redis.status === "connect"
         ? `${store} is connected but has not answered yet${lastSeen}`
         : redis.status !== "ready"
