@@ -179,6 +179,31 @@ describe("callbacks", () => {
     }))
 })
 
+describe("paged control reads", () => {
+  it.effect("refuse an offset or limit that is not a whole number with a 400 naming it, and answer nothing else", () =>
+    Effect.gen(function*() {
+      const { call } = yield* funded
+      for (
+        const [path, name] of [
+          ["/__sandbox/phones?limit=ten", "limit"],
+          ["/__sandbox/phones?offset=-1", "offset"],
+          ["/__sandbox/campaigns?limit=1.5", "limit"],
+          ["/__sandbox/messages?offset=1e3", "offset"],
+          ["/__sandbox/callbacks?limit=", "limit"],
+          ["/__sandbox/thread?phone=%2B31612469000&limit=99999999999", "limit"]
+        ] as const
+      ) {
+        const answer = yield* call("GET", path)
+        assert.strictEqual(answer.status, 400, path)
+        assert.deepStrictEqual(answer.json, {
+          error: { message: `${name} must be a whole number from 0 to 999999999` }
+        }, path)
+      }
+      // whole numbers still page, clamped to what a page may hold
+      assert.strictEqual((yield* call("GET", "/__sandbox/phones?offset=0&limit=100000")).status, 200)
+    }))
+})
+
 describe("GET /__sandbox/ui", () => {
   it.effect("is the built page, with a policy that allows its own script and style only", () =>
     Effect.gen(function*() {

@@ -120,6 +120,25 @@ export interface ControlAnswer {
 const ok = (body: unknown): ControlAnswer => ({ status: 200, body })
 const problem = (status: number, message: string): ControlAnswer => ({ status, body: { error: { message } } })
 
+/**
+ * Answers with the page the query asks for, or with a 400 naming `offset` or `limit` when one is
+ * given and is not a whole number up to 999999999 (never a page silently other than the one asked
+ * for).
+ */
+const withPage = (
+  params: URLSearchParams,
+  fallback: number,
+  answer: (page: PageQuery) => Effect.Effect<ControlAnswer>
+): Effect.Effect<ControlAnswer> => {
+  for (const name of ["offset", "limit"]) {
+    const value = params.get(name)
+    if (value !== null && !/^\d{1,9}$/.test(value)) {
+      return Effect.succeed(problem(400, `${name} must be a whole number from 0 to 999999999`))
+    }
+  }
+  return answer(pageOf(params, fallback))
+}
+
 /** A control request, as a route sees it. @internal */
 interface ControlRequest {
   readonly url: URL
@@ -189,15 +208,16 @@ export const routes: ReadonlyArray<Route> = [
     description: "the outbox, oldest first, with each message's text (an OTP's PIN is in it); paged with limit",
     answer: (actions, { url }) => {
       const params = url.searchParams
-      const page = params.has("limit") || params.has("offset") ? pageOf(params, 100) : undefined
-      return Effect.map(
-        actions.messages({
-          to: params.get("to") ?? undefined,
-          campaignId: params.get("campaignId") ?? undefined,
-          q: params.get("q") ?? ""
-        }, page),
-        ok
-      )
+      const messages = (page: PageQuery | undefined) =>
+        Effect.map(
+          actions.messages({
+            to: params.get("to") ?? undefined,
+            campaignId: params.get("campaignId") ?? undefined,
+            q: params.get("q") ?? ""
+          }, page),
+          ok
+        )
+      return params.has("limit") || params.has("offset") ? withPage(params, 100, messages) : messages(undefined)
     }
   },
   {
@@ -205,11 +225,16 @@ export const routes: ReadonlyArray<Route> = [
     path: "callbacks",
     takes: "?limit=",
     description: "the callbacks POSTed (or blocked), oldest first, with their outcome; limit: the last ones only",
-    answer: (actions, { url }) =>
-      Effect.map(actions.callbacks, (all) => {
-        const limit = url.searchParams.has("limit") ? pageOf(url.searchParams, 100).limit : all.length
-        return ok({ callbacks: all.slice(Math.max(0, all.length - limit)), total: all.length })
-      })
+    answer: (actions, { url }) => {
+      const last = (limit: number | undefined) =>
+        Effect.map(
+          actions.callbacks,
+          (all) => ok({ callbacks: all.slice(Math.max(0, all.length - (limit ?? all.length))), total: all.length })
+        )
+      return url.searchParams.has("limit")
+        ? withPage(url.searchParams, 100, (page) => last(page.limit))
+        : last(undefined)
+    }
   },
   {
     method: "GET",
@@ -342,7 +367,11 @@ export const routes: ReadonlyArray<Route> = [
     takes: "?q=&offset=&limit=",
     description: "the numbers messages went to or came from, most recently active first; q searches numbers and texts",
     answer: (actions, { url }) =>
-      Effect.map(actions.phones(url.searchParams.get("q") ?? undefined, pageOf(url.searchParams, 50)), ok)
+      withPage(
+        url.searchParams,
+        50,
+        (page) => Effect.map(actions.phones(url.searchParams.get("q") ?? undefined, page), ok)
+      )
   },
   {
     method: "GET",
@@ -352,7 +381,7 @@ export const routes: ReadonlyArray<Route> = [
     answer: (actions, { url }) => {
       const phone = url.searchParams.get("phone")
       if (phone === null || phone === "") return Effect.succeed(problem(400, "phone is required"))
-      return Effect.map(actions.thread(phone, pageOf(url.searchParams, 200).limit), ok)
+      return withPage(url.searchParams, 200, (page) => Effect.map(actions.thread(phone, page.limit), ok))
     }
   },
   {
@@ -360,7 +389,7 @@ export const routes: ReadonlyArray<Route> = [
     path: "campaigns",
     takes: "?offset=&limit=",
     description: "the sends (each is a campaign), newest first, with messages, cost and counts by status",
-    answer: (actions, { url }) => Effect.map(actions.campaigns(pageOf(url.searchParams, 50)), ok)
+    answer: (actions, { url }) => withPage(url.searchParams, 50, (page) => Effect.map(actions.campaigns(page), ok))
   },
   {
     method: "POST",
