@@ -8,9 +8,11 @@
  * their ids (the API replays the answer of any that reached it), and goes on; the outcome covers
  * the whole job, every run.
  *
- * With a `BulkJobLeases` in its context (`BulkJobRedis.layerWorker`), any number of processes run
- * one job together: each reads the same recipients, cuts the same chunks and sends those it claims;
- * the outcome each returns is the whole job's.
+ * With a `BulkJobQueue` in its context (`BulkJobRedis.layerWorker`), any number of processes run
+ * one job together: each reads the same recipients and cuts the same chunks, the first to cut a
+ * chunk queues it, and each sends the chunks it takes from the queue; the outcome each returns is
+ * the whole job's (`stopped` when it is not complete: a chunk failed in several workers is set
+ * aside for the next run).
  *
  * The guarantee rests on two things: a chunk done is never sent again; a chunk in flight at a
  * crash relies on the API's idempotency replay of its id (see the README for the window).
@@ -34,7 +36,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import { BulkSendError } from "./Bulk.js"
-import { BulkJobLeases } from "./BulkJobLeases.js"
+import { BulkJobQueue } from "./BulkJobQueue.js"
 import { BulkJobError, BulkJobStore } from "./BulkJobStore.js"
 import { fold } from "./internal/bulk/checkpoint.js"
 import { checkMessage, isRecipients } from "./internal/bulk/input.js"
@@ -126,7 +128,7 @@ export const make: Effect.Effect<Service, never, Transport | Pacing.Pacing | Bul
   const transport = yield* Transport
   const pacing = yield* Pacing.Pacing
   const store = yield* BulkJobStore
-  const leases = yield* Effect.serviceOption(BulkJobLeases)
+  const queue = yield* Effect.serviceOption(BulkJobQueue)
   const methodOf = <C extends Channel>(channel: C): Method<C> => {
     const operation: OperationOf<C> = operations[channel]
     const events = <E, R>(jobId: string, recipients: Recipients<E, R>, message: Message<C>, options?: Options) =>
@@ -144,8 +146,8 @@ export const make: Effect.Effect<Service, never, Transport | Pacing.Pacing | Bul
           settings,
           opened,
           sendOver: (chunks) => send(transport, pacing, operation, chunks, message, settings),
-          worker: Option.isNone(leases) ? undefined : {
-            leases: leases.value,
+          worker: Option.isNone(queue) ? undefined : {
+            queue: queue.value,
             reread: Effect.flatMap(
               store.read(jobId),
               (entries) =>

@@ -3,16 +3,22 @@
  * "process" (a store over a connection of its own) is resumed by another, each recipient sent
  * once, and its status read by a third. Redis out of reach, and Redis that accepts the connection
  * but never answers (frozen), fail the job with a `BulkJobError` (reason `Store`) and send nothing.
- * Workers' chunk leases (`BulkJobRedis.makeWorker`): held while renewed, taken over once a dead
- * worker's runs out, `done` for good.
+ * Workers' chunk queue (`BulkJobRedis.makeWorker`, a Streams consumer group): each chunk offered
+ * once, taken by one worker, renewed while held, taken over once a dead worker's lease runs out,
+ * given up at once when it fails and set aside after 3 takes; complete jobs' keys expire after
+ * `retain`; two workers' queue never longer than their concurrency; a frozen Redis bounds each
+ * queue command.
  *
  * Without `SMSCX_TEST_REDIS_URL` the suite fails in CI and is skipped elsewhere (redis.ts).
  */
 import { describe, it } from "@effect/vitest"
 import { BulkJob, BulkJobStore, Pacing, SmsCx } from "@smscx/client"
+import * as BulkJobQueue from "@smscx/client/BulkJobQueue"
 import * as BulkJobRedis from "@smscx/client/BulkJobRedis"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
@@ -124,30 +130,206 @@ describe.runIf(runs)("BulkJobRedis", () => {
       assert.strictEqual(yield* sends, 0)
     }).pipe(Effect.provide(base)))
 
-  it.live("workers' leases: held while renewed, given up, taken over once a dead worker's runs out, done for good", () =>
+  const chunk = (index: number, id = `id-${index}`) => ({
+    index,
+    idempotencyId: id,
+    recipients: [`+3161000000${index}`],
+    removed: 0
+  })
+  const begin = (index: number) => JSON.stringify({ begin: index, id: `id-${index}` })
+  const queueOf = (scope: Scope.Scope, lease: Duration.DurationInput = "1 second") =>
+    Effect.map(Scope.extend(BulkJobRedis.makeWorker({ ...shared, lease }), scope), (w) => w.queue)
+  const taken = (take: BulkJobQueue.Taken) => {
+    assert.strictEqual(take._tag, "Chunk")
+    return (take as Extract<BulkJobQueue.Taken, { _tag: "Chunk" }>).chunk
+  }
+
+  it.live("the queue: offered once and in order, taken by one worker, renewed while held, taken over once a dead worker's lease runs out", () =>
     Effect.gen(function*() {
-      const worker = (scope: Scope.Scope) =>
-        Effect.map(Scope.extend(BulkJobRedis.makeWorker({ ...shared, lease: "1 second" }), scope), (w) => w.leases)
       const scope = yield* Scope.make()
-      const a = yield* worker(scope)
-      const b = yield* worker(scope)
-      assert.strictEqual(yield* a.claim("leases", 0), "claimed")
-      assert.strictEqual(yield* b.claim("leases", 0), "held")
-      // past two leases: renewed by its live worker, still held
+      const a = yield* queueOf(scope)
+      const b = yield* queueOf(scope)
+      assert.deepStrictEqual(yield* a.take("queue"), { _tag: "None", heldElsewhere: 0 })
+      assert.strictEqual(yield* a.offer("queue", chunk(0), begin(0)), "offered")
+      // a chunk offered before: dropped with the same id, refused with another
+      assert.strictEqual(yield* b.offer("queue", chunk(0), begin(0)), "known")
+      assert.strictEqual(yield* b.offer("queue", chunk(0, "another"), begin(0)), "mismatch")
+      // only the next chunk is queued: one past it is not
+      assert.strictEqual(yield* b.offer("queue", chunk(1), begin(1)), "offered")
+      const first = taken(yield* b.take("queue"))
+      assert.deepInclude(first, { index: 0, idempotencyId: "id-0", recipients: ["+31610000000"], removed: 0 })
+      const second = taken(yield* a.take("queue"))
+      assert.strictEqual(second.index, 1)
+      assert.deepStrictEqual(yield* a.take("queue"), { _tag: "None", heldElsewhere: 1 })
+      // past two leases: renewed by their live workers, neither taken over
       yield* Effect.sleep("2100 millis")
-      assert.strictEqual(yield* b.claim("leases", 0), "held")
-      yield* a.release("leases", 0)
-      assert.strictEqual(yield* b.claim("leases", 0), "claimed")
-      yield* b.finish("leases", 0)
-      assert.strictEqual(yield* a.claim("leases", 0), "done")
-      // a worker that dies (its renewals stop, nothing given up): its chunk is taken once its lease runs out
+      assert.deepStrictEqual(yield* a.take("queue"), { _tag: "None", heldElsewhere: 1 })
+      assert.isTrue(yield* b.done("queue", first, JSON.stringify({ done: 0 })))
+      // done by someone: a second `done` writes nothing
+      assert.isFalse(yield* a.done("queue", first, JSON.stringify({ done: 0 })))
+      assert.deepStrictEqual(yield* a.take("queue"), { _tag: "None", heldElsewhere: 0 })
+      // a worker that dies (its renewals stop): its chunk is taken once idle for the lease
       const dying = yield* Scope.make()
-      const c = yield* worker(dying)
-      assert.strictEqual(yield* c.claim("leases", 1), "claimed")
+      const c = yield* queueOf(dying)
+      assert.strictEqual(yield* c.offer("queue", chunk(2), begin(2)), "offered")
+      const third = taken(yield* c.take("queue"))
       yield* Scope.close(dying, Exit.void)
-      assert.strictEqual(yield* a.claim("leases", 1), "held")
+      assert.deepStrictEqual(yield* a.take("queue"), { _tag: "None", heldElsewhere: 1 })
       yield* Effect.sleep("1300 millis")
-      assert.strictEqual(yield* a.claim("leases", 1), "claimed")
+      const again = taken(yield* a.take("queue"))
+      assert.deepStrictEqual({ ...again, entry: third.entry }, third)
+      // the checkpoint list holds each offer's `begin` and the one `done`, in order
+      const redis = new Redis(redisUrl)
+      const entries = yield* Effect.promise(() => redis.lrange(`${prefix}queue`, 0, -1))
+      redis.disconnect()
+      assert.deepStrictEqual(entries, [begin(0), begin(1), JSON.stringify({ done: 0 }), begin(2)])
       yield* Scope.close(scope, Exit.void)
     }))
+
+  it.live("the queue: a chunk failed is taken by another worker at once, set aside after 3 takes, queued again by a later run", () =>
+    Effect.gen(function*() {
+      const scope = yield* Scope.make()
+      const [a, b, c] = [
+        yield* queueOf(scope, "1 minute"),
+        yield* queueOf(scope, "1 minute"),
+        yield* queueOf(scope, "1 minute")
+      ]
+      assert.strictEqual(yield* a.offer("failing", chunk(0), begin(0)), "offered")
+      yield* a.fail("failing", taken(yield* a.take("failing")))
+      // given up: not taken again by the worker it failed in, at once by another (the lease is a minute)
+      assert.deepStrictEqual(yield* a.take("failing"), { _tag: "None", heldElsewhere: 0 })
+      yield* b.fail("failing", taken(yield* b.take("failing")))
+      const third = taken(yield* c.take("failing"))
+      yield* c.fail("failing", third)
+      // taken 3 times: set aside, the job not complete
+      assert.deepStrictEqual(yield* c.take("failing"), { _tag: "None", heldElsewhere: 0 })
+      assert.isFalse(yield* c.complete("failing", JSON.stringify({ complete: 1 })))
+      const later = yield* queueOf(scope, "1 minute")
+      yield* later.begin("failing")
+      const resent = taken(yield* later.take("failing"))
+      assert.strictEqual(resent.idempotencyId, "id-0")
+      assert.isTrue(yield* later.done("failing", resent, JSON.stringify({ done: 0 })))
+      assert.isTrue(yield* later.complete("failing", JSON.stringify({ complete: 1 })))
+      assert.strictEqual(yield* a.offer("failing", chunk(1), begin(1)), "complete")
+      yield* Scope.close(scope, Exit.void)
+    }))
+
+  it.live("complete jobs' keys expire after retain; the queue's are deleted at once", () =>
+    Effect.gen(function*() {
+      const retain = { ...shared, retain: "1 second" as const }
+      const alone = yield* Effect.scoped(
+        Effect.flatMap(jobsOn(retain), (jobs) => jobs.sms("retained-alone", numbers(300), message, options))
+      )
+      const workers = yield* Effect.all(
+        [0, 1].map(() =>
+          Effect.scoped(Effect.flatMap(
+            BulkJobRedis.makeWorker(retain),
+            ({ queue, store }) =>
+              Effect.flatMap(
+                BulkJob.make.pipe(
+                  Effect.provideService(BulkJobStore.BulkJobStore, store),
+                  Effect.provideService(BulkJobQueue.BulkJobQueue, queue)
+                ),
+                (jobs) => jobs.sms("retained-workers", numbers(300), message, { ...options, concurrency: 1 })
+              )
+          ))
+        ),
+        { concurrency: "unbounded" }
+      )
+      for (const outcome of [alone, ...workers]) {
+        assert.strictEqual(outcome.accepted, 300)
+        assert.isFalse(outcome.stopped)
+      }
+      const redis = new Redis(redisUrl)
+      const keys = () => Effect.promise(() => redis.keys(`${prefix}retained-*`).then((all) => all.sort()))
+      assert.deepStrictEqual(yield* keys(), [
+        `${prefix}retained-alone`,
+        `${prefix}retained-workers`,
+        `${prefix}retained-workers#offered`
+      ])
+      yield* Effect.sleep("1300 millis")
+      assert.deepStrictEqual(yield* keys(), [])
+      redis.disconnect()
+    }).pipe(Effect.provide(base)))
+
+  it.live("two workers on one job: each recipient sent once, the queue never longer than their concurrency", () =>
+    Effect.gen(function*() {
+      const redis = new Redis(redisUrl)
+      let longest = 0
+      const watching = yield* Effect.fork(
+        Effect.promise(() => redis.xlen(`${prefix}short#chunks`)).pipe(
+          Effect.tap((length) => Effect.sync(() => (longest = Math.max(longest, length)))),
+          Effect.zipRight(Effect.sleep("5 millis")),
+          Effect.forever
+        )
+      )
+      const outcomes = yield* Effect.all(
+        [0, 1].map(() =>
+          Effect.scoped(Effect.flatMap(
+            BulkJobRedis.makeWorker(shared),
+            ({ queue, store }) =>
+              Effect.flatMap(
+                BulkJob.make.pipe(
+                  Effect.provideService(BulkJobStore.BulkJobStore, store),
+                  Effect.provideService(BulkJobQueue.BulkJobQueue, queue)
+                ),
+                (jobs) => jobs.sms("short", numbers(3_000), message, { ...options, concurrency: 2 })
+              )
+          ))
+        ),
+        { concurrency: "unbounded" }
+      )
+      yield* Fiber.interrupt(watching)
+      redis.disconnect()
+      for (const outcome of outcomes) assert.strictEqual(outcome.accepted, 3_000)
+      assert.strictEqual(yield* sends, 30)
+      // each worker holds at most its concurrency, and offers one more only when none waits
+      assert.isAtMost(longest, 2 * (2 + 1))
+      assert.isAtLeast(longest, 1)
+    }).pipe(Effect.provide(base)))
+
+  it.live("a worker on Redis out of reach or frozen: a BulkJobError (Store), nothing sent", () =>
+    Effect.gen(function*() {
+      const closed = yield* Effect.promise(freePort)
+      const failed = yield* Effect.scoped(Effect.flatMap(
+        BulkJobRedis.makeWorker({ host: "127.0.0.1", port: closed, timeout: "300 millis", prefix }),
+        ({ queue, store }) =>
+          Effect.flatMap(
+            BulkJob.make.pipe(
+              Effect.provideService(BulkJobStore.BulkJobStore, store),
+              Effect.provideService(BulkJobQueue.BulkJobQueue, queue)
+            ),
+            (jobs) => Effect.flip(jobs.sms("worker-b", numbers(100), message, options))
+          )
+      ))
+      assert.deepInclude(failed, { _tag: "BulkJobError", reason: "Store" })
+      assert.strictEqual(yield* sends, 0)
+      // frozen between two steps of a worker: each queue command is bounded by `timeout`
+      const sockets = new Set<Net.Socket>()
+      const silent = Net.createServer((socket) => void sockets.add(socket))
+      yield* Effect.promise(() => new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve)))
+      const frozenPort = (silent.address() as Net.AddressInfo).port
+      const frozen = yield* Effect.scoped(Effect.flatMap(
+        BulkJobRedis.makeWorker({ host: "127.0.0.1", port: frozenPort, timeout: "300 millis", prefix }),
+        ({ queue }) =>
+          Effect.all([
+            Effect.flip(queue.take("worker-b")),
+            Effect.flip(queue.offer("worker-b", chunk(0), begin(0))),
+            Effect.flip(queue.complete("worker-b", "{}"))
+          ])
+      )).pipe(
+        Effect.timed,
+        Effect.ensuring(Effect.promise(() =>
+          new Promise<void>((resolve) => {
+            for (const socket of sockets) socket.destroy()
+            silent.close(() => resolve())
+          })
+        ))
+      )
+      for (const error of frozen[1]) {
+        assert.deepInclude(error, { _tag: "BulkJobError", reason: "Store" })
+        assert.include(error.message, "the checkpoint store (Redis at 127.0.0.1:")
+      }
+      assert.isBelow(Duration.toMillis(frozen[0]), 3_000)
+    }).pipe(Effect.provide(base)))
 })

@@ -18,7 +18,7 @@
  */
 import * as ClientBulk from "@smscx/client/Bulk"
 import * as ClientBulkJob from "@smscx/client/BulkJob"
-import * as BulkJobLeases from "@smscx/client/BulkJobLeases"
+import * as BulkJobQueue from "@smscx/client/BulkJobQueue"
 import * as BulkJobStore from "@smscx/client/BulkJobStore"
 import * as Pacing from "@smscx/client/Pacing"
 import { RequestValidationError } from "@smscx/core/Errors"
@@ -215,10 +215,10 @@ export interface JobOptions {
    */
   readonly store?: BulkJobStore.Service
   /**
-   * Many workers on one job: `BulkJobRedis.worker(...)`'s `leases` (with its `store`), and each
-   * process sends only the chunks it claims; the outcome is the whole job's.
+   * Many workers on one job: `BulkJobRedis.worker(...)`'s `queue` (with its `store`), and each
+   * process sends the chunks it takes from the job's queue; the outcome is the whole job's.
    */
-  readonly leases?: BulkJobLeases.Service
+  readonly queue?: BulkJobQueue.Service
 }
 
 /**
@@ -460,9 +460,9 @@ export const bulkOf = (client: ClientBase, options: BulkOptions = {}): BulkClien
       Effect.provideService(Pacing.Pacing, pacing),
       Effect.provideService(BulkJobStore.BulkJobStore, store),
       (made) =>
-        jobOptions.leases === undefined
+        jobOptions.queue === undefined
           ? made
-          : Effect.provideService(made, BulkJobLeases.BulkJobLeases, jobOptions.leases)
+          : Effect.provideService(made, BulkJobQueue.BulkJobQueue, jobOptions.queue)
     )
     // status and outcome read the store only: no request is made
     const read = <A>(effect: Effect.Effect<A, ClientBulkJob.BulkJobError, BulkJobStore.BulkJobStore>) =>

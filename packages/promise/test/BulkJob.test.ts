@@ -103,13 +103,13 @@ describe("client.bulk.job", () => {
         redis.disconnect()
       })
       const run = () => {
-        const { close, leases, store } = BulkJobRedis.worker(at)
+        const { close, queue, store } = BulkJobRedis.worker(at)
         const made = new SmsCx({ apiKey: API_KEY, baseUrl: Sandbox.baseUrl, fetch: counted })
         opened.push(async () => {
           await made.close()
           await close()
         })
-        return made.bulk.job("promise-workers", { store, leases }).sms(numbers(1_000), message, {
+        return made.bulk.job("promise-workers", { queue, store }).sms(numbers(1_000), message, {
           chunkSize: 100,
           concurrency: 2,
           rateLimit: { limit: 1_000 }
@@ -124,6 +124,18 @@ describe("client.bulk.job", () => {
       const messages = await Effect.runPromise(server.sandbox.messages)
       assert.strictEqual(new Set(messages.map((m) => m.to)).size, 1_000)
       assert.strictEqual(messages.length, 1_000)
+      // complete: the queue's keys are gone, the job's list expires (retain, default 30 days)
+      const redis = new Redis(redisUrl)
+      try {
+        const kept = [`${prefix}promise-workers`, `${prefix}promise-workers#offered`]
+        assert.deepStrictEqual((await redis.keys(`${prefix}*`)).sort(), kept)
+        for (const key of kept) {
+          const ttl = await redis.pttl(key)
+          assert.isTrue(ttl > 29 * 86_400_000 && ttl <= 30 * 86_400_000, `${key} ttl ${ttl}`)
+        }
+      } finally {
+        redis.disconnect()
+      }
     }
   )
 
@@ -131,6 +143,7 @@ describe("client.bulk.job", () => {
     for (const make of [BulkJobRedis.worker, BulkJobRedis.open]) {
       assert.throws(() => make({ port: 1, lease: -5 }), InvalidOptionsError, "lease must be")
       assert.throws(() => make({ port: 1, timeout: Number.NaN }), InvalidOptionsError, "timeout must be")
+      assert.throws(() => make({ port: 1, retain: Infinity }), InvalidOptionsError, "retain must be")
     }
   })
 

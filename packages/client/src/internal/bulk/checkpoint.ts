@@ -68,6 +68,9 @@ export const beginEntry = (index: number, id: string): string => JSON.stringify(
 /** @internal Every chunk of the input done: `chunks` indices in all. */
 export const completeEntry = (chunks: number): string => JSON.stringify({ complete: chunks })
 
+/** @internal Whether `entry` is a `complete` line (a store lets a complete job's keys expire). */
+export const isCompleteEntry = (entry: string): boolean => entry.startsWith(`{"complete":`)
+
 /** @internal A chunk's answer as its `done` entry (the same sums as a plain send's totals). */
 export const doneEntry = (
   chunk: { readonly index: number; readonly idempotencyId: string; readonly size: number },

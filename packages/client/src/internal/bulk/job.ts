@@ -4,13 +4,18 @@
  * against the one it was sent with), each chunk begun but not done (in flight at a crash, or
  * failed) sent again with its id, each new chunk's `begin` written before it first leaves, and each
  * answer's `done` written as it comes. Events and the outcome cover the whole job.
+ *
+ * A worker, one of many on the job, shares the chunks through the job's queue: it takes the chunks
+ * waiting there first, and cuts and offers its next chunk only when none is waiting (a chunk
+ * someone offered before is dropped at once), so the queue stays short and no worker keeps the
+ * chunks of another.
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
-import type { Service as Leases } from "../../BulkJobLeases.js"
+import type { Service as Queue, TakenChunk } from "../../BulkJobQueue.js"
 import { BulkJobError, type Service as Store } from "../../BulkJobStore.js"
 import { beginEntry, completeEntry, doneEntry, fold, headerEntry, type JobState } from "./checkpoint.js"
 import { chunksOf, type ChunkSource, type ChunkToSend } from "./chunks.js"
@@ -77,17 +82,16 @@ const jobProgress = (state: JobState, run: Bulk.Progress): Bulk.Progress => {
   }
 }
 
-/** @internal A worker's share of a job run by many: its leases, and the job's log as it is now. */
+/** @internal A worker's share of a job run by many: the job's queue, and the job's log as it is now. */
 interface Worker {
-  readonly leases: Leases
+  readonly queue: Queue
   /** The job's log read and folded again: the chunks every worker has done. */
   readonly reread: Effect.Effect<JobState, BulkJobError>
 }
 
 /**
  * @internal The events of one run of job `jobId`, its log open in the caller's scope. A `worker`
- * sends only the chunks it claims; a chunk another worker holds is kept aside and, once the input
- * is read, waited for: done by its holder, or taken over here once its lease runs out.
+ * sends the chunks it takes from the job's queue, whoever cut them.
  */
 export const runJob = <C extends Bulk.Channel, E, R>(options: {
   readonly jobId: string
@@ -105,9 +109,9 @@ export const runJob = <C extends Bulk.Channel, E, R>(options: {
   }
   /** Repeats removed from each chunk of this run, for its `done` entry. */
   const removedOf = new Map<number, number>()
+  /** A worker's chunks taken from the queue and not yet answered. */
+  const takenOf = new Map<number, TakenChunk>()
   let indices = 0
-  /** A worker's chunks held by another worker when read: their repeats too. */
-  const heldElsewhere = new Map<number, { readonly chunk: ChunkToSend; readonly repeats: number }>()
   /** The chunk given to the send: its `begin` written first, unless it was begun before. */
   const given = (chunk: ChunkToSend, repeats: number, removed: (count: number) => void) => {
     removed(repeats)
@@ -121,34 +125,16 @@ export const runJob = <C extends Bulk.Channel, E, R>(options: {
       chunk
     )
   }
-  /** Once the input is read: the chunks held elsewhere, each given here if its lease ran out, until all are done. */
-  const takenOver = (removed: (count: number) => void): Stream.Stream<ChunkToSend, BulkJobError> =>
-    worker === undefined ? Stream.empty : Stream.repeatEffectOption(Effect.gen(function*() {
-      while (heldElsewhere.size > 0) {
-        for (const [index, { chunk, repeats }] of heldElsewhere) {
-          const claim = yield* Effect.mapError(worker.leases.claim(jobId, index), Option.some)
-          if (claim === "held") continue
-          heldElsewhere.delete(index)
-          if (claim === "claimed") return yield* Effect.mapError(given(chunk, repeats, removed), Option.some)
-        }
-        // a chunk held elsewhere is done, or its lease out, within one lease: look at least four
-        // times in it, and once a second (a claim a chunk waited for: the end is not held up)
-        if (heldElsewhere.size > 0) {
-          yield* Effect.sleep(Duration.min(Duration.times(worker.leases.lease, 0.25), Duration.seconds(1)))
-        }
-      }
-      return yield* Effect.fail(Option.none())
-    }))
-  const chunks: ChunkSource<E | BulkJobError, R> = (removed) => {
+  /** The input cut into chunks, each checked against the log; `repeats` told before their chunk. */
+  const cutChunks = (onChunk: (chunk: ChunkToSend, repeats: number) => void) => {
     // repeats are told before their chunk is given (a chunk of repeats only is given to none)
     let pending = 0
-    const cut = chunksOf(
+    return chunksOf(
       options.operationId,
       options.recipients,
       settings,
       (index, recipients) => chunkIdOf(jobId, fingerprint, index, recipients)
-    )((count) => (pending += count))
-    return cut.pipe(
+    )((count) => (pending += count)).pipe(
       Stream.mapEffect((chunk): Effect.Effect<Option.Option<ChunkToSend>, BulkJobError> => {
         const repeats = pending
         pending = 0
@@ -158,17 +144,81 @@ export const runJob = <C extends Bulk.Channel, E, R>(options: {
           return Effect.fail(mismatch(jobId, `its recipients differ from those sent before (chunk ${chunk.index})`))
         }
         if (state.done.has(chunk.index)) return Effect.succeed(Option.none())
-        if (worker === undefined) return Effect.map(given(chunk, repeats, removed), Option.some)
-        return Effect.flatMap(worker.leases.claim(jobId, chunk.index), (claim) => {
-          if (claim === "claimed") return Effect.map(given(chunk, repeats, removed), Option.some)
-          if (claim === "held") heldElsewhere.set(chunk.index, { chunk, repeats })
-          return Effect.succeed(Option.none())
-        })
+        onChunk(chunk, repeats)
+        return Effect.succeed(Option.some(chunk))
       }),
-      Stream.filterMap((chunk) => chunk),
-      Stream.concat(Stream.suspend(() => takenOver(removed)))
+      Stream.filterMap((chunk) => chunk)
     )
   }
+  const alone: ChunkSource<E | BulkJobError, R> = (removed) => {
+    const repeatsOf = new Map<number, number>()
+    return cutChunks((chunk, repeats) => repeatsOf.set(chunk.index, repeats)).pipe(
+      Stream.mapEffect((chunk) => {
+        const repeats = repeatsOf.get(chunk.index) ?? 0
+        repeatsOf.delete(chunk.index)
+        return given(chunk, repeats, removed)
+      })
+    )
+  }
+  /**
+   * A worker's chunks: one waiting in the queue (or a dead worker's), else the next cut from the
+   * input and offered (then taken, by whoever takes it first), until the input is read, nothing
+   * waits and no other worker holds a chunk it could die with.
+   */
+  const queued = (queue: Queue): ChunkSource<E | BulkJobError, R> => (removed) =>
+    Stream.unwrapScoped(Effect.gen(function*() {
+      yield* queue.begin(jobId)
+      const repeatsOf = new Map<number, number>()
+      const pull = yield* Stream.toPull(cutChunks((chunk, repeats) => repeatsOf.set(chunk.index, repeats)))
+      let exhausted = false
+      /** Looks for another worker's chunks at least four times a lease, and once a second. */
+      const pause = Duration.min(Duration.times(queue.lease, 0.25), Duration.seconds(1))
+      const next = Effect.gen(function*() {
+        while (true) {
+          const taken = yield* queue.take(jobId)
+          if (taken._tag === "Chunk") {
+            const { chunk } = taken
+            removed(chunk.removed)
+            removedOf.set(chunk.index, chunk.removed)
+            takenOf.set(chunk.index, chunk)
+            return Option.some<ChunkToSend>(chunk)
+          }
+          if (!exhausted) {
+            const read = yield* Effect.either(pull)
+            if (Either.isLeft(read)) {
+              if (Option.isSome(read.left)) return yield* Effect.fail(read.left.value)
+              exhausted = true
+              continue
+            }
+            for (const chunk of read.right) {
+              const repeats = repeatsOf.get(chunk.index) ?? 0
+              repeatsOf.delete(chunk.index)
+              const begin = beginEntry(chunk.index, chunk.idempotencyId)
+              const offered = yield* queue.offer(jobId, { ...chunk, removed: repeats }, begin)
+              if (offered === "mismatch") {
+                return yield* mismatch(
+                  jobId,
+                  `its recipients differ from those another worker sent (chunk ${chunk.index})`
+                )
+              }
+              // completed by the other workers meanwhile
+              if (offered === "complete") return Option.none<ChunkToSend>()
+              if (offered === "offered") state.add({ begin: chunk.index, id: chunk.idempotencyId })
+            }
+            continue
+          }
+          if (taken.heldElsewhere === 0) return Option.none<ChunkToSend>()
+          yield* Effect.sleep(pause)
+        }
+      })
+      return Stream.repeatEffectOption(
+        Effect.flatMap(
+          Effect.mapError(next, Option.some),
+          Option.match({ onNone: () => Effect.fail(Option.none()), onSome: Effect.succeed })
+        )
+      )
+    }))
+  const chunks = worker === undefined ? alone : queued(worker.queue)
   return options.sendOver(chunks).pipe(
     Stream.mapEffect((event): Effect.Effect<Bulk.Event<C>, BulkJobError> => {
       switch (event._tag) {
@@ -180,31 +230,45 @@ export const runJob = <C extends Bulk.Channel, E, R>(options: {
             settings.collectMessageIds
           )
           removedOf.delete(event.index)
+          const taken = takenOf.get(event.index)
+          takenOf.delete(event.index)
           return Effect.as(
-            Effect.tap(log.append([JSON.stringify(done)]), () =>
-              Effect.zipRight(
-                Effect.sync(() => state.add(done)),
-                worker === undefined ? Effect.void : worker.leases.finish(jobId, event.index)
-              )),
+            Effect.tap(
+              worker === undefined || taken === undefined
+                ? log.append([JSON.stringify(done)])
+                : worker.queue.done(jobId, taken, JSON.stringify(done)),
+              () => state.add(done)
+            ),
             { ...event, progress: jobProgress(state, event.progress) }
           )
         }
-        case "ChunkFailed":
+        case "ChunkFailed": {
+          const taken = takenOf.get(event.chunk.index)
+          takenOf.delete(event.chunk.index)
           return Effect.as(
-            worker === undefined ? Effect.void : worker.leases.release(jobId, event.chunk.index),
+            worker === undefined || taken === undefined ? Effect.void : worker.queue.fail(jobId, taken),
             { ...event, progress: jobProgress(state, event.progress) }
           )
+        }
         case "Completed": {
           const { elapsed, failed, stopped } = event.outcome
           const outcome = state.outcome<C>(elapsed, failed, stopped)
           if (failed.length > 0 || stopped) return Effect.succeed({ _tag: "Completed", outcome })
-          // a worker's outcome is the job's: every worker's chunks, as the log has them now
-          return Effect.map(
-            Effect.tap(
-              worker === undefined ? Effect.succeed(state) : worker.reread,
-              (whole) => Effect.tap(log.append([completeEntry(indices)]), () => whole.add({ complete: indices }))
-            ),
-            (whole) => ({ _tag: "Completed" as const, outcome: whole.outcome<C>(elapsed, [], false) })
+          if (worker === undefined) {
+            return Effect.as(
+              Effect.tap(log.append([completeEntry(indices)]), () => state.add({ complete: indices })),
+              { _tag: "Completed" as const, outcome: state.outcome<C>(elapsed, [], false) }
+            )
+          }
+          // a worker's outcome is the job's: every worker's chunks, as the log has them now; not
+          // complete (stopped) while a chunk is set aside or was taken again meanwhile
+          return Effect.flatMap(
+            worker.queue.complete(jobId, completeEntry(indices)),
+            (complete) =>
+              Effect.map(worker.reread, (whole) => ({
+                _tag: "Completed" as const,
+                outcome: whole.outcome<C>(elapsed, [], !complete)
+              }))
           )
         }
       }
