@@ -29,6 +29,10 @@
  *   achieved/allowed rate (target >= 0.95) and peak RSS vs a plain loop over `fetch` (target
  *   <= 2x); 100,000 recipients through 10% injected faults, checked on the sandbox's own record.
  *   It takes bulk.ts's own flags too (`--recipients`, `--rate`, ...).
+ * - `workers` (workers.ts): one bulk job of 200,000 recipients (100,000 with `--quick`) run by 1
+ *   worker process, then by 4, through one Redis, under a rate limit one worker cannot fill alone
+ *   (a slow API, one chunk in flight a worker): achieved/allowed rate of each, 4 vs 1, 429s, each
+ *   worker's peak RSS. Target: 4 together >= 90% of the limit. Needs Redis (skipped without).
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
@@ -45,6 +49,7 @@ import * as PerCall from "./per-call.js"
 import * as SandboxAccounting from "./sandbox-accounting.js"
 import * as SandboxLoad from "./sandbox-load.js"
 import * as Typecheck from "./typecheck.js"
+import * as Workers from "./workers.js"
 
 const sections = [
   "per-call",
@@ -55,7 +60,8 @@ const sections = [
   "typecheck",
   "sandbox",
   "accounting",
-  "bulk"
+  "bulk",
+  "workers"
 ] as const
 type Section = (typeof sections)[number]
 
@@ -169,3 +175,4 @@ if (selected.has("accounting")) {
   await SandboxAccounting.run(quick ? { sends: 2000, pairs: 300 } : { sends: 10_000, pairs: 1000 })
 }
 if (selected.has("bulk")) await BulkBench.run(bulkSettings)
+if (selected.has("workers")) await Workers.run({ quick })

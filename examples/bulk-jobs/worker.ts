@@ -1,11 +1,13 @@
 /**
  * One worker of a bulk job shared by many processes (Effect): start it several times, on one
  * machine or many, with the same Redis (`SMSCX_REDIS_URL`, default `redis://127.0.0.1:6379`) and
- * the same recipients. Each worker cuts the same chunks from the same input and sends only those
- * whose lease it takes; kill any of them (`kill -9`) and another takes its chunks over once their
- * leases run out (10 seconds here), sending them again with their idempotency ids, so the API
- * replays them. Every worker paces with the others through Redis, and each one ends with the
- * whole job's outcome; `BulkJob.status` reads the job's progress from any process.
+ * the same recipients. Each worker reads the same input in the same order; the first to cut a
+ * chunk queues it in the job's Redis stream, and each worker sends the chunks it takes from there
+ * (taking before cutting, so the stream stays short); kill any of them (`kill -9`) and another
+ * takes its chunks over once they have been idle for the lease (10 seconds here), sending them
+ * again with their idempotency ids, so the API replays them. Every worker paces with the others
+ * through Redis, and each one ends with the whole job's outcome; `BulkJob.status` reads the job's
+ * progress from any process. A complete job's keys expire after `retain` (an hour here).
  *
  * The job is `SMSCX_JOB_ID` (default `workers-demo`): 20,000 generated numbers on a sandbox, the
  * file `SMSCX_BULK_FILE` (one number a line) on the real API (`SMSCX_API_KEY`). Without a key, a
@@ -69,6 +71,8 @@ const program = Effect.gen(function*() {
         ? `job ${jobId}: ${failed.length} chunks failed here (${
           failed[0]?.error.message
         }); run a worker again to send them`
+        : outcome.value.outcome.stopped
+        ? `job ${jobId} not complete: a chunk failed in several workers; run a worker again to send it`
         : `job ${jobId} complete (every worker's chunks): ${accepted}/${total} accepted, cost ${cost.toFixed(3)}`
     )
   }
@@ -85,7 +89,7 @@ const TransportLive = hasCredentials || baseUrl !== ""
   )
 
 const WorkerLive = BulkJob.layerWithoutPacing.pipe(
-  Layer.provide(BulkJobRedis.layerWorker({ ...redis, lease: Duration.seconds(10) })),
+  Layer.provide(BulkJobRedis.layerWorker({ ...redis, lease: Duration.seconds(10), retain: Duration.hours(1) })),
   Layer.provide(RedisPacing.layer(redis)),
   Layer.provide(TransportLive)
 )
