@@ -18,7 +18,6 @@ import * as BulkJobRedis from "@smscx/client/BulkJobRedis"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
@@ -214,9 +213,42 @@ describe.runIf(runs)("BulkJobRedis", () => {
       yield* Scope.close(scope, Exit.void)
     }))
 
+  it.live("a worker's chunks that fail: in its outcome as the send's chunks, taken by a later run", () =>
+    Effect.gen(function*() {
+      const workerRun = (lease: Duration.DurationInput) =>
+        Effect.scoped(Effect.flatMap(
+          BulkJobRedis.makeWorker({ ...shared, lease }),
+          ({ queue, store }) =>
+            Effect.flatMap(
+              BulkJob.make.pipe(
+                Effect.provideService(BulkJobStore.BulkJobStore, store),
+                Effect.provideService(BulkJobQueue.BulkJobQueue, queue)
+              ),
+              (jobs) => jobs.sms("failing-run", numbers(300), message, options)
+            )
+        ))
+      // no balance: every chunk fails (not retried), each given up for another worker
+      const poor = Layer.mergeAll(
+        SmsCx.layerTransportWithoutHttpClient({ baseUrl: Sandbox.baseUrl, apiKey: API_KEY } as never),
+        Pacing.layerMemory
+      ).pipe(Layer.provideMerge(layer(undefined, { balance: 0 })))
+      const failed = yield* Effect.provide(workerRun("200 millis"), poor)
+      assert.strictEqual(failed.accepted, 0)
+      assert.deepStrictEqual(failed.failed.map((chunk) => chunk.index), [0, 1, 2])
+      for (const chunk of failed.failed) {
+        assert.deepStrictEqual(Object.keys(chunk).sort(), ["error", "idempotencyId", "index", "recipients"])
+        assert.strictEqual(chunk.error._tag, "InsufficientBalanceException")
+      }
+      // a later run (another worker) takes the chunks given up, with their ids, and completes the job
+      const later = yield* workerRun("200 millis")
+      assert.strictEqual(later.accepted, 300)
+      assert.isFalse(later.stopped)
+      assert.strictEqual(yield* sends, 3)
+    }).pipe(Effect.provide(base)))
+
   it.live("complete jobs' keys expire after retain; the queue's are deleted at once", () =>
     Effect.gen(function*() {
-      const retain = { ...shared, retain: "1 second" as const }
+      const retain = { ...shared, retain: "3 seconds" as const }
       const alone = yield* Effect.scoped(
         Effect.flatMap(jobsOn(retain), (jobs) => jobs.sms("retained-alone", numbers(300), message, options))
       )
@@ -242,12 +274,18 @@ describe.runIf(runs)("BulkJobRedis", () => {
       }
       const redis = new Redis(redisUrl)
       const keys = () => Effect.promise(() => redis.keys(`${prefix}retained-*`).then((all) => all.sort()))
-      assert.deepStrictEqual(yield* keys(), [
-        `${prefix}retained-alone`,
-        `${prefix}retained-workers`,
-        `${prefix}retained-workers#offered`
-      ])
-      yield* Effect.sleep("1300 millis")
+      // the queue's keys are gone; the lists (and `#offered`) expire within `retain`
+      const kept = yield* keys()
+      assert.includeMembers(
+        [`${prefix}retained-alone`, `${prefix}retained-workers`, `${prefix}retained-workers#offered`],
+        kept
+      )
+      assert.include(kept, `${prefix}retained-workers`)
+      for (const key of kept) {
+        const ttl = yield* Effect.promise(() => redis.pttl(key))
+        assert.isTrue(ttl > 0 && ttl <= 3_000, `${key}: ${ttl}`)
+      }
+      yield* Effect.sleep("3200 millis")
       assert.deepStrictEqual(yield* keys(), [])
       redis.disconnect()
     }).pipe(Effect.provide(base)))
@@ -255,14 +293,24 @@ describe.runIf(runs)("BulkJobRedis", () => {
   it.live("two workers on one job: each recipient sent once, the queue never longer than their concurrency", () =>
     Effect.gen(function*() {
       const redis = new Redis(redisUrl)
+      yield* Effect.promise(() => redis.ping())
       let longest = 0
-      const watching = yield* Effect.fork(
-        Effect.promise(() => redis.xlen(`${prefix}short#chunks`)).pipe(
-          Effect.tap((length) => Effect.sync(() => (longest = Math.max(longest, length)))),
-          Effect.zipRight(Effect.sleep("5 millis")),
-          Effect.forever
-        )
-      )
+      let queued = 0
+      // the stream grows only by offers: its length after each is its longest
+      const measured = (queue: BulkJobQueue.Service): BulkJobQueue.Service => ({
+        ...queue,
+        offer: (jobId, chunk, begin) =>
+          Effect.tap(
+            queue.offer(jobId, chunk, begin),
+            (offered) =>
+              Effect.promise(() => redis.xlen(`${prefix}short#chunks`)).pipe(
+                Effect.map((length) => {
+                  if (offered === "offered") queued++
+                  longest = Math.max(longest, length)
+                })
+              )
+          )
+      })
       const outcomes = yield* Effect.all(
         [0, 1].map(() =>
           Effect.scoped(Effect.flatMap(
@@ -271,7 +319,7 @@ describe.runIf(runs)("BulkJobRedis", () => {
               Effect.flatMap(
                 BulkJob.make.pipe(
                   Effect.provideService(BulkJobStore.BulkJobStore, store),
-                  Effect.provideService(BulkJobQueue.BulkJobQueue, queue)
+                  Effect.provideService(BulkJobQueue.BulkJobQueue, measured(queue))
                 ),
                 (jobs) => jobs.sms("short", numbers(3_000), message, { ...options, concurrency: 2 })
               )
@@ -279,13 +327,14 @@ describe.runIf(runs)("BulkJobRedis", () => {
         ),
         { concurrency: "unbounded" }
       )
-      yield* Fiber.interrupt(watching)
       redis.disconnect()
       for (const outcome of outcomes) assert.strictEqual(outcome.accepted, 3_000)
       assert.strictEqual(yield* sends, 30)
       // each worker holds at most its concurrency, and offers one more only when none waits
       assert.isAtMost(longest, 2 * (2 + 1))
       assert.isAtLeast(longest, 1)
+      // each chunk queued once, by one worker or the other
+      assert.strictEqual(queued, 30)
     }).pipe(Effect.provide(base)))
 
   it.live("a worker on Redis out of reach or frozen: a BulkJobError (Store), nothing sent", () =>

@@ -181,7 +181,9 @@ export const runJob = <C extends Bulk.Channel, E, R>(options: {
             removed(chunk.removed)
             removedOf.set(chunk.index, chunk.removed)
             takenOf.set(chunk.index, chunk)
-            return Option.some<ChunkToSend>(chunk)
+            // as a chunk of the send (its queue entry stays here, out of the outcome's `failed`)
+            const { idempotencyId, index, recipients } = chunk
+            return Option.some<ChunkToSend>({ index, recipients, idempotencyId })
           }
           if (!exhausted) {
             const read = yield* Effect.either(pull)
