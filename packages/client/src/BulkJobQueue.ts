@@ -66,7 +66,10 @@ export type Taken =
  * @category models
  */
 export interface Service {
-  /** A worker's run of job `jobId` begins: chunks set aside by earlier runs (failed too often) are queued again. */
+  /**
+   * A worker's run of job `jobId` begins: chunks set aside by earlier runs (failed too often) are
+   * queued again, and those that failed in this worker before may be taken by it again.
+   */
   readonly begin: (jobId: string) => Effect.Effect<void, BulkJobError>
   /**
    * Offers chunk `chunk.index` (`begin`, its checkpoint entry, is written with it): queued if it is

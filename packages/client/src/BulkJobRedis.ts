@@ -48,7 +48,7 @@ import { BulkJobQueue } from "./BulkJobQueue.js"
 import { BulkJobError, BulkJobStore, type Service } from "./BulkJobStore.js"
 import { isCompleteEntry } from "./internal/bulk/checkpoint.js"
 import { isJobId } from "./internal/bulk/jobIds.js"
-import { makeQueue, queueCommands, type RedisWithQueue } from "./internal/bulk/redisQueue.js"
+import { makeQueue, queueCommands, queueKeys, type RedisWithQueue } from "./internal/bulk/redisQueue.js"
 import { openConnection } from "./internal/redisConnection.js"
 import { redisDefaults } from "./RedisPacing.js"
 
@@ -86,16 +86,24 @@ if redis.call("LLEN", KEYS[1]) == 0 then redis.call("RPUSH", KEYS[1], ARGV[1]) e
 return redis.call("LRANGE", KEYS[1], 0, -1)
 `
 
-/** Appends entries and, from the first append of the job's `complete` (`ARGV[1]` > 0), lets the list expire in `ARGV[1]` ms. */
+/**
+ * KEYS the list and the workers' queue keys (`#chunks`, `#offered`, `#ids`, `#aside`). Appends
+ * entries and, with the job's `complete` among them (`ARGV[1]` > 0), lets the list expire in
+ * `ARGV[1]` ms, and the queue's keys with it (left by workers whose job a single process ended).
+ */
 const APPEND_SCRIPT = `
 for i = 2, #ARGV do redis.call("RPUSH", KEYS[1], ARGV[i]) end
-if ARGV[1] ~= "0" then redis.call("PEXPIRE", KEYS[1], ARGV[1]) end
+if ARGV[1] ~= "0" then
+  redis.call("PEXPIRE", KEYS[1], ARGV[1])
+  redis.call("DEL", KEYS[2], KEYS[4], KEYS[5])
+  if redis.call("EXISTS", KEYS[3]) == 1 then redis.call("SET", KEYS[3], "complete", "PX", ARGV[1]) end
+end
 return 0
 `
 
 interface RedisWithStore extends RedisWithQueue {
   smscxJobOpen(key: string, header: string): Promise<unknown>
-  smscxJobAppend(key: string, expireMillis: number, ...entries: ReadonlyArray<string>): Promise<unknown>
+  smscxJobAppend(...keysAndArgs: ReadonlyArray<string | number>): Promise<unknown>
 }
 
 const isEntries = (value: unknown): value is ReadonlyArray<string> =>
@@ -116,7 +124,7 @@ const connect = (options: Options) =>
       closeTimeout: closeTimeout ?? Duration.seconds(1),
       commands: {
         smscxJobOpen: { lua: OPEN_SCRIPT, numberOfKeys: 1 },
-        smscxJobAppend: { lua: APPEND_SCRIPT, numberOfKeys: 1 },
+        smscxJobAppend: { lua: APPEND_SCRIPT, numberOfKeys: 5 },
         ...queueCommands
       }
     })
@@ -171,7 +179,12 @@ const connect = (options: Options) =>
               added.length === 0
                 ? Effect.void
                 : Effect.asVoid(command(jobId, "record a chunk", (key) =>
-                  redis.smscxJobAppend(key, added.some(isCompleteEntry) ? retainMillis : 0, ...added)))
+                  redis.smscxJobAppend(
+                    key,
+                    ...queueKeys(key),
+                    added.some(isCompleteEntry) ? retainMillis : 0,
+                    ...added
+                  )))
           })
         ),
       read: (jobId) =>

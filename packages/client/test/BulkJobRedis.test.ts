@@ -213,38 +213,49 @@ describe.runIf(runs)("BulkJobRedis", () => {
       yield* Scope.close(scope, Exit.void)
     }))
 
-  it.live("a worker's chunks that fail: in its outcome as the send's chunks, taken by a later run", () =>
+  it.live("a worker's chunks that fail: in its outcome as the send's chunks, taken by its next run or a single process", () =>
     Effect.gen(function*() {
-      const workerRun = (lease: Duration.DurationInput) =>
-        Effect.scoped(Effect.flatMap(
-          BulkJobRedis.makeWorker({ ...shared, lease }),
-          ({ queue, store }) =>
-            Effect.flatMap(
-              BulkJob.make.pipe(
-                Effect.provideService(BulkJobStore.BulkJobStore, store),
-                Effect.provideService(BulkJobQueue.BulkJobQueue, queue)
-              ),
-              (jobs) => jobs.sms("failing-run", numbers(300), message, options)
-            )
-        ))
+      const { queue, store } = yield* BulkJobRedis.makeWorker({ ...shared, lease: "200 millis" })
+      const workerJobs = BulkJob.make.pipe(
+        Effect.provideService(BulkJobStore.BulkJobStore, store),
+        Effect.provideService(BulkJobQueue.BulkJobQueue, queue)
+      )
       // no balance: every chunk fails (not retried), each given up for another worker
       const poor = Layer.mergeAll(
         SmsCx.layerTransportWithoutHttpClient({ baseUrl: Sandbox.baseUrl, apiKey: API_KEY } as never),
         Pacing.layerMemory
       ).pipe(Layer.provideMerge(layer(undefined, { balance: 0 })))
-      const failed = yield* Effect.provide(workerRun("200 millis"), poor)
-      assert.strictEqual(failed.accepted, 0)
-      assert.deepStrictEqual(failed.failed.map((chunk) => chunk.index), [0, 1, 2])
-      for (const chunk of failed.failed) {
-        assert.deepStrictEqual(Object.keys(chunk).sort(), ["error", "idempotencyId", "index", "recipients"])
-        assert.strictEqual(chunk.error._tag, "InsufficientBalanceException")
+      for (const jobId of ["failing-run", "failing-mixed"]) {
+        const failed = yield* Effect.provide(
+          Effect.flatMap(workerJobs, (jobs) => jobs.sms(jobId, numbers(300), message, options)),
+          poor
+        )
+        assert.strictEqual(failed.accepted, 0)
+        assert.deepStrictEqual(failed.failed.map((chunk) => chunk.index), [0, 1, 2])
+        for (const chunk of failed.failed) {
+          assert.deepStrictEqual(Object.keys(chunk).sort(), ["error", "idempotencyId", "index", "recipients"])
+          assert.strictEqual(chunk.error._tag, "InsufficientBalanceException")
+        }
       }
-      // a later run (another worker) takes the chunks given up, with their ids, and completes the job
-      const later = yield* workerRun("200 millis")
-      assert.strictEqual(later.accepted, 300)
-      assert.isFalse(later.stopped)
-      assert.strictEqual(yield* sends, 3)
-    }).pipe(Effect.provide(base)))
+      // the same worker's next run takes the chunks that failed in it, with their ids
+      const again = yield* Effect.flatMap(workerJobs, (jobs) => jobs.sms("failing-run", numbers(300), message, options))
+      assert.strictEqual(again.accepted, 300)
+      assert.isFalse(again.stopped)
+      // a single process completes the other: the queue's keys go, the rest expire with the list
+      const alone = yield* jobsOn({ ...shared, retain: "1 hour" }).pipe(
+        Effect.flatMap((jobs) => jobs.sms("failing-mixed", numbers(300), message, options))
+      )
+      assert.strictEqual(alone.accepted, 300)
+      assert.strictEqual(yield* sends, 6)
+      const redis = new Redis(redisUrl)
+      const kept = yield* Effect.promise(() => redis.keys(`${prefix}failing-mixed*`))
+      assert.sameMembers(kept, [`${prefix}failing-mixed`, `${prefix}failing-mixed#offered`])
+      for (const key of kept) {
+        const ttl = yield* Effect.promise(() => redis.pttl(key))
+        assert.isTrue(ttl > 3_500_000 && ttl <= 3_600_000, `${key}: ${ttl}`)
+      }
+      redis.disconnect()
+    }).pipe(Effect.provide(base), Effect.scoped))
 
   it.live("complete jobs' keys expire after retain; the queue's are deleted at once", () =>
     Effect.gen(function*() {

@@ -147,6 +147,9 @@ redis.call("PEXPIRE", KEYS[1], ARGV[2])
 return 1
 `
 
+/** @internal The queue's keys next to the job's list `key`: the stream, `#offered`, `#ids`, `#aside`. */
+export const queueKeys = (key: string) => [`${key}#chunks`, `${key}#offered`, `${key}#ids`, `${key}#aside`] as const
+
 /** @internal The queue's scripts, defined on the store's connection. */
 export const queueCommands = {
   smscxQueueOffer: { lua: OFFER, numberOfKeys: 4 },
@@ -249,12 +252,14 @@ export const makeQueue = (options: {
     return BulkJobQueue.of({
       lease: options.lease,
       begin: (jobId) =>
-        Effect.asVoid(
-          command(
+        // a new run: the chunks that failed here in an earlier one may be taken here again
+        Effect.zipRight(
+          Effect.sync(() => void failedHere.delete(jobId)),
+          Effect.asVoid(command(
             jobId,
             "queue the chunks set aside again",
             (key) => redis.smscxQueueBegin(stream(key), `${key}#aside`, `${key}#offered`, GROUP)
-          )
+          ))
         ),
       offer: (jobId, chunk, begin) =>
         Effect.flatMap(
