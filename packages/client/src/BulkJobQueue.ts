@@ -93,6 +93,11 @@ export interface Service {
    * job's keys expire; says whether the job is complete.
    */
   readonly complete: (jobId: string, complete: string) => Effect.Effect<boolean, BulkJobError>
+  /**
+   * A worker's run of job `jobId` ended holding `chunks` (those it was sending when it was stopped
+   * or failed): they are renewed no more, and are taken by a worker once idle for the lease.
+   */
+  readonly end: (jobId: string, chunks: ReadonlyArray<TakenChunk>) => Effect.Effect<void>
   /** How long a chunk is held unrenewed: a worker waiting for another's chunks looks again within it. */
   readonly lease: Duration.Duration
 }

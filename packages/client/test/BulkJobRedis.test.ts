@@ -11,6 +11,7 @@
  *
  * Without `SMSCX_TEST_REDIS_URL` the suite fails in CI and is skipped elsewhere (redis.ts).
  */
+import * as HttpClient from "@effect/platform/HttpClient"
 import { describe, it } from "@effect/vitest"
 import { BulkJob, BulkJobStore, Pacing, SmsCx } from "@smscx/client"
 import * as BulkJobQueue from "@smscx/client/BulkJobQueue"
@@ -18,6 +19,7 @@ import * as BulkJobRedis from "@smscx/client/BulkJobRedis"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
@@ -256,6 +258,37 @@ describe.runIf(runs)("BulkJobRedis", () => {
       }
       redis.disconnect()
     }).pipe(Effect.provide(base), Effect.scoped))
+
+  it.live("a worker's run interrupted while sending: its chunk is renewed no more, another takes it after the lease", () =>
+    Effect.gen(function*() {
+      const { queue, store } = yield* BulkJobRedis.makeWorker({ ...shared, lease: "500 millis" })
+      // an API that never answers: the first chunk stays in flight until the run is interrupted
+      const silent = Layer.mergeAll(
+        SmsCx.layerTransportWithoutHttpClient({ baseUrl: Sandbox.baseUrl, apiKey: API_KEY, retry: false } as never),
+        Pacing.layerMemory
+      ).pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, HttpClient.make(() => Effect.never))))
+      const run = yield* Effect.fork(
+        BulkJob.make.pipe(
+          Effect.provideService(BulkJobStore.BulkJobStore, store),
+          Effect.provideService(BulkJobQueue.BulkJobQueue, queue),
+          Effect.flatMap((jobs) => jobs.sms("interrupted", numbers(300), message, { ...options, concurrency: 1 })),
+          Effect.provide(silent)
+        )
+      )
+      const other = yield* Effect.flatMap(
+        BulkJobRedis.makeWorker({ ...shared, lease: "500 millis" }),
+        (w) => Effect.succeed(w.queue)
+      )
+      yield* Effect.sleep("900 millis")
+      // held and renewed while the run lives
+      assert.deepStrictEqual(yield* other.take("interrupted"), { _tag: "None", heldElsewhere: 1 })
+      yield* Fiber.interrupt(run)
+      yield* Effect.sleep("800 millis")
+      // the worker (its connection) lives on, its run does not: the chunk is another's now
+      const taken = yield* other.take("interrupted")
+      assert.strictEqual(taken._tag, "Chunk")
+      assert.strictEqual(taken._tag === "Chunk" && taken.chunk.index, 0)
+    }).pipe(Effect.scoped))
 
   it.live("complete jobs' keys expire after retain; the queue's are deleted at once", () =>
     Effect.gen(function*() {

@@ -275,6 +275,10 @@ export const runJob = <C extends Bulk.Channel, E, R>(options: {
         }
       }
     }),
+    // the chunks a worker still holds at the end (cut by a stop, a failure) go idle for others
+    Stream.ensuring(
+      worker === undefined ? Effect.void : Effect.suspend(() => worker.queue.end(jobId, [...takenOf.values()]))
+    ),
     Stream.catchAll((error): Stream.Stream<never, BulkJobError | RunEnded<C>> =>
       error instanceof BulkJobError
         ? Stream.fail(error)

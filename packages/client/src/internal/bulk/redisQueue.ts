@@ -52,8 +52,9 @@ return "offered"
 `
 
 /**
- * KEYS stream; ARGV group, consumer, lease ms, entries to pass over. An entry never delivered, else
- * one idle for the lease (not one passed over); else {0, entries held by other consumers}.
+ * KEYS stream; ARGV group, consumer, lease ms, entries to pass over (the consumer's own in flight,
+ * and those that failed in it). An entry never delivered, else one idle for the lease (not one
+ * passed over); else {0, entries held by other consumers}.
  */
 const TAKE = `
 if redis.call("EXISTS", KEYS[1]) == 0 then return {0, 0} end
@@ -251,6 +252,7 @@ export const makeQueue = (options: {
 
     return BulkJobQueue.of({
       lease: options.lease,
+      end: (jobId, chunks) => Effect.forEach(chunks, (chunk) => forget(jobId, chunk), { discard: true }),
       begin: (jobId) =>
         // a new run: the chunks that failed here in an earlier one may be taken here again
         Effect.zipRight(
@@ -285,12 +287,21 @@ export const makeQueue = (options: {
           command(
             jobId,
             "take a chunk",
-            (key) => redis.smscxQueueTake(stream(key), GROUP, consumer, leaseMillis, ...(failedHere.get(jobId) ?? []))
+            (key) =>
+              redis.smscxQueueTake(
+                stream(key),
+                GROUP,
+                consumer,
+                leaseMillis,
+                // never one it is sending (its renewal late), nor one that failed here
+                ...(held.get(jobId) ?? []),
+                ...(failedHere.get(jobId) ?? [])
+              )
           ),
           (answer) => takenOf(jobId, answer)
         ),
       done: (jobId, chunk, done) =>
-        Effect.zipLeft(
+        Effect.ensuring(
           Effect.map(
             command(
               jobId,
