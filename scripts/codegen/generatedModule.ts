@@ -2,7 +2,7 @@
  * `packages/core/src/Generated.ts`: one Effect Schema per component of the OpenAPI document, in
  * dependency order; formats are checked only in the schemas that requests alone reach.
  */
-import { chained, toSchema, withFormats } from "./schemaSource.js"
+import { chained, pure, toSchema, withFormats } from "./schemaSource.js"
 import { type Json, lit, prose, refsOf, schemas, spec } from "./spec.js"
 
 const reachable = (roots: Iterable<string>): Set<string> => {
@@ -53,6 +53,7 @@ export const generatedModule = [
   " */",
   "import * as Schema from \"effect/Schema\"",
   "import * as Formats from \"./internal/formats.js\"",
+  "import { lazySchema } from \"./internal/lazySchema.js\"",
   "",
   ...ordered.flatMap((name) => {
     const s = schemas[name]
@@ -63,8 +64,11 @@ export const generatedModule = [
       " * @since 0.1.0",
       " * @category schemas",
       " */",
+      // built on first use (see lazySchema): an import builds none of them
       `export const ${name} = ${
-        chained(withFormats(requestOnly.has(name), () => toSchema(s)), "annotations", `{ identifier: ${lit(name)} }`)
+        pure(`lazySchema(() => ${
+          chained(withFormats(requestOnly.has(name), () => toSchema(s)), "annotations", `{ identifier: ${lit(name)} }`)
+        })`)
       }`,
       "/**",
       " * @since 0.1.0",
