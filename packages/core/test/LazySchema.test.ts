@@ -77,6 +77,17 @@ describe("lazySchema", () => {
     assert.strictEqual(inspect(schema), inspect(real()))
   })
 
+  it("constructs as a class schema does, its instances of both the stand-in and the class", () => {
+    class Person extends Schema.Class<Person>("Person")({ name: Schema.String }) {}
+    const Lazy = lazySchema(() => Person)
+    const person = new Lazy({ name: "Ada" })
+    assert.instanceOf(person, Person)
+    assert.instanceOf(person, Lazy)
+    assert.strictEqual(person.name, "Ada")
+    assert.throws(() => new Lazy({ name: 1 as unknown as string }))
+    assert.instanceOf(Schema.decodeUnknownSync(Lazy)({ name: "Grace" }), Person)
+  })
+
   it("refuses to be frozen rather than freezing a stand-in only", () => {
     const { schema } = counted()
     assert.throws(() => Object.preventExtensions(schema), TypeError)

@@ -9,87 +9,65 @@
  */
 import type * as Schema from "effect/Schema"
 
-/** `util.inspect` shows a proxy's target rather than asking the proxy: the target shows the schema. */
-const inspectSymbol = Symbol.for("nodejs.util.inspect.custom")
+/**
+ * The proxy's target: a function (every schema of Effect 3 is a class) that holds how to build
+ * the schema, then the schema.
+ */
+interface Stub {
+  (): void
+  make: (() => object) | undefined
+  value: object | undefined
+}
 
-// Each trap forwards to the built schema. The target only stands in for it: a function (every
-// schema of Effect 3 is a class), given the schema's `prototype` when it is built, since a proxy
-// may not report a non-configurable property otherwise than its target holds it.
-type Target = (...args: Array<never>) => unknown
+const built = (stub: Stub): object => {
+  if (stub.make !== undefined) {
+    const value = stub.make()
+    // a proxy may not report a non-configurable property (a class's `prototype`) otherwise than
+    // its target holds it
+    const prototype = Object.getOwnPropertyDescriptor(value, "prototype")
+    Object.defineProperty(stub, "prototype", { value: prototype?.value, writable: prototype?.writable ?? true })
+    stub.value = value
+    stub.make = undefined
+  }
+  return stub.value!
+}
 
-class Lazy implements ProxyHandler<Target> {
-  #make: (() => Target) | undefined
-  #value: Target | undefined
-  proxy: Target | undefined
-  constructor(make: () => Target, readonly target: Target) {
-    this.#make = make
-  }
-  get value(): Target {
-    if (this.#value === undefined) {
-      const value = this.#make!()
-      const prototype = Object.getOwnPropertyDescriptor(value, "prototype")
-      Object.defineProperty(this.target, "prototype", {
-        value: prototype?.value,
-        writable: prototype?.writable ?? true
-      })
-      this.#value = value
-      this.#make = undefined
-    }
-    return this.#value
-  }
-  get(_: Target, key: PropertyKey) {
-    return Reflect.get(this.value, key)
-  }
-  set(_: Target, key: PropertyKey, value: unknown) {
-    return Reflect.set(this.value, key, value)
-  }
-  has(_: Target, key: PropertyKey) {
-    return Reflect.has(this.value, key)
-  }
-  ownKeys() {
-    return Reflect.ownKeys(this.value)
-  }
-  getOwnPropertyDescriptor(_: Target, key: PropertyKey) {
-    return Reflect.getOwnPropertyDescriptor(this.value, key)
-  }
-  defineProperty(_: Target, key: PropertyKey, descriptor: PropertyDescriptor) {
-    return Reflect.defineProperty(this.value, key, descriptor)
-  }
-  deleteProperty(_: Target, key: PropertyKey) {
-    return Reflect.deleteProperty(this.value, key)
-  }
-  getPrototypeOf() {
-    return Reflect.getPrototypeOf(this.value)
-  }
-  setPrototypeOf(_: Target, prototype: object | null) {
-    return Reflect.setPrototypeOf(this.value, prototype)
-  }
-  // the stand-in stays extensible (its invariants would otherwise bind the schema's keys to its own)
-  preventExtensions() {
-    return false
-  }
-  apply(_: Target, self: unknown, args: Array<unknown>) {
-    return Reflect.apply(this.value, self, args)
-  }
-  construct(_: Target, args: Array<unknown>, newTarget: Target) {
-    return Reflect.construct(this.value, args, newTarget === this.proxy ? this.value : newTarget)
-  }
+// Every operation goes to the built schema (`new` too: `new.target`'s `prototype` is read
+// through the proxy). `util.inspect` shows a proxy's target rather than asking the proxy: the
+// target's own inspection shows the schema.
+const handler: ProxyHandler<Stub> = { preventExtensions: () => false }
+for (
+  const trap of [
+    "apply",
+    "construct",
+    "defineProperty",
+    "deleteProperty",
+    "get",
+    "getOwnPropertyDescriptor",
+    "getPrototypeOf",
+    "has",
+    "ownKeys",
+    "set",
+    "setPrototypeOf"
+  ] as const
+) {
+  handler[trap] = (stub: Stub, ...args: Array<unknown>) =>
+    (Reflect[trap] as (target: object, ...args: Array<unknown>) => never)(built(stub), ...args)
 }
 
 /**
- * A schema built by `make` on first use, of the type `make` returns.
+ * A schema built by `make` on first use, of the type `make` returns. It refuses to be frozen
+ * (`preventExtensions`), which would freeze the stand-in and not the schema.
  * @internal
  */
 export const lazySchema = <S extends Schema.Schema.All>(make: () => S): S => {
-  const target = function() {}
-  // every schema of Effect 3 is a class
-  const handler = new Lazy(make as unknown as () => Target, target)
-  // configurable: a proxy may report a target's configurable property as absent
-  Object.defineProperty(target, inspectSymbol, {
-    configurable: true,
-    value: (_depth: number, options: object, inspect: (value: unknown, options: object) => string) =>
-      inspect(handler.value, options)
-  })
-  handler.proxy = new Proxy(target, handler)
-  return handler.proxy as unknown as S
+  const stub = function() {} as Stub
+  // the stub's own properties are configurable: a proxy may report them as absent
+  stub.make = make
+  ;(stub as unknown as Record<symbol, unknown>)[Symbol.for("nodejs.util.inspect.custom")] = (
+    _: number,
+    options: object,
+    inspect: (value: unknown, options: object) => string
+  ) => inspect(built(stub), options)
+  return new Proxy(stub, handler) as unknown as S
 }
