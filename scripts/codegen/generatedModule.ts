@@ -1,6 +1,7 @@
 /**
  * `packages/core/src/Generated.ts`: one Effect Schema per component of the OpenAPI document, in
- * dependency order; formats are checked only in the schemas that requests alone reach.
+ * dependency order, each built on first use (`lazySchema`); formats are checked only in the
+ * schemas that requests alone reach.
  */
 import { chained, pure, toSchema, withFormats } from "./schemaSource.js"
 import { type Json, lit, prose, refsOf, schemas, spec } from "./spec.js"
@@ -47,7 +48,8 @@ export const generatedModule = [
   " * from `spec/smscx-openapi.json`. Do not edit: change the spec or `scripts/codegen/`.",
   " *",
   " * Field names are the API's own JSON names; request constraints (lengths, patterns, ranges,",
-  " * enums, the 25,000-recipient bound) are checked before a request is sent.",
+  " * enums, the 25,000-recipient bound) are checked before a request is sent. Each schema is built",
+  " * the first time it is used (read, decoded, piped), not when the module is imported.",
   " *",
   " * @since 0.1.0",
   " */",

@@ -4,7 +4,8 @@
  * from `spec/smscx-openapi.json`. Do not edit: change the spec or `scripts/codegen/`.
  *
  * Field names are the API's own JSON names; request constraints (lengths, patterns, ranges,
- * enums, the 25,000-recipient bound) are checked before a request is sent.
+ * enums, the 25,000-recipient bound) are checked before a request is sent. Each schema is built
+ * the first time it is used (read, decoded, piped), not when the module is imported.
  *
  * @since 0.1.0
  */
