@@ -32,32 +32,24 @@ const built = (stub: Stub): object => {
   return stub.value!
 }
 
-// Every operation goes to the built schema (`new` too: `new.target`'s `prototype` is read
-// through the proxy). `util.inspect` shows a proxy's target rather than asking the proxy: the
-// target's own inspection shows the schema.
-const handler: ProxyHandler<Stub> = { preventExtensions: () => false }
-for (
-  const trap of [
-    "apply",
-    "construct",
-    "defineProperty",
-    "deleteProperty",
-    "get",
-    "getOwnPropertyDescriptor",
-    "getPrototypeOf",
-    "has",
-    "ownKeys",
-    "set",
-    "setPrototypeOf"
-  ] as const
-) {
+// Every operation goes to the built schema: `Reflect` has a function of each proxy trap's name and
+// signature (`new` goes through too: `new.target`'s `prototype` is read through the proxy). But
+// extensibility is the stub's (a proxy must report its target's), and the stub refuses to be made
+// non-extensible, which would bind it to the schema's keys. `util.inspect` shows a proxy's target
+// rather than asking the proxy: the stub's own inspection shows the schema.
+const handler: Record<string, unknown> = {}
+for (const trap of Object.getOwnPropertyNames(Reflect)) {
   handler[trap] = (stub: Stub, ...args: Array<unknown>) =>
-    (Reflect[trap] as (target: object, ...args: Array<unknown>) => never)(built(stub), ...args)
+    (Reflect[trap as keyof typeof Reflect] as (target: object, ...args: Array<unknown>) => unknown)(
+      built(stub),
+      ...args
+    )
 }
+delete handler.isExtensible
+handler.preventExtensions = () => false
 
 /**
- * A schema built by `make` on first use, of the type `make` returns. It refuses to be frozen
- * (`preventExtensions`), which would freeze the stand-in and not the schema.
+ * A schema built by `make` on first use, of the type `make` returns. It refuses to be frozen.
  * @internal
  */
 export const lazySchema = <S extends Schema.Schema.All>(make: () => S): S => {
@@ -69,5 +61,5 @@ export const lazySchema = <S extends Schema.Schema.All>(make: () => S): S => {
     options: object,
     inspect: (value: unknown, options: object) => string
   ) => inspect(built(stub), options)
-  return new Proxy(stub, handler) as unknown as S
+  return new Proxy(stub, handler as ProxyHandler<Stub>) as unknown as S
 }
