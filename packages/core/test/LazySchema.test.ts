@@ -86,6 +86,8 @@ describe("lazySchema", () => {
     assert.strictEqual(person.name, "Ada")
     assert.throws(() => new Lazy({ name: 1 as unknown as string }))
     assert.instanceOf(Schema.decodeUnknownSync(Lazy)({ name: "Grace" }), Person)
+    // the class's own AST (a class schema caches it by `this`), not a second one
+    assert.strictEqual(Lazy.ast, Person.ast)
   })
 
   it("refuses to be frozen rather than freezing a stand-in only", () => {

@@ -47,6 +47,9 @@ for (const trap of Object.getOwnPropertyNames(Reflect)) {
 }
 delete handler.isExtensible
 handler.preventExtensions = () => false
+// the read every use of a schema makes (`.ast`): without the rest of the arguments, and with the
+// schema as the `this` of its getters (a class schema caches its AST by `this`)
+handler.get = (stub: Stub, key: PropertyKey) => Reflect.get(built(stub), key)
 
 /**
  * A schema built by `make` on first use, of the type `make` returns. It refuses to be frozen.
