@@ -4,9 +4,10 @@
  * package with no dependency (the published manifest drops `dependencies`: see .pnpmfile.mjs).
  *
  * - `build/esm`, for Node.js, Bun and Deno: one ES module per public module of `src/` (`index`,
- *   `Client`, `Api`, ...), split by esbuild so that code shared between them lives once, in
- *   `internal/chunk-*.js`: few files, fully minified (the least to load and parse on a cold
- *   import), with source maps (to the original files, without their text).
+ *   `Client`, `Api`, ...), split by esbuild so that code shared between them lives once, its
+ *   chunks merged by rollup into `internal/base.js` and `internal/main.js` (see `mergeChunks`):
+ *   few files, fully minified (the least to load and parse on a cold import), with source maps
+ *   (to the original files, without their text).
  * - `build/module`, for bundlers (the `module`, `browser` and edge conditions of `exports`): the
  *   same with every module of the SDK's packages an entry too, so that a bundler drops what a
  *   program does not use as it would from the packages themselves (the bundle-size budget).
@@ -95,7 +96,8 @@ const bundleEsm = async (
   pkgDir: string,
   outdir: string,
   entries: Record<string, string>,
-  options: Pick<esbuild.BuildOptions, "minify" | "minifyIdentifiers" | "minifySyntax" | "sourcemap">
+  options: Pick<esbuild.BuildOptions, "minify" | "minifyIdentifiers" | "minifySyntax" | "sourcemap">,
+  merge: boolean
 ) => {
   const result = await esbuild.build({
     entryPoints: entries,
@@ -133,7 +135,70 @@ const bundleEsm = async (
   if (nodeImports.length > 0) {
     throw new Error(`the @smscx/promise bundle's public modules load Node.js modules: ${nodeImports.join(", ")}`)
   }
+  if (merge) {
+    // what the default HTTP clients reach (`#defaultHttpClient`): their own chunks, the others'
+    const forClients = new Set<string>()
+    const reach = (file: string) => {
+      if (forClients.has(file) || outputs[file] === undefined) return
+      forClients.add(file)
+      for (const imported of outputs[file].imports) if (!imported.external) reach(imported.path)
+    }
+    for (const file of Object.keys(outputs)) if (file.includes("/internal/defaultHttpClient/")) reach(file)
+    const chunk = (files: Iterable<string>) =>
+      new Set([...files].filter((file) => basename(file).startsWith("chunk-")).map((file) => join(pkgDir, file)))
+    await mergeChunks(outdir, chunk(forClients), chunk([...reached].filter((file) => !forClients.has(file))))
+  }
   return Object.keys(result.metafile.inputs).map((input) => join(pkgDir, input))
+}
+
+/**
+ * esbuild puts the code its entries share in a chunk per set of entries sharing it: some twenty
+ * files, and a cold import pays for each file it loads more than for its bytes. Rollup merges them
+ * into the fewest a cold import needs: `internal/base` (the chunks the default HTTP clients reach:
+ * the public modules' code imports a client through `#defaultHttpClient`, so what the client uses
+ * must be evaluated before it, in a chunk of its own), `internal/main` (the other chunks the
+ * public modules reach), and those only the Node.js-only modules reach, as esbuild made them. The
+ * code stays as esbuild wrote it (no tree-shaking again), its source maps chained to the sources.
+ */
+const mergeChunks = async (dir: string, base: ReadonlySet<string>, main: ReadonlySet<string>) => {
+  const written = filesOf(dir, ".js")
+  const entries = Object.fromEntries(
+    written.filter((file) => !basename(file).startsWith("chunk-")).map((file) => [file.slice(0, -3), join(dir, file)])
+  )
+  const warnings: Array<string> = []
+  const bundle = await rollup({
+    input: entries,
+    treeshake: false,
+    // what esbuild left as imports: Node.js modules, the optional peers, `#defaultHttpClient`
+    external: (id) => !id.startsWith(".") && !id.startsWith("/"),
+    plugins: [{
+      name: "smscx-esbuild-output",
+      load: (id) => ({
+        code: readFileSync(id, "utf8").replace(/\n\/\/# sourceMappingURL=\S+\s*$/, "\n"),
+        map: readFileSync(`${id}.map`, "utf8")
+      })
+    }],
+    onwarn: (warning) => warnings.push(warning.message)
+  })
+  if (warnings.length > 0) throw new Error(`merging the chunks of ${dir}:\n${warnings.join("\n")}`)
+  // every file rollup read is replaced by what it writes
+  for (const file of written) {
+    rmSync(join(dir, file), { force: true })
+    rmSync(join(dir, `${file}.map`), { force: true })
+  }
+  await bundle.write({
+    dir,
+    format: "es",
+    entryFileNames: "[name].js",
+    chunkFileNames: "internal/[name].js",
+    manualChunks: (id) => (base.has(id) ? "base" : main.has(id) ? "main" : undefined),
+    // the module code as esbuild minified it, and rollup's own as compact
+    compact: true,
+    hoistTransitiveImports: false,
+    sourcemap: true,
+    sourcemapExcludeSources: true
+  })
+  await bundle.close()
 }
 
 /**
@@ -384,7 +449,7 @@ export const buildPromise = async (root: string) => {
   }
   // For Node.js, Bun and Deno: few files (each costs a cold import more than its bytes), fully
   // minified (the least to parse), with source maps.
-  const sources = await bundleEsm(pkgDir, esm, entries, { minify: true, sourcemap: true })
+  const sources = await bundleEsm(pkgDir, esm, entries, { minify: true, sourcemap: true }, true)
   // For bundlers (the `module`, `browser` and edge conditions): every module of the SDK's
   // packages an entry too, so that chunks follow modules and a bundler drops the ones a program
   // does not use, as it would from the packages themselves; identifiers minified but not
@@ -397,7 +462,7 @@ export const buildPromise = async (root: string) => {
     minifyIdentifiers: true,
     minifySyntax: true,
     sourcemap: false
-  })
+  }, false)
   pureNamespaces(module)
   await transpileCjs(esm, cjs)
   await bundleDeclarations(root, dtsDir, publicModules)

@@ -3,7 +3,8 @@
  * (or an error rule, or a webhook) to the spec and running `pnpm codegen` is all the SDK side
  * needs. The generators are under `scripts/codegen/`, one module each:
  *
- * - `packages/core/src/Generated.ts`: one Effect Schema per component of the OpenAPI document;
+ * - `packages/core/src/Generated.ts`: one Effect Schema per component of the OpenAPI document,
+ *   each built on first use (`internal/lazySchema.ts`), as are the entries' own schemas;
  * - `packages/core/src/Api.ts`: one declarative entry per operation, grouped by API tag, plus
  *   `groups` (accessor -> entries), `aliases` (correct spellings of misspelled operationIds) and
  *   `scopes` (the OAuth scopes);

@@ -33,6 +33,12 @@ const errorDocs = (op: Json, exceptions: ReadonlyArray<string>): Array<string> =
   ])
 }
 
+/**
+ * A schema of an entry: a component's (built on first use in `Generated`) as it is, one written
+ * inline built on first use too (see lazySchema), so that an import builds no schema.
+ */
+const lazy = (schema: string) => /^[\w$.]+$/.test(schema) ? schema : pure(`lazySchema(() => ${schema})`)
+
 /** The name of an operation entry's type: `SendSmsOperation`. */
 const entryType = (op: Json) => `${pascal(op.operationId)}Operation`
 /** The module binding of an operation entry in Api.ts. */
@@ -51,10 +57,10 @@ const opEntry = (op: Json): { readonly decl: string; readonly prop: string } => 
   let input = "Operation.noInput"
   const body = op.requestBody?.content
   if (body?.["application/json"]) {
-    input = pure(`Operation.jsonBody(${withFormats(true, () => toSchema(body["application/json"].schema))})`)
+    input = pure(`Operation.jsonBody(${lazy(withFormats(true, () => toSchema(body["application/json"].schema)))})`)
   } else if (body?.["application/x-www-form-urlencoded"]) {
     input = pure(
-      `Operation.formBody(${withFormats(true, () => toSchema(body["application/x-www-form-urlencoded"].schema))})`
+      `Operation.formBody(${lazy(withFormats(true, () => toSchema(body["application/x-www-form-urlencoded"].schema)))})`
     )
   } else if (queryParams.length) {
     const struct = withFormats(true, () =>
@@ -65,9 +71,11 @@ const opEntry = (op: Json): { readonly decl: string; readonly prop: string } => 
     // fields of which the query takes one group (spec-fixes: `period`, or `start_date` and `end_date`)
     const alternatives: Array<Json> | undefined = op["x-smscx-alternatives"]
     input = pure(`Operation.query(${
-      alternatives === undefined
-        ? struct
-        : pure(`Operation.alternatives(${struct}, ${lit(alternatives.map((group) => group.fields))})`)
+      lazy(
+        alternatives === undefined
+          ? struct
+          : pure(`Operation.alternatives(${struct}, ${lit(alternatives.map((group) => group.fields))})`)
+      )
     })`)
   }
   const ok = op.responses["200"] ?? op.responses["201"]
@@ -75,7 +83,9 @@ const opEntry = (op: Json): { readonly decl: string; readonly prop: string } => 
   const success = contentType === undefined
     ? "Operation.emptyResponse"
     : contentType === "application/json"
-    ? pure(`Operation.${op.responses["204"] ? "jsonOrNoContentResponse" : "jsonResponse"}(${toSchema(media.schema)})`)
+    ? pure(
+      `Operation.${op.responses["204"] ? "jsonOrNoContentResponse" : "jsonResponse"}(${lazy(toSchema(media.schema))})`
+    )
     : pure(`Operation.fileResponse(${lit(contentType)})`)
   const auth = op.security?.some((s: Json) => "BasicAuth" in s) ? "basic" : "apiKeyOrBearer"
   // cursor paging: the list takes limit/next/previous and answers `data` with `paging`
@@ -109,7 +119,9 @@ const opEntry = (op: Json): { readonly decl: string; readonly prop: string } => 
     `    path: ${lit(op.path)},`,
     `    pathParams: {${
       pathParams.length
-        ? ` ${pathParams.map((p) => `${lit(p.name)}: ${withFormats(true, () => toSchema(p.schema))}`).join(", ")} `
+        ? ` ${
+          pathParams.map((p) => `${lit(p.name)}: ${lazy(withFormats(true, () => toSchema(p.schema)))}`).join(", ")
+        } `
         : ""
     }},`,
     `    input: ${input},`,
@@ -212,6 +224,7 @@ export const apiModule = [
     ].filter((n) => !n.startsWith("Model")).sort().join(",\n  ")
   }`,
   "} from \"./Generated.js\"",
+  "import { lazySchema } from \"./internal/lazySchema.js\"",
   "import * as Operation from \"./Operation.js\"",
   "import * as Paging from \"./internal/paging.js\"",
   "",

@@ -1,8 +1,9 @@
 /**
  * `packages/core/src/Generated.ts`: one Effect Schema per component of the OpenAPI document, in
- * dependency order; formats are checked only in the schemas that requests alone reach.
+ * dependency order, each built on first use (`lazySchema`); formats are checked only in the
+ * schemas that requests alone reach.
  */
-import { chained, toSchema, withFormats } from "./schemaSource.js"
+import { chained, pure, toSchema, withFormats } from "./schemaSource.js"
 import { type Json, lit, prose, refsOf, schemas, spec } from "./spec.js"
 
 const reachable = (roots: Iterable<string>): Set<string> => {
@@ -47,12 +48,14 @@ export const generatedModule = [
   " * from `spec/smscx-openapi.json`. Do not edit: change the spec or `scripts/codegen/`.",
   " *",
   " * Field names are the API's own JSON names; request constraints (lengths, patterns, ranges,",
-  " * enums, the 25,000-recipient bound) are checked before a request is sent.",
+  " * enums, the 25,000-recipient bound) are checked before a request is sent. Each schema is built",
+  " * the first time it is used (read, decoded, piped), not when the module is imported.",
   " *",
   " * @since 0.1.0",
   " */",
   "import * as Schema from \"effect/Schema\"",
   "import * as Formats from \"./internal/formats.js\"",
+  "import { lazySchema } from \"./internal/lazySchema.js\"",
   "",
   ...ordered.flatMap((name) => {
     const s = schemas[name]
@@ -63,8 +66,11 @@ export const generatedModule = [
       " * @since 0.1.0",
       " * @category schemas",
       " */",
+      // built on first use (see lazySchema): an import builds none of them
       `export const ${name} = ${
-        chained(withFormats(requestOnly.has(name), () => toSchema(s)), "annotations", `{ identifier: ${lit(name)} }`)
+        pure(`lazySchema(() => ${
+          chained(withFormats(requestOnly.has(name), () => toSchema(s)), "annotations", `{ identifier: ${lit(name)} }`)
+        })`)
       }`,
       "/**",
       " * @since 0.1.0",

@@ -118,7 +118,9 @@ const kindDecl = (k: Kind): Array<string> => {
   const name = constName(k.kind)
   return [
     ...docBlock(k.doc, "schemas"),
-    `export const ${name} = callback(Generated.${k.body}, ${event}, ${k.item}, ${lit(name)})`,
+    `export const ${name} = /*#__PURE__*/ lazySchema(() => callback(Generated.${k.body}, ${event}, ${k.item}, ${
+      lit(name)
+    }))`,
     "",
     ...docBlock([], "models"),
     `export type ${name} = typeof ${name}.Type`,
@@ -143,9 +145,11 @@ export const webhooksModule = [
   " */",
   "import * as Schema from \"effect/Schema\"",
   "import * as Generated from \"../Generated.js\"",
+  "import { lazySchema } from \"./lazySchema.js\"",
   "import { callback, openItem } from \"./webhookSchema.js\"",
   "",
-  ...items.map((item) => `const ${item} = openItem(Generated.${item}, ${lit(item)})`),
+  // every schema built on first use (see lazySchema), as the generated ones they derive from
+  ...items.map((item) => `const ${item} = /*#__PURE__*/ lazySchema(() => openItem(Generated.${item}, ${lit(item)}))`),
   "",
   ...kinds.flatMap(kindDecl),
   ...docBlock([
@@ -168,9 +172,9 @@ export const webhooksModule = [
     "`decodeAny` always has it. Decode with `decode` or `decodeAny`, not with this union, which",
     "cannot tell those apart."
   ], "schemas"),
-  `export const Payload = Schema.Union(${
+  `export const Payload = /*#__PURE__*/ lazySchema(() => Schema.Union(${
     kinds.filter((k) => k.inUnion).map((k) => constName(k.kind)).join(", ")
-  }).annotations({ identifier: "@smscx/core/Webhooks/Payload" })`,
+  }).annotations({ identifier: "@smscx/core/Webhooks/Payload" }))`,
   "",
   ...docBlock([], "models"),
   "export type Payload = typeof Payload.Type",

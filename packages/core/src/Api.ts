@@ -115,6 +115,7 @@ import {
   VerifyPinRequest,
   VerifyPinResponse
 } from "./Generated.js"
+import { lazySchema } from "./internal/lazySchema.js"
 import * as Operation from "./Operation.js"
 import * as Paging from "./internal/paging.js"
 
@@ -167,7 +168,7 @@ const getChannelPricing$ = /*#__PURE__*/ Operation.make({
   group: "Account",
   method: "GET",
   path: "/account/pricing/{channel}/{trafficType}",
-  pathParams: { "channel": /*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp"), "trafficType": /*#__PURE__*/ Schema.Literal("transactional", "promotional", "2way") },
+  pathParams: { "channel": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp")), "trafficType": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.Literal("transactional", "promotional", "2way")) },
   input: Operation.noInput,
   success: /*#__PURE__*/ Operation.jsonResponse(GetChannelPricing200Response),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
@@ -189,7 +190,7 @@ const getChannelPricingByCountryIso$ = /*#__PURE__*/ Operation.make({
   group: "Account",
   method: "GET",
   path: "/account/pricing/{channel}/{trafficType}/{countryIso}",
-  pathParams: { "channel": /*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp"), "trafficType": /*#__PURE__*/ Schema.Literal("transactional", "promotional", "2way"), "countryIso": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$"))) },
+  pathParams: { "channel": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp")), "trafficType": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.Literal("transactional", "promotional", "2way")), "countryIso": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))) },
   input: Operation.noInput,
   success: /*#__PURE__*/ Operation.jsonResponse(GetChannelPricing200Response),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
@@ -347,7 +348,7 @@ const getScopes$ = /*#__PURE__*/ Operation.make({
   path: "/applications/scopes",
   pathParams: {},
   input: Operation.noInput,
-  success: /*#__PURE__*/ Operation.jsonResponse(/*#__PURE__*/ Schema.Array(Schema.String)),
+  success: /*#__PURE__*/ Operation.jsonResponse(/*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.Array(Schema.String))),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
   auth: "apiKeyOrBearer",
   idempotencyKey: undefined,
@@ -522,7 +523,7 @@ const getAttachmentHits$ = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/attachments/{attachmentId}",
   pathParams: { "attachmentId": Schema.String },
-  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ short_response: /*#__PURE__*/ Schema.optional(Schema.Boolean), limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) })),
+  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.Struct({ short_response: /*#__PURE__*/ Schema.optional(Schema.Boolean), limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) }))),
   success: /*#__PURE__*/ Operation.jsonResponse(AttachmentDetailsResponse),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
   auth: "apiKeyOrBearer",
@@ -754,7 +755,7 @@ const getConversation$ = /*#__PURE__*/ Operation.make({
   group: "Conversations",
   method: "GET",
   path: "/conversations/{conversationId}",
-  pathParams: { "conversationId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  pathParams: { "conversationId": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) },
   input: Operation.noInput,
   success: /*#__PURE__*/ Operation.jsonResponse(ConversationDetailsResponse),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
@@ -776,7 +777,7 @@ const markConversationAsRead$ = /*#__PURE__*/ Operation.make({
   group: "Conversations",
   method: "GET",
   path: "/conversations/{conversationId}/read",
-  pathParams: { "conversationId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  pathParams: { "conversationId": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) },
   input: Operation.noInput,
   success: /*#__PURE__*/ Operation.jsonResponse(ConversationReadResponse),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
@@ -798,7 +799,7 @@ const sendConversationReplySms$ = /*#__PURE__*/ Operation.make({
   group: "Conversations",
   method: "POST",
   path: "/conversations/{conversationId}/sms",
-  pathParams: { "conversationId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  pathParams: { "conversationId": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) },
   input: /*#__PURE__*/ Operation.jsonBody(ConversationReplySmsRequest),
   success: /*#__PURE__*/ Operation.jsonResponse(ConversationReplySmsResponse),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
@@ -820,7 +821,7 @@ const sendConversationReplyViber$ = /*#__PURE__*/ Operation.make({
   group: "Conversations",
   method: "POST",
   path: "/conversations/{conversationId}/viber",
-  pathParams: { "conversationId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  pathParams: { "conversationId": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) },
   input: /*#__PURE__*/ Operation.jsonBody(ConversationReplyViberRequest),
   success: /*#__PURE__*/ Operation.jsonResponse(ConversationReplyViberRespone),
   errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
@@ -842,7 +843,7 @@ const sendConversationReplyWhatsapp$ = /*#__PURE__*/ Operation.make({
   group: "Conversations",
   method: "POST",
   path: "/conversations/{conversationId}/whatsapp",
-  pathParams: { "conversationId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  pathParams: { "conversationId": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) },
   input: /*#__PURE__*/ Operation.jsonBody(ConversationReplyWhatsappRequest),
   success: /*#__PURE__*/ Operation.jsonResponse(ConversationReplyWhatsappResponse),
   errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
@@ -1081,7 +1082,7 @@ const addContactsToGroup$ = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/groups/{groupId}",
   pathParams: { "groupId": Schema.Int },
-  input: /*#__PURE__*/ Operation.jsonBody(/*#__PURE__*/ Schema.Union(AddContactsToGroupRequest, AddContactsToGroupWithFieldsRequest)),
+  input: /*#__PURE__*/ Operation.jsonBody(/*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.Union(AddContactsToGroupRequest, AddContactsToGroupWithFieldsRequest))),
   success: /*#__PURE__*/ Operation.jsonResponse(AddContactsToGroupResponse),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
   auth: "apiKeyOrBearer",
@@ -1125,7 +1126,7 @@ const getGroupDetails$ = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/groups/{groupId}",
   pathParams: { "groupId": Schema.Int },
-  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ short_response: /*#__PURE__*/ Schema.optional(Schema.Boolean), limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) })),
+  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.Struct({ short_response: /*#__PURE__*/ Schema.optional(Schema.Boolean), limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) }))),
   success: /*#__PURE__*/ Operation.jsonResponse(GroupDetailsResponse),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
   auth: "apiKeyOrBearer",
@@ -1213,7 +1214,7 @@ const deleteContactFromGroup$ = /*#__PURE__*/ Operation.make({
   group: "Groups",
   method: "DELETE",
   path: "/groups/{groupId}/{phoneNumberId}",
-  pathParams: { "groupId": Schema.Int, "phoneNumberId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  pathParams: { "groupId": Schema.Int, "phoneNumberId": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) },
   input: Operation.noInput,
   success: /*#__PURE__*/ Operation.jsonResponse(DeleteContact),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
@@ -1235,7 +1236,7 @@ const updateContactFromGroup$ = /*#__PURE__*/ Operation.make({
   group: "Groups",
   method: "PATCH",
   path: "/groups/{groupId}/{phoneNumberId}",
-  pathParams: { "groupId": Schema.Int, "phoneNumberId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  pathParams: { "groupId": Schema.Int, "phoneNumberId": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) },
   input: /*#__PURE__*/ Operation.jsonBody(UpdateNumberRequest),
   success: /*#__PURE__*/ Operation.jsonOrNoContentResponse(UpdateNumberResponse),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.DuplicateValueException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
@@ -1637,7 +1638,7 @@ const deleteScheduledMultichannelCampaign$ = /*#__PURE__*/ Operation.make({
   group: "Multichannel",
   method: "DELETE",
   path: "/multichannel/scheduled/campaign/{campaignId}",
-  pathParams: { "campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  pathParams: { "campaignId": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) },
   input: Operation.noInput,
   success: /*#__PURE__*/ Operation.jsonResponse(DeleteScheduledCampaign),
   errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
@@ -1659,7 +1660,7 @@ const deleteScheduledMultichannelMessage$ = /*#__PURE__*/ Operation.make({
   group: "Multichannel",
   method: "DELETE",
   path: "/multichannel/scheduled/{msgId}",
-  pathParams: { "msgId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  pathParams: { "msgId": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) },
   input: Operation.noInput,
   success: /*#__PURE__*/ Operation.jsonResponse(DeleteScheduledMsg),
   errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
@@ -1890,7 +1891,7 @@ const getBulkLookupCampaigns$ = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/numbers/lookup",
   pathParams: {},
-  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) })),
+  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.Struct({ limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) }))),
   success: /*#__PURE__*/ Operation.jsonResponse(BulkLookupCampaignsResponse),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
   auth: "apiKeyOrBearer",
@@ -1934,8 +1935,8 @@ const getBulkLookupStatus$ = /*#__PURE__*/ Operation.make({
   group: "Numbers",
   method: "GET",
   path: "/numbers/lookup/lookupBulkId/{lookupBulkId}",
-  pathParams: { "lookupBulkId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) })),
+  pathParams: { "lookupBulkId": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) },
+  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.Struct({ limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) }))),
   success: /*#__PURE__*/ Operation.jsonResponse(NumbersBulkLookupResult),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
   auth: "apiKeyOrBearer",
@@ -1957,7 +1958,7 @@ const exportNumberLookupReportToCSV$ = /*#__PURE__*/ Operation.make({
   group: "Numbers",
   method: "GET",
   path: "/numbers/lookup/lookupBulkId/{lookupBulkId}/csv",
-  pathParams: { "lookupBulkId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  pathParams: { "lookupBulkId": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) },
   input: Operation.noInput,
   success: /*#__PURE__*/ Operation.fileResponse("application/csv"),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
@@ -1979,7 +1980,7 @@ const exportNumberLookupReportToXLSX$ = /*#__PURE__*/ Operation.make({
   group: "Numbers",
   method: "GET",
   path: "/numbers/lookup/lookupBulkId/{lookupBulkId}/xlsx",
-  pathParams: { "lookupBulkId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  pathParams: { "lookupBulkId": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) },
   input: Operation.noInput,
   success: /*#__PURE__*/ Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
@@ -2001,7 +2002,7 @@ const getSingleLookupStatus$ = /*#__PURE__*/ Operation.make({
   group: "Numbers",
   method: "GET",
   path: "/numbers/lookup/lookupId/{lookupId}",
-  pathParams: { "lookupId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  pathParams: { "lookupId": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) },
   input: Operation.noInput,
   success: /*#__PURE__*/ Operation.jsonResponse(DataNumberLookup),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
@@ -2023,7 +2024,7 @@ const lookupNumber$ = /*#__PURE__*/ Operation.make({
   group: "Numbers",
   method: "GET",
   path: "/numbers/lookup/{phoneNumber}",
-  pathParams: { "phoneNumber": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)) },
+  pathParams: { "phoneNumber": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64))) },
   input: Operation.noInput,
   success: /*#__PURE__*/ Operation.jsonResponse(NumberLookupResponse),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.NoCoverageException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
@@ -2046,7 +2047,7 @@ const getRentedNumbers$ = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/numbers/rent",
   pathParams: {},
-  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ 
+  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.Struct({ 
 /**
  * One of `1`, `2`, `3`.
  */
@@ -2066,7 +2067,7 @@ include: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PUR
 /**
  * 1 to 17 characters.
  */
-exclude: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1), /*#__PURE__*/ Schema.maxLength(17))) })),
+exclude: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1), /*#__PURE__*/ Schema.maxLength(17))) }))),
   success: /*#__PURE__*/ Operation.jsonResponse(RentedNumbersResponse),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
   auth: "apiKeyOrBearer",
@@ -2109,8 +2110,8 @@ const getAvailableNumbers$ = /*#__PURE__*/ Operation.make({
   group: "Numbers",
   method: "GET",
   path: "/numbers/rent/available/{countryIso}",
-  pathParams: { "countryIso": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$"))) },
-  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ 
+  pathParams: { "countryIso": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))) },
+  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.Struct({ 
 /**
  * One of `1`, `2`, `3`.
  */
@@ -2130,7 +2131,7 @@ include: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PUR
 /**
  * 1 to 17 characters.
  */
-exclude: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1), /*#__PURE__*/ Schema.maxLength(17))) })),
+exclude: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1), /*#__PURE__*/ Schema.maxLength(17))) }))),
   success: /*#__PURE__*/ Operation.jsonResponse(RentNumbersResponse),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
   auth: "apiKeyOrBearer",
@@ -2151,7 +2152,7 @@ const cancelRent$ = /*#__PURE__*/ Operation.make({
   group: "Numbers",
   method: "DELETE",
   path: "/numbers/rent/{rentId}",
-  pathParams: { "rentId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  pathParams: { "rentId": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) },
   input: Operation.noInput,
   success: /*#__PURE__*/ Operation.jsonResponse(CancelRentResponse),
   errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
@@ -2173,7 +2174,7 @@ const getRentStatus$ = /*#__PURE__*/ Operation.make({
   group: "Numbers",
   method: "GET",
   path: "/numbers/rent/{rentId}",
-  pathParams: { "rentId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  pathParams: { "rentId": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) },
   input: Operation.noInput,
   success: /*#__PURE__*/ Operation.jsonResponse(GetRentStatusResponse),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
@@ -2195,7 +2196,7 @@ const renewRent$ = /*#__PURE__*/ Operation.make({
   group: "Numbers",
   method: "PATCH",
   path: "/numbers/rent/{rentId}",
-  pathParams: { "rentId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  pathParams: { "rentId": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) },
   input: /*#__PURE__*/ Operation.jsonBody(RenewRentRequest),
   success: /*#__PURE__*/ Operation.jsonResponse(RenewNumberResponse),
   errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientBalanceException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
@@ -2217,7 +2218,7 @@ const editRentSettings$ = /*#__PURE__*/ Operation.make({
   group: "Numbers",
   method: "PATCH",
   path: "/numbers/rent/{rentId}/edit",
-  pathParams: { "rentId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  pathParams: { "rentId": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) },
   input: /*#__PURE__*/ Operation.jsonBody(EditRentRequest),
   success: /*#__PURE__*/ Operation.jsonResponse(EditRentResponse),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
@@ -2239,8 +2240,8 @@ const getInboundSms$ = /*#__PURE__*/ Operation.make({
   group: "Numbers",
   method: "GET",
   path: "/numbers/rent/{rentId}/inbound",
-  pathParams: { "rentId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) })),
+  pathParams: { "rentId": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) },
+  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.Struct({ limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) }))),
   success: /*#__PURE__*/ Operation.jsonResponse(GetInboundSMSResponse),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
   auth: "apiKeyOrBearer",
@@ -2284,7 +2285,7 @@ const validateNumber$ = /*#__PURE__*/ Operation.make({
   group: "Numbers",
   method: "GET",
   path: "/numbers/validate/{phoneNumber}",
-  pathParams: { "phoneNumber": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)) },
+  pathParams: { "phoneNumber": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64))) },
   input: Operation.noInput,
   success: /*#__PURE__*/ Operation.jsonResponse(NumberValidateResponse),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPhoneNumberException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
@@ -2812,11 +2813,11 @@ const getAccessToken$ = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/oauth/token",
   pathParams: {},
-  input: /*#__PURE__*/ Operation.formBody(/*#__PURE__*/ Schema.Struct({ 
+  input: /*#__PURE__*/ Operation.formBody(/*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.Struct({ 
 /**
  * One of `client_credentials`.
  */
-grant_type: /*#__PURE__*/ Schema.Literal("client_credentials"), scope: /*#__PURE__*/ Schema.optional(Schema.String) })),
+grant_type: /*#__PURE__*/ Schema.Literal("client_credentials"), scope: /*#__PURE__*/ Schema.optional(Schema.String) }))),
   success: /*#__PURE__*/ Operation.jsonResponse(OauthTokenResponse),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.InvalidScopeException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
   auth: "basic",
@@ -2895,7 +2896,7 @@ const getOptoutsList$ = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/optouts",
   pathParams: {},
-  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) })),
+  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.Struct({ limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) }))),
   success: /*#__PURE__*/ Operation.jsonResponse(OptoutsListResponse),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
   auth: "apiKeyOrBearer",
@@ -3311,7 +3312,7 @@ const cancelOtp$ = /*#__PURE__*/ Operation.make({
   group: "Otp",
   method: "DELETE",
   path: "/otp/{otpId}",
-  pathParams: { "otpId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  pathParams: { "otpId": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) },
   input: Operation.noInput,
   success: /*#__PURE__*/ Operation.jsonResponse(CancelOtpResponse),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.OtpActionNotAllowedException, Errors.OtpCancelledException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
@@ -3333,7 +3334,7 @@ const getOtpStatus$ = /*#__PURE__*/ Operation.make({
   group: "Otp",
   method: "GET",
   path: "/otp/{otpId}",
-  pathParams: { "otpId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  pathParams: { "otpId": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) },
   input: Operation.noInput,
   success: /*#__PURE__*/ Operation.jsonResponse(DataOtp),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
@@ -3355,7 +3356,7 @@ const verifyOtp$ = /*#__PURE__*/ Operation.make({
   group: "Otp",
   method: "POST",
   path: "/otp/{otpId}",
-  pathParams: { "otpId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  pathParams: { "otpId": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) },
   input: /*#__PURE__*/ Operation.jsonBody(VerifyPinRequest),
   success: /*#__PURE__*/ Operation.jsonResponse(VerifyPinResponse),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidPinException, Errors.InvalidRequestException, Errors.OtpAlreadyVerifiedException, Errors.OtpCancelledException, Errors.OtpExpiredException, Errors.OtpFailedException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
@@ -3518,7 +3519,7 @@ const getAdvancedReport$ = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/reports",
   pathParams: {},
-  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Operation.alternatives(/*#__PURE__*/ Schema.Struct({ 
+  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Operation.alternatives(/*#__PURE__*/ Schema.Struct({ 
 /** The report's period: a year `Y` (`2026`: its months) or a month `Y-m` (`2026-05`: its days). Give it, or `start_date` and `end_date`, not both. */
 period: /*#__PURE__*/ Schema.optional(Schema.String), 
 /** The first day of the report, `Y-m-d` (`2026-05-01`), with `end_date`; instead of `period`. */
@@ -3540,7 +3541,7 @@ delivery_report: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("del
 /**
  * Pattern `^[A-Za-z]{2}$`.
  */
-country_iso: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), short_response: /*#__PURE__*/ Schema.optional(Schema.Boolean), limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) }), [["period"],["start_date","end_date"]])),
+country_iso: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), short_response: /*#__PURE__*/ Schema.optional(Schema.Boolean), limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) }), [["period"],["start_date","end_date"]]))),
   success: /*#__PURE__*/ Operation.jsonResponse(ReportsAdvancedResponse),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
   auth: "apiKeyOrBearer",
@@ -3563,11 +3564,11 @@ const getCampaignsList$ = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/reports/campaigns",
   pathParams: {},
-  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ delivery_reports: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
+  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.Struct({ delivery_reports: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /**
  * One of `api`, `excel`, `webapp`, `smpp`, `plugin`, `alerts`.
  */
-source: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("api", "excel", "webapp", "smpp", "plugin", "alerts")), limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) })),
+source: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("api", "excel", "webapp", "smpp", "plugin", "alerts")), limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) }))),
   success: /*#__PURE__*/ Operation.jsonResponse(ReportsCampaignsRespone),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
   auth: "apiKeyOrBearer",
@@ -3589,8 +3590,8 @@ const getCampaignReport$ = /*#__PURE__*/ Operation.make({
   group: "Reports",
   method: "GET",
   path: "/reports/campaigns/{campaignId}",
-  pathParams: { "campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
-  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ short_response: /*#__PURE__*/ Schema.optional(Schema.Boolean), limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) })),
+  pathParams: { "campaignId": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) },
+  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.Struct({ short_response: /*#__PURE__*/ Schema.optional(Schema.Boolean), limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) }))),
   success: /*#__PURE__*/ Operation.jsonResponse(ReportsCampaignResponse),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
   auth: "apiKeyOrBearer",
@@ -3612,7 +3613,7 @@ const exportCampaignReportToCSV$ = /*#__PURE__*/ Operation.make({
   group: "Reports",
   method: "GET",
   path: "/reports/campaigns/{campaignId}/csv",
-  pathParams: { "campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  pathParams: { "campaignId": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) },
   input: Operation.noInput,
   success: /*#__PURE__*/ Operation.fileResponse("application/csv"),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
@@ -3634,7 +3635,7 @@ const exportCampaignReportToXLSX$ = /*#__PURE__*/ Operation.make({
   group: "Reports",
   method: "GET",
   path: "/reports/campaigns/{campaignId}/xlsx",
-  pathParams: { "campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  pathParams: { "campaignId": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) },
   input: Operation.noInput,
   success: /*#__PURE__*/ Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
@@ -3657,7 +3658,7 @@ const exportAdvancedReportToCSV$ = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/reports/csv",
   pathParams: {},
-  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Operation.alternatives(/*#__PURE__*/ Schema.Struct({ 
+  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Operation.alternatives(/*#__PURE__*/ Schema.Struct({ 
 /** The report's period: a year `Y` (`2026`: its months) or a month `Y-m` (`2026-05`: its days). Give it, or `start_date` and `end_date`, not both. */
 period: /*#__PURE__*/ Schema.optional(Schema.String), 
 /** The first day of the report, `Y-m-d` (`2026-05-01`), with `end_date`; instead of `period`. */
@@ -3679,7 +3680,7 @@ delivery_report: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("del
 /**
  * Pattern `^[A-Za-z]{2}$`.
  */
-country_iso: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), limit: /*#__PURE__*/ Schema.optional(Schema.Int) }), [["period"],["start_date","end_date"]])),
+country_iso: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), limit: /*#__PURE__*/ Schema.optional(Schema.Int) }), [["period"],["start_date","end_date"]]))),
   success: /*#__PURE__*/ Operation.fileResponse("application/csv"),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
   auth: "apiKeyOrBearer",
@@ -3700,7 +3701,7 @@ const getSingleReport$ = /*#__PURE__*/ Operation.make({
   group: "Reports",
   method: "GET",
   path: "/reports/single/{msgId}",
-  pathParams: { "msgId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  pathParams: { "msgId": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) },
   input: Operation.noInput,
   success: /*#__PURE__*/ Operation.jsonResponse(ReportSingleResponse),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
@@ -3722,14 +3723,14 @@ const getSummaryReports$ = /*#__PURE__*/ Operation.make({
   group: "Reports",
   method: "GET",
   path: "/reports/summary/{dimension}",
-  pathParams: { "dimension": /*#__PURE__*/ Schema.Literal("source", "channel", "country", "traffic", "delivery") },
-  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Operation.alternatives(/*#__PURE__*/ Schema.Struct({ 
+  pathParams: { "dimension": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.Literal("source", "channel", "country", "traffic", "delivery")) },
+  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Operation.alternatives(/*#__PURE__*/ Schema.Struct({ 
 /** The report's period: a year `Y` (`2026`: its months) or a month `Y-m` (`2026-05`: its days). Give it, or `start_date` and `end_date`, not both. */
 period: /*#__PURE__*/ Schema.optional(Schema.String), 
 /** The first day of the report, `Y-m-d` (`2026-05-01`), with `end_date`; instead of `period`. */
 start_date: /*#__PURE__*/ Schema.optional(Schema.String), 
 /** The last day of the report (included), `Y-m-d` (`2026-05-31`), not before `start_date`. */
-end_date: /*#__PURE__*/ Schema.optional(Schema.String), limit: /*#__PURE__*/ Schema.optional(Schema.Int) }), [["period"],["start_date","end_date"]])),
+end_date: /*#__PURE__*/ Schema.optional(Schema.String), limit: /*#__PURE__*/ Schema.optional(Schema.Int) }), [["period"],["start_date","end_date"]]))),
   success: /*#__PURE__*/ Operation.jsonResponse(GetSummaryReports200Response),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
   auth: "apiKeyOrBearer",
@@ -3751,7 +3752,7 @@ const exportAdvancedReportToXLSX$ = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/reports/xlsx",
   pathParams: {},
-  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Operation.alternatives(/*#__PURE__*/ Schema.Struct({ 
+  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Operation.alternatives(/*#__PURE__*/ Schema.Struct({ 
 /** The report's period: a year `Y` (`2026`: its months) or a month `Y-m` (`2026-05`: its days). Give it, or `start_date` and `end_date`, not both. */
 period: /*#__PURE__*/ Schema.optional(Schema.String), 
 /** The first day of the report, `Y-m-d` (`2026-05-01`), with `end_date`; instead of `period`. */
@@ -3773,7 +3774,7 @@ delivery_report: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("del
 /**
  * Pattern `^[A-Za-z]{2}$`.
  */
-country_iso: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), limit: /*#__PURE__*/ Schema.optional(Schema.Int) }), [["period"],["start_date","end_date"]])),
+country_iso: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), limit: /*#__PURE__*/ Schema.optional(Schema.Int) }), [["period"],["start_date","end_date"]]))),
   success: /*#__PURE__*/ Operation.fileResponse("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ServerErrorException],
   auth: "apiKeyOrBearer",
@@ -4139,7 +4140,7 @@ const getShortlinkHits$ = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/shortlinks/{shortId}",
   pathParams: { "shortId": Schema.String },
-  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ Schema.Struct({ short_response: /*#__PURE__*/ Schema.optional(Schema.Boolean), limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) })),
+  input: /*#__PURE__*/ Operation.query(/*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.Struct({ short_response: /*#__PURE__*/ Schema.optional(Schema.Boolean), limit: /*#__PURE__*/ Schema.optional(Schema.Int), next: /*#__PURE__*/ Schema.optional(Schema.String), previous: /*#__PURE__*/ Schema.optional(Schema.String) }))),
   success: /*#__PURE__*/ Operation.jsonResponse(ShortlinkDetailsResponse),
   errors: [Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
   auth: "apiKeyOrBearer",
@@ -4516,7 +4517,7 @@ const deleteScheduledSmsCampaign$ = /*#__PURE__*/ Operation.make({
   group: "Sms",
   method: "DELETE",
   path: "/sms/scheduled/campaign/{campaignId}",
-  pathParams: { "campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  pathParams: { "campaignId": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) },
   input: Operation.noInput,
   success: /*#__PURE__*/ Operation.jsonResponse(DeleteScheduledCampaign),
   errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
@@ -4538,7 +4539,7 @@ const deleteScheduledSms$ = /*#__PURE__*/ Operation.make({
   group: "Sms",
   method: "DELETE",
   path: "/sms/scheduled/{msgId}",
-  pathParams: { "msgId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  pathParams: { "msgId": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) },
   input: Operation.noInput,
   success: /*#__PURE__*/ Operation.jsonResponse(DeleteScheduledMsg),
   errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
@@ -5093,7 +5094,7 @@ const deleteScheduledViberCampaign$ = /*#__PURE__*/ Operation.make({
   group: "Viber",
   method: "DELETE",
   path: "/viber/scheduled/campaign/{campaignId}",
-  pathParams: { "campaignId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  pathParams: { "campaignId": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) },
   input: Operation.noInput,
   success: /*#__PURE__*/ Operation.jsonResponse(DeleteScheduledCampaign),
   errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
@@ -5115,7 +5116,7 @@ const deleteScheduledViberMessage$ = /*#__PURE__*/ Operation.make({
   group: "Viber",
   method: "DELETE",
   path: "/viber/scheduled/{msgId}",
-  pathParams: { "msgId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  pathParams: { "msgId": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) },
   input: Operation.noInput,
   success: /*#__PURE__*/ Operation.jsonResponse(DeleteScheduledMsg),
   errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],
@@ -5387,7 +5388,7 @@ const deleteScheduledWhatsappMessage$ = /*#__PURE__*/ Operation.make({
   group: "Whatsapp",
   method: "DELETE",
   path: "/whatsapp/scheduled/{msgId}",
-  pathParams: { "msgId": /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) },
+  pathParams: { "msgId": /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) },
   input: Operation.noInput,
   success: /*#__PURE__*/ Operation.jsonResponse(DeleteScheduledMsg),
   errors: [Errors.AccessDeniedException, Errors.ApiException, Errors.ApiMethodNotAllowedException, Errors.InsufficientScopeException, Errors.InvalidCredentialsException, Errors.InvalidRequestException, Errors.RateLimitExcedeedException, Errors.ResourceNotFoundException, Errors.ServerErrorException],

@@ -4,18 +4,20 @@
  * from `spec/smscx-openapi.json`. Do not edit: change the spec or `scripts/codegen/`.
  *
  * Field names are the API's own JSON names; request constraints (lengths, patterns, ranges,
- * enums, the 25,000-recipient bound) are checked before a request is sent.
+ * enums, the 25,000-recipient bound) are checked before a request is sent. Each schema is built
+ * the first time it is used (read, decoded, piped), not when the module is imported.
  *
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
 import * as Formats from "./internal/formats.js"
+import { lazySchema } from "./internal/lazySchema.js"
 
 /**
  * @since 0.1.0
  * @category schemas
  */
-export const Accepted = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ parts: Schema.Int, costParts: Schema.Finite })).annotations({ identifier: "Accepted" })
+export const Accepted = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ parts: Schema.Int, costParts: Schema.Finite })).annotations({ identifier: "Accepted" }))
 /**
  * @since 0.1.0
  * @category models
@@ -26,7 +28,7 @@ export type Accepted = typeof Accepted.Type
  * @since 0.1.0
  * @category schemas
  */
-export const AccountBalance = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const AccountBalance = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Balance of the account */
 balance: Schema.Finite, 
 /**
@@ -38,7 +40,7 @@ currency: /*#__PURE__*/ Formats.OpenLiteral("eur", "usd"),
 /**
  * One of `prepaid`, `postpaid`.
  */
-billing: /*#__PURE__*/ Formats.OpenLiteral("prepaid", "postpaid") })).annotations({ identifier: "AccountBalance" })
+billing: /*#__PURE__*/ Formats.OpenLiteral("prepaid", "postpaid") })).annotations({ identifier: "AccountBalance" }))
 /**
  * @since 0.1.0
  * @category models
@@ -49,7 +51,7 @@ export type AccountBalance = typeof AccountBalance.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Error = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const Error = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * The type of error returned
  *
@@ -61,7 +63,7 @@ message: Schema.String,
 /** URI reference in the documentation that provides further information */
 uri: Schema.String, 
 /** An internal code of the error */
-code: Schema.Int })).annotations({ identifier: "Error" })
+code: Schema.Int })).annotations({ identifier: "Error" }))
 /**
  * @since 0.1.0
  * @category models
@@ -72,7 +74,7 @@ export type Error = typeof Error.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Model400InvalidParamGroups = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ error: Error })).annotations({ identifier: "Model400InvalidParamGroups" })
+export const Model400InvalidParamGroups = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ error: Error })).annotations({ identifier: "Model400InvalidParamGroups" }))
 /**
  * @since 0.1.0
  * @category models
@@ -83,9 +85,9 @@ export type Model400InvalidParamGroups = typeof Model400InvalidParamGroups.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Model400InvalidPhoneNumbers = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ error: Error, 
+export const Model400InvalidPhoneNumbers = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ error: Error, 
 /** Array of invalid phone numbers */
-invalid: /*#__PURE__*/ Schema.Array(Schema.String) })).annotations({ identifier: "Model400InvalidPhoneNumbers" })
+invalid: /*#__PURE__*/ Schema.Array(Schema.String) })).annotations({ identifier: "Model400InvalidPhoneNumbers" }))
 /**
  * @since 0.1.0
  * @category models
@@ -96,7 +98,7 @@ export type Model400InvalidPhoneNumbers = typeof Model400InvalidPhoneNumbers.Typ
  * @since 0.1.0
  * @category schemas
  */
-export const AddContactsToGroup400Response = /*#__PURE__*/ (/*#__PURE__*/ Schema.Union(Model400InvalidParamGroups, Model400InvalidPhoneNumbers)).annotations({ identifier: "AddContactsToGroup400Response" })
+export const AddContactsToGroup400Response = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Union(Model400InvalidParamGroups, Model400InvalidPhoneNumbers)).annotations({ identifier: "AddContactsToGroup400Response" }))
 /**
  * @since 0.1.0
  * @category models
@@ -107,7 +109,7 @@ export type AddContactsToGroup400Response = typeof AddContactsToGroup400Response
  * @since 0.1.0
  * @category schemas
  */
-export const AddContactsToGroupRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const AddContactsToGroupRequest = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Set value `true` to not throw an error if invalid numbers are detected */
 allowInvalid: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /**
@@ -121,7 +123,7 @@ countryIso: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__
  *
  * Each at most 64 characters.
  */
-phoneNumbers: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)))) })).annotations({ identifier: "AddContactsToGroupRequest" })
+phoneNumbers: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(64)))) })).annotations({ identifier: "AddContactsToGroupRequest" }))
 /**
  * @since 0.1.0
  * @category models
@@ -132,7 +134,7 @@ export type AddContactsToGroupRequest = typeof AddContactsToGroupRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoGroupsAddContactsResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const InfoGroupsAddContactsResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Total cost to send a message to the phone numbers added to group */
 totalCost: Schema.Finite, 
 /** Total valid phone numbers added to the group */
@@ -144,7 +146,7 @@ totalDuplicates: Schema.Int,
 /** Total submitted phone numbers to be added to the group */
 totalPhoneNumbers: Schema.Int, 
 /** List with all the invalid phone numbers detected */
-invalid: /*#__PURE__*/ Schema.Array(Schema.String) })).annotations({ identifier: "InfoGroupsAddContactsResponse" })
+invalid: /*#__PURE__*/ Schema.Array(Schema.String) })).annotations({ identifier: "InfoGroupsAddContactsResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -155,7 +157,7 @@ export type InfoGroupsAddContactsResponse = typeof InfoGroupsAddContactsResponse
  * @since 0.1.0
  * @category schemas
  */
-export const AddContactsToGroupResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoGroupsAddContactsResponse })).annotations({ identifier: "AddContactsToGroupResponse" })
+export const AddContactsToGroupResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoGroupsAddContactsResponse })).annotations({ identifier: "AddContactsToGroupResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -166,9 +168,9 @@ export type AddContactsToGroupResponse = typeof AddContactsToGroupResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CustomFieldsObj = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const CustomFieldsObj = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** The name of the custom field */
-customFieldName: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })) })).annotations({ identifier: "CustomFieldsObj" })
+customFieldName: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })) })).annotations({ identifier: "CustomFieldsObj" }))
 /**
  * @since 0.1.0
  * @category models
@@ -179,7 +181,7 @@ export type CustomFieldsObj = typeof CustomFieldsObj.Type
  * @since 0.1.0
  * @category schemas
  */
-export const GroupAddCustomFields = /*#__PURE__*/ CustomFieldsObj.annotations({ identifier: "GroupAddCustomFields" })
+export const GroupAddCustomFields = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ CustomFieldsObj.annotations({ identifier: "GroupAddCustomFields" }))
 /**
  * @since 0.1.0
  * @category models
@@ -190,7 +192,7 @@ export type GroupAddCustomFields = typeof GroupAddCustomFields.Type
  * @since 0.1.0
  * @category schemas
  */
-export const GroupAdd = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const GroupAdd = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Phone number in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number
  *
@@ -218,7 +220,7 @@ field5: /*#__PURE__*/ Schema.optional(Schema.String),
  *
  * 2 characters; pattern `^[A-Za-z]{2}$`.
  */
-countryIso: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), customFields: /*#__PURE__*/ Schema.optional(GroupAddCustomFields) })).annotations({ identifier: "GroupAdd" })
+countryIso: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[A-Za-z]{2}$")))), customFields: /*#__PURE__*/ Schema.optional(GroupAddCustomFields) })).annotations({ identifier: "GroupAdd" }))
 /**
  * @since 0.1.0
  * @category models
@@ -229,11 +231,11 @@ export type GroupAdd = typeof GroupAdd.Type
  * @since 0.1.0
  * @category schemas
  */
-export const AddContactsToGroupWithFieldsRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const AddContactsToGroupWithFieldsRequest = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** An array of objects if you want to add custom fields data to your contacts */
 phoneNumbers: /*#__PURE__*/ Schema.Array(GroupAdd), 
 /** Set value `true` to not throw an error if invalid numbers are detected */
-allowInvalid: /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "AddContactsToGroupWithFieldsRequest" })
+allowInvalid: /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "AddContactsToGroupWithFieldsRequest" }))
 /**
  * @since 0.1.0
  * @category models
@@ -244,7 +246,7 @@ export type AddContactsToGroupWithFieldsRequest = typeof AddContactsToGroupWithF
  * @since 0.1.0
  * @category schemas
  */
-export const Alerts = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ phoneNumbers: Schema.Int, parts: Schema.Int, costParts: Schema.Finite })).annotations({ identifier: "Alerts" })
+export const Alerts = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ phoneNumbers: Schema.Int, parts: Schema.Int, costParts: Schema.Finite })).annotations({ identifier: "Alerts" }))
 /**
  * @since 0.1.0
  * @category models
@@ -255,7 +257,7 @@ export type Alerts = typeof Alerts.Type
  * @since 0.1.0
  * @category schemas
  */
-export const QuietHours = /*#__PURE__*/ (/*#__PURE__*/ Schema.Union(/*#__PURE__*/ Schema.Struct({ start: Schema.String, stop: Schema.String }), Schema.Null)).annotations({ identifier: "QuietHours" })
+export const QuietHours = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Union(/*#__PURE__*/ Schema.Struct({ start: Schema.String, stop: Schema.String }), Schema.Null)).annotations({ identifier: "QuietHours" }))
 /**
  * @since 0.1.0
  * @category models
@@ -266,11 +268,11 @@ export type QuietHours = typeof QuietHours.Type
  * @since 0.1.0
  * @category schemas
  */
-export const TransliterationAppSettings = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const TransliterationAppSettings = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * One of `NONE`, `NON_GSM`, `POLISH`, `TURKISH`, `GREEK`, `ROMANIAN`, `RUSSIAN_CYRILLIC`, `BULGARIAN_CYRILLIC`, `UKRAINIAN_CYRILLIC`, `BELARUSIAN_CYRILLIC`, `SERBIAN_CYRILLIC`.
  */
-alphabet: /*#__PURE__*/ Formats.OpenLiteral("NONE", "NON_GSM", "POLISH", "TURKISH", "GREEK", "ROMANIAN", "RUSSIAN_CYRILLIC", "BULGARIAN_CYRILLIC", "UKRAINIAN_CYRILLIC", "BELARUSIAN_CYRILLIC", "SERBIAN_CYRILLIC"), removeEmojis: /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "TransliterationAppSettings" })
+alphabet: /*#__PURE__*/ Formats.OpenLiteral("NONE", "NON_GSM", "POLISH", "TURKISH", "GREEK", "ROMANIAN", "RUSSIAN_CYRILLIC", "BULGARIAN_CYRILLIC", "UKRAINIAN_CYRILLIC", "BELARUSIAN_CYRILLIC", "SERBIAN_CYRILLIC"), removeEmojis: /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "TransliterationAppSettings" }))
 /**
  * @since 0.1.0
  * @category models
@@ -281,7 +283,7 @@ export type TransliterationAppSettings = typeof TransliterationAppSettings.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Sms = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ enforceOriginator: /*#__PURE__*/ Schema.NullOr(Schema.String), dlrCallback: /*#__PURE__*/ Schema.NullOr(Schema.String), receiveCallback: /*#__PURE__*/ Schema.NullOr(Schema.String), quietHours: /*#__PURE__*/ Schema.Union(QuietHours, Schema.Null), transliteration: TransliterationAppSettings })).annotations({ identifier: "Sms" })
+export const Sms = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ enforceOriginator: /*#__PURE__*/ Schema.NullOr(Schema.String), dlrCallback: /*#__PURE__*/ Schema.NullOr(Schema.String), receiveCallback: /*#__PURE__*/ Schema.NullOr(Schema.String), quietHours: /*#__PURE__*/ Schema.Union(QuietHours, Schema.Null), transliteration: TransliterationAppSettings })).annotations({ identifier: "Sms" }))
 /**
  * @since 0.1.0
  * @category models
@@ -292,7 +294,7 @@ export type Sms = typeof Sms.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Viber = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ dlrCallback: /*#__PURE__*/ Schema.NullOr(Schema.String), receiveCallback: /*#__PURE__*/ Schema.NullOr(Schema.String), quietHours: /*#__PURE__*/ Schema.Union(QuietHours, Schema.Null) })).annotations({ identifier: "Viber" })
+export const Viber = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ dlrCallback: /*#__PURE__*/ Schema.NullOr(Schema.String), receiveCallback: /*#__PURE__*/ Schema.NullOr(Schema.String), quietHours: /*#__PURE__*/ Schema.Union(QuietHours, Schema.Null) })).annotations({ identifier: "Viber" }))
 /**
  * @since 0.1.0
  * @category models
@@ -303,7 +305,7 @@ export type Viber = typeof Viber.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Whatsapp = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ dlrCallback: /*#__PURE__*/ Schema.NullOr(Schema.String), receiveCallback: /*#__PURE__*/ Schema.NullOr(Schema.String), quietHours: /*#__PURE__*/ Schema.Union(QuietHours, Schema.Null) })).annotations({ identifier: "Whatsapp" })
+export const Whatsapp = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ dlrCallback: /*#__PURE__*/ Schema.NullOr(Schema.String), receiveCallback: /*#__PURE__*/ Schema.NullOr(Schema.String), quietHours: /*#__PURE__*/ Schema.Union(QuietHours, Schema.Null) })).annotations({ identifier: "Whatsapp" }))
 /**
  * @since 0.1.0
  * @category models
@@ -314,7 +316,7 @@ export type Whatsapp = typeof Whatsapp.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Multichannel = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ dlrCallback: /*#__PURE__*/ Schema.NullOr(Schema.String), receiveCallback: /*#__PURE__*/ Schema.NullOr(Schema.String), quietHours: /*#__PURE__*/ Schema.Union(QuietHours, Schema.Null), ttl: Schema.Int, expireAfterTtl: Schema.Boolean })).annotations({ identifier: "Multichannel" })
+export const Multichannel = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ dlrCallback: /*#__PURE__*/ Schema.NullOr(Schema.String), receiveCallback: /*#__PURE__*/ Schema.NullOr(Schema.String), quietHours: /*#__PURE__*/ Schema.Union(QuietHours, Schema.Null), ttl: Schema.Int, expireAfterTtl: Schema.Boolean })).annotations({ identifier: "Multichannel" }))
 /**
  * @since 0.1.0
  * @category models
@@ -325,7 +327,7 @@ export type Multichannel = typeof Multichannel.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Shortlinks = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ shortlinksCallback: /*#__PURE__*/ Schema.NullOr(Schema.String) })).annotations({ identifier: "Shortlinks" })
+export const Shortlinks = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ shortlinksCallback: /*#__PURE__*/ Schema.NullOr(Schema.String) })).annotations({ identifier: "Shortlinks" }))
 /**
  * @since 0.1.0
  * @category models
@@ -336,7 +338,7 @@ export type Shortlinks = typeof Shortlinks.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Attachments = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ attachmentsCallback: /*#__PURE__*/ Schema.NullOr(Schema.String) })).annotations({ identifier: "Attachments" })
+export const Attachments = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ attachmentsCallback: /*#__PURE__*/ Schema.NullOr(Schema.String) })).annotations({ identifier: "Attachments" }))
 /**
  * @since 0.1.0
  * @category models
@@ -347,7 +349,7 @@ export type Attachments = typeof Attachments.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Optouts = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ optoutsCallback: /*#__PURE__*/ Schema.NullOr(Schema.String) })).annotations({ identifier: "Optouts" })
+export const Optouts = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ optoutsCallback: /*#__PURE__*/ Schema.NullOr(Schema.String) })).annotations({ identifier: "Optouts" }))
 /**
  * @since 0.1.0
  * @category models
@@ -358,11 +360,11 @@ export type Optouts = typeof Optouts.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Lookup = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const Lookup = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Format uri.
  */
-lookupCallback: /*#__PURE__*/ Schema.NullOr(Schema.String) })).annotations({ identifier: "Lookup" })
+lookupCallback: /*#__PURE__*/ Schema.NullOr(Schema.String) })).annotations({ identifier: "Lookup" }))
 /**
  * @since 0.1.0
  * @category models
@@ -373,7 +375,7 @@ export type Lookup = typeof Lookup.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Otp = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ template: Schema.String, 
+export const Otp = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ template: Schema.String, 
 /**
  * 3 to 15 characters.
  */
@@ -397,7 +399,7 @@ maxAttempts: /*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqu
 /**
  * Format uri.
  */
-otpCallback: /*#__PURE__*/ Schema.NullOr(Schema.String) })).annotations({ identifier: "Otp" })
+otpCallback: /*#__PURE__*/ Schema.NullOr(Schema.String) })).annotations({ identifier: "Otp" }))
 /**
  * @since 0.1.0
  * @category models
@@ -408,7 +410,7 @@ export type Otp = typeof Otp.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Settings = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ sms: Sms, viber: Viber, whatsapp: Whatsapp, multichannel: Multichannel, shortlinks: Shortlinks, attachments: Attachments, optouts: Optouts, lookup: Lookup, otp: Otp })).annotations({ identifier: "Settings" })
+export const Settings = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ sms: Sms, viber: Viber, whatsapp: Whatsapp, multichannel: Multichannel, shortlinks: Shortlinks, attachments: Attachments, optouts: Optouts, lookup: Lookup, otp: Otp })).annotations({ identifier: "Settings" }))
 /**
  * @since 0.1.0
  * @category models
@@ -419,7 +421,7 @@ export type Settings = typeof Settings.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ApplicationSettingsResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ applicationId: Schema.String, name: Schema.String, scopes: Schema.String, tokenExpiration: Schema.String, settings: Settings })).annotations({ identifier: "ApplicationSettingsResponse" })
+export const ApplicationSettingsResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ applicationId: Schema.String, name: Schema.String, scopes: Schema.String, tokenExpiration: Schema.String, settings: Settings })).annotations({ identifier: "ApplicationSettingsResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -430,7 +432,7 @@ export type ApplicationSettingsResponse = typeof ApplicationSettingsResponse.Typ
  * @since 0.1.0
  * @category schemas
  */
-export const DataApplicationsList = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ id: Schema.Int, applicationId: Schema.String, applicationSecret: Schema.String, applicationName: Schema.String, scopes: Schema.String, tokenExpiration: Schema.String, createdAt: Schema.String })).annotations({ identifier: "DataApplicationsList" })
+export const DataApplicationsList = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ id: Schema.Int, applicationId: Schema.String, applicationSecret: Schema.String, applicationName: Schema.String, scopes: Schema.String, tokenExpiration: Schema.String, createdAt: Schema.String })).annotations({ identifier: "DataApplicationsList" }))
 /**
  * @since 0.1.0
  * @category models
@@ -441,7 +443,7 @@ export type DataApplicationsList = typeof DataApplicationsList.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ApplicationsListResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Array(DataApplicationsList) })).annotations({ identifier: "ApplicationsListResponse" })
+export const ApplicationsListResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Array(DataApplicationsList) })).annotations({ identifier: "ApplicationsListResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -452,9 +454,9 @@ export type ApplicationsListResponse = typeof ApplicationsListResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoId = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const InfoId = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Identifier */
-id: Schema.String })).annotations({ identifier: "InfoId" })
+id: Schema.String })).annotations({ identifier: "InfoId" }))
 /**
  * @since 0.1.0
  * @category models
@@ -465,7 +467,7 @@ export type InfoId = typeof InfoId.Type
  * @since 0.1.0
  * @category schemas
  */
-export const AttachmentDeleteResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoId })).annotations({ identifier: "AttachmentDeleteResponse" })
+export const AttachmentDeleteResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoId })).annotations({ identifier: "AttachmentDeleteResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -476,7 +478,7 @@ export type AttachmentDeleteResponse = typeof AttachmentDeleteResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoAttachment = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ id: Schema.String, name: Schema.String, shortUrl: Schema.String, fileUrl: Schema.String, fileType: Schema.String, dateCreated: Schema.String, hits: Schema.Int })).annotations({ identifier: "InfoAttachment" })
+export const InfoAttachment = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ id: Schema.String, name: Schema.String, shortUrl: Schema.String, fileUrl: Schema.String, fileType: Schema.String, dateCreated: Schema.String, hits: Schema.Int })).annotations({ identifier: "InfoAttachment" }))
 /**
  * @since 0.1.0
  * @category models
@@ -487,7 +489,7 @@ export type InfoAttachment = typeof InfoAttachment.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataShortlinkDetail = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ hitId: Schema.Int, 
+export const DataShortlinkDetail = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ hitId: Schema.Int, 
 /**
  * Type of device of the visitor
  *
@@ -527,7 +529,7 @@ phoneNumberCountryIso: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr
  */
 campaignId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))))), 
 /** Identifier of the group the contact was in. If short link tracking was enabled, this parameter will not be null. */
-groupId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String)) })).annotations({ identifier: "DataShortlinkDetail" })
+groupId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String)) })).annotations({ identifier: "DataShortlinkDetail" }))
 /**
  * @since 0.1.0
  * @category models
@@ -538,7 +540,7 @@ export type DataShortlinkDetail = typeof DataShortlinkDetail.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Paging = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const Paging = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Cursor for next page */
 next: /*#__PURE__*/ Schema.NullOr(Schema.String), 
 /** Cursor for previous page */
@@ -548,7 +550,7 @@ previous: /*#__PURE__*/ Schema.NullOr(Schema.String),
  *
  * From 0 to 500.
  */
-size: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(0), /*#__PURE__*/ Schema.lessThanOrEqualTo(500))) })).annotations({ identifier: "Paging" })
+size: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(0), /*#__PURE__*/ Schema.lessThanOrEqualTo(500))) })).annotations({ identifier: "Paging" }))
 /**
  * @since 0.1.0
  * @category models
@@ -559,7 +561,7 @@ export type Paging = typeof Paging.Type
  * @since 0.1.0
  * @category schemas
  */
-export const AttachmentDetailsResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoAttachment, data: /*#__PURE__*/ Schema.Array(DataShortlinkDetail), paging: Paging })).annotations({ identifier: "AttachmentDetailsResponse" })
+export const AttachmentDetailsResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoAttachment, data: /*#__PURE__*/ Schema.Array(DataShortlinkDetail), paging: Paging })).annotations({ identifier: "AttachmentDetailsResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -570,7 +572,7 @@ export type AttachmentDetailsResponse = typeof AttachmentDetailsResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataAttachment = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ id: Schema.String, name: Schema.String, shortUrl: Schema.String, fileUrl: Schema.String, fileType: Schema.String, hits: Schema.Int, dateCreated: Schema.String })).annotations({ identifier: "DataAttachment" })
+export const DataAttachment = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ id: Schema.String, name: Schema.String, shortUrl: Schema.String, fileUrl: Schema.String, fileType: Schema.String, hits: Schema.Int, dateCreated: Schema.String })).annotations({ identifier: "DataAttachment" }))
 /**
  * @since 0.1.0
  * @category models
@@ -581,7 +583,7 @@ export type DataAttachment = typeof DataAttachment.Type
  * @since 0.1.0
  * @category schemas
  */
-export const AttachmentListResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Array(DataAttachment) })).annotations({ identifier: "AttachmentListResponse" })
+export const AttachmentListResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Array(DataAttachment) })).annotations({ identifier: "AttachmentListResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -592,7 +594,7 @@ export type AttachmentListResponse = typeof AttachmentListResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataLookupCampaigns = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const DataLookupCampaigns = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Unique identifier for the bulk lookup campaign
  *
@@ -610,7 +612,7 @@ totalCost: Schema.Finite,
  *
  * Format date-time.
  */
-datetimeAdded: Schema.String })).annotations({ identifier: "DataLookupCampaigns" })
+datetimeAdded: Schema.String })).annotations({ identifier: "DataLookupCampaigns" }))
 /**
  * @since 0.1.0
  * @category models
@@ -621,7 +623,7 @@ export type DataLookupCampaigns = typeof DataLookupCampaigns.Type
  * @since 0.1.0
  * @category schemas
  */
-export const BulkLookupCampaignsResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Array(DataLookupCampaigns), paging: Paging })).annotations({ identifier: "BulkLookupCampaignsResponse" })
+export const BulkLookupCampaignsResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Array(DataLookupCampaigns), paging: Paging })).annotations({ identifier: "BulkLookupCampaignsResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -632,7 +634,7 @@ export type BulkLookupCampaignsResponse = typeof BulkLookupCampaignsResponse.Typ
  * @since 0.1.0
  * @category schemas
  */
-export const DataShortlinkHit = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ hitId: Schema.Int, 
+export const DataShortlinkHit = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ hitId: Schema.Int, 
 /** ID of the short link */
 shortlinkId: Schema.String, 
 /**
@@ -674,7 +676,7 @@ phoneNumber: /*#__PURE__*/ Schema.optional(Schema.String),
  */
 campaignId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))))), 
 /** Identifier of the group the contact is in. If short link tracking was enabled, this parameter will not be null. */
-groupId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String)) })).annotations({ identifier: "DataShortlinkHit" })
+groupId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String)) })).annotations({ identifier: "DataShortlinkHit" }))
 /**
  * @since 0.1.0
  * @category models
@@ -685,13 +687,13 @@ export type DataShortlinkHit = typeof DataShortlinkHit.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CallBackRequestAttachmentHit = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const CallBackRequestAttachmentHit = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * One of `attachment_hit`, `attachment_hit_update`.
  */
 event: /*#__PURE__*/ Formats.OpenLiteral("attachment_hit", "attachment_hit_update"), 
 /** Event type data, grouped in multiple objects (up to 200 in a request) */
-data: /*#__PURE__*/ Schema.Array(DataShortlinkHit) })).annotations({ identifier: "CallBackRequestAttachmentHit" })
+data: /*#__PURE__*/ Schema.Array(DataShortlinkHit) })).annotations({ identifier: "CallBackRequestAttachmentHit" }))
 /**
  * @since 0.1.0
  * @category models
@@ -702,7 +704,7 @@ export type CallBackRequestAttachmentHit = typeof CallBackRequestAttachmentHit.T
  * @since 0.1.0
  * @category schemas
  */
-export const DataDlrUpdate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const DataDlrUpdate = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Identifier of the sent campaign
  *
@@ -730,7 +732,7 @@ errorCode: /*#__PURE__*/ Schema.NullOr(Schema.Int), datetime: Schema.String,
  *
  * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
  */
-trackData: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))))) })).annotations({ identifier: "DataDlrUpdate" })
+trackData: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))))) })).annotations({ identifier: "DataDlrUpdate" }))
 /**
  * @since 0.1.0
  * @category models
@@ -741,13 +743,13 @@ export type DataDlrUpdate = typeof DataDlrUpdate.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CallBackRequestDlrUpdate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const CallBackRequestDlrUpdate = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * One of `dlr_update`.
  */
 event: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Formats.OpenLiteral("dlr_update")), 
 /** Event data, grouped in multiple objects (up to 200 in a request) */
-data: /*#__PURE__*/ Schema.Array(DataDlrUpdate) })).annotations({ identifier: "CallBackRequestDlrUpdate" })
+data: /*#__PURE__*/ Schema.Array(DataDlrUpdate) })).annotations({ identifier: "CallBackRequestDlrUpdate" }))
 /**
  * @since 0.1.0
  * @category models
@@ -758,7 +760,7 @@ export type CallBackRequestDlrUpdate = typeof CallBackRequestDlrUpdate.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataNewOptout = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ hitId: Schema.Int, 
+export const DataNewOptout = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ hitId: Schema.Int, 
 /** ID of the optout link */
 optoutId: Schema.String, 
 /**
@@ -784,7 +786,7 @@ phoneNumber: /*#__PURE__*/ Schema.optional(Schema.String),
  */
 campaignId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))))), 
 /** Identifier of the group the contact was in. If optout tracking was enabled, this parameter will not be null. */
-groupId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String)) })).annotations({ identifier: "DataNewOptout" })
+groupId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String)) })).annotations({ identifier: "DataNewOptout" }))
 /**
  * @since 0.1.0
  * @category models
@@ -795,13 +797,13 @@ export type DataNewOptout = typeof DataNewOptout.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CallBackRequestNewOptout = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const CallBackRequestNewOptout = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * One of `new_optout`.
  */
 event: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Formats.OpenLiteral("new_optout")), 
 /** Event data, grouped in multiple objects (up to 200 in a request) */
-data: /*#__PURE__*/ Schema.Array(DataNewOptout) })).annotations({ identifier: "CallBackRequestNewOptout" })
+data: /*#__PURE__*/ Schema.Array(DataNewOptout) })).annotations({ identifier: "CallBackRequestNewOptout" }))
 /**
  * @since 0.1.0
  * @category models
@@ -812,11 +814,11 @@ export type CallBackRequestNewOptout = typeof CallBackRequestNewOptout.Type
  * @since 0.1.0
  * @category schemas
  */
-export const OriginalNetwork = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const OriginalNetwork = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Name of the network operator */
 name: /*#__PURE__*/ Schema.NullOr(Schema.String), 
 /** Mobile network code */
-mnc: /*#__PURE__*/ Schema.NullOr(Schema.String) })).annotations({ identifier: "OriginalNetwork" })
+mnc: /*#__PURE__*/ Schema.NullOr(Schema.String) })).annotations({ identifier: "OriginalNetwork" }))
 /**
  * @since 0.1.0
  * @category models
@@ -827,11 +829,11 @@ export type OriginalNetwork = typeof OriginalNetwork.Type
  * @since 0.1.0
  * @category schemas
  */
-export const PortedNetwork = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const PortedNetwork = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Name of the network operator */
 name: /*#__PURE__*/ Schema.NullOr(Schema.String), 
 /** Mobile network code */
-mnc: /*#__PURE__*/ Schema.NullOr(Schema.String) })).annotations({ identifier: "PortedNetwork" })
+mnc: /*#__PURE__*/ Schema.NullOr(Schema.String) })).annotations({ identifier: "PortedNetwork" }))
 /**
  * @since 0.1.0
  * @category models
@@ -842,7 +844,7 @@ export type PortedNetwork = typeof PortedNetwork.Type
  * @since 0.1.0
  * @category schemas
  */
-export const RoamingNetwork = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const RoamingNetwork = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. `DE`, `FR`, `IT`
  *
@@ -856,7 +858,7 @@ mcc: /*#__PURE__*/ Schema.NullOr(Schema.String),
 /** Mobile network code */
 mnc: /*#__PURE__*/ Schema.NullOr(Schema.String), 
 /** Roaming network name */
-name: /*#__PURE__*/ Schema.NullOr(Schema.String) })).annotations({ identifier: "RoamingNetwork" })
+name: /*#__PURE__*/ Schema.NullOr(Schema.String) })).annotations({ identifier: "RoamingNetwork" }))
 /**
  * @since 0.1.0
  * @category models
@@ -867,7 +869,7 @@ export type RoamingNetwork = typeof RoamingNetwork.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataNumberLookupWebhook = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const DataNumberLookupWebhook = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Phone number in international E.164 format */
 phoneNumber: Schema.String, 
 /**
@@ -915,7 +917,7 @@ roaming: Schema.Boolean, originalNetwork: OriginalNetwork, portedNetwork: Ported
  *
  * Format date-time.
  */
-datetime: Schema.String })).annotations({ identifier: "DataNumberLookupWebhook" })
+datetime: Schema.String })).annotations({ identifier: "DataNumberLookupWebhook" }))
 /**
  * @since 0.1.0
  * @category models
@@ -926,13 +928,13 @@ export type DataNumberLookupWebhook = typeof DataNumberLookupWebhook.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CallBackRequestNumberLookup = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const CallBackRequestNumberLookup = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * One of `otp_update`.
  */
 event: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Formats.OpenLiteral("otp_update")), 
 /** Event data, grouped in multiple objects (up to 200 in a request) */
-data: /*#__PURE__*/ Schema.Array(DataNumberLookupWebhook) })).annotations({ identifier: "CallBackRequestNumberLookup" })
+data: /*#__PURE__*/ Schema.Array(DataNumberLookupWebhook) })).annotations({ identifier: "CallBackRequestNumberLookup" }))
 /**
  * @since 0.1.0
  * @category models
@@ -943,7 +945,7 @@ export type CallBackRequestNumberLookup = typeof CallBackRequestNumberLookup.Typ
  * @since 0.1.0
  * @category schemas
  */
-export const DataOtp = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const DataOtp = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Unique identifier of the OTP request
  *
@@ -1013,7 +1015,7 @@ dateCreated: Schema.String,
  *
  * Format date-time.
  */
-dateExpires: Schema.String })).annotations({ identifier: "DataOtp" })
+dateExpires: Schema.String })).annotations({ identifier: "DataOtp" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1024,13 +1026,13 @@ export type DataOtp = typeof DataOtp.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CallBackRequestOtpUpdate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const CallBackRequestOtpUpdate = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * One of `otp_update`.
  */
 event: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Formats.OpenLiteral("otp_update")), 
 /** Event data, grouped in multiple objects (up to 200 in a request) */
-data: /*#__PURE__*/ Schema.Array(DataOtp) })).annotations({ identifier: "CallBackRequestOtpUpdate" })
+data: /*#__PURE__*/ Schema.Array(DataOtp) })).annotations({ identifier: "CallBackRequestOtpUpdate" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1041,7 +1043,7 @@ export type CallBackRequestOtpUpdate = typeof CallBackRequestOtpUpdate.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataReceiveSms = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const DataReceiveSms = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Identifier of the received message
  *
@@ -1067,7 +1069,7 @@ cost: Schema.Finite,
  *
  * Format date-time.
  */
-receivedAt: Schema.String })).annotations({ identifier: "DataReceiveSms" })
+receivedAt: Schema.String })).annotations({ identifier: "DataReceiveSms" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1078,13 +1080,13 @@ export type DataReceiveSms = typeof DataReceiveSms.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CallBackRequestReceiveSms = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const CallBackRequestReceiveSms = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * One of `receive_sms`.
  */
 event: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Formats.OpenLiteral("receive_sms")), 
 /** Event data, grouped in multiple objects (up to 200 in a request) */
-data: /*#__PURE__*/ Schema.Array(DataReceiveSms) })).annotations({ identifier: "CallBackRequestReceiveSms" })
+data: /*#__PURE__*/ Schema.Array(DataReceiveSms) })).annotations({ identifier: "CallBackRequestReceiveSms" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1095,13 +1097,13 @@ export type CallBackRequestReceiveSms = typeof CallBackRequestReceiveSms.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CallBackRequestShortlinkHit = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const CallBackRequestShortlinkHit = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * One of `shortlink_hit`, `shortlink_hit_update`.
  */
 event: /*#__PURE__*/ Formats.OpenLiteral("shortlink_hit", "shortlink_hit_update"), 
 /** Event type data, grouped in multiple objects (up to 200 in a request) */
-data: /*#__PURE__*/ Schema.Array(DataShortlinkHit) })).annotations({ identifier: "CallBackRequestShortlinkHit" })
+data: /*#__PURE__*/ Schema.Array(DataShortlinkHit) })).annotations({ identifier: "CallBackRequestShortlinkHit" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1112,7 +1114,7 @@ export type CallBackRequestShortlinkHit = typeof CallBackRequestShortlinkHit.Typ
  * @since 0.1.0
  * @category schemas
  */
-export const CallbackEventTypes = /*#__PURE__*/ (/*#__PURE__*/ Formats.OpenLiteral("dlr_update", "receive_sms", "receive_viber", "receive_whatsapp", "shortlink_hit", "shortlink_hit_update", "attachment_hit", "attachment_hit_update", "new_optout")).annotations({ identifier: "CallbackEventTypes" })
+export const CallbackEventTypes = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Formats.OpenLiteral("dlr_update", "receive_sms", "receive_viber", "receive_whatsapp", "shortlink_hit", "shortlink_hit_update", "attachment_hit", "attachment_hit_update", "new_optout")).annotations({ identifier: "CallbackEventTypes" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1123,7 +1125,7 @@ export type CallbackEventTypes = typeof CallbackEventTypes.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Campaigns = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ phoneNumbers: Schema.Int, parts: Schema.Int, costParts: Schema.Finite })).annotations({ identifier: "Campaigns" })
+export const Campaigns = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ phoneNumbers: Schema.Int, parts: Schema.Int, costParts: Schema.Finite })).annotations({ identifier: "Campaigns" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1134,13 +1136,13 @@ export type Campaigns = typeof Campaigns.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoOtp = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const InfoOtp = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Identifier of the OTP
  *
  * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
  */
-id: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) })).annotations({ identifier: "InfoOtp" })
+id: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))) })).annotations({ identifier: "InfoOtp" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1151,7 +1153,7 @@ export type InfoOtp = typeof InfoOtp.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CancelOtpResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoOtp })).annotations({ identifier: "CancelOtpResponse" })
+export const CancelOtpResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoOtp })).annotations({ identifier: "CancelOtpResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1162,7 +1164,7 @@ export type CancelOtpResponse = typeof CancelOtpResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoCancelRent = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const InfoCancelRent = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Unique identifier of the active rent
  *
@@ -1184,7 +1186,7 @@ phoneNumber: Schema.String,
  */
 countryIso: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)), 
 /** Credit returned to your account balance. Please note that the one-time setup cost (provision cost) is not returned, only the rent cost of the number */
-creditReturned: Schema.Finite })).annotations({ identifier: "InfoCancelRent" })
+creditReturned: Schema.Finite })).annotations({ identifier: "InfoCancelRent" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1195,7 +1197,7 @@ export type InfoCancelRent = typeof InfoCancelRent.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CancelRentResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoCancelRent })).annotations({ identifier: "CancelRentResponse" })
+export const CancelRentResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoCancelRent })).annotations({ identifier: "CancelRentResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1206,7 +1208,7 @@ export type CancelRentResponse = typeof CancelRentResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ChannelsStatus = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ sms: Schema.Boolean, viber: Schema.Boolean, whatsapp: Schema.Boolean, multichannel: Schema.Boolean })).annotations({ identifier: "ChannelsStatus" })
+export const ChannelsStatus = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ sms: Schema.Boolean, viber: Schema.Boolean, whatsapp: Schema.Boolean, multichannel: Schema.Boolean })).annotations({ identifier: "ChannelsStatus" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1217,7 +1219,7 @@ export type ChannelsStatus = typeof ChannelsStatus.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CharactersReplaced = /*#__PURE__*/ (/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })).annotations({ identifier: "CharactersReplaced" })
+export const CharactersReplaced = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })).annotations({ identifier: "CharactersReplaced" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1228,7 +1230,7 @@ export type CharactersReplaced = typeof CharactersReplaced.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoConversation = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const InfoConversation = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Unique identifier of the conversation */
 conversationId: Schema.String, 
 /** Phone number in international E.164 format */
@@ -1242,7 +1244,7 @@ countryIso: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)),
 /** First name of the contact */
 firstName: Schema.String, 
 /** Last name of the contact */
-lastName: Schema.String })).annotations({ identifier: "InfoConversation" })
+lastName: Schema.String })).annotations({ identifier: "InfoConversation" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1253,7 +1255,7 @@ export type InfoConversation = typeof InfoConversation.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataConversation = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const DataConversation = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Unique identifier of the message
  *
@@ -1281,7 +1283,7 @@ cost: Schema.Finite,
  */
 channel: /*#__PURE__*/ Formats.OpenLiteral("sms", "viber", "whatsapp"), 
 /** Date time of the sent/received message */
-datetime: Schema.String })).annotations({ identifier: "DataConversation" })
+datetime: Schema.String })).annotations({ identifier: "DataConversation" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1292,7 +1294,7 @@ export type DataConversation = typeof DataConversation.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ConversationDetailsResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoConversation, data: /*#__PURE__*/ Schema.Array(DataConversation) })).annotations({ identifier: "ConversationDetailsResponse" })
+export const ConversationDetailsResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoConversation, data: /*#__PURE__*/ Schema.Array(DataConversation) })).annotations({ identifier: "ConversationDetailsResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1303,7 +1305,7 @@ export type ConversationDetailsResponse = typeof ConversationDetailsResponse.Typ
  * @since 0.1.0
  * @category schemas
  */
-export const ConversationReadResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoId })).annotations({ identifier: "ConversationReadResponse" })
+export const ConversationReadResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoId })).annotations({ identifier: "ConversationReadResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1314,9 +1316,9 @@ export type ConversationReadResponse = typeof ConversationReadResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ConversationReplySmsRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const ConversationReplySmsRequest = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** The reply text message */
-text: Schema.String })).annotations({ identifier: "ConversationReplySmsRequest" })
+text: Schema.String })).annotations({ identifier: "ConversationReplySmsRequest" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1327,7 +1329,7 @@ export type ConversationReplySmsRequest = typeof ConversationReplySmsRequest.Typ
  * @since 0.1.0
  * @category schemas
  */
-export const InfoConversationReply = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const InfoConversationReply = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Unique identifier of the campaign
  *
@@ -1351,7 +1353,7 @@ totalParts: Schema.Int,
  */
 dlrCallbackUrl: /*#__PURE__*/ Schema.NullOr(Schema.String), 
 /** Confirmation that the message/campaign was scheduled at a later date */
-scheduled: Schema.Boolean })).annotations({ identifier: "InfoConversationReply" })
+scheduled: Schema.Boolean })).annotations({ identifier: "InfoConversationReply" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1362,7 +1364,7 @@ export type InfoConversationReply = typeof InfoConversationReply.Type
  * @since 0.1.0
  * @category schemas
  */
-export const TextAnalysis = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const TextAnalysis = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Total character length of the message */
 length: Schema.Int, 
 /** Will be `true` if the message contains characters that are not in the [GSM-7 character set](https://en.wikipedia.org/wiki/GSM_03.38) */
@@ -1372,7 +1374,7 @@ unicode: Schema.Boolean,
  *
  * At least 1.
  */
-parts: /*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(1)) })).annotations({ identifier: "TextAnalysis" })
+parts: /*#__PURE__*/ Schema.Int.pipe(/*#__PURE__*/ Schema.greaterThanOrEqualTo(1)) })).annotations({ identifier: "TextAnalysis" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1383,7 +1385,7 @@ export type TextAnalysis = typeof TextAnalysis.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataConversationReply = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const DataConversationReply = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Unique identifier of the message
  *
@@ -1413,7 +1415,7 @@ from: Schema.String,
 /** Text message */
 text: Schema.String, 
 /** Message parts */
-parts: Schema.Int, textAnalysis: TextAnalysis })).annotations({ identifier: "DataConversationReply" })
+parts: Schema.Int, textAnalysis: TextAnalysis })).annotations({ identifier: "DataConversationReply" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1424,7 +1426,7 @@ export type DataConversationReply = typeof DataConversationReply.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ConversationReplySmsResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoConversationReply, data: DataConversationReply })).annotations({ identifier: "ConversationReplySmsResponse" })
+export const ConversationReplySmsResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoConversationReply, data: DataConversationReply })).annotations({ identifier: "ConversationReplySmsResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1435,13 +1437,13 @@ export type ConversationReplySmsResponse = typeof ConversationReplySmsResponse.T
  * @since 0.1.0
  * @category schemas
  */
-export const ConversationReplyViberRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const ConversationReplyViberRequest = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * The reply text message
  *
  * At most 1000 characters.
  */
-text: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(1000)), richMedia: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown }) })).annotations({ identifier: "ConversationReplyViberRequest" })
+text: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(1000)), richMedia: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown }) })).annotations({ identifier: "ConversationReplyViberRequest" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1452,7 +1454,7 @@ export type ConversationReplyViberRequest = typeof ConversationReplyViberRequest
  * @since 0.1.0
  * @category schemas
  */
-export const DataViber = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const DataViber = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Unique message identifier needed to track the delivery report
  *
@@ -1512,7 +1514,7 @@ trackData: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__P
  *
  * Format date-time.
  */
-scheduledAt: /*#__PURE__*/ Schema.optional(Schema.String) })).annotations({ identifier: "DataViber" })
+scheduledAt: /*#__PURE__*/ Schema.optional(Schema.String) })).annotations({ identifier: "DataViber" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1523,7 +1525,7 @@ export type DataViber = typeof DataViber.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ConversationReplyViberRespone = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoConversationReply, data: DataViber })).annotations({ identifier: "ConversationReplyViberRespone" })
+export const ConversationReplyViberRespone = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoConversationReply, data: DataViber })).annotations({ identifier: "ConversationReplyViberRespone" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1534,13 +1536,13 @@ export type ConversationReplyViberRespone = typeof ConversationReplyViberRespone
  * @since 0.1.0
  * @category schemas
  */
-export const ConversationReplyWhatsappRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const ConversationReplyWhatsappRequest = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * The reply text message
  *
  * At most 1000 characters.
  */
-text: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(1000)), richMedia: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown }) })).annotations({ identifier: "ConversationReplyWhatsappRequest" })
+text: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.maxLength(1000)), richMedia: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown }) })).annotations({ identifier: "ConversationReplyWhatsappRequest" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1551,7 +1553,7 @@ export type ConversationReplyWhatsappRequest = typeof ConversationReplyWhatsappR
  * @since 0.1.0
  * @category schemas
  */
-export const ConversationReplyWhatsappResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoConversationReply, data: DataViber })).annotations({ identifier: "ConversationReplyWhatsappResponse" })
+export const ConversationReplyWhatsappResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoConversationReply, data: DataViber })).annotations({ identifier: "ConversationReplyWhatsappResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1562,7 +1564,7 @@ export type ConversationReplyWhatsappResponse = typeof ConversationReplyWhatsapp
  * @since 0.1.0
  * @category schemas
  */
-export const DataConversations = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const DataConversations = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Unique identifier of the conversation
  *
@@ -1586,7 +1588,7 @@ unreadMessages: Schema.Int,
 /** Preview of the last message in the converstion */
 lastReply: Schema.String, 
 /** Date and time of last reply from the contact to this conversation */
-lastUpdate: Schema.String })).annotations({ identifier: "DataConversations" })
+lastUpdate: Schema.String })).annotations({ identifier: "DataConversations" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1597,7 +1599,7 @@ export type DataConversations = typeof DataConversations.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ConversationsListResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Array(DataConversations) })).annotations({ identifier: "ConversationsListResponse" })
+export const ConversationsListResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Array(DataConversations) })).annotations({ identifier: "ConversationsListResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1608,7 +1610,7 @@ export type ConversationsListResponse = typeof ConversationsListResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CountryPriceObj = /*#__PURE__*/ (/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })).annotations({ identifier: "CountryPriceObj" })
+export const CountryPriceObj = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })).annotations({ identifier: "CountryPriceObj" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1619,7 +1621,7 @@ export type CountryPriceObj = typeof CountryPriceObj.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CountryPriceObj1 = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const CountryPriceObj1 = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * The name of the custom field
  *
@@ -1631,7 +1633,7 @@ countryCode: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1),
  *
  * 1 to 100 characters.
  */
-customValue: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1), /*#__PURE__*/ Schema.maxLength(100))) })).annotations({ identifier: "CountryPriceObj1" })
+customValue: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1), /*#__PURE__*/ Schema.maxLength(100))) })).annotations({ identifier: "CountryPriceObj1" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1642,9 +1644,9 @@ export type CountryPriceObj1 = typeof CountryPriceObj1.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CustomFields = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const CustomFields = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** The name of the custom field */
-customFieldName: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String }) })).annotations({ identifier: "CustomFields" })
+customFieldName: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String }) })).annotations({ identifier: "CustomFields" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1655,7 +1657,7 @@ export type CustomFields = typeof CustomFields.Type
  * @since 0.1.0
  * @category schemas
  */
-export const RentCost = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const RentCost = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Rent period (in days)
  *
@@ -1663,7 +1665,7 @@ export const RentCost = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({
  */
 days: /*#__PURE__*/ Schema.Literal(1, 7, 30), 
 /** Cost to rent the number for 1, 7 or 30 days */
-cost: Schema.Finite })).annotations({ identifier: "RentCost" })
+cost: Schema.Finite })).annotations({ identifier: "RentCost" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1674,7 +1676,7 @@ export type RentCost = typeof RentCost.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataAvailableNumbersRent = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const DataAvailableNumbersRent = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Unique identifier of phone number
  *
@@ -1726,7 +1728,7 @@ registration: Schema.Boolean,
  */
 datetime: Schema.String, 
 /** Indicates if the phone number can receive SMS from alphanumeric sender ID */
-inboundSmsSender: /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "DataAvailableNumbersRent" })
+inboundSmsSender: /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "DataAvailableNumbersRent" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1737,7 +1739,7 @@ export type DataAvailableNumbersRent = typeof DataAvailableNumbersRent.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataGroups = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const DataGroups = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Group identifier */
 id: Schema.Int, 
 /**
@@ -1757,7 +1759,7 @@ totalOptouts: Schema.Int,
  *
  * Format date-time.
  */
-createdAt: Schema.String })).annotations({ identifier: "DataGroups" })
+createdAt: Schema.String })).annotations({ identifier: "DataGroups" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1768,11 +1770,11 @@ export type DataGroups = typeof DataGroups.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataGroupsDetails = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const DataGroupsDetails = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
  */
-id: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), phoneNumber: Schema.String, countryIso: Schema.String, firstName: /*#__PURE__*/ Schema.NullOr(Schema.String), lastName: /*#__PURE__*/ Schema.NullOr(Schema.String), email: /*#__PURE__*/ Schema.NullOr(Schema.String), field1: /*#__PURE__*/ Schema.NullOr(Schema.String), field2: /*#__PURE__*/ Schema.NullOr(Schema.String), field3: /*#__PURE__*/ Schema.NullOr(Schema.String), field4: /*#__PURE__*/ Schema.NullOr(Schema.String), field5: /*#__PURE__*/ Schema.NullOr(Schema.String), groupId: Schema.Int, optout: Schema.Boolean, dateAdded: Schema.String, customFields: /*#__PURE__*/ Schema.optional(CustomFieldsObj) })).annotations({ identifier: "DataGroupsDetails" })
+id: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), phoneNumber: Schema.String, countryIso: Schema.String, firstName: /*#__PURE__*/ Schema.NullOr(Schema.String), lastName: /*#__PURE__*/ Schema.NullOr(Schema.String), email: /*#__PURE__*/ Schema.NullOr(Schema.String), field1: /*#__PURE__*/ Schema.NullOr(Schema.String), field2: /*#__PURE__*/ Schema.NullOr(Schema.String), field3: /*#__PURE__*/ Schema.NullOr(Schema.String), field4: /*#__PURE__*/ Schema.NullOr(Schema.String), field5: /*#__PURE__*/ Schema.NullOr(Schema.String), groupId: Schema.Int, optout: Schema.Boolean, dateAdded: Schema.String, customFields: /*#__PURE__*/ Schema.optional(CustomFieldsObj) })).annotations({ identifier: "DataGroupsDetails" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1783,7 +1785,7 @@ export type DataGroupsDetails = typeof DataGroupsDetails.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataMultichannel = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const DataMultichannel = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Unique message identifier needed to track the delivery report
  *
@@ -1847,7 +1849,7 @@ trackData: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__P
  *
  * Format date-time.
  */
-scheduledAt: /*#__PURE__*/ Schema.optional(Schema.String) })).annotations({ identifier: "DataMultichannel" })
+scheduledAt: /*#__PURE__*/ Schema.optional(Schema.String) })).annotations({ identifier: "DataMultichannel" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1858,7 +1860,7 @@ export type DataMultichannel = typeof DataMultichannel.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataNumberLookup = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const DataNumberLookup = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Phone number in international E.164 format */
 phoneNumber: Schema.String, 
 /**
@@ -1900,7 +1902,7 @@ roaming: Schema.Boolean, originalNetwork: OriginalNetwork, portedNetwork: Ported
  *
  * Format date-time.
  */
-datetime: Schema.String })).annotations({ identifier: "DataNumberLookup" })
+datetime: Schema.String })).annotations({ identifier: "DataNumberLookup" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1911,7 +1913,7 @@ export type DataNumberLookup = typeof DataNumberLookup.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataNumberValidate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const DataNumberValidate = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Phone number in international E.164 format */
 phoneNumber: Schema.String, 
 /** Two-letter country ISO of the phone number */
@@ -1919,7 +1921,7 @@ countryIso: Schema.String,
 /** Network operator of the phone number */
 networkOperator: Schema.String, 
 /** Timezone of the phone number based on the country iso */
-timezone: Schema.String })).annotations({ identifier: "DataNumberValidate" })
+timezone: Schema.String })).annotations({ identifier: "DataNumberValidate" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1930,7 +1932,7 @@ export type DataNumberValidate = typeof DataNumberValidate.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataNumbersLookup = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const DataNumbersLookup = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Phone number in international E.164 format */
 phoneNumber: Schema.String, 
 /**
@@ -1952,7 +1954,7 @@ lookupId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#_
  *
  * Format date-time.
  */
-datetime: Schema.String })).annotations({ identifier: "DataNumbersLookup" })
+datetime: Schema.String })).annotations({ identifier: "DataNumbersLookup" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1963,7 +1965,7 @@ export type DataNumbersLookup = typeof DataNumbersLookup.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataNumbersValidate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const DataNumbersValidate = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Phone number in international E.164 format */
 phoneNumber: Schema.String, invalid: Schema.Boolean, 
 /** Two-letter country ISO of the phone number */
@@ -1971,7 +1973,7 @@ countryIso: /*#__PURE__*/ Schema.optional(Schema.String),
 /** Network operator of the phone number */
 networkOperator: /*#__PURE__*/ Schema.optional(Schema.String), 
 /** Timezone of the phone number based on the country iso */
-timezone: /*#__PURE__*/ Schema.optional(Schema.String) })).annotations({ identifier: "DataNumbersValidate" })
+timezone: /*#__PURE__*/ Schema.optional(Schema.String) })).annotations({ identifier: "DataNumbersValidate" }))
 /**
  * @since 0.1.0
  * @category models
@@ -1982,7 +1984,7 @@ export type DataNumbersValidate = typeof DataNumbersValidate.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataOptouts = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const DataOptouts = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Identifier of the optout */
 id: Schema.Int, 
 /** Phone number in international E.164 format */
@@ -2010,7 +2012,7 @@ groupId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String
 /** Name of the group the contact was in */
 groupName: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String)), 
 /** Name of the campaign from which the contact has unsubscribed */
-campaignName: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String)) })).annotations({ identifier: "DataOptouts" })
+campaignName: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String)) })).annotations({ identifier: "DataOptouts" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2021,7 +2023,7 @@ export type DataOptouts = typeof DataOptouts.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataOriginatorsList = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const DataOriginatorsList = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Identifier of the originator */
 id: Schema.Int, 
 /**
@@ -2035,7 +2037,7 @@ approved: Schema.Boolean,
 /**
  * Format date-time.
  */
-createdAt: Schema.String })).annotations({ identifier: "DataOriginatorsList" })
+createdAt: Schema.String })).annotations({ identifier: "DataOriginatorsList" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2046,7 +2048,7 @@ export type DataOriginatorsList = typeof DataOriginatorsList.Type
  * @since 0.1.0
  * @category schemas
  */
-export const RenewCost = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const RenewCost = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Rent period (in days)
  *
@@ -2054,7 +2056,7 @@ export const RenewCost = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({
  */
 days: /*#__PURE__*/ Schema.Literal(1, 7, 30), 
 /** Cost to rent the number for 1, 7 or 30 days */
-cost: Schema.Finite })).annotations({ identifier: "RenewCost" })
+cost: Schema.Finite })).annotations({ identifier: "RenewCost" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2065,11 +2067,11 @@ export type RenewCost = typeof RenewCost.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InboundSms = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const InboundSms = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Total SMS received on the phone number */
 total: Schema.Int, 
 /** Total cost for receiving SMS */
-cost: Schema.Finite })).annotations({ identifier: "InboundSms" })
+cost: Schema.Finite })).annotations({ identifier: "InboundSms" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2080,11 +2082,11 @@ export type InboundSms = typeof InboundSms.Type
  * @since 0.1.0
  * @category schemas
  */
-export const OutboundSms = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const OutboundSms = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Total SMS sent from the phone number */
 total: Schema.Int, 
 /** Total cost for sending SMS */
-cost: Schema.Finite })).annotations({ identifier: "OutboundSms" })
+cost: Schema.Finite })).annotations({ identifier: "OutboundSms" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2095,7 +2097,7 @@ export type OutboundSms = typeof OutboundSms.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataRentedNumbers = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const DataRentedNumbers = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Unique identifier of the rent operation
  *
@@ -2177,7 +2179,7 @@ approved: Schema.Boolean,
  */
 datetime: Schema.String, 
 /** Indicates if the phone number can receive SMS from alphanumeric sender ID */
-inboundSmsSender: /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "DataRentedNumbers" })
+inboundSmsSender: /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "DataRentedNumbers" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2188,7 +2190,7 @@ export type DataRentedNumbers = typeof DataRentedNumbers.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataReportCampaign = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const DataReportCampaign = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Unique message identifier
  *
@@ -2254,7 +2256,7 @@ channel: /*#__PURE__*/ Formats.OpenLiteral("sms", "viber", "whatsapp"), textAnal
  *
  * Format date-time.
  */
-scheduledAt: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String)) })).annotations({ identifier: "DataReportCampaign" })
+scheduledAt: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String)) })).annotations({ identifier: "DataReportCampaign" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2265,7 +2267,7 @@ export type DataReportCampaign = typeof DataReportCampaign.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataReports = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const DataReports = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Unique message identifier
  *
@@ -2331,7 +2333,7 @@ text: Schema.String, textAnalysis: TextAnalysis,
  *
  * Format date-time.
  */
-scheduledAt: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String)) })).annotations({ identifier: "DataReports" })
+scheduledAt: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Schema.String)) })).annotations({ identifier: "DataReports" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2342,7 +2344,7 @@ export type DataReports = typeof DataReports.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Group = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ id: Schema.Int, name: Schema.String, phoneNumbers: Schema.Int })).annotations({ identifier: "Group" })
+export const Group = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ id: Schema.Int, name: Schema.String, phoneNumbers: Schema.Int })).annotations({ identifier: "Group" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2353,7 +2355,7 @@ export type Group = typeof Group.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Status = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const Status = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Total accepted messages */
 accepted: Schema.Int, 
 /** Total delivered messages */
@@ -2363,7 +2365,7 @@ failed: Schema.Int,
 /** Total scheduled messages */
 scheduled: Schema.Int, 
 /** Total no coverage messages */
-noCoverage: Schema.Int })).annotations({ identifier: "Status" })
+noCoverage: Schema.Int })).annotations({ identifier: "Status" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2374,7 +2376,7 @@ export type Status = typeof Status.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataReportsCampaigns = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const DataReportsCampaigns = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Unique identifier of the campaign
  *
@@ -2416,7 +2418,7 @@ datetimeAdded: Schema.String,
 /**
  * Format date-time.
  */
-datetimeScheduled: /*#__PURE__*/ Schema.NullOr(Schema.String), status: /*#__PURE__*/ Schema.optional(Status) })).annotations({ identifier: "DataReportsCampaigns" })
+datetimeScheduled: /*#__PURE__*/ Schema.NullOr(Schema.String), status: /*#__PURE__*/ Schema.optional(Status) })).annotations({ identifier: "DataReportsCampaigns" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2427,7 +2429,7 @@ export type DataReportsCampaigns = typeof DataReportsCampaigns.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataShortlinkList = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const DataShortlinkList = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Identifier of the shortlink */
 id: Schema.String, 
 /** Name of the shortlink */
@@ -2437,7 +2439,7 @@ shortUrl: Schema.String,
 /** Original long URL that was transformed to a short link */
 originalUrl: Schema.String, 
 /** Number of hits to the short link */
-hits: Schema.Int, dateCreated: Schema.String })).annotations({ identifier: "DataShortlinkList" })
+hits: Schema.Int, dateCreated: Schema.String })).annotations({ identifier: "DataShortlinkList" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2448,7 +2450,7 @@ export type DataShortlinkList = typeof DataShortlinkList.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataSms = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const DataSms = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Unique message identifier needed to track the delivery report
  *
@@ -2508,7 +2510,7 @@ trackData: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__P
  *
  * Format date-time.
  */
-scheduledAt: /*#__PURE__*/ Schema.optional(Schema.String) })).annotations({ identifier: "DataSms" })
+scheduledAt: /*#__PURE__*/ Schema.optional(Schema.String) })).annotations({ identifier: "DataSms" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2519,7 +2521,7 @@ export type DataSms = typeof DataSms.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataSummary = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ phoneNumbers: Schema.Int, parts: Schema.Int, costParts: Schema.Finite })).annotations({ identifier: "DataSummary" })
+export const DataSummary = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ phoneNumbers: Schema.Int, parts: Schema.Int, costParts: Schema.Finite })).annotations({ identifier: "DataSummary" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2530,7 +2532,7 @@ export type DataSummary = typeof DataSummary.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Delivered = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ parts: Schema.Int, costParts: Schema.Finite })).annotations({ identifier: "Delivered" })
+export const Delivered = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ parts: Schema.Int, costParts: Schema.Finite })).annotations({ identifier: "Delivered" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2541,7 +2543,7 @@ export type Delivered = typeof Delivered.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Failed = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ parts: Schema.Int, costParts: Schema.Finite })).annotations({ identifier: "Failed" })
+export const Failed = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ parts: Schema.Int, costParts: Schema.Finite })).annotations({ identifier: "Failed" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2552,7 +2554,7 @@ export type Failed = typeof Failed.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Scheduled = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ parts: Schema.Int, costParts: Schema.Finite })).annotations({ identifier: "Scheduled" })
+export const Scheduled = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ parts: Schema.Int, costParts: Schema.Finite })).annotations({ identifier: "Scheduled" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2563,7 +2565,7 @@ export type Scheduled = typeof Scheduled.Type
  * @since 0.1.0
  * @category schemas
  */
-export const NoCoverage = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ parts: Schema.Int, costParts: Schema.Finite })).annotations({ identifier: "NoCoverage" })
+export const NoCoverage = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ parts: Schema.Int, costParts: Schema.Finite })).annotations({ identifier: "NoCoverage" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2574,7 +2576,7 @@ export type NoCoverage = typeof NoCoverage.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataSummaryDelivery = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ accepted: Accepted, delivered: Delivered, failed: Failed, scheduled: Scheduled, noCoverage: NoCoverage })).annotations({ identifier: "DataSummaryDelivery" })
+export const DataSummaryDelivery = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ accepted: Accepted, delivered: Delivered, failed: Failed, scheduled: Scheduled, noCoverage: NoCoverage })).annotations({ identifier: "DataSummaryDelivery" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2585,7 +2587,7 @@ export type DataSummaryDelivery = typeof DataSummaryDelivery.Type
  * @since 0.1.0
  * @category schemas
  */
-export const RichMedia = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const RichMedia = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** The image that appear above the call to action button */
 imageUrl: /*#__PURE__*/ Schema.NullOr(Schema.String), 
 /**
@@ -2595,7 +2597,7 @@ imageUrl: /*#__PURE__*/ Schema.NullOr(Schema.String),
  */
 buttonCaption: /*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(1), /*#__PURE__*/ Schema.maxLength(30))), 
 /** The URL opened if the button is clicked */
-targetUrl: /*#__PURE__*/ Schema.NullOr(Schema.String) })).annotations({ identifier: "RichMedia" })
+targetUrl: /*#__PURE__*/ Schema.NullOr(Schema.String) })).annotations({ identifier: "RichMedia" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2606,7 +2608,7 @@ export type RichMedia = typeof RichMedia.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataTemplate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const DataTemplate = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Identifier of the template */
 id: Schema.Int, 
 /** Name of the template */
@@ -2622,7 +2624,7 @@ channel: /*#__PURE__*/ Formats.OpenLiteral("sms", "viber", "whatsapp"), type: /*
 /** Approval status of the template (for channel `sms` this variable is always `true`) */
 approved: Schema.Boolean, 
 /** If a Viber or Whatsapp template is approved it cannot be edited, so this parameter will be **true** */
-locked: Schema.Boolean })).annotations({ identifier: "DataTemplate" })
+locked: Schema.Boolean })).annotations({ identifier: "DataTemplate" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2633,7 +2635,7 @@ export type DataTemplate = typeof DataTemplate.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataTemplatesList = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const DataTemplatesList = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Identifier of the template */
 id: Schema.Int, 
 /** Name of the template */
@@ -2647,7 +2649,7 @@ channel: /*#__PURE__*/ Formats.OpenLiteral("sms", "viber", "whatsapp"),
 /** Text of the template */
 text: Schema.String, createdAt: Schema.String, 
 /** Approval status of the template (for channel `sms` this variable is always `true`) */
-approved: Schema.Boolean })).annotations({ identifier: "DataTemplatesList" })
+approved: Schema.Boolean })).annotations({ identifier: "DataTemplatesList" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2658,7 +2660,7 @@ export type DataTemplatesList = typeof DataTemplatesList.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DataWhatsapp = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const DataWhatsapp = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Unique message identifier needed to track the delivery report
  *
@@ -2718,7 +2720,7 @@ trackData: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__P
  *
  * Format date-time.
  */
-scheduledAt: /*#__PURE__*/ Schema.optional(Schema.String) })).annotations({ identifier: "DataWhatsapp" })
+scheduledAt: /*#__PURE__*/ Schema.optional(Schema.String) })).annotations({ identifier: "DataWhatsapp" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2729,7 +2731,7 @@ export type DataWhatsapp = typeof DataWhatsapp.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoGroupsContactDeleted = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const InfoGroupsContactDeleted = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Identifier of the deleted phone number
  *
@@ -2739,7 +2741,7 @@ id: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE_
 /** Deleted phone number in international E.164 format */
 phoneNumber: Schema.String, 
 /** Two-letter country ISO of the deleted phone number */
-countryIso: Schema.String })).annotations({ identifier: "InfoGroupsContactDeleted" })
+countryIso: Schema.String })).annotations({ identifier: "InfoGroupsContactDeleted" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2750,7 +2752,7 @@ export type InfoGroupsContactDeleted = typeof InfoGroupsContactDeleted.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DeleteContact = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoGroupsContactDeleted })).annotations({ identifier: "DeleteContact" })
+export const DeleteContact = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoGroupsContactDeleted })).annotations({ identifier: "DeleteContact" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2761,13 +2763,13 @@ export type DeleteContact = typeof DeleteContact.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoDeleteGroup = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const InfoDeleteGroup = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Identifier of the deleted group */
 id: Schema.Int, 
 /** Name of the deleted group */
 name: Schema.String, 
 /** Total phone numbers in the deleted group */
-totalPhoneNumbers: Schema.Int })).annotations({ identifier: "InfoDeleteGroup" })
+totalPhoneNumbers: Schema.Int })).annotations({ identifier: "InfoDeleteGroup" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2778,7 +2780,7 @@ export type InfoDeleteGroup = typeof InfoDeleteGroup.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DeleteGroup = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoDeleteGroup })).annotations({ identifier: "DeleteGroup" })
+export const DeleteGroup = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoDeleteGroup })).annotations({ identifier: "DeleteGroup" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2789,7 +2791,7 @@ export type DeleteGroup = typeof DeleteGroup.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoDeleteScheduledCampaign = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const InfoDeleteScheduledCampaign = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Identifier of the deleted scheduled campaign
  *
@@ -2809,7 +2811,7 @@ creditReturned: Schema.Finite,
 /**
  * One of `sms`, `viber`, `whatsapp`, `multichannel`.
  */
-channel: /*#__PURE__*/ Formats.OpenLiteral("sms", "viber", "whatsapp", "multichannel") })).annotations({ identifier: "InfoDeleteScheduledCampaign" })
+channel: /*#__PURE__*/ Formats.OpenLiteral("sms", "viber", "whatsapp", "multichannel") })).annotations({ identifier: "InfoDeleteScheduledCampaign" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2820,7 +2822,7 @@ export type InfoDeleteScheduledCampaign = typeof InfoDeleteScheduledCampaign.Typ
  * @since 0.1.0
  * @category schemas
  */
-export const DeleteScheduledCampaign = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoDeleteScheduledCampaign })).annotations({ identifier: "DeleteScheduledCampaign" })
+export const DeleteScheduledCampaign = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoDeleteScheduledCampaign })).annotations({ identifier: "DeleteScheduledCampaign" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2831,7 +2833,7 @@ export type DeleteScheduledCampaign = typeof DeleteScheduledCampaign.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoDeleteScheduledMsg = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const InfoDeleteScheduledMsg = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Identifier of the deleted scheduled message
  *
@@ -2849,7 +2851,7 @@ creditReturned: Schema.Finite,
 /**
  * One of `sms`, `viber`, `whatsapp`, `multichannel`.
  */
-channel: /*#__PURE__*/ Formats.OpenLiteral("sms", "viber", "whatsapp", "multichannel") })).annotations({ identifier: "InfoDeleteScheduledMsg" })
+channel: /*#__PURE__*/ Formats.OpenLiteral("sms", "viber", "whatsapp", "multichannel") })).annotations({ identifier: "InfoDeleteScheduledMsg" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2860,7 +2862,7 @@ export type InfoDeleteScheduledMsg = typeof InfoDeleteScheduledMsg.Type
  * @since 0.1.0
  * @category schemas
  */
-export const DeleteScheduledMsg = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoDeleteScheduledMsg })).annotations({ identifier: "DeleteScheduledMsg" })
+export const DeleteScheduledMsg = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoDeleteScheduledMsg })).annotations({ identifier: "DeleteScheduledMsg" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2871,7 +2873,7 @@ export type DeleteScheduledMsg = typeof DeleteScheduledMsg.Type
  * @since 0.1.0
  * @category schemas
  */
-export const EditRentRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const EditRentRequest = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Auto renew the rent of the phone number at the end of the rental period */
 autoRenew: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /**
@@ -2879,7 +2881,7 @@ autoRenew: /*#__PURE__*/ Schema.optional(Schema.Boolean),
  *
  * Format uri.
  */
-callbackUrl: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Formats.Uri)) })).annotations({ identifier: "EditRentRequest" })
+callbackUrl: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Formats.Uri)) })).annotations({ identifier: "EditRentRequest" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2890,7 +2892,7 @@ export type EditRentRequest = typeof EditRentRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoEditRent = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const InfoEditRent = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
  */
@@ -2898,7 +2900,7 @@ rentId: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__P
 /**
  * Format date-time.
  */
-datetime: Schema.String })).annotations({ identifier: "InfoEditRent" })
+datetime: Schema.String })).annotations({ identifier: "InfoEditRent" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2909,7 +2911,7 @@ export type InfoEditRent = typeof InfoEditRent.Type
  * @since 0.1.0
  * @category schemas
  */
-export const EditRentResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoEditRent })).annotations({ identifier: "EditRentResponse" })
+export const EditRentResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoEditRent })).annotations({ identifier: "EditRentResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2921,7 +2923,7 @@ export type EditRentResponse = typeof EditRentResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ErrorEnvelope = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ error: Error, invalid: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(Schema.Unknown)) })).annotations({ identifier: "ErrorEnvelope" })
+export const ErrorEnvelope = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ error: Error, invalid: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(Schema.Unknown)) })).annotations({ identifier: "ErrorEnvelope" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2933,7 +2935,7 @@ export type ErrorEnvelope = typeof ErrorEnvelope.Type
  * @since 0.1.0
  * @category schemas
  */
-export const NetworkOperator = /*#__PURE__*/ (/*#__PURE__*/ Schema.Record({ key: Schema.String, value: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Finite }) })).annotations({ identifier: "NetworkOperator" })
+export const NetworkOperator = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Record({ key: Schema.String, value: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Finite }) })).annotations({ identifier: "NetworkOperator" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2945,7 +2947,7 @@ export type NetworkOperator = typeof NetworkOperator.Type
  * @since 0.1.0
  * @category schemas
  */
-export const PricingSmsResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Record({ key: Schema.String, value: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: NetworkOperator }) })).annotations({ identifier: "PricingSmsResponse" })
+export const PricingSmsResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Record({ key: Schema.String, value: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: NetworkOperator }) })).annotations({ identifier: "PricingSmsResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2956,11 +2958,11 @@ export type PricingSmsResponse = typeof PricingSmsResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ViberWhatsappPricing = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const ViberWhatsappPricing = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Price for a transactional message (only text) */
 TRANSACTIONAL: Schema.Finite, 
 /** Price for a promotional message (text and rich media) */
-PROMOTIONAL: Schema.Finite })).annotations({ identifier: "ViberWhatsappPricing" })
+PROMOTIONAL: Schema.Finite })).annotations({ identifier: "ViberWhatsappPricing" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2972,7 +2974,7 @@ export type ViberWhatsappPricing = typeof ViberWhatsappPricing.Type
  * @since 0.1.0
  * @category schemas
  */
-export const PricingViberWhatsappResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Record({ key: Schema.String, value: ViberWhatsappPricing })).annotations({ identifier: "PricingViberWhatsappResponse" })
+export const PricingViberWhatsappResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Record({ key: Schema.String, value: ViberWhatsappPricing })).annotations({ identifier: "PricingViberWhatsappResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2983,7 +2985,7 @@ export type PricingViberWhatsappResponse = typeof PricingViberWhatsappResponse.T
  * @since 0.1.0
  * @category schemas
  */
-export const GetChannelPricing200Response = /*#__PURE__*/ (/*#__PURE__*/ Schema.Union(PricingSmsResponse, PricingViberWhatsappResponse)).annotations({ identifier: "GetChannelPricing200Response" })
+export const GetChannelPricing200Response = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Union(PricingSmsResponse, PricingViberWhatsappResponse)).annotations({ identifier: "GetChannelPricing200Response" }))
 /**
  * @since 0.1.0
  * @category models
@@ -2994,7 +2996,7 @@ export type GetChannelPricing200Response = typeof GetChannelPricing200Response.T
  * @since 0.1.0
  * @category schemas
  */
-export const InfoInboundSms = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const InfoInboundSms = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Unique identifier of the rent operation
  *
@@ -3008,7 +3010,7 @@ phoneNumber: Schema.String,
  *
  * 2 characters.
  */
-countryIso: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)) })).annotations({ identifier: "InfoInboundSms" })
+countryIso: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)) })).annotations({ identifier: "InfoInboundSms" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3019,9 +3021,9 @@ export type InfoInboundSms = typeof InfoInboundSms.Type
  * @since 0.1.0
  * @category schemas
  */
-export const GetInboundSMSResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoInboundSms, 
+export const GetInboundSMSResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoInboundSms, 
 /** List of received SMS (newest received first in list) */
-data: /*#__PURE__*/ Schema.Array(DataReceiveSms), paging: Paging })).annotations({ identifier: "GetInboundSMSResponse" })
+data: /*#__PURE__*/ Schema.Array(DataReceiveSms), paging: Paging })).annotations({ identifier: "GetInboundSMSResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3032,7 +3034,7 @@ export type GetInboundSMSResponse = typeof GetInboundSMSResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoRentStatus = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const InfoRentStatus = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Unique identifier of the rent operation
  *
@@ -3114,7 +3116,7 @@ approved: Schema.Boolean,
  */
 datetime: Schema.String, 
 /** Indicates if the phone number can receive SMS from alphanumeric sender ID */
-inboundSmsSender: /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "InfoRentStatus" })
+inboundSmsSender: /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "InfoRentStatus" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3125,7 +3127,7 @@ export type InfoRentStatus = typeof InfoRentStatus.Type
  * @since 0.1.0
  * @category schemas
  */
-export const GetRentStatusResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoRentStatus })).annotations({ identifier: "GetRentStatusResponse" })
+export const GetRentStatusResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoRentStatus })).annotations({ identifier: "GetRentStatusResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3136,13 +3138,13 @@ export type GetRentStatusResponse = typeof GetRentStatusResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ReportsSummaryChannelResponseDataValue = /*#__PURE__*/ (/*#__PURE__*/ Schema.extend(DataSummary, /*#__PURE__*/ Schema.Struct({ 
+export const ReportsSummaryChannelResponseDataValue = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.extend(DataSummary, /*#__PURE__*/ Schema.Struct({ 
 /**
  * Channel from where the messages were sent
  *
  * One of `sms`, `viber`, `whatsapp`, `multichannel`.
  */
-value: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Formats.OpenLiteral("sms", "viber", "whatsapp", "multichannel")) }))).annotations({ identifier: "ReportsSummaryChannelResponseDataValue" })
+value: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Formats.OpenLiteral("sms", "viber", "whatsapp", "multichannel")) }))).annotations({ identifier: "ReportsSummaryChannelResponseDataValue" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3153,7 +3155,7 @@ export type ReportsSummaryChannelResponseDataValue = typeof ReportsSummaryChanne
  * @since 0.1.0
  * @category schemas
  */
-export const ReportsSummaryChannelResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: ReportsSummaryChannelResponseDataValue }) })).annotations({ identifier: "ReportsSummaryChannelResponse" })
+export const ReportsSummaryChannelResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: ReportsSummaryChannelResponseDataValue }) })).annotations({ identifier: "ReportsSummaryChannelResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3164,7 +3166,7 @@ export type ReportsSummaryChannelResponse = typeof ReportsSummaryChannelResponse
  * @since 0.1.0
  * @category schemas
  */
-export const ReportsSummaryCountryResponseDataValue = /*#__PURE__*/ DataSummary.annotations({ identifier: "ReportsSummaryCountryResponseDataValue" })
+export const ReportsSummaryCountryResponseDataValue = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ DataSummary.annotations({ identifier: "ReportsSummaryCountryResponseDataValue" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3175,7 +3177,7 @@ export type ReportsSummaryCountryResponseDataValue = typeof ReportsSummaryCountr
  * @since 0.1.0
  * @category schemas
  */
-export const ReportsSummaryCountryResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: ReportsSummaryCountryResponseDataValue }) })).annotations({ identifier: "ReportsSummaryCountryResponse" })
+export const ReportsSummaryCountryResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: ReportsSummaryCountryResponseDataValue }) })).annotations({ identifier: "ReportsSummaryCountryResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3186,7 +3188,7 @@ export type ReportsSummaryCountryResponse = typeof ReportsSummaryCountryResponse
  * @since 0.1.0
  * @category schemas
  */
-export const ReportsSummaryDeliveryResponseDataValue = /*#__PURE__*/ DataSummaryDelivery.annotations({ identifier: "ReportsSummaryDeliveryResponseDataValue" })
+export const ReportsSummaryDeliveryResponseDataValue = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ DataSummaryDelivery.annotations({ identifier: "ReportsSummaryDeliveryResponseDataValue" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3197,7 +3199,7 @@ export type ReportsSummaryDeliveryResponseDataValue = typeof ReportsSummaryDeliv
  * @since 0.1.0
  * @category schemas
  */
-export const ReportsSummaryDeliveryResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: ReportsSummaryDeliveryResponseDataValue }) })).annotations({ identifier: "ReportsSummaryDeliveryResponse" })
+export const ReportsSummaryDeliveryResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: ReportsSummaryDeliveryResponseDataValue }) })).annotations({ identifier: "ReportsSummaryDeliveryResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3208,13 +3210,13 @@ export type ReportsSummaryDeliveryResponse = typeof ReportsSummaryDeliveryRespon
  * @since 0.1.0
  * @category schemas
  */
-export const ReportsSummarySourceResponseDataValue = /*#__PURE__*/ (/*#__PURE__*/ Schema.extend(DataSummary, /*#__PURE__*/ Schema.Struct({ 
+export const ReportsSummarySourceResponseDataValue = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.extend(DataSummary, /*#__PURE__*/ Schema.Struct({ 
 /**
  * Source from where the messages were sent
  *
  * One of `api`, `excel`, `campaigns`, `smpp`, `plugin`, `alerts`.
  */
-value: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Formats.OpenLiteral("api", "excel", "campaigns", "smpp", "plugin", "alerts")) }))).annotations({ identifier: "ReportsSummarySourceResponseDataValue" })
+value: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Formats.OpenLiteral("api", "excel", "campaigns", "smpp", "plugin", "alerts")) }))).annotations({ identifier: "ReportsSummarySourceResponseDataValue" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3225,7 +3227,7 @@ export type ReportsSummarySourceResponseDataValue = typeof ReportsSummarySourceR
  * @since 0.1.0
  * @category schemas
  */
-export const ReportsSummarySourceResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: ReportsSummarySourceResponseDataValue }) })).annotations({ identifier: "ReportsSummarySourceResponse" })
+export const ReportsSummarySourceResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: ReportsSummarySourceResponseDataValue }) })).annotations({ identifier: "ReportsSummarySourceResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3236,7 +3238,7 @@ export type ReportsSummarySourceResponse = typeof ReportsSummarySourceResponse.T
  * @since 0.1.0
  * @category schemas
  */
-export const ReportsSummaryTrafficResponseDataValue = /*#__PURE__*/ DataSummary.annotations({ identifier: "ReportsSummaryTrafficResponseDataValue" })
+export const ReportsSummaryTrafficResponseDataValue = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ DataSummary.annotations({ identifier: "ReportsSummaryTrafficResponseDataValue" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3247,7 +3249,7 @@ export type ReportsSummaryTrafficResponseDataValue = typeof ReportsSummaryTraffi
  * @since 0.1.0
  * @category schemas
  */
-export const ReportsSummaryTrafficResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: ReportsSummaryTrafficResponseDataValue }) })).annotations({ identifier: "ReportsSummaryTrafficResponse" })
+export const ReportsSummaryTrafficResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: ReportsSummaryTrafficResponseDataValue }) })).annotations({ identifier: "ReportsSummaryTrafficResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3258,7 +3260,7 @@ export type ReportsSummaryTrafficResponse = typeof ReportsSummaryTrafficResponse
  * @since 0.1.0
  * @category schemas
  */
-export const GetSummaryReports200Response = /*#__PURE__*/ (/*#__PURE__*/ Schema.Union(ReportsSummaryChannelResponse, ReportsSummaryCountryResponse, ReportsSummaryDeliveryResponse, ReportsSummarySourceResponse, ReportsSummaryTrafficResponse)).annotations({ identifier: "GetSummaryReports200Response" })
+export const GetSummaryReports200Response = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Union(ReportsSummaryChannelResponse, ReportsSummaryCountryResponse, ReportsSummaryDeliveryResponse, ReportsSummarySourceResponse, ReportsSummaryTrafficResponse)).annotations({ identifier: "GetSummaryReports200Response" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3269,7 +3271,7 @@ export type GetSummaryReports200Response = typeof GetSummaryReports200Response.T
  * @since 0.1.0
  * @category schemas
  */
-export const InfoGroups = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const InfoGroups = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Identifier of the group */
 id: Schema.Int, 
 /** Name of the group */
@@ -3279,7 +3281,7 @@ totalPhoneNumbers: Schema.Int,
 /** Total cost of sending one message to the group */
 totalCost: Schema.Finite, 
 /** Total contacts that opted out */
-totalOptouts: Schema.Int, createdAt: Schema.String })).annotations({ identifier: "InfoGroups" })
+totalOptouts: Schema.Int, createdAt: Schema.String })).annotations({ identifier: "InfoGroups" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3290,7 +3292,7 @@ export type InfoGroups = typeof InfoGroups.Type
  * @since 0.1.0
  * @category schemas
  */
-export const GroupDetailsResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoGroups, data: /*#__PURE__*/ Schema.Array(DataGroupsDetails), paging: Paging })).annotations({ identifier: "GroupDetailsResponse" })
+export const GroupDetailsResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoGroups, data: /*#__PURE__*/ Schema.Array(DataGroupsDetails), paging: Paging })).annotations({ identifier: "GroupDetailsResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3301,7 +3303,7 @@ export type GroupDetailsResponse = typeof GroupDetailsResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoGroup = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const InfoGroup = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** The id of the group */
 id: Schema.Int, 
 /**
@@ -3309,7 +3311,7 @@ id: Schema.Int,
  *
  * 3 to 40 characters.
  */
-name: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(40)) })).annotations({ identifier: "InfoGroup" })
+name: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(40)) })).annotations({ identifier: "InfoGroup" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3320,7 +3322,7 @@ export type InfoGroup = typeof InfoGroup.Type
  * @since 0.1.0
  * @category schemas
  */
-export const GroupResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoGroup })).annotations({ identifier: "GroupResponse" })
+export const GroupResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoGroup })).annotations({ identifier: "GroupResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3331,7 +3333,7 @@ export type GroupResponse = typeof GroupResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const GroupsList = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Array(DataGroups) })).annotations({ identifier: "GroupsList" })
+export const GroupsList = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Array(DataGroups) })).annotations({ identifier: "GroupsList" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3342,7 +3344,7 @@ export type GroupsList = typeof GroupsList.Type
  * @since 0.1.0
  * @category schemas
  */
-export const OriginalText = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const OriginalText = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Text before the transliteration */
 text: Schema.String, 
 /** Length of the original text */
@@ -3354,7 +3356,7 @@ parts: Schema.Int,
  *
  * One of `GSM-7`, `UCS-2`.
  */
-encoding: /*#__PURE__*/ Formats.OpenLiteral("GSM-7", "UCS-2") })).annotations({ identifier: "OriginalText" })
+encoding: /*#__PURE__*/ Formats.OpenLiteral("GSM-7", "UCS-2") })).annotations({ identifier: "OriginalText" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3365,7 +3367,7 @@ export type OriginalText = typeof OriginalText.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ReplacedText = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const ReplacedText = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Text after the conversion of Unicode characters to GSM alphabet */
 text: Schema.String, 
 /** Length of the converted text */
@@ -3377,7 +3379,7 @@ parts: Schema.Int,
  *
  * One of `GSM-7`, `UCS-2`.
  */
-encoding: /*#__PURE__*/ Formats.OpenLiteral("GSM-7", "UCS-2"), characters: CharactersReplaced })).annotations({ identifier: "ReplacedText" })
+encoding: /*#__PURE__*/ Formats.OpenLiteral("GSM-7", "UCS-2"), characters: CharactersReplaced })).annotations({ identifier: "ReplacedText" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3388,7 +3390,7 @@ export type ReplacedText = typeof ReplacedText.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Text = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ original: OriginalText, replaced: ReplacedText })).annotations({ identifier: "Text" })
+export const Text = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ original: OriginalText, replaced: ReplacedText })).annotations({ identifier: "Text" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3399,7 +3401,7 @@ export type Text = typeof Text.Type
  * @since 0.1.0
  * @category schemas
  */
-export const TransliterationAnalysis = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const TransliterationAnalysis = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Total cost of sending the text before the conversion of Unicode characters to GSM alphabet */
 totalOriginalCost: Schema.Finite, 
 /** Total parts before the conversion of Unicode characters to GSM alphabet */
@@ -3411,7 +3413,7 @@ totalReplacedParts: Schema.Int,
 /** Total cost saved by sending with the text converted to GSM-7 alphabet */
 totalCostSaved: Schema.Finite, 
 /** Total parts saved by sending with the text converted to GSM-7 alphabet */
-totalPartsSaved: Schema.Int, text: Text })).annotations({ identifier: "TransliterationAnalysis" })
+totalPartsSaved: Schema.Int, text: Text })).annotations({ identifier: "TransliterationAnalysis" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3422,7 +3424,7 @@ export type TransliterationAnalysis = typeof TransliterationAnalysis.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Info = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const Info = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Unique identifier of the campaign
  *
@@ -3450,7 +3452,7 @@ scheduled: Schema.Boolean, transliterationAnalysis: /*#__PURE__*/ Schema.optiona
 /** Total phone numbers that were detected to be inside the interval of quiet hours */
 totalInQuietHours: /*#__PURE__*/ Schema.optional(Schema.Int), 
 /** An array with numbers that were detected to be invalid */
-invalid: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(Schema.String)) })).annotations({ identifier: "Info" })
+invalid: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(Schema.String)) })).annotations({ identifier: "Info" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3461,7 +3463,7 @@ export type Info = typeof Info.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoCampaign = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const InfoCampaign = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Unique identifier of the campaign
  *
@@ -3493,7 +3495,7 @@ scheduled: Schema.Boolean, transliterationAnalysis: /*#__PURE__*/ Schema.optiona
 /** Total phone numbers that were detected to be inside the interval of quiet hours */
 totalInQuietHours: /*#__PURE__*/ Schema.optional(Schema.Int), 
 /** An array with numbers that were detected to be invalid */
-invalid: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(Schema.String)) })).annotations({ identifier: "InfoCampaign" })
+invalid: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(Schema.String)) })).annotations({ identifier: "InfoCampaign" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3504,9 +3506,9 @@ export type InfoCampaign = typeof InfoCampaign.Type
  * @since 0.1.0
  * @category schemas
  */
-export const PhoneNumbersByCountry = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const PhoneNumbersByCountry = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Two-letter country code in ISO-3166 alpha 2 standard of the destinations. Eg. DE, FR, IT */
-countryCode: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Int }) })).annotations({ identifier: "PhoneNumbersByCountry" })
+countryCode: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Int }) })).annotations({ identifier: "PhoneNumbersByCountry" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3517,7 +3519,7 @@ export type PhoneNumbersByCountry = typeof PhoneNumbersByCountry.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoLookupDetails = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const InfoLookupDetails = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Unique identifier for the bulk lookup request
  *
@@ -3529,7 +3531,7 @@ totalPhoneNumbers: Schema.Int,
 /** Total valid phone numbers */
 totalValid: Schema.Int, 
 /** The total cost of bulk phone number lookup */
-totalCost: Schema.Finite, phoneNumbersByCountry: PhoneNumbersByCountry })).annotations({ identifier: "InfoLookupDetails" })
+totalCost: Schema.Finite, phoneNumbersByCountry: PhoneNumbersByCountry })).annotations({ identifier: "InfoLookupDetails" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3540,7 +3542,7 @@ export type InfoLookupDetails = typeof InfoLookupDetails.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoMultichannel = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const InfoMultichannel = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Unique identifier of the campaign
  *
@@ -3568,7 +3570,7 @@ scheduled: Schema.Boolean,
 /** Total phone numbers that were detected to be inside the interval of quiet hours */
 totalInQuietHours: /*#__PURE__*/ Schema.optional(Schema.Int), 
 /** An array with numbers that were detected to be invalid */
-invalid: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(Schema.String)) })).annotations({ identifier: "InfoMultichannel" })
+invalid: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(Schema.String)) })).annotations({ identifier: "InfoMultichannel" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3579,7 +3581,7 @@ export type InfoMultichannel = typeof InfoMultichannel.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoMultichannelCampaign = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const InfoMultichannelCampaign = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Unique identifier of the campaign
  *
@@ -3611,7 +3613,7 @@ scheduled: Schema.Boolean,
 /** Total phone numbers that were detected to be inside the interval of quiet hours */
 totalInQuietHours: /*#__PURE__*/ Schema.optional(Schema.Int), 
 /** An array with numbers that were detected to be invalid */
-invalid: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(Schema.String)) })).annotations({ identifier: "InfoMultichannelCampaign" })
+invalid: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(Schema.String)) })).annotations({ identifier: "InfoMultichannelCampaign" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3622,7 +3624,7 @@ export type InfoMultichannelCampaign = typeof InfoMultichannelCampaign.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoNewGroup = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const InfoNewGroup = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** The id of the new group created */
 id: Schema.Int, 
 /**
@@ -3630,7 +3632,7 @@ id: Schema.Int,
  *
  * 3 to 40 characters.
  */
-name: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(40)) })).annotations({ identifier: "InfoNewGroup" })
+name: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(40)) })).annotations({ identifier: "InfoNewGroup" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3641,7 +3643,7 @@ export type InfoNewGroup = typeof InfoNewGroup.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoNumbersLookup = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const InfoNumbersLookup = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Unique identifier for the bulk lookup request
  *
@@ -3657,7 +3659,7 @@ totalInvalid: Schema.Int,
 /** The total cost of bulk phone number lookup */
 totalCost: Schema.Finite, 
 /** List with all the invalid phone numbers detected */
-invalid: /*#__PURE__*/ Schema.Array(Schema.String) })).annotations({ identifier: "InfoNumbersLookup" })
+invalid: /*#__PURE__*/ Schema.Array(Schema.String) })).annotations({ identifier: "InfoNumbersLookup" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3668,13 +3670,13 @@ export type InfoNumbersLookup = typeof InfoNumbersLookup.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoNumbersValidate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const InfoNumbersValidate = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Total phone numbers submitted for validation */
 totalPhoneNumbers: Schema.Int, 
 /** Total valid phone numbers */
 totalValid: Schema.Int, 
 /** Total invalid phone numbers */
-totalInvalid: Schema.Int })).annotations({ identifier: "InfoNumbersValidate" })
+totalInvalid: Schema.Int })).annotations({ identifier: "InfoNumbersValidate" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3685,7 +3687,7 @@ export type InfoNumbersValidate = typeof InfoNumbersValidate.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoOptout = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ id: Schema.String, phoneNumber: Schema.String })).annotations({ identifier: "InfoOptout" })
+export const InfoOptout = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ id: Schema.String, phoneNumber: Schema.String })).annotations({ identifier: "InfoOptout" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3696,7 +3698,7 @@ export type InfoOptout = typeof InfoOptout.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoOptouts = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ id: Schema.String, link: Schema.String, total: Schema.Int })).annotations({ identifier: "InfoOptouts" })
+export const InfoOptouts = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ id: Schema.String, link: Schema.String, total: Schema.Int })).annotations({ identifier: "InfoOptouts" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3707,7 +3709,7 @@ export type InfoOptouts = typeof InfoOptouts.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoOptoutsNew = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ totalValid: Schema.Int, totalInvalid: Schema.Int, totalDuplicates: Schema.Int, totalPhoneNumbers: Schema.Int, invalid: /*#__PURE__*/ Schema.Array(Schema.String) })).annotations({ identifier: "InfoOptoutsNew" })
+export const InfoOptoutsNew = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ totalValid: Schema.Int, totalInvalid: Schema.Int, totalDuplicates: Schema.Int, totalPhoneNumbers: Schema.Int, invalid: /*#__PURE__*/ Schema.Array(Schema.String) })).annotations({ identifier: "InfoOptoutsNew" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3718,7 +3720,7 @@ export type InfoOptoutsNew = typeof InfoOptoutsNew.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoOriginator = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const InfoOriginator = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Identifier of the originator */
 id: Schema.Int, 
 /**
@@ -3726,7 +3728,7 @@ id: Schema.Int,
  *
  * 3 to 15 characters; pattern `^[a-zA-Z0-9]+$`.
  */
-originator: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[a-zA-Z0-9]+$"))) })).annotations({ identifier: "InfoOriginator" })
+originator: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[a-zA-Z0-9]+$"))) })).annotations({ identifier: "InfoOriginator" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3737,7 +3739,7 @@ export type InfoOriginator = typeof InfoOriginator.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoPhoneNumberUpdate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const InfoPhoneNumberUpdate = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Identifier of the updated phone number
  *
@@ -3745,7 +3747,7 @@ export const InfoPhoneNumberUpdate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct(
  */
 id: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"))), 
 /** Identifier of the group */
-groupId: Schema.String })).annotations({ identifier: "InfoPhoneNumberUpdate" })
+groupId: Schema.String })).annotations({ identifier: "InfoPhoneNumberUpdate" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3756,7 +3758,7 @@ export type InfoPhoneNumberUpdate = typeof InfoPhoneNumberUpdate.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoRenewNumber = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const InfoRenewNumber = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Unique identifier of the rent operation
  *
@@ -3802,7 +3804,7 @@ callbackUrl: /*#__PURE__*/ Schema.NullOr(Schema.String),
 /**
  * Format date-time.
  */
-datetime: Schema.String })).annotations({ identifier: "InfoRenewNumber" })
+datetime: Schema.String })).annotations({ identifier: "InfoRenewNumber" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3813,7 +3815,7 @@ export type InfoRenewNumber = typeof InfoRenewNumber.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoRentNumber = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const InfoRentNumber = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Unique identifier of the rent operation
  *
@@ -3863,7 +3865,7 @@ approved: Schema.Boolean,
 /**
  * Format date-time.
  */
-datetime: Schema.String })).annotations({ identifier: "InfoRentNumber" })
+datetime: Schema.String })).annotations({ identifier: "InfoRentNumber" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3874,7 +3876,7 @@ export type InfoRentNumber = typeof InfoRentNumber.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoReportCampaign = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ campaignId: Schema.String, campaignName: Schema.String, totalPhoneNumbers: Schema.Int, totalCost: Schema.Finite, totalParts: Schema.Int, channel: Schema.String })).annotations({ identifier: "InfoReportCampaign" })
+export const InfoReportCampaign = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ campaignId: Schema.String, campaignName: Schema.String, totalPhoneNumbers: Schema.Int, totalCost: Schema.Finite, totalParts: Schema.Int, channel: Schema.String })).annotations({ identifier: "InfoReportCampaign" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3885,7 +3887,7 @@ export type InfoReportCampaign = typeof InfoReportCampaign.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoReports = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ totalPhoneNumbers: Schema.Int, totalCost: Schema.Finite, totalParts: Schema.Int })).annotations({ identifier: "InfoReports" })
+export const InfoReports = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ totalPhoneNumbers: Schema.Int, totalCost: Schema.Finite, totalParts: Schema.Int })).annotations({ identifier: "InfoReports" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3896,9 +3898,9 @@ export type InfoReports = typeof InfoReports.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoReportsCampaigns = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const InfoReportsCampaigns = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Total number of sent campaigns */
-totalCampaigns: Schema.Int })).annotations({ identifier: "InfoReportsCampaigns" })
+totalCampaigns: Schema.Int })).annotations({ identifier: "InfoReportsCampaigns" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3909,7 +3911,7 @@ export type InfoReportsCampaigns = typeof InfoReportsCampaigns.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoShortlinkDetail = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const InfoShortlinkDetail = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Identifier of the shortlink */
 id: Schema.String, 
 /** Name of the shortlink */
@@ -3919,7 +3921,7 @@ shortUrl: Schema.String,
 /** Original long URL that was transformed to a short link */
 originalUrl: Schema.String, dateCreated: Schema.String, 
 /** Number of hits to the short link */
-hits: Schema.Int })).annotations({ identifier: "InfoShortlinkDetail" })
+hits: Schema.Int })).annotations({ identifier: "InfoShortlinkDetail" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3930,7 +3932,7 @@ export type InfoShortlinkDetail = typeof InfoShortlinkDetail.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoShortlinkNew = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const InfoShortlinkNew = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Identifier of the shortlink */
 id: Schema.String, 
 /** Name of the shortlink */
@@ -3938,7 +3940,7 @@ name: Schema.String,
 /** Original long URL that was transformed to a short link */
 originalUrl: Schema.String, 
 /** Short link that redirects to the long URL */
-shortUrl: Schema.String })).annotations({ identifier: "InfoShortlinkNew" })
+shortUrl: Schema.String })).annotations({ identifier: "InfoShortlinkNew" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3949,7 +3951,7 @@ export type InfoShortlinkNew = typeof InfoShortlinkNew.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoTemplate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const InfoTemplate = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Identifier of  the template */
 id: Schema.Int, 
 /** Name of the template */
@@ -3967,7 +3969,7 @@ channel: /*#__PURE__*/ Formats.OpenLiteral("sms", "viber", "whatsapp"),
  */
 type: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Formats.OpenLiteral("transactional", "promotional")), 
 /** Only for channel viber or whatsapp */
-approved: /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "InfoTemplate" })
+approved: /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "InfoTemplate" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3978,9 +3980,9 @@ export type InfoTemplate = typeof InfoTemplate.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoTemplateUpdate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const InfoTemplateUpdate = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Identifier of the updated template */
-id: Schema.Int })).annotations({ identifier: "InfoTemplateUpdate" })
+id: Schema.Int })).annotations({ identifier: "InfoTemplateUpdate" }))
 /**
  * @since 0.1.0
  * @category models
@@ -3991,7 +3993,7 @@ export type InfoTemplateUpdate = typeof InfoTemplateUpdate.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoViber = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const InfoViber = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Unique identifier of the campaign
  *
@@ -4019,7 +4021,7 @@ scheduled: Schema.Boolean,
 /** Total phone numbers that were detected to be inside the interval of quiet hours */
 totalInQuietHours: /*#__PURE__*/ Schema.optional(Schema.Int), 
 /** An array with numbers that were detected to be invalid */
-invalid: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(Schema.String)) })).annotations({ identifier: "InfoViber" })
+invalid: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(Schema.String)) })).annotations({ identifier: "InfoViber" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4030,7 +4032,7 @@ export type InfoViber = typeof InfoViber.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoViberCampaign = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const InfoViberCampaign = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Unique identifier of the campaign
  *
@@ -4062,7 +4064,7 @@ scheduled: Schema.Boolean,
 /** Total phone numbers that were detected to be inside the interval of quiet hours */
 totalInQuietHours: /*#__PURE__*/ Schema.optional(Schema.Int), 
 /** An array with numbers that were detected to be invalid */
-invalid: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(Schema.String)) })).annotations({ identifier: "InfoViberCampaign" })
+invalid: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(Schema.String)) })).annotations({ identifier: "InfoViberCampaign" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4073,7 +4075,7 @@ export type InfoViberCampaign = typeof InfoViberCampaign.Type
  * @since 0.1.0
  * @category schemas
  */
-export const InfoWhatsapp = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const InfoWhatsapp = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Unique identifier of the campaign
  *
@@ -4101,7 +4103,7 @@ scheduled: Schema.Boolean,
 /** Total phone numbers that were detected to be inside the interval of quiet hours */
 totalInQuietHours: /*#__PURE__*/ Schema.optional(Schema.Int), 
 /** An array with numbers that were detected to be invalid */
-invalid: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(Schema.String)) })).annotations({ identifier: "InfoWhatsapp" })
+invalid: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Array(Schema.String)) })).annotations({ identifier: "InfoWhatsapp" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4112,7 +4114,7 @@ export type InfoWhatsapp = typeof InfoWhatsapp.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Model400InvalidParam = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ error: Error })).annotations({ identifier: "Model400InvalidParam" })
+export const Model400InvalidParam = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ error: Error })).annotations({ identifier: "Model400InvalidParam" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4123,7 +4125,7 @@ export type Model400InvalidParam = typeof Model400InvalidParam.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Model401InvalidClient = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ error: Error })).annotations({ identifier: "Model401InvalidClient" })
+export const Model401InvalidClient = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ error: Error })).annotations({ identifier: "Model401InvalidClient" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4134,7 +4136,7 @@ export type Model401InvalidClient = typeof Model401InvalidClient.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Model401Unauthorized = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ error: Error })).annotations({ identifier: "Model401Unauthorized" })
+export const Model401Unauthorized = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ error: Error })).annotations({ identifier: "Model401Unauthorized" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4145,7 +4147,7 @@ export type Model401Unauthorized = typeof Model401Unauthorized.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Model403InsufficientScope = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ error: Error })).annotations({ identifier: "Model403InsufficientScope" })
+export const Model403InsufficientScope = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ error: Error })).annotations({ identifier: "Model403InsufficientScope" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4156,7 +4158,7 @@ export type Model403InsufficientScope = typeof Model403InsufficientScope.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Model403NoCoverage = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ error: Error })).annotations({ identifier: "Model403NoCoverage" })
+export const Model403NoCoverage = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ error: Error })).annotations({ identifier: "Model403NoCoverage" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4167,7 +4169,7 @@ export type Model403NoCoverage = typeof Model403NoCoverage.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Model404NotFound = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ error: Error })).annotations({ identifier: "Model404NotFound" })
+export const Model404NotFound = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ error: Error })).annotations({ identifier: "Model404NotFound" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4178,7 +4180,7 @@ export type Model404NotFound = typeof Model404NotFound.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Model405MethodNotAllowed = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ error: Error })).annotations({ identifier: "Model405MethodNotAllowed" })
+export const Model405MethodNotAllowed = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ error: Error })).annotations({ identifier: "Model405MethodNotAllowed" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4189,7 +4191,7 @@ export type Model405MethodNotAllowed = typeof Model405MethodNotAllowed.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Model429TooManyRequests = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ error: Error })).annotations({ identifier: "Model429TooManyRequests" })
+export const Model429TooManyRequests = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ error: Error })).annotations({ identifier: "Model429TooManyRequests" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4200,7 +4202,7 @@ export type Model429TooManyRequests = typeof Model429TooManyRequests.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Model500ServerError = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ error: Error })).annotations({ identifier: "Model500ServerError" })
+export const Model500ServerError = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ error: Error })).annotations({ identifier: "Model500ServerError" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4211,13 +4213,13 @@ export type Model500ServerError = typeof Model500ServerError.Type
  * @since 0.1.0
  * @category schemas
  */
-export const NewGroupRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const NewGroupRequest = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Name of the group
  *
  * 3 to 60 characters.
  */
-name: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(60)) })).annotations({ identifier: "NewGroupRequest" })
+name: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(60)) })).annotations({ identifier: "NewGroupRequest" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4228,7 +4230,7 @@ export type NewGroupRequest = typeof NewGroupRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const NewGroupResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoNewGroup })).annotations({ identifier: "NewGroupResponse" })
+export const NewGroupResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoNewGroup })).annotations({ identifier: "NewGroupResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4239,7 +4241,7 @@ export type NewGroupResponse = typeof NewGroupResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const NewOtpRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const NewOtpRequest = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Phone number in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number
  *
@@ -4295,7 +4297,7 @@ pinLength: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Int.pipe(/*#__PURE
  *
  * Format uri.
  */
-otpCallbackUrl: /*#__PURE__*/ Schema.optional(Formats.Uri) })).annotations({ identifier: "NewOtpRequest" })
+otpCallbackUrl: /*#__PURE__*/ Schema.optional(Formats.Uri) })).annotations({ identifier: "NewOtpRequest" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4306,7 +4308,7 @@ export type NewOtpRequest = typeof NewOtpRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const NewOtpResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const NewOtpResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Unique identifier of the OTP request
  *
@@ -4376,7 +4378,7 @@ dateCreated: Schema.String,
  *
  * Format date-time.
  */
-dateExpires: Schema.String })).annotations({ identifier: "NewOtpResponse" })
+dateExpires: Schema.String })).annotations({ identifier: "NewOtpResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4387,7 +4389,7 @@ export type NewOtpResponse = typeof NewOtpResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const NumberLookupResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: DataNumberLookup })).annotations({ identifier: "NumberLookupResponse" })
+export const NumberLookupResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: DataNumberLookup })).annotations({ identifier: "NumberLookupResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4398,7 +4400,7 @@ export type NumberLookupResponse = typeof NumberLookupResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const NumberValidateResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: DataNumberValidate })).annotations({ identifier: "NumberValidateResponse" })
+export const NumberValidateResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: DataNumberValidate })).annotations({ identifier: "NumberValidateResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4409,7 +4411,7 @@ export type NumberValidateResponse = typeof NumberValidateResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const NumbersBulkLookupResult = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoLookupDetails, data: /*#__PURE__*/ Schema.Array(DataNumberLookup), paging: Paging })).annotations({ identifier: "NumbersBulkLookupResult" })
+export const NumbersBulkLookupResult = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoLookupDetails, data: /*#__PURE__*/ Schema.Array(DataNumberLookup), paging: Paging })).annotations({ identifier: "NumbersBulkLookupResult" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4420,7 +4422,7 @@ export type NumbersBulkLookupResult = typeof NumbersBulkLookupResult.Type
  * @since 0.1.0
  * @category schemas
  */
-export const NumbersLookupRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const NumbersLookupRequest = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Array of phone numbers in international E.164 format or national format. If national format is provided, for better validation/lookup you must use the parameter `countryIso` to provide the country code of the destination phone number.
  *
@@ -4438,7 +4440,7 @@ countryIso: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__
  *
  * Format uri.
  */
-lookupCallbackUrl: /*#__PURE__*/ Schema.optional(Formats.Uri) })).annotations({ identifier: "NumbersLookupRequest" })
+lookupCallbackUrl: /*#__PURE__*/ Schema.optional(Formats.Uri) })).annotations({ identifier: "NumbersLookupRequest" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4449,7 +4451,7 @@ export type NumbersLookupRequest = typeof NumbersLookupRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const NumbersLookupResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoNumbersLookup, data: /*#__PURE__*/ Schema.Array(DataNumbersLookup) })).annotations({ identifier: "NumbersLookupResponse" })
+export const NumbersLookupResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoNumbersLookup, data: /*#__PURE__*/ Schema.Array(DataNumbersLookup) })).annotations({ identifier: "NumbersLookupResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4460,7 +4462,7 @@ export type NumbersLookupResponse = typeof NumbersLookupResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const NumbersValidateRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const NumbersValidateRequest = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number.
  *
@@ -4472,7 +4474,7 @@ phoneNumbers: /*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.String.pipe(/*#__P
  *
  * 2 characters.
  */
-countryIso: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2))) })).annotations({ identifier: "NumbersValidateRequest" })
+countryIso: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2))) })).annotations({ identifier: "NumbersValidateRequest" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4483,7 +4485,7 @@ export type NumbersValidateRequest = typeof NumbersValidateRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const NumbersValidateResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoNumbersValidate, data: /*#__PURE__*/ Schema.Array(DataNumbersValidate) })).annotations({ identifier: "NumbersValidateResponse" })
+export const NumbersValidateResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoNumbersValidate, data: /*#__PURE__*/ Schema.Array(DataNumbersValidate) })).annotations({ identifier: "NumbersValidateResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4494,13 +4496,13 @@ export type NumbersValidateResponse = typeof NumbersValidateResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const OauthTokenResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ access_token: Schema.String, 
+export const OauthTokenResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ access_token: Schema.String, 
 /** Expiration time of token in seconds. This value is set in the Admin Dashboard and can be: 1 day, 1 week, never */
 expires_in: Schema.Int, 
 /**
  * One of `Bearer`.
  */
-token_type: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Formats.OpenLiteral("Bearer")), scope: Schema.String })).annotations({ identifier: "OauthTokenResponse" })
+token_type: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Formats.OpenLiteral("Bearer")), scope: Schema.String })).annotations({ identifier: "OauthTokenResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4511,7 +4513,7 @@ export type OauthTokenResponse = typeof OauthTokenResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const OptoutsDeleteResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoOptout })).annotations({ identifier: "OptoutsDeleteResponse" })
+export const OptoutsDeleteResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoOptout })).annotations({ identifier: "OptoutsDeleteResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4522,7 +4524,7 @@ export type OptoutsDeleteResponse = typeof OptoutsDeleteResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const OptoutsListResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoOptouts, data: /*#__PURE__*/ Schema.Array(DataOptouts), paging: Paging })).annotations({ identifier: "OptoutsListResponse" })
+export const OptoutsListResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoOptouts, data: /*#__PURE__*/ Schema.Array(DataOptouts), paging: Paging })).annotations({ identifier: "OptoutsListResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4533,7 +4535,7 @@ export type OptoutsListResponse = typeof OptoutsListResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const OptoutsNewRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ phoneNumbers: /*#__PURE__*/ Schema.Array(Schema.String), allowInvalid: Schema.Boolean })).annotations({ identifier: "OptoutsNewRequest" })
+export const OptoutsNewRequest = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ phoneNumbers: /*#__PURE__*/ Schema.Array(Schema.String), allowInvalid: Schema.Boolean })).annotations({ identifier: "OptoutsNewRequest" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4544,7 +4546,7 @@ export type OptoutsNewRequest = typeof OptoutsNewRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const OptoutsNewResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoOptoutsNew })).annotations({ identifier: "OptoutsNewResponse" })
+export const OptoutsNewResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoOptoutsNew })).annotations({ identifier: "OptoutsNewResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4555,11 +4557,11 @@ export type OptoutsNewResponse = typeof OptoutsNewResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const OriginatorNewRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const OriginatorNewRequest = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * 3 to 15 characters; pattern `^[a-zA-Z0-9]+$`.
  */
-originator: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[a-zA-Z0-9]+$"))) })).annotations({ identifier: "OriginatorNewRequest" })
+originator: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(15), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[a-zA-Z0-9]+$"))) })).annotations({ identifier: "OriginatorNewRequest" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4570,7 +4572,7 @@ export type OriginatorNewRequest = typeof OriginatorNewRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const OriginatorNewResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoOriginator })).annotations({ identifier: "OriginatorNewResponse" })
+export const OriginatorNewResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoOriginator })).annotations({ identifier: "OriginatorNewResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4581,7 +4583,7 @@ export type OriginatorNewResponse = typeof OriginatorNewResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const OriginatorsListResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Array(DataOriginatorsList) })).annotations({ identifier: "OriginatorsListResponse" })
+export const OriginatorsListResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Array(DataOriginatorsList) })).annotations({ identifier: "OriginatorsListResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4592,7 +4594,7 @@ export type OriginatorsListResponse = typeof OriginatorsListResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const RenewNumberResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoRenewNumber })).annotations({ identifier: "RenewNumberResponse" })
+export const RenewNumberResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoRenewNumber })).annotations({ identifier: "RenewNumberResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4603,7 +4605,7 @@ export type RenewNumberResponse = typeof RenewNumberResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const RenewRentRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const RenewRentRequest = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Rental period of the phone number (in days). This parameter is optional. If not present, the phone number rent will renew with the current rent period.
  *
@@ -4617,7 +4619,7 @@ autoRenew: /*#__PURE__*/ Schema.optional(Schema.Boolean),
  *
  * Format uri.
  */
-callbackUrl: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Formats.Uri)) })).annotations({ identifier: "RenewRentRequest" })
+callbackUrl: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Formats.Uri)) })).annotations({ identifier: "RenewRentRequest" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4628,7 +4630,7 @@ export type RenewRentRequest = typeof RenewRentRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const RentNumberRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const RentNumberRequest = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Unique identifier of the phone number from the available rental list
  *
@@ -4654,7 +4656,7 @@ callbackUrl: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.NullOr(Formats.U
  *
  * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
  */
-registrationId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) })).annotations({ identifier: "RentNumberRequest" })
+registrationId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) })).annotations({ identifier: "RentNumberRequest" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4665,7 +4667,7 @@ export type RentNumberRequest = typeof RentNumberRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const RentNumberResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoRentNumber })).annotations({ identifier: "RentNumberResponse" })
+export const RentNumberResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoRentNumber })).annotations({ identifier: "RentNumberResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4676,9 +4678,9 @@ export type RentNumberResponse = typeof RentNumberResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const RentNumbersResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const RentNumbersResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** List of available phone numbers for rent */
-data: /*#__PURE__*/ Schema.Array(DataAvailableNumbersRent) })).annotations({ identifier: "RentNumbersResponse" })
+data: /*#__PURE__*/ Schema.Array(DataAvailableNumbersRent) })).annotations({ identifier: "RentNumbersResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4689,13 +4691,13 @@ export type RentNumbersResponse = typeof RentNumbersResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const RentalCost = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const RentalCost = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Cost to rent the number for 1 day */
 "1": Schema.Finite, 
 /** Cost to rent the number for 7 days (1 week) */
 "7": Schema.Finite, 
 /** Cost to rent the number for 1 month */
-"30": Schema.Finite })).annotations({ identifier: "RentalCost" })
+"30": Schema.Finite })).annotations({ identifier: "RentalCost" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4706,9 +4708,9 @@ export type RentalCost = typeof RentalCost.Type
  * @since 0.1.0
  * @category schemas
  */
-export const RentedNumbersResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const RentedNumbersResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** List of rented phone numbers */
-data: /*#__PURE__*/ Schema.Array(DataRentedNumbers) })).annotations({ identifier: "RentedNumbersResponse" })
+data: /*#__PURE__*/ Schema.Array(DataRentedNumbers) })).annotations({ identifier: "RentedNumbersResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4719,7 +4721,7 @@ export type RentedNumbersResponse = typeof RentedNumbersResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ReportSingleResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: DataReportCampaign })).annotations({ identifier: "ReportSingleResponse" })
+export const ReportSingleResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: DataReportCampaign })).annotations({ identifier: "ReportSingleResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4730,7 +4732,7 @@ export type ReportSingleResponse = typeof ReportSingleResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ReportsAdvancedResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoReports, data: /*#__PURE__*/ Schema.Array(DataReports), paging: Paging })).annotations({ identifier: "ReportsAdvancedResponse" })
+export const ReportsAdvancedResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoReports, data: /*#__PURE__*/ Schema.Array(DataReports), paging: Paging })).annotations({ identifier: "ReportsAdvancedResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4741,7 +4743,7 @@ export type ReportsAdvancedResponse = typeof ReportsAdvancedResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ReportsCampaignResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoReportCampaign, data: /*#__PURE__*/ Schema.Array(DataReportCampaign), paging: Paging })).annotations({ identifier: "ReportsCampaignResponse" })
+export const ReportsCampaignResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoReportCampaign, data: /*#__PURE__*/ Schema.Array(DataReportCampaign), paging: Paging })).annotations({ identifier: "ReportsCampaignResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4752,7 +4754,7 @@ export type ReportsCampaignResponse = typeof ReportsCampaignResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ReportsCampaignsRespone = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoReportsCampaigns, data: /*#__PURE__*/ Schema.Array(DataReportsCampaigns), paging: Paging })).annotations({ identifier: "ReportsCampaignsRespone" })
+export const ReportsCampaignsRespone = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoReportsCampaigns, data: /*#__PURE__*/ Schema.Array(DataReportsCampaigns), paging: Paging })).annotations({ identifier: "ReportsCampaignsRespone" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4763,7 +4765,7 @@ export type ReportsCampaignsRespone = typeof ReportsCampaignsRespone.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Strategy = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const Strategy = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * One of `viber`, `whatsapp`, `sms`.
  */
@@ -4771,7 +4773,7 @@ channel: /*#__PURE__*/ Schema.Literal("viber", "whatsapp", "sms"),
 /** Identifier of the approved Viber or Whatsapp template */
 templateId: /*#__PURE__*/ Schema.optional(Schema.Int), 
 /** The text message for channel SMS (failover) */
-text: /*#__PURE__*/ Schema.optional(Schema.String) })).annotations({ identifier: "Strategy" })
+text: /*#__PURE__*/ Schema.optional(Schema.String) })).annotations({ identifier: "Strategy" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4782,7 +4784,7 @@ export type Strategy = typeof Strategy.Type
  * @since 0.1.0
  * @category schemas
  */
-export const SendMultichannelCampaignRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const SendMultichannelCampaignRequest = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** An array of identifiers for groups of contacts */
 groups: /*#__PURE__*/ Schema.Array(Schema.Int), 
 /**
@@ -4820,7 +4822,7 @@ showTimezone: /*#__PURE__*/ Schema.optional(Schema.Boolean),
  *
  * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
  */
-idempotencyId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) })).annotations({ identifier: "SendMultichannelCampaignRequest" })
+idempotencyId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) })).annotations({ identifier: "SendMultichannelCampaignRequest" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4831,7 +4833,7 @@ export type SendMultichannelCampaignRequest = typeof SendMultichannelCampaignReq
  * @since 0.1.0
  * @category schemas
  */
-export const SendMultichannelCampaignRequestEstimate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const SendMultichannelCampaignRequestEstimate = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** An array of identifiers for groups of contacts */
 groups: /*#__PURE__*/ Schema.Array(Schema.Int), 
 /**
@@ -4863,7 +4865,7 @@ shortResponse: /*#__PURE__*/ Schema.optional(Schema.Boolean),
 /** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
 noTextDetails: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /** Shows the parameter `timezone` in the response, for each phone number */
-showTimezone: /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "SendMultichannelCampaignRequestEstimate" })
+showTimezone: /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "SendMultichannelCampaignRequestEstimate" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4874,7 +4876,7 @@ export type SendMultichannelCampaignRequestEstimate = typeof SendMultichannelCam
  * @since 0.1.0
  * @category schemas
  */
-export const SendMultichannelCampaignResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoMultichannelCampaign, data: /*#__PURE__*/ Schema.Array(DataMultichannel) })).annotations({ identifier: "SendMultichannelCampaignResponse" })
+export const SendMultichannelCampaignResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoMultichannelCampaign, data: /*#__PURE__*/ Schema.Array(DataMultichannel) })).annotations({ identifier: "SendMultichannelCampaignResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4885,7 +4887,7 @@ export type SendMultichannelCampaignResponse = typeof SendMultichannelCampaignRe
  * @since 0.1.0
  * @category schemas
  */
-export const SendMultichannelMessageRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const SendMultichannelMessageRequest = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number.
  *
@@ -4941,7 +4943,7 @@ showTimezone: /*#__PURE__*/ Schema.optional(Schema.Boolean),
  *
  * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
  */
-idempotencyId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) })).annotations({ identifier: "SendMultichannelMessageRequest" })
+idempotencyId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) })).annotations({ identifier: "SendMultichannelMessageRequest" }))
 /**
  * @since 0.1.0
  * @category models
@@ -4952,7 +4954,7 @@ export type SendMultichannelMessageRequest = typeof SendMultichannelMessageReque
  * @since 0.1.0
  * @category schemas
  */
-export const SendMultichannelMessageRequestEstimate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const SendMultichannelMessageRequestEstimate = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number.
  *
@@ -5002,7 +5004,7 @@ shortResponse: /*#__PURE__*/ Schema.optional(Schema.Boolean),
 /** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
 noTextDetails: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /** Shows the parameter `timezone` in the response, for each phone number */
-showTimezone: /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "SendMultichannelMessageRequestEstimate" })
+showTimezone: /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "SendMultichannelMessageRequestEstimate" }))
 /**
  * @since 0.1.0
  * @category models
@@ -5013,7 +5015,7 @@ export type SendMultichannelMessageRequestEstimate = typeof SendMultichannelMess
  * @since 0.1.0
  * @category schemas
  */
-export const SendMultichannelMessageResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoMultichannel, data: /*#__PURE__*/ Schema.Array(DataMultichannel) })).annotations({ identifier: "SendMultichannelMessageResponse" })
+export const SendMultichannelMessageResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoMultichannel, data: /*#__PURE__*/ Schema.Array(DataMultichannel) })).annotations({ identifier: "SendMultichannelMessageResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -5024,7 +5026,7 @@ export type SendMultichannelMessageResponse = typeof SendMultichannelMessageResp
  * @since 0.1.0
  * @category schemas
  */
-export const Transliteration = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const Transliteration = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Set the alphabet for which the transliteration will be done. If `NON_GSM` is set then all characters that are not in the GSM-7 alphabet will be mapped to a similar character in the GSM alphabet. Characters that have no equivalent  in the GSM alphabet will be replaced by a question mark `?`
  *
@@ -5032,7 +5034,7 @@ export const Transliteration = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({
  */
 alphabet: /*#__PURE__*/ Schema.Literal("NONE", "NON_GSM", "POLISH", "TURKISH", "GREEK", "ROMANIAN", "RUSSIAN_CYRILLIC", "BULGARIAN_CYRILLIC", "UKRAINIAN_CYRILLIC", "BELARUSIAN_CYRILLIC", "SERBIAN_CYRILLIC"), 
 /** This is optional and defaults to `false`. If set to `true` all Emojis found in the text will be removed */
-removeEmojis: /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "Transliteration" })
+removeEmojis: /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "Transliteration" }))
 /**
  * @since 0.1.0
  * @category models
@@ -5043,7 +5045,7 @@ export type Transliteration = typeof Transliteration.Type
  * @since 0.1.0
  * @category schemas
  */
-export const SendSmsCampaignRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const SendSmsCampaignRequest = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** An array of identifiers for groups of contacts */
 groups: /*#__PURE__*/ Schema.Array(Schema.Int), 
 /**
@@ -5079,7 +5081,7 @@ showTimezone: /*#__PURE__*/ Schema.optional(Schema.Boolean),
  *
  * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
  */
-idempotencyId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), transliteration: /*#__PURE__*/ Schema.optional(Transliteration) })).annotations({ identifier: "SendSmsCampaignRequest" })
+idempotencyId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), transliteration: /*#__PURE__*/ Schema.optional(Transliteration) })).annotations({ identifier: "SendSmsCampaignRequest" }))
 /**
  * @since 0.1.0
  * @category models
@@ -5090,7 +5092,7 @@ export type SendSmsCampaignRequest = typeof SendSmsCampaignRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const SendSmsCampaignRequestEstimate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const SendSmsCampaignRequestEstimate = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** An array of identifiers for groups of contacts */
 groups: /*#__PURE__*/ Schema.Array(Schema.Int), 
 /**
@@ -5120,7 +5122,7 @@ shortResponse: /*#__PURE__*/ Schema.optional(Schema.Boolean),
 /** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
 noTextDetails: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /** Shows the parameter `timezone` in the response, for each phone number */
-showTimezone: /*#__PURE__*/ Schema.optional(Schema.Boolean), transliteration: /*#__PURE__*/ Schema.optional(Transliteration) })).annotations({ identifier: "SendSmsCampaignRequestEstimate" })
+showTimezone: /*#__PURE__*/ Schema.optional(Schema.Boolean), transliteration: /*#__PURE__*/ Schema.optional(Transliteration) })).annotations({ identifier: "SendSmsCampaignRequestEstimate" }))
 /**
  * @since 0.1.0
  * @category models
@@ -5131,7 +5133,7 @@ export type SendSmsCampaignRequestEstimate = typeof SendSmsCampaignRequestEstima
  * @since 0.1.0
  * @category schemas
  */
-export const SendSmsCampaignResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoCampaign, data: /*#__PURE__*/ Schema.Array(DataSms) })).annotations({ identifier: "SendSmsCampaignResponse" })
+export const SendSmsCampaignResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoCampaign, data: /*#__PURE__*/ Schema.Array(DataSms) })).annotations({ identifier: "SendSmsCampaignResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -5142,7 +5144,7 @@ export type SendSmsCampaignResponse = typeof SendSmsCampaignResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const SendSmsMessageRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const SendSmsMessageRequest = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number.
  *
@@ -5196,7 +5198,7 @@ showTimezone: /*#__PURE__*/ Schema.optional(Schema.Boolean),
  *
  * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
  */
-idempotencyId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), transliteration: /*#__PURE__*/ Schema.optional(Transliteration) })).annotations({ identifier: "SendSmsMessageRequest" })
+idempotencyId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))), transliteration: /*#__PURE__*/ Schema.optional(Transliteration) })).annotations({ identifier: "SendSmsMessageRequest" }))
 /**
  * @since 0.1.0
  * @category models
@@ -5207,7 +5209,7 @@ export type SendSmsMessageRequest = typeof SendSmsMessageRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const SendSmsMessageResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: Info, data: /*#__PURE__*/ Schema.Array(DataSms) })).annotations({ identifier: "SendSmsMessageResponse" })
+export const SendSmsMessageResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: Info, data: /*#__PURE__*/ Schema.Array(DataSms) })).annotations({ identifier: "SendSmsMessageResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -5218,7 +5220,7 @@ export type SendSmsMessageResponse = typeof SendSmsMessageResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const SendSmsRequestEstimate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const SendSmsRequestEstimate = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number.
  *
@@ -5266,7 +5268,7 @@ shortResponse: /*#__PURE__*/ Schema.optional(Schema.Boolean),
 /** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
 noTextDetails: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /** Shows the parameter `timezone` in the response, for each phone number */
-showTimezone: /*#__PURE__*/ Schema.optional(Schema.Boolean), transliteration: /*#__PURE__*/ Schema.optional(Transliteration) })).annotations({ identifier: "SendSmsRequestEstimate" })
+showTimezone: /*#__PURE__*/ Schema.optional(Schema.Boolean), transliteration: /*#__PURE__*/ Schema.optional(Transliteration) })).annotations({ identifier: "SendSmsRequestEstimate" }))
 /**
  * @since 0.1.0
  * @category models
@@ -5277,7 +5279,7 @@ export type SendSmsRequestEstimate = typeof SendSmsRequestEstimate.Type
  * @since 0.1.0
  * @category schemas
  */
-export const SendViberCampaignRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const SendViberCampaignRequest = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** An array of identifiers for groups of contacts */
 groups: /*#__PURE__*/ Schema.Array(Schema.Int), 
 /**
@@ -5313,7 +5315,7 @@ showTimezone: /*#__PURE__*/ Schema.optional(Schema.Boolean),
  *
  * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
  */
-idempotencyId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) })).annotations({ identifier: "SendViberCampaignRequest" })
+idempotencyId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) })).annotations({ identifier: "SendViberCampaignRequest" }))
 /**
  * @since 0.1.0
  * @category models
@@ -5324,7 +5326,7 @@ export type SendViberCampaignRequest = typeof SendViberCampaignRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const SendViberCampaignRequestEstimate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const SendViberCampaignRequestEstimate = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** An array of identifiers for groups of contacts */
 groups: /*#__PURE__*/ Schema.Array(Schema.Int), 
 /**
@@ -5354,7 +5356,7 @@ shortResponse: /*#__PURE__*/ Schema.optional(Schema.Boolean),
 /** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
 noTextDetails: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /** Shows the parameter `timezone` in the response, for each phone number */
-showTimezone: /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "SendViberCampaignRequestEstimate" })
+showTimezone: /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "SendViberCampaignRequestEstimate" }))
 /**
  * @since 0.1.0
  * @category models
@@ -5365,7 +5367,7 @@ export type SendViberCampaignRequestEstimate = typeof SendViberCampaignRequestEs
  * @since 0.1.0
  * @category schemas
  */
-export const SendViberCampaignResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoViberCampaign, data: /*#__PURE__*/ Schema.Array(DataViber) })).annotations({ identifier: "SendViberCampaignResponse" })
+export const SendViberCampaignResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoViberCampaign, data: /*#__PURE__*/ Schema.Array(DataViber) })).annotations({ identifier: "SendViberCampaignResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -5376,7 +5378,7 @@ export type SendViberCampaignResponse = typeof SendViberCampaignResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const SendViberMessageRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const SendViberMessageRequest = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number.
  *
@@ -5430,7 +5432,7 @@ showTimezone: /*#__PURE__*/ Schema.optional(Schema.Boolean),
  *
  * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
  */
-idempotencyId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) })).annotations({ identifier: "SendViberMessageRequest" })
+idempotencyId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) })).annotations({ identifier: "SendViberMessageRequest" }))
 /**
  * @since 0.1.0
  * @category models
@@ -5441,7 +5443,7 @@ export type SendViberMessageRequest = typeof SendViberMessageRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const SendViberMessageRequestEstimate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const SendViberMessageRequestEstimate = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number.
  *
@@ -5489,7 +5491,7 @@ shortResponse: /*#__PURE__*/ Schema.optional(Schema.Boolean),
 /** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
 noTextDetails: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /** Shows the parameter `timezone` in the response, for each phone number */
-showTimezone: /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "SendViberMessageRequestEstimate" })
+showTimezone: /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "SendViberMessageRequestEstimate" }))
 /**
  * @since 0.1.0
  * @category models
@@ -5500,7 +5502,7 @@ export type SendViberMessageRequestEstimate = typeof SendViberMessageRequestEsti
  * @since 0.1.0
  * @category schemas
  */
-export const SendViberMessageResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoViber, data: /*#__PURE__*/ Schema.Array(DataViber) })).annotations({ identifier: "SendViberMessageResponse" })
+export const SendViberMessageResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoViber, data: /*#__PURE__*/ Schema.Array(DataViber) })).annotations({ identifier: "SendViberMessageResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -5511,7 +5513,7 @@ export type SendViberMessageResponse = typeof SendViberMessageResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const SendWhatsappMessageRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const SendWhatsappMessageRequest = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number.
  *
@@ -5565,7 +5567,7 @@ showTimezone: /*#__PURE__*/ Schema.optional(Schema.Boolean),
  *
  * Format uuid; 36 characters; pattern `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
  */
-idempotencyId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) })).annotations({ identifier: "SendWhatsappMessageRequest" })
+idempotencyId: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(36), /*#__PURE__*/ Schema.pattern(/*#__PURE__*/ new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")))) })).annotations({ identifier: "SendWhatsappMessageRequest" }))
 /**
  * @since 0.1.0
  * @category models
@@ -5576,7 +5578,7 @@ export type SendWhatsappMessageRequest = typeof SendWhatsappMessageRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const SendWhatsappMessageRequestEstimate = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const SendWhatsappMessageRequestEstimate = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * A string with single phone number or an array of phone numbers in international E.164 format or national format. If national format is provided, for better validation you must use the parameter `countryIso` to provide the country code of the destination phone number.
  *
@@ -5624,7 +5626,7 @@ shortResponse: /*#__PURE__*/ Schema.optional(Schema.Boolean),
 /** The response will not have the parameters `data.text` and `data.textAnalysis`. For situations when you send to large lists of phone numbers and don't need all response parameters (save bandwith) */
 noTextDetails: /*#__PURE__*/ Schema.optional(Schema.Boolean), 
 /** Shows the parameter `timezone` in the response, for each phone number */
-showTimezone: /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "SendWhatsappMessageRequestEstimate" })
+showTimezone: /*#__PURE__*/ Schema.optional(Schema.Boolean) })).annotations({ identifier: "SendWhatsappMessageRequestEstimate" }))
 /**
  * @since 0.1.0
  * @category models
@@ -5635,7 +5637,7 @@ export type SendWhatsappMessageRequestEstimate = typeof SendWhatsappMessageReque
  * @since 0.1.0
  * @category schemas
  */
-export const SendWhatsappMessageResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoWhatsapp, data: /*#__PURE__*/ Schema.Array(DataWhatsapp) })).annotations({ identifier: "SendWhatsappMessageResponse" })
+export const SendWhatsappMessageResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoWhatsapp, data: /*#__PURE__*/ Schema.Array(DataWhatsapp) })).annotations({ identifier: "SendWhatsappMessageResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -5646,7 +5648,7 @@ export type SendWhatsappMessageResponse = typeof SendWhatsappMessageResponse.Typ
  * @since 0.1.0
  * @category schemas
  */
-export const ShortlinkDeleteResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoId })).annotations({ identifier: "ShortlinkDeleteResponse" })
+export const ShortlinkDeleteResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoId })).annotations({ identifier: "ShortlinkDeleteResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -5657,7 +5659,7 @@ export type ShortlinkDeleteResponse = typeof ShortlinkDeleteResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ShortlinkDetailsResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoShortlinkDetail, data: /*#__PURE__*/ Schema.Array(DataShortlinkDetail), paging: Paging })).annotations({ identifier: "ShortlinkDetailsResponse" })
+export const ShortlinkDetailsResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoShortlinkDetail, data: /*#__PURE__*/ Schema.Array(DataShortlinkDetail), paging: Paging })).annotations({ identifier: "ShortlinkDetailsResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -5668,7 +5670,7 @@ export type ShortlinkDetailsResponse = typeof ShortlinkDetailsResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ShortlinkNewRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const ShortlinkNewRequest = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** A valid URL */
 url: Schema.String, 
 /**
@@ -5676,7 +5678,7 @@ url: Schema.String,
  *
  * 3 to 25 characters.
  */
-name: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(25))) })).annotations({ identifier: "ShortlinkNewRequest" })
+name: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(25))) })).annotations({ identifier: "ShortlinkNewRequest" }))
 /**
  * @since 0.1.0
  * @category models
@@ -5687,7 +5689,7 @@ export type ShortlinkNewRequest = typeof ShortlinkNewRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ShortlinkNewResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoShortlinkNew })).annotations({ identifier: "ShortlinkNewResponse" })
+export const ShortlinkNewResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoShortlinkNew })).annotations({ identifier: "ShortlinkNewResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -5698,7 +5700,7 @@ export type ShortlinkNewResponse = typeof ShortlinkNewResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ShortlinkUpdateRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const ShortlinkUpdateRequest = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * New name for the shortlink
  *
@@ -5706,7 +5708,7 @@ export const ShortlinkUpdateRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct
  */
 name: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.minLength(3), /*#__PURE__*/ Schema.maxLength(25)), 
 /** New long URL */
-url: Schema.String })).annotations({ identifier: "ShortlinkUpdateRequest" })
+url: Schema.String })).annotations({ identifier: "ShortlinkUpdateRequest" }))
 /**
  * @since 0.1.0
  * @category models
@@ -5717,7 +5719,7 @@ export type ShortlinkUpdateRequest = typeof ShortlinkUpdateRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ShortlinkUpdateResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoId })).annotations({ identifier: "ShortlinkUpdateResponse" })
+export const ShortlinkUpdateResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoId })).annotations({ identifier: "ShortlinkUpdateResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -5728,7 +5730,7 @@ export type ShortlinkUpdateResponse = typeof ShortlinkUpdateResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ShortlinksListResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Array(DataShortlinkList) })).annotations({ identifier: "ShortlinksListResponse" })
+export const ShortlinksListResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Array(DataShortlinkList) })).annotations({ identifier: "ShortlinksListResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -5739,7 +5741,7 @@ export type ShortlinksListResponse = typeof ShortlinksListResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const TemplateDetailsResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: DataTemplate })).annotations({ identifier: "TemplateDetailsResponse" })
+export const TemplateDetailsResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: DataTemplate })).annotations({ identifier: "TemplateDetailsResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -5750,7 +5752,7 @@ export type TemplateDetailsResponse = typeof TemplateDetailsResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const TemplatesDeleteResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoTemplateUpdate })).annotations({ identifier: "TemplatesDeleteResponse" })
+export const TemplatesDeleteResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoTemplateUpdate })).annotations({ identifier: "TemplatesDeleteResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -5761,7 +5763,7 @@ export type TemplatesDeleteResponse = typeof TemplatesDeleteResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const TemplatesListResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Array(DataTemplatesList) })).annotations({ identifier: "TemplatesListResponse" })
+export const TemplatesListResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ data: /*#__PURE__*/ Schema.Array(DataTemplatesList) })).annotations({ identifier: "TemplatesListResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -5772,7 +5774,7 @@ export type TemplatesListResponse = typeof TemplatesListResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const TemplatesNewRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const TemplatesNewRequest = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Template text. For channels `viber` and `whatsapp` the max. length is 1000 characters */
 text: Schema.String, 
 /**
@@ -5786,7 +5788,7 @@ name: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.String.pipe(/*#__PURE__
  *
  * One of `sms`, `viber`, `whatsapp`.
  */
-channel: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp")), richMedia: /*#__PURE__*/ Schema.optional(RichMedia) })).annotations({ identifier: "TemplatesNewRequest" })
+channel: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp")), richMedia: /*#__PURE__*/ Schema.optional(RichMedia) })).annotations({ identifier: "TemplatesNewRequest" }))
 /**
  * @since 0.1.0
  * @category models
@@ -5797,7 +5799,7 @@ export type TemplatesNewRequest = typeof TemplatesNewRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const TemplatesNewResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoTemplate })).annotations({ identifier: "TemplatesNewResponse" })
+export const TemplatesNewResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoTemplate })).annotations({ identifier: "TemplatesNewResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -5808,7 +5810,7 @@ export type TemplatesNewResponse = typeof TemplatesNewResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const TemplatesUpdateRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const TemplatesUpdateRequest = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * The name of the template. If this parameter is omitted the name of the template will be set by the API eg. "Template 2021-06-11 21:00:00"
  *
@@ -5822,7 +5824,7 @@ text: /*#__PURE__*/ Schema.optional(Schema.String),
  *
  * One of `sms`, `viber`, `whatsapp`.
  */
-channel: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp")), richMedia: /*#__PURE__*/ Schema.optional(RichMedia) })).annotations({ identifier: "TemplatesUpdateRequest" })
+channel: /*#__PURE__*/ Schema.optional(/*#__PURE__*/ Schema.Literal("sms", "viber", "whatsapp")), richMedia: /*#__PURE__*/ Schema.optional(RichMedia) })).annotations({ identifier: "TemplatesUpdateRequest" }))
 /**
  * @since 0.1.0
  * @category models
@@ -5833,7 +5835,7 @@ export type TemplatesUpdateRequest = typeof TemplatesUpdateRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const TemplatesUpdateResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoTemplateUpdate })).annotations({ identifier: "TemplatesUpdateResponse" })
+export const TemplatesUpdateResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoTemplateUpdate })).annotations({ identifier: "TemplatesUpdateResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -5844,7 +5846,7 @@ export type TemplatesUpdateResponse = typeof TemplatesUpdateResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const TwoWay = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const TwoWay = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * The type of number to send and receive SMS: VLN (Virtual Local Number), Short code, 10DLC (10 Digits Long Code)
  *
@@ -5862,7 +5864,7 @@ countryIso: /*#__PURE__*/ Schema.String.pipe(/*#__PURE__*/ Schema.length(2)),
  *
  * Format date-time.
  */
-expireDate: Schema.String })).annotations({ identifier: "TwoWay" })
+expireDate: Schema.String })).annotations({ identifier: "TwoWay" }))
 /**
  * @since 0.1.0
  * @category models
@@ -5873,7 +5875,7 @@ export type TwoWay = typeof TwoWay.Type
  * @since 0.1.0
  * @category schemas
  */
-export const UpdateNumberRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const UpdateNumberRequest = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /**
  * Phone number in international E.164 format to replace the current phone number.
  *
@@ -5895,7 +5897,7 @@ field3: /*#__PURE__*/ Schema.optional(Schema.String),
 /** Data field for extra information of the contact. Use placeholder **{{field4}}** in text message for data replacement */
 field4: /*#__PURE__*/ Schema.optional(Schema.String), 
 /** Data field for extra information of the contact. Use placeholder **{{field5}}** in text message for data replacement */
-field5: /*#__PURE__*/ Schema.optional(Schema.String), customFields: /*#__PURE__*/ Schema.optional(CustomFieldsObj) })).annotations({ identifier: "UpdateNumberRequest" })
+field5: /*#__PURE__*/ Schema.optional(Schema.String), customFields: /*#__PURE__*/ Schema.optional(CustomFieldsObj) })).annotations({ identifier: "UpdateNumberRequest" }))
 /**
  * @since 0.1.0
  * @category models
@@ -5906,7 +5908,7 @@ export type UpdateNumberRequest = typeof UpdateNumberRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const UpdateNumberResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoPhoneNumberUpdate })).annotations({ identifier: "UpdateNumberResponse" })
+export const UpdateNumberResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ info: InfoPhoneNumberUpdate })).annotations({ identifier: "UpdateNumberResponse" }))
 /**
  * @since 0.1.0
  * @category models
@@ -5917,9 +5919,9 @@ export type UpdateNumberResponse = typeof UpdateNumberResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const VerifyPinRequest = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const VerifyPinRequest = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** The PIN code received on the mobile number */
-pin: Schema.String })).annotations({ identifier: "VerifyPinRequest" })
+pin: Schema.String })).annotations({ identifier: "VerifyPinRequest" }))
 /**
  * @since 0.1.0
  * @category models
@@ -5930,9 +5932,9 @@ export type VerifyPinRequest = typeof VerifyPinRequest.Type
  * @since 0.1.0
  * @category schemas
  */
-export const VerifyPinResponse = /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
+export const VerifyPinResponse = /*#__PURE__*/ lazySchema(() => /*#__PURE__*/ (/*#__PURE__*/ Schema.Struct({ 
 /** Will have value `VERIFIED` if the pin entered is correct */
-status: /*#__PURE__*/ Schema.optional(Schema.String) })).annotations({ identifier: "VerifyPinResponse" })
+status: /*#__PURE__*/ Schema.optional(Schema.String) })).annotations({ identifier: "VerifyPinResponse" }))
 /**
  * @since 0.1.0
  * @category models

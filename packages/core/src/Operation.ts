@@ -13,6 +13,7 @@ import type * as Errors from "./Errors.js"
 import { fileNameOf } from "./internal/contentDisposition.js"
 import { download } from "./internal/fileDownload.js"
 import type { Download, ExportedFile } from "./internal/files.js"
+import { lazySchema } from "./internal/lazySchema.js"
 import type { NamedTypes } from "./internal/namedTypes.js"
 
 export type { Download, DownloadedOperation, ExportedFile, FileStream, StreamedAnswer } from "./internal/files.js"
@@ -313,8 +314,9 @@ export const make = <
 >(o: Description<Id, Path, PathParams, In, Out, E, Paging>): Operation<Id, Path, PathParams, In, Out, E, Paging> => ({
   ...o,
   pathParamNames: Array.from(o.path.matchAll(/\{([^}]+)\}/g), (m) => m[1]!),
-  // every field is context-free (PathFields), so the struct is too
-  pathSchema: Schema.Struct(o.pathParams as PathFields) as Schema.Schema.AnyNoContext,
+  // every field is context-free (PathFields), so the struct is too; built on first use, as the
+  // schemas of the entry (see lazySchema)
+  pathSchema: lazySchema(() => Schema.Struct(o.pathParams as PathFields)) as Schema.Schema.AnyNoContext,
   // the tag is a static of a TaggedError class (instances get it in their constructor)
   errorTags: new Set(o.errors.map((e) => e._tag as string)),
   spanName: `${o.group}.${o.id}`

@@ -123,9 +123,10 @@ export class WebhookDecodeError extends Schema.TaggedError<WebhookDecodeError>()
 
 const parseOptions: AST.ParseOptions = { errors: "all", onExcessProperty: "preserve" }
 
-const decoders = Object.fromEntries(
-  kinds.map((kind) => [kind, ParseResult.decodeUnknownEither(schemas[kind] as Schema.Schema<unknown>, parseOptions)])
-) as Record<Kind, (u: unknown) => Either.Either<unknown, ParseResult.ParseIssue>>
+// each kind's decoder, made the first time a body of that kind is decoded (its schema is built then)
+const decoders: Partial<Record<Kind, (u: unknown) => Either.Either<unknown, ParseResult.ParseIssue>>> = {}
+const decoderOf = (kind: Kind) =>
+  decoders[kind] ??= ParseResult.decodeUnknownEither(schemas[kind] as Schema.Schema<unknown>, parseOptions)
 
 const headline = (kind: string) => kind === "auto" ? "Invalid webhook body" : `Invalid ${kind} webhook body`
 
@@ -164,7 +165,7 @@ const readBody = (kind: string, body: unknown): Either.Either<Record<string, unk
 }
 
 const decodeJson = (kind: Kind, json: Record<string, unknown>): Either.Either<Payload, WebhookDecodeError> => {
-  const result = decoders[kind](json)
+  const result = decoderOf(kind)(json)
   if (Either.isRight(result)) return Either.right(result.right as Payload)
   const { issues, total } = Issues.collect(result.left, { limit: ISSUES_KEPT })
   return fail(kind, headline(kind), issues, total)

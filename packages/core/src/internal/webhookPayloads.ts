@@ -8,14 +8,15 @@
  */
 import * as Schema from "effect/Schema"
 import * as Generated from "../Generated.js"
+import { lazySchema } from "./lazySchema.js"
 import { callback, openItem } from "./webhookSchema.js"
 
-const DataDlrUpdate = openItem(Generated.DataDlrUpdate, "DataDlrUpdate")
-const DataReceiveSms = openItem(Generated.DataReceiveSms, "DataReceiveSms")
-const DataShortlinkHit = openItem(Generated.DataShortlinkHit, "DataShortlinkHit")
-const DataNewOptout = openItem(Generated.DataNewOptout, "DataNewOptout")
-const DataNumberLookupWebhook = openItem(Generated.DataNumberLookupWebhook, "DataNumberLookupWebhook")
-const DataOtp = openItem(Generated.DataOtp, "DataOtp")
+const DataDlrUpdate = /*#__PURE__*/ lazySchema(() => openItem(Generated.DataDlrUpdate, "DataDlrUpdate"))
+const DataReceiveSms = /*#__PURE__*/ lazySchema(() => openItem(Generated.DataReceiveSms, "DataReceiveSms"))
+const DataShortlinkHit = /*#__PURE__*/ lazySchema(() => openItem(Generated.DataShortlinkHit, "DataShortlinkHit"))
+const DataNewOptout = /*#__PURE__*/ lazySchema(() => openItem(Generated.DataNewOptout, "DataNewOptout"))
+const DataNumberLookupWebhook = /*#__PURE__*/ lazySchema(() => openItem(Generated.DataNumberLookupWebhook, "DataNumberLookupWebhook"))
+const DataOtp = /*#__PURE__*/ lazySchema(() => openItem(Generated.DataOtp, "DataOtp"))
 
 /**
  * `dlr_update`: delivery reports of sent messages (`CallBackRequestDlrUpdate`, items
@@ -23,7 +24,7 @@ const DataOtp = openItem(Generated.DataOtp, "DataOtp")
  * @since 0.1.0
  * @category schemas
  */
-export const DlrUpdate = callback(Generated.CallBackRequestDlrUpdate, Schema.optional(Schema.Literal("dlr_update")), DataDlrUpdate, "DlrUpdate")
+export const DlrUpdate = /*#__PURE__*/ lazySchema(() => callback(Generated.CallBackRequestDlrUpdate, Schema.optional(Schema.Literal("dlr_update")), DataDlrUpdate, "DlrUpdate"))
 
 /**
  * @since 0.1.0
@@ -36,7 +37,7 @@ export type DlrUpdate = typeof DlrUpdate.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ReceiveSms = callback(Generated.CallBackRequestReceiveSms, Schema.optional(Schema.Literal("receive_sms")), DataReceiveSms, "ReceiveSms")
+export const ReceiveSms = /*#__PURE__*/ lazySchema(() => callback(Generated.CallBackRequestReceiveSms, Schema.optional(Schema.Literal("receive_sms")), DataReceiveSms, "ReceiveSms"))
 
 /**
  * @since 0.1.0
@@ -50,7 +51,7 @@ export type ReceiveSms = typeof ReceiveSms.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ReceiveViber = callback(Generated.CallBackRequestReceiveSms, Schema.optional(Schema.Literal("receive_viber")), DataReceiveSms, "ReceiveViber")
+export const ReceiveViber = /*#__PURE__*/ lazySchema(() => callback(Generated.CallBackRequestReceiveSms, Schema.optional(Schema.Literal("receive_viber")), DataReceiveSms, "ReceiveViber"))
 
 /**
  * @since 0.1.0
@@ -64,7 +65,7 @@ export type ReceiveViber = typeof ReceiveViber.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ReceiveWhatsapp = callback(Generated.CallBackRequestReceiveSms, Schema.optional(Schema.Literal("receive_whatsapp")), DataReceiveSms, "ReceiveWhatsapp")
+export const ReceiveWhatsapp = /*#__PURE__*/ lazySchema(() => callback(Generated.CallBackRequestReceiveSms, Schema.optional(Schema.Literal("receive_whatsapp")), DataReceiveSms, "ReceiveWhatsapp"))
 
 /**
  * @since 0.1.0
@@ -78,7 +79,7 @@ export type ReceiveWhatsapp = typeof ReceiveWhatsapp.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ShortlinkHit = callback(Generated.CallBackRequestShortlinkHit, Schema.Literal("shortlink_hit", "shortlink_hit_update"), DataShortlinkHit, "ShortlinkHit")
+export const ShortlinkHit = /*#__PURE__*/ lazySchema(() => callback(Generated.CallBackRequestShortlinkHit, Schema.Literal("shortlink_hit", "shortlink_hit_update"), DataShortlinkHit, "ShortlinkHit"))
 
 /**
  * @since 0.1.0
@@ -91,7 +92,7 @@ export type ShortlinkHit = typeof ShortlinkHit.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ShortlinkHitUpdate = callback(Generated.CallBackRequestShortlinkHit, Schema.Literal("shortlink_hit_update"), DataShortlinkHit, "ShortlinkHitUpdate")
+export const ShortlinkHitUpdate = /*#__PURE__*/ lazySchema(() => callback(Generated.CallBackRequestShortlinkHit, Schema.Literal("shortlink_hit_update"), DataShortlinkHit, "ShortlinkHitUpdate"))
 
 /**
  * @since 0.1.0
@@ -105,7 +106,7 @@ export type ShortlinkHitUpdate = typeof ShortlinkHitUpdate.Type
  * @since 0.1.0
  * @category schemas
  */
-export const AttachmentHit = callback(Generated.CallBackRequestAttachmentHit, Schema.Literal("attachment_hit", "attachment_hit_update"), DataShortlinkHit, "AttachmentHit")
+export const AttachmentHit = /*#__PURE__*/ lazySchema(() => callback(Generated.CallBackRequestAttachmentHit, Schema.Literal("attachment_hit", "attachment_hit_update"), DataShortlinkHit, "AttachmentHit"))
 
 /**
  * @since 0.1.0
@@ -118,7 +119,7 @@ export type AttachmentHit = typeof AttachmentHit.Type
  * @since 0.1.0
  * @category schemas
  */
-export const AttachmentHitUpdate = callback(Generated.CallBackRequestAttachmentHit, Schema.Literal("attachment_hit_update"), DataShortlinkHit, "AttachmentHitUpdate")
+export const AttachmentHitUpdate = /*#__PURE__*/ lazySchema(() => callback(Generated.CallBackRequestAttachmentHit, Schema.Literal("attachment_hit_update"), DataShortlinkHit, "AttachmentHitUpdate"))
 
 /**
  * @since 0.1.0
@@ -131,7 +132,7 @@ export type AttachmentHitUpdate = typeof AttachmentHitUpdate.Type
  * @since 0.1.0
  * @category schemas
  */
-export const NewOptout = callback(Generated.CallBackRequestNewOptout, Schema.optional(Schema.Literal("new_optout")), DataNewOptout, "NewOptout")
+export const NewOptout = /*#__PURE__*/ lazySchema(() => callback(Generated.CallBackRequestNewOptout, Schema.optional(Schema.Literal("new_optout")), DataNewOptout, "NewOptout"))
 
 /**
  * @since 0.1.0
@@ -147,7 +148,7 @@ export type NewOptout = typeof NewOptout.Type
  * @since 0.1.0
  * @category schemas
  */
-export const NumberLookup = callback(Generated.CallBackRequestNumberLookup, Schema.optional(Schema.Literal("otp_update", "number_lookup")), DataNumberLookupWebhook, "NumberLookup")
+export const NumberLookup = /*#__PURE__*/ lazySchema(() => callback(Generated.CallBackRequestNumberLookup, Schema.optional(Schema.Literal("otp_update", "number_lookup")), DataNumberLookupWebhook, "NumberLookup"))
 
 /**
  * @since 0.1.0
@@ -161,7 +162,7 @@ export type NumberLookup = typeof NumberLookup.Type
  * @since 0.1.0
  * @category schemas
  */
-export const OtpUpdate = callback(Generated.CallBackRequestOtpUpdate, Schema.optional(Schema.Literal("otp_update")), DataOtp, "OtpUpdate")
+export const OtpUpdate = /*#__PURE__*/ lazySchema(() => callback(Generated.CallBackRequestOtpUpdate, Schema.optional(Schema.Literal("otp_update")), DataOtp, "OtpUpdate"))
 
 /**
  * @since 0.1.0
@@ -198,7 +199,7 @@ export const schemas = {
  * @since 0.1.0
  * @category schemas
  */
-export const Payload = Schema.Union(DlrUpdate, ReceiveSms, ReceiveViber, ReceiveWhatsapp, ShortlinkHit, AttachmentHit, NewOptout, NumberLookup, OtpUpdate).annotations({ identifier: "@smscx/core/Webhooks/Payload" })
+export const Payload = /*#__PURE__*/ lazySchema(() => Schema.Union(DlrUpdate, ReceiveSms, ReceiveViber, ReceiveWhatsapp, ShortlinkHit, AttachmentHit, NewOptout, NumberLookup, OtpUpdate).annotations({ identifier: "@smscx/core/Webhooks/Payload" }))
 
 /**
  * @since 0.1.0
