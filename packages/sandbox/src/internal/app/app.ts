@@ -83,6 +83,16 @@ const fingerprintOf = (path: unknown, input: unknown) => {
     : Crypto.createHash("sha256").update(text).digest("hex")
 }
 
+/**
+ * An answer's body in its wire form, as an idempotent answer is remembered: text holds nothing
+ * for the garbage collector to trace, and is the same bytes when replayed.
+ */
+class JsonText {
+  constructor(readonly text: string) {}
+}
+
+const jsonOf = (body: unknown): string => body instanceof JsonText ? body.text : JSON.stringify(body)
+
 const isFile = (body: unknown): body is Operation.ExportedFile =>
   typeof body === "object" && body !== null && (body as { bytes?: unknown }).bytes instanceof Uint8Array
 
@@ -91,6 +101,12 @@ export interface Hooks {
   readonly reset: Effect.Effect<void>
   /** Where changes are told (the sandbox's, which outlives resets); a hub of its own when absent. */
   readonly events?: Events.Hub
+  /**
+   * The control API's offset to the clock (the sandbox's, which outlives resets, so that a server
+   * can serve under the shifted clock once rather than shift it for every request); set back to
+   * 0 by `make`. One of its own when absent.
+   */
+  readonly shift?: TimeShift.TimeShift
 }
 
 const refused = (refusal: Guard.Refusal) =>
@@ -124,7 +140,9 @@ const parseJson = (text: string): unknown => {
 /** @internal */
 export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Effect.Effect<Instance> =>
   Effect.gen(function*() {
-    const shift = TimeShift.makeShift()
+    const shift = hooks.shift ?? TimeShift.makeShift()
+    // a new state starts at the clock's own time
+    shift.reset()
     const timers = Timers.make(shift)
     const store = yield* State.make({
       balanceMicros: config.balanceMicros,
@@ -224,7 +242,11 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
         // first request's answer (as Stripe does): replaying it would tell the client its new
         // request was performed. Nothing is performed or billed for it.
         const key = `${Auth.accountOf(principal)}:${operation.id}:${id}`
-        const answer = yield* store.idempotent(key, fingerprintOf(path, input), run).pipe(
+        const remembered = Effect.map(run, (answer): RouteAnswer =>
+          answer.status === 204 || isFile(answer.body)
+            ? answer
+            : { ...answer, body: new JsonText(jsonOf(answer.body)) })
+        const answer = yield* store.idempotent(key, fingerprintOf(path, input), remembered).pipe(
           Effect.catchTag("IdempotencyConflict", () => fail(Generic.idempotencyIdReused)),
           Effect.mapError((error) =>
             new ApiFailure({
@@ -399,7 +421,7 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
         })
       }
       if (answer.status === 204) return HttpServerResponse.empty({ status: 204, headers })
-      return HttpServerResponse.text(JSON.stringify(answer.body), {
+      return HttpServerResponse.text(jsonOf(answer.body), {
         status: answer.status,
         contentType: "application/json",
         headers
