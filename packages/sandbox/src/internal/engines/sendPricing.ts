@@ -99,6 +99,7 @@ export const price = (
 
     const messages: Array<Store.StoredMessage> = []
     const data: Array<Data> = []
+    const createdAt = new Date(now).toISOString()
     let totalMicros = 0
     let totalParts = 0
     let reserveMicros = 0
@@ -190,30 +191,32 @@ export const price = (
         dlrCallbackUrl: compose.dlrCallbackUrl
       }
       messages.push(message)
-      data.push({
+      // built field by field, in the answer's order: conditional spreads made an object each
+      const item: Record<string, unknown> = {
         msgId: message.msgId,
         status,
         statusCode: Delivery.statusCodes[status],
         errorCode: null,
-        createdAt: new Date(now).toISOString(),
+        createdAt,
         inQuietHours: held,
         cost: fromMicros(costMicros),
         to: e164,
         countryIso,
         from: compose.from,
-        parts: analysis.parts,
-        ...(send.service === "multichannel" ? { channel: step.channel } : {}),
-        // `noTextDetails` leaves an SMS send's text and its analysis out, as documented; the other
-        // sends' schemas require the text, so it stays
-        ...(compose.noTextDetails === true && send.service === "sms" ? {} : { text }),
-        ...(compose.noTextDetails === true || send.service !== "sms"
-          ? {}
-          : { textAnalysis: { length: analysis.length, unicode: analysis.unicode, parts: analysis.parts } }),
-        ...(compose.trackData === undefined ? {} : { trackData: compose.trackData }),
-        ...(message.scheduledAt === undefined ? {} : { scheduledAt: new Date(message.scheduledAt).toISOString() }),
-        // not in the response schema; kept on the wire as the API documents it
-        ...(compose.showTimezone === true && zone !== undefined ? { timezone: zone } : {})
-      } as Data)
+        parts: analysis.parts
+      }
+      if (send.service === "multichannel") item.channel = step.channel
+      // `noTextDetails` leaves an SMS send's text and its analysis out, as documented; the other
+      // sends' schemas require the text, so it stays
+      if (compose.noTextDetails !== true || send.service !== "sms") item.text = text
+      if (compose.noTextDetails !== true && send.service === "sms") {
+        item.textAnalysis = { length: analysis.length, unicode: analysis.unicode, parts: analysis.parts }
+      }
+      if (compose.trackData !== undefined) item.trackData = compose.trackData
+      if (message.scheduledAt !== undefined) item.scheduledAt = new Date(message.scheduledAt).toISOString()
+      // not in the response schema; kept on the wire as the API documents it
+      if (compose.showTimezone === true && zone !== undefined) item.timezone = zone
+      data.push(item as unknown as Data)
     }
     if (covered === 0) return yield* fail(E.noCoverage)
     return {
