@@ -9,7 +9,7 @@ import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Api from "@smscx/core/Api"
 import type * as Operation from "@smscx/core/Operation"
-import * as Clock from "effect/Clock"
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Random from "effect/Random"
@@ -365,26 +365,32 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
           return controlAnswer(answered)
         }
       }
-      const started = yield* Clock.currentTimeMillis
+      const clock = yield* Effect.clock
+      const started = clock.unsafeCurrentTimeMillis()
       const decision = yield* limiter.take(Auth.bucketOf(request.headers))
       const answer: RouteAnswer = yield* (decision.allowed
         ? serve(request, url, decision)
         : fail(Generic.rateLimit, { headers: { "X-Rate-Limit-Reset": String(decision.resetSeconds) } })).pipe(
-          Effect.catchAll((error) =>
-            Effect.succeed<RouteAnswer>({ status: error.status, body: errorBody(error), headers: error.headers ?? {} })
-          ),
-          Effect.catchAllCause((cause) =>
-            Effect.as(
-              Effect.logError("sandbox: unexpected failure", cause),
-              { status: 500, body: errorBody(failure(Generic.serverError)), headers: {} }
-            )
-          )
+          // the API's errors answered as such, anything else a 500 (one handler for both)
+          Effect.catchAllCause((cause) => {
+            const error = Cause.failureOption(cause)
+            return Option.isSome(error)
+              ? Effect.succeed<RouteAnswer>({
+                status: error.value.status,
+                body: errorBody(error.value),
+                headers: error.value.headers ?? {}
+              })
+              : Effect.as(
+                Effect.logError("sandbox: unexpected failure", cause),
+                { status: 500, body: errorBody(failure(Generic.serverError)), headers: {} }
+              )
+          })
         )
       // nothing made for the many requests of a load test when no page listens
       if (request.method !== "GET" && request.method !== "HEAD" && events.listeners() > 0) {
         events.publish({ kind: "api", what: `${request.method} ${url.pathname}` })
       }
-      const finished = yield* Clock.currentTimeMillis
+      const finished = clock.unsafeCurrentTimeMillis()
       const requestId = yield* Ids.uuid
       const headers = {
         ...answer.headers,
@@ -421,7 +427,8 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
         })
       }
       if (answer.status === 204) return HttpServerResponse.empty({ status: 204, headers })
-      return HttpServerResponse.text(jsonOf(answer.body), {
+      // the text as a raw body: the Node server writes it with the headers, no bytes made first
+      return HttpServerResponse.raw(jsonOf(answer.body), {
         status: answer.status,
         contentType: "application/json",
         headers

@@ -26,24 +26,24 @@ export const checkCompose = (
   send: Send,
   compose: Compose,
   now: number
-): Effect.Effect<Dates.Scheduled | undefined, ApiFailure> =>
-  Effect.gen(function*() {
-    for (const step of send.steps) {
-      if (step.text.trim() === "") return yield* fail(E.textMissing)
-      const problem = Placeholders.check(step.text, Links.exists(store))
-      if (problem !== undefined) return yield* fail(placeholderError(problem))
-    }
-    if (compose.dlrCallbackUrl !== undefined && !isHttpUrl(compose.dlrCallbackUrl)) {
-      return yield* fail(E.dlrCallbackUrlInvalid)
-    }
-    if (compose.scheduledDate === undefined) return undefined
-    const scheduled = Dates.parse(compose.scheduledDate)
-    if (scheduled === undefined) return yield* fail(E.scheduledDateInvalid)
-    // a local wall-clock time is checked per destination, once its time zone is known
-    const local = scheduled._tag === "WallClock" && compose.isUtc === false
-    if (!local && scheduled.millis <= now) return yield* fail(E.scheduledDateInPast)
-    return scheduled
-  })
+): Effect.Effect<Dates.Scheduled | undefined, ApiFailure> => {
+  // plain checks, no generator: every send runs them
+  for (const step of send.steps) {
+    if (step.text.trim() === "") return fail(E.textMissing)
+    const problem = Placeholders.check(step.text, Links.exists(store))
+    if (problem !== undefined) return fail(placeholderError(problem))
+  }
+  if (compose.dlrCallbackUrl !== undefined && !isHttpUrl(compose.dlrCallbackUrl)) {
+    return fail(E.dlrCallbackUrlInvalid)
+  }
+  if (compose.scheduledDate === undefined) return Effect.succeed(undefined)
+  const scheduled = Dates.parse(compose.scheduledDate)
+  if (scheduled === undefined) return fail(E.scheduledDateInvalid)
+  // a local wall-clock time is checked per destination, once its time zone is known
+  const local = scheduled._tag === "WallClock" && compose.isUtc === false
+  if (!local && scheduled.millis <= now) return fail(E.scheduledDateInPast)
+  return Effect.succeed(scheduled)
+}
 
 /** Parts of a text on a channel: Viber and WhatsApp messages are always one. */
 const analyze = (channel: Store.Channel, text: string) => {

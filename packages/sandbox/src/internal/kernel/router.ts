@@ -270,8 +270,29 @@ const routesOfLength = (routes: ReadonlyArray<Route>, length: number): ReadonlyA
   return index.get(length) ?? []
 }
 
+/**
+ * Routes found for a method and path with no parameter in them, for each list of routes (most
+ * requests of a load test hit a few such paths), bounded: the paths a client can make up are not.
+ */
+const staticMatches = new WeakMap<ReadonlyArray<Route>, Map<string, Route>>()
+const MAX_STATIC_MATCHES = 1_000
+
 /** The route for a method and path: the template with the most literal segments wins. @internal */
 export const match = (routes: ReadonlyArray<Route>, method: string, pathname: string): Match => {
+  let known = staticMatches.get(routes)
+  if (known === undefined) staticMatches.set(routes, known = new Map())
+  const key = `${method} ${pathname}`
+  const route = known.get(key)
+  if (route !== undefined) return { _tag: "Found", route, params: {} }
+  const found = matchOf(routes, method, pathname)
+  if (
+    found._tag === "Found" && known.size < MAX_STATIC_MATCHES &&
+    found.route.segments.every((s) => typeof s === "string")
+  ) known.set(key, found.route)
+  return found
+}
+
+const matchOf = (routes: ReadonlyArray<Route>, method: string, pathname: string): Match => {
   const segments = pathname.split("/").filter((s) => s !== "")
   const candidates: Array<{ readonly route: Route; readonly params: Readonly<Record<string, string>> }> = []
   for (const route of routesOfLength(routes, segments.length)) {
