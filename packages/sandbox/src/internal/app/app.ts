@@ -91,6 +91,8 @@ class JsonText {
   constructor(readonly text: string) {}
 }
 
+const noHeaders: Readonly<Record<string, string>> = {}
+
 const jsonOf = (body: unknown): string => body instanceof JsonText ? body.text : JSON.stringify(body)
 
 const isFile = (body: unknown): body is Operation.ExportedFile =>
@@ -181,32 +183,32 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
       url: URL,
       limit: RateLimiter.Decision
     ): Effect.Effect<RouteAnswer, ApiFailure> =>
-      Effect.gen(function*() {
+      // no generator: every API request runs this
+      Effect.suspend(() => {
         const found = Router.match(routes, request.method, url.pathname)
-        if (found._tag === "NotFound") return yield* fail(Generic.notFound)
+        if (found._tag === "NotFound") return fail(Generic.notFound)
         if (found._tag === "MethodNotAllowed") {
-          return yield* fail(Generic.invalidMethod(request.method), { headers: { Allow: found.allow.join(", ") } })
+          return fail(Generic.invalidMethod(request.method), { headers: { Allow: found.allow.join(", ") } })
         }
         const { params, route } = found
-        const operation = route.operation
         // drawn once routed, so that a rule can name operations; only `lostAnswer` runs the operation
-        const fault = yield* faults.draw(operation.id)
-        switch (fault) {
-          case undefined:
-          case "lostAnswer":
-            break
-          case "rateLimit":
-            return yield* fail(Generic.rateLimit, { headers: { "X-Rate-Limit-Reset": String(limit.resetSeconds) } })
-          case "serverError":
-            return yield* fail(Generic.serverError)
-          // the API documents no 503: the 500 body, which the SDK maps as any 5xx (ServerErrorException)
-          case "unavailable":
-            return yield* fail({ ...Generic.serverError, status: 503 })
-          default:
-            return { status: 200, body: undefined, headers: {}, fault }
-        }
-        const answer = yield* answerOf(request, url, route, params)
-        return fault === undefined ? answer : { ...answer, fault }
+        return Effect.flatMap(faults.draw(route.operation.id), (fault): Effect.Effect<RouteAnswer, ApiFailure> => {
+          switch (fault) {
+            case undefined:
+              return answerOf(request, url, route, params)
+            case "lostAnswer":
+              return Effect.map(answerOf(request, url, route, params), (answer) => ({ ...answer, fault }))
+            case "rateLimit":
+              return fail(Generic.rateLimit, { headers: { "X-Rate-Limit-Reset": String(limit.resetSeconds) } })
+            case "serverError":
+              return fail(Generic.serverError)
+            // the API documents no 503: the 500 body, which the SDK maps as any 5xx (ServerErrorException)
+            case "unavailable":
+              return fail({ ...Generic.serverError, status: 503 })
+            default:
+              return Effect.succeed({ status: 200, body: undefined, headers: {}, fault })
+          }
+        })
       })
 
     const answerOf = (
@@ -221,17 +223,22 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
         const path = yield* route.decodePath(params)
         const raw = yield* Router.readInput(route, url, Body.text(request, config.maxBodyBytes))
         const input = yield* route.decodeInput(raw)
-        const run = route.handle({ path, input, principal } as Router.Incoming<typeof operation>).pipe(
-          Effect.flatMap((reply) =>
-            Effect.map(route.encode(reply.body), (encoded): RouteAnswer => ({
-              status: encoded === undefined && operation.success._tag !== "Empty" ? 204 : operation.successStatus,
-              body: encoded,
-              headers: reply.headers ?? {}
-            }))
-          ),
-          // an answer that does not fit the operation's schema is a sandbox bug: a 500
-          Effect.catchTag("ParseError", Effect.die)
-        )
+        const answerWith = (encoded: unknown, headers: Readonly<Record<string, string>> | undefined): RouteAnswer => ({
+          status: encoded === undefined && operation.success._tag !== "Empty" ? 204 : operation.successStatus,
+          body: encoded,
+          headers: headers ?? noHeaders
+        })
+        const handled = route.handle({ path, input, principal } as Router.Incoming<typeof operation>)
+        const run = route.checked
+          ? handled.pipe(
+            Effect.flatMap((reply) =>
+              Effect.map(route.encode(reply.body), (encoded) => answerWith(encoded, reply.headers))
+            ),
+            // an answer that does not fit the operation's schema is a sandbox bug: a 500
+            Effect.catchTag("ParseError", Effect.die)
+          )
+          // unchecked, an answer's wire form is the handler's own (`Router.checksAnswers`)
+          : Effect.map(handled, (reply) => answerWith(reply.body, reply.headers))
         const idField = operation.idempotencyKey
         const id = idField === undefined ? undefined : (input as Record<string, unknown>)[idField]
         if (typeof id !== "string") return yield* run

@@ -135,13 +135,16 @@ export const make = (options: {
       })
   }
 
-  const keyOrToken = (operation: Operation.Any, headers: Headers) =>
+  const keyOrToken = (operation: Operation.Any, headers: Headers): Effect.Effect<Principal, ApiFailure> => {
+    // an API key is checked in one step, without a generator: most requests carry one
+    const key = headers["x-api-key"]
+    if (key === undefined) return token(operation, headers)
+    if (key.trim() === "" || (apiKeys.size > 0 && !apiKeys.has(key))) return fail(Generic.invalidApiKey)
+    return Effect.succeed({ _tag: "ApiKey", keyHash: keyHashes.get(key) ?? hashOf(key) })
+  }
+
+  const token = (operation: Operation.Any, headers: Headers) =>
     Effect.gen(function*() {
-      const key = headers["x-api-key"]
-      if (key !== undefined) {
-        if (key.trim() === "" || (apiKeys.size > 0 && !apiKeys.has(key))) return yield* fail(Generic.invalidApiKey)
-        return { _tag: "ApiKey", keyHash: keyHashes.get(key) ?? hashOf(key) } as const
-      }
       const bearer = bearerOf(headers)
       if (bearer === undefined) return yield* fail(Generic.missingApiKey)
       const token = yield* options.tokens.findToken(bearer)

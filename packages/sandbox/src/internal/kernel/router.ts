@@ -50,6 +50,8 @@ export interface Route {
    * checked (`checksAnswers`).
    */
   readonly encode: (body: unknown) => Effect.Effect<unknown, ParseResult.ParseError>
+  /** Whether `encode` checks answers; when not, it gives every answer as it is. */
+  readonly checked: boolean
 }
 
 /**
@@ -209,7 +211,8 @@ export const make = <O extends Operation.Any>(
       })),
     // the typed handler sees exactly what decodePath/decodeInput produced for this operation
     handle: options.handle as unknown as Route["handle"],
-    encode
+    encode,
+    checked: success._tag === "Json" && checked
   }
 }
 
@@ -333,18 +336,18 @@ export const readInput = (
     case "Form":
       return Effect.map(body, (text) => fieldsOf(new URLSearchParams(text)))
     case "Json":
-      return body.pipe(
-        Effect.flatMap((text) => {
-          if (text.trim() === "") return Effect.succeed({})
-          return Effect.try({ try: () => JSON.parse(text) as unknown, catch: () => Generic.invalidBody }).pipe(
-            Effect.filterOrFail(
-              (json): json is Record<string, unknown> =>
-                typeof json === "object" && json !== null && !Array.isArray(json),
-              () => Generic.invalidBody
-            ),
-            Effect.catchAll(fail)
-          )
-        })
-      )
+      // one step once the body is in: parsed, and an object or refused
+      return Effect.flatMap(body, (text) => {
+        if (text.trim() === "") return Effect.succeed({})
+        let json: unknown
+        try {
+          json = JSON.parse(text)
+        } catch {
+          return fail(Generic.invalidBody)
+        }
+        return typeof json === "object" && json !== null && !Array.isArray(json)
+          ? Effect.succeed(json as Record<string, unknown>)
+          : fail(Generic.invalidBody)
+      })
   }
 }

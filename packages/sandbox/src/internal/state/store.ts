@@ -339,15 +339,22 @@ export const make = (options: {
     const countDropped = (key: { readonly name: string }, n: number) => {
       if (n > 0) droppedOf.set(key.name, (droppedOf.get(key.name) ?? 0) + n)
     }
+    // each collection's view made once: every send reads several
+    const views = new Map<string, Collection<unknown, unknown>>()
     const records = <K, V>(key: CollectionKey<K, V>): Collection<K, V> => {
-      const m = mapOf(key)
-      return {
-        get: (k) => m.get(k),
-        set: (k, v) => void m.set(k, v),
-        delete: (k) => m.delete(k),
-        values: () => Array.from(m.values()),
-        size: () => m.size
+      let view = views.get(key.name) as Collection<K, V> | undefined
+      if (view === undefined) {
+        const m = mapOf(key)
+        view = {
+          get: (k) => m.get(k),
+          set: (k, v) => void m.set(k, v),
+          delete: (k) => m.delete(k),
+          values: () => Array.from(m.values()),
+          size: () => m.size
+        }
+        views.set(key.name, view as Collection<unknown, unknown>)
       }
+      return view
     }
 
     const store: Store = {
