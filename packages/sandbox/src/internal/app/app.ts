@@ -93,6 +93,20 @@ class JsonText {
 
 const noHeaders: Readonly<Record<string, string>> = {}
 
+const BASE = "http://sandbox.local"
+
+/** What the API's routes read of a request's target: its path and query. */
+type Target = Pick<URL, "pathname" | "searchParams">
+
+// a target of plain path segments: `new URL` gives it back as its pathname, with no query
+const PLAIN_PATH = /^(?:\/[\w~-]+)+\/?$/
+
+const noQuery: Target["searchParams"] = new URLSearchParams()
+
+/** A request's target as a URL reads it; a plain path (most API requests) without parsing one. */
+const targetOf = (target: string): Target =>
+  PLAIN_PATH.test(target) ? { pathname: target, searchParams: noQuery } : new URL(target, BASE)
+
 const jsonOf = (body: unknown): string => body instanceof JsonText ? body.text : JSON.stringify(body)
 
 const isFile = (body: unknown): body is Operation.ExportedFile =>
@@ -180,7 +194,7 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
 
     const serve = (
       request: HttpServerRequest.HttpServerRequest,
-      url: URL,
+      url: Target,
       limit: RateLimiter.Decision
     ): Effect.Effect<RouteAnswer, ApiFailure> =>
       // no generator: every API request runs this
@@ -213,7 +227,7 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
 
     const answerOf = (
       request: HttpServerRequest.HttpServerRequest,
-      url: URL,
+      url: Target,
       route: Router.Route,
       params: Readonly<Record<string, string>>
     ): Effect.Effect<RouteAnswer, ApiFailure> =>
@@ -340,9 +354,10 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
       const host = request.headers["host"]
       if (host !== undefined && !Guard.isServed(allowedHosts, host)) return refused(Guard.hostRefusal(host))
       // the control API and short URLs, under their own paths; the API's routes have the rest
-      const url = new URL(request.url, "http://sandbox.local")
-      const isControl = Control.isControlPath(url.pathname)
-      if (isControl || url.pathname.startsWith("/s/")) {
+      const target = targetOf(request.url)
+      const isControl = Control.isControlPath(target.pathname)
+      if (isControl || target.pathname.startsWith("/s/")) {
+        const url = target instanceof URL ? target : new URL(request.url, BASE)
         const text = request.method === "GET"
           ? ""
           : yield* Effect.orElseSucceed(Body.text(request, config.maxBodyBytes), () => "")
@@ -374,9 +389,9 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
       }
       const clock = yield* Effect.clock
       const started = clock.unsafeCurrentTimeMillis()
-      const decision = yield* limiter.take(Auth.bucketOf(request.headers))
+      const decision = limiter.take(Auth.bucketOf(request.headers), started)
       const answer: RouteAnswer = yield* (decision.allowed
-        ? serve(request, url, decision)
+        ? serve(request, target, decision)
         : fail(Generic.rateLimit, { headers: { "X-Rate-Limit-Reset": String(decision.resetSeconds) } })).pipe(
           // the API's errors answered as such, anything else a 500 (one handler for both)
           Effect.catchAllCause((cause) => {
@@ -395,7 +410,7 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
         )
       // nothing made for the many requests of a load test when no page listens
       if (request.method !== "GET" && request.method !== "HEAD" && events.listeners() > 0) {
-        events.publish({ kind: "api", what: `${request.method} ${url.pathname}` })
+        events.publish({ kind: "api", what: `${request.method} ${target.pathname}` })
       }
       const finished = clock.unsafeCurrentTimeMillis()
       const requestId = yield* Ids.uuid

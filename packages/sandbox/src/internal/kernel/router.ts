@@ -324,7 +324,7 @@ const fieldsOf = (params: URLSearchParams): Record<string, unknown> => {
 /** The raw input of a request, before validation; `body` is read only for a body input. @internal */
 export const readInput = (
   route: Route,
-  url: URL,
+  url: { readonly searchParams: URLSearchParams },
   body: Effect.Effect<string, ApiFailure>
 ): Effect.Effect<Record<string, unknown>, ApiFailure> => {
   const input = route.operation.input
