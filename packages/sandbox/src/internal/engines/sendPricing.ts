@@ -143,12 +143,14 @@ export const price = (
         const tried = send.steps.slice(send.steps.indexOf(first)).filter(covers)
         let start = scheduledAt ?? now
         let firstSentAt: number | undefined
-        for (const [i, attempt] of tried.entries()) {
+        for (let i = 0; i < tried.length; i++) {
+          const attempt = tried[i]!
           const planned = yield* Delivery.plan(engine.delivery, recipient.number, start, attempt.channel)
           firstSentAt ??= planned.sentAt
           if (planned.outcome === "DELIVERED" || i === tried.length - 1) {
             step = attempt
-            timeline = { ...planned, sentAt: firstSentAt }
+            // the first attempt's plan is the timeline itself
+            timeline = planned.sentAt === firstSentAt ? planned : { ...planned, sentAt: firstSentAt }
             break
           }
           failedMicros += Pricing.messagePrice(attempt.channel, countryIso)! *

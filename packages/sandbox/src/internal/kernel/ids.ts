@@ -28,10 +28,12 @@ export const sampler: Effect.Effect<() => number> = Effect.map(
 const HEX = Array.from("0123456789abcdef", (c) => c.charCodeAt(0))
 const DASH = 45
 
+// one buffer for every UUID: each is read out of it before the next is made
+const codes = new Array<number>(36).fill(0)
+
 /** A version 4 UUID, lower case. @internal */
 export const uuidFrom = (next: () => number): string => {
   // built as codes and made a string once: appending a character at a time made a string each time
-  const codes = new Array<number>(36)
   let at = 0
   for (let i = 0; i < 32; i++) {
     // version nibble 4, variant bits 10xx
@@ -39,7 +41,7 @@ export const uuidFrom = (next: () => number): string => {
     codes[at++] = HEX[nibble]!
     if (i === 7 || i === 11 || i === 15 || i === 19) codes[at++] = DASH
   }
-  return String.fromCharCode(...codes)
+  return String.fromCharCode.apply(null, codes)
 }
 
 /** @internal */
