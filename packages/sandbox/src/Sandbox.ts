@@ -26,6 +26,7 @@ import { configOf } from "./internal/app/options.js"
 import type { Attachment, Options, Service } from "./internal/app/types.js"
 import * as Attachments from "./internal/engines/attachments.js"
 import { shortUrlOf } from "./internal/engines/trackedLinks.js"
+import * as TimeShift from "./internal/kernel/clock.js"
 import * as FaultRules from "./internal/kernel/faults.js"
 import * as NodeServer from "./internal/kernel/nodeServer.js"
 import type * as State from "./internal/state/store.js"
@@ -181,6 +182,18 @@ const webFetch = (handler: (request: Request) => Promise<Response>): typeof glob
     : Promise.reject(FaultRules.connectionReset())
 }
 
+// the clock offset of each sandbox made here, for its servers to serve under
+const shifts = new WeakMap<Service, TimeShift.TimeShift>()
+
+/**
+ * Runs `effect` (what serves a sandbox's app) under the sandbox's shifted clock, so that its
+ * requests start on it rather than each shifting the clock again.
+ */
+const servedShifted = <A, E, R>(sandbox: Service, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
+  const shift = shifts.get(sandbox)
+  return shift === undefined ? effect : TimeShift.withShift(effect, shift)
+}
+
 /**
  * A new sandbox with its own state.
  *
@@ -196,12 +209,14 @@ export const make: (options?: Options) => Effect.Effect<Service, FaultRules.Inva
     // the instance in use: `reset` closes it (its timers and callbacks) and replaces it with a new
     // one built from the same options
     let instance: App.Instance
+    const shift = TimeShift.makeShift()
     const hooks: App.Hooks = {
       reset: Effect.suspend(() => Effect.zipRight(instance.close, App.make(config, hooks))).pipe(
         Effect.map((fresh) => void (instance = fresh))
       ),
       // one for the sandbox's life: a page listening stays connected across resets
-      events: Events.make()
+      events: Events.make(),
+      shift
     }
     instance = yield* App.make(config, hooks)
     const current = <A, E>(f: (instance: App.Instance) => Effect.Effect<A, E>) => Effect.suspend(() => f(instance))
@@ -238,6 +253,7 @@ export const make: (options?: Options) => Effect.Effect<Service, FaultRules.Inva
       setFaults: (faults) =>
         current((i) => Either.match(FaultRules.resolve(faults), { onLeft: Effect.fail, onRight: i.control.setFaults }))
     }
+    shifts.set(service, shift)
     return service
   }
 )
@@ -266,7 +282,7 @@ export const layerHttpClient = (
       FetchHttpClient.Fetch,
       Effect.gen(function*() {
         const sandbox = yield* Sandbox
-        const runtime = yield* Effect.runtime<never>()
+        const runtime = yield* servedShifted(sandbox, Effect.runtime<never>())
         return webFetch(HttpApp.toWebHandlerRuntime(runtime)(sandbox.app))
       })
     )),
@@ -298,7 +314,12 @@ export const layerServer = (
 ): Layer.Layer<Sandbox | HttpServer.HttpServer, ServeError | FaultRules.InvalidFaults> => {
   const host = options.host ?? "127.0.0.1"
   const allowedHosts = [...(options.allowedHosts ?? []), ...(WILDCARDS.includes(host) ? [] : [host])]
-  return Layer.unwrapEffect(Effect.map(Sandbox, (sandbox) => HttpServer.serve(sandbox.app))).pipe(
+  return Layer.unwrapEffect(
+    Effect.map(
+      Sandbox,
+      (sandbox) => Layer.scopedDiscard(servedShifted(sandbox, HttpServer.serveEffect(sandbox.app)))
+    )
+  ).pipe(
     Layer.provideMerge(NodeServer.layer({ port: options.port ?? 0, host })),
     Layer.provideMerge(layer({ ...options, allowedHosts }))
   )

@@ -9,7 +9,7 @@ import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Api from "@smscx/core/Api"
 import type * as Operation from "@smscx/core/Operation"
-import * as Clock from "effect/Clock"
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Random from "effect/Random"
@@ -83,6 +83,32 @@ const fingerprintOf = (path: unknown, input: unknown) => {
     : Crypto.createHash("sha256").update(text).digest("hex")
 }
 
+/**
+ * An answer's body in its wire form, as an idempotent answer is remembered: text holds nothing
+ * for the garbage collector to trace, and is the same bytes when replayed.
+ */
+class JsonText {
+  constructor(readonly text: string) {}
+}
+
+const noHeaders: Readonly<Record<string, string>> = {}
+
+const BASE = "http://sandbox.local"
+
+/** What the API's routes read of a request's target: its path and query. */
+type Target = Pick<URL, "pathname" | "searchParams">
+
+// a target of plain path segments: `new URL` gives it back as its pathname, with no query
+const PLAIN_PATH = /^(?:\/[\w~-]+)+\/?$/
+
+const noQuery: Target["searchParams"] = new URLSearchParams()
+
+/** A request's target as a URL reads it; a plain path (most API requests) without parsing one. */
+const targetOf = (target: string): Target =>
+  PLAIN_PATH.test(target) ? { pathname: target, searchParams: noQuery } : new URL(target, BASE)
+
+const jsonOf = (body: unknown): string => body instanceof JsonText ? body.text : JSON.stringify(body)
+
 const isFile = (body: unknown): body is Operation.ExportedFile =>
   typeof body === "object" && body !== null && (body as { bytes?: unknown }).bytes instanceof Uint8Array
 
@@ -91,6 +117,12 @@ export interface Hooks {
   readonly reset: Effect.Effect<void>
   /** Where changes are told (the sandbox's, which outlives resets); a hub of its own when absent. */
   readonly events?: Events.Hub
+  /**
+   * The control API's offset to the clock (the sandbox's, which outlives resets, so that a server
+   * can serve under the shifted clock once rather than shift it for every request); set back to
+   * 0 by `make`. One of its own when absent.
+   */
+  readonly shift?: TimeShift.TimeShift
 }
 
 const refused = (refusal: Guard.Refusal) =>
@@ -124,7 +156,9 @@ const parseJson = (text: string): unknown => {
 /** @internal */
 export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Effect.Effect<Instance> =>
   Effect.gen(function*() {
-    const shift = TimeShift.makeShift()
+    const shift = hooks.shift ?? TimeShift.makeShift()
+    // a new state starts at the clock's own time
+    shift.reset()
     const timers = Timers.make(shift)
     const store = yield* State.make({
       balanceMicros: config.balanceMicros,
@@ -160,40 +194,40 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
 
     const serve = (
       request: HttpServerRequest.HttpServerRequest,
-      url: URL,
+      url: Target,
       limit: RateLimiter.Decision
     ): Effect.Effect<RouteAnswer, ApiFailure> =>
-      Effect.gen(function*() {
+      // no generator: every API request runs this
+      Effect.suspend(() => {
         const found = Router.match(routes, request.method, url.pathname)
-        if (found._tag === "NotFound") return yield* fail(Generic.notFound)
+        if (found._tag === "NotFound") return fail(Generic.notFound)
         if (found._tag === "MethodNotAllowed") {
-          return yield* fail(Generic.invalidMethod(request.method), { headers: { Allow: found.allow.join(", ") } })
+          return fail(Generic.invalidMethod(request.method), { headers: { Allow: found.allow.join(", ") } })
         }
         const { params, route } = found
-        const operation = route.operation
         // drawn once routed, so that a rule can name operations; only `lostAnswer` runs the operation
-        const fault = yield* faults.draw(operation.id)
-        switch (fault) {
-          case undefined:
-          case "lostAnswer":
-            break
-          case "rateLimit":
-            return yield* fail(Generic.rateLimit, { headers: { "X-Rate-Limit-Reset": String(limit.resetSeconds) } })
-          case "serverError":
-            return yield* fail(Generic.serverError)
-          // the API documents no 503: the 500 body, which the SDK maps as any 5xx (ServerErrorException)
-          case "unavailable":
-            return yield* fail({ ...Generic.serverError, status: 503 })
-          default:
-            return { status: 200, body: undefined, headers: {}, fault }
-        }
-        const answer = yield* answerOf(request, url, route, params)
-        return fault === undefined ? answer : { ...answer, fault }
+        return Effect.flatMap(faults.draw(route.operation.id), (fault): Effect.Effect<RouteAnswer, ApiFailure> => {
+          switch (fault) {
+            case undefined:
+              return answerOf(request, url, route, params)
+            case "lostAnswer":
+              return Effect.map(answerOf(request, url, route, params), (answer) => ({ ...answer, fault }))
+            case "rateLimit":
+              return fail(Generic.rateLimit, { headers: { "X-Rate-Limit-Reset": String(limit.resetSeconds) } })
+            case "serverError":
+              return fail(Generic.serverError)
+            // the API documents no 503: the 500 body, which the SDK maps as any 5xx (ServerErrorException)
+            case "unavailable":
+              return fail({ ...Generic.serverError, status: 503 })
+            default:
+              return Effect.succeed({ status: 200, body: undefined, headers: {}, fault })
+          }
+        })
       })
 
     const answerOf = (
       request: HttpServerRequest.HttpServerRequest,
-      url: URL,
+      url: Target,
       route: Router.Route,
       params: Readonly<Record<string, string>>
     ): Effect.Effect<RouteAnswer, ApiFailure> =>
@@ -203,17 +237,22 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
         const path = yield* route.decodePath(params)
         const raw = yield* Router.readInput(route, url, Body.text(request, config.maxBodyBytes))
         const input = yield* route.decodeInput(raw)
-        const run = route.handle({ path, input, principal } as Router.Incoming<typeof operation>).pipe(
-          Effect.flatMap((reply) =>
-            Effect.map(route.encode(reply.body), (encoded): RouteAnswer => ({
-              status: encoded === undefined && operation.success._tag !== "Empty" ? 204 : operation.successStatus,
-              body: encoded,
-              headers: reply.headers ?? {}
-            }))
-          ),
-          // an answer that does not fit the operation's schema is a sandbox bug: a 500
-          Effect.catchTag("ParseError", Effect.die)
-        )
+        const answerWith = (encoded: unknown, headers: Readonly<Record<string, string>> | undefined): RouteAnswer => ({
+          status: encoded === undefined && operation.success._tag !== "Empty" ? 204 : operation.successStatus,
+          body: encoded,
+          headers: headers ?? noHeaders
+        })
+        const handled = route.handle({ path, input, principal } as Router.Incoming<typeof operation>)
+        const run = route.checked
+          ? handled.pipe(
+            Effect.flatMap((reply) =>
+              Effect.map(route.encode(reply.body), (encoded) => answerWith(encoded, reply.headers))
+            ),
+            // an answer that does not fit the operation's schema is a sandbox bug: a 500
+            Effect.catchTag("ParseError", Effect.die)
+          )
+          // unchecked, an answer's wire form is the handler's own (`Router.checksAnswers`)
+          : Effect.map(handled, (reply) => answerWith(reply.body, reply.headers))
         const idField = operation.idempotencyKey
         const id = idField === undefined ? undefined : (input as Record<string, unknown>)[idField]
         if (typeof id !== "string") return yield* run
@@ -224,7 +263,11 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
         // first request's answer (as Stripe does): replaying it would tell the client its new
         // request was performed. Nothing is performed or billed for it.
         const key = `${Auth.accountOf(principal)}:${operation.id}:${id}`
-        const answer = yield* store.idempotent(key, fingerprintOf(path, input), run).pipe(
+        const remembered = Effect.map(run, (answer): RouteAnswer =>
+          answer.status === 204 || isFile(answer.body)
+            ? answer
+            : { ...answer, body: new JsonText(jsonOf(answer.body)) })
+        const answer = yield* store.idempotent(key, fingerprintOf(path, input), remembered).pipe(
           Effect.catchTag("IdempotencyConflict", () => fail(Generic.idempotencyIdReused)),
           Effect.mapError((error) =>
             new ApiFailure({
@@ -311,9 +354,10 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
       const host = request.headers["host"]
       if (host !== undefined && !Guard.isServed(allowedHosts, host)) return refused(Guard.hostRefusal(host))
       // the control API and short URLs, under their own paths; the API's routes have the rest
-      const url = new URL(request.url, "http://sandbox.local")
-      const isControl = Control.isControlPath(url.pathname)
-      if (isControl || url.pathname.startsWith("/s/")) {
+      const target = targetOf(request.url)
+      const isControl = Control.isControlPath(target.pathname)
+      if (isControl || target.pathname.startsWith("/s/")) {
+        const url = target instanceof URL ? target : new URL(request.url, BASE)
         const text = request.method === "GET"
           ? ""
           : yield* Effect.orElseSucceed(Body.text(request, config.maxBodyBytes), () => "")
@@ -343,26 +387,32 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
           return controlAnswer(answered)
         }
       }
-      const started = yield* Clock.currentTimeMillis
-      const decision = yield* limiter.take(Auth.bucketOf(request.headers))
+      const clock = yield* Effect.clock
+      const started = clock.unsafeCurrentTimeMillis()
+      const decision = limiter.take(Auth.bucketOf(request.headers), started)
       const answer: RouteAnswer = yield* (decision.allowed
-        ? serve(request, url, decision)
+        ? serve(request, target, decision)
         : fail(Generic.rateLimit, { headers: { "X-Rate-Limit-Reset": String(decision.resetSeconds) } })).pipe(
-          Effect.catchAll((error) =>
-            Effect.succeed<RouteAnswer>({ status: error.status, body: errorBody(error), headers: error.headers ?? {} })
-          ),
-          Effect.catchAllCause((cause) =>
-            Effect.as(
-              Effect.logError("sandbox: unexpected failure", cause),
-              { status: 500, body: errorBody(failure(Generic.serverError)), headers: {} }
-            )
-          )
+          // the API's errors answered as such, anything else a 500 (one handler for both)
+          Effect.catchAllCause((cause) => {
+            const error = Cause.failureOption(cause)
+            return Option.isSome(error)
+              ? Effect.succeed<RouteAnswer>({
+                status: error.value.status,
+                body: errorBody(error.value),
+                headers: error.value.headers ?? {}
+              })
+              : Effect.as(
+                Effect.logError("sandbox: unexpected failure", cause),
+                { status: 500, body: errorBody(failure(Generic.serverError)), headers: {} }
+              )
+          })
         )
       // nothing made for the many requests of a load test when no page listens
       if (request.method !== "GET" && request.method !== "HEAD" && events.listeners() > 0) {
-        events.publish({ kind: "api", what: `${request.method} ${url.pathname}` })
+        events.publish({ kind: "api", what: `${request.method} ${target.pathname}` })
       }
-      const finished = yield* Clock.currentTimeMillis
+      const finished = clock.unsafeCurrentTimeMillis()
       const requestId = yield* Ids.uuid
       const headers = {
         ...answer.headers,
@@ -399,7 +449,8 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
         })
       }
       if (answer.status === 204) return HttpServerResponse.empty({ status: 204, headers })
-      return HttpServerResponse.text(JSON.stringify(answer.body), {
+      // the text as a raw body: the Node server writes it with the headers, no bytes made first
+      return HttpServerResponse.raw(jsonOf(answer.body), {
         status: answer.status,
         contentType: "application/json",
         headers

@@ -70,18 +70,22 @@ export const plan = (
   recipient: { readonly e164: string; readonly countryIso: string },
   start: number,
   channel: "sms" | "viber" | "whatsapp" = "sms"
-): Effect.Effect<Timeline> =>
-  Effect.gen(function*() {
-    const rate = failureRateOf(options, recipient.e164, recipient.countryIso, channel)
-    const failureCode = channel === "sms" ? FailureCodes.absentSubscriber : FailureCodes.noChannelAccount
-    const failed = rate >= 1 ? true : rate <= 0 ? false : (yield* Random.next) < rate
-    return {
-      sentAt: start + options.sentAfterSeconds * 1000,
-      finalAt: start + Math.max(options.finalAfterSeconds, options.sentAfterSeconds) * 1000,
-      outcome: failed ? "FAILED" : "DELIVERED",
-      errorCode: failed ? failureCode : null
-    }
+): Effect.Effect<Timeline> => {
+  const rate = failureRateOf(options, recipient.e164, recipient.countryIso, channel)
+  const failureCode = channel === "sms" ? FailureCodes.absentSubscriber : FailureCodes.noChannelAccount
+  const timeline = (failed: boolean): Timeline => ({
+    sentAt: start + options.sentAfterSeconds * 1000,
+    finalAt: start + Math.max(options.finalAfterSeconds, options.sentAfterSeconds) * 1000,
+    outcome: failed ? "FAILED" : "DELIVERED",
+    errorCode: failed ? failureCode : null
   })
+  // a draw only when the share is between 0 and 1: one recipient of many is planned in no time
+  return rate >= 1
+    ? Effect.succeed(timeline(true))
+    : rate <= 0
+    ? Effect.succeed(timeline(false))
+    : Effect.map(Random.next, (draw) => timeline(draw < rate))
+}
 
 /** Validates options given by a user; the reason when they are not valid. @internal */
 export const invalid = (options: Partial<Options>): string | undefined => {

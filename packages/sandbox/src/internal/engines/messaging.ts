@@ -36,13 +36,16 @@ import type {
 
 const E = SendErrors
 
+// a send to numbers went to no group: one empty list for all of them, kept with each campaign
+const noGroups: ReadonlyArray<Store.CampaignGroup> = []
+
 /** Debits and keeps the messages (a send), or only checks the balance (an estimate). */
 const settle = (
   engine: Engine,
   send: Send,
   outcome: Outcome,
   mode: Mode,
-  groups: ReadonlyArray<Store.CampaignGroup> = []
+  groups: ReadonlyArray<Store.CampaignGroup> = noGroups
 ) =>
   Effect.gen(function*() {
     const { store } = engine

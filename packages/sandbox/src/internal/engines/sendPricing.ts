@@ -26,24 +26,24 @@ export const checkCompose = (
   send: Send,
   compose: Compose,
   now: number
-): Effect.Effect<Dates.Scheduled | undefined, ApiFailure> =>
-  Effect.gen(function*() {
-    for (const step of send.steps) {
-      if (step.text.trim() === "") return yield* fail(E.textMissing)
-      const problem = Placeholders.check(step.text, Links.exists(store))
-      if (problem !== undefined) return yield* fail(placeholderError(problem))
-    }
-    if (compose.dlrCallbackUrl !== undefined && !isHttpUrl(compose.dlrCallbackUrl)) {
-      return yield* fail(E.dlrCallbackUrlInvalid)
-    }
-    if (compose.scheduledDate === undefined) return undefined
-    const scheduled = Dates.parse(compose.scheduledDate)
-    if (scheduled === undefined) return yield* fail(E.scheduledDateInvalid)
-    // a local wall-clock time is checked per destination, once its time zone is known
-    const local = scheduled._tag === "WallClock" && compose.isUtc === false
-    if (!local && scheduled.millis <= now) return yield* fail(E.scheduledDateInPast)
-    return scheduled
-  })
+): Effect.Effect<Dates.Scheduled | undefined, ApiFailure> => {
+  // plain checks, no generator: every send runs them
+  for (const step of send.steps) {
+    if (step.text.trim() === "") return fail(E.textMissing)
+    const problem = Placeholders.check(step.text, Links.exists(store))
+    if (problem !== undefined) return fail(placeholderError(problem))
+  }
+  if (compose.dlrCallbackUrl !== undefined && !isHttpUrl(compose.dlrCallbackUrl)) {
+    return fail(E.dlrCallbackUrlInvalid)
+  }
+  if (compose.scheduledDate === undefined) return Effect.succeed(undefined)
+  const scheduled = Dates.parse(compose.scheduledDate)
+  if (scheduled === undefined) return fail(E.scheduledDateInvalid)
+  // a local wall-clock time is checked per destination, once its time zone is known
+  const local = scheduled._tag === "WallClock" && compose.isUtc === false
+  if (!local && scheduled.millis <= now) return fail(E.scheduledDateInPast)
+  return Effect.succeed(scheduled)
+}
 
 /** Parts of a text on a channel: Viber and WhatsApp messages are always one. */
 const analyze = (channel: Store.Channel, text: string) => {
@@ -99,6 +99,7 @@ export const price = (
 
     const messages: Array<Store.StoredMessage> = []
     const data: Array<Data> = []
+    const createdAt = new Date(now).toISOString()
     let totalMicros = 0
     let totalParts = 0
     let reserveMicros = 0
@@ -142,12 +143,14 @@ export const price = (
         const tried = send.steps.slice(send.steps.indexOf(first)).filter(covers)
         let start = scheduledAt ?? now
         let firstSentAt: number | undefined
-        for (const [i, attempt] of tried.entries()) {
+        for (let i = 0; i < tried.length; i++) {
+          const attempt = tried[i]!
           const planned = yield* Delivery.plan(engine.delivery, recipient.number, start, attempt.channel)
           firstSentAt ??= planned.sentAt
           if (planned.outcome === "DELIVERED" || i === tried.length - 1) {
             step = attempt
-            timeline = { ...planned, sentAt: firstSentAt }
+            // the first attempt's plan is the timeline itself
+            timeline = planned.sentAt === firstSentAt ? planned : { ...planned, sentAt: firstSentAt }
             break
           }
           failedMicros += Pricing.messagePrice(attempt.channel, countryIso)! *
@@ -190,30 +193,32 @@ export const price = (
         dlrCallbackUrl: compose.dlrCallbackUrl
       }
       messages.push(message)
-      data.push({
+      // built field by field, in the answer's order: conditional spreads made an object each
+      const item: Record<string, unknown> = {
         msgId: message.msgId,
         status,
         statusCode: Delivery.statusCodes[status],
         errorCode: null,
-        createdAt: new Date(now).toISOString(),
+        createdAt,
         inQuietHours: held,
         cost: fromMicros(costMicros),
         to: e164,
         countryIso,
         from: compose.from,
-        parts: analysis.parts,
-        ...(send.service === "multichannel" ? { channel: step.channel } : {}),
-        // `noTextDetails` leaves an SMS send's text and its analysis out, as documented; the other
-        // sends' schemas require the text, so it stays
-        ...(compose.noTextDetails === true && send.service === "sms" ? {} : { text }),
-        ...(compose.noTextDetails === true || send.service !== "sms"
-          ? {}
-          : { textAnalysis: { length: analysis.length, unicode: analysis.unicode, parts: analysis.parts } }),
-        ...(compose.trackData === undefined ? {} : { trackData: compose.trackData }),
-        ...(message.scheduledAt === undefined ? {} : { scheduledAt: new Date(message.scheduledAt).toISOString() }),
-        // not in the response schema; kept on the wire as the API documents it
-        ...(compose.showTimezone === true && zone !== undefined ? { timezone: zone } : {})
-      } as Data)
+        parts: analysis.parts
+      }
+      if (send.service === "multichannel") item.channel = step.channel
+      // `noTextDetails` leaves an SMS send's text and its analysis out, as documented; the other
+      // sends' schemas require the text, so it stays
+      if (compose.noTextDetails !== true || send.service !== "sms") item.text = text
+      if (compose.noTextDetails !== true && send.service === "sms") {
+        item.textAnalysis = { length: analysis.length, unicode: analysis.unicode, parts: analysis.parts }
+      }
+      if (compose.trackData !== undefined) item.trackData = compose.trackData
+      if (message.scheduledAt !== undefined) item.scheduledAt = new Date(message.scheduledAt).toISOString()
+      // not in the response schema; kept on the wire as the API documents it
+      if (compose.showTimezone === true && zone !== undefined) item.timezone = zone
+      data.push(item as unknown as Data)
     }
     if (covered === 0) return yield* fail(E.noCoverage)
     return {

@@ -83,6 +83,8 @@ export const bucketOf = (headers: Headers): string => {
   return "anonymous"
 }
 
+const hashOf = (key: string): string => createHash("sha256").update(key).digest("hex")
+
 /** @internal */
 interface Authenticator {
   readonly authenticate: (operation: Operation.Any, headers: Headers) => Effect.Effect<Principal, ApiFailure>
@@ -111,6 +113,9 @@ export const make = (options: {
   readonly tokens: TokenLookup
 }): Authenticator => {
   const apiKeys = new Set(options.apiKeys)
+  // each known key's hash, made once rather than on every request; with no keys configured (any
+  // key is accepted) the hash is made each time, so that guessed keys cannot grow a map
+  const keyHashes = new Map(options.apiKeys.map((key) => [key, hashOf(key)]))
   const application = (id: string, secret: string): Application | undefined => {
     if (id === "" || secret === "") return undefined
     // none configured: any non-empty pair is an application with every scope
@@ -130,13 +135,16 @@ export const make = (options: {
       })
   }
 
-  const keyOrToken = (operation: Operation.Any, headers: Headers) =>
+  const keyOrToken = (operation: Operation.Any, headers: Headers): Effect.Effect<Principal, ApiFailure> => {
+    // an API key is checked in one step, without a generator: most requests carry one
+    const key = headers["x-api-key"]
+    if (key === undefined) return token(operation, headers)
+    if (key.trim() === "" || (apiKeys.size > 0 && !apiKeys.has(key))) return fail(Generic.invalidApiKey)
+    return Effect.succeed({ _tag: "ApiKey", keyHash: keyHashes.get(key) ?? hashOf(key) })
+  }
+
+  const token = (operation: Operation.Any, headers: Headers) =>
     Effect.gen(function*() {
-      const key = headers["x-api-key"]
-      if (key !== undefined) {
-        if (key.trim() === "" || (apiKeys.size > 0 && !apiKeys.has(key))) return yield* fail(Generic.invalidApiKey)
-        return { _tag: "ApiKey", keyHash: createHash("sha256").update(key).digest("hex") } as const
-      }
       const bearer = bearerOf(headers)
       if (bearer === undefined) return yield* fail(Generic.missingApiKey)
       const token = yield* options.tokens.findToken(bearer)

@@ -24,18 +24,24 @@ export const sampler: Effect.Effect<() => number> = Effect.map(
   }
 )
 
-const HEX = "0123456789abcdef"
+// the character codes of the hex digits, and of "-"
+const HEX = Array.from("0123456789abcdef", (c) => c.charCodeAt(0))
+const DASH = 45
+
+// one buffer for every UUID: each is read out of it before the next is made
+const codes = new Array<number>(36).fill(0)
 
 /** A version 4 UUID, lower case. @internal */
 export const uuidFrom = (next: () => number): string => {
-  let out = ""
+  // built as codes and made a string once: appending a character at a time made a string each time
+  let at = 0
   for (let i = 0; i < 32; i++) {
     // version nibble 4, variant bits 10xx
     const nibble = i === 12 ? 4 : i === 16 ? 8 + Math.floor(next() * 4) : Math.floor(next() * 16)
-    out += HEX[nibble]
-    if (i === 7 || i === 11 || i === 15 || i === 19) out += "-"
+    codes[at++] = HEX[nibble]!
+    if (i === 7 || i === 11 || i === 15 || i === 19) codes[at++] = DASH
   }
-  return out
+  return String.fromCharCode.apply(null, codes)
 }
 
 /** @internal */

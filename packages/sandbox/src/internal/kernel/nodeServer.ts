@@ -3,8 +3,8 @@
  * `@effect/cluster`, `@effect/rpc` and `@effect/sql`, the sandbox has no use for). Each Node
  * request is served as it is (`nodeRequest.ts`), and the `HttpServerResponse` written straight
  * back: no web `Request` or `Response` in between, which cost a fifth to a third of a request's
- * time under load. An answer in memory goes out in one write; any other body through its web
- * form, streamed with backpressure.
+ * time under load. An answer in memory (bytes, or text as a raw body) goes out in one write; any
+ * other body through its web form, streamed with backpressure.
  *
  * The request body is read only as the app reads it. A body the app stops reading (as at the body
  * size limit) or never reads is drained and discarded, never destroyed: destroying the request
@@ -107,6 +107,14 @@ const respond = (
     if (body._tag === "Uint8Array") headers["content-length"] = String(body.body.byteLength)
     outgoing.writeHead(response.status, response.statusText, headers)
     return void (body._tag === "Empty" ? outgoing.end() : outgoing.end(body.body))
+  }
+  // text as it is (the app's JSON answers): Node writes it in one go with the headers, encoded
+  // on the way, where bytes go in a second buffer of the same write
+  if (body._tag === "Raw" && typeof body.body === "string") {
+    const headers = headersOf(response, closing)
+    headers["content-length"] = String(Buffer.byteLength(body.body))
+    outgoing.writeHead(response.status, response.statusText, headers)
+    return void outgoing.end(body.body)
   }
   const web = HttpServerResponse.toWeb(response)
   const headers: Http.OutgoingHttpHeaders = {}

@@ -1,8 +1,6 @@
 /**
  * A fixed-window request counter per credential.
  */
-import * as Clock from "effect/Clock"
-import * as Effect from "effect/Effect"
 
 /** @internal */
 export interface Decision {
@@ -15,7 +13,8 @@ export interface Decision {
 
 /** @internal */
 interface RateLimiter {
-  readonly take: (key: string) => Effect.Effect<Decision>
+  /** Counts a request of `key` at `now` (epoch millis, the sandbox's clock); synchronous. */
+  readonly take: (key: string, now: number) => Decision
 }
 
 interface Window {
@@ -33,22 +32,21 @@ export const make = (limit: number, windowSeconds: number): RateLimiter => {
     }
   }
   return {
-    take: (key) =>
-      Effect.map(Clock.currentTimeMillis, (now) => {
-        let window = windows.get(key)
-        if (window === undefined || now >= window.start + windowMillis) {
-          // many distinct credentials (e.g. a key-guessing loop) must not grow the map forever
-          if (windows.size >= 10_000) prune(now)
-          window = { start: now, count: 0 }
-          windows.set(key, window)
-        }
-        window.count++
-        return {
-          allowed: window.count <= limit,
-          limit,
-          remaining: Math.max(0, limit - window.count),
-          resetSeconds: Math.max(1, Math.ceil((window.start + windowMillis - now) / 1000))
-        }
-      })
+    take: (key, now) => {
+      let window = windows.get(key)
+      if (window === undefined || now >= window.start + windowMillis) {
+        // many distinct credentials (e.g. a key-guessing loop) must not grow the map forever
+        if (windows.size >= 10_000) prune(now)
+        window = { start: now, count: 0 }
+        windows.set(key, window)
+      }
+      window.count++
+      return {
+        allowed: window.count <= limit,
+        limit,
+        remaining: Math.max(0, limit - window.count),
+        resetSeconds: Math.max(1, Math.ceil((window.start + windowMillis - now) / 1000))
+      }
+    }
   }
 }

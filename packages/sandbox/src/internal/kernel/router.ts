@@ -12,6 +12,7 @@ import * as Schema from "effect/Schema"
 import type * as SchemaAST from "effect/SchemaAST"
 import type { Principal } from "./auth.js"
 import { type ApiFailure, fail, Generic } from "./errors.js"
+import * as FastDecode from "./fastDecode.js"
 import * as Fields from "./fields.js"
 
 /** The decoded path parameters of an operation. @internal */
@@ -49,6 +50,8 @@ export interface Route {
    * checked (`checksAnswers`).
    */
   readonly encode: (body: unknown) => Effect.Effect<unknown, ParseResult.ParseError>
+  /** Whether `encode` checks answers; when not, it gives every answer as it is. */
+  readonly checked: boolean
 }
 
 /**
@@ -167,8 +170,10 @@ export const make = <O extends Operation.Any>(
 ): Route => {
   const table = options.fields ?? []
   const decodePath = Schema.decodeUnknown(operation.pathSchema, decodeOptions)
+  const fastPath = FastDecode.of(operation.pathSchema)
   const input = operation.input
   const decodeInput = input._tag === "None" ? undefined : Schema.decodeUnknown(input.schema, decodeOptions)
+  const fastInput = input._tag === "None" ? undefined : FastDecode.of(input.schema)
   const success = operation.success
   const encodeJson = success._tag === "Json" && checked
     // extra fields a handler adds on purpose (e.g. `timezone`) are kept
@@ -192,16 +197,22 @@ export const make = <O extends Operation.Any>(
     decodePath: (params) => {
       // path segments are text too: an integer id is read as one
       const read = pathCoercion === undefined ? params : pathCoercion(params)
+      // a valid path decoded without a parse result; the schema's decode for the issues
+      const fast = fastPath === undefined ? FastDecode.Invalid : fastPath(read)
+      if (fast !== FastDecode.Invalid) return Effect.succeed(fast)
       return guarded(Effect.mapError(decodePath(read), (error) => Fields.toFailure(table, error, read)))
     },
     decodeInput: (raw) =>
       decodeInput === undefined ? Effect.void : guarded(Effect.suspend(() => {
         const value = normalize(raw)
+        const fast = fastInput === undefined ? FastDecode.Invalid : fastInput(value)
+        if (fast !== FastDecode.Invalid) return Effect.succeed(fast)
         return Effect.mapError(decodeInput(value), (error) => Fields.toFailure(table, error, value))
       })),
     // the typed handler sees exactly what decodePath/decodeInput produced for this operation
     handle: options.handle as unknown as Route["handle"],
-    encode
+    encode,
+    checked: success._tag === "Json" && checked
   }
 }
 
@@ -262,8 +273,29 @@ const routesOfLength = (routes: ReadonlyArray<Route>, length: number): ReadonlyA
   return index.get(length) ?? []
 }
 
+/**
+ * Routes found for a method and path with no parameter in them, for each list of routes (most
+ * requests of a load test hit a few such paths), bounded: the paths a client can make up are not.
+ */
+const staticMatches = new WeakMap<ReadonlyArray<Route>, Map<string, Route>>()
+const MAX_STATIC_MATCHES = 1_000
+
 /** The route for a method and path: the template with the most literal segments wins. @internal */
 export const match = (routes: ReadonlyArray<Route>, method: string, pathname: string): Match => {
+  let known = staticMatches.get(routes)
+  if (known === undefined) staticMatches.set(routes, known = new Map())
+  const key = `${method} ${pathname}`
+  const route = known.get(key)
+  if (route !== undefined) return { _tag: "Found", route, params: {} }
+  const found = matchOf(routes, method, pathname)
+  if (
+    found._tag === "Found" && known.size < MAX_STATIC_MATCHES &&
+    found.route.segments.every((s) => typeof s === "string")
+  ) known.set(key, found.route)
+  return found
+}
+
+const matchOf = (routes: ReadonlyArray<Route>, method: string, pathname: string): Match => {
   const segments = pathname.split("/").filter((s) => s !== "")
   const candidates: Array<{ readonly route: Route; readonly params: Readonly<Record<string, string>> }> = []
   for (const route of routesOfLength(routes, segments.length)) {
@@ -292,7 +324,7 @@ const fieldsOf = (params: URLSearchParams): Record<string, unknown> => {
 /** The raw input of a request, before validation; `body` is read only for a body input. @internal */
 export const readInput = (
   route: Route,
-  url: URL,
+  url: { readonly searchParams: URLSearchParams },
   body: Effect.Effect<string, ApiFailure>
 ): Effect.Effect<Record<string, unknown>, ApiFailure> => {
   const input = route.operation.input
@@ -304,18 +336,18 @@ export const readInput = (
     case "Form":
       return Effect.map(body, (text) => fieldsOf(new URLSearchParams(text)))
     case "Json":
-      return body.pipe(
-        Effect.flatMap((text) => {
-          if (text.trim() === "") return Effect.succeed({})
-          return Effect.try({ try: () => JSON.parse(text) as unknown, catch: () => Generic.invalidBody }).pipe(
-            Effect.filterOrFail(
-              (json): json is Record<string, unknown> =>
-                typeof json === "object" && json !== null && !Array.isArray(json),
-              () => Generic.invalidBody
-            ),
-            Effect.catchAll(fail)
-          )
-        })
-      )
+      // one step once the body is in: parsed, and an object or refused
+      return Effect.flatMap(body, (text) => {
+        if (text.trim() === "") return Effect.succeed({})
+        let json: unknown
+        try {
+          json = JSON.parse(text)
+        } catch {
+          return fail(Generic.invalidBody)
+        }
+        return typeof json === "object" && json !== null && !Array.isArray(json)
+          ? Effect.succeed(json as Record<string, unknown>)
+          : fail(Generic.invalidBody)
+      })
   }
 }

@@ -9,6 +9,7 @@
 import * as Clock from "effect/Clock"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import { fromMicros } from "../kernel/money.js"
 import * as Timeline from "./timeline.js"
 
@@ -296,7 +297,7 @@ export const make = (options: {
   /** Told of a campaign whose every message was dropped (it is dropped too). */
   readonly onDropped?: (campaignId: string) => void
 }): Effect.Effect<Store> =>
-  Effect.gen(function*() {
+  Effect.sync(() => {
     // Mutated only inside single `Effect.sync` steps, which nothing can interleave.
     let balance = options.balanceMicros
     const messages = new Map<string, StoredMessage>()
@@ -320,8 +321,9 @@ export const make = (options: {
         }
       }
     }
-    // one idempotent request at a time, so two concurrent repeats cannot both run
-    const idempotencyLock = yield* Effect.makeSemaphore(1)
+    // the keys whose request runs now, with who waits for it: a repeat that comes meanwhile
+    // waits, then is replayed (or runs, if the first failed); other keys never wait
+    const running = new Map<string, Array<() => void>>()
 
     const collections = new Map<string, Map<unknown, unknown>>()
     const counters = new Map<string, number>()
@@ -337,15 +339,22 @@ export const make = (options: {
     const countDropped = (key: { readonly name: string }, n: number) => {
       if (n > 0) droppedOf.set(key.name, (droppedOf.get(key.name) ?? 0) + n)
     }
+    // each collection's view made once: every send reads several
+    const views = new Map<string, Collection<unknown, unknown>>()
     const records = <K, V>(key: CollectionKey<K, V>): Collection<K, V> => {
-      const m = mapOf(key)
-      return {
-        get: (k) => m.get(k),
-        set: (k, v) => void m.set(k, v),
-        delete: (k) => m.delete(k),
-        values: () => Array.from(m.values()),
-        size: () => m.size
+      let view = views.get(key.name) as Collection<K, V> | undefined
+      if (view === undefined) {
+        const m = mapOf(key)
+        view = {
+          get: (k) => m.get(k),
+          set: (k, v) => void m.set(k, v),
+          delete: (k) => m.delete(k),
+          values: () => Array.from(m.values()),
+          size: () => m.size
+        }
+        views.set(key.name, view as Collection<unknown, unknown>)
       }
+      return view
     }
 
     const store: Store = {
@@ -439,22 +448,39 @@ export const make = (options: {
           }
           return { _tag: "Deleted", campaign, messages: all, deleted }
         }),
-      idempotent: <A, E>(key: string, fingerprint: string, effect: Effect.Effect<A, E>) =>
-        idempotencyLock.withPermits(1)(Effect.suspend((): Effect.Effect<A, E | IdempotencyConflict> => {
-          const remembered = answers.get(key)
-          if (remembered !== undefined) {
-            return remembered.fingerprint === fingerprint
-              ? Effect.succeed(remembered.answer as A)
-              : Effect.fail(new IdempotencyConflict())
-          }
-          return Effect.tap(effect, (answer) =>
-            Effect.sync(() => {
-              answers.set(key, { fingerprint, answer })
-              // bounded, oldest first (a Map iterates in insertion order): a long load test
-              // against the sandbox must not grow it without end
-              if (answers.size > maxAnswers) answers.delete(answers.keys().next().value!)
-            }))
-        })),
+      idempotent: <A, E>(key: string, fingerprint: string, effect: Effect.Effect<A, E>) => {
+        // checked and claimed in one step, which nothing interleaves; released whatever the end
+        const attempt: Effect.Effect<A, E | IdempotencyConflict> = Effect.uninterruptibleMask((restore) =>
+          Effect.suspend(() => {
+            const remembered = answers.get(key)
+            if (remembered !== undefined) {
+              return remembered.fingerprint === fingerprint
+                ? Effect.succeed(remembered.answer as A)
+                : Effect.fail(new IdempotencyConflict())
+            }
+            const waiting = running.get(key)
+            if (waiting !== undefined) {
+              return restore(
+                Effect.zipRight(Effect.async<void>((resume) => void waiting.push(() => resume(Effect.void))), attempt)
+              )
+            }
+            const waiters: Array<() => void> = []
+            running.set(key, waiters)
+            return Effect.onExit(restore(effect), (exit) =>
+              Effect.sync(() => {
+                if (Exit.isSuccess(exit)) {
+                  answers.set(key, { fingerprint, answer: exit.value })
+                  // bounded, oldest first (a Map iterates in insertion order): a long load test
+                  // against the sandbox must not grow it without end
+                  if (answers.size > maxAnswers) answers.delete(answers.keys().next().value!)
+                }
+                running.delete(key)
+                for (const wake of waiters) wake()
+              }))
+          })
+        )
+        return attempt
+      },
       saveToken: (token) =>
         Effect.sync(() => {
           tokens.set(token.value, token)
