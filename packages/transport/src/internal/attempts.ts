@@ -3,9 +3,9 @@
  * within the call's overall deadline. Each failure carries how many attempts were made, and the
  * call's span says it too.
  */
-import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as Operation from "@smscx/core/Operation"
 import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -20,8 +20,8 @@ import * as Logging from "./logging.js"
 /** @internal */
 interface Plan {
   readonly operation: Operation.Any
-  /** The request as built (for the deadline's error). */
-  readonly request: HttpClientRequest.HttpClientRequest
+  /** The request's method and URL (for the deadline's error). */
+  readonly request: TransportErrors.Sent
   /** Awaited before each attempt (bulk sending's pacing). */
   readonly beforeAttempt: Effect.Effect<void, unknown> | undefined
   /** Undefined: a single attempt. */
@@ -56,19 +56,18 @@ export const run = <A>(plan: Plan, attempt: Effect.Effect<A, unknown>): Effect.E
       return attempt
     })
     const nextAttempt = beforeAttempt === undefined ? numberedAttempt : Effect.zipRight(beforeAttempt, numberedAttempt)
-    // most calls: one attempt that succeeds, and neither a clock read nor a schedule
+    // most calls: one attempt that succeeds, and neither a schedule nor a generator
     if (policy === undefined && deadline === undefined) return reportingAttempts(nextAttempt, span, attempts)
-    return Effect.gen(function*() {
-      const startedAt = yield* Clock.currentTimeMillis
-      const deadlineAt = deadline === undefined ? undefined : startedAt + Duration.toMillis(deadline)
-      const retrying = Effect.gen(function*() {
-        // the schedule starts only once an attempt has failed
+    // read as Clock.currentTimeMillis would, without the step (the test clock in tests)
+    const startedAt = Context.get(fiber.currentDefaultServices, Clock.Clock).unsafeCurrentTimeMillis()
+    const deadlineAt = deadline === undefined ? undefined : startedAt + Duration.toMillis(deadline)
+    /** The attempts after the first failed: the schedule starts only then. */
+    const retrying = (first: unknown) =>
+      Effect.gen(function*() {
+        let failure = first
         let schedule: Schedule.Schedule<unknown, unknown> | undefined
         let state: unknown
         while (true) {
-          const result = yield* Effect.either(nextAttempt)
-          if (Either.isRight(result)) return result.right
-          const failure = result.left
           if (policy === undefined) return yield* Effect.fail(failure)
           if (schedule === undefined) {
             schedule = policy({
@@ -88,17 +87,20 @@ export const run = <A>(plan: Plan, attempt: Effect.Effect<A, unknown>): Effect.E
           state = next
           yield* Logging.logRetry(operation, failure, wait, attempts.made + 1)
           if (wait > 0) yield* Effect.sleep(wait)
+          const result = yield* Effect.either(nextAttempt)
+          if (Either.isRight(result)) return result.right
+          failure = result.left
         }
       })
-      return yield* reportingAttempts(
-        deadlineAt === undefined ? retrying : Effect.timeoutFail(retrying, {
-          duration: deadlineAt - startedAt,
-          onTimeout: () => TransportErrors.deadlinePassed(plan.request, deadlineAt - startedAt, attempts.made)
-        }),
-        span,
-        attempts
-      )
-    })
+    const attempted = Effect.catchAll(nextAttempt, retrying)
+    return reportingAttempts(
+      deadlineAt === undefined ? attempted : Effect.timeoutFail(attempted, {
+        duration: deadlineAt - startedAt,
+        onTimeout: () => TransportErrors.deadlinePassed(plan.request, deadlineAt - startedAt, attempts.made)
+      }),
+      span,
+      attempts
+    )
   })
 
 /** A call's retry options: its own, field by field over the client's. @internal */

@@ -15,12 +15,13 @@ import type * as Operation from "@smscx/core/Operation"
 import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
 import * as DefaultServices from "effect/DefaultServices"
-import type * as Duration from "effect/Duration"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Fiber from "effect/Fiber"
 import * as FiberRef from "effect/FiberRef"
 import * as FiberRefs from "effect/FiberRefs"
+import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
@@ -31,6 +32,7 @@ import * as RetryPolicy from "../RetryPolicy.js"
 import * as Attempts from "./attempts.js"
 import * as Auth from "./auth.js"
 import * as BufferedClient from "./bufferedClient.js"
+import * as Direct from "./direct.js"
 import * as Download from "./download.js"
 import * as TransportErrors from "./errors.js"
 import * as Logging from "./logging.js"
@@ -97,6 +99,12 @@ const reportingAnswer = <E, R>(
       (response) => afterAttempt({ status: response.status, rateLimit: ErrorMapping.rateLimitOf(response.headers) })
     )
 }
+
+/** An HTTP client's failure as a TransportError; the API's and the decoding's errors as they are. */
+const transportErrorOf = <E extends { readonly _tag: string }>(error: E) =>
+  error._tag === "RequestError" || error._tag === "ResponseError"
+    ? TransportErrors.fromHttpClientError(error as unknown as HttpClientError.HttpClientError)
+    : error
 
 /** The W3C trace context of a span: `00-<trace id>-<span id>-<flags>`. */
 const traceparentOf = (span: Tracer.Span): string => `00-${span.traceId}-${span.spanId}-${span.sampled ? "01" : "00"}`
@@ -200,13 +208,33 @@ export const make = (
         call
       ).pipe(
         Effect.flatMap((response) => Response.read(operation, response, call.streamed)),
-        Effect.mapError((error) =>
-          error._tag === "RequestError" || error._tag === "ResponseError"
-            ? TransportErrors.fromHttpClientError(error)
-            : error
-        ),
+        Effect.mapError(transportErrorOf),
         Logging.logAttempt(operation)
       )
+
+    // Direct attempts (see direct.ts): the general way's steps after an answer that does not
+    // fit, or a failure; `single` as a call of one attempt ends (its failure says so, a defect
+    // becomes a TransportError), `retried` as an attempt among others (Attempts.run does both)
+    const readData = (operation: Operation.Any, response: HttpClientResponse.HttpClientResponse) =>
+      Effect.map(Effect.mapError(Response.read(operation, response, false), transportErrorOf), (answer) => answer.data)
+    const failedRequest = (cause: unknown, request: HttpClientRequest.HttpClientRequest) =>
+      TransportErrors.fromHttpClientError(BufferedClient.requestError(request, "Transport", cause))
+    const unexpected = (operation: Operation.Any) => (defect: unknown) =>
+      Effect.fail(TransportErrors.unexpectedFailure(operation, baseUrl, defect))
+    const single: Direct.Continue = {
+      answered: (operation, response) =>
+        Effect.catchAllDefect(
+          Effect.mapError(readData(operation, response), (error) => RetryPolicy.withAttempts(error, 1)),
+          unexpected(operation)
+        ),
+      failed: (_, cause, request) => Effect.fail(RetryPolicy.withAttempts(failedRequest(cause, request), 1)),
+      thrown: (operation, defect) => unexpected(operation)(defect)
+    }
+    const retried: Direct.Continue = {
+      answered: readData,
+      failed: (_, cause, request) => Effect.fail(failedRequest(cause, request)),
+      thrown: (_, defect) => Effect.die(defect)
+    }
 
     /** One attempt of a call: authorize, send; after a 401 on a cached OAuth token, a new token once. */
     const attempt = (operation: Operation.Any, request: HttpClientRequest.HttpClientRequest, call: Call) =>
@@ -365,10 +393,55 @@ export const make = (
       Option.map(tokenOperation, (operation) => ({ fetch: fetchToken(operation), operationId: operation.id }))
     )
 
+    // Direct calls (see direct.ts): a call without options, of an operation without input,
+    // through one of the SDK's own clients, with an API key or a token, when nothing would see
+    // a span or a debug line and the answer is not streamed. The same steps otherwise: the
+    // attempts under the client's retry policy and deadline, and the same errors.
+    const exchange = BufferedClient.exchangeOf(http)
+    const directHeaders = Direct.headersOf(credentials, userAgent)
+    const routeOf = exchange === undefined || directHeaders === undefined ? undefined : Direct.routes(baseUrl)
+    const timeoutMillis = Duration.toMillis(timeout)
+    const goesDirect = (fiber: Fiber.RuntimeFiber<unknown, unknown>) =>
+      fiber.currentTracer === nativeTracer && fiber.currentSpan === undefined &&
+      fiber.getFiberRef(FiberRef.currentTracerEnabled) &&
+      LogLevel.greaterThan(fiber.getFiberRef(FiberRef.currentMinimumLogLevel), LogLevel.Debug) &&
+      !fiber.getFiberRef(HttpLimits.streamed)
+    const directly = (route: Direct.Route, fiber: Fiber.RuntimeFiber<unknown, unknown>) => {
+      const operation = route.operation
+      const limit = maxResponseBytes === HttpLimits.DEFAULT_MAX_RESPONSE_BYTES
+        ? fiber.getFiberRef(HttpLimits.maxResponseBytes)
+        : maxResponseBytes
+      const headers = directHeaders!(tracePropagation ? rootTraceparent() : undefined)
+      if (clientPolicy === RetryPolicy.none && resolved.deadline === undefined) {
+        return Direct.attempt(exchange!, route, headers, timeoutMillis, limit, single)
+      }
+      return Effect.catchAllDefect(
+        Attempts.run({
+          operation,
+          request: route.request,
+          beforeAttempt: undefined,
+          policy: clientPolicy === RetryPolicy.none ? undefined : clientPolicy,
+          // no body, so no idempotency id: a GET or a DELETE is safe to repeat
+          idempotent: operation.method === "GET" || operation.method === "DELETE",
+          deadline: resolved.deadline
+        }, Direct.attempt(exchange!, route, headers, timeoutMillis, limit, retried)),
+        unexpected(operation)
+      )
+    }
+
     return {
       baseUrl,
       retry: resolved.retry,
-      call: (operation, args, options) => Effect.map(spanned(operation, args, options), (answer) => answer.data),
+      call: (operation, args, options) => {
+        const route = options === undefined && routeOf !== undefined ? routeOf(operation) : undefined
+        return route === undefined
+          ? Effect.map(spanned(operation, args, options), (answer) => answer.data)
+          : Effect.withFiberRuntime((fiber) =>
+            goesDirect(fiber)
+              ? directly(route, fiber)
+              : Effect.map(spanned(operation, args, options), (answer) => answer.data)
+          )
+      },
       callWithResponse: (operation, args, options) =>
         Effect.map(spanned(operation, args, options), (answer) => ({
           data: answer.data,
