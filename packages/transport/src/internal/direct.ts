@@ -9,7 +9,9 @@
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import type * as Operation from "@smscx/core/Operation"
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
+import type * as FiberRefs from "effect/FiberRefs"
 import * as Redacted from "effect/Redacted"
 import * as BufferedClient from "./bufferedClient.js"
 import type * as Options from "./options.js"
@@ -48,26 +50,66 @@ export const routes = (baseUrl: string): (operation: Operation.Any) => Route | u
   }
 }
 
-/** How an attempt goes on when its outcome is not an answer that fits: the general way's steps. @internal */
-export interface Continue {
-  /** An answer (any status), read as the general way reads it. */
+/**
+ * How an attempt's outcome that is not an answer that fits goes on: as the general way's attempt
+ * would end (its error), then whatever the caller does after an attempt (count it, retry).
+ * @internal
+ */
+type Settle = (outcome: Effect.Effect<unknown, unknown>) => Effect.Effect<unknown, unknown>
+
+/** An answer read as the general way reads it; a failure as the general way reports it. @internal */
+export interface Outcomes {
   readonly answered: (
     operation: Operation.Any,
     response: HttpClientResponse.HttpClientResponse
   ) => Effect.Effect<unknown, unknown>
-  /** The client's failure (no answer). */
-  readonly failed: (
-    operation: Operation.Any,
-    cause: unknown,
-    request: HttpClientRequest.HttpClientRequest
-  ) => Effect.Effect<never, unknown>
-  /** What the client threw while starting the request (a header Node refuses). */
-  readonly thrown: (operation: Operation.Any, defect: unknown) => Effect.Effect<never, unknown>
+  readonly failed: (cause: unknown, request: HttpClientRequest.HttpClientRequest) => unknown
 }
 
 /**
- * One attempt through the exchange. Never throws in the client's callbacks: the fit is checked
- * in `Response.fitting`, which catches what the decoding throws.
+ * Sends one attempt through the exchange, without a fiber: `fits` gets the data of an answer
+ * that fits; `otherwise` the outcome of anything else, as an Effect (the general way's reading
+ * of the answer, its failure, or what the client threw while starting: a defect, as the general
+ * way has it). Gives the function that cancels the attempt. Never throws, neither here nor in
+ * the client's callbacks (`Response.fitting` catches what the decoding throws).
+ * @internal
+ */
+export const send = (
+  exchange: BufferedClient.Exchange,
+  route: Route,
+  headers: Readonly<Record<string, string>>,
+  timeoutMs: number,
+  limit: number,
+  outcomes: Outcomes,
+  fits: (data: unknown) => void,
+  otherwise: (outcome: Effect.Effect<unknown, unknown>) => void
+): () => void => {
+  const { operation, request } = route
+  try {
+    return exchange(
+      { method: request.method, target: route.target, headers, body: undefined },
+      timeoutMs,
+      limit,
+      (status, readHeaders, body) => {
+        const data = Response.fitting(operation, status, body)
+        if (data !== Response.unfit) return fits(data)
+        otherwise(outcomes.answered(operation, new BufferedClient.BufferedResponse(request, status, readHeaders, body)))
+      },
+      (cause) => otherwise(Effect.fail(outcomes.failed(cause, request)))
+    )
+  } catch (defect) {
+    otherwise(Effect.die(defect))
+    return noCancel
+  }
+}
+
+const noCancel = () => {}
+
+/**
+ * One attempt as an Effect: the data of an answer that fits, else `settle` of the outcome.
+ * Interrupted, it cancels the request. Not `Effect.async` with a canceler: its `onInterrupt`
+ * costs about as much as the rest of the attempt's Effect work; here the canceler runs on an
+ * interruption only, in one match.
  * @internal
  */
 export const attempt = (
@@ -76,30 +118,32 @@ export const attempt = (
   headers: Readonly<Record<string, string>>,
   timeoutMs: number,
   limit: number,
-  go: Continue
+  outcomes: Outcomes,
+  settle: Settle
 ): Effect.Effect<unknown, unknown> =>
-  Effect.async<unknown, unknown>((resume) => {
-    const { operation, request } = route
-    let cancel: () => void
-    try {
-      cancel = exchange(
-        { method: request.method, target: route.target, headers, body: undefined },
-        timeoutMs,
-        limit,
-        (status, readHeaders, body) => {
-          const data = Response.fitting(operation, status, body)
-          resume(
-            data !== Response.unfit
-              ? Effect.succeed(data)
-              : go.answered(operation, new BufferedClient.BufferedResponse(request, status, readHeaders, body))
-          )
+  Effect.uninterruptibleMask((restore) => {
+    let cancel = noCancel
+    return Effect.matchCauseEffect(
+      restore(Effect.async<unknown, unknown>((resume) => {
+        cancel = send(
+          exchange,
+          route,
+          headers,
+          timeoutMs,
+          limit,
+          outcomes,
+          (data) => resume(Effect.succeed(data)),
+          (outcome) => resume(settle(outcome))
+        )
+      })),
+      {
+        onFailure: (cause) => {
+          if (Cause.isInterruptedOnly(cause)) cancel()
+          return Effect.failCause(cause)
         },
-        (cause) => resume(go.failed(operation, cause, request))
-      )
-    } catch (defect) {
-      return resume(go.thrown(operation, defect))
-    }
-    return Effect.sync(cancel)
+        onSuccess: Effect.succeed
+      }
+    )
   })
 
 /**
@@ -132,3 +176,25 @@ export const headersOf = (
       return undefined
   }
 }
+
+/**
+ * The start of a direct call without a fiber: `fits` gets the data of an answer that fits,
+ * `otherwise` the Effect that ends the call (to run on the caller's runtime). Gives the function
+ * that cancels the call's request.
+ * @internal
+ */
+export type Start = (
+  fits: (data: unknown) => void,
+  otherwise: (rest: Effect.Effect<unknown, unknown>) => void
+) => () => void
+
+/**
+ * A transport's direct calls without a fiber, for a runtime with these fiber refs: undefined
+ * when they would be seen (a tracer, a debug level) or the transport has none; else, per
+ * operation, the start of a call, or undefined when its calls do not go direct.
+ * @internal
+ */
+export type Fiberless = (refs: FiberRefs.FiberRefs) => ((operation: Operation.Any) => Start | undefined) | undefined
+
+/** The key of a transport's `Fiberless`. @internal */
+export const fiberlessKey: unique symbol = Symbol.for("@smscx/transport/Direct/fiberless")

@@ -13,6 +13,7 @@ import * as ErrorMapping from "@smscx/core/ErrorMapping"
 import * as Errors from "@smscx/core/Errors"
 import type * as Operation from "@smscx/core/Operation"
 import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as DefaultServices from "effect/DefaultServices"
 import * as Duration from "effect/Duration"
@@ -21,6 +22,7 @@ import * as Either from "effect/Either"
 import type * as Fiber from "effect/Fiber"
 import * as FiberRef from "effect/FiberRef"
 import * as FiberRefs from "effect/FiberRefs"
+import { identity } from "effect/Function"
 import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -59,6 +61,7 @@ interface Methods {
     args: ReadonlyArray<unknown>,
     options?: object
   ) => Effect.Effect<Download.FileStream, unknown, Scope.Scope>
+  readonly [Direct.fiberlessKey]: Direct.Fiberless
 }
 
 type Call = Options.ResolvedCall
@@ -212,28 +215,16 @@ export const make = (
         Logging.logAttempt(operation)
       )
 
-    // Direct attempts (see direct.ts): the general way's steps after an answer that does not
-    // fit, or a failure; `single` as a call of one attempt ends (its failure says so, a defect
-    // becomes a TransportError), `retried` as an attempt among others (Attempts.run does both)
-    const readData = (operation: Operation.Any, response: HttpClientResponse.HttpClientResponse) =>
-      Effect.map(Effect.mapError(Response.read(operation, response, false), transportErrorOf), (answer) => answer.data)
-    const failedRequest = (cause: unknown, request: HttpClientRequest.HttpClientRequest) =>
-      TransportErrors.fromHttpClientError(BufferedClient.requestError(request, "Transport", cause))
-    const unexpected = (operation: Operation.Any) => (defect: unknown) =>
-      Effect.fail(TransportErrors.unexpectedFailure(operation, baseUrl, defect))
-    const single: Direct.Continue = {
+    // Direct attempts (see direct.ts): an answer that does not fit read as `send` reads it, a
+    // failure reported as `send` reports it
+    const outcomes: Direct.Outcomes = {
       answered: (operation, response) =>
-        Effect.catchAllDefect(
-          Effect.mapError(readData(operation, response), (error) => RetryPolicy.withAttempts(error, 1)),
-          unexpected(operation)
+        Effect.map(
+          Effect.mapError(Response.read(operation, response, false), transportErrorOf),
+          (answer) => answer.data
         ),
-      failed: (_, cause, request) => Effect.fail(RetryPolicy.withAttempts(failedRequest(cause, request), 1)),
-      thrown: (operation, defect) => unexpected(operation)(defect)
-    }
-    const retried: Direct.Continue = {
-      answered: readData,
-      failed: (_, cause, request) => Effect.fail(failedRequest(cause, request)),
-      thrown: (_, defect) => Effect.die(defect)
+      failed: (cause, request) =>
+        TransportErrors.fromHttpClientError(BufferedClient.requestError(request, "Transport", cause))
     }
 
     /** One attempt of a call: authorize, send; after a 401 on a cached OAuth token, a new token once. */
@@ -394,39 +385,99 @@ export const make = (
     )
 
     // Direct calls (see direct.ts): a call without options, of an operation without input,
-    // through one of the SDK's own clients, with an API key or a token, when nothing would see
-    // a span or a debug line and the answer is not streamed. The same steps otherwise: the
-    // attempts under the client's retry policy and deadline, and the same errors.
+    // through one of the SDK's own clients, with an API key or a token, without a deadline over
+    // its attempts, when nothing would see a span or a debug line and the answer is not
+    // streamed. The same steps otherwise: the attempts under the client's retry policy, a defect
+    // as a TransportError, the same errors.
     const exchange = BufferedClient.exchangeOf(http)
     const directHeaders = Direct.headersOf(credentials, userAgent)
-    const routeOf = exchange === undefined || directHeaders === undefined ? undefined : Direct.routes(baseUrl)
+    const routeOf = exchange === undefined || directHeaders === undefined || resolved.deadline !== undefined
+      ? undefined
+      : Direct.routes(baseUrl)
     const timeoutMillis = Duration.toMillis(timeout)
-    const goesDirect = (fiber: Fiber.RuntimeFiber<unknown, unknown>) =>
-      fiber.currentTracer === nativeTracer && fiber.currentSpan === undefined &&
-      fiber.getFiberRef(FiberRef.currentTracerEnabled) &&
-      LogLevel.greaterThan(fiber.getFiberRef(FiberRef.currentMinimumLogLevel), LogLevel.Debug) &&
-      !fiber.getFiberRef(HttpLimits.streamed)
-    const directly = (route: Direct.Route, fiber: Fiber.RuntimeFiber<unknown, unknown>) => {
+    const policy = clientPolicy === RetryPolicy.none ? undefined : clientPolicy
+    /** Whether nothing would see the call's span or debug line, reading fiber refs with `get`. */
+    const unobserved = (get: <A>(ref: FiberRef.FiberRef<A>) => A, tracer: Tracer.Tracer, span: unknown) =>
+      tracer === nativeTracer && span === undefined && get(FiberRef.currentTracerEnabled) &&
+      LogLevel.greaterThan(get(FiberRef.currentMinimumLogLevel), LogLevel.Debug) && !get(HttpLimits.streamed)
+    const limitOf = (get: <A>(ref: FiberRef.FiberRef<A>) => A) =>
+      maxResponseBytes === HttpLimits.DEFAULT_MAX_RESPONSE_BYTES ? get(HttpLimits.maxResponseBytes) : maxResponseBytes
+    /**
+     * How a direct call goes on after its first attempt did not end with an answer that fits:
+     * as `Attempts.run` would after that attempt, with a defect as `perform` has it.
+     */
+    const settleOf = (route: Direct.Route, headers: Record<string, string>, limit: number, startedAt: number) => {
       const operation = route.operation
-      const limit = maxResponseBytes === HttpLimits.DEFAULT_MAX_RESPONSE_BYTES
-        ? fiber.getFiberRef(HttpLimits.maxResponseBytes)
-        : maxResponseBytes
-      const headers = directHeaders!(tracePropagation ? rootTraceparent() : undefined)
-      if (clientPolicy === RetryPolicy.none && resolved.deadline === undefined) {
-        return Direct.attempt(exchange!, route, headers, timeoutMillis, limit, single)
+      const unexpected = (defect: unknown) => Effect.fail(TransportErrors.unexpectedFailure(operation, baseUrl, defect))
+      if (policy === undefined) {
+        return (outcome: Effect.Effect<unknown, unknown>) =>
+          Effect.catchAllDefect(Effect.mapError(outcome, (error) => RetryPolicy.withAttempts(error, 1)), unexpected)
       }
-      return Effect.catchAllDefect(
-        Attempts.run({
-          operation,
-          request: route.request,
-          beforeAttempt: undefined,
-          policy: clientPolicy === RetryPolicy.none ? undefined : clientPolicy,
-          // no body, so no idempotency id: a GET or a DELETE is safe to repeat
-          idempotent: operation.method === "GET" || operation.method === "DELETE",
-          deadline: resolved.deadline
-        }, Direct.attempt(exchange!, route, headers, timeoutMillis, limit, retried)),
-        unexpected(operation)
+      const plan = {
+        operation,
+        request: route.request,
+        beforeAttempt: undefined,
+        policy,
+        // no body, so no idempotency id: a GET or a DELETE is safe to repeat
+        idempotent: operation.method === "GET" || operation.method === "DELETE",
+        deadline: undefined
+      }
+      const retry = Direct.attempt(exchange!, route, headers, timeoutMillis, limit, outcomes, identity)
+      return (outcome: Effect.Effect<unknown, unknown>) =>
+        Effect.catchAllDefect(
+          Effect.catchAll(outcome, (failure) => Attempts.after(plan, retry, failure, startedAt)),
+          unexpected
+        )
+    }
+    const directly = (route: Direct.Route, fiber: Fiber.RuntimeFiber<unknown, unknown>) => {
+      const get = <A>(ref: FiberRef.FiberRef<A>) => fiber.getFiberRef(ref)
+      const limit = limitOf(get)
+      const headers = directHeaders!(tracePropagation ? rootTraceparent() : undefined)
+      const startedAt = policy === undefined
+        ? 0
+        : Context.get(fiber.currentDefaultServices, Clock.Clock).unsafeCurrentTimeMillis()
+      return Direct.attempt(
+        exchange!,
+        route,
+        headers,
+        timeoutMillis,
+        limit,
+        outcomes,
+        settleOf(route, headers, limit, startedAt)
       )
+    }
+
+    /**
+     * Direct calls without a fiber, for a runtime whose fiber refs and services are `refs` (the
+     * Promise client's: it runs each call as a fiber of its own, so these are each call's):
+     * undefined when its calls are seen (a tracer, a debug level); else, per operation, the
+     * start of a call, or undefined when the operation's calls do not go direct. A call's
+     * `fits` gets its data; `otherwise` the Effect that ends it, run on the runtime.
+     */
+    const fiberless: Direct.Fiberless = (refs) => {
+      const get = <A>(ref: FiberRef.FiberRef<A>) => FiberRefs.getOrDefault(refs, ref)
+      const services = get(DefaultServices.currentServices)
+      if (routeOf === undefined || !unobserved(get, Context.get(services, Tracer.Tracer), undefined)) return undefined
+      const limit = limitOf(get)
+      const clock = Context.get(services, Clock.Clock)
+      return (operation) => {
+        const route = routeOf(operation)
+        if (route === undefined) return undefined
+        return (fits, otherwise) => {
+          const headers = directHeaders!(tracePropagation ? rootTraceparent() : undefined)
+          const settle = settleOf(route, headers, limit, policy === undefined ? 0 : clock.unsafeCurrentTimeMillis())
+          return Direct.send(
+            exchange!,
+            route,
+            headers,
+            timeoutMillis,
+            limit,
+            outcomes,
+            fits,
+            (outcome) => otherwise(settle(outcome))
+          )
+        }
+      }
     }
 
     return {
@@ -437,7 +488,7 @@ export const make = (
         return route === undefined
           ? Effect.map(spanned(operation, args, options), (answer) => answer.data)
           : Effect.withFiberRuntime((fiber) =>
-            goesDirect(fiber)
+            unobserved((ref) => fiber.getFiberRef(ref), fiber.currentTracer, fiber.currentSpan)
               ? directly(route, fiber)
               : Effect.map(spanned(operation, args, options), (answer) => answer.data)
           )
@@ -447,6 +498,7 @@ export const make = (
           data: answer.data,
           response: Response.metaOf(answer.response, answer.idempotencyId)
         })),
+      [Direct.fiberlessKey]: fiberless,
       download: (operation, args, options) => {
         const success = operation.success
         return success._tag === "File"
