@@ -55,7 +55,7 @@ export const routes = (baseUrl: string): (operation: Operation.Any) => Route | u
  * would end (its error), then whatever the caller does after an attempt (count it, retry).
  * @internal
  */
-type Settle = (outcome: Effect.Effect<unknown, unknown>) => Effect.Effect<unknown, unknown>
+export type Settle = (outcome: Effect.Effect<unknown, unknown>) => Effect.Effect<unknown, unknown>
 
 /** An answer read as the general way reads it; a failure as the general way reports it. @internal */
 export interface Outcomes {
@@ -137,7 +137,8 @@ export const attempt = (
         )
       })),
       {
-        onFailure: (cause) => {
+        // a method, not a property: no function named per call (see transport.ts)
+        onFailure(cause) {
           if (Cause.isInterruptedOnly(cause)) cancel()
           return Effect.failCause(cause)
         },

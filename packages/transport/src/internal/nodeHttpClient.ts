@@ -72,26 +72,43 @@ const open = (agents: Agents, outgoing: Outgoing) => {
 }
 
 /**
+ * An exchange in flight: it ends once, by `fail` or `finish`, and its timer with it. A class,
+ * not closures: no function is named per request in the test and benchmark runs (tsx).
+ */
+class Pending {
+  done = false
+  timer: ReturnType<typeof setTimeout> | undefined = undefined
+  constructor(readonly request: Http.ClientRequest, readonly failed: (cause: unknown) => void) {}
+  /** Ends the exchange, if it is not over: true when this call ended it. */
+  end(): boolean {
+    if (this.done) return false
+    this.done = true
+    if (this.timer !== undefined) clearTimeout(this.timer)
+    return true
+  }
+  fail(cause: unknown) {
+    if (!this.end()) return
+    this.failed(cause)
+    this.request.destroy()
+  }
+  cancel() {
+    if (this.end()) this.request.destroy()
+  }
+}
+
+/**
  * One request, its answer read whole (stopping at the limit: a hostile server cannot make the
  * client buffer more), the deadline enforced with one timer instead of racing fibers.
  */
 const exchange = (agents: Agents): Exchange => (outgoing, timeoutMs, limit, answered, failed) => {
-  const nodeRequest = open(agents, outgoing)
-  let done = false
-  const fail = (cause: unknown) => {
-    if (done) return
-    done = true
-    if (timer !== undefined) clearTimeout(timer)
-    failed(cause)
-    nodeRequest.destroy()
+  const pending = new Pending(open(agents, outgoing), failed)
+  if (timeoutMs !== undefined) {
+    pending.timer = setTimeout(() => pending.fail(new HttpTimeout.TimeoutCause(Duration.millis(timeoutMs))), timeoutMs)
   }
-  const timer = timeoutMs === undefined
-    ? undefined
-    : setTimeout(() => fail(new HttpTimeout.TimeoutCause(Duration.millis(timeoutMs))), timeoutMs)
-  nodeRequest.on("error", fail)
-  nodeRequest.on("response", (response) => {
+  pending.request.on("error", (cause) => pending.fail(cause))
+  pending.request.on("response", (response) => {
     if (Number(response.headers["content-length"] ?? Number.NaN) > limit) {
-      return fail(new HttpLimits.ResponseTooLargeCause(limit))
+      return pending.fail(new HttpLimits.ResponseTooLargeCause(limit))
     }
     // most answers come in one chunk: an array and a copy only for more
     let first: Buffer | undefined
@@ -99,15 +116,13 @@ const exchange = (agents: Agents): Exchange => (outgoing, timeoutMs, limit, answ
     let size = 0
     response.on("data", (chunk: Buffer) => {
       size += chunk.byteLength
-      if (size > limit) return fail(new HttpLimits.ResponseTooLargeCause(limit))
+      if (size > limit) return pending.fail(new HttpLimits.ResponseTooLargeCause(limit))
       if (first === undefined) first = chunk
       else (chunks ??= [first]).push(chunk)
     })
-    response.on("error", fail)
+    response.on("error", (cause) => pending.fail(cause))
     response.on("end", () => {
-      if (done) return
-      done = true
-      if (timer !== undefined) clearTimeout(timer)
+      if (!pending.end()) return
       answered(
         response.statusCode ?? 0,
         () => Headers.fromInput(response.headers as Record<string, string | ReadonlyArray<string> | undefined>),
@@ -115,13 +130,8 @@ const exchange = (agents: Agents): Exchange => (outgoing, timeoutMs, limit, answ
       )
     })
   })
-  nodeRequest.end(outgoing.body)
-  return () => {
-    if (done) return
-    done = true
-    if (timer !== undefined) clearTimeout(timer)
-    nodeRequest.destroy()
-  }
+  pending.request.end(outgoing.body)
+  return () => pending.cancel()
 }
 
 /** A request whose answer is streamed: the deadline covers the wait for its headers; the body is read at the caller's pace. */

@@ -400,19 +400,36 @@ export const make = (
     const unobserved = (get: <A>(ref: FiberRef.FiberRef<A>) => A, tracer: Tracer.Tracer, span: unknown) =>
       tracer === nativeTracer && span === undefined && get(FiberRef.currentTracerEnabled) &&
       LogLevel.greaterThan(get(FiberRef.currentMinimumLogLevel), LogLevel.Debug) && !get(HttpLimits.streamed)
-    const limitOf = (get: <A>(ref: FiberRef.FiberRef<A>) => A) =>
-      maxResponseBytes === HttpLimits.DEFAULT_MAX_RESPONSE_BYTES ? get(HttpLimits.maxResponseBytes) : maxResponseBytes
+    const limitOf = (fromRef: number) =>
+      maxResponseBytes === HttpLimits.DEFAULT_MAX_RESPONSE_BYTES ? fromRef : maxResponseBytes
+    // No named function is made per call below: the test and benchmark runs (tsx) name each one
+    // with a defineProperty, which costs more than the call's own work around it.
+    const unexpectedOf = (operation: Operation.Any) => (defect: unknown) =>
+      Effect.fail(TransportErrors.unexpectedFailure(operation, baseUrl, defect))
+    /** Without retries: a failure says it came of one attempt; made once per route. */
+    const singles = new Map<Direct.Route, Direct.Settle>()
+    const singleOf = (route: Direct.Route): Direct.Settle => {
+      let settle = singles.get(route)
+      if (settle === undefined) {
+        const unexpected = unexpectedOf(route.operation)
+        settle = (outcome) =>
+          Effect.catchAllDefect(Effect.mapError(outcome, (error) => RetryPolicy.withAttempts(error, 1)), unexpected)
+        singles.set(route, settle)
+      }
+      return settle
+    }
     /**
      * How a direct call goes on after its first attempt did not end with an answer that fits:
      * as `Attempts.run` would after that attempt, with a defect as `perform` has it.
      */
-    const settleOf = (route: Direct.Route, headers: Record<string, string>, limit: number, startedAt: number) => {
+    const settleOf = (
+      route: Direct.Route,
+      headers: Record<string, string>,
+      limit: number,
+      startedAt: number
+    ): Direct.Settle => {
+      if (policy === undefined) return singleOf(route)
       const operation = route.operation
-      const unexpected = (defect: unknown) => Effect.fail(TransportErrors.unexpectedFailure(operation, baseUrl, defect))
-      if (policy === undefined) {
-        return (outcome: Effect.Effect<unknown, unknown>) =>
-          Effect.catchAllDefect(Effect.mapError(outcome, (error) => RetryPolicy.withAttempts(error, 1)), unexpected)
-      }
       const plan = {
         operation,
         request: route.request,
@@ -423,15 +440,14 @@ export const make = (
         deadline: undefined
       }
       const retry = Direct.attempt(exchange!, route, headers, timeoutMillis, limit, outcomes, identity)
-      return (outcome: Effect.Effect<unknown, unknown>) =>
+      return (outcome) =>
         Effect.catchAllDefect(
           Effect.catchAll(outcome, (failure) => Attempts.after(plan, retry, failure, startedAt)),
-          unexpected
+          unexpectedOf(operation)
         )
     }
     const directly = (route: Direct.Route, fiber: Fiber.RuntimeFiber<unknown, unknown>) => {
-      const get = <A>(ref: FiberRef.FiberRef<A>) => fiber.getFiberRef(ref)
-      const limit = limitOf(get)
+      const limit = limitOf(fiber.getFiberRef(HttpLimits.maxResponseBytes))
       const headers = directHeaders!(tracePropagation ? rootTraceparent() : undefined)
       const startedAt = policy === undefined
         ? 0
@@ -458,7 +474,7 @@ export const make = (
       const get = <A>(ref: FiberRef.FiberRef<A>) => FiberRefs.getOrDefault(refs, ref)
       const services = get(DefaultServices.currentServices)
       if (routeOf === undefined || !unobserved(get, Context.get(services, Tracer.Tracer), undefined)) return undefined
-      const limit = limitOf(get)
+      const limit = limitOf(get(HttpLimits.maxResponseBytes))
       const clock = Context.get(services, Clock.Clock)
       return (operation) => {
         const route = routeOf(operation)
