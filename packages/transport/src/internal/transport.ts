@@ -429,21 +429,25 @@ export const make = (
       startedAt: number
     ): Direct.Settle => {
       if (policy === undefined) return singleOf(route)
-      const operation = route.operation
-      const plan = {
-        operation,
-        request: route.request,
-        beforeAttempt: undefined,
-        policy,
-        // no body, so no idempotency id: a GET or a DELETE is safe to repeat
-        idempotent: operation.method === "GET" || operation.method === "DELETE",
-        deadline: undefined
-      }
-      const retry = Direct.attempt(exchange!, route, headers, timeoutMillis, limit, outcomes, identity)
+      // what only a failed first attempt needs is made then
       return (outcome) =>
         Effect.catchAllDefect(
-          Effect.catchAll(outcome, (failure) => Attempts.after(plan, retry, failure, startedAt)),
-          unexpectedOf(operation)
+          Effect.catchAll(outcome, (failure) =>
+            Attempts.after(
+              {
+                operation: route.operation,
+                request: route.request,
+                beforeAttempt: undefined,
+                policy,
+                // no body, so no idempotency id: a GET or a DELETE is safe to repeat
+                idempotent: route.operation.method === "GET" || route.operation.method === "DELETE",
+                deadline: undefined
+              },
+              Direct.attempt(exchange!, route, headers, timeoutMillis, limit, outcomes, identity),
+              failure,
+              startedAt
+            )),
+          unexpectedOf(route.operation)
         )
     }
     const directly = (route: Direct.Route, fiber: Fiber.RuntimeFiber<unknown, unknown>) => {
