@@ -33,6 +33,11 @@ const readLimited = async (response: Response, limit: number): Promise<Uint8Arra
     return undefined
   }
   if (response.body === null) return new Uint8Array(0)
+  // a declared length within the limit, of bytes as sent (not decompressed): the connection's
+  // framing bounds the body, which is read whole at once rather than chunk by chunk
+  if (declared <= limit && !response.headers.has("content-encoding")) {
+    return new Uint8Array(await response.arrayBuffer())
+  }
   const reader = response.body.getReader()
   const chunks: Array<Uint8Array> = []
   let size = 0
