@@ -16,6 +16,7 @@ import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
+import * as util from "node:util"
 import { balance } from "./answers.js"
 import { API_KEY } from "./fixtures.js"
 import { recordingTracer } from "./recordingTracer.js"
@@ -130,6 +131,9 @@ describe.each(clients)("direct calls through %s", (_, client) => {
           facts(general!._tag === "Left" ? general!.left : undefined)
         )
         if (tag !== undefined) assert.strictEqual((direct as { left: { _tag: string } }).left._tag, tag)
+        // the key the direct request carried is in none of what the error shows
+        const shown = util.inspect((direct as { left: unknown }).left, { depth: 20, showHidden: true })
+        assert.notInclude(shown + JSON.stringify((direct as { left: unknown }).left), API_KEY)
       }).pipe(Effect.scoped))
   }
 
