@@ -301,12 +301,17 @@ export class ClientBase implements AsyncDisposable {
     const servicesTransport = this.#tracer === undefined
       ? runtimeTransport
       : tracedTransport(runtimeTransport, this.#tracer)
+    // calls that no tracer of the user's would see may go without a fiber (the same steps and
+    // errors, at a fraction of the cost)
+    const fiberless = this.#tracer === undefined
+      ? Transport.fiberless(runtimeTransport, runtime.value.fiberRefs)
+      : undefined
     const self = this as unknown as Record<string, unknown>
     for (const [name, operations] of Object.entries(groups)) {
       const service = Effect.runSync(
         Effect.provideService(ApiService.make(operations), Transport.Transport, servicesTransport)
       )
-      self[name] = adaptService(this.#calls, operations, service, aliasesOf(operations))
+      self[name] = adaptService(this.#calls, operations, service, aliasesOf(operations), fiberless)
     }
   }
 

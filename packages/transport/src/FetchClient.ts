@@ -15,7 +15,6 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as UrlParams from "@effect/platform/UrlParams"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -23,15 +22,8 @@ import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as HttpLimits from "./HttpLimits.js"
 import * as HttpTimeout from "./HttpTimeout.js"
-import {
-  bodyOf,
-  BufferedResponse,
-  concat,
-  makeClient,
-  requestError,
-  StreamedResponse,
-  streamError
-} from "./internal/bufferedClient.js"
+import type { Exchange, Outgoing } from "./internal/bufferedClient.js"
+import { concat, makeClient, requestError, StreamedResponse, streamError } from "./internal/bufferedClient.js"
 
 /** Reads a body up to `limit` bytes; past it, stops reading and gives undefined. */
 const readLimited = async (response: Response, limit: number): Promise<Uint8Array | undefined> => {
@@ -41,6 +33,11 @@ const readLimited = async (response: Response, limit: number): Promise<Uint8Arra
     return undefined
   }
   if (response.body === null) return new Uint8Array(0)
+  // a declared length within the limit, of bytes as sent (not decompressed): the connection's
+  // framing bounds the body, which is read whole at once rather than chunk by chunk
+  if (declared <= limit && !response.headers.has("content-encoding")) {
+    return new Uint8Array(await response.arrayBuffer())
+  }
   const reader = response.body.getReader()
   const chunks: Array<Uint8Array> = []
   let size = 0
@@ -57,52 +54,93 @@ const readLimited = async (response: Response, limit: number): Promise<Uint8Arra
   return concat(chunks, size)
 }
 
-const send = (
+/**
+ * Starts one request through `fetch` with one controller, aborted by the caller or by our own
+ * timer (not a second one of tryPromise's per call). Not AbortSignal.timeout + AbortSignal.any:
+ * on Node 20 the timeout signal can be garbage collected before it fires, and the deadline never
+ * comes. `within` races a step against the abort, so that a fetch that does not honour its signal
+ * (a test double, a wrapper) still ends on time; `end` clears the timer.
+ */
+const start = (fetch: typeof globalThis.fetch, outgoing: Outgoing, timeoutMs: number | undefined) => {
+  const controller = new AbortController()
+  const timer = timeoutMs === undefined
+    ? undefined
+    : setTimeout(() => controller.abort(new HttpTimeout.TimeoutCause(Duration.millis(timeoutMs))), timeoutMs)
+  const aborted = new Promise<never>((_, reject) => {
+    controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true })
+  })
+  aborted.catch(() => {})
+  const { body, headers, method } = outgoing
+  // spelled out, not a spread of an optional body: on Node 20 a spread among other properties
+  // takes V8's slow path (~2 us)
+  const response = fetch(
+    outgoing.target.url,
+    body === undefined
+      ? { method, headers, signal: controller.signal }
+      : { method, headers, body: body as BodyInit, signal: controller.signal }
+  )
+  // methods, not properties: no function named per request in the test and benchmark runs (tsx)
+  return {
+    controller,
+    response: Promise.race([response, aborted]),
+    within<A>(step: Promise<A>) {
+      return Promise.race([step, aborted])
+    },
+    end() {
+      if (timer !== undefined) clearTimeout(timer)
+    },
+    /** What aborted the request, rather than the fetch's AbortError. */
+    causeOf(error: unknown) {
+      return controller.signal.aborted ? controller.signal.reason : error
+    }
+  }
+}
+
+/** One request, its answer read whole (up to the limit); the deadline covers the whole answer. */
+const exchange = (fetch: typeof globalThis.fetch): Exchange => (outgoing, timeoutMs, limit, answered, failed) => {
+  const started = start(fetch, outgoing, timeoutMs)
+  let done = false
+  started.response
+    .then(async (response) => {
+      const bytes = await started.within(readLimited(response, limit))
+      if (bytes === undefined) throw new HttpLimits.ResponseTooLargeCause(limit)
+      return [response, bytes] as const
+    })
+    .then(
+      ([response, bytes]) => {
+        started.end()
+        if (done) return
+        done = true
+        answered(response.status, () => Headers.fromInput(response.headers), bytes)
+      },
+      (error) => {
+        started.end()
+        if (done) return
+        done = true
+        failed(started.causeOf(error))
+      }
+    )
+  return () => {
+    if (done) return
+    done = true
+    started.end()
+    started.controller.abort()
+  }
+}
+
+/** A request whose answer is streamed: the deadline covers the wait for its headers; the body is read at the caller's pace. */
+const sendStreamed = (
   fetch: typeof globalThis.fetch,
   request: HttpClientRequest.HttpClientRequest,
-  deadline: Option.Option<Duration.Duration>,
-  limit: number,
-  streamed: boolean
-) => {
-  const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
-  if (url._tag === "Left") return Effect.fail(requestError(request, "InvalidUrl", url.left))
-  const body = bodyOf(request)
-  if (body === null) return Effect.fail(requestError(request, "Encode", `unsupported body ${request.body._tag}`))
-  // fetch copies the headers it is given: a copy of ours only when the body adds its type
-  const contentType = body === undefined ? undefined : request.body.contentType
-  const headers: Record<string, string> = contentType === undefined || request.headers["content-type"] !== undefined
-    ? request.headers
-    : { ...request.headers, "content-type": contentType }
-  // One controller, aborted by the call's interruption or by our own timer (not a second one of
-  // tryPromise's per call). Not AbortSignal.timeout + AbortSignal.any: on Node 20 the timeout
-  // signal can be garbage collected before it fires, and the deadline never comes.
-  const exchange = async (controller: AbortController) => {
-    const timer = Option.isSome(deadline)
-      ? setTimeout(
-        () => controller.abort(new HttpTimeout.TimeoutCause(deadline.value)),
-        Duration.toMillis(deadline.value)
-      )
-      : undefined
-    // a fetch that does not honour its signal (a test double, a wrapper) still ends on time
-    const aborted = new Promise<never>((_, reject) => {
-      controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true })
-    })
-    aborted.catch(() => {})
-    try {
-      const response = await Promise.race([
-        // spelled out, not a spread of an optional body: on Node 20 a spread among other
-        // properties takes V8's slow path (~2 us)
-        fetch(
-          url.right,
-          body === undefined
-            ? { method: request.method, headers, signal: controller.signal }
-            : { method: request.method, headers, body: body as BodyInit, signal: controller.signal }
-        ),
-        aborted
-      ])
-      if (streamed) {
-        // the deadline covered the wait for the headers; the body is read at the caller's pace
-        if (timer !== undefined) clearTimeout(timer)
+  outgoing: Outgoing,
+  timeoutMs: number | undefined,
+  limit: number
+) =>
+  Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>((resume) => {
+    const started = start(fetch, outgoing, timeoutMs)
+    started.response.then(
+      (response) => {
+        started.end()
         let streamedResponse: StreamedResponse | undefined = undefined
         const onError = streamError(request, () => streamedResponse!)
         const body = response.body
@@ -111,31 +149,21 @@ const send = (
           response.status,
           Headers.fromInput(response.headers),
           body === null ? Stream.empty : Stream.fromReadableStream(() => body, onError),
-          () => controller.abort(),
+          () => started.controller.abort(),
           limit
         )
-        return streamedResponse
+        resume(Effect.succeed(streamedResponse))
+      },
+      (error) => {
+        started.end()
+        resume(Effect.fail(requestError(request, "Transport", started.causeOf(error))))
       }
-      // the deadline covers the whole answer, not only its headers
-      const bytes = await Promise.race([readLimited(response, limit), aborted])
-      if (bytes === undefined) throw new HttpLimits.ResponseTooLargeCause(limit)
-      return new BufferedResponse(request, response.status, () => Headers.fromInput(response.headers), bytes)
-    } catch (error) {
-      // what aborted the request, rather than the fetch's AbortError
-      throw controller.signal.aborted ? controller.signal.reason : error
-    } finally {
-      if (timer !== undefined) clearTimeout(timer)
-    }
-  }
-  return Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>((resume) => {
-    const controller = new AbortController()
-    exchange(controller).then(
-      (response) => resume(Effect.succeed(response)),
-      (cause) => resume(Effect.fail(requestError(request, "Transport", cause)))
     )
-    return Effect.sync(() => controller.abort())
+    return Effect.sync(() => {
+      started.end()
+      started.controller.abort()
+    })
   })
-}
 
 /**
  * The client over a given `fetch`.
@@ -143,7 +171,10 @@ const send = (
  * @category constructors
  */
 export const make = (fetch: typeof globalThis.fetch): HttpClient.HttpClient =>
-  makeClient((request, deadline, limit, streamed) => send(fetch, request, deadline, limit, streamed))
+  makeClient(
+    exchange(fetch),
+    (request, outgoing, timeoutMs, limit) => sendStreamed(fetch, request, outgoing, timeoutMs, limit)
+  )
 
 /**
  * The client over the `fetch` in the context (`FetchHttpClient.Fetch` of `@effect/platform`),

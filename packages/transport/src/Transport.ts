@@ -14,10 +14,12 @@ import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import type * as FiberRefs from "effect/FiberRefs"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import type * as Auth from "./internal/auth.js"
+import * as Direct from "./internal/direct.js"
 import type * as Download from "./internal/download.js"
 import * as Environment from "./internal/environment.js"
 import * as ResolvedOptions from "./internal/options.js"
@@ -268,6 +270,32 @@ export const validateCall = (
   also?: ReadonlyArray<string>
 ): Either.Either<CallOptions, { readonly option: string; readonly problem: string }> =>
   Either.map(ResolvedOptions.resolveCall(options, also), () => options)
+
+/**
+ * A call started without a fiber (see `fiberless`): `fits` gets its data, or `otherwise` the
+ * Effect that ends it; gives the function that cancels its request.
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export type FiberlessCall = Direct.Start
+
+/**
+ * Calls without a fiber, for a facade that runs each call on a runtime of its own (the Promise
+ * client): for the runtime's fiber refs, per operation, a function that starts a call, when the
+ * call can go straight through the SDK's own HTTP client (no span or debug line would see it, an
+ * operation without input, an API key or a token, no deadline). A call started so hands its
+ * data to `fits`, or the Effect that ends it (the same steps and errors as `call`'s, after its
+ * first attempt) to `otherwise`, which the facade runs on its runtime. Undefined when none can.
+ *
+ * @since 0.4.0
+ * @category constructors
+ */
+export const fiberless = (
+  transport: Service,
+  refs: FiberRefs.FiberRefs
+): ((operation: Operation.Any) => FiberlessCall | undefined) | undefined =>
+  (transport as Partial<Record<typeof Direct.fiberlessKey, Direct.Fiberless>>)[Direct.fiberlessKey]?.(refs)
 
 /**
  * The options from `SMSCX_*` environment variables (through `Config`): `SMSCX_API_KEY`, or

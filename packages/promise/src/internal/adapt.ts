@@ -60,7 +60,12 @@ const iterableOf = (
  * the call's Promise is the run's own, without one more wrapped around it; what throws before the
  * run (bad call options) rejects it all the same.
  */
-const promised = (calls: Calls, operation: Operation.Any, call: Call) => (...args: Array<unknown>) => {
+const promised = (calls: Calls, operation: Operation.Any, call: Call, start?: Transport.FiberlessCall) =>
+(
+  ...args: Array<unknown>
+) => {
+  // a call without arguments (so without options) of an operation that can go without a fiber
+  if (start !== undefined && args.length === 0) return calls.runFiberless(operation, start)
   try {
     const signal = takeSignal(operation, args)
     return calls.run(operation, call(...args), signal)
@@ -70,7 +75,12 @@ const promised = (calls: Calls, operation: Operation.Any, call: Call) => (...arg
 }
 
 /** One Effect method as the Promise client's, with its variants. */
-const adaptMethod = (calls: Calls, operation: Operation.Any, method: EffectMethod) => {
+const adaptMethod = (
+  calls: Calls,
+  operation: Operation.Any,
+  method: EffectMethod,
+  start: Transport.FiberlessCall | undefined
+) => {
   const variants: Record<string, unknown> = { withResponse: promised(calls, operation, method.withResponse) }
   const { all, pages, stream } = method
   if (pages !== undefined) variants.pages = (...args: Array<unknown>) => iterableOf(calls, operation, pages, args)
@@ -81,23 +91,25 @@ const adaptMethod = (calls: Calls, operation: Operation.Any, method: EffectMetho
       return fileStreamOf(calls, operation, stream(...args), signal)
     }
   }
-  return Object.assign(promised(calls, operation, method), variants)
+  return Object.assign(promised(calls, operation, method, start), variants)
 }
 
 /**
  * A group's Promise methods from its Effect service, by operationId, and each alias as the same
- * method as the operation it names.
+ * method as the operation it names. With `fiberless`, a method of an operation that can go
+ * without a fiber (see `Transport.fiberless`) does so when called without arguments.
  * @internal
  */
 export const adaptService = (
   calls: Calls,
   operations: ApiService.Operations,
   service: ApiService.Of<ApiService.Operations>,
-  aliases: ReadonlyArray<readonly [alias: string, id: string]>
+  aliases: ReadonlyArray<readonly [alias: string, id: string]>,
+  fiberless: ((operation: Operation.Any) => Transport.FiberlessCall | undefined) | undefined
 ): Readonly<Record<string, unknown>> => {
   const methods: Record<string, unknown> = {}
   for (const [id, operation] of Object.entries(operations)) {
-    methods[id] = adaptMethod(calls, operation, service[id] as unknown as EffectMethod)
+    methods[id] = adaptMethod(calls, operation, service[id] as unknown as EffectMethod, fiberless?.(operation))
   }
   for (const [alias, id] of aliases) methods[alias] = methods[id]
   return Object.freeze(methods)

@@ -20,6 +20,15 @@ export const closed = (operation: Operation.Any, why: string) =>
     message: `${operation.method} ${operation.path}: ${why}`
   })
 
+/** A call in flight without a fiber. */
+interface FiberlessInFlight {
+  readonly operation: Operation.Any
+  readonly reject: (error: unknown) => void
+  cancel: () => void
+}
+
+const noCancel = () => {}
+
 /** @internal */
 export class Calls {
   /** Forks on the client's runtime, built once: a call then only forks its fiber. */
@@ -28,6 +37,8 @@ export class Calls {
   ) => Fiber.RuntimeFiber<A, E>
   /** Calls in flight: `close()` interrupts them, so that none outlives the client. */
   readonly #inflight = new Set<Fiber.RuntimeFiber<unknown, unknown>>()
+  /** Calls in flight without a fiber (see `runFiberless`): `close()` cancels and rejects them. */
+  readonly #fiberless = new Set<FiberlessInFlight>()
   /** Streamed bodies not yet read to their end: `close()` stops them (they error). */
   readonly #streams = new Set<() => Promise<void>>()
   #closed = false
@@ -74,6 +85,29 @@ export class Calls {
     )
   }
 
+  /**
+   * Runs a call started without a fiber (`Transport.fiberless`): its data resolves the Promise;
+   * anything else is the Effect that ends it, run as `run` runs a call. Rejects as `run` does
+   * when the client is or gets closed.
+   */
+  runFiberless<A>(operation: Operation.Any, start: Transport.FiberlessCall): Promise<A> {
+    if (this.#closed) return Promise.reject(closed(operation, "the client is closed"))
+    return new Promise<A>((resolve, reject) => {
+      const call: FiberlessInFlight = { operation, reject, cancel: noCancel }
+      this.#fiberless.add(call)
+      call.cancel = start(
+        (data) => {
+          this.#fiberless.delete(call)
+          resolve(data as A)
+        },
+        (rest) => {
+          this.#fiberless.delete(call)
+          this.run(operation, rest as Effect.Effect<A, unknown, Transport.Transport>, undefined).then(resolve, reject)
+        }
+      )
+    })
+  }
+
   /** Has `close()` call `stop` (a streamed body's), until the returned function is called. */
   stopOnClose(stop: () => Promise<void>): () => void {
     this.#streams.add(stop)
@@ -87,6 +121,11 @@ export class Calls {
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
+    for (const call of this.#fiberless) {
+      call.cancel()
+      call.reject(closed(call.operation, "the client was closed while the call was in flight"))
+    }
+    this.#fiberless.clear()
     // as an aborted call's fiber is: interrupted, then awaited (each call's own observer runs)
     await Promise.all(
       [...this.#inflight].map((fiber) => {

@@ -13,8 +13,14 @@ import * as HttpLimits from "../HttpLimits.js"
 import * as HttpTimeout from "../HttpTimeout.js"
 import * as CauseCode from "./causeCode.js"
 
+/** What a transport error says of the request: its method and URL. @internal */
+export interface Sent {
+  readonly method: string
+  readonly url: string
+}
+
 /** The call's overall deadline passed (over all its attempts and the waits between them). @internal */
-export const deadlinePassed = (request: HttpClientRequest.HttpClientRequest, deadline: number, attempts: number) =>
+export const deadlinePassed = (request: Sent, deadline: number, attempts: number) =>
   new Errors.TransportError({
     reason: "Timeout",
     method: request.method,

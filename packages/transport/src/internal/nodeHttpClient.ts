@@ -3,62 +3,147 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as UrlParams from "@effect/platform/UrlParams"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as Http from "node:http"
 import * as Https from "node:https"
 import { urlToHttpOptions } from "node:url"
 import * as HttpLimits from "../HttpLimits.js"
 import * as HttpTimeout from "../HttpTimeout.js"
-import { bodyOf, BufferedResponse, makeClient, requestError, StreamedResponse, streamError } from "./bufferedClient.js"
+import type { Exchange, Outgoing } from "./bufferedClient.js"
+import { makeClient, requestError, StreamedResponse, streamError } from "./bufferedClient.js"
 
-const send = (
+/** What Node's `http.request` needs of a target, worked out once per target. */
+interface Prepared {
+  readonly https: boolean
+  readonly options: ReturnType<typeof urlToHttpOptions>
+  /** The `Host` header Node would send: the port only when it is not the scheme's. */
+  readonly host: string
+  /** The `Authorization` header Node would send for credentials in the URL. */
+  readonly basic: string | undefined
+}
+
+const prepare = (url: URL): Prepared => {
+  const options = urlToHttpOptions(url)
+  return {
+    https: url.protocol === "https:",
+    options,
+    host: url.host,
+    basic: typeof options.auth === "string" ? `Basic ${Buffer.from(options.auth).toString("base64")}` : undefined
+  }
+}
+
+/** Methods Node sends without a body unless given one; the others get `Content-Length: 0`. */
+const BODILESS: ReadonlySet<string> = new Set(["GET", "HEAD", "DELETE", "OPTIONS", "TRACE", "CONNECT"])
+
+/**
+ * Starts one request: Node's `ClientRequest`, its headers given as a flat array, so that Node
+ * stores them as they are (still checked) rather than by a `setHeader` each. It then adds none of
+ * its own, so the array holds what it would have added from options: `Host`, `Authorization`
+ * for credentials in the URL, the body's length. Whatever Node throws (a header it refuses)
+ * escapes to the caller.
+ */
+const open = (agents: Agents, outgoing: Outgoing) => {
+  const prepared = (outgoing.target.prepared ??= prepare(outgoing.target.url)) as Prepared
+  const { body, headers, method } = outgoing
+  const raw: Array<string> = headers.host === undefined ? ["host", prepared.host] : []
+  // a body's length is the one it has, whatever a header said
+  for (const name in headers) if (body === undefined || name !== "content-length") raw.push(name, headers[name]!)
+  if (prepared.basic !== undefined && headers.authorization === undefined) raw.push("authorization", prepared.basic)
+  if (body !== undefined) {
+    raw.push("content-length", String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength))
+  } else if (!BODILESS.has(method) && headers["content-length"] === undefined) {
+    raw.push("content-length", "0")
+  }
+  // what Node would make of the URL and these options, spelled out: on Node 20 a spread
+  // followed by more properties (as Node's own for a URL) takes V8's slow path (~2 us)
+  const { hostname, path, port, protocol } = prepared.options
+  return (prepared.https ? Https : Http).request({
+    protocol,
+    hostname,
+    port,
+    path,
+    method,
+    headers: raw,
+    agent: prepared.https ? agents.https : agents.http
+  })
+}
+
+/**
+ * An exchange in flight: it ends once, by `fail` or `finish`, and its timer with it. A class,
+ * not closures: no function is named per request in the test and benchmark runs (tsx).
+ */
+class Pending {
+  done = false
+  timer: ReturnType<typeof setTimeout> | undefined = undefined
+  constructor(readonly request: Http.ClientRequest, readonly failed: (cause: unknown) => void) {}
+  /** Ends the exchange, if it is not over: true when this call ended it. */
+  end(): boolean {
+    if (this.done) return false
+    this.done = true
+    if (this.timer !== undefined) clearTimeout(this.timer)
+    return true
+  }
+  fail(cause: unknown) {
+    if (!this.end()) return
+    this.failed(cause)
+    this.request.destroy()
+  }
+  cancel() {
+    if (this.end()) this.request.destroy()
+  }
+}
+
+/**
+ * One request, its answer read whole (stopping at the limit: a hostile server cannot make the
+ * client buffer more), the deadline enforced with one timer instead of racing fibers.
+ */
+const exchange = (agents: Agents): Exchange => (outgoing, timeoutMs, limit, answered, failed) => {
+  const pending = new Pending(open(agents, outgoing), failed)
+  if (timeoutMs !== undefined) {
+    pending.timer = setTimeout(() => pending.fail(new HttpTimeout.TimeoutCause(Duration.millis(timeoutMs))), timeoutMs)
+  }
+  pending.request.on("error", (cause) => pending.fail(cause))
+  pending.request.on("response", (response) => {
+    if (Number(response.headers["content-length"] ?? Number.NaN) > limit) {
+      return pending.fail(new HttpLimits.ResponseTooLargeCause(limit))
+    }
+    // most answers come in one chunk: an array and a copy only for more
+    let first: Buffer | undefined
+    let chunks: Array<Buffer> | undefined
+    let size = 0
+    response.on("data", (chunk: Buffer) => {
+      size += chunk.byteLength
+      if (size > limit) return pending.fail(new HttpLimits.ResponseTooLargeCause(limit))
+      if (first === undefined) first = chunk
+      else (chunks ??= [first]).push(chunk)
+    })
+    response.on("error", (cause) => pending.fail(cause))
+    response.on("end", () => {
+      if (!pending.end()) return
+      answered(
+        response.statusCode ?? 0,
+        () => Headers.fromInput(response.headers as Record<string, string | ReadonlyArray<string> | undefined>),
+        chunks !== undefined ? Buffer.concat(chunks, size) : first ?? new Uint8Array(0)
+      )
+    })
+  })
+  pending.request.end(outgoing.body)
+  return () => pending.cancel()
+}
+
+/** A request whose answer is streamed: the deadline covers the wait for its headers; the body is read at the caller's pace. */
+const sendStreamed = (
   agents: Agents,
   request: HttpClientRequest.HttpClientRequest,
-  deadline: Option.Option<Duration.Duration>,
-  limit: number,
-  streamed: boolean
+  outgoing: Outgoing,
+  timeoutMs: number | undefined,
+  limit: number
 ) =>
   Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>((resume) => {
-    // the URL parsed once for as long as the client sends to the same one (without a query)
-    let target = agents.last
-    if (
-      target === undefined || target.url !== request.url || request.urlParams.length > 0 || request.hash._tag === "Some"
-    ) {
-      const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
-      if (url._tag === "Left") return resume(Effect.fail(requestError(request, "InvalidUrl", url.left)))
-      target = { url: request.url, https: url.right.protocol === "https:", options: urlToHttpOptions(url.right) }
-      if (request.urlParams.length === 0 && request.hash._tag === "None") agents.last = target
-    }
-    const body = bodyOf(request)
-    if (body === null) {
-      return resume(Effect.fail(requestError(request, "Encode", `unsupported body ${request.body._tag}`)))
-    }
-    // node copies the headers it is given: a copy of ours only when a body adds to them
-    let headers: Record<string, string> = request.headers
-    if (body !== undefined) {
-      // a spread, not Object.assign: a header named `__proto__` (Headers can hold one) would be lost
-      headers = { ...request.headers }
-      if (request.body.contentType !== undefined) headers["content-type"] ??= request.body.contentType
-      headers["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength)
-    }
-    // what Node would make of the URL and these options, spelled out: on Node 20 a spread
-    // followed by more properties (as Node's own for a URL) takes V8's slow path (~2 us)
-    const { auth, hostname, path, port, protocol } = target.options
-    const nodeRequest = (target.https ? Https : Http).request({
-      protocol,
-      hostname,
-      port,
-      path,
-      auth,
-      method: request.method,
-      headers,
-      agent: target.https ? agents.https : agents.http
-    })
+    const nodeRequest = open(agents, outgoing)
     let done = false
     const finish = (effect: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>) => {
       if (done) return
@@ -67,54 +152,25 @@ const send = (
       resume(effect)
     }
     const fail = (cause: unknown) => finish(Effect.fail(requestError(request, "Transport", cause)))
-    // the transport's deadline, enforced here with one timer instead of racing fibers
-    const timer = Option.isSome(deadline)
-      ? setTimeout(() => {
-        fail(new HttpTimeout.TimeoutCause(deadline.value))
-        nodeRequest.destroy()
-      }, Duration.toMillis(deadline.value))
-      : undefined
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
+      fail(new HttpTimeout.TimeoutCause(Duration.millis(timeoutMs)))
+      nodeRequest.destroy()
+    }, timeoutMs)
     nodeRequest.on("error", fail)
     nodeRequest.on("response", (response) => {
-      if (streamed) {
-        // the deadline covered the wait for the headers; the body is read at the caller's pace
-        let streamedResponse: StreamedResponse | undefined = undefined
-        const onError = streamError(request, () => streamedResponse!)
-        streamedResponse = new StreamedResponse(
-          request,
-          response.statusCode ?? 0,
-          Headers.fromInput(response.headers as Record<string, string | ReadonlyArray<string> | undefined>),
-          Stream.fromAsyncIterable(response as AsyncIterable<Uint8Array>, onError),
-          () => nodeRequest.destroy(),
-          limit
-        )
-        return finish(Effect.succeed(streamedResponse))
-      }
-      const chunks: Array<Buffer> = []
-      let size = 0
-      const tooLarge = () => {
-        fail(new HttpLimits.ResponseTooLargeCause(limit))
-        nodeRequest.destroy()
-      }
-      if (Number(response.headers["content-length"] ?? Number.NaN) > limit) return tooLarge()
-      response.on("data", (chunk: Buffer) => {
-        size += chunk.byteLength
-        // stop reading at the limit: a hostile server cannot make the client buffer more
-        if (size > limit) return tooLarge()
-        chunks.push(chunk)
-      })
-      response.on("error", fail)
-      response.on("end", () =>
-        finish(Effect.succeed(
-          new BufferedResponse(
-            request,
-            response.statusCode ?? 0,
-            () => Headers.fromInput(response.headers as Record<string, string | ReadonlyArray<string> | undefined>),
-            Buffer.concat(chunks)
-          )
-        )))
+      let streamedResponse: StreamedResponse | undefined = undefined
+      const onError = streamError(request, () => streamedResponse!)
+      streamedResponse = new StreamedResponse(
+        request,
+        response.statusCode ?? 0,
+        Headers.fromInput(response.headers as Record<string, string | ReadonlyArray<string> | undefined>),
+        Stream.fromAsyncIterable(response as AsyncIterable<Uint8Array>, onError),
+        () => nodeRequest.destroy(),
+        limit
+      )
+      finish(Effect.succeed(streamedResponse))
     })
-    nodeRequest.end(body)
+    nodeRequest.end(outgoing.body)
     return Effect.sync(() => {
       done = true
       if (timer !== undefined) clearTimeout(timer)
@@ -122,22 +178,16 @@ const send = (
     })
   })
 
-/** Where a request goes, as Node's `http.request` takes it. */
-interface Target {
-  readonly url: string
-  readonly https: boolean
-  readonly options: ReturnType<typeof urlToHttpOptions>
-}
-
 interface Agents {
   readonly http: Http.Agent
   readonly https: Https.Agent
-  /** The URL the client last sent to, parsed: most send to one over and over (the balance, sendSms). */
-  last: Target | undefined
 }
 
 const make = (agents: Agents): HttpClient.HttpClient =>
-  makeClient((request, deadline, limit, streamed) => send(agents, request, deadline, limit, streamed))
+  makeClient(
+    exchange(agents),
+    (request, outgoing, timeoutMs, limit) => sendStreamed(agents, request, outgoing, timeoutMs, limit)
+  )
 
 /**
  * Node's own `http` module with keep-alive agents: on Node it costs less than half of what
@@ -151,10 +201,9 @@ export const layerWith = (given: { readonly httpAgent?: Http.Agent; readonly htt
     HttpClient.HttpClient,
     Effect.map(
       Effect.acquireRelease(
-        Effect.sync(() => ({
+        Effect.sync((): Agents => ({
           http: given.httpAgent ?? new Http.Agent({ keepAlive: true }),
-          https: given.httpsAgent ?? new Https.Agent({ keepAlive: true }),
-          last: undefined
+          https: given.httpsAgent ?? new Https.Agent({ keepAlive: true })
         })),
         (agents) =>
           Effect.sync(() => {

@@ -154,6 +154,31 @@ const readSuccess = (
   }
 }
 
+/** What `fitting` gives for an answer that does not fit as it is. @internal */
+export const unfit: unique symbol = Symbol.for("@smscx/transport/Response/unfit")
+
+const decoder = new TextDecoder()
+
+/**
+ * The success of an answer that fits as it is, read as `read` reads it (the same decoding, the
+ * same guard), without an Effect: a 2xx whose JSON the operation's guard accepts. `unfit` for
+ * anything else (another status, an empty 204, a body that needs a decode or does not fit), which
+ * `read` then reads, for its error.
+ * @internal
+ */
+export const fitting = (operation: Operation.Any, status: number, body: Uint8Array): unknown => {
+  const success = operation.success
+  if (status < 200 || status >= 300 || success._tag !== "Json" || success.noContent === true) return unfit
+  const guard = JsonGuard.of(success.schema)
+  if (guard === undefined) return unfit
+  try {
+    const json = JsonGuard.parse(decoder.decode(body))
+    return guard(json) ? json : unfit
+  } catch {
+    return unfit
+  }
+}
+
 /**
  * Keeps an API error inside the operation's documented set; anything else keeps its fields as
  * an `ApiException`, so that a method's error type never lies. Applied to each answer by the

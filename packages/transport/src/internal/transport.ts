@@ -13,14 +13,17 @@ import * as ErrorMapping from "@smscx/core/ErrorMapping"
 import * as Errors from "@smscx/core/Errors"
 import type * as Operation from "@smscx/core/Operation"
 import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as DefaultServices from "effect/DefaultServices"
-import type * as Duration from "effect/Duration"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Fiber from "effect/Fiber"
 import * as FiberRef from "effect/FiberRef"
 import * as FiberRefs from "effect/FiberRefs"
+import { identity } from "effect/Function"
+import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
@@ -31,6 +34,7 @@ import * as RetryPolicy from "../RetryPolicy.js"
 import * as Attempts from "./attempts.js"
 import * as Auth from "./auth.js"
 import * as BufferedClient from "./bufferedClient.js"
+import * as Direct from "./direct.js"
 import * as Download from "./download.js"
 import * as TransportErrors from "./errors.js"
 import * as Logging from "./logging.js"
@@ -57,6 +61,7 @@ interface Methods {
     args: ReadonlyArray<unknown>,
     options?: object
   ) => Effect.Effect<Download.FileStream, unknown, Scope.Scope>
+  readonly [Direct.fiberlessKey]: Direct.Fiberless
 }
 
 type Call = Options.ResolvedCall
@@ -97,6 +102,12 @@ const reportingAnswer = <E, R>(
       (response) => afterAttempt({ status: response.status, rateLimit: ErrorMapping.rateLimitOf(response.headers) })
     )
 }
+
+/** An HTTP client's failure as a TransportError; the API's and the decoding's errors as they are. */
+const transportErrorOf = <E extends { readonly _tag: string }>(error: E) =>
+  error._tag === "RequestError" || error._tag === "ResponseError"
+    ? TransportErrors.fromHttpClientError(error as unknown as HttpClientError.HttpClientError)
+    : error
 
 /** The W3C trace context of a span: `00-<trace id>-<span id>-<flags>`. */
 const traceparentOf = (span: Tracer.Span): string => `00-${span.traceId}-${span.spanId}-${span.sampled ? "01" : "00"}`
@@ -200,13 +211,21 @@ export const make = (
         call
       ).pipe(
         Effect.flatMap((response) => Response.read(operation, response, call.streamed)),
-        Effect.mapError((error) =>
-          error._tag === "RequestError" || error._tag === "ResponseError"
-            ? TransportErrors.fromHttpClientError(error)
-            : error
-        ),
+        Effect.mapError(transportErrorOf),
         Logging.logAttempt(operation)
       )
+
+    // Direct attempts (see direct.ts): an answer that does not fit read as `send` reads it, a
+    // failure reported as `send` reports it
+    const outcomes: Direct.Outcomes = {
+      answered: (operation, response) =>
+        Effect.map(
+          Effect.mapError(Response.read(operation, response, false), transportErrorOf),
+          (answer) => answer.data
+        ),
+      failed: (cause, request) =>
+        TransportErrors.fromHttpClientError(BufferedClient.requestError(request, "Transport", cause))
+    }
 
     /** One attempt of a call: authorize, send; after a 401 on a cached OAuth token, a new token once. */
     const attempt = (operation: Operation.Any, request: HttpClientRequest.HttpClientRequest, call: Call) =>
@@ -365,15 +384,141 @@ export const make = (
       Option.map(tokenOperation, (operation) => ({ fetch: fetchToken(operation), operationId: operation.id }))
     )
 
+    // Direct calls (see direct.ts): a call without options, of an operation without input,
+    // through one of the SDK's own clients, with an API key or a token, without a deadline over
+    // its attempts, when nothing would see a span or a debug line and the answer is not
+    // streamed. The same steps otherwise: the attempts under the client's retry policy, a defect
+    // as a TransportError, the same errors.
+    const exchange = BufferedClient.exchangeOf(http)
+    const directHeaders = Direct.headersOf(credentials, userAgent)
+    const routeOf = exchange === undefined || directHeaders === undefined || resolved.deadline !== undefined
+      ? undefined
+      : Direct.routes(baseUrl)
+    const timeoutMillis = Duration.toMillis(timeout)
+    const policy = clientPolicy === RetryPolicy.none ? undefined : clientPolicy
+    /** Whether nothing would see the call's span or debug line, reading fiber refs with `get`. */
+    const unobserved = (get: <A>(ref: FiberRef.FiberRef<A>) => A, tracer: Tracer.Tracer, span: unknown) =>
+      tracer === nativeTracer && span === undefined && get(FiberRef.currentTracerEnabled) &&
+      LogLevel.greaterThan(get(FiberRef.currentMinimumLogLevel), LogLevel.Debug) && !get(HttpLimits.streamed)
+    const limitOf = (fromRef: number) =>
+      maxResponseBytes === HttpLimits.DEFAULT_MAX_RESPONSE_BYTES ? fromRef : maxResponseBytes
+    // No named function is made per call below: the test and benchmark runs (tsx) name each one
+    // with a defineProperty, which costs more than the call's own work around it.
+    const unexpectedOf = (operation: Operation.Any) => (defect: unknown) =>
+      Effect.fail(TransportErrors.unexpectedFailure(operation, baseUrl, defect))
+    /** Without retries: a failure says it came of one attempt; made once per route. */
+    const singles = new Map<Direct.Route, Direct.Settle>()
+    const singleOf = (route: Direct.Route): Direct.Settle => {
+      let settle = singles.get(route)
+      if (settle === undefined) {
+        const unexpected = unexpectedOf(route.operation)
+        settle = (outcome) =>
+          Effect.catchAllDefect(Effect.mapError(outcome, (error) => RetryPolicy.withAttempts(error, 1)), unexpected)
+        singles.set(route, settle)
+      }
+      return settle
+    }
+    /**
+     * How a direct call goes on after its first attempt did not end with an answer that fits:
+     * as `Attempts.run` would after that attempt, with a defect as `perform` has it.
+     */
+    const settleOf = (
+      route: Direct.Route,
+      headers: Record<string, string>,
+      limit: number,
+      startedAt: number
+    ): Direct.Settle => {
+      if (policy === undefined) return singleOf(route)
+      // what only a failed first attempt needs is made then
+      return (outcome) =>
+        Effect.catchAllDefect(
+          Effect.catchAll(outcome, (failure) =>
+            Attempts.after(
+              {
+                operation: route.operation,
+                request: route.request,
+                beforeAttempt: undefined,
+                policy,
+                // no body, so no idempotency id: a GET or a DELETE is safe to repeat
+                idempotent: route.operation.method === "GET" || route.operation.method === "DELETE",
+                deadline: undefined
+              },
+              Direct.attempt(exchange!, route, headers, timeoutMillis, limit, outcomes, identity),
+              failure,
+              startedAt
+            )),
+          unexpectedOf(route.operation)
+        )
+    }
+    const directly = (route: Direct.Route, fiber: Fiber.RuntimeFiber<unknown, unknown>) => {
+      const limit = limitOf(fiber.getFiberRef(HttpLimits.maxResponseBytes))
+      const headers = directHeaders!(tracePropagation ? rootTraceparent() : undefined)
+      const startedAt = policy === undefined
+        ? 0
+        : Context.get(fiber.currentDefaultServices, Clock.Clock).unsafeCurrentTimeMillis()
+      return Direct.attempt(
+        exchange!,
+        route,
+        headers,
+        timeoutMillis,
+        limit,
+        outcomes,
+        settleOf(route, headers, limit, startedAt)
+      )
+    }
+
+    /**
+     * Direct calls without a fiber, for a runtime whose fiber refs and services are `refs` (the
+     * Promise client's: it runs each call as a fiber of its own, so these are each call's):
+     * undefined when its calls are seen (a tracer, a debug level); else, per operation, the
+     * start of a call, or undefined when the operation's calls do not go direct. A call's
+     * `fits` gets its data; `otherwise` the Effect that ends it, run on the runtime.
+     */
+    const fiberless: Direct.Fiberless = (refs) => {
+      const get = <A>(ref: FiberRef.FiberRef<A>) => FiberRefs.getOrDefault(refs, ref)
+      const services = get(DefaultServices.currentServices)
+      if (routeOf === undefined || !unobserved(get, Context.get(services, Tracer.Tracer), undefined)) return undefined
+      const limit = limitOf(get(HttpLimits.maxResponseBytes))
+      const clock = Context.get(services, Clock.Clock)
+      return (operation) => {
+        const route = routeOf(operation)
+        if (route === undefined) return undefined
+        return (fits, otherwise) => {
+          const headers = directHeaders!(tracePropagation ? rootTraceparent() : undefined)
+          const settle = settleOf(route, headers, limit, policy === undefined ? 0 : clock.unsafeCurrentTimeMillis())
+          return Direct.send(
+            exchange!,
+            route,
+            headers,
+            timeoutMillis,
+            limit,
+            outcomes,
+            fits,
+            (outcome) => otherwise(settle(outcome))
+          )
+        }
+      }
+    }
+
     return {
       baseUrl,
       retry: resolved.retry,
-      call: (operation, args, options) => Effect.map(spanned(operation, args, options), (answer) => answer.data),
+      call: (operation, args, options) => {
+        const route = options === undefined && routeOf !== undefined ? routeOf(operation) : undefined
+        return route === undefined
+          ? Effect.map(spanned(operation, args, options), (answer) => answer.data)
+          : Effect.withFiberRuntime((fiber) =>
+            unobserved((ref) => fiber.getFiberRef(ref), fiber.currentTracer, fiber.currentSpan)
+              ? directly(route, fiber)
+              : Effect.map(spanned(operation, args, options), (answer) => answer.data)
+          )
+      },
       callWithResponse: (operation, args, options) =>
         Effect.map(spanned(operation, args, options), (answer) => ({
           data: answer.data,
           response: Response.metaOf(answer.response, answer.idempotencyId)
         })),
+      [Direct.fiberlessKey]: fiberless,
       download: (operation, args, options) => {
         const success = operation.success
         return success._tag === "File"

@@ -1,0 +1,201 @@
+/**
+ * Direct attempts: an attempt of an operation without input (no path parameter, no body, no
+ * query) sent straight through the SDK's own client's `Exchange`, in one `Effect.async`: no
+ * `HttpClientRequest` built per call, no `HttpClientResponse`, no Effect step per stage. An
+ * answer that fits as it is (a 2xx the operation's guard accepts) is the attempt's value; any
+ * other outcome goes on the general way from where it stands (`Continue`), so that its error is
+ * built by the same code as it would be without this path.
+ */
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import type * as Operation from "@smscx/core/Operation"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import type * as FiberRefs from "effect/FiberRefs"
+import * as Redacted from "effect/Redacted"
+import * as BufferedClient from "./bufferedClient.js"
+import type * as Options from "./options.js"
+import * as Response from "./response.js"
+
+/** Where an operation's direct attempts go, made once per operation. @internal */
+export interface Route {
+  readonly operation: Operation.Any
+  readonly target: BufferedClient.Target
+  /** The request as the general way builds it (before its headers): what an error says of it. */
+  readonly request: HttpClientRequest.HttpClientRequest
+}
+
+/**
+ * The routes of a transport's operations, each made on first use; undefined for an operation
+ * that takes input, authenticates with HTTP Basic (the token operation), or answers with
+ * anything but JSON.
+ * @internal
+ */
+export const routes = (baseUrl: string): (operation: Operation.Any) => Route | undefined => {
+  const made = new Map<Operation.Any, Route | undefined>()
+  return (operation) => {
+    let route = made.get(operation)
+    if (route === undefined && !made.has(operation)) {
+      route = operation.input._tag === "None" && operation.pathParamNames.length === 0 &&
+          operation.auth !== "basic" && operation.success._tag === "Json"
+        ? {
+          operation,
+          target: { url: new URL(baseUrl + operation.path), prepared: undefined },
+          request: HttpClientRequest.make(operation.method)(baseUrl + operation.path)
+        }
+        : undefined
+      made.set(operation, route)
+    }
+    return route
+  }
+}
+
+/**
+ * How an attempt's outcome that is not an answer that fits goes on: as the general way's attempt
+ * would end (its error), then whatever the caller does after an attempt (count it, retry).
+ * @internal
+ */
+export type Settle = (outcome: Effect.Effect<unknown, unknown>) => Effect.Effect<unknown, unknown>
+
+/** An answer read as the general way reads it; a failure as the general way reports it. @internal */
+export interface Outcomes {
+  readonly answered: (
+    operation: Operation.Any,
+    response: HttpClientResponse.HttpClientResponse
+  ) => Effect.Effect<unknown, unknown>
+  readonly failed: (cause: unknown, request: HttpClientRequest.HttpClientRequest) => unknown
+}
+
+/**
+ * Sends one attempt through the exchange, without a fiber: `fits` gets the data of an answer
+ * that fits; `otherwise` the outcome of anything else, as an Effect (the general way's reading
+ * of the answer, its failure, or what the client threw while starting: a defect, as the general
+ * way has it). Gives the function that cancels the attempt. Never throws, neither here nor in
+ * the client's callbacks (`Response.fitting` catches what the decoding throws).
+ * @internal
+ */
+export const send = (
+  exchange: BufferedClient.Exchange,
+  route: Route,
+  headers: Readonly<Record<string, string>>,
+  timeoutMs: number,
+  limit: number,
+  outcomes: Outcomes,
+  fits: (data: unknown) => void,
+  otherwise: (outcome: Effect.Effect<unknown, unknown>) => void
+): () => void => {
+  const { operation, request } = route
+  try {
+    return exchange(
+      { method: request.method, target: route.target, headers, body: undefined },
+      timeoutMs,
+      limit,
+      (status, readHeaders, body) => {
+        const data = Response.fitting(operation, status, body)
+        if (data !== Response.unfit) return fits(data)
+        otherwise(outcomes.answered(operation, new BufferedClient.BufferedResponse(request, status, readHeaders, body)))
+      },
+      (cause) => otherwise(Effect.fail(outcomes.failed(cause, request)))
+    )
+  } catch (defect) {
+    otherwise(Effect.die(defect))
+    return noCancel
+  }
+}
+
+const noCancel = () => {}
+
+/**
+ * One attempt as an Effect: the data of an answer that fits, else `settle` of the outcome.
+ * Interrupted, it cancels the request. Not `Effect.async` with a canceler: its `onInterrupt`
+ * costs about as much as the rest of the attempt's Effect work; here the canceler runs on an
+ * interruption only, in one match.
+ * @internal
+ */
+export const attempt = (
+  exchange: BufferedClient.Exchange,
+  route: Route,
+  headers: Readonly<Record<string, string>>,
+  timeoutMs: number,
+  limit: number,
+  outcomes: Outcomes,
+  settle: Settle
+): Effect.Effect<unknown, unknown> =>
+  Effect.uninterruptibleMask((restore) => {
+    let cancel = noCancel
+    return Effect.matchCauseEffect(
+      restore(Effect.async<unknown, unknown>((resume) => {
+        cancel = send(
+          exchange,
+          route,
+          headers,
+          timeoutMs,
+          limit,
+          outcomes,
+          (data) => resume(Effect.succeed(data)),
+          (outcome) => resume(settle(outcome))
+        )
+      })),
+      {
+        // a method, not a property: no function named per call (see transport.ts)
+        onFailure(cause) {
+          if (Cause.isInterruptedOnly(cause)) cancel()
+          return Effect.failCause(cause)
+        },
+        onSuccess: Effect.succeed
+      }
+    )
+  })
+
+/**
+ * The headers of a direct attempt, in the order the general way sets them (the trace context,
+ * the SDK's own, then the credentials); undefined for credentials that change (an application's
+ * tokens) or none.
+ * @internal
+ */
+export const headersOf = (
+  credentials: Options.Credentials | undefined,
+  userAgent: string
+): ((traceparent: string | undefined) => Readonly<Record<string, string>>) | undefined => {
+  // literals, not spreads: on Node 20 a spread followed by more properties takes V8's slow path
+  switch (credentials?._tag) {
+    case "ApiKey": {
+      const apiKey = Redacted.value(credentials.apiKey)
+      return (traceparent) =>
+        traceparent === undefined
+          ? { "user-agent": userAgent, accept: "application/json", "x-api-key": apiKey }
+          : { traceparent, "user-agent": userAgent, accept: "application/json", "x-api-key": apiKey }
+    }
+    case "AccessToken": {
+      const authorization = `Bearer ${Redacted.value(credentials.accessToken)}`
+      return (traceparent) =>
+        traceparent === undefined
+          ? { "user-agent": userAgent, accept: "application/json", authorization }
+          : { traceparent, "user-agent": userAgent, accept: "application/json", authorization }
+    }
+    default:
+      return undefined
+  }
+}
+
+/**
+ * The start of a direct call without a fiber: `fits` gets the data of an answer that fits,
+ * `otherwise` the Effect that ends the call (to run on the caller's runtime). Gives the function
+ * that cancels the call's request.
+ * @internal
+ */
+export type Start = (
+  fits: (data: unknown) => void,
+  otherwise: (rest: Effect.Effect<unknown, unknown>) => void
+) => () => void
+
+/**
+ * A transport's direct calls without a fiber, for a runtime with these fiber refs: undefined
+ * when they would be seen (a tracer, a debug level) or the transport has none; else, per
+ * operation, the start of a call, or undefined when its calls do not go direct.
+ * @internal
+ */
+export type Fiberless = (refs: FiberRefs.FiberRefs) => ((operation: Operation.Any) => Start | undefined) | undefined
+
+/** The key of a transport's `Fiberless`. @internal */
+export const fiberlessKey: unique symbol = Symbol.for("@smscx/transport/Direct/fiberless")
