@@ -134,6 +134,22 @@ const exchange = (agents: Agents): Exchange => (outgoing, timeoutMs, limit, answ
   return () => pending.cancel()
 }
 
+/**
+ * A streamed answer's body as what `Stream.fromReadableStream` reads: a reader over the
+ * response's async iterator, pulled and ended (`return`, which ends the connection) as
+ * `Stream.fromAsyncIterable` would. Not `fromAsyncIterable` itself: `fromReadableStream` is in
+ * every bundle already (the platform's own answers use it), the other adds ~0.08 KB gzipped.
+ * Not `Readable.toWeb`: on Node 20 its queue counts chunks against a byte limit, so a slow
+ * reader would buffer a whole export.
+ */
+const readableOf = (response: Http.IncomingMessage): ReadableStream<Uint8Array> => {
+  const getReader = () => {
+    const iterator: AsyncIterator<Uint8Array> = response[Symbol.asyncIterator]()
+    return { read: () => iterator.next(), cancel: () => Promise.resolve(iterator.return?.()) }
+  }
+  return { getReader } as unknown as ReadableStream<Uint8Array>
+}
+
 /** A request whose answer is streamed: the deadline covers the wait for its headers; the body is read at the caller's pace. */
 const sendStreamed = (
   agents: Agents,
@@ -164,7 +180,7 @@ const sendStreamed = (
         request,
         response.statusCode ?? 0,
         Headers.fromInput(response.headers as Record<string, string | ReadonlyArray<string> | undefined>),
-        Stream.fromAsyncIterable(response as AsyncIterable<Uint8Array>, onError),
+        Stream.fromReadableStream(() => readableOf(response), onError),
         () => nodeRequest.destroy(),
         limit
       )
