@@ -182,10 +182,10 @@ export const make = (fetch: typeof globalThis.fetch): HttpClient.HttpClient =>
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<HttpClient.HttpClient> = Layer.effect(
+export const layer: Layer.Layer<HttpClient.HttpClient> = /*#__PURE__*/ Layer.effect(
   HttpClient.HttpClient,
-  Effect.map(
-    Effect.serviceOption(FetchHttpClient.Fetch),
+  /*#__PURE__*/ Effect.map(
+    /*#__PURE__*/ Effect.serviceOption(FetchHttpClient.Fetch),
     (fetch) => make(Option.getOrElse(fetch, () => globalThis.fetch))
   )
 )
