@@ -7,7 +7,7 @@
  * - `--write` also writes them into README.md, between `<!-- bundle-size:start -->` and
  *   `<!-- bundle-size:end -->` (the "Smaller bundles" section), so that the README's figures are
  *   the measured ones, never typed by hand;
- * - `--check` (in CI) fails when a budgeted program is over the budget (102 KB min+gz), or when
+ * - `--check` (in CI) fails when a budgeted program is over the budget (`BUDGET`, min+gz), or when
  *   the README's figures are not what `--write` would write (the lockfile pins esbuild, so the
  *   same sources give the same bytes).
  *
