@@ -60,7 +60,7 @@ const docOf = (name: string): Array<string> => {
 const classOf = (name: string): Array<string> => [
   ...docOf(name),
   `export class ${name}`,
-  `  extends Schema.TaggedError<${name}>()(${lit(name)}, ApiError.ApiErrorFields)`,
+  `  extends Schema.TaggedError<${name}>()(${lit(name)}, ApiError.ApiErrorStruct)`,
   ...(name === rateLimited
     ? [
       "{",

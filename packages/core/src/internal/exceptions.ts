@@ -16,7 +16,7 @@ import * as ApiError from "./apiError.js"
  * @category errors
  */
 export class ApiException
-  extends Schema.TaggedError<ApiException>()("ApiException", ApiError.ApiErrorFields)
+  extends Schema.TaggedError<ApiException>()("ApiException", ApiError.ApiErrorStruct)
 {}
 
 /**
@@ -25,7 +25,7 @@ export class ApiException
  * @category errors
  */
 export class AccessDeniedException
-  extends Schema.TaggedError<AccessDeniedException>()("AccessDeniedException", ApiError.ApiErrorFields)
+  extends Schema.TaggedError<AccessDeniedException>()("AccessDeniedException", ApiError.ApiErrorStruct)
 {}
 
 /**
@@ -34,7 +34,7 @@ export class AccessDeniedException
  * @category errors
  */
 export class ApiMethodNotAllowedException
-  extends Schema.TaggedError<ApiMethodNotAllowedException>()("ApiMethodNotAllowedException", ApiError.ApiErrorFields)
+  extends Schema.TaggedError<ApiMethodNotAllowedException>()("ApiMethodNotAllowedException", ApiError.ApiErrorStruct)
 {}
 
 /**
@@ -43,7 +43,7 @@ export class ApiMethodNotAllowedException
  * @category errors
  */
 export class ChannelNotActiveException
-  extends Schema.TaggedError<ChannelNotActiveException>()("ChannelNotActiveException", ApiError.ApiErrorFields)
+  extends Schema.TaggedError<ChannelNotActiveException>()("ChannelNotActiveException", ApiError.ApiErrorStruct)
 {}
 
 /**
@@ -52,7 +52,7 @@ export class ChannelNotActiveException
  * @category errors
  */
 export class DuplicateIdException
-  extends Schema.TaggedError<DuplicateIdException>()("DuplicateIdException", ApiError.ApiErrorFields)
+  extends Schema.TaggedError<DuplicateIdException>()("DuplicateIdException", ApiError.ApiErrorStruct)
 {}
 
 /**
@@ -61,7 +61,7 @@ export class DuplicateIdException
  * @category errors
  */
 export class DuplicateValueException
-  extends Schema.TaggedError<DuplicateValueException>()("DuplicateValueException", ApiError.ApiErrorFields)
+  extends Schema.TaggedError<DuplicateValueException>()("DuplicateValueException", ApiError.ApiErrorStruct)
 {}
 
 /**
@@ -70,7 +70,7 @@ export class DuplicateValueException
  * @category errors
  */
 export class InsufficientBalanceException
-  extends Schema.TaggedError<InsufficientBalanceException>()("InsufficientBalanceException", ApiError.ApiErrorFields)
+  extends Schema.TaggedError<InsufficientBalanceException>()("InsufficientBalanceException", ApiError.ApiErrorStruct)
 {}
 
 /**
@@ -79,7 +79,7 @@ export class InsufficientBalanceException
  * @category errors
  */
 export class InsufficientScopeException
-  extends Schema.TaggedError<InsufficientScopeException>()("InsufficientScopeException", ApiError.ApiErrorFields)
+  extends Schema.TaggedError<InsufficientScopeException>()("InsufficientScopeException", ApiError.ApiErrorStruct)
 {}
 
 /**
@@ -88,7 +88,7 @@ export class InsufficientScopeException
  * @category errors
  */
 export class InvalidCredentialsException
-  extends Schema.TaggedError<InvalidCredentialsException>()("InvalidCredentialsException", ApiError.ApiErrorFields)
+  extends Schema.TaggedError<InvalidCredentialsException>()("InvalidCredentialsException", ApiError.ApiErrorStruct)
 {}
 
 /**
@@ -97,7 +97,7 @@ export class InvalidCredentialsException
  * @category errors
  */
 export class InvalidPhoneNumberException
-  extends Schema.TaggedError<InvalidPhoneNumberException>()("InvalidPhoneNumberException", ApiError.ApiErrorFields)
+  extends Schema.TaggedError<InvalidPhoneNumberException>()("InvalidPhoneNumberException", ApiError.ApiErrorStruct)
 {}
 
 /**
@@ -106,7 +106,7 @@ export class InvalidPhoneNumberException
  * @category errors
  */
 export class InvalidPinException
-  extends Schema.TaggedError<InvalidPinException>()("InvalidPinException", ApiError.ApiErrorFields)
+  extends Schema.TaggedError<InvalidPinException>()("InvalidPinException", ApiError.ApiErrorStruct)
 {}
 
 /**
@@ -115,7 +115,7 @@ export class InvalidPinException
  * @category errors
  */
 export class InvalidRequestException
-  extends Schema.TaggedError<InvalidRequestException>()("InvalidRequestException", ApiError.ApiErrorFields)
+  extends Schema.TaggedError<InvalidRequestException>()("InvalidRequestException", ApiError.ApiErrorStruct)
 {}
 
 /**
@@ -124,7 +124,7 @@ export class InvalidRequestException
  * @category errors
  */
 export class InvalidScopeException
-  extends Schema.TaggedError<InvalidScopeException>()("InvalidScopeException", ApiError.ApiErrorFields)
+  extends Schema.TaggedError<InvalidScopeException>()("InvalidScopeException", ApiError.ApiErrorStruct)
 {}
 
 /**
@@ -133,7 +133,7 @@ export class InvalidScopeException
  * @category errors
  */
 export class NoCoverageException
-  extends Schema.TaggedError<NoCoverageException>()("NoCoverageException", ApiError.ApiErrorFields)
+  extends Schema.TaggedError<NoCoverageException>()("NoCoverageException", ApiError.ApiErrorStruct)
 {}
 
 /**
@@ -142,7 +142,7 @@ export class NoCoverageException
  * @category errors
  */
 export class OtpActionNotAllowedException
-  extends Schema.TaggedError<OtpActionNotAllowedException>()("OtpActionNotAllowedException", ApiError.ApiErrorFields)
+  extends Schema.TaggedError<OtpActionNotAllowedException>()("OtpActionNotAllowedException", ApiError.ApiErrorStruct)
 {}
 
 /**
@@ -151,7 +151,7 @@ export class OtpActionNotAllowedException
  * @category errors
  */
 export class OtpAlreadyVerifiedException
-  extends Schema.TaggedError<OtpAlreadyVerifiedException>()("OtpAlreadyVerifiedException", ApiError.ApiErrorFields)
+  extends Schema.TaggedError<OtpAlreadyVerifiedException>()("OtpAlreadyVerifiedException", ApiError.ApiErrorStruct)
 {}
 
 /**
@@ -160,7 +160,7 @@ export class OtpAlreadyVerifiedException
  * @category errors
  */
 export class OtpCancelledException
-  extends Schema.TaggedError<OtpCancelledException>()("OtpCancelledException", ApiError.ApiErrorFields)
+  extends Schema.TaggedError<OtpCancelledException>()("OtpCancelledException", ApiError.ApiErrorStruct)
 {}
 
 /**
@@ -169,7 +169,7 @@ export class OtpCancelledException
  * @category errors
  */
 export class OtpExpiredException
-  extends Schema.TaggedError<OtpExpiredException>()("OtpExpiredException", ApiError.ApiErrorFields)
+  extends Schema.TaggedError<OtpExpiredException>()("OtpExpiredException", ApiError.ApiErrorStruct)
 {}
 
 /**
@@ -178,7 +178,7 @@ export class OtpExpiredException
  * @category errors
  */
 export class OtpFailedException
-  extends Schema.TaggedError<OtpFailedException>()("OtpFailedException", ApiError.ApiErrorFields)
+  extends Schema.TaggedError<OtpFailedException>()("OtpFailedException", ApiError.ApiErrorStruct)
 {}
 
 /**
@@ -189,7 +189,7 @@ export class OtpFailedException
  * @category errors
  */
 export class RateLimitExcedeedException
-  extends Schema.TaggedError<RateLimitExcedeedException>()("RateLimitExcedeedException", ApiError.ApiErrorFields)
+  extends Schema.TaggedError<RateLimitExcedeedException>()("RateLimitExcedeedException", ApiError.ApiErrorStruct)
 {
   /** How long to wait before the window resets, from `X-Rate-Limit-Reset` (seconds). */
   get retryAfter(): Duration.Duration | undefined {
@@ -207,7 +207,7 @@ export class RateLimitExcedeedException
  * @category errors
  */
 export class ResourceNotFoundException
-  extends Schema.TaggedError<ResourceNotFoundException>()("ResourceNotFoundException", ApiError.ApiErrorFields)
+  extends Schema.TaggedError<ResourceNotFoundException>()("ResourceNotFoundException", ApiError.ApiErrorStruct)
 {}
 
 /**
@@ -216,7 +216,7 @@ export class ResourceNotFoundException
  * @category errors
  */
 export class ServerErrorException
-  extends Schema.TaggedError<ServerErrorException>()("ServerErrorException", ApiError.ApiErrorFields)
+  extends Schema.TaggedError<ServerErrorException>()("ServerErrorException", ApiError.ApiErrorStruct)
 {}
 
 /**
@@ -225,7 +225,7 @@ export class ServerErrorException
  * @category errors
  */
 export class TemplateNotApprovedException
-  extends Schema.TaggedError<TemplateNotApprovedException>()("TemplateNotApprovedException", ApiError.ApiErrorFields)
+  extends Schema.TaggedError<TemplateNotApprovedException>()("TemplateNotApprovedException", ApiError.ApiErrorStruct)
 {}
 
 /**
