@@ -86,7 +86,8 @@ export class Calls {
   }
 
   /**
-   * Runs a call started without a fiber (`Transport.fiberless`): its data resolves the Promise;
+   * Runs a call started without a fiber (`Transport.fiberless`) with the operation's own
+   * arguments (no call options): its data resolves the Promise;
    * anything else is the Effect that ends it, run as `run` runs a call. Rejects as `run` does
    * when the client is or gets closed.
    */
