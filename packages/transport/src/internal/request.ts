@@ -35,12 +35,8 @@ const unexpected = (operation: Operation.Any, defect: unknown) =>
   invalid(operation, [{ path: [], message: `cannot be sent: ${Issues.thrown(defect)}` }])
 
 /** Thrown inside `buildChecked` to stop with a typed error; caught at its end. */
-class Stop {
-  constructor(readonly error: RequestValidationError) {}
-}
-
 const stop = (operation: Operation.Any, issues: Parameters<typeof invalid>[1]): never => {
-  throw new Stop(invalid(operation, issues))
+  throw invalid(operation, issues)
 }
 
 /** Checks a value against a schema and gives its wire form, or stops with a typed validation error. */
@@ -217,6 +213,7 @@ const buildChecked = (
       }
     }
   } catch (thrown) {
-    return thrown instanceof Stop ? thrown.error : unexpected(operation, thrown)
+    // nothing but `stop` throws a RequestValidationError here
+    return thrown instanceof RequestValidationError ? thrown : unexpected(operation, thrown)
   }
 }
