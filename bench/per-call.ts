@@ -1,15 +1,18 @@
 /**
- * Per-call cost of the SDK: `getAccountBalance` against a trivial loopback server (a child process
- * answering a fixed body, keep-alive, no work: see servers.ts), so that the server does not hide
- * the client. Clients: bare `node:http` (keep-alive agent), bare `fetch`, the SDK's Effect client
- * (default Node client and FetchClient) and Promise client (default and `{ fetch }`).
+ * Per-call cost of the SDK against a trivial loopback server (a child process answering a fixed
+ * body, keep-alive, no work: see servers.ts), so that the server does not hide the client, for
+ * two operations: `getAccountBalance` (no input) and `sendSms` to one recipient with a short text
+ * (a JSON body, checked and encoded, with its idempotency id). Clients: bare `node:http`
+ * (keep-alive agent), bare `fetch` (both sending the same request as the SDK: for sendSms, the
+ * same POST and JSON body, idempotency id included), the SDK's Effect client (default Node client
+ * and FetchClient) and Promise client (default and `{ fetch }`).
  *
  * Each round runs every client in turn (interleaved: ABCDEF ABCDEF ...), first sequentially (wall
  * µs per call, and this process's CPU per call, the client's own cost) and then 16 in flight
  * (req/s); the figures are the medians over rounds, and each SDK client is compared with its
  * baseline of the same run: node:http for the default clients, fetch for the fetch ones.
  */
-import { Account, FetchClient, SmsCx } from "@smscx/client"
+import { Account, FetchClient, Sms, SmsCx } from "@smscx/client"
 import { SmsCx as PromiseClient } from "@smscx/promise"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import * as Http from "node:http"
@@ -41,12 +44,34 @@ interface Client {
   readonly close: () => Promise<void>
 }
 
-const nodeHttpClient = (url: string): Client => {
+/** The operation measured. */
+type Measured = "getAccountBalance" | "sendSms"
+
+// what the trivial server's fixed sendSms answer was sent (see server.ts)
+const sms = { to: ["+31612469000"], from: "InfoText", text: "Your order has shipped." }
+
+/** The bare clients' request: the SDK's on the wire (a send carries a new idempotency id). */
+const bareRequest = (measured: Measured, url: string) =>
+  measured === "getAccountBalance"
+    ? {
+      target: new URL("/account/balance", url),
+      method: "GET",
+      headers: { "x-api-key": apiKey },
+      body: () => undefined
+    }
+    : {
+      target: new URL("/sms", url),
+      method: "POST",
+      headers: { "x-api-key": apiKey, "content-type": "application/json" },
+      body: () => JSON.stringify({ ...sms, idempotencyId: crypto.randomUUID() })
+    }
+
+const nodeHttpClient = (measured: Measured, url: string): Client => {
   const agent = new Http.Agent({ keepAlive: true })
-  const target = new URL("/account/balance", url)
+  const { body, headers, method, target } = bareRequest(measured, url)
   const call: Call = () =>
     new Promise((resolve, reject) => {
-      const req = Http.request(target, { agent, headers: { "x-api-key": apiKey } }, (res) => {
+      const req = Http.request(target, { agent, method, headers }, (res) => {
         const chunks: Array<Buffer> = []
         res.on("data", (c: Buffer) => chunks.push(c))
         res.on("end", () => {
@@ -57,15 +82,15 @@ const nodeHttpClient = (url: string): Client => {
         res.on("error", reject)
       })
       req.on("error", reject)
-      req.end()
+      req.end(body())
     })
   return { name: "node:http", call, close: async () => agent.destroy() }
 }
 
-const fetchClient = (url: string): Client => {
-  const target = new URL("/account/balance", url)
+const fetchClient = (measured: Measured, url: string): Client => {
+  const { body, headers, method, target } = bareRequest(measured, url)
   const call: Call = async () => {
-    const res = await fetch(target, { headers: { "x-api-key": apiKey } })
+    const res = await fetch(target, { method, headers, body: body() ?? null })
     const json = await res.json()
     if (res.status !== 200) throw new Error(`HTTP ${res.status}`)
     return json
@@ -73,26 +98,28 @@ const fetchClient = (url: string): Client => {
   return { name: "fetch", call, close: async () => {} }
 }
 
-const effectClient = (url: string, transport: "node" | "fetch"): Client => {
+const effectClient = (measured: Measured, url: string, transport: "node" | "fetch"): Client => {
   const layer = transport === "node"
     ? SmsCx.layer({ apiKey, baseUrl: url, retry: false })
     : SmsCx.layerWithoutHttpClient({ apiKey, baseUrl: url, retry: false }).pipe(Layer.provide(FetchClient.layer))
   const runtime = ManagedRuntime.make(layer)
-  const getAccountBalance = Effect.flatMap(Account, (account) => account.getAccountBalance())
+  const program: Effect.Effect<unknown, unknown, Account | Sms> = measured === "getAccountBalance"
+    ? Effect.flatMap(Account, (account) => account.getAccountBalance())
+    : Effect.flatMap(Sms, (service) => service.sendSms(sms))
   return {
     name: `SDK Effect (${transport === "node" ? "default: node:http" : "FetchClient"})`,
     baseline: transport === "node" ? "node:http" : "fetch",
-    call: () => runtime.runPromise(getAccountBalance),
+    call: () => runtime.runPromise(program),
     close: () => runtime.dispose()
   }
 }
 
-const promiseClient = (url: string, transport: "node" | "fetch"): Client => {
+const promiseClient = (measured: Measured, url: string, transport: "node" | "fetch"): Client => {
   const client = new PromiseClient({ apiKey, baseUrl: url, retry: false, ...(transport === "fetch" ? { fetch } : {}) })
   return {
     name: `SDK Promise (${transport === "node" ? "default: node:http" : "{ fetch }"})`,
     baseline: transport === "node" ? "node:http" : "fetch",
-    call: () => client.account.getAccountBalance(),
+    call: measured === "getAccountBalance" ? () => client.account.getAccountBalance() : () => client.sms.sendSms(sms),
     close: () => client.close()
   }
 }
@@ -118,21 +145,30 @@ const concurrent = async (call: Call, n: number, inFlight: number) => {
 
 export const run = async (settings: Settings) => {
   const server = await Servers.start("trivial")
+  try {
+    for (const measured of ["getAccountBalance", "sendSms"] as const) await measure(measured, server.url, settings)
+  } finally {
+    await server.stopped()
+  }
+}
+
+const measure = async (measured: Measured, url: string, settings: Settings) => {
   console.log(
-    `\n## Per call: getAccountBalance against a trivial loopback server at ${server.url} ` +
-      "(child process, fixed body, keep-alive)\n"
+    `\n## Per call: ${
+      measured === "getAccountBalance" ? "getAccountBalance" : "sendSms (one recipient, a short text)"
+    } against a trivial loopback server at ${url} (child process, fixed body, keep-alive)\n`
   )
   console.log(
     `${settings.rounds} interleaved rounds, medians; each round: ${fmt(settings.sequential)} calls one at a time, ` +
       `then ${fmt(settings.concurrent)} calls ${IN_FLIGHT} in flight, per client\n`
   )
   const clients = [
-    nodeHttpClient(server.url),
-    fetchClient(server.url),
-    effectClient(server.url, "node"),
-    promiseClient(server.url, "node"),
-    effectClient(server.url, "fetch"),
-    promiseClient(server.url, "fetch")
+    nodeHttpClient(measured, url),
+    fetchClient(measured, url),
+    effectClient(measured, url, "node"),
+    promiseClient(measured, url, "node"),
+    effectClient(measured, url, "fetch"),
+    promiseClient(measured, url, "fetch")
   ]
   const rounds = clients.map(() => ({ us: [] as Array<number>, cpu: [] as Array<number>, rps: [] as Array<number> }))
   try {
@@ -150,7 +186,6 @@ export const run = async (settings: Settings) => {
     }
   } finally {
     for (const client of clients) await client.close()
-    await server.stopped()
   }
   const results = clients.map((client, i) => ({
     client,

@@ -272,8 +272,9 @@ export const validateCall = (
   Either.map(ResolvedOptions.resolveCall(options, also), () => options)
 
 /**
- * A call started without a fiber (see `fiberless`): `fits` gets its data, or `otherwise` the
- * Effect that ends it; gives the function that cancels its request.
+ * A call started without a fiber (see `fiberless`), given the operation's own arguments (no call
+ * options): `fits` gets its data, or `otherwise` the Effect that ends it (an invalid input's
+ * error, say); gives the function that cancels its request.
  *
  * @since 0.4.0
  * @category models
@@ -284,7 +285,8 @@ export type FiberlessCall = Direct.Start
  * Calls without a fiber, for a facade that runs each call on a runtime of its own (the Promise
  * client): for the runtime's fiber refs, per operation, a function that starts a call, when the
  * call can go straight through the SDK's own HTTP client (no span or debug line would see it, an
- * operation without input, an API key or a token, no deadline). A call started so hands its
+ * operation answering JSON whose input, if any, is a path parameter, a query or a JSON body, an
+ * API key or a token, no deadline). A call started so hands its
  * data to `fits`, or the Effect that ends it (the same steps and errors as `call`'s, after its
  * first attempt) to `otherwise`, which the facade runs on its runtime. Undefined when none can.
  *

@@ -1,23 +1,27 @@
 /**
- * Direct calls (a call without options of an operation without input, through the SDK's own
- * clients) end as the general way's calls do: the same data, the same request on the wire, the
- * same typed errors (an answer that is not JSON or does not fit, an API error, retries, a
- * timeout, a reset), the same spans when a tracer is installed, and an interruption ends the
- * request. Each case runs the call both ways: without options (direct) and with empty options
- * (the general way).
+ * Direct calls (a call without options, through the SDK's own clients) end as the general way's
+ * calls do: the same data, the same request on the wire, the same typed errors (an answer that
+ * is not JSON or does not fit, an API error, retries, a timeout, a reset, an invalid input), the
+ * same spans when a tracer is installed, and an interruption ends the request; for operations
+ * without input and with one (a JSON body, a path parameter, a query). Each case runs the call
+ * both ways: without options (direct) and with empty options (the general way).
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import { assert, describe, it } from "@effect/vitest"
 import { Api } from "@smscx/core"
+import type * as Operation from "@smscx/core/Operation"
 import * as FetchClient from "@smscx/transport/FetchClient"
 import * as NodeHttpClient from "@smscx/transport/NodeHttpClient"
 import * as Transport from "@smscx/transport/Transport"
+import * as Arbitrary from "effect/Arbitrary"
 import * as Effect from "effect/Effect"
+import * as FastCheck from "effect/FastCheck"
 import type * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 import * as util from "node:util"
-import { balance } from "./answers.js"
+import { balance, sent, sms } from "./answers.js"
 import { API_KEY } from "./fixtures.js"
 import { recordingTracer } from "./recordingTracer.js"
 
@@ -26,15 +30,21 @@ interface Server {
   readonly url: string
   handle: Http.RequestListener
   readonly seen: Array<Http.IncomingHttpHeaders>
+  /** Each request's method, URL and body, once its body is read. */
+  readonly wire: Array<{ readonly method: string; readonly url: string; readonly body: string }>
   readonly closed: Array<boolean>
 }
 
 const server = Effect.acquireRelease(
   Effect.async<Http.Server & { state: Server }>((resume) => {
-    const state = { url: "", handle: (() => {}) as Http.RequestListener, seen: [], closed: [] } as Server
+    const state = { url: "", handle: (() => {}) as Http.RequestListener, seen: [], wire: [], closed: [] } as Server
     const s = Object.assign(
       Http.createServer((req, res) => {
         state.seen.push(req.headers)
+        let body = ""
+        req.setEncoding("utf8")
+        req.on("data", (chunk: string) => body += chunk)
+        req.on("end", () => state.wire.push({ method: req.method!, url: req.url!, body }))
         const index = state.closed.push(false) - 1
         res.on("close", () => state.closed[index] = true)
         state.handle(req, res)
@@ -197,4 +207,155 @@ describe.each(clients)("direct calls through %s", (_, client) => {
       // the traced call's traceparent is its span's
       assert.include(s.seen[0]!.traceparent as string, spans[0]!.spanId)
     }).pipe(Effect.scoped, Effect.provide(client)))
+})
+
+/** An answer that fits the operation's success schema, the same on every run (a fixed seed). */
+const fitting = (operation: Operation.Any) => {
+  const schema = (operation.success as { readonly schema: Schema.Schema.AnyNoContext }).schema
+  const [value] = FastCheck.sample(Arbitrary.make(schema), { seed: 7, numRuns: 1 })
+  return JSON.stringify(Schema.encodeSync(schema)(value))
+}
+
+/** Operations with input: a JSON body (with its generated idempotency id), a path parameter, a query. */
+const withInput: ReadonlyArray<{
+  readonly name: string
+  readonly operation: Operation.Any
+  readonly args: ReadonlyArray<unknown>
+  readonly invalid: ReadonlyArray<unknown>
+  readonly issue: string
+  readonly answer: string
+  readonly method: string
+  readonly url: string
+}> = [
+  {
+    name: "sendSms (a JSON body)",
+    operation: Api.Sms.sendSms,
+    args: [sms],
+    invalid: [{ ...sms, to: "+31612469000" }],
+    issue: "to",
+    answer: JSON.stringify(sent),
+    method: "POST",
+    url: "/sms"
+  },
+  {
+    name: "getOtpStatus (a path parameter)",
+    operation: Api.Otp.getOtpStatus,
+    args: ["0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11"],
+    invalid: ["not-a-uuid"],
+    issue: "otpId",
+    answer: fitting(Api.Otp.getOtpStatus),
+    method: "GET",
+    url: "/otp/0b2b6ab0-5f5e-4a4b-9c8e-2a6d1e9f0c11"
+  },
+  {
+    name: "getOptoutsList (a query)",
+    operation: Api.Optouts.getOptoutsList,
+    args: [{ limit: 20, next: "a b&c" }],
+    invalid: [{ limit: 1.5 }],
+    issue: "limit",
+    answer: fitting(Api.Optouts.getOptoutsList),
+    method: "GET",
+    url: "/optouts?limit=20&next=a+b%26c"
+  }
+]
+
+/** The call's outcome both ways (direct first), each on a transport of its own over `client`. */
+const bothWaysWith = (
+  client: Layer.Layer<HttpClient.HttpClient>,
+  s: Server,
+  options: Partial<Transport.Options>,
+  operation: Operation.Any,
+  args: ReadonlyArray<unknown>
+) =>
+  Effect.forEach(
+    [true, false],
+    (direct) =>
+      Transport.make({ apiKey: API_KEY, baseUrl: s.url, retry: false, ...options } as Transport.Options).pipe(
+        Effect.flatMap((transport) =>
+          Effect.either(direct ? transport.call(operation, args) : transport.call(operation, args, {}))
+        ),
+        Effect.scoped,
+        Effect.provide(client)
+      )
+  )
+
+/** A request's body with its generated idempotency id checked and set aside. */
+const withoutIdempotencyId = (body: string) => {
+  if (body === "") return body
+  const { idempotencyId, ...rest } = JSON.parse(body) as Record<string, unknown>
+  if (idempotencyId !== undefined) assert.match(idempotencyId as string, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-/)
+  return rest
+}
+
+describe.each(clients)("direct calls with input through %s", (_, client) => {
+  for (const c of withInput) {
+    it.live(`${c.name}: answer the same data, sending the same request`, () =>
+      Effect.gen(function*() {
+        const s = yield* server
+        s.handle = answer(200, c.answer)
+        const [direct, general] = yield* bothWaysWith(client, s, {}, c.operation, c.args)
+        assert.strictEqual(direct!._tag, "Right")
+        assert.deepStrictEqual(direct, general)
+        const [directHeaders, generalHeaders] = s.seen.map(({ traceparent, ...rest }) => {
+          assert.match(traceparent as string, /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/)
+          return rest
+        })
+        assert.deepStrictEqual(directHeaders, generalHeaders)
+        assert.strictEqual(directHeaders!["x-api-key"], API_KEY)
+        for (let i = 0; i < 100 && s.wire.length < 2; i++) yield* Effect.sleep("5 millis")
+        const [directWire, generalWire] = s.wire.map((w) => ({ ...w, body: withoutIdempotencyId(w.body) }))
+        assert.deepStrictEqual(directWire, generalWire)
+        assert.deepStrictEqual([directWire!.method, directWire!.url], [c.method, c.url])
+        if (c.method === "POST") {
+          assert.deepStrictEqual(directWire!.body, sms)
+          assert.strictEqual(directHeaders!["content-type"], "application/json")
+        }
+      }).pipe(Effect.scoped))
+
+    it.live(`${c.name}: an invalid input fails alike, and nothing is sent`, () =>
+      Effect.gen(function*() {
+        const s = yield* server
+        s.handle = answer(200, c.answer)
+        const [direct, general] = yield* bothWaysWith(client, s, {}, c.operation, c.invalid)
+        assert.strictEqual(direct!._tag, "Left")
+        const failure = facts(direct!._tag === "Left" ? direct!.left : undefined)
+        assert.strictEqual(failure._tag, "RequestValidationError")
+        assert.deepStrictEqual((failure.issues as Array<{ path: Array<unknown> }>)[0]!.path[0], c.issue)
+        assert.deepStrictEqual(failure, facts(general!._tag === "Left" ? general!.left : undefined))
+        assert.strictEqual(s.seen.length, 0)
+      }).pipe(Effect.scoped))
+
+    it.live(`${c.name}: an answer that does not fit fails alike`, () =>
+      Effect.gen(function*() {
+        const s = yield* server
+        s.handle = answer(200, JSON.stringify({ data: "none" }))
+        const [direct, general] = yield* bothWaysWith(client, s, {}, c.operation, c.args)
+        assert.strictEqual(direct!._tag, "Left")
+        const failure = facts(direct!._tag === "Left" ? direct!.left : undefined)
+        assert.strictEqual(failure._tag, "DecodeError")
+        assert.deepStrictEqual(failure, facts(general!._tag === "Left" ? general!.left : undefined))
+      }).pipe(Effect.scoped))
+  }
+
+  it.live("sendSms retried: every attempt carries the same idempotency id, as the general way's do", () =>
+    Effect.gen(function*() {
+      const s = yield* server
+      s.handle = answer(503, JSON.stringify({ error: { type: "server_error", code: 1500, message: "busy" } }))
+      const [direct, general] = yield* bothWaysWith(
+        client,
+        s,
+        { retry: { maxRetries: 2, baseDelay: 1, jitter: false } },
+        Api.Sms.sendSms,
+        [sms]
+      )
+      for (let i = 0; i < 100 && s.wire.length < 6; i++) yield* Effect.sleep("5 millis")
+      const ids = s.wire.map((w) => (JSON.parse(w.body) as { idempotencyId: string }).idempotencyId)
+      assert.strictEqual(ids.length, 6)
+      assert.strictEqual(new Set(ids.slice(0, 3)).size, 1)
+      assert.strictEqual(new Set(ids.slice(3)).size, 1)
+      assert.notStrictEqual(ids[0], ids[3])
+      const failure = facts(direct!._tag === "Left" ? direct!.left : undefined)
+      assert.strictEqual(failure.attempts, 3)
+      assert.deepStrictEqual(failure, facts(general!._tag === "Left" ? general!.left : undefined))
+    }).pipe(Effect.scoped))
 })

@@ -4,7 +4,7 @@
  * as async iterables, and `stream` (a download) as a `FileStream`. Built once per client; a call
  * checks its options, calls the Effect method and runs what it gives.
  */
-import type * as ApiService from "@smscx/client/ApiService"
+import * as ApiService from "@smscx/client/ApiService"
 import type * as Operation from "@smscx/core/Operation"
 import type * as Transport from "@smscx/transport/Transport"
 import * as Chunk from "effect/Chunk"
@@ -64,8 +64,10 @@ const promised = (calls: Calls, operation: Operation.Any, call: Call, start?: Tr
 (
   ...args: Array<unknown>
 ) => {
-  // a call without arguments (so without options) of an operation that can go without a fiber
-  if (start !== undefined && args.length === 0) return calls.runFiberless(operation, start)
+  // a call without options of an operation that can go without a fiber
+  if (start !== undefined && args.length <= ApiService.arityOf(operation)) {
+    return calls.runFiberless(operation, start, args)
+  }
   try {
     const signal = takeSignal(operation, args)
     return calls.run(operation, call(...args), signal)
@@ -97,7 +99,7 @@ const adaptMethod = (
 /**
  * A group's Promise methods from its Effect service, by operationId, and each alias as the same
  * method as the operation it names. With `fiberless`, a method of an operation that can go
- * without a fiber (see `Transport.fiberless`) does so when called without arguments.
+ * without a fiber (see `Transport.fiberless`) does so when called without options.
  * @internal
  */
 export const adaptService = (

@@ -86,16 +86,18 @@ export class Calls {
   }
 
   /**
-   * Runs a call started without a fiber (`Transport.fiberless`): its data resolves the Promise;
+   * Runs a call started without a fiber (`Transport.fiberless`) with the operation's own
+   * arguments (no call options): its data resolves the Promise;
    * anything else is the Effect that ends it, run as `run` runs a call. Rejects as `run` does
    * when the client is or gets closed.
    */
-  runFiberless<A>(operation: Operation.Any, start: Transport.FiberlessCall): Promise<A> {
+  runFiberless<A>(operation: Operation.Any, start: Transport.FiberlessCall, args: ReadonlyArray<unknown>): Promise<A> {
     if (this.#closed) return Promise.reject(closed(operation, "the client is closed"))
     return new Promise<A>((resolve, reject) => {
       const call: FiberlessInFlight = { operation, reject, cancel: noCancel }
       this.#fiberless.add(call)
       call.cancel = start(
+        args,
         (data) => {
           this.#fiberless.delete(call)
           resolve(data as A)

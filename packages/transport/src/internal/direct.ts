@@ -1,13 +1,17 @@
 /**
- * Direct attempts: an attempt of an operation without input (no path parameter, no body, no
- * query) sent straight through the SDK's own client's `Exchange`, in one `Effect.async`: no
- * `HttpClientRequest` built per call, no `HttpClientResponse`, no Effect step per stage. An
- * answer that fits as it is (a 2xx the operation's guard accepts) is the attempt's value; any
- * other outcome goes on the general way from where it stands (`Continue`), so that its error is
- * built by the same code as it would be without this path.
+ * Direct attempts: an attempt of an operation with a JSON answer (its input, if any, a path
+ * parameter, a query or a JSON body) sent straight through the SDK's own client's `Exchange`, in
+ * one `Effect.async`: no `HttpClientRequest` sent per call, no `HttpClientResponse`, no Effect
+ * step per stage. The request is built by the general way's code (`Request.buildNow`), so that
+ * an invalid input fails with the same error before anything is sent. An answer that fits as it
+ * is (a 2xx the operation's guard accepts) is the attempt's value; any other outcome goes on the
+ * general way from where it stands (`Continue`), so that its error is built by the same code as
+ * it would be without this path.
  */
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as UrlParams from "@effect/platform/UrlParams"
+import type { RequestValidationError } from "@smscx/core/Errors"
 import type * as Operation from "@smscx/core/Operation"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
@@ -15,38 +19,72 @@ import type * as FiberRefs from "effect/FiberRefs"
 import * as Redacted from "effect/Redacted"
 import * as BufferedClient from "./bufferedClient.js"
 import type * as Options from "./options.js"
+import * as Request from "./request.js"
 import * as Response from "./response.js"
 
-/** Where an operation's direct attempts go, made once per operation. @internal */
+/** Where a call's direct attempts go, and what they send. @internal */
 export interface Route {
   readonly operation: Operation.Any
   readonly target: BufferedClient.Target
   /** The request as the general way builds it (before its headers): what an error says of it. */
   readonly request: HttpClientRequest.HttpClientRequest
+  readonly body: string | undefined
+  /** The body's content type, a header the general way's clients add. */
+  readonly contentType: string | undefined
+  /** Whether repeating it cannot perform it twice: a GET, a DELETE, or a body with an idempotency id. */
+  readonly idempotent: boolean
 }
 
 /**
- * The routes of a transport's operations, each made on first use; undefined for an operation
- * that takes input, authenticates with HTTP Basic (the token operation), or answers with
- * anything but JSON.
+ * The route of one call, from its arguments: the error that stops it (an invalid input), or
+ * undefined when this call goes the general way (a URL that does not parse, a body not a string).
  * @internal
  */
-export const routes = (baseUrl: string): (operation: Operation.Any) => Route | undefined => {
-  const made = new Map<Operation.Any, Route | undefined>()
+type Router = (args: ReadonlyArray<unknown>) => Route | RequestValidationError | undefined
+
+const routeOf = (operation: Operation.Any, built: Request.Built): Route | undefined => {
+  const { idempotencyId, request } = built
+  const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
+  const body = request.body
+  if (url._tag === "Left" || (body._tag !== "Empty" && (body._tag !== "Raw" || typeof body.body !== "string"))) {
+    return undefined
+  }
+  return {
+    operation,
+    target: { url: url.right, prepared: undefined },
+    request,
+    body: body._tag === "Raw" ? body.body as string : undefined,
+    contentType: body._tag === "Raw" ? body.contentType : undefined,
+    idempotent: operation.method === "GET" || operation.method === "DELETE" || idempotencyId !== undefined
+  }
+}
+
+/**
+ * The routers of a transport's operations, each made on first use; undefined for an operation
+ * that authenticates with HTTP Basic (the token operation), sends a form, or answers with
+ * anything but JSON. An operation without input has one route, made once.
+ * @internal
+ */
+export const routes = (baseUrl: string): (operation: Operation.Any) => Router | undefined => {
+  const made = new Map<Operation.Any, Router | undefined>()
   return (operation) => {
-    let route = made.get(operation)
-    if (route === undefined && !made.has(operation)) {
-      route = operation.input._tag === "None" && operation.pathParamNames.length === 0 &&
-          operation.auth !== "basic" && operation.success._tag === "Json"
-        ? {
-          operation,
-          target: { url: new URL(baseUrl + operation.path), prepared: undefined },
-          request: HttpClientRequest.make(operation.method)(baseUrl + operation.path)
+    let router = made.get(operation)
+    if (router === undefined && !made.has(operation)) {
+      const input = operation.input._tag
+      if (input !== "Form" && operation.auth !== "basic" && operation.success._tag === "Json") {
+        if (input === "None" && operation.pathParamNames.length === 0) {
+          const route = routeOf(operation, Request.buildNow(operation, [], baseUrl) as Request.Built)
+          router = () => route
+        } else {
+          router = (args) => {
+            const built = Request.buildNow(operation, args, baseUrl)
+            return "request" in built ? routeOf(operation, built) : built
+          }
         }
-        : undefined
-      made.set(operation, route)
+      }
+      made.set(operation, router)
     }
-    return route
+    return router
   }
 }
 
@@ -87,7 +125,7 @@ export const send = (
   const { operation, request } = route
   try {
     return exchange(
-      { method: request.method, target: route.target, headers, body: undefined },
+      { method: request.method, target: route.target, headers, body: route.body },
       timeoutMs,
       limit,
       (status, readHeaders, body) => {
@@ -103,7 +141,8 @@ export const send = (
   }
 }
 
-const noCancel = () => {}
+/** @internal */
+export const noCancel = () => {}
 
 /**
  * One attempt as an Effect: the data of an answer that fits, else `settle` of the outcome.
@@ -149,42 +188,55 @@ export const attempt = (
 
 /**
  * The headers of a direct attempt, in the order the general way sets them (the trace context,
- * the SDK's own, then the credentials); undefined for credentials that change (an application's
- * tokens) or none.
+ * the SDK's own, the credentials, then the body's content type); undefined for credentials that
+ * change (an application's tokens) or none.
  * @internal
  */
 export const headersOf = (
   credentials: Options.Credentials | undefined,
   userAgent: string
-): ((traceparent: string | undefined) => Readonly<Record<string, string>>) | undefined => {
+): ((traceparent: string | undefined, contentType: string | undefined) => Record<string, string>) | undefined => {
   // literals, not spreads: on Node 20 a spread followed by more properties takes V8's slow path
   switch (credentials?._tag) {
     case "ApiKey": {
       const apiKey = Redacted.value(credentials.apiKey)
-      return (traceparent) =>
-        traceparent === undefined
-          ? { "user-agent": userAgent, accept: "application/json", "x-api-key": apiKey }
-          : { traceparent, "user-agent": userAgent, accept: "application/json", "x-api-key": apiKey }
+      return (traceparent, contentType) =>
+        withType(
+          traceparent === undefined
+            ? { "user-agent": userAgent, accept: "application/json", "x-api-key": apiKey }
+            : { traceparent, "user-agent": userAgent, accept: "application/json", "x-api-key": apiKey },
+          contentType
+        )
     }
     case "AccessToken": {
       const authorization = `Bearer ${Redacted.value(credentials.accessToken)}`
-      return (traceparent) =>
-        traceparent === undefined
-          ? { "user-agent": userAgent, accept: "application/json", authorization }
-          : { traceparent, "user-agent": userAgent, accept: "application/json", authorization }
+      return (traceparent, contentType) =>
+        withType(
+          traceparent === undefined
+            ? { "user-agent": userAgent, accept: "application/json", authorization }
+            : { traceparent, "user-agent": userAgent, accept: "application/json", authorization },
+          contentType
+        )
     }
     default:
       return undefined
   }
 }
 
+const withType = (headers: Record<string, string>, contentType: string | undefined) => {
+  if (contentType !== undefined) headers["content-type"] = contentType
+  return headers
+}
+
 /**
- * The start of a direct call without a fiber: `fits` gets the data of an answer that fits,
- * `otherwise` the Effect that ends the call (to run on the caller's runtime). Gives the function
+ * The start of a direct call without a fiber, given the operation's own arguments (no call
+ * options): `fits` gets the data of an answer that fits, `otherwise` the Effect that ends the
+ * call (an invalid input's error, say) (to run on the caller's runtime). Gives the function
  * that cancels the call's request.
  * @internal
  */
 export type Start = (
+  args: ReadonlyArray<unknown>,
   fits: (data: unknown) => void,
   otherwise: (rest: Effect.Effect<unknown, unknown>) => void
 ) => () => void

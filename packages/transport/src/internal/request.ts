@@ -5,14 +5,16 @@ import { RequestValidationError } from "@smscx/core/Errors"
 import type * as Operation from "@smscx/core/Operation"
 import * as Issues from "@smscx/core/ParseIssues"
 import * as Effect from "effect/Effect"
-import type * as ParseResult from "effect/ParseResult"
+import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import * as PlainInput from "./plainInput.js"
 import { schemaMemo } from "./schemaMemo.js"
 
 const parseOptions = { errors: "all", onExcessProperty: "error" } as const
 
-const encoderOf = schemaMemo((schema) => Schema.encodeUnknown(schema, parseOptions))
+// Either, not Effect: a call's request is built synchronously, so that the direct calls (see
+// direct.ts) build it with the very same code, without a fiber
+const encoderOf = schemaMemo((schema) => Schema.encodeUnknownEither(schema, parseOptions))
 
 const invalid = (
   operation: Operation.Any,
@@ -24,29 +26,29 @@ const invalid = (
     issues: issues.map((issue) => ({ path: [...issue.path], message: issue.message }))
   })
 
-/** @internal */
-const validationError = (operation: Operation.Any, error: ParseResult.ParseError) =>
-  invalid(operation, Issues.collect(error.issue).issues)
-
 /**
  * Whatever went wrong while reading the input or building the request that is not a schema
  * issue (a stack overflow, a string too long to serialize): still a RequestValidationError,
  * nothing is sent.
- * @internal
  */
 const unexpected = (operation: Operation.Any, defect: unknown) =>
   invalid(operation, [{ path: [], message: `cannot be sent: ${Issues.thrown(defect)}` }])
 
-/** Checks a value against a schema and gives its wire form, or a typed validation error. */
-const encode = (operation: Operation.Any, schema: Schema.Schema.AnyNoContext, value: unknown) =>
-  Effect.mapError(encoderOf(schema)(value), (error) => validationError(operation, error))
+/** Thrown inside `buildChecked` to stop with a typed error; caught at its end. */
+const stop = (operation: Operation.Any, issues: Parameters<typeof invalid>[1]): never => {
+  throw invalid(operation, issues)
+}
+
+/** Checks a value against a schema and gives its wire form, or stops with a typed validation error. */
+const encode = (operation: Operation.Any, schema: Schema.Schema.AnyNoContext, value: unknown): unknown => {
+  const encoded = encoderOf(schema)(value)
+  return Either.isRight(encoded) ? encoded.right : stop(operation, Issues.collect(encoded.left.issue).issues)
+}
 
 /** Own, plain data (see PlainInput), or a typed validation error naming what could not be read. */
-const plain = (operation: Operation.Any, path: ReadonlyArray<string | number>, value: unknown) => {
+const plain = (operation: Operation.Any, path: ReadonlyArray<string | number>, value: unknown): unknown => {
   const read = PlainInput.read(value)
-  return read._tag === "Ok"
-    ? Effect.succeed(read.value)
-    : Effect.fail(invalid(operation, [{ path: [...path, ...read.path], message: read.reason }]))
+  return read._tag === "Ok" ? read.value : stop(operation, [{ path: [...path, ...read.path], message: read.reason }])
 }
 
 const definedEntries = (value: unknown): Array<[string, string]> =>
@@ -80,28 +82,22 @@ interface Extra {
 
 const noExtra: Extra = {}
 
-const plainRecord = (operation: Operation.Any, option: string, value: unknown) =>
-  Effect.flatMap(
-    plain(operation, ["options", option], value),
-    (read) =>
-      typeof read === "object" && read !== null && !Array.isArray(read)
-        ? Effect.succeed(read as Record<string, unknown>)
-        : Effect.fail(
-          invalid(operation, [{ path: ["options", option], message: "must be an object of field names to values" }])
-        )
-  )
+const plainRecord = (operation: Operation.Any, option: string, value: unknown) => {
+  const read = plain(operation, ["options", option], value)
+  return typeof read === "object" && read !== null && !Array.isArray(read)
+    ? read as Record<string, unknown>
+    : stop(operation, [{ path: ["options", option], message: "must be an object of field names to values" }])
+}
 
 const merged = (operation: Operation.Any, known: Record<string, unknown>, extra: Record<string, unknown>) => {
   const clash = Object.keys(extra).find((name) => Object.hasOwn(known, name))
   return clash === undefined
-    ? Effect.succeed({ ...known, ...extra })
-    : Effect.fail(
-      invalid(operation, [{ path: ["options", "extraBody", clash], message: "is a known field: pass it in the input" }])
-    )
+    ? { ...known, ...extra }
+    : stop(operation, [{ path: ["options", "extraBody", clash], message: "is a known field: pass it in the input" }])
 }
 
 /** A request built from a call's arguments. @internal */
-interface Built {
+export interface Built {
   readonly request: HttpClientRequest.HttpClientRequest
   /** The idempotency id the body carries (the caller's or a generated one). */
   readonly idempotencyId: string | undefined
@@ -109,50 +105,61 @@ interface Built {
 
 /**
  * Validates a call's arguments against its operation and builds the request, without
- * authentication. Runs once per call: an idempotency id generated here is reused by every retry.
+ * authentication, or gives the typed error that stops it. Runs once per call: an idempotency id
+ * generated here is reused by every retry.
  *
  * @internal
  */
+export const buildNow = (
+  operation: Operation.Any,
+  args: ReadonlyArray<unknown>,
+  baseUrl: string,
+  extra: Extra = noExtra
+): Built | RequestValidationError =>
+  // an operation without input (the balance, a list of all): nothing to read or check
+  extra.body === undefined && extra.query === undefined && operation.pathParamNames.length === 0 &&
+    operation.input._tag === "None"
+    ? {
+      request: HttpClientRequest.make(operation.method)(baseUrl + operation.path),
+      idempotencyId: undefined
+    }
+    : buildChecked(operation, args, baseUrl, extra)
+
+/** `buildNow` as an Effect. @internal */
 export const build = (
   operation: Operation.Any,
   args: ReadonlyArray<unknown>,
   baseUrl: string,
   extra: Extra = noExtra
 ): Effect.Effect<Built, RequestValidationError> =>
-  // an operation without input (the balance, a list of all): nothing to read or check
-  extra.body === undefined && extra.query === undefined && operation.pathParamNames.length === 0 &&
-    operation.input._tag === "None"
-    ? Effect.succeed({
-      request: HttpClientRequest.make(operation.method)(baseUrl + operation.path),
-      idempotencyId: undefined
-    })
-    : buildChecked(operation, args, baseUrl, extra)
+  Effect.suspend(() => {
+    const built = buildNow(operation, args, baseUrl, extra)
+    return built instanceof RequestValidationError ? Effect.fail(built) : Effect.succeed(built)
+  })
 
 const buildChecked = (
   operation: Operation.Any,
   args: ReadonlyArray<unknown>,
   baseUrl: string,
   extra: Extra
-): Effect.Effect<Built, RequestValidationError> =>
-  Effect.gen(function*() {
-    const extraBody = extra.body === undefined ? undefined : yield* plainRecord(operation, "extraBody", extra.body)
-    const extraQuery = extra.query === undefined ? undefined : yield* plainRecord(operation, "extraQuery", extra.query)
+): Built | RequestValidationError => {
+  try {
+    const extraBody = extra.body === undefined ? undefined : plainRecord(operation, "extraBody", extra.body)
+    const extraQuery = extra.query === undefined ? undefined : plainRecord(operation, "extraQuery", extra.query)
     if (extraBody !== undefined && operation.input._tag !== "Json" && operation.input._tag !== "Form") {
-      return yield* invalid(operation, [{ path: ["options", "extraBody"], message: `${operation.id} sends no body` }])
+      stop(operation, [{ path: ["options", "extraBody"], message: `${operation.id} sends no body` }])
     }
     const names = operation.pathParamNames
     const path: Record<string, unknown> = {}
     let url = baseUrl + operation.path
     if (names.length > 0) {
-      for (let i = 0; i < names.length; i++) path[names[i]!] = yield* plain(operation, [names[i]!], args[i])
-      yield* encode(operation, operation.pathSchema, path)
+      for (let i = 0; i < names.length; i++) path[names[i]!] = plain(operation, [names[i]!], args[i])
+      encode(operation, operation.pathSchema, path)
       const segments: Record<string, string> = {}
       for (const name of names) {
         const encoded = segment(path[name])
-        if (encoded === undefined) {
-          return yield* invalid(operation, [{ path: [name], message: "must not be empty, \".\" or \"..\"" }])
-        }
-        segments[name] = encoded
+        if (encoded === undefined) stop(operation, [{ path: [name], message: "must not be empty, \".\" or \"..\"" }])
+        segments[name] = encoded!
       }
       url = baseUrl + operation.path.replace(/\{([^}]+)\}/g, (_, name: string) => segments[name]!)
     }
@@ -161,17 +168,15 @@ const buildChecked = (
       extraQuery === undefined ? request : HttpClientRequest.appendUrlParams(request, definedEntries(extraQuery))
     const input = operation.input
     if (input._tag === "None") return { request: withQuery(request), idempotencyId: undefined }
-    const raw = yield* plain(operation, [], args[names.length] ?? {})
-    const known = yield* encode(operation, input.schema, raw)
-    const encoded = extraBody === undefined
-      ? known
-      : yield* merged(operation, known as Record<string, unknown>, extraBody)
+    const raw = plain(operation, [], args[names.length] ?? {})
+    const known = encode(operation, input.schema, raw)
+    const encoded = extraBody === undefined ? known : merged(operation, known as Record<string, unknown>, extraBody)
     switch (input._tag) {
       case "Query": {
         const params = definedEntries(encoded)
         const clash = extraQuery === undefined ? undefined : params.find(([name]) => Object.hasOwn(extraQuery, name))
         if (clash !== undefined) {
-          return yield* invalid(operation, [{
+          stop(operation, [{
             path: ["options", "extraQuery", clash[0]],
             message: "is a known parameter: pass it in the input"
           }])
@@ -207,4 +212,8 @@ const buildChecked = (
         }
       }
     }
-  }).pipe(Effect.catchAllDefect((defect) => Effect.fail(unexpected(operation, defect))))
+  } catch (thrown) {
+    // nothing but `stop` throws a RequestValidationError here
+    return thrown instanceof RequestValidationError ? thrown : unexpected(operation, thrown)
+  }
+}

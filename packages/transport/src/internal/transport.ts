@@ -384,14 +384,14 @@ export const make = (
       Option.map(tokenOperation, (operation) => ({ fetch: fetchToken(operation), operationId: operation.id }))
     )
 
-    // Direct calls (see direct.ts): a call without options, of an operation without input,
+    // Direct calls (see direct.ts): a call without options, of an operation with a JSON answer,
     // through one of the SDK's own clients, with an API key or a token, without a deadline over
     // its attempts, when nothing would see a span or a debug line and the answer is not
-    // streamed. The same steps otherwise: the attempts under the client's retry policy, a defect
-    // as a TransportError, the same errors.
+    // streamed. The same steps otherwise: the request built by `Request.buildNow`, the attempts
+    // under the client's retry policy, a defect as a TransportError, the same errors.
     const exchange = BufferedClient.exchangeOf(http)
     const directHeaders = Direct.headersOf(credentials, userAgent)
-    const routeOf = exchange === undefined || directHeaders === undefined || resolved.deadline !== undefined
+    const routerOf = exchange === undefined || directHeaders === undefined || resolved.deadline !== undefined
       ? undefined
       : Direct.routes(baseUrl)
     const timeoutMillis = Duration.toMillis(timeout)
@@ -406,15 +406,15 @@ export const make = (
     // with a defineProperty, which costs more than the call's own work around it.
     const unexpectedOf = (operation: Operation.Any) => (defect: unknown) =>
       Effect.fail(TransportErrors.unexpectedFailure(operation, baseUrl, defect))
-    /** Without retries: a failure says it came of one attempt; made once per route. */
-    const singles = new Map<Direct.Route, Direct.Settle>()
-    const singleOf = (route: Direct.Route): Direct.Settle => {
-      let settle = singles.get(route)
+    /** Without retries: a failure says it came of one attempt; made once per operation. */
+    const singles = new Map<Operation.Any, Direct.Settle>()
+    const singleOf = (operation: Operation.Any): Direct.Settle => {
+      let settle = singles.get(operation)
       if (settle === undefined) {
-        const unexpected = unexpectedOf(route.operation)
+        const unexpected = unexpectedOf(operation)
         settle = (outcome) =>
           Effect.catchAllDefect(Effect.mapError(outcome, (error) => RetryPolicy.withAttempts(error, 1)), unexpected)
-        singles.set(route, settle)
+        singles.set(operation, settle)
       }
       return settle
     }
@@ -428,7 +428,7 @@ export const make = (
       limit: number,
       startedAt: number
     ): Direct.Settle => {
-      if (policy === undefined) return singleOf(route)
+      if (policy === undefined) return singleOf(route.operation)
       // what only a failed first attempt needs is made then
       return (outcome) =>
         Effect.catchAllDefect(
@@ -439,8 +439,7 @@ export const make = (
                 request: route.request,
                 beforeAttempt: undefined,
                 policy,
-                // no body, so no idempotency id: a GET or a DELETE is safe to repeat
-                idempotent: route.operation.method === "GET" || route.operation.method === "DELETE",
+                idempotent: route.idempotent,
                 deadline: undefined
               },
               Direct.attempt(exchange!, route, headers, timeoutMillis, limit, outcomes, identity),
@@ -450,9 +449,19 @@ export const make = (
           unexpectedOf(route.operation)
         )
     }
-    const directly = (route: Direct.Route, fiber: Fiber.RuntimeFiber<unknown, unknown>) => {
+    /** The general way of a call without options: for a call whose route is none. */
+    const generally = (operation: Operation.Any, args: ReadonlyArray<unknown>) =>
+      Effect.map(spanned(operation, args, undefined), (answer) => answer.data)
+    const directly = (
+      operation: Operation.Any,
+      args: ReadonlyArray<unknown>,
+      route: Direct.Route | Errors.RequestValidationError | undefined,
+      fiber: Fiber.RuntimeFiber<unknown, unknown>
+    ): Effect.Effect<unknown, unknown> => {
+      if (route === undefined) return generally(operation, args)
+      if (route instanceof Errors.RequestValidationError) return Effect.fail(route)
       const limit = limitOf(fiber.getFiberRef(HttpLimits.maxResponseBytes))
-      const headers = directHeaders!(tracePropagation ? rootTraceparent() : undefined)
+      const headers = directHeaders!(tracePropagation ? rootTraceparent() : undefined, route.contentType)
       const startedAt = policy === undefined
         ? 0
         : Context.get(fiber.currentDefaultServices, Clock.Clock).unsafeCurrentTimeMillis()
@@ -477,14 +486,19 @@ export const make = (
     const fiberless: Direct.Fiberless = (refs) => {
       const get = <A>(ref: FiberRef.FiberRef<A>) => FiberRefs.getOrDefault(refs, ref)
       const services = get(DefaultServices.currentServices)
-      if (routeOf === undefined || !unobserved(get, Context.get(services, Tracer.Tracer), undefined)) return undefined
+      if (routerOf === undefined || !unobserved(get, Context.get(services, Tracer.Tracer), undefined)) return undefined
       const limit = limitOf(get(HttpLimits.maxResponseBytes))
       const clock = Context.get(services, Clock.Clock)
       return (operation) => {
-        const route = routeOf(operation)
-        if (route === undefined) return undefined
-        return (fits, otherwise) => {
-          const headers = directHeaders!(tracePropagation ? rootTraceparent() : undefined)
+        const router = routerOf(operation)
+        if (router === undefined) return undefined
+        return (args, fits, otherwise) => {
+          const route = router(args)
+          if (route === undefined || route instanceof Errors.RequestValidationError) {
+            otherwise(route === undefined ? generally(operation, args) : Effect.fail(route))
+            return Direct.noCancel
+          }
+          const headers = directHeaders!(tracePropagation ? rootTraceparent() : undefined, route.contentType)
           const settle = settleOf(route, headers, limit, policy === undefined ? 0 : clock.unsafeCurrentTimeMillis())
           return Direct.send(
             exchange!,
@@ -504,13 +518,13 @@ export const make = (
       baseUrl,
       retry: resolved.retry,
       call: (operation, args, options) => {
-        const route = options === undefined && routeOf !== undefined ? routeOf(operation) : undefined
-        return route === undefined
+        const router = options === undefined && routerOf !== undefined ? routerOf(operation) : undefined
+        return router === undefined
           ? Effect.map(spanned(operation, args, options), (answer) => answer.data)
           : Effect.withFiberRuntime((fiber) =>
             unobserved((ref) => fiber.getFiberRef(ref), fiber.currentTracer, fiber.currentSpan)
-              ? directly(route, fiber)
-              : Effect.map(spanned(operation, args, options), (answer) => answer.data)
+              ? directly(operation, args, router(args), fiber)
+              : generally(operation, args)
           )
       },
       callWithResponse: (operation, args, options) =>
