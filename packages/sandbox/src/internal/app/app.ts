@@ -231,57 +231,68 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
       route: Router.Route,
       params: Readonly<Record<string, string>>
     ): Effect.Effect<RouteAnswer, ApiFailure> =>
-      Effect.gen(function*() {
-        const operation = route.operation
-        const principal = yield* auth.authenticate(operation, request.headers)
-        const path = yield* route.decodePath(params)
-        const raw = yield* Router.readInput(route, url, Body.text(request, config.maxBodyBytes))
-        const input = yield* route.decodeInput(raw)
-        const answerWith = (encoded: unknown, headers: Readonly<Record<string, string>> | undefined): RouteAnswer => ({
-          status: encoded === undefined && operation.success._tag !== "Empty" ? 204 : operation.successStatus,
-          body: encoded,
-          headers: headers ?? noHeaders
-        })
-        const handled = route.handle({ path, input, principal } as Router.Incoming<typeof operation>)
-        const run = route.checked
-          ? handled.pipe(
-            Effect.flatMap((reply) =>
-              Effect.map(route.encode(reply.body), (encoded) => answerWith(encoded, reply.headers))
-            ),
-            // an answer that does not fit the operation's schema is a sandbox bug: a 500
-            Effect.catchTag("ParseError", Effect.die)
-          )
-          // unchecked, an answer's wire form is the handler's own (`Router.checksAnswers`)
-          : Effect.map(handled, (reply) => answerWith(reply.body, reply.headers))
-        const idField = operation.idempotencyKey
-        const id = idField === undefined ? undefined : (input as Record<string, unknown>)[idField]
-        if (typeof id !== "string") return yield* run
-        // the header confirms the id was understood, whatever the outcome
-        const echo = { "X-Idempotency-Id": id }
-        // Records are the account's, as the API keeps them: another credential's id is another
-        // request. The same id with another request is refused rather than answered with the
-        // first request's answer (as Stripe does): replaying it would tell the client its new
-        // request was performed. Nothing is performed or billed for it.
-        const key = `${Auth.accountOf(principal)}:${operation.id}:${id}`
-        const remembered = Effect.map(run, (answer): RouteAnswer =>
-          answer.status === 204 || isFile(answer.body)
-            ? answer
-            : { ...answer, body: new JsonText(jsonOf(answer.body)) })
-        const answer = yield* store.idempotent(key, fingerprintOf(path, input), remembered).pipe(
-          Effect.catchTag("IdempotencyConflict", () => fail(Generic.idempotencyIdReused)),
-          Effect.mapError((error) =>
-            new ApiFailure({
-              status: error.status,
-              type: error.type,
-              code: error.code,
-              message: error.message,
-              ...(error.invalid === undefined ? {} : { invalid: error.invalid }),
-              headers: { ...error.headers, ...echo }
-            })
-          )
-        )
-        return { ...answer, headers: { ...answer.headers, ...echo } }
+      // no generator: every API request runs this
+      Effect.flatMap(auth.authenticate(route.operation, request.headers), (principal) =>
+        Effect.flatMap(route.decodePath(params), (path) =>
+          Effect.flatMap(
+            Effect.flatMap(Router.readInput(route, url, Body.text(request, config.maxBodyBytes)), route.decodeInput),
+            (input) =>
+              performed(route, principal, path, input)
+          )))
+
+    /** A request read and decoded, performed (once per idempotency id). */
+    const performed = (
+      route: Router.Route,
+      principal: Auth.Principal,
+      path: unknown,
+      input: unknown
+    ): Effect.Effect<RouteAnswer, ApiFailure> => {
+      const operation = route.operation
+      const answerWith = (encoded: unknown, headers: Readonly<Record<string, string>> | undefined): RouteAnswer => ({
+        status: encoded === undefined && operation.success._tag !== "Empty" ? 204 : operation.successStatus,
+        body: encoded,
+        headers: headers ?? noHeaders
       })
+      const handled = route.handle({ path, input, principal } as Router.Incoming<typeof operation>)
+      const run = route.checked
+        ? handled.pipe(
+          Effect.flatMap((reply) =>
+            Effect.map(route.encode(reply.body), (encoded) => answerWith(encoded, reply.headers))
+          ),
+          // an answer that does not fit the operation's schema is a sandbox bug: a 500
+          Effect.catchTag("ParseError", Effect.die)
+        )
+        // unchecked, an answer's wire form is the handler's own (`Router.checksAnswers`)
+        : Effect.map(handled, (reply) => answerWith(reply.body, reply.headers))
+      const idField = operation.idempotencyKey
+      const id = idField === undefined ? undefined : (input as Record<string, unknown>)[idField]
+      if (typeof id !== "string") return run
+      // the header confirms the id was understood, whatever the outcome
+      const echo = { "X-Idempotency-Id": id }
+      // Records are the account's, as the API keeps them: another credential's id is another
+      // request. The same id with another request is refused rather than answered with the
+      // first request's answer (as Stripe does): replaying it would tell the client its new
+      // request was performed. Nothing is performed or billed for it.
+      const key = `${Auth.accountOf(principal)}:${operation.id}:${id}`
+      const remembered = Effect.map(run, (answer): RouteAnswer =>
+        answer.status === 204 || isFile(answer.body)
+          ? answer
+          : { ...answer, body: new JsonText(jsonOf(answer.body)) })
+      return store.idempotent(key, fingerprintOf(path, input), remembered).pipe(
+        Effect.catchTag("IdempotencyConflict", () => fail(Generic.idempotencyIdReused)),
+        Effect.mapError((error) =>
+          new ApiFailure({
+            status: error.status,
+            type: error.type,
+            code: error.code,
+            message: error.message,
+            ...(error.invalid === undefined ? {} : { invalid: error.invalid }),
+            headers: { ...error.headers, ...echo }
+          })
+        ),
+        Effect.map((answer) => ({ ...answer, headers: { ...answer.headers, ...echo } }))
+      )
+    }
 
     const control: Control.Actions = {
       messages: (filter, page) => Inbox.messages(store, filter, page),
