@@ -1,6 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Api } from "@smscx/core"
 import * as Effect from "effect/Effect"
+import * as TestClock from "effect/TestClock"
 import { API_KEY, call, failure, NOW, provide, sandbox, success } from "./utils.js"
 
 const NL = "+31612345678"
@@ -360,6 +361,31 @@ describe("sendSms", () => {
       )
       assert.strictEqual(russian.data[0]!.text, "Privet ")
     }).pipe(provide()))
+
+  it.effect("a failure share between 0 and 1 is drawn per message, the same with the same seed", () =>
+    Effect.gen(function*() {
+      // numbers ending in 9 always fail, in 8 never; the others fail half the time
+      const delivery = { failureRate: 0.5, rules: [{ pattern: "9$", rate: 1 }, { pattern: "8$", rate: 0 }] }
+      const to = Array.from({ length: 30 }, (_, i) => `+3161234${String(i).padStart(4, "0")}`)
+      const outcomes = Effect.gen(function*() {
+        const sent = yield* success(Api.Sms.sendSms, yield* send({ to }))
+        yield* TestClock.adjust("1 hour")
+        const reports: Array<readonly [string, string, string, number | null]> = []
+        for (const { msgId, to } of sent.data) {
+          const report = yield* success(Api.Reports.getSingleReport, yield* call("GET", `/reports/single/${msgId}`))
+          reports.push([msgId, to, report.data.status, report.data.errorCode])
+        }
+        return reports
+      })
+      const first = yield* outcomes.pipe(provide({ seed: 7, delivery }))
+      assert.deepStrictEqual(yield* outcomes.pipe(provide({ seed: 7, delivery })), first)
+      const of = (end: string) => first.filter(([, to]) => to.endsWith(end))
+      assert.isTrue(of("9").every(([, , status, code]) => status === "FAILED" && code === 1))
+      assert.isTrue(of("8").every(([, , status, code]) => status === "DELIVERED" && code === null))
+      const drawn = first.filter(([, to]) => !to.endsWith("9") && !to.endsWith("8")).map(([, , status]) => status)
+      assert.includeMembers(drawn, ["FAILED", "DELIVERED"])
+      assert.strictEqual(new Set(first.map(([msgId]) => msgId)).size, to.length)
+    }))
 })
 
 describe("estimateSms", () => {

@@ -231,57 +231,68 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
       route: Router.Route,
       params: Readonly<Record<string, string>>
     ): Effect.Effect<RouteAnswer, ApiFailure> =>
-      Effect.gen(function*() {
-        const operation = route.operation
-        const principal = yield* auth.authenticate(operation, request.headers)
-        const path = yield* route.decodePath(params)
-        const raw = yield* Router.readInput(route, url, Body.text(request, config.maxBodyBytes))
-        const input = yield* route.decodeInput(raw)
-        const answerWith = (encoded: unknown, headers: Readonly<Record<string, string>> | undefined): RouteAnswer => ({
-          status: encoded === undefined && operation.success._tag !== "Empty" ? 204 : operation.successStatus,
-          body: encoded,
-          headers: headers ?? noHeaders
-        })
-        const handled = route.handle({ path, input, principal } as Router.Incoming<typeof operation>)
-        const run = route.checked
-          ? handled.pipe(
-            Effect.flatMap((reply) =>
-              Effect.map(route.encode(reply.body), (encoded) => answerWith(encoded, reply.headers))
-            ),
-            // an answer that does not fit the operation's schema is a sandbox bug: a 500
-            Effect.catchTag("ParseError", Effect.die)
-          )
-          // unchecked, an answer's wire form is the handler's own (`Router.checksAnswers`)
-          : Effect.map(handled, (reply) => answerWith(reply.body, reply.headers))
-        const idField = operation.idempotencyKey
-        const id = idField === undefined ? undefined : (input as Record<string, unknown>)[idField]
-        if (typeof id !== "string") return yield* run
-        // the header confirms the id was understood, whatever the outcome
-        const echo = { "X-Idempotency-Id": id }
-        // Records are the account's, as the API keeps them: another credential's id is another
-        // request. The same id with another request is refused rather than answered with the
-        // first request's answer (as Stripe does): replaying it would tell the client its new
-        // request was performed. Nothing is performed or billed for it.
-        const key = `${Auth.accountOf(principal)}:${operation.id}:${id}`
-        const remembered = Effect.map(run, (answer): RouteAnswer =>
-          answer.status === 204 || isFile(answer.body)
-            ? answer
-            : { ...answer, body: new JsonText(jsonOf(answer.body)) })
-        const answer = yield* store.idempotent(key, fingerprintOf(path, input), remembered).pipe(
-          Effect.catchTag("IdempotencyConflict", () => fail(Generic.idempotencyIdReused)),
-          Effect.mapError((error) =>
-            new ApiFailure({
-              status: error.status,
-              type: error.type,
-              code: error.code,
-              message: error.message,
-              ...(error.invalid === undefined ? {} : { invalid: error.invalid }),
-              headers: { ...error.headers, ...echo }
-            })
-          )
-        )
-        return { ...answer, headers: { ...answer.headers, ...echo } }
+      // no generator: every API request runs this
+      Effect.flatMap(auth.authenticate(route.operation, request.headers), (principal) =>
+        Effect.flatMap(route.decodePath(params), (path) =>
+          Effect.flatMap(
+            Effect.flatMap(Router.readInput(route, url, Body.text(request, config.maxBodyBytes)), route.decodeInput),
+            (input) =>
+              performed(route, principal, path, input)
+          )))
+
+    /** A request read and decoded, performed (once per idempotency id). */
+    const performed = (
+      route: Router.Route,
+      principal: Auth.Principal,
+      path: unknown,
+      input: unknown
+    ): Effect.Effect<RouteAnswer, ApiFailure> => {
+      const operation = route.operation
+      const answerWith = (encoded: unknown, headers: Readonly<Record<string, string>> | undefined): RouteAnswer => ({
+        status: encoded === undefined && operation.success._tag !== "Empty" ? 204 : operation.successStatus,
+        body: encoded,
+        headers: headers ?? noHeaders
       })
+      const handled = route.handle({ path, input, principal } as Router.Incoming<typeof operation>)
+      const run = route.checked
+        ? handled.pipe(
+          Effect.flatMap((reply) =>
+            Effect.map(route.encode(reply.body), (encoded) => answerWith(encoded, reply.headers))
+          ),
+          // an answer that does not fit the operation's schema is a sandbox bug: a 500
+          Effect.catchTag("ParseError", Effect.die)
+        )
+        // unchecked, an answer's wire form is the handler's own (`Router.checksAnswers`)
+        : Effect.map(handled, (reply) => answerWith(reply.body, reply.headers))
+      const idField = operation.idempotencyKey
+      const id = idField === undefined ? undefined : (input as Record<string, unknown>)[idField]
+      if (typeof id !== "string") return run
+      // the header confirms the id was understood, whatever the outcome
+      const echo = { "X-Idempotency-Id": id }
+      // Records are the account's, as the API keeps them: another credential's id is another
+      // request. The same id with another request is refused rather than answered with the
+      // first request's answer (as Stripe does): replaying it would tell the client its new
+      // request was performed. Nothing is performed or billed for it.
+      const key = `${Auth.accountOf(principal)}:${operation.id}:${id}`
+      const remembered = Effect.map(run, (answer): RouteAnswer =>
+        answer.status === 204 || isFile(answer.body)
+          ? answer
+          : { ...answer, body: new JsonText(jsonOf(answer.body)) })
+      return store.idempotent(key, fingerprintOf(path, input), remembered).pipe(
+        Effect.catchTag("IdempotencyConflict", () => fail(Generic.idempotencyIdReused)),
+        Effect.mapError((error) =>
+          new ApiFailure({
+            status: error.status,
+            type: error.type,
+            code: error.code,
+            message: error.message,
+            ...(error.invalid === undefined ? {} : { invalid: error.invalid }),
+            headers: { ...error.headers, ...echo }
+          })
+        ),
+        Effect.map((answer) => ({ ...answer, headers: { ...answer.headers, ...echo } }))
+      )
+    }
 
     const control: Control.Actions = {
       messages: (filter, page) => Inbox.messages(store, filter, page),
@@ -349,14 +360,14 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
       setFaults: faults.set
     }
 
-    const handled: HttpApp.Default = Effect.gen(function*() {
-      const request = yield* HttpServerRequest.HttpServerRequest
-      const host = request.headers["host"]
-      if (host !== undefined && !Guard.isServed(allowedHosts, host)) return refused(Guard.hostRefusal(host))
-      // the control API and short URLs, under their own paths; the API's routes have the rest
-      const target = targetOf(request.url)
-      const isControl = Control.isControlPath(target.pathname)
-      if (isControl || target.pathname.startsWith("/s/")) {
+    /** The control API and short URLs: their answer, or none when no control route matches. */
+    const local = (
+      request: HttpServerRequest.HttpServerRequest,
+      target: Target,
+      host: string | undefined,
+      isControl: boolean
+    ): Effect.Effect<HttpServerResponse.HttpServerResponse | undefined> =>
+      Effect.gen(function*() {
         const url = target instanceof URL ? target : new URL(request.url, BASE)
         const text = request.method === "GET"
           ? ""
@@ -386,75 +397,111 @@ export const make = (config: Config, hooks: Hooks = { reset: Effect.void }): Eff
           }
           return controlAnswer(answered)
         }
-      }
-      const clock = yield* Effect.clock
-      const started = clock.unsafeCurrentTimeMillis()
-      const decision = limiter.take(Auth.bucketOf(request.headers), started)
-      const answer: RouteAnswer = yield* (decision.allowed
-        ? serve(request, target, decision)
-        : fail(Generic.rateLimit, { headers: { "X-Rate-Limit-Reset": String(decision.resetSeconds) } })).pipe(
-          // the API's errors answered as such, anything else a 500 (one handler for both)
-          Effect.catchAllCause((cause) => {
-            const error = Cause.failureOption(cause)
-            return Option.isSome(error)
-              ? Effect.succeed<RouteAnswer>({
-                status: error.value.status,
-                body: errorBody(error.value),
-                headers: error.value.headers ?? {}
-              })
-              : Effect.as(
-                Effect.logError("sandbox: unexpected failure", cause),
-                { status: 500, body: errorBody(failure(Generic.serverError)), headers: {} }
-              )
-          })
-        )
-      // nothing made for the many requests of a load test when no page listens
-      if (request.method !== "GET" && request.method !== "HEAD" && events.listeners() > 0) {
-        events.publish({ kind: "api", what: `${request.method} ${target.pathname}` })
-      }
-      const finished = clock.unsafeCurrentTimeMillis()
-      const requestId = yield* Ids.uuid
-      const headers = {
-        ...answer.headers,
-        "X-Request-Id": requestId,
-        "X-Response-Time": `${finished - started}ms`,
-        "X-Rate-Limit-Limit": String(decision.limit),
-        // an injected 429 says what a real one does: nothing remains
-        "X-Rate-Limit-Remaining": String(answer.status === 429 ? 0 : decision.remaining)
-      }
-      if (answer.fault === "malformed") {
-        return HttpServerResponse.text(Faults.MALFORMED_BODY, { status: 200, contentType: "application/json", headers })
-      }
-      if (answer.fault !== undefined) {
-        // acted on by the sandbox's servers, which write nothing of it; any other server sends a 500
-        return HttpServerResponse.text(JSON.stringify(errorBody(failure(Generic.serverError))), {
-          status: 500,
-          contentType: "application/json",
-          headers: {
-            ...headers,
-            [Faults.MARKER]: Faults.markerOf(answer.fault, (yield* faults.current).maxStallMillis)
-          }
-        })
-      }
-      // an export answers its file: bytes, content type, and its name in Content-Disposition
-      if (isFile(answer.body)) {
-        const file = answer.body
-        return HttpServerResponse.uint8Array(file.bytes, {
-          status: answer.status,
-          contentType: file.contentType,
-          headers: {
-            ...headers,
-            ...(file.fileName === undefined ? {} : { "Content-Disposition": `attachment; filename="${file.fileName}"` })
-          }
-        })
-      }
-      if (answer.status === 204) return HttpServerResponse.empty({ status: 204, headers })
-      // the text as a raw body: the Node server writes it with the headers, no bytes made first
-      return HttpServerResponse.raw(jsonOf(answer.body), {
-        status: answer.status,
-        contentType: "application/json",
-        headers
+        return undefined
       })
+
+    /** An API request: rate limited, served, and answered with the API's headers. */
+    const api = (
+      request: HttpServerRequest.HttpServerRequest,
+      target: Target
+    ): Effect.Effect<HttpServerResponse.HttpServerResponse> =>
+      // no generator: every API request runs this
+      Effect.clockWith((clock) => {
+        const started = clock.unsafeCurrentTimeMillis()
+        const decision = limiter.take(Auth.bucketOf(request.headers), started)
+        const answered: Effect.Effect<RouteAnswer> = (decision.allowed
+          ? serve(request, target, decision)
+          : fail(Generic.rateLimit, { headers: { "X-Rate-Limit-Reset": String(decision.resetSeconds) } })).pipe(
+            // the API's errors answered as such, anything else a 500 (one handler for both)
+            Effect.catchAllCause((cause) => {
+              const error = Cause.failureOption(cause)
+              return Option.isSome(error)
+                ? Effect.succeed<RouteAnswer>({
+                  status: error.value.status,
+                  body: errorBody(error.value),
+                  headers: error.value.headers ?? {}
+                })
+                : Effect.as(
+                  Effect.logError("sandbox: unexpected failure", cause),
+                  { status: 500, body: errorBody(failure(Generic.serverError)), headers: {} }
+                )
+            })
+          )
+        return Effect.flatMap(answered, (answer) => {
+          // nothing made for the many requests of a load test when no page listens
+          if (request.method !== "GET" && request.method !== "HEAD" && events.listeners() > 0) {
+            events.publish({ kind: "api", what: `${request.method} ${target.pathname}` })
+          }
+          const finished = clock.unsafeCurrentTimeMillis()
+          return Effect.flatMap(Ids.uuid, (requestId) => {
+            const headers = {
+              ...answer.headers,
+              "X-Request-Id": requestId,
+              "X-Response-Time": `${finished - started}ms`,
+              "X-Rate-Limit-Limit": String(decision.limit),
+              // an injected 429 says what a real one does: nothing remains
+              "X-Rate-Limit-Remaining": String(answer.status === 429 ? 0 : decision.remaining)
+            }
+            const fault = answer.fault
+            if (fault === "malformed") {
+              return Effect.succeed(HttpServerResponse.text(Faults.MALFORMED_BODY, {
+                status: 200,
+                contentType: "application/json",
+                headers
+              }))
+            }
+            if (fault !== undefined) {
+              // acted on by the sandbox's servers, which write nothing of it; any other server sends a 500
+              return Effect.map(faults.current, (current) =>
+                HttpServerResponse.text(JSON.stringify(errorBody(failure(Generic.serverError))), {
+                  status: 500,
+                  contentType: "application/json",
+                  headers: {
+                    ...headers,
+                    [Faults.MARKER]: Faults.markerOf(fault, current.maxStallMillis)
+                  }
+                }))
+            }
+            // an export answers its file: bytes, content type, and its name in Content-Disposition
+            if (isFile(answer.body)) {
+              const file = answer.body
+              return Effect.succeed(HttpServerResponse.uint8Array(file.bytes, {
+                status: answer.status,
+                contentType: file.contentType,
+                headers: {
+                  ...headers,
+                  ...(file.fileName === undefined
+                    ? {}
+                    : { "Content-Disposition": `attachment; filename="${file.fileName}"` })
+                }
+              }))
+            }
+            if (answer.status === 204) {
+              return Effect.succeed(HttpServerResponse.empty({ status: 204, headers }))
+            }
+            // the text as a raw body: the Node server writes it with the headers, no bytes made first
+            return Effect.succeed(HttpServerResponse.raw(jsonOf(answer.body), {
+              status: answer.status,
+              contentType: "application/json",
+              headers
+            }))
+          })
+        })
+      })
+
+    const handled: HttpApp.Default = Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+      const host = request.headers["host"]
+      if (host !== undefined && !Guard.isServed(allowedHosts, host)) {
+        return Effect.succeed(refused(Guard.hostRefusal(host)))
+      }
+      // the control API and short URLs, under their own paths; the API's routes have the rest
+      const target = targetOf(request.url)
+      const isControl = Control.isControlPath(target.pathname)
+      if (!isControl && !target.pathname.startsWith("/s/")) return api(request, target)
+      return Effect.flatMap(
+        local(request, target, host, isControl),
+        (answer) => answer === undefined ? api(request, target) : Effect.succeed(answer)
+      )
     })
 
     const timed = TimeShift.withShift(handled, shift)

@@ -72,20 +72,35 @@ export const plan = (
   channel: "sms" | "viber" | "whatsapp" = "sms"
 ): Effect.Effect<Timeline> => {
   const rate = failureRateOf(options, recipient.e164, recipient.countryIso, channel)
-  const failureCode = channel === "sms" ? FailureCodes.absentSubscriber : FailureCodes.noChannelAccount
-  const timeline = (failed: boolean): Timeline => ({
-    sentAt: start + options.sentAfterSeconds * 1000,
-    finalAt: start + Math.max(options.finalAfterSeconds, options.sentAfterSeconds) * 1000,
-    outcome: failed ? "FAILED" : "DELIVERED",
-    errorCode: failed ? failureCode : null
-  })
   // a draw only when the share is between 0 and 1: one recipient of many is planned in no time
-  return rate >= 1
-    ? Effect.succeed(timeline(true))
-    : rate <= 0
-    ? Effect.succeed(timeline(false))
-    : Effect.map(Random.next, (draw) => timeline(draw < rate))
+  return rate >= 1 || rate <= 0
+    ? Effect.succeed(timelineOf(options, start, channel, rate >= 1))
+    : Effect.map(Random.next, (draw) => timelineOf(options, start, channel, draw < rate))
 }
+
+/**
+ * The share of a number's deliveries on a channel that fail: `plan` without its draw, for a loop
+ * that plans many messages in plain code and draws only when the share is between 0 and 1.
+ * @internal
+ */
+export const failureRate = (
+  options: Options,
+  recipient: { readonly e164: string; readonly countryIso: string },
+  channel: "sms" | "viber" | "whatsapp"
+): number => failureRateOf(options, recipient.e164, recipient.countryIso, channel)
+
+/** The timeline of a message accepted at `start` that fails or not. @internal */
+export const timelineOf = (
+  options: Options,
+  start: number,
+  channel: "sms" | "viber" | "whatsapp",
+  failed: boolean
+): Timeline => ({
+  sentAt: start + options.sentAfterSeconds * 1000,
+  finalAt: start + Math.max(options.finalAfterSeconds, options.sentAfterSeconds) * 1000,
+  outcome: failed ? "FAILED" : "DELIVERED",
+  errorCode: failed ? (channel === "sms" ? FailureCodes.absentSubscriber : FailureCodes.noChannelAccount) : null
+})
 
 /** Validates options given by a user; the reason when they are not valid. @internal */
 export const invalid = (options: Partial<Options>): string | undefined => {

@@ -12,7 +12,7 @@
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import { fail } from "../kernel/errors.js"
+import { type ApiFailure, fail } from "../kernel/errors.js"
 import { fromMicros } from "../kernel/money.js"
 import type * as Store from "../state/store.js"
 import * as Groups from "./contactGroups.js"
@@ -46,34 +46,38 @@ const settle = (
   outcome: Outcome,
   mode: Mode,
   groups: ReadonlyArray<Store.CampaignGroup> = noGroups
-) =>
-  Effect.gen(function*() {
-    const { store } = engine
-    const { commit, shortOfFailover } = mode
-    const reserve = shortOfFailover === undefined ? 0 : outcome.reserveMicros
-    // short of the cost itself, or only of the failover it holds back
-    const short = (balance: number) =>
-      outcome.totalMicros <= balance && shortOfFailover !== undefined ? shortOfFailover : E.insufficientCredit
-    if (!commit) {
-      const balance = yield* store.balanceMicros
-      return outcome.totalMicros + reserve > balance ? yield* fail(short(balance)) : undefined
-    }
-    const committed = yield* store.commit(
-      {
-        campaignId: outcome.campaignId,
-        operation: send.operation,
-        msgIds: outcome.messages.map((m) => m.msgId),
-        scheduled: outcome.scheduled,
-        groups,
-        createdAt: outcome.createdAt
-      },
-      outcome.messages,
-      reserve
+): Effect.Effect<void, ApiFailure> => {
+  // no generator: every send runs this
+  const { store } = engine
+  const { commit, shortOfFailover } = mode
+  const reserve = shortOfFailover === undefined ? 0 : outcome.reserveMicros
+  // short of the cost itself, or only of the failover it holds back
+  const short = (balance: number) =>
+    fail(outcome.totalMicros <= balance && shortOfFailover !== undefined ? shortOfFailover : E.insufficientCredit)
+  if (!commit) {
+    return Effect.flatMap(
+      store.balanceMicros,
+      (balance) => outcome.totalMicros + reserve > balance ? short(balance) : Effect.void
     )
-    if (!committed) return yield* fail(short(yield* store.balanceMicros))
+  }
+  const committed = store.commit(
+    {
+      campaignId: outcome.campaignId,
+      operation: send.operation,
+      msgIds: outcome.messages.map((m) => m.msgId),
+      scheduled: outcome.scheduled,
+      groups,
+      createdAt: outcome.createdAt
+    },
+    outcome.messages,
+    reserve
+  )
+  return Effect.flatMap(committed, (done) => {
+    if (!done) return Effect.flatMap(store.balanceMicros, short)
     outcome.links.commit()
-    yield* reportDeliveries(engine, outcome)
+    return reportDeliveries(engine, outcome)
   })
+}
 
 /** The `info` every send answers. */
 const info = (outcome: Outcome, compose: Compose) => ({
@@ -87,34 +91,34 @@ const info = (outcome: Outcome, compose: Compose) => ({
 
 /** A send (or estimate) to numbers. @internal */
 export const toNumbers = <S extends Service>(engine: Engine, send: Send<S>, input: NumbersInput, mode: Mode) =>
-  Effect.gen(function*() {
+  // no generator: every send runs this
+  Effect.flatMap(Clock.currentTimeMillis, (now) => {
     const { store } = engine
-    const now = yield* Clock.currentTimeMillis
-    if (input.to.length === 0) return yield* fail(E.toMissing)
-    const scheduled = yield* checkCompose(store, send, input, now)
-    const recipients: Array<Recipient> = []
-    const invalid: Array<string> = []
-    const optedOut = Optouts.optedOut(store)
-    for (const raw of input.to) {
-      const number = Phone.validate(raw, input.countryIso)
-      if (number === undefined) invalid.push(raw)
-      else recipients.push({ number, optedOut: optedOut.has(number.e164) })
-    }
-    if (invalid.length > 0 && (input.allowInvalid !== true || recipients.length === 0)) {
-      return yield* fail(invalid.length === 1 ? E.phoneNumberInvalid : E.phoneNumbersInvalid, { invalid })
-    }
-    const outcome = yield* price(engine, send, input, recipients, scheduled, now)
-    yield* settle(engine, send, outcome, mode)
-    return {
-      info: {
-        ...info(outcome, input),
-        totalPhoneNumbers: input.to.length,
-        totalValid: recipients.length,
-        totalInvalid: invalid.length,
-        ...(input.allowInvalid === true ? { invalid } : {})
-      },
-      data: input.shortResponse === true ? [] : outcome.data as ReadonlyArray<DataOf<S>>
-    }
+    if (input.to.length === 0) return fail(E.toMissing)
+    return Effect.flatMap(checkCompose(store, send, input, now), (scheduled) => {
+      const recipients: Array<Recipient> = []
+      const invalid: Array<string> = []
+      const optedOut = Optouts.optedOut(store)
+      for (const raw of input.to) {
+        const number = Phone.validate(raw, input.countryIso)
+        if (number === undefined) invalid.push(raw)
+        else recipients.push({ number, optedOut: optedOut.has(number.e164) })
+      }
+      if (invalid.length > 0 && (input.allowInvalid !== true || recipients.length === 0)) {
+        return fail(invalid.length === 1 ? E.phoneNumberInvalid : E.phoneNumbersInvalid, { invalid })
+      }
+      return Effect.flatMap(price(engine, send, input, recipients, scheduled, now), (outcome) =>
+        Effect.as(settle(engine, send, outcome, mode), {
+          info: {
+            ...info(outcome, input),
+            totalPhoneNumbers: input.to.length,
+            totalValid: recipients.length,
+            totalInvalid: invalid.length,
+            ...(input.allowInvalid === true ? { invalid } : {})
+          },
+          data: input.shortResponse === true ? [] : outcome.data as ReadonlyArray<DataOf<S>>
+        }))
+    })
   })
 
 /** A campaign (or its estimate) to contact groups: their contacts, duplicates removed. @internal */
