@@ -15,17 +15,14 @@
  * issue's full size (chunks of 1,000); `SMSCX_JOB_KILLS` sets the kills.
  */
 import { Sandbox } from "@smscx/sandbox"
-import * as Effect from "effect/Effect"
-import { Redis } from "ioredis"
 import { type ChildProcess, spawn } from "node:child_process"
 import * as Crypto from "node:crypto"
 import * as fs from "node:fs"
-import * as Http from "node:http"
-import type { AddressInfo } from "node:net"
 import * as os from "node:os"
 import * as path from "node:path"
 import { afterAll, assert, describe, it } from "vitest"
 import { recipientOf } from "./fixtures/jobWorker.js"
+import { behindServer, type Completed, deleteKeys, forward } from "./fixtures/sandboxBehindServer.js"
 import * as TestRedis from "./redis.js"
 
 const ROOT = new URL("../../../", import.meta.url).pathname
@@ -52,15 +49,7 @@ const directories: Array<string> = []
 afterAll(async () => {
   for (const child of children) child.kill("SIGKILL")
   for (const directory of directories) fs.rmSync(directory, { recursive: true, force: true })
-  if (!redisRuns) return
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true })
-  try {
-    await redis.connect()
-    const keys = await redis.keys(`${redisPrefix}*`)
-    if (keys.length > 0) await redis.del(...keys)
-  } finally {
-    redis.disconnect()
-  }
+  if (redisRuns) await deleteKeys(redisUrl, [`${redisPrefix}*`])
 })
 
 /** A kill: at the sandbox's `request`-th request, before it is performed or after (its answer then lost). */
@@ -81,57 +70,25 @@ const killingSandbox = async (kills: ReadonlyArray<Kill>, victim: () => ChildPro
   // A worker has several requests in flight: a kill due while its victim is already doomed waits
   // for the next worker's requests, so that each kill ends a process of its own.
   const doomed = new WeakSet<ChildProcess>()
-  const server = Http.createServer((req, res) => {
-    const parts: Array<Buffer> = []
-    req.on("data", (part: Buffer) => parts.push(part))
-    req.on("end", async () => {
-      const request = ++requests
-      const child = victim()
-      const due = next < kills.length && request >= kills[next]!.request && child !== undefined &&
-        !doomed.has(child)
-      const kill = due ? kills[next++] : undefined
-      if (kill !== undefined) doomed.add(child!)
-      const die = () => {
-        killed++
-        child?.kill("SIGKILL")
-        res.socket?.destroy()
-      }
-      if (kill?.when === "before") return die()
-      const headers = new Headers()
-      for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value)
-      const answer = await inProcess.fetch(
-        new Request(`${Sandbox.baseUrl}${req.url}`, {
-          method: req.method!,
-          headers,
-          ...(parts.length > 0 ? { body: Buffer.concat(parts) } : {})
-        })
-      )
-      const body = Buffer.from(await answer.arrayBuffer())
-      if (kill?.when === "after") return die()
-      res.writeHead(answer.status, Object.fromEntries(answer.headers))
-      res.end(body)
-    })
+  const server = await behindServer(inProcess, BALANCE, async (req, parts, res) => {
+    const request = ++requests
+    const child = victim()
+    const due = next < kills.length && request >= kills[next]!.request && child !== undefined &&
+      !doomed.has(child)
+    const kill = due ? kills[next++] : undefined
+    if (kill !== undefined) doomed.add(child!)
+    const die = () => {
+      killed++
+      child?.kill("SIGKILL")
+      res.socket?.destroy()
+    }
+    if (kill?.when === "before") return die()
+    const answer = await forward(inProcess, req, parts)
+    if (kill?.when === "after") return die()
+    res.writeHead(answer.status, answer.headers)
+    res.end(answer.body)
   })
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-  const record = () =>
-    Effect.runPromise(Effect.gen(function*() {
-      const counts = new Map<string, number>()
-      for (const m of yield* inProcess.sandbox.messages) counts.set(m.to, (counts.get(m.to) ?? 0) + 1)
-      return { counts, debitMicros: Math.round((BALANCE - (yield* inProcess.sandbox.balance)) * 1e6) }
-    }))
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    killed: () => killed,
-    record,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve()))
-  }
-}
-
-interface Completed {
-  readonly accepted: number
-  readonly cost: number
-  readonly recipients: number
-  readonly failed: number
+  return { ...server, killed: () => killed }
 }
 
 /** Starts the worker again after each SIGKILL until it completes; its outcome. */

@@ -14,15 +14,12 @@
  * issue's size (chunks of 1,000); `SMSCX_JOB_WORKERS_KILLS` sets the kills.
  */
 import { Sandbox } from "@smscx/sandbox"
-import * as Effect from "effect/Effect"
-import { Redis } from "ioredis"
 import { type ChildProcess, spawn } from "node:child_process"
 import * as Crypto from "node:crypto"
-import * as Http from "node:http"
-import type { AddressInfo } from "node:net"
 import * as os from "node:os"
 import { afterAll, assert, describe, it } from "vitest"
 import { recipientOf } from "./fixtures/jobWorker.js"
+import { behindServer, type Completed, deleteKeys, forward } from "./fixtures/sandboxBehindServer.js"
 import * as TestRedis from "./redis.js"
 
 const ROOT = new URL("../../../", import.meta.url).pathname
@@ -53,15 +50,7 @@ const children = new Set<ChildProcess>()
 
 afterAll(async () => {
   for (const child of children) child.kill("SIGKILL")
-  if (!redisRuns) return
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true })
-  try {
-    await redis.connect()
-    const keys = [...await redis.keys(`${runId}*`), ...await redis.keys(`smscx:pacing:${runId}*`)]
-    if (keys.length > 0) await redis.del(...keys)
-  } finally {
-    redis.disconnect()
-  }
+  if (redisRuns) await deleteKeys(redisUrl, [`${runId}*`, `smscx:pacing:${runId}*`])
 })
 
 /** The sandbox behind a loopback server, faults on, calling `onRequest` with each request's number. */
@@ -84,53 +73,20 @@ const faultySandbox = async (onRequest: (request: number) => void) => {
   let requests = 0
   const statuses = new Map<number | "dropped", number>()
   const count = (status: number | "dropped") => statuses.set(status, (statuses.get(status) ?? 0) + 1)
-  const server = Http.createServer((req, res) => {
-    const parts: Array<Buffer> = []
-    req.on("data", (part: Buffer) => parts.push(part))
-    req.on("end", async () => {
-      onRequest(++requests)
-      const headers = new Headers()
-      for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value)
-      try {
-        const answer = await inProcess.fetch(
-          new Request(`${Sandbox.baseUrl}${req.url}`, {
-            method: req.method!,
-            headers,
-            ...(parts.length > 0 ? { body: Buffer.concat(parts) } : {})
-          })
-        )
-        const body = Buffer.from(await answer.arrayBuffer())
-        count(answer.status)
-        res.writeHead(answer.status, Object.fromEntries(answer.headers))
-        res.end(body)
-      } catch {
-        // a reset or a lost answer: the connection ends without one
-        count("dropped")
-        res.socket?.destroy()
-      }
-    })
+  const server = await behindServer(inProcess, BALANCE, async (req, parts, res) => {
+    onRequest(++requests)
+    try {
+      const answer = await forward(inProcess, req, parts)
+      count(answer.status)
+      res.writeHead(answer.status, answer.headers)
+      res.end(answer.body)
+    } catch {
+      // a reset or a lost answer: the connection ends without one
+      count("dropped")
+      res.socket?.destroy()
+    }
   })
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-  const record = () =>
-    Effect.runPromise(Effect.gen(function*() {
-      const counts = new Map<string, number>()
-      for (const m of yield* inProcess.sandbox.messages) counts.set(m.to, (counts.get(m.to) ?? 0) + 1)
-      return { counts, debitMicros: Math.round((BALANCE - (yield* inProcess.sandbox.balance)) * 1e6) }
-    }))
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    statuses,
-    requests: () => requests,
-    record,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve()))
-  }
-}
-
-interface Completed {
-  readonly accepted: number
-  readonly cost: number
-  readonly recipients: number
-  readonly failed: number
+  return { ...server, statuses, requests: () => requests }
 }
 
 describe.runIf(redisRuns)("BulkJob, many workers on one job", () => {
