@@ -10,6 +10,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import type * as Fiber from "effect/Fiber"
 import * as Runtime from "effect/Runtime"
+import { InFlight } from "./inFlight.js"
 
 /** The failure of a call the client's closing ended, or that came after it. @internal */
 export const closed = (operation: Operation.Any, why: string) =>
@@ -36,9 +37,9 @@ export class Calls {
     effect: Effect.Effect<A, E, Transport.Transport>
   ) => Fiber.RuntimeFiber<A, E>
   /** Calls in flight: `close()` interrupts them, so that none outlives the client. */
-  readonly #inflight = new Set<Fiber.RuntimeFiber<unknown, unknown>>()
+  readonly #inflight = new InFlight<Fiber.RuntimeFiber<unknown, unknown>>()
   /** Calls in flight without a fiber (see `runFiberless`): `close()` cancels and rejects them. */
-  readonly #fiberless = new Set<FiberlessInFlight>()
+  readonly #fiberless = new InFlight<FiberlessInFlight>()
   /** Streamed bodies not yet read to their end: `close()` stops them (they error). */
   readonly #streams = new Set<() => Promise<void>>()
   #closed = false
@@ -66,12 +67,12 @@ export class Calls {
     // the fiber ends with the call's Exit as its value: a failed call is the Promise's rejection,
     // never also an "unhandled error" log line carrying the failure (and a body) at Debug
     const fiber = this.#fork(Effect.exit(effect))
-    this.#inflight.add(fiber)
+    const inflight = this.#inflight.add(fiber)
     const abort = signal === undefined ? undefined : () => fiber.unsafeInterruptAsFork(fiber.id())
     if (abort !== undefined) signal!.addEventListener("abort", abort, { once: true })
     return new Promise<A>((resolve, reject) =>
       fiber.addObserver((outer) => {
-        this.#inflight.delete(fiber)
+        this.#inflight.delete(inflight)
         if (abort !== undefined) signal!.removeEventListener("abort", abort)
         const exit: Exit.Exit<A, E> = Exit.isSuccess(outer) ? outer.value : Exit.failCause(outer.cause)
         if (Exit.isSuccess(exit)) return resolve(exit.value)
@@ -95,15 +96,15 @@ export class Calls {
     if (this.#closed) return Promise.reject(closed(operation, "the client is closed"))
     return new Promise<A>((resolve, reject) => {
       const call: FiberlessInFlight = { operation, reject, cancel: noCancel }
-      this.#fiberless.add(call)
+      const inflight = this.#fiberless.add(call)
       call.cancel = start(
         args,
         (data) => {
-          this.#fiberless.delete(call)
+          this.#fiberless.delete(inflight)
           resolve(data as A)
         },
         (rest) => {
-          this.#fiberless.delete(call)
+          this.#fiberless.delete(inflight)
           this.run(operation, rest as Effect.Effect<A, unknown, Transport.Transport>, undefined).then(resolve, reject)
         }
       )
@@ -123,14 +124,14 @@ export class Calls {
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
-    for (const call of this.#fiberless) {
+    for (const call of this.#fiberless.values()) {
       call.cancel()
       call.reject(closed(call.operation, "the client was closed while the call was in flight"))
     }
     this.#fiberless.clear()
     // as an aborted call's fiber is: interrupted, then awaited (each call's own observer runs)
     await Promise.all(
-      [...this.#inflight].map((fiber) => {
+      this.#inflight.values().map((fiber) => {
         fiber.unsafeInterruptAsFork(fiber.id())
         return new Promise((resolve) => fiber.addObserver(resolve))
       })
