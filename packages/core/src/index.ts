@@ -54,6 +54,12 @@ export type * as Models from "./Models.js"
 export * as JsonGuard from "./JsonGuard.js"
 
 /**
+ * A schema's parse compiled to plain closures, for schemas whose type is their own JSON.
+ * @since 0.3.0
+ */
+export * as FastParse from "./FastParse.js"
+
+/**
  * Parse errors as short, bounded issues (paths and excerpts, never whole values).
  * @since 0.1.0
  */

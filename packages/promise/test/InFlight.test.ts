@@ -1,5 +1,8 @@
 import { assert, describe, it } from "vitest"
-import { InFlight } from "../src/internal/inFlight.js"
+import { type Entry, InFlight } from "../src/internal/inFlight.js"
+
+/** The values of an entry's neighbours: the one before it, the one after it. */
+const neighbours = (entry: Entry<string>) => [entry.prev?.value, entry.next?.value]
 
 describe("InFlight", () => {
   it("lists what was added and not yet deleted, newest first", () => {
@@ -39,11 +42,11 @@ describe("InFlight", () => {
     const a = inFlight.add("a")
     const b = inFlight.add("b")
     const c = inFlight.add("c")
+    assert.deepStrictEqual(neighbours(b), ["c", "a"])
     inFlight.delete(b)
-    assert.strictEqual(b.prev, undefined)
-    assert.strictEqual(b.next, undefined)
-    assert.strictEqual(c.next, a)
-    assert.strictEqual(a.prev, c)
+    assert.deepStrictEqual(neighbours(b), [undefined, undefined])
+    assert.deepStrictEqual(neighbours(c), [undefined, "a"])
+    assert.deepStrictEqual(neighbours(a), ["c", undefined])
   })
 
   it("clear() forgets all; their later deletes leave the new list alone", () => {

@@ -302,10 +302,39 @@ export const directSendOf = (http: HttpClient.HttpClient): Send | undefined =>
 export const exchangeOf = (http: HttpClient.HttpClient): Exchange | undefined =>
   (http as { readonly [DirectExchange]?: Exchange })[DirectExchange]
 
-/** The target of the URL a client last sent to without a query: most send to one over and over. */
-interface LastTarget {
+/**
+ * The target of the URL last sent to without a query: most calls send to one over and over (a
+ * POST's body varies, its URL does not), and the target keeps what the client works out of it.
+ * @internal
+ */
+export interface LastTarget {
   url: string
   target: Target | undefined
+}
+
+/** @internal */
+export const lastTarget = (): LastTarget => ({ url: "", target: undefined })
+
+/**
+ * The request's target: `last`'s when the URL is the same and has no query, else a new one
+ * (remembered in `last` when it has no query), or the error of a URL that does not parse.
+ * @internal
+ */
+export const targetOf = (last: LastTarget, request: HttpClientRequest.HttpClientRequest): Target | Error => {
+  const target = last.target
+  if (
+    target !== undefined && last.url === request.url && request.urlParams.length === 0 && request.hash._tag === "None"
+  ) {
+    return target
+  }
+  const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
+  if (url._tag === "Left") return url.left
+  const made: Target = { url: url.right, prepared: undefined }
+  if (request.urlParams.length === 0 && request.hash._tag === "None") {
+    last.url = request.url
+    last.target = made
+  }
+  return made
 }
 
 /**
@@ -316,18 +345,8 @@ const outgoingOf = (
   last: LastTarget,
   request: HttpClientRequest.HttpClientRequest
 ): Outgoing | HttpClientError.RequestError => {
-  let target = last.target
-  if (
-    target === undefined || last.url !== request.url || request.urlParams.length > 0 || request.hash._tag === "Some"
-  ) {
-    const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
-    if (url._tag === "Left") return requestError(request, "InvalidUrl", url.left)
-    target = { url: url.right, prepared: undefined }
-    if (request.urlParams.length === 0 && request.hash._tag === "None") {
-      last.url = request.url
-      last.target = target
-    }
-  }
+  const target = targetOf(last, request)
+  if (target instanceof Error) return requestError(request, "InvalidUrl", target)
   const body = bodyOf(request)
   if (body === null) return requestError(request, "Encode", `unsupported body ${request.body._tag}`)
   // the clients copy the headers they are given: a copy of ours only when the body adds its type
@@ -351,7 +370,7 @@ const millisOf = (deadline: Option.Option<Duration.Duration>) =>
  * @internal
  */
 export const makeClient = (exchange: Exchange, sendStreamed: SendStreamed): HttpClient.HttpClient => {
-  const last: LastTarget = { url: "", target: undefined }
+  const last = lastTarget()
   const send: Send = (request, deadline, limit, streamed) => {
     const outgoing = outgoingOf(last, request)
     if (outgoing instanceof HttpClientError.RequestError) return Effect.fail(outgoing)

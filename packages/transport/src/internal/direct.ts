@@ -10,7 +10,6 @@
  */
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as UrlParams from "@effect/platform/UrlParams"
 import type { RequestValidationError } from "@smscx/core/Errors"
 import type * as Operation from "@smscx/core/Operation"
 import * as Cause from "effect/Cause"
@@ -42,16 +41,19 @@ export interface Route {
  */
 type Router = (args: ReadonlyArray<unknown>) => Route | RequestValidationError | undefined
 
-const routeOf = (operation: Operation.Any, built: Request.Built): Route | undefined => {
+const routeOf = (
+  operation: Operation.Any,
+  built: Request.Built,
+  last: BufferedClient.LastTarget
+): Route | undefined => {
   const { idempotencyId, request } = built
-  const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
   const body = request.body
-  if (url._tag === "Left" || (body._tag !== "Empty" && (body._tag !== "Raw" || typeof body.body !== "string"))) {
-    return undefined
-  }
+  if (body._tag !== "Empty" && (body._tag !== "Raw" || typeof body.body !== "string")) return undefined
+  const target = BufferedClient.targetOf(last, request)
+  if (target instanceof Error) return undefined
   return {
     operation,
-    target: { url: url.right, prepared: undefined },
+    target,
     request,
     body: body._tag === "Raw" ? body.body as string : undefined,
     contentType: body._tag === "Raw" ? body.contentType : undefined,
@@ -72,13 +74,14 @@ export const routes = (baseUrl: string): (operation: Operation.Any) => Router | 
     if (router === undefined && !made.has(operation)) {
       const input = operation.input._tag
       if (input !== "Form" && operation.auth !== "basic" && operation.success._tag === "Json") {
+        const last = BufferedClient.lastTarget()
         if (input === "None" && operation.pathParamNames.length === 0) {
-          const route = routeOf(operation, Request.buildNow(operation, [], baseUrl) as Request.Built)
+          const route = routeOf(operation, Request.buildNow(operation, [], baseUrl) as Request.Built, last)
           router = () => route
         } else {
           router = (args) => {
             const built = Request.buildNow(operation, args, baseUrl)
-            return "request" in built ? routeOf(operation, built) : built
+            return "request" in built ? routeOf(operation, built, last) : built
           }
         }
       }

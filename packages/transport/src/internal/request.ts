@@ -2,6 +2,7 @@ import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as UrlParams from "@effect/platform/UrlParams"
 import { RequestValidationError } from "@smscx/core/Errors"
+import * as FastParse from "@smscx/core/FastParse"
 import type * as Operation from "@smscx/core/Operation"
 import * as Issues from "@smscx/core/ParseIssues"
 import * as Effect from "effect/Effect"
@@ -13,8 +14,17 @@ import { schemaMemo } from "./schemaMemo.js"
 const parseOptions = { errors: "all", onExcessProperty: "error" } as const
 
 // Either, not Effect: a call's request is built synchronously, so that the direct calls (see
-// direct.ts) build it with the very same code, without a fiber
-const encoderOf = schemaMemo((schema) => Schema.encodeUnknownEither(schema, parseOptions))
+// direct.ts) build it with the very same code, without a fiber. A valid input is encoded by its
+// compiled parse (FastParse: no parse result); the schema's encode runs for anything it is unsure
+// of, so that the issues are the schema's.
+const encoderOf = schemaMemo((schema) => {
+  const full = Schema.encodeUnknownEither(schema, parseOptions)
+  const fast = FastParse.of(schema, parseOptions.onExcessProperty)
+  return fast === undefined ? full : (value: unknown) => {
+    const encoded = fast(value)
+    return encoded === FastParse.Invalid ? full(value) : Either.right(encoded)
+  }
+})
 
 const invalid = (
   operation: Operation.Any,

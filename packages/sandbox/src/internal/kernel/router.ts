@@ -3,6 +3,7 @@
  * route, the entry's own schemas validate path parameters and input and check every answer, so
  * the sandbox cannot drift from the SDK.
  */
+import * as FastParse from "@smscx/core/FastParse"
 import type * as Operation from "@smscx/core/Operation"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
@@ -12,7 +13,6 @@ import * as Schema from "effect/Schema"
 import type * as SchemaAST from "effect/SchemaAST"
 import type { Principal } from "./auth.js"
 import { type ApiFailure, fail, Generic } from "./errors.js"
-import * as FastDecode from "./fastDecode.js"
 import * as Fields from "./fields.js"
 
 /** The decoded path parameters of an operation. @internal */
@@ -170,10 +170,10 @@ export const make = <O extends Operation.Any>(
 ): Route => {
   const table = options.fields ?? []
   const decodePath = Schema.decodeUnknown(operation.pathSchema, decodeOptions)
-  const fastPath = FastDecode.of(operation.pathSchema)
+  const fastPath = FastParse.of(operation.pathSchema, "ignore")
   const input = operation.input
   const decodeInput = input._tag === "None" ? undefined : Schema.decodeUnknown(input.schema, decodeOptions)
-  const fastInput = input._tag === "None" ? undefined : FastDecode.of(input.schema)
+  const fastInput = input._tag === "None" ? undefined : FastParse.of(input.schema, "ignore")
   const success = operation.success
   const encodeJson = success._tag === "Json" && checked
     // extra fields a handler adds on purpose (e.g. `timezone`) are kept
@@ -198,15 +198,15 @@ export const make = <O extends Operation.Any>(
       // path segments are text too: an integer id is read as one
       const read = pathCoercion === undefined ? params : pathCoercion(params)
       // a valid path decoded without a parse result; the schema's decode for the issues
-      const fast = fastPath === undefined ? FastDecode.Invalid : fastPath(read)
-      if (fast !== FastDecode.Invalid) return Effect.succeed(fast)
+      const fast = fastPath === undefined ? FastParse.Invalid : fastPath(read)
+      if (fast !== FastParse.Invalid) return Effect.succeed(fast)
       return guarded(Effect.mapError(decodePath(read), (error) => Fields.toFailure(table, error, read)))
     },
     decodeInput: (raw) =>
       decodeInput === undefined ? Effect.void : guarded(Effect.suspend(() => {
         const value = normalize(raw)
-        const fast = fastInput === undefined ? FastDecode.Invalid : fastInput(value)
-        if (fast !== FastDecode.Invalid) return Effect.succeed(fast)
+        const fast = fastInput === undefined ? FastParse.Invalid : fastInput(value)
+        if (fast !== FastParse.Invalid) return Effect.succeed(fast)
         return Effect.mapError(decodeInput(value), (error) => Fields.toFailure(table, error, value))
       })),
     // the typed handler sees exactly what decodePath/decodeInput produced for this operation
