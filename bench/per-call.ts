@@ -11,6 +11,11 @@
  * µs per call, and this process's CPU per call, the client's own cost) and then 16 in flight
  * (req/s); the figures are the medians over rounds, and each SDK client is compared with its
  * baseline of the same run: node:http for the default clients, fetch for the fetch ones.
+ *
+ * The Effect style has a second reference, its floor: the same bare request run as one
+ * `Effect.async` by the same runtime's `runPromise`, as any Effect program calling out pays (a
+ * fiber per run, resumed through Effect's scheduler). The SDK's Effect client is compared with it
+ * too: what is left is the SDK's own work.
  */
 import { Account, FetchClient, Sms, SmsCx } from "@smscx/client"
 import { SmsCx as PromiseClient } from "@smscx/promise"
@@ -36,10 +41,14 @@ const SEQUENTIAL_TARGET = 1.15
 const IN_FLIGHT_TARGET = 0.85
 
 type Call = () => Promise<unknown>
+/** A bare request given callbacks: what the baselines send, as a Promise or as one Effect.async. */
+type Send = (resolve: (value: unknown) => void, reject: (error: unknown) => void) => void
 interface Client {
   readonly name: string
   /** The bare client this one is compared with; none for the baselines themselves. */
   readonly baseline?: "node:http" | "fetch"
+  /** For the SDK's Effect clients: the bare client run in Effect, the Effect style's floor. */
+  readonly floor?: string
   readonly call: Call
   readonly close: () => Promise<void>
 }
@@ -66,49 +75,80 @@ const bareRequest = (measured: Measured, url: string) =>
       body: () => JSON.stringify({ ...sms, idempotencyId: crypto.randomUUID() })
     }
 
-const nodeHttpClient = (measured: Measured, url: string): Client => {
-  const agent = new Http.Agent({ keepAlive: true })
+const nodeHttpSend = (measured: Measured, url: string, agent: Http.Agent): Send => {
   const { body, headers, method, target } = bareRequest(measured, url)
-  const call: Call = () =>
-    new Promise((resolve, reject) => {
-      const req = Http.request(target, { agent, method, headers }, (res) => {
-        const chunks: Array<Buffer> = []
-        res.on("data", (c: Buffer) => chunks.push(c))
-        res.on("end", () => {
-          const json = JSON.parse(Buffer.concat(chunks).toString("utf8"))
-          if (res.statusCode === 200) resolve(json)
-          else reject(new Error(`HTTP ${res.statusCode}`))
-        })
-        res.on("error", reject)
+  return (resolve, reject) => {
+    const req = Http.request(target, { agent, method, headers }, (res) => {
+      const chunks: Array<Buffer> = []
+      res.on("data", (c: Buffer) => chunks.push(c))
+      res.on("end", () => {
+        const json = JSON.parse(Buffer.concat(chunks).toString("utf8"))
+        if (res.statusCode === 200) resolve(json)
+        else reject(new Error(`HTTP ${res.statusCode}`))
       })
-      req.on("error", reject)
-      req.end(body())
+      res.on("error", reject)
     })
-  return { name: "node:http", call, close: async () => agent.destroy() }
+    req.on("error", reject)
+    req.end(body())
+  }
 }
 
-const fetchClient = (measured: Measured, url: string): Client => {
+const fetchSend = (measured: Measured, url: string): Send => {
   const { body, headers, method, target } = bareRequest(measured, url)
-  const call: Call = async () => {
+  const call = async () => {
     const res = await fetch(target, { method, headers, body: body() ?? null })
     const json = await res.json()
     if (res.status !== 200) throw new Error(`HTTP ${res.status}`)
     return json
   }
-  return { name: "fetch", call, close: async () => {} }
+  return (resolve, reject) => void call().then(resolve, reject)
 }
 
-const effectClient = (measured: Measured, url: string, transport: "node" | "fetch"): Client => {
-  const layer = transport === "node"
+const nodeHttpClient = (measured: Measured, url: string): Client => {
+  const agent = new Http.Agent({ keepAlive: true })
+  const send = nodeHttpSend(measured, url, agent)
+  return { name: "node:http", call: () => new Promise(send), close: async () => agent.destroy() }
+}
+
+const fetchClient = (measured: Measured, url: string): Client => {
+  const send = fetchSend(measured, url)
+  return { name: "fetch", call: () => new Promise(send), close: async () => {} }
+}
+
+const floorName = (transport: "node" | "fetch") => `${transport === "node" ? "node:http" : "fetch"} in Effect (floor)`
+
+/** The bare client run as one `Effect.async` by the runtime the SDK's Effect client of the same transport uses. */
+const effectFloor = (measured: Measured, url: string, transport: "node" | "fetch"): Client => {
+  const agent = new Http.Agent({ keepAlive: true })
+  const send = transport === "node" ? nodeHttpSend(measured, url, agent) : fetchSend(measured, url)
+  const runtime = ManagedRuntime.make(effectLayer(url, transport))
+  const program = Effect.async<unknown, unknown>((resume) =>
+    send((value) => resume(Effect.succeed(value)), (error) => resume(Effect.fail(error)))
+  )
+  return {
+    name: floorName(transport),
+    call: () => runtime.runPromise(program),
+    close: async () => {
+      agent.destroy()
+      await runtime.dispose()
+    }
+  }
+}
+
+const effectLayer = (url: string, transport: "node" | "fetch") =>
+  transport === "node"
     ? SmsCx.layer({ apiKey, baseUrl: url, retry: false })
     : SmsCx.layerWithoutHttpClient({ apiKey, baseUrl: url, retry: false }).pipe(Layer.provide(FetchClient.layer))
-  const runtime = ManagedRuntime.make(layer)
+
+const effectClient = (measured: Measured, url: string, transport: "node" | "fetch"): Client => {
+  const runtime = ManagedRuntime.make(effectLayer(url, transport))
   const program: Effect.Effect<unknown, unknown, Account | Sms> = measured === "getAccountBalance"
     ? Effect.flatMap(Account, (account) => account.getAccountBalance())
     : Effect.flatMap(Sms, (service) => service.sendSms(sms))
   return {
     name: `SDK Effect (${transport === "node" ? "default: node:http" : "FetchClient"})`,
     baseline: transport === "node" ? "node:http" : "fetch",
+    floor: floorName(transport),
     call: () => runtime.runPromise(program),
     close: () => runtime.dispose()
   }
@@ -165,6 +205,8 @@ const measure = async (measured: Measured, url: string, settings: Settings) => {
   const clients = [
     nodeHttpClient(measured, url),
     fetchClient(measured, url),
+    effectFloor(measured, url, "node"),
+    effectFloor(measured, url, "fetch"),
     effectClient(measured, url, "node"),
     promiseClient(measured, url, "node"),
     effectClient(measured, url, "fetch"),
@@ -196,9 +238,10 @@ const measure = async (measured: Measured, url: string, settings: Settings) => {
   const baselineOf = (name: string) => results.find((r) => r.client.name === name)!
   console.log(
     `| client | µs/call sequential | client CPU µs/call | req/s at ${IN_FLIGHT} in flight | ` +
-      `sequential vs baseline (target <= ${SEQUENTIAL_TARGET}x) | req/s vs baseline (target >= ${IN_FLIGHT_TARGET}) |`
+      `sequential vs baseline (target <= ${SEQUENTIAL_TARGET}x) | req/s vs baseline (target >= ${IN_FLIGHT_TARGET}) | ` +
+      `vs the Effect floor: sequential / req/s |`
   )
-  console.log("|---|---:|---:|---:|---:|---:|")
+  console.log("|---|---:|---:|---:|---:|---:|---:|")
   for (const r of results) {
     const versus = (() => {
       if (r.client.baseline === undefined) return "baseline | baseline"
@@ -208,6 +251,9 @@ const measure = async (measured: Measured, url: string, settings: Settings) => {
       return `${fmt(seq, 2)}x vs ${r.client.baseline}: ${verdict(seq <= SEQUENTIAL_TARGET)} | ` +
         `${fmt(rps, 2)} of ${r.client.baseline}: ${verdict(rps >= IN_FLIGHT_TARGET)}`
     })()
-    console.log(`| ${r.client.name} | ${fmt(r.us)} | ${fmt(r.cpu)} | ${fmt(r.rps)} | ${versus} |`)
+    const floor = r.client.floor === undefined
+      ? ""
+      : `${fmt(r.us / baselineOf(r.client.floor).us, 2)}x / ${fmt(r.rps / baselineOf(r.client.floor).rps, 2)}`
+    console.log(`| ${r.client.name} | ${fmt(r.us)} | ${fmt(r.cpu)} | ${fmt(r.rps)} | ${versus} | ${floor} |`)
   }
 }
