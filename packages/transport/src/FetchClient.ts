@@ -55,77 +55,86 @@ const readLimited = async (response: Response, limit: number): Promise<Uint8Arra
 }
 
 /**
- * Starts one request through `fetch` with one controller, aborted by the caller or by our own
- * timer (not a second one of tryPromise's per call). Not AbortSignal.timeout + AbortSignal.any:
- * on Node 20 the timeout signal can be garbage collected before it fires, and the deadline never
- * comes. `within` races a step against the abort, so that a fetch that does not honour its signal
- * (a test double, a wrapper) still ends on time; `end` clears the timer.
+ * One request through `fetch` with a controller of its own, ended once: by its answer, its
+ * failure, its deadline (one timer) or its caller; `failed` is called at most once, never after
+ * `cancel`. The deadline and the caller end it themselves, then abort the request: so a fetch
+ * that does not honour its signal (a test double, a wrapper) still ends on time, and nothing
+ * listens on the signal. undici keeps a request's signal reachable after the request (a
+ * finalization registry holds it until a full GC): a listener on it, or a promise raced against
+ * it, would keep each finished call's whole graph alive through every scavenge, and have it
+ * promoted. Not AbortSignal.timeout + AbortSignal.any either: on Node 20 the timeout signal can
+ * be garbage collected before it fires, and the deadline never comes.
+ *
+ * A class with a module-level timer callback, not closures: no function is named per request in
+ * the test and benchmark runs (tsx).
  */
-const start = (fetch: typeof globalThis.fetch, outgoing: Outgoing, timeoutMs: number | undefined) => {
-  const controller = new AbortController()
-  const timer = timeoutMs === undefined
-    ? undefined
-    : setTimeout(() => controller.abort(new HttpTimeout.TimeoutCause(Duration.millis(timeoutMs))), timeoutMs)
-  const aborted = new Promise<never>((_, reject) => {
-    controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true })
-  })
-  aborted.catch(() => {})
-  const { body, headers, method } = outgoing
-  // spelled out, not a spread of an optional body: on Node 20 a spread among other properties
-  // takes V8's slow path (~2 us)
-  const response = fetch(
-    outgoing.target.url,
-    body === undefined
-      ? { method, headers, signal: controller.signal }
-      : { method, headers, body: body as BodyInit, signal: controller.signal }
-  )
-  // methods, not properties: no function named per request in the test and benchmark runs (tsx)
-  return {
-    controller,
-    response: Promise.race([response, aborted]),
-    within<A>(step: Promise<A>) {
-      return Promise.race([step, aborted])
-    },
-    end() {
-      if (timer !== undefined) clearTimeout(timer)
-    },
-    /** What aborted the request, rather than the fetch's AbortError. */
-    causeOf(error: unknown) {
-      return controller.signal.aborted ? controller.signal.reason : error
-    }
+class Pending {
+  readonly controller = new AbortController()
+  done = false
+  timer: ReturnType<typeof setTimeout> | undefined = undefined
+
+  constructor(readonly timeoutMs: number | undefined, readonly failed: (cause: unknown) => void) {}
+
+  /** Sends the request (what `fetch` throws escapes to the caller), and starts the deadline. */
+  send(fetch: typeof globalThis.fetch, outgoing: Outgoing): Promise<Response> {
+    const { body, headers, method } = outgoing
+    // spelled out, not a spread of an optional body: on Node 20 a spread among other properties
+    // takes V8's slow path (~2 us)
+    const response = fetch(
+      outgoing.target.url,
+      body === undefined
+        ? { method, headers, signal: this.controller.signal }
+        : { method, headers, body: body as BodyInit, signal: this.controller.signal }
+    )
+    if (this.timeoutMs !== undefined) this.timer = setTimeout(timedOut, this.timeoutMs, this)
+    return response
+  }
+
+  /** Ends the request, if it is not over: true when this call ended it. */
+  end(): boolean {
+    if (this.done) return false
+    this.done = true
+    if (this.timer !== undefined) clearTimeout(this.timer)
+    return true
+  }
+
+  fail(cause: unknown) {
+    if (this.end()) this.failed(cause)
+  }
+
+  /** The deadline: the request is aborted with the `TimeoutCause` as its reason, and fails with it. */
+  timeOut() {
+    if (!this.end()) return
+    const cause = new HttpTimeout.TimeoutCause(Duration.millis(this.timeoutMs!))
+    this.controller.abort(cause)
+    this.failed(cause)
+  }
+
+  cancel() {
+    if (this.end()) this.controller.abort()
   }
 }
 
+const timedOut = (pending: Pending) => pending.timeOut()
+
 /** One request, its answer read whole (up to the limit); the deadline covers the whole answer. */
 const exchange = (fetch: typeof globalThis.fetch): Exchange => (outgoing, timeoutMs, limit, answered, failed) => {
-  const started = start(fetch, outgoing, timeoutMs)
-  let done = false
-  started.response
-    .then(async (response) => {
-      const bytes = await started.within(readLimited(response, limit))
-      if (bytes === undefined) throw new HttpLimits.ResponseTooLargeCause(limit)
-      return [response, bytes] as const
-    })
-    .then(
-      ([response, bytes]) => {
-        started.end()
-        if (done) return
-        done = true
-        answered(response.status, () => Headers.fromInput(response.headers), bytes)
-      },
-      (error) => {
-        started.end()
-        if (done) return
-        done = true
-        failed(started.causeOf(error))
-      }
-    )
-  return () => {
-    if (done) return
-    done = true
-    started.end()
-    started.controller.abort()
-  }
+  const pending = new Pending(timeoutMs, failed)
+  pending.send(fetch, outgoing).then(
+    (response) => {
+      // cancelled or timed out: the abort ends the body too
+      if (pending.done) return
+      readLimited(response, limit).then(
+        (bytes) => {
+          if (bytes === undefined) return pending.fail(new HttpLimits.ResponseTooLargeCause(limit))
+          if (pending.end()) answered(response.status, () => Headers.fromInput(response.headers), bytes)
+        },
+        (error) => pending.fail(error)
+      )
+    },
+    (error) => pending.fail(error)
+  )
+  return () => pending.cancel()
 }
 
 /** A request whose answer is streamed: the deadline covers the wait for its headers; the body is read at the caller's pace. */
@@ -137,10 +146,13 @@ const sendStreamed = (
   limit: number
 ) =>
   Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError>((resume) => {
-    const started = start(fetch, outgoing, timeoutMs)
-    started.response.then(
+    const pending = new Pending(
+      timeoutMs,
+      (cause) => resume(Effect.fail(requestError(request, "Transport", cause)))
+    )
+    pending.send(fetch, outgoing).then(
       (response) => {
-        started.end()
+        if (!pending.end()) return
         let streamedResponse: StreamedResponse | undefined = undefined
         const onError = streamError(request, () => streamedResponse!)
         const body = response.body
@@ -149,19 +161,17 @@ const sendStreamed = (
           response.status,
           Headers.fromInput(response.headers),
           body === null ? Stream.empty : Stream.fromReadableStream(() => body, onError),
-          () => started.controller.abort(),
+          () => pending.controller.abort(),
           limit
         )
         resume(Effect.succeed(streamedResponse))
       },
-      (error) => {
-        started.end()
-        resume(Effect.fail(requestError(request, "Transport", started.causeOf(error))))
-      }
+      (error) => pending.fail(error)
     )
+    // aborted even once answered: an interruption may come before the answer is taken up
     return Effect.sync(() => {
-      started.end()
-      started.controller.abort()
+      pending.end()
+      pending.controller.abort()
     })
   })
 
