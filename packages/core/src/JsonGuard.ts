@@ -6,100 +6,20 @@
  * `JSON.parse` on a 25,000-message answer. The answers of this API have no transformations
  * (their type is their JSON), so a value this guard accepts is the decoded value; anything it
  * rejects goes through the full decode, for its error message. Being compiled from the same
- * AST, it cannot drift from the schema.
+ * AST, it cannot drift from the schema. The compiled check is `FastParse`'s, which the SDK's
+ * requests are encoded with too.
  *
  * @since 0.1.0
  */
-import * as Option from "effect/Option"
-import { isRecord } from "effect/Predicate"
 import type * as Schema from "effect/Schema"
-import * as AST from "effect/SchemaAST"
+import type * as AST from "effect/SchemaAST"
+import * as FastParse from "./FastParse.js"
 
 /**
  * @since 0.1.0
  * @category models
  */
 export type Guard = (u: unknown) => boolean
-
-const parseOptions: AST.ParseOptions = {}
-
-class Unsupported {
-  constructor(readonly tag: string) {}
-}
-
-const compile = (ast: AST.AST): Guard => {
-  switch (ast._tag) {
-    case "StringKeyword":
-      return (u) => typeof u === "string"
-    case "NumberKeyword":
-      return (u) => typeof u === "number"
-    case "BooleanKeyword":
-      return (u) => typeof u === "boolean"
-    case "UndefinedKeyword":
-      return (u) => u === undefined
-    case "UnknownKeyword":
-    case "AnyKeyword":
-      return () => true
-    case "Literal": {
-      const literal = ast.literal
-      return (u) => u === literal
-    }
-    case "Union": {
-      if (ast.types.every(AST.isLiteral)) {
-        const literals = new Set(ast.types.map((t) => (t as AST.Literal).literal))
-        return (u) => literals.has(u as AST.LiteralValue)
-      }
-      const members = ast.types.map(compile)
-      return (u) => {
-        for (const member of members) if (member(u)) return true
-        return false
-      }
-    }
-    case "Refinement": {
-      const from = compile(ast.from)
-      const filter = ast.filter
-      return (u) => from(u) && Option.isNone(filter(u, parseOptions, ast))
-    }
-    case "TupleType": {
-      if (ast.elements.length !== 0 || ast.rest.length !== 1) throw new Unsupported("TupleType")
-      const item = compile(ast.rest[0]!.type)
-      return (u) => {
-        if (!Array.isArray(u)) return false
-        for (let i = 0; i < u.length; i++) if (!item(u[i])) return false
-        return true
-      }
-    }
-    case "TypeLiteral": {
-      const properties = ast.propertySignatures.map((ps) => {
-        if (typeof ps.name !== "string") throw new Unsupported("symbol key")
-        return { name: ps.name, optional: ps.isOptional, guard: compile(ps.type) }
-      })
-      const indexes = ast.indexSignatures.map((is) => {
-        if (is.parameter._tag !== "StringKeyword") throw new Unsupported("index signature parameter")
-        return compile(is.type)
-      })
-      return (u) => {
-        if (!isRecord(u)) return false
-        for (const p of properties) {
-          const value = u[p.name]
-          if (value === undefined ? !p.optional : !p.guard(value)) return false
-        }
-        // every key, named or not, meets the index signatures: never laxer than the decode
-        if (indexes.length > 0) {
-          for (const key in u) for (const index of indexes) if (!index(u[key])) return false
-        }
-        return true
-      }
-    }
-    case "Suspend": {
-      let guard: Guard | undefined
-      return (u) => (guard ??= compile(ast.f()))(u)
-    }
-    default:
-      // transformations and declarations change or need more than the JSON: decode instead
-      throw new Unsupported(ast._tag)
-  }
-}
 
 const guards = new WeakMap<AST.AST, Guard | undefined>()
 
@@ -112,12 +32,7 @@ const guards = new WeakMap<AST.AST, Guard | undefined>()
  */
 export const of = (schema: Schema.Schema.AnyNoContext): Guard | undefined => {
   if (guards.has(schema.ast)) return guards.get(schema.ast)
-  let guard: Guard | undefined
-  try {
-    guard = compile(schema.ast)
-  } catch (e) {
-    if (!(e instanceof Unsupported)) throw e
-  }
+  const guard = FastParse.check(schema)
   guards.set(schema.ast, guard)
   return guard
 }
