@@ -111,6 +111,22 @@ describe("FastParse", () => {
     }
   })
 
+  it("check gives a yes or no for the value as it is, never writing to it", () => {
+    const check = FastParse.check(
+      Schema.Struct({ to: Schema.Array(Schema.String), n: Schema.optional(Schema.Number) })
+    )!
+    assert.isTrue(check(Object.freeze({ to: Object.freeze(["+31612469000"]), extra: 1 })))
+    assert.isTrue(check({ to: [], n: undefined }))
+    assert.isFalse(check({ to: [1] }))
+    assert.isFalse(check({ to: "+31612469000" }))
+    assert.isFalse(check(null))
+    const records = FastParse.check(Schema.Record({ key: Schema.String, value: Schema.Number }))!
+    assert.isTrue(records({ a: 1, b: 2 }))
+    assert.isFalse(records({ a: 1, b: "2" }))
+    // the parse refuses what it cannot copy faithfully: index signatures
+    assert.isUndefined(FastParse.of(Schema.Record({ key: Schema.String, value: Schema.Number }), "error"))
+  })
+
   for (const excess of ["ignore", "error"] as const) {
     it(`agrees with the schema on every operation's path and input (excess fields: ${excess})`, () => {
       let checked = 0
