@@ -28,6 +28,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { basename, dirname, join, relative } from "node:path"
 import { rollup } from "rollup"
 import { dts } from "rollup-plugin-dts"
+import ts from "typescript"
+import { dedupeDeclarations } from "./dedupe-declarations.js"
 
 /** The packages the bundle inlines, whose built declarations (`build/dts`) it reads. */
 const workspacePackages = ["core", "transport", "client"]
@@ -376,6 +378,20 @@ const namedImports = {
   }
 }
 
+/**
+ * The declarations of Effect and of what it uses (fast-check, for its schemas' arbitraries), without
+ * their comments: a Promise user never sees their documentation (`Generated`'s schemas are types
+ * only there), and every program that imports the client would scan it.
+ */
+const uncommentedDependencies = {
+  name: "smscx-uncommented-dependencies",
+  transform(code: string, id: string) {
+    if (!/[\\/]node_modules[\\/]/.test(id)) return null
+    const file = ts.createSourceFile(id, code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS)
+    return { code: ts.createPrinter({ removeComments: true }).printFile(file), map: null }
+  }
+}
+
 /** `build/dts`: the declarations of the public modules, bundled with those of what they use. */
 const bundleDeclarations = async (root: string, dtsDir: string, publicModules: ReadonlyArray<string>) => {
   // tsc's declarations are the input; the bundle replaces them
@@ -401,6 +417,7 @@ const bundleDeclarations = async (root: string, dtsDir: string, publicModules: R
         }
       },
       augmentations(root),
+      uncommentedDependencies,
       namedImports,
       dts({ respectExternal: true })
     ],
@@ -421,6 +438,11 @@ const bundleDeclarations = async (root: string, dtsDir: string, publicModules: R
   })
   await bundle.close()
   rmSync(built, { recursive: true, force: true })
+  // every declaration is in the shared chunk: a type written out twice there is written once
+  for (const file of filesOf(join(dtsDir, "internal"), ".d.ts")) {
+    const path = join(dtsDir, "internal", file)
+    writeFileSync(path, dedupeDeclarations(readFileSync(path, "utf8")))
+  }
   if (warnings.length > 0) {
     throw new Error(`bundling the declarations of @smscx/promise:\n${warnings.join("\n")}`)
   }
