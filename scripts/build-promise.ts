@@ -20,7 +20,9 @@
  * - declarations bundled by rollup-plugin-dts, the types of `effect` and of the `@smscx/*`
  *   packages inlined (a user installs neither), once, in `build/cjs/internal/types`, re-exported
  *   by each entry of `build/dts` (ES module declarations, for `import`) and of `build/cjs` (for
- *   `require`).
+ *   `require`). Every program that imports the client parses and binds that file, so it is kept
+ *   small (bench/typecheck.ts): each type written once (scripts/dedupe-declarations.ts), Effect's
+ *   declarations without their comments, and no comment that tsc would parse (`{@link}`).
  */
 import remapping from "@jridgewell/remapping"
 import * as esbuild from "esbuild"
@@ -380,8 +382,8 @@ const namedImports = {
 
 /**
  * The declarations of Effect and of what it uses (fast-check, for its schemas' arbitraries), without
- * their comments: a Promise user never sees their documentation (`Generated`'s schemas are types
- * only there), and every program that imports the client would scan it.
+ * their comments: a Promise user does not program against Effect, and every program that imports
+ * the client would scan its documentation (and parse what of it says `@link` or `@see`).
  */
 const uncommentedDependencies = {
   name: "smscx-uncommented-dependencies",
