@@ -20,7 +20,9 @@
  * - declarations bundled by rollup-plugin-dts, the types of `effect` and of the `@smscx/*`
  *   packages inlined (a user installs neither), once, in `build/cjs/internal/types`, re-exported
  *   by each entry of `build/dts` (ES module declarations, for `import`) and of `build/cjs` (for
- *   `require`).
+ *   `require`). Every program that imports the client parses and binds that file, so it is kept
+ *   small (bench/typecheck.ts): each type written once (scripts/dedupe-declarations.ts), Effect's
+ *   declarations without their comments, and no comment that tsc would parse (`{@link}`).
  */
 import remapping from "@jridgewell/remapping"
 import * as esbuild from "esbuild"
@@ -28,6 +30,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { basename, dirname, join, relative } from "node:path"
 import { rollup } from "rollup"
 import { dts } from "rollup-plugin-dts"
+import ts from "typescript"
+import { dedupeDeclarations } from "./dedupe-declarations.js"
 
 /** The packages the bundle inlines, whose built declarations (`build/dts`) it reads. */
 const workspacePackages = ["core", "transport", "client"]
@@ -376,6 +380,41 @@ const namedImports = {
   }
 }
 
+/**
+ * The declarations of Effect and of what it uses (fast-check, for its schemas' arbitraries), without
+ * their comments: a Promise user does not program against Effect, and every program that imports
+ * the client would scan its documentation (and parse what of it says `@link` or `@see`).
+ */
+const uncommentedDependencies = {
+  name: "smscx-uncommented-dependencies",
+  transform(code: string, id: string) {
+    if (!/[\\/]node_modules[\\/]/.test(id)) return null
+    const file = ts.createSourceFile(id, code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS)
+    return { code: ts.createPrinter({ removeComments: true }).printFile(file), map: null }
+  }
+}
+
+/**
+ * `{@link X}` (or `{@link X text}`) in the declarations' comments as `` `X` `` (or `text`). tsc
+ * skips the documentation of declaration files, except a comment that says `@link` or `@see`, which
+ * it parses in full (the operations' `@throws {@link ...}` lines, some 150 kB): a program that
+ * imports the client type-checks markedly sooner without. An editor's hover shows the name as
+ * code instead of as a link.
+ */
+const unlinked = (code: string) => {
+  const plain = code.replace(
+    /\{@link(?:code|plain)?\s+([^\s|}]+)(?:\s*\|?\s*([^}]*?))?\s*\}/g,
+    (_, target: string, text: string | undefined) => (text === undefined || text === "" ? `\`${target}\`` : text)
+  )
+  const left = /@(?:see|link)/i.exec(plain)
+  if (left !== null) {
+    throw new Error(
+      `bundled declarations: a comment still says ${left[0]}: ${plain.slice(left.index, left.index + 80)}`
+    )
+  }
+  return plain
+}
+
 /** `build/dts`: the declarations of the public modules, bundled with those of what they use. */
 const bundleDeclarations = async (root: string, dtsDir: string, publicModules: ReadonlyArray<string>) => {
   // tsc's declarations are the input; the bundle replaces them
@@ -401,6 +440,7 @@ const bundleDeclarations = async (root: string, dtsDir: string, publicModules: R
         }
       },
       augmentations(root),
+      uncommentedDependencies,
       namedImports,
       dts({ respectExternal: true })
     ],
@@ -421,6 +461,11 @@ const bundleDeclarations = async (root: string, dtsDir: string, publicModules: R
   })
   await bundle.close()
   rmSync(built, { recursive: true, force: true })
+  // every declaration is in the shared chunk: a type written out twice there is written once
+  for (const file of filesOf(join(dtsDir, "internal"), ".d.ts")) {
+    const path = join(dtsDir, "internal", file)
+    writeFileSync(path, unlinked(dedupeDeclarations(readFileSync(path, "utf8"))))
+  }
   if (warnings.length > 0) {
     throw new Error(`bundling the declarations of @smscx/promise:\n${warnings.join("\n")}`)
   }
