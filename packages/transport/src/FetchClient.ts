@@ -23,7 +23,7 @@ import * as Stream from "effect/Stream"
 import * as HttpLimits from "./HttpLimits.js"
 import * as HttpTimeout from "./HttpTimeout.js"
 import type { Exchange, Outgoing } from "./internal/bufferedClient.js"
-import { concat, makeClient, requestError, StreamedResponse, streamError } from "./internal/bufferedClient.js"
+import { concat, Ending, makeClient, requestError, StreamedResponse, streamError } from "./internal/bufferedClient.js"
 
 /** Reads a body up to `limit` bytes; past it, stops reading and gives undefined. */
 const readLimited = async (response: Response, limit: number): Promise<Uint8Array | undefined> => {
@@ -68,12 +68,12 @@ const readLimited = async (response: Response, limit: number): Promise<Uint8Arra
  * A class with a module-level timer callback, not closures: no function is named per request in
  * the test and benchmark runs (tsx).
  */
-class Pending {
+class Pending extends Ending {
   readonly controller = new AbortController()
-  done = false
-  timer: ReturnType<typeof setTimeout> | undefined = undefined
 
-  constructor(readonly timeoutMs: number | undefined, readonly failed: (cause: unknown) => void) {}
+  constructor(readonly timeoutMs: number | undefined, readonly failed: (cause: unknown) => void) {
+    super()
+  }
 
   /** Sends the request (what `fetch` throws escapes to the caller), and starts the deadline. */
   send(fetch: typeof globalThis.fetch, outgoing: Outgoing): Promise<Response> {
@@ -88,14 +88,6 @@ class Pending {
     )
     if (this.timeoutMs !== undefined) this.timer = setTimeout(timedOut, this.timeoutMs, this)
     return response
-  }
-
-  /** Ends the request, if it is not over: true when this call ended it. */
-  end(): boolean {
-    if (this.done) return false
-    this.done = true
-    if (this.timer !== undefined) clearTimeout(this.timer)
-    return true
   }
 
   fail(cause: unknown) {

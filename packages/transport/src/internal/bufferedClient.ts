@@ -249,6 +249,23 @@ export interface Outgoing {
   readonly body: string | Uint8Array | undefined
 }
 
+/**
+ * An exchange in flight, as both clients keep it: it ends once (by its answer, its failure, its
+ * deadline or its caller), and its deadline's timer with it.
+ * @internal
+ */
+export class Ending {
+  done = false
+  timer: ReturnType<typeof setTimeout> | undefined = undefined
+  /** Ends the exchange, if it is not over: true when this call ended it. */
+  end(): boolean {
+    if (this.done) return false
+    this.done = true
+    if (this.timer !== undefined) clearTimeout(this.timer)
+    return true
+  }
+}
+
 /** A whole answer: its status, its headers (built when asked for) and its body. @internal */
 type Answered = (status: number, headers: () => Headers.Headers, body: Uint8Array) => void
 

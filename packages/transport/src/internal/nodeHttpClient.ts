@@ -13,7 +13,7 @@ import { urlToHttpOptions } from "node:url"
 import * as HttpLimits from "../HttpLimits.js"
 import * as HttpTimeout from "../HttpTimeout.js"
 import type { Exchange, Outgoing } from "./bufferedClient.js"
-import { makeClient, requestError, StreamedResponse, streamError } from "./bufferedClient.js"
+import { Ending, makeClient, requestError, StreamedResponse, streamError } from "./bufferedClient.js"
 
 /** What Node's `http.request` needs of a target, worked out once per target. */
 interface Prepared {
@@ -75,16 +75,9 @@ const open = (agents: Agents, outgoing: Outgoing) => {
  * An exchange in flight: it ends once, by `fail` or `finish`, and its timer with it. A class,
  * not closures: no function is named per request in the test and benchmark runs (tsx).
  */
-class Pending {
-  done = false
-  timer: ReturnType<typeof setTimeout> | undefined = undefined
-  constructor(readonly request: Http.ClientRequest, readonly failed: (cause: unknown) => void) {}
-  /** Ends the exchange, if it is not over: true when this call ended it. */
-  end(): boolean {
-    if (this.done) return false
-    this.done = true
-    if (this.timer !== undefined) clearTimeout(this.timer)
-    return true
+class Pending extends Ending {
+  constructor(readonly request: Http.ClientRequest, readonly failed: (cause: unknown) => void) {
+    super()
   }
   fail(cause: unknown) {
     if (!this.end()) return
