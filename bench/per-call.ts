@@ -119,8 +119,8 @@ const floorName = (transport: "node" | "fetch") => `${transport === "node" ? "no
 
 /** The bare client run as one `Effect.async` by the runtime the SDK's Effect client of the same transport uses. */
 const effectFloor = (measured: Measured, url: string, transport: "node" | "fetch"): Client => {
-  const agent = new Http.Agent({ keepAlive: true })
-  const send = transport === "node" ? nodeHttpSend(measured, url, agent) : fetchSend(measured, url)
+  const agent = transport === "node" ? new Http.Agent({ keepAlive: true }) : undefined
+  const send = agent !== undefined ? nodeHttpSend(measured, url, agent) : fetchSend(measured, url)
   const runtime = ManagedRuntime.make(effectLayer(url, transport))
   const program = Effect.async<unknown, unknown>((resume) =>
     send((value) => resume(Effect.succeed(value)), (error) => resume(Effect.fail(error)))
@@ -129,7 +129,7 @@ const effectFloor = (measured: Measured, url: string, transport: "node" | "fetch
     name: floorName(transport),
     call: () => runtime.runPromise(program),
     close: async () => {
-      agent.destroy()
+      agent?.destroy()
       await runtime.dispose()
     }
   }
