@@ -7,21 +7,35 @@
  * same POST and JSON body, idempotency id included), the SDK's Effect client (default Node client
  * and FetchClient) and Promise client (default and `{ fetch }`).
  *
- * Each round runs every client in turn (interleaved: ABCDEF ABCDEF ...), first sequentially (wall
- * µs per call, and this process's CPU per call, the client's own cost) and then 16 in flight
- * (req/s); the figures are the medians over rounds, and each SDK client is compared with its
- * baseline of the same run: node:http for the default clients, fetch for the fetch ones.
+ * Each client runs in a process of its own, as in a user's program, which holds one: clients
+ * sharing a process would share its JIT state and its heap, and each would pay for the others'
+ * garbage and for call sites made polymorphic by them. That process runs the clients' code
+ * bundled by esbuild, as the packages' builds ship it (not tsx's transpilation of the sources,
+ * which names every function made at run time). Each round runs every client in turn
+ * (interleaved: ABCDEF ABCDEF ...), first sequentially (wall µs per call, and the client
+ * process's CPU per call, the client's own cost) and then 16 in flight (req/s); the figures are
+ * the medians over rounds, and each SDK client is compared with its baseline of the same run:
+ * node:http for the default clients, fetch for the fetch ones.
  *
- * The Effect style has a second reference, its floor: the same bare request run as one
- * `Effect.async` by the same runtime's `runPromise`, as any Effect program calling out pays (a
- * fiber per run, resumed through Effect's scheduler). The SDK's Effect client is compared with it
- * too: what is left is the SDK's own work.
+ * Each style is driven the way its users call it. The bare clients and the Promise client: an
+ * `await` per call, in one loop or in 16 loops at once. The Effect client: one Effect program that
+ * makes the calls, `yield*` after `yield*`, or in 16 fibers at once, run by one `runPromise`.
+ * Its floor is the same program making the bare request as one `Effect.async`: what any Effect
+ * program calling out pays (a fiber resumed through Effect's scheduler); what is left over the
+ * floor is the SDK's own work. A last pair of rows calls `runPromise` once per call instead, as
+ * code bridging single calls from Promises does: that pays a new fiber per call, and is shown
+ * beside the same floor run the same way.
  */
-import { Account, FetchClient, Sms, SmsCx } from "@smscx/client"
-import { SmsCx as PromiseClient } from "@smscx/promise"
-import { Effect, Layer, ManagedRuntime } from "effect"
-import * as Http from "node:http"
+import * as esbuild from "esbuild"
+import { type ChildProcess, fork } from "node:child_process"
+import { once } from "node:events"
+import * as Fs from "node:fs/promises"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import { fileURLToPath } from "node:url"
 import { fmt, median, verdict } from "./figures.js"
+import type { Message } from "./per-call-child.js"
+import * as Clients from "./per-call-clients.js"
 import * as Servers from "./servers.js"
 
 export interface Settings {
@@ -36,163 +50,75 @@ export const settingsOf = (quick: boolean): Settings =>
   quick ? { rounds: 5, sequential: 500, concurrent: 1000 } : { rounds: 9, sequential: 2000, concurrent: 4000 }
 
 const IN_FLIGHT = 16
-const apiKey = "bench-key"
 const SEQUENTIAL_TARGET = 1.15
 const IN_FLIGHT_TARGET = 0.85
 
-type Call = () => Promise<unknown>
-/** A bare request given callbacks: what the baselines send, as a Promise or as one Effect.async. */
-type Send = (resolve: (value: unknown) => void, reject: (error: unknown) => void) => void
-interface Client {
-  readonly name: string
-  /** The bare client this one is compared with; none for the baselines themselves. */
-  readonly baseline?: "node:http" | "fetch"
-  /** For the SDK's Effect clients: the bare client run in Effect, the Effect style's floor. */
-  readonly floor?: string
-  readonly call: Call
-  readonly close: () => Promise<void>
-}
-
-/** The operation measured. */
-type Measured = "getAccountBalance" | "sendSms"
-
-// what the trivial server's fixed sendSms answer was sent (see server.ts)
-const sms = { to: ["+31612469000"], from: "InfoText", text: "Your order has shipped." }
-
-/** The bare clients' request: the SDK's on the wire (a send carries a new idempotency id). */
-const bareRequest = (measured: Measured, url: string) =>
-  measured === "getAccountBalance"
-    ? {
-      target: new URL("/account/balance", url),
-      method: "GET",
-      headers: { "x-api-key": apiKey },
-      body: () => undefined
+/**
+ * The child program, bundled once by esbuild (ESM, not minified), as the packages' builds ship
+ * it: not tsx's transpilation of the sources, which names every function made at run time.
+ */
+const bundled = async (dir: string) => {
+  const outfile = Path.join(dir, "per-call-child.mjs")
+  await esbuild.build({
+    entryPoints: [fileURLToPath(new URL("per-call-child.ts", import.meta.url))],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    outfile,
+    logLevel: "error",
+    // for the CommonJS modules bundled in
+    banner: {
+      js:
+        `import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);`
     }
-    : {
-      target: new URL("/sms", url),
-      method: "POST",
-      headers: { "x-api-key": apiKey, "content-type": "application/json" },
-      body: () => JSON.stringify({ ...sms, idempotencyId: crypto.randomUUID() })
-    }
+  })
+  return outfile
+}
 
-const nodeHttpSend = (measured: Measured, url: string, agent: Http.Agent): Send => {
-  const { body, headers, method, target } = bareRequest(measured, url)
-  return (resolve, reject) => {
-    const req = Http.request(target, { agent, method, headers }, (res) => {
-      const chunks: Array<Buffer> = []
-      res.on("data", (c: Buffer) => chunks.push(c))
-      res.on("end", () => {
-        const json = JSON.parse(Buffer.concat(chunks).toString("utf8"))
-        if (res.statusCode === 200) resolve(json)
-        else reject(new Error(`HTTP ${res.statusCode}`))
-      })
-      res.on("error", reject)
-    })
-    req.on("error", reject)
-    req.end(body())
+/** A client in its child process: `ask` sends one message and waits for its answer. */
+interface Child {
+  readonly ask: <A>(message: Message) => Promise<A>
+  readonly stopped: () => Promise<void>
+}
+
+const childOf = async (program: string, kind: number, measured: Clients.Measured, url: string): Promise<Child> => {
+  const child: ChildProcess = fork(program, [], { execArgv: [], stdio: ["ignore", "inherit", "inherit", "ipc"] })
+  const kill = () => child.kill("SIGKILL")
+  process.on("exit", kill)
+  const exited = once(child, "exit")
+  const ask = async <A>(message: Message): Promise<A> => {
+    const answered = once(child, "message") as Promise<[{ result?: A; error?: string }]>
+    child.send(message)
+    const [reply] = await Promise.race([answered, exited.then(() => [{ error: "the child exited" }] as const)])
+    if (reply.error !== undefined) throw new Error(`${Clients.kinds[kind]!.name}: ${reply.error}`)
+    return reply.result as A
   }
-}
-
-const fetchSend = (measured: Measured, url: string): Send => {
-  const { body, headers, method, target } = bareRequest(measured, url)
-  const call = async () => {
-    const res = await fetch(target, { method, headers, body: body() ?? null })
-    const json = await res.json()
-    if (res.status !== 200) throw new Error(`HTTP ${res.status}`)
-    return json
-  }
-  return (resolve, reject) => void call().then(resolve, reject)
-}
-
-const nodeHttpClient = (measured: Measured, url: string): Client => {
-  const agent = new Http.Agent({ keepAlive: true })
-  const send = nodeHttpSend(measured, url, agent)
-  return { name: "node:http", call: () => new Promise(send), close: async () => agent.destroy() }
-}
-
-const fetchClient = (measured: Measured, url: string): Client => {
-  const send = fetchSend(measured, url)
-  return { name: "fetch", call: () => new Promise(send), close: async () => {} }
-}
-
-const floorName = (transport: "node" | "fetch") => `${transport === "node" ? "node:http" : "fetch"} in Effect (floor)`
-
-/** The bare client run as one `Effect.async` by the runtime the SDK's Effect client of the same transport uses. */
-const effectFloor = (measured: Measured, url: string, transport: "node" | "fetch"): Client => {
-  const agent = transport === "node" ? new Http.Agent({ keepAlive: true }) : undefined
-  const send = agent !== undefined ? nodeHttpSend(measured, url, agent) : fetchSend(measured, url)
-  const runtime = ManagedRuntime.make(effectLayer(url, transport))
-  const program = Effect.async<unknown, unknown>((resume) =>
-    send((value) => resume(Effect.succeed(value)), (error) => resume(Effect.fail(error)))
-  )
+  await ask({ op: "start", kind, measured, url })
   return {
-    name: floorName(transport),
-    call: () => runtime.runPromise(program),
-    close: async () => {
-      agent?.destroy()
-      await runtime.dispose()
+    ask,
+    stopped: async () => {
+      if (child.connected) await ask({ op: "close" }).catch(kill)
+      if (child.exitCode === null && child.signalCode === null) await exited
+      process.off("exit", kill)
     }
   }
-}
-
-const effectLayer = (url: string, transport: "node" | "fetch") =>
-  transport === "node"
-    ? SmsCx.layer({ apiKey, baseUrl: url, retry: false })
-    : SmsCx.layerWithoutHttpClient({ apiKey, baseUrl: url, retry: false }).pipe(Layer.provide(FetchClient.layer))
-
-const effectClient = (measured: Measured, url: string, transport: "node" | "fetch"): Client => {
-  const runtime = ManagedRuntime.make(effectLayer(url, transport))
-  const program: Effect.Effect<unknown, unknown, Account | Sms> = measured === "getAccountBalance"
-    ? Effect.flatMap(Account, (account) => account.getAccountBalance())
-    : Effect.flatMap(Sms, (service) => service.sendSms(sms))
-  return {
-    name: `SDK Effect (${transport === "node" ? "default: node:http" : "FetchClient"})`,
-    baseline: transport === "node" ? "node:http" : "fetch",
-    floor: floorName(transport),
-    call: () => runtime.runPromise(program),
-    close: () => runtime.dispose()
-  }
-}
-
-const promiseClient = (measured: Measured, url: string, transport: "node" | "fetch"): Client => {
-  const client = new PromiseClient({ apiKey, baseUrl: url, retry: false, ...(transport === "fetch" ? { fetch } : {}) })
-  return {
-    name: `SDK Promise (${transport === "node" ? "default: node:http" : "{ fetch }"})`,
-    baseline: transport === "node" ? "node:http" : "fetch",
-    call: measured === "getAccountBalance" ? () => client.account.getAccountBalance() : () => client.sms.sendSms(sms),
-    close: () => client.close()
-  }
-}
-
-/** µs per call, wall clock and this process's CPU. */
-const sequential = async (call: Call, n: number) => {
-  const start = performance.now()
-  const cpu = process.cpuUsage()
-  for (let i = 0; i < n; i++) await call()
-  const used = process.cpuUsage(cpu)
-  return { us: ((performance.now() - start) * 1000) / n, cpu: (used.user + used.system) / n }
-}
-
-/** Requests per second, `inFlight` calls at a time. */
-const concurrent = async (call: Call, n: number, inFlight: number) => {
-  let next = 0
-  const start = performance.now()
-  await Promise.all(Array.from({ length: inFlight }, async () => {
-    while (next++ < n) await call()
-  }))
-  return n / ((performance.now() - start) / 1000)
 }
 
 export const run = async (settings: Settings) => {
+  const dir = await Fs.mkdtemp(Path.join(Os.tmpdir(), "smscx-per-call-"))
   const server = await Servers.start("trivial")
   try {
-    for (const measured of ["getAccountBalance", "sendSms"] as const) await measure(measured, server.url, settings)
+    const program = await bundled(dir)
+    for (const measured of ["getAccountBalance", "sendSms"] as const) {
+      await measure(program, measured, server.url, settings)
+    }
   } finally {
     await server.stopped()
+    await Fs.rm(dir, { recursive: true, force: true })
   }
 }
 
-const measure = async (measured: Measured, url: string, settings: Settings) => {
+const measure = async (program: string, measured: Clients.Measured, url: string, settings: Settings) => {
   console.log(
     `\n## Per call: ${
       measured === "getAccountBalance" ? "getAccountBalance" : "sendSms (one recipient, a short text)"
@@ -202,34 +128,31 @@ const measure = async (measured: Measured, url: string, settings: Settings) => {
     `${settings.rounds} interleaved rounds, medians; each round: ${fmt(settings.sequential)} calls one at a time, ` +
       `then ${fmt(settings.concurrent)} calls ${IN_FLIGHT} in flight, per client\n`
   )
-  const clients = [
-    nodeHttpClient(measured, url),
-    fetchClient(measured, url),
-    effectFloor(measured, url, "node"),
-    effectFloor(measured, url, "fetch"),
-    effectClient(measured, url, "node"),
-    promiseClient(measured, url, "node"),
-    effectClient(measured, url, "fetch"),
-    promiseClient(measured, url, "fetch")
-  ]
-  const rounds = clients.map(() => ({ us: [] as Array<number>, cpu: [] as Array<number>, rps: [] as Array<number> }))
+  const kinds = Clients.kinds
+  const children: Array<Child> = []
+  const rounds = kinds.map(() => ({ us: [] as Array<number>, cpu: [] as Array<number>, rps: [] as Array<number> }))
+  type Sequential = { readonly us: number; readonly cpu: number }
   try {
+    for (const kind of kinds.keys()) children.push(await childOf(program, kind, measured, url))
     // warm up: JIT, connections
-    for (const client of clients) await sequential(client.call, Math.min(1000, settings.sequential))
+    for (const child of children) {
+      await child.ask({ op: "sequential", n: Math.min(1000, settings.sequential) })
+      await child.ask({ op: "concurrent", n: Math.min(1000, settings.concurrent), inFlight: IN_FLIGHT })
+    }
     for (let round = 0; round < settings.rounds; round++) {
-      for (const [i, client] of clients.entries()) {
-        const seq = await sequential(client.call, settings.sequential)
+      for (const [i, child] of children.entries()) {
+        const seq = await child.ask<Sequential>({ op: "sequential", n: settings.sequential })
         rounds[i]!.us.push(seq.us)
         rounds[i]!.cpu.push(seq.cpu)
       }
-      for (const [i, client] of clients.entries()) {
-        rounds[i]!.rps.push(await concurrent(client.call, settings.concurrent, IN_FLIGHT))
+      for (const [i, child] of children.entries()) {
+        rounds[i]!.rps.push(await child.ask<number>({ op: "concurrent", n: settings.concurrent, inFlight: IN_FLIGHT }))
       }
     }
   } finally {
-    for (const client of clients) await client.close()
+    for (const child of children) await child.stopped()
   }
-  const results = clients.map((client, i) => ({
+  const results = kinds.map((client, i) => ({
     client,
     us: median(rounds[i]!.us),
     cpu: median(rounds[i]!.cpu),
@@ -248,8 +171,9 @@ const measure = async (measured: Measured, url: string, settings: Settings) => {
       const base = baselineOf(r.client.baseline)
       const seq = r.us / base.us
       const rps = r.rps / base.rps
-      return `${fmt(seq, 2)}x vs ${r.client.baseline}: ${verdict(seq <= SEQUENTIAL_TARGET)} | ` +
-        `${fmt(rps, 2)} of ${r.client.baseline}: ${verdict(rps >= IN_FLIGHT_TARGET)}`
+      const judged = (met: boolean) => r.client.reference ? "reference" : verdict(met)
+      return `${fmt(seq, 2)}x vs ${r.client.baseline}: ${judged(seq <= SEQUENTIAL_TARGET)} | ` +
+        `${fmt(rps, 2)} of ${r.client.baseline}: ${judged(rps >= IN_FLIGHT_TARGET)}`
     })()
     const floor = r.client.floor === undefined
       ? ""

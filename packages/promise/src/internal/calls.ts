@@ -95,16 +95,20 @@ export class Calls {
   runFiberless<A>(operation: Operation.Any, start: Transport.FiberlessCall, args: ReadonlyArray<unknown>): Promise<A> {
     if (this.#closed) return Promise.reject(closed(operation, "the client is closed"))
     return new Promise<A>((resolve, reject) => {
+      // the canceler is dropped when the call ends: held, it keeps the whole exchange reachable
+      // from the call, which V8 then promotes when calls overlap (see Direct.attempt)
       const call: FiberlessInFlight = { operation, reject, cancel: noCancel }
       const inflight = this.#fiberless.add(call)
       call.cancel = start(
         args,
         (data) => {
           this.#fiberless.delete(inflight)
+          call.cancel = noCancel
           resolve(data as A)
         },
         (rest) => {
           this.#fiberless.delete(inflight)
+          call.cancel = noCancel
           this.run(operation, rest as Effect.Effect<A, unknown, Transport.Transport>, undefined).then(resolve, reject)
         }
       )
