@@ -77,6 +77,27 @@ const fetchSend = (measured: Measured, url: string): Send => {
   return (resolve, reject) => void call().then(resolve, reject)
 }
 
+/**
+ * Bare `fetch` as a client that enforces a deadline must send it: with a controller of its own
+ * (its signal is the only way to abort a fetch) and a timer that aborts it, cleared on the answer.
+ */
+const fetchWithDeadlineSend = (measured: Measured, url: string): Send => {
+  const { body, headers, method, target } = bareRequest(measured, url)
+  const call = async () => {
+    const controller = new AbortController()
+    const timer = setTimeout(() => controller.abort(), 30_000)
+    try {
+      const res = await fetch(target, { method, headers, body: body() ?? null, signal: controller.signal })
+      const json = await res.json()
+      if (res.status !== 200) throw new Error(`HTTP ${res.status}`)
+      return json
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+  return (resolve, reject) => void call().then(resolve, reject)
+}
+
 /** Driven by an `await` per call: the bare clients and the Promise client. */
 const awaiting = (call: Call): Driver => ({
   sequential: async (n) => {
@@ -156,6 +177,20 @@ const bare = (transport: Transport): Kind => ({
   }
 })
 
+/**
+ * Bare `fetch` with a deadline: what enforcing one costs in undici (a signal per request), a
+ * reference for the SDK's fetch clients, which enforce theirs the same way.
+ */
+const fetchWithDeadline: Kind = {
+  name: "fetch with a deadline (reference)",
+  baseline: "fetch",
+  reference: true,
+  make: (measured, url) => ({
+    ...awaiting(() => new Promise(fetchWithDeadlineSend(measured, url))),
+    close: async () => {}
+  })
+}
+
 const floorName = (transport: Transport, run: Run) =>
   `${bareName(transport)} in Effect${run === "runPromise" ? ", runPromise per call" : ""} (floor)`
 
@@ -230,6 +265,7 @@ const promiseClient = (transport: Transport): Kind => ({
 export const kinds: ReadonlyArray<Kind> = [
   bare("node"),
   bare("fetch"),
+  fetchWithDeadline,
   effectFloor("node", "program"),
   effectFloor("fetch", "program"),
   effectClient("node", "program"),
