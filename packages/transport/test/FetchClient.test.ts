@@ -5,6 +5,7 @@
  * the size limit and an interruption end a call, with the signal aborted, even when the fetch
  * ignores its signal.
  */
+import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import { assert, describe, it } from "@effect/vitest"
 import * as FetchClient from "@smscx/transport/FetchClient"
@@ -17,6 +18,8 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import { getEventListeners } from "node:events"
+import * as Http from "node:http"
+import type { AddressInfo } from "node:net"
 
 /** A `fetch` that answers with `answer()` (a promise that may never settle), and keeps each signal it was given. */
 const fetchDouble = (answer: () => Promise<Response>) => {
@@ -126,4 +129,27 @@ describe("FetchClient", () => {
       ;(response as unknown as { close: () => void }).close()
       assert.isTrue(signals[0]!.aborted)
     }))
+
+  it.live("a redirect is not followed: the call fails, and the redirect's target is never asked for", () =>
+    Effect.gen(function*() {
+      const asked: Array<string> = []
+      const server = Http.createServer((request, response) => {
+        asked.push(`${request.method} ${request.url}`)
+        if (request.url === "/sms") response.writeHead(302, { location: "/elsewhere" }).end()
+        else response.writeHead(200, { "content-type": "application/json" }).end(`{"moved":true}`)
+      })
+      yield* Effect.acquireRelease(
+        Effect.promise(() => new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))),
+        () => Effect.promise(() => new Promise((resolve) => server.close(resolve)))
+      )
+      const { port } = server.address() as AddressInfo
+      const client = FetchClient.make(globalThis.fetch)
+      const exit = yield* Effect.exit(client.post(`http://127.0.0.1:${port}/sms`, { body: HttpBody.text("{}") }))
+      assert.isDefined(requestCause(exit))
+      const streamed = yield* Effect.exit(
+        client.get(`http://127.0.0.1:${port}/sms`).pipe(Effect.locally(HttpLimits.streamed, true))
+      )
+      assert.isDefined(requestCause(streamed))
+      assert.deepStrictEqual(asked, ["POST /sms", "GET /sms"])
+    }).pipe(Effect.scoped))
 })
