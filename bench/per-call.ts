@@ -81,10 +81,16 @@ interface Child {
   readonly stopped: () => Promise<void>
 }
 
+/** The children still running, killed when this process exits, whatever the reason (one listener for all). */
+const running = new Set<() => void>()
+process.on("exit", () => {
+  for (const kill of running) kill()
+})
+
 const childOf = async (program: string, kind: number, measured: Clients.Measured, url: string): Promise<Child> => {
   const child: ChildProcess = fork(program, [], { execArgv: [], stdio: ["ignore", "inherit", "inherit", "ipc"] })
   const kill = () => child.kill("SIGKILL")
-  process.on("exit", kill)
+  running.add(kill)
   const exited = once(child, "exit")
   const ask = async <A>(message: Message): Promise<A> => {
     const answered = once(child, "message") as Promise<[{ result?: A; error?: string }]>
@@ -99,7 +105,7 @@ const childOf = async (program: string, kind: number, measured: Clients.Measured
     stopped: async () => {
       if (child.connected) await ask({ op: "close" }).catch(kill)
       if (child.exitCode === null && child.signalCode === null) await exited
-      process.off("exit", kill)
+      running.delete(kill)
     }
   }
 }

@@ -6,8 +6,10 @@
  *
  * - `per-call` (per-call.ts): getAccountBalance and sendSms (one recipient) against a trivial
  *   loopback server (fixed bodies, no work): bare `node:http` (keep-alive), bare `fetch`, and the
- *   SDK, Effect and Promise, on its default Node client and on fetch; wall µs and client CPU per
- *   call sequentially, req/s at 16 in flight. Targets: SDK <= 1.15x its bare baseline sequentially, >= 0.85 of its req/s.
+ *   SDK, Effect and Promise, on its default Node client and on fetch, each client in a process
+ *   of its own and driven as its users call it (an Effect program for the Effect client); wall
+ *   µs and client CPU per call sequentially, req/s at 16 in flight. Targets: SDK <= 1.15x its
+ *   bare baseline sequentially, >= 0.85 of its req/s.
  * - `decoding`: a 25,000-recipient sendSms answer vs JSON.parse alone. Target: <= 3x.
  * - `bundle`: esbuild bundles (minified + gzip) of a program sending one SMS. Target: within
  *   `BUDGET` of scripts/bundle-size.ts (min+gz).
