@@ -277,3 +277,47 @@ describe.each(clients)("%s", (_, clientLayer) => {
       assert.strictEqual(error._tag, "ResourceNotFoundException")
     }).pipe(Effect.scoped))
 })
+
+describe("a file the client has taken in whole", () => {
+  it.live("closing the layer's scope before it is read: the stream fails with TransportError Closed", () =>
+    Effect.gen(function*() {
+      // fetch may hold the rest of a file ahead of its reader: here, all of it
+      const chunk = new Uint8Array(64 * 1024).fill(44)
+      const chunks = 16
+      const bufferedFetch = (async () =>
+        new Response(
+          new ReadableStream<Uint8Array>({
+            start(controller) {
+              for (let i = 0; i < chunks; i++) controller.enqueue(chunk.slice())
+              controller.close()
+            }
+          }),
+          {
+            status: 200,
+            headers: { "content-type": "application/csv", "content-length": String(chunk.byteLength * chunks) }
+          }
+        )) as typeof globalThis.fetch
+      const layerScope = yield* Scope.make()
+      const optouts = Context.get(
+        yield* Layer.buildWithScope(
+          SmsCx.layerWithoutHttpClient({ apiKey: "k", baseUrl: "http://127.0.0.1:1" }).pipe(
+            Layer.provide(FetchClient.layerWith(bufferedFetch))
+          ),
+          layerScope
+        ),
+        Optouts
+      )
+      const exit = yield* Effect.exit(Effect.scoped(Effect.gen(function*() {
+        const file = yield* optouts.exportOptoutsToCSV.stream()
+        // a failure of None is the stream's end
+        const pull = Effect.mapError(yield* Stream.toPull(file.stream), Option.getOrElse(() => "ended"))
+        yield* pull
+        yield* Scope.close(layerScope, Exit.void)
+        while (true) yield* pull
+      })))
+      assert.isTrue(Exit.isFailure(exit), "the stream did not end as if the file were whole")
+      const failure = Option.getOrThrow(Exit.isFailure(exit) ? Cause.failureOption(exit.cause) : Option.none())
+      assert.strictEqual((failure as { readonly _tag: string })._tag, "TransportError")
+      assert.strictEqual((failure as { readonly reason?: string }).reason, "Closed")
+    }))
+})

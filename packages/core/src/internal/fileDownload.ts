@@ -59,6 +59,9 @@ export const download = <E>(
       fileName: fileNameOf(headers["content-disposition"]),
       contentLength: declared,
       stream: response.stream.pipe(
+        // ended from outside, it stops at once: chunks the client had already taken in (fetch
+        // may hold the rest of a file) would otherwise still come, and the file end as if whole
+        Stream.takeWhile(() => !ended),
         Stream.map((chunk) => {
           received += chunk.byteLength
           return chunk
