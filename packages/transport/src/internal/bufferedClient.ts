@@ -240,13 +240,21 @@ export interface Target {
  * A request as the SDK's clients send it, with nothing left to work out: the method, the target
  * (query included), the headers (the body's content type included; the client adds its length)
  * and the body.
+ *
+ * A class, not an object literal, as every per-call object that points into a call and lives
+ * while its request is out: V8 may pretenure a literal's allocation site (allocate its objects
+ * in the old generation) when overlapping calls make them look long-lived, and each such object
+ * then keeps what it points to alive through every young collection until a full one, the whole
+ * call promoted. Objects made by a constructor are never pretenured.
  * @internal
  */
-export interface Outgoing {
-  readonly method: string
-  readonly target: Target
-  readonly headers: Readonly<Record<string, string>>
-  readonly body: string | Uint8Array | undefined
+export class Outgoing {
+  constructor(
+    readonly method: string,
+    readonly target: Target,
+    readonly headers: Readonly<Record<string, string>>,
+    readonly body: string | Uint8Array | undefined
+  ) {}
 }
 
 /**
@@ -372,7 +380,7 @@ const outgoingOf = (
     ? request.headers
     // a spread, not Object.assign: a header named `__proto__` (Headers can hold one) would be lost
     : { ...request.headers, "content-type": contentType }
-  return { method: request.method, target, headers, body }
+  return new Outgoing(request.method, target, headers, body)
 }
 
 const millisOf = (deadline: Option.Option<Duration.Duration>) =>

@@ -21,17 +21,23 @@ import type * as Options from "./options.js"
 import * as Request from "./request.js"
 import * as Response from "./response.js"
 
-/** Where a call's direct attempts go, and what they send. @internal */
-export interface Route {
-  readonly operation: Operation.Any
-  readonly target: BufferedClient.Target
-  /** The request as the general way builds it (before its headers): what an error says of it. */
-  readonly request: HttpClientRequest.HttpClientRequest
-  readonly body: string | undefined
-  /** The body's content type, a header the general way's clients add. */
-  readonly contentType: string | undefined
-  /** Whether repeating it cannot perform it twice: a GET, a DELETE, or a body with an idempotency id. */
-  readonly idempotent: boolean
+/**
+ * Where a call's direct attempts go, and what they send. A class, not a literal: see
+ * `BufferedClient.Outgoing`.
+ * @internal
+ */
+export class Route {
+  constructor(
+    readonly operation: Operation.Any,
+    readonly target: BufferedClient.Target,
+    /** The request as the general way builds it (before its headers): what an error says of it. */
+    readonly request: HttpClientRequest.HttpClientRequest,
+    readonly body: string | undefined,
+    /** The body's content type, a header the general way's clients add. */
+    readonly contentType: string | undefined,
+    /** Whether repeating it cannot perform it twice: a GET, a DELETE, or a body with an idempotency id. */
+    readonly idempotent: boolean
+  ) {}
 }
 
 /**
@@ -51,14 +57,14 @@ const routeOf = (
   if (body._tag !== "Empty" && (body._tag !== "Raw" || typeof body.body !== "string")) return undefined
   const target = BufferedClient.targetOf(last, request)
   if (target instanceof Error) return undefined
-  return {
+  return new Route(
     operation,
     target,
     request,
-    body: body._tag === "Raw" ? body.body as string : undefined,
-    contentType: body._tag === "Raw" ? body.contentType : undefined,
-    idempotent: operation.method === "GET" || operation.method === "DELETE" || idempotencyId !== undefined
-  }
+    body._tag === "Raw" ? body.body as string : undefined,
+    body._tag === "Raw" ? body.contentType : undefined,
+    operation.method === "GET" || operation.method === "DELETE" || idempotencyId !== undefined
+  )
 }
 
 /**
@@ -128,7 +134,7 @@ export const send = (
   const { operation, request } = route
   try {
     return exchange(
-      { method: request.method, target: route.target, headers, body: route.body },
+      new BufferedClient.Outgoing(request.method, route.target, headers, route.body),
       timeoutMs,
       limit,
       (status, readHeaders, body) => {
@@ -168,10 +174,10 @@ export const attempt = (
   settle: Settle
 ): Effect.Effect<unknown, unknown> =>
   Effect.uninterruptibleMask((restore) => {
-    let cancel = noCancel
+    const canceling = new Canceling()
     return Effect.matchCauseEffect(
       restore(Effect.async<unknown, unknown>((resume) => {
-        cancel = send(
+        canceling.cancel = send(
           exchange,
           route,
           headers,
@@ -179,25 +185,32 @@ export const attempt = (
           limit,
           outcomes,
           (data) => {
-            cancel = noCancel
+            canceling.cancel = noCancel
             resume(Effect.succeed(data))
           },
           (outcome) => {
-            cancel = noCancel
+            canceling.cancel = noCancel
             resume(settle(outcome))
           }
         )
       })),
-      {
-        // a method, not a property: no function named per call (see transport.ts)
-        onFailure(cause) {
-          if (Cause.isInterruptedOnly(cause)) cancel()
-          return Effect.failCause(cause)
-        },
-        onSuccess: Effect.succeed
-      }
+      canceling
     )
   })
+
+/**
+ * An attempt's handlers: on an interruption, cancel its request. A class, not a literal (see
+ * `BufferedClient.Outgoing`); its handlers are properties, as Effect calls them off its own
+ * frame, not off this object.
+ */
+class Canceling {
+  cancel: () => void = noCancel
+  readonly onFailure = (cause: Cause.Cause<unknown>) => {
+    if (Cause.isInterruptedOnly(cause)) this.cancel()
+    return Effect.failCause(cause)
+  }
+  readonly onSuccess = Effect.succeed
+}
 
 /**
  * The headers of a direct attempt, in the order the general way sets them (the trace context,
