@@ -66,35 +66,31 @@ const nodeHttpSend = (measured: Measured, url: string, agent: Http.Agent): Send 
   }
 }
 
-const fetchSend = (measured: Measured, url: string): Send => {
-  const { body, headers, method, target } = bareRequest(measured, url)
-  const call = async () => {
-    const res = await fetch(target, { method, headers, body: body() ?? null })
-    const json = await res.json()
-    if (res.status !== 200) throw new Error(`HTTP ${res.status}`)
-    return json
-  }
-  return (resolve, reject) => void call().then(resolve, reject)
+/** An answer's JSON, which must be a 200's. */
+const jsonOf = async (res: Response) => {
+  const json = await res.json()
+  if (res.status !== 200) throw new Error(`HTTP ${res.status}`)
+  return json
 }
 
 /**
- * Bare `fetch` as a client that enforces a deadline must send it: with a controller of its own
- * (its signal is the only way to abort a fetch) and a timer that aborts it, cleared on the answer.
+ * Bare `fetch`; with `deadlineMs`, as a client that enforces a deadline must send it: with a
+ * controller of its own (its signal is the only way to abort a fetch) and a timer that aborts
+ * it, cleared on the answer.
  */
-const fetchWithDeadlineSend = (measured: Measured, url: string): Send => {
+const fetchSend = (measured: Measured, url: string, deadlineMs?: number): Send => {
   const { body, headers, method, target } = bareRequest(measured, url)
-  const call = async () => {
-    const controller = new AbortController()
-    const timer = setTimeout(() => controller.abort(), 30_000)
-    try {
-      const res = await fetch(target, { method, headers, body: body() ?? null, signal: controller.signal })
-      const json = await res.json()
-      if (res.status !== 200) throw new Error(`HTTP ${res.status}`)
-      return json
-    } finally {
-      clearTimeout(timer)
+  const call = deadlineMs === undefined
+    ? async () => jsonOf(await fetch(target, { method, headers, body: body() ?? null }))
+    : async () => {
+      const controller = new AbortController()
+      const timer = setTimeout(() => controller.abort(), deadlineMs)
+      try {
+        return await jsonOf(await fetch(target, { method, headers, body: body() ?? null, signal: controller.signal }))
+      } finally {
+        clearTimeout(timer)
+      }
     }
-  }
   return (resolve, reject) => void call().then(resolve, reject)
 }
 
@@ -186,7 +182,7 @@ const fetchWithDeadline: Kind = {
   baseline: "fetch",
   reference: true,
   make: (measured, url) => ({
-    ...awaiting(() => new Promise(fetchWithDeadlineSend(measured, url))),
+    ...awaiting(() => new Promise(fetchSend(measured, url, 30_000))),
     close: async () => {}
   })
 }
